@@ -1,0 +1,10 @@
+package dev.mp4j.function;
+
+import java.io.Serializable;
+
+/**
+ * A {@link Runnable} that can be sent to another JVM: a lambda targeted at it is serializable, and so must
+ * be everything it captures.
+ */
+@FunctionalInterface
+public interface SerializableRunnable extends Runnable, Serializable {}

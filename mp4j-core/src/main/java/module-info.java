@@ -1,0 +1,14 @@
+/**
+ * mp4j: Python's concurrent-execution stack ({@code concurrent.futures}, {@code multiprocessing},
+ * {@code threading}) for Java.
+ *
+ * <p>Only the public API packages are exported; everything under {@code dev.mp4j.internal} is machinery.
+ */
+module dev.mp4j {
+    exports dev.mp4j;
+    exports dev.mp4j.function;
+    exports dev.mp4j.futures;
+    exports dev.mp4j.threading;
+    exports dev.mp4j.multiprocessing;
+    exports dev.mp4j.multiprocessing.managers;
+}
