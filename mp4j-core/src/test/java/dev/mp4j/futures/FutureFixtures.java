@@ -106,10 +106,11 @@ final class FutureFixtures {
         throw new Exception("this is an exception");
     }
 
-    static void sleepAndPrint(long millis, String msg) throws InterruptedException {
+    static Void sleepAndPrint(long millis, String msg) throws InterruptedException {
         Thread.sleep(millis);
         System.out.println(msg);
         System.out.flush();
+        return null;
     }
 
     /** Python's MyObject, for the stale reference test. */

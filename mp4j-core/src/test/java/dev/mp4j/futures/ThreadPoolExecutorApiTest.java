@@ -186,7 +186,20 @@ class ThreadPoolExecutorApiTest extends ExecutorApiTest {
             fs.add(e.submit(() -> FutureFixtures.mul(6, 7)));
         }
         await(initializerEntered);
-        gate.countDown();
+        try (LogCapture log = new LogCapture("dev.mp4j.futures")) {
+            gate.countDown();
+            for (Future<Integer> f : fs) {
+                f.exception();
+            }
+            // As CPython, the failure is logged ("Exception in initializer:") with the initializer's exception.
+            List<LogCapture.Entry> records = log.records();
+            assertFalse(records.isEmpty());
+            for (LogCapture.Entry r : records) {
+                assertEquals("SEVERE", r.level());
+                assertEquals("Exception in initializer:", r.message());
+                assertEquals("init failed", r.thrown().getMessage());
+            }
+        }
         for (Future<Integer> f : fs) {
             BrokenThreadPool b = assertThrows(BrokenThreadPool.class, f::result);
             assertEquals(BROKEN, b.getMessage());
