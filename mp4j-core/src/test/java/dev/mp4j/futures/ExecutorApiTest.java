@@ -303,6 +303,35 @@ abstract class ExecutorApiTest extends ExecutorTestBase {
     }
 
     @Test
+    void invokeAnyTimesOutWithJdkTimeoutException() {
+        List<SerializableCallable<Void>> tasks = List.of(() -> FutureFixtures.sleep(1_000));
+        assertThrows(java.util.concurrent.TimeoutException.class,
+                () -> executor.invokeAny(tasks, 100, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void invokeAnyOfNoTasksIsIllegal() {
+        assertThrows(IllegalArgumentException.class, () -> executor.invokeAny(List.<SerializableCallable<Object>>of()));
+    }
+
+    @Test
+    void invokeAllOfNoTasks() throws Exception {
+        assertEquals(List.of(), executor.invokeAll(List.<SerializableCallable<Object>>of()));
+    }
+
+    @Test
+    void interruptedMapNextThrowsInterruptedError() {
+        ResultIterator<Void> it = executor.map(FutureFixtures::sleep, List.of(300L));
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(dev.mp4j.InterruptedError.class, it::next);
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
     void awaitTerminationIsShutdownIsTerminated() throws Exception {
         Future<Void> f = executor.submit(() -> FutureFixtures.sleep(200));
         assertFalse(executor.isShutdown());

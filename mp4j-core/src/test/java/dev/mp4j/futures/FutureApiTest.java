@@ -544,6 +544,7 @@ class FutureApiTest {
     void getWithTimeoutThrowsJdkTimeoutException() {
         assertThrows(TimeoutException.class, () -> new Future<>().get(0, TimeUnit.SECONDS));
         assertThrows(TimeoutException.class, () -> runningFuture().get(20, TimeUnit.MILLISECONDS));
+        assertThrows(TimeoutException.class, () -> new Future<>().get(-1, TimeUnit.SECONDS));
     }
 
     @Test

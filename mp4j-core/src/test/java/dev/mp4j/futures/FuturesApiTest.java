@@ -7,6 +7,7 @@ import static dev.mp4j.futures.FutureFixtures.runningFuture;
 import static dev.mp4j.futures.FutureFixtures.successfulFuture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -350,5 +353,50 @@ class FuturesApiTest {
         go.countDown();
         assertSame(cf, it.next(Duration.ofSeconds(10)));
         assertFalse(it.hasNext());
+    }
+
+    // ---- interrupts
+
+    @Test
+    void interruptedWaitAndNextThrowInterruptedErrorAndKeepTheFlag() {
+        Future<Object> pending = new Future<>();
+        List<Runnable> calls = List.of(
+                () -> Futures.wait(List.of(pending)),
+                () -> Futures.wait(List.of(pending), Duration.ofSeconds(30), ReturnWhen.FIRST_COMPLETED),
+                () -> Futures.asCompleted(List.of(pending)).next(),
+                () -> Futures.asCompleted(List.of(pending), Duration.ofSeconds(30)).next(),
+                () -> Futures.asCompleted(List.of(pending)).next(Duration.ofSeconds(30)));
+        for (int i = 0; i < calls.size(); i++) {
+            Thread.currentThread().interrupt();
+            try {
+                assertThrows(dev.mp4j.InterruptedError.class, calls.get(i)::run, "call " + i);
+                assertTrue(Thread.currentThread().isInterrupted(), "call " + i + ": interrupt flag restored");
+            } finally {
+                Thread.interrupted();
+            }
+        }
+    }
+
+    @Test
+    void interruptWhileBlockedInWait() throws Exception {
+        Future<Object> pending = new Future<>();
+        AtomicReference<Throwable> got = new AtomicReference<>();
+        AtomicBoolean flag = new AtomicBoolean();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread waiter = Thread.ofPlatform().start(() -> {
+            started.countDown();
+            try {
+                Futures.wait(List.of(pending));
+            } catch (Throwable t) {
+                got.set(t);
+            }
+            flag.set(Thread.currentThread().isInterrupted());
+        });
+        threads.add(waiter);
+        assertTrue(started.await(10, TimeUnit.SECONDS));
+        waiter.interrupt();
+        waiter.join(10_000);
+        assertInstanceOf(dev.mp4j.InterruptedError.class, got.get());
+        assertTrue(flag.get());
     }
 }

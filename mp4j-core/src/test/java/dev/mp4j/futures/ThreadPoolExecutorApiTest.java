@@ -409,6 +409,20 @@ class ThreadPoolExecutorApiTest extends ExecutorApiTest {
         await(ran);
     }
 
+    @Test
+    void executeLogsAFailingRunnableAndGoesOn() throws Exception {
+        try (LogCapture log = new LogCapture("dev.mp4j.futures")) {
+            IllegalStateException boom = new IllegalStateException("from execute");
+            executor.execute(() -> {
+                throw boom;
+            });
+            executor.shutdown(true);
+            List<LogCapture.Entry> records = log.records();
+            assertEquals(1, records.size(), records.toString());
+            assertSame(boom, records.getFirst().thrown());
+        }
+    }
+
     // ---- map cancels what it will not yield
 
     @Test

@@ -5,19 +5,20 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * CPython's ThreadPoolShutdownTest. The executor's worker threads are not public: the tasks record the
- * threads they run on. test_del_shutdown has no port: Java has no {@code del}, and an executor
- * that is merely unreachable is covered by the child JVM test (the JVM still runs the pending work, then exits).
+ * threads they run on. Python's {@code del executor} becomes dropping the last reference and collecting.
  */
 class ThreadPoolShutdownTest extends ExecutorShutdownTest {
     @Override
@@ -87,5 +88,31 @@ class ThreadPoolShutdownTest extends ExecutorShutdownTest {
             t.join(10_000);
             assertFalse(t.isAlive(), t + " still alive after close()");
         }
+    }
+
+    @Test
+    @DisplayName("test_del_shutdown")
+    void testDelShutdown() throws Exception {
+        Set<Thread> threads = ConcurrentHashMap.newKeySet();
+        mapAndDrop(threads);
+        assertFalse(threads.isEmpty());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        for (Thread t : threads) {
+            while (t.isAlive() && System.nanoTime() < deadline) {
+                System.gc();
+                t.join(50);
+            }
+            assertFalse(t.isAlive(), t + " still alive after its executor was collected");
+        }
+    }
+
+    /** Python's {@code executor = ThreadPoolExecutor(5); executor.map(abs, range(-5, 5)); del executor}. */
+    private static void mapAndDrop(Set<Thread> threads) {
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(5);
+        List<Integer> got = executor.<Integer, Integer>map(x -> {
+            threads.add(Thread.currentThread());
+            return Math.abs(x);
+        }, IntStream.range(-5, 5).boxed().toList()).toList();
+        assertEquals(List.of(5, 4, 3, 2, 1, 0, 1, 2, 3, 4), got);
     }
 }
