@@ -418,6 +418,66 @@ abstract class ConditionTests {
         assertFalse(cond.locked());
     }
 
+    /**
+     * No signal is spent on a waiter that is timing out at the same moment (as CPython's condition may do):
+     * consumers wait without timeout for items announced by one {@code signal()} each, while noise threads
+     * wait with very short timeouts and pass on any signal they receive. A signal lost to a timed-out waiter
+     * would leave an item unclaimed and its consumer asleep, and the test would fail on its 20 s wait. A
+     * stress test: the race it looks for is narrow, so it shows a fault often, not always.
+     */
+    @Test
+    void signalsAreNotLostToTimingOutWaiters() throws InterruptedException {
+        Condition cond = newCondition();
+        int items = 2000;
+        int[] available = {0}; // guarded by cond
+        boolean[] finished = {false}; // guarded by cond
+        java.util.concurrent.CountDownLatch consumed = new java.util.concurrent.CountDownLatch(items);
+        Bunch consumers = new Bunch(2, () -> {
+            while (true) {
+                try (Guard _ = cond.enter()) {
+                    cond.awaitFor(() -> available[0] > 0 || finished[0]);
+                    if (available[0] == 0) {
+                        return;
+                    }
+                    available[0]--;
+                }
+                consumed.countDown();
+            }
+        });
+        Bunch noise = new Bunch(2, () -> {
+            java.util.Random random = new java.util.Random();
+            while (true) {
+                try (Guard _ = cond.enter()) {
+                    if (finished[0]) {
+                        return;
+                    }
+                    if (cond.await(Duration.ofNanos(random.nextInt(200_000)))) {
+                        cond.signal(); // not for us: pass it on
+                    }
+                }
+            }
+        });
+        try {
+            new Bunch(2, () -> {
+                for (int i = 0; i < items / 2; i++) {
+                    try (Guard _ = cond.enter()) {
+                        available[0]++;
+                        cond.signal();
+                    }
+                }
+            }).waitForFinished();
+            assertTrue(consumed.await(20, java.util.concurrent.TimeUnit.SECONDS),
+                    () -> consumed.getCount() + " items left unclaimed");
+        } finally {
+            try (Guard _ = cond.enter()) {
+                finished[0] = true;
+                cond.signalAll();
+            }
+            consumers.waitForFinished();
+            noise.waitForFinished();
+        }
+    }
+
     @Test
     void reprShowsTheLockAndTheWaiters() {
         Condition cond = newCondition(newLock());
