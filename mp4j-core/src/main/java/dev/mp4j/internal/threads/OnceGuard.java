@@ -1,23 +1,15 @@
 package dev.mp4j.internal.threads;
 
 import dev.mp4j.threading.Guard;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 
-/** A {@link Guard} that runs its release action on the first {@link #close()} only. */
+/**
+ * A {@link Guard} that runs its release action on the first {@link #close()} only. The flag is a plain field:
+ * a guard is closed by one thread at a time (the one that entered, or one it handed the guard to), so a
+ * second close always sees the first; two threads closing one guard at the same instant is a caller's race.
+ */
 public final class OnceGuard implements Guard {
-    private static final VarHandle CLOSED;
-
-    static {
-        try {
-            CLOSED = MethodHandles.lookup().findVarHandle(OnceGuard.class, "closed", boolean.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final Runnable release;
-    private volatile boolean closed; // read and written through CLOSED
+    private boolean closed;
 
     /** @param release what the first close runs */
     public OnceGuard(Runnable release) {
@@ -26,7 +18,8 @@ public final class OnceGuard implements Guard {
 
     @Override
     public void close() {
-        if (CLOSED.compareAndSet(this, false, true)) {
+        if (!closed) {
+            closed = true;
             release.run();
         }
     }

@@ -21,8 +21,8 @@ import java.util.function.BooleanSupplier;
  * on timeout or interrupt), by compare-and-set, so a wake-up is never spent on a waiter that has already
  * given up: the signaller moves on to the next one. The queue is guarded by its own monitor rather than by
  * the user's lock, since a lock without owners cannot prove that the caller is the one holding it.
- * A waiter enqueues itself before it releases the lock, and removes itself, if no signaller did, after it
- * has re-acquired the lock.
+ * A waiter enqueues itself before it releases the lock, so a signal sent once the lock is free finds it;
+ * a signaller removes the waiters it wakes, a cancelled waiter removes itself.
  */
 public final class ThreadCondition implements Condition, OwnershipLock {
     private static final int WAITING = 0;
@@ -181,8 +181,8 @@ public final class ThreadCondition implements Condition, OwnershipLock {
     }
 
     /**
-     * The wait itself: enqueue, release the lock fully, park until signalled, cancelled by timeout or
-     * interrupt, re-acquire the lock as it was, and dequeue if no signaller did.
+     * The wait itself: enqueue, release the lock fully, park until signalled or cancelled (by timeout or
+     * interrupt), dequeue if cancelled, and re-acquire the lock as it was.
      *
      * @param nanos the longest wait, {@link Timeouts#FOREVER} for none
      * @return whether a signal ended the wait
@@ -235,13 +235,13 @@ public final class ThreadCondition implements Condition, OwnershipLock {
                     LockSupport.parkNanos(this, left);
                 }
             }
+            if (!signalled) {
+                synchronized (waiters) {
+                    waiters.remove(w); // cancelled: no signaller took it off the queue
+                }
+            }
         } finally {
             owner.acquireRestore(saved);
-        }
-        if (!signalled) {
-            synchronized (waiters) {
-                waiters.remove(w);
-            }
         }
         if (interrupted) {
             throw InterruptedError.restore(null);
