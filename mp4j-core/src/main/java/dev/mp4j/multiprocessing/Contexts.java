@@ -3,6 +3,7 @@ package dev.mp4j.multiprocessing;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Launch;
+import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Spares;
 
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /** The start methods mp4j offers, and their contexts. */
 final class Contexts {
@@ -38,7 +40,7 @@ final class Contexts {
     }
 
     /** A start method with its launch settings. */
-    record Base(String method, Launch.Spec spec) implements Context {
+    record Base(String method, Launch.Spec spec) implements Context, Launcher {
         Base {
             if (method.equals(FORKSERVER)) {
                 Spares.prime(spec);
@@ -77,7 +79,19 @@ final class Contexts {
 
         /** @return a booted child waiting for its job: a new one (spawn) or a warm spare (forkserver) */
         ChildJvm obtain() throws IOException {
-            return method.equals(FORKSERVER) ? Spares.take(spec) : Launch.start(spec);
+            return obtain(p -> { });
+        }
+
+        @Override
+        public ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException {
+            if (method.equals(FORKSERVER)) {
+                ChildJvm spare = Spares.take(spec);
+                started.accept(spare.process());
+                return spare;
+            }
+            Launch.Booting booting = Launch.begin(spec);
+            started.accept(booting.process());
+            return booting.await();
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.spawn.ProcessHooks;
 
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -34,6 +35,40 @@ public final class Multiprocessing {
     private static Handler stderrHandler; // guarded by Multiprocessing.class
     /** The level given to {@link #logToStderr}, or null: then the lifecycle messages are not even built. */
     private static volatile System.Logger.Level stderrLevel;
+
+    static {
+        ProcessHooks.install(new ProcessHooks.Hooks() {
+            @Override
+            public String newChildName(String kind) {
+                return new Process(null, null).identityName(kind);
+            }
+
+            @Override
+            public String currentName() {
+                return current.name();
+            }
+
+            @Override
+            public byte[] currentAuthkey() {
+                return current.authkey();
+            }
+
+            @Override
+            public System.Logger.Level logLevel() {
+                return stderrLevel;
+            }
+
+            @Override
+            public void becomeChild(String name, byte[] authkey, String parentName, long parentPid,
+                                    System.Logger.Level logLevel) {
+                Process self = new Process(name, ProcessHandle.current().pid(), authkey, false, new int[0]);
+                Multiprocessing.becomeChild(self, new ParentProcess(parentName, parentPid, authkey));
+                if (logLevel != null) {
+                    logToStderr(logLevel);
+                }
+            }
+        });
+    }
 
     private Multiprocessing() {}
 

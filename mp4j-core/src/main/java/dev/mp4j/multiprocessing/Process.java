@@ -81,8 +81,7 @@ public class Process implements Serializable {
         this.identity = Arrays.copyOf(parent.identity, parent.identity.length + 1);
         this.identity[identity.length - 1] = COUNTER.getAndIncrement();
         String kind = getClass().getSimpleName();
-        this.name = name != null ? name : (kind.isEmpty() ? "Process" : kind) + "-"
-                + Arrays.stream(identity).mapToObj(Integer::toString).collect(Collectors.joining(":"));
+        this.name = name != null ? name : identityName(kind.isEmpty() ? "Process" : kind, identity);
         this.daemon = parent.daemon;
         this.authkey = parent.authkey.clone();
     }
@@ -358,6 +357,15 @@ public class Process implements Serializable {
 
     int[] identity() {
         return identity.clone();
+    }
+
+    /** @return {@code kind-N1:N2...} from this process's identity */
+    String identityName(String kind) {
+        return identityName(kind, identity);
+    }
+
+    private static String identityName(String kind, int[] identity) {
+        return kind + "-" + Arrays.stream(identity).mapToObj(Integer::toString).collect(Collectors.joining(":"));
     }
 
     void bindContext(Contexts.Base ctx) {

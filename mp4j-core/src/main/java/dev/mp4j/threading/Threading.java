@@ -1,6 +1,7 @@
 package dev.mp4j.threading;
 
 import dev.mp4j.internal.threads.ThreadBarrier;
+import dev.mp4j.internal.util.MainThread;
 import dev.mp4j.internal.threads.ThreadCondition;
 import dev.mp4j.internal.threads.ThreadEvent;
 import dev.mp4j.internal.threads.ThreadLock;
@@ -18,7 +19,7 @@ import java.util.List;
  */
 public final class Threading {
     private static final ThreadGroup ROOT = rootGroup();
-    private static volatile Thread main = findMainThread();
+    private static final Thread MAIN = MainThread.find();
 
     private Threading() {}
 
@@ -135,12 +136,7 @@ public final class Threading {
      * @return the main thread, or null if it had already ended when mp4j first looked
      */
     public static Thread mainThread() {
-        Thread m = main;
-        if (m == null) {
-            m = findMainThread();
-            main = m;
-        }
-        return m;
+        return MAIN;
     }
 
     private static ThreadGroup rootGroup() {
@@ -149,21 +145,5 @@ public final class Threading {
             g = g.getParent();
         }
         return g;
-    }
-
-    private static Thread findMainThread() {
-        Thread best = null;
-        for (Thread t : enumerate()) {
-            ThreadGroup g = t.getThreadGroup();
-            if (t.isVirtual() || g == null || !"main".equals(g.getName())) {
-                continue;
-            }
-            boolean named = "main".equals(t.getName());
-            boolean bestNamed = best != null && "main".equals(best.getName());
-            if (best == null || (named && !bestNamed) || (named == bestNamed && t.threadId() < best.threadId())) {
-                best = t;
-            }
-        }
-        return best;
     }
 }

@@ -56,6 +56,17 @@ public final class Launch {
      * @throws IOException if the JVM cannot be started, exits before connecting, or does not connect in time
      */
     public static ChildJvm start(Spec spec) throws IOException {
+        return begin(spec).await();
+    }
+
+    /**
+     * Starts a child JVM's OS process and returns at once; {@link Booting#await()} waits for it to connect.
+     *
+     * @param spec how to start it
+     * @return the booting child
+     * @throws IOException if the JVM cannot be started
+     */
+    public static Booting begin(Spec spec) throws IOException {
         Rendezvous rendezvous = Rendezvous.get();
         String id = HexFormat.of().formatHex(randomBytes(12));
         CompletableFuture<FrameChannel> connected = rendezvous.expect(id);
@@ -75,26 +86,45 @@ public final class Launch {
         try {
             writeHeader(stdin, rendezvous, id);
         } catch (IOException e) {
-            // the child died at once; its exit is reported below
+            // the child died at once; its exit is reported by await()
         }
         process.onExit().thenRun(() -> connected.completeExceptionally(
                 new IOException("the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
                         + " before it connected back; its stderr above says why. Command: " + String.join(" ", command))));
-        try {
-            FrameChannel channel = connected.get(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            return new ChildJvm(process, stdin, channel);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
-        } catch (TimeoutException e) {
-            process.destroyForcibly();
-            throw new IOException("the child JVM (pid " + process.pid() + ") did not connect back within "
-                    + BOOT_TIMEOUT_SECONDS + " s; it was killed");
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while a child JVM was booting", e);
-        } finally {
-            rendezvous.forget(id);
+        return new Booting(process, stdin, connected, () -> rendezvous.forget(id));
+    }
+
+    /**
+     * A child JVM whose process runs but which may not have connected yet.
+     *
+     * @param process the OS process
+     * @param stdin its stdin pipe
+     * @param connected completes with the authenticated channel
+     * @param forget drops the rendezvous entry
+     */
+    public record Booting(java.lang.Process process, OutputStream stdin, CompletableFuture<FrameChannel> connected,
+                          Runnable forget) {
+        /**
+         * @return the connected child
+         * @throws IOException if it exits before connecting, or does not connect in time (it is then killed)
+         */
+        public ChildJvm await() throws IOException {
+            try {
+                FrameChannel channel = connected.get(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return new ChildJvm(process, stdin, channel);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            } catch (TimeoutException e) {
+                process.destroyForcibly();
+                throw new IOException("the child JVM (pid " + process.pid() + ") did not connect back within "
+                        + BOOT_TIMEOUT_SECONDS + " s; it was killed");
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while a child JVM was booting", e);
+            } finally {
+                forget.run();
+            }
         }
     }
 
