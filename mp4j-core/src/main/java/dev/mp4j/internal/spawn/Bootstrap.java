@@ -9,7 +9,6 @@ import java.io.DataInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -19,8 +18,11 @@ import java.util.Arrays;
 /**
  * The main class of every child JVM. In order:
  * <ol>
- *   <li>reads the launch header from stdin (see {@link Launch#writeHeader}); stdin stays open: when it
- *       reaches end-of-file the parent is gone and the child halts at once — no orphans;</li>
+ *   <li>reads the launch header from stdin (see {@code Launch.writeHeader}) and starts watching its
+ *       parent: when the parent dies the child is re-parented, which the watcher notices within
+ *       {@link #WATCH_MILLIS} ms, and the child halts — no orphans. (It does not sit in a read on stdin
+ *       for this: HotSpot waits up to 300 ms at exit for threads blocked in native calls, which would
+ *       slow every child's exit by that much.);</li>
  *   <li>connects to the parent's rendezvous socket, answers the parent's authkey challenge and challenges
  *       the parent in turn, then says HELLO with its launch id;</li>
  *   <li>waits for its {@link Job} (a spare JVM of the forkserver method waits here, warm);</li>
@@ -30,8 +32,10 @@ import java.util.Arrays;
 public final class Bootstrap {
     static final int MAGIC = 0x6d70346a; // "mp4j"
     static final int VERSION = 1;
-    /** Exit code of a child whose parent died (its stdin reached end-of-file). */
+    /** Exit code of a child whose parent died. */
     static final int ORPHANED = 70;
+    /** How often a child checks that its parent is alive. */
+    static final long WATCH_MILLIS = 100;
 
     private Bootstrap() {}
 
@@ -53,7 +57,7 @@ public final class Bootstrap {
             long parentPid = in.readLong();
             byte[] key = new byte[in.readUnsignedShort()];
             in.readFully(key);
-            watchParent(in);
+            watchParent(parentPid);
             System.setIn(new ByteArrayInputStream(new byte[0]));
             Signals.defaultTerm();
 
@@ -92,18 +96,20 @@ public final class Bootstrap {
         System.exit(code);
     }
 
-    /** A daemon thread that halts this JVM when the parent's end of stdin closes. */
-    private static void watchParent(InputStream in) {
+    /** A daemon thread that halts this JVM once its parent is gone (this process was re-parented). */
+    private static void watchParent(long parentPid) {
         Thread t = new Thread(() -> {
-            byte[] buf = new byte[64];
-            try {
-                while (in.read(buf) >= 0) {
-                    // the parent never writes after the header; anything else is ignored
+            while (true) {
+                try {
+                    Thread.sleep(WATCH_MILLIS);
+                } catch (InterruptedException e) {
+                    // nobody interrupts this thread; keep watching
                 }
-            } catch (IOException ignored) {
-                // a broken pipe means the same as end-of-file
+                long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
+                if (now != parentPid) {
+                    Runtime.getRuntime().halt(ORPHANED);
+                }
             }
-            Runtime.getRuntime().halt(ORPHANED);
         }, "mp4j-parent-watch");
         t.setDaemon(true);
         t.start();
