@@ -61,7 +61,7 @@ public final class PoolWire {
      * @param value the value
      * @return a RESULT frame with the value, or with a clear error if the value cannot be serialized
      */
-    static byte[] value(long id, Object value) {
+    public static byte[] value(long id, Object value) {
         byte[] body;
         try {
             body = Codec.encode(value);
@@ -77,7 +77,7 @@ public final class PoolWire {
      * @param error the task's exception
      * @return a RESULT frame with the exception (or a serializable stand-in for it)
      */
-    static byte[] failure(long id, Throwable error) {
+    public static byte[] failure(long id, Throwable error) {
         byte[] body = encodeThrowable(error);
         return ByteBuffer.allocate(10 + body.length).put(RESULT).putLong(id).put((byte) 1).put(body).array();
     }

@@ -31,7 +31,7 @@ import java.util.Arrays;
  */
 public final class Bootstrap {
     static final int MAGIC = 0x6d70346a; // "mp4j"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     /** Exit code of a child whose parent died. */
     static final int ORPHANED = 70;
     /** How often a child checks that its parent is alive. */
@@ -55,6 +55,7 @@ public final class Bootstrap {
             String socketPath = in.readUTF();
             String launchId = in.readUTF();
             long parentPid = in.readLong();
+            boolean spare = in.readBoolean();
             byte[] key = new byte[in.readUnsignedShort()];
             in.readFully(key);
             watchParent(parentPid);
@@ -68,6 +69,9 @@ public final class Bootstrap {
             Handshake.deliver(channel, key);
             Arrays.fill(key, (byte) 0);
             channel.send(Tags.frame(Tags.HELLO, launchId.getBytes(StandardCharsets.UTF_8)));
+            if (spare) {
+                Warmup.exercise(20); // a forkserver spare: warm up while no job is waiting
+            }
 
             byte[] frame = channel.receive(Integer.MAX_VALUE - 16L);
             if (frame.length == 0 || frame[0] != Tags.JOB) {

@@ -67,10 +67,20 @@ public final class Launch {
      * @throws IOException if the JVM cannot be started
      */
     public static Booting begin(Spec spec) throws IOException {
+        return begin(spec, false);
+    }
+
+    /**
+     * @param spec how to start it
+     * @param spare the child is a forkserver spare: it warms up while it waits for a job
+     * @return the booting child
+     * @throws IOException if the JVM cannot be started
+     */
+    static Booting begin(Spec spec, boolean spare) throws IOException {
         Rendezvous rendezvous = Rendezvous.get();
         String id = HexFormat.of().formatHex(randomBytes(12));
         CompletableFuture<FrameChannel> connected = rendezvous.expect(id);
-        List<String> command = command(spec);
+        List<String> command = command(spec, AotCache.options(spec));
         java.lang.Process process;
         try {
             process = new ProcessBuilder(command)
@@ -84,7 +94,7 @@ public final class Launch {
         }
         OutputStream stdin = process.getOutputStream();
         try {
-            writeHeader(stdin, rendezvous, id);
+            writeHeader(stdin, rendezvous, id, spare);
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }
@@ -128,14 +138,14 @@ public final class Launch {
         }
     }
 
-    static List<String> command(Spec spec) {
+    static List<String> command(Spec spec, List<String> aotOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.java().toString());
         boolean modular = Bootstrap.class.getModule().isNamed();
         cmd.add("--enable-native-access=" + (modular ? "dev.mp4j" : "ALL-UNNAMED"));
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:-UsePerfData");
-        cmd.add("-Xshare:auto");
+        cmd.addAll(aotOptions);
         cmd.addAll(spec.jvmOptions());
         String classPath = System.getProperty("java.class.path", "");
         if (!classPath.isEmpty()) {
@@ -155,13 +165,14 @@ public final class Launch {
         return cmd;
     }
 
-    private static void writeHeader(OutputStream stdin, Rendezvous r, String id) throws IOException {
+    private static void writeHeader(OutputStream stdin, Rendezvous r, String id, boolean spare) throws IOException {
         DataOutputStream out = new DataOutputStream(stdin);
         out.writeInt(Bootstrap.MAGIC);
         out.writeInt(Bootstrap.VERSION);
         out.writeUTF(r.socketPath.toString());
         out.writeUTF(id);
         out.writeLong(ProcessHandle.current().pid());
+        out.writeBoolean(spare);
         out.writeShort(r.key.length);
         out.write(r.key);
         out.flush();

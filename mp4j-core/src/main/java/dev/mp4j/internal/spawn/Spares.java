@@ -73,7 +73,7 @@ public final class Spares {
         CompletableFuture<ChildJvm> cf = new CompletableFuture<>();
         Thread.ofVirtual().name("mp4j-forkserver-boot").start(() -> {
             try {
-                cf.complete(Launch.start(spec));
+                cf.complete(Launch.begin(spec, true).await());
             } catch (Throwable t) {
                 cf.completeExceptionally(t);
             }

@@ -96,6 +96,14 @@ public final class Handshake {
         }
     }
 
+    /**
+     * @param data the bytes
+     * @return their SHA-256 digest (without loading the JCA)
+     */
+    public static byte[] sha256(byte[] data) {
+        return Sha256.digest(data);
+    }
+
     private static byte[] hmac(byte[] key, byte[] message) {
         return Sha256.hmac(key, message);
     }

@@ -1,0 +1,124 @@
+package dev.mp4j.internal.spawn;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * An AOT cache (JDK 25's {@code -XX:AOTCache}) for child JVMs: their classes loaded and linked ahead of
+ * time, which roughly halves the time from {@code start()} to a child running its job.
+ *
+ * <p>The JDK makes such a cache only for a class path of jar files, so a parent on a class path of jars
+ * (how applications are deployed) gets one and a parent with a directory on it (a build tree) does not.
+ * The first child JVM of a launch spec finds no cache and starts as usual; meanwhile a training JVM
+ * ({@link AotTrainer}) is started, detached, with {@code -XX:AOTCacheOutput}; it runs a child's start-up
+ * paths and its cache is moved into place when complete; later children (of this or a later run) use it. Caches live in
+ * {@code mp4j.aot.dir} (a system property; default {@code ~/.cache/mp4j/aot}) under a name hashed from
+ * the java binary, its version, the class path (with each jar's size and time) and the JVM options, so a
+ * change of any of them makes a new cache. {@code -Dmp4j.aot=false} turns this off. A cache the JVM
+ * cannot use is ignored silently (its AOT logging is switched off) and the child starts without it.
+ */
+final class AotCache {
+    private static final Map<String, Boolean> TRAINING = new ConcurrentHashMap<>();
+
+    private AotCache() {}
+
+    /**
+     * @param spec the launch spec
+     * @return the options that make a child use the cache (empty when there is none yet, or none can be
+     *     made); may start the background training that makes one
+     */
+    static List<String> options(Launch.Spec spec) {
+        Path cache = cacheFile(spec);
+        if (cache == null) {
+            return List.of();
+        }
+        if (Files.isRegularFile(cache)) {
+            return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+        }
+        if (TRAINING.putIfAbsent(cache.toString(), Boolean.TRUE) == null) {
+            Thread.ofVirtual().name("mp4j-aot-training").start(() -> train(spec, cache));
+        }
+        return List.of();
+    }
+
+    /** @return where the cache for this spec lives, or null if this parent cannot have one */
+    static Path cacheFile(Launch.Spec spec) {
+        if ("false".equals(System.getProperty("mp4j.aot"))) {
+            return null;
+        }
+        if (Bootstrap.class.getModule().isNamed()) {
+            return null; // the class path only, for now
+        }
+        for (String o : spec.jvmOptions()) {
+            if (o.startsWith("-XX:AOT") || o.startsWith("-Xshare") || o.startsWith("-XX:SharedArchiveFile")) {
+                return null; // the user manages class data sharing
+            }
+        }
+        String classPath = System.getProperty("java.class.path", "");
+        if (classPath.isEmpty()) {
+            return null;
+        }
+        StringBuilder key = new StringBuilder()
+                .append(spec.java()).append('\n')
+                .append(System.getProperty("java.vm.version")).append('\n')
+                .append(String.join(" ", spec.jvmOptions())).append('\n');
+        for (String entry : classPath.split(File.pathSeparator)) {
+            Path p = Path.of(entry);
+            try {
+                if (!Files.isRegularFile(p)) {
+                    return null; // a directory (or nothing) on the class path: the JDK makes no cache
+                }
+                key.append(p.toAbsolutePath()).append(' ').append(Files.size(p)).append(' ')
+                        .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+            } catch (IOException e) {
+                return null;
+            }
+        }
+        String dir = System.getProperty("mp4j.aot.dir");
+        Path base = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "mp4j", "aot");
+        String hash = HexFormat.of().formatHex(java.util.Arrays.copyOf(
+                dev.mp4j.internal.wire.Handshake.sha256(key.toString().getBytes(StandardCharsets.UTF_8)), 16));
+        return base.resolve("child-" + hash + ".aot");
+    }
+
+    /**
+     * Starts, detached, a training JVM that writes the cache under a temporary name and a shell that moves
+     * it into place when the JVM ends well. Neither waits for this JVM nor depends on it: a short program
+     * that spawns once still gets a cache for its next run.
+     */
+    private static void train(Launch.Spec spec, Path cache) {
+        try {
+            Files.createDirectories(cache.getParent());
+            Path partial = cache.resolveSibling(cache.getFileName() + ".training-" + ProcessHandle.current().pid());
+            List<String> java = new ArrayList<>(Launch.command(spec, List.of("-XX:AOTCacheOutput=" + partial)));
+            java.set(java.size() - 1, AotTrainer.class.getName()); // the class path stays; the main class changes
+            StringBuilder script = new StringBuilder();
+            for (String arg : java) {
+                script.append(shellQuote(arg)).append(' ');
+            }
+            script.append("&& mv -f ").append(shellQuote(partial.toString())).append(' ')
+                    .append(shellQuote(cache.toString()))
+                    .append("; rm -f ").append(shellQuote(partial.toString())).append(' ')
+                    .append(shellQuote(partial + ".config"));
+            new ProcessBuilder("/bin/sh", "-c", script.toString())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException | RuntimeException e) {
+            // no cache this time: children start without one
+        }
+    }
+
+    private static String shellQuote(String s) {
+        return "'" + s.replace("'", "'\\''") + "'";
+    }
+}
