@@ -1,0 +1,529 @@
+package dev.mp4j.futures;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.function.SerializableCallable;
+import dev.mp4j.function.SerializableFunction;
+import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.util.KeepAlive;
+import dev.mp4j.internal.util.Timeouts;
+
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Python's {@code concurrent.futures.ThreadPoolExecutor}: runs tasks on a pool of at most
+ * {@code maxWorkers} threads.
+ *
+ * <p>Workers start lazily, one per submit, until {@code maxWorkers}; an idle worker is reused before a new
+ * one starts. Workers are named {@code prefix_N}, the prefix being {@code threadNamePrefix} or
+ * {@code ThreadPoolExecutor-K}. An initializer runs once in every worker before its first task; if it
+ * throws, the pool is broken: pending tasks fail and later submits throw {@link BrokenThreadPool}.
+ *
+ * <p>As in Python, the JVM does not exit while submitted work is pending, even after the main thread has
+ * returned and even when {@link #shutdown(boolean) shutdown(false)} was called; an idle pool never holds
+ * the JVM open. A pool that becomes unreachable is shut down (its workers finish the queued work and exit).
+ *
+ * <p>{@code cancel(true)} on a running task's future interrupts its worker thread and cancels the future.
+ */
+public class ThreadPoolExecutor implements Executor {
+    private static final System.Logger LOG = System.getLogger("dev.mp4j.futures");
+    private static final AtomicInteger POOLS = new AtomicInteger();
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Pool pool;
+
+    /** A pool of {@code min(32, cpuCount + 4)} threads. */
+    public ThreadPoolExecutor() {
+        this(builder());
+    }
+
+    /**
+     * @param maxWorkers the most threads the pool runs at once
+     * @throws IllegalArgumentException if {@code maxWorkers <= 0}
+     */
+    public ThreadPoolExecutor(int maxWorkers) {
+        this(builder().maxWorkers(maxWorkers));
+    }
+
+    // The Cleaner keeps only a phantom reference to this; no method of a subclass can run on it.
+    @SuppressWarnings("this-escape")
+    private ThreadPoolExecutor(Builder b) {
+        String prefix = b.threadNamePrefix != null ? b.threadNamePrefix : "ThreadPoolExecutor-" + POOLS.getAndIncrement();
+        this.pool = new Pool(b.maxWorkers, prefix, b.initializer, b.virtualThreads);
+        CLEANER.register(this, pool::unreachable);
+    }
+
+    /** @return a builder for the keyword arguments: maxWorkers, threadNamePrefix, initializer, virtualThreads */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return the most threads this pool runs at once */
+    public int maxWorkers() {
+        return pool.maxWorkers;
+    }
+
+    @Override
+    public <V> Future<V> submit(SerializableCallable<V> fn) {
+        return pool.submit(fn);
+    }
+
+    @Override
+    public Future<?> submit(SerializableRunnable fn) {
+        Objects.requireNonNull(fn, "fn");
+        return pool.submit(Tasks.withResult(fn, null));
+    }
+
+    @Override
+    public <T> Future<T> submit(Callable<T> task) {
+        return pool.submit(task);
+    }
+
+    @Override
+    public Future<?> submit(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return pool.submit(Tasks.withResult(task, null));
+    }
+
+    @Override
+    public <T, R> ResultIterator<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                        Duration timeout, int chunksize) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        if (chunksize < 1) {
+            throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
+        }
+        long start = System.nanoTime();
+        List<T> args = new ArrayList<>();
+        items.forEach(args::add);
+        List<Future<R>> fs = new ArrayList<>(args.size());
+        try {
+            for (T item : args) {
+                fs.add(pool.submit(() -> fn.apply(item)));
+            }
+        } catch (RuntimeException | Error e) {
+            fs.forEach(Future::cancel);
+            throw e;
+        }
+        return new Tasks.MapResults<>(fs, timeout, start);
+    }
+
+    @Override
+    public void shutdown(boolean wait) {
+        shutdown(wait, false);
+    }
+
+    @Override
+    public void shutdown(boolean wait, boolean cancelFutures) {
+        pool.shutdown(cancelFutures, false);
+        if (wait) {
+            pool.joinWorkers();
+        }
+    }
+
+    @Override
+    public void shutdown() {
+        shutdown(false, false);
+    }
+
+    @Override
+    public void close() {
+        shutdown(true, false);
+    }
+
+    /**
+     * The JDK's shutdownNow: no new tasks, the tasks not yet started are cancelled and returned, and the
+     * running ones are interrupted.
+     */
+    @Override
+    public List<Runnable> shutdownNow() {
+        return pool.shutdown(true, true);
+    }
+
+    @Override
+    public boolean isShutdown() {
+        return pool.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+        return pool.isTerminated();
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        return pool.awaitTermination(unit.toNanos(timeout));
+    }
+
+    @Override
+    public String toString() {
+        return "<ThreadPoolExecutor " + pool.prefix + " maxWorkers=" + pool.maxWorkers
+                + (pool.isShutdown() ? " shutdown" : "") + ">";
+    }
+
+    /** The keyword arguments of {@link ThreadPoolExecutor}. */
+    public static final class Builder {
+        private int maxWorkers = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+        private String threadNamePrefix;
+        private SerializableRunnable initializer;
+        private boolean virtualThreads;
+
+        private Builder() {}
+
+        /**
+         * @param maxWorkers the most threads the pool runs at once; default {@code min(32, cpuCount + 4)}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxWorkers <= 0}
+         */
+        public Builder maxWorkers(int maxWorkers) {
+            if (maxWorkers <= 0) {
+                throw new IllegalArgumentException("maxWorkers must be greater than 0");
+            }
+            this.maxWorkers = maxWorkers;
+            return this;
+        }
+
+        /**
+         * @param prefix the worker names' prefix (workers are {@code prefix_0}, {@code prefix_1} ...);
+         *     null for the default {@code ThreadPoolExecutor-K}
+         * @return this builder
+         */
+        public Builder threadNamePrefix(String prefix) {
+            this.threadNamePrefix = prefix;
+            return this;
+        }
+
+        /**
+         * @param initializer run once in every worker before its first task; null for none
+         * @return this builder
+         */
+        public Builder initializer(SerializableRunnable initializer) {
+            this.initializer = initializer;
+            return this;
+        }
+
+        /**
+         * @param virtual run tasks on virtual threads instead of platform threads
+         * @return this builder
+         */
+        public Builder virtualThreads(boolean virtual) {
+            this.virtualThreads = virtual;
+            return this;
+        }
+
+        /** @return the pool */
+        public ThreadPoolExecutor build() {
+            return new ThreadPoolExecutor(this);
+        }
+    }
+
+    /**
+     * The pool proper, kept apart from the {@link ThreadPoolExecutor} facade so that workers do not keep
+     * the facade reachable: when it becomes unreachable the pool shuts down, as CPython's weakref
+     * callback does.
+     *
+     * <p>{@code lock} guards {@code workers}, {@code shutdown}, {@code broken} and {@code alive}; the queue
+     * is thread-safe by itself. A {@link #SENTINEL} in the queue means "shut down": a worker that takes it
+     * puts it back for the next and exits.
+     */
+    private static final class Pool {
+        private static final Task<?> SENTINEL = new Task<>(() -> null);
+
+        final int maxWorkers;
+        final String prefix;
+        private final SerializableRunnable initializer;
+        private final boolean virtual;
+        private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+        private final Semaphore idle = new Semaphore(0);
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition terminated = lock.newCondition();
+        private final List<Thread> workers = new ArrayList<>();
+        private int alive;
+        private boolean shutdown;
+        private Throwable broken;
+
+        Pool(int maxWorkers, String prefix, SerializableRunnable initializer, boolean virtual) {
+            this.maxWorkers = maxWorkers;
+            this.prefix = prefix;
+            this.initializer = initializer;
+            this.virtual = virtual;
+        }
+
+        <V> Future<V> submit(Callable<V> fn) {
+            Objects.requireNonNull(fn, "fn");
+            lock.lock();
+            try {
+                if (broken != null) {
+                    throw brokenError();
+                }
+                if (shutdown) {
+                    throw new RejectedExecutionException("cannot schedule new futures after shutdown");
+                }
+                Task<V> task = new Task<>(fn);
+                KeepAlive.begin();
+                queue.add(task);
+                adjustThreadCount();
+                return task;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private BrokenThreadPool brokenError() {
+            return new BrokenThreadPool("A thread initializer failed, the thread pool is not usable anymore", broken);
+        }
+
+        private void adjustThreadCount() {
+            if (idle.tryAcquire()) {
+                return;
+            }
+            if (workers.size() < maxWorkers) {
+                String name = prefix + "_" + workers.size();
+                Thread t = virtual
+                        ? Thread.ofVirtual().name(name).unstarted(this::work)
+                        : Thread.ofPlatform().name(name).daemon(true).unstarted(this::work);
+                workers.add(t);
+                alive++;
+                t.start();
+            }
+        }
+
+        private void work() {
+            try {
+                if (initializer != null) {
+                    try {
+                        initializer.run();
+                    } catch (Throwable t) {
+                        LOG.log(System.Logger.Level.ERROR, "Exception in initializer:", t);
+                        initializerFailed(t);
+                        return;
+                    }
+                }
+                while (true) {
+                    Task<?> task = queue.poll();
+                    if (task == null) {
+                        idle.release();
+                        task = take();
+                    }
+                    if (task == SENTINEL) {
+                        queue.add(SENTINEL);
+                        return;
+                    }
+                    try {
+                        task.run();
+                    } catch (Throwable t) {
+                        // only a future whose state was forced from outside (setResult on a queued task) gets here
+                        LOG.log(System.Logger.Level.WARNING, "task in unexpected state, skipped: " + task, t);
+                    }
+                }
+            } finally {
+                lock.lock();
+                try {
+                    if (--alive == 0) {
+                        terminated.signalAll();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        /** Blocks for the next task; an interrupt (from shutdownNow) only makes it look again. */
+        private Task<?> take() {
+            while (true) {
+                try {
+                    return queue.take();
+                } catch (InterruptedException e) {
+                    // shutdownNow interrupts every worker; it also queues the sentinel, which we will take.
+                }
+            }
+        }
+
+        private void initializerFailed(Throwable cause) {
+            lock.lock();
+            try {
+                if (broken == null) {
+                    broken = cause;
+                }
+                for (Task<?> t; (t = queue.poll()) != null; ) {
+                    if (t == SENTINEL) {
+                        queue.add(SENTINEL);
+                        break;
+                    }
+                    t.fail(brokenError());
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        List<Runnable> shutdown(boolean cancelFutures, boolean interrupt) {
+            List<Runnable> cancelled = new ArrayList<>();
+            List<Thread> toInterrupt;
+            lock.lock();
+            try {
+                shutdown = true;
+                if (cancelFutures) {
+                    for (Task<?> t; (t = queue.poll()) != null; ) {
+                        if (t != SENTINEL) {
+                            t.cancelPending();
+                            cancelled.add(t);
+                        }
+                    }
+                }
+                queue.add(SENTINEL);
+                toInterrupt = interrupt ? List.copyOf(workers) : List.of();
+            } finally {
+                lock.unlock();
+            }
+            for (Thread t : toInterrupt) {
+                t.interrupt();
+            }
+            return cancelled;
+        }
+
+        void unreachable() {
+            shutdown(false, false);
+        }
+
+        void joinWorkers() {
+            List<Thread> snapshot;
+            lock.lock();
+            try {
+                snapshot = List.copyOf(workers);
+            } finally {
+                lock.unlock();
+            }
+            for (Thread t : snapshot) {
+                if (t == Thread.currentThread()) {
+                    continue; // a task that shuts down its own pool cannot wait for itself
+                }
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    throw InterruptedError.restore(e);
+                }
+            }
+        }
+
+        boolean isShutdown() {
+            lock.lock();
+            try {
+                return shutdown;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        boolean isTerminated() {
+            lock.lock();
+            try {
+                return shutdown && alive == 0;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        boolean awaitTermination(long nanos) throws InterruptedException {
+            lock.lock();
+            try {
+                while (!(shutdown && alive == 0)) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    nanos = nanos == Timeouts.FOREVER ? awaitForever() : terminated.awaitNanos(nanos);
+                }
+                return true;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private long awaitForever() throws InterruptedException {
+            terminated.await();
+            return Timeouts.FOREVER;
+        }
+    }
+
+    /**
+     * A submitted call and its future in one object (CPython's {@code _WorkItem}). {@code runner} is the
+     * thread running the call, set under {@code this} monitor so that {@code cancel(true)} interrupts only
+     * while the call runs. Every task ends its {@link KeepAlive} unit exactly once: when it ran, or when it
+     * was cancelled or failed without running.
+     */
+    private static final class Task<V> extends Future<V> implements Runnable {
+        private Callable<V> fn;     // cleared after the run: the pool keeps no reference to the call's state
+        private Thread runner;      // guarded by this
+
+        Task(Callable<V> fn) {
+            this.fn = fn;
+        }
+
+        @Override
+        public void run() {
+            Callable<V> call = fn;
+            synchronized (this) {
+                runner = Thread.currentThread();
+            }
+            try {
+                if (!setRunningOrNotifyCancel()) {
+                    return;
+                }
+                V value;
+                try {
+                    value = call.call();
+                } catch (Throwable t) {
+                    complete(null, t);
+                    return;
+                }
+                complete(value, null);
+            } finally {
+                synchronized (this) {
+                    runner = null;
+                }
+                Thread.interrupted(); // an interrupt meant for this call must not leak into the next one
+                fn = null;
+                KeepAlive.end();
+            }
+        }
+
+        void cancelPending() {
+            cancel();
+            setRunningOrNotifyCancel();
+            fn = null;
+            KeepAlive.end();
+        }
+
+        void fail(RuntimeException e) {
+            complete(null, e);
+            fn = null;
+            KeepAlive.end();
+        }
+
+        @Override
+        boolean canStopRunning() {
+            return true;
+        }
+
+        @Override
+        void stopRunning() {
+            synchronized (this) {
+                if (runner != null) {
+                    runner.interrupt();
+                }
+            }
+        }
+    }
+}

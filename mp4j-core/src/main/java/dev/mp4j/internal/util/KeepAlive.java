@@ -1,0 +1,86 @@
+package dev.mp4j.internal.util;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Python's exit rule for executors: the program does not end while submitted work is pending, even when
+ * the main thread has returned. Workers are daemon threads (so an idle pool never holds the JVM open);
+ * while any work is pending, one non-daemon <em>keeper</em> thread exists and holds the JVM open.
+ *
+ * <p>States of the keeper, guarded by {@code LOCK}: none ({@code keeper == null}) → running (parked while
+ * {@code pending > 0}) → lingering ({@code pending == 0}: it waits up to {@link #LINGER_NANOS} for new work
+ * so bursts reuse it, but leaves at once if the main thread has ended) → none. {@code pending} itself is a
+ * lock-free counter; the lock is only taken on a 0 → 1 transition and when the keeper leaves.
+ */
+public final class KeepAlive {
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
+    private static final long CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+    private static final AtomicLong PENDING = new AtomicLong();
+    private static final Object LOCK = new Object();
+    private static Thread keeper; // guarded by LOCK
+    private static final Thread MAIN = MainThread.find();
+
+    private KeepAlive() {}
+
+    /** One more unit of pending work: the JVM stays up until a matching {@link #end()}. */
+    public static void begin() {
+        if (PENDING.getAndIncrement() == 0) {
+            synchronized (LOCK) {
+                if (keeper == null) {
+                    keeper = Thread.ofPlatform().name("mp4j-keepalive").daemon(false).unstarted(KeepAlive::keep);
+                    keeper.start();
+                } else {
+                    LockSupport.unpark(keeper);
+                }
+            }
+        }
+    }
+
+    /** One unit of pending work is over (finished, failed or cancelled). */
+    public static void end() {
+        long left = PENDING.decrementAndGet();
+        if (left == 0) {
+            Thread k;
+            synchronized (LOCK) {
+                k = keeper;
+            }
+            if (k != null) {
+                LockSupport.unpark(k);
+            }
+        } else if (left < 0) {
+            PENDING.incrementAndGet();
+            throw new IllegalStateException("KeepAlive.end() without begin()");
+        }
+    }
+
+    /** @return the units of work now pending (for tests and diagnostics) */
+    public static long pending() {
+        return PENDING.get();
+    }
+
+    private static void keep() {
+        while (true) {
+            while (PENDING.get() > 0) {
+                LockSupport.park(KeepAlive.class);
+            }
+            long idleSince = System.nanoTime();
+            while (PENDING.get() == 0
+                    && mainAlive()
+                    && System.nanoTime() - idleSince < LINGER_NANOS) {
+                LockSupport.parkNanos(KeepAlive.class, CHECK_NANOS);
+            }
+            synchronized (LOCK) {
+                if (PENDING.get() == 0) {
+                    keeper = null;
+                    return;
+                }
+            }
+        }
+    }
+
+    private static boolean mainAlive() {
+        return MAIN != null && MAIN.isAlive();
+    }
+}
