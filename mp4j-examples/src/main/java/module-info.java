@@ -5,5 +5,4 @@
 module dev.mp4j.examples {
     requires dev.mp4j;
     requires jdk.httpserver;
-    requires java.net.http;
 }

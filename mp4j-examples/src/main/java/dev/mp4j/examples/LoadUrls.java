@@ -7,13 +7,12 @@ import dev.mp4j.futures.Futures;
 import dev.mp4j.futures.ThreadPoolExecutor;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -35,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class LoadUrls {
     /** Per request, as the docs' {@code load_url(url, 60)}; short, so that the slow page fails fast. */
-    static final Duration TIMEOUT = Duration.ofMillis(700);
+    static final Duration TIMEOUT = Duration.ofMillis(500);
 
     static final int INDEX_SIZE = 2048;
     static final int NEWS_SIZE = 5000;
@@ -43,14 +42,19 @@ public final class LoadUrls {
     private LoadUrls() {}
 
     // Retrieve a single page and report the URL and contents
-    static byte[] loadUrl(URI url, Duration timeout) throws IOException, InterruptedException {
-        try (HttpClient client = HttpClient.newBuilder().connectTimeout(timeout).build()) {
-            var request = HttpRequest.newBuilder(url).timeout(timeout).build();
-            var response = client.send(request, BodyHandlers.ofByteArray());
-            if (response.statusCode() >= 400) {
-                throw new IOException("HTTP Error " + response.statusCode());    // as urllib raises HTTPError
+    static byte[] loadUrl(URI url, Duration timeout) throws IOException {
+        var conn = (HttpURLConnection) url.toURL().openConnection();
+        conn.setConnectTimeout((int) timeout.toMillis());
+        conn.setReadTimeout((int) timeout.toMillis());
+        try {
+            if (conn.getResponseCode() >= 400) {                // as urllib raises HTTPError
+                throw new IOException("HTTP Error " + conn.getResponseCode() + ": " + conn.getResponseMessage());
             }
-            return response.body();
+            try (InputStream in = conn.getInputStream()) {
+                return in.readAllBytes();
+            }
+        } finally {
+            conn.disconnect();
         }
     }
 

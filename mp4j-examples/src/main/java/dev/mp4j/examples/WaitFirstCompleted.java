@@ -30,7 +30,7 @@ public final class WaitFirstCompleted {
         try (var executor = new ThreadPoolExecutor(4)) {
             Map<Future<String>, String> names = new LinkedHashMap<>();
             Future<String> quick = executor.submit(() -> work("quick", 50));
-            Future<String> slow = executor.submit(() -> work("slow", 400));
+            Future<String> slow = executor.submit(() -> work("slow", 300));
             names.put(quick, "quick");
             names.put(slow, "slow");
 
@@ -47,7 +47,7 @@ public final class WaitFirstCompleted {
                 work("failing", 50);
                 throw new IllegalStateException("no luck");
             });
-            Future<String> later = executor.submit(() -> work("later", 400));
+            Future<String> later = executor.submit(() -> work("later", 200));
             names.put(failing, "failing");
             names.put(later, "later");
             r = Futures.wait(List.of(failing, later), ReturnWhen.FIRST_EXCEPTION);
