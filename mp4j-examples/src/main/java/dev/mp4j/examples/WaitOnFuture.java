@@ -34,9 +34,9 @@ public final class WaitOnFuture {
             System.out.println("once the outer task returned, the inner one ran: pow(5, 2) = " + inner.result());
         }
 
-        // Done right: a pool with a worker to spare for the inner task.
+        // Done right: a pool with a worker to spare for the inner task (and still a bound on the wait).
         try (var executor = new ThreadPoolExecutor(2)) {
-            Future<Integer> outer = executor.submit(() -> executor.submit(() -> 5 * 5).result(PATIENCE));
+            Future<Integer> outer = executor.submit(() -> executor.submit(() -> 5 * 5).result(Duration.ofSeconds(5)));
             System.out.println("with two workers: pow(5, 2) = " + outer.result());
         }
     }
