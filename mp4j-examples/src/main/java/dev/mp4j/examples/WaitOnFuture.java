@@ -36,7 +36,8 @@ public final class WaitOnFuture {
 
         // Done right: a pool with a worker to spare for the inner task (and still a bound on the wait).
         try (var executor = new ThreadPoolExecutor(2)) {
-            Future<Integer> outer = executor.submit(() -> executor.submit(() -> 5 * 5).result(Duration.ofSeconds(5)));
+            Future<Integer> outer = executor.submit(
+                    () -> executor.submit(() -> 5 * 5).result(Duration.ofSeconds(5)));
             System.out.println("with two workers: pow(5, 2) = " + outer.result());
         }
     }
