@@ -35,13 +35,13 @@ public final class WaitFirstCompleted {
             names.put(slow, "slow");
 
             DoneAndNotDone<Future<String>> r = Futures.wait(names.keySet(), ReturnWhen.FIRST_COMPLETED);
-            System.out.println("FIRST_COMPLETED: done " + show(r.done(), names) + ", not done " + show(r.notDone(), names));
+            System.out.println("FIRST_COMPLETED: " + show(r, names));
 
             r = Futures.wait(r.notDone(), Duration.ofMillis(50));
-            System.out.println("50 ms timeout:   done " + show(r.done(), names) + ", not done " + show(r.notDone(), names));
+            System.out.println("50 ms timeout:   " + show(r, names));
 
             r = Futures.wait(r.notDone());
-            System.out.println("ALL_COMPLETED:   done " + show(r.done(), names) + ", not done " + show(r.notDone(), names));
+            System.out.println("ALL_COMPLETED:   " + show(r, names));
 
             Future<String> failing = executor.submit(() -> {
                 work("failing", 50);
@@ -51,12 +51,16 @@ public final class WaitFirstCompleted {
             names.put(failing, "failing");
             names.put(later, "later");
             r = Futures.wait(List.of(failing, later), ReturnWhen.FIRST_EXCEPTION);
-            System.out.println("FIRST_EXCEPTION: done " + show(r.done(), names) + ", not done " + show(r.notDone(), names)
-                    + "; failing raised " + failing.exception());
+            System.out.println("FIRST_EXCEPTION: " + show(r, names) + "; failing raised " + failing.exception());
         }
     }
 
-    private static String show(Collection<Future<String>> futures, Map<Future<String>, String> names) {
+    /** "done [a, b], not done [c]", by the futures' names. */
+    private static String show(DoneAndNotDone<Future<String>> r, Map<Future<String>, String> names) {
+        return "done " + namesOf(r.done(), names) + ", not done " + namesOf(r.notDone(), names);
+    }
+
+    private static String namesOf(Collection<Future<String>> futures, Map<Future<String>, String> names) {
         return futures.stream().map(names::get).sorted().collect(Collectors.joining(", ", "[", "]"));
     }
 }

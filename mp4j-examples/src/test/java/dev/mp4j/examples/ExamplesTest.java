@@ -72,7 +72,8 @@ class ExamplesTest {
         assertLine(lines, url + "index\\.html' page is 2048 bytes");
         assertLine(lines, url + "news\\.html' page is 5000 bytes");
         assertLine(lines, url + "slow\\.html' generated an exception: java\\.net\\.SocketTimeoutException: .*");
-        assertLine(lines, url + "missing\\.html' generated an exception: java\\.io\\.IOException: HTTP Error 404: Not Found");
+        assertLine(lines, url + "missing\\.html' generated an exception: "
+                + "java\\.io\\.IOException: HTTP Error 404: Not Found");
     }
 
     @Test
