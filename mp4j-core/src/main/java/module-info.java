@@ -5,6 +5,9 @@
  * <p>Only the public API packages are exported; everything under {@code dev.mp4j.internal} is machinery.
  */
 module dev.mp4j {
+    requires java.logging;
+    requires jdk.unsupported; // sun.misc.Signal: a child's SIGTERM keeps its default action
+
     exports dev.mp4j;
     exports dev.mp4j.function;
     exports dev.mp4j.futures;

@@ -236,7 +236,10 @@ public class ThreadPoolExecutor implements Executor {
      *
      * <p>{@code lock} guards {@code workers}, {@code shutdown}, {@code broken} and {@code alive}; the queue
      * is thread-safe by itself. A {@link #SENTINEL} in the queue means "shut down": a worker that takes it
-     * puts it back for the next and exits.
+     * puts it back for the next and exits. {@code idle} counts the workers that finished a task and may be
+     * reused (CPython's {@code _idle_semaphore}); a submit takes a permit instead of starting a thread. The
+     * count is approximate, as in CPython: a worker that finds more work after releasing its permit is busy
+     * while its permit stands.
      */
     private static final class Pool {
         private static final Task<?> SENTINEL = new Task<>(() -> null);
@@ -314,7 +317,6 @@ public class ThreadPoolExecutor implements Executor {
                 while (true) {
                     Task<?> task = queue.poll();
                     if (task == null) {
-                        idle.release();
                         task = take();
                     }
                     if (task == SENTINEL) {
@@ -322,7 +324,7 @@ public class ThreadPoolExecutor implements Executor {
                         return;
                     }
                     try {
-                        task.run();
+                        task.run(idle::release);
                     } catch (Throwable t) {
                         // only a future whose state was forced from outside (setResult on a queued task) gets here
                         LOG.log(System.Logger.Level.WARNING, "task in unexpected state, skipped: " + task, t);
@@ -471,23 +473,36 @@ public class ThreadPoolExecutor implements Executor {
             this.fn = fn;
         }
 
+        /** Runs the call if it was not cancelled (for {@link #shutdownNow}'s list: run it yourself). */
         @Override
         public void run() {
+            run(() -> { });
+        }
+
+        /**
+         * @param idle called once the call is over and before its outcome is published: the worker counts
+         *     as idle from then on, so a caller that submits again as soon as {@code result()} returns finds
+         *     it idle instead of starting another thread
+         */
+        void run(Runnable idle) {
             Callable<V> call = fn;
             synchronized (this) {
                 runner = Thread.currentThread();
             }
             try {
                 if (!setRunningOrNotifyCancel()) {
+                    idle.run();
                     return;
                 }
                 V value;
                 try {
                     value = call.call();
                 } catch (Throwable t) {
+                    idle.run();
                     complete(null, t);
                     return;
                 }
+                idle.run();
                 complete(value, null);
             } finally {
                 synchronized (this) {

@@ -21,6 +21,7 @@ public final class KeepAlive {
     private static final Object LOCK = new Object();
     private static Thread keeper; // guarded by LOCK
     private static final Thread MAIN = MainThread.find();
+    private static volatile boolean linger = true;
 
     private KeepAlive() {}
 
@@ -55,6 +56,21 @@ public final class KeepAlive {
         }
     }
 
+    /**
+     * Makes the keeper leave as soon as no work is pending. A child JVM uses this: its main thread waits
+     * for non-daemon threads (the keeper among them) before exiting, so lingering would only delay it.
+     */
+    public static void lingerOff() {
+        linger = false;
+        Thread k;
+        synchronized (LOCK) {
+            k = keeper;
+        }
+        if (k != null) {
+            LockSupport.unpark(k);
+        }
+    }
+
     /** @return the units of work now pending (for tests and diagnostics) */
     public static long pending() {
         return PENDING.get();
@@ -67,6 +83,7 @@ public final class KeepAlive {
             }
             long idleSince = System.nanoTime();
             while (PENDING.get() == 0
+                    && linger
                     && mainAlive()
                     && System.nanoTime() - idleSince < LINGER_NANOS) {
                 LockSupport.parkNanos(KeepAlive.class, CHECK_NANOS);

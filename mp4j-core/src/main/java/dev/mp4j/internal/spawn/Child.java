@@ -1,0 +1,67 @@
+package dev.mp4j.internal.spawn;
+
+import dev.mp4j.internal.wire.FrameChannel;
+
+import java.io.IOException;
+
+/**
+ * The child side of a control channel, and the child's knowledge of its own launch. Exists only in a JVM
+ * that {@link Bootstrap} started; {@link #current()} is null in a main JVM.
+ */
+public final class Child {
+    private static volatile Child current;
+
+    private final FrameChannel channel;
+    private final long parentPid;
+    private volatile boolean reported;
+
+    Child(FrameChannel channel, long parentPid) {
+        this.channel = channel;
+        this.parentPid = parentPid;
+    }
+
+    /** @return this JVM's child runtime, or null in a JVM that mp4j did not start */
+    public static Child current() {
+        return current;
+    }
+
+    static void install(Child child) {
+        current = child;
+    }
+
+    /** @return the control channel to the parent */
+    public FrameChannel channel() {
+        return channel;
+    }
+
+    /** @return the parent JVM's pid */
+    public long parentPid() {
+        return parentPid;
+    }
+
+    /**
+     * Tells the parent the exit code this child is about to exit with.
+     *
+     * @param code the exit code
+     */
+    void reportExit(int code) {
+        reported = true;
+        trySend(Tags.frame(Tags.EXIT, code));
+    }
+
+    /** Shutdown hook: an exit that {@link #reportExit} did not announce is the program's own System.exit. */
+    void onShutdown() {
+        if (!reported) {
+            reported = true;
+            trySend(new byte[] {Tags.SYSEXIT});
+        }
+    }
+
+    private void trySend(byte[] frame) {
+        try {
+            channel.send(frame);
+        } catch (IOException ignored) {
+            // the parent is gone: nobody is left to tell
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.mp4j.internal.spawn;
+
+import dev.mp4j.internal.wire.FrameChannel;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * The parent's handle on one booted child JVM: the OS process, the stdin pipe whose closing tells the child
+ * its parent is gone, and the authenticated control channel.
+ *
+ * @param process the OS process
+ * @param stdin the child's stdin; held open for the child's life
+ * @param channel the control channel
+ */
+public record ChildJvm(java.lang.Process process, OutputStream stdin, FrameChannel channel) {
+    /** @return the child's pid */
+    public long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Sends the child its job, already serialized (so that a task that cannot be serialized fails before any
+     * JVM is involved).
+     *
+     * @param encodedJob the job's serialized form
+     * @throws IOException if the child is gone
+     */
+    public void sendJob(byte[] encodedJob) throws IOException {
+        channel.send(Tags.frame(Tags.JOB, encodedJob));
+    }
+
+    /** Releases the parent's ends: the channel and the stdin pipe (which makes a live child halt). */
+    public void release() {
+        channel.close();
+        try {
+            stdin.close();
+        } catch (IOException ignored) {
+            // already broken: the child is gone
+        }
+    }
+}

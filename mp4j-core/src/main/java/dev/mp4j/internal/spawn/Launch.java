@@ -1,0 +1,175 @@
+package dev.mp4j.internal.spawn;
+
+import dev.mp4j.internal.wire.FrameChannel;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Boots a child JVM and returns it connected and authenticated, waiting for its job.
+ *
+ * <p>The child is the parent's own {@code java} (or the context's executable) with the parent's class path
+ * and module path, the options mp4j needs, then the context's options, and {@link Bootstrap} as main class.
+ * Its stdout and stderr are the parent's; its stdin is a pipe that the parent writes the launch header to
+ * and then holds open for the child's whole life (the child exits when it closes).
+ */
+public final class Launch {
+    /** How long a booting child may take to connect back. */
+    static final long BOOT_TIMEOUT_SECONDS = 120;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private Launch() {}
+
+    /**
+     * What a child JVM is started with.
+     *
+     * @param java the java binary
+     * @param jvmOptions extra JVM options, after mp4j's own
+     */
+    public record Spec(Path java, List<String> jvmOptions) {
+        /** Copies the options. */
+        public Spec {
+            jvmOptions = List.copyOf(jvmOptions);
+        }
+
+        /** @return the running JVM's own java binary, no extra options */
+        public static Spec defaults() {
+            return new Spec(Path.of(System.getProperty("java.home"), "bin", "java"), List.of());
+        }
+    }
+
+    /**
+     * Boots a child and waits until it has connected and authenticated.
+     *
+     * @param spec how to start it
+     * @return the connected child, waiting for its job
+     * @throws IOException if the JVM cannot be started, exits before connecting, or does not connect in time
+     */
+    public static ChildJvm start(Spec spec) throws IOException {
+        return begin(spec).await();
+    }
+
+    /**
+     * Starts a child JVM's OS process and returns at once; {@link Booting#await()} waits for it to connect.
+     *
+     * @param spec how to start it
+     * @return the booting child
+     * @throws IOException if the JVM cannot be started
+     */
+    public static Booting begin(Spec spec) throws IOException {
+        Rendezvous rendezvous = Rendezvous.get();
+        String id = HexFormat.of().formatHex(randomBytes(12));
+        CompletableFuture<FrameChannel> connected = rendezvous.expect(id);
+        List<String> command = command(spec);
+        java.lang.Process process;
+        try {
+            process = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+        } catch (IOException e) {
+            rendezvous.forget(id);
+            throw new IOException("cannot start a child JVM with " + command.getFirst() + ": " + e.getMessage(), e);
+        }
+        OutputStream stdin = process.getOutputStream();
+        try {
+            writeHeader(stdin, rendezvous, id);
+        } catch (IOException e) {
+            // the child died at once; its exit is reported by await()
+        }
+        process.onExit().thenRun(() -> connected.completeExceptionally(
+                new IOException("the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
+                        + " before it connected back; its stderr above says why. Command: " + String.join(" ", command))));
+        return new Booting(process, stdin, connected, () -> rendezvous.forget(id));
+    }
+
+    /**
+     * A child JVM whose process runs but which may not have connected yet.
+     *
+     * @param process the OS process
+     * @param stdin its stdin pipe
+     * @param connected completes with the authenticated channel
+     * @param forget drops the rendezvous entry
+     */
+    public record Booting(java.lang.Process process, OutputStream stdin, CompletableFuture<FrameChannel> connected,
+                          Runnable forget) {
+        /**
+         * @return the connected child
+         * @throws IOException if it exits before connecting, or does not connect in time (it is then killed)
+         */
+        public ChildJvm await() throws IOException {
+            try {
+                FrameChannel channel = connected.get(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                return new ChildJvm(process, stdin, channel);
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            } catch (TimeoutException e) {
+                process.destroyForcibly();
+                throw new IOException("the child JVM (pid " + process.pid() + ") did not connect back within "
+                        + BOOT_TIMEOUT_SECONDS + " s; it was killed");
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while a child JVM was booting", e);
+            } finally {
+                forget.run();
+            }
+        }
+    }
+
+    static List<String> command(Spec spec) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(spec.java().toString());
+        boolean modular = Bootstrap.class.getModule().isNamed();
+        cmd.add("--enable-native-access=" + (modular ? "dev.mp4j" : "ALL-UNNAMED"));
+        cmd.add("-XX:+UseSerialGC");
+        cmd.add("-XX:-UsePerfData");
+        cmd.add("-Xshare:auto");
+        cmd.addAll(spec.jvmOptions());
+        String classPath = System.getProperty("java.class.path", "");
+        if (!classPath.isEmpty()) {
+            cmd.add("-cp");
+            cmd.add(classPath);
+        }
+        if (modular) {
+            cmd.add("-p");
+            cmd.add(System.getProperty("jdk.module.path", ""));
+            cmd.add("--add-modules");
+            cmd.add("ALL-MODULE-PATH");
+            cmd.add("-m");
+            cmd.add("dev.mp4j/" + Bootstrap.class.getName());
+        } else {
+            cmd.add(Bootstrap.class.getName());
+        }
+        return cmd;
+    }
+
+    private static void writeHeader(OutputStream stdin, Rendezvous r, String id) throws IOException {
+        DataOutputStream out = new DataOutputStream(stdin);
+        out.writeInt(Bootstrap.MAGIC);
+        out.writeInt(Bootstrap.VERSION);
+        out.writeUTF(r.socketPath.toString());
+        out.writeUTF(id);
+        out.writeLong(ProcessHandle.current().pid());
+        out.writeShort(r.key.length);
+        out.write(r.key);
+        out.flush();
+    }
+
+    private static byte[] randomBytes(int n) {
+        byte[] b = new byte[n];
+        RANDOM.nextBytes(b);
+        return b;
+    }
+}

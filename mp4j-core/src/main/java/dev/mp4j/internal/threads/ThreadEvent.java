@@ -1,0 +1,103 @@
+package dev.mp4j.internal.threads;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.threading.Event;
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The thread-backed {@link Event}. States: the flag ({@code false -> true} by {@code set}, back by
+ * {@code clear}), and a generation counter that each {@code set} of an unset flag advances. A waiter returns
+ * {@code true} once the generation it saw has passed, so a {@code set} quickly followed by {@code clear}
+ * still releases every thread that was waiting (as CPython). {@code lock} guards the generation, the changes
+ * to the flag made by {@code set}, and the wait; {@code isSet} and the fast paths read the volatile flag.
+ */
+public final class ThreadEvent implements Event {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final java.util.concurrent.locks.Condition changed = lock.newCondition();
+    private volatile boolean flag;
+    private long generation; // guarded by lock
+
+    /** An event whose flag is clear. */
+    public ThreadEvent() {}
+
+    @Override
+    public boolean isSet() {
+        return flag;
+    }
+
+    @Override
+    public void set() {
+        if (flag) {
+            return; // nobody waits on a set flag: every waiter of the set that raised it was woken then
+        }
+        lock.lock();
+        try {
+            if (!flag) {
+                flag = true;
+                generation++;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void clear() {
+        flag = false;
+    }
+
+    @Override
+    public boolean await() {
+        return awaitNanos(Timeouts.FOREVER);
+    }
+
+    @Override
+    public boolean await(Duration timeout) {
+        return awaitNanos(Timeouts.toNanos(timeout));
+    }
+
+    private boolean awaitNanos(long nanos) {
+        if (flag) {
+            return true;
+        }
+        if (nanos == 0) {
+            return false;
+        }
+        try {
+            lock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        }
+        try {
+            if (flag) {
+                return true;
+            }
+            long seen = generation;
+            long deadline = Timeouts.deadline(nanos);
+            while (generation == seen) {
+                if (deadline == Timeouts.FOREVER) {
+                    changed.await();
+                } else {
+                    long left = Timeouts.remaining(deadline);
+                    if (left <= 0) {
+                        return false;
+                    }
+                    changed.awaitNanos(left);
+                }
+            }
+            return true;
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<Event at " + Reprs.address(this) + ": " + (flag ? "set" : "unset") + ">";
+    }
+}

@@ -1,0 +1,78 @@
+package dev.mp4j.internal.wire;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+
+/**
+ * Message framing, the same as Python's {@code multiprocessing.connection}:
+ * <pre>
+ *   offset 0  int32 big-endian  n     the payload length, when 0 &lt;= n &lt;= 0x7fffffff
+ *   offset 4  n bytes                payload
+ * or, for a payload of 2 GiB and more:
+ *   offset 0  int32  -1
+ *   offset 4  int64 big-endian  n
+ *   offset 12 n bytes                payload
+ * </pre>
+ * A reader that sees the stream end inside a frame reports a truncated frame; one that sees it before
+ * a frame reports {@link EOFException}. The length is checked against the reader's limit before anything is
+ * allocated, so a hostile length prefix costs nothing.
+ */
+public final class Frames {
+    private Frames() {}
+
+    /**
+     * @param out where to write
+     * @param buf the payload
+     * @param off its offset
+     * @param len its length
+     * @throws IOException from the stream
+     */
+    public static void write(DataOutputStream out, byte[] buf, int off, int len) throws IOException {
+        out.writeInt(len);
+        out.write(buf, off, len);
+    }
+
+    /**
+     * Reads one frame.
+     *
+     * @param in where to read
+     * @param maxLength the longest payload accepted
+     * @return the payload
+     * @throws EOFException if the stream ends before a frame starts
+     * @throws StreamCorruptedException if the length is negative, over {@code maxLength}, or the frame is cut
+     * @throws IOException from the stream
+     */
+    public static byte[] read(DataInputStream in, long maxLength) throws IOException {
+        int b0 = in.read();
+        if (b0 < 0) {
+            throw new EOFException("connection closed");
+        }
+        long n;
+        try {
+            int rest = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
+            int header = (b0 << 24) | rest;
+            n = header == -1 ? in.readLong() : header;
+        } catch (EOFException e) {
+            throw new StreamCorruptedException("truncated frame header");
+        }
+        if (n < 0) {
+            throw new StreamCorruptedException("negative frame length " + n);
+        }
+        if (n > maxLength) {
+            throw new StreamCorruptedException("frame of " + n + " bytes exceeds the limit of " + maxLength);
+        }
+        if (n > Integer.MAX_VALUE - 16) {
+            throw new StreamCorruptedException("frame of " + n + " bytes is larger than a Java array");
+        }
+        byte[] buf = new byte[(int) n];
+        try {
+            in.readFully(buf);
+        } catch (EOFException e) {
+            throw new StreamCorruptedException("truncated frame: expected " + n + " bytes");
+        }
+        return buf;
+    }
+}

@@ -1,0 +1,276 @@
+package dev.mp4j.multiprocessing;
+
+import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.spawn.ProcessHooks;
+
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.ConsoleHandler;
+import java.util.logging.Formatter;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * The {@code multiprocessing} module: start methods and contexts, the current and parent process, the
+ * active children, logging, and (as the API grows) every factory of {@link Context} on the default context.
+ */
+public final class Multiprocessing {
+    static final String LOGGER_NAME = "dev.mp4j.multiprocessing";
+    static final System.Logger LOG = System.getLogger(LOGGER_NAME);
+
+    /** The started, not yet ended children of this JVM. */
+    static final Set<Process> children = ConcurrentHashMap.newKeySet();
+    private static final Map<String, Contexts.Base> CONTEXTS = new ConcurrentHashMap<>();
+    private static final Object START_METHOD_LOCK = new Object();
+    private static String startMethod; // guarded by START_METHOD_LOCK; null until set or first used
+
+    private static volatile Process current = mainProcess();
+    private static volatile Process parent;
+    private static Handler stderrHandler; // guarded by Multiprocessing.class
+    /** The level given to {@link #logToStderr}, or null: then the lifecycle messages are not even built. */
+    private static volatile System.Logger.Level stderrLevel;
+
+    static {
+        ProcessHooks.install(new ProcessHooks.Hooks() {
+            @Override
+            public String newChildName(String kind) {
+                return new Process(null, null).identityName(kind);
+            }
+
+            @Override
+            public String currentName() {
+                return current.name();
+            }
+
+            @Override
+            public byte[] currentAuthkey() {
+                return current.authkey();
+            }
+
+            @Override
+            public System.Logger.Level logLevel() {
+                return stderrLevel;
+            }
+
+            @Override
+            public void becomeChild(String name, byte[] authkey, String parentName, long parentPid,
+                                    System.Logger.Level logLevel) {
+                Process self = new Process(name, ProcessHandle.current().pid(), authkey, false, new int[0]);
+                Multiprocessing.becomeChild(self, new ParentProcess(parentName, parentPid, authkey));
+                if (logLevel != null) {
+                    logToStderr(logLevel);
+                }
+            }
+        });
+    }
+
+    private Multiprocessing() {}
+
+    private static Process mainProcess() {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new Process("MainProcess", ProcessHandle.current().pid(), key, false, new int[0]);
+    }
+
+    /** In a child JVM: {@code self} is now the current process, {@code parentProcess} its parent. */
+    static void becomeChild(Process self, Process parentProcess) {
+        current = self;
+        parent = parentProcess;
+    }
+
+    // ---------------------------------------------------------------- contexts and start methods
+
+    /** @return the context of the default start method (which this fixes, as Python does) */
+    public static Context getContext() {
+        return getContext(getStartMethod());
+    }
+
+    /**
+     * @param method "spawn" or "forkserver"
+     * @return that start method's context
+     * @throws IllegalArgumentException for "fork" (a JVM cannot fork) and unknown names
+     */
+    public static Context getContext(String method) {
+        java.util.Objects.requireNonNull(method, "method");
+        Contexts.Base ctx = CONTEXTS.get(method);
+        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method, Contexts::of);
+    }
+
+    /**
+     * @param method the default start method from now on
+     * @throws IllegalStateException if one was already set (or fixed by use)
+     */
+    public static void setStartMethod(String method) {
+        setStartMethod(method, false);
+    }
+
+    /**
+     * @param method the default start method from now on; null with {@code force} unsets it
+     * @param force set it even if one was set already
+     * @throws IllegalStateException if one was already set and {@code force} is false
+     * @throws IllegalArgumentException for an unknown method or "fork"
+     */
+    public static void setStartMethod(String method, boolean force) {
+        synchronized (START_METHOD_LOCK) {
+            if (startMethod != null && !force) {
+                throw new IllegalStateException("context has already been set (start method '" + startMethod
+                        + "'); pass force=true to change it");
+            }
+            if (method == null) {
+                if (!force) {
+                    throw new IllegalArgumentException("method is null");
+                }
+                startMethod = null;
+                return;
+            }
+            getContext(method); // validates
+            startMethod = method;
+        }
+    }
+
+    /** @return the default start method; fixes it to "spawn" if none was set */
+    public static String getStartMethod() {
+        synchronized (START_METHOD_LOCK) {
+            if (startMethod == null) {
+                startMethod = Contexts.SPAWN;
+            }
+            return startMethod;
+        }
+    }
+
+    /** @return the start methods available, the default first */
+    public static List<String> getAllStartMethods() {
+        return Contexts.METHODS;
+    }
+
+    // ---------------------------------------------------------------- processes
+
+    /**
+     * @param target what the process runs
+     * @return a new, unstarted process of the default context
+     */
+    public static Process process(SerializableRunnable target) {
+        return getContext().process(target);
+    }
+
+    /** @return the number of CPUs this JVM may use */
+    public static int cpuCount() {
+        return Runtime.getRuntime().availableProcessors();
+    }
+
+    /** @return the children of this process still alive (finished ones are reaped) */
+    public static List<Process> activeChildren() {
+        List<Process> alive = new ArrayList<>();
+        for (Process p : children) {
+            if (p.isAlive()) {
+                alive.add(p);
+            } else {
+                children.remove(p);
+            }
+        }
+        return alive;
+    }
+
+    /** @return the process this code runs in: "MainProcess" in the main JVM */
+    public static Process currentProcess() {
+        return current;
+    }
+
+    /** @return the parent of this process, or null in the main JVM */
+    public static Process parentProcess() {
+        return parent;
+    }
+
+    // ---------------------------------------------------------------- logging
+
+    /** @return multiprocessing's logger ("dev.mp4j.multiprocessing"); by default it logs nothing below WARNING */
+    public static System.Logger getLogger() {
+        return LOG;
+    }
+
+    /**
+     * Sends multiprocessing's log to stderr as lines {@code [LEVEL/ProcessName] message}.
+     *
+     * @param level the lowest level logged
+     * @return the logger
+     */
+    public static synchronized System.Logger logToStderr(System.Logger.Level level) {
+        Logger jul = Logger.getLogger(LOGGER_NAME);
+        if (stderrHandler != null) {
+            jul.removeHandler(stderrHandler);
+        }
+        Handler h = new ConsoleHandler();
+        h.setFormatter(new Formatter() {
+            @Override
+            public String format(LogRecord r) {
+                String line = "[" + levelName(r.getLevel()) + "/" + currentProcess().name() + "] " + formatMessage(r)
+                        + System.lineSeparator();
+                if (r.getThrown() != null) {
+                    java.io.StringWriter sw = new java.io.StringWriter();
+                    r.getThrown().printStackTrace(new java.io.PrintWriter(sw));
+                    line += sw;
+                }
+                return line;
+            }
+        });
+        Level jl = julLevel(level);
+        h.setLevel(jl);
+        jul.setLevel(jl);
+        jul.setUseParentHandlers(false);
+        jul.addHandler(h);
+        stderrHandler = h;
+        stderrLevel = level;
+        return LOG;
+    }
+
+    /** @return the level children should log to stderr at (the parent's), or null */
+    static System.Logger.Level stderrLevel() {
+        return stderrLevel;
+    }
+
+    /**
+     * Logs a lifecycle message (process started, exiting ...) when logging was enabled with
+     * {@link #logToStderr}; otherwise does nothing, so that a child JVM does not pay for the logging
+     * framework's start-up.
+     */
+    static void log(System.Logger.Level level, java.util.function.Supplier<String> message) {
+        if (stderrLevel != null) {
+            LOG.log(level, message);
+        }
+    }
+
+    private static Level julLevel(System.Logger.Level level) {
+        return switch (level) {
+            case ALL -> Level.ALL;
+            case TRACE -> Level.FINER;
+            case DEBUG -> Level.FINE;
+            case INFO -> Level.INFO;
+            case WARNING -> Level.WARNING;
+            case ERROR -> Level.SEVERE;
+            case OFF -> Level.OFF;
+        };
+    }
+
+    private static String levelName(Level l) {
+        int v = l.intValue();
+        if (v >= Level.SEVERE.intValue()) {
+            return "ERROR";
+        }
+        if (v >= Level.WARNING.intValue()) {
+            return "WARNING";
+        }
+        if (v >= Level.INFO.intValue()) {
+            return "INFO";
+        }
+        if (v >= Level.FINE.intValue()) {
+            return "DEBUG";
+        }
+        return "TRACE";
+    }
+}

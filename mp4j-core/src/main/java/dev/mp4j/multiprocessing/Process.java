@@ -1,0 +1,385 @@
+package dev.mp4j.multiprocessing;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.spawn.ChildJvm;
+import dev.mp4j.internal.util.KeepAlive;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Codec;
+
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+/**
+ * Python's {@code multiprocessing.Process}: runs {@link #run()} in another JVM.
+ *
+ * <p>Give a target, or subclass and override {@code run()}: the object itself (with its fields, which must
+ * be serializable) is sent to the child, and {@link Multiprocessing#currentProcess()} returns it there.
+ *
+ * <p>Lifecycle, seen from the parent (fields guarded by {@code this}):
+ * <pre>
+ *   initial --start()--&gt; started (pid known, alive) --child ends--&gt; stopped (exitCode known)
+ *   stopped --close()--&gt; closed (most methods throw IllegalStateException)
+ * </pre>
+ * Exit codes: 0 when {@code run()} returns; {@code n} for {@code System.exit(n)}; 1 when {@code run()}
+ * throws (the trace goes to the child's stderr, which is the parent's); {@code -N} when the process was
+ * killed by signal {@code N} ({@link #terminate()} gives -15, {@link #kill()} -9). The child tells the
+ * parent how it is exiting, so {@code System.exit(143)} stays 143 and is not taken for SIGTERM.
+ *
+ * <p>As in Python, the JVM does not exit while a non-daemon child runs; daemon children end when their
+ * parent does. A daemon process may not start children.
+ */
+public class Process implements Serializable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    /** Python's {@code _process_counter}: numbers the children of this JVM from 1. */
+    private static final AtomicInteger COUNTER = new AtomicInteger(1);
+
+    private final SerializableRunnable target;
+    private final int[] identity;
+    private String name;
+    private boolean daemon;
+    private byte[] authkey;
+
+    /** The context that starts it; null: the default context at start(). */
+    private transient volatile Contexts.Base context;
+    private transient ChildJvm jvm;                          // guarded by this
+    private transient volatile CompletableFuture<Integer> exit;
+    private transient volatile long pid = -1;
+    private transient boolean closed;                       // guarded by this
+
+    /**
+     * A process that will run {@code target}.
+     *
+     * @param target what {@link #run()} runs in the child
+     */
+    public Process(SerializableRunnable target) {
+        this(target, null);
+    }
+
+    /**
+     * A process that will run {@code target}, named {@code name}.
+     *
+     * @param target what {@link #run()} runs in the child; null runs nothing
+     * @param name the name; null for {@code Process-N1:N2...}
+     */
+    public Process(SerializableRunnable target, String name) {
+        Process parent = Multiprocessing.currentProcess();
+        this.target = target;
+        this.identity = Arrays.copyOf(parent.identity, parent.identity.length + 1);
+        this.identity[identity.length - 1] = COUNTER.getAndIncrement();
+        String kind = getClass().getSimpleName();
+        this.name = name != null ? name : identityName(kind.isEmpty() ? "Process" : kind, identity);
+        this.daemon = parent.daemon;
+        this.authkey = parent.authkey.clone();
+    }
+
+    /** For subclasses that override {@link #run()}; the instance is sent to the child. */
+    protected Process() {
+        this(null, null);
+    }
+
+    /** The main process or the parent seen from a child: a process this JVM did not start. */
+    Process(String name, long pid, byte[] authkey, boolean daemon, int[] identity) {
+        this.target = null;
+        this.identity = identity;
+        this.name = name;
+        this.daemon = daemon;
+        this.authkey = authkey;
+        this.pid = pid;
+    }
+
+    /** What the child runs: the target, if one was given. Subclasses override it. */
+    public void run() {
+        if (target != null) {
+            target.run();
+        }
+    }
+
+    /**
+     * Starts the child JVM and runs {@link #run()} there. At most once.
+     *
+     * @throws IllegalStateException if already started, closed, or called in a daemon process
+     * @throws IllegalArgumentException if this process (its target or fields) cannot be serialized
+     * @throws ProcessError if the child JVM cannot be started
+     */
+    public void start() {
+        Contexts.Base ctx = context != null ? context : Contexts.defaultContext();
+        synchronized (this) {
+            checkOpen();
+            if (exit != null) {
+                throw new IllegalStateException("cannot start a process twice");
+            }
+            if (Multiprocessing.currentProcess().daemon) {
+                throw new IllegalStateException("daemonic processes are not allowed to have children");
+            }
+            Process self = Multiprocessing.currentProcess();
+            byte[] job;
+            try {
+                job = Codec.encode(new ProcessJob(this, self.name, ProcessHandle.current().pid()));
+            } catch (NotSerializableException e) {
+                throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e.getMessage()
+                        + " is not serializable (a target's captured values must be serializable)", e);
+            } catch (IOException e) {
+                throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e, e);
+            }
+            ChildJvm child;
+            try {
+                child = ctx.obtain();
+                child.sendJob(job);
+            } catch (IOException e) {
+                throw new ProcessError("cannot start " + name + ": " + e.getMessage(), e);
+            }
+            jvm = child;
+            pid = child.pid();
+            exit = new CompletableFuture<>();
+            if (!daemon) {
+                KeepAlive.begin();
+            }
+            Multiprocessing.children.add(this);
+            Multiprocessing.log(System.Logger.Level.DEBUG, () -> "started " + this);
+        }
+        ExitWatch.watch(jvm, exit, code -> {
+            Multiprocessing.children.remove(this);
+            if (!daemon) {
+                KeepAlive.end();
+            }
+        });
+    }
+
+    /** Waits until the process ends. */
+    public void join() {
+        join(null);
+    }
+
+    /**
+     * Waits at most {@code timeout} for the process to end.
+     *
+     * @param timeout the longest wait; null for none; negative counts as zero
+     * @return true if the process has ended
+     * @throws IllegalStateException if the process was not started, or is the current process
+     */
+    public boolean join(Duration timeout) {
+        CompletableFuture<Integer> e;
+        synchronized (this) {
+            checkOpen();
+            if (this == Multiprocessing.currentProcess()) {
+                throw new IllegalStateException("can only join a child process");
+            }
+            e = exit;
+            if (e == null) {
+                throw new IllegalStateException("can only join a started process");
+            }
+        }
+        long nanos = Timeouts.toNanos(timeout);
+        try {
+            if (nanos == Timeouts.FOREVER) {
+                e.get();
+            } else {
+                e.get(nanos, TimeUnit.NANOSECONDS);
+            }
+            return true;
+        } catch (TimeoutException te) {
+            return false;
+        } catch (ExecutionException ee) {
+            throw new IllegalStateException("waiting for " + name + " failed", ee.getCause());
+        } catch (InterruptedException ie) {
+            throw InterruptedError.restore(ie);
+        }
+    }
+
+    /** @return true from start() until the process ends; true for the current process */
+    public boolean isAlive() {
+        synchronized (this) {
+            checkOpen();
+        }
+        if (this == Multiprocessing.currentProcess()) {
+            return true;
+        }
+        if (this instanceof ParentProcess) {
+            return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        }
+        CompletableFuture<Integer> e = exit;
+        return e != null && !e.isDone();
+    }
+
+    /** @return the name (not unique; used in logs and messages) */
+    public String name() {
+        return name;
+    }
+
+    /** @param name the new name */
+    public void setName(String name) {
+        this.name = java.util.Objects.requireNonNull(name, "name");
+    }
+
+    /** @return whether this is a daemon process */
+    public boolean isDaemon() {
+        return daemon;
+    }
+
+    /**
+     * @param daemon whether the process is a daemon: it ends with its parent, and may not have children
+     * @throws IllegalStateException after start()
+     */
+    public synchronized void setDaemon(boolean daemon) {
+        if (exit != null) {
+            throw new IllegalStateException("process has already started");
+        }
+        this.daemon = daemon;
+    }
+
+    /** @return the pid, empty before start() */
+    public OptionalLong pid() {
+        long p = pid;
+        return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
+    }
+
+    /**
+     * @return empty while running (or before start); 0 for a normal end; {@code n} for System.exit(n); 1
+     *     for an uncaught exception; {@code -N} for signal N
+     */
+    public OptionalInt exitCode() {
+        CompletableFuture<Integer> e = exit;
+        if (e == null || !e.isDone() || e.isCompletedExceptionally()) {
+            return OptionalInt.empty();
+        }
+        return OptionalInt.of(e.join());
+    }
+
+    /** @return a copy of the authentication key (inherited from the parent; random in the main process) */
+    public byte[] authkey() {
+        return authkey.clone();
+    }
+
+    /** @param key the new authentication key */
+    public void setAuthkey(byte[] key) {
+        this.authkey = java.util.Objects.requireNonNull(key, "key").clone();
+    }
+
+    /**
+     * @return something that becomes ready when the process ends, for {@code Connections.wait}
+     * @throws IllegalStateException before start()
+     */
+    public Sentinel sentinel() {
+        CompletableFuture<Integer> e = exit;
+        if (e == null) {
+            throw new IllegalStateException("process not started");
+        }
+        return new ProcessSentinel(this, e);
+    }
+
+    /** Sends SIGTERM: the child ends at once with exit code -15. */
+    public void terminate() {
+        signal(false);
+    }
+
+    /** Sends SIGKILL: exit code -9. */
+    public void kill() {
+        signal(true);
+    }
+
+    private void signal(boolean force) {
+        ChildJvm j;
+        synchronized (this) {
+            checkOpen();
+            j = jvm;
+        }
+        if (j != null && j.process().isAlive()) {
+            if (force) {
+                j.process().destroyForcibly();
+            } else {
+                j.process().destroy();
+            }
+        }
+    }
+
+    /**
+     * Releases what the parent holds for this process. Afterwards most methods throw
+     * {@link IllegalStateException}. Closing twice does nothing.
+     *
+     * @throws IllegalStateException if the process is still running
+     */
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        if (exit != null && !exit.isDone()) {
+            throw new IllegalStateException("Cannot close a process while it is still running. "
+                    + "You should first call join() or terminate().");
+        }
+        if (jvm != null) {
+            jvm.release();
+            jvm = null;
+        }
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("<").append(getClass().getSimpleName().isEmpty() ? "Process" : getClass().getSimpleName())
+                .append(" name='").append(name).append('\'');
+        CompletableFuture<Integer> e = exit;
+        if (pid >= 0 && this != Multiprocessing.currentProcess()) {
+            sb.append(" pid=").append(pid);
+        }
+        if (this == Multiprocessing.currentProcess()) {
+            sb.append(" started");
+        } else if (closed) {
+            sb.append(" closed");
+        } else if (e == null) {
+            sb.append(" initial");
+        } else if (e.isDone()) {
+            sb.append(" stopped");
+            exitCode().ifPresent(c -> sb.append(" exitcode=").append(c));
+        } else {
+            sb.append(" started");
+        }
+        if (daemon) {
+            sb.append(" daemon");
+        }
+        return sb.append('>').toString();
+    }
+
+    // ---------------------------------------------------------------- package
+
+    int[] identity() {
+        return identity.clone();
+    }
+
+    /** @return {@code kind-N1:N2...} from this process's identity */
+    String identityName(String kind) {
+        return identityName(kind, identity);
+    }
+
+    private static String identityName(String kind, int[] identity) {
+        return kind + "-" + Arrays.stream(identity).mapToObj(Integer::toString).collect(Collectors.joining(":"));
+    }
+
+    void bindContext(Contexts.Base ctx) {
+        this.context = ctx;
+    }
+
+    /** In the child: this object was just received; it is now the current process. */
+    void becomeCurrent(long ownPid) {
+        this.pid = ownPid;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("process object is closed");
+        }
+    }
+}
