@@ -1,16 +1,19 @@
 package dev.mp4j.examples;
 
 import dev.mp4j.futures.ResultIterator;
+import dev.mp4j.futures.ProcessPoolExecutor;
 import dev.mp4j.futures.ThreadPoolExecutor;
 
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * {@code Executor.map}: the prime-checking example of Python's documentation. The docs run it on a
- * ProcessPoolExecutor; that executor is not available yet in mp4j, and since both take the same
- * serializable functions, switching will be a matter of changing the constructor.
- * Then: how {@code map} raises a call's exception at the item where it happened.
+ * {@code Executor.map}: the "ProcessPoolExecutor Example" of Python's documentation, which checks big
+ * numbers for primality in worker processes (here worker JVMs, one per CPU). Then the same {@code map}
+ * on threads, raising a call's exception at the item where it happened.
+ *
+ * <p>{@code isPrime} reaches the workers as a serializable method reference; the workers find this class
+ * on the class path or module path they inherit from this JVM.
  */
 public final class MapPrimes {
     static final List<Long> PRIMES = List.of(
@@ -43,13 +46,16 @@ public final class MapPrimes {
     }
 
     public static void main(String[] args) {
-        try (var executor = new ThreadPoolExecutor()) {
+        try (var executor = new ProcessPoolExecutor()) {
             Iterator<Long> numbers = PRIMES.iterator();
             for (boolean prime : executor.map(MapPrimes::isPrime, PRIMES)) {
                 System.out.printf("%d is prime: %s%n", numbers.next(), prime);
             }
+            System.out.println("(computed in " + executor.processes().size() + " worker JVMs)");
+        }
 
-            // The iterator raises a call's exception when it reaches that call's item.
+        // On threads, the same call; the iterator raises a call's exception when it reaches that call's item.
+        try (var executor = new ThreadPoolExecutor()) {
             ResultIterator<Integer> quotients = executor.map((Integer x) -> 100 / x, List.of(5, 4, 0, 1));
             try {
                 for (int q : quotients) {

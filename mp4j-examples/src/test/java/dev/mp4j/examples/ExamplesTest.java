@@ -98,6 +98,7 @@ class ExamplesTest {
                 "115280095190773 is prime: true",
                 "115797848077099 is prime: true",
                 "1099726899285419 is prime: false",
+                "(computed in " + Runtime.getRuntime().availableProcessors() + " worker JVMs)",
                 "100 / x = 20",
                 "100 / x = 25",
                 "the third item raised java.lang.ArithmeticException: / by zero"), lines);
