@@ -1,0 +1,8 @@
+/**
+ * Runnable examples of mp4j, most of them the examples of Python's own documentation written in Java,
+ * and {@link dev.mp4j.examples.Demo}, which runs them.
+ */
+module dev.mp4j.examples {
+    requires dev.mp4j;
+    requires jdk.httpserver;
+}
