@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.DataOutputStream;
@@ -173,6 +174,8 @@ public final class Launch {
         out.writeUTF(id);
         out.writeLong(ProcessHandle.current().pid());
         out.writeBoolean(spare);
+        String tracker = ResourceTracker.fifo();
+        out.writeUTF(tracker == null ? "" : tracker);
         out.writeShort(r.key.length);
         out.write(r.key);
         out.flush();
