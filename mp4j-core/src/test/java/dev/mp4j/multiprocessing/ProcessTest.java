@@ -138,7 +138,10 @@ class ProcessTest {
     void testParentProcess() throws Exception {
         try (Mailbox box = new Mailbox(dir)) {
             String address = box.address();
-            Process p = new Process(() -> createGrandchild(address));
+            // the child is killed by SIGTERM, so what it made in its temporary directory (the socket its own
+            // children connect to) stays behind: let that be in the test's directory
+            Process p = withTmpDir(Files.createDirectories(dir.resolve("child-tmp")))
+                    .process(() -> createGrandchild(address));
             p.start();
             Pids.started(p);
             Map<String, String> m = box.take(LONG);
@@ -165,6 +168,11 @@ class ProcessTest {
         });
         gc.start();
         gc.join();
+    }
+
+    /** The default context, its children's temporary directory in {@code tmp}. */
+    static Context withTmpDir(Path tmp) {
+        return Multiprocessing.getContext().withJvmOptions(List.of("-Djava.io.tmpdir=" + tmp));
     }
 
     @Test
@@ -280,7 +288,8 @@ class ProcessTest {
     @DisplayName("test_recursion")
     void testRecursion() throws IOException {
         String out = file("tree.txt");
-        recurse(out, "");
+        Path tmp = Files.createDirectories(dir.resolve("children-tmp"));
+        recurse(out, "", withTmpDir(tmp));
         List<String> lines = Files.readAllLines(Path.of(out));
         List<String> ids = lines.stream().map(l -> l.split(" ")[0]).toList();
         assertEquals(List.of("[]", "[0]", "[00]", "[01]", "[1]", "[10]", "[11]"), ids);
@@ -292,15 +301,20 @@ class ProcessTest {
         String a = names.get(1);
         String b = "Process-" + (Integer.parseInt(first.group(1)) + 1);
         assertEquals(List.of("MainProcess", a, a + ":1", a + ":2", b, b + ":1", b + ":2"), names);
+        try (var left = Files.list(tmp)) {
+            assertEquals(List.of(), left.toList(), "children that ended normally leave no temporary files");
+        }
     }
 
-    static void recurse(String out, String id) {
+    /** @param ctx the context of the processes this one starts; null for the default */
+    static void recurse(String out, String id, Context ctx) {
         Fixtures.append(out, "[" + id + "] " + Multiprocessing.currentProcess().name() + " "
                 + ProcessHandle.current().pid());
         if (id.length() < 2) {
             for (int i = 0; i < 2; i++) {
                 String childId = id + i;
-                Process p = new Process(() -> recurse(out, childId));
+                SerializableRunnable target = () -> recurse(out, childId, null);
+                Process p = ctx != null ? ctx.process(target) : new Process(target);
                 p.start();
                 p.join();
                 if (p.exitCode().orElseThrow() != 0) {
