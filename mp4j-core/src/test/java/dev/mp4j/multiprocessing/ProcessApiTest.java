@@ -4,6 +4,7 @@ import static dev.mp4j.multiprocessing.Fixtures.str;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -385,5 +386,43 @@ class ProcessApiTest {
         System.Logger log = Multiprocessing.getLogger();
         assertEquals("dev.mp4j.multiprocessing", log.getName());
         assertSame(log, Multiprocessing.getLogger());
+    }
+
+    @Test
+    void interruptedJoinThrowsInterruptedError() throws Exception {
+        Process p = sleeper();
+        p.start();
+        Pids.started(p);
+        try {
+            java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+            Thread waiter = Thread.ofPlatform().start(() -> {
+                try {
+                    p.join();
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(new Throwable("interrupted=" + Thread.currentThread().isInterrupted(), t));
+                }
+            });
+            // an interrupt that comes before join() waits counts too: the flag is set
+            waiter.interrupt();
+            Throwable t = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            waiter.join(Duration.ofSeconds(10));
+            assertNotNull(t, "join() returned while the child still runs");
+            assertInstanceOf(dev.mp4j.InterruptedError.class, t.getCause());
+            assertEquals("interrupted=true", t.getMessage(), "the interrupt flag is restored");
+            assertTrue(p.isAlive(), "an interrupted join leaves the child alone");
+        } finally {
+            stop(p);
+        }
+    }
+
+    @Test
+    void childJvmThatCannotStartFailsStart() {
+        Context ctx = Multiprocessing.getContext("spawn").withJvmOptions(List.of("-XX:+NoSuchJvmOption"));
+        Process p = ctx.process(() -> { });
+        ProcessError e = assertThrows(ProcessError.class, p::start);
+        assertTrue(e.getMessage().contains(p.name()), e.getMessage());
+        assertEquals(OptionalLong.empty(), p.pid());
+        assertFalse(p.isAlive());
     }
 }

@@ -18,6 +18,7 @@ public final class ProgramMains {
             case "uncaught" -> uncaught();
             case "log" -> log();
             case "forkserver" -> forkserver();
+            case "exit-with-child" -> exitWithChild(args[1]);
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -87,5 +88,15 @@ public final class ProgramMains {
         p.start();
         p.join();
         System.out.println(p.name() + " exitcode=" + p.exitCode().orElseThrow());
+    }
+
+    /** Starts a non-daemon child that writes {@code file} after 0.5 s, then calls System.exit(3). */
+    static void exitWithChild(String file) {
+        Process p = new Process(() -> {
+            Fixtures.sleep(500);
+            Fixtures.write(file, "done");
+        });
+        p.start();
+        System.exit(3);
     }
 }

@@ -79,6 +79,20 @@ class WholeProgramTest {
     @Test
     @DisplayName("kill -9 of a program ends its child and grandchild")
     void killedProgramLeavesNoOrphans() throws Exception {
+        killProgramWithGrandchild();
+    }
+
+    /** DESIGN.md: a watchdog that outlives the program removes its socket files and temporary directories. */
+    @Test
+    @DisplayName("kill -9 of a program leaves nothing in its temporary directory")
+    @Disabled("pending: no resource tracker yet; the killed program's rendezvous directory (mp4j-*/r.sock) "
+            + "and its killed child's stay in java.io.tmpdir")
+    void killedProgramLeavesNoTemporaryFiles() throws Exception {
+        killProgramWithGrandchild();
+        assertNothingLeftIn(SeparateJvm.tmpDir(dir));
+    }
+
+    private void killProgramWithGrandchild() throws Exception {
         java.lang.Process program = SeparateJvm.start(ProgramMains.class, dir, "grandchild");
         long child = -1;
         long grandchild = -1;
@@ -157,5 +171,21 @@ class WholeProgramTest {
         assertEquals("Process-1 exitcode=4", r.stdout().strip(), r.toString());
         assertEquals("", r.stderrWithoutJvmWarnings(), r.toString());
         assertNothingLeftIn(r.tmpDir());
+    }
+
+    /**
+     * Python's sys.exit() in the main process still runs multiprocessing's atexit handler, which joins the
+     * non-daemon children; System.exit is its analog (Runtime.halt is os._exit).
+     */
+    @Test
+    @DisplayName("System.exit in main waits for non-daemon children")
+    @Disabled("bug: System.exit(3) in main ends the JVM at once; the non-daemon child sees its stdin close and "
+            + "halts before writing its file. CPython's sys.exit(3) runs multiprocessing's atexit handler, "
+            + "which joins non-daemon children (checked with python3: the file is written, exit code 3)")
+    void systemExitWaitsForNonDaemonChild() throws Exception {
+        Path file = dir.resolve("written-by-child.txt");
+        SeparateJvm.Result r = SeparateJvm.run(ProgramMains.class, dir, 60, "exit-with-child", file.toString());
+        assertEquals(3, r.exitCode(), r.toString());
+        assertTrue(Files.exists(file), "the child wrote its file before the JVM exited\n" + r);
     }
 }
