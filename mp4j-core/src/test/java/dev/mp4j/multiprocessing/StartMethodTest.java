@@ -171,4 +171,50 @@ class StartMethodTest {
         assertEquals(11, a.exitCode().orElseThrow());
         assertEquals(-15, b.exitCode().orElseThrow());
     }
+
+    /**
+     * CPython's test_forkserver_sigkill: the forkserver dies and later processes still start. Here the spare
+     * JVM waiting for a job is killed; the next start() must not hand out the dead spare.
+     */
+    @Test
+    @DisplayName("test_forkserver_sigkill (the spare dies)")
+    void forkserverSpareKilled() throws Exception {
+        Context fs = Multiprocessing.getContext("forkserver");
+        java.util.Set<Long> before = childPids();
+        Process p = fs.process(() -> { });
+        p.start();
+        Pids.started(p);
+        p.join();
+        // taking a spare boots its replacement: find it among this JVM's children (a process has no event
+        // for a new child, so poll, with a deadline)
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        java.util.List<ProcessHandle> spares;
+        while (true) {
+            spares = ProcessHandle.current().children()
+                    .filter(h -> !before.contains(h.pid()) && h.pid() != p.pid().orElseThrow())
+                    .filter(h -> h.info().arguments().map(a -> java.util.Arrays.asList(a)
+                            .contains("dev.mp4j.internal.spawn.Bootstrap")).orElse(false))
+                    .toList();
+            if (!spares.isEmpty() || System.nanoTime() - deadline > 0) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(1, spares.size(), "the replacement spare: " + spares);
+        ProcessHandle spare = spares.getFirst();
+        spare.destroyForcibly();
+        spare.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        Process q = fs.process(() -> System.exit(5));
+        q.start();
+        Pids.started(q);
+        assertTrue(q.join(Duration.ofSeconds(30)));
+        assertEquals(5, q.exitCode().orElseThrow());
+        assertTrue(q.pid().orElseThrow() != spare.pid());
+    }
+
+    private static java.util.Set<Long> childPids() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid)
+                .collect(java.util.stream.Collectors.toSet());
+    }
 }
