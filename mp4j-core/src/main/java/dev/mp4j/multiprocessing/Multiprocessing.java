@@ -85,6 +85,37 @@ public final class Multiprocessing {
         return new Process("MainProcess", ProcessHandle.current().pid(), key, false, new int[0]);
     }
 
+    private static boolean exitHookInstalled; // guarded by Multiprocessing.class
+
+    /**
+     * Records a started child; the first one installs Python's exit function: when this JVM exits (also
+     * through System.exit), daemon children are terminated and non-daemon children are waited for.
+     */
+    static void childStarted(Process p) {
+        children.add(p);
+        synchronized (Multiprocessing.class) {
+            if (!exitHookInstalled) {
+                exitHookInstalled = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(Multiprocessing::exitFunction, "mp4j-exit-children"));
+            }
+        }
+    }
+
+    private static void exitFunction() {
+        for (Process p : List.copyOf(children)) {
+            if (p.isDaemon()) {
+                log(System.Logger.Level.INFO, () -> "calling terminate() for daemon " + p.name());
+                p.terminate();
+            }
+        }
+        for (Process p : List.copyOf(children)) {
+            if (!p.isDaemon()) {
+                log(System.Logger.Level.INFO, () -> "calling join() for process " + p.name());
+                p.join();
+            }
+        }
+    }
+
     /** In a child JVM: {@code self} is now the current process, {@code parentProcess} its parent. */
     static void becomeChild(Process self, Process parentProcess) {
         current = self;

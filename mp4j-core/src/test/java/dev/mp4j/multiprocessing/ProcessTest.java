@@ -26,7 +26,6 @@ import java.util.OptionalInt;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -413,8 +412,6 @@ class ProcessTest {
      */
     @Test
     @DisplayName("test_lose_target_ref")
-    @Disabled("bug: Process keeps its target in a final field after start(); CPython's start() drops "
-            + "_target/_args/_kwargs so that the target can be collected while the Process object lives")
     void testLoseTargetRef() throws IOException {
         String out = file("target.txt");
         DummyCallable c = new DummyCallable(out);

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -65,8 +64,6 @@ class StartMethodTest {
     /** CPython's _check_context: the child reports {@code multiprocessing.get_start_method()}. */
     @Test
     @DisplayName("test_context (the child's start method)")
-    @Disabled("bug: a child started by the 'forkserver' context reports Multiprocessing.getStartMethod() = "
-            + "'spawn'; CPython's child adopts its parent's start method (spawn's prepare() sets it)")
     void testContextSeenByChild() throws IOException {
         for (String method : List.of("spawn", "forkserver")) {
             checkContext(Multiprocessing.getContext(method), true);

@@ -76,7 +76,13 @@ public final class Bootstrap {
                 Warmup.exercise(20); // a forkserver spare: warm up while no job is waiting
             }
 
-            byte[] frame = channel.receive(Integer.MAX_VALUE - 16L);
+            byte[] frame;
+            try {
+                frame = channel.receive(Integer.MAX_VALUE - 16L);
+            } catch (java.io.EOFException parentGone) {
+                Runtime.getRuntime().halt(ORPHANED); // a spare whose parent ended before it had a job: quietly
+                return;
+            }
             if (frame.length == 0 || frame[0] != Tags.JOB) {
                 throw new IOException("expected a job from the parent, got tag " + (frame.length == 0 ? "none" : frame[0]));
             }

@@ -22,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * <p>The child is the parent's own {@code java} (or the context's executable) with the parent's class path
  * and module path, the options mp4j needs, then the context's options, and {@link Bootstrap} as main class.
  * Its stdout and stderr are the parent's; its stdin is a pipe that the parent writes the launch header to
- * and then holds open for the child's whole life (the child exits when it closes).
+ * (the child watches its parent's pid to end with it, see {@link Bootstrap}).
  */
 public final class Launch {
     /** How long a booting child may take to connect back. */
