@@ -42,9 +42,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Data flow (compare CPython's process.py): {@code submit} serializes the task in the caller's thread
  * (a task that cannot be serialized fails its own future) and queues it; the pool assigns queued tasks to
- * workers — an idle worker first, then up to two per worker — and sends each over that worker's control
- * channel; a reader per worker completes the futures as results come back and assigns more. So the
- * parent always knows which tasks each worker holds.
+ * idle workers, one task per worker, and sends each over that worker's control channel; a reader per
+ * worker completes the futures as results come back and assigns the next. So the parent always knows
+ * which task each worker runs.
  * <pre>
  *   submit --&gt; pending --assign--&gt; worker.inflight --TASK--&gt; worker JVM --RESULT--&gt; reader --&gt; Future
  * </pre>
@@ -348,7 +348,11 @@ public class ProcessPoolExecutor implements Executor {
      * the lock (a large task must not block the pool), in the order they were decided.
      */
     private static final class Pool {
-        private static final int PREFETCH = 2;
+        /**
+         * Tasks a worker holds at once. One: a task sent to a worker is the one it runs, so cancel(true)
+         * kills exactly the running task, and a dead worker never held tasks it had not started.
+         */
+        private static final int PREFETCH = 1;
         private static final long PROCESS_WAIT_SECONDS = 30;
 
         final int maxWorkers;
@@ -571,8 +575,8 @@ public class ProcessPoolExecutor implements Executor {
         }
 
         /**
-         * Moves pending tasks to ready workers: every idle worker first, then a second one each; tells
-         * workers to quit when they reached maxTasksPerChild or the pool is shut down and idle.
+         * Moves pending tasks to idle workers; tells workers to quit when they reached maxTasksPerChild or
+         * the pool is shut down and idle.
          */
         private List<Send> assign() {
             List<Send> out = new ArrayList<>();
