@@ -46,7 +46,7 @@ class ProcessPoolDeadlockTest {
     private static final String ABRUPT = "A process in the process pool was terminated abruptly";
 
     private ProcessPoolExecutor newPool() {
-        return WORKERS.track(new ProcessPoolExecutor(1));
+        return WORKERS.newPool(1);
     }
 
     /** The pid of the pool's single worker, as a task sees it. */

@@ -20,7 +20,7 @@ class ProcessPoolExecutorTest extends ExecutorTest {
 
     @Override
     protected Executor newExecutor(int maxWorkers) {
-        return WORKERS.track(new ProcessPoolExecutor(maxWorkers));
+        return WORKERS.newPool(maxWorkers);
     }
 
     @Override

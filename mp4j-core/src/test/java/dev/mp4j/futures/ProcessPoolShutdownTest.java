@@ -25,7 +25,7 @@ class ProcessPoolShutdownTest extends ExecutorShutdownTest {
 
     @Override
     protected Executor newExecutor(int maxWorkers) {
-        return WORKERS.track(new ProcessPoolExecutor(maxWorkers));
+        return WORKERS.newPool(maxWorkers);
     }
 
     @Override

@@ -10,7 +10,7 @@ class ProcessPoolWaitTests extends WaitTests {
 
     @Override
     protected Executor newExecutor(int maxWorkers) {
-        return WORKERS.track(new ProcessPoolExecutor(maxWorkers));
+        return WORKERS.newPool(maxWorkers);
     }
 
     @Override
