@@ -109,7 +109,6 @@ class ProcessPoolDeadlockTest {
         Future<Object> f = pool.submit(() -> exit(0));
         Future<Integer> pending = pool.submit(() -> FutureFixtures.mul(6, 7));
         assertBroken(pool, f, pending, "0");
-        WORKERS.saw(pool);
     }
 
     static Object exit(int code) {
@@ -355,8 +354,8 @@ class ProcessPoolDeadlockTest {
         pool.shutdown(true);
     }
 
-    /** A task or result that fails while it is serialized or deserialized, on one side only. */
-    static final class Trap implements Serializable, Callable<Object> {
+    /** A value (captured by a task, or returned) that fails while it is serialized or deserialized, on one side. */
+    static final class Trap implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
         static final int EXIT_CODE = 3;
@@ -372,11 +371,6 @@ class ProcessPoolDeadlockTest {
         Trap(Where where, What what) {
             this.where = where;
             this.what = what;
-        }
-
-        @Override
-        public Object call() {
-            return this;
         }
 
         /** Whether this runs in the test JVM (the pool's parent) rather than in a worker. */
