@@ -385,7 +385,10 @@ public class ProcessPoolExecutor implements Executor {
                     throw new NotSerializableException(task.getClass().getName());
                 }
                 bytes = Codec.encode(task);
-            } catch (IOException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // as in CPython, a task that cannot be serialized fails its own future
                 checkAccepting();
                 future.setException(new IllegalArgumentException("cannot send the task to a worker JVM: "
                         + (e instanceof NotSerializableException ? "class " + e.getMessage() + " is not serializable "
@@ -468,6 +471,17 @@ public class ProcessPoolExecutor implements Executor {
         }
 
         private void onFrame(Worker w, byte[] frame) {
+            try {
+                handleFrame(w, frame);
+            } catch (Throwable t) {
+                // a bug or an exhausted JVM here must not end the worker's reader: that would hang the pool
+                System.getLogger("dev.mp4j.futures").log(System.Logger.Level.ERROR,
+                        "ProcessPoolExecutor: cannot handle a frame from " + w.name, t);
+                w.destroy();
+            }
+        }
+
+        private void handleFrame(Worker w, byte[] frame) {
             if (frame[0] == PoolWire.RESULT) {
                 onResult(w, frame);
             } else if (frame[0] == PoolWire.INIT_FAILED) {
@@ -496,7 +510,9 @@ public class ProcessPoolExecutor implements Executor {
             } catch (ClassNotFoundException e) {
                 error = new ProcessError("cannot load class " + e.getMessage() + " of the "
                         + (failed ? "exception raised by" : "result of") + " task " + id + " in this JVM", e);
-            } catch (IOException | RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
                         + " task " + id + ": " + e, e);
             }
@@ -602,7 +618,7 @@ public class ProcessPoolExecutor implements Executor {
                     if (spent || (shutdown && pending.isEmpty())) {
                         w.quitting = true;
                         out.add(new Send(w, PoolWire.quit()));
-                        if (spent && !shutdown) {
+                        if (spent && (!shutdown || !pending.isEmpty())) {
                             startWorker();
                         }
                     }
@@ -624,7 +640,9 @@ public class ProcessPoolExecutor implements Executor {
         private static Throwable decodeThrowable(byte[] body) {
             try {
                 return (Throwable) Codec.decode(body, null);
-            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 return new ProcessError("cannot read the exception a worker sent: " + e, e);
             }
         }

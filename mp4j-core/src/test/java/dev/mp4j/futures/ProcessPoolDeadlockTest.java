@@ -27,7 +27,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -261,8 +260,6 @@ class ProcessPoolDeadlockTest {
     // ---- failures while (de)serializing, on either side (CPython's ErrorAtPickle, ExitAtUnpickle ...)
 
     @Test
-    @Disabled("bug: a RuntimeException (or Error) thrown by a task's writeObject escapes submit() instead of "
-            + "failing the future: Pool.submit catches only IOException around Codec.encode")
     void errorWhileSerializingTheTaskFailsItsFuture() {
         // CPython: "error at task pickle" fails the future.
         ProcessPoolExecutor pool = newPool();
@@ -340,9 +337,6 @@ class ProcessPoolDeadlockTest {
     }
 
     @Test
-    @Disabled("bug: an Error thrown while the parent decodes a result escapes Pool.onResult (which catches "
-            + "IOException and RuntimeException only) and kills the worker's reader thread: the future stays "
-            + "running forever and the pool never terminates, even after shutdownNow()")
     void jvmErrorWhileDeserializingTheResultInTheParentFailsItsFuture() {
         // An Error (not an Exception) thrown while the parent reads a result must still end the future.
         ProcessPoolExecutor pool = newPool();

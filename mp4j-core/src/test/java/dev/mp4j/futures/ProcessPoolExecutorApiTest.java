@@ -25,7 +25,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -197,9 +196,6 @@ class ProcessPoolExecutorApiTest {
 
     @Test
     @Timeout(30)
-    @Disabled("bug: after shutdown(), a worker that reached maxTasksPerChild is not replaced while tasks are "
-            + "still pending (Pool.assign starts a replacement only if !shutdown): the pending futures never "
-            + "complete and shutdown(true) hangs")
     void maxTasksPerChildEarlyShutdown() {
         // CPython's test_max_tasks_early_shutdown: shutting down while workers are being replaced.
         ProcessPoolExecutor e = track(ProcessPoolWorkers.builder(2).maxTasksPerChild(1).build());
@@ -283,21 +279,19 @@ class ProcessPoolExecutorApiTest {
     void shutdownWithCancelFuturesCancelsWhatNoWorkerTook() {
         ProcessPoolExecutor e = WORKERS.newPool(1);
         prime(e);
-        // The idle worker takes two tasks at once (one running, one queued in the worker); the rest wait.
+        // The idle worker takes one task (it runs it); the rest wait in the pool.
         List<Future<Void>> fs = new ArrayList<>();
         for (int i = 0; i < 6; i++) {
             fs.add(e.submit(() -> FutureFixtures.sleep(200)));
         }
         assertTrue(fs.get(0).running());
-        assertTrue(fs.get(1).running());
-        for (Future<Void> f : fs.subList(2, 6)) {
+        for (Future<Void> f : fs.subList(1, 6)) {
             assertFalse(f.running());
         }
         e.shutdown(true, true);
         assertTrue(e.isTerminated());
         assertNull(fs.get(0).result());
-        assertNull(fs.get(1).result());
-        for (Future<Void> f : fs.subList(2, 6)) {
+        for (Future<Void> f : fs.subList(1, 6)) {
             assertTrue(f.cancelled(), f.toString());
         }
     }
@@ -323,15 +317,15 @@ class ProcessPoolExecutorApiTest {
         ProcessPoolExecutor e = WORKERS.newPool(1);
         long pid = prime(e);
         Future<Void> running = e.submit(() -> FutureFixtures.sleep(10_000));
-        Future<Integer> queuedInWorker = e.submit(() -> FutureFixtures.mul(1, 2));
+        Future<Integer> pending0 = e.submit(() -> FutureFixtures.mul(1, 2));
         Future<Integer> pending1 = e.submit(() -> FutureFixtures.mul(3, 4));
         Future<Integer> pending2 = e.submit(() -> FutureFixtures.mul(5, 6));
         assertTrue(running.running());
 
         List<Runnable> never = e.shutdownNow();
 
-        assertEquals(2, never.size(), "the two tasks no worker took");
-        for (Future<?> f : List.of(running, queuedInWorker, pending1, pending2)) {
+        assertEquals(3, never.size(), "the three tasks no worker took");
+        for (Future<?> f : List.of(running, pending0, pending1, pending2)) {
             assertTrue(f.cancelled(), f.toString());
             assertThrows(CancelledError.class, f::result);
         }
@@ -371,8 +365,8 @@ class ProcessPoolExecutorApiTest {
         Future<Void> first = e.submit(() -> FutureFixtures.sleep(300));
         Future<Integer> second = e.submit(() -> FutureFixtures.mul(2, 3));
         Future<Integer> third = e.submit(() -> FutureFixtures.mul(4, 5));
-        assertFalse(second.cancel(), "already sent to the worker");
-        assertTrue(third.cancel());
+        assertFalse(first.cancel(), "its worker runs it");
+        assertTrue(third.cancel(), "no worker took it: a worker holds one task at a time");
         assertNull(first.result());
         assertEquals(6, second.result());
         assertThrows(CancelledError.class, third::result);
@@ -412,12 +406,9 @@ class ProcessPoolExecutorApiTest {
 
     @Test
     @Timeout(30)
-    @Disabled("bug: cancel(true) of a task already sent to a worker but queued behind another kills that worker, "
-            + "and Pool.workerGone (killed branch) puts every unfinished task it held back in the queue, the one "
-            + "that had started included: that task runs again on the replacement (at-least-once, not at-most-once)")
     void cancelTrueOfATaskQueuedBehindAnotherDoesNotRunTheOtherTwice() throws Exception {
-        // With prefetch, a task can be sent to a worker (and so be running()) while the worker still runs
-        // another one. Cancelling it must not make the started task run a second time.
+        // A worker holds one task at a time, so the second waits in the pool; cancelling it must not
+        // disturb the task that runs (in particular, not make it run a second time).
         ProcessPoolExecutor e = WORKERS.newPool(1);
         prime(e);
         try (ServerSocket starts = new ServerSocket(0, 10, InetAddress.getLoopbackAddress())) {
@@ -425,10 +416,10 @@ class ProcessPoolExecutorApiTest {
             int port = starts.getLocalPort();
             Future<String> first = e.submit(() -> announceAndSleep(port, 300));
             Future<Integer> second = e.submit(() -> FutureFixtures.mul(6, 7));
-            assertTrue(second.running(), "sent to the worker behind the first");
+            assertFalse(second.running(), "a worker holds one task at a time");
             starts.accept().close(); // the first task has started
 
-            second.cancel(true);
+            assertTrue(second.cancel(true));
             first.exception();
 
             starts.setSoTimeout(300);
