@@ -69,6 +69,20 @@ class ProcessPoolDeadlockTest {
     }
 
     /** The pool broke: the future, every other unfinished one, and later submits raise BrokenProcessPool. */
+    /**
+     * Submits a second task behind one that kills the worker. The worker may die before this submit: then
+     * the submit itself raises BrokenProcessPool, which the returned future carries.
+     */
+    private static Future<Integer> submitBehind(ProcessPoolExecutor pool) {
+        try {
+            return pool.submit(() -> FutureFixtures.mul(6, 7));
+        } catch (BrokenProcessPool e) {
+            Future<Integer> f = new Future<>();
+            f.setException(e);
+            return f;
+        }
+    }
+
     private static void assertBroken(ProcessPoolExecutor pool, Future<?> future, Future<?> pending, String exitCode) {
         BrokenProcessPool e = assertThrows(BrokenProcessPool.class, future::result);
         assertTrue(e.getMessage().startsWith(ABRUPT), e.getMessage());
@@ -88,7 +102,7 @@ class ProcessPoolDeadlockTest {
         ProcessPoolExecutor pool = newPool();
         workerPid(pool);
         Future<Object> f = pool.submit(() -> exit(3));
-        Future<Integer> pending = pool.submit(() -> FutureFixtures.mul(6, 7));
+        Future<Integer> pending = submitBehind(pool);
         assertBroken(pool, f, pending, "3");
     }
 
@@ -97,7 +111,7 @@ class ProcessPoolDeadlockTest {
         ProcessPoolExecutor pool = newPool();
         workerPid(pool);
         Future<Object> f = pool.submit(() -> halt(7));
-        Future<Integer> pending = pool.submit(() -> FutureFixtures.mul(6, 7));
+        Future<Integer> pending = submitBehind(pool);
         assertBroken(pool, f, pending, "7");
     }
 
@@ -106,7 +120,7 @@ class ProcessPoolDeadlockTest {
         // The first task ends the worker before any other task ran: the pending ones fail too.
         ProcessPoolExecutor pool = newPool();
         Future<Object> f = pool.submit(() -> exit(0));
-        Future<Integer> pending = pool.submit(() -> FutureFixtures.mul(6, 7));
+        Future<Integer> pending = submitBehind(pool);
         assertBroken(pool, f, pending, "0");
     }
 
@@ -291,7 +305,7 @@ class ProcessPoolDeadlockTest {
         workerPid(pool);
         Trap trap = new Trap(Trap.Where.READ_IN_WORKER, Trap.What.EXIT);
         Future<Object> f = pool.submit(() -> trap);
-        Future<Integer> pending = pool.submit(() -> FutureFixtures.mul(6, 7));
+        Future<Integer> pending = submitBehind(pool);
         assertBroken(pool, f, pending, String.valueOf(Trap.EXIT_CODE));
     }
 
@@ -301,7 +315,7 @@ class ProcessPoolDeadlockTest {
         workerPid(pool);
         Trap trap = new Trap(Trap.Where.READ_IN_WORKER, Trap.What.HALT);
         Future<Object> f = pool.submit(() -> trap);
-        Future<Integer> pending = pool.submit(() -> FutureFixtures.mul(6, 7));
+        Future<Integer> pending = submitBehind(pool);
         assertBroken(pool, f, pending, String.valueOf(Trap.HALT_CODE));
     }
 
@@ -320,7 +334,7 @@ class ProcessPoolDeadlockTest {
         ProcessPoolExecutor pool = newPool();
         workerPid(pool);
         Future<Object> f = pool.submit(() -> new Trap(Trap.Where.WRITE_IN_WORKER, Trap.What.EXIT));
-        Future<Integer> pending = pool.submit(() -> FutureFixtures.mul(6, 7));
+        Future<Integer> pending = submitBehind(pool);
         assertBroken(pool, f, pending, String.valueOf(Trap.EXIT_CODE));
     }
 
