@@ -1,0 +1,66 @@
+package dev.mp4j.internal.shared;
+
+import dev.mp4j.multiprocessing.SharedIntArray;
+import dev.mp4j.threading.RLock;
+
+import java.io.Serial;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * {@code int} elements in shared memory. {@link #get} and {@link #set} are opaque accesses: each is atomic
+ * and reaches memory (a loop re-reads), without ordering other accesses; the lock or a process join
+ * orders them.
+ */
+final class IntArray extends Handle implements SharedIntArray {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final VarHandle VH = ValueLayout.JAVA_INT.varHandle();
+
+    private final transient MemorySegment elements;
+    private final transient int length;
+
+    IntArray(String name, MemorySegment elements, int length, Supplier<RLock> lockFactory, RLock lock) {
+        super(name, lockFactory, lock);
+        this.elements = elements;
+        this.length = length;
+    }
+
+    @Override
+    Kind kind() {
+        return Kind.INT_ARRAY;
+    }
+
+    @Override
+    int count() {
+        return length;
+    }
+
+    @Override
+    public int length() {
+        return length;
+    }
+
+    @Override
+    public int get(int i) {
+        return (int) VH.getOpaque(elements, (long) Objects.checkIndex(i, length) << 2);
+    }
+
+    @Override
+    public void set(int i, int v) {
+        VH.setOpaque(elements, (long) Objects.checkIndex(i, length) << 2, v);
+    }
+
+    @Override
+    public MemorySegment segment() {
+        return elements;
+    }
+
+    @Override
+    public String toString() {
+        return "SharedIntArray(length " + length + ", '" + name() + "')";
+    }
+}
