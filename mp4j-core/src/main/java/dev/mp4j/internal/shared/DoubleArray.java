@@ -11,9 +11,10 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * {@code double} elements in shared memory. {@link #get} and {@link #set} are opaque accesses: each is atomic
- * and reaches memory (a loop re-reads), without ordering other accesses; the lock or a process join
- * orders them.
+ * {@code double} elements in shared memory. {@link #get} and {@link #set} are plain accesses: each
+ * is atomic (the elements are aligned), but nothing orders them or makes another process's writes
+ * visible at once — the lock, a queue or a join does. Code that polls an element needs
+ * the lock, or a {@code VarHandle} volatile access on {@link #segment()}.
  */
 final class DoubleArray extends Handle implements SharedDoubleArray {
     @Serial
@@ -46,12 +47,12 @@ final class DoubleArray extends Handle implements SharedDoubleArray {
 
     @Override
     public double get(int i) {
-        return (double) VH.getOpaque(elements, (long) Objects.checkIndex(i, length) << 3);
+        return (double) VH.get(elements, (long) Objects.checkIndex(i, length) << 3);
     }
 
     @Override
     public void set(int i, double v) {
-        VH.setOpaque(elements, (long) Objects.checkIndex(i, length) << 3, v);
+        VH.set(elements, (long) Objects.checkIndex(i, length) << 3, v);
     }
 
     @Override
