@@ -67,7 +67,7 @@ abstract class Handle implements Serializable {
     private final transient Supplier<RLock> lockFactory;   // creator only; null in received copies
     private final transient Object lockInit = new Object();
     private transient volatile RLock lock;                  // guarded by lockInit when written
-    private transient Cleaner.Cleanable unlinker;           // creator only
+    private transient volatile Cleaner.Cleanable unlinker;  // creator only
 
     Handle(String name, Supplier<RLock> lockFactory, RLock lock) {
         this.name = name;
