@@ -6,6 +6,7 @@ import dev.mp4j.multiprocessing.Process;
 import dev.mp4j.multiprocessing.SharedDouble;
 import dev.mp4j.multiprocessing.SharedInt;
 import dev.mp4j.multiprocessing.SharedLong;
+import dev.mp4j.multiprocessing.SharedMemory;
 import dev.mp4j.threading.Guard;
 import dev.mp4j.threading.RLock;
 import org.junit.jupiter.api.AfterEach;
@@ -13,8 +14,13 @@ import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.lang.ref.WeakReference;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -213,6 +219,33 @@ class SharedValueTest {
         assertFalse(Shm.exists(name[0]), "/dev/shm/" + name[0] + " is still there");
         assertTrue(ref.refersTo(null));
     }
+
+    /** A JVM that ends unlinks the names it still owns, though its handles were never collected. */
+    @Test
+    void aChildUnlinksWhatItMadeWhenItEnds() {
+        try (SharedMemory box = SharedMemory.create(null, 64)) {
+            try {
+                Shm.inChild(() -> {
+                    SharedLong kept = Multiprocessing.sharedLong(5);
+                    byte[] name = SharedObjects.nameOf(kept).getBytes(StandardCharsets.US_ASCII);
+                    MemorySegment out = box.segment();
+                    out.set(ValueLayout.JAVA_INT, 0, name.length);
+                    MemorySegment.copy(name, 0, out, ValueLayout.JAVA_BYTE, 4, name.length);
+                    KEEP.add(kept); // reachable until the JVM exits
+                });
+                MemorySegment in = box.segment();
+                int len = in.get(ValueLayout.JAVA_INT, 0);
+                String name = new String(in.asSlice(4, len).toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII);
+                assertTrue(name.startsWith("mp4j-"), name);
+                assertFalse(Shm.exists(name), "/dev/shm/" + name + " outlived the child that made it");
+            } finally {
+                box.unlink();
+            }
+        }
+    }
+
+    /** Holds what a child must keep reachable to its end. */
+    private static final List<Object> KEEP = new CopyOnWriteArrayList<>();
 
     private static WeakReference<Object> makeAndDrop(String[] name) {
         SharedInt v = Multiprocessing.sharedInt(1);
