@@ -28,7 +28,11 @@ final class Owned {
         static final Cleaner CLEANER = Cleaner.create();
 
         static {
-            Runtime.getRuntime().addShutdownHook(new Thread(Owned::releaseAll, "mp4j-shared-unlink"));
+            try {
+                Runtime.getRuntime().addShutdownHook(new Thread(Owned::releaseAll, "mp4j-shared-unlink"));
+            } catch (IllegalStateException exiting) {
+                // made while the JVM exits: the resource tracker removes it when the program ends
+            }
         }
     }
 
