@@ -1,30 +1,35 @@
 package dev.mp4j.multiprocessing;
 
-/** Makes the shared values and arrays of a context. */
+import dev.mp4j.internal.shared.SharedObjects;
+
+/**
+ * Makes the shared values and arrays of a context: each lives in a shared memory segment of its own;
+ * its lock is the context's cross-process {@code RLock}, made when first needed.
+ */
 final class SharedCtypes {
     private SharedCtypes() {}
 
     static SharedInt sharedInt(Contexts.Base ctx, int initial) {
-        throw new UnsupportedOperationException("shared values are being built");
+        return SharedObjects.sharedInt(initial, () -> Synchronize.rlock(ctx));
     }
 
     static SharedLong sharedLong(Contexts.Base ctx, long initial) {
-        throw new UnsupportedOperationException("shared values are being built");
+        return SharedObjects.sharedLong(initial, () -> Synchronize.rlock(ctx));
     }
 
     static SharedDouble sharedDouble(Contexts.Base ctx, double initial) {
-        throw new UnsupportedOperationException("shared values are being built");
+        return SharedObjects.sharedDouble(initial, () -> Synchronize.rlock(ctx));
     }
 
     static SharedIntArray sharedIntArray(Contexts.Base ctx, int length) {
-        throw new UnsupportedOperationException("shared arrays are being built");
+        return SharedObjects.sharedIntArray(length, () -> Synchronize.rlock(ctx));
     }
 
     static SharedLongArray sharedLongArray(Contexts.Base ctx, int length) {
-        throw new UnsupportedOperationException("shared arrays are being built");
+        return SharedObjects.sharedLongArray(length, () -> Synchronize.rlock(ctx));
     }
 
     static SharedDoubleArray sharedDoubleArray(Contexts.Base ctx, int length) {
-        throw new UnsupportedOperationException("shared arrays are being built");
+        return SharedObjects.sharedDoubleArray(length, () -> Synchronize.rlock(ctx));
     }
 }

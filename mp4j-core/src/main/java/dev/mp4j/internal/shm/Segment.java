@@ -59,6 +59,33 @@ public final class Segment implements AutoCloseable {
      * @throws UncheckedIOException if it exists already or cannot be made
      */
     public static Segment create(String name, long size) {
+        return create(name, size, Arena.ofShared());
+    }
+
+    /**
+     * Creates a new zero-filled segment and maps it into {@code arena}: {@link Arena#ofAuto()} gives a
+     * mapping that lives as long as its {@link MemorySegment} is reachable ({@link #close()} then does
+     * nothing); {@link Arena#ofShared()} one that {@link #close()} unmaps. On failure the arena is closed
+     * if it can be.
+     *
+     * @param name its name (letters, digits, {@code . _ -}), or null for a fresh one
+     * @param size its size in bytes, at least 1
+     * @param arena the arena that owns the mapping
+     * @return the mapped segment
+     * @throws IllegalArgumentException for a bad name or size
+     * @throws UncheckedIOException if it exists already (the cause is a {@link FileAlreadyExistsException})
+     *         or cannot be made
+     */
+    public static Segment create(String name, long size, Arena arena) {
+        try {
+            return doCreate(name, size, arena);
+        } catch (RuntimeException e) {
+            closeQuietly(arena);
+            throw e;
+        }
+    }
+
+    private static Segment doCreate(String name, long size, Arena arena) {
         if (size <= 0) {
             throw new IllegalArgumentException("size must be a positive number of bytes, got " + size);
         }
@@ -70,11 +97,10 @@ public final class Segment implements AutoCloseable {
                 ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                         StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (FileAlreadyExistsException e) {
-                throw new UncheckedIOException(new IOException("shared memory '" + n + "' exists already", e));
+                throw new UncheckedIOException("shared memory '" + n + "' exists already", e);
             }
             ResourceTracker.register(ResourceTracker.Kind.SHM, n);
             try (ch) {
-                Arena arena = Arena.ofShared();
                 MemorySegment mem = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
                 return new Segment(n, size, arena, mem);
             } catch (IOException | RuntimeException e) {
@@ -95,6 +121,28 @@ public final class Segment implements AutoCloseable {
      * @throws UncheckedIOException if there is no such segment
      */
     public static Segment attach(String name) {
+        return attach(name, Arena.ofShared());
+    }
+
+    /**
+     * Maps an existing segment into {@code arena} (see {@link #create(String, long, Arena)}). On failure
+     * the arena is closed if it can be.
+     *
+     * @param name its name
+     * @param arena the arena that owns the mapping
+     * @return the mapped segment, as large as the segment is
+     * @throws UncheckedIOException if there is no such segment (the cause is a {@link NoSuchFileException})
+     */
+    public static Segment attach(String name, Arena arena) {
+        try {
+            return doAttach(name, arena);
+        } catch (RuntimeException e) {
+            closeQuietly(arena);
+            throw e;
+        }
+    }
+
+    private static Segment doAttach(String name, Arena arena) {
         String n = checkName(name);
         Path file = DIR.resolve(n);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
@@ -102,11 +150,10 @@ public final class Segment implements AutoCloseable {
             if (size == 0) {
                 throw new UncheckedIOException(new IOException("shared memory '" + n + "' is empty"));
             }
-            Arena arena = Arena.ofShared();
             MemorySegment mem = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena);
             return new Segment(n, size, arena, mem);
         } catch (NoSuchFileException e) {
-            throw new UncheckedIOException(new IOException("no shared memory named '" + n + "'", e));
+            throw new UncheckedIOException("no shared memory named '" + n + "'", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot attach shared memory '" + n + "'", e);
         }
@@ -135,13 +182,19 @@ public final class Segment implements AutoCloseable {
         return memory;
     }
 
-    /** Unmaps this process's view (idempotent). */
+    /** Unmaps this process's view (idempotent; nothing to do for an automatic arena). */
     @Override
     public void close() {
+        closeQuietly(arena);
+    }
+
+    private static void closeQuietly(Arena arena) {
         try {
             arena.close();
         } catch (IllegalStateException alreadyClosed) {
             // closed before
+        } catch (UnsupportedOperationException automatic) {
+            // Arena.ofAuto(): the GC unmaps it
         }
     }
 
