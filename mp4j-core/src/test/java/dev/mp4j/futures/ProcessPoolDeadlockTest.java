@@ -68,7 +68,6 @@ class ProcessPoolDeadlockTest {
         throw new AssertionError("no " + type.getName() + " in the cause chain of " + e, e);
     }
 
-    /** The pool broke: the future, every other unfinished one, and later submits raise BrokenProcessPool. */
     /**
      * Submits a second task behind one that kills the worker. The worker may die before this submit: then
      * the submit itself raises BrokenProcessPool, which the returned future carries.
@@ -83,6 +82,7 @@ class ProcessPoolDeadlockTest {
         }
     }
 
+    /** The pool broke: the future, every other unfinished one, and later submits raise BrokenProcessPool. */
     private static void assertBroken(ProcessPoolExecutor pool, Future<?> future, Future<?> pending, String exitCode) {
         BrokenProcessPool e = assertThrows(BrokenProcessPool.class, future::result);
         assertTrue(e.getMessage().startsWith(ABRUPT), e.getMessage());
