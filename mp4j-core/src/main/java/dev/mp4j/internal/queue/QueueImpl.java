@@ -139,7 +139,18 @@ sealed class QueueImpl<E> implements Queue<E> permits QueueImpl.Joinable {
             if (joinable) {
                 s.ring.userAdd(QueueState.UNFINISHED, 1);
             }
-            s.offer(bytes);
+            try {
+                s.offer(bytes);
+            } catch (RuntimeException e) { // closed meanwhile: the item was not put
+                s.ring.userAdd(QueueState.ITEMS, -1);
+                if (joinable) {
+                    s.ring.userAdd(QueueState.UNFINISHED, -1);
+                }
+                if (s.slots != null) {
+                    Posix.semPost(s.slots);
+                }
+                throw e;
+            }
         } finally {
             s.exit();
         }
