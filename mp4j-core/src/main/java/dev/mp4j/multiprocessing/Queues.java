@@ -1,22 +1,26 @@
 package dev.mp4j.multiprocessing;
 
-/** Makes the queues and pipes of a context. */
+import dev.mp4j.internal.queue.IpcQueues;
+import dev.mp4j.internal.queue.PipeEnd;
+
+/** Makes the queues and pipes of a context (shared-memory rings, {@code dev.mp4j.internal.queue}). */
 final class Queues {
     private Queues() {}
 
     static <E> Queue<E> queue(Contexts.Base ctx, int maxsize) {
-        throw new UnsupportedOperationException("queues are being built");
+        return IpcQueues.queue(maxsize);
     }
 
     static <E> SimpleQueue<E> simpleQueue(Contexts.Base ctx) {
-        throw new UnsupportedOperationException("queues are being built");
+        return IpcQueues.simpleQueue();
     }
 
     static <E> JoinableQueue<E> joinableQueue(Contexts.Base ctx, int maxsize) {
-        throw new UnsupportedOperationException("queues are being built");
+        return IpcQueues.joinableQueue(maxsize);
     }
 
     static Pipe pipe(Contexts.Base ctx, boolean duplex) {
-        throw new UnsupportedOperationException("pipes are being built");
+        PipeEnd[] ends = IpcQueues.pipe(duplex);
+        return new Pipe(ends[0], ends[1]);
     }
 }

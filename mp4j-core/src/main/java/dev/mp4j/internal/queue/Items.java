@@ -1,0 +1,33 @@
+package dev.mp4j.internal.queue;
+
+import dev.mp4j.internal.wire.Codec;
+import dev.mp4j.multiprocessing.ProcessError;
+
+import java.io.IOException;
+import java.io.NotSerializableException;
+
+/** Items and messages to bytes and back, with the errors the public API promises. */
+final class Items {
+    private Items() {}
+
+    static byte[] encode(Object item, String what) {
+        try {
+            return Codec.encode(item);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("cannot send the " + what + ": class " + e.getMessage()
+                    + " is not serializable", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot send the " + what + ": " + e, e);
+        }
+    }
+
+    static Object decode(byte[] bytes, String what) {
+        try {
+            return Codec.decode(bytes, null);
+        } catch (ClassNotFoundException e) {
+            throw new ProcessError("cannot load class " + e.getMessage() + " of the " + what + " received", e);
+        } catch (IOException e) {
+            throw new ProcessError("cannot read the " + what + " received: " + e, e);
+        }
+    }
+}

@@ -1,0 +1,409 @@
+package dev.mp4j.internal.queue;
+
+import dev.mp4j.internal.ring.Pids;
+import dev.mp4j.internal.ring.Ring;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.BufferTooShort;
+import dev.mp4j.multiprocessing.Connection;
+import dev.mp4j.multiprocessing.EOFError;
+
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.ObjectStreamException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One end of a pipe made by {@code Context.pipe()}: a {@link Connection} on one or two shared rings
+ * ({@code in}: what this end receives, {@code out}: what it sends; one is null for a one-way pipe).
+ *
+ * <p>Who holds an end: every JVM that opens a handle on it (by creating the pipe or by deserializing the
+ * handle) counts itself in the end tables of the rings (see {@link Ring}: {@code in}'s reading-end table,
+ * {@code out}'s writing-end table), and uncounts itself on {@code close()} or when the handle becomes
+ * unreachable. Serializing a handle counts it as pending for the serializing JVM until a receiver
+ * re-attaches, so an end passed to a child and closed at once by the parent is not taken for closed
+ * meanwhile. A receive that finds nothing to read reports {@link EOFError} once no live process holds the
+ * other end — closed everywhere, or every holder dead (checked on each wait slice). A send that finds the
+ * ring full fails with a broken pipe once no live process holds the receiving end.
+ *
+ * <p>States of a handle: OPEN -> CLOSED (by {@code close()}, by a too-long message, or by the cleaner); the
+ * mappings go once the calls in flight have left ({@link Usage}).
+ */
+public final class PipeEnd implements Connection {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final transient State state;
+    @SuppressWarnings("unused") // keeps the registration
+    private final transient Cleaner.Cleanable cleanable;
+
+    /** This JVM's attachment of the end; also the cleaning action. */
+    private static final class State implements Runnable {
+        final Ring in;
+        final Ring out;
+        final Lifecycle.Group group;
+        final Usage usage = new Usage();
+        final AtomicBoolean detached = new AtomicBoolean();
+        final Ring.Watch readWatch = new Ring.Watch() {
+            @Override
+            public void check() {
+                if (usage.closed()) {
+                    throw closedError();
+                }
+            }
+
+            @Override
+            public boolean peerGone() {
+                return !in.endHeld(Ring.WRITING_END);
+            }
+        };
+        final Ring.Watch writeWatch = new Ring.Watch() {
+            @Override
+            public void check() {
+                if (usage.closed()) {
+                    throw closedError();
+                }
+            }
+
+            @Override
+            public boolean peerGone() {
+                return !out.endHeld(Ring.READING_END);
+            }
+        };
+
+        State(Ring in, Ring out, Lifecycle.Group group) {
+            this.in = in;
+            this.out = out;
+            this.group = group;
+        }
+
+        void enter() {
+            if (!usage.enter()) {
+                throw closedError();
+            }
+        }
+
+        void exit() {
+            if (usage.exit()) {
+                release();
+            }
+        }
+
+        void close() {
+            if (detached.compareAndSet(false, true)) {
+                if (out != null) {
+                    out.endClosed(Ring.WRITING_END);
+                    out.wakeAll();
+                }
+                if (in != null) {
+                    in.endClosed(Ring.READING_END);
+                    in.wakeAll();
+                }
+            }
+            if (usage.close()) {
+                release();
+            }
+        }
+
+        private void release() {
+            if (in != null) {
+                in.close();
+            }
+            if (out != null) {
+                out.close();
+            }
+        }
+
+        @Override
+        public void run() {
+            close();
+            if (group != null) {
+                group.release();
+            }
+        }
+    }
+
+    private PipeEnd(State state) {
+        this.state = state;
+        this.cleanable = Lifecycle.CLEANER.register(this, state);
+    }
+
+    private static IllegalStateException closedError() {
+        return new IllegalStateException("connection is closed");
+    }
+
+    /**
+     * Makes a pipe's two ends in this JVM.
+     *
+     * @param duplex two-way; otherwise the first end only receives and the second only sends
+     * @return the two ends
+     */
+    static PipeEnd[] pipe(boolean duplex) {
+        Ring a = Ring.create(Ring.DEFAULT_CAPACITY);
+        Ring b = null;
+        try {
+            b = duplex ? Ring.create(Ring.DEFAULT_CAPACITY) : null;
+            List<String> names = b == null ? List.of(a.name()) : List.of(a.name(), b.name());
+            Lifecycle.Group group = new Lifecycle.Group(names, List.of(), 2);
+            Ring a2 = Ring.attach(a.name());
+            if (duplex) {
+                Ring b2 = Ring.attach(b.name());
+                // conn1 sends on a, receives on b; conn2 the other way round
+                return new PipeEnd[] {open(b, a, group), open(a2, b2, group)};
+            }
+            // one ring, conn2 -> conn1
+            return new PipeEnd[] {open(a, null, group), open(null, a2, group)};
+        } catch (RuntimeException e) {
+            Ring.unlink(a.name());
+            if (b != null) {
+                Ring.unlink(b.name());
+            }
+            throw e;
+        }
+    }
+
+    private static PipeEnd open(Ring in, Ring out, Lifecycle.Group group) {
+        if (in != null) {
+            in.endOpened(Ring.READING_END);
+        }
+        if (out != null) {
+            out.endOpened(Ring.WRITING_END);
+        }
+        return new PipeEnd(new State(in, out, group));
+    }
+
+    /** The serialized form: the rings' names and the pid that sent it. */
+    private record Form(String in, String out, int from) implements Serializable {
+        @Serial
+        private Object readResolve() throws ObjectStreamException {
+            Ring i = null;
+            Ring o = null;
+            try {
+                i = in == null ? null : Ring.attach(in);
+                o = out == null ? null : Ring.attach(out);
+            } catch (RuntimeException e) {
+                if (i != null) {
+                    i.close();
+                }
+                InvalidObjectException ex = new InvalidObjectException("cannot attach the pipe: " + e.getMessage());
+                ex.initCause(e);
+                throw ex;
+            }
+            if (i != null) {
+                i.endReceived(Ring.READING_END, from);
+            }
+            if (o != null) {
+                o.endReceived(Ring.WRITING_END, from);
+            }
+            return new PipeEnd(new State(i, o, null));
+        }
+    }
+
+    @Serial
+    private Object writeReplace() throws ObjectStreamException {
+        State s = state;
+        if (!s.usage.enter()) {
+            throw new InvalidObjectException("a closed connection cannot be sent to another process");
+        }
+        try {
+            if (s.in != null) {
+                s.in.endSent(Ring.READING_END);
+            }
+            if (s.out != null) {
+                s.out.endSent(Ring.WRITING_END);
+            }
+            return new Form(s.in == null ? null : s.in.name(), s.out == null ? null : s.out.name(), Pids.SELF);
+        } finally {
+            s.exit();
+        }
+    }
+
+    List<String> names() {
+        List<String> n = new ArrayList<>();
+        for (Ring r : new Ring[] {state.in, state.out}) {
+            if (r != null) {
+                n.add(r.name());
+                n.addAll(Ring.semNames(r.name()));
+            }
+        }
+        return n;
+    }
+
+    private State reading() {
+        State s = state;
+        s.enter();
+        if (s.in == null) {
+            s.exit();
+            throw new IllegalStateException("connection is write-only");
+        }
+        return s;
+    }
+
+    private State writing() {
+        State s = state;
+        s.enter();
+        if (s.out == null) {
+            s.exit();
+            throw new IllegalStateException("connection is read-only");
+        }
+        return s;
+    }
+
+    @Override
+    public void send(Object obj) {
+        State s = writing();
+        try {
+            byte[] bytes = Items.encode(obj, "object");
+            s.out.write(bytes, 0, bytes.length, s.writeWatch);
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T recv() {
+        return (T) Items.decode(receive(Integer.MAX_VALUE), "object");
+    }
+
+    @Override
+    public void sendBytes(byte[] buf) {
+        Objects.requireNonNull(buf, "buf");
+        sendBytes(buf, 0, buf.length);
+    }
+
+    @Override
+    public void sendBytes(byte[] buf, int offset, int size) {
+        Objects.requireNonNull(buf, "buf");
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset is negative: " + offset);
+        }
+        if (buf.length < offset) {
+            throw new IllegalArgumentException("buffer length " + buf.length + " < offset " + offset);
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("size is negative: " + size);
+        }
+        if (buf.length - offset < size) {
+            throw new IllegalArgumentException("buffer length " + buf.length + " < offset " + offset + " + size " + size);
+        }
+        State s = writing();
+        try {
+            s.out.write(buf, offset, size, s.writeWatch);
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    public byte[] recvBytes() {
+        return receive(Integer.MAX_VALUE);
+    }
+
+    @Override
+    public byte[] recvBytes(int maxlength) {
+        if (maxlength < 0) {
+            throw new IllegalArgumentException("negative maxlength: " + maxlength);
+        }
+        return receive(maxlength);
+    }
+
+    private byte[] receive(int maxlength) {
+        State s = reading();
+        Ring.TooLong tooLong;
+        try {
+            return s.in.read(Timeouts.FOREVER, maxlength, s.readWatch);
+        } catch (Ring.TooLong e) {
+            tooLong = e;
+        } finally {
+            s.exit();
+        }
+        close();
+        throw new UncheckedIOException(new IOException("bad message length: " + tooLong.size()
+                + " bytes > maxlength " + maxlength + " (the connection is now closed)"));
+    }
+
+    @Override
+    public int recvBytesInto(byte[] buf) {
+        return recvBytesInto(buf, 0);
+    }
+
+    @Override
+    public int recvBytesInto(byte[] buf, int offset) {
+        Objects.requireNonNull(buf, "buf");
+        if (offset < 0 || offset > buf.length) {
+            throw new IllegalArgumentException("offset " + offset + " out of bounds for a buffer of " + buf.length);
+        }
+        byte[] msg = receive(Integer.MAX_VALUE);
+        if (msg.length > buf.length - offset) {
+            throw new BufferTooShort("message of " + msg.length + " bytes does not fit " + (buf.length - offset)
+                    + " bytes of buffer", msg);
+        }
+        System.arraycopy(msg, 0, buf, offset, msg.length);
+        return msg.length;
+    }
+
+    @Override
+    public boolean poll() {
+        return poll(Duration.ZERO);
+    }
+
+    @Override
+    public boolean poll(Duration timeout) {
+        State s = reading();
+        try {
+            return s.in.awaitReadable(Timeouts.deadline(Timeouts.toNanos(timeout)), s.readWatch);
+        } finally {
+            s.exit();
+        }
+    }
+
+    /**
+     * Whether a receive would not block now: something to read, or EOF.
+     *
+     * @return true if {@code recv} would return or throw {@link EOFError} at once
+     * @throws IllegalStateException if closed or write-only
+     */
+    public boolean readyNow() {
+        State s = reading();
+        try {
+            return s.in.hasData() || s.readWatch.peerGone();
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+
+    @Override
+    public boolean closed() {
+        return state.usage.closed();
+    }
+
+    @Override
+    public boolean readable() {
+        return state.in != null;
+    }
+
+    @Override
+    public boolean writable() {
+        return state.out != null;
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[pipe " + (state.in != null ? "in=" + state.in.name() : "") + (state.in != null
+                && state.out != null ? " " : "") + (state.out != null ? "out=" + state.out.name() : "")
+                + (closed() ? ", closed]" : "]");
+    }
+}

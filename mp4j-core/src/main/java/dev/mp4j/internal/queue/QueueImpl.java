@@ -1,0 +1,298 @@
+package dev.mp4j.internal.queue;
+
+import dev.mp4j.internal.ffm.Posix;
+import dev.mp4j.internal.ring.Ring;
+import dev.mp4j.internal.tracker.ResourceTracker;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.Empty;
+import dev.mp4j.multiprocessing.Full;
+import dev.mp4j.multiprocessing.JoinableQueue;
+import dev.mp4j.multiprocessing.Queue;
+
+import java.io.ObjectStreamException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@code Queue} (and, with {@code joinable}, a {@code JoinableQueue}) on a shared ring. Its serialized
+ * form is its names; a receiving JVM attaches them. See {@link QueueState} for what is shared and what is
+ * local, and {@link Ring} for what happens when a process dies while putting or getting.
+ *
+ * @param <E> the item type
+ */
+sealed class QueueImpl<E> implements Queue<E> permits QueueImpl.Joinable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final transient QueueState state;
+    private final transient boolean joinable;
+    @SuppressWarnings("unused") // keeps the registration; cleaning happens when this handle is unreachable
+    private final transient Cleaner.Cleanable cleanable;
+
+    private QueueImpl(QueueState state, boolean joinable) {
+        this.state = state;
+        this.joinable = joinable;
+        this.cleanable = Lifecycle.CLEANER.register(this, state);
+    }
+
+    /** The serialized form: the names. */
+    private record Form(String ring, String slots, String join, int maxsize, boolean joinable) implements Serializable {
+        @Serial
+        private Object readResolve() throws ObjectStreamException {
+            return attach(this);
+        }
+    }
+
+    @Serial
+    final Object writeReplace() throws ObjectStreamException {
+        QueueState s = state;
+        return new Form(s.ring.name(), s.slots == null ? null : s.slots.name(),
+                s.joinBell == null ? null : s.joinBell.name(), s.maxsize, joinable);
+    }
+
+    static <E> QueueImpl<E> create(int maxsize, boolean joinable) {
+        Ring ring = Ring.create(Ring.DEFAULT_CAPACITY);
+        List<String> sems = new ArrayList<>();
+        Posix.Sem slots = null;
+        Posix.Sem join = null;
+        try {
+            if (maxsize > 0) {
+                slots = Posix.semCreate(Ring.semName(ring.name(), "q"), maxsize);
+                ResourceTracker.register(ResourceTracker.Kind.SEM, slots.name());
+                sems.add(slots.name());
+            }
+            if (joinable) {
+                join = Posix.semCreate(Ring.semName(ring.name(), "j"), 0);
+                ResourceTracker.register(ResourceTracker.Kind.SEM, join.name());
+                sems.add(join.name());
+            }
+        } catch (RuntimeException e) {
+            new Lifecycle.Group(List.of(ring.name()), sems, 1).unlink();
+            ring.close();
+            throw e;
+        }
+        Lifecycle.Group group = new Lifecycle.Group(List.of(ring.name()), sems, 1);
+        QueueState state = new QueueState(ring, slots, join, Math.max(0, maxsize), group);
+        return joinable ? new Joinable<>(state) : new QueueImpl<>(state, false);
+    }
+
+    /** The joinable kind: {@code taskDone} and {@code join} are its own. */
+    static final class Joinable<E> extends QueueImpl<E> implements JoinableQueue<E> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        Joinable(QueueState state) {
+            super(state, true);
+        }
+    }
+
+    private static QueueImpl<?> attach(Form f) {
+        Ring ring = Ring.attach(f.ring());
+        Posix.Sem slots = null;
+        Posix.Sem join = null;
+        try {
+            slots = f.slots() == null ? null : Posix.semAttach(f.slots());
+            join = f.join() == null ? null : Posix.semAttach(f.join());
+        } catch (RuntimeException e) {
+            if (slots != null) {
+                Posix.semClose(slots);
+            }
+            ring.close();
+            throw e;
+        }
+        QueueState state = new QueueState(ring, slots, join, f.maxsize(), null);
+        return f.joinable() ? new Joinable<>(state) : new QueueImpl<>(state, false);
+    }
+
+    List<String> names() {
+        return state.names();
+    }
+
+    @Override
+    public void put(E item) {
+        put(item, Timeouts.FOREVER);
+    }
+
+    @Override
+    public void put(E item, Duration timeout) {
+        put(item, Timeouts.toNanos(timeout));
+    }
+
+    @Override
+    public void putNowait(E item) {
+        put(item, 0L);
+    }
+
+    private void put(E item, long timeoutNanos) {
+        QueueState s = state;
+        s.enter();
+        try {
+            byte[] bytes = Items.encode(item, "item");
+            if (s.slots != null && !s.takeSlot(Timeouts.deadline(timeoutNanos))) {
+                throw new Full("the queue is full (maxsize " + s.maxsize + ")");
+            }
+            s.ring.userAdd(QueueState.ITEMS, 1);
+            if (joinable) {
+                s.ring.userAdd(QueueState.UNFINISHED, 1);
+            }
+            try {
+                s.offer(bytes);
+            } catch (RuntimeException e) { // closed meanwhile: the item was not put
+                s.ring.userAdd(QueueState.ITEMS, -1);
+                if (joinable) {
+                    s.ring.userAdd(QueueState.UNFINISHED, -1);
+                }
+                if (s.slots != null) {
+                    Posix.semPost(s.slots);
+                }
+                throw e;
+            }
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    public E get() {
+        return get(Timeouts.FOREVER);
+    }
+
+    @Override
+    public E get(Duration timeout) {
+        return get(Timeouts.toNanos(timeout));
+    }
+
+    @Override
+    public E getNowait() {
+        return get(0L);
+    }
+
+    @SuppressWarnings("unchecked")
+    private E get(long timeoutNanos) {
+        QueueState s = state;
+        s.enter();
+        try {
+            byte[] bytes = s.ring.read(Timeouts.deadline(timeoutNanos), Integer.MAX_VALUE, s.watch);
+            if (bytes == null) {
+                throw new Empty(timeoutNanos == 0 ? "the queue is empty" : "no item arrived in time");
+            }
+            s.ring.userAdd(QueueState.ITEMS, -1);
+            if (s.slots != null) {
+                Posix.semPost(s.slots);
+            }
+            return (E) Items.decode(bytes, "item");
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    public int qsize() {
+        QueueState s = state;
+        s.enter();
+        try {
+            return Math.max(0, s.ring.userGet(QueueState.ITEMS));
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    public boolean empty() {
+        return qsize() == 0;
+    }
+
+    @Override
+    public boolean full() {
+        QueueState s = state;
+        s.enter();
+        try {
+            return s.slots != null && Posix.semGetValue(s.slots) <= 0;
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+
+    @Override
+    public void joinThread() {
+        state.joinThread();
+    }
+
+    @Override
+    public void cancelJoinThread() {
+        state.cancelJoinThread();
+    }
+
+    /** @see JoinableQueue#taskDone() */
+    public void taskDone() {
+        requireJoinable();
+        QueueState s = state;
+        s.enter();
+        try {
+            for (;;) {
+                int n = s.ring.userGet(QueueState.UNFINISHED);
+                if (n <= 0) {
+                    throw new IllegalStateException("taskDone() called too many times");
+                }
+                if (s.ring.userCas(QueueState.UNFINISHED, n, n - 1)) {
+                    if (n == 1) {
+                        int waiters = s.ring.userGet(QueueState.JOIN_WAITERS);
+                        for (int i = 0; i < waiters; i++) {
+                            Posix.semPost(s.joinBell);
+                        }
+                    }
+                    return;
+                }
+            }
+        } finally {
+            s.exit();
+        }
+    }
+
+    /** @see JoinableQueue#join() */
+    public void join() {
+        requireJoinable();
+        QueueState s = state;
+        s.enter();
+        try {
+            if (s.ring.userGet(QueueState.UNFINISHED) <= 0) {
+                return;
+            }
+            s.ring.userAdd(QueueState.JOIN_WAITERS, 1);
+            try {
+                while (s.ring.userGet(QueueState.UNFINISHED) > 0) {
+                    if (Thread.interrupted()) {
+                        throw dev.mp4j.InterruptedError.restore(null);
+                    }
+                    s.watch.check();
+                    Posix.semWaitSlice(s.joinBell, Posix.SLICE_NANOS);
+                }
+            } finally {
+                s.ring.userAdd(QueueState.JOIN_WAITERS, -1);
+            }
+        } finally {
+            s.exit();
+        }
+    }
+
+    private void requireJoinable() {
+        if (!joinable) {
+            throw new UnsupportedOperationException("taskDone() and join() are for a JoinableQueue");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return (joinable ? "JoinableQueue" : "Queue") + "[" + state.ring.name()
+                + (state.maxsize > 0 ? ", maxsize=" + state.maxsize : "") + (state.isClosed() ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,279 @@
+package dev.mp4j.internal.queue;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.ffm.Posix;
+import dev.mp4j.internal.ring.Ring;
+import dev.mp4j.internal.util.Timeouts;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One JVM's attachment of a {@code Queue} or {@code JoinableQueue}: the ring, the semaphores, the local
+ * buffer and the feeder thread. It is also the cleaning action run when the handle becomes unreachable, so
+ * it never refers to the handle.
+ *
+ * <p>Shared state, in the ring's user area: {@code ITEMS} (items put, buffered ones included, and not yet
+ * taken: qsize), {@code UNFINISHED} (joinable: put and not yet marked done), {@code JOIN_WAITERS}. A
+ * bounded queue also has the semaphore {@code -q} of free slots (put takes one, get gives it back), a
+ * joinable one the bell {@code -j} that the task bringing UNFINISHED to 0 posts once per waiter.
+ *
+ * <p>Local state, guarded by {@code lock}: {@code buffer} (encoded items this JVM put and the feeder has
+ * not written yet), {@code busy} (the feeder is writing an item), {@code closed} (no more puts here),
+ * {@code feeder} (started on the first put that cannot go straight into the ring, ends when closed and
+ * flushed). A put writes straight into the ring when that needs no waiting and nothing of this JVM is
+ * buffered or being written — items of one JVM stay in order. Feeder: IDLE -> WRITING -> IDLE ...,
+ * and after close: flushes, then DONE.
+ */
+final class QueueState implements Runnable {
+    static final int ITEMS = 0;
+    static final int UNFINISHED = 1;
+    static final int JOIN_WAITERS = 2;
+    private static final System.Logger LOG = System.getLogger("dev.mp4j.multiprocessing.Queue");
+
+    final Ring ring;
+    final Posix.Sem slots;
+    final Posix.Sem joinBell;
+    final int maxsize;
+    final Lifecycle.Group group;
+    final Usage usage = new Usage();
+    final Ring.Watch watch = new Ring.Watch() {
+        @Override
+        public void check() {
+            if (usage.closed()) {
+                throw closedError();
+            }
+        }
+    };
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<byte[]> buffer = new ArrayDeque<>();
+    private boolean busy;
+    private boolean closed;
+    private boolean joinCancelled;
+    private Thread feeder;
+
+    QueueState(Ring ring, Posix.Sem slots, Posix.Sem joinBell, int maxsize, Lifecycle.Group group) {
+        this.ring = ring;
+        this.slots = slots;
+        this.joinBell = joinBell;
+        this.maxsize = maxsize;
+        this.group = group;
+    }
+
+    static IllegalStateException closedError() {
+        return new IllegalStateException("Queue is closed");
+    }
+
+    void enter() {
+        if (!usage.enter()) {
+            throw closedError();
+        }
+    }
+
+    void exit() {
+        if (usage.exit()) {
+            release();
+        }
+    }
+
+    List<String> names() {
+        List<String> n = new ArrayList<>();
+        n.add(ring.name());
+        n.addAll(Ring.semNames(ring.name()));
+        if (slots != null) {
+            n.add(slots.name());
+        }
+        if (joinBell != null) {
+            n.add(joinBell.name());
+        }
+        return n;
+    }
+
+    /** Waits for a free slot of a bounded queue. */
+    boolean takeSlot(long deadline) {
+        if (Posix.semTryWait(slots)) {
+            return true;
+        }
+        for (;;) {
+            if (Thread.interrupted()) {
+                throw InterruptedError.restore(null);
+            }
+            watch.check();
+            long left = Timeouts.remaining(deadline);
+            if (left == 0) {
+                return false;
+            }
+            if (Posix.semWaitSlice(slots, Math.min(left, Posix.SLICE_NANOS))) {
+                return true;
+            }
+        }
+    }
+
+    /** Hands an encoded item to the ring: at once if possible, else through the feeder. */
+    void offer(byte[] item) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw closedError();
+            }
+            if (buffer.isEmpty() && !busy && ring.tryWrite(item, 0, item.length)) {
+                return;
+            }
+            buffer.add(item);
+            if (feeder == null) {
+                if (!usage.enter()) {
+                    throw closedError();
+                }
+                feeder = Thread.ofPlatform().daemon().name("mp4j-queue-feeder-" + ring.name()).unstarted(this::feed);
+                if (!joinCancelled) {
+                    Lifecycle.feederStarted(this);
+                }
+                feeder.start();
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void feed() {
+        try {
+            for (;;) {
+                byte[] item;
+                lock.lock();
+                try {
+                    while (buffer.isEmpty() && !closed) {
+                        changed.awaitUninterruptibly();
+                    }
+                    item = buffer.poll();
+                    if (item == null) {
+                        return;
+                    }
+                    busy = true;
+                } finally {
+                    lock.unlock();
+                }
+                try {
+                    ring.write(item, 0, item.length, Ring.NONE);
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.ERROR, "queue feeder thread could not write an item", e);
+                }
+                lock.lock();
+                try {
+                    busy = false;
+                    changed.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } finally {
+            Lifecycle.feederDone(this);
+            exit();
+        }
+    }
+
+    /** No more puts from this JVM; the feeder flushes and ends; the mapping goes once nobody uses it. */
+    void close() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (usage.close()) {
+            release();
+        }
+    }
+
+    boolean isClosed() {
+        lock.lock();
+        try {
+            return closed;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void joinThread() {
+        Thread t;
+        lock.lock();
+        try {
+            if (!closed) {
+                throw new IllegalStateException("joinThread() is for a closed queue: call close() first");
+            }
+            if (joinCancelled) {
+                return;
+            }
+            t = feeder;
+        } finally {
+            lock.unlock();
+        }
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                throw InterruptedError.restore(e);
+            }
+        }
+    }
+
+    void cancelJoinThread() {
+        lock.lock();
+        try {
+            joinCancelled = true;
+        } finally {
+            lock.unlock();
+        }
+        Lifecycle.feederDone(this);
+    }
+
+    /** At JVM exit: close and wait for the feeder, unless the join was cancelled. */
+    void flushAtExit() {
+        Thread t;
+        lock.lock();
+        try {
+            if (joinCancelled) {
+                return;
+            }
+            t = feeder;
+        } finally {
+            lock.unlock();
+        }
+        close();
+        if (t != null) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void release() {
+        ring.close();
+        if (slots != null) {
+            Posix.semClose(slots);
+        }
+        if (joinBell != null) {
+            Posix.semClose(joinBell);
+        }
+    }
+
+    /** The cleaning action: the handle is unreachable. */
+    @Override
+    public void run() {
+        close();
+        if (group != null) {
+            group.release();
+        }
+    }
+}

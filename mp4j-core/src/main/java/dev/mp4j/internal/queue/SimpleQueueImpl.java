@@ -1,0 +1,151 @@
+package dev.mp4j.internal.queue;
+
+import dev.mp4j.internal.ring.Ring;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.SimpleQueue;
+
+import java.io.ObjectStreamException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.ref.Cleaner;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A {@code SimpleQueue}: a ring with no feeder thread and no counters; {@code put} writes into the ring
+ * itself (blocking while it is full). Its serialized form is the ring's name.
+ *
+ * @param <E> the item type
+ */
+final class SimpleQueueImpl<E> implements SimpleQueue<E> {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final transient State state;
+    @SuppressWarnings("unused") // keeps the registration
+    private final transient Cleaner.Cleanable cleanable;
+
+    /** This JVM's attachment; also the cleaning action. */
+    private static final class State implements Runnable {
+        final Ring ring;
+        final Lifecycle.Group group;
+        final Usage usage = new Usage();
+        final Ring.Watch watch = new Ring.Watch() {
+            @Override
+            public void check() {
+                if (usage.closed()) {
+                    throw closedError();
+                }
+            }
+        };
+
+        State(Ring ring, Lifecycle.Group group) {
+            this.ring = ring;
+            this.group = group;
+        }
+
+        void enter() {
+            if (!usage.enter()) {
+                throw closedError();
+            }
+        }
+
+        void exit() {
+            if (usage.exit()) {
+                ring.close();
+            }
+        }
+
+        void close() {
+            if (usage.close()) {
+                ring.close();
+            }
+        }
+
+        @Override
+        public void run() {
+            close();
+            if (group != null) {
+                group.release();
+            }
+        }
+    }
+
+    private SimpleQueueImpl(State state) {
+        this.state = state;
+        this.cleanable = Lifecycle.CLEANER.register(this, state);
+    }
+
+    private static IllegalStateException closedError() {
+        return new IllegalStateException("SimpleQueue is closed");
+    }
+
+    static <E> SimpleQueueImpl<E> create() {
+        Ring ring = Ring.create(Ring.DEFAULT_CAPACITY);
+        return new SimpleQueueImpl<>(new State(ring, new Lifecycle.Group(List.of(ring.name()), List.of(), 1)));
+    }
+
+    private record Form(String ring) implements Serializable {
+        @Serial
+        private Object readResolve() throws ObjectStreamException {
+            return new SimpleQueueImpl<>(new State(Ring.attach(ring), null));
+        }
+    }
+
+    @Serial
+    private Object writeReplace() throws ObjectStreamException {
+        return new Form(state.ring.name());
+    }
+
+    List<String> names() {
+        List<String> n = new ArrayList<>();
+        n.add(state.ring.name());
+        n.addAll(Ring.semNames(state.ring.name()));
+        return n;
+    }
+
+    @Override
+    public void put(E item) {
+        State s = state;
+        s.enter();
+        try {
+            byte[] bytes = Items.encode(item, "item");
+            s.ring.write(bytes, 0, bytes.length, s.watch);
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public E get() {
+        State s = state;
+        s.enter();
+        try {
+            return (E) Items.decode(s.ring.read(Timeouts.FOREVER, Integer.MAX_VALUE, s.watch), "item");
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    public boolean empty() {
+        State s = state;
+        s.enter();
+        try {
+            return !s.ring.hasData();
+        } finally {
+            s.exit();
+        }
+    }
+
+    @Override
+    public void close() {
+        state.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SimpleQueue[" + state.ring.name() + (state.usage.closed() ? ", closed]" : "]");
+    }
+}
