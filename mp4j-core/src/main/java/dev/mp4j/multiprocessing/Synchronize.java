@@ -1,6 +1,7 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.sync.ProcessSync;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
 import dev.mp4j.threading.Event;
@@ -10,31 +11,34 @@ import dev.mp4j.threading.Semaphore;
 
 import java.time.Duration;
 
-/** Makes the cross-process synchronization primitives of a context. */
+/**
+ * Makes the cross-process synchronization primitives of a context (dev.mp4j.internal.sync). They do not depend
+ * on the start method: every context makes the same kind.
+ */
 final class Synchronize {
     private Synchronize() {}
 
     static Lock lock(Contexts.Base ctx) {
-        throw new UnsupportedOperationException("cross-process locks are being built");
+        return ProcessSync.lock();
     }
 
     static RLock rlock(Contexts.Base ctx) {
-        throw new UnsupportedOperationException("cross-process locks are being built");
+        return ProcessSync.rlock();
     }
 
     static Condition condition(Contexts.Base ctx, Lock lock) {
-        throw new UnsupportedOperationException("cross-process locks are being built");
+        return ProcessSync.condition(lock);
     }
 
     static Semaphore semaphore(Contexts.Base ctx, int value, boolean bounded) {
-        throw new UnsupportedOperationException("cross-process locks are being built");
+        return ProcessSync.semaphore(value, bounded);
     }
 
     static Event event(Contexts.Base ctx) {
-        throw new UnsupportedOperationException("cross-process locks are being built");
+        return ProcessSync.event();
     }
 
     static Barrier barrier(Contexts.Base ctx, int parties, SerializableRunnable action, Duration timeout) {
-        throw new UnsupportedOperationException("cross-process locks are being built");
+        return ProcessSync.barrier(parties, action, timeout);
     }
 }

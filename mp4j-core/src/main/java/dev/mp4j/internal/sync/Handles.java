@@ -1,0 +1,220 @@
+package dev.mp4j.internal.sync;
+
+import dev.mp4j.internal.ffm.Posix;
+import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.tracker.ResourceTracker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.lang.ref.Cleaner;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+
+/**
+ * The lifetimes of the named objects behind the cross-process primitives.
+ *
+ * <p>Each handle's named objects (a semaphore, a segment, a condition's slot semaphores) are held by a
+ * {@link Resources} that the handle registers with a {@link Cleaner}. In the JVM that created them, the names
+ * are unlinked when the handle becomes unreachable or when the JVM exits (a shutdown hook), whichever comes
+ * first; the resource tracker removes what a killed JVM left. Other JVMs only close their mappings. So the
+ * creator must keep a handle reachable while other processes may still attach to it (as in CPython).
+ *
+ * <p>Within one JVM there is one handle per named object: deserializing a handle whose names are already
+ * attached here returns the existing handle ({@link #canonical}), so that a re-entrant lock's owner and
+ * count, kept in the handle, are those of the whole JVM.
+ */
+final class Handles {
+    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
+    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
+
+    private static final Cleaner CLEANER = Cleaner.create();
+    private static final Map<String, WeakReference<Object>> CANON = new HashMap<>(); // guarded by itself
+    private static final Set<Resources> OWNED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (Resources r : List.copyOf(OWNED)) {
+                r.unlink();
+            }
+        }, "mp4j-sync-unlink"));
+    }
+
+    private Handles() {}
+
+    /** @return a fresh semaphore name, {@code /mp4j-} and 16 hex digits */
+    static String freshSemName() {
+        return "/" + Segment.freshName();
+    }
+
+    /**
+     * Creates a named semaphore and registers it with the tracker.
+     *
+     * @param name its name
+     * @param value its initial value
+     * @return the open semaphore
+     */
+    static Posix.Sem createSem(String name, int value) {
+        Posix.Sem s = Posix.semCreate(name, value);
+        ResourceTracker.register(ResourceTracker.Kind.SEM, name);
+        return s;
+    }
+
+    /** Unlinks a semaphore's name and tells the tracker. */
+    static void unlinkSem(String name) {
+        Posix.semUnlink(name);
+        ResourceTracker.unregister(ResourceTracker.Kind.SEM, name);
+    }
+
+    /**
+     * @param key the handle's primary name
+     * @param attach makes the handle when this JVM has none for {@code key}
+     * @return this JVM's handle for {@code key}
+     */
+    static <T> T canonical(String key, Class<T> type, Supplier<T> attach) {
+        synchronized (CANON) {
+            WeakReference<Object> ref = CANON.get(key);
+            Object existing = ref == null ? null : ref.get();
+            if (existing != null) {
+                return type.cast(existing);
+            }
+            T made = attach.get();
+            CANON.put(key, new WeakReference<>(made));
+            return made;
+        }
+    }
+
+    /** Records a newly created handle as this JVM's handle for {@code key}. */
+    static void remember(String key, Object handle) {
+        synchronized (CANON) {
+            CANON.put(key, new WeakReference<>(handle));
+        }
+    }
+
+    private static void forget(String key) {
+        synchronized (CANON) {
+            WeakReference<Object> ref = CANON.get(key);
+            if (ref != null && ref.get() == null) {
+                CANON.remove(key);
+            }
+        }
+    }
+
+    /**
+     * Ties {@code resources} to {@code handle}: cleaned when the handle becomes unreachable.
+     *
+     * @return what runs the cleaning at once (idempotent)
+     */
+    static Cleaner.Cleanable track(Object handle, Resources resources) {
+        if (resources.owner) {
+            OWNED.add(resources);
+        }
+        return CLEANER.register(handle, resources);
+    }
+
+    /**
+     * The named objects of one handle in this JVM, and how to let them go. A condition's slot semaphores are
+     * named after its segment ({@link #slotName}); {@code slots} holds those opened here.
+     */
+    static final class Resources implements Runnable {
+        final boolean owner;
+        final String key;
+        private final Posix.Sem sem; // may be null
+        private final Segment segment; // may be null
+        private final Posix.Sem[] slots; // may be null; entries filled lazily, guarded by the array
+        private final AtomicBoolean unlinked = new AtomicBoolean();
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        Resources(boolean owner, String key, Posix.Sem sem, Segment segment, Posix.Sem[] slots) {
+            this.owner = owner;
+            this.key = key;
+            this.sem = sem;
+            this.segment = segment;
+            this.slots = slots;
+        }
+
+        /** Removes the names (the creator only), once; mappings stay usable. */
+        void unlink() {
+            if (!owner || !unlinked.compareAndSet(false, true)) {
+                return;
+            }
+            if (sem != null) {
+                unlinkSem(sem.name());
+            }
+            if (segment != null) {
+                if (slots != null) {
+                    int used = Math.min(slots.length, (int) INT.getVolatile(segment.memory(), ProcessCondition.HIGH_WATER));
+                    for (int i = 0; i < used; i++) {
+                        unlinkSem(slotName(segment.name(), i));
+                    }
+                }
+                segment.unlink();
+            }
+        }
+
+        /** The names this handle stands for, for tests: semaphores as {@code sem.X}, segments as {@code X}. */
+        List<String> names() {
+            List<String> names = new ArrayList<>();
+            if (sem != null) {
+                names.add("sem." + sem.name().substring(1));
+            }
+            if (segment != null) {
+                names.add(segment.name());
+                if (slots != null) {
+                    int used = Math.min(slots.length, (int) INT.getVolatile(segment.memory(), ProcessCondition.HIGH_WATER));
+                    for (int i = 0; i < used; i++) {
+                        names.add("sem." + slotName(segment.name(), i).substring(1));
+                    }
+                }
+            }
+            return names;
+        }
+
+        @Override
+        public void run() {
+            unlink();
+            OWNED.remove(this);
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            if (sem != null) {
+                Posix.semClose(sem);
+            }
+            if (slots != null) {
+                synchronized (slots) {
+                    for (int i = 0; i < slots.length; i++) {
+                        if (slots[i] != null) {
+                            Posix.semClose(slots[i]);
+                            slots[i] = null;
+                        }
+                    }
+                }
+            }
+            if (segment != null) {
+                segment.close();
+            }
+            forget(key);
+        }
+    }
+
+    /** @return the name of slot {@code i}'s semaphore of the condition whose segment is {@code segment} */
+    static String slotName(String segment, int i) {
+        return "/" + segment + ".s" + i;
+    }
+
+    /** @return {@code 0x} and the identity hash in hex, standing in for Python's object address */
+    static String address(Object o) {
+        return "0x" + Integer.toHexString(System.identityHashCode(o));
+    }
+
+    /** @return the int at {@code offset}, read with volatile semantics */
+    static int getInt(MemorySegment m, long offset) {
+        return (int) INT.getVolatile(m, offset);
+    }
+}

@@ -1,0 +1,391 @@
+package dev.mp4j.internal.sync;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.ffm.Posix;
+import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.threads.OwnershipLock;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.threading.Condition;
+import dev.mp4j.threading.Guard;
+import dev.mp4j.threading.Lock;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A cross-process {@link Condition} over a {@link ProcessLock} or {@link ProcessRLock}. Waiters queue in a
+ * table of slots in shared memory, each slot with its own named semaphore to be woken by, so that
+ * {@code signal(n)} wakes exactly the {@code n} longest-waiting live waiters, whatever processes they are in.
+ *
+ * <p>Segment layout (offsets in bytes):
+ * <pre>
+ *   0   long nextTicket   the next waiter's ticket; tickets order the waiters (FIFO)
+ *   8   int  highWater    slots ever used: signal scans [0, highWater), cleanup unlinks their semaphores
+ *   16  int  user[0..11]  words for the primitives built on the condition (Event's flag, Barrier's state)
+ *   64  slot[0..1023]     16 bytes each: int state, int unused, long ticket
+ * </pre>
+ * A slot moves {@code FREE -> CLAIMED -> WAITING} when a waiter takes it (holding the lock), then
+ * {@code WAITING -> SIGNALLED} (by a signaller holding the lock, who then posts the slot's semaphore) or
+ * {@code WAITING -> FREE} (by the waiter itself on timeout or interrupt), each by compare-and-set, so a signal
+ * is never spent on a waiter that has given up; a signalled waiter frees its slot when it wakes. Slot
+ * {@code i}'s semaphore is {@code /<segment>.s<i>}, made by the first process that waits in that slot. A
+ * semaphore post is only a hint to look at the slot again; the slot's state is the truth, so a stray token
+ * costs one extra look. A waiter killed while it waits keeps its slot: it takes at most one signal, and the
+ * slot is not reused.
+ */
+public final class ProcessCondition implements Condition, OwnershipLock, Serializable, SyncHandle {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    static final long NEXT_TICKET = 0;
+    static final long HIGH_WATER = 8;
+    private static final long USER = 16;
+    private static final long TABLE = 64;
+    private static final int SLOTS = 1024;
+    private static final int SLOT_BITS = 11;
+    private static final long SLOT_SIZE = 16;
+    private static final int FREE = 0;
+    private static final int WAITING = 1;
+    private static final int SIGNALLED = 2;
+    private static final int CLAIMED = 3;
+
+    private final transient Lock lock;
+    private final transient OwnershipLock owner;
+    private final transient String shm;
+    private final transient MemorySegment state;
+    private final transient Posix.Sem[] slots; // opened here, lazily; guarded by itself
+    private final transient Handles.Resources resources;
+    private final transient Cleaner.Cleanable cleanable;
+
+    private ProcessCondition(Lock lock, Segment segment, boolean creator) {
+        this.lock = lock;
+        this.owner = (OwnershipLock) lock;
+        this.shm = segment.name();
+        this.state = segment.memory();
+        this.slots = new Posix.Sem[SLOTS];
+        this.resources = new Handles.Resources(creator, shm, null, segment, slots);
+        this.cleanable = Handles.track(this, resources);
+    }
+
+    /**
+     * @param lock a lock made by a multiprocessing context, or null for a new re-entrant one
+     * @return a new condition, its names owned by this JVM
+     * @throws IllegalArgumentException if {@code lock} is not a cross-process lock
+     */
+    static ProcessCondition create(Lock lock) {
+        Lock l = lock == null ? ProcessRLock.create() : lock;
+        if (!(l instanceof ProcessLock || l instanceof ProcessRLock)) {
+            throw new IllegalArgumentException("a cross-process condition needs a lock made by a multiprocessing "
+                    + "context (lock() or rlock()), not " + l);
+        }
+        Segment segment = Segment.create(null, TABLE + SLOTS * SLOT_SIZE);
+        ProcessCondition c = new ProcessCondition(l, segment, true);
+        Handles.remember(segment.name(), c);
+        return c;
+    }
+
+    private static ProcessCondition attach(Lock lock, String shm) {
+        return Handles.canonical(shm, ProcessCondition.class, () -> new ProcessCondition(lock, Segment.attach(shm), false));
+    }
+
+    /** @return the underlying lock */
+    public Lock lock() {
+        return lock;
+    }
+
+    @Override
+    public boolean acquire() {
+        return lock.acquire();
+    }
+
+    @Override
+    public boolean acquire(boolean block) {
+        return lock.acquire(block);
+    }
+
+    @Override
+    public boolean acquire(Duration timeout) {
+        return lock.acquire(timeout);
+    }
+
+    @Override
+    public void release() {
+        lock.release();
+    }
+
+    @Override
+    public boolean locked() {
+        return lock.locked();
+    }
+
+    @Override
+    public Guard enter() {
+        return lock.enter();
+    }
+
+    @Override
+    public boolean isOwned() {
+        return owner.isOwned();
+    }
+
+    @Override
+    public long releaseSave() {
+        return owner.releaseSave();
+    }
+
+    @Override
+    public void acquireRestore(long saved) {
+        owner.acquireRestore(saved);
+    }
+
+    @Override
+    public boolean await() {
+        return awaitNanos(Timeouts.FOREVER);
+    }
+
+    @Override
+    public boolean await(Duration timeout) {
+        return awaitNanos(Timeouts.toNanos(timeout));
+    }
+
+    @Override
+    public boolean awaitFor(BooleanSupplier predicate) {
+        return awaitFor(predicate, null);
+    }
+
+    @Override
+    public boolean awaitFor(BooleanSupplier predicate, Duration timeout) {
+        Objects.requireNonNull(predicate, "predicate");
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        boolean result = predicate.getAsBoolean();
+        while (!result) {
+            long left = Timeouts.remaining(deadline);
+            if (left <= 0) {
+                break;
+            }
+            awaitNanos(left);
+            result = predicate.getAsBoolean();
+        }
+        return result;
+    }
+
+    @Override
+    public void signal() {
+        signal(1);
+    }
+
+    @Override
+    public void signalAll() {
+        signal(Integer.MAX_VALUE);
+    }
+
+    @Override
+    public void signal(int n) {
+        if (!owner.isOwned()) {
+            throw new IllegalMonitorStateException("cannot notify on un-acquired lock");
+        }
+        if (n <= 0) {
+            return;
+        }
+        try {
+            int used = Math.min(SLOTS, Handles.getInt(state, HIGH_WATER));
+            long[] keys = new long[used];
+            int k = 0;
+            for (int i = 0; i < used; i++) {
+                if (slotState(i) == WAITING) {
+                    keys[k++] = (long) Handles.LONG.getVolatile(state, slotAt(i) + 8) << SLOT_BITS | i;
+                }
+            }
+            Arrays.sort(keys, 0, k);
+            for (int j = 0; j < k && n > 0; j++) {
+                int i = (int) (keys[j] & ((1 << SLOT_BITS) - 1));
+                if (Handles.INT.compareAndSet(state, slotAt(i), WAITING, SIGNALLED)) {
+                    Posix.semPost(slotSem(i));
+                    n--;
+                }
+            }
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /**
+     * The wait itself: take a slot, release the lock fully, wait for the slot to be signalled (or the deadline,
+     * or an interrupt: then give the slot up unless a signal came first), re-acquire the lock as it was.
+     *
+     * @return whether a signal ended the wait
+     */
+    private boolean awaitNanos(long nanos) {
+        if (!owner.isOwned()) {
+            throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
+        }
+        if (Thread.interrupted()) {
+            throw InterruptedError.restore(null);
+        }
+        long deadline = Timeouts.deadline(nanos);
+        try {
+            int slot = claim();
+            Posix.Sem wake = slotSem(slot);
+            long saved;
+            try {
+                saved = owner.releaseSave();
+            } catch (RuntimeException | Error e) {
+                Handles.INT.setVolatile(state, slotAt(slot), FREE);
+                throw e;
+            }
+            boolean interrupted = false;
+            boolean signalled;
+            try {
+                while (true) {
+                    if (slotState(slot) == SIGNALLED) {
+                        signalled = true;
+                        break;
+                    }
+                    boolean gaveUp;
+                    try {
+                        gaveUp = !Waiting.acquire(wake, deadline);
+                    } catch (InterruptedError e) {
+                        Thread.interrupted();
+                        interrupted = true;
+                        gaveUp = true;
+                    }
+                    if (gaveUp) {
+                        signalled = !Handles.INT.compareAndSet(state, slotAt(slot), WAITING, FREE);
+                        break;
+                    }
+                }
+                if (signalled) {
+                    Handles.INT.setVolatile(state, slotAt(slot), FREE);
+                }
+            } finally {
+                owner.acquireRestore(saved);
+            }
+            if (interrupted) {
+                if (!signalled) {
+                    throw InterruptedError.restore(null);
+                }
+                Thread.currentThread().interrupt(); // signalled meanwhile: keep the flag, take the signal
+            }
+            return signalled;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    /** Takes a free slot for the calling waiter (which holds the lock) and gives it the next ticket. */
+    private int claim() {
+        for (int i = 0; i < SLOTS; i++) {
+            if (slotState(i) == FREE && Handles.INT.compareAndSet(state, slotAt(i), FREE, CLAIMED)) {
+                Handles.LONG.setVolatile(state, slotAt(i) + 8, (long) Handles.LONG.getAndAdd(state, NEXT_TICKET, 1L));
+                while (true) {
+                    int hw = Handles.getInt(state, HIGH_WATER);
+                    if (hw > i || Handles.INT.compareAndSet(state, HIGH_WATER, hw, i + 1)) {
+                        break;
+                    }
+                }
+                try {
+                    slotSem(i);
+                } catch (RuntimeException e) {
+                    Handles.INT.setVolatile(state, slotAt(i), FREE);
+                    throw e;
+                }
+                Handles.INT.setVolatile(state, slotAt(i), WAITING);
+                return i;
+            }
+        }
+        throw new IllegalStateException("more than " + SLOTS + " threads wait on " + this);
+    }
+
+    /** @return slot {@code i}'s semaphore, opened in this process (made if no process has made it yet) */
+    private Posix.Sem slotSem(int i) {
+        synchronized (slots) {
+            Posix.Sem s = slots[i];
+            if (s == null) {
+                String name = Handles.slotName(shm, i);
+                try {
+                    s = Posix.semAttach(name);
+                } catch (UncheckedIOException missing) {
+                    try {
+                        s = Handles.createSem(name, 0);
+                    } catch (UncheckedIOException raced) {
+                        s = Posix.semAttach(name); // another process made it meanwhile
+                    }
+                }
+                slots[i] = s;
+            }
+            return s;
+        }
+    }
+
+    private static long slotAt(int i) {
+        return TABLE + i * SLOT_SIZE;
+    }
+
+    private int slotState(int i) {
+        return Handles.getInt(state, slotAt(i));
+    }
+
+    /** @return user word {@code i} (0 to 11), read with volatile semantics */
+    int word(int i) {
+        return Handles.getInt(state, USER + 4L * i);
+    }
+
+    /** Sets user word {@code i} (0 to 11) with volatile semantics. */
+    void setWord(int i, int value) {
+        Handles.INT.setVolatile(state, USER + 4L * i, value);
+    }
+
+    /** @return how many wait (a snapshot) */
+    public int waiting() {
+        int used = Math.min(SLOTS, Handles.getInt(state, HIGH_WATER));
+        int n = 0;
+        for (int i = 0; i < used; i++) {
+            if (slotState(i) == WAITING) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public List<String> names() {
+        return resources.names();
+    }
+
+    @Override
+    public void destroy() {
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return "<Condition(" + lock + ", " + waiting() + ")>";
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Form((Serializable) lock, shm);
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a ProcessCondition travels as its lock and name");
+    }
+
+    /** The serialized form: the lock (itself a handle) and the segment's name. */
+    private record Form(Serializable lock, String shm) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return attach((Lock) lock, shm);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package dev.mp4j.internal.sync;
+
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.threading.Event;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A cross-process {@link Event}: a flag in shared memory (user word 0 of a {@link ProcessCondition} over a
+ * {@link ProcessLock}), as CPython builds its Event from a Condition. {@code set} raises the flag and signals
+ * every waiter, holding the lock; {@code clear} lowers it, holding the lock; {@code isSet} and the fast path
+ * of {@code await} read the flag alone. A waiter returns {@code true} when a {@code set} signalled it, so a
+ * {@code set} quickly followed by {@code clear} still releases every thread that was waiting.
+ */
+public final class ProcessEvent implements Event, Serializable, SyncHandle {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final int FLAG = 0;
+
+    private final transient ProcessCondition cond;
+
+    private ProcessEvent(ProcessCondition cond) {
+        this.cond = cond;
+    }
+
+    /** @return a new event whose flag is clear, its names owned by this JVM */
+    static ProcessEvent create() {
+        return new ProcessEvent(ProcessCondition.create(ProcessLock.create()));
+    }
+
+    @Override
+    public boolean isSet() {
+        return cond.word(FLAG) != 0;
+    }
+
+    @Override
+    public void set() {
+        cond.acquire();
+        try {
+            cond.setWord(FLAG, 1);
+            cond.signalAll();
+        } finally {
+            cond.release();
+        }
+    }
+
+    @Override
+    public void clear() {
+        cond.acquire();
+        try {
+            cond.setWord(FLAG, 0);
+        } finally {
+            cond.release();
+        }
+    }
+
+    @Override
+    public boolean await() {
+        return awaitNanos(Timeouts.FOREVER);
+    }
+
+    @Override
+    public boolean await(Duration timeout) {
+        return awaitNanos(Timeouts.toNanos(timeout));
+    }
+
+    private boolean awaitNanos(long nanos) {
+        if (isSet()) {
+            return true;
+        }
+        if (nanos == 0) {
+            return false;
+        }
+        long deadline = Timeouts.deadline(nanos);
+        if (!cond.acquire(nanos == Timeouts.FOREVER ? null : Duration.ofNanos(nanos))) {
+            return isSet();
+        }
+        try {
+            if (isSet()) {
+                return true;
+            }
+            long left = Timeouts.remaining(deadline);
+            return cond.await(left == Timeouts.FOREVER ? null : Duration.ofNanos(left));
+        } finally {
+            cond.release();
+        }
+    }
+
+    @Override
+    public List<String> names() {
+        List<String> names = new ArrayList<>(cond.names());
+        names.addAll(((SyncHandle) cond.lock()).names());
+        return names;
+    }
+
+    @Override
+    public void destroy() {
+        cond.destroy();
+        ((SyncHandle) cond.lock()).destroy();
+    }
+
+    @Override
+    public String toString() {
+        return "<Event at " + Handles.address(this) + ": " + (isSet() ? "set" : "unset") + ">";
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Form(cond);
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a ProcessEvent travels as its condition");
+    }
+
+    /** The serialized form: the condition. */
+    private record Form(ProcessCondition cond) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return new ProcessEvent(cond);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.mp4j.internal.sync;
+
+import dev.mp4j.internal.ffm.Posix;
+import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.threads.OnceGuard;
+import dev.mp4j.internal.threads.OwnershipLock;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.threading.Guard;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A cross-process {@link dev.mp4j.threading.Lock}: a POSIX named semaphore of value 1 (CPython's SemLock)
+ * plus one shared word that says whether the lock is held, so that releasing an unlocked lock is refused
+ * exactly, from any process. States: semaphore 1 and word 0 (unlocked); semaphore 0 and word 1 (locked).
+ * Acquire takes the semaphore, then sets the word; release moves the word {@code 1 -> 0} by compare-and-set
+ * (refusing if it was 0), then posts the semaphore. Any thread of any process may release.
+ *
+ * <p>Segment layout: {@code int held} at offset 0. A process killed while it holds the lock leaves it held
+ * (as in CPython): other processes' timed acquisitions time out; nothing repairs it.
+ */
+public final class ProcessLock implements OwnershipLock, Serializable, SyncHandle {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final long HELD = 0;
+
+    private final transient Posix.Sem sem;
+    private final transient String shm;
+    private final transient MemorySegment state;
+    private final transient Handles.Resources resources;
+    private final transient Cleaner.Cleanable cleanable;
+
+    private ProcessLock(Posix.Sem sem, Segment segment, boolean owner) {
+        this.sem = sem;
+        this.shm = segment.name();
+        this.state = segment.memory();
+        this.resources = new Handles.Resources(owner, sem.name(), sem, segment, null);
+        this.cleanable = Handles.track(this, resources);
+    }
+
+    /** @return a new unlocked lock, its names owned by this JVM */
+    static ProcessLock create() {
+        String name = Handles.freshSemName();
+        Posix.Sem sem = Handles.createSem(name, 1);
+        Segment segment;
+        try {
+            segment = Segment.create(null, 8);
+        } catch (RuntimeException e) {
+            Handles.unlinkSem(name);
+            Posix.semClose(sem);
+            throw e;
+        }
+        ProcessLock lock = new ProcessLock(sem, segment, true);
+        Handles.remember(name, lock);
+        return lock;
+    }
+
+    private static ProcessLock attach(String sem, String shm) {
+        return Handles.canonical(sem, ProcessLock.class, () -> {
+            Posix.Sem s = Posix.semAttach(sem);
+            try {
+                return new ProcessLock(s, Segment.attach(shm), false);
+            } catch (RuntimeException e) {
+                Posix.semClose(s);
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public boolean acquire() {
+        return acquireUntil(Timeouts.FOREVER);
+    }
+
+    @Override
+    public boolean acquire(boolean block) {
+        return block ? acquireUntil(Timeouts.FOREVER) : acquireUntil(Timeouts.deadline(0));
+    }
+
+    @Override
+    public boolean acquire(Duration timeout) {
+        return acquireUntil(Timeouts.deadline(Timeouts.toNanos(timeout)));
+    }
+
+    private boolean acquireUntil(long deadline) {
+        try {
+            if (Waiting.acquire(sem, deadline)) {
+                Handles.INT.setVolatile(state, HELD, 1);
+                return true;
+            }
+            return false;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public void release() {
+        try {
+            if (!Handles.INT.compareAndSet(state, HELD, 1, 0)) {
+                throw new IllegalStateException("release unlocked lock");
+            }
+            Posix.semPost(sem);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public boolean locked() {
+        try {
+            return Posix.semGetValue(sem) == 0;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public Guard enter() {
+        acquire();
+        return new OnceGuard(this::release);
+    }
+
+    /** A lock without owners counts as owned while it is locked, as the thread-backed one. */
+    @Override
+    public boolean isOwned() {
+        return locked();
+    }
+
+    @Override
+    public long releaseSave() {
+        try {
+            release();
+        } catch (IllegalStateException e) {
+            throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
+        }
+        return 1;
+    }
+
+    @Override
+    public void acquireRestore(long saved) {
+        try {
+            Waiting.acquireUninterruptibly(sem);
+            Handles.INT.setVolatile(state, HELD, 1);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public List<String> names() {
+        return resources.names();
+    }
+
+    @Override
+    public void destroy() {
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        return "<" + (locked() ? "locked" : "unlocked") + " Lock at " + Handles.address(this) + ">";
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Form(sem.name(), shm);
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a ProcessLock travels as its names");
+    }
+
+    /** The serialized form: the semaphore's and the segment's names. */
+    private record Form(String sem, String shm) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return attach(sem, shm);
+        }
+    }
+}

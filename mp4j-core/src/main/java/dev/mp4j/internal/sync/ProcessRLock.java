@@ -1,0 +1,198 @@
+package dev.mp4j.internal.sync;
+
+import dev.mp4j.internal.ffm.Posix;
+import dev.mp4j.internal.threads.OnceGuard;
+import dev.mp4j.internal.threads.OwnershipLock;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.threading.Guard;
+import dev.mp4j.threading.RLock;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A cross-process {@link RLock}: a POSIX named semaphore of value 1, owned by one thread of one process
+ * (CPython's SemLock of kind RECURSIVE_MUTEX). The semaphore is taken on the first acquisition and posted on
+ * the last release; the owner and the recursion count are kept in this JVM's handle (there is one handle per
+ * lock per JVM), since only the owning thread reads or changes them: {@code owner} is null while this JVM does
+ * not hold the lock; {@code count} is read and written by the owner only.
+ */
+public final class ProcessRLock implements RLock, OwnershipLock, Serializable, SyncHandle {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final transient Posix.Sem sem;
+    private final transient Handles.Resources resources;
+    private final transient Cleaner.Cleanable cleanable;
+    private transient volatile Thread owner;
+    private transient int count; // the owner's
+
+    private ProcessRLock(Posix.Sem sem, boolean creator) {
+        this.sem = sem;
+        this.resources = new Handles.Resources(creator, sem.name(), sem, null, null);
+        this.cleanable = Handles.track(this, resources);
+    }
+
+    /** @return a new unlocked re-entrant lock, its name owned by this JVM */
+    static ProcessRLock create() {
+        String name = Handles.freshSemName();
+        ProcessRLock lock = new ProcessRLock(Handles.createSem(name, 1), true);
+        Handles.remember(name, lock);
+        return lock;
+    }
+
+    private static ProcessRLock attach(String sem) {
+        return Handles.canonical(sem, ProcessRLock.class, () -> new ProcessRLock(Posix.semAttach(sem), false));
+    }
+
+    @Override
+    public boolean acquire() {
+        return acquireUntil(Timeouts.FOREVER);
+    }
+
+    @Override
+    public boolean acquire(boolean block) {
+        return block ? acquireUntil(Timeouts.FOREVER) : acquireUntil(Timeouts.deadline(0));
+    }
+
+    @Override
+    public boolean acquire(Duration timeout) {
+        return acquireUntil(Timeouts.deadline(Timeouts.toNanos(timeout)));
+    }
+
+    private boolean acquireUntil(long deadline) {
+        Thread me = Thread.currentThread();
+        if (owner == me) {
+            if (count == Integer.MAX_VALUE) {
+                throw new IllegalStateException("maximum lock count exceeded");
+            }
+            count++;
+            return true;
+        }
+        try {
+            if (!Waiting.acquire(sem, deadline)) {
+                return false;
+            }
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+        count = 1;
+        owner = me;
+        return true;
+    }
+
+    @Override
+    public void release() {
+        if (owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException("cannot release un-acquired lock");
+        }
+        if (--count == 0) {
+            owner = null;
+            post();
+        }
+    }
+
+    private void post() {
+        try {
+            Posix.semPost(sem);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public boolean locked() {
+        try {
+            return Posix.semGetValue(sem) == 0;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public Guard enter() {
+        acquire();
+        return new OnceGuard(this::release);
+    }
+
+    @Override
+    public boolean isOwned() {
+        return owner == Thread.currentThread();
+    }
+
+    @Override
+    public long releaseSave() {
+        if (owner != Thread.currentThread()) {
+            throw new IllegalMonitorStateException("cannot release un-acquired lock");
+        }
+        int saved = count;
+        count = 0;
+        owner = null;
+        post();
+        return saved;
+    }
+
+    @Override
+    public void acquireRestore(long saved) {
+        try {
+            Waiting.acquireUninterruptibly(sem);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+        count = (int) saved;
+        owner = Thread.currentThread();
+    }
+
+    /** @return how many times the calling thread holds the lock: {@code 0} if it does not */
+    public int recursionCount() {
+        return isOwned() ? count : 0;
+    }
+
+    @Override
+    public List<String> names() {
+        return resources.names();
+    }
+
+    @Override
+    public void destroy() {
+        cleanable.clean();
+    }
+
+    /**
+     * As the thread-backed RLock's, with CPython's words for a holder outside this JVM's view: the owner is a
+     * thread of this JVM, {@code SomeOtherProcess} when the lock is held elsewhere, or {@code null}. The count
+     * is known for this JVM's owner only. A snapshot read without the lock.
+     */
+    @Override
+    public String toString() {
+        Thread t = owner;
+        int c = t == null ? 0 : count;
+        boolean locked = t != null || locked();
+        String who = t != null ? t.getName() : locked ? "SomeOtherProcess" : "null";
+        return "<" + (locked ? "locked" : "unlocked") + " RLock owner=" + who + " count=" + c + " at "
+                + Handles.address(this) + ">";
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Form(sem.name());
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a ProcessRLock travels as its name");
+    }
+
+    /** The serialized form: the semaphore's name. */
+    private record Form(String sem) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return attach(sem);
+        }
+    }
+}

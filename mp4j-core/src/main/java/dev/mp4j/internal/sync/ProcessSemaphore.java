@@ -1,0 +1,198 @@
+package dev.mp4j.internal.sync;
+
+import dev.mp4j.internal.ffm.Posix;
+import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.threads.OnceGuard;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.threading.Guard;
+import dev.mp4j.threading.Semaphore;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputStream;
+import java.io.Serial;
+import java.io.Serializable;
+import java.lang.foreign.MemorySegment;
+import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A cross-process {@link Semaphore}, plain or bounded: a POSIX named semaphore holding the count.
+ *
+ * <p>A bounded one also keeps, in a shared word, how many permits are out (acquired and not yet released):
+ * acquire takes from the semaphore, then adds one to the word; release subtracts {@code n} from the word by
+ * compare-and-set, refusing when fewer than {@code n} are out, then posts {@code n} times. So concurrent
+ * releases from several processes never pass the bound (CPython compares {@code sem_getvalue} with the bound,
+ * which two racing releases can both pass). Segment layout: {@code int out} at offset 0. A process killed while
+ * it holds permits keeps them.
+ */
+public final class ProcessSemaphore implements Semaphore, Serializable, SyncHandle {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final long OUT = 0;
+
+    private final transient Posix.Sem sem;
+    private final transient int bound; // 0 when unbounded
+    private final transient String shm; // null when unbounded
+    private final transient MemorySegment state; // null when unbounded
+    private final transient Handles.Resources resources;
+    private final transient Cleaner.Cleanable cleanable;
+
+    private ProcessSemaphore(Posix.Sem sem, int bound, Segment segment, boolean creator) {
+        this.sem = sem;
+        this.bound = bound;
+        this.shm = segment == null ? null : segment.name();
+        this.state = segment == null ? null : segment.memory();
+        this.resources = new Handles.Resources(creator, sem.name(), sem, segment, null);
+        this.cleanable = Handles.track(this, resources);
+    }
+
+    /**
+     * @param value the initial count
+     * @param bounded whether a release may not raise the count above {@code value}
+     * @return a new semaphore, its names owned by this JVM
+     * @throws IllegalArgumentException if {@code value < 0}
+     */
+    static ProcessSemaphore create(int value, boolean bounded) {
+        if (value < 0) {
+            throw new IllegalArgumentException("semaphore initial value must be >= 0, not " + value);
+        }
+        String name = Handles.freshSemName();
+        Posix.Sem sem = Handles.createSem(name, value);
+        Segment segment = null;
+        if (bounded) {
+            try {
+                segment = Segment.create(null, 8);
+            } catch (RuntimeException e) {
+                Handles.unlinkSem(name);
+                Posix.semClose(sem);
+                throw e;
+            }
+        }
+        ProcessSemaphore s = new ProcessSemaphore(sem, bounded ? value : 0, segment, true);
+        Handles.remember(name, s);
+        return s;
+    }
+
+    private static ProcessSemaphore attach(String sem, int bound, String shm) {
+        return Handles.canonical(sem, ProcessSemaphore.class, () -> {
+            Posix.Sem s = Posix.semAttach(sem);
+            try {
+                return new ProcessSemaphore(s, bound, shm == null ? null : Segment.attach(shm), false);
+            } catch (RuntimeException e) {
+                Posix.semClose(s);
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public boolean acquire() {
+        return acquireUntil(Timeouts.FOREVER);
+    }
+
+    @Override
+    public boolean acquire(boolean block) {
+        return block ? acquireUntil(Timeouts.FOREVER) : acquireUntil(Timeouts.deadline(0));
+    }
+
+    @Override
+    public boolean acquire(Duration timeout) {
+        return acquireUntil(Timeouts.deadline(Timeouts.toNanos(timeout)));
+    }
+
+    private boolean acquireUntil(long deadline) {
+        try {
+            if (!Waiting.acquire(sem, deadline)) {
+                return false;
+            }
+            if (state != null) {
+                Handles.INT.getAndAdd(state, OUT, 1);
+            }
+            return true;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public void release() {
+        release(1);
+    }
+
+    @Override
+    public void release(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("n must be one or more, not " + n);
+        }
+        try {
+            if (state != null) {
+                while (true) {
+                    int out = (int) Handles.INT.getVolatile(state, OUT);
+                    if (out < n) {
+                        throw new IllegalStateException("Semaphore released too many times");
+                    }
+                    if (Handles.INT.compareAndSet(state, OUT, out, out - n)) {
+                        break;
+                    }
+                }
+            } else if ((long) Posix.semGetValue(sem) + n > Integer.MAX_VALUE) {
+                throw new IllegalStateException("semaphore value would overflow an int");
+            }
+            for (int i = 0; i < n; i++) {
+                Posix.semPost(sem);
+            }
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public int value() {
+        try {
+            return Posix.semGetValue(sem);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    @Override
+    public Guard enter() {
+        acquire();
+        return new OnceGuard(this::release);
+    }
+
+    @Override
+    public List<String> names() {
+        return resources.names();
+    }
+
+    @Override
+    public void destroy() {
+        cleanable.clean();
+    }
+
+    @Override
+    public String toString() {
+        String at = " at " + Handles.address(this) + ": value=" + value();
+        return state != null ? "<BoundedSemaphore" + at + "/" + bound + ">" : "<Semaphore" + at + ">";
+    }
+
+    @Serial
+    private Object writeReplace() {
+        return new Form(sem.name(), bound, shm);
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream in) throws InvalidObjectException {
+        throw new InvalidObjectException("a ProcessSemaphore travels as its names");
+    }
+
+    /** The serialized form: the names, and the bound (0 and no segment when unbounded). */
+    private record Form(String sem, int bound, String shm) implements Serializable {
+        @Serial
+        private Object readResolve() {
+            return attach(sem, bound, shm);
+        }
+    }
+}
