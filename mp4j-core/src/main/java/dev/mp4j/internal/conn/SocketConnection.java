@@ -69,6 +69,8 @@ public final class SocketConnection implements Connection, Waitable {
     public static final long DEFAULT_LIMIT = Frames.MAX_ARRAY;
     private static final int BUFFER = 1 << 16;
     private static final int EAGER_ALLOCATION = 1 << 20;
+    /** The most one read or write of a long payload moves (the JDK copies it through a direct buffer that size). */
+    private static final int SLICE = 1 << 20;
 
     private final transient SocketChannel channel;
     private final transient ObjectInputFilter filter;
@@ -208,33 +210,39 @@ public final class SocketConnection implements Connection, Waitable {
             checkOpen();
             out.clear();
             Frames.putHeader(out, len);
-            int done = 0;
+            int done = Math.min(out.remaining(), len);
+            out.put(buf, off, done).flip();
             boolean started = false;
             while (true) {
-                int k = Math.min(out.remaining(), len - done);
-                out.put(buf, off + done, k);
-                done += k;
-                out.flip();
                 while (out.hasRemaining()) {
-                    if (write() > 0) {
+                    if (write(out) > 0) {
                         started = true;
                     } else {
                         awaitWritable(started);
                     }
                 }
-                out.clear();
                 if (done == len) {
                     return;
                 }
+                // the rest of a long payload goes straight from the caller's array, a slice at a time
+                ByteBuffer slice = ByteBuffer.wrap(buf, off + done, Math.min(len - done, SLICE));
+                while (slice.hasRemaining()) {
+                    if (write(slice) > 0) {
+                        started = true;
+                    } else {
+                        awaitWritable(true);
+                    }
+                }
+                done += slice.position() - (off + done);
             }
         } finally {
             sendLock.unlock();
         }
     }
 
-    private int write() {
+    private int write(ByteBuffer b) {
         try {
-            return channel.write(out);
+            return channel.write(b);
         } catch (IOException e) {
             if (closed) {
                 throw closedError();
@@ -365,15 +373,21 @@ public final class SocketConnection implements Connection, Waitable {
             partialFilled = 0;
         }
         while (partialFilled < partialLength) {
-            if (!in.hasRemaining() && !fill(deadline)) {
-                return null;
-            }
             if (partialFilled == partial.length) {
                 partial = Arrays.copyOf(partial, (int) Math.min(partialLength, 2L * partial.length));
             }
-            int k = Math.min(in.remaining(), partial.length - partialFilled);
-            in.get(partial, partialFilled, k);
-            partialFilled += k;
+            if (in.hasRemaining()) {
+                int k = Math.min(in.remaining(), partial.length - partialFilled);
+                in.get(partial, partialFilled, k);
+                partialFilled += k;
+            } else if (partialLength - partialFilled > BUFFER) {
+                // the rest of a long payload comes straight into its array, a slice at a time
+                if (!fillDirect(deadline)) {
+                    return null;
+                }
+            } else if (!fill(deadline)) {
+                return null;
+            }
         }
         byte[] message = partial;
         partial = null;
@@ -397,6 +411,37 @@ public final class SocketConnection implements Connection, Waitable {
             }
             int n = readSome();
             if (n > 0) {
+                return true;
+            }
+            if (n < 0) {
+                eof = true;
+            } else if (!awaitReadable(deadline)) {
+                return false;
+            }
+        }
+    }
+
+    /** As {@link #fill}, into the partial payload's array; false if the deadline passed first. */
+    private boolean fillDirect(long deadline) {
+        while (true) {
+            if (eof) {
+                fill(deadline); // throws: the stream ended inside the frame
+            }
+            ByteBuffer slice = ByteBuffer.wrap(partial, partialFilled, Math.min(partial.length - partialFilled, SLICE));
+            int n;
+            try {
+                n = channel.read(slice);
+            } catch (ClosedChannelException e) {
+                throw closedError();
+            } catch (IOException e) {
+                if (closed) {
+                    throw closedError();
+                }
+                eofCause = e;
+                n = -1;
+            }
+            if (n > 0) {
+                partialFilled += n;
                 return true;
             }
             if (n < 0) {
