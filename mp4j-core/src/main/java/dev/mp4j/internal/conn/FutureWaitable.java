@@ -55,7 +55,7 @@ public final class FutureWaitable implements Waitable {
     }
 
     /** @return how many futures have wake-ups registered (for tests: none once every future is done) */
-    static int pending() {
+    public static int pending() {
         return WAKERS.size();
     }
 }
