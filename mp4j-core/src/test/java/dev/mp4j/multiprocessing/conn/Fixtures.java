@@ -55,10 +55,15 @@ final class Fixtures {
     }
 
     static Pair pair(Family family) {
+        Pair p;
+        SocketAddress address;
         try (Listener l = family.listener()) {
-            Connection a = Connections.client(l.address());
-            return new Pair(a, l.accept());
+            address = l.address();
+            Connection a = Connections.client(address);
+            p = new Pair(a, l.accept());
         }
+        assertSocketRemoved(address, true);
+        return p;
     }
 
     /** Asserts that a listener's Unix-domain socket file and its private directory are gone. */
