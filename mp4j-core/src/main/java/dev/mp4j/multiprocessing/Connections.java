@@ -62,7 +62,8 @@ public final class Connections {
      * has closed (so that {@code recv} does not block, or throws {@link EOFError}); a
      * {@linkplain Process#sentinel() process sentinel} when the process has ended. Socket connections are
      * watched by the operating system; process sentinels wake the wait when their process ends; any other
-     * kind is checked every 1 to 10 ms.
+     * kind is checked every 1 to 10 ms. A connection that another thread closes during the wait is returned
+     * as ready (its next use throws {@link IllegalStateException}).
      *
      * @param objects connections and process sentinels (an object given twice is returned once)
      * @param timeout at most this long; null for no limit; negative counts as zero

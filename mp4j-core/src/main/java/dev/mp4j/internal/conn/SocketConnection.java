@@ -35,6 +35,8 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -74,6 +76,7 @@ public final class SocketConnection implements Connection, Waitable {
 
     private final transient SocketChannel channel;
     private final transient ObjectInputFilter filter;
+    private final transient String description;
     private final transient ReentrantLock readLock = new ReentrantLock();
     private final transient ReentrantLock sendLock = new ReentrantLock();
     private final transient Object stateLock = new Object();
@@ -83,6 +86,8 @@ public final class SocketConnection implements Connection, Waitable {
     private transient Selector readSelector;
     private transient Selector writeSelector;
     private transient volatile boolean closed;
+    /** Wake-ups of the waits on this connection in progress: {@link #close()} runs them. */
+    private final transient Set<Runnable> wakers = ConcurrentHashMap.newKeySet();
     private transient boolean eof;
     private transient IOException eofCause;
     /** The frame being received: its payload so far, or null between frames. */
@@ -99,6 +104,7 @@ public final class SocketConnection implements Connection, Waitable {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.filter = filter;
         channel.configureBlocking(false);
+        this.description = channel.getLocalAddress() + " <-> " + channel.getRemoteAddress();
         if (channel.getLocalAddress() instanceof InetSocketAddress) {
             // whole messages go out in one write; Nagle would only delay the next message behind an ACK
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -543,8 +549,12 @@ public final class SocketConnection implements Connection, Waitable {
         }
     }
 
+    /** @return also true once closed: a wait returns a connection closed meanwhile, whose next use throws */
     @Override
     public boolean ready() {
+        if (closed) {
+            return true;
+        }
         if (!readLock.tryLock()) {
             return false; // a receiver is at work; the channel's readiness still counts
         }
@@ -559,6 +569,15 @@ public final class SocketConnection implements Connection, Waitable {
     public SelectableChannel channel() {
         checkOpen();
         return channel;
+    }
+
+    @Override
+    public Runnable onReady(Runnable wake) {
+        wakers.add(wake);
+        if (closed) {
+            wake.run();
+        }
+        return () -> wakers.remove(wake);
     }
 
     // ------------------------------------------------------------------------------------ state, misc
@@ -609,6 +628,7 @@ public final class SocketConnection implements Connection, Waitable {
                 }
             }
         }
+        wakers.forEach(Runnable::run);
     }
 
     @Override
@@ -646,13 +666,7 @@ public final class SocketConnection implements Connection, Waitable {
 
     @Override
     public String toString() {
-        String where;
-        try {
-            where = channel.getLocalAddress() + " <-> " + channel.getRemoteAddress();
-        } catch (IOException | RuntimeException e) {
-            where = "closed";
-        }
-        return "SocketConnection[" + where + (closed ? ", closed" : "") + "]";
+        return "SocketConnection[" + (closed ? "closed" : description) + "]";
     }
 
     @Serial

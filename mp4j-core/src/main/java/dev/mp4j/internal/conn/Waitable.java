@@ -4,10 +4,11 @@ import java.nio.channels.SelectableChannel;
 
 /**
  * Something {@link Waiter} can wait on: a socket connection, a process's end, later a shared-memory pipe's
- * end. An implementation offers one of three ways to learn that it became ready, best first:
+ * end. An implementation offers the waiter ways to learn that it became ready, best first:
  * <ol>
  *   <li>a {@linkplain #channel() channel} that the waiter's selector watches for reading;</li>
- *   <li>a {@linkplain #onReady(Runnable) callback} that wakes the waiter;</li>
+ *   <li>a {@linkplain #onReady(Runnable) callback} that wakes the waiter (also offered next to a channel,
+ *   for what the channel does not show, such as being closed by another thread);</li>
  *   <li>neither: the waiter then calls {@link #ready()} again with a short backoff (1 ms doubling to 10 ms).</li>
  * </ol>
  * In every case {@link #ready()} is asked too, so that bytes a connection has already pulled into its own

@@ -17,9 +17,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Python's {@code multiprocessing.connection.wait} over {@link Waitable}s: one fresh {@link Selector} per
- * call watches every item's channel for reading; items that can call back wake that selector; if any item
- * can do neither, the selector sleeps in slices of 1 ms doubling to 10 ms between checks of those items'
- * {@link Waitable#ready()}. The selector is closed (and every call-back withdrawn) before the call returns.
+ * call watches every item's channel for reading; items that can call back wake that selector (a connection
+ * does when it is closed meanwhile); if any item can do neither, the selector sleeps in slices of 1 ms
+ * doubling to 10 ms between checks of those items' {@link Waitable#ready()}. The selector is closed (and
+ * every call-back withdrawn) before the call returns.
  */
 public final class Waiter {
     private static final long FIRST_SLICE = TimeUnit.MILLISECONDS.toNanos(1);
@@ -60,13 +61,12 @@ public final class Waiter {
                     } catch (ClosedChannelException e) {
                         throw new IllegalStateException("handle is closed");
                     }
-                } else {
-                    Runnable undo = w.onReady(selector::wakeup);
-                    if (undo == null) {
-                        polled = true;
-                    } else {
-                        withdraw.add(undo);
-                    }
+                }
+                Runnable undo = w.onReady(selector::wakeup);
+                if (undo != null) {
+                    withdraw.add(undo);
+                } else if (ch == null) {
+                    polled = true;
                 }
             }
             long slice = FIRST_SLICE;

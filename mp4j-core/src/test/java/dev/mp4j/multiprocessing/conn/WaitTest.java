@@ -293,6 +293,22 @@ class WaitTest {
     }
 
     @Test
+    void testCloseDuringWaitReturnsTheConnection() throws Exception {
+        Pair p = Fixtures.pair(Family.AF_UNIX);
+        CountDownLatch started = new CountDownLatch(1);
+        CompletableFuture<List<Sentinel>> w = Fixtures.thread("waiter", () -> {
+            started.countDown();
+            return Connections.wait(List.of(p.a()));
+        });
+        started.await();
+        Fixtures.sleep(50); // let it block (the outcome is the same if it has not yet)
+        p.a().close();
+        assertEquals(List.of(p.a()), Fixtures.join(w));
+        assertThrows(IllegalStateException.class, () -> p.a().recv());
+        p.close();
+    }
+
+    @Test
     void testWaitIsInterruptible() throws Exception {
         try (Pair p = Fixtures.pair(Family.AF_UNIX)) {
             CountDownLatch started = new CountDownLatch(1);
