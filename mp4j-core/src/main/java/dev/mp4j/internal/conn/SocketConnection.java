@@ -20,6 +20,7 @@ import java.io.ObjectOutputStream;
 import java.io.Serial;
 import java.io.StreamCorruptedException;
 import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
@@ -56,9 +57,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * receive keeps what it had read of a frame, and the next receive goes on from there.
  *
  * <p>Locks: {@code readLock} guards {@code in}, {@code eof}, {@code eofCause}, the partial frame and the use
- * of {@code readSelector}; {@code sendLock} guards {@code out} and the use of {@code writeSelector}, so whole
- * frames never interleave; {@code stateLock} guards the move to closed and the opening of the selectors
- * ({@code closed} is volatile for the checks made without it).
+ * of the read selector; {@code sendLock} guards {@code out} and the use of the write selector, so whole
+ * frames never interleave; {@code handles} (its monitor) guards the move to closed and the opening of the
+ * selectors ({@code closed} is volatile for the checks made without it). A connection that becomes
+ * unreachable without being closed has its socket and selectors closed by a {@link Cleaner}, as Python
+ * closes a connection that is garbage collected.
  *
  * <p>Memory: a frame's length is checked against the receiver's limit before anything is allocated for it,
  * and a payload longer than 1 MiB gets an array that grows as its bytes arrive, so a peer that announces a
@@ -71,6 +74,8 @@ public final class SocketConnection implements Connection, Waitable {
     public static final long DEFAULT_LIMIT = Frames.MAX_ARRAY;
     private static final int BUFFER = 1 << 16;
     private static final int EAGER_ALLOCATION = 1 << 20;
+    /** Closes what unreachable connections and listeners left open. */
+    static final Cleaner CLEANER = Cleaner.create();
     /** The most one read or write of a long payload moves (the JDK copies it through a direct buffer that size). */
     private static final int SLICE = 1 << 20;
 
@@ -79,12 +84,11 @@ public final class SocketConnection implements Connection, Waitable {
     private final transient String description;
     private final transient ReentrantLock readLock = new ReentrantLock();
     private final transient ReentrantLock sendLock = new ReentrantLock();
-    private final transient Object stateLock = new Object();
+    private final transient Handles handles;
+    private final transient Cleaner.Cleanable cleanable;
     /** Bytes read from the channel and not yet taken; in read mode between calls. */
     private final transient ByteBuffer in = ByteBuffer.allocateDirect(BUFFER).flip();
     private final transient ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
-    private transient Selector readSelector;
-    private transient Selector writeSelector;
     private transient volatile boolean closed;
     /** Wake-ups of the waits on this connection in progress: {@link #close()} runs them. */
     private final transient Set<Runnable> wakers = ConcurrentHashMap.newKeySet();
@@ -103,11 +107,66 @@ public final class SocketConnection implements Connection, Waitable {
     public SocketConnection(SocketChannel channel, ObjectInputFilter filter) throws IOException {
         this.channel = Objects.requireNonNull(channel, "channel");
         this.filter = filter;
+        this.handles = new Handles(channel);
         channel.configureBlocking(false);
         this.description = channel.getLocalAddress() + " <-> " + channel.getRemoteAddress();
         if (channel.getLocalAddress() instanceof InetSocketAddress) {
             // whole messages go out in one write; Nagle would only delay the next message behind an ACK
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        // the Cleaner keeps only a phantom reference to this; the action holds the handles alone
+        this.cleanable = CLEANER.register(this, handles);
+    }
+
+    /** What a connection holds of the operating system: its socket, and the selectors opened on first need. */
+    private static final class Handles implements Runnable {
+        private final SocketChannel channel;
+        private Selector read;       // guarded by this
+        private Selector write;      // guarded by this
+        private boolean released;    // guarded by this
+
+        Handles(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        /** @return the selector, opened and registered if need be, or null once released */
+        synchronized Selector selector(boolean forRead) throws IOException {
+            if (released) {
+                return null;
+            }
+            Selector s = forRead ? read : write;
+            if (s == null) {
+                s = Selector.open();
+                channel.register(s, forRead ? SelectionKey.OP_READ : SelectionKey.OP_WRITE);
+                if (forRead) {
+                    read = s;
+                } else {
+                    write = s;
+                }
+            }
+            return s;
+        }
+
+        /** Closes the socket, then the selectors (which wakes a thread sleeping in one). */
+        @Override
+        public void run() {
+            Selector r;
+            Selector w;
+            synchronized (this) {
+                released = true;
+                r = read;
+                w = write;
+            }
+            closeQuietly(channel);
+            for (Selector s : new Selector[] {r, w}) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // nothing more to release
+                    }
+                }
+            }
         }
     }
 
@@ -583,51 +642,29 @@ public final class SocketConnection implements Connection, Waitable {
     // ------------------------------------------------------------------------------------ state, misc
 
     private Selector selector(boolean forRead) {
-        synchronized (stateLock) {
-            if (closed) {
-                throw closedError();
-            }
-            Selector s = forRead ? readSelector : writeSelector;
-            if (s == null) {
-                try {
-                    s = Selector.open();
-                    channel.register(s, forRead ? SelectionKey.OP_READ : SelectionKey.OP_WRITE);
-                } catch (IOException e) {
-                    throw new UncheckedIOException("cannot open a selector", e);
-                }
-                if (forRead) {
-                    readSelector = s;
-                } else {
-                    writeSelector = s;
-                }
-            }
-            return s;
+        Selector s;
+        try {
+            s = handles.selector(forRead);
+        } catch (ClosedChannelException e) {
+            throw closedError();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
         }
+        if (s == null || closed) {
+            throw closedError();
+        }
+        return s;
     }
 
     @Override
     public void close() {
-        Selector r;
-        Selector w;
-        synchronized (stateLock) {
+        synchronized (handles) {
             if (closed) {
                 return;
             }
             closed = true;
-            r = readSelector;
-            w = writeSelector;
         }
-        closeQuietly(channel);
-        // closing a selector wakes a thread sleeping in it; that thread then sees the closed state
-        for (Selector s : new Selector[] {r, w}) {
-            if (s != null) {
-                try {
-                    s.close();
-                } catch (IOException ignored) {
-                    // nothing more to release
-                }
-            }
-        }
+        cleanable.clean();
         wakers.forEach(Runnable::run);
     }
 

@@ -6,6 +6,7 @@ import dev.mp4j.multiprocessing.AuthenticationError;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
@@ -29,8 +30,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * while it waits, throws {@link IllegalStateException}. The server channel is non-blocking and
  * {@code accept} sleeps in a selector, so an interrupt wakes it with {@link InterruptedError} and leaves the
  * listener open. {@code acceptLock} lets one thread at a time take a connection off the queue; the
- * handshake then runs outside it, so one slow client does not hold up the others. {@code stateLock} guards
- * the move to closed and the selector's creation.
+ * handshake then runs outside it, so one slow client does not hold up the others. {@code handles} (its
+ * monitor) guards the move to closed and the selector's creation. A listener that becomes unreachable
+ * without being closed is closed by a {@link Cleaner} (socket file and directory included), as Python's is
+ * when garbage collected.
  *
  * <p>With an authkey, an accepted peer must answer the challenge and send its own within the handshake
  * timeout, or {@code accept} closes it and throws {@link AuthenticationError}; nothing it sends before that
@@ -42,14 +45,12 @@ public final class SocketListener implements AutoCloseable {
 
     private final ServerSocketChannel server;
     private final SocketAddress address;
-    private final Path socketFile;
-    private final Path privateDir;
     private final byte[] authkey;
     private final Duration handshakeTimeout;
     private final ObjectInputFilter filter;
     private final ReentrantLock acceptLock = new ReentrantLock();
-    private final Object stateLock = new Object();
-    private Selector selector; // guarded by stateLock for creation; used under acceptLock
+    private final Handles handles;
+    private final Cleaner.Cleanable cleanable;
     private volatile boolean closed;
     private volatile SocketAddress lastAccepted;
 
@@ -98,11 +99,12 @@ public final class SocketListener implements AutoCloseable {
             throw (RuntimeException) e;
         }
         this.server = ch;
-        this.privateDir = dir;
-        this.socketFile = address instanceof UnixDomainSocketAddress u ? u.getPath() : null;
+        Path socketFile = address instanceof UnixDomainSocketAddress u ? u.getPath() : null;
         if (socketFile != null) {
             SocketFiles.track(socketFile, dir);
         }
+        this.handles = new Handles(ch, socketFile, dir);
+        this.cleanable = SocketConnection.CLEANER.register(this, handles);
         SocketAddress bound;
         try {
             bound = ch.getLocalAddress();
@@ -180,9 +182,30 @@ public final class SocketListener implements AutoCloseable {
     }
 
     private Selector selector() throws IOException {
-        synchronized (stateLock) {
-            if (closed) {
-                throw closedError();
+        Selector s = handles.selector();
+        if (s == null || closed) {
+            throw closedError();
+        }
+        return s;
+    }
+
+    /** What a listener holds of the operating system: its socket, its selector, its socket file. */
+    private static final class Handles implements Runnable {
+        private final ServerSocketChannel server;
+        private final Path socketFile;
+        private final Path privateDir;
+        private Selector selector;   // guarded by this
+        private boolean released;    // guarded by this
+
+        Handles(ServerSocketChannel server, Path socketFile, Path privateDir) {
+            this.server = server;
+            this.socketFile = socketFile;
+            this.privateDir = privateDir;
+        }
+
+        synchronized Selector selector() throws IOException {
+            if (released) {
+                return null;
             }
             if (selector == null) {
                 Selector s = Selector.open();
@@ -190,6 +213,29 @@ public final class SocketListener implements AutoCloseable {
                 selector = s;
             }
             return selector;
+        }
+
+        /** Stops listening, wakes a waiting accept, removes the socket file and private directory. */
+        @Override
+        public void run() {
+            Selector s;
+            synchronized (this) {
+                released = true;
+                s = selector;
+            }
+            try {
+                server.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+            if (s != null) {
+                try {
+                    s.close();
+                } catch (IOException ignored) {
+                    // nothing more to release
+                }
+            }
+            SocketFiles.remove(socketFile, privateDir);
         }
     }
 
@@ -211,27 +257,13 @@ public final class SocketListener implements AutoCloseable {
     /** Stops listening, wakes a waiting {@code accept}, and removes the socket file and private directory. */
     @Override
     public void close() {
-        Selector s;
-        synchronized (stateLock) {
+        synchronized (handles) {
             if (closed) {
                 return;
             }
             closed = true;
-            s = selector;
         }
-        try {
-            server.close();
-        } catch (IOException ignored) {
-            // nothing more to release
-        }
-        if (s != null) {
-            try {
-                s.close();
-            } catch (IOException ignored) {
-                // nothing more to release
-            }
-        }
-        SocketFiles.remove(socketFile, privateDir);
+        cleanable.clean();
     }
 
     private void checkOpen() {
