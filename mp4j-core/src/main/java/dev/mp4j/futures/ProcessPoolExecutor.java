@@ -42,9 +42,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Data flow (compare CPython's process.py): {@code submit} serializes the task in the caller's thread
  * (a task that cannot be serialized fails its own future) and queues it; the pool assigns queued tasks to
- * workers — an idle worker first, then up to two per worker — and sends each over that worker's control
- * channel; a reader per worker completes the futures as results come back and assigns more. So the
- * parent always knows which tasks each worker holds.
+ * idle workers, one task per worker, and sends each over that worker's control channel; a reader per
+ * worker completes the futures as results come back and assigns the next. So the parent always knows
+ * which task each worker runs.
  * <pre>
  *   submit --&gt; pending --assign--&gt; worker.inflight --TASK--&gt; worker JVM --RESULT--&gt; reader --&gt; Future
  * </pre>
@@ -348,7 +348,11 @@ public class ProcessPoolExecutor implements Executor {
      * the lock (a large task must not block the pool), in the order they were decided.
      */
     private static final class Pool {
-        private static final int PREFETCH = 2;
+        /**
+         * Tasks a worker holds at once. One: a task sent to a worker is the one it runs, so cancel(true)
+         * kills exactly the running task, and a dead worker never held tasks it had not started.
+         */
+        private static final int PREFETCH = 1;
         private static final long PROCESS_WAIT_SECONDS = 30;
 
         final int maxWorkers;
@@ -381,7 +385,10 @@ public class ProcessPoolExecutor implements Executor {
                     throw new NotSerializableException(task.getClass().getName());
                 }
                 bytes = Codec.encode(task);
-            } catch (IOException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                // as in CPython, a task that cannot be serialized fails its own future
                 checkAccepting();
                 future.setException(new IllegalArgumentException("cannot send the task to a worker JVM: "
                         + (e instanceof NotSerializableException ? "class " + e.getMessage() + " is not serializable "
@@ -464,6 +471,17 @@ public class ProcessPoolExecutor implements Executor {
         }
 
         private void onFrame(Worker w, byte[] frame) {
+            try {
+                handleFrame(w, frame);
+            } catch (Throwable t) {
+                // a bug or an exhausted JVM here must not end the worker's reader: that would hang the pool
+                System.getLogger("dev.mp4j.futures").log(System.Logger.Level.ERROR,
+                        "ProcessPoolExecutor: cannot handle a frame from " + w.name, t);
+                w.destroy();
+            }
+        }
+
+        private void handleFrame(Worker w, byte[] frame) {
             if (frame[0] == PoolWire.RESULT) {
                 onResult(w, frame);
             } else if (frame[0] == PoolWire.INIT_FAILED) {
@@ -492,7 +510,9 @@ public class ProcessPoolExecutor implements Executor {
             } catch (ClassNotFoundException e) {
                 error = new ProcessError("cannot load class " + e.getMessage() + " of the "
                         + (failed ? "exception raised by" : "result of") + " task " + id + " in this JVM", e);
-            } catch (IOException | RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
                         + " task " + id + ": " + e, e);
             }
@@ -571,8 +591,8 @@ public class ProcessPoolExecutor implements Executor {
         }
 
         /**
-         * Moves pending tasks to ready workers: every idle worker first, then a second one each; tells
-         * workers to quit when they reached maxTasksPerChild or the pool is shut down and idle.
+         * Moves pending tasks to idle workers; tells workers to quit when they reached maxTasksPerChild or
+         * the pool is shut down and idle.
          */
         private List<Send> assign() {
             List<Send> out = new ArrayList<>();
@@ -598,7 +618,7 @@ public class ProcessPoolExecutor implements Executor {
                     if (spent || (shutdown && pending.isEmpty())) {
                         w.quitting = true;
                         out.add(new Send(w, PoolWire.quit()));
-                        if (spent && !shutdown) {
+                        if (spent && (!shutdown || !pending.isEmpty())) {
                             startWorker();
                         }
                     }
@@ -620,7 +640,9 @@ public class ProcessPoolExecutor implements Executor {
         private static Throwable decodeThrowable(byte[] body) {
             try {
                 return (Throwable) Codec.decode(body, null);
-            } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
                 return new ProcessError("cannot read the exception a worker sent: " + e, e);
             }
         }

@@ -1,16 +1,23 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.threading.Barrier;
+import dev.mp4j.threading.Condition;
+import dev.mp4j.threading.Event;
+import dev.mp4j.threading.Lock;
+import dev.mp4j.threading.RLock;
+import dev.mp4j.threading.Semaphore;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * A start method and the settings its child JVMs start with (Python's context objects from
  * {@code multiprocessing.get_context}). Contexts are immutable: the {@code with...} methods return a new one.
  *
- * <p>The factories for queues, locks, shared memory, pools and managers join this interface as they are
- * built (see API.md); today a context makes processes.
+ * <p>Everything a context makes (processes aside) is a serializable handle: passed to a child process it
+ * re-attaches to the same OS object. Pools and managers join this interface as they are built.
  */
 public interface Context {
     /** @return "spawn" or "forkserver" */
@@ -36,4 +43,137 @@ public interface Context {
      * @return a new, unstarted process that this context starts
      */
     Process process(SerializableRunnable target);
+
+    // ---------------------------------------------------------------- queues and pipes
+
+    /**
+     * @param <E> the item type
+     * @return a new unbounded queue
+     */
+    <E> Queue<E> queue();
+
+    /**
+     * @param maxsize the most items it holds; 0 or less for unbounded
+     * @param <E> the item type
+     * @return a new queue
+     */
+    <E> Queue<E> queue(int maxsize);
+
+    /**
+     * @param <E> the item type
+     * @return a new simple queue
+     */
+    <E> SimpleQueue<E> simpleQueue();
+
+    /**
+     * @param <E> the item type
+     * @return a new unbounded joinable queue
+     */
+    <E> JoinableQueue<E> joinableQueue();
+
+    /**
+     * @param maxsize the most items it holds; 0 or less for unbounded
+     * @param <E> the item type
+     * @return a new joinable queue
+     */
+    <E> JoinableQueue<E> joinableQueue(int maxsize);
+
+    /** @return a new duplex pipe */
+    Pipe pipe();
+
+    /**
+     * @param duplex false: {@code conn1} only receives and {@code conn2} only sends
+     * @return a new pipe
+     */
+    Pipe pipe(boolean duplex);
+
+    // ---------------------------------------------------------------- synchronization across processes
+
+    /** @return a new lock that works across processes */
+    Lock lock();
+
+    /** @return a new re-entrant lock (owner: a thread of a process) */
+    RLock rlock();
+
+    /** @return a new condition over a new re-entrant lock */
+    Condition condition();
+
+    /**
+     * @param lock the lock (one made by this context)
+     * @return a new condition over it
+     */
+    Condition condition(Lock lock);
+
+    /**
+     * @param value the initial value, at least 0
+     * @return a new semaphore
+     */
+    Semaphore semaphore(int value);
+
+    /**
+     * @param value the initial value and the bound, at least 0
+     * @return a new bounded semaphore
+     */
+    Semaphore boundedSemaphore(int value);
+
+    /** @return a new event */
+    Event event();
+
+    /**
+     * @param parties how many processes or threads meet, at least 1
+     * @return a new barrier
+     */
+    Barrier barrier(int parties);
+
+    /**
+     * @param parties how many meet, at least 1
+     * @param action run by one of them when all arrive; null for none
+     * @param timeout the default timeout of {@code await()}; null for none
+     * @return a new barrier
+     */
+    Barrier barrier(int parties, SerializableRunnable action, Duration timeout);
+
+    // ---------------------------------------------------------------- shared memory
+
+    /**
+     * @param initial the initial value
+     * @return a new shared int
+     */
+    SharedInt sharedInt(int initial);
+
+    /**
+     * @param initial the initial value
+     * @return a new shared long
+     */
+    SharedLong sharedLong(long initial);
+
+    /**
+     * @param initial the initial value
+     * @return a new shared double
+     */
+    SharedDouble sharedDouble(double initial);
+
+    /**
+     * @param length the number of elements, at least 0
+     * @return a new zero-filled shared array
+     */
+    SharedIntArray sharedIntArray(int length);
+
+    /**
+     * @param length the number of elements, at least 0
+     * @return a new zero-filled shared array
+     */
+    SharedLongArray sharedLongArray(int length);
+
+    /**
+     * @param length the number of elements, at least 0
+     * @return a new zero-filled shared array
+     */
+    SharedDoubleArray sharedDoubleArray(int length);
+
+    /**
+     * @param size its size in bytes, at least 1
+     * @return a new named shared memory segment
+     */
+    SharedMemory sharedMemory(long size);
 }

@@ -6,7 +6,15 @@ import dev.mp4j.internal.spawn.Launch;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Spares;
 
+import dev.mp4j.threading.Barrier;
+import dev.mp4j.threading.Condition;
+import dev.mp4j.threading.Event;
+import dev.mp4j.threading.Lock;
+import dev.mp4j.threading.RLock;
+import dev.mp4j.threading.Semaphore;
+
 import java.io.IOException;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -75,6 +83,121 @@ final class Contexts {
             Process p = new Process(target);
             p.bindContext(this);
             return p;
+        }
+
+        @Override
+        public <E> Queue<E> queue() {
+            return Queues.queue(this, 0);
+        }
+
+        @Override
+        public <E> Queue<E> queue(int maxsize) {
+            return Queues.queue(this, maxsize);
+        }
+
+        @Override
+        public <E> SimpleQueue<E> simpleQueue() {
+            return Queues.simpleQueue(this);
+        }
+
+        @Override
+        public <E> JoinableQueue<E> joinableQueue() {
+            return Queues.joinableQueue(this, 0);
+        }
+
+        @Override
+        public <E> JoinableQueue<E> joinableQueue(int maxsize) {
+            return Queues.joinableQueue(this, maxsize);
+        }
+
+        @Override
+        public Pipe pipe() {
+            return Queues.pipe(this, true);
+        }
+
+        @Override
+        public Pipe pipe(boolean duplex) {
+            return Queues.pipe(this, duplex);
+        }
+
+        @Override
+        public Lock lock() {
+            return Synchronize.lock(this);
+        }
+
+        @Override
+        public RLock rlock() {
+            return Synchronize.rlock(this);
+        }
+
+        @Override
+        public Condition condition() {
+            return Synchronize.condition(this, null);
+        }
+
+        @Override
+        public Condition condition(Lock lock) {
+            return Synchronize.condition(this, Objects.requireNonNull(lock, "lock"));
+        }
+
+        @Override
+        public Semaphore semaphore(int value) {
+            return Synchronize.semaphore(this, value, false);
+        }
+
+        @Override
+        public Semaphore boundedSemaphore(int value) {
+            return Synchronize.semaphore(this, value, true);
+        }
+
+        @Override
+        public Event event() {
+            return Synchronize.event(this);
+        }
+
+        @Override
+        public Barrier barrier(int parties) {
+            return Synchronize.barrier(this, parties, null, null);
+        }
+
+        @Override
+        public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
+            return Synchronize.barrier(this, parties, action, timeout);
+        }
+
+        @Override
+        public SharedInt sharedInt(int initial) {
+            return SharedCtypes.sharedInt(this, initial);
+        }
+
+        @Override
+        public SharedLong sharedLong(long initial) {
+            return SharedCtypes.sharedLong(this, initial);
+        }
+
+        @Override
+        public SharedDouble sharedDouble(double initial) {
+            return SharedCtypes.sharedDouble(this, initial);
+        }
+
+        @Override
+        public SharedIntArray sharedIntArray(int length) {
+            return SharedCtypes.sharedIntArray(this, length);
+        }
+
+        @Override
+        public SharedLongArray sharedLongArray(int length) {
+            return SharedCtypes.sharedLongArray(this, length);
+        }
+
+        @Override
+        public SharedDoubleArray sharedDoubleArray(int length) {
+            return SharedCtypes.sharedDoubleArray(this, length);
+        }
+
+        @Override
+        public SharedMemory sharedMemory(long size) {
+            return SharedMemory.create(null, size);
         }
 
         /** @return a booted child waiting for its job: a new one (spawn) or a warm spare (forkserver) */

@@ -2,8 +2,15 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.ProcessHooks;
+import dev.mp4j.threading.Barrier;
+import dev.mp4j.threading.Condition;
+import dev.mp4j.threading.Event;
+import dev.mp4j.threading.Lock;
+import dev.mp4j.threading.RLock;
+import dev.mp4j.threading.Semaphore;
 
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -76,6 +83,37 @@ public final class Multiprocessing {
         byte[] key = new byte[32];
         new SecureRandom().nextBytes(key);
         return new Process("MainProcess", ProcessHandle.current().pid(), key, false, new int[0]);
+    }
+
+    private static boolean exitHookInstalled; // guarded by Multiprocessing.class
+
+    /**
+     * Records a started child; the first one installs Python's exit function: when this JVM exits (also
+     * through System.exit), daemon children are terminated and non-daemon children are waited for.
+     */
+    static void childStarted(Process p) {
+        children.add(p);
+        synchronized (Multiprocessing.class) {
+            if (!exitHookInstalled) {
+                exitHookInstalled = true;
+                Runtime.getRuntime().addShutdownHook(new Thread(Multiprocessing::exitFunction, "mp4j-exit-children"));
+            }
+        }
+    }
+
+    private static void exitFunction() {
+        for (Process p : List.copyOf(children)) {
+            if (p.isDaemon()) {
+                log(System.Logger.Level.INFO, () -> "calling terminate() for daemon " + p.name());
+                p.terminate();
+            }
+        }
+        for (Process p : List.copyOf(children)) {
+            if (!p.isDaemon()) {
+                log(System.Logger.Level.INFO, () -> "calling join() for process " + p.name());
+                p.join();
+            }
+        }
     }
 
     /** In a child JVM: {@code self} is now the current process, {@code parentProcess} its parent. */
@@ -157,6 +195,191 @@ public final class Multiprocessing {
      */
     public static Process process(SerializableRunnable target) {
         return getContext().process(target);
+    }
+
+    // ---------------------------------------------------------------- the default context's factories
+
+    /**
+     * @param <E> the item type
+     * @return a new unbounded queue of the default context
+     */
+    public static <E> Queue<E> queue() {
+        return getContext().queue();
+    }
+
+    /**
+     * @param maxsize the most items it holds; 0 or less for unbounded
+     * @param <E> the item type
+     * @return a new queue of the default context
+     */
+    public static <E> Queue<E> queue(int maxsize) {
+        return getContext().queue(maxsize);
+    }
+
+    /**
+     * @param <E> the item type
+     * @return a new simple queue of the default context
+     */
+    public static <E> SimpleQueue<E> simpleQueue() {
+        return getContext().simpleQueue();
+    }
+
+    /**
+     * @param <E> the item type
+     * @return a new joinable queue of the default context
+     */
+    public static <E> JoinableQueue<E> joinableQueue() {
+        return getContext().joinableQueue();
+    }
+
+    /**
+     * @param maxsize the most items it holds; 0 or less for unbounded
+     * @param <E> the item type
+     * @return a new joinable queue of the default context
+     */
+    public static <E> JoinableQueue<E> joinableQueue(int maxsize) {
+        return getContext().joinableQueue(maxsize);
+    }
+
+    /**
+     * @return a new duplex pipe
+     */
+    public static Pipe pipe() {
+        return getContext().pipe();
+    }
+
+    /**
+     * @param duplex false: conn1 only receives, conn2 only sends
+     * @return a new pipe
+     */
+    public static Pipe pipe(boolean duplex) {
+        return getContext().pipe(duplex);
+    }
+
+    /**
+     * @return a new cross-process lock
+     */
+    public static Lock lock() {
+        return getContext().lock();
+    }
+
+    /**
+     * @return a new cross-process re-entrant lock
+     */
+    public static RLock rlock() {
+        return getContext().rlock();
+    }
+
+    /**
+     * @return a new cross-process condition
+     */
+    public static Condition condition() {
+        return getContext().condition();
+    }
+
+    /**
+     * @param lock its lock
+     * @return a new cross-process condition
+     */
+    public static Condition condition(Lock lock) {
+        return getContext().condition(lock);
+    }
+
+    /**
+     * @param value the initial value
+     * @return a new cross-process semaphore
+     */
+    public static Semaphore semaphore(int value) {
+        return getContext().semaphore(value);
+    }
+
+    /**
+     * @param value the initial value and bound
+     * @return a new cross-process bounded semaphore
+     */
+    public static Semaphore boundedSemaphore(int value) {
+        return getContext().boundedSemaphore(value);
+    }
+
+    /**
+     * @return a new cross-process event
+     */
+    public static Event event() {
+        return getContext().event();
+    }
+
+    /**
+     * @param parties how many meet
+     * @return a new cross-process barrier
+     */
+    public static Barrier barrier(int parties) {
+        return getContext().barrier(parties);
+    }
+
+    /**
+     * @param parties how many meet
+     * @param action run when all arrive; null for none
+     * @param timeout default await timeout; null for none
+     * @return a new cross-process barrier
+     */
+    public static Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
+        return getContext().barrier(parties, action, timeout);
+    }
+
+    /**
+     * @param initial the initial value
+     * @return a new shared int
+     */
+    public static SharedInt sharedInt(int initial) {
+        return getContext().sharedInt(initial);
+    }
+
+    /**
+     * @param initial the initial value
+     * @return a new shared long
+     */
+    public static SharedLong sharedLong(long initial) {
+        return getContext().sharedLong(initial);
+    }
+
+    /**
+     * @param initial the initial value
+     * @return a new shared double
+     */
+    public static SharedDouble sharedDouble(double initial) {
+        return getContext().sharedDouble(initial);
+    }
+
+    /**
+     * @param length the number of elements
+     * @return a new shared array
+     */
+    public static SharedIntArray sharedIntArray(int length) {
+        return getContext().sharedIntArray(length);
+    }
+
+    /**
+     * @param length the number of elements
+     * @return a new shared array
+     */
+    public static SharedLongArray sharedLongArray(int length) {
+        return getContext().sharedLongArray(length);
+    }
+
+    /**
+     * @param length the number of elements
+     * @return a new shared array
+     */
+    public static SharedDoubleArray sharedDoubleArray(int length) {
+        return getContext().sharedDoubleArray(length);
+    }
+
+    /**
+     * @param size the size in bytes
+     * @return a new named shared memory segment
+     */
+    public static SharedMemory sharedMemory(long size) {
+        return getContext().sharedMemory(size);
     }
 
     /** @return the number of CPUs this JVM may use */

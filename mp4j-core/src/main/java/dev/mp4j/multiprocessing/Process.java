@@ -47,7 +47,7 @@ public class Process implements Serializable {
     /** Python's {@code _process_counter}: numbers the children of this JVM from 1. */
     private static final AtomicInteger COUNTER = new AtomicInteger(1);
 
-    private final SerializableRunnable target;
+    private SerializableRunnable target;            // dropped in the parent once sent, as CPython's start() does
     private final int[] identity;
     private String name;
     private boolean daemon;
@@ -59,6 +59,7 @@ public class Process implements Serializable {
     private transient volatile CompletableFuture<Integer> exit;
     private transient volatile long pid = -1;
     private transient boolean closed;                       // guarded by this
+    private transient boolean starting;                     // guarded by this: start() is booting the JVM
 
     /**
      * A process that will run {@code target}.
@@ -117,41 +118,49 @@ public class Process implements Serializable {
      */
     public void start() {
         Contexts.Base ctx = context != null ? context : Contexts.defaultContext();
+        byte[] job;
         synchronized (this) {
             checkOpen();
-            if (exit != null) {
+            if (exit != null || starting) {
                 throw new IllegalStateException("cannot start a process twice");
             }
             if (Multiprocessing.currentProcess().daemon) {
                 throw new IllegalStateException("daemonic processes are not allowed to have children");
             }
-            Process self = Multiprocessing.currentProcess();
-            byte[] job;
             try {
-                job = Codec.encode(new ProcessJob(this, self.name, ProcessHandle.current().pid()));
+                job = Codec.encode(new ProcessJob(this, Multiprocessing.currentProcess().name,
+                        ProcessHandle.current().pid(), ctx.startMethod()));
             } catch (NotSerializableException e) {
                 throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e.getMessage()
                         + " is not serializable (a target's captured values must be serializable)", e);
             } catch (IOException e) {
                 throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e, e);
             }
-            ChildJvm child;
-            try {
-                child = ctx.obtain();
-                child.sendJob(job);
-            } catch (IOException e) {
-                throw new ProcessError("cannot start " + name + ": " + e.getMessage(), e);
+            starting = true;
+        }
+        ChildJvm child;
+        try {
+            child = ctx.obtain();
+            child.sendJob(job);
+        } catch (IOException e) {
+            synchronized (this) {
+                starting = false;
             }
+            throw new ProcessError("cannot start " + name + ": " + e.getMessage(), e);
+        }
+        synchronized (this) {
             jvm = child;
             pid = child.pid();
             exit = new CompletableFuture<>();
+            starting = false;
+            target = null;
             if (!daemon) {
                 KeepAlive.begin();
             }
-            Multiprocessing.children.add(this);
+            Multiprocessing.childStarted(this);
             Multiprocessing.log(System.Logger.Level.DEBUG, () -> "started " + this);
         }
-        ExitWatch.watch(jvm, exit, code -> {
+        ExitWatch.watch(child, exit, code -> {
             Multiprocessing.children.remove(this);
             if (!daemon) {
                 KeepAlive.end();
@@ -235,7 +244,7 @@ public class Process implements Serializable {
      * @throws IllegalStateException after start()
      */
     public synchronized void setDaemon(boolean daemon) {
-        if (exit != null) {
+        if (exit != null || starting) {
             throw new IllegalStateException("process has already started");
         }
         this.daemon = daemon;
@@ -243,6 +252,9 @@ public class Process implements Serializable {
 
     /** @return the pid, empty before start() */
     public OptionalLong pid() {
+        synchronized (this) {
+            checkOpen();
+        }
         long p = pid;
         return p < 0 ? OptionalLong.empty() : OptionalLong.of(p);
     }
@@ -252,6 +264,9 @@ public class Process implements Serializable {
      *     for an uncaught exception; {@code -N} for signal N
      */
     public OptionalInt exitCode() {
+        synchronized (this) {
+            checkOpen();
+        }
         CompletableFuture<Integer> e = exit;
         if (e == null || !e.isDone() || e.isCompletedExceptionally()) {
             return OptionalInt.empty();
@@ -274,6 +289,9 @@ public class Process implements Serializable {
      * @throws IllegalStateException before start()
      */
     public Sentinel sentinel() {
+        synchronized (this) {
+            checkOpen();
+        }
         CompletableFuture<Integer> e = exit;
         if (e == null) {
             throw new IllegalStateException("process not started");
@@ -316,7 +334,7 @@ public class Process implements Serializable {
         if (closed) {
             return;
         }
-        if (exit != null && !exit.isDone()) {
+        if (starting || (exit != null && !exit.isDone())) {
             throw new IllegalStateException("Cannot close a process while it is still running. "
                     + "You should first call join() or terminate().");
         }

@@ -18,12 +18,14 @@ final class ProcessJob implements Job {
     private final String parentName;
     private final long parentPid;
     private final System.Logger.Level logLevel;
+    private final String startMethod;
 
-    ProcessJob(Process process, String parentName, long parentPid) {
+    ProcessJob(Process process, String parentName, long parentPid, String startMethod) {
         this.process = process;
         this.parentName = parentName;
         this.parentPid = parentPid;
         this.logLevel = Multiprocessing.stderrLevel();
+        this.startMethod = startMethod;
     }
 
     @Override
@@ -31,6 +33,7 @@ final class ProcessJob implements Job {
         process.becomeCurrent(ProcessHandle.current().pid());
         Multiprocessing.becomeChild(process, new ParentProcess(parentName, parentPid, process.authkey()));
         KeepAlive.lingerOff();
+        Multiprocessing.setStartMethod(startMethod, true); // as CPython's spawn preparation does
         if (logLevel != null) {
             Multiprocessing.logToStderr(logLevel);
         }

@@ -25,8 +25,10 @@ public final class Demo {
             new Example("load-urls", "concurrent.futures: the ThreadPoolExecutor example (submit + asCompleted)",
                     LoadUrls::main),
             new Example("submit", "concurrent.futures: Executor.submit (pow) and a failing task", SubmitPow::main),
-            new Example("map", "concurrent.futures: the ProcessPoolExecutor example (map), then map on threads",
+            new Example("map", "concurrent.futures: the ProcessPoolExecutor example (map on worker JVMs)",
                     MapPrimes::main),
+            new Example("map-errors", "concurrent.futures: map raises a call's exception at that call's item",
+                    MapErrors::main),
             new Example("deadlock", "concurrent.futures: wait_on_future, the deadlock avoided with a timeout",
                     WaitOnFuture::main),
             new Example("wait", "concurrent.futures: wait with FIRST_COMPLETED, a timeout, FIRST_EXCEPTION",
@@ -38,7 +40,14 @@ public final class Demo {
                     BarrierPhases::main),
             new Example("timer", "threading: Timer, run and cancelled", TimerHello::main),
             new Example("semaphore", "threading: a BoundedSemaphore guarding a resource, a Lock guarding counters",
-                    BoundedSemaphorePool::main));
+                    BoundedSemaphorePool::main),
+            new Example("process", "multiprocessing: the Process class, f('bob') in a child JVM", HelloBob::main),
+            new Example("process-info", "multiprocessing: module name, parent pid and pid of the main JVM and a child",
+                    ProcessInfo::main),
+            new Example("start-methods", "multiprocessing: contexts and start methods (spawn, forkserver; no fork)",
+                    StartMethods::main),
+            new Example("exit-codes", "multiprocessing: exit codes (return, System.exit, exception, terminate)",
+                    ExitCodes::main));
 
     private Demo() {}
 

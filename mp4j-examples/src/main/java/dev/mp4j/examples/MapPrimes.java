@@ -1,16 +1,14 @@
 package dev.mp4j.examples;
 
-import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.futures.ProcessPoolExecutor;
-import dev.mp4j.futures.ThreadPoolExecutor;
 
 import java.util.Iterator;
 import java.util.List;
 
 /**
- * {@code Executor.map}: the "ProcessPoolExecutor Example" of Python's documentation, which checks big
- * numbers for primality in worker processes (here worker JVMs, one per CPU). Then the same {@code map}
- * on threads, raising a call's exception at the item where it happened.
+ * The "ProcessPoolExecutor Example" of Python's {@code concurrent.futures} documentation: checks big
+ * numbers for primality with {@code executor.map} in worker processes (here worker JVMs, one per CPU) and
+ * prints the results in the order of the numbers.
  *
  * <p>{@code isPrime} reaches the workers as a serializable method reference; the workers find this class
  * on the class path or module path they inherit from this JVM.
@@ -36,6 +34,7 @@ public final class MapPrimes {
         if (n % 2 == 0) {
             return false;
         }
+
         long sqrtN = (long) Math.floor(Math.sqrt(n));
         for (long i = 3; i <= sqrtN; i += 2) {
             if (n % i == 0) {
@@ -47,22 +46,9 @@ public final class MapPrimes {
 
     public static void main(String[] args) {
         try (var executor = new ProcessPoolExecutor()) {
-            Iterator<Long> numbers = PRIMES.iterator();
+            Iterator<Long> numbers = PRIMES.iterator(); // zip(PRIMES, executor.map(...))
             for (boolean prime : executor.map(MapPrimes::isPrime, PRIMES)) {
                 System.out.printf("%d is prime: %s%n", numbers.next(), prime);
-            }
-            System.out.println("(computed in " + executor.processes().size() + " worker JVMs)");
-        }
-
-        // On threads, the same call; the iterator raises a call's exception when it reaches that call's item.
-        try (var executor = new ThreadPoolExecutor()) {
-            ResultIterator<Integer> quotients = executor.map((Integer x) -> 100 / x, List.of(5, 4, 0, 1));
-            try {
-                for (int q : quotients) {
-                    System.out.println("100 / x = " + q);
-                }
-            } catch (ArithmeticException e) {
-                System.out.println("the third item raised " + e);
             }
         }
     }

@@ -2,6 +2,7 @@ package dev.mp4j.examples;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -97,11 +98,83 @@ class ExamplesTest {
                 "112272535095293 is prime: true",
                 "115280095190773 is prime: true",
                 "115797848077099 is prime: true",
-                "1099726899285419 is prime: false",
-                "(computed in " + Runtime.getRuntime().availableProcessors() + " worker JVMs)",
+                "1099726899285419 is prime: false"), lines);
+    }
+
+    @Test
+    void mapErrors() throws Exception {
+        assertEquals(List.of(
                 "100 / x = 20",
                 "100 / x = 25",
-                "the third item raised java.lang.ArithmeticException: / by zero"), lines);
+                "the third item raised java.lang.ArithmeticException: / by zero"), run(MapErrors::main));
+    }
+
+    // The multiprocessing examples run in a demo JVM of their own: their children print to its stdout.
+
+    @Test
+    @Timeout(60)
+    void processHelloBob(@TempDir Path dir) throws Exception {
+        DemoJvm.Result r = DemoJvm.run(dir, 50, "process");
+        assertEquals(0, r.exitCode(), r::stderr);
+        assertEquals(List.of("hello bob"), r.lines());
+    }
+
+    @Test
+    @Timeout(60)
+    void processInfo(@TempDir Path dir) throws Exception {
+        DemoJvm.Result r = DemoJvm.run(dir, 50, "process-info");
+        assertEquals(0, r.exitCode(), r::stderr);
+        List<String> lines = r.lines();
+        assertEquals(11, lines.size(), lines::toString);
+        assertEquals("main line", lines.get(0));
+        assertEquals("module name: dev.mp4j.examples.ProcessInfo", lines.get(1));
+        assertEquals("process name: MainProcess", lines.get(2));
+        assertTrue(lines.get(3).matches("parent process: \\d+"), lines.get(3));
+        assertTrue(lines.get(4).matches("process id: \\d+"), lines.get(4));
+        String mainPid = lines.get(4).substring("process id: ".length());
+
+        assertEquals("function f", lines.get(5));
+        assertEquals("module name: dev.mp4j.examples.ProcessInfo", lines.get(6));
+        assertTrue(lines.get(7).matches("process name: Process-\\d+"), lines.get(7));
+        assertEquals("parent process: " + mainPid, lines.get(8), "the child's parent is the main JVM");
+        assertTrue(lines.get(9).matches("process id: \\d+"), lines.get(9));
+        assertFalse(lines.get(9).equals("process id: " + mainPid), "the child is another process");
+        assertEquals("hello bob", lines.get(10));
+    }
+
+    @Test
+    @Timeout(60)
+    void startMethods(@TempDir Path dir) throws Exception {
+        DemoJvm.Result r = DemoJvm.run(dir, 50, "start-methods");
+        assertEquals(0, r.exitCode(), r::stderr);
+        List<String> lines = r.lines();
+        assertEquals(6, lines.size(), lines::toString);
+        assertEquals(List.of(
+                "start methods: [spawn, forkserver]",
+                "hello from spawn-child, started by 'spawn'",
+                "spawn-child exit code: 0",
+                "hello from forkserver-child, started by 'forkserver'",
+                "forkserver-child exit code: 0"), lines.subList(0, 5));
+        assertTrue(lines.get(5).startsWith("getContext(\"fork\") raised IllegalArgumentException: "
+                + "the 'fork' start method is not available: a JVM cannot be forked"), lines.get(5));
+    }
+
+    @Test
+    @Timeout(60)
+    void exitCodes(@TempDir Path dir) throws Exception {
+        DemoJvm.Result r = DemoJvm.run(dir, 50, "exit-codes");
+        assertEquals(0, r.exitCode(), r::stderr);
+        List<String> lines = r.lines();
+        assertEquals(7, lines.size(), lines::toString);
+        assertEquals(List.of("returns: exitCode 0", "exits: exitCode 3", "raises: exitCode 1"), lines.subList(0, 3));
+        assertEquals("<Process name='sleeper' initial> isAlive: false", lines.get(3));
+        var started = Pattern.compile("<Process name='sleeper' pid=(\\d+) started> isAlive: true").matcher(lines.get(4));
+        assertTrue(started.matches(), lines.get(4));
+        assertEquals("<Process name='sleeper' pid=" + started.group(1) + " stopped exitcode=-15> isAlive: false",
+                lines.get(5));
+        assertEquals("sleeper: exitCode -15", lines.get(6));
+        assertTrue(r.stderr().contains("Process raises:" + System.lineSeparator()
+                + "java.lang.IllegalStateException: raised in the child"), r::stderr);
     }
 
     @Test

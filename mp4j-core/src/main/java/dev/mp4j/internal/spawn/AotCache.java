@@ -100,14 +100,15 @@ final class AotCache {
             Path partial = cache.resolveSibling(cache.getFileName() + ".training-" + ProcessHandle.current().pid());
             List<String> java = new ArrayList<>(Launch.command(spec, List.of("-XX:AOTCacheOutput=" + partial)));
             java.set(java.size() - 1, AotTrainer.class.getName()); // the class path stays; the main class changes
-            StringBuilder script = new StringBuilder();
+            StringBuilder script = new StringBuilder("( ");
             for (String arg : java) {
                 script.append(shellQuote(arg)).append(' ');
             }
             script.append("&& mv -f ").append(shellQuote(partial.toString())).append(' ')
                     .append(shellQuote(cache.toString()))
                     .append("; rm -f ").append(shellQuote(partial.toString())).append(' ')
-                    .append(shellQuote(partial + ".config"));
+                    .append(shellQuote(partial + ".config"))
+                    .append(" ) </dev/null >/dev/null 2>&1 &"); // detached: this JVM never waits for it
             new ProcessBuilder("/bin/sh", "-c", script.toString())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)

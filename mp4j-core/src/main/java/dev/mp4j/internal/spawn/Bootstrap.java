@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Handshake;
@@ -31,7 +32,7 @@ import java.util.Arrays;
  */
 public final class Bootstrap {
     static final int MAGIC = 0x6d70346a; // "mp4j"
-    static final int VERSION = 2;
+    static final int VERSION = 3;
     /** Exit code of a child whose parent died. */
     static final int ORPHANED = 70;
     /** How often a child checks that its parent is alive. */
@@ -56,11 +57,13 @@ public final class Bootstrap {
             String launchId = in.readUTF();
             long parentPid = in.readLong();
             boolean spare = in.readBoolean();
+            String trackerFifo = in.readUTF();
             byte[] key = new byte[in.readUnsignedShort()];
             in.readFully(key);
             watchParent(parentPid);
             System.setIn(new ByteArrayInputStream(new byte[0]));
             Signals.defaultTerm();
+            ResourceTracker.useParent(trackerFifo);
 
             SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
             socket.connect(UnixDomainSocketAddress.of(socketPath));
@@ -73,7 +76,13 @@ public final class Bootstrap {
                 Warmup.exercise(20); // a forkserver spare: warm up while no job is waiting
             }
 
-            byte[] frame = channel.receive(Integer.MAX_VALUE - 16L);
+            byte[] frame;
+            try {
+                frame = channel.receive(Integer.MAX_VALUE - 16L);
+            } catch (java.io.EOFException parentGone) {
+                Runtime.getRuntime().halt(ORPHANED); // a spare whose parent ended before it had a job: quietly
+                return;
+            }
             if (frame.length == 0 || frame[0] != Tags.JOB) {
                 throw new IOException("expected a job from the parent, got tag " + (frame.length == 0 ? "none" : frame[0]));
             }

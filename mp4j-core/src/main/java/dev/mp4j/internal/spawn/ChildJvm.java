@@ -6,11 +6,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 
 /**
- * The parent's handle on one booted child JVM: the OS process, the stdin pipe whose closing tells the child
- * its parent is gone, and the authenticated control channel.
+ * The parent's handle on one booted child JVM: the OS process, the stdin pipe the launch header went
+ * through, and the authenticated control channel.
  *
  * @param process the OS process
- * @param stdin the child's stdin; held open for the child's life
+ * @param stdin the child's stdin
  * @param channel the control channel
  */
 public record ChildJvm(java.lang.Process process, OutputStream stdin, FrameChannel channel) {
@@ -30,7 +30,7 @@ public record ChildJvm(java.lang.Process process, OutputStream stdin, FrameChann
         channel.send(Tags.frame(Tags.JOB, encodedJob));
     }
 
-    /** Releases the parent's ends: the channel and the stdin pipe (which makes a live child halt). */
+    /** Releases the parent's ends: the channel and the stdin pipe. */
     public void release() {
         channel.close();
         try {

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.DataOutputStream;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeoutException;
  * <p>The child is the parent's own {@code java} (or the context's executable) with the parent's class path
  * and module path, the options mp4j needs, then the context's options, and {@link Bootstrap} as main class.
  * Its stdout and stderr are the parent's; its stdin is a pipe that the parent writes the launch header to
- * and then holds open for the child's whole life (the child exits when it closes).
+ * (the child watches its parent's pid to end with it, see {@link Bootstrap}).
  */
 public final class Launch {
     /** How long a booting child may take to connect back. */
@@ -173,6 +174,8 @@ public final class Launch {
         out.writeUTF(id);
         out.writeLong(ProcessHandle.current().pid());
         out.writeBoolean(spare);
+        String tracker = ResourceTracker.fifo();
+        out.writeUTF(tracker == null ? "" : tracker);
         out.writeShort(r.key.length);
         out.write(r.key);
         out.flush();

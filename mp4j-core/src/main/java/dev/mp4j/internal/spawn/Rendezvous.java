@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Handshake;
 
@@ -26,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * parent challenges the child with this JVM's control key, answers the child's challenge, then reads the
  * child's HELLO and hands the channel to whoever {@link #expect expects} that launch id. A peer that does
  * not finish this within {@link #ADMIT_TIMEOUT_SECONDS} is dropped; nothing it sends is deserialized.
- * The socket and its directory are removed when the JVM exits normally.
+ * The socket and its directory are removed when the JVM exits, and by the resource tracker if it is killed.
  */
 final class Rendezvous {
     static final int ADMIT_TIMEOUT_SECONDS = 60;
@@ -47,6 +48,8 @@ final class Rendezvous {
         dir = Files.createTempDirectory(base, "mp4j-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         socketPath = dir.resolve("r.sock");
+        ResourceTracker.register(ResourceTracker.Kind.DIR, dir.toString());
+        ResourceTracker.register(ResourceTracker.Kind.FILE, socketPath.toString());
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
         Thread acceptor = new Thread(this::acceptLoop, "mp4j-rendezvous");
@@ -121,6 +124,8 @@ final class Rendezvous {
             server.close();
             Files.deleteIfExists(socketPath);
             Files.deleteIfExists(dir);
+            ResourceTracker.unregister(ResourceTracker.Kind.FILE, socketPath.toString());
+            ResourceTracker.unregister(ResourceTracker.Kind.DIR, dir.toString());
         } catch (IOException ignored) {
             // best effort at exit
         }

@@ -1,0 +1,260 @@
+package dev.mp4j.internal.ffm;
+
+import java.io.UncheckedIOException;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+/**
+ * The few POSIX calls mp4j needs, reached through the FFM API: named semaphores and {@code mkfifo}.
+ *
+ * <p>Named semaphores are CPython's design for cross-process locks ({@code sem_open} of a name like
+ * {@code /mp4j-3f2a...}, which glibc keeps as {@code /dev/shm/sem.mp4j-3f2a...}). {@code sem_open} is
+ * variadic (mode and value follow the flags). Blocking waits use {@code sem_clockwait} on
+ * {@code CLOCK_MONOTONIC} in slices of at most {@link #SLICE_NANOS}, because a thread blocked in a native
+ * call can be neither interrupted nor stopped: between slices the caller checks for interrupts, and a
+ * thread is never stuck in native code for long (HotSpot also waits for such threads at exit).
+ * The non-blocking calls ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue}) are made as
+ * critical downcalls: they never block, so they skip the thread-state transition.
+ *
+ * <p>FFM's restricted methods need native access: {@code --enable-native-access=dev.mp4j} on the module
+ * path, {@code ALL-UNNAMED} on the class path. mp4j's child JVMs get it from mp4j itself.
+ */
+public final class Posix {
+    /** The longest a native wait lasts before the caller gets control back. */
+    public static final long SLICE_NANOS = 50_000_000L;
+    private static final int O_CREAT = 0100;
+    private static final int O_EXCL = 0200;
+    private static final int EINTR = 4;
+    private static final int EAGAIN = 11;
+    private static final int ETIMEDOUT = 110;
+    private static final int EEXIST = 17;
+    private static final int ENOENT = 2;
+    private static final int CLOCK_MONOTONIC = 1;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO =
+            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
+            ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
+
+    private static final MethodHandle SEM_OPEN = downcall("sem_open",
+            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle SEM_CLOSE = downcall("sem_close",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+    private static final MethodHandle SEM_UNLINK = downcall("sem_unlink",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.captureCallState("errno"));
+    private static final MethodHandle SEM_POST = downcall("sem_post",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.critical(false));
+    private static final MethodHandle SEM_TRYWAIT = downcall("sem_trywait",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.critical(false));
+    private static final MethodHandle SEM_GETVALUE = downcall("sem_getvalue",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
+            Linker.Option.critical(true));
+    private static final MethodHandle SEM_CLOCKWAIT = downcall("sem_clockwait",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
+            Linker.Option.captureCallState("errno"));
+    private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
+            Linker.Option.critical(true));
+    private static final MethodHandle MKFIFO = downcall("mkfifo",
+            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+            Linker.Option.captureCallState("errno"));
+
+    private Posix() {}
+
+    // Restricted by design: mp4j reaches libc through FFM (DESIGN.md, "Native").
+    @SuppressWarnings("restricted")
+    private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(
+                () -> new UnsupportedOperationException("libc has no " + name + " on this platform"));
+        return LINKER.downcallHandle(symbol, fd, options);
+    }
+
+    /** A named semaphore opened in this process: its name and its {@code sem_t*}. */
+    public record Sem(String name, MemorySegment handle) {}
+
+    /**
+     * Creates a new named semaphore (fails if the name exists).
+     *
+     * @param name a name like {@code /mp4j-...}
+     * @param value its initial value
+     * @return the open semaphore
+     * @throws UncheckedIOException if it cannot be created
+     */
+    public static Sem semCreate(String name, int value) {
+        return semOpen(name, O_CREAT | O_EXCL, value);
+    }
+
+    /**
+     * Opens an existing named semaphore.
+     *
+     * @param name its name
+     * @return the open semaphore
+     * @throws UncheckedIOException if it does not exist (any more)
+     */
+    public static Sem semAttach(String name) {
+        return semOpen(name, 0, 0);
+    }
+
+    private static Sem semOpen(String name, int flags, int value) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment h = (MemorySegment) SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600, value);
+            if (h.address() == 0L) {
+                int errno = (int) ERRNO.get(state, 0L);
+                String why = errno == EEXIST ? "it exists already" : errno == ENOENT ? "no such semaphore" : "errno " + errno;
+                throw new UncheckedIOException(new IOException("sem_open(" + name + ") failed: " + why));
+            }
+            return new Sem(name, h);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** @param sem closes this process's handle (the semaphore itself stays) */
+    public static void semClose(Sem sem) {
+        try {
+            int rc = (int) SEM_CLOSE.invokeExact(sem.handle());
+            assert rc == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Removes a semaphore's name; processes that have it open keep using it.
+     *
+     * @param name the name
+     * @return false if there was no such name
+     */
+    public static boolean semUnlink(String name) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) SEM_UNLINK.invokeExact(state, arena.allocateFrom(name));
+            return rc == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /** @param sem the semaphore to increment */
+    public static void semPost(Sem sem) {
+        try {
+            int rc = (int) SEM_POST.invokeExact(sem.handle());
+            if (rc != 0) {
+                throw new IllegalStateException("sem_post(" + sem.name() + ") failed (value at its maximum?)");
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * @param sem the semaphore
+     * @return true if it was decremented; false if its value was 0
+     */
+    public static boolean semTryWait(Sem sem) {
+        try {
+            return (int) SEM_TRYWAIT.invokeExact(sem.handle()) == 0;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * @param sem the semaphore
+     * @return its current value
+     */
+    public static int semGetValue(Sem sem) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
+            int rc = (int) SEM_GETVALUE.invokeExact(sem.handle(), out);
+            if (rc != 0) {
+                throw new IllegalStateException("sem_getvalue(" + sem.name() + ") failed");
+            }
+            return out.get(ValueLayout.JAVA_INT, 0);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * Waits at most {@code nanos} (at most {@link #SLICE_NANOS} in one native call) to decrement.
+     *
+     * @param sem the semaphore
+     * @param nanos how long at most, in nanoseconds (0: just try)
+     * @return true if decremented; false if the time ran out
+     */
+    public static boolean semWaitSlice(Sem sem, long nanos) {
+        if (nanos <= 0) {
+            return semTryWait(sem);
+        }
+        long slice = Math.min(nanos, SLICE_NANOS);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment ts = arena.allocate(TIMESPEC);
+            int rc0 = (int) CLOCK_GETTIME.invokeExact(CLOCK_MONOTONIC, ts);
+            if (rc0 != 0) {
+                throw new IllegalStateException("clock_gettime failed");
+            }
+            long sec = ts.get(ValueLayout.JAVA_LONG, 0);
+            long nsec = ts.get(ValueLayout.JAVA_LONG, 8) + slice;
+            sec += nsec / 1_000_000_000L;
+            nsec %= 1_000_000_000L;
+            ts.set(ValueLayout.JAVA_LONG, 0, sec);
+            ts.set(ValueLayout.JAVA_LONG, 8, nsec);
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts);
+            if (rc == 0) {
+                return true;
+            }
+            int errno = (int) ERRNO.get(state, 0L);
+            if (errno == ETIMEDOUT || errno == EINTR || errno == EAGAIN) {
+                return false;
+            }
+            throw new IllegalStateException("sem_clockwait(" + sem.name() + ") failed: errno " + errno);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * @param path where to make the FIFO
+     * @param mode its permissions, e.g. {@code 0600}
+     * @throws UncheckedIOException if it cannot be made
+     */
+    public static void mkfifo(String path, int mode) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = arena.allocate(CAPTURE);
+            int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode);
+            if (rc != 0) {
+                throw new UncheckedIOException(new IOException("mkfifo(" + path + ") failed: errno "
+                        + (int) ERRNO.get(state, 0L)));
+            }
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException(t);
+        }
+    }
+}

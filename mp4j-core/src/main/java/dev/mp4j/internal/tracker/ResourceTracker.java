@@ -1,0 +1,160 @@
+package dev.mp4j.internal.tracker;
+
+import dev.mp4j.internal.ffm.Posix;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.regex.Pattern;
+
+/**
+ * Removes the named OS objects a program made — semaphores, shared memory, socket files, temp
+ * directories — when the program ends, however it ends (SIGKILL included): CPython's resource tracker.
+ *
+ * <p>The tracker is a small {@code awk} process that reads a FIFO. Every JVM of the program (the main one
+ * and, through their launch header, its children) holds the FIFO open for writing and writes one line
+ * per event: {@code R kind name} when it makes an object, {@code U kind name} when it removes one itself.
+ * When every writer is gone — all the program's JVMs have ended — awk reads end-of-file and removes
+ * what is still registered, then the FIFO and its directory. Lines are shorter than {@code PIPE_BUF}, so
+ * writes from several JVMs never interleave. Names are checked against a narrow pattern before they are
+ * registered, so the tracker only ever removes mp4j's own objects.
+ */
+public final class ResourceTracker {
+    /** What kind of object a name is. */
+    public enum Kind {
+        /** A POSIX named semaphore, {@code /mp4j-...} ({@code /dev/shm/sem.mp4j-...}). */
+        SEM,
+        /** A shared memory segment, {@code mp4j-...} in {@code /dev/shm}. */
+        SHM,
+        /** A file (a socket file), by absolute path. */
+        FILE,
+        /** An empty directory, by absolute path, removed after the files. */
+        DIR
+    }
+
+    private static final Pattern SEM_NAME = Pattern.compile("/mp4j-[A-Za-z0-9._-]{1,200}");
+    private static final Pattern SHM_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
+    private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._/-]{1,400}");
+    private static final String SCRIPT = """
+            $1 == "R" { live[$2 " " $3] = 1; next }
+            $1 == "U" { delete live[$2 " " $3]; next }
+            END {
+              for (k in live) {
+                split(k, p, " ")
+                if (p[1] == "SEM") system("rm -f '/dev/shm/sem." substr(p[2], 2) "'")
+                else if (p[1] == "SHM") system("rm -f '/dev/shm/" p[2] "'")
+                else if (p[1] == "FILE") system("rm -f '" p[2] "'")
+                else if (p[1] == "DIR") dirs[p[2]] = 1
+              }
+              for (d in dirs) system("rmdir '" d "' 2>/dev/null")
+              system("rm -f '" FIFO "'; rmdir '" HOME "' 2>/dev/null")
+            }
+            """;
+
+    private static FileChannel out;  // guarded by ResourceTracker.class
+    private static String fifo;      // guarded by ResourceTracker.class
+
+    private ResourceTracker() {}
+
+    /**
+     * @param kind the object's kind
+     * @param name its name or path
+     * @throws IllegalArgumentException if the name is not one mp4j makes
+     */
+    public static void register(Kind kind, String name) {
+        write("R", kind, name);
+    }
+
+    /**
+     * @param kind the object's kind
+     * @param name its name or path (removed by the caller itself)
+     */
+    public static void unregister(Kind kind, String name) {
+        write("U", kind, name);
+    }
+
+    /** @return the FIFO children should write to, starting the tracker if needed; null if it cannot run */
+    public static synchronized String fifo() {
+        ensureStarted();
+        return fifo;
+    }
+
+    /**
+     * In a child JVM: write to the parent's tracker instead of starting one.
+     *
+     * @param path the parent's FIFO, or empty for none
+     */
+    public static synchronized void useParent(String path) {
+        if (path == null || path.isEmpty() || out != null) {
+            return;
+        }
+        try {
+            out = openFifo(Path.of(path));
+            fifo = path;
+        } catch (IOException e) {
+            // the parent's tracker is gone: start our own when needed
+        }
+    }
+
+    private static void write(String op, Kind kind, String name) {
+        Pattern p = switch (kind) {
+            case SEM -> SEM_NAME;
+            case SHM -> SHM_NAME;
+            case FILE, DIR -> PATH;
+        };
+        if (!p.matcher(name).matches() || name.contains("..")) {
+            throw new IllegalArgumentException("not a name the resource tracker handles: " + kind + " " + name);
+        }
+        byte[] line = (op + " " + kind + " " + name + "\n").getBytes(StandardCharsets.US_ASCII);
+        synchronized (ResourceTracker.class) {
+            ensureStarted();
+            if (out == null) {
+                return;
+            }
+            try {
+                out.write(ByteBuffer.wrap(line));
+            } catch (IOException e) {
+                out = null; // the tracker died; nothing more to tell it
+            }
+        }
+    }
+
+    private static void ensureStarted() {
+        if (out != null || fifo != null) {
+            return;
+        }
+        try {
+            Path home = Files.createTempDirectory("mp4j-tracker-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path f = home.resolve("t.fifo");
+            Posix.mkfifo(f.toString(), 0600);
+            out = openFifo(f);
+            // Detached (started in the background by sh, which exits at once): no JDK reaper thread sits in
+            // waitpid for it, which would delay this JVM's exit.
+            java.lang.Process sh = new ProcessBuilder("/bin/sh", "-c",
+                    "awk -v FIFO=\"$1\" -v HOME=\"$2\" \"$3\" \"$1\" </dev/null >/dev/null 2>&1 &",
+                    "mp4j-tracker", f.toString(), home.toString(), SCRIPT)
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            sh.waitFor();
+            fifo = f.toString();
+        } catch (IOException | RuntimeException e) {
+            fifo = ""; // no tracker on this system: objects are removed only by the program itself
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            fifo = "";
+        }
+    }
+
+    /** Opens a FIFO read-write: that never blocks (a write-only open waits for a reader). */
+    private static FileChannel openFifo(Path f) throws IOException {
+        return FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+}

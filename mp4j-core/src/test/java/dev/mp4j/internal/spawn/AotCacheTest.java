@@ -1,0 +1,86 @@
+package dev.mp4j.internal.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.spi.ToolProvider;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A program on a class path of jars gets an AOT cache for its child JVMs: the first run trains it in the
+ * background, and the cache is one the JVM accepts with the options mp4j gives children.
+ */
+@Timeout(180)
+class AotCacheTest {
+    /** Starts one child process and waits for it. */
+    public static void main(String[] args) {
+        dev.mp4j.multiprocessing.Process p = new dev.mp4j.multiprocessing.Process(() -> System.out.println("child ran"));
+        p.start();
+        p.join();
+        System.out.println("exit " + p.exitCode().orElse(-99));
+    }
+
+    @Test
+    void aProgramOnJarsGetsAUsableCache(@TempDir Path dir) throws Exception {
+        Path core = dir.resolve("core.jar");
+        Path tests = dir.resolve("tests.jar");
+        jar(core, Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        jar(tests, Path.of(AotCacheTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        String classPath = core + File.pathSeparator + tests;
+        Path cacheDir = dir.resolve("aot");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Process program = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
+                AotCacheTest.class.getName()).redirectErrorStream(true).start();
+        String out = new String(program.getInputStream().readAllBytes());
+        assertTrue(program.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, program.exitValue(), out);
+        assertTrue(out.contains("child ran") && out.contains("exit 0"), out);
+
+        Path cache = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (cache == null && System.nanoTime() < deadline) {
+            if (Files.isDirectory(cacheDir)) {
+                try (Stream<Path> s = Files.list(cacheDir)) {
+                    cache = s.filter(p -> p.getFileName().toString().endsWith(".aot")).findFirst().orElse(null);
+                }
+            }
+            if (cache == null) {
+                Thread.sleep(100); // the training JVM is detached from us: nothing to wait on
+            }
+        }
+        assertTrue(cache != null, "no AOT cache appeared in " + cacheDir);
+
+        // AOTMode=on refuses to start unless the cache maps, with the options children get.
+        List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(),
+                List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache)));
+        cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
+        cmd.set(cmd.size() - 1, AotTrainer.class.getName());
+        Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String checkOut = new String(check.getInputStream().readAllBytes());
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, check.exitValue(), "the cache was not accepted: " + checkOut);
+
+        // A second run of the program uses it and still works.
+        Process again = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
+                AotCacheTest.class.getName()).redirectErrorStream(true).start();
+        String againOut = new String(again.getInputStream().readAllBytes());
+        assertTrue(again.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, again.exitValue(), againOut);
+        assertTrue(againOut.contains("child ran"), againOut);
+    }
+
+    private static void jar(Path jar, Path classes) {
+        ToolProvider tool = ToolProvider.findFirst("jar").orElseThrow();
+        int rc = tool.run(System.out, System.err, "cf", jar.toString(), "-C", classes.toString(), ".");
+        assertEquals(0, rc, "jar failed");
+    }
+}

@@ -1,0 +1,79 @@
+package dev.mp4j.internal.tracker;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.internal.ffm.Posix;
+import dev.mp4j.internal.shm.Segment;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The resource tracker removes what a program made when the program is killed. */
+@Timeout(60)
+class ResourceTrackerTest {
+    /** Makes a segment, a semaphore and a child process, prints their names, then waits to be killed. */
+    public static void main(String[] args) throws Exception {
+        Segment seg = Segment.create(null, 4096);
+        String semName = "/mp4j-t" + ProcessHandle.current().pid();
+        Posix.semCreate(semName, 0);
+        ResourceTracker.register(ResourceTracker.Kind.SEM, semName);
+        dev.mp4j.multiprocessing.Process child = new dev.mp4j.multiprocessing.Process(() -> {
+            try {
+                Thread.sleep(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        child.start();
+        System.out.println(seg.name() + " " + semName + " " + child.pid().getAsLong());
+        System.out.flush();
+        Thread.sleep(60_000);
+    }
+
+    @Test
+    void aKilledProgramLeavesNothingInDevShmAndNoChild() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), ResourceTrackerTest.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String[] names;
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            String line = r.readLine();
+            assertTrue(line != null, "the program printed nothing");
+            names = line.split(" ");
+        } finally {
+            p.destroyForcibly(); // SIGKILL: no shutdown hook runs
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        Path shm = Path.of("/dev/shm", names[0]);
+        Path sem = Path.of("/dev/shm", "sem." + names[1].substring(1));
+        long childPid = Long.parseLong(names[2]);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while ((Files.exists(shm) || Files.exists(sem) || ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false))
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50); // the tracker and the child are other programs: nothing to wait on
+        }
+        assertFalse(Files.exists(shm), shm + " is still there");
+        assertFalse(Files.exists(sem), sem + " is still there");
+        assertFalse(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false), "child " + childPid + " lives on");
+    }
+
+    @Test
+    void namesOutsideMp4jsAreRefused() {
+        for (String bad : List.of("/etc/passwd", "/mp4j-x y", "/mp4j-../../x", "mp4j-a'b")) {
+            assertThrows(IllegalArgumentException.class, () -> ResourceTracker.register(ResourceTracker.Kind.SEM, bad), bad);
+        }
+        assertThrows(IllegalArgumentException.class, () -> ResourceTracker.register(ResourceTracker.Kind.FILE, "relative/path"));
+        assertThrows(IllegalArgumentException.class, () -> ResourceTracker.register(ResourceTracker.Kind.DIR, "/tmp/a b"));
+    }
+}

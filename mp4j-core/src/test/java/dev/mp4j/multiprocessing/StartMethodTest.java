@@ -1,0 +1,217 @@
+package dev.mp4j.multiprocessing;
+
+import static dev.mp4j.multiprocessing.Fixtures.str;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * CPython's TestStartMethod, for the start methods a JVM has: "spawn" (the default) and "forkserver"; "fork"
+ * is refused. The default start method is global: every test leaves it as "spawn".
+ */
+@Timeout(60)
+class StartMethodTest {
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void restoreDefault() {
+        Multiprocessing.setStartMethod("spawn", true);
+    }
+
+    @AfterAll
+    static void noChildLeftBehind() {
+        Pids.assertAllGone();
+    }
+
+    /** CPython's check_context: a process of {@code ctx} runs, and its child sees the start method. */
+    private void checkContext(Context ctx, boolean checkChildMethod) throws IOException {
+        String out = str(dir.resolve("method-" + ctx.startMethod() + ".txt"));
+        Process p = ctx.process(() -> Fixtures.write(out, Multiprocessing.getStartMethod()));
+        p.start();
+        Pids.started(p);
+        assertTrue(p.join(Duration.ofSeconds(30)));
+        assertEquals(0, p.exitCode().orElseThrow(), p.toString());
+        if (checkChildMethod) {
+            assertEquals(ctx.startMethod(), Files.readString(Path.of(out)), "the child's start method");
+        }
+    }
+
+    @Test
+    @DisplayName("test_context")
+    void testContext() throws IOException {
+        for (String method : List.of("spawn", "forkserver")) {
+            Context ctx = Multiprocessing.getContext(method);
+            assertEquals(method, ctx.startMethod());
+            assertSame(ctx, Multiprocessing.getContext(method));
+            checkContext(ctx, false);
+        }
+    }
+
+    /** CPython's _check_context: the child reports {@code multiprocessing.get_start_method()}. */
+    @Test
+    @DisplayName("test_context (the child's start method)")
+    void testContextSeenByChild() throws IOException {
+        for (String method : List.of("spawn", "forkserver")) {
+            checkContext(Multiprocessing.getContext(method), true);
+        }
+    }
+
+    @Test
+    @DisplayName("test_set_get")
+    void testSetGet() throws IOException {
+        String old = Multiprocessing.getStartMethod();
+        int count = 0;
+        try {
+            for (String method : List.of("fork", "spawn", "forkserver")) {
+                try {
+                    Multiprocessing.setStartMethod(method, true);
+                } catch (IllegalArgumentException e) {
+                    assertEquals("fork", method);
+                    assertEquals(old, Multiprocessing.getStartMethod(), "a refused method changes nothing");
+                    continue;
+                }
+                assertEquals(method, Multiprocessing.getStartMethod());
+                Context ctx = Multiprocessing.getContext();
+                assertEquals(method, ctx.startMethod());
+                assertSame(Multiprocessing.getContext(method), ctx);
+                Process p = Multiprocessing.process(() -> System.exit(7));
+                p.start();
+                Pids.started(p);
+                p.join();
+                assertEquals(7, p.exitCode().orElseThrow(), "a process of the default context, " + method);
+                count++;
+            }
+        } finally {
+            Multiprocessing.setStartMethod(old, true);
+        }
+        assertEquals(2, count);
+    }
+
+    @Test
+    @DisplayName("test_set_get (already set)")
+    void setStartMethodWhenAlreadySet() {
+        assertEquals("spawn", Multiprocessing.getStartMethod(), "getStartMethod fixes the default");
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Multiprocessing.setStartMethod("forkserver"));
+        assertTrue(e.getMessage().contains("already"), e.getMessage());
+        assertEquals("spawn", Multiprocessing.getStartMethod());
+
+        Multiprocessing.setStartMethod(null, true);
+        assertEquals("spawn", Multiprocessing.getStartMethod(), "unset: the default again");
+        assertThrows(IllegalArgumentException.class, () -> Multiprocessing.setStartMethod("nonsense", true));
+        assertEquals("spawn", Multiprocessing.getStartMethod());
+    }
+
+    @Test
+    @DisplayName("test_get_all")
+    void testGetAll() {
+        List<String> methods = Multiprocessing.getAllStartMethods();
+        assertEquals(List.of("spawn", "forkserver"), methods);
+        assertThrows(UnsupportedOperationException.class, () -> methods.add("fork"));
+    }
+
+    @Test
+    void forkIsRefusedNamingTheAlternatives() {
+        for (var call : List.<org.junit.jupiter.api.function.Executable>of(
+                () -> Multiprocessing.getContext("fork"),
+                () -> Multiprocessing.setStartMethod("fork", true))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+            assertTrue(e.getMessage().contains("'spawn'") && e.getMessage().contains("'forkserver'"), e.getMessage());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Multiprocessing.getContext("thread"));
+        assertTrue(e.getMessage().contains("thread"), e.getMessage());
+        assertTrue(e.getMessage().contains("spawn") && e.getMessage().contains("forkserver"), e.getMessage());
+        assertThrows(NullPointerException.class, () -> Multiprocessing.getContext(null));
+    }
+
+    /** Forkserver processes work, one after the other and at once (a spare is taken, another boots). */
+    @Test
+    void forkserverProcessesWork() throws IOException {
+        Context fs = Multiprocessing.getContext("forkserver");
+        for (int round = 0; round < 2; round++) {
+            String out = str(dir.resolve("fs-" + round + ".txt"));
+            Process p = fs.process(() -> Fixtures.report(out,
+                    "name", Multiprocessing.currentProcess().name(),
+                    "parent", String.valueOf(Multiprocessing.parentProcess().pid().orElse(-1))));
+            p.start();
+            Pids.started(p);
+            assertTrue(p.join(Duration.ofSeconds(30)));
+            assertEquals(0, p.exitCode().orElseThrow());
+            var r = Fixtures.readReport(Path.of(out));
+            assertEquals(p.name(), r.get("name"));
+            assertEquals(String.valueOf(ProcessHandle.current().pid()), r.get("parent"));
+        }
+        Process a = fs.process(() -> System.exit(11));
+        Process b = fs.process(() -> Fixtures.sleep(100_000));
+        a.start();
+        b.start();
+        Pids.started(a);
+        Pids.started(b);
+        b.terminate();
+        assertTrue(a.join(Duration.ofSeconds(30)));
+        assertTrue(b.join(Duration.ofSeconds(30)));
+        assertEquals(11, a.exitCode().orElseThrow());
+        assertEquals(-15, b.exitCode().orElseThrow());
+    }
+
+    /**
+     * CPython's test_forkserver_sigkill: the forkserver dies and later processes still start. Here the spare
+     * JVM waiting for a job is killed; the next start() must not hand out the dead spare.
+     */
+    @Test
+    @DisplayName("test_forkserver_sigkill (the spare dies)")
+    void forkserverSpareKilled() throws Exception {
+        Context fs = Multiprocessing.getContext("forkserver");
+        java.util.Set<Long> before = childPids();
+        Process p = fs.process(() -> { });
+        p.start();
+        Pids.started(p);
+        p.join();
+        // taking a spare boots its replacement: find it among this JVM's children (a process has no event
+        // for a new child, so poll, with a deadline)
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        java.util.List<ProcessHandle> spares;
+        while (true) {
+            spares = ProcessHandle.current().children()
+                    .filter(h -> !before.contains(h.pid()) && h.pid() != p.pid().orElseThrow())
+                    .filter(h -> h.info().arguments().map(a -> java.util.Arrays.asList(a)
+                            .contains("dev.mp4j.internal.spawn.Bootstrap")).orElse(false))
+                    .toList();
+            if (!spares.isEmpty() || System.nanoTime() - deadline > 0) {
+                break;
+            }
+            Thread.sleep(20);
+        }
+        assertEquals(1, spares.size(), "the replacement spare: " + spares);
+        ProcessHandle spare = spares.getFirst();
+        spare.destroyForcibly();
+        spare.onExit().get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+        Process q = fs.process(() -> System.exit(5));
+        q.start();
+        Pids.started(q);
+        assertTrue(q.join(Duration.ofSeconds(30)));
+        assertEquals(5, q.exitCode().orElseThrow());
+        assertTrue(q.pid().orElseThrow() != spare.pid());
+    }
+
+    private static java.util.Set<Long> childPids() {
+        return ProcessHandle.current().children().map(ProcessHandle::pid)
+                .collect(java.util.stream.Collectors.toSet());
+    }
+}
