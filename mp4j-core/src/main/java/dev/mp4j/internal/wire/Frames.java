@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
+import java.nio.ByteBuffer;
 
 /**
  * Message framing, the same as Python's {@code multiprocessing.connection}:
@@ -21,7 +22,52 @@ import java.io.StreamCorruptedException;
  * allocated, so a hostile length prefix costs nothing.
  */
 public final class Frames {
+    /** The header of a frame shorter than 2 GiB. */
+    public static final int SHORT_HEADER = 4;
+    /** The header of a frame of 2 GiB and more: {@code -1}, then the 64-bit length. */
+    public static final int LONG_HEADER = 12;
+    /** The longest payload a Java array can hold (the JDK's own soft limit on array lengths). */
+    public static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
     private Frames() {}
+
+    /**
+     * The size of the header that starts at {@code buf.position()}, from its first four bytes.
+     *
+     * @param buf a buffer in read mode; not moved
+     * @return {@link #SHORT_HEADER} or {@link #LONG_HEADER}, or 0 if fewer than four bytes are there
+     */
+    public static int headerSize(ByteBuffer buf) {
+        if (buf.remaining() < SHORT_HEADER) {
+            return 0;
+        }
+        return buf.getInt(buf.position()) == -1 ? LONG_HEADER : SHORT_HEADER;
+    }
+
+    /**
+     * The payload length that a complete header at {@code buf.position()} announces.
+     *
+     * @param buf a buffer in read mode holding at least {@link #headerSize} bytes; not moved
+     * @return the length; negative when the peer sent a length no frame can have
+     */
+    public static long payloadLength(ByteBuffer buf) {
+        int n = buf.getInt(buf.position());
+        return n == -1 ? buf.getLong(buf.position() + SHORT_HEADER) : n;
+    }
+
+    /**
+     * Puts the header of a {@code length}-byte frame.
+     *
+     * @param buf a buffer in write mode with room for {@link #LONG_HEADER} bytes
+     * @param length the payload length
+     */
+    public static void putHeader(ByteBuffer buf, long length) {
+        if (length > Integer.MAX_VALUE) {
+            buf.putInt(-1).putLong(length);
+        } else {
+            buf.putInt((int) length);
+        }
+    }
 
     /**
      * @param out where to write

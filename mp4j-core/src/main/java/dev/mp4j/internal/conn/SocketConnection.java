@@ -1,0 +1,719 @@
+package dev.mp4j.internal.conn;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Codec;
+import dev.mp4j.internal.wire.Frames;
+import dev.mp4j.multiprocessing.BufferTooShort;
+import dev.mp4j.multiprocessing.Connection;
+import dev.mp4j.multiprocessing.EOFError;
+import dev.mp4j.multiprocessing.ProcessError;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.Serial;
+import java.io.StreamCorruptedException;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A {@link Connection} over a connected socket, Unix-domain or TCP, in the framing of {@link Frames} (the
+ * same bytes as Python's socket connections, so either end may be CPython when only byte messages are
+ * exchanged).
+ *
+ * <p>States: open --{@link #close()}--&gt; closed. Also closed by: a message longer than the receiver's limit
+ * or with an impossible length (the stream cannot be resynchronised), and an interrupt that arrives after
+ * part of a frame was sent (the peer would read a corrupt stream otherwise). A closed end throws
+ * {@link IllegalStateException} ("handle is closed") from every operation.
+ *
+ * <p>The channel is always non-blocking. A thread that must wait sleeps in a {@link Selector} of this
+ * connection (one for reading, one for writing, each opened on first need), so an interrupt wakes it with
+ * {@link InterruptedError} without closing the channel, as it would a blocking channel. An interrupted
+ * receive keeps what it had read of a frame, and the next receive goes on from there.
+ *
+ * <p>Locks: {@code readLock} guards {@code in}, {@code eof}, {@code eofCause}, the partial frame and the use
+ * of the read selector; {@code sendLock} guards {@code out} and the use of the write selector, so whole
+ * frames never interleave; {@code handles} (its monitor) guards the move to closed and the opening of the
+ * selectors ({@code closed} is volatile for the checks made without it). A connection that becomes
+ * unreachable without being closed has its socket and selectors closed by a {@link Cleaner}, as Python
+ * closes a connection that is garbage collected.
+ *
+ * <p>Memory: a frame's length is checked against the receiver's limit before anything is allocated for it,
+ * and a payload longer than 1 MiB gets an array that grows as its bytes arrive, so a peer that announces a
+ * huge length costs this side nothing until it sends the bytes.
+ */
+public final class SocketConnection implements Connection, Waitable {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    /** The limit of {@code recv()} and {@code recvBytes()}: anything a Java array can hold. */
+    public static final long DEFAULT_LIMIT = Frames.MAX_ARRAY;
+    private static final int BUFFER = 1 << 16;
+    private static final int EAGER_ALLOCATION = 1 << 20;
+    /** Closes what unreachable connections and listeners left open. */
+    static final Cleaner CLEANER = Cleaner.create();
+    /** The most one read or write of a long payload moves (the JDK copies it through a direct buffer that size). */
+    private static final int SLICE = 1 << 20;
+
+    private final transient SocketChannel channel;
+    private final transient ObjectInputFilter filter;
+    private final transient String description;
+    private final transient ReentrantLock readLock = new ReentrantLock();
+    private final transient ReentrantLock sendLock = new ReentrantLock();
+    private final transient Handles handles;
+    private final transient Cleaner.Cleanable cleanable;
+    /** Bytes read from the channel and not yet taken; in read mode between calls. */
+    private final transient ByteBuffer in = ByteBuffer.allocateDirect(BUFFER).flip();
+    private final transient ByteBuffer out = ByteBuffer.allocateDirect(BUFFER);
+    private transient volatile boolean closed;
+    /** Wake-ups of the waits on this connection in progress: {@link #close()} runs them. */
+    private final transient Set<Runnable> wakers = ConcurrentHashMap.newKeySet();
+    private transient boolean eof;
+    private transient IOException eofCause;
+    /** The frame being received: its payload so far, or null between frames. */
+    private transient byte[] partial;
+    private transient int partialFilled;
+    private transient long partialLength;
+
+    /**
+     * @param channel a connected socket channel, owned by this connection from now on
+     * @param filter what objects {@link #recv()} accepts; null for {@link Codec#DEFAULT_FILTER}
+     * @throws IOException if the channel cannot be made non-blocking
+     */
+    public SocketConnection(SocketChannel channel, ObjectInputFilter filter) throws IOException {
+        this.channel = Objects.requireNonNull(channel, "channel");
+        this.filter = filter;
+        this.handles = new Handles(channel);
+        channel.configureBlocking(false);
+        this.description = channel.getLocalAddress() + " <-> " + channel.getRemoteAddress();
+        if (channel.getLocalAddress() instanceof InetSocketAddress) {
+            // whole messages go out in one write; Nagle would only delay the next message behind an ACK
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+        }
+        // the Cleaner keeps only a phantom reference to this; the action holds the handles alone
+        this.cleanable = CLEANER.register(this, handles);
+    }
+
+    /** What a connection holds of the operating system: its socket, and the selectors opened on first need. */
+    private static final class Handles implements Runnable {
+        private final SocketChannel channel;
+        private Selector read;       // guarded by this
+        private Selector write;      // guarded by this
+        private boolean released;    // guarded by this
+
+        Handles(SocketChannel channel) {
+            this.channel = channel;
+        }
+
+        /** @return the selector, opened and registered if need be, or null once released */
+        synchronized Selector selector(boolean forRead) throws IOException {
+            if (released) {
+                return null;
+            }
+            Selector s = forRead ? read : write;
+            if (s == null) {
+                s = Selector.open();
+                channel.register(s, forRead ? SelectionKey.OP_READ : SelectionKey.OP_WRITE);
+                if (forRead) {
+                    read = s;
+                } else {
+                    write = s;
+                }
+            }
+            return s;
+        }
+
+        /** Closes the socket, then the selectors (which wakes a thread sleeping in one). */
+        @Override
+        public void run() {
+            Selector r;
+            Selector w;
+            synchronized (this) {
+                released = true;
+                r = read;
+                w = write;
+            }
+            closeQuietly(channel);
+            for (Selector s : new Selector[] {r, w}) {
+                if (s != null) {
+                    try {
+                        s.close();
+                    } catch (IOException ignored) {
+                        // nothing more to release
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Connects to a listener (Python's {@code Client} without the handshake).
+     *
+     * @param address an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}
+     * @param filter what objects {@link #recv()} accepts; null for the default
+     * @return the connection
+     * @throws IllegalArgumentException for another kind of address
+     * @throws UncheckedIOException if the connection is refused or fails
+     * @throws InterruptedError if the thread is interrupted while connecting
+     */
+    public static SocketConnection connect(SocketAddress address, ObjectInputFilter filter) {
+        checkFamily(address);
+        SocketChannel ch;
+        try {
+            ch = SocketChannel.open(address);
+        } catch (ClosedByInterruptException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedError("interrupted while connecting to " + address, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot connect to " + address + ": " + e.getMessage(), e);
+        }
+        try {
+            return new SocketConnection(ch, filter);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new UncheckedIOException("cannot set up the connection to " + address, e);
+        }
+    }
+
+    /**
+     * @param address an address given by a caller
+     * @throws IllegalArgumentException unless it is an {@link InetSocketAddress} or a
+     *     {@link UnixDomainSocketAddress} (Python's "unrecognized family" ValueError)
+     */
+    public static void checkFamily(SocketAddress address) {
+        Objects.requireNonNull(address, "address");
+        if (!(address instanceof InetSocketAddress) && !(address instanceof UnixDomainSocketAddress)) {
+            throw new IllegalArgumentException("unrecognized address family: " + address.getClass().getName()
+                    + " (an InetSocketAddress is AF_INET, a UnixDomainSocketAddress AF_UNIX)");
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------- sending
+
+    @Override
+    public void send(Object obj) {
+        checkOpen();
+        byte[] bytes;
+        try {
+            bytes = Codec.encode(obj);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("cannot send an object of " + obj.getClass().getName() + ": "
+                    + e.getMessage() + " is not serializable", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot serialize " + obj.getClass().getName() + ": " + e, e);
+        }
+        sendFrame(bytes, 0, bytes.length);
+    }
+
+    @Override
+    public void sendBytes(byte[] buf) {
+        sendFrame(buf, 0, buf.length);
+    }
+
+    @Override
+    public void sendBytes(byte[] buf, int offset, int size) {
+        checkSlice(buf.length, offset, size);
+        sendFrame(buf, offset, size);
+    }
+
+    /**
+     * Python's checks of {@code send_bytes(buf, offset, size)}.
+     *
+     * @param length the buffer's length
+     * @param offset the offset asked for
+     * @param size the size asked for
+     * @throws IllegalArgumentException naming offset or size when they are out of range
+     */
+    public static void checkSlice(int length, int offset, int size) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("offset is negative: " + offset);
+        }
+        if (length < offset) {
+            throw new IllegalArgumentException("offset " + offset + " is past the buffer's length " + length);
+        }
+        if (size < 0) {
+            throw new IllegalArgumentException("size is negative: " + size);
+        }
+        if ((long) offset + size > length) {
+            throw new IllegalArgumentException("offset " + offset + " + size " + size
+                    + " is past the buffer's length " + length);
+        }
+    }
+
+    private void sendFrame(byte[] buf, int off, int len) {
+        checkOpen();
+        try {
+            sendLock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        }
+        try {
+            checkOpen();
+            out.clear();
+            Frames.putHeader(out, len);
+            int done = Math.min(out.remaining(), len);
+            out.put(buf, off, done).flip();
+            boolean started = false;
+            while (true) {
+                while (out.hasRemaining()) {
+                    if (write(out) > 0) {
+                        started = true;
+                    } else {
+                        awaitWritable(started);
+                    }
+                }
+                if (done == len) {
+                    return;
+                }
+                // the rest of a long payload goes straight from the caller's array, a slice at a time
+                ByteBuffer slice = ByteBuffer.wrap(buf, off + done, Math.min(len - done, SLICE));
+                while (slice.hasRemaining()) {
+                    if (write(slice) > 0) {
+                        started = true;
+                    } else {
+                        awaitWritable(true);
+                    }
+                }
+                done += slice.position() - (off + done);
+            }
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
+    private int write(ByteBuffer b) {
+        try {
+            return channel.write(b);
+        } catch (IOException e) {
+            if (closed) {
+                throw closedError();
+            }
+            throw new UncheckedIOException("cannot send: " + e.getMessage(), e);
+        }
+    }
+
+    private void awaitWritable(boolean started) {
+        Selector s = selector(false);
+        try {
+            s.select();
+            s.selectedKeys().clear();
+        } catch (ClosedSelectorException e) {
+            throw closedError();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            if (started) {
+                close();
+                throw new InterruptedError("interrupted in the middle of sending a message; the connection is"
+                        + " closed, as the peer could not find where the next message starts");
+            }
+            throw InterruptedError.restore(null);
+        }
+        checkOpen();
+    }
+
+    // -------------------------------------------------------------------------------------- receiving
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> T recv() {
+        byte[] bytes = receive(DEFAULT_LIMIT);
+        try {
+            return (T) Codec.decode(bytes, filter);
+        } catch (ClassNotFoundException e) {
+            throw new ProcessError("cannot load class " + e.getMessage() + " of a received object", e);
+        } catch (InvalidClassException e) {
+            throw new ProcessError("received object rejected: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ProcessError("cannot deserialize the received message: " + e, e);
+        }
+    }
+
+    @Override
+    public byte[] recvBytes() {
+        return receive(DEFAULT_LIMIT);
+    }
+
+    @Override
+    public byte[] recvBytes(int maxlength) {
+        if (maxlength < 0) {
+            throw new IllegalArgumentException("negative maxlength: " + maxlength);
+        }
+        return receive(maxlength);
+    }
+
+    @Override
+    public int recvBytesInto(byte[] buf) {
+        return recvBytesInto(buf, 0);
+    }
+
+    @Override
+    public int recvBytesInto(byte[] buf, int offset) {
+        checkOpen();
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset: " + offset);
+        }
+        if (offset > buf.length) {
+            throw new IllegalArgumentException("offset too large: " + offset + " > buffer length " + buf.length);
+        }
+        byte[] msg = receive(DEFAULT_LIMIT);
+        if (msg.length > buf.length - offset) {
+            throw new BufferTooShort("a message of " + msg.length + " bytes does not fit in " + (buf.length - offset)
+                    + " bytes", msg);
+        }
+        System.arraycopy(msg, 0, buf, offset, msg.length);
+        return msg.length;
+    }
+
+    /**
+     * Receives one frame, waiting at most until {@code deadline}.
+     *
+     * @param maxLength the longest payload accepted
+     * @param deadline from {@link Timeouts#deadline}
+     * @return the payload, or null if the deadline passed first (what was read of the frame is kept)
+     * @throws EOFError if the peer closed before a frame started
+     * @throws UncheckedIOException for a frame cut short, or longer than {@code maxLength} (this end is then
+     *     closed)
+     */
+    public byte[] receive(long maxLength, long deadline) {
+        checkOpen();
+        lockRead();
+        try {
+            return readFrame(maxLength, deadline);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    private byte[] receive(long maxLength) {
+        return receive(maxLength, Timeouts.FOREVER);
+    }
+
+    private byte[] readFrame(long maxLength, long deadline) {
+        if (partial == null) {
+            int header;
+            while ((header = Frames.headerSize(in)) == 0 || in.remaining() < header) {
+                if (!fill(deadline)) {
+                    return null;
+                }
+            }
+            long n = Frames.payloadLength(in);
+            if (n < 0) {
+                throw badLength("bad message length: the peer announced " + n + " bytes");
+            }
+            if (n > maxLength) {
+                throw badLength("bad message length: " + n + " bytes, more than the limit of " + maxLength);
+            }
+            if (n > Frames.MAX_ARRAY) {
+                throw badLength("bad message length: " + n + " bytes do not fit in a Java array");
+            }
+            in.position(in.position() + header);
+            partial = new byte[(int) Math.min(n, EAGER_ALLOCATION)];
+            partialLength = n;
+            partialFilled = 0;
+        }
+        while (partialFilled < partialLength) {
+            if (partialFilled == partial.length) {
+                partial = Arrays.copyOf(partial, (int) Math.min(partialLength, 2L * partial.length));
+            }
+            if (in.hasRemaining()) {
+                int k = Math.min(in.remaining(), partial.length - partialFilled);
+                in.get(partial, partialFilled, k);
+                partialFilled += k;
+            } else if (partialLength - partialFilled > BUFFER) {
+                // the rest of a long payload comes straight into its array, a slice at a time
+                if (!fillDirect(deadline)) {
+                    return null;
+                }
+            } else if (!fill(deadline)) {
+                return null;
+            }
+        }
+        byte[] message = partial;
+        partial = null;
+        return message;
+    }
+
+    /** Reads more bytes into {@code in}; false if the deadline passed first. Call with {@code in} not full. */
+    private boolean fill(long deadline) {
+        while (true) {
+            if (eof) {
+                if (partial == null && !in.hasRemaining()) {
+                    throw eofCause == null ? new EOFError("the other end closed the connection")
+                            : new EOFError("the connection was reset: " + eofCause.getMessage(), eofCause);
+                }
+                long got = partial == null ? in.remaining() : partialFilled;
+                String what = partial == null ? "a frame header" : "a message of " + partialLength + " bytes";
+                partial = null;
+                in.clear().flip();
+                throw new UncheckedIOException(new EOFException("got end of file during " + what + " (" + got
+                        + " bytes received); the message is lost"));
+            }
+            int n = readSome();
+            if (n > 0) {
+                return true;
+            }
+            if (n < 0) {
+                eof = true;
+            } else if (!awaitReadable(deadline)) {
+                return false;
+            }
+        }
+    }
+
+    /** As {@link #fill}, into the partial payload's array; false if the deadline passed first. */
+    private boolean fillDirect(long deadline) {
+        while (true) {
+            if (eof) {
+                fill(deadline); // throws: the stream ended inside the frame
+            }
+            ByteBuffer slice = ByteBuffer.wrap(partial, partialFilled, Math.min(partial.length - partialFilled, SLICE));
+            int n;
+            try {
+                n = channel.read(slice);
+            } catch (ClosedChannelException e) {
+                throw closedError();
+            } catch (IOException e) {
+                if (closed) {
+                    throw closedError();
+                }
+                eofCause = e;
+                n = -1;
+            }
+            if (n > 0) {
+                partialFilled += n;
+                return true;
+            }
+            if (n < 0) {
+                eof = true;
+            } else if (!awaitReadable(deadline)) {
+                return false;
+            }
+        }
+    }
+
+    private int readSome() {
+        in.compact();
+        try {
+            return channel.read(in);
+        } catch (ClosedChannelException e) {
+            throw closedError();
+        } catch (IOException e) {
+            if (closed) {
+                throw closedError();
+            }
+            eofCause = e; // a reset: the peer died or closed with our bytes unread
+            return -1;
+        } finally {
+            in.flip();
+        }
+    }
+
+    private boolean awaitReadable(long deadline) {
+        long left = Timeouts.remaining(deadline);
+        if (left == 0) {
+            return false;
+        }
+        Selector s = selector(true);
+        try {
+            if (left == Timeouts.FOREVER) {
+                s.select();
+            } else {
+                s.select(left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1));
+            }
+            s.selectedKeys().clear();
+        } catch (ClosedSelectorException e) {
+            throw closedError();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            throw InterruptedError.restore(null);
+        }
+        checkOpen();
+        return true;
+    }
+
+    private RuntimeException badLength(String message) {
+        close();
+        return new UncheckedIOException(message + "; the connection is closed",
+                new StreamCorruptedException(message));
+    }
+
+    private void lockRead() {
+        try {
+            readLock.lockInterruptibly();
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- polling
+
+    @Override
+    public boolean poll() {
+        return poll(Duration.ZERO);
+    }
+
+    @Override
+    public boolean poll(Duration timeout) {
+        checkOpen();
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        try {
+            if (!readLock.tryLock() && !readLock.tryLock(Timeouts.remaining(deadline), TimeUnit.NANOSECONDS)) {
+                return false; // another thread is receiving for that long
+            }
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        }
+        try {
+            while (true) {
+                if (in.hasRemaining() || eof) {
+                    return true;
+                }
+                int n = readSome();
+                if (n < 0) {
+                    eof = true;
+                } else if (n == 0 && !awaitReadable(deadline)) {
+                    return false;
+                }
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** @return also true once closed: a wait returns a connection closed meanwhile, whose next use throws */
+    @Override
+    public boolean ready() {
+        if (closed) {
+            return true;
+        }
+        if (!readLock.tryLock()) {
+            return false; // a receiver is at work; the channel's readiness still counts
+        }
+        try {
+            return in.hasRemaining() || eof;
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public SelectableChannel channel() {
+        checkOpen();
+        return channel;
+    }
+
+    @Override
+    public Runnable onReady(Runnable wake) {
+        wakers.add(wake);
+        if (closed) {
+            wake.run();
+        }
+        return () -> wakers.remove(wake);
+    }
+
+    // ------------------------------------------------------------------------------------ state, misc
+
+    private Selector selector(boolean forRead) {
+        Selector s;
+        try {
+            s = handles.selector(forRead);
+        } catch (ClosedChannelException e) {
+            throw closedError();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        if (s == null || closed) {
+            throw closedError();
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        synchronized (handles) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        cleanable.clean();
+        wakers.forEach(Runnable::run);
+    }
+
+    @Override
+    public boolean closed() {
+        return closed;
+    }
+
+    @Override
+    public boolean readable() {
+        return true;
+    }
+
+    @Override
+    public boolean writable() {
+        return true;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw closedError();
+        }
+    }
+
+    private static IllegalStateException closedError() {
+        return new IllegalStateException("handle is closed");
+    }
+
+    private static void closeQuietly(SocketChannel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // a socket that failed already: nothing left to release
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SocketConnection[" + (closed ? "closed" : description) + "]";
+    }
+
+    @Serial
+    private void writeObject(ObjectOutputStream stream) throws IOException {
+        throw new NotSerializableException("a socket connection (from a Listener or Connections.client) cannot be "
+                + "sent to another process; use a Pipe, or connect from that process");
+    }
+
+    @Serial
+    private void readObject(ObjectInputStream stream) throws IOException, ClassNotFoundException {
+        throw new InvalidObjectException("a socket connection cannot be received from another process");
+    }
+}
