@@ -1,5 +1,6 @@
 package dev.mp4j.internal.queue;
 
+import dev.mp4j.internal.conn.Waitable;
 import dev.mp4j.internal.ring.Pids;
 import dev.mp4j.internal.ring.Ring;
 import dev.mp4j.internal.util.Timeouts;
@@ -36,7 +37,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>States of a handle: OPEN -> CLOSED (by {@code close()}, by a too-long message, or by the cleaner); the
  * mappings go once the calls in flight have left ({@link Usage}).
  */
-public final class PipeEnd implements Connection {
+public final class PipeEnd implements Connection, Waitable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -371,6 +372,12 @@ public final class PipeEnd implements Connection {
      * @return true if {@code recv} would return or throw {@link EOFError} at once
      * @throws IllegalStateException if closed or write-only
      */
+    @Override
+    public boolean ready() {
+        return readyNow();
+    }
+
+    /** @return whether a message (or EOF) can be read now, without blocking */
     public boolean readyNow() {
         State s = reading();
         try {

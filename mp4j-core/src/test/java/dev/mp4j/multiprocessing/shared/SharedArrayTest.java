@@ -7,7 +7,6 @@ import dev.mp4j.multiprocessing.SharedIntArray;
 import dev.mp4j.multiprocessing.SharedLongArray;
 import dev.mp4j.threading.Guard;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -191,7 +190,6 @@ class SharedArrayTest {
 
     /** get_lock() guards a compound update over several elements, across processes. */
     @Test
-    @Disabled("needs cross-process RLock")
     void theLockGuardsCompoundUpdates() {
         int n = 1_000;
         SharedLongArray a = shm.track(Multiprocessing.sharedLongArray(2));

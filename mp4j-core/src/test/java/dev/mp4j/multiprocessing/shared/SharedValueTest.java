@@ -10,7 +10,6 @@ import dev.mp4j.multiprocessing.SharedMemory;
 import dev.mp4j.threading.Guard;
 import dev.mp4j.threading.RLock;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -174,7 +173,6 @@ class SharedValueTest {
 
     /** The compound update of the docs: value += 1 under get_lock(), from two processes. */
     @Test
-    @Disabled("needs cross-process RLock")
     void lockGuardsCompoundUpdatesAcrossProcesses() {
         int n = 2_000;
         SharedInt counter = shm.track(Multiprocessing.sharedInt(0));
