@@ -20,7 +20,7 @@ import java.util.List;
  * re-attaches to the same OS object. Pools and managers join this interface as they are built.
  */
 public interface Context {
-    /** @return "spawn" or "forkserver" */
+    /** @return "spawn" or "forkserver"; "dummy" for {@link Multiprocessing#dummy()} */
     String startMethod();
 
     /**
@@ -176,4 +176,15 @@ public interface Context {
      * @return a new named shared memory segment
      */
     SharedMemory sharedMemory(long size);
+
+    // ---------------------------------------------------------------- pools
+
+    /** @return a new pool of {@link Multiprocessing#cpuCount()} workers started by this context */
+    Pool pool();
+
+    /**
+     * @param processes the number of workers, at least 1
+     * @return a new pool of workers started by this context
+     */
+    Pool pool(int processes);
 }
