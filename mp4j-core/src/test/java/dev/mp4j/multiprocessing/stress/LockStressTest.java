@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * children do the same with a second value under its own re-entrant lock.
  */
 class LockStressTest {
-    static final int PER_CHILD = 20_000;
+    static final int PER_CHILD = 12_000;
 
     static void increment(Lock lock, SharedLong counter, SharedIntArray inside, int times) {
         for (int n = 0; n < times; n++) {

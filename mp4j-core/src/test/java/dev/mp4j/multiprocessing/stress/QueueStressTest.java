@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * exactly once, and each producer's items arrive in the order it put them.
  */
 class QueueStressTest {
-    static final int PER_CHILD = 6_000;
+    static final int PER_CHILD = 4_000;
 
     /** Item {@code k} of producer {@code p}. */
     static long item(int p, int k) {
