@@ -47,7 +47,19 @@ public final class Demo {
             new Example("start-methods", "multiprocessing: contexts and start methods (spawn, forkserver; no fork)",
                     StartMethods::main),
             new Example("exit-codes", "multiprocessing: exit codes (return, System.exit, exception, terminate)",
-                    ExitCodes::main));
+                    ExitCodes::main),
+            new Example("queue", "multiprocessing: exchanging objects between processes with a Queue",
+                    QueueExchange::main),
+            new Example("pipe", "multiprocessing: exchanging objects between processes with a Pipe",
+                    PipeExchange::main),
+            new Example("lock", "multiprocessing: a Lock shared by 4 processes, each printing 'hello world' i",
+                    LockedPrint::main),
+            new Example("shared-state", "multiprocessing: sharing state in shared memory (Value and Array)",
+                    SharedState::main),
+            new Example("listener", "multiprocessing.connection: a Listener with an authkey and a Client in a child",
+                    ListenerClient::main),
+            new Example("connection-wait", "multiprocessing.connection: wait on the pipes of 4 children",
+                    WaitPipes::main));
 
     private Demo() {}
 
