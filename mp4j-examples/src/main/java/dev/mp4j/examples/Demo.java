@@ -56,7 +56,7 @@ public final class Demo {
                     LockedPrint::main),
             new Example("shared-state", "multiprocessing: sharing state in shared memory (Value and Array)",
                     SharedState::main),
-            new Example("pool", "multiprocessing: a pool of workers (map, imapUnordered, applyAsync, get with a timeout)",
+            new Example("pool", "multiprocessing: a pool of workers (map, imapUnordered, applyAsync, a timed-out get)",
                     PoolWorkers::main),
             new Example("pool-progress", "multiprocessing: a progress bar over Pool.imap, 200 tasks on 2 workers",
                     PoolProgress::main),
