@@ -1,0 +1,110 @@
+package dev.mp4j.examples;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Runs the pool examples ({@code pool}, {@code pool-progress}, {@code dummy}) and checks what they print. */
+@Timeout(60)
+class PoolExamplesTest {
+
+    @Test
+    void poolOfWorkers(@TempDir Path dir) throws Exception {
+        DemoJvm.Result r = DemoJvm.run(dir, 50, "pool");
+        assertEquals(0, r.exitCode(), r::stderr);
+        List<String> lines = r.lines();
+        assertEquals(17, lines.size(), lines::toString);
+        assertEquals("[0, 1, 4, 9, 16, 25, 36, 49, 64, 81]", lines.get(0));
+
+        List<Integer> unordered = new ArrayList<>();
+        for (String l : lines.subList(1, 11)) {
+            unordered.add(Integer.parseInt(l));
+        }
+        assertEquals(Set.of(0, 1, 4, 9, 16, 25, 36, 49, 64, 81), new HashSet<>(unordered), unordered::toString);
+
+        assertEquals("400", lines.get(11));
+        long mainPid = ProcessHandle.current().pid();   // the demo JVM is another process; so are the workers
+        assertTrue(lines.get(12).matches("\\d+"), lines.get(12));
+        assertFalse(lines.get(12).equals(Long.toString(mainPid)));
+
+        Matcher pids = Pattern.compile("\\[(\\d+), (\\d+), (\\d+), (\\d+)]").matcher(lines.get(13));
+        assertTrue(pids.matches(), lines.get(13));
+        assertEquals(List.of(
+                "We lacked patience and got a TimeoutError",
+                "For the moment, the pool remains available for more work",
+                "Now the pool is closed and no longer available"), lines.subList(14, 17));
+    }
+
+    @Test
+    void progressBar(@TempDir Path dir) throws Exception {
+        DemoJvm.Result r = DemoJvm.run(dir, 50, "pool-progress");
+        assertEquals(0, r.exitCode(), r::stderr);
+        List<String> lines = r.lines();   // String.lines splits at \r too: one line per frame, then the summary
+        assertEquals(102, lines.size(), lines::toString);
+
+        List<String> frames = lines.subList(0, 101);
+        assertEquals("[....................]   0%", frames.get(0));
+        assertTrue(frames.contains("[##########..........]  50%"), frames::toString);
+        assertEquals("[####################] 100%", frames.get(frames.size() - 1));
+        int previous = -1;
+        for (String f : frames) {
+            int percent = Integer.parseInt(f.substring(f.length() - 4, f.length() - 1).trim());
+            assertEquals(previous + 1, percent, () -> "one frame per percent, in order: " + frames);
+            previous = percent;
+        }
+
+        long sum = IntStream.range(0, PoolProgress.TASKS).mapToLong(n -> (long) n * (n - 1) * (2L * n - 1) / 6).sum();
+        assertTrue(lines.get(101).matches("200 tasks done on 2 workers in \\d+ ms; sum of results: " + sum),
+                lines.get(101));
+    }
+
+    @Test
+    void barText() {
+        assertEquals("[....................]   0%", PoolProgress.bar(0, 200));
+        assertEquals("[#...................]   5%", PoolProgress.bar(10, 200));
+        assertEquals("[##########..........]  50%", PoolProgress.bar(100, 200));
+        assertEquals("[###################.]  99%", PoolProgress.bar(199, 200));
+        assertEquals("[####################] 100%", PoolProgress.bar(200, 200));
+    }
+
+    @Test
+    void dummyRunsOnThreads() throws Exception {
+        PrintStream saved = System.out;
+        var buffer = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        try {
+            DummyPool.main(new String[0]);
+        } finally {
+            System.setOut(saved);
+        }
+        String out = buffer.toString(StandardCharsets.UTF_8);
+        saved.print(out);
+        List<String> lines = out.lines().toList();
+        long pid = ProcessHandle.current().pid();
+        assertEquals(6, lines.size(), lines::toString);
+        assertEquals("main: pid " + pid + ", start method dummy", lines.get(0));
+        assertEquals("<ThreadPool state=RUN pool_size=4>", lines.get(1));
+        assertEquals("[0, 1, 4, 9, 16, 25, 36, 49, 64, 81]", lines.get(2));
+        assertTrue(lines.get(3).matches("a worker: pid " + pid + ", thread ThreadPoolWorker-\\d+"), lines.get(3));
+        assertTrue(lines.get(4).matches("from the process: \\[42, hello, pid " + pid + ", thread DummyProcess-\\d+]"),
+                lines.get(4));
+        assertTrue(lines.get(5).matches("<DummyProcess name='DummyProcess-\\d+' stopped exitcode=0> exitCode 0"),
+                lines.get(5));
+    }
+}
