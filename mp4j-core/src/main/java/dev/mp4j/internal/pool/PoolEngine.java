@@ -292,7 +292,7 @@ public final class PoolEngine {
                 String why = w.initFailed != null ? backend.initializerFailedMessage()
                         : message != null ? message
                         : "A process in the process pool was terminated abruptly while the future was running "
-                          + "or pending (" + about + ", exit code " + code + ")";
+                          + "or pending (worker " + w.name + ", pid " + w.link.pid() + ", exit code " + code + ")";
                 broken = backend.broken(why, w.initFailed != null ? w.initFailed : cause);
                 error = broken;
                 failed.addAll(w.inflight.values());

@@ -63,11 +63,18 @@ class ProcessPoolLimitsTest {
         return ProcessHandle.current().pid();
     }
 
-    /** Both workers booted, each having run one task; returns their pids. */
+    /**
+     * Both workers booted and idle, each having run a task; returns their pids. A worker still booting
+     * leaves both tasks of a round to the other, so rounds go on until both have answered.
+     */
     private Set<Long> warm(ProcessPoolExecutor e) {
-        Future<Long> a = e.submit(() -> sleepThenPid(200));
-        Future<Long> b = e.submit(() -> sleepThenPid(200));
-        Set<Long> out = Set.of(a.result(), b.result());
+        Set<Long> out = new HashSet<>();
+        while (out.size() < 2) {
+            Future<Long> a = e.submit(() -> sleepThenPid(200));
+            Future<Long> b = e.submit(() -> sleepThenPid(200));
+            out.add(a.result(Duration.ofSeconds(30)));
+            out.add(b.result(Duration.ofSeconds(30)));
+        }
         pids.addAll(out);
         return out;
     }
