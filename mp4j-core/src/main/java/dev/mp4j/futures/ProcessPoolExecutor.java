@@ -6,6 +6,7 @@ import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.JvmBackend;
+import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.PoolWire;
 import dev.mp4j.internal.spawn.Launcher;
@@ -44,6 +45,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * worker and replaces it without breaking the pool; the tasks that worker held but had not started go to
  * another worker.
  *
+ * <p>Beyond Python: with {@link WorkerDeath#REPLACE} a worker's abrupt death fails only the task it ran
+ * ({@link dev.mp4j.multiprocessing.WorkerLostError}) and a new worker replaces it. A time limit (per task,
+ * {@link #submit(SerializableCallable, Duration)}, or for every task, {@link Builder#timeLimit}) counts from
+ * when the task goes to its worker; past it the worker is killed and replaced and the future fails with
+ * {@link TimeoutError}, never breaking the pool. {@link Builder#softTimeLimit} first interrupts the task's
+ * thread in the worker; {@link Builder#maxMemoryPerChild} replaces a worker whose heap use passed it after
+ * a task (the task's result is still delivered). These events are logged on the "dev.mp4j.pool"
+ * {@link System.Logger}.
+ *
  * <p>As in Python, the JVM does not exit while submitted work is pending; workers end with this JVM.
  */
 public class ProcessPoolExecutor implements Executor {
@@ -72,11 +82,14 @@ public class ProcessPoolExecutor implements Executor {
             throw new IllegalArgumentException("context must be one made by Multiprocessing.getContext(...), got "
                     + ctx.getClass().getName());
         }
-        this.pool = new Pool(b.maxWorkers, launcher, b.initializer, b.maxTasksPerChild);
+        this.pool = new Pool(b, launcher);
         CLEANER.register(this, pool::unreachable);
     }
 
-    /** @return a builder for the keyword arguments: maxWorkers, context, initializer, maxTasksPerChild */
+    /**
+     * @return a builder for the keyword arguments: maxWorkers, context, initializer, maxTasksPerChild, and
+     *     workerDeath, timeLimit, softTimeLimit, maxMemoryPerChild
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -95,6 +108,23 @@ public class ProcessPoolExecutor implements Executor {
     public <V> Future<V> submit(SerializableCallable<V> fn) {
         Objects.requireNonNull(fn, "fn");
         return pool.submit(fn);
+    }
+
+    /**
+     * Submits a call with its own hard time limit (instead of the pool's {@link Builder#timeLimit}): once it
+     * has run that long in its worker, the worker is killed and replaced, and the future fails with
+     * {@link TimeoutError}. Other tasks are not touched and the pool is not broken, whatever its
+     * {@link WorkerDeath} policy.
+     *
+     * @param fn the call
+     * @param timeout its time limit, counted from when it starts in a worker; null for the pool's (none if
+     *     the pool has none); negative counts as zero
+     * @param <V> the result type
+     * @return its future
+     */
+    public <V> Future<V> submit(SerializableCallable<V> fn, Duration timeout) {
+        Objects.requireNonNull(fn, "fn");
+        return pool.submit(fn, Timeouts.toNanos(timeout));
     }
 
     @Override
@@ -215,8 +245,56 @@ public class ProcessPoolExecutor implements Executor {
         private Context context;
         private SerializableRunnable initializer;
         private int maxTasksPerChild;
+        private WorkerDeath workerDeath = WorkerDeath.BREAK;
+        private long timeLimitNanos = Timeouts.FOREVER;
+        private long softTimeLimitNanos = Timeouts.FOREVER;
+        private long maxMemoryPerChild;
 
         private Builder() {}
+
+        /**
+         * @param workerDeath what a worker's abrupt death does to the pool; default {@link WorkerDeath#BREAK}
+         * @return this builder
+         * @throws NullPointerException if it is null
+         */
+        public Builder workerDeath(WorkerDeath workerDeath) {
+            this.workerDeath = Objects.requireNonNull(workerDeath, "workerDeath");
+            return this;
+        }
+
+        /**
+         * @param timeLimit the hard time limit of every task, from when it starts in a worker: past it the
+         *     worker is killed and replaced and the task fails with {@link TimeoutError}; null for none (the
+         *     default). A task submitted with its own timeout has that one instead.
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        public Builder timeLimit(Duration timeLimit) {
+            this.timeLimitNanos = Limits.timeLimit("timeLimit", timeLimit);
+            return this;
+        }
+
+        /**
+         * @param softTimeLimit past it, the thread running the task in the worker is interrupted (once), so
+         *     that the task can clean up; the hard limit still applies; null for none (the default)
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        public Builder softTimeLimit(Duration softTimeLimit) {
+            this.softTimeLimitNanos = Limits.timeLimit("softTimeLimit", softTimeLimit);
+            return this;
+        }
+
+        /**
+         * @param bytes after a task, a worker whose used heap is above this is replaced by a fresh one (the
+         *     task's result is still delivered); default no limit
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        public Builder maxMemoryPerChild(long bytes) {
+            this.maxMemoryPerChild = Limits.bytes("maxMemoryPerChild", bytes);
+            return this;
+        }
 
         /**
          * @param maxWorkers the number of worker JVMs; default {@link Multiprocessing#cpuCount()}
@@ -339,19 +417,26 @@ public class ProcessPoolExecutor implements Executor {
         final Launcher launcher;
         final PoolEngine engine;
 
-        Pool(int maxWorkers, Launcher launcher, SerializableRunnable initializer, int maxTasksPerChild) {
-            this.maxWorkers = maxWorkers;
+        Pool(Builder b, Launcher launcher) {
+            this.maxWorkers = b.maxWorkers;
             this.launcher = launcher;
             String kind = launcher.startMethod().equals("forkserver") ? "ForkServerProcess" : "SpawnProcess";
-            this.engine = new PoolEngine(maxWorkers, kind, PoolEngine.Death.BREAK, maxTasksPerChild,
-                    new JvmBackend(launcher, initializer));
+            PoolEngine.Death death = b.workerDeath == WorkerDeath.REPLACE ? PoolEngine.Death.REPLACE
+                    : PoolEngine.Death.BREAK;
+            this.engine = new PoolEngine(maxWorkers, kind, death, b.maxTasksPerChild, b.timeLimitNanos,
+                    new JvmBackend(launcher, b.initializer, Limits.forWorker(b.softTimeLimitNanos),
+                            b.maxMemoryPerChild));
         }
 
         <V> Future<V> submit(Object task) {
+            return submit(task, Timeouts.FOREVER);
+        }
+
+        <V> Future<V> submit(Object task, long timeoutNanos) {
             PoolFuture<V> future = new PoolFuture<>();
             KeepAlive.begin();
             try {
-                engine.submit(task, future);
+                engine.submit(task, future, timeoutNanos);
             } catch (RuntimeException | Error e) {
                 future.release();
                 throw e;

@@ -11,12 +11,14 @@ import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.internal.pool.Backend;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.JvmBackend;
+import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.PoolWire;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.util.Timeouts;
 
 import java.lang.ref.Cleaner;
+import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +43,13 @@ import java.util.function.Consumer;
  * that task with {@link WorkerLostError}, naming the worker and its exit code; a fresh worker replaces it
  * and the pool goes on (Python would hang). A failing initializer breaks the pool: outstanding and later
  * calls fail with {@code BrokenProcessPool} (Python would restart workers forever).
+ *
+ * <p>Limits (billiard's): a hard time limit, per call ({@link #applyAsync(SerializableCallable, Duration)})
+ * or for every task ({@link Builder#timeLimit}), counts from when the task goes to its worker; past it the
+ * worker is killed and replaced and the result fails with {@link dev.mp4j.futures.TimeoutError}.
+ * {@link Builder#softTimeLimit} first interrupts the task's thread; {@link Builder#maxMemoryPerChild}
+ * replaces a worker whose heap use passed it after a task. These events are logged on the "dev.mp4j.pool"
+ * {@link System.Logger}.
  *
  * <p>Callbacks run in this JVM on the pool's one result-handler thread, in the order results arrive, before
  * the result becomes ready: they should return quickly, since they hold up the results after them.
@@ -71,25 +80,31 @@ public class Pool implements AutoCloseable {
     }
 
     private Pool(Builder b) {
-        this(b.processes, jvmBackend(b), workerKind(b), b.maxTasksPerChild);
+        this(b.processes, jvmBackend(b), workerKind(b), b.maxTasksPerChild, b.timeLimitNanos);
     }
 
     /** For {@link ThreadPool}: workers are threads. */
     Pool(int threads, Runnable initializer, int maxTasksPerChild) {
-        this(checkProcesses(threads), new dev.mp4j.internal.pool.ThreadBackend(initializer), "ThreadPoolWorker",
-                maxTasksPerChild);
+        this(threads, initializer, maxTasksPerChild, Timeouts.FOREVER, Timeouts.FOREVER);
+    }
+
+    /** For {@link ThreadPool}: workers are threads; a time limit kills (interrupts and abandons) a thread. */
+    Pool(int threads, Runnable initializer, int maxTasksPerChild, long timeLimitNanos, long softTimeLimitNanos) {
+        this(checkProcesses(threads), new dev.mp4j.internal.pool.ThreadBackend(initializer,
+                Limits.forWorker(softTimeLimitNanos)), "ThreadPoolWorker", maxTasksPerChild, timeLimitNanos);
     }
 
     // The Cleaner keeps only a phantom reference to this; no method of a subclass can run on it.
     @SuppressWarnings("this-escape")
-    private Pool(int processes, Backend backend, String kind, int maxTasksPerChild) {
-        this.core = new Core(processes, backend, kind, maxTasksPerChild, getClass().getSimpleName());
+    private Pool(int processes, Backend backend, String kind, int maxTasksPerChild, long timeLimitNanos) {
+        this.core = new Core(processes, backend, kind, maxTasksPerChild, timeLimitNanos, getClass().getSimpleName());
         CLEANER.register(this, core::unreachable);
         core.engine.start();
     }
 
     private static JvmBackend jvmBackend(Builder b) {
-        return new JvmBackend(launcher(b.context), b.initializer);
+        return new JvmBackend(launcher(b.context), b.initializer, Limits.forWorker(b.softTimeLimitNanos),
+                b.maxMemoryPerChild);
     }
 
     private static Launcher launcher(Context context) {
@@ -143,6 +158,25 @@ public class Pool implements AutoCloseable {
      */
     public <R> AsyncResult<R> applyAsync(SerializableCallable<R> fn) {
         return applyAsync(fn, null, null);
+    }
+
+    /**
+     * A call with its own hard time limit (instead of the pool's {@link Builder#timeLimit}): once it has run
+     * that long in its worker, the worker is killed and replaced, and the result fails with
+     * {@link dev.mp4j.futures.TimeoutError}. Other tasks are not touched.
+     *
+     * @param fn the call
+     * @param timeout its time limit, counted from when it starts in a worker; null for the pool's (none if
+     *     the pool has none); negative counts as zero
+     * @param <R> the result type
+     * @return its result, to come
+     * @throws IllegalStateException if the pool is closed or terminated
+     */
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> fn, Duration timeout) {
+        Objects.requireNonNull(fn, "fn");
+        PoolResults.ApplyResult<R> r = new PoolResults.ApplyResult<>(this, core.handler, null, null);
+        submitInternal(fn, r, Timeouts.toNanos(timeout));
+        return r;
     }
 
     /**
@@ -388,9 +422,14 @@ public class Pool implements AutoCloseable {
 
     /** Queues a task of this pool; translates the engine's rejections into this class's contract. */
     final void submitInternal(Object task, Completion completion) {
+        submitInternal(task, completion, Timeouts.FOREVER);
+    }
+
+    /** As above, with the task's own time limit ({@link Timeouts#FOREVER}: the pool's). */
+    final void submitInternal(Object task, Completion completion, long timeoutNanos) {
         core.checkRunning();
         try {
-            core.engine.submit(task, completion);
+            core.engine.submit(task, completion, timeoutNanos);
         } catch (BrokenExecutor e) {
             throw e;
         } catch (RejectedExecutionException e) {
@@ -488,8 +527,9 @@ public class Pool implements AutoCloseable {
         final PoolResults.Handler handler;
         private State state = State.RUN;
 
-        Core(int processes, Backend backend, String kind, int maxTasksPerChild, String owner) {
-            this.engine = new PoolEngine(processes, kind, PoolEngine.Death.REPLACE, maxTasksPerChild, backend);
+        Core(int processes, Backend backend, String kind, int maxTasksPerChild, long timeLimitNanos, String owner) {
+            this.engine = new PoolEngine(processes, kind, PoolEngine.Death.REPLACE, maxTasksPerChild, timeLimitNanos,
+                    backend);
             this.handler = new PoolResults.Handler(owner);
         }
 
@@ -555,8 +595,46 @@ public class Pool implements AutoCloseable {
         private SerializableRunnable initializer;
         private int maxTasksPerChild;
         private Context context;
+        private long timeLimitNanos = Timeouts.FOREVER;
+        private long softTimeLimitNanos = Timeouts.FOREVER;
+        private long maxMemoryPerChild;
 
         private Builder() {}
+
+        /**
+         * @param timeLimit the hard time limit of every task, from when it starts in a worker: past it the
+         *     worker is killed and replaced and the task fails with {@link dev.mp4j.futures.TimeoutError};
+         *     null for none (the default). A worker thread of a {@link ThreadPool} cannot be killed: it is
+         *     interrupted and left to end, and a new thread replaces it.
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        public Builder timeLimit(Duration timeLimit) {
+            this.timeLimitNanos = Limits.timeLimit("timeLimit", timeLimit);
+            return this;
+        }
+
+        /**
+         * @param softTimeLimit past it, the thread running the task is interrupted (once), so that the task
+         *     can clean up; the hard limit still applies; null for none (the default)
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        public Builder softTimeLimit(Duration softTimeLimit) {
+            this.softTimeLimitNanos = Limits.timeLimit("softTimeLimit", softTimeLimit);
+            return this;
+        }
+
+        /**
+         * @param bytes after a task, a worker JVM whose used heap is above this is replaced by a fresh one
+         *     (the task's result is still delivered); default no limit; ignored by a {@link ThreadPool}
+         * @return this builder
+         * @throws IllegalArgumentException if it is zero or negative
+         */
+        public Builder maxMemoryPerChild(long bytes) {
+            this.maxMemoryPerChild = Limits.bytes("maxMemoryPerChild", bytes);
+            return this;
+        }
 
         /**
          * @param processes the number of workers; default {@link Multiprocessing#cpuCount()}
@@ -607,7 +685,7 @@ public class Pool implements AutoCloseable {
          */
         public Pool build() {
             if (context instanceof DummyContext) {
-                return new ThreadPool(processes, initializer, maxTasksPerChild);
+                return new ThreadPool(processes, initializer, maxTasksPerChild, timeLimitNanos, softTimeLimitNanos);
             }
             return new Pool(this);
         }

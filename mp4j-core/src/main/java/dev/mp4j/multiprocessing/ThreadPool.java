@@ -38,4 +38,8 @@ public class ThreadPool extends Pool {
     ThreadPool(int threads, Runnable initializer, int maxTasksPerChild) {
         super(threads, initializer, maxTasksPerChild);
     }
+
+    ThreadPool(int threads, Runnable initializer, int maxTasksPerChild, long timeLimitNanos, long softTimeLimitNanos) {
+        super(threads, initializer, maxTasksPerChild, timeLimitNanos, softTimeLimitNanos);
+    }
 }

@@ -24,14 +24,28 @@ import java.util.concurrent.TimeUnit;
 public final class JvmBackend implements Backend {
     private final Launcher launcher;
     private final SerializableRunnable initializer;
+    private final long softLimitNanos;
+    private final long maxMemory;
 
     /**
      * @param launcher boots the worker JVMs
      * @param initializer run once in every worker before its first task; null for none
      */
     public JvmBackend(Launcher launcher, SerializableRunnable initializer) {
+        this(launcher, initializer, 0, 0);
+    }
+
+    /**
+     * @param launcher boots the worker JVMs
+     * @param initializer run once in every worker before its first task; null for none
+     * @param softLimitNanos a worker interrupts a task's thread once it ran this long; 0 for never
+     * @param maxMemory a worker whose used heap is above this after a task is replaced; 0 for no limit
+     */
+    public JvmBackend(Launcher launcher, SerializableRunnable initializer, long softLimitNanos, long maxMemory) {
         this.launcher = launcher;
         this.initializer = initializer;
+        this.softLimitNanos = softLimitNanos;
+        this.maxMemory = maxMemory;
     }
 
     @Override
@@ -82,7 +96,7 @@ public final class JvmBackend implements Backend {
         ChildJvm jvm;
         try {
             jvm = launcher.obtain(link.process::complete);
-            jvm.sendJob(Codec.encode(new WorkerJob(w.name(), initializer)));
+            jvm.sendJob(Codec.encode(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory)));
         } catch (IOException | RuntimeException e) {
             link.process.complete(null);
             w.gone(null, "worker " + w.name() + " could not be started: " + e.getMessage(), e);
@@ -125,6 +139,10 @@ public final class JvmBackend implements Backend {
                         + " task " + id + ": " + e, e);
             }
             w.result(id, value, error);
+        } else if (frame[0] == PoolWire.SOFT_LIMIT) {
+            w.softLimited(PoolWire.id(frame));
+        } else if (frame[0] == PoolWire.MEMORY) {
+            w.overMemory(PoolWire.id(frame));
         } else if (frame[0] == PoolWire.INIT_FAILED) {
             w.initFailed(decodeThrowable(Arrays.copyOfRange(frame, 1, frame.length)));
         }

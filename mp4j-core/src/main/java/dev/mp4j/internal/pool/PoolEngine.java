@@ -1,5 +1,7 @@
 package dev.mp4j.internal.pool;
 
+import dev.mp4j.futures.TimeoutError;
+import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.WorkerLostError;
 
 import java.io.IOException;
@@ -10,6 +12,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -25,7 +29,15 @@ import java.util.function.Supplier;
  *
  * <p>Parameters: the number of workers; their name kind; whether they start at once ({@link #start()}) or
  * at the first submit; {@code maxTasksPerChild} (a worker that ran that many exits and a fresh one replaces
- * it); and the {@link Death} policy for a worker that ends abruptly.
+ * it); the {@link Death} policy for a worker that ends abruptly; and a time limit per task.
+ *
+ * <p>Time limits: a task's limit (its own, else the pool's) counts from when it is sent to its worker,
+ * which runs it at once (one task per worker). Past it, the timer thread kills the worker and fails the
+ * task with {@link TimeoutError}; the worker is replaced as after {@link Task#stop}, and the pool is never
+ * broken by it. Soft limits and the memory limit live in the workers ({@link JvmBackend}, {@link ThreadBackend}):
+ * the engine only logs the first and replaces a worker that reports the second once its task is done.
+ * Every such event and every worker's end is logged on the "dev.mp4j.pool" System.Logger with the
+ * worker's name, pid and (once gone) exit code.
  *
  * <p>States: running --shutdown--&gt; shut down (no new tasks; workers quit once nothing is pending)
  * --all workers gone--&gt; terminated. {@link #terminate} also kills the workers and fails what they held.
@@ -52,6 +64,7 @@ public final class PoolEngine {
     private final String kind;
     private final Death death;
     private final int maxTasksPerChild;
+    private final long timeLimitNanos;
     private final Backend backend;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition terminated = lock.newCondition();
@@ -70,6 +83,19 @@ public final class PoolEngine {
      * @param backend what the workers are
      */
     public PoolEngine(int size, String kind, Death death, int maxTasksPerChild, Backend backend) {
+        this(size, kind, death, maxTasksPerChild, Timeouts.FOREVER, backend);
+    }
+
+    /**
+     * @param size the number of workers, at least 1
+     * @param kind what the workers are called ("SpawnProcess", "SpawnPoolWorker" ...)
+     * @param death what an abrupt worker death does
+     * @param maxTasksPerChild tasks per worker before it is replaced; 0 for no limit
+     * @param timeLimitNanos the hard time limit of every task without its own; {@link Timeouts#FOREVER} for none
+     * @param backend what the workers are
+     */
+    public PoolEngine(int size, String kind, Death death, int maxTasksPerChild, long timeLimitNanos,
+                      Backend backend) {
         if (size < 1) {
             throw new IllegalArgumentException("size must be >= 1, got " + size);
         }
@@ -77,6 +103,7 @@ public final class PoolEngine {
         this.kind = kind;
         this.death = death;
         this.maxTasksPerChild = maxTasksPerChild;
+        this.timeLimitNanos = timeLimitNanos;
         this.backend = backend;
     }
 
@@ -105,6 +132,21 @@ public final class PoolEngine {
      * @throws RuntimeException the backend's {@link Backend#broken} exception when the pool is broken
      */
     public void submit(Object task, Completion completion) {
+        submit(task, completion, Timeouts.FOREVER);
+    }
+
+    /**
+     * Queues a task with its own hard time limit (instead of the pool's).
+     *
+     * @param task the task: a Callable, or a chunk of {@link PoolWire}
+     * @param completion told when the task starts and ends
+     * @param timeoutNanos the limit, counted from when the task goes to its worker; {@link Timeouts#FOREVER}
+     *     for the pool's own (none if the pool has none)
+     * @throws RejectedExecutionException after shutdown
+     * @throws RuntimeException the backend's {@link Backend#broken} exception when the pool is broken
+     */
+    public void submit(Object task, Completion completion, long timeoutNanos) {
+        long limit = timeoutNanos == Timeouts.FOREVER ? timeLimitNanos : Math.max(0, timeoutNanos);
         Object prepared;
         try {
             prepared = backend.prepare(task);
@@ -120,7 +162,7 @@ public final class PoolEngine {
         lock.lock();
         try {
             checkAccepting();
-            pending.add(new Task(nextId++, completion, prepared));
+            pending.add(new Task(nextId++, completion, prepared, limit));
             startAll();
             sends = assign();
         } finally {
@@ -197,6 +239,10 @@ public final class PoolEngine {
         lock.lock();
         try {
             task = w.inflight.remove(id);
+            if (task != null && task.timer != null) {
+                task.timer.cancel(false);
+                task.timer = null;
+            }
             sends = assign();
         } finally {
             lock.unlock();
@@ -214,8 +260,10 @@ public final class PoolEngine {
         RuntimeException error = null;
         RuntimeException lost = null;
         List<Send> sends = List.of();
+        String about = "worker " + w.name + " (pid " + w.link.pid() + ")";
         lock.lock();
         try {
+            logGone(w, about, code, message);
             workers.remove(w);
             if (broken != null) {
                 w.inflight.clear(); // the pool broke earlier and failed these already
@@ -229,8 +277,7 @@ public final class PoolEngine {
                 }
                 sends = assign();
             } else if (death == Death.REPLACE && w.initFailed == null && message == null) {
-                lost = new WorkerLostError("worker " + w.name + " (pid " + w.link.pid() + ") ended with exit code "
-                        + code + " while it ran the task");
+                lost = new WorkerLostError(about + " ended with exit code " + code + " while it ran the task");
                 Task running = w.inflight.isEmpty() ? null : w.inflight.values().iterator().next();
                 if (running != null) {
                     w.inflight.remove(running.id);
@@ -274,11 +321,39 @@ public final class PoolEngine {
         send(sends);
     }
 
+    /** Logs a worker's end, with the lock held (so the state read is consistent). */
+    private void logGone(Worker w, String about, Integer code, String message) {
+        if (message != null) {
+            LOG.log(System.Logger.Level.WARNING, "pool: " + about + " could not start: " + message);
+        } else if (w.killReason != null) {
+            LOG.log(System.Logger.Level.INFO, "pool: " + about + " ended with exit code " + code + " after it was killed ("
+                    + w.killReason + "); a new worker replaces it");
+        } else if (broken != null || w.killed) {
+            LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " ended with exit code " + code);
+        } else if (w.quitting && w.inflight.isEmpty()) {
+            LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " exited with exit code " + code
+                    + (w.overMemory ? " (recycled: over maxMemoryPerChild)" : ""));
+        } else if (w.initFailed != null) {
+            LOG.log(System.Logger.Level.WARNING, "pool: " + about + " ended with exit code " + code
+                    + ": its initializer failed");
+        } else {
+            LOG.log(death == Death.REPLACE ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
+                    "pool: " + about + " ended abruptly with exit code " + code
+                    + (w.inflight.isEmpty() ? "" : " while it ran a task")
+                    + (death == Death.REPLACE ? "; a new worker replaces it" : "; the pool is broken"));
+        }
+    }
+
     /** Puts back the tasks a gone worker held but had not finished, to go to another worker. */
     private void requeue(Worker w) {
         List<Task> back = new ArrayList<>(w.inflight.values());
         for (int i = back.size() - 1; i >= 0; i--) {
-            pending.addFirst(back.get(i));
+            Task t = back.get(i);
+            if (t.timer != null) {
+                t.timer.cancel(false);
+                t.timer = null;
+            }
+            pending.addFirst(t);
         }
         w.inflight.clear();
     }
@@ -306,7 +381,7 @@ public final class PoolEngine {
         }
         for (Worker w : List.copyOf(workers)) {
             if (w.ready && !w.quitting && !w.killed && w.inflight.isEmpty()) {
-                boolean spent = maxTasksPerChild > 0 && w.dispatched >= maxTasksPerChild;
+                boolean spent = w.overMemory || (maxTasksPerChild > 0 && w.dispatched >= maxTasksPerChild);
                 if (spent || (shutdown && pending.isEmpty())) {
                     w.quitting = true;
                     out.add(new Send(w, null));
@@ -326,11 +401,51 @@ public final class PoolEngine {
                     s.worker.link.quit();
                 } else {
                     s.worker.link.send(s.task.id, s.task.payload);
+                    arm(s.worker, s.task);
                 }
             } catch (IOException e) {
                 // the worker is dying; its death is reported and fails what it held
             }
         }
+    }
+
+    // ------------------------------------------------------------ time limits
+
+    /** Starts a sent task's clock, if it has a limit. No lock held on entry. */
+    private void arm(Worker w, Task t) {
+        if (t.limitNanos == Timeouts.FOREVER) {
+            return;
+        }
+        lock.lock();
+        try {
+            if (w.inflight.get(t.id) == t && t.timer == null) {
+                t.timer = Timers.get().schedule(() -> timeOut(w, t), t.limitNanos, TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The timer thread: the task ran past its limit; kill its worker and fail it. */
+    private void timeOut(Worker w, Task t) {
+        String limit = java.time.Duration.ofNanos(t.limitNanos).toString();
+        lock.lock();
+        try {
+            if (w.inflight.get(t.id) != t || w.killed) {
+                return; // it finished (or its worker went) just now
+            }
+            t.timer = null;
+            w.inflight.remove(t.id);
+            w.killed = true;
+            w.killReason = "task over its time limit of " + limit;
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(System.Logger.Level.WARNING, "pool: a task ran past its time limit of " + limit + "; killing worker "
+                + w.name + " (pid " + w.link.pid() + ")");
+        w.link.kill();
+        t.completion.finish(null, new TimeoutError("the task ran past its time limit of " + limit + " in worker "
+                + w.name + " (pid " + w.link.pid() + "), which was killed"));
     }
 
     // ------------------------------------------------------------ stopping one running task
@@ -344,7 +459,12 @@ public final class PoolEngine {
                 return false;
             }
             w.killed = true;
+            w.killReason = "its task was cancelled";
             w.inflight.remove(t.id);
+            if (t.timer != null) {
+                t.timer.cancel(false);
+                t.timer = null;
+            }
         } finally {
             lock.unlock();
         }
@@ -535,13 +655,16 @@ public final class PoolEngine {
         private final long id;
         private final Completion completion;
         private final Object payload;
+        private final long limitNanos; // hard time limit; Timeouts.FOREVER for none
         private boolean startedOnce; // guarded by lock: Completion.start returned true
         private Worker worker;       // guarded by lock: the worker it went to last
+        private ScheduledFuture<?> timer; // guarded by lock: its time limit's clock while on a worker
 
-        private Task(long id, Completion completion, Object payload) {
+        private Task(long id, Completion completion, Object payload, long limitNanos) {
             this.id = id;
             this.completion = completion;
             this.payload = payload;
+            this.limitNanos = limitNanos;
         }
 
         /**
@@ -591,6 +714,8 @@ public final class PoolEngine {
         private boolean ready;
         private boolean quitting;
         private boolean killed;
+        private String killReason; // why the engine killed it (a time limit, a cancel), for the log
+        private boolean overMemory; // it reported heap use over the limit: no more tasks, replace it
         private Throwable initFailed;
 
         private Worker(String name) {
@@ -603,7 +728,7 @@ public final class PoolEngine {
         }
 
         private boolean canTake(int maxTasks) {
-            return ready && !quitting && !killed && inflight.isEmpty()
+            return ready && !quitting && !killed && !overMemory && inflight.isEmpty()
                     && (maxTasks == 0 || dispatched < maxTasks);
         }
 
@@ -622,6 +747,35 @@ public final class PoolEngine {
          */
         void result(long id, Object value, Throwable error) {
             onResult(this, id, value, error);
+        }
+
+        /**
+         * The soft time limit interrupted a task in the worker.
+         *
+         * @param id the task's id
+         */
+        void softLimited(long id) {
+            awaitLink();
+            LOG.log(System.Logger.Level.WARNING, "pool: task " + id + " ran past the soft time limit; its thread in worker "
+                    + name + " (pid " + link.pid() + ") was interrupted");
+        }
+
+        /**
+         * The worker's heap use passed its limit after a task (whose result comes next): it gets no more
+         * tasks, and once idle it quits and a new worker replaces it.
+         *
+         * @param usedBytes its used heap
+         */
+        void overMemory(long usedBytes) {
+            awaitLink();
+            lock.lock();
+            try {
+                overMemory = true;
+            } finally {
+                lock.unlock();
+            }
+            LOG.log(System.Logger.Level.INFO, "pool: worker " + name + " (pid " + link.pid() + ") uses " + usedBytes
+                    + " bytes of heap, over maxMemoryPerChild; it is replaced after its task");
         }
 
         /** @param cause what the initializer raised; the worker is about to end */

@@ -17,6 +17,9 @@ import java.util.List;
  *   worker → parent  RESULT  'R' int64 id, byte status (0 value, 1 exception), serialized value or Throwable
  *   worker → parent  INIT    'I' serialized Throwable: the initializer failed; the worker exits
  *   parent → worker  QUIT    'Q'                       finish and exit with code 0
+ *   worker → parent  SOFT    'S' int64 id              the soft time limit interrupted the running task
+ *   worker → parent  MEMORY  'M' int64 used heap bytes  over maxMemoryPerChild: sent before the RESULT of the
+ *                                                      task after which it happened; the parent sends QUIT
  * </pre>
  * A worker runs one task at a time, in the order received; the parent may send a few ahead. Every
  * exception sent back carries a suppressed {@link RemoteTraceback} naming the worker and its pid; one that
@@ -32,7 +35,28 @@ public final class PoolWire {
     /** Parent → worker: exit after the tasks already sent. */
     public static final byte QUIT = 'Q';
 
+    /** Worker → parent: the soft time limit interrupted a task. */
+    public static final byte SOFT_LIMIT = 'S';
+    /** Worker → parent: the worker's heap use passed its limit; it wants to be replaced. */
+    public static final byte MEMORY = 'M';
+
     private PoolWire() {}
+
+    /**
+     * @param id the task that was interrupted
+     * @return a SOFT frame
+     */
+    static byte[] softLimit(long id) {
+        return ByteBuffer.allocate(9).put(SOFT_LIMIT).putLong(id).array();
+    }
+
+    /**
+     * @param usedBytes the worker's used heap
+     * @return a MEMORY frame
+     */
+    static byte[] memory(long usedBytes) {
+        return ByteBuffer.allocate(9).put(MEMORY).putLong(usedBytes).array();
+    }
 
     /**
      * @param id the task id

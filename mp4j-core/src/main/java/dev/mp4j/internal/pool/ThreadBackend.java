@@ -15,10 +15,20 @@ public final class ThreadBackend implements Backend {
     private static final Object QUIT = new Object();
 
     private final Runnable initializer;
+    private final long softLimitNanos;
 
     /** @param initializer run once on every worker thread before its first task; null for none */
     public ThreadBackend(Runnable initializer) {
+        this(initializer, 0);
+    }
+
+    /**
+     * @param initializer run once on every worker thread before its first task; null for none
+     * @param softLimitNanos interrupt a worker thread once its task ran this long; 0 for never
+     */
+    public ThreadBackend(Runnable initializer, long softLimitNanos) {
         this.initializer = initializer;
+        this.softLimitNanos = softLimitNanos;
     }
 
     @Override
@@ -72,6 +82,7 @@ public final class ThreadBackend implements Backend {
             }
         }
         w.ready();
+        SoftLimit soft = softLimitNanos > 0 ? new SoftLimit(softLimitNanos, Thread.currentThread()) : null;
         while (!link.dead) {
             Object msg;
             try {
@@ -83,7 +94,17 @@ public final class ThreadBackend implements Backend {
                 break;
             }
             Message m = (Message) msg;
-            TaskRunner.Outcome out = TaskRunner.run(m.task, t -> t);
+            TaskRunner.Outcome out;
+            if (soft == null) {
+                out = TaskRunner.run(m.task, t -> t);
+            } else {
+                var timer = soft.arm(m.id, w::softLimited);
+                try {
+                    out = TaskRunner.run(m.task, t -> t);
+                } finally {
+                    soft.disarm(timer);
+                }
+            }
             try {
                 w.result(m.id, out.value(), out.error());
             } catch (Throwable t) {

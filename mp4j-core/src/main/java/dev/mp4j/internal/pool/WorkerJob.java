@@ -27,12 +27,26 @@ public final class WorkerJob implements Job {
     private final long parentPid;
     private final System.Logger.Level logLevel;
     private final SerializableRunnable initializer;
+    private final long softLimitNanos;
+    private final long maxMemory;
 
     /**
      * @param name the worker's process name
      * @param initializer run once before the first task; null for none
      */
     public WorkerJob(String name, SerializableRunnable initializer) {
+        this(name, initializer, 0, 0);
+    }
+
+    /**
+     * @param name the worker's process name
+     * @param initializer run once before the first task; null for none
+     * @param softLimitNanos interrupt a task's thread once it ran this long; 0 for never
+     * @param maxMemory ask to be replaced after a task that left more heap than this in use; 0 for no limit
+     */
+    public WorkerJob(String name, SerializableRunnable initializer, long softLimitNanos, long maxMemory) {
+        this.softLimitNanos = softLimitNanos;
+        this.maxMemory = maxMemory;
         ProcessHooks.Hooks hooks = ProcessHooks.get();
         this.name = name;
         this.authkey = hooks.currentAuthkey();
@@ -47,6 +61,7 @@ public final class WorkerJob implements Job {
         ProcessHooks.get().becomeChild(name, authkey, parentName, parentPid, logLevel);
         KeepAlive.lingerOff();
         FrameChannel channel = child.channel();
+        SoftLimit soft = softLimitNanos > 0 ? new SoftLimit(softLimitNanos, Thread.currentThread()) : null;
         try {
             if (initializer != null) {
                 try {
@@ -67,7 +82,15 @@ public final class WorkerJob implements Job {
                     return 0;
                 }
                 if (frame[0] == PoolWire.TASK) {
-                    channel.send(runTask(frame));
+                    byte[] result = runTask(frame, soft, channel);
+                    if (maxMemory > 0) {
+                        Runtime rt = Runtime.getRuntime();
+                        long used = rt.totalMemory() - rt.freeMemory();
+                        if (used > maxMemory) {
+                            channel.send(PoolWire.memory(used));
+                        }
+                    }
+                    channel.send(result);
                 }
             }
         } catch (IOException parentGone) {
@@ -75,7 +98,7 @@ public final class WorkerJob implements Job {
         }
     }
 
-    private static byte[] runTask(byte[] frame) {
+    private static byte[] runTask(byte[] frame, SoftLimit soft, FrameChannel channel) {
         long id = PoolWire.id(frame);
         Object task;
         try {
@@ -86,7 +109,23 @@ public final class WorkerJob implements Job {
         } catch (Throwable t) {
             return PoolWire.failure(id, new ProcessError("the worker cannot read the task: " + t, t));
         }
-        TaskRunner.Outcome out = TaskRunner.run(task, PoolWire::portable);
+        TaskRunner.Outcome out;
+        if (soft == null) {
+            out = TaskRunner.run(task, PoolWire::portable);
+        } else {
+            var timer = soft.arm(id, interrupted -> {
+                try {
+                    channel.send(PoolWire.softLimit(interrupted));
+                } catch (IOException parentGone) {
+                    // the worker ends when its loop sees the channel closed
+                }
+            });
+            try {
+                out = TaskRunner.run(task, PoolWire::portable);
+            } finally {
+                soft.disarm(timer);
+            }
+        }
         if (out.error() != null) {
             return PoolWire.failure(id, out.error());
         }
