@@ -65,6 +65,8 @@ public final class ManagerServer implements Server {
     private long nextId;                                            // guarded by table
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Object calls = new Object();
+    private int inCall;                   // guarded by calls: referent calls in progress
     private boolean serving;              // guarded by this
     private volatile boolean stopped;     // set under this
 
@@ -283,7 +285,32 @@ public final class ManagerServer implements Server {
         }
     }
 
-    /** @return a line per referent: id, reference count, typeid and the start of its text */
+    private int awaitCalls(int n, Duration timeout) {
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        synchronized (calls) {
+            while (inCall != n && !stopped) {
+                long left = Timeouts.remaining(deadline);
+                if (left == 0) {
+                    break;
+                }
+                try {
+                    calls.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    throw InterruptedError.restore(e);
+                }
+            }
+            return inCall;
+        }
+    }
+
+    private void counted(int delta) {
+        synchronized (calls) {
+            inCall += delta;
+            calls.notifyAll();
+        }
+    }
+
+    /** @return a line per referent: id, reference count, typeid and class */
     public String debugInfo() {
         List<Object[]> rows = new ArrayList<>();
         synchronized (table) {
@@ -293,15 +320,7 @@ public final class ManagerServer implements Server {
         }
         StringBuilder sb = new StringBuilder();
         for (Object[] r : rows) {
-            String text;
-            try {
-                text = String.valueOf(r[3]);
-            } catch (RuntimeException e) {
-                text = "<" + r[3].getClass().getName() + ": toString failed: " + e + ">";
-            }
-            if (text.length() > 75) {
-                text = text.substring(0, 72) + "...";
-            }
+            String text = r[3].getClass().getName(); // not its toString: it may call proxies, even of itself
             sb.append(String.format("0x%x:  refcount=%d  typeid='%s'%n    %s%n", r[0], r[1], r[2], text));
         }
         return sb.toString();
@@ -340,6 +359,8 @@ public final class ManagerServer implements Server {
             case Wire.DEBUG_INFO -> new Wire.Reply(Wire.RETURN, debugInfo());
             case Wire.AWAIT_OBJECTS -> new Wire.Reply(Wire.RETURN,
                     awaitObjects((Integer) req.args()[0], (Duration) req.args()[1]));
+            case Wire.AWAIT_CALLS -> new Wire.Reply(Wire.RETURN,
+                    awaitCalls((Integer) req.args()[0], (Duration) req.args()[1]));
             default -> failure("unknown request " + req.op());
         };
     }
@@ -521,7 +542,7 @@ public final class ManagerServer implements Server {
                     reply = failure("cannot read the request: " + e);
                 } catch (InterruptedError e) {
                     return; // stopped meanwhile
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | StackOverflowError e) {
                     req = null;
                     reply = failure("the server failed: " + e);
                 }
@@ -544,6 +565,7 @@ public final class ManagerServer implements Server {
         }
 
         void enterCall() {
+            counted(1);
             synchronized (this) {
                 state = IN_CALL;
             }
@@ -559,6 +581,7 @@ public final class ManagerServer implements Server {
                     Thread.interrupted();
                 }
                 state = IDLE;
+                counted(-1);
                 return aborted || stopped;
             }
         }
@@ -593,9 +616,12 @@ public final class ManagerServer implements Server {
     /**
      * Watches the connections of sessions in a call: one selector, a key per session whose interest is
      * OP_READ only during a call. A client sends nothing while its call runs, so a connection that becomes
-     * readable then was closed (or is misused): the session is told to abort the call.
+     * readable then was closed (or is misused): the session is told to abort the call. Arming does not wake
+     * the selector (that would cost every call a thread switch): the selector takes new interests up every
+     * {@link #SLICE_MILLIS} ms, so a call is watched once it has lasted that long, which is when it matters.
      */
     private final class Watchdog implements Runnable {
+        private static final long SLICE_MILLIS = 100;
         private final Selector selector;
 
         Watchdog() throws IOException {
@@ -608,8 +634,7 @@ public final class ManagerServer implements Server {
 
         void arm(SelectionKey k) {
             try {
-                k.interestOps(SelectionKey.OP_READ);
-                selector.wakeup();
+                k.interestOps(SelectionKey.OP_READ); // taken up at the watchdog's next select, within a slice
             } catch (CancelledKeyException | ClosedSelectorException ignored) {
                 // the connection or the server is closing
             }
@@ -627,7 +652,7 @@ public final class ManagerServer implements Server {
         public void run() {
             try {
                 while (!stopped) {
-                    selector.select();
+                    selector.select(SLICE_MILLIS);
                     for (SelectionKey k : selector.selectedKeys()) {
                         try {
                             k.interestOps(0);

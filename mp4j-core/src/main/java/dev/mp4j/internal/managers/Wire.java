@@ -30,7 +30,7 @@ import java.util.Objects;
  * Ops: CALL a referent's method ({@code name}, with the parameter types' names in {@code signature} when
  * the caller knows them, else resolved from the arguments); CREATE a referent of typeid {@code name};
  * INCREF and DECREF {@code id}; DECREF_MANY ({@code args[0]} a {@code long[]}); SHUTDOWN the server;
- * NUMBER_OF_OBJECTS, DEBUG_INFO and AWAIT_OBJECTS (diagnostics); PING (nothing, answered).
+ * NUMBER_OF_OBJECTS, DEBUG_INFO, AWAIT_OBJECTS and AWAIT_CALLS (diagnostics); PING (nothing, answered).
  * {@code serverId} names one server's lifetime, so a proxy from before a restart on the same address is
  * refused instead of reaching another object with the same id.
  */
@@ -49,10 +49,12 @@ public final class Wire {
     public static final byte SHUTDOWN = 6;
     /** How many referents the server holds. */
     public static final byte NUMBER_OF_OBJECTS = 7;
-    /** A line per referent: id, typeid, reference count, the referent's text. */
+    /** A line per referent: id, typeid, reference count, the referent's class. */
     public static final byte DEBUG_INFO = 8;
     /** Collect garbage in the server and wait (at most {@code args[1]}) until at most {@code args[0]} referents are left. */
     public static final byte AWAIT_OBJECTS = 9;
+    /** Wait (at most {@code args[1]}) until exactly {@code args[0]} calls are in progress in the server. */
+    public static final byte AWAIT_CALLS = 11;
     /** Nothing: a connection test. */
     public static final byte PING = 10;
 

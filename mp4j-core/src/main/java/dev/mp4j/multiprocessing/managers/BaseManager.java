@@ -462,4 +462,13 @@ public class BaseManager implements AutoCloseable {
     int awaitNumberOfObjects(int atMost, Duration timeout) {
         return (Integer) debug(Wire.AWAIT_OBJECTS, atMost, timeout);
     }
+
+    /**
+     * Waits until exactly {@code n} calls of referents' methods are in progress in the server.
+     *
+     * @return how many are
+     */
+    int awaitCalls(int n, Duration timeout) {
+        return (Integer) debug(Wire.AWAIT_CALLS, n, timeout);
+    }
 }

@@ -15,7 +15,6 @@ import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
-import java.util.Arrays;
 import java.util.concurrent.CompletionException;
 
 /**
@@ -38,7 +37,8 @@ import java.util.concurrent.CompletionException;
  * <p>Authentication, as Python's: the authkey is not serialized with the proxy; the receiving process uses
  * the key of a manager it has for the same address, else its own {@link
  * dev.mp4j.multiprocessing.Process#authkey()} (inherited from its parent). Only when a proxy is sent to a
- * child being started (captured by its target) does it carry its key, if that differs from the process's.
+ * child being started (captured by its target) does it carry its key: the child reads it before it knows
+ * its own.
  *
  * <p>Thread-safe: each thread talks to the server on its own connection.
  */
@@ -166,6 +166,24 @@ public class BaseProxy implements Serializable {
         return names;
     }
 
+    private static final ThreadLocal<java.util.Set<BaseProxy>> PRINTING = ThreadLocal.withInitial(java.util.HashSet::new);
+
+    /**
+     * A collection proxy's text: {@code body}, unless this thread is already making this proxy's text (a
+     * shared collection that holds a proxy of itself), then the proxy's description.
+     */
+    String text(java.util.function.Supplier<String> body) {
+        java.util.Set<BaseProxy> busy = PRINTING.get();
+        if (!busy.add(this)) {
+            return toString();
+        }
+        try {
+            return body.get();
+        } finally {
+            busy.remove(this);
+        }
+    }
+
     Wire.Token token() {
         return token;
     }
@@ -284,8 +302,7 @@ public class BaseProxy implements Serializable {
     @Serial
     private void writeObject(ObjectOutputStream out) throws IOException {
         out.defaultWriteObject();
-        byte[] own = Multiprocessing.currentProcess().authkey();
-        out.writeObject(!Arrays.equals(own, authkey) && spawning() ? authkey : null);
+        out.writeObject(spawning() ? authkey : null);
     }
 
     @Serial

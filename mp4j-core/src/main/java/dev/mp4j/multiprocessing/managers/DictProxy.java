@@ -205,6 +205,6 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements Serializable, B
 
     @Override
     public String toString() {
-        return copy().toString();
+        return proxy.text(() -> copy().toString());
     }
 }

@@ -204,6 +204,6 @@ final class ListProxy<E> extends AbstractList<E> implements RandomAccess, Serial
 
     @Override
     public String toString() {
-        return copy().toString();
+        return proxy.text(() -> copy().toString());
     }
 }
