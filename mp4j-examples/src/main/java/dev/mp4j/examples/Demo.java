@@ -47,7 +47,11 @@ public final class Demo {
             new Example("start-methods", "multiprocessing: contexts and start methods (spawn, forkserver; no fork)",
                     StartMethods::main),
             new Example("exit-codes", "multiprocessing: exit codes (return, System.exit, exception, terminate)",
-                    ExitCodes::main));
+                    ExitCodes::main),
+            new Example("custom-manager", "managers: a customized manager (MyManager with Maths)",
+                    CustomizedManager::main),
+            new Example("remote-manager", "managers: a remote manager serving a queue on TCP with an authkey",
+                    RemoteQueueManager::main));
 
     private Demo() {}
 
