@@ -47,6 +47,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code create} works in STARTED, SERVING and CONNECTED; in INITIAL it throws {@link IllegalStateException}
  * ("Manager has not been started"), in SHUTDOWN too ("Manager has shut down").
  *
+ * <p>The server calls the referents' methods reflectively: a proxy may call a public method declared by a
+ * public type that is exported to {@code dev.mp4j}. From the class path every package qualifies; on the
+ * module path, open the package of your referent classes to it ({@code opens my.pkg to dev.mp4j;}) unless
+ * the methods come from a public interface of an exported package.
+ *
  * <p>The server process started by {@link #start()} is a daemon of this process (it is stopped when this
  * JVM exits, and never holds the exit up), though inside it may start processes of its own. It is shut
  * down by {@link #shutdown()}, or when this manager and every proxy it made become unreachable.
