@@ -4,47 +4,36 @@ import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.pool.Completion;
+import dev.mp4j.internal.pool.JvmBackend;
+import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.PoolWire;
-import dev.mp4j.internal.pool.WorkerJob;
-import dev.mp4j.internal.spawn.ChildJvm;
-import dev.mp4j.internal.spawn.ExitCodes;
 import dev.mp4j.internal.spawn.Launcher;
-import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.SingleUseIterator;
 import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.Multiprocessing;
-import dev.mp4j.multiprocessing.ProcessError;
 
-import java.io.IOException;
-import java.io.NotSerializableException;
-import java.io.Serializable;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Python's {@code concurrent.futures.ProcessPoolExecutor}: runs tasks in a pool of worker JVMs.
  *
  * <p>Data flow (compare CPython's process.py): {@code submit} serializes the task in the caller's thread
- * (a task that cannot be serialized fails its own future) and queues it; the pool assigns queued tasks to
- * idle workers, one task per worker, and sends each over that worker's control channel; a reader per
- * worker completes the futures as results come back and assigns the next. So the parent always knows
- * which task each worker runs.
+ * (a task that cannot be serialized fails its own future) and queues it; the pool engine (shared with
+ * {@code multiprocessing.Pool}) assigns queued tasks to idle workers, one task per worker, and sends each
+ * over that worker's control channel; a reader per worker completes the futures as results come back and
+ * assigns the next. So the parent always knows which task each worker runs.
  * <pre>
  *   submit --&gt; pending --assign--&gt; worker.inflight --TASK--&gt; worker JVM --RESULT--&gt; reader --&gt; Future
  * </pre>
@@ -342,542 +331,79 @@ public class ProcessPoolExecutor implements Executor {
     }
 
     /**
-     * The pool proper, apart from the facade so that an unreachable executor can be shut down.
-     *
-     * <p>{@code lock} guards every field below and every {@link Worker}'s fields. Frames are sent outside
-     * the lock (a large task must not block the pool), in the order they were decided.
+     * The engine and what the executor adds to it, apart from the facade so that an unreachable executor
+     * can be shut down.
      */
     private static final class Pool {
-        /**
-         * Tasks a worker holds at once. One: a task sent to a worker is the one it runs, so cancel(true)
-         * kills exactly the running task, and a dead worker never held tasks it had not started.
-         */
-        private static final int PREFETCH = 1;
-        private static final long PROCESS_WAIT_SECONDS = 30;
-
         final int maxWorkers;
         final Launcher launcher;
-        private final SerializableRunnable initializer;
-        private final int maxTasksPerChild;
-        private final String workerKind;
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition terminated = lock.newCondition();
-        private final ArrayDeque<Item> pending = new ArrayDeque<>();
-        private final List<Worker> workers = new ArrayList<>();
-        private boolean started;
-        private boolean shutdown;
-        private BrokenProcessPool broken;
-        private long nextId;
+        final PoolEngine engine;
 
         Pool(int maxWorkers, Launcher launcher, SerializableRunnable initializer, int maxTasksPerChild) {
             this.maxWorkers = maxWorkers;
             this.launcher = launcher;
-            this.initializer = initializer;
-            this.maxTasksPerChild = maxTasksPerChild;
-            this.workerKind = launcher.startMethod().equals("forkserver") ? "ForkServerProcess" : "SpawnProcess";
+            String kind = launcher.startMethod().equals("forkserver") ? "ForkServerProcess" : "SpawnProcess";
+            this.engine = new PoolEngine(maxWorkers, kind, PoolEngine.Death.BREAK, maxTasksPerChild,
+                    new JvmBackend(launcher, initializer));
         }
 
         <V> Future<V> submit(Object task) {
-            PoolFuture<V> future = new PoolFuture<>(this);
-            byte[] bytes;
+            PoolFuture<V> future = new PoolFuture<>();
+            KeepAlive.begin();
             try {
-                if (!(task instanceof Serializable)) {
-                    throw new NotSerializableException(task.getClass().getName());
-                }
-                bytes = Codec.encode(task);
-            } catch (VirtualMachineError e) {
+                engine.submit(task, future);
+            } catch (RuntimeException | Error e) {
+                future.release();
                 throw e;
-            } catch (Throwable e) {
-                // as in CPython, a task that cannot be serialized fails its own future
-                checkAccepting();
-                future.setException(new IllegalArgumentException("cannot send the task to a worker JVM: "
-                        + (e instanceof NotSerializableException ? "class " + e.getMessage() + " is not serializable "
-                        + "(a lambda must target a dev.mp4j.function type, and what it captures must be serializable)"
-                        : e.toString()), e));
-                return future;
             }
-            List<Send> sends;
-            lock.lock();
-            try {
-                checkAccepting();
-                Item item = new Item(nextId++, future, bytes);
-                KeepAlive.begin();
-                pending.add(item);
-                if (!started) {
-                    started = true;
-                    for (int i = 0; i < maxWorkers; i++) {
-                        startWorker();
-                    }
-                }
-                sends = assign();
-            } finally {
-                lock.unlock();
-            }
-            send(sends);
             return future;
         }
 
-        private void checkAccepting() {
-            lock.lock();
-            try {
-                if (broken != null) {
-                    throw new BrokenProcessPool(broken.getMessage(), broken.getCause());
-                }
-                if (shutdown) {
-                    throw new RejectedExecutionException("cannot schedule new futures after shutdown");
-                }
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        // ------------------------------------------------------------ workers (lock held unless noted)
-
-        private void startWorker() {
-            Worker w = new Worker(ProcessHooks.get().newChildName(workerKind));
-            workers.add(w);
-            Thread.ofVirtual().name("mp4j-pool-" + w.name).start(() -> runWorker(w));
-        }
-
-        /** The life of one worker, on its own virtual thread: boot, serve, exit. No lock held on entry. */
-        private void runWorker(Worker w) {
-            ChildJvm jvm;
-            try {
-                jvm = launcher.obtain(p -> w.process.complete(p));
-                jvm.sendJob(Codec.encode(new WorkerJob(w.name, initializer)));
-            } catch (IOException | RuntimeException e) {
-                w.process.complete(null);
-                workerGone(w, null, "worker " + w.name + " could not be started: " + e.getMessage(), e);
-                return;
-            }
-            List<Send> sends;
-            lock.lock();
-            try {
-                w.jvm = jvm;
-                if (w.killed || broken != null) {
-                    jvm.process().destroyForcibly();
-                    sends = List.of();
-                } else {
-                    w.ready = true;
-                    sends = assign();
-                }
-            } finally {
-                lock.unlock();
-            }
-            send(sends);
-            int code = ExitCodes.readUntilExit(jvm, frame -> onFrame(w, frame));
-            jvm.release();
-            workerGone(w, code, null, null);
-        }
-
-        private void onFrame(Worker w, byte[] frame) {
-            try {
-                handleFrame(w, frame);
-            } catch (Throwable t) {
-                // a bug or an exhausted JVM here must not end the worker's reader: that would hang the pool
-                System.getLogger("dev.mp4j.futures").log(System.Logger.Level.ERROR,
-                        "ProcessPoolExecutor: cannot handle a frame from " + w.name, t);
-                w.destroy();
-            }
-        }
-
-        private void handleFrame(Worker w, byte[] frame) {
-            if (frame[0] == PoolWire.RESULT) {
-                onResult(w, frame);
-            } else if (frame[0] == PoolWire.INIT_FAILED) {
-                Throwable cause = decodeThrowable(java.util.Arrays.copyOfRange(frame, 1, frame.length));
-                lock.lock();
-                try {
-                    w.initFailed = cause;
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-
-        private void onResult(Worker w, byte[] frame) {
-            long id = PoolWire.id(frame);
-            boolean failed = PoolWire.isFailure(frame);
-            Object value = null;
-            Throwable error = null;
-            try {
-                Object decoded = Codec.decode(PoolWire.resultBody(frame), null);
-                if (failed) {
-                    error = (Throwable) decoded;
-                } else {
-                    value = decoded;
-                }
-            } catch (ClassNotFoundException e) {
-                error = new ProcessError("cannot load class " + e.getMessage() + " of the "
-                        + (failed ? "exception raised by" : "result of") + " task " + id + " in this JVM", e);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
-                        + " task " + id + ": " + e, e);
-            }
-            Item item;
-            List<Send> sends;
-            lock.lock();
-            try {
-                item = w.inflight.remove(id);
-                sends = assign();
-            } finally {
-                lock.unlock();
-            }
-            if (item != null) {
-                item.finish(value, error);
-            }
-            send(sends);
-        }
-
-        /** A worker's JVM ended (code) or never started (message). No lock held on entry. */
-        private void workerGone(Worker w, Integer code, String message, Throwable cause) {
-            List<Item> failed = new ArrayList<>();
-            List<Worker> toKill = new ArrayList<>();
-            BrokenProcessPool error = null;
-            List<Send> sends = List.of();
-            lock.lock();
-            try {
-                workers.remove(w);
-                if (broken != null) {
-                    w.inflight.clear(); // the pool broke earlier and failed these already
-                } else if (w.quitting && w.inflight.isEmpty() && message == null) {
-                    sends = assign(); // a planned exit (shutdown or maxTasksPerChild)
-                } else if (w.killed) {
-                    // killed by cancel(true)/shutdownNow: its unstarted tasks go back to the queue
-                    for (Item it : w.inflight.values()) {
-                        if (!it.future.done()) {
-                            pending.addFirst(it);
-                        }
-                    }
-                    w.inflight.clear();
-                    if (!shutdown || !pending.isEmpty()) {
-                        startWorker();
-                    }
-                    sends = assign();
-                } else {
-                    String why = w.initFailed != null
-                            ? "A process initializer failed, the process pool is not usable anymore"
-                            : message != null ? message
-                            : "A process in the process pool was terminated abruptly while the future was running "
-                              + "or pending (worker " + w.name + ", pid " + w.pid() + ", exit code " + code + ")";
-                    broken = new BrokenProcessPool(why, w.initFailed != null ? w.initFailed : cause);
-                    error = broken;
-                    failed.addAll(w.inflight.values());
-                    w.inflight.clear();
-                    for (Worker other : workers) {
-                        failed.addAll(other.inflight.values());
-                        other.inflight.clear();
-                        other.killed = true;
-                        toKill.add(other);
-                    }
-                    failed.addAll(pending);
-                    pending.clear();
-                }
-                if (workers.isEmpty()) {
-                    terminated.signalAll();
-                }
-            } finally {
-                lock.unlock();
-            }
-            for (Item it : failed) {
-                it.finish(null, new BrokenProcessPool(error.getMessage(), error.getCause()));
-            }
-            for (Worker k : toKill) {
-                k.destroy();
-            }
-            send(sends);
-        }
-
-        /**
-         * Moves pending tasks to idle workers; tells workers to quit when they reached maxTasksPerChild or
-         * the pool is shut down and idle.
-         */
-        private List<Send> assign() {
-            List<Send> out = new ArrayList<>();
-            for (int level = 1; level <= PREFETCH && !pending.isEmpty(); level++) {
-                for (Worker w : workers) {
-                    while (!pending.isEmpty() && w.canTake(level, maxTasksPerChild)) {
-                        Item it = pending.poll();
-                        if (!it.startedOnce && !it.future.setRunningOrNotifyCancel()) {
-                            it.future.release();
-                            continue;
-                        }
-                        it.startedOnce = true;
-                        it.future.worker = w;
-                        w.inflight.put(it.id, it);
-                        w.dispatched++;
-                        out.add(new Send(w, PoolWire.task(it.id, it.task)));
-                    }
-                }
-            }
-            for (Worker w : List.copyOf(workers)) {
-                if (w.ready && !w.quitting && w.inflight.isEmpty()) {
-                    boolean spent = maxTasksPerChild > 0 && w.dispatched >= maxTasksPerChild;
-                    if (spent || (shutdown && pending.isEmpty())) {
-                        w.quitting = true;
-                        out.add(new Send(w, PoolWire.quit()));
-                        if (spent && (!shutdown || !pending.isEmpty())) {
-                            startWorker();
-                        }
-                    }
-                }
-            }
-            return out;
-        }
-
-        private void send(List<Send> sends) {
-            for (Send s : sends) {
-                try {
-                    s.worker.jvm.channel().send(s.frame);
-                } catch (IOException e) {
-                    // the worker is dying; its reader reports the death and fails what it held
-                }
-            }
-        }
-
-        private static Throwable decodeThrowable(byte[] body) {
-            try {
-                return (Throwable) Codec.decode(body, null);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                return new ProcessError("cannot read the exception a worker sent: " + e, e);
-            }
-        }
-
-        // ------------------------------------------------------------ cancel(true) of a running task
-
-        boolean stopTask(PoolFuture<?> f) {
-            Worker w;
-            lock.lock();
-            try {
-                w = f.worker;
-                if (w == null || w.killed) {
-                    return false;
-                }
-                w.killed = true;
-                w.inflight.values().removeIf(it -> it.future == f);
-            } finally {
-                lock.unlock();
-            }
-            w.destroy();
-            return true;
-        }
-
-        // ------------------------------------------------------------ shutdown
-
         void shutdown(boolean cancelFutures) {
-            List<Item> cancelled = new ArrayList<>();
-            List<Send> sends;
-            lock.lock();
-            try {
-                shutdown = true;
-                if (cancelFutures) {
-                    cancelled.addAll(pending);
-                    pending.clear();
-                }
-                sends = assign();
-                if (workers.isEmpty()) {
-                    terminated.signalAll();
-                }
-            } finally {
-                lock.unlock();
-            }
-            for (Item it : cancelled) {
-                it.cancelPending();
-            }
-            send(sends);
+            engine.shutdown(cancelFutures);
         }
 
         List<Runnable> shutdownNow() {
-            List<Item> cancelled = new ArrayList<>();
-            List<PoolFuture<?>> running = new ArrayList<>();
-            lock.lock();
-            try {
-                shutdown = true;
-                cancelled.addAll(pending);
-                pending.clear();
-                for (Worker w : workers) {
-                    for (Item it : w.inflight.values()) {
-                        running.add(it.future);
-                    }
-                }
-            } finally {
-                lock.unlock();
+            List<PoolEngine.Task> never = engine.shutdownNow();
+            for (Completion c : engine.running()) {
+                ((PoolFuture<?>) c).cancel(true);
             }
-            List<Runnable> never = new ArrayList<>();
-            for (Item it : cancelled) {
-                it.cancelPending();
-                never.add(it.asRunnable());
-            }
-            for (PoolFuture<?> f : running) {
-                f.cancel(true);
-            }
-            shutdown(false);
-            return never;
-        }
-
-        void unreachable() {
-            shutdown(false);
-        }
-
-        boolean isShutdown() {
-            lock.lock();
-            try {
-                return shutdown;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        boolean isTerminated() {
-            lock.lock();
-            try {
-                return shutdown && workers.isEmpty();
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        boolean awaitTermination(long nanos) throws InterruptedException {
-            lock.lock();
-            try {
-                while (!(shutdown && workers.isEmpty())) {
-                    if (nanos <= 0) {
-                        return false;
-                    }
-                    if (nanos == Timeouts.FOREVER) {
-                        terminated.await();
-                    } else {
-                        nanos = terminated.awaitNanos(nanos);
-                    }
-                }
-                return true;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        List<ProcessHandle> processes() {
-            List<Worker> snapshot;
-            lock.lock();
-            try {
-                snapshot = List.copyOf(workers);
-            } finally {
-                lock.unlock();
-            }
-            List<ProcessHandle> out = new ArrayList<>();
-            for (Worker w : snapshot) {
-                java.lang.Process p;
-                try {
-                    p = w.process.get(PROCESS_WAIT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    throw InterruptedError.restore(e);
-                } catch (Exception e) {
-                    continue;
-                }
-                if (p != null && p.isAlive()) {
-                    out.add(p.toHandle());
-                }
+            engine.shutdown(false);
+            List<Runnable> out = new ArrayList<>(never.size());
+            for (PoolEngine.Task t : never) {
+                out.add(t.asRunnable());
             }
             return out;
         }
 
-    }
-
-    /** A frame to send to a worker. */
-    private record Send(Worker worker, byte[] frame) {}
-
-    /** A submitted task: its id, future and serialized form. */
-    private static final class Item {
-        final long id;
-        final PoolFuture<?> future;
-        final byte[] task;
-        boolean startedOnce; // guarded by the pool lock: setRunningOrNotifyCancel was called
-
-        Item(long id, PoolFuture<?> future, byte[] task) {
-            this.id = id;
-            this.future = future;
-            this.task = task;
+        void unreachable() {
+            engine.shutdown(false);
         }
 
-        @SuppressWarnings("unchecked")
-        void finish(Object value, Throwable error) {
-            ((Future<Object>) future).complete(value, error);
-            future.release();
+        boolean isShutdown() {
+            return engine.isShutdown();
         }
 
-        void cancelPending() {
-            future.cancel();
-            if (!startedOnce) {
-                future.setRunningOrNotifyCancel();
-            }
-            future.release();
+        boolean isTerminated() {
+            return engine.isTerminated();
         }
 
-        /** The task, to run in this JVM (what shutdownNow returns for tasks that never started). */
-        Runnable asRunnable() {
-            return () -> {
-                try {
-                    Object t = Codec.decode(task, null);
-                    if (t instanceof PoolWire.Chunk c) {
-                        for (Object arg : c.args()) {
-                            c.fn().apply(arg);
-                        }
-                    } else {
-                        ((Callable<?>) t).call();
-                    }
-                } catch (RuntimeException | Error e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new java.util.concurrent.CompletionException(e);
-                }
-            };
+        boolean awaitTermination(long nanos) throws InterruptedException {
+            return engine.awaitTermination(nanos);
+        }
+
+        List<ProcessHandle> processes() {
+            return engine.processes();
         }
     }
 
-    /** One worker JVM, as the parent sees it; fields guarded by the pool lock except where noted. */
-    private static final class Worker {
-        final String name;
-        final CompletableFuture<java.lang.Process> process = new CompletableFuture<>(); // thread-safe
-        final LinkedHashMap<Long, Item> inflight = new LinkedHashMap<>();
-        ChildJvm jvm;
-        int dispatched;
-        boolean ready;
-        boolean quitting;
-        boolean killed;
-        Throwable initFailed;
-
-        Worker(String name) {
-            this.name = name;
-        }
-
-        boolean canTake(int level, int maxTasks) {
-            return ready && !quitting && !killed && inflight.size() < level
-                    && (maxTasks == 0 || dispatched < maxTasks);
-        }
-
-        long pid() {
-            java.lang.Process p = process.getNow(null);
-            return p == null ? -1 : p.pid();
-        }
-
-        /** Kills the worker's JVM (no lock needed). */
-        void destroy() {
-            java.lang.Process p = process.getNow(null);
-            if (p != null) {
-                p.destroyForcibly();
-            }
-        }
-    }
-
-    /** A task's future: {@code cancel(true)} while it runs kills its worker (which is replaced). */
-    private static final class PoolFuture<V> extends Future<V> {
-        private final Pool pool;
-        private final java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        volatile Worker worker;
+    /**
+     * A task's future and its {@link Completion}: {@code cancel(true)} while it runs kills its worker (which
+     * is replaced).
+     */
+    private static final class PoolFuture<V> extends Future<V> implements Completion {
+        private final AtomicBoolean released = new AtomicBoolean();
+        private volatile PoolEngine.Task task; // set when the task goes to a worker
 
         /** Ends this task's hold on the JVM ({@link KeepAlive}); once, whichever way the task ended. */
         void release() {
@@ -886,18 +412,40 @@ public class ProcessPoolExecutor implements Executor {
             }
         }
 
-        PoolFuture(Pool pool) {
-            this.pool = pool;
+        @Override
+        public boolean start(PoolEngine.Task t) {
+            if (!setRunningOrNotifyCancel()) {
+                release();
+                return false;
+            }
+            task = t;
+            return true;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void finish(Object value, Throwable error) {
+            complete((V) value, error);
+            release();
+        }
+
+        @Override
+        public void drop(boolean started) {
+            cancel();
+            if (!started) {
+                setRunningOrNotifyCancel();
+            }
+            release();
         }
 
         @Override
         boolean canStopRunning() {
-            return worker != null;
+            return task != null;
         }
 
         @Override
         void stopRunning() {
-            pool.stopTask(this);
+            task.stop();
             release();
         }
     }

@@ -21,7 +21,7 @@ import java.util.List;
  * re-attaches to the same OS object. Pools and managers join this interface as they are built.
  */
 public interface Context {
-    /** @return "spawn" or "forkserver" */
+    /** @return "spawn" or "forkserver"; "dummy" for {@link Multiprocessing#dummy()} */
     String startMethod();
 
     /**
@@ -186,4 +186,15 @@ public interface Context {
      * @return a started {@link SyncManager}; shut it down with {@code close()} (or it stops when this JVM exits)
      */
     SyncManager manager();
+
+    // ---------------------------------------------------------------- pools
+
+    /** @return a new pool of {@link Multiprocessing#cpuCount()} workers started by this context */
+    Pool pool();
+
+    /**
+     * @param processes the number of workers, at least 1
+     * @return a new pool of workers started by this context
+     */
+    Pool pool(int processes);
 }

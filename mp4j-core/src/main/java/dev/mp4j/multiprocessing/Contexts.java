@@ -208,6 +208,16 @@ final class Contexts {
             return m;
         }
 
+        @Override
+        public Pool pool() {
+            return Pool.builder().context(this).build();
+        }
+
+        @Override
+        public Pool pool(int processes) {
+            return Pool.builder().processes(processes).context(this).build();
+        }
+
         /** @return a booted child waiting for its job: a new one (spawn) or a warm spare (forkserver) */
         ChildJvm obtain() throws IOException {
             return obtain(p -> { });

@@ -392,6 +392,29 @@ public final class Multiprocessing {
         return getContext().manager();
     }
 
+    /**
+     * Python's {@code multiprocessing.dummy}: the same API, backed by threads of this JVM. Its start method
+     * is "dummy"; its processes are threads, its pool a {@link ThreadPool}.
+     *
+     * @return the dummy context
+     */
+    public static Context dummy() {
+        return DummyContext.INSTANCE;
+    }
+
+    /** @return a new pool of {@link #cpuCount()} worker JVMs of the default context */
+    public static Pool pool() {
+        return getContext().pool();
+    }
+
+    /**
+     * @param processes the number of worker JVMs, at least 1
+     * @return a new pool of the default context
+     */
+    public static Pool pool(int processes) {
+        return getContext().pool(processes);
+    }
+
     /** @return the number of CPUs this JVM may use */
     public static int cpuCount() {
         return Runtime.getRuntime().availableProcessors();

@@ -12,9 +12,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Runs examples through {@link Demo} in a fresh JVM, as {@code ./mp4j demo NAME} does: the test JVM's own
- * {@code java}, on its module path (or class path, when the tests do not run in the module). Examples whose
- * child processes print need this: a child writes to its parent JVM's stdout, which {@code System.setOut}
- * in the test JVM cannot capture.
+ * {@code java}, on its module path (or class path, when the tests do not run in the module), with native
+ * access enabled for mp4j as the launcher enables it. Examples whose child processes print need this: a
+ * child writes to its parent JVM's stdout, which {@code System.setOut} in the test JVM cannot capture.
  */
 final class DemoJvm {
     private DemoJvm() {}
@@ -62,9 +62,12 @@ final class DemoJvm {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         if (Demo.class.getModule().isNamed()) {
+            // as ./mp4j demo: mp4j's locks, queues, pipes and shared memory call native code through FFM
+            cmd.add("--enable-native-access=dev.mp4j");
             cmd.addAll(List.of("-p", System.getProperty("jdk.module.path"),
                     "-m", Demo.class.getModule().getName() + "/" + Demo.class.getName()));
         } else {
+            cmd.add("--enable-native-access=ALL-UNNAMED");
             cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Demo.class.getName()));
         }
         return cmd;

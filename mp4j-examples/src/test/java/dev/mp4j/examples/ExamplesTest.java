@@ -177,6 +177,81 @@ class ExamplesTest {
                 + "java.lang.IllegalStateException: raised in the child"), r::stderr);
     }
 
+    // Between processes: queues, pipes, locks, shared memory, listeners. The demo JVM enables native access
+    // for mp4j, as ./mp4j demo does, so the JDK must not warn about a restricted method.
+
+    private static DemoJvm.Result runBetweenProcesses(Path dir, String name) throws Exception {
+        DemoJvm.Result r = DemoJvm.run(dir, 50, name);
+        assertEquals(0, r.exitCode(), r::stderr);
+        assertFalse(r.stderr().contains("restricted method"), r::stderr);
+        return r;
+    }
+
+    @Test
+    @Timeout(60)
+    void queue(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("[42, null, hello]"), runBetweenProcesses(dir, "queue").lines());
+    }
+
+    @Test
+    @Timeout(60)
+    void pipe(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("[42, null, hello]"), runBetweenProcesses(dir, "pipe").lines());
+    }
+
+    @Test
+    @Timeout(60)
+    void lock(@TempDir Path dir) throws Exception {
+        List<String> lines = runBetweenProcesses(dir, "lock").lines();
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < LockedPrint.PROCESSES; i++) {
+            expected.add("hello world " + i);
+        }
+        assertEquals(expected, lines.stream().sorted(java.util.Comparator.comparingInt(
+                (String l) -> Integer.parseInt(l.substring(l.lastIndexOf(' ') + 1)))).toList(),
+                "each process prints one whole line, in any order: " + lines);
+    }
+
+    @Test
+    @Timeout(60)
+    void sharedState(@TempDir Path dir) throws Exception {
+        assertEquals(List.of("3.1415927", "[0, -1, -2, -3, -4, -5, -6, -7, -8, -9]"),
+                runBetweenProcesses(dir, "shared-state").lines());
+    }
+
+    @Test
+    @Timeout(60)
+    void listenerAndClient(@TempDir Path dir) throws Exception {
+        List<String> lines = runBetweenProcesses(dir, "listener").lines();
+        assertEquals(6, lines.size(), lines::toString);
+        assertTrue(lines.get(0).matches("connection accepted from /127\\.0\\.0\\.1:\\d+"), lines.get(0));
+        assertEquals(List.of(
+                "[2.25, null, junk, class java.lang.Double]",
+                "hello",
+                "8",
+                "[42, 1729, 0, 0, 0]",
+                "client exit code: 0"), lines.subList(1, 6));
+    }
+
+    @Test
+    @Timeout(60)
+    void connectionWait(@TempDir Path dir) throws Exception {
+        List<String> lines = runBetweenProcesses(dir, "connection-wait").lines();
+        assertEquals(WaitPipes.CHILDREN * WaitPipes.MESSAGES, lines.size(), lines::toString);
+        // each child's messages arrive in its order; together, every (i, name) once
+        var perChild = new java.util.TreeMap<String, List<Integer>>();
+        var m = Pattern.compile("\\[(\\d+), (Process-\\d+)]");
+        for (String line : lines) {
+            var match = m.matcher(line);
+            assertTrue(match.matches(), line);
+            perChild.computeIfAbsent(match.group(2), k -> new java.util.ArrayList<>())
+                    .add(Integer.parseInt(match.group(1)));
+        }
+        assertEquals(WaitPipes.CHILDREN, perChild.size(), perChild::toString);
+        List<Integer> inOrder = java.util.stream.IntStream.range(0, WaitPipes.MESSAGES).boxed().toList();
+        perChild.forEach((name, is) -> assertEquals(inOrder, is, name));
+    }
+
     @Test
     void waitOnFutureWithATimeout() throws Exception {
         List<String> lines = run(WaitOnFuture::main);

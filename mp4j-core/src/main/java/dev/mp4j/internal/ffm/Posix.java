@@ -14,7 +14,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * The few POSIX calls mp4j needs, reached through the FFM API: named semaphores and {@code mkfifo}.
+ * The few POSIX calls mp4j needs, reached through the FFM API: named semaphores.
  *
  * <p>Named semaphores are CPython's design for cross-process locks ({@code sem_open} of a name like
  * {@code /mp4j-3f2a...}, which glibc keeps as {@code /dev/shm/sem.mp4j-3f2a...}). {@code sem_open} is
@@ -69,10 +69,6 @@ public final class Posix {
     private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
             Linker.Option.critical(true));
-    private static final MethodHandle MKFIFO = downcall("mkfifo",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-            Linker.Option.captureCallState("errno"));
-
     private Posix() {}
 
     // Restricted by design: mp4j reaches libc through FFM (DESIGN.md, "Native").
@@ -231,26 +227,6 @@ public final class Posix {
                 return false;
             }
             throw new IllegalStateException("sem_clockwait(" + sem.name() + ") failed: errno " + errno);
-        } catch (RuntimeException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw new IllegalStateException(t);
-        }
-    }
-
-    /**
-     * @param path where to make the FIFO
-     * @param mode its permissions, e.g. {@code 0600}
-     * @throws UncheckedIOException if it cannot be made
-     */
-    public static void mkfifo(String path, int mode) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
-            int rc = (int) MKFIFO.invokeExact(state, arena.allocateFrom(path), mode);
-            if (rc != 0) {
-                throw new UncheckedIOException(new IOException("mkfifo(" + path + ") failed: errno "
-                        + (int) ERRNO.get(state, 0L)));
-            }
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * The protocol between a pool and its worker JVMs, on the worker's control channel (after the JOB frame):
  * <pre>
- *   parent → worker  TASK    'T' int64 id, serialized task (a Callable, or a {@link Chunk})
+ *   parent → worker  TASK    'T' int64 id, serialized task (a Callable, a {@link Chunk} or an {@link EachChunk})
  *   worker → parent  RESULT  'R' int64 id, byte status (0 value, 1 exception), serialized value or Throwable
  *   worker → parent  INIT    'I' serialized Throwable: the initializer failed; the worker exits
  *   parent → worker  QUIT    'Q'                       finish and exit with code 0
@@ -169,5 +169,37 @@ public final class PoolWire {
     public record ChunkResult(List<Object> values, Throwable error) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * A batch of calls of one function that goes on past a failing call ({@code Pool.imap}): every argument
+     * gets its own outcome.
+     *
+     * @param fn the function
+     * @param args the arguments
+     */
+    public record EachChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args)
+            implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * What an {@link EachChunk} returns: one value or exception per argument, in order.
+     *
+     * @param values the values; null where the call failed
+     * @param errors the exceptions; null where the call succeeded (the list may be null when none failed)
+     */
+    public record EachResult(List<Object> values, List<Throwable> errors) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /**
+         * @param i an argument's index
+         * @return the exception its call raised, or null
+         */
+        public Throwable error(int i) {
+            return errors == null ? null : errors.get(i);
+        }
     }
 }

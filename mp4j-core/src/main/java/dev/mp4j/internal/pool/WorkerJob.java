@@ -11,10 +11,7 @@ import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
 import java.io.Serial;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.Callable;
 
 /**
  * The job of a pool worker JVM: run the initializer, then tasks as {@link PoolWire} describes until told
@@ -89,20 +86,14 @@ public final class WorkerJob implements Job {
         } catch (Throwable t) {
             return PoolWire.failure(id, new ProcessError("the worker cannot read the task: " + t, t));
         }
-        if (task instanceof PoolWire.Chunk chunk) {
-            List<Object> values = new ArrayList<>(chunk.args().size());
-            for (Object arg : chunk.args()) {
-                try {
-                    values.add(chunk.fn().apply(arg));
-                } catch (Throwable t) {
-                    return PoolWire.value(id, new PoolWire.ChunkResult(values, PoolWire.portable(t)));
-                }
-            }
-            return PoolWire.value(id, new PoolWire.ChunkResult(values, null));
+        TaskRunner.Outcome out = TaskRunner.run(task, PoolWire::portable);
+        if (out.error() != null) {
+            return PoolWire.failure(id, out.error());
         }
         try {
-            return PoolWire.value(id, ((Callable<?>) task).call());
+            return PoolWire.value(id, out.value());
         } catch (Throwable t) {
+            // writing the value failed in a way other than an IOException (a writeObject that throws)
             return PoolWire.failure(id, t);
         }
     }

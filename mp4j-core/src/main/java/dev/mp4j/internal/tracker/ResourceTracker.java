@@ -1,7 +1,5 @@
 package dev.mp4j.internal.tracker;
 
-import dev.mp4j.internal.ffm.Posix;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -132,18 +130,20 @@ public final class ResourceTracker {
             Path home = Files.createTempDirectory("mp4j-tracker-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
             Path f = home.resolve("t.fifo");
-            Posix.mkfifo(f.toString(), 0600);
-            out = openFifo(f);
-            // Detached (started in the background by sh, which exits at once): no JDK reaper thread sits in
-            // waitpid for it, which would delay this JVM's exit.
+            // sh makes the FIFO (mkfifo(1), so that a program that only starts processes needs no native
+            // access) and starts awk detached: sh exits at once, so no JDK reaper thread sits in waitpid
+            // for awk, which would delay this JVM's exit. awk's own open of the FIFO waits for a writer: us.
             java.lang.Process sh = new ProcessBuilder("/bin/sh", "-c",
-                    "awk -v FIFO=\"$1\" -v HOME=\"$2\" \"$3\" \"$1\" </dev/null >/dev/null 2>&1 &",
+                    "mkfifo -m 600 \"$1\" && { awk -v FIFO=\"$1\" -v HOME=\"$2\" \"$3\" \"$1\" </dev/null >/dev/null 2>&1 & }",
                     "mp4j-tracker", f.toString(), home.toString(), SCRIPT)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
                     .start();
-            sh.waitFor();
+            if (sh.waitFor() != 0) {
+                throw new IOException("mkfifo failed");
+            }
+            out = openFifo(f);
             fifo = f.toString();
         } catch (IOException | RuntimeException e) {
             fifo = ""; // no tracker on this system: objects are removed only by the program itself

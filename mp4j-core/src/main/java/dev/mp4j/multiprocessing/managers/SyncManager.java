@@ -37,8 +37,8 @@ import java.util.Map;
  * there; {@code close()} releases this handle (later calls on it throw {@link IllegalStateException}) and
  * {@code joinThread}/{@code cancelJoinThread} have nothing to wait for.
  *
- * <p>Not offered: {@code pool(processes)} (no process pool exists in mp4j yet), {@code Array},
- * {@code condition(lock)}.
+ * <p>Not offered yet: {@code pool(processes)} (a proxy needs an interface, and {@code Pool} is a class),
+ * {@code Array}, {@code condition(lock)}.
  */
 public class SyncManager extends BaseManager {
     /** A manager whose server will listen on a Unix-domain socket chosen for it, with this process's authkey. */

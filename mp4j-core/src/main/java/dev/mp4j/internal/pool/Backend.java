@@ -1,0 +1,87 @@
+package dev.mp4j.internal.pool;
+
+import java.io.IOException;
+
+/**
+ * What the workers of a {@link PoolEngine} are: worker JVMs ({@link JvmBackend}) or threads of this JVM
+ * ({@link ThreadBackend}).
+ */
+public interface Backend {
+    /**
+     * Turns a task into what {@link Link#send} sends. Runs in the submitting thread, outside the engine's lock.
+     *
+     * @param task the task (a Callable or a chunk of {@link PoolWire})
+     * @return the prepared form
+     * @throws Exception if the task cannot be sent to a worker
+     */
+    Object prepare(Object task) throws Exception;
+
+    /**
+     * @param prepared what {@link #prepare} returned
+     * @return the task again, to run in this JVM
+     * @throws Exception if it cannot be restored
+     */
+    Object restore(Object prepared) throws Exception;
+
+    /**
+     * @param error what {@link #prepare} threw
+     * @return the exception the task's result fails with
+     */
+    RuntimeException unsendable(Throwable error);
+
+    /**
+     * @param message why the pool broke
+     * @param cause the cause, or null
+     * @return the exception that breaks the pool (Python's BrokenProcessPool, BrokenThreadPool)
+     */
+    RuntimeException broken(String message, Throwable cause);
+
+    /**
+     * @param kind what the workers are called ("SpawnPoolWorker", "ThreadPoolWorker" ...)
+     * @return a new worker's name
+     */
+    String newName(String kind);
+
+    /** @return the message of a pool broken by a failing initializer */
+    String initializerFailedMessage();
+
+    /**
+     * Starts a worker: boots it in the background and reports to {@code worker} ({@link PoolEngine.Worker#ready},
+     * {@link PoolEngine.Worker#result}, {@link PoolEngine.Worker#initFailed}, {@link PoolEngine.Worker#gone}).
+     * Called with the engine's lock held: it must not block.
+     *
+     * @param worker the engine's record of the worker
+     * @return the link to the worker
+     */
+    Link start(PoolEngine.Worker worker);
+
+    /** The engine's link to one worker. */
+    interface Link {
+        /**
+         * @param id the task's id
+         * @param prepared the task as {@link #prepare} made it
+         * @throws IOException if the worker is gone (its death is reported separately)
+         */
+        void send(long id, Object prepared) throws IOException;
+
+        /**
+         * Asks the worker to exit once idle.
+         *
+         * @throws IOException if the worker is gone
+         */
+        void quit() throws IOException;
+
+        /** Ends the worker now (a JVM is killed, a thread interrupted); any thread, no lock needed. */
+        void kill();
+
+        /** @return the worker's pid, or -1 when it has none (yet) */
+        long pid();
+
+        /**
+         * @param waitSeconds how long to wait for a booting worker's OS process
+         * @return the worker's live OS process, or null (a thread, or a worker that is gone)
+         * @throws InterruptedException if interrupted while waiting
+         */
+        ProcessHandle process(long waitSeconds) throws InterruptedException;
+    }
+}

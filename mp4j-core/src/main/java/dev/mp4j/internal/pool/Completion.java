@@ -1,0 +1,36 @@
+package dev.mp4j.internal.pool;
+
+import java.util.concurrent.CancellationException;
+
+/**
+ * The front end's side of one task: what the {@link PoolEngine} tells it. ProcessPoolExecutor's futures and
+ * Pool's results implement it.
+ */
+public interface Completion {
+    /**
+     * The task is about to go to a worker for the first time. Called once, with the engine's lock held: it
+     * must be quick and must not call the engine.
+     *
+     * @param task the engine's handle on the task (to stop it later)
+     * @return false to drop the task (it was cancelled); the engine then forgets it without {@link #finish}
+     */
+    boolean start(PoolEngine.Task task);
+
+    /**
+     * The task's outcome. Called at most once (a dropped or cancelled task gets none), never with the
+     * engine's lock held, on a thread of the engine (or the submitting thread when the task cannot be sent).
+     *
+     * @param value what the task returned
+     * @param error what it raised, or null
+     */
+    void finish(Object value, Throwable error);
+
+    /**
+     * A shutdown that cancels pending work took the task before it went to a worker.
+     *
+     * @param started whether {@link #start} had been called (the task went to a worker that was then killed)
+     */
+    default void drop(boolean started) {
+        finish(null, new CancellationException("the pool was shut down before the task ran"));
+    }
+}

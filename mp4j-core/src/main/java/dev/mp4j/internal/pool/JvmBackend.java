@@ -1,0 +1,185 @@
+package dev.mp4j.internal.pool;
+
+import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.futures.BrokenProcessPool;
+import dev.mp4j.internal.spawn.ChildJvm;
+import dev.mp4j.internal.spawn.ExitCodes;
+import dev.mp4j.internal.spawn.Launcher;
+import dev.mp4j.internal.spawn.ProcessHooks;
+import dev.mp4j.internal.wire.Codec;
+import dev.mp4j.multiprocessing.ProcessError;
+
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Workers that are JVMs booted by a context's {@link Launcher}, each running a {@link WorkerJob}. Tasks are
+ * serialized in the submitting thread; one virtual thread per worker boots it and then reads its results
+ * ({@link PoolWire}) until it ends.
+ */
+public final class JvmBackend implements Backend {
+    private final Launcher launcher;
+    private final SerializableRunnable initializer;
+
+    /**
+     * @param launcher boots the worker JVMs
+     * @param initializer run once in every worker before its first task; null for none
+     */
+    public JvmBackend(Launcher launcher, SerializableRunnable initializer) {
+        this.launcher = launcher;
+        this.initializer = initializer;
+    }
+
+    @Override
+    public Object prepare(Object task) throws IOException {
+        if (!(task instanceof Serializable)) {
+            throw new NotSerializableException(task.getClass().getName());
+        }
+        return Codec.encode(task);
+    }
+
+    @Override
+    public Object restore(Object prepared) throws IOException, ClassNotFoundException {
+        return Codec.decode((byte[]) prepared, null);
+    }
+
+    @Override
+    public RuntimeException unsendable(Throwable e) {
+        return new IllegalArgumentException("cannot send the task to a worker JVM: "
+                + (e instanceof NotSerializableException ? "class " + e.getMessage() + " is not serializable "
+                + "(a lambda must target a dev.mp4j.function type, and what it captures must be serializable)"
+                : e.toString()), e);
+    }
+
+    @Override
+    public RuntimeException broken(String message, Throwable cause) {
+        return new BrokenProcessPool(message, cause);
+    }
+
+    @Override
+    public String initializerFailedMessage() {
+        return "A process initializer failed, the process pool is not usable anymore";
+    }
+
+    @Override
+    public String newName(String kind) {
+        return ProcessHooks.get().newChildName(kind);
+    }
+
+    @Override
+    public Link start(PoolEngine.Worker worker) {
+        JvmLink link = new JvmLink();
+        Thread.ofVirtual().name("mp4j-pool-" + worker.name()).start(() -> run(worker, link));
+        return link;
+    }
+
+    /** The life of one worker, on its own virtual thread: boot, serve, exit. */
+    private void run(PoolEngine.Worker w, JvmLink link) {
+        ChildJvm jvm;
+        try {
+            jvm = launcher.obtain(link.process::complete);
+            jvm.sendJob(Codec.encode(new WorkerJob(w.name(), initializer)));
+        } catch (IOException | RuntimeException e) {
+            link.process.complete(null);
+            w.gone(null, "worker " + w.name() + " could not be started: " + e.getMessage(), e);
+            return;
+        }
+        link.jvm = jvm;
+        w.ready();
+        int code = ExitCodes.readUntilExit(jvm, frame -> {
+            try {
+                onFrame(w, frame);
+            } catch (Throwable t) {
+                // a bug or an exhausted JVM here must not end the worker's reader: that would hang the pool
+                w.failed(t);
+            }
+        });
+        jvm.release();
+        w.gone(code, null, null);
+    }
+
+    private static void onFrame(PoolEngine.Worker w, byte[] frame) {
+        if (frame[0] == PoolWire.RESULT) {
+            long id = PoolWire.id(frame);
+            boolean failed = PoolWire.isFailure(frame);
+            Object value = null;
+            Throwable error = null;
+            try {
+                Object decoded = Codec.decode(PoolWire.resultBody(frame), null);
+                if (failed) {
+                    error = (Throwable) decoded;
+                } else {
+                    value = decoded;
+                }
+            } catch (ClassNotFoundException e) {
+                error = new ProcessError("cannot load class " + e.getMessage() + " of the "
+                        + (failed ? "exception raised by" : "result of") + " task " + id + " in this JVM", e);
+            } catch (VirtualMachineError e) {
+                throw e;
+            } catch (Throwable e) {
+                error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
+                        + " task " + id + ": " + e, e);
+            }
+            w.result(id, value, error);
+        } else if (frame[0] == PoolWire.INIT_FAILED) {
+            w.initFailed(decodeThrowable(Arrays.copyOfRange(frame, 1, frame.length)));
+        }
+    }
+
+    private static Throwable decodeThrowable(byte[] body) {
+        try {
+            return (Throwable) Codec.decode(body, null);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            return new ProcessError("cannot read the exception a worker sent: " + e, e);
+        }
+    }
+
+    /** One worker JVM: its OS process (known before it connects) and, once booted, its channel. */
+    private static final class JvmLink implements Link {
+        final CompletableFuture<java.lang.Process> process = new CompletableFuture<>();
+        volatile ChildJvm jvm;
+
+        @Override
+        public void send(long id, Object prepared) throws IOException {
+            jvm.channel().send(PoolWire.task(id, (byte[]) prepared));
+        }
+
+        @Override
+        public void quit() throws IOException {
+            jvm.channel().send(PoolWire.quit());
+        }
+
+        @Override
+        public void kill() {
+            java.lang.Process p = process.getNow(null);
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }
+
+        @Override
+        public long pid() {
+            java.lang.Process p = process.getNow(null);
+            return p == null ? -1 : p.pid();
+        }
+
+        @Override
+        public ProcessHandle process(long waitSeconds) throws InterruptedException {
+            java.lang.Process p;
+            try {
+                p = process.get(waitSeconds, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                return null;
+            }
+            return p == null || !p.isAlive() ? null : p.toHandle();
+        }
+    }
+}

@@ -1,0 +1,67 @@
+package dev.mp4j.internal.pool;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.function.UnaryOperator;
+
+/**
+ * Runs one task the way every pool worker does, in a worker JVM ({@link WorkerJob}) or on a worker thread
+ * ({@link ThreadBackend}): a {@link Callable}, a {@link PoolWire.Chunk} (stops at the first failing call) or
+ * a {@link PoolWire.EachChunk} (every call gets its own outcome).
+ */
+final class TaskRunner {
+    private TaskRunner() {}
+
+    /**
+     * A task's outcome.
+     *
+     * @param value what it returned (a chunk's result for chunks)
+     * @param error what it raised, or null
+     */
+    record Outcome(Object value, Throwable error) {}
+
+    /**
+     * @param task the task
+     * @param mark applied to the exception of a call inside a chunk (a worker JVM marks where it was raised)
+     * @return the outcome; never throws
+     */
+    static Outcome run(Object task, UnaryOperator<Throwable> mark) {
+        if (task instanceof PoolWire.Chunk chunk) {
+            List<Object> values = new ArrayList<>(chunk.args().size());
+            for (Object arg : chunk.args()) {
+                try {
+                    values.add(chunk.fn().apply(arg));
+                } catch (Throwable t) {
+                    return new Outcome(new PoolWire.ChunkResult(values, mark.apply(t)), null);
+                }
+            }
+            return new Outcome(new PoolWire.ChunkResult(values, null), null);
+        }
+        if (task instanceof PoolWire.EachChunk chunk) {
+            int n = chunk.args().size();
+            List<Object> values = new ArrayList<>(n);
+            List<Throwable> errors = null;
+            for (int i = 0; i < n; i++) {
+                try {
+                    values.add(chunk.fn().apply(chunk.args().get(i)));
+                } catch (Throwable t) {
+                    values.add(null);
+                    if (errors == null) {
+                        errors = new ArrayList<>(n);
+                        for (int j = 0; j < n; j++) {
+                            errors.add(null);
+                        }
+                    }
+                    errors.set(i, mark.apply(t));
+                }
+            }
+            return new Outcome(new PoolWire.EachResult(values, errors), null);
+        }
+        try {
+            return new Outcome(((Callable<?>) task).call(), null);
+        } catch (Throwable t) {
+            return new Outcome(null, t);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package dev.mp4j.internal.pool;
+
+import dev.mp4j.futures.BrokenThreadPool;
+
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Workers that are daemon threads of this JVM ({@code ThreadPool}, the dummy context's pools). Tasks are
+ * handed over as they are, not serialized. A worker ends when told to quit or when killed (interrupted): a
+ * killed worker finishes the task it runs, if the task ignores the interrupt, then ends.
+ */
+public final class ThreadBackend implements Backend {
+    private static final AtomicInteger COUNTER = new AtomicInteger(1);
+    private static final Object QUIT = new Object();
+
+    private final Runnable initializer;
+
+    /** @param initializer run once on every worker thread before its first task; null for none */
+    public ThreadBackend(Runnable initializer) {
+        this.initializer = initializer;
+    }
+
+    @Override
+    public Object prepare(Object task) {
+        return task;
+    }
+
+    @Override
+    public Object restore(Object prepared) {
+        return prepared;
+    }
+
+    @Override
+    public RuntimeException unsendable(Throwable error) {
+        return new IllegalArgumentException("cannot run the task: " + error, error);
+    }
+
+    @Override
+    public RuntimeException broken(String message, Throwable cause) {
+        return new BrokenThreadPool(message, cause);
+    }
+
+    @Override
+    public String initializerFailedMessage() {
+        return "A thread initializer failed, the thread pool is not usable anymore";
+    }
+
+    @Override
+    public String newName(String kind) {
+        return kind + "-" + COUNTER.getAndIncrement();
+    }
+
+    @Override
+    public Link start(PoolEngine.Worker worker) {
+        ThreadLink link = new ThreadLink();
+        link.thread = Thread.ofPlatform().daemon(true).name(worker.name()).unstarted(() -> run(worker, link));
+        link.thread.start();
+        return link;
+    }
+
+    private void run(PoolEngine.Worker w, ThreadLink link) {
+        if (initializer != null) {
+            try {
+                initializer.run();
+            } catch (Throwable t) {
+                System.err.println("Exception in initializer of " + w.name() + ":");
+                t.printStackTrace();
+                w.initFailed(t);
+                w.gone(1, null, null);
+                return;
+            }
+        }
+        w.ready();
+        while (!link.dead) {
+            Object msg;
+            try {
+                msg = link.inbox.take();
+            } catch (InterruptedException e) {
+                break;
+            }
+            if (msg == QUIT) {
+                break;
+            }
+            Message m = (Message) msg;
+            TaskRunner.Outcome out = TaskRunner.run(m.task, t -> t);
+            try {
+                w.result(m.id, out.value(), out.error());
+            } catch (Throwable t) {
+                w.failed(t);
+            }
+        }
+        Thread.interrupted();
+        w.gone(link.dead ? -9 : 0, null, null);
+    }
+
+    /** A task for a worker thread. */
+    private record Message(long id, Object task) {}
+
+    /** One worker thread and its inbox. */
+    private static final class ThreadLink implements Link {
+        final LinkedBlockingQueue<Object> inbox = new LinkedBlockingQueue<>();
+        volatile Thread thread;
+        volatile boolean dead;
+
+        @Override
+        public void send(long id, Object prepared) {
+            inbox.add(new Message(id, prepared));
+        }
+
+        @Override
+        public void quit() {
+            inbox.add(QUIT);
+        }
+
+        @Override
+        public void kill() {
+            dead = true;
+            thread.interrupt();
+        }
+
+        @Override
+        public long pid() {
+            return -1;
+        }
+
+        @Override
+        public ProcessHandle process(long waitSeconds) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+package dev.mp4j.multiprocessing;
+
+import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.multiprocessing.managers.SyncManager;
+import dev.mp4j.threading.Barrier;
+import dev.mp4j.threading.Condition;
+import dev.mp4j.threading.Event;
+import dev.mp4j.threading.Lock;
+import dev.mp4j.threading.RLock;
+import dev.mp4j.threading.Semaphore;
+import dev.mp4j.threading.Threading;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Python's {@code multiprocessing.dummy}: the {@link Context} API backed by threads of this JVM. Its
+ * processes are threads ({@link DummyProcess}), its queues and pipes thread-safe queues, its locks and
+ * friends {@link Threading}'s, and its pool a {@link ThreadPool}. Nothing it makes can be sent to another
+ * JVM. Shared values and arrays are not offered (use plain objects: the threads share the heap); shared
+ * memory is the real thing.
+ */
+final class DummyContext implements Context {
+    static final DummyContext INSTANCE = new DummyContext();
+    static final String DUMMY = "dummy";
+
+    private DummyContext() {}
+
+    @Override
+    public String startMethod() {
+        return DUMMY;
+    }
+
+    /** @return this context: its processes are threads, which take no JVM options */
+    @Override
+    public Context withJvmOptions(List<String> options) {
+        Objects.requireNonNull(options, "options");
+        return this;
+    }
+
+    /** @return this context: its processes are threads, which need no java binary */
+    @Override
+    public Context withExecutable(Path java) {
+        Objects.requireNonNull(java, "java");
+        return this;
+    }
+
+    @Override
+    public Process process(SerializableRunnable target) {
+        return new DummyProcess(target);
+    }
+
+    @Override
+    public <E> Queue<E> queue() {
+        return new ThreadQueue<>(0);
+    }
+
+    @Override
+    public <E> Queue<E> queue(int maxsize) {
+        return new ThreadQueue<>(maxsize);
+    }
+
+    @Override
+    public <E> SimpleQueue<E> simpleQueue() {
+        return new ThreadQueue<>(0);
+    }
+
+    @Override
+    public <E> JoinableQueue<E> joinableQueue() {
+        return new ThreadQueue<>(0);
+    }
+
+    @Override
+    public <E> JoinableQueue<E> joinableQueue(int maxsize) {
+        return new ThreadQueue<>(maxsize);
+    }
+
+    @Override
+    public Pipe pipe() {
+        return ThreadConnection.pipe(true);
+    }
+
+    @Override
+    public Pipe pipe(boolean duplex) {
+        return ThreadConnection.pipe(duplex);
+    }
+
+    @Override
+    public Lock lock() {
+        return Threading.lock();
+    }
+
+    @Override
+    public RLock rlock() {
+        return Threading.rlock();
+    }
+
+    @Override
+    public Condition condition() {
+        return Threading.condition();
+    }
+
+    @Override
+    public Condition condition(Lock lock) {
+        return Threading.condition(Objects.requireNonNull(lock, "lock"));
+    }
+
+    @Override
+    public Semaphore semaphore(int value) {
+        return Threading.semaphore(value);
+    }
+
+    @Override
+    public Semaphore boundedSemaphore(int value) {
+        return Threading.boundedSemaphore(value);
+    }
+
+    @Override
+    public Event event() {
+        return Threading.event();
+    }
+
+    @Override
+    public Barrier barrier(int parties) {
+        return Threading.barrier(parties);
+    }
+
+    @Override
+    public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
+        return Threading.barrier(parties, action, timeout);
+    }
+
+    @Override
+    public SharedInt sharedInt(int initial) {
+        throw unsupported("sharedInt");
+    }
+
+    @Override
+    public SharedLong sharedLong(long initial) {
+        throw unsupported("sharedLong");
+    }
+
+    @Override
+    public SharedDouble sharedDouble(double initial) {
+        throw unsupported("sharedDouble");
+    }
+
+    @Override
+    public SharedIntArray sharedIntArray(int length) {
+        throw unsupported("sharedIntArray");
+    }
+
+    @Override
+    public SharedLongArray sharedLongArray(int length) {
+        throw unsupported("sharedLongArray");
+    }
+
+    @Override
+    public SharedDoubleArray sharedDoubleArray(int length) {
+        throw unsupported("sharedDoubleArray");
+    }
+
+    @Override
+    public SharedMemory sharedMemory(long size) {
+        return SharedMemory.create(null, size);
+    }
+
+    @Override
+    public Pool pool() {
+        return new ThreadPool();
+    }
+
+    @Override
+    public Pool pool(int processes) {
+        return new ThreadPool(processes);
+    }
+
+    /** A manager served by a thread of this JVM (no server process), as the rest of this context is. */
+    @Override
+    public SyncManager manager() {
+        SyncManager m = new SyncManager();
+        dev.mp4j.multiprocessing.managers.Server server = m.getServer();
+        Thread.ofPlatform().daemon().name("mp4j-dummy-manager").start(server::serveForever);
+        return m;
+    }
+
+    private static UnsupportedOperationException unsupported(String what) {
+        return new UnsupportedOperationException(what + "() is not offered by the dummy context: its processes are "
+                + "threads that share this JVM's heap, so a plain object (an AtomicInteger, an array) guarded by "
+                + "one of its locks does the job");
+    }
+
+    @Override
+    public String toString() {
+        return "<Context dummy (threads)>";
+    }
+}

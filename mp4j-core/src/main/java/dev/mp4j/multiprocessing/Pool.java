@@ -1,0 +1,615 @@
+package dev.mp4j.multiprocessing;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.function.SerializableBiFunction;
+import dev.mp4j.function.SerializableCallable;
+import dev.mp4j.function.SerializableFunction;
+import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.futures.BrokenExecutor;
+import dev.mp4j.futures.CancelledError;
+import dev.mp4j.futures.ResultIterator;
+import dev.mp4j.internal.pool.Backend;
+import dev.mp4j.internal.pool.Completion;
+import dev.mp4j.internal.pool.JvmBackend;
+import dev.mp4j.internal.pool.PoolEngine;
+import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.spawn.Launcher;
+import dev.mp4j.internal.util.Timeouts;
+
+import java.lang.ref.Cleaner;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * Python's {@code multiprocessing.pool.Pool}: a pool of worker JVMs to which calls are offloaded.
+ *
+ * <pre>{@code
+ * try (Pool pool = new Pool(4)) {
+ *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
+ *     AsyncResult<Long> pid = pool.applyAsync(() -> ProcessHandle.current().pid());
+ *     System.out.println(pid.get(Duration.ofSeconds(1)));
+ * }
+ * }</pre>
+ *
+ * <p>Workers ("SpawnPoolWorker-N", "ForkServerPoolWorker-N") start when the pool is made, and run one task
+ * at a time. A worker that ends while it runs a task (a crash, a kill, {@code System.exit}) fails exactly
+ * that task with {@link WorkerLostError}, naming the worker and its exit code; a fresh worker replaces it
+ * and the pool goes on (Python would hang). A failing initializer breaks the pool: outstanding and later
+ * calls fail with {@code BrokenProcessPool} (Python would restart workers forever).
+ *
+ * <p>Callbacks run in this JVM on the pool's one result-handler thread, in the order results arrive, before
+ * the result becomes ready: they should return quickly, since they hold up the results after them.
+ *
+ * <p>Lifecycle: running --{@link #close()}--&gt; closed (no new tasks; outstanding ones finish; workers exit;
+ * {@code close} returns when they have) and running --{@link #terminate()}--&gt; terminated (workers killed,
+ * outstanding results fail with {@link CancelledError}). Either way, calls afterwards throw
+ * {@link IllegalStateException}. A pool that becomes unreachable is terminated.
+ *
+ * <p>The methods of a pool should be used only by the process that made it.
+ */
+public class Pool implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Core core;
+
+    /** A pool of {@link Multiprocessing#cpuCount()} worker JVMs of the default context. */
+    public Pool() {
+        this(builder());
+    }
+
+    /**
+     * @param processes the number of worker JVMs
+     * @throws IllegalArgumentException if {@code processes < 1}
+     */
+    public Pool(int processes) {
+        this(builder().processes(processes));
+    }
+
+    private Pool(Builder b) {
+        this(b.processes, jvmBackend(b), workerKind(b), b.maxTasksPerChild);
+    }
+
+    /** For {@link ThreadPool}: workers are threads. */
+    Pool(int threads, Runnable initializer, int maxTasksPerChild) {
+        this(checkProcesses(threads), new dev.mp4j.internal.pool.ThreadBackend(initializer), "ThreadPoolWorker",
+                maxTasksPerChild);
+    }
+
+    // The Cleaner keeps only a phantom reference to this; no method of a subclass can run on it.
+    @SuppressWarnings("this-escape")
+    private Pool(int processes, Backend backend, String kind, int maxTasksPerChild) {
+        this.core = new Core(processes, backend, kind, maxTasksPerChild, getClass().getSimpleName());
+        CLEANER.register(this, core::unreachable);
+        core.engine.start();
+    }
+
+    private static JvmBackend jvmBackend(Builder b) {
+        return new JvmBackend(launcher(b.context), b.initializer);
+    }
+
+    private static Launcher launcher(Context context) {
+        Context ctx = context != null ? context : Multiprocessing.getContext();
+        if (!(ctx instanceof Launcher launcher)) {
+            throw new IllegalArgumentException("context must be one made by Multiprocessing.getContext(...), got "
+                    + ctx.getClass().getName());
+        }
+        return launcher;
+    }
+
+    private static String workerKind(Builder b) {
+        Context ctx = b.context != null ? b.context : Multiprocessing.getContext();
+        return ctx.startMethod().equals(Contexts.FORKSERVER) ? "ForkServerPoolWorker" : "SpawnPoolWorker";
+    }
+
+    private static int checkProcesses(int processes) {
+        if (processes < 1) {
+            throw new IllegalArgumentException("Number of processes must be at least 1, got " + processes);
+        }
+        return processes;
+    }
+
+    /** @return a builder for the keyword arguments: processes, initializer, maxTasksPerChild, context */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    /**
+     * Calls {@code fn} in a worker and waits for its result.
+     *
+     * @param fn the call
+     * @param <R> the result type
+     * @return its result
+     * @throws java.util.concurrent.CompletionException wrapping a checked exception of the call; an unchecked
+     *     one is thrown as it is
+     * @throws WorkerLostError if the worker running it ended
+     * @throws IllegalStateException if the pool is closed or terminated
+     */
+    public <R> R apply(SerializableCallable<R> fn) {
+        return applyAsync(fn).get();
+    }
+
+    /**
+     * @param fn the call
+     * @param <R> the result type
+     * @return its result, to come
+     * @throws IllegalStateException if the pool is closed or terminated
+     */
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> fn) {
+        return applyAsync(fn, null, null);
+    }
+
+    /**
+     * @param fn the call
+     * @param callback called with the result when the call succeeds (on the result-handler thread); null for none
+     * @param errorCallback called with the exception when it fails; null for none
+     * @param <R> the result type
+     * @return its result, to come
+     * @throws IllegalStateException if the pool is closed or terminated
+     */
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> fn, Consumer<? super R> callback,
+                                         Consumer<? super Throwable> errorCallback) {
+        Objects.requireNonNull(fn, "fn");
+        PoolResults.ApplyResult<R> r = new PoolResults.ApplyResult<>(this, core.handler, callback, errorCallback);
+        submitInternal(fn, r);
+        return r;
+    }
+
+    // ---------------------------------------------------------------- map
+
+    /**
+     * Python's {@code map}: {@code fn} applied to every item, in order. Items go to the workers in chunks of
+     * ceil(n / (4 × processes)).
+     *
+     * @param fn the function
+     * @param items the items (collected at once)
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, in order
+     * @throws java.util.concurrent.CompletionException wrapping a checked exception of a call; an unchecked
+     *     one is thrown as it is (the first to arrive)
+     */
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+        return this.<T, R>mapAsync(fn, items).get();
+    }
+
+    /**
+     * @param fn the function
+     * @param items the items (collected at once)
+     * @param chunksize how many items go to a worker as one task, at least 1
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, in order
+     */
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                              int chunksize) {
+        return this.<T, R>mapAsync(fn, items, checkChunksize(chunksize), null, null).get();
+    }
+
+    /**
+     * @param fn the function
+     * @param items the items (collected at once)
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, to come
+     */
+    public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> fn,
+                                                Iterable<? extends T> items) {
+        return mapChunks(fn, collect(items), 0, null, null);
+    }
+
+    /**
+     * @param fn the function
+     * @param items the items (collected at once)
+     * @param chunksize how many items go to a worker as one task, at least 1
+     * @param callback called with the results when every call succeeded; null for none
+     * @param errorCallback called with the first exception that arrives; null for none
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, to come
+     */
+    public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> fn,
+                                                Iterable<? extends T> items, int chunksize,
+                                                Consumer<? super List<R>> callback,
+                                                Consumer<? super Throwable> errorCallback) {
+        return mapChunks(fn, collect(items), checkChunksize(chunksize), callback, errorCallback);
+    }
+
+    /**
+     * Python's {@code starmap}: {@code fn(key, value)} for every pair.
+     *
+     * @param fn the function of two arguments
+     * @param items the argument pairs (collected at once)
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the results, in order
+     */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> items) {
+        return this.<A, B, R>starmapAsync(fn, items).get();
+    }
+
+    /**
+     * @param fn the function of two arguments
+     * @param items the argument pairs (collected at once)
+     * @param chunksize how many pairs go to a worker as one task, at least 1
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the results, in order
+     */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+                                     Iterable<? extends Map.Entry<? extends A, ? extends B>> items, int chunksize) {
+        return this.<A, B, R>starmapAsync(fn, items, chunksize, null, null).get();
+    }
+
+    /**
+     * @param fn the function of two arguments
+     * @param items the argument pairs (collected at once)
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the results, to come
+     */
+    public <A, B, R> AsyncResult<List<R>> starmapAsync(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+                                                       Iterable<? extends Map.Entry<? extends A, ? extends B>> items) {
+        Objects.requireNonNull(fn, "fn");
+        return mapChunks(star(fn), pairs(items), 0, null, null);
+    }
+
+    /**
+     * @param fn the function of two arguments
+     * @param items the argument pairs (collected at once)
+     * @param chunksize how many pairs go to a worker as one task, at least 1
+     * @param callback called with the results when every call succeeded; null for none
+     * @param errorCallback called with the first exception that arrives; null for none
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the results, to come
+     */
+    public <A, B, R> AsyncResult<List<R>> starmapAsync(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+                                                       Iterable<? extends Map.Entry<? extends A, ? extends B>> items,
+                                                       int chunksize, Consumer<? super List<R>> callback,
+                                                       Consumer<? super Throwable> errorCallback) {
+        Objects.requireNonNull(fn, "fn");
+        return mapChunks(star(fn), pairs(items), checkChunksize(chunksize), callback, errorCallback);
+    }
+
+    // ---------------------------------------------------------------- imap
+
+    /**
+     * Python's {@code imap}, lazily: items are taken from {@code items} and sent as results are consumed (a
+     * few chunks ahead), so an endless iterable works. The iterator's {@code next(timeout)} throws
+     * {@link dev.mp4j.futures.TimeoutError} and the iteration can go on. A call's exception is raised at its
+     * item and the iteration goes on; an exception of {@code items} itself is raised after the items before
+     * it and ends the iteration. Items not yet sent when the pool is closed or terminated are not run: the
+     * iterator then ends with an {@link IllegalStateException}.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, in order
+     */
+    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+        return imap(fn, items, 1);
+    }
+
+    /**
+     * @param fn the function
+     * @param items the items
+     * @param chunksize how many items go to a worker as one task, at least 1
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, in order
+     */
+    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                         int chunksize) {
+        return iterate(fn, items, chunksize, true);
+    }
+
+    /**
+     * Like {@link #imap} but the results come in the order they are ready.
+     *
+     * @param fn the function
+     * @param items the items
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, in completion order
+     */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
+                                                  Iterable<? extends T> items) {
+        return imapUnordered(fn, items, 1);
+    }
+
+    /**
+     * @param fn the function
+     * @param items the items
+     * @param chunksize how many items go to a worker as one task, at least 1
+     * @param <T> the item type
+     * @param <R> the result type
+     * @return the results, in completion order
+     */
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
+                                                  Iterable<? extends T> items, int chunksize) {
+        return iterate(fn, items, chunksize, false);
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Python's {@code close()} and {@code join()}: no new tasks; outstanding ones finish and their callbacks
+     * run; the workers exit. Returns when all that is done (so try-with-resources waits). Closing again, or
+     * after {@link #terminate()}, only waits.
+     */
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    /** Stops the workers now (worker JVMs are killed); outstanding results fail with {@link CancelledError}. */
+    public void terminate() {
+        core.terminate();
+    }
+
+    /**
+     * Waits for the workers to exit.
+     *
+     * @throws IllegalStateException if neither {@link #close()} nor {@link #terminate()} was called
+     */
+    public void join() {
+        core.join();
+    }
+
+    /** @return the live worker processes; none for a {@link ThreadPool} */
+    public List<ProcessHandle> processes() {
+        return core.engine.processes();
+    }
+
+    /** @return the number of workers */
+    public int size() {
+        return core.engine.size();
+    }
+
+    @Override
+    public String toString() {
+        return "<" + getClass().getSimpleName() + " state=" + core.stateName() + " pool_size=" + core.engine.size() + ">";
+    }
+
+    // ---------------------------------------------------------------- internals
+
+    /** Queues a task of this pool; translates the engine's rejections into this class's contract. */
+    final void submitInternal(Object task, Completion completion) {
+        core.checkRunning();
+        try {
+            core.engine.submit(task, completion);
+        } catch (BrokenExecutor e) {
+            throw e;
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("Pool not running", e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T, R> AsyncResult<List<R>> mapChunks(SerializableFunction<? super T, ? extends R> fn, List<Object> items,
+                                                  int chunksize, Consumer<? super List<R>> callback,
+                                                  Consumer<? super Throwable> errorCallback) {
+        Objects.requireNonNull(fn, "fn");
+        core.checkRunning();
+        int n = items.size();
+        int size = chunksize > 0 ? chunksize : defaultChunksize(n, core.engine.size());
+        int chunks = n == 0 ? 0 : (n + size - 1) / size;
+        PoolResults.MapResult<R> result = new PoolResults.MapResult<>(this, core.handler, n, chunks, callback,
+                errorCallback);
+        if (n == 0) {
+            result.complete(new ArrayList<>(), null);
+            return result;
+        }
+        SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn;
+        for (int offset = 0; offset < n; offset += size) {
+            List<Object> chunk = new ArrayList<>(items.subList(offset, Math.min(n, offset + size)));
+            submitInternal(new PoolWire.Chunk(f, chunk), result.chunk(offset));
+        }
+        return result;
+    }
+
+    /** Python's map chunksize: ceil(n / (4 × workers)), and 1 for an empty iterable. */
+    static int defaultChunksize(int n, int workers) {
+        long per = 4L * workers;
+        return (int) Math.max(1, (n + per - 1) / per);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T, R> ResultIterator<R> iterate(SerializableFunction<? super T, ? extends R> fn,
+                                             Iterable<? extends T> items, int chunksize, boolean ordered) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        checkChunksize(chunksize);
+        core.checkRunning();
+        SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn;
+        PoolResults.IMapIterator<R> it = new PoolResults.IMapIterator<>(this, f, items.iterator(), chunksize,
+                Math.max(2, 2 * core.engine.size()), ordered);
+        it.feed();
+        return it;
+    }
+
+    private static int checkChunksize(int chunksize) {
+        if (chunksize < 1) {
+            throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
+        }
+        return chunksize;
+    }
+
+    private static List<Object> collect(Iterable<?> items) {
+        Objects.requireNonNull(items, "items");
+        List<Object> out = new ArrayList<>();
+        for (Object o : items) {
+            out.add(o);
+        }
+        return out;
+    }
+
+    /** The pairs as serializable entries (Map.entry's are not), in order. */
+    private static List<Object> pairs(Iterable<? extends Map.Entry<?, ?>> items) {
+        Objects.requireNonNull(items, "items");
+        List<Object> out = new ArrayList<>();
+        for (Map.Entry<?, ?> e : items) {
+            Objects.requireNonNull(e, "an entry in items is null");
+            out.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <A, B, R> SerializableFunction<Object, R> star(SerializableBiFunction<? super A, ? super B, ? extends R> fn) {
+        return e -> {
+            Map.Entry<?, ?> pair = (Map.Entry<?, ?>) e;
+            return fn.apply((A) pair.getKey(), (B) pair.getValue());
+        };
+    }
+
+    /**
+     * The engine, the result handler and the lifecycle, apart from the facade so that an unreachable pool
+     * can be terminated. {@code state} is guarded by {@code this}: RUN --close--&gt; CLOSE, RUN|CLOSE
+     * --terminate--&gt; TERMINATE.
+     */
+    private static final class Core {
+        private enum State { RUN, CLOSE, TERMINATE }
+
+        final PoolEngine engine;
+        final PoolResults.Handler handler;
+        private State state = State.RUN;
+
+        Core(int processes, Backend backend, String kind, int maxTasksPerChild, String owner) {
+            this.engine = new PoolEngine(processes, kind, PoolEngine.Death.REPLACE, maxTasksPerChild, backend);
+            this.handler = new PoolResults.Handler(owner);
+        }
+
+        synchronized String stateName() {
+            return state.name();
+        }
+
+        synchronized void checkRunning() {
+            if (state != State.RUN) {
+                throw new IllegalStateException("Pool not running");
+            }
+        }
+
+        void close() {
+            synchronized (this) {
+                if (state == State.RUN) {
+                    state = State.CLOSE;
+                }
+            }
+            engine.shutdown(false);
+            awaitEnd();
+        }
+
+        void terminate() {
+            synchronized (this) {
+                state = State.TERMINATE;
+            }
+            engine.terminate(() -> new CancelledError("the pool was terminated before the task finished"));
+            awaitEnd();
+        }
+
+        void join() {
+            synchronized (this) {
+                if (state == State.RUN) {
+                    throw new IllegalStateException("Pool is still running: call close() or terminate() first");
+                }
+            }
+            awaitEnd();
+        }
+
+        /** Waits for the workers to be gone, then for the callbacks of every result to have run. */
+        private void awaitEnd() {
+            try {
+                engine.awaitTermination(Timeouts.FOREVER);
+            } catch (InterruptedException e) {
+                throw InterruptedError.restore(e);
+            }
+            handler.stop();
+        }
+
+        void unreachable() {
+            synchronized (this) {
+                state = State.TERMINATE;
+            }
+            engine.terminate(() -> new CancelledError("the pool was terminated when it became unreachable"));
+            handler.stop();
+        }
+    }
+
+    /** The keyword arguments of {@link Pool}. */
+    public static final class Builder {
+        private int processes = Multiprocessing.cpuCount();
+        private SerializableRunnable initializer;
+        private int maxTasksPerChild;
+        private Context context;
+
+        private Builder() {}
+
+        /**
+         * @param processes the number of workers; default {@link Multiprocessing#cpuCount()}
+         * @return this builder
+         * @throws IllegalArgumentException if {@code processes < 1}
+         */
+        public Builder processes(int processes) {
+            this.processes = checkProcesses(processes);
+            return this;
+        }
+
+        /**
+         * @param initializer run once in every worker before its first task; null for none. If it throws,
+         *     the pool is broken.
+         * @return this builder
+         */
+        public Builder initializer(SerializableRunnable initializer) {
+            this.initializer = initializer;
+            return this;
+        }
+
+        /**
+         * @param maxTasksPerChild how many tasks a worker runs before a fresh one replaces it
+         * @return this builder
+         * @throws IllegalArgumentException if {@code maxTasksPerChild < 1}
+         */
+        public Builder maxTasksPerChild(int maxTasksPerChild) {
+            if (maxTasksPerChild < 1) {
+                throw new IllegalArgumentException("maxTasksPerChild must be >= 1, got " + maxTasksPerChild);
+            }
+            this.maxTasksPerChild = maxTasksPerChild;
+            return this;
+        }
+
+        /**
+         * @param context the start method and JVM settings of the workers; null for the default context;
+         *     {@link Multiprocessing#dummy()} for a {@link ThreadPool}
+         * @return this builder
+         */
+        public Builder context(Context context) {
+            this.context = context;
+            return this;
+        }
+
+        /**
+         * @return the pool, its workers starting
+         * @throws IllegalArgumentException if the context is not one that mp4j made
+         */
+        public Pool build() {
+            if (context instanceof DummyContext) {
+                return new ThreadPool(processes, initializer, maxTasksPerChild);
+            }
+            return new Pool(this);
+        }
+    }
+}

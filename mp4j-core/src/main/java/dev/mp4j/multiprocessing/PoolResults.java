@@ -1,0 +1,528 @@
+package dev.mp4j.multiprocessing;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.function.SerializableFunction;
+import dev.mp4j.futures.TimeoutError;
+import dev.mp4j.internal.pool.Completion;
+import dev.mp4j.internal.pool.PoolEngine;
+import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.util.SingleUseIterator;
+import dev.mp4j.internal.util.Timeouts;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/** The results of a {@link Pool}: its result-handler thread, {@link AsyncResult}s and the imap iterators. */
+final class PoolResults {
+    static final System.Logger LOG = System.getLogger("dev.mp4j.multiprocessing");
+
+    private PoolResults() {}
+
+    /**
+     * Python's rule for a task's exception: an unchecked one (or an Error) as it is, a checked one wrapped in
+     * {@link CompletionException}.
+     */
+    static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new CompletionException(t);
+    }
+
+    /**
+     * A pool's result-handler thread (Python's {@code _handle_results}): runs callbacks and makes results
+     * ready, one at a time, in the order the results arrived. States: running --stop--&gt; stopping (runs
+     * what was posted before, then ends) --&gt; stopped (posted work runs in the posting thread).
+     */
+    static final class Handler {
+        private static final AtomicInteger COUNTER = new AtomicInteger(1);
+        private static final Runnable STOP = () -> { };
+
+        private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
+        private final Thread thread;
+        private final Object stateLock = new Object();
+        private boolean stopping; // guarded by stateLock
+
+        Handler(String owner) {
+            thread = Thread.ofPlatform().daemon(true).name(owner + "-" + COUNTER.getAndIncrement() + "-results")
+                    .unstarted(this::loop);
+            thread.start();
+        }
+
+        private void loop() {
+            while (true) {
+                Runnable r;
+                try {
+                    r = queue.take();
+                } catch (InterruptedException e) {
+                    continue; // only stop() ends the handler
+                }
+                if (r == STOP) {
+                    return;
+                }
+                runSafely(r);
+            }
+        }
+
+        private static void runSafely(Runnable r) {
+            try {
+                r.run();
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "pool: a result callback raised an exception", t);
+            }
+        }
+
+        /** Runs {@code r} on the handler thread after what was posted before; in this thread once stopped. */
+        void post(Runnable r) {
+            synchronized (stateLock) {
+                if (!stopping) {
+                    queue.add(r);
+                    return;
+                }
+            }
+            runSafely(r);
+        }
+
+        /** Lets the handler finish what was posted, then end; waits for that unless called from the handler. */
+        void stop() {
+            synchronized (stateLock) {
+                if (!stopping) {
+                    stopping = true;
+                    queue.add(STOP);
+                }
+            }
+            if (Thread.currentThread() != thread) {
+                boolean interrupted = false;
+                while (true) {
+                    try {
+                        thread.join();
+                        break;
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    /**
+     * The result of one call ({@code applyAsync}), and the base of {@link MapResult}.
+     *
+     * <p>States, guarded by {@code lock}: pending --{@link #deliver} on the handler thread, after the
+     * callback--&gt; ready (value or error). The owning pool is held strongly until ready, so that a pool
+     * nobody else references is not terminated under a caller waiting here.
+     */
+    static class ApplyResult<R> implements AsyncResult<R>, Completion {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition done = lock.newCondition();
+        private final Handler handler;
+        private final Consumer<? super R> callback;
+        private final Consumer<? super Throwable> errorCallback;
+        private Object owner;        // guarded by lock: the pool, until ready
+        private boolean ready;       // guarded by lock
+        private R value;             // guarded by lock
+        private Throwable error;     // guarded by lock
+        private boolean finished;    // guarded by lock: the outcome is known (it may wait for its callback)
+
+        ApplyResult(Object owner, Handler handler, Consumer<? super R> callback,
+                    Consumer<? super Throwable> errorCallback) {
+            this.owner = owner;
+            this.handler = handler;
+            this.callback = callback;
+            this.errorCallback = errorCallback;
+        }
+
+        @Override
+        public boolean start(PoolEngine.Task task) {
+            return true;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public void finish(Object v, Throwable e) {
+            complete((R) v, e);
+        }
+
+        /** Records the outcome once; the handler thread runs the callback and makes it ready. */
+        final void complete(R v, Throwable e) {
+            lock.lock();
+            try {
+                if (finished) {
+                    return;
+                }
+                finished = true;
+            } finally {
+                lock.unlock();
+            }
+            handler.post(() -> deliver(v, e));
+        }
+
+        private void deliver(R v, Throwable e) {
+            try {
+                if (e == null && callback != null) {
+                    callback.accept(v);
+                } else if (e != null && errorCallback != null) {
+                    errorCallback.accept(e);
+                }
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.ERROR, "pool: a result callback raised an exception", t);
+            } finally {
+                lock.lock();
+                try {
+                    value = v;
+                    error = e;
+                    ready = true;
+                    owner = null;
+                    done.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+
+        @Override
+        public R get() {
+            return get(null);
+        }
+
+        @Override
+        public R get(Duration timeout) {
+            if (!await(timeout)) {
+                throw new TimeoutError("the result was not ready within " + timeout);
+            }
+            lock.lock();
+            try {
+                if (error != null) {
+                    throw rethrow(error);
+                }
+                return value;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean await(Duration timeout) {
+            long nanos = Timeouts.toNanos(timeout);
+            lock.lock();
+            try {
+                while (!ready) {
+                    if (nanos <= 0) {
+                        return false;
+                    }
+                    if (nanos == Timeouts.FOREVER) {
+                        done.await();
+                    } else {
+                        nanos = done.awaitNanos(nanos);
+                    }
+                }
+                return true;
+            } catch (InterruptedException e) {
+                throw InterruptedError.restore(e);
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean ready() {
+            lock.lock();
+            try {
+                return ready;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean successful() {
+            lock.lock();
+            try {
+                if (!ready) {
+                    throw new IllegalStateException("the result is not ready");
+                }
+                return error == null;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public String toString() {
+            lock.lock();
+            try {
+                return "<AsyncResult " + (!ready ? "pending" : error == null ? "ready" : "failed " + error) + ">";
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    /**
+     * The result of a map: the chunks' values gathered in order. It fails with the first exception that
+     * arrives (a call's, or a chunk's that could not run), as Python's does; the other chunks still run.
+     * {@code slots} and {@code left} are guarded by {@code this}.
+     */
+    static final class MapResult<R> extends ApplyResult<List<R>> {
+        private final Object[] slots;
+        private int left;
+
+        MapResult(Object owner, Handler handler, int size, int chunks, Consumer<? super List<R>> callback,
+                  Consumer<? super Throwable> errorCallback) {
+            super(owner, handler, callback, errorCallback);
+            this.slots = new Object[size];
+            this.left = chunks;
+        }
+
+        /** @return the completion of the chunk whose first item is at {@code offset} */
+        Completion chunk(int offset) {
+            return new Completion() {
+                @Override
+                public boolean start(PoolEngine.Task task) {
+                    return true;
+                }
+
+                @Override
+                public void finish(Object v, Throwable e) {
+                    chunkDone(offset, v, e);
+                }
+            };
+        }
+
+        @Override
+        public void finish(Object v, Throwable e) {
+            throw new IllegalStateException("a map result completes by its chunks");
+        }
+
+        @SuppressWarnings("unchecked")
+        private void chunkDone(int offset, Object v, Throwable e) {
+            Throwable failure = e;
+            if (failure == null) {
+                PoolWire.ChunkResult r = (PoolWire.ChunkResult) v;
+                failure = r.error();
+                if (failure == null) {
+                    List<R> all = null;
+                    synchronized (this) {
+                        List<Object> values = r.values();
+                        for (int i = 0; i < values.size(); i++) {
+                            slots[offset + i] = values.get(i);
+                        }
+                        if (--left == 0) {
+                            all = (List<R>) Arrays.asList(slots.clone());
+                        }
+                    }
+                    if (all != null) {
+                        complete(all, null);
+                    }
+                    return;
+                }
+            }
+            complete(null, failure);
+        }
+    }
+
+    /**
+     * The iterator of {@code imap} and {@code imapUnordered}. It feeds the pool lazily, in the consuming
+     * thread: at most {@code window} chunks are sent and not yet consumed, so a huge or endless iterable
+     * costs bounded memory. A call's exception is raised at its item and the iteration goes on; a chunk that
+     * failed as a whole (its worker was lost, it could not be sent, the pool was terminated) raises once, in
+     * place of its items. An exception of the iterable itself is raised after the items it yielded before,
+     * and ends the iteration; so does a pool closed before every item was sent.
+     *
+     * <p>Fields guarded by {@code lock}; chunk outcomes arrive from the engine's threads.
+     */
+    static final class IMapIterator<R> extends SingleUseIterator<R> {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition arrived = lock.newCondition();
+        private final Pool owner;
+        private final SerializableFunction<Object, Object> fn;
+        private final Iterator<?> source;
+        private final int chunksize;
+        private final int window;
+        private final boolean ordered;
+        private final Map<Long, Outcome> byIndex = new HashMap<>();    // ordered: chunk index → outcome
+        private final ArrayDeque<Outcome> byArrival = new ArrayDeque<>(); // unordered: in arrival order
+        private long sent;               // chunks sent
+        private long consumed;           // chunks taken to consume
+        private boolean sourceDone;      // the iterable is exhausted, failed, or can no longer be sent
+        private Throwable sourceError;   // raised once the chunks sent before it are consumed
+        private Outcome current;
+        private int pos;
+        private boolean ended;
+
+        /** One chunk's outcome: per-item results, or one exception for the whole chunk. */
+        private record Outcome(PoolWire.EachResult each, Throwable whole) {
+            int size() {
+                return each == null ? 1 : each.values().size();
+            }
+        }
+
+        IMapIterator(Pool owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
+                     int window, boolean ordered) {
+            this.owner = owner;
+            this.fn = fn;
+            this.source = source;
+            this.chunksize = chunksize;
+            this.window = window;
+            this.ordered = ordered;
+        }
+
+        /** Sends chunks until the window is full or the iterable ends. Lock held. */
+        void feed() {
+            lock.lock();
+            try {
+                while (!sourceDone && sent - consumed < window) {
+                    List<Object> chunk = new ArrayList<>(Math.min(chunksize, 1024));
+                    try {
+                        while (chunk.size() < chunksize && source.hasNext()) {
+                            chunk.add(source.next());
+                        }
+                        if (chunk.size() < chunksize) {
+                            sourceDone = true;
+                        }
+                    } catch (RuntimeException | Error e) {
+                        sourceDone = true;
+                        sourceError = e;
+                    }
+                    if (!chunk.isEmpty()) {
+                        long index = sent;
+                        try {
+                            owner.submitInternal(new PoolWire.EachChunk(fn, chunk), new Completion() {
+                                @Override
+                                public boolean start(PoolEngine.Task task) {
+                                    return true;
+                                }
+
+                                @Override
+                                public void finish(Object v, Throwable e) {
+                                    arrive(index, v, e);
+                                }
+                            });
+                            sent++;
+                        } catch (RuntimeException e) {
+                            sourceDone = true;
+                            sourceError = new IllegalStateException("the pool stopped before every item of "
+                                    + "the iterable was sent to it", e);
+                        }
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void arrive(long index, Object v, Throwable e) {
+            Outcome o = e != null ? new Outcome(null, e) : new Outcome((PoolWire.EachResult) v, null);
+            lock.lock();
+            try {
+                if (ordered) {
+                    byIndex.put(index, o);
+                } else {
+                    byArrival.add(o);
+                }
+                arrived.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public boolean hasNext() {
+            lock.lock();
+            try {
+                if (ended) {
+                    return false;
+                }
+                if ((current != null && pos < current.size()) || consumed < sent || sourceError != null) {
+                    return true;
+                }
+                feed();
+                if (consumed < sent || sourceError != null) {
+                    return true;
+                }
+                ended = true;
+                return false;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public R next(Duration timeout) {
+            long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+            lock.lock();
+            try {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                while (true) {
+                    if (current != null && pos < current.size()) {
+                        int i = pos++;
+                        if (current.whole != null) {
+                            throw rethrow(current.whole);
+                        }
+                        Throwable err = current.each.error(i);
+                        if (err != null) {
+                            throw rethrow(err);
+                        }
+                        return (R) current.each.values().get(i);
+                    }
+                    current = null;
+                    if (consumed < sent) {
+                        Outcome o = ordered ? byIndex.remove(consumed) : byArrival.poll();
+                        if (o == null) {
+                            long left = Timeouts.remaining(deadline);
+                            if (left <= 0) {
+                                throw new TimeoutError("no result within " + timeout);
+                            }
+                            if (left == Timeouts.FOREVER) {
+                                arrived.await();
+                            } else {
+                                arrived.awaitNanos(left);
+                            }
+                            continue;
+                        }
+                        consumed++;
+                        current = o;
+                        pos = 0;
+                        feed();
+                        continue;
+                    }
+                    feed();
+                    if (consumed < sent) {
+                        continue;
+                    }
+                    ended = true;
+                    if (sourceError != null) {
+                        throw rethrow(sourceError);
+                    }
+                    throw new NoSuchElementException();
+                }
+            } catch (InterruptedException e) {
+                throw InterruptedError.restore(e);
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

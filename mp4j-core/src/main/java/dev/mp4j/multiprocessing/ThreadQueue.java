@@ -1,0 +1,216 @@
+package dev.mp4j.multiprocessing;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.util.Timeouts;
+
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.ObjectOutputStream;
+import java.io.Serial;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The queue of {@code Multiprocessing.dummy()}: a thread-safe FIFO queue for the threads of this JVM, all
+ * of {@link Queue}, {@link JoinableQueue} and {@link SimpleQueue} (Python's dummy module uses
+ * {@code queue.Queue} for all three). Items are handed over as they are, not copied; null is a valid item.
+ *
+ * <p>Fields guarded by {@code lock}. States: open --close()--&gt; closed (put and get throw
+ * {@link IllegalStateException}, and threads waiting in them wake up with it). There is no feeder thread:
+ * {@link #joinThread()} returns at once once closed.
+ *
+ * @param <E> the item type
+ */
+final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final Object NULL = new Object();
+
+    private final int maxsize;
+    private final transient ReentrantLock lock = new ReentrantLock();
+    private final transient Condition notEmpty = lock.newCondition();
+    private final transient Condition notFull = lock.newCondition();
+    private final transient Condition allDone = lock.newCondition();
+    private final transient ArrayDeque<Object> items = new ArrayDeque<>();
+    private transient int unfinished;
+    private transient boolean closed;
+
+    /** @param maxsize the most items it holds; 0 or less for unbounded */
+    ThreadQueue(int maxsize) {
+        this.maxsize = Math.max(0, maxsize);
+    }
+
+    @Override
+    public void put(E item) {
+        put(item, null);
+    }
+
+    @Override
+    public void put(E item, Duration timeout) {
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        lock.lock();
+        try {
+            checkOpen();
+            while (maxsize > 0 && items.size() >= maxsize) {
+                long left = Timeouts.remaining(deadline);
+                if (left <= 0) {
+                    throw new Full("the queue is full (maxsize " + maxsize + ")");
+                }
+                if (left == Timeouts.FOREVER) {
+                    notFull.await();
+                } else {
+                    notFull.awaitNanos(left);
+                }
+                checkOpen();
+            }
+            items.add(item == null ? NULL : item);
+            unfinished++;
+            notEmpty.signal();
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void putNowait(E item) {
+        put(item, Duration.ZERO);
+    }
+
+    @Override
+    public E get() {
+        return get(null);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public E get(Duration timeout) {
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        lock.lock();
+        try {
+            checkOpen();
+            while (items.isEmpty()) {
+                long left = Timeouts.remaining(deadline);
+                if (left <= 0) {
+                    throw new Empty("the queue is empty");
+                }
+                if (left == Timeouts.FOREVER) {
+                    notEmpty.await();
+                } else {
+                    notEmpty.awaitNanos(left);
+                }
+                checkOpen();
+            }
+            Object o = items.poll();
+            notFull.signal();
+            return o == NULL ? null : (E) o;
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public E getNowait() {
+        return get(Duration.ZERO);
+    }
+
+    @Override
+    public int qsize() {
+        lock.lock();
+        try {
+            return items.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public boolean empty() {
+        return qsize() == 0;
+    }
+
+    @Override
+    public boolean full() {
+        return maxsize > 0 && qsize() >= maxsize;
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            closed = true;
+            notEmpty.signalAll();
+            notFull.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** @throws IllegalStateException if the queue is not closed */
+    @Override
+    public void joinThread() {
+        lock.lock();
+        try {
+            if (!closed) {
+                throw new IllegalStateException("the queue is not closed");
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void cancelJoinThread() {
+        // no feeder thread to wait for
+    }
+
+    @Override
+    public void taskDone() {
+        lock.lock();
+        try {
+            if (unfinished <= 0) {
+                throw new IllegalStateException("taskDone() called too many times");
+            }
+            if (--unfinished == 0) {
+                allDone.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public void join() {
+        lock.lock();
+        try {
+            while (unfinished > 0) {
+                allDone.await();
+            }
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<dummy Queue maxsize=" + maxsize + " qsize=" + qsize() + ">";
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("the queue is closed");
+        }
+    }
+
+    @Serial
+    private void writeObject(ObjectOutputStream out) throws IOException {
+        throw new NotSerializableException("a dummy (thread-backed) queue cannot be sent to another process");
+    }
+}
