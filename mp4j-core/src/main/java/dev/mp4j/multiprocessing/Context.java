@@ -1,6 +1,7 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
 import dev.mp4j.threading.Event;
@@ -176,6 +177,15 @@ public interface Context {
      * @return a new named shared memory segment
      */
     SharedMemory sharedMemory(long size);
+
+    // ---------------------------------------------------------------- managers
+
+    /**
+     * Python's {@code Manager()}: a manager whose server process this context starts.
+     *
+     * @return a started {@link SyncManager}; shut it down with {@code close()} (or it stops when this JVM exits)
+     */
+    SyncManager manager();
 
     // ---------------------------------------------------------------- pools
 

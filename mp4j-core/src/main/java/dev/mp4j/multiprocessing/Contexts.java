@@ -5,6 +5,7 @@ import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Launch;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Spares;
+import dev.mp4j.multiprocessing.managers.SyncManager;
 
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
@@ -198,6 +199,13 @@ final class Contexts {
         @Override
         public SharedMemory sharedMemory(long size) {
             return SharedMemory.create(null, size);
+        }
+
+        @Override
+        public SyncManager manager() {
+            SyncManager m = new SyncManager(null, null, this);
+            m.start();
+            return m;
         }
 
         @Override

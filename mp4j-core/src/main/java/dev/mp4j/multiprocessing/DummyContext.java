@@ -1,6 +1,7 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
 import dev.mp4j.threading.Event;
@@ -174,6 +175,15 @@ final class DummyContext implements Context {
     @Override
     public Pool pool(int processes) {
         return new ThreadPool(processes);
+    }
+
+    /** A manager served by a thread of this JVM (no server process), as the rest of this context is. */
+    @Override
+    public SyncManager manager() {
+        SyncManager m = new SyncManager();
+        dev.mp4j.multiprocessing.managers.Server server = m.getServer();
+        Thread.ofPlatform().daemon().name("mp4j-dummy-manager").start(server::serveForever);
+        return m;
     }
 
     private static UnsupportedOperationException unsupported(String what) {

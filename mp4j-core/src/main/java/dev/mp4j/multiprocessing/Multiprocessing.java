@@ -2,6 +2,7 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.ProcessHooks;
+import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
 import dev.mp4j.threading.Event;
@@ -380,6 +381,15 @@ public final class Multiprocessing {
      */
     public static SharedMemory sharedMemory(long size) {
         return getContext().sharedMemory(size);
+    }
+
+    /**
+     * Python's {@code multiprocessing.Manager()}.
+     *
+     * @return a started {@link SyncManager} of the default context
+     */
+    public static SyncManager manager() {
+        return getContext().manager();
     }
 
     /**

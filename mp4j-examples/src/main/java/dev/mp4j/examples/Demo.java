@@ -65,7 +65,11 @@ public final class Demo {
             new Example("listener", "multiprocessing.connection: a Listener with an authkey and a Client in a child",
                     ListenerClient::main),
             new Example("connection-wait", "multiprocessing.connection: wait on the pipes of 4 children",
-                    WaitPipes::main));
+                    WaitPipes::main),
+            new Example("custom-manager", "managers: a customized manager (MyManager with Maths)",
+                    CustomizedManager::main),
+            new Example("remote-manager", "managers: a remote manager serving a queue on TCP with an authkey",
+                    RemoteQueueManager::main));
 
     private Demo() {}
 

@@ -1,0 +1,157 @@
+package dev.mp4j.internal.managers;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.conn.Auth;
+import dev.mp4j.internal.conn.SocketConnection;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Codec;
+import dev.mp4j.multiprocessing.EOFError;
+import dev.mp4j.multiprocessing.ProcessError;
+
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.net.SocketAddress;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The client side of {@link Wire}: each thread keeps one authenticated connection per server (address and
+ * key), made on its first request, as Python's proxies keep one per thread. A cached connection that has
+ * become readable between requests was closed by its server (shut down, or restarted at the same address):
+ * it is dropped and a new one made. A connection whose request was interrupted, or that failed midway, is
+ * closed, so the stream never gets out of step; the server then abandons the call.
+ */
+public final class Client {
+    private static final ThreadLocal<Map<Key, SocketConnection>> CONNECTIONS = ThreadLocal.withInitial(HashMap::new);
+
+    private Client() {}
+
+    /** A server as a client reaches it. */
+    private record Key(SocketAddress address, byte[] authkey) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.address.equals(address) && Arrays.equals(k.authkey, authkey);
+        }
+
+        @Override
+        public int hashCode() {
+            return address.hashCode() * 31 + Arrays.hashCode(authkey);
+        }
+
+        @Override
+        public String toString() {
+            return String.valueOf(address);
+        }
+    }
+
+    /**
+     * Sends a request on this thread's connection to the server and waits for the reply.
+     *
+     * @param address the server's address
+     * @param authkey the key
+     * @param req the request
+     * @return the reply
+     * @throws IllegalArgumentException if the request cannot be serialized (nothing was sent)
+     * @throws dev.mp4j.multiprocessing.AuthenticationError if the key is wrong
+     * @throws java.io.UncheckedIOException if the server cannot be reached
+     * @throws EOFError if the server closed the connection before replying (it stopped or died)
+     * @throws InterruptedError if the thread is interrupted (the connection is closed)
+     */
+    public static Wire.Reply request(SocketAddress address, byte[] authkey, Wire.Request req) {
+        byte[] out = Wire.encode(req);
+        Map<Key, SocketConnection> mine = CONNECTIONS.get();
+        Key key = new Key(address, authkey);
+        SocketConnection c = mine.get(key);
+        if (c != null && stale(c)) {
+            c.close();
+            mine.remove(key);
+            c = null;
+        }
+        if (c == null) {
+            c = Auth.client(address, authkey);
+            mine.put(key, c);
+        }
+        byte[] in;
+        try {
+            c.sendBytes(out);
+            in = c.recvBytes();
+        } catch (EOFError e) {
+            drop(mine, key, c);
+            throw new EOFError("the manager's server at " + address + " closed the connection during " + what(req)
+                    + ": it was shut down or died", e);
+        } catch (RuntimeException e) {
+            drop(mine, key, c);
+            throw e;
+        }
+        return decode(in);
+    }
+
+    /**
+     * Sends one request on a connection of its own, waiting at most until {@code deadline} for the reply.
+     *
+     * @param address the server's address
+     * @param authkey the key
+     * @param req the request
+     * @param deadline from {@link Timeouts#deadline}
+     * @return the reply, or null if none came in time
+     */
+    public static Wire.Reply oneShot(SocketAddress address, byte[] authkey, Wire.Request req, long deadline) {
+        try (SocketConnection c = Auth.client(address, authkey)) {
+            c.sendBytes(Wire.encode(req));
+            byte[] in = c.receive(SocketConnection.DEFAULT_LIMIT, deadline);
+            return in == null ? null : decode(in);
+        }
+    }
+
+    /**
+     * Closes this thread's connection to a server, if it has one.
+     *
+     * @param address the server's address
+     */
+    public static void forget(SocketAddress address) {
+        CONNECTIONS.get().entrySet().removeIf(e -> {
+            if (e.getKey().address.equals(address)) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+    }
+
+    private static boolean stale(SocketConnection c) {
+        if (c.closed()) {
+            return true;
+        }
+        try {
+            return c.poll(); // nothing is due between requests: data or EOF means the server closed it
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private static void drop(Map<Key, SocketConnection> mine, Key key, SocketConnection c) {
+        c.close();
+        mine.remove(key, c);
+    }
+
+    private static Wire.Reply decode(byte[] in) {
+        try {
+            return (Wire.Reply) Codec.decode(in, null);
+        } catch (ClassNotFoundException e) {
+            throw new ProcessError("cannot load class " + e.getMessage() + " of the manager's reply", e);
+        } catch (InvalidClassException e) {
+            throw new ProcessError("the manager's reply was rejected: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ProcessError("cannot deserialize the manager's reply: " + e, e);
+        }
+    }
+
+    private static String what(Wire.Request req) {
+        return switch (req.op()) {
+            case Wire.CALL -> "a call of " + req.name();
+            case Wire.CREATE -> "the creation of a '" + req.name() + "'";
+            default -> "a request";
+        };
+    }
+}

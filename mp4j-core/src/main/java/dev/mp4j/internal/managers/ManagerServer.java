@@ -1,0 +1,681 @@
+package dev.mp4j.internal.managers;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.conn.SocketConnection;
+import dev.mp4j.internal.conn.SocketListener;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Codec;
+import dev.mp4j.multiprocessing.AuthenticationError;
+import dev.mp4j.multiprocessing.EOFError;
+import dev.mp4j.multiprocessing.managers.Server;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.net.SocketAddress;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A manager's server (Python's {@code managers.Server}): listens with the authkey, holds the referents in a
+ * table with reference counts, and serves each authenticated connection on a thread of its own (see
+ * {@link Wire} for the messages).
+ *
+ * <p>States: listening (made: bound, accepting once {@link #serveForever()} runs) --{@link #stop()} or a
+ * SHUTDOWN request--&gt; stopped (listener closed, every connection closed, threads blocked in a referent's
+ * method interrupted). {@code serveForever} returns when the server stops; on an interrupt it stops the
+ * server and throws {@link InterruptedError}.
+ *
+ * <p>Locks: {@code table} (its monitor) guards {@code objects}, {@code ids} and {@code nextId}; a referent's
+ * method is never called while holding it. Each {@link Session}'s monitor guards its call state. The
+ * referents themselves are called from several threads at once (one per client thread), as Python's are.
+ *
+ * <p>A client that goes away while its call blocks in the server (its JVM killed in a queue's {@code get},
+ * its thread interrupted in a lock's {@code acquire}) closes its connection; the {@link Watchdog} sees that
+ * and interrupts the call, so the server does not later take an item or a lock for nobody.
+ */
+public final class ManagerServer implements Server {
+    private static final System.Logger LOG = System.getLogger("dev.mp4j.multiprocessing.managers");
+    /** The servers made in this JVM, by address: proxies unpickled here count their references directly. */
+    private static final Map<SocketAddress, ManagerServer> LOCAL = new ConcurrentHashMap<>();
+    private static final AtomicInteger SESSIONS = new AtomicInteger();
+
+    private final Map<String, TypeSpec> registry;
+    private final SocketListener listener;
+    private final SocketAddress address;
+    private final long serverId;
+    private final Watchdog watchdog;
+
+    private final Object table = new Object();
+    private final Map<Long, Entry> objects = new HashMap<>();        // guarded by table
+    private final Map<Object, Long> ids = new IdentityHashMap<>();  // guarded by table
+    private long nextId;                                            // guarded by table
+
+    private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Object calls = new Object();
+    private int inCall;                   // guarded by calls: referent calls in progress
+    private boolean serving;              // guarded by this
+    private volatile boolean stopped;     // set under this
+
+    /** One referent in the table. */
+    private static final class Entry {
+        final Object obj;
+        TypeSpec spec;   // guarded by table
+        int refs;        // guarded by table
+
+        Entry(Object obj, TypeSpec spec) {
+            this.obj = obj;
+            this.spec = spec;
+        }
+    }
+
+    /**
+     * Binds the listener.
+     *
+     * @param registry the typeids this server can make and serve
+     * @param address where to listen; null for a Unix-domain socket in a private temporary directory
+     * @param authkey the key clients must prove they hold
+     * @throws UncheckedIOException if the address cannot be bound
+     */
+    public ManagerServer(Map<String, TypeSpec> registry, SocketAddress address, byte[] authkey) {
+        this.registry = Map.copyOf(registry);
+        this.listener = new SocketListener(address, 128, authkey.clone(), SocketListener.HANDSHAKE_TIMEOUT, null);
+        this.address = listener.address();
+        long id;
+        do {
+            id = new SecureRandom().nextLong();
+        } while (id == 0);
+        this.serverId = id;
+        try {
+            this.watchdog = new Watchdog();
+        } catch (IOException e) {
+            listener.close();
+            throw new UncheckedIOException("cannot open a selector", e);
+        }
+        LOCAL.put(this.address, this);
+    }
+
+    /**
+     * @param address an address
+     * @param serverId a server lifetime
+     * @return the server of this JVM with both, or null
+     */
+    public static ManagerServer local(SocketAddress address, long serverId) {
+        ManagerServer s = LOCAL.get(address);
+        return s != null && s.serverId == serverId && !s.stopped ? s : null;
+    }
+
+    @Override
+    public SocketAddress address() {
+        return address;
+    }
+
+    /** @return this server's lifetime id */
+    public long serverId() {
+        return serverId;
+    }
+
+    /**
+     * Accepts and serves connections until the server stops.
+     *
+     * @throws IllegalStateException if it is already serving, or stopped
+     * @throws InterruptedError if the thread is interrupted (the server is stopped first)
+     */
+    @Override
+    public void serveForever() {
+        synchronized (this) {
+            if (stopped) {
+                throw new IllegalStateException("the server is stopped");
+            }
+            if (serving) {
+                throw new IllegalStateException("the server is already serving");
+            }
+            serving = true;
+        }
+        Thread.ofPlatform().daemon().name("mp4j-manager-watchdog").start(watchdog);
+        try {
+            while (!stopped) {
+                SocketConnection c;
+                try {
+                    c = listener.accept();
+                } catch (AuthenticationError e) {
+                    log(System.Logger.Level.DEBUG, "refused a client: " + e.getMessage());
+                    continue;
+                } catch (IllegalStateException closed) {
+                    break;
+                } catch (UncheckedIOException e) {
+                    if (stopped) {
+                        break;
+                    }
+                    log(System.Logger.Level.WARNING, "accept failed: " + e.getMessage());
+                    continue;
+                }
+                Session s = new Session(c);
+                sessions.add(s);
+                if (stopped) {
+                    s.close();
+                    break;
+                }
+                s.thread.start();
+            }
+        } finally {
+            stop();
+        }
+    }
+
+    /** Stops listening, closes every connection and interrupts calls in progress; idempotent. */
+    public void stop() {
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+        }
+        LOCAL.remove(address, this);
+        listener.close();
+        watchdog.close();
+        for (Session s : sessions) {
+            s.close();
+        }
+        synchronized (table) {
+            table.notifyAll();
+        }
+    }
+
+    /** @return whether the server was stopped */
+    public boolean stopped() {
+        return stopped;
+    }
+
+    // ------------------------------------------------------------------------------------ the table
+
+    /** Puts a referent in the table (or counts one more reference to it) and returns its id. */
+    private long register(Object obj, TypeSpec spec) {
+        synchronized (table) {
+            Long known = ids.get(obj);
+            if (known != null) {
+                Entry e = objects.get(known);
+                e.refs++;
+                e.spec = spec;
+                return known;
+            }
+            long id = ++nextId;
+            Entry e = new Entry(obj, spec);
+            e.refs = 1;
+            objects.put(id, e);
+            ids.put(obj, id);
+            return id;
+        }
+    }
+
+    /**
+     * One more reference to a referent.
+     *
+     * @param id its id
+     * @return false if there is no such referent
+     */
+    public boolean incref(long id) {
+        synchronized (table) {
+            Entry e = objects.get(id);
+            if (e == null) {
+                return false;
+            }
+            e.refs++;
+            return true;
+        }
+    }
+
+    /**
+     * One reference fewer; the referent leaves the table at zero. An unknown id is ignored.
+     *
+     * @param id its id
+     */
+    public void decref(long id) {
+        Object gone = null;
+        synchronized (table) {
+            Entry e = objects.get(id);
+            if (e != null && --e.refs <= 0) {
+                objects.remove(id);
+                ids.remove(e.obj);
+                gone = e.obj;
+                table.notifyAll();
+            }
+        }
+        if (gone != null) {
+            log(System.Logger.Level.DEBUG, "disposed of object with id 0x" + Long.toHexString(id));
+        }
+    }
+
+    /** @return how many referents the table holds */
+    public int numberOfObjects() {
+        synchronized (table) {
+            return objects.size();
+        }
+    }
+
+    private int awaitObjects(int atMost, Duration timeout) {
+        System.gc(); // proxies held by referents that left the table release theirs when collected
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        synchronized (table) {
+            while (objects.size() > atMost && !stopped) {
+                long left = Timeouts.remaining(deadline);
+                if (left == 0) {
+                    break;
+                }
+                try {
+                    table.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    throw InterruptedError.restore(e);
+                }
+            }
+            return objects.size();
+        }
+    }
+
+    private int awaitCalls(int n, Duration timeout) {
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        synchronized (calls) {
+            while (inCall != n && !stopped) {
+                long left = Timeouts.remaining(deadline);
+                if (left == 0) {
+                    break;
+                }
+                try {
+                    calls.wait(Math.max(1, left / 1_000_000));
+                } catch (InterruptedException e) {
+                    throw InterruptedError.restore(e);
+                }
+            }
+            return inCall;
+        }
+    }
+
+    private void counted(int delta) {
+        synchronized (calls) {
+            inCall += delta;
+            calls.notifyAll();
+        }
+    }
+
+    /** @return a line per referent: id, reference count, typeid and class */
+    public String debugInfo() {
+        List<Object[]> rows = new ArrayList<>();
+        synchronized (table) {
+            for (Map.Entry<Long, Entry> e : objects.entrySet()) {
+                rows.add(new Object[] {e.getKey(), e.getValue().refs, e.getValue().spec.typeid(), e.getValue().obj});
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (Object[] r : rows) {
+            String text = r[3].getClass().getName(); // not its toString: it may call proxies, even of itself
+            sb.append(String.format("0x%x:  refcount=%d  typeid='%s'%n    %s%n", r[0], r[1], r[2], text));
+        }
+        return sb.toString();
+    }
+
+    // ------------------------------------------------------------------------------------ requests
+
+    /** Answers one request; null when the client went away during the call (nothing to answer). */
+    private Wire.Reply handle(Wire.Request req, Session session) {
+        return switch (req.op()) {
+            case Wire.PING, Wire.SHUTDOWN -> new Wire.Reply(Wire.RETURN, null);
+            case Wire.CALL -> call(req, session);
+            case Wire.CREATE -> create(req, session);
+            case Wire.INCREF -> {
+                if (req.serverId() != serverId) {
+                    yield stale();
+                }
+                yield incref(req.id()) ? new Wire.Reply(Wire.RETURN, null)
+                        : failure("no shared object with id 0x" + Long.toHexString(req.id()) + " (it was released)");
+            }
+            case Wire.DECREF -> {
+                if (req.serverId() == serverId) {
+                    decref(req.id());
+                }
+                yield new Wire.Reply(Wire.RETURN, null);
+            }
+            case Wire.DECREF_MANY -> {
+                if (req.serverId() == serverId && req.args().length == 1 && req.args()[0] instanceof long[] many) {
+                    for (long id : many) {
+                        decref(id);
+                    }
+                }
+                yield new Wire.Reply(Wire.RETURN, null);
+            }
+            case Wire.NUMBER_OF_OBJECTS -> new Wire.Reply(Wire.RETURN, numberOfObjects());
+            case Wire.DEBUG_INFO -> new Wire.Reply(Wire.RETURN, debugInfo());
+            case Wire.AWAIT_OBJECTS -> new Wire.Reply(Wire.RETURN,
+                    awaitObjects((Integer) req.args()[0], (Duration) req.args()[1]));
+            case Wire.AWAIT_CALLS -> new Wire.Reply(Wire.RETURN,
+                    awaitCalls((Integer) req.args()[0], (Duration) req.args()[1]));
+            default -> failure("unknown request " + req.op());
+        };
+    }
+
+    private static Wire.Reply failure(String message) {
+        return new Wire.Reply(Wire.FAILURE, message);
+    }
+
+    private static Wire.Reply stale() {
+        return failure("the proxy belongs to an earlier server at this address (the manager was shut down and"
+                + " another one started there)");
+    }
+
+    private Wire.Reply call(Wire.Request req, Session session) {
+        if (req.serverId() != serverId) {
+            return stale();
+        }
+        Entry e;
+        TypeSpec spec;
+        synchronized (table) {
+            e = objects.get(req.id());
+            spec = e == null ? null : e.spec;
+        }
+        if (e == null) {
+            return failure("no shared object with id 0x" + Long.toHexString(req.id()) + " (it was released)");
+        }
+        Object obj = e.obj;
+        String name = req.name();
+        if (Wire.GET_VALUE.equals(name)) {
+            return new Wire.Reply(Wire.RETURN, obj);
+        }
+        Object[] args = req.args();
+        if (!Methods.isObjectMethod(name, args.length)) {
+            Set<String> exposed = spec.exposed() != null ? Set.copyOf(spec.exposed()) : Methods.publicNames(obj.getClass());
+            if (!exposed.contains(name)) {
+                return failure("method '" + name + "' of " + obj.getClass().getName() + " object is not in exposed="
+                        + new java.util.TreeSet<>(exposed));
+            }
+        }
+        Method m;
+        try {
+            m = Methods.find(obj.getClass(), name, req.signature(), args);
+        } catch (NoSuchMethodException | ClassNotFoundException ex) {
+            return failure("cannot call " + name + Wire.list(req.signature()) + " on " + obj.getClass().getName() + ": "
+                    + ex.getMessage());
+        }
+        Object result;
+        session.enterCall();
+        try {
+            result = m.invoke(obj, args);
+        } catch (InvocationTargetException ex) {
+            if (session.leaveCall()) {
+                return null;
+            }
+            return new Wire.Reply(Wire.ERROR, Wire.portable(ex.getCause()));
+        } catch (IllegalAccessException | IllegalArgumentException ex) {
+            session.leaveCall();
+            return failure("cannot call " + m + " with " + args.length + " argument(s): " + ex);
+        } catch (RuntimeException | Error ex) {
+            session.leaveCall();
+            throw ex;
+        }
+        if (session.leaveCall()) {
+            return null;
+        }
+        String typeid = spec.methodToTypeid().get(name);
+        if (typeid != null && result != null) {
+            TypeSpec rs = registry.get(typeid);
+            if (rs == null) {
+                return failure("method " + name + " returns typeid '" + typeid + "', which this server does not know");
+            }
+            long id = register(result, rs);
+            return new Wire.Reply(Wire.PROXY, new Wire.ProxyRef(typeid, serverId, id,
+                    rs.proxyInterface() == null ? null : rs.proxyInterface().getName()));
+        }
+        return new Wire.Reply(Wire.RETURN, result);
+    }
+
+    private Wire.Reply create(Wire.Request req, Session session) {
+        String typeid = req.name();
+        TypeSpec spec = typeid == null ? null : registry.get(typeid);
+        if (spec == null) {
+            return new Wire.Reply(Wire.ERROR, Wire.portable(new IllegalArgumentException(
+                    "typeid '" + typeid + "' is not registered with the manager's server")));
+        }
+        Object[] args = req.args();
+        if (!spec.hasCallable()) {
+            return new Wire.Reply(Wire.ERROR, Wire.portable(new IllegalArgumentException(
+                    "typeid '" + typeid + "' has no callable in the manager's server: it cannot be created")));
+        }
+        if (spec.supplier() != null && args.length > 0) {
+            return new Wire.Reply(Wire.ERROR, Wire.portable(new IllegalArgumentException("typeid '" + typeid
+                    + "' was registered with a supplier, which takes no arguments (" + args.length + " given)")));
+        }
+        Object obj;
+        session.enterCall();
+        try {
+            obj = spec.supplier() != null ? spec.supplier().get() : spec.factory().apply(args);
+        } catch (Exception ex) {
+            if (session.leaveCall()) {
+                return null;
+            }
+            return new Wire.Reply(Wire.ERROR, Wire.portable(ex));
+        } catch (Error ex) {
+            session.leaveCall();
+            throw ex;
+        }
+        if (session.leaveCall()) {
+            return null;
+        }
+        if (obj == null) {
+            return new Wire.Reply(Wire.ERROR, Wire.portable(new IllegalArgumentException(
+                    "the callable of typeid '" + typeid + "' returned null")));
+        }
+        long id = register(obj, spec);
+        return new Wire.Reply(Wire.RETURN, new Wire.ProxyRef(typeid, serverId, id,
+                spec.proxyInterface() == null ? null : spec.proxyInterface().getName()));
+    }
+
+    private static void log(System.Logger.Level level, String message) {
+        if (LOG.isLoggable(level)) {
+            LOG.log(level, message);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ connections
+
+    /**
+     * One client connection and the thread serving it. Call state, guarded by this: IDLE --enterCall--&gt;
+     * IN_CALL --leaveCall--&gt; IDLE, or IN_CALL --the watchdog finds the client gone--&gt; ABORTED (the thread
+     * is interrupted) --leaveCall--&gt; IDLE, and the session ends without answering.
+     */
+    private final class Session implements Runnable {
+        private static final int IDLE = 0;
+        private static final int IN_CALL = 1;
+        private static final int ABORTED = 2;
+
+        final SocketConnection conn;
+        final Thread thread;
+        private SelectionKey key;   // set by the session thread before its first call
+        private int state;          // guarded by this
+
+        Session(SocketConnection conn) {
+            this.conn = conn;
+            this.thread = Thread.ofPlatform().daemon().name("mp4j-manager-session-" + SESSIONS.incrementAndGet())
+                    .unstarted(this);
+        }
+
+        @Override
+        public void run() {
+            try {
+                key = watchdog.register(conn, this);
+                serve();
+            } catch (IOException | RuntimeException e) {
+                if (!stopped) {
+                    log(System.Logger.Level.DEBUG, "connection ended: " + e);
+                }
+            } finally {
+                close();
+                sessions.remove(this);
+            }
+        }
+
+        private void serve() {
+            while (!stopped) {
+                byte[] frame;
+                try {
+                    frame = conn.recvBytes();
+                } catch (EOFError | IllegalStateException gone) {
+                    return;
+                }
+                Wire.Request req;
+                Wire.Reply reply;
+                try {
+                    req = (Wire.Request) Codec.decode(frame, null);
+                    reply = handle(req, this);
+                } catch (IOException | ClassNotFoundException | ClassCastException e) {
+                    req = null;
+                    reply = failure("cannot read the request: " + e);
+                } catch (InterruptedError e) {
+                    return; // stopped meanwhile
+                } catch (RuntimeException | StackOverflowError e) {
+                    req = null;
+                    reply = failure("the server failed: " + e);
+                }
+                if (reply == null) {
+                    return; // the client went away during its call
+                }
+                byte[] out;
+                try {
+                    out = Codec.encode(reply);
+                } catch (IOException e) {
+                    String what = reply.value() == null ? "null" : reply.value().getClass().getName();
+                    out = Wire.encode(failure("the result (" + what + ") cannot be sent back: " + e));
+                }
+                conn.sendBytes(out);
+                if (req != null && req.op() == Wire.SHUTDOWN) {
+                    stop();
+                    return;
+                }
+            }
+        }
+
+        void enterCall() {
+            counted(1);
+            synchronized (this) {
+                state = IN_CALL;
+            }
+            watchdog.arm(key);
+        }
+
+        /** @return whether the client went away during the call (the interrupt is then cleared) */
+        boolean leaveCall() {
+            watchdog.disarm(key);
+            synchronized (this) {
+                boolean aborted = state == ABORTED;
+                if (aborted) {
+                    Thread.interrupted();
+                }
+                state = IDLE;
+                counted(-1);
+                return aborted || stopped;
+            }
+        }
+
+        /** The watchdog saw the connection readable: during a call that means the client is gone. */
+        synchronized boolean check() {
+            if (state != IN_CALL) {
+                return false;
+            }
+            boolean gone;
+            try {
+                gone = conn.poll();
+            } catch (RuntimeException e) {
+                gone = true;
+            }
+            if (gone) {
+                state = ABORTED;
+                thread.interrupt();
+                return false;
+            }
+            return true;
+        }
+
+        void close() {
+            conn.close();
+            if (stopped && Thread.currentThread() != thread) {
+                thread.interrupt();
+            }
+        }
+    }
+
+    /**
+     * Watches the connections of sessions in a call: one selector, a key per session whose interest is
+     * OP_READ only during a call. A client sends nothing while its call runs, so a connection that becomes
+     * readable then was closed (or is misused): the session is told to abort the call. Arming does not wake
+     * the selector (that would cost every call a thread switch): the selector takes new interests up every
+     * {@link #SLICE_MILLIS} ms, so a call is watched once it has lasted that long, which is when it matters.
+     */
+    private final class Watchdog implements Runnable {
+        private static final long SLICE_MILLIS = 100;
+        private final Selector selector;
+
+        Watchdog() throws IOException {
+            this.selector = Selector.open();
+        }
+
+        SelectionKey register(SocketConnection c, Session s) throws IOException {
+            return c.channel().register(selector, 0, s);
+        }
+
+        void arm(SelectionKey k) {
+            try {
+                k.interestOps(SelectionKey.OP_READ); // taken up at the watchdog's next select, within a slice
+            } catch (CancelledKeyException | ClosedSelectorException ignored) {
+                // the connection or the server is closing
+            }
+        }
+
+        void disarm(SelectionKey k) {
+            try {
+                k.interestOps(0);
+            } catch (CancelledKeyException | ClosedSelectorException ignored) {
+                // the connection or the server is closing
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (!stopped) {
+                    selector.select(SLICE_MILLIS);
+                    for (SelectionKey k : selector.selectedKeys()) {
+                        try {
+                            k.interestOps(0);
+                            if (((Session) k.attachment()).check()) {
+                                k.interestOps(SelectionKey.OP_READ);
+                            }
+                        } catch (CancelledKeyException ignored) {
+                            // that session ended
+                        }
+                    }
+                    selector.selectedKeys().clear();
+                }
+            } catch (IOException | ClosedSelectorException e) {
+                // closed
+            }
+        }
+
+        void close() {
+            try {
+                selector.close();
+            } catch (IOException ignored) {
+                // nothing more to release
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.mp4j.internal.managers;
+
+import dev.mp4j.threading.Threading;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The typeids a {@code SyncManager} registers, and how its server makes their referents. Python's names
+ * are kept: {@code dict}, {@code list}, {@code Namespace}, {@code Value}, {@code Queue},
+ * {@code JoinableQueue}, {@code Lock}, {@code RLock}, {@code Semaphore}, {@code BoundedSemaphore},
+ * {@code Condition}, {@code Event}, {@code Barrier}, and {@code Iterator} (not creatable: the typeid of
+ * methods whose result is an iterator kept in the server). The collections are the JDK's, synchronized (a
+ * Python dict keeps insertion order, so the map is a {@link LinkedHashMap}); the synchronization objects
+ * are {@link Threading}'s, called by the server's thread of each client thread.
+ */
+public final class StandardTypes {
+    private StandardTypes() {}
+
+    /** @return the registry of a SyncManager */
+    public static Map<String, TypeSpec> registry() {
+        Map<String, TypeSpec> r = new LinkedHashMap<>();
+        add(r, "dict", StandardTypes::dict);
+        add(r, "list", StandardTypes::list);
+        add(r, "Namespace", args -> new SharedNamespace());
+        add(r, "Value", args -> new SharedValue(args.length > 0 ? args[0] : null));
+        add(r, "Queue", StandardTypes::queue);
+        add(r, "JoinableQueue", StandardTypes::queue);
+        add(r, "Lock", args -> Threading.lock());
+        add(r, "RLock", args -> Threading.rlock());
+        add(r, "Semaphore", args -> Threading.semaphore(args.length > 0 ? (Integer) args[0] : 1));
+        add(r, "BoundedSemaphore", args -> Threading.boundedSemaphore(args.length > 0 ? (Integer) args[0] : 1));
+        add(r, "Condition", args -> Threading.condition());
+        add(r, "Event", args -> Threading.event());
+        add(r, "Barrier", args -> Threading.barrier((Integer) args[0]));
+        r.put("Iterator", new TypeSpec("Iterator", null, null, Iterator.class, List.of("hasNext", "next", "remove"),
+                null, false));
+        return r;
+    }
+
+    private static void add(Map<String, TypeSpec> r, String typeid,
+                            dev.mp4j.function.SerializableFunction<Object[], ?> factory) {
+        r.put(typeid, new TypeSpec(typeid, null, factory, null, null, null, true));
+    }
+
+    /**
+     * @param args the factory arguments
+     * @return a new referent
+     */
+    public static Map<Object, Object> dict(Object[] args) {
+        Map<Object, Object> m = new LinkedHashMap<>();
+        if (args.length > 0 && args[0] != null) {
+            m.putAll((Map<?, ?>) args[0]);
+        }
+        return Collections.synchronizedMap(m);
+    }
+
+    /**
+     * @param args the factory arguments
+     * @return a new referent
+     */
+    public static List<Object> list(Object[] args) {
+        List<Object> l = new ArrayList<>();
+        if (args.length > 0 && args[0] != null) {
+            l.addAll((Collection<?>) args[0]);
+        }
+        return Collections.synchronizedList(l);
+    }
+
+    /**
+     * @param args the factory arguments
+     * @return a new referent
+     */
+    public static ServerQueue queue(Object[] args) {
+        return new ServerQueue(args.length > 0 ? (Integer) args[0] : 0);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.mp4j.multiprocessing.managers;
+
+import dev.mp4j.multiprocessing.JoinableQueue;
+
+import java.io.Serial;
+import java.time.Duration;
+
+/**
+ * A queue held by a manager's server (Python's {@code queue.Queue} behind a proxy): {@code put} returns once
+ * the item is in the server. {@link #close()} releases this handle (its reference in the server), after
+ * which its methods throw {@link IllegalStateException}; other handles are not affected. There is no feeder
+ * thread, so {@link #joinThread()} and {@link #cancelJoinThread()} do nothing.
+ */
+final class QueueProxy<E> implements JoinableQueue<E>, BaseProxy.Proxied {
+    @Serial
+    private static final long serialVersionUID = 1L;
+    private static final String[] NONE = BaseProxy.NO_PARAMS;
+    private static final String[] OBJ = BaseProxy.sig(Object.class);
+    private static final String[] OBJ_TIMEOUT = BaseProxy.sig(Object.class, Duration.class);
+    private static final String[] TIMEOUT = BaseProxy.sig(Duration.class);
+
+    private final BaseProxy proxy;
+
+    QueueProxy(BaseProxy proxy) {
+        this.proxy = proxy;
+    }
+
+    @Override
+    public BaseProxy baseProxy() {
+        return proxy;
+    }
+
+    private Object call(String name, String[] signature, Object... args) {
+        if (proxy.released()) {
+            throw new IllegalStateException("Queue is closed");
+        }
+        return proxy.call(name, signature, args);
+    }
+
+    @Override
+    public void put(E item) {
+        call("put", OBJ, item);
+    }
+
+    @Override
+    public void put(E item, Duration timeout) {
+        call("put", OBJ_TIMEOUT, item, timeout);
+    }
+
+    @Override
+    public void putNowait(E item) {
+        call("putNowait", OBJ, item);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public E get() {
+        return (E) call("get", NONE);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public E get(Duration timeout) {
+        return (E) call("get", TIMEOUT, timeout);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public E getNowait() {
+        return (E) call("getNowait", NONE);
+    }
+
+    @Override
+    public int qsize() {
+        return (Integer) call("qsize", NONE);
+    }
+
+    @Override
+    public boolean empty() {
+        return (Boolean) call("empty", NONE);
+    }
+
+    @Override
+    public boolean full() {
+        return (Boolean) call("full", NONE);
+    }
+
+    @Override
+    public void taskDone() {
+        call("taskDone", NONE);
+    }
+
+    @Override
+    public void join() {
+        call("join", NONE);
+    }
+
+    @Override
+    public void close() {
+        proxy.release();
+    }
+
+    @Override
+    public void joinThread() {
+        if (!proxy.released()) {
+            throw new IllegalStateException("Queue is still open: joinThread() comes after close()");
+        }
+    }
+
+    @Override
+    public void cancelJoinThread() {
+        // nothing is buffered in this process
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o == this || o instanceof QueueProxy<?> q && q.proxy.equals(proxy);
+    }
+
+    @Override
+    public int hashCode() {
+        return proxy.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return proxy.toString().replace("<BaseProxy", "<QueueProxy");
+    }
+}
