@@ -196,7 +196,8 @@ class ProcessPoolLimitsTest {
     @Test
     @Timeout(60)
     void aWorkerUnderMaxMemoryPerChildIsKept() {
-        ProcessPoolExecutor e = track(builder().maxMemoryPerChild(1L << 40));
+        // one worker, so that both tasks can only go to the same one unless it is recycled
+        ProcessPoolExecutor e = track(builder().maxWorkers(1).maxMemoryPerChild(1L << 40));
         long first = e.submit(() -> ProcessHandle.current().pid()).result(Duration.ofSeconds(30));
         long second = e.submit(() -> ProcessHandle.current().pid()).result(Duration.ofSeconds(30));
         pids.add(first);
