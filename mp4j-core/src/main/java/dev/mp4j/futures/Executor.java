@@ -130,7 +130,9 @@ public interface Executor extends ExecutorService, AutoCloseable {
      *
      * @param wait whether to wait
      */
-    void shutdown(boolean wait);
+    default void shutdown(boolean wait) {
+        shutdown(wait, false);
+    }
 
     /**
      * Python's {@code shutdown(wait, cancel_futures=)}: as {@link #shutdown(boolean)}, and with
@@ -143,11 +145,15 @@ public interface Executor extends ExecutorService, AutoCloseable {
 
     /** The JDK's shutdown: stop accepting tasks, do not wait (Python's default {@code wait=True} is {@link #close()}). */
     @Override
-    void shutdown();
+    default void shutdown() {
+        shutdown(false, false);
+    }
 
     /** {@code shutdown(true)}: what leaving a try-with-resources block does. */
     @Override
-    void close();
+    default void close() {
+        shutdown(true, false);
+    }
 
     @Override
     default void execute(Runnable command) {

@@ -183,11 +183,6 @@ public class ProcessPoolExecutor implements Executor {
     }
 
     @Override
-    public void shutdown(boolean wait) {
-        shutdown(wait, false);
-    }
-
-    @Override
     public void shutdown(boolean wait, boolean cancelFutures) {
         pool.shutdown(cancelFutures);
         if (wait) {
@@ -197,16 +192,6 @@ public class ProcessPoolExecutor implements Executor {
                 throw InterruptedError.restore(e);
             }
         }
-    }
-
-    @Override
-    public void shutdown() {
-        shutdown(false, false);
-    }
-
-    @Override
-    public void close() {
-        shutdown(true, false);
     }
 
     /**

@@ -121,26 +121,11 @@ public class ThreadPoolExecutor implements Executor {
     }
 
     @Override
-    public void shutdown(boolean wait) {
-        shutdown(wait, false);
-    }
-
-    @Override
     public void shutdown(boolean wait, boolean cancelFutures) {
         pool.shutdown(cancelFutures, false);
         if (wait) {
             pool.joinWorkers();
         }
-    }
-
-    @Override
-    public void shutdown() {
-        shutdown(false, false);
-    }
-
-    @Override
-    public void close() {
-        shutdown(true, false);
     }
 
     /**
