@@ -31,10 +31,18 @@ final class Contexts {
     private Contexts() {}
 
     static Base of(String method) {
+        return new Base(validate(method), Launch.Spec.defaults());
+    }
+
+    /**
+     * @param method a start method's name
+     * @return it, if mp4j offers it
+     * @throws IllegalArgumentException for "fork" (explaining why) and unknown names
+     */
+    static String validate(String method) {
         Objects.requireNonNull(method, "method");
         return switch (method) {
-            case SPAWN -> new Base(SPAWN, Launch.Spec.defaults());
-            case FORKSERVER -> new Base(FORKSERVER, Launch.Spec.defaults());
+            case SPAWN, FORKSERVER -> method;
             case "fork" -> throw new IllegalArgumentException("the 'fork' start method is not available: a JVM "
                     + "cannot be forked (only the forking thread would survive, and the JIT, GC and locks would "
                     + "be left in an undefined state). Use 'spawn' (a fresh JVM per process, the default) or "

@@ -168,7 +168,7 @@ public final class Multiprocessing {
                 startMethod = null;
                 return;
             }
-            getContext(method); // validates
+            Contexts.validate(method); // without making the context: a forkserver context starts a spare JVM
             startMethod = method;
         }
     }

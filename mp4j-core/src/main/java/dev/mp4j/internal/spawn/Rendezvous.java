@@ -40,6 +40,8 @@ final class Rendezvous {
     private final Map<String, CompletableFuture<FrameChannel>> expected = new ConcurrentHashMap<>();
 
     private Rendezvous() throws IOException {
+        // First the hook: once the JVM is shutting down this throws, and nothing is made that would stay.
+        Runtime.getRuntime().addShutdownHook(new Thread(this::remove, "mp4j-rendezvous-cleanup"));
         new SecureRandom().nextBytes(key);
         Path base = Path.of(System.getProperty("java.io.tmpdir"));
         if (base.toString().length() > 60) {
@@ -55,7 +57,6 @@ final class Rendezvous {
         Thread acceptor = new Thread(this::acceptLoop, "mp4j-rendezvous");
         acceptor.setDaemon(true);
         acceptor.start();
-        Runtime.getRuntime().addShutdownHook(new Thread(this::remove, "mp4j-rendezvous-cleanup"));
     }
 
     static synchronized Rendezvous get() {
@@ -120,6 +121,9 @@ final class Rendezvous {
     }
 
     private void remove() {
+        if (server == null || dir == null || socketPath == null) {
+            return; // the JVM exited while this was being made
+        }
         try {
             server.close();
             Files.deleteIfExists(socketPath);
