@@ -1,5 +1,7 @@
 package dev.mp4j.internal.conn;
 
+import dev.mp4j.internal.tracker.ResourceTracker;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -49,6 +51,15 @@ final class SocketFiles {
             }
         }
         LIVE.put(socket, dir != null ? dir : socket);
+        if (dir != null) {
+            // our own private directory: the resource tracker removes it even if this JVM is killed
+            try {
+                ResourceTracker.register(ResourceTracker.Kind.DIR, dir.toString());
+                ResourceTracker.register(ResourceTracker.Kind.FILE, socket.toString());
+            } catch (IllegalArgumentException unusualTmpdir) {
+                // a temp dir path the tracker does not handle: removed at normal exit only
+            }
+        }
     }
 
     /**
@@ -64,6 +75,14 @@ final class SocketFiles {
         }
         if (dir != null) {
             deleteQuietly(dir);
+            try {
+                if (socket != null) {
+                    ResourceTracker.unregister(ResourceTracker.Kind.FILE, socket.toString());
+                }
+                ResourceTracker.unregister(ResourceTracker.Kind.DIR, dir.toString());
+            } catch (IllegalArgumentException unusualTmpdir) {
+                // never registered
+            }
         }
     }
 
