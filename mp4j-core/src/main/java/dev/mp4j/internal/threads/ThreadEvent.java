@@ -17,7 +17,7 @@ public final class ThreadEvent implements Event {
     private final ReentrantLock lock = new ReentrantLock();
     private final java.util.concurrent.locks.Condition changed = lock.newCondition();
     private volatile boolean flag;
-    private long generation; // guarded by lock
+    private volatile long generation; // written under lock; read before it by waiters (see awaitNanos)
 
     /** An event whose flag is clear. */
     public ThreadEvent() {}
@@ -60,6 +60,9 @@ public final class ThreadEvent implements Event {
     }
 
     private boolean awaitNanos(long nanos) {
+        // Read before contending for the lock: a set() that wins the lock from this thread (and is cleared
+        // again at once) has then still released it, as it would a thread already waiting.
+        long seen = generation;
         if (flag) {
             return true;
         }
@@ -75,7 +78,6 @@ public final class ThreadEvent implements Event {
             if (flag) {
                 return true;
             }
-            long seen = generation;
             long deadline = Timeouts.deadline(nanos);
             while (generation == seen) {
                 if (deadline == Timeouts.FOREVER) {
