@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -82,6 +83,11 @@ public final class Bootstrap {
             } catch (java.io.EOFException parentGone) {
                 Runtime.getRuntime().halt(ORPHANED); // a spare whose parent ended before it had a job: quietly
                 return;
+            }
+            if (frame.length > 0 && frame[0] == Tags.FILTER) {
+                Codec.installProcessFilter((ObjectInputFilter) Codec.decode(
+                        Arrays.copyOfRange(frame, 1, frame.length), null));
+                frame = channel.receive(Integer.MAX_VALUE - 16L);
             }
             if (frame.length == 0 || frame[0] != Tags.JOB) {
                 throw new IOException("expected a job from the parent, got tag " + (frame.length == 0 ? "none" : frame[0]));
