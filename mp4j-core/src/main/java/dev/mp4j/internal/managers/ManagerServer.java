@@ -4,7 +4,6 @@ import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.conn.SocketListener;
 import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.AuthenticationError;
 import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.managers.Server;
@@ -535,9 +534,9 @@ public final class ManagerServer implements Server {
                 Wire.Request req;
                 Wire.Reply reply;
                 try {
-                    req = (Wire.Request) Codec.decode(frame, null);
+                    req = Wire.decodeRequest(frame);
                     reply = handle(req, this);
-                } catch (IOException | ClassNotFoundException | ClassCastException e) {
+                } catch (IOException | ClassNotFoundException e) {
                     req = null;
                     reply = failure("cannot read the request: " + e);
                 } catch (InterruptedError e) {
@@ -551,10 +550,11 @@ public final class ManagerServer implements Server {
                 }
                 byte[] out;
                 try {
-                    out = Codec.encode(reply);
-                } catch (IOException e) {
+                    out = Wire.encodeReply(reply);
+                } catch (IllegalArgumentException e) {
                     String what = reply.value() == null ? "null" : reply.value().getClass().getName();
-                    out = Wire.encode(failure("the result (" + what + ") cannot be sent back: " + e));
+                    out = Wire.encodeReply(failure("the result (" + what + ") cannot be sent back: "
+                            + (e.getCause() != null ? e.getCause() : e)));
                 }
                 conn.sendBytes(out);
                 if (req != null && req.op() == Wire.SHUTDOWN) {
