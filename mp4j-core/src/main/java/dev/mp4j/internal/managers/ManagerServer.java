@@ -51,6 +51,8 @@ public final class ManagerServer implements Server {
     /** The servers made in this JVM, by address: proxies unpickled here count their references directly. */
     private static final Map<SocketAddress, ManagerServer> LOCAL = new ConcurrentHashMap<>();
     private static final AtomicInteger SESSIONS = new AtomicInteger();
+    /** The server whose thread runs a typeid's callable (for callables that take referents by id). */
+    private static final ThreadLocal<ManagerServer> CURRENT = new ThreadLocal<>();
 
     private final Map<String, TypeSpec> registry;
     private final SocketListener listener;
@@ -258,6 +260,38 @@ public final class ManagerServer implements Server {
         }
     }
 
+    /**
+     * @return the server running the typeid callable that calls this
+     * @throws IllegalStateException outside such a callable
+     */
+    public static ManagerServer current() {
+        ManagerServer s = CURRENT.get();
+        if (s == null) {
+            throw new IllegalStateException("not in a manager's server making a shared object");
+        }
+        return s;
+    }
+
+    /**
+     * @param serverId the lifetime the id belongs to
+     * @param id a referent's id
+     * @return the referent
+     * @throws IllegalArgumentException if {@code serverId} is not this server's, or the id is not in the table
+     */
+    public Object referent(long serverId, long id) {
+        if (serverId != this.serverId) {
+            throw new IllegalArgumentException("the shared object belongs to another manager's server");
+        }
+        synchronized (table) {
+            Entry e = objects.get(id);
+            if (e == null) {
+                throw new IllegalArgumentException("no shared object with id 0x" + Long.toHexString(id)
+                        + " (it was released)");
+            }
+            return e.obj;
+        }
+    }
+
     /** @return how many referents the table holds */
     public int numberOfObjects() {
         synchronized (table) {
@@ -456,6 +490,7 @@ public final class ManagerServer implements Server {
         }
         Object obj;
         session.enterCall();
+        CURRENT.set(this);
         try {
             obj = spec.supplier() != null ? spec.supplier().get() : spec.factory().apply(args);
         } catch (Exception ex) {
@@ -466,6 +501,8 @@ public final class ManagerServer implements Server {
         } catch (Error ex) {
             session.leaveCall();
             throw ex;
+        } finally {
+            CURRENT.remove();
         }
         if (session.leaveCall()) {
             return null;
