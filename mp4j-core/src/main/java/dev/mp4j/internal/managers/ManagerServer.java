@@ -66,6 +66,7 @@ public final class ManagerServer implements Server {
     private long nextId;                                            // guarded by table
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> exposedSets = new ConcurrentHashMap<>(); // by typeid
     private final Object calls = new Object();
     private int inCall;                   // guarded by calls: referent calls in progress
     private boolean serving;              // guarded by this
@@ -427,7 +428,9 @@ public final class ManagerServer implements Server {
         }
         Object[] args = req.args();
         if (!Methods.isObjectMethod(name, args.length)) {
-            Set<String> exposed = spec.exposed() != null ? Set.copyOf(spec.exposed()) : Methods.publicNames(obj.getClass());
+            Set<String> exposed = spec.exposed() != null
+                    ? exposedSets.computeIfAbsent(spec.typeid(), t -> Set.copyOf(spec.exposed()))
+                    : Methods.publicNames(obj.getClass());
             if (!exposed.contains(name)) {
                 return failure("method '" + name + "' of " + obj.getClass().getName() + " object is not in exposed="
                         + new java.util.TreeSet<>(exposed));

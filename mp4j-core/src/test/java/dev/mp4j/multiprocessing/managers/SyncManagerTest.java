@@ -322,6 +322,9 @@ class SyncManagerTest {
         Namespace n = manager.namespace();
         n.set("name", "Bob");
         n.set("job", "Builder");
+        n.set("_hidden", "hidden");
+        assertEquals("Namespace(job='Builder', name='Bob')", n.toString()); // sorted; '_' names hidden
+        assertEquals("hidden", n.<String>get("_hidden"));
         assertEquals("Bob", n.<String>get("name"));
         assertEquals("Builder", n.<String>get("job"));
         NamespaceProxy proxy = (NamespaceProxy) n;
