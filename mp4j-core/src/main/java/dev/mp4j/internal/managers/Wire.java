@@ -19,8 +19,10 @@ import java.util.Objects;
 
 /**
  * The messages between a manager's clients and its server. After the authkey handshake, a connection
- * carries strictly alternating frames, each one serialized object: the client sends a {@link Request}, the
- * server answers with one {@link Reply}; never two requests in flight on one connection. Each client
+ * carries strictly alternating frames: the client sends a {@link Request} ({@link #encodeRequest}), the
+ * server answers with one {@link Reply} ({@link #encodeReply}); never two requests in flight on one
+ * connection. A frame is written field by field; only values other than strings, boxed primitives,
+ * {@code byte[]} and {@code Duration} go through JDK serialization (see the layout below). Each client
  * thread has its own connection, and the server one thread per connection, so a call that blocks in the
  * server (a lock's acquire, a queue's get) blocks only its own client thread.
  * <pre>
