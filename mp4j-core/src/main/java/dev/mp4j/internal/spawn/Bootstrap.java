@@ -65,17 +65,10 @@ public final class Bootstrap {
             Signals.defaultTerm();
             ResourceTracker.useParent(trackerFifo);
 
-            SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-            socket.connect(UnixDomainSocketAddress.of(socketPath));
-            FrameChannel channel = new FrameChannel(socket);
-            Handshake.answer(channel, key);
-            Handshake.deliver(channel, key);
-            Arrays.fill(key, (byte) 0);
-            channel.send(Tags.frame(Tags.HELLO, launchId.getBytes(StandardCharsets.UTF_8)));
+            FrameChannel channel = connect(socketPath, launchId, key);
             if (spare) {
                 Warmup.exercise(20); // a forkserver spare: warm up while no job is waiting
             }
-
             byte[] frame;
             try {
                 frame = channel.receive(Integer.MAX_VALUE - 16L);
@@ -83,34 +76,64 @@ public final class Bootstrap {
                 Runtime.getRuntime().halt(ORPHANED); // a spare whose parent ended before it had a job: quietly
                 return;
             }
-            if (frame.length == 0 || frame[0] != Tags.JOB) {
-                throw new IOException("expected a job from the parent, got tag " + (frame.length == 0 ? "none" : frame[0]));
-            }
-            child = new Child(channel, parentPid);
-            Child.install(child);
-            Runtime.getRuntime().addShutdownHook(new Thread(child::onShutdown, "mp4j-exit-report"));
-            job = (Job) Codec.decode(Arrays.copyOfRange(frame, 1, frame.length), null);
+            child = adopt(channel, parentPid);
+            job = decodeJob(frame);
         } catch (Throwable t) {
             System.err.println("mp4j: the child JVM could not start its job:");
             t.printStackTrace();
             System.exit(1);
             return;
         }
-        int code;
-        try {
-            code = job.run(child);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            code = 1;
-        }
+        int code = runJob(job, child);
         System.out.flush();
         System.err.flush();
         child.reportExit(code);
         System.exit(code);
     }
 
+    /**
+     * Connects to the parent's rendezvous socket, answers its challenge, challenges it in turn and says
+     * HELLO; clears {@code key}.
+     */
+    static FrameChannel connect(String socketPath, String launchId, byte[] key) throws IOException {
+        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
+        socket.connect(UnixDomainSocketAddress.of(socketPath));
+        FrameChannel channel = new FrameChannel(socket);
+        Handshake.answer(channel, key);
+        Handshake.deliver(channel, key);
+        Arrays.fill(key, (byte) 0);
+        channel.send(Tags.frame(Tags.HELLO, launchId.getBytes(StandardCharsets.UTF_8)));
+        return channel;
+    }
+
+    /** @return this JVM's child runtime, installed, with the hook that reports a System.exit */
+    static Child adopt(FrameChannel channel, long parentPid) {
+        Child child = new Child(channel, parentPid);
+        Child.install(child);
+        Runtime.getRuntime().addShutdownHook(new Thread(child::onShutdown, "mp4j-exit-report"));
+        return child;
+    }
+
+    /** @return the job in a JOB frame */
+    static Job decodeJob(byte[] frame) throws IOException, ClassNotFoundException {
+        if (frame.length == 0 || frame[0] != Tags.JOB) {
+            throw new IOException("expected a job from the parent, got tag " + (frame.length == 0 ? "none" : frame[0]));
+        }
+        return (Job) Codec.decode(Arrays.copyOfRange(frame, 1, frame.length), null);
+    }
+
+    /** @return the job's exit code: 1, with the trace on stderr, when it throws */
+    static int runJob(Job job, Child child) {
+        try {
+            return job.run(child);
+        } catch (Throwable t) {
+            t.printStackTrace();
+            return 1;
+        }
+    }
+
     /** A daemon thread that halts this JVM once its parent is gone (this process was re-parented). */
-    private static void watchParent(long parentPid) {
+    static void watchParent(long parentPid) {
         Thread t = new Thread(() -> {
             while (true) {
                 try {
