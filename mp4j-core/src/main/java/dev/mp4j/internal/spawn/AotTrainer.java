@@ -2,7 +2,6 @@ package dev.mp4j.internal.spawn;
 
 import dev.mp4j.internal.pool.PoolWire;
 import dev.mp4j.internal.pool.WorkerJob;
-import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Handshake;
@@ -42,8 +41,7 @@ public final class AotTrainer {
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             ProcessHandle.current().parent().ifPresent(p -> Bootstrap.watchParent(p.pid()));
-            Signals.defaultTerm();
-            ResourceTracker.useParent("");
+            Bootstrap.prepare("");
 
             byte[] processJob = Tags.frame(Tags.JOB, Codec.encode(ProcessHooks.sampleJob()));
             runChild(server, socket, key, "process", processJob, parent -> { });

@@ -10,6 +10,8 @@ import java.io.DataInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectStreamClass;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -25,7 +27,8 @@ import java.util.Arrays;
  *       for this: HotSpot waits up to 300 ms at exit for threads blocked in native calls, which would
  *       slow every child's exit by that much.);</li>
  *   <li>connects to the parent's rendezvous socket, answers the parent's authkey challenge and challenges
- *       the parent in turn, then says HELLO with its launch id;</li>
+ *       the parent in turn, then says HELLO with its launch id; meanwhile another thread gives SIGTERM its
+ *       default action, joins the parent's resource tracker and prepares the classes a job needs;</li>
  *   <li>waits for its {@link Job} (a spare JVM of the forkserver method waits here, warm);</li>
  *   <li>runs the job, reports its exit code to the parent and exits with it.</li>
  * </ol>
@@ -37,6 +40,9 @@ public final class Bootstrap {
     static final int ORPHANED = 70;
     /** How often a child checks that its parent is alive. */
     static final long WATCH_MILLIS = 100;
+    /** The classes of a job's serialized form, prepared by {@link #prepare} while the child connects. */
+    private static final String[] PREPARED = {"dev.mp4j.multiprocessing.ProcessJob", "dev.mp4j.multiprocessing.Process",
+        "java.lang.invoke.SerializedLambda", "dev.mp4j.internal.pool.WorkerJob"};
 
     private Bootstrap() {}
 
@@ -62,8 +68,11 @@ public final class Bootstrap {
             in.readFully(key);
             watchParent(parentPid);
             System.setIn(new ByteArrayInputStream(new byte[0]));
-            Signals.defaultTerm();
-            ResourceTracker.useParent(trackerFifo);
+            // Two things at once, on a 2-core machine: this thread connects (the JDK's Unix-domain sockets
+            // first start the JCA, the longest step), another prepares the rest.
+            Thread preparing = new Thread(() -> prepare(trackerFifo), "mp4j-prepare");
+            preparing.setDaemon(true);
+            preparing.start();
 
             FrameChannel channel = connect(socketPath, launchId, key);
             if (spare) {
@@ -76,6 +85,7 @@ public final class Bootstrap {
                 Runtime.getRuntime().halt(ORPHANED); // a spare whose parent ended before it had a job: quietly
                 return;
             }
+            preparing.join(); // SIGTERM's default action is in place before the exit hook and the job
             child = adopt(channel, parentPid);
             job = decodeJob(frame);
         } catch (Throwable t) {
@@ -89,6 +99,26 @@ public final class Bootstrap {
         System.err.flush();
         child.reportExit(code);
         System.exit(code);
+    }
+
+    /**
+     * What a child does besides connecting, before its job runs: SIGTERM's default action, the parent's
+     * resource tracker, and the classes that decoding and running a job need, initialized (their
+     * serialization descriptors computed) ahead of the job.
+     */
+    static void prepare(String trackerFifo) {
+        Signals.defaultTerm();
+        ResourceTracker.useParent(trackerFifo);
+        try {
+            ObjectInputFilter.Config.getSerialFilter();
+            ClassLoader loader = Bootstrap.class.getClassLoader();
+            for (String name : PREPARED) {
+                ObjectStreamClass.lookup(Class.forName(name, true, loader));
+            }
+            ProcessHooks.get();
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // only a head start: decoding the job does the same, and reports what fails
+        }
     }
 
     /**
