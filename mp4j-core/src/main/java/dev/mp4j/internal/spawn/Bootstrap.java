@@ -16,6 +16,8 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
@@ -74,7 +76,15 @@ public final class Bootstrap {
             preparing.setDaemon(true);
             preparing.start();
 
-            FrameChannel channel = connect(socketPath, launchId, key);
+            FrameChannel channel;
+            try {
+                channel = connect(socketPath, launchId, key);
+            } catch (IOException e) {
+                if (parentEnded(socketPath, parentPid)) {
+                    Runtime.getRuntime().halt(ORPHANED); // the parent ended while this JVM booted: quietly
+                }
+                throw e;
+            }
             if (spare) {
                 Warmup.exercise(20); // a forkserver spare: warm up while no job is waiting
             }
@@ -162,6 +172,29 @@ public final class Bootstrap {
         }
     }
 
+    /**
+     * After a failed connection: whether the parent is ending — its rendezvous socket is gone, or it is
+     * gone — within about a second (a parent at exit closes the socket, removes it, then ends).
+     */
+    private static boolean parentEnded(String socketPath, long parentPid) {
+        for (int i = 0; i < 20; i++) {
+            if (!isParent(parentPid) || !Files.exists(Path.of(socketPath))) {
+                return true;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    /** @return whether {@code pid} is still this process's parent (a child whose parent died is re-parented) */
+    private static boolean isParent(long pid) {
+        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == pid;
+    }
+
     /** A daemon thread that halts this JVM once its parent is gone (this process was re-parented). */
     static void watchParent(long parentPid) {
         Thread t = new Thread(() -> {
@@ -171,8 +204,7 @@ public final class Bootstrap {
                 } catch (InterruptedException e) {
                     // nobody interrupts this thread; keep watching
                 }
-                long now = ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L);
-                if (now != parentPid) {
+                if (!isParent(parentPid)) {
                     Runtime.getRuntime().halt(ORPHANED);
                 }
             }
