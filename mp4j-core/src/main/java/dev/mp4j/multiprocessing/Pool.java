@@ -102,6 +102,16 @@ public class Pool implements AutoCloseable {
         core.engine.start();
     }
 
+    /**
+     * For a subclass that forwards every public method elsewhere (a manager's pool proxy, which overrides
+     * them all): no workers and no engine are made.
+     *
+     * @param forwarding unused; null
+     */
+    protected Pool(Void forwarding) {
+        this.core = null;
+    }
+
     private static JvmBackend jvmBackend(Builder b) {
         return new JvmBackend(launcher(b.context), b.initializer, Limits.forWorker(b.softTimeLimitNanos),
                 b.maxMemoryPerChild);

@@ -3,6 +3,7 @@ package dev.mp4j.multiprocessing;
 import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.ChildJvm;
+import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;
@@ -46,6 +47,11 @@ public class Process implements Serializable {
     private static final long serialVersionUID = 1L;
     /** Python's {@code _process_counter}: numbers the children of this JVM from 1. */
     private static final AtomicInteger COUNTER = new AtomicInteger(1);
+
+    static {
+        ProcessHooks.installSampleJob(() -> new ProcessJob(new Process(() -> { }), "MainProcess",
+                ProcessHandle.current().pid(), Contexts.SPAWN));
+    }
 
     private SerializableRunnable target;            // dropped in the parent once sent, as CPython's start() does
     private final int[] identity;

@@ -4,7 +4,6 @@ import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.conn.Auth;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.ProcessError;
 
@@ -59,7 +58,7 @@ public final class Client {
      * @throws InterruptedError if the thread is interrupted (the connection is closed)
      */
     public static Wire.Reply request(SocketAddress address, byte[] authkey, Wire.Request req) {
-        byte[] out = Wire.encode(req);
+        byte[] out = Wire.encodeRequest(req);
         Map<Key, SocketConnection> mine = CONNECTIONS.get();
         Key key = new Key(address, authkey);
         SocketConnection c = mine.get(key);
@@ -98,7 +97,7 @@ public final class Client {
      */
     public static Wire.Reply oneShot(SocketAddress address, byte[] authkey, Wire.Request req, long deadline) {
         try (SocketConnection c = Auth.client(address, authkey)) {
-            c.sendBytes(Wire.encode(req));
+            c.sendBytes(Wire.encodeRequest(req));
             byte[] in = c.receive(SocketConnection.DEFAULT_LIMIT, deadline);
             return in == null ? null : decode(in);
         }
@@ -137,7 +136,7 @@ public final class Client {
 
     private static Wire.Reply decode(byte[] in) {
         try {
-            return (Wire.Reply) Codec.decode(in, null);
+            return Wire.decodeReply(in);
         } catch (ClassNotFoundException e) {
             throw new ProcessError("cannot load class " + e.getMessage() + " of the manager's reply", e);
         } catch (InvalidClassException e) {

@@ -4,7 +4,6 @@ import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.conn.SocketListener;
 import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.AuthenticationError;
 import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.managers.Server;
@@ -52,6 +51,8 @@ public final class ManagerServer implements Server {
     /** The servers made in this JVM, by address: proxies unpickled here count their references directly. */
     private static final Map<SocketAddress, ManagerServer> LOCAL = new ConcurrentHashMap<>();
     private static final AtomicInteger SESSIONS = new AtomicInteger();
+    /** The server whose thread runs a typeid's callable (for callables that take referents by id). */
+    private static final ThreadLocal<ManagerServer> CURRENT = new ThreadLocal<>();
 
     private final Map<String, TypeSpec> registry;
     private final SocketListener listener;
@@ -65,6 +66,7 @@ public final class ManagerServer implements Server {
     private long nextId;                                            // guarded by table
 
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, Set<String>> exposedSets = new ConcurrentHashMap<>(); // by typeid
     private final Object calls = new Object();
     private int inCall;                   // guarded by calls: referent calls in progress
     private boolean serving;              // guarded by this
@@ -259,6 +261,38 @@ public final class ManagerServer implements Server {
         }
     }
 
+    /**
+     * @return the server running the typeid callable that calls this
+     * @throws IllegalStateException outside such a callable
+     */
+    public static ManagerServer current() {
+        ManagerServer s = CURRENT.get();
+        if (s == null) {
+            throw new IllegalStateException("not in a manager's server making a shared object");
+        }
+        return s;
+    }
+
+    /**
+     * @param serverId the lifetime the id belongs to
+     * @param id a referent's id
+     * @return the referent
+     * @throws IllegalArgumentException if {@code serverId} is not this server's, or the id is not in the table
+     */
+    public Object referent(long serverId, long id) {
+        if (serverId != this.serverId) {
+            throw new IllegalArgumentException("the shared object belongs to another manager's server");
+        }
+        synchronized (table) {
+            Entry e = objects.get(id);
+            if (e == null) {
+                throw new IllegalArgumentException("no shared object with id 0x" + Long.toHexString(id)
+                        + " (it was released)");
+            }
+            return e.obj;
+        }
+    }
+
     /** @return how many referents the table holds */
     public int numberOfObjects() {
         synchronized (table) {
@@ -394,7 +428,9 @@ public final class ManagerServer implements Server {
         }
         Object[] args = req.args();
         if (!Methods.isObjectMethod(name, args.length)) {
-            Set<String> exposed = spec.exposed() != null ? Set.copyOf(spec.exposed()) : Methods.publicNames(obj.getClass());
+            Set<String> exposed = spec.exposed() != null
+                    ? exposedSets.computeIfAbsent(spec.typeid(), t -> Set.copyOf(spec.exposed()))
+                    : Methods.publicNames(obj.getClass());
             if (!exposed.contains(name)) {
                 return failure("method '" + name + "' of " + obj.getClass().getName() + " object is not in exposed="
                         + new java.util.TreeSet<>(exposed));
@@ -457,6 +493,7 @@ public final class ManagerServer implements Server {
         }
         Object obj;
         session.enterCall();
+        CURRENT.set(this);
         try {
             obj = spec.supplier() != null ? spec.supplier().get() : spec.factory().apply(args);
         } catch (Exception ex) {
@@ -467,6 +504,8 @@ public final class ManagerServer implements Server {
         } catch (Error ex) {
             session.leaveCall();
             throw ex;
+        } finally {
+            CURRENT.remove();
         }
         if (session.leaveCall()) {
             return null;
@@ -535,9 +574,9 @@ public final class ManagerServer implements Server {
                 Wire.Request req;
                 Wire.Reply reply;
                 try {
-                    req = (Wire.Request) Codec.decode(frame, null);
+                    req = Wire.decodeRequest(frame);
                     reply = handle(req, this);
-                } catch (IOException | ClassNotFoundException | ClassCastException e) {
+                } catch (IOException | ClassNotFoundException e) {
                     req = null;
                     reply = failure("cannot read the request: " + e);
                 } catch (InterruptedError e) {
@@ -551,10 +590,11 @@ public final class ManagerServer implements Server {
                 }
                 byte[] out;
                 try {
-                    out = Codec.encode(reply);
-                } catch (IOException e) {
+                    out = Wire.encodeReply(reply);
+                } catch (IllegalArgumentException e) {
                     String what = reply.value() == null ? "null" : reply.value().getClass().getName();
-                    out = Wire.encode(failure("the result (" + what + ") cannot be sent back: " + e));
+                    out = Wire.encodeReply(failure("the result (" + what + ") cannot be sent back: "
+                            + (e.getCause() != null ? e.getCause() : e)));
                 }
                 conn.sendBytes(out);
                 if (req != null && req.op() == Wire.SHUTDOWN) {

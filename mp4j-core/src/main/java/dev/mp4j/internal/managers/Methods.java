@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -19,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * are cached per class, name and signature.
  */
 final class Methods {
-    private static final Map<String, Method> CACHE = new ConcurrentHashMap<>();
+    private static final Map<Key, Method> CACHE = new ConcurrentHashMap<>();
     private static final Map<Class<?>, Set<String>> PUBLIC_NAMES = new ConcurrentHashMap<>();
     private static final Set<String> OBJECT_NAMES = Set.of("getClass", "hashCode", "equals", "toString", "notify",
             "notifyAll", "wait", "clone", "finalize");
@@ -28,6 +29,9 @@ final class Methods {
             "short", short.class, "char", char.class, "void", void.class);
 
     private Methods() {}
+
+    /** A cached lookup: the class, the method's name, and the signature or the arguments' classes' names. */
+    private record Key(Class<?> cls, String name, List<String> types) {}
 
     /**
      * @param cls a referent's class
@@ -62,20 +66,18 @@ final class Methods {
      */
     static Method find(Class<?> cls, String name, String[] signature, Object[] args)
             throws NoSuchMethodException, ClassNotFoundException {
-        StringBuilder key = new StringBuilder(cls.getName()).append('@')
-                .append(System.identityHashCode(cls.getClassLoader())).append('#').append(name);
+        List<String> sigOrArgs;
         if (signature != null) {
-            key.append('(');
-            for (String s : signature) {
-                key.append(s).append(',');
-            }
+            sigOrArgs = Arrays.asList(signature);
         } else {
-            key.append('[');
-            for (Object a : args) {
-                key.append(a == null ? "null" : a.getClass().getName()).append(',');
+            String[] names = new String[args.length + 1];
+            names[args.length] = "[by argument]"; // never a signature's last type name
+            for (int i = 0; i < args.length; i++) {
+                names[i] = args[i] == null ? "null" : args[i].getClass().getName();
             }
+            sigOrArgs = Arrays.asList(names);
         }
-        String k = key.toString();
+        Key k = new Key(cls, name, sigOrArgs);
         Method m = CACHE.get(k);
         if (m == null) {
             Class<?>[] types = signature != null ? load(signature, cls) : choose(cls, name, args);

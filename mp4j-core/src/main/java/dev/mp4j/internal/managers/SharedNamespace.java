@@ -9,7 +9,7 @@ import java.util.NoSuchElementException;
 /**
  * The referent of a manager's namespace (Python's {@code managers.Namespace}): named attributes, in the
  * order they were first set. Thread-safe (its monitor guards the attributes). Its text is
- * {@code Namespace(name='Bob', n=1)}.
+ * {@code Namespace(n=1, name='Bob')}.
  */
 public final class SharedNamespace implements Serializable {
     @Serial
@@ -55,16 +55,17 @@ public final class SharedNamespace implements Serializable {
         return attributes.containsKey(name);
     }
 
+    /** @return {@code Namespace(a=1, name='Bob')}: as Python's, sorted, names starting with '_' left out */
     @Override
     public synchronized String toString() {
-        StringBuilder sb = new StringBuilder("Namespace(");
-        String sep = "";
+        java.util.List<String> items = new java.util.ArrayList<>();
         for (Map.Entry<String, Object> e : attributes.entrySet()) {
-            sb.append(sep).append(e.getKey()).append('=');
-            Object v = e.getValue();
-            sb.append(v instanceof CharSequence ? "'" + v + "'" : String.valueOf(v));
-            sep = ", ";
+            if (!e.getKey().startsWith("_")) {
+                Object v = e.getValue();
+                items.add(e.getKey() + "=" + (v instanceof CharSequence ? "'" + v + "'" : String.valueOf(v)));
+            }
         }
-        return sb.append(')').toString();
+        items.sort(null);
+        return "Namespace(" + String.join(", ", items) + ")";
     }
 }

@@ -1,5 +1,9 @@
 package dev.mp4j.internal.managers;
 
+import dev.mp4j.multiprocessing.AsyncResult;
+import dev.mp4j.multiprocessing.Pool;
+import dev.mp4j.threading.Condition;
+import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.Threading;
 
 import java.util.ArrayList;
@@ -12,9 +16,10 @@ import java.util.Map;
 
 /**
  * The typeids a {@code SyncManager} registers, and how its server makes their referents. Python's names
- * are kept: {@code dict}, {@code list}, {@code Namespace}, {@code Value}, {@code Queue},
+ * are kept: {@code dict}, {@code list}, {@code Namespace}, {@code Value}, {@code Array}, {@code Queue},
  * {@code JoinableQueue}, {@code Lock}, {@code RLock}, {@code Semaphore}, {@code BoundedSemaphore},
- * {@code Condition}, {@code Event}, {@code Barrier}, and {@code Iterator} (not creatable: the typeid of
+ * {@code Condition}, {@code Event}, {@code Barrier}, {@code Pool} (with {@code AsyncResult} and
+ * {@code ResultIterator}, the typeids of its results, not creatable), and {@code Iterator} (not creatable: the typeid of
  * methods whose result is an iterator kept in the server). The collections are the JDK's, synchronized (a
  * Python dict keeps insertion order, so the map is a {@link LinkedHashMap}); the synchronization objects
  * are {@link Threading}'s, called by the server's thread of each client thread.
@@ -35,9 +40,14 @@ public final class StandardTypes {
         add(r, "RLock", args -> Threading.rlock());
         add(r, "Semaphore", args -> Threading.semaphore(args.length > 0 ? (Integer) args[0] : 1));
         add(r, "BoundedSemaphore", args -> Threading.boundedSemaphore(args.length > 0 ? (Integer) args[0] : 1));
-        add(r, "Condition", args -> Threading.condition());
+        add(r, "Condition", StandardTypes::condition);
+        add(r, "Array", args -> new SharedArray((Class<?>) args[0], (Collection<?>) args[1]));
         add(r, "Event", args -> Threading.event());
         add(r, "Barrier", args -> Threading.barrier((Integer) args[0]));
+        r.put("Pool", new TypeSpec("Pool", null, StandardTypes::pool, null, null, Map.of("applyAsync", "AsyncResult",
+                "mapAsync", "AsyncResult", "starmapAsync", "AsyncResult", "imap", "ResultIterator"), true));
+        r.put("AsyncResult", new TypeSpec("AsyncResult", null, null, AsyncResult.class, null, null, false));
+        r.put("ResultIterator", new TypeSpec("ResultIterator", null, null, null, null, null, false));
         r.put("Iterator", new TypeSpec("Iterator", null, null, Iterator.class, List.of("hasNext", "next", "remove"),
                 null, false));
         return r;
@@ -70,6 +80,31 @@ public final class StandardTypes {
             l.addAll((Collection<?>) args[0]);
         }
         return Collections.synchronizedList(l);
+    }
+
+    /**
+     * @param args the factory arguments: none (a condition over a new re-entrant lock), or the server's
+     *     lifetime id and the id of a lock referent of that server
+     * @return a new referent
+     */
+    public static Condition condition(Object[] args) {
+        if (args.length == 0) {
+            return Threading.condition();
+        }
+        Object lock = ManagerServer.current().referent((Long) args[0], (Long) args[1]);
+        if (!(lock instanceof Lock l)) {
+            throw new IllegalArgumentException("a condition needs a lock of this manager, got "
+                    + lock.getClass().getName());
+        }
+        return Threading.condition(l);
+    }
+
+    /**
+     * @param args the factory arguments: none, or the number of processes
+     * @return a new referent
+     */
+    public static ServerPool pool(Object[] args) {
+        return new ServerPool(args.length > 0 ? new Pool((Integer) args[0]) : new Pool());
     }
 
     /**

@@ -7,6 +7,7 @@ package dev.mp4j.internal.spawn;
  */
 public final class ProcessHooks {
     private static volatile Hooks hooks;
+    private static volatile java.util.function.Supplier<Job> sampleJob;
 
     private ProcessHooks() {}
 
@@ -42,6 +43,24 @@ public final class ProcessHooks {
     /** @param h the implementation (called once by multiprocessing) */
     public static void install(Hooks h) {
         hooks = h;
+    }
+
+    /**
+     * @param s makes the job of a child started by {@code Process.start()} for a target that does nothing
+     *     (called once, when the {@code Process} class initializes)
+     */
+    public static void installSampleJob(java.util.function.Supplier<Job> s) {
+        sampleJob = s;
+    }
+
+    /** @return the job of a {@code Process} whose target does nothing: what the AOT training JVM runs */
+    static Job sampleJob() {
+        java.util.function.Supplier<Job> s = sampleJob;
+        if (s == null) {
+            new dev.mp4j.multiprocessing.Process(() -> { }).toString(); // initializes the class, which installs it
+            s = sampleJob;
+        }
+        return s.get();
     }
 
     /** @return the implementation, initializing the multiprocessing package if needed */

@@ -5,16 +5,19 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The forkserver start method on a JVM, which cannot fork: per launch spec, one spare child JVM is kept
  * booted, connected and authenticated, waiting for a job. {@link #take} hands over the ready spare (or
- * waits for the one booting) and starts booting its replacement in the background. Spares die with this
- * JVM like every child (their stdin closes).
+ * waits for the one booting); its replacement boots in the background once the child handed over has ended
+ * or has had a moment to start its job. Spares die with this JVM like every child (they watch its pid).
  */
 public final class Spares {
     private static final Map<Launch.Spec, Spares> BY_SPEC = new ConcurrentHashMap<>();
     private static final int ATTEMPTS = 3;
+    /** How long a child just handed over has the machine to itself before the next spare boots. */
+    static final long REPLACE_AFTER_MILLIS = 150;
 
     private final Launch.Spec spec;
     private CompletableFuture<ChildJvm> next; // guarded by this
@@ -47,9 +50,10 @@ public final class Spares {
         }
     }
 
+    /** @return the spare (or, if none is booting, a child booting now); none is booting afterwards */
     private synchronized CompletableFuture<ChildJvm> swap() {
         CompletableFuture<ChildJvm> ready = next != null ? next : boot();
-        next = boot();
+        next = null;
         return ready;
     }
 
@@ -59,6 +63,7 @@ public final class Spares {
             try {
                 ChildJvm child = swap().join();
                 if (child.process().isAlive()) {
+                    replaceLater(child.process());
                     return child;
                 }
                 child.release();
@@ -66,7 +71,18 @@ public final class Spares {
                 last = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
         }
+        ensureBooting();
         throw last != null ? last : new IOException("spare child JVMs keep dying before they get a job");
+    }
+
+    /**
+     * Boots the next spare once the child just handed over has ended or has had {@link #REPLACE_AFTER_MILLIS}
+     * ms to start its job, whichever comes first: booting a JVM takes a core for a while, which the new
+     * child needs more during its first moments. A {@link #take} before then boots a child at once.
+     */
+    private void replaceLater(java.lang.Process taken) {
+        taken.onExit().thenRun(this::ensureBooting);
+        CompletableFuture.delayedExecutor(REPLACE_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(this::ensureBooting);
     }
 
     private CompletableFuture<ChildJvm> boot() {

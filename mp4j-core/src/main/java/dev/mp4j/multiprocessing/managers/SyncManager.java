@@ -3,6 +3,7 @@ package dev.mp4j.multiprocessing.managers;
 import dev.mp4j.internal.managers.StandardTypes;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.JoinableQueue;
+import dev.mp4j.multiprocessing.Pool;
 import dev.mp4j.multiprocessing.Queue;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
@@ -37,8 +38,9 @@ import java.util.Map;
  * there; {@code close()} releases this handle (later calls on it throw {@link IllegalStateException}) and
  * {@code joinThread}/{@code cancelJoinThread} have nothing to wait for.
  *
- * <p>Not offered yet: {@code pool(processes)} (a proxy needs an interface, and {@code Pool} is a class),
- * {@code Array}, {@code condition(lock)}.
+ * <p>{@link #pool(int)} returns a {@link Pool} whose every method is a call of a pool in the server (its
+ * workers are the server's children). Beyond mp4j's API list, as Python's {@code SyncManager} has them:
+ * {@link #array(Class, Collection)}, {@link #condition(Lock)} and {@link #pool()}.
  */
 public class SyncManager extends BaseManager {
     /** A manager whose server will listen on a Unix-domain socket chosen for it, with this process's authkey. */
@@ -169,6 +171,29 @@ public class SyncManager extends BaseManager {
         return new SyncProxies.ConditionProxy(createProxy("Condition"));
     }
 
+    /**
+     * Python's {@code Condition(lock)}: a shared condition over a lock of this manager. The condition is made
+     * over the lock itself in the server, so a thread that acquired the lock through its proxy may await and
+     * signal the condition, and the condition's own acquire and release are the lock's.
+     * (An extension of mp4j's API list.)
+     *
+     * @param lock a {@link #lock()} or {@link #rlock()} of this manager
+     * @return a new shared condition
+     * @throws IllegalArgumentException if {@code lock} is not a lock made by this manager's server
+     */
+    public Condition condition(Lock lock) {
+        BaseProxy p = BaseProxy.find(lock);
+        if (p == null || !(lock instanceof SyncProxies.LockProxy) || lock instanceof Condition) {
+            throw new IllegalArgumentException("condition(lock) needs a lock or rlock of this manager, got "
+                    + (lock == null ? "null" : lock.getClass().getName()));
+        }
+        if (!p.token().address().equals(address())) {
+            throw new IllegalArgumentException("the lock belongs to the manager at " + p.token().address()
+                    + ", not to this one at " + address());
+        }
+        return new SyncProxies.ConditionProxy(createProxy("Condition", p.token().serverId(), p.token().id()));
+    }
+
     /** @return a new shared event */
     public Event event() {
         return new SyncProxies.EventProxy(createProxy("Event"));
@@ -180,6 +205,48 @@ public class SyncManager extends BaseManager {
      */
     public Barrier barrier(int parties) {
         return new SyncProxies.BarrierProxy(createProxy("Barrier", parties));
+    }
+
+    /**
+     * Python's {@code Array(typecode, sequence)}: a fixed-length shared array of {@code elementType} (a
+     * primitive type such as {@code int.class}, or any serializable class), holding {@code initial}'s
+     * elements. (An extension of mp4j's API list.)
+     *
+     * @param elementType the element type (Python's typecode)
+     * @param initial the elements, in order (copied)
+     * @param <T> the element type, boxed
+     * @return a new shared array
+     * @throws IllegalArgumentException if an element is not of {@code elementType}
+     */
+    public <T> Array<T> array(Class<T> elementType, Collection<? extends T> initial) {
+        java.util.Objects.requireNonNull(elementType, "elementType");
+        return new ArrayProxy<>(createProxy("Array", elementType, new ArrayList<>(initial)));
+    }
+
+    /**
+     * Python's {@code Pool(processes)}: a pool whose workers are children of the manager's server, used
+     * through a proxy that is a {@link Pool} (see {@link PoolProxy}'s contract: callbacks run here, results
+     * are kept in the server until fetched).
+     *
+     * @param processes the number of worker JVMs, at least 1
+     * @return the proxy of a new pool in the server
+     * @throws IllegalArgumentException if {@code processes < 1}
+     */
+    public Pool pool(int processes) {
+        if (processes < 1) {
+            throw new IllegalArgumentException("Number of processes must be at least 1, got " + processes);
+        }
+        return new PoolProxy(createProxy("Pool", processes));
+    }
+
+    /**
+     * As {@link #pool(int)} with as many workers as the server's machine has CPUs. (An extension of mp4j's
+     * API list.)
+     *
+     * @return the proxy of a new pool in the server
+     */
+    public Pool pool() {
+        return new PoolProxy(createProxy("Pool"));
     }
 
     /**

@@ -5,7 +5,8 @@
  * <p>{@link dev.mp4j.multiprocessing.managers.BaseManager} runs or reaches a server and makes proxies of the
  * typeids registered with it; {@link dev.mp4j.multiprocessing.managers.SyncManager} (what
  * {@code Multiprocessing.manager()} returns) registers the common ones: maps, lists, namespaces, values,
- * queues, locks, semaphores, conditions, events and barriers. A proxy
+ * arrays, queues, locks, semaphores, conditions, events, barriers and pools (a {@code Pool} whose workers
+ * are the server's children). A proxy
  * ({@link dev.mp4j.multiprocessing.managers.BaseProxy}, or a typed one) is serializable: sent to another
  * process, it works there too. The server keeps a referent while some proxy to it exists in some process.
  * <pre>

@@ -322,6 +322,9 @@ class SyncManagerTest {
         Namespace n = manager.namespace();
         n.set("name", "Bob");
         n.set("job", "Builder");
+        n.set("_hidden", "hidden");
+        assertEquals("Namespace(job='Builder', name='Bob')", n.toString()); // sorted; '_' names hidden
+        assertEquals("hidden", n.<String>get("_hidden"));
         assertEquals("Bob", n.<String>get("name"));
         assertEquals("Builder", n.<String>get("job"));
         NamespaceProxy proxy = (NamespaceProxy) n;
@@ -463,6 +466,64 @@ class SyncManagerTest {
         Condition cond = manager.condition();
         assertThrows(IllegalMonitorStateException.class, () -> cond.await(Duration.ZERO));
         assertThrows(IllegalMonitorStateException.class, cond::signal);
+    }
+
+    @Test
+    void conditionOverAManagerLock() throws Exception {
+        for (Lock lock : List.of(manager.lock(), manager.rlock())) {
+            Condition cond = manager.condition(lock);
+            Value<Integer> state = manager.value(0);
+            CountDownLatch waiting = new CountDownLatch(1);
+            AtomicReference<Object> seen = new AtomicReference<>();
+            Thread t = new Thread(() -> {
+                try (var _ = lock.enter()) { // the lock's own proxy: the condition is over that very lock
+                    waiting.countDown();
+                    seen.set(cond.awaitFor(() -> state.get() == 1, Duration.ofSeconds(20)));
+                } catch (Throwable e) {
+                    seen.set(e);
+                }
+            });
+            t.start();
+            assertTrue(waiting.await(10, TimeUnit.SECONDS));
+            try (var _ = cond.enter()) { // acquires the lock: free while the other thread awaits
+                assertTrue(lock.locked());
+                state.set(1);
+                cond.signalAll();
+            }
+            t.join(20_000);
+            assertFalse(t.isAlive());
+            assertEquals(true, seen.get());
+            assertTrue(lock.acquire(false)); // free again
+            lock.release();
+        }
+        assertThrows(IllegalArgumentException.class, () -> manager.condition(manager.condition()));
+        assertThrows(IllegalArgumentException.class, () -> manager.condition(dev.mp4j.threading.Threading.lock()));
+        assertThrows(IllegalArgumentException.class, () -> manager.condition(null));
+    }
+
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void array() {
+        Array<Integer> a = manager.array(int.class, List.of(1, 2, 3));
+        assertEquals(3, a.length());
+        assertEquals(2, a.get(1));
+        a.set(1, 20);
+        assertEquals(List.of(1, 20, 3), a.toList());
+        assertEquals("array(int, [1, 20, 3])", a.toString());
+        assertThrows(IndexOutOfBoundsException.class, () -> a.get(3));
+        assertThrows(IndexOutOfBoundsException.class, () -> a.set(-1, 0));
+        Array<Object> raw = (Array) a;
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> raw.set(0, "x"));
+        assertTrue(e.getMessage().contains("cannot hold a java.lang.String"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> raw.set(0, null));
+        assertThrows(IllegalArgumentException.class, () -> manager.array(Integer.class, (List) List.of("x")));
+        Array<String> s = manager.array(String.class, List.of("a", "b"));
+        s.set(0, null);
+        assertEquals(java.util.Arrays.asList(null, "b"), s.toList());
+        Array<Double> empty = manager.array(double.class, List.of());
+        assertEquals(0, empty.length());
+        assertEquals(a, a);
+        assertNotEquals(a, s);
     }
 
     // ------------------------------------------------------------------ proxies in a child process

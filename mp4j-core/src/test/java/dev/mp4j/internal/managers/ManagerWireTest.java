@@ -1,0 +1,101 @@
+package dev.mp4j.internal.managers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.StreamCorruptedException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The manager's frames: every value kind round trips exactly; malformed frames are refused. */
+@Timeout(30)
+class ManagerWireTest {
+    private static Object[] roundTrip(Object... args) throws Exception {
+        Wire.Request req = new Wire.Request(Wire.CALL, -7L, 0x1234_5678_9abcL, "put",
+                new String[] {"java.lang.Object", "int"}, args);
+        Wire.Request back = Wire.decodeRequest(Wire.encodeRequest(req));
+        assertEquals(Wire.CALL, back.op());
+        assertEquals(-7L, back.serverId());
+        assertEquals(0x1234_5678_9abcL, back.id());
+        assertEquals("put", back.name());
+        assertArrayEquals(new String[] {"java.lang.Object", "int"}, back.signature());
+        return back.args();
+    }
+
+    @Test
+    void inlineValuesRoundTripWithTheirTypes() throws Exception {
+        Object[] args = {null, "", "plain", "caf\u00e9", "\u4e2d\u6587 \ud83d\ude00", "lone \ud800 surrogate",
+            Integer.MIN_VALUE, Long.MAX_VALUE, -0.0d, Double.NaN, true, false, new byte[] {1, -2, 3},
+            1.5f, (short) -3, (byte) -128, '\uffff', Duration.ofSeconds(-5, 7)};
+        Object[] back = roundTrip(args);
+        assertEquals(args.length, back.length);
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] instanceof byte[] b) {
+                assertArrayEquals(b, (byte[]) back[i]);
+            } else {
+                assertEquals(args[i], back[i], "argument " + i);
+                if (args[i] != null) {
+                    assertSame(args[i].getClass(), back[i].getClass(), "argument " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void otherValuesAreSerializedTogetherKeepingSharedObjects() throws Exception {
+        List<Object> shared = new ArrayList<>(List.of(1, 2));
+        Object[] back = roundTrip("k", shared, shared);
+        assertEquals("k", back[0]);
+        assertEquals(shared, back[1]);
+        assertSame(back[1], back[2]);
+    }
+
+    @Test
+    void nullNamesAndSignatures() throws Exception {
+        Wire.Request back = Wire.decodeRequest(Wire.encodeRequest(
+                new Wire.Request(Wire.PING, 0, 0, null, null, null)));
+        assertNull(back.name());
+        assertNull(back.signature());
+        assertEquals(0, back.args().length);
+    }
+
+    @Test
+    void replies() throws Exception {
+        Wire.Reply r = Wire.decodeReply(Wire.encodeReply(new Wire.Reply(Wire.RETURN, 42)));
+        assertEquals(Wire.RETURN, r.kind());
+        assertEquals(42, r.value());
+        Wire.ProxyRef ref = new Wire.ProxyRef("dict", 3, 4, null);
+        assertEquals(ref, Wire.decodeReply(Wire.encodeReply(new Wire.Reply(Wire.PROXY, ref))).value());
+        assertNull(Wire.decodeReply(Wire.encodeReply(new Wire.Reply(Wire.RETURN, null))).value());
+    }
+
+    @Test
+    void anUnserializableArgumentIsNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Wire.encodeRequest(
+                new Wire.Request(Wire.CALL, 1, 1, "put", null, new Object[] {"k", new Object()})));
+        assertTrue(e.getMessage().contains("java.lang.Object is not serializable"), e.getMessage());
+    }
+
+    @Test
+    void malformedFramesAreRefused() {
+        byte[] good = Wire.encodeRequest(new Wire.Request(Wire.CALL, 1, 2, "get", null, new Object[] {"key"}));
+        for (int n = 0; n < good.length; n++) {
+            byte[] cut = Arrays.copyOf(good, n);
+            assertThrows(StreamCorruptedException.class, () -> Wire.decodeRequest(cut), "cut at " + n);
+        }
+        byte[] longer = Arrays.copyOf(good, good.length + 1);
+        assertThrows(StreamCorruptedException.class, () -> Wire.decodeRequest(longer));
+        byte[] other = good.clone();
+        other[0] = (byte) 0xac;
+        assertThrows(StreamCorruptedException.class, () -> Wire.decodeRequest(other));
+        assertThrows(StreamCorruptedException.class, () -> Wire.decodeReply(good));
+    }
+}
