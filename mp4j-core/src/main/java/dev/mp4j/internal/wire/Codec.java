@@ -1,7 +1,6 @@
 package dev.mp4j.internal.wire;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
@@ -10,11 +9,30 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.io.StreamCorruptedException;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.BinaryOperator;
 
 /**
- * How objects become bytes and back: JDK serialization, behind this one class so that a faster form can
- * replace it later. Every inbound stream passes an {@link ObjectInputFilter}: the caller's, or by default
- * one that bounds depth, references and array sizes (the JDK's own meaning of an undecided status holds).
+ * How objects become bytes and back. Common values — null, boxed primitives, strings, primitive arrays,
+ * {@code Object[]} and {@code String[]}, {@code ArrayList}, {@code HashMap}, {@code HashSet},
+ * {@code LinkedHashSet}, the immutable collections of {@code List.of}, {@code Set.of}, {@code Map.of} and
+ * {@code Stream.toList}, serializable records and serializable lambdas of these, nested — take a tagged
+ * binary form ({@link FastFormat}); any other object anywhere in the graph, a mutable container that occurs
+ * twice (shared or cyclic), or nesting deeper than {@value FastFormat#MAX_DEPTH}, and the whole graph takes
+ * JDK serialization instead. Both decode to the same classes, so a reader cannot tell which form was used,
+ * except that a {@code HashMap} or {@code HashSet} is rebuilt with the default load factor and a capacity
+ * for its size (JDK serialization keeps both; its contents and equality are the same either way).
+ *
+ * <p>Every inbound stream passes an {@link ObjectInputFilter}: the caller's, or by default one that bounds
+ * depth, references and array sizes (the JDK's own meaning of an undecided status holds). It applies to
+ * both forms, through the JVM-wide filter factory as an {@link ObjectInputStream} does, and sees the same
+ * classes in the fast form as in the equivalent JDK stream ({@link FastReader}). No length read from a
+ * stream allocates more than the stream's own size can justify: the fast form bounds each by the bytes
+ * left, and a JDK stream's arrays are refused beyond eight times the stream's length. A corrupt stream
+ * gives an {@link IOException}, never another exception.
  */
 public final class Codec {
     /** The default limits on inbound object graphs. */
@@ -30,7 +48,18 @@ public final class Codec {
      * @throws IOException on another serialization failure
      */
     public static byte[] encode(Object obj) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        byte[] fast = FastWriter.encode(obj);
+        return fast != null ? fast : encodeJdk(obj);
+    }
+
+    /**
+     * @param obj any object, null included
+     * @return its JDK serialization form, whatever its class
+     * @throws NotSerializableException naming the class that is not serializable
+     * @throws IOException on another serialization failure
+     */
+    static byte[] encodeJdk(Object obj) throws IOException {
+        Output bytes = new Output();
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(obj);
         }
@@ -46,9 +75,83 @@ public final class Codec {
      * @throws IOException on a corrupt stream
      */
     public static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        ObjectInputFilter requested = filter != null ? filter : DEFAULT_FILTER;
+        try {
+            if (bytes.length > 0 && bytes[0] == FastFormat.MAGIC) {
+                return FastReader.decode(bytes, effective(requested));
+            }
+            return decodeJdk(bytes, requested);
+        } catch (RuntimeException e) {
+            // a class's own readObject, a record's constructor, a filter that fails: still a bad stream
+            throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
+        }
+    }
+
+    private static Object decodeJdk(byte[] bytes, ObjectInputFilter requested)
+            throws IOException, ClassNotFoundException {
+        long maxArray = 8L * bytes.length + 1024;
+        ObjectInputFilter bounded = info -> {
+            Class<?> cl = info.serialClass();
+            if (cl != null && cl.isArray() && info.arrayLength() > maxArray) {
+                return ObjectInputFilter.Status.REJECTED; // more elements than the stream could hold
+            }
+            return requested.checkInput(info);
+        };
         try (ObjectInputStream in = new LoaderAwareInput(new ByteArrayInputStream(bytes))) {
-            in.setObjectInputFilter(filter != null ? filter : DEFAULT_FILTER);
+            in.setObjectInputFilter(bounded);
             return in.readObject();
+        }
+    }
+
+    /** The filter an {@link ObjectInputStream} would apply when asked for {@code requested}. */
+    private static ObjectInputFilter effective(ObjectInputFilter requested) throws InvalidClassException {
+        BinaryOperator<ObjectInputFilter> factory;
+        try {
+            factory = ObjectInputFilter.Config.getSerialFilterFactory();
+        } catch (IllegalStateException e) {
+            throw (InvalidClassException) new InvalidClassException("the serial filter factory: " + e.getMessage())
+                    .initCause(e);
+        }
+        if (factory.getClass().getName().equals(BUILTIN_FACTORY)) {
+            return requested; // the builtin factory's answer, without asking it
+        }
+        return factory.apply(factory.apply(null, ObjectInputFilter.Config.getSerialFilter()), requested);
+    }
+
+    private static final String BUILTIN_FACTORY = "java.io.ObjectInputFilter$Config$BuiltinFilterFactory";
+
+    /** A byte array output stream without locks, whose array is returned as is when it is full. */
+    private static final class Output extends OutputStream {
+        private byte[] buf = new byte[256];
+        private int count;
+
+        @Override
+        public void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (buf.length - count < len) {
+                long want = Math.max(buf.length * 2L, (long) count + len);
+                if (want > Integer.MAX_VALUE - 16) {
+                    if ((long) count + len > Integer.MAX_VALUE - 16) {
+                        throw new OutOfMemoryError("a serialized form of more than 2 GiB");
+                    }
+                    want = Integer.MAX_VALUE - 16;
+                }
+                buf = Arrays.copyOf(buf, (int) want);
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        byte[] toByteArray() {
+            return count == buf.length ? buf : Arrays.copyOf(buf, count);
         }
     }
 
