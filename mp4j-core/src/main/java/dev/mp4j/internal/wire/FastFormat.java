@@ -32,11 +32,14 @@ import java.lang.reflect.RecordComponent;
  * OBJECTS, STRINGS len value*               Object[] / String[] (a STRINGS element is NULL, STR8 or STR16)
  * ARRAY_LIST, LIST_OF, LIST_NULLS, SET_OF, HASH_SET, LINKED_HASH_SET   len value*
  * MAP_OF, HASH_MAP len (key value)*
- * RECORD_DEF name count (component type)* value*     defines record class #k (k counts from 0 per stream)
+ * RECORD_DEF name count (component type)* value*     defines class #k (k counts from 0 per stream)
  * RECORD_REF k value*                       another instance of record class #k
+ * ENUM_DEF name constant                    defines class #k, an enum, and names one of its constants
+ * ENUM_REF k constant                       another constant of enum class #k
  * LAMBDA capturing fiClass fiName fiSig kind implClass implName implSig instantiated count value*
- *                                           a serializable lambda's {@link SerializedLambda}; names are STR8
+ *                                           a serializable lambda's {@link SerializedLambda}
  * </pre>
+ * Names and constants are STR8 or STR16 values; records and enums share the per-stream class numbering.
  * Every length is bounded by the bytes left before anything is allocated, since each element takes at
  * least one byte. A writer that meets a value it cannot write exactly (another class, a shared mutable
  * container, nesting deeper than {@link #MAX_DEPTH}) gives up and the whole graph takes JDK serialization.
@@ -82,7 +85,9 @@ final class FastFormat {
     static final int RECORD_DEF = 30;
     static final int RECORD_REF = 31;
     static final int LAMBDA = 32;
-    static final int TAG_COUNT = 33;
+    static final int ENUM_DEF = 33;
+    static final int ENUM_REF = 34;
+    static final int TAG_COUNT = 35;
 
     /** The immutable collections' classes, as {@code List.of} and friends make them. */
     static final Class<?> LIST12 = List12Holder.LIST12;

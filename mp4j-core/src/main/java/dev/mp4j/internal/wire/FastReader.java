@@ -46,6 +46,7 @@ final class FastReader {
     private static final int SEEN_OBJECT_ARRAY = TAG_COUNT + 1;
     private static final int SEEN_ENTRY_ARRAY = TAG_COUNT + 2;
     private static final int SEEN_LAMBDA = TAG_COUNT + 3;
+    private static final int SEEN_ENUM = TAG_COUNT + 4;
 
     /** What a filter is shown for one check. */
     private record Info(Class<?> serialClass, long arrayLength, long depth, long references, long streamBytes)
@@ -58,9 +59,10 @@ final class FastReader {
     private final boolean defaultFilter;
     private long refs;
     private long checked;
-    private Class<?>[] recordClasses;
-    private FastFormat.RecordInfo[] recordInfos;
-    private int recordCount;
+    /** Record and enum classes defined in this stream, by number; the info is null for an enum. */
+    private Class<?>[] classes;
+    private FastFormat.RecordInfo[] classInfos;
+    private int classCount;
 
     private FastReader(byte[] buf, ObjectInputFilter filter) {
         this.buf = buf;
@@ -162,6 +164,9 @@ final class FastReader {
                 return record(tag, depth);
             case LAMBDA:
                 return lambda(depth);
+            case ENUM_DEF:
+            case ENUM_REF:
+                return enumConstant(tag, depth);
             default:
                 throw new StreamCorruptedException("unknown tag " + tag + " at byte " + (pos - 1));
         }
@@ -358,11 +363,11 @@ final class FastReader {
         Class<?> cl;
         if (tag == RECORD_REF) {
             int k = length();
-            if (k >= recordCount) {
+            if (k >= classCount || classInfos[k] == null) {
                 throw new StreamCorruptedException("record class #" + k + " is not defined");
             }
-            cl = recordClasses[k];
-            info = recordInfos[k];
+            cl = classes[k];
+            info = classInfos[k];
         } else {
             String name = string();
             cl = resolve(name);
@@ -383,15 +388,7 @@ final class FastReader {
                 throw new InvalidClassException(name, "local class incompatible: its record components differ"
                         + " from the sender's");
             }
-            if (recordClasses == null) {
-                recordClasses = new Class<?>[4];
-                recordInfos = new FastFormat.RecordInfo[4];
-            } else if (recordCount == recordClasses.length) {
-                recordClasses = Arrays.copyOf(recordClasses, recordCount * 2);
-                recordInfos = Arrays.copyOf(recordInfos, recordCount * 2);
-            }
-            recordClasses[recordCount] = cl;
-            recordInfos[recordCount++] = info;
+            define(cl, info);
         }
         Object[] args = new Object[info.names.length];
         for (int i = 0; i < args.length; i++) {
@@ -410,6 +407,47 @@ final class FastReader {
         } catch (Throwable t) {
             throw (IOException) new InvalidObjectException(cl.getName() + "'s canonical constructor threw " + t)
                     .initCause(t);
+        }
+    }
+
+    private void define(Class<?> cl, FastFormat.RecordInfo info) {
+        if (classes == null) {
+            classes = new Class<?>[4];
+            classInfos = new FastFormat.RecordInfo[4];
+        } else if (classCount == classes.length) {
+            classes = Arrays.copyOf(classes, classCount * 2);
+            classInfos = Arrays.copyOf(classInfos, classCount * 2);
+        }
+        classes[classCount] = cl;
+        classInfos[classCount++] = info;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object enumConstant(int tag, int depth) throws IOException, ClassNotFoundException {
+        Class<?> cl;
+        if (tag == ENUM_REF) {
+            int k = length();
+            if (k >= classCount || classInfos[k] != null) {
+                throw new StreamCorruptedException("enum class #" + k + " is not defined");
+            }
+            cl = classes[k];
+        } else {
+            String name = string();
+            cl = resolve(name);
+            check(cl, -1, depth);
+            once(SEEN_ENUM, Enum.class, depth);
+            refs++;
+            if (!cl.isEnum()) {
+                throw new InvalidClassException(name, "not an enum class");
+            }
+            define(cl, null);
+        }
+        String constant = string();
+        try {
+            return Enum.valueOf((Class) cl, constant);
+        } catch (IllegalArgumentException e) {
+            throw (IOException) new InvalidObjectException("enum constant " + constant + " does not exist in "
+                    + cl).initCause(e);
         }
     }
 

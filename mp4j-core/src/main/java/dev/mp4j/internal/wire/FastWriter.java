@@ -47,8 +47,9 @@ final class FastWriter {
     /** The first mutable container written; the identity set is made only when a second one comes. */
     private Object firstContainer;
     private IdentityHashMap<Object, Boolean> containers;
-    private Class<?>[] recordClasses;
-    private int recordCount;
+    /** Record and enum classes defined in this stream, by number. */
+    private Class<?>[] classes;
+    private int classCount;
 
     private FastWriter(int capacity) {
         buf = new byte[capacity];
@@ -150,6 +151,19 @@ final class FastWriter {
             array(v, c, depth);
         } else if (c.isRecord()) {
             record(v, c, depth);
+        } else if (v instanceof Enum<?> e) {
+            Class<?> type = e.getDeclaringClass();
+            int index = classIndex(type);
+            if (index >= 0) {
+                put(ENUM_REF);
+                ensure(5);
+                varint(index);
+            } else {
+                define(type);
+                put(ENUM_DEF);
+                string(type.getName());
+            }
+            string(e.name());
         } else if (c.isHidden()) {
             lambda(v, c, depth);
         } else {
@@ -283,24 +297,13 @@ final class FastWriter {
         if (!info.usable || depth >= MAX_DEPTH) {
             throw FALLBACK;
         }
-        int index = -1;
-        for (int i = 0; i < recordCount; i++) {
-            if (recordClasses[i] == c) {
-                index = i;
-                break;
-            }
-        }
+        int index = classIndex(c);
         if (index >= 0) {
             put(RECORD_REF);
             ensure(5);
             varint(index);
         } else {
-            if (recordClasses == null) {
-                recordClasses = new Class<?>[4];
-            } else if (recordCount == recordClasses.length) {
-                recordClasses = Arrays.copyOf(recordClasses, recordCount * 2);
-            }
-            recordClasses[recordCount++] = c;
+            define(c);
             put(RECORD_DEF);
             string(c.getName());
             ensure(5);
@@ -321,9 +324,29 @@ final class FastWriter {
         }
     }
 
+    /** @return the class's number in this stream, or -1 if it is not defined yet */
+    private int classIndex(Class<?> c) {
+        for (int i = 0; i < classCount; i++) {
+            if (classes[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void define(Class<?> c) {
+        if (classes == null) {
+            classes = new Class<?>[4];
+        } else if (classCount == classes.length) {
+            classes = Arrays.copyOf(classes, classCount * 2);
+        }
+        classes[classCount++] = c;
+    }
+
     private void lambda(Object v, Class<?> c, int depth) {
         MethodHandle writeReplace = LAMBDA_WRITE_REPLACE.get(c);
-        if (writeReplace == null || LAMBDA_READ_RESOLVE == null || depth >= MAX_DEPTH) {
+        // the captured arguments are an Object[] (depth + 1) of values (depth + 2), as a reader counts them
+        if (writeReplace == null || LAMBDA_READ_RESOLVE == null || depth + 1 >= MAX_DEPTH) {
             throw FALLBACK;
         }
         Object replaced;
@@ -350,7 +373,7 @@ final class FastWriter {
         ensure(5);
         varint(n);
         for (int i = 0; i < n; i++) {
-            value(sl.getCapturedArg(i), depth + 1);
+            value(sl.getCapturedArg(i), depth + 2);
         }
     }
 

@@ -85,6 +85,25 @@ class CodecTest {
 
     record NotSerializable(int n) {}
 
+    enum Color { RED, GREEN }
+
+    enum Op {
+        PLUS {
+            @Override
+            int apply(int a, int b) {
+                return a + b;
+            }
+        },
+        TIMES {
+            @Override
+            int apply(int a, int b) {
+                return a * b;
+            }
+        };
+
+        abstract int apply(int a, int b);
+    }
+
     @Test
     void scalarsRoundTripExactly() throws Exception {
         assertNull(roundTrip(null));
@@ -325,6 +344,21 @@ class CodecTest {
         assertEquals(3, chunkBack.fn().apply(2));
         fast(new PoolWire.ChunkResult(new ArrayList<>(List.of(2, 3)), null));
         assertTrue(!isFast(new PoolWire.ChunkResult(new ArrayList<>(), new IllegalStateException("x"))));
+    }
+
+    @Test
+    void enumsAreTheSameConstants() throws Exception {
+        assertSame(Color.GREEN, fast(Color.GREEN));
+        assertSame(Op.TIMES, fast(Op.TIMES));
+        List<Object> mixed = new ArrayList<>(List.of(Color.RED, Op.PLUS, Color.GREEN, new Pair(Color.RED, Op.TIMES)));
+        List<?> back = (List<?>) fast(mixed);
+        assertSame(Color.RED, back.get(0));
+        assertSame(Op.TIMES, ((Pair) back.get(3)).right());
+        rejectedBy(rejecting(Color.class), List.of(Color.RED));
+        rejectedBy(rejecting(Enum.class), Op.PLUS);
+        byte[] bytes = Codec.encode(Color.RED);
+        bytes[bytes.length - 1] = 'X'; // "RED" becomes "REX"
+        assertThrows(java.io.InvalidObjectException.class, () -> Codec.decode(bytes, null));
     }
 
     private static int indexOf(byte[] b, byte v) {
