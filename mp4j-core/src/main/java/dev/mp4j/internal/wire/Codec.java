@@ -19,9 +19,9 @@ import java.util.function.BinaryOperator;
  * How objects become bytes and back. Common values — null, boxed primitives, strings, primitive arrays,
  * {@code Object[]} and {@code String[]}, {@code ArrayList}, {@code HashMap}, {@code HashSet},
  * {@code LinkedHashSet}, the immutable collections of {@code List.of}, {@code Set.of}, {@code Map.of} and
- * {@code Stream.toList}, serializable records and serializable lambdas of these, nested — take a tagged
- * binary form ({@link FastFormat}); any other object anywhere in the graph, a mutable container that occurs
- * twice (shared or cyclic), or nesting deeper than {@value FastFormat#MAX_DEPTH}, and the whole graph takes
+ * {@code Stream.toList}, enums, serializable records and serializable lambdas of these, nested — take a tagged
+ * binary form ({@code FastFormat}); any other object anywhere in the graph, a mutable container that occurs
+ * twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes
  * JDK serialization instead. Both decode to the same classes, so a reader cannot tell which form was used,
  * except that a {@code HashMap} or {@code HashSet} is rebuilt with the default load factor and a capacity
  * for its size (JDK serialization keeps both; its contents and equality are the same either way).
@@ -29,7 +29,7 @@ import java.util.function.BinaryOperator;
  * <p>Every inbound stream passes an {@link ObjectInputFilter}: the caller's, or by default one that bounds
  * depth, references and array sizes (the JDK's own meaning of an undecided status holds). It applies to
  * both forms, through the JVM-wide filter factory as an {@link ObjectInputStream} does, and sees the same
- * classes in the fast form as in the equivalent JDK stream ({@link FastReader}). No length read from a
+ * classes in the fast form as in the equivalent JDK stream ({@code FastReader}). No length read from a
  * stream allocates more than the stream's own size can justify: the fast form bounds each by the bytes
  * left, and a JDK stream's arrays are refused beyond eight times the stream's length. A corrupt stream
  * gives an {@link IOException}, never another exception.
