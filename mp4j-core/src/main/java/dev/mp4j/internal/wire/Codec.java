@@ -13,6 +13,7 @@ import java.io.OutputStream;
 import java.io.StreamCorruptedException;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BinaryOperator;
 
 /**
@@ -59,11 +60,59 @@ public final class Codec {
      * @throws IOException on another serialization failure
      */
     static byte[] encodeJdk(Object obj) throws IOException {
-        Output bytes = new Output();
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(obj);
+        JdkWriter w = null;
+        for (int i = 0; i < WRITERS.length() && w == null; i++) {
+            w = WRITERS.getAndSet(i, null);
         }
-        return bytes.toByteArray();
+        if (w == null) {
+            w = new JdkWriter();
+        }
+        byte[] result = w.write(obj); // a writer that failed is dropped with its broken stream
+        if (w.reusable()) {
+            for (int i = 0; i < WRITERS.length(); i++) {
+                if (WRITERS.compareAndSet(i, null, w)) {
+                    break;
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Idle JDK writers, each owned by one call at a time (taken by getAndSet). */
+    private static final AtomicReferenceArray<JdkWriter> WRITERS = new AtomicReferenceArray<>(4);
+
+    /**
+     * An {@link ObjectOutputStream} kept between calls, which saves making its buffers and tables each
+     * time. After each object it is {@link ObjectOutputStream#reset() reset} (so it holds no reference to
+     * what it wrote, and numbers handles from the start again) and the reset's marker is dropped, so each
+     * result is the stream header and one object, byte for byte what a new stream writes.
+     */
+    private static final class JdkWriter {
+        /** A kept writer's buffer stays at most this long. */
+        private static final int MAX_KEPT_BUFFER = 64 << 10;
+        private final Output bytes = new Output();
+        private final ObjectOutputStream out;
+        private final int headerLength;
+
+        JdkWriter() throws IOException {
+            out = new ObjectOutputStream(bytes);
+            out.flush();
+            headerLength = bytes.count;
+        }
+
+        byte[] write(Object obj) throws IOException {
+            out.writeObject(obj);
+            out.flush();
+            byte[] result = Arrays.copyOf(bytes.buf, bytes.count);
+            out.reset();
+            out.flush();
+            bytes.count = headerLength;
+            return result;
+        }
+
+        boolean reusable() {
+            return bytes.buf.length <= MAX_KEPT_BUFFER;
+        }
     }
 
     /**
@@ -120,7 +169,7 @@ public final class Codec {
 
     private static final String BUILTIN_FACTORY = "java.io.ObjectInputFilter$Config$BuiltinFilterFactory";
 
-    /** A byte array output stream without locks, whose array is returned as is when it is full. */
+    /** A byte array output stream without locks. */
     private static final class Output extends OutputStream {
         private byte[] buf = new byte[256];
         private int count;
@@ -150,9 +199,6 @@ public final class Codec {
             count += len;
         }
 
-        byte[] toByteArray() {
-            return count == buf.length ? buf : Arrays.copyOf(buf, count);
-        }
     }
 
     /** Resolves classes through the thread's context loader first, so application classes are found. */

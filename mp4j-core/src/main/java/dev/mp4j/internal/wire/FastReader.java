@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
@@ -47,6 +48,14 @@ final class FastReader {
     private static final int SEEN_ENTRY_ARRAY = TAG_COUNT + 2;
     private static final int SEEN_LAMBDA = TAG_COUNT + 3;
     private static final int SEEN_ENUM = TAG_COUNT + 4;
+
+    /** Per capturing class: the lambdas without captured arguments read so far, by their SerializedLambda's names. */
+    private static final ClassValue<Map<String, Object>> STATELESS_LAMBDAS = new ClassValue<>() {
+        @Override
+        protected Map<String, Object> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
 
     /** What a filter is shown for one check. */
     private record Info(Class<?> serialClass, long arrayLength, long depth, long references, long streamBytes)
@@ -474,19 +483,31 @@ final class FastReader {
         for (int i = 0; i < n; i++) {
             captured[i] = value(depth + 2);
         }
-        Object lambda;
-        try {
-            SerializedLambda sl = new SerializedLambda(capturing, fiClass, fiName, fiSig, kind, implClass,
-                    implName, implSig, instantiated, captured);
-            lambda = (Object) LAMBDA_READ_RESOLVE.invokeExact((Object) sl);
-        } catch (IOException | Error e) {
-            throw e;
-        } catch (Throwable t) {
-            throw (IOException) new InvalidObjectException("cannot make the lambda " + implClass + "." + implName
-                    + ": " + t).initCause(t);
-        }
+        // A lambda that captures nothing is one instance per call site (LambdaMetafactory's constant), so
+        // the one a previous readResolve made is the one it would make again.
+        String key = n == 0 ? String.join("\n", fiClass, fiName, fiSig, Integer.toString(kind), implClass,
+                implName, implSig, instantiated) : null;
+        Object lambda = key != null ? STATELESS_LAMBDAS.get(capturing).get(key) : null;
         if (lambda == null) {
-            throw new InvalidObjectException("the lambda " + implClass + "." + implName + " resolved to null");
+            try {
+                SerializedLambda sl = new SerializedLambda(capturing, fiClass, fiName, fiSig, kind, implClass,
+                        implName, implSig, instantiated, captured);
+                lambda = (Object) LAMBDA_READ_RESOLVE.invokeExact((Object) sl);
+            } catch (IOException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw (IOException) new InvalidObjectException("cannot make the lambda " + implClass + "."
+                        + implName + ": " + t).initCause(t);
+            }
+            if (lambda == null) {
+                throw new InvalidObjectException("the lambda " + implClass + "." + implName + " resolved to null");
+            }
+            if (key != null) {
+                Map<String, Object> cache = STATELESS_LAMBDAS.get(capturing);
+                if (cache.size() < 1024) {
+                    cache.put(key, lambda);
+                }
+            }
         }
         check(lambda.getClass(), -1, depth);
         return lambda;

@@ -394,6 +394,9 @@ class CodecTest {
         @SuppressWarnings("unchecked")
         SerializableFunction<Integer, Long> otherBack = (SerializableFunction<Integer, Long>) roundTrip(capturesOther);
         assertEquals(3L, otherBack.apply(2));
+        assertSame(roundTrip(plain), roundTrip(plain)); // one instance per call site, as JDK serialization gives
+        rejectedBy(info -> info.serialClass() != null && info.serialClass().isHidden()
+                ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED, plain); // even when cached
         Runnable notSerializable = () -> { };
         assertThrows(NotSerializableException.class, () -> Codec.encode(notSerializable));
     }
@@ -498,6 +501,48 @@ class CodecTest {
         assertTrue(seen.stream().anyMatch(i -> i.serialClass() == Integer.class && i.depth() == 3));
         assertTrue(seen.stream().allMatch(i -> i.streamBytes() > 0 && i.references() >= 0));
         assertTrue(seen.stream().anyMatch(i -> i.references() >= 4));
+    }
+
+    private static byte[] freshStream(Object o) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+            out.writeObject(o);
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void theKeptJdkWriterWritesWhatANewStreamWrites() throws Exception {
+        Object[] values = {new java.util.Date(1), new TreeMap<>(Map.of("a", 1)), new java.util.Date(2),
+                new Object[] {new java.util.Date(3), "s"}, null, new java.util.BitSet(), new byte[100_000],
+                new java.util.Date(4)};
+        for (int round = 0; round < 3; round++) {
+            for (Object v : values) {
+                assertArrayEquals(freshStream(v), Codec.encodeJdk(v), String.valueOf(v));
+            }
+        }
+        // a failed write leaves no broken writer behind
+        assertThrows(NotSerializableException.class, () -> Codec.encodeJdk(List.of(new Object())));
+        assertArrayEquals(freshStream(values[0]), Codec.encodeJdk(values[0]));
+        // writers on many threads at once
+        try (var exec = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<Boolean>> fs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int seed = t;
+                fs.add(exec.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        Object v = new TreeMap<>(Map.of("k" + seed, i));
+                        if (!Arrays.equals(freshStream(v), Codec.encodeJdk(v))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (var f : fs) {
+                assertTrue(f.get());
+            }
+        }
     }
 
     @Test
