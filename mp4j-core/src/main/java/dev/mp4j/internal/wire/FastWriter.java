@@ -71,10 +71,11 @@ final class FastWriter {
     }
 
     private static int initialCapacity(Object obj) {
-        if (obj instanceof byte[] b) {
-            return b.length + 7;
-        } else if (obj instanceof String s) {
-            return s.length() + 7;
+        // exact for a byte[] and an ASCII string, so that the result is the buffer itself, not a copy
+        if (obj instanceof byte[] b && b.length < Integer.MAX_VALUE - 16) {
+            return 2 + varintSize(b.length) + b.length;
+        } else if (obj instanceof String s && s.length() < Integer.MAX_VALUE - 16) {
+            return 2 + varintSize(s.length()) + s.length();
         } else if (obj instanceof Collection<?> c) {
             return Math.min(c.size(), 1 << 20) * 3 + 16;
         }
