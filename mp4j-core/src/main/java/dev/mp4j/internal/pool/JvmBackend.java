@@ -172,7 +172,7 @@ public final class JvmBackend implements Backend {
                 error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
                         + " task " + id + ": " + e, e);
             }
-            w.result(id, value, error);
+            w.result(id, value, error, PoolWire.runNanos(frame));
         } else if (frame[0] == PoolWire.BOUNCE) {
             w.bounced(PoolWire.id(frame));
         } else if (frame[0] == PoolWire.SOFT_LIMIT) {

@@ -65,7 +65,7 @@ public final class PoolEngine {
     private static final long PROCESS_WAIT_SECONDS = 30;
     /** The most tasks a worker holds (one running, the others queued in it). */
     static final int WINDOW = 16;
-    /** A worker gets tasks ahead only while its tasks take less than this on average. */
+    /** A worker gets tasks ahead only while its tasks run less than this on average. */
     static final long FAST_NANOS = 2_000_000;
     /** The most bytes of tasks sent ahead to a worker (small enough to sit in a socket's buffer). */
     static final long PREFETCH_BYTES = 32 * 1024;
@@ -243,7 +243,7 @@ public final class PoolEngine {
         }
     }
 
-    private void onResult(Worker w, long id, Object value, Throwable error) {
+    private void onResult(Worker w, long id, Object value, Throwable error, long runNanos) {
         Task task;
         List<Worker> sends;
         boolean kill = false;
@@ -256,10 +256,7 @@ public final class PoolEngine {
                     task.timer = null;
                 }
                 w.inflightBytes -= task.weight;
-                long now = System.nanoTime();
-                long took = now - w.headSince;
-                w.serviceNanos = w.serviceNanos < 0 ? took : (3 * w.serviceNanos + took) / 4;
-                w.headSince = now;
+                w.serviceNanos = w.serviceNanos < 0 ? runNanos : (3 * w.serviceNanos + runNanos) / 4;
                 Task next = w.head();
                 if (next != null && next.abandoned && !w.killed) {
                     // a task cancelled while it waited in the worker now runs there: stop it as a running one
@@ -430,7 +427,7 @@ public final class PoolEngine {
      * lock is released.
      *
      * <p>A worker takes a task when it has none; it takes more (up to {@link #WINDOW}, queued in it behind
-     * the running one) only while its tasks prove short (the parent-side service time of the last ones under
+     * the running one) only while its tasks prove short (the time the worker reports it ran the last ones is under
      * {@link #FAST_NANOS}) and small (at most {@link #PREFETCH_BYTES} sent ahead, so that a send to a busy
      * worker never waits for it to read).
      *
@@ -457,9 +454,6 @@ public final class PoolEngine {
                 t.startedOnce = true;
             }
             t.worker = best;
-            if (best.inflight.isEmpty()) {
-                best.headSince = System.nanoTime();
-            }
             best.inflight.put(t.id, t);
             best.inflightBytes += t.weight;
             best.dispatched++;
@@ -839,8 +833,7 @@ public final class PoolEngine {
         private final ConcurrentLinkedQueue<Send> outbox = new ConcurrentLinkedQueue<>(); // decided, not yet sent
         private final ReentrantLock sendLock = new ReentrantLock(); // held while sending from the outbox
         private long inflightBytes; // the weight of the tasks it holds
-        private long headSince;     // when the task it runs now began, as the parent sees it (System.nanoTime)
-        private long serviceNanos = -1; // a moving average of the time its tasks took, as the parent sees it
+        private long serviceNanos = -1; // a moving average of the time its tasks ran, as it reports them
         private volatile Backend.Link link; // set right after Backend.start, under the lock
         private int dispatched;
         private boolean ready;
@@ -895,9 +888,10 @@ public final class PoolEngine {
          * @param id the task's id
          * @param value its value
          * @param error its exception, or null
+         * @param runNanos how long the worker ran it
          */
-        void result(long id, Object value, Throwable error) {
-            onResult(this, id, value, error);
+        void result(long id, Object value, Throwable error, long runNanos) {
+            onResult(this, id, value, error, runNanos);
         }
 
         /**

@@ -17,7 +17,7 @@ import java.util.List;
  *   parent → worker  CHUNK   'C' int64 id, byte kind (0 {@link Chunk}, 1 {@link EachChunk}), int64 function id,
  *                            int32 n, n bytes of the serialized function (n = -1: the worker has it from an
  *                            earlier CHUNK), serialized ArrayList of the arguments
- *   worker → parent  RESULT  'R' int64 id, byte status, serialized body: 0 value, 1 exception, 2 a {@link Chunk}'s
+ *   worker → parent  RESULT  'R' int64 id, byte status, int64 nanoseconds the task ran, serialized body: 0 value, 1 exception, 2 a {@link Chunk}'s
  *                            values (an ArrayList; no call failed), 3 an {@link EachChunk}'s values (none failed)
  *   worker → parent  INIT    'I' serialized Throwable: the initializer failed; the worker exits
  *   parent → worker  QUIT    'Q'                       finish and exit with code 0
@@ -119,8 +119,24 @@ public final class PoolWire {
         } catch (IOException e) {
             return failure(id, new ProcessError("a result of the chunk cannot be sent back to the parent: " + e, e));
         }
-        return ByteBuffer.allocate(10 + body.length).put(RESULT).putLong(id).put((byte) (each ? 3 : 2)).put(body)
+        return ByteBuffer.allocate(18 + body.length).put(RESULT).putLong(id).put((byte) (each ? 3 : 2)).putLong(0).put(body)
                 .array();
+    }
+
+    /**
+     * @param frame a RESULT frame
+     * @param nanos how long the worker ran the task
+     */
+    static void setRunNanos(byte[] frame, long nanos) {
+        ByteBuffer.wrap(frame).putLong(10, nanos);
+    }
+
+    /**
+     * @param frame a RESULT frame
+     * @return how long the worker ran the task, in nanoseconds
+     */
+    static long runNanos(byte[] frame) {
+        return ByteBuffer.wrap(frame).getLong(10);
     }
 
     /**
@@ -157,7 +173,7 @@ public final class PoolWire {
             return failure(id, new ProcessError("the task's result (" + className(value)
                     + ") cannot be sent back to the parent: " + e, e));
         }
-        return ByteBuffer.allocate(10 + body.length).put(RESULT).putLong(id).put((byte) 0).put(body).array();
+        return ByteBuffer.allocate(18 + body.length).put(RESULT).putLong(id).put((byte) 0).putLong(0).put(body).array();
     }
 
     /**
@@ -167,7 +183,7 @@ public final class PoolWire {
      */
     public static byte[] failure(long id, Throwable error) {
         byte[] body = encodeThrowable(error);
-        return ByteBuffer.allocate(10 + body.length).put(RESULT).putLong(id).put((byte) 1).put(body).array();
+        return ByteBuffer.allocate(18 + body.length).put(RESULT).putLong(id).put((byte) 1).putLong(0).put(body).array();
     }
 
     /**
@@ -183,7 +199,7 @@ public final class PoolWire {
      * @return the serialized value or exception
      */
     public static byte[] resultBody(byte[] frame) {
-        return java.util.Arrays.copyOfRange(frame, 10, frame.length);
+        return java.util.Arrays.copyOfRange(frame, 18, frame.length);
     }
 
     /**

@@ -92,8 +92,10 @@ public final class WorkerJob implements Job {
                     }
                     channel.send(PoolWire.bounce(PoolWire.id(frame))); // queued here before the parent knew
                 } else if (task) {
+                    long began = System.nanoTime();
                     byte[] result = frame[0] == PoolWire.TASK ? runTask(frame, soft, channel)
                             : runChunk(frame, functions, soft, channel);
+                    PoolWire.setRunNanos(result, System.nanoTime() - began);
                     if (maxMemory > 0) {
                         Runtime rt = Runtime.getRuntime();
                         long used = rt.totalMemory() - rt.freeMemory();
