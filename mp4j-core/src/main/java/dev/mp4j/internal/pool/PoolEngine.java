@@ -568,10 +568,10 @@ public final class PoolEngine {
         lock.lock();
         try {
             w = t.worker;
-            if (w == null || w.killed) {
-                return false;
+            if (w == null || w.killed || w.inflight.get(t.id) != t) {
+                return false; // never sent, or done (its worker may run another task now: leave that alone)
             }
-            if (w.inflight.get(t.id) == t && w.head() != t) {
+            if (w.head() != t) {
                 // still queued in the worker behind the running task: it is stopped when its turn comes
                 t.abandoned = true;
                 return true;
