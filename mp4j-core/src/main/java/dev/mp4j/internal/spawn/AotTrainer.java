@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.conn.PeerCredentials;
 import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Handshake;
 
@@ -9,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,14 +26,19 @@ public final class AotTrainer {
      * @throws Exception on any failure: then no cache is installed
      */
     public static void main(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("mp4j-aot-");
+        Path dir = Files.createTempDirectory("mp4j-aot-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path socket = dir.resolve("t.sock");
         byte[] key = new byte[32];
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX);
             client.connect(UnixDomainSocketAddress.of(socket));
-            FrameChannel parent = new FrameChannel(server.accept());
+            SocketChannel accepted = server.accept();
+            if (!PeerCredentials.admit(accepted, PeerCredentials.owner(socket), "the AOT trainer")) {
+                throw new IllegalStateException("a process of another user connected first");
+            }
+            FrameChannel parent = new FrameChannel(accepted);
             FrameChannel child = new FrameChannel(client);
             CompletableFuture<Void> other = CompletableFuture.runAsync(() -> {
                 try {
