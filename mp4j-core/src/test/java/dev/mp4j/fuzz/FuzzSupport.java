@@ -11,16 +11,20 @@ import java.lang.management.ManagementFactory;
  * and nothing more, in a few seconds. A fuzzing run mutates the inputs with coverage guidance, one target per
  * JVM:
  * <pre>
- *   JAZZER_FUZZ=1 mvn -B -ntp -pl mp4j-core test -Dtest='WireFuzzTest#frames' \
- *       -Dsurefire.failIfNoSpecifiedTests=false -Djazzer.max_duration=10m
+ *   JAZZER_FUZZ=1 JAZZER_MAX_DURATION=10m mvn -B -ntp -pl mp4j-core test -Pfuzz \
+ *       -Dtest='WireFuzzTest#frames' -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  * (the targets: {@code WireFuzzTest#frames}, {@code WireFuzzTest#frameChannel},
  * {@code WireFuzzTest#socketConnection}, {@code HandshakeFuzzTest#handshake}, {@code HandshakeFuzzTest#hmac},
- * {@code ManagerFuzzTest#request}, {@code CodecFuzzTest#decode}). Without {@code -Djazzer.max_duration} a target
- * runs for the {@code maxDuration} of its annotation. An input that breaks a property is written as
+ * {@code ManagerFuzzTest#request}, {@code CodecFuzzTest#decode}). Without {@code JAZZER_MAX_DURATION} a target
+ * runs for the {@code maxDuration} of its annotation. The profile {@code fuzz} turns JUnit's timeouts off (the
+ * campaign is one JUnit invocation, and they would end it); each target's {@code @Timeout} is then Jazzer's
+ * per-input timeout. An input that breaks a property is written as
  * {@code crash-<sha1>} in {@code mp4j-core/}: move it into the target's inputs directory, and it is replayed by
  * every normal run from then on; the corpus grows in {@code mp4j-core/.cifuzz-corpus/} (both git-ignored).
  * An input that runs longer than the test's {@code @Timeout} fails as a hang, in both modes.
+ * Jazzer 0.30 works on JDK 25 here: its agent loads (dynamically; the JVM warns about that), instruments mp4j's
+ * classes and fuzzes, in both modes.
  *
  * <h2>The properties</h2>
  * Only the exceptions a target declares (the {@link java.io.IOException} family, or the documented ones);

@@ -52,6 +52,8 @@ class ManagerFuzzTest {
     private static ManagerServer server;
     private static int served;
     private static long lastId;
+    /** The last input asked for SHUTDOWN: the server stops after answering, so the next input needs a new one. */
+    private static boolean shutdownSent;
 
     @AfterAll
     static void stopServer() {
@@ -61,7 +63,8 @@ class ManagerFuzzTest {
     }
 
     private static ManagerServer server() {
-        if (server == null || server.stopped() || ++served % 500 == 0) {
+        if (server == null || server.stopped() || shutdownSent || ++served % 500 == 0) {
+            shutdownSent = false;
             if (server != null) {
                 server.stop();
             }
@@ -84,6 +87,7 @@ class ManagerFuzzTest {
             return;
         }
         boolean shutdown = isShutdown(payload);
+        shutdownSent |= shutdown;
         SocketConnection c = Auth.client(s.address(), KEY);
         try {
             long before = allocatedByAllThreads();

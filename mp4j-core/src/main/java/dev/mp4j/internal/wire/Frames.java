@@ -122,18 +122,16 @@ public final class Frames {
         // announces a huge frame and sends less costs no more than what it sent.
         byte[] buf = new byte[Math.min(length, EAGER_ALLOCATION)];
         int filled = 0;
-        while (true) {
+        while (filled < length) {
+            if (filled == buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(length, 2L * buf.length));
+            }
             int got = in.read(buf, filled, buf.length - filled);
             if (got < 0) {
                 throw new StreamCorruptedException("truncated frame: expected " + n + " bytes, got " + filled);
             }
             filled += got;
-            if (filled == length) {
-                return buf;
-            }
-            if (filled == buf.length) {
-                buf = Arrays.copyOf(buf, (int) Math.min(length, 2L * buf.length));
-            }
         }
+        return buf;
     }
 }

@@ -30,6 +30,14 @@ class FramesGrowthTest {
     }
 
     @Test
+    void anEmptyFrameAtTheEndOfTheStreamIsAFrame() throws IOException {
+        // a stream whose read(buf, off, 0) says -1 at its end, as ByteArrayInputStream's does (a fuzzing find)
+        DataInputStream in = new DataInputStream(new ByteArrayInputStream(new byte[] {0, 0, 0, 0}));
+        assertArrayEquals(new byte[0], Frames.read(in, 10));
+        assertThrows(java.io.EOFException.class, () -> Frames.read(in, 10));
+    }
+
+    @Test
     void aHugeAnnouncedLengthWithFewBytesIsATruncatedFrame() {
         byte[] stream = {0x7f, (byte) 0xff, (byte) 0xff, 0x00, 1, 2, 3};
         StreamCorruptedException e = assertThrows(StreamCorruptedException.class,
