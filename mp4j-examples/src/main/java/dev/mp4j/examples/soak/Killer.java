@@ -1,0 +1,93 @@
+package dev.mp4j.examples.soak;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+
+/**
+ * The fault injector: now and then, kill -9 of one worker of one of the pools in use, by pid. Each pool
+ * registers a {@link Target}; a kill is recorded in the target before the signal is sent, so that any
+ * failure it causes finds it there.
+ */
+final class Killer implements Runnable {
+    /**
+     * A pool whose workers may be killed.
+     *
+     * @param name for messages
+     * @param workers its live workers now
+     * @param killed the pids killed so far
+     */
+    record Target(String name, Supplier<List<ProcessHandle>> workers, Set<Long> killed) {
+        Target(String name, Supplier<List<ProcessHandle>> workers) {
+            this(name, workers, ConcurrentHashMap.newKeySet());
+        }
+    }
+
+    private final List<Target> targets = new CopyOnWriteArrayList<>();
+    private final Random random;
+    private final long deadline;
+    private final long minPauseMillis;
+    private final long maxPauseMillis;
+    private final LongAdder kills = new LongAdder();
+    private final Duration minAge;
+
+    /**
+     * @param minAge workers younger than this are spared: a worker killed while it boots breaks even a
+     *     REPLACE pool or a Pool today (see the report of the fault tests); zero kills those too
+     */
+    Killer(Random random, long deadline, long minPauseMillis, long maxPauseMillis, Duration minAge) {
+        this.random = random;
+        this.deadline = deadline;
+        this.minPauseMillis = minPauseMillis;
+        this.maxPauseMillis = maxPauseMillis;
+        this.minAge = minAge;
+    }
+
+    Target register(Target t) {
+        targets.add(t);
+        return t;
+    }
+
+    void unregister(Target t) {
+        targets.remove(t);
+    }
+
+    long kills() {
+        return kills.sum();
+    }
+
+    @Override
+    public void run() {
+        while (System.nanoTime() - deadline < 0) {
+            try {
+                Thread.sleep(minPauseMillis + random.nextLong(maxPauseMillis - minPauseMillis + 1)); // the fault rate
+            } catch (InterruptedException e) {
+                return;
+            }
+            List<Target> now = new ArrayList<>(targets);
+            if (now.isEmpty()) {
+                continue;
+            }
+            Target t = now.get(random.nextInt(now.size()));
+            Instant bornBefore = Instant.now().minus(minAge);
+            List<ProcessHandle> workers = t.workers().get().stream()
+                    .filter(p -> minAge.isZero() || p.info().startInstant().map(s -> s.isBefore(bornBefore)).orElse(false))
+                    .toList();
+            if (workers.isEmpty()) {
+                continue;
+            }
+            ProcessHandle victim = workers.get(random.nextInt(workers.size()));
+            t.killed().add(victim.pid());
+            if (victim.destroyForcibly()) { // SIGKILL to that pid
+                kills.increment();
+            }
+        }
+    }
+}
