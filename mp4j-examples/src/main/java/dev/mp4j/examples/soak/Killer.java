@@ -1,7 +1,5 @@
 package dev.mp4j.examples.soak;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -23,10 +21,11 @@ final class Killer implements Runnable {
      * @param name for messages
      * @param workers its live workers now
      * @param killed the pids killed so far
+     * @param ready the pids of workers that delivered a result (so they are up and serving)
      */
-    record Target(String name, Supplier<List<ProcessHandle>> workers, Set<Long> killed) {
+    record Target(String name, Supplier<List<ProcessHandle>> workers, Set<Long> killed, Set<Long> ready) {
         Target(String name, Supplier<List<ProcessHandle>> workers) {
-            this(name, workers, ConcurrentHashMap.newKeySet());
+            this(name, workers, ConcurrentHashMap.newKeySet(), ConcurrentHashMap.newKeySet());
         }
     }
 
@@ -36,18 +35,18 @@ final class Killer implements Runnable {
     private final long minPauseMillis;
     private final long maxPauseMillis;
     private final LongAdder kills = new LongAdder();
-    private final Duration minAge;
+    private final boolean killBooting;
 
     /**
-     * @param minAge workers younger than this are spared: a worker killed while it boots breaks even a
-     *     REPLACE pool or a Pool today (see the report of the fault tests); zero kills those too
+     * @param killBooting whether workers that have not delivered a result yet may be killed too: a worker
+     *     killed while it boots breaks even a REPLACE pool or a Pool today (BootKillTest in mp4j-core)
      */
-    Killer(Random random, long deadline, long minPauseMillis, long maxPauseMillis, Duration minAge) {
+    Killer(Random random, long deadline, long minPauseMillis, long maxPauseMillis, boolean killBooting) {
         this.random = random;
         this.deadline = deadline;
         this.minPauseMillis = minPauseMillis;
         this.maxPauseMillis = maxPauseMillis;
-        this.minAge = minAge;
+        this.killBooting = killBooting;
     }
 
     Target register(Target t) {
@@ -76,9 +75,8 @@ final class Killer implements Runnable {
                 continue;
             }
             Target t = now.get(random.nextInt(now.size()));
-            Instant bornBefore = Instant.now().minus(minAge);
             List<ProcessHandle> workers = t.workers().get().stream()
-                    .filter(p -> minAge.isZero() || p.info().startInstant().map(s -> s.isBefore(bornBefore)).orElse(false))
+                    .filter(p -> killBooting || t.ready().contains(p.pid()))
                     .toList();
             if (workers.isEmpty()) {
                 continue;

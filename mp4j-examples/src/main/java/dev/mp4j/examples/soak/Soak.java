@@ -31,8 +31,8 @@ import java.util.stream.Stream;
  * tasks done, failures by kind (all expected: yes/no), results lost, and the processes, /dev/shm objects
  * and temporary files left behind; the exit code is 1 if anything is wrong, 2 for bad arguments.
  *
- * <p>{@code --seconds N} replaces {@code --minutes} for short runs (the test's). Workers younger than 15 s
- * are not killed unless {@code --kill-booting} is given: a worker killed while it boots breaks a Pool or
+ * <p>{@code --seconds N} replaces {@code --minutes} for short runs (the test's). Only workers that delivered a
+ * result (so they are up) are killed unless {@code --kill-booting} is given: a worker killed while it boots breaks a Pool or
  * a REPLACE executor today, which the soak then reports.
  *
  * <p>Children get {@code <java.io.tmpdir>/mp4j-soak-children} as their temporary directory, so that what
@@ -103,7 +103,7 @@ public final class Soak {
     private static void usage() {
         System.err.println("usage: ./mp4j soak --minutes N [--seed S] [--kill-booting] [--verbose]");
         System.err.println("  --seed S        the seed of the random choices (printed at the start)");
-        System.err.println("  --kill-booting  also kill workers that are still starting (younger than 15 s)");
+        System.err.println("  --kill-booting  also kill workers that have not delivered a result yet");
         System.err.println("  --verbose       keep the pools' log messages (every kill, timeout and cancel)");
     }
 
@@ -148,8 +148,7 @@ public final class Soak {
         long deadline = t0 + duration.toNanos();
         Tally tally = new Tally();
         Random master = new Random(seed);
-        Killer killer = new Killer(new Random(master.nextLong()), deadline, 400, 1500,
-                killBooting ? Duration.ZERO : Duration.ofSeconds(15));
+        Killer killer = new Killer(new Random(master.nextLong()), deadline, 400, 1500, killBooting);
         Workloads w = new Workloads(ctx, tally, killer, deadline);
         List<Thread> threads = new ArrayList<>();
         Map<String, Runnable> jobs = new java.util.LinkedHashMap<>();

@@ -70,6 +70,14 @@ final class Workloads {
         return expected(x);
     }
 
+    /**
+     * A task for a process pool: {@link #compute}'s value and the pid of the worker that ran it, which
+     * tells the {@link Killer} that this worker is up and serving.
+     */
+    static long[] computeIn(int x, int sleepMillis) throws InterruptedException {
+        return new long[] {compute(x, sleepMillis), ProcessHandle.current().pid()};
+    }
+
     /** What a task is meant to do. */
     private enum Kind { NORMAL, TIMES_OUT, CANCELLED }
 
@@ -98,7 +106,7 @@ final class Workloads {
     /** One batch; returns whether the pool broke. */
     private boolean executorBatch(ProcessPoolExecutor pool, WorkerDeath policy, Killer.Target target, String name,
             Random random) {
-        record Sent(int x, Kind kind, Future<Long> f, Throwable refused) {}
+        record Sent(int x, Kind kind, Future<long[]> f, Throwable refused) {}
         List<Sent> sent = new ArrayList<>();
         for (int i = 0; i < 24; i++) {
             int x = random.nextInt(1_000_000);
@@ -106,9 +114,9 @@ final class Workloads {
             Kind kind = roll < 2 ? Kind.TIMES_OUT : roll < 5 ? Kind.CANCELLED : Kind.NORMAL;
             int sleep = kind == Kind.NORMAL ? random.nextInt(30) : (int) LONG_MILLIS;
             try {
-                Future<Long> f = kind == Kind.TIMES_OUT ? pool.submit(() -> compute(x, sleep), SHORT)
-                        : random.nextBoolean() ? pool.submit(() -> compute(x, sleep), Duration.ofSeconds(60))
-                        : pool.submit(() -> compute(x, sleep));
+                Future<long[]> f = kind == Kind.TIMES_OUT ? pool.submit(() -> computeIn(x, sleep), SHORT)
+                        : random.nextBoolean() ? pool.submit(() -> computeIn(x, sleep), Duration.ofSeconds(60))
+                        : pool.submit(() -> computeIn(x, sleep));
                 sent.add(new Sent(x, kind, f, null));
             } catch (BrokenProcessPool e) {
                 sent.add(new Sent(x, kind, null, e));
@@ -135,7 +143,9 @@ final class Workloads {
                 }
             }
             if (e == null) {
-                long v = s.f.result();
+                long[] r = s.f.result();
+                target.ready().add(r[1]);
+                long v = r[0];
                 if (v != expected(s.x) || s.kind == Kind.TIMES_OUT || cancelled.get(i)) {
                     tally.unexpected(what + " returned " + v + ", expected " + expected(s.x));
                 } else {
@@ -222,18 +232,22 @@ final class Workloads {
     private void poolRound(Pool pool, Killer.Target target, String name, Random random) {
         int base = random.nextInt(1_000_000);
         List<Integer> items = IntStream.range(base, base + 40).boxed().toList();
-        AsyncResult<List<Long>> mapped = pool.mapAsync(x -> compute(x, x % 5), items, 4, null, null);
-        record Applied(int x, boolean timesOut, AsyncResult<Long> r) {}
+        AsyncResult<List<long[]>> mapped = pool.mapAsync(x -> computeIn(x, x % 5), items, 4, null, null);
+        record Applied(int x, boolean timesOut, AsyncResult<long[]> r) {}
         List<Applied> applied = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
             int x = random.nextInt(1_000_000);
             boolean timesOut = i == 11;
-            SerializableCallable<Long> fn = timesOut ? () -> compute(x, (int) LONG_MILLIS) : () -> compute(x, x % 20);
+            SerializableCallable<long[]> fn = timesOut ? () -> computeIn(x, (int) LONG_MILLIS) : () -> computeIn(x, x % 20);
             applied.add(new Applied(x, timesOut, timesOut ? pool.applyAsync(fn, SHORT) : pool.applyAsync(fn)));
         }
         Throwable e = outcome(mapped, name + " map");
         if (e == null) {
-            List<Long> got = mapped.get();
+            List<Long> got = new ArrayList<>();
+            for (long[] r : mapped.get()) {
+                got.add(r[0]);
+                target.ready().add(r[1]);
+            }
             List<Long> want = items.stream().map(Workloads::expected).toList();
             if (got.equals(want)) {
                 tally.done(name, items.size());
@@ -247,7 +261,9 @@ final class Workloads {
             String what = name + " apply " + a.x + (a.timesOut ? " (times out)" : "");
             Throwable t = outcome(a.r, what);
             if (t == null) {
-                long v = a.r.get();
+                long[] r = a.r.get();
+                target.ready().add(r[1]);
+                long v = r[0];
                 if (v != expected(a.x) || a.timesOut) {
                     tally.unexpected(what + " returned " + v);
                 } else {
