@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  * result (so they are up) are killed unless {@code --kill-booting} is given: a worker killed while it boots breaks a Pool or
  * a REPLACE executor today, which the soak then reports.
  *
- * <p>Children get {@code <java.io.tmpdir>/mp4j-soak-children} as their temporary directory, so that what
+ * <p>Children get {@code <java.io.tmpdir>/soak-<pid>} as their temporary directory (short: socket paths must fit in 108 bytes), so that what
  * they leave is seen; the launcher also gives the soak JVM a temporary directory of its own.
  */
 public final class Soak {
@@ -91,7 +91,7 @@ public final class Soak {
             System.exit(2);
             return;
         }
-        Path childTmp = Path.of(System.getProperty("java.io.tmpdir"), "mp4j-soak-children-" + ProcessHandle.current().pid());
+        Path childTmp = Path.of(System.getProperty("java.io.tmpdir"), "soak-" + ProcessHandle.current().pid());
         if (!verbose) {
             // every kill, timeout and cancel is logged by the pools; the report counts them instead
             MP4J_LOG.setLevel(java.util.logging.Level.OFF);
