@@ -129,7 +129,6 @@ public final class CodecBench {
         values.put("serializable lambda", fn);
         values.put("small record", new Small(7, "seven", 77L));
         values.put("small class (JDK fallback)", new SmallClass());
-        values.put("Pool.map chunk (lambda + 12,500)", new PoolWire.Chunk(fn, chunk));
         values.put("ChunkResult (12,500 Integers)", new PoolWire.ChunkResult(chunk, null));
         int rounds = Integer.parseInt(args.length > 0 ? args[0] : "9");
         long budget = 8_000_000L; // ns per measurement
