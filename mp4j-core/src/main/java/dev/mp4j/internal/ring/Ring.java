@@ -34,7 +34,8 @@ import java.util.List;
  *   76  int   WRITE_WAITERS       processes' threads waiting for the write lock (bell: sem "-w")
  *   80  int   SPACE_WAITERS       writers waiting for room (bell: sem "-s")
  *   84  int   WRITER_IN_MESSAGE   1 while a message's first chunk is published and its last is not
- *   88  long  SPACE_TARGET        the HEAD a writer waiting for room wants reached before it is posted
+ *   88  long  SPACE_TARGET        the HEAD a writer waiting for room wants reached (the reader that reaches it
+ *                                 posts the writer and sets it to Long.MAX_VALUE)
  *  128  long  HEAD                start of the unread records; only the read-lock holder stores it
  *  136  int   READ_OWNER          pid holding the read lock, 0 when free
  *  140  int   READ_WAITERS        waiting for the read lock (bell: sem "-r")
@@ -498,12 +499,14 @@ public final class Ring implements AutoCloseable {
         if (free >= need) {
             return free;
         }
-        // be posted once a quarter of the ring is free (or all of need), not for every record a reader frees
-        LONG.setVolatile(mem, SPACE_TARGET, tail - capacity + Math.max(need, capacity / 4));
+        // be posted once a quarter of the ring is free (or all of need), not for every record a reader frees;
+        // the reader that reaches the target takes it away (posts once), so it is set again before each sleep
+        long target = tail - capacity + Math.max(need, capacity / 4);
         INT.getAndAdd(mem, SPACE_WAITERS, 1);
         try {
             boolean slept = false;
             for (;;) {
+                LONG.setVolatile(mem, SPACE_TARGET, target);
                 free = capacity - (tail - getLong(HEAD));
                 if (free >= need) {
                     return free;
@@ -638,8 +641,11 @@ public final class Ring implements AutoCloseable {
     private long free(long head, int len) {
         long next = head + 8 + align(len);
         LONG.setVolatile(mem, HEAD, next);
-        if ((int) INT.getVolatile(mem, SPACE_WAITERS) > 0 && next >= getLong(SPACE_TARGET)) {
-            wake(SPACE_WAITERS, spaceBell);
+        if ((int) INT.getVolatile(mem, SPACE_WAITERS) > 0) {
+            long target = getLong(SPACE_TARGET);
+            if (next >= target && LONG.compareAndSet(mem, SPACE_TARGET, target, Long.MAX_VALUE)) {
+                wake(SPACE_WAITERS, spaceBell);
+            }
         }
         return next;
     }
