@@ -161,7 +161,7 @@ public class ProcessPoolExecutor implements Executor {
             throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
         }
         long start = System.nanoTime();
-        SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn;
+        PoolWire.Fn f = new PoolWire.Fn((SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn);
         List<Future<PoolWire.ChunkResult>> chunks = new ArrayList<>();
         List<Object> chunk = new ArrayList<>(chunksize);
         try {

@@ -191,7 +191,7 @@ public final class Multiprocessing {
     // ---------------------------------------------------------------- processes
 
     /**
-     * @param target what the process runs
+     * @param target what the process runs; null runs nothing (as Python's {@code Process(target=None)})
      * @return a new, unstarted process of the default context
      */
     public static Process process(SerializableRunnable target) {

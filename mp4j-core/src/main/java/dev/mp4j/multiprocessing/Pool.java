@@ -462,7 +462,7 @@ public class Pool implements AutoCloseable {
             result.complete(new ArrayList<>(), null);
             return result;
         }
-        SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn;
+        PoolWire.Fn f = new PoolWire.Fn((SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn);
         for (int offset = 0; offset < n; offset += size) {
             List<Object> chunk = new ArrayList<>(items.subList(offset, Math.min(n, offset + size)));
             submitInternal(new PoolWire.Chunk(f, chunk), result.chunk(offset));

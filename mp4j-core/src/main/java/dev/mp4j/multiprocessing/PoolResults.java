@@ -354,7 +354,7 @@ final class PoolResults {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition arrived = lock.newCondition();
         private final Pool owner;
-        private final SerializableFunction<Object, Object> fn;
+        private final PoolWire.Fn fn;
         private final Iterator<?> source;
         private final int chunksize;
         private final int window;
@@ -379,7 +379,7 @@ final class PoolResults {
         IMapIterator(Pool owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
                      int window, boolean ordered) {
             this.owner = owner;
-            this.fn = fn;
+            this.fn = new PoolWire.Fn(fn);
             this.source = source;
             this.chunksize = chunksize;
             this.window = window;

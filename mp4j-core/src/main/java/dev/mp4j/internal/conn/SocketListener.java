@@ -18,6 +18,7 @@ import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
@@ -37,7 +38,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>With an authkey, an accepted peer must answer the challenge and send its own within the handshake
  * timeout, or {@code accept} closes it and throws {@link AuthenticationError}; nothing it sends before that
- * is deserialized (the handshake reads only frames of at most 256 bytes, as plain bytes).
+ * is deserialized (the handshake reads only frames of at most 256 bytes, as plain bytes). On a Unix-domain
+ * socket a peer that runs as another user is closed before anything is read from it, and the listener goes on
+ * to the next ({@link PeerCredentials}).
  */
 public final class SocketListener implements AutoCloseable {
     /** How long an accepted peer has to complete the handshake. */
@@ -48,6 +51,8 @@ public final class SocketListener implements AutoCloseable {
     private final byte[] authkey;
     private final Duration handshakeTimeout;
     private final ObjectInputFilter filter;
+    /** For a Unix-domain socket, the user its peers must run as ({@link PeerCredentials}); null for TCP. */
+    private final UserPrincipal owner;
     private final ReentrantLock acceptLock = new ReentrantLock();
     private final Handles handles;
     private final Cleaner.Cleanable cleanable;
@@ -103,6 +108,7 @@ public final class SocketListener implements AutoCloseable {
         if (socketFile != null) {
             SocketFiles.track(socketFile, dir);
         }
+        this.owner = socketFile == null ? null : PeerCredentials.owner(socketFile);
         this.handles = new Handles(ch, socketFile, dir);
         this.cleanable = SocketConnection.CLEANER.register(this, handles);
         SocketAddress bound;
@@ -162,7 +168,10 @@ public final class SocketListener implements AutoCloseable {
                 checkOpen();
                 SocketChannel ch = server.accept();
                 if (ch != null) {
-                    return ch;
+                    if (PeerCredentials.admit(ch, owner, "listener " + address)) {
+                        return ch;
+                    }
+                    continue; // a process of another user: closed unread, and the next peer is taken
                 }
                 Selector s = selector();
                 s.select();

@@ -69,6 +69,13 @@ public final class Posix {
     private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
             Linker.Option.critical(true));
+    /** Where in a thread's scratch memory the captured errno goes (after the timespec). */
+    private static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + CAPTURE.byteAlignment() - 1)
+            / CAPTURE.byteAlignment() * CAPTURE.byteAlignment();
+    /** Per thread: a timespec and a call-state buffer for the waits, so a wait allocates nothing. */
+    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto()
+            .allocate(SCRATCH_CAPTURE + CAPTURE.byteSize(), Math.max(TIMESPEC.byteAlignment(), CAPTURE.byteAlignment())));
+
     private Posix() {}
 
     // Restricted by design: mp4j reaches libc through FFM (DESIGN.md, "Native").
@@ -179,8 +186,8 @@ public final class Posix {
      * @return its current value
      */
     public static int semGetValue(Sem sem) {
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment out = arena.allocate(ValueLayout.JAVA_INT);
+        try {
+            MemorySegment out = SCRATCH.get().asSlice(0, ValueLayout.JAVA_INT);
             int rc = (int) SEM_GETVALUE.invokeExact(sem.handle(), out);
             if (rc != 0) {
                 throw new IllegalStateException("sem_getvalue(" + sem.name() + ") failed");
@@ -205,8 +212,9 @@ public final class Posix {
             return semTryWait(sem);
         }
         long slice = Math.min(nanos, SLICE_NANOS);
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment ts = arena.allocate(TIMESPEC);
+        try {
+            MemorySegment scratch = SCRATCH.get();
+            MemorySegment ts = scratch.asSlice(0, TIMESPEC);
             int rc0 = (int) CLOCK_GETTIME.invokeExact(CLOCK_MONOTONIC, ts);
             if (rc0 != 0) {
                 throw new IllegalStateException("clock_gettime failed");
@@ -217,7 +225,7 @@ public final class Posix {
             nsec %= 1_000_000_000L;
             ts.set(ValueLayout.JAVA_LONG, 0, sec);
             ts.set(ValueLayout.JAVA_LONG, 8, nsec);
-            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, CAPTURE);
             int rc = (int) SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts);
             if (rc == 0) {
                 return true;

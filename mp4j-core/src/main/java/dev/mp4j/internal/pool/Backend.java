@@ -18,6 +18,15 @@ public interface Backend {
 
     /**
      * @param prepared what {@link #prepare} returned
+     * @return its size in bytes as it travels to a worker (0 when it does not travel): a worker gets tasks
+     *     ahead of the one it runs only while their total stays small
+     */
+    default long weight(Object prepared) {
+        return 0;
+    }
+
+    /**
+     * @param prepared what {@link #prepare} returned
      * @return the task again, to run in this JVM
      * @throws Exception if it cannot be restored
      */

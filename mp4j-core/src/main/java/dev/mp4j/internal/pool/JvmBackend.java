@@ -12,7 +12,10 @@ import dev.mp4j.multiprocessing.ProcessError;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.Serializable;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +53,12 @@ public final class JvmBackend implements Backend {
 
     @Override
     public Object prepare(Object task) throws IOException {
+        if (task instanceof PoolWire.Chunk c) {
+            return new PreparedChunk(c.fn(), false, c.fn().bytes(), Codec.encode(new ArrayList<>(c.args())));
+        }
+        if (task instanceof PoolWire.EachChunk c) {
+            return new PreparedChunk(c.fn(), true, c.fn().bytes(), Codec.encode(new ArrayList<>(c.args())));
+        }
         if (!(task instanceof Serializable)) {
             throw new NotSerializableException(task.getClass().getName());
         }
@@ -57,9 +66,29 @@ public final class JvmBackend implements Backend {
     }
 
     @Override
+    public long weight(Object prepared) {
+        return prepared instanceof PreparedChunk c ? c.fnBytes.length + c.args.length : ((byte[]) prepared).length;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
     public Object restore(Object prepared) throws IOException, ClassNotFoundException {
+        if (prepared instanceof PreparedChunk c) {
+            List<Object> args = (List<Object>) Codec.decode(c.args, null);
+            return c.each ? new PoolWire.EachChunk(c.fn, args) : new PoolWire.Chunk(c.fn, args);
+        }
         return Codec.decode((byte[]) prepared, null);
     }
+
+    /**
+     * A chunk ready to go: its function serialized (once per map call) and its arguments.
+     *
+     * @param fn the function
+     * @param each whether it is an {@link PoolWire.EachChunk}
+     * @param fnBytes the serialized function
+     * @param args the serialized arguments
+     */
+    private record PreparedChunk(PoolWire.Fn fn, boolean each, byte[] fnBytes, byte[] args) {}
 
     @Override
     public RuntimeException unsendable(Throwable e) {
@@ -119,13 +148,18 @@ public final class JvmBackend implements Backend {
     private static void onFrame(PoolEngine.Worker w, byte[] frame) {
         if (frame[0] == PoolWire.RESULT) {
             long id = PoolWire.id(frame);
-            boolean failed = PoolWire.isFailure(frame);
+            int status = PoolWire.status(frame);
+            boolean failed = status == 1;
             Object value = null;
             Throwable error = null;
             try {
                 Object decoded = Codec.decode(PoolWire.resultBody(frame), null);
                 if (failed) {
                     error = (Throwable) decoded;
+                } else if (status == 2) {
+                    value = new PoolWire.ChunkResult(castList(decoded), null);
+                } else if (status == 3) {
+                    value = new PoolWire.EachResult(castList(decoded), null);
                 } else {
                     value = decoded;
                 }
@@ -138,7 +172,9 @@ public final class JvmBackend implements Backend {
                 error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
                         + " task " + id + ": " + e, e);
             }
-            w.result(id, value, error);
+            w.result(id, value, error, PoolWire.runNanos(frame));
+        } else if (frame[0] == PoolWire.BOUNCE) {
+            w.bounced(PoolWire.id(frame));
         } else if (frame[0] == PoolWire.SOFT_LIMIT) {
             w.softLimited(PoolWire.id(frame));
         } else if (frame[0] == PoolWire.MEMORY) {
@@ -146,6 +182,11 @@ public final class JvmBackend implements Backend {
         } else if (frame[0] == PoolWire.INIT_FAILED) {
             w.initFailed(decodeThrowable(Arrays.copyOfRange(frame, 1, frame.length)));
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Object> castList(Object decoded) {
+        return (List<Object>) decoded;
     }
 
     private static Throwable decodeThrowable(byte[] body) {
@@ -162,10 +203,24 @@ public final class JvmBackend implements Backend {
     private static final class JvmLink implements Link {
         final CompletableFuture<java.lang.Process> process = new CompletableFuture<>();
         volatile ChildJvm jvm;
+        // the ids of the functions the worker keeps, oldest first; only the engine's sending thread touches it
+        private final ArrayDeque<Long> functions = new ArrayDeque<>();
 
         @Override
         public void send(long id, Object prepared) throws IOException {
-            jvm.channel().send(PoolWire.task(id, (byte[]) prepared));
+            if (prepared instanceof PreparedChunk c) {
+                long fnId = c.fn.id();
+                boolean known = functions.contains(fnId);
+                if (!known) {
+                    functions.addLast(fnId);
+                    if (functions.size() > PoolWire.FUNCTIONS) {
+                        functions.removeFirst();
+                    }
+                }
+                jvm.channel().send(PoolWire.chunk(id, c.each, fnId, known ? null : c.fnBytes, c.args));
+            } else {
+                jvm.channel().send(PoolWire.task(id, (byte[]) prepared));
+            }
         }
 
         @Override

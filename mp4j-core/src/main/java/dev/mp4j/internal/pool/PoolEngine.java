@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -20,10 +21,12 @@ import java.util.function.Supplier;
 
 /**
  * The pool engine behind {@code ProcessPoolExecutor}, {@code Pool} and {@code ThreadPool}: a fixed number of
- * workers (JVMs or threads, as the {@link Backend} makes them), one task per worker at a time, so the engine
- * always knows which task each worker runs.
+ * workers (JVMs or threads, as the {@link Backend} makes them). A worker runs its tasks one at a time, in
+ * the order it got them; the engine sends it the next ones while it runs one when its tasks are short (see
+ * {@link #assign}), so that it never waits for the parent between them. The first task a worker holds is
+ * the one it runs, so the engine always knows which task each worker runs.
  * <pre>
- *   submit --prepare--&gt; pending --assign--&gt; worker.inflight --Link.send--&gt; worker
+ *   submit --prepare--&gt; pending --assign--&gt; worker.inflight, worker.outbox --Link.send--&gt; worker
  *   worker --result--&gt; inflight.remove --&gt; Completion.finish ; assign the next
  * </pre>
  *
@@ -31,11 +34,12 @@ import java.util.function.Supplier;
  * at the first submit; {@code maxTasksPerChild} (a worker that ran that many exits and a fresh one replaces
  * it); the {@link Death} policy for a worker that ends abruptly; and a time limit per task.
  *
- * <p>Time limits: a task's limit (its own, else the pool's) counts from when it is sent to its worker,
- * which runs it at once (one task per worker). Past it, the timer thread kills the worker and fails the
+ * <p>Time limits: a task's limit (its own, else the pool's) counts from when its worker starts it (as the
+ * parent sees it: when it is sent to an idle worker, or when the result of the task before it arrives). Past it, the timer thread kills the worker and fails the
  * task with {@link TimeoutError}; the worker is replaced as after {@link Task#stop}, and the pool is never
  * broken by it. Soft limits and the memory limit live in the workers ({@link JvmBackend}, {@link ThreadBackend}):
- * the engine only logs the first and replaces a worker that reports the second once its task is done.
+ * the engine only logs the first and replaces a worker that reports the second once its task is done (the
+ * tasks queued in it come back unrun, {@link PoolWire#BOUNCE}, and go to another worker).
  * Every such event and every worker's end is logged on the "dev.mp4j.pool" System.Logger with the
  * worker's name, pid and (once gone) exit code.
  *
@@ -59,6 +63,12 @@ public final class PoolEngine {
 
     private static final System.Logger LOG = System.getLogger("dev.mp4j.pool");
     private static final long PROCESS_WAIT_SECONDS = 30;
+    /** The most tasks a worker holds (one running, the others queued in it). */
+    static final int WINDOW = 16;
+    /** A worker gets tasks ahead only while its tasks run less than this on average. */
+    static final long FAST_NANOS = 2_000_000;
+    /** The most bytes of tasks sent ahead to a worker (small enough to sit in a socket's buffer). */
+    static final long PREFETCH_BYTES = 32 * 1024;
 
     private final int size;
     private final String kind;
@@ -158,11 +168,11 @@ public final class PoolEngine {
             completion.finish(null, backend.unsendable(e));
             return;
         }
-        List<Send> sends;
+        List<Worker> sends;
         lock.lock();
         try {
             checkAccepting();
-            pending.add(new Task(nextId++, completion, prepared, limit));
+            pending.add(new Task(nextId++, completion, prepared, limit, backend.weight(prepared)));
             startAll();
             sends = assign();
         } finally {
@@ -203,7 +213,7 @@ public final class PoolEngine {
     }
 
     private void onReady(Worker w) {
-        List<Send> sends;
+        List<Worker> sends;
         boolean kill;
         lock.lock();
         try {
@@ -233,22 +243,58 @@ public final class PoolEngine {
         }
     }
 
-    private void onResult(Worker w, long id, Object value, Throwable error) {
+    private void onResult(Worker w, long id, Object value, Throwable error, long runNanos) {
         Task task;
-        List<Send> sends;
+        List<Worker> sends;
+        boolean kill = false;
         lock.lock();
         try {
             task = w.inflight.remove(id);
-            if (task != null && task.timer != null) {
-                task.timer.cancel(false);
-                task.timer = null;
+            if (task != null) {
+                if (task.timer != null) {
+                    task.timer.cancel(false);
+                    task.timer = null;
+                }
+                w.inflightBytes -= task.weight;
+                w.serviceNanos = w.serviceNanos < 0 ? runNanos : (3 * w.serviceNanos + runNanos) / 4;
+                Task next = w.head();
+                if (next != null && next.abandoned && !w.killed) {
+                    // a task cancelled while it waited in the worker now runs there: stop it as a running one
+                    w.inflight.remove(next.id);
+                    w.killed = true;
+                    w.killReason = "its task was cancelled";
+                    kill = true;
+                } else if (next != null) {
+                    armHead(w, next);
+                }
             }
             sends = assign();
         } finally {
             lock.unlock();
         }
-        if (task != null) {
+        if (kill) {
+            w.link.kill();
+        }
+        if (task != null && !task.abandoned) {
             task.completion.finish(value, error);
+        }
+        send(sends);
+    }
+
+    /**
+     * The worker did not run a task queued in it (it went over the memory limit): it and those after it
+     * go back to the front of the queue, for another worker.
+     */
+    private void onBounced(Worker w, long id) {
+        List<Worker> sends;
+        lock.lock();
+        try {
+            if (w.inflight.containsKey(id)) {
+                requeue(w);
+            }
+            sends = assign();
+        } finally {
+            lock.unlock();
         }
         send(sends);
     }
@@ -259,7 +305,7 @@ public final class PoolEngine {
         List<Worker> toKill = new ArrayList<>();
         RuntimeException error = null;
         RuntimeException lost = null;
-        List<Send> sends = List.of();
+        List<Worker> sends = List.of();
         String about = "worker " + w.name + " (pid " + w.link.pid() + ")";
         lock.lock();
         try {
@@ -278,10 +324,12 @@ public final class PoolEngine {
                 sends = assign();
             } else if (death == Death.REPLACE && w.initFailed == null && message == null) {
                 lost = new WorkerLostError(about + " ended with exit code " + code + " while it ran the task");
-                Task running = w.inflight.isEmpty() ? null : w.inflight.values().iterator().next();
+                Task running = w.head(); // a worker runs its tasks in order: the first it holds was running
                 if (running != null) {
                     w.inflight.remove(running.id);
-                    failed.add(running);
+                    if (!running.abandoned) {
+                        failed.add(running);
+                    }
                 }
                 requeue(w);
                 if (!shutdown || !pending.isEmpty()) {
@@ -295,10 +343,10 @@ public final class PoolEngine {
                           + "or pending (worker " + w.name + ", pid " + w.link.pid() + ", exit code " + code + ")";
                 broken = backend.broken(why, w.initFailed != null ? w.initFailed : cause);
                 error = broken;
-                failed.addAll(w.inflight.values());
+                failed.addAll(live(w.inflight.values()));
                 w.inflight.clear();
                 for (Worker other : workers) {
-                    failed.addAll(other.inflight.values());
+                    failed.addAll(live(other.inflight.values()));
                     other.inflight.clear();
                     other.killed = true;
                     toKill.add(other);
@@ -353,30 +401,65 @@ public final class PoolEngine {
                 t.timer.cancel(false);
                 t.timer = null;
             }
-            pending.addFirst(t);
+            if (!t.abandoned) {
+                pending.addFirst(t);
+            }
         }
         w.inflight.clear();
+        w.inflightBytes = 0;
+    }
+
+    /** @return the tasks of {@code tasks} that were not cancelled while queued in a worker */
+    private static List<Task> live(java.util.Collection<Task> tasks) {
+        List<Task> out = new ArrayList<>(tasks.size());
+        for (Task t : tasks) {
+            if (!t.abandoned) {
+                out.add(t);
+            }
+        }
+        return out;
     }
 
     /**
-     * Moves pending tasks to idle workers; tells workers to quit when they reached maxTasksPerChild or the
-     * pool is shut down and idle.
+     * Moves pending tasks to workers that can take them, the least loaded first; tells workers to quit when
+     * they reached maxTasksPerChild (or went over the memory limit) or the pool is shut down and idle. What
+     * it decides goes to the workers' outboxes, in order; the caller flushes them ({@link #send}) once the
+     * lock is released.
+     *
+     * <p>A worker takes a task when it has none; it takes more (up to {@link #WINDOW}, queued in it behind
+     * the running one) only while its tasks prove short (the time the worker reports it ran the last ones is under
+     * {@link #FAST_NANOS}) and small (at most {@link #PREFETCH_BYTES} sent ahead, so that a send to a busy
+     * worker never waits for it to read).
+     *
+     * @return the workers with something in their outbox
      */
-    private List<Send> assign() {
-        List<Send> out = new ArrayList<>();
-        for (Worker w : workers) {
-            while (!pending.isEmpty() && w.canTake(maxTasksPerChild)) {
-                Task t = pending.poll();
-                if (!t.startedOnce) {
-                    if (!t.completion.start(t)) {
-                        continue;
-                    }
-                    t.startedOnce = true;
+    private List<Worker> assign() {
+        List<Worker> out = new ArrayList<>(2);
+        while (!pending.isEmpty()) {
+            Task t = pending.peek();
+            Worker best = null;
+            for (Worker w : workers) {
+                if (w.canTake(maxTasksPerChild, t) && (best == null || w.inflight.size() < best.inflight.size())) {
+                    best = w;
                 }
-                t.worker = w;
-                w.inflight.put(t.id, t);
-                w.dispatched++;
-                out.add(new Send(w, t));
+            }
+            if (best == null) {
+                break;
+            }
+            pending.poll();
+            if (!t.startedOnce) {
+                if (!t.completion.start(t)) {
+                    continue;
+                }
+                t.startedOnce = true;
+            }
+            t.worker = best;
+            best.inflight.put(t.id, t);
+            best.inflightBytes += t.weight;
+            best.dispatched++;
+            best.outbox.add(new Send(best, t));
+            if (!out.contains(best)) {
+                out.add(best);
             }
         }
         for (Worker w : List.copyOf(workers)) {
@@ -384,7 +467,10 @@ public final class PoolEngine {
                 boolean spent = w.overMemory || (maxTasksPerChild > 0 && w.dispatched >= maxTasksPerChild);
                 if (spent || (shutdown && pending.isEmpty())) {
                     w.quitting = true;
-                    out.add(new Send(w, null));
+                    w.outbox.add(new Send(w, null));
+                    if (!out.contains(w)) {
+                        out.add(w);
+                    }
                     if (spent && (!shutdown || !pending.isEmpty())) {
                         startWorker();
                     }
@@ -394,35 +480,62 @@ public final class PoolEngine {
         return out;
     }
 
-    private void send(List<Send> sends) {
-        for (Send s : sends) {
-            try {
-                if (s.task == null) {
-                    s.worker.link.quit();
-                } else {
-                    s.worker.link.send(s.task.id, s.task.payload);
-                    arm(s.worker, s.task);
+    /**
+     * Sends what is in the workers' outboxes, in the order it was decided. No lock held on entry. A thread
+     * that finds another sending to the same worker leaves its sends to that one (which looks again before
+     * it stops), so no thread waits for another's write.
+     */
+    private void send(List<Worker> touched) {
+        for (Worker w : touched) {
+            do {
+                if (!w.sendLock.tryLock()) {
+                    break;
                 }
-            } catch (IOException e) {
-                // the worker is dying; its death is reported and fails what it held
-            }
+                try {
+                    Send s;
+                    while ((s = w.outbox.poll()) != null) {
+                        try {
+                            if (s.task == null) {
+                                w.link.quit();
+                            } else {
+                                w.link.send(s.task.id, s.task.payload);
+                                arm(w, s.task);
+                            }
+                        } catch (IOException e) {
+                            // the worker is dying; its death is reported and fails what it held
+                        }
+                    }
+                } finally {
+                    w.sendLock.unlock();
+                }
+            } while (!w.outbox.isEmpty());
         }
     }
 
     // ------------------------------------------------------------ time limits
 
-    /** Starts a sent task's clock, if it has a limit. No lock held on entry. */
+    /**
+     * Starts a sent task's clock, if it has a limit and is the one its worker runs now (the first it holds;
+     * those queued behind it start theirs when it is done, in {@link #onResult}). No lock held on entry.
+     */
     private void arm(Worker w, Task t) {
         if (t.limitNanos == Timeouts.FOREVER) {
             return;
         }
         lock.lock();
         try {
-            if (w.inflight.get(t.id) == t && t.timer == null) {
-                t.timer = Timers.get().schedule(() -> timeOut(w, t), t.limitNanos, TimeUnit.NANOSECONDS);
+            if (w.head() == t) {
+                armHead(w, t);
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Starts the clock of the task a worker runs now, unless started. Lock held. */
+    private void armHead(Worker w, Task t) {
+        if (t.limitNanos != Timeouts.FOREVER && t.timer == null) {
+            t.timer = Timers.get().schedule(() -> timeOut(w, t), t.limitNanos, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -455,8 +568,13 @@ public final class PoolEngine {
         lock.lock();
         try {
             w = t.worker;
-            if (w == null || w.killed) {
-                return false;
+            if (w == null || w.killed || w.inflight.get(t.id) != t) {
+                return false; // never sent, or done (its worker may run another task now: leave that alone)
+            }
+            if (w.head() != t) {
+                // still queued in the worker behind the running task: it is stopped when its turn comes
+                t.abandoned = true;
+                return true;
             }
             w.killed = true;
             w.killReason = "its task was cancelled";
@@ -481,7 +599,7 @@ public final class PoolEngine {
      */
     public void shutdown(boolean cancelPending) {
         List<Task> cancelled = new ArrayList<>();
-        List<Send> sends;
+        List<Worker> sends;
         lock.lock();
         try {
             shutdown = true;
@@ -530,7 +648,7 @@ public final class PoolEngine {
         lock.lock();
         try {
             for (Worker w : workers) {
-                for (Task t : w.inflight.values()) {
+                for (Task t : live(w.inflight.values())) {
                     out.add(t.completion);
                 }
             }
@@ -555,7 +673,7 @@ public final class PoolEngine {
             failed.addAll(pending);
             pending.clear();
             for (Worker w : workers) {
-                failed.addAll(w.inflight.values());
+                failed.addAll(live(w.inflight.values()));
                 w.inflight.clear();
                 w.killed = true;
             }
@@ -656,11 +774,14 @@ public final class PoolEngine {
         private final Completion completion;
         private final Object payload;
         private final long limitNanos; // hard time limit; Timeouts.FOREVER for none
+        private final long weight;     // the prepared task's size in bytes, as the backend counts it
+        private boolean abandoned;     // guarded by lock: stopped while queued in a worker; gets no finish
         private boolean startedOnce; // guarded by lock: Completion.start returned true
         private Worker worker;       // guarded by lock: the worker it went to last
         private ScheduledFuture<?> timer; // guarded by lock: its time limit's clock while on a worker
 
-        private Task(long id, Completion completion, Object payload, long limitNanos) {
+        private Task(long id, Completion completion, Object payload, long limitNanos, long weight) {
+            this.weight = weight;
             this.id = id;
             this.completion = completion;
             this.payload = payload;
@@ -708,7 +829,11 @@ public final class PoolEngine {
      */
     public final class Worker {
         private final String name;
-        private final LinkedHashMap<Long, Task> inflight = new LinkedHashMap<>();
+        private final LinkedHashMap<Long, Task> inflight = new LinkedHashMap<>(); // in the order sent
+        private final ConcurrentLinkedQueue<Send> outbox = new ConcurrentLinkedQueue<>(); // decided, not yet sent
+        private final ReentrantLock sendLock = new ReentrantLock(); // held while sending from the outbox
+        private long inflightBytes; // the weight of the tasks it holds
+        private long serviceNanos = -1; // a moving average of the time its tasks ran, as it reports them
         private volatile Backend.Link link; // set right after Backend.start, under the lock
         private int dispatched;
         private boolean ready;
@@ -727,9 +852,28 @@ public final class PoolEngine {
             return name;
         }
 
-        private boolean canTake(int maxTasks) {
-            return ready && !quitting && !killed && !overMemory && inflight.isEmpty()
-                    && (maxTasks == 0 || dispatched < maxTasks);
+        private boolean canTake(int maxTasks, Task t) {
+            if (!ready || quitting || killed || overMemory || (maxTasks != 0 && dispatched >= maxTasks)) {
+                return false;
+            }
+            return inflight.isEmpty() || (inflight.size() < WINDOW && serviceNanos >= 0 && serviceNanos < FAST_NANOS
+                    && inflightBytes + t.weight <= PREFETCH_BYTES);
+        }
+
+        /** @return the task it runs now (the first it holds), or null */
+        private Task head() {
+            var first = inflight.firstEntry();
+            return first == null ? null : first.getValue();
+        }
+
+        /**
+         * The worker did not run a task (it went over the memory limit before its turn).
+         *
+         * @param id the task's id
+         */
+        void bounced(long id) {
+            awaitLink();
+            onBounced(this, id);
         }
 
         /** The worker has booted and takes tasks. */
@@ -744,9 +888,10 @@ public final class PoolEngine {
          * @param id the task's id
          * @param value its value
          * @param error its exception, or null
+         * @param runNanos how long the worker ran it
          */
-        void result(long id, Object value, Throwable error) {
-            onResult(this, id, value, error);
+        void result(long id, Object value, Throwable error, long runNanos) {
+            onResult(this, id, value, error, runNanos);
         }
 
         /**

@@ -13,21 +13,32 @@ import java.util.List;
 /**
  * The protocol between a pool and its worker JVMs, on the worker's control channel (after the JOB frame):
  * <pre>
- *   parent → worker  TASK    'T' int64 id, serialized task (a Callable, a {@link Chunk} or an {@link EachChunk})
- *   worker → parent  RESULT  'R' int64 id, byte status (0 value, 1 exception), serialized value or Throwable
+ *   parent → worker  TASK    'T' int64 id, serialized task (a Callable)
+ *   parent → worker  CHUNK   'C' int64 id, byte kind (0 {@link Chunk}, 1 {@link EachChunk}), int64 function id,
+ *                            int32 n, n bytes of the serialized function (n = -1: the worker has it from an
+ *                            earlier CHUNK), serialized ArrayList of the arguments
+ *   worker → parent  RESULT  'R' int64 id, byte status, int64 nanoseconds the task ran, serialized body: 0 value, 1 exception, 2 a {@link Chunk}'s
+ *                            values (an ArrayList; no call failed), 3 an {@link EachChunk}'s values (none failed)
  *   worker → parent  INIT    'I' serialized Throwable: the initializer failed; the worker exits
  *   parent → worker  QUIT    'Q'                       finish and exit with code 0
  *   worker → parent  SOFT    'S' int64 id              the soft time limit interrupted the running task
  *   worker → parent  MEMORY  'M' int64 used heap bytes  over maxMemoryPerChild: sent before the RESULT of the
  *                                                      task after which it happened; the parent sends QUIT
+ *   worker → parent  BOUNCE  'B' int64 id              after a MEMORY, for each task it got and did not run
  * </pre>
- * A worker runs one task at a time, in the order received; the parent may send a few ahead. Every
+ * A worker runs one task at a time, in the order received; the parent may send a few ahead. A worker keeps
+ * the last {@link #FUNCTIONS} functions it got, and the parent remembers which ones each worker has (both
+ * forget the oldest first, in the same order, so they agree). Every
  * exception sent back carries a suppressed {@link RemoteTraceback} naming the worker and its pid; one that
  * cannot be serialized is replaced by a {@link ProcessError} with its class, message and stack trace.
  */
 public final class PoolWire {
     /** Parent → worker: a task. */
     public static final byte TASK = 'T';
+    /** Parent → worker: a chunk of calls of one function. */
+    public static final byte CHUNK = 'C';
+    /** How many functions a worker keeps (and the parent remembers it keeps). */
+    static final int FUNCTIONS = 8;
     /** Worker → parent: a task's outcome. */
     public static final byte RESULT = 'R';
     /** Worker → parent: the initializer failed. */
@@ -39,6 +50,8 @@ public final class PoolWire {
     public static final byte SOFT_LIMIT = 'S';
     /** Worker → parent: the worker's heap use passed its limit; it wants to be replaced. */
     public static final byte MEMORY = 'M';
+    /** Worker → parent: a task it did not run (it is over the memory limit); another worker runs it. */
+    public static final byte BOUNCE = 'B';
 
     private PoolWire() {}
 
@@ -48,6 +61,14 @@ public final class PoolWire {
      */
     static byte[] softLimit(long id) {
         return ByteBuffer.allocate(9).put(SOFT_LIMIT).putLong(id).array();
+    }
+
+    /**
+     * @param id the task not run
+     * @return a BOUNCE frame
+     */
+    static byte[] bounce(long id) {
+        return ByteBuffer.allocate(9).put(BOUNCE).putLong(id).array();
     }
 
     /**
@@ -65,6 +86,65 @@ public final class PoolWire {
      */
     public static byte[] task(long id, byte[] task) {
         return ByteBuffer.allocate(9 + task.length).put(TASK).putLong(id).put(task).array();
+    }
+
+    /**
+     * @param id the task id
+     * @param each whether it is an {@link EachChunk}
+     * @param fnId the function's id
+     * @param fn the serialized function, or null if the worker has it
+     * @param args the serialized arguments
+     * @return a CHUNK frame
+     */
+    static byte[] chunk(long id, boolean each, long fnId, byte[] fn, byte[] args) {
+        int n = fn == null ? 0 : fn.length;
+        ByteBuffer b = ByteBuffer.allocate(22 + n + args.length).put(CHUNK).putLong(id).put((byte) (each ? 1 : 0))
+                .putLong(fnId).putInt(fn == null ? -1 : n);
+        if (fn != null) {
+            b.put(fn);
+        }
+        return b.put(args).array();
+    }
+
+    /**
+     * @param id the task id
+     * @param each whether the values are an {@link EachChunk}'s
+     * @param values the values of a chunk in which no call failed
+     * @return a RESULT frame with the values, or with a clear error if they cannot be serialized
+     */
+    static byte[] values(long id, boolean each, List<Object> values) {
+        byte[] body;
+        try {
+            body = Codec.encode(values);
+        } catch (IOException e) {
+            return failure(id, new ProcessError("a result of the chunk cannot be sent back to the parent: " + e, e));
+        }
+        return ByteBuffer.allocate(18 + body.length).put(RESULT).putLong(id).put((byte) (each ? 3 : 2)).putLong(0).put(body)
+                .array();
+    }
+
+    /**
+     * @param frame a RESULT frame
+     * @param nanos how long the worker ran the task
+     */
+    static void setRunNanos(byte[] frame, long nanos) {
+        ByteBuffer.wrap(frame).putLong(10, nanos);
+    }
+
+    /**
+     * @param frame a RESULT frame
+     * @return how long the worker ran the task, in nanoseconds
+     */
+    static long runNanos(byte[] frame) {
+        return ByteBuffer.wrap(frame).getLong(10);
+    }
+
+    /**
+     * @param frame a RESULT frame
+     * @return its status: 0 value, 1 exception, 2 a chunk's values, 3 an each-chunk's values
+     */
+    static int status(byte[] frame) {
+        return frame[9];
     }
 
     /** @return a QUIT frame */
@@ -93,7 +173,7 @@ public final class PoolWire {
             return failure(id, new ProcessError("the task's result (" + className(value)
                     + ") cannot be sent back to the parent: " + e, e));
         }
-        return ByteBuffer.allocate(10 + body.length).put(RESULT).putLong(id).put((byte) 0).put(body).array();
+        return ByteBuffer.allocate(18 + body.length).put(RESULT).putLong(id).put((byte) 0).putLong(0).put(body).array();
     }
 
     /**
@@ -103,7 +183,7 @@ public final class PoolWire {
      */
     public static byte[] failure(long id, Throwable error) {
         byte[] body = encodeThrowable(error);
-        return ByteBuffer.allocate(10 + body.length).put(RESULT).putLong(id).put((byte) 1).put(body).array();
+        return ByteBuffer.allocate(18 + body.length).put(RESULT).putLong(id).put((byte) 1).putLong(0).put(body).array();
     }
 
     /**
@@ -119,7 +199,7 @@ public final class PoolWire {
      * @return the serialized value or exception
      */
     public static byte[] resultBody(byte[] frame) {
-        return java.util.Arrays.copyOfRange(frame, 10, frame.length);
+        return java.util.Arrays.copyOfRange(frame, 18, frame.length);
     }
 
     /**
@@ -171,17 +251,70 @@ public final class PoolWire {
     }
 
     /**
+     * The function of one map call ({@code Pool.map}, {@code imap}, {@code Executor.map}), shared by all its
+     * chunks: a worker JVM gets it serialized once per call (then only its id), not once per chunk. It is
+     * serialized when first sent, so that what it captures is read as of the call.
+     */
+    public static final class Fn {
+        private static final java.util.concurrent.atomic.AtomicLong IDS = new java.util.concurrent.atomic.AtomicLong();
+
+        private final dev.mp4j.function.SerializableFunction<Object, Object> fn;
+        private final long id = IDS.incrementAndGet();
+        private byte[] bytes; // guarded by this
+
+        /** @param fn the function */
+        public Fn(dev.mp4j.function.SerializableFunction<Object, Object> fn) {
+            this.fn = java.util.Objects.requireNonNull(fn, "fn");
+        }
+
+        /**
+         * @param arg an argument
+         * @return the function's value
+         * @throws Exception what the function throws
+         */
+        public Object apply(Object arg) throws Exception {
+            return fn.apply(arg);
+        }
+
+        /** @return the function */
+        dev.mp4j.function.SerializableFunction<Object, Object> function() {
+            return fn;
+        }
+
+        /** @return its id, unique in this JVM */
+        long id() {
+            return id;
+        }
+
+        /**
+         * @return the function serialized (once)
+         * @throws IOException if it cannot be
+         */
+        synchronized byte[] bytes() throws IOException {
+            if (bytes == null) {
+                bytes = Codec.encode(fn);
+            }
+            return bytes;
+        }
+    }
+
+    /**
      * A batch of calls of one function ({@code Executor.map} with a chunksize): the worker applies the
      * function to each argument in turn and stops at the first exception.
      *
      * @param fn the function
      * @param args the arguments
      */
-    public record Chunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args)
-            implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
-    }
+    public record Chunk(Fn fn, List<Object> args) {}
+
+    /**
+     * A batch of calls of one function that goes on past a failing call ({@code Pool.imap}): every argument
+     * gets its own outcome.
+     *
+     * @param fn the function
+     * @param args the arguments
+     */
+    public record EachChunk(Fn fn, List<Object> args) {}
 
     /**
      * What a chunk returns: the values computed, and the exception that stopped it (at index
@@ -191,19 +324,6 @@ public final class PoolWire {
      * @param error the exception raised by the next call, or null
      */
     public record ChunkResult(List<Object> values, Throwable error) implements Serializable {
-        @Serial
-        private static final long serialVersionUID = 1L;
-    }
-
-    /**
-     * A batch of calls of one function that goes on past a failing call ({@code Pool.imap}): every argument
-     * gets its own outcome.
-     *
-     * @param fn the function
-     * @param args the arguments
-     */
-    public record EachChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args)
-            implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
     }

@@ -28,40 +28,64 @@ final class TaskRunner {
      */
     static Outcome run(Object task, UnaryOperator<Throwable> mark) {
         if (task instanceof PoolWire.Chunk chunk) {
-            List<Object> values = new ArrayList<>(chunk.args().size());
-            for (Object arg : chunk.args()) {
-                try {
-                    values.add(chunk.fn().apply(arg));
-                } catch (Throwable t) {
-                    return new Outcome(new PoolWire.ChunkResult(values, mark.apply(t)), null);
-                }
-            }
-            return new Outcome(new PoolWire.ChunkResult(values, null), null);
+            return new Outcome(runChunk(chunk.fn().function(), chunk.args(), mark), null);
         }
         if (task instanceof PoolWire.EachChunk chunk) {
-            int n = chunk.args().size();
-            List<Object> values = new ArrayList<>(n);
-            List<Throwable> errors = null;
-            for (int i = 0; i < n; i++) {
-                try {
-                    values.add(chunk.fn().apply(chunk.args().get(i)));
-                } catch (Throwable t) {
-                    values.add(null);
-                    if (errors == null) {
-                        errors = new ArrayList<>(n);
-                        for (int j = 0; j < n; j++) {
-                            errors.add(null);
-                        }
-                    }
-                    errors.set(i, mark.apply(t));
-                }
-            }
-            return new Outcome(new PoolWire.EachResult(values, errors), null);
+            return new Outcome(runEach(chunk.fn().function(), chunk.args(), mark), null);
         }
         try {
             return new Outcome(((Callable<?>) task).call(), null);
         } catch (Throwable t) {
             return new Outcome(null, t);
         }
+    }
+
+    /**
+     * Applies {@code fn} to each argument in turn, stopping at the first exception.
+     *
+     * @param fn the function
+     * @param args the arguments
+     * @param mark applied to the exception
+     * @return the values before the exception, and the exception
+     */
+    static PoolWire.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
+        List<Object> values = new ArrayList<>(args.size());
+        for (Object arg : args) {
+            try {
+                values.add(fn.apply(arg));
+            } catch (Throwable t) {
+                return new PoolWire.ChunkResult(values, mark.apply(t));
+            }
+        }
+        return new PoolWire.ChunkResult(values, null);
+    }
+
+    /**
+     * Applies {@code fn} to every argument, each call with its own outcome.
+     *
+     * @param fn the function
+     * @param args the arguments
+     * @param mark applied to each exception
+     * @return the values and exceptions, by argument
+     */
+    static PoolWire.EachResult runEach(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
+        int n = args.size();
+        List<Object> values = new ArrayList<>(n);
+        List<Throwable> errors = null;
+        for (int i = 0; i < n; i++) {
+            try {
+                values.add(fn.apply(args.get(i)));
+            } catch (Throwable t) {
+                values.add(null);
+                if (errors == null) {
+                    errors = new ArrayList<>(n);
+                    for (int j = 0; j < n; j++) {
+                        errors.add(null);
+                    }
+                }
+                errors.set(i, mark.apply(t));
+            }
+        }
+        return new PoolWire.EachResult(values, errors);
     }
 }

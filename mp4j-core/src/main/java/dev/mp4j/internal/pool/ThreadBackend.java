@@ -95,6 +95,7 @@ public final class ThreadBackend implements Backend {
             }
             Message m = (Message) msg;
             TaskRunner.Outcome out;
+            long began = System.nanoTime();
             if (soft == null) {
                 out = TaskRunner.run(m.task, t -> t);
             } else {
@@ -106,7 +107,7 @@ public final class ThreadBackend implements Backend {
                 }
             }
             try {
-                w.result(m.id, out.value(), out.error());
+                w.result(m.id, out.value(), out.error(), System.nanoTime() - began);
             } catch (Throwable t) {
                 w.failed(t);
             }

@@ -11,7 +11,9 @@ import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
 import java.io.Serial;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The job of a pool worker JVM: run the initializer, then tasks as {@link PoolWire} describes until told
@@ -73,6 +75,8 @@ public final class WorkerJob implements Job {
                     return 1;
                 }
             }
+            boolean overMemory = false;
+            Functions functions = new Functions();
             while (true) {
                 byte[] frame = channel.receive(Integer.MAX_VALUE - 16L);
                 if (frame.length == 0) {
@@ -81,12 +85,22 @@ public final class WorkerJob implements Job {
                 if (frame[0] == PoolWire.QUIT) {
                     return 0;
                 }
-                if (frame[0] == PoolWire.TASK) {
-                    byte[] result = runTask(frame, soft, channel);
+                boolean task = frame[0] == PoolWire.TASK || frame[0] == PoolWire.CHUNK;
+                if (task && overMemory) {
+                    if (frame[0] == PoolWire.CHUNK) {
+                        functions.learn(frame); // the parent counts it as known now
+                    }
+                    channel.send(PoolWire.bounce(PoolWire.id(frame))); // queued here before the parent knew
+                } else if (task) {
+                    long began = System.nanoTime();
+                    byte[] result = frame[0] == PoolWire.TASK ? runTask(frame, soft, channel)
+                            : runChunk(frame, functions, soft, channel);
+                    PoolWire.setRunNanos(result, System.nanoTime() - began);
                     if (maxMemory > 0) {
                         Runtime rt = Runtime.getRuntime();
                         long used = rt.totalMemory() - rt.freeMemory();
                         if (used > maxMemory) {
+                            overMemory = true;
                             channel.send(PoolWire.memory(used));
                         }
                     }
@@ -98,16 +112,103 @@ public final class WorkerJob implements Job {
         }
     }
 
+    /** Reads a task's bytes; a task that cannot be read fails with a clear error (a {@link ProcessError}). */
+    private static Object readTask(byte[] bytes) throws ProcessError {
+        try {
+            return Codec.decode(bytes, null);
+        } catch (ClassNotFoundException e) {
+            throw new ProcessError("the worker cannot load class " + e.getMessage()
+                    + " of the task: is it on the class path the worker JVMs get?", e);
+        } catch (Throwable t) {
+            throw new ProcessError("the worker cannot read the task: " + t, t);
+        }
+    }
+
+    /**
+     * The functions of the CHUNK frames received, by id: the last {@link PoolWire#FUNCTIONS}, the oldest
+     * forgotten first (as the parent's record of them). A function that could not be read is kept as its error.
+     */
+    private static final class Functions {
+        private final java.util.LinkedHashMap<Long, Object> byId = new java.util.LinkedHashMap<>();
+
+        /** Reads the function a CHUNK frame carries, if it carries one; @return the frame's function or error */
+        Object learn(byte[] frame) {
+            ByteBuffer b = ByteBuffer.wrap(frame);
+            long fnId = b.getLong(10);
+            int n = b.getInt(18);
+            if (n < 0) {
+                Object known = byId.get(fnId);
+                return known != null ? known
+                        : new ProcessError("the worker does not have function " + fnId + " of the chunk");
+            }
+            Object fn;
+            try {
+                fn = readTask(Arrays.copyOfRange(frame, 22, 22 + n));
+            } catch (ProcessError e) {
+                fn = e;
+            }
+            byId.put(fnId, fn);
+            if (byId.size() > PoolWire.FUNCTIONS) {
+                byId.remove(byId.keySet().iterator().next());
+            }
+            return fn;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static byte[] runChunk(byte[] frame, Functions functions, SoftLimit soft, FrameChannel channel) {
+        long id = PoolWire.id(frame);
+        boolean each = frame[9] == 1;
+        Object fn = functions.learn(frame);
+        if (fn instanceof ProcessError e) {
+            return PoolWire.failure(id, e);
+        }
+        int n = ByteBuffer.wrap(frame).getInt(18);
+        List<Object> args;
+        try {
+            args = (List<Object>) readTask(Arrays.copyOfRange(frame, 22 + Math.max(0, n), frame.length));
+        } catch (ProcessError e) {
+            return PoolWire.failure(id, e);
+        }
+        dev.mp4j.function.SerializableFunction<Object, Object> f = (dev.mp4j.function.SerializableFunction<Object, Object>) fn;
+        var timer = soft == null ? null : soft.arm(id, interrupted -> softLimited(channel, interrupted));
+        Object out;
+        try {
+            out = each ? TaskRunner.runEach(f, args, PoolWire::portable) : TaskRunner.runChunk(f, args, PoolWire::portable);
+        } finally {
+            if (soft != null) {
+                soft.disarm(timer);
+            }
+        }
+        try {
+            if (out instanceof PoolWire.ChunkResult r && r.error() == null) {
+                return PoolWire.values(id, false, r.values());
+            }
+            if (out instanceof PoolWire.EachResult r && r.errors() == null) {
+                return PoolWire.values(id, true, r.values());
+            }
+            return PoolWire.value(id, out);
+        } catch (Throwable t) {
+            // writing a value failed in a way other than an IOException (a writeObject that throws)
+            return PoolWire.failure(id, t);
+        }
+    }
+
+    private static void softLimited(FrameChannel channel, long id) {
+        try {
+            channel.send(PoolWire.softLimit(id));
+        } catch (IOException parentGone) {
+            // the worker ends when its loop sees the channel closed
+        }
+    }
+
     private static byte[] runTask(byte[] frame, SoftLimit soft, FrameChannel channel) {
         long id = PoolWire.id(frame);
         Object task;
         try {
-            task = Codec.decode(Arrays.copyOfRange(frame, 9, frame.length), null);
-        } catch (ClassNotFoundException e) {
-            return PoolWire.failure(id, new ProcessError("the worker cannot load class " + e.getMessage()
-                    + " of the task: is it on the class path the worker JVMs get?", e));
-        } catch (Throwable t) {
-            return PoolWire.failure(id, new ProcessError("the worker cannot read the task: " + t, t));
+            task = readTask(Arrays.copyOfRange(frame, 9, frame.length));
+        } catch (ProcessError e) {
+            return PoolWire.failure(id, e);
         }
         TaskRunner.Outcome out;
         if (soft == null) {

@@ -64,6 +64,11 @@ public final class PipeEnd implements Connection, Waitable {
             public boolean peerGone() {
                 return !in.endHeld(Ring.WRITING_END);
             }
+
+            @Override
+            public boolean peerClosed() {
+                return !in.endHeld(Ring.WRITING_END, false);
+            }
         };
         final Ring.Watch writeWatch = new Ring.Watch() {
             @Override
@@ -76,6 +81,11 @@ public final class PipeEnd implements Connection, Waitable {
             @Override
             public boolean peerGone() {
                 return !out.endHeld(Ring.READING_END);
+            }
+
+            @Override
+            public boolean peerClosed() {
+                return !out.endHeld(Ring.READING_END, false);
             }
         };
 

@@ -25,13 +25,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * not written yet), {@code busy} (the feeder is writing an item), {@code closed} (no more puts here),
  * {@code feeder} (started on the first put that cannot go straight into the ring, ends when closed and
  * flushed). A put writes straight into the ring when that needs no waiting and nothing of this JVM is
- * buffered or being written — items of one JVM stay in order. Feeder: IDLE -> WRITING -> IDLE ...,
+ * buffered or being written — items of one JVM stay in order. The feeder writes what is buffered in
+ * batches, each under one taking of the ring's write lock. Feeder: IDLE -> WRITING -> IDLE ...,
  * and after close: flushes, then DONE.
  */
 final class QueueState implements Runnable {
     static final int ITEMS = 0;
     static final int UNFINISHED = 1;
     static final int JOIN_WAITERS = 2;
+    /** The most items the feeder writes under one taking of the ring's write lock (other JVMs wait meanwhile). */
+    private static final int BATCH = 256;
     private static final System.Logger LOG = System.getLogger("dev.mp4j.multiprocessing.Queue");
 
     final Ring ring;
@@ -143,25 +146,30 @@ final class QueueState implements Runnable {
 
     private void feed() {
         try {
+            List<byte[]> batch = new ArrayList<>();
             for (;;) {
-                byte[] item;
                 lock.lock();
                 try {
                     while (buffer.isEmpty() && !closed) {
                         changed.awaitUninterruptibly();
                     }
-                    item = buffer.poll();
-                    if (item == null) {
+                    if (buffer.isEmpty()) {
                         return;
+                    }
+                    // everything buffered goes in one taking of the ring's write lock
+                    while (!buffer.isEmpty() && batch.size() < BATCH) {
+                        batch.add(buffer.poll());
                     }
                     busy = true;
                 } finally {
                     lock.unlock();
                 }
                 try {
-                    ring.write(item, 0, item.length, Ring.NONE);
+                    ring.writeAll(batch, Ring.NONE);
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "queue feeder thread could not write an item", e);
+                } finally {
+                    batch.clear();
                 }
                 lock.lock();
                 try {

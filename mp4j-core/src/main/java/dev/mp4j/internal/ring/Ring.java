@@ -34,12 +34,15 @@ import java.util.List;
  *   76  int   WRITE_WAITERS       processes' threads waiting for the write lock (bell: sem "-w")
  *   80  int   SPACE_WAITERS       writers waiting for room (bell: sem "-s")
  *   84  int   WRITER_IN_MESSAGE   1 while a message's first chunk is published and its last is not
+ *   88  long  SPACE_TARGET        the HEAD a writer waiting for room wants reached (the reader that reaches it
+ *                                 posts the writer and sets it to Long.MAX_VALUE)
  *  128  long  HEAD                start of the unread records; only the read-lock holder stores it
  *  136  int   READ_OWNER          pid holding the read lock, 0 when free
  *  140  int   READ_WAITERS        waiting for the read lock (bell: sem "-r")
  *  144  int   DATA_WAITERS        waiting for records (bell: sem "-d")
  *  148  int   READER_IN_MESSAGE   1 while a reader has taken some chunks of a message but not all
  *  152  long  READER_REMAINING    bytes of that message not yet taken
+ *  160  int   DATA_EPOCH          bumped by every wait for records (so writers post once per sleep)
  *  192  int[16] USER              for the structure built on the ring (a queue's counters)
  *  256  END TABLE 0 (1024 bytes)  the processes holding the writing end (pipes)
  * 1280  END TABLE 1 (1024 bytes)  the processes holding the reading end (pipes)
@@ -60,7 +63,9 @@ import java.util.List;
  * first, then publishes it by a volatile store of {@code TAIL}; the reader copies it out, then frees it by
  * a volatile store of {@code HEAD}. Bells are POSIX semaphores that a storer posts when the matching
  * waiter count is non-zero; waiters wait in slices of {@link Posix#SLICE_NANOS} and re-check everything
- * after each slice, so a lost or spare post costs at most one slice, never correctness.
+ * after each slice, so a lost or spare post costs at most one slice, never correctness. What needs
+ * {@code /proc} (is a lock's owner, an unfinished message's writer, the other end's holder alive?) is
+ * asked only after a slice passed without a post, since a live peer posts and a dead one cannot.
  *
  * <h2>When a process dies or gives up mid-way</h2>
  * <ul>
@@ -94,7 +99,7 @@ public final class Ring implements AutoCloseable {
     public static final int USER_INTS = 16;
 
     private static final int MAGIC_VALUE = 0x6d70346a;
-    private static final int VERSION_VALUE = 1;
+    private static final int VERSION_VALUE = 2;
     private static final long MAGIC = 0;
     private static final long VERSION = 4;
     private static final long CAPACITY = 8;
@@ -103,12 +108,14 @@ public final class Ring implements AutoCloseable {
     private static final long WRITE_WAITERS = 76;
     private static final long SPACE_WAITERS = 80;
     private static final long WRITER_IN_MESSAGE = 84;
+    private static final long SPACE_TARGET = 88;
     private static final long HEAD = 128;
     private static final long READ_OWNER = 136;
     private static final long READ_WAITERS = 140;
     private static final long DATA_WAITERS = 144;
     private static final long READER_IN_MESSAGE = 148;
     private static final long READER_REMAINING = 152;
+    private static final long DATA_EPOCH = 160;
     private static final long USER = 192;
     private static final long TABLES = 256;
     private static final long TABLE_SIZE = 1024;
@@ -130,6 +137,16 @@ public final class Ring implements AutoCloseable {
 
         /** @return whether no process holds the other end any more (readers: EOF; writers: broken pipe) */
         default boolean peerGone() {
+            return false;
+        }
+
+        /**
+         * A cheap form of {@link #peerGone()} for the checks made before sleeping: true only if every holder
+         * of the other end has closed it (no liveness check of the holders, which reads {@code /proc}).
+         *
+         * @return whether the other end is surely gone; false when unsure
+         */
+        default boolean peerClosed() {
             return false;
         }
     }
@@ -161,6 +178,8 @@ public final class Ring implements AutoCloseable {
     private final Posix.Sem readBell;
     private final Posix.Sem dataBell;
     private final Posix.Sem spaceBell;
+    /** Guarded by the write lock: the {@code DATA_EPOCH} whose sleepers this JVM posted last (see publish). */
+    private long postedEpoch = Long.MIN_VALUE;
 
     private Ring(Segment segment, List<Posix.Sem> sems) {
         this.segment = segment;
@@ -342,28 +361,56 @@ public final class Ring implements AutoCloseable {
         lock(WRITE_OWNER, WRITE_WAITERS, writeBell, Timeouts.FOREVER, watch);
         try {
             abortUnfinished();
-            long tail = getLong(TAIL);
-            int sent = 0;
-            boolean first = true;
-            do {
-                int left = len - sent;
-                long need = 8 + align(Math.min(left, capacity / 4));
-                long free = awaitSpace(tail, need, watch);
-                int chunk = (int) Math.min(left, Math.min(free - 8, capacity / 2));
-                putRecord(tail, chunk, first ? len : CONT, b, off + sent);
-                if (first && chunk < len) {
-                    INT.setVolatile(mem, WRITER_IN_MESSAGE, 1);
-                }
-                tail += 8 + align(chunk);
-                publish(tail);
-                sent += chunk;
-                first = false;
-            } while (sent < len);
-            if ((int) INT.getVolatile(mem, WRITER_IN_MESSAGE) != 0) {
-                INT.setVolatile(mem, WRITER_IN_MESSAGE, 0);
+            writeLocked(b, off, len, watch);
+        } finally {
+            unlock(WRITE_OWNER, WRITE_WAITERS, writeBell);
+        }
+    }
+
+    /**
+     * Writes messages in order under one taking of the write lock, waking a sleeping reader at most once
+     * for each time it went to sleep (not once per message). Used by a queue's feeder for what it has
+     * buffered.
+     *
+     * @param messages the messages, each whole
+     * @param watch checked while blocked
+     * @throws InterruptedError if interrupted while blocked (a half-sent message is then aborted; the
+     *         messages before it are written, those after it are not)
+     * @throws UncheckedIOException on a broken pipe
+     */
+    public void writeAll(List<byte[]> messages, Watch watch) {
+        lock(WRITE_OWNER, WRITE_WAITERS, writeBell, Timeouts.FOREVER, watch);
+        try {
+            abortUnfinished();
+            for (byte[] m : messages) {
+                writeLocked(m, 0, m.length, watch);
             }
         } finally {
             unlock(WRITE_OWNER, WRITE_WAITERS, writeBell);
+        }
+    }
+
+    /** Caller holds the write lock: one message, in as many chunks as it takes. */
+    private void writeLocked(byte[] b, int off, int len, Watch watch) {
+        long tail = getLong(TAIL);
+        int sent = 0;
+        boolean first = true;
+        do {
+            int left = len - sent;
+            long need = 8 + align(Math.min(left, capacity / 4));
+            long free = awaitSpace(tail, need, watch);
+            int chunk = (int) Math.min(left, Math.min(free - 8, capacity / 2));
+            putRecord(tail, chunk, first ? len : CONT, b, off + sent);
+            if (first && chunk < len) {
+                INT.setVolatile(mem, WRITER_IN_MESSAGE, 1);
+            }
+            tail += 8 + align(chunk);
+            publish(tail);
+            sent += chunk;
+            first = false;
+        } while (sent < len);
+        if ((int) INT.getVolatile(mem, WRITER_IN_MESSAGE) != 0) {
+            INT.setVolatile(mem, WRITER_IN_MESSAGE, 0);
         }
     }
 
@@ -409,9 +456,25 @@ public final class Ring implements AutoCloseable {
         mem.set(ValueLayout.JAVA_INT, DATA + at + 4, kind);
     }
 
+    /**
+     * Caller holds the write lock: makes records up to {@code tail} visible and posts the readers asleep,
+     * unless no reader began to wait since the last post. Every wait for records bumps {@code DATA_EPOCH}
+     * before it looks at {@code TAIL} a last time, so a writer that sees no new epoch after storing
+     * {@code TAIL} knows each sleeper either sees that store or was posted after an earlier one, which
+     * already ends its wait. A burst of records thus costs one post, not one per record.
+     */
     private void publish(long tail) {
         LONG.setVolatile(mem, TAIL, tail);
-        wake(DATA_WAITERS, dataBell);
+        int n = (int) INT.getVolatile(mem, DATA_WAITERS);
+        if (n > 0) {
+            int epoch = (int) INT.getVolatile(mem, DATA_EPOCH);
+            if (epoch != postedEpoch) {
+                postedEpoch = epoch;
+                for (int i = 0; i < n; i++) {
+                    Posix.semPost(dataBell);
+                }
+            }
+        }
     }
 
     /** Caller holds the write lock: closes a message a writer left unfinished with an ABORT record. */
@@ -436,10 +499,14 @@ public final class Ring implements AutoCloseable {
         if (free >= need) {
             return free;
         }
+        // be posted once a quarter of the ring is free (or all of need), not for every record a reader frees;
+        // the reader that reaches the target takes it away (posts once), so it is set again before each sleep
+        long target = tail - capacity + Math.max(need, capacity / 4);
         INT.getAndAdd(mem, SPACE_WAITERS, 1);
         try {
             boolean slept = false;
             for (;;) {
+                LONG.setVolatile(mem, SPACE_TARGET, target);
                 free = capacity - (tail - getLong(HEAD));
                 if (free >= need) {
                     return free;
@@ -574,7 +641,12 @@ public final class Ring implements AutoCloseable {
     private long free(long head, int len) {
         long next = head + 8 + align(len);
         LONG.setVolatile(mem, HEAD, next);
-        wake(SPACE_WAITERS, spaceBell);
+        if ((int) INT.getVolatile(mem, SPACE_WAITERS) > 0) {
+            long target = getLong(SPACE_TARGET);
+            if (next >= target && LONG.compareAndSet(mem, SPACE_TARGET, target, Long.MAX_VALUE)) {
+                wake(SPACE_WAITERS, spaceBell);
+            }
+        }
         return next;
     }
 
@@ -593,18 +665,22 @@ public final class Ring implements AutoCloseable {
             }
         }
         INT.getAndAdd(mem, DATA_WAITERS, 1);
+        INT.getAndAdd(mem, DATA_EPOCH, 1);
         try {
+            // the checks that read /proc (is the writer or the other end's holder alive?) are made only after
+            // a slice passed without a post: a live peer posts, a dead one does not
+            boolean thorough = false;
             for (;;) {
                 if (getLong(TAIL) != head) {
                     return true;
                 }
                 watch.check();
                 checkInterrupt();
-                recoverWriter();
+                recoverWriter(thorough);
                 if (getLong(TAIL) != head) {
                     return true;
                 }
-                if (eofAllowed && watch.peerGone()) {
+                if (eofAllowed && (thorough ? watch.peerGone() : watch.peerClosed())) {
                     if (getLong(TAIL) != head) {
                         return true;
                     }
@@ -612,22 +688,29 @@ public final class Ring implements AutoCloseable {
                 }
                 long left = Timeouts.remaining(deadline);
                 if (left == 0) {
+                    if (!thorough) {
+                        thorough = true; // one full round of checks before giving up
+                        continue;
+                    }
                     return false;
                 }
-                Posix.semWaitSlice(dataBell, Math.min(left, Posix.SLICE_NANOS));
+                thorough = !Posix.semWaitSlice(dataBell, Math.min(left, Posix.SLICE_NANOS));
             }
         } finally {
             INT.getAndAdd(mem, DATA_WAITERS, -1);
         }
     }
 
-    /** A reader with nothing to read closes a message whose writer died or gave up in the middle. */
-    private void recoverWriter() {
+    /**
+     * A reader with nothing to read closes a message whose writer died or gave up in the middle; whether the
+     * writer is alive is asked only when {@code thorough}.
+     */
+    private void recoverWriter(boolean thorough) {
         if ((int) INT.getVolatile(mem, WRITER_IN_MESSAGE) == 0) {
             return;
         }
         int owner = (int) INT.getVolatile(mem, WRITE_OWNER);
-        if (owner == Pids.SELF || (owner != 0 && Pids.alive(owner))) {
+        if (owner == Pids.SELF || (owner != 0 && (!thorough || Pids.alive(owner)))) {
             return;
         }
         if (INT.compareAndSet(mem, WRITE_OWNER, owner, Pids.SELF)) {
@@ -804,6 +887,16 @@ public final class Ring implements AutoCloseable {
      * @return whether a live process holds (or is passing on) a handle on that end
      */
     public boolean endHeld(int end) {
+        return endHeld(end, true);
+    }
+
+    /**
+     * @param end {@link #WRITING_END} or {@link #READING_END}
+     * @param checkAlive whether a holder must also be alive (reads {@code /proc}); otherwise any process that
+     *        counts a handle (open or being passed on) holds it
+     * @return whether some process holds (or is passing on) a handle on that end
+     */
+    public boolean endHeld(int end, boolean checkAlive) {
         long t = TABLES + end * TABLE_SIZE;
         if ((int) INT.getVolatile(mem, t + 4) != 0) {
             return true; // too many processes to track: assume held
@@ -812,7 +905,7 @@ public final class Ring implements AutoCloseable {
             long row = t + 16 + i * ROW;
             int pid = (int) INT.getVolatile(mem, row);
             if (pid != 0 && ((int) INT.getVolatile(mem, row + 4) > 0 || (int) INT.getVolatile(mem, row + 8) > 0)
-                    && Pids.alive(pid)) {
+                    && (!checkAlive || Pids.alive(pid))) {
                 return true;
             }
         }

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.conn.PeerCredentials;
 import dev.mp4j.internal.pool.PoolWire;
 import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.wire.Codec;
@@ -10,9 +11,11 @@ import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
@@ -34,7 +37,8 @@ public final class AotTrainer {
      * @throws Exception on any failure: then no cache is installed
      */
     public static void main(String[] args) throws Exception {
-        Path dir = Files.createTempDirectory("mp4j-aot-");
+        Path dir = Files.createTempDirectory("mp4j-aot-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path socket = dir.resolve("t.sock");
         byte[] key = new byte[32];
         Arrays.fill(key, (byte) 7);
@@ -60,6 +64,15 @@ public final class AotTrainer {
         }
     }
 
+    /** @return the accepted peer, if it is a process of this socket's owner */
+    private static SocketChannel admitted(SocketChannel accepted, Path socket) throws IOException {
+        if (!PeerCredentials.admit(accepted, PeerCredentials.owner(socket), "the AOT trainer")) {
+            accepted.close();
+            throw new IllegalStateException("a process of another user connected first");
+        }
+        return accepted;
+    }
+
     /** What the parent side does after it sent the job. */
     private interface ParentPart {
         void run(FrameChannel parent) throws IOException;
@@ -70,7 +83,7 @@ public final class AotTrainer {
                                  ParentPart afterJob) throws Exception {
         CompletableFuture<Integer> parentSide = new CompletableFuture<>();
         Thread parent = new Thread(() -> {
-            try (FrameChannel channel = new FrameChannel(server.accept())) {
+            try (FrameChannel channel = new FrameChannel(admitted(server.accept(), socket))) {
                 Handshake.deliver(channel, key);
                 Handshake.answer(channel, key);
                 byte[] hello = channel.receive(Handshake.MAX_FRAME);

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.conn.PeerCredentials;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Handshake;
@@ -14,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Map;
@@ -37,6 +39,7 @@ final class Rendezvous {
     final byte[] key = new byte[32];
     private final Path dir;
     private final ServerSocketChannel server;
+    private final UserPrincipal owner;
     private final Map<String, CompletableFuture<FrameChannel>> expected = new ConcurrentHashMap<>();
 
     private Rendezvous() throws IOException {
@@ -54,6 +57,7 @@ final class Rendezvous {
         ResourceTracker.register(ResourceTracker.Kind.FILE, socketPath.toString());
         server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socketPath));
+        owner = PeerCredentials.owner(socketPath);
         Thread acceptor = new Thread(this::acceptLoop, "mp4j-rendezvous");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -87,6 +91,9 @@ final class Rendezvous {
                 socket = server.accept();
             } catch (IOException e) {
                 return; // closed at exit
+            }
+            if (!PeerCredentials.admit(socket, owner, "the rendezvous " + socketPath)) {
+                continue; // a process of another user: closed unread
             }
             Thread.ofVirtual().name("mp4j-admit").start(() -> admit(socket));
         }

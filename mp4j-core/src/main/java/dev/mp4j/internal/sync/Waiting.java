@@ -7,8 +7,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * How a thread waits for a named semaphore: {@code sem_trywait} first (the uncontended path: one critical
- * downcall, no allocation); then, until the deadline, a short park followed by a native wait of at most
- * {@link #SLICE_NANOS}, over and over. The native wait cannot be interrupted, so interrupts are seen between
+ * downcall, no allocation), then a few more tries a spin-wait apart (a lock another process holds for a
+ * moment), then a native wait of at most {@link #SLICE_NANOS}; after that, until the deadline, a short park
+ * followed by another native wait, over and over. The native wait cannot be interrupted, so interrupts are seen between
  * slices; the park makes a blocked thread show as {@code TIMED_WAITING} to monitoring tools (inside the native
  * wait it shows as {@code RUNNABLE}). No helper thread takes tokens on a waiter's behalf, so a waiter that gives
  * up never leaves a token in flight.
@@ -16,6 +17,8 @@ import java.util.concurrent.locks.LockSupport;
 final class Waiting {
     /** The longest native wait before the thread checks for interrupts again. */
     static final long SLICE_NANOS = Math.min(20_000_000L, Posix.SLICE_NANOS);
+    /** How many times a waiter tries again, a spin-wait apart, before it sleeps. */
+    private static final int SPINS = 100;
     /** The park between native waits. */
     private static final long PAUSE_NANOS = 50_000L;
 
@@ -31,6 +34,17 @@ final class Waiting {
      */
     static boolean acquire(Posix.Sem sem, long deadline) {
         if (Posix.semTryWait(sem)) {
+            return true;
+        }
+        // a lock held for a short while by another process: catch its release without sleeping
+        for (int i = 0; i < SPINS; i++) {
+            Thread.onSpinWait();
+            if (Posix.semTryWait(sem)) {
+                return true;
+            }
+        }
+        if (Timeouts.remaining(deadline) > 0 && !Thread.currentThread().isInterrupted()
+                && Posix.semWaitSlice(sem, Math.min(Timeouts.remaining(deadline), SLICE_NANOS))) {
             return true;
         }
         while (true) {

@@ -1,7 +1,6 @@
 package dev.mp4j.internal.wire;
 
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InvalidClassException;
@@ -10,11 +9,31 @@ import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
+import java.io.OutputStream;
+import java.io.StreamCorruptedException;
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.BinaryOperator;
 
 /**
- * How objects become bytes and back: JDK serialization, behind this one class so that a faster form can
- * replace it later. Every inbound stream passes an {@link ObjectInputFilter}: the caller's, or by default
- * one that bounds depth, references and array sizes (the JDK's own meaning of an undecided status holds).
+ * How objects become bytes and back. Common values — null, boxed primitives, strings, primitive arrays,
+ * {@code Object[]} and {@code String[]}, {@code ArrayList}, {@code HashMap}, {@code HashSet},
+ * {@code LinkedHashSet}, the immutable collections of {@code List.of}, {@code Set.of}, {@code Map.of} and
+ * {@code Stream.toList}, enums, serializable records and serializable lambdas of these, nested — take a tagged
+ * binary form ({@code FastFormat}); any other object anywhere in the graph, a mutable container that occurs
+ * twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes
+ * JDK serialization instead. Both decode to the same classes, so a reader cannot tell which form was used,
+ * except that a {@code HashMap} or {@code HashSet} is rebuilt with the default load factor and a capacity
+ * for its size (JDK serialization keeps both; its contents and equality are the same either way).
+ *
+ * <p>Every inbound stream passes an {@link ObjectInputFilter}: the caller's, or by default one that bounds
+ * depth, references and array sizes (the JDK's own meaning of an undecided status holds). It applies to
+ * both forms, through the JVM-wide filter factory as an {@link ObjectInputStream} does, and sees the same
+ * classes in the fast form as in the equivalent JDK stream ({@code FastReader}). No length read from a
+ * stream allocates more than the stream's own size can justify: the fast form bounds each by the bytes
+ * left, and a JDK stream's arrays are refused beyond eight times the stream's length. A corrupt stream
+ * gives an {@link IOException}, never another exception.
  */
 public final class Codec {
     /** The default limits on inbound object graphs. */
@@ -43,11 +62,70 @@ public final class Codec {
      * @throws IOException on another serialization failure
      */
     public static byte[] encode(Object obj) throws IOException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
-        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
-            out.writeObject(obj);
+        byte[] fast = FastWriter.encode(obj);
+        return fast != null ? fast : encodeJdk(obj);
+    }
+
+    /**
+     * @param obj any object, null included
+     * @return its JDK serialization form, whatever its class
+     * @throws NotSerializableException naming the class that is not serializable
+     * @throws IOException on another serialization failure
+     */
+    static byte[] encodeJdk(Object obj) throws IOException {
+        JdkWriter w = null;
+        for (int i = 0; i < WRITERS.length() && w == null; i++) {
+            w = WRITERS.getAndSet(i, null);
         }
-        return bytes.toByteArray();
+        if (w == null) {
+            w = new JdkWriter();
+        }
+        byte[] result = w.write(obj); // a writer that failed is dropped with its broken stream
+        if (w.reusable()) {
+            for (int i = 0; i < WRITERS.length(); i++) {
+                if (WRITERS.compareAndSet(i, null, w)) {
+                    break;
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Idle JDK writers, each owned by one call at a time (taken by getAndSet). */
+    private static final AtomicReferenceArray<JdkWriter> WRITERS = new AtomicReferenceArray<>(4);
+
+    /**
+     * An {@link ObjectOutputStream} kept between calls, which saves making its buffers and tables each
+     * time. After each object it is {@link ObjectOutputStream#reset() reset} (so it holds no reference to
+     * what it wrote, and numbers handles from the start again) and the reset's marker is dropped, so each
+     * result is the stream header and one object, byte for byte what a new stream writes.
+     */
+    private static final class JdkWriter {
+        /** A kept writer's buffer stays at most this long. */
+        private static final int MAX_KEPT_BUFFER = 64 << 10;
+        private final Output bytes = new Output();
+        private final ObjectOutputStream out;
+        private final int headerLength;
+
+        JdkWriter() throws IOException {
+            out = new ObjectOutputStream(bytes);
+            out.flush();
+            headerLength = bytes.count;
+        }
+
+        byte[] write(Object obj) throws IOException {
+            out.writeObject(obj);
+            out.flush();
+            byte[] result = Arrays.copyOf(bytes.buf, bytes.count);
+            out.reset();
+            out.flush();
+            bytes.count = headerLength;
+            return result;
+        }
+
+        boolean reusable() {
+            return bytes.buf.length <= MAX_KEPT_BUFFER;
+        }
     }
 
     /**
@@ -60,10 +138,81 @@ public final class Codec {
      * @throws IOException on a corrupt stream
      */
     public static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        ObjectInputFilter requested = filter != null ? filter : processFilter;
+        try {
+            if (bytes.length > 0 && bytes[0] == FastFormat.MAGIC) {
+                return FastReader.decode(bytes, effective(requested));
+            }
+            return decodeJdk(bytes, requested);
+        } catch (RuntimeException e) {
+            // a class's own readObject, a record's constructor, a filter that fails: still a bad stream
+            throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
+        }
+    }
+
+    private static Object decodeJdk(byte[] bytes, ObjectInputFilter requested)
+            throws IOException, ClassNotFoundException {
+        long maxArray = 8L * bytes.length + 1024;
+        ObjectInputFilter bounded = info -> {
+            Class<?> cl = info.serialClass();
+            if (cl != null && cl.isArray() && info.arrayLength() > maxArray) {
+                return ObjectInputFilter.Status.REJECTED; // more elements than the stream could hold
+            }
+            return requested.checkInput(info);
+        };
         try (ObjectInputStream in = new LoaderAwareInput(new ByteArrayInputStream(bytes))) {
-            in.setObjectInputFilter(filter != null ? filter : processFilter);
+            in.setObjectInputFilter(bounded);
             return in.readObject();
         }
+    }
+
+    /** The filter an {@link ObjectInputStream} would apply when asked for {@code requested}. */
+    private static ObjectInputFilter effective(ObjectInputFilter requested) throws InvalidClassException {
+        BinaryOperator<ObjectInputFilter> factory;
+        try {
+            factory = ObjectInputFilter.Config.getSerialFilterFactory();
+        } catch (IllegalStateException e) {
+            throw (InvalidClassException) new InvalidClassException("the serial filter factory: " + e.getMessage())
+                    .initCause(e);
+        }
+        if (factory.getClass().getName().equals(BUILTIN_FACTORY)) {
+            return requested; // the builtin factory's answer, without asking it
+        }
+        return factory.apply(factory.apply(null, ObjectInputFilter.Config.getSerialFilter()), requested);
+    }
+
+    private static final String BUILTIN_FACTORY = "java.io.ObjectInputFilter$Config$BuiltinFilterFactory";
+
+    /** A byte array output stream without locks. */
+    private static final class Output extends OutputStream {
+        private byte[] buf = new byte[256];
+        private int count;
+
+        @Override
+        public void write(int b) {
+            if (count == buf.length) {
+                buf = Arrays.copyOf(buf, buf.length * 2);
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (buf.length - count < len) {
+                long want = Math.max(buf.length * 2L, (long) count + len);
+                if (want > Integer.MAX_VALUE - 16) {
+                    if ((long) count + len > Integer.MAX_VALUE - 16) {
+                        throw new OutOfMemoryError("a serialized form of more than 2 GiB");
+                    }
+                    want = Integer.MAX_VALUE - 16;
+                }
+                buf = Arrays.copyOf(buf, (int) want);
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
     }
 
     /** Resolves classes through the thread's context loader first, so application classes are found. */

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 
 /**
  * Message framing, the same as Python's {@code multiprocessing.connection}:
@@ -19,7 +20,8 @@ import java.nio.ByteBuffer;
  * </pre>
  * A reader that sees the stream end inside a frame reports a truncated frame; one that sees it before
  * a frame reports {@link EOFException}. The length is checked against the reader's limit before anything is
- * allocated, so a hostile length prefix costs nothing.
+ * allocated, and a payload over 1 MiB gets an array that grows as its bytes arrive, so a hostile length
+ * prefix costs nothing until the peer sends that many bytes.
  */
 public final class Frames {
     /** The header of a frame shorter than 2 GiB. */
@@ -28,6 +30,8 @@ public final class Frames {
     public static final int LONG_HEADER = 12;
     /** The longest payload a Java array can hold (the JDK's own soft limit on array lengths). */
     public static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+    /** Payloads up to this long get their whole array at once; longer ones an array that grows. */
+    static final int EAGER_ALLOCATION = 1 << 20;
 
     private Frames() {}
 
@@ -113,11 +117,20 @@ public final class Frames {
         if (n > Integer.MAX_VALUE - 16) {
             throw new StreamCorruptedException("frame of " + n + " bytes is larger than a Java array");
         }
-        byte[] buf = new byte[(int) n];
-        try {
-            in.readFully(buf);
-        } catch (EOFException e) {
-            throw new StreamCorruptedException("truncated frame: expected " + n + " bytes");
+        int length = (int) n;
+        // Up to EAGER_ALLOCATION bytes at once; past that the array grows as the bytes arrive, so a peer that
+        // announces a huge frame and sends less costs no more than what it sent.
+        byte[] buf = new byte[Math.min(length, EAGER_ALLOCATION)];
+        int filled = 0;
+        while (filled < length) {
+            if (filled == buf.length) {
+                buf = Arrays.copyOf(buf, (int) Math.min(length, 2L * buf.length));
+            }
+            int got = in.read(buf, filled, buf.length - filled);
+            if (got < 0) {
+                throw new StreamCorruptedException("truncated frame: expected " + n + " bytes, got " + filled);
+            }
+            filled += got;
         }
         return buf;
     }

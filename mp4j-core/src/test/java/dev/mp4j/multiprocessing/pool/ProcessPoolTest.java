@@ -207,6 +207,58 @@ class ProcessPoolTest extends PoolTests {
     }
 
     @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void tasksQueuedInAWorkerThatDiesRunOnItsReplacement() {
+        try (Pool p = newPool(1)) {
+            for (int i = 0; i < 50; i++) {
+                p.apply(() -> 1); // short tasks: the worker gets the next ones while it runs one
+            }
+            AsyncResult<Integer> killed = p.applyAsync(() -> {
+                Work.sleep(SHORT_MS);
+                return Work.killSelf();
+            });
+            List<AsyncResult<Integer>> queued = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                int k = i;
+                queued.add(p.applyAsync(() -> Work.sqr(k)));
+            }
+            assertThrows(WorkerLostError.class, killed::get);
+            for (int i = 0; i < 5; i++) {
+                assertEquals(i * i, queued.get(i).get(Duration.ofSeconds(30)), "task " + i + " after the lost one");
+            }
+            seen.addAll(pidsOf(p));
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void eachMapCallSendsItsOwnFunctionAsOfTheCall() {
+        try (Pool p = newPool(1)) {
+            // more calls than a worker keeps functions: the oldest are forgotten on both sides alike
+            for (int k = 0; k < 20; k++) {
+                int factor = k;
+                assertEquals(List.of(0, factor, 2 * factor), p.map(x -> x * factor, Work.range(3), 1), "call " + k);
+            }
+            int[] box = {2};
+            SerializableFunctionHolder h = new SerializableFunctionHolder(box);
+            assertEquals(List.of(0, 2, 4, 6), p.map(h::times, Work.range(4), 1));
+            box[0] = 3; // what the function captures is read when its call sends it
+            assertEquals(List.of(0, 3, 6, 9), p.map(h::times, Work.range(4), 1));
+            List<Integer> imap = new ArrayList<>();
+            p.imap(h::times, Work.range(4)).forEachRemaining(imap::add);
+            assertEquals(List.of(0, 3, 6, 9), imap);
+            seen.addAll(pidsOf(p));
+        }
+    }
+
+    /** A function with mutable state, captured by reference. */
+    record SerializableFunctionHolder(int[] box) implements java.io.Serializable {
+        int times(int x) {
+            return x * box[0];
+        }
+    }
+
+    @Test
     void aWorkerKilledFromOutsideFailsItsTaskWithItsExitCode() {
         try (Pool p = newPool(1)) {
             long pid = p.apply(Work::pid);

@@ -1,0 +1,237 @@
+package dev.mp4j.internal.wire;
+
+import java.io.Serializable;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+
+/**
+ * The tagged binary form {@link Codec} uses for common values, and what it knows about record and lambda
+ * classes. A JDK serialization stream starts with {@code 0xAC 0xED}; a fast stream starts with
+ * {@link #MAGIC}, followed by exactly one value, and nothing after it.
+ *
+ * <pre>
+ * value   := tag body
+ * varint  := unsigned LEB128 (7 bits a byte, low first), at most 5 bytes (int) or 10 (long)
+ * zigzag  := varint of (n &lt;&lt; 1) ^ (n &gt;&gt; 31) (int) or (n &lt;&lt; 1) ^ (n &gt;&gt; 63) (long)
+ *
+ * NULL, FALSE, TRUE                          no body
+ * BYTE b | SHORT s16 | CHAR c16             little-endian fixed width
+ * INT zigzag | LONG zigzag
+ * FLOAT i32 | DOUBLE i64                    raw IEEE bits (NaN payloads kept), little-endian
+ * STR8 len bytes                            UTF-8 of a string without unpaired surrogates
+ * STR16 len chars16                         any string, as UTF-16 code units
+ * BYTES, BOOLEANS (one byte each), SHORTS, CHARS, INTS, LONGS, FLOATS, DOUBLES
+ *                                           len, then the elements little-endian fixed width
+ * OBJECTS, STRINGS len value*               Object[] / String[] (a STRINGS element is NULL, STR8 or STR16)
+ * ARRAY_LIST, LIST_OF, LIST_NULLS, SET_OF, HASH_SET, LINKED_HASH_SET   len value*
+ * MAP_OF, HASH_MAP len (key value)*
+ * RECORD_DEF name count (component type)* value*     defines class #k (k counts from 0 per stream)
+ * RECORD_REF k value*                       another instance of record class #k
+ * ENUM_DEF name constant                    defines class #k, an enum, and names one of its constants
+ * ENUM_REF k constant                       another constant of enum class #k
+ * LAMBDA capturing fiClass fiName fiSig kind implClass implName implSig instantiated count value*
+ *                                           a serializable lambda's {@link SerializedLambda}
+ * </pre>
+ * Names and constants are STR8 or STR16 values; records and enums share the per-stream class numbering.
+ * Every length is bounded by the bytes left before anything is allocated, since each element takes at
+ * least one byte. A writer that meets a value it cannot write exactly (another class, a shared mutable
+ * container, nesting deeper than {@link #MAX_DEPTH}) gives up and the whole graph takes JDK serialization.
+ */
+final class FastFormat {
+    private FastFormat() {}
+
+    /** First byte of a fast stream (a JDK stream's is 0xAC). */
+    static final byte MAGIC = 0x01;
+    /** Containers nested deeper than this make the writer fall back; a reader refuses them. */
+    static final int MAX_DEPTH = 200;
+
+    static final int NULL = 0;
+    static final int FALSE = 1;
+    static final int TRUE = 2;
+    static final int BYTE = 3;
+    static final int SHORT = 4;
+    static final int CHAR = 5;
+    static final int INT = 6;
+    static final int LONG = 7;
+    static final int FLOAT = 8;
+    static final int DOUBLE = 9;
+    static final int STR8 = 10;
+    static final int STR16 = 11;
+    static final int BYTES = 12;
+    static final int BOOLEANS = 13;
+    static final int SHORTS = 14;
+    static final int CHARS = 15;
+    static final int INTS = 16;
+    static final int LONGS = 17;
+    static final int FLOATS = 18;
+    static final int DOUBLES = 19;
+    static final int OBJECTS = 20;
+    static final int STRINGS = 21;
+    static final int ARRAY_LIST = 22;
+    static final int LIST_OF = 23;
+    static final int LIST_NULLS = 24;
+    static final int SET_OF = 25;
+    static final int MAP_OF = 26;
+    static final int HASH_MAP = 27;
+    static final int HASH_SET = 28;
+    static final int LINKED_HASH_SET = 29;
+    static final int RECORD_DEF = 30;
+    static final int RECORD_REF = 31;
+    static final int LAMBDA = 32;
+    static final int ENUM_DEF = 33;
+    static final int ENUM_REF = 34;
+    static final int TAG_COUNT = 35;
+
+    /** The immutable collections' classes, as {@code List.of} and friends make them. */
+    static final Class<?> LIST12 = List12Holder.LIST12;
+    static final Class<?> LISTN = List12Holder.LISTN;
+    static final Class<?> SET12 = List12Holder.SET12;
+    static final Class<?> SETN = List12Holder.SETN;
+    static final Class<?> MAP1 = List12Holder.MAP1;
+    static final Class<?> MAPN = List12Holder.MAPN;
+    /** The class a JDK stream names for every immutable collection (its serial proxy). */
+    static final Class<?> COLL_SER = List12Holder.COLL_SER;
+
+    private static final class List12Holder {
+        static final Class<?> LIST12 = java.util.List.of(1).getClass();
+        static final Class<?> LISTN = java.util.List.of(1, 2, 3).getClass();
+        static final Class<?> SET12 = java.util.Set.of(1).getClass();
+        static final Class<?> SETN = java.util.Set.of(1, 2, 3).getClass();
+        static final Class<?> MAP1 = java.util.Map.of(1, 1).getClass();
+        static final Class<?> MAPN = java.util.Map.of(1, 1, 2, 2).getClass();
+        static final Class<?> COLL_SER = collSer();
+
+        private static Class<?> collSer() {
+            try {
+                return Class.forName("java.util.CollSer", false, null);
+            } catch (ClassNotFoundException e) {
+                return Object[].class; // not expected; the filter then sees the array class instead
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ records
+
+    /**
+     * What the fast form needs of a record class; {@link #usable} is false when it must take JDK
+     * serialization (not serializable, a writeReplace or readResolve of its own, members out of reach).
+     */
+    static final class RecordInfo {
+        final boolean usable;
+        final String[] names;
+        final Class<?>[] types;
+        final String[] typeNames;
+        /** One per component, reading its field (as JDK serialization does, not the accessor): (Object) -> Object. */
+        final MethodHandle[] fields;
+        /** (Object[]) -> Object. */
+        final MethodHandle constructor;
+
+        private RecordInfo(boolean usable, String[] names, Class<?>[] types, MethodHandle[] fields,
+                           MethodHandle constructor) {
+            this.usable = usable;
+            this.names = names;
+            this.types = types;
+            this.fields = fields;
+            this.constructor = constructor;
+            this.typeNames = new String[types.length];
+            for (int i = 0; i < types.length; i++) {
+                typeNames[i] = types[i].getName();
+            }
+        }
+
+        static final RecordInfo UNUSABLE = new RecordInfo(false, new String[0], new Class<?>[0],
+                new MethodHandle[0], null);
+    }
+
+    static final ClassValue<RecordInfo> RECORDS = new ClassValue<>() {
+        @Override
+        protected RecordInfo computeValue(Class<?> type) {
+            return recordInfo(type);
+        }
+    };
+
+    private static RecordInfo recordInfo(Class<?> cl) {
+        if (!cl.isRecord() || !Serializable.class.isAssignableFrom(cl) || declares(cl, "writeReplace")
+                || declares(cl, "readResolve")) {
+            return RecordInfo.UNUSABLE;
+        }
+        try {
+            RecordComponent[] comps = cl.getRecordComponents();
+            String[] names = new String[comps.length];
+            Class<?>[] types = new Class<?>[comps.length];
+            MethodHandle[] fields = new MethodHandle[comps.length];
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            for (int i = 0; i < comps.length; i++) {
+                names[i] = comps[i].getName();
+                types[i] = comps[i].getType();
+                Field f = cl.getDeclaredField(names[i]);
+                f.setAccessible(true);
+                fields[i] = lookup.unreflectGetter(f).asType(MethodType.methodType(Object.class, Object.class));
+            }
+            Constructor<?> ctor = cl.getDeclaredConstructor(types);
+            ctor.setAccessible(true);
+            MethodHandle mh = lookup.unreflectConstructor(ctor)
+                    .asType(MethodType.methodType(Object.class, types))
+                    .asSpreader(Object[].class, types.length);
+            return new RecordInfo(true, names, types, fields, mh);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return RecordInfo.UNUSABLE; // e.g. a package its module does not open: JDK serialization copes
+        }
+    }
+
+    private static boolean declares(Class<?> cl, String method) {
+        for (Method m : cl.getDeclaredMethods()) {
+            if (m.getName().equals(method) && m.getParameterCount() == 0 && !Modifier.isStatic(m.getModifiers())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ------------------------------------------------------------------------------------------ lambdas
+
+    /** A serializable lambda's writeReplace, (Object) -> Object, or null for other classes. */
+    static final ClassValue<MethodHandle> LAMBDA_WRITE_REPLACE = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            if (!type.isHidden() || !type.isSynthetic() || !Serializable.class.isAssignableFrom(type)) {
+                return null;
+            }
+            MethodHandle mh = serializationHook("writeReplaceForSerialization", type);
+            return mh == null ? null : mh.asType(MethodType.methodType(Object.class, Object.class));
+        }
+    };
+
+    /** SerializedLambda's readResolve, (Object) -> Object, or null if this JDK does not offer it. */
+    static final MethodHandle LAMBDA_READ_RESOLVE = lambdaReadResolve();
+
+    private static MethodHandle lambdaReadResolve() {
+        MethodHandle mh = serializationHook("readResolveForSerialization", SerializedLambda.class);
+        return mh == null ? null : mh.asType(MethodType.methodType(Object.class, Object.class));
+    }
+
+    /**
+     * A class's private serialization method as JDK serialization reaches it, through
+     * {@code sun.reflect.ReflectionFactory} (module jdk.unsupported, exported for serialization libraries).
+     * Reflection keeps javac's "internal proprietary API" warning, which cannot be suppressed, out of the
+     * build; this runs once per class.
+     *
+     * @return the method handle, or null if the class has no such method or this JDK lacks the API
+     */
+    private static MethodHandle serializationHook(String factoryMethod, Class<?> type) {
+        try {
+            Class<?> factoryClass = Class.forName("sun.reflect.ReflectionFactory");
+            Object factory = factoryClass.getMethod("getReflectionFactory").invoke(null);
+            return (MethodHandle) factoryClass.getMethod(factoryMethod, Class.class).invoke(factory, type);
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            return null;
+        }
+    }
+}

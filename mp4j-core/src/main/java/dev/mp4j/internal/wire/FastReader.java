@@ -1,0 +1,678 @@
+package dev.mp4j.internal.wire;
+
+import static dev.mp4j.internal.wire.FastFormat.*;
+
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
+import java.io.ObjectInputFilter;
+import java.io.StreamCorruptedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.SerializedLambda;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Reads one value of the {@link FastFormat}. The {@link ObjectInputFilter} sees what it would see in the
+ * equivalent JDK stream: each class once per stream (a boxed number's class and {@code java.lang.Number},
+ * {@code java.util.CollSer} for the immutable collections, {@link SerializedLambda}, the capturing class and
+ * the lambda's class for a lambda), and each array or collection with its length (as the JDK's collections
+ * check an {@code Object[]} or {@code Map.Entry[]} of their size), with the depth, the references so far
+ * and the bytes read. Strings, as in a JDK stream, are not shown to it. Not thread-safe; one per call.
+ */
+final class FastReader {
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    /** {@link Codec#DEFAULT_FILTER}'s reference limit, checked inline when that filter applies. */
+    private static final long DEFAULT_MAX_REFS = 50_000_000L;
+
+    // bits of {@link #checked}: classes the filter has seen in this stream
+    private static final int SEEN_NUMBER = TAG_COUNT;
+    private static final int SEEN_OBJECT_ARRAY = TAG_COUNT + 1;
+    private static final int SEEN_ENTRY_ARRAY = TAG_COUNT + 2;
+    private static final int SEEN_LAMBDA = TAG_COUNT + 3;
+    private static final int SEEN_ENUM = TAG_COUNT + 4;
+
+    /** Per capturing class: the lambdas without captured arguments read so far, by their SerializedLambda's names. */
+    private static final ClassValue<Map<String, Object>> STATELESS_LAMBDAS = new ClassValue<>() {
+        @Override
+        protected Map<String, Object> computeValue(Class<?> type) {
+            return new ConcurrentHashMap<>();
+        }
+    };
+
+    /** What a filter is shown for one check. */
+    private record Info(Class<?> serialClass, long arrayLength, long depth, long references, long streamBytes)
+            implements ObjectInputFilter.FilterInfo {}
+
+    private final byte[] buf;
+    private int pos;
+    /** The filter to consult, or null for none; {@link #defaultFilter} when it is {@link Codec#DEFAULT_FILTER}. */
+    private final ObjectInputFilter filter;
+    private final boolean defaultFilter;
+    private long refs;
+    private long checked;
+    /** Record and enum classes defined in this stream, by number; the info is null for an enum. */
+    private Class<?>[] classes;
+    private FastFormat.RecordInfo[] classInfos;
+    private int classCount;
+
+    private FastReader(byte[] buf, ObjectInputFilter filter) {
+        this.buf = buf;
+        this.filter = filter;
+        this.defaultFilter = filter == Codec.DEFAULT_FILTER;
+    }
+
+    /**
+     * @param bytes a fast stream, its first byte {@link FastFormat#MAGIC}
+     * @param filter the effective filter, or null for none
+     */
+    static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        FastReader r = new FastReader(bytes, filter);
+        r.pos = 1;
+        Object value = r.value(1);
+        if (r.pos != bytes.length) {
+            throw new StreamCorruptedException((bytes.length - r.pos) + " bytes after the value");
+        }
+        r.check(null, -1, 1);
+        return value;
+    }
+
+    // --------------------------------------------------------------------------------------- values
+
+    private Object value(int depth) throws IOException, ClassNotFoundException {
+        int tag = tag();
+        refs++;
+        switch (tag) {
+            case NULL:
+                refs--;
+                return null;
+            case FALSE:
+            case TRUE:
+                once(tag, Boolean.class, depth);
+                return tag == TRUE;
+            case BYTE:
+                number(tag, Byte.class, depth);
+                need(1);
+                return buf[pos++];
+            case SHORT:
+                number(tag, Short.class, depth);
+                need(2);
+                short s = (short) SHORT_LE.get(buf, pos);
+                pos += 2;
+                return s;
+            case CHAR:
+                once(tag, Character.class, depth);
+                need(2);
+                char c = (char) (short) SHORT_LE.get(buf, pos);
+                pos += 2;
+                return c;
+            case INT:
+                number(tag, Integer.class, depth);
+                int zi = varint();
+                return zi >>> 1 ^ -(zi & 1);
+            case LONG:
+                number(tag, Long.class, depth);
+                long zl = varlong();
+                return zl >>> 1 ^ -(zl & 1);
+            case FLOAT:
+                number(tag, Float.class, depth);
+                need(4);
+                float f = Float.intBitsToFloat((int) INT_LE.get(buf, pos));
+                pos += 4;
+                return f;
+            case DOUBLE:
+                number(tag, Double.class, depth);
+                need(8);
+                double d = Double.longBitsToDouble((long) LONG_LE.get(buf, pos));
+                pos += 8;
+                return d;
+            case STR8:
+            case STR16:
+                return stringBody(tag);
+            case BYTES:
+            case BOOLEANS:
+            case SHORTS:
+            case CHARS:
+            case INTS:
+            case LONGS:
+            case FLOATS:
+            case DOUBLES:
+                return primitiveArray(tag, depth);
+            case OBJECTS:
+            case STRINGS:
+                return objectArray(tag, depth);
+            case ARRAY_LIST:
+            case LIST_OF:
+            case LIST_NULLS:
+            case SET_OF:
+            case HASH_SET:
+            case LINKED_HASH_SET:
+                return collection(tag, depth);
+            case MAP_OF:
+            case HASH_MAP:
+                return map(tag, depth);
+            case RECORD_DEF:
+            case RECORD_REF:
+                return record(tag, depth);
+            case LAMBDA:
+                return lambda(depth);
+            case ENUM_DEF:
+            case ENUM_REF:
+                return enumConstant(tag, depth);
+            default:
+                throw new StreamCorruptedException("unknown tag " + tag + " at byte " + (pos - 1));
+        }
+    }
+
+    private Object primitiveArray(int tag, int depth) throws IOException {
+        int n = length();
+        int width = switch (tag) {
+            case SHORTS, CHARS -> 2;
+            case INTS, FLOATS -> 4;
+            case LONGS, DOUBLES -> 8;
+            default -> 1;
+        };
+        if ((long) n * width > buf.length - pos) {
+            throw truncated(n + " array elements");
+        }
+        Class<?> type = switch (tag) {
+            case BYTES -> byte[].class;
+            case BOOLEANS -> boolean[].class;
+            case SHORTS -> short[].class;
+            case CHARS -> char[].class;
+            case INTS -> int[].class;
+            case LONGS -> long[].class;
+            case FLOATS -> float[].class;
+            default -> double[].class;
+        };
+        check(type, n, depth);
+        ByteBuffer bb = ByteBuffer.wrap(buf, pos, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
+        pos += n * width;
+        switch (tag) {
+            case BYTES:
+                byte[] b = new byte[n];
+                bb.get(b);
+                return b;
+            case BOOLEANS:
+                boolean[] z = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    byte v = bb.get(i);
+                    if ((v & ~1) != 0) {
+                        throw new StreamCorruptedException("boolean byte " + v);
+                    }
+                    z[i] = v != 0;
+                }
+                return z;
+            case SHORTS:
+                short[] s = new short[n];
+                bb.asShortBuffer().get(s);
+                return s;
+            case CHARS:
+                char[] c = new char[n];
+                bb.asCharBuffer().get(c);
+                return c;
+            case INTS:
+                int[] i = new int[n];
+                bb.asIntBuffer().get(i);
+                return i;
+            case LONGS:
+                long[] l = new long[n];
+                bb.asLongBuffer().get(l);
+                return l;
+            case FLOATS:
+                float[] f = new float[n];
+                bb.asFloatBuffer().get(f);
+                return f;
+            default:
+                double[] d = new double[n];
+                bb.asDoubleBuffer().get(d);
+                return d;
+        }
+    }
+
+    private Object objectArray(int tag, int depth) throws IOException, ClassNotFoundException {
+        int n = elementCount(depth);
+        Class<?> type = tag == STRINGS ? String[].class : Object[].class;
+        check(type, n, depth);
+        elementsAt(n, depth);
+        Object[] a = tag == STRINGS ? new String[n] : new Object[n];
+        for (int i = 0; i < n; i++) {
+            if (tag == STRINGS) {
+                int t = tag();
+                if (t == NULL) {
+                    continue;
+                }
+                if (t != STR8 && t != STR16) {
+                    throw new StreamCorruptedException("tag " + t + " in a String[]");
+                }
+                refs++;
+                a[i] = stringBody(t);
+            } else {
+                a[i] = value(depth + 1);
+            }
+        }
+        return a;
+    }
+
+    private Object collection(int tag, int depth) throws IOException, ClassNotFoundException {
+        int n = elementCount(depth);
+        switch (tag) {
+            case ARRAY_LIST -> once(tag, ArrayList.class, depth);
+            case HASH_SET -> once(tag, HashSet.class, depth);
+            case LINKED_HASH_SET -> {
+                once(tag, LinkedHashSet.class, depth);
+                once(HASH_SET, HashSet.class, depth);
+            }
+            default -> once(LIST_OF, COLL_SER, depth);
+        }
+        boolean hashed = tag == HASH_SET || tag == LINKED_HASH_SET;
+        if (hashed) {
+            once(SEEN_ENTRY_ARRAY, Map.Entry[].class, depth);
+        } else {
+            once(SEEN_OBJECT_ARRAY, Object[].class, depth);
+        }
+        check(hashed ? Map.Entry[].class : Object[].class, n, depth);
+        elementsAt(n, depth);
+        if (tag == ARRAY_LIST) {
+            ArrayList<Object> list = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                list.add(value(depth + 1));
+            }
+            return list;
+        }
+        if (hashed) {
+            Set<Object> set = tag == HASH_SET ? HashSet.newHashSet(n) : LinkedHashSet.newLinkedHashSet(n);
+            for (int i = 0; i < n; i++) {
+                set.add(value(depth + 1));
+            }
+            return set;
+        }
+        Object[] a = new Object[n];
+        for (int i = 0; i < n; i++) {
+            a[i] = value(depth + 1);
+            if (a[i] == null && tag != LIST_NULLS) {
+                throw new StreamCorruptedException("null in an immutable " + (tag == SET_OF ? "set" : "list"));
+            }
+        }
+        if (tag == LIST_OF) {
+            return List.of(a);
+        } else if (tag == LIST_NULLS) {
+            return Stream.of(a).toList();
+        }
+        try {
+            return Set.of(a);
+        } catch (IllegalArgumentException e) {
+            throw new StreamCorruptedException("duplicate elements in an immutable set");
+        }
+    }
+
+    private Object map(int tag, int depth) throws IOException, ClassNotFoundException {
+        int n = length();
+        if (n > (buf.length - pos) / 2) {
+            throw truncated(n + " map entries");
+        }
+        if (depth >= MAX_DEPTH) {
+            throw new StreamCorruptedException("nesting deeper than " + MAX_DEPTH);
+        }
+        if (tag == HASH_MAP) {
+            once(tag, HashMap.class, depth);
+            once(SEEN_ENTRY_ARRAY, Map.Entry[].class, depth);
+            check(Map.Entry[].class, n, depth);
+            elementsAt(n, depth);
+            HashMap<Object, Object> map = HashMap.newHashMap(n);
+            for (int i = 0; i < n; i++) {
+                Object k = value(depth + 1);
+                map.put(k, value(depth + 1));
+            }
+            return map;
+        }
+        once(LIST_OF, COLL_SER, depth);
+        once(SEEN_OBJECT_ARRAY, Object[].class, depth);
+        check(Object[].class, 2L * n, depth);
+        elementsAt(n, depth);
+        @SuppressWarnings("unchecked")
+        Map.Entry<Object, Object>[] entries = (Map.Entry<Object, Object>[]) new Map.Entry<?, ?>[n];
+        for (int i = 0; i < n; i++) {
+            Object k = value(depth + 1);
+            Object v = value(depth + 1);
+            if (k == null || v == null) {
+                throw new StreamCorruptedException("null in an immutable map");
+            }
+            entries[i] = Map.entry(k, v);
+        }
+        try {
+            return Map.ofEntries(entries);
+        } catch (IllegalArgumentException e) {
+            throw new StreamCorruptedException("duplicate keys in an immutable map");
+        }
+    }
+
+    private Object record(int tag, int depth) throws IOException, ClassNotFoundException {
+        if (depth >= MAX_DEPTH) {
+            throw new StreamCorruptedException("nesting deeper than " + MAX_DEPTH);
+        }
+        FastFormat.RecordInfo info;
+        Class<?> cl;
+        if (tag == RECORD_REF) {
+            int k = length();
+            if (k >= classCount || classInfos[k] == null) {
+                throw new StreamCorruptedException("record class #" + k + " is not defined");
+            }
+            cl = classes[k];
+            info = classInfos[k];
+        } else {
+            String name = string();
+            cl = resolve(name);
+            check(cl, -1, depth);
+            refs++;
+            info = RECORDS.get(cl);
+            if (!cl.isRecord() || !info.usable) {
+                throw new InvalidClassException(name, "not a record class this process can read");
+            }
+            int count = length();
+            boolean same = count == info.names.length;
+            for (int i = 0; i < count; i++) {
+                String component = string();
+                String type = string();
+                same &= i < info.names.length && component.equals(info.names[i]) && type.equals(info.typeNames[i]);
+            }
+            if (!same) {
+                throw new InvalidClassException(name, "local class incompatible: its record components differ"
+                        + " from the sender's");
+            }
+            define(cl, info);
+        }
+        Object[] args = new Object[info.names.length];
+        for (int i = 0; i < args.length; i++) {
+            args[i] = value(depth + 1);
+        }
+        try {
+            return (Object) info.constructor.invokeExact(args);
+        } catch (ClassCastException | NullPointerException e) {
+            throw (IOException) new StreamCorruptedException("component values do not fit record " + cl.getName())
+                    .initCause(e);
+        } catch (RuntimeException e) {
+            throw (IOException) new InvalidObjectException(cl.getName() + "'s canonical constructor threw " + e)
+                    .initCause(e);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw (IOException) new InvalidObjectException(cl.getName() + "'s canonical constructor threw " + t)
+                    .initCause(t);
+        }
+    }
+
+    private void define(Class<?> cl, FastFormat.RecordInfo info) {
+        if (classes == null) {
+            classes = new Class<?>[4];
+            classInfos = new FastFormat.RecordInfo[4];
+        } else if (classCount == classes.length) {
+            classes = Arrays.copyOf(classes, classCount * 2);
+            classInfos = Arrays.copyOf(classInfos, classCount * 2);
+        }
+        classes[classCount] = cl;
+        classInfos[classCount++] = info;
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private Object enumConstant(int tag, int depth) throws IOException, ClassNotFoundException {
+        Class<?> cl;
+        if (tag == ENUM_REF) {
+            int k = length();
+            if (k >= classCount || classInfos[k] != null) {
+                throw new StreamCorruptedException("enum class #" + k + " is not defined");
+            }
+            cl = classes[k];
+        } else {
+            String name = string();
+            cl = resolve(name);
+            check(cl, -1, depth);
+            once(SEEN_ENUM, Enum.class, depth);
+            refs++;
+            if (!cl.isEnum()) {
+                throw new InvalidClassException(name, "not an enum class");
+            }
+            define(cl, null);
+        }
+        String constant = string();
+        try {
+            return Enum.valueOf((Class) cl, constant);
+        } catch (IllegalArgumentException e) {
+            throw (IOException) new InvalidObjectException("enum constant " + constant + " does not exist in "
+                    + cl).initCause(e);
+        }
+    }
+
+    private Object lambda(int depth) throws IOException, ClassNotFoundException {
+        if (depth >= MAX_DEPTH || LAMBDA_READ_RESOLVE == null) {
+            throw new StreamCorruptedException(depth >= MAX_DEPTH ? "nesting deeper than " + MAX_DEPTH
+                    : "this JDK cannot read a lambda in the fast form");
+        }
+        once(SEEN_LAMBDA, SerializedLambda.class, depth);
+        Class<?> capturing = resolve(string());
+        check(capturing, -1, depth + 1);
+        String fiClass = string();
+        String fiName = string();
+        String fiSig = string();
+        int kind = length();
+        String implClass = string();
+        String implName = string();
+        String implSig = string();
+        String instantiated = string();
+        int n = elementCount(depth + 1);
+        check(Object[].class, n, depth + 1);
+        elementsAt(n, depth + 1);
+        Object[] captured = new Object[n];
+        for (int i = 0; i < n; i++) {
+            captured[i] = value(depth + 2);
+        }
+        // A lambda that captures nothing is one instance per call site (LambdaMetafactory's constant), so
+        // the one a previous readResolve made is the one it would make again.
+        String key = n == 0 ? String.join("\n", fiClass, fiName, fiSig, Integer.toString(kind), implClass,
+                implName, implSig, instantiated) : null;
+        Object lambda = key != null ? STATELESS_LAMBDAS.get(capturing).get(key) : null;
+        if (lambda == null) {
+            try {
+                SerializedLambda sl = new SerializedLambda(capturing, fiClass, fiName, fiSig, kind, implClass,
+                        implName, implSig, instantiated, captured);
+                lambda = (Object) LAMBDA_READ_RESOLVE.invokeExact((Object) sl);
+            } catch (IOException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw (IOException) new InvalidObjectException("cannot make the lambda " + implClass + "."
+                        + implName + ": " + t).initCause(t);
+            }
+            if (lambda == null) {
+                throw new InvalidObjectException("the lambda " + implClass + "." + implName + " resolved to null");
+            }
+            if (key != null) {
+                Map<String, Object> cache = STATELESS_LAMBDAS.get(capturing);
+                if (cache.size() < 1024) {
+                    cache.put(key, lambda);
+                }
+            }
+        }
+        check(lambda.getClass(), -1, depth);
+        return lambda;
+    }
+
+    // --------------------------------------------------------------------------------------- strings
+
+    /** A name inside a record or lambda: a string value that must not be null. */
+    private String string() throws IOException {
+        int t = tag();
+        if (t != STR8 && t != STR16) {
+            throw new StreamCorruptedException("tag " + t + " where a name was expected");
+        }
+        return stringBody(t);
+    }
+
+    private String stringBody(int tag) throws IOException {
+        int n = length();
+        if (tag == STR8) {
+            if (n > buf.length - pos) {
+                throw truncated(n + " string bytes");
+            }
+            String s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            pos += n;
+            return s;
+        }
+        if (n > (buf.length - pos) / 2) {
+            throw truncated(n + " string chars");
+        }
+        char[] chars = new char[n];
+        for (int i = 0; i < n; i++) {
+            chars[i] = (char) (short) SHORT_LE.get(buf, pos);
+            pos += 2;
+        }
+        return new String(chars);
+    }
+
+    // --------------------------------------------------------------------------------------- filter
+
+    /** Shows a class to the filter the first time it occurs in this stream. */
+    private void once(int bit, Class<?> cl, int depth) throws InvalidClassException {
+        long mask = 1L << bit;
+        if ((checked & mask) == 0) {
+            checked |= mask;
+            check(cl, -1, depth);
+        }
+    }
+
+    /** A boxed number's class and, as the JDK stream holds its descriptor too, java.lang.Number. */
+    private void number(int tag, Class<?> cl, int depth) throws InvalidClassException {
+        if ((checked & 1L << tag) == 0) {
+            once(tag, cl, depth);
+            once(SEEN_NUMBER, Number.class, depth);
+        }
+    }
+
+    /** Before the elements of a container: their depth, and the references so far. */
+    private void elementsAt(int n, int depth) throws InvalidClassException {
+        if (n > 0) {
+            check(null, -1, depth + 1);
+        }
+    }
+
+    private void check(Class<?> cl, long arrayLength, int depth) throws InvalidClassException {
+        if (filter == null) {
+            return;
+        }
+        if (defaultFilter) {
+            if (refs > DEFAULT_MAX_REFS) {
+                throw new InvalidClassException(cl == null ? null : cl.getName(), "filter status: REJECTED");
+            }
+            return;
+        }
+        ObjectInputFilter.Status status;
+        try {
+            status = filter.checkInput(new Info(cl, arrayLength, depth, refs, pos));
+        } catch (RuntimeException e) {
+            throw (InvalidClassException) new InvalidClassException(cl == null ? null : cl.getName(),
+                    "filter status: REJECTED").initCause(e);
+        }
+        if (status == null || status == ObjectInputFilter.Status.REJECTED) {
+            throw new InvalidClassException(cl == null ? null : cl.getName(), "filter status: " + status);
+        }
+    }
+
+    // --------------------------------------------------------------------------------------- primitives
+
+    private static Class<?> resolve(String name) throws ClassNotFoundException {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader != null) {
+            try {
+                return Class.forName(name, false, loader);
+            } catch (ClassNotFoundException ignored) {
+                // try mp4j's own loader below
+            }
+        }
+        return Class.forName(name, false, FastReader.class.getClassLoader());
+    }
+
+    /** The element count of a container at this depth, bounded by the bytes left (one at least each). */
+    private int elementCount(int depth) throws StreamCorruptedException {
+        int n = length();
+        if (n > buf.length - pos) {
+            throw truncated(n + " elements");
+        }
+        if (depth >= MAX_DEPTH) {
+            throw new StreamCorruptedException("nesting deeper than " + MAX_DEPTH);
+        }
+        return n;
+    }
+
+    private int tag() throws StreamCorruptedException {
+        need(1);
+        return buf[pos++] & 0xFF;
+    }
+
+    private void need(int n) throws StreamCorruptedException {
+        if (buf.length - pos < n) {
+            throw truncated(n + " bytes");
+        }
+    }
+
+    private StreamCorruptedException truncated(String what) {
+        return new StreamCorruptedException("the stream ends before " + what + " (at byte " + pos + " of "
+                + buf.length + ")");
+    }
+
+    /** A non-negative int (a length or count). */
+    private int length() throws StreamCorruptedException {
+        int v = varint();
+        if (v < 0) {
+            throw new StreamCorruptedException("negative length " + v + " at byte " + pos);
+        }
+        return v;
+    }
+
+    private int varint() throws StreamCorruptedException {
+        int v = 0;
+        for (int shift = 0; shift < 35; shift += 7) {
+            need(1);
+            int b = buf[pos++];
+            v |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                if (shift == 28 && (b & 0x70) != 0) {
+                    break;
+                }
+                return v;
+            }
+        }
+        throw new StreamCorruptedException("malformed varint before byte " + pos);
+    }
+
+    private long varlong() throws StreamCorruptedException {
+        long v = 0;
+        for (int shift = 0; shift < 70; shift += 7) {
+            need(1);
+            int b = buf[pos++];
+            v |= (long) (b & 0x7F) << shift;
+            if (b >= 0) {
+                if (shift == 63 && (b & 0x7E) != 0) {
+                    break;
+                }
+                return v;
+            }
+        }
+        throw new StreamCorruptedException("malformed varint before byte " + pos);
+    }
+}

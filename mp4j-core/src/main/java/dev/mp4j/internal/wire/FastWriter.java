@@ -1,0 +1,536 @@
+package dev.mp4j.internal.wire;
+
+import static dev.mp4j.internal.wire.FastFormat.*;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.SerializedLambda;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes one value in the {@link FastFormat}, or reports that it cannot: then the caller uses JDK
+ * serialization for the whole graph. Not thread-safe; one instance per call.
+ */
+final class FastWriter {
+    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+
+    /** Thrown (never out of this class) when the value needs JDK serialization. */
+    private static final class Fallback extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Fallback() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static final Fallback FALLBACK = new Fallback();
+
+    private byte[] buf;
+    private int pos;
+    /** The first mutable container written; the identity set is made only when a second one comes. */
+    private Object firstContainer;
+    private IdentityHashMap<Object, Boolean> containers;
+    /** Record and enum classes defined in this stream, by number. */
+    private Class<?>[] classes;
+    private int classCount;
+
+    private FastWriter(int capacity) {
+        buf = new byte[capacity];
+    }
+
+    /**
+     * @param obj any value
+     * @return its fast form, or null if it must take JDK serialization
+     */
+    static byte[] encode(Object obj) {
+        FastWriter w = new FastWriter(initialCapacity(obj));
+        w.buf[w.pos++] = MAGIC;
+        try {
+            w.value(obj, 1);
+        } catch (Fallback f) {
+            return null;
+        }
+        return w.pos == w.buf.length ? w.buf : Arrays.copyOf(w.buf, w.pos);
+    }
+
+    private static int initialCapacity(Object obj) {
+        // exact for a byte[] and an ASCII string, so that the result is the buffer itself, not a copy
+        if (obj instanceof byte[] b && b.length < Integer.MAX_VALUE - 16) {
+            return 2 + varintSize(b.length) + b.length;
+        } else if (obj instanceof String s && s.length() < Integer.MAX_VALUE - 16) {
+            return 2 + varintSize(s.length()) + s.length();
+        } else if (obj instanceof Collection<?> c) {
+            return Math.min(c.size(), 1 << 20) * 3 + 16;
+        }
+        return 64;
+    }
+
+    // --------------------------------------------------------------------------------------- values
+
+    private void value(Object v, int depth) {
+        if (v == null) {
+            put(NULL);
+            return;
+        }
+        Class<?> c = v.getClass();
+        if (c == Integer.class) {
+            ensure(6);
+            buf[pos++] = INT;
+            varint(zigzag((Integer) v));
+        } else if (c == String.class) {
+            string((String) v);
+        } else if (c == Long.class) {
+            ensure(11);
+            buf[pos++] = LONG;
+            varlong(zigzag((Long) v));
+        } else if (c == Double.class) {
+            ensure(9);
+            buf[pos++] = DOUBLE;
+            LONG_LE.set(buf, pos, Double.doubleToRawLongBits((Double) v));
+            pos += 8;
+        } else if (c == Boolean.class) {
+            put((Boolean) v ? TRUE : FALSE);
+        } else if (c == ArrayList.class) {
+            track(v);
+            List<?> list = (List<?>) v;
+            elements(ARRAY_LIST, list, list.size(), depth);
+        } else if (c == LIST12 || c == LISTN) {
+            immutableList((List<?>) v, depth);
+        } else if (c == HashMap.class) {
+            track(v);
+            map(HASH_MAP, (Map<?, ?>) v, depth);
+        } else if (c == MAP1 || c == MAPN) {
+            map(MAP_OF, (Map<?, ?>) v, depth);
+        } else if (c == SET12 || c == SETN) {
+            Collection<?> set = (Collection<?>) v;
+            elements(SET_OF, set, set.size(), depth);
+        } else if (c == HashSet.class) {
+            track(v);
+            Collection<?> set = (Collection<?>) v;
+            elements(HASH_SET, set, set.size(), depth);
+        } else if (c == LinkedHashSet.class) {
+            track(v);
+            Collection<?> set = (Collection<?>) v;
+            elements(LINKED_HASH_SET, set, set.size(), depth);
+        } else if (c == Float.class) {
+            ensure(5);
+            buf[pos++] = FLOAT;
+            INT_LE.set(buf, pos, Float.floatToRawIntBits((Float) v));
+            pos += 4;
+        } else if (c == Byte.class) {
+            ensure(2);
+            buf[pos++] = BYTE;
+            buf[pos++] = (Byte) v;
+        } else if (c == Short.class) {
+            ensure(3);
+            buf[pos++] = SHORT;
+            SHORT_LE.set(buf, pos, (Short) v);
+            pos += 2;
+        } else if (c == Character.class) {
+            ensure(3);
+            buf[pos++] = CHAR;
+            SHORT_LE.set(buf, pos, (short) (char) (Character) v);
+            pos += 2;
+        } else if (c.isArray()) {
+            array(v, c, depth);
+        } else if (c.isRecord()) {
+            record(v, c, depth);
+        } else if (v instanceof Enum<?> e) {
+            Class<?> type = e.getDeclaringClass();
+            int index = classIndex(type);
+            if (index >= 0) {
+                put(ENUM_REF);
+                ensure(5);
+                varint(index);
+            } else {
+                define(type);
+                put(ENUM_DEF);
+                string(type.getName());
+            }
+            string(e.name());
+        } else if (c.isHidden()) {
+            lambda(v, c, depth);
+        } else {
+            throw FALLBACK;
+        }
+    }
+
+    private void array(Object v, Class<?> c, int depth) {
+        track(v);
+        ByteBuffer bb;
+        if (c == byte[].class) {
+            byte[] a = (byte[]) v;
+            header(BYTES, a.length, a.length);
+            System.arraycopy(a, 0, buf, pos, a.length);
+            pos += a.length;
+        } else if (c == int[].class) {
+            int[] a = (int[]) v;
+            bb = header(INTS, a.length, a.length * 4L);
+            bb.asIntBuffer().put(a);
+            pos += a.length * 4;
+        } else if (c == long[].class) {
+            long[] a = (long[]) v;
+            bb = header(LONGS, a.length, a.length * 8L);
+            bb.asLongBuffer().put(a);
+            pos += a.length * 8;
+        } else if (c == double[].class) {
+            double[] a = (double[]) v;
+            bb = header(DOUBLES, a.length, a.length * 8L);
+            // raw bits: DoubleBuffer.put keeps NaN payloads (a bulk copy)
+            bb.asDoubleBuffer().put(a);
+            pos += a.length * 8;
+        } else if (c == float[].class) {
+            float[] a = (float[]) v;
+            bb = header(FLOATS, a.length, a.length * 4L);
+            bb.asFloatBuffer().put(a);
+            pos += a.length * 4;
+        } else if (c == short[].class) {
+            short[] a = (short[]) v;
+            bb = header(SHORTS, a.length, a.length * 2L);
+            bb.asShortBuffer().put(a);
+            pos += a.length * 2;
+        } else if (c == char[].class) {
+            char[] a = (char[]) v;
+            bb = header(CHARS, a.length, a.length * 2L);
+            bb.asCharBuffer().put(a);
+            pos += a.length * 2;
+        } else if (c == boolean[].class) {
+            boolean[] a = (boolean[]) v;
+            header(BOOLEANS, a.length, a.length);
+            for (boolean b : a) {
+                buf[pos++] = (byte) (b ? 1 : 0);
+            }
+        } else if (c == Object[].class) {
+            Object[] a = (Object[]) v;
+            elements(OBJECTS, Arrays.asList(a), a.length, depth);
+        } else if (c == String[].class) {
+            String[] a = (String[]) v;
+            elements(STRINGS, Arrays.asList(a), a.length, depth);
+        } else {
+            throw FALLBACK;
+        }
+    }
+
+    /** Writes tag and length, makes room for the body, and returns a little-endian view at the body. */
+    private ByteBuffer header(int tag, int length, long bodyBytes) {
+        if (bodyBytes > Integer.MAX_VALUE - 64) {
+            throw FALLBACK;
+        }
+        ensure(6 + bodyBytes);
+        buf[pos++] = (byte) tag;
+        varint(length);
+        return ByteBuffer.wrap(buf, pos, (int) bodyBytes).slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private void immutableList(List<?> list, int depth) {
+        int start = pos;
+        int n = list.size();
+        boolean nulls = elements(LIST_OF, list, n, depth);
+        if (nulls || List.copyOf(list) != list) {
+            // Stream.toList()'s list takes nulls, List.of's does not: the copy tells them apart
+            buf[start] = LIST_NULLS;
+        }
+    }
+
+    /** @return whether a null element was written */
+    private boolean elements(int tag, Iterable<?> items, int n, int depth) {
+        if (depth >= MAX_DEPTH) {
+            throw FALLBACK;
+        }
+        ensure(6);
+        buf[pos++] = (byte) tag;
+        varint(n);
+        int count = 0;
+        boolean nulls = false;
+        for (Object item : items) {
+            if (++count > n) {
+                throw new ConcurrentModificationException("the collection grew while it was serialized");
+            }
+            nulls |= item == null;
+            value(item, depth + 1);
+        }
+        if (count != n) {
+            throw new ConcurrentModificationException("the collection shrank while it was serialized");
+        }
+        return nulls;
+    }
+
+    private void map(int tag, Map<?, ?> map, int depth) {
+        if (depth >= MAX_DEPTH) {
+            throw FALLBACK;
+        }
+        int n = map.size();
+        ensure(6);
+        buf[pos++] = (byte) tag;
+        varint(n);
+        int count = 0;
+        for (Map.Entry<?, ?> e : map.entrySet()) {
+            if (++count > n) {
+                throw new ConcurrentModificationException("the map grew while it was serialized");
+            }
+            value(e.getKey(), depth + 1);
+            value(e.getValue(), depth + 1);
+        }
+        if (count != n) {
+            throw new ConcurrentModificationException("the map shrank while it was serialized");
+        }
+    }
+
+    private void record(Object v, Class<?> c, int depth) {
+        FastFormat.RecordInfo info = RECORDS.get(c);
+        if (!info.usable || depth >= MAX_DEPTH) {
+            throw FALLBACK;
+        }
+        int index = classIndex(c);
+        if (index >= 0) {
+            put(RECORD_REF);
+            ensure(5);
+            varint(index);
+        } else {
+            define(c);
+            put(RECORD_DEF);
+            string(c.getName());
+            ensure(5);
+            varint(info.names.length);
+            for (int i = 0; i < info.names.length; i++) {
+                string(info.names[i]);
+                string(info.typeNames[i]);
+            }
+        }
+        for (MethodHandle getter : info.fields) {
+            Object component;
+            try {
+                component = (Object) getter.invokeExact(v);
+            } catch (Throwable t) {
+                throw FALLBACK;
+            }
+            value(component, depth + 1);
+        }
+    }
+
+    /** @return the class's number in this stream, or -1 if it is not defined yet */
+    private int classIndex(Class<?> c) {
+        for (int i = 0; i < classCount; i++) {
+            if (classes[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void define(Class<?> c) {
+        if (classes == null) {
+            classes = new Class<?>[4];
+        } else if (classCount == classes.length) {
+            classes = Arrays.copyOf(classes, classCount * 2);
+        }
+        classes[classCount++] = c;
+    }
+
+    private void lambda(Object v, Class<?> c, int depth) {
+        MethodHandle writeReplace = LAMBDA_WRITE_REPLACE.get(c);
+        // the captured arguments are an Object[] (depth + 1) of values (depth + 2), as a reader counts them
+        if (writeReplace == null || LAMBDA_READ_RESOLVE == null || depth + 1 >= MAX_DEPTH) {
+            throw FALLBACK;
+        }
+        Object replaced;
+        try {
+            replaced = (Object) writeReplace.invokeExact(v);
+        } catch (Throwable t) {
+            throw FALLBACK;
+        }
+        if (!(replaced instanceof SerializedLambda sl)) {
+            throw FALLBACK;
+        }
+        put(LAMBDA);
+        string(sl.getCapturingClass().replace('/', '.'));
+        string(sl.getFunctionalInterfaceClass());
+        string(sl.getFunctionalInterfaceMethodName());
+        string(sl.getFunctionalInterfaceMethodSignature());
+        ensure(5);
+        varint(sl.getImplMethodKind());
+        string(sl.getImplClass());
+        string(sl.getImplMethodName());
+        string(sl.getImplMethodSignature());
+        string(sl.getInstantiatedMethodType());
+        int n = sl.getCapturedArgCount();
+        ensure(5);
+        varint(n);
+        for (int i = 0; i < n; i++) {
+            value(sl.getCapturedArg(i), depth + 2);
+        }
+    }
+
+    /** A mutable container may appear once: sharing and cycles need JDK serialization. */
+    private void track(Object container) {
+        if (firstContainer == null) {
+            firstContainer = container;
+            return;
+        }
+        if (containers == null) {
+            if (container == firstContainer) {
+                throw FALLBACK;
+            }
+            containers = new IdentityHashMap<>();
+            containers.put(firstContainer, Boolean.TRUE);
+        }
+        if (containers.put(container, Boolean.TRUE) != null) {
+            throw FALLBACK;
+        }
+    }
+
+    // --------------------------------------------------------------------------------------- strings
+
+    private void string(String s) {
+        int n = s.length();
+        int lenBytes = varintSize(n);
+        ensure(1L + lenBytes + n);
+        int start = pos;
+        int p = start + 1 + lenBytes;
+        byte[] b = buf;
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch >= 0x80) {
+                nonAscii(s, start);
+                return;
+            }
+            b[p++] = (byte) ch;
+        }
+        b[start] = STR8;
+        pos = start + 1;
+        varint(n);
+        pos = p;
+    }
+
+    /** The string has a non-ASCII char: UTF-8 when it is well-formed UTF-16, else the code units. */
+    private void nonAscii(String s, int start) {
+        pos = start;
+        int n = s.length();
+        long utf8 = 0;
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                utf8++;
+            } else if (ch < 0x800) {
+                utf8 += 2;
+            } else if (Character.isHighSurrogate(ch) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                utf8 += 4;
+                i++;
+            } else if (Character.isSurrogate(ch)) {
+                utf16(s);
+                return;
+            } else {
+                utf8 += 3;
+            }
+        }
+        if (utf8 > Integer.MAX_VALUE - 64) {
+            throw FALLBACK;
+        }
+        ensure(6 + (int) utf8);
+        buf[pos++] = STR8;
+        varint((int) utf8);
+        byte[] b = buf;
+        int p = pos;
+        for (int i = 0; i < n; i++) {
+            char ch = s.charAt(i);
+            if (ch < 0x80) {
+                b[p++] = (byte) ch;
+            } else if (ch < 0x800) {
+                b[p++] = (byte) (0xC0 | ch >> 6);
+                b[p++] = (byte) (0x80 | ch & 0x3F);
+            } else if (Character.isHighSurrogate(ch)) {
+                int cp = Character.toCodePoint(ch, s.charAt(++i));
+                b[p++] = (byte) (0xF0 | cp >> 18);
+                b[p++] = (byte) (0x80 | cp >> 12 & 0x3F);
+                b[p++] = (byte) (0x80 | cp >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | cp & 0x3F);
+            } else {
+                b[p++] = (byte) (0xE0 | ch >> 12);
+                b[p++] = (byte) (0x80 | ch >> 6 & 0x3F);
+                b[p++] = (byte) (0x80 | ch & 0x3F);
+            }
+        }
+        pos = p;
+    }
+
+    private void utf16(String s) {
+        int n = s.length();
+        if (n > (Integer.MAX_VALUE - 64) / 2) {
+            throw FALLBACK;
+        }
+        ensure(6 + 2L * n);
+        buf[pos++] = STR16;
+        varint(n);
+        for (int i = 0; i < n; i++) {
+            SHORT_LE.set(buf, pos, (short) s.charAt(i));
+            pos += 2;
+        }
+    }
+
+    // --------------------------------------------------------------------------------------- primitives
+
+    private void put(int tag) {
+        ensure(1);
+        buf[pos++] = (byte) tag;
+    }
+
+    private void ensure(long more) {
+        if (buf.length - pos < more) {
+            long want = Math.max((long) buf.length * 2, pos + more);
+            if (want > Integer.MAX_VALUE - 16) {
+                if (pos + more > Integer.MAX_VALUE - 16) {
+                    throw FALLBACK;
+                }
+                want = Integer.MAX_VALUE - 16;
+            }
+            buf = Arrays.copyOf(buf, (int) want);
+        }
+    }
+
+    private static int zigzag(int n) {
+        return n << 1 ^ n >> 31;
+    }
+
+    private static long zigzag(long n) {
+        return n << 1 ^ n >> 63;
+    }
+
+    private static int varintSize(int v) {
+        return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+    }
+
+    /** Unsigned LEB128; the caller made room for 5 bytes. */
+    private void varint(int v) {
+        while ((v & ~0x7F) != 0) {
+            buf[pos++] = (byte) (v & 0x7F | 0x80);
+            v >>>= 7;
+        }
+        buf[pos++] = (byte) v;
+    }
+
+    /** Unsigned LEB128; the caller made room for 10 bytes. */
+    private void varlong(long v) {
+        while ((v & ~0x7FL) != 0) {
+            buf[pos++] = (byte) (v & 0x7F | 0x80);
+            v >>>= 7;
+        }
+        buf[pos++] = (byte) v;
+    }
+}

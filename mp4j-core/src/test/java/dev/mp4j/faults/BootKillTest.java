@@ -1,0 +1,64 @@
+package dev.mp4j.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.mp4j.futures.ProcessPoolExecutor;
+import dev.mp4j.futures.WorkerDeath;
+import dev.mp4j.multiprocessing.Context;
+import dev.mp4j.multiprocessing.Multiprocessing;
+import dev.mp4j.multiprocessing.Pool;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * kill -9 of a worker while it boots (before it connected back to the pool): a pool that replaces dead
+ * workers — Pool, and ProcessPoolExecutor under WorkerDeath.REPLACE — must replace this one too; the
+ * worker held no task, so no task may fail.
+ */
+class BootKillTest {
+    private static final Context QUICK = Multiprocessing.getContext("spawn")
+            .withJvmOptions(List.of("-XX:TieredStopAtLevel=1"));
+
+    @Test
+    @Timeout(90)
+    @Disabled("mp4j bug (internal/pool/PoolEngine.onGone): a worker that dies before it connected back takes "
+            + "the 'could not be started' path, which breaks the pool whatever its policy; Pool.apply then throws "
+            + "BrokenProcessPool for good")
+    void poolReplacesAWorkerKilledWhileItBoots() {
+        Pool pool = Pool.builder().processes(1).context(QUICK).build();
+        try {
+            List<ProcessHandle> booting = pool.processes();
+            assertFalse(booting.isEmpty(), "Pool workers start when the pool is made");
+            booting.forEach(p -> Procs.kill9(p.pid()));
+            assertEquals(42, pool.applyAsync(() -> 6 * 7).get(Duration.ofSeconds(60)));
+        } finally {
+            pool.terminate();
+            pool.join();
+        }
+    }
+
+    @Test
+    @Timeout(90)
+    @Disabled("mp4j bug (internal/pool/PoolEngine.onGone): under WorkerDeath.REPLACE a worker that dies before "
+            + "it connected back still breaks the executor (BrokenProcessPool for the task it never received)")
+    void replaceExecutorReplacesAWorkerKilledWhileItBoots() throws InterruptedException {
+        ProcessPoolExecutor e = ProcessPoolExecutor.builder().maxWorkers(1).context(QUICK)
+                .workerDeath(WorkerDeath.REPLACE).build();
+        try {
+            var f = e.submit(() -> 6 * 7); // starts the worker; the task waits for it
+            List<ProcessHandle> booting = e.processes();
+            assertFalse(booting.isEmpty(), "the first submit starts the worker");
+            booting.forEach(p -> Procs.kill9(p.pid()));
+            assertEquals(42, f.result(Duration.ofSeconds(60)));
+        } finally {
+            e.shutdownNow();
+            e.awaitTermination(30, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package dev.mp4j.internal.ring;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.internal.util.Timeouts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The ring's own paths, in one JVM with a small ring: single writes, batches, try-writes and messages larger
+ * than the ring all arrive whole, once, in order, while reader and writer keep waking each other (a writer
+ * waiting for room, a reader for records).
+ */
+@Timeout(120)
+class RingTest {
+    private static byte[] message(int seq, int size) {
+        byte[] b = new byte[size];
+        for (int i = 0; i < size; i++) {
+            b[i] = (byte) (seq * 31 + i);
+        }
+        if (size >= 4) {
+            b[0] = (byte) (seq >>> 24);
+            b[1] = (byte) (seq >>> 16);
+            b[2] = (byte) (seq >>> 8);
+            b[3] = (byte) seq;
+        }
+        return b;
+    }
+
+    @Test
+    void everyWayOfWritingArrivesWholeOnceAndInOrder() throws Exception {
+        Ring w = Ring.create(4096);
+        Ring r = Ring.attach(w.name());
+        try {
+            int count = 3000;
+            Random rnd = new Random(7);
+            int[] sizes = new int[count];
+            for (int i = 0; i < count; i++) {
+                int k = rnd.nextInt(10);
+                sizes[i] = k == 0 ? 4 + rnd.nextInt(20_000) : k < 3 ? 4 + rnd.nextInt(1500) : 4 + rnd.nextInt(60);
+            }
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    int seq = 0;
+                    while (seq < count) {
+                        int kind = seq % 3;
+                        if (kind == 0) {
+                            byte[] m = message(seq, sizes[seq]);
+                            w.write(m, 0, m.length, Ring.NONE);
+                            seq++;
+                        } else if (kind == 1) {
+                            List<byte[]> batch = new ArrayList<>();
+                            for (int j = 0; j < 7 && seq < count; j++, seq++) {
+                                batch.add(message(seq, sizes[seq]));
+                            }
+                            w.writeAll(batch, Ring.NONE);
+                        } else {
+                            byte[] m = message(seq, sizes[seq]);
+                            if (!w.tryWrite(m, 0, m.length)) {
+                                w.write(m, 0, m.length, Ring.NONE);
+                            }
+                            seq++;
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            for (int seq = 0; seq < count; seq++) {
+                byte[] got = r.read(Timeouts.deadline(60_000_000_000L), Integer.MAX_VALUE, Ring.NONE);
+                if (got == null) {
+                    throw new AssertionError("message " + seq + " did not arrive", failure.get());
+                }
+                assertArrayEquals(message(seq, sizes[seq]), got, "message " + seq);
+            }
+            writer.join();
+            assertNull(failure.get());
+            assertFalse(r.hasData());
+            assertNull(r.read(Timeouts.deadline(0), Integer.MAX_VALUE, Ring.NONE));
+        } finally {
+            String name = w.name();
+            r.close();
+            w.close();
+            Ring.unlink(name);
+            assertFalse(Files.exists(Path.of("/dev/shm", name)));
+        }
+    }
+
+    @Test
+    void aWriterWaitingForRoomGoesOnOnceAReaderFreesEnough() throws Exception {
+        Ring w = Ring.create(4096);
+        Ring r = Ring.attach(w.name());
+        try {
+            byte[] big = message(1, 3000);
+            w.write(big, 0, big.length, Ring.NONE);
+            assertFalse(w.tryWrite(big, 0, big.length), "the ring has no room for a second one");
+            Thread writer = Thread.ofPlatform().start(() -> w.write(big, 0, big.length, Ring.NONE));
+            assertArrayEquals(big, r.read(Timeouts.FOREVER, Integer.MAX_VALUE, Ring.NONE));
+            assertArrayEquals(big, r.read(Timeouts.FOREVER, Integer.MAX_VALUE, Ring.NONE));
+            writer.join();
+            assertTrue(!r.hasData());
+            assertEquals(4096, r.capacity());
+        } finally {
+            String name = w.name();
+            r.close();
+            w.close();
+            Ring.unlink(name);
+        }
+    }
+}

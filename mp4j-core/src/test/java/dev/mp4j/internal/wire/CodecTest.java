@@ -1,0 +1,585 @@
+package dev.mp4j.internal.wire;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.function.SerializableFunction;
+import dev.mp4j.internal.pool.PoolWire;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.Serializable;
+import java.io.StreamCorruptedException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.LinkedList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The codec: the fast form's round trips, its filter checks, and the JDK fallback. */
+@Timeout(60)
+class CodecTest {
+    private static Object roundTrip(Object value) throws Exception {
+        return Codec.decode(Codec.encode(value), null);
+    }
+
+    private static boolean isFast(Object value) throws IOException {
+        byte[] b = Codec.encode(value);
+        return b.length > 0 && b[0] == FastFormat.MAGIC;
+    }
+
+    /** Round trip through the fast form, asserting it was used, equal and of the same class. */
+    private static Object fast(Object value) throws Exception {
+        assertTrue(isFast(value), () -> "fast form for " + value);
+        Object back = roundTrip(value);
+        assertEquals(value, back);
+        if (value != null) {
+            assertSame(value.getClass(), back.getClass());
+        }
+        return back;
+    }
+
+    record Point(int x, long y, String label, double[] weights) implements Serializable {}
+
+    record Pair(Object left, Object right) implements Serializable {}
+
+    record Checked(int n) implements Serializable {
+        Checked {
+            if (n < 0) {
+                throw new IllegalArgumentException("negative: " + n);
+            }
+        }
+    }
+
+    record Masked(String secret) implements Serializable {
+        @Override
+        public String secret() {
+            return "***";
+        }
+    }
+
+    record Replaced(int n) implements Serializable {
+        private Object writeReplace() {
+            return List.of(n);
+        }
+    }
+
+    record NotSerializable(int n) {}
+
+    enum Color { RED, GREEN }
+
+    enum Op {
+        PLUS {
+            @Override
+            int apply(int a, int b) {
+                return a + b;
+            }
+        },
+        TIMES {
+            @Override
+            int apply(int a, int b) {
+                return a * b;
+            }
+        };
+
+        abstract int apply(int a, int b);
+    }
+
+    @Test
+    void scalarsRoundTripExactly() throws Exception {
+        assertNull(roundTrip(null));
+        assertTrue(isFast(null));
+        for (Object v : new Object[] {true, false, (byte) 0, (byte) -128, (byte) 127, (short) -32768, (short) 32767,
+                'a', '\uffff', '\ud800', 0, -1, 1, -128, 127, -129, 128, 1023, Integer.MIN_VALUE, Integer.MAX_VALUE,
+                0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 1L << 40, 0f, -0f, Float.NaN, Float.MIN_VALUE,
+                Float.NEGATIVE_INFINITY, 0d, -0d, Double.NaN, Double.MAX_VALUE, Double.MIN_VALUE,
+                Double.POSITIVE_INFINITY}) {
+            fast(v);
+        }
+        assertEquals(Double.doubleToRawLongBits(-0d), Double.doubleToRawLongBits((Double) roundTrip(-0d)));
+        double payloadNaN = Double.longBitsToDouble(0x7ff8_0000_dead_beefL);
+        assertEquals(0x7ff8_0000_dead_beefL, Double.doubleToRawLongBits((Double) roundTrip(payloadNaN)));
+        float fNaN = Float.intBitsToFloat(0x7fc0_beef);
+        assertEquals(0x7fc0_beef, Float.floatToRawIntBits((Float) roundTrip(fNaN)));
+        // the Integer cache's edges decode to the cached instances, as Integer.valueOf gives them
+        assertSame(Integer.valueOf(127), roundTrip(127));
+        assertSame(Integer.valueOf(-128), roundTrip(-128));
+        assertSame(Boolean.TRUE, roundTrip(true));
+    }
+
+    @Test
+    void stringsOfEveryKind() throws Exception {
+        StringBuilder big = new StringBuilder();
+        for (int i = 0; i < 100_000; i++) {
+            big.append((char) ('a' + i % 26));
+        }
+        for (String s : new String[] {"", "a", "hello, world", "caf\u00e9", "\u00ff\u0100", "\u20ac\u4e2d\u6587",
+                "\ud83d\ude00 smile", "x\ud800", "\udc00x", "\ud800\ud800\udc00", "\udbff\udfff", "\u0000nul",
+                "\ud83d", big.toString(), big + "\u00e9", big + "\ud800"}) {
+            assertEquals(s, fast(s));
+        }
+        StringBuilder every = new StringBuilder();
+        for (int c = 0; c < 0x10000; c++) {
+            every.append((char) c);
+        }
+        String all = every.toString();
+        assertEquals(all, fast(all)); // every code unit, lone surrogates included
+        StringBuilder nonBmp = new StringBuilder();
+        for (int cp = 0x10000; cp < 0x10FFFF; cp += 997) {
+            nonBmp.appendCodePoint(cp);
+        }
+        assertEquals(nonBmp.toString(), fast(nonBmp.toString()));
+    }
+
+    @Test
+    void primitiveArrays() throws Exception {
+        byte[] bytes = new byte[1 << 20];
+        new java.util.Random(3).nextBytes(bytes);
+        assertArrayEquals(bytes, (byte[]) roundTrip(bytes));
+        assertTrue(isFast(bytes));
+        assertEquals(1 + 1 + 3 + bytes.length, Codec.encode(bytes).length); // magic, tag, 3-byte length
+        assertArrayEquals(new byte[0], (byte[]) roundTrip(new byte[0]));
+        assertArrayEquals(new int[] {0, -1, Integer.MIN_VALUE, 7}, (int[]) roundTrip(new int[] {0, -1, Integer.MIN_VALUE, 7}));
+        assertArrayEquals(new long[] {Long.MIN_VALUE, 1, 2}, (long[]) roundTrip(new long[] {Long.MIN_VALUE, 1, 2}));
+        assertArrayEquals(new short[] {-1, 5}, (short[]) roundTrip(new short[] {-1, 5}));
+        assertArrayEquals(new char[] {'\ud800', 'z'}, (char[]) roundTrip(new char[] {'\ud800', 'z'}));
+        assertArrayEquals(new boolean[] {true, false, true}, (boolean[]) roundTrip(new boolean[] {true, false, true}));
+        assertArrayEquals(new float[] {-0f, Float.NaN, 1.5f}, (float[]) roundTrip(new float[] {-0f, Float.NaN, 1.5f}));
+        double[] d = {-0d, Double.longBitsToDouble(0x7ff8_0000_0000_1234L), 1e300};
+        double[] back = (double[]) roundTrip(d);
+        for (int i = 0; i < d.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(d[i]), Double.doubleToRawLongBits(back[i]));
+        }
+        int[] large = new int[300_000];
+        Arrays.setAll(large, i -> i * 31);
+        assertArrayEquals(large, (int[]) roundTrip(large));
+        assertTrue(isFast(large));
+        Object[] objects = {1, "two", null, new int[] {3}, List.of(4)};
+        Object[] objectsBack = (Object[]) roundTrip(objects);
+        assertSame(Object[].class, objectsBack.getClass());
+        assertEquals(Arrays.deepToString(objects), Arrays.deepToString(objectsBack));
+        String[] strings = {"a", null, "\u00e9"};
+        assertArrayEquals(strings, (String[]) roundTrip(strings));
+        assertSame(String[].class, roundTrip(strings).getClass());
+        assertTrue(isFast(strings));
+        assertTrue(!isFast(new Integer[] {1})); // other array classes take JDK serialization
+        assertArrayEquals(new Integer[] {1, null}, (Integer[]) roundTrip(new Integer[] {1, null}));
+    }
+
+    @Test
+    void collectionsKeepTheirClassAndBehaviour() throws Exception {
+        ArrayList<Object> list = new ArrayList<>(Arrays.asList(1, null, "x", 2L, List.of()));
+        ArrayList<?> listBack = (ArrayList<?>) fast(list);
+        assertNotSame(list, listBack);
+        listBack.add(null); // mutable
+        fast(new ArrayList<>());
+        List<Integer> of = List.of(1, 2, 3);
+        List<?> ofBack = (List<?>) fast(of);
+        assertThrows(UnsupportedOperationException.class, () -> ofBack.add(null));
+        assertThrows(NullPointerException.class, () -> ofBack.contains(null)); // as List.of's own
+        fast(List.of());
+        fast(List.of("one"));
+        fast(List.of("one", "two"));
+        List<Object> nullable = Stream.<Object>of(1, null, 3).toList();
+        List<?> nullableBack = (List<?>) fast(nullable);
+        assertTrue(nullableBack.contains(null));
+        assertThrows(UnsupportedOperationException.class, () -> nullableBack.add(null));
+        List<?> noNullsButNullable = (List<?>) fast(Stream.of(1, 2).toList());
+        assertEquals(false, noNullsButNullable.contains(null)); // Stream.toList's list answers, List.of's throws
+        assertEquals(false, ((List<?>) fast(Stream.of().toList())).contains(null));
+        assertThrows(NullPointerException.class, () -> ((List<?>) fast(List.of())).contains(null));
+
+        Set<?> set = (Set<?>) fast(Set.of("a", "b", "c"));
+        assertThrows(UnsupportedOperationException.class, () -> set.remove("a"));
+        fast(Set.of());
+        fast(Set.of(1));
+        fast(Map.of());
+        fast(Map.of("k", 1));
+        Map<?, ?> mapOf = (Map<?, ?>) fast(Map.of("k", 1, "j", List.of(2), "i", new ArrayList<>(List.of(3))));
+        assertThrows(UnsupportedOperationException.class, () -> mapOf.remove("k"));
+
+        HashMap<Object, Object> hash = new HashMap<>();
+        for (int i = 0; i < 1000; i++) {
+            hash.put(i % 2 == 0 ? i : "k" + i, i % 3 == 0 ? null : List.of(i));
+        }
+        hash.put(null, "null key");
+        HashMap<?, ?> hashBack = (HashMap<?, ?>) fast(hash);
+        assertEquals(new ArrayList<>(hash.keySet()), new ArrayList<>(hashBack.keySet())); // same order too
+        fast(new HashMap<>());
+        HashSet<Object> hs = new HashSet<>(List.of(1, 2, 3, "x"));
+        hs.add(null);
+        fast(hs);
+        LinkedHashSet<Object> lhs = new LinkedHashSet<>();
+        for (int i = 100; i > 0; i--) {
+            lhs.add(i);
+        }
+        LinkedHashSet<?> lhsBack = (LinkedHashSet<?>) fast(lhs);
+        assertEquals(new ArrayList<>(lhs), new ArrayList<>(lhsBack)); // insertion order kept
+
+        List<Object> nested = new ArrayList<>();
+        nested.add(new HashMap<>(Map.of("a", new ArrayList<>(List.of(new int[] {1}, new HashSet<>(Set.of(2)))))));
+        nested.add(List.of(Map.of(1, List.of(2, Set.of(3)))));
+        Object nestedBack = roundTrip(nested);
+        assertTrue(isFast(nested));
+        assertEquals(nested.toString().replaceAll("\\[I@\\w+", "ints"), nestedBack.toString()
+                .replaceAll("\\[I@\\w+", "ints"));
+    }
+
+    @Test
+    void otherClassesFallBackWithTheirOwnClass() throws Exception {
+        LinkedHashMap<String, Integer> access = new LinkedHashMap<>(16, 0.75f, true);
+        access.put("a", 1);
+        access.put("b", 2);
+        assertTrue(!isFast(access)); // its access order cannot be read, so JDK serialization keeps it
+        @SuppressWarnings("unchecked")
+        LinkedHashMap<String, Integer> accessBack = (LinkedHashMap<String, Integer>) roundTrip(access);
+        accessBack.get("a");
+        assertEquals(List.of("b", "a"), new ArrayList<>(accessBack.keySet()));
+        TreeMap<String, Integer> tree = new TreeMap<>(Collections.reverseOrder());
+        tree.put("a", 1);
+        tree.put("b", 2);
+        TreeMap<?, ?> treeBack = (TreeMap<?, ?>) roundTrip(tree);
+        assertEquals(List.of("b", "a"), new ArrayList<>(treeBack.keySet()));
+        for (Object o : new Object[] {new LinkedList<>(List.of(1)), Collections.unmodifiableList(new ArrayList<>()),
+                Arrays.asList(1, 2), Collections.emptyList(), new java.util.Date(5), new AtomicInteger(3).get()}) {
+            Object back = roundTrip(o);
+            assertEquals(o, back);
+            assertSame(o.getClass(), back.getClass());
+        }
+        // one element the fast form cannot write sends the whole graph through JDK serialization
+        List<Object> mixed = new ArrayList<>(List.of(1, "a"));
+        mixed.add(new java.util.Date(7));
+        assertTrue(!isFast(mixed));
+        assertEquals(mixed, roundTrip(mixed));
+        assertThrows(NotSerializableException.class, () -> Codec.encode(new NotSerializable(1)));
+        assertThrows(NotSerializableException.class, () -> Codec.encode(List.of(new Object())));
+    }
+
+    @Test
+    void sharingAndCyclesTakeJdkSerialization() throws Exception {
+        ArrayList<Object> shared = new ArrayList<>(List.of(1));
+        List<Object> twice = new ArrayList<>(List.of(shared, shared));
+        assertTrue(!isFast(twice));
+        @SuppressWarnings("unchecked")
+        List<List<Object>> back = (List<List<Object>>) roundTrip(twice);
+        assertSame(back.get(0), back.get(1));
+        ArrayList<Object> cycle = new ArrayList<>();
+        cycle.add(cycle);
+        cycle.add(List.of(cycle));
+        List<?> cycleBack = (List<?>) roundTrip(cycle);
+        assertSame(cycleBack, cycleBack.get(0));
+        HashMap<String, Object> selfMap = new HashMap<>();
+        selfMap.put("me", selfMap);
+        HashMap<?, ?> selfBack = (HashMap<?, ?>) roundTrip(selfMap);
+        assertSame(selfBack, selfBack.get("me"));
+        byte[] bytes = {1, 2};
+        Object[] sameArray = (Object[]) roundTrip(new Object[] {bytes, bytes});
+        assertSame(sameArray[0], sameArray[1]);
+        // immutable values may repeat in the fast form
+        String s = "repeated";
+        assertTrue(isFast(List.of(s, s, 5, 5, List.of(1), List.of(1))));
+        // nesting deeper than the fast form allows
+        Object deep = 1;
+        for (int i = 0; i < FastFormat.MAX_DEPTH + 5; i++) {
+            deep = new ArrayList<>(List.of(deep));
+        }
+        assertTrue(!isFast(deep));
+        assertEquals(deep, roundTrip(deep));
+        Object justDeepEnough = 1;
+        for (int i = 0; i < FastFormat.MAX_DEPTH - 1; i++) {
+            justDeepEnough = List.of(justDeepEnough);
+        }
+        fast(justDeepEnough);
+    }
+
+    @Test
+    void recordsTakeTheFastFormThroughTheirCanonicalConstructor() throws Exception {
+        Point p = new Point(1, 2L, "p", new double[] {0.5});
+        Point back = (Point) roundTrip(p);
+        assertTrue(isFast(p));
+        assertEquals(p.x(), back.x());
+        assertEquals(p.label(), back.label());
+        assertArrayEquals(p.weights(), back.weights());
+        List<Object> many = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            many.add(new Pair(i, new Pair("n" + i, null)));
+        }
+        fast(many);
+        // JDK serialization writes fields, not what an accessor returns
+        assertEquals("***", ((Masked) fast(new Masked("hunter2"))).secret());
+        assertTrue(fast(new Masked("hunter2")).toString().contains("hunter2"));
+        // a record with writeReplace keeps JDK serialization's meaning
+        assertTrue(!isFast(new Replaced(4)));
+        assertEquals(List.of(4), roundTrip(new Replaced(4)));
+        // the canonical constructor validates, as for JDK deserialization
+        byte[] ok = Codec.encode(new Checked(5));
+        int at = indexOf(ok, (byte) FastFormat.INT);
+        ok[at + 1] = 1; // zigzag 1 is -1
+        assertThrows(java.io.InvalidObjectException.class, () -> Codec.decode(ok, null));
+        // the pool's own messages
+        SerializableFunction<Object, Object> fn = x -> (Integer) x + 1;
+        assertTrue(isFast(fn));
+        @SuppressWarnings("unchecked")
+        SerializableFunction<Object, Object> fnBack = (SerializableFunction<Object, Object>) roundTrip(fn);
+        assertEquals(3, fnBack.apply(2));
+        fast(new PoolWire.ChunkResult(new ArrayList<>(List.of(2, 3)), null));
+        assertTrue(!isFast(new PoolWire.ChunkResult(new ArrayList<>(), new IllegalStateException("x"))));
+    }
+
+    @Test
+    void enumsAreTheSameConstants() throws Exception {
+        assertSame(Color.GREEN, fast(Color.GREEN));
+        assertSame(Op.TIMES, fast(Op.TIMES));
+        List<Object> mixed = new ArrayList<>(List.of(Color.RED, Op.PLUS, Color.GREEN, new Pair(Color.RED, Op.TIMES)));
+        List<?> back = (List<?>) fast(mixed);
+        assertSame(Color.RED, back.get(0));
+        assertSame(Op.TIMES, ((Pair) back.get(3)).right());
+        rejectedBy(rejecting(Color.class), List.of(Color.RED));
+        rejectedBy(rejecting(Enum.class), Op.PLUS);
+        byte[] bytes = Codec.encode(Color.RED);
+        bytes[bytes.length - 1] = 'X'; // "RED" becomes "REX"
+        assertThrows(java.io.InvalidObjectException.class, () -> Codec.decode(bytes, null));
+    }
+
+    private static int indexOf(byte[] b, byte v) {
+        for (int i = b.length - 1; i >= 0; i--) {
+            if (b[i] == v) {
+                return i;
+            }
+        }
+        throw new AssertionError("no byte " + v);
+    }
+
+    @Test
+    void serializableLambdasTakeTheFastForm() throws Exception {
+        SerializableFunction<Integer, Integer> plain = x -> x * 2;
+        assertTrue(isFast(plain));
+        @SuppressWarnings("unchecked")
+        SerializableFunction<Integer, Integer> back = (SerializableFunction<Integer, Integer>) roundTrip(plain);
+        assertEquals(42, back.apply(21));
+        int offset = 100;
+        List<String> names = List.of("a", "b");
+        SerializableFunction<Integer, String> capturing = i -> names.get(i) + offset;
+        assertTrue(isFast(capturing));
+        @SuppressWarnings("unchecked")
+        SerializableFunction<Integer, String> capturingBack = (SerializableFunction<Integer, String>) roundTrip(capturing);
+        assertEquals("b100", capturingBack.apply(1));
+        SerializableFunction<String, Integer> ref = String::length;
+        @SuppressWarnings("unchecked")
+        SerializableFunction<String, Integer> refBack = (SerializableFunction<String, Integer>) roundTrip(ref);
+        assertEquals(3, refBack.apply("abc"));
+        java.util.Date date = new java.util.Date(1);
+        SerializableFunction<Integer, Long> capturesOther = i -> date.getTime() + i;
+        assertTrue(!isFast(capturesOther));
+        @SuppressWarnings("unchecked")
+        SerializableFunction<Integer, Long> otherBack = (SerializableFunction<Integer, Long>) roundTrip(capturesOther);
+        assertEquals(3L, otherBack.apply(2));
+        assertSame(roundTrip(plain), roundTrip(plain)); // one instance per call site, as JDK serialization gives
+        rejectedBy(info -> info.serialClass() != null && info.serialClass().isHidden()
+                ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED, plain); // even when cached
+        Runnable notSerializable = () -> { };
+        assertThrows(NotSerializableException.class, () -> Codec.encode(notSerializable));
+    }
+
+    // ------------------------------------------------------------------------------------------ filters
+
+    private static ObjectInputFilter rejecting(Class<?> cl) {
+        return info -> info.serialClass() == cl ? ObjectInputFilter.Status.REJECTED
+                : ObjectInputFilter.Status.UNDECIDED;
+    }
+
+    private static void rejectedBy(ObjectInputFilter filter, Object value) throws IOException {
+        byte[] bytes = Codec.encode(value);
+        assertThrows(InvalidClassException.class, () -> Codec.decode(bytes, filter), () -> "rejects " + value);
+    }
+
+    private static void acceptedBy(ObjectInputFilter filter, Object value) throws Exception {
+        assertEquals(value, Codec.decode(Codec.encode(value), filter));
+    }
+
+    @Test
+    void theFilterSeesTheClassesAJdkStreamWouldShow() throws Exception {
+        rejectedBy(rejecting(Integer.class), 5);
+        rejectedBy(rejecting(Integer.class), List.of("a", 5));
+        rejectedBy(rejecting(Number.class), 5L);
+        rejectedBy(rejecting(Number.class), 5d);
+        acceptedBy(rejecting(Integer.class), List.of("a", 5L));
+        rejectedBy(rejecting(ArrayList.class), new ArrayList<>(List.of(1)));
+        rejectedBy(rejecting(HashMap.class), new HashMap<>(Map.of(1, 2)));
+        rejectedBy(rejecting(HashSet.class), new LinkedHashSet<>(Set.of(1)));
+        rejectedBy(rejecting(FastFormat.COLL_SER), List.of(1));
+        rejectedBy(rejecting(Boolean.class), true);
+        rejectedBy(rejecting(Character.class), 'c');
+        rejectedBy(rejecting(byte[].class), new byte[3]);
+        rejectedBy(rejecting(String[].class), new String[] {"x"});
+        rejectedBy(rejecting(Point.class), new Point(1, 2, "x", null));
+        rejectedBy(rejecting(Checked.class), List.of(new Checked(1)));
+        SerializableFunction<Integer, Integer> fn = x -> x;
+        rejectedBy(rejecting(java.lang.invoke.SerializedLambda.class), fn);
+        rejectedBy(rejecting(CodecTest.class), fn); // the capturing class
+        rejectedBy(info -> info.serialClass() != null && info.serialClass().isHidden()
+                ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED, fn); // the lambda's class
+        acceptedBy(rejecting(Integer.class), "strings are not shown, as in a JDK stream");
+
+        ObjectInputFilter patterns = ObjectInputFilter.Config.createFilter("java.lang.Integer;!*");
+        rejectedBy(patterns, 5); // java.lang.Number is in the stream too
+        ObjectInputFilter javaLang = ObjectInputFilter.Config.createFilter("java.lang.*;java.util.*;!*");
+        acceptedBy(javaLang, new ArrayList<>(List.of(1, 2L, "s", List.of(3), new HashMap<>(Map.of(4, 5)))));
+        rejectedBy(javaLang, new Point(1, 2, "x", null));
+        rejectedBy(javaLang, new int[] {1}.length == 1 ? new Object[] {new Pair(1, 2)} : null);
+
+        // the same filters say the same of the JDK form
+        ObjectInputFilter intFilter = rejecting(Integer.class);
+        assertThrows(InvalidClassException.class, () -> Codec.decode(Codec.encodeJdk(List.of(5)), intFilter));
+        assertThrows(InvalidClassException.class, () -> Codec.decode(Codec.encodeJdk(5), patterns));
+    }
+
+    @Test
+    void theFilterLimitsApply() throws Exception {
+        List<Integer> thousand = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            thousand.add(i);
+        }
+        ObjectInputFilter maxArray = ObjectInputFilter.Config.createFilter("maxarray=999");
+        rejectedBy(maxArray, thousand);
+        rejectedBy(maxArray, new byte[1000]);
+        rejectedBy(maxArray, new HashSet<>(thousand));
+        rejectedBy(maxArray, List.copyOf(thousand));
+        acceptedBy(maxArray, thousand.subList(0, 999).stream().toList());
+        ObjectInputFilter maxDepth = ObjectInputFilter.Config.createFilter("maxdepth=3");
+        acceptedBy(maxDepth, List.of(List.of(1)));
+        rejectedBy(maxDepth, List.of(List.of(List.of(1))));
+        rejectedBy(maxDepth, new ArrayList<>(List.of(new ArrayList<>(List.of(new ArrayList<>(List.of("x")))))));
+        ObjectInputFilter maxRefs = ObjectInputFilter.Config.createFilter("maxrefs=100");
+        rejectedBy(maxRefs, thousand);
+        acceptedBy(maxRefs, thousand.subList(0, 50).stream().toList());
+        ObjectInputFilter maxBytes = ObjectInputFilter.Config.createFilter("maxbytes=100");
+        rejectedBy(maxBytes, new ArrayList<>(thousand));
+        // a filter that throws rejects, as in ObjectInputStream
+        ObjectInputFilter broken = info -> {
+            throw new IllegalStateException("broken filter");
+        };
+        InvalidClassException e = assertThrows(InvalidClassException.class,
+                () -> Codec.decode(Codec.encode(1), broken));
+        assertInstanceOf(IllegalStateException.class, e.getCause());
+        // a null status rejects too
+        assertThrows(InvalidClassException.class, () -> Codec.decode(Codec.encode(1), info -> null));
+    }
+
+    @Test
+    void theFilterSeesDepthReferencesAndBytes() throws Exception {
+        List<ObjectInputFilter.FilterInfo> seen = new ArrayList<>();
+        ObjectInputFilter recorder = info -> {
+            seen.add(info);
+            return ObjectInputFilter.Status.UNDECIDED;
+        };
+        Codec.decode(Codec.encode(new ArrayList<>(List.of(List.of(1, 2)))), recorder);
+        assertTrue(seen.stream().anyMatch(i -> i.serialClass() == ArrayList.class && i.depth() == 1));
+        assertTrue(seen.stream().anyMatch(i -> i.serialClass() == Object[].class && i.arrayLength() == 1));
+        assertTrue(seen.stream().anyMatch(i -> i.serialClass() == Object[].class && i.arrayLength() == 2
+                && i.depth() == 2));
+        assertTrue(seen.stream().anyMatch(i -> i.serialClass() == Integer.class && i.depth() == 3));
+        assertTrue(seen.stream().allMatch(i -> i.streamBytes() > 0 && i.references() >= 0));
+        assertTrue(seen.stream().anyMatch(i -> i.references() >= 4));
+    }
+
+    private static byte[] freshStream(Object o) throws IOException {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(b)) {
+            out.writeObject(o);
+        }
+        return b.toByteArray();
+    }
+
+    @Test
+    void theKeptJdkWriterWritesWhatANewStreamWrites() throws Exception {
+        Object[] values = {new java.util.Date(1), new TreeMap<>(Map.of("a", 1)), new java.util.Date(2),
+                new Object[] {new java.util.Date(3), "s"}, null, new java.util.BitSet(), new byte[100_000],
+                new java.util.Date(4)};
+        for (int round = 0; round < 3; round++) {
+            for (Object v : values) {
+                assertArrayEquals(freshStream(v), Codec.encodeJdk(v), String.valueOf(v));
+            }
+        }
+        // a failed write leaves no broken writer behind
+        assertThrows(NotSerializableException.class, () -> Codec.encodeJdk(List.of(new Object())));
+        assertArrayEquals(freshStream(values[0]), Codec.encodeJdk(values[0]));
+        // writers on many threads at once
+        try (var exec = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            List<java.util.concurrent.Future<Boolean>> fs = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int seed = t;
+                fs.add(exec.submit(() -> {
+                    for (int i = 0; i < 300; i++) {
+                        Object v = new TreeMap<>(Map.of("k" + seed, i));
+                        if (!Arrays.equals(freshStream(v), Codec.encodeJdk(v))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (var f : fs) {
+                assertTrue(f.get());
+            }
+        }
+    }
+
+    @Test
+    void aJdkStreamsArraysAreBoundedByItsLength() throws Exception {
+        byte[] one = Codec.encodeJdk(new int[] {1, 2});
+        // patch the array length (the 4 bytes before the elements) to a huge value
+        int at = one.length - 8 - 4;
+        one[at] = 0x7f;
+        one[at + 1] = (byte) 0xff;
+        one[at + 2] = (byte) 0xff;
+        one[at + 3] = 0;
+        assertThrows(InvalidClassException.class, () -> Codec.decode(one, null));
+        assertArrayEquals(new int[] {1, 2}, (int[]) Codec.decode(Codec.encodeJdk(new int[] {1, 2}), null));
+    }
+
+    @Test
+    void corruptFastStreamsAreCleanErrors() throws IOException {
+        byte m = FastFormat.MAGIC;
+        for (byte[] bad : new byte[][] {{m}, {m, (byte) 99}, {m, FastFormat.INT}, {m, FastFormat.INT, (byte) 0x80},
+                {m, FastFormat.INT, -1, -1, -1, -1, 0x7f}, {m, FastFormat.BYTES, -1, -1, -1, -1, 0x07},
+                {m, FastFormat.BYTES, 5, 1}, {m, FastFormat.ARRAY_LIST, -1, -1, -1, 0x7f},
+                {m, FastFormat.STR8, 10, 'a'}, {m, FastFormat.LIST_OF, 1, FastFormat.NULL},
+                {m, FastFormat.SET_OF, 2, FastFormat.INT, 2, FastFormat.INT, 2},
+                {m, FastFormat.RECORD_REF, 0}, {m, FastFormat.NULL, FastFormat.NULL},
+                {m, FastFormat.BOOLEANS, 1, 2}, {m, FastFormat.STRINGS, 1, FastFormat.INT, 0},
+                {m, FastFormat.DOUBLE, 1, 2, 3}, {m, FastFormat.MAP_OF, 1, FastFormat.NULL, FastFormat.NULL}}) {
+            IOException e = assertThrows(IOException.class, () -> Codec.decode(bad, null), Arrays.toString(bad));
+            assertInstanceOf(StreamCorruptedException.class, e, e::toString);
+        }
+        byte[] deep = new byte[2 + 2 * (FastFormat.MAX_DEPTH + 1)];
+        deep[0] = m;
+        for (int i = 0; i <= FastFormat.MAX_DEPTH; i++) {
+            deep[1 + 2 * i] = FastFormat.LIST_OF;
+            deep[2 + 2 * i] = 1;
+        }
+        deep[deep.length - 1] = FastFormat.NULL;
+        assertThrows(StreamCorruptedException.class, () -> Codec.decode(deep, null));
+        assertThrows(IOException.class, () -> Codec.decode(new byte[0], null));
+        assertNotEquals(FastFormat.MAGIC, Codec.encodeJdk(1)[0]);
+    }
+}
