@@ -78,23 +78,32 @@ public final class SerialFilters {
         }
     }
 
-    /**
-     * A JDK pattern filter by its pattern, remade in the receiving JVM.
-     *
-     * @param pattern the pattern, in {@link ObjectInputFilter.Config#createFilter}'s syntax
-     */
-    record Pattern(String pattern) implements ObjectInputFilter, Serializable {
+    /** A JDK pattern filter that travels as its pattern and is remade from it in the receiving JVM. */
+    static final class Pattern implements ObjectInputFilter, Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
+        private final String pattern;
+        private final transient ObjectInputFilter filter;
+
+        Pattern(String pattern) {
+            this.pattern = pattern;
+            this.filter = ObjectInputFilter.Config.createFilter(pattern);
+        }
+
         @Override
         public Status checkInput(FilterInfo info) {
-            throw new IllegalStateException("a pattern filter in transit is remade before use");
+            return filter.checkInput(info);
         }
 
         @Serial
         private Object readResolve() throws ObjectStreamException {
-            return ObjectInputFilter.Config.createFilter(pattern);
+            return new Pattern(pattern);
+        }
+
+        @Override
+        public String toString() {
+            return pattern;
         }
     }
 }
