@@ -9,6 +9,7 @@ import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
 
+import java.io.ObjectInputFilter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,6 +39,21 @@ public interface Context {
      * @return a context like this one with that binary
      */
     Context withExecutable(Path java);
+
+    /**
+     * What objects a child and this process accept from each other. The filter decides for everything this
+     * context's children decode (their job, tasks, queue items, messages) and for what this process decodes
+     * through the queues, pipes, pools and managers this context makes; mp4j's default limits on depth,
+     * references and array sizes still apply, and the JDK's meaning of an undecided status (no objection) holds.
+     * A rejected object fails the one operation that received it (a pool's task or result fails its own
+     * future; the pool goes on).
+     *
+     * @param filter the filter; it reaches child JVMs, so it must be {@link java.io.Serializable} or a pattern
+     *     filter of {@link ObjectInputFilter.Config#createFilter} (sent as its pattern)
+     * @return a context like this one with that filter
+     * @throws IllegalArgumentException if the filter cannot be sent to a child JVM
+     */
+    Context withSerialFilter(ObjectInputFilter filter);
 
     /**
      * @param target what the process runs

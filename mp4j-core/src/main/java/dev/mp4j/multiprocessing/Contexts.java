@@ -13,10 +13,12 @@ import dev.mp4j.threading.Event;
 import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
+import dev.mp4j.internal.wire.SerialFilters;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.nio.file.Files;
+import java.io.ObjectInputFilter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -31,7 +33,7 @@ final class Contexts {
     private Contexts() {}
 
     static Base of(String method) {
-        return new Base(validate(method), Launch.Spec.defaults());
+        return new Base(validate(method), Launch.Spec.defaults(), null);
     }
 
     /**
@@ -56,8 +58,14 @@ final class Contexts {
         return (Base) Multiprocessing.getContext();
     }
 
-    /** A start method with its launch settings. */
-    record Base(String method, Launch.Spec spec) implements Context, Launcher {
+    /**
+     * A start method with its launch settings.
+     *
+     * @param method the start method
+     * @param spec how its children are launched
+     * @param filter the serial filter its children and the objects it makes apply (in its portable form), or null
+     */
+    record Base(String method, Launch.Spec spec, ObjectInputFilter filter) implements Context, Launcher {
         Base {
             if (method.equals(FORKSERVER)) {
                 Spares.prime(spec);
@@ -75,7 +83,7 @@ final class Contexts {
             for (String o : options) {
                 Objects.requireNonNull(o, "an option in options is null");
             }
-            return new Base(method, new Launch.Spec(spec.java(), options));
+            return new Base(method, new Launch.Spec(spec.java(), options), filter);
         }
 
         @Override
@@ -84,7 +92,17 @@ final class Contexts {
             if (!Files.isExecutable(java)) {
                 throw new IllegalArgumentException("java executable " + java + " does not exist or is not executable");
             }
-            return new Base(method, new Launch.Spec(java, spec.jvmOptions()));
+            return new Base(method, new Launch.Spec(java, spec.jvmOptions()), filter);
+        }
+
+        @Override
+        public Context withSerialFilter(ObjectInputFilter filter) {
+            return new Base(method, spec, SerialFilters.portable(filter));
+        }
+
+        @Override
+        public ObjectInputFilter serialFilter() {
+            return filter;
         }
 
         @Override
@@ -245,7 +263,8 @@ final class Contexts {
 
         @Override
         public String toString() {
-            return "<Context " + method + " java=" + spec.java() + " options=" + spec.jvmOptions() + ">";
+            return "<Context " + method + " java=" + spec.java() + " options=" + spec.jvmOptions()
+                    + (filter != null ? " filter=" + filter : "") + ">";
         }
     }
 }

@@ -10,6 +10,7 @@ import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
 import dev.mp4j.threading.Threading;
 
+import java.io.ObjectInputFilter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +45,16 @@ final class DummyContext implements Context {
     @Override
     public Context withExecutable(Path java) {
         Objects.requireNonNull(java, "java");
+        return this;
+    }
+
+    /**
+     * @return this context: its processes are threads and its queues and pipes pass objects without
+     *     serializing them, so there is nothing to filter
+     */
+    @Override
+    public Context withSerialFilter(ObjectInputFilter filter) {
+        Objects.requireNonNull(filter, "filter");
         return this;
     }
 

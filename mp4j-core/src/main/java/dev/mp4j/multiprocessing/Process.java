@@ -147,7 +147,7 @@ public class Process implements Serializable {
         ChildJvm child;
         try {
             child = ctx.obtain();
-            child.sendJob(job);
+            child.sendJob(job, ctx.filter());
         } catch (IOException e) {
             synchronized (this) {
                 starting = false;

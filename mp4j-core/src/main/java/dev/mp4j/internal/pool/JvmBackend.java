@@ -7,10 +7,12 @@ import dev.mp4j.internal.spawn.ExitCodes;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.wire.Codec;
+import dev.mp4j.internal.wire.SerialFilters;
 import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -29,6 +31,8 @@ public final class JvmBackend implements Backend {
     private final SerializableRunnable initializer;
     private final long softLimitNanos;
     private final long maxMemory;
+    /** What this JVM accepts from the workers: the context's serial filter with the default limits. */
+    private final ObjectInputFilter filter;
 
     /**
      * @param launcher boots the worker JVMs
@@ -49,6 +53,7 @@ public final class JvmBackend implements Backend {
         this.initializer = initializer;
         this.softLimitNanos = softLimitNanos;
         this.maxMemory = maxMemory;
+        this.filter = SerialFilters.effective(launcher.serialFilter());
     }
 
     @Override
@@ -125,7 +130,8 @@ public final class JvmBackend implements Backend {
         ChildJvm jvm;
         try {
             jvm = launcher.obtain(link.process::complete);
-            jvm.sendJob(Codec.encode(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory)));
+            jvm.sendJob(Codec.encode(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory)),
+                    launcher.serialFilter());
         } catch (IOException | RuntimeException e) {
             link.process.complete(null);
             w.gone(null, "worker " + w.name() + " could not be started: " + e.getMessage(), e);
@@ -145,7 +151,7 @@ public final class JvmBackend implements Backend {
         w.gone(code, null, null);
     }
 
-    private static void onFrame(PoolEngine.Worker w, byte[] frame) {
+    private void onFrame(PoolEngine.Worker w, byte[] frame) {
         if (frame[0] == PoolWire.RESULT) {
             long id = PoolWire.id(frame);
             int status = PoolWire.status(frame);
@@ -153,7 +159,7 @@ public final class JvmBackend implements Backend {
             Object value = null;
             Throwable error = null;
             try {
-                Object decoded = Codec.decode(PoolWire.resultBody(frame), null);
+                Object decoded = Codec.decode(PoolWire.resultBody(frame), filter);
                 if (failed) {
                     error = (Throwable) decoded;
                 } else if (status == 2) {
@@ -189,9 +195,9 @@ public final class JvmBackend implements Backend {
         return (List<Object>) decoded;
     }
 
-    private static Throwable decodeThrowable(byte[] body) {
+    private Throwable decodeThrowable(byte[] body) {
         try {
-            return (Throwable) Codec.decode(body, null);
+            return (Throwable) Codec.decode(body, filter);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {

@@ -4,6 +4,7 @@ import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Queue;
 import dev.mp4j.multiprocessing.SimpleQueue;
 
+import java.io.ObjectInputFilter;
 import java.util.List;
 
 /** Makes the cross-process queues and pipes (for {@code dev.mp4j.multiprocessing}). */
@@ -16,7 +17,19 @@ public final class IpcQueues {
      * @return a new queue
      */
     public static <E> Queue<E> queue(int maxsize) {
-        return QueueImpl.create(maxsize, false);
+        return queue(maxsize, null);
+    }
+
+    /**
+     * @param <E> the item type
+     * @param maxsize at most this many items; {@code <= 0}: unbounded
+     * @param filter what {@code get} accepts in this process; null for this JVM's default
+     * @return a new queue
+     */
+    public static <E> Queue<E> queue(int maxsize, ObjectInputFilter filter) {
+        QueueImpl<E> q = QueueImpl.create(maxsize, false);
+        q.filter = filter;
+        return q;
     }
 
     /**
@@ -26,7 +39,20 @@ public final class IpcQueues {
      */
     @SuppressWarnings("unchecked")
     public static <E> JoinableQueue<E> joinableQueue(int maxsize) {
-        return (JoinableQueue<E>) QueueImpl.<E>create(maxsize, true);
+        return joinableQueue(maxsize, null);
+    }
+
+    /**
+     * @param <E> the item type
+     * @param maxsize at most this many items; {@code <= 0}: unbounded
+     * @param filter what {@code get} accepts in this process; null for this JVM's default
+     * @return a new joinable queue
+     */
+    @SuppressWarnings("unchecked")
+    public static <E> JoinableQueue<E> joinableQueue(int maxsize, ObjectInputFilter filter) {
+        QueueImpl<E> q = QueueImpl.create(maxsize, true);
+        q.filter = filter;
+        return (JoinableQueue<E>) q;
     }
 
     /**
@@ -34,7 +60,18 @@ public final class IpcQueues {
      * @return a new simple queue
      */
     public static <E> SimpleQueue<E> simpleQueue() {
-        return SimpleQueueImpl.create();
+        return simpleQueue(null);
+    }
+
+    /**
+     * @param <E> the item type
+     * @param filter what {@code get} accepts in this process; null for this JVM's default
+     * @return a new simple queue
+     */
+    public static <E> SimpleQueue<E> simpleQueue(ObjectInputFilter filter) {
+        SimpleQueueImpl<E> q = SimpleQueueImpl.create();
+        q.filter = filter;
+        return q;
     }
 
     /**
@@ -42,7 +79,20 @@ public final class IpcQueues {
      * @return the two ends
      */
     public static PipeEnd[] pipe(boolean duplex) {
-        return PipeEnd.pipe(duplex);
+        return pipe(duplex, null);
+    }
+
+    /**
+     * @param duplex two-way; otherwise the first end only receives and the second only sends
+     * @param filter what {@code recv} accepts in this process; null for this JVM's default
+     * @return the two ends
+     */
+    public static PipeEnd[] pipe(boolean duplex, ObjectInputFilter filter) {
+        PipeEnd[] ends = PipeEnd.pipe(duplex);
+        for (PipeEnd end : ends) {
+            end.filter = filter;
+        }
+        return ends;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.io.NotSerializableException;
 
 /** Items and messages to bytes and back, with the errors the public API promises. */
@@ -21,9 +22,9 @@ final class Items {
         }
     }
 
-    static Object decode(byte[] bytes, String what) {
+    static Object decode(byte[] bytes, String what, ObjectInputFilter filter) {
         try {
-            return Codec.decode(bytes, null);
+            return Codec.decode(bytes, filter);
         } catch (ClassNotFoundException e) {
             throw new ProcessError("cannot load class " + e.getMessage() + " of the " + what + " received", e);
         } catch (IOException e) {

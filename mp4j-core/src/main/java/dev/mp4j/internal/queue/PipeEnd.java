@@ -10,6 +10,7 @@ import dev.mp4j.multiprocessing.EOFError;
 
 import java.io.IOException;
 import java.io.InvalidObjectException;
+import java.io.ObjectInputFilter;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -41,6 +42,8 @@ public final class PipeEnd implements Connection, Waitable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** What {@code get}/{@code recv} accept here: the making context's filter; null in other processes (their own). */
+    transient ObjectInputFilter filter;
     private final transient State state;
     @SuppressWarnings("unused") // keeps the registration
     private final transient Cleaner.Cleanable cleanable;
@@ -281,7 +284,7 @@ public final class PipeEnd implements Connection, Waitable {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T recv() {
-        return (T) Items.decode(receive(Integer.MAX_VALUE), "object");
+        return (T) Items.decode(receive(Integer.MAX_VALUE), "object", filter);
     }
 
     @Override

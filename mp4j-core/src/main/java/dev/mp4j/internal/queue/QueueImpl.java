@@ -9,6 +9,7 @@ import dev.mp4j.multiprocessing.Full;
 import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Queue;
 
+import java.io.ObjectInputFilter;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -28,6 +29,8 @@ sealed class QueueImpl<E> implements Queue<E> permits QueueImpl.Joinable {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** What {@code get}/{@code recv} accept here: the making context's filter; null in other processes (their own). */
+    transient ObjectInputFilter filter;
     private final transient QueueState state;
     private final transient boolean joinable;
     @SuppressWarnings("unused") // keeps the registration; cleaning happens when this handle is unreachable
@@ -184,7 +187,7 @@ sealed class QueueImpl<E> implements Queue<E> permits QueueImpl.Joinable {
             if (s.slots != null) {
                 Posix.semPost(s.slots);
             }
-            return (E) Items.decode(bytes, "item");
+            return (E) Items.decode(bytes, "item", filter);
         } finally {
             s.exit();
         }

@@ -4,6 +4,7 @@ import dev.mp4j.internal.ring.Ring;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.SimpleQueue;
 
+import java.io.ObjectInputFilter;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
@@ -21,6 +22,8 @@ final class SimpleQueueImpl<E> implements SimpleQueue<E> {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /** What {@code get}/{@code recv} accept here: the making context's filter; null in other processes (their own). */
+    transient ObjectInputFilter filter;
     private final transient State state;
     @SuppressWarnings("unused") // keeps the registration
     private final transient Cleaner.Cleanable cleanable;
@@ -122,7 +125,7 @@ final class SimpleQueueImpl<E> implements SimpleQueue<E> {
         State s = state;
         s.enter();
         try {
-            return (E) Items.decode(s.ring.read(Timeouts.FOREVER, Integer.MAX_VALUE, s.watch), "item");
+            return (E) Items.decode(s.ring.read(Timeouts.FOREVER, Integer.MAX_VALUE, s.watch), "item", filter);
         } finally {
             s.exit();
         }

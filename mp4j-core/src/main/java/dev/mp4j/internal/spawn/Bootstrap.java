@@ -95,6 +95,11 @@ public final class Bootstrap {
                 Runtime.getRuntime().halt(ORPHANED); // a spare whose parent ended before it had a job: quietly
                 return;
             }
+            if (frame.length > 0 && frame[0] == Tags.FILTER) {
+                Codec.installProcessFilter((ObjectInputFilter) Codec.decode(
+                        Arrays.copyOfRange(frame, 1, frame.length), null));
+                frame = channel.receive(Integer.MAX_VALUE - 16L);
+            }
             preparing.join(); // SIGTERM's default action is in place before the exit hook and the job
             child = adopt(channel, parentPid);
             job = decodeJob(frame);

@@ -2,7 +2,10 @@ package dev.mp4j.internal.spawn;
 
 import dev.mp4j.internal.wire.FrameChannel;
 
+import dev.mp4j.internal.wire.Codec;
+
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.io.OutputStream;
 
 /**
@@ -28,6 +31,21 @@ public record ChildJvm(java.lang.Process process, OutputStream stdin, FrameChann
      */
     public void sendJob(byte[] encodedJob) throws IOException {
         channel.send(Tags.frame(Tags.JOB, encodedJob));
+    }
+
+    /**
+     * Sends the child the serial filter it applies to everything it decodes from then on (its job included),
+     * then its job.
+     *
+     * @param encodedJob the job's serialized form
+     * @param filter a serializable filter, or null for mp4j's default
+     * @throws IOException if the child is gone
+     */
+    public void sendJob(byte[] encodedJob, ObjectInputFilter filter) throws IOException {
+        if (filter != null) {
+            channel.send(Tags.frame(Tags.FILTER, Codec.encode(filter)));
+        }
+        sendJob(encodedJob);
     }
 
     /** Releases the parent's ends: the channel and the stdin pipe. */

@@ -1,6 +1,7 @@
 package dev.mp4j.internal.spawn;
 
 import java.io.IOException;
+import java.io.ObjectInputFilter;
 import java.util.function.Consumer;
 
 /**
@@ -19,4 +20,12 @@ public interface Launcher {
      * @throws IOException if no child could be started
      */
     ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException;
+
+    /**
+     * @return the serial filter the children and the parent's decoders apply (serializable), or null for
+     *     mp4j's default
+     */
+    default ObjectInputFilter serialFilter() {
+        return null;
+    }
 }

@@ -4,6 +4,7 @@ package dev.mp4j.internal.spawn;
  * The first byte of every frame on a control channel after the handshake.
  * <pre>
  *   child → parent  HELLO   'H' launch-id (UTF-8)          once, right after the handshake
+ *   parent → child  FILTER  'F' serialized ObjectInputFilter  at most once, before the job: the child's serial filter
  *   parent → child  JOB     'J' serialized {@link Job}     once
  *   child → parent  EXIT    'E' int32 exit code            the job returned; the child exits with that code
  *   child → parent  SYSEXIT 'X'                            System.exit was called by the program itself
@@ -15,6 +16,8 @@ package dev.mp4j.internal.spawn;
 public final class Tags {
     /** Child → parent, first frame. */
     public static final byte HELLO = 'H';
+    /** Parent → child, before the job: the serial filter the child applies to everything it decodes. */
+    public static final byte FILTER = 'F';
     /** Parent → child: the job. */
     public static final byte JOB = 'J';
     /** Child → parent: the job returned this exit code. */

@@ -40,7 +40,20 @@ public final class Codec {
     public static final ObjectInputFilter DEFAULT_FILTER =
             ObjectInputFilter.Config.createFilter("maxdepth=10000;maxrefs=50000000;maxarray=2147483639");
 
+    /** What {@code decode(bytes, null)} applies: the default, or the filter a child JVM was given. */
+    private static volatile ObjectInputFilter processFilter = DEFAULT_FILTER;
+
     private Codec() {}
+
+    /**
+     * Makes a filter this JVM's default for {@code decode(bytes, null)}, combined with the default limits: a
+     * child JVM does this with the serial filter of the context that started it, before it reads its job.
+     *
+     * @param filter the filter
+     */
+    public static void installProcessFilter(ObjectInputFilter filter) {
+        processFilter = SerialFilters.effective(java.util.Objects.requireNonNull(filter, "filter"));
+    }
 
     /**
      * @param obj any object, null included
@@ -117,14 +130,15 @@ public final class Codec {
 
     /**
      * @param bytes what {@link #encode} made
-     * @param filter the filter to apply, or null for {@link #DEFAULT_FILTER}
+     * @param filter the filter to apply, or null for this JVM's default ({@link #DEFAULT_FILTER}, or the
+     *     one {@link #installProcessFilter} installed)
      * @return the object
      * @throws ClassNotFoundException naming a class this JVM cannot load
      * @throws InvalidClassException if the filter rejects the stream
      * @throws IOException on a corrupt stream
      */
     public static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        ObjectInputFilter requested = filter != null ? filter : DEFAULT_FILTER;
+        ObjectInputFilter requested = filter != null ? filter : processFilter;
         try {
             if (bytes.length > 0 && bytes[0] == FastFormat.MAGIC) {
                 return FastReader.decode(bytes, effective(requested));
