@@ -12,7 +12,6 @@ import dev.mp4j.multiprocessing.Pool;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -27,9 +26,6 @@ class BootKillTest {
 
     @Test
     @Timeout(90)
-    @Disabled("mp4j bug (internal/pool/PoolEngine.onGone): a worker that dies before it connected back takes "
-            + "the 'could not be started' path, which breaks the pool whatever its policy; Pool.apply then throws "
-            + "BrokenProcessPool for good")
     void poolReplacesAWorkerKilledWhileItBoots() {
         Pool pool = Pool.builder().processes(1).context(QUICK).build();
         try {
@@ -45,8 +41,6 @@ class BootKillTest {
 
     @Test
     @Timeout(90)
-    @Disabled("mp4j bug (internal/pool/PoolEngine.onGone): under WorkerDeath.REPLACE a worker that dies before "
-            + "it connected back still breaks the executor (BrokenProcessPool for the task it never received)")
     void replaceExecutorReplacesAWorkerKilledWhileItBoots() throws InterruptedException {
         ProcessPoolExecutor e = ProcessPoolExecutor.builder().maxWorkers(1).context(QUICK)
                 .workerDeath(WorkerDeath.REPLACE).build();

@@ -134,7 +134,12 @@ public final class JvmBackend implements Backend {
                     launcher.serialFilter());
         } catch (IOException | RuntimeException e) {
             link.process.complete(null);
-            w.gone(null, "worker " + w.name() + " could not be started: " + e.getMessage(), e);
+            Integer killed = killedWhileBooting(link.process.getNow(null));
+            if (killed != null) {
+                w.gone(killed, null, null); // it had started: a death like any other, for the pool's policy to judge
+            } else {
+                w.gone(null, "worker " + w.name() + " could not be started: " + e.getMessage(), e);
+            }
             return;
         }
         link.jvm = jvm;
@@ -149,6 +154,27 @@ public final class JvmBackend implements Backend {
         });
         jvm.release();
         w.gone(code, null, null);
+    }
+
+    /**
+     * @param process the worker's OS process, if one was started
+     * @return -N if a signal N ended it before it had connected (a kill, not a failure to start); otherwise null
+     */
+    private static Integer killedWhileBooting(java.lang.Process process) {
+        if (process == null) {
+            return null;
+        }
+        try {
+            if (!process.waitFor(2, TimeUnit.SECONDS)) {
+                process.destroyForcibly(); // alive but unreachable: this worker could not be started
+                return null;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        int status = process.exitValue();
+        return status > 128 && status < 128 + 65 ? -(status - 128) : null;
     }
 
     private void onFrame(PoolEngine.Worker w, byte[] frame) {
