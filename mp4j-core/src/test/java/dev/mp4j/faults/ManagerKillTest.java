@@ -20,7 +20,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -107,15 +106,11 @@ class ManagerKillTest {
     }
 
     /**
-     * The socket directory of a killed server outlives it until the whole program ends: the resource tracker
-     * removes it then (KilledProgramTest checks that), and nothing removes it before. A long-running
-     * program whose manager servers get killed keeps one directory per dead server.
+     * The socket directory of a killed server does not outlive the manager that started it: shutdown()
+     * removes it once the server is gone (the resource tracker would only at the program's end).
      */
     @Test
     @Timeout(90)
-    @Disabled("mp4j bug (internal/managers, internal/tracker): a killed manager server's socket directory "
-            + "stays until the program ends; the manager that started the server could remove it when it sees "
-            + "the server die")
     void killedServersSocketDirectoryGoesWhileTheProgramRuns() throws Exception {
         SyncManager m = new SyncManager();
         m.register("whoami", WhoAmI::new);

@@ -15,9 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * them: removed when their listener closes, and at JVM exit for those never closed (a shutdown hook,
  * registered on first use; a JVM killed outright leaves them, as it leaves its other temporary files).
  */
-final class SocketFiles {
+public final class SocketFiles {
     /** Socket file to the private directory that holds it, or to itself when the caller chose the path. */
     private static final Map<Path, Path> LIVE = new ConcurrentHashMap<>();
+    /** How the names of the private directories begin. */
+    private static final String PREFIX = "mp4j-listener-";
     private static boolean hooked; // guarded by SocketFiles.class
 
     private SocketFiles() {}
@@ -32,7 +34,7 @@ final class SocketFiles {
             base = Path.of("/tmp");
         }
         try {
-            return Files.createTempDirectory(base, "mp4j-listener-",
+            return Files.createTempDirectory(base, PREFIX,
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a private directory for a listener's socket", e);
@@ -82,6 +84,24 @@ final class SocketFiles {
                 ResourceTracker.unregister(ResourceTracker.Kind.DIR, dir.toString());
             } catch (IllegalArgumentException unusualTmpdir) {
                 // never registered
+            }
+        }
+    }
+
+    /**
+     * Deletes what a listener of another process (a manager's server that this process started) left behind
+     * once that process has ended: its socket file and the private directory mp4j made for it. Addresses
+     * outside such a directory are left alone.
+     *
+     * @param address the ended listener's address
+     */
+    public static void removeAfterItsProcess(java.net.SocketAddress address) {
+        if (address instanceof java.net.UnixDomainSocketAddress unix) {
+            Path socket = unix.getPath();
+            Path dir = socket.getParent();
+            if (dir != null && dir.getFileName() != null && dir.getFileName().toString().startsWith(PREFIX)) {
+                deleteQuietly(socket);
+                deleteQuietly(dir);
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.mp4j.multiprocessing.managers;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.conn.SocketFiles;
 import dev.mp4j.internal.managers.Client;
 import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.TypeSpec;
@@ -55,6 +56,9 @@ final class ServerProcess implements Runnable {
                     process.join();
                 }
             }
+        }
+        if (!process.isAlive()) {
+            SocketFiles.removeAfterItsProcess(address); // a killed server could not remove them itself
         }
         Client.forget(address);
     }
