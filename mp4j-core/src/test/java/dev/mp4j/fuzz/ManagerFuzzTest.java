@@ -29,7 +29,8 @@ import org.junit.jupiter.api.Timeout;
  * Fuzzes a manager's request path: a {@link ManagerServer} (the registry of a SyncManager) runs in this JVM; each
  * input is sent by a client that passed the authkey handshake, as the one frame of a request. The server has no
  * entry point that decodes a request apart from its session loop, so the input goes through the socket, the
- * frame decoder, {@link Codec#decode} and the request dispatch, as an attacker's would.
+ * frame decoder, the request decoder ({@link Wire#decodeRequest}, which hands values it does not write itself to
+ * {@link Codec#decode}) and the request dispatch, as an attacker's would.
  *
  * <p>Input: byte 0 even — the rest is the frame's payload as it is; byte 0 odd — the rest describes a
  * {@link Wire.Request} (op, which server id, id, method or typeid name, arguments) that is serialized properly, so
@@ -121,7 +122,7 @@ class ManagerFuzzTest {
             assertNotNull(answer, "the server did not answer within 5 s");
             Object reply;
             try {
-                reply = Codec.decode(answer, null);
+                reply = Wire.decodeReply(answer);
             } catch (ClassNotFoundException e) {
                 throw new AssertionError("the server's reply names a class we cannot load", e);
             }
@@ -142,7 +143,7 @@ class ManagerFuzzTest {
 
     private static boolean isShutdown(byte[] payload) {
         try {
-            return Codec.decode(payload, null) instanceof Wire.Request r && r.op() == Wire.SHUTDOWN;
+            return Wire.decodeRequest(payload).op() == Wire.SHUTDOWN;
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return false;
         }
@@ -182,7 +183,7 @@ class ManagerFuzzTest {
                 default -> Boolean.TRUE;
             };
         }
-        return Wire.encode(new Wire.Request(op, serverId, id, name, signature, args));
+        return Wire.encodeRequest(new Wire.Request(op, serverId, id, name, signature, args));
     }
 
     /** Reads the input's bytes; zeros past its end. */
