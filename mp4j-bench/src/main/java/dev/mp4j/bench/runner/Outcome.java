@@ -1,0 +1,110 @@
+package dev.mp4j.bench.runner;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The samples gathered for one workload, one per run of each side, and the reasons of the runs that
+ * failed. Not thread-safe: the runner fills it from one thread.
+ */
+public final class Outcome {
+    private final Workload workload;
+    private final List<Double> mp4j = new ArrayList<>();
+    private final List<Double> cpython = new ArrayList<>();
+    private final List<String> mp4jFailures = new ArrayList<>();
+    private final List<String> cpythonFailures = new ArrayList<>();
+
+    /** @param workload what was measured */
+    public Outcome(Workload workload) {
+        this.workload = workload;
+    }
+
+    /** @return what was measured */
+    public Workload workload() {
+        return workload;
+    }
+
+    /**
+     * @param side which side ran
+     * @param value its figure
+     */
+    public void add(Side side, double value) {
+        (side == Side.MP4J ? mp4j : cpython).add(value);
+    }
+
+    /**
+     * @param side which side ran
+     * @param reason why it gave no figure
+     */
+    public void fail(Side side, String reason) {
+        (side == Side.MP4J ? mp4jFailures : cpythonFailures).add(reason);
+    }
+
+    /**
+     * @param side a side
+     * @return its figures, in the order they were taken
+     */
+    public List<Double> samples(Side side) {
+        return List.copyOf(side == Side.MP4J ? mp4j : cpython);
+    }
+
+    /**
+     * @param side a side
+     * @return the reasons its failed runs gave, in order
+     */
+    public List<String> failures(Side side) {
+        return List.copyOf(side == Side.MP4J ? mp4jFailures : cpythonFailures);
+    }
+
+    /**
+     * @param side a side
+     * @return its summary, or null when it has no figure
+     */
+    public Stats stats(Side side) {
+        List<Double> xs = side == Side.MP4J ? mp4j : cpython;
+        return xs.isEmpty() ? null : Stats.of(xs);
+    }
+
+    /** @return the oriented ratio of the medians (above 1: mp4j did better), NaN when a side has no figure */
+    public double ratio() {
+        Stats m = stats(Side.MP4J);
+        Stats c = stats(Side.CPYTHON);
+        if (m == null || c == null || !(m.median() > 0) || !(c.median() > 0)) {
+            return Double.NaN;
+        }
+        return workload.direction().ratio(m.median(), c.median());
+    }
+
+    /** @return the verdict on the workload's target */
+    public Verdict verdict() {
+        Target t = workload.target();
+        if (t == null) {
+            return Verdict.NO_TARGET;
+        }
+        Stats m = stats(Side.MP4J);
+        if (m == null || (t.kind() == Target.Kind.RATIO && stats(Side.CPYTHON) == null)) {
+            return Verdict.UNKNOWN;
+        }
+        return t.met(ratio(), m.median()) ? Verdict.PASS : Verdict.FAIL;
+    }
+
+    /** The two sides of a comparison. */
+    public enum Side {
+        /** The Java program on mp4j. */
+        MP4J,
+        /** The python3 program on multiprocessing / concurrent.futures. */
+        CPYTHON
+    }
+
+    /** Whether a workload met its target. */
+    public enum Verdict {
+        /** Met. */
+        PASS,
+        /** Missed. */
+        FAIL,
+        /** A side needed for the check has no figure. */
+        UNKNOWN,
+        /** A reference figure without a target. */
+        NO_TARGET
+    }
+}

@@ -1,0 +1,406 @@
+"""The CPython side of every workload of ./mp4j bench.
+
+    python3 mp4j_bench.py NAME [quick]
+
+runs one workload, warm-up included, and prints its figure as the last line of stdout,
+"RESULT <number>", in the unit the runner's catalog gives. Each function here mirrors the method of the
+same name in dev.mp4j.bench.workloads.Mp4jWorkloads: keep the two doing the same work.
+Start method: spawn (the issue's baseline), except where the workload says forkserver.
+"""
+
+import multiprocessing as mp
+import multiprocessing.pool
+import pickle
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+
+MIB = 1 << 20
+QUICK = False
+
+
+def size(full, small):
+    return small if QUICK else full
+
+
+def check(ok, what):
+    if not ok:
+        raise RuntimeError(what)
+
+
+def spawn():
+    return mp.get_context("spawn")
+
+
+# ---- tasks sent to workers and children (top level, so that spawn children find them) ----
+
+def inc(x):
+    return x + 1
+
+
+def one():
+    return 1
+
+
+def nothing():
+    pass
+
+
+def spin(steps):
+    """CPU-bound work: a 64-bit LCG stepped `steps` times."""
+    x = 1
+    acc = 0
+    mask = (1 << 64) - 1
+    for _ in range(steps):
+        x = (x * 6364136223846793005 + 1442695040888963407) & mask
+        acc ^= x >> 29
+    return acc
+
+
+def put_ints(q, n, barrier=None):
+    if barrier is not None:
+        barrier.wait()
+    for i in range(n):
+        q.put(i)
+
+
+def put_big(q, n):
+    b = bytes(MIB)
+    for _ in range(n):
+        q.put(b)
+
+
+def echo(c, n):
+    for _ in range(n + 1):
+        c.send(c.recv())
+
+
+def send_big(c, n):
+    b = bytes(MIB)
+    for _ in range(n):
+        c.send_bytes(b)
+
+
+def locked_increments(lock, counter, barrier, done, n):
+    barrier.wait()
+    for _ in range(n):
+        with lock:
+            counter.value += 1
+    done.put(1)
+
+
+def fill_and_sum(a, n, result):
+    for i in range(n):
+        a[i] = i
+    result.put(float(sum(a)))
+
+
+# ---- workloads ----
+
+def start_join(method):
+    ctx = mp.get_context(method)
+    forkserver = method == "forkserver"
+    n = size(4, 2)
+    ms = []
+    for i in range(n + 1):
+        if forkserver:
+            time.sleep(1.0)  # the same pacing as the mp4j side, outside the measurement
+        t0 = time.perf_counter()
+        p = ctx.Process(target=nothing)
+        p.start()
+        p.join()
+        t1 = time.perf_counter()
+        check(p.exitcode == 0, "the process exited with %r" % p.exitcode)
+        if i > 0:
+            ms.append((t1 - t0) * 1e3)
+    return statistics.median(ms)
+
+
+def ppe_round_trip():
+    with ProcessPoolExecutor(2, mp_context=spawn()) as ex:
+        for _ in range(200):
+            ex.submit(one).result()
+        n = size(1000, 200)
+        t0 = time.perf_counter()
+        for _ in range(n):
+            ex.submit(one).result()
+        return (time.perf_counter() - t0) * 1e6 / n
+
+
+def submits(ex, n):
+    for _ in range(200):
+        ex.submit(one).result()
+    t0 = time.perf_counter()
+    fs = [ex.submit(one) for _ in range(n)]
+    total = sum(f.result() for f in fs)
+    rate = n / (time.perf_counter() - t0)
+    check(total == n, "the results add up to %d, not %d" % (total, n))
+    return rate
+
+
+def ppe_submits():
+    with ProcessPoolExecutor(2, mp_context=spawn()) as ex:
+        return submits(ex, size(20_000, 2_000))
+
+
+def pool_map(pool, n, chunksize):
+    with pool:
+        items = list(range(n))
+        pool.map(inc, items[:5_000], chunksize)
+        t0 = time.perf_counter()
+        out = pool.map(inc, items, chunksize)
+        rate = n / (time.perf_counter() - t0)
+        check(len(out) == n and out[-1] == n, "map returned wrong results")
+        return rate
+
+
+def pool_imap():
+    n = size(100_000, 10_000)
+    with spawn().Pool(2) as pool:
+        items = list(range(n))
+        for _ in pool.imap(inc, items[:5_000], 100):
+            pass
+        t0 = time.perf_counter()
+        total = 0
+        for r in pool.imap(inc, items, 100):
+            total += r
+        rate = n / (time.perf_counter() - t0)
+        check(total == n * (n + 1) // 2, "imap returned wrong results")
+        return rate
+
+
+def join_ok(p):
+    p.join()
+    check(p.exitcode == 0, "a child exited with %r" % p.exitcode)
+
+
+def queue_small():
+    n = size(100_000, 10_000)
+    ctx = spawn()
+    q = ctx.Queue()
+    p = ctx.Process(target=put_ints, args=(q, n))
+    p.start()
+    q.get()
+    t0 = time.perf_counter()
+    for _ in range(1, n):
+        q.get()
+    rate = (n - 1) / (time.perf_counter() - t0)
+    join_ok(p)
+    return rate
+
+
+def queue_big():
+    n = size(200, 20)
+    ctx = spawn()
+    q = ctx.Queue()
+    p = ctx.Process(target=put_big, args=(q, n))
+    p.start()
+    q.get()
+    t0 = time.perf_counter()
+    for _ in range(1, n):
+        check(len(q.get()) == MIB, "a message was not 1 MiB")
+    rate = (n - 1) / (time.perf_counter() - t0)
+    join_ok(p)
+    return rate
+
+
+def queue_four_to_one():
+    each = size(25_000, 2_500)
+    producers = 4
+    ctx = spawn()
+    q = ctx.Queue()
+    barrier = ctx.Barrier(producers + 1)
+    ps = [ctx.Process(target=put_ints, args=(q, each, barrier)) for _ in range(producers)]
+    for p in ps:
+        p.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for _ in range(producers * each):
+        q.get()
+    rate = producers * each / (time.perf_counter() - t0)
+    for p in ps:
+        join_ok(p)
+    return rate
+
+
+def pipe_ping_pong():
+    n = size(5_000, 1_000)
+    ctx = spawn()
+    mine, theirs = ctx.Pipe()
+    p = ctx.Process(target=echo, args=(theirs, n))
+    p.start()
+    mine.send(-1)
+    mine.recv()
+    t0 = time.perf_counter()
+    for i in range(n):
+        mine.send(i)
+        back = mine.recv()
+        check(back == i, "the echo of %d was %r" % (i, back))
+    us = (time.perf_counter() - t0) * 1e6 / n
+    join_ok(p)
+    return us
+
+
+def pipe_big():
+    n = size(200, 20)
+    ctx = spawn()
+    mine, theirs = ctx.Pipe()
+    p = ctx.Process(target=send_big, args=(theirs, n))
+    p.start()
+    mine.recv_bytes()
+    t0 = time.perf_counter()
+    for _ in range(1, n):
+        check(len(mine.recv_bytes()) == MIB, "a message was not 1 MiB")
+    rate = (n - 1) / (time.perf_counter() - t0)
+    join_ok(p)
+    return rate
+
+
+def lock_uncontended():
+    lock = spawn().Lock()
+    for _ in range(100_000):
+        lock.acquire()
+        lock.release()
+    n = size(2_000_000, 200_000)
+    t0 = time.perf_counter()
+    for _ in range(n):
+        lock.acquire()
+        lock.release()
+    return n / (time.perf_counter() - t0)
+
+
+def lock_contended():
+    n = size(100_000, 10_000)
+    ctx = spawn()
+    lock = ctx.Lock()
+    counter = ctx.RawValue("i", 0)
+    barrier = ctx.Barrier(3)
+    done = ctx.Queue()
+    ps = [ctx.Process(target=locked_increments, args=(lock, counter, barrier, done, n)) for _ in range(2)]
+    for p in ps:
+        p.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    done.get()
+    done.get()
+    ms = (time.perf_counter() - t0) * 1e3
+    for p in ps:
+        join_ok(p)
+    check(counter.value == 2 * n, "the counter is %d, not %d" % (counter.value, 2 * n))
+    return ms
+
+
+def shared_array():
+    n = size(10_000_000, 1_000_000)
+    ctx = spawn()
+    a = ctx.RawArray("d", n)
+    result = ctx.Queue()
+    t0 = time.perf_counter()
+    p = ctx.Process(target=fill_and_sum, args=(a, n, result))
+    p.start()
+    total = result.get()
+    ms = (time.perf_counter() - t0) * 1e3
+    join_ok(p)
+    check(total == n * (n - 1) / 2, "the sum is %r" % total)
+    return ms
+
+
+def manager_dict():
+    with spawn().Manager() as m:
+        d = m.dict()
+        for i in range(500):
+            d["k"] = i
+            d["k"]
+        n = size(3_000, 500)
+        t0 = time.perf_counter()
+        for i in range(n):
+            d["k"] = i
+            check(d["k"] == i, "the dict lost a value")
+        return (time.perf_counter() - t0) * 1e6 / n
+
+
+def cpu_run(workers, tasks, steps):
+    with ProcessPoolExecutor(workers, mp_context=spawn()) as ex:
+        for f in [ex.submit(spin, steps // 4) for _ in range(2 * workers)]:
+            f.result()
+        t0 = time.perf_counter()
+        for f in [ex.submit(spin, steps) for _ in range(tasks)]:
+            f.result()
+        return time.perf_counter() - t0
+
+
+def cpu_scaling():
+    tasks = size(8, 4)
+    steps = size(1_000_000, 200_000)
+    return cpu_run(1, tasks, steps) / cpu_run(2, tasks, steps)
+
+
+def serialize_small():
+    value = [42, "hello", 3.14]
+    for _ in range(100_000):
+        pickle.loads(pickle.dumps(value))
+    n = size(200_000, 20_000)
+    t0 = time.perf_counter()
+    last = None
+    for _ in range(n):
+        last = pickle.loads(pickle.dumps(value))
+    rate = n / (time.perf_counter() - t0)
+    check(last == value, "pickle changed the value")
+    return rate
+
+
+def tpe_round_trip():
+    with ThreadPoolExecutor(2) as ex:
+        for _ in range(10_000):
+            ex.submit(one).result()
+        n = size(10_000, 2_000)
+        t0 = time.perf_counter()
+        for _ in range(n):
+            ex.submit(one).result()
+        return (time.perf_counter() - t0) * 1e6 / n
+
+
+def tpe_submits():
+    with ThreadPoolExecutor(2) as ex:
+        return submits(ex, size(20_000, 2_000))
+
+
+WORKLOADS = {
+    "spawn-start-join": lambda: start_join("spawn"),
+    "forkserver-start-join": lambda: start_join("forkserver"),
+    "ppe-round-trip": ppe_round_trip,
+    "ppe-20k-submits": ppe_submits,
+    "pool-map": lambda: pool_map(spawn().Pool(2), size(100_000, 10_000), None),
+    "pool-map-chunk1": lambda: pool_map(spawn().Pool(2), size(20_000, 2_000), 1),
+    "pool-imap": pool_imap,
+    "queue-small": queue_small,
+    "queue-1mib": queue_big,
+    "queue-4to1": queue_four_to_one,
+    "pipe-ping-pong": pipe_ping_pong,
+    "pipe-1mib": pipe_big,
+    "lock-uncontended": lock_uncontended,
+    "lock-contended": lock_contended,
+    "shared-array": shared_array,
+    "manager-dict": manager_dict,
+    "cpu-scaling": cpu_scaling,
+    "serialize-small": serialize_small,
+    "tpe-round-trip": tpe_round_trip,
+    "tpe-20k-submits": tpe_submits,
+    "threadpool-map": lambda: pool_map(multiprocessing.pool.ThreadPool(2), size(100_000, 10_000), None),
+}
+
+
+def main(argv):
+    global QUICK
+    if not 1 <= len(argv) <= 2 or (len(argv) == 2 and argv[1] != "quick") or argv[0] not in WORKLOADS:
+        print("usage: mp4j_bench.py NAME [quick]; NAME one of: " + ", ".join(WORKLOADS), file=sys.stderr)
+        return 2
+    QUICK = len(argv) == 2
+    result = WORKLOADS[argv[0]]()
+    print("RESULT %r" % float(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
