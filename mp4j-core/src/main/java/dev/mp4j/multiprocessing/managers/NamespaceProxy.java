@@ -7,21 +7,14 @@ import java.io.Serial;
  * throws {@link java.util.NoSuchElementException} (Python's AttributeError); {@code toString} is the
  * referent's: {@code Namespace(name='Bob', job='Builder')}.
  */
-final class NamespaceProxy implements Namespace, BaseProxy.Proxied {
+final class NamespaceProxy extends ForwardingProxy implements Namespace {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final String[] NAME = BaseProxy.sig(String.class);
     private static final String[] NAME_VALUE = BaseProxy.sig(String.class, Object.class);
 
-    private final BaseProxy proxy;
-
     NamespaceProxy(BaseProxy proxy) {
-        this.proxy = proxy;
-    }
-
-    @Override
-    public BaseProxy baseProxy() {
-        return proxy;
+        super(proxy);
     }
 
     @Override
@@ -52,20 +45,5 @@ final class NamespaceProxy implements Namespace, BaseProxy.Proxied {
      */
     boolean has(String name) {
         return (Boolean) proxy.call("has", NAME, name);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o == this || o instanceof NamespaceProxy n && n.proxy.equals(proxy);
-    }
-
-    @Override
-    public int hashCode() {
-        return proxy.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return proxy.referentToString();
     }
 }
