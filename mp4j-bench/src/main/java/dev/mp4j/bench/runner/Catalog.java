@@ -15,8 +15,8 @@ import java.util.Map;
  * --quick shrinks them (each side knows its own quick sizes).
  */
 public final class Catalog {
-    private static final Duration SHORT = Duration.ofSeconds(60);
-    private static final Duration LONG = Duration.ofSeconds(120);
+    private static final Duration SHORT = Duration.ofSeconds(90);
+    private static final Duration LONG = Duration.ofSeconds(180);
 
     private static final List<Workload> ALL = List.of(
             new Workload("spawn-start-join", "Process start→join (spawn)", "ms", LOWER_IS_BETTER,

@@ -28,7 +28,7 @@ public final class Chart {
     private static final Color FAIL = new Color(0xd0, 0x3b, 0x3b);
     private static final Color NEUTRAL = new Color(0x8a, 0x94, 0xa6);
     private static final Color GRID = new Color(0xdd, 0xdd, 0xdd);
-    private static final double[] TICKS = {0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100};
+    private static final double[] TICKS = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100};
 
     private static final int WIDTH = 1200;
     private static final int LABEL_WIDTH = 380;
@@ -64,7 +64,10 @@ public final class Chart {
      * @return the chart
      */
     static BufferedImage draw(List<Outcome> outcomes, String subtitle) {
-        int height = TOP + ROW * Math.max(1, outcomes.size()) + BOTTOM;
+        int notes = (int) outcomes.stream()
+                .filter(o -> o.workload().target() != null && o.workload().target().kind() == Target.Kind.MP4J_VALUE)
+                .count();
+        int height = TOP + ROW * Math.max(1, outcomes.size()) + BOTTOM + 18 * notes;
         BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
@@ -107,6 +110,18 @@ public final class Chart {
                 row(g, outcomes.get(i), axis, plotTop + i * ROW, one);
             }
 
+            int noteY = plotBottom + 60;
+            g.setColor(Color.DARK_GRAY);
+            for (Outcome o : outcomes) {
+                Target t = o.workload().target();
+                Stats m = o.stats(Outcome.Side.MP4J);
+                if (t != null && t.kind() == Target.Kind.MP4J_VALUE) {
+                    g.drawString(o.workload().title() + ": the bar compares speed-ups; the target is on mp4j's own ("
+                            + t.text() + "): " + (m == null ? "no figure" : Format.value(m.median())), 20, noteY);
+                    noteY += 18;
+                }
+            }
+
             g.setColor(Color.BLACK);
             g.setStroke(new BasicStroke(2f));
             g.drawLine(one, plotTop - 4, one, plotBottom + 4);
@@ -143,12 +158,10 @@ public final class Chart {
             g.fillRect(left, top + 6, Math.max(2, Math.abs(x - one)), ROW - 12);
             g.setColor(Color.BLACK);
             String s = Format.ratio(ratio) + "×";
-            Target t = w.target();
-            Stats m = o.stats(Outcome.Side.MP4J);
-            if (t != null && t.kind() == Target.Kind.MP4J_VALUE && m != null) {
-                s += "   (target " + t.text() + ": " + Format.value(m.median()) + ")";
-            }
             int tx = x >= one ? x + 6 : x - 6 - fm.stringWidth(s);
+            if (tx < LABEL_WIDTH + 2) {
+                tx = one + 6; // no room left of the bar: write it right of the line at 1
+            }
             g.drawString(s, tx, mid + fm.getAscent() / 2 - 2);
         }
         Target t = w.target();
@@ -191,7 +204,7 @@ public final class Chart {
                 hi = Math.max(hi, t.ratioMark());
             }
         }
-        lo = Math.max(0.01, lo / 1.4);
+        lo = Math.max(0.001, lo / 1.4);
         hi = Math.min(100, hi * 1.4);
         return new double[] {lo, hi};
     }

@@ -2,6 +2,7 @@ package dev.mp4j.bench.runner;
 
 import java.math.BigDecimal;
 import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.Locale;
 
 /** Number formatting for the table: three significant digits, with k and M for large values. */
@@ -59,6 +60,8 @@ public final class Format {
         if (v == 0) {
             return "0";
         }
-        return new BigDecimal(v).round(new MathContext(3)).toPlainString();
+        BigDecimal d = new BigDecimal(v).round(new MathContext(3));
+        int integerDigits = d.precision() - d.scale();
+        return d.setScale(Math.max(0, 3 - integerDigits), RoundingMode.HALF_EVEN).toPlainString();
     }
 }

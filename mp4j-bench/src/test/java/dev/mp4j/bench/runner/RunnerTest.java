@@ -1,0 +1,111 @@
+package dev.mp4j.bench.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.bench.runner.Outcome.Side;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The runner's own logic: options, parsing a run's output, the catalog, the chart. Nothing here runs a benchmark. */
+class RunnerTest {
+    private static final Path SCRIPT = Path.of("s.py");
+    private static final Path OUT = Path.of("out");
+
+    @Test
+    void optionsDefaultToFiveRunsOfEverything() {
+        Options o = Options.parse(new String[0], SCRIPT, OUT);
+        assertEquals(5, o.reps());
+        assertEquals(List.of(), o.only());
+        assertEquals("latest", o.outputName());
+        assertEquals(Catalog.all(), Catalog.select(o.only()));
+    }
+
+    @Test
+    void quickMeansOneRunAndItsOwnFilesUnlessRepsSaysOtherwise() {
+        Options o = Options.parse(new String[] {"--quick"}, SCRIPT, OUT);
+        assertEquals(1, o.reps());
+        assertEquals("quick", o.outputName());
+        assertEquals(2, Options.parse(new String[] {"--quick", "--reps", "2"}, SCRIPT, OUT).reps());
+    }
+
+    @Test
+    void onlySelectsWorkloadsInTableOrder() {
+        Options o = Options.parse(new String[] {"--only", "pipe-1mib,spawn-start-join"}, SCRIPT, OUT);
+        assertEquals(List.of("spawn-start-join", "pipe-1mib"), Catalog.select(o.only()).stream().map(Workload::name).toList());
+    }
+
+    @Test
+    void badArgumentsAreNamed() {
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--only", "nope"}, SCRIPT, OUT));
+        assertTrue(e.getMessage().startsWith("unknown workload 'nope'; known: spawn-start-join,"), e.getMessage());
+        assertEquals("--reps takes a whole number, got 'x'", assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--reps", "x"}, SCRIPT, OUT)).getMessage());
+        assertEquals("--reps must be between 1 and 100, got 0", assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--reps", "0"}, SCRIPT, OUT)).getMessage());
+        assertEquals("--reps needs a value", assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--reps"}, SCRIPT, OUT)).getMessage());
+        assertEquals("unknown argument '--fast'", assertThrows(IllegalArgumentException.class,
+                () -> Options.parse(new String[] {"--fast"}, SCRIPT, OUT)).getMessage());
+    }
+
+    @Test
+    void theFigureIsTheLastResultLine() {
+        var r = BenchRunner.parse(List.of("warming up", "RESULT 1.5", "RESULT 2.25", "bye"), List.of());
+        assertEquals(2.25, r.value());
+        assertNull(r.failure());
+    }
+
+    @Test
+    void aRunWithoutAFigureSaysWhy() {
+        assertEquals("no RESULT line: RuntimeError: the counter is 3, not 4", BenchRunner.parse(List.of(),
+                List.of("Traceback (most recent call last):", "  File \"x.py\", line 1", "RuntimeError: the counter is 3, not 4"))
+                .failure());
+        assertEquals("not a number: RESULT abc", BenchRunner.parse(List.of("RESULT abc"), List.of()).failure());
+        assertEquals("not a positive figure: RESULT 0.0", BenchRunner.parse(List.of("RESULT 0.0"), List.of()).failure());
+    }
+
+    @Test
+    void theReasonIsTheRootCauseOfAJavaStackTrace() {
+        assertEquals("Caused by: java.io.IOException: broken pipe", BenchRunner.reason(List.of(
+                "Exception in thread \"main\" java.lang.IllegalStateException: outer",
+                "\tat dev.mp4j.X.y(X.java:1)",
+                "Caused by: java.io.IOException: broken pipe",
+                "\t... 3 more")));
+        assertEquals("just a line", BenchRunner.reason(List.of("just a line", "  ")));
+        assertEquals("no message", BenchRunner.reason(List.of()));
+    }
+
+    @Test
+    void everyWorkloadHasAUniqueNameAndTheIssuesTargetsAreThere() {
+        List<String> names = Catalog.all().stream().map(Workload::name).toList();
+        assertEquals(names.size(), names.stream().distinct().count());
+        Workload pingPong = Catalog.select(List.of("pipe-ping-pong")).getFirst();
+        assertEquals(1 / 0.7, pingPong.target().ratioMark(), 1e-12);
+        Workload array = Catalog.select(List.of("shared-array")).getFirst();
+        assertEquals(Direction.LOWER_IS_BETTER, array.direction());
+        assertEquals(1 / 0.3, array.target().ratioMark(), 1e-12);
+    }
+
+    @Test
+    void theChartHasARowPerWorkload() {
+        System.setProperty("java.awt.headless", "true");
+        Outcome good = RatioAndTargetTest.outcome(Direction.HIGHER_IS_BETTER, Target.rateAtLeast(2));
+        good.add(Side.MP4J, 300);
+        good.add(Side.CPYTHON, 100);
+        Outcome failed = RatioAndTargetTest.outcome(Direction.LOWER_IS_BETTER, null);
+        failed.fail(Side.MP4J, "timed out");
+        BufferedImage one = Chart.draw(List.of(good), "test");
+        BufferedImage two = Chart.draw(List.of(good, failed), "test");
+        assertEquals(two.getHeight() - one.getHeight(), 30);
+        double[] range = Chart.range(List.of(good));
+        assertTrue(range[0] < 0.5 && range[1] > 3, java.util.Arrays.toString(range));
+    }
+}
