@@ -12,7 +12,7 @@ final class Queues {
 
     /** @return what this process accepts through the context's queues and pipes */
     private static ObjectInputFilter filter(Contexts.Base ctx) {
-        return ctx.filter() == null ? null : SerialFilters.effective(ctx.filter());
+        return SerialFilters.effective(ctx.filter());
     }
 
     static <E> Queue<E> queue(Contexts.Base ctx, int maxsize) {

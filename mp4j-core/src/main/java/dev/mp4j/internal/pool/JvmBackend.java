@@ -31,7 +31,7 @@ public final class JvmBackend implements Backend {
     private final SerializableRunnable initializer;
     private final long softLimitNanos;
     private final long maxMemory;
-    /** What this JVM accepts from the workers: the context's serial filter with the default limits. */
+    /** What this JVM accepts from the workers: the context's filter and the default limits; null: the JVM's. */
     private final ObjectInputFilter filter;
 
     /**

@@ -14,15 +14,6 @@ public final class IpcQueues {
     /**
      * @param <E> the item type
      * @param maxsize at most this many items; {@code <= 0}: unbounded
-     * @return a new queue
-     */
-    public static <E> Queue<E> queue(int maxsize) {
-        return queue(maxsize, null);
-    }
-
-    /**
-     * @param <E> the item type
-     * @param maxsize at most this many items; {@code <= 0}: unbounded
      * @param filter what {@code get} accepts in this process; null for this JVM's default
      * @return a new queue
      */
@@ -30,16 +21,6 @@ public final class IpcQueues {
         QueueImpl<E> q = QueueImpl.create(maxsize, false);
         q.filter = filter;
         return q;
-    }
-
-    /**
-     * @param <E> the item type
-     * @param maxsize at most this many items; {@code <= 0}: unbounded
-     * @return a new joinable queue
-     */
-    @SuppressWarnings("unchecked")
-    public static <E> JoinableQueue<E> joinableQueue(int maxsize) {
-        return joinableQueue(maxsize, null);
     }
 
     /**
@@ -57,14 +38,6 @@ public final class IpcQueues {
 
     /**
      * @param <E> the item type
-     * @return a new simple queue
-     */
-    public static <E> SimpleQueue<E> simpleQueue() {
-        return simpleQueue(null);
-    }
-
-    /**
-     * @param <E> the item type
      * @param filter what {@code get} accepts in this process; null for this JVM's default
      * @return a new simple queue
      */
@@ -72,14 +45,6 @@ public final class IpcQueues {
         SimpleQueueImpl<E> q = SimpleQueueImpl.create();
         q.filter = filter;
         return q;
-    }
-
-    /**
-     * @param duplex two-way; otherwise the first end only receives and the second only sends
-     * @return the two ends
-     */
-    public static PipeEnd[] pipe(boolean duplex) {
-        return pipe(duplex, null);
     }
 
     /**

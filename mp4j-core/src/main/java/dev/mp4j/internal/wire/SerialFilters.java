@@ -44,14 +44,15 @@ public final class SerialFilters {
 
     /**
      * @param filter a context's filter, or null
-     * @return the filter a decoder applies: mp4j's default limits ({@link Codec#DEFAULT_FILTER}) when {@code filter}
-     *     is null; otherwise the context's filter, then those limits (either one's rejection rejects, and the JDK's
+     * @return null when {@code filter} is null (a decoder then applies this JVM's default: {@code Codec.decode}'s
+     *     null); otherwise the filter a decoder applies: the context's filter, then mp4j's default limits
+     *     ({@link Codec#DEFAULT_FILTER}) (either one's rejection rejects, and the JDK's
      *     meaning of an undecided status holds). mp4j's own classes (its jobs, handles, exceptions) and
      *     {@link SerializedLambda} (the form a serializable lambda travels in; what it captured is still checked)
      *     are not put to the context's filter: an application's allow-list names its own classes, not mp4j's.
      */
     public static ObjectInputFilter effective(ObjectInputFilter filter) {
-        return filter == null ? Codec.DEFAULT_FILTER : ObjectInputFilter.merge(new Scoped(filter), Codec.DEFAULT_FILTER);
+        return filter == null ? null : ObjectInputFilter.merge(new Scoped(filter), Codec.DEFAULT_FILTER);
     }
 
     /** An application's filter, consulted for everything but mp4j's own classes and serialized lambdas. */
