@@ -23,19 +23,9 @@ public record ChildJvm(java.lang.Process process, OutputStream stdin, FrameChann
     }
 
     /**
-     * Sends the child its job, already serialized (so that a task that cannot be serialized fails before any
-     * JVM is involved).
-     *
-     * @param encodedJob the job's serialized form
-     * @throws IOException if the child is gone
-     */
-    public void sendJob(byte[] encodedJob) throws IOException {
-        channel.send(Tags.frame(Tags.JOB, encodedJob));
-    }
-
-    /**
      * Sends the child the serial filter it applies to everything it decodes from then on (its job included),
-     * then its job.
+     * then its job, already serialized (so that a task that cannot be serialized fails before any JVM is
+     * involved).
      *
      * @param encodedJob the job's serialized form
      * @param filter a serializable filter, or null for mp4j's default
@@ -45,7 +35,7 @@ public record ChildJvm(java.lang.Process process, OutputStream stdin, FrameChann
         if (filter != null) {
             channel.send(Tags.frame(Tags.FILTER, Codec.encode(filter)));
         }
-        sendJob(encodedJob);
+        channel.send(Tags.frame(Tags.JOB, encodedJob));
     }
 
     /** Releases the parent's ends: the channel and the stdin pipe. */
