@@ -6,12 +6,16 @@ import dev.mp4j.internal.spawn.ExitCodes;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
 
-/** Watches a started {@link Process}'s child JVM on a virtual thread until it ends. */
+/**
+ * Watches a started {@link Process}'s child JVM on a daemon thread until it ends. A platform thread: a
+ * virtual one blocked in a read is woken through the JDK's poller and a carrier, hand-offs that would sit
+ * between a child's exit and {@code join()} returning.
+ */
 final class ExitWatch {
     private ExitWatch() {}
 
     static void watch(ChildJvm jvm, CompletableFuture<Integer> exit, IntConsumer after) {
-        Thread.ofVirtual().name("mp4j-exit-watch-" + jvm.pid()).start(() -> {
+        Thread.ofPlatform().daemon().name("mp4j-exit-watch-" + jvm.pid()).start(() -> {
             int code = ExitCodes.readUntilExit(jvm, frame -> { });
             jvm.release();
             after.accept(code);

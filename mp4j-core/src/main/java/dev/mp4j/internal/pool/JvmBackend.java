@@ -23,8 +23,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Workers that are JVMs booted by a context's {@link Launcher}, each running a {@link WorkerJob}. Tasks are
- * serialized in the submitting thread; one virtual thread per worker boots it and then reads its results
- * ({@link PoolWire}) until it ends.
+ * serialized in the submitting thread; one daemon platform thread per worker boots it and then reads its
+ * results ({@link PoolWire}) until it ends. Platform, not virtual: a virtual thread blocked in a read is woken
+ * by the JDK's poller thread and then scheduled on a carrier, two hand-offs where a platform thread has none;
+ * on a warm 2-worker pool that made a submit→result round trip about three times as long.
  */
 public final class JvmBackend implements Backend {
     private final Launcher launcher;
@@ -121,11 +123,11 @@ public final class JvmBackend implements Backend {
     @Override
     public Link start(PoolEngine.Worker worker) {
         JvmLink link = new JvmLink();
-        Thread.ofVirtual().name("mp4j-pool-" + worker.name()).start(() -> run(worker, link));
+        Thread.ofPlatform().daemon().name("mp4j-pool-" + worker.name()).start(() -> run(worker, link));
         return link;
     }
 
-    /** The life of one worker, on its own virtual thread: boot, serve, exit. */
+    /** The life of one worker, on its own thread: boot, serve, exit. */
     private void run(PoolEngine.Worker w, JvmLink link) {
         ChildJvm jvm;
         try {

@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where this JVM's children call back: one Unix-domain socket per JVM, in a private (0700) temporary
- * directory, made on first use. An acceptor thread admits each connection on its own virtual thread: the
+ * directory, made on first use. An acceptor thread admits each connection on a short-lived daemon thread of its own: the
  * parent challenges the child with this JVM's control key, answers the child's challenge, then reads the
  * child's HELLO and hands the channel to whoever {@link #expect expects} that launch id. A peer that does
  * not finish this within {@link #ADMIT_TIMEOUT_SECONDS} is dropped; nothing it sends is deserialized.
@@ -95,7 +95,7 @@ final class Rendezvous {
             if (!PeerCredentials.admit(socket, owner, "the rendezvous " + socketPath)) {
                 continue; // a process of another user: closed unread
             }
-            Thread.ofVirtual().name("mp4j-admit").start(() -> admit(socket));
+            Thread.ofPlatform().daemon().name("mp4j-admit").start(() -> admit(socket));
         }
     }
 
