@@ -127,8 +127,9 @@ public final class BenchRunner {
         int warmup = quick ? Mp4jWorkloads.QUICK_WARMUP : Mp4jWorkloads.WARMUP;
         int measured = quick ? Mp4jWorkloads.QUICK_MEASURED : Mp4jWorkloads.MEASURED;
         return "**Method.** Every run is a fresh process: a new JVM for mp4j, a new python3 for CPython (spawn "
-                + "start method unless the workload says forkserver). For each workload the two sides take turns, "
-                + "mp4j then CPython, " + reps + (reps == 1 ? " time" : " times") + ". Within a run, a "
+                + "start method unless the workload says forkserver). For each workload the two sides take turns "
+                + "(mp4j, CPython, mp4j, CPython, ...), " + reps + (reps == 1 ? " run" : " runs") + " of each. "
+                + "Within a run, a "
                 + "steady-state workload sets up its pool, children or connection once and has them answer once "
                 + "(untimed), then times " + warmup + " warm-up " + passes(warmup) + " and " + measured
                 + " measured " + passes(measured) + " of the same size with the same processes; the run's "

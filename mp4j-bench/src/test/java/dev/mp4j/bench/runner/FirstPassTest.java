@@ -142,11 +142,13 @@ class FirstPassTest {
     void theMethodSaysHowManyPassesAndRuns() {
         String full = BenchRunner.method(false, 3);
         assertTrue(full.contains("then times 5 warm-up passes and 5 measured passes"), full);
-        assertTrue(full.contains("mp4j then CPython, 3 times"), full);
+        assertTrue(full.contains("(mp4j, CPython, mp4j, CPython, ...), 3 runs of each."), full);
         assertTrue(full.contains("median of the measured passes"), full);
         String quick = BenchRunner.method(true, 1);
         assertTrue(quick.contains("then times 1 warm-up pass and 2 measured passes"), quick);
-        assertTrue(quick.contains("1 time."), quick);
+        assertTrue(quick.contains(", 1 run of each."), quick);
+        assertTrue(quick.contains("the median of the next 2;"), quick);
+        assertTrue(full.contains("the median of the next 4;"), full);
     }
 
     @Test
