@@ -463,7 +463,7 @@ WORKLOADS = {
     "serialize-small": serialize_small,
     "tpe-round-trip": tpe_round_trip,
     "tpe-20k-submits": tpe_submits,
-    "threadpool-map": lambda: pool_map(multiprocessing.pool.ThreadPool(2), size(300_000, 10_000), None),
+    "threadpool-map": lambda: pool_map(multiprocessing.pool.ThreadPool(2), size(500_000, 10_000), None),
 }
 
 

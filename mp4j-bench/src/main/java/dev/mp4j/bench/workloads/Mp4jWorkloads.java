@@ -101,7 +101,7 @@ public final class Mp4jWorkloads {
             case "serialize-small" -> serializeSmall();
             case "tpe-round-trip" -> tpeRoundTrip();
             case "tpe-20k-submits" -> tpeSubmits();
-            case "threadpool-map" -> poolMap(new ThreadPool(2), size(300_000, 10_000), 0);
+            case "threadpool-map" -> poolMap(new ThreadPool(2), size(500_000, 10_000), 0);
             default -> throw new IllegalArgumentException("unknown workload: " + name);
         };
     }
