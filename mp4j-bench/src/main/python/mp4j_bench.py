@@ -2,10 +2,15 @@
 
     python3 mp4j_bench.py NAME [quick]
 
-runs one workload, warm-up included, and prints its figure as the last line of stdout,
-"RESULT <number>", in the unit the runner's catalog gives. Each function here mirrors the method of the
-same name in dev.mp4j.bench.workloads.Mp4jWorkloads: keep the two doing the same work.
+runs one workload and prints its figure as the last line of stdout, "RESULT <number>", in the unit the
+runner's catalog gives. Each function here mirrors the method of the same name in
+dev.mp4j.bench.workloads.Mp4jWorkloads: keep the two doing the same work.
 Start method: spawn (the issue's baseline), except where the workload says forkserver.
+
+A steady-state workload first makes its pool, child or connection answer once (untimed), then runs
+WARMUP warm-up passes and MEASURED measured passes of the same size with the same processes; RESULT is the
+median of the measured passes. Before it comes "FIRST <number>", the figure of the very first pass. A
+workload that is one cold shot by nature prints no FIRST.
 """
 
 import multiprocessing as mp
@@ -18,10 +23,33 @@ from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 MIB = 1 << 20
 QUICK = False
+# passes of a steady-state workload; the same as Mp4jWorkloads.WARMUP / MEASURED (QUICK_WARMUP / QUICK_MEASURED)
+WARMUP, MEASURED = 5, 5
+QUICK_WARMUP, QUICK_MEASURED = 1, 2
+# the figure of the first pass, printed as FIRST; None when the workload has no such figure
+FIRST = None
 
 
 def size(full, small):
     return small if QUICK else full
+
+
+def warmup():
+    return QUICK_WARMUP if QUICK else WARMUP
+
+
+def pass_count():
+    """How many passes a steady-state workload runs in all: its children produce or echo for all of them."""
+    return warmup() + (QUICK_MEASURED if QUICK else MEASURED)
+
+
+def passes(one_pass):
+    """Runs the warm-up passes, then the measured ones; keeps the first pass's figure for FIRST.
+    Returns the median of the measured passes."""
+    global FIRST
+    figures = [one_pass() for _ in range(pass_count())]
+    FIRST = figures[0]
+    return statistics.median(figures[warmup():])
 
 
 def check(ok, what):
@@ -58,11 +86,16 @@ def spin(steps):
     return acc
 
 
-def put_ints(q, n, barrier=None):
-    if barrier is not None:
-        barrier.wait()
+def put_ints(q, n):
     for i in range(n):
         q.put(i)
+
+
+def put_ints_rounds(q, each, barrier, rounds):
+    for _ in range(rounds):
+        barrier.wait()
+        for i in range(each):
+            q.put(i)
 
 
 def put_big(q, n):
@@ -72,7 +105,7 @@ def put_big(q, n):
 
 
 def echo(c, n):
-    for _ in range(n + 1):
+    for _ in range(n):
         c.send(c.recv())
 
 
@@ -99,6 +132,7 @@ def fill_and_sum(a, n, result):
 # ---- workloads ----
 
 def start_join(method):
+    global FIRST
     ctx = mp.get_context(method)
     forkserver = method == "forkserver"
     n = size(4, 2)
@@ -112,25 +146,28 @@ def start_join(method):
         p.join()
         t1 = time.perf_counter()
         check(p.exitcode == 0, "the process exited with %r" % p.exitcode)
-        if i > 0:
+        if i == 0:
+            FIRST = (t1 - t0) * 1e3
+        else:
             ms.append((t1 - t0) * 1e3)
     return statistics.median(ms)
 
 
 def ppe_round_trip():
     with ProcessPoolExecutor(2, mp_context=spawn()) as ex:
-        for _ in range(200):
-            ex.submit(one).result()
+        ex.submit(one).result()  # a worker is up
         n = size(1000, 200)
-        t0 = time.perf_counter()
-        for _ in range(n):
-            ex.submit(one).result()
-        return (time.perf_counter() - t0) * 1e6 / n
+
+        def one_pass():
+            t0 = time.perf_counter()
+            for _ in range(n):
+                ex.submit(one).result()
+            return (time.perf_counter() - t0) * 1e6 / n
+
+        return passes(one_pass)
 
 
 def submits(ex, n):
-    for _ in range(200):
-        ex.submit(one).result()
     t0 = time.perf_counter()
     fs = [ex.submit(one) for _ in range(n)]
     total = sum(f.result() for f in fs)
@@ -141,33 +178,42 @@ def submits(ex, n):
 
 def ppe_submits():
     with ProcessPoolExecutor(2, mp_context=spawn()) as ex:
-        return submits(ex, size(20_000, 2_000))
+        ex.submit(one).result()  # a worker is up
+        n = size(20_000, 2_000)
+        return passes(lambda: submits(ex, n))
 
 
 def pool_map(pool, n, chunksize):
     with pool:
+        pool.map(inc, [0, 1])  # the pool answers
         items = list(range(n))
-        pool.map(inc, items[:5_000], chunksize)
-        t0 = time.perf_counter()
-        out = pool.map(inc, items, chunksize)
-        rate = n / (time.perf_counter() - t0)
-        check(len(out) == n and out[-1] == n, "map returned wrong results")
-        return rate
+
+        def one_pass():
+            t0 = time.perf_counter()
+            out = pool.map(inc, items, chunksize)
+            rate = n / (time.perf_counter() - t0)
+            check(len(out) == n and out[-1] == n, "map returned wrong results")
+            return rate
+
+        return passes(one_pass)
 
 
 def pool_imap():
     n = size(100_000, 10_000)
     with spawn().Pool(2) as pool:
+        pool.map(inc, [0, 1])  # the pool answers
         items = list(range(n))
-        for _ in pool.imap(inc, items[:5_000], 100):
-            pass
-        t0 = time.perf_counter()
-        total = 0
-        for r in pool.imap(inc, items, 100):
-            total += r
-        rate = n / (time.perf_counter() - t0)
-        check(total == n * (n + 1) // 2, "imap returned wrong results")
-        return rate
+
+        def one_pass():
+            t0 = time.perf_counter()
+            total = 0
+            for r in pool.imap(inc, items, 100):
+                total += r
+            rate = n / (time.perf_counter() - t0)
+            check(total == n * (n + 1) // 2, "imap returned wrong results")
+            return rate
+
+        return passes(one_pass)
 
 
 def join_ok(p):
@@ -179,13 +225,17 @@ def queue_small():
     n = size(100_000, 10_000)
     ctx = spawn()
     q = ctx.Queue()
-    p = ctx.Process(target=put_ints, args=(q, n))
+    p = ctx.Process(target=put_ints, args=(q, 1 + pass_count() * n))
     p.start()
     q.get()
-    t0 = time.perf_counter()
-    for _ in range(1, n):
-        q.get()
-    rate = (n - 1) / (time.perf_counter() - t0)
+
+    def one_pass():
+        t0 = time.perf_counter()
+        for _ in range(n):
+            q.get()
+        return n / (time.perf_counter() - t0)
+
+    rate = passes(one_pass)
     join_ok(p)
     return rate
 
@@ -194,13 +244,17 @@ def queue_big():
     n = size(200, 20)
     ctx = spawn()
     q = ctx.Queue()
-    p = ctx.Process(target=put_big, args=(q, n))
+    p = ctx.Process(target=put_big, args=(q, 1 + pass_count() * n))
     p.start()
     q.get()
-    t0 = time.perf_counter()
-    for _ in range(1, n):
-        check(len(q.get()) == MIB, "a message was not 1 MiB")
-    rate = (n - 1) / (time.perf_counter() - t0)
+
+    def one_pass():
+        t0 = time.perf_counter()
+        for _ in range(n):
+            check(len(q.get()) == MIB, "a message was not 1 MiB")
+        return n / (time.perf_counter() - t0)
+
+    rate = passes(one_pass)
     join_ok(p)
     return rate
 
@@ -211,14 +265,18 @@ def queue_four_to_one():
     ctx = spawn()
     q = ctx.Queue()
     barrier = ctx.Barrier(producers + 1)
-    ps = [ctx.Process(target=put_ints, args=(q, each, barrier)) for _ in range(producers)]
+    ps = [ctx.Process(target=put_ints_rounds, args=(q, each, barrier, pass_count())) for _ in range(producers)]
     for p in ps:
         p.start()
-    barrier.wait()
-    t0 = time.perf_counter()
-    for _ in range(producers * each):
-        q.get()
-    rate = producers * each / (time.perf_counter() - t0)
+
+    def one_pass():
+        barrier.wait()
+        t0 = time.perf_counter()
+        for _ in range(producers * each):
+            q.get()
+        return producers * each / (time.perf_counter() - t0)
+
+    rate = passes(one_pass)
     for p in ps:
         join_ok(p)
     return rate
@@ -228,16 +286,20 @@ def pipe_ping_pong():
     n = size(5_000, 1_000)
     ctx = spawn()
     mine, theirs = ctx.Pipe()
-    p = ctx.Process(target=echo, args=(theirs, n))
+    p = ctx.Process(target=echo, args=(theirs, 1 + pass_count() * n))
     p.start()
     mine.send(-1)
     mine.recv()
-    t0 = time.perf_counter()
-    for i in range(n):
-        mine.send(i)
-        back = mine.recv()
-        check(back == i, "the echo of %d was %r" % (i, back))
-    us = (time.perf_counter() - t0) * 1e6 / n
+
+    def one_pass():
+        t0 = time.perf_counter()
+        for i in range(n):
+            mine.send(i)
+            back = mine.recv()
+            check(back == i, "the echo of %d was %r" % (i, back))
+        return (time.perf_counter() - t0) * 1e6 / n
+
+    us = passes(one_pass)
     join_ok(p)
     return us
 
@@ -246,28 +308,33 @@ def pipe_big():
     n = size(200, 20)
     ctx = spawn()
     mine, theirs = ctx.Pipe()
-    p = ctx.Process(target=send_big, args=(theirs, n))
+    p = ctx.Process(target=send_big, args=(theirs, 1 + pass_count() * n))
     p.start()
     mine.recv_bytes()
-    t0 = time.perf_counter()
-    for _ in range(1, n):
-        check(len(mine.recv_bytes()) == MIB, "a message was not 1 MiB")
-    rate = (n - 1) / (time.perf_counter() - t0)
+
+    def one_pass():
+        t0 = time.perf_counter()
+        for _ in range(n):
+            check(len(mine.recv_bytes()) == MIB, "a message was not 1 MiB")
+        return n / (time.perf_counter() - t0)
+
+    rate = passes(one_pass)
     join_ok(p)
     return rate
 
 
 def lock_uncontended():
     lock = spawn().Lock()
-    for _ in range(100_000):
-        lock.acquire()
-        lock.release()
     n = size(2_000_000, 200_000)
-    t0 = time.perf_counter()
-    for _ in range(n):
-        lock.acquire()
-        lock.release()
-    return n / (time.perf_counter() - t0)
+
+    def one_pass():
+        t0 = time.perf_counter()
+        for _ in range(n):
+            lock.acquire()
+            lock.release()
+        return n / (time.perf_counter() - t0)
+
+    return passes(one_pass)
 
 
 def lock_contended():
@@ -309,15 +376,17 @@ def shared_array():
 def manager_dict():
     with spawn().Manager() as m:
         d = m.dict()
-        for i in range(500):
-            d["k"] = i
-            d["k"]
+        d["k"] = -1  # the manager answers
         n = size(3_000, 500)
-        t0 = time.perf_counter()
-        for i in range(n):
-            d["k"] = i
-            check(d["k"] == i, "the dict lost a value")
-        return (time.perf_counter() - t0) * 1e6 / n
+
+        def one_pass():
+            t0 = time.perf_counter()
+            for i in range(n):
+                d["k"] = i
+                check(d["k"] == i, "the dict lost a value")
+            return (time.perf_counter() - t0) * 1e6 / n
+
+        return passes(one_pass)
 
 
 def cpu_run(workers, tasks, steps):
@@ -338,32 +407,39 @@ def cpu_scaling():
 
 def serialize_small():
     value = [42, "hello", 3.14]
-    for _ in range(100_000):
-        pickle.loads(pickle.dumps(value))
     n = size(200_000, 20_000)
-    t0 = time.perf_counter()
-    last = None
-    for _ in range(n):
-        last = pickle.loads(pickle.dumps(value))
-    rate = n / (time.perf_counter() - t0)
-    check(last == value, "pickle changed the value")
-    return rate
+
+    def one_pass():
+        t0 = time.perf_counter()
+        last = None
+        for _ in range(n):
+            last = pickle.loads(pickle.dumps(value))
+        rate = n / (time.perf_counter() - t0)
+        check(last == value, "pickle changed the value")
+        return rate
+
+    return passes(one_pass)
 
 
 def tpe_round_trip():
     with ThreadPoolExecutor(2) as ex:
-        for _ in range(10_000):
-            ex.submit(one).result()
+        ex.submit(one).result()  # a thread is up
         n = size(10_000, 2_000)
-        t0 = time.perf_counter()
-        for _ in range(n):
-            ex.submit(one).result()
-        return (time.perf_counter() - t0) * 1e6 / n
+
+        def one_pass():
+            t0 = time.perf_counter()
+            for _ in range(n):
+                ex.submit(one).result()
+            return (time.perf_counter() - t0) * 1e6 / n
+
+        return passes(one_pass)
 
 
 def tpe_submits():
     with ThreadPoolExecutor(2) as ex:
-        return submits(ex, size(20_000, 2_000))
+        ex.submit(one).result()  # a thread is up
+        n = size(20_000, 2_000)
+        return passes(lambda: submits(ex, n))
 
 
 WORKLOADS = {
@@ -371,7 +447,7 @@ WORKLOADS = {
     "forkserver-start-join": lambda: start_join("forkserver"),
     "ppe-round-trip": ppe_round_trip,
     "ppe-20k-submits": ppe_submits,
-    "pool-map": lambda: pool_map(spawn().Pool(2), size(100_000, 10_000), None),
+    "pool-map": lambda: pool_map(spawn().Pool(2), size(200_000, 10_000), None),
     "pool-map-chunk1": lambda: pool_map(spawn().Pool(2), size(20_000, 2_000), 1),
     "pool-imap": pool_imap,
     "queue-small": queue_small,
@@ -387,7 +463,7 @@ WORKLOADS = {
     "serialize-small": serialize_small,
     "tpe-round-trip": tpe_round_trip,
     "tpe-20k-submits": tpe_submits,
-    "threadpool-map": lambda: pool_map(multiprocessing.pool.ThreadPool(2), size(100_000, 10_000), None),
+    "threadpool-map": lambda: pool_map(multiprocessing.pool.ThreadPool(2), size(500_000, 10_000), None),
 }
 
 
@@ -398,6 +474,8 @@ def main(argv):
         return 2
     QUICK = len(argv) == 2
     result = WORKLOADS[argv[0]]()
+    if FIRST is not None:
+        print("FIRST %r" % float(FIRST))
     print("RESULT %r" % float(result), flush=True)
     return 0
 

@@ -23,6 +23,9 @@ import java.util.concurrent.TimeUnit;
  * PNG chart. A run that fails or times out becomes "failed: reason" in the table; the run goes on.
  */
 public final class BenchRunner {
+    /** The heading of the document's second table. */
+    static final String FIRST_PASS_TITLE = "First pass in a fresh process (JIT cold for mp4j)";
+
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
     private final Options options;
@@ -73,8 +76,14 @@ public final class BenchRunner {
             outcomes.add(measure(w));
         }
         String table = Table.markdown(outcomes);
+        String firstPass = Table.firstPass(outcomes);
         System.out.println();
         System.out.print(table);
+        if (!firstPass.isEmpty()) {
+            System.out.println();
+            System.out.println(FIRST_PASS_TITLE + ":");
+            System.out.print(firstPass);
+        }
 
         Path dir = options.out();
         Files.createDirectories(dir);
@@ -90,22 +99,50 @@ public final class BenchRunner {
             chartNote = "(no chart: " + e + ")\n";
             System.err.println("mp4j bench: the chart could not be drawn: " + e);
         }
-        Files.writeString(md, document(table, started, chartNote), StandardCharsets.UTF_8);
+        Files.writeString(md, document(table, firstPass, started, chartNote), StandardCharsets.UTF_8);
         System.out.println();
         System.out.println("written: " + md + (chartNote.startsWith("!") ? ", " + png : ""));
     }
 
-    private String document(String table, ZonedDateTime started, String chartNote) {
+    private String document(String table, String firstPass, ZonedDateTime started, String chartNote) {
         return "# mp4j vs CPython, side by side\n\n"
                 + "Run " + DATE.format(started) + " by `./mp4j bench"
                 + (options.quick() ? " --quick" : "") + " --reps " + options.reps() + "`"
                 + (options.quick() ? " (quick: small sizes, a smoke check only)" : "") + ".\n\n"
                 + machine.markdown() + "\n"
-                + "Each figure is one run of a fresh JVM (mp4j) or a fresh python3 (CPython, spawn start method "
-                + "unless the workload says forkserver); the two sides take turns. Medians of "
-                + options.reps() + " runs. **Ratio**: mp4j's rate ÷ CPython's, or CPython's time ÷ mp4j's — "
-                + "above 1 means mp4j did better. Targets are those of issue 7.\n\n"
-                + table + "\n" + chartNote;
+                + method(options.quick(), options.reps()) + "\n\n"
+                + table + "\n" + chartNote
+                + (firstPass.isEmpty() ? "" : "\n## " + FIRST_PASS_TITLE + "\n\n"
+                        + "The figure of each run's first pass, before any warm-up pass (the pool, child or "
+                        + "connection had answered once): a fresh JVM has not compiled anything yet, CPython has "
+                        + "no JIT. Medians over the runs; no targets.\n\n" + firstPass);
+    }
+
+    /**
+     * @param quick whether the workloads ran with their small sizes
+     * @param reps runs of each side per workload
+     * @return the paragraph of the document that says how its figures were obtained
+     */
+    static String method(boolean quick, int reps) {
+        int warmup = quick ? Mp4jWorkloads.QUICK_WARMUP : Mp4jWorkloads.WARMUP;
+        int measured = quick ? Mp4jWorkloads.QUICK_MEASURED : Mp4jWorkloads.MEASURED;
+        return "**Method.** Every run is a fresh process: a new JVM for mp4j, a new python3 for CPython (spawn "
+                + "start method unless the workload says forkserver). For each workload the two sides take turns "
+                + "(mp4j, CPython, mp4j, CPython, ...), " + reps + (reps == 1 ? " run" : " runs") + " of each. "
+                + "Within a run, a "
+                + "steady-state workload sets up its pool, children or connection once and has them answer once "
+                + "(untimed), then times " + warmup + " warm-up " + passes(warmup) + " and " + measured
+                + " measured " + passes(measured) + " of the same size with the same processes; the run's "
+                + "figure is the median of the measured passes. The process start→join workloads time 1 warm-up "
+                + "start and take the median of the next " + (quick ? 2 : 4) + "; lock-contended and shared-array "
+                + "time one shot in a fresh process (a cold figure by nature); cpu-scaling divides the time of "
+                + "its tasks on 1 warm worker by that on 2. The table gives the median and the range of the "
+                + "runs' figures of each side. **Ratio**: mp4j's rate ÷ CPython's, or CPython's time ÷ mp4j's "
+                + "— above 1 means mp4j did better. Targets are those of issue 7.";
+    }
+
+    private static String passes(int n) {
+        return n == 1 ? "pass" : "passes";
     }
 
     private Outcome measure(Workload w) {
@@ -120,8 +157,11 @@ public final class BenchRunner {
                 }
                 RunResult r = run(side == Side.MP4J ? mp4jCommand(w) : pythonCommand(w), w.timeout());
                 if (r.failure() == null) {
-                    o.add(side, r.value());
+                    o.add(side, r.value(), r.first());
                     line.append("  ").append(Table.sideName(side)).append(' ').append(Format.value(r.value()));
+                    if (!Double.isNaN(r.first())) {
+                        line.append(" (first pass ").append(Format.value(r.first())).append(')');
+                    }
                 } else {
                     o.fail(side, r.failure());
                     line.append("  ").append(Table.sideName(side)).append(" failed: ").append(r.failure());
@@ -152,12 +192,22 @@ public final class BenchRunner {
         return cmd;
     }
 
-    /** A run's figure, or why there is none. */
-    record RunResult(double value, String failure) {}
+    /**
+     * A run's figure, or why there is none.
+     *
+     * @param value the steady-state figure (RESULT), NaN on failure
+     * @param first the first pass's figure (FIRST), NaN when the run printed none or failed
+     * @param failure why there is no figure, or null
+     */
+    record RunResult(double value, double first, String failure) {
+        static RunResult failed(String why) {
+            return new RunResult(Double.NaN, Double.NaN, why);
+        }
+    }
 
     /**
-     * Runs one side once: the figure is the last "RESULT x" line of stdout. Past the timeout the process
-     * and every process it started are killed.
+     * Runs one side once: the figures are the last "RESULT x" and "FIRST x" lines of stdout (see
+     * {@link #parse}). Past the timeout the process and every process it started are killed.
      */
     static RunResult run(List<String> command, Duration timeout) {
         Path outFile = null;
@@ -173,20 +223,20 @@ public final class BenchRunner {
                     .start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(p);
-                return new RunResult(Double.NaN, "timed out after " + timeout.toSeconds() + " s");
+                return RunResult.failed("timed out after " + timeout.toSeconds() + " s");
             }
             List<String> out = Files.readAllLines(outFile, StandardCharsets.UTF_8);
             List<String> err = Files.readAllLines(errFile, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
-                return new RunResult(Double.NaN, "exit " + p.exitValue() + ": " + reason(err));
+                return RunResult.failed("exit " + p.exitValue() + ": " + reason(err));
             }
             return parse(out, err);
         } catch (IOException e) {
-            return new RunResult(Double.NaN, "could not run " + command.getFirst() + ": " + e.getMessage());
+            return RunResult.failed("could not run " + command.getFirst() + ": " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             killTree(p);
-            return new RunResult(Double.NaN, "interrupted");
+            return RunResult.failed("interrupted");
         } finally {
             deleteQuietly(outFile);
             deleteQuietly(errFile);
@@ -196,24 +246,50 @@ public final class BenchRunner {
     /**
      * @param out a run's stdout lines
      * @param err its stderr lines
-     * @return the figure of the last "RESULT x" line, or a failure
+     * @return the figure of the last "RESULT x" line and that of the last "FIRST x" line (NaN when there is
+     *     none: not every workload has a first pass to report), or a failure when either is not a positive
+     *     number or there is no RESULT line
      */
     static RunResult parse(List<String> out, List<String> err) {
+        String result = last(out, "RESULT ");
+        if (result == null) {
+            return RunResult.failed("no RESULT line" + (err.isEmpty() ? "" : ": " + reason(err)));
+        }
+        String first = last(out, "FIRST ");
+        String bad = figureProblem(result);
+        if (bad == null && first != null) {
+            bad = figureProblem(first);
+        }
+        if (bad != null) {
+            return RunResult.failed(bad);
+        }
+        return new RunResult(figure(result), first == null ? Double.NaN : figure(first), null);
+    }
+
+    /** The last line of out that starts with prefix once stripped, stripped; null when there is none. */
+    private static String last(List<String> out, String prefix) {
         for (int i = out.size() - 1; i >= 0; i--) {
             String line = out.get(i).strip();
-            if (line.startsWith("RESULT ")) {
-                try {
-                    double v = Double.parseDouble(line.substring(7).strip());
-                    if (!Double.isFinite(v) || v <= 0) {
-                        return new RunResult(Double.NaN, "not a positive figure: " + line);
-                    }
-                    return new RunResult(v, null);
-                } catch (NumberFormatException e) {
-                    return new RunResult(Double.NaN, "not a number: " + line);
-                }
+            if (line.startsWith(prefix)) {
+                return line;
             }
         }
-        return new RunResult(Double.NaN, "no RESULT line" + (err.isEmpty() ? "" : ": " + reason(err)));
+        return null;
+    }
+
+    private static double figure(String line) {
+        return Double.parseDouble(line.substring(line.indexOf(' ') + 1).strip());
+    }
+
+    /** Why a "KEY x" line does not hold a positive finite figure, or null when it does. */
+    private static String figureProblem(String line) {
+        double v;
+        try {
+            v = figure(line);
+        } catch (NumberFormatException e) {
+            return "not a number: " + line;
+        }
+        return Double.isFinite(v) && v > 0 ? null : "not a positive figure: " + line;
     }
 
     /** The most telling line of a failed run's stderr: the last exception line, else the last line. */

@@ -4,13 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The samples gathered for one workload, one per run of each side, and the reasons of the runs that
- * failed. Not thread-safe: the runner fills it from one thread.
+ * The samples gathered for one workload, one per run of each side (the run's steady-state figure, and the
+ * figure of its first pass when it printed one), and the reasons of the runs that failed. Not thread-safe:
+ * the runner fills it from one thread.
  */
 public final class Outcome {
     private final Workload workload;
     private final List<Double> mp4j = new ArrayList<>();
     private final List<Double> cpython = new ArrayList<>();
+    private final List<Double> mp4jFirst = new ArrayList<>();
+    private final List<Double> cpythonFirst = new ArrayList<>();
     private final List<String> mp4jFailures = new ArrayList<>();
     private final List<String> cpythonFailures = new ArrayList<>();
 
@@ -29,7 +32,19 @@ public final class Outcome {
      * @param value its figure
      */
     public void add(Side side, double value) {
+        add(side, value, Double.NaN);
+    }
+
+    /**
+     * @param side which side ran
+     * @param value its steady-state figure
+     * @param first the figure of its first pass, NaN when the run printed none
+     */
+    public void add(Side side, double value, double first) {
         (side == Side.MP4J ? mp4j : cpython).add(value);
+        if (!Double.isNaN(first)) {
+            (side == Side.MP4J ? mp4jFirst : cpythonFirst).add(first);
+        }
     }
 
     /**
@@ -46,6 +61,36 @@ public final class Outcome {
      */
     public List<Double> samples(Side side) {
         return List.copyOf(side == Side.MP4J ? mp4j : cpython);
+    }
+
+    /**
+     * @param side a side
+     * @return the first-pass figures of its runs that printed one, in the order they were taken
+     */
+    public List<Double> firstPasses(Side side) {
+        return List.copyOf(side == Side.MP4J ? mp4jFirst : cpythonFirst);
+    }
+
+    /** @return whether a run of either side printed a first-pass figure */
+    public boolean hasFirstPasses() {
+        return !mp4jFirst.isEmpty() || !cpythonFirst.isEmpty();
+    }
+
+    /**
+     * @param side a side
+     * @return the summary of its first-pass figures, or null when it has none
+     */
+    public Stats firstPassStats(Side side) {
+        List<Double> xs = side == Side.MP4J ? mp4jFirst : cpythonFirst;
+        return xs.isEmpty() ? null : Stats.of(xs);
+    }
+
+    /**
+     * @return the oriented ratio of the first-pass medians (above 1: mp4j did better), NaN when a side has
+     *     no first-pass figure
+     */
+    public double firstPassRatio() {
+        return orientedRatio(firstPassStats(Side.MP4J), firstPassStats(Side.CPYTHON));
     }
 
     /**
@@ -67,8 +112,10 @@ public final class Outcome {
 
     /** @return the oriented ratio of the medians (above 1: mp4j did better), NaN when a side has no figure */
     public double ratio() {
-        Stats m = stats(Side.MP4J);
-        Stats c = stats(Side.CPYTHON);
+        return orientedRatio(stats(Side.MP4J), stats(Side.CPYTHON));
+    }
+
+    private double orientedRatio(Stats m, Stats c) {
         if (m == null || c == null || !(m.median() > 0) || !(c.median() > 0)) {
             return Double.NaN;
         }

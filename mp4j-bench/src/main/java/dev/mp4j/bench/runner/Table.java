@@ -10,7 +10,7 @@ import java.util.List;
  * The results as one Markdown table, its columns padded so that it reads as well in a terminal:
  * workload, unit, both medians, the oriented ratio, both ranges, the target and whether it was met.
  * A side without any figure shows "failed: reason"; runs that failed beside good ones are listed in
- * notes below the table.
+ * notes below the table. {@link #firstPass} makes the second, smaller table of first-pass figures.
  */
 public final class Table {
     /** The header of the ratio column; it says how the ratio is oriented. */
@@ -43,6 +43,43 @@ public final class Table {
                 }
             }
         }
+        StringBuilder out = new StringBuilder(render(rows, 6));
+        if (!notes.isEmpty()) {
+            out.append('\n');
+            for (String note : notes) {
+                out.append("- ").append(note).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    /**
+     * The second, smaller table: the median over runs of each side's first-pass figure (the first pass in a
+     * fresh process, before any warm-up: JIT-cold for mp4j) and their ratio, oriented as in the main table.
+     * Only workloads that reported a first pass have a row; there are no targets.
+     *
+     * @param outcomes the workloads' outcomes, in table order
+     * @return the table, its lines ending in '\n'; empty when no workload reported a first pass
+     */
+    public static String firstPass(List<Outcome> outcomes) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"Workload", "Unit", "mp4j first pass", "CPython first pass", RATIO_HEADER});
+        for (Outcome o : outcomes) {
+            if (o.hasFirstPasses()) {
+                rows.add(new String[] {o.workload().title(), o.workload().unit(), firstMedian(o, Side.MP4J),
+                    firstMedian(o, Side.CPYTHON), Format.ratio(o.firstPassRatio())});
+            }
+        }
+        return rows.size() == 1 ? "" : render(rows, 4);
+    }
+
+    private static String firstMedian(Outcome o, Side side) {
+        Stats s = o.firstPassStats(side);
+        return s == null ? "—" : Format.value(s.median());
+    }
+
+    /** Header, rule and rows, padded; columns 2 to lastRight are numbers, aligned right. */
+    private static String render(List<String[]> rows, int lastRight) {
         int[] widths = new int[rows.getFirst().length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
@@ -50,20 +87,14 @@ public final class Table {
             }
         }
         StringBuilder out = new StringBuilder();
-        line(out, rows.getFirst(), widths);
+        line(out, rows.getFirst(), widths, lastRight);
         String[] rule = new String[widths.length];
         for (int i = 0; i < rule.length; i++) {
-            rule[i] = (i >= 2 && i <= 6 ? "-".repeat(widths[i] - 1) + ":" : "-".repeat(widths[i]));
+            rule[i] = (i >= 2 && i <= lastRight ? "-".repeat(widths[i] - 1) + ":" : "-".repeat(widths[i]));
         }
-        line(out, rule, widths);
+        line(out, rule, widths, lastRight);
         for (String[] row : rows.subList(1, rows.size())) {
-            line(out, row, widths);
-        }
-        if (!notes.isEmpty()) {
-            out.append('\n');
-            for (String note : notes) {
-                out.append("- ").append(note).append('\n');
-            }
+            line(out, row, widths, lastRight);
         }
         return out.toString();
     }
@@ -105,12 +136,12 @@ public final class Table {
         return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON - 1) + "…";
     }
 
-    private static void line(StringBuilder out, String[] row, int[] widths) {
+    private static void line(StringBuilder out, String[] row, int[] widths, int lastRight) {
         out.append('|');
         for (int i = 0; i < row.length; i++) {
             String c = row[i];
             int pad = widths[i] - c.codePointCount(0, c.length());
-            boolean right = i >= 2 && i <= 6;
+            boolean right = i >= 2 && i <= lastRight;
             out.append(' ');
             if (right) {
                 out.append(" ".repeat(pad)).append(c);

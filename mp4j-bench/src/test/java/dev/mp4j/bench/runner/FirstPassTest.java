@@ -1,0 +1,182 @@
+package dev.mp4j.bench.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.bench.runner.Outcome.Side;
+import dev.mp4j.bench.workloads.Mp4jWorkloads;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+
+/** The optional FIRST line of a run, the first-pass figures an outcome keeps, and the table they make. */
+class FirstPassTest {
+    @Test
+    void aRunWithAFirstLineHasBothFigures() {
+        var r = BenchRunner.parse(List.of("FIRST 109.5", "RESULT 3.1"), List.of());
+        assertNull(r.failure());
+        assertEquals(3.1, r.value());
+        assertEquals(109.5, r.first());
+    }
+
+    @Test
+    void aRunWithoutAFirstLineHasNoFirstFigure() {
+        var r = BenchRunner.parse(List.of("RESULT 42"), List.of());
+        assertNull(r.failure());
+        assertEquals(42.0, r.value());
+        assertTrue(Double.isNaN(r.first()), "first: " + r.first());
+    }
+
+    @Test
+    void theLastFirstLineCountsWhereverItIs() {
+        var r = BenchRunner.parse(List.of("FIRST 1", "  FIRST 7.5  ", "RESULT 2", "bye"), List.of());
+        assertEquals(7.5, r.first());
+        assertEquals(2.0, r.value());
+    }
+
+    @Test
+    void aBadFirstFigureFailsTheRun() {
+        assertEquals("not a number: FIRST abc",
+                BenchRunner.parse(List.of("FIRST abc", "RESULT 2"), List.of()).failure());
+        assertEquals("not a positive figure: FIRST -1.0",
+                BenchRunner.parse(List.of("FIRST -1.0", "RESULT 2"), List.of()).failure());
+        assertEquals("not a positive figure: FIRST NaN",
+                BenchRunner.parse(List.of("FIRST NaN", "RESULT 2"), List.of()).failure());
+        assertEquals("not a positive figure: FIRST Infinity",
+                BenchRunner.parse(List.of("FIRST Infinity", "RESULT 2"), List.of()).failure());
+        var empty = BenchRunner.parse(List.of("FIRST", "RESULT 2"), List.of());
+        assertNull(empty.failure(), "a bare FIRST word is not a FIRST line");
+        assertTrue(Double.isNaN(empty.first()));
+        var failed = BenchRunner.parse(List.of("FIRST x"), List.of());
+        assertTrue(Double.isNaN(failed.value()) && Double.isNaN(failed.first()));
+        assertEquals("no RESULT line", BenchRunner.parse(List.of("FIRST 3"), List.of()).failure());
+    }
+
+    @Test
+    void anOutcomeKeepsFirstPassesOnlyFromRunsThatPrintedOne() {
+        Outcome o = pingPong();
+        o.add(Side.MP4J, 5, 300);
+        o.add(Side.MP4J, 4, Double.NaN);
+        o.add(Side.MP4J, 6, 100);
+        o.add(Side.CPYTHON, 25);
+        assertEquals(List.of(300.0, 100.0), o.firstPasses(Side.MP4J));
+        assertEquals(List.of(), o.firstPasses(Side.CPYTHON));
+        assertEquals(List.of(5.0, 4.0, 6.0), o.samples(Side.MP4J));
+        assertEquals(200.0, o.firstPassStats(Side.MP4J).median());
+        assertNull(o.firstPassStats(Side.CPYTHON));
+        assertTrue(Double.isNaN(o.firstPassRatio()));
+        assertTrue(o.hasFirstPasses());
+        assertFalse(lock().hasFirstPasses());
+    }
+
+    @Test
+    void theFirstPassTableHasMediansAndTheOrientedRatioOnlyForWorkloadsThatReportedOne() {
+        Outcome time = pingPong();               // µs: CPython's time ÷ mp4j's
+        time.add(Side.MP4J, 3, 120);
+        time.add(Side.MP4J, 3, 100);
+        time.add(Side.MP4J, 3, 110);
+        time.add(Side.CPYTHON, 25, 27);
+        time.add(Side.CPYTHON, 25, 28);
+        time.add(Side.CPYTHON, 25, 26);
+        Outcome rate = new Outcome(new Workload("queue-1mib", "Queue 1 MiB", "MiB/s", Direction.HIGHER_IS_BETTER,
+                Target.rateAtLeast(1.5), Duration.ofSeconds(1), "test")); // mp4j's rate ÷ CPython's
+        rate.add(Side.MP4J, 1900, 40);
+        rate.add(Side.CPYTHON, 750, 280);
+        Outcome none = lock();
+        none.add(Side.MP4J, 10);
+        none.add(Side.CPYTHON, 20);
+
+        List<String> lines = Table.firstPass(List.of(time, none, rate)).lines().toList();
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertEquals(List.of("Workload", "Unit", "mp4j first pass", "CPython first pass", Table.RATIO_HEADER),
+                cells(lines.get(0)));
+        assertTrue(lines.get(1).matches("\\| -+ \\| -+ \\| -+: \\| -+: \\| -+: \\|"), lines.get(1));
+        assertEquals(List.of("Pipe ping-pong", "µs", "110", "27.0", "0.25"), cells(lines.get(2)));
+        assertEquals(List.of("Queue 1 MiB", "MiB/s", "40.0", "280", "0.14"), cells(lines.get(3)));
+        for (String line : lines) {
+            assertEquals(lines.get(0).codePointCount(0, lines.get(0).length()), line.codePointCount(0, line.length()));
+            assertFalse(line.contains("CPython's time"), "no targets: " + line);
+        }
+    }
+
+    @Test
+    void aSideWithoutFirstPassesShowsADash() {
+        Outcome o = pingPong();
+        o.add(Side.MP4J, 3, 90);
+        o.fail(Side.CPYTHON, "timed out");
+        List<String> row = cells(Table.firstPass(List.of(o)).lines().toList().get(2));
+        assertEquals(List.of("Pipe ping-pong", "µs", "90.0", "—", "—"), row);
+    }
+
+    @Test
+    void noFirstPassesNoTable() {
+        Outcome o = lock();
+        o.add(Side.MP4J, 10);
+        o.add(Side.CPYTHON, 20);
+        assertEquals("", Table.firstPass(List.of(o)));
+        assertEquals("", Table.firstPass(List.of()));
+    }
+
+    @Test
+    void theMainTableStaysOnTheSteadyStateFigures() {
+        Outcome o = pingPong();
+        o.add(Side.MP4J, 4, 400);
+        o.add(Side.CPYTHON, 20, 21);
+        assertEquals(5.0, o.ratio());
+        List<String> row = cells(Table.markdown(List.of(o)).lines().toList().get(2));
+        assertEquals("4.00", row.get(2));
+        assertEquals("5.00", row.get(4));
+    }
+
+    @Test
+    void theMethodSaysHowManyPassesAndRuns() {
+        String full = BenchRunner.method(false, 3);
+        assertTrue(full.contains("then times 5 warm-up passes and 5 measured passes"), full);
+        assertTrue(full.contains("(mp4j, CPython, mp4j, CPython, ...), 3 runs of each."), full);
+        assertTrue(full.contains("median of the measured passes"), full);
+        String quick = BenchRunner.method(true, 1);
+        assertTrue(quick.contains("then times 1 warm-up pass and 2 measured passes"), quick);
+        assertTrue(quick.contains(", 1 run of each."), quick);
+        assertTrue(quick.contains("the median of the next 2;"), quick);
+        assertTrue(full.contains("the median of the next 4;"), full);
+    }
+
+    @Test
+    void bothSidesRunTheSameNumberOfPasses() throws IOException {
+        String py = Files.readString(Path.of("src/main/python/mp4j_bench.py"), StandardCharsets.UTF_8);
+        assertEquals(List.of(Mp4jWorkloads.WARMUP, Mp4jWorkloads.MEASURED), pair(py, "WARMUP, MEASURED"));
+        assertEquals(List.of(Mp4jWorkloads.QUICK_WARMUP, Mp4jWorkloads.QUICK_MEASURED),
+                pair(py, "QUICK_WARMUP, QUICK_MEASURED"));
+    }
+
+    private static List<Integer> pair(String source, String names) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(names) + " = (\\d+), (\\d+)$").matcher(source);
+        assertTrue(m.find(), "mp4j_bench.py sets " + names);
+        return List.of(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
+    private static Outcome pingPong() {
+        return new Outcome(new Workload("pipe-ping-pong", "Pipe ping-pong", "µs", Direction.LOWER_IS_BETTER,
+                Target.timeAtMost(0.7), Duration.ofSeconds(1), "test"));
+    }
+
+    private static Outcome lock() {
+        return new Outcome(new Workload("lock-contended", "Lock contended", "ms", Direction.LOWER_IS_BETTER,
+                null, Duration.ofSeconds(1), "test"));
+    }
+
+    private static List<String> cells(String line) {
+        String inner = line.substring(1, line.length() - 1);
+        return java.util.Arrays.stream(inner.split("(?<!\\\\)\\|")).map(String::strip).toList();
+    }
+}
