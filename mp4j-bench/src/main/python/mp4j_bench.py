@@ -447,7 +447,7 @@ WORKLOADS = {
     "forkserver-start-join": lambda: start_join("forkserver"),
     "ppe-round-trip": ppe_round_trip,
     "ppe-20k-submits": ppe_submits,
-    "pool-map": lambda: pool_map(spawn().Pool(2), size(200_000, 10_000), None),
+    "pool-map": lambda: pool_map(spawn().Pool(2), size(100_000, 10_000), None),
     "pool-map-chunk1": lambda: pool_map(spawn().Pool(2), size(20_000, 2_000), 1),
     "pool-imap": pool_imap,
     "queue-small": queue_small,
@@ -463,7 +463,7 @@ WORKLOADS = {
     "serialize-small": serialize_small,
     "tpe-round-trip": tpe_round_trip,
     "tpe-20k-submits": tpe_submits,
-    "threadpool-map": lambda: pool_map(multiprocessing.pool.ThreadPool(2), size(500_000, 10_000), None),
+    "threadpool-map": lambda: pool_map(multiprocessing.pool.ThreadPool(2), size(100_000, 10_000), None),
 }
 
 

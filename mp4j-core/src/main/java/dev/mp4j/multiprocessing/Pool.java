@@ -21,6 +21,7 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -499,6 +500,9 @@ public class Pool implements AutoCloseable {
 
     private static List<Object> collect(Iterable<?> items) {
         Objects.requireNonNull(items, "items");
+        if (items instanceof Collection<?> c) {
+            return new ArrayList<>(c); // one copy of its array, not an add per item
+        }
         List<Object> out = new ArrayList<>();
         for (Object o : items) {
             out.add(o);

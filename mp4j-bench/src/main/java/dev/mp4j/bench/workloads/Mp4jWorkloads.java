@@ -85,7 +85,7 @@ public final class Mp4jWorkloads {
             case "forkserver-start-join" -> startJoin("forkserver");
             case "ppe-round-trip" -> ppeRoundTrip();
             case "ppe-20k-submits" -> ppeSubmits();
-            case "pool-map" -> poolMap(new Pool(2), size(200_000, 10_000), 0);
+            case "pool-map" -> poolMap(new Pool(2), size(100_000, 10_000), 0);
             case "pool-map-chunk1" -> poolMap(new Pool(2), size(20_000, 2_000), 1);
             case "pool-imap" -> poolImap();
             case "queue-small" -> queueSmall();
@@ -101,7 +101,7 @@ public final class Mp4jWorkloads {
             case "serialize-small" -> serializeSmall();
             case "tpe-round-trip" -> tpeRoundTrip();
             case "tpe-20k-submits" -> tpeSubmits();
-            case "threadpool-map" -> poolMap(new ThreadPool(2), size(500_000, 10_000), 0);
+            case "threadpool-map" -> poolMap(new ThreadPool(2), size(100_000, 10_000), 0);
             default -> throw new IllegalArgumentException("unknown workload: " + name);
         };
     }

@@ -61,15 +61,20 @@ public final class JvmBackend implements Backend {
     @Override
     public Object prepare(Object task) throws IOException {
         if (task instanceof PoolWire.Chunk c) {
-            return new PreparedChunk(c.fn(), false, c.fn().bytes(), Codec.encode(new ArrayList<>(c.args())));
+            return new PreparedChunk(c.fn(), false, c.fn().bytes(), Codec.encode(asArrayList(c.args())));
         }
         if (task instanceof PoolWire.EachChunk c) {
-            return new PreparedChunk(c.fn(), true, c.fn().bytes(), Codec.encode(new ArrayList<>(c.args())));
+            return new PreparedChunk(c.fn(), true, c.fn().bytes(), Codec.encode(asArrayList(c.args())));
         }
         if (!(task instanceof Serializable)) {
             throw new NotSerializableException(task.getClass().getName());
         }
         return Codec.encode(task);
+    }
+
+    /** @return the list itself if it is an ArrayList (what the worker decodes), else a copy */
+    private static ArrayList<Object> asArrayList(List<Object> args) {
+        return args instanceof ArrayList<Object> a ? a : new ArrayList<>(args);
     }
 
     @Override
