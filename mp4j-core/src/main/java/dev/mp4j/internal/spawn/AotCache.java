@@ -19,7 +19,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * (how applications are deployed) gets one and a parent with a directory on it (a build tree) does not.
  * The first child JVM of a launch spec finds no cache and starts as usual; meanwhile a training JVM
  * ({@link AotTrainer}) is started, detached, with {@code -XX:AOTCacheOutput}; it runs a child's start-up
- * paths and its cache is moved into place when complete; later children (of this or a later run) use it. Caches live in
+ * paths and its cache is moved into place when complete; later children (of this or a later run) use it.
+ * A JVM that finds a training of the same cache under way (by another run started meanwhile) starts none. Caches live in
  * {@code mp4j.aot.dir} (a system property; default {@code ~/.cache/mp4j/aot}) under a name hashed from
  * the java binary, its version, the class path (with each jar's size and time) and the JVM options, so a
  * change of any of them makes a new cache. {@code -Dmp4j.aot=false} turns this off. A cache the JVM
@@ -27,6 +28,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class AotCache {
     private static final Map<String, Boolean> TRAINING = new ConcurrentHashMap<>();
+    /** How long a training may take, at most, as far as {@link #trainingElsewhere} is concerned. */
+    static final long TRAINING_SECONDS = 120;
 
     private AotCache() {}
 
@@ -43,10 +46,39 @@ final class AotCache {
         if (Files.isRegularFile(cache)) {
             return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
         }
-        if (TRAINING.putIfAbsent(cache.toString(), Boolean.TRUE) == null) {
+        if (TRAINING.putIfAbsent(cache.toString(), Boolean.TRUE) == null && !trainingElsewhere(cache)) {
             Thread.ofVirtual().name("mp4j-aot-training").start(() -> train(spec, cache));
         }
         return List.of();
+    }
+
+    /**
+     * @param cache where the cache will be
+     * @return whether a training of it is under way already (started by another run of the same program,
+     *     say): a partial file of it is there, named after the pid of the JVM that started the training, and
+     *     that JVM lives or the file is younger than {@link #TRAINING_SECONDS} (the training outlives a short
+     *     program that started it)
+     */
+    static boolean trainingElsewhere(Path cache) {
+        String prefix = cache.getFileName() + ".training-";
+        long recent = System.currentTimeMillis() - TRAINING_SECONDS * 1000;
+        try (var files = Files.list(cache.getParent())) {
+            return files.anyMatch(f -> {
+                String name = f.getFileName().toString();
+                if (!name.startsWith(prefix) || !name.substring(prefix.length()).matches("[0-9]{1,18}(\\.config)?")) {
+                    return false;
+                }
+                long pid = Long.parseLong(name.substring(prefix.length()).replace(".config", ""));
+                try {
+                    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                            || Files.getLastModifiedTime(f).toMillis() > recent;
+                } catch (IOException gone) {
+                    return false; // moved into place or removed meanwhile
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            return false; // no directory yet, or unreadable: nobody is training there
+        }
     }
 
     /** @return where the cache for this spec lives, or null if this parent cannot have one */

@@ -1,11 +1,13 @@
 package dev.mp4j.internal.spawn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.spi.ToolProvider;
@@ -76,6 +78,29 @@ class AotCacheTest {
         assertTrue(again.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, again.exitValue(), againOut);
         assertTrue(againOut.contains("child ran"), againOut);
+    }
+
+    @Test
+    void aTrainingUnderWayElsewhereIsNotStartedAgain(@TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("child-0123.aot");
+        assertFalse(AotCache.trainingElsewhere(cache), "nothing there");
+        Files.createFile(dir.resolve("child-0123.aot.lock")); // another file of the same prefix
+        Files.createFile(dir.resolve("child-9999.aot.training-" + ProcessHandle.current().pid())); // another cache
+        assertFalse(AotCache.trainingElsewhere(cache), "no partial file of this cache");
+
+        Process gone = new ProcessBuilder("true").start();
+        assertTrue(gone.waitFor(30, TimeUnit.SECONDS));
+        Path stale = dir.resolve("child-0123.aot.training-" + gone.pid() + ".config");
+        Files.createFile(stale);
+        assertTrue(AotCache.trainingElsewhere(cache), "a dead starter's fresh file: the training may still run");
+        Files.setLastModifiedTime(stale, FileTime.fromMillis(
+                System.currentTimeMillis() - (AotCache.TRAINING_SECONDS + 60) * 1000));
+        assertFalse(AotCache.trainingElsewhere(cache), "a dead starter's old file: that training is over");
+
+        Path live = dir.resolve("child-0123.aot.training-" + ProcessHandle.current().pid());
+        Files.createFile(live);
+        Files.setLastModifiedTime(live, FileTime.fromMillis(0));
+        assertTrue(AotCache.trainingElsewhere(cache), "a live starter: its training is under way");
     }
 
     private static void jar(Path jar, Path classes) {
