@@ -70,6 +70,7 @@ public final class BenchRunner {
         System.out.println("mp4j bench: " + workloads.size() + " workloads × " + options.reps() + " runs of each side"
                 + (options.quick() ? " (quick: small sizes)" : ""));
         System.out.println(machine.summary());
+        prime();
         ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
         List<Outcome> outcomes = new ArrayList<>();
         for (Workload w : workloads) {
@@ -170,6 +171,21 @@ public final class BenchRunner {
             System.out.println(line);
         }
         return o;
+    }
+
+    /**
+     * Lets mp4j train its child JVMs' AOT cache for this class path before anything is timed, as it is once
+     * a deployed program has run: the first child of a new class path starts without one and a training JVM
+     * runs beside it, which would burden the first runs of the first workloads.
+     */
+    private void prime() {
+        System.out.println("priming: a child process, and the AOT cache of child JVMs for this class path");
+        RunResult r = run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+                Mp4jWorkloads.class.getName(), Mp4jWorkloads.PRIME), Duration.ofSeconds(180));
+        if (r.failure() != null) {
+            System.out.println("priming failed (the runs go on without it): " + r.failure());
+        }
     }
 
     private List<String> mp4jCommand(Workload w) {
