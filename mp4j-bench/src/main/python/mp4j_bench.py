@@ -389,20 +389,30 @@ def manager_dict():
         return passes(one_pass)
 
 
-def cpu_run(workers, tasks, steps):
-    with ProcessPoolExecutor(workers, mp_context=spawn()) as ex:
-        for f in [ex.submit(spin, steps // 4) for _ in range(2 * workers)]:
-            f.result()
-        t0 = time.perf_counter()
-        for f in [ex.submit(spin, steps) for _ in range(tasks)]:
-            f.result()
-        return time.perf_counter() - t0
+CPU_ROUNDS = 3  # the same as Mp4jWorkloads.CPU_ROUNDS
+
+
+def cpu_warm_up(ex, workers, steps):
+    for f in [ex.submit(spin, steps // 4) for _ in range(2 * workers)]:
+        f.result()
+
+
+def cpu_run(ex, tasks, steps):
+    t0 = time.perf_counter()
+    for f in [ex.submit(spin, steps) for _ in range(tasks)]:
+        f.result()
+    return time.perf_counter() - t0
 
 
 def cpu_scaling():
     tasks = size(8, 4)
     steps = size(1_000_000, 200_000)
-    return cpu_run(1, tasks, steps) / cpu_run(2, tasks, steps)
+    rounds = 1 if QUICK else CPU_ROUNDS
+    with ProcessPoolExecutor(1, mp_context=spawn()) as one, ProcessPoolExecutor(2, mp_context=spawn()) as two:
+        cpu_warm_up(one, 1, steps)
+        cpu_warm_up(two, 2, steps)
+        ratios = [cpu_run(one, tasks, steps) / cpu_run(two, tasks, steps) for _ in range(rounds)]
+    return statistics.median(ratios)
 
 
 def serialize_small():

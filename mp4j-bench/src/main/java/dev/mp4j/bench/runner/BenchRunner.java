@@ -137,7 +137,10 @@ public final class BenchRunner {
                 + "figure is the median of the measured passes. The process start→join workloads time 1 warm-up "
                 + "start and take the median of the next " + (quick ? 2 : 4) + "; lock-contended and shared-array "
                 + "time one shot in a fresh process (a cold figure by nature); cpu-scaling divides the time of "
-                + "its tasks on 1 warm worker by that on 2. The table gives the median and the range of the "
+                + "its tasks on a warm pool of 1 worker by that on a warm pool of 2, "
+                + (quick ? "once" : Mp4jWorkloads.CPU_ROUNDS + " times over, and takes the median ratio") + ". "
+                + "Before all this, one mp4j child is started and the child JVMs' AOT cache trained. "
+                + "The table gives the median and the range of the "
                 + "runs' figures of each side. **Ratio**: mp4j's rate ÷ CPython's, or CPython's time ÷ mp4j's "
                 + "— above 1 means mp4j did better. Targets are those of issue 7.";
     }

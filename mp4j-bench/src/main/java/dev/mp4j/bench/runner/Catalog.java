@@ -84,8 +84,8 @@ public final class Catalog {
                     "d[k] = i then d[k] on a SyncManager dict proxy; a pass is 3,000, its figure the mean"),
             new Workload("cpu-scaling", "CPU-bound speed-up, 2 workers vs 1", "×", HIGHER_IS_BETTER,
                     Target.mp4jAtLeast(1.8, "mp4j speed-up"), LONG,
-                    "8 CPU-bound tasks (~0.1–0.3 s each) on a warm ProcessPoolExecutor of 1 and of 2 workers; the "
-                            + "figure is time(1 worker) / time(2 workers)"),
+                    "8 CPU-bound tasks (~0.1–0.3 s each) on a warm ProcessPoolExecutor of 1 worker, then on one of 2, "
+                            + "3 times (both pools kept warm); the figure is the median of time(1 worker) / time(2 workers)"),
             new Workload("serialize-small", "Serialize small object round trip", "ops/s", HIGHER_IS_BETTER,
                     null, SHORT,
                     "encode+decode of [42, \"hello\", 3.14] in-process, 200,000 a pass: mp4j's codec against pickle"),

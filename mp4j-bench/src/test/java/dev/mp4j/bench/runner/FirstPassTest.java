@@ -157,6 +157,9 @@ class FirstPassTest {
         assertEquals(List.of(Mp4jWorkloads.WARMUP, Mp4jWorkloads.MEASURED), pair(py, "WARMUP, MEASURED"));
         assertEquals(List.of(Mp4jWorkloads.QUICK_WARMUP, Mp4jWorkloads.QUICK_MEASURED),
                 pair(py, "QUICK_WARMUP, QUICK_MEASURED"));
+        Matcher rounds = Pattern.compile("(?m)^CPU_ROUNDS = (\\d+)").matcher(py);
+        assertTrue(rounds.find(), "mp4j_bench.py sets CPU_ROUNDS");
+        assertEquals(Mp4jWorkloads.CPU_ROUNDS, Integer.parseInt(rounds.group(1)));
     }
 
     private static List<Integer> pair(String source, String names) {
