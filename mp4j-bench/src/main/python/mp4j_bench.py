@@ -26,6 +26,9 @@ QUICK = False
 # passes of a steady-state workload; the same as Mp4jWorkloads.WARMUP / MEASURED (QUICK_WARMUP / QUICK_MEASURED)
 WARMUP, MEASURED = 5, 5
 QUICK_WARMUP, QUICK_MEASURED = 1, 2
+# a parent-driven workload's warm-up also lasts at least this long in a full run; the same as
+# Mp4jWorkloads.WARMUP_SECONDS / MAX_WARMUP
+WARMUP_SECONDS, MAX_WARMUP = 1.0, 1000
 # the figure of the first pass, printed as FIRST; None when the workload has no such figure
 FIRST = None
 
@@ -43,13 +46,28 @@ def pass_count():
     return warmup() + (QUICK_MEASURED if QUICK else MEASURED)
 
 
-def passes(one_pass):
+def passes(one_pass, timed_warmup=None):
     """Runs the warm-up passes, then the measured ones; keeps the first pass's figure for FIRST.
-    Returns the median of the measured passes."""
+    The warm-up lasts WARMUP passes and, in a full run, at least WARMUP_SECONDS (at most MAX_WARMUP passes),
+    as Mp4jWorkloads.passes. Returns the median of the measured passes."""
     global FIRST
-    figures = [one_pass() for _ in range(pass_count())]
-    FIRST = figures[0]
-    return statistics.median(figures[warmup():])
+    if timed_warmup is None:
+        timed_warmup = not QUICK
+    t0 = time.perf_counter()
+    done = 0
+    while done < warmup() or (timed_warmup and done < MAX_WARMUP and time.perf_counter() - t0 < WARMUP_SECONDS):
+        figure = one_pass()
+        if done == 0:
+            FIRST = figure
+        done += 1
+    measured = QUICK_MEASURED if QUICK else MEASURED
+    return statistics.median([one_pass() for _ in range(measured)])
+
+
+def fixed_passes(one_pass):
+    """As passes, with exactly pass_count() passes: for a workload whose children produce or echo a fixed
+    number of items."""
+    return passes(one_pass, timed_warmup=False)
 
 
 def check(ok, what):
@@ -235,7 +253,7 @@ def queue_small():
             q.get()
         return n / (time.perf_counter() - t0)
 
-    rate = passes(one_pass)
+    rate = fixed_passes(one_pass)
     join_ok(p)
     return rate
 
@@ -254,7 +272,7 @@ def queue_big():
             check(len(q.get()) == MIB, "a message was not 1 MiB")
         return n / (time.perf_counter() - t0)
 
-    rate = passes(one_pass)
+    rate = fixed_passes(one_pass)
     join_ok(p)
     return rate
 
@@ -276,7 +294,7 @@ def queue_four_to_one():
             q.get()
         return producers * each / (time.perf_counter() - t0)
 
-    rate = passes(one_pass)
+    rate = fixed_passes(one_pass)
     for p in ps:
         join_ok(p)
     return rate
@@ -299,7 +317,7 @@ def pipe_ping_pong():
             check(back == i, "the echo of %d was %r" % (i, back))
         return (time.perf_counter() - t0) * 1e6 / n
 
-    us = passes(one_pass)
+    us = fixed_passes(one_pass)
     join_ok(p)
     return us
 
@@ -318,7 +336,7 @@ def pipe_big():
             check(len(mine.recv_bytes()) == MIB, "a message was not 1 MiB")
         return n / (time.perf_counter() - t0)
 
-    rate = passes(one_pass)
+    rate = fixed_passes(one_pass)
     join_ok(p)
     return rate
 

@@ -132,7 +132,10 @@ public final class BenchRunner {
                 + "(mp4j, CPython, mp4j, CPython, ...), " + reps + (reps == 1 ? " run" : " runs") + " of each. "
                 + "Within a run, a "
                 + "steady-state workload sets up its pool, children or connection once and has them answer once "
-                + "(untimed), then times " + warmup + " warm-up " + passes(warmup) + " and " + measured
+                + "(untimed), then times " + warmup + " warm-up " + passes(warmup)
+                + (quick ? "" : " (more, up to " + Mp4jWorkloads.WARMUP_SECONDS + " s of them, where the parent drives "
+                        + "the work: not for the queue and pipe workloads, whose children produce a fixed count)")
+                + " and " + measured
                 + " measured " + passes(measured) + " of the same size with the same processes; the run's "
                 + "figure is the median of the measured passes. The process start→join workloads time 1 warm-up "
                 + "start and take the median of the next " + (quick ? 2 : 4) + "; lock-contended and shared-array "

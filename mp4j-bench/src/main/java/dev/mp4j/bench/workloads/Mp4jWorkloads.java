@@ -38,6 +38,13 @@ import java.util.stream.IntStream;
 public final class Mp4jWorkloads {
     /** Warm-up passes of a steady-state workload in a full run; mp4j_bench.py has the same. */
     public static final int WARMUP = 5;
+    /**
+     * The least time the warm-up of a parent-driven steady-state workload lasts in a full run (in whole
+     * passes); mp4j_bench.py has the same.
+     */
+    public static final double WARMUP_SECONDS = 1.0;
+    /** The most warm-up passes a timed warm-up runs; mp4j_bench.py has the same. */
+    public static final int MAX_WARMUP = 1000;
     /** Measured passes of a steady-state workload in a full run; mp4j_bench.py has the same. */
     public static final int MEASURED = 5;
     /** Warm-up passes in a quick run. */
@@ -162,20 +169,38 @@ public final class Mp4jWorkloads {
     }
 
     /**
-     * Runs the warm-up passes, then the measured ones; keeps the first pass's figure for FIRST.
+     * Runs the warm-up passes, then the measured ones; keeps the first pass's figure for FIRST. The warm-up
+     * lasts {@link #WARMUP} passes and, in a full run, at least {@link #WARMUP_SECONDS} (at most
+     * {@link #MAX_WARMUP} passes): a JVM is not at its steady state after a few short passes.
      *
      * @return the median of the measured passes
      */
     private double passes(Pass pass) throws Exception {
-        List<Double> kept = new ArrayList<>();
-        for (int i = 0; i < passCount(); i++) {
+        return passes(pass, !quick);
+    }
+
+    /**
+     * As {@link #passes(Pass)} with exactly {@link #passCount()} passes: for a workload whose children produce
+     * or echo a fixed number of items.
+     */
+    private double fixedPasses(Pass pass) throws Exception {
+        return passes(pass, false);
+    }
+
+    private double passes(Pass pass, boolean timedWarmup) throws Exception {
+        long t0 = System.nanoTime();
+        int done = 0;
+        while (done < warmup || (timedWarmup && done < MAX_WARMUP
+                && System.nanoTime() - t0 < (long) (WARMUP_SECONDS * 1e9))) {
             double v = pass.run();
-            if (i == 0) {
+            if (done == 0) {
                 first = v;
             }
-            if (i >= warmup) {
-                kept.add(v);
-            }
+            done++;
+        }
+        List<Double> kept = new ArrayList<>();
+        for (int i = 0; i < measured; i++) {
+            kept.add(pass.run());
         }
         return median(kept);
     }
@@ -319,7 +344,7 @@ public final class Mp4jWorkloads {
             });
             p.start();
             q.get();
-            double rate = passes(() -> {
+            double rate = fixedPasses(() -> {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     q.get();
@@ -345,7 +370,7 @@ public final class Mp4jWorkloads {
             });
             p.start();
             q.get();
-            double rate = passes(() -> {
+            double rate = fixedPasses(() -> {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     check(q.get().length == MIB, "a message was not 1 MiB");
@@ -381,7 +406,7 @@ public final class Mp4jWorkloads {
                 p.start();
                 ps.add(p);
             }
-            double rate = passes(() -> {
+            double rate = fixedPasses(() -> {
                 start.await();
                 long t0 = System.nanoTime();
                 for (int i = 0; i < producers * each; i++) {
@@ -413,7 +438,7 @@ public final class Mp4jWorkloads {
             p.start();
             mine.send(-1);
             mine.recv();
-            double us = passes(() -> {
+            double us = fixedPasses(() -> {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     mine.send(i);
@@ -443,7 +468,7 @@ public final class Mp4jWorkloads {
             });
             p.start();
             mine.recvBytes();
-            double rate = passes(() -> {
+            double rate = fixedPasses(() -> {
                 long t0 = System.nanoTime();
                 for (int i = 0; i < n; i++) {
                     check(mine.recvBytes().length == MIB, "a message was not 1 MiB");

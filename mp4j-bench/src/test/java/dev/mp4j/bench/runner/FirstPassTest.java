@@ -141,7 +141,9 @@ class FirstPassTest {
     @Test
     void theMethodSaysHowManyPassesAndRuns() {
         String full = BenchRunner.method(false, 3);
-        assertTrue(full.contains("then times 5 warm-up passes and 5 measured passes"), full);
+        assertTrue(full.contains("then times 5 warm-up passes (more, up to 1.0 s of them, where the parent drives"),
+                full);
+        assertTrue(full.contains("whose children produce a fixed count) and 5 measured passes"), full);
         assertTrue(full.contains("(mp4j, CPython, mp4j, CPython, ...), 3 runs of each."), full);
         assertTrue(full.contains("median of the measured passes"), full);
         String quick = BenchRunner.method(true, 1);
@@ -157,6 +159,10 @@ class FirstPassTest {
         assertEquals(List.of(Mp4jWorkloads.WARMUP, Mp4jWorkloads.MEASURED), pair(py, "WARMUP, MEASURED"));
         assertEquals(List.of(Mp4jWorkloads.QUICK_WARMUP, Mp4jWorkloads.QUICK_MEASURED),
                 pair(py, "QUICK_WARMUP, QUICK_MEASURED"));
+        Matcher warm = Pattern.compile("(?m)^WARMUP_SECONDS, MAX_WARMUP = ([0-9.]+), (\\d+)$").matcher(py);
+        assertTrue(warm.find(), "mp4j_bench.py sets WARMUP_SECONDS, MAX_WARMUP");
+        assertEquals(Mp4jWorkloads.WARMUP_SECONDS, Double.parseDouble(warm.group(1)));
+        assertEquals(Mp4jWorkloads.MAX_WARMUP, Integer.parseInt(warm.group(2)));
         Matcher rounds = Pattern.compile("(?m)^CPU_ROUNDS = (\\d+)").matcher(py);
         assertTrue(rounds.find(), "mp4j_bench.py sets CPU_ROUNDS");
         assertEquals(Mp4jWorkloads.CPU_ROUNDS, Integer.parseInt(rounds.group(1)));
