@@ -173,16 +173,20 @@ def start_join(method):
 
 def ppe_round_trip():
     with ProcessPoolExecutor(2, mp_context=spawn()) as ex:
-        ex.submit(one).result()  # a worker is up
-        n = size(1000, 200)
+        return round_trips(ex, size(1000, 200))
 
-        def one_pass():
-            t0 = time.perf_counter()
-            for _ in range(n):
-                ex.submit(one).result()
-            return (time.perf_counter() - t0) * 1e6 / n
 
-        return passes(one_pass)
+def round_trips(ex, n):
+    """Passes of submit -> result one at a time on ex, once a worker is up; the mean per pass of n, in us."""
+    ex.submit(one).result()
+
+    def one_pass():
+        t0 = time.perf_counter()
+        for _ in range(n):
+            ex.submit(one).result()
+        return (time.perf_counter() - t0) * 1e6 / n
+
+    return passes(one_pass)
 
 
 def submits(ex, n):
@@ -258,6 +262,17 @@ def queue_small():
     return rate
 
 
+def mib_passes(receive, n):
+    """Fixed passes of n messages of 1 MiB taken with receive(); MiB/s."""
+    def one_pass():
+        t0 = time.perf_counter()
+        for _ in range(n):
+            check(len(receive()) == MIB, "a message was not 1 MiB")
+        return n / (time.perf_counter() - t0)
+
+    return fixed_passes(one_pass)
+
+
 def queue_big():
     n = size(200, 20)
     ctx = spawn()
@@ -266,13 +281,7 @@ def queue_big():
     p.start()
     q.get()
 
-    def one_pass():
-        t0 = time.perf_counter()
-        for _ in range(n):
-            check(len(q.get()) == MIB, "a message was not 1 MiB")
-        return n / (time.perf_counter() - t0)
-
-    rate = fixed_passes(one_pass)
+    rate = mib_passes(q.get, n)
     join_ok(p)
     return rate
 
@@ -330,13 +339,7 @@ def pipe_big():
     p.start()
     mine.recv_bytes()
 
-    def one_pass():
-        t0 = time.perf_counter()
-        for _ in range(n):
-            check(len(mine.recv_bytes()) == MIB, "a message was not 1 MiB")
-        return n / (time.perf_counter() - t0)
-
-    rate = fixed_passes(one_pass)
+    rate = mib_passes(mine.recv_bytes, n)
     join_ok(p)
     return rate
 
@@ -451,16 +454,7 @@ def serialize_small():
 
 def tpe_round_trip():
     with ThreadPoolExecutor(2) as ex:
-        ex.submit(one).result()  # a thread is up
-        n = size(10_000, 2_000)
-
-        def one_pass():
-            t0 = time.perf_counter()
-            for _ in range(n):
-                ex.submit(one).result()
-            return (time.perf_counter() - t0) * 1e6 / n
-
-        return passes(one_pass)
+        return round_trips(ex, size(10_000, 2_000))
 
 
 def tpe_submits():

@@ -256,16 +256,20 @@ public final class Mp4jWorkloads {
     /** µs: submit→result one at a time on a 2-worker ProcessPoolExecutor; mean per pass of 1,000. */
     private double ppeRoundTrip() throws Exception {
         try (var ex = new ProcessPoolExecutor(2)) {
-            ex.submit(() -> 1).result(); // a worker is up
-            int n = size(1000, 200);
-            return passes(() -> {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    ex.submit(() -> 1).result();
-                }
-                return (System.nanoTime() - t0) / 1e3 / n;
-            });
+            return roundTrips(ex, size(1000, 200));
         }
+    }
+
+    /** µs: passes of submit→result one at a time on {@code ex}, once a worker is up; mean per pass of n. */
+    private double roundTrips(dev.mp4j.futures.Executor ex, int n) throws Exception {
+        ex.submit(() -> 1).result();
+        return passes(() -> {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                ex.submit(() -> 1).result();
+            }
+            return (System.nanoTime() - t0) / 1e3 / n;
+        });
     }
 
     /** tasks/s: passes of 20,000 submits, then every result, on a 2-worker ProcessPoolExecutor. */
@@ -628,15 +632,7 @@ public final class Mp4jWorkloads {
     /** µs: passes of submit→result one at a time on a 2-thread ThreadPoolExecutor; mean per pass of 10,000. */
     private double tpeRoundTrip() throws Exception {
         try (var ex = new ThreadPoolExecutor(2)) {
-            ex.submit(() -> 1).result(); // a thread is up
-            int n = size(10_000, 2_000);
-            return passes(() -> {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    ex.submit(() -> 1).result();
-                }
-                return (System.nanoTime() - t0) / 1e3 / n;
-            });
+            return roundTrips(ex, size(10_000, 2_000));
         }
     }
 

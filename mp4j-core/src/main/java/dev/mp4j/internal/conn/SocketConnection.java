@@ -531,9 +531,9 @@ public final class SocketConnection implements Connection, Waitable {
                 fill(deadline); // throws: the stream ended inside the frame
             }
             ByteBuffer slice = ByteBuffer.wrap(partial, partialFilled, Math.min(partial.length - partialFilled, SLICE));
-            int n = readDirect(slice);
+            int n = read(slice);
             if (n == 0 && spins(deadline)) {
-                n = retrySpinning(() -> readDirect(slice));
+                n = retrySpinning(() -> read(slice));
             }
             if (n > 0) {
                 partialFilled += n;
@@ -547,25 +547,10 @@ public final class SocketConnection implements Connection, Waitable {
         }
     }
 
-    /** Reads into the partial payload's array; -1 at the end of the stream or on a reset. */
-    private int readDirect(ByteBuffer slice) {
+    /** Reads from the channel into {@code into}; -1 at the end of the stream or on a reset (kept in eofCause). */
+    private int read(ByteBuffer into) {
         try {
-            return channel.read(slice);
-        } catch (ClosedChannelException e) {
-            throw closedError();
-        } catch (IOException e) {
-            if (closed) {
-                throw closedError();
-            }
-            eofCause = e;
-            return -1;
-        }
-    }
-
-    private int readSome() {
-        in.compact();
-        try {
-            return channel.read(in);
+            return channel.read(into);
         } catch (ClosedChannelException e) {
             throw closedError();
         } catch (IOException e) {
@@ -574,6 +559,13 @@ public final class SocketConnection implements Connection, Waitable {
             }
             eofCause = e; // a reset: the peer died or closed with our bytes unread
             return -1;
+        }
+    }
+
+    private int readSome() {
+        in.compact();
+        try {
+            return read(in);
         } finally {
             in.flip();
         }
