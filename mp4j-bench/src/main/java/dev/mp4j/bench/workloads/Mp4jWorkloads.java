@@ -374,16 +374,21 @@ public final class Mp4jWorkloads {
             });
             p.start();
             q.get();
-            double rate = fixedPasses(() -> {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    check(q.get().length == MIB, "a message was not 1 MiB");
-                }
-                return n / ((System.nanoTime() - t0) / 1e9);
-            });
+            double rate = mibPasses(q::get, n);
             joinOk(p);
             return rate;
         }
+    }
+
+    /** MiB/s: fixed passes of n messages of 1 MiB taken with {@code receive}. */
+    private double mibPasses(java.util.function.Supplier<byte[]> receive, int n) throws Exception {
+        return fixedPasses(() -> {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                check(receive.get().length == MIB, "a message was not 1 MiB");
+            }
+            return n / ((System.nanoTime() - t0) / 1e9);
+        });
     }
 
     /**
@@ -472,13 +477,7 @@ public final class Mp4jWorkloads {
             });
             p.start();
             mine.recvBytes();
-            double rate = fixedPasses(() -> {
-                long t0 = System.nanoTime();
-                for (int i = 0; i < n; i++) {
-                    check(mine.recvBytes().length == MIB, "a message was not 1 MiB");
-                }
-                return n / ((System.nanoTime() - t0) / 1e9);
-            });
+            double rate = mibPasses(mine::recvBytes, n);
             joinOk(p);
             return rate;
         }

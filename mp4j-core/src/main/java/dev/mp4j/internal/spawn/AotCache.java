@@ -20,8 +20,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * The first child JVM of a launch spec finds no cache and starts as usual; meanwhile a training JVM
  * ({@link AotTrainer}) is started, detached, with {@code -XX:AOTCacheOutput}; it runs a child's start-up
  * paths and its cache is moved into place when complete; later children (of this or a later run) use it.
- * A JVM that finds a training of the same cache under way (by another run started meanwhile) starts none. Caches live in
- * {@code mp4j.aot.dir} (a system property; default {@code ~/.cache/mp4j/aot}) under a name hashed from
+ * A JVM that finds a training of the same cache under way (by another run started meanwhile) starts none.
+ * Caches live in {@code mp4j.aot.dir} (a system property; default {@code ~/.cache/mp4j/aot}) under a name hashed from
  * the java binary, its version, the class path (with each jar's size and time) and the JVM options, so a
  * change of any of them makes a new cache. {@code -Dmp4j.aot=false} turns this off. A cache the JVM
  * cannot use is ignored silently (its AOT logging is switched off) and the child starts without it.
@@ -60,7 +60,7 @@ final class AotCache {
      *     program that started it)
      */
     static boolean trainingElsewhere(Path cache) {
-        String prefix = cache.getFileName() + ".training-";
+        String prefix = partialPrefix(cache);
         long recent = System.currentTimeMillis() - TRAINING_SECONDS * 1000;
         try (var files = Files.list(cache.getParent())) {
             return files.anyMatch(f -> {
@@ -79,6 +79,11 @@ final class AotCache {
         } catch (IOException | RuntimeException e) {
             return false; // no directory yet, or unreadable: nobody is training there
         }
+    }
+
+    /** @return how the partial files of a training of {@code cache} are named, up to the starter's pid */
+    private static String partialPrefix(Path cache) {
+        return cache.getFileName() + ".training-";
     }
 
     /** @return where the cache for this spec lives, or null if this parent cannot have one */
@@ -129,7 +134,7 @@ final class AotCache {
     private static void train(Launch.Spec spec, Path cache) {
         try {
             Files.createDirectories(cache.getParent());
-            Path partial = cache.resolveSibling(cache.getFileName() + ".training-" + ProcessHandle.current().pid());
+            Path partial = cache.resolveSibling(partialPrefix(cache) + ProcessHandle.current().pid());
             List<String> java = new ArrayList<>(Launch.command(spec, List.of("-XX:AOTCacheOutput=" + partial)));
             java.set(java.size() - 1, AotTrainer.class.getName()); // the class path stays; the main class changes
             StringBuilder script = new StringBuilder("( ");

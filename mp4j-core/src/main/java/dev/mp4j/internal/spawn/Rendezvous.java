@@ -25,10 +25,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Where this JVM's children call back: one Unix-domain socket per JVM, in a private (0700) temporary
- * directory, made on first use. An acceptor thread admits each connection on a short-lived daemon thread of its own: the
- * parent challenges the child with this JVM's control key, answers the child's challenge, then reads the
- * child's HELLO and hands the channel to whoever {@link #expect expects} that launch id. A peer that does
- * not finish this within {@link #ADMIT_TIMEOUT_SECONDS} is dropped; nothing it sends is deserialized.
+ * directory, made on first use. An acceptor thread admits each connection on a short-lived daemon thread of
+ * its own: the parent challenges the child with this JVM's control key, answers the child's challenge, then
+ * reads the child's HELLO and hands the channel to whoever {@link #expect expects} that launch id. A peer that
+ * does not finish this within {@link #ADMIT_TIMEOUT_SECONDS} is dropped; nothing it sends is deserialized.
  * The socket and its directory are removed when the JVM exits, and by the resource tracker if it is killed.
  */
 final class Rendezvous {
