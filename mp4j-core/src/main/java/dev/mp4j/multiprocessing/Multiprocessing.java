@@ -2,6 +2,7 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.ProcessHooks;
+import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
@@ -10,7 +11,6 @@ import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
 
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,9 +81,7 @@ public final class Multiprocessing {
     private Multiprocessing() {}
 
     private static Process mainProcess() {
-        byte[] key = new byte[32];
-        new SecureRandom().nextBytes(key);
-        return new Process("MainProcess", ProcessHandle.current().pid(), key, false, new int[0]);
+        return new Process("MainProcess", ProcessHandle.current().pid(), Urandom.bytes(32), false, new int[0]);
     }
 
     private static boolean exitHookInstalled; // guarded by Multiprocessing.class

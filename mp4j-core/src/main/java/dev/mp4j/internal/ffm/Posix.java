@@ -8,7 +8,6 @@ import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
-import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
@@ -40,11 +39,8 @@ public final class Posix {
     private static final int ENOENT = 2;
     private static final int CLOCK_MONOTONIC = 1;
 
-    private static final Linker LINKER = Linker.nativeLinker();
-    private static final SymbolLookup LIBC = LINKER.defaultLookup();
-    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    private static final VarHandle ERRNO =
-            CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final StructLayout CAPTURE = Libc.CAPTURE;
+    private static final VarHandle ERRNO = Libc.ERRNO;
     private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
 
@@ -78,12 +74,8 @@ public final class Posix {
 
     private Posix() {}
 
-    // Restricted by design: mp4j reaches libc through FFM (DESIGN.md, "Native").
-    @SuppressWarnings("restricted")
     private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment symbol = LIBC.find(name).orElseThrow(
-                () -> new UnsupportedOperationException("libc has no " + name + " on this platform"));
-        return LINKER.downcallHandle(symbol, fd, options);
+        return Libc.downcall(name, fd, options);
     }
 
     /** A named semaphore opened in this process: its name and its {@code sem_t*}. */

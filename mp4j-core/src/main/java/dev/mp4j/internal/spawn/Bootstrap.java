@@ -3,21 +3,20 @@ package dev.mp4j.internal.spawn;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
-import dev.mp4j.internal.wire.Handshake;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectStreamClass;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 
 /**
@@ -28,21 +27,23 @@ import java.util.Arrays;
  *       {@link #WATCH_MILLIS} ms, and the child halts — no orphans. (It does not sit in a read on stdin
  *       for this: HotSpot waits up to 300 ms at exit for threads blocked in native calls, which would
  *       slow every child's exit by that much.);</li>
- *   <li>connects to the parent's rendezvous socket, answers the parent's authkey challenge and challenges
- *       the parent in turn, then says HELLO with its launch id; meanwhile another thread gives SIGTERM its
- *       default action, joins the parent's resource tracker and prepares the classes a job needs;</li>
- *   <li>waits for its {@link Job} (a spare JVM of the forkserver method waits here, warm);</li>
- *   <li>runs the job, reports its exit code to the parent and exits with it.</li>
+ *   <li>opens the FIFO the parent named in the header (see {@link Rendezvous}) and says HELLO through it;
+ *       from then on its control channel reads stdin and writes that FIFO. Meanwhile another thread gives
+ *       SIGTERM its default action, joins the parent's resource tracker and initializes the multiprocessing
+ *       package ({@link #prepare});</li>
+ *   <li>waits for its {@link Job} (a spare JVM of the forkserver method waits here, warm) and decodes it;</li>
+ *   <li>once the other thread is done, runs the job, reports its exit code to the parent and exits with
+ *       it.</li>
  * </ol>
  */
 public final class Bootstrap {
     static final int MAGIC = 0x6d70346a; // "mp4j"
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     /** Exit code of a child whose parent died. */
     static final int ORPHANED = 70;
     /** How often a child checks that its parent is alive. */
     static final long WATCH_MILLIS = 100;
-    /** The classes of a job's serialized form, prepared by {@link #prepare} while the child connects. */
+    /** The classes of a job's serialized form, prepared by {@link #prepare} in a spare. */
     private static final String[] PREPARED = {"dev.mp4j.multiprocessing.ProcessJob", "dev.mp4j.multiprocessing.Process",
         "java.lang.invoke.SerializedLambda", "dev.mp4j.internal.pool.WorkerJob"};
 
@@ -55,32 +56,27 @@ public final class Bootstrap {
         Child child;
         Job job;
         try {
-            DataInputStream in = new DataInputStream(new FileInputStream(FileDescriptor.in));
+            // The header unbuffered (a few reads): what follows it on stdin belongs to the control channel.
+            FileInputStream stdin = new FileInputStream(FileDescriptor.in);
+            DataInputStream in = new DataInputStream(stdin);
             if (in.readInt() != MAGIC || in.readInt() != VERSION) {
                 System.err.println("mp4j: this JVM was not started by a compatible mp4j parent");
                 System.exit(2);
                 return;
             }
-            String socketPath = in.readUTF();
-            String launchId = in.readUTF();
+            String fifo = in.readUTF();
             long parentPid = in.readLong();
             boolean spare = in.readBoolean();
             String trackerFifo = in.readUTF();
-            byte[] key = new byte[in.readUnsignedShort()];
-            in.readFully(key);
             watchParent(parentPid);
             System.setIn(new ByteArrayInputStream(new byte[0]));
-            // Two things at once, on a 2-core machine: this thread connects (the JDK's Unix-domain sockets
-            // first start the JCA, the longest step), another prepares the rest.
-            Thread preparing = new Thread(() -> prepare(trackerFifo), "mp4j-prepare");
-            preparing.setDaemon(true);
-            preparing.start();
+            Thread preparing = startPreparing(trackerFifo, spare);
 
             FrameChannel channel;
             try {
-                channel = connect(socketPath, launchId, key);
+                channel = connect(fifo, stdin);
             } catch (IOException e) {
-                if (parentEnded(socketPath, parentPid)) {
+                if (parentEnded(fifo, parentPid)) {
                     Runtime.getRuntime().halt(ORPHANED); // the parent ended while this JVM booted: quietly
                 }
                 throw e;
@@ -100,9 +96,9 @@ public final class Bootstrap {
                         Arrays.copyOfRange(frame, 1, frame.length), null));
                 frame = channel.receive(Integer.MAX_VALUE - 16L);
             }
-            preparing.join(); // SIGTERM's default action is in place before the exit hook and the job
-            child = adopt(channel, parentPid);
             job = decodeJob(frame);
+            preparing.join(); // SIGTERM's default action is in place before the exit hook and the job runs
+            child = adopt(channel, parentPid);
         } catch (Throwable t) {
             System.err.println("mp4j: the child JVM could not start its job:");
             t.printStackTrace();
@@ -117,37 +113,60 @@ public final class Bootstrap {
     }
 
     /**
-     * What a child does besides connecting, before its job runs: SIGTERM's default action, the parent's
-     * resource tracker, and the classes that decoding and running a job need, initialized (their
-     * serialization descriptors computed) ahead of the job.
+     * Starts {@link #prepare} on a daemon thread (the AOT training calls this too, so that the lambda is in
+     * the cache).
+     *
+     * @param trackerFifo the parent's resource tracker's FIFO, or empty
+     * @param spare whether this is a forkserver spare
+     * @return the thread
      */
-    static void prepare(String trackerFifo) {
+    static Thread startPreparing(String trackerFifo, boolean spare) {
+        Thread preparing = new Thread(() -> prepare(trackerFifo, spare), "mp4j-prepare");
+        preparing.setDaemon(true);
+        preparing.start();
+        return preparing;
+    }
+
+    /**
+     * What a child does on a second thread while the first connects and decodes its job: SIGTERM's default
+     * action, the parent's resource tracker, and the multiprocessing package, which running a job needs
+     * (5–20 ms each for the signal and the package in a fresh child here). A forkserver spare, which has time before
+     * its job comes, also initializes the classes that decoding a job needs (their serialization
+     * descriptors computed; the first one starts JDK serialization, 14–19 ms here); other children
+     * decode their job meanwhile, which does the same.
+     *
+     * @param trackerFifo the parent's resource tracker's FIFO, or empty
+     * @param spare whether this is a forkserver spare
+     */
+    static void prepare(String trackerFifo, boolean spare) {
         Signals.defaultTerm();
         ResourceTracker.useParent(trackerFifo);
         try {
-            ObjectInputFilter.Config.getSerialFilter();
-            ClassLoader loader = Bootstrap.class.getClassLoader();
-            for (String name : PREPARED) {
-                ObjectStreamClass.lookup(Class.forName(name, true, loader));
-            }
             ProcessHooks.get();
+            if (spare) {
+                ObjectInputFilter.Config.getSerialFilter();
+                ClassLoader loader = Bootstrap.class.getClassLoader();
+                for (String name : PREPARED) {
+                    ObjectStreamClass.lookup(Class.forName(name, true, loader));
+                }
+            }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
-            // only a head start: decoding the job does the same, and reports what fails
+            // only a head start: running the job does the same, and reports what fails
         }
     }
 
     /**
-     * Connects to the parent's rendezvous socket, answers its challenge, challenges it in turn and says
-     * HELLO; clears {@code key}.
+     * Opens the parent's end of the control channel, {@code fifo} (which waits until the parent has it open
+     * for reading; never creates it), and says HELLO.
+     *
+     * @param fifo the FIFO to write to
+     * @param fromParent what the parent writes to
+     * @return the control channel
      */
-    static FrameChannel connect(String socketPath, String launchId, byte[] key) throws IOException {
-        SocketChannel socket = SocketChannel.open(StandardProtocolFamily.UNIX);
-        socket.connect(UnixDomainSocketAddress.of(socketPath));
-        FrameChannel channel = new FrameChannel(socket);
-        Handshake.answer(channel, key);
-        Handshake.deliver(channel, key);
-        Arrays.fill(key, (byte) 0);
-        channel.send(Tags.frame(Tags.HELLO, launchId.getBytes(StandardCharsets.UTF_8)));
+    static FrameChannel connect(String fifo, InputStream fromParent) throws IOException {
+        FrameChannel channel = new FrameChannel(fromParent,
+                Channels.newOutputStream(FileChannel.open(Path.of(fifo), StandardOpenOption.WRITE)));
+        channel.send(new byte[] {Tags.HELLO});
         return channel;
     }
 
@@ -178,12 +197,12 @@ public final class Bootstrap {
     }
 
     /**
-     * After a failed connection: whether the parent is ending — its rendezvous socket is gone, or it is
-     * gone — within about a second (a parent at exit closes the socket, removes it, then ends).
+     * After a failed connection: whether the parent is ending — the FIFO is gone, or the parent is — within
+     * about a second (a parent at exit removes the FIFOs of children still booting, then ends).
      */
-    private static boolean parentEnded(String socketPath, long parentPid) {
+    private static boolean parentEnded(String fifo, long parentPid) {
         for (int i = 0; i < 20; i++) {
-            if (!isParent(parentPid) || !Files.exists(Path.of(socketPath))) {
+            if (!isParent(parentPid) || !Files.exists(Path.of(fifo))) {
                 return true;
             }
             try {

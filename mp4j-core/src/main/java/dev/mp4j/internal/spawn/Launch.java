@@ -7,9 +7,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -21,13 +19,13 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The child is the parent's own {@code java} (or the context's executable) with the parent's class path
  * and module path, the options mp4j needs, then the context's options, and {@link Bootstrap} as main class.
- * Its stdout and stderr are the parent's; its stdin is a pipe that the parent writes the launch header to
+ * Its stdout and stderr are the parent's; its stdin is a pipe that the parent writes the launch header to,
+ * then the frames of the control channel; the child writes its frames to a FIFO of the {@link Rendezvous}
  * (the child watches its parent's pid to end with it, see {@link Bootstrap}).
  */
 public final class Launch {
     /** How long a booting child may take to connect back. */
     static final long BOOT_TIMEOUT_SECONDS = 120;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Launch() {}
 
@@ -79,8 +77,7 @@ public final class Launch {
      */
     static Booting begin(Spec spec, boolean spare) throws IOException {
         Rendezvous rendezvous = Rendezvous.get();
-        String id = HexFormat.of().formatHex(randomBytes(12));
-        CompletableFuture<FrameChannel> connected = rendezvous.expect(id);
+        Path fifo = rendezvous.newFifo();
         List<String> command = command(spec, AotCache.options(spec));
         java.lang.Process process;
         try {
@@ -90,19 +87,19 @@ public final class Launch {
                     .redirectError(ProcessBuilder.Redirect.INHERIT)
                     .start();
         } catch (IOException e) {
-            rendezvous.forget(id);
+            Rendezvous.forget(fifo);
             throw new IOException("cannot start a child JVM with " + command.getFirst() + ": " + e.getMessage(), e);
         }
         OutputStream stdin = process.getOutputStream();
+        CompletableFuture<FrameChannel> connected = rendezvous.admit(fifo, process, stdin, () -> new IOException(
+                "the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
+                        + " before it connected back; its stderr above says why. Command: " + String.join(" ", command)));
         try {
-            writeHeader(stdin, rendezvous, id, spare);
+            writeHeader(stdin, fifo, spare);
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }
-        process.onExit().thenRun(() -> connected.completeExceptionally(
-                new IOException("the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
-                        + " before it connected back; its stderr above says why. Command: " + String.join(" ", command))));
-        return new Booting(process, stdin, connected, () -> rendezvous.forget(id));
+        return new Booting(process, stdin, connected);
     }
 
     /**
@@ -110,11 +107,9 @@ public final class Launch {
      *
      * @param process the OS process
      * @param stdin its stdin pipe
-     * @param connected completes with the authenticated channel
-     * @param forget drops the rendezvous entry
+     * @param connected completes with the control channel once the child said hello
      */
-    public record Booting(java.lang.Process process, OutputStream stdin, CompletableFuture<FrameChannel> connected,
-                          Runnable forget) {
+    public record Booting(java.lang.Process process, OutputStream stdin, CompletableFuture<FrameChannel> connected) {
         /**
          * @return the connected child
          * @throws IOException if it exits before connecting, or does not connect in time (it is then killed)
@@ -133,8 +128,6 @@ public final class Launch {
                 process.destroyForcibly();
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while a child JVM was booting", e);
-            } finally {
-                forget.run();
             }
         }
     }
@@ -166,24 +159,15 @@ public final class Launch {
         return cmd;
     }
 
-    private static void writeHeader(OutputStream stdin, Rendezvous r, String id, boolean spare) throws IOException {
+    private static void writeHeader(OutputStream stdin, Path fifo, boolean spare) throws IOException {
         DataOutputStream out = new DataOutputStream(stdin);
         out.writeInt(Bootstrap.MAGIC);
         out.writeInt(Bootstrap.VERSION);
-        out.writeUTF(r.socketPath.toString());
-        out.writeUTF(id);
+        out.writeUTF(fifo.toString());
         out.writeLong(ProcessHandle.current().pid());
         out.writeBoolean(spare);
         String tracker = ResourceTracker.fifo();
         out.writeUTF(tracker == null ? "" : tracker);
-        out.writeShort(r.key.length);
-        out.write(r.key);
         out.flush();
-    }
-
-    private static byte[] randomBytes(int n) {
-        byte[] b = new byte[n];
-        RANDOM.nextBytes(b);
-        return b;
     }
 }

@@ -1,66 +1,49 @@
 package dev.mp4j.internal.spawn;
 
-import dev.mp4j.internal.conn.PeerCredentials;
+import dev.mp4j.internal.ffm.Fifo;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.FrameChannel;
-import dev.mp4j.internal.wire.Handshake;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
-import java.security.SecureRandom;
-import java.util.Arrays;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
- * Where this JVM's children call back: one Unix-domain socket per JVM, in a private (0700) temporary
- * directory, made on first use. An acceptor thread admits each connection on a short-lived daemon thread of
- * its own: the parent challenges the child with this JVM's control key, answers the child's challenge, then
- * reads the child's HELLO and hands the channel to whoever {@link #expect expects} that launch id. A peer that
- * does not finish this within {@link #ADMIT_TIMEOUT_SECONDS} is dropped; nothing it sends is deserialized.
- * The socket and its directory are removed when the JVM exits, and by the resource tracker if it is killed.
+ * Where this JVM's children report back: a private (0700) temporary directory, made on first use, holding
+ * one FIFO per booting child. The parent writes to a child through the child's stdin; the child writes to
+ * the parent through its FIFO, which it opens first thing and says HELLO through. Both ends are private to
+ * this user and to the two processes, so there is nothing to authenticate — and the child opens no socket:
+ * the first JDK Unix-domain socket of a JVM starts the JCA (for a {@code SecureRandom}), which was the
+ * longest step of a child's start (40–50 ms here).
+ *
+ * <p>Each FIFO is removed once both ends are open; the directory when the JVM exits. The resource tracker
+ * removes both if the JVM is killed.
  */
 final class Rendezvous {
-    static final int ADMIT_TIMEOUT_SECONDS = 60;
+    /** How long an ended child's admission waits for its thread to leave the FIFO's open. */
+    private static final long UNBLOCK_SECONDS = 10;
     private static Rendezvous instance; // guarded by Rendezvous.class
 
-    final Path socketPath;
-    final byte[] key = new byte[32];
     private final Path dir;
-    private final ServerSocketChannel server;
-    private final UserPrincipal owner;
-    private final Map<String, CompletableFuture<FrameChannel>> expected = new ConcurrentHashMap<>();
+    private final AtomicLong launches = new AtomicLong();
 
     private Rendezvous() throws IOException {
         // First the hook: once the JVM is shutting down this throws, and nothing is made that would stay.
         Runtime.getRuntime().addShutdownHook(new Thread(this::remove, "mp4j-rendezvous-cleanup"));
-        new SecureRandom().nextBytes(key);
-        Path base = Path.of(System.getProperty("java.io.tmpdir"));
-        if (base.toString().length() > 60) {
-            base = Path.of("/tmp"); // socket paths are limited to about 108 bytes
-        }
-        dir = Files.createTempDirectory(base, "mp4j-",
+        dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "mp4j-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        socketPath = dir.resolve("r.sock");
         ResourceTracker.register(ResourceTracker.Kind.DIR, dir.toString());
-        ResourceTracker.register(ResourceTracker.Kind.FILE, socketPath.toString());
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socketPath));
-        owner = PeerCredentials.owner(socketPath);
-        Thread acceptor = new Thread(this::acceptLoop, "mp4j-rendezvous");
-        acceptor.setDaemon(true);
-        acceptor.start();
     }
 
     static synchronized Rendezvous get() {
@@ -68,74 +51,126 @@ final class Rendezvous {
             try {
                 instance = new Rendezvous();
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the socket that child JVMs connect back to", e);
+                throw new UncheckedIOException("cannot create the directory that child JVMs report back through", e);
             }
         }
         return instance;
     }
 
-    CompletableFuture<FrameChannel> expect(String launchId) {
-        CompletableFuture<FrameChannel> cf = new CompletableFuture<>();
-        expected.put(launchId, cf);
-        return cf;
+    /** @return the directory */
+    Path dir() {
+        return dir;
     }
 
-    void forget(String launchId) {
-        expected.remove(launchId);
+    /**
+     * @return a new FIFO for one child to report back through, known to the resource tracker
+     * @throws IOException if it cannot be made
+     */
+    Path newFifo() throws IOException {
+        Path fifo = dir.resolve("c" + launches.incrementAndGet());
+        ResourceTracker.register(ResourceTracker.Kind.FILE, fifo.toString());
+        try {
+            Fifo.make(fifo);
+        } catch (IOException | RuntimeException e) {
+            ResourceTracker.unregister(ResourceTracker.Kind.FILE, fifo.toString());
+            throw e;
+        }
+        return fifo;
     }
 
-    private void acceptLoop() {
-        while (server.isOpen()) {
-            SocketChannel socket;
+    /**
+     * Admits the child that reports back through {@code fifo}: on a daemon thread, opens the FIFO's reading
+     * end (which waits for the child to open its end) and reads the child's HELLO. The FIFO is removed once
+     * open, or once the child has ended without opening it.
+     *
+     * @param fifo the child's FIFO, from {@link #newFifo}
+     * @param process the child
+     * @param stdin the child's stdin, where the channel writes
+     * @param endedFirst the error to fail with when the child ends before it said HELLO
+     * @return completes with the channel (reading the FIFO, writing {@code stdin}) once the child said HELLO
+     */
+    CompletableFuture<FrameChannel> admit(Path fifo, java.lang.Process process, OutputStream stdin,
+                                          Supplier<IOException> endedFirst) {
+        CompletableFuture<FrameChannel> connected = new CompletableFuture<>();
+        CompletableFuture<Void> opened = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("mp4j-admit-" + process.pid()).start(() -> {
+            FileChannel up;
             try {
-                socket = server.accept();
+                up = FileChannel.open(fifo, StandardOpenOption.READ);
             } catch (IOException e) {
-                return; // closed at exit
+                connected.completeExceptionally(e);
+                return;
+            } finally {
+                opened.complete(null);
+                forget(fifo);
             }
-            if (!PeerCredentials.admit(socket, owner, "the rendezvous " + socketPath)) {
-                continue; // a process of another user: closed unread
+            FrameChannel channel = new FrameChannel(Channels.newInputStream(up), stdin);
+            try {
+                byte[] hello = channel.receive(1);
+                if (hello.length != 1 || hello[0] != Tags.HELLO) {
+                    throw new IOException("the child JVM (pid " + process.pid() + ") did not begin with its hello");
+                }
+                if (!connected.complete(channel)) {
+                    channel.close(); // it was given up on meanwhile
+                }
+            } catch (java.io.EOFException closed) {
+                channel.close(); // the child is ending: its exit completes the admission
+            } catch (IOException e) {
+                channel.close();
+                connected.completeExceptionally(e);
             }
-            Thread.ofPlatform().daemon().name("mp4j-admit").start(() -> admit(socket));
+        });
+        process.onExit().thenRun(() -> {
+            if (!opened.isDone()) {
+                // The child ended before it opened its end: be the writer that the open is waiting for.
+                FileChannel writer = null;
+                try {
+                    writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    opened.get(UNBLOCK_SECONDS, TimeUnit.SECONDS);
+                } catch (Exception ignored) {
+                    // the open returned meanwhile (and removed the FIFO), or never will: nothing more to do
+                } finally {
+                    closeQuietly(writer);
+                }
+            }
+            connected.completeExceptionally(endedFirst.get());
+        });
+        return connected;
+    }
+
+    private static void closeQuietly(FileChannel c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (IOException ignored) {
+                // nothing was written through it
+            }
         }
     }
 
-    private void admit(SocketChannel socket) {
-        FrameChannel channel = new FrameChannel(socket);
-        CompletableFuture<Void> admitted = new CompletableFuture<>();
-        CompletableFuture.delayedExecutor(ADMIT_TIMEOUT_SECONDS, TimeUnit.SECONDS).execute(() -> {
-            if (!admitted.isDone()) {
-                channel.close();
-            }
-        });
+    /** @param fifo a FIFO from {@link #newFifo}, removed (and dropped from the resource tracker) */
+    static void forget(Path fifo) {
         try {
-            Handshake.deliver(channel, key);
-            Handshake.answer(channel, key);
-            byte[] hello = channel.receive(Handshake.MAX_FRAME);
-            admitted.complete(null);
-            if (hello.length == 0 || hello[0] != Tags.HELLO) {
-                channel.close();
-                return;
-            }
-            String id = new String(Arrays.copyOfRange(hello, 1, hello.length), StandardCharsets.UTF_8);
-            CompletableFuture<FrameChannel> cf = expected.remove(id);
-            if (cf == null || !cf.complete(channel)) {
-                channel.close();
-            }
-        } catch (IOException e) {
-            admitted.complete(null);
-            channel.close();
+            Files.deleteIfExists(fifo);
+            ResourceTracker.unregister(ResourceTracker.Kind.FILE, fifo.toString());
+        } catch (IOException ignored) {
+            // the directory is removed at exit, or by the tracker
         }
     }
 
     private void remove() {
-        if (server == null || dir == null || socketPath == null) {
+        if (dir == null) {
             return; // the JVM exited while this was being made
         }
+        try (DirectoryStream<Path> left = Files.newDirectoryStream(dir)) {
+            for (Path fifo : left) {
+                forget(fifo); // of children that were booting as this JVM exited
+            }
+        } catch (IOException ignored) {
+            // best effort at exit
+        }
         try {
-            server.close();
-            Files.deleteIfExists(socketPath);
             Files.deleteIfExists(dir);
-            ResourceTracker.unregister(ResourceTracker.Kind.FILE, socketPath.toString());
             ResourceTracker.unregister(ResourceTracker.Kind.DIR, dir.toString());
         } catch (IOException ignored) {
             // best effort at exit

@@ -1,9 +1,10 @@
 package dev.mp4j.internal.spawn;
 
 /**
- * The first byte of every frame on a control channel after the handshake.
+ * The first byte of every frame on a control channel (a child's stdin one way, its FIFO the other; see
+ * {@link Rendezvous}).
  * <pre>
- *   child → parent  HELLO   'H' launch-id (UTF-8)          once, right after the handshake
+ *   child → parent  HELLO   'H'                            once, first, as soon as the child opened its FIFO
  *   parent → child  FILTER  'F' serialized ObjectInputFilter  at most once, before the job: the child's serial filter
  *   parent → child  JOB     'J' serialized {@link Job}     once
  *   child → parent  EXIT    'E' int32 exit code            the job returned; the child exits with that code

@@ -6,26 +6,41 @@ import java.io.Closeable;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A framed, duplex byte channel over a blocking {@link SocketChannel} (Unix-domain or TCP), in the framing of
- * {@link Frames}. Sending is thread-safe (whole frames never interleave); receiving is for one reader at a
- * time. Closing is idempotent and wakes a blocked reader with an exception.
+ * A framed, duplex byte channel, in the framing of {@link Frames}: over a blocking {@link SocketChannel}
+ * (Unix-domain or TCP), or over a pair of streams (a child JVM's stdin and the FIFO it reports back
+ * through). Sending is thread-safe (whole frames never interleave); receiving is for one reader at a
+ * time. Closing is idempotent; it wakes a blocked reader with an exception when the input can be closed
+ * asynchronously (a socket, a {@link java.nio.channels.FileChannel}'s stream).
  */
 public final class FrameChannel implements Closeable, Handshake.Transport {
-    private final SocketChannel socket;
     private final DataInputStream in;
     private final DataOutputStream out;
+    private final Closeable input;
+    private final Closeable output;
     private final ReentrantLock sendLock = new ReentrantLock();
+    private volatile boolean open = true;
 
     /** @param socket a connected, blocking socket channel; owned by this object from now on */
     public FrameChannel(SocketChannel socket) {
-        this.socket = socket;
-        this.in = new DataInputStream(new BufferedInputStream(Channels.newInputStream(socket), 1 << 16));
-        this.out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(socket), 1 << 16));
+        this(Channels.newInputStream(socket), Channels.newOutputStream(socket));
+    }
+
+    /**
+     * @param input the stream frames are read from; owned by this object from now on
+     * @param output the stream frames are written to; owned by this object from now on
+     */
+    public FrameChannel(InputStream input, OutputStream output) {
+        this.input = input;
+        this.output = output;
+        this.in = new DataInputStream(new BufferedInputStream(input, 1 << 16));
+        this.out = new DataOutputStream(new BufferedOutputStream(output, 1 << 16));
     }
 
     @Override
@@ -67,15 +82,21 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
 
     /** @return whether the channel is still open on this side */
     public boolean isOpen() {
-        return socket.isOpen();
+        return open;
     }
 
     @Override
     public void close() {
+        open = false;
+        closeQuietly(input);
+        closeQuietly(output);
+    }
+
+    private static void closeQuietly(Closeable c) {
         try {
-            socket.close();
+            c.close();
         } catch (IOException ignored) {
-            // closing a socket that failed already: nothing left to release
+            // closing a stream that failed already: nothing left to release
         }
     }
 }

@@ -1,0 +1,94 @@
+package dev.mp4j.internal.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.internal.wire.FrameChannel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A child reports back through a FIFO of its own: the parent learns of a child that dies before it opened
+ * its FIFO (no thread left waiting in the FIFO's open), of one that is killed while it boots, and no FIFO
+ * is left behind either way or after a child that did connect.
+ */
+@Timeout(120)
+class RendezvousTest {
+    @Test
+    void aChildThatCannotStartIsReportedWithItsExitCodeAndLeavesNoFifo() throws Exception {
+        Launch.Booting booting = Launch.begin(new Launch.Spec(Launch.Spec.defaults().java(), List.of("-XX:NoSuchJvmOption")));
+        IOException e = assertThrows(IOException.class, booting::await);
+        assertTrue(e.getMessage().contains("exited with code 1 before it connected back"), e.getMessage());
+        assertNoFifoLeft();
+        assertNoAdmissionWaiting(booting.process().pid());
+    }
+
+    @Test
+    void aChildKilledWhileBootingIsReportedAndLeavesNoFifo() throws Exception {
+        Launch.Booting booting = Launch.begin(Launch.Spec.defaults());
+        booting.process().destroyForcibly();
+        IOException e = assertThrows(IOException.class, booting::await);
+        assertTrue(e.getMessage().contains("before it connected back"), e.getMessage());
+        assertNoFifoLeft();
+        assertNoAdmissionWaiting(booting.process().pid());
+    }
+
+    @Test
+    void aConnectedChildHasRemovedItsFifoAndEndsOnEof() throws Exception {
+        ChildJvm child = Launch.start(Launch.Spec.defaults());
+        try {
+            assertTrue(child.channel().isOpen());
+            assertNoFifoLeft();
+        } finally {
+            child.release(); // its stdin closes: a child waiting for a job ends
+        }
+        assertTrue(child.process().waitFor(60, TimeUnit.SECONDS), "the child did not end after its stdin closed");
+        assertFalse(child.channel().isOpen());
+    }
+
+    @Test
+    void closingTheParentsEndWakesAReaderBlockedOnTheFifo() throws Exception {
+        ChildJvm child = Launch.start(Launch.Spec.defaults());
+        FrameChannel channel = child.channel();
+        Thread reader = Thread.ofPlatform().start(() -> {
+            try {
+                channel.receive(1 << 20);
+            } catch (IOException expected) {
+                // closed under it
+            }
+        });
+        try {
+            Thread.sleep(200); // the reader is in its read of the FIFO (a live child writes nothing unasked)
+            assertTrue(reader.isAlive());
+            channel.close();
+            reader.join(TimeUnit.SECONDS.toMillis(10));
+            assertFalse(reader.isAlive(), "close() did not wake the reader");
+        } finally {
+            child.release();
+            child.process().destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void assertNoFifoLeft() throws IOException {
+        try (Stream<Path> left = Files.list(Rendezvous.get().dir())) {
+            assertEquals(List.of(), left.toList());
+        }
+    }
+
+    private static void assertNoAdmissionWaiting(long pid) throws InterruptedException {
+        String name = "mp4j-admit-" + pid;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (Thread.getAllStackTraces().keySet().stream().anyMatch(t -> t.getName().equals(name))) {
+            assertTrue(System.nanoTime() < deadline, name + " is still waiting");
+            Thread.sleep(20);
+        }
+    }
+}
