@@ -413,11 +413,6 @@ def manager_dict():
 CPU_ROUNDS = 3  # the same as Mp4jWorkloads.CPU_ROUNDS
 
 
-def cpu_warm_up(ex, workers, steps):
-    for f in [ex.submit(spin, steps // 4) for _ in range(2 * workers)]:
-        f.result()
-
-
 def cpu_run(ex, tasks, steps):
     t0 = time.perf_counter()
     for f in [ex.submit(spin, steps) for _ in range(tasks)]:
@@ -430,8 +425,8 @@ def cpu_scaling():
     steps = size(1_000_000, 200_000)
     rounds = 1 if QUICK else CPU_ROUNDS
     with ProcessPoolExecutor(1, mp_context=spawn()) as one, ProcessPoolExecutor(2, mp_context=spawn()) as two:
-        cpu_warm_up(one, 1, steps)
-        cpu_warm_up(two, 2, steps)
+        cpu_run(one, tasks, steps)  # one whole round untimed on each pool, as on the mp4j side
+        cpu_run(two, tasks, steps)
         ratios = [cpu_run(one, tasks, steps) / cpu_run(two, tasks, steps) for _ in range(rounds)]
     return statistics.median(ratios)
 

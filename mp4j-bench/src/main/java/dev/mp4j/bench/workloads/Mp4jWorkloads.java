@@ -575,28 +575,23 @@ public final class Mp4jWorkloads {
         }
     }
 
-    /** ×: time of 8 CPU-bound tasks on one warm worker over their time on two. */
+    /**
+     * ×: time of 8 CPU-bound tasks on one warm worker over their time on two. Each pool first runs one
+     * whole round untimed: the same tasks (their lambda decoded, their loop compiled) on every worker.
+     */
     private double cpuScaling() {
         int tasks = size(8, 4);
         long steps = size(150_000_000, 30_000_000);
         int rounds = quick ? 1 : CPU_ROUNDS;
         try (var one = new ProcessPoolExecutor(1); var two = new ProcessPoolExecutor(2)) {
-            warmUp(one, 1, steps);
-            warmUp(two, 2, steps);
+            cpuRun(one, tasks, steps);
+            cpuRun(two, tasks, steps);
             List<Double> ratios = new ArrayList<>();
             for (int r = 0; r < rounds; r++) {
                 ratios.add(cpuRun(one, tasks, steps) / cpuRun(two, tasks, steps));
             }
             return median(ratios);
         }
-    }
-
-    private static void warmUp(ProcessPoolExecutor ex, int workers, long steps) {
-        List<Future<Long>> warm = new ArrayList<>();
-        for (int i = 0; i < 2 * workers; i++) {
-            warm.add(ex.submit(() -> spin(steps / 4)));
-        }
-        warm.forEach(Future::result);
     }
 
     /** @return seconds to run {@code tasks} tasks of {@code steps} steps on {@code ex} */
