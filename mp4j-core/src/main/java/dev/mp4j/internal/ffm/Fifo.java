@@ -9,15 +9,20 @@ import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Named pipes: {@code mkfifo(3)} through FFM, or the {@code mkfifo(1)} command where mp4j was not given
  * native access (a fork and exec per FIFO, a few milliseconds; and no JDK warning about restricted calls
- * for a program that never asked for them).
+ * for a program that never asked for them). The command also makes the FIFOs asked for while the FFM call
+ * is being linked, in the background, on first use: linking costs a fresh JVM 40–70 ms here, which the
+ * first child's start would otherwise wait for.
  */
 public final class Fifo {
     private static final int MODE = 0600;
     private static final int EEXIST = 17;
+    private static final AtomicBoolean LINKING = new AtomicBoolean();
+    private static volatile MethodHandle linked; // null until the background linking is done
 
     private Fifo() {}
 
@@ -35,13 +40,11 @@ public final class Fifo {
      * @throws IOException if it cannot be made
      */
     public static void make(Path path) throws IOException {
-        MethodHandle mkfifo;
-        try {
-            mkfifo = Fifo.class.getModule().isNativeAccessEnabled() ? Native.MKFIFO : null;
-        } catch (IllegalCallerException | UnsupportedOperationException | LinkageError noNativeAccess) {
-            mkfifo = null;
-        }
+        MethodHandle mkfifo = linked;
         if (mkfifo == null) {
+            if (Fifo.class.getModule().isNativeAccessEnabled() && LINKING.compareAndSet(false, true)) {
+                Thread.ofPlatform().daemon().name("mp4j-link-mkfifo").start(Fifo::link);
+            }
             makeWithCommand(path);
             return;
         }
@@ -59,6 +62,19 @@ public final class Fifo {
         if (rc != 0) {
             throw new IOException("mkfifo(" + path + ") failed: " + (errno == EEXIST ? "it exists already" : "errno " + errno));
         }
+    }
+
+    private static void link() {
+        try {
+            linked = Native.MKFIFO;
+        } catch (IllegalCallerException | UnsupportedOperationException | LinkageError noNativeAccess) {
+            // the command goes on making them
+        }
+    }
+
+    /** @return whether {@link #make} has its FFM call linked (a test waits for it) */
+    static boolean linked() {
+        return linked != null;
     }
 
     /**

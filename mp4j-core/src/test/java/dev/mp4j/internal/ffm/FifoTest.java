@@ -26,17 +26,28 @@ class FifoTest {
     private static final int S_IFIFO = 0010000;
 
     @Test
-    void makesAPrivateFifoThatCarriesBytes(@TempDir Path dir) throws Exception {
-        Path fifo = dir.resolve("f");
-        Fifo.make(fifo);
-        assertPrivateFifo(fifo);
-        assertCarries(fifo);
+    void makesAPrivateFifoThatCarriesBytesFirstByTheCommandThenThroughFfm(@TempDir Path dir) throws Exception {
+        assertMakesAWorkingFifo(Fifo::make, dir.resolve("first")); // the command, or FFM if linked already
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Fifo.linked()) {
+            assertTrue(System.nanoTime() < deadline, "mkfifo(3) was not linked within 20 s");
+            Thread.sleep(10);
+        }
+        assertMakesAWorkingFifo(Fifo::make, dir.resolve("f"));
     }
 
     @Test
     void theCommandMakesTheSame(@TempDir Path dir) throws Exception {
-        Path fifo = dir.resolve("f");
-        Fifo.makeWithCommand(fifo);
+        assertMakesAWorkingFifo(Fifo::makeWithCommand, dir.resolve("f"));
+    }
+
+    /** Fifo.make or Fifo.makeWithCommand. */
+    private interface Maker {
+        void make(Path path) throws IOException;
+    }
+
+    private static void assertMakesAWorkingFifo(Maker maker, Path fifo) throws Exception {
+        maker.make(fifo);
         assertPrivateFifo(fifo);
         assertCarries(fifo);
     }

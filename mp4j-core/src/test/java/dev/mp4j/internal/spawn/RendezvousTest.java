@@ -25,18 +25,19 @@ class RendezvousTest {
     @Test
     void aChildThatCannotStartIsReportedWithItsExitCodeAndLeavesNoFifo() throws Exception {
         Launch.Booting booting = Launch.begin(new Launch.Spec(Launch.Spec.defaults().java(), List.of("-XX:NoSuchJvmOption")));
-        IOException e = assertThrows(IOException.class, booting::await);
-        assertTrue(e.getMessage().contains("exited with code 1 before it connected back"), e.getMessage());
-        assertNoFifoLeft();
-        assertNoAdmissionWaiting(booting.process().pid());
+        assertEndsBeforeConnecting(booting, "exited with code 1 before it connected back");
     }
 
     @Test
     void aChildKilledWhileBootingIsReportedAndLeavesNoFifo() throws Exception {
         Launch.Booting booting = Launch.begin(Launch.Spec.defaults());
         booting.process().destroyForcibly();
+        assertEndsBeforeConnecting(booting, "before it connected back");
+    }
+
+    private static void assertEndsBeforeConnecting(Launch.Booting booting, String expected) throws Exception {
         IOException e = assertThrows(IOException.class, booting::await);
-        assertTrue(e.getMessage().contains("before it connected back"), e.getMessage());
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
         assertNoFifoLeft();
         assertNoAdmissionWaiting(booting.process().pid());
     }
