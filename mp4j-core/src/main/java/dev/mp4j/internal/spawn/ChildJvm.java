@@ -10,7 +10,7 @@ import java.io.OutputStream;
 
 /**
  * The parent's handle on one booted child JVM: the OS process, the stdin pipe the launch header went
- * through, and the authenticated control channel.
+ * through, and the control channel (writing that stdin, reading the child's FIFO).
  *
  * @param process the OS process
  * @param stdin the child's stdin

@@ -3,7 +3,7 @@ package dev.mp4j.internal.spawn;
 import java.io.Serializable;
 
 /**
- * What a child JVM is for: sent by the parent once the child has connected and authenticated, and run on
+ * What a child JVM is for: sent by the parent once the child has connected (said hello), and run on
  * the child's main thread by {@link Bootstrap}.
  */
 public interface Job extends Serializable {

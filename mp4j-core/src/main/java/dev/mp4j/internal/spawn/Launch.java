@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Boots a child JVM and returns it connected and authenticated, waiting for its job.
+ * Boots a child JVM and returns it connected, waiting for its job.
  *
  * <p>The child is the parent's own {@code java} (or the context's executable) with the parent's class path
  * and module path, the options mp4j needs, then the context's options, and {@link Bootstrap} as main class.
@@ -48,7 +48,7 @@ public final class Launch {
     }
 
     /**
-     * Boots a child and waits until it has connected and authenticated.
+     * Boots a child and waits until it has connected (said hello through its FIFO).
      *
      * @param spec how to start it
      * @return the connected child, waiting for its job

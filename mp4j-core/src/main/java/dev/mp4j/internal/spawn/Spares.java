@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The forkserver start method on a JVM, which cannot fork: per launch spec, one spare child JVM is kept
- * booted, connected and authenticated, waiting for a job. {@link #take} hands over the ready spare (or
+ * booted and connected (it said hello), waiting for a job. {@link #take} hands over the ready spare (or
  * waits for the one booting); its replacement boots in the background once the child handed over has ended
  * or has had a moment to start its job. Spares die with this JVM like every child (they watch its pid).
  */
