@@ -1,6 +1,7 @@
 package dev.mp4j.futures;
 
 import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 
 import java.time.Duration;
@@ -38,7 +39,7 @@ import java.util.function.Consumer;
  * @param <V> the result type
  */
 public class Future<V> implements java.util.concurrent.Future<V> {
-    private static final System.Logger LOG = System.getLogger("dev.mp4j.futures");
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.futures");
 
     enum Status { PENDING, RUNNING, CANCELLED, CANCELLED_AND_NOTIFIED, FINISHED }
 

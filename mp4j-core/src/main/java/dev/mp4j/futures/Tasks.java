@@ -2,6 +2,7 @@ package dev.mp4j.futures;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableCallable;
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.SingleUseIterator;
 import dev.mp4j.internal.util.Timeouts;
 
@@ -14,7 +15,7 @@ import java.util.concurrent.ExecutionException;
 
 /** Executor-independent pieces of {@link Executor}: the JDK's invoke methods and small adapters. */
 final class Tasks {
-    private static final System.Logger LOG = System.getLogger("dev.mp4j.futures");
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.futures");
 
     private Tasks() {}
 

@@ -5,6 +5,7 @@ import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.util.KeepAlive;
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 
 import java.lang.ref.Cleaner;
@@ -38,7 +39,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>{@code cancel(true)} on a running task's future interrupts its worker thread and cancels the future.
  */
 public class ThreadPoolExecutor implements Executor {
-    private static final System.Logger LOG = System.getLogger("dev.mp4j.futures");
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.futures");
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final Cleaner CLEANER = Cleaner.create();
 

@@ -2,6 +2,7 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.ProcessHooks;
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
  */
 public final class Multiprocessing {
     static final String LOGGER_NAME = "dev.mp4j.multiprocessing";
-    static final System.Logger LOG = System.getLogger(LOGGER_NAME);
+    static final System.Logger LOG = LazyLogger.of(LOGGER_NAME);
 
     /** The started, not yet ended children of this JVM. */
     static final Set<Process> children = ConcurrentHashMap.newKeySet();

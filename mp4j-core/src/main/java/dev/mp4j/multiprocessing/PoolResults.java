@@ -6,6 +6,7 @@ import dev.mp4j.futures.TimeoutError;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.SingleUseIterator;
 import dev.mp4j.internal.util.Timeouts;
 
@@ -27,7 +28,7 @@ import java.util.function.Consumer;
 
 /** The results of a {@link Pool}: its result-handler thread, {@link AsyncResult}s and the imap iterators. */
 final class PoolResults {
-    static final System.Logger LOG = System.getLogger("dev.mp4j.multiprocessing");
+    static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
 
     private PoolResults() {}
 

@@ -1,5 +1,7 @@
 package dev.mp4j.internal.conn;
 
+import dev.mp4j.internal.util.LazyLogger;
+
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
@@ -22,7 +24,7 @@ import jdk.net.UnixDomainPrincipal;
  * peer credentials for Unix-domain sockets, connections are admitted (and the authkey remains).
  */
 public final class PeerCredentials {
-    private static final System.Logger LOG = System.getLogger("dev.mp4j.multiprocessing");
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
 
     private PeerCredentials() {}
 

@@ -3,6 +3,7 @@ package dev.mp4j.internal.managers;
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.conn.SocketListener;
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.AuthenticationError;
 import dev.mp4j.multiprocessing.EOFError;
@@ -47,7 +48,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and interrupts the call, so the server does not later take an item or a lock for nobody.
  */
 public final class ManagerServer implements Server {
-    private static final System.Logger LOG = System.getLogger("dev.mp4j.multiprocessing.managers");
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing.managers");
     /** The servers made in this JVM, by address: proxies unpickled here count their references directly. */
     private static final Map<SocketAddress, ManagerServer> LOCAL = new ConcurrentHashMap<>();
     private static final AtomicInteger SESSIONS = new AtomicInteger();

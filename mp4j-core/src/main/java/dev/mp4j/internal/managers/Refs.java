@@ -1,5 +1,6 @@
 package dev.mp4j.internal.managers;
 
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 
 import java.lang.ref.Cleaner;
@@ -21,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * all, except to servers this JVM started (they are being stopped anyway) or runs.
  */
 public final class Refs {
-    private static final System.Logger LOG = System.getLogger("dev.mp4j.multiprocessing.managers");
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing.managers");
     private static final Cleaner CLEANER = Cleaner.create();
     private static final Set<Ref> LIVE = ConcurrentHashMap.newKeySet();
     private static final Set<SocketAddress> STARTED_HERE = ConcurrentHashMap.newKeySet();

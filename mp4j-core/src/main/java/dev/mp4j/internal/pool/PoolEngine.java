@@ -1,6 +1,7 @@
 package dev.mp4j.internal.pool;
 
 import dev.mp4j.futures.TimeoutError;
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.WorkerLostError;
 
@@ -61,7 +62,7 @@ public final class PoolEngine {
         REPLACE
     }
 
-    private static final System.Logger LOG = System.getLogger("dev.mp4j.pool");
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.pool");
     private static final long PROCESS_WAIT_SECONDS = 30;
     /** The most tasks a worker holds (one running, the others queued in it). */
     static final int WINDOW = 16;

@@ -3,6 +3,7 @@ package dev.mp4j.internal.queue;
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.ring.Ring;
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 
 import java.util.ArrayDeque;
@@ -35,7 +36,7 @@ final class QueueState implements Runnable {
     static final int JOIN_WAITERS = 2;
     /** The most items the feeder writes under one taking of the ring's write lock (other JVMs wait meanwhile). */
     private static final int BATCH = 256;
-    private static final System.Logger LOG = System.getLogger("dev.mp4j.multiprocessing.Queue");
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing.Queue");
 
     final Ring ring;
     final Posix.Sem slots;

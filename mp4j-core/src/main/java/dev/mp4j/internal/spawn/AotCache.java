@@ -132,9 +132,13 @@ final class AotCache {
      * that spawns once still gets a cache for its next run.
      */
     private static void train(Launch.Spec spec, Path cache) {
+        Path partial = null;
         try {
             Files.createDirectories(cache.getParent());
-            Path partial = cache.resolveSibling(partialPrefix(cache) + ProcessHandle.current().pid());
+            partial = cache.resolveSibling(partialPrefix(cache) + ProcessHandle.current().pid());
+            // Made now, empty (the training JVM writes over it): other JVMs see the training under way from
+            // its start, not only once the training JVM writes its output at its end.
+            Files.write(partial, new byte[0]);
             List<String> java = new ArrayList<>(Launch.command(spec, List.of("-XX:AOTCacheOutput=" + partial)));
             java.set(java.size() - 1, AotTrainer.class.getName()); // the class path stays; the main class changes
             StringBuilder script = new StringBuilder("( ");
@@ -153,6 +157,13 @@ final class AotCache {
                     .start();
         } catch (IOException | RuntimeException e) {
             // no cache this time: children start without one
+            try {
+                if (partial != null) {
+                    Files.deleteIfExists(partial);
+                }
+            } catch (IOException ignored) {
+                // it only delays another JVM's training by at most TRAINING_SECONDS
+            }
         }
     }
 
