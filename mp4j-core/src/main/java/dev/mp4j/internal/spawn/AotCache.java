@@ -137,7 +137,7 @@ final class AotCache {
             Files.createDirectories(cache.getParent());
             partial = cache.resolveSibling(partialPrefix(cache) + ProcessHandle.current().pid());
             // Made now, empty (the training JVM writes over it): other JVMs see the training under way from
-            // its start, not only once the training JVM writes its output at its end.
+            // its start, not only once the training JVM has started and made its .config file (~0.3 s).
             Files.write(partial, new byte[0]);
             List<String> java = new ArrayList<>(Launch.command(spec, List.of("-XX:AOTCacheOutput=" + partial)));
             java.set(java.size() - 1, AotTrainer.class.getName()); // the class path stays; the main class changes
