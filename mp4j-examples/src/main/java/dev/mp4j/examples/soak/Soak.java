@@ -139,7 +139,7 @@ public final class Soak {
         out.accept("soak: " + format(duration) + ", seed " + seed + ", " + Multiprocessing.cpuCount() + " CPUs");
         warmUp(ctx);
         // what exists before the workloads: the program's own long-lived objects (the resource tracker,
-        // the rendezvous socket) and other programs' ones
+        // the directory its children report back through) and other programs' ones
         Set<Long> processesBefore = descendants();
         Set<String> shmBefore = shmEntries();
         Set<String> tmpBefore = list(Path.of(System.getProperty("java.io.tmpdir")));
