@@ -1,6 +1,7 @@
 package dev.mp4j.internal.conn;
 
 import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.util.Quietly;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.Frames;
@@ -166,16 +167,9 @@ public final class SocketConnection implements Connection, Waitable {
                 r = read;
                 w = write;
             }
-            closeQuietly(channel);
-            for (Selector s : new Selector[] {r, w}) {
-                if (s != null) {
-                    try {
-                        s.close();
-                    } catch (IOException ignored) {
-                        // nothing more to release
-                    }
-                }
-            }
+            Quietly.close(channel);
+            Quietly.close(r);
+            Quietly.close(w);
         }
     }
 
@@ -203,7 +197,7 @@ public final class SocketConnection implements Connection, Waitable {
         try {
             return new SocketConnection(ch, filter);
         } catch (IOException e) {
-            closeQuietly(ch);
+            Quietly.close(ch);
             throw new UncheckedIOException("cannot set up the connection to " + address, e);
         }
     }
@@ -728,14 +722,6 @@ public final class SocketConnection implements Connection, Waitable {
 
     private static IllegalStateException closedError() {
         return new IllegalStateException("handle is closed");
-    }
-
-    private static void closeQuietly(SocketChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException ignored) {
-            // a socket that failed already: nothing left to release
-        }
     }
 
     @Override

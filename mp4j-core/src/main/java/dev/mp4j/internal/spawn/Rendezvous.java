@@ -2,6 +2,7 @@ package dev.mp4j.internal.spawn;
 
 import dev.mp4j.internal.ffm.Fifo;
 import dev.mp4j.internal.tracker.ResourceTracker;
+import dev.mp4j.internal.util.Quietly;
 import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.IOException;
@@ -130,22 +131,12 @@ final class Rendezvous {
                 } catch (Exception ignored) {
                     // the open returned meanwhile (and removed the FIFO), or never will: nothing more to do
                 } finally {
-                    closeQuietly(writer);
+                    Quietly.close(writer);
                 }
             }
             connected.completeExceptionally(endedFirst.get());
         });
         return connected;
-    }
-
-    private static void closeQuietly(FileChannel c) {
-        if (c != null) {
-            try {
-                c.close();
-            } catch (IOException ignored) {
-                // nothing was written through it
-            }
-        }
     }
 
     /** @param fifo a FIFO from {@link #newFifo}, removed (and dropped from the resource tracker) */

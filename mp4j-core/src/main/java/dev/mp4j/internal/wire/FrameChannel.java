@@ -1,5 +1,7 @@
 package dev.mp4j.internal.wire;
 
+import dev.mp4j.internal.util.Quietly;
+
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.Closeable;
@@ -88,15 +90,7 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
     @Override
     public void close() {
         open = false;
-        closeQuietly(input);
-        closeQuietly(output);
-    }
-
-    private static void closeQuietly(Closeable c) {
-        try {
-            c.close();
-        } catch (IOException ignored) {
-            // closing a stream that failed already: nothing left to release
-        }
+        Quietly.close(input);
+        Quietly.close(output);
     }
 }
