@@ -1,22 +1,19 @@
 package dev.mp4j.internal.spawn;
 
-import dev.mp4j.internal.wire.FrameChannel;
-
 import dev.mp4j.internal.wire.Codec;
+import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
-import java.io.OutputStream;
 
 /**
- * The parent's handle on one booted child JVM: the OS process, the stdin pipe the launch header went
- * through, and the control channel (writing that stdin, reading the child's FIFO).
+ * The parent's handle on one booted child JVM: the OS process and the control channel (writing the
+ * child's stdin, after the launch header; reading the child's FIFO).
  *
  * @param process the OS process
- * @param stdin the child's stdin
- * @param channel the control channel
+ * @param channel the control channel, which owns the child's stdin
  */
-public record ChildJvm(java.lang.Process process, OutputStream stdin, FrameChannel channel) {
+public record ChildJvm(java.lang.Process process, FrameChannel channel) {
     /** @return the child's pid */
     public long pid() {
         return process.pid();
@@ -38,13 +35,8 @@ public record ChildJvm(java.lang.Process process, OutputStream stdin, FrameChann
         channel.send(Tags.frame(Tags.JOB, encodedJob));
     }
 
-    /** Releases the parent's ends: the channel and the stdin pipe. */
+    /** Releases the parent's ends: the channel, with the child's stdin and FIFO. */
     public void release() {
         channel.close();
-        try {
-            stdin.close();
-        } catch (IOException ignored) {
-            // already broken: the child is gone
-        }
     }
 }

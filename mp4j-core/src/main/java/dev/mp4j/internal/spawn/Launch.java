@@ -99,17 +99,17 @@ public final class Launch {
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }
-        return new Booting(process, stdin, connected);
+        return new Booting(process, connected);
     }
 
     /**
      * A child JVM whose process runs but which may not have connected yet.
      *
      * @param process the OS process
-     * @param stdin its stdin pipe
-     * @param connected completes with the control channel once the child said hello
+     * @param connected completes with the control channel (which owns the child's stdin) once the child said
+     *     hello
      */
-    public record Booting(java.lang.Process process, OutputStream stdin, CompletableFuture<FrameChannel> connected) {
+    public record Booting(java.lang.Process process, CompletableFuture<FrameChannel> connected) {
         /**
          * @return the connected child
          * @throws IOException if it exits before connecting, or does not connect in time (it is then killed)
@@ -117,7 +117,7 @@ public final class Launch {
         public ChildJvm await() throws IOException {
             try {
                 FrameChannel channel = connected.get(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                return new ChildJvm(process, stdin, channel);
+                return new ChildJvm(process, channel);
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             } catch (TimeoutException e) {
