@@ -82,7 +82,7 @@ public final class Fifo {
      * @throws IOException if {@code mkfifo(1)} cannot make it
      */
     static void makeWithCommand(Path path) throws IOException {
-        java.lang.Process p = new ProcessBuilder("mkfifo", "-m", "600", path.toString())
+        java.lang.Process p = new ProcessBuilder("mkfifo", "-m", Integer.toOctalString(MODE), path.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {

@@ -10,7 +10,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.VarHandle;
 
 /**
  * The few POSIX calls mp4j needs, reached through the FFM API: named semaphores.
@@ -39,44 +38,39 @@ public final class Posix {
     private static final int ENOENT = 2;
     private static final int CLOCK_MONOTONIC = 1;
 
-    private static final StructLayout CAPTURE = Libc.CAPTURE;
-    private static final VarHandle ERRNO = Libc.ERRNO;
     private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
 
-    private static final MethodHandle SEM_OPEN = downcall("sem_open",
+    private static final MethodHandle SEM_OPEN = Libc.downcall("sem_open",
             FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                     ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
             Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle SEM_CLOSE = downcall("sem_close",
+    private static final MethodHandle SEM_CLOSE = Libc.downcall("sem_close",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    private static final MethodHandle SEM_UNLINK = downcall("sem_unlink",
+    private static final MethodHandle SEM_UNLINK = Libc.downcall("sem_unlink",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle SEM_POST = downcall("sem_post",
+    private static final MethodHandle SEM_POST = Libc.downcall("sem_post",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.critical(false));
-    private static final MethodHandle SEM_TRYWAIT = downcall("sem_trywait",
+    private static final MethodHandle SEM_TRYWAIT = Libc.downcall("sem_trywait",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.critical(false));
-    private static final MethodHandle SEM_GETVALUE = downcall("sem_getvalue",
+    private static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
             Linker.Option.critical(true));
-    private static final MethodHandle SEM_CLOCKWAIT = downcall("sem_clockwait",
+    private static final MethodHandle SEM_CLOCKWAIT = Libc.downcall("sem_clockwait",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
             Linker.Option.captureCallState("errno"));
-    private static final MethodHandle CLOCK_GETTIME = downcall("clock_gettime",
+    private static final MethodHandle CLOCK_GETTIME = Libc.downcall("clock_gettime",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
             Linker.Option.critical(true));
     /** Where in a thread's scratch memory the captured errno goes (after the timespec). */
-    private static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + CAPTURE.byteAlignment() - 1)
-            / CAPTURE.byteAlignment() * CAPTURE.byteAlignment();
+    private static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + Libc.CAPTURE.byteAlignment() - 1)
+            / Libc.CAPTURE.byteAlignment() * Libc.CAPTURE.byteAlignment();
     /** Per thread: a timespec and a call-state buffer for the waits, so a wait allocates nothing. */
     private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto()
-            .allocate(SCRATCH_CAPTURE + CAPTURE.byteSize(), Math.max(TIMESPEC.byteAlignment(), CAPTURE.byteAlignment())));
+            .allocate(SCRATCH_CAPTURE + Libc.CAPTURE.byteSize(),
+                    Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
 
     private Posix() {}
-
-    private static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
-        return Libc.downcall(name, fd, options);
-    }
 
     /** A named semaphore opened in this process: its name and its {@code sem_t*}. */
     public record Sem(String name, MemorySegment handle) {}
@@ -106,10 +100,10 @@ public final class Posix {
 
     private static Sem semOpen(String name, int flags, int value) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment state = arena.allocate(Libc.CAPTURE);
             MemorySegment h = (MemorySegment) SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600, value);
             if (h.address() == 0L) {
-                int errno = (int) ERRNO.get(state, 0L);
+                int errno = (int) Libc.ERRNO.get(state, 0L);
                 String why = errno == EEXIST ? "it exists already" : errno == ENOENT ? "no such semaphore" : "errno " + errno;
                 throw new UncheckedIOException(new IOException("sem_open(" + name + ") failed: " + why));
             }
@@ -139,7 +133,7 @@ public final class Posix {
      */
     public static boolean semUnlink(String name) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(CAPTURE);
+            MemorySegment state = arena.allocate(Libc.CAPTURE);
             int rc = (int) SEM_UNLINK.invokeExact(state, arena.allocateFrom(name));
             return rc == 0;
         } catch (Throwable t) {
@@ -217,12 +211,12 @@ public final class Posix {
             nsec %= 1_000_000_000L;
             ts.set(ValueLayout.JAVA_LONG, 0, sec);
             ts.set(ValueLayout.JAVA_LONG, 8, nsec);
-            MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, CAPTURE);
+            MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, Libc.CAPTURE);
             int rc = (int) SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts);
             if (rc == 0) {
                 return true;
             }
-            int errno = (int) ERRNO.get(state, 0L);
+            int errno = (int) Libc.ERRNO.get(state, 0L);
             if (errno == ETIMEDOUT || errno == EINTR || errno == EAGAIN) {
                 return false;
             }
