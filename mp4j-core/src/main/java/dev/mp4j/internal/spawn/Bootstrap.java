@@ -138,7 +138,11 @@ public final class Bootstrap {
      * @param spare whether this is a forkserver spare
      */
     static void prepare(String trackerFifo, boolean spare) {
-        ObjectInputFilter.Config.getSerialFilter();
+        try {
+            ObjectInputFilter.Config.getSerialFilter();
+        } catch (RuntimeException | LinkageError e) {
+            // only a head start: decoding the job does the same, and reports what fails
+        }
         Signals.defaultTerm();
         ResourceTracker.useParent(trackerFifo);
         try {
