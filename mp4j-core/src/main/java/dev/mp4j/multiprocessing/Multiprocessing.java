@@ -1,6 +1,7 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Urandom;
@@ -12,6 +13,7 @@ import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -75,6 +77,11 @@ public final class Multiprocessing {
                 if (logLevel != null) {
                     logToStderr(logLevel);
                 }
+            }
+
+            @Override
+            public Job decodeProcessJob(byte[] body) throws IOException, ClassNotFoundException {
+                return ProcessJob.Plain.decode(body);
             }
         });
     }

@@ -2,6 +2,7 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.KeepAlive;
@@ -49,8 +50,14 @@ public class Process implements Serializable {
     private static final AtomicInteger COUNTER = new AtomicInteger(1);
 
     static {
-        ProcessHooks.installSampleJob(() -> new ProcessJob(new Process(() -> { }), "MainProcess",
-                ProcessHandle.current().pid(), Contexts.SPAWN));
+        ProcessHooks.installSampleJob(() -> {
+            try {
+                return ProcessJob.encode(ProcessJob.of(new Process(() -> { }), "MainProcess",
+                        ProcessHandle.current().pid(), Contexts.SPAWN));
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     private SerializableRunnable target;            // dropped in the parent once sent, as CPython's start() does
@@ -108,6 +115,15 @@ public class Process implements Serializable {
         this.pid = pid;
     }
 
+    /** A plain process as a child receives it ({@link ProcessJob.Plain}). */
+    Process(SerializableRunnable target, String name, boolean daemon, byte[] authkey, int[] identity) {
+        this.target = target;
+        this.identity = identity;
+        this.name = name;
+        this.daemon = daemon;
+        this.authkey = authkey;
+    }
+
     /** What the child runs: the target, if one was given. Subclasses override it. */
     public void run() {
         if (target != null) {
@@ -134,7 +150,7 @@ public class Process implements Serializable {
                 throw new IllegalStateException("daemonic processes are not allowed to have children");
             }
             try {
-                job = Codec.encode(new ProcessJob(this, Multiprocessing.currentProcess().name,
+                job = ProcessJob.encode(ProcessJob.of(this, Multiprocessing.currentProcess().name,
                         ProcessHandle.current().pid(), ctx.startMethod()));
             } catch (NotSerializableException e) {
                 throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e.getMessage()
@@ -143,6 +159,10 @@ public class Process implements Serializable {
                 throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e, e);
             }
             starting = true;
+            AotCache.noteJobClass(getClass());
+            if (target != null) {
+                AotCache.noteJobClass(target.getClass());
+            }
         }
         ChildJvm child;
         try {
@@ -381,6 +401,11 @@ public class Process implements Serializable {
 
     int[] identity() {
         return identity.clone();
+    }
+
+    /** @return the target, or null (none was given, or it was dropped once sent) */
+    SerializableRunnable target() {
+        return target;
     }
 
     /** @return {@code kind-N1:N2...} from this process's identity */

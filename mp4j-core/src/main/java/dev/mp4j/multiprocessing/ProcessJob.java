@@ -1,14 +1,26 @@
 package dev.mp4j.multiprocessing;
 
+import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.Job;
+import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.KeepAlive;
+import dev.mp4j.internal.wire.Codec;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.io.Serial;
+import java.io.StreamCorruptedException;
 
 /**
  * The job of a child started by {@link Process#start()}: become that process, run it, and (as Python's
  * child does) wait for the non-daemon threads it started before exiting.
+ *
+ * <p>An instance of a subclass of {@code Process} travels whole, by JDK serialization (its class may add
+ * state and a {@code readObject}). A plain {@code Process} travels as its fields ({@link Plain}).
  */
 final class ProcessJob implements Job {
     @Serial
@@ -20,7 +32,7 @@ final class ProcessJob implements Job {
     private final System.Logger.Level logLevel;
     private final String startMethod;
 
-    ProcessJob(Process process, String parentName, long parentPid, String startMethod) {
+    private ProcessJob(Process process, String parentName, long parentPid, String startMethod) {
         this.process = process;
         this.parentName = parentName;
         this.parentPid = parentPid;
@@ -28,8 +40,143 @@ final class ProcessJob implements Job {
         this.startMethod = startMethod;
     }
 
+    /**
+     * @param process the process to become in the child
+     * @param parentName the name of this (the parent) process
+     * @param parentPid this JVM's pid
+     * @param startMethod the start method, which the child takes as its own default
+     * @return the job that runs {@code process} in a child
+     */
+    static Job of(Process process, String parentName, long parentPid, String startMethod) {
+        if (process.getClass() == Process.class) {
+            return new Plain(process.target(), process.identity(), process.name(), process.isDaemon(),
+                    process.authkey(), parentName, parentPid, Multiprocessing.stderrLevel(), startMethod);
+        }
+        return new ProcessJob(process, parentName, parentPid, startMethod);
+    }
+
+    /**
+     * @param job a job {@link #of} made
+     * @return its form for a child's JOB frame: {@link Plain#encode}'s, or the codec's
+     * @throws IOException if it cannot be serialized (NotSerializableException naming the class)
+     */
+    static byte[] encode(Job job) throws IOException {
+        return job instanceof Plain plain ? plain.encode() : Codec.encode(job);
+    }
+
     @Override
     public int run(Child child) {
+        return runAs(process, parentName, parentPid, logLevel, startMethod);
+    }
+
+    /**
+     * A plain {@code Process}, field by field, in a form of its own (see {@link #encode}): the child reads it
+     * with a {@link DataInputStream}, and only the target through {@link Codec} (a lambda or a record takes
+     * its fast form there). Cold, a reader that builds method handles (as the codec's record form does)
+     * costs a child 40 ms of generated classes; JDK serialization starts its filter configuration and
+     * stream machinery (20–40 ms).
+     *
+     * @param target what the process runs; null for nothing
+     * @param identity its identity (Python's {@code _identity})
+     * @param name its name
+     * @param daemon whether it is a daemon
+     * @param authkey its authentication key
+     * @param parentName the parent's process name
+     * @param parentPid the parent's pid
+     * @param logLevel the level the parent logs to stderr at, or null for none
+     * @param startMethod the parent's start method
+     */
+    record Plain(SerializableRunnable target, int[] identity, String name, boolean daemon, byte[] authkey,
+                 String parentName, long parentPid, System.Logger.Level logLevel, String startMethod)
+            implements Job {
+        static final byte MARK = ProcessHooks.PROCESS_JOB;
+
+        /** @return {@link #MARK}, then the fields; the target as a length and its codec form */
+        byte[] encode() throws IOException {
+            byte[] targetBytes = Codec.encode(target);
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(targetBytes.length + 128);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeByte(MARK);
+            out.writeInt(identity.length);
+            for (int i : identity) {
+                out.writeInt(i);
+            }
+            out.writeUTF(name);
+            out.writeBoolean(daemon);
+            out.writeInt(authkey.length);
+            out.write(authkey);
+            out.writeUTF(parentName);
+            out.writeLong(parentPid);
+            out.writeUTF(logLevel == null ? "" : logLevel.name());
+            out.writeUTF(startMethod);
+            out.writeInt(targetBytes.length);
+            out.write(targetBytes);
+            return bytes.toByteArray();
+        }
+
+        /**
+         * @param bytes what {@link #encode} made
+         * @return the job
+         * @throws IOException if {@code bytes} is not such a form, or its target cannot be decoded
+         * @throws ClassNotFoundException naming a class of the target this JVM cannot load
+         */
+        static Plain decode(byte[] bytes) throws IOException, ClassNotFoundException {
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
+            if (in.readByte() != MARK) {
+                throw new StreamCorruptedException("not the form of a process's job");
+            }
+            int[] identity = new int[length(in, bytes.length / 4)];
+            for (int i = 0; i < identity.length; i++) {
+                identity[i] = in.readInt();
+            }
+            String name = in.readUTF();
+            boolean daemon = in.readBoolean();
+            byte[] authkey = new byte[length(in, bytes.length)];
+            in.readFully(authkey);
+            String parentName = in.readUTF();
+            long parentPid = in.readLong();
+            String level = in.readUTF();
+            String startMethod = in.readUTF();
+            byte[] targetBytes = new byte[length(in, bytes.length)];
+            in.readFully(targetBytes);
+            if (in.available() > 0) {
+                throw new StreamCorruptedException("the job of a process has " + in.available() + " bytes too many");
+            }
+            System.Logger.Level logLevel;
+            try {
+                logLevel = level.isEmpty() ? null : System.Logger.Level.valueOf(level);
+            } catch (IllegalArgumentException e) {
+                throw new StreamCorruptedException("not a log level: " + level);
+            }
+            Object target = Codec.decodeFromParent(targetBytes);
+            if (target != null && !(target instanceof SerializableRunnable)) {
+                throw new StreamCorruptedException("the target of a process is a " + target.getClass().getName());
+            }
+            return new Plain((SerializableRunnable) target, identity, name, daemon, authkey, parentName, parentPid,
+                    logLevel, startMethod);
+        }
+
+        private static int length(DataInputStream in, int max) throws IOException {
+            int n = in.readInt();
+            if (n < 0 || n > max) {
+                throw new StreamCorruptedException("a length of " + n + " in the job of a process");
+            }
+            return n;
+        }
+
+        /** @return the process this job becomes in the child */
+        Process process() {
+            return new Process(target, name, daemon, authkey, identity);
+        }
+
+        @Override
+        public int run(Child child) {
+            return runAs(process(), parentName, parentPid, logLevel, startMethod);
+        }
+    }
+
+    private static int runAs(Process process, String parentName, long parentPid, System.Logger.Level logLevel,
+                             String startMethod) {
         process.becomeCurrent(ProcessHandle.current().pid());
         Multiprocessing.becomeChild(process, new ParentProcess(parentName, parentPid, process.authkey()));
         KeepAlive.lingerOff();

@@ -30,10 +30,18 @@ public final class AotTrainer {
     private AotTrainer() {}
 
     /**
-     * @param args unused
+     * @param args application classes to load (not initialize) for the cache: the jobs' classes
+     *     ({@link AotCache#noteJobClass}); one that cannot be loaded is left out
      * @throws Exception on any failure: then no cache is installed
      */
     public static void main(String[] args) throws Exception {
+        for (String name : args) {
+            try {
+                Class.forName(name, false, ClassLoader.getSystemClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // not in the cache then: the child loads it as usual
+            }
+        }
         Path dir = Files.createTempDirectory("mp4j-aot-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Path down = dir.resolve("down");
@@ -44,7 +52,7 @@ public final class AotTrainer {
             ProcessHandle.current().parent().ifPresent(p -> Bootstrap.watchParent(p.pid()));
             Bootstrap.startPreparing("", true).join();
 
-            byte[] processJob = Tags.frame(Tags.JOB, Codec.encode(ProcessHooks.sampleJob()));
+            byte[] processJob = Tags.frame(Tags.JOB, ProcessHooks.sampleJob());
             runChild(down, up, processJob, parent -> { });
 
             SerializableCallable<Integer> task = () -> 42;

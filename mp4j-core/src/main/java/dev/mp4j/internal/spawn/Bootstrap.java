@@ -128,8 +128,8 @@ public final class Bootstrap {
     }
 
     /**
-     * What a child does on a second thread while the first connects and decodes its job: the JDK's serial
-     * filter configuration (first, as decoding needs it: 12–17 ms in a fresh child here), SIGTERM's default
+     * What a child does on a second thread while the first connects and decodes its job: the reader of the
+     * codec's fast form (first, as decoding needs it: 5–10 ms in a fresh child here), SIGTERM's default
      * action, the parent's resource tracker, and the multiprocessing package, which running a job needs. A
      * forkserver spare, which has time before its job comes, also initializes the classes that decoding a
      * job needs (their serialization descriptors computed); other children decode their job meanwhile.
@@ -139,7 +139,7 @@ public final class Bootstrap {
      */
     static void prepare(String trackerFifo, boolean spare) {
         try {
-            ObjectInputFilter.Config.getSerialFilter();
+            Codec.prepareReader();
         } catch (RuntimeException | LinkageError e) {
             // only a head start: decoding the job does the same, and reports what fails
         }
@@ -186,7 +186,11 @@ public final class Bootstrap {
         if (frame.length == 0 || frame[0] != Tags.JOB) {
             throw new IOException("expected a job from the parent, got tag " + (frame.length == 0 ? "none" : frame[0]));
         }
-        return (Job) Codec.decode(Arrays.copyOfRange(frame, 1, frame.length), null);
+        byte[] body = Arrays.copyOfRange(frame, 1, frame.length);
+        if (body.length > 0 && body[0] == ProcessHooks.PROCESS_JOB) {
+            return ProcessHooks.get().decodeProcessJob(body);
+        }
+        return (Job) Codec.decodeFromParent(body);
     }
 
     /** @return the job's exit code: 1, with the trace on stderr, when it throws */

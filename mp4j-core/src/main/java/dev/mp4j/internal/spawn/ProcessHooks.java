@@ -1,5 +1,7 @@
 package dev.mp4j.internal.spawn;
 
+import java.io.IOException;
+
 /**
  * Lets machinery outside {@code dev.mp4j.multiprocessing} (the process pools' workers) take part in its
  * bookkeeping: process names and identities, the current and parent process, logging settings. The
@@ -7,7 +9,9 @@ package dev.mp4j.internal.spawn;
  */
 public final class ProcessHooks {
     private static volatile Hooks hooks;
-    private static volatile java.util.function.Supplier<Job> sampleJob;
+    private static volatile java.util.function.Supplier<byte[]> sampleJob;
+    /** First byte of a JOB frame's body that {@link Hooks#decodeProcessJob} reads (a codec stream's is 0x01 or 0xAC). */
+    public static final byte PROCESS_JOB = 0x02;
 
     private ProcessHooks() {}
 
@@ -38,6 +42,15 @@ public final class ProcessHooks {
          * @param logLevel the parent's stderr log level, or null
          */
         void becomeChild(String name, byte[] authkey, String parentName, long parentPid, System.Logger.Level logLevel);
+
+        /**
+         * @param body a JOB frame's body that starts with {@link #PROCESS_JOB}: the job of a plain
+         *     {@code Process}, in a form of its own
+         * @return the job
+         * @throws IOException if the body is not such a form, or its target cannot be decoded
+         * @throws ClassNotFoundException naming a class of the target this JVM cannot load
+         */
+        Job decodeProcessJob(byte[] body) throws IOException, ClassNotFoundException;
     }
 
     /** @param h the implementation (called once by multiprocessing) */
@@ -46,16 +59,16 @@ public final class ProcessHooks {
     }
 
     /**
-     * @param s makes the job of a child started by {@code Process.start()} for a target that does nothing
-     *     (called once, when the {@code Process} class initializes)
+     * @param s makes the body of the JOB frame of a child started by {@code Process.start()} for a target
+     *     that does nothing (called once, when the {@code Process} class initializes)
      */
-    public static void installSampleJob(java.util.function.Supplier<Job> s) {
+    public static void installSampleJob(java.util.function.Supplier<byte[]> s) {
         sampleJob = s;
     }
 
-    /** @return the job of a {@code Process} whose target does nothing: what the AOT training JVM runs */
-    static Job sampleJob() {
-        java.util.function.Supplier<Job> s = sampleJob;
+    /** @return the JOB frame's body for a {@code Process} whose target does nothing: what the AOT training runs */
+    static byte[] sampleJob() {
+        java.util.function.Supplier<byte[]> s = sampleJob;
         if (s == null) {
             new dev.mp4j.multiprocessing.Process(() -> { }).toString(); // initializes the class, which installs it
             s = sampleJob;

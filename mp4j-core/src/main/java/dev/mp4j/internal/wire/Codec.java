@@ -36,9 +36,13 @@ import java.util.function.BinaryOperator;
  * gives an {@link IOException}, never another exception.
  */
 public final class Codec {
-    /** The default limits on inbound object graphs. */
-    public static final ObjectInputFilter DEFAULT_FILTER =
-            ObjectInputFilter.Config.createFilter("maxdepth=10000;maxrefs=50000000;maxarray=2147483639");
+    /**
+     * The default limits on inbound object graphs: what {@code ObjectInputFilter.Config.createFilter(
+     * "maxdepth=10000;maxrefs=50000000;maxarray=2147483639")} makes, without starting the JDK's serial filter
+     * configuration (a child JVM's first use of it costs 10–30 ms: the security properties and the logging
+     * back end).
+     */
+    public static final ObjectInputFilter DEFAULT_FILTER = new Limits(10_000, 50_000_000, Integer.MAX_VALUE - 8);
 
     /** What {@code decode(bytes, null)} applies: the default, or the filter a child JVM was given. */
     private static volatile ObjectInputFilter processFilter = DEFAULT_FILTER;
@@ -150,6 +154,40 @@ public final class Codec {
         }
     }
 
+    /**
+     * Decodes what this JVM's parent sent it on its control channel (a child's job), as
+     * {@code decode(bytes, null)} does, except that the fast form is shown to this JVM's process filter
+     * alone: a serial filter factory configured in the child's security properties is not asked. The
+     * JDK's builtin factory gives a stream's own filter alone too, so this differs only under a custom
+     * factory: a security property, as the system property {@code jdk.serialFilterFactory} is honoured.
+     * The bytes come from the JVM that started this one and chose its code and options. Not asking spares
+     * the child the JDK's serial filter configuration while it starts (see {@link #DEFAULT_FILTER}).
+     *
+     * @param bytes what {@link #encode} made
+     * @return the object
+     * @throws ClassNotFoundException naming a class this JVM cannot load
+     * @throws InvalidClassException if the filter rejects the stream
+     * @throws IOException on a corrupt stream
+     */
+    public static Object decodeFromParent(byte[] bytes) throws IOException, ClassNotFoundException {
+        if (bytes.length == 0 || bytes[0] != FastFormat.MAGIC || System.getProperty("jdk.serialFilterFactory") != null) {
+            return decode(bytes, null);
+        }
+        try {
+            return FastReader.decode(bytes, processFilter);
+        } catch (RuntimeException e) {
+            throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
+        }
+    }
+
+    /**
+     * Readies the reader of the fast form (its classes, and the handle that makes a lambda of a serialized
+     * one): a child JVM does this on another thread while it waits for its job.
+     */
+    public static void prepareReader() {
+        FastReader.prepare();
+    }
+
     private static Object decodeJdk(byte[] bytes, ObjectInputFilter requested)
             throws IOException, ClassNotFoundException {
         long maxArray = 8L * bytes.length + 1024;
@@ -182,6 +220,27 @@ public final class Codec {
     }
 
     private static final String BUILTIN_FACTORY = "java.io.ObjectInputFilter$Config$BuiltinFilterFactory";
+
+    /** Limits on depth, references and array lengths, decided as a JDK pattern filter of them decides. */
+    private record Limits(long maxDepth, long maxRefs, long maxArray) implements ObjectInputFilter {
+        @Override
+        public Status checkInput(FilterInfo info) {
+            if (info.references() < 0 || info.depth() < 0 || info.streamBytes() < 0
+                    || info.references() > maxRefs || info.depth() > maxDepth) {
+                return Status.REJECTED;
+            }
+            Class<?> cl = info.serialClass();
+            if (cl != null && cl.isArray() && info.arrayLength() > maxArray) {
+                return Status.REJECTED;
+            }
+            return Status.UNDECIDED;
+        }
+
+        @Override
+        public String toString() {
+            return "maxdepth=" + maxDepth + ";maxrefs=" + maxRefs + ";maxarray=" + maxArray;
+        }
+    }
 
     /** A byte array output stream without locks. */
     private static final class Output extends OutputStream {

@@ -80,6 +80,16 @@ final class FastReader {
     }
 
     /**
+     * Initializes this class and {@link FastFormat}, whose lambda handle is looked up reflectively: what a
+     * fresh JVM's first decode would do (3–10 ms).
+     *
+     * @return whether this JDK lets the fast form read lambdas
+     */
+    static boolean prepare() {
+        return LAMBDA_READ_RESOLVE != null;
+    }
+
+    /**
      * @param bytes a fast stream, its first byte {@link FastFormat#MAGIC}
      * @param filter the effective filter, or null for none
      */

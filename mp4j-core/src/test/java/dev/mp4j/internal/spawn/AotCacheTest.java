@@ -22,12 +22,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Timeout(180)
 class AotCacheTest {
-    /** Starts one child process and waits for it. */
-    public static void main(String[] args) {
-        dev.mp4j.multiprocessing.Process p = new dev.mp4j.multiprocessing.Process(() -> System.out.println("child ran"));
-        p.start();
-        p.join();
-        System.out.println("exit " + p.exitCode().orElse(-99));
+    /** The program: its class's verification needs nothing beyond mp4j and the JDK. */
+    public static final class Program {
+        static dev.mp4j.function.SerializableRunnable lambda() {
+            return () -> { };
+        }
+
+        /** Starts one child process and waits for it. */
+        public static void main(String[] args) {
+            dev.mp4j.multiprocessing.Process p = new dev.mp4j.multiprocessing.Process(
+                    () -> System.out.println("child ran"));
+            p.start();
+            p.join();
+            System.out.println("exit " + p.exitCode().orElse(-99));
+        }
     }
 
     @Test
@@ -41,7 +49,7 @@ class AotCacheTest {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
         Process program = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
-                AotCacheTest.class.getName()).redirectErrorStream(true).start();
+                Program.class.getName()).redirectErrorStream(true).start();
         String out = new String(program.getInputStream().readAllBytes());
         assertTrue(program.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, program.exitValue(), out);
@@ -61,23 +69,40 @@ class AotCacheTest {
         }
         assertTrue(cache != null, "no AOT cache appeared in " + cacheDir);
 
-        // AOTMode=on refuses to start unless the cache maps, with the options children get.
+        // AOTMode=on refuses to start unless the cache maps, with the options children get; the class of
+        // the program's job (its lambda's capturing class) was loaded by the training, so it is in the cache.
         List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(),
-                List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache)));
+                List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load")));
         cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
         cmd.set(cmd.size() - 1, AotTrainer.class.getName());
         Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String checkOut = new String(check.getInputStream().readAllBytes());
         assertTrue(check.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, check.exitValue(), "the cache was not accepted: " + checkOut);
+        assertTrue(checkOut.contains(Program.class.getName() + " source: shared objects file"),
+                "the job's class is not in the cache: " + checkOut.lines()
+                        .filter(l -> l.contains(Program.class.getName())).toList());
 
         // A second run of the program uses it and still works.
         Process again = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
-                AotCacheTest.class.getName()).redirectErrorStream(true).start();
+                Program.class.getName()).redirectErrorStream(true).start();
         String againOut = new String(again.getInputStream().readAllBytes());
         assertTrue(again.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, again.exitValue(), againOut);
         assertTrue(againOut.contains("child ran"), againOut);
+    }
+
+    @Test
+    void theClassesOfJobsAreNotedForTheTraining() {
+        dev.mp4j.function.SerializableRunnable lambda = () -> { };
+        AotCache.noteJobClass(lambda.getClass());
+        AotCache.noteJobClass(String.class);
+        assertTrue(AotCache.noted().contains(AotCacheTest.class.getName()), "a lambda: its capturing class");
+        dev.mp4j.function.SerializableRunnable nested = Program.lambda();
+        AotCache.noteJobClass(nested.getClass());
+        assertTrue(AotCache.noted().contains(Program.class.getName()), "a nested class's lambda: that class");
+        assertFalse(AotCache.noted().contains(String.class.getName()), "a class of the JDK's loaders");
+        assertTrue(AotCache.noted().stream().noneMatch(n -> n.contains("$$Lambda")), AotCache.noted().toString());
     }
 
     @Test
