@@ -274,6 +274,20 @@ class ProcessPoolTest extends PoolTests {
     }
 
     @Test
+    @Timeout(90)
+    void aWorkerWhoseTaskLeftAThreadRunningStillEndsWithThePool() throws Exception {
+        Pool p = newPool(1);
+        long pid = p.apply(Work::leaveAThreadRunning);
+        seen.add(pid);
+        p.close();
+        p.join(); // the worker exits (0) even though a non-daemon thread of its task still runs
+        ProcessHandle worker = ProcessHandle.of(pid).orElse(null);
+        if (worker != null) {
+            worker.onExit().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aTaskThatExitsItsWorkerFailsWithWorkerLostError() {
         try (Pool p = newPool(1)) {
             seen.addAll(pidsOf(p));

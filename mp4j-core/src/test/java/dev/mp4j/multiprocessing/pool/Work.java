@@ -43,6 +43,20 @@ final class Work {
         return ProcessHandle.current().pid();
     }
 
+    /** Starts a non-daemon thread that sleeps until interrupted. @return this process's pid */
+    static long leaveAThreadRunning() {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                // the end
+            }
+        }, "left-running");
+        t.setDaemon(false);
+        t.start();
+        return ProcessHandle.current().pid();
+    }
+
     /** @return the current process's name (a worker's, in a worker JVM) */
     static String processName() {
         return Multiprocessing.currentProcess().name();
