@@ -72,13 +72,17 @@ class AotCacheTest {
         // AOTMode=on refuses to start unless the cache maps, with the options children get; the class of
         // the program's job (its lambda's capturing class) was loaded by the training, so it is in the cache.
         List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(),
-                List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load")));
+                List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load",
+                        "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo")));
         cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
         cmd.set(cmd.size() - 1, AotTrainer.class.getName());
         Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String checkOut = new String(check.getInputStream().readAllBytes());
         assertTrue(check.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, check.exitValue(), "the cache was not accepted: " + checkOut);
+        assertTrue(checkOut.contains("Archived TrainingData Dictionary"), "no training data listing: " + checkOut);
+        assertTrue(checkOut.lines().noneMatch(l -> l.matches("\\s+\\d+: 0x\\p{XDigit}+ .*")),
+                "the training recorded method profiles (see AotCache.trainingOptions)");
         assertTrue(checkOut.contains(Program.class.getName() + " source: shared objects file"),
                 "the job's class is not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(Program.class.getName())).toList());
