@@ -34,6 +34,10 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class AotCache {
     private static final Map<String, Boolean> TRAINING = new ConcurrentHashMap<>();
+    /** The caches this JVM has used (and marked as used). */
+    private static final Set<String> USED = ConcurrentHashMap.newKeySet();
+    /** How many caches a directory keeps: a training removes the least recently used beyond these. */
+    static final int KEPT = 8;
     /** The application classes of the jobs this JVM started, for a training to load: at most {@link #MAX_NOTED}. */
     private static final Set<String> NOTED = ConcurrentHashMap.newKeySet();
     static final int MAX_NOTED = 32;
@@ -90,6 +94,9 @@ public final class AotCache {
             return List.of();
         }
         if (Files.isRegularFile(cache)) {
+            if (USED.add(cache.toString())) {
+                markUsed(cache);
+            }
             return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
         }
         if (TRAINING.putIfAbsent(cache.toString(), Boolean.TRUE) == null && !trainingElsewhere(cache)) {
@@ -181,6 +188,7 @@ public final class AotCache {
         Path partial = null;
         try {
             Files.createDirectories(cache.getParent());
+            prune(cache.getParent(), KEPT - 1);
             partial = cache.resolveSibling(partialPrefix(cache) + ProcessHandle.current().pid());
             // Made now, empty (the training JVM writes over it): other JVMs see the training under way from
             // its start, not only once the training JVM has started and made its .config file (~0.3 s).
@@ -210,6 +218,50 @@ public final class AotCache {
                 }
             } catch (IOException ignored) {
                 // it only delays another JVM's training by at most TRAINING_SECONDS
+            }
+        }
+    }
+
+    /**
+     * Marks a cache as used now (its modification time: the JVM checks the class path's jars against a
+     * cache, not the cache's own times), so that {@link #prune} keeps the caches in use.
+     */
+    static void markUsed(Path cache) {
+        try {
+            Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException | RuntimeException e) {
+            // not ours to mark (another user's directory, read-only): it is only kept less surely
+        }
+    }
+
+    /**
+     * Removes the caches of {@code dir} (files {@code child-*.aot}) beyond the {@code keep} most recently
+     * used: a cache is made per class path and its jars' times, so every new build of an application adds
+     * one. A child using a removed cache keeps its mapping; later children of its parent start without a
+     * cache, and the next training makes it again.
+     *
+     * @param dir the cache directory
+     * @param keep how many to keep
+     */
+    static void prune(Path dir, int keep) {
+        record Entry(Path path, long used) { }
+        List<Entry> caches = new ArrayList<>();
+        try (var files = Files.list(dir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.startsWith("child-") && name.endsWith(".aot") && Files.isRegularFile(f)) {
+                    caches.add(new Entry(f, Files.getLastModifiedTime(f).toMillis()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return; // nothing to prune, or not ours to
+        }
+        caches.sort(java.util.Comparator.comparingLong(Entry::used).reversed());
+        for (Entry e : caches.subList(Math.min(keep, caches.size()), caches.size())) {
+            try {
+                Files.deleteIfExists(e.path());
+            } catch (IOException ignored) {
+                // removed meanwhile, or not ours: the next training tries again
             }
         }
     }

@@ -110,6 +110,24 @@ class AotCacheTest {
     }
 
     @Test
+    void aTrainingKeepsOnlyTheMostRecentlyUsedCaches(@TempDir Path dir) throws Exception {
+        for (int i = 0; i < 10; i++) {
+            Path f = Files.createFile(dir.resolve("child-" + i + ".aot"));
+            Files.setLastModifiedTime(f, FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        Files.createFile(dir.resolve("child-0.aot.training-123")); // a training's partial file
+        Files.createFile(dir.resolve("notes.txt"));
+        AotCache.markUsed(dir.resolve("child-0.aot")); // the oldest, used now
+        AotCache.prune(dir, 4);
+        try (Stream<Path> s = Files.list(dir)) {
+            assertEquals(java.util.Set.of("child-0.aot", "child-9.aot", "child-8.aot", "child-7.aot",
+                    "child-0.aot.training-123", "notes.txt"),
+                    s.map(p -> p.getFileName().toString()).collect(java.util.stream.Collectors.toSet()));
+        }
+        AotCache.prune(dir.resolve("missing"), 4); // no directory: nothing to do, no exception
+    }
+
+    @Test
     void aTrainingUnderWayElsewhereIsNotStartedAgain(@TempDir Path dir) throws Exception {
         Path cache = dir.resolve("child-0123.aot");
         assertFalse(AotCache.trainingElsewhere(cache), "nothing there");
