@@ -1,12 +1,12 @@
 package dev.mp4j.internal.conn;
 
 import dev.mp4j.internal.tracker.ResourceTracker;
+import dev.mp4j.internal.util.Urandom;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -34,8 +34,7 @@ public final class SocketFiles {
             base = Path.of("/tmp");
         }
         try {
-            return Files.createTempDirectory(base, PREFIX,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            return Urandom.privateDirectory(base, PREFIX);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a private directory for a listener's socket", e);
         }

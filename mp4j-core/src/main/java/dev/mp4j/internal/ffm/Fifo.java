@@ -8,6 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -34,20 +37,35 @@ public final class Fifo {
     }
 
     /**
-     * Makes a FIFO that only this user can open.
+     * Makes FIFOs that only this user can open (with one command for all of them, while the FFM call is
+     * not linked).
      *
-     * @param path where; nothing may exist there
-     * @throws IOException if it cannot be made
+     * @param paths where; nothing may exist there
+     * @throws IOException if one cannot be made (those before it may have been)
      */
-    public static void make(Path path) throws IOException {
+    public static void make(Path... paths) throws IOException {
         MethodHandle mkfifo = linked;
         if (mkfifo == null) {
             if (Fifo.class.getModule().isNativeAccessEnabled() && LINKING.compareAndSet(false, true)) {
                 Thread.ofPlatform().daemon().name("mp4j-link-mkfifo").start(Fifo::link);
             }
-            makeWithCommand(path);
+            makeWithCommand(paths);
             return;
         }
+        for (Path path : paths) {
+            make(mkfifo, path);
+        }
+    }
+
+    /**
+     * @return whether {@link #make} calls {@code mkfifo(3)} (its FFM call is linked), rather than starting
+     *     the {@code mkfifo} command (a few milliseconds a call)
+     */
+    public static boolean linked() {
+        return linked != null;
+    }
+
+    private static void make(MethodHandle mkfifo, Path path) throws IOException {
         int rc;
         int errno;
         try (Arena arena = Arena.ofConfined()) {
@@ -72,17 +90,17 @@ public final class Fifo {
         }
     }
 
-    /** @return whether {@link #make} has its FFM call linked (a test waits for it) */
-    static boolean linked() {
-        return linked != null;
-    }
-
     /**
-     * @param path where; nothing may exist there
-     * @throws IOException if {@code mkfifo(1)} cannot make it
+     * @param paths where; nothing may exist there
+     * @throws IOException if {@code mkfifo(1)} cannot make them
      */
-    static void makeWithCommand(Path path) throws IOException {
-        java.lang.Process p = new ProcessBuilder("mkfifo", "-m", Integer.toOctalString(MODE), path.toString())
+    static void makeWithCommand(Path... paths) throws IOException {
+        List<String> command = new ArrayList<>(List.of("mkfifo", "-m", Integer.toOctalString(MODE)));
+        for (Path path : paths) {
+            command.add(path.toString());
+        }
+        String path = paths.length == 1 ? paths[0].toString() : Arrays.toString(paths);
+        java.lang.Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
             if (!p.waitFor(30, TimeUnit.SECONDS)) {

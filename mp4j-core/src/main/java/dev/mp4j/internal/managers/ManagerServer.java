@@ -5,6 +5,7 @@ import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.conn.SocketListener;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.multiprocessing.AuthenticationError;
 import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.managers.Server;
@@ -18,7 +19,6 @@ import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -99,7 +99,7 @@ public final class ManagerServer implements Server {
         this.address = listener.address();
         long id;
         do {
-            id = new SecureRandom().nextLong();
+            id = java.nio.ByteBuffer.wrap(Urandom.bytes(8)).getLong();
         } while (id == 0);
         this.serverId = id;
         try {

@@ -1,6 +1,7 @@
 package dev.mp4j.internal.shm;
 
 import dev.mp4j.internal.tracker.ResourceTracker;
+import dev.mp4j.internal.util.Urandom;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,7 +14,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.Set;
 
@@ -28,7 +28,6 @@ import java.util.Set;
  */
 public final class Segment implements AutoCloseable {
     private static final Path DIR = Path.of("/dev/shm");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String name;
     private final long size;
@@ -44,9 +43,7 @@ public final class Segment implements AutoCloseable {
 
     /** @return a fresh name, {@code mp4j-} and 16 hex digits */
     public static String freshName() {
-        byte[] b = new byte[8];
-        RANDOM.nextBytes(b);
-        return "mp4j-" + HexFormat.of().formatHex(b);
+        return "mp4j-" + HexFormat.of().formatHex(Urandom.bytes(8));
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.internal.ffm.Fifo;
 import dev.mp4j.internal.pool.PoolWire;
 import dev.mp4j.internal.pool.WorkerJob;
+import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
 
@@ -15,7 +16,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -42,8 +42,7 @@ public final class AotTrainer {
                 // not in the cache then: the child loads it as usual
             }
         }
-        Path dir = Files.createTempDirectory("mp4j-aot-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path dir = Urandom.privateDirectory(Urandom.tempDir(), "mp4j-aot-");
         Path down = dir.resolve("down");
         Path up = dir.resolve("up");
         try {

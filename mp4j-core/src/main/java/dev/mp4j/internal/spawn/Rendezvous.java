@@ -3,6 +3,7 @@ package dev.mp4j.internal.spawn;
 import dev.mp4j.internal.ffm.Fifo;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.util.Quietly;
+import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,8 +22,9 @@ import java.util.function.Supplier;
 
 /**
  * Where this JVM's children report back: a private (0700) temporary directory, made on first use, holding
- * one FIFO per booting child. The parent writes to a child through the child's stdin; the child writes to
- * the parent through its FIFO, which it opens first thing and says HELLO through. Both ends are private to
+ * one FIFO per booting child (in a JVM's first starts, also a couple made ahead: see {@link #newFifo}).
+ * The parent writes to a child through the child's stdin; the child writes to the parent through its
+ * FIFO, which it opens first thing and says HELLO through. Both ends are private to
  * this user and to the two processes, so there is nothing to authenticate — and the child opens no socket:
  * the first JDK Unix-domain socket of a JVM starts the JCA (for a {@code SecureRandom}), which was the
  * longest step of a child's start (40–50 ms here).
@@ -36,14 +37,17 @@ final class Rendezvous {
     private static final long UNBLOCK_SECONDS = 10;
     private static Rendezvous instance; // guarded by Rendezvous.class
 
+    /** FIFOs made ahead with another: while {@code mkfifo(3)} is not linked yet, each command makes this many more. */
+    static final int SPARES = 2;
+
     private final Path dir;
     private final AtomicLong launches = new AtomicLong();
+    private final java.util.Queue<Path> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private Rendezvous() throws IOException {
         // First the hook: once the JVM is shutting down this throws, and nothing is made that would stay.
         Runtime.getRuntime().addShutdownHook(new Thread(this::remove, "mp4j-rendezvous-cleanup"));
-        dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "mp4j-",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        dir = Urandom.privateDirectory(Urandom.tempDir(), "mp4j-");
         ResourceTracker.register(ResourceTracker.Kind.DIR, dir.toString());
     }
 
@@ -63,20 +67,43 @@ final class Rendezvous {
         return dir;
     }
 
+    /** @return the FIFOs made ahead, not handed out yet */
+    java.util.List<Path> spares() {
+        return java.util.List.copyOf(spares);
+    }
+
     /**
      * @return a new FIFO for one child to report back through, known to the resource tracker
      * @throws IOException if it cannot be made
      */
     Path newFifo() throws IOException {
-        Path fifo = dir.resolve("c" + launches.incrementAndGet());
-        ResourceTracker.register(ResourceTracker.Kind.FILE, fifo.toString());
+        return newFifo(Fifo.linked());
+    }
+
+    /**
+     * @param linked whether {@code mkfifo(3)} is linked: if not, each FIFO costs a command (a fresh JVM's
+     *     first starts), and this makes {@link #SPARES} more with it, for the next starts
+     */
+    Path newFifo(boolean linked) throws IOException {
+        Path spare = spares.poll();
+        if (spare != null) {
+            return spare;
+        }
+        Path[] made = new Path[linked ? 1 : 1 + SPARES];
+        for (int i = 0; i < made.length; i++) {
+            made[i] = dir.resolve("c" + launches.incrementAndGet());
+            ResourceTracker.register(ResourceTracker.Kind.FILE, made[i].toString());
+        }
         try {
-            Fifo.make(fifo);
+            Fifo.make(made);
         } catch (IOException | RuntimeException e) {
-            ResourceTracker.unregister(ResourceTracker.Kind.FILE, fifo.toString());
+            for (Path p : made) {
+                forget(p);
+            }
             throw e;
         }
-        return fifo;
+        spares.addAll(java.util.Arrays.asList(made).subList(1, made.length));
+        return made[0];
     }
 
     /**

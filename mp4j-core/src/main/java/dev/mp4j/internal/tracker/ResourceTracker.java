@@ -1,5 +1,7 @@
 package dev.mp4j.internal.tracker;
 
+import dev.mp4j.internal.util.Urandom;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -7,7 +9,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.regex.Pattern;
 
 /**
@@ -127,8 +128,7 @@ public final class ResourceTracker {
             return;
         }
         try {
-            Path home = Files.createTempDirectory("mp4j-tracker-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            Path home = Urandom.privateDirectory(Urandom.tempDir(), "mp4j-tracker-");
             Path f = home.resolve("t.fifo");
             // sh makes the FIFO (mkfifo(1), so that a program that only starts processes needs no native
             // access) and starts awk detached: sh exits at once, so no JDK reaper thread sits in waitpid

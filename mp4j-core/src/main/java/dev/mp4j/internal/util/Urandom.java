@@ -3,7 +3,12 @@ package dev.mp4j.internal.util;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.HexFormat;
 
 /**
  * Random bytes for keys and names, as Python's {@code os.urandom}: read from the kernel's {@code /dev/urandom}.
@@ -28,5 +33,33 @@ public final class Urandom {
         }
         new SecureRandom().nextBytes(b);
         return b;
+    }
+
+    /**
+     * Makes a new directory that only this user can enter (0700), named {@code prefix} and 16 random hex
+     * digits: {@code Files.createTempDirectory}'s job, without its {@code SecureRandom} (see above).
+     *
+     * @param base where
+     * @param prefix the start of its name
+     * @return the directory
+     * @throws IOException if it cannot be made
+     */
+    public static Path privateDirectory(Path base, String prefix) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Path dir = base.resolve(prefix + HexFormat.of().formatHex(bytes(8)));
+            try {
+                return Files.createDirectory(dir,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException taken) {
+                if (attempt == 10) {
+                    throw taken;
+                }
+            }
+        }
+    }
+
+    /** @return the JVM's temporary directory ({@code java.io.tmpdir}) */
+    public static Path tempDir() {
+        return Path.of(System.getProperty("java.io.tmpdir"));
     }
 }

@@ -1,10 +1,11 @@
 package dev.mp4j.internal.wire;
 
+import dev.mp4j.internal.util.Urandom;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.util.Arrays;
 
 import javax.crypto.Mac;
@@ -46,7 +47,6 @@ public final class Handshake {
     private static final int MD5_LENGTH = 16;
     /** Python's {@code _MAX_DIGEST_LEN}: the longest digest name between the braces. */
     private static final int MAX_DIGEST_NAME = 20;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private Handshake() {}
 
@@ -85,8 +85,7 @@ public final class Handshake {
      * @throws IOException on a transport failure
      */
     public static void deliver(Transport t, byte[] key) throws IOException {
-        byte[] nonce = new byte[MESSAGE_LENGTH];
-        RANDOM.nextBytes(nonce);
+        byte[] nonce = Urandom.bytes(MESSAGE_LENGTH); // as Python's os.urandom
         byte[] message = concat(prefix(MODERN_DIGEST), nonce);
         t.send(concat(CHALLENGE, message));
         byte[] response = t.receive(MAX_FRAME);

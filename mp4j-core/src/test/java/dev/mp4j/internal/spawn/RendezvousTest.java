@@ -80,7 +80,36 @@ class RendezvousTest {
 
     private static void assertNoFifoLeft() throws IOException {
         try (Stream<Path> left = Files.list(Rendezvous.get().dir())) {
-            assertEquals(List.of(), left.toList());
+            List<Path> spares = Rendezvous.get().spares();
+            assertEquals(List.of(), left.filter(p -> !spares.contains(p)).toList());
+        }
+    }
+
+    @Test
+    void withoutTheFfmCallAFifoComesWithSparesForTheNextStarts() throws Exception {
+        Rendezvous r = Rendezvous.get();
+        List<Path> before = r.spares();
+        List<Path> got = new java.util.ArrayList<>();
+        for (int i = 0; i < before.size(); i++) {
+            got.add(r.newFifo(false)); // the spares already there first
+        }
+        assertEquals(before, got);
+        assertEquals(List.of(), r.spares());
+        Path first = r.newFifo(false);
+        List<Path> made = r.spares();
+        assertEquals(Rendezvous.SPARES, made.size());
+        assertEquals(made, List.of(r.newFifo(true), r.newFifo(true)), "the spares are handed out next");
+        Path fresh = r.newFifo(true);
+        got.add(first);
+        got.addAll(made);
+        got.add(fresh);
+        assertEquals(got.size(), new java.util.HashSet<>(got).size(), "all distinct: " + got);
+        for (Path p : got) {
+            int mode = (Integer) Files.getAttribute(p, "unix:mode");
+            assertEquals(0010000, mode & 0170000, p + " is not a FIFO");
+            assertEquals(0600, mode & 0777, p + " is not private");
+            Rendezvous.forget(p);
+            assertTrue(Files.notExists(p));
         }
     }
 
