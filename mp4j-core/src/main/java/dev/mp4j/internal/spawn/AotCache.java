@@ -55,32 +55,32 @@ public final class AotCache {
      * @param type the class of a job's target, or of a process
      */
     public static void noteJobClass(Class<?> type) {
+        note(NOTED, type);
+    }
+
+    /** {@link #noteJobClass} into {@code noted}. */
+    static void note(Set<String> noted, Class<?> type) {
         if (type.getClassLoader() != ClassLoader.getSystemClassLoader()) {
             return;
         }
         if (type.isHidden()) {
             int end = type.getName().indexOf("$$Lambda");
             if (end > 0) {
-                note(type.getName().substring(0, end));
+                note(noted, type.getName().substring(0, end));
             }
             Class<?> host = type.getNestHost();
             if (!host.isHidden()) {
-                note(host.getName());
+                note(noted, host.getName());
             }
         } else {
-            note(type.getName());
+            note(noted, type.getName());
         }
     }
 
-    private static void note(String className) {
-        if (NOTED.size() < MAX_NOTED) {
-            NOTED.add(className);
+    static void note(Set<String> noted, String className) {
+        if (noted.size() < MAX_NOTED) {
+            noted.add(className);
         }
-    }
-
-    /** @return the classes noted so far */
-    static Set<String> noted() {
-        return Set.copyOf(NOTED);
     }
 
     /**

@@ -98,15 +98,20 @@ class AotCacheTest {
 
     @Test
     void theClassesOfJobsAreNotedForTheTraining() {
+        java.util.Set<String> noted = new java.util.HashSet<>();
         dev.mp4j.function.SerializableRunnable lambda = () -> { };
-        AotCache.noteJobClass(lambda.getClass());
-        AotCache.noteJobClass(String.class);
-        assertTrue(AotCache.noted().contains(AotCacheTest.class.getName()), "a lambda: its capturing class");
-        dev.mp4j.function.SerializableRunnable nested = Program.lambda();
-        AotCache.noteJobClass(nested.getClass());
-        assertTrue(AotCache.noted().contains(Program.class.getName()), "a nested class's lambda: that class");
-        assertFalse(AotCache.noted().contains(String.class.getName()), "a class of the JDK's loaders");
-        assertTrue(AotCache.noted().stream().noneMatch(n -> n.contains("$$Lambda")), AotCache.noted().toString());
+        AotCache.note(noted, lambda.getClass());
+        AotCache.note(noted, String.class);
+        assertEquals(java.util.Set.of(AotCacheTest.class.getName()), noted, "a lambda: its capturing class");
+        AotCache.note(noted, Program.lambda().getClass());
+        assertEquals(java.util.Set.of(AotCacheTest.class.getName(), Program.class.getName()), noted,
+                "a nested class's lambda: that class, and its nest host");
+        AotCache.note(noted, Program.class);
+        assertEquals(2, noted.size());
+        for (int i = 0; i < AotCache.MAX_NOTED + 10; i++) {
+            AotCache.note(noted, "app.Class" + i);
+        }
+        assertEquals(AotCache.MAX_NOTED, noted.size(), "at most MAX_NOTED");
     }
 
     @Test
