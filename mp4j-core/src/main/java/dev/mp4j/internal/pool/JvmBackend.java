@@ -137,7 +137,7 @@ public final class JvmBackend implements Backend {
         ChildJvm jvm;
         try {
             jvm = launcher.obtain(link.process::complete);
-            jvm.sendJob(Codec.encode(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory)),
+            jvm.sendJob(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory).encode(),
                     launcher.serialFilter());
         } catch (IOException | RuntimeException e) {
             link.process.complete(null);

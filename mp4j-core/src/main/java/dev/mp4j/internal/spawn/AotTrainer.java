@@ -55,7 +55,7 @@ public final class AotTrainer {
             runChild(down, up, processJob, parent -> { });
 
             SerializableCallable<Integer> task = () -> 42;
-            byte[] workerJob = Tags.frame(Tags.JOB, Codec.encode(new WorkerJob("SpawnPoolWorker-0", null)));
+            byte[] workerJob = Tags.frame(Tags.JOB, new WorkerJob("SpawnPoolWorker-0", null).encode());
             runChild(down, up, workerJob, parent -> {
                 parent.send(PoolWire.task(1, Codec.encode(task)));
                 parent.receive(1 << 20);

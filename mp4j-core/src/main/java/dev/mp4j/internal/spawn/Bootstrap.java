@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
@@ -207,6 +208,9 @@ public final class Bootstrap {
         byte[] body = Arrays.copyOfRange(frame, 1, frame.length);
         if (body.length > 0 && body[0] == ProcessHooks.PROCESS_JOB) {
             return ProcessHooks.get().decodeProcessJob(body);
+        }
+        if (body.length > 0 && body[0] == WorkerJob.MARK) {
+            return WorkerJob.decode(body);
         }
         return (Job) Codec.decodeFromParent(body);
     }

@@ -19,11 +19,11 @@ final class Warmup {
 
     static void exercise(int rounds) throws Exception {
         SerializableCallable<Integer> task = () -> 42;
-        byte[] job = Codec.encode(new WorkerJob("SpawnProcess-0", null));
+        byte[] job = new WorkerJob("SpawnProcess-0", null).encode();
         for (int i = 0; i < rounds; i++) {
-            Codec.decode(job, null);
+            WorkerJob.decode(job);
             byte[] frame = PoolWire.task(i, Codec.encode(task));
-            Object t = Codec.decode(Arrays.copyOfRange(frame, 9, frame.length), null);
+            Object t = Codec.decodeFromParent(Arrays.copyOfRange(frame, 9, frame.length)); // as a worker reads it
             byte[] ok = PoolWire.value(i, ((Callable<?>) t).call());
             byte[] failed = PoolWire.failure(i, new IllegalStateException("sample"));
             Codec.decode(PoolWire.resultBody(ok), null);
