@@ -323,6 +323,24 @@ class ProcessTest {
         }
     }
 
+    /**
+     * SIGTERM right after start() lands while the child is still starting: before SIGTERM's default action
+     * is in place the JVM's handler takes it, on a thread of its own, and may run the exit hooks only
+     * after the child added its own. The exit is still SIGTERM's (-15), never a System.exit(143).
+     */
+    @Test
+    void aProcessTerminatedAsItStartsEndsBySigterm() {
+        for (int i = 0; i < 12; i++) {
+            Process p = new Process(() -> Fixtures.sleep(100_000));
+            p.setDaemon(true);
+            p.start();
+            Pids.started(p);
+            p.terminate();
+            p.join();
+            assertEquals(-15, p.exitCode().orElseThrow(), "start " + (i + 1));
+        }
+    }
+
     @Test
     @DisplayName("test_close")
     void testClose() {

@@ -3,12 +3,15 @@ package dev.mp4j.internal.spawn;
 import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.IOException;
+import java.util.regex.Pattern;
 
 /**
  * The child side of a control channel, and the child's knowledge of its own launch. Exists only in a JVM
  * that {@link Bootstrap} started; {@link #current()} is null in a main JVM.
  */
 public final class Child {
+    /** How {@code jdk.internal.misc.Signal} names the thread that runs a Java signal handler. */
+    private static final Pattern SIGNAL_HANDLER = Pattern.compile("SIG[A-Z0-9]+ handler");
     private static volatile Child current;
 
     private final FrameChannel channel;
@@ -49,12 +52,28 @@ public final class Child {
         trySend(Tags.frame(Tags.EXIT, code));
     }
 
-    /** Shutdown hook: an exit that {@link #reportExit} did not announce is the program's own System.exit. */
+    /**
+     * Shutdown hook: an exit that {@link #reportExit} did not announce is the program's own System.exit —
+     * unless a signal's handler is running it. A SIGTERM that arrives before SIGTERM's default action is
+     * in place (as the child starts) is taken by the JVM's handler, which runs on a thread of its own and
+     * can start the shutdown only after this hook was added; its exit status (143) then means the signal,
+     * as it does for the parent when no SYSEXIT came.
+     */
     void onShutdown() {
-        if (!reported) {
+        if (!reported && !signalHandlerRunning()) {
             reported = true;
             trySend(new byte[] {Tags.SYSEXIT});
         }
+    }
+
+    /** @return whether a thread of the JVM's signal handling ({@code SIGTERM handler}, ...) is alive */
+    static boolean signalHandlerRunning() {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && SIGNAL_HANDLER.matcher(t.getName()).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void trySend(byte[] frame) {
