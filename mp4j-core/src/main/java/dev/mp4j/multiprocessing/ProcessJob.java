@@ -3,17 +3,13 @@ package dev.mp4j.multiprocessing;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.Job;
+import dev.mp4j.internal.spawn.JobForm;
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.wire.Codec;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serial;
-import java.io.StreamCorruptedException;
 
 /**
  * The job of a child started by {@link Process#start()}: become that process, run it, and (as Python's
@@ -70,11 +66,10 @@ final class ProcessJob implements Job {
     }
 
     /**
-     * A plain {@code Process}, field by field, in a form of its own (see {@link #encode}): the child reads it
-     * with a {@link DataInputStream}, and only the target through {@link Codec} (a lambda or a record takes
-     * its fast form there). Cold, a reader that builds method handles (as the codec's record form does)
-     * costs a child 40 ms of generated classes; JDK serialization starts its filter configuration and
-     * stream machinery (20–40 ms).
+     * A plain {@code Process}, field by field, in a {@link JobForm}: the child reads the target alone
+     * through {@link Codec} (a lambda or a record takes its fast form there). Not the codec's record form
+     * for the whole job: cold, its reader builds method handles, which cost a child 40 ms of generated
+     * classes.
      *
      * @param target what the process runs; null for nothing
      * @param identity its identity (Python's {@code _identity})
@@ -91,27 +86,22 @@ final class ProcessJob implements Job {
             implements Job {
         static final byte MARK = ProcessHooks.PROCESS_JOB;
 
-        /** @return {@link #MARK}, then the fields; the target as a length and its codec form */
+        /** @return {@link #MARK}, then the fields; the target last (see {@link JobForm}) */
         byte[] encode() throws IOException {
-            byte[] targetBytes = Codec.encode(target);
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(targetBytes.length + 128);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.writeByte(MARK);
-            out.writeInt(identity.length);
+            JobForm.Writer w = new JobForm.Writer(MARK);
+            w.out().writeInt(identity.length);
             for (int i : identity) {
-                out.writeInt(i);
+                w.out().writeInt(i);
             }
-            out.writeUTF(name);
-            out.writeBoolean(daemon);
-            out.writeInt(authkey.length);
-            out.write(authkey);
-            out.writeUTF(parentName);
-            out.writeLong(parentPid);
-            out.writeUTF(logLevel == null ? "" : logLevel.name());
-            out.writeUTF(startMethod);
-            out.writeInt(targetBytes.length);
-            out.write(targetBytes);
-            return bytes.toByteArray();
+            w.out().writeUTF(name);
+            w.out().writeBoolean(daemon);
+            w.bytes(authkey);
+            w.out().writeUTF(parentName);
+            w.out().writeLong(parentPid);
+            w.level(logLevel);
+            w.out().writeUTF(startMethod);
+            w.runnable(target);
+            return w.toByteArray();
         }
 
         /**
@@ -121,47 +111,21 @@ final class ProcessJob implements Job {
          * @throws ClassNotFoundException naming a class of the target this JVM cannot load
          */
         static Plain decode(byte[] bytes) throws IOException, ClassNotFoundException {
-            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-            if (in.readByte() != MARK) {
-                throw new StreamCorruptedException("not the form of a process's job");
-            }
-            int[] identity = new int[length(in, bytes.length / 4)];
+            JobForm.Reader r = new JobForm.Reader(bytes, MARK, "the job of a process");
+            int[] identity = new int[r.length(4)];
             for (int i = 0; i < identity.length; i++) {
-                identity[i] = in.readInt();
+                identity[i] = r.in().readInt();
             }
-            String name = in.readUTF();
-            boolean daemon = in.readBoolean();
-            byte[] authkey = new byte[length(in, bytes.length)];
-            in.readFully(authkey);
-            String parentName = in.readUTF();
-            long parentPid = in.readLong();
-            String level = in.readUTF();
-            String startMethod = in.readUTF();
-            byte[] targetBytes = new byte[length(in, bytes.length)];
-            in.readFully(targetBytes);
-            if (in.available() > 0) {
-                throw new StreamCorruptedException("the job of a process has " + in.available() + " bytes too many");
-            }
-            System.Logger.Level logLevel;
-            try {
-                logLevel = level.isEmpty() ? null : System.Logger.Level.valueOf(level);
-            } catch (IllegalArgumentException e) {
-                throw new StreamCorruptedException("not a log level: " + level);
-            }
-            Object target = Codec.decodeFromParent(targetBytes);
-            if (target != null && !(target instanceof SerializableRunnable)) {
-                throw new StreamCorruptedException("the target of a process is a " + target.getClass().getName());
-            }
-            return new Plain((SerializableRunnable) target, identity, name, daemon, authkey, parentName, parentPid,
-                    logLevel, startMethod);
-        }
-
-        private static int length(DataInputStream in, int max) throws IOException {
-            int n = in.readInt();
-            if (n < 0 || n > max) {
-                throw new StreamCorruptedException("a length of " + n + " in the job of a process");
-            }
-            return n;
+            String name = r.in().readUTF();
+            boolean daemon = r.in().readBoolean();
+            byte[] authkey = r.bytes();
+            String parentName = r.in().readUTF();
+            long parentPid = r.in().readLong();
+            System.Logger.Level logLevel = r.level();
+            String startMethod = r.in().readUTF();
+            SerializableRunnable target = r.runnable("the target of a process");
+            r.end();
+            return new Plain(target, identity, name, daemon, authkey, parentName, parentPid, logLevel, startMethod);
         }
 
         /** @return the process this job becomes in the child */

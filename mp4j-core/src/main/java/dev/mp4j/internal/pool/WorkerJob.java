@@ -3,19 +3,15 @@ package dev.mp4j.internal.pool;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.Job;
+import dev.mp4j.internal.spawn.JobForm;
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.multiprocessing.ProcessError;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serial;
-import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -24,10 +20,9 @@ import java.util.List;
  * The job of a pool worker JVM: run the initializer, then tasks as {@link PoolWire} describes until told
  * to quit (exit 0) or until the parent is gone.
  *
- * <p>It travels in a form of its own ({@link #encode}): the worker reads its fields with a
- * {@link DataInputStream} and only the initializer through {@link Codec}, so that a fresh worker does not
- * start JDK deserialization (and the JDK's serial filter configuration) to read its job, 20–40 ms here.
- * Tasks, from the same parent, are read as {@link Codec#decodeFromParent} reads.
+ * <p>It travels in a {@link JobForm}, so that a fresh worker does not start JDK deserialization (and the
+ * JDK's serial filter configuration) to read its job. Tasks, from the same parent, are read as
+ * {@link Codec#decodeFromParent} reads.
  */
 public final class WorkerJob implements Job {
     @Serial
@@ -83,25 +78,20 @@ public final class WorkerJob implements Job {
     }
 
     /**
-     * @return {@link #MARK}, then the fields; the initializer as a length and its codec form
+     * @return {@link #MARK}, then the fields; the initializer last (see {@link JobForm})
      * @throws IOException if the initializer cannot be serialized (NotSerializableException naming the class)
      */
     public byte[] encode() throws IOException {
-        byte[] init = Codec.encode(initializer);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(init.length + 128);
-        DataOutputStream out = new DataOutputStream(bytes);
-        out.writeByte(MARK);
-        out.writeUTF(name);
-        out.writeInt(authkey.length);
-        out.write(authkey);
-        out.writeUTF(parentName);
-        out.writeLong(parentPid);
-        out.writeUTF(logLevel == null ? "" : logLevel.name());
-        out.writeLong(softLimitNanos);
-        out.writeLong(maxMemory);
-        out.writeInt(init.length);
-        out.write(init);
-        return bytes.toByteArray();
+        JobForm.Writer w = new JobForm.Writer(MARK);
+        w.out().writeUTF(name);
+        w.bytes(authkey);
+        w.out().writeUTF(parentName);
+        w.out().writeLong(parentPid);
+        w.level(logLevel);
+        w.out().writeLong(softLimitNanos);
+        w.out().writeLong(maxMemory);
+        w.runnable(initializer);
+        return w.toByteArray();
     }
 
     /**
@@ -111,43 +101,17 @@ public final class WorkerJob implements Job {
      * @throws ClassNotFoundException naming a class of the initializer this JVM cannot load
      */
     public static WorkerJob decode(byte[] bytes) throws IOException, ClassNotFoundException {
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
-        if (in.readByte() != MARK) {
-            throw new StreamCorruptedException("not the form of a pool worker's job");
-        }
-        String name = in.readUTF();
-        byte[] authkey = new byte[length(in, bytes.length)];
-        in.readFully(authkey);
-        String parentName = in.readUTF();
-        long parentPid = in.readLong();
-        String level = in.readUTF();
-        long softLimitNanos = in.readLong();
-        long maxMemory = in.readLong();
-        byte[] init = new byte[length(in, bytes.length)];
-        in.readFully(init);
-        if (in.available() > 0) {
-            throw new StreamCorruptedException("the job of a pool worker has " + in.available() + " bytes too many");
-        }
-        System.Logger.Level logLevel;
-        try {
-            logLevel = level.isEmpty() ? null : System.Logger.Level.valueOf(level);
-        } catch (IllegalArgumentException e) {
-            throw new StreamCorruptedException("not a log level: " + level);
-        }
-        Object initializer = Codec.decodeFromParent(init);
-        if (initializer != null && !(initializer instanceof SerializableRunnable)) {
-            throw new StreamCorruptedException("the initializer of a pool worker is a " + initializer.getClass().getName());
-        }
-        return new WorkerJob(name, authkey, parentName, parentPid, logLevel, (SerializableRunnable) initializer,
-                softLimitNanos, maxMemory);
-    }
-
-    private static int length(DataInputStream in, int max) throws IOException {
-        int n = in.readInt();
-        if (n < 0 || n > max) {
-            throw new StreamCorruptedException("a length of " + n + " in the job of a pool worker");
-        }
-        return n;
+        JobForm.Reader r = new JobForm.Reader(bytes, MARK, "the job of a pool worker");
+        String name = r.in().readUTF();
+        byte[] authkey = r.bytes();
+        String parentName = r.in().readUTF();
+        long parentPid = r.in().readLong();
+        System.Logger.Level logLevel = r.level();
+        long softLimitNanos = r.in().readLong();
+        long maxMemory = r.in().readLong();
+        SerializableRunnable initializer = r.runnable("the initializer of a pool worker");
+        r.end();
+        return new WorkerJob(name, authkey, parentName, parentPid, logLevel, initializer, softLimitNanos, maxMemory);
     }
 
     @Override
