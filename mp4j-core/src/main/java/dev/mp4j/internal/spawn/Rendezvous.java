@@ -126,6 +126,7 @@ final class Rendezvous {
             try {
                 up = FileChannel.open(fifo, StandardOpenOption.READ);
             } catch (IOException e) {
+                Quietly.close(stdin); // the channel that would own it is not made
                 connected.completeExceptionally(e);
                 return;
             } finally {

@@ -2,6 +2,7 @@ package dev.mp4j.internal.spawn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -82,6 +83,33 @@ class RendezvousTest {
         try (Stream<Path> left = Files.list(Rendezvous.get().dir())) {
             List<Path> spares = Rendezvous.get().spares();
             assertEquals(List.of(), left.filter(p -> !spares.contains(p)).toList());
+        }
+    }
+
+    @Test
+    void aFifoThatCannotBeOpenedFailsTheAdmissionAndClosesTheChildsStdin() throws Exception {
+        java.lang.Process sleeper = new ProcessBuilder("sleep", "30").start();
+        try {
+            java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+            java.io.OutputStream stdin = new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    // nothing is written before the channel exists
+                }
+
+                @Override
+                public void close() {
+                    closed.set(true);
+                }
+            };
+            Path missing = Rendezvous.get().dir().resolve("missing-" + System.nanoTime());
+            var connected = Rendezvous.get().admit(missing, sleeper, stdin, () -> new IOException("it ended"));
+            var e = assertThrows(java.util.concurrent.ExecutionException.class,
+                    () -> connected.get(10, TimeUnit.SECONDS));
+            assertInstanceOf(java.nio.file.NoSuchFileException.class, e.getCause());
+            assertTrue(closed.get(), "the stdin that no channel will own was closed");
+        } finally {
+            sleeper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
     }
 
