@@ -142,10 +142,19 @@ public final class Codec {
      * @throws IOException on a corrupt stream
      */
     public static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        ObjectInputFilter requested = filter != null ? filter : processFilter;
+        return decode(bytes, filter != null ? filter : processFilter, true);
+    }
+
+    /**
+     * @param requested the filter asked for
+     * @param askFactory whether the fast form is shown to what the JVM-wide filter factory makes of
+     *     {@code requested} (as an {@link ObjectInputStream} does), or to {@code requested} alone
+     */
+    private static Object decode(byte[] bytes, ObjectInputFilter requested, boolean askFactory)
+            throws IOException, ClassNotFoundException {
         try {
             if (bytes.length > 0 && bytes[0] == FastFormat.MAGIC) {
-                return FastReader.decode(bytes, effective(requested));
+                return FastReader.decode(bytes, askFactory ? effective(requested) : requested);
             }
             return decodeJdk(bytes, requested);
         } catch (RuntimeException e) {
@@ -170,14 +179,7 @@ public final class Codec {
      * @throws IOException on a corrupt stream
      */
     public static Object decodeFromParent(byte[] bytes) throws IOException, ClassNotFoundException {
-        if (bytes.length == 0 || bytes[0] != FastFormat.MAGIC || System.getProperty("jdk.serialFilterFactory") != null) {
-            return decode(bytes, null);
-        }
-        try {
-            return FastReader.decode(bytes, processFilter);
-        } catch (RuntimeException e) {
-            throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
-        }
+        return decode(bytes, processFilter, System.getProperty("jdk.serialFilterFactory") != null);
     }
 
     /**
