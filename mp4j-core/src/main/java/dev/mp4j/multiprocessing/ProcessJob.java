@@ -4,7 +4,6 @@ import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.JobForm;
-import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.wire.Codec;
 
@@ -84,7 +83,7 @@ final class ProcessJob implements Job {
     record Plain(SerializableRunnable target, int[] identity, String name, boolean daemon, byte[] authkey,
                  String parentName, long parentPid, System.Logger.Level logLevel, String startMethod)
             implements Job {
-        static final byte MARK = ProcessHooks.PROCESS_JOB;
+        static final byte MARK = JobForm.PROCESS;
 
         /** @return {@link #MARK}, then the fields; the target last (see {@link JobForm}) */
         byte[] encode() throws IOException {

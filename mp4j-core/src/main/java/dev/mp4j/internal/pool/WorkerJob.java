@@ -27,8 +27,8 @@ import java.util.List;
 public final class WorkerJob implements Job {
     @Serial
     private static final long serialVersionUID = 1L;
-    /** First byte of the encoded form (a codec stream's is 0x01 or 0xAC, a process job's 0x02). */
-    public static final byte MARK = 0x03;
+    /** First byte of the encoded form. */
+    public static final byte MARK = JobForm.WORKER;
 
     private final String name;
     private final byte[] authkey;

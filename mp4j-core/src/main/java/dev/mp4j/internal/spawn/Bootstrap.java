@@ -206,13 +206,11 @@ public final class Bootstrap {
             throw new IOException("expected a job from the parent, got tag " + (frame.length == 0 ? "none" : frame[0]));
         }
         byte[] body = Arrays.copyOfRange(frame, 1, frame.length);
-        if (body.length > 0 && body[0] == ProcessHooks.PROCESS_JOB) {
-            return ProcessHooks.get().decodeProcessJob(body);
-        }
-        if (body.length > 0 && body[0] == WorkerJob.MARK) {
-            return WorkerJob.decode(body);
-        }
-        return (Job) Codec.decodeFromParent(body);
+        return switch (body.length == 0 ? 0 : body[0]) {
+            case JobForm.PROCESS -> ProcessHooks.get().decodeProcessJob(body);
+            case JobForm.WORKER -> WorkerJob.decode(body);
+            default -> (Job) Codec.decodeFromParent(body);
+        };
     }
 
     /** @return the job's exit code: 1, with the trace on stderr, when it throws */

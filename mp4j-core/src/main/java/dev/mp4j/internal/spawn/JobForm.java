@@ -17,6 +17,14 @@ import java.io.StreamCorruptedException;
  * fresh JVM). A reader bounds every length by the form's size and refuses bytes left over.
  */
 public final class JobForm {
+    /**
+     * The mark of a plain {@code Process}'s job. The first byte of a JOB frame's body tells its form: this,
+     * {@link #WORKER}, or the codec's (0x01 for its fast form, 0xAC for JDK serialization).
+     */
+    public static final byte PROCESS = 0x02;
+    /** The mark of a pool worker's job. */
+    public static final byte WORKER = 0x03;
+
     private JobForm() {}
 
     /** Writes a form. */

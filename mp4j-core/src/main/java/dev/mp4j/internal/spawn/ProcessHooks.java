@@ -10,8 +10,6 @@ import java.io.IOException;
 public final class ProcessHooks {
     private static volatile Hooks hooks;
     private static volatile java.util.function.Supplier<byte[]> sampleJob;
-    /** First byte of a JOB frame's body that {@link Hooks#decodeProcessJob} reads (a codec stream's is 0x01 or 0xAC). */
-    public static final byte PROCESS_JOB = 0x02;
 
     private ProcessHooks() {}
 
@@ -44,7 +42,7 @@ public final class ProcessHooks {
         void becomeChild(String name, byte[] authkey, String parentName, long parentPid, System.Logger.Level logLevel);
 
         /**
-         * @param body a JOB frame's body that starts with {@link #PROCESS_JOB}: the job of a plain
+         * @param body a JOB frame's body that starts with {@link JobForm#PROCESS}: the job of a plain
          *     {@code Process}, in a form of its own
          * @return the job
          * @throws IOException if the body is not such a form, or its target cannot be decoded
