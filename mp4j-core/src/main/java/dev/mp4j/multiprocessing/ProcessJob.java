@@ -164,15 +164,8 @@ final class ProcessJob implements Job {
 
     /** Python's {@code threading._shutdown()}: the child lives until its non-daemon threads end. */
     private static void awaitNonDaemonThreads() {
-        Thread self = Thread.currentThread();
         while (true) {
-            Thread other = null;
-            for (Thread t : Thread.getAllStackTraces().keySet()) {
-                if (t != self && !t.isDaemon() && t.isAlive() && !"DestroyJavaVM".equals(t.getName())) {
-                    other = t;
-                    break;
-                }
-            }
+            Thread other = Child.nonDaemonThreadBesides(Thread.currentThread());
             if (other == null) {
                 return;
             }

@@ -111,24 +111,13 @@ public final class Bootstrap {
         System.out.flush();
         System.err.flush();
         child.reportExit(code);
-        if (code == 0 && !otherThreadsKeepAlive()) {
+        if (code == 0 && Child.nonDaemonThreadBesides(Thread.currentThread()) == null) {
             // The JVM ends as a program whose main returned (exit status 0, the shutdown hooks run). Not
             // System.exit: Runtime.exit first asks the logging framework whether to log the exit, which
             // starts it in a fresh JVM: about 8 ms more between the job's end and the parent's join().
             return;
         }
         System.exit(code);
-    }
-
-    /** @return whether a non-daemon thread other than this one is alive, which a return from main would wait for */
-    static boolean otherThreadsKeepAlive() {
-        Thread self = Thread.currentThread();
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
-            if (t != self && !t.isDaemon() && t.isAlive()) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

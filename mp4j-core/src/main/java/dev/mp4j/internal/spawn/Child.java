@@ -66,6 +66,20 @@ public final class Child {
         }
     }
 
+    /**
+     * @param self the thread asking
+     * @return a live non-daemon thread other than {@code self} (and the launcher's {@code DestroyJavaVM}),
+     *     which keeps this JVM alive once {@code main} returns; null if there is none
+     */
+    public static Thread nonDaemonThreadBesides(Thread self) {
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t != self && !t.isDaemon() && t.isAlive() && !"DestroyJavaVM".equals(t.getName())) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     /** @return whether a thread of the JVM's signal handling ({@code SIGTERM handler}, ...) is alive */
     static boolean signalHandlerRunning() {
         for (Thread t : Thread.getAllStackTraces().keySet()) {
