@@ -45,9 +45,12 @@ public final class Bootstrap {
     static final int ORPHANED = 70;
     /** How often a child checks that its parent is alive. */
     static final long WATCH_MILLIS = 100;
-    /** The classes of a job's serialized form, prepared by {@link #prepare} in a spare. */
+    /**
+     * The classes of the JDK-serialized job of a {@code Process} subclass, prepared by {@link #prepare} in
+     * a spare (a plain process's and a pool worker's job travel in a {@link JobForm}).
+     */
     private static final String[] PREPARED = {"dev.mp4j.multiprocessing.ProcessJob", "dev.mp4j.multiprocessing.Process",
-        "java.lang.invoke.SerializedLambda", "dev.mp4j.internal.pool.WorkerJob"};
+        "java.lang.invoke.SerializedLambda"};
 
     private Bootstrap() {}
 
