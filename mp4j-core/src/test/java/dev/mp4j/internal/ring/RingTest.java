@@ -98,6 +98,41 @@ class RingTest {
     }
 
     @Test
+    void messagesManyTimesTheRingStreamThroughItWhole() throws Exception {
+        Ring w = Ring.create(64 * 1024);
+        Ring r = Ring.attach(w.name());
+        try {
+            int count = 40;
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            Thread writer = Thread.ofPlatform().start(() -> {
+                try {
+                    for (int seq = 0; seq < count; seq++) {
+                        byte[] m = message(seq, 1024 * 1024 + seq * 13);
+                        w.write(m, 0, m.length, Ring.NONE);
+                    }
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            for (int seq = 0; seq < count; seq++) {
+                byte[] got = r.read(Timeouts.deadline(60_000_000_000L), Integer.MAX_VALUE, Ring.NONE);
+                if (got == null) {
+                    throw new AssertionError("message " + seq + " did not arrive", failure.get());
+                }
+                assertArrayEquals(message(seq, 1024 * 1024 + seq * 13), got, "message " + seq);
+            }
+            writer.join();
+            assertNull(failure.get());
+            assertFalse(r.hasData());
+        } finally {
+            String name = w.name();
+            r.close();
+            w.close();
+            Ring.unlink(name);
+        }
+    }
+
+    @Test
     void aWriterWaitingForRoomGoesOnOnceAReaderFreesEnough() throws Exception {
         Ring w = Ring.create(4096);
         Ring r = Ring.attach(w.name());
