@@ -139,9 +139,10 @@ public final class Bootstrap {
     }
 
     /**
-     * What a child does on a second thread while the first connects and decodes its job: the reader of the
-     * codec's fast form (first, as decoding needs it: 5–10 ms in a fresh child here), SIGTERM's default
-     * action, the parent's resource tracker, and the multiprocessing package, which running a job needs. A
+     * What a child does on a second thread while the first connects and decodes its job: SIGTERM's default
+     * action (first: its reflective calls take a fresh child 5–10 ms here, and the job may not run before
+     * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
+     * first), the parent's resource tracker, and the multiprocessing package, which running a job needs. A
      * forkserver spare, which has time before its job comes, also initializes the classes that decoding a
      * job needs (their serialization descriptors computed); other children decode their job meanwhile.
      *
@@ -149,12 +150,12 @@ public final class Bootstrap {
      * @param spare whether this is a forkserver spare
      */
     static void prepare(String trackerFifo, boolean spare) {
+        Signals.defaultTerm();
         try {
             Codec.prepareReader();
         } catch (RuntimeException | LinkageError e) {
             // only a head start: decoding the job does the same, and reports what fails
         }
-        Signals.defaultTerm();
         ResourceTracker.useParent(trackerFifo);
         try {
             ProcessHooks.get();

@@ -183,8 +183,8 @@ public final class Codec {
     }
 
     /**
-     * Readies the reader of the fast form (its classes, and the handle that makes a lambda of a serialized
-     * one): a child JVM does this on another thread while it waits for its job.
+     * Readies the reader of the fast form (its classes): a child JVM does this on another thread while it
+     * waits for its job.
      */
     public static void prepareReader() {
         FastReader.prepare();

@@ -209,13 +209,41 @@ final class FastFormat {
         }
     };
 
-    /** SerializedLambda's readResolve, (Object) -> Object, or null if this JDK does not offer it. */
-    static final MethodHandle LAMBDA_READ_RESOLVE = lambdaReadResolve();
-
-    private static MethodHandle lambdaReadResolve() {
-        MethodHandle mh = serializationHook("readResolveForSerialization", SerializedLambda.class);
-        return mh == null ? null : mh.asType(MethodType.methodType(Object.class, Object.class));
+    /**
+     * @return SerializedLambda's readResolve, (Object) -> Object, or null if this JDK does not offer it; looked
+     *     up on first use (the reflective lookup and the handle's adaptation cost a fresh JVM 3–10 ms)
+     */
+    static MethodHandle lambdaReadResolve() {
+        return ReadResolve.HANDLE;
     }
+
+    private static final class ReadResolve {
+        static final MethodHandle HANDLE = lookUp();
+
+        private static MethodHandle lookUp() {
+            MethodHandle mh = serializationHook("readResolveForSerialization", SerializedLambda.class);
+            return mh == null ? null : mh.asType(MethodType.methodType(Object.class, Object.class));
+        }
+    }
+
+    /**
+     * Per capturing class: its {@code $deserializeLambda$}, (SerializedLambda) -> Object, which
+     * {@code SerializedLambda.readResolve} calls reflectively; null where mp4j may not reach it (a package
+     * that a named module does not open to mp4j's), and readResolve is then the way. Called directly, a
+     * fresh JVM's first lambda costs one method handle of a common shape, not the reflective call's
+     * adapters.
+     */
+    static final ClassValue<MethodHandle> LAMBDA_DESERIALIZER = new ClassValue<>() {
+        @Override
+        protected MethodHandle computeValue(Class<?> type) {
+            try {
+                return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findStatic(type,
+                        "$deserializeLambda$", MethodType.methodType(Object.class, SerializedLambda.class));
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                return null;
+            }
+        }
+    };
 
     /**
      * A class's private serialization method as JDK serialization reaches it, through

@@ -7,6 +7,7 @@ import java.io.InvalidClassException;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputFilter;
 import java.io.StreamCorruptedException;
+import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.SerializedLambda;
 import java.lang.invoke.VarHandle;
@@ -20,6 +21,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
@@ -79,14 +81,9 @@ final class FastReader {
         this.defaultFilter = filter == Codec.DEFAULT_FILTER;
     }
 
-    /**
-     * Initializes this class and {@link FastFormat}, whose lambda handle is looked up reflectively: what a
-     * fresh JVM's first decode would do (3–10 ms).
-     *
-     * @return whether this JDK lets the fast form read lambdas
-     */
-    static boolean prepare() {
-        return LAMBDA_READ_RESOLVE != null;
+    /** Initializes this class and {@link FastFormat} (by reading one of its fields): what a first decode would. */
+    static void prepare() {
+        Objects.requireNonNull(LAMBDA_DESERIALIZER);
     }
 
     /**
@@ -471,9 +468,8 @@ final class FastReader {
     }
 
     private Object lambda(int depth) throws IOException, ClassNotFoundException {
-        if (depth >= MAX_DEPTH || LAMBDA_READ_RESOLVE == null) {
-            throw new StreamCorruptedException(depth >= MAX_DEPTH ? "nesting deeper than " + MAX_DEPTH
-                    : "this JDK cannot read a lambda in the fast form");
+        if (depth >= MAX_DEPTH) {
+            throw new StreamCorruptedException("nesting deeper than " + MAX_DEPTH);
         }
         once(SEEN_LAMBDA, SerializedLambda.class, depth);
         Class<?> capturing = resolve(string());
@@ -502,7 +498,16 @@ final class FastReader {
             try {
                 SerializedLambda sl = new SerializedLambda(capturing, fiClass, fiName, fiSig, kind, implClass,
                         implName, implSig, instantiated, captured);
-                lambda = (Object) LAMBDA_READ_RESOLVE.invokeExact((Object) sl);
+                MethodHandle deserializer = LAMBDA_DESERIALIZER.get(capturing);
+                if (deserializer != null) {
+                    lambda = (Object) deserializer.invokeExact(sl);
+                } else {
+                    MethodHandle readResolve = lambdaReadResolve();
+                    if (readResolve == null) {
+                        throw new StreamCorruptedException("this JDK cannot read a lambda in the fast form");
+                    }
+                    lambda = (Object) readResolve.invokeExact((Object) sl);
+                }
             } catch (IOException | Error e) {
                 throw e;
             } catch (Throwable t) {

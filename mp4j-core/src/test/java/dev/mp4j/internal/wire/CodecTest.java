@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -398,6 +399,24 @@ class CodecTest {
                 ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED, plain); // even when cached
         Runnable notSerializable = () -> { };
         assertThrows(NotSerializableException.class, () -> Codec.encode(notSerializable));
+    }
+
+    @Test
+    void aLambdaIsMadeByItsCapturingClassOrElseByReadResolve() throws Throwable {
+        SerializableFunction<Integer, Integer> fn = x -> x + 1;
+        java.lang.invoke.SerializedLambda sl = (java.lang.invoke.SerializedLambda)
+                (Object) FastFormat.LAMBDA_WRITE_REPLACE.get(fn.getClass()).invokeExact((Object) fn);
+        java.lang.invoke.MethodHandle direct = FastFormat.LAMBDA_DESERIALIZER.get(CodecTest.class);
+        assertNotNull(direct, "this test class's $deserializeLambda$ is reachable");
+        @SuppressWarnings("unchecked")
+        SerializableFunction<Integer, Integer> made = (SerializableFunction<Integer, Integer>) (Object) direct.invokeExact(sl);
+        assertEquals(5, made.apply(4));
+        // where mp4j may not reach the method (java.lang is not open to it) the lambda comes through readResolve
+        assertNull(FastFormat.LAMBDA_DESERIALIZER.get(String.class));
+        @SuppressWarnings("unchecked")
+        SerializableFunction<Integer, Integer> resolved = (SerializableFunction<Integer, Integer>)
+                (Object) FastFormat.lambdaReadResolve().invokeExact((Object) sl);
+        assertEquals(5, resolved.apply(4));
     }
 
     // ------------------------------------------------------------------------------------------ filters
