@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The main class of every child JVM. In order:
@@ -60,6 +61,8 @@ public final class Bootstrap {
     public static void main(String[] args) {
         Child child;
         Job job;
+        CompletableFuture<Header> header = new CompletableFuture<>();
+        Thread preparing = startPreparing(header);
         try {
             // The header unbuffered (a few reads): what follows it on stdin belongs to the control channel.
             FileInputStream stdin = new FileInputStream(FileDescriptor.in);
@@ -75,7 +78,7 @@ public final class Bootstrap {
             String trackerFifo = in.readUTF();
             watchParent(parentPid);
             System.setIn(new ByteArrayInputStream(new byte[0]));
-            Thread preparing = startPreparing(trackerFifo, spare);
+            header.complete(new Header(trackerFifo, spare));
 
             FrameChannel channel;
             try {
@@ -124,15 +127,22 @@ public final class Bootstrap {
     }
 
     /**
-     * Starts {@link #prepare} on a daemon thread (the AOT training calls this too, so that the lambda is in
-     * the cache).
+     * What {@link #prepare} needs of the header the parent writes on stdin.
      *
      * @param trackerFifo the parent's resource tracker's FIFO, or empty
      * @param spare whether this is a forkserver spare
+     */
+    record Header(String trackerFifo, boolean spare) {}
+
+    /**
+     * Starts {@link #prepare} on a daemon thread, before the header is read (the AOT training calls this
+     * too, so that the lambda is in the cache).
+     *
+     * @param header completed once the header is read
      * @return the thread
      */
-    static Thread startPreparing(String trackerFifo, boolean spare) {
-        Thread preparing = new Thread(() -> prepare(trackerFifo, spare), "mp4j-prepare");
+    static Thread startPreparing(CompletableFuture<Header> header) {
+        Thread preparing = new Thread(() -> prepare(header), "mp4j-prepare");
         preparing.setDaemon(true);
         preparing.start();
         return preparing;
@@ -144,18 +154,20 @@ public final class Bootstrap {
      * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
      * first), the parent's resource tracker, and the multiprocessing package, which running a job needs. A
      * forkserver spare, which has time before its job comes, also initializes the classes that decoding a
-     * job needs (their serialization descriptors computed); other children decode their job meanwhile.
+     * job needs (their serialization descriptors computed); other children decode their job meanwhile. The
+     * first two need nothing of the header, so they begin while the main thread reads it.
      *
-     * @param trackerFifo the parent's resource tracker's FIFO, or empty
-     * @param spare whether this is a forkserver spare
+     * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
      */
-    static void prepare(String trackerFifo, boolean spare) {
+    static void prepare(CompletableFuture<Header> header) {
         Signals.defaultTerm();
         try {
             Codec.prepareReader();
         } catch (RuntimeException | LinkageError e) {
             // only a head start: decoding the job does the same, and reports what fails
         }
+        String trackerFifo = header.join().trackerFifo();
+        boolean spare = header.join().spare();
         ResourceTracker.useParent(trackerFifo);
         try {
             ProcessHooks.get();
