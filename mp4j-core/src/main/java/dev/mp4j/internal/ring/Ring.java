@@ -127,12 +127,13 @@ public final class Ring implements AutoCloseable {
     private static final int ABORT = -2;
     private static final int SPINS = 200;
     /**
-     * How long a side of a message being streamed waits for the other before it sleeps: the other side is in
-     * the middle of the same message, copying a chunk in or out, so its progress is microseconds away, while
-     * a sleep and a post cost tens of microseconds on each side. The wait yields the CPU rather than spinning
-     * on it, so that the other side gets to run if both share one CPU.
+     * How long a writer waiting for room, or a reader waiting for records, keeps looking before it sleeps
+     * while the other side holds its lock: the other side is then in the middle of a read or write (copying a
+     * chunk out or in), so its progress is microseconds away, while a sleep and a post cost tens of
+     * microseconds on each side. The wait yields the CPU rather than spinning on it, so that the other side
+     * gets to run if both share one CPU.
      */
-    private static final long STREAM_WAIT_NANOS = 100_000L;
+    private static final long BUSY_PEER_WAIT_NANOS = 100_000L;
     /**
      * The largest chunk of a message streamed through the ring (one larger than half of it; in a ring smaller
      * than 32 KiB a quarter of it): small, so that the reader copies out one chunk while the writer copies in
@@ -412,7 +413,7 @@ public final class Ring implements AutoCloseable {
             int left = len - sent;
             long most = len <= capacity / 2 ? capacity / 2 : Math.min(STREAM_CHUNK, capacity / 4);
             long need = 8 + align(Math.min(left, most));
-            long free = awaitSpace(tail, need, watch, !first);
+            long free = awaitSpace(tail, need, watch);
             int chunk = (int) Math.min(left, Math.min(free - 8, most));
             putRecord(tail, chunk, first ? len : CONT, b, off + sent);
             if (first && chunk < len) {
@@ -497,21 +498,21 @@ public final class Ring implements AutoCloseable {
             return;
         }
         long tail = getLong(TAIL);
-        awaitSpace(tail, 8, NONE, false);
+        awaitSpace(tail, 8, NONE);
         putRecord(tail, 0, ABORT, null, 0);
         INT.setVolatile(mem, WRITER_IN_MESSAGE, 0);
         publish(tail + 8);
     }
 
     /** Caller holds the write lock. Returns the free bytes, at least {@code need}. */
-    private long awaitSpace(long tail, long need, Watch watch, boolean streaming) {
+    private long awaitSpace(long tail, long need, Watch watch) {
         long free = capacity - (tail - getLong(HEAD));
         for (int i = 0; free < need && i < SPINS; i++) {
             Thread.onSpinWait();
             free = capacity - (tail - getLong(HEAD));
         }
-        if (free < need && streaming && (int) INT.getVolatile(mem, READER_IN_MESSAGE) != 0) {
-            long until = System.nanoTime() + STREAM_WAIT_NANOS;
+        if (free < need && (int) INT.getVolatile(mem, READ_OWNER) != 0) {
+            long until = System.nanoTime() + BUSY_PEER_WAIT_NANOS;
             do {
                 Thread.yield();
                 free = capacity - (tail - getLong(HEAD));
@@ -606,7 +607,7 @@ public final class Ring implements AutoCloseable {
         }
         head = free(head, len);
         while (got < total) {
-            awaitData(head, Timeouts.FOREVER, watch, false, true);
+            awaitData(head, Timeouts.FOREVER, watch, false);
             len = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask));
             int kind = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask) + 4);
             if (kind != CONT) {
@@ -676,10 +677,6 @@ public final class Ring implements AutoCloseable {
      * dead or departed writer left open (ABORT), and, when allowed, reports EOF.
      */
     private boolean awaitData(long head, long deadline, Watch watch, boolean eofAllowed) {
-        return awaitData(head, deadline, watch, eofAllowed, false);
-    }
-
-    private boolean awaitData(long head, long deadline, Watch watch, boolean eofAllowed, boolean streaming) {
         if (getLong(TAIL) != head) {
             return true;
         }
@@ -689,8 +686,9 @@ public final class Ring implements AutoCloseable {
                 return true;
             }
         }
-        if (streaming && (int) INT.getVolatile(mem, WRITE_OWNER) != 0) {
-            long until = System.nanoTime() + STREAM_WAIT_NANOS;
+        long busyWait = Math.min(BUSY_PEER_WAIT_NANOS, Timeouts.remaining(deadline));
+        if (busyWait > 0 && (int) INT.getVolatile(mem, WRITE_OWNER) != 0) {
+            long until = System.nanoTime() + busyWait;
             do {
                 Thread.yield();
                 if (getLong(TAIL) != head) {
