@@ -239,7 +239,7 @@ final class FastFormat {
             try {
                 return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findStatic(type,
                         "$deserializeLambda$", MethodType.methodType(Object.class, SerializedLambda.class));
-            } catch (ReflectiveOperationException | RuntimeException e) {
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 return null;
             }
         }
