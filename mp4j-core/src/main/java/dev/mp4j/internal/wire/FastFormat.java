@@ -204,7 +204,15 @@ final class FastFormat {
             if (!type.isHidden() || !type.isSynthetic() || !Serializable.class.isAssignableFrom(type)) {
                 return null;
             }
-            MethodHandle mh = serializationHook("writeReplaceForSerialization", type);
+            // The lambda class's own writeReplace, as for $deserializeLambda$ below (the reflective way costs a
+            // fresh JVM's first lambda a few ms more); JDK serialization's way where mp4j may not reach it.
+            MethodHandle mh;
+            try {
+                mh = MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findVirtual(type, "writeReplace",
+                        MethodType.methodType(Object.class));
+            } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+                mh = serializationHook("writeReplaceForSerialization", type);
+            }
             return mh == null ? null : mh.asType(MethodType.methodType(Object.class, Object.class));
         }
     };
