@@ -345,7 +345,7 @@ public class Process implements Serializable {
             if (force) {
                 j.process().destroyForcibly();
             } else {
-                j.process().destroy();
+                j.terminate();
             }
         }
     }

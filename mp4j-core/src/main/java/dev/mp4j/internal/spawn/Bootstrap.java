@@ -106,6 +106,7 @@ public final class Bootstrap {
             }
             job = decodeJob(frame);
             preparing.join(); // SIGTERM's default action is in place before the exit hook and the job runs
+            channel.send(new byte[] {Tags.TERM_DEFAULT}); // a SIGTERM the swap lost is sent again
             child = adopt(channel, parentPid);
         } catch (Throwable t) {
             System.err.println("mp4j: the child JVM could not start its job:");

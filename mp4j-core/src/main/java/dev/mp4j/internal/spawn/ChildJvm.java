@@ -5,15 +5,41 @@ import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The parent's handle on one booted child JVM: the OS process and the control channel (writing the
  * child's stdin, after the launch header; reading the child's FIFO).
- *
- * @param process the OS process
- * @param channel the control channel, which owns the child's stdin
  */
-public record ChildJvm(java.lang.Process process, FrameChannel channel) {
+public final class ChildJvm {
+    private static final int TERM_NOT_SENT = 0;
+    private static final int TERM_SENT_EARLY = 1;
+    private static final int TERM_DEFAULT_IN_PLACE = 2;
+
+    private final java.lang.Process process;
+    private final FrameChannel channel;
+    /** Whether SIGTERM was sent before the child reported {@link Tags#TERM_DEFAULT}, or it did. */
+    private final AtomicInteger term = new AtomicInteger(TERM_NOT_SENT);
+
+    /**
+     * @param process the OS process
+     * @param channel the control channel, which owns the child's stdin
+     */
+    public ChildJvm(java.lang.Process process, FrameChannel channel) {
+        this.process = process;
+        this.channel = channel;
+    }
+
+    /** @return the OS process */
+    public java.lang.Process process() {
+        return process;
+    }
+
+    /** @return the control channel */
+    public FrameChannel channel() {
+        return channel;
+    }
+
     /** @return the child's pid */
     public long pid() {
         return process.pid();
@@ -35,8 +61,32 @@ public record ChildJvm(java.lang.Process process, FrameChannel channel) {
         channel.send(Tags.frame(Tags.JOB, encodedJob));
     }
 
+    /**
+     * Sends SIGTERM, and sends it again once the child reports {@link Tags#TERM_DEFAULT} if it had not yet.
+     * A starting child swaps the JVM's SIGTERM handler for the default action; a SIGTERM that the JVM took
+     * just before the swap and dispatched just after it finds no handler and is lost. The child reports the
+     * swap done before its job runs, so the second SIGTERM, sent only in that case, lands on the default
+     * action (a first one that was not lost has the child ending already).
+     */
+    public void terminate() {
+        term.compareAndSet(TERM_NOT_SENT, TERM_SENT_EARLY); // before the signal: see termDefaultInPlace
+        process.destroy();
+    }
+
+    /** The child reported {@link Tags#TERM_DEFAULT}: repeats a SIGTERM sent before it. */
+    void termDefaultInPlace() {
+        if (term.getAndSet(TERM_DEFAULT_IN_PLACE) == TERM_SENT_EARLY) {
+            process.destroy();
+        }
+    }
+
     /** Releases the parent's ends: the channel, with the child's stdin and FIFO. */
     public void release() {
         channel.close();
+    }
+
+    @Override
+    public String toString() {
+        return "ChildJvm[pid=" + process.pid() + "]";
     }
 }

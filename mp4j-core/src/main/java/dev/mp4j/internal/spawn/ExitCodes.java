@@ -24,9 +24,9 @@ public final class ExitCodes {
     }
 
     /**
-     * Reads a child's control channel until it closes, giving every frame that is not EXIT or SYSEXIT to
-     * {@code other}, then waits for the process and returns its decoded exit code. Runs on the caller's
-     * thread (a virtual thread, typically).
+     * Reads a child's control channel until it closes, giving every frame that is not EXIT, SYSEXIT or
+     * TERM_DEFAULT to {@code other}, then waits for the process and returns its decoded exit code. Runs on
+     * the caller's thread (a virtual thread, typically).
      *
      * @param child the child
      * @param other receives the job protocol's frames; may be a no-op
@@ -44,6 +44,7 @@ public final class ExitCodes {
                 switch (frame[0]) {
                     case Tags.EXIT -> reported = Tags.intOf(frame);
                     case Tags.SYSEXIT -> sysExit = true;
+                    case Tags.TERM_DEFAULT -> child.termDefaultInPlace();
                     default -> other.accept(frame);
                 }
             }

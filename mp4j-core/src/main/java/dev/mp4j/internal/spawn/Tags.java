@@ -9,6 +9,7 @@ package dev.mp4j.internal.spawn;
  *   parent → child  JOB     'J' serialized {@link Job}     once
  *   child → parent  EXIT    'E' int32 exit code            the job returned; the child exits with that code
  *   child → parent  SYSEXIT 'X'                            System.exit was called by the program itself
+ *   child → parent  TERM_DEFAULT 'D'                       once, before the job runs: SIGTERM's disposition is final
  *   either way      other tags belong to the job's own protocol (a pool's tasks and results)
  * </pre>
  * A child that sends neither EXIT nor SYSEXIT before its channel closes was killed: its exit status
@@ -25,6 +26,11 @@ public final class Tags {
     public static final byte EXIT = 'E';
     /** Child → parent: the program called System.exit. */
     public static final byte SYSEXIT = 'X';
+    /**
+     * Child → parent, before the job runs: SIGTERM's default action is in place (or, where it could not be
+     * set, the JVM's handler stays), so a SIGTERM sent from now on is not lost; see {@link ChildJvm#terminate}.
+     */
+    public static final byte TERM_DEFAULT = 'D';
 
     private Tags() {}
 

@@ -1,0 +1,104 @@
+package dev.mp4j.internal.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mp4j.internal.wire.FrameChannel;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A SIGTERM sent before the child reported SIGTERM's default action in place is sent again once it does
+ * (the JVM can lose one that lands while the child swaps its handler); one sent after is sent once.
+ */
+@Timeout(30)
+class ChildJvmTest {
+    /** An OS process that counts the SIGTERMs sent to it and has ended with 143. */
+    private static final class CountingProcess extends java.lang.Process {
+        final AtomicInteger terms = new AtomicInteger();
+
+        @Override
+        public OutputStream getOutputStream() {
+            return OutputStream.nullOutputStream();
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public InputStream getErrorStream() {
+            return InputStream.nullInputStream();
+        }
+
+        @Override
+        public int waitFor() {
+            return 143;
+        }
+
+        @Override
+        public int exitValue() {
+            return 143;
+        }
+
+        @Override
+        public void destroy() {
+            terms.incrementAndGet();
+        }
+
+        @Override
+        public boolean isAlive() {
+            return true;
+        }
+
+        @Override
+        public long pid() {
+            return 1;
+        }
+    }
+
+    private static ChildJvm child(CountingProcess p, byte[]... frames) throws IOException {
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        FrameChannel writer = new FrameChannel(InputStream.nullInputStream(), wire);
+        for (byte[] f : frames) {
+            writer.send(f);
+        }
+        return new ChildJvm(p, new FrameChannel(new ByteArrayInputStream(wire.toByteArray()),
+                OutputStream.nullOutputStream()));
+    }
+
+    @Test
+    void aSigtermSentBeforeTheDefaultIsInPlaceIsSentAgainWhenTheChildSaysSo() throws IOException {
+        CountingProcess p = new CountingProcess();
+        ChildJvm child = child(p, new byte[] {Tags.TERM_DEFAULT});
+        child.terminate();
+        assertEquals(1, p.terms.get());
+        assertEquals(-15, ExitCodes.readUntilExit(child, frame -> { }));
+        assertEquals(2, p.terms.get(), "sent again once the child reported SIGTERM's default in place");
+    }
+
+    @Test
+    void aSigtermSentAfterIsSentOnce() throws IOException {
+        CountingProcess p = new CountingProcess();
+        ChildJvm child = child(p, new byte[] {Tags.TERM_DEFAULT});
+        assertEquals(-15, ExitCodes.readUntilExit(child, frame -> { }));
+        child.terminate();
+        child.terminate();
+        assertEquals(2, p.terms.get(), "one per terminate(), none repeated");
+    }
+
+    @Test
+    void noSigtermIsSentWhenNoneWasAskedFor() throws IOException {
+        CountingProcess p = new CountingProcess();
+        ChildJvm child = child(p, new byte[] {Tags.TERM_DEFAULT}, Tags.frame(Tags.EXIT, new byte[] {0, 0, 0, 0}));
+        ExitCodes.readUntilExit(child, frame -> { });
+        assertEquals(0, p.terms.get());
+    }
+}
