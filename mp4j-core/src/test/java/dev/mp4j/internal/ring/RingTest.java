@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -35,6 +36,17 @@ class RingTest {
             b[3] = (byte) seq;
         }
         return b;
+    }
+
+    /** Reads count messages, each within a minute, and checks each against what was written. */
+    private static void readInOrder(Ring r, int count, IntFunction<byte[]> expected, AtomicReference<Throwable> failure) {
+        for (int seq = 0; seq < count; seq++) {
+            byte[] got = r.read(Timeouts.deadline(60_000_000_000L), Integer.MAX_VALUE, Ring.NONE);
+            if (got == null) {
+                throw new AssertionError("message " + seq + " did not arrive", failure.get());
+            }
+            assertArrayEquals(expected.apply(seq), got, "message " + seq);
+        }
     }
 
     @Test
@@ -77,13 +89,7 @@ class RingTest {
                     failure.set(t);
                 }
             });
-            for (int seq = 0; seq < count; seq++) {
-                byte[] got = r.read(Timeouts.deadline(60_000_000_000L), Integer.MAX_VALUE, Ring.NONE);
-                if (got == null) {
-                    throw new AssertionError("message " + seq + " did not arrive", failure.get());
-                }
-                assertArrayEquals(message(seq, sizes[seq]), got, "message " + seq);
-            }
+            readInOrder(r, count, seq -> message(seq, sizes[seq]), failure);
             writer.join();
             assertNull(failure.get());
             assertFalse(r.hasData());
@@ -114,13 +120,7 @@ class RingTest {
                     failure.set(t);
                 }
             });
-            for (int seq = 0; seq < count; seq++) {
-                byte[] got = r.read(Timeouts.deadline(60_000_000_000L), Integer.MAX_VALUE, Ring.NONE);
-                if (got == null) {
-                    throw new AssertionError("message " + seq + " did not arrive", failure.get());
-                }
-                assertArrayEquals(message(seq, 1024 * 1024 + seq * 13), got, "message " + seq);
-            }
+            readInOrder(r, count, seq -> message(seq, 1024 * 1024 + seq * 13), failure);
             writer.join();
             assertNull(failure.get());
             assertFalse(r.hasData());
