@@ -355,13 +355,15 @@ public final class PipeEnd implements Connection, Waitable {
         if (offset < 0 || offset > buf.length) {
             throw new IllegalArgumentException("offset " + offset + " out of bounds for a buffer of " + buf.length);
         }
-        byte[] msg = receive(Integer.MAX_VALUE);
-        if (msg.length > buf.length - offset) {
-            throw new BufferTooShort("message of " + msg.length + " bytes does not fit " + (buf.length - offset)
-                    + " bytes of buffer", msg);
+        State s = reading();
+        try {
+            return s.in.readInto(Timeouts.FOREVER, buf, offset, s.readWatch);
+        } catch (Ring.TooShort e) {
+            throw new BufferTooShort("message of " + e.message().length + " bytes does not fit "
+                    + (buf.length - offset) + " bytes of buffer", e.message());
+        } finally {
+            s.exit();
         }
-        System.arraycopy(msg, 0, buf, offset, msg.length);
-        return msg.length;
     }
 
     @Override

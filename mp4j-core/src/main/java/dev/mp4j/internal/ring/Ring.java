@@ -564,20 +564,13 @@ public final class Ring implements AutoCloseable {
             return null;
         }
         try {
-            if ((int) INT.getVolatile(mem, READER_IN_MESSAGE) != 0 && !skipRest(deadline, watch)) {
-                return null;
-            }
             for (;;) {
-                long head = getLong(HEAD);
-                if (!awaitData(head, deadline, watch, true)) {
+                long head = nextMessage(deadline, watch);
+                if (head < 0) {
                     return null;
                 }
                 int len = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask));
                 int kind = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask) + 4);
-                if (kind < 0) {
-                    free(head, len); // an ABORT, or the tail of a message another reader gave up
-                    continue;
-                }
                 if (kind > maxLength) {
                     if (len < kind) {
                         LONG.setVolatile(mem, READER_REMAINING, (long) kind - len);
@@ -587,7 +580,7 @@ public final class Ring implements AutoCloseable {
                     throw new TooLong(kind);
                 }
                 byte[] out = new byte[kind];
-                if (readMessage(head, len, out, watch)) {
+                if (readMessage(head, len, out, 0, kind, watch)) {
                     return out;
                 }
             }
@@ -596,10 +589,91 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Takes a message whose first record is at head; false if its writer aborted it. */
-    private boolean readMessage(long head, int len, byte[] out, Watch watch) {
-        int total = out.length;
-        copyOut(head, len, out, 0);
+    /** A message longer than the room the reader offered: read whole into an array of its own. */
+    public static final class TooShort extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient byte[] message;
+
+        TooShort(byte[] message) {
+            super("message of " + message.length + " bytes", null, false, false);
+            this.message = message;
+        }
+
+        /** @return the whole message */
+        public byte[] message() {
+            return message;
+        }
+    }
+
+    /**
+     * Reads one message into {@code buf} from {@code off}, copying it once, straight from the ring; one that
+     * does not fit is read whole into an array of its own and handed over in {@link TooShort}.
+     *
+     * @param deadline until when to wait for a message to start (a {@link Timeouts} deadline)
+     * @param buf where the message goes
+     * @param off where in buf it starts
+     * @param watch checked while blocked ({@link Watch#peerGone()}: EOF once nothing is left)
+     * @return the message's length, or -1 if none started before the deadline
+     * @throws TooShort if the message is longer than {@code buf.length - off}
+     * @throws EOFError if nothing is left and the watch says the writing end is gone
+     * @throws InterruptedError if interrupted (a half-read message is then lost)
+     */
+    public int readInto(long deadline, byte[] buf, int off, Watch watch) {
+        if (off < 0 || off > buf.length) {
+            throw new IndexOutOfBoundsException("offset " + off + " out of bounds for a buffer of " + buf.length);
+        }
+        if (!lock(READ_OWNER, READ_WAITERS, readBell, deadline, watch)) {
+            return -1;
+        }
+        try {
+            for (;;) {
+                long head = nextMessage(deadline, watch);
+                if (head < 0) {
+                    return -1;
+                }
+                int len = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask));
+                int kind = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask) + 4);
+                boolean fits = kind <= buf.length - off;
+                byte[] out = fits ? buf : new byte[kind];
+                if (readMessage(head, len, out, fits ? off : 0, kind, watch)) {
+                    if (!fits) {
+                        throw new TooShort(out);
+                    }
+                    return kind;
+                }
+            }
+        } finally {
+            unlock(READ_OWNER, READ_WAITERS, readBell);
+        }
+    }
+
+    /**
+     * Caller holds the read lock: waits for the first record of the next message, first skipping what a
+     * previous reader left of a message and any ABORT records.
+     *
+     * @return the record's position, or -1 if the deadline passed first
+     */
+    private long nextMessage(long deadline, Watch watch) {
+        if ((int) INT.getVolatile(mem, READER_IN_MESSAGE) != 0 && !skipRest(deadline, watch)) {
+            return -1;
+        }
+        for (;;) {
+            long head = getLong(HEAD);
+            if (!awaitData(head, deadline, watch, true)) {
+                return -1;
+            }
+            int len = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask));
+            int kind = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask) + 4);
+            if (kind >= 0) {
+                return head;
+            }
+            free(head, len); // an ABORT, or the tail of a message another reader gave up
+        }
+    }
+
+    /** Takes a message of total bytes whose first record is at head into out at at; false if its writer aborted it. */
+    private boolean readMessage(long head, int len, byte[] out, int at, int total, Watch watch) {
+        copyOut(head, len, out, at);
         int got = len;
         if (got < total) {
             LONG.setVolatile(mem, READER_REMAINING, (long) total - got);
@@ -617,7 +691,7 @@ public final class Ring implements AutoCloseable {
                 }
                 return false;
             }
-            copyOut(head, len, out, got);
+            copyOut(head, len, out, at + got);
             got += len;
             LONG.setVolatile(mem, READER_REMAINING, (long) total - got);
             if (got == total) {

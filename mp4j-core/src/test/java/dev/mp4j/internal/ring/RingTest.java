@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.internal.util.Timeouts;
@@ -124,6 +125,38 @@ class RingTest {
             writer.join();
             assertNull(failure.get());
             assertFalse(r.hasData());
+        } finally {
+            String name = w.name();
+            r.close();
+            w.close();
+            Ring.unlink(name);
+        }
+    }
+
+    @Test
+    void readIntoTakesAStreamedMessageIntoTheBufferOrWholeIntoItsOwnArray() throws Exception {
+        Ring w = Ring.create(4096);
+        Ring r = Ring.attach(w.name());
+        try {
+            byte[] big = message(1, 20_000); // streamed: more than the ring holds
+            byte[] next = message(2, 30);
+            Thread writer = Thread.ofPlatform().start(() -> {
+                w.write(big, 0, big.length, Ring.NONE);
+                w.write(big, 0, big.length, Ring.NONE);
+                w.write(next, 0, next.length, Ring.NONE);
+            });
+            byte[] buf = new byte[20_010];
+            java.util.Arrays.fill(buf, (byte) 7);
+            assertEquals(20_000, r.readInto(Timeouts.deadline(60_000_000_000L), buf, 10, Ring.NONE));
+            assertArrayEquals(big, java.util.Arrays.copyOfRange(buf, 10, 20_010));
+            assertEquals(7, buf[9], "nothing before the offset is written");
+            Ring.TooShort tooShort = assertThrows(Ring.TooShort.class,
+                    () -> r.readInto(Timeouts.deadline(60_000_000_000L), buf, 11, Ring.NONE));
+            assertArrayEquals(big, tooShort.message(), "the whole message, in an array of its own");
+            assertEquals(30, r.readInto(Timeouts.deadline(60_000_000_000L), buf, 0, Ring.NONE), "the next one is whole");
+            assertArrayEquals(next, java.util.Arrays.copyOf(buf, 30));
+            writer.join();
+            assertEquals(-1, r.readInto(Timeouts.deadline(0), buf, 0, Ring.NONE), "nothing left");
         } finally {
             String name = w.name();
             r.close();
