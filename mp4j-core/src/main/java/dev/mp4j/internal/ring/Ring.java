@@ -18,8 +18,8 @@ import java.util.List;
 /**
  * A bounded byte ring in a shared-memory {@link Segment} that carries length-framed messages between
  * processes, any number of writers and readers. Writers take the write lock for a whole message, readers
- * the read lock, so messages never interleave; a message larger than the ring is streamed through it in
- * chunks while the reader drains it.
+ * the read lock, so messages never interleave; a message longer than half the ring is streamed through it
+ * in chunks of at most {@link #STREAM_CHUNK} bytes while the reader drains it.
  *
  * <h2>Layout</h2>
  * All offsets in bytes from the start of the segment; the writers' and the readers' fields live on
@@ -362,7 +362,7 @@ public final class Ring implements AutoCloseable {
 
     /**
      * Writes one message, blocking while the ring is full or another writer holds the lock. A message
-     * larger than the ring is streamed through it in chunks.
+     * longer than half the ring is streamed through it in chunks.
      *
      * @param b the bytes
      * @param off where the message starts
@@ -516,7 +516,7 @@ public final class Ring implements AutoCloseable {
             do {
                 Thread.yield();
                 free = capacity - (tail - getLong(HEAD));
-            } while (free < need && System.nanoTime() - until < 0);
+            } while (free < need && (int) INT.getVolatile(mem, READ_OWNER) != 0 && System.nanoTime() - until < 0);
         }
         if (free >= need) {
             return free;
@@ -607,7 +607,9 @@ public final class Ring implements AutoCloseable {
 
     /**
      * Reads one message into {@code buf} from {@code off}, copying it once, straight from the ring; one that
-     * does not fit is read whole into an array of its own and handed over in {@link TooShort}.
+     * does not fit is read whole into an array of its own and handed over in {@link TooShort}. A message
+     * lost half-way (its writer died, or this reader was interrupted) may have overwritten part of
+     * {@code buf} from {@code off}.
      *
      * @param deadline until when to wait for a message to start (a {@link Timeouts} deadline)
      * @param buf where the message goes
@@ -768,7 +770,7 @@ public final class Ring implements AutoCloseable {
                 if (getLong(TAIL) != head) {
                     return true;
                 }
-            } while (System.nanoTime() - until < 0);
+            } while ((int) INT.getVolatile(mem, WRITE_OWNER) != 0 && System.nanoTime() - until < 0);
         }
         INT.getAndAdd(mem, DATA_WAITERS, 1);
         INT.getAndAdd(mem, DATA_EPOCH, 1);

@@ -30,18 +30,19 @@ import java.util.concurrent.CompletableFuture;
  *       for this: HotSpot waits up to 300 ms at exit for threads blocked in native calls, which would
  *       slow every child's exit by that much.);</li>
  *   <li>opens the FIFO the parent named in the header (see {@link Rendezvous}) and says HELLO through it;
- *       from then on its control channel reads stdin and writes that FIFO. Meanwhile another thread gives
- *       SIGTERM its default action, joins the parent's resource tracker and initializes the multiprocessing
- *       package ({@link #prepare});</li>
+ *       from then on its control channel reads stdin and writes that FIFO. Meanwhile another thread, started
+ *       first of all, gives SIGTERM its default action, readies the decoder, joins the parent's resource
+ *       tracker and initializes the multiprocessing package ({@link #prepare});</li>
  *   <li>waits for its {@link Job} (a spare JVM of the forkserver method waits here, warm) and decodes it;</li>
- *   <li>once the other thread is done, runs the job, reports its exit code to the parent and exits with
+ *   <li>once the other thread is done, tells the parent that SIGTERM's default action is in place
+ *       ({@link Tags#TERM_DEFAULT}), runs the job, reports its exit code to the parent and exits with
  *       it: by returning from {@code main} when that is 0 and no other thread would keep the JVM alive,
  *       otherwise through {@code System.exit}.</li>
  * </ol>
  */
 public final class Bootstrap {
     static final int MAGIC = 0x6d70346a; // "mp4j"
-    static final int VERSION = 4;
+    static final int VERSION = 5;
     /** Exit code of a child whose parent died. */
     static final int ORPHANED = 70;
     /** How often a child checks that its parent is alive. */
@@ -106,7 +107,14 @@ public final class Bootstrap {
             }
             job = decodeJob(frame);
             preparing.join(); // SIGTERM's default action is in place before the exit hook and the job runs
-            channel.send(new byte[] {Tags.TERM_DEFAULT}); // a SIGTERM the swap lost is sent again
+            try {
+                channel.send(new byte[] {Tags.TERM_DEFAULT}); // a SIGTERM the swap lost is sent again
+            } catch (IOException parentGone) {
+                if (!isParent(parentPid)) {
+                    Runtime.getRuntime().halt(ORPHANED); // the parent ended after it sent the job: quietly
+                }
+                throw parentGone;
+            }
             child = adopt(channel, parentPid);
         } catch (Throwable t) {
             System.err.println("mp4j: the child JVM could not start its job:");

@@ -7,7 +7,12 @@ package dev.mp4j.internal.spawn;
  *
  * <p>This uses {@code sun.misc.Signal} (module jdk.unsupported) rather than calling libc's
  * {@code signal()} through FFM: the FFM linker costs a fresh JVM about 200 ms before its first downcall,
- * which a child cannot afford at start-up; {@code sun.misc.Signal} costs under 1 ms.
+ * which a child cannot afford at start-up; the three reflective calls here take a fresh child 5–12 ms
+ * (their method-handle adapters are made at run time), on a thread of their own.
+ *
+ * <p>The JDK installs the native default first and drops its Java handler after: a SIGTERM taken by
+ * the JVM's handler just before and dispatched just after finds no handler and is lost. The parent sends
+ * SIGTERM again if it sent one before the child reported the swap done ({@code ChildJvm#terminate}).
  */
 final class Signals {
     private Signals() {}

@@ -208,6 +208,7 @@ final class FastFormat {
             // fresh JVM's first lambda a few ms more); JDK serialization's way where mp4j may not reach it.
             MethodHandle mh;
             try {
+                FastFormat.class.getModule().addReads(type.getModule()); // a named mp4j reads no application module
                 mh = MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findVirtual(type, "writeReplace",
                         MethodType.methodType(Object.class));
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
@@ -237,7 +238,7 @@ final class FastFormat {
     /**
      * Per capturing class: its {@code $deserializeLambda$}, (SerializedLambda) -> Object, which
      * {@code SerializedLambda.readResolve} calls reflectively; null where mp4j may not reach it (a package
-     * that a named module does not open to mp4j's), and readResolve is then the way. Called directly, a
+     * that a named module does not open to mp4j's) or the class has none, and readResolve is then the way. Called directly, a
      * fresh JVM's first lambda costs one method handle of a common shape, not the reflective call's
      * adapters.
      */
@@ -245,6 +246,7 @@ final class FastFormat {
         @Override
         protected MethodHandle computeValue(Class<?> type) {
             try {
+                FastFormat.class.getModule().addReads(type.getModule()); // a named mp4j reads no application module
                 return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findStatic(type,
                         "$deserializeLambda$", MethodType.methodType(Object.class, SerializedLambda.class));
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

@@ -500,7 +500,11 @@ final class FastReader {
                         implName, implSig, instantiated, captured);
                 MethodHandle deserializer = LAMBDA_DESERIALIZER.get(capturing);
                 if (deserializer != null) {
-                    lambda = (Object) deserializer.invokeExact(sl);
+                    try {
+                        lambda = (Object) deserializer.invokeExact(sl);
+                    } catch (LinkageError e) { // wrapped, as readResolve's Method.invoke would
+                        throw cannotMake(implClass, implName, e);
+                    }
                 } else {
                     MethodHandle readResolve = lambdaReadResolve();
                     if (readResolve == null) {
@@ -511,8 +515,7 @@ final class FastReader {
             } catch (IOException | Error e) {
                 throw e;
             } catch (Throwable t) {
-                throw (IOException) new InvalidObjectException("cannot make the lambda " + implClass + "."
-                        + implName + ": " + t).initCause(t);
+                throw cannotMake(implClass, implName, t);
             }
             if (lambda == null) {
                 throw new InvalidObjectException("the lambda " + implClass + "." + implName + " resolved to null");
@@ -526,6 +529,11 @@ final class FastReader {
         }
         check(lambda.getClass(), -1, depth);
         return lambda;
+    }
+
+    private static IOException cannotMake(String implClass, String implName, Throwable cause) {
+        return (IOException) new InvalidObjectException("cannot make the lambda " + implClass + "." + implName
+                + ": " + cause).initCause(cause);
     }
 
     // --------------------------------------------------------------------------------------- strings

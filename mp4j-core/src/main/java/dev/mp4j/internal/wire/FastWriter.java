@@ -347,7 +347,7 @@ final class FastWriter {
     private void lambda(Object v, Class<?> c, int depth) {
         MethodHandle writeReplace = LAMBDA_WRITE_REPLACE.get(c);
         // the captured arguments are an Object[] (depth + 1) of values (depth + 2), as a reader counts them
-        if (writeReplace == null || lambdaReadResolve() == null || depth + 1 >= MAX_DEPTH) {
+        if (writeReplace == null || depth + 1 >= MAX_DEPTH) {
             throw FALLBACK;
         }
         Object replaced;

@@ -411,7 +411,8 @@ class CodecTest {
         @SuppressWarnings("unchecked")
         SerializableFunction<Integer, Integer> made = (SerializableFunction<Integer, Integer>) (Object) direct.invokeExact(sl);
         assertEquals(5, made.apply(4));
-        // where mp4j may not reach the method (java.lang is not open to it) the lambda comes through readResolve
+        // where there is no such method to reach (String has none, and java.lang is not open to mp4j), the
+        // reader takes readResolve, which makes the lambda from its own capturing class
         assertNull(FastFormat.LAMBDA_DESERIALIZER.get(String.class));
         @SuppressWarnings("unchecked")
         SerializableFunction<Integer, Integer> resolved = (SerializableFunction<Integer, Integer>)
