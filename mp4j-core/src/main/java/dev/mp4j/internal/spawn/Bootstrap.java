@@ -159,7 +159,7 @@ public final class Bootstrap {
 
     /**
      * What a child does on a second thread while the first connects and decodes its job: SIGTERM's default
-     * action (first: its reflective calls take a fresh child 5–10 ms here, and the job may not run before
+     * action (first: its reflective calls take a fresh child 5–12 ms here, and the job may not run before
      * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
      * first), the parent's resource tracker, and the multiprocessing package, which running a job needs. A
      * forkserver spare, which has time before its job comes, also initializes the classes that decoding a
@@ -175,9 +175,9 @@ public final class Bootstrap {
         } catch (RuntimeException | LinkageError e) {
             // only a head start: decoding the job does the same, and reports what fails
         }
-        String trackerFifo = header.join().trackerFifo();
-        boolean spare = header.join().spare();
-        ResourceTracker.useParent(trackerFifo);
+        Header h = header.join();
+        boolean spare = h.spare();
+        ResourceTracker.useParent(h.trackerFifo());
         try {
             ProcessHooks.get();
             if (spare) {

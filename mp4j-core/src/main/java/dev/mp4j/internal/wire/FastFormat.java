@@ -208,9 +208,7 @@ final class FastFormat {
             // fresh JVM's first lambda a few ms more); JDK serialization's way where mp4j may not reach it.
             MethodHandle mh;
             try {
-                FastFormat.class.getModule().addReads(type.getModule()); // a named mp4j reads no application module
-                mh = MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findVirtual(type, "writeReplace",
-                        MethodType.methodType(Object.class));
+                mh = lookupIn(type).findVirtual(type, "writeReplace", MethodType.methodType(Object.class));
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 mh = serializationHook("writeReplaceForSerialization", type);
             }
@@ -238,22 +236,32 @@ final class FastFormat {
     /**
      * Per capturing class: its {@code $deserializeLambda$}, (SerializedLambda) -> Object, which
      * {@code SerializedLambda.readResolve} calls reflectively; null where mp4j may not reach it (a package
-     * that a named module does not open to mp4j's) or the class has none, and readResolve is then the way. Called directly, a
-     * fresh JVM's first lambda costs one method handle of a common shape, not the reflective call's
-     * adapters.
+     * that a named module does not open to mp4j's) or the class has none, and readResolve is then the way.
+     * Called directly, a fresh JVM's first lambda costs one method handle of a common shape, not the
+     * reflective call's adapters.
      */
     static final ClassValue<MethodHandle> LAMBDA_DESERIALIZER = new ClassValue<>() {
         @Override
         protected MethodHandle computeValue(Class<?> type) {
             try {
-                FastFormat.class.getModule().addReads(type.getModule()); // a named mp4j reads no application module
-                return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).findStatic(type,
-                        "$deserializeLambda$", MethodType.methodType(Object.class, SerializedLambda.class));
+                return lookupIn(type).findStatic(type, "$deserializeLambda$",
+                        MethodType.methodType(Object.class, SerializedLambda.class));
             } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
                 return null;
             }
         }
     };
+
+    /**
+     * @param type a class
+     * @return a lookup with private access to it (a named mp4j module first reads its module, as it reads
+     *     no application module otherwise)
+     * @throws IllegalAccessException if its package is not open to mp4j
+     */
+    private static MethodHandles.Lookup lookupIn(Class<?> type) throws IllegalAccessException {
+        FastFormat.class.getModule().addReads(type.getModule());
+        return MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+    }
 
     /**
      * A class's private serialization method as JDK serialization reaches it, through
