@@ -50,11 +50,28 @@ class RingTest {
         }
     }
 
+    /** A new ring, a writer's and a reader's handle on it; closing both unlinks it and checks it is gone. */
+    private record Pair(Ring w, Ring r) implements AutoCloseable {
+        static Pair of(int capacity) {
+            Ring w = Ring.create(capacity);
+            return new Pair(w, Ring.attach(w.name()));
+        }
+
+        @Override
+        public void close() {
+            String name = w.name();
+            r.close();
+            w.close();
+            Ring.unlink(name);
+            assertFalse(Files.exists(Path.of("/dev/shm", name)));
+        }
+    }
+
     @Test
     void everyWayOfWritingArrivesWholeOnceAndInOrder() throws Exception {
-        Ring w = Ring.create(4096);
-        Ring r = Ring.attach(w.name());
-        try {
+        try (Pair p = Pair.of(4096)) {
+            Ring w = p.w();
+            Ring r = p.r();
             int count = 3000;
             Random rnd = new Random(7);
             int[] sizes = new int[count];
@@ -95,20 +112,14 @@ class RingTest {
             assertNull(failure.get());
             assertFalse(r.hasData());
             assertNull(r.read(Timeouts.deadline(0), Integer.MAX_VALUE, Ring.NONE));
-        } finally {
-            String name = w.name();
-            r.close();
-            w.close();
-            Ring.unlink(name);
-            assertFalse(Files.exists(Path.of("/dev/shm", name)));
         }
     }
 
     @Test
     void messagesManyTimesTheRingStreamThroughItWhole() throws Exception {
-        Ring w = Ring.create(64 * 1024);
-        Ring r = Ring.attach(w.name());
-        try {
+        try (Pair p = Pair.of(64 * 1024)) {
+            Ring w = p.w();
+            Ring r = p.r();
             int count = 40;
             AtomicReference<Throwable> failure = new AtomicReference<>();
             Thread writer = Thread.ofPlatform().start(() -> {
@@ -125,19 +136,14 @@ class RingTest {
             writer.join();
             assertNull(failure.get());
             assertFalse(r.hasData());
-        } finally {
-            String name = w.name();
-            r.close();
-            w.close();
-            Ring.unlink(name);
         }
     }
 
     @Test
     void readIntoTakesAStreamedMessageIntoTheBufferOrWholeIntoItsOwnArray() throws Exception {
-        Ring w = Ring.create(4096);
-        Ring r = Ring.attach(w.name());
-        try {
+        try (Pair p = Pair.of(4096)) {
+            Ring w = p.w();
+            Ring r = p.r();
             byte[] big = message(1, 20_000); // streamed: more than the ring holds
             byte[] next = message(2, 30);
             Thread writer = Thread.ofPlatform().start(() -> {
@@ -157,19 +163,14 @@ class RingTest {
             assertArrayEquals(next, java.util.Arrays.copyOf(buf, 30));
             writer.join();
             assertEquals(-1, r.readInto(Timeouts.deadline(0), buf, 0, Ring.NONE), "nothing left");
-        } finally {
-            String name = w.name();
-            r.close();
-            w.close();
-            Ring.unlink(name);
         }
     }
 
     @Test
     void aWriterWaitingForRoomGoesOnOnceAReaderFreesEnough() throws Exception {
-        Ring w = Ring.create(4096);
-        Ring r = Ring.attach(w.name());
-        try {
+        try (Pair p = Pair.of(4096)) {
+            Ring w = p.w();
+            Ring r = p.r();
             byte[] big = message(1, 3000);
             w.write(big, 0, big.length, Ring.NONE);
             assertFalse(w.tryWrite(big, 0, big.length), "the ring has no room for a second one");
@@ -179,11 +180,6 @@ class RingTest {
             writer.join();
             assertTrue(!r.hasData());
             assertEquals(4096, r.capacity());
-        } finally {
-            String name = w.name();
-            r.close();
-            w.close();
-            Ring.unlink(name);
         }
     }
 }
