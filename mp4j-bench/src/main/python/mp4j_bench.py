@@ -264,10 +264,15 @@ def queue_small():
 
 def mib_passes(receive, n):
     """Fixed passes of n messages of 1 MiB taken with receive(); MiB/s."""
+    return mib_length_passes(lambda: len(receive()), n)
+
+
+def mib_length_passes(receive, n):
+    """Fixed passes of n messages of 1 MiB taken with receive(), which returns its length; MiB/s."""
     def one_pass():
         t0 = time.perf_counter()
         for _ in range(n):
-            check(len(receive()) == MIB, "a message was not 1 MiB")
+            check(receive() == MIB, "a message was not 1 MiB")
         return n / (time.perf_counter() - t0)
 
     return fixed_passes(one_pass)
@@ -331,15 +336,19 @@ def pipe_ping_pong():
     return us
 
 
-def pipe_big():
+def pipe_big(into=False):
     n = size(200, 20)
     ctx = spawn()
     mine, theirs = ctx.Pipe()
     p = ctx.Process(target=send_big, args=(theirs, 1 + pass_count() * n))
     p.start()
+    buf = bytearray(MIB)
     mine.recv_bytes()
 
-    rate = mib_passes(mine.recv_bytes, n)
+    if into:
+        rate = mib_length_passes(lambda: mine.recv_bytes_into(buf), n)
+    else:
+        rate = mib_passes(mine.recv_bytes, n)
     join_ok(p)
     return rate
 
@@ -472,6 +481,7 @@ WORKLOADS = {
     "queue-4to1": queue_four_to_one,
     "pipe-ping-pong": pipe_ping_pong,
     "pipe-1mib": pipe_big,
+    "pipe-1mib-into": lambda: pipe_big(into=True),
     "lock-uncontended": lock_uncontended,
     "lock-contended": lock_contended,
     "shared-array": shared_array,

@@ -68,6 +68,10 @@ public final class Catalog {
                     Target.rateAtLeast(1.5), SHORT,
                     "one child sends 200 messages of 1 MiB a pass with sendBytes (send_bytes), the parent receives "
                             + "them"),
+            new Workload("pipe-1mib-into", "Pipe 1 MiB messages into one buffer", "MiB/s", HIGHER_IS_BETTER,
+                    null, SHORT,
+                    "the same, the parent receiving each message into the one 1 MiB buffer it reuses with "
+                            + "recvBytesInto (recv_bytes_into) instead of a new array each"),
             new Workload("lock-uncontended", "Lock acquire+release, uncontended", "ops/s", HIGHER_IS_BETTER,
                     Target.rateAtLeast(1), SHORT,
                     "a pass is 2,000,000 acquire+release pairs of a multiprocessing Lock by one thread"),

@@ -103,7 +103,8 @@ public final class Mp4jWorkloads {
             case "queue-1mib" -> queueBig();
             case "queue-4to1" -> queueFourToOne();
             case "pipe-ping-pong" -> pipePingPong();
-            case "pipe-1mib" -> pipeBig();
+            case "pipe-1mib" -> pipeBig(false);
+            case "pipe-1mib-into" -> pipeBig(true);
             case "lock-uncontended" -> lockUncontended();
             case "lock-contended" -> lockContended();
             case "shared-array" -> sharedArray();
@@ -382,10 +383,15 @@ public final class Mp4jWorkloads {
 
     /** MiB/s: fixed passes of n messages of 1 MiB taken with {@code receive}. */
     private double mibPasses(java.util.function.Supplier<byte[]> receive, int n) throws Exception {
+        return mibLengthPasses(() -> receive.get().length, n);
+    }
+
+    /** MiB/s: fixed passes of n messages of 1 MiB, each taken by receive, which returns its length. */
+    private double mibLengthPasses(java.util.function.IntSupplier receive, int n) throws Exception {
         return fixedPasses(() -> {
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                check(receive.get().length == MIB, "a message was not 1 MiB");
+                check(receive.getAsInt() == MIB, "a message was not 1 MiB");
             }
             return n / ((System.nanoTime() - t0) / 1e9);
         });
@@ -461,8 +467,11 @@ public final class Mp4jWorkloads {
         }
     }
 
-    /** MiB/s: a child sends 1 + passes × n messages of 1 MiB with sendBytes; the parent times each pass of n. */
-    private double pipeBig() throws Exception {
+    /**
+     * MiB/s: a child sends 1 + passes × n messages of 1 MiB with sendBytes; the parent times each pass of n,
+     * taking each message as a new array (recvBytes) or into the one buffer it reuses (recvBytesInto).
+     */
+    private double pipeBig(boolean into) throws Exception {
         int n = size(200, 20);
         int total = 1 + passCount() * n;
         Pipe pipe = Multiprocessing.pipe();
@@ -476,8 +485,9 @@ public final class Mp4jWorkloads {
                 }
             });
             p.start();
+            byte[] buf = new byte[MIB];
             mine.recvBytes();
-            double rate = mibPasses(mine::recvBytes, n);
+            double rate = into ? mibLengthPasses(() -> mine.recvBytesInto(buf), n) : mibPasses(mine::recvBytes, n);
             joinOk(p);
             return rate;
         }
