@@ -342,10 +342,10 @@ def pipe_big(into=False):
     mine, theirs = ctx.Pipe()
     p = ctx.Process(target=send_big, args=(theirs, 1 + pass_count() * n))
     p.start()
-    buf = bytearray(MIB)
     mine.recv_bytes()
 
     if into:
+        buf = bytearray(MIB)
         rate = mib_length_passes(lambda: mine.recv_bytes_into(buf), n)
     else:
         rate = mib_passes(mine.recv_bytes, n)

@@ -485,7 +485,7 @@ public final class Mp4jWorkloads {
                 }
             });
             p.start();
-            byte[] buf = new byte[MIB];
+            byte[] buf = into ? new byte[MIB] : null;
             mine.recvBytes();
             double rate = into ? mibLengthPasses(() -> mine.recvBytesInto(buf), n) : mibPasses(mine::recvBytes, n);
             joinOk(p);
