@@ -70,6 +70,10 @@ public final class Posix {
             .allocate(SCRATCH_CAPTURE + Libc.CAPTURE.byteSize(),
                     Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
 
+    static {
+        Linked.semaphoresLinked();
+    }
+
     private Posix() {}
 
     /** A named semaphore opened in this process: its name and its {@code sem_t*}. */

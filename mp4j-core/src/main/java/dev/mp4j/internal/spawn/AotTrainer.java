@@ -49,7 +49,7 @@ public final class AotTrainer {
             Fifo.make(down);
             Fifo.make(up);
             ProcessHandle.current().parent().ifPresent(p -> Bootstrap.watchParent(p.pid()));
-            Bootstrap.startPreparing(CompletableFuture.completedFuture(new Bootstrap.Header("", true))).join();
+            Bootstrap.startPreparing(CompletableFuture.completedFuture(new Bootstrap.Header("", true, false))).join();
 
             byte[] processJob = Tags.frame(Tags.JOB, ProcessHooks.sampleJob());
             runChild(down, up, processJob, parent -> { });

@@ -42,7 +42,7 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class Bootstrap {
     static final int MAGIC = 0x6d70346a; // "mp4j"
-    static final int VERSION = 5;
+    static final int VERSION = 6;
     /** Exit code of a child whose parent died. */
     static final int ORPHANED = 70;
     /** How often a child checks that its parent is alive. */
@@ -76,10 +76,11 @@ public final class Bootstrap {
             String fifo = in.readUTF();
             long parentPid = in.readLong();
             boolean spare = in.readBoolean();
+            boolean natives = in.readBoolean();
             String trackerFifo = in.readUTF();
             watchParent(parentPid);
             System.setIn(new ByteArrayInputStream(new byte[0]));
-            header.complete(new Header(trackerFifo, spare));
+            header.complete(new Header(trackerFifo, spare, natives));
 
             FrameChannel channel;
             try {
@@ -140,8 +141,9 @@ public final class Bootstrap {
      *
      * @param trackerFifo the parent's resource tracker's FIFO, or empty
      * @param spare whether this is a forkserver spare
+     * @param natives whether a spare should link the semaphores' FFM handles ahead (its parent uses them)
      */
-    record Header(String trackerFifo, boolean spare) {}
+    record Header(String trackerFifo, boolean spare, boolean natives) {}
 
     /**
      * Starts {@link #prepare} on a daemon thread, before the header is read (the AOT training calls this
@@ -163,7 +165,8 @@ public final class Bootstrap {
      * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
      * first), the parent's resource tracker, and the multiprocessing package, which running a job needs. A
      * forkserver spare, which has time before its job comes, also initializes the classes that decoding a
-     * job needs (their serialization descriptors computed); other children decode their job meanwhile. The
+     * job needs (their serialization descriptors computed) and, if its parent uses semaphores, links their
+     * FFM handles ({@link Warmup#natives}); other children decode their job meanwhile. The
      * first two need nothing of the header, so they begin while the main thread reads it.
      *
      * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
@@ -184,6 +187,9 @@ public final class Bootstrap {
                 ClassLoader loader = Bootstrap.class.getClassLoader();
                 for (String name : PREPARED) {
                     ObjectStreamClass.lookup(Class.forName(name, true, loader));
+                }
+                if (h.natives()) {
+                    Warmup.natives();
                 }
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.ffm.Linked;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.FrameChannel;
 
@@ -166,6 +167,7 @@ public final class Launch {
         out.writeUTF(fifo.toString());
         out.writeLong(ProcessHandle.current().pid());
         out.writeBoolean(spare);
+        out.writeBoolean(spare && Linked.semaphores());
         String tracker = ResourceTracker.fifo();
         out.writeUTF(tracker == null ? "" : tracker);
         out.flush();

@@ -1,0 +1,40 @@
+package dev.mp4j.internal.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** A spare's warm-up of the native paths links and tries them, and leaves nothing behind in /dev/shm. */
+@Timeout(60)
+class WarmupTest {
+    private static Set<String> shm() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
+            return files.map(p -> p.getFileName().toString()).filter(n -> n.contains("mp4j"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    @Test
+    void nativesCreatesNothing() throws Exception {
+        assertTrue(Warmup.class.getModule().isNativeAccessEnabled(), "the tests run with native access");
+        Set<String> before = shm();
+        Warmup.natives();
+        Warmup.natives(); // a second time is harmless too
+        assertEquals(before, shm());
+    }
+
+    @Test
+    void exerciseRunsItsSamples() throws Exception {
+        Set<String> before = shm();
+        Warmup.exercise(3);
+        assertEquals(before, shm());
+    }
+}
