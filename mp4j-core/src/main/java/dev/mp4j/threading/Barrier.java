@@ -14,6 +14,9 @@ import java.time.Duration;
  * <p>A barrier breaks when an {@code await} times out, when a waiting thread is interrupted (it throws
  * {@link dev.mp4j.InterruptedError}, the others {@link BrokenBarrierError}), or on {@link #abort()}. A broken
  * barrier throws {@code BrokenBarrierError} to every {@code await} until {@link #reset()}.
+ *
+ * <p>An implementation provides the timed {@link #await(Duration)}; {@link #await()} is it with the default
+ * timeout.
  */
 public interface Barrier {
     /**
@@ -23,7 +26,9 @@ public interface Barrier {
      * @throws BrokenBarrierError if the barrier is or becomes broken, is reset, or the timeout passes
      * @throws dev.mp4j.InterruptedError if interrupted while waiting (the barrier breaks)
      */
-    int await();
+    default int await() {
+        return await(null);
+    }
 
     /**
      * As {@link #await()}, waiting at most {@code timeout}; when it passes the barrier breaks.

@@ -1,6 +1,8 @@
 package dev.mp4j.threading;
 
+import dev.mp4j.internal.util.Timeouts;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,6 +21,10 @@ import java.util.function.BooleanSupplier;
  * sets the interrupt flag again and throws {@link dev.mp4j.InterruptedError}; a waiter that was signalled
  * and interrupted at about the same time returns normally with its interrupt flag set, so no signal is
  * lost.
+ *
+ * <p>An implementation provides, beside the {@code Lock} methods, the timed {@link #await(Duration)} and
+ * {@link #signal(int)}; {@code await()}, {@code awaitFor}, {@code signal()} and {@code signalAll()} are defined
+ * from them.
  */
 public interface Condition extends Lock {
     /**
@@ -28,7 +34,9 @@ public interface Condition extends Lock {
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    boolean await();
+    default boolean await() {
+        return await((Duration) null);
+    }
 
     /**
      * As {@link #await()}, waiting at most {@code timeout}.
@@ -49,7 +57,9 @@ public interface Condition extends Lock {
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    boolean awaitFor(BooleanSupplier predicate);
+    default boolean awaitFor(BooleanSupplier predicate) {
+        return awaitFor(predicate, null);
+    }
 
     /**
      * As {@link #awaitFor(BooleanSupplier)}, giving up when {@code timeout} has passed since the call.
@@ -60,14 +70,29 @@ public interface Condition extends Lock {
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    boolean awaitFor(BooleanSupplier predicate, Duration timeout);
+    default boolean awaitFor(BooleanSupplier predicate, Duration timeout) {
+        Objects.requireNonNull(predicate, "predicate");
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        boolean result = predicate.getAsBoolean();
+        while (!result) {
+            long left = Timeouts.remaining(deadline);
+            if (left <= 0) {
+                break;
+            }
+            await(left == Timeouts.FOREVER ? null : Duration.ofNanos(left));
+            result = predicate.getAsBoolean();
+        }
+        return result;
+    }
 
     /**
      * Wakes the longest-waiting thread, if any (Python's {@code notify()}).
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      */
-    void signal();
+    default void signal() {
+        signal(1);
+    }
 
     /**
      * Wakes the {@code n} longest-waiting threads, or all if fewer wait; does nothing when {@code n < 1}.
@@ -82,5 +107,7 @@ public interface Condition extends Lock {
      *
      * @throws IllegalMonitorStateException if the calling thread does not hold the lock
      */
-    void signalAll();
+    default void signalAll() {
+        signal(Integer.MAX_VALUE);
+    }
 }

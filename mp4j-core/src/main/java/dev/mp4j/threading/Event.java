@@ -8,6 +8,8 @@ import java.time.Duration;
  *
  * <p>A thread woken by {@code set()} returns {@code true} even if the flag was cleared again before it ran.
  * {@code set()} happens-before the return of every {@code await} it ends.
+ *
+ * <p>An implementation provides the timed {@link #await(Duration)}; {@link #await()} is it without a timeout.
  */
 public interface Event {
     /** @return whether the flag is set */
@@ -25,7 +27,9 @@ public interface Event {
      * @return always {@code true}
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    boolean await();
+    default boolean await() {
+        return await(null);
+    }
 
     /**
      * Waits at most {@code timeout} for the flag to be set.

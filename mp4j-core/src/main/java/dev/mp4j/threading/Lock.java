@@ -1,5 +1,6 @@
 package dev.mp4j.threading;
 
+import dev.mp4j.internal.threads.OnceGuard;
 import java.time.Duration;
 
 /**
@@ -12,6 +13,9 @@ import java.time.Duration;
  * <p>The blocking methods are interruptible: an interrupted waiter stops waiting, its interrupt flag is set
  * again, and the method throws {@link dev.mp4j.InterruptedError}. An acquisition that does not have to wait
  * succeeds whatever the interrupt flag says.
+ *
+ * <p>An implementation provides the timed {@link #acquire(Duration)}, {@link #release()} and {@link #locked()};
+ * the other acquisitions and {@link #enter()} are defined from them.
  */
 public interface Lock {
     /**
@@ -20,7 +24,9 @@ public interface Lock {
      * @return always {@code true}
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    boolean acquire();
+    default boolean acquire() {
+        return acquire((Duration) null);
+    }
 
     /**
      * Locks the lock, blocking if {@code block} is true; with {@code block} false returns {@code false} at once
@@ -30,7 +36,9 @@ public interface Lock {
      * @return whether the lock was acquired
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    boolean acquire(boolean block);
+    default boolean acquire(boolean block) {
+        return acquire(block ? null : Duration.ZERO);
+    }
 
     /**
      * Locks the lock, waiting at most {@code timeout}.
@@ -58,5 +66,8 @@ public interface Lock {
      * @return the guard
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    Guard enter();
+    default Guard enter() {
+        acquire();
+        return new OnceGuard(this::release);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.mp4j.threading;
 
+import dev.mp4j.internal.threads.OnceGuard;
 import java.time.Duration;
 
 /**
@@ -10,6 +11,9 @@ import java.time.Duration;
  *
  * <p>A {@code release} happens-before the {@code acquire} that takes the count it added. Blocking
  * acquisitions are interruptible ({@link dev.mp4j.InterruptedError}, interrupt flag set again).
+ *
+ * <p>An implementation provides the timed {@link #acquire(Duration)}, {@link #release(int)} and
+ * {@link #value()}; the other acquisitions, {@link #release()} and {@link #enter()} are defined from them.
  */
 public interface Semaphore {
     /**
@@ -18,7 +22,9 @@ public interface Semaphore {
      * @return always {@code true}
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    boolean acquire();
+    default boolean acquire() {
+        return acquire((Duration) null);
+    }
 
     /**
      * Decrements the count, waiting for it to become positive only if {@code block} is true.
@@ -27,7 +33,9 @@ public interface Semaphore {
      * @return whether the count was decremented
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    boolean acquire(boolean block);
+    default boolean acquire(boolean block) {
+        return acquire(block ? null : Duration.ZERO);
+    }
 
     /**
      * Decrements the count, waiting at most {@code timeout} for it to become positive.
@@ -43,7 +51,9 @@ public interface Semaphore {
      *
      * @throws IllegalStateException if the semaphore is bounded and the count is already at its initial value
      */
-    void release();
+    default void release() {
+        release(1);
+    }
 
     /**
      * Increments the count by {@code n}, waking up to {@code n} waiters.
@@ -64,5 +74,8 @@ public interface Semaphore {
      * @return the guard
      * @throws dev.mp4j.InterruptedError if interrupted while waiting
      */
-    Guard enter();
+    default Guard enter() {
+        acquire();
+        return new OnceGuard(this::release);
+    }
 }

@@ -49,11 +49,6 @@ public final class ThreadBarrier implements Barrier {
     }
 
     @Override
-    public int await() {
-        return await(timeout);
-    }
-
-    @Override
     public int await(Duration timeout) {
         long deadline = Timeouts.deadline(Timeouts.toNanos(timeout == null ? this.timeout : timeout));
         lock.lock();

@@ -3,7 +3,6 @@ package dev.mp4j.internal.threads;
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.threading.Condition;
-import dev.mp4j.threading.Guard;
 import dev.mp4j.threading.Lock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -11,7 +10,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 
 /**
  * The thread-backed {@link Condition}, over any {@link Lock}. As CPython's, it keeps a FIFO of waiters, each
@@ -73,16 +71,6 @@ public final class ThreadCondition implements Condition, OwnershipLock {
     }
 
     @Override
-    public boolean acquire() {
-        return lock.acquire();
-    }
-
-    @Override
-    public boolean acquire(boolean block) {
-        return lock.acquire(block);
-    }
-
-    @Override
     public boolean acquire(Duration timeout) {
         return lock.acquire(timeout);
     }
@@ -95,11 +83,6 @@ public final class ThreadCondition implements Condition, OwnershipLock {
     @Override
     public boolean locked() {
         return lock.locked();
-    }
-
-    @Override
-    public Guard enter() {
-        return lock.enter();
     }
 
     @Override
@@ -118,39 +101,8 @@ public final class ThreadCondition implements Condition, OwnershipLock {
     }
 
     @Override
-    public boolean await() {
-        return awaitNanos(Timeouts.FOREVER);
-    }
-
-    @Override
     public boolean await(Duration timeout) {
         return awaitNanos(Timeouts.toNanos(timeout));
-    }
-
-    @Override
-    public boolean awaitFor(BooleanSupplier predicate) {
-        return awaitFor(predicate, null);
-    }
-
-    @Override
-    public boolean awaitFor(BooleanSupplier predicate, Duration timeout) {
-        Objects.requireNonNull(predicate, "predicate");
-        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
-        boolean result = predicate.getAsBoolean();
-        while (!result) {
-            long left = Timeouts.remaining(deadline);
-            if (left <= 0) {
-                break;
-            }
-            awaitNanos(left);
-            result = predicate.getAsBoolean();
-        }
-        return result;
-    }
-
-    @Override
-    public void signal() {
-        signal(1);
     }
 
     @Override
@@ -167,11 +119,6 @@ public final class ThreadCondition implements Condition, OwnershipLock {
                 }
             }
         }
-    }
-
-    @Override
-    public void signalAll() {
-        signal(Integer.MAX_VALUE);
     }
 
     private void checkOwned(String message) {
@@ -296,16 +243,6 @@ public final class ThreadCondition implements Condition, OwnershipLock {
         }
 
         @Override
-        public boolean acquire() {
-            return lock.acquire();
-        }
-
-        @Override
-        public boolean acquire(boolean block) {
-            return lock.acquire(block);
-        }
-
-        @Override
         public boolean acquire(Duration timeout) {
             return lock.acquire(timeout);
         }
@@ -318,11 +255,6 @@ public final class ThreadCondition implements Condition, OwnershipLock {
         @Override
         public boolean locked() {
             return lock.locked();
-        }
-
-        @Override
-        public Guard enter() {
-            return lock.enter();
         }
     }
 }

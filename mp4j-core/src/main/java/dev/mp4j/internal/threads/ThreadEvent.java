@@ -17,7 +17,7 @@ public final class ThreadEvent implements Event {
     private final ReentrantLock lock = new ReentrantLock();
     private final java.util.concurrent.locks.Condition changed = lock.newCondition();
     private volatile boolean flag;
-    private volatile long generation; // written under lock; read before it by waiters (see awaitNanos)
+    private volatile long generation; // written under lock; read before it by waiters (see await)
 
     /** An event whose flag is clear. */
     public ThreadEvent() {}
@@ -50,22 +50,14 @@ public final class ThreadEvent implements Event {
     }
 
     @Override
-    public boolean await() {
-        return awaitNanos(Timeouts.FOREVER);
-    }
-
-    @Override
     public boolean await(Duration timeout) {
-        return awaitNanos(Timeouts.toNanos(timeout));
-    }
-
-    private boolean awaitNanos(long nanos) {
         // Read before contending for the lock: a set() that wins the lock from this thread (and is cleared
         // again at once) has then still released it, as it would a thread already waiting.
         long seen = generation;
         if (flag) {
             return true;
         }
+        long nanos = Timeouts.toNanos(timeout);
         if (nanos == 0) {
             return false;
         }

@@ -1,11 +1,7 @@
 package dev.mp4j.internal.threads;
 
-import dev.mp4j.InterruptedError;
-import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.threading.Guard;
 import java.io.Serial;
 import java.time.Duration;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * The thread-backed {@link dev.mp4j.threading.Lock}. States: the synchronizer state is {@code 0} (unlocked)
@@ -14,9 +10,13 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * just released ahead of a queued one, as in CPython).
  */
 public final class ThreadLock implements OwnershipLock {
-    private static final class Sync extends AbstractQueuedSynchronizer {
+    private static final class Sync extends TimedSync {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        Sync() {
+            super(false);
+        }
 
         @Override
         protected boolean tryAcquire(int ignored) {
@@ -42,39 +42,8 @@ public final class ThreadLock implements OwnershipLock {
     public ThreadLock() {}
 
     @Override
-    public boolean acquire() {
-        if (!sync.tryAcquire(1)) {
-            try {
-                sync.acquireInterruptibly(1);
-            } catch (InterruptedException e) {
-                throw InterruptedError.restore(e);
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public boolean acquire(boolean block) {
-        return block ? acquire() : sync.tryAcquire(1);
-    }
-
-    @Override
     public boolean acquire(Duration timeout) {
-        if (sync.tryAcquire(1)) {
-            return true;
-        }
-        long nanos = Timeouts.toNanos(timeout);
-        if (nanos == Timeouts.FOREVER) {
-            return acquire();
-        }
-        if (nanos == 0) {
-            return false;
-        }
-        try {
-            return sync.tryAcquireNanos(1, nanos);
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
-        }
+        return sync.acquire(timeout);
     }
 
     @Override
@@ -85,12 +54,6 @@ public final class ThreadLock implements OwnershipLock {
     @Override
     public boolean locked() {
         return sync.isLocked();
-    }
-
-    @Override
-    public Guard enter() {
-        acquire();
-        return new OnceGuard(this::release);
     }
 
     /** A lock without owners counts as owned while it is locked (CPython's trial-acquire test). */

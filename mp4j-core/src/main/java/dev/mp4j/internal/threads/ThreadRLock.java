@@ -1,12 +1,8 @@
 package dev.mp4j.internal.threads;
 
-import dev.mp4j.InterruptedError;
-import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.threading.Guard;
 import dev.mp4j.threading.RLock;
 import java.io.Serial;
 import java.time.Duration;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * The thread-backed {@link RLock}, built as {@link java.util.concurrent.locks.ReentrantLock} is (non-fair).
@@ -15,9 +11,13 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * afterwards, and the release to {@code 0} clears the owner before publishing the count.
  */
 public final class ThreadRLock implements RLock, OwnershipLock {
-    private static final class Sync extends AbstractQueuedSynchronizer {
+    private static final class Sync extends TimedSync {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        Sync() {
+            super(false);
+        }
 
         @Override
         protected boolean tryAcquire(int n) {
@@ -73,39 +73,8 @@ public final class ThreadRLock implements RLock, OwnershipLock {
     public ThreadRLock() {}
 
     @Override
-    public boolean acquire() {
-        if (!sync.tryAcquire(1)) {
-            try {
-                sync.acquireInterruptibly(1);
-            } catch (InterruptedException e) {
-                throw InterruptedError.restore(e);
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public boolean acquire(boolean block) {
-        return block ? acquire() : sync.tryAcquire(1);
-    }
-
-    @Override
     public boolean acquire(Duration timeout) {
-        if (sync.tryAcquire(1)) {
-            return true;
-        }
-        long nanos = Timeouts.toNanos(timeout);
-        if (nanos == Timeouts.FOREVER) {
-            return acquire();
-        }
-        if (nanos == 0) {
-            return false;
-        }
-        try {
-            return sync.tryAcquireNanos(1, nanos);
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
-        }
+        return sync.acquire(timeout);
     }
 
     @Override
@@ -116,12 +85,6 @@ public final class ThreadRLock implements RLock, OwnershipLock {
     @Override
     public boolean locked() {
         return sync.count() != 0;
-    }
-
-    @Override
-    public Guard enter() {
-        acquire();
-        return new OnceGuard(this::release);
     }
 
     @Override

@@ -1,12 +1,8 @@
 package dev.mp4j.internal.threads;
 
-import dev.mp4j.InterruptedError;
-import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.threading.Guard;
 import dev.mp4j.threading.Semaphore;
 import java.io.Serial;
 import java.time.Duration;
-import java.util.concurrent.locks.AbstractQueuedSynchronizer;
 
 /**
  * The thread-backed {@link Semaphore}, plain or bounded. The synchronizer state is the count, moved by
@@ -15,12 +11,13 @@ import java.util.concurrent.locks.AbstractQueuedSynchronizer;
  * throws and the count stays as it was. Waiting threads queue in the synchronizer (not fair, as CPython).
  */
 public final class ThreadSemaphore implements Semaphore {
-    private static final class Sync extends AbstractQueuedSynchronizer {
+    private static final class Sync extends TimedSync {
         @Serial
         private static final long serialVersionUID = 1L;
         private final int bound;
 
         Sync(int value, int bound) {
+            super(true);
             this.bound = bound;
             setState(value);
         }
@@ -74,44 +71,8 @@ public final class ThreadSemaphore implements Semaphore {
     }
 
     @Override
-    public boolean acquire() {
-        if (sync.tryAcquireShared(1) < 0) {
-            try {
-                sync.acquireSharedInterruptibly(1);
-            } catch (InterruptedException e) {
-                throw InterruptedError.restore(e);
-            }
-        }
-        return true;
-    }
-
-    @Override
-    public boolean acquire(boolean block) {
-        return block ? acquire() : sync.tryAcquireShared(1) >= 0;
-    }
-
-    @Override
     public boolean acquire(Duration timeout) {
-        if (sync.tryAcquireShared(1) >= 0) {
-            return true;
-        }
-        long nanos = Timeouts.toNanos(timeout);
-        if (nanos == Timeouts.FOREVER) {
-            return acquire();
-        }
-        if (nanos == 0) {
-            return false;
-        }
-        try {
-            return sync.tryAcquireSharedNanos(1, nanos);
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
-        }
-    }
-
-    @Override
-    public void release() {
-        sync.releaseShared(1);
+        return sync.acquire(timeout);
     }
 
     @Override
@@ -125,12 +86,6 @@ public final class ThreadSemaphore implements Semaphore {
     @Override
     public int value() {
         return sync.value();
-    }
-
-    @Override
-    public Guard enter() {
-        acquire();
-        return new OnceGuard(this::release);
     }
 
     @Override
