@@ -64,11 +64,6 @@ public final class ProcessBarrier implements Barrier, Serializable, SyncHandle {
     }
 
     @Override
-    public int await() {
-        return await(timeout);
-    }
-
-    @Override
     public int await(Duration timeout) {
         long deadline = Timeouts.deadline(Timeouts.toNanos(timeout == null ? this.timeout : timeout));
         cond.acquire();

@@ -3,10 +3,9 @@ package dev.mp4j.internal.sync;
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.threads.AbstractCondition;
 import dev.mp4j.internal.threads.OwnershipLock;
-import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.threading.Condition;
-import dev.mp4j.threading.Guard;
 import dev.mp4j.threading.Lock;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -16,11 +15,8 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Objects;
-import java.util.function.BooleanSupplier;
 
 /**
  * A cross-process {@link Condition} over a {@link ProcessLock} or {@link ProcessRLock}. Waiters queue in a
@@ -43,7 +39,7 @@ import java.util.function.BooleanSupplier;
  * costs one extra look. A waiter killed while it waits keeps its slot: it takes at most one signal, and the
  * slot is not reused.
  */
-public final class ProcessCondition implements Condition, OwnershipLock, Serializable, SyncHandle {
+public final class ProcessCondition extends AbstractCondition<Integer> implements Serializable, SyncHandle {
     @Serial
     private static final long serialVersionUID = 1L;
     static final long NEXT_TICKET = 0;
@@ -58,8 +54,6 @@ public final class ProcessCondition implements Condition, OwnershipLock, Seriali
     private static final int SIGNALLED = 2;
     private static final int CLAIMED = 3;
 
-    private final transient Lock lock;
-    private final transient OwnershipLock owner;
     private final transient String shm;
     private final transient MemorySegment state;
     private final transient Posix.Sem[] slots; // opened here, lazily; guarded by itself
@@ -67,8 +61,7 @@ public final class ProcessCondition implements Condition, OwnershipLock, Seriali
     private final transient Cleaner.Cleanable cleanable;
 
     private ProcessCondition(Lock lock, Segment segment, boolean creator) {
-        this.lock = lock;
-        this.owner = (OwnershipLock) lock;
+        super(lock, (OwnershipLock) lock);
         this.shm = segment.name();
         this.state = segment.memory();
         this.slots = new Posix.Sem[SLOTS];
@@ -97,105 +90,9 @@ public final class ProcessCondition implements Condition, OwnershipLock, Seriali
         return Handles.canonical(shm, ProcessCondition.class, () -> new ProcessCondition(lock, Segment.attach(shm), false));
     }
 
-    /** @return the underlying lock */
-    public Lock lock() {
-        return lock;
-    }
-
+    /** Signals the {@code n} live waiters with the lowest tickets, each by its slot's semaphore. */
     @Override
-    public boolean acquire() {
-        return lock.acquire();
-    }
-
-    @Override
-    public boolean acquire(boolean block) {
-        return lock.acquire(block);
-    }
-
-    @Override
-    public boolean acquire(Duration timeout) {
-        return lock.acquire(timeout);
-    }
-
-    @Override
-    public void release() {
-        lock.release();
-    }
-
-    @Override
-    public boolean locked() {
-        return lock.locked();
-    }
-
-    @Override
-    public Guard enter() {
-        return lock.enter();
-    }
-
-    @Override
-    public boolean isOwned() {
-        return owner.isOwned();
-    }
-
-    @Override
-    public long releaseSave() {
-        return owner.releaseSave();
-    }
-
-    @Override
-    public void acquireRestore(long saved) {
-        owner.acquireRestore(saved);
-    }
-
-    @Override
-    public boolean await() {
-        return awaitNanos(Timeouts.FOREVER);
-    }
-
-    @Override
-    public boolean await(Duration timeout) {
-        return awaitNanos(Timeouts.toNanos(timeout));
-    }
-
-    @Override
-    public boolean awaitFor(BooleanSupplier predicate) {
-        return awaitFor(predicate, null);
-    }
-
-    @Override
-    public boolean awaitFor(BooleanSupplier predicate, Duration timeout) {
-        Objects.requireNonNull(predicate, "predicate");
-        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
-        boolean result = predicate.getAsBoolean();
-        while (!result) {
-            long left = Timeouts.remaining(deadline);
-            if (left <= 0) {
-                break;
-            }
-            awaitNanos(left);
-            result = predicate.getAsBoolean();
-        }
-        return result;
-    }
-
-    @Override
-    public void signal() {
-        signal(1);
-    }
-
-    @Override
-    public void signalAll() {
-        signal(Integer.MAX_VALUE);
-    }
-
-    @Override
-    public void signal(int n) {
-        if (!owner.isOwned()) {
-            throw new IllegalMonitorStateException("cannot notify on un-acquired lock");
-        }
-        if (n <= 0) {
-            return;
-        }
+    protected void wake(int n) {
         try {
             int used = Math.min(SLOTS, Handles.getInt(state, HIGH_WATER));
             long[] keys = new long[used];
@@ -218,67 +115,45 @@ public final class ProcessCondition implements Condition, OwnershipLock, Seriali
         }
     }
 
+    @Override
+    protected Integer enqueue() {
+        return claim();
+    }
+
+    @Override
+    protected void dequeue(Integer slot) {
+        Handles.INT.setVolatile(state, slotAt(slot), FREE);
+    }
+
     /**
-     * The wait itself: take a slot, release the lock fully, wait for the slot to be signalled (or the deadline,
-     * or an interrupt: then give the slot up unless a signal came first), re-acquire the lock as it was.
-     *
-     * @return whether a signal ended the wait
+     * Waits on the slot's semaphore until the slot is signalled, or the deadline or an interrupt makes the
+     * waiter give the slot up (unless a signal came first); a signalled waiter frees its slot.
      */
-    private boolean awaitNanos(long nanos) {
-        if (!owner.isOwned()) {
-            throw new IllegalMonitorStateException("cannot wait on un-acquired lock");
-        }
-        if (Thread.interrupted()) {
-            throw InterruptedError.restore(null);
-        }
-        long deadline = Timeouts.deadline(nanos);
-        try {
-            int slot = claim();
-            Posix.Sem wake = slotSem(slot);
-            long saved;
-            try {
-                saved = owner.releaseSave();
-            } catch (RuntimeException | Error e) {
-                Handles.INT.setVolatile(state, slotAt(slot), FREE);
-                throw e;
-            }
+    @Override
+    protected Woken waitFor(Integer slot, long deadline) {
+        Posix.Sem wake = slotSem(slot);
+        while (slotState(slot) != SIGNALLED) {
             boolean interrupted = false;
-            boolean signalled;
+            boolean gaveUp;
             try {
-                while (true) {
-                    if (slotState(slot) == SIGNALLED) {
-                        signalled = true;
-                        break;
-                    }
-                    boolean gaveUp;
-                    try {
-                        gaveUp = !Waiting.acquire(wake, deadline);
-                    } catch (InterruptedError e) {
-                        Thread.interrupted();
-                        interrupted = true;
-                        gaveUp = true;
-                    }
-                    if (gaveUp) {
-                        signalled = !Handles.INT.compareAndSet(state, slotAt(slot), WAITING, FREE);
-                        break;
-                    }
-                }
-                if (signalled) {
-                    Handles.INT.setVolatile(state, slotAt(slot), FREE);
-                }
-            } finally {
-                owner.acquireRestore(saved);
+                gaveUp = !Waiting.acquire(wake, deadline);
+            } catch (InterruptedError e) {
+                Thread.interrupted();
+                interrupted = true;
+                gaveUp = true;
             }
-            if (interrupted) {
-                if (!signalled) {
-                    throw InterruptedError.restore(null);
+            if (gaveUp) {
+                if (Handles.INT.compareAndSet(state, slotAt(slot), WAITING, FREE)) {
+                    return interrupted ? Woken.INTERRUPTED : Woken.TIMED_OUT;
                 }
-                Thread.currentThread().interrupt(); // signalled meanwhile: keep the flag, take the signal
+                if (interrupted) {
+                    Thread.currentThread().interrupt(); // signalled meanwhile: keep the flag, take the signal
+                }
+                break;
             }
-            return signalled;
-        } finally {
-            Reference.reachabilityFence(this);
         }
+        Handles.INT.setVolatile(state, slotAt(slot), FREE);
+        return Woken.SIGNALLED;
     }
 
     /** Takes a free slot for the calling waiter (which holds the lock) and gives it the next ticket. */
@@ -344,7 +219,7 @@ public final class ProcessCondition implements Condition, OwnershipLock, Seriali
         Handles.INT.setVolatile(state, USER + 4L * i, value);
     }
 
-    /** @return how many wait (a snapshot) */
+    @Override
     public int waiting() {
         int used = Math.min(SLOTS, Handles.getInt(state, HIGH_WATER));
         int n = 0;
@@ -366,14 +241,9 @@ public final class ProcessCondition implements Condition, OwnershipLock, Seriali
         cleanable.clean();
     }
 
-    @Override
-    public String toString() {
-        return "<Condition(" + lock + ", " + waiting() + ")>";
-    }
-
     @Serial
     private Object writeReplace() {
-        return new Form((Serializable) lock, shm);
+        return new Form((Serializable) lock(), shm);
     }
 
     @Serial

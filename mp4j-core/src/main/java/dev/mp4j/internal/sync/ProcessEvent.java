@@ -60,24 +60,16 @@ public final class ProcessEvent implements Event, Serializable, SyncHandle {
     }
 
     @Override
-    public boolean await() {
-        return awaitNanos(Timeouts.FOREVER);
-    }
-
-    @Override
     public boolean await(Duration timeout) {
-        return awaitNanos(Timeouts.toNanos(timeout));
-    }
-
-    private boolean awaitNanos(long nanos) {
         if (isSet()) {
             return true;
         }
+        long nanos = Timeouts.toNanos(timeout);
         if (nanos == 0) {
             return false;
         }
         long deadline = Timeouts.deadline(nanos);
-        if (!cond.acquire(nanos == Timeouts.FOREVER ? null : Duration.ofNanos(nanos))) {
+        if (!cond.acquire(timeout)) {
             return isSet();
         }
         try {

@@ -2,10 +2,8 @@ package dev.mp4j.internal.sync;
 
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
-import dev.mp4j.internal.threads.OnceGuard;
 import dev.mp4j.internal.threads.OwnershipLock;
 import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.threading.Guard;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
@@ -75,23 +73,9 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
     }
 
     @Override
-    public boolean acquire() {
-        return acquireUntil(Timeouts.FOREVER);
-    }
-
-    @Override
-    public boolean acquire(boolean block) {
-        return block ? acquireUntil(Timeouts.FOREVER) : acquireUntil(Timeouts.deadline(0));
-    }
-
-    @Override
     public boolean acquire(Duration timeout) {
-        return acquireUntil(Timeouts.deadline(Timeouts.toNanos(timeout)));
-    }
-
-    private boolean acquireUntil(long deadline) {
         try {
-            if (Waiting.acquire(sem, deadline)) {
+            if (Waiting.acquire(sem, Timeouts.deadline(Timeouts.toNanos(timeout)))) {
                 Handles.INT.setVolatile(state, HELD, 1);
                 return true;
             }
@@ -120,12 +104,6 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
         } finally {
             Reference.reachabilityFence(this);
         }
-    }
-
-    @Override
-    public Guard enter() {
-        acquire();
-        return new OnceGuard(this::release);
     }
 
     /** A lock without owners counts as owned while it is locked, as the thread-backed one. */

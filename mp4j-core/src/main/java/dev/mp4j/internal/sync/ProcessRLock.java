@@ -1,10 +1,8 @@
 package dev.mp4j.internal.sync;
 
 import dev.mp4j.internal.ffm.Posix;
-import dev.mp4j.internal.threads.OnceGuard;
 import dev.mp4j.internal.threads.OwnershipLock;
 import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.threading.Guard;
 import dev.mp4j.threading.RLock;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -51,21 +49,7 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
     }
 
     @Override
-    public boolean acquire() {
-        return acquireUntil(Timeouts.FOREVER);
-    }
-
-    @Override
-    public boolean acquire(boolean block) {
-        return block ? acquireUntil(Timeouts.FOREVER) : acquireUntil(Timeouts.deadline(0));
-    }
-
-    @Override
     public boolean acquire(Duration timeout) {
-        return acquireUntil(Timeouts.deadline(Timeouts.toNanos(timeout)));
-    }
-
-    private boolean acquireUntil(long deadline) {
         Thread me = Thread.currentThread();
         if (owner == me) {
             if (count == Integer.MAX_VALUE) {
@@ -75,7 +59,7 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
             return true;
         }
         try {
-            if (!Waiting.acquire(sem, deadline)) {
+            if (!Waiting.acquire(sem, Timeouts.deadline(Timeouts.toNanos(timeout)))) {
                 return false;
             }
         } finally {
@@ -112,12 +96,6 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
         } finally {
             Reference.reachabilityFence(this);
         }
-    }
-
-    @Override
-    public Guard enter() {
-        acquire();
-        return new OnceGuard(this::release);
     }
 
     @Override

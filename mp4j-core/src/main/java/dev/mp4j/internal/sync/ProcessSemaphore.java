@@ -2,9 +2,7 @@ package dev.mp4j.internal.sync;
 
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
-import dev.mp4j.internal.threads.OnceGuard;
 import dev.mp4j.internal.util.Timeouts;
-import dev.mp4j.threading.Guard;
 import dev.mp4j.threading.Semaphore;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -87,23 +85,9 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
     }
 
     @Override
-    public boolean acquire() {
-        return acquireUntil(Timeouts.FOREVER);
-    }
-
-    @Override
-    public boolean acquire(boolean block) {
-        return block ? acquireUntil(Timeouts.FOREVER) : acquireUntil(Timeouts.deadline(0));
-    }
-
-    @Override
     public boolean acquire(Duration timeout) {
-        return acquireUntil(Timeouts.deadline(Timeouts.toNanos(timeout)));
-    }
-
-    private boolean acquireUntil(long deadline) {
         try {
-            if (!Waiting.acquire(sem, deadline)) {
+            if (!Waiting.acquire(sem, Timeouts.deadline(Timeouts.toNanos(timeout)))) {
                 return false;
             }
             if (state != null) {
@@ -113,11 +97,6 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
         } finally {
             Reference.reachabilityFence(this);
         }
-    }
-
-    @Override
-    public void release() {
-        release(1);
     }
 
     @Override
@@ -154,12 +133,6 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
         } finally {
             Reference.reachabilityFence(this);
         }
-    }
-
-    @Override
-    public Guard enter() {
-        acquire();
-        return new OnceGuard(this::release);
     }
 
     @Override

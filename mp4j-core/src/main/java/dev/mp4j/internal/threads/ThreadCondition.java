@@ -22,13 +22,13 @@ import java.util.concurrent.locks.LockSupport;
  * A waiter enqueues itself before it releases the lock, so a signal sent once the lock is free finds it;
  * a signaller removes the waiters it wakes, a cancelled waiter removes itself.
  */
-public final class ThreadCondition implements Condition, OwnershipLock {
+public final class ThreadCondition extends AbstractCondition<ThreadCondition.Waiter> {
     private static final int WAITING = 0;
     private static final int SIGNALLED = 1;
     private static final int CANCELLED = 2;
 
     /** One waiting thread and its one-shot wake-up; {@code state} moves as the class comment says. */
-    private static final class Waiter {
+    static final class Waiter {
         private static final VarHandle STATE;
 
         static {
@@ -55,59 +55,63 @@ public final class ThreadCondition implements Condition, OwnershipLock {
         }
     }
 
-    private final Lock lock;
-    private final OwnershipLock owner;
     private final ArrayDeque<Waiter> waiters = new ArrayDeque<>(); // guarded by itself
 
     /** @param lock the lock the condition waits on; a {@link OwnershipLock} is waited on exactly */
     public ThreadCondition(Lock lock) {
-        this.lock = Objects.requireNonNull(lock, "lock");
-        this.owner = lock instanceof OwnershipLock o ? o : new ForeignLock(lock);
-    }
-
-    /** @return the underlying lock */
-    public Lock lock() {
-        return lock;
+        super(Objects.requireNonNull(lock, "lock"), lock instanceof OwnershipLock o ? o : new ForeignLock(lock));
     }
 
     @Override
-    public boolean acquire(Duration timeout) {
-        return lock.acquire(timeout);
+    protected Waiter enqueue() {
+        Waiter w = new Waiter();
+        synchronized (waiters) {
+            waiters.addLast(w);
+        }
+        return w;
     }
 
     @Override
-    public void release() {
-        lock.release();
+    protected void dequeue(Waiter w) {
+        synchronized (waiters) {
+            waiters.remove(w);
+        }
     }
 
+    /** Parks until signalled or cancelled (by timeout or interrupt); a cancelled waiter removes itself. */
     @Override
-    public boolean locked() {
-        return lock.locked();
+    protected Woken waitFor(Waiter w, long deadline) {
+        while (true) {
+            if (w.state == SIGNALLED) {
+                return Woken.SIGNALLED;
+            }
+            if (Thread.interrupted()) {
+                if (w.cancel()) {
+                    dequeue(w);
+                    return Woken.INTERRUPTED;
+                }
+                Thread.currentThread().interrupt(); // signalled meanwhile: keep the flag, take the signal
+                return Woken.SIGNALLED;
+            }
+            if (deadline == Timeouts.FOREVER) {
+                LockSupport.park(this);
+            } else {
+                long left = Timeouts.remaining(deadline);
+                if (left <= 0) {
+                    if (w.cancel()) {
+                        dequeue(w);
+                        return Woken.TIMED_OUT;
+                    }
+                    return Woken.SIGNALLED;
+                }
+                LockSupport.parkNanos(this, left);
+            }
+        }
     }
 
+    /** Hands wake-ups to the first {@code n} live waiters, removing every waiter it passes. */
     @Override
-    public boolean isOwned() {
-        return owner.isOwned();
-    }
-
-    @Override
-    public long releaseSave() {
-        return owner.releaseSave();
-    }
-
-    @Override
-    public void acquireRestore(long state) {
-        owner.acquireRestore(state);
-    }
-
-    @Override
-    public boolean await(Duration timeout) {
-        return awaitNanos(Timeouts.toNanos(timeout));
-    }
-
-    @Override
-    public void signal(int n) {
-        checkOwned("cannot notify on un-acquired lock");
+    protected void wake(int n) {
         synchronized (waiters) {
             while (n > 0) {
                 Waiter w = waiters.pollFirst();
@@ -121,91 +125,11 @@ public final class ThreadCondition implements Condition, OwnershipLock {
         }
     }
 
-    private void checkOwned(String message) {
-        if (!owner.isOwned()) {
-            throw new IllegalMonitorStateException(message);
-        }
-    }
-
-    /**
-     * The wait itself: enqueue, release the lock fully, park until signalled or cancelled (by timeout or
-     * interrupt), dequeue if cancelled, and re-acquire the lock as it was.
-     *
-     * @param nanos the longest wait, {@link Timeouts#FOREVER} for none
-     * @return whether a signal ended the wait
-     */
-    private boolean awaitNanos(long nanos) {
-        checkOwned("cannot wait on un-acquired lock");
-        if (Thread.interrupted()) {
-            throw InterruptedError.restore(null);
-        }
-        long deadline = Timeouts.deadline(nanos);
-        Waiter w = new Waiter();
-        synchronized (waiters) {
-            waiters.addLast(w);
-        }
-        long saved;
-        try {
-            saved = owner.releaseSave();
-        } catch (RuntimeException | Error e) {
-            synchronized (waiters) {
-                waiters.remove(w);
-            }
-            throw e;
-        }
-        boolean interrupted = false;
-        boolean signalled;
-        try {
-            while (true) {
-                if (w.state == SIGNALLED) {
-                    signalled = true;
-                    break;
-                }
-                if (Thread.interrupted()) {
-                    if (w.cancel()) {
-                        interrupted = true;
-                        signalled = false;
-                        break;
-                    }
-                    Thread.currentThread().interrupt(); // signalled meanwhile: keep the flag, take the signal
-                    signalled = true;
-                    break;
-                }
-                if (deadline == Timeouts.FOREVER) {
-                    LockSupport.park(this);
-                } else {
-                    long left = Timeouts.remaining(deadline);
-                    if (left <= 0) {
-                        signalled = !w.cancel();
-                        break;
-                    }
-                    LockSupport.parkNanos(this, left);
-                }
-            }
-            if (!signalled) {
-                synchronized (waiters) {
-                    waiters.remove(w); // cancelled: no signaller took it off the queue
-                }
-            }
-        } finally {
-            owner.acquireRestore(saved);
-        }
-        if (interrupted) {
-            throw InterruptedError.restore(null);
-        }
-        return signalled;
-    }
-
-    /** @return how many threads wait (a snapshot) */
+    @Override
     public int waiting() {
         synchronized (waiters) {
             return waiters.size();
         }
-    }
-
-    @Override
-    public String toString() {
-        return "<Condition(" + lock + ", " + waiting() + ")>";
     }
 
     /** CPython's fallback for a lock it knows nothing about: a trial acquisition tests ownership. */
