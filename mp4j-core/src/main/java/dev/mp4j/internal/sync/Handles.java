@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -66,6 +68,55 @@ final class Handles {
         return s;
     }
 
+    /**
+     * Makes the segment of shared words beside a semaphore just made; if that fails, the semaphore goes too.
+     *
+     * @param sem the new semaphore, made by {@link #createSem}
+     * @param size the segment's size in bytes
+     * @return the new segment
+     */
+    static Segment createSegmentFor(Posix.Sem sem, long size) {
+        try {
+            return Segment.create(null, size);
+        } catch (RuntimeException e) {
+            unlinkSem(sem.name());
+            Posix.semClose(sem);
+            throw e;
+        }
+    }
+
+    /**
+     * Opens a semaphore made elsewhere and makes the handle on it; if that fails, the semaphore is closed again.
+     *
+     * @param name the semaphore's name
+     * @param make makes the handle (attaching what else it needs)
+     * @return the handle
+     */
+    static <T> T attachSem(String name, Function<Posix.Sem, T> make) {
+        Posix.Sem s = Posix.semAttach(name);
+        try {
+            return make.apply(s);
+        } catch (RuntimeException e) {
+            Posix.semClose(s);
+            throw e;
+        }
+    }
+
+    /**
+     * Reads a semaphore's value, keeping the handle that owns it reachable (so not closed) until it is read.
+     *
+     * @param sem the semaphore
+     * @param handle its handle
+     * @return the value
+     */
+    static int semValue(Posix.Sem sem, Object handle) {
+        try {
+            return Posix.semGetValue(sem);
+        } finally {
+            Reference.reachabilityFence(handle);
+        }
+    }
+
     /** Unlinks a semaphore's name and tells the tracker. */
     static void unlinkSem(String name) {
         Posix.semUnlink(name);
@@ -107,15 +158,24 @@ final class Handles {
     }
 
     /**
-     * Ties {@code resources} to {@code handle}: cleaned when the handle becomes unreachable.
+     * Ties the named objects of {@code handle} to it: they are let go of when the handle becomes unreachable,
+     * or at once by {@link Resources#destroy()}. Called from the handle's constructor.
      *
-     * @return what runs the cleaning at once (idempotent)
+     * @param owner whether this JVM created the names (and so unlinks them)
+     * @param key the handle's primary name
+     * @param sem its semaphore, or null
+     * @param segment its segment, or null
+     * @param slots a condition's slot semaphores opened here (filled lazily), or null
+     * @return the handle's resources
      */
-    static Cleaner.Cleanable track(Object handle, Resources resources) {
-        if (resources.owner) {
-            OWNED.add(resources);
+    static Resources track(Object handle, boolean owner, String key, Posix.Sem sem, Segment segment,
+            Posix.Sem[] slots) {
+        Resources r = new Resources(owner, key, sem, segment, slots);
+        if (owner) {
+            OWNED.add(r);
         }
-        return CLEANER.register(handle, resources);
+        r.cleanable = CLEANER.register(handle, r);
+        return r;
     }
 
     /**
@@ -130,13 +190,19 @@ final class Handles {
         private final Posix.Sem[] slots; // may be null; entries filled lazily, guarded by the array
         private final AtomicBoolean unlinked = new AtomicBoolean();
         private final AtomicBoolean closed = new AtomicBoolean();
+        private Cleaner.Cleanable cleanable; // set by track, in the handle's constructor
 
-        Resources(boolean owner, String key, Posix.Sem sem, Segment segment, Posix.Sem[] slots) {
+        private Resources(boolean owner, String key, Posix.Sem sem, Segment segment, Posix.Sem[] slots) {
             this.owner = owner;
             this.key = key;
             this.sem = sem;
             this.segment = segment;
             this.slots = slots;
+        }
+
+        /** Lets go at once, as the handle's becoming unreachable would (idempotent). */
+        void destroy() {
+            cleanable.clean();
         }
 
         /** Removes the names (the creator only), once; mappings stay usable. */
@@ -206,11 +272,6 @@ final class Handles {
     /** @return the name of slot {@code i}'s semaphore of the condition whose segment is {@code segment} */
     static String slotName(String segment, int i) {
         return "/" + segment + ".s" + i;
-    }
-
-    /** @return {@code 0x} and the identity hash in hex, standing in for Python's object address */
-    static String address(Object o) {
-        return "0x" + Integer.toHexString(System.identityHashCode(o));
     }
 
     /** @return the int at {@code offset}, read with volatile semantics */

@@ -13,8 +13,8 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -58,15 +58,13 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
     private final transient MemorySegment state;
     private final transient Posix.Sem[] slots; // opened here, lazily; guarded by itself
     private final transient Handles.Resources resources;
-    private final transient Cleaner.Cleanable cleanable;
 
     private ProcessCondition(Lock lock, Segment segment, boolean creator) {
         super(lock, (OwnershipLock) lock);
         this.shm = segment.name();
         this.state = segment.memory();
         this.slots = new Posix.Sem[SLOTS];
-        this.resources = new Handles.Resources(creator, shm, null, segment, slots);
-        this.cleanable = Handles.track(this, resources);
+        this.resources = Handles.track(this, creator, shm, null, segment, slots);
     }
 
     /**
@@ -232,13 +230,15 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
     }
 
     @Override
-    public List<String> names() {
-        return resources.names();
+    public List<Handles.Resources> resources() {
+        return List.of(resources);
     }
 
-    @Override
-    public void destroy() {
-        cleanable.clean();
+    /** @return this condition's named objects and its lock's, for the primitives that made their lock */
+    List<Handles.Resources> resourcesWithLock() {
+        List<Handles.Resources> all = new ArrayList<>(resources());
+        all.addAll(((SyncHandle) lock()).resources());
+        return all;
     }
 
     @Serial

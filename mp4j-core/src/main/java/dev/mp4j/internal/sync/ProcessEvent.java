@@ -1,5 +1,6 @@
 package dev.mp4j.internal.sync;
 
+import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.threading.Event;
 import java.io.InvalidObjectException;
@@ -7,7 +8,6 @@ import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -84,21 +84,13 @@ public final class ProcessEvent implements Event, Serializable, SyncHandle {
     }
 
     @Override
-    public List<String> names() {
-        List<String> names = new ArrayList<>(cond.names());
-        names.addAll(((SyncHandle) cond.lock()).names());
-        return names;
-    }
-
-    @Override
-    public void destroy() {
-        cond.destroy();
-        ((SyncHandle) cond.lock()).destroy();
+    public List<Handles.Resources> resources() {
+        return cond.resourcesWithLock();
     }
 
     @Override
     public String toString() {
-        return "<Event at " + Handles.address(this) + ": " + (isSet() ? "set" : "unset") + ">";
+        return Reprs.event(this, isSet());
     }
 
     @Serial

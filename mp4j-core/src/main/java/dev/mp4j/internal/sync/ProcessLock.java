@@ -3,13 +3,13 @@ package dev.mp4j.internal.sync;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
 import dev.mp4j.internal.threads.OwnershipLock;
+import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.List;
@@ -33,43 +33,26 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
     private final transient String shm;
     private final transient MemorySegment state;
     private final transient Handles.Resources resources;
-    private final transient Cleaner.Cleanable cleanable;
 
     private ProcessLock(Posix.Sem sem, Segment segment, boolean owner) {
         this.sem = sem;
         this.shm = segment.name();
         this.state = segment.memory();
-        this.resources = new Handles.Resources(owner, sem.name(), sem, segment, null);
-        this.cleanable = Handles.track(this, resources);
+        this.resources = Handles.track(this, owner, sem.name(), sem, segment, null);
     }
 
     /** @return a new unlocked lock, its names owned by this JVM */
     static ProcessLock create() {
         String name = Handles.freshSemName();
         Posix.Sem sem = Handles.createSem(name, 1);
-        Segment segment;
-        try {
-            segment = Segment.create(null, 8);
-        } catch (RuntimeException e) {
-            Handles.unlinkSem(name);
-            Posix.semClose(sem);
-            throw e;
-        }
-        ProcessLock lock = new ProcessLock(sem, segment, true);
+        ProcessLock lock = new ProcessLock(sem, Handles.createSegmentFor(sem, 8), true);
         Handles.remember(name, lock);
         return lock;
     }
 
     private static ProcessLock attach(String sem, String shm) {
-        return Handles.canonical(sem, ProcessLock.class, () -> {
-            Posix.Sem s = Posix.semAttach(sem);
-            try {
-                return new ProcessLock(s, Segment.attach(shm), false);
-            } catch (RuntimeException e) {
-                Posix.semClose(s);
-                throw e;
-            }
-        });
+        return Handles.canonical(sem, ProcessLock.class,
+                () -> Handles.attachSem(sem, s -> new ProcessLock(s, Segment.attach(shm), false)));
     }
 
     @Override
@@ -99,11 +82,7 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
 
     @Override
     public boolean locked() {
-        try {
-            return Posix.semGetValue(sem) == 0;
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return Handles.semValue(sem, this) == 0;
     }
 
     /** A lock without owners counts as owned while it is locked, as the thread-backed one. */
@@ -133,18 +112,13 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
     }
 
     @Override
-    public List<String> names() {
-        return resources.names();
-    }
-
-    @Override
-    public void destroy() {
-        cleanable.clean();
+    public List<Handles.Resources> resources() {
+        return List.of(resources);
     }
 
     @Override
     public String toString() {
-        return "<" + (locked() ? "locked" : "unlocked") + " Lock at " + Handles.address(this) + ">";
+        return Reprs.lock(this, locked());
     }
 
     @Serial

@@ -2,13 +2,13 @@ package dev.mp4j.internal.sync;
 
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.threads.OwnershipLock;
+import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.threading.RLock;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.List;
@@ -26,14 +26,12 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
 
     private final transient Posix.Sem sem;
     private final transient Handles.Resources resources;
-    private final transient Cleaner.Cleanable cleanable;
     private transient volatile Thread owner;
     private transient int count; // the owner's
 
     private ProcessRLock(Posix.Sem sem, boolean creator) {
         this.sem = sem;
-        this.resources = new Handles.Resources(creator, sem.name(), sem, null, null);
-        this.cleanable = Handles.track(this, resources);
+        this.resources = Handles.track(this, creator, sem.name(), sem, null, null);
     }
 
     /** @return a new unlocked re-entrant lock, its name owned by this JVM */
@@ -91,11 +89,7 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
 
     @Override
     public boolean locked() {
-        try {
-            return Posix.semGetValue(sem) == 0;
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return Handles.semValue(sem, this) == 0;
     }
 
     @Override
@@ -132,13 +126,8 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
     }
 
     @Override
-    public List<String> names() {
-        return resources.names();
-    }
-
-    @Override
-    public void destroy() {
-        cleanable.clean();
+    public List<Handles.Resources> resources() {
+        return List.of(resources);
     }
 
     /**
@@ -152,8 +141,7 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
         int c = t == null ? 0 : count;
         boolean locked = t != null || locked();
         String who = t != null ? t.getName() : locked ? "SomeOtherProcess" : "null";
-        return "<" + (locked ? "locked" : "unlocked") + " RLock owner=" + who + " count=" + c + " at "
-                + Handles.address(this) + ">";
+        return Reprs.rlock(this, locked, who, c);
     }
 
     @Serial

@@ -2,6 +2,7 @@ package dev.mp4j.internal.sync;
 
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.threading.Semaphore;
 import java.io.InvalidObjectException;
@@ -9,7 +10,6 @@ import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.lang.foreign.MemorySegment;
-import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.time.Duration;
 import java.util.List;
@@ -34,15 +34,13 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
     private final transient String shm; // null when unbounded
     private final transient MemorySegment state; // null when unbounded
     private final transient Handles.Resources resources;
-    private final transient Cleaner.Cleanable cleanable;
 
     private ProcessSemaphore(Posix.Sem sem, int bound, Segment segment, boolean creator) {
         this.sem = sem;
         this.bound = bound;
         this.shm = segment == null ? null : segment.name();
         this.state = segment == null ? null : segment.memory();
-        this.resources = new Handles.Resources(creator, sem.name(), sem, segment, null);
-        this.cleanable = Handles.track(this, resources);
+        this.resources = Handles.track(this, creator, sem.name(), sem, segment, null);
     }
 
     /**
@@ -57,31 +55,15 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
         }
         String name = Handles.freshSemName();
         Posix.Sem sem = Handles.createSem(name, value);
-        Segment segment = null;
-        if (bounded) {
-            try {
-                segment = Segment.create(null, 8);
-            } catch (RuntimeException e) {
-                Handles.unlinkSem(name);
-                Posix.semClose(sem);
-                throw e;
-            }
-        }
+        Segment segment = bounded ? Handles.createSegmentFor(sem, 8) : null;
         ProcessSemaphore s = new ProcessSemaphore(sem, bounded ? value : 0, segment, true);
         Handles.remember(name, s);
         return s;
     }
 
     private static ProcessSemaphore attach(String sem, int bound, String shm) {
-        return Handles.canonical(sem, ProcessSemaphore.class, () -> {
-            Posix.Sem s = Posix.semAttach(sem);
-            try {
-                return new ProcessSemaphore(s, bound, shm == null ? null : Segment.attach(shm), false);
-            } catch (RuntimeException e) {
-                Posix.semClose(s);
-                throw e;
-            }
-        });
+        return Handles.canonical(sem, ProcessSemaphore.class, () -> Handles.attachSem(sem,
+                s -> new ProcessSemaphore(s, bound, shm == null ? null : Segment.attach(shm), false)));
     }
 
     @Override
@@ -128,27 +110,17 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
 
     @Override
     public int value() {
-        try {
-            return Posix.semGetValue(sem);
-        } finally {
-            Reference.reachabilityFence(this);
-        }
+        return Handles.semValue(sem, this);
     }
 
     @Override
-    public List<String> names() {
-        return resources.names();
-    }
-
-    @Override
-    public void destroy() {
-        cleanable.clean();
+    public List<Handles.Resources> resources() {
+        return List.of(resources);
     }
 
     @Override
     public String toString() {
-        String at = " at " + Handles.address(this) + ": value=" + value();
-        return state != null ? "<BoundedSemaphore" + at + "/" + bound + ">" : "<Semaphore" + at + ">";
+        return Reprs.semaphore(this, value(), state != null, bound);
     }
 
     @Serial

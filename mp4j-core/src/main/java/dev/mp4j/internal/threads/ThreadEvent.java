@@ -92,6 +92,6 @@ public final class ThreadEvent implements Event {
 
     @Override
     public String toString() {
-        return "<Event at " + Reprs.address(this) + ": " + (flag ? "set" : "unset") + ">";
+        return Reprs.event(this, flag);
     }
 }

@@ -79,6 +79,6 @@ public final class ThreadLock implements OwnershipLock {
 
     @Override
     public String toString() {
-        return "<" + (locked() ? "locked" : "unlocked") + " Lock at " + Reprs.address(this) + ">";
+        return Reprs.lock(this, locked());
     }
 }

@@ -117,7 +117,6 @@ public final class ThreadRLock implements RLock, OwnershipLock {
         // a snapshot read without the lock; owner and count may come from two neighbouring moments
         Thread owner = sync.owner();
         int count = owner == null ? 0 : sync.count();
-        return "<" + (owner != null ? "locked" : "unlocked") + " RLock owner="
-                + (owner == null ? "null" : owner.getName()) + " count=" + count + " at " + Reprs.address(this) + ">";
+        return Reprs.rlock(this, owner != null, owner == null ? "null" : owner.getName(), count);
     }
 }

@@ -90,7 +90,6 @@ public final class ThreadSemaphore implements Semaphore {
 
     @Override
     public String toString() {
-        String at = " at " + Reprs.address(this) + ": value=" + value();
-        return bounded ? "<BoundedSemaphore" + at + "/" + sync.bound + ">" : "<Semaphore" + at + ">";
+        return Reprs.semaphore(this, value(), bounded, sync.bound);
     }
 }
