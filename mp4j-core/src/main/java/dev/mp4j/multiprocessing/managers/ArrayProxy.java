@@ -16,13 +16,12 @@ final class ArrayProxy<T> extends ForwardingProxy implements Array<T> {
 
     @Override
     public int length() {
-        return (Integer) proxy.call("length", BaseProxy.NO_PARAMS);
+        return proxy.callAs("length", BaseProxy.NO_PARAMS);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public T get(int index) {
-        return (T) proxy.call("get", INT, index);
+        return proxy.callAs("get", INT, index);
     }
 
     @Override
@@ -31,8 +30,12 @@ final class ArrayProxy<T> extends ForwardingProxy implements Array<T> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public List<T> toList() {
-        return (List<T>) proxy.call("toList", BaseProxy.NO_PARAMS);
+        return proxy.callAs("toList", BaseProxy.NO_PARAMS);
+    }
+
+    @Override
+    public String toString() {
+        return proxy.referentToString();
     }
 }

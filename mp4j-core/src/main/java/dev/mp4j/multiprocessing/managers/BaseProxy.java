@@ -184,6 +184,19 @@ public class BaseProxy implements Serializable {
         }
     }
 
+    /**
+     * A collection proxy's {@code equals}: true for a proxy of the same referent, else whether {@code o} is of
+     * {@code kind} and equal to a copy of the referent.
+     */
+    boolean equalsCopy(Object o, Class<?> kind) {
+        return equals(find(o)) || kind.isInstance(o) && getValue().equals(o);
+    }
+
+    /** @return a collection proxy's text: a copy of the referent's (see {@link #text}) */
+    String copyText() {
+        return text(() -> getValue().toString());
+    }
+
     Wire.Token token() {
         return token;
     }
@@ -199,6 +212,12 @@ public class BaseProxy implements Serializable {
      */
     Object call(String name, String[] signature, Object... args) {
         return result(request(name, signature, args), null);
+    }
+
+    /** As {@link #call}, the value cast to the type the caller expects: the referent's method's return type. */
+    @SuppressWarnings("unchecked")
+    <T> T callAs(String name, String[] signature, Object... args) {
+        return (T) call(name, signature, args);
     }
 
     /** Sends a CALL and returns the raw reply. */

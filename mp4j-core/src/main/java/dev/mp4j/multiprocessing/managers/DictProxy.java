@@ -41,68 +41,62 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements Serializable, B
 
     @Override
     public int size() {
-        return (Integer) proxy.call("size", NONE);
+        return proxy.callAs("size", NONE);
     }
 
     @Override
     public boolean isEmpty() {
-        return (Boolean) proxy.call("isEmpty", NONE);
+        return proxy.callAs("isEmpty", NONE);
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return (Boolean) proxy.call("containsKey", ONE, key);
+        return proxy.callAs("containsKey", ONE, key);
     }
 
     @Override
     public boolean containsValue(Object value) {
-        return (Boolean) proxy.call("containsValue", ONE, value);
+        return proxy.callAs("containsValue", ONE, value);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V get(Object key) {
-        return (V) proxy.call("get", ONE, key);
+        return proxy.callAs("get", ONE, key);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V getOrDefault(Object key, V defaultValue) {
-        return (V) proxy.call("getOrDefault", TWO, key, defaultValue);
+        return proxy.callAs("getOrDefault", TWO, key, defaultValue);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V put(K key, V value) {
-        return (V) proxy.call("put", TWO, key, value);
+        return proxy.callAs("put", TWO, key, value);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V putIfAbsent(K key, V value) {
-        return (V) proxy.call("putIfAbsent", TWO, key, value);
+        return proxy.callAs("putIfAbsent", TWO, key, value);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V remove(Object key) {
-        return (V) proxy.call("remove", ONE, key);
+        return proxy.callAs("remove", ONE, key);
     }
 
     @Override
     public boolean remove(Object key, Object value) {
-        return (Boolean) proxy.call("remove", TWO, key, value);
+        return proxy.callAs("remove", TWO, key, value);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public V replace(K key, V value) {
-        return (V) proxy.call("replace", TWO, key, value);
+        return proxy.callAs("replace", TWO, key, value);
     }
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        return (Boolean) proxy.call("replace", THREE, key, oldValue, newValue);
+        return proxy.callAs("replace", THREE, key, oldValue, newValue);
     }
 
     @Override
@@ -192,10 +186,7 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements Serializable, B
 
     @Override
     public boolean equals(Object o) {
-        if (o == this || proxy.equals(BaseProxy.find(o))) {
-            return true;
-        }
-        return o instanceof Map<?, ?> && copy().equals(o);
+        return o == this || proxy.equalsCopy(o, Map.class);
     }
 
     @Override
@@ -205,6 +196,6 @@ final class DictProxy<K, V> extends AbstractMap<K, V> implements Serializable, B
 
     @Override
     public String toString() {
-        return proxy.text(() -> copy().toString());
+        return proxy.copyText();
     }
 }

@@ -4,9 +4,11 @@ import java.io.Serial;
 import java.io.Serializable;
 
 /**
- * What the small typed proxies (values, arrays, namespaces) share: the {@link BaseProxy} they forward to, and
- * equality, hash and text taken from it — two proxies of the same kind are equal when they name the same
- * referent, and {@code toString} is the referent's.
+ * What the proxies that wrap a {@link BaseProxy} share (a {@link SyncManager}'s synchronization objects, queues,
+ * values, arrays, namespaces): the {@code BaseProxy} every call goes through, and equality and hash taken from
+ * it — two proxies of the same kind are equal when they name the same referent. {@code toString} describes the
+ * proxy as Python's {@code repr} does, with this class's name: {@code <LockProxy object, typeid 'Lock' at 0x1
+ * on ...>}; a proxy that stands for a plain value shows the referent's text instead.
  */
 abstract class ForwardingProxy implements BaseProxy.Proxied, Serializable {
     @Serial
@@ -35,7 +37,7 @@ abstract class ForwardingProxy implements BaseProxy.Proxied, Serializable {
     }
 
     @Override
-    public final String toString() {
-        return proxy.referentToString();
+    public String toString() {
+        return proxy.toString().replace("<BaseProxy", "<" + getClass().getSimpleName());
     }
 }

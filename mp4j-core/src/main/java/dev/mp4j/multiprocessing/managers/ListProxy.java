@@ -46,29 +46,27 @@ final class ListProxy<E> extends AbstractList<E> implements RandomAccess, Serial
 
     @Override
     public int size() {
-        return (Integer) proxy.call("size", NONE);
+        return proxy.callAs("size", NONE);
     }
 
     @Override
     public boolean isEmpty() {
-        return (Boolean) proxy.call("isEmpty", NONE);
+        return proxy.callAs("isEmpty", NONE);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public E get(int index) {
-        return (E) proxy.call("get", INT, index);
+        return proxy.callAs("get", INT, index);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public E set(int index, E element) {
-        return (E) proxy.call("set", INT_OBJ, index, element);
+        return proxy.callAs("set", INT_OBJ, index, element);
     }
 
     @Override
     public boolean add(E e) {
-        return (Boolean) proxy.call("add", OBJ, e);
+        return proxy.callAs("add", OBJ, e);
     }
 
     @Override
@@ -77,29 +75,28 @@ final class ListProxy<E> extends AbstractList<E> implements RandomAccess, Serial
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public E remove(int index) {
-        return (E) proxy.call("remove", INT, index);
+        return proxy.callAs("remove", INT, index);
     }
 
     @Override
     public boolean remove(Object o) {
-        return (Boolean) proxy.call("remove", OBJ, o);
+        return proxy.callAs("remove", OBJ, o);
     }
 
     @Override
     public int indexOf(Object o) {
-        return (Integer) proxy.call("indexOf", OBJ, o);
+        return proxy.callAs("indexOf", OBJ, o);
     }
 
     @Override
     public int lastIndexOf(Object o) {
-        return (Integer) proxy.call("lastIndexOf", OBJ, o);
+        return proxy.callAs("lastIndexOf", OBJ, o);
     }
 
     @Override
     public boolean contains(Object o) {
-        return (Boolean) proxy.call("contains", OBJ, o);
+        return proxy.callAs("contains", OBJ, o);
     }
 
     @Override
@@ -109,27 +106,27 @@ final class ListProxy<E> extends AbstractList<E> implements RandomAccess, Serial
 
     @Override
     public boolean addAll(Collection<? extends E> c) {
-        return (Boolean) proxy.call("addAll", COLL, new ArrayList<>(c));
+        return proxy.callAs("addAll", COLL, new ArrayList<>(c));
     }
 
     @Override
     public boolean addAll(int index, Collection<? extends E> c) {
-        return (Boolean) proxy.call("addAll", INT_COLL, index, new ArrayList<>(c));
+        return proxy.callAs("addAll", INT_COLL, index, new ArrayList<>(c));
     }
 
     @Override
     public boolean removeAll(Collection<?> c) {
-        return (Boolean) proxy.call("removeAll", COLL, new ArrayList<>(c));
+        return proxy.callAs("removeAll", COLL, new ArrayList<>(c));
     }
 
     @Override
     public boolean retainAll(Collection<?> c) {
-        return (Boolean) proxy.call("retainAll", COLL, new ArrayList<>(c));
+        return proxy.callAs("retainAll", COLL, new ArrayList<>(c));
     }
 
     @Override
     public boolean containsAll(Collection<?> c) {
-        return (Boolean) proxy.call("containsAll", COLL, new ArrayList<>(c));
+        return proxy.callAs("containsAll", COLL, new ArrayList<>(c));
     }
 
     /** @param c a serializable comparator, or null for the natural order */
@@ -191,10 +188,7 @@ final class ListProxy<E> extends AbstractList<E> implements RandomAccess, Serial
 
     @Override
     public boolean equals(Object o) {
-        if (o == this || proxy.equals(BaseProxy.find(o))) {
-            return true;
-        }
-        return o instanceof List<?> && copy().equals(o);
+        return o == this || proxy.equalsCopy(o, List.class);
     }
 
     @Override
@@ -204,6 +198,6 @@ final class ListProxy<E> extends AbstractList<E> implements RandomAccess, Serial
 
     @Override
     public String toString() {
-        return proxy.text(() -> copy().toString());
+        return proxy.copyText();
     }
 }

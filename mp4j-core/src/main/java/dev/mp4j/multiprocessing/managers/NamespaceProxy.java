@@ -18,9 +18,8 @@ final class NamespaceProxy extends ForwardingProxy implements Namespace {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T> T get(String name) {
-        return (T) proxy.call("get", NAME, name);
+        return proxy.callAs("get", NAME, name);
     }
 
     @Override
@@ -44,6 +43,11 @@ final class NamespaceProxy extends ForwardingProxy implements Namespace {
      * @return whether it is set
      */
     boolean has(String name) {
-        return (Boolean) proxy.call("has", NAME, name);
+        return proxy.callAs("has", NAME, name);
+    }
+
+    @Override
+    public String toString() {
+        return proxy.referentToString();
     }
 }

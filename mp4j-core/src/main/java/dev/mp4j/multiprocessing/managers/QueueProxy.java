@@ -11,7 +11,7 @@ import java.time.Duration;
  * which its methods throw {@link IllegalStateException}; other handles are not affected. There is no feeder
  * thread, so {@link #joinThread()} and {@link #cancelJoinThread()} do nothing.
  */
-final class QueueProxy<E> implements JoinableQueue<E>, BaseProxy.Proxied {
+final class QueueProxy<E> extends ForwardingProxy implements JoinableQueue<E> {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final String[] NONE = BaseProxy.NO_PARAMS;
@@ -19,22 +19,15 @@ final class QueueProxy<E> implements JoinableQueue<E>, BaseProxy.Proxied {
     private static final String[] OBJ_TIMEOUT = BaseProxy.sig(Object.class, Duration.class);
     private static final String[] TIMEOUT = BaseProxy.sig(Duration.class);
 
-    private final BaseProxy proxy;
-
     QueueProxy(BaseProxy proxy) {
-        this.proxy = proxy;
+        super(proxy);
     }
 
-    @Override
-    public BaseProxy baseProxy() {
-        return proxy;
-    }
-
-    private Object call(String name, String[] signature, Object... args) {
+    private <T> T call(String name, String[] signature, Object... args) {
         if (proxy.released()) {
             throw new IllegalStateException("Queue is closed");
         }
-        return proxy.call(name, signature, args);
+        return proxy.callAs(name, signature, args);
     }
 
     @Override
@@ -53,36 +46,33 @@ final class QueueProxy<E> implements JoinableQueue<E>, BaseProxy.Proxied {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public E get() {
-        return (E) call("get", NONE);
+        return call("get", NONE);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public E get(Duration timeout) {
-        return (E) call("get", TIMEOUT, timeout);
+        return call("get", TIMEOUT, timeout);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public E getNowait() {
-        return (E) call("getNowait", NONE);
+        return call("getNowait", NONE);
     }
 
     @Override
     public int qsize() {
-        return (Integer) call("qsize", NONE);
+        return call("qsize", NONE);
     }
 
     @Override
     public boolean empty() {
-        return (Boolean) call("empty", NONE);
+        return call("empty", NONE);
     }
 
     @Override
     public boolean full() {
-        return (Boolean) call("full", NONE);
+        return call("full", NONE);
     }
 
     @Override
@@ -110,20 +100,5 @@ final class QueueProxy<E> implements JoinableQueue<E>, BaseProxy.Proxied {
     @Override
     public void cancelJoinThread() {
         // nothing is buffered in this process
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o == this || o instanceof QueueProxy<?> q && q.proxy.equals(proxy);
-    }
-
-    @Override
-    public int hashCode() {
-        return proxy.hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return proxy.toString().replace("<BaseProxy", "<QueueProxy");
     }
 }

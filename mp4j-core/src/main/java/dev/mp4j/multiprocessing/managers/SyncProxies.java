@@ -1,71 +1,33 @@
 package dev.mp4j.multiprocessing.managers;
 
-import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
 import dev.mp4j.threading.Event;
-import dev.mp4j.threading.Guard;
 import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
 
 import java.io.Serial;
-import java.io.Serializable;
 import java.time.Duration;
-import java.util.function.BooleanSupplier;
 
 /**
  * Proxies of the synchronization objects a {@link SyncManager} makes (Python's {@code AcquirerProxy},
  * {@code ConditionProxy}, {@code EventProxy}, {@code BarrierProxy}). Each call runs in the server on the
  * thread that serves the calling thread, so ownership (an RLock's, a condition's lock) belongs to the
- * calling thread of the calling process. {@code enter()} acquires here and returns a guard that releases;
- * {@code awaitFor} evaluates its predicate here, between waits, as Python's {@code wait_for} does.
+ * calling thread of the calling process. Each proxy forwards the one timed form of each operation; the
+ * interfaces' defaults make the other overloads of it here: {@code enter()} acquires through the proxy and
+ * returns a guard that releases through it, and {@code awaitFor} evaluates its predicate here, between
+ * waits, as Python's {@code wait_for} does.
  */
 final class SyncProxies {
     private static final String[] NONE = BaseProxy.NO_PARAMS;
-    private static final String[] BOOL = BaseProxy.sig(boolean.class);
     private static final String[] TIMEOUT = BaseProxy.sig(Duration.class);
     private static final String[] INT = BaseProxy.sig(int.class);
 
     private SyncProxies() {}
 
-    /** The common part: the wrapped proxy, equality by referent, the description. */
-    abstract static class Base implements Serializable, BaseProxy.Proxied {
-        @Serial
-        private static final long serialVersionUID = 1L;
-        final BaseProxy proxy;
-
-        Base(BaseProxy proxy) {
-            this.proxy = proxy;
-        }
-
-        @Override
-        public final BaseProxy baseProxy() {
-            return proxy;
-        }
-
-        final boolean bool(String name, String[] signature, Object... args) {
-            return (Boolean) proxy.call(name, signature, args);
-        }
-
-        @Override
-        public final boolean equals(Object o) {
-            return o == this || o instanceof Base b && b.getClass() == getClass() && b.proxy.equals(proxy);
-        }
-
-        @Override
-        public final int hashCode() {
-            return proxy.hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return proxy.toString().replace("<BaseProxy", "<" + getClass().getSimpleName());
-        }
-    }
-
     /** A lock's proxy. */
-    static class LockProxy extends Base implements Lock {
+    static class LockProxy extends ForwardingProxy implements Lock {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -74,18 +36,8 @@ final class SyncProxies {
         }
 
         @Override
-        public boolean acquire() {
-            return bool("acquire", NONE);
-        }
-
-        @Override
-        public boolean acquire(boolean block) {
-            return bool("acquire", BOOL, block);
-        }
-
-        @Override
         public boolean acquire(Duration timeout) {
-            return bool("acquire", TIMEOUT, timeout);
+            return proxy.callAs("acquire", TIMEOUT, timeout);
         }
 
         @Override
@@ -95,13 +47,7 @@ final class SyncProxies {
 
         @Override
         public boolean locked() {
-            return bool("locked", NONE);
-        }
-
-        @Override
-        public Guard enter() {
-            acquire();
-            return this::release;
+            return proxy.callAs("locked", NONE);
         }
     }
 
@@ -125,57 +71,18 @@ final class SyncProxies {
         }
 
         @Override
-        public boolean await() {
-            return bool("await", NONE);
-        }
-
-        @Override
         public boolean await(Duration timeout) {
-            return bool("await", TIMEOUT, timeout);
-        }
-
-        @Override
-        public boolean awaitFor(BooleanSupplier predicate) {
-            return awaitFor(predicate, null);
-        }
-
-        @Override
-        public boolean awaitFor(BooleanSupplier predicate, Duration timeout) {
-            boolean result = predicate.getAsBoolean();
-            long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
-            while (!result) {
-                if (deadline == Timeouts.FOREVER) {
-                    await();
-                } else {
-                    long left = Timeouts.remaining(deadline);
-                    if (left == 0) {
-                        break;
-                    }
-                    await(Duration.ofNanos(left));
-                }
-                result = predicate.getAsBoolean();
-            }
-            return result;
-        }
-
-        @Override
-        public void signal() {
-            proxy.call("signal", NONE);
+            return proxy.callAs("await", TIMEOUT, timeout);
         }
 
         @Override
         public void signal(int n) {
             proxy.call("signal", INT, n);
         }
-
-        @Override
-        public void signalAll() {
-            proxy.call("signalAll", NONE);
-        }
     }
 
     /** A semaphore's proxy. */
-    static final class SemaphoreProxy extends Base implements Semaphore {
+    static final class SemaphoreProxy extends ForwardingProxy implements Semaphore {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -184,23 +91,8 @@ final class SyncProxies {
         }
 
         @Override
-        public boolean acquire() {
-            return bool("acquire", NONE);
-        }
-
-        @Override
-        public boolean acquire(boolean block) {
-            return bool("acquire", BOOL, block);
-        }
-
-        @Override
         public boolean acquire(Duration timeout) {
-            return bool("acquire", TIMEOUT, timeout);
-        }
-
-        @Override
-        public void release() {
-            proxy.call("release", NONE);
+            return proxy.callAs("acquire", TIMEOUT, timeout);
         }
 
         @Override
@@ -210,18 +102,12 @@ final class SyncProxies {
 
         @Override
         public int value() {
-            return (Integer) proxy.call("value", NONE);
-        }
-
-        @Override
-        public Guard enter() {
-            acquire();
-            return this::release;
+            return proxy.callAs("value", NONE);
         }
     }
 
     /** An event's proxy. */
-    static final class EventProxy extends Base implements Event {
+    static final class EventProxy extends ForwardingProxy implements Event {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -231,7 +117,7 @@ final class SyncProxies {
 
         @Override
         public boolean isSet() {
-            return bool("isSet", NONE);
+            return proxy.callAs("isSet", NONE);
         }
 
         @Override
@@ -245,18 +131,13 @@ final class SyncProxies {
         }
 
         @Override
-        public boolean await() {
-            return bool("await", NONE);
-        }
-
-        @Override
         public boolean await(Duration timeout) {
-            return bool("await", TIMEOUT, timeout);
+            return proxy.callAs("await", TIMEOUT, timeout);
         }
     }
 
     /** A barrier's proxy. */
-    static final class BarrierProxy extends Base implements Barrier {
+    static final class BarrierProxy extends ForwardingProxy implements Barrier {
         @Serial
         private static final long serialVersionUID = 1L;
 
@@ -265,13 +146,8 @@ final class SyncProxies {
         }
 
         @Override
-        public int await() {
-            return (Integer) proxy.call("await", NONE);
-        }
-
-        @Override
         public int await(Duration timeout) {
-            return (Integer) proxy.call("await", TIMEOUT, timeout);
+            return proxy.callAs("await", TIMEOUT, timeout);
         }
 
         @Override
@@ -286,17 +162,17 @@ final class SyncProxies {
 
         @Override
         public int parties() {
-            return (Integer) proxy.call("parties", NONE);
+            return proxy.callAs("parties", NONE);
         }
 
         @Override
         public int nWaiting() {
-            return (Integer) proxy.call("nWaiting", NONE);
+            return proxy.callAs("nWaiting", NONE);
         }
 
         @Override
         public boolean broken() {
-            return bool("broken", NONE);
+            return proxy.callAs("broken", NONE);
         }
     }
 }

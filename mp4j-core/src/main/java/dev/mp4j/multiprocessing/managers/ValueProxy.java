@@ -13,13 +13,17 @@ final class ValueProxy<T> extends ForwardingProxy implements Value<T> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public T get() {
-        return (T) proxy.call("get", BaseProxy.NO_PARAMS);
+        return proxy.callAs("get", BaseProxy.NO_PARAMS);
     }
 
     @Override
     public void set(T value) {
         proxy.call("set", OBJ, value);
+    }
+
+    @Override
+    public String toString() {
+        return proxy.referentToString();
     }
 }

@@ -394,6 +394,10 @@ class SyncManagerTest {
             assertTrue(lock.locked());
         }
         assertFalse(lock.locked());
+        var guard = lock.enter();
+        guard.close();
+        guard.close(); // a guard releases at most once (the Guard contract), through the proxy too
+        assertFalse(lock.locked());
 
         RLock rlock = manager.rlock();
         assertTrue(rlock.acquire());
