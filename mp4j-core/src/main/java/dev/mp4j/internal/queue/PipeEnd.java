@@ -49,67 +49,48 @@ public final class PipeEnd implements Connection, Waitable {
     private final transient Cleaner.Cleanable cleanable;
 
     /** This JVM's attachment of the end; also the cleaning action. */
-    private static final class State implements Runnable {
+    private static final class State extends Attachment {
         final Ring in;
         final Ring out;
-        final Lifecycle.Group group;
-        final Usage usage = new Usage();
         final AtomicBoolean detached = new AtomicBoolean();
-        final Ring.Watch readWatch = new Ring.Watch() {
-            @Override
-            public void check() {
-                if (usage.closed()) {
-                    throw closedError();
-                }
-            }
-
-            @Override
-            public boolean peerGone() {
-                return !in.endHeld(Ring.WRITING_END);
-            }
-
-            @Override
-            public boolean peerClosed() {
-                return !in.endHeld(Ring.WRITING_END, false);
-            }
-        };
-        final Ring.Watch writeWatch = new Ring.Watch() {
-            @Override
-            public void check() {
-                if (usage.closed()) {
-                    throw closedError();
-                }
-            }
-
-            @Override
-            public boolean peerGone() {
-                return !out.endHeld(Ring.READING_END);
-            }
-
-            @Override
-            public boolean peerClosed() {
-                return !out.endHeld(Ring.READING_END, false);
-            }
-        };
+        final Ring.Watch readWatch;
+        final Ring.Watch writeWatch;
 
         State(Ring in, Ring out, Lifecycle.Group group) {
+            super("connection is closed", group);
             this.in = in;
             this.out = out;
-            this.group = group;
+            this.readWatch = new PeerWatch(in, Ring.WRITING_END);
+            this.writeWatch = new PeerWatch(out, Ring.READING_END);
         }
 
-        void enter() {
-            if (!usage.enter()) {
-                throw closedError();
+        /** Stops a wait on {@code ring} once this end is closed, and tells whether the other end is still held. */
+        private final class PeerWatch implements Ring.Watch {
+            private final Ring ring;
+            private final int peer;
+
+            PeerWatch(Ring ring, int peer) {
+                this.ring = ring;
+                this.peer = peer;
+            }
+
+            @Override
+            public void check() {
+                checkOpen();
+            }
+
+            @Override
+            public boolean peerGone() {
+                return !ring.endHeld(peer);
+            }
+
+            @Override
+            public boolean peerClosed() {
+                return !ring.endHeld(peer, false);
             }
         }
 
-        void exit() {
-            if (usage.exit()) {
-                release();
-            }
-        }
-
+        @Override
         void close() {
             if (detached.compareAndSet(false, true)) {
                 if (out != null) {
@@ -121,12 +102,11 @@ public final class PipeEnd implements Connection, Waitable {
                     in.wakeAll();
                 }
             }
-            if (usage.close()) {
-                release();
-            }
+            super.close();
         }
 
-        private void release() {
+        @Override
+        void release() {
             if (in != null) {
                 in.close();
             }
@@ -134,23 +114,11 @@ public final class PipeEnd implements Connection, Waitable {
                 out.close();
             }
         }
-
-        @Override
-        public void run() {
-            close();
-            if (group != null) {
-                group.release();
-            }
-        }
     }
 
     private PipeEnd(State state) {
         this.state = state;
         this.cleanable = Lifecycle.CLEANER.register(this, state);
-    }
-
-    private static IllegalStateException closedError() {
-        return new IllegalStateException("connection is closed");
     }
 
     /**

@@ -30,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * batches, each under one taking of the ring's write lock. Feeder: IDLE -> WRITING -> IDLE ...,
  * and after close: flushes, then DONE.
  */
-final class QueueState implements Runnable {
+final class QueueState extends Attachment {
     static final int ITEMS = 0;
     static final int UNFINISHED = 1;
     static final int JOIN_WAITERS = 2;
@@ -42,16 +42,6 @@ final class QueueState implements Runnable {
     final Posix.Sem slots;
     final Posix.Sem joinBell;
     final int maxsize;
-    final Lifecycle.Group group;
-    final Usage usage = new Usage();
-    final Ring.Watch watch = new Ring.Watch() {
-        @Override
-        public void check() {
-            if (usage.closed()) {
-                throw closedError();
-            }
-        }
-    };
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
@@ -62,27 +52,11 @@ final class QueueState implements Runnable {
     private Thread feeder;
 
     QueueState(Ring ring, Posix.Sem slots, Posix.Sem joinBell, int maxsize, Lifecycle.Group group) {
+        super("Queue is closed", group);
         this.ring = ring;
         this.slots = slots;
         this.joinBell = joinBell;
         this.maxsize = maxsize;
-        this.group = group;
-    }
-
-    static IllegalStateException closedError() {
-        return new IllegalStateException("Queue is closed");
-    }
-
-    void enter() {
-        if (!usage.enter()) {
-            throw closedError();
-        }
-    }
-
-    void exit() {
-        if (usage.exit()) {
-            release();
-        }
     }
 
     List<String> names() {
@@ -187,6 +161,7 @@ final class QueueState implements Runnable {
     }
 
     /** No more puts from this JVM; the feeder flushes and ends; the mapping goes once nobody uses it. */
+    @Override
     void close() {
         lock.lock();
         try {
@@ -198,9 +173,7 @@ final class QueueState implements Runnable {
         } finally {
             lock.unlock();
         }
-        if (usage.close()) {
-            release();
-        }
+        super.close();
     }
 
     boolean isClosed() {
@@ -267,22 +240,14 @@ final class QueueState implements Runnable {
         }
     }
 
-    private void release() {
+    @Override
+    void release() {
         ring.close();
         if (slots != null) {
             Posix.semClose(slots);
         }
         if (joinBell != null) {
             Posix.semClose(joinBell);
-        }
-    }
-
-    /** The cleaning action: the handle is unreachable. */
-    @Override
-    public void run() {
-        close();
-        if (group != null) {
-            group.release();
         }
     }
 }

@@ -29,58 +29,23 @@ final class SimpleQueueImpl<E> implements SimpleQueue<E> {
     private final transient Cleaner.Cleanable cleanable;
 
     /** This JVM's attachment; also the cleaning action. */
-    private static final class State implements Runnable {
+    private static final class State extends Attachment {
         final Ring ring;
-        final Lifecycle.Group group;
-        final Usage usage = new Usage();
-        final Ring.Watch watch = new Ring.Watch() {
-            @Override
-            public void check() {
-                if (usage.closed()) {
-                    throw closedError();
-                }
-            }
-        };
 
         State(Ring ring, Lifecycle.Group group) {
+            super("SimpleQueue is closed", group);
             this.ring = ring;
-            this.group = group;
-        }
-
-        void enter() {
-            if (!usage.enter()) {
-                throw closedError();
-            }
-        }
-
-        void exit() {
-            if (usage.exit()) {
-                ring.close();
-            }
-        }
-
-        void close() {
-            if (usage.close()) {
-                ring.close();
-            }
         }
 
         @Override
-        public void run() {
-            close();
-            if (group != null) {
-                group.release();
-            }
+        void release() {
+            ring.close();
         }
     }
 
     private SimpleQueueImpl(State state) {
         this.state = state;
         this.cleanable = Lifecycle.CLEANER.register(this, state);
-    }
-
-    private static IllegalStateException closedError() {
-        return new IllegalStateException("SimpleQueue is closed");
     }
 
     static <E> SimpleQueueImpl<E> create() {
