@@ -28,6 +28,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * A manager's server (Python's {@code managers.Server}): listens with the authkey, holds the referents in a
@@ -303,38 +305,36 @@ public final class ManagerServer implements Server {
 
     private int awaitObjects(int atMost, Duration timeout) {
         System.gc(); // proxies held by referents that left the table release theirs when collected
-        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
-        synchronized (table) {
-            while (objects.size() > atMost && !stopped) {
-                long left = Timeouts.remaining(deadline);
-                if (left == 0) {
-                    break;
-                }
-                try {
-                    table.wait(Math.max(1, left / 1_000_000));
-                } catch (InterruptedException e) {
-                    throw InterruptedError.restore(e);
-                }
-            }
-            return objects.size();
-        }
+        return awaitOn(table, () -> objects.size() <= atMost, objects::size, timeout);
     }
 
     private int awaitCalls(int n, Duration timeout) {
+        return awaitOn(calls, () -> inCall == n, () -> inCall, timeout);
+    }
+
+    /**
+     * Waits on {@code monitor} (whose changes are notified on it) until {@code done}, the server's stop or the
+     * timeout, whichever comes first.
+     *
+     * @param done read holding the monitor
+     * @param count read holding the monitor, at the end
+     * @return the last {@code count}
+     */
+    private int awaitOn(Object monitor, BooleanSupplier done, IntSupplier count, Duration timeout) {
         long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
-        synchronized (calls) {
-            while (inCall != n && !stopped) {
+        synchronized (monitor) {
+            while (!done.getAsBoolean() && !stopped) {
                 long left = Timeouts.remaining(deadline);
                 if (left == 0) {
                     break;
                 }
                 try {
-                    calls.wait(Math.max(1, left / 1_000_000));
+                    monitor.wait(Math.max(1, left / 1_000_000));
                 } catch (InterruptedException e) {
                     throw InterruptedError.restore(e);
                 }
             }
-            return inCall;
+            return count.getAsInt();
         }
     }
 
