@@ -10,5 +10,8 @@
  *  bounded: a slot semaphore taken by put, given back by get
  *  Pipe: one ring per direction; PipeEnd.send writes, recv reads; end tables say who holds each end
  * </pre>
+ * Each handle has this JVM's {@code Attachment} of the rings (a queue's {@code QueueState}, a simple queue's or a
+ * pipe end's {@code State}): every call enters and exits it, {@code close()} or the cleaner closes it, and the
+ * mappings go when the last call has left; {@code Lifecycle} unlinks the names the creating JVM made.
  */
 package dev.mp4j.internal.queue;
