@@ -9,31 +9,23 @@ import java.util.concurrent.TimeUnit;
  * the condition knows nothing about: ownership is tested by a trial acquisition, as in CPython.
  */
 class ForeignLockConditionTest extends ConditionTests {
-    /** A plain lock on a JDK semaphore. */
+    /**
+     * A plain lock on a JDK semaphore, written as a user would: only the timed {@code acquire}, {@code release}
+     * and {@code locked}; the other acquisitions and {@code enter()} are {@link Lock}'s defaults.
+     */
     static final class ForeignLock implements Lock {
         private final java.util.concurrent.Semaphore sem = new java.util.concurrent.Semaphore(1);
 
         @Override
-        public boolean acquire() {
-            try {
-                sem.acquire();
-                return true;
-            } catch (InterruptedException e) {
-                throw InterruptedError.restore(e);
-            }
-        }
-
-        @Override
-        public boolean acquire(boolean block) {
-            return block ? acquire() : sem.tryAcquire();
-        }
-
-        @Override
         public boolean acquire(Duration timeout) {
-            if (timeout == null) {
-                return acquire();
+            if (sem.tryAcquire()) {
+                return true; // no wait: whatever the interrupt flag says, as the Lock contract asks
             }
             try {
+                if (timeout == null) {
+                    sem.acquire();
+                    return true;
+                }
                 return sem.tryAcquire(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 throw InterruptedError.restore(e);
@@ -51,12 +43,6 @@ class ForeignLockConditionTest extends ConditionTests {
         @Override
         public boolean locked() {
             return sem.availablePermits() == 0;
-        }
-
-        @Override
-        public Guard enter() {
-            acquire();
-            return this::release;
         }
 
         @Override

@@ -1,6 +1,7 @@
 package dev.mp4j.internal.managers;
 
 import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.threads.ConditionWaits;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.Empty;
 import dev.mp4j.multiprocessing.Full;
@@ -8,7 +9,6 @@ import dev.mp4j.multiprocessing.Full;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -47,7 +47,7 @@ public final class ServerQueue {
         lockInterruptibly();
         try {
             while (maxsize > 0 && items.size() >= maxsize) {
-                if (!await(notFull, deadline)) {
+                if (!ConditionWaits.await(notFull, deadline)) {
                     throw new Full("the queue is full");
                 }
             }
@@ -82,7 +82,7 @@ public final class ServerQueue {
         lockInterruptibly();
         try {
             while (items.isEmpty()) {
-                if (!await(notEmpty, deadline)) {
+                if (!ConditionWaits.await(notEmpty, deadline)) {
                     throw new Empty("the queue is empty");
                 }
             }
@@ -142,7 +142,7 @@ public final class ServerQueue {
         lockInterruptibly();
         try {
             while (unfinished > 0) {
-                await(allDone, Timeouts.FOREVER);
+                ConditionWaits.await(allDone, Timeouts.FOREVER);
             }
         } finally {
             lock.unlock();
@@ -152,24 +152,6 @@ public final class ServerQueue {
     private void lockInterruptibly() {
         try {
             lock.lockInterruptibly();
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
-        }
-    }
-
-    /** @return false once the deadline has passed */
-    private static boolean await(Condition c, long deadline) {
-        try {
-            if (deadline == Timeouts.FOREVER) {
-                c.await();
-                return true;
-            }
-            long left = Timeouts.remaining(deadline);
-            if (left == 0) {
-                return false;
-            }
-            c.await(left, TimeUnit.NANOSECONDS);
-            return true;
         } catch (InterruptedException e) {
             throw InterruptedError.restore(e);
         }

@@ -10,12 +10,10 @@ import dev.mp4j.multiprocessing.EOFError;
 
 import java.io.IOException;
 import java.io.InvalidObjectException;
-import java.io.ObjectInputFilter;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,18 +36,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>States of a handle: OPEN -> CLOSED (by {@code close()}, by a too-long message, or by the cleaner); the
  * mappings go once the calls in flight have left ({@link Usage}).
  */
-public final class PipeEnd implements Connection, Waitable {
+public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, Waitable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** What {@code get}/{@code recv} accept here: the making context's filter; null in other processes (their own). */
-    transient ObjectInputFilter filter;
-    private final transient State state;
-    @SuppressWarnings("unused") // keeps the registration
-    private final transient Cleaner.Cleanable cleanable;
 
     /** This JVM's attachment of the end; also the cleaning action. */
-    private static final class State extends Attachment {
+    static final class State extends Attachment {
         final Ring in;
         final Ring out;
         final AtomicBoolean detached = new AtomicBoolean();
@@ -117,8 +110,7 @@ public final class PipeEnd implements Connection, Waitable {
     }
 
     private PipeEnd(State state) {
-        this.state = state;
-        this.cleanable = Lifecycle.CLEANER.register(this, state);
+        super(state);
     }
 
     /**
@@ -218,22 +210,22 @@ public final class PipeEnd implements Connection, Waitable {
         return n;
     }
 
+    /** Enters the attachment for a receive (the caller exits it). */
     private State reading() {
-        State s = state;
-        s.enter();
-        if (s.in == null) {
-            s.exit();
-            throw new IllegalStateException("connection is write-only");
-        }
-        return s;
+        return entered(state.in != null, "connection is write-only");
     }
 
+    /** Enters the attachment for a send (the caller exits it). */
     private State writing() {
+        return entered(state.out != null, "connection is read-only");
+    }
+
+    private State entered(boolean can, String refusal) {
         State s = state;
         s.enter();
-        if (s.out == null) {
+        if (!can) {
             s.exit();
-            throw new IllegalStateException("connection is read-only");
+            throw new IllegalStateException(refusal);
         }
         return s;
     }

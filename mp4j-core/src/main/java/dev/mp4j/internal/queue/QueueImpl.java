@@ -9,11 +9,9 @@ import dev.mp4j.multiprocessing.Full;
 import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Queue;
 
-import java.io.ObjectInputFilter;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,21 +23,15 @@ import java.util.List;
  *
  * @param <E> the item type
  */
-sealed class QueueImpl<E> implements Queue<E> permits QueueImpl.Joinable {
+sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits QueueImpl.Joinable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** What {@code get}/{@code recv} accept here: the making context's filter; null in other processes (their own). */
-    transient ObjectInputFilter filter;
-    private final transient QueueState state;
     private final transient boolean joinable;
-    @SuppressWarnings("unused") // keeps the registration; cleaning happens when this handle is unreachable
-    private final transient Cleaner.Cleanable cleanable;
 
     private QueueImpl(QueueState state, boolean joinable) {
-        this.state = state;
+        super(state);
         this.joinable = joinable;
-        this.cleanable = Lifecycle.CLEANER.register(this, state);
     }
 
     /** The serialized form: the names. */

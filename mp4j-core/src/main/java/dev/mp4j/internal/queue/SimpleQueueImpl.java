@@ -4,11 +4,9 @@ import dev.mp4j.internal.ring.Ring;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.SimpleQueue;
 
-import java.io.ObjectInputFilter;
 import java.io.ObjectStreamException;
 import java.io.Serial;
 import java.io.Serializable;
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,18 +16,13 @@ import java.util.List;
  *
  * @param <E> the item type
  */
-final class SimpleQueueImpl<E> implements SimpleQueue<E> {
+final class SimpleQueueImpl<E> extends Handle<SimpleQueueImpl.State> implements SimpleQueue<E> {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    /** What {@code get}/{@code recv} accept here: the making context's filter; null in other processes (their own). */
-    transient ObjectInputFilter filter;
-    private final transient State state;
-    @SuppressWarnings("unused") // keeps the registration
-    private final transient Cleaner.Cleanable cleanable;
 
     /** This JVM's attachment; also the cleaning action. */
-    private static final class State extends Attachment {
+    static final class State extends Attachment {
         final Ring ring;
 
         State(Ring ring, Lifecycle.Group group) {
@@ -44,8 +37,7 @@ final class SimpleQueueImpl<E> implements SimpleQueue<E> {
     }
 
     private SimpleQueueImpl(State state) {
-        this.state = state;
-        this.cleanable = Lifecycle.CLEANER.register(this, state);
+        super(state);
     }
 
     static <E> SimpleQueueImpl<E> create() {

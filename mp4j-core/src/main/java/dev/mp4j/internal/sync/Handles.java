@@ -117,6 +117,15 @@ final class Handles {
         }
     }
 
+    /** Posts a semaphore, keeping the handle that owns it reachable (so not closed) until it is posted. */
+    static void post(Posix.Sem sem, Object handle) {
+        try {
+            Posix.semPost(sem);
+        } finally {
+            Reference.reachabilityFence(handle);
+        }
+    }
+
     /** Unlinks a semaphore's name and tells the tracker. */
     static void unlinkSem(String name) {
         Posix.semUnlink(name);

@@ -75,15 +75,7 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
         }
         if (--count == 0) {
             owner = null;
-            post();
-        }
-    }
-
-    private void post() {
-        try {
-            Posix.semPost(sem);
-        } finally {
-            Reference.reachabilityFence(this);
+            Handles.post(sem, this);
         }
     }
 
@@ -105,7 +97,7 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
         int saved = count;
         count = 0;
         owner = null;
-        post();
+        Handles.post(sem, this);
         return saved;
     }
 

@@ -1,7 +1,5 @@
 package dev.mp4j.internal.threads;
 
-import dev.mp4j.InterruptedError;
-import dev.mp4j.internal.util.Timeouts;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -46,15 +44,7 @@ public final class ThreadBarrier extends AbstractBarrier {
 
     @Override
     protected void awaitChange(long deadline) {
-        try {
-            if (deadline == Timeouts.FOREVER) {
-                changed.await();
-            } else {
-                changed.awaitNanos(Timeouts.remaining(deadline));
-            }
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
-        }
+        ConditionWaits.await(changed, deadline);
     }
 
     @Override

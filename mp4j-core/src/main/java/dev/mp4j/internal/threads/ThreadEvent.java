@@ -72,19 +72,11 @@ public final class ThreadEvent implements Event {
             }
             long deadline = Timeouts.deadline(nanos);
             while (generation == seen) {
-                if (deadline == Timeouts.FOREVER) {
-                    changed.await();
-                } else {
-                    long left = Timeouts.remaining(deadline);
-                    if (left <= 0) {
-                        return false;
-                    }
-                    changed.awaitNanos(left);
+                if (!ConditionWaits.await(changed, deadline)) {
+                    return false;
                 }
             }
             return true;
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
         } finally {
             lock.unlock();
         }
