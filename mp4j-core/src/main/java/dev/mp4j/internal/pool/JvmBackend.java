@@ -3,7 +3,6 @@ package dev.mp4j.internal.pool;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.futures.BrokenProcessPool;
 import dev.mp4j.internal.spawn.ChildJvm;
-import dev.mp4j.internal.spawn.ExitCodes;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.wire.Codec;
@@ -151,7 +150,7 @@ public final class JvmBackend implements Backend {
         }
         link.jvm = jvm;
         w.ready();
-        int code = ExitCodes.readUntilExit(jvm, frame -> {
+        int code = jvm.readUntilExit(frame -> {
             try {
                 onFrame(w, frame);
             } catch (Throwable t) {
