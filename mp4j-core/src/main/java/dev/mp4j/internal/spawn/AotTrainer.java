@@ -19,14 +19,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The main class of the JVM that trains a child AOT cache ({@link AotCache}). It plays both sides within
+ * What the JVM that trains a child AOT cache ({@link AotCache}) runs: {@link Bootstrap} with the argument
+ * {@link AotCache#TRAINING}. It plays both sides within
  * itself, over two FIFOs of its own: on a daemon thread the parent (the hello, the job, the frames of a
  * pool's task), and on the main thread a child as {@link Bootstrap} runs one — the same calls from opening
  * the control channel through decoding and running a {@code Process} job (whose target does nothing) and a
  * pool worker's job with one task, to the exit report — then the {@link Warmup}. So the classes, lambdas
  * and method handles a real child needs before and after the user's code are in the cache.
  */
-public final class AotTrainer {
+final class AotTrainer {
     private AotTrainer() {}
 
     /**
@@ -34,7 +35,7 @@ public final class AotTrainer {
      *     ({@link AotCache#noteJobClass}); one that cannot be loaded is left out
      * @throws Exception on any failure: then no cache is installed
      */
-    public static void main(String[] args) throws Exception {
+    static void train(String[] args) throws Exception {
         for (String name : args) {
             try {
                 Class.forName(name, false, ClassLoader.getSystemClassLoader());
@@ -49,7 +50,7 @@ public final class AotTrainer {
             Fifo.make(down);
             Fifo.make(up);
             ProcessHandle.current().parent().ifPresent(p -> Bootstrap.watchParent(p.pid()));
-            Bootstrap.startPreparing(CompletableFuture.completedFuture(new Bootstrap.Header("", true, false))).join();
+            Bootstrap.startPreparing(CompletableFuture.completedFuture(new LaunchHeader("", 0, true, false, ""))).join();
 
             byte[] processJob = Tags.frame(Tags.JOB, ProcessHooks.sampleJob());
             runChild(down, up, processJob, parent -> { });

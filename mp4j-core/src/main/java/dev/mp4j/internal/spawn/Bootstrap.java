@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectStreamClass;
+import java.io.StreamCorruptedException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -24,7 +25,7 @@ import java.util.concurrent.CompletableFuture;
 /**
  * The main class of every child JVM. In order:
  * <ol>
- *   <li>reads the launch header from stdin (see {@code Launch.writeHeader}) and starts watching its
+ *   <li>reads the {@link LaunchHeader} from stdin and starts watching its
  *       parent: when the parent dies the child is re-parented, which the watcher notices within
  *       {@link #WATCH_MILLIS} ms, and the child halts — no orphans. (It does not sit in a read on stdin
  *       for this: HotSpot waits up to 300 ms at exit for threads blocked in native calls, which would
@@ -41,8 +42,6 @@ import java.util.concurrent.CompletableFuture;
  * </ol>
  */
 public final class Bootstrap {
-    static final int MAGIC = 0x6d70346a; // "mp4j"
-    static final int VERSION = 6;
     /** Exit code of a child whose parent died. */
     static final int ORPHANED = 70;
     /** How often a child checks that its parent is alive. */
@@ -57,30 +56,35 @@ public final class Bootstrap {
     private Bootstrap() {}
 
     /**
-     * @param args unused
+     * @param args none; or {@link AotCache#TRAINING} and the application classes to load: then this JVM
+     *     trains the child AOT cache ({@link AotTrainer})
+     * @throws Exception only when training: then no cache is installed
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(AotCache.TRAINING)) {
+            AotTrainer.train(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Child child;
         Job job;
-        CompletableFuture<Header> header = new CompletableFuture<>();
+        CompletableFuture<LaunchHeader> header = new CompletableFuture<>();
         Thread preparing = startPreparing(header);
         try {
-            // The header unbuffered (a few reads): what follows it on stdin belongs to the control channel.
             FileInputStream stdin = new FileInputStream(FileDescriptor.in);
-            DataInputStream in = new DataInputStream(stdin);
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+            LaunchHeader h;
+            try {
+                h = LaunchHeader.read(new DataInputStream(stdin));
+            } catch (StreamCorruptedException e) {
                 System.err.println("mp4j: this JVM was not started by a compatible mp4j parent");
                 System.exit(2);
                 return;
             }
-            String fifo = in.readUTF();
-            long parentPid = in.readLong();
-            boolean spare = in.readBoolean();
-            boolean natives = in.readBoolean();
-            String trackerFifo = in.readUTF();
+            String fifo = h.fifo();
+            long parentPid = h.parentPid();
+            boolean spare = h.spare();
             watchParent(parentPid);
             System.setIn(new ByteArrayInputStream(new byte[0]));
-            header.complete(new Header(trackerFifo, spare, natives));
+            header.complete(h);
 
             FrameChannel channel;
             try {
@@ -137,22 +141,13 @@ public final class Bootstrap {
     }
 
     /**
-     * What {@link #prepare} needs of the header the parent writes on stdin.
-     *
-     * @param trackerFifo the parent's resource tracker's FIFO, or empty
-     * @param spare whether this is a forkserver spare
-     * @param natives whether a spare should link the semaphores' FFM handles ahead (its parent uses them)
-     */
-    record Header(String trackerFifo, boolean spare, boolean natives) {}
-
-    /**
      * Starts {@link #prepare} on a daemon thread, before the header is read (the AOT training calls this
      * too, so that the lambda is in the cache).
      *
      * @param header completed once the header is read
      * @return the thread
      */
-    static Thread startPreparing(CompletableFuture<Header> header) {
+    static Thread startPreparing(CompletableFuture<LaunchHeader> header) {
         Thread preparing = new Thread(() -> prepare(header), "mp4j-prepare");
         preparing.setDaemon(true);
         preparing.start();
@@ -171,14 +166,14 @@ public final class Bootstrap {
      *
      * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
      */
-    static void prepare(CompletableFuture<Header> header) {
+    static void prepare(CompletableFuture<LaunchHeader> header) {
         Signals.defaultTerm();
         try {
             Codec.prepareReader();
         } catch (RuntimeException | LinkageError e) {
             // only a head start: decoding the job does the same, and reports what fails
         }
-        Header h = header.join();
+        LaunchHeader h = header.join();
         boolean spare = h.spare();
         ResourceTracker.useParent(h.trackerFifo());
         try {
