@@ -1,7 +1,7 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
-import dev.mp4j.internal.spawn.Bootstrap;
+import dev.mp4j.internal.child.Bootstrap;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Launch;
 import dev.mp4j.internal.spawn.Launcher;

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mp4j.internal.child.Bootstrap;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mp4j.internal.child.Bootstrap;
 import dev.mp4j.internal.wire.FrameChannel;
 import java.io.IOException;
 import java.nio.file.Files;
