@@ -75,13 +75,13 @@ public class Process implements Serializable {
      * @param name the name; null for {@code Process-N1:N2...}
      */
     public Process(SerializableRunnable target, String name) {
-        Identity.Self parent = Identity.current();
+        Identity.Known parent = Identity.current();
         this.target = target;
         this.identity = Identity.childIdentity(parent);
         String kind = getClass().getSimpleName();
         this.name = name != null ? name : Identity.name(kind.isEmpty() ? "Process" : kind, identity);
         this.daemon = parent.daemon();
-        this.authkey = parent.authkey();
+        this.authkey = parent.authkey().clone();
     }
 
     /** For subclasses that override {@link #run()}; the instance is sent to the child. */
@@ -121,7 +121,7 @@ public class Process implements Serializable {
             if (exit != null || starting) {
                 throw new IllegalStateException("cannot start a process twice");
             }
-            Identity.Self self = Identity.current();
+            Identity.Known self = Identity.current();
             if (self.daemon()) {
                 throw new IllegalStateException("daemonic processes are not allowed to have children");
             }
@@ -400,13 +400,14 @@ public class Process implements Serializable {
      */
     static Process current() {
         while (true) {
-            Identity.Self self = Identity.current();
+            Identity.Self self = Identity.self();
             if (self instanceof Current c) {
                 return c.process();
             }
-            Process p = self.process() instanceof Process brought ? brought
-                    : new Process(self.name(), self.pid(), self.authkey(), self.daemon(), self.identity());
-            p.pid = self.pid(); // a process sent whole arrives without one (it is transient)
+            Identity.Known k = self.known();
+            Process p = k.process() instanceof Process brought ? brought
+                    : new Process(k.name(), k.pid(), k.authkey().clone(), k.daemon(), k.identity().clone());
+            p.pid = k.pid(); // a process sent whole arrives without one (it is transient)
             if (Identity.adopt(self, new Current(p))) {
                 return p;
             }
@@ -423,7 +424,8 @@ public class Process implements Serializable {
             if (parent instanceof Current c) {
                 return c.process();
             }
-            Process p = new ParentProcess(parent.name(), parent.pid(), parent.authkey());
+            Identity.Known k = parent.known();
+            Process p = new ParentProcess(k.name(), k.pid(), k.authkey().clone());
             if (Identity.adoptParent(parent, new Current(p))) {
                 return p;
             }
@@ -433,28 +435,9 @@ public class Process implements Serializable {
     /** A process of this JVM's {@link Identity}, read as the object is now (renamed, made a daemon...). */
     private record Current(Process process) implements Identity.Self {
         @Override
-        public String name() {
-            return process.name;
-        }
-
-        @Override
-        public long pid() {
-            return process.pid;
-        }
-
-        @Override
-        public byte[] authkey() {
-            return process.authkey();
-        }
-
-        @Override
-        public int[] identity() {
-            return process.identity();
-        }
-
-        @Override
-        public boolean daemon() {
-            return process.daemon;
+        public Identity.Known known() {
+            return new Identity.Known(process.name, process.pid, process.authkey(), process.daemon, process.identity(),
+                    process);
         }
     }
 

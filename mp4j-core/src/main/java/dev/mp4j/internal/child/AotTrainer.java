@@ -54,7 +54,8 @@ final class AotTrainer {
             Fifo.make(down);
             Fifo.make(up);
             ProcessHandle.current().parent().ifPresent(p -> Bootstrap.watchParent(p.pid()));
-            Bootstrap.startPreparing(CompletableFuture.completedFuture(new LaunchHeader("", 0, true, false, ""))).join();
+            LaunchHeader spare = new LaunchHeader("", 0, true, false, ""); // as a spare prepares, with no tracker
+            Bootstrap.startPreparing(CompletableFuture.completedFuture(spare)).join();
 
             byte[] processJob = Tags.frame(Tags.JOB, Warmup.sampleProcessJob().encode());
             runChild(down, up, processJob, parent -> { });

@@ -94,7 +94,8 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
         if (r.in().readBoolean()) {
             Object o = Codec.decodeFromParent(r.bytes());
             if (!(o instanceof Serializable s)) {
-                throw new StreamCorruptedException("the process of a job is " + (o == null ? "null" : "a " + o.getClass()));
+                throw new StreamCorruptedException("the process of a job is "
+                        + (o == null ? "null" : "a " + o.getClass().getName()));
             }
             whole = s;
         } else {

@@ -56,9 +56,9 @@ public final class WorkerJob implements Job {
     public WorkerJob(String name, SerializableRunnable initializer, long softLimitNanos, long maxMemory) {
         this.softLimitNanos = softLimitNanos;
         this.maxMemory = maxMemory;
-        Identity.Self parent = Identity.current();
+        Identity.Known parent = Identity.current();
         this.name = name;
-        this.authkey = parent.authkey();
+        this.authkey = parent.authkey().clone();
         this.parentName = parent.name();
         this.parentPid = ProcessHandle.current().pid();
         this.logLevel = Identity.logLevel();

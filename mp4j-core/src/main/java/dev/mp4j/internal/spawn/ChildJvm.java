@@ -110,19 +110,25 @@ public final class ChildJvm {
         } catch (IOException closed) {
             // the child is gone (or we released it): its exit status tells the rest
         }
+        return exitCode(exitValue(), reported, sysExit);
+    }
+
+    /** @return the process's exit status, once it has ended; an interrupt meanwhile is kept, not obeyed */
+    private int exitValue() {
         boolean interrupted = false;
-        while (true) {
-            try {
-                process.waitFor();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
+        try {
+            while (true) {
+                try {
+                    return process.waitFor();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-        return exitCode(process.exitValue(), reported, sysExit);
     }
 
     /**

@@ -19,8 +19,7 @@ import java.util.stream.Collectors;
  * then on this class reads that object as it is now (a {@code setName} on the current process names it for
  * the children and workers it starts afterwards).
  *
- * <p>The current and parent process are swapped atomically; a reader sees either a process's fields or its
- * object, never a mix.
+ * <p>The current and parent process are swapped atomically, and read whole ({@link Self#known}).
  */
 public final class Identity {
     /** Python's {@code _process_counter}: numbers the children of this JVM from 1. */
@@ -32,71 +31,53 @@ public final class Identity {
 
     private Identity() {}
 
-    /** A process, as far as who it is goes. */
+    /** A process as far as who it is goes: what it is now. */
     public interface Self {
-        /** @return its name */
-        String name();
-
-        /** @return its pid */
-        long pid();
-
-        /** @return a copy of its authentication key */
-        byte[] authkey();
-
-        /** @return a copy of its identity: Python's {@code _identity}, the numbers a default name is made of */
-        int[] identity();
-
-        /** @return whether it is a daemon process */
-        boolean daemon();
-
-        /**
-         * @return the public API's object for this process: one made and {@linkplain #adopt adopted}, or one
-         *     the job brought (a subclass of {@code Process}, sent whole); null if there is none yet
-         */
-        default Object process() {
-            return null;
-        }
+        /** @return its fields as they are now */
+        Known known();
     }
 
     /**
-     * A process known by its fields: the main process before anything asked for its object, a parent seen
-     * from its child, a child's own self as its job describes it.
+     * A process's fields: the main process's before anything asked for its object, a parent's seen from
+     * its child, a child's own as its job describes it, or a snapshot of an object's ({@link Self#known}).
+     * The arrays are not copied and not to be changed.
      *
      * @param name its name
      * @param pid its pid
-     * @param authkey its authentication key (not copied: the caller gives it up)
+     * @param authkey its authentication key
      * @param daemon whether it is a daemon
-     * @param identity its identity numbers (not copied)
-     * @param process the object the job brought for it, or null
+     * @param identity its identity: Python's {@code _identity}, the numbers a default name is made of
+     * @param process the public API's object for it: one made and {@linkplain #adopt adopted}, or one the job
+     *     brought (a subclass of {@code Process}, sent whole); null if there is none yet
      */
     public record Known(String name, long pid, byte[] authkey, boolean daemon, int[] identity, Object process)
             implements Self {
         /**
-         * A process that brought no object of its own.
+         * A process without an object yet.
          *
          * @param name its name
          * @param pid its pid
-         * @param authkey its authentication key (not copied)
+         * @param authkey its authentication key
          * @param daemon whether it is a daemon
-         * @param identity its identity numbers (not copied)
+         * @param identity its identity numbers
          */
         public Known(String name, long pid, byte[] authkey, boolean daemon, int[] identity) {
             this(name, pid, authkey, daemon, identity, null);
         }
 
         @Override
-        public byte[] authkey() {
-            return authkey.clone();
-        }
-
-        @Override
-        public int[] identity() {
-            return identity.clone();
+        public Known known() {
+            return this;
         }
     }
 
-    /** @return the process this JVM is: "MainProcess" until a job made it another */
-    public static Self current() {
+    /** @return the process this JVM is, as it is now: "MainProcess" until a job made it another */
+    public static Known current() {
+        return self().known();
+    }
+
+    /** @return the process this JVM is, as {@link #adopt} compares it: its fields, or its object */
+    public static Self self() {
         Self s = CURRENT.get();
         if (s == null) {
             CURRENT.compareAndSet(null, new Known("MainProcess", ProcessHandle.current().pid(), Urandom.bytes(32),
@@ -106,7 +87,7 @@ public final class Identity {
         return s;
     }
 
-    /** @return the parent of this process, or null in a main JVM */
+    /** @return the parent of this process, or null in a main JVM: its fields, or its object */
     public static Self parent() {
         return PARENT.get();
     }
@@ -125,7 +106,7 @@ public final class Identity {
     /**
      * Puts the public API's object for the current process in place of what it was made from.
      *
-     * @param was what {@link #current()} returned
+     * @param was what {@link #self()} returned
      * @param object the object, reading its fields as they are now
      * @return false if the current process changed meanwhile (nothing was done)
      */
@@ -148,7 +129,7 @@ public final class Identity {
      * @param parent the process making a child: this one
      * @return the identity of its next child: {@code parent}'s, then the next number of the counter
      */
-    public static int[] childIdentity(Self parent) {
+    public static int[] childIdentity(Known parent) {
         int[] own = parent.identity();
         int[] identity = Arrays.copyOf(own, own.length + 1);
         identity[own.length] = COUNTER.getAndIncrement();
