@@ -7,6 +7,7 @@ import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.queue.IpcQueues;
 import dev.mp4j.internal.queue.PipeEnd;
 import dev.mp4j.internal.ring.Ring;
+import dev.mp4j.internal.spawn.Tags;
 import dev.mp4j.internal.sync.ProcessLock;
 import dev.mp4j.internal.wire.Codec;
 
@@ -36,11 +37,11 @@ final class Warmup {
 
     static void exercise(int rounds) throws Exception {
         SerializableCallable<Integer> task = () -> 42;
-        byte[] job = new WorkerJob("SpawnProcess-0", null).encode();
-        byte[] processJob = sampleProcessJob().encode();
+        byte[] job = Tags.frame(Tags.JOB, new WorkerJob("SpawnProcess-0", null).encode());
+        byte[] processJob = Tags.frame(Tags.JOB, sampleProcessJob().encode());
         for (int i = 0; i < rounds; i++) {
-            WorkerJob.decode(job);
-            ProcessJob.decode(processJob);
+            Jobs.decode(job); // as the child finds its job
+            Jobs.decode(processJob);
             byte[] frame = PoolWire.task(i, Codec.encode(task));
             Object t = Codec.decodeFromParent(Arrays.copyOfRange(frame, 9, frame.length)); // as a worker reads it
             byte[] ok = PoolWire.value(i, ((Callable<?>) t).call());
