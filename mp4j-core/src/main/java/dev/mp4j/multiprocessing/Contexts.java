@@ -1,6 +1,7 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.child.Bootstrap;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Launch;
 import dev.mp4j.internal.spawn.Launcher;
@@ -33,7 +34,7 @@ final class Contexts {
     private Contexts() {}
 
     static Base of(String method) {
-        return new Base(validate(method), Launch.Spec.defaults(), null);
+        return new Base(validate(method), Launch.Spec.defaults(Bootstrap.class), null);
     }
 
     /**
@@ -83,7 +84,7 @@ final class Contexts {
             for (String o : options) {
                 Objects.requireNonNull(o, "an option in options is null");
             }
-            return new Base(method, new Launch.Spec(spec.java(), options), filter);
+            return new Base(method, spec.withJvmOptions(options), filter);
         }
 
         @Override
@@ -92,7 +93,7 @@ final class Contexts {
             if (!Files.isExecutable(java)) {
                 throw new IllegalArgumentException("java executable " + java + " does not exist or is not executable");
             }
-            return new Base(method, new Launch.Spec(java, spec.jvmOptions()), filter);
+            return new Base(method, spec.withJava(java), filter);
         }
 
         @Override

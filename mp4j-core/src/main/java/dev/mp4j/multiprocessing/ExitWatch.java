@@ -1,7 +1,6 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.internal.spawn.ChildJvm;
-import dev.mp4j.internal.spawn.ExitCodes;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntConsumer;
@@ -16,7 +15,7 @@ final class ExitWatch {
 
     static void watch(ChildJvm jvm, CompletableFuture<Integer> exit, IntConsumer after) {
         Thread.ofPlatform().daemon().name("mp4j-exit-watch-" + jvm.pid()).start(() -> {
-            int code = ExitCodes.readUntilExit(jvm, frame -> { });
+            int code = jvm.readUntilExit(frame -> { });
             jvm.release();
             after.accept(code);
             exit.complete(code);

@@ -1,10 +1,8 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
-import dev.mp4j.internal.spawn.Job;
-import dev.mp4j.internal.spawn.ProcessHooks;
+import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.util.LazyLogger;
-import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
@@ -13,7 +11,6 @@ import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,56 +38,9 @@ public final class Multiprocessing {
     private static final Object START_METHOD_LOCK = new Object();
     private static String startMethod; // guarded by START_METHOD_LOCK; null until set or first used
 
-    private static volatile Process current = mainProcess();
-    private static volatile Process parent;
     private static Handler stderrHandler; // guarded by Multiprocessing.class
-    /** The level given to {@link #logToStderr}, or null: then the lifecycle messages are not even built. */
-    private static volatile System.Logger.Level stderrLevel;
-
-    static {
-        ProcessHooks.install(new ProcessHooks.Hooks() {
-            @Override
-            public String newChildName(String kind) {
-                return new Process(null, null).identityName(kind);
-            }
-
-            @Override
-            public String currentName() {
-                return current.name();
-            }
-
-            @Override
-            public byte[] currentAuthkey() {
-                return current.authkey();
-            }
-
-            @Override
-            public System.Logger.Level logLevel() {
-                return stderrLevel;
-            }
-
-            @Override
-            public void becomeChild(String name, byte[] authkey, String parentName, long parentPid,
-                                    System.Logger.Level logLevel) {
-                Process self = new Process(name, ProcessHandle.current().pid(), authkey, false, new int[0]);
-                Multiprocessing.becomeChild(self, new ParentProcess(parentName, parentPid, authkey));
-                if (logLevel != null) {
-                    logToStderr(logLevel);
-                }
-            }
-
-            @Override
-            public Job decodeProcessJob(byte[] body) throws IOException, ClassNotFoundException {
-                return ProcessJob.Plain.decode(body);
-            }
-        });
-    }
 
     private Multiprocessing() {}
-
-    private static Process mainProcess() {
-        return new Process("MainProcess", ProcessHandle.current().pid(), Urandom.bytes(32), false, new int[0]);
-    }
 
     private static boolean exitHookInstalled; // guarded by Multiprocessing.class
 
@@ -121,12 +71,6 @@ public final class Multiprocessing {
                 p.join();
             }
         }
-    }
-
-    /** In a child JVM: {@code self} is now the current process, {@code parentProcess} its parent. */
-    static void becomeChild(Process self, Process parentProcess) {
-        current = self;
-        parent = parentProcess;
     }
 
     // ---------------------------------------------------------------- contexts and start methods
@@ -441,12 +385,12 @@ public final class Multiprocessing {
 
     /** @return the process this code runs in: "MainProcess" in the main JVM */
     public static Process currentProcess() {
-        return current;
+        return Process.current();
     }
 
     /** @return the parent of this process, or null in the main JVM */
     public static Process parentProcess() {
-        return parent;
+        return Process.parent();
     }
 
     // ---------------------------------------------------------------- logging
@@ -487,13 +431,8 @@ public final class Multiprocessing {
         jul.setUseParentHandlers(false);
         jul.addHandler(h);
         stderrHandler = h;
-        stderrLevel = level;
+        Identity.logLevel(level);
         return LOG;
-    }
-
-    /** @return the level children should log to stderr at (the parent's), or null */
-    static System.Logger.Level stderrLevel() {
-        return stderrLevel;
     }
 
     /**
@@ -502,7 +441,7 @@ public final class Multiprocessing {
      * framework's start-up.
      */
     static void log(System.Logger.Level level, java.util.function.Supplier<String> message) {
-        if (stderrLevel != null) {
+        if (Identity.logLevel() != null) {
             LOG.log(level, message);
         }
     }

@@ -2,9 +2,10 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.child.ProcessJob;
 import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.ChildJvm;
-import dev.mp4j.internal.spawn.ProcessHooks;
+import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;
@@ -14,15 +15,12 @@ import java.io.NotSerializableException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Collectors;
 
 /**
  * Python's {@code multiprocessing.Process}: runs {@link #run()} in another JVM.
@@ -46,19 +44,6 @@ import java.util.stream.Collectors;
 public class Process implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
-    /** Python's {@code _process_counter}: numbers the children of this JVM from 1. */
-    private static final AtomicInteger COUNTER = new AtomicInteger(1);
-
-    static {
-        ProcessHooks.installSampleJob(() -> {
-            try {
-                return ProcessJob.encode(ProcessJob.of(new Process(() -> { }), "MainProcess",
-                        ProcessHandle.current().pid(), Contexts.SPAWN));
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-    }
 
     private SerializableRunnable target;            // dropped in the parent once sent, as CPython's start() does
     private final int[] identity;
@@ -90,14 +75,13 @@ public class Process implements Serializable {
      * @param name the name; null for {@code Process-N1:N2...}
      */
     public Process(SerializableRunnable target, String name) {
-        Process parent = Multiprocessing.currentProcess();
+        Identity.Known parent = Identity.current();
         this.target = target;
-        this.identity = Arrays.copyOf(parent.identity, parent.identity.length + 1);
-        this.identity[identity.length - 1] = COUNTER.getAndIncrement();
+        this.identity = Identity.childIdentity(parent);
         String kind = getClass().getSimpleName();
-        this.name = name != null ? name : identityName(kind.isEmpty() ? "Process" : kind, identity);
-        this.daemon = parent.daemon;
-        this.authkey = parent.authkey.clone();
+        this.name = name != null ? name : Identity.name(kind.isEmpty() ? "Process" : kind, identity);
+        this.daemon = parent.daemon();
+        this.authkey = parent.authkey().clone();
     }
 
     /** For subclasses that override {@link #run()}; the instance is sent to the child. */
@@ -105,7 +89,7 @@ public class Process implements Serializable {
         this(null, null);
     }
 
-    /** The main process or the parent seen from a child: a process this JVM did not start. */
+    /** A process this JVM did not start: itself (the main process, a child), or its parent. */
     Process(String name, long pid, byte[] authkey, boolean daemon, int[] identity) {
         this.target = null;
         this.identity = identity;
@@ -113,15 +97,6 @@ public class Process implements Serializable {
         this.daemon = daemon;
         this.authkey = authkey;
         this.pid = pid;
-    }
-
-    /** A plain process as a child receives it ({@link ProcessJob.Plain}). */
-    Process(SerializableRunnable target, String name, boolean daemon, byte[] authkey, int[] identity) {
-        this.target = target;
-        this.identity = identity;
-        this.name = name;
-        this.daemon = daemon;
-        this.authkey = authkey;
     }
 
     /** What the child runs: the target, if one was given. Subclasses override it. */
@@ -146,12 +121,12 @@ public class Process implements Serializable {
             if (exit != null || starting) {
                 throw new IllegalStateException("cannot start a process twice");
             }
-            if (Multiprocessing.currentProcess().daemon) {
+            Identity.Known self = Identity.current();
+            if (self.daemon()) {
                 throw new IllegalStateException("daemonic processes are not allowed to have children");
             }
             try {
-                job = ProcessJob.encode(ProcessJob.of(this, Multiprocessing.currentProcess().name,
-                        ProcessHandle.current().pid(), ctx.startMethod()));
+                job = job(self.name(), ctx.startMethod()).encode();
             } catch (NotSerializableException e) {
                 throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e.getMessage()
                         + " is not serializable (a target's captured values must be serializable)", e);
@@ -403,27 +378,67 @@ public class Process implements Serializable {
         return identity.clone();
     }
 
-    /** @return the target, or null (none was given, or it was dropped once sent) */
-    SerializableRunnable target() {
-        return target;
-    }
-
-    /** @return {@code kind-N1:N2...} from this process's identity */
-    String identityName(String kind) {
-        return identityName(kind, identity);
-    }
-
-    private static String identityName(String kind, int[] identity) {
-        return kind + "-" + Arrays.stream(identity).mapToObj(Integer::toString).collect(Collectors.joining(":"));
+    /**
+     * @param parentName the name of this JVM's process, the child's parent
+     * @param startMethod the start method, which the child takes as its default
+     * @return the job that makes a child this process: a plain one as its fields and target, an instance
+     *     of a subclass whole (its class may add state and a {@code readObject})
+     */
+    ProcessJob job(String parentName, String startMethod) {
+        boolean plain = getClass() == Process.class;
+        return new ProcessJob(identity.clone(), name, daemon, authkey.clone(), parentName, ProcessHandle.current().pid(),
+                Identity.logLevel(), startMethod, plain ? target : null, plain ? null : this);
     }
 
     void bindContext(Contexts.Base ctx) {
         this.context = ctx;
     }
 
-    /** In the child: this object was just received; it is now the current process. */
-    void becomeCurrent(long ownPid) {
-        this.pid = ownPid;
+    /**
+     * @return the process this JVM is: the object made of its {@link Identity} the first time it is asked
+     *     for (or the one its job brought), the same object from then on
+     */
+    static Process current() {
+        while (true) {
+            Identity.Self self = Identity.self();
+            if (self instanceof Current c) {
+                return c.process();
+            }
+            Identity.Known k = self.known();
+            Process p = k.process() instanceof Process brought ? brought
+                    : new Process(k.name(), k.pid(), k.authkey().clone(), k.daemon(), k.identity().clone());
+            p.pid = k.pid(); // a process sent whole arrives without one (it is transient)
+            if (Identity.adopt(self, new Current(p))) {
+                return p;
+            }
+        }
+    }
+
+    /** @return the parent of this JVM's process, made as {@link #current()} is; null in a main JVM */
+    static Process parent() {
+        while (true) {
+            Identity.Self parent = Identity.parent();
+            if (parent == null) {
+                return null;
+            }
+            if (parent instanceof Current c) {
+                return c.process();
+            }
+            Identity.Known k = parent.known();
+            Process p = new ParentProcess(k.name(), k.pid(), k.authkey().clone());
+            if (Identity.adoptParent(parent, new Current(p))) {
+                return p;
+            }
+        }
+    }
+
+    /** A process of this JVM's {@link Identity}, read as the object is now (renamed, made a daemon...). */
+    private record Current(Process process) implements Identity.Self {
+        @Override
+        public Identity.Known known() {
+            return new Identity.Known(process.name, process.pid, process.authkey(), process.daemon, process.identity(),
+                    process);
+        }
     }
 
     private void checkOpen() {

@@ -190,7 +190,7 @@ class StartMethodTest {
             spares = ProcessHandle.current().children()
                     .filter(h -> !before.contains(h.pid()) && h.pid() != p.pid().orElseThrow())
                     .filter(h -> h.info().arguments().map(a -> java.util.Arrays.asList(a)
-                            .contains("dev.mp4j.internal.spawn.Bootstrap")).orElse(false))
+                            .contains(dev.mp4j.internal.child.Bootstrap.class.getName())).orElse(false))
                     .toList();
             if (!spares.isEmpty() || System.nanoTime() - deadline > 0) {
                 break;

@@ -1,6 +1,6 @@
 package dev.mp4j.internal.managers;
 
-import dev.mp4j.internal.spawn.ProcessHooks;
+import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.ProcessError;
 import dev.mp4j.multiprocessing.RemoteTraceback;
@@ -574,7 +574,7 @@ public final class Wire {
      * @return something that serializes
      */
     static Throwable portable(Throwable error) {
-        RemoteTraceback where = new RemoteTraceback("raised in process '" + ProcessHooks.get().currentName()
+        RemoteTraceback where = new RemoteTraceback("raised in process '" + Identity.current().name()
                 + "' (pid " + ProcessHandle.current().pid() + "), the manager's server");
         error.addSuppressed(where);
         try {

@@ -3,9 +3,8 @@ package dev.mp4j.internal.pool;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.futures.BrokenProcessPool;
 import dev.mp4j.internal.spawn.ChildJvm;
-import dev.mp4j.internal.spawn.ExitCodes;
 import dev.mp4j.internal.spawn.Launcher;
-import dev.mp4j.internal.spawn.ProcessHooks;
+import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.SerialFilters;
 import dev.mp4j.multiprocessing.ProcessError;
@@ -122,7 +121,7 @@ public final class JvmBackend implements Backend {
 
     @Override
     public String newName(String kind) {
-        return ProcessHooks.get().newChildName(kind);
+        return Identity.newChildName(kind);
     }
 
     @Override
@@ -151,7 +150,7 @@ public final class JvmBackend implements Backend {
         }
         link.jvm = jvm;
         w.ready();
-        int code = ExitCodes.readUntilExit(jvm, frame -> {
+        int code = jvm.readUntilExit(frame -> {
             try {
                 onFrame(w, frame);
             } catch (Throwable t) {

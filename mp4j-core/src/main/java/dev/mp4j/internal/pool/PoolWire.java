@@ -232,7 +232,7 @@ public final class PoolWire {
      */
     static Throwable portable(Throwable error) {
         RemoteTraceback where = new RemoteTraceback("raised in process '"
-                + dev.mp4j.internal.spawn.ProcessHooks.get().currentName() + "' (pid " + ProcessHandle.current().pid() + ")");
+                + dev.mp4j.internal.spawn.Identity.current().name() + "' (pid " + ProcessHandle.current().pid() + ")");
         error.addSuppressed(where);
         try {
             Codec.encode(error);

@@ -2,9 +2,9 @@ package dev.mp4j.internal.pool;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.Child;
+import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.JobForm;
-import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
@@ -56,12 +56,12 @@ public final class WorkerJob implements Job {
     public WorkerJob(String name, SerializableRunnable initializer, long softLimitNanos, long maxMemory) {
         this.softLimitNanos = softLimitNanos;
         this.maxMemory = maxMemory;
-        ProcessHooks.Hooks hooks = ProcessHooks.get();
+        Identity.Known parent = Identity.current();
         this.name = name;
-        this.authkey = hooks.currentAuthkey();
-        this.parentName = hooks.currentName();
+        this.authkey = parent.authkey().clone();
+        this.parentName = parent.name();
         this.parentPid = ProcessHandle.current().pid();
-        this.logLevel = hooks.logLevel();
+        this.logLevel = Identity.logLevel();
         this.initializer = initializer;
     }
 
@@ -116,7 +116,7 @@ public final class WorkerJob implements Job {
 
     @Override
     public int run(Child child) {
-        ProcessHooks.get().becomeChild(name, authkey, parentName, parentPid, logLevel);
+        child.becomeChild(name, authkey, parentName, parentPid, logLevel);
         KeepAlive.lingerOff();
         FrameChannel channel = child.channel();
         SoftLimit soft = softLimitNanos > 0 ? new SoftLimit(softLimitNanos, Thread.currentThread()) : null;

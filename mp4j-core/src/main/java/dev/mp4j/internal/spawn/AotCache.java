@@ -18,9 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The JDK makes such a cache only for a class path of jar files, so a parent on a class path of jars
  * (how applications are deployed) gets one and a parent with a directory on it (a build tree) does not.
- * The first child JVM of a launch spec finds no cache and starts as usual; meanwhile a training JVM
- * ({@link AotTrainer}) is started, detached, with {@code -XX:AOTCacheOutput}; it runs a child's start-up
- * paths and its cache is moved into place when complete; later children (of this or a later run) use it.
+ * The first child JVM of a launch spec finds no cache and starts as usual; meanwhile a training JVM is
+ * started, detached, with {@code -XX:AOTCacheOutput}: the spec's main class with the argument
+ * {@link #TRAINING}, which runs a child's start-up paths; its cache is moved into place when complete; later
+ * children (of this or a later run) use it.
  * A JVM that finds a training of the same cache under way (by another run started meanwhile) starts none.
  * Caches live in {@code mp4j.aot.dir} (a system property; default {@code ~/.cache/mp4j/aot}) under a name hashed from
  * the java binary, its version, the class path (with each jar's size and time) and the JVM options, so a
@@ -33,7 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * for a big class).
  */
 public final class AotCache {
-    private static final Map<String, Boolean> TRAINING = new ConcurrentHashMap<>();
+    /**
+     * The first argument of a training JVM's main class (a child's, see {@link Launch.Spec#main}): it trains
+     * the cache instead of reading a launch header. The application classes to load follow it.
+     */
+    public static final String TRAINING = "--aot-training";
+    private static final Map<String, Boolean> TRAININGS = new ConcurrentHashMap<>();
     /** The caches this JVM has used (and marked as used). */
     private static final Set<String> USED = ConcurrentHashMap.newKeySet();
     /** How many caches a directory keeps: a training removes the least recently used beyond these. */
@@ -99,7 +105,7 @@ public final class AotCache {
             }
             return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
         }
-        if (TRAINING.putIfAbsent(cache.toString(), Boolean.TRUE) == null && !trainingElsewhere(cache)) {
+        if (TRAININGS.putIfAbsent(cache.toString(), Boolean.TRUE) == null && !trainingElsewhere(cache)) {
             Thread.ofVirtual().name("mp4j-aot-training").start(() -> train(spec, cache));
         }
         return List.of();
@@ -144,7 +150,7 @@ public final class AotCache {
         if ("false".equals(System.getProperty("mp4j.aot"))) {
             return null;
         }
-        if (Bootstrap.class.getModule().isNamed()) {
+        if (spec.main().getModule().isNamed()) {
             return null; // the class path only, for now
         }
         for (String o : spec.jvmOptions()) {
@@ -194,7 +200,7 @@ public final class AotCache {
             // its start, not only once the training JVM has started and made its .config file (~0.3 s).
             Files.write(partial, new byte[0]);
             List<String> java = new ArrayList<>(Launch.command(spec, trainingOptions(partial)));
-            java.set(java.size() - 1, AotTrainer.class.getName()); // the class path stays; the main class changes
+            java.add(TRAINING);
             java.addAll(NOTED);
             StringBuilder script = new StringBuilder("( ");
             for (String arg : java) {

@@ -3,33 +3,38 @@ package dev.mp4j.internal.spawn;
 import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.IOException;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
- * The child side of a control channel, and the child's knowledge of its own launch. Exists only in a JVM
- * that {@link Bootstrap} started; {@link #current()} is null in a main JVM.
+ * The child side of a control channel, and what a child's job asks of the JVM it runs in: to become the
+ * process the job names ({@link #become}), to report its exit code. Made by the child JVM's main class once
+ * the job has arrived; the job gets it as the argument of {@link Job#run}.
  */
 public final class Child {
     /** How {@code jdk.internal.misc.Signal} names the thread that runs a Java signal handler. */
     private static final Pattern SIGNAL_HANDLER = Pattern.compile("SIG[A-Z0-9]+ handler");
-    private static volatile Child current;
 
     private final FrameChannel channel;
     private final long parentPid;
+    private final Consumer<System.Logger.Level> logToStderr;
     private volatile boolean reported;
 
-    Child(FrameChannel channel, long parentPid) {
+    /**
+     * @param channel the control channel to the parent
+     * @param parentPid the parent JVM's pid
+     * @param logToStderr sends multiprocessing's log to stderr at a level (as the parent's goes), for
+     *     {@link #become}
+     */
+    public Child(FrameChannel channel, long parentPid, Consumer<System.Logger.Level> logToStderr) {
         this.channel = channel;
         this.parentPid = parentPid;
+        this.logToStderr = logToStderr;
     }
 
-    /** @return this JVM's child runtime, or null in a JVM that mp4j did not start */
-    public static Child current() {
-        return current;
-    }
-
-    static void install(Child child) {
-        current = child;
+    /** Adds the shutdown hook that tells the parent of an exit the job did not report ({@link #onShutdown}). */
+    public void reportExitsAtShutdown() {
+        Runtime.getRuntime().addShutdownHook(new Thread(this::onShutdown, "mp4j-exit-report"));
     }
 
     /** @return the control channel to the parent */
@@ -43,11 +48,42 @@ public final class Child {
     }
 
     /**
+     * This JVM is now the process {@code self}, started by {@code parent} ({@link Identity#become}); with a
+     * log level, multiprocessing's log goes to stderr at it from now on, as the parent's does.
+     *
+     * @param self the process this JVM is
+     * @param parent its parent
+     * @param logLevel the level the parent logs to stderr at, or null
+     */
+    public void become(Identity.Self self, Identity.Self parent, System.Logger.Level logLevel) {
+        Identity.become(self, parent);
+        if (logLevel != null) {
+            logToStderr.accept(logLevel);
+        }
+    }
+
+    /**
+     * {@link #become} a process of no identity numbers, not a daemon, that shares its parent's authkey (a
+     * pool's worker).
+     *
+     * @param name the child's name
+     * @param authkey its authkey and its parent's
+     * @param parentName the parent's name
+     * @param parentPid the parent's pid
+     * @param logLevel the level the parent logs to stderr at, or null
+     */
+    public void becomeChild(String name, byte[] authkey, String parentName, long parentPid,
+                            System.Logger.Level logLevel) {
+        become(new Identity.Known(name, ProcessHandle.current().pid(), authkey, false, new int[0]),
+                new Identity.Known(parentName, parentPid, authkey, false, new int[0]), logLevel);
+    }
+
+    /**
      * Tells the parent the exit code this child is about to exit with.
      *
      * @param code the exit code
      */
-    void reportExit(int code) {
+    public void reportExit(int code) {
         reported = true;
         trySend(Tags.frame(Tags.EXIT, code));
     }

@@ -6,10 +6,13 @@ import dev.mp4j.internal.wire.FrameChannel;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * The parent's handle on one booted child JVM: the OS process and the control channel (writing the
- * child's stdin, after the launch header; reading the child's FIFO).
+ * child's stdin, after the launch header; reading the child's FIFO). The parent sends the job
+ * ({@link #sendJob}), then reads the channel until the child exits ({@link #readUntilExit}): the frames of
+ * the launch protocol it handles itself, the job's own (a pool's results) it hands on.
  */
 public final class ChildJvm {
     private static final int TERM_NOT_SENT = 0;
@@ -74,10 +77,76 @@ public final class ChildJvm {
     }
 
     /** The child reported {@link Tags#TERM_DEFAULT}: repeats a SIGTERM sent before it. */
-    void termDefaultInPlace() {
+    private void termDefaultInPlace() {
         if (term.getAndSet(TERM_DEFAULT_IN_PLACE) == TERM_SENT_EARLY) {
             process.destroy();
         }
+    }
+
+    /**
+     * Reads the control channel until it closes, giving every frame that is not EXIT, SYSEXIT or
+     * TERM_DEFAULT to {@code other}, then waits for the process and returns its exit code as Python gives
+     * it ({@link #exitCode}). Runs on the caller's thread.
+     *
+     * @param other receives the job protocol's frames; may be a no-op
+     * @return the exit code
+     */
+    public int readUntilExit(Consumer<byte[]> other) {
+        Integer reported = null;
+        boolean sysExit = false;
+        try {
+            while (true) {
+                byte[] frame = channel.receive(Integer.MAX_VALUE - 16L);
+                if (frame.length == 0) {
+                    continue;
+                }
+                switch (frame[0]) {
+                    case Tags.EXIT -> reported = Tags.intOf(frame);
+                    case Tags.SYSEXIT -> sysExit = true;
+                    case Tags.TERM_DEFAULT -> termDefaultInPlace();
+                    default -> other.accept(frame);
+                }
+            }
+        } catch (IOException closed) {
+            // the child is gone (or we released it): its exit status tells the rest
+        }
+        return exitCode(exitValue(), reported, sysExit);
+    }
+
+    /** @return the process's exit status, once it has ended; an interrupt meanwhile is kept, not obeyed */
+    private int exitValue() {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return process.waitFor();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Turns what the parent saw of a child's end into Python's exit code.
+     *
+     * @param exitValue the OS exit status as the JDK reports it (128+N for signal N)
+     * @param reported the code the child announced before a normal exit, or null
+     * @param sysExit whether the child announced that the program called System.exit
+     * @return the code, {@code -N} for a death by signal N
+     */
+    static int exitCode(int exitValue, Integer reported, boolean sysExit) {
+        if (reported != null) {
+            return reported;
+        }
+        if (!sysExit && exitValue > 128 && exitValue <= 128 + 64) {
+            return -(exitValue - 128);
+        }
+        return exitValue;
     }
 
     /** Releases the parent's ends: the channel, with the child's stdin and FIFO. */

@@ -1,16 +1,14 @@
 package dev.mp4j.internal.spawn;
 
-import java.io.Serializable;
-
 /**
- * What a child JVM is for: sent by the parent once the child has connected (said hello), and run on
- * the child's main thread by {@link Bootstrap}.
+ * What a child JVM is for: the parent sends its form once the child has connected (said hello), the child's
+ * main class decodes it by the form's first byte ({@link JobForm}) and runs it on the child's main thread.
  */
-public interface Job extends Serializable {
+public interface Job {
     /**
      * Runs in the child.
      *
-     * @param child the child's connection to its parent and what it knows about itself
+     * @param child the child's connection to its parent, and how it becomes the process the job names
      * @return the exit code the child ends with
      * @throws Exception anything; reported as exit code 1 with the trace on stderr
      */

@@ -11,16 +11,18 @@ import java.io.IOException;
 import java.io.StreamCorruptedException;
 
 /**
- * The form of the jobs that travel without JDK serialization (a plain {@code Process}'s, a pool worker's):
- * a mark byte, then the fields through {@link DataOutputStream}, a runnable through the codec. A child
- * reads it without starting JDK deserialization and the JDK's serial filter configuration (20–40 ms of a
- * fresh JVM). A reader bounds every length by the form's size and refuses bytes left over.
+ * The form every job travels in: a mark byte that names the kind of job, then the fields through
+ * {@link DataOutputStream}, the user's objects (a target, an initializer) through the codec. A child reads
+ * it without starting JDK deserialization and the JDK's serial filter configuration (20–40 ms of a fresh
+ * JVM) unless a user's object needs it. A reader bounds every length by the form's size and refuses bytes
+ * left over.
+ *
+ * <p>The marks are the only thing launching knows of the jobs: the child's main class maps each to the
+ * job's decoder. They differ from the codec's first bytes (0x01 for its fast form, 0xAC for JDK
+ * serialization), which no job form begins with.
  */
 public final class JobForm {
-    /**
-     * The mark of a plain {@code Process}'s job. The first byte of a JOB frame's body tells its form: this,
-     * {@link #WORKER}, or the codec's (0x01 for its fast form, 0xAC for JDK serialization).
-     */
+    /** The mark of the job of a child started by {@code Process.start()}. */
     public static final byte PROCESS = 0x02;
     /** The mark of a pool worker's job. */
     public static final byte WORKER = 0x03;

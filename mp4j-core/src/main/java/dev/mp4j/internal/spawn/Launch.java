@@ -4,12 +4,12 @@ import dev.mp4j.internal.ffm.Linked;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.FrameChannel;
 
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,10 +19,11 @@ import java.util.concurrent.TimeoutException;
  * Boots a child JVM and returns it connected, waiting for its job.
  *
  * <p>The child is the parent's own {@code java} (or the context's executable) with the parent's class path
- * and module path, the options mp4j needs, then the context's options, and {@link Bootstrap} as main class.
- * Its stdout and stderr are the parent's; its stdin is a pipe that the parent writes the launch header to,
- * then the frames of the control channel; the child writes its frames to a FIFO of the {@link Rendezvous}
- * (the child watches its parent's pid to end with it, see {@link Bootstrap}).
+ * and module path, the options mp4j needs, then the context's options, and the main class of the
+ * {@link Spec} (the child JVM's composition root, which the layer above names: launching knows nothing of
+ * what runs in the child). Its stdout and stderr are the parent's; its stdin is a pipe that the parent writes
+ * the {@link LaunchHeader} to, then the frames of the control channel; the child writes its frames to a FIFO
+ * of the {@link Rendezvous} (and watches its parent's pid, from the header, to end with it).
  */
 public final class Launch {
     /** How long a booting child may take to connect back. */
@@ -35,16 +36,38 @@ public final class Launch {
      *
      * @param java the java binary
      * @param jvmOptions extra JVM options, after mp4j's own
+     * @param main the child's main class: it reads the {@link LaunchHeader} from stdin, connects back and
+     *     runs the job it is sent
      */
-    public record Spec(Path java, List<String> jvmOptions) {
+    public record Spec(Path java, List<String> jvmOptions, Class<?> main) {
         /** Copies the options. */
         public Spec {
             jvmOptions = List.copyOf(jvmOptions);
+            Objects.requireNonNull(main, "main");
         }
 
-        /** @return the running JVM's own java binary, no extra options */
-        public static Spec defaults() {
-            return new Spec(Path.of(System.getProperty("java.home"), "bin", "java"), List.of());
+        /**
+         * @param main the child's main class
+         * @return the running JVM's own java binary, no extra options
+         */
+        public static Spec defaults(Class<?> main) {
+            return new Spec(Path.of(System.getProperty("java.home"), "bin", "java"), List.of(), main);
+        }
+
+        /**
+         * @param options the extra JVM options
+         * @return this spec with those options instead
+         */
+        public Spec withJvmOptions(List<String> options) {
+            return new Spec(java, options, main);
+        }
+
+        /**
+         * @param binary the java binary
+         * @return this spec with that binary instead
+         */
+        public Spec withJava(Path binary) {
+            return new Spec(binary, jvmOptions, main);
         }
     }
 
@@ -95,8 +118,10 @@ public final class Launch {
         CompletableFuture<FrameChannel> connected = rendezvous.admit(fifo, process, stdin, () -> new IOException(
                 "the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
                         + " before it connected back; its stderr above says why. Command: " + String.join(" ", command)));
+        String tracker = ResourceTracker.fifo();
         try {
-            writeHeader(stdin, fifo, spare);
+            new LaunchHeader(fifo.toString(), ProcessHandle.current().pid(), spare, spare && Linked.semaphores(),
+                    tracker == null ? "" : tracker).write(stdin);
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }
@@ -136,8 +161,9 @@ public final class Launch {
     static List<String> command(Spec spec, List<String> aotOptions) {
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.java().toString());
-        boolean modular = Bootstrap.class.getModule().isNamed();
-        cmd.add("--enable-native-access=" + (modular ? "dev.mp4j" : "ALL-UNNAMED"));
+        Module module = spec.main().getModule();
+        boolean modular = module.isNamed();
+        cmd.add("--enable-native-access=" + (modular ? module.getName() : "ALL-UNNAMED"));
         cmd.add("-XX:+UseSerialGC");
         cmd.add("-XX:-UsePerfData");
         cmd.addAll(aotOptions);
@@ -153,23 +179,10 @@ public final class Launch {
             cmd.add("--add-modules");
             cmd.add("ALL-MODULE-PATH");
             cmd.add("-m");
-            cmd.add("dev.mp4j/" + Bootstrap.class.getName());
+            cmd.add(module.getName() + "/" + spec.main().getName());
         } else {
-            cmd.add(Bootstrap.class.getName());
+            cmd.add(spec.main().getName());
         }
         return cmd;
-    }
-
-    private static void writeHeader(OutputStream stdin, Path fifo, boolean spare) throws IOException {
-        DataOutputStream out = new DataOutputStream(stdin);
-        out.writeInt(Bootstrap.MAGIC);
-        out.writeInt(Bootstrap.VERSION);
-        out.writeUTF(fifo.toString());
-        out.writeLong(ProcessHandle.current().pid());
-        out.writeBoolean(spare);
-        out.writeBoolean(spare && Linked.semaphores());
-        String tracker = ResourceTracker.fifo();
-        out.writeUTF(tracker == null ? "" : tracker);
-        out.flush();
     }
 }

@@ -14,10 +14,11 @@ package dev.mp4j.internal.spawn;
  * the JVM's handler just before and dispatched just after finds no handler and is lost. The parent sends
  * SIGTERM again if it sent one before the child reported the swap done ({@code ChildJvm#terminate}).
  */
-final class Signals {
+public final class Signals {
     private Signals() {}
 
-    static void defaultTerm() {
+    /** Gives SIGTERM its default action in this JVM, where the JDK lets it (otherwise the JVM keeps its handler). */
+    public static void defaultTerm() {
         // Reflection keeps javac's "internal proprietary API" warning (which cannot be suppressed) out of
         // the build; the API itself is exported by jdk.unsupported for exactly this use.
         try {

@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mp4j.internal.child.Bootstrap;
+
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,11 +73,11 @@ class AotCacheTest {
 
         // AOTMode=on refuses to start unless the cache maps, with the options children get; the class of
         // the program's job (its lambda's capturing class) was loaded by the training, so it is in the cache.
-        List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(),
+        List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(Bootstrap.class),
                 List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load",
                         "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo")));
         cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
-        cmd.set(cmd.size() - 1, AotTrainer.class.getName());
+        cmd.add(AotCache.TRAINING);
         Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String checkOut = new String(check.getInputStream().readAllBytes());
         assertTrue(check.waitFor(60, TimeUnit.SECONDS));

@@ -80,7 +80,7 @@ class ChildJvmTest {
         ChildJvm child = child(p, new byte[] {Tags.TERM_DEFAULT});
         child.terminate();
         assertEquals(1, p.terms.get());
-        assertEquals(-15, ExitCodes.readUntilExit(child, frame -> { }));
+        assertEquals(-15, child.readUntilExit(frame -> { }));
         assertEquals(2, p.terms.get(), "sent again once the child reported SIGTERM's default in place");
     }
 
@@ -88,7 +88,7 @@ class ChildJvmTest {
     void aSigtermSentAfterIsSentOnce() throws IOException {
         CountingProcess p = new CountingProcess();
         ChildJvm child = child(p, new byte[] {Tags.TERM_DEFAULT});
-        assertEquals(-15, ExitCodes.readUntilExit(child, frame -> { }));
+        assertEquals(-15, child.readUntilExit(frame -> { }));
         child.terminate();
         child.terminate();
         assertEquals(2, p.terms.get(), "one per terminate(), none repeated");
@@ -98,7 +98,17 @@ class ChildJvmTest {
     void noSigtermIsSentWhenNoneWasAskedFor() throws IOException {
         CountingProcess p = new CountingProcess();
         ChildJvm child = child(p, new byte[] {Tags.TERM_DEFAULT}, Tags.frame(Tags.EXIT, new byte[] {0, 0, 0, 0}));
-        ExitCodes.readUntilExit(child, frame -> { });
+        child.readUntilExit(frame -> { });
         assertEquals(0, p.terms.get());
+    }
+
+    @Test
+    void theExitCodeIsWhatTheChildReportedOrElseTheSignalThatEndedIt() {
+        assertEquals(3, ChildJvm.exitCode(143, 3, false), "a reported code stands");
+        assertEquals(-15, ChildJvm.exitCode(143, null, false), "128+15 unannounced: SIGTERM");
+        assertEquals(-9, ChildJvm.exitCode(137, null, false));
+        assertEquals(143, ChildJvm.exitCode(143, null, true), "System.exit(143) announced: no signal");
+        assertEquals(200, ChildJvm.exitCode(200, null, false), "beyond any signal's number");
+        assertEquals(1, ChildJvm.exitCode(1, null, false));
     }
 }

@@ -29,7 +29,7 @@ class ChildTest {
     @Test
     void anExitNobodyAnnouncedIsTheProgramsOwn() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Child child = new Child(new FrameChannel(new ByteArrayInputStream(new byte[0]), out), 1);
+        Child child = new Child(new FrameChannel(new ByteArrayInputStream(new byte[0]), out), 1, level -> { });
         assertFalse(Child.signalHandlerRunning());
         child.onShutdown();
         assertArrayEquals(new byte[] {Tags.SYSEXIT}, framesSentBy(child, out));
@@ -38,7 +38,7 @@ class ChildTest {
     @Test
     void anExitThatASignalsHandlerRunsIsNotReportedAsTheProgramsOwn() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Child child = new Child(new FrameChannel(new ByteArrayInputStream(new byte[0]), out), 1);
+        Child child = new Child(new FrameChannel(new ByteArrayInputStream(new byte[0]), out), 1, level -> { });
         CountDownLatch done = new CountDownLatch(1);
         Thread handler = new Thread(() -> {
             try {
@@ -61,7 +61,7 @@ class ChildTest {
     @Test
     void anAnnouncedExitIsReportedOnce() throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        Child child = new Child(new FrameChannel(new ByteArrayInputStream(new byte[0]), out), 1);
+        Child child = new Child(new FrameChannel(new ByteArrayInputStream(new byte[0]), out), 1, level -> { });
         child.reportExit(3);
         child.onShutdown();
         assertArrayEquals(Tags.frame(Tags.EXIT, 3), framesSentBy(child, out));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mp4j.internal.child.Bootstrap;
 import dev.mp4j.internal.wire.FrameChannel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,13 +26,13 @@ import org.junit.jupiter.api.Timeout;
 class RendezvousTest {
     @Test
     void aChildThatCannotStartIsReportedWithItsExitCodeAndLeavesNoFifo() throws Exception {
-        Launch.Booting booting = Launch.begin(new Launch.Spec(Launch.Spec.defaults().java(), List.of("-XX:NoSuchJvmOption")));
+        Launch.Booting booting = Launch.begin(Launch.Spec.defaults(Bootstrap.class).withJvmOptions(List.of("-XX:NoSuchJvmOption")));
         assertEndsBeforeConnecting(booting, "exited with code 1 before it connected back");
     }
 
     @Test
     void aChildKilledWhileBootingIsReportedAndLeavesNoFifo() throws Exception {
-        Launch.Booting booting = Launch.begin(Launch.Spec.defaults());
+        Launch.Booting booting = Launch.begin(Launch.Spec.defaults(Bootstrap.class));
         booting.process().destroyForcibly();
         assertEndsBeforeConnecting(booting, "before it connected back");
     }
@@ -45,7 +46,7 @@ class RendezvousTest {
 
     @Test
     void aConnectedChildHasRemovedItsFifoAndEndsOnEof() throws Exception {
-        ChildJvm child = Launch.start(Launch.Spec.defaults());
+        ChildJvm child = Launch.start(Launch.Spec.defaults(Bootstrap.class));
         try {
             assertTrue(child.channel().isOpen());
             assertNoFifoLeft();
@@ -58,7 +59,7 @@ class RendezvousTest {
 
     @Test
     void closingTheParentsEndWakesAReaderBlockedOnTheFifo() throws Exception {
-        ChildJvm child = Launch.start(Launch.Spec.defaults());
+        ChildJvm child = Launch.start(Launch.Spec.defaults(Bootstrap.class));
         FrameChannel channel = child.channel();
         Thread reader = Thread.ofPlatform().start(() -> {
             try {

@@ -1,9 +1,13 @@
-package dev.mp4j.internal.spawn;
+package dev.mp4j.internal.child;
 
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.internal.ffm.Fifo;
 import dev.mp4j.internal.pool.PoolWire;
 import dev.mp4j.internal.pool.WorkerJob;
+import dev.mp4j.internal.spawn.AotCache;
+import dev.mp4j.internal.spawn.Child;
+import dev.mp4j.internal.spawn.LaunchHeader;
+import dev.mp4j.internal.spawn.Tags;
 import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
@@ -19,14 +23,15 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The main class of the JVM that trains a child AOT cache ({@link AotCache}). It plays both sides within
- * itself, over two FIFOs of its own: on a daemon thread the parent (the hello, the job, the frames of a
- * pool's task), and on the main thread a child as {@link Bootstrap} runs one — the same calls from opening
+ * What the JVM that trains a child AOT cache ({@link AotCache}) runs: {@link Bootstrap} with the argument
+ * {@link AotCache#TRAINING}. It plays both sides within itself, over two FIFOs of its own: on a daemon
+ * thread the parent (the hello, the job, the frames of a pool's task), and on the main thread a child as
+ * {@link Bootstrap} runs one — the same calls from opening
  * the control channel through decoding and running a {@code Process} job (whose target does nothing) and a
  * pool worker's job with one task, to the exit report — then the {@link Warmup}. So the classes, lambdas
  * and method handles a real child needs before and after the user's code are in the cache.
  */
-public final class AotTrainer {
+final class AotTrainer {
     private AotTrainer() {}
 
     /**
@@ -34,7 +39,7 @@ public final class AotTrainer {
      *     ({@link AotCache#noteJobClass}); one that cannot be loaded is left out
      * @throws Exception on any failure: then no cache is installed
      */
-    public static void main(String[] args) throws Exception {
+    static void train(String[] args) throws Exception {
         for (String name : args) {
             try {
                 Class.forName(name, false, ClassLoader.getSystemClassLoader());
@@ -49,9 +54,10 @@ public final class AotTrainer {
             Fifo.make(down);
             Fifo.make(up);
             ProcessHandle.current().parent().ifPresent(p -> Bootstrap.watchParent(p.pid()));
-            Bootstrap.startPreparing(CompletableFuture.completedFuture(new Bootstrap.Header("", true, false))).join();
+            LaunchHeader spare = new LaunchHeader("", 0, true, false, ""); // as a spare prepares, with no tracker
+            Bootstrap.startPreparing(CompletableFuture.completedFuture(spare)).join();
 
-            byte[] processJob = Tags.frame(Tags.JOB, ProcessHooks.sampleJob());
+            byte[] processJob = Tags.frame(Tags.JOB, Warmup.sampleProcessJob().encode());
             runChild(down, up, processJob, parent -> { });
 
             SerializableCallable<Integer> task = () -> 42;
@@ -104,7 +110,7 @@ public final class AotTrainer {
 
         FrameChannel channel = Bootstrap.connect(up.toString(), new FileInputStream(down.toFile()));
         Child child = Bootstrap.adopt(channel, ProcessHandle.current().pid());
-        int code = Bootstrap.runJob(Bootstrap.decodeJob(channel.receive(Integer.MAX_VALUE - 16L)), child);
+        int code = Jobs.run(Jobs.decode(channel.receive(Integer.MAX_VALUE - 16L)), child);
         child.reportExit(code);
         if (parentSide.get() != 0 || code != 0) {
             throw new IllegalStateException("the training child ended with " + code);

@@ -1,25 +1,34 @@
-package dev.mp4j.internal.spawn;
+package dev.mp4j.internal.child;
 
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.pool.PoolWire;
 import dev.mp4j.internal.pool.WorkerJob;
+import dev.mp4j.internal.queue.IpcQueues;
+import dev.mp4j.internal.queue.PipeEnd;
+import dev.mp4j.internal.ring.Ring;
+import dev.mp4j.internal.spawn.Tags;
+import dev.mp4j.internal.sync.ProcessLock;
 import dev.mp4j.internal.wire.Codec;
 
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandles;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * The work a child does after it connects — decoding a job that holds a lambda, a worker's task and result
- * frames — done ahead on sample objects: by a forkserver spare while it waits for its job, and by the AOT
- * training JVM, so that a real job finds these paths loaded, linked and warm.
+ * The work a child does after it connects — decoding a process's job and a worker's, a worker's task and
+ * result frames — done ahead on sample objects: by a forkserver spare while it waits for its job, and by
+ * the AOT training JVM, so that a real job finds these paths loaded, linked and warm.
  */
 final class Warmup {
-    /** Classes that decoding a queue, pipe or lock handle initializes; Posix links the FFM handles. */
-    private static final List<String> NATIVE = List.of("dev.mp4j.internal.ffm.Posix", "dev.mp4j.internal.ring.Ring",
-            "dev.mp4j.internal.queue.PipeEnd", "dev.mp4j.internal.queue.QueueImpl", "dev.mp4j.internal.sync.ProcessLock");
+    /**
+     * Classes that decoding a queue, pipe or lock handle initializes; Posix links the FFM handles. (The
+     * queue's own class is not public: the queues' factory stands for its package.)
+     */
+    private static final List<Class<?>> NATIVE = List.of(Posix.class, Ring.class, PipeEnd.class, IpcQueues.class,
+            ProcessLock.class);
 
     private Warmup() {}
 
@@ -28,9 +37,11 @@ final class Warmup {
 
     static void exercise(int rounds) throws Exception {
         SerializableCallable<Integer> task = () -> 42;
-        byte[] job = new WorkerJob("SpawnProcess-0", null).encode();
+        byte[] job = Tags.frame(Tags.JOB, new WorkerJob("SpawnProcess-0", null).encode());
+        byte[] processJob = Tags.frame(Tags.JOB, sampleProcessJob().encode());
         for (int i = 0; i < rounds; i++) {
-            WorkerJob.decode(job);
+            Jobs.decode(job); // as the child finds its job
+            Jobs.decode(processJob);
             byte[] frame = PoolWire.task(i, Codec.encode(task));
             Object t = Codec.decodeFromParent(Arrays.copyOfRange(frame, 9, frame.length)); // as a worker reads it
             byte[] ok = PoolWire.value(i, ((Callable<?>) t).call());
@@ -40,7 +51,12 @@ final class Warmup {
             Codec.decode(Codec.encode(List.of(i, "x", 1L)), null);
             Codec.decode(Codec.encode(new Sample("x", null, i)), null); // a record, as handles travel
         }
-        new dev.mp4j.multiprocessing.Process(() -> { }).toString();
+    }
+
+    /** @return the job of a child started by {@code Process.start()} for a target that does nothing */
+    static ProcessJob sampleProcessJob() {
+        return new ProcessJob(new int[] {1}, "Process-1", false, new byte[32], "MainProcess",
+                ProcessHandle.current().pid(), null, "spawn", () -> { }, null);
     }
 
     /**
@@ -52,12 +68,12 @@ final class Warmup {
         if (!Warmup.class.getModule().isNativeAccessEnabled()) {
             return;
         }
-        ClassLoader loader = Warmup.class.getClassLoader();
-        for (String name : NATIVE) {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        for (Class<?> c : NATIVE) {
             try {
-                Class.forName(name, true, loader);
-            } catch (ClassNotFoundException e) {
-                throw new IllegalStateException(e); // mp4j's own: cannot be missing
+                lookup.ensureInitialized(c);
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e); // public classes of this module: cannot happen
             }
         }
         try {

@@ -1,4 +1,4 @@
-package dev.mp4j.internal.spawn;
+package dev.mp4j.internal.child;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,9 +1,16 @@
-package dev.mp4j.internal.spawn;
+package dev.mp4j.internal.child;
 
-import dev.mp4j.internal.pool.WorkerJob;
+import dev.mp4j.internal.spawn.AotCache;
+import dev.mp4j.internal.spawn.Child;
+import dev.mp4j.internal.spawn.Job;
+import dev.mp4j.internal.spawn.LaunchHeader;
+import dev.mp4j.internal.spawn.Signals;
+import dev.mp4j.internal.spawn.Tags;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.multiprocessing.Multiprocessing;
+import dev.mp4j.multiprocessing.Process;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
@@ -13,6 +20,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.ObjectStreamClass;
+import java.io.StreamCorruptedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.SerializedLambda;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -22,18 +32,21 @@ import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The main class of every child JVM. In order:
+ * The main class of every child JVM, and the one place that knows every part of a child: the launch
+ * protocol below it ({@code internal.spawn}), the jobs above it ({@link Jobs}), the warm-up of a spare and
+ * the AOT training ({@link AotTrainer}). In order:
  * <ol>
- *   <li>reads the launch header from stdin (see {@code Launch.writeHeader}) and starts watching its
+ *   <li>reads the {@link LaunchHeader} from stdin and starts watching its
  *       parent: when the parent dies the child is re-parented, which the watcher notices within
  *       {@link #WATCH_MILLIS} ms, and the child halts — no orphans. (It does not sit in a read on stdin
  *       for this: HotSpot waits up to 300 ms at exit for threads blocked in native calls, which would
  *       slow every child's exit by that much.);</li>
- *   <li>opens the FIFO the parent named in the header (see {@link Rendezvous}) and says HELLO through it;
+ *   <li>opens the FIFO the parent named in the header and says HELLO through it;
  *       from then on its control channel reads stdin and writes that FIFO. Meanwhile another thread, started
  *       first of all, gives SIGTERM its default action, readies the decoder, joins the parent's resource
  *       tracker and initializes the multiprocessing package ({@link #prepare});</li>
- *   <li>waits for its {@link Job} (a spare JVM of the forkserver method waits here, warm) and decodes it;</li>
+ *   <li>waits for its {@link Job} (a spare JVM of the forkserver method waits here, warm) and decodes it
+ *       ({@link Jobs#decode});</li>
  *   <li>once the other thread is done, tells the parent that SIGTERM's default action is in place
  *       ({@link Tags#TERM_DEFAULT}), runs the job, reports its exit code to the parent and exits with
  *       it: by returning from {@code main} when that is 0 and no other thread would keep the JVM alive,
@@ -41,46 +54,50 @@ import java.util.concurrent.CompletableFuture;
  * </ol>
  */
 public final class Bootstrap {
-    static final int MAGIC = 0x6d70346a; // "mp4j"
-    static final int VERSION = 6;
     /** Exit code of a child whose parent died. */
     static final int ORPHANED = 70;
     /** How often a child checks that its parent is alive. */
     static final long WATCH_MILLIS = 100;
     /**
-     * The classes of the JDK-serialized job of a {@code Process} subclass, prepared by {@link #prepare} in
-     * a spare (a plain process's and a pool worker's job travel in a {@link JobForm}).
+     * The classes that JDK deserialization of a job's objects meets first (a subclass of {@code Process}
+     * sent whole, a lambda), their descriptors prepared by {@link #prepare} in a spare.
      */
-    private static final String[] PREPARED = {"dev.mp4j.multiprocessing.ProcessJob", "dev.mp4j.multiprocessing.Process",
-        "java.lang.invoke.SerializedLambda"};
+    private static final Class<?>[] PREPARED = {Process.class, SerializedLambda.class};
+    /** The classes that running any job needs, initialized ahead by {@link #prepare}. */
+    private static final Class<?>[] RUNNING = {Multiprocessing.class, Process.class};
 
     private Bootstrap() {}
 
     /**
-     * @param args unused
+     * @param args none; or {@link AotCache#TRAINING} and the application classes to load: then this JVM
+     *     trains the child AOT cache ({@link AotTrainer})
+     * @throws Exception only when training: then no cache is installed
      */
-    public static void main(String[] args) {
+    public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals(AotCache.TRAINING)) {
+            AotTrainer.train(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         Child child;
         Job job;
-        CompletableFuture<Header> header = new CompletableFuture<>();
+        CompletableFuture<LaunchHeader> header = new CompletableFuture<>();
         Thread preparing = startPreparing(header);
         try {
-            // The header unbuffered (a few reads): what follows it on stdin belongs to the control channel.
             FileInputStream stdin = new FileInputStream(FileDescriptor.in);
-            DataInputStream in = new DataInputStream(stdin);
-            if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+            LaunchHeader h;
+            try {
+                h = LaunchHeader.read(new DataInputStream(stdin));
+            } catch (StreamCorruptedException e) {
                 System.err.println("mp4j: this JVM was not started by a compatible mp4j parent");
                 System.exit(2);
                 return;
             }
-            String fifo = in.readUTF();
-            long parentPid = in.readLong();
-            boolean spare = in.readBoolean();
-            boolean natives = in.readBoolean();
-            String trackerFifo = in.readUTF();
+            String fifo = h.fifo();
+            long parentPid = h.parentPid();
+            boolean spare = h.spare();
             watchParent(parentPid);
             System.setIn(new ByteArrayInputStream(new byte[0]));
-            header.complete(new Header(trackerFifo, spare, natives));
+            header.complete(h);
 
             FrameChannel channel;
             try {
@@ -106,7 +123,7 @@ public final class Bootstrap {
                         Arrays.copyOfRange(frame, 1, frame.length), null));
                 frame = channel.receive(Integer.MAX_VALUE - 16L);
             }
-            job = decodeJob(frame);
+            job = Jobs.decode(frame);
             preparing.join(); // SIGTERM's default action is in place before the exit hook and the job runs
             try {
                 channel.send(new byte[] {Tags.TERM_DEFAULT}); // a SIGTERM the swap lost is sent again
@@ -123,7 +140,7 @@ public final class Bootstrap {
             System.exit(1);
             return;
         }
-        int code = runJob(job, child);
+        int code = Jobs.run(job, child);
         System.out.flush();
         System.err.flush();
         child.reportExit(code);
@@ -137,22 +154,13 @@ public final class Bootstrap {
     }
 
     /**
-     * What {@link #prepare} needs of the header the parent writes on stdin.
-     *
-     * @param trackerFifo the parent's resource tracker's FIFO, or empty
-     * @param spare whether this is a forkserver spare
-     * @param natives whether a spare should link the semaphores' FFM handles ahead (its parent uses them)
-     */
-    record Header(String trackerFifo, boolean spare, boolean natives) {}
-
-    /**
      * Starts {@link #prepare} on a daemon thread, before the header is read (the AOT training calls this
      * too, so that the lambda is in the cache).
      *
      * @param header completed once the header is read
      * @return the thread
      */
-    static Thread startPreparing(CompletableFuture<Header> header) {
+    static Thread startPreparing(CompletableFuture<LaunchHeader> header) {
         Thread preparing = new Thread(() -> prepare(header), "mp4j-prepare");
         preparing.setDaemon(true);
         preparing.start();
@@ -171,22 +179,24 @@ public final class Bootstrap {
      *
      * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
      */
-    static void prepare(CompletableFuture<Header> header) {
+    static void prepare(CompletableFuture<LaunchHeader> header) {
         Signals.defaultTerm();
         try {
             Codec.prepareReader();
         } catch (RuntimeException | LinkageError e) {
             // only a head start: decoding the job does the same, and reports what fails
         }
-        Header h = header.join();
+        LaunchHeader h = header.join();
         boolean spare = h.spare();
         ResourceTracker.useParent(h.trackerFifo());
         try {
-            ProcessHooks.get();
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            for (Class<?> c : RUNNING) {
+                lookup.ensureInitialized(c);
+            }
             if (spare) {
-                ClassLoader loader = Bootstrap.class.getClassLoader();
-                for (String name : PREPARED) {
-                    ObjectStreamClass.lookup(Class.forName(name, true, loader));
+                for (Class<?> c : PREPARED) {
+                    ObjectStreamClass.lookup(c);
                 }
                 if (h.natives()) {
                     Warmup.natives();
@@ -212,35 +222,14 @@ public final class Bootstrap {
         return channel;
     }
 
-    /** @return this JVM's child runtime, installed, with the hook that reports a System.exit */
+    /**
+     * @return this JVM's side of the control channel, with the hook that reports a System.exit; its jobs
+     *     send multiprocessing's log to stderr as their parent's goes
+     */
     static Child adopt(FrameChannel channel, long parentPid) {
-        Child child = new Child(channel, parentPid);
-        Child.install(child);
-        Runtime.getRuntime().addShutdownHook(new Thread(child::onShutdown, "mp4j-exit-report"));
+        Child child = new Child(channel, parentPid, Multiprocessing::logToStderr);
+        child.reportExitsAtShutdown();
         return child;
-    }
-
-    /** @return the job in a JOB frame */
-    static Job decodeJob(byte[] frame) throws IOException, ClassNotFoundException {
-        if (frame.length == 0 || frame[0] != Tags.JOB) {
-            throw new IOException("expected a job from the parent, got tag " + (frame.length == 0 ? "none" : frame[0]));
-        }
-        byte[] body = Arrays.copyOfRange(frame, 1, frame.length);
-        return switch (body.length == 0 ? 0 : body[0]) {
-            case JobForm.PROCESS -> ProcessHooks.get().decodeProcessJob(body);
-            case JobForm.WORKER -> WorkerJob.decode(body);
-            default -> (Job) Codec.decodeFromParent(body);
-        };
-    }
-
-    /** @return the job's exit code: 1, with the trace on stderr, when it throws */
-    static int runJob(Job job, Child child) {
-        try {
-            return job.run(child);
-        } catch (Throwable t) {
-            t.printStackTrace();
-            return 1;
-        }
     }
 
     /**

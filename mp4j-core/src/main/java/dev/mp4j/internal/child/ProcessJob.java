@@ -1,0 +1,108 @@
+package dev.mp4j.internal.child;
+
+import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.spawn.JobForm;
+import dev.mp4j.internal.wire.Codec;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.StreamCorruptedException;
+
+/**
+ * The job of a child started by {@code Process.start()}: who the child is, who its parent is, how it logs,
+ * its start method, and what it runs. It travels in a {@link JobForm}:
+ * <pre>
+ *   byte   mark         {@link JobForm#PROCESS}
+ *   int32  n            then n × int32: the identity
+ *   UTF    name
+ *   bool   daemon
+ *   int32  n            then n bytes: the authkey
+ *   UTF    parentName
+ *   int64  parentPid
+ *   UTF    logLevel     a System.Logger.Level's name, or empty for none
+ *   UTF    startMethod
+ *   bool   whole        whether the process itself follows, rather than its target
+ *   int32  n            then n bytes: the codec's form of the target (a plain Process), or of the process
+ *                       (a subclass of Process, sent whole: its class may add state and a readObject)
+ * </pre>
+ * A plain process's target alone goes through the codec, where a lambda or a record takes its fast form.
+ * Not the codec's record form for the whole job: cold, its reader builds method handles, which cost a child
+ * 40 ms of generated classes. The parent's {@code Process.start()} makes it; the child's {@link Jobs} runs it.
+ *
+ * @param identity the process's identity numbers (Python's {@code _identity})
+ * @param name its name
+ * @param daemon whether it is a daemon
+ * @param authkey its authentication key
+ * @param parentName the parent's process name
+ * @param parentPid the parent's pid
+ * @param logLevel the level the parent logs to stderr at, or null for none
+ * @param startMethod the parent's start method, which the child takes as its default
+ * @param target what a plain process runs, or null (for nothing, or when the process is sent whole)
+ * @param whole a subclass of {@code Process}, sent whole; null for a plain process
+ */
+public record ProcessJob(int[] identity, String name, boolean daemon, byte[] authkey, String parentName,
+                         long parentPid, System.Logger.Level logLevel, String startMethod,
+                         SerializableRunnable target, Serializable whole) {
+    /**
+     * @return the form, the layout above
+     * @throws IOException if the target or the process cannot be serialized (NotSerializableException naming
+     *     the class)
+     */
+    public byte[] encode() throws IOException {
+        JobForm.Writer w = new JobForm.Writer(JobForm.PROCESS);
+        w.out().writeInt(identity.length);
+        for (int i : identity) {
+            w.out().writeInt(i);
+        }
+        w.out().writeUTF(name);
+        w.out().writeBoolean(daemon);
+        w.bytes(authkey);
+        w.out().writeUTF(parentName);
+        w.out().writeLong(parentPid);
+        w.level(logLevel);
+        w.out().writeUTF(startMethod);
+        w.out().writeBoolean(whole != null);
+        if (whole != null) {
+            w.bytes(Codec.encode(whole));
+        } else {
+            w.runnable(target);
+        }
+        return w.toByteArray();
+    }
+
+    /**
+     * @param form what {@link #encode} made
+     * @return the job
+     * @throws IOException if {@code form} is not such a form, or its target or process cannot be decoded
+     * @throws ClassNotFoundException naming a class of the target or process this JVM cannot load
+     */
+    public static ProcessJob decode(byte[] form) throws IOException, ClassNotFoundException {
+        JobForm.Reader r = new JobForm.Reader(form, JobForm.PROCESS, "the job of a process");
+        int[] identity = new int[r.length(4)];
+        for (int i = 0; i < identity.length; i++) {
+            identity[i] = r.in().readInt();
+        }
+        String name = r.in().readUTF();
+        boolean daemon = r.in().readBoolean();
+        byte[] authkey = r.bytes();
+        String parentName = r.in().readUTF();
+        long parentPid = r.in().readLong();
+        System.Logger.Level logLevel = r.level();
+        String startMethod = r.in().readUTF();
+        SerializableRunnable target = null;
+        Serializable whole = null;
+        if (r.in().readBoolean()) {
+            Object o = Codec.decodeFromParent(r.bytes());
+            if (!(o instanceof Serializable s)) {
+                throw new StreamCorruptedException("the process of a job is "
+                        + (o == null ? "null" : "a " + o.getClass().getName()));
+            }
+            whole = s;
+        } else {
+            target = r.runnable("the target of a process");
+        }
+        r.end();
+        return new ProcessJob(identity, name, daemon, authkey, parentName, parentPid, logLevel, startMethod, target,
+                whole);
+    }
+}

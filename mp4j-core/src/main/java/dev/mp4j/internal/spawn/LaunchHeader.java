@@ -1,0 +1,71 @@
+package dev.mp4j.internal.spawn;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.StreamCorruptedException;
+
+/**
+ * What the parent writes on a child's stdin before anything else, and the child reads first of all:
+ * <pre>
+ *   int32  MAGIC        0x6d70346a ("mp4j")
+ *   int32  VERSION      {@value #VERSION}; a child refuses a header of another version
+ *   UTF    fifo         the FIFO the child reports back through ({@link Rendezvous})
+ *   int64  parentPid    the pid the child watches, to end with its parent
+ *   bool   spare        a forkserver spare: it warms up while it waits for its job
+ *   bool   natives      a spare also links the semaphores' FFM handles ahead (its parent uses them)
+ *   UTF    trackerFifo  the parent's resource tracker's FIFO, or empty
+ * </pre>
+ * in {@link DataOutputStream}'s forms (big-endian; a UTF is a 2-byte length and modified UTF-8). The
+ * frames of the control channel follow it on stdin. A change of the layout changes {@link #VERSION}.
+ *
+ * @param fifo the FIFO the child writes its frames to
+ * @param parentPid the parent JVM's pid
+ * @param spare whether the child is a forkserver spare
+ * @param natives whether a spare links the semaphores' FFM handles ahead
+ * @param trackerFifo the parent's resource tracker's FIFO, or empty
+ */
+public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean natives, String trackerFifo) {
+    static final int MAGIC = 0x6d70346a;
+    static final int VERSION = 6;
+
+    /**
+     * Writes the header and flushes it.
+     *
+     * @param stdin the child's stdin
+     * @throws IOException if the child is gone
+     */
+    void write(OutputStream stdin) throws IOException {
+        DataOutputStream out = new DataOutputStream(stdin);
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeUTF(fifo);
+        out.writeLong(parentPid);
+        out.writeBoolean(spare);
+        out.writeBoolean(natives);
+        out.writeUTF(trackerFifo);
+        out.flush();
+    }
+
+    /**
+     * Reads a header field by field, unbuffered: what follows it on the stream belongs to the control
+     * channel.
+     *
+     * @param in the child's stdin
+     * @return the header
+     * @throws StreamCorruptedException if it does not begin with {@link #MAGIC} and {@link #VERSION}: this
+     *     JVM was not started by a compatible mp4j parent
+     * @throws IOException if stdin ends or fails first
+     */
+    public static LaunchHeader read(DataInputStream in) throws IOException {
+        if (in.readInt() != MAGIC || in.readInt() != VERSION) {
+            throw new StreamCorruptedException("not a launch header of version " + VERSION);
+        }
+        String fifo = in.readUTF();
+        long parentPid = in.readLong();
+        boolean spare = in.readBoolean();
+        boolean natives = in.readBoolean();
+        return new LaunchHeader(fifo, parentPid, spare, natives, in.readUTF());
+    }
+}
