@@ -64,11 +64,6 @@ final class DummyContext implements Context {
     }
 
     @Override
-    public <E> Queue<E> queue() {
-        return new ThreadQueue<>(0);
-    }
-
-    @Override
     public <E> Queue<E> queue(int maxsize) {
         return new ThreadQueue<>(maxsize);
     }
@@ -79,18 +74,8 @@ final class DummyContext implements Context {
     }
 
     @Override
-    public <E> JoinableQueue<E> joinableQueue() {
-        return new ThreadQueue<>(0);
-    }
-
-    @Override
     public <E> JoinableQueue<E> joinableQueue(int maxsize) {
         return new ThreadQueue<>(maxsize);
-    }
-
-    @Override
-    public Pipe pipe() {
-        return ThreadConnection.pipe(true);
     }
 
     @Override
@@ -106,11 +91,6 @@ final class DummyContext implements Context {
     @Override
     public RLock rlock() {
         return Threading.rlock();
-    }
-
-    @Override
-    public Condition condition() {
-        return Threading.condition();
     }
 
     @Override
@@ -131,11 +111,6 @@ final class DummyContext implements Context {
     @Override
     public Event event() {
         return Threading.event();
-    }
-
-    @Override
-    public Barrier barrier(int parties) {
-        return Threading.barrier(parties);
     }
 
     @Override
@@ -171,16 +146,6 @@ final class DummyContext implements Context {
     @Override
     public SharedDoubleArray sharedDoubleArray(int length) {
         throw unsupported("sharedDoubleArray");
-    }
-
-    @Override
-    public SharedMemory sharedMemory(long size) {
-        return SharedMemory.create(null, size);
-    }
-
-    @Override
-    public Pool pool() {
-        return new ThreadPool();
     }
 
     @Override
