@@ -9,7 +9,9 @@ import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.spawn.Launcher;
+import dev.mp4j.internal.spi.JvmContext;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.SingleUseIterator;
 import dev.mp4j.internal.util.Timeouts;
@@ -77,11 +79,11 @@ public class ProcessPoolExecutor implements Executor {
     // The Cleaner keeps only a phantom reference to this; no method of a subclass can run on it.
     @SuppressWarnings("this-escape")
     private ProcessPoolExecutor(Builder b) {
-        Context ctx = b.context != null ? b.context : Multiprocessing.getContext();
-        if (!(ctx instanceof Launcher launcher)) {
-            throw new IllegalArgumentException("context must be one made by Multiprocessing.getContext(...), got "
-                    + ctx.getClass().getName());
-        }
+        JvmContext launcher = switch (b.context != null ? b.context : Multiprocessing.getContext()) {
+            case JvmContext jvm -> jvm;
+            case DummyContext dummy -> throw new IllegalArgumentException("context must be one made by "
+                    + "Multiprocessing.getContext(...), got the dummy context " + dummy);
+        };
         this.pool = new Pool(b, launcher);
         CLEANER.register(this, pool::unreachable);
     }

@@ -1,6 +1,8 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.dummy.DummyContext;
+import dev.mp4j.internal.spi.JvmContext;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
@@ -19,9 +21,12 @@ import java.util.List;
  * {@code multiprocessing.get_context}). Contexts are immutable: the {@code with...} methods return a new one.
  *
  * <p>Everything a context makes (processes aside) is a serializable handle: passed to a child process it
- * re-attaches to the same OS object. Pools and managers join this interface as they are built.
+ * re-attaches to the same OS object.
+ *
+ * <p>There are two kinds, and no others: the contexts of the start methods that boot JVMs
+ * ({@link Multiprocessing#getContext(String)}) and the dummy context of threads ({@link Multiprocessing#dummy()}).
  */
-public interface Context {
+public sealed interface Context permits JvmContext, DummyContext {
     /** @return "spawn" or "forkserver"; "dummy" for {@link Multiprocessing#dummy()} */
     String startMethod();
 

@@ -6,8 +6,8 @@ import dev.mp4j.internal.queue.PipeEnd;
 import dev.mp4j.internal.shared.SharedObjects;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Launch;
-import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Spares;
+import dev.mp4j.internal.spi.JvmContext;
 import dev.mp4j.internal.sync.ProcessSync;
 import dev.mp4j.internal.wire.SerialFilters;
 import dev.mp4j.multiprocessing.managers.SyncManager;
@@ -24,7 +24,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /** The start methods mp4j offers, and their contexts. */
@@ -32,11 +34,19 @@ final class Contexts {
     static final String SPAWN = "spawn";
     static final String FORKSERVER = "forkserver";
     static final List<String> METHODS = List.of(SPAWN, FORKSERVER);
+    private static final Map<String, Base> CONTEXTS = new ConcurrentHashMap<>();
 
     private Contexts() {}
 
+    /**
+     * @param method a start method's name
+     * @return its context, made at the first call
+     * @throws IllegalArgumentException for "fork" and unknown names
+     */
     static Base of(String method) {
-        return new Base(validate(method), Launch.Spec.defaults(), null);
+        Base ctx = CONTEXTS.get(method);
+        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method,
+                m -> new Base(validate(m), Launch.Spec.defaults(), null));
     }
 
     /**
@@ -57,8 +67,9 @@ final class Contexts {
         };
     }
 
+    /** @return the context of the default start method (which this fixes, as {@code getContext()} does) */
     static Base defaultContext() {
-        return (Base) Multiprocessing.getContext();
+        return of(Multiprocessing.getStartMethod());
     }
 
     /**
@@ -68,7 +79,7 @@ final class Contexts {
      * @param spec how its children are launched
      * @param filter the serial filter its children and the objects it makes apply (in its portable form), or null
      */
-    record Base(String method, Launch.Spec spec, ObjectInputFilter filter) implements Context, Launcher {
+    record Base(String method, Launch.Spec spec, ObjectInputFilter filter) implements JvmContext {
         Base {
             if (method.equals(FORKSERVER)) {
                 Spares.prime(spec);

@@ -1,6 +1,7 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.LazyLogger;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.ConsoleHandler;
@@ -37,7 +37,6 @@ public final class Multiprocessing {
 
     /** The started, not yet ended children of this JVM. */
     static final Set<Process> children = ConcurrentHashMap.newKeySet();
-    private static final Map<String, Contexts.Base> CONTEXTS = new ConcurrentHashMap<>();
     private static final Object START_METHOD_LOCK = new Object();
     private static String startMethod; // guarded by START_METHOD_LOCK; null until set or first used
 
@@ -143,8 +142,7 @@ public final class Multiprocessing {
      */
     public static Context getContext(String method) {
         java.util.Objects.requireNonNull(method, "method");
-        Contexts.Base ctx = CONTEXTS.get(method);
-        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method, Contexts::of);
+        return Contexts.of(method);
     }
 
     /**

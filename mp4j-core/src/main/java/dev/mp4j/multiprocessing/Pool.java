@@ -14,7 +14,8 @@ import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.PoolWire;
-import dev.mp4j.internal.spawn.Launcher;
+import dev.mp4j.internal.dummy.DummyContext;
+import dev.mp4j.internal.spi.JvmContext;
 import dev.mp4j.internal.util.Timeouts;
 
 import java.lang.ref.Cleaner;
@@ -81,7 +82,12 @@ public class Pool implements AutoCloseable {
     }
 
     private Pool(Builder b) {
-        this(b.processes, jvmBackend(b), workerKind(b), b.maxTasksPerChild, b.timeLimitNanos);
+        this(b, Contexts.defaultContext());
+    }
+
+    private Pool(Builder b, JvmContext context) {
+        this(b.processes, new JvmBackend(context, b.initializer, Limits.forWorker(b.softTimeLimitNanos),
+                b.maxMemoryPerChild), workerKind(context), b.maxTasksPerChild, b.timeLimitNanos);
     }
 
     /** For {@link ThreadPool}: workers are threads. */
@@ -113,23 +119,8 @@ public class Pool implements AutoCloseable {
         this.core = null;
     }
 
-    private static JvmBackend jvmBackend(Builder b) {
-        return new JvmBackend(launcher(b.context), b.initializer, Limits.forWorker(b.softTimeLimitNanos),
-                b.maxMemoryPerChild);
-    }
-
-    private static Launcher launcher(Context context) {
-        Context ctx = context != null ? context : Multiprocessing.getContext();
-        if (!(ctx instanceof Launcher launcher)) {
-            throw new IllegalArgumentException("context must be one made by Multiprocessing.getContext(...), got "
-                    + ctx.getClass().getName());
-        }
-        return launcher;
-    }
-
-    private static String workerKind(Builder b) {
-        Context ctx = b.context != null ? b.context : Multiprocessing.getContext();
-        return ctx.startMethod().equals(Contexts.FORKSERVER) ? "ForkServerPoolWorker" : "SpawnPoolWorker";
+    private static String workerKind(JvmContext context) {
+        return context.startMethod().equals(Contexts.FORKSERVER) ? "ForkServerPoolWorker" : "SpawnPoolWorker";
     }
 
     private static int checkProcesses(int processes) {
@@ -693,15 +684,13 @@ public class Pool implements AutoCloseable {
             return this;
         }
 
-        /**
-         * @return the pool, its workers starting
-         * @throws IllegalArgumentException if the context is not one that mp4j made
-         */
+        /** @return the pool, its workers starting */
         public Pool build() {
-            if (context instanceof DummyContext) {
-                return new ThreadPool(processes, initializer, maxTasksPerChild, timeLimitNanos, softTimeLimitNanos);
-            }
-            return new Pool(this);
+            return switch (context != null ? context : Multiprocessing.getContext()) {
+                case JvmContext jvm -> new Pool(this, jvm);
+                case DummyContext dummy -> new ThreadPool(processes, initializer, maxTasksPerChild, timeLimitNanos,
+                        softTimeLimitNanos);
+            };
         }
     }
 }

@@ -1,7 +1,12 @@
-package dev.mp4j.multiprocessing;
+package dev.mp4j.internal.dummy;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.Empty;
+import dev.mp4j.multiprocessing.Full;
+import dev.mp4j.multiprocessing.JoinableQueue;
+import dev.mp4j.multiprocessing.Queue;
+import dev.mp4j.multiprocessing.SimpleQueue;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
