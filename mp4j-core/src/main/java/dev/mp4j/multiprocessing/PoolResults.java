@@ -26,7 +26,10 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
-/** The results of a {@link Pool}: its result-handler thread, {@link AsyncResult}s and the imap iterators. */
+/**
+ * The results of a {@link Pool} whose workers this JVM runs ({@link EngineStrategy}): its result-handler thread,
+ * {@link AsyncResult}s and the imap iterators.
+ */
 final class PoolResults {
     static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
 
@@ -354,7 +357,7 @@ final class PoolResults {
     static final class IMapIterator<R> extends SingleUseIterator<R> {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition arrived = lock.newCondition();
-        private final Pool owner;
+        private final EngineStrategy owner;
         private final PoolWire.Fn fn;
         private final Iterator<?> source;
         private final int chunksize;
@@ -377,7 +380,7 @@ final class PoolResults {
             }
         }
 
-        IMapIterator(Pool owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
+        IMapIterator(EngineStrategy owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
                      int window, boolean ordered) {
             this.owner = owner;
             this.fn = new PoolWire.Fn(fn);
@@ -407,7 +410,7 @@ final class PoolResults {
                     if (!chunk.isEmpty()) {
                         long index = sent;
                         try {
-                            owner.submitInternal(new PoolWire.EachChunk(fn, chunk), new Completion() {
+                            owner.submit(new PoolWire.EachChunk(fn, chunk), new Completion() {
                                 @Override
                                 public boolean start(PoolEngine.Task task) {
                                     return true;
@@ -417,7 +420,7 @@ final class PoolResults {
                                 public void finish(Object v, Throwable e) {
                                     arrive(index, v, e);
                                 }
-                            });
+                            }, Timeouts.FOREVER);
                             sent++;
                         } catch (RuntimeException e) {
                             sourceDone = true;
