@@ -24,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -47,6 +48,24 @@ final class PoolResults {
             throw e;
         }
         throw new CompletionException(t);
+    }
+
+    /**
+     * @param finish given the task's value or exception
+     * @return the completion of a task that always runs once it reaches a worker (nothing can cancel it)
+     */
+    static Completion onFinish(BiConsumer<Object, Throwable> finish) {
+        return new Completion() {
+            @Override
+            public boolean start(PoolEngine.Task task) {
+                return true;
+            }
+
+            @Override
+            public void finish(Object v, Throwable e) {
+                finish.accept(v, e);
+            }
+        };
     }
 
     /**
@@ -299,17 +318,7 @@ final class PoolResults {
 
         /** @return the completion of the chunk whose first item is at {@code offset} */
         Completion chunk(int offset) {
-            return new Completion() {
-                @Override
-                public boolean start(PoolEngine.Task task) {
-                    return true;
-                }
-
-                @Override
-                public void finish(Object v, Throwable e) {
-                    chunkDone(offset, v, e);
-                }
-            };
+            return onFinish((v, e) -> chunkDone(offset, v, e));
         }
 
         @Override
@@ -410,17 +419,8 @@ final class PoolResults {
                     if (!chunk.isEmpty()) {
                         long index = sent;
                         try {
-                            owner.submit(new PoolWire.EachChunk(fn, chunk), new Completion() {
-                                @Override
-                                public boolean start(PoolEngine.Task task) {
-                                    return true;
-                                }
-
-                                @Override
-                                public void finish(Object v, Throwable e) {
-                                    arrive(index, v, e);
-                                }
-                            }, Timeouts.FOREVER);
+                            owner.submit(new PoolWire.EachChunk(fn, chunk), onFinish((v, e) -> arrive(index, v, e)),
+                                    Timeouts.FOREVER);
                             sent++;
                         } catch (RuntimeException e) {
                             sourceDone = true;

@@ -12,7 +12,6 @@ import dev.mp4j.multiprocessing.AsyncResult;
 import dev.mp4j.multiprocessing.Pool;
 
 import java.io.Serial;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -36,12 +35,12 @@ import java.util.stream.StreamSupport;
  * run in this JVM, each on a thread of its own that waits for its result; the result becomes ready after its
  * callback has run, as with a local pool. {@link #processes()} lists the workers this machine can see (all of
  * them when the server runs here). {@link #close()} closes the server's pool and waits for its workers; the
- * referent leaves the server when this proxy is unreachable.
+ * referent leaves the server when this proxy is unreachable. Its text is the server pool's, as a local pool's.
  *
  * <p>{@link SyncManager#pool(int)} returns it inside a {@link Pool} ({@link Pools#forwardingTo}), which may be
  * passed to other processes.
  */
-final class PoolProxy implements PoolStrategy, Serializable, BaseProxy.Proxied {
+final class PoolProxy extends ForwardingProxy implements PoolStrategy {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final String[] APPLY = BaseProxy.sig(SerializableCallable.class);
@@ -52,15 +51,8 @@ final class PoolProxy implements PoolStrategy, Serializable, BaseProxy.Proxied {
             boolean.class);
     private static final String[] NONE = BaseProxy.NO_PARAMS;
 
-    private final BaseProxy proxy;
-
     PoolProxy(BaseProxy proxy) {
-        this.proxy = proxy;
-    }
-
-    @Override
-    public BaseProxy baseProxy() {
-        return proxy;
+        super(proxy);
     }
 
     @Override
@@ -144,22 +136,6 @@ final class PoolProxy implements PoolStrategy, Serializable, BaseProxy.Proxied {
     @Override
     public int size() {
         return (Integer) proxy.call("size", NONE);
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        return o == this || o instanceof PoolProxy p && p.proxy.equals(proxy);
-    }
-
-    @Override
-    public int hashCode() {
-        return proxy.hashCode();
-    }
-
-    /** @return the server's pool's text, as a local pool's */
-    @Override
-    public String toString() {
-        return proxy.referentToString();
     }
 
     // ---------------------------------------------------------------- helpers
