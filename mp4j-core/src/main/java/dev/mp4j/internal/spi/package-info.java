@@ -10,6 +10,9 @@
  *        ThreadPool                                               |                   worker JVMs or threads
  *                                                                 +-- PoolProxy        a manager's server pool
  *   SyncManager.pool() --&gt; Pools.forwardingTo(PoolProxy) --&gt; a Pool, sent to other processes as its strategy
+ *
+ *   AsyncResult &lt;-- SettableResult --+-- PoolResults.ApplyResult   ready after its callback, on the result handler
+ *                                   +-- PoolProxy.CallbackResult  ready after its callback, on a thread of its own
  * </pre>
  * Code given a {@code Context} tells its kind by an exhaustive {@code switch} over the two; code that needs a
  * {@code Pool} over another strategy asks {@link dev.mp4j.internal.spi.Pools}, since {@code Pool} has no public

@@ -1,13 +1,12 @@
 package dev.mp4j.multiprocessing.managers;
 
-import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableBiFunction;
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.futures.ResultIterator;
-import dev.mp4j.futures.TimeoutError;
 import dev.mp4j.internal.spi.PoolStrategy;
 import dev.mp4j.internal.spi.Pools;
+import dev.mp4j.internal.spi.SettableResult;
 import dev.mp4j.multiprocessing.AsyncResult;
 import dev.mp4j.multiprocessing.Pool;
 
@@ -20,8 +19,6 @@ import java.util.Map;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -150,13 +147,10 @@ final class PoolProxy extends ForwardingProxy implements PoolStrategy {
      * A result of the server's pool with callbacks run here: a daemon thread waits for the result, runs the
      * callback, then makes the result ready. {@code get} gives what the server's result gave.
      */
-    private static final class CallbackResult<R> implements AsyncResult<R>, Runnable {
+    private static final class CallbackResult<R> extends SettableResult<R> implements Runnable {
         private final AsyncResult<R> remote;
         private final Consumer<? super R> callback;
         private final Consumer<? super Throwable> errorCallback;
-        private final CountDownLatch done = new CountDownLatch(1);
-        private R value;              // written before done counts down
-        private RuntimeException error;
 
         CallbackResult(AsyncResult<R> remote, Consumer<? super R> callback, Consumer<? super Throwable> errorCallback) {
             this.remote = remote;
@@ -167,10 +161,11 @@ final class PoolProxy extends ForwardingProxy implements PoolStrategy {
 
         @Override
         public void run() {
+            R value = null;
+            RuntimeException error = null;
             try {
-                R v;
                 try {
-                    v = remote.get();
+                    value = remote.get();
                 } catch (RuntimeException e) {
                     error = e;
                     if (errorCallback != null) {
@@ -179,58 +174,15 @@ final class PoolProxy extends ForwardingProxy implements PoolStrategy {
                     }
                     return;
                 }
-                value = v;
                 if (callback != null) {
-                    callback.accept(v);
+                    callback.accept(value);
                 }
             } catch (RuntimeException | Error e) {
                 System.getLogger("dev.mp4j.multiprocessing.managers").log(System.Logger.Level.WARNING,
                         "a callback of a manager's pool result failed", e);
             } finally {
-                done.countDown();
+                ready(value, error);
             }
-        }
-
-        @Override
-        public R get() {
-            return get(null);
-        }
-
-        @Override
-        public R get(Duration timeout) {
-            if (!await(timeout)) {
-                throw new TimeoutError("the result is not ready after " + timeout);
-            }
-            if (error != null) {
-                throw error;
-            }
-            return value;
-        }
-
-        @Override
-        public boolean await(Duration timeout) {
-            try {
-                if (timeout == null) {
-                    done.await();
-                    return true;
-                }
-                return done.await(Math.max(0, timeout.toNanos()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                throw InterruptedError.restore(e);
-            }
-        }
-
-        @Override
-        public boolean ready() {
-            return done.getCount() == 0;
-        }
-
-        @Override
-        public boolean successful() {
-            if (!ready()) {
-                throw new IllegalStateException("the result is not ready");
-            }
-            return error == null;
         }
     }
 
