@@ -9,7 +9,9 @@ import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.spawn.Launcher;
+import dev.mp4j.internal.spi.JvmContext;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.SingleUseIterator;
 import dev.mp4j.internal.util.Timeouts;
@@ -59,7 +61,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class ProcessPoolExecutor implements Executor {
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Pool pool;
+    private final Workers workers;
 
     /** A pool of {@link Multiprocessing#cpuCount()} workers. */
     public ProcessPoolExecutor() {
@@ -77,13 +79,13 @@ public class ProcessPoolExecutor implements Executor {
     // The Cleaner keeps only a phantom reference to this; no method of a subclass can run on it.
     @SuppressWarnings("this-escape")
     private ProcessPoolExecutor(Builder b) {
-        Context ctx = b.context != null ? b.context : Multiprocessing.getContext();
-        if (!(ctx instanceof Launcher launcher)) {
-            throw new IllegalArgumentException("context must be one made by Multiprocessing.getContext(...), got "
-                    + ctx.getClass().getName());
-        }
-        this.pool = new Pool(b, launcher);
-        CLEANER.register(this, pool::unreachable);
+        JvmContext launcher = switch (b.context != null ? b.context : Multiprocessing.getContext()) {
+            case JvmContext jvm -> jvm;
+            case DummyContext dummy -> throw new IllegalArgumentException("context must be one made by "
+                    + "Multiprocessing.getContext(...), got the dummy context " + dummy);
+        };
+        this.workers = new Workers(b, launcher);
+        CLEANER.register(this, workers::unreachable);
     }
 
     /**
@@ -96,18 +98,18 @@ public class ProcessPoolExecutor implements Executor {
 
     /** @return the number of worker JVMs */
     public int maxWorkers() {
-        return pool.maxWorkers;
+        return workers.maxWorkers;
     }
 
     /** @return the live worker processes (those booting included, once their OS process exists) */
     public List<ProcessHandle> processes() {
-        return pool.processes();
+        return workers.processes();
     }
 
     @Override
     public <V> Future<V> submit(SerializableCallable<V> fn) {
         Objects.requireNonNull(fn, "fn");
-        return pool.submit(fn);
+        return workers.submit(fn);
     }
 
     /**
@@ -124,27 +126,27 @@ public class ProcessPoolExecutor implements Executor {
      */
     public <V> Future<V> submit(SerializableCallable<V> fn, Duration timeout) {
         Objects.requireNonNull(fn, "fn");
-        return pool.submit(fn, Timeouts.toNanos(timeout));
+        return workers.submit(fn, Timeouts.toNanos(timeout));
     }
 
     @Override
     public Future<?> submit(SerializableRunnable fn) {
         Objects.requireNonNull(fn, "fn");
-        return pool.submit(Tasks.withResult(fn, null));
+        return workers.submit(Tasks.withResult(fn, null));
     }
 
     /** {@inheritDoc} The callable must be serializable: its future fails if it cannot be sent. */
     @Override
     public <T> Future<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
-        return pool.submit(task);
+        return workers.submit(task);
     }
 
     /** {@inheritDoc} The runnable must be serializable: its future fails if it cannot be sent. */
     @Override
     public Future<?> submit(Runnable task) {
         Objects.requireNonNull(task, "task");
-        return pool.submit(Tasks.withResult(task, null));
+        return workers.submit(Tasks.withResult(task, null));
     }
 
     /**
@@ -168,12 +170,12 @@ public class ProcessPoolExecutor implements Executor {
             for (T item : items) {
                 chunk.add(item);
                 if (chunk.size() == chunksize) {
-                    chunks.add(pool.submit(new PoolWire.Chunk(f, chunk)));
+                    chunks.add(workers.submit(new PoolWire.Chunk(f, chunk)));
                     chunk = new ArrayList<>(chunksize);
                 }
             }
             if (!chunk.isEmpty()) {
-                chunks.add(pool.submit(new PoolWire.Chunk(f, chunk)));
+                chunks.add(workers.submit(new PoolWire.Chunk(f, chunk)));
             }
         } catch (RuntimeException | Error e) {
             chunks.forEach(Future::cancel);
@@ -184,10 +186,10 @@ public class ProcessPoolExecutor implements Executor {
 
     @Override
     public void shutdown(boolean wait, boolean cancelFutures) {
-        pool.shutdown(cancelFutures);
+        workers.shutdown(cancelFutures);
         if (wait) {
             try {
-                pool.awaitTermination(Timeouts.FOREVER);
+                workers.awaitTermination(Timeouts.FOREVER);
             } catch (InterruptedException e) {
                 throw InterruptedError.restore(e);
             }
@@ -200,28 +202,28 @@ public class ProcessPoolExecutor implements Executor {
      */
     @Override
     public List<Runnable> shutdownNow() {
-        return pool.shutdownNow();
+        return workers.shutdownNow();
     }
 
     @Override
     public boolean isShutdown() {
-        return pool.isShutdown();
+        return workers.isShutdown();
     }
 
     @Override
     public boolean isTerminated() {
-        return pool.isTerminated();
+        return workers.isTerminated();
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return pool.awaitTermination(Math.max(0, unit.toNanos(timeout)));
+        return workers.awaitTermination(Math.max(0, unit.toNanos(timeout)));
     }
 
     @Override
     public String toString() {
-        return "<ProcessPoolExecutor " + pool.launcher.startMethod() + " maxWorkers=" + pool.maxWorkers
-                + (pool.isShutdown() ? " shutdown" : "") + ">";
+        return "<ProcessPoolExecutor " + workers.launcher.startMethod() + " maxWorkers=" + workers.maxWorkers
+                + (workers.isShutdown() ? " shutdown" : "") + ">";
     }
 
     /** The keyword arguments of {@link ProcessPoolExecutor}. */
@@ -394,15 +396,15 @@ public class ProcessPoolExecutor implements Executor {
     }
 
     /**
-     * The engine and what the executor adds to it, apart from the facade so that an unreachable executor
-     * can be shut down.
+     * The worker JVMs: the pool engine that runs them and what the executor adds to it, apart from the facade
+     * so that an unreachable executor can be shut down.
      */
-    private static final class Pool {
+    private static final class Workers {
         final int maxWorkers;
         final Launcher launcher;
         final PoolEngine engine;
 
-        Pool(Builder b, Launcher launcher) {
+        Workers(Builder b, Launcher launcher) {
             this.maxWorkers = b.maxWorkers;
             this.launcher = launcher;
             String kind = launcher.startMethod().equals("forkserver") ? "ForkServerProcess" : "SpawnProcess";

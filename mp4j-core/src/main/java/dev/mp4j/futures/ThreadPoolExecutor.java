@@ -43,7 +43,7 @@ public class ThreadPoolExecutor implements Executor {
     private static final AtomicInteger POOLS = new AtomicInteger();
     private static final Cleaner CLEANER = Cleaner.create();
 
-    private final Pool pool;
+    private final Workers workers;
 
     /** A pool of {@code min(32, cpuCount + 4)} threads. */
     public ThreadPoolExecutor() {
@@ -62,8 +62,8 @@ public class ThreadPoolExecutor implements Executor {
     @SuppressWarnings("this-escape")
     private ThreadPoolExecutor(Builder b) {
         String prefix = b.threadNamePrefix != null ? b.threadNamePrefix : "ThreadPoolExecutor-" + POOLS.getAndIncrement();
-        this.pool = new Pool(b.maxWorkers, prefix, b.initializer, b.virtualThreads);
-        CLEANER.register(this, pool::unreachable);
+        this.workers = new Workers(b.maxWorkers, prefix, b.initializer, b.virtualThreads);
+        CLEANER.register(this, workers::unreachable);
     }
 
     /** @return a builder for the keyword arguments: maxWorkers, threadNamePrefix, initializer, virtualThreads */
@@ -73,29 +73,29 @@ public class ThreadPoolExecutor implements Executor {
 
     /** @return the most threads this pool runs at once */
     public int maxWorkers() {
-        return pool.maxWorkers;
+        return workers.maxWorkers;
     }
 
     @Override
     public <V> Future<V> submit(SerializableCallable<V> fn) {
-        return pool.submit(fn);
+        return workers.submit(fn);
     }
 
     @Override
     public Future<?> submit(SerializableRunnable fn) {
         Objects.requireNonNull(fn, "fn");
-        return pool.submit(Tasks.withResult(fn, null));
+        return workers.submit(Tasks.withResult(fn, null));
     }
 
     @Override
     public <T> Future<T> submit(Callable<T> task) {
-        return pool.submit(task);
+        return workers.submit(task);
     }
 
     @Override
     public Future<?> submit(Runnable task) {
         Objects.requireNonNull(task, "task");
-        return pool.submit(Tasks.withResult(task, null));
+        return workers.submit(Tasks.withResult(task, null));
     }
 
     @Override
@@ -112,7 +112,7 @@ public class ThreadPoolExecutor implements Executor {
         List<Future<R>> fs = new ArrayList<>(args.size());
         try {
             for (T item : args) {
-                fs.add(pool.submit(() -> fn.apply(item)));
+                fs.add(workers.submit(() -> fn.apply(item)));
             }
         } catch (RuntimeException | Error e) {
             fs.forEach(Future::cancel);
@@ -123,9 +123,9 @@ public class ThreadPoolExecutor implements Executor {
 
     @Override
     public void shutdown(boolean wait, boolean cancelFutures) {
-        pool.shutdown(cancelFutures, false);
+        workers.shutdown(cancelFutures, false);
         if (wait) {
-            pool.joinWorkers();
+            workers.joinWorkers();
         }
     }
 
@@ -135,28 +135,28 @@ public class ThreadPoolExecutor implements Executor {
      */
     @Override
     public List<Runnable> shutdownNow() {
-        return pool.shutdown(true, true);
+        return workers.shutdown(true, true);
     }
 
     @Override
     public boolean isShutdown() {
-        return pool.isShutdown();
+        return workers.isShutdown();
     }
 
     @Override
     public boolean isTerminated() {
-        return pool.isTerminated();
+        return workers.isTerminated();
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return pool.awaitTermination(unit.toNanos(timeout));
+        return workers.awaitTermination(unit.toNanos(timeout));
     }
 
     @Override
     public String toString() {
-        return "<ThreadPoolExecutor " + pool.prefix + " maxWorkers=" + pool.maxWorkers
-                + (pool.isShutdown() ? " shutdown" : "") + ">";
+        return "<ThreadPoolExecutor " + workers.prefix + " maxWorkers=" + workers.maxWorkers
+                + (workers.isShutdown() ? " shutdown" : "") + ">";
     }
 
     /** The keyword arguments of {@link ThreadPoolExecutor}. */
@@ -216,18 +216,18 @@ public class ThreadPoolExecutor implements Executor {
     }
 
     /**
-     * The pool proper, kept apart from the {@link ThreadPoolExecutor} facade so that workers do not keep
-     * the facade reachable: when it becomes unreachable the pool shuts down, as CPython's weakref
-     * callback does.
+     * The worker threads, their work queue and the pool's lifecycle, kept apart from the
+     * {@link ThreadPoolExecutor} facade so that workers do not keep the facade reachable: when it becomes
+     * unreachable the pool shuts down, as CPython's weakref callback does.
      *
-     * <p>{@code lock} guards {@code workers}, {@code shutdown}, {@code broken} and {@code alive}; the queue
+     * <p>{@code lock} guards {@code threads}, {@code shutdown}, {@code broken} and {@code alive}; the queue
      * is thread-safe by itself. A {@link #SENTINEL} in the queue means "shut down": a worker that takes it
      * puts it back for the next and exits. {@code idle} counts the workers that finished a task and may be
      * reused (CPython's {@code _idle_semaphore}); a submit takes a permit instead of starting a thread. The
      * count is approximate, as in CPython: a worker that finds more work after releasing its permit is busy
      * while its permit stands.
      */
-    private static final class Pool {
+    private static final class Workers {
         private static final Task<?> SENTINEL = new Task<>(() -> null);
 
         final int maxWorkers;
@@ -238,12 +238,12 @@ public class ThreadPoolExecutor implements Executor {
         private final Semaphore idle = new Semaphore(0);
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition terminated = lock.newCondition();
-        private final List<Thread> workers = new ArrayList<>();
+        private final List<Thread> threads = new ArrayList<>();
         private int alive;
         private boolean shutdown;
         private Throwable broken;
 
-        Pool(int maxWorkers, String prefix, SerializableRunnable initializer, boolean virtual) {
+        Workers(int maxWorkers, String prefix, SerializableRunnable initializer, boolean virtual) {
             this.maxWorkers = maxWorkers;
             this.prefix = prefix;
             this.initializer = initializer;
@@ -278,12 +278,12 @@ public class ThreadPoolExecutor implements Executor {
             if (idle.tryAcquire()) {
                 return;
             }
-            if (workers.size() < maxWorkers) {
-                String name = prefix + "_" + workers.size();
+            if (threads.size() < maxWorkers) {
+                String name = prefix + "_" + threads.size();
                 Thread t = virtual
                         ? Thread.ofVirtual().name(name).unstarted(this::work)
                         : Thread.ofPlatform().name(name).daemon(true).unstarted(this::work);
-                workers.add(t);
+                threads.add(t);
                 alive++;
                 t.start();
             }
@@ -372,7 +372,7 @@ public class ThreadPoolExecutor implements Executor {
                     }
                 }
                 queue.add(SENTINEL);
-                toInterrupt = interrupt ? List.copyOf(workers) : List.of();
+                toInterrupt = interrupt ? List.copyOf(threads) : List.of();
             } finally {
                 lock.unlock();
             }
@@ -390,7 +390,7 @@ public class ThreadPoolExecutor implements Executor {
             List<Thread> snapshot;
             lock.lock();
             try {
-                snapshot = List.copyOf(workers);
+                snapshot = List.copyOf(threads);
             } finally {
                 lock.unlock();
             }

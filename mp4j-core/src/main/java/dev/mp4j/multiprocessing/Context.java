@@ -1,6 +1,8 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.dummy.DummyContext;
+import dev.mp4j.internal.spi.JvmContext;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
@@ -19,9 +21,12 @@ import java.util.List;
  * {@code multiprocessing.get_context}). Contexts are immutable: the {@code with...} methods return a new one.
  *
  * <p>Everything a context makes (processes aside) is a serializable handle: passed to a child process it
- * re-attaches to the same OS object. Pools and managers join this interface as they are built.
+ * re-attaches to the same OS object.
+ *
+ * <p>There are two kinds, and no others: the contexts of the start methods that boot JVMs
+ * ({@link Multiprocessing#getContext(String)}) and the dummy context of threads ({@link Multiprocessing#dummy()}).
  */
-public interface Context {
+public sealed interface Context permits JvmContext, DummyContext {
     /** @return "spawn" or "forkserver"; "dummy" for {@link Multiprocessing#dummy()} */
     String startMethod();
 
@@ -67,7 +72,9 @@ public interface Context {
      * @param <E> the item type
      * @return a new unbounded queue
      */
-    <E> Queue<E> queue();
+    default <E> Queue<E> queue() {
+        return queue(0);
+    }
 
     /**
      * @param maxsize the most items it holds; 0 or less for unbounded
@@ -86,7 +93,9 @@ public interface Context {
      * @param <E> the item type
      * @return a new unbounded joinable queue
      */
-    <E> JoinableQueue<E> joinableQueue();
+    default <E> JoinableQueue<E> joinableQueue() {
+        return joinableQueue(0);
+    }
 
     /**
      * @param maxsize the most items it holds; 0 or less for unbounded
@@ -96,7 +105,9 @@ public interface Context {
     <E> JoinableQueue<E> joinableQueue(int maxsize);
 
     /** @return a new duplex pipe */
-    Pipe pipe();
+    default Pipe pipe() {
+        return pipe(true);
+    }
 
     /**
      * @param duplex false: {@code conn1} only receives and {@code conn2} only sends
@@ -112,8 +123,10 @@ public interface Context {
     /** @return a new re-entrant lock (owner: a thread of a process) */
     RLock rlock();
 
-    /** @return a new condition over a new re-entrant lock */
-    Condition condition();
+    /** @return a new condition over a new re-entrant lock ({@link #rlock()}) */
+    default Condition condition() {
+        return condition(rlock());
+    }
 
     /**
      * @param lock the lock (one made by this context)
@@ -138,9 +151,11 @@ public interface Context {
 
     /**
      * @param parties how many processes or threads meet, at least 1
-     * @return a new barrier
+     * @return a new barrier with no action and no default timeout
      */
-    Barrier barrier(int parties);
+    default Barrier barrier(int parties) {
+        return barrier(parties, null, null);
+    }
 
     /**
      * @param parties how many meet, at least 1
@@ -190,9 +205,11 @@ public interface Context {
 
     /**
      * @param size its size in bytes, at least 1
-     * @return a new named shared memory segment
+     * @return a new named shared memory segment (a real one in every context, the dummy one included)
      */
-    SharedMemory sharedMemory(long size);
+    default SharedMemory sharedMemory(long size) {
+        return SharedMemory.create(null, size);
+    }
 
     // ---------------------------------------------------------------- managers
 
@@ -206,7 +223,9 @@ public interface Context {
     // ---------------------------------------------------------------- pools
 
     /** @return a new pool of {@link Multiprocessing#cpuCount()} workers started by this context */
-    Pool pool();
+    default Pool pool() {
+        return pool(Multiprocessing.cpuCount());
+    }
 
     /**
      * @param processes the number of workers, at least 1

@@ -2,27 +2,32 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.child.Bootstrap;
+import dev.mp4j.internal.queue.IpcQueues;
+import dev.mp4j.internal.queue.PipeEnd;
+import dev.mp4j.internal.shared.SharedObjects;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Launch;
-import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Spares;
+import dev.mp4j.internal.spi.JvmContext;
+import dev.mp4j.internal.sync.ProcessSync;
+import dev.mp4j.internal.wire.SerialFilters;
 import dev.mp4j.multiprocessing.managers.SyncManager;
-
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
 import dev.mp4j.threading.Event;
 import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
-import dev.mp4j.internal.wire.SerialFilters;
 
 import java.io.IOException;
-import java.time.Duration;
-import java.nio.file.Files;
 import java.io.ObjectInputFilter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /** The start methods mp4j offers, and their contexts. */
@@ -30,11 +35,19 @@ final class Contexts {
     static final String SPAWN = "spawn";
     static final String FORKSERVER = "forkserver";
     static final List<String> METHODS = List.of(SPAWN, FORKSERVER);
+    private static final Map<String, Base> CONTEXTS = new ConcurrentHashMap<>();
 
     private Contexts() {}
 
+    /**
+     * @param method a start method's name
+     * @return its context, made at the first call
+     * @throws IllegalArgumentException for "fork" and unknown names
+     */
     static Base of(String method) {
-        return new Base(validate(method), Launch.Spec.defaults(Bootstrap.class), null);
+        Base ctx = CONTEXTS.get(method);
+        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method,
+                m -> new Base(validate(m), Launch.Spec.defaults(Bootstrap.class), null));
     }
 
     /**
@@ -55,8 +68,9 @@ final class Contexts {
         };
     }
 
+    /** @return the context of the default start method (which this fixes, as {@code getContext()} does) */
     static Base defaultContext() {
-        return (Base) Multiprocessing.getContext();
+        return of(Multiprocessing.getStartMethod());
     }
 
     /**
@@ -66,7 +80,7 @@ final class Contexts {
      * @param spec how its children are launched
      * @param filter the serial filter its children and the objects it makes apply (in its portable form), or null
      */
-    record Base(String method, Launch.Spec spec, ObjectInputFilter filter) implements Context, Launcher {
+    record Base(String method, Launch.Spec spec, ObjectInputFilter filter) implements JvmContext {
         Base {
             if (method.equals(FORKSERVER)) {
                 Spares.prime(spec);
@@ -114,118 +128,99 @@ final class Contexts {
         }
 
         @Override
-        public <E> Queue<E> queue() {
-            return Queues.queue(this, 0);
-        }
-
-        @Override
         public <E> Queue<E> queue(int maxsize) {
-            return Queues.queue(this, maxsize);
+            return IpcQueues.queue(maxsize, decodeFilter());
         }
 
         @Override
         public <E> SimpleQueue<E> simpleQueue() {
-            return Queues.simpleQueue(this);
-        }
-
-        @Override
-        public <E> JoinableQueue<E> joinableQueue() {
-            return Queues.joinableQueue(this, 0);
+            return IpcQueues.simpleQueue(decodeFilter());
         }
 
         @Override
         public <E> JoinableQueue<E> joinableQueue(int maxsize) {
-            return Queues.joinableQueue(this, maxsize);
-        }
-
-        @Override
-        public Pipe pipe() {
-            return Queues.pipe(this, true);
+            return IpcQueues.joinableQueue(maxsize, decodeFilter());
         }
 
         @Override
         public Pipe pipe(boolean duplex) {
-            return Queues.pipe(this, duplex);
+            PipeEnd[] ends = IpcQueues.pipe(duplex, decodeFilter());
+            return new Pipe(ends[0], ends[1]);
         }
+
+        /** @return what this process accepts through this context's queues and pipes */
+        private ObjectInputFilter decodeFilter() {
+            return SerialFilters.effective(filter);
+        }
+
+        // The synchronization primitives do not depend on the start method: every context makes the same kind.
 
         @Override
         public Lock lock() {
-            return Synchronize.lock(this);
+            return ProcessSync.lock();
         }
 
         @Override
         public RLock rlock() {
-            return Synchronize.rlock(this);
-        }
-
-        @Override
-        public Condition condition() {
-            return Synchronize.condition(this, null);
+            return ProcessSync.rlock();
         }
 
         @Override
         public Condition condition(Lock lock) {
-            return Synchronize.condition(this, Objects.requireNonNull(lock, "lock"));
+            return ProcessSync.condition(Objects.requireNonNull(lock, "lock"));
         }
 
         @Override
         public Semaphore semaphore(int value) {
-            return Synchronize.semaphore(this, value, false);
+            return ProcessSync.semaphore(value, false);
         }
 
         @Override
         public Semaphore boundedSemaphore(int value) {
-            return Synchronize.semaphore(this, value, true);
+            return ProcessSync.semaphore(value, true);
         }
 
         @Override
         public Event event() {
-            return Synchronize.event(this);
-        }
-
-        @Override
-        public Barrier barrier(int parties) {
-            return Synchronize.barrier(this, parties, null, null);
+            return ProcessSync.event();
         }
 
         @Override
         public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
-            return Synchronize.barrier(this, parties, action, timeout);
+            return ProcessSync.barrier(parties, action, timeout);
         }
+
+        // Each shared value and array lives in a segment of its own; its lock, a cross-process RLock, is made
+        // when first needed.
 
         @Override
         public SharedInt sharedInt(int initial) {
-            return SharedCtypes.sharedInt(this, initial);
+            return SharedObjects.sharedInt(initial, ProcessSync::rlock);
         }
 
         @Override
         public SharedLong sharedLong(long initial) {
-            return SharedCtypes.sharedLong(this, initial);
+            return SharedObjects.sharedLong(initial, ProcessSync::rlock);
         }
 
         @Override
         public SharedDouble sharedDouble(double initial) {
-            return SharedCtypes.sharedDouble(this, initial);
+            return SharedObjects.sharedDouble(initial, ProcessSync::rlock);
         }
 
         @Override
         public SharedIntArray sharedIntArray(int length) {
-            return SharedCtypes.sharedIntArray(this, length);
+            return SharedObjects.sharedIntArray(length, ProcessSync::rlock);
         }
 
         @Override
         public SharedLongArray sharedLongArray(int length) {
-            return SharedCtypes.sharedLongArray(this, length);
+            return SharedObjects.sharedLongArray(length, ProcessSync::rlock);
         }
 
         @Override
         public SharedDoubleArray sharedDoubleArray(int length) {
-            return SharedCtypes.sharedDoubleArray(this, length);
-        }
-
-        @Override
-        public SharedMemory sharedMemory(long size) {
-            return SharedMemory.create(null, size);
+            return SharedObjects.sharedDoubleArray(length, ProcessSync::rlock);
         }
 
         @Override
@@ -233,11 +228,6 @@ final class Contexts {
             SyncManager m = new SyncManager(null, null, this);
             m.start();
             return m;
-        }
-
-        @Override
-        public Pool pool() {
-            return Pool.builder().context(this).build();
         }
 
         @Override

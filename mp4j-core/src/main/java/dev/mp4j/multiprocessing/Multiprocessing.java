@@ -2,6 +2,7 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.Identity;
+import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
@@ -14,7 +15,6 @@ import dev.mp4j.threading.Semaphore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.ConsoleHandler;
@@ -34,7 +34,6 @@ public final class Multiprocessing {
 
     /** The started, not yet ended children of this JVM. */
     static final Set<Process> children = ConcurrentHashMap.newKeySet();
-    private static final Map<String, Contexts.Base> CONTEXTS = new ConcurrentHashMap<>();
     private static final Object START_METHOD_LOCK = new Object();
     private static String startMethod; // guarded by START_METHOD_LOCK; null until set or first used
 
@@ -87,8 +86,7 @@ public final class Multiprocessing {
      */
     public static Context getContext(String method) {
         java.util.Objects.requireNonNull(method, "method");
-        Contexts.Base ctx = CONTEXTS.get(method);
-        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method, Contexts::of);
+        return Contexts.of(method);
     }
 
     /**

@@ -1,23 +1,20 @@
 package dev.mp4j.multiprocessing;
 
-import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableBiFunction;
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.function.SerializableRunnable;
-import dev.mp4j.futures.BrokenExecutor;
 import dev.mp4j.futures.CancelledError;
 import dev.mp4j.futures.ResultIterator;
-import dev.mp4j.internal.pool.Backend;
-import dev.mp4j.internal.pool.Completion;
+import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.Limits;
-import dev.mp4j.internal.pool.PoolEngine;
-import dev.mp4j.internal.pool.PoolWire;
-import dev.mp4j.internal.spawn.Launcher;
+import dev.mp4j.internal.pool.ThreadBackend;
+import dev.mp4j.internal.spi.JvmContext;
+import dev.mp4j.internal.spi.PoolStrategy;
+import dev.mp4j.internal.spi.Pools;
 import dev.mp4j.internal.util.Timeouts;
 
-import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.AbstractMap;
 import java.util.ArrayList;
@@ -25,7 +22,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
@@ -63,9 +59,24 @@ import java.util.function.Consumer;
  * <p>The methods of a pool should be used only by the process that made it.
  */
 public class Pool implements AutoCloseable {
-    private static final Cleaner CLEANER = Cleaner.create();
+    // How code outside this package makes a pool over its own strategy (a manager's) and finds a pool's
+    // strategy, without a public constructor for it: see Pools.
+    static {
+        Pools.install(new Pools.Access() {
+            @Override
+            public Pool forwardingTo(PoolStrategy strategy) {
+                return new ForwardingPool(strategy);
+            }
 
-    private final Core core;
+            @Override
+            public PoolStrategy strategyOf(Pool pool) {
+                return pool.strategy;
+            }
+        });
+    }
+
+    /** What every method calls once it has checked its arguments: this JVM's engine, or a manager's pool. */
+    private final PoolStrategy strategy;
 
     /** A pool of {@link Multiprocessing#cpuCount()} worker JVMs of the default context. */
     public Pool() {
@@ -81,7 +92,13 @@ public class Pool implements AutoCloseable {
     }
 
     private Pool(Builder b) {
-        this(b.processes, jvmBackend(b), workerKind(b), b.maxTasksPerChild, b.timeLimitNanos);
+        this(b, Contexts.defaultContext());
+    }
+
+    private Pool(Builder b, JvmContext context) {
+        this.strategy = new EngineStrategy(b.processes, new JvmBackend(context, b.initializer,
+                Limits.forWorker(b.softTimeLimitNanos), b.maxMemoryPerChild), workerKind(context),
+                b.maxTasksPerChild, b.timeLimitNanos, getClass().getSimpleName());
     }
 
     /** For {@link ThreadPool}: workers are threads. */
@@ -91,45 +108,18 @@ public class Pool implements AutoCloseable {
 
     /** For {@link ThreadPool}: workers are threads; a time limit kills (interrupts and abandons) a thread. */
     Pool(int threads, Runnable initializer, int maxTasksPerChild, long timeLimitNanos, long softTimeLimitNanos) {
-        this(checkProcesses(threads), new dev.mp4j.internal.pool.ThreadBackend(initializer,
-                Limits.forWorker(softTimeLimitNanos)), "ThreadPoolWorker", maxTasksPerChild, timeLimitNanos);
+        this.strategy = new EngineStrategy(checkProcesses(threads), new ThreadBackend(initializer,
+                Limits.forWorker(softTimeLimitNanos)), "ThreadPoolWorker", maxTasksPerChild, timeLimitNanos,
+                getClass().getSimpleName());
     }
 
-    // The Cleaner keeps only a phantom reference to this; no method of a subclass can run on it.
-    @SuppressWarnings("this-escape")
-    private Pool(int processes, Backend backend, String kind, int maxTasksPerChild, long timeLimitNanos) {
-        this.core = new Core(processes, backend, kind, maxTasksPerChild, timeLimitNanos, getClass().getSimpleName());
-        CLEANER.register(this, core::unreachable);
-        core.engine.start();
+    /** For {@link ForwardingPool}: every call goes to {@code strategy}, which lives elsewhere. */
+    Pool(PoolStrategy strategy) {
+        this.strategy = strategy;
     }
 
-    /**
-     * For a subclass that forwards every public method elsewhere (a manager's pool proxy, which overrides
-     * them all): no workers and no engine are made.
-     *
-     * @param forwarding unused; null
-     */
-    protected Pool(Void forwarding) {
-        this.core = null;
-    }
-
-    private static JvmBackend jvmBackend(Builder b) {
-        return new JvmBackend(launcher(b.context), b.initializer, Limits.forWorker(b.softTimeLimitNanos),
-                b.maxMemoryPerChild);
-    }
-
-    private static Launcher launcher(Context context) {
-        Context ctx = context != null ? context : Multiprocessing.getContext();
-        if (!(ctx instanceof Launcher launcher)) {
-            throw new IllegalArgumentException("context must be one made by Multiprocessing.getContext(...), got "
-                    + ctx.getClass().getName());
-        }
-        return launcher;
-    }
-
-    private static String workerKind(Builder b) {
-        Context ctx = b.context != null ? b.context : Multiprocessing.getContext();
-        return ctx.startMethod().equals(Contexts.FORKSERVER) ? "ForkServerPoolWorker" : "SpawnPoolWorker";
+    private static String workerKind(JvmContext context) {
+        return context.startMethod().equals(Contexts.FORKSERVER) ? "ForkServerPoolWorker" : "SpawnPoolWorker";
     }
 
     private static int checkProcesses(int processes) {
@@ -158,7 +148,7 @@ public class Pool implements AutoCloseable {
      * @throws IllegalStateException if the pool is closed or terminated
      */
     public <R> R apply(SerializableCallable<R> fn) {
-        return applyAsync(fn).get();
+        return strategy.apply(Objects.requireNonNull(fn, "fn"));
     }
 
     /**
@@ -168,7 +158,7 @@ public class Pool implements AutoCloseable {
      * @throws IllegalStateException if the pool is closed or terminated
      */
     public <R> AsyncResult<R> applyAsync(SerializableCallable<R> fn) {
-        return applyAsync(fn, null, null);
+        return strategy.applyAsync(Objects.requireNonNull(fn, "fn"), null, null, null);
     }
 
     /**
@@ -184,10 +174,7 @@ public class Pool implements AutoCloseable {
      * @throws IllegalStateException if the pool is closed or terminated
      */
     public <R> AsyncResult<R> applyAsync(SerializableCallable<R> fn, Duration timeout) {
-        Objects.requireNonNull(fn, "fn");
-        PoolResults.ApplyResult<R> r = new PoolResults.ApplyResult<>(this, core.handler, null, null);
-        submitInternal(fn, r, Timeouts.toNanos(timeout));
-        return r;
+        return strategy.applyAsync(Objects.requireNonNull(fn, "fn"), timeout, null, null);
     }
 
     /**
@@ -200,10 +187,7 @@ public class Pool implements AutoCloseable {
      */
     public <R> AsyncResult<R> applyAsync(SerializableCallable<R> fn, Consumer<? super R> callback,
                                          Consumer<? super Throwable> errorCallback) {
-        Objects.requireNonNull(fn, "fn");
-        PoolResults.ApplyResult<R> r = new PoolResults.ApplyResult<>(this, core.handler, callback, errorCallback);
-        submitInternal(fn, r);
-        return r;
+        return strategy.applyAsync(Objects.requireNonNull(fn, "fn"), null, callback, errorCallback);
     }
 
     // ---------------------------------------------------------------- map
@@ -221,7 +205,7 @@ public class Pool implements AutoCloseable {
      *     one is thrown as it is (the first to arrive)
      */
     public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
-        return this.<T, R>mapAsync(fn, items).get();
+        return strategy.map(Objects.requireNonNull(fn, "fn"), collect(items), 0);
     }
 
     /**
@@ -234,7 +218,8 @@ public class Pool implements AutoCloseable {
      */
     public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                               int chunksize) {
-        return this.<T, R>mapAsync(fn, items, checkChunksize(chunksize), null, null).get();
+        int size = checkChunksize(chunksize);
+        return strategy.map(Objects.requireNonNull(fn, "fn"), collect(items), size);
     }
 
     /**
@@ -246,7 +231,7 @@ public class Pool implements AutoCloseable {
      */
     public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> fn,
                                                 Iterable<? extends T> items) {
-        return mapChunks(fn, collect(items), 0, null, null);
+        return strategy.mapAsync(Objects.requireNonNull(fn, "fn"), collect(items), 0, null, null);
     }
 
     /**
@@ -263,7 +248,8 @@ public class Pool implements AutoCloseable {
                                                 Iterable<? extends T> items, int chunksize,
                                                 Consumer<? super List<R>> callback,
                                                 Consumer<? super Throwable> errorCallback) {
-        return mapChunks(fn, collect(items), checkChunksize(chunksize), callback, errorCallback);
+        int size = checkChunksize(chunksize);
+        return strategy.mapAsync(Objects.requireNonNull(fn, "fn"), collect(items), size, callback, errorCallback);
     }
 
     /**
@@ -278,7 +264,7 @@ public class Pool implements AutoCloseable {
      */
     public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> items) {
-        return this.<A, B, R>starmapAsync(fn, items).get();
+        return strategy.starmap(Objects.requireNonNull(fn, "fn"), pairs(items), 0);
     }
 
     /**
@@ -292,7 +278,8 @@ public class Pool implements AutoCloseable {
      */
     public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> items, int chunksize) {
-        return this.<A, B, R>starmapAsync(fn, items, chunksize, null, null).get();
+        int size = checkChunksize(chunksize);
+        return strategy.starmap(Objects.requireNonNull(fn, "fn"), pairs(items), size);
     }
 
     /**
@@ -305,8 +292,7 @@ public class Pool implements AutoCloseable {
      */
     public <A, B, R> AsyncResult<List<R>> starmapAsync(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
                                                        Iterable<? extends Map.Entry<? extends A, ? extends B>> items) {
-        Objects.requireNonNull(fn, "fn");
-        return mapChunks(star(fn), pairs(items), 0, null, null);
+        return strategy.starmapAsync(Objects.requireNonNull(fn, "fn"), pairs(items), 0, null, null);
     }
 
     /**
@@ -324,8 +310,8 @@ public class Pool implements AutoCloseable {
                                                        Iterable<? extends Map.Entry<? extends A, ? extends B>> items,
                                                        int chunksize, Consumer<? super List<R>> callback,
                                                        Consumer<? super Throwable> errorCallback) {
-        Objects.requireNonNull(fn, "fn");
-        return mapChunks(star(fn), pairs(items), checkChunksize(chunksize), callback, errorCallback);
+        int size = checkChunksize(chunksize);
+        return strategy.starmapAsync(Objects.requireNonNull(fn, "fn"), pairs(items), size, callback, errorCallback);
     }
 
     // ---------------------------------------------------------------- imap
@@ -397,12 +383,12 @@ public class Pool implements AutoCloseable {
      */
     @Override
     public void close() {
-        core.close();
+        strategy.close();
     }
 
     /** Stops the workers now (worker JVMs are killed); outstanding results fail with {@link CancelledError}. */
     public void terminate() {
-        core.terminate();
+        strategy.terminate();
     }
 
     /**
@@ -411,84 +397,35 @@ public class Pool implements AutoCloseable {
      * @throws IllegalStateException if neither {@link #close()} nor {@link #terminate()} was called
      */
     public void join() {
-        core.join();
+        strategy.join();
     }
 
     /** @return the live worker processes; none for a {@link ThreadPool} */
     public List<ProcessHandle> processes() {
-        return core.engine.processes();
+        return strategy.processes();
     }
 
     /** @return the number of workers */
     public int size() {
-        return core.engine.size();
+        return strategy.size();
     }
 
     @Override
     public String toString() {
-        return "<" + getClass().getSimpleName() + " state=" + core.stateName() + " pool_size=" + core.engine.size() + ">";
+        return strategy.toString();
     }
 
-    // ---------------------------------------------------------------- internals
-
-    /** Queues a task of this pool; translates the engine's rejections into this class's contract. */
-    final void submitInternal(Object task, Completion completion) {
-        submitInternal(task, completion, Timeouts.FOREVER);
+    /** @return what every method of this pool calls */
+    final PoolStrategy strategy() {
+        return strategy;
     }
 
-    /** As above, with the task's own time limit ({@link Timeouts#FOREVER}: the pool's). */
-    final void submitInternal(Object task, Completion completion, long timeoutNanos) {
-        core.checkRunning();
-        try {
-            core.engine.submit(task, completion, timeoutNanos);
-        } catch (BrokenExecutor e) {
-            throw e;
-        } catch (RejectedExecutionException e) {
-            throw new IllegalStateException("Pool not running", e);
-        }
-    }
+    // ---------------------------------------------------------------- arguments
 
-    @SuppressWarnings("unchecked")
-    private <T, R> AsyncResult<List<R>> mapChunks(SerializableFunction<? super T, ? extends R> fn, List<Object> items,
-                                                  int chunksize, Consumer<? super List<R>> callback,
-                                                  Consumer<? super Throwable> errorCallback) {
-        Objects.requireNonNull(fn, "fn");
-        core.checkRunning();
-        int n = items.size();
-        int size = chunksize > 0 ? chunksize : defaultChunksize(n, core.engine.size());
-        int chunks = n == 0 ? 0 : (n + size - 1) / size;
-        PoolResults.MapResult<R> result = new PoolResults.MapResult<>(this, core.handler, n, chunks, callback,
-                errorCallback);
-        if (n == 0) {
-            result.complete(new ArrayList<>(), null);
-            return result;
-        }
-        PoolWire.Fn f = new PoolWire.Fn((SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn);
-        for (int offset = 0; offset < n; offset += size) {
-            List<Object> chunk = new ArrayList<>(items.subList(offset, Math.min(n, offset + size)));
-            submitInternal(new PoolWire.Chunk(f, chunk), result.chunk(offset));
-        }
-        return result;
-    }
-
-    /** Python's map chunksize: ceil(n / (4 × workers)), and 1 for an empty iterable. */
-    static int defaultChunksize(int n, int workers) {
-        long per = 4L * workers;
-        return (int) Math.max(1, (n + per - 1) / per);
-    }
-
-    @SuppressWarnings("unchecked")
     private <T, R> ResultIterator<R> iterate(SerializableFunction<? super T, ? extends R> fn,
                                              Iterable<? extends T> items, int chunksize, boolean ordered) {
-        Objects.requireNonNull(fn, "fn");
-        Objects.requireNonNull(items, "items");
-        checkChunksize(chunksize);
-        core.checkRunning();
-        SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn;
-        PoolResults.IMapIterator<R> it = new PoolResults.IMapIterator<>(this, f, items.iterator(), chunksize,
-                Math.max(2, 2 * core.engine.size()), ordered);
-        it.feed();
-        return it;
+        return strategy.imap(Objects.requireNonNull(fn, "fn"), Objects.requireNonNull(items, "items"),
+                checkChunksize(chunksize), ordered);
     }
 
     private static int checkChunksize(int chunksize) {
@@ -498,109 +435,27 @@ public class Pool implements AutoCloseable {
         return chunksize;
     }
 
-    private static List<Object> collect(Iterable<?> items) {
+    private static <T> List<T> collect(Iterable<? extends T> items) {
         Objects.requireNonNull(items, "items");
-        if (items instanceof Collection<?> c) {
+        if (items instanceof Collection<? extends T> c) {
             return new ArrayList<>(c); // one copy of its array, not an add per item
         }
-        List<Object> out = new ArrayList<>();
-        for (Object o : items) {
+        List<T> out = new ArrayList<>();
+        for (T o : items) {
             out.add(o);
         }
         return out;
     }
 
     /** The pairs as serializable entries (Map.entry's are not), in order. */
-    private static List<Object> pairs(Iterable<? extends Map.Entry<?, ?>> items) {
+    private static <A, B> List<Map.Entry<A, B>> pairs(Iterable<? extends Map.Entry<? extends A, ? extends B>> items) {
         Objects.requireNonNull(items, "items");
-        List<Object> out = new ArrayList<>();
-        for (Map.Entry<?, ?> e : items) {
+        List<Map.Entry<A, B>> out = new ArrayList<>();
+        for (Map.Entry<? extends A, ? extends B> e : items) {
             Objects.requireNonNull(e, "an entry in items is null");
             out.add(new AbstractMap.SimpleImmutableEntry<>(e.getKey(), e.getValue()));
         }
         return out;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <A, B, R> SerializableFunction<Object, R> star(SerializableBiFunction<? super A, ? super B, ? extends R> fn) {
-        return e -> {
-            Map.Entry<?, ?> pair = (Map.Entry<?, ?>) e;
-            return fn.apply((A) pair.getKey(), (B) pair.getValue());
-        };
-    }
-
-    /**
-     * The engine, the result handler and the lifecycle, apart from the facade so that an unreachable pool
-     * can be terminated. {@code state} is guarded by {@code this}: RUN --close--&gt; CLOSE, RUN|CLOSE
-     * --terminate--&gt; TERMINATE.
-     */
-    private static final class Core {
-        private enum State { RUN, CLOSE, TERMINATE }
-
-        final PoolEngine engine;
-        final PoolResults.Handler handler;
-        private State state = State.RUN;
-
-        Core(int processes, Backend backend, String kind, int maxTasksPerChild, long timeLimitNanos, String owner) {
-            this.engine = new PoolEngine(processes, kind, PoolEngine.Death.REPLACE, maxTasksPerChild, timeLimitNanos,
-                    backend);
-            this.handler = new PoolResults.Handler(owner);
-        }
-
-        synchronized String stateName() {
-            return state.name();
-        }
-
-        synchronized void checkRunning() {
-            if (state != State.RUN) {
-                throw new IllegalStateException("Pool not running");
-            }
-        }
-
-        void close() {
-            synchronized (this) {
-                if (state == State.RUN) {
-                    state = State.CLOSE;
-                }
-            }
-            engine.shutdown(false);
-            awaitEnd();
-        }
-
-        void terminate() {
-            synchronized (this) {
-                state = State.TERMINATE;
-            }
-            engine.terminate(() -> new CancelledError("the pool was terminated before the task finished"));
-            awaitEnd();
-        }
-
-        void join() {
-            synchronized (this) {
-                if (state == State.RUN) {
-                    throw new IllegalStateException("Pool is still running: call close() or terminate() first");
-                }
-            }
-            awaitEnd();
-        }
-
-        /** Waits for the workers to be gone, then for the callbacks of every result to have run. */
-        private void awaitEnd() {
-            try {
-                engine.awaitTermination(Timeouts.FOREVER);
-            } catch (InterruptedException e) {
-                throw InterruptedError.restore(e);
-            }
-            handler.stop();
-        }
-
-        void unreachable() {
-            synchronized (this) {
-                state = State.TERMINATE;
-            }
-            engine.terminate(() -> new CancelledError("the pool was terminated when it became unreachable"));
-            handler.stop();
-        }
     }
 
     /** The keyword arguments of {@link Pool}. */
@@ -693,15 +548,13 @@ public class Pool implements AutoCloseable {
             return this;
         }
 
-        /**
-         * @return the pool, its workers starting
-         * @throws IllegalArgumentException if the context is not one that mp4j made
-         */
+        /** @return the pool, its workers starting */
         public Pool build() {
-            if (context instanceof DummyContext) {
-                return new ThreadPool(processes, initializer, maxTasksPerChild, timeLimitNanos, softTimeLimitNanos);
-            }
-            return new Pool(this);
+            return switch (context != null ? context : Multiprocessing.getContext()) {
+                case JvmContext jvm -> new Pool(this, jvm);
+                case DummyContext dummy -> new ThreadPool(processes, initializer, maxTasksPerChild, timeLimitNanos,
+                        softTimeLimitNanos);
+            };
         }
     }
 }

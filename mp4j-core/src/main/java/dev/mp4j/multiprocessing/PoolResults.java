@@ -6,6 +6,7 @@ import dev.mp4j.futures.TimeoutError;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.spi.SettableResult;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.SingleUseIterator;
 import dev.mp4j.internal.util.Timeouts;
@@ -19,31 +20,39 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
-/** The results of a {@link Pool}: its result-handler thread, {@link AsyncResult}s and the imap iterators. */
+/**
+ * The results of a {@link Pool} whose workers this JVM runs ({@link EngineStrategy}): its result-handler thread,
+ * {@link AsyncResult}s and the imap iterators.
+ */
 final class PoolResults {
     static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
 
     private PoolResults() {}
 
     /**
-     * Python's rule for a task's exception: an unchecked one (or an Error) as it is, a checked one wrapped in
-     * {@link CompletionException}.
+     * @param finish given the task's value or exception
+     * @return the completion of a task that always runs once it reaches a worker (nothing can cancel it)
      */
-    static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new CompletionException(t);
+    static Completion onFinish(BiConsumer<Object, Throwable> finish) {
+        return new Completion() {
+            @Override
+            public boolean start(PoolEngine.Task task) {
+                return true;
+            }
+
+            @Override
+            public void finish(Object v, Throwable e) {
+                finish.accept(v, e);
+            }
+        };
     }
 
     /**
@@ -128,21 +137,16 @@ final class PoolResults {
     /**
      * The result of one call ({@code applyAsync}), and the base of {@link MapResult}.
      *
-     * <p>States, guarded by {@code lock}: pending --{@link #deliver} on the handler thread, after the
-     * callback--&gt; ready (value or error). The owning pool is held strongly until ready, so that a pool
-     * nobody else references is not terminated under a caller waiting here.
+     * <p>States: pending --{@link #complete} (once; later outcomes are dropped)--&gt; finished --the handler
+     * thread runs the callback--&gt; ready (value or error). The owning pool's strategy is held strongly until
+     * ready, so that a pool nobody else references is not terminated under a caller waiting here.
      */
-    static class ApplyResult<R> implements AsyncResult<R>, Completion {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition done = lock.newCondition();
+    static class ApplyResult<R> extends SettableResult<R> implements Completion {
         private final Handler handler;
         private final Consumer<? super R> callback;
         private final Consumer<? super Throwable> errorCallback;
-        private Object owner;        // guarded by lock: the pool, until ready
-        private boolean ready;       // guarded by lock
-        private R value;             // guarded by lock
-        private Throwable error;     // guarded by lock
-        private boolean finished;    // guarded by lock: the outcome is known (it may wait for its callback)
+        private final AtomicBoolean finished = new AtomicBoolean(); // the outcome is known
+        private Object owner; // held only to keep the pool reachable until ready
 
         ApplyResult(Object owner, Handler handler, Consumer<? super R> callback,
                     Consumer<? super Throwable> errorCallback) {
@@ -165,16 +169,9 @@ final class PoolResults {
 
         /** Records the outcome once; the handler thread runs the callback and makes it ready. */
         final void complete(R v, Throwable e) {
-            lock.lock();
-            try {
-                if (finished) {
-                    return;
-                }
-                finished = true;
-            } finally {
-                lock.unlock();
+            if (finished.compareAndSet(false, true)) {
+                handler.post(() -> deliver(v, e));
             }
-            handler.post(() -> deliver(v, e));
         }
 
         private void deliver(R v, Throwable e) {
@@ -187,93 +184,8 @@ final class PoolResults {
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "pool: a result callback raised an exception", t);
             } finally {
-                lock.lock();
-                try {
-                    value = v;
-                    error = e;
-                    ready = true;
-                    owner = null;
-                    done.signalAll();
-                } finally {
-                    lock.unlock();
-                }
-            }
-        }
-
-        @Override
-        public R get() {
-            return get(null);
-        }
-
-        @Override
-        public R get(Duration timeout) {
-            if (!await(timeout)) {
-                throw new TimeoutError("the result was not ready within " + timeout);
-            }
-            lock.lock();
-            try {
-                if (error != null) {
-                    throw rethrow(error);
-                }
-                return value;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean await(Duration timeout) {
-            long nanos = Timeouts.toNanos(timeout);
-            lock.lock();
-            try {
-                while (!ready) {
-                    if (nanos <= 0) {
-                        return false;
-                    }
-                    if (nanos == Timeouts.FOREVER) {
-                        done.await();
-                    } else {
-                        nanos = done.awaitNanos(nanos);
-                    }
-                }
-                return true;
-            } catch (InterruptedException e) {
-                throw InterruptedError.restore(e);
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean ready() {
-            lock.lock();
-            try {
-                return ready;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public boolean successful() {
-            lock.lock();
-            try {
-                if (!ready) {
-                    throw new IllegalStateException("the result is not ready");
-                }
-                return error == null;
-            } finally {
-                lock.unlock();
-            }
-        }
-
-        @Override
-        public String toString() {
-            lock.lock();
-            try {
-                return "<AsyncResult " + (!ready ? "pending" : error == null ? "ready" : "failed " + error) + ">";
-            } finally {
-                lock.unlock();
+                owner = null;
+                ready(v, e);
             }
         }
     }
@@ -296,17 +208,7 @@ final class PoolResults {
 
         /** @return the completion of the chunk whose first item is at {@code offset} */
         Completion chunk(int offset) {
-            return new Completion() {
-                @Override
-                public boolean start(PoolEngine.Task task) {
-                    return true;
-                }
-
-                @Override
-                public void finish(Object v, Throwable e) {
-                    chunkDone(offset, v, e);
-                }
-            };
+            return onFinish((v, e) -> chunkDone(offset, v, e));
         }
 
         @Override
@@ -354,7 +256,7 @@ final class PoolResults {
     static final class IMapIterator<R> extends SingleUseIterator<R> {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition arrived = lock.newCondition();
-        private final Pool owner;
+        private final EngineStrategy owner;
         private final PoolWire.Fn fn;
         private final Iterator<?> source;
         private final int chunksize;
@@ -377,7 +279,7 @@ final class PoolResults {
             }
         }
 
-        IMapIterator(Pool owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
+        IMapIterator(EngineStrategy owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
                      int window, boolean ordered) {
             this.owner = owner;
             this.fn = new PoolWire.Fn(fn);
@@ -407,17 +309,8 @@ final class PoolResults {
                     if (!chunk.isEmpty()) {
                         long index = sent;
                         try {
-                            owner.submitInternal(new PoolWire.EachChunk(fn, chunk), new Completion() {
-                                @Override
-                                public boolean start(PoolEngine.Task task) {
-                                    return true;
-                                }
-
-                                @Override
-                                public void finish(Object v, Throwable e) {
-                                    arrive(index, v, e);
-                                }
-                            });
+                            owner.submit(new PoolWire.EachChunk(fn, chunk), onFinish((v, e) -> arrive(index, v, e)),
+                                    Timeouts.FOREVER);
                             sent++;
                         } catch (RuntimeException e) {
                             sourceDone = true;
@@ -480,11 +373,11 @@ final class PoolResults {
                     if (current != null && pos < current.size()) {
                         int i = pos++;
                         if (current.whole != null) {
-                            throw rethrow(current.whole);
+                            throw SettableResult.rethrow(current.whole);
                         }
                         Throwable err = current.each.error(i);
                         if (err != null) {
-                            throw rethrow(err);
+                            throw SettableResult.rethrow(err);
                         }
                         return (R) current.each.values().get(i);
                     }
@@ -515,7 +408,7 @@ final class PoolResults {
                     }
                     ended = true;
                     if (sourceError != null) {
-                        throw rethrow(sourceError);
+                        throw SettableResult.rethrow(sourceError);
                     }
                     throw new NoSuchElementException();
                 }

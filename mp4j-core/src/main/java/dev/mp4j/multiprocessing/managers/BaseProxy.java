@@ -4,7 +4,9 @@ import dev.mp4j.internal.managers.Client;
 import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.Refs;
 import dev.mp4j.internal.managers.Wire;
+import dev.mp4j.internal.spi.Pools;
 import dev.mp4j.multiprocessing.Multiprocessing;
+import dev.mp4j.multiprocessing.Pool;
 
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -142,6 +144,9 @@ public class BaseProxy implements Serializable {
         }
         if (o instanceof Proxied p) {
             return p.baseProxy();
+        }
+        if (o instanceof Pool pool && Pools.strategyOf(pool) instanceof Proxied p) {
+            return p.baseProxy(); // a manager's pool: a Pool over a PoolProxy
         }
         if (o != null && Proxy.isProxyClass(o.getClass()) && Proxy.getInvocationHandler(o) instanceof ProxyHandler h) {
             return h.proxy;

@@ -1,6 +1,7 @@
 package dev.mp4j.multiprocessing.managers;
 
 import dev.mp4j.internal.managers.StandardTypes;
+import dev.mp4j.internal.spi.Pools;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Pool;
@@ -225,8 +226,8 @@ public class SyncManager extends BaseManager {
 
     /**
      * Python's {@code Pool(processes)}: a pool whose workers are children of the manager's server, used
-     * through a proxy that is a {@link Pool} (see {@link PoolProxy}'s contract: callbacks run here, results
-     * are kept in the server until fetched).
+     * through a {@link Pool} whose every call goes to the server's pool (see {@link PoolProxy}'s contract:
+     * callbacks run here, results are kept in the server until fetched).
      *
      * @param processes the number of worker JVMs, at least 1
      * @return the proxy of a new pool in the server
@@ -236,7 +237,7 @@ public class SyncManager extends BaseManager {
         if (processes < 1) {
             throw new IllegalArgumentException("Number of processes must be at least 1, got " + processes);
         }
-        return new PoolProxy(createProxy("Pool", processes));
+        return Pools.forwardingTo(new PoolProxy(createProxy("Pool", processes)));
     }
 
     /**
@@ -246,7 +247,7 @@ public class SyncManager extends BaseManager {
      * @return the proxy of a new pool in the server
      */
     public Pool pool() {
-        return new PoolProxy(createProxy("Pool"));
+        return Pools.forwardingTo(new PoolProxy(createProxy("Pool")));
     }
 
     /**

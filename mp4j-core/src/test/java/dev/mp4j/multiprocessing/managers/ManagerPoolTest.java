@@ -99,6 +99,11 @@ class ManagerPoolTest {
             assertInstanceOf(ArithmeticException.class, seen.get(1));
             assertFalse(failed.successful());
 
+            // the Pool is a proxy of the server's pool, equal to a copy of itself
+            assertEquals(BaseProxy.of(pool), BaseProxy.of(roundTrip(pool)));
+            assertEquals(pool, roundTrip(pool));
+            assertEquals(pool.hashCode(), roundTrip(pool).hashCode());
+
             // a proxy sent to a child process works there
             Queue<Integer> q = m.queue();
             var child = Multiprocessing.process(() -> q.put(pool.apply(() -> 6 * 7)));
@@ -111,6 +116,17 @@ class ManagerPoolTest {
             assertThrows(IllegalStateException.class, () -> pool.apply(() -> 1));
             pool.join();
             assertTrue(pool.processes().isEmpty());
+        }
+    }
+
+    private static Object roundTrip(Object o) throws IOException, ClassNotFoundException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            return in.readObject();
         }
     }
 

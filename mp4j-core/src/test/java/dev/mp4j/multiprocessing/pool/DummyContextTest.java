@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.multiprocessing.BufferTooShort;
 import dev.mp4j.multiprocessing.Connection;
+import dev.mp4j.multiprocessing.Connections;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.Empty;
@@ -20,6 +21,7 @@ import dev.mp4j.multiprocessing.Multiprocessing;
 import dev.mp4j.multiprocessing.Pipe;
 import dev.mp4j.multiprocessing.Process;
 import dev.mp4j.multiprocessing.Queue;
+import dev.mp4j.multiprocessing.Sentinel;
 import dev.mp4j.multiprocessing.SimpleQueue;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Event;
@@ -103,7 +105,20 @@ class DummyContextTest {
         p.join();
         assertEquals(0, p.exitCode().getAsInt());
         assertTrue(p.isDaemon());
-        assertInstanceOf(dev.mp4j.multiprocessing.Sentinel.class, p.sentinel());
+        assertInstanceOf(Sentinel.class, p.sentinel());
+    }
+
+    @Test
+    void connectionsWaitOnADummyProcessSentinelReturnsItWhenTheThreadEnds() {
+        Event go = dummy.event();
+        Process p = dummy.process(go::await);
+        p.start();
+        Sentinel s = p.sentinel();
+        assertEquals(s, p.sentinel(), "two sentinels of one process are one object to wait on");
+        assertEquals(List.of(), Connections.wait(List.of(s), Duration.ofMillis(50)));
+        go.set();
+        assertEquals(List.of(s), Connections.wait(List.of(s), Duration.ofSeconds(10)));
+        assertEquals(0, p.exitCode().getAsInt());
     }
 
     @Test

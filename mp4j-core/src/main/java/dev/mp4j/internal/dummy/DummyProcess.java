@@ -1,8 +1,12 @@
-package dev.mp4j.multiprocessing;
+package dev.mp4j.internal.dummy;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.conn.FutureWaitable;
+import dev.mp4j.internal.conn.Waitable;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.Process;
+import dev.mp4j.multiprocessing.Sentinel;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -148,7 +152,7 @@ final class DummyProcess extends Process {
         if (e == null) {
             throw new IllegalStateException("process not started");
         }
-        return new ProcessSentinel(this, e);
+        return new ThreadSentinel(this, e);
     }
 
     /** @throws UnsupportedOperationException always: a thread cannot be terminated */
@@ -196,5 +200,18 @@ final class DummyProcess extends Process {
     @Serial
     private void writeObject(ObjectOutputStream out) throws IOException {
         throw new NotSerializableException("a dummy process is a thread of this JVM and cannot be sent to another");
+    }
+
+    /** A dummy process's sentinel: ready when its thread has ended; {@code Connections.wait} waits on it. */
+    private record ThreadSentinel(DummyProcess process, CompletableFuture<Integer> exit) implements Sentinel, Waitable {
+        @Override
+        public boolean ready() {
+            return exit.isDone();
+        }
+
+        @Override
+        public Runnable onReady(Runnable wake) {
+            return new FutureWaitable(exit).onReady(wake);
+        }
     }
 }

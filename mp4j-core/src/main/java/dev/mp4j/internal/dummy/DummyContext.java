@@ -1,6 +1,21 @@
-package dev.mp4j.multiprocessing;
+package dev.mp4j.internal.dummy;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.multiprocessing.Context;
+import dev.mp4j.multiprocessing.JoinableQueue;
+import dev.mp4j.multiprocessing.Pipe;
+import dev.mp4j.multiprocessing.Pool;
+import dev.mp4j.multiprocessing.Process;
+import dev.mp4j.multiprocessing.Queue;
+import dev.mp4j.multiprocessing.SharedDouble;
+import dev.mp4j.multiprocessing.SharedDoubleArray;
+import dev.mp4j.multiprocessing.SharedInt;
+import dev.mp4j.multiprocessing.SharedIntArray;
+import dev.mp4j.multiprocessing.SharedLong;
+import dev.mp4j.multiprocessing.SharedLongArray;
+import dev.mp4j.multiprocessing.SimpleQueue;
+import dev.mp4j.multiprocessing.ThreadPool;
+import dev.mp4j.multiprocessing.managers.Server;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
@@ -23,9 +38,10 @@ import java.util.Objects;
  * JVM. Shared values and arrays are not offered (use plain objects: the threads share the heap); shared
  * memory is the real thing.
  */
-final class DummyContext implements Context {
-    static final DummyContext INSTANCE = new DummyContext();
-    static final String DUMMY = "dummy";
+public final class DummyContext implements Context {
+    /** The one dummy context: it holds no settings. */
+    public static final DummyContext INSTANCE = new DummyContext();
+    private static final String DUMMY = "dummy";
 
     private DummyContext() {}
 
@@ -64,11 +80,6 @@ final class DummyContext implements Context {
     }
 
     @Override
-    public <E> Queue<E> queue() {
-        return new ThreadQueue<>(0);
-    }
-
-    @Override
     public <E> Queue<E> queue(int maxsize) {
         return new ThreadQueue<>(maxsize);
     }
@@ -79,18 +90,8 @@ final class DummyContext implements Context {
     }
 
     @Override
-    public <E> JoinableQueue<E> joinableQueue() {
-        return new ThreadQueue<>(0);
-    }
-
-    @Override
     public <E> JoinableQueue<E> joinableQueue(int maxsize) {
         return new ThreadQueue<>(maxsize);
-    }
-
-    @Override
-    public Pipe pipe() {
-        return ThreadConnection.pipe(true);
     }
 
     @Override
@@ -106,11 +107,6 @@ final class DummyContext implements Context {
     @Override
     public RLock rlock() {
         return Threading.rlock();
-    }
-
-    @Override
-    public Condition condition() {
-        return Threading.condition();
     }
 
     @Override
@@ -131,11 +127,6 @@ final class DummyContext implements Context {
     @Override
     public Event event() {
         return Threading.event();
-    }
-
-    @Override
-    public Barrier barrier(int parties) {
-        return Threading.barrier(parties);
     }
 
     @Override
@@ -174,16 +165,6 @@ final class DummyContext implements Context {
     }
 
     @Override
-    public SharedMemory sharedMemory(long size) {
-        return SharedMemory.create(null, size);
-    }
-
-    @Override
-    public Pool pool() {
-        return new ThreadPool();
-    }
-
-    @Override
     public Pool pool(int processes) {
         return new ThreadPool(processes);
     }
@@ -192,7 +173,7 @@ final class DummyContext implements Context {
     @Override
     public SyncManager manager() {
         SyncManager m = new SyncManager();
-        dev.mp4j.multiprocessing.managers.Server server = m.getServer();
+        Server server = m.getServer();
         Thread.ofPlatform().daemon().name("mp4j-dummy-manager").start(server::serveForever);
         return m;
     }

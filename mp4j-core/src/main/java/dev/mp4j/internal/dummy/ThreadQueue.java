@@ -1,7 +1,12 @@
-package dev.mp4j.multiprocessing;
+package dev.mp4j.internal.dummy;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.Empty;
+import dev.mp4j.multiprocessing.Full;
+import dev.mp4j.multiprocessing.JoinableQueue;
+import dev.mp4j.multiprocessing.Queue;
+import dev.mp4j.multiprocessing.SimpleQueue;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -54,22 +59,13 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
         try {
             checkOpen();
             while (maxsize > 0 && items.size() >= maxsize) {
-                long left = Timeouts.remaining(deadline);
-                if (left <= 0) {
+                if (!await(notFull, deadline)) {
                     throw new Full("the queue is full (maxsize " + maxsize + ")");
                 }
-                if (left == Timeouts.FOREVER) {
-                    notFull.await();
-                } else {
-                    notFull.awaitNanos(left);
-                }
-                checkOpen();
             }
             items.add(item == null ? NULL : item);
             unfinished++;
             notEmpty.signal();
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
         } finally {
             lock.unlock();
         }
@@ -93,22 +89,13 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
         try {
             checkOpen();
             while (items.isEmpty()) {
-                long left = Timeouts.remaining(deadline);
-                if (left <= 0) {
+                if (!await(notEmpty, deadline)) {
                     throw new Empty("the queue is empty");
                 }
-                if (left == Timeouts.FOREVER) {
-                    notEmpty.await();
-                } else {
-                    notEmpty.awaitNanos(left);
-                }
-                checkOpen();
             }
             Object o = items.poll();
             notFull.signal();
             return o == NULL ? null : (E) o;
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
         } finally {
             lock.unlock();
         }
@@ -201,6 +188,30 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
     @Override
     public String toString() {
         return "<dummy Queue maxsize=" + maxsize + " qsize=" + qsize() + ">";
+    }
+
+    /**
+     * Waits on {@code c} once, {@code lock} held.
+     *
+     * @return false, without waiting, once the deadline has passed
+     * @throws IllegalStateException if the queue was closed meanwhile
+     */
+    private boolean await(Condition c, long deadline) {
+        long left = Timeouts.remaining(deadline);
+        if (left <= 0) {
+            return false;
+        }
+        try {
+            if (left == Timeouts.FOREVER) {
+                c.await();
+            } else {
+                c.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        }
+        checkOpen();
+        return true;
     }
 
     private void checkOpen() {

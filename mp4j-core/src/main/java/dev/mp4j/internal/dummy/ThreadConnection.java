@@ -1,7 +1,11 @@
-package dev.mp4j.multiprocessing;
+package dev.mp4j.internal.dummy;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.BufferTooShort;
+import dev.mp4j.multiprocessing.Connection;
+import dev.mp4j.multiprocessing.EOFError;
+import dev.mp4j.multiprocessing.Pipe;
 
 import java.io.IOException;
 import java.io.NotSerializableException;

@@ -1,0 +1,105 @@
+package dev.mp4j.internal.spi;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.futures.TimeoutError;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.AsyncResult;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An {@link AsyncResult} that a strategy makes ready once, with a value or an exception: the common part of
+ * a local pool's results and of a manager's pool results whose callbacks run here. A subclass decides when
+ * (after the result's callback has run) and calls {@link #ready(Object, Throwable)}.
+ *
+ * <p>States: pending --{@code ready(value, error)}--&gt; ready. {@code value} and {@code error} are written
+ * before the latch opens, so everything the readying thread did before happens-before {@code get} returns
+ * and {@code ready()} answers true.
+ *
+ * @param <R> the result type
+ */
+public class SettableResult<R> implements AsyncResult<R> {
+    private final CountDownLatch done = new CountDownLatch(1);
+    private R value;             // written once, before done opens
+    private Throwable error;     // likewise
+
+    /**
+     * Makes the result ready. Called at most once.
+     *
+     * @param v the value, when {@code e} is null
+     * @param e the exception, or null
+     */
+    protected final void ready(R v, Throwable e) {
+        value = v;
+        error = e;
+        done.countDown();
+    }
+
+    @Override
+    public final R get() {
+        return get(null);
+    }
+
+    @Override
+    public final R get(Duration timeout) {
+        if (!await(timeout)) {
+            throw new TimeoutError("the result was not ready within " + timeout);
+        }
+        if (error != null) {
+            throw rethrow(error);
+        }
+        return value;
+    }
+
+    @Override
+    public final boolean await(Duration timeout) {
+        long nanos = Timeouts.toNanos(timeout);
+        try {
+            if (nanos == Timeouts.FOREVER) {
+                done.await();
+                return true;
+            }
+            return done.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            throw InterruptedError.restore(e);
+        }
+    }
+
+    @Override
+    public final boolean ready() {
+        return done.getCount() == 0;
+    }
+
+    @Override
+    public final boolean successful() {
+        if (!ready()) {
+            throw new IllegalStateException("the result is not ready");
+        }
+        return error == null;
+    }
+
+    @Override
+    public String toString() {
+        return "<AsyncResult " + (!ready() ? "pending" : error == null ? "ready" : "failed " + error) + ">";
+    }
+
+    /**
+     * Python's rule for a task's exception, as {@code get} raises it: an unchecked one (or an Error) as it is,
+     * a checked one wrapped in {@link CompletionException}.
+     *
+     * @param t the exception
+     * @return never: it throws
+     */
+    public static RuntimeException rethrow(Throwable t) {
+        if (t instanceof RuntimeException re) {
+            throw re;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
+        throw new CompletionException(t);
+    }
+}

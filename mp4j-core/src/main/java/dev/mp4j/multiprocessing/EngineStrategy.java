@@ -1,0 +1,238 @@
+package dev.mp4j.multiprocessing;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.function.SerializableBiFunction;
+import dev.mp4j.function.SerializableCallable;
+import dev.mp4j.function.SerializableFunction;
+import dev.mp4j.futures.BrokenExecutor;
+import dev.mp4j.futures.CancelledError;
+import dev.mp4j.futures.ResultIterator;
+import dev.mp4j.internal.pool.Backend;
+import dev.mp4j.internal.pool.Completion;
+import dev.mp4j.internal.pool.PoolEngine;
+import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.spi.PoolStrategy;
+import dev.mp4j.internal.util.Timeouts;
+
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+/**
+ * The strategy of a {@link Pool} whose workers this JVM runs (worker JVMs; threads for a {@link ThreadPool}):
+ * the pool engine, the result-handler thread and the lifecycle.
+ *
+ * <p>Results and imap iterators hold their strategy until they are ready or ended, and the {@code Pool} holds
+ * it; when none does, the strategy is terminated (its {@link Core} is registered with a {@link Cleaner}, and
+ * references nothing that leads back here). So a pool nobody references is terminated, but not under a caller
+ * still waiting for one of its results.
+ */
+final class EngineStrategy implements PoolStrategy {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private final Core core;
+    private final String owner;
+
+    /**
+     * Starts the workers.
+     *
+     * @param processes the number of workers
+     * @param backend what a worker is
+     * @param kind the workers' name prefix ("SpawnPoolWorker" ...)
+     * @param maxTasksPerChild tasks a worker runs before it is replaced; 0 for no limit
+     * @param timeLimitNanos every task's hard time limit; {@link Timeouts#FOREVER} for none
+     * @param owner the pool's class name, for its text and its result-handler thread's name
+     */
+    EngineStrategy(int processes, Backend backend, String kind, int maxTasksPerChild, long timeLimitNanos,
+                   String owner) {
+        this.core = new Core(processes, backend, kind, maxTasksPerChild, timeLimitNanos, owner);
+        this.owner = owner;
+        CLEANER.register(this, core::unreachable);
+        core.engine.start();
+    }
+
+    @Override
+    public <R> AsyncResult<R> applyAsync(SerializableCallable<R> fn, Duration timeout, Consumer<? super R> callback,
+                                         Consumer<? super Throwable> errorCallback) {
+        PoolResults.ApplyResult<R> r = new PoolResults.ApplyResult<>(this, core.handler, callback, errorCallback);
+        submit(fn, r, Timeouts.toNanos(timeout));
+        return r;
+    }
+
+    @Override
+    public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> fn, List<T> items,
+                                                int chunksize, Consumer<? super List<R>> callback,
+                                                Consumer<? super Throwable> errorCallback) {
+        core.checkRunning();
+        int n = items.size();
+        int size = chunksize > 0 ? chunksize : defaultChunksize(n, core.engine.size());
+        int chunks = n == 0 ? 0 : (n + size - 1) / size;
+        PoolResults.MapResult<R> result = new PoolResults.MapResult<>(this, core.handler, n, chunks, callback,
+                errorCallback);
+        if (n == 0) {
+            result.complete(new ArrayList<>(), null);
+            return result;
+        }
+        PoolWire.Fn f = new PoolWire.Fn(erase(fn));
+        for (int offset = 0; offset < n; offset += size) {
+            List<Object> chunk = new ArrayList<>(items.subList(offset, Math.min(n, offset + size)));
+            submit(new PoolWire.Chunk(f, chunk), result.chunk(offset), Timeouts.FOREVER);
+        }
+        return result;
+    }
+
+    @Override
+    public <A, B, R> AsyncResult<List<R>> starmapAsync(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+                                                       List<Map.Entry<A, B>> pairs, int chunksize,
+                                                       Consumer<? super List<R>> callback,
+                                                       Consumer<? super Throwable> errorCallback) {
+        SerializableFunction<Map.Entry<A, B>, R> star = pair -> fn.apply(pair.getKey(), pair.getValue());
+        return mapAsync(star, pairs, chunksize, callback, errorCallback);
+    }
+
+    @Override
+    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                         int chunksize, boolean ordered) {
+        core.checkRunning();
+        PoolResults.IMapIterator<R> it = new PoolResults.IMapIterator<>(this, erase(fn), items.iterator(), chunksize,
+                Math.max(2, 2 * core.engine.size()), ordered);
+        it.feed();
+        return it;
+    }
+
+    @Override
+    public void close() {
+        core.close();
+    }
+
+    @Override
+    public void terminate() {
+        core.terminate();
+    }
+
+    @Override
+    public void join() {
+        core.join();
+    }
+
+    @Override
+    public List<ProcessHandle> processes() {
+        return core.engine.processes();
+    }
+
+    @Override
+    public int size() {
+        return core.engine.size();
+    }
+
+    @Override
+    public String toString() {
+        return "<" + owner + " state=" + core.stateName() + " pool_size=" + core.engine.size() + ">";
+    }
+
+    /**
+     * Queues a task of this pool; translates the engine's rejections into {@link Pool}'s contract.
+     *
+     * @param timeoutNanos the task's own time limit; {@link Timeouts#FOREVER}: the pool's
+     */
+    void submit(Object task, Completion completion, long timeoutNanos) {
+        core.checkRunning();
+        try {
+            core.engine.submit(task, completion, timeoutNanos);
+        } catch (BrokenExecutor e) {
+            throw e;
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("Pool not running", e);
+        }
+    }
+
+    /** Python's map chunksize: ceil(n / (4 × workers)), and 1 for an empty iterable. */
+    static int defaultChunksize(int n, int workers) {
+        long per = 4L * workers;
+        return (int) Math.max(1, (n + per - 1) / per);
+    }
+
+    /** The function as the workers call it: on items of any type (the engine keeps them as objects). */
+    @SuppressWarnings("unchecked")
+    private static SerializableFunction<Object, Object> erase(SerializableFunction<?, ?> fn) {
+        return (SerializableFunction<Object, Object>) fn;
+    }
+
+    /**
+     * The engine, the result handler and the lifecycle, apart from the strategy so that an unreachable one
+     * can be terminated. {@code state} is guarded by {@code this}: RUN --close--&gt; CLOSE, RUN|CLOSE
+     * --terminate--&gt; TERMINATE.
+     */
+    private static final class Core {
+        private enum State { RUN, CLOSE, TERMINATE }
+
+        final PoolEngine engine;
+        final PoolResults.Handler handler;
+        private State state = State.RUN;
+
+        Core(int processes, Backend backend, String kind, int maxTasksPerChild, long timeLimitNanos, String owner) {
+            this.engine = new PoolEngine(processes, kind, PoolEngine.Death.REPLACE, maxTasksPerChild, timeLimitNanos,
+                    backend);
+            this.handler = new PoolResults.Handler(owner);
+        }
+
+        synchronized String stateName() {
+            return state.name();
+        }
+
+        synchronized void checkRunning() {
+            if (state != State.RUN) {
+                throw new IllegalStateException("Pool not running");
+            }
+        }
+
+        void close() {
+            synchronized (this) {
+                if (state == State.RUN) {
+                    state = State.CLOSE;
+                }
+            }
+            engine.shutdown(false);
+            awaitEnd();
+        }
+
+        void terminate() {
+            synchronized (this) {
+                state = State.TERMINATE;
+            }
+            engine.terminate(() -> new CancelledError("the pool was terminated before the task finished"));
+            awaitEnd();
+        }
+
+        void join() {
+            synchronized (this) {
+                if (state == State.RUN) {
+                    throw new IllegalStateException("Pool is still running: call close() or terminate() first");
+                }
+            }
+            awaitEnd();
+        }
+
+        /** Waits for the workers to be gone, then for the callbacks of every result to have run. */
+        private void awaitEnd() {
+            try {
+                engine.awaitTermination(Timeouts.FOREVER);
+            } catch (InterruptedException e) {
+                throw InterruptedError.restore(e);
+            }
+            handler.stop();
+        }
+
+        void unreachable() {
+            synchronized (this) {
+                state = State.TERMINATE;
+            }
+            engine.terminate(() -> new CancelledError("the pool was terminated when it became unreachable"));
+            handler.stop();
+        }
+    }
+}
