@@ -8,6 +8,7 @@ import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.SerialFilters;
+import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
@@ -185,7 +186,7 @@ public final class JvmBackend implements Backend {
     }
 
     private void onFrame(PoolEngine.Worker w, byte[] frame) {
-        if (frame[0] == PoolWire.RESULT) {
+        if (frame[0] == Tags.RESULT) {
             long id = PoolWire.id(frame);
             int status = PoolWire.status(frame);
             boolean failed = status == 1;
@@ -212,13 +213,13 @@ public final class JvmBackend implements Backend {
                         + " task " + id + ": " + e, e);
             }
             w.result(id, value, error, PoolWire.runNanos(frame));
-        } else if (frame[0] == PoolWire.BOUNCE) {
+        } else if (frame[0] == Tags.BOUNCE) {
             w.bounced(PoolWire.id(frame));
-        } else if (frame[0] == PoolWire.SOFT_LIMIT) {
+        } else if (frame[0] == Tags.SOFT_LIMIT) {
             w.softLimited(PoolWire.id(frame));
-        } else if (frame[0] == PoolWire.MEMORY) {
+        } else if (frame[0] == Tags.MEMORY) {
             w.overMemory(PoolWire.id(frame));
-        } else if (frame[0] == PoolWire.INIT_FAILED) {
+        } else if (frame[0] == Tags.INIT_FAILED) {
             w.initFailed(decodeThrowable(Arrays.copyOfRange(frame, 1, frame.length)));
         }
     }

@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * task with {@link TimeoutError}; the worker is replaced as after {@link Task#stop}, and the pool is never
  * broken by it. Soft limits and the memory limit live in the workers ({@link JvmBackend}, {@link ThreadBackend}):
  * the engine only logs the first and replaces a worker that reports the second once its task is done (the
- * tasks queued in it come back unrun, {@link PoolWire#BOUNCE}, and go to another worker).
+ * tasks queued in it come back unrun, {@link dev.mp4j.internal.wire.Tags#BOUNCE}, and go to another worker).
  * Every such event and every worker's end is logged on the "dev.mp4j.pool" System.Logger with the
  * worker's name, pid and (once gone) exit code.
  *

@@ -3,6 +3,7 @@ package dev.mp4j.internal.pool;
 import dev.mp4j.multiprocessing.ProcessError;
 import dev.mp4j.multiprocessing.RemoteTraceback;
 import dev.mp4j.internal.wire.Codec;
+import dev.mp4j.internal.wire.Tags;
 
 import java.io.IOException;
 import java.io.Serial;
@@ -33,25 +34,8 @@ import java.util.List;
  * cannot be serialized is replaced by a {@link ProcessError} with its class, message and stack trace.
  */
 public final class PoolWire {
-    /** Parent → worker: a task. */
-    public static final byte TASK = 'T';
-    /** Parent → worker: a chunk of calls of one function. */
-    public static final byte CHUNK = 'C';
     /** How many functions a worker keeps (and the parent remembers it keeps). */
     static final int FUNCTIONS = 8;
-    /** Worker → parent: a task's outcome. */
-    public static final byte RESULT = 'R';
-    /** Worker → parent: the initializer failed. */
-    public static final byte INIT_FAILED = 'I';
-    /** Parent → worker: exit after the tasks already sent. */
-    public static final byte QUIT = 'Q';
-
-    /** Worker → parent: the soft time limit interrupted a task. */
-    public static final byte SOFT_LIMIT = 'S';
-    /** Worker → parent: the worker's heap use passed its limit; it wants to be replaced. */
-    public static final byte MEMORY = 'M';
-    /** Worker → parent: a task it did not run (it is over the memory limit); another worker runs it. */
-    public static final byte BOUNCE = 'B';
 
     private PoolWire() {}
 
@@ -60,7 +44,7 @@ public final class PoolWire {
      * @return a SOFT frame
      */
     static byte[] softLimit(long id) {
-        return ByteBuffer.allocate(9).put(SOFT_LIMIT).putLong(id).array();
+        return ByteBuffer.allocate(9).put(Tags.SOFT_LIMIT).putLong(id).array();
     }
 
     /**
@@ -68,7 +52,7 @@ public final class PoolWire {
      * @return a BOUNCE frame
      */
     static byte[] bounce(long id) {
-        return ByteBuffer.allocate(9).put(BOUNCE).putLong(id).array();
+        return ByteBuffer.allocate(9).put(Tags.BOUNCE).putLong(id).array();
     }
 
     /**
@@ -76,7 +60,7 @@ public final class PoolWire {
      * @return a MEMORY frame
      */
     static byte[] memory(long usedBytes) {
-        return ByteBuffer.allocate(9).put(MEMORY).putLong(usedBytes).array();
+        return ByteBuffer.allocate(9).put(Tags.MEMORY).putLong(usedBytes).array();
     }
 
     /**
@@ -85,7 +69,7 @@ public final class PoolWire {
      * @return a TASK frame
      */
     public static byte[] task(long id, byte[] task) {
-        return ByteBuffer.allocate(9 + task.length).put(TASK).putLong(id).put(task).array();
+        return ByteBuffer.allocate(9 + task.length).put(Tags.TASK).putLong(id).put(task).array();
     }
 
     /**
@@ -98,7 +82,7 @@ public final class PoolWire {
      */
     static byte[] chunk(long id, boolean each, long fnId, byte[] fn, byte[] args) {
         int n = fn == null ? 0 : fn.length;
-        ByteBuffer b = ByteBuffer.allocate(22 + n + args.length).put(CHUNK).putLong(id).put((byte) (each ? 1 : 0))
+        ByteBuffer b = ByteBuffer.allocate(22 + n + args.length).put(Tags.CHUNK).putLong(id).put((byte) (each ? 1 : 0))
                 .putLong(fnId).putInt(fn == null ? -1 : n);
         if (fn != null) {
             b.put(fn);
@@ -119,7 +103,7 @@ public final class PoolWire {
         } catch (IOException e) {
             return failure(id, new ProcessError("a result of the chunk cannot be sent back to the parent: " + e, e));
         }
-        return ByteBuffer.allocate(18 + body.length).put(RESULT).putLong(id).put((byte) (each ? 3 : 2)).putLong(0).put(body)
+        return ByteBuffer.allocate(18 + body.length).put(Tags.RESULT).putLong(id).put((byte) (each ? 3 : 2)).putLong(0).put(body)
                 .array();
     }
 
@@ -149,7 +133,7 @@ public final class PoolWire {
 
     /** @return a QUIT frame */
     public static byte[] quit() {
-        return new byte[] {QUIT};
+        return new byte[] {Tags.QUIT};
     }
 
     /**
@@ -173,7 +157,7 @@ public final class PoolWire {
             return failure(id, new ProcessError("the task's result (" + className(value)
                     + ") cannot be sent back to the parent: " + e, e));
         }
-        return ByteBuffer.allocate(18 + body.length).put(RESULT).putLong(id).put((byte) 0).putLong(0).put(body).array();
+        return ByteBuffer.allocate(18 + body.length).put(Tags.RESULT).putLong(id).put((byte) 0).putLong(0).put(body).array();
     }
 
     /**
@@ -183,7 +167,7 @@ public final class PoolWire {
      */
     public static byte[] failure(long id, Throwable error) {
         byte[] body = encodeThrowable(error);
-        return ByteBuffer.allocate(18 + body.length).put(RESULT).putLong(id).put((byte) 1).putLong(0).put(body).array();
+        return ByteBuffer.allocate(18 + body.length).put(Tags.RESULT).putLong(id).put((byte) 1).putLong(0).put(body).array();
     }
 
     /**
@@ -209,7 +193,7 @@ public final class PoolWire {
     static byte[] initFailed(Throwable error) {
         byte[] body = encodeThrowable(error);
         byte[] out = new byte[body.length + 1];
-        out[0] = INIT_FAILED;
+        out[0] = Tags.INIT_FAILED;
         System.arraycopy(body, 0, out, 1, body.length);
         return out;
     }

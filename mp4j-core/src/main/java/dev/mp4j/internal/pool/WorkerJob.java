@@ -8,6 +8,7 @@ import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
@@ -138,18 +139,18 @@ public final class WorkerJob implements Job {
                 if (frame.length == 0) {
                     continue;
                 }
-                if (frame[0] == PoolWire.QUIT) {
+                if (frame[0] == Tags.QUIT) {
                     return 0;
                 }
-                boolean task = frame[0] == PoolWire.TASK || frame[0] == PoolWire.CHUNK;
+                boolean task = frame[0] == Tags.TASK || frame[0] == Tags.CHUNK;
                 if (task && overMemory) {
-                    if (frame[0] == PoolWire.CHUNK) {
+                    if (frame[0] == Tags.CHUNK) {
                         functions.learn(frame); // the parent counts it as known now
                     }
                     channel.send(PoolWire.bounce(PoolWire.id(frame))); // queued here before the parent knew
                 } else if (task) {
                     long began = System.nanoTime();
-                    byte[] result = frame[0] == PoolWire.TASK ? runTask(frame, soft, channel)
+                    byte[] result = frame[0] == Tags.TASK ? runTask(frame, soft, channel)
                             : runChunk(frame, functions, soft, channel);
                     PoolWire.setRunNanos(result, System.nanoTime() - began);
                     if (maxMemory > 0) {

@@ -7,6 +7,7 @@ import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.internal.wire.Tags;
 
 import java.io.FileInputStream;
 import java.io.FileOutputStream;

@@ -4,6 +4,7 @@ import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.internal.wire.Tags;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;

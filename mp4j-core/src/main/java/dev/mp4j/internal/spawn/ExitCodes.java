@@ -1,5 +1,6 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.wire.Tags;
 import java.io.IOException;
 import java.util.function.Consumer;
 
