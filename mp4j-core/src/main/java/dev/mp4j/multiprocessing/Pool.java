@@ -13,7 +13,7 @@ import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.PoolEngine;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.util.Timeouts;
 
@@ -463,10 +463,10 @@ public class Pool implements AutoCloseable {
             result.complete(new ArrayList<>(), null);
             return result;
         }
-        PoolWire.Fn f = new PoolWire.Fn((SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn);
+        Chunks.Fn f = new Chunks.Fn((SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn);
         for (int offset = 0; offset < n; offset += size) {
             List<Object> chunk = new ArrayList<>(items.subList(offset, Math.min(n, offset + size)));
-            submitInternal(new PoolWire.Chunk(f, chunk), result.chunk(offset));
+            submitInternal(new Chunks.Chunk(f, chunk), result.chunk(offset));
         }
         return result;
     }

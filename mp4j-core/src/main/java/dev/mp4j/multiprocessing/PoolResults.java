@@ -5,7 +5,7 @@ import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.futures.TimeoutError;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.SingleUseIterator;
 import dev.mp4j.internal.util.Timeouts;
@@ -318,7 +318,7 @@ final class PoolResults {
         private void chunkDone(int offset, Object v, Throwable e) {
             Throwable failure = e;
             if (failure == null) {
-                PoolWire.ChunkResult r = (PoolWire.ChunkResult) v;
+                Chunks.ChunkResult r = (Chunks.ChunkResult) v;
                 failure = r.error();
                 if (failure == null) {
                     List<R> all = null;
@@ -355,7 +355,7 @@ final class PoolResults {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition arrived = lock.newCondition();
         private final Pool owner;
-        private final PoolWire.Fn fn;
+        private final Chunks.Fn fn;
         private final Iterator<?> source;
         private final int chunksize;
         private final int window;
@@ -371,7 +371,7 @@ final class PoolResults {
         private boolean ended;
 
         /** One chunk's outcome: per-item results, or one exception for the whole chunk. */
-        private record Outcome(PoolWire.EachResult each, Throwable whole) {
+        private record Outcome(Chunks.EachResult each, Throwable whole) {
             int size() {
                 return each == null ? 1 : each.values().size();
             }
@@ -380,7 +380,7 @@ final class PoolResults {
         IMapIterator(Pool owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
                      int window, boolean ordered) {
             this.owner = owner;
-            this.fn = new PoolWire.Fn(fn);
+            this.fn = new Chunks.Fn(fn);
             this.source = source;
             this.chunksize = chunksize;
             this.window = window;
@@ -407,7 +407,7 @@ final class PoolResults {
                     if (!chunk.isEmpty()) {
                         long index = sent;
                         try {
-                            owner.submitInternal(new PoolWire.EachChunk(fn, chunk), new Completion() {
+                            owner.submitInternal(new Chunks.EachChunk(fn, chunk), new Completion() {
                                 @Override
                                 public boolean start(PoolEngine.Task task) {
                                     return true;
@@ -432,7 +432,7 @@ final class PoolResults {
         }
 
         private void arrive(long index, Object v, Throwable e) {
-            Outcome o = e != null ? new Outcome(null, e) : new Outcome((PoolWire.EachResult) v, null);
+            Outcome o = e != null ? new Outcome(null, e) : new Outcome((Chunks.EachResult) v, null);
             lock.lock();
             try {
                 if (ordered) {

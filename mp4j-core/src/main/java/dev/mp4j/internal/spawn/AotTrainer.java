@@ -2,7 +2,7 @@ package dev.mp4j.internal.spawn;
 
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.internal.ffm.Fifo;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.PoolFrames;
 import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.internal.wire.Codec;
@@ -58,9 +58,9 @@ public final class AotTrainer {
             SerializableCallable<Integer> task = () -> 42;
             byte[] workerJob = Tags.frame(Tags.JOB, new WorkerJob("SpawnPoolWorker-0", null).encode());
             runChild(down, up, workerJob, parent -> {
-                parent.send(PoolWire.task(1, Codec.encode(task)));
+                parent.send(PoolFrames.task(1, Codec.encode(task)));
                 parent.receive(1 << 20);
-                parent.send(PoolWire.quit());
+                parent.send(PoolFrames.quit());
             });
             Warmup.exercise(100);
         } finally {

@@ -2,7 +2,7 @@ package dev.mp4j.internal.spawn;
 
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.internal.ffm.Posix;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.PoolFrames;
 import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.wire.Codec;
 
@@ -31,12 +31,12 @@ final class Warmup {
         byte[] job = new WorkerJob("SpawnProcess-0", null).encode();
         for (int i = 0; i < rounds; i++) {
             WorkerJob.decode(job);
-            byte[] frame = PoolWire.task(i, Codec.encode(task));
+            byte[] frame = PoolFrames.task(i, Codec.encode(task));
             Object t = Codec.decodeFromParent(Arrays.copyOfRange(frame, 9, frame.length)); // as a worker reads it
-            byte[] ok = PoolWire.value(i, ((Callable<?>) t).call());
-            byte[] failed = PoolWire.failure(i, new IllegalStateException("sample"));
-            Codec.decode(PoolWire.resultBody(ok), null);
-            Codec.decode(PoolWire.resultBody(failed), null);
+            byte[] ok = PoolFrames.value(i, ((Callable<?>) t).call());
+            byte[] failed = PoolFrames.failure(i, new IllegalStateException("sample"));
+            Codec.decode(PoolFrames.resultBody(ok), null);
+            Codec.decode(PoolFrames.resultBody(failed), null);
             Codec.decode(Codec.encode(List.of(i, "x", 1L)), null);
             Codec.decode(Codec.encode(new Sample("x", null, i)), null); // a record, as handles travel
         }

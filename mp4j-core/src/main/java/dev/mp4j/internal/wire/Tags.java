@@ -57,6 +57,14 @@ public final class Tags {
     private Tags() {}
 
     /**
+     * @param frame a frame, at least one byte
+     * @return its tag
+     */
+    public static byte of(byte[] frame) {
+        return frame[0];
+    }
+
+    /**
      * @param tag the tag
      * @param body the rest of the frame
      * @return a frame of tag then body

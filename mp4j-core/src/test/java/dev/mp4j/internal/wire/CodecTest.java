@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.function.SerializableFunction;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.Chunks;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
@@ -342,8 +342,8 @@ class CodecTest {
         @SuppressWarnings("unchecked")
         SerializableFunction<Object, Object> fnBack = (SerializableFunction<Object, Object>) roundTrip(fn);
         assertEquals(3, fnBack.apply(2));
-        fast(new PoolWire.ChunkResult(new ArrayList<>(List.of(2, 3)), null));
-        assertTrue(!isFast(new PoolWire.ChunkResult(new ArrayList<>(), new IllegalStateException("x"))));
+        fast(new Chunks.ChunkResult(new ArrayList<>(List.of(2, 3)), null));
+        assertTrue(!isFast(new Chunks.ChunkResult(new ArrayList<>(), new IllegalStateException("x"))));
     }
 
     @Test
