@@ -2,8 +2,6 @@ package dev.mp4j.internal.managers;
 
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.wire.Codec;
-import dev.mp4j.multiprocessing.ProcessError;
-import dev.mp4j.multiprocessing.RemoteTraceback;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -567,26 +565,15 @@ public final class Wire {
     }
 
     /**
-     * Marks an exception with where it was raised and returns it if it serializes, else a
-     * {@link ProcessError} stand-in with its class, message, stack trace and mark.
+     * Marks an exception with the server's process name and pid, and returns it if it can be serialized,
+     * else a stand-in ({@link Codec#portable}).
      *
      * @param error the exception
      * @return something that serializes
      */
     static Throwable portable(Throwable error) {
-        RemoteTraceback where = new RemoteTraceback("raised in process '" + ProcessHooks.get().currentName()
-                + "' (pid " + ProcessHandle.current().pid() + "), the manager's server");
-        error.addSuppressed(where);
-        try {
-            Codec.encode(error);
-            return error;
-        } catch (IOException e) {
-            ProcessError standIn = new ProcessError(error.getClass().getName() + ": " + error.getMessage()
-                    + " (the exception itself could not be serialized: " + e + ")");
-            standIn.setStackTrace(error.getStackTrace());
-            standIn.addSuppressed(where);
-            return standIn;
-        }
+        return Codec.portable(error, "raised in process '" + ProcessHooks.get().currentName() + "' (pid "
+                + ProcessHandle.current().pid() + "), the manager's server");
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.pool;
 
+import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.multiprocessing.ProcessError;
@@ -374,26 +375,15 @@ public final class PoolFrames {
     }
 
     /**
-     * Marks an exception with where it was raised, and returns it if it can be serialized, else a
-     * {@link ProcessError} stand-in with its class, message, stack trace and mark.
+     * Marks an exception with the worker's name and pid, and returns it if it can be serialized, else a
+     * stand-in ({@link Codec#portable}).
      *
      * @param error the exception
      * @return something that serializes
      */
     static Throwable portable(Throwable error) {
-        RemoteTraceback where = new RemoteTraceback("raised in process '"
-                + dev.mp4j.internal.spawn.ProcessHooks.get().currentName() + "' (pid " + ProcessHandle.current().pid() + ")");
-        error.addSuppressed(where);
-        try {
-            Codec.encode(error);
-            return error;
-        } catch (IOException e) {
-            ProcessError standIn = new ProcessError(error.getClass().getName() + ": " + error.getMessage()
-                    + " (the exception itself could not be serialized: " + e + ")");
-            standIn.setStackTrace(error.getStackTrace());
-            standIn.addSuppressed(where);
-            return standIn;
-        }
+        return Codec.portable(error, "raised in process '" + ProcessHooks.get().currentName() + "' (pid "
+                + ProcessHandle.current().pid() + ")");
     }
 
     private static String className(Object o) {

@@ -1,5 +1,8 @@
 package dev.mp4j.internal.wire;
 
+import dev.mp4j.multiprocessing.ProcessError;
+import dev.mp4j.multiprocessing.RemoteTraceback;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,6 +71,30 @@ public final class Codec {
     public static byte[] encode(Object obj) throws IOException {
         byte[] fast = FastWriter.encode(obj);
         return fast != null ? fast : encodeJdk(obj);
+    }
+
+    /**
+     * Marks an exception with where it was raised (a suppressed {@link RemoteTraceback}) and returns it if it
+     * can be serialized, else a {@link ProcessError} stand-in with its class, message, stack trace and mark:
+     * what a process sends back in place of an exception raised for another.
+     *
+     * @param error the exception; the mark is added to it
+     * @param where the mark's message, e.g. "raised in process 'name' (pid 123)"
+     * @return something that serializes
+     */
+    public static Throwable portable(Throwable error, String where) {
+        RemoteTraceback mark = new RemoteTraceback(where);
+        error.addSuppressed(mark);
+        try {
+            encode(error);
+            return error;
+        } catch (IOException e) {
+            ProcessError standIn = new ProcessError(error.getClass().getName() + ": " + error.getMessage()
+                    + " (the exception itself could not be serialized: " + e + ")");
+            standIn.setStackTrace(error.getStackTrace());
+            standIn.addSuppressed(mark);
+            return standIn;
+        }
     }
 
     /**
