@@ -3,14 +3,16 @@ package dev.mp4j.internal.managers;
 import dev.mp4j.internal.spawn.ProcessHooks;
 import dev.mp4j.internal.wire.Codec;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -19,8 +21,9 @@ import java.util.Objects;
  * The messages between a manager's clients and its server. After the authkey handshake, a connection
  * carries strictly alternating frames: the client sends a {@link Request} ({@link #encodeRequest}), the
  * server answers with one {@link Reply} ({@link #encodeReply}); never two requests in flight on one
- * connection. A frame is written field by field; only values other than strings, boxed primitives,
- * {@code byte[]} and {@code Duration} go through JDK serialization (see the layout below). Each client
+ * connection. A frame is a small fixed header and then its values in {@link Codec}'s form (see the layout
+ * below), so a call's common values take the fast form and the rest JDK serialization, as a pool's tasks do;
+ * they are read as this JVM's serial filter allows ({@code Codec.decode(bytes, null)}). Each client
  * thread has its own connection, and the server one thread per connection, so a call that blocks in the
  * server (a lock's acquire, a queue's get) blocks only its own client thread.
  * <pre>
@@ -148,34 +151,27 @@ public final class Wire {
     // ------------------------------------------------------------------------------------ frames
 
     /*
-     * A frame is written by hand, not by JDK serialization, which costs most of a call's time (a stream
-     * header and class descriptors in every frame). Layout, big-endian:
-     *   Request: FORMAT op:byte serverId:long id:long name:str signature:(count:int, -1 for null; str...) values
-     *   Reply:   FORMAT kind:byte values (one value)
-     *   values:  INLINE count:int value...   when every value is null, a String, a boxed primitive, a
-     *                                        byte[] or a Duration
-     *            SERIALIZED length:int bytes  otherwise: the Object[] in one serialization stream, so objects
-     *                                        shared between arguments stay shared
-     *   value:   tag:byte payload
-     *   str:     -1:int for null, else length:int then LATIN1 bytes or UTF16 chars (the tag says which)
+     * A frame is a fixed header written here, then its values as one Codec stream (the fast form for common
+     * values, JDK serialization for a graph that needs it, so objects shared between arguments stay shared),
+     * to the end of the frame. Big-endian:
+     *   Request   0  byte   REQUEST 'M'
+     *             1  byte   OP
+     *             2  int64  SERVER_ID
+     *            10  int64  ID
+     *            18  ...    Object[] {name (String or null), signature (String[] or null), args (Object[])}
+     *   Reply     0  byte   REPLY 'm'
+     *             1  byte   KIND
+     *             2  ...    the value
      */
-    private static final byte FORMAT = 0x4d;
-    private static final byte INLINE = 1;
-    private static final byte SERIALIZED = 2;
-    private static final byte T_NULL = 0;
-    private static final byte T_LATIN1 = 1;
-    private static final byte T_UTF16 = 2;
-    private static final byte T_INT = 3;
-    private static final byte T_LONG = 4;
-    private static final byte T_DOUBLE = 5;
-    private static final byte T_TRUE = 6;
-    private static final byte T_FALSE = 7;
-    private static final byte T_BYTES = 8;
-    private static final byte T_FLOAT = 9;
-    private static final byte T_SHORT = 10;
-    private static final byte T_BYTE = 11;
-    private static final byte T_CHAR = 12;
-    private static final byte T_DURATION = 13;
+    private static final byte REQUEST = 'M';
+    private static final byte REPLY = 'm';
+    private static final int OP = 1;
+    private static final int SERVER_ID = 2;
+    private static final int ID = 10;
+    private static final int REQUEST_VALUES = 18;
+    private static final int KIND = 1;
+    private static final int REPLY_VALUE = 2;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /**
      * @param req a request
@@ -183,23 +179,14 @@ public final class Wire {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encodeRequest(Request req) {
-        Out out = new Out(64);
-        out.put(FORMAT);
-        out.put(req.op());
-        out.putLong(req.serverId());
-        out.putLong(req.id());
-        out.putStr(req.name());
-        String[] sig = req.signature();
-        if (sig == null) {
-            out.putInt(-1);
-        } else {
-            out.putInt(sig.length);
-            for (String s : sig) {
-                out.putStr(s);
-            }
-        }
-        putValues(out, req.args());
-        return out.bytes();
+        byte[] values = encode(new Object[] {req.name(), req.signature(), req.args()});
+        byte[] frame = new byte[REQUEST_VALUES + values.length];
+        frame[0] = REQUEST;
+        frame[OP] = req.op();
+        LONG.set(frame, SERVER_ID, req.serverId());
+        LONG.set(frame, ID, req.id());
+        System.arraycopy(values, 0, frame, REQUEST_VALUES, values.length);
+        return frame;
     }
 
     /**
@@ -209,23 +196,16 @@ public final class Wire {
      * @throws ClassNotFoundException if a value's class cannot be loaded here
      */
     public static Request decodeRequest(byte[] frame) throws IOException, ClassNotFoundException {
-        In in = new In(frame);
-        if (in.get() != FORMAT) {
+        if (frame.length == 0 || frame[0] != REQUEST) {
             throw new StreamCorruptedException("not a manager's request");
         }
-        byte op = in.get();
-        long serverId = in.getLong();
-        long id = in.getLong();
-        String name = in.getStr();
-        int n = in.getInt();
-        String[] sig = null;
-        if (n >= 0) {
-            sig = new String[in.count(n)];
-            for (int i = 0; i < n; i++) {
-                sig[i] = in.getStr();
-            }
+        Object values = values(frame, REQUEST_VALUES);
+        if (!(values instanceof Object[] v) || v.length != 3 || !(v[0] == null || v[0] instanceof String)
+                || !(v[1] == null || v[1] instanceof String[]) || !(v[2] instanceof Object[] args)) {
+            throw new StreamCorruptedException("a manager's request without its name, signature and arguments");
         }
-        return new Request(op, serverId, id, name, sig, getValues(in));
+        return new Request(frame[OP], (long) LONG.get(frame, SERVER_ID), (long) LONG.get(frame, ID), (String) v[0],
+                (String[]) v[1], args);
     }
 
     /**
@@ -234,11 +214,12 @@ public final class Wire {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encodeReply(Reply reply) {
-        Out out = new Out(32);
-        out.put(FORMAT);
-        out.put(reply.kind());
-        putValues(out, new Object[] {reply.value()});
-        return out.bytes();
+        byte[] value = encode(reply.value());
+        byte[] frame = new byte[REPLY_VALUE + value.length];
+        frame[0] = REPLY;
+        frame[KIND] = reply.kind();
+        System.arraycopy(value, 0, frame, REPLY_VALUE, value.length);
+        return frame;
     }
 
     /**
@@ -248,303 +229,22 @@ public final class Wire {
      * @throws ClassNotFoundException if the value's class cannot be loaded here
      */
     public static Reply decodeReply(byte[] frame) throws IOException, ClassNotFoundException {
-        In in = new In(frame);
-        if (in.get() != FORMAT) {
+        if (frame.length == 0 || frame[0] != REPLY) {
             throw new StreamCorruptedException("not a manager's reply");
         }
-        byte kind = in.get();
-        Object[] v = getValues(in);
-        if (v.length != 1) {
-            throw new StreamCorruptedException("a manager's reply with " + v.length + " values");
-        }
-        return new Reply(kind, v[0]);
+        return new Reply(frame[KIND], values(frame, REPLY_VALUE));
     }
 
-    private static void putValues(Out out, Object[] values) {
-        for (Object v : values) {
-            if (!inline(v)) {
-                out.put(SERIALIZED);
-                byte[] b = encode(values);
-                out.putInt(b.length);
-                out.put(b, b.length);
-                return;
-            }
+    /** Decodes the Codec stream from {@code at} to the frame's end, as this JVM's filter allows. */
+    private static Object values(byte[] frame, int at) throws IOException, ClassNotFoundException {
+        if (frame.length <= at) {
+            throw new StreamCorruptedException("a manager's frame cut short (" + frame.length + " bytes)");
         }
-        out.put(INLINE);
-        out.putInt(values.length);
-        for (Object v : values) {
-            putValue(out, v);
-        }
-    }
-
-    private static boolean inline(Object v) {
-        return v == null || v instanceof String || v instanceof Integer || v instanceof Long || v instanceof Boolean
-                || v instanceof Double || v instanceof byte[] || v instanceof Duration || v instanceof Float
-                || v instanceof Short || v instanceof Byte || v instanceof Character;
-    }
-
-    private static void putValue(Out out, Object v) {
-        switch (v) {
-            case null -> out.put(T_NULL);
-            case String s -> {
-                int len = s.length();
-                boolean latin1 = true;
-                for (int i = 0; i < len && latin1; i++) {
-                    latin1 = s.charAt(i) < 256;
-                }
-                if (latin1) {
-                    out.put(T_LATIN1);
-                    out.putInt(len);
-                    byte[] b = s.getBytes(StandardCharsets.ISO_8859_1);
-                    out.put(b, b.length);
-                } else {
-                    out.put(T_UTF16);
-                    out.putInt(len);
-                    out.room(2L * len);
-                    for (int i = 0; i < len; i++) {
-                        out.putChar(s.charAt(i));
-                    }
-                }
-            }
-            case Integer i -> {
-                out.put(T_INT);
-                out.putInt(i);
-            }
-            case Long l -> {
-                out.put(T_LONG);
-                out.putLong(l);
-            }
-            case Double d -> {
-                out.put(T_DOUBLE);
-                out.putLong(Double.doubleToRawLongBits(d));
-            }
-            case Boolean b -> out.put(b ? T_TRUE : T_FALSE);
-            case byte[] b -> {
-                out.put(T_BYTES);
-                out.putInt(b.length);
-                out.put(b, b.length);
-            }
-            case Float f -> {
-                out.put(T_FLOAT);
-                out.putInt(Float.floatToRawIntBits(f));
-            }
-            case Short s -> {
-                out.put(T_SHORT);
-                out.putChar((char) (short) s);
-            }
-            case Byte b -> {
-                out.put(T_BYTE);
-                out.put(b);
-            }
-            case Character c -> {
-                out.put(T_CHAR);
-                out.putChar(c);
-            }
-            case Duration d -> {
-                out.put(T_DURATION);
-                out.putLong(d.getSeconds());
-                out.putInt(d.getNano());
-            }
-            default -> throw new AssertionError(v.getClass());
-        }
-    }
-
-    private static Object[] getValues(In in) throws IOException, ClassNotFoundException {
-        byte how = in.get();
-        if (how == SERIALIZED) {
-            byte[] b = in.getBytes(in.count(in.getInt()));
-            in.end();
-            if (Codec.decode(b, null) instanceof Object[] values) {
-                return values;
-            }
-            throw new StreamCorruptedException("a manager's frame whose values are not an Object[]");
-        }
-        if (how != INLINE) {
-            throw new StreamCorruptedException("a manager's frame with values of kind " + how);
-        }
-        Object[] values = new Object[in.count(in.getInt())];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = getValue(in);
-        }
-        in.end();
-        return values;
-    }
-
-    private static Object getValue(In in) throws IOException {
-        byte tag = in.get();
-        return switch (tag) {
-            case T_NULL -> null;
-            case T_LATIN1, T_UTF16 -> in.getStr(tag);
-            case T_INT -> in.getInt();
-            case T_LONG -> in.getLong();
-            case T_DOUBLE -> Double.longBitsToDouble(in.getLong());
-            case T_TRUE -> Boolean.TRUE;
-            case T_FALSE -> Boolean.FALSE;
-            case T_BYTES -> in.getBytes(in.count(in.getInt()));
-            case T_FLOAT -> Float.intBitsToFloat(in.getInt());
-            case T_SHORT -> (short) in.getChar();
-            case T_BYTE -> in.get();
-            case T_CHAR -> in.getChar();
-            case T_DURATION -> Duration.ofSeconds(in.getLong(), in.getInt());
-            default -> throw new StreamCorruptedException("a manager's frame with a value of tag " + tag);
-        };
-    }
-
-    /** A growing byte array. */
-    private static final class Out {
-        private byte[] buf;
-        private int pos;
-
-        Out(int size) {
-            buf = new byte[size];
-        }
-
-        void room(long n) {
-            if (pos + n > buf.length) {
-                long want = Math.max(pos + n, 2L * buf.length);
-                if (want > Integer.MAX_VALUE - 8) {
-                    throw new IllegalArgumentException("cannot send to the manager: the message is too long");
-                }
-                buf = Arrays.copyOf(buf, (int) want);
-            }
-        }
-
-        void put(byte b) {
-            room(1);
-            buf[pos++] = b;
-        }
-
-        void put(byte[] b, int n) {
-            room(n);
-            System.arraycopy(b, 0, buf, pos, n);
-            pos += n;
-        }
-
-        void putChar(char c) {
-            room(2);
-            buf[pos++] = (byte) (c >>> 8);
-            buf[pos++] = (byte) c;
-        }
-
-        void putInt(int v) {
-            room(4);
-            for (int s = 24; s >= 0; s -= 8) {
-                buf[pos++] = (byte) (v >>> s);
-            }
-        }
-
-        void putLong(long v) {
-            room(8);
-            for (int s = 56; s >= 0; s -= 8) {
-                buf[pos++] = (byte) (v >>> s);
-            }
-        }
-
-        void putStr(String s) {
-            if (s == null) {
-                putInt(-1);
-            } else {
-                putValue(this, s);
-            }
-        }
-
-        byte[] bytes() {
-            return Arrays.copyOf(buf, pos);
-        }
-    }
-
-    /** Reads what {@link Out} wrote, checking every length against what is left. */
-    private static final class In {
-        private final byte[] buf;
-        private int pos;
-
-        In(byte[] buf) {
-            this.buf = buf;
-        }
-
-        private void need(long n) throws StreamCorruptedException {
-            if (n < 0 || pos + n > buf.length) {
-                throw new StreamCorruptedException("a manager's frame cut short (" + buf.length + " bytes)");
-            }
-        }
-
-        /** A count of items of at least one byte each: checked against what is left. */
-        int count(int n) throws StreamCorruptedException {
-            need(n);
-            return n;
-        }
-
-        void end() throws StreamCorruptedException {
-            if (pos != buf.length) {
-                throw new StreamCorruptedException("a manager's frame with " + (buf.length - pos) + " bytes too many");
-            }
-        }
-
-        byte get() throws StreamCorruptedException {
-            need(1);
-            return buf[pos++];
-        }
-
-        char getChar() throws StreamCorruptedException {
-            need(2);
-            char c = (char) ((buf[pos] & 0xff) << 8 | buf[pos + 1] & 0xff);
-            pos += 2;
-            return c;
-        }
-
-        int getInt() throws StreamCorruptedException {
-            need(4);
-            int v = 0;
-            for (int i = 0; i < 4; i++) {
-                v = v << 8 | buf[pos++] & 0xff;
-            }
-            return v;
-        }
-
-        long getLong() throws StreamCorruptedException {
-            need(8);
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = v << 8 | buf[pos++] & 0xff;
-            }
-            return v;
-        }
-
-        byte[] getBytes(int n) throws StreamCorruptedException {
-            need(n);
-            byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
-            pos += n;
-            return b;
-        }
-
-        /** A str: an int -1 for null, else a string value. */
-        String getStr() throws StreamCorruptedException {
-            need(4);
-            if (buf[pos] == -1 && buf[pos + 1] == -1 && buf[pos + 2] == -1 && buf[pos + 3] == -1) {
-                pos += 4;
-                return null;
-            }
-            byte tag = get();
-            if (tag != T_LATIN1 && tag != T_UTF16) {
-                throw new StreamCorruptedException("a manager's frame with a name of tag " + tag);
-            }
-            return getStr(tag);
-        }
-
-        String getStr(byte tag) throws StreamCorruptedException {
-            int len = getInt();
-            if (tag == T_LATIN1) {
-                need(len);
-                String s = new String(buf, pos, len, StandardCharsets.ISO_8859_1);
-                pos += len;
-                return s;
-            }
-            need(2L * len);
-            char[] cs = new char[len];
-            for (int i = 0; i < len; i++) {
-                cs[i] = getChar();
-            }
-            return new String(cs);
+        try {
+            return Codec.decode(Arrays.copyOfRange(frame, at, frame.length), null);
+        } catch (EOFException e) {
+            throw (IOException) new StreamCorruptedException("a manager's frame cut short (" + frame.length
+                    + " bytes)").initCause(e);
         }
     }
 

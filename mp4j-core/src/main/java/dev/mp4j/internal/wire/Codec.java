@@ -23,9 +23,9 @@ import java.util.function.BinaryOperator;
  * How objects become bytes and back. Common values — null, boxed primitives, strings, primitive arrays,
  * {@code Object[]} and {@code String[]}, {@code ArrayList}, {@code HashMap}, {@code HashSet},
  * {@code LinkedHashSet}, the immutable collections of {@code List.of}, {@code Set.of}, {@code Map.of} and
- * {@code Stream.toList}, enums, serializable records and serializable lambdas of these, nested — take a tagged
- * binary form ({@code FastFormat}); any other object anywhere in the graph, a mutable container that occurs
- * twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes
+ * {@code Stream.toList}, {@code Duration}, enums, serializable records and serializable lambdas of these,
+ * nested — take a tagged binary form ({@code FastFormat}); any other object anywhere in the graph, a mutable
+ * container that occurs twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes
  * JDK serialization instead. Both decode to the same classes, so a reader cannot tell which form was used,
  * except that a {@code HashMap} or {@code HashSet} is rebuilt with the default load factor and a capacity
  * for its size (JDK serialization keeps both; its contents and equality are the same either way).

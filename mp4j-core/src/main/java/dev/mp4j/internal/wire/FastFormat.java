@@ -36,6 +36,7 @@ import java.lang.reflect.RecordComponent;
  * RECORD_REF k value*                       another instance of record class #k
  * ENUM_DEF name constant                    defines class #k, an enum, and names one of its constants
  * ENUM_REF k constant                       another constant of enum class #k
+ * DURATION zigzag(seconds) varint(nanos)    a {@link java.time.Duration}, nanos in [0, 999,999,999]
  * LAMBDA capturing fiClass fiName fiSig kind implClass implName implSig instantiated count value*
  *                                           a serializable lambda's {@link SerializedLambda}
  * </pre>
@@ -87,7 +88,8 @@ final class FastFormat {
     static final int LAMBDA = 32;
     static final int ENUM_DEF = 33;
     static final int ENUM_REF = 34;
-    static final int TAG_COUNT = 35;
+    static final int DURATION = 35;
+    static final int TAG_COUNT = 36;
 
     /** The immutable collections' classes, as {@code List.of} and friends make them. */
     static final Class<?> LIST12 = List12Holder.LIST12;
@@ -98,6 +100,8 @@ final class FastFormat {
     static final Class<?> MAPN = List12Holder.MAPN;
     /** The class a JDK stream names for every immutable collection (its serial proxy). */
     static final Class<?> COLL_SER = List12Holder.COLL_SER;
+    /** The class a JDK stream names for a {@link java.time.Duration} (its serial proxy). */
+    static final Class<?> TIME_SER = List12Holder.TIME_SER;
 
     private static final class List12Holder {
         static final Class<?> LIST12 = java.util.List.of(1).getClass();
@@ -106,13 +110,15 @@ final class FastFormat {
         static final Class<?> SETN = java.util.Set.of(1, 2, 3).getClass();
         static final Class<?> MAP1 = java.util.Map.of(1, 1).getClass();
         static final Class<?> MAPN = java.util.Map.of(1, 1, 2, 2).getClass();
-        static final Class<?> COLL_SER = collSer();
+        static final Class<?> COLL_SER = serialProxy("java.util.CollSer", Object[].class);
+        static final Class<?> TIME_SER = serialProxy("java.time.Ser", java.time.Duration.class);
 
-        private static Class<?> collSer() {
+        /** @return the JDK's serial proxy class of that name; not expected to fail, else the filter sees orElse */
+        private static Class<?> serialProxy(String name, Class<?> orElse) {
             try {
-                return Class.forName("java.util.CollSer", false, null);
+                return Class.forName(name, false, null);
             } catch (ClassNotFoundException e) {
-                return Object[].class; // not expected; the filter then sees the array class instead
+                return orElse;
             }
         }
     }

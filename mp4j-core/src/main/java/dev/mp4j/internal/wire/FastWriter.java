@@ -8,6 +8,7 @@ import java.lang.invoke.SerializedLambda;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -148,6 +149,12 @@ final class FastWriter {
             buf[pos++] = CHAR;
             SHORT_LE.set(buf, pos, (short) (char) (Character) v);
             pos += 2;
+        } else if (c == Duration.class) {
+            Duration d = (Duration) v;
+            ensure(16);
+            buf[pos++] = DURATION;
+            varlong(zigzag(d.getSeconds()));
+            varint(d.getNano());
         } else if (c.isArray()) {
             array(v, c, depth);
         } else if (c.isRecord()) {
