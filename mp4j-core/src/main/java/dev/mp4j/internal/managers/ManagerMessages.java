@@ -40,7 +40,7 @@ import java.util.Objects;
  * {@code serverId} names one server's lifetime, so a proxy from before a restart on the same address is
  * refused instead of reaching another object with the same id.
  */
-public final class Wire {
+public final class ManagerMessages {
     /** Call a method of a referent. */
     public static final byte CALL = 1;
     /** Make a referent of a registered typeid. */
@@ -76,7 +76,7 @@ public final class Wire {
     /** The method name that asks for a copy of the referent itself. */
     public static final String GET_VALUE = "#GETVALUE";
 
-    private Wire() {}
+    private ManagerMessages() {}
 
     /**
      * A request.
