@@ -4,11 +4,9 @@ import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.conn.Auth;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.EOFError;
-import dev.mp4j.multiprocessing.ProcessError;
 
-import java.io.IOException;
-import java.io.InvalidClassException;
 import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -135,15 +133,7 @@ public final class Client {
     }
 
     private static ManagerMessages.Reply decode(byte[] in) {
-        try {
-            return ManagerMessages.decodeReply(in);
-        } catch (ClassNotFoundException e) {
-            throw new ProcessError("cannot load class " + e.getMessage() + " of the manager's reply", e);
-        } catch (InvalidClassException e) {
-            throw new ProcessError("the manager's reply was rejected: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new ProcessError("cannot deserialize the manager's reply: " + e, e);
-        }
+        return Codec.received(() -> ManagerMessages.decodeReply(in), "the manager's reply");
     }
 
     private static String what(ManagerMessages.Request req) {

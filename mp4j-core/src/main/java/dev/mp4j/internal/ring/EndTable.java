@@ -51,41 +51,17 @@ final class EndTable {
 
     /** This process opened a handle on the end. */
     void opened() {
-        lock();
-        try {
-            long row = row(Pids.SELF, true);
-            if (row >= 0) {
-                addInt(mem, row + OPENS, 1);
-            }
-        } finally {
-            unlock();
-        }
+        locked(() -> add(row(Pids.SELF, true), OPENS, 1));
     }
 
     /** This process closed a handle on the end. */
     void closed() {
-        lock();
-        try {
-            long row = row(Pids.SELF, false);
-            if (row >= 0 && getInt(mem, row + OPENS) > 0) {
-                addInt(mem, row + OPENS, -1);
-            }
-        } finally {
-            unlock();
-        }
+        locked(() -> add(row(Pids.SELF, false), OPENS, -1));
     }
 
     /** This process serialized a handle on the end. */
     void sent() {
-        lock();
-        try {
-            long row = row(Pids.SELF, true);
-            if (row >= 0) {
-                addInt(mem, row + PENDING, 1);
-            }
-        } finally {
-            unlock();
-        }
+        locked(() -> add(row(Pids.SELF, true), PENDING, 1));
     }
 
     /**
@@ -94,19 +70,11 @@ final class EndTable {
      * @param from the pid that serialized it
      */
     void received(int from) {
-        lock();
-        try {
+        locked(() -> {
             long sender = row(from, false);
-            long row = row(Pids.SELF, true);
-            if (row >= 0) {
-                addInt(mem, row + OPENS, 1);
-            }
-            if (sender >= 0 && getInt(mem, sender + PENDING) > 0) {
-                addInt(mem, sender + PENDING, -1);
-            }
-        } finally {
-            unlock();
-        }
+            add(row(Pids.SELF, true), OPENS, 1);
+            add(sender, PENDING, -1);
+        });
     }
 
     /**
@@ -159,6 +127,23 @@ final class EndTable {
         setInt(mem, free + PENDING, 0);
         setInt(mem, free + PID, pid);
         return free;
+    }
+
+    /** Adds delta to a field of a row (none: -1), never taking it below zero. Caller holds the lock. */
+    private void add(long row, long field, int delta) {
+        if (row >= 0 && (delta > 0 || getInt(mem, row + field) > 0)) {
+            addInt(mem, row + field, delta);
+        }
+    }
+
+    /** Runs op under the table's spin lock. */
+    private void locked(Runnable op) {
+        lock();
+        try {
+            op.run();
+        } finally {
+            unlock();
+        }
     }
 
     /** Takes the spin lock (taken over from a dead owner; held for microseconds). */

@@ -191,6 +191,57 @@ public final class Codec {
     }
 
     /**
+     * Decodes what another process sent, failing as the public API does: with a {@link ProcessError} that
+     * says what could not be read and why (see {@link #received}).
+     *
+     * @param bytes what {@link #encode} made
+     * @param filter the filter to apply, or null for this JVM's default
+     * @param what what the bytes are, for the messages
+     * @return the object
+     * @throws ProcessError if it cannot be decoded
+     */
+    public static Object decodeReceived(byte[] bytes, ObjectInputFilter filter, String what) {
+        return received(() -> decode(bytes, filter), what);
+    }
+
+    /**
+     * A reading of what another process sent.
+     *
+     * @param <T> what it reads
+     */
+    @FunctionalInterface
+    public interface Reading<T> {
+        /**
+         * @return what was read
+         * @throws IOException if the bytes are not what they should be, or the filter rejects them
+         * @throws ClassNotFoundException naming a class this JVM cannot load
+         */
+        T read() throws IOException, ClassNotFoundException;
+    }
+
+    /**
+     * Runs a reading of what another process sent, its failures turned into what the public API promises.
+     *
+     * @param <T> what it reads
+     * @param reading the reading
+     * @param what what is read, for the messages: "cannot load class C of <i>what</i>", "<i>what</i> was
+     *     rejected: ..." (by the filter), "cannot deserialize <i>what</i>: ..."
+     * @return what was read
+     * @throws ProcessError if it failed
+     */
+    public static <T> T received(Reading<T> reading, String what) {
+        try {
+            return reading.read();
+        } catch (ClassNotFoundException e) {
+            throw new ProcessError("cannot load class " + e.getMessage() + " of " + what, e);
+        } catch (InvalidClassException e) {
+            throw new ProcessError(what + " was rejected: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ProcessError("cannot deserialize " + what + ": " + e, e);
+        }
+    }
+
+    /**
      * Decodes what this JVM's parent sent it on its control channel (a child's job), as
      * {@code decode(bytes, null)} does, except that the fast form is shown to this JVM's process filter
      * alone: a serial filter factory configured in the child's security properties is not asked. The

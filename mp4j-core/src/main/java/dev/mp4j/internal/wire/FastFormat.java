@@ -5,11 +5,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
+import java.nio.ByteOrder;
 
 /**
  * The tagged binary form {@link Codec} uses for common values, and what it knows about record and lambda
@@ -90,6 +92,11 @@ final class FastFormat {
     static final int ENUM_REF = 34;
     static final int DURATION = 35;
     static final int TAG_COUNT = 36;
+
+    /** The fixed-width numbers of the form, little-endian in a byte[]. */
+    static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** The immutable collections' classes, as {@code List.of} and friends make them. */
     static final Class<?> LIST12 = List12Holder.LIST12;
