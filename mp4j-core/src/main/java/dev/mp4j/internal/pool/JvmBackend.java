@@ -39,14 +39,6 @@ public final class JvmBackend implements Backend {
     /**
      * @param launcher boots the worker JVMs
      * @param initializer run once in every worker before its first task; null for none
-     */
-    public JvmBackend(Launcher launcher, SerializableRunnable initializer) {
-        this(launcher, initializer, 0, 0);
-    }
-
-    /**
-     * @param launcher boots the worker JVMs
-     * @param initializer run once in every worker before its first task; null for none
      * @param softLimitNanos a worker interrupts a task's thread once it ran this long; 0 for never
      * @param maxMemory a worker whose used heap is above this after a task is replaced; 0 for no limit
      */
