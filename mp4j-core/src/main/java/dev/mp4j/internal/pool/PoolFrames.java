@@ -279,6 +279,14 @@ public final class PoolFrames {
         return TaskFrame.encode(id, task);
     }
 
+    /**
+     * @param frame a TASK frame
+     * @return the serialized task
+     */
+    public static byte[] taskBody(byte[] frame) {
+        return TaskFrame.task(frame);
+    }
+
     /** @return a QUIT frame */
     public static byte[] quit() {
         return new byte[] {Tags.QUIT};

@@ -7,7 +7,6 @@ import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.wire.Codec;
 
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -19,6 +18,7 @@ import java.util.concurrent.Callable;
 final class Warmup {
     /** Classes that decoding a queue, pipe or lock handle initializes; Posix links the FFM handles. */
     private static final List<String> NATIVE = List.of("dev.mp4j.internal.ffm.Posix", "dev.mp4j.internal.ring.Ring",
+            "dev.mp4j.internal.ring.RingDescriptor",
             "dev.mp4j.internal.queue.PipeEnd", "dev.mp4j.internal.queue.QueueImpl", "dev.mp4j.internal.sync.ProcessLock");
 
     private Warmup() {}
@@ -32,7 +32,7 @@ final class Warmup {
         for (int i = 0; i < rounds; i++) {
             WorkerJob.decode(job);
             byte[] frame = PoolFrames.task(i, Codec.encode(task));
-            Object t = Codec.decodeFromParent(Arrays.copyOfRange(frame, 9, frame.length)); // as a worker reads it
+            Object t = Codec.decodeFromParent(PoolFrames.taskBody(frame)); // as a worker reads it
             byte[] ok = PoolFrames.value(i, ((Callable<?>) t).call());
             byte[] failed = PoolFrames.failure(i, new IllegalStateException("sample"));
             Codec.decode(PoolFrames.resultBody(ok), null);
