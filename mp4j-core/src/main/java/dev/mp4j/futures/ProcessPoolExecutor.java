@@ -8,7 +8,7 @@ import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.PoolEngine;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spi.JvmContext;
@@ -163,19 +163,19 @@ public class ProcessPoolExecutor implements Executor {
             throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
         }
         long start = System.nanoTime();
-        PoolWire.Fn f = new PoolWire.Fn((SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn);
-        List<Future<PoolWire.ChunkResult>> chunks = new ArrayList<>();
+        Chunks.Fn f = new Chunks.Fn((SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn);
+        List<Future<Chunks.ChunkResult>> chunks = new ArrayList<>();
         List<Object> chunk = new ArrayList<>(chunksize);
         try {
             for (T item : items) {
                 chunk.add(item);
                 if (chunk.size() == chunksize) {
-                    chunks.add(workers.submit(new PoolWire.Chunk(f, chunk)));
+                    chunks.add(workers.submit(new Chunks.Chunk(f, chunk)));
                     chunk = new ArrayList<>(chunksize);
                 }
             }
             if (!chunk.isEmpty()) {
-                chunks.add(workers.submit(new PoolWire.Chunk(f, chunk)));
+                chunks.add(workers.submit(new Chunks.Chunk(f, chunk)));
             }
         } catch (RuntimeException | Error e) {
             chunks.forEach(Future::cancel);
@@ -336,14 +336,14 @@ public class ProcessPoolExecutor implements Executor {
 
     /** Flattens chunk results into {@code map}'s iterator; raises a call's exception at its item. */
     private static final class ChunkedResults extends SingleUseIterator<Object> {
-        private final List<Future<PoolWire.ChunkResult>> chunks;
+        private final List<Future<Chunks.ChunkResult>> chunks;
         private final long deadline;
         private int nextChunk;
         private Iterator<Object> current = java.util.Collections.emptyIterator();
         private Throwable pendingError;
         private boolean ended;
 
-        ChunkedResults(List<Future<PoolWire.ChunkResult>> chunks, long timeoutNanos, long start) {
+        ChunkedResults(List<Future<Chunks.ChunkResult>> chunks, long timeoutNanos, long start) {
             this.chunks = chunks;
             long d = start + timeoutNanos;
             this.deadline = timeoutNanos == Timeouts.FOREVER || d - start < 0 ? Timeouts.FOREVER : d;
@@ -366,8 +366,8 @@ public class ProcessPoolExecutor implements Executor {
                     throw Future.rethrow(e);
                 }
                 long left = Math.min(Timeouts.remaining(deadline), Timeouts.toNanos(timeout));
-                Future<PoolWire.ChunkResult> f = chunks.get(nextChunk);
-                PoolWire.ChunkResult r;
+                Future<Chunks.ChunkResult> f = chunks.get(nextChunk);
+                Chunks.ChunkResult r;
                 try {
                     r = f.result(left == Timeouts.FOREVER ? null : Duration.ofNanos(left));
                 } catch (TimeoutError e) {

@@ -10,7 +10,7 @@ import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.internal.pool.Backend;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.spi.PoolStrategy;
 import dev.mp4j.internal.util.Timeouts;
 
@@ -77,10 +77,10 @@ final class EngineStrategy implements PoolStrategy {
             result.complete(new ArrayList<>(), null);
             return result;
         }
-        PoolWire.Fn f = new PoolWire.Fn(erase(fn));
+        Chunks.Fn f = new Chunks.Fn(erase(fn));
         for (int offset = 0; offset < n; offset += size) {
             List<Object> chunk = new ArrayList<>(items.subList(offset, Math.min(n, offset + size)));
-            submit(new PoolWire.Chunk(f, chunk), result.chunk(offset), Timeouts.FOREVER);
+            submit(new Chunks.Chunk(f, chunk), result.chunk(offset), Timeouts.FOREVER);
         }
         return result;
     }

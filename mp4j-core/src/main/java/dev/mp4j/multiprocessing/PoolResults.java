@@ -5,7 +5,7 @@ import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.futures.TimeoutError;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.spi.SettableResult;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.SingleUseIterator;
@@ -220,7 +220,7 @@ final class PoolResults {
         private void chunkDone(int offset, Object v, Throwable e) {
             Throwable failure = e;
             if (failure == null) {
-                PoolWire.ChunkResult r = (PoolWire.ChunkResult) v;
+                Chunks.ChunkResult r = (Chunks.ChunkResult) v;
                 failure = r.error();
                 if (failure == null) {
                     List<R> all = null;
@@ -257,7 +257,7 @@ final class PoolResults {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition arrived = lock.newCondition();
         private final EngineStrategy owner;
-        private final PoolWire.Fn fn;
+        private final Chunks.Fn fn;
         private final Iterator<?> source;
         private final int chunksize;
         private final int window;
@@ -273,7 +273,7 @@ final class PoolResults {
         private boolean ended;
 
         /** One chunk's outcome: per-item results, or one exception for the whole chunk. */
-        private record Outcome(PoolWire.EachResult each, Throwable whole) {
+        private record Outcome(Chunks.EachResult each, Throwable whole) {
             int size() {
                 return each == null ? 1 : each.values().size();
             }
@@ -282,7 +282,7 @@ final class PoolResults {
         IMapIterator(EngineStrategy owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
                      int window, boolean ordered) {
             this.owner = owner;
-            this.fn = new PoolWire.Fn(fn);
+            this.fn = new Chunks.Fn(fn);
             this.source = source;
             this.chunksize = chunksize;
             this.window = window;
@@ -309,7 +309,7 @@ final class PoolResults {
                     if (!chunk.isEmpty()) {
                         long index = sent;
                         try {
-                            owner.submit(new PoolWire.EachChunk(fn, chunk), onFinish((v, e) -> arrive(index, v, e)),
+                            owner.submit(new Chunks.EachChunk(fn, chunk), onFinish((v, e) -> arrive(index, v, e)),
                                     Timeouts.FOREVER);
                             sent++;
                         } catch (RuntimeException e) {
@@ -325,7 +325,7 @@ final class PoolResults {
         }
 
         private void arrive(long index, Object v, Throwable e) {
-            Outcome o = e != null ? new Outcome(null, e) : new Outcome((PoolWire.EachResult) v, null);
+            Outcome o = e != null ? new Outcome(null, e) : new Outcome((Chunks.EachResult) v, null);
             lock.lock();
             try {
                 if (ordered) {

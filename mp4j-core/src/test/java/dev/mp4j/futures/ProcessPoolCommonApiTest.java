@@ -1,6 +1,5 @@
 package dev.mp4j.futures;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -25,10 +24,5 @@ class ProcessPoolCommonApiTest extends ExecutorApiTest {
     @Override
     protected boolean primeExecutor() {
         return true;
-    }
-
-    @BeforeEach
-    void recordWorkers() {
-        WORKERS.saw((ProcessPoolExecutor) executor);
     }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,11 +25,6 @@ class ProcessPoolExecutorTest extends ExecutorTest {
     @Override
     protected int workerCount() {
         return 2;
-    }
-
-    @BeforeEach
-    void recordWorkers() {
-        WORKERS.saw((ProcessPoolExecutor) executor);
     }
 
     @ParameterizedTest(name = "test_killed_child (forcibly: {0})")

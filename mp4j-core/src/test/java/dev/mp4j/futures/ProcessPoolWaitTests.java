@@ -1,6 +1,5 @@
 package dev.mp4j.futures;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** CPython's ProcessPoolWaitTests, on two workers. */
@@ -16,10 +15,5 @@ class ProcessPoolWaitTests extends WaitTests {
     @Override
     protected int workerCount() {
         return 2;
-    }
-
-    @BeforeEach
-    void recordWorkers() {
-        WORKERS.saw((ProcessPoolExecutor) executor);
     }
 }

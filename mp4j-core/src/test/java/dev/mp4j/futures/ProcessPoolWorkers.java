@@ -14,15 +14,19 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeTestExecutionCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The leftover check of the process-pool tests, registered as a static extension of each test class.
- * Tests {@link #track} every ProcessPoolExecutor they make and report the worker pids they see. After each
- * test, every tracked executor must have been shut down (one that was not fails the test and is shut down
- * now) and must terminate; after the class, every worker pid seen must be dead (polled with a deadline).
+ * The shared fixture of the process-pool tests, registered as a static extension of each test class: it makes
+ * their pools ({@link #newPool}, of {@link #QUICK_SPAWN} workers) and checks for leftovers. Tests {@link #track}
+ * every ProcessPoolExecutor they make (a pool from {@link #newPool} is tracked) and report the worker pids they
+ * see; the workers of every tracked pool are recorded just before each test runs (after the base classes'
+ * set-up primed them). After each test, every tracked executor must have been shut down (one that was not
+ * fails the test and is shut down now) and must terminate; after the class, every worker pid seen must be
+ * dead (polled with a deadline).
  */
-final class ProcessPoolWorkers implements AfterEachCallback, AfterAllCallback {
+final class ProcessPoolWorkers implements BeforeTestExecutionCallback, AfterEachCallback, AfterAllCallback {
     private static final Duration DEADLINE = Duration.ofSeconds(20);
 
     /**
@@ -64,6 +68,13 @@ final class ProcessPoolWorkers implements AfterEachCallback, AfterAllCallback {
     long saw(long pid) {
         seen.add(pid);
         return pid;
+    }
+
+    @Override
+    public void beforeTestExecution(ExtensionContext context) {
+        for (ProcessPoolExecutor e : executors) {
+            saw(e);
+        }
     }
 
     @Override

@@ -10,7 +10,7 @@ import dev.mp4j.internal.conn.Auth;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.StandardTypes;
-import dev.mp4j.internal.managers.Wire;
+import dev.mp4j.internal.managers.ManagerMessages;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;
 
@@ -29,16 +29,16 @@ import org.junit.jupiter.api.Timeout;
  * Fuzzes a manager's request path: a {@link ManagerServer} (the registry of a SyncManager) runs in this JVM; each
  * input is sent by a client that passed the authkey handshake, as the one frame of a request. The server has no
  * entry point that decodes a request apart from its session loop, so the input goes through the socket, the
- * frame decoder, the request decoder ({@link Wire#decodeRequest}, which hands values it does not write itself to
+ * frame decoder, the request decoder ({@link ManagerMessages#decodeRequest}, which hands the values to
  * {@link Codec#decode}) and the request dispatch, as an attacker's would.
  *
  * <p>Input: byte 0 even — the rest is the frame's payload as it is; byte 0 odd — the rest describes a
- * {@link Wire.Request} (op, which server id, id, method or typeid name, arguments) that is serialized properly, so
+ * {@link ManagerMessages.Request} (op, which server id, id, method or typeid name, arguments) that is serialized properly, so
  * the fuzzer reaches the dispatch (CREATE, CALL with any name on the objects it made, INCREF, DECREF ...). Method
  * names that block by design (a queue's get, a lock's acquire, waits) are left out: a call that blocks until
  * another client acts is not a hang of the server.
  *
- * <p>Properties: the server answers every request with a {@link Wire.Reply} within 5 s and keeps serving (it
+ * <p>Properties: the server answers every request with a {@link ManagerMessages.Reply} within 5 s and keeps serving (it
  * stops only for SHUTDOWN); memory bounded by the input (measured over all the JVM's threads, so with a wider
  * allowance than the single-thread targets: a decoded stream's own bound is {@link CodecFuzzTest}'s).
  */
@@ -67,8 +67,8 @@ class ManagerFuzzTest {
     @BeforeAll
     static void warmUp() {
         byte[][] inputs = {
-            {1, Wire.CREATE, 0, 0, 0}, {1, Wire.CALL, 0, 0, 15, 0, 2, 2, 1, 'k', 1, 5}, {1, Wire.CREATE, 0, 0, 12},
-            {1, Wire.CALL, 0, 0, 12, 3, 3, 'a', 'b', 'c', 0}, {1, Wire.DEBUG_INFO}, {0, 1, 2, 3}, {1, 12},
+            {1, ManagerMessages.CREATE, 0, 0, 0}, {1, ManagerMessages.CALL, 0, 0, 15, 0, 2, 2, 1, 'k', 1, 5}, {1, ManagerMessages.CREATE, 0, 0, 12},
+            {1, ManagerMessages.CALL, 0, 0, 12, 3, 3, 'a', 'b', 'c', 0}, {1, ManagerMessages.DEBUG_INFO}, {0, 1, 2, 3}, {1, 12},
         };
         for (int round = 0; round < 3; round++) {
             for (byte[] in : inputs) {
@@ -122,15 +122,15 @@ class ManagerFuzzTest {
             assertNotNull(answer, "the server did not answer within 5 s");
             Object reply;
             try {
-                reply = Wire.decodeReply(answer);
+                reply = ManagerMessages.decodeReply(answer);
             } catch (ClassNotFoundException e) {
                 throw new AssertionError("the server's reply names a class we cannot load", e);
             }
-            assertTrue(reply instanceof Wire.Reply, "the server answered with " + reply);
+            assertTrue(reply instanceof ManagerMessages.Reply, "the server answered with " + reply);
             long used = allocatedByAllThreads() - before;
             assertTrue(used <= SERVER_ALLOWANCE + 8L * payload.length, "the server allocated " + used
                     + " bytes (all threads) for a request of " + payload.length + " bytes");
-            if (((Wire.Reply) reply).value() instanceof Wire.ProxyRef ref) {
+            if (((ManagerMessages.Reply) reply).value() instanceof ManagerMessages.ProxyRef ref) {
                 lastId = ref.id();
             }
         } finally {
@@ -143,7 +143,7 @@ class ManagerFuzzTest {
 
     private static boolean isShutdown(byte[] payload) {
         try {
-            return Wire.decodeRequest(payload).op() == Wire.SHUTDOWN;
+            return ManagerMessages.decodeRequest(payload).op() == ManagerMessages.SHUTDOWN;
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return false;
         }
@@ -159,7 +159,7 @@ class ManagerFuzzTest {
         long id = idSel < 128 ? lastId : idSel < 200 ? idSel - 128 : in.nextLong();
         int nameSel = in.next();
         String name = nameSel < 200 ? NAMES[nameSel % NAMES.length] : in.string();
-        if (name != null && BLOCKING.contains(name) || op == Wire.AWAIT_OBJECTS || op == Wire.AWAIT_CALLS) {
+        if (name != null && BLOCKING.contains(name) || op == ManagerMessages.AWAIT_OBJECTS || op == ManagerMessages.AWAIT_CALLS) {
             return null;
         }
         String[] signature = switch (in.next() % 4) {
@@ -183,7 +183,7 @@ class ManagerFuzzTest {
                 default -> Boolean.TRUE;
             };
         }
-        return Wire.encodeRequest(new Wire.Request(op, serverId, id, name, signature, args));
+        return ManagerMessages.encodeRequest(new ManagerMessages.Request(op, serverId, id, name, signature, args));
     }
 
     /** Reads the input's bytes; zeros past its end. */

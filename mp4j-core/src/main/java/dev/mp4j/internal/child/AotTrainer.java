@@ -2,15 +2,16 @@ package dev.mp4j.internal.child;
 
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.internal.ffm.Fifo;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.PoolFrames;
 import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.LaunchHeader;
-import dev.mp4j.internal.spawn.Tags;
+import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.internal.wire.Tags;
 
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
@@ -63,9 +64,9 @@ final class AotTrainer {
             SerializableCallable<Integer> task = () -> 42;
             byte[] workerJob = Tags.frame(Tags.JOB, new WorkerJob("SpawnPoolWorker-0", null).encode());
             runChild(down, up, workerJob, parent -> {
-                parent.send(PoolWire.task(1, Codec.encode(task)));
+                parent.send(PoolFrames.task(1, Codec.encode(task)));
                 parent.receive(1 << 20);
-                parent.send(PoolWire.quit());
+                parent.send(PoolFrames.quit());
             });
             Warmup.exercise(100);
         } finally {

@@ -5,7 +5,7 @@ import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.LaunchHeader;
 import dev.mp4j.internal.spawn.Signals;
-import dev.mp4j.internal.spawn.Tags;
+import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;

@@ -5,7 +5,7 @@ import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.JobForm;
-import dev.mp4j.internal.spawn.Tags;
+import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.multiprocessing.Multiprocessing;
 import dev.mp4j.multiprocessing.Process;

@@ -2,18 +2,18 @@ package dev.mp4j.internal.child;
 
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.internal.ffm.Posix;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.PoolFrames;
 import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.queue.IpcQueues;
 import dev.mp4j.internal.queue.PipeEnd;
 import dev.mp4j.internal.ring.Ring;
-import dev.mp4j.internal.spawn.Tags;
+import dev.mp4j.internal.ring.RingDescriptor;
+import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.sync.ProcessLock;
 import dev.mp4j.internal.wire.Codec;
 
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -27,8 +27,8 @@ final class Warmup {
      * Classes that decoding a queue, pipe or lock handle initializes; Posix links the FFM handles. (The
      * queue's own class is not public: the queues' factory stands for its package.)
      */
-    private static final List<Class<?>> NATIVE = List.of(Posix.class, Ring.class, PipeEnd.class, IpcQueues.class,
-            ProcessLock.class);
+    private static final List<Class<?>> NATIVE = List.of(Posix.class, Ring.class, RingDescriptor.class, PipeEnd.class,
+            IpcQueues.class, ProcessLock.class);
 
     private Warmup() {}
 
@@ -42,12 +42,12 @@ final class Warmup {
         for (int i = 0; i < rounds; i++) {
             Jobs.decode(job); // as the child finds its job
             Jobs.decode(processJob);
-            byte[] frame = PoolWire.task(i, Codec.encode(task));
-            Object t = Codec.decodeFromParent(Arrays.copyOfRange(frame, 9, frame.length)); // as a worker reads it
-            byte[] ok = PoolWire.value(i, ((Callable<?>) t).call());
-            byte[] failed = PoolWire.failure(i, new IllegalStateException("sample"));
-            Codec.decode(PoolWire.resultBody(ok), null);
-            Codec.decode(PoolWire.resultBody(failed), null);
+            byte[] frame = PoolFrames.task(i, Codec.encode(task));
+            Object t = Codec.decodeFromParent(PoolFrames.taskBody(frame)); // as a worker reads it
+            byte[] ok = PoolFrames.value(i, ((Callable<?>) t).call());
+            byte[] failed = PoolFrames.failure(i, new IllegalStateException("sample"));
+            Codec.decode(PoolFrames.resultBody(ok), null);
+            Codec.decode(PoolFrames.resultBody(failed), null);
             Codec.decode(Codec.encode(List.of(i, "x", 1L)), null);
             Codec.decode(Codec.encode(new Sample("x", null, i)), null); // a record, as handles travel
         }

@@ -8,11 +8,9 @@ import dev.mp4j.internal.wire.Frames;
 import dev.mp4j.multiprocessing.BufferTooShort;
 import dev.mp4j.multiprocessing.Connection;
 import dev.mp4j.multiprocessing.EOFError;
-import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InvalidClassException;
 import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
@@ -341,15 +339,7 @@ public final class SocketConnection implements Connection, Waitable {
     }
 
     private void awaitWritable(boolean started) {
-        Selector s = selector(false);
-        try {
-            s.select();
-            s.selectedKeys().clear();
-        } catch (ClosedSelectorException e) {
-            throw closedError();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        select(selector(false), Timeouts.FOREVER);
         if (Thread.currentThread().isInterrupted()) {
             if (started) {
                 close();
@@ -366,16 +356,7 @@ public final class SocketConnection implements Connection, Waitable {
     @Override
     @SuppressWarnings("unchecked")
     public <T> T recv() {
-        byte[] bytes = receive(DEFAULT_LIMIT);
-        try {
-            return (T) Codec.decode(bytes, filter);
-        } catch (ClassNotFoundException e) {
-            throw new ProcessError("cannot load class " + e.getMessage() + " of a received object", e);
-        } catch (InvalidClassException e) {
-            throw new ProcessError("received object rejected: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new ProcessError("cannot deserialize the received message: " + e, e);
-        }
+        return (T) Codec.decodeReceived(receive(DEFAULT_LIMIT), filter, "a received object");
     }
 
     @Override
@@ -570,19 +551,7 @@ public final class SocketConnection implements Connection, Waitable {
         if (left == 0) {
             return false;
         }
-        Selector s = selector(true);
-        try {
-            if (left == Timeouts.FOREVER) {
-                s.select();
-            } else {
-                s.select(left / 1_000_000 + (left % 1_000_000 == 0 ? 0 : 1));
-            }
-            s.selectedKeys().clear();
-        } catch (ClosedSelectorException e) {
-            throw closedError();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        select(selector(true), left);
         if (Thread.currentThread().isInterrupted()) {
             throw InterruptedError.restore(null);
         }
@@ -672,6 +641,22 @@ public final class SocketConnection implements Connection, Waitable {
 
     // ------------------------------------------------------------------------------------ state, misc
 
+    /** Waits on the selector for at most {@code nanos} ({@link Timeouts#FOREVER}: without limit), rounded up to ms. */
+    private void select(Selector s, long nanos) {
+        try {
+            if (nanos == Timeouts.FOREVER) {
+                s.select();
+            } else {
+                s.select(nanos / 1_000_000 + (nanos % 1_000_000 == 0 ? 0 : 1));
+            }
+            s.selectedKeys().clear();
+        } catch (ClosedSelectorException e) {
+            throw closedError();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Selector selector(boolean forRead) {
         Selector s;
         try {
@@ -721,7 +706,15 @@ public final class SocketConnection implements Connection, Waitable {
     }
 
     private static IllegalStateException closedError() {
-        return new IllegalStateException("handle is closed");
+        return closedError("handle");
+    }
+
+    /**
+     * @param what the kind of handle
+     * @return the error of a call on a closed handle of that kind (CPython's OSError "handle is closed")
+     */
+    static IllegalStateException closedError(String what) {
+        return new IllegalStateException(what + " is closed");
     }
 
     @Override

@@ -266,13 +266,14 @@ public final class SocketListener implements AutoCloseable {
     /** Stops listening, wakes a waiting {@code accept}, and removes the socket file and private directory. */
     @Override
     public void close() {
+        boolean first;
         synchronized (handles) {
-            if (closed) {
-                return;
-            }
+            first = !closed;
             closed = true;
         }
-        cleanable.clean();
+        if (first) {
+            cleanable.clean();
+        }
     }
 
     private void checkOpen() {
@@ -282,7 +283,7 @@ public final class SocketListener implements AutoCloseable {
     }
 
     private static IllegalStateException closedError() {
-        return new IllegalStateException("listener is closed");
+        return SocketConnection.closedError("listener");
     }
 
     @Override

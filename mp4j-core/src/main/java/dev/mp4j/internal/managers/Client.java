@@ -4,18 +4,16 @@ import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.conn.Auth;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.EOFError;
-import dev.mp4j.multiprocessing.ProcessError;
 
-import java.io.IOException;
-import java.io.InvalidClassException;
 import java.net.SocketAddress;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The client side of {@link Wire}: each thread keeps one authenticated connection per server (address and
+ * The client side of {@link ManagerMessages}: each thread keeps one authenticated connection per server (address and
  * key), made on its first request, as Python's proxies keep one per thread. A cached connection that has
  * become readable between requests was closed by its server (shut down, or restarted at the same address):
  * it is dropped and a new one made. A connection whose request was interrupted, or that failed midway, is
@@ -57,8 +55,8 @@ public final class Client {
      * @throws EOFError if the server closed the connection before replying (it stopped or died)
      * @throws InterruptedError if the thread is interrupted (the connection is closed)
      */
-    public static Wire.Reply request(SocketAddress address, byte[] authkey, Wire.Request req) {
-        byte[] out = Wire.encodeRequest(req);
+    public static ManagerMessages.Reply request(SocketAddress address, byte[] authkey, ManagerMessages.Request req) {
+        byte[] out = ManagerMessages.encodeRequest(req);
         Map<Key, SocketConnection> mine = CONNECTIONS.get();
         Key key = new Key(address, authkey);
         SocketConnection c = mine.get(key);
@@ -95,9 +93,9 @@ public final class Client {
      * @param deadline from {@link Timeouts#deadline}
      * @return the reply, or null if none came in time
      */
-    public static Wire.Reply oneShot(SocketAddress address, byte[] authkey, Wire.Request req, long deadline) {
+    public static ManagerMessages.Reply oneShot(SocketAddress address, byte[] authkey, ManagerMessages.Request req, long deadline) {
         try (SocketConnection c = Auth.client(address, authkey)) {
-            c.sendBytes(Wire.encodeRequest(req));
+            c.sendBytes(ManagerMessages.encodeRequest(req));
             byte[] in = c.receive(SocketConnection.DEFAULT_LIMIT, deadline);
             return in == null ? null : decode(in);
         }
@@ -134,22 +132,14 @@ public final class Client {
         mine.remove(key, c);
     }
 
-    private static Wire.Reply decode(byte[] in) {
-        try {
-            return Wire.decodeReply(in);
-        } catch (ClassNotFoundException e) {
-            throw new ProcessError("cannot load class " + e.getMessage() + " of the manager's reply", e);
-        } catch (InvalidClassException e) {
-            throw new ProcessError("the manager's reply was rejected: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new ProcessError("cannot deserialize the manager's reply: " + e, e);
-        }
+    private static ManagerMessages.Reply decode(byte[] in) {
+        return Codec.received(() -> ManagerMessages.decodeReply(in), "the manager's reply");
     }
 
-    private static String what(Wire.Request req) {
+    private static String what(ManagerMessages.Request req) {
         return switch (req.op()) {
-            case Wire.CALL -> "a call of " + req.name();
-            case Wire.CREATE -> "the creation of a '" + req.name() + "'";
+            case ManagerMessages.CALL -> "a call of " + req.name();
+            case ManagerMessages.CREATE -> "the creation of a '" + req.name() + "'";
             default -> "a request";
         };
     }

@@ -34,7 +34,7 @@ import java.util.function.IntSupplier;
 /**
  * A manager's server (Python's {@code managers.Server}): listens with the authkey, holds the referents in a
  * table with reference counts, and serves each authenticated connection on a thread of its own (see
- * {@link Wire} for the messages).
+ * {@link ManagerMessages} for the messages).
  *
  * <p>States: listening (made: bound, accepting once {@link #serveForever()} runs) --{@link #stop()} or a
  * SHUTDOWN request--&gt; stopped (listener closed, every connection closed, threads blocked in a referent's
@@ -364,52 +364,52 @@ public final class ManagerServer implements Server {
     // ------------------------------------------------------------------------------------ requests
 
     /** Answers one request; null when the client went away during the call (nothing to answer). */
-    private Wire.Reply handle(Wire.Request req, Session session) {
+    private ManagerMessages.Reply handle(ManagerMessages.Request req, Session session) {
         return switch (req.op()) {
-            case Wire.PING, Wire.SHUTDOWN -> new Wire.Reply(Wire.RETURN, null);
-            case Wire.CALL -> call(req, session);
-            case Wire.CREATE -> create(req, session);
-            case Wire.INCREF -> {
+            case ManagerMessages.PING, ManagerMessages.SHUTDOWN -> new ManagerMessages.Reply(ManagerMessages.RETURN, null);
+            case ManagerMessages.CALL -> call(req, session);
+            case ManagerMessages.CREATE -> create(req, session);
+            case ManagerMessages.INCREF -> {
                 if (req.serverId() != serverId) {
                     yield stale();
                 }
-                yield incref(req.id()) ? new Wire.Reply(Wire.RETURN, null)
+                yield incref(req.id()) ? new ManagerMessages.Reply(ManagerMessages.RETURN, null)
                         : failure("no shared object with id 0x" + Long.toHexString(req.id()) + " (it was released)");
             }
-            case Wire.DECREF -> {
+            case ManagerMessages.DECREF -> {
                 if (req.serverId() == serverId) {
                     decref(req.id());
                 }
-                yield new Wire.Reply(Wire.RETURN, null);
+                yield new ManagerMessages.Reply(ManagerMessages.RETURN, null);
             }
-            case Wire.DECREF_MANY -> {
+            case ManagerMessages.DECREF_MANY -> {
                 if (req.serverId() == serverId && req.args().length == 1 && req.args()[0] instanceof long[] many) {
                     for (long id : many) {
                         decref(id);
                     }
                 }
-                yield new Wire.Reply(Wire.RETURN, null);
+                yield new ManagerMessages.Reply(ManagerMessages.RETURN, null);
             }
-            case Wire.NUMBER_OF_OBJECTS -> new Wire.Reply(Wire.RETURN, numberOfObjects());
-            case Wire.DEBUG_INFO -> new Wire.Reply(Wire.RETURN, debugInfo());
-            case Wire.AWAIT_OBJECTS -> new Wire.Reply(Wire.RETURN,
+            case ManagerMessages.NUMBER_OF_OBJECTS -> new ManagerMessages.Reply(ManagerMessages.RETURN, numberOfObjects());
+            case ManagerMessages.DEBUG_INFO -> new ManagerMessages.Reply(ManagerMessages.RETURN, debugInfo());
+            case ManagerMessages.AWAIT_OBJECTS -> new ManagerMessages.Reply(ManagerMessages.RETURN,
                     awaitObjects((Integer) req.args()[0], (Duration) req.args()[1]));
-            case Wire.AWAIT_CALLS -> new Wire.Reply(Wire.RETURN,
+            case ManagerMessages.AWAIT_CALLS -> new ManagerMessages.Reply(ManagerMessages.RETURN,
                     awaitCalls((Integer) req.args()[0], (Duration) req.args()[1]));
             default -> failure("unknown request " + req.op());
         };
     }
 
-    private static Wire.Reply failure(String message) {
-        return new Wire.Reply(Wire.FAILURE, message);
+    private static ManagerMessages.Reply failure(String message) {
+        return new ManagerMessages.Reply(ManagerMessages.FAILURE, message);
     }
 
-    private static Wire.Reply stale() {
+    private static ManagerMessages.Reply stale() {
         return failure("the proxy belongs to an earlier server at this address (the manager was shut down and"
                 + " another one started there)");
     }
 
-    private Wire.Reply call(Wire.Request req, Session session) {
+    private ManagerMessages.Reply call(ManagerMessages.Request req, Session session) {
         if (req.serverId() != serverId) {
             return stale();
         }
@@ -424,8 +424,8 @@ public final class ManagerServer implements Server {
         }
         Object obj = e.obj;
         String name = req.name();
-        if (Wire.GET_VALUE.equals(name)) {
-            return new Wire.Reply(Wire.RETURN, obj);
+        if (ManagerMessages.GET_VALUE.equals(name)) {
+            return new ManagerMessages.Reply(ManagerMessages.RETURN, obj);
         }
         Object[] args = req.args();
         if (!Methods.isObjectMethod(name, args.length)) {
@@ -441,7 +441,7 @@ public final class ManagerServer implements Server {
         try {
             m = Methods.find(obj.getClass(), name, req.signature(), args);
         } catch (NoSuchMethodException | ClassNotFoundException ex) {
-            return failure("cannot call " + name + Wire.list(req.signature()) + " on " + obj.getClass().getName() + ": "
+            return failure("cannot call " + name + ManagerMessages.list(req.signature()) + " on " + obj.getClass().getName() + ": "
                     + ex.getMessage());
         }
         Object result;
@@ -452,7 +452,7 @@ public final class ManagerServer implements Server {
             if (session.leaveCall()) {
                 return null;
             }
-            return new Wire.Reply(Wire.ERROR, Wire.portable(ex.getCause()));
+            return new ManagerMessages.Reply(ManagerMessages.ERROR, ManagerMessages.portable(ex.getCause()));
         } catch (IllegalAccessException | IllegalArgumentException ex) {
             session.leaveCall();
             return failure("cannot call " + m + " with " + args.length + " argument(s): " + ex);
@@ -470,26 +470,26 @@ public final class ManagerServer implements Server {
                 return failure("method " + name + " returns typeid '" + typeid + "', which this server does not know");
             }
             long id = register(result, rs);
-            return new Wire.Reply(Wire.PROXY, new Wire.ProxyRef(typeid, serverId, id,
+            return new ManagerMessages.Reply(ManagerMessages.PROXY, new ManagerMessages.ProxyRef(typeid, serverId, id,
                     rs.proxyInterface() == null ? null : rs.proxyInterface().getName()));
         }
-        return new Wire.Reply(Wire.RETURN, result);
+        return new ManagerMessages.Reply(ManagerMessages.RETURN, result);
     }
 
-    private Wire.Reply create(Wire.Request req, Session session) {
+    private ManagerMessages.Reply create(ManagerMessages.Request req, Session session) {
         String typeid = req.name();
         TypeSpec spec = typeid == null ? null : registry.get(typeid);
         if (spec == null) {
-            return new Wire.Reply(Wire.ERROR, Wire.portable(new IllegalArgumentException(
+            return new ManagerMessages.Reply(ManagerMessages.ERROR, ManagerMessages.portable(new IllegalArgumentException(
                     "typeid '" + typeid + "' is not registered with the manager's server")));
         }
         Object[] args = req.args();
         if (!spec.hasCallable()) {
-            return new Wire.Reply(Wire.ERROR, Wire.portable(new IllegalArgumentException(
+            return new ManagerMessages.Reply(ManagerMessages.ERROR, ManagerMessages.portable(new IllegalArgumentException(
                     "typeid '" + typeid + "' has no callable in the manager's server: it cannot be created")));
         }
         if (spec.supplier() != null && args.length > 0) {
-            return new Wire.Reply(Wire.ERROR, Wire.portable(new IllegalArgumentException("typeid '" + typeid
+            return new ManagerMessages.Reply(ManagerMessages.ERROR, ManagerMessages.portable(new IllegalArgumentException("typeid '" + typeid
                     + "' was registered with a supplier, which takes no arguments (" + args.length + " given)")));
         }
         Object obj;
@@ -501,7 +501,7 @@ public final class ManagerServer implements Server {
             if (session.leaveCall()) {
                 return null;
             }
-            return new Wire.Reply(Wire.ERROR, Wire.portable(ex));
+            return new ManagerMessages.Reply(ManagerMessages.ERROR, ManagerMessages.portable(ex));
         } catch (Error ex) {
             session.leaveCall();
             throw ex;
@@ -512,11 +512,11 @@ public final class ManagerServer implements Server {
             return null;
         }
         if (obj == null) {
-            return new Wire.Reply(Wire.ERROR, Wire.portable(new IllegalArgumentException(
+            return new ManagerMessages.Reply(ManagerMessages.ERROR, ManagerMessages.portable(new IllegalArgumentException(
                     "the callable of typeid '" + typeid + "' returned null")));
         }
         long id = register(obj, spec);
-        return new Wire.Reply(Wire.RETURN, new Wire.ProxyRef(typeid, serverId, id,
+        return new ManagerMessages.Reply(ManagerMessages.RETURN, new ManagerMessages.ProxyRef(typeid, serverId, id,
                 spec.proxyInterface() == null ? null : spec.proxyInterface().getName()));
     }
 
@@ -572,10 +572,10 @@ public final class ManagerServer implements Server {
                 } catch (EOFError | IllegalStateException gone) {
                     return;
                 }
-                Wire.Request req;
-                Wire.Reply reply;
+                ManagerMessages.Request req;
+                ManagerMessages.Reply reply;
                 try {
-                    req = Wire.decodeRequest(frame);
+                    req = ManagerMessages.decodeRequest(frame);
                     reply = handle(req, this);
                 } catch (IOException | ClassNotFoundException e) {
                     req = null;
@@ -591,14 +591,14 @@ public final class ManagerServer implements Server {
                 }
                 byte[] out;
                 try {
-                    out = Wire.encodeReply(reply);
+                    out = ManagerMessages.encodeReply(reply);
                 } catch (IllegalArgumentException e) {
                     String what = reply.value() == null ? "null" : reply.value().getClass().getName();
-                    out = Wire.encodeReply(failure("the result (" + what + ") cannot be sent back: "
+                    out = ManagerMessages.encodeReply(failure("the result (" + what + ") cannot be sent back: "
                             + (e.getCause() != null ? e.getCause() : e)));
                 }
                 conn.sendBytes(out);
-                if (req != null && req.op() == Wire.SHUTDOWN) {
+                if (req != null && req.op() == ManagerMessages.SHUTDOWN) {
                     stop();
                     return;
                 }

@@ -39,7 +39,7 @@ public final class Refs {
      * @param authkey the server's key
      * @return what gives it back now
      */
-    public static Cleaner.Cleanable track(Object proxy, Wire.Token token, byte[] authkey) {
+    public static Cleaner.Cleanable track(Object proxy, ManagerMessages.Token token, byte[] authkey) {
         hook();
         Ref r = new Ref(token, authkey);
         LIVE.add(r);
@@ -67,10 +67,10 @@ public final class Refs {
 
     /** One reference held in a server. */
     private static final class Ref implements Runnable {
-        final Wire.Token token;
+        final ManagerMessages.Token token;
         final byte[] authkey;
 
-        Ref(Wire.Token token, byte[] authkey) {
+        Ref(ManagerMessages.Token token, byte[] authkey) {
             this.token = token;
             this.authkey = authkey;
         }
@@ -87,7 +87,7 @@ public final class Refs {
             }
             try {
                 Client.request(token.address(), authkey,
-                        new Wire.Request(Wire.DECREF, token.serverId(), token.id(), null, null, null));
+                        new ManagerMessages.Request(ManagerMessages.DECREF, token.serverId(), token.id(), null, null, null));
             } catch (RuntimeException e) {
                 if (LOG.isLoggable(System.Logger.Level.DEBUG)) {
                     LOG.log(System.Logger.Level.DEBUG, "decref of " + token + " failed: " + e);
@@ -105,7 +105,7 @@ public final class Refs {
             if (!LIVE.remove(r)) {
                 continue;
             }
-            Wire.Token t = r.token;
+            ManagerMessages.Token t = r.token;
             if (STARTED_HERE.contains(t.address()) || ManagerServer.local(t.address(), t.serverId()) != null) {
                 continue;
             }
@@ -124,7 +124,7 @@ public final class Refs {
             }
             long[] ids = e.getValue().stream().mapToLong(Long::longValue).toArray();
             try {
-                Client.oneShot(e.getKey().address(), keys.get(e.getKey()), new Wire.Request(Wire.DECREF_MANY,
+                Client.oneShot(e.getKey().address(), keys.get(e.getKey()), new ManagerMessages.Request(ManagerMessages.DECREF_MANY,
                         e.getKey().serverId(), 0, null, null, new Object[] {ids}), deadline);
             } catch (RuntimeException ex) {
                 if (LOG.isLoggable(System.Logger.Level.DEBUG)) {

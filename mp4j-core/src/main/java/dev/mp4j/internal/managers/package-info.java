@@ -1,7 +1,7 @@
 /**
  * The machinery of {@code dev.mp4j.multiprocessing.managers}: the server ({@link
  * dev.mp4j.internal.managers.ManagerServer}), the client connections ({@link
- * dev.mp4j.internal.managers.Client}), the messages between them ({@link dev.mp4j.internal.managers.Wire}),
+ * dev.mp4j.internal.managers.Client}), the messages between them ({@link dev.mp4j.internal.managers.ManagerMessages}),
  * reference counting from proxies ({@link dev.mp4j.internal.managers.Refs}) and the referents a
  * {@code SyncManager} makes.
  * <pre>

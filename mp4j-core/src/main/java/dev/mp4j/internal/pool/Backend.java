@@ -10,7 +10,7 @@ public interface Backend {
     /**
      * Turns a task into what {@link Link#send} sends. Runs in the submitting thread, outside the engine's lock.
      *
-     * @param task the task (a Callable or a chunk of {@link PoolWire})
+     * @param task the task (a Callable or a chunk of {@link Chunks})
      * @return the prepared form
      * @throws Exception if the task cannot be sent to a worker
      */

@@ -7,6 +7,7 @@ import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.SerialFilters;
+import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.io.ObjectInputFilter;
 import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Workers that are JVMs booted by a context's {@link Launcher}, each running a {@link WorkerJob}. Tasks are
  * serialized in the submitting thread; one daemon platform thread per worker boots it and then reads its
- * results ({@link PoolWire}) until it ends. Platform, not virtual: a virtual thread blocked in a read is woken
+ * results ({@link PoolFrames}) until it ends. Platform, not virtual: a virtual thread blocked in a read is woken
  * by the JDK's poller thread and then scheduled on a carrier, two hand-offs where a platform thread has none;
  * on a warm 2-worker pool that made a submit→result round trip about three times as long.
  */
@@ -34,14 +34,6 @@ public final class JvmBackend implements Backend {
     private final long maxMemory;
     /** What this JVM accepts from the workers: the context's filter and the default limits; null: the JVM's. */
     private final ObjectInputFilter filter;
-
-    /**
-     * @param launcher boots the worker JVMs
-     * @param initializer run once in every worker before its first task; null for none
-     */
-    public JvmBackend(Launcher launcher, SerializableRunnable initializer) {
-        this(launcher, initializer, 0, 0);
-    }
 
     /**
      * @param launcher boots the worker JVMs
@@ -59,10 +51,10 @@ public final class JvmBackend implements Backend {
 
     @Override
     public Object prepare(Object task) throws IOException {
-        if (task instanceof PoolWire.Chunk c) {
+        if (task instanceof Chunks.Chunk c) {
             return new PreparedChunk(c.fn(), false, c.fn().bytes(), Codec.encode(asArrayList(c.args())));
         }
-        if (task instanceof PoolWire.EachChunk c) {
+        if (task instanceof Chunks.EachChunk c) {
             return new PreparedChunk(c.fn(), true, c.fn().bytes(), Codec.encode(asArrayList(c.args())));
         }
         if (!(task instanceof Serializable)) {
@@ -86,7 +78,7 @@ public final class JvmBackend implements Backend {
     public Object restore(Object prepared) throws IOException, ClassNotFoundException {
         if (prepared instanceof PreparedChunk c) {
             List<Object> args = (List<Object>) Codec.decode(c.args, null);
-            return c.each ? new PoolWire.EachChunk(c.fn, args) : new PoolWire.Chunk(c.fn, args);
+            return c.each ? new Chunks.EachChunk(c.fn, args) : new Chunks.Chunk(c.fn, args);
         }
         return Codec.decode((byte[]) prepared, null);
     }
@@ -95,11 +87,11 @@ public final class JvmBackend implements Backend {
      * A chunk ready to go: its function serialized (once per map call) and its arguments.
      *
      * @param fn the function
-     * @param each whether it is an {@link PoolWire.EachChunk}
+     * @param each whether it is an {@link Chunks.EachChunk}
      * @param fnBytes the serialized function
      * @param args the serialized arguments
      */
-    private record PreparedChunk(PoolWire.Fn fn, boolean each, byte[] fnBytes, byte[] args) {}
+    private record PreparedChunk(Chunks.Fn fn, boolean each, byte[] fnBytes, byte[] args) {}
 
     @Override
     public RuntimeException unsendable(Throwable e) {
@@ -184,42 +176,40 @@ public final class JvmBackend implements Backend {
     }
 
     private void onFrame(PoolEngine.Worker w, byte[] frame) {
-        if (frame[0] == PoolWire.RESULT) {
-            long id = PoolWire.id(frame);
-            int status = PoolWire.status(frame);
-            boolean failed = status == 1;
-            Object value = null;
-            Throwable error = null;
-            try {
-                Object decoded = Codec.decode(PoolWire.resultBody(frame), filter);
-                if (failed) {
-                    error = (Throwable) decoded;
-                } else if (status == 2) {
-                    value = new PoolWire.ChunkResult(castList(decoded), null);
-                } else if (status == 3) {
-                    value = new PoolWire.EachResult(castList(decoded), null);
-                } else {
-                    value = decoded;
-                }
-            } catch (ClassNotFoundException e) {
-                error = new ProcessError("cannot load class " + e.getMessage() + " of the "
-                        + (failed ? "exception raised by" : "result of") + " task " + id + " in this JVM", e);
-            } catch (VirtualMachineError e) {
-                throw e;
-            } catch (Throwable e) {
-                error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
-                        + " task " + id + ": " + e, e);
-            }
-            w.result(id, value, error, PoolWire.runNanos(frame));
-        } else if (frame[0] == PoolWire.BOUNCE) {
-            w.bounced(PoolWire.id(frame));
-        } else if (frame[0] == PoolWire.SOFT_LIMIT) {
-            w.softLimited(PoolWire.id(frame));
-        } else if (frame[0] == PoolWire.MEMORY) {
-            w.overMemory(PoolWire.id(frame));
-        } else if (frame[0] == PoolWire.INIT_FAILED) {
-            w.initFailed(decodeThrowable(Arrays.copyOfRange(frame, 1, frame.length)));
+        switch (Tags.of(frame)) {
+            case Tags.RESULT -> onResult(w, frame);
+            case Tags.BOUNCE -> w.bounced(PoolFrames.LongFrame.value(frame));
+            case Tags.SOFT_LIMIT -> w.softLimited(PoolFrames.LongFrame.value(frame));
+            case Tags.MEMORY -> w.overMemory(PoolFrames.LongFrame.value(frame));
+            case Tags.INIT_FAILED -> w.initFailed(decodeThrowable(PoolFrames.InitFailedFrame.error(frame)));
+            default -> { }
         }
+    }
+
+    private void onResult(PoolEngine.Worker w, byte[] frame) {
+        long id = PoolFrames.id(frame);
+        PoolFrames.Status status = PoolFrames.ResultFrame.status(frame);
+        boolean failed = status == PoolFrames.Status.EXCEPTION;
+        Object value = null;
+        Throwable error = null;
+        try {
+            Object decoded = Codec.decode(PoolFrames.ResultFrame.body(frame), filter);
+            switch (status) {
+                case EXCEPTION -> error = (Throwable) decoded;
+                case CHUNK_VALUES -> value = new Chunks.ChunkResult(castList(decoded), null);
+                case EACH_VALUES -> value = new Chunks.EachResult(castList(decoded), null);
+                case VALUE -> value = decoded;
+            }
+        } catch (ClassNotFoundException e) {
+            error = new ProcessError("cannot load class " + e.getMessage() + " of the "
+                    + (failed ? "exception raised by" : "result of") + " task " + id + " in this JVM", e);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
+                    + " task " + id + ": " + e, e);
+        }
+        w.result(id, value, error, PoolFrames.ResultFrame.runNanos(frame));
     }
 
     @SuppressWarnings("unchecked")
@@ -251,19 +241,19 @@ public final class JvmBackend implements Backend {
                 boolean known = functions.contains(fnId);
                 if (!known) {
                     functions.addLast(fnId);
-                    if (functions.size() > PoolWire.FUNCTIONS) {
+                    if (functions.size() > PoolFrames.FUNCTIONS) {
                         functions.removeFirst();
                     }
                 }
-                jvm.channel().send(PoolWire.chunk(id, c.each, fnId, known ? null : c.fnBytes, c.args));
+                jvm.channel().send(PoolFrames.ChunkFrame.encode(id, c.each, fnId, known ? null : c.fnBytes, c.args));
             } else {
-                jvm.channel().send(PoolWire.task(id, (byte[]) prepared));
+                jvm.channel().send(PoolFrames.task(id, (byte[]) prepared));
             }
         }
 
         @Override
         public void quit() throws IOException {
-            jvm.channel().send(PoolWire.quit());
+            jvm.channel().send(PoolFrames.quit());
         }
 
         @Override

@@ -40,7 +40,7 @@ import java.util.function.Supplier;
  * task with {@link TimeoutError}; the worker is replaced as after {@link Task#stop}, and the pool is never
  * broken by it. Soft limits and the memory limit live in the workers ({@link JvmBackend}, {@link ThreadBackend}):
  * the engine only logs the first and replaces a worker that reports the second once its task is done (the
- * tasks queued in it come back unrun, {@link PoolWire#BOUNCE}, and go to another worker).
+ * tasks queued in it come back unrun, {@link dev.mp4j.internal.wire.Tags#BOUNCE}, and go to another worker).
  * Every such event and every worker's end is logged on the "dev.mp4j.pool" System.Logger with the
  * worker's name, pid and (once gone) exit code.
  *
@@ -137,7 +137,7 @@ public final class PoolEngine {
      * Queues a task. A task that the backend cannot prepare (not serializable, say) fails its own completion
      * at once, in this thread.
      *
-     * @param task the task: a Callable, or a chunk of {@link PoolWire}
+     * @param task the task: a Callable, or a chunk of {@link Chunks}
      * @param completion told when the task starts and ends
      * @throws RejectedExecutionException after shutdown
      * @throws RuntimeException the backend's {@link Backend#broken} exception when the pool is broken
@@ -149,7 +149,7 @@ public final class PoolEngine {
     /**
      * Queues a task with its own hard time limit (instead of the pool's).
      *
-     * @param task the task: a Callable, or a chunk of {@link PoolWire}
+     * @param task the task: a Callable, or a chunk of {@link Chunks}
      * @param completion told when the task starts and ends
      * @param timeoutNanos the limit, counted from when the task goes to its worker; {@link Timeouts#FOREVER}
      *     for the pool's own (none if the pool has none)
@@ -804,11 +804,11 @@ public final class PoolEngine {
             return () -> {
                 try {
                     Object t = backend.restore(payload);
-                    if (t instanceof PoolWire.Chunk c) {
+                    if (t instanceof Chunks.Chunk c) {
                         for (Object arg : c.args()) {
                             c.fn().apply(arg);
                         }
-                    } else if (t instanceof PoolWire.EachChunk c) {
+                    } else if (t instanceof Chunks.EachChunk c) {
                         for (Object arg : c.args()) {
                             c.fn().apply(arg);
                         }

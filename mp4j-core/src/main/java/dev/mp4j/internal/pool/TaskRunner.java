@@ -7,8 +7,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * Runs one task the way every pool worker does, in a worker JVM ({@link WorkerJob}) or on a worker thread
- * ({@link ThreadBackend}): a {@link Callable}, a {@link PoolWire.Chunk} (stops at the first failing call) or
- * a {@link PoolWire.EachChunk} (every call gets its own outcome).
+ * ({@link ThreadBackend}): a {@link Callable}, a {@link Chunks.Chunk} (stops at the first failing call) or
+ * a {@link Chunks.EachChunk} (every call gets its own outcome).
  */
 final class TaskRunner {
     private TaskRunner() {}
@@ -27,10 +27,10 @@ final class TaskRunner {
      * @return the outcome; never throws
      */
     static Outcome run(Object task, UnaryOperator<Throwable> mark) {
-        if (task instanceof PoolWire.Chunk chunk) {
+        if (task instanceof Chunks.Chunk chunk) {
             return new Outcome(runChunk(chunk.fn().function(), chunk.args(), mark), null);
         }
-        if (task instanceof PoolWire.EachChunk chunk) {
+        if (task instanceof Chunks.EachChunk chunk) {
             return new Outcome(runEach(chunk.fn().function(), chunk.args(), mark), null);
         }
         try {
@@ -48,16 +48,16 @@ final class TaskRunner {
      * @param mark applied to the exception
      * @return the values before the exception, and the exception
      */
-    static PoolWire.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
+    static Chunks.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
         List<Object> values = new ArrayList<>(args.size());
         for (Object arg : args) {
             try {
                 values.add(fn.apply(arg));
             } catch (Throwable t) {
-                return new PoolWire.ChunkResult(values, mark.apply(t));
+                return new Chunks.ChunkResult(values, mark.apply(t));
             }
         }
-        return new PoolWire.ChunkResult(values, null);
+        return new Chunks.ChunkResult(values, null);
     }
 
     /**
@@ -68,7 +68,7 @@ final class TaskRunner {
      * @param mark applied to each exception
      * @return the values and exceptions, by argument
      */
-    static PoolWire.EachResult runEach(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
+    static Chunks.EachResult runEach(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
         int n = args.size();
         List<Object> values = new ArrayList<>(n);
         List<Throwable> errors = null;
@@ -86,6 +86,6 @@ final class TaskRunner {
                 errors.set(i, mark.apply(t));
             }
         }
-        return new PoolWire.EachResult(values, errors);
+        return new Chunks.EachResult(values, errors);
     }
 }

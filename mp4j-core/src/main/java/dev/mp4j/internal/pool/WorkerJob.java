@@ -8,16 +8,15 @@ import dev.mp4j.internal.spawn.JobForm;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
 import java.io.Serial;
-import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.List;
 
 /**
- * The job of a pool worker JVM: run the initializer, then tasks as {@link PoolWire} describes until told
+ * The job of a pool worker JVM: run the initializer, then tasks as {@link PoolFrames} describes until told
  * to quit (exit 0) or until the parent is gone.
  *
  * <p>It travels in a {@link JobForm}, so that a fresh worker does not start JDK deserialization (and the
@@ -127,7 +126,7 @@ public final class WorkerJob implements Job {
                 } catch (Throwable t) {
                     System.err.println("Exception in initializer of " + name + ":");
                     t.printStackTrace();
-                    channel.send(PoolWire.initFailed(t));
+                    channel.send(PoolFrames.initFailed(t));
                     return 1;
                 }
             }
@@ -138,26 +137,27 @@ public final class WorkerJob implements Job {
                 if (frame.length == 0) {
                     continue;
                 }
-                if (frame[0] == PoolWire.QUIT) {
+                byte tag = Tags.of(frame);
+                if (tag == Tags.QUIT) {
                     return 0;
                 }
-                boolean task = frame[0] == PoolWire.TASK || frame[0] == PoolWire.CHUNK;
+                boolean task = tag == Tags.TASK || tag == Tags.CHUNK;
                 if (task && overMemory) {
-                    if (frame[0] == PoolWire.CHUNK) {
+                    if (tag == Tags.CHUNK) {
                         functions.learn(frame); // the parent counts it as known now
                     }
-                    channel.send(PoolWire.bounce(PoolWire.id(frame))); // queued here before the parent knew
+                    channel.send(PoolFrames.bounce(PoolFrames.id(frame))); // queued here before the parent knew
                 } else if (task) {
                     long began = System.nanoTime();
-                    byte[] result = frame[0] == PoolWire.TASK ? runTask(frame, soft, channel)
+                    byte[] result = tag == Tags.TASK ? runTask(frame, soft, channel)
                             : runChunk(frame, functions, soft, channel);
-                    PoolWire.setRunNanos(result, System.nanoTime() - began);
+                    PoolFrames.ResultFrame.runNanos(result, System.nanoTime() - began);
                     if (maxMemory > 0) {
                         Runtime rt = Runtime.getRuntime();
                         long used = rt.totalMemory() - rt.freeMemory();
                         if (used > maxMemory) {
                             overMemory = true;
-                            channel.send(PoolWire.memory(used));
+                            channel.send(PoolFrames.memory(used));
                         }
                     }
                     channel.send(result);
@@ -184,7 +184,7 @@ public final class WorkerJob implements Job {
     }
 
     /**
-     * The functions of the CHUNK frames received, by id: the last {@link PoolWire#FUNCTIONS}, the oldest
+     * The functions of the CHUNK frames received, by id: the last {@link PoolFrames#FUNCTIONS}, the oldest
      * forgotten first (as the parent's record of them). A function that could not be read is kept as its error.
      */
     private static final class Functions {
@@ -192,22 +192,21 @@ public final class WorkerJob implements Job {
 
         /** Reads the function a CHUNK frame carries, if it carries one; @return the frame's function or error */
         Object learn(byte[] frame) {
-            ByteBuffer b = ByteBuffer.wrap(frame);
-            long fnId = b.getLong(10);
-            int n = b.getInt(18);
-            if (n < 0) {
+            long fnId = PoolFrames.ChunkFrame.fnId(frame);
+            byte[] bytes = PoolFrames.ChunkFrame.fn(frame);
+            if (bytes == null) {
                 Object known = byId.get(fnId);
                 return known != null ? known
                         : new ProcessError("the worker does not have function " + fnId + " of the chunk");
             }
             Object fn;
             try {
-                fn = readTask(Arrays.copyOfRange(frame, 22, 22 + n));
+                fn = readTask(bytes);
             } catch (ProcessError e) {
                 fn = e;
             }
             byId.put(fnId, fn);
-            if (byId.size() > PoolWire.FUNCTIONS) {
+            if (byId.size() > PoolFrames.FUNCTIONS) {
                 byId.remove(byId.keySet().iterator().next());
             }
             return fn;
@@ -216,84 +215,83 @@ public final class WorkerJob implements Job {
 
     @SuppressWarnings("unchecked")
     private static byte[] runChunk(byte[] frame, Functions functions, SoftLimit soft, FrameChannel channel) {
-        long id = PoolWire.id(frame);
-        boolean each = frame[9] == 1;
+        long id = PoolFrames.id(frame);
+        boolean each = PoolFrames.ChunkFrame.each(frame);
         Object fn = functions.learn(frame);
         if (fn instanceof ProcessError e) {
-            return PoolWire.failure(id, e);
+            return PoolFrames.failure(id, e);
         }
-        int n = ByteBuffer.wrap(frame).getInt(18);
         List<Object> args;
         try {
-            args = (List<Object>) readTask(Arrays.copyOfRange(frame, 22 + Math.max(0, n), frame.length));
+            args = (List<Object>) readTask(PoolFrames.ChunkFrame.args(frame));
         } catch (ProcessError e) {
-            return PoolWire.failure(id, e);
+            return PoolFrames.failure(id, e);
         }
         dev.mp4j.function.SerializableFunction<Object, Object> f = (dev.mp4j.function.SerializableFunction<Object, Object>) fn;
         var timer = soft == null ? null : soft.arm(id, interrupted -> softLimited(channel, interrupted));
         Object out;
         try {
-            out = each ? TaskRunner.runEach(f, args, PoolWire::portable) : TaskRunner.runChunk(f, args, PoolWire::portable);
+            out = each ? TaskRunner.runEach(f, args, PoolFrames::portable) : TaskRunner.runChunk(f, args, PoolFrames::portable);
         } finally {
             if (soft != null) {
                 soft.disarm(timer);
             }
         }
         try {
-            if (out instanceof PoolWire.ChunkResult r && r.error() == null) {
-                return PoolWire.values(id, false, r.values());
+            if (out instanceof Chunks.ChunkResult r && r.error() == null) {
+                return PoolFrames.values(id, false, r.values());
             }
-            if (out instanceof PoolWire.EachResult r && r.errors() == null) {
-                return PoolWire.values(id, true, r.values());
+            if (out instanceof Chunks.EachResult r && r.errors() == null) {
+                return PoolFrames.values(id, true, r.values());
             }
-            return PoolWire.value(id, out);
+            return PoolFrames.value(id, out);
         } catch (Throwable t) {
             // writing a value failed in a way other than an IOException (a writeObject that throws)
-            return PoolWire.failure(id, t);
+            return PoolFrames.failure(id, t);
         }
     }
 
     private static void softLimited(FrameChannel channel, long id) {
         try {
-            channel.send(PoolWire.softLimit(id));
+            channel.send(PoolFrames.softLimit(id));
         } catch (IOException parentGone) {
             // the worker ends when its loop sees the channel closed
         }
     }
 
     private static byte[] runTask(byte[] frame, SoftLimit soft, FrameChannel channel) {
-        long id = PoolWire.id(frame);
+        long id = PoolFrames.id(frame);
         Object task;
         try {
-            task = readTask(Arrays.copyOfRange(frame, 9, frame.length));
+            task = readTask(PoolFrames.TaskFrame.task(frame));
         } catch (ProcessError e) {
-            return PoolWire.failure(id, e);
+            return PoolFrames.failure(id, e);
         }
         TaskRunner.Outcome out;
         if (soft == null) {
-            out = TaskRunner.run(task, PoolWire::portable);
+            out = TaskRunner.run(task, PoolFrames::portable);
         } else {
             var timer = soft.arm(id, interrupted -> {
                 try {
-                    channel.send(PoolWire.softLimit(interrupted));
+                    channel.send(PoolFrames.softLimit(interrupted));
                 } catch (IOException parentGone) {
                     // the worker ends when its loop sees the channel closed
                 }
             });
             try {
-                out = TaskRunner.run(task, PoolWire::portable);
+                out = TaskRunner.run(task, PoolFrames::portable);
             } finally {
                 soft.disarm(timer);
             }
         }
         if (out.error() != null) {
-            return PoolWire.failure(id, out.error());
+            return PoolFrames.failure(id, out.error());
         }
         try {
-            return PoolWire.value(id, out.value());
+            return PoolFrames.value(id, out.value());
         } catch (Throwable t) {
             // writing the value failed in a way other than an IOException (a writeObject that throws)
-            return PoolWire.failure(id, t);
+            return PoolFrames.failure(id, t);
         }
     }
 }

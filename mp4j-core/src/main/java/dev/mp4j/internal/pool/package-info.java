@@ -8,7 +8,7 @@
  *                                                       &lt;-- Worker.gone: BREAK (BrokenProcessPool for all)
  *                                                                         or REPLACE (WorkerLostError for its task)
  * </pre>
- * {@link dev.mp4j.internal.pool.PoolWire} is the protocol with a worker JVM, {@link dev.mp4j.internal.pool.WorkerJob}
+ * {@link dev.mp4j.internal.pool.PoolFrames} is the protocol with a worker JVM, {@link dev.mp4j.internal.pool.WorkerJob}
  * the worker JVM's loop; {@code TaskRunner} runs a task the same way in a worker JVM and on a worker thread.
  */
 package dev.mp4j.internal.pool;

@@ -1,5 +1,36 @@
 package dev.mp4j.internal.ring;
 
+import static dev.mp4j.internal.ring.RingDescriptor.ABORT;
+import static dev.mp4j.internal.ring.RingDescriptor.CAPACITY;
+import static dev.mp4j.internal.ring.RingDescriptor.CONT;
+import static dev.mp4j.internal.ring.RingDescriptor.DATA;
+import static dev.mp4j.internal.ring.RingDescriptor.DATA_EPOCH;
+import static dev.mp4j.internal.ring.RingDescriptor.DATA_WAITERS;
+import static dev.mp4j.internal.ring.RingDescriptor.HEAD;
+import static dev.mp4j.internal.ring.RingDescriptor.READER_IN_MESSAGE;
+import static dev.mp4j.internal.ring.RingDescriptor.READER_REMAINING;
+import static dev.mp4j.internal.ring.RingDescriptor.READ_OWNER;
+import static dev.mp4j.internal.ring.RingDescriptor.READ_WAITERS;
+import static dev.mp4j.internal.ring.RingDescriptor.RECORD_HEADER;
+import static dev.mp4j.internal.ring.RingDescriptor.SPACE_TARGET;
+import static dev.mp4j.internal.ring.RingDescriptor.SPACE_WAITERS;
+import static dev.mp4j.internal.ring.RingDescriptor.TAIL;
+import static dev.mp4j.internal.ring.RingDescriptor.WRITER_IN_MESSAGE;
+import static dev.mp4j.internal.ring.RingDescriptor.WRITE_OWNER;
+import static dev.mp4j.internal.ring.RingDescriptor.WRITE_WAITERS;
+import static dev.mp4j.internal.ring.RingDescriptor.addInt;
+import static dev.mp4j.internal.ring.RingDescriptor.casInt;
+import static dev.mp4j.internal.ring.RingDescriptor.casLong;
+import static dev.mp4j.internal.ring.RingDescriptor.getInt;
+import static dev.mp4j.internal.ring.RingDescriptor.getLong;
+import static dev.mp4j.internal.ring.RingDescriptor.putRecordHeader;
+import static dev.mp4j.internal.ring.RingDescriptor.record;
+import static dev.mp4j.internal.ring.RingDescriptor.recordKind;
+import static dev.mp4j.internal.ring.RingDescriptor.recordLength;
+import static dev.mp4j.internal.ring.RingDescriptor.recordSize;
+import static dev.mp4j.internal.ring.RingDescriptor.setInt;
+import static dev.mp4j.internal.ring.RingDescriptor.setLong;
+
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
@@ -11,7 +42,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,46 +49,12 @@ import java.util.List;
  * A bounded byte ring in a shared-memory {@link Segment} that carries length-framed messages between
  * processes, any number of writers and readers. Writers take the write lock for a whole message, readers
  * the read lock, so messages never interleave; a message longer than half the ring is streamed through it
- * in chunks of at most {@link #STREAM_CHUNK} bytes while the reader drains it.
- *
- * <h2>Layout</h2>
- * All offsets in bytes from the start of the segment; the writers' and the readers' fields live on
- * separate cache lines. Positions ({@code TAIL}, {@code HEAD}) count bytes since the ring was made and
- * never wrap; a position's place in the data area is {@code position & (capacity - 1)}.
- * <pre>
- *    0  int   MAGIC 'mp4j'
- *    4  int   VERSION
- *    8  long  CAPACITY            bytes in the data area, a power of two
- *   64  long  TAIL                end of the published records; only the write-lock holder stores it
- *   72  int   WRITE_OWNER         pid holding the write lock, 0 when free
- *   76  int   WRITE_WAITERS       processes' threads waiting for the write lock (bell: sem "-w")
- *   80  int   SPACE_WAITERS       writers waiting for room (bell: sem "-s")
- *   84  int   WRITER_IN_MESSAGE   1 while a message's first chunk is published and its last is not
- *   88  long  SPACE_TARGET        the HEAD a writer waiting for room wants reached (the reader that reaches it
- *                                 posts the writer and sets it to Long.MAX_VALUE)
- *  128  long  HEAD                start of the unread records; only the read-lock holder stores it
- *  136  int   READ_OWNER          pid holding the read lock, 0 when free
- *  140  int   READ_WAITERS        waiting for the read lock (bell: sem "-r")
- *  144  int   DATA_WAITERS        waiting for records (bell: sem "-d")
- *  148  int   READER_IN_MESSAGE   1 while a reader has taken some chunks of a message but not all
- *  152  long  READER_REMAINING    bytes of that message not yet taken
- *  160  int   DATA_EPOCH          bumped by every wait for records (so writers post once per sleep)
- *  192  int[16] USER              for the structure built on the ring (a queue's counters)
- *  256  END TABLE 0 (1024 bytes)  the processes holding the writing end (pipes)
- * 1280  END TABLE 1 (1024 bytes)  the processes holding the reading end (pipes)
- * 4096  DATA (CAPACITY bytes)     records
- * </pre>
- * An end table: {@code +0 int LOCK} (owner pid), {@code +4 int OVERFLOW} (1 once it ran out of rows),
- * then 63 rows of 16 bytes at {@code +16}: {@code int PID, int OPENS, int PENDING, int unused}. OPENS
- * counts the process's open handles; PENDING its handles serialized and not yet re-attached by a receiver.
+ * in chunks of at most {@link #STREAM_CHUNK} bytes while the reader drains it. The segment's layout — the
+ * header's fields, the records, the two end tables — is drawn in {@link RingDescriptor}; the locks are
+ * {@link PidLock}s, the tables of the processes holding each end of a pipe {@link EndTable}s.
  *
  * <h2>Records</h2>
- * Every record starts at a multiple of 8 with an 8-byte header, the header never wraps, the payload may:
- * <pre>
- *   +0  int  LENGTH   payload bytes in this record (padded to a multiple of 8 in the ring)
- *   +4  int  KIND     &gt;= 0: first chunk of a message of KIND bytes; -1: next chunk; -2: ABORT
- *   +8  LENGTH bytes of payload
- * </pre>
+ * A message is one or more records: the first says the message's size in its KIND, the others are CONT.
  * A message is complete when its chunks' lengths add up to its size. The writer copies a record's bytes
  * first, then publishes it by a volatile store of {@code TAIL}; the reader copies it out, then frees it by
  * a volatile store of {@code HEAD}. Bells are POSIX semaphores that a storer posts when the matching
@@ -66,6 +62,13 @@ import java.util.List;
  * after each slice, so a lost or spare post costs at most one slice, never correctness. What needs
  * {@code /proc} (is a lock's owner, an unfinished message's writer, the other end's holder alive?) is
  * asked only after a slice passed without a post, since a live peer posts and a dead one cannot.
+ *
+ * <pre>
+ *   writer: write lock → [ABORT a dead writer's unfinished message] → per chunk: await space → copy in
+ *           → publish (TAIL; post readers asleep once per DATA_EPOCH) → unlock
+ *   reader: read lock → [skip what a dead reader left] → await data → copy out → free (HEAD; post a writer
+ *           waiting for room once SPACE_TARGET is reached) → ... until the message is whole → unlock
+ * </pre>
  *
  * <h2>When a process dies or gives up mid-way</h2>
  * <ul>
@@ -96,35 +99,8 @@ public final class Ring implements AutoCloseable {
     /** The table of the processes holding the end that reads from the ring. */
     public static final int READING_END = 1;
     /** How many ints the {@code USER} area holds. */
-    public static final int USER_INTS = 16;
+    public static final int USER_INTS = RingDescriptor.USER_INTS;
 
-    private static final int MAGIC_VALUE = 0x6d70346a;
-    private static final int VERSION_VALUE = 2;
-    private static final long MAGIC = 0;
-    private static final long VERSION = 4;
-    private static final long CAPACITY = 8;
-    private static final long TAIL = 64;
-    private static final long WRITE_OWNER = 72;
-    private static final long WRITE_WAITERS = 76;
-    private static final long SPACE_WAITERS = 80;
-    private static final long WRITER_IN_MESSAGE = 84;
-    private static final long SPACE_TARGET = 88;
-    private static final long HEAD = 128;
-    private static final long READ_OWNER = 136;
-    private static final long READ_WAITERS = 140;
-    private static final long DATA_WAITERS = 144;
-    private static final long READER_IN_MESSAGE = 148;
-    private static final long READER_REMAINING = 152;
-    private static final long DATA_EPOCH = 160;
-    private static final long USER = 192;
-    private static final long TABLES = 256;
-    private static final long TABLE_SIZE = 1024;
-    private static final long ROW = 16;
-    private static final int ROWS = (int) ((TABLE_SIZE - 16) / ROW);
-    private static final long DATA = 4096;
-
-    private static final int CONT = -1;
-    private static final int ABORT = -2;
     private static final int SPINS = 200;
     /**
      * How long a writer waiting for room, or a reader waiting for records, keeps looking before it sleeps
@@ -140,9 +116,6 @@ public final class Ring implements AutoCloseable {
      * the next.
      */
     private static final int STREAM_CHUNK = 8 * 1024;
-
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
 
     /** What a blocked call checks on every wake-up besides the ring itself. */
     public interface Watch {
@@ -192,18 +165,26 @@ public final class Ring implements AutoCloseable {
     private final Posix.Sem readBell;
     private final Posix.Sem dataBell;
     private final Posix.Sem spaceBell;
+    private final PidLock writeLock;
+    private final PidLock readLock;
+    private final EndTable writingEnd;
+    private final EndTable readingEnd;
     /** Guarded by the write lock: the {@code DATA_EPOCH} whose sleepers this JVM posted last (see publish). */
     private long postedEpoch = Long.MIN_VALUE;
 
     private Ring(Segment segment, List<Posix.Sem> sems) {
         this.segment = segment;
         this.mem = segment.memory();
-        this.capacity = (long) LONG.getVolatile(mem, CAPACITY);
+        this.capacity = getLong(mem, CAPACITY);
         this.mask = capacity - 1;
         this.writeBell = sems.get(0);
         this.readBell = sems.get(1);
         this.dataBell = sems.get(2);
         this.spaceBell = sems.get(3);
+        this.writeLock = new PidLock(mem, WRITE_OWNER, WRITE_WAITERS, writeBell);
+        this.readLock = new PidLock(mem, READ_OWNER, READ_WAITERS, readBell);
+        this.writingEnd = new EndTable(mem, RingDescriptor.table(WRITING_END));
+        this.readingEnd = new EndTable(mem, RingDescriptor.table(READING_END));
     }
 
     private static final String[] BELLS = {"w", "r", "d", "s"};
@@ -239,13 +220,10 @@ public final class Ring implements AutoCloseable {
         if (capacity < 4096 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("ring capacity must be a power of two >= 4096, got " + capacity);
         }
-        Segment seg = Segment.create(null, DATA + capacity);
+        Segment seg = Segment.create(null, RingDescriptor.segmentSize(capacity));
         List<Posix.Sem> sems = new ArrayList<>();
         try {
-            MemorySegment m = seg.memory();
-            LONG.setVolatile(m, CAPACITY, (long) capacity);
-            INT.setVolatile(m, VERSION, VERSION_VALUE);
-            INT.setVolatile(m, MAGIC, MAGIC_VALUE);
+            RingDescriptor.format(seg.memory(), capacity);
             for (String n : semNames(seg.name())) {
                 sems.add(Posix.semCreate(n, 0));
                 ResourceTracker.register(ResourceTracker.Kind.SEM, n);
@@ -272,8 +250,7 @@ public final class Ring implements AutoCloseable {
         Segment seg = Segment.attach(name);
         List<Posix.Sem> sems = new ArrayList<>();
         try {
-            if ((int) INT.getVolatile(seg.memory(), MAGIC) != MAGIC_VALUE
-                    || (int) INT.getVolatile(seg.memory(), VERSION) != VERSION_VALUE) {
+            if (!RingDescriptor.isRing(seg.memory())) {
                 throw new UncheckedIOException(new IOException("shared memory '" + name + "' is not an mp4j ring"));
             }
             for (String n : semNames(name)) {
@@ -329,7 +306,7 @@ public final class Ring implements AutoCloseable {
      * @return the user int's value (volatile read)
      */
     public int userGet(int i) {
-        return (int) INT.getVolatile(mem, user(i));
+        return getInt(mem, RingDescriptor.user(i));
     }
 
     /**
@@ -338,7 +315,7 @@ public final class Ring implements AutoCloseable {
      * @return the value before
      */
     public int userAdd(int i, int delta) {
-        return (int) INT.getAndAdd(mem, user(i), delta);
+        return addInt(mem, RingDescriptor.user(i), delta);
     }
 
     /**
@@ -348,14 +325,7 @@ public final class Ring implements AutoCloseable {
      * @return whether it was set
      */
     public boolean userCas(int i, int expect, int update) {
-        return INT.compareAndSet(mem, user(i), expect, update);
-    }
-
-    private static long user(int i) {
-        if (i < 0 || i >= USER_INTS) {
-            throw new IndexOutOfBoundsException(i);
-        }
-        return USER + 4L * i;
+        return casInt(mem, RingDescriptor.user(i), expect, update);
     }
 
     // ---------------------------------------------------------------- writing
@@ -372,12 +342,12 @@ public final class Ring implements AutoCloseable {
      * @throws UncheckedIOException on a broken pipe
      */
     public void write(byte[] b, int off, int len, Watch watch) {
-        lock(WRITE_OWNER, WRITE_WAITERS, writeBell, Timeouts.FOREVER, watch);
+        writeLock.lock(Timeouts.FOREVER, watch);
         try {
             abortUnfinished();
             writeLocked(b, off, len, watch);
         } finally {
-            unlock(WRITE_OWNER, WRITE_WAITERS, writeBell);
+            writeLock.unlock();
         }
     }
 
@@ -393,39 +363,39 @@ public final class Ring implements AutoCloseable {
      * @throws UncheckedIOException on a broken pipe
      */
     public void writeAll(List<byte[]> messages, Watch watch) {
-        lock(WRITE_OWNER, WRITE_WAITERS, writeBell, Timeouts.FOREVER, watch);
+        writeLock.lock(Timeouts.FOREVER, watch);
         try {
             abortUnfinished();
             for (byte[] m : messages) {
                 writeLocked(m, 0, m.length, watch);
             }
         } finally {
-            unlock(WRITE_OWNER, WRITE_WAITERS, writeBell);
+            writeLock.unlock();
         }
     }
 
     /** Caller holds the write lock: one message, in as many chunks as it takes. */
     private void writeLocked(byte[] b, int off, int len, Watch watch) {
-        long tail = getLong(TAIL);
+        long tail = getLong(mem, TAIL);
         int sent = 0;
         boolean first = true;
         do {
             int left = len - sent;
             long most = len <= capacity / 2 ? capacity / 2 : Math.min(STREAM_CHUNK, capacity / 4);
-            long need = 8 + align(Math.min(left, most));
+            long need = recordSize(Math.min(left, most));
             long free = awaitSpace(tail, need, watch);
-            int chunk = (int) Math.min(left, Math.min(free - 8, most));
+            int chunk = (int) Math.min(left, Math.min(free - RECORD_HEADER, most));
             putRecord(tail, chunk, first ? len : CONT, b, off + sent);
             if (first && chunk < len) {
-                INT.setVolatile(mem, WRITER_IN_MESSAGE, 1);
+                setInt(mem, WRITER_IN_MESSAGE, 1);
             }
-            tail += 8 + align(chunk);
+            tail += recordSize(chunk);
             publish(tail);
             sent += chunk;
             first = false;
         } while (sent < len);
-        if ((int) INT.getVolatile(mem, WRITER_IN_MESSAGE) != 0) {
-            INT.setVolatile(mem, WRITER_IN_MESSAGE, 0);
+        if (getInt(mem, WRITER_IN_MESSAGE) != 0) {
+            setInt(mem, WRITER_IN_MESSAGE, 0);
         }
     }
 
@@ -438,37 +408,35 @@ public final class Ring implements AutoCloseable {
      * @return whether it was written
      */
     public boolean tryWrite(byte[] b, int off, int len) {
-        if (len > capacity / 2 || !INT.compareAndSet(mem, WRITE_OWNER, 0, Pids.SELF)) {
+        if (len > capacity / 2 || !writeLock.tryLock()) {
             return false;
         }
         try {
-            if ((int) INT.getVolatile(mem, WRITER_IN_MESSAGE) != 0) {
+            if (getInt(mem, WRITER_IN_MESSAGE) != 0) {
                 return false;
             }
-            long tail = getLong(TAIL);
-            if (capacity - (tail - getLong(HEAD)) < 8 + align(len)) {
+            long tail = getLong(mem, TAIL);
+            if (capacity - (tail - getLong(mem, HEAD)) < recordSize(len)) {
                 return false;
             }
             putRecord(tail, len, len, b, off);
-            publish(tail + 8 + align(len));
+            publish(tail + recordSize(len));
             return true;
         } finally {
-            unlock(WRITE_OWNER, WRITE_WAITERS, writeBell);
+            writeLock.unlock();
         }
     }
 
     private void putRecord(long pos, int len, int kind, byte[] b, int off) {
-        long at = pos & mask;
         if (len > 0) {
-            long p = (pos + 8) & mask;
+            long p = (pos + RECORD_HEADER) & mask;
             long first = Math.min(len, capacity - p);
             MemorySegment.copy(b, off, mem, ValueLayout.JAVA_BYTE, DATA + p, (int) first);
             if (first < len) {
                 MemorySegment.copy(b, off + (int) first, mem, ValueLayout.JAVA_BYTE, DATA, (int) (len - first));
             }
         }
-        mem.set(ValueLayout.JAVA_INT, DATA + at, len);
-        mem.set(ValueLayout.JAVA_INT, DATA + at + 4, kind);
+        putRecordHeader(mem, record(pos, mask), len, kind);
     }
 
     /**
@@ -479,10 +447,10 @@ public final class Ring implements AutoCloseable {
      * already ends its wait. A burst of records thus costs one post, not one per record.
      */
     private void publish(long tail) {
-        LONG.setVolatile(mem, TAIL, tail);
-        int n = (int) INT.getVolatile(mem, DATA_WAITERS);
+        setLong(mem, TAIL, tail);
+        int n = getInt(mem, DATA_WAITERS);
         if (n > 0) {
-            int epoch = (int) INT.getVolatile(mem, DATA_EPOCH);
+            int epoch = getInt(mem, DATA_EPOCH);
             if (epoch != postedEpoch) {
                 postedEpoch = epoch;
                 for (int i = 0; i < n; i++) {
@@ -494,29 +462,29 @@ public final class Ring implements AutoCloseable {
 
     /** Caller holds the write lock: closes a message a writer left unfinished with an ABORT record. */
     private void abortUnfinished() {
-        if ((int) INT.getVolatile(mem, WRITER_IN_MESSAGE) == 0) {
+        if (getInt(mem, WRITER_IN_MESSAGE) == 0) {
             return;
         }
-        long tail = getLong(TAIL);
-        awaitSpace(tail, 8, NONE);
+        long tail = getLong(mem, TAIL);
+        awaitSpace(tail, RECORD_HEADER, NONE);
         putRecord(tail, 0, ABORT, null, 0);
-        INT.setVolatile(mem, WRITER_IN_MESSAGE, 0);
-        publish(tail + 8);
+        setInt(mem, WRITER_IN_MESSAGE, 0);
+        publish(tail + RECORD_HEADER);
     }
 
     /** Caller holds the write lock. Returns the free bytes, at least {@code need}. */
     private long awaitSpace(long tail, long need, Watch watch) {
-        long free = capacity - (tail - getLong(HEAD));
+        long free = capacity - (tail - getLong(mem, HEAD));
         for (int i = 0; free < need && i < SPINS; i++) {
             Thread.onSpinWait();
-            free = capacity - (tail - getLong(HEAD));
+            free = capacity - (tail - getLong(mem, HEAD));
         }
-        if (free < need && (int) INT.getVolatile(mem, READ_OWNER) != 0) {
+        if (free < need && readLock.owner() != 0) {
             long until = System.nanoTime() + BUSY_PEER_WAIT_NANOS;
             do {
                 Thread.yield();
-                free = capacity - (tail - getLong(HEAD));
-            } while (free < need && (int) INT.getVolatile(mem, READ_OWNER) != 0 && System.nanoTime() - until < 0);
+                free = capacity - (tail - getLong(mem, HEAD));
+            } while (free < need && readLock.owner() != 0 && System.nanoTime() - until < 0);
         }
         if (free >= need) {
             return free;
@@ -524,12 +492,12 @@ public final class Ring implements AutoCloseable {
         // be posted once a quarter of the ring is free (or all of need), not for every record a reader frees;
         // the reader that reaches the target takes it away (posts once), so it is set again before each sleep
         long target = tail - capacity + Math.max(need, capacity / 4);
-        INT.getAndAdd(mem, SPACE_WAITERS, 1);
+        addInt(mem, SPACE_WAITERS, 1);
         try {
             boolean slept = false;
             for (;;) {
-                LONG.setVolatile(mem, SPACE_TARGET, target);
-                free = capacity - (tail - getLong(HEAD));
+                setLong(mem, SPACE_TARGET, target);
+                free = capacity - (tail - getLong(mem, HEAD));
                 if (free >= need) {
                     return free;
                 }
@@ -541,7 +509,7 @@ public final class Ring implements AutoCloseable {
                 slept = !Posix.semWaitSlice(spaceBell, Posix.SLICE_NANOS);
             }
         } finally {
-            INT.getAndAdd(mem, SPACE_WAITERS, -1);
+            addInt(mem, SPACE_WAITERS, -1);
         }
     }
 
@@ -560,7 +528,7 @@ public final class Ring implements AutoCloseable {
      * @throws InterruptedError if interrupted (a half-read message is then lost)
      */
     public byte[] read(long deadline, int maxLength, Watch watch) {
-        if (!lock(READ_OWNER, READ_WAITERS, readBell, deadline, watch)) {
+        if (!readLock.lock(deadline, watch)) {
             return null;
         }
         try {
@@ -569,12 +537,12 @@ public final class Ring implements AutoCloseable {
                 if (head < 0) {
                     return null;
                 }
-                int len = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask));
-                int kind = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask) + 4);
+                int len = recordLength(mem, record(head, mask));
+                int kind = recordKind(mem, record(head, mask));
                 if (kind > maxLength) {
                     if (len < kind) {
-                        LONG.setVolatile(mem, READER_REMAINING, (long) kind - len);
-                        INT.setVolatile(mem, READER_IN_MESSAGE, 1);
+                        setLong(mem, READER_REMAINING, (long) kind - len);
+                        setInt(mem, READER_IN_MESSAGE, 1);
                     }
                     free(head, len);
                     throw new TooLong(kind);
@@ -585,7 +553,7 @@ public final class Ring implements AutoCloseable {
                 }
             }
         } finally {
-            unlock(READ_OWNER, READ_WAITERS, readBell);
+            readLock.unlock();
         }
     }
 
@@ -624,7 +592,7 @@ public final class Ring implements AutoCloseable {
         if (off < 0 || off > buf.length) {
             throw new IndexOutOfBoundsException("offset " + off + " out of bounds for a buffer of " + buf.length);
         }
-        if (!lock(READ_OWNER, READ_WAITERS, readBell, deadline, watch)) {
+        if (!readLock.lock(deadline, watch)) {
             return -1;
         }
         try {
@@ -633,8 +601,8 @@ public final class Ring implements AutoCloseable {
                 if (head < 0) {
                     return -1;
                 }
-                int len = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask));
-                int kind = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask) + 4);
+                int len = recordLength(mem, record(head, mask));
+                int kind = recordKind(mem, record(head, mask));
                 boolean fits = kind <= buf.length - off;
                 byte[] out = fits ? buf : new byte[kind];
                 if (readMessage(head, len, out, fits ? off : 0, kind, watch)) {
@@ -645,7 +613,7 @@ public final class Ring implements AutoCloseable {
                 }
             }
         } finally {
-            unlock(READ_OWNER, READ_WAITERS, readBell);
+            readLock.unlock();
         }
     }
 
@@ -656,16 +624,16 @@ public final class Ring implements AutoCloseable {
      * @return the record's position, or -1 if the deadline passed first
      */
     private long nextMessage(long deadline, Watch watch) {
-        if ((int) INT.getVolatile(mem, READER_IN_MESSAGE) != 0 && !skipRest(deadline, watch)) {
+        if (getInt(mem, READER_IN_MESSAGE) != 0 && !skipRest(deadline, watch)) {
             return -1;
         }
         for (;;) {
-            long head = getLong(HEAD);
+            long head = getLong(mem, HEAD);
             if (!awaitData(head, deadline, watch, true)) {
                 return -1;
             }
-            int len = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask));
-            int kind = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask) + 4);
+            int len = recordLength(mem, record(head, mask));
+            int kind = recordKind(mem, record(head, mask));
             if (kind >= 0) {
                 return head;
             }
@@ -678,16 +646,16 @@ public final class Ring implements AutoCloseable {
         copyOut(head, len, out, at);
         int got = len;
         if (got < total) {
-            LONG.setVolatile(mem, READER_REMAINING, (long) total - got);
-            INT.setVolatile(mem, READER_IN_MESSAGE, 1);
+            setLong(mem, READER_REMAINING, (long) total - got);
+            setInt(mem, READER_IN_MESSAGE, 1);
         }
         head = free(head, len);
         while (got < total) {
             awaitData(head, Timeouts.FOREVER, watch, false);
-            len = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask));
-            int kind = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask) + 4);
+            len = recordLength(mem, record(head, mask));
+            int kind = recordKind(mem, record(head, mask));
             if (kind != CONT) {
-                INT.setVolatile(mem, READER_IN_MESSAGE, 0);
+                setInt(mem, READER_IN_MESSAGE, 0);
                 if (kind == ABORT) {
                     free(head, len);
                 }
@@ -695,9 +663,9 @@ public final class Ring implements AutoCloseable {
             }
             copyOut(head, len, out, at + got);
             got += len;
-            LONG.setVolatile(mem, READER_REMAINING, (long) total - got);
+            setLong(mem, READER_REMAINING, (long) total - got);
             if (got == total) {
-                INT.setVolatile(mem, READER_IN_MESSAGE, 0);
+                setInt(mem, READER_IN_MESSAGE, 0);
             }
             head = free(head, len);
         }
@@ -706,21 +674,21 @@ public final class Ring implements AutoCloseable {
 
     /** Skips what a previous reader left of a message; false if the deadline passed first. */
     private boolean skipRest(long deadline, Watch watch) {
-        long head = getLong(HEAD);
-        while ((int) INT.getVolatile(mem, READER_IN_MESSAGE) != 0) {
+        long head = getLong(mem, HEAD);
+        while (getInt(mem, READER_IN_MESSAGE) != 0) {
             if (!awaitData(head, deadline, watch, false)) {
                 return false;
             }
-            int len = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask));
-            int kind = mem.get(ValueLayout.JAVA_INT, DATA + (head & mask) + 4);
+            int len = recordLength(mem, record(head, mask));
+            int kind = recordKind(mem, record(head, mask));
             if (kind != CONT) {
-                INT.setVolatile(mem, READER_IN_MESSAGE, 0);
+                setInt(mem, READER_IN_MESSAGE, 0);
                 break;
             }
-            long left = (long) LONG.getVolatile(mem, READER_REMAINING) - len;
-            LONG.setVolatile(mem, READER_REMAINING, Math.max(0, left));
+            long left = getLong(mem, READER_REMAINING) - len;
+            setLong(mem, READER_REMAINING, Math.max(0, left));
             if (left <= 0) {
-                INT.setVolatile(mem, READER_IN_MESSAGE, 0);
+                setInt(mem, READER_IN_MESSAGE, 0);
             }
             head = free(head, len);
         }
@@ -728,7 +696,7 @@ public final class Ring implements AutoCloseable {
     }
 
     private void copyOut(long pos, int len, byte[] out, int at) {
-        long p = (pos + 8) & mask;
+        long p = (pos + RECORD_HEADER) & mask;
         long first = Math.min(len, capacity - p);
         MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, DATA + p, out, at, (int) first);
         if (first < len) {
@@ -737,11 +705,11 @@ public final class Ring implements AutoCloseable {
     }
 
     private long free(long head, int len) {
-        long next = head + 8 + align(len);
-        LONG.setVolatile(mem, HEAD, next);
-        if ((int) INT.getVolatile(mem, SPACE_WAITERS) > 0) {
-            long target = getLong(SPACE_TARGET);
-            if (next >= target && LONG.compareAndSet(mem, SPACE_TARGET, target, Long.MAX_VALUE)) {
+        long next = head + recordSize(len);
+        setLong(mem, HEAD, next);
+        if (getInt(mem, SPACE_WAITERS) > 0) {
+            long target = getLong(mem, SPACE_TARGET);
+            if (next >= target && casLong(mem, SPACE_TARGET, target, Long.MAX_VALUE)) {
                 wake(SPACE_WAITERS, spaceBell);
             }
         }
@@ -753,43 +721,43 @@ public final class Ring implements AutoCloseable {
      * dead or departed writer left open (ABORT), and, when allowed, reports EOF.
      */
     private boolean awaitData(long head, long deadline, Watch watch, boolean eofAllowed) {
-        if (getLong(TAIL) != head) {
+        if (getLong(mem, TAIL) != head) {
             return true;
         }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
-            if (getLong(TAIL) != head) {
+            if (getLong(mem, TAIL) != head) {
                 return true;
             }
         }
         long busyWait = Math.min(BUSY_PEER_WAIT_NANOS, Timeouts.remaining(deadline));
-        if (busyWait > 0 && (int) INT.getVolatile(mem, WRITE_OWNER) != 0) {
+        if (busyWait > 0 && writeLock.owner() != 0) {
             long until = System.nanoTime() + busyWait;
             do {
                 Thread.yield();
-                if (getLong(TAIL) != head) {
+                if (getLong(mem, TAIL) != head) {
                     return true;
                 }
-            } while ((int) INT.getVolatile(mem, WRITE_OWNER) != 0 && System.nanoTime() - until < 0);
+            } while (writeLock.owner() != 0 && System.nanoTime() - until < 0);
         }
-        INT.getAndAdd(mem, DATA_WAITERS, 1);
-        INT.getAndAdd(mem, DATA_EPOCH, 1);
+        addInt(mem, DATA_WAITERS, 1);
+        addInt(mem, DATA_EPOCH, 1);
         try {
             // the checks that read /proc (is the writer or the other end's holder alive?) are made only after
             // a slice passed without a post: a live peer posts, a dead one does not
             boolean thorough = false;
             for (;;) {
-                if (getLong(TAIL) != head) {
+                if (getLong(mem, TAIL) != head) {
                     return true;
                 }
                 watch.check();
                 checkInterrupt();
                 recoverWriter(thorough);
-                if (getLong(TAIL) != head) {
+                if (getLong(mem, TAIL) != head) {
                     return true;
                 }
                 if (eofAllowed && (thorough ? watch.peerGone() : watch.peerClosed())) {
-                    if (getLong(TAIL) != head) {
+                    if (getLong(mem, TAIL) != head) {
                         return true;
                     }
                     throw new EOFError("the other end of the pipe is closed and nothing is left to read");
@@ -805,7 +773,7 @@ public final class Ring implements AutoCloseable {
                 thorough = !Posix.semWaitSlice(dataBell, Math.min(left, Posix.SLICE_NANOS));
             }
         } finally {
-            INT.getAndAdd(mem, DATA_WAITERS, -1);
+            addInt(mem, DATA_WAITERS, -1);
         }
     }
 
@@ -814,18 +782,18 @@ public final class Ring implements AutoCloseable {
      * writer is alive is asked only when {@code thorough}.
      */
     private void recoverWriter(boolean thorough) {
-        if ((int) INT.getVolatile(mem, WRITER_IN_MESSAGE) == 0) {
+        if (getInt(mem, WRITER_IN_MESSAGE) == 0) {
             return;
         }
-        int owner = (int) INT.getVolatile(mem, WRITE_OWNER);
+        int owner = writeLock.owner();
         if (owner == Pids.SELF || (owner != 0 && (!thorough || Pids.alive(owner)))) {
             return;
         }
-        if (INT.compareAndSet(mem, WRITE_OWNER, owner, Pids.SELF)) {
+        if (writeLock.takeOver(owner)) {
             try {
                 abortUnfinished();
             } finally {
-                unlock(WRITE_OWNER, WRITE_WAITERS, writeBell);
+                writeLock.unlock();
             }
         }
     }
@@ -839,7 +807,7 @@ public final class Ring implements AutoCloseable {
      */
     public boolean awaitReadable(long deadline, Watch watch) {
         try {
-            return awaitData(getLong(HEAD), deadline, watch, true);
+            return awaitData(getLong(mem, HEAD), deadline, watch, true);
         } catch (EOFError eof) {
             return true;
         }
@@ -847,7 +815,7 @@ public final class Ring implements AutoCloseable {
 
     /** @return whether records are waiting to be read (approximate) */
     public boolean hasData() {
-        return getLong(TAIL) != getLong(HEAD);
+        return getLong(mem, TAIL) != getLong(mem, HEAD);
     }
 
     /** Wakes whoever waits for records (e.g. to notice EOF), and whoever waits for room. */
@@ -856,74 +824,20 @@ public final class Ring implements AutoCloseable {
         wake(SPACE_WAITERS, spaceBell);
     }
 
-    // ---------------------------------------------------------------- locks
-
-    private boolean lock(long ownerOff, long waitersOff, Posix.Sem bell, long deadline, Watch watch) {
-        if (INT.compareAndSet(mem, ownerOff, 0, Pids.SELF)) {
-            return true;
-        }
-        for (int i = 0; i < SPINS; i++) {
-            Thread.onSpinWait();
-            if ((int) INT.getVolatile(mem, ownerOff) == 0 && INT.compareAndSet(mem, ownerOff, 0, Pids.SELF)) {
-                return true;
-            }
-        }
-        INT.getAndAdd(mem, waitersOff, 1);
-        try {
-            boolean checkOwner = deadline != Timeouts.FOREVER && Timeouts.remaining(deadline) == 0;
-            for (;;) {
-                int owner = (int) INT.getVolatile(mem, ownerOff);
-                if (owner == 0) {
-                    if (INT.compareAndSet(mem, ownerOff, 0, Pids.SELF)) {
-                        return true;
-                    }
-                    continue;
-                }
-                if (checkOwner && owner != Pids.SELF && !Pids.alive(owner)) {
-                    if (INT.compareAndSet(mem, ownerOff, owner, Pids.SELF)) {
-                        return true;
-                    }
-                    continue;
-                }
-                watch.check();
-                checkInterrupt();
-                long left = Timeouts.remaining(deadline);
-                if (left == 0) {
-                    return false;
-                }
-                checkOwner = !Posix.semWaitSlice(bell, Math.min(left, Posix.SLICE_NANOS));
-            }
-        } finally {
-            INT.getAndAdd(mem, waitersOff, -1);
-        }
-    }
-
-    private void unlock(long ownerOff, long waitersOff, Posix.Sem bell) {
-        INT.setVolatile(mem, ownerOff, 0);
-        if ((int) INT.getVolatile(mem, waitersOff) > 0) {
-            Posix.semPost(bell);
-        }
-    }
+    // ---------------------------------------------------------------- bells
 
     private void wake(long waitersOff, Posix.Sem bell) {
-        int n = (int) INT.getVolatile(mem, waitersOff);
+        int n = getInt(mem, waitersOff);
         for (int i = 0; i < n; i++) {
             Posix.semPost(bell);
         }
     }
 
-    private static void checkInterrupt() {
+    /** Throws {@link InterruptedError}, the interrupt restored, if the thread was interrupted. */
+    static void checkInterrupt() {
         if (Thread.interrupted()) {
             throw InterruptedError.restore(null);
         }
-    }
-
-    private long getLong(long off) {
-        return (long) LONG.getVolatile(mem, off);
-    }
-
-    private static long align(long n) {
-        return (n + 7) & ~7L;
     }
 
     // ---------------------------------------------------------------- end tables
@@ -934,12 +848,7 @@ public final class Ring implements AutoCloseable {
      * @param end {@link #WRITING_END} or {@link #READING_END}
      */
     public void endOpened(int end) {
-        withTable(end, t -> {
-            long row = row(t, Pids.SELF, true);
-            if (row >= 0) {
-                INT.getAndAdd(mem, row + 4, 1);
-            }
-        });
+        endTable(end).opened();
     }
 
     /**
@@ -948,12 +857,7 @@ public final class Ring implements AutoCloseable {
      * @param end {@link #WRITING_END} or {@link #READING_END}
      */
     public void endClosed(int end) {
-        withTable(end, t -> {
-            long row = row(t, Pids.SELF, false);
-            if (row >= 0 && (int) INT.getVolatile(mem, row + 4) > 0) {
-                INT.getAndAdd(mem, row + 4, -1);
-            }
-        });
+        endTable(end).closed();
     }
 
     /**
@@ -963,12 +867,7 @@ public final class Ring implements AutoCloseable {
      * @param end {@link #WRITING_END} or {@link #READING_END}
      */
     public void endSent(int end) {
-        withTable(end, t -> {
-            long row = row(t, Pids.SELF, true);
-            if (row >= 0) {
-                INT.getAndAdd(mem, row + 8, 1);
-            }
-        });
+        endTable(end).sent();
     }
 
     /**
@@ -978,16 +877,7 @@ public final class Ring implements AutoCloseable {
      * @param from the pid that serialized it
      */
     public void endReceived(int end, int from) {
-        withTable(end, t -> {
-            long sender = row(t, from, false);
-            long row = row(t, Pids.SELF, true);
-            if (row >= 0) {
-                INT.getAndAdd(mem, row + 4, 1);
-            }
-            if (sender >= 0 && (int) INT.getVolatile(mem, sender + 8) > 0) {
-                INT.getAndAdd(mem, sender + 8, -1);
-            }
-        });
+        endTable(end).received(from);
     }
 
     /**
@@ -1005,71 +895,14 @@ public final class Ring implements AutoCloseable {
      * @return whether some process holds (or is passing on) a handle on that end
      */
     public boolean endHeld(int end, boolean checkAlive) {
-        long t = TABLES + end * TABLE_SIZE;
-        if ((int) INT.getVolatile(mem, t + 4) != 0) {
-            return true; // too many processes to track: assume held
-        }
-        for (int i = 0; i < ROWS; i++) {
-            long row = t + 16 + i * ROW;
-            int pid = (int) INT.getVolatile(mem, row);
-            if (pid != 0 && ((int) INT.getVolatile(mem, row + 4) > 0 || (int) INT.getVolatile(mem, row + 8) > 0)
-                    && (!checkAlive || Pids.alive(pid))) {
-                return true;
-            }
-        }
-        return false;
+        return endTable(end).held(checkAlive);
     }
 
-    /** Finds pid's row; with {@code claim}, takes a free or stale row for it. -1 if none. */
-    private long row(long t, int pid, boolean claim) {
-        long free = -1;
-        for (int i = 0; i < ROWS; i++) {
-            long row = t + 16 + i * ROW;
-            int p = (int) INT.getVolatile(mem, row);
-            if (p == pid) {
-                return row;
-            }
-            if (free < 0 && claim && (p == 0 || ((int) INT.getVolatile(mem, row + 4) == 0
-                    && (int) INT.getVolatile(mem, row + 8) == 0) || !Pids.alive(p))) {
-                free = row;
-            }
-        }
-        if (!claim) {
-            return -1;
-        }
-        if (free < 0) {
-            INT.setVolatile(mem, t + 4, 1);
-            return -1;
-        }
-        INT.setVolatile(mem, free + 4, 0);
-        INT.setVolatile(mem, free + 8, 0);
-        INT.setVolatile(mem, free, pid);
-        return free;
-    }
-
-    private interface TableOp {
-        void apply(long table);
-    }
-
-    /** Runs op under the table's spin lock (taken over from a dead owner; held for microseconds). */
-    private void withTable(int end, TableOp op) {
-        if (end != WRITING_END && end != READING_END) {
-            throw new IllegalArgumentException("no end " + end);
-        }
-        long t = TABLES + end * TABLE_SIZE;
-        for (int spins = 0; ; spins++) {
-            int owner = (int) INT.getVolatile(mem, t);
-            if (owner == 0 ? INT.compareAndSet(mem, t, 0, Pids.SELF)
-                    : (spins % 1000 == 999 && owner != Pids.SELF && !Pids.alive(owner)
-                    && INT.compareAndSet(mem, t, owner, Pids.SELF))) {
-                break;
-            }
-            Thread.yield();
-        }
-        try {
-            op.apply(t);
-        } finally {
-            INT.setVolatile(mem, t, 0);
-        }
+    private EndTable endTable(int end) {
+        return switch (end) {
+            case WRITING_END -> writingEnd;
+            case READING_END -> readingEnd;
+            default -> throw new IllegalArgumentException("no end " + end);
+        };
     }
 }

@@ -1,6 +1,7 @@
 package dev.mp4j.internal.spawn;
 
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.internal.wire.Tags;
 
 import java.io.IOException;
 import java.util.function.Consumer;

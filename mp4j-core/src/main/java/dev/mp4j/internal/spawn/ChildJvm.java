@@ -2,6 +2,7 @@ package dev.mp4j.internal.spawn;
 
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.internal.wire.Tags;
 
 import java.io.IOException;
 import java.io.ObjectInputFilter;

@@ -5,6 +5,7 @@ import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.util.Quietly;
 import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.internal.wire.Tags;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -16,7 +16,7 @@
  *       EXIT n / SYSEXIT, then the status  &lt;---- EXIT n --------  Child.reportExit; SYSEXIT from System.exit
  *     = Python's exit code (ChildJvm.exitCode: -N for a death by signal N)
  * </pre>
- * Frames on the control channel begin with a {@link dev.mp4j.internal.spawn.Tags tag}. {@link
+ * Frames on the control channel begin with a {@link dev.mp4j.internal.wire.Tags tag}. {@link
  * dev.mp4j.internal.spawn.Identity} is who this process is (name, authkey, parent, the counter that numbers its
  * children, the level it logs at): a job carries the parent's on, and {@link dev.mp4j.internal.spawn.Child#become}
  * makes it the child's. {@link dev.mp4j.internal.spawn.AotCache} gives children an AOT cache, trained by a

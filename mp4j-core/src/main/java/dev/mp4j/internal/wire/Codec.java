@@ -1,5 +1,8 @@
 package dev.mp4j.internal.wire;
 
+import dev.mp4j.multiprocessing.ProcessError;
+import dev.mp4j.multiprocessing.RemoteTraceback;
+
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,9 +23,9 @@ import java.util.function.BinaryOperator;
  * How objects become bytes and back. Common values — null, boxed primitives, strings, primitive arrays,
  * {@code Object[]} and {@code String[]}, {@code ArrayList}, {@code HashMap}, {@code HashSet},
  * {@code LinkedHashSet}, the immutable collections of {@code List.of}, {@code Set.of}, {@code Map.of} and
- * {@code Stream.toList}, enums, serializable records and serializable lambdas of these, nested — take a tagged
- * binary form ({@code FastFormat}); any other object anywhere in the graph, a mutable container that occurs
- * twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes
+ * {@code Stream.toList}, {@code Duration}, enums, serializable records and serializable lambdas of these,
+ * nested — take a tagged binary form ({@code FastFormat}); any other object anywhere in the graph, a mutable
+ * container that occurs twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes
  * JDK serialization instead. Both decode to the same classes, so a reader cannot tell which form was used,
  * except that a {@code HashMap} or {@code HashSet} is rebuilt with the default load factor and a capacity
  * for its size (JDK serialization keeps both; its contents and equality are the same either way).
@@ -68,6 +71,30 @@ public final class Codec {
     public static byte[] encode(Object obj) throws IOException {
         byte[] fast = FastWriter.encode(obj);
         return fast != null ? fast : encodeJdk(obj);
+    }
+
+    /**
+     * Marks an exception with where it was raised (a suppressed {@link RemoteTraceback}) and returns it if it
+     * can be serialized, else a {@link ProcessError} stand-in with its class, message, stack trace and mark:
+     * what a process sends back in place of an exception raised for another.
+     *
+     * @param error the exception; the mark is added to it
+     * @param where the mark's message, e.g. "raised in process 'name' (pid 123)"
+     * @return something that serializes
+     */
+    public static Throwable portable(Throwable error, String where) {
+        RemoteTraceback mark = new RemoteTraceback(where);
+        error.addSuppressed(mark);
+        try {
+            encode(error);
+            return error;
+        } catch (IOException e) {
+            ProcessError standIn = new ProcessError(error.getClass().getName() + ": " + error.getMessage()
+                    + " (the exception itself could not be serialized: " + e + ")");
+            standIn.setStackTrace(error.getStackTrace());
+            standIn.addSuppressed(mark);
+            return standIn;
+        }
     }
 
     /**
@@ -160,6 +187,57 @@ public final class Codec {
         } catch (RuntimeException e) {
             // a class's own readObject, a record's constructor, a filter that fails: still a bad stream
             throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
+        }
+    }
+
+    /**
+     * Decodes what another process sent, failing as the public API does: with a {@link ProcessError} that
+     * says what could not be read and why (see {@link #received}).
+     *
+     * @param bytes what {@link #encode} made
+     * @param filter the filter to apply, or null for this JVM's default
+     * @param what what the bytes are, for the messages
+     * @return the object
+     * @throws ProcessError if it cannot be decoded
+     */
+    public static Object decodeReceived(byte[] bytes, ObjectInputFilter filter, String what) {
+        return received(() -> decode(bytes, filter), what);
+    }
+
+    /**
+     * A reading of what another process sent.
+     *
+     * @param <T> what it reads
+     */
+    @FunctionalInterface
+    public interface Reading<T> {
+        /**
+         * @return what was read
+         * @throws IOException if the bytes are not what they should be, or the filter rejects them
+         * @throws ClassNotFoundException naming a class this JVM cannot load
+         */
+        T read() throws IOException, ClassNotFoundException;
+    }
+
+    /**
+     * Runs a reading of what another process sent, its failures turned into what the public API promises.
+     *
+     * @param <T> what it reads
+     * @param reading the reading
+     * @param what what is read, for the messages: "cannot load class C of <i>what</i>", "<i>what</i> was
+     *     rejected: ..." (by the filter), "cannot deserialize <i>what</i>: ..."
+     * @return what was read
+     * @throws ProcessError if it failed
+     */
+    public static <T> T received(Reading<T> reading, String what) {
+        try {
+            return reading.read();
+        } catch (ClassNotFoundException e) {
+            throw new ProcessError("cannot load class " + e.getMessage() + " of " + what, e);
+        } catch (InvalidClassException e) {
+            throw new ProcessError(what + " was rejected: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new ProcessError("cannot deserialize " + what + ": " + e, e);
         }
     }
 

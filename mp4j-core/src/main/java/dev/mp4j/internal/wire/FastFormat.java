@@ -5,11 +5,13 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
+import java.nio.ByteOrder;
 
 /**
  * The tagged binary form {@link Codec} uses for common values, and what it knows about record and lambda
@@ -36,6 +38,7 @@ import java.lang.reflect.RecordComponent;
  * RECORD_REF k value*                       another instance of record class #k
  * ENUM_DEF name constant                    defines class #k, an enum, and names one of its constants
  * ENUM_REF k constant                       another constant of enum class #k
+ * DURATION zigzag(seconds) varint(nanos)    a {@link java.time.Duration}, nanos in [0, 999,999,999]
  * LAMBDA capturing fiClass fiName fiSig kind implClass implName implSig instantiated count value*
  *                                           a serializable lambda's {@link SerializedLambda}
  * </pre>
@@ -87,7 +90,13 @@ final class FastFormat {
     static final int LAMBDA = 32;
     static final int ENUM_DEF = 33;
     static final int ENUM_REF = 34;
-    static final int TAG_COUNT = 35;
+    static final int DURATION = 35;
+    static final int TAG_COUNT = 36;
+
+    /** The fixed-width numbers of the form, little-endian in a byte[]. */
+    static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** The immutable collections' classes, as {@code List.of} and friends make them. */
     static final Class<?> LIST12 = List12Holder.LIST12;
@@ -98,6 +107,8 @@ final class FastFormat {
     static final Class<?> MAPN = List12Holder.MAPN;
     /** The class a JDK stream names for every immutable collection (its serial proxy). */
     static final Class<?> COLL_SER = List12Holder.COLL_SER;
+    /** The class a JDK stream names for a {@link java.time.Duration} (its serial proxy). */
+    static final Class<?> TIME_SER = List12Holder.TIME_SER;
 
     private static final class List12Holder {
         static final Class<?> LIST12 = java.util.List.of(1).getClass();
@@ -106,13 +117,15 @@ final class FastFormat {
         static final Class<?> SETN = java.util.Set.of(1, 2, 3).getClass();
         static final Class<?> MAP1 = java.util.Map.of(1, 1).getClass();
         static final Class<?> MAPN = java.util.Map.of(1, 1, 2, 2).getClass();
-        static final Class<?> COLL_SER = collSer();
+        static final Class<?> COLL_SER = serialProxy("java.util.CollSer", Object[].class);
+        static final Class<?> TIME_SER = serialProxy("java.time.Ser", java.time.Duration.class);
 
-        private static Class<?> collSer() {
+        /** @return the JDK's serial proxy class of that name; not expected to fail, else the filter sees orElse */
+        private static Class<?> serialProxy(String name, Class<?> orElse) {
             try {
-                return Class.forName("java.util.CollSer", false, null);
+                return Class.forName(name, false, null);
             } catch (ClassNotFoundException e) {
-                return Object[].class; // not expected; the filter then sees the array class instead
+                return orElse;
             }
         }
     }

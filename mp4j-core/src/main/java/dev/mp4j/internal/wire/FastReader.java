@@ -8,12 +8,11 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputFilter;
 import java.io.StreamCorruptedException;
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.SerializedLambda;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,18 +28,13 @@ import java.util.stream.Stream;
 /**
  * Reads one value of the {@link FastFormat}. The {@link ObjectInputFilter} sees what it would see in the
  * equivalent JDK stream: each class once per stream (a boxed number's class and {@code java.lang.Number},
- * {@code java.util.CollSer} for the immutable collections, {@link SerializedLambda}, the capturing class and
+ * {@code java.util.CollSer} for the immutable collections, {@code java.time.Ser} for a {@code Duration},
+ * {@link SerializedLambda}, the capturing class and
  * the lambda's class for a lambda), and each array or collection with its length (as the JDK's collections
  * check an {@code Object[]} or {@code Map.Entry[]} of their size), with the depth, the references so far
  * and the bytes read. Strings, as in a JDK stream, are not shown to it. Not thread-safe; one per call.
  */
 final class FastReader {
-    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
     /** {@link Codec#DEFAULT_FILTER}'s reference limit, checked inline when that filter applies. */
     private static final long DEFAULT_MAX_REFS = 50_000_000L;
 
@@ -183,6 +177,8 @@ final class FastReader {
             case ENUM_DEF:
             case ENUM_REF:
                 return enumConstant(tag, depth);
+            case DURATION:
+                return duration(depth);
             default:
                 throw new StreamCorruptedException("unknown tag " + tag + " at byte " + (pos - 1));
         }
@@ -465,6 +461,17 @@ final class FastReader {
             throw (IOException) new InvalidObjectException("enum constant " + constant + " does not exist in "
                     + cl).initCause(e);
         }
+    }
+
+    private Object duration(int depth) throws IOException {
+        once(DURATION, TIME_SER, depth);
+        long zl = varlong();
+        long seconds = zl >>> 1 ^ -(zl & 1);
+        int nanos = varint();
+        if (nanos < 0 || nanos > 999_999_999) {
+            throw new StreamCorruptedException("a Duration of " + nanos + " nanoseconds past its second");
+        }
+        return Duration.ofSeconds(seconds, nanos);
     }
 
     private Object lambda(int depth) throws IOException, ClassNotFoundException {

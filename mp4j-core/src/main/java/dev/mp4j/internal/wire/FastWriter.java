@@ -3,11 +3,10 @@ package dev.mp4j.internal.wire;
 import static dev.mp4j.internal.wire.FastFormat.*;
 
 import java.lang.invoke.MethodHandle;
-import java.lang.invoke.MethodHandles;
 import java.lang.invoke.SerializedLambda;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -24,12 +23,6 @@ import java.util.Map;
  * serialization for the whole graph. Not thread-safe; one instance per call.
  */
 final class FastWriter {
-    private static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle INT_LE = MethodHandles.byteArrayViewVarHandle(int[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
 
     /** Thrown (never out of this class) when the value needs JDK serialization. */
     private static final class Fallback extends RuntimeException {
@@ -148,6 +141,12 @@ final class FastWriter {
             buf[pos++] = CHAR;
             SHORT_LE.set(buf, pos, (short) (char) (Character) v);
             pos += 2;
+        } else if (c == Duration.class) {
+            Duration d = (Duration) v;
+            ensure(16);
+            buf[pos++] = DURATION;
+            varlong(zigzag(d.getSeconds()));
+            varint(d.getNano());
         } else if (c.isArray()) {
             array(v, c, depth);
         } else if (c.isRecord()) {

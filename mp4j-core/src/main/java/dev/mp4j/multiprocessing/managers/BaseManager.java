@@ -8,7 +8,7 @@ import dev.mp4j.internal.managers.Client;
 import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.Refs;
 import dev.mp4j.internal.managers.TypeSpec;
-import dev.mp4j.internal.managers.Wire;
+import dev.mp4j.internal.managers.ManagerMessages;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.Multiprocessing;
@@ -278,8 +278,8 @@ public class BaseManager implements AutoCloseable {
             if (address == null) {
                 throw new IllegalStateException("connect() needs the server's address");
             }
-            Wire.Reply r = Client.request(address, authkey, new Wire.Request(Wire.PING, 0, 0, null, null, null));
-            if (r.kind() != Wire.RETURN) {
+            ManagerMessages.Reply r = Client.request(address, authkey, new ManagerMessages.Request(ManagerMessages.PING, 0, 0, null, null, null));
+            if (r.kind() != ManagerMessages.RETURN) {
                 throw new RemoteError(String.valueOf(r.value()));
             }
             KNOWN_KEYS.put(address, authkey);
@@ -405,13 +405,13 @@ public class BaseManager implements AutoCloseable {
             throw new IllegalArgumentException("typeid '" + typeid + "' was registered with a supplier, which takes"
                     + " no arguments (" + a.length + " given)");
         }
-        Wire.Reply r = Client.request(at, authkey, new Wire.Request(Wire.CREATE, 0, 0, typeid, null, a));
-        BaseProxy maker = new BaseProxy(new Wire.Token(typeid, 0, 0, at), authkey, this);
+        ManagerMessages.Reply r = Client.request(at, authkey, new ManagerMessages.Request(ManagerMessages.CREATE, 0, 0, typeid, null, a));
+        BaseProxy maker = new BaseProxy(new ManagerMessages.Token(typeid, 0, 0, at), authkey, this);
         Object made = maker.result(r, null);
-        if (!(made instanceof Wire.ProxyRef ref)) {
+        if (!(made instanceof ManagerMessages.ProxyRef ref)) {
             throw new RemoteError("unexpected reply to create: " + made);
         }
-        return BaseProxy.adopt(new Wire.Token(typeid, ref.serverId(), ref.id(), at), authkey, this);
+        return BaseProxy.adopt(new ManagerMessages.Token(typeid, ref.serverId(), ref.id(), at), authkey, this);
     }
 
     private void checkUsable() {
@@ -442,8 +442,8 @@ public class BaseManager implements AutoCloseable {
             checkUsable();
             at = address;
         }
-        Wire.Reply r = Client.request(at, authkey, new Wire.Request(op, 0, 0, null, null, args));
-        if (r.kind() != Wire.RETURN) {
+        ManagerMessages.Reply r = Client.request(at, authkey, new ManagerMessages.Request(op, 0, 0, null, null, args));
+        if (r.kind() != ManagerMessages.RETURN) {
             throw new RemoteError(String.valueOf(r.value()));
         }
         return r.value();
@@ -451,12 +451,12 @@ public class BaseManager implements AutoCloseable {
 
     /** Python's {@code _number_of_objects()}: how many referents the server holds. */
     int numberOfObjects() {
-        return (Integer) debug(Wire.NUMBER_OF_OBJECTS);
+        return (Integer) debug(ManagerMessages.NUMBER_OF_OBJECTS);
     }
 
     /** Python's {@code _debug_info()}. */
     String debugInfo() {
-        return (String) debug(Wire.DEBUG_INFO);
+        return (String) debug(ManagerMessages.DEBUG_INFO);
     }
 
     /**
@@ -465,7 +465,7 @@ public class BaseManager implements AutoCloseable {
      * @return how many it holds
      */
     int awaitNumberOfObjects(int atMost, Duration timeout) {
-        return (Integer) debug(Wire.AWAIT_OBJECTS, atMost, timeout);
+        return (Integer) debug(ManagerMessages.AWAIT_OBJECTS, atMost, timeout);
     }
 
     /**
@@ -474,6 +474,6 @@ public class BaseManager implements AutoCloseable {
      * @return how many are
      */
     int awaitCalls(int n, Duration timeout) {
-        return (Integer) debug(Wire.AWAIT_CALLS, n, timeout);
+        return (Integer) debug(ManagerMessages.AWAIT_CALLS, n, timeout);
     }
 }

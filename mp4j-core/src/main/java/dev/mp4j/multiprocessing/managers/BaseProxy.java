@@ -3,7 +3,7 @@ package dev.mp4j.multiprocessing.managers;
 import dev.mp4j.internal.managers.Client;
 import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.Refs;
-import dev.mp4j.internal.managers.Wire;
+import dev.mp4j.internal.managers.ManagerMessages;
 import dev.mp4j.internal.spi.Pools;
 import dev.mp4j.multiprocessing.Multiprocessing;
 import dev.mp4j.multiprocessing.Pool;
@@ -48,7 +48,7 @@ public class BaseProxy implements Serializable {
     @Serial
     private static final long serialVersionUID = 1L;
 
-    private final Wire.Token token;
+    private final ManagerMessages.Token token;
     private transient byte[] authkey;
     /** Keeps the manager that made this proxy reachable (its server stops when the manager is collected). */
     @SuppressWarnings({"unused", "serial"})
@@ -57,14 +57,14 @@ public class BaseProxy implements Serializable {
     private transient Cleaner.Cleanable ref;
     private transient volatile boolean released;
 
-    BaseProxy(Wire.Token token, byte[] authkey, Object owner) {
+    BaseProxy(ManagerMessages.Token token, byte[] authkey, Object owner) {
         this.token = token;
         this.authkey = authkey;
         this.owner = owner;
     }
 
     /** A proxy for a reference its server counted for it. */
-    static BaseProxy adopt(Wire.Token token, byte[] authkey, Object owner) {
+    static BaseProxy adopt(ManagerMessages.Token token, byte[] authkey, Object owner) {
         BaseProxy p = new BaseProxy(token, authkey, owner);
         p.ref = Refs.track(p, token, authkey);
         return p;
@@ -95,7 +95,7 @@ public class BaseProxy implements Serializable {
      * @throws RemoteError if the referent cannot be serialized
      */
     public Object getValue() {
-        return call(Wire.GET_VALUE, null);
+        return call(ManagerMessages.GET_VALUE, null);
     }
 
     /** @return the referent's own {@code toString()} (Python's {@code str(proxy)}) */
@@ -202,7 +202,7 @@ public class BaseProxy implements Serializable {
         return text(() -> getValue().toString());
     }
 
-    Wire.Token token() {
+    ManagerMessages.Token token() {
         return token;
     }
 
@@ -226,13 +226,13 @@ public class BaseProxy implements Serializable {
     }
 
     /** Sends a CALL and returns the raw reply. */
-    Wire.Reply request(String name, String[] signature, Object[] args) {
+    ManagerMessages.Reply request(String name, String[] signature, Object[] args) {
         if (released) {
             throw new IllegalStateException("the proxy was released: " + this);
         }
         try {
             return Client.request(token.address(), authkey,
-                    new Wire.Request(Wire.CALL, token.serverId(), token.id(), name, signature, args));
+                    new ManagerMessages.Request(ManagerMessages.CALL, token.serverId(), token.id(), name, signature, args));
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -244,19 +244,19 @@ public class BaseProxy implements Serializable {
      *     which checked exceptions pass unwrapped
      * @return the value
      */
-    Object result(Wire.Reply reply, Method method) {
+    Object result(ManagerMessages.Reply reply, Method method) {
         switch (reply.kind()) {
-            case Wire.RETURN:
+            case ManagerMessages.RETURN:
                 return reply.value();
-            case Wire.PROXY:
-                Wire.ProxyRef r = (Wire.ProxyRef) reply.value();
-                BaseProxy p = adopt(new Wire.Token(r.typeid(), r.serverId(), r.id(), token.address()), authkey, owner);
+            case ManagerMessages.PROXY:
+                ManagerMessages.ProxyRef r = (ManagerMessages.ProxyRef) reply.value();
+                BaseProxy p = adopt(new ManagerMessages.Token(r.typeid(), r.serverId(), r.id(), token.address()), authkey, owner);
                 Class<?> iface = method != null && method.getReturnType().isInterface() ? method.getReturnType()
                         : load(r.interfaceName());
                 return iface == null ? p : typed(p, iface);
-            case Wire.FAILURE:
+            case ManagerMessages.FAILURE:
                 throw new RemoteError(String.valueOf(reply.value()));
-            case Wire.ERROR:
+            case ManagerMessages.ERROR:
                 Throwable t = (Throwable) reply.value();
                 if (t instanceof RuntimeException e) {
                     throw e;
@@ -341,8 +341,8 @@ public class BaseProxy implements Serializable {
             counted = local.incref(token.id());
         } else {
             try {
-                counted = Client.request(token.address(), authkey, new Wire.Request(Wire.INCREF, token.serverId(),
-                        token.id(), null, null, null)).kind() == Wire.RETURN;
+                counted = Client.request(token.address(), authkey, new ManagerMessages.Request(ManagerMessages.INCREF, token.serverId(),
+                        token.id(), null, null, null)).kind() == ManagerMessages.RETURN;
             } catch (RuntimeException e) {
                 counted = false; // the server is gone or refuses: calls will say so
             }

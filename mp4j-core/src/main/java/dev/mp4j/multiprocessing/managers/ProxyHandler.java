@@ -1,6 +1,6 @@
 package dev.mp4j.multiprocessing.managers;
 
-import dev.mp4j.internal.managers.Wire;
+import dev.mp4j.internal.managers.ManagerMessages;
 
 import java.io.Serial;
 import java.io.Serializable;
@@ -54,7 +54,7 @@ final class ProxyHandler implements InvocationHandler, Serializable {
 
     private static boolean sendable(Object[] args) {
         try {
-            Wire.encode(args);
+            ManagerMessages.encode(args);
             return true;
         } catch (IllegalArgumentException e) {
             return false;

@@ -5,7 +5,7 @@ import dev.mp4j.internal.conn.SocketFiles;
 import dev.mp4j.internal.managers.Client;
 import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.TypeSpec;
-import dev.mp4j.internal.managers.Wire;
+import dev.mp4j.internal.managers.ManagerMessages;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.Connection;
 import dev.mp4j.multiprocessing.Multiprocessing;
@@ -44,7 +44,7 @@ final class ServerProcess implements Runnable {
         }
         if (process.isAlive()) {
             try {
-                Client.oneShot(address, authkey, new Wire.Request(Wire.SHUTDOWN, 0, 0, null, null, null),
+                Client.oneShot(address, authkey, new ManagerMessages.Request(ManagerMessages.SHUTDOWN, 0, 0, null, null, null),
                         Timeouts.deadline(Timeouts.toNanos(SHUTDOWN_TIMEOUT)));
             } catch (RuntimeException e) {
                 // it is dying or dead: the joins below settle it

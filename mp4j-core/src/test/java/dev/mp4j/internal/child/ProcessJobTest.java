@@ -10,7 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.spawn.JobForm;
-import dev.mp4j.internal.spawn.Tags;
+import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.Process;
 import java.io.IOException;

@@ -3,6 +3,7 @@ package dev.mp4j.internal.spawn;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.internal.wire.Tags;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

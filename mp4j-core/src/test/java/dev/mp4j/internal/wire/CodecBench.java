@@ -1,7 +1,7 @@
 package dev.mp4j.internal.wire;
 
 import dev.mp4j.function.SerializableFunction;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.Chunks;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -129,7 +129,7 @@ public final class CodecBench {
         values.put("serializable lambda", fn);
         values.put("small record", new Small(7, "seven", 77L));
         values.put("small class (JDK fallback)", new SmallClass());
-        values.put("ChunkResult (12,500 Integers)", new PoolWire.ChunkResult(chunk, null));
+        values.put("ChunkResult (12,500 Integers)", new Chunks.ChunkResult(chunk, null));
         int rounds = Integer.parseInt(args.length > 0 ? args[0] : "9");
         long budget = 8_000_000L; // ns per measurement
         System.out.printf("%-34s %12s %12s %8s  (encode+decode, thread CPU time, median of %d interleaved rounds)%n", "value", "old",

@@ -12,13 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.function.SerializableFunction;
-import dev.mp4j.internal.pool.PoolWire;
+import dev.mp4j.internal.pool.Chunks;
 import java.io.IOException;
 import java.io.InvalidClassException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -342,8 +343,8 @@ class CodecTest {
         @SuppressWarnings("unchecked")
         SerializableFunction<Object, Object> fnBack = (SerializableFunction<Object, Object>) roundTrip(fn);
         assertEquals(3, fnBack.apply(2));
-        fast(new PoolWire.ChunkResult(new ArrayList<>(List.of(2, 3)), null));
-        assertTrue(!isFast(new PoolWire.ChunkResult(new ArrayList<>(), new IllegalStateException("x"))));
+        fast(new Chunks.ChunkResult(new ArrayList<>(List.of(2, 3)), null));
+        assertTrue(!isFast(new Chunks.ChunkResult(new ArrayList<>(), new IllegalStateException("x"))));
     }
 
     @Test
@@ -575,6 +576,25 @@ class CodecTest {
         one[at + 3] = 0;
         assertThrows(InvalidClassException.class, () -> Codec.decode(one, null));
         assertArrayEquals(new int[] {1, 2}, (int[]) Codec.decode(Codec.encodeJdk(new int[] {1, 2}), null));
+    }
+
+    @Test
+    void durationsTakeTheFastFormAndShowTheFilterTheJdkStreamsClass() throws Exception {
+        for (Duration d : new Duration[] {Duration.ZERO, Duration.ofNanos(1), Duration.ofSeconds(-5, 7),
+                Duration.ofMillis(1500), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999),
+                Duration.ofSeconds(Long.MIN_VALUE)}) {
+            fast(d);
+        }
+        assertEquals(List.of(Duration.ofSeconds(3), "x"), fast(new ArrayList<>(List.of(Duration.ofSeconds(3), "x"))));
+        rejectedBy(rejecting(FastFormat.TIME_SER), Duration.ofSeconds(1));
+        assertEquals("java.time.Ser", FastFormat.TIME_SER.getName());
+        // the same filter says the same of the JDK form
+        assertThrows(InvalidClassException.class, () -> Codec.decode(Codec.encodeJdk(Duration.ofSeconds(1)),
+                rejecting(FastFormat.TIME_SER)));
+        byte m = FastFormat.MAGIC;
+        byte[] nanosTooMany = {m, FastFormat.DURATION, 0, (byte) 0x80, (byte) 0x94, (byte) 0xeb, (byte) 0xdc, 0x03};
+        assertThrows(StreamCorruptedException.class, () -> Codec.decode(nanosTooMany, null));
+        assertThrows(StreamCorruptedException.class, () -> Codec.decode(new byte[] {m, FastFormat.DURATION, 0}, null));
     }
 
     @Test

@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Timeout;
 
 /** The manager's frames: every value kind round trips exactly; malformed frames are refused. */
 @Timeout(30)
-class ManagerWireTest {
+class ManagerMessagesTest {
     private static Object[] roundTrip(Object... args) throws Exception {
-        Wire.Request req = new Wire.Request(Wire.CALL, -7L, 0x1234_5678_9abcL, "put",
+        ManagerMessages.Request req = new ManagerMessages.Request(ManagerMessages.CALL, -7L, 0x1234_5678_9abcL, "put",
                 new String[] {"java.lang.Object", "int"}, args);
-        Wire.Request back = Wire.decodeRequest(Wire.encodeRequest(req));
-        assertEquals(Wire.CALL, back.op());
+        ManagerMessages.Request back = ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(req));
+        assertEquals(ManagerMessages.CALL, back.op());
         assertEquals(-7L, back.serverId());
         assertEquals(0x1234_5678_9abcL, back.id());
         assertEquals("put", back.name());
@@ -60,8 +60,8 @@ class ManagerWireTest {
 
     @Test
     void nullNamesAndSignatures() throws Exception {
-        Wire.Request back = Wire.decodeRequest(Wire.encodeRequest(
-                new Wire.Request(Wire.PING, 0, 0, null, null, null)));
+        ManagerMessages.Request back = ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(
+                new ManagerMessages.Request(ManagerMessages.PING, 0, 0, null, null, null)));
         assertNull(back.name());
         assertNull(back.signature());
         assertEquals(0, back.args().length);
@@ -69,33 +69,33 @@ class ManagerWireTest {
 
     @Test
     void replies() throws Exception {
-        Wire.Reply r = Wire.decodeReply(Wire.encodeReply(new Wire.Reply(Wire.RETURN, 42)));
-        assertEquals(Wire.RETURN, r.kind());
+        ManagerMessages.Reply r = ManagerMessages.decodeReply(ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.RETURN, 42)));
+        assertEquals(ManagerMessages.RETURN, r.kind());
         assertEquals(42, r.value());
-        Wire.ProxyRef ref = new Wire.ProxyRef("dict", 3, 4, null);
-        assertEquals(ref, Wire.decodeReply(Wire.encodeReply(new Wire.Reply(Wire.PROXY, ref))).value());
-        assertNull(Wire.decodeReply(Wire.encodeReply(new Wire.Reply(Wire.RETURN, null))).value());
+        ManagerMessages.ProxyRef ref = new ManagerMessages.ProxyRef("dict", 3, 4, null);
+        assertEquals(ref, ManagerMessages.decodeReply(ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.PROXY, ref))).value());
+        assertNull(ManagerMessages.decodeReply(ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.RETURN, null))).value());
     }
 
     @Test
     void anUnserializableArgumentIsNamed() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Wire.encodeRequest(
-                new Wire.Request(Wire.CALL, 1, 1, "put", null, new Object[] {"k", new Object()})));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ManagerMessages.encodeRequest(
+                new ManagerMessages.Request(ManagerMessages.CALL, 1, 1, "put", null, new Object[] {"k", new Object()})));
         assertTrue(e.getMessage().contains("java.lang.Object is not serializable"), e.getMessage());
     }
 
     @Test
     void malformedFramesAreRefused() {
-        byte[] good = Wire.encodeRequest(new Wire.Request(Wire.CALL, 1, 2, "get", null, new Object[] {"key"}));
+        byte[] good = ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, "get", null, new Object[] {"key"}));
         for (int n = 0; n < good.length; n++) {
             byte[] cut = Arrays.copyOf(good, n);
-            assertThrows(StreamCorruptedException.class, () -> Wire.decodeRequest(cut), "cut at " + n);
+            assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeRequest(cut), "cut at " + n);
         }
         byte[] longer = Arrays.copyOf(good, good.length + 1);
-        assertThrows(StreamCorruptedException.class, () -> Wire.decodeRequest(longer));
+        assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeRequest(longer));
         byte[] other = good.clone();
         other[0] = (byte) 0xac;
-        assertThrows(StreamCorruptedException.class, () -> Wire.decodeRequest(other));
-        assertThrows(StreamCorruptedException.class, () -> Wire.decodeReply(good));
+        assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeRequest(other));
+        assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeReply(good));
     }
 }

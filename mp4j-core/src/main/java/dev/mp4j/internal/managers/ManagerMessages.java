@@ -1,0 +1,286 @@
+package dev.mp4j.internal.managers;
+
+import dev.mp4j.internal.spawn.Identity;
+import dev.mp4j.internal.wire.Codec;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.Serial;
+import java.io.Serializable;
+import java.io.StreamCorruptedException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.SocketAddress;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The messages between a manager's clients and its server. After the authkey handshake, a connection
+ * carries strictly alternating frames: the client sends a {@link Request} ({@link #encodeRequest}), the
+ * server answers with one {@link Reply} ({@link #encodeReply}); never two requests in flight on one
+ * connection. A frame is a small fixed header and then its values in {@link Codec}'s form (see the layout
+ * below), so a call's common values take the fast form and the rest JDK serialization, as a pool's tasks do;
+ * they are read as this JVM's serial filter allows ({@code Codec.decode(bytes, null)}). Each client
+ * thread has its own connection, and the server one thread per connection, so a call that blocks in the
+ * server (a lock's acquire, a queue's get) blocks only its own client thread.
+ * <pre>
+ *   client → server  Request(op, serverId, id, name, signature, args)
+ *   server → client  Reply(RETURN, value)       the call returned value (a copy)
+ *                    Reply(ERROR, throwable)    the referent threw it (marked with a RemoteTraceback)
+ *                    Reply(FAILURE, message)    the server could not make the call: RemoteError at the client
+ *                    Reply(PROXY, ProxyRef)     the result stays in the server; the reference is the client's
+ * </pre>
+ * Ops: CALL a referent's method ({@code name}, with the parameter types' names in {@code signature} when
+ * the caller knows them, else resolved from the arguments); CREATE a referent of typeid {@code name};
+ * INCREF and DECREF {@code id}; DECREF_MANY ({@code args[0]} a {@code long[]}); SHUTDOWN the server;
+ * NUMBER_OF_OBJECTS, DEBUG_INFO, AWAIT_OBJECTS and AWAIT_CALLS (diagnostics); PING (nothing, answered).
+ * {@code serverId} names one server's lifetime, so a proxy from before a restart on the same address is
+ * refused instead of reaching another object with the same id.
+ */
+public final class ManagerMessages {
+    /** Call a method of a referent. */
+    public static final byte CALL = 1;
+    /** Make a referent of a registered typeid. */
+    public static final byte CREATE = 2;
+    /** One more reference to a referent. */
+    public static final byte INCREF = 3;
+    /** One reference fewer; the referent goes when none is left. */
+    public static final byte DECREF = 4;
+    /** DECREF for each id in {@code args[0]} (a {@code long[]}). */
+    public static final byte DECREF_MANY = 5;
+    /** Stop the server (after answering). */
+    public static final byte SHUTDOWN = 6;
+    /** How many referents the server holds. */
+    public static final byte NUMBER_OF_OBJECTS = 7;
+    /** A line per referent: id, typeid, reference count, the referent's class. */
+    public static final byte DEBUG_INFO = 8;
+    /** Collect garbage in the server and wait (at most {@code args[1]}) until at most {@code args[0]} referents are left. */
+    public static final byte AWAIT_OBJECTS = 9;
+    /** Wait (at most {@code args[1]}) until exactly {@code args[0]} calls are in progress in the server. */
+    public static final byte AWAIT_CALLS = 11;
+    /** Nothing: a connection test. */
+    public static final byte PING = 10;
+
+    /** Reply kind: the value. */
+    public static final byte RETURN = 1;
+    /** Reply kind: the referent's exception. */
+    public static final byte ERROR = 2;
+    /** Reply kind: the server's own failure, as a message. */
+    public static final byte FAILURE = 3;
+    /** Reply kind: a proxy to a new referent ({@link ProxyRef}). */
+    public static final byte PROXY = 4;
+
+    /** The method name that asks for a copy of the referent itself. */
+    public static final String GET_VALUE = "#GETVALUE";
+
+    private ManagerMessages() {}
+
+    /**
+     * A request.
+     *
+     * @param op what to do
+     * @param serverId the server's lifetime the id belongs to; 0 when there is no id
+     * @param id the referent's id, or 0
+     * @param name the method (CALL) or typeid (CREATE), or null
+     * @param signature the parameter types' names, or null to resolve the method from the arguments
+     * @param args the arguments (never null)
+     */
+    public record Request(byte op, long serverId, long id, String name, String[] signature, Object[] args)
+            implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /** Null arguments become none. */
+        public Request {
+            args = args == null ? new Object[0] : args;
+        }
+
+        @Override
+        public String toString() {
+            return "Request[op=" + op + ", id=" + id + ", name=" + name + ", signature=" + Arrays.toString(signature)
+                    + ", " + args.length + " args]";
+        }
+    }
+
+    /**
+     * A reply.
+     *
+     * @param kind RETURN, ERROR, FAILURE or PROXY
+     * @param value the value, exception, message or {@link ProxyRef}
+     */
+    public record Reply(byte kind, Object value) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+    }
+
+    /**
+     * Names one referent of one server: what a proxy holds and sends on.
+     *
+     * @param typeid the typeid it was made as
+     * @param serverId the server's lifetime
+     * @param id the referent's id in that server
+     * @param address where the server listens
+     */
+    public record Token(String typeid, long serverId, long id, SocketAddress address) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        /** Checks the parts. */
+        public Token {
+            Objects.requireNonNull(typeid, "typeid");
+            Objects.requireNonNull(address, "address");
+        }
+    }
+
+    /**
+     * A referent just made in the server, with one reference counted for the proxy the receiver makes.
+     *
+     * @param typeid its typeid
+     * @param serverId the server's lifetime
+     * @param id its id
+     * @param interfaceName the proxy interface registered for the typeid, or null
+     */
+    public record ProxyRef(String typeid, long serverId, long id, String interfaceName) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+    }
+
+    // ------------------------------------------------------------------------------------ frames
+
+    /*
+     * A frame is a fixed header written here, then its values as one Codec stream (the fast form for common
+     * values, JDK serialization for a graph that needs it, so objects shared between arguments stay shared),
+     * to the end of the frame. Big-endian:
+     *   Request   0  byte   REQUEST 'M'
+     *             1  byte   OP
+     *             2  int64  SERVER_ID
+     *            10  int64  ID
+     *            18  ...    Object[] {name (String or null), signature (String[] or null), args (Object[])}
+     *   Reply     0  byte   REPLY 'm'
+     *             1  byte   KIND
+     *             2  ...    the value
+     */
+    private static final byte REQUEST = 'M';
+    private static final byte REPLY = 'm';
+    private static final int OP = 1;
+    private static final int SERVER_ID = 2;
+    private static final int ID = 10;
+    private static final int REQUEST_VALUES = 18;
+    private static final int KIND = 1;
+    private static final int REPLY_VALUE = 2;
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /**
+     * @param req a request
+     * @return its frame
+     * @throws IllegalArgumentException naming what cannot be serialized
+     */
+    public static byte[] encodeRequest(Request req) {
+        byte[] values = encode(new Object[] {req.name(), req.signature(), req.args()});
+        byte[] frame = new byte[REQUEST_VALUES + values.length];
+        frame[0] = REQUEST;
+        frame[OP] = req.op();
+        LONG.set(frame, SERVER_ID, req.serverId());
+        LONG.set(frame, ID, req.id());
+        System.arraycopy(values, 0, frame, REQUEST_VALUES, values.length);
+        return frame;
+    }
+
+    /**
+     * @param frame what {@link #encodeRequest} made
+     * @return the request
+     * @throws IOException if the frame is malformed or a value cannot be deserialized
+     * @throws ClassNotFoundException if a value's class cannot be loaded here
+     */
+    public static Request decodeRequest(byte[] frame) throws IOException, ClassNotFoundException {
+        if (frame.length == 0 || frame[0] != REQUEST) {
+            throw new StreamCorruptedException("not a manager's request");
+        }
+        Object values = values(frame, REQUEST_VALUES);
+        if (!(values instanceof Object[] v) || v.length != 3 || !(v[0] == null || v[0] instanceof String)
+                || !(v[1] == null || v[1] instanceof String[]) || !(v[2] instanceof Object[] args)) {
+            throw new StreamCorruptedException("a manager's request without its name, signature and arguments");
+        }
+        return new Request(frame[OP], (long) LONG.get(frame, SERVER_ID), (long) LONG.get(frame, ID), (String) v[0],
+                (String[]) v[1], args);
+    }
+
+    /**
+     * @param reply a reply
+     * @return its frame
+     * @throws IllegalArgumentException naming what cannot be serialized
+     */
+    public static byte[] encodeReply(Reply reply) {
+        byte[] value = encode(reply.value());
+        byte[] frame = new byte[REPLY_VALUE + value.length];
+        frame[0] = REPLY;
+        frame[KIND] = reply.kind();
+        System.arraycopy(value, 0, frame, REPLY_VALUE, value.length);
+        return frame;
+    }
+
+    /**
+     * @param frame what {@link #encodeReply} made
+     * @return the reply
+     * @throws IOException if the frame is malformed or the value cannot be deserialized
+     * @throws ClassNotFoundException if the value's class cannot be loaded here
+     */
+    public static Reply decodeReply(byte[] frame) throws IOException, ClassNotFoundException {
+        if (frame.length == 0 || frame[0] != REPLY) {
+            throw new StreamCorruptedException("not a manager's reply");
+        }
+        return new Reply(frame[KIND], values(frame, REPLY_VALUE));
+    }
+
+    /** Decodes the Codec stream from {@code at} to the frame's end, as this JVM's filter allows. */
+    private static Object values(byte[] frame, int at) throws IOException, ClassNotFoundException {
+        if (frame.length <= at) {
+            throw new StreamCorruptedException("a manager's frame cut short (" + frame.length + " bytes)");
+        }
+        try {
+            return Codec.decode(Arrays.copyOfRange(frame, at, frame.length), null);
+        } catch (EOFException e) {
+            throw (IOException) new StreamCorruptedException("a manager's frame cut short (" + frame.length
+                    + " bytes)").initCause(e);
+        }
+    }
+
+    /**
+     * @param obj what to send
+     * @return its serialized form
+     * @throws IllegalArgumentException naming what cannot be serialized
+     */
+    public static byte[] encode(Object obj) {
+        try {
+            return Codec.encode(obj);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("cannot send to the manager: " + e.getMessage()
+                    + " is not serializable", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot send to the manager: " + e, e);
+        }
+    }
+
+    /**
+     * Marks an exception with the server's process name and pid, and returns it if it can be serialized,
+     * else a stand-in ({@link Codec#portable}).
+     *
+     * @param error the exception
+     * @return something that serializes
+     */
+    static Throwable portable(Throwable error) {
+        return Codec.portable(error, "raised in process '" + Identity.current().name() + "' (pid "
+                + ProcessHandle.current().pid() + "), the manager's server");
+    }
+
+    /**
+     * @param names class names, as {@link Class#getName()} gives them
+     * @return them as a list (for messages)
+     */
+    static List<String> list(String[] names) {
+        return names == null ? List.of() : Arrays.asList(names);
+    }
+}
