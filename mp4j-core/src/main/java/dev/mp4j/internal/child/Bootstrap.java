@@ -4,7 +4,6 @@ import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.LaunchHeader;
-import dev.mp4j.internal.spawn.Signals;
 import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.Codec;

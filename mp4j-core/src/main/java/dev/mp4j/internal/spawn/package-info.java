@@ -11,7 +11,7 @@
  *     Rendezvous.admit: the FIFO's reading end  &lt;------ HELLO ----  opens the FIFO: Child's channel
  *   ChildJvm (forkserver: Spares.take hands over one booted ahead)
  *     sendJob: [FILTER] JOB (a JobForm)  ----------------------&gt;  decodes the job by its mark
- *     readUntilExit:                       &lt;---- TERM_DEFAULT --  SIGTERM's default is in place (Signals)
+ *     readUntilExit:                       &lt;---- TERM_DEFAULT --  SIGTERM's default is in place
  *       the job's frames to the caller     &lt;---- job frames ----  Job.run(Child): a pool's results
  *       EXIT n / SYSEXIT, then the status  &lt;---- EXIT n --------  Child.reportExit; SYSEXIT from System.exit
  *     = Python's exit code (ChildJvm.exitCode: -N for a death by signal N)

@@ -1,4 +1,4 @@
-package dev.mp4j.internal.spawn;
+package dev.mp4j.internal.child;
 
 /**
  * Gives SIGTERM back its default action in a child JVM, as a Python child has it: the process ends at once
@@ -14,11 +14,11 @@ package dev.mp4j.internal.spawn;
  * the JVM's handler just before and dispatched just after finds no handler and is lost. The parent sends
  * SIGTERM again if it sent one before the child reported the swap done ({@code ChildJvm#terminate}).
  */
-public final class Signals {
+final class Signals {
     private Signals() {}
 
     /** Gives SIGTERM its default action in this JVM, where the JDK lets it (otherwise the JVM keeps its handler). */
-    public static void defaultTerm() {
+    static void defaultTerm() {
         // Reflection keeps javac's "internal proprietary API" warning (which cannot be suppressed) out of
         // the build; the API itself is exported by jdk.unsupported for exactly this use.
         try {
