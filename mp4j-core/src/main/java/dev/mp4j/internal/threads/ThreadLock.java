@@ -1,7 +1,6 @@
 package dev.mp4j.internal.threads;
 
 import java.io.Serial;
-import java.time.Duration;
 
 /**
  * The thread-backed {@link dev.mp4j.threading.Lock}. States: the synchronizer state is {@code 0} (unlocked)
@@ -9,14 +8,10 @@ import java.time.Duration;
  * from any thread. Waiting threads queue in the synchronizer (not fair: an arriving thread may take a lock
  * just released ahead of a queued one, as in CPython).
  */
-public final class ThreadLock implements OwnershipLock {
-    private static final class Sync extends TimedSync {
+public final class ThreadLock extends SyncLock<ThreadLock.Sync> {
+    static final class Sync extends ExclusiveSync {
         @Serial
         private static final long serialVersionUID = 1L;
-
-        Sync() {
-            super(false);
-        }
 
         @Override
         protected boolean tryAcquire(int ignored) {
@@ -36,19 +31,9 @@ public final class ThreadLock implements OwnershipLock {
         }
     }
 
-    private final Sync sync = new Sync();
-
     /** An unlocked lock. */
-    public ThreadLock() {}
-
-    @Override
-    public boolean acquire(Duration timeout) {
-        return sync.acquire(timeout);
-    }
-
-    @Override
-    public void release() {
-        sync.release(1);
+    public ThreadLock() {
+        super(new Sync());
     }
 
     @Override

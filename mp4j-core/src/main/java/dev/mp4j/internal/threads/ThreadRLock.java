@@ -2,7 +2,6 @@ package dev.mp4j.internal.threads;
 
 import dev.mp4j.threading.RLock;
 import java.io.Serial;
-import java.time.Duration;
 
 /**
  * The thread-backed {@link RLock}, built as {@link java.util.concurrent.locks.ReentrantLock} is (non-fair).
@@ -10,14 +9,10 @@ import java.time.Duration;
  * thread holding it. {@code 0 -> n} (by compare-and-set) sets the owner; only the owner moves the count
  * afterwards, and the release to {@code 0} clears the owner before publishing the count.
  */
-public final class ThreadRLock implements RLock, OwnershipLock {
-    private static final class Sync extends TimedSync {
+public final class ThreadRLock extends SyncLock<ThreadRLock.Sync> implements RLock {
+    static final class Sync extends ExclusiveSync {
         @Serial
         private static final long serialVersionUID = 1L;
-
-        Sync() {
-            super(false);
-        }
 
         @Override
         protected boolean tryAcquire(int n) {
@@ -67,19 +62,9 @@ public final class ThreadRLock implements RLock, OwnershipLock {
         }
     }
 
-    private final Sync sync = new Sync();
-
     /** An unlocked re-entrant lock. */
-    public ThreadRLock() {}
-
-    @Override
-    public boolean acquire(Duration timeout) {
-        return sync.acquire(timeout);
-    }
-
-    @Override
-    public void release() {
-        sync.release(1);
+    public ThreadRLock() {
+        super(new Sync());
     }
 
     @Override
