@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
  * by the JDK's poller thread and then scheduled on a carrier, two hand-offs where a platform thread has none;
  * on a warm 2-worker pool that made a submit→result round trip about three times as long.
  */
-public final class JvmBackend implements Backend {
+public final class JvmBackend extends BreakingBackend {
     private final Launcher launcher;
     private final SerializableRunnable initializer;
     private final long softLimitNanos;
@@ -42,6 +42,7 @@ public final class JvmBackend implements Backend {
      * @param maxMemory a worker whose used heap is above this after a task is replaced; 0 for no limit
      */
     public JvmBackend(Launcher launcher, SerializableRunnable initializer, long softLimitNanos, long maxMemory) {
+        super("process", BrokenProcessPool::new);
         this.launcher = launcher;
         this.initializer = initializer;
         this.softLimitNanos = softLimitNanos;
@@ -99,16 +100,6 @@ public final class JvmBackend implements Backend {
                 + (e instanceof NotSerializableException ? "class " + e.getMessage() + " is not serializable "
                 + "(a lambda must target a dev.mp4j.function type, and what it captures must be serializable)"
                 : e.toString()), e);
-    }
-
-    @Override
-    public RuntimeException broken(String message, Throwable cause) {
-        return new BrokenProcessPool(message, cause);
-    }
-
-    @Override
-    public String initializerFailedMessage() {
-        return "A process initializer failed, the process pool is not usable anymore";
     }
 
     @Override

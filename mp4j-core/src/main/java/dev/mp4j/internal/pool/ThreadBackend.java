@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * handed over as they are, not serialized. A worker ends when told to quit or when killed (interrupted): a
  * killed worker finishes the task it runs, if the task ignores the interrupt, then ends.
  */
-public final class ThreadBackend implements Backend {
+public final class ThreadBackend extends BreakingBackend {
     private static final AtomicInteger COUNTER = new AtomicInteger(1);
     private static final Object QUIT = new Object();
 
@@ -27,6 +27,7 @@ public final class ThreadBackend implements Backend {
      * @param softLimitNanos interrupt a worker thread once its task ran this long; 0 for never
      */
     public ThreadBackend(Runnable initializer, long softLimitNanos) {
+        super("thread", BrokenThreadPool::new);
         this.initializer = initializer;
         this.softLimitNanos = softLimitNanos;
     }
@@ -44,16 +45,6 @@ public final class ThreadBackend implements Backend {
     @Override
     public RuntimeException unsendable(Throwable error) {
         return new IllegalArgumentException("cannot run the task: " + error, error);
-    }
-
-    @Override
-    public RuntimeException broken(String message, Throwable cause) {
-        return new BrokenThreadPool(message, cause);
-    }
-
-    @Override
-    public String initializerFailedMessage() {
-        return "A thread initializer failed, the thread pool is not usable anymore";
     }
 
     @Override
