@@ -21,8 +21,9 @@ abstract class ArrayHandle extends Handle {
     private final transient MemorySegment elements;
     private final transient int length;
 
-    ArrayHandle(String name, MemorySegment elements, int length, Supplier<RLock> lockFactory, RLock lock) {
-        super(name, lockFactory, lock);
+    ArrayHandle(Kind kind, String name, MemorySegment elements, int length, Supplier<RLock> lockFactory,
+                RLock lock) {
+        super(kind, name, lockFactory, lock);
         this.elements = elements;
         this.length = length;
     }

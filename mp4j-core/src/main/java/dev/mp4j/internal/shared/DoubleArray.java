@@ -16,12 +16,7 @@ final class DoubleArray extends ArrayHandle implements SharedDoubleArray {
     private static final VarHandle VH = ValueLayout.JAVA_DOUBLE.varHandle();
 
     DoubleArray(String name, MemorySegment elements, int length, Supplier<RLock> lockFactory, RLock lock) {
-        super(name, elements, length, lockFactory, lock);
-    }
-
-    @Override
-    Kind kind() {
-        return Kind.DOUBLE_ARRAY;
+        super(Kind.DOUBLE_ARRAY, name, elements, length, lockFactory, lock);
     }
 
     @Override

@@ -10,27 +10,14 @@ import java.lang.invoke.VarHandle;
 import java.util.function.Supplier;
 
 /** A {@code double} in shared memory: volatile reads and writes and a compare-and-set, all without the lock. */
-final class DoubleValue extends Handle implements SharedDouble {
+final class DoubleValue extends ValueHandle implements SharedDouble {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final VarHandle VH = ValueLayout.JAVA_DOUBLE.varHandle();
     private static final VarHandle BITS = ValueLayout.JAVA_LONG.varHandle();
 
-    private final transient MemorySegment memory;
-
     DoubleValue(String name, MemorySegment memory, Supplier<RLock> lockFactory, RLock lock) {
-        super(name, lockFactory, lock);
-        this.memory = memory;
-    }
-
-    @Override
-    Kind kind() {
-        return Kind.DOUBLE;
-    }
-
-    @Override
-    int count() {
-        return 1;
+        super(Kind.DOUBLE, name, memory, lockFactory, lock);
     }
 
     @Override

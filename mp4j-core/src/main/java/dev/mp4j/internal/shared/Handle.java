@@ -63,19 +63,23 @@ abstract class Handle implements Serializable {
         }
     }
 
+    private final transient Kind kind;
     private final transient String name;
     private final transient Supplier<RLock> lockFactory;   // creator only; null in received copies
     private final transient Object lockInit = new Object();
     private transient volatile RLock lock;                  // guarded by lockInit when written
     private transient volatile Cleaner.Cleanable unlinker;  // creator only
 
-    Handle(String name, Supplier<RLock> lockFactory, RLock lock) {
+    Handle(Kind kind, String name, Supplier<RLock> lockFactory, RLock lock) {
+        this.kind = kind;
         this.name = name;
         this.lockFactory = lockFactory;
         this.lock = lock;
     }
 
-    abstract Kind kind();
+    final Kind kind() {
+        return kind;
+    }
 
     /** @return the number of elements (1 for a value) */
     abstract int count();

@@ -16,12 +16,7 @@ final class IntArray extends ArrayHandle implements SharedIntArray {
     private static final VarHandle VH = ValueLayout.JAVA_INT.varHandle();
 
     IntArray(String name, MemorySegment elements, int length, Supplier<RLock> lockFactory, RLock lock) {
-        super(name, elements, length, lockFactory, lock);
-    }
-
-    @Override
-    Kind kind() {
-        return Kind.INT_ARRAY;
+        super(Kind.INT_ARRAY, name, elements, length, lockFactory, lock);
     }
 
     @Override

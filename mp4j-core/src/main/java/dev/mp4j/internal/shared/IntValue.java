@@ -10,26 +10,13 @@ import java.lang.invoke.VarHandle;
 import java.util.function.Supplier;
 
 /** A {@code int} in shared memory: volatile reads and writes, atomic updates, all without the lock. */
-final class IntValue extends Handle implements SharedInt {
+final class IntValue extends ValueHandle implements SharedInt {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final VarHandle VH = ValueLayout.JAVA_INT.varHandle();
 
-    private final transient MemorySegment memory;
-
     IntValue(String name, MemorySegment memory, Supplier<RLock> lockFactory, RLock lock) {
-        super(name, lockFactory, lock);
-        this.memory = memory;
-    }
-
-    @Override
-    Kind kind() {
-        return Kind.INT;
-    }
-
-    @Override
-    int count() {
-        return 1;
+        super(Kind.INT, name, memory, lockFactory, lock);
     }
 
     @Override

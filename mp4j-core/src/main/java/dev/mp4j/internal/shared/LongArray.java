@@ -16,12 +16,7 @@ final class LongArray extends ArrayHandle implements SharedLongArray {
     private static final VarHandle VH = ValueLayout.JAVA_LONG.varHandle();
 
     LongArray(String name, MemorySegment elements, int length, Supplier<RLock> lockFactory, RLock lock) {
-        super(name, elements, length, lockFactory, lock);
-    }
-
-    @Override
-    Kind kind() {
-        return Kind.LONG_ARRAY;
+        super(Kind.LONG_ARRAY, name, elements, length, lockFactory, lock);
     }
 
     @Override

@@ -10,26 +10,13 @@ import java.lang.invoke.VarHandle;
 import java.util.function.Supplier;
 
 /** A {@code long} in shared memory: volatile reads and writes, atomic updates, all without the lock. */
-final class LongValue extends Handle implements SharedLong {
+final class LongValue extends ValueHandle implements SharedLong {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final VarHandle VH = ValueLayout.JAVA_LONG.varHandle();
 
-    private final transient MemorySegment memory;
-
     LongValue(String name, MemorySegment memory, Supplier<RLock> lockFactory, RLock lock) {
-        super(name, lockFactory, lock);
-        this.memory = memory;
-    }
-
-    @Override
-    Kind kind() {
-        return Kind.LONG;
-    }
-
-    @Override
-    int count() {
-        return 1;
+        super(Kind.LONG, name, memory, lockFactory, lock);
     }
 
     @Override
