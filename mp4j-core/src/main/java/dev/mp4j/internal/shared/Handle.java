@@ -77,12 +77,12 @@ abstract class Handle implements Serializable {
         this.lock = lock;
     }
 
+    /** @return the number of elements (1 for a value) */
+    abstract int count();
+
     final Kind kind() {
         return kind;
     }
-
-    /** @return the number of elements (1 for a value) */
-    abstract int count();
 
     final String name() {
         return name;
