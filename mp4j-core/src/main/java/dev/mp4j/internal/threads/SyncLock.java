@@ -26,13 +26,15 @@ abstract class SyncLock<S extends SyncLock.ExclusiveSync> implements OwnershipLo
         this.sync = sync;
     }
 
+    // Not final, so that javac adds public bridges to the public subclasses: a manager's server calls
+    // these by reflection, and a method of this package-private class is not accessible there.
     @Override
-    public final boolean acquire(Duration timeout) {
+    public boolean acquire(Duration timeout) {
         return sync.acquire(timeout);
     }
 
     @Override
-    public final void release() {
+    public void release() {
         sync.release(1);
     }
 }
