@@ -1,13 +1,12 @@
 package dev.mp4j.multiprocessing;
 
-import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.child.ProcessJob;
 import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Identity;
+import dev.mp4j.internal.threads.ExitWaits;
 import dev.mp4j.internal.util.KeepAlive;
-import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;
 
 import java.io.IOException;
@@ -18,9 +17,6 @@ import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Python's {@code multiprocessing.Process}: runs {@link #run()} in another JVM.
@@ -193,21 +189,7 @@ public class Process implements Serializable {
                 throw new IllegalStateException("can only join a started process");
             }
         }
-        long nanos = Timeouts.toNanos(timeout);
-        try {
-            if (nanos == Timeouts.FOREVER) {
-                e.get();
-            } else {
-                e.get(nanos, TimeUnit.NANOSECONDS);
-            }
-            return true;
-        } catch (TimeoutException te) {
-            return false;
-        } catch (ExecutionException ee) {
-            throw new IllegalStateException("waiting for " + name + " failed", ee.getCause());
-        } catch (InterruptedException ie) {
-            throw InterruptedError.restore(ie);
-        }
+        return ExitWaits.await(e, timeout, name);
     }
 
     /** @return true from start() until the process ends; true for the current process */
@@ -293,11 +275,7 @@ public class Process implements Serializable {
         synchronized (this) {
             checkOpen();
         }
-        CompletableFuture<Integer> e = exit;
-        if (e == null) {
-            throw new IllegalStateException("process not started");
-        }
-        return new ProcessSentinel(this, e);
+        return new ProcessSentinel(this, ExitWaits.started(exit));
     }
 
     /** Sends SIGTERM: the child ends at once with exit code -15. */

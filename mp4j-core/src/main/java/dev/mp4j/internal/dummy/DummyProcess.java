@@ -1,10 +1,9 @@
 package dev.mp4j.internal.dummy;
 
-import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.conn.FutureWaitable;
 import dev.mp4j.internal.conn.Waitable;
-import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.threads.ExitWaits;
 import dev.mp4j.multiprocessing.Process;
 import dev.mp4j.multiprocessing.Sentinel;
 
@@ -16,9 +15,6 @@ import java.time.Duration;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The process of {@code Multiprocessing.dummy()}: Python's {@code multiprocessing.dummy.DummyProcess}, a
@@ -90,21 +86,7 @@ final class DummyProcess extends Process {
                 throw new IllegalStateException("cannot join the current process");
             }
         }
-        long nanos = Timeouts.toNanos(timeout);
-        try {
-            if (nanos == Timeouts.FOREVER) {
-                e.get();
-            } else {
-                e.get(nanos, TimeUnit.NANOSECONDS);
-            }
-            return true;
-        } catch (TimeoutException te) {
-            return false;
-        } catch (ExecutionException ee) {
-            throw new IllegalStateException("waiting for " + name() + " failed", ee.getCause());
-        } catch (InterruptedException ie) {
-            throw InterruptedError.restore(ie);
-        }
+        return ExitWaits.await(e, timeout, name());
     }
 
     @Override
@@ -148,11 +130,7 @@ final class DummyProcess extends Process {
         synchronized (this) {
             checkOpen();
         }
-        CompletableFuture<Integer> e = exit;
-        if (e == null) {
-            throw new IllegalStateException("process not started");
-        }
-        return new ThreadSentinel(this, e);
+        return new ThreadSentinel(this, ExitWaits.started(exit));
     }
 
     /** @throws UnsupportedOperationException always: a thread cannot be terminated */
