@@ -1,6 +1,7 @@
 package dev.mp4j.internal.dummy;
 
 import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.threads.UnfinishedTasks;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.Empty;
 import dev.mp4j.multiprocessing.Full;
@@ -37,9 +38,8 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
     private final transient ReentrantLock lock = new ReentrantLock();
     private final transient Condition notEmpty = lock.newCondition();
     private final transient Condition notFull = lock.newCondition();
-    private final transient Condition allDone = lock.newCondition();
     private final transient ArrayDeque<Object> items = new ArrayDeque<>();
-    private transient int unfinished;
+    private final transient UnfinishedTasks unfinished = new UnfinishedTasks(lock, "taskDone()");
     private transient boolean closed;
 
     /** @param maxsize the most items it holds; 0 or less for unbounded */
@@ -64,7 +64,7 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
                 }
             }
             items.add(item == null ? NULL : item);
-            unfinished++;
+            unfinished.added();
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -158,28 +158,14 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
 
     @Override
     public void taskDone() {
-        lock.lock();
-        try {
-            if (unfinished <= 0) {
-                throw new IllegalStateException("taskDone() called too many times");
-            }
-            if (--unfinished == 0) {
-                allDone.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
+        unfinished.done();
     }
 
     @Override
     public void join() {
         lock.lock();
         try {
-            while (unfinished > 0) {
-                allDone.await();
-            }
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
+            unfinished.awaitNone();
         } finally {
             lock.unlock();
         }

@@ -2,6 +2,7 @@ package dev.mp4j.internal.managers;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.threads.ConditionWaits;
+import dev.mp4j.internal.threads.UnfinishedTasks;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.Empty;
 import dev.mp4j.multiprocessing.Full;
@@ -15,17 +16,16 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The referent of a manager's queue (Python's {@code queue.Queue}, which its {@code SyncManager.Queue} and
  * {@code JoinableQueue} hold): a FIFO of items, bounded when {@code maxsize > 0}, with a count of unfinished
- * items for {@code taskDone}/{@code join}. Everything is guarded by {@code lock}; {@code notEmpty},
- * {@code notFull} and {@code allDone} are its conditions. Null is a valid item.
+ * items for {@code taskDone}/{@code join}. Everything is guarded by {@code lock}; {@code notEmpty} and
+ * {@code notFull} are its conditions, {@code unfinished} holds the third. Null is a valid item.
  */
 public final class ServerQueue {
     private final int maxsize;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition notEmpty = lock.newCondition();
     private final Condition notFull = lock.newCondition();
-    private final Condition allDone = lock.newCondition();
     private final ArrayDeque<Object[]> items = new ArrayDeque<>(); // boxed in arrays: ArrayDeque refuses null
-    private int unfinished;
+    private final UnfinishedTasks unfinished = new UnfinishedTasks(lock, "task_done()");
 
     /** @param maxsize the most items held; 0 or less for no bound */
     public ServerQueue(int maxsize) {
@@ -52,7 +52,7 @@ public final class ServerQueue {
                 }
             }
             items.add(new Object[] {item});
-            unfinished++;
+            unfinished.added();
             notEmpty.signal();
         } finally {
             lock.unlock();
@@ -124,26 +124,14 @@ public final class ServerQueue {
 
     /** An item taken is processed. @throws IllegalStateException if called more often than items were put */
     public void taskDone() {
-        lock.lock();
-        try {
-            if (unfinished <= 0) {
-                throw new IllegalStateException("task_done() called too many times");
-            }
-            if (--unfinished == 0) {
-                allDone.signalAll();
-            }
-        } finally {
-            lock.unlock();
-        }
+        unfinished.done();
     }
 
     /** Waits until every item put was taken and marked done. */
     public void join() {
         lockInterruptibly();
         try {
-            while (unfinished > 0) {
-                ConditionWaits.await(allDone, Timeouts.FOREVER);
-            }
+            unfinished.awaitNone();
         } finally {
             lock.unlock();
         }
