@@ -159,9 +159,7 @@ public class ProcessPoolExecutor implements Executor {
                                         Duration timeout, int chunksize) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(items, "items");
-        if (chunksize < 1) {
-            throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
-        }
+        Limits.atLeastOne("chunksize", chunksize);
         long start = System.nanoTime();
         Chunks.Fn f = new Chunks.Fn((SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn);
         List<Future<Chunks.ChunkResult>> chunks = new ArrayList<>();
@@ -321,10 +319,7 @@ public class ProcessPoolExecutor implements Executor {
          * @throws IllegalArgumentException if {@code maxTasksPerChild < 1}
          */
         public Builder maxTasksPerChild(int maxTasksPerChild) {
-            if (maxTasksPerChild < 1) {
-                throw new IllegalArgumentException("maxTasksPerChild must be >= 1, got " + maxTasksPerChild);
-            }
-            this.maxTasksPerChild = maxTasksPerChild;
+            this.maxTasksPerChild = Limits.atLeastOne("maxTasksPerChild", maxTasksPerChild);
             return this;
         }
 

@@ -4,6 +4,7 @@ import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
@@ -103,9 +104,7 @@ public class ThreadPoolExecutor implements Executor {
                                         Duration timeout, int chunksize) {
         Objects.requireNonNull(fn, "fn");
         Objects.requireNonNull(items, "items");
-        if (chunksize < 1) {
-            throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
-        }
+        Limits.atLeastOne("chunksize", chunksize);
         long start = System.nanoTime();
         List<T> args = new ArrayList<>();
         items.forEach(args::add);

@@ -218,7 +218,7 @@ public class Pool implements AutoCloseable {
      */
     public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                               int chunksize) {
-        int size = checkChunksize(chunksize);
+        int size = Limits.atLeastOne("chunksize", chunksize);
         return strategy.map(Objects.requireNonNull(fn, "fn"), collect(items), size);
     }
 
@@ -248,7 +248,7 @@ public class Pool implements AutoCloseable {
                                                 Iterable<? extends T> items, int chunksize,
                                                 Consumer<? super List<R>> callback,
                                                 Consumer<? super Throwable> errorCallback) {
-        int size = checkChunksize(chunksize);
+        int size = Limits.atLeastOne("chunksize", chunksize);
         return strategy.mapAsync(Objects.requireNonNull(fn, "fn"), collect(items), size, callback, errorCallback);
     }
 
@@ -278,7 +278,7 @@ public class Pool implements AutoCloseable {
      */
     public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
                                      Iterable<? extends Map.Entry<? extends A, ? extends B>> items, int chunksize) {
-        int size = checkChunksize(chunksize);
+        int size = Limits.atLeastOne("chunksize", chunksize);
         return strategy.starmap(Objects.requireNonNull(fn, "fn"), pairs(items), size);
     }
 
@@ -310,7 +310,7 @@ public class Pool implements AutoCloseable {
                                                        Iterable<? extends Map.Entry<? extends A, ? extends B>> items,
                                                        int chunksize, Consumer<? super List<R>> callback,
                                                        Consumer<? super Throwable> errorCallback) {
-        int size = checkChunksize(chunksize);
+        int size = Limits.atLeastOne("chunksize", chunksize);
         return strategy.starmapAsync(Objects.requireNonNull(fn, "fn"), pairs(items), size, callback, errorCallback);
     }
 
@@ -425,14 +425,7 @@ public class Pool implements AutoCloseable {
     private <T, R> ResultIterator<R> iterate(SerializableFunction<? super T, ? extends R> fn,
                                              Iterable<? extends T> items, int chunksize, boolean ordered) {
         return strategy.imap(Objects.requireNonNull(fn, "fn"), Objects.requireNonNull(items, "items"),
-                checkChunksize(chunksize), ordered);
-    }
-
-    private static int checkChunksize(int chunksize) {
-        if (chunksize < 1) {
-            throw new IllegalArgumentException("chunksize must be >= 1, got " + chunksize);
-        }
-        return chunksize;
+                Limits.atLeastOne("chunksize", chunksize), ordered);
     }
 
     private static <T> List<T> collect(Iterable<? extends T> items) {
@@ -531,10 +524,7 @@ public class Pool implements AutoCloseable {
          * @throws IllegalArgumentException if {@code maxTasksPerChild < 1}
          */
         public Builder maxTasksPerChild(int maxTasksPerChild) {
-            if (maxTasksPerChild < 1) {
-                throw new IllegalArgumentException("maxTasksPerChild must be >= 1, got " + maxTasksPerChild);
-            }
-            this.maxTasksPerChild = maxTasksPerChild;
+            this.maxTasksPerChild = Limits.atLeastOne("maxTasksPerChild", maxTasksPerChild);
             return this;
         }
 

@@ -4,7 +4,7 @@ import dev.mp4j.internal.util.Timeouts;
 
 import java.time.Duration;
 
-/** Checks of the limits the pool builders take (timeLimit, softTimeLimit, maxMemoryPerChild). */
+/** Checks of the limits the pools and their builders take (time limits, memory, counts). */
 public final class Limits {
     private Limits() {}
 
@@ -35,6 +35,19 @@ public final class Limits {
             throw new IllegalArgumentException(name + " must be greater than 0, got " + bytes);
         }
         return bytes;
+    }
+
+    /**
+     * @param name the argument's name, for the message
+     * @param count a count of items or tasks
+     * @return it
+     * @throws IllegalArgumentException if it is below 1
+     */
+    public static int atLeastOne(String name, int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException(name + " must be >= 1, got " + count);
+        }
+        return count;
     }
 
     /**
