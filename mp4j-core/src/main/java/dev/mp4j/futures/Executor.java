@@ -49,7 +49,10 @@ public interface Executor extends ExecutorService, AutoCloseable {
      * @param fn the task
      * @return the task's future
      */
-    Future<?> submit(SerializableRunnable fn);
+    default Future<?> submit(SerializableRunnable fn) {
+        Objects.requireNonNull(fn, "fn");
+        return submit(Tasks.withResult(fn, null));
+    }
 
     /** {@inheritDoc} An executor that sends tasks to other JVMs requires the callable to be serializable. */
     @Override
@@ -57,7 +60,10 @@ public interface Executor extends ExecutorService, AutoCloseable {
 
     /** {@inheritDoc} An executor that sends tasks to other JVMs requires the runnable to be serializable. */
     @Override
-    Future<?> submit(Runnable task);
+    default Future<?> submit(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        return submit(Tasks.withResult(task, null));
+    }
 
     @Override
     default <T> Future<T> submit(Runnable task, T result) {

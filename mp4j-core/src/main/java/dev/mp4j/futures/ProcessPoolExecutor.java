@@ -129,24 +129,11 @@ public class ProcessPoolExecutor implements Executor {
         return workers.submit(fn, Timeouts.toNanos(timeout));
     }
 
-    @Override
-    public Future<?> submit(SerializableRunnable fn) {
-        Objects.requireNonNull(fn, "fn");
-        return workers.submit(Tasks.withResult(fn, null));
-    }
-
     /** {@inheritDoc} The callable must be serializable: its future fails if it cannot be sent. */
     @Override
     public <T> Future<T> submit(Callable<T> task) {
         Objects.requireNonNull(task, "task");
         return workers.submit(task);
-    }
-
-    /** {@inheritDoc} The runnable must be serializable: its future fails if it cannot be sent. */
-    @Override
-    public Future<?> submit(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        return workers.submit(Tasks.withResult(task, null));
     }
 
     /**

@@ -83,20 +83,8 @@ public class ThreadPoolExecutor implements Executor {
     }
 
     @Override
-    public Future<?> submit(SerializableRunnable fn) {
-        Objects.requireNonNull(fn, "fn");
-        return workers.submit(Tasks.withResult(fn, null));
-    }
-
-    @Override
     public <T> Future<T> submit(Callable<T> task) {
         return workers.submit(task);
-    }
-
-    @Override
-    public Future<?> submit(Runnable task) {
-        Objects.requireNonNull(task, "task");
-        return workers.submit(Tasks.withResult(task, null));
     }
 
     @Override
