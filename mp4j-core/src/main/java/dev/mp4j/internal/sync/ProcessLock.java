@@ -85,12 +85,6 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
         return Handles.semValue(sem, this) == 0;
     }
 
-    /** A lock without owners counts as owned while it is locked, as the thread-backed one. */
-    @Override
-    public boolean isOwned() {
-        return locked();
-    }
-
     @Override
     public long releaseSave() {
         try {

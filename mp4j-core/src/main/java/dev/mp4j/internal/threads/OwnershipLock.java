@@ -13,9 +13,11 @@ import dev.mp4j.threading.Lock;
 public interface OwnershipLock extends Lock {
     /**
      * @return whether the calling thread holds the lock; for a lock without owners (any thread may
-     *     release it), whether it is locked
+     *     release it), whether it is locked — the default, which a lock with owners overrides
      */
-    boolean isOwned();
+    default boolean isOwned() {
+        return locked();
+    }
 
     /**
      * Releases the lock completely, whatever its recursion depth.

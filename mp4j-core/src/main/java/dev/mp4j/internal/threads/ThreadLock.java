@@ -41,12 +41,6 @@ public final class ThreadLock extends SyncLock<ThreadLock.Sync> {
         return sync.isLocked();
     }
 
-    /** A lock without owners counts as owned while it is locked (CPython's trial-acquire test). */
-    @Override
-    public boolean isOwned() {
-        return sync.isLocked();
-    }
-
     @Override
     public long releaseSave() {
         try {
