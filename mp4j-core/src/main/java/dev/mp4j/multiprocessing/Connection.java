@@ -68,8 +68,10 @@ public interface Connection extends Serializable, AutoCloseable, Sentinel {
      */
     int recvBytesInto(byte[] buf, int offset);
 
-    /** @return whether there is something to read now */
-    boolean poll();
+    /** @return whether there is something to read now ({@code poll(Duration.ZERO)}) */
+    default boolean poll() {
+        return poll(Duration.ZERO);
+    }
 
     /**
      * @param timeout how long to wait for something to read; null for no limit; negative counts as zero

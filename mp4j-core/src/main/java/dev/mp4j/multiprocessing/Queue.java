@@ -11,8 +11,10 @@ import java.time.Duration;
  * @param <E> the item type (items must be serializable; null is a valid item)
  */
 public interface Queue<E> extends Serializable, AutoCloseable {
-    /** @param item put it, blocking while a bounded queue is full */
-    void put(E item);
+    /** @param item put it, blocking while a bounded queue is full ({@code put(item, null)}) */
+    default void put(E item) {
+        put(item, null);
+    }
 
     /**
      * @param item the item
@@ -23,12 +25,16 @@ public interface Queue<E> extends Serializable, AutoCloseable {
 
     /**
      * @param item the item
-     * @throws Full if a bounded queue is full now
+     * @throws Full if a bounded queue is full now ({@code put(item, Duration.ZERO)})
      */
-    void putNowait(E item);
+    default void putNowait(E item) {
+        put(item, Duration.ZERO);
+    }
 
-    /** @return the next item, blocking until there is one */
-    E get();
+    /** @return the next item, blocking until there is one ({@code get(null)}) */
+    default E get() {
+        return get(null);
+    }
 
     /**
      * @param timeout how long to wait; null for no limit; negative counts as zero
@@ -39,9 +45,11 @@ public interface Queue<E> extends Serializable, AutoCloseable {
 
     /**
      * @return the next item
-     * @throws Empty if there is none now
+     * @throws Empty if there is none now ({@code get(Duration.ZERO)})
      */
-    E getNowait();
+    default E getNowait() {
+        return get(Duration.ZERO);
+    }
 
     /** @return the approximate number of items */
     int qsize();

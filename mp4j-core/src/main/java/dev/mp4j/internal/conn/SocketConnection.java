@@ -576,11 +576,6 @@ public final class SocketConnection implements Connection, Waitable {
     // ----------------------------------------------------------------------------------------- polling
 
     @Override
-    public boolean poll() {
-        return poll(Duration.ZERO);
-    }
-
-    @Override
     public boolean poll(Duration timeout) {
         checkOpen();
         long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));

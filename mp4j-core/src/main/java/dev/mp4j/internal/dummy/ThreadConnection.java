@@ -228,11 +228,6 @@ final class ThreadConnection implements Connection {
     }
 
     @Override
-    public boolean poll() {
-        return poll(Duration.ZERO);
-    }
-
-    @Override
     public boolean poll(Duration timeout) {
         readable("poll");
         return in.await(Timeouts.toNanos(timeout));

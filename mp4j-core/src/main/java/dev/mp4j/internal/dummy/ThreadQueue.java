@@ -1,6 +1,6 @@
 package dev.mp4j.internal.dummy;
 
-import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.threads.ConditionWaits;
 import dev.mp4j.internal.threads.UnfinishedTasks;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.Empty;
@@ -47,9 +47,10 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
         this.maxsize = Math.max(0, maxsize);
     }
 
+    /** Both interfaces declare it: a joinable queue's default applies. */
     @Override
     public void put(E item) {
-        put(item, null);
+        JoinableQueue.super.put(item);
     }
 
     @Override
@@ -71,14 +72,10 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
         }
     }
 
-    @Override
-    public void putNowait(E item) {
-        put(item, Duration.ZERO);
-    }
-
+    /** Both interfaces declare it: a joinable queue's default applies. */
     @Override
     public E get() {
-        return get(null);
+        return JoinableQueue.super.get();
     }
 
     @Override
@@ -99,11 +96,6 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
         } finally {
             lock.unlock();
         }
-    }
-
-    @Override
-    public E getNowait() {
-        return get(Duration.ZERO);
     }
 
     @Override
@@ -183,18 +175,8 @@ final class ThreadQueue<E> implements JoinableQueue<E>, SimpleQueue<E> {
      * @throws IllegalStateException if the queue was closed meanwhile
      */
     private boolean await(Condition c, long deadline) {
-        long left = Timeouts.remaining(deadline);
-        if (left <= 0) {
+        if (!ConditionWaits.await(c, deadline)) {
             return false;
-        }
-        try {
-            if (left == Timeouts.FOREVER) {
-                c.await();
-            } else {
-                c.awaitNanos(left);
-            }
-        } catch (InterruptedException e) {
-            throw InterruptedError.restore(e);
         }
         checkOpen();
         return true;

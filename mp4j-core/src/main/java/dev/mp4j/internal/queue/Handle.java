@@ -21,4 +21,9 @@ abstract class Handle<S extends Attachment> {
         this.state = state;
         this.cleanable = Lifecycle.CLEANER.register(this, state);
     }
+
+    /** Closes this handle in this JVM (idempotent): its attachment closes once the calls in flight have left. */
+    public void close() {
+        state.close();
+    }
 }

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.queue;
 
+import dev.mp4j.internal.ring.Ring;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.ProcessError;
 
@@ -20,6 +21,15 @@ final class Items {
         } catch (IOException e) {
             throw new IllegalArgumentException("cannot send the " + what + ": " + e, e);
         }
+    }
+
+    /**
+     * Encodes {@code item} and writes it to {@code ring} as one message, waiting for room as {@code watch} lets
+     * it (the caller holds the ring's writing end).
+     */
+    static void write(Ring ring, Object item, String what, Ring.Watch watch) {
+        byte[] bytes = encode(item, what);
+        ring.write(bytes, 0, bytes.length, watch);
     }
 
     static Object decode(byte[] bytes, String what, ObjectInputFilter filter) {

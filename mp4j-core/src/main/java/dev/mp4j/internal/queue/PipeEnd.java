@@ -40,7 +40,6 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
     @Serial
     private static final long serialVersionUID = 1L;
 
-
     /** This JVM's attachment of the end; also the cleaning action. */
     static final class State extends Attachment {
         final Ring in;
@@ -234,8 +233,7 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
     public void send(Object obj) {
         State s = writing();
         try {
-            byte[] bytes = Items.encode(obj, "object");
-            s.out.write(bytes, 0, bytes.length, s.writeWatch);
+            Items.write(s.out, obj, "object", s.writeWatch);
         } finally {
             s.exit();
         }
@@ -327,11 +325,6 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
     }
 
     @Override
-    public boolean poll() {
-        return poll(Duration.ZERO);
-    }
-
-    @Override
     public boolean poll(Duration timeout) {
         State s = reading();
         try {
@@ -360,11 +353,6 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
         } finally {
             s.exit();
         }
-    }
-
-    @Override
-    public void close() {
-        state.close();
     }
 
     @Override

@@ -108,18 +108,8 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
     }
 
     @Override
-    public void put(E item) {
-        put(item, Timeouts.FOREVER);
-    }
-
-    @Override
     public void put(E item, Duration timeout) {
         put(item, Timeouts.toNanos(timeout));
-    }
-
-    @Override
-    public void putNowait(E item) {
-        put(item, 0L);
     }
 
     private void put(E item, long timeoutNanos) {
@@ -152,18 +142,8 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
     }
 
     @Override
-    public E get() {
-        return get(Timeouts.FOREVER);
-    }
-
-    @Override
     public E get(Duration timeout) {
         return get(Timeouts.toNanos(timeout));
-    }
-
-    @Override
-    public E getNowait() {
-        return get(0L);
     }
 
     @SuppressWarnings("unchecked")
@@ -210,11 +190,6 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
         } finally {
             s.exit();
         }
-    }
-
-    @Override
-    public void close() {
-        state.close();
     }
 
     @Override

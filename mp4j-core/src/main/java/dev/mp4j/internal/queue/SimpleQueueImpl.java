@@ -69,8 +69,7 @@ final class SimpleQueueImpl<E> extends Handle<SimpleQueueImpl.State> implements 
         State s = state;
         s.enter();
         try {
-            byte[] bytes = Items.encode(item, "item");
-            s.ring.write(bytes, 0, bytes.length, s.watch);
+            Items.write(s.ring, item, "item", s.watch);
         } finally {
             s.exit();
         }
@@ -97,11 +96,6 @@ final class SimpleQueueImpl<E> extends Handle<SimpleQueueImpl.State> implements 
         } finally {
             s.exit();
         }
-    }
-
-    @Override
-    public void close() {
-        state.close();
     }
 
     @Override

@@ -9,13 +9,13 @@ import java.time.Duration;
  * A queue held by a manager's server (Python's {@code queue.Queue} behind a proxy): {@code put} returns once
  * the item is in the server. {@link #close()} releases this handle (its reference in the server), after
  * which its methods throw {@link IllegalStateException}; other handles are not affected. There is no feeder
- * thread, so {@link #joinThread()} and {@link #cancelJoinThread()} do nothing.
+ * thread, so {@link #joinThread()} and {@link #cancelJoinThread()} do nothing. Only the timed {@code put} and
+ * {@code get} go to the server: the other forms are {@link JoinableQueue}'s defaults over them.
  */
 final class QueueProxy<E> extends ForwardingProxy implements JoinableQueue<E> {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final String[] NONE = BaseProxy.NO_PARAMS;
-    private static final String[] OBJ = BaseProxy.sig(Object.class);
     private static final String[] OBJ_TIMEOUT = BaseProxy.sig(Object.class, Duration.class);
     private static final String[] TIMEOUT = BaseProxy.sig(Duration.class);
 
@@ -31,33 +31,13 @@ final class QueueProxy<E> extends ForwardingProxy implements JoinableQueue<E> {
     }
 
     @Override
-    public void put(E item) {
-        call("put", OBJ, item);
-    }
-
-    @Override
     public void put(E item, Duration timeout) {
         call("put", OBJ_TIMEOUT, item, timeout);
     }
 
     @Override
-    public void putNowait(E item) {
-        call("putNowait", OBJ, item);
-    }
-
-    @Override
-    public E get() {
-        return call("get", NONE);
-    }
-
-    @Override
     public E get(Duration timeout) {
         return call("get", TIMEOUT, timeout);
-    }
-
-    @Override
-    public E getNowait() {
-        return call("getNowait", NONE);
     }
 
     @Override
