@@ -351,7 +351,7 @@ public class ProcessPoolExecutor implements Executor {
                 Future<Chunks.ChunkResult> f = chunks.get(nextChunk);
                 Chunks.ChunkResult r;
                 try {
-                    r = f.result(left == Timeouts.FOREVER ? null : Duration.ofNanos(left));
+                    r = f.result(Timeouts.toDuration(left));
                 } catch (TimeoutError e) {
                     if (Timeouts.remaining(deadline) > 0) {
                         throw e;

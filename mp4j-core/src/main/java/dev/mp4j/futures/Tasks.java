@@ -134,7 +134,7 @@ final class Tasks {
             long left = Math.min(Timeouts.remaining(deadline), Timeouts.toNanos(timeout));
             Future<? extends R> f = futures.get(next);
             try {
-                R r = f.result(left == Timeouts.FOREVER ? null : Duration.ofNanos(left));
+                R r = f.result(Timeouts.toDuration(left));
                 next++;
                 if (next == futures.size()) {
                     ended = true;

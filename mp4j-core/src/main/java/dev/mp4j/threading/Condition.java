@@ -79,7 +79,7 @@ public interface Condition extends Lock {
             if (left <= 0) {
                 break;
             }
-            await(left == Timeouts.FOREVER ? null : Duration.ofNanos(left));
+            await(Timeouts.toDuration(left));
             result = predicate.getAsBoolean();
         }
         return result;

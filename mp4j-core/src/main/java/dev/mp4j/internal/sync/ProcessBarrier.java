@@ -66,7 +66,7 @@ public final class ProcessBarrier extends AbstractBarrier implements Serializabl
     @Override
     protected void awaitChange(long deadline) {
         long left = Timeouts.remaining(deadline);
-        cond.await(left == Timeouts.FOREVER ? null : Duration.ofNanos(left));
+        cond.await(Timeouts.toDuration(left));
     }
 
     @Override

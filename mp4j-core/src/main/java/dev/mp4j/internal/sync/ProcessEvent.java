@@ -77,7 +77,7 @@ public final class ProcessEvent implements Event, Serializable, SyncHandle {
                 return true;
             }
             long left = Timeouts.remaining(deadline);
-            return cond.await(left == Timeouts.FOREVER ? null : Duration.ofNanos(left));
+            return cond.await(Timeouts.toDuration(left));
         } finally {
             cond.release();
         }

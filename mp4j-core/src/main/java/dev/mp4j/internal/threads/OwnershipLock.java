@@ -3,11 +3,11 @@ package dev.mp4j.internal.threads;
 import dev.mp4j.threading.Lock;
 
 /**
- * A lock that a {@link ThreadCondition} can wait on exactly: it tells whether the calling thread holds it,
+ * A lock that a condition ({@link AbstractCondition}) can wait on exactly: it tells whether the calling thread holds it,
  * and can be released completely and later re-acquired into the same state (CPython's {@code _is_owned},
  * {@code _release_save} and {@code _acquire_restore}). A re-entrant lock saves its recursion count.
  *
- * <p>A condition over a lock that does not implement this falls back to a trial acquisition to test
+ * <p>A {@link ThreadCondition} over a lock that does not implement this falls back to a trial acquisition to test
  * ownership and to a single {@code release()}/{@code acquire()} pair around the wait.
  */
 public interface OwnershipLock extends Lock {

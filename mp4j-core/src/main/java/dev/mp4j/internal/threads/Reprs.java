@@ -27,7 +27,7 @@ public final class Reprs {
     }
 
     /**
-     * @param bound the bound of a bounded semaphore; 0 or less for a plain one
+     * @param bound the bound of a bounded semaphore; ignored unless {@code bounded}
      * @return {@code <Semaphore at 0x...: value=1>} or {@code <BoundedSemaphore at 0x...: value=1/2>}
      */
     public static String semaphore(Object semaphore, int value, boolean bounded, int bound) {

@@ -32,6 +32,16 @@ public final class Timeouts {
     }
 
     /**
+     * The reverse of {@link #toNanos(Duration)}, for a wait that takes a {@code Duration}.
+     *
+     * @param nanos nanoseconds, or {@link #FOREVER}
+     * @return null (no limit) for {@link #FOREVER}, else that many nanoseconds
+     */
+    public static Duration toDuration(long nanos) {
+        return nanos == FOREVER ? null : Duration.ofNanos(nanos);
+    }
+
+    /**
      * A deadline on the {@link System#nanoTime()} clock, {@code timeoutNanos} from now.
      *
      * @param timeoutNanos from {@link #toNanos(Duration)}
