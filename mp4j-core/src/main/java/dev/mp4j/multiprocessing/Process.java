@@ -7,7 +7,6 @@ import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.threads.ExitWaits;
 import dev.mp4j.internal.util.KeepAlive;
-import dev.mp4j.internal.wire.Codec;
 
 import java.io.IOException;
 import java.io.NotSerializableException;

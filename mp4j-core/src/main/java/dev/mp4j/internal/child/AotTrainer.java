@@ -7,7 +7,6 @@ import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.LaunchHeader;
-import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;

@@ -25,10 +25,10 @@ import java.util.concurrent.Callable;
 final class Warmup {
     /**
      * Classes that decoding a queue, pipe or lock handle initializes; Posix links the FFM handles. (The
-     * queue's own class is not public: the queues' factory stands for its package.)
+     * queue's own class is not public: {@link IpcQueues#initialize()} initializes it.)
      */
     private static final List<Class<?>> NATIVE = List.of(Posix.class, Ring.class, RingDescriptor.class, PipeEnd.class,
-            IpcQueues.class, ProcessLock.class);
+            ProcessLock.class);
 
     private Warmup() {}
 
@@ -76,6 +76,7 @@ final class Warmup {
                 throw new IllegalStateException(e); // public classes of this module: cannot happen
             }
         }
+        IpcQueues.initialize();
         try {
             Posix.semClose(Posix.semAttach("mp4j-warmup-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         } catch (UncheckedIOException expected) {

@@ -12,7 +12,6 @@ import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
-import java.io.Serial;
 import java.util.List;
 
 /**
@@ -24,8 +23,6 @@ import java.util.List;
  * {@link Codec#decodeFromParent} reads.
  */
 public final class WorkerJob implements Job {
-    @Serial
-    private static final long serialVersionUID = 1L;
     /** First byte of the encoded form. */
     public static final byte MARK = JobForm.WORKER;
 

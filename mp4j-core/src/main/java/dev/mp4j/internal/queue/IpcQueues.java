@@ -5,6 +5,7 @@ import dev.mp4j.multiprocessing.Queue;
 import dev.mp4j.multiprocessing.SimpleQueue;
 
 import java.io.ObjectInputFilter;
+import java.lang.invoke.MethodHandles;
 import java.util.List;
 
 /** Makes the cross-process queues and pipes (for {@code dev.mp4j.multiprocessing}). */
@@ -75,5 +76,17 @@ public final class IpcQueues {
             default -> throw new IllegalArgumentException("not a queue or pipe end: " + handle);
         };
         return names.stream().map(n -> n.startsWith("/") ? "sem." + n.substring(1) : n).toList();
+    }
+
+    /**
+     * Loads and initializes the queue's implementation, which a queue's handle decodes into: a forkserver
+     * spare does it while it waits for its job.
+     */
+    public static void initialize() {
+        try {
+            MethodHandles.lookup().ensureInitialized(QueueImpl.class);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("QueueImpl is in this package", e);
+        }
     }
 }

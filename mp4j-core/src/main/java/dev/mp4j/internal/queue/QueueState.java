@@ -104,9 +104,7 @@ final class QueueState extends Attachment {
             }
             buffer.add(item);
             if (feeder == null) {
-                if (!usage.enter()) {
-                    throw closedError();
-                }
+                enter();
                 feeder = Thread.ofPlatform().daemon().name("mp4j-queue-feeder-" + ring.name()).unstarted(this::feed);
                 if (!joinCancelled) {
                     Lifecycle.feederStarted(this);

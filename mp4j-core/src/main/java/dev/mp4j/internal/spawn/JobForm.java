@@ -18,8 +18,7 @@ import java.io.StreamCorruptedException;
  * left over.
  *
  * <p>The marks are the only thing launching knows of the jobs: the child's main class maps each to the
- * job's decoder. They differ from the codec's first bytes (0x01 for its fast form, 0xAC for JDK
- * serialization), which no job form begins with.
+ * job's decoder, and refuses any other first byte.
  */
 public final class JobForm {
     /** The mark of the job of a child started by {@code Process.start()}. */
