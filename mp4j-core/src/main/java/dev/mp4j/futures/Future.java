@@ -1,6 +1,7 @@
 package dev.mp4j.futures;
 
 import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.util.Exceptions;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 
@@ -565,7 +566,7 @@ public class Future<V> implements java.util.concurrent.Future<V> {
         lock.lock();
         try {
             if (exception != null) {
-                throw rethrow(exception);
+                throw Exceptions.rethrow(exception);
             }
             return result;
         } finally {
@@ -590,19 +591,5 @@ public class Future<V> implements java.util.concurrent.Future<V> {
 
     private String stateName() {
         return state.name();
-    }
-
-    /**
-     * The exception-mapping rule for {@code result()}: an unchecked exception (or Error) travels as it is,
-     * a checked one wrapped in {@link CompletionException}.
-     */
-    static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new CompletionException(t);
     }
 }

@@ -12,6 +12,7 @@ import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spi.JvmContext;
+import dev.mp4j.internal.util.Exceptions;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.SingleUseIterator;
 import dev.mp4j.internal.util.Timeouts;
@@ -345,7 +346,7 @@ public class ProcessPoolExecutor implements Executor {
                 if (pendingError != null) {
                     Throwable e = pendingError;
                     end();
-                    throw Future.rethrow(e);
+                    throw Exceptions.rethrow(e);
                 }
                 long left = Math.min(Timeouts.remaining(deadline), Timeouts.toNanos(timeout));
                 Future<Chunks.ChunkResult> f = chunks.get(nextChunk);

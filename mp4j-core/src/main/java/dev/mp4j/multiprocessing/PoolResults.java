@@ -7,6 +7,7 @@ import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.spi.SettableResult;
+import dev.mp4j.internal.util.Exceptions;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.SingleUseIterator;
 import dev.mp4j.internal.util.Timeouts;
@@ -373,11 +374,11 @@ final class PoolResults {
                     if (current != null && pos < current.size()) {
                         int i = pos++;
                         if (current.whole != null) {
-                            throw SettableResult.rethrow(current.whole);
+                            throw Exceptions.rethrow(current.whole);
                         }
                         Throwable err = current.each.error(i);
                         if (err != null) {
-                            throw SettableResult.rethrow(err);
+                            throw Exceptions.rethrow(err);
                         }
                         return (R) current.each.values().get(i);
                     }
@@ -408,7 +409,7 @@ final class PoolResults {
                     }
                     ended = true;
                     if (sourceError != null) {
-                        throw SettableResult.rethrow(sourceError);
+                        throw Exceptions.rethrow(sourceError);
                     }
                     throw new NoSuchElementException();
                 }

@@ -2,11 +2,11 @@ package dev.mp4j.internal.spi;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.futures.TimeoutError;
+import dev.mp4j.internal.util.Exceptions;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.AsyncResult;
 
 import java.time.Duration;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -49,7 +49,7 @@ public class SettableResult<R> implements AsyncResult<R> {
             throw new TimeoutError("the result was not ready within " + timeout);
         }
         if (error != null) {
-            throw rethrow(error);
+            throw Exceptions.rethrow(error);
         }
         return value;
     }
@@ -84,22 +84,5 @@ public class SettableResult<R> implements AsyncResult<R> {
     @Override
     public String toString() {
         return "<AsyncResult " + (!ready() ? "pending" : error == null ? "ready" : "failed " + error) + ">";
-    }
-
-    /**
-     * Python's rule for a task's exception, as {@code get} raises it: an unchecked one (or an Error) as it is,
-     * a checked one wrapped in {@link CompletionException}.
-     *
-     * @param t the exception
-     * @return never: it throws
-     */
-    public static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException re) {
-            throw re;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        throw new CompletionException(t);
     }
 }
