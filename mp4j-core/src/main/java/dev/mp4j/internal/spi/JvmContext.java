@@ -10,7 +10,7 @@ import dev.mp4j.multiprocessing.Context;
  * {@code switch}, never by a cast. Pools and executors take from it the {@link Launcher} that boots their
  * workers and the serial filter those workers apply.
  *
- * <p>Its one implementation is {@code Multiprocessing}'s (package-private there). It is {@code non-sealed}
+ * <p>Its one implementation is {@code Contexts.Base} (package-private in {@code dev.mp4j.multiprocessing}). It is {@code non-sealed}
  * only because a sealed interface must name its permitted classes, and that one is not visible here.
  */
 public non-sealed interface JvmContext extends Context, Launcher {}

@@ -68,18 +68,17 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
     }
 
     /**
-     * @param lock a lock made by a multiprocessing context, or null for a new re-entrant one
+     * @param lock a lock made by a multiprocessing context
      * @return a new condition, its names owned by this JVM
      * @throws IllegalArgumentException if {@code lock} is not a cross-process lock
      */
     static ProcessCondition create(Lock lock) {
-        Lock l = lock == null ? ProcessRLock.create() : lock;
-        if (!(l instanceof ProcessLock || l instanceof ProcessRLock)) {
+        if (!(lock instanceof ProcessLock || lock instanceof ProcessRLock)) {
             throw new IllegalArgumentException("a cross-process condition needs a lock made by a multiprocessing "
-                    + "context (lock() or rlock()), not " + l);
+                    + "context (lock() or rlock()), not " + lock);
         }
         Segment segment = Segment.create(null, TABLE + SLOTS * SLOT_SIZE);
-        ProcessCondition c = new ProcessCondition(l, segment, true);
+        ProcessCondition c = new ProcessCondition(lock, segment, true);
         Handles.remember(segment.name(), c);
         return c;
     }

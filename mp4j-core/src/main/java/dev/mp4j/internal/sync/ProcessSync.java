@@ -27,7 +27,7 @@ public final class ProcessSync {
     }
 
     /**
-     * @param lock a lock made by {@link #lock()} or {@link #rlock()}, or null for a new re-entrant lock
+     * @param lock a lock made by {@link #lock()} or {@link #rlock()}
      * @return a new condition over it
      * @throws IllegalArgumentException if {@code lock} is some other lock
      */
