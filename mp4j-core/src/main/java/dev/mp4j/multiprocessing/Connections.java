@@ -1,7 +1,6 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.internal.conn.Auth;
-import dev.mp4j.internal.conn.FutureWaitable;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.conn.Waitable;
 import dev.mp4j.internal.conn.Waiter;
@@ -88,9 +87,6 @@ public final class Connections {
     private static Waitable waitable(Sentinel s) {
         if (s instanceof Waitable w) {
             return w;
-        }
-        if (s instanceof ProcessSentinel p) {
-            return new FutureWaitable(p.exit());
         }
         throw new IllegalArgumentException("cannot wait on a " + s.getClass().getName());
     }

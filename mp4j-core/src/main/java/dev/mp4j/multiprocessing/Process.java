@@ -2,6 +2,7 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.child.ProcessJob;
+import dev.mp4j.internal.conn.ExitSentinel;
 import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Identity;
@@ -274,7 +275,7 @@ public class Process implements Serializable {
         synchronized (this) {
             checkOpen();
         }
-        return new ProcessSentinel(this, ExitWaits.started(exit));
+        return new ExitSentinel(this, ExitWaits.started(exit));
     }
 
     /** Sends SIGTERM: the child ends at once with exit code -15. */

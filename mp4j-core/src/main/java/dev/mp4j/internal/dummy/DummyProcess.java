@@ -1,8 +1,7 @@
 package dev.mp4j.internal.dummy;
 
 import dev.mp4j.function.SerializableRunnable;
-import dev.mp4j.internal.conn.FutureWaitable;
-import dev.mp4j.internal.conn.Waitable;
+import dev.mp4j.internal.conn.ExitSentinel;
 import dev.mp4j.internal.threads.ExitWaits;
 import dev.mp4j.multiprocessing.Process;
 import dev.mp4j.multiprocessing.Sentinel;
@@ -130,7 +129,7 @@ final class DummyProcess extends Process {
         synchronized (this) {
             checkOpen();
         }
-        return new ThreadSentinel(this, ExitWaits.started(exit));
+        return new ExitSentinel(this, ExitWaits.started(exit));
     }
 
     /** @throws UnsupportedOperationException always: a thread cannot be terminated */
@@ -178,18 +177,5 @@ final class DummyProcess extends Process {
     @Serial
     private void writeObject(ObjectOutputStream out) throws IOException {
         throw new NotSerializableException("a dummy process is a thread of this JVM and cannot be sent to another");
-    }
-
-    /** A dummy process's sentinel: ready when its thread has ended; {@code Connections.wait} waits on it. */
-    private record ThreadSentinel(DummyProcess process, CompletableFuture<Integer> exit) implements Sentinel, Waitable {
-        @Override
-        public boolean ready() {
-            return exit.isDone();
-        }
-
-        @Override
-        public Runnable onReady(Runnable wake) {
-            return new FutureWaitable(exit).onReady(wake);
-        }
     }
 }
