@@ -59,48 +59,42 @@ final class PoolProxy extends ForwardingProxy implements PoolStrategy {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <R> R apply(SerializableCallable<R> fn) {
-        return (R) proxy.call("apply", APPLY, fn);
+        return proxy.callAs("apply", APPLY, fn);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <R> AsyncResult<R> applyAsync(SerializableCallable<R> fn, Duration timeout, Consumer<? super R> callback,
                                          Consumer<? super Throwable> errorCallback) {
-        return withCallbacks((AsyncResult<R>) proxy.call("applyAsync", APPLY_ASYNC, fn, timeout), callback,
+        return withCallbacks(proxy.callAs("applyAsync", APPLY_ASYNC, fn, timeout), callback,
                 errorCallback);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, List<T> items, int chunksize) {
-        return (List<R>) proxy.call("map", MAP, fn, items, chunksize);
+        return proxy.callAs("map", MAP, fn, items, chunksize);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> fn, List<T> items,
                                                 int chunksize, Consumer<? super List<R>> callback,
                                                 Consumer<? super Throwable> errorCallback) {
-        return withCallbacks((AsyncResult<List<R>>) proxy.call("mapAsync", MAP, fn, items, chunksize), callback,
+        return withCallbacks(proxy.callAs("mapAsync", MAP, fn, items, chunksize), callback,
                 errorCallback);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
                                      List<Map.Entry<A, B>> pairs, int chunksize) {
-        return (List<R>) proxy.call("starmap", STARMAP, fn, pairs, chunksize);
+        return proxy.callAs("starmap", STARMAP, fn, pairs, chunksize);
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public <A, B, R> AsyncResult<List<R>> starmapAsync(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
                                                        List<Map.Entry<A, B>> pairs, int chunksize,
                                                        Consumer<? super List<R>> callback,
                                                        Consumer<? super Throwable> errorCallback) {
-        return withCallbacks((AsyncResult<List<R>>) proxy.call("starmapAsync", STARMAP, fn, pairs, chunksize),
+        return withCallbacks(proxy.callAs("starmapAsync", STARMAP, fn, pairs, chunksize),
                 callback, errorCallback);
     }
 
@@ -138,7 +132,7 @@ final class PoolProxy extends ForwardingProxy implements PoolStrategy {
 
     @Override
     public int size() {
-        return (Integer) proxy.call("size", NONE);
+        return proxy.callAs("size", NONE);
     }
 
     // ---------------------------------------------------------------- helpers
@@ -203,25 +197,22 @@ final class PoolProxy extends ForwardingProxy implements PoolStrategy {
 
         @Override
         public boolean hasNext() {
-            return (Boolean) it.call("hasNext", NONE);
+            return it.callAs("hasNext", NONE);
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public R next() {
-            return (R) it.call("next", NONE);
+            return it.callAs("next", NONE);
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public R next(Duration timeout) {
-            return (R) it.call("next", TIMEOUT, timeout);
+            return it.callAs("next", TIMEOUT, timeout);
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         public List<R> toList() {
-            return (List<R>) it.call("toList", NONE);
+            return it.callAs("toList", NONE);
         }
 
         @Override
