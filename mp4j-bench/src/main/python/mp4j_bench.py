@@ -9,8 +9,8 @@ Start method: spawn (the issue's baseline), except where the workload says forks
 
 A steady-state workload first makes its pool, child or connection answer once (untimed), then runs
 WARMUP warm-up passes and MEASURED measured passes of the same size with the same processes; RESULT is the
-median of the measured passes. Before it comes "FIRST <number>", the figure of the very first pass. A
-workload that is one cold shot by nature prints no FIRST.
+median of the measured passes. Before it come "FIRST <number>", the figure of the very first pass, and
+"SECOND <number>", that of the pass after it. A workload that is one cold shot by nature prints neither.
 """
 
 import multiprocessing as mp
@@ -29,8 +29,9 @@ QUICK_WARMUP, QUICK_MEASURED = 1, 2
 # a parent-driven workload's warm-up also lasts at least this long in a full run; the same as
 # Mp4jWorkloads.WARMUP_SECONDS / MAX_WARMUP
 WARMUP_SECONDS, MAX_WARMUP = 1.0, 1000
-# the figure of the first pass, printed as FIRST; None when the workload has no such figure
+# the figures of the first and second passes, printed as FIRST and SECOND; None when the workload has none
 FIRST = None
+SECOND = None
 
 
 def size(full, small):
@@ -47,21 +48,32 @@ def pass_count():
 
 
 def passes(one_pass, timed_warmup=None):
-    """Runs the warm-up passes, then the measured ones; keeps the first pass's figure for FIRST.
+    """Runs the warm-up passes, then the measured ones; keeps the first two passes' figures for FIRST, SECOND.
     The warm-up lasts WARMUP passes and, in a full run, at least WARMUP_SECONDS (at most MAX_WARMUP passes),
     as Mp4jWorkloads.passes. Returns the median of the measured passes."""
-    global FIRST
     if timed_warmup is None:
         timed_warmup = not QUICK
     t0 = time.perf_counter()
     done = 0
     while done < warmup() or (timed_warmup and done < MAX_WARMUP and time.perf_counter() - t0 < WARMUP_SECONDS):
-        figure = one_pass()
-        if done == 0:
-            FIRST = figure
+        keep(done, one_pass())
         done += 1
-    measured = QUICK_MEASURED if QUICK else MEASURED
-    return statistics.median([one_pass() for _ in range(measured)])
+    kept = []
+    for _ in range(QUICK_MEASURED if QUICK else MEASURED):
+        figure = one_pass()
+        keep(done, figure)
+        done += 1
+        kept.append(figure)
+    return statistics.median(kept)
+
+
+def keep(index, figure):
+    """Keeps the figure of pass index (0-based) when it is the first or the second."""
+    global FIRST, SECOND
+    if index == 0:
+        FIRST = figure
+    elif index == 1:
+        SECOND = figure
 
 
 def fixed_passes(one_pass):
@@ -149,26 +161,34 @@ def fill_and_sum(a, n, result):
 
 # ---- workloads ----
 
-def start_join(method):
-    global FIRST
+def start_join(method, pacing=False):
     ctx = mp.get_context(method)
-    forkserver = method == "forkserver"
     n = size(4, 2)
     ms = []
     for i in range(n + 1):
-        if forkserver:
+        if pacing:
             time.sleep(1.0)  # the same pacing as the mp4j side, outside the measurement
         t0 = time.perf_counter()
         p = ctx.Process(target=nothing)
         p.start()
         p.join()
-        t1 = time.perf_counter()
+        figure = (time.perf_counter() - t0) * 1e3
         check(p.exitcode == 0, "the process exited with %r" % p.exitcode)
-        if i == 0:
-            FIRST = (t1 - t0) * 1e3
-        else:
-            ms.append((t1 - t0) * 1e3)
+        keep(i, figure)
+        if i > 0:
+            ms.append(figure)
     return statistics.median(ms)
+
+
+def program_pool_map():
+    """A whole short program: Pool(2), the sum of map(x + 1) over 100,000 integers, printed; the runner times
+    it from exec to exit."""
+    n = size(100_000, 10_000)
+    with spawn().Pool(2) as pool:
+        total = sum(pool.map(inc, range(n)))
+    print(total)
+    check(total == n * (n + 1) // 2, "the sum is %r" % total)
+    return total
 
 
 def ppe_round_trip():
@@ -471,6 +491,8 @@ def tpe_submits():
 WORKLOADS = {
     "spawn-start-join": lambda: start_join("spawn"),
     "forkserver-start-join": lambda: start_join("forkserver"),
+    "forkserver-paced": lambda: start_join("forkserver", pacing=True),
+    "program-pool-map": program_pool_map,
     "ppe-round-trip": ppe_round_trip,
     "ppe-20k-submits": ppe_submits,
     "pool-map": lambda: pool_map(spawn().Pool(2), size(100_000, 10_000), None),
@@ -503,6 +525,8 @@ def main(argv):
     result = WORKLOADS[argv[0]]()
     if FIRST is not None:
         print("FIRST %r" % float(FIRST))
+    if SECOND is not None:
+        print("SECOND %r" % float(SECOND))
     print("RESULT %r" % float(result), flush=True)
     return 0
 

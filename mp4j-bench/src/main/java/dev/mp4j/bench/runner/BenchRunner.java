@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BenchRunner {
     /** The heading of the document's second table. */
-    static final String FIRST_PASS_TITLE = "First pass in a fresh process (JIT cold for mp4j)";
+    static final String FIRST_PASS_TITLE = "First pass, second pass and steady state";
+    /** The heading of the document's third table. */
+    static final String MEMORY_TITLE = "Memory: peak resident set of the program and its children";
 
     private static final DateTimeFormatter DATE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'", Locale.ROOT);
 
@@ -62,14 +64,17 @@ public final class BenchRunner {
             System.err.println("mp4j bench: the CPython side is missing: " + options.pythonScript());
             System.exit(2);
         }
-        new BenchRunner(options, Machine.describe(options.python())).runAll();
+        String python = Machine.interpreter(options.python());
+        options = new Options(options.reps(), options.only(), options.quick(), options.pythonScript(), python,
+                options.out());
+        new BenchRunner(options, Machine.describe(python)).runAll();
     }
 
     private void runAll() throws IOException {
         List<Workload> workloads = Catalog.select(options.only());
         System.out.println("mp4j bench: " + workloads.size() + " workloads × " + options.reps() + " runs of each side"
                 + (options.quick() ? " (quick: small sizes)" : ""));
-        System.out.println(machine.summary());
+        System.out.println(machine.summary() + " (" + options.python() + ")");
         prime();
         ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
         List<Outcome> outcomes = new ArrayList<>();
@@ -78,12 +83,18 @@ public final class BenchRunner {
         }
         String table = Table.markdown(outcomes);
         String firstPass = Table.firstPass(outcomes);
+        String memory = Table.memory(outcomes);
         System.out.println();
         System.out.print(table);
         if (!firstPass.isEmpty()) {
             System.out.println();
             System.out.println(FIRST_PASS_TITLE + ":");
             System.out.print(firstPass);
+        }
+        if (!memory.isEmpty()) {
+            System.out.println();
+            System.out.println(MEMORY_TITLE + ":");
+            System.out.print(memory);
         }
 
         Path dir = options.out();
@@ -100,12 +111,13 @@ public final class BenchRunner {
             chartNote = "(no chart: " + e + ")\n";
             System.err.println("mp4j bench: the chart could not be drawn: " + e);
         }
-        Files.writeString(md, document(table, firstPass, started, chartNote), StandardCharsets.UTF_8);
+        Files.writeString(md, document(table, firstPass, memory, started, chartNote), StandardCharsets.UTF_8);
         System.out.println();
         System.out.println("written: " + md + (chartNote.startsWith("!") ? ", " + png : ""));
     }
 
-    private String document(String table, String firstPass, ZonedDateTime started, String chartNote) {
+    private String document(String table, String firstPass, String memory, ZonedDateTime started,
+                            String chartNote) {
         return "# mp4j vs CPython, side by side\n\n"
                 + "Run " + DATE.format(started) + " by `./mp4j bench"
                 + (options.quick() ? " --quick" : "") + " --reps " + options.reps() + "`"
@@ -114,9 +126,17 @@ public final class BenchRunner {
                 + method(options.quick(), options.reps()) + "\n\n"
                 + table + "\n" + chartNote
                 + (firstPass.isEmpty() ? "" : "\n## " + FIRST_PASS_TITLE + "\n\n"
-                        + "The figure of each run's first pass, before any warm-up pass (the pool, child or "
-                        + "connection had answered once): a fresh JVM has not compiled anything yet, CPython has "
-                        + "no JIT. Medians over the runs; no targets.\n\n" + firstPass);
+                        + "The figures of each run's first pass, before any warm-up pass (the pool, child or "
+                        + "connection had answered once: a fresh JVM has not compiled anything yet, CPython has "
+                        + "no JIT), of its second pass, and the steady state of the first table, each against "
+                        + "CPython's same pass. Medians over the runs. Targets (issue 19): second pass ≥ 1×, "
+                        + "first pass ≥ 0.5× CPython.\n\n" + firstPass)
+                + (memory.isEmpty() ? "" : "\n## " + MEMORY_TITLE + "\n\n"
+                        + "The sum, over the program and every process it started, of each one's peak resident "
+                        + "set (VmHWM of /proc/PID/status, read every " + MemoryWatch.PERIOD.toMillis()
+                        + " ms while the run lasts: a process that lives shorter than that may be missed), and "
+                        + "the number of processes seen. Medians over the runs. Per process: mp4j's MiB per "
+                        + "process ÷ CPython's; target ≤ " + Format.factor(Table.MEMORY_TARGET) + ".\n\n" + memory);
     }
 
     /**
@@ -164,8 +184,12 @@ public final class BenchRunner {
                     continue;
                 }
                 RunResult r = run(side == Side.MP4J ? mp4jCommand(w) : pythonCommand(w), w.timeout());
+                if (r.failure() == null && w.wholeProgram()) {
+                    r = r.wallTime();
+                }
                 if (r.failure() == null) {
-                    o.add(side, r.value(), r.first());
+                    o.add(side, r.value(), r.first(), r.second());
+                    o.addMemory(side, r.peakKiB(), r.processes());
                     line.append("  ").append(Table.sideName(side)).append(' ').append(Format.value(r.value()));
                     if (!Double.isNaN(r.first())) {
                         line.append(" (first pass ").append(Format.value(r.first())).append(')');
@@ -216,15 +240,34 @@ public final class BenchRunner {
     }
 
     /**
-     * A run's figure, or why there is none.
+     * A run's figures, or why there are none.
      *
      * @param value the steady-state figure (RESULT), NaN on failure
      * @param first the first pass's figure (FIRST), NaN when the run printed none or failed
+     * @param second the second pass's figure (SECOND), NaN when the run printed none or failed
      * @param failure why there is no figure, or null
+     * @param wallMillis the run's time from exec to exit, NaN when not known
+     * @param peakKiB the sum of the peak resident sets of the run's processes, 0 when not known
+     * @param processes how many processes the run had, itself included, 0 when not known
      */
-    record RunResult(double value, double first, String failure) {
+    record RunResult(double value, double first, double second, String failure, double wallMillis, long peakKiB,
+                     int processes) {
         static RunResult failed(String why) {
-            return new RunResult(Double.NaN, Double.NaN, why);
+            return new RunResult(Double.NaN, Double.NaN, Double.NaN, why, Double.NaN, 0, 0);
+        }
+
+        RunResult(double value, double first, double second, String failure) {
+            this(value, first, second, failure, Double.NaN, 0, 0);
+        }
+
+        /** The same run measured from outside: its time and its memory. */
+        RunResult measured(double wall, MemoryWatch.Peak peak) {
+            return new RunResult(value, first, second, failure, wall, peak.kib(), peak.processes());
+        }
+
+        /** The run of a whole-program workload: its figure is its wall time. */
+        RunResult wallTime() {
+            return new RunResult(wallMillis, Double.NaN, Double.NaN, failure, wallMillis, peakKiB, processes);
         }
     }
 
@@ -236,24 +279,29 @@ public final class BenchRunner {
         Path outFile = null;
         Path errFile = null;
         Process p = null;
+        MemoryWatch memory = null;
         try {
             outFile = Files.createTempFile("mp4j-bench-", ".out");
             errFile = Files.createTempFile("mp4j-bench-", ".err");
+            long t0 = System.nanoTime();
             p = new ProcessBuilder(command)
                     .redirectOutput(outFile.toFile())
                     .redirectError(errFile.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .start();
+            memory = MemoryWatch.start(p.toHandle());
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 killTree(p);
                 return RunResult.failed("timed out after " + timeout.toSeconds() + " s");
             }
+            double wall = (System.nanoTime() - t0) / 1e6;
+            MemoryWatch.Peak peak = memory.stop();
             List<String> out = Files.readAllLines(outFile, StandardCharsets.UTF_8);
             List<String> err = Files.readAllLines(errFile, StandardCharsets.UTF_8);
             if (p.exitValue() != 0) {
                 return RunResult.failed("exit " + p.exitValue() + ": " + reason(err));
             }
-            return parse(out, err);
+            return parse(out, err).measured(wall, peak);
         } catch (IOException e) {
             return RunResult.failed("could not run " + command.getFirst() + ": " + e.getMessage());
         } catch (InterruptedException e) {
@@ -261,6 +309,9 @@ public final class BenchRunner {
             killTree(p);
             return RunResult.failed("interrupted");
         } finally {
+            if (memory != null) {
+                memory.stop();
+            }
             deleteQuietly(outFile);
             deleteQuietly(errFile);
         }
@@ -269,9 +320,9 @@ public final class BenchRunner {
     /**
      * @param out a run's stdout lines
      * @param err its stderr lines
-     * @return the figure of the last "RESULT x" line and that of the last "FIRST x" line (NaN when there is
-     *     none: not every workload has a first pass to report), or a failure when either is not a positive
-     *     number or there is no RESULT line
+     * @return the figure of the last "RESULT x" line and those of the last "FIRST x" and "SECOND x" lines (NaN
+     *     when there is none: not every workload has passes to report), or a failure when one of them is not a
+     *     positive number or there is no RESULT line
      */
     static RunResult parse(List<String> out, List<String> err) {
         String result = last(out, "RESULT ");
@@ -279,14 +330,21 @@ public final class BenchRunner {
             return RunResult.failed("no RESULT line" + (err.isEmpty() ? "" : ": " + reason(err)));
         }
         String first = last(out, "FIRST ");
+        String second = last(out, "SECOND ");
         String bad = figureProblem(result);
-        if (bad == null && first != null) {
-            bad = figureProblem(first);
+        for (String line : new String[] {first, second}) {
+            if (bad == null && line != null) {
+                bad = figureProblem(line);
+            }
         }
         if (bad != null) {
             return RunResult.failed(bad);
         }
-        return new RunResult(figure(result), first == null ? Double.NaN : figure(first), null);
+        return new RunResult(figure(result), optionalFigure(first), optionalFigure(second), null);
+    }
+
+    private static double optionalFigure(String line) {
+        return line == null ? Double.NaN : figure(line);
     }
 
     /** The last line of out that starts with prefix once stripped, stripped; null when there is none. */

@@ -27,10 +27,14 @@ public final class Catalog {
                     Target.timeAtMost(1), SHORT,
                     "start() then join() of a process with an empty target, spawn start method; median of 4 "
                             + "after one warm-up start (the first-pass figure)"),
-            new Workload("forkserver-start-join", "Process start→join (forkserver)", "ms", LOWER_IS_BETTER,
-                    Target.timeAtMost(1), LONG,
-                    "the same with the forkserver start method; 1 s pause before each start (outside the "
-                            + "measurement) lets the next spare get ready"),
+            new Workload("forkserver-start-join", "Process start→join (forkserver, back to back)", "ms",
+                    LOWER_IS_BETTER, null, SHORT,
+                    "the same with the forkserver start method, starts back to back as a program makes them: "
+                            + "mp4j's target is its own spawn figure (never slower), not CPython's fork"),
+            new Workload("forkserver-paced", "Process start→join (forkserver, paced)", "ms", LOWER_IS_BETTER,
+                    Target.timeAtMost(0.5), LONG,
+                    "the same with a 1 s pause before each start (outside the measurement), which lets the next "
+                            + "spare get ready"),
             new Workload("ppe-round-trip", "ProcessPoolExecutor warm round trip", "µs", LOWER_IS_BETTER,
                     Target.timeAtMost(0.5), SHORT,
                     "submit(() -> 1).result() one after the other on a 2-worker pool; a pass is 1,000, its figure "
@@ -102,7 +106,12 @@ public final class Catalog {
                     "a pass is 20,000 submits of a trivial task to a 2-thread pool, then every result"),
             new Workload("threadpool-map", "ThreadPool.map 100k (reference)", "tasks/s", HIGHER_IS_BETTER,
                     null, SHORT,
-                    "a pass is ThreadPool(2).map(x -> x + 1) over 100,000 integers, default chunksize"));
+                    "a pass is ThreadPool(2).map(x -> x + 1) over 100,000 integers, default chunksize"),
+            new Workload("program-pool-map", "Whole program: Pool(2), map 100k, print the sum", "ms",
+                    LOWER_IS_BETTER, Target.timeAtMost(1), SHORT,
+                    "a whole short program timed by the runner from exec to exit: make a Pool of 2, print the sum "
+                            + "of map(x + 1) over 100,000 integers, close the pool (a fresh JVM or python3, no "
+                            + "warm-up)", true));
 
     private Catalog() {}
 

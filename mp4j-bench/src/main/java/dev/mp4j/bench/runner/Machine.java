@@ -73,6 +73,33 @@ public record Machine(String cpu, int cpus, String jdk, String python, String os
         }
     }
 
+    /**
+     * The interpreter a python command runs in the end: a launcher such as pyenv's shim is a shell script
+     * that starts several processes before the interpreter, which would be timed and counted with it.
+     *
+     * @param python the python command
+     * @return its {@code sys.executable}, or the command itself when that cannot be asked
+     */
+    public static String interpreter(String python) {
+        try {
+            Process p = new ProcessBuilder(List.of(python, "-c", "import sys; print(sys.executable)"))
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            p.getOutputStream().close();
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return python;
+            }
+            String exe = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+            return p.exitValue() == 0 && !exe.isEmpty() && java.nio.file.Files.isExecutable(java.nio.file.Path.of(exe))
+                    ? exe : python;
+        } catch (IOException e) {
+            return python;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return python;
+        }
+    }
+
     private static String pythonVersion(String python) {
         try {
             Process p = new ProcessBuilder(List.of(python, "--version")).redirectErrorStream(true).start();

@@ -14,6 +14,12 @@ public final class Outcome {
     private final List<Double> cpython = new ArrayList<>();
     private final List<Double> mp4jFirst = new ArrayList<>();
     private final List<Double> cpythonFirst = new ArrayList<>();
+    private final List<Double> mp4jSecond = new ArrayList<>();
+    private final List<Double> cpythonSecond = new ArrayList<>();
+    private final List<Double> mp4jPeakMiB = new ArrayList<>();
+    private final List<Double> cpythonPeakMiB = new ArrayList<>();
+    private final List<Double> mp4jProcesses = new ArrayList<>();
+    private final List<Double> cpythonProcesses = new ArrayList<>();
     private final List<String> mp4jFailures = new ArrayList<>();
     private final List<String> cpythonFailures = new ArrayList<>();
 
@@ -41,10 +47,83 @@ public final class Outcome {
      * @param first the figure of its first pass, NaN when the run printed none
      */
     public void add(Side side, double value, double first) {
+        add(side, value, first, Double.NaN);
+    }
+
+    /**
+     * @param side which side ran
+     * @param value its steady-state figure
+     * @param first the figure of its first pass, NaN when the run printed none
+     * @param second the figure of its second pass, NaN when the run printed none
+     */
+    public void add(Side side, double value, double first, double second) {
         (side == Side.MP4J ? mp4j : cpython).add(value);
         if (!Double.isNaN(first)) {
             (side == Side.MP4J ? mp4jFirst : cpythonFirst).add(first);
         }
+        if (!Double.isNaN(second)) {
+            (side == Side.MP4J ? mp4jSecond : cpythonSecond).add(second);
+        }
+    }
+
+    /**
+     * @param side which side ran
+     * @param peakKiB the sum of its processes' peak resident sets; 0 when not known (nothing is kept)
+     * @param processes how many processes it had
+     */
+    public void addMemory(Side side, long peakKiB, int processes) {
+        if (peakKiB > 0 && processes > 0) {
+            (side == Side.MP4J ? mp4jPeakMiB : cpythonPeakMiB).add(peakKiB / 1024.0);
+            (side == Side.MP4J ? mp4jProcesses : cpythonProcesses).add((double) processes);
+        }
+    }
+
+    /**
+     * @param side a side
+     * @return the summary of its runs' peak memory in MiB, or null when none was read
+     */
+    public Stats peakMemory(Side side) {
+        List<Double> xs = side == Side.MP4J ? mp4jPeakMiB : cpythonPeakMiB;
+        return xs.isEmpty() ? null : Stats.of(xs);
+    }
+
+    /**
+     * @param side a side
+     * @return the summary of how many processes its runs had, or null when none was read
+     */
+    public Stats processes(Side side) {
+        List<Double> xs = side == Side.MP4J ? mp4jProcesses : cpythonProcesses;
+        return xs.isEmpty() ? null : Stats.of(xs);
+    }
+
+    /**
+     * @return mp4j's median MiB per process over CPython's (below 1: mp4j used less), NaN when a side has no
+     *     reading
+     */
+    public double memoryPerProcessRatio() {
+        Stats mm = peakMemory(Side.MP4J);
+        Stats cm = peakMemory(Side.CPYTHON);
+        if (mm == null || cm == null) {
+            return Double.NaN;
+        }
+        return (mm.median() / processes(Side.MP4J).median()) / (cm.median() / processes(Side.CPYTHON).median());
+    }
+
+    /**
+     * @param side a side
+     * @return the summary of its second-pass figures, or null when it has none
+     */
+    public Stats secondPassStats(Side side) {
+        List<Double> xs = side == Side.MP4J ? mp4jSecond : cpythonSecond;
+        return xs.isEmpty() ? null : Stats.of(xs);
+    }
+
+    /**
+     * @return the oriented ratio of the second-pass medians (above 1: mp4j did better), NaN when a side has no
+     *     second-pass figure
+     */
+    public double secondPassRatio() {
+        return orientedRatio(secondPassStats(Side.MP4J), secondPassStats(Side.CPYTHON));
     }
 
     /**

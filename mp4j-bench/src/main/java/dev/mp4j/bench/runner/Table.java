@@ -5,6 +5,7 @@ import dev.mp4j.bench.runner.Outcome.Verdict;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The results as one Markdown table, its columns padded so that it reads as well in a terminal:
@@ -15,6 +16,9 @@ import java.util.List;
 public final class Table {
     /** The header of the ratio column; it says how the ratio is oriented. */
     public static final String RATIO_HEADER = "Ratio (>1: mp4j better)";
+
+    /** The most MiB per process mp4j may use, as a multiple of CPython's (issue 19). */
+    public static final double MEMORY_TARGET = 3;
 
     private static final int MAX_REASON = 90;
 
@@ -43,7 +47,7 @@ public final class Table {
                 }
             }
         }
-        StringBuilder out = new StringBuilder(render(rows, 6));
+        StringBuilder out = new StringBuilder(render(rows, 2, 6));
         if (!notes.isEmpty()) {
             out.append('\n');
             for (String note : notes) {
@@ -54,32 +58,66 @@ public final class Table {
     }
 
     /**
-     * The second, smaller table: the median over runs of each side's first-pass figure (the first pass in a
-     * fresh process, before any warm-up: JIT-cold for mp4j) and their ratio, oriented as in the main table.
-     * Only workloads that reported a first pass have a row; there are no targets.
+     * The second table: the median over runs of each side's first-pass figure (the first pass in a fresh
+     * process, before any warm-up: JIT-cold for mp4j), of its second-pass figure, and the ratio of each,
+     * oriented as in the main table, with the steady state's ratio beside them. Only workloads that reported
+     * a first pass have a row.
      *
      * @param outcomes the workloads' outcomes, in table order
      * @return the table, its lines ending in '\n'; empty when no workload reported a first pass
      */
     public static String firstPass(List<Outcome> outcomes) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"Workload", "Unit", "mp4j first pass", "CPython first pass", RATIO_HEADER});
+        rows.add(new String[] {"Workload", "Unit", "mp4j first pass", "CPython first pass", "Ratio first",
+            "mp4j second pass", "CPython second pass", "Ratio second", "Ratio steady"});
         for (Outcome o : outcomes) {
             if (o.hasFirstPasses()) {
-                rows.add(new String[] {o.workload().title(), o.workload().unit(), firstMedian(o, Side.MP4J),
-                    firstMedian(o, Side.CPYTHON), Format.ratio(o.firstPassRatio())});
+                rows.add(new String[] {o.workload().title(), o.workload().unit(),
+                    median(o.firstPassStats(Side.MP4J)), median(o.firstPassStats(Side.CPYTHON)),
+                    Format.ratio(o.firstPassRatio()),
+                    median(o.secondPassStats(Side.MP4J)), median(o.secondPassStats(Side.CPYTHON)),
+                    Format.ratio(o.secondPassRatio()), Format.ratio(o.ratio())});
             }
         }
-        return rows.size() == 1 ? "" : render(rows, 4);
+        return rows.size() == 1 ? "" : render(rows, 2, 8);
     }
 
-    private static String firstMedian(Outcome o, Side side) {
-        Stats s = o.firstPassStats(side);
+    /**
+     * The third table: for each workload where both sides' memory was read, the median over runs of the sum
+     * of the processes' peak resident sets and of the number of processes, and mp4j's MiB per process as a
+     * multiple of CPython's, against {@link #MEMORY_TARGET}.
+     *
+     * @param outcomes the workloads' outcomes, in table order
+     * @return the table, its lines ending in '\n'; empty when no memory was read
+     */
+    public static String memory(List<Outcome> outcomes) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"Workload", "mp4j peak MiB", "mp4j processes", "CPython peak MiB",
+            "CPython processes", "Per process (×CPython)", "Met (≤ " + Format.factor(MEMORY_TARGET) + ")"});
+        for (Outcome o : outcomes) {
+            double perProcess = o.memoryPerProcessRatio();
+            if (!Double.isNaN(perProcess)) {
+                rows.add(new String[] {o.workload().title(),
+                    Format.value(o.peakMemory(Side.MP4J).median()), count(o.processes(Side.MP4J).median()),
+                    Format.value(o.peakMemory(Side.CPYTHON).median()),
+                    count(o.processes(Side.CPYTHON).median()),
+                    Format.ratio(perProcess), perProcess <= MEMORY_TARGET ? "pass" : "FAIL"});
+            }
+        }
+        return rows.size() == 1 ? "" : render(rows, 1, 5);
+    }
+
+    /** A median of counts: whole, or with one decimal when it falls between two runs' counts. */
+    private static String count(double median) {
+        return median == Math.rint(median) ? Long.toString((long) median) : String.format(Locale.ROOT, "%.1f", median);
+    }
+
+    private static String median(Stats s) {
         return s == null ? "—" : Format.value(s.median());
     }
 
-    /** Header, rule and rows, padded; columns 2 to lastRight are numbers, aligned right. */
-    private static String render(List<String[]> rows, int lastRight) {
+    /** Header, rule and rows, padded; columns firstRight to lastRight are numbers, aligned right. */
+    private static String render(List<String[]> rows, int firstRight, int lastRight) {
         int[] widths = new int[rows.getFirst().length];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
@@ -87,14 +125,14 @@ public final class Table {
             }
         }
         StringBuilder out = new StringBuilder();
-        line(out, rows.getFirst(), widths, lastRight);
+        line(out, rows.getFirst(), widths, firstRight, lastRight);
         String[] rule = new String[widths.length];
         for (int i = 0; i < rule.length; i++) {
-            rule[i] = (i >= 2 && i <= lastRight ? "-".repeat(widths[i] - 1) + ":" : "-".repeat(widths[i]));
+            rule[i] = i >= firstRight && i <= lastRight ? "-".repeat(widths[i] - 1) + ":" : "-".repeat(widths[i]);
         }
-        line(out, rule, widths, lastRight);
+        line(out, rule, widths, firstRight, lastRight);
         for (String[] row : rows.subList(1, rows.size())) {
-            line(out, row, widths, lastRight);
+            line(out, row, widths, firstRight, lastRight);
         }
         return out.toString();
     }
@@ -136,12 +174,12 @@ public final class Table {
         return s.length() <= MAX_REASON ? s : s.substring(0, MAX_REASON - 1) + "…";
     }
 
-    private static void line(StringBuilder out, String[] row, int[] widths, int lastRight) {
+    private static void line(StringBuilder out, String[] row, int[] widths, int firstRight, int lastRight) {
         out.append('|');
         for (int i = 0; i < row.length; i++) {
             String c = row[i];
             int pad = widths[i] - c.codePointCount(0, c.length());
-            boolean right = i >= 2 && i <= lastRight;
+            boolean right = i >= firstRight && i <= lastRight;
             out.append(' ');
             if (right) {
                 out.append(" ".repeat(pad)).append(c);

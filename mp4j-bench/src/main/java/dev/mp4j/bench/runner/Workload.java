@@ -13,9 +13,17 @@ import java.time.Duration;
  * @param target the goal, or null for a reference figure without one
  * @param timeout how long one run of one side may take before it is killed
  * @param description what it measures, for the README
+ * @param wholeProgram whether the figure is the run's wall time in ms, exec to exit, as the runner sees it
+ *     (the program's RESULT line is then only a check that it did its work)
  */
 public record Workload(String name, String title, String unit, Direction direction, Target target,
-                       Duration timeout, String description) {
+                       Duration timeout, String description, boolean wholeProgram) {
+    /** A workload whose program reports its own figure. */
+    public Workload(String name, String title, String unit, Direction direction, Target target, Duration timeout,
+                    String description) {
+        this(name, title, unit, direction, target, timeout, description, false);
+    }
+
     /**
      * @throws IllegalArgumentException if a required field is missing
      */
@@ -31,6 +39,9 @@ public record Workload(String name, String title, String unit, Direction directi
         }
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive for " + name + ", got " + timeout);
+        }
+        if (wholeProgram && (!unit.equals("ms") || direction != Direction.LOWER_IS_BETTER)) {
+            throw new IllegalArgumentException("a whole-program workload is timed in ms, lower is better: " + name);
         }
     }
 }

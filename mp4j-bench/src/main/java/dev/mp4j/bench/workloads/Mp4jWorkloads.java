@@ -32,8 +32,9 @@ import java.util.stream.IntStream;
  *
  * <p>A steady-state workload first makes its pool, child or connection answer once (untimed), then runs
  * {@link #WARMUP} warm-up passes and {@link #MEASURED} measured passes of the same size with the same
- * processes; RESULT is the median of the measured passes. Before it comes {@code FIRST <number>}, the figure
- * of the very first pass: the JIT-cold one. A workload that is one cold shot by nature prints no FIRST.
+ * processes; RESULT is the median of the measured passes. Before it come {@code FIRST <number>}, the figure
+ * of the very first pass (the JIT-cold one), and {@code SECOND <number>}, that of the pass after it. A
+ * workload that is one cold shot by nature prints neither.
  */
 public final class Mp4jWorkloads {
     /** Warm-up passes of a steady-state workload in a full run; mp4j_bench.py has the same. */
@@ -63,6 +64,8 @@ public final class Mp4jWorkloads {
     private final int measured;
     /** The figure of the first pass, printed as FIRST; NaN when the workload has no such figure. */
     private double first = Double.NaN;
+    /** The figure of the second pass, printed as SECOND; NaN when the workload has no such figure. */
+    private double second = Double.NaN;
 
     private Mp4jWorkloads(boolean quick) {
         this.quick = quick;
@@ -84,6 +87,9 @@ public final class Mp4jWorkloads {
         if (!Double.isNaN(w.first)) {
             System.out.println("FIRST " + w.first);
         }
+        if (!Double.isNaN(w.second)) {
+            System.out.println("SECOND " + w.second);
+        }
         System.out.println("RESULT " + result);
         System.out.flush();
         // every process and pool is joined by now; exit even if a library thread lingers
@@ -92,8 +98,10 @@ public final class Mp4jWorkloads {
 
     private double run(String name) throws Exception {
         return switch (name) {
-            case "spawn-start-join" -> startJoin("spawn");
-            case "forkserver-start-join" -> startJoin("forkserver");
+            case "spawn-start-join" -> startJoin("spawn", false);
+            case "forkserver-start-join" -> startJoin("forkserver", false);
+            case "forkserver-paced" -> startJoin("forkserver", true);
+            case "program-pool-map" -> programPoolMap();
             case "ppe-round-trip" -> ppeRoundTrip();
             case "ppe-20k-submits" -> ppeSubmits();
             case "pool-map" -> poolMap(new Pool(2), size(100_000, 10_000), 0);
@@ -193,17 +201,24 @@ public final class Mp4jWorkloads {
         int done = 0;
         while (done < warmup || (timedWarmup && done < MAX_WARMUP
                 && System.nanoTime() - t0 < (long) (WARMUP_SECONDS * 1e9))) {
-            double v = pass.run();
-            if (done == 0) {
-                first = v;
-            }
-            done++;
+            keep(done++, pass.run());
         }
         List<Double> kept = new ArrayList<>();
         for (int i = 0; i < measured; i++) {
-            kept.add(pass.run());
+            double v = pass.run();
+            keep(done++, v);
+            kept.add(v);
         }
         return median(kept);
+    }
+
+    /** Keeps the figure of pass {@code index} (0-based) when it is the first or the second. */
+    private void keep(int index, double figure) {
+        if (index == 0) {
+            first = figure;
+        } else if (index == 1) {
+            second = figure;
+        }
     }
 
     // ---- tasks sent to workers and children (static, so that method references serialize small) ----
@@ -229,29 +244,48 @@ public final class Mp4jWorkloads {
 
     // ---- workloads ----
 
-    /** ms: start() to join() of an empty process, median of 4 after one warm-up start (FIRST: that one). */
-    private double startJoin(String method) throws InterruptedException {
+    /**
+     * ms: start() to join() of an empty process, back to back as a program starts them, median of the starts
+     * after the first (FIRST: the first; SECOND: the one after it). With {@code pacing}, a pause of 1 s before
+     * each start (outside the measurement) lets the forkserver's next spare get ready.
+     */
+    private double startJoin(String method, boolean pacing) throws InterruptedException {
         Context ctx = Multiprocessing.getContext(method);
-        boolean forkserver = method.equals("forkserver");
         int n = size(4, 2);
         List<Double> ms = new ArrayList<>();
         for (int i = 0; i <= n; i++) {
-            if (forkserver) {
-                Thread.sleep(1000); // pacing, outside the measurement: the next spare gets ready
+            if (pacing) {
+                Thread.sleep(1000);
             }
             long t0 = System.nanoTime();
             Process p = ctx.process(Mp4jWorkloads::nothing);
             p.start();
             p.join();
-            long t1 = System.nanoTime();
+            double v = (System.nanoTime() - t0) / 1e6;
             check(p.exitCode().orElse(-999) == 0, "the process exited with " + p.exitCode());
-            if (i == 0) {
-                first = (t1 - t0) / 1e6;
-            } else {
-                ms.add((t1 - t0) / 1e6);
+            keep(i, v);
+            if (i > 0) {
+                ms.add(v);
             }
         }
         return median(ms);
+    }
+
+    /**
+     * A whole short program, as a user writes it: a Pool of 2, the sum of map(x + 1) over 100,000 integers,
+     * printed, the pool closed. The runner times it from exec to exit; the sum is checked here.
+     */
+    private double programPoolMap() {
+        int n = size(100_000, 10_000);
+        long sum = 0;
+        try (Pool pool = new Pool(2)) {
+            for (int r : pool.map(Mp4jWorkloads::inc, IntStream.range(0, n).boxed().toList())) {
+                sum += r;
+            }
+        }
+        System.out.println(sum);
+        check(sum == (long) n * (n + 1) / 2, "the sum is " + sum);
+        return sum;
     }
 
     /** µs: submit→result one at a time on a 2-worker ProcessPoolExecutor; mean per pass of 1,000. */

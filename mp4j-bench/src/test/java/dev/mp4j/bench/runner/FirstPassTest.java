@@ -3,6 +3,7 @@ package dev.mp4j.bench.runner;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.bench.runner.Outcome.Side;
@@ -98,15 +99,80 @@ class FirstPassTest {
 
         List<String> lines = Table.firstPass(List.of(time, none, rate)).lines().toList();
         assertEquals(4, lines.size(), String.join("\n", lines));
-        assertEquals(List.of("Workload", "Unit", "mp4j first pass", "CPython first pass", Table.RATIO_HEADER),
-                cells(lines.get(0)));
-        assertTrue(lines.get(1).matches("\\| -+ \\| -+ \\| -+: \\| -+: \\| -+: \\|"), lines.get(1));
-        assertEquals(List.of("Pipe ping-pong", "µs", "110", "27.0", "0.25"), cells(lines.get(2)));
-        assertEquals(List.of("Queue 1 MiB", "MiB/s", "40.0", "280", "0.14"), cells(lines.get(3)));
+        assertEquals(List.of("Workload", "Unit", "mp4j first pass", "CPython first pass", "Ratio first",
+                "mp4j second pass", "CPython second pass", "Ratio second", "Ratio steady"), cells(lines.get(0)));
+        assertTrue(lines.get(1).matches("\\| -+ \\| -+( \\| -+:){7} \\|"), lines.get(1));
+        assertEquals(List.of("Pipe ping-pong", "µs", "110", "27.0", "0.25", "—", "—", "—", "8.33"),
+                cells(lines.get(2)));
+        assertEquals(List.of("Queue 1 MiB", "MiB/s", "40.0", "280", "0.14", "—", "—", "—", "2.53"),
+                cells(lines.get(3)));
         for (String line : lines) {
             assertEquals(lines.get(0).codePointCount(0, lines.get(0).length()), line.codePointCount(0, line.length()));
             assertFalse(line.contains("CPython's time"), "no targets: " + line);
         }
+    }
+
+    @Test
+    void aSecondLineIsParsedAndCheckedAsTheFirstIs() {
+        var r = BenchRunner.parse(List.of("FIRST 9", "SECOND 4.5", "RESULT 3"), List.of());
+        assertNull(r.failure());
+        assertEquals(9.0, r.first());
+        assertEquals(4.5, r.second());
+        assertTrue(Double.isNaN(BenchRunner.parse(List.of("FIRST 9", "RESULT 3"), List.of()).second()));
+        assertEquals("not a positive figure: SECOND 0",
+                BenchRunner.parse(List.of("SECOND 0", "RESULT 3"), List.of()).failure());
+    }
+
+    @Test
+    void theSecondPassHasItsOwnColumnsAndRatio() {
+        Outcome o = pingPong();                  // µs: CPython's time ÷ mp4j's
+        o.add(Side.MP4J, 4, 100, 20);
+        o.add(Side.CPYTHON, 20, 30, 25);
+        assertEquals(1.25, o.secondPassRatio(), 1e-9);
+        assertEquals(0.3, o.firstPassRatio(), 1e-9);
+        List<String> row = cells(Table.firstPass(List.of(o)).lines().toList().get(2));
+        assertEquals(List.of("Pipe ping-pong", "µs", "100", "30.0", "0.30", "20.0", "25.0", "1.25", "5.00"), row);
+    }
+
+    @Test
+    void aWholeProgramRunIsFiguredByItsWallTime() {
+        var parsed = BenchRunner.parse(List.of("5000050000", "RESULT 5000050000"), List.of());
+        var r = parsed.measured(412.5, new MemoryWatch.Peak(300 * 1024, 3)).wallTime();
+        assertNull(r.failure());
+        assertEquals(412.5, r.value());
+        assertEquals(300 * 1024, r.peakKiB());
+        assertEquals(3, r.processes());
+        assertTrue(Double.isNaN(r.first()) && Double.isNaN(r.second()));
+        assertThrows(IllegalArgumentException.class, () -> new Workload("p", "P", "tasks/s",
+                Direction.HIGHER_IS_BETTER, null, Duration.ofSeconds(1), "test", true));
+    }
+
+    @Test
+    void theMemoryTableComparesMiBPerProcess() {
+        Outcome o = pingPong();
+        o.add(Side.MP4J, 4);
+        o.add(Side.CPYTHON, 20);
+        o.addMemory(Side.MP4J, 3 * 100 * 1024, 3);   // 100 MiB a process
+        o.addMemory(Side.CPYTHON, 2 * 25 * 1024, 2); // 25 MiB a process
+        assertEquals(4.0, o.memoryPerProcessRatio(), 1e-9);
+        List<String> lines = Table.memory(List.of(o, lock())).lines().toList();
+        assertEquals(3, lines.size(), String.join("\n", lines));
+        assertEquals(List.of("Pipe ping-pong", "300", "3", "50.0", "2", "4.00", "FAIL"), cells(lines.get(2)));
+        o.addMemory(Side.MP4J, 0, 0);                // not read: not kept
+        assertEquals(1, o.peakMemory(Side.MP4J).count());
+        assertEquals("", Table.memory(List.of(lock())));
+    }
+
+    @Test
+    void vmHwmIsReadFromAStatusFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path status = dir.resolve("status");
+        Files.writeString(status, "Name:\tjava\nVmPeak:\t 999 kB\nVmHWM:\t   51200 kB\nVmRSS:\t 100 kB\n");
+        assertEquals(51200, MemoryWatch.vmHwmKiB(status));
+        assertEquals(0, MemoryWatch.vmHwmKiB(dir.resolve("gone")));
+        Files.writeString(status, "Name:\tkthread\n");
+        assertEquals(0, MemoryWatch.vmHwmKiB(status));
+        long self = MemoryWatch.vmHwmKiB(Path.of("/proc/self/status"));
+        assertTrue(self > 1024, "this JVM's own peak: " + self + " KiB");
     }
 
     @Test
@@ -115,7 +181,7 @@ class FirstPassTest {
         o.add(Side.MP4J, 3, 90);
         o.fail(Side.CPYTHON, "timed out");
         List<String> row = cells(Table.firstPass(List.of(o)).lines().toList().get(2));
-        assertEquals(List.of("Pipe ping-pong", "µs", "90.0", "—", "—"), row);
+        assertEquals(List.of("Pipe ping-pong", "µs", "90.0", "—", "—", "—", "—", "—", "—"), row);
     }
 
     @Test

@@ -1,0 +1,98 @@
+package dev.mp4j.bench.runner;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Watches the memory of one run: every {@link #PERIOD} it reads the peak resident set (VmHWM of
+ * {@code /proc/PID/status}) of the run's process and of every process below it, keeping each one's highest
+ * reading. Their sum is what the run cost the machine at most, with every process at its own peak; a process
+ * that lives shorter than a period may be missed. Where there is no {@code /proc}, the peak is 0.
+ */
+final class MemoryWatch {
+    /** How often the processes are read. */
+    static final Duration PERIOD = Duration.ofMillis(20);
+
+    private final ProcessHandle root;
+    private final Map<Long, Long> peakKiB = new ConcurrentHashMap<>();
+    private final Thread poller;
+    private volatile boolean stopped;
+
+    private MemoryWatch(ProcessHandle root) {
+        this.root = root;
+        this.poller = Thread.ofPlatform().daemon().name("mp4j-bench-memory").unstarted(this::poll);
+    }
+
+    /**
+     * @param root the run's process
+     * @return a watch, already reading
+     */
+    static MemoryWatch start(ProcessHandle root) {
+        MemoryWatch w = new MemoryWatch(root);
+        w.poller.start();
+        return w;
+    }
+
+    /** What a watch saw: the sum of the processes' peaks, and how many processes it saw. */
+    record Peak(long kib, int processes) {}
+
+    /**
+     * Stops reading (idempotent) and waits for the reader to finish its round.
+     *
+     * @return what was seen
+     */
+    Peak stop() {
+        stopped = true;
+        try {
+            poller.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new Peak(peakKiB.values().stream().mapToLong(Long::longValue).sum(), peakKiB.size());
+    }
+
+    private void poll() {
+        while (!stopped) {
+            Stream.concat(Stream.of(root), root.descendants()).forEach(this::read);
+            if (!root.isAlive()) {
+                return;
+            }
+            try {
+                Thread.sleep(PERIOD);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void read(ProcessHandle p) {
+        long kib = vmHwmKiB(Path.of("/proc", Long.toString(p.pid()), "status"));
+        if (kib > 0) {
+            peakKiB.merge(p.pid(), kib, Math::max);
+        }
+    }
+
+    /**
+     * @param status a {@code /proc/PID/status} file
+     * @return its VmHWM in KiB, or 0 when the file or the line is not there (the process is gone, or no /proc)
+     */
+    static long vmHwmKiB(Path status) {
+        try {
+            for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+                if (line.startsWith("VmHWM:")) {
+                    String[] parts = line.substring("VmHWM:".length()).strip().split("\\s+");
+                    return Long.parseLong(parts[0]);
+                }
+            }
+        } catch (IOException | NumberFormatException gone) {
+            // the process ended between listing and reading, or the file is not what Linux writes
+        }
+        return 0;
+    }
+}
