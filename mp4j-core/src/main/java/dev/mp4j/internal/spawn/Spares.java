@@ -9,9 +9,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The forkserver start method on a JVM, which cannot fork: per launch spec, one spare child JVM is kept
- * booted and connected (it said hello), waiting for a job. {@link #take} hands over the ready spare (or
- * waits for the one booting); its replacement boots in the background once the child handed over has ended
- * or has had a moment to start its job. Spares die with this JVM like every child (they watch its pid).
+ * booted and connected (it said hello), waiting for a job. {@link #take} hands over the ready spare; when the
+ * spare is still booting it also boots a child at once, as spawn would, and hands over whichever of the two is
+ * ready first, the other becoming the next spare — so a start is never slower than a spawn, back to back
+ * included. A replacement boots in the background once the child handed over has ended or has had a moment to
+ * start its job. Spares die with this JVM like every child (they watch its pid).
  */
 public final class Spares {
     private static final Map<Launch.Spec, Spares> BY_SPEC = new ConcurrentHashMap<>();
@@ -50,18 +52,71 @@ public final class Spares {
         }
     }
 
-    /** @return the spare (or, if none is booting, a child booting now); none is booting afterwards */
-    private synchronized CompletableFuture<ChildJvm> swap() {
-        CompletableFuture<ChildJvm> ready = next != null ? next : boot();
-        next = null;
-        return ready;
+    /**
+     * @return the spare when it is ready; else the first ready of it and a child booting now, the other
+     *     becoming the next spare
+     */
+    private CompletableFuture<ChildJvm> claim() {
+        CompletableFuture<ChildJvm> spare;
+        synchronized (this) {
+            spare = next;
+            next = null;
+        }
+        if (spare != null && spare.isDone()) {
+            return spare;
+        }
+        CompletableFuture<ChildJvm> fresh = boot();
+        if (spare == null) {
+            return fresh;
+        }
+        Race<ChildJvm> race = new Race<>();
+        spare.whenComplete(race::arrived);
+        fresh.whenComplete(race::arrived);
+        synchronized (this) {
+            if (next == null) {
+                next = race.second;
+                return race.first;
+            }
+        }
+        race.second.thenAccept(ChildJvm::release);
+        return race.first;
+    }
+
+    /**
+     * Two things under way (children booting): {@link #first} completes with the one ready first, {@link #second}
+     * with the other; a failure completes either only once the other's outcome is known, so {@link #first}
+     * fails only when both have failed.
+     */
+    static final class Race<T> {
+        final CompletableFuture<T> first = new CompletableFuture<>();
+        final CompletableFuture<T> second = new CompletableFuture<>();
+        private int arrivals; // guarded by this
+        private Throwable failure; // guarded by this
+
+        /** A boot ended: a child goes to the first place still open; a failure waits for the other's outcome. */
+        synchronized void arrived(T child, Throwable error) {
+            arrivals++;
+            if (error != null) {
+                failure = error;
+                if (arrivals == 2) {
+                    first.completeExceptionally(error); // no effect when the other came first
+                    second.completeExceptionally(error);
+                }
+            } else if (first.complete(child)) {
+                if (arrivals == 2) {
+                    second.completeExceptionally(failure);
+                }
+            } else {
+                second.complete(child);
+            }
+        }
     }
 
     private ChildJvm take() throws IOException {
         IOException last = null;
         for (int i = 0; i < ATTEMPTS; i++) {
             try {
-                ChildJvm child = swap().join();
+                ChildJvm child = claim().join();
                 if (child.process().isAlive()) {
                     replaceLater(child.process());
                     return child;
