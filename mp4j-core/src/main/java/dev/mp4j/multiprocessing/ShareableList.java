@@ -522,7 +522,7 @@ public final class ShareableList implements Serializable, Iterable<Object>, Auto
 
     @Serial
     private Object writeReplace() {
-        return new Form(name());
+        return new Form(shm);
     }
 
     @Serial
@@ -530,17 +530,25 @@ public final class ShareableList implements Serializable, Iterable<Object>, Auto
         throw new InvalidObjectException("ShareableList travels as its Form");
     }
 
-    /** The serialized form: the name; the receiver attaches (Python's {@code __reduce__}). */
-    private record Form(String name) implements Serializable {
+    /**
+     * The serialized form (Python's {@code __reduce__}): the block, which travels as its name and attaches on
+     * arrival; the receiver reads the list's layout from it.
+     */
+    private record Form(SharedMemory block) implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
 
         @Serial
         private Object readResolve() throws ObjectStreamException {
-            if (name == null) {
-                throw new InvalidObjectException("ShareableList without a name");
+            if (block == null) {
+                throw new InvalidObjectException("ShareableList without a block");
             }
-            return attach(name);
+            try {
+                return new ShareableList(block);
+            } catch (IllegalArgumentException e) {
+                block.close();
+                throw (InvalidObjectException) new InvalidObjectException(e.getMessage()).initCause(e);
+            }
         }
     }
 }
