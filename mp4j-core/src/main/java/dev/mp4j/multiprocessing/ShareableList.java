@@ -49,7 +49,10 @@ import java.util.Objects;
  * another process is seen — but a {@code set} is several writes, not atomic against a concurrent
  * {@code get} or {@code set} of the same item: guard them with a lock (a {@link Multiprocessing#lock()})
  * when processes write while others read. The list holds no lock of its own, so nothing a killed process
- * held can block the others. Serialized (sent to a child), a list travels as its name: the receiver
+ * held can block the others. A {@code set} writes the item's format, then its read-back code, then its
+ * bytes (CPython's order): a process killed in the middle leaves that one item with the new format and
+ * part of the new bytes — a string of old and new bytes, or, where the type changed, a number made of
+ * the old bytes; the other items and the list's shape (count, offsets) are never written after creation. Serialized (sent to a child), a list travels as its name: the receiver
  * attaches.
  *
  * <p>Lifetime, as for {@link SharedMemory}: {@link #close()} unmaps this handle's view; {@link #unlink()}
