@@ -238,6 +238,8 @@ class CPythonShareableListTest {
                     assertEquals("SEEN 32", py.expect("SEEN"));
                     assertEquals(0, py.exitCode(), py.output());
                 }
+                // CPython's tracker process unlinks it after the Python process ended: only the kernel knows
+                // when, so poll
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SECONDS);
                 while (Shm.exists(shm.name()) && System.nanoTime() < deadline) {
                     Thread.sleep(20);
