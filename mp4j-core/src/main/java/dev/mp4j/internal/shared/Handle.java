@@ -56,6 +56,14 @@ abstract class Handle implements Serializable {
             this.elementSize = elementSize;
         }
 
+        /** @throws IllegalArgumentException if {@code count} is negative */
+        long bytes(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("length must not be negative, got " + count);
+            }
+            return (long) count * elementSize;
+        }
+
         Handle make(String name, MemorySegment elements, int length, Supplier<RLock> lockFactory, RLock lock) {
             return switch (this) {
                 case INT -> new IntValue(name, elements, lockFactory, lock);
@@ -99,10 +107,7 @@ abstract class Handle implements Serializable {
      * owns its name.
      */
     static Handle create(Kind kind, int count, Supplier<RLock> lockFactory) {
-        if (count < 0) {
-            throw new IllegalArgumentException("length must not be negative, got " + count);
-        }
-        long bytes = (long) count * kind.elementSize;
+        long bytes = kind.bytes(count);
         Segment seg = createSegment(Math.max(8, bytes));
         Handle h;
         try {
@@ -134,10 +139,7 @@ abstract class Handle implements Serializable {
      * cannot be serialized; the garbage collector frees the memory.
      */
     static Handle local(Kind kind, int count) {
-        if (count < 0) {
-            throw new IllegalArgumentException("length must not be negative, got " + count);
-        }
-        long bytes = (long) count * kind.elementSize;
+        long bytes = kind.bytes(count);
         MemorySegment memory = Arena.ofAuto().allocate(Math.max(8, bytes), 8);
         return kind.make(null, memory.asSlice(0, bytes), count, null, Threading.rlock());
     }
