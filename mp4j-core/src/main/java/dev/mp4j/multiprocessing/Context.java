@@ -12,9 +12,12 @@ import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
 
 import java.io.ObjectInputFilter;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * A start method and the settings its child JVMs start with (Python's context objects from
@@ -202,6 +205,71 @@ public sealed interface Context permits JvmContext, DummyContext {
      * @return a new zero-filled shared array
      */
     SharedDoubleArray sharedDoubleArray(int length);
+
+    /**
+     * Python's {@code Array('i', initial)}.
+     *
+     * @param initial the elements, copied
+     * @return a new shared array holding them
+     * @throws NullPointerException if {@code initial} is null
+     */
+    default SharedIntArray sharedIntArray(int[] initial) {
+        Objects.requireNonNull(initial, "initial");
+        SharedIntArray a = sharedIntArray(initial.length);
+        MemorySegment.copy(initial, 0, a.segment(), ValueLayout.JAVA_INT, 0, initial.length);
+        return a;
+    }
+
+    /**
+     * Python's {@code Array('q', initial)}.
+     *
+     * @param initial the elements, copied
+     * @return a new shared array holding them
+     * @throws NullPointerException if {@code initial} is null
+     */
+    default SharedLongArray sharedLongArray(long[] initial) {
+        Objects.requireNonNull(initial, "initial");
+        SharedLongArray a = sharedLongArray(initial.length);
+        MemorySegment.copy(initial, 0, a.segment(), ValueLayout.JAVA_LONG, 0, initial.length);
+        return a;
+    }
+
+    /**
+     * Python's {@code Array('d', initial)}.
+     *
+     * @param initial the elements, copied
+     * @return a new shared array holding them
+     * @throws NullPointerException if {@code initial} is null
+     */
+    default SharedDoubleArray sharedDoubleArray(double[] initial) {
+        Objects.requireNonNull(initial, "initial");
+        SharedDoubleArray a = sharedDoubleArray(initial.length);
+        MemorySegment.copy(initial, 0, a.segment(), ValueLayout.JAVA_DOUBLE, 0, initial.length);
+        return a;
+    }
+
+    /**
+     * Python's {@code Array('b', n)}, {@code Array('c', n)} and {@code RawArray('b', n)}.
+     *
+     * @param length the number of bytes, at least 0
+     * @return a new zero-filled shared byte array
+     * @throws IllegalArgumentException if {@code length} is negative
+     */
+    SharedByteArray sharedByteArray(int length);
+
+    /**
+     * Python's {@code Array('b', initial)} and {@code Array('c', initial)}.
+     *
+     * @param initial the bytes, copied
+     * @return a new shared byte array holding them
+     * @throws NullPointerException if {@code initial} is null
+     */
+    default SharedByteArray sharedByteArray(byte[] initial) {
+        Objects.requireNonNull(initial, "initial");
+        SharedByteArray a = sharedByteArray(initial.length);
+        a.copyFrom(initial, 0);
+        return a;
+    }
 
     /**
      * @param size its size in bytes, at least 1

@@ -224,6 +224,11 @@ final class Contexts {
         }
 
         @Override
+        public SharedByteArray sharedByteArray(int length) {
+            return SharedObjects.sharedByteArray(length, ProcessSync::rlock);
+        }
+
+        @Override
         public SyncManager manager() {
             SyncManager m = new SyncManager(null, null, this);
             m.start();

@@ -324,6 +324,46 @@ public final class Multiprocessing {
     }
 
     /**
+     * @param initial the elements, copied
+     * @return a new shared array holding them (Python's {@code Array('i', initial)})
+     */
+    public static SharedIntArray sharedIntArray(int[] initial) {
+        return getContext().sharedIntArray(initial);
+    }
+
+    /**
+     * @param initial the elements, copied
+     * @return a new shared array holding them (Python's {@code Array('q', initial)})
+     */
+    public static SharedLongArray sharedLongArray(long[] initial) {
+        return getContext().sharedLongArray(initial);
+    }
+
+    /**
+     * @param initial the elements, copied
+     * @return a new shared array holding them (Python's {@code Array('d', initial)})
+     */
+    public static SharedDoubleArray sharedDoubleArray(double[] initial) {
+        return getContext().sharedDoubleArray(initial);
+    }
+
+    /**
+     * @param length the number of bytes
+     * @return a new zero-filled shared byte array (Python's {@code Array('b', n)}, {@code RawArray('b', n)})
+     */
+    public static SharedByteArray sharedByteArray(int length) {
+        return getContext().sharedByteArray(length);
+    }
+
+    /**
+     * @param initial the bytes, copied
+     * @return a new shared byte array holding them (Python's {@code Array('b', initial)}, {@code Array('c', initial)})
+     */
+    public static SharedByteArray sharedByteArray(byte[] initial) {
+        return getContext().sharedByteArray(initial);
+    }
+
+    /**
      * @param size the size in bytes
      * @return a new named shared memory segment
      */

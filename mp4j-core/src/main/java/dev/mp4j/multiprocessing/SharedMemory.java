@@ -26,6 +26,16 @@ import java.nio.file.NoSuchFileException;
  * runs: call {@code unlink()} when no process needs to attach any more. Blocks left behind are removed
  * when the whole program (all its JVMs) has ended, even if it was killed.
  *
+ * <p>Names are those of {@code /dev/shm}, as CPython's {@code multiprocessing.shared_memory} uses them:
+ * {@code attach} and {@code create} take a name with or without the leading {@code /} of POSIX
+ * ({@code "psm_1a2b3c4d"} or {@code "/psm_1a2b3c4d"}), and {@link #name()} returns it without, as CPython's
+ * {@code SharedMemory.name} does. So {@code SharedMemory.attach(name)} maps a block made by CPython, and
+ * CPython's {@code SharedMemory(name)} maps one made here. CPython 3.11 and 3.12 register a block with
+ * their resource tracker even when they only attach to it, and unlink it when that Python process ends:
+ * a Python program that attaches to a block mp4j made should call
+ * {@code resource_tracker.unregister(shm._name, "shared_memory")} after attaching (3.13 and later:
+ * {@code SharedMemory(name, track=False)}).
+ *
  * <p>States of a handle: open {@code --close()-->} closed (idempotent). {@code name()} and {@code size()}
  * work in both; {@link #segment()} throws {@link IllegalStateException} when closed, and views taken
  * before throw it on access. {@code unlink()} does not depend on the state.
@@ -44,8 +54,8 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     /**
      * Creates a new zero-filled block.
      *
-     * @param name the name (1 to 200 letters, digits, {@code . _ -}, not starting with {@code .}), or null
-     *             for a fresh unique one ({@code mp4j-} and 16 hex digits)
+     * @param name the name (1 to 200 letters, digits, {@code . _ -}, not starting with {@code .}, after an
+     *             optional leading {@code /}), or null for a fresh unique one ({@code mp4j-} and 16 hex digits)
      * @param size the size in bytes, at least 1
      * @return a handle to the new block, open
      * @throws IllegalArgumentException if {@code size} is not positive or the name is not allowed
@@ -74,7 +84,8 @@ public final class SharedMemory implements AutoCloseable, Serializable {
     /**
      * Attaches to an existing block.
      *
-     * @param name the name of the block
+     * @param name the name of the block, with or without a leading {@code /} (CPython's {@code psm_...}
+     *             names included)
      * @return a handle to it, open, as large as the block
      * @throws IllegalArgumentException if the name is not allowed
      * @throws UncheckedIOException if there is no such block (Python's {@code FileNotFoundError}: the cause
@@ -87,7 +98,7 @@ public final class SharedMemory implements AutoCloseable, Serializable {
         return new SharedMemory(Segment.attach(name, Arena.ofShared()));
     }
 
-    /** @return the block's name, as {@link #attach(String)} takes it */
+    /** @return the block's name, without a leading {@code /}, as {@link #attach(String)} takes it */
     public String name() {
         return segment.name();
     }

@@ -1,12 +1,14 @@
 package dev.mp4j.internal.dummy;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.shared.SharedObjects;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Pipe;
 import dev.mp4j.multiprocessing.Pool;
 import dev.mp4j.multiprocessing.Process;
 import dev.mp4j.multiprocessing.Queue;
+import dev.mp4j.multiprocessing.SharedByteArray;
 import dev.mp4j.multiprocessing.SharedDouble;
 import dev.mp4j.multiprocessing.SharedDoubleArray;
 import dev.mp4j.multiprocessing.SharedInt;
@@ -35,8 +37,8 @@ import java.util.Objects;
  * Python's {@code multiprocessing.dummy}: the {@link Context} API backed by threads of this JVM. Its
  * processes are threads ({@link DummyProcess}), its queues and pipes thread-safe queues, its locks and
  * friends {@link Threading}'s, and its pool a {@link ThreadPool}. Nothing it makes can be sent to another
- * JVM. Shared values and arrays are not offered (use plain objects: the threads share the heap); shared
- * memory is the real thing.
+ * JVM. Shared values and arrays are plain memory of this JVM with the same interfaces (their lock a thread
+ * {@link RLock}; they cannot be serialized); {@link #sharedMemory(long)} makes a real named segment.
  */
 public final class DummyContext implements Context {
     /** The one dummy context: it holds no settings. */
@@ -136,32 +138,37 @@ public final class DummyContext implements Context {
 
     @Override
     public SharedInt sharedInt(int initial) {
-        throw unsupported("sharedInt");
+        return SharedObjects.localInt(initial);
     }
 
     @Override
     public SharedLong sharedLong(long initial) {
-        throw unsupported("sharedLong");
+        return SharedObjects.localLong(initial);
     }
 
     @Override
     public SharedDouble sharedDouble(double initial) {
-        throw unsupported("sharedDouble");
+        return SharedObjects.localDouble(initial);
     }
 
     @Override
     public SharedIntArray sharedIntArray(int length) {
-        throw unsupported("sharedIntArray");
+        return SharedObjects.localIntArray(length);
     }
 
     @Override
     public SharedLongArray sharedLongArray(int length) {
-        throw unsupported("sharedLongArray");
+        return SharedObjects.localLongArray(length);
     }
 
     @Override
     public SharedDoubleArray sharedDoubleArray(int length) {
-        throw unsupported("sharedDoubleArray");
+        return SharedObjects.localDoubleArray(length);
+    }
+
+    @Override
+    public SharedByteArray sharedByteArray(int length) {
+        return SharedObjects.localByteArray(length);
     }
 
     @Override
@@ -176,12 +183,6 @@ public final class DummyContext implements Context {
         Server server = m.getServer();
         Thread.ofPlatform().daemon().name("mp4j-dummy-manager").start(server::serveForever);
         return m;
-    }
-
-    private static UnsupportedOperationException unsupported(String what) {
-        return new UnsupportedOperationException(what + "() is not offered by the dummy context: its processes are "
-                + "threads that share this JVM's heap, so a plain object (an AtomicInteger, an array) guarded by "
-                + "one of its locks does the job");
     }
 
     @Override

@@ -12,8 +12,10 @@
  *     lock ... barrier           --&gt; dev.mp4j.threading.Threading's primitives
  *     pool(n)                    --&gt; ThreadPool        the Pool API over worker threads
  *     manager()                  --&gt; SyncManager       served by a daemon thread of this JVM
+ *     sharedInt ... sharedByteArray --&gt; SharedObjects.local...: plain memory of this JVM, a thread RLock
+ *     sharedMemory(size)         --&gt; a real named segment, as in every context
  * </pre>
- * Nothing here crosses a JVM: serializing a dummy process, queue or connection throws
+ * Nothing here crosses a JVM: serializing a dummy process, queue, connection or shared value throws
  * {@link java.io.NotSerializableException}.
  */
 package dev.mp4j.internal.dummy;

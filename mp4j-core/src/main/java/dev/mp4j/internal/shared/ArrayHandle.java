@@ -55,6 +55,7 @@ abstract class ArrayHandle extends Handle {
 
     @Override
     public final String toString() {
-        return "Shared" + getClass().getSimpleName() + "(length " + length + ", '" + name() + "')";
+        return "Shared" + getClass().getSimpleName() + "(length " + length
+                + (name() == null ? ", this JVM)" : ", '" + name() + "')");
     }
 }

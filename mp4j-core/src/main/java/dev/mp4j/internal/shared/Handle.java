@@ -2,6 +2,7 @@ package dev.mp4j.internal.shared;
 
 import dev.mp4j.internal.shm.Segment;
 import dev.mp4j.threading.RLock;
+import dev.mp4j.threading.Threading;
 
 import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
@@ -34,6 +35,10 @@ import java.util.function.Supplier;
  * its JVM exits ({@link Owned}); received copies never unlink. A copy deserialized after its creator let
  * go of the name cannot attach (an {@link UncheckedIOException} naming the segment).
  *
+ * <p>Plain memory ({@link #local}): the dummy context's values and arrays are the same classes over memory
+ * of this JVM only (an automatic arena), with no name, a thread {@link RLock} from the start, and no
+ * serialized form.
+ *
  * <p>State: {@code lock} goes once from null to the lock, under {@code lockInit}; everything else is
  * final after construction (the unlinker is set once, before the handle is published).
  */
@@ -43,12 +48,20 @@ abstract class Handle implements Serializable {
 
     /** What a handle is, its element size and how a receiver rebuilds it. */
     enum Kind {
-        INT(4), LONG(8), DOUBLE(8), INT_ARRAY(4), LONG_ARRAY(8), DOUBLE_ARRAY(8);
+        INT(4), LONG(8), DOUBLE(8), INT_ARRAY(4), LONG_ARRAY(8), DOUBLE_ARRAY(8), BYTE_ARRAY(1);
 
         final int elementSize;
 
         Kind(int elementSize) {
             this.elementSize = elementSize;
+        }
+
+        /** @throws IllegalArgumentException if {@code count} is negative */
+        long bytes(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("length must not be negative, got " + count);
+            }
+            return (long) count * elementSize;
         }
 
         Handle make(String name, MemorySegment elements, int length, Supplier<RLock> lockFactory, RLock lock) {
@@ -59,12 +72,13 @@ abstract class Handle implements Serializable {
                 case INT_ARRAY -> new IntArray(name, elements, length, lockFactory, lock);
                 case LONG_ARRAY -> new LongArray(name, elements, length, lockFactory, lock);
                 case DOUBLE_ARRAY -> new DoubleArray(name, elements, length, lockFactory, lock);
+                case BYTE_ARRAY -> new ByteArray(name, elements, length, lockFactory, lock);
             };
         }
     }
 
     private final transient Kind kind;
-    private final transient String name;
+    private final transient String name;                    // null for plain memory of this JVM
     private final transient Supplier<RLock> lockFactory;   // creator only; null in received copies
     private final transient Object lockInit = new Object();
     private transient volatile RLock lock;                  // guarded by lockInit when written
@@ -93,10 +107,7 @@ abstract class Handle implements Serializable {
      * owns its name.
      */
     static Handle create(Kind kind, int count, Supplier<RLock> lockFactory) {
-        if (count < 0) {
-            throw new IllegalArgumentException("length must not be negative, got " + count);
-        }
-        long bytes = (long) count * kind.elementSize;
+        long bytes = kind.bytes(count);
         Segment seg = createSegment(Math.max(8, bytes));
         Handle h;
         try {
@@ -120,6 +131,17 @@ abstract class Handle implements Serializable {
                 }
             }
         }
+    }
+
+    /**
+     * Allocates zero-filled plain memory of this JVM for {@code count} elements of {@code kind} (what the dummy
+     * context's threads share) and a handle over it whose lock is a thread {@link RLock}. It has no name and
+     * cannot be serialized; the garbage collector frees the memory.
+     */
+    static Handle local(Kind kind, int count) {
+        long bytes = kind.bytes(count);
+        MemorySegment memory = Arena.ofAuto().allocate(Math.max(8, bytes), 8);
+        return kind.make(null, memory.asSlice(0, bytes), count, null, Threading.rlock());
     }
 
     /** Unlinks the name now if this handle created it (the memory stays mapped). */
@@ -154,6 +176,11 @@ abstract class Handle implements Serializable {
 
     @Serial
     final Object writeReplace() throws ObjectStreamException {
+        if (name == null) {
+            throw new NotSerializableException(getClass().getSimpleName() + " of the dummy context: it is plain memory"
+                    + " of this JVM, shared by its threads only (use a process context's shared values to share with"
+                    + " other processes)");
+        }
         RLock l;
         try {
             l = lock();

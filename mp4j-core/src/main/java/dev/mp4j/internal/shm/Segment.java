@@ -49,7 +49,8 @@ public final class Segment implements AutoCloseable {
     /**
      * Creates and maps a new zero-filled segment.
      *
-     * @param name its name (letters, digits, {@code . _ -}), or null for a fresh one
+     * @param name its name (letters, digits, {@code . _ -}, after an optional leading {@code /}), or null
+     *             for a fresh one
      * @param size its size in bytes, at least 1
      * @return the mapped segment
      * @throws IllegalArgumentException for a bad name or size
@@ -113,7 +114,7 @@ public final class Segment implements AutoCloseable {
     /**
      * Maps an existing segment.
      *
-     * @param name its name
+     * @param name its name, with or without a leading {@code /}
      * @return the mapped segment, as large as the segment is
      * @throws UncheckedIOException if there is no such segment
      */
@@ -156,7 +157,15 @@ public final class Segment implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks a name and drops one leading {@code /}: POSIX names a segment {@code /psm_...} where
+     * {@code /dev/shm} holds {@code psm_...}, and CPython's {@code SharedMemory} accepts and reports names
+     * either way, so mp4j does too.
+     */
     private static String checkName(String name) {
+        if (name.startsWith("/")) {
+            name = name.substring(1);
+        }
         if (name.isEmpty() || name.length() > 200 || !name.matches("[A-Za-z0-9._-]+") || name.startsWith(".")) {
             throw new IllegalArgumentException("bad shared memory name '" + name
                     + "': use 1 to 200 letters, digits, '.', '_' or '-', not starting with '.'");
@@ -164,7 +173,7 @@ public final class Segment implements AutoCloseable {
         return name;
     }
 
-    /** @return the segment's name */
+    /** @return the segment's name, without a leading {@code /} (its file in {@code /dev/shm}) */
     public String name() {
         return name;
     }
@@ -210,8 +219,9 @@ public final class Segment implements AutoCloseable {
      */
     public static boolean unlink(String name) {
         try {
-            boolean removed = Files.deleteIfExists(DIR.resolve(checkName(name)));
-            ResourceTracker.unregister(ResourceTracker.Kind.SHM, name);
+            String n = checkName(name);
+            boolean removed = Files.deleteIfExists(DIR.resolve(n));
+            ResourceTracker.unregister(ResourceTracker.Kind.SHM, n);
             return removed;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot unlink shared memory '" + name + "'", e);

@@ -306,15 +306,4 @@ class DummyContextTest {
         assertTrue(dummy.condition(dummy.rlock()).acquire());
         assertEquals(3, dummy.barrier(3, null, null).parties());
     }
-
-    @Test
-    void sharedValuesAreNotOfferedWithAClearMessage() {
-        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, () -> dummy.sharedInt(1));
-        assertTrue(e.getMessage().contains("dummy"), e.getMessage());
-        assertThrows(UnsupportedOperationException.class, () -> dummy.sharedLong(1));
-        assertThrows(UnsupportedOperationException.class, () -> dummy.sharedDouble(1));
-        assertThrows(UnsupportedOperationException.class, () -> dummy.sharedIntArray(1));
-        assertThrows(UnsupportedOperationException.class, () -> dummy.sharedLongArray(1));
-        assertThrows(UnsupportedOperationException.class, () -> dummy.sharedDoubleArray(1));
-    }
 }
