@@ -21,6 +21,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -266,6 +267,8 @@ final class PoolResults {
         private final Map<Long, Outcome> byIndex = new HashMap<>();    // ordered: chunk index → outcome
         private final ArrayDeque<Outcome> byArrival = new ArrayDeque<>(); // unordered: in arrival order
         private long sent;               // chunks sent
+        private int read;                // items taken from the iterable
+        private volatile int total = -1; // the number of items, once the iterable is exhausted
         private long consumed;           // chunks taken to consume
         private boolean sourceDone;      // the iterable is exhausted, failed, or can no longer be sent
         private Throwable sourceError;   // raised once the chunks sent before it are consumed
@@ -273,8 +276,11 @@ final class PoolResults {
         private int pos;
         private boolean ended;
 
-        /** One chunk's outcome: per-item results, or one exception for the whole chunk. */
-        private record Outcome(Chunks.EachResult each, Throwable whole) {
+        /**
+         * One chunk's outcome: per-item results, or one exception for the whole chunk (in place of its
+         * {@code items}).
+         */
+        private record Outcome(Chunks.EachResult each, Throwable whole, int items) {
             int size() {
                 return each == null ? 1 : each.values().size();
             }
@@ -300,17 +306,21 @@ final class PoolResults {
                         while (chunk.size() < chunksize && source.hasNext()) {
                             chunk.add(source.next());
                         }
+                        read += chunk.size();
                         if (chunk.size() < chunksize) {
                             sourceDone = true;
+                            total = read;
                         }
                     } catch (RuntimeException | Error e) {
+                        read += chunk.size();
                         sourceDone = true;
                         sourceError = e;
                     }
                     if (!chunk.isEmpty()) {
                         long index = sent;
+                        int items = chunk.size();
                         try {
-                            owner.submit(new Chunks.EachChunk(fn, chunk), onFinish((v, e) -> arrive(index, v, e)),
+                            owner.submit(new Chunks.EachChunk(fn, chunk), new ChunkCompletion(index, items),
                                     Timeouts.FOREVER);
                             sent++;
                         } catch (RuntimeException e) {
@@ -325,8 +335,34 @@ final class PoolResults {
             }
         }
 
-        private void arrive(long index, Object v, Throwable e) {
-            Outcome o = e != null ? new Outcome(null, e) : new Outcome((Chunks.EachResult) v, null);
+        /** A chunk's completion: dropped unrun once the iterator is closed. */
+        private final class ChunkCompletion implements Completion {
+            private final long index;
+            private final int items;
+
+            ChunkCompletion(long index, int items) {
+                this.index = index;
+                this.items = items;
+            }
+
+            @Override
+            public boolean start(PoolEngine.Task task) {
+                return !isClosed();
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return isClosed();
+            }
+
+            @Override
+            public void finish(Object v, Throwable e) {
+                arrive(index, items, v, e);
+            }
+        }
+
+        private void arrive(long index, int items, Object v, Throwable e) {
+            Outcome o = e != null ? new Outcome(null, e, items) : new Outcome((Chunks.EachResult) v, null, items);
             lock.lock();
             try {
                 if (ordered) {
@@ -341,7 +377,27 @@ final class PoolResults {
         }
 
         @Override
-        public boolean hasNext() {
+        public OptionalInt total() {
+            int t = total;
+            return t < 0 ? OptionalInt.empty() : OptionalInt.of(t);
+        }
+
+        /** Stops feeding the pool; the chunks sent and not yet started are dropped (see {@link ChunkCompletion}). */
+        @Override
+        protected void cancelRest() {
+            lock.lock();
+            try {
+                sourceDone = true;
+                ended = true;
+                byIndex.clear();
+                byArrival.clear();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        protected boolean more() {
             lock.lock();
             try {
                 if (ended) {
@@ -363,7 +419,7 @@ final class PoolResults {
 
         @Override
         @SuppressWarnings("unchecked")
-        public R next(Duration timeout) {
+        protected R take(Duration timeout) {
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
             lock.lock();
             try {
@@ -374,8 +430,10 @@ final class PoolResults {
                     if (current != null && pos < current.size()) {
                         int i = pos++;
                         if (current.whole != null) {
+                            delivered(current.items);
                             throw Exceptions.rethrow(current.whole);
                         }
+                        delivered();
                         Throwable err = current.each.error(i);
                         if (err != null) {
                             throw Exceptions.rethrow(err);

@@ -291,13 +291,22 @@ class PoolsTest {
         }
 
         @Override
-        public boolean hasNext() {
+        protected boolean more() {
             return it.hasNext();
         }
 
         @Override
-        public R next(Duration timeout) {
+        protected R take(Duration timeout) {
+            delivered();
             return it.next();
         }
+
+        @Override
+        public java.util.OptionalInt total() {
+            return java.util.OptionalInt.empty();
+        }
+
+        @Override
+        protected void cancelRest() {}
     }
 }
