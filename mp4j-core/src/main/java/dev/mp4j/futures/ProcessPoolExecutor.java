@@ -108,6 +108,16 @@ public class ProcessPoolExecutor implements Executor {
         return workers.processes();
     }
 
+    /**
+     * What the pool does now, read at one moment. A {@code map} with a chunksize counts each item as a task;
+     * its items on a worker count as running, those sent ahead to a busy worker included.
+     *
+     * @return the pool's statistics
+     */
+    public ExecutorStats stats() {
+        return workers.engine.stats();
+    }
+
     @Override
     public <V> Future<V> submit(SerializableCallable<V> fn) {
         Objects.requireNonNull(fn, "fn");

@@ -2,6 +2,7 @@ package dev.mp4j.internal.pool;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.futures.BrokenProcessPool;
+import dev.mp4j.internal.jfr.Events;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Identity;
@@ -117,10 +118,13 @@ public final class JvmBackend extends BreakingBackend {
     /** The life of one worker, on its own thread: boot, serve, exit. */
     private void run(PoolEngine.Worker w, JvmLink link) {
         ChildJvm jvm;
+        long began = System.nanoTime();
         try {
             jvm = launcher.obtain(link.process::complete);
             jvm.sendJob(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory).encode(),
                     launcher.serialFilter());
+            Events.workerStart(w.name(), jvm.pid(), launcher.startMethod(), System.nanoTime() - began,
+                    jvm.process().toHandle());
         } catch (IOException | RuntimeException e) {
             link.process.complete(null);
             Integer killed = killedWhileBooting(link.process.getNow(null));
@@ -200,7 +204,7 @@ public final class JvmBackend extends BreakingBackend {
             error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
                     + " task " + id + ": " + e, e);
         }
-        w.result(id, value, error, PoolFrames.ResultFrame.runNanos(frame));
+        w.result(id, value, error, PoolFrames.ResultFrame.runNanos(frame), frame.length);
     }
 
     @SuppressWarnings("unchecked")
