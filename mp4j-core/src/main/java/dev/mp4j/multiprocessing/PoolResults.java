@@ -2,6 +2,7 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableFunction;
+import dev.mp4j.futures.CancelledError;
 import dev.mp4j.futures.TimeoutError;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
@@ -16,6 +17,9 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -27,7 +31,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -38,24 +41,6 @@ final class PoolResults {
     static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
 
     private PoolResults() {}
-
-    /**
-     * @param finish given the task's value or exception
-     * @return the completion of a task that always runs once it reaches a worker (nothing can cancel it)
-     */
-    static Completion onFinish(BiConsumer<Object, Throwable> finish) {
-        return new Completion() {
-            @Override
-            public boolean start(PoolEngine.Task task) {
-                return true;
-            }
-
-            @Override
-            public void finish(Object v, Throwable e) {
-                finish.accept(v, e);
-            }
-        };
-    }
 
     /**
      * A pool's result-handler thread (Python's {@code _handle_results}): runs callbacks and makes results
@@ -149,6 +134,9 @@ final class PoolResults {
         private final Consumer<? super Throwable> errorCallback;
         private final AtomicBoolean finished = new AtomicBoolean(); // the outcome is known
         private Object owner; // held only to keep the pool reachable until ready
+        /** The engine's handles on its tasks while they run (a map's chunks), to stop them; guarded by this. */
+        private final Set<PoolEngine.Task> running = Collections.newSetFromMap(new IdentityHashMap<>());
+        private boolean cancelled; // guarded by this
 
         ApplyResult(Object owner, Handler handler, Consumer<? super R> callback,
                     Consumer<? super Throwable> errorCallback) {
@@ -160,13 +148,52 @@ final class PoolResults {
 
         @Override
         public boolean start(PoolEngine.Task task) {
-            return true;
+            return started(task);
+        }
+
+        @Override
+        public synchronized boolean isCancelled() {
+            return cancelled;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public void finish(Object v, Throwable e) {
+            ended(null);
             complete((R) v, e);
+        }
+
+        /** A task of this result goes to a worker (the engine's lock is held): false once cancelled. */
+        final synchronized boolean started(PoolEngine.Task task) {
+            if (cancelled) {
+                return false;
+            }
+            running.add(task);
+            return true;
+        }
+
+        /** A task of this result ended; null: all of them. */
+        final synchronized void ended(PoolEngine.Task task) {
+            if (task == null) {
+                running.clear();
+            } else {
+                running.remove(task);
+            }
+        }
+
+        /** The stage of toCompletableFuture was cancelled: drop what has not started, stop what runs. */
+        @Override
+        protected void cancelTask() {
+            List<PoolEngine.Task> stop;
+            synchronized (this) {
+                cancelled = true;
+                stop = new ArrayList<>(running);
+                running.clear();
+            }
+            for (PoolEngine.Task t : stop) {
+                t.stop(); // outside this monitor: the engine's lock is taken inside
+            }
+            complete(null, new CancelledError("the task was cancelled"));
         }
 
         /** Records the outcome once; the handler thread runs the callback and makes it ready. */
@@ -210,7 +237,28 @@ final class PoolResults {
 
         /** @return the completion of the chunk whose first item is at {@code offset} */
         Completion chunk(int offset) {
-            return onFinish((v, e) -> chunkDone(offset, v, e));
+            return new Completion() {
+                private PoolEngine.Task task;
+
+                @Override
+                public boolean start(PoolEngine.Task t) {
+                    task = t;
+                    return started(t);
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return MapResult.this.isCancelled();
+                }
+
+                @Override
+                public void finish(Object v, Throwable e) {
+                    if (task != null) {
+                        ended(task);
+                    }
+                    chunkDone(offset, v, e);
+                }
+            };
         }
 
         @Override

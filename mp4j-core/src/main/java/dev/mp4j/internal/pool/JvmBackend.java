@@ -4,6 +4,7 @@ import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.futures.BrokenProcessPool;
 import dev.mp4j.internal.jfr.Events;
 import dev.mp4j.internal.spawn.ChildJvm;
+import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.wire.Codec;
@@ -251,12 +252,10 @@ public final class JvmBackend extends BreakingBackend {
             jvm.channel().send(PoolFrames.quit());
         }
 
+        /** Kills the worker and the processes it started. */
         @Override
         public void kill() {
-            java.lang.Process p = process.getNow(null);
-            if (p != null) {
-                p.destroyForcibly();
-            }
+            ProcessTrees.kill(process.getNow(null));
         }
 
         @Override

@@ -281,6 +281,11 @@ class PoolsTest {
         public boolean successful() {
             return true;
         }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<R> toCompletableFuture() {
+            return java.util.concurrent.CompletableFuture.completedFuture(value);
+        }
     }
 
     private static final class ListIterator<R> extends SingleUseIterator<R> {
