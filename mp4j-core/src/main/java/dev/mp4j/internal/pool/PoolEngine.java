@@ -376,11 +376,15 @@ public final class PoolEngine {
         RuntimeException lost = null;
         List<Worker> sends = List.of();
         String about = "worker " + w.name + " (pid " + w.link.pid() + ")";
-        String exitCause;
         lock.lock();
         try {
             logGone(w, about, code, message);
-            exitCause = exitCause(w);
+            // under the lock: whoever sees the pool terminated finds the event committed
+            if (message != null) {
+                Events.spawnFailure(message);
+            } else if (w.link.pid() >= 0) {
+                Events.workerExit(w.link.pid(), code, exitCause(w));
+            }
             workers.remove(w);
             if (broken != null) {
                 w.inflight.clear(); // the pool broke earlier and failed these already
@@ -442,11 +446,6 @@ public final class PoolEngine {
             }
         } finally {
             lock.unlock();
-        }
-        if (message != null) {
-            Events.spawnFailure(message);
-        } else if (w.link.pid() >= 0) {
-            Events.workerExit(w.link.pid(), code, exitCause);
         }
         for (Task t : failed) {
             Events.task(label, t.worker == null ? -1 : t.worker.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0,
