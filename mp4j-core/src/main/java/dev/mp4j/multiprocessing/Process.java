@@ -165,7 +165,7 @@ public class Process implements Serializable {
             Multiprocessing.childStarted(this);
             Multiprocessing.log(System.Logger.Level.DEBUG, () -> "started " + this);
         }
-        ExitWatch.watch(child, exit, code -> {
+        ExitWatch.watch(child, exit, () -> signalled, code -> {
             Events.workerExit(child.pid(), code, signalled ? "killed" : code < 0 ? "lost" : "normal");
             Multiprocessing.children.remove(this);
             if (!daemon) {

@@ -13,7 +13,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Process.onExit(), and a killed or terminated process taking its descendants with it. */
+/**
+ * Process.onExit(), and a killed or terminated process taking its descendants with it, whether mp4j or someone
+ * else killed it.
+ */
 @Timeout(90)
 class ProcessExitAndDescendantsTest {
     static void startSleeperAndWait(SharedInt sleeper) {
@@ -58,6 +61,28 @@ class ProcessExitAndDescendantsTest {
     @Test
     void terminateTakesTheDescendantsWithIt() throws Exception {
         signalTakesTheDescendants(false, -15);
+    }
+
+    /** A child killed by someone else: its parent notices the death and kills what the child had started. */
+    @Test
+    void aChildKilledFromOutsideTakesItsDescendantsWhenItsDeathIsNoticed() throws Exception {
+        SharedInt sleeper = Multiprocessing.sharedInt(0);
+        Process p = new Process(() -> startSleeperAndWait(sleeper));
+        try {
+            p.start();
+            awaitNonZero(sleeper);
+            assertTrue(ProcessHandle.of(p.pid().orElseThrow()).orElseThrow().destroyForcibly());
+            p.onExit().orTimeout(60, TimeUnit.SECONDS).join();
+            assertEquals(OptionalInt.of(-9), p.exitCode());
+            assertEnds(sleeper.get());
+        } finally {
+            if (p.isAlive()) {
+                p.kill();
+                p.join();
+            }
+            p.close();
+            SharedObjects.release(sleeper);
+        }
     }
 
     private static void signalTakesTheDescendants(boolean kill, int code) throws Exception {

@@ -138,6 +138,7 @@ public final class JvmBackend extends BreakingBackend {
         }
         link.jvm = jvm;
         w.ready();
+        String tree = ProcessTrees.token(jvm.process().toHandle());
         int code = jvm.readUntilExit(frame -> {
             try {
                 onFrame(w, frame);
@@ -147,6 +148,9 @@ public final class JvmBackend extends BreakingBackend {
             }
         });
         jvm.release();
+        if (code < 0 && !link.killed) {
+            ProcessTrees.killMarked(tree); // killed from outside: what it started is orphaned now
+        }
         w.gone(code, null, null);
     }
 
@@ -227,6 +231,7 @@ public final class JvmBackend extends BreakingBackend {
     private static final class JvmLink implements Link {
         final CompletableFuture<java.lang.Process> process = new CompletableFuture<>();
         volatile ChildJvm jvm;
+        volatile boolean killed; // by the engine, which killed its descendants too
         // the ids of the functions the worker keeps, oldest first; only the engine's sending thread touches it
         private final ArrayDeque<Long> functions = new ArrayDeque<>();
 
@@ -255,6 +260,7 @@ public final class JvmBackend extends BreakingBackend {
         /** Kills the worker and the processes it started. */
         @Override
         public void kill() {
+            killed = true;
             ProcessTrees.kill(process.getNow(null));
         }
 
