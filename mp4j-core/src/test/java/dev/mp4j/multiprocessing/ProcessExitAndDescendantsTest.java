@@ -53,48 +53,35 @@ class ProcessExitAndDescendantsTest {
         assertThrows(IllegalStateException.class, p::onExit);
     }
 
+    /** How the child with a descendant ends. */
+    private enum End { KILL, TERMINATE, FROM_OUTSIDE }
+
     @Test
     void killTakesTheDescendantsWithIt() throws Exception {
-        signalTakesTheDescendants(true, -9);
+        endTakesTheDescendants(End.KILL, -9);
     }
 
     @Test
     void terminateTakesTheDescendantsWithIt() throws Exception {
-        signalTakesTheDescendants(false, -15);
+        endTakesTheDescendants(End.TERMINATE, -15);
     }
 
     /** A child killed by someone else: its parent notices the death and kills what the child had started. */
     @Test
     void aChildKilledFromOutsideTakesItsDescendantsWhenItsDeathIsNoticed() throws Exception {
-        SharedInt sleeper = Multiprocessing.sharedInt(0);
-        Process p = new Process(() -> startSleeperAndWait(sleeper));
-        try {
-            p.start();
-            awaitNonZero(sleeper);
-            assertTrue(ProcessHandle.of(p.pid().orElseThrow()).orElseThrow().destroyForcibly());
-            p.onExit().orTimeout(60, TimeUnit.SECONDS).join();
-            assertEquals(OptionalInt.of(-9), p.exitCode());
-            assertEnds(sleeper.get());
-        } finally {
-            if (p.isAlive()) {
-                p.kill();
-                p.join();
-            }
-            p.close();
-            SharedObjects.release(sleeper);
-        }
+        endTakesTheDescendants(End.FROM_OUTSIDE, -9);
     }
 
-    private static void signalTakesTheDescendants(boolean kill, int code) throws Exception {
+    private static void endTakesTheDescendants(End end, int code) throws Exception {
         SharedInt sleeper = Multiprocessing.sharedInt(0);
         Process p = new Process(() -> startSleeperAndWait(sleeper));
         try {
             p.start();
             awaitNonZero(sleeper);
-            if (kill) {
-                p.kill();
-            } else {
-                p.terminate();
+            switch (end) {
+                case KILL -> p.kill();
+                case TERMINATE -> p.terminate();
+                case FROM_OUTSIDE -> assertTrue(ProcessHandle.of(p.pid().orElseThrow()).orElseThrow().destroyForcibly());
             }
             p.onExit().orTimeout(60, TimeUnit.SECONDS).join();
             assertEquals(OptionalInt.of(code), p.exitCode());

@@ -1,27 +1,33 @@
 package dev.mp4j.internal.jfr;
 
+import jdk.jfr.FlightRecorder;
+
 /**
- * Commits mp4j's JFR events. Each event's {@code isEnabled()} is read on a probe instance made once (the
- * method reads only the event type's static state), so a disabled event costs a field read and a branch:
- * no allocation, no clock. Callers that must do work to fill an event (read the clock at submit, say) ask
- * {@link #taskEnabled()} first.
+ * Commits mp4j's JFR events. While Flight Recorder has not been started in this JVM (no recording, now or
+ * before), nothing of JFR is touched beyond {@link FlightRecorder#isInitialized()}, a static field read: the
+ * first use of an event class registers it with JFR, which loads several hundred classes (seconds on a
+ * loaded 2-core machine). Once JFR is up, each event's {@code isEnabled()} is read on a probe instance made
+ * once (the method reads only the event type's static state), so a disabled event costs a field read and a
+ * branch either way: no allocation, no clock. Callers that must do work to fill an event (read the clock at
+ * submit, say) ask {@link #taskEnabled()} first. A recording started later (say with {@code jcmd JFR.start})
+ * gets the events from then on: JFR applies its settings when the event types register.
  */
 public final class Events {
-    private static final TaskEvent TASK = new TaskEvent();
-    private static final WorkerStartEvent WORKER_START = new WorkerStartEvent();
-    private static final WorkerExitEvent WORKER_EXIT = new WorkerExitEvent();
-    private static final SpawnFailureEvent SPAWN_FAILURE = new SpawnFailureEvent();
-
     private Events() {}
+
+    /** The probes, made (and the event types registered) on first use once JFR is up. */
+    private static final class Probes {
+        static final TaskEvent TASK = new TaskEvent();
+        static final WorkerStartEvent WORKER_START = new WorkerStartEvent();
+        static final WorkerExitEvent WORKER_EXIT = new WorkerExitEvent();
+        static final SpawnFailureEvent SPAWN_FAILURE = new SpawnFailureEvent();
+
+        private Probes() {}
+    }
 
     /** @return whether a recording takes {@code dev.mp4j.Task} events now */
     public static boolean taskEnabled() {
-        return TASK.isEnabled();
-    }
-
-    /** @return whether a recording takes {@code dev.mp4j.WorkerStart} events now */
-    public static boolean workerStartEnabled() {
-        return WORKER_START.isEnabled();
+        return FlightRecorder.isInitialized() && Probes.TASK.isEnabled();
     }
 
     /**
@@ -38,7 +44,7 @@ public final class Events {
      */
     public static void task(String executor, long workerPid, long submitNanos, long sentNanos, long runNanos,
                             long bytesIn, long bytesOut, String outcome) {
-        if (!TASK.isEnabled()) {
+        if (!taskEnabled()) {
             return;
         }
         TaskEvent e = new TaskEvent();
@@ -66,7 +72,7 @@ public final class Events {
      */
     public static void workerStart(String processName, long pid, String startMethod, long bootNanos,
                                    ProcessHandle process) {
-        if (!WORKER_START.isEnabled()) {
+        if (!FlightRecorder.isInitialized() || !Probes.WORKER_START.isEnabled()) {
             return;
         }
         WorkerStartEvent e = new WorkerStartEvent();
@@ -88,7 +94,7 @@ public final class Events {
      * @param cause normal, recycled, killed, lost or timeout
      */
     public static void workerExit(long pid, int exitCode, String cause) {
-        if (!WORKER_EXIT.isEnabled()) {
+        if (!FlightRecorder.isInitialized() || !Probes.WORKER_EXIT.isEnabled()) {
             return;
         }
         WorkerExitEvent e = new WorkerExitEvent();
@@ -107,7 +113,7 @@ public final class Events {
      * @param reason why the child could not be started
      */
     public static void spawnFailure(String reason) {
-        if (!SPAWN_FAILURE.isEnabled()) {
+        if (!FlightRecorder.isInitialized() || !Probes.SPAWN_FAILURE.isEnabled()) {
             return;
         }
         SpawnFailureEvent e = new SpawnFailureEvent();
