@@ -237,7 +237,9 @@ public class Future<V> implements java.util.concurrent.Future<V> {
 
     /**
      * A {@link CompletableFuture} that completes with this future: with its result, its exception, or
-     * cancelled. Cancelling the returned stage cancels this future when it can still be cancelled.
+     * cancelled. Cancelling the returned stage cancels this future as {@link #cancel(boolean) cancel(true)}
+     * does: a task not yet started never runs, and a running one is stopped where its executor can stop it
+     * (a thread pool interrupts its thread; a process pool kills its worker, which is replaced).
      *
      * @return the same stage on every call
      */
@@ -267,7 +269,7 @@ public class Future<V> implements java.util.concurrent.Future<V> {
         });
         cf.whenComplete((v, t) -> {
             if (cf.isCancelled()) {
-                cancel();
+                cancel(true);
             }
         });
         return cf;

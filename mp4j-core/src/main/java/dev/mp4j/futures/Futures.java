@@ -15,6 +15,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -292,13 +293,24 @@ public final class Futures {
         }
 
         @Override
-        public boolean hasNext() {
+        protected boolean more() {
             return !ended && (!ready.isEmpty() || !pending.isEmpty());
         }
 
+        @Override
+        public OptionalInt total() {
+            return OptionalInt.of(total);
+        }
+
+        /** Only the iteration ends: the futures are the caller's, and stay as they are. */
+        @Override
+        protected void cancelRest() {
+            ended = true;
+            removeWaiters();
+        }
 
         @Override
-        public F next(Duration timeout) {
+        protected F take(Duration timeout) {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
@@ -320,6 +332,7 @@ public final class Futures {
             if (ready.isEmpty() && pending.isEmpty()) {
                 removeWaiters();
             }
+            delivered();
             return f;
         }
 

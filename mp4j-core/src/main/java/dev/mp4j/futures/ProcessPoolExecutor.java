@@ -26,6 +26,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -107,6 +108,16 @@ public class ProcessPoolExecutor implements Executor {
         return workers.processes();
     }
 
+    /**
+     * What the pool does now, read at one moment. A {@code map} with a chunksize counts each item as a task;
+     * its items on a worker count as running, those sent ahead to a busy worker included.
+     *
+     * @return the pool's statistics
+     */
+    public ExecutorStats stats() {
+        return workers.engine.stats();
+    }
+
     @Override
     public <V> Future<V> submit(SerializableCallable<V> fn) {
         Objects.requireNonNull(fn, "fn");
@@ -152,8 +163,10 @@ public class ProcessPoolExecutor implements Executor {
         Chunks.Fn f = new Chunks.Fn((SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn);
         List<Future<Chunks.ChunkResult>> chunks = new ArrayList<>();
         List<Object> chunk = new ArrayList<>(chunksize);
+        int n = 0;
         try {
             for (T item : items) {
+                n++;
                 chunk.add(item);
                 if (chunk.size() == chunksize) {
                     chunks.add(workers.submit(new Chunks.Chunk(f, chunk)));
@@ -167,7 +180,7 @@ public class ProcessPoolExecutor implements Executor {
             chunks.forEach(Future::cancel);
             throw e;
         }
-        return (ResultIterator<R>) new ChunkedResults(chunks, Timeouts.toNanos(timeout), start);
+        return (ResultIterator<R>) new ChunkedResults(chunks, n, Timeouts.toNanos(timeout), start);
     }
 
     @Override
@@ -317,34 +330,45 @@ public class ProcessPoolExecutor implements Executor {
         }
     }
 
-    /** Flattens chunk results into {@code map}'s iterator; raises a call's exception at its item. */
+    /**
+     * Flattens chunk results into {@code map}'s iterator; raises a call's exception at its item. Closing it
+     * cancels the chunks not yet started.
+     */
     private static final class ChunkedResults extends SingleUseIterator<Object> {
         private final List<Future<Chunks.ChunkResult>> chunks;
+        private final int items;
         private final long deadline;
         private int nextChunk;
         private Iterator<Object> current = java.util.Collections.emptyIterator();
         private Throwable pendingError;
         private boolean ended;
 
-        ChunkedResults(List<Future<Chunks.ChunkResult>> chunks, long timeoutNanos, long start) {
+        ChunkedResults(List<Future<Chunks.ChunkResult>> chunks, int items, long timeoutNanos, long start) {
             this.chunks = chunks;
+            this.items = items;
             long d = start + timeoutNanos;
             this.deadline = timeoutNanos == Timeouts.FOREVER || d - start < 0 ? Timeouts.FOREVER : d;
         }
 
         @Override
-        public boolean hasNext() {
+        protected boolean more() {
             return !ended && (current.hasNext() || pendingError != null || nextChunk < chunks.size());
         }
 
         @Override
-        public Object next(Duration timeout) {
+        public OptionalInt total() {
+            return OptionalInt.of(items);
+        }
+
+        @Override
+        protected Object take(Duration timeout) {
             if (!hasNext()) {
                 throw new NoSuchElementException();
             }
             while (!current.hasNext()) {
                 if (pendingError != null) {
                     Throwable e = pendingError;
+                    delivered();
                     end();
                     throw Exceptions.rethrow(e);
                 }
@@ -367,7 +391,13 @@ public class ProcessPoolExecutor implements Executor {
                 current = r.values().iterator();
                 pendingError = r.error();
             }
+            delivered();
             return current.next();
+        }
+
+        @Override
+        protected void cancelRest() {
+            end();
         }
 
         private void end() {

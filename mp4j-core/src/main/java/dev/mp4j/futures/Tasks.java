@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
@@ -106,7 +107,10 @@ final class Tasks {
         }
     }
 
-    /** Python's map result iterator: results in order, the deadline counted from the call to map. */
+    /**
+     * Python's map result iterator: results in order, the deadline counted from the call to map. Closing it
+     * cancels the calls not yet started.
+     */
     static final class MapResults<R> extends SingleUseIterator<R> {
         private final List<? extends Future<? extends R>> futures;
         private final long deadline;
@@ -121,13 +125,17 @@ final class Tasks {
         }
 
         @Override
-        public boolean hasNext() {
+        protected boolean more() {
             return !ended && next < futures.size();
         }
 
+        @Override
+        public OptionalInt total() {
+            return OptionalInt.of(futures.size());
+        }
 
         @Override
-        public R next(Duration timeout) {
+        protected R take(Duration timeout) {
             if (!hasNext()) {
                 throw new java.util.NoSuchElementException();
             }
@@ -139,6 +147,7 @@ final class Tasks {
                 if (next == futures.size()) {
                     ended = true;
                 }
+                delivered();
                 return r;
             } catch (TimeoutError e) {
                 if (Timeouts.remaining(deadline) > 0) {
@@ -147,9 +156,17 @@ final class Tasks {
                 end();
                 throw e;
             } catch (RuntimeException | Error e) {
+                if (f.done() && !f.cancelled()) {
+                    delivered();
+                }
                 end();
                 throw e;
             }
+        }
+
+        @Override
+        protected void cancelRest() {
+            end();
         }
 
         private void end() {
@@ -158,8 +175,5 @@ final class Tasks {
                 futures.get(i).cancel();
             }
         }
-
-
-
     }
 }

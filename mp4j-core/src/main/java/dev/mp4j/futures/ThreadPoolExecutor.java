@@ -21,6 +21,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -80,6 +81,17 @@ public class ThreadPoolExecutor implements Executor {
     @Override
     public <V> Future<V> submit(SerializableCallable<V> fn) {
         return workers.submit(fn);
+    }
+
+    /**
+     * What the pool does now. {@code workers} are the threads alive, {@code busyWorkers} those running a
+     * task; {@code workersLost} is always 0. Each count is exact when read, but they are read one after
+     * another without stopping the pool, so a task that moves meanwhile may show in two of them or none.
+     *
+     * @return the pool's statistics
+     */
+    public ExecutorStats stats() {
+        return workers.stats();
     }
 
     @Override
@@ -215,7 +227,7 @@ public class ThreadPoolExecutor implements Executor {
      * while its permit stands.
      */
     private static final class Workers {
-        private static final Task<?> SENTINEL = new Task<>(() -> null);
+        private static final Task<?> SENTINEL = new Task<>(() -> null, null);
 
         final int maxWorkers;
         final String prefix;
@@ -226,6 +238,7 @@ public class ThreadPoolExecutor implements Executor {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition terminated = lock.newCondition();
         private final List<Thread> threads = new ArrayList<>();
+        private final Counts counts = new Counts();
         private int alive;
         private boolean shutdown;
         private Throwable broken;
@@ -247,7 +260,7 @@ public class ThreadPoolExecutor implements Executor {
                 if (shutdown) {
                     throw new RejectedExecutionException("cannot schedule new futures after shutdown");
                 }
-                Task<V> task = new Task<>(fn);
+                Task<V> task = new Task<>(fn, counts);
                 KeepAlive.begin();
                 queue.add(task);
                 adjustThreadCount();
@@ -373,6 +386,33 @@ public class ThreadPoolExecutor implements Executor {
             shutdown(false, false);
         }
 
+        ExecutorStats stats() {
+            long queued = 0;
+            long waitingCancelled = 0;
+            for (Task<?> t : queue) {
+                if (t == SENTINEL) {
+                    continue;
+                }
+                if (t.cancelled()) {
+                    waitingCancelled++; // counted as cancelled once a worker takes it
+                } else {
+                    queued++;
+                }
+            }
+            int threadsAlive;
+            long started;
+            lock.lock();
+            try {
+                threadsAlive = alive;
+                started = threads.size();
+            } finally {
+                lock.unlock();
+            }
+            int busy = counts.running.get();
+            return new ExecutorStats(threadsAlive, busy, queued, busy, counts.completed.sum(), counts.failed.sum(),
+                    counts.cancelled.sum() + waitingCancelled, started, 0);
+        }
+
         void joinWorkers() {
             List<Thread> snapshot;
             lock.lock();
@@ -432,6 +472,14 @@ public class ThreadPoolExecutor implements Executor {
         }
     }
 
+    /** What {@link ExecutorStats} counts of a thread pool's tasks. */
+    private static final class Counts {
+        final AtomicInteger running = new AtomicInteger();
+        final LongAdder completed = new LongAdder();
+        final LongAdder failed = new LongAdder();
+        final LongAdder cancelled = new LongAdder();
+    }
+
     /**
      * A submitted call and its future in one object (CPython's {@code _WorkItem}). {@code runner} is the
      * thread running the call, set under {@code this} monitor so that {@code cancel(true)} interrupts only
@@ -439,11 +487,13 @@ public class ThreadPoolExecutor implements Executor {
      * was cancelled or failed without running.
      */
     private static final class Task<V> extends Future<V> implements Runnable {
+        private final Counts counts;
         private Callable<V> fn;     // cleared after the run: the pool keeps no reference to the call's state
         private Thread runner;      // guarded by this
 
-        Task(Callable<V> fn) {
+        Task(Callable<V> fn, Counts counts) {
             this.fn = fn;
+            this.counts = counts;
         }
 
         /** Runs the call if it was not cancelled (for {@link #shutdownNow}'s list: run it yourself). */
@@ -464,19 +514,23 @@ public class ThreadPoolExecutor implements Executor {
             }
             try {
                 if (!setRunningOrNotifyCancel()) {
+                    if (call != null) { // else cancelPending counted it (shutdownNow's list, run by the caller)
+                        counts.cancelled.increment();
+                    }
                     idle.run();
                     return;
                 }
                 V value;
+                counts.running.incrementAndGet();
                 try {
                     value = call.call();
                 } catch (Throwable t) {
                     idle.run();
-                    complete(null, t);
+                    finish(null, t, counts.failed);
                     return;
                 }
                 idle.run();
-                complete(value, null);
+                finish(value, null, counts.completed);
             } finally {
                 synchronized (this) {
                     runner = null;
@@ -487,15 +541,29 @@ public class ThreadPoolExecutor implements Executor {
             }
         }
 
+        /**
+         * Counts the call's outcome, then publishes it: a caller that sees the result sees it counted. A
+         * cancel(true) that won the race is counted as a cancel instead.
+         */
+        private void finish(V value, Throwable error, LongAdder outcome) {
+            outcome.increment();
+            counts.running.decrementAndGet();
+            if (!complete(value, error)) {
+                outcome.decrement();
+                counts.cancelled.increment();
+            }
+        }
+
         void cancelPending() {
             cancel();
             setRunningOrNotifyCancel();
+            counts.cancelled.increment();
             fn = null;
             KeepAlive.end();
         }
 
         void fail(RuntimeException e) {
-            complete(null, e);
+            (complete(null, e) ? counts.failed : counts.cancelled).increment();
             fn = null;
             KeepAlive.end();
         }

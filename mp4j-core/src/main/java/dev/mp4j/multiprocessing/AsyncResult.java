@@ -50,4 +50,16 @@ public interface AsyncResult<R> {
      * @throws IllegalStateException if the result is not ready
      */
     boolean successful();
+
+    /**
+     * A {@link java.util.concurrent.CompletableFuture} that completes when this result becomes ready: with
+     * its value, or exceptionally with its exception. Cancelling it cancels the task as
+     * {@link dev.mp4j.futures.Future#cancel(boolean) cancel(true)} does: a task not yet started never runs,
+     * and a running one is stopped (its worker is killed and replaced); this result then fails with
+     * {@link dev.mp4j.futures.CancelledError}. A result of a pool that runs in a manager's server cannot be
+     * cancelled from here: cancelling its stage leaves the task alone.
+     *
+     * @return the same stage on every call
+     */
+    java.util.concurrent.CompletableFuture<R> toCompletableFuture();
 }

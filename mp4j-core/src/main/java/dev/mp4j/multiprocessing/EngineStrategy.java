@@ -6,6 +6,7 @@ import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.futures.BrokenExecutor;
 import dev.mp4j.futures.CancelledError;
+import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.internal.pool.Backend;
 import dev.mp4j.internal.pool.Completion;
@@ -127,6 +128,11 @@ final class EngineStrategy implements PoolStrategy {
     @Override
     public int size() {
         return core.engine.size();
+    }
+
+    @Override
+    public ExecutorStats stats() {
+        return core.engine.stats();
     }
 
     @Override

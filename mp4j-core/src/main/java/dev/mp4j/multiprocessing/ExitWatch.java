@@ -1,22 +1,35 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.internal.spawn.ChildJvm;
+import dev.mp4j.internal.util.ProcessTrees;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntConsumer;
 
 /**
  * Watches a started {@link Process}'s child JVM on a daemon thread until it ends. A platform thread: a
  * virtual one blocked in a read is woken through the JDK's poller and a carrier, hand-offs that would sit
- * between a child's exit and {@code join()} returning.
+ * between a child's exit and {@code join()} returning. A child that a signal from outside ended takes the
+ * processes it started with it ({@link ProcessTrees#killMarked}) before {@code join()} returns.
  */
 final class ExitWatch {
     private ExitWatch() {}
 
-    static void watch(ChildJvm jvm, CompletableFuture<Integer> exit, IntConsumer after) {
+    /**
+     * @param jvm the child
+     * @param exit completed with its exit code, last
+     * @param signalled whether this JVM signalled the child (and its descendants) itself
+     * @param after run with the exit code first
+     */
+    static void watch(ChildJvm jvm, CompletableFuture<Integer> exit, BooleanSupplier signalled, IntConsumer after) {
         Thread.ofPlatform().daemon().name("mp4j-exit-watch-" + jvm.pid()).start(() -> {
+            String tree = ProcessTrees.token(jvm.process().toHandle());
             int code = jvm.readUntilExit(frame -> { });
             jvm.release();
+            if (code < 0 && !signalled.getAsBoolean()) {
+                ProcessTrees.killMarked(tree);
+            }
             after.accept(code);
             exit.complete(code);
         });

@@ -5,6 +5,7 @@ import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.futures.CancelledError;
+import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.pool.JvmBackend;
@@ -408,6 +409,18 @@ public class Pool implements AutoCloseable {
     /** @return the number of workers */
     public int size() {
         return strategy.size();
+    }
+
+    /**
+     * What the pool does now, read at one moment. Each item of a {@code map}, {@code imap} or
+     * {@code starmap} counts as a task (not each chunk); its items on a worker count as running, those
+     * sent ahead to a busy worker included. Tasks that {@link #terminate()} stops count as cancelled.
+     *
+     * @return the pool's statistics
+     * @throws UnsupportedOperationException for a pool that runs in a manager's server
+     */
+    public ExecutorStats stats() {
+        return strategy.stats();
     }
 
     @Override

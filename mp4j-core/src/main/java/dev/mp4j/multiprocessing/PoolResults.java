@@ -2,6 +2,7 @@ package dev.mp4j.multiprocessing;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableFunction;
+import dev.mp4j.futures.CancelledError;
 import dev.mp4j.futures.TimeoutError;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
@@ -16,17 +17,20 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
 /**
@@ -37,24 +41,6 @@ final class PoolResults {
     static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
 
     private PoolResults() {}
-
-    /**
-     * @param finish given the task's value or exception
-     * @return the completion of a task that always runs once it reaches a worker (nothing can cancel it)
-     */
-    static Completion onFinish(BiConsumer<Object, Throwable> finish) {
-        return new Completion() {
-            @Override
-            public boolean start(PoolEngine.Task task) {
-                return true;
-            }
-
-            @Override
-            public void finish(Object v, Throwable e) {
-                finish.accept(v, e);
-            }
-        };
-    }
 
     /**
      * A pool's result-handler thread (Python's {@code _handle_results}): runs callbacks and makes results
@@ -148,6 +134,9 @@ final class PoolResults {
         private final Consumer<? super Throwable> errorCallback;
         private final AtomicBoolean finished = new AtomicBoolean(); // the outcome is known
         private Object owner; // held only to keep the pool reachable until ready
+        /** The engine's handles on its tasks while they run (a map's chunks), to stop them; guarded by this. */
+        private final Set<PoolEngine.Task> running = Collections.newSetFromMap(new IdentityHashMap<>());
+        private boolean cancelled; // guarded by this
 
         ApplyResult(Object owner, Handler handler, Consumer<? super R> callback,
                     Consumer<? super Throwable> errorCallback) {
@@ -159,13 +148,52 @@ final class PoolResults {
 
         @Override
         public boolean start(PoolEngine.Task task) {
-            return true;
+            return started(task);
+        }
+
+        @Override
+        public synchronized boolean isCancelled() {
+            return cancelled;
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public void finish(Object v, Throwable e) {
+            ended(null);
             complete((R) v, e);
+        }
+
+        /** A task of this result goes to a worker (the engine's lock is held): false once cancelled. */
+        final synchronized boolean started(PoolEngine.Task task) {
+            if (cancelled) {
+                return false;
+            }
+            running.add(task);
+            return true;
+        }
+
+        /** A task of this result ended; null: all of them. */
+        final synchronized void ended(PoolEngine.Task task) {
+            if (task == null) {
+                running.clear();
+            } else {
+                running.remove(task);
+            }
+        }
+
+        /** The stage of toCompletableFuture was cancelled: drop what has not started, stop what runs. */
+        @Override
+        protected void cancelTask() {
+            List<PoolEngine.Task> stop;
+            synchronized (this) {
+                cancelled = true;
+                stop = new ArrayList<>(running);
+                running.clear();
+            }
+            for (PoolEngine.Task t : stop) {
+                t.stop(); // outside this monitor: the engine's lock is taken inside
+            }
+            complete(null, new CancelledError("the task was cancelled"));
         }
 
         /** Records the outcome once; the handler thread runs the callback and makes it ready. */
@@ -209,7 +237,28 @@ final class PoolResults {
 
         /** @return the completion of the chunk whose first item is at {@code offset} */
         Completion chunk(int offset) {
-            return onFinish((v, e) -> chunkDone(offset, v, e));
+            return new Completion() {
+                private PoolEngine.Task task;
+
+                @Override
+                public boolean start(PoolEngine.Task t) {
+                    task = t;
+                    return started(t);
+                }
+
+                @Override
+                public boolean isCancelled() {
+                    return MapResult.this.isCancelled();
+                }
+
+                @Override
+                public void finish(Object v, Throwable e) {
+                    if (task != null) {
+                        ended(task);
+                    }
+                    chunkDone(offset, v, e);
+                }
+            };
         }
 
         @Override
@@ -266,6 +315,8 @@ final class PoolResults {
         private final Map<Long, Outcome> byIndex = new HashMap<>();    // ordered: chunk index → outcome
         private final ArrayDeque<Outcome> byArrival = new ArrayDeque<>(); // unordered: in arrival order
         private long sent;               // chunks sent
+        private int read;                // items taken from the iterable
+        private volatile int total = -1; // the number of items, once the iterable is exhausted
         private long consumed;           // chunks taken to consume
         private boolean sourceDone;      // the iterable is exhausted, failed, or can no longer be sent
         private Throwable sourceError;   // raised once the chunks sent before it are consumed
@@ -273,8 +324,11 @@ final class PoolResults {
         private int pos;
         private boolean ended;
 
-        /** One chunk's outcome: per-item results, or one exception for the whole chunk. */
-        private record Outcome(Chunks.EachResult each, Throwable whole) {
+        /**
+         * One chunk's outcome: per-item results, or one exception for the whole chunk (in place of its
+         * {@code items}).
+         */
+        private record Outcome(Chunks.EachResult each, Throwable whole, int items) {
             int size() {
                 return each == null ? 1 : each.values().size();
             }
@@ -300,17 +354,21 @@ final class PoolResults {
                         while (chunk.size() < chunksize && source.hasNext()) {
                             chunk.add(source.next());
                         }
+                        read += chunk.size();
                         if (chunk.size() < chunksize) {
                             sourceDone = true;
+                            total = read;
                         }
                     } catch (RuntimeException | Error e) {
+                        read += chunk.size();
                         sourceDone = true;
                         sourceError = e;
                     }
                     if (!chunk.isEmpty()) {
                         long index = sent;
+                        int items = chunk.size();
                         try {
-                            owner.submit(new Chunks.EachChunk(fn, chunk), onFinish((v, e) -> arrive(index, v, e)),
+                            owner.submit(new Chunks.EachChunk(fn, chunk), new ChunkCompletion(index, items),
                                     Timeouts.FOREVER);
                             sent++;
                         } catch (RuntimeException e) {
@@ -325,8 +383,34 @@ final class PoolResults {
             }
         }
 
-        private void arrive(long index, Object v, Throwable e) {
-            Outcome o = e != null ? new Outcome(null, e) : new Outcome((Chunks.EachResult) v, null);
+        /** A chunk's completion: dropped unrun once the iterator is closed. */
+        private final class ChunkCompletion implements Completion {
+            private final long index;
+            private final int items;
+
+            ChunkCompletion(long index, int items) {
+                this.index = index;
+                this.items = items;
+            }
+
+            @Override
+            public boolean start(PoolEngine.Task task) {
+                return !isClosed();
+            }
+
+            @Override
+            public boolean isCancelled() {
+                return isClosed();
+            }
+
+            @Override
+            public void finish(Object v, Throwable e) {
+                arrive(index, items, v, e);
+            }
+        }
+
+        private void arrive(long index, int items, Object v, Throwable e) {
+            Outcome o = e != null ? new Outcome(null, e, items) : new Outcome((Chunks.EachResult) v, null, items);
             lock.lock();
             try {
                 if (ordered) {
@@ -341,7 +425,27 @@ final class PoolResults {
         }
 
         @Override
-        public boolean hasNext() {
+        public OptionalInt total() {
+            int t = total;
+            return t < 0 ? OptionalInt.empty() : OptionalInt.of(t);
+        }
+
+        /** Stops feeding the pool; the chunks sent and not yet started are dropped (see {@link ChunkCompletion}). */
+        @Override
+        protected void cancelRest() {
+            lock.lock();
+            try {
+                sourceDone = true;
+                ended = true;
+                byIndex.clear();
+                byArrival.clear();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        protected boolean more() {
             lock.lock();
             try {
                 if (ended) {
@@ -363,7 +467,7 @@ final class PoolResults {
 
         @Override
         @SuppressWarnings("unchecked")
-        public R next(Duration timeout) {
+        protected R take(Duration timeout) {
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
             lock.lock();
             try {
@@ -374,8 +478,10 @@ final class PoolResults {
                     if (current != null && pos < current.size()) {
                         int i = pos++;
                         if (current.whole != null) {
+                            delivered(current.items);
                             throw Exceptions.rethrow(current.whole);
                         }
+                        delivered();
                         Throwable err = current.each.error(i);
                         if (err != null) {
                             throw Exceptions.rethrow(err);

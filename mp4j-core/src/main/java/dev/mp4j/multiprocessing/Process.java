@@ -3,17 +3,20 @@ package dev.mp4j.multiprocessing;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.child.ProcessJob;
 import dev.mp4j.internal.conn.ExitSentinel;
+import dev.mp4j.internal.jfr.Events;
 import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.threads.ExitWaits;
 import dev.mp4j.internal.util.KeepAlive;
+import dev.mp4j.internal.util.ProcessTrees;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.List;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
@@ -54,6 +57,7 @@ public class Process implements Serializable {
     private transient volatile long pid = -1;
     private transient boolean closed;                       // guarded by this
     private transient boolean starting;                     // guarded by this: start() is booting the JVM
+    private transient volatile boolean signalled;           // terminate() or kill() signalled it
 
     /**
      * A process that will run {@code target}.
@@ -136,6 +140,7 @@ public class Process implements Serializable {
             }
         }
         ChildJvm child;
+        long began = System.nanoTime();
         try {
             child = ctx.obtain();
             child.sendJob(job, ctx.filter());
@@ -143,8 +148,11 @@ public class Process implements Serializable {
             synchronized (this) {
                 starting = false;
             }
+            Events.spawnFailure("cannot start " + name + ": " + e.getMessage());
             throw new ProcessError("cannot start " + name + ": " + e.getMessage(), e);
         }
+        Events.workerStart(name, child.pid(), ctx.startMethod(), System.nanoTime() - began,
+                child.process().toHandle());
         synchronized (this) {
             jvm = child;
             pid = child.pid();
@@ -157,7 +165,8 @@ public class Process implements Serializable {
             Multiprocessing.childStarted(this);
             Multiprocessing.log(System.Logger.Level.DEBUG, () -> "started " + this);
         }
-        ExitWatch.watch(child, exit, code -> {
+        ExitWatch.watch(child, exit, () -> signalled, code -> {
+            Events.workerExit(child.pid(), code, signalled ? "killed" : code < 0 ? "lost" : "normal");
             Multiprocessing.children.remove(this);
             if (!daemon) {
                 KeepAlive.end();
@@ -278,14 +287,36 @@ public class Process implements Serializable {
         return new ExitSentinel(this, ExitWaits.started(exit));
     }
 
-    /** Sends SIGTERM: the child ends at once with exit code -15. */
+    /**
+     * Sends SIGTERM: the child ends at once with exit code -15. The processes the child started get SIGTERM
+     * too (unlike Python's, which leaves them orphaned).
+     */
     public void terminate() {
         signal(false);
     }
 
-    /** Sends SIGKILL: exit code -9. */
+    /** Sends SIGKILL: exit code -9. The processes the child started are killed too. */
     public void kill() {
         signal(true);
+    }
+
+    /**
+     * A stage that completes with this process once it has ended (its exit code is then known).
+     * Cancelling or completing the returned stage does not touch the process.
+     *
+     * @return a new stage on every call
+     * @throws IllegalStateException before {@link #start()}, or for a process this JVM did not start
+     */
+    public CompletableFuture<Process> onExit() {
+        CompletableFuture<Integer> e;
+        synchronized (this) {
+            checkOpen();
+            e = exit;
+        }
+        if (e == null) {
+            throw new IllegalStateException("can only watch the exit of a started child process: " + this);
+        }
+        return e.thenApply(code -> this);
     }
 
     private void signal(boolean force) {
@@ -295,11 +326,14 @@ public class Process implements Serializable {
             j = jvm;
         }
         if (j != null && j.process().isAlive()) {
+            List<ProcessHandle> descendants = ProcessTrees.descendants(j.process().toHandle());
+            signalled = true;
             if (force) {
                 j.process().destroyForcibly();
             } else {
                 j.terminate();
             }
+            ProcessTrees.signal(descendants, force);
         }
     }
 

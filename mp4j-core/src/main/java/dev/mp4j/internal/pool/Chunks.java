@@ -20,6 +20,18 @@ public final class Chunks {
     private Chunks() {}
 
     /**
+     * @param task a task as the engine takes it
+     * @return the number of calls in it if it is a chunk ({@link Chunk}, {@link EachChunk}); -1 for a single call
+     */
+    static int items(Object task) {
+        return switch (task) {
+            case Chunk c -> c.args().size();
+            case EachChunk c -> c.args().size();
+            case null, default -> -1;
+        };
+    }
+
+    /**
      * The function of one map call ({@code Pool.map}, {@code imap}, {@code Executor.map}), shared by all its
      * chunks: a worker JVM gets it serialized once per call (then only its id), not once per chunk. It is
      * serialized when first sent, so that what it captures is read as of the call.

@@ -26,6 +26,17 @@ public interface Completion {
     void finish(Object value, Throwable error);
 
     /**
+     * Whether the task was cancelled before it started: such a task still waiting in the engine is counted
+     * as cancelled, not queued, and {@link #start} will drop it. A pure query, called with the engine's lock
+     * held.
+     *
+     * @return true if {@link #start} would return false
+     */
+    default boolean isCancelled() {
+        return false;
+    }
+
+    /**
      * A shutdown that cancels pending work took the task before it went to a worker.
      *
      * @param started whether {@link #start} had been called (the task went to a worker that was then killed)

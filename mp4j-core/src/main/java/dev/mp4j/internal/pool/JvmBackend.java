@@ -2,7 +2,9 @@ package dev.mp4j.internal.pool;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.futures.BrokenProcessPool;
+import dev.mp4j.internal.jfr.Events;
 import dev.mp4j.internal.spawn.ChildJvm;
+import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.wire.Codec;
@@ -117,10 +119,13 @@ public final class JvmBackend extends BreakingBackend {
     /** The life of one worker, on its own thread: boot, serve, exit. */
     private void run(PoolEngine.Worker w, JvmLink link) {
         ChildJvm jvm;
+        long began = System.nanoTime();
         try {
             jvm = launcher.obtain(link.process::complete);
             jvm.sendJob(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory).encode(),
                     launcher.serialFilter());
+            Events.workerStart(w.name(), jvm.pid(), launcher.startMethod(), System.nanoTime() - began,
+                    jvm.process().toHandle());
         } catch (IOException | RuntimeException e) {
             link.process.complete(null);
             Integer killed = killedWhileBooting(link.process.getNow(null));
@@ -133,6 +138,7 @@ public final class JvmBackend extends BreakingBackend {
         }
         link.jvm = jvm;
         w.ready();
+        String tree = ProcessTrees.token(jvm.process().toHandle());
         int code = jvm.readUntilExit(frame -> {
             try {
                 onFrame(w, frame);
@@ -142,6 +148,9 @@ public final class JvmBackend extends BreakingBackend {
             }
         });
         jvm.release();
+        if (code < 0 && !link.killed) {
+            ProcessTrees.killMarked(tree); // killed from outside: what it started is orphaned now
+        }
         w.gone(code, null, null);
     }
 
@@ -200,7 +209,7 @@ public final class JvmBackend extends BreakingBackend {
             error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
                     + " task " + id + ": " + e, e);
         }
-        w.result(id, value, error, PoolFrames.ResultFrame.runNanos(frame));
+        w.result(id, value, error, PoolFrames.ResultFrame.runNanos(frame), frame.length);
     }
 
     @SuppressWarnings("unchecked")
@@ -222,6 +231,7 @@ public final class JvmBackend extends BreakingBackend {
     private static final class JvmLink implements Link {
         final CompletableFuture<java.lang.Process> process = new CompletableFuture<>();
         volatile ChildJvm jvm;
+        volatile boolean killed; // by the engine, which killed its descendants too
         // the ids of the functions the worker keeps, oldest first; only the engine's sending thread touches it
         private final ArrayDeque<Long> functions = new ArrayDeque<>();
 
@@ -247,12 +257,11 @@ public final class JvmBackend extends BreakingBackend {
             jvm.channel().send(PoolFrames.quit());
         }
 
+        /** Kills the worker and the processes it started. */
         @Override
         public void kill() {
-            java.lang.Process p = process.getNow(null);
-            if (p != null) {
-                p.destroyForcibly();
-            }
+            killed = true;
+            ProcessTrees.kill(process.getNow(null));
         }
 
         @Override

@@ -1,6 +1,8 @@
 package dev.mp4j.internal.pool;
 
+import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.TimeoutError;
+import dev.mp4j.internal.jfr.Events;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.WorkerLostError;
@@ -16,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -63,6 +66,7 @@ public final class PoolEngine {
     }
 
     private static final System.Logger LOG = LazyLogger.of("dev.mp4j.pool");
+    private static final AtomicInteger ENGINES = new AtomicInteger();
     private static final long PROCESS_WAIT_SECONDS = 30;
     /** The most tasks a worker holds (one running, the others queued in it). */
     static final int WINDOW = 16;
@@ -85,6 +89,14 @@ public final class PoolEngine {
     private boolean shutdown;
     private RuntimeException broken;
     private long nextId;
+    /** What {@link ExecutorStats} counts, in items (see {@link Task#items}). */
+    private long completed;
+    private long failed;
+    private long cancelled;
+    private long workersStarted;
+    private long workersLost;
+    /** Names the pool in JFR events. */
+    private final String label;
 
     /**
      * @param size the number of workers, at least 1
@@ -116,6 +128,7 @@ public final class PoolEngine {
         this.maxTasksPerChild = maxTasksPerChild;
         this.timeLimitNanos = timeLimitNanos;
         this.backend = backend;
+        this.label = kind + " pool " + ENGINES.incrementAndGet();
     }
 
     /** @return the number of workers */
@@ -157,7 +170,11 @@ public final class PoolEngine {
      * @throws RuntimeException the backend's {@link Backend#broken} exception when the pool is broken
      */
     public void submit(Object task, Completion completion, long timeoutNanos) {
+        long submitted = Events.taskEnabled() ? System.nanoTime() : 0;
         long limit = timeoutNanos == Timeouts.FOREVER ? timeLimitNanos : Math.max(0, timeoutNanos);
+        int items = Chunks.items(task);
+        boolean chunked = items >= 0;
+        items = Math.max(items, 1);
         Object prepared;
         try {
             prepared = backend.prepare(task);
@@ -165,7 +182,14 @@ public final class PoolEngine {
             throw e;
         } catch (Throwable e) {
             // as in CPython, a task that cannot be sent fails its own result
-            checkAccepting();
+            lock.lock();
+            try {
+                checkAccepting();
+                failed += items;
+            } finally {
+                lock.unlock();
+            }
+            Events.task(label, -1, submitted, 0, -1, 0, 0, "error");
             completion.finish(null, backend.unsendable(e));
             return;
         }
@@ -173,7 +197,8 @@ public final class PoolEngine {
         lock.lock();
         try {
             checkAccepting();
-            pending.add(new Task(nextId++, completion, prepared, limit, backend.weight(prepared)));
+            pending.add(new Task(nextId++, completion, prepared, limit, backend.weight(prepared), items, chunked,
+                    submitted));
             startAll();
             sends = assign();
         } finally {
@@ -210,6 +235,7 @@ public final class PoolEngine {
     private void startWorker() {
         Worker w = new Worker(backend.newName(kind));
         workers.add(w);
+        workersStarted++;
         w.link = backend.start(w);
     }
 
@@ -244,13 +270,17 @@ public final class PoolEngine {
         }
     }
 
-    private void onResult(Worker w, long id, Object value, Throwable error, long runNanos) {
+    private void onResult(Worker w, long id, Object value, Throwable error, long runNanos, long bytes) {
         Task task;
         List<Worker> sends;
         boolean kill = false;
+        String outcome = null;
         lock.lock();
         try {
             task = w.inflight.remove(id);
+            if (task != null && !task.abandoned) {
+                outcome = countOutcome(task, value, error);
+            }
             if (task != null) {
                 if (task.timer != null) {
                     task.timer.cancel(false);
@@ -276,10 +306,48 @@ public final class PoolEngine {
         if (kill) {
             w.link.kill();
         }
-        if (task != null && !task.abandoned) {
+        if (outcome != null) {
+            Events.task(label, w.link.pid(), task.submitNanos, task.sentNanos, runNanos, task.weight, bytes, outcome);
             task.completion.finish(value, error);
         }
         send(sends);
+    }
+
+    /**
+     * Counts a finished task's items by how each ended. Lock held.
+     *
+     * @return the task's outcome for its JFR event: result, or error when a call raised
+     */
+    private String countOutcome(Task t, Object value, Throwable error) {
+        if (error != null) {
+            failed += t.items;
+            return "error";
+        }
+        switch (value) {
+            case Chunks.ChunkResult r when t.chunked -> {
+                completed += r.values().size();
+                if (r.error() != null) {
+                    failed++;
+                    cancelled += t.items - r.values().size() - 1; // a Chunk stops at its first failing call
+                    return "error";
+                }
+            }
+            case Chunks.EachResult r when t.chunked -> {
+                int errors = 0;
+                for (int i = 0; i < r.values().size(); i++) {
+                    if (r.error(i) != null) {
+                        errors++;
+                    }
+                }
+                completed += r.values().size() - errors;
+                failed += errors;
+                if (errors > 0) {
+                    return "error";
+                }
+            }
+            case null, default -> completed += t.items;
+        }
+        return "result";
     }
 
     /**
@@ -311,6 +379,12 @@ public final class PoolEngine {
         lock.lock();
         try {
             logGone(w, about, code, message);
+            // under the lock: whoever sees the pool terminated finds the event committed
+            if (message != null) {
+                Events.spawnFailure(message);
+            } else if (w.link.pid() >= 0) {
+                Events.workerExit(w.link.pid(), code, exitCause(w));
+            }
             workers.remove(w);
             if (broken != null) {
                 w.inflight.clear(); // the pool broke earlier and failed these already
@@ -324,12 +398,14 @@ public final class PoolEngine {
                 }
                 sends = assign();
             } else if (death == Death.REPLACE && w.initFailed == null && message == null) {
+                workersLost++;
                 lost = new WorkerLostError(about + " ended with exit code " + code + " while it ran the task");
                 Task running = w.head(); // a worker runs its tasks in order: the first it holds was running
                 if (running != null) {
                     w.inflight.remove(running.id);
                     if (!running.abandoned) {
                         failed.add(running);
+                        this.failed += running.items;
                     }
                 }
                 requeue(w);
@@ -344,6 +420,9 @@ public final class PoolEngine {
                           + "or pending (worker " + w.name + ", pid " + w.link.pid() + ", exit code " + code + ")";
                 broken = backend.broken(why, w.initFailed != null ? w.initFailed : cause);
                 error = broken;
+                if (w.initFailed == null && message == null) {
+                    workersLost++;
+                }
                 failed.addAll(live(w.inflight.values()));
                 w.inflight.clear();
                 for (Worker other : workers) {
@@ -354,6 +433,13 @@ public final class PoolEngine {
                 }
                 failed.addAll(pending);
                 pending.clear();
+                for (Task t : failed) {
+                    if (t.completion.isCancelled()) {
+                        cancelled += t.items;
+                    } else {
+                        this.failed += t.items;
+                    }
+                }
             }
             if (workers.isEmpty()) {
                 terminated.signalAll();
@@ -362,12 +448,28 @@ public final class PoolEngine {
             lock.unlock();
         }
         for (Task t : failed) {
+            Events.task(label, t.worker == null ? -1 : t.worker.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0,
+                    "lost");
             t.completion.finish(null, lost != null ? lost : backend.broken(error.getMessage(), error.getCause()));
         }
         for (Worker k : toKill) {
             k.link.kill();
         }
         send(sends);
+    }
+
+    /** @return why a worker ended, for its JFR event: normal, recycled, killed, timeout or lost. Lock held. */
+    private String exitCause(Worker w) {
+        if (w.killReason != null && w.killReason.startsWith("task over its time limit")) {
+            return "timeout";
+        }
+        if (w.killed) {
+            return "killed";
+        }
+        if (w.quitting && w.inflight.isEmpty()) {
+            return w.recycled ? "recycled" : "normal";
+        }
+        return broken != null && w.initFailed == null ? "killed" : "lost";
     }
 
     /** Logs a worker's end, with the lock held (so the state read is consistent). */
@@ -450,9 +552,14 @@ public final class PoolEngine {
             pending.poll();
             if (!t.startedOnce) {
                 if (!t.completion.start(t)) {
+                    cancelled += t.items;
+                    Events.task(label, -1, t.submitNanos, 0, -1, t.weight, 0, "cancelled");
                     continue;
                 }
                 t.startedOnce = true;
+            }
+            if (t.submitNanos != 0) {
+                t.sentNanos = System.nanoTime();
             }
             t.worker = best;
             best.inflight.put(t.id, t);
@@ -468,6 +575,7 @@ public final class PoolEngine {
                 boolean spent = w.overMemory || (maxTasksPerChild > 0 && w.dispatched >= maxTasksPerChild);
                 if (spent || (shutdown && pending.isEmpty())) {
                     w.quitting = true;
+                    w.recycled = spent;
                     w.outbox.add(new Send(w, null));
                     if (!out.contains(w)) {
                         out.add(w);
@@ -552,9 +660,11 @@ public final class PoolEngine {
             w.inflight.remove(t.id);
             w.killed = true;
             w.killReason = "task over its time limit of " + limit;
+            failed += t.items;
         } finally {
             lock.unlock();
         }
+        Events.task(label, w.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0, "timeout");
         LOG.log(System.Logger.Level.WARNING, "pool: a task ran past its time limit of " + limit + "; killing worker "
                 + w.name + " (pid " + w.link.pid() + ")");
         w.link.kill();
@@ -572,6 +682,7 @@ public final class PoolEngine {
             if (w == null || w.killed || w.inflight.get(t.id) != t) {
                 return false; // never sent, or done (its worker may run another task now: leave that alone)
             }
+            cancelled += t.items;
             if (w.head() != t) {
                 // still queued in the worker behind the running task: it is stopped when its turn comes
                 t.abandoned = true;
@@ -587,6 +698,7 @@ public final class PoolEngine {
         } finally {
             lock.unlock();
         }
+        Events.task(label, w.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0, "cancelled");
         w.link.kill();
         return true;
     }
@@ -607,6 +719,7 @@ public final class PoolEngine {
             if (cancelPending) {
                 cancelled.addAll(pending);
                 pending.clear();
+                countCancelled(cancelled);
             }
             sends = assign();
             if (workers.isEmpty()) {
@@ -634,6 +747,7 @@ public final class PoolEngine {
             shutdown = true;
             cancelled = new ArrayList<>(pending);
             pending.clear();
+            countCancelled(cancelled);
         } finally {
             lock.unlock();
         }
@@ -641,6 +755,13 @@ public final class PoolEngine {
             t.completion.drop(t.startedOnce);
         }
         return cancelled;
+    }
+
+    /** Counts tasks taken from the queue by a shutdown as cancelled. Lock held. */
+    private void countCancelled(List<Task> tasks) {
+        for (Task t : tasks) {
+            cancelled += t.items;
+        }
     }
 
     /** @return the completions of the tasks now on a worker */
@@ -679,6 +800,7 @@ public final class PoolEngine {
                 w.killed = true;
             }
             toKill = List.copyOf(workers);
+            countCancelled(failed);
             if (workers.isEmpty()) {
                 terminated.signalAll();
             }
@@ -692,6 +814,43 @@ public final class PoolEngine {
             if (t.startedOnce || t.completion.start(t)) {
                 t.completion.finish(null, error.get());
             }
+        }
+    }
+
+    /**
+     * @return what the pool does now, counted in items: a chunk of {@code n} calls is {@code n} tasks
+     *     ({@link ExecutorStats})
+     */
+    public ExecutorStats stats() {
+        lock.lock();
+        try {
+            long queued = 0;
+            long waitingCancelled = 0;
+            for (Task t : pending) {
+                if (!t.startedOnce && t.completion.isCancelled()) {
+                    waitingCancelled += t.items; // counted as cancelled once the queue reaches it
+                } else {
+                    queued += t.items;
+                }
+            }
+            int busy = 0;
+            long running = 0;
+            for (Worker w : workers) {
+                boolean holds = false;
+                for (Task t : w.inflight.values()) {
+                    if (!t.abandoned) {
+                        running += t.items;
+                        holds = true;
+                    }
+                }
+                if (holds) {
+                    busy++;
+                }
+            }
+            return new ExecutorStats(workers.size(), busy, queued, running, completed, failed,
+                    cancelled + waitingCancelled, workersStarted, workersLost);
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -776,13 +935,21 @@ public final class PoolEngine {
         private final Object payload;
         private final long limitNanos; // hard time limit; Timeouts.FOREVER for none
         private final long weight;     // the prepared task's size in bytes, as the backend counts it
+        private final int items;       // how many of the caller's tasks it is: a chunk's calls, else 1
+        private final boolean chunked; // a chunk of a map, whose value is a ChunkResult or an EachResult
+        private final long submitNanos; // System.nanoTime() at submit, when the Task event was on; else 0
+        private long sentNanos;        // guarded by lock: when it went to a worker, if submitNanos is set
         private boolean abandoned;     // guarded by lock: stopped while queued in a worker; gets no finish
         private boolean startedOnce; // guarded by lock: Completion.start returned true
         private Worker worker;       // guarded by lock: the worker it went to last
         private ScheduledFuture<?> timer; // guarded by lock: its time limit's clock while on a worker
 
-        private Task(long id, Completion completion, Object payload, long limitNanos, long weight) {
+        private Task(long id, Completion completion, Object payload, long limitNanos, long weight, int items,
+                     boolean chunked, long submitNanos) {
             this.weight = weight;
+            this.items = items;
+            this.chunked = chunked;
+            this.submitNanos = submitNanos;
             this.id = id;
             this.completion = completion;
             this.payload = payload;
@@ -840,6 +1007,7 @@ public final class PoolEngine {
         private boolean ready;
         private boolean quitting;
         private boolean killed;
+        private boolean recycled; // it quits for maxTasksPerChild or maxMemoryPerChild
         private String killReason; // why the engine killed it (a time limit, a cancel), for the log
         private boolean overMemory; // it reported heap use over the limit: no more tasks, replace it
         private Throwable initFailed;
@@ -892,7 +1060,20 @@ public final class PoolEngine {
          * @param runNanos how long the worker ran it
          */
         void result(long id, Object value, Throwable error, long runNanos) {
-            onResult(this, id, value, error, runNanos);
+            onResult(this, id, value, error, runNanos, 0);
+        }
+
+        /**
+         * A task's outcome, as a worker JVM sent it.
+         *
+         * @param id the task's id
+         * @param value its value
+         * @param error its exception, or null
+         * @param runNanos how long the worker ran it
+         * @param bytes the size of the frame that carried it
+         */
+        void result(long id, Object value, Throwable error, long runNanos, long bytes) {
+            onResult(this, id, value, error, runNanos, bytes);
         }
 
         /**

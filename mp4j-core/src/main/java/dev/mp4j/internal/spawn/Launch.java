@@ -2,6 +2,7 @@ package dev.mp4j.internal.spawn;
 
 import dev.mp4j.internal.ffm.Linked;
 import dev.mp4j.internal.tracker.ResourceTracker;
+import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.IOException;
@@ -105,11 +106,12 @@ public final class Launch {
         List<String> command = command(spec, AotCache.options(spec));
         java.lang.Process process;
         try {
-            process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            ProcessTrees.mark(builder.environment());
+            process = builder.start();
         } catch (IOException e) {
             Rendezvous.forget(fifo);
             throw new IOException("cannot start a child JVM with " + command.getFirst() + ": " + e.getMessage(), e);

@@ -3,6 +3,7 @@ package dev.mp4j.internal.spi;
 import dev.mp4j.function.SerializableBiFunction;
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
+import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.multiprocessing.AsyncResult;
 
@@ -130,4 +131,15 @@ public interface PoolStrategy {
 
     /** @return the number of workers */
     int size();
+
+    /**
+     * {@code Pool.stats()}.
+     *
+     * @return what the pool does now
+     * @throws UnsupportedOperationException if this strategy keeps no statistics (a manager's pool: its
+     *     statistics are the server's)
+     */
+    default ExecutorStats stats() {
+        throw new UnsupportedOperationException("this pool keeps no statistics here: " + this);
+    }
 }

@@ -7,6 +7,7 @@ import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.AsyncResult;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -25,6 +26,7 @@ public class SettableResult<R> implements AsyncResult<R> {
     private final CountDownLatch done = new CountDownLatch(1);
     private R value;             // written once, before done opens
     private Throwable error;     // likewise
+    private CompletableFuture<R> completable; // guarded by this; made by the first toCompletableFuture
 
     /**
      * Makes the result ready. Called at most once.
@@ -36,6 +38,48 @@ public class SettableResult<R> implements AsyncResult<R> {
         value = v;
         error = e;
         done.countDown();
+        CompletableFuture<R> cf;
+        synchronized (this) {
+            cf = completable;
+        }
+        if (cf != null) {
+            completeStage(cf);
+        }
+    }
+
+    /**
+     * Cancels the task behind this result, as {@code cancel(true)} would, when the stage of
+     * {@link #toCompletableFuture()} is cancelled. Does nothing here: a subclass that can cancel overrides it.
+     */
+    protected void cancelTask() {}
+
+    @Override
+    public final CompletableFuture<R> toCompletableFuture() {
+        CompletableFuture<R> cf;
+        synchronized (this) {
+            if (completable != null) {
+                return completable;
+            }
+            cf = new CompletableFuture<>();
+            completable = cf;
+        }
+        cf.whenComplete((v, t) -> {
+            if (cf.isCancelled() && !ready()) {
+                cancelTask();
+            }
+        });
+        if (ready()) {
+            completeStage(cf);
+        }
+        return cf;
+    }
+
+    private void completeStage(CompletableFuture<R> cf) {
+        if (error != null) {
+            cf.completeExceptionally(error);
+        } else {
+            cf.complete(value);
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Spliterator;
 import java.util.Spliterators;
 import java.util.concurrent.CompletionException;
@@ -186,10 +187,15 @@ final class PoolProxy extends ForwardingProxy implements PoolStrategy {
         }
     }
 
-    /** An iterator of the server's pool's results. */
+    /**
+     * An iterator of the server's pool's results. {@link #done()} counts what this side received;
+     * {@link #total()} is not known here; {@link #close()} closes the server's iterator.
+     */
     private static final class RemoteIterator<R> implements ResultIterator<R> {
         private static final String[] TIMEOUT = BaseProxy.sig(Duration.class);
         private final BaseProxy it;
+        private volatile int done;
+        private volatile boolean closed;
 
         RemoteIterator(BaseProxy it) {
             this.it = it;
@@ -197,22 +203,37 @@ final class PoolProxy extends ForwardingProxy implements PoolStrategy {
 
         @Override
         public boolean hasNext() {
-            return it.callAs("hasNext", NONE);
+            return !closed && it.<Boolean>callAs("hasNext", NONE);
         }
 
         @Override
         public R next() {
-            return it.callAs("next", NONE);
+            checkOpen();
+            R r = it.callAs("next", NONE);
+            done = done + 1;
+            return r;
         }
 
         @Override
         public R next(Duration timeout) {
-            return it.callAs("next", TIMEOUT, timeout);
+            checkOpen();
+            R r = it.callAs("next", TIMEOUT, timeout);
+            done = done + 1;
+            return r;
+        }
+
+        private void checkOpen() {
+            if (closed) {
+                throw new IllegalStateException("the ResultIterator is closed");
+            }
         }
 
         @Override
         public List<R> toList() {
-            return it.callAs("toList", NONE);
+            checkOpen();
+            List<R> out = it.callAs("toList", NONE);
+            done = done + out.size();
+            return out;
         }
 
         @Override
@@ -223,6 +244,24 @@ final class PoolProxy extends ForwardingProxy implements PoolStrategy {
         @Override
         public Iterator<R> iterator() {
             return this;
+        }
+
+        @Override
+        public int done() {
+            return done;
+        }
+
+        @Override
+        public OptionalInt total() {
+            return OptionalInt.empty();
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                it.callAs("close", NONE);
+            }
         }
     }
 }

@@ -281,6 +281,11 @@ class PoolsTest {
         public boolean successful() {
             return true;
         }
+
+        @Override
+        public java.util.concurrent.CompletableFuture<R> toCompletableFuture() {
+            return java.util.concurrent.CompletableFuture.completedFuture(value);
+        }
     }
 
     private static final class ListIterator<R> extends SingleUseIterator<R> {
@@ -291,13 +296,22 @@ class PoolsTest {
         }
 
         @Override
-        public boolean hasNext() {
+        protected boolean more() {
             return it.hasNext();
         }
 
         @Override
-        public R next(Duration timeout) {
+        protected R take(Duration timeout) {
+            delivered();
             return it.next();
         }
+
+        @Override
+        public java.util.OptionalInt total() {
+            return java.util.OptionalInt.empty();
+        }
+
+        @Override
+        protected void cancelRest() {}
     }
 }
