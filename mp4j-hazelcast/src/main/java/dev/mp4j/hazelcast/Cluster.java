@@ -180,7 +180,7 @@ public final class Cluster implements AutoCloseable {
         return hz;
     }
 
-    private static List<Integer> freePorts(int n) {
+    static List<Integer> freePorts(int n) {
         List<ServerSocket> held = new ArrayList<>();
         try {
             List<Integer> ports = new ArrayList<>();

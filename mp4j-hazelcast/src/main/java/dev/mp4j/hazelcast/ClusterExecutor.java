@@ -66,6 +66,7 @@ public final class ClusterExecutor implements Executor {
     private boolean shutdown;                                         // guarded by lock
     private BrokenExecutor broken;                                    // guarded by lock
     private int turn;                                                 // guarded by lock
+    private final java.util.Set<UUID> gone = new java.util.HashSet<>(); // guarded by lock: members seen lost
 
     /** A task sent, or about to be: its future, its signed bytes, and the member that holds it. */
     private static final class Task<V> {
@@ -187,7 +188,7 @@ public final class ClusterExecutor implements Executor {
                 return;
             }
             List<com.hazelcast.cluster.Member> members = cluster.hazelcast().getCluster().getMembers().stream()
-                    .filter(x -> !x.isLiteMember()).toList();
+                    .filter(x -> !x.isLiteMember() && !gone.contains(x.getUuid())).toList();
             if (members.isEmpty()) {
                 m = null;
             } else {
@@ -300,6 +301,7 @@ public final class ClusterExecutor implements Executor {
                 return; // already handled, or sent elsewhere since
             }
             t.member = null;
+            gone.add(member);
         }
         switch (workerDeath) {
             case BREAK -> breakAll(new BrokenExecutor("member " + where + " of cluster '" + cluster.name()
