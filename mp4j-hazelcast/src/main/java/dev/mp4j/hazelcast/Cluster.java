@@ -41,13 +41,30 @@ public final class Cluster implements AutoCloseable {
     private final HazelcastInstance hz;
     private final MemberKeys.Keys keys;
     private final List<Process> started;   // the member JVMs of local(n)
+    private final boolean owned;           // false: a view of an instance that someone else closes
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
     private Cluster(String name, HazelcastInstance hz, byte[] authkey, List<Process> started) {
         this.hz = hz;
         this.keys = new MemberKeys.Keys(name, hz, new Signing(authkey), null);
         this.started = started;
+        this.owned = true;
         MemberKeys.register(keys);
+    }
+
+    private Cluster(MemberKeys.Keys keys) {
+        this.hz = keys.instance();
+        this.keys = keys;
+        this.started = List.of();
+        this.owned = false;
+    }
+
+    /**
+     * @param keys this JVM's instance in a cluster
+     * @return a view of it, for the objects of the context that travel inside tasks; closing it does nothing
+     */
+    static Cluster attached(MemberKeys.Keys keys) {
+        return new Cluster(keys);
     }
 
     /**
@@ -212,6 +229,18 @@ public final class Cluster implements AutoCloseable {
         return ClusterExecutor.builder(this, name).build();
     }
 
+    /**
+     * The cluster's queues, locks, events, semaphores and pools, as a {@link Context}: every object it makes is a
+     * serializable handle that works inside tasks on the members too. On a cluster, {@code process()}, pipes,
+     * shared memory and values, conditions and barriers throw {@link UnsupportedOperationException} saying why and
+     * what to use instead (see the table in README).
+     *
+     * @return the context
+     */
+    public Context context() {
+        return new ClusterContext(this, null);
+    }
+
     /** @return the members, as this JVM last saw them */
     public List<Member> members() {
         List<Member> out = new ArrayList<>();
@@ -250,7 +279,7 @@ public final class Cluster implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) {
+        if (!owned || !closed.compareAndSet(false, true)) {
             return;
         }
         MemberKeys.unregister(keys);

@@ -148,6 +148,17 @@ public final class ClusterExecutor implements Executor {
             throw new IllegalArgumentException("chunksize must be at least 1, not " + chunksize);
         }
         long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        List<Future<MapChunk.Values>> chunks = submitChunks(fn, items, chunksize);
+        ResultIterator<?> results = new ChunkedResults(chunks, deadline);
+        return (ResultIterator<R>) results;
+    }
+
+    /**
+     * @return the futures of {@code fn} applied to {@code items}, {@code chunksize} items per task, in order
+     */
+    @SuppressWarnings("unchecked")
+    <T, R> List<Future<MapChunk.Values>> submitChunks(SerializableFunction<? super T, ? extends R> fn,
+                                                      Iterable<? extends T> items, int chunksize) {
         SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn;
         List<Future<MapChunk.Values>> chunks = new ArrayList<>();
         List<Object> chunk = new ArrayList<>(chunksize);
@@ -166,8 +177,7 @@ public final class ClusterExecutor implements Executor {
             chunks.forEach(Future::cancel);
             throw e;
         }
-        ResultIterator<?> results = new ChunkedResults(chunks, deadline);
-        return (ResultIterator<R>) results;
+        return chunks;
     }
 
     private void checkOpen() {

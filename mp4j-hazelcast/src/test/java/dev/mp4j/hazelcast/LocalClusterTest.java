@@ -1,11 +1,23 @@
 package dev.mp4j.hazelcast;
 
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.map.IMap;
 import dev.mp4j.futures.Future;
 import dev.mp4j.futures.Futures;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.futures.TimeoutError;
 import dev.mp4j.futures.WorkerDeath;
+import dev.mp4j.multiprocessing.Context;
+import dev.mp4j.multiprocessing.Empty;
+import dev.mp4j.multiprocessing.Full;
+import dev.mp4j.multiprocessing.JoinableQueue;
+import dev.mp4j.multiprocessing.Pool;
 import dev.mp4j.multiprocessing.ProcessError;
+import dev.mp4j.multiprocessing.Queue;
+import dev.mp4j.threading.Event;
+import dev.mp4j.threading.Lock;
+import dev.mp4j.threading.RLock;
+import dev.mp4j.threading.Semaphore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -26,12 +38,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An executor on two member JVMs of this machine, shared by the tests. */
+/** An executor, a pool, queues and locks on two member JVMs of this machine, shared by the tests. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
-class ClusterExecutorTest {
+class LocalClusterTest {
     private static Cluster cluster;
 
     @BeforeAll
@@ -157,5 +170,131 @@ class ClusterExecutorTest {
         assertTrue(e.getMessage().contains("REPLACE"), e.getMessage());
         assertInstanceOf(ClusterExecutor.class, ClusterExecutor.builder(cluster, "x")
                 .workerDeath(WorkerDeath.REPLACE).retryLost(true).build());
+    }
+
+    // ---------------------------------------------------------------- cluster.context()
+
+    private static IMap<String, Integer> counts() {
+        return Hazelcast.getAllHazelcastInstances().iterator().next().getMap("counts");
+    }
+
+    @Test
+    void queuesCarryItemsBetweenAMemberTaskAndTheCaller() {
+        Context ctx = cluster.context();
+        Queue<String> toCaller = ctx.queue();
+        Queue<String> toMember = ctx.queue(1);
+        try (ClusterExecutor ex = cluster.executor("queues")) {
+            Future<String> task = ex.submit(() -> {
+                toCaller.put("from " + ProcessHandle.current().pid());
+                toCaller.put(null);
+                return toMember.get(Duration.ofSeconds(60));
+            });
+            String first = toCaller.get(Duration.ofSeconds(60));
+            assertTrue(first.startsWith("from ") && !first.equals("from " + ProcessHandle.current().pid()), first);
+            assertNull(toCaller.get(Duration.ofSeconds(60)));
+            toMember.put("to the member");
+            assertThrows(Full.class, () -> {
+                toMember.put("x", Duration.ZERO);
+                toMember.put("y", Duration.ZERO); // the member may have taken the first already
+            });
+            assertEquals("to the member", task.result());
+            assertThrows(Empty.class, () -> toCaller.get(Duration.ZERO));
+        }
+    }
+
+    @Test
+    void aJoinableQueueJoinsWhenEveryItemIsDone() {
+        JoinableQueue<Integer> q = cluster.context().joinableQueue();
+        for (int i = 0; i < 3; i++) {
+            q.put(i);
+        }
+        try (ClusterExecutor ex = cluster.executor("joinable")) {
+            Future<Integer> sum = ex.submit(() -> {
+                int s = 0;
+                for (int i = 0; i < 3; i++) {
+                    s += q.get(Duration.ofSeconds(60));
+                    q.taskDone();
+                }
+                return s;
+            });
+            q.join();
+            assertEquals(3, sum.result());
+            assertThrows(IllegalStateException.class, q::taskDone);
+        }
+    }
+
+    @Test
+    void locksHeldAcrossMembersGiveExactCounts() {
+        Context ctx = cluster.context();
+        Lock lock = ctx.lock();
+        RLock rlock = ctx.rlock();
+        try (ClusterExecutor ex = cluster.executor("locks")) {
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                Lock l = t % 2 == 0 ? lock : rlock;
+                String key = t % 2 == 0 ? "lock" : "rlock";
+                fs.add(ex.submit(() -> {
+                    IMap<String, Integer> counts = counts();
+                    for (int i = 0; i < 25; i++) {
+                        l.acquire();
+                        try {
+                            Integer v = counts.get(key);
+                            counts.set(key, (v == null ? 0 : v) + 1); // a lost update, but for the lock
+                        } finally {
+                            l.release();
+                        }
+                    }
+                    return null;
+                }));
+            }
+            fs.forEach(f -> f.result());
+        }
+        IMap<String, Integer> counts = cluster.hazelcast().getMap("counts");
+        assertEquals(50, counts.get("lock"));
+        assertEquals(50, counts.get("rlock"));
+        assertFalse(lock.locked());
+        assertThrows(IllegalStateException.class, lock::release);
+        assertThrows(IllegalStateException.class, rlock::release);
+    }
+
+    @Test
+    void eventsAndSemaphoresWorkAcrossMembers() {
+        Context ctx = cluster.context();
+        Event go = ctx.event();
+        Semaphore slots = ctx.boundedSemaphore(1);
+        try (ClusterExecutor ex = cluster.executor("events")) {
+            Future<Boolean> waiter = ex.submit(() -> go.await(Duration.ofSeconds(60)) && slots.acquire(Duration.ofSeconds(60)));
+            assertFalse(waiter.done());
+            assertTrue(slots.acquire(Duration.ZERO));
+            go.set();
+            slots.release();
+            assertTrue(waiter.result());
+            assertEquals(0, slots.value());
+            slots.release();
+            assertThrows(IllegalStateException.class, slots::release);
+        }
+    }
+
+    @Test
+    void aPoolOfTheContextRunsOnTheMembers() {
+        try (Pool pool = cluster.context().pool(2)) {
+            List<Integer> squares = pool.map(x -> x * x, IntStream.range(0, 100).boxed().toList());
+            assertEquals(IntStream.range(0, 100).map(x -> x * x).boxed().toList(), squares);
+            long self = ProcessHandle.current().pid();
+            assertNotEquals(self, pool.apply(() -> ProcessHandle.current().pid()));
+            assertThrows(ArithmeticException.class, () -> pool.map(x -> 10 / x, List.of(1, 0, 2)));
+        }
+    }
+
+    @Test
+    void whatAClusterCannotDoSaysWhatToUseInstead() {
+        Context ctx = cluster.context();
+        List<Runnable> cannot = List.of(() -> ctx.process(() -> {}), ctx::pipe, () -> ctx.sharedInt(0),
+                () -> ctx.sharedMemory(10), () -> ctx.barrier(2), ctx::condition);
+        for (Runnable r : cannot) {
+            UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class, r::run);
+            assertTrue(e.getMessage().contains("not available on a cluster: ") && e.getMessage().contains("; instead, "),
+                    e.getMessage());
+        }
     }
 }
