@@ -188,8 +188,7 @@ final class ClusterContext implements JvmContext {
 
     @Override
     public SyncManager manager() {
-        throw cannot("manager()", "its cluster dict, list and namespace are not built yet",
-                "use cluster.hazelcast().getMap(name) or getList(name)");
+        return new ClusterManager(cluster, this, filter);
     }
 
     @Override

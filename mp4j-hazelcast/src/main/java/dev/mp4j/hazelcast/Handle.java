@@ -125,4 +125,14 @@ abstract class Handle implements Serializable {
     public String toString() {
         return "<" + getClass().getSimpleName() + " " + name + " of cluster " + cluster + ">";
     }
+
+    /** A handle held by an object that extends another class (a cluster list or dict). */
+    static final class Ref extends Handle {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        Ref(String cluster, String name, ObjectInputFilter filter) {
+            super(cluster, name, filter);
+        }
+    }
 }

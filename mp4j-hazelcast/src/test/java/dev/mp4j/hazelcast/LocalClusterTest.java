@@ -14,6 +14,8 @@ import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Pool;
 import dev.mp4j.multiprocessing.ProcessError;
 import dev.mp4j.multiprocessing.Queue;
+import dev.mp4j.multiprocessing.managers.Namespace;
+import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Event;
 import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.RLock;
@@ -25,8 +27,10 @@ import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -296,5 +300,29 @@ class LocalClusterTest {
             assertTrue(e.getMessage().contains("not available on a cluster: ") && e.getMessage().contains("; instead, "),
                     e.getMessage());
         }
+    }
+
+    @Test
+    void theManagersDictListAndNamespaceAreSharedWithTheMembers() {
+        SyncManager manager = cluster.context().manager();
+        Map<String, List<Integer>> dict = manager.dict(Map.of("a", List.of(1)));
+        List<String> list = manager.list(List.of("x"));
+        Namespace ns = manager.namespace();
+        ns.set("n", 1);
+        try (ClusterExecutor ex = cluster.executor("manager")) {
+            ex.submit(() -> {
+                dict.put("b", List.of(2, 3));
+                list.add("y");
+                ns.set("n", ns.<Integer>get("n") + 41);
+                return null;
+            }).result();
+        }
+        assertEquals(Map.of("a", List.of(1), "b", List.of(2, 3)), new HashMap<>(dict));
+        assertEquals(List.of(2, 3), dict.get("b"));
+        assertEquals(List.of("x", "y"), new ArrayList<>(list));
+        assertEquals(42, ns.<Integer>get("n"));
+        assertThrows(IllegalArgumentException.class, () -> ns.get("missing"));
+        assertThrows(UnsupportedOperationException.class, manager::start);
+        assertThrows(UnsupportedOperationException.class, manager::connect);
     }
 }
