@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -31,6 +32,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * the cluster's authkey (HMAC-SHA256); a member runs nothing that is not signed with its own key, and Hazelcast's
  * Java deserialization filter, set on every configuration given here, admits only mp4j's carrier type. Hazelcast's
  * community edition has no TLS and no authentication: run a cluster on a trusted network.
+ *
+ * <p>The configurations given here are changed in place: their Java serialization filter is replaced by one that
+ * admits only mp4j's carrier, so an application's own objects in Hazelcast structures of the same cluster need
+ * Hazelcast's other serialization formats (compact, {@code IdentifiedDataSerializable}, ...), or mp4j's context.
  *
  * <p>Hazelcast on JDK 25 needs the JVM option {@code --sun-misc-unsafe-memory-access=allow} in every JVM of the
  * cluster, this one included; {@code local} passes it to the members it starts.
@@ -156,6 +161,7 @@ public final class Cluster implements AutoCloseable {
             HazelcastInstance client = HazelcastClient.newHazelcastClient(Configs.localClient(name, ports));
             Cluster c = new Cluster(name, client, Multiprocessing.currentProcess().authkey(), List.copyOf(procs));
             c.awaitMembers(members);
+            c.awaitDirectConnections();
             return c;
         } catch (IllegalStateException e) {
             stop(procs);
@@ -185,6 +191,38 @@ public final class Cluster implements AutoCloseable {
             } catch (InterruptedException e) {
                 close();
                 throw dev.mp4j.InterruptedError.restore(e);
+            }
+        }
+    }
+
+    /**
+     * Waits until every member reports this client connected to it (until then the client sends a member's tasks
+     * through another member, and the loss of that one would lose them too) and the cluster safe (no partition
+     * migrating after the members joined).
+     */
+    private void awaitDirectConnections() {
+        UUID self = hz.getLocalEndpoint().getUuid();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        try (ClusterExecutor ex = executor("mp4j.cluster.check")) {
+            for (com.hazelcast.cluster.Member m : hz.getCluster().getMembers()) {
+                String cluster = name();
+                while (!ex.submit(() -> {
+                    HazelcastInstance member = MemberKeys.named(cluster).instance();
+                    return member.getPartitionService().isClusterSafe() && member.getClientService()
+                            .getConnectedClients().stream().anyMatch(c -> c.getUuid().equals(self));
+                }, m.getUuid()).result(START_TIMEOUT)) {
+                    if (System.nanoTime() - deadline > 0) {
+                        close();
+                        throw new ProcessError("this JVM could not connect to member " + address(m) + " of the local "
+                                + "cluster '" + name() + "' within " + START_TIMEOUT);
+                    }
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        close();
+                        throw dev.mp4j.InterruptedError.restore(e);
+                    }
+                }
             }
         }
     }

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +53,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ClusterExecutor implements Executor {
     private static final AtomicLong IDS = new AtomicLong();
+    /** How long a failed connection's member has to be reported gone before its task's outcome counts as unknown. */
+    private static final Duration CONNECTION_GRACE = Duration.ofSeconds(20);
 
     private final Cluster cluster;
     private final String name;
@@ -74,6 +77,7 @@ public final class ClusterExecutor implements Executor {
         final Future<V> future = new Future<>();
         byte[] sealed;
         UUID member;   // guarded by the executor's lock; null between a loss and the next dispatch
+        UUID target;   // the member asked for, or null for any
     }
 
     private ClusterExecutor(Builder b) {
@@ -110,9 +114,19 @@ public final class ClusterExecutor implements Executor {
 
     @Override
     public <V> Future<V> submit(SerializableCallable<V> fn) {
+        return submit(fn, null);
+    }
+
+    /**
+     * @param fn the task
+     * @param member the member to run it on; null for the next in turn
+     * @return its future
+     */
+    <V> Future<V> submit(SerializableCallable<V> fn, UUID member) {
         Objects.requireNonNull(fn, "fn");
         checkOpen();
         Task<V> t = new Task<>();
+        t.target = member;
         try {
             t.sealed = cluster.keys().signing().seal(new Job(fn, timeLimitNanos));
         } catch (IOException e) {
@@ -198,7 +212,8 @@ public final class ClusterExecutor implements Executor {
                 return;
             }
             List<com.hazelcast.cluster.Member> members = cluster.hazelcast().getCluster().getMembers().stream()
-                    .filter(x -> !x.isLiteMember() && !gone.contains(x.getUuid())).toList();
+                    .filter(x -> !x.isLiteMember() && !gone.contains(x.getUuid()))
+                    .filter(x -> t.target == null || t.target.equals(x.getUuid())).toList();
             if (members.isEmpty()) {
                 m = null;
             } else {
@@ -222,7 +237,7 @@ public final class ClusterExecutor implements Executor {
                 @Override
                 public void onFailure(Throwable e) {
                     if (isLoss(e)) {
-                        lostTask(t, to, where);
+                        lostConnection(t, to, where);
                     } else {
                         settle(t, null, new ProcessError("the cluster could not run the task: " + e, e));
                     }
@@ -230,7 +245,7 @@ public final class ClusterExecutor implements Executor {
             });
         } catch (RuntimeException e) {
             if (isLoss(e)) {
-                lostTask(t, to, where);
+                lostConnection(t, to, where);
             } else {
                 settle(t, null, new ProcessError("the cluster could not take the task: " + e, e));
             }
@@ -293,6 +308,45 @@ public final class ClusterExecutor implements Executor {
             if (pending.remove(t.id) != null) {
                 lock.notifyAll();
             }
+        }
+    }
+
+    /**
+     * The connection that carried a task failed. If its member has left, the task is lost with it; if the member is
+     * still listed, its departure may not be known yet: the membership event will decide, and if none comes within
+     * {@link #CONNECTION_GRACE}, the task's outcome is unknown (its reply was lost on the way): it runs again with
+     * {@code retryLost}, otherwise it fails with {@link WorkerLostError}; the executor is not broken.
+     */
+    private void lostConnection(Task<?> t, UUID member, String where) {
+        if (!isMember(member)) {
+            lostTask(t, member, where);
+            return;
+        }
+        CompletableFuture.runAsync(() -> {
+            if (!isMember(member)) {
+                lostTask(t, member, where);
+                return;
+            }
+            synchronized (lock) {
+                if (!member.equals(t.member) || !pending.containsKey(t.id)) {
+                    return;
+                }
+                t.member = null;
+            }
+            if (retryLost) {
+                dispatch(t);
+            } else {
+                settle(t, null, new WorkerLostError("the connection that carried the task to member " + where
+                        + " of cluster '" + cluster.name() + "' was lost; whether it ran is unknown"));
+            }
+        }, CompletableFuture.delayedExecutor(CONNECTION_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private boolean isMember(UUID member) {
+        try {
+            return cluster.hazelcast().getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(member));
+        } catch (HazelcastInstanceNotActiveException e) {
+            return false;
         }
     }
 

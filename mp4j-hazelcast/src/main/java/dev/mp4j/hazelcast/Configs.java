@@ -59,7 +59,7 @@ final class Configs {
 
     /**
      * A member of a cluster on this machine: bound to 127.0.0.1 at {@code port}, joining the others by TCP/IP,
-     * multicast and auto-detection off, a lost member noticed within about five seconds.
+     * multicast and auto-detection off, a lost member noticed within about ten seconds.
      *
      * @param cluster the cluster's name
      * @param port this member's port
@@ -92,15 +92,18 @@ final class Configs {
         c.setClusterName(cluster);
         ports.forEach(p -> c.getNetworkConfig().addAddress("127.0.0.1:" + p));
         c.setProperty("hazelcast.client.heartbeat.interval", "1000");
-        c.setProperty("hazelcast.client.heartbeat.timeout", "5000");
+        c.setProperty("hazelcast.client.heartbeat.timeout", "15000"); // also its authentication timeout
         c.getConnectionStrategyConfig().getConnectionRetryConfig().setClusterConnectTimeoutMillis(60_000);
         return client(c);
     }
 
-    /** Heartbeats every second; a member silent for 5 s is removed (Hazelcast's default: 60 s). */
+    /**
+     * Heartbeats every second; a member silent for 10 s is removed (Hazelcast's default: 60 s; less gives false
+     * deaths on a loaded machine).
+     */
     static void quickFailureDetection(Config c) {
         c.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-        c.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+        c.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
         c.setProperty("hazelcast.heartbeat.failuredetector.type", "deadline");
     }
 }
