@@ -7,7 +7,6 @@ import dev.mp4j.futures.Future;
 import dev.mp4j.futures.WorkerDeath;
 import dev.mp4j.multiprocessing.Queue;
 import dev.mp4j.multiprocessing.WorkerLostError;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,8 +23,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A member killed with SIGKILL while it runs tasks of three executors: BREAK, REPLACE, REPLACE + retryLost. */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
-@Disabled("on a loaded 2-core machine 2 to 4 of the 12 tasks never start on one of the members within 120 s; "
-        + "the cause is not found yet (passed once, before local() waited for direct connections)")
 class WorkerDeathTest {
     private static final int TASKS = 4; // per executor; round robin puts 0 and 2 on one member, 1 and 3 on the other
 
@@ -66,8 +63,8 @@ class WorkerDeathTest {
             }
             IMap<String, String> runs = cluster.hazelcast().getMap("runs");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (runs(runs, "") < 3L * TASKS && System.nanoTime() < deadline) {
-                Thread.sleep(50);
+            while (runs.size() < 3 * TASKS && System.nanoTime() < deadline) {
+                Thread.sleep(500); // a query of every partition: not too often on a loaded machine
             }
             assertEquals(3L * TASKS, runs(runs, ""), () -> "every task started once: " + runs.keySet() + "\nbreak "
                     + b + "\nreplace " + r + "\nretry " + q + "\n" + breaking + "\n" + replacing + "\n" + retrying);
