@@ -187,7 +187,8 @@ class LocalClusterTest {
         Context ctx = cluster.context();
         Queue<String> toCaller = ctx.queue();
         Queue<String> toMember = ctx.queue(1);
-        try (ClusterExecutor ex = cluster.executor("queues")) {
+        ClusterExecutor ex = cluster.executor("queues");
+        try {
             Future<String> task = ex.submit(() -> {
                 toCaller.put("from " + ProcessHandle.current().pid());
                 toCaller.put(null);
@@ -203,6 +204,8 @@ class LocalClusterTest {
             });
             assertEquals("to the member", task.result());
             assertThrows(Empty.class, () -> toCaller.get(Duration.ZERO));
+        } finally {
+            ex.shutdown(false, true); // a failure above must not wait for the task
         }
     }
 
