@@ -4,6 +4,7 @@
  *
  * <p>Only the public API packages are exported; everything under {@code dev.mp4j.internal} is machinery.
  */
+@SuppressWarnings("module") // the modules named by the qualified exports are built after this one
 module dev.mp4j {
     requires java.logging;
     requires jdk.jfr; // mp4j's Flight Recorder events (dev.mp4j.internal.jfr)
@@ -16,4 +17,10 @@ module dev.mp4j {
     exports dev.mp4j.threading;
     exports dev.mp4j.multiprocessing;
     exports dev.mp4j.multiprocessing.managers;
+
+    // seams for mp4j's own modules only, never for applications
+    exports dev.mp4j.internal.spawn to dev.mp4j.hazelcast;
+    exports dev.mp4j.internal.spi to dev.mp4j.hazelcast;
+    exports dev.mp4j.internal.util to dev.mp4j.hazelcast;
+    exports dev.mp4j.internal.wire to dev.mp4j.hazelcast;
 }

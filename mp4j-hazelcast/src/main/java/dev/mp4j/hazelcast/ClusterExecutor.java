@@ -1,0 +1,533 @@
+package dev.mp4j.hazelcast;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.ExecutionCallback;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.TargetDisconnectedException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import dev.mp4j.InterruptedError;
+import dev.mp4j.function.SerializableCallable;
+import dev.mp4j.function.SerializableFunction;
+import dev.mp4j.futures.BrokenExecutor;
+import dev.mp4j.futures.Executor;
+import dev.mp4j.futures.Future;
+import dev.mp4j.futures.InvalidStateError;
+import dev.mp4j.futures.ResultIterator;
+import dev.mp4j.futures.WorkerDeath;
+import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.ProcessError;
+import dev.mp4j.multiprocessing.WorkerLostError;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An mp4j {@link Executor} whose tasks run on the members of a {@link Cluster}, on the threads of the Hazelcast
+ * executor of its name. Each task is sent to one member, chosen in turn; the function and its arguments travel
+ * as signed mp4j-codec bytes, so a serializable lambda works as it does with a {@code ProcessPoolExecutor}, and
+ * a task that cannot be serialized fails its own future.
+ *
+ * <p>A member lost while it holds tasks (running or queued there): under {@link WorkerDeath#BREAK} (the default)
+ * every pending future fails with {@link BrokenExecutor} and later submits throw it; under
+ * {@link WorkerDeath#REPLACE} that member's tasks fail with {@link WorkerLostError}, or, built with
+ * {@code retryLost(true)}, run again on another member: at least once, so a task that had side effects before
+ * its member died may have them twice.
+ *
+ * <p>{@code shutdown} and {@code close} concern this object only, never the cluster's executor of that name, which
+ * other clients may share. Cancelling a future of a task already sent to a member discards its result; the member
+ * may still run it.
+ */
+public final class ClusterExecutor implements Executor {
+    private static final AtomicLong IDS = new AtomicLong();
+    /** How long a failed connection's member has to be reported gone before its task's outcome counts as unknown. */
+    private static final Duration CONNECTION_GRACE = Duration.ofSeconds(20);
+
+    private final Cluster cluster;
+    private final String name;
+    private final IExecutorService hz;
+    private final WorkerDeath workerDeath;
+    private final boolean retryLost;
+    private final long timeLimitNanos;
+    private final UUID membership;
+
+    private final Object lock = new Object();
+    private final Map<Long, Task<?>> pending = new LinkedHashMap<>(); // guarded by lock
+    private boolean shutdown;                                         // guarded by lock
+    private BrokenExecutor broken;                                    // guarded by lock
+    private int turn;                                                 // guarded by lock
+    private final java.util.Set<UUID> gone = new java.util.HashSet<>(); // guarded by lock: members seen lost
+
+    /** A task sent, or about to be: its future, its signed bytes, and the member that holds it. */
+    private static final class Task<V> {
+        final long id = IDS.incrementAndGet();
+        final Future<V> future = new Future<>();
+        byte[] sealed;
+        UUID member;   // guarded by the executor's lock; null between a loss and the next dispatch
+        UUID target;   // the member asked for, or null for any
+    }
+
+    private ClusterExecutor(Builder b) {
+        this.cluster = b.cluster;
+        this.name = b.name;
+        this.hz = cluster.hazelcast().getExecutorService(name);
+        this.workerDeath = b.workerDeath;
+        this.retryLost = b.retryLost;
+        this.timeLimitNanos = b.timeLimit == null ? 0 : Math.max(1, Timeouts.toNanos(b.timeLimit));
+        this.membership = cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
+            @Override
+            public void memberAdded(MembershipEvent e) {}
+
+            @Override
+            public void memberRemoved(MembershipEvent e) {
+                lost(e.getMember().getUuid(), Cluster.address(e.getMember()));
+            }
+        });
+    }
+
+    /**
+     * @param cluster the cluster
+     * @param name the executor's name: every client using the name shares the members' executor of that name
+     * @return a builder for the keyword arguments: workerDeath, retryLost, timeLimit
+     */
+    public static Builder builder(Cluster cluster, String name) {
+        return new Builder(Objects.requireNonNull(cluster, "cluster"), Objects.requireNonNull(name, "name"));
+    }
+
+    /** @return the name of the cluster's executor that runs the tasks */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public <V> Future<V> submit(SerializableCallable<V> fn) {
+        return submit(fn, null);
+    }
+
+    /**
+     * @param fn the task
+     * @param member the member to run it on; null for the next in turn
+     * @return its future
+     */
+    <V> Future<V> submit(SerializableCallable<V> fn, UUID member) {
+        Objects.requireNonNull(fn, "fn");
+        checkOpen();
+        Task<V> t = new Task<>();
+        t.target = member;
+        try {
+            t.sealed = cluster.keys().signing().seal(new Job(fn, timeLimitNanos));
+        } catch (IOException e) {
+            t.future.setException(new ProcessError("the task cannot be serialized: " + e, e));
+            return t.future;
+        }
+        synchronized (lock) {
+            checkOpen();
+            pending.put(t.id, t);
+        }
+        t.future.addDoneCallback(f -> forget(t)); // a cancelled task is not waited for
+        dispatch(t);
+        return t.future;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> Future<T> submit(Callable<T> task) {
+        Objects.requireNonNull(task, "task");
+        if (task instanceof SerializableCallable<?> s) {
+            return submit((SerializableCallable<T>) s);
+        }
+        return submit((SerializableCallable<T>) task::call); // serializable when the task is
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T, R> ResultIterator<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                        Duration timeout, int chunksize) {
+        Objects.requireNonNull(fn, "fn");
+        Objects.requireNonNull(items, "items");
+        if (chunksize < 1) {
+            throw new IllegalArgumentException("chunksize must be at least 1, not " + chunksize);
+        }
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        List<Future<MapChunk.Values>> chunks = submitChunks(fn, items, chunksize);
+        ResultIterator<?> results = new ChunkedResults(chunks, deadline);
+        return (ResultIterator<R>) results;
+    }
+
+    /**
+     * @return the futures of {@code fn} applied to {@code items}, {@code chunksize} items per task, in order
+     */
+    @SuppressWarnings("unchecked")
+    <T, R> List<Future<MapChunk.Values>> submitChunks(SerializableFunction<? super T, ? extends R> fn,
+                                                      Iterable<? extends T> items, int chunksize) {
+        SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn;
+        List<Future<MapChunk.Values>> chunks = new ArrayList<>();
+        List<Object> chunk = new ArrayList<>(chunksize);
+        try {
+            for (T item : items) {
+                chunk.add(item);
+                if (chunk.size() == chunksize) {
+                    chunks.add(submit(new MapChunk(f, chunk)));
+                    chunk = new ArrayList<>(chunksize);
+                }
+            }
+            if (!chunk.isEmpty()) {
+                chunks.add(submit(new MapChunk(f, chunk)));
+            }
+        } catch (RuntimeException | Error e) {
+            chunks.forEach(Future::cancel);
+            throw e;
+        }
+        return chunks;
+    }
+
+    private void checkOpen() {
+        synchronized (lock) {
+            if (broken != null) {
+                throw new BrokenExecutor(broken.getMessage(), broken);
+            }
+            if (shutdown) {
+                throw new RejectedExecutionException("cannot schedule new tasks after shutdown");
+            }
+        }
+    }
+
+    private void dispatch(Task<?> t) {
+        com.hazelcast.cluster.Member m;
+        synchronized (lock) {
+            if (!pending.containsKey(t.id)) {
+                return;
+            }
+            List<com.hazelcast.cluster.Member> members = cluster.hazelcast().getCluster().getMembers().stream()
+                    .filter(x -> !x.isLiteMember() && !gone.contains(x.getUuid()))
+                    .filter(x -> t.target == null || t.target.equals(x.getUuid())).toList();
+            if (members.isEmpty()) {
+                m = null;
+            } else {
+                m = members.get(Math.floorMod(turn++, members.size()));
+                t.member = m.getUuid();
+            }
+        }
+        if (m == null) {
+            settle(t, null, new WorkerLostError("the cluster '" + cluster.name() + "' has no member to run the task"));
+            return;
+        }
+        UUID to = m.getUuid();
+        String where = Cluster.address(m);
+        try {
+            hz.submitToMember(new SignedCall(t.sealed), m, new ExecutionCallback<byte[]>() {
+                @Override
+                public void onResponse(byte[] response) {
+                    receive(t, response);
+                }
+
+                @Override
+                public void onFailure(Throwable e) {
+                    if (isLoss(e)) {
+                        lostConnection(t, to, where);
+                    } else {
+                        settle(t, null, new ProcessError("the cluster could not run the task: " + e, e));
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            if (isLoss(e)) {
+                lostConnection(t, to, where);
+            } else {
+                settle(t, null, new ProcessError("the cluster could not take the task: " + e, e));
+            }
+        }
+    }
+
+    private static boolean isLoss(Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof MemberLeftException || c instanceof TargetNotMemberException
+                    || c instanceof TargetDisconnectedException) {
+                return true;
+            }
+            if (c instanceof HazelcastInstanceNotActiveException) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private void receive(Task<?> t, byte[] response) {
+        if (response == null) {
+            settle(t, null, new ProcessError("a member refused the task: it is not signed with that member's "
+                    + "authkey (every member and client of the cluster needs the same authkey)"));
+            return;
+        }
+        Outcome o;
+        try {
+            o = (Outcome) cluster.keys().signing().open(response, cluster.keys().filter());
+        } catch (SecurityException e) {
+            settle(t, null, new ProcessError("a task's result is not signed with this cluster's authkey"));
+            return;
+        } catch (IOException | ClassNotFoundException | ClassCastException e) {
+            settle(t, null, new ProcessError("cannot read a task's result: " + e, e));
+            return;
+        }
+        settle(t, o.value(), o.error());
+    }
+
+    @SuppressWarnings("unchecked")
+    private <V> void settle(Task<V> t, Object value, Throwable error) {
+        synchronized (lock) {
+            if (pending.remove(t.id) == null) {
+                return;
+            }
+            lock.notifyAll();
+        }
+        try {
+            if (error != null) {
+                t.future.setException(error);
+            } else {
+                t.future.setResult((V) value);
+            }
+        } catch (InvalidStateError cancelled) {
+            // the caller cancelled it: its result is dropped
+        }
+    }
+
+    private void forget(Task<?> t) {
+        synchronized (lock) {
+            if (pending.remove(t.id) != null) {
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /**
+     * The connection that carried a task failed. If its member has left, the task is lost with it; if the member is
+     * still listed, its departure may not be known yet: the membership event will decide, and if none comes within
+     * {@link #CONNECTION_GRACE}, the task's outcome is unknown (its reply was lost on the way): it runs again with
+     * {@code retryLost}, otherwise it fails with {@link WorkerLostError}; the executor is not broken.
+     */
+    private void lostConnection(Task<?> t, UUID member, String where) {
+        if (!isMember(member)) {
+            lostTask(t, member, where);
+            return;
+        }
+        CompletableFuture.runAsync(() -> {
+            if (!isMember(member)) {
+                lostTask(t, member, where);
+                return;
+            }
+            synchronized (lock) {
+                if (!member.equals(t.member) || !pending.containsKey(t.id)) {
+                    return;
+                }
+                t.member = null;
+            }
+            if (retryLost) {
+                dispatch(t);
+            } else {
+                settle(t, null, new WorkerLostError("the connection that carried the task to member " + where
+                        + " of cluster '" + cluster.name() + "' was lost; whether it ran is unknown"));
+            }
+        }, CompletableFuture.delayedExecutor(CONNECTION_GRACE.toMillis(), TimeUnit.MILLISECONDS));
+    }
+
+    private boolean isMember(UUID member) {
+        try {
+            return cluster.hazelcast().getCluster().getMembers().stream().anyMatch(m -> m.getUuid().equals(member));
+        } catch (HazelcastInstanceNotActiveException e) {
+            return false;
+        }
+    }
+
+    /** A member left: every task it held is lost. */
+    private void lost(UUID member, String where) {
+        List<Task<?>> held;
+        synchronized (lock) {
+            held = pending.values().stream().filter(t -> member.equals(t.member)).toList();
+        }
+        held.forEach(t -> lostTask(t, member, where));
+    }
+
+    private void lostTask(Task<?> t, UUID member, String where) {
+        synchronized (lock) {
+            if (!member.equals(t.member) || !pending.containsKey(t.id)) {
+                return; // already handled, or sent elsewhere since
+            }
+            t.member = null;
+            gone.add(member);
+        }
+        switch (workerDeath) {
+            case BREAK -> breakAll(new BrokenExecutor("member " + where + " of cluster '" + cluster.name()
+                    + "' was lost while it held a task; the executor is broken"));
+            case REPLACE -> {
+                if (retryLost) {
+                    dispatch(t);
+                } else {
+                    settle(t, null, new WorkerLostError("member " + where + " of cluster '" + cluster.name()
+                            + "' was lost while it held the task"));
+                }
+            }
+        }
+    }
+
+    private void breakAll(BrokenExecutor cause) {
+        List<Task<?>> all;
+        synchronized (lock) {
+            if (broken == null) {
+                broken = cause;
+            }
+            all = List.copyOf(pending.values());
+        }
+        all.forEach(t -> settle(t, null, new BrokenExecutor(cause.getMessage())));
+    }
+
+    /**
+     * {@inheritDoc} This object only: the cluster's executor of the same name goes on for its other users. With
+     * {@code cancelFutures}, the futures of tasks not yet done are cancelled (a task already on a member may still
+     * run there).
+     */
+    @Override
+    public void shutdown(boolean wait, boolean cancelFutures) {
+        List<Task<?>> toCancel;
+        synchronized (lock) {
+            shutdown = true;
+            toCancel = cancelFutures ? List.copyOf(pending.values()) : List.of();
+        }
+        toCancel.forEach(t -> t.future.cancel());
+        if (wait) {
+            try {
+                awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                throw InterruptedError.restore(e);
+            }
+        }
+        release();
+    }
+
+    /** {@inheritDoc} Tasks on members are not interrupted; none is returned, since none is held back here. */
+    @Override
+    public List<Runnable> shutdownNow() {
+        shutdown(false, true);
+        return List.of();
+    }
+
+    @Override
+    public boolean isShutdown() {
+        synchronized (lock) {
+            return shutdown;
+        }
+    }
+
+    @Override
+    public boolean isTerminated() {
+        synchronized (lock) {
+            return shutdown && pending.isEmpty();
+        }
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = Timeouts.deadline(Math.max(0, unit.toNanos(timeout)));
+        synchronized (lock) {
+            while (!(shutdown && pending.isEmpty())) {
+                long left = Timeouts.remaining(deadline);
+                if (left == 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(lock, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+            }
+        }
+        release();
+        return true;
+    }
+
+    private void release() {
+        if (isTerminated()) {
+            try {
+                cluster.hazelcast().getCluster().removeMembershipListener(membership);
+            } catch (HazelcastInstanceNotActiveException ignored) {
+                // the cluster was closed first
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        synchronized (lock) {
+            return "<ClusterExecutor " + name + " of " + cluster.name() + " " + workerDeath
+                    + (retryLost ? " retryLost" : "") + " pending=" + pending.size()
+                    + (broken != null ? " broken" : shutdown ? " shutdown" : "") + ">";
+        }
+    }
+
+    /** The keyword arguments of a {@link ClusterExecutor}. */
+    public static final class Builder {
+        private final Cluster cluster;
+        private final String name;
+        private WorkerDeath workerDeath = WorkerDeath.BREAK;
+        private boolean retryLost;
+        private Duration timeLimit;
+
+        private Builder(Cluster cluster, String name) {
+            this.cluster = cluster;
+            this.name = name;
+        }
+
+        /**
+         * @param workerDeath what a lost member does to the executor; default {@link WorkerDeath#BREAK}
+         * @return this builder
+         */
+        public Builder workerDeath(WorkerDeath workerDeath) {
+            this.workerDeath = Objects.requireNonNull(workerDeath, "workerDeath");
+            return this;
+        }
+
+        /**
+         * @param retryLost under {@link WorkerDeath#REPLACE}, run a lost member's tasks again on another member
+         *     (at least once) instead of failing them with {@link WorkerLostError}
+         * @return this builder
+         */
+        public Builder retryLost(boolean retryLost) {
+            this.retryLost = retryLost;
+            return this;
+        }
+
+        /**
+         * @param timeLimit how long a task may run on its member; past it the future fails with
+         *     {@link dev.mp4j.futures.TimeoutError}, the task's thread there is interrupted and the executor goes
+         *     on; null for none
+         * @return this builder
+         * @throws IllegalArgumentException if it is not positive
+         */
+        public Builder timeLimit(Duration timeLimit) {
+            if (timeLimit != null && (timeLimit.isNegative() || timeLimit.isZero())) {
+                throw new IllegalArgumentException("timeLimit must be positive, not " + timeLimit);
+            }
+            this.timeLimit = timeLimit;
+            return this;
+        }
+
+        /**
+         * @return the executor
+         * @throws IllegalArgumentException if {@code retryLost} is asked for with {@link WorkerDeath#BREAK}
+         */
+        public ClusterExecutor build() {
+            if (retryLost && workerDeath == WorkerDeath.BREAK) {
+                throw new IllegalArgumentException("retryLost(true) needs workerDeath(REPLACE): under BREAK a lost "
+                        + "member breaks the executor");
+            }
+            return new ClusterExecutor(this);
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.mp4j.hazelcast;
+
+import dev.mp4j.internal.wire.Codec;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.io.ObjectInputFilter;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.Arrays;
+
+/**
+ * What crosses the cluster: mp4j-codec bytes preceded by their HMAC-SHA256 under the cluster's authkey. Nothing
+ * is decoded before its tag is checked, so a peer without the key cannot make a member or a client deserialize
+ * anything of its choosing.
+ *
+ * @param key the authkey
+ */
+record Signing(byte[] key) {
+    static final int TAG = 32;
+
+    Signing {
+        if (key == null || key.length == 0) {
+            throw new IllegalArgumentException("the authkey must not be empty");
+        }
+        key = key.clone();
+    }
+
+    /**
+     * @param value what to send
+     * @return its codec bytes, signed
+     * @throws IOException naming what cannot be serialized
+     */
+    byte[] seal(Object value) throws IOException {
+        byte[] payload = Codec.encode(value);
+        byte[] out = new byte[TAG + payload.length];
+        System.arraycopy(mac(payload, 0, payload.length), 0, out, 0, TAG);
+        System.arraycopy(payload, 0, out, TAG, payload.length);
+        return out;
+    }
+
+    /**
+     * @param sealed what {@link #seal} made, or anything else
+     * @return whether its tag is right for its payload under this key
+     */
+    boolean verify(byte[] sealed) {
+        if (sealed == null || sealed.length < TAG) {
+            return false;
+        }
+        byte[] expected = mac(sealed, TAG, sealed.length - TAG);
+        return MessageDigest.isEqual(expected, Arrays.copyOf(sealed, TAG));
+    }
+
+    /**
+     * @param sealed bytes whose tag {@link #verify} accepted
+     * @param filter the serial filter; null for the JVM's default
+     * @return the object
+     * @throws IOException if they do not decode
+     * @throws ClassNotFoundException naming a class this JVM lacks
+     * @throws SecurityException if the tag is wrong
+     */
+    Object open(byte[] sealed, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        if (!verify(sealed)) {
+            throw new SecurityException("not signed with this cluster's authkey");
+        }
+        return Codec.decode(Arrays.copyOfRange(sealed, TAG, sealed.length), filter);
+    }
+
+    private byte[] mac(byte[] data, int off, int len) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key, "HmacSHA256"));
+            m.update(data, off, len);
+            return m.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Signing s && MessageDigest.isEqual(key, s.key);
+    }
+
+    @Override
+    public int hashCode() {
+        return Arrays.hashCode(key);
+    }
+
+    @Override
+    public String toString() {
+        return "Signing[key hidden]";
+    }
+}
