@@ -11,6 +11,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.OptionalInt;
 
 /**
  * The results of {@link ClusterExecutor#map}: chunk by chunk, in order; an item's exception is raised at that
@@ -18,6 +19,7 @@ import java.util.NoSuchElementException;
  */
 final class ChunkedResults extends SingleUseIterator<Object> {
     private final List<Future<MapChunk.Values>> chunks;
+    private final int total;
     private final long deadline;
     private int nextChunk;
     private Iterator<Object> current = Collections.emptyIterator();
@@ -26,27 +28,40 @@ final class ChunkedResults extends SingleUseIterator<Object> {
 
     /**
      * @param chunks the chunks' futures, in order
+     * @param total how many items the chunks hold in all
      * @param deadline the map's deadline ({@link Timeouts#deadline}), counted from the call
      */
-    ChunkedResults(List<Future<MapChunk.Values>> chunks, long deadline) {
+    ChunkedResults(List<Future<MapChunk.Values>> chunks, int total, long deadline) {
         this.chunks = chunks;
+        this.total = total;
         this.deadline = deadline;
     }
 
     @Override
-    public boolean hasNext() {
+    public OptionalInt total() {
+        return OptionalInt.of(total);
+    }
+
+    @Override
+    protected boolean more() {
         return !ended && (current.hasNext() || pendingError != null || nextChunk < chunks.size());
     }
 
     @Override
-    public Object next(Duration timeout) {
-        if (!hasNext()) {
+    protected void cancelRest() {
+        end();
+    }
+
+    @Override
+    protected Object take(Duration timeout) {
+        if (!more()) {
             throw new NoSuchElementException();
         }
         while (!current.hasNext()) {
             if (pendingError != null) {
                 Throwable e = pendingError;
                 end();
+                delivered();
                 throw Exceptions.rethrow(e);
             }
             long left = Math.min(Timeouts.remaining(deadline), Timeouts.toNanos(timeout));
@@ -66,6 +81,7 @@ final class ChunkedResults extends SingleUseIterator<Object> {
             current = r.values().iterator();
             pendingError = r.error();
         }
+        delivered();
         return current.next();
     }
 

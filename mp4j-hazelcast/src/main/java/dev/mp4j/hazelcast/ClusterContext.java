@@ -11,6 +11,7 @@ import dev.mp4j.multiprocessing.Pool;
 import dev.mp4j.multiprocessing.Process;
 import dev.mp4j.multiprocessing.Queue;
 import dev.mp4j.multiprocessing.SharedDouble;
+import dev.mp4j.multiprocessing.SharedByteArray;
 import dev.mp4j.multiprocessing.SharedDoubleArray;
 import dev.mp4j.multiprocessing.SharedInt;
 import dev.mp4j.multiprocessing.SharedIntArray;
@@ -179,6 +180,11 @@ final class ClusterContext implements JvmContext {
     @Override
     public SharedDoubleArray sharedDoubleArray(int length) {
         throw noSharedMemory("sharedDoubleArray()");
+    }
+
+    @Override
+    public SharedByteArray sharedByteArray(int length) {
+        throw noSharedMemory("sharedByteArray()");
     }
 
     @Override

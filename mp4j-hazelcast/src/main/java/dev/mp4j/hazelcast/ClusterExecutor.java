@@ -162,22 +162,32 @@ public final class ClusterExecutor implements Executor {
             throw new IllegalArgumentException("chunksize must be at least 1, not " + chunksize);
         }
         long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
-        List<Future<MapChunk.Values>> chunks = submitChunks(fn, items, chunksize);
-        ResultIterator<?> results = new ChunkedResults(chunks, deadline);
+        Chunked chunked = submitChunks(fn, items, chunksize);
+        ResultIterator<?> results = new ChunkedResults(chunked.futures(), chunked.items(), deadline);
         return (ResultIterator<R>) results;
     }
+
+    /**
+     * The chunks of one map call.
+     *
+     * @param futures their futures, in order
+     * @param items how many items they hold in all
+     */
+    record Chunked(List<Future<MapChunk.Values>> futures, int items) {}
 
     /**
      * @return the futures of {@code fn} applied to {@code items}, {@code chunksize} items per task, in order
      */
     @SuppressWarnings("unchecked")
-    <T, R> List<Future<MapChunk.Values>> submitChunks(SerializableFunction<? super T, ? extends R> fn,
-                                                      Iterable<? extends T> items, int chunksize) {
+    <T, R> Chunked submitChunks(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+                                int chunksize) {
         SerializableFunction<Object, Object> f = (SerializableFunction<Object, Object>) (SerializableFunction<?, ?>) fn;
         List<Future<MapChunk.Values>> chunks = new ArrayList<>();
         List<Object> chunk = new ArrayList<>(chunksize);
+        int n = 0;
         try {
             for (T item : items) {
+                n++;
                 chunk.add(item);
                 if (chunk.size() == chunksize) {
                     chunks.add(submit(new MapChunk(f, chunk)));
@@ -191,7 +201,7 @@ public final class ClusterExecutor implements Executor {
             chunks.forEach(Future::cancel);
             throw e;
         }
-        return chunks;
+        return new Chunked(chunks, n);
     }
 
     private void checkOpen() {

@@ -95,7 +95,7 @@ final class ClusterPool implements PoolStrategy, Serializable {
                                                 int chunksize, Consumer<? super List<R>> callback,
                                                 Consumer<? super Throwable> errorCallback) {
         int size = chunksize > 0 ? chunksize : Math.max(1, (items.size() + 4 * processes - 1) / (4 * processes));
-        List<Future<MapChunk.Values>> chunks = ex().submitChunks(fn, items, size);
+        List<Future<MapChunk.Values>> chunks = ex().submitChunks(fn, items, size).futures();
         Result<List<R>> r = new Result<>();
         if (chunks.isEmpty()) {
             r.finish(new ArrayList<>(), null, callback, errorCallback);
