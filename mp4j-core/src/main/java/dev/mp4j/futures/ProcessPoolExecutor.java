@@ -386,6 +386,8 @@ public class ProcessPoolExecutor implements Executor {
         final int maxWorkers;
         final Launcher launcher;
         final PoolEngine engine;
+        /** Whether a check found that workers can be started (until then, each submit checks). */
+        private volatile boolean startable;
 
         Workers(Builder b, Launcher launcher) {
             this.maxWorkers = b.maxWorkers;
@@ -403,6 +405,10 @@ public class ProcessPoolExecutor implements Executor {
         }
 
         <V> Future<V> submit(Object task, long timeoutNanos) {
+            if (!startable) {
+                launcher.checkStartable("the executor's workers"); // a later submit tries again
+                startable = true;
+            }
             PoolFuture<V> future = new PoolFuture<>();
             KeepAlive.begin();
             try {

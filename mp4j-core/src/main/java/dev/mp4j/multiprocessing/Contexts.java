@@ -24,6 +24,7 @@ import java.io.ObjectInputFilter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +36,14 @@ final class Contexts {
     static final String SPAWN = "spawn";
     static final String FORKSERVER = "forkserver";
     static final List<String> METHODS = List.of(SPAWN, FORKSERVER);
+    /** The system property that names the default java binary of children. */
+    static final String EXECUTABLE_PROPERTY = "mp4j.executable";
+    /** The system property of the default extra JVM options of children, separated by white space. */
+    static final String JVM_OPTIONS_PROPERTY = "mp4j.jvmOptions";
+    /** The system property of the classes a forkserver spare preloads, separated by commas. */
+    static final String PRELOAD_PROPERTY = "mp4j.forkserverPreload";
     private static final Map<String, Base> CONTEXTS = new ConcurrentHashMap<>();
+    private static volatile Launch.Spec defaultSpec; // guarded by Contexts.class when written
 
     private Contexts() {}
 
@@ -46,8 +54,62 @@ final class Contexts {
      */
     static Base of(String method) {
         Base ctx = CONTEXTS.get(method);
-        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method,
-                m -> new Base(validate(m), Launch.Spec.defaults(Bootstrap.class), null));
+        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method, m -> new Base(validate(m), defaultSpec(), null));
+    }
+
+    /**
+     * @return how the children of a context obtained now start: mp4j's defaults, then the system properties
+     *     {@code mp4j.executable}, {@code mp4j.jvmOptions} and {@code mp4j.forkserverPreload}, then what
+     *     {@link #changeDefaults} changed
+     */
+    static Launch.Spec defaultSpec() {
+        Launch.Spec spec = defaultSpec;
+        if (spec == null) {
+            synchronized (Contexts.class) {
+                spec = defaultSpec;
+                if (spec == null) {
+                    spec = fromProperties(Launch.Spec.defaults(Bootstrap.class));
+                    defaultSpec = spec;
+                }
+            }
+        }
+        return spec;
+    }
+
+    /** @return {@code spec} as the system properties {@code mp4j.*} change it */
+    static Launch.Spec fromProperties(Launch.Spec spec) {
+        String java = System.getProperty(EXECUTABLE_PROPERTY);
+        if (java != null && !java.isBlank()) {
+            spec = spec.withJava(Path.of(java.trim()));
+        }
+        String options = System.getProperty(JVM_OPTIONS_PROPERTY);
+        if (options != null && !options.isBlank()) {
+            spec = spec.withJvmOptions(List.of(options.trim().split("\\s+")));
+        }
+        String preload = System.getProperty(PRELOAD_PROPERTY);
+        if (preload != null && !preload.isBlank()) {
+            spec = spec.withPreload(Arrays.stream(preload.split(",")).map(String::trim)
+                    .filter(c -> !c.isEmpty()).toList());
+        }
+        return spec;
+    }
+
+    /**
+     * Changes the launch settings of the contexts obtained from now on, named ones included; contexts
+     * obtained before keep theirs, and their forkserver spares already booted are ended.
+     *
+     * @param change what changes
+     */
+    static void changeDefaults(java.util.function.UnaryOperator<Launch.Spec> change) {
+        synchronized (Contexts.class) {
+            defaultSpec = change.apply(defaultSpec());
+            for (Base old : List.copyOf(CONTEXTS.values())) {
+                CONTEXTS.remove(old.method(), old);
+                if (old.method().equals(FORKSERVER)) {
+                    Spares.discard(old.spec());
+                }
+            }
+        }
     }
 
     /**
@@ -108,6 +170,51 @@ final class Contexts {
                 throw new IllegalArgumentException("java executable " + java + " does not exist or is not executable");
             }
             return new Base(method, spec.withJava(java), filter);
+        }
+
+        @Override
+        public Context withInheritedJvmOptions(boolean inherit) {
+            return new Base(method, spec.withInherit(inherit), filter);
+        }
+
+        @Override
+        public Context withClassPath(List<Path> classPath) {
+            Objects.requireNonNull(classPath, "classPath");
+            if (classPath.isEmpty()) {
+                throw new IllegalArgumentException("classPath is empty: give at least the jar or directory that "
+                        + "holds mp4j");
+            }
+            for (Path p : classPath) {
+                Objects.requireNonNull(p, "an entry of classPath is null");
+                if (!Files.exists(p)) {
+                    throw new IllegalArgumentException("class path entry " + p + " does not exist (expected a jar "
+                            + "or a directory of classes)");
+                }
+            }
+            return new Base(method, spec.withClassPath(classPath), filter);
+        }
+
+        @Override
+        public Context withOutput(ChildOutput output) {
+            return new Base(method, spec.withOutput(Objects.requireNonNull(output, "output")), filter);
+        }
+
+        @Override
+        public void check() throws IOException {
+            Launch.check(spec);
+        }
+
+        /**
+         * @param types the classes of a process and its target (null ones are skipped)
+         * @throws IOException if a child could not be started, or could not load one of them
+         */
+        void checkReachable(Class<?>... types) throws IOException {
+            Launch.check(spec);
+            for (Class<?> t : types) {
+                if (t != null) {
+                    Launch.checkReachable(spec, t);
+                }
+            }
         }
 
         @Override
@@ -255,6 +362,9 @@ final class Contexts {
         @Override
         public String toString() {
             return "<Context " + method + " java=" + spec.java() + " options=" + spec.jvmOptions()
+                    + (spec.inherit() ? "" : " inheritedOptions=false")
+                    + (spec.classPath().isEmpty() ? "" : " classPath=" + spec.classPath())
+                    + (spec.output() == ChildOutput.INHERIT ? "" : " output=" + spec.output())
                     + (filter != null ? " filter=" + filter : "") + ">";
         }
     }

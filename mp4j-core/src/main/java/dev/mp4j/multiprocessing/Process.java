@@ -112,6 +112,7 @@ public class Process implements Serializable {
     public void start() {
         Contexts.Base ctx = context != null ? context : Contexts.defaultContext();
         byte[] job;
+        Class<?> targetType;
         synchronized (this) {
             checkOpen();
             if (exit != null || starting) {
@@ -130,6 +131,7 @@ public class Process implements Serializable {
                 throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e, e);
             }
             starting = true;
+            targetType = target != null ? target.getClass() : null;
             AotCache.noteJobClass(getClass());
             if (target != null) {
                 AotCache.noteJobClass(target.getClass());
@@ -137,7 +139,9 @@ public class Process implements Serializable {
         }
         ChildJvm child;
         try {
+            ctx.checkReachable(getClass(), targetType);
             child = ctx.obtain();
+            child.name(name);
             child.sendJob(job, ctx.filter());
         } catch (IOException e) {
             synchronized (this) {

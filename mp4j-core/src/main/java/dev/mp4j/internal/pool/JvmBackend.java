@@ -119,6 +119,7 @@ public final class JvmBackend extends BreakingBackend {
         ChildJvm jvm;
         try {
             jvm = launcher.obtain(link.process::complete);
+            jvm.name(w.name());
             jvm.sendJob(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory).encode(),
                     launcher.serialFilter());
         } catch (IOException | RuntimeException e) {
