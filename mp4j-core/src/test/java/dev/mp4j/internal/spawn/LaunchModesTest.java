@@ -83,9 +83,28 @@ class LaunchModesTest {
     }
 
     @AfterAll
-    void deleteEverything() throws IOException {
+    void deleteEverything() throws IOException, InterruptedException {
         if (dir != null) {
+            awaitTrainings(dir.resolve("aot"));
             deleteTree(dir);
+        }
+    }
+
+    /**
+     * Waits (at most {@link AotCache#TRAINING_SECONDS}) until no AOT training of the runs' children is under
+     * way: a training runs detached from the program that started it and writes its cache into {@code aot}.
+     */
+    private static void awaitTrainings(Path aot) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AotCache.TRAINING_SECONDS);
+        while (Files.isDirectory(aot) && System.nanoTime() < deadline) {
+            boolean training;
+            try (Stream<Path> s = Files.list(aot)) {
+                training = s.anyMatch(p -> p.getFileName().toString().contains(".training-"));
+            }
+            if (!training) {
+                return;
+            }
+            Thread.sleep(100);
         }
     }
 
@@ -198,7 +217,13 @@ class LaunchModesTest {
         return m;
     }
 
-    private Result run(List<String> command) throws IOException, InterruptedException {
+    /**
+     * Runs {@code command} (a java binary and its arguments) with the children's AOT caches kept under the
+     * test's directory.
+     */
+    private Result run(List<String> javaCommand) throws IOException, InterruptedException {
+        List<String> command = new java.util.ArrayList<>(javaCommand);
+        command.add(1, "-Dmp4j.aot.dir=" + dir.resolve("aot"));
         Path out = Files.createTempFile(dir, "stdout", ".txt");
         Path err = Files.createTempFile(dir, "stderr", ".txt");
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile())
