@@ -6,6 +6,7 @@ import dev.mp4j.internal.queue.IpcQueues;
 import dev.mp4j.internal.queue.PipeEnd;
 import dev.mp4j.internal.shared.SharedObjects;
 import dev.mp4j.internal.spawn.ChildJvm;
+import dev.mp4j.internal.spawn.JvmOptions;
 import dev.mp4j.internal.spawn.Launch;
 import dev.mp4j.internal.spawn.Spares;
 import dev.mp4j.internal.spi.JvmContext;
@@ -28,6 +29,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -43,6 +45,10 @@ final class Contexts {
     /** The system property of the classes a forkserver spare preloads, separated by commas. */
     static final String PRELOAD_PROPERTY = "mp4j.forkserverPreload";
     private static final Map<String, Base> CONTEXTS = new ConcurrentHashMap<>();
+    /** The launch settings whose children have connected back in this JVM. */
+    private static final Set<Launch.Spec> BOOTED = ConcurrentHashMap.newKeySet();
+    /** A child booted by {@link Base#check}, waiting for the next obtain of its launch settings. */
+    private static final Map<Launch.Spec, ChildJvm> PROBED = new ConcurrentHashMap<>();
     private static volatile Launch.Spec defaultSpec; // guarded by Contexts.class when written
 
     private Contexts() {}
@@ -70,6 +76,7 @@ final class Contexts {
                 if (spec == null) {
                     spec = fromProperties(Launch.Spec.defaults(Bootstrap.class));
                     defaultSpec = spec;
+                    JvmOptions.readAhead();
                 }
             }
         }
@@ -199,9 +206,27 @@ final class Contexts {
             return new Base(method, spec.withOutput(Objects.requireNonNull(output, "output")), filter);
         }
 
+        /**
+         * Checks that children can start ({@link Launch#check}) and, the first time for launch settings that
+         * the user chose (options, java, class path) in this JVM, boots one and waits until it has connected: a
+         * child that fails before it does (an option its JVM refuses, a java too old) fails this call, not a
+         * pool already made. The child booted
+         * goes to the next {@link #obtain} of these settings (the worker started next), so nothing is booted
+         * twice.
+         */
         @Override
         public void check() throws IOException {
             Launch.check(spec);
+            if (BOOTED.contains(spec) || !spec.chosen()) {
+                return; // booted already; or this JVM's own java, class path and options: they boot
+            }
+            ChildJvm probe = method.equals(FORKSERVER) ? Spares.take(spec) : Launch.start(spec);
+            BOOTED.add(spec);
+            ChildJvm extra = PROBED.put(spec, probe);
+            if (extra != null) {
+                extra.process().destroyForcibly();
+                extra.release();
+            }
         }
 
         /**
@@ -349,6 +374,20 @@ final class Contexts {
 
         @Override
         public ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException {
+            ChildJvm probed = PROBED.remove(spec);
+            if (probed != null) {
+                if (probed.process().isAlive()) {
+                    started.accept(probed.process());
+                    return probed;
+                }
+                probed.release();
+            }
+            ChildJvm child = boot(started);
+            BOOTED.add(spec);
+            return child;
+        }
+
+        private ChildJvm boot(Consumer<java.lang.Process> started) throws IOException {
             if (method.equals(FORKSERVER)) {
                 ChildJvm spare = Spares.take(spec);
                 started.accept(spare.process());

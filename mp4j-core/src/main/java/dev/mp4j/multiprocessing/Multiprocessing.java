@@ -196,11 +196,7 @@ public final class Multiprocessing {
      * @param options the options
      */
     public static void setJvmOptions(List<String> options) {
-        Objects.requireNonNull(options, "options");
-        for (String o : options) {
-            Objects.requireNonNull(o, "an option in options is null");
-        }
-        List<String> copy = List.copyOf(options);
+        List<String> copy = copyOfStrings(options, "options");
         Contexts.changeDefaults(spec -> spec.withJvmOptions(copy));
     }
 
@@ -213,12 +209,17 @@ public final class Multiprocessing {
      * @param classNames binary class names, e.g. {@code "com.example.Model"}
      */
     public static void setForkserverPreload(List<String> classNames) {
-        Objects.requireNonNull(classNames, "classNames");
-        for (String c : classNames) {
-            Objects.requireNonNull(c, "a class name in classNames is null");
-        }
-        List<String> copy = List.copyOf(classNames);
+        List<String> copy = copyOfStrings(classNames, "classNames");
         Contexts.changeDefaults(spec -> spec.withPreload(copy));
+    }
+
+    /** @return a copy of {@code values}, after saying which is null if one is */
+    private static List<String> copyOfStrings(List<String> values, String name) {
+        Objects.requireNonNull(values, name);
+        for (String v : values) {
+            Objects.requireNonNull(v, "an element of " + name + " is null");
+        }
+        return List.copyOf(values);
     }
 
     /** @return the start methods available, the default first */

@@ -134,6 +134,48 @@ class ChildLaunchSettingsTest {
     }
 
     @Test
+    void aChildThatExitsBeforeItConnectsFailsThePoolConstructorAndTheSubmitNotThePool() {
+        Context ctx = Multiprocessing.getContext().withJvmOptions(List.of("-XX:+Mp4jNoSuchOption"));
+        ProcessError pool = assertThrows(ProcessError.class, () -> Pool.builder().processes(2).context(ctx).build());
+        assertTrue(pool.getMessage().contains("before it connected back"), pool.getMessage());
+        try (ProcessPoolExecutor executor = ProcessPoolExecutor.builder().maxWorkers(1).context(ctx).build()) {
+            assertThrows(ProcessError.class, () -> executor.submit(() -> 1));
+            assertThrows(ProcessError.class, () -> executor.submit(() -> 1),
+                    "a later submit tries again: the executor is not broken");
+        }
+        assertEquals(List.of(), Multiprocessing.activeChildren());
+    }
+
+    @Test
+    void aProcessOfAClassLoaderChildrenDoNotHaveFailsToStartNamingIt(@TempDir Path dir) throws Exception {
+        String file = StrayProcess.class.getName().replace('.', '/') + ".class";
+        Path copy = dir.resolve(file);
+        java.nio.file.Files.createDirectories(copy.getParent());
+        try (var in = StrayProcess.class.getClassLoader().getResourceAsStream(file)) {
+            java.nio.file.Files.copy(in, copy);
+        }
+        ClassLoader parent = getClass().getClassLoader();
+        try (java.net.URLClassLoader own = new java.net.URLClassLoader(new java.net.URL[] {dir.toUri().toURL()}, parent) {
+            @Override
+            protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
+                synchronized (getClassLoadingLock(name)) {
+                    if (name.equals(StrayProcess.class.getName())) {
+                        Class<?> c = findLoadedClass(name);
+                        return c != null ? c : findClass(name); // its own copy, not the class path's
+                    }
+                    return super.loadClass(name, resolve);
+                }
+            }
+        }) {
+            Process stray = (Process) own.loadClass(StrayProcess.class.getName()).getConstructor().newInstance();
+            ProcessError e = assertThrows(ProcessError.class, stray::start);
+            assertTrue(e.getMessage().contains(StrayProcess.class.getName()) && e.getMessage().contains("withClassPath"),
+                    e.getMessage());
+            assertTrue(stray.pid().isEmpty(), "no child was started");
+        }
+    }
+
+    @Test
     void prefixedOutputLabelsEachLineWithTheProcessNameAndPid() throws Exception {
         PrintStream saved = System.out;
         ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * </ul>
  * The user's choice wins over mp4j's defaults: a garbage collector chosen replaces mp4j's SerialGC, and a
  * heap size given ({@code -Xmx}, {@code -Xms}, {@code -XX:MaxHeapSize}, {@code -XX:InitialHeapSize},
- * {@code -XX:MaxRAM*}) replaces the memory rule ({@link #defaultMaxHeapMiB}).
+ * {@code -XX:MaxRAM*}) replaces the memory rule ({@link #memoryRule}).
  */
 public final class JvmOptions {
     /** The logger the WARNINGs about dropped options go to. */
@@ -37,10 +37,8 @@ public final class JvmOptions {
             "-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
     private static final Pattern HEAP = Pattern.compile(
             "-Xmx.*|-Xms.*|-XX:(MaxHeapSize|InitialHeapSize|MinHeapSize)=.*|-XX:MaxRAM.*");
-    /** The smallest max heap the memory rule gives a child. */
-    static final long MIN_HEAP_MIB = 64;
     private static volatile List<String> inherited;
-    private static volatile long totalMemory;
+    private static final java.util.concurrent.atomic.AtomicBoolean READING = new java.util.concurrent.atomic.AtomicBoolean();
 
     private JvmOptions() {}
 
@@ -49,6 +47,21 @@ public final class JvmOptions {
      *     WARNINGs about the dropped ones)
      */
     public static List<String> inherited() {
+        List<String> l = inherited;
+        return l != null ? l : read();
+    }
+
+    /**
+     * Reads the inherited options on a background thread, ahead of the first child: reading a JVM's input
+     * arguments starts its management support, tens of milliseconds the first child's start would pay.
+     */
+    public static void readAhead() {
+        if (inherited == null && READING.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("mp4j-jvm-options").start(JvmOptions::inherited);
+        }
+    }
+
+    private static synchronized List<String> read() {
         List<String> l = inherited;
         if (l == null) {
             List<String> fromEnvironment = new ArrayList<>();
@@ -170,38 +183,26 @@ public final class JvmOptions {
         }
         d.add("-XX:-UsePerfData");
         if (user.stream().noneMatch(o -> HEAP.matcher(o).matches())) {
-            d.add("-Xmx" + defaultMaxHeapMiB(totalMemoryBytes(), Runtime.getRuntime().availableProcessors()) + "m");
+            d.add(memoryRule(Runtime.getRuntime().availableProcessors()));
         }
         return d;
     }
 
     /**
-     * The memory rule: a child given no heap size gets a max heap of the memory divided by twice the CPU
-     * count (by four on a single CPU, the JVM's own default), at least {@link #MIN_HEAP_MIB} MiB, so that a
-     * pool of {@code cpuCount()} workers can claim at most half of the machine's memory for their heaps.
+     * The memory rule: a child given no heap size gets a max heap of its machine's memory (a container's
+     * limit, as the child JVM sees it) divided by twice the CPU count (by four on a single CPU, the JVM's own
+     * default), so that a pool of {@code cpuCount()} workers can claim at most half of the memory for their
+     * heaps. The child JVM applies it itself ({@code -XX:MaxRAMPercentage}): the parent reads no memory size.
      *
-     * @param totalBytes the machine's (or container's) memory
      * @param cpus the CPU count
-     * @return the max heap in MiB
+     * @return the option
      */
-    static long defaultMaxHeapMiB(long totalBytes, int cpus) {
-        return Math.max(MIN_HEAP_MIB, totalBytes / (2L * Math.max(2, cpus)) / (1024 * 1024));
+    static String memoryRule(int cpus) {
+        return "-XX:MaxRAMPercentage=" + maxRamPercentage(cpus);
     }
 
-    /** @return the memory of the machine (or the container's limit), as the JVM sees it */
-    private static long totalMemoryBytes() {
-        long m = totalMemory;
-        if (m == 0) {
-            m = readTotalMemory();
-            totalMemory = m;
-        }
-        return m;
-    }
-
-    private static long readTotalMemory() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getTotalMemorySize();
-        }
-        return Runtime.getRuntime().maxMemory() * 4; // the JVM's default max heap is a quarter of it
+    /** @return the percentage of the memory a child's heap may take, with {@code cpus} CPUs */
+    static double maxRamPercentage(int cpus) {
+        return 50.0 / Math.max(2, cpus);
     }
 }

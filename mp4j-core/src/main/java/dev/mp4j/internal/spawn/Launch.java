@@ -121,6 +121,15 @@ public final class Launch {
             return new Spec(java, jvmOptions, main, inherit, classPath, output, classNames);
         }
 
+        /**
+         * @return whether the user chose something a child JVM might refuse: options of the spec's own, another
+         *     java binary, another class path (the inherited options and this JVM's java and class path are
+         *     known to start a JVM)
+         */
+        public boolean chosen() {
+            return !jvmOptions.isEmpty() || !java.equals(ownJava()) || !classPath.isEmpty();
+        }
+
         /** @return the options the user decides: the inherited ones (if inherited), then the spec's own */
         List<String> userOptions() {
             if (!inherit) {

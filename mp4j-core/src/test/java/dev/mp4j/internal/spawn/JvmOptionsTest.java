@@ -58,23 +58,22 @@ class JvmOptionsTest {
     void theUsersChoiceWinsOverMp4jsDefaults() {
         List<String> none = JvmOptions.defaults(List.of("-Dx=y"));
         assertTrue(none.contains("-XX:+UseSerialGC"), none.toString());
-        assertTrue(none.stream().anyMatch(o -> o.startsWith("-Xmx")), none.toString());
+        assertTrue(none.stream().anyMatch(o -> o.startsWith("-XX:MaxRAMPercentage=")), none.toString());
 
         List<String> g1 = JvmOptions.defaults(List.of("-XX:+UseG1GC"));
         assertFalse(g1.contains("-XX:+UseSerialGC"), g1.toString());
         for (String heap : List.of("-Xmx1g", "-Xms2g", "-XX:MaxRAMPercentage=50", "-XX:MaxHeapSize=1g", "-XX:MaxRAM=4g")) {
             List<String> d = JvmOptions.defaults(List.of(heap));
-            assertTrue(d.stream().noneMatch(o -> o.startsWith("-Xmx")), heap + " -> " + d);
+            assertTrue(d.stream().noneMatch(o -> o.startsWith("-XX:MaxRAMPercentage")), heap + " -> " + d);
         }
     }
 
     @Test
     void theMemoryRuleLetsAPoolOfCpuCountWorkersClaimHalfTheMemory() {
-        long gib = 1024L * 1024 * 1024;
-        assertEquals(1024, JvmOptions.defaultMaxHeapMiB(16 * gib, 8)); // 8 workers x 1 GiB = 8 of 16 GiB
-        assertEquals(4096, JvmOptions.defaultMaxHeapMiB(16 * gib, 2));
-        assertEquals(4096, JvmOptions.defaultMaxHeapMiB(16 * gib, 1)); // a quarter: the JVM's own default
-        assertEquals(JvmOptions.MIN_HEAP_MIB, JvmOptions.defaultMaxHeapMiB(gib, 64));
+        assertEquals(6.25, JvmOptions.maxRamPercentage(8)); // 8 workers x 6.25 % = 50 %
+        assertEquals(25.0, JvmOptions.maxRamPercentage(2));
+        assertEquals(25.0, JvmOptions.maxRamPercentage(1)); // a quarter: the JVM's own default
+        assertEquals("-XX:MaxRAMPercentage=12.5", JvmOptions.memoryRule(4));
     }
 
     @Test

@@ -208,10 +208,11 @@ class LaunchModesTest {
         assertFalse(r.stderr().contains("ClassNotFoundException") || r.stderr().contains("Could not find or load"),
                 r.toString());
         if (!r.command().contains("-Xmx256m")) {
-            String rule = JvmOptions.defaults(List.of()).stream().filter(o -> o.startsWith("-Xmx")).findFirst()
-                    .orElseThrow();
-            long ruleMiB = Long.parseLong(rule.substring(4, rule.length() - 1));
-            assertTrue(Long.parseLong(m.group(5)) <= ruleMiB, "the memory rule gives " + rule + ": " + r);
+            long memory = ((com.sun.management.OperatingSystemMXBean)
+                    java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getTotalMemorySize();
+            long ruleMiB = (long) (memory * JvmOptions.maxRamPercentage(Runtime.getRuntime().availableProcessors())
+                    / 100 / (1024 * 1024));
+            assertTrue(Long.parseLong(m.group(5)) <= ruleMiB, "the memory rule gives " + ruleMiB + " MiB: " + r);
             assertEquals("absent", m.group(6), r.toString());
         }
         return m;
