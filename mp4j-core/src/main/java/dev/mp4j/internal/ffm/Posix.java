@@ -253,7 +253,7 @@ public final class Posix {
      * A wait where libc has no timed wait on semaphores (macOS): tries, then sleeps a little, until the slice
      * is over.
      */
-    private static boolean pollSlice(Sem sem, long slice) {
+    static boolean pollSlice(Sem sem, long slice) {
         long deadline = System.nanoTime() + slice;
         while (true) {
             if (semTryWait(sem)) {

@@ -14,10 +14,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) throws Exception {
-        try (Pool pool = new Pool(2)) {
+        try (Pool pool = new Pool(1)) {
             System.out.println("pool " + pool.map(Main::square, List.of(1, 2, 3, 4)));
         }
-        try (ProcessPoolExecutor executor = new ProcessPoolExecutor(2)) {
+        try (ProcessPoolExecutor executor = new ProcessPoolExecutor(1)) {
             System.out.println("executor " + executor.submit(Main::probe).get());
         }
         System.out.println("parent " + ProcessHandle.current().pid());
