@@ -405,7 +405,7 @@ public class ProcessPoolExecutor implements Executor {
         }
 
         <V> Future<V> submit(Object task, long timeoutNanos) {
-            if (!startable) {
+            if (!startable && !engine.isShutdown()) {
                 launcher.checkStartable("the executor's workers"); // a later submit tries again
                 startable = true;
             }
