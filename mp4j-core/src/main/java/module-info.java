@@ -8,6 +8,7 @@
 module dev.mp4j {
     requires java.logging;
     requires jdk.jfr; // mp4j's Flight Recorder events (dev.mp4j.internal.jfr)
+    requires jdk.management; // the JVM options children inherit (RuntimeMXBean) and the memory rule
     requires jdk.net; // SO_PEERCRED: a Unix-domain socket's peer of another user is refused
     requires jdk.unsupported; // sun.misc.Signal: a child's SIGTERM keeps its default action
 

@@ -416,6 +416,8 @@ public class ProcessPoolExecutor implements Executor {
         final int maxWorkers;
         final Launcher launcher;
         final PoolEngine engine;
+        /** Whether a check found that workers can be started (until then, each submit checks). */
+        private volatile boolean startable;
 
         Workers(Builder b, Launcher launcher) {
             this.maxWorkers = b.maxWorkers;
@@ -433,6 +435,10 @@ public class ProcessPoolExecutor implements Executor {
         }
 
         <V> Future<V> submit(Object task, long timeoutNanos) {
+            if (!startable && !engine.isShutdown()) {
+                launcher.checkStartable("the executor's workers"); // a later submit tries again
+                startable = true;
+            }
             PoolFuture<V> future = new PoolFuture<>();
             KeepAlive.begin();
             try {

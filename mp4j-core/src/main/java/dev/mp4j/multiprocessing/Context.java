@@ -49,6 +49,35 @@ public sealed interface Context permits JvmContext, DummyContext {
     Context withExecutable(Path java);
 
     /**
+     * Whether children get this JVM's own options (its input arguments: system properties, {@code --add-opens}
+     * and the like, {@code --enable-preview}, {@code -Xmx}, agents, {@code -XX} options), as Python's spawn
+     * passes the interpreter's flags on. They come before the context's options. Left out, with one WARNING
+     * each per JVM on logger {@code dev.mp4j.multiprocessing}: a debug agent or JMX port listening on a fixed
+     * address, and options that write to one fixed file; left out silently: the class path, module path and
+     * AOT/CDS cache options, which mp4j decides for children.
+     *
+     * @param inherit true (the default) to pass them on
+     * @return a context like this one with that choice
+     */
+    Context withInheritedJvmOptions(boolean inherit);
+
+    /**
+     * The class path of children, for when this JVM's cannot serve (a custom class loader, a launcher mp4j
+     * does not know). It must hold mp4j and every class that children load.
+     *
+     * @param classPath its entries, jars or directories
+     * @return a context like this one whose children start with that class path
+     * @throws IllegalArgumentException if it is empty or an entry does not exist
+     */
+    Context withClassPath(List<Path> classPath);
+
+    /**
+     * @param output where children's stdout and stderr go ({@link ChildOutput#INHERIT} by default)
+     * @return a context like this one with that choice
+     */
+    Context withOutput(ChildOutput output);
+
+    /**
      * What objects a child and this process accept from each other. The filter decides for everything this
      * context's children decode (their job, tasks, queue items, messages) and for what this process decodes
      * through the queues, pipes, pools and managers this context makes; mp4j's default limits on depth,

@@ -6,6 +6,7 @@ import dev.mp4j.internal.queue.IpcQueues;
 import dev.mp4j.internal.queue.PipeEnd;
 import dev.mp4j.internal.shared.SharedObjects;
 import dev.mp4j.internal.spawn.ChildJvm;
+import dev.mp4j.internal.spawn.JvmOptions;
 import dev.mp4j.internal.spawn.Launch;
 import dev.mp4j.internal.spawn.Spares;
 import dev.mp4j.internal.spi.JvmContext;
@@ -24,9 +25,11 @@ import java.io.ObjectInputFilter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
@@ -35,7 +38,18 @@ final class Contexts {
     static final String SPAWN = "spawn";
     static final String FORKSERVER = "forkserver";
     static final List<String> METHODS = List.of(SPAWN, FORKSERVER);
+    /** The system property that names the default java binary of children. */
+    static final String EXECUTABLE_PROPERTY = "mp4j.executable";
+    /** The system property of the default extra JVM options of children, separated by white space. */
+    static final String JVM_OPTIONS_PROPERTY = "mp4j.jvmOptions";
+    /** The system property of the classes a forkserver spare preloads, separated by commas. */
+    static final String PRELOAD_PROPERTY = "mp4j.forkserverPreload";
     private static final Map<String, Base> CONTEXTS = new ConcurrentHashMap<>();
+    /** The launch settings whose children have connected back in this JVM. */
+    private static final Set<Launch.Spec> BOOTED = ConcurrentHashMap.newKeySet();
+    /** A child booted by {@link Base#check}, waiting for the next obtain of its launch settings. */
+    private static final Map<Launch.Spec, ChildJvm> PROBED = new ConcurrentHashMap<>();
+    private static volatile Launch.Spec defaultSpec; // guarded by Contexts.class when written
 
     private Contexts() {}
 
@@ -46,8 +60,63 @@ final class Contexts {
      */
     static Base of(String method) {
         Base ctx = CONTEXTS.get(method);
-        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method,
-                m -> new Base(validate(m), Launch.Spec.defaults(Bootstrap.class), null));
+        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method, m -> new Base(validate(m), defaultSpec(), null));
+    }
+
+    /**
+     * @return how the children of a context obtained now start: mp4j's defaults, then the system properties
+     *     {@code mp4j.executable}, {@code mp4j.jvmOptions} and {@code mp4j.forkserverPreload}, then what
+     *     {@link #changeDefaults} changed
+     */
+    static Launch.Spec defaultSpec() {
+        Launch.Spec spec = defaultSpec;
+        if (spec == null) {
+            synchronized (Contexts.class) {
+                spec = defaultSpec;
+                if (spec == null) {
+                    spec = fromProperties(Launch.Spec.defaults(Bootstrap.class));
+                    defaultSpec = spec;
+                    JvmOptions.readAhead();
+                }
+            }
+        }
+        return spec;
+    }
+
+    /** @return {@code spec} as the system properties {@code mp4j.*} change it */
+    static Launch.Spec fromProperties(Launch.Spec spec) {
+        String java = System.getProperty(EXECUTABLE_PROPERTY);
+        if (java != null && !java.isBlank()) {
+            spec = spec.withJava(Path.of(java.trim()));
+        }
+        String options = System.getProperty(JVM_OPTIONS_PROPERTY);
+        if (options != null && !options.isBlank()) {
+            spec = spec.withJvmOptions(List.of(options.trim().split("\\s+")));
+        }
+        String preload = System.getProperty(PRELOAD_PROPERTY);
+        if (preload != null && !preload.isBlank()) {
+            spec = spec.withPreload(Arrays.stream(preload.split(",")).map(String::trim)
+                    .filter(c -> !c.isEmpty()).toList());
+        }
+        return spec;
+    }
+
+    /**
+     * Changes the launch settings of the contexts obtained from now on, named ones included; contexts
+     * obtained before keep theirs, and their forkserver spares already booted are ended.
+     *
+     * @param change what changes
+     */
+    static void changeDefaults(java.util.function.UnaryOperator<Launch.Spec> change) {
+        synchronized (Contexts.class) {
+            defaultSpec = change.apply(defaultSpec());
+            for (Base old : List.copyOf(CONTEXTS.values())) {
+                CONTEXTS.remove(old.method(), old);
+                if (old.method().equals(FORKSERVER)) {
+                    Spares.discard(old.spec());
+                }
+            }
+        }
     }
 
     /**
@@ -108,6 +177,69 @@ final class Contexts {
                 throw new IllegalArgumentException("java executable " + java + " does not exist or is not executable");
             }
             return new Base(method, spec.withJava(java), filter);
+        }
+
+        @Override
+        public Context withInheritedJvmOptions(boolean inherit) {
+            return new Base(method, spec.withInherit(inherit), filter);
+        }
+
+        @Override
+        public Context withClassPath(List<Path> classPath) {
+            Objects.requireNonNull(classPath, "classPath");
+            if (classPath.isEmpty()) {
+                throw new IllegalArgumentException("classPath is empty: give at least the jar or directory that "
+                        + "holds mp4j");
+            }
+            for (Path p : classPath) {
+                Objects.requireNonNull(p, "an entry of classPath is null");
+                if (!Files.exists(p)) {
+                    throw new IllegalArgumentException("class path entry " + p + " does not exist (expected a jar "
+                            + "or a directory of classes)");
+                }
+            }
+            return new Base(method, spec.withClassPath(classPath), filter);
+        }
+
+        @Override
+        public Context withOutput(ChildOutput output) {
+            return new Base(method, spec.withOutput(Objects.requireNonNull(output, "output")), filter);
+        }
+
+        /**
+         * Checks that children can start ({@link Launch#check}) and, the first time for launch settings that
+         * the user chose (options, java, class path) in this JVM, boots one and waits until it has connected: a
+         * child that fails before it does (an option its JVM refuses, a java too old) fails this call, not a
+         * pool already made. The child booted
+         * goes to the next {@link #obtain} of these settings (the worker started next), so nothing is booted
+         * twice.
+         */
+        @Override
+        public void check() throws IOException {
+            Launch.check(spec);
+            if (BOOTED.contains(spec) || !spec.chosen()) {
+                return; // booted already; or this JVM's own java, class path and options: they boot
+            }
+            ChildJvm probe = method.equals(FORKSERVER) ? Spares.take(spec) : Launch.start(spec);
+            BOOTED.add(spec);
+            ChildJvm extra = PROBED.put(spec, probe);
+            if (extra != null) {
+                extra.process().destroyForcibly();
+                extra.release();
+            }
+        }
+
+        /**
+         * @param types the classes of a process and its target (null ones are skipped)
+         * @throws IOException if a child could not be started, or could not load one of them
+         */
+        void checkReachable(Class<?>... types) throws IOException {
+            Launch.check(spec);
+            for (Class<?> t : types) {
+                if (t != null) {
+                    Launch.checkReachable(spec, t);
+                }
+            }
         }
 
         @Override
@@ -247,6 +379,20 @@ final class Contexts {
 
         @Override
         public ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException {
+            ChildJvm probed = PROBED.remove(spec);
+            if (probed != null) {
+                if (probed.process().isAlive()) {
+                    started.accept(probed.process());
+                    return probed;
+                }
+                probed.release();
+            }
+            ChildJvm child = boot(started);
+            BOOTED.add(spec);
+            return child;
+        }
+
+        private ChildJvm boot(Consumer<java.lang.Process> started) throws IOException {
             if (method.equals(FORKSERVER)) {
                 ChildJvm spare = Spares.take(spec);
                 started.accept(spare.process());
@@ -260,6 +406,9 @@ final class Contexts {
         @Override
         public String toString() {
             return "<Context " + method + " java=" + spec.java() + " options=" + spec.jvmOptions()
+                    + (spec.inherit() ? "" : " inheritedOptions=false")
+                    + (spec.classPath().isEmpty() ? "" : " classPath=" + spec.classPath())
+                    + (spec.output() == ChildOutput.INHERIT ? "" : " output=" + spec.output())
                     + (filter != null ? " filter=" + filter : "") + ">";
         }
     }

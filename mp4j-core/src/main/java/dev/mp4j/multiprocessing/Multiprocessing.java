@@ -12,9 +12,12 @@ import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.ConsoleHandler;
@@ -34,6 +37,8 @@ public final class Multiprocessing {
 
     /** The started, not yet ended children of this JVM. */
     static final Set<Process> children = ConcurrentHashMap.newKeySet();
+    /** The system property that sets the default start method at its first use. */
+    static final String START_METHOD_PROPERTY = "mp4j.startMethod";
     private static final Object START_METHOD_LOCK = new Object();
     private static String startMethod; // guarded by START_METHOD_LOCK; null until set or first used
 
@@ -121,14 +126,100 @@ public final class Multiprocessing {
         }
     }
 
-    /** @return the default start method; fixes it to "spawn" if none was set */
+    /**
+     * @return the default start method; fixes it if none was set: to the system property
+     *     {@code mp4j.startMethod} if there is one, else to "spawn"
+     * @throws IllegalArgumentException if {@code mp4j.startMethod} names no start method
+     */
     public static String getStartMethod() {
         synchronized (START_METHOD_LOCK) {
-            if (startMethod == null) {
+            String m = getStartMethod(true);
+            if (m == null) {
                 startMethod = Contexts.SPAWN;
             }
             return startMethod;
         }
+    }
+
+    /**
+     * Python's {@code get_start_method(allow_none)}.
+     *
+     * @param allowNone return null, rather than fix "spawn", when none is set yet
+     * @return the default start method, or null when none is set yet and {@code allowNone}; the system
+     *     property {@code mp4j.startMethod} sets it at the first call
+     * @throws IllegalArgumentException if {@code mp4j.startMethod} names no start method
+     */
+    public static String getStartMethod(boolean allowNone) {
+        if (!allowNone) {
+            return getStartMethod();
+        }
+        synchronized (START_METHOD_LOCK) {
+            if (startMethod == null) {
+                String p = System.getProperty(START_METHOD_PROPERTY);
+                if (p != null && !p.isBlank()) {
+                    try {
+                        startMethod = Contexts.validate(p.trim());
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("system property " + START_METHOD_PROPERTY + ": "
+                                + e.getMessage(), e);
+                    }
+                }
+            }
+            return startMethod;
+        }
+    }
+
+    /**
+     * Python's {@code set_executable}: the java binary of the children of every context obtained after this
+     * call ({@link #getContext()}, {@link #getContext(String)}, the default context of a new pool, executor,
+     * process or manager); contexts obtained before keep theirs, and forkserver spares booted before are
+     * ended. The system property {@code mp4j.executable} sets it without code.
+     *
+     * @param java the java binary (a JDK 25 or newer)
+     * @throws IllegalArgumentException if it does not exist or is not executable
+     */
+    public static void setExecutable(Path java) {
+        Objects.requireNonNull(java, "java");
+        if (!Files.isExecutable(java)) {
+            throw new IllegalArgumentException("java executable " + java + " does not exist or is not executable");
+        }
+        Contexts.changeDefaults(spec -> spec.withJava(java));
+    }
+
+    /**
+     * The extra JVM options of the children of every context obtained after this call, as
+     * {@link #setExecutable} says; they come after the options inherited from this JVM
+     * ({@link Context#withInheritedJvmOptions}), and {@link Context#withJvmOptions} replaces them. The system
+     * property {@code mp4j.jvmOptions} (options separated by white space, without quoting) sets them without
+     * code.
+     *
+     * @param options the options
+     */
+    public static void setJvmOptions(List<String> options) {
+        List<String> copy = copyOfStrings(options, "options");
+        Contexts.changeDefaults(spec -> spec.withJvmOptions(copy));
+    }
+
+    /**
+     * Python's {@code set_forkserver_preload}: the classes a forkserver spare (of a context obtained after this
+     * call) loads and initializes while it waits for its job, so that a job using them starts sooner. A class
+     * that cannot be loaded is skipped. The system property {@code mp4j.forkserverPreload} (names separated by
+     * commas) sets them without code.
+     *
+     * @param classNames binary class names, e.g. {@code "com.example.Model"}
+     */
+    public static void setForkserverPreload(List<String> classNames) {
+        List<String> copy = copyOfStrings(classNames, "classNames");
+        Contexts.changeDefaults(spec -> spec.withPreload(copy));
+    }
+
+    /** @return a copy of {@code values}, after saying which is null if one is */
+    private static List<String> copyOfStrings(List<String> values, String name) {
+        Objects.requireNonNull(values, name);
+        for (String v : values) {
+            Objects.requireNonNull(v, "an element of " + name + " is null");
+        }
+        return List.copyOf(values);
     }
 
     /** @return the start methods available, the default first */

@@ -97,6 +97,7 @@ public class Pool implements AutoCloseable {
     }
 
     private Pool(Builder b, JvmContext context) {
+        context.checkStartable("the pool's workers");
         this.strategy = new EngineStrategy(b.processes, new JvmBackend(context, b.initializer,
                 Limits.forWorker(b.softTimeLimitNanos), b.maxMemoryPerChild), workerKind(context),
                 b.maxTasksPerChild, b.timeLimitNanos, getClass().getSimpleName());

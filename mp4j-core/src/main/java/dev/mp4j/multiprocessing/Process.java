@@ -116,6 +116,7 @@ public class Process implements Serializable {
     public void start() {
         Contexts.Base ctx = context != null ? context : Contexts.defaultContext();
         byte[] job;
+        Class<?> targetType;
         synchronized (this) {
             checkOpen();
             if (exit != null || starting) {
@@ -134,6 +135,7 @@ public class Process implements Serializable {
                 throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e, e);
             }
             starting = true;
+            targetType = target != null ? target.getClass() : null;
             AotCache.noteJobClass(getClass());
             if (target != null) {
                 AotCache.noteJobClass(target.getClass());
@@ -142,7 +144,9 @@ public class Process implements Serializable {
         ChildJvm child;
         long began = System.nanoTime();
         try {
+            ctx.checkReachable(getClass(), targetType);
             child = ctx.obtain();
+            child.name(name);
             child.sendJob(job, ctx.filter());
         } catch (IOException e) {
             synchronized (this) {

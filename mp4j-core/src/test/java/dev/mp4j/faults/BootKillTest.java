@@ -24,6 +24,18 @@ class BootKillTest {
     private static final Context QUICK = Multiprocessing.getContext("spawn")
             .withJvmOptions(List.of("-XX:TieredStopAtLevel=1"));
 
+    /**
+     * The first pool or executor of launch settings the user chose waits for one child of them to connect
+     * (a child that cannot start fails the constructor or submit, not the pool): one child booted before makes
+     * the workers below boot while the test kills them.
+     */
+    @org.junit.jupiter.api.BeforeAll
+    static void bootOneChildOfTheseSettings() {
+        dev.mp4j.multiprocessing.Process p = QUICK.process(() -> { });
+        p.start();
+        p.join();
+    }
+
     @Test
     @Timeout(90)
     void poolReplacesAWorkerKilledWhileItBoots() {

@@ -5,6 +5,7 @@ import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spi.JvmContext;
 import dev.mp4j.internal.spi.Pools;
 import dev.mp4j.internal.wire.SerialFilters;
+import dev.mp4j.multiprocessing.ChildOutput;
 import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Pipe;
 import dev.mp4j.multiprocessing.Pool;
@@ -72,6 +73,25 @@ final class ClusterContext implements JvmContext {
     public ClusterContext withExecutable(Path java) {
         throw cannot("withExecutable", "the members are JVMs started by './mp4j member' or Cluster.local",
                 "choose the java binary where the members are started");
+    }
+
+    @Override
+    public ClusterContext withInheritedJvmOptions(boolean inherit) {
+        throw cannot("withInheritedJvmOptions", "the members are JVMs started by './mp4j member' or Cluster.local, "
+                + "with their own options", "give options to the member JVMs where they are started");
+    }
+
+    @Override
+    public ClusterContext withClassPath(List<Path> classPath) {
+        throw cannot("withClassPath", "the members are JVMs started by './mp4j member' or Cluster.local, with the "
+                + "class path they were given", "start the members with the application's classes ('./mp4j member "
+                + "--classpath')");
+    }
+
+    @Override
+    public ClusterContext withOutput(ChildOutput output) {
+        throw cannot("withOutput", "tasks run on the members' threads, and what they print goes to the members' "
+                + "own streams", "log from tasks with System.Logger and collect the members' logs");
     }
 
     /**

@@ -200,9 +200,25 @@ public final class Bootstrap {
                 if (h.natives()) {
                     Warmup.natives();
                 }
+                preload(h.preload());
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // only a head start: running the job does the same, and reports what fails
+        }
+    }
+
+    /**
+     * Loads and initializes the classes the application named ({@code Multiprocessing.setForkserverPreload}),
+     * through the class loader that decodes the job; one that cannot be loaded is skipped, with a line on stderr.
+     */
+    static void preload(java.util.List<String> classNames) {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (String name : classNames) {
+            try {
+                Class.forName(name, true, loader != null ? loader : ClassLoader.getSystemClassLoader());
+            } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
+                System.err.println("mp4j: a forkserver spare could not preload " + name + ": " + e);
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package dev.mp4j.internal.dummy;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.shared.SharedObjects;
+import dev.mp4j.multiprocessing.ChildOutput;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Pipe;
@@ -63,6 +64,26 @@ public final class DummyContext implements Context {
     @Override
     public Context withExecutable(Path java) {
         Objects.requireNonNull(java, "java");
+        return this;
+    }
+
+    /** @return this context: its processes are threads, which take no JVM options */
+    @Override
+    public Context withInheritedJvmOptions(boolean inherit) {
+        return this;
+    }
+
+    /** @return this context: its processes are threads, which load classes as this JVM does */
+    @Override
+    public Context withClassPath(List<Path> classPath) {
+        Objects.requireNonNull(classPath, "classPath");
+        return this;
+    }
+
+    /** @return this context: its processes are threads, which write to this JVM's streams */
+    @Override
+    public Context withOutput(ChildOutput output) {
+        Objects.requireNonNull(output, "output");
         return this;
     }
 

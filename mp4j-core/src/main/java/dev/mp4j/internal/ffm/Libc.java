@@ -6,6 +6,8 @@ import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.lang.invoke.VarHandle;
 
 /**
@@ -26,14 +28,35 @@ final class Libc {
      * @param name the function
      * @param fd its C signature
      * @param options the linker's options
-     * @return a downcall handle to libc's {@code name}
-     * @throws UnsupportedOperationException if libc has no such function
+     * @return a downcall handle to libc's {@code name}; if libc has no such function, a handle that throws
+     *     {@link UnsupportedOperationException} naming it and the platform
      */
     // Restricted by design: mp4j reaches libc through FFM (DESIGN.md, "Native").
     @SuppressWarnings("restricted")
     static MethodHandle downcall(String name, FunctionDescriptor fd, Linker.Option... options) {
-        MemorySegment symbol = LINKER.defaultLookup().find(name).orElseThrow(
-                () -> new UnsupportedOperationException("libc has no " + name + " on this platform"));
-        return LINKER.downcallHandle(symbol, fd, options);
+        MethodHandle h = downcallIfPresent(name, fd, options);
+        if (h != null) {
+            return h;
+        }
+        // Linked lazily in effect: the class that holds the handle still initializes, and the first call
+        // fails with an error naming the call and the platform (not an ExceptionInInitializerError).
+        MethodType type = LINKER.downcallHandle(fd, options).type().dropParameterTypes(0, 1);
+        UnsupportedOperationException missing = new UnsupportedOperationException("the C library has no " + name
+                + " on this platform (" + System.getProperty("os.name") + " " + System.getProperty("os.arch")
+                + "); mp4j's cross-process primitives need it");
+        MethodHandle thrower = MethodHandles.throwException(type.returnType(), UnsupportedOperationException.class)
+                .bindTo(missing);
+        return MethodHandles.dropArguments(thrower, 0, type.parameterList());
+    }
+
+    /**
+     * @param name the function
+     * @param fd its C signature
+     * @param options the linker's options
+     * @return a downcall handle to libc's {@code name}, or null if libc has no such function
+     */
+    @SuppressWarnings("restricted")
+    static MethodHandle downcallIfPresent(String name, FunctionDescriptor fd, Linker.Option... options) {
+        return LINKER.defaultLookup().find(name).map(symbol -> LINKER.downcallHandle(symbol, fd, options)).orElse(null);
     }
 }

@@ -17,7 +17,8 @@ import java.lang.invoke.MethodHandle;
  * <p>Named semaphores are CPython's design for cross-process locks ({@code sem_open} of a name like
  * {@code /mp4j-3f2a...}, which glibc keeps as {@code /dev/shm/sem.mp4j-3f2a...}). {@code sem_open} is
  * variadic (mode and value follow the flags). Blocking waits use {@code sem_clockwait} on
- * {@code CLOCK_MONOTONIC} in slices of at most {@link #SLICE_NANOS}, because a thread blocked in a native
+ * {@code CLOCK_MONOTONIC} (where libc has none, as musl: {@code sem_timedwait} on {@code CLOCK_REALTIME}; where
+ * it has neither, as macOS: {@code sem_trywait} polled) in slices of at most {@link #SLICE_NANOS}, because a thread blocked in a native
  * call can be neither interrupted nor stopped: between slices the caller checks for interrupts, and a
  * thread is never stuck in native code for long (HotSpot also waits for such threads at exit).
  * The non-blocking calls ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue}) are made as
@@ -56,9 +57,20 @@ public final class Posix {
     private static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
             Linker.Option.critical(true));
-    private static final MethodHandle SEM_CLOCKWAIT = Libc.downcall("sem_clockwait",
+    /** glibc 2.30+; null elsewhere (musl, macOS): then {@link #SEM_TIMEDWAIT}. */
+    private static final MethodHandle SEM_CLOCKWAIT = Libc.downcallIfPresent("sem_clockwait",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
             Linker.Option.captureCallState("errno"));
+    /**
+     * Where there is no {@code sem_clockwait}: {@code sem_timedwait} on {@code CLOCK_REALTIME} (musl), or null
+     * (macOS): then waits poll {@code sem_trywait}.
+     */
+    private static final MethodHandle SEM_TIMEDWAIT = SEM_CLOCKWAIT != null ? null : Libc.downcallIfPresent(
+            "sem_timedwait", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
+            Linker.Option.captureCallState("errno"));
+    private static final int CLOCK_REALTIME = 0;
+    /** How long a polling wait sleeps between tries, at most. */
+    private static final long POLL_NANOS = 1_000_000L;
     private static final MethodHandle CLOCK_GETTIME = Libc.downcall("clock_gettime",
             FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
             Linker.Option.critical(true));
@@ -202,10 +214,13 @@ public final class Posix {
             return semTryWait(sem);
         }
         long slice = Math.min(nanos, SLICE_NANOS);
+        if (SEM_CLOCKWAIT == null && SEM_TIMEDWAIT == null) {
+            return pollSlice(sem, slice);
+        }
         try {
             MemorySegment scratch = SCRATCH.get();
             MemorySegment ts = scratch.asSlice(0, TIMESPEC);
-            int rc0 = (int) CLOCK_GETTIME.invokeExact(CLOCK_MONOTONIC, ts);
+            int rc0 = (int) CLOCK_GETTIME.invokeExact(SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME, ts);
             if (rc0 != 0) {
                 throw new IllegalStateException("clock_gettime failed");
             }
@@ -216,7 +231,8 @@ public final class Posix {
             ts.set(ValueLayout.JAVA_LONG, 0, sec);
             ts.set(ValueLayout.JAVA_LONG, 8, nsec);
             MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, Libc.CAPTURE);
-            int rc = (int) SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts);
+            int rc = SEM_CLOCKWAIT != null ? (int) SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
+                    : (int) SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
             if (rc == 0) {
                 return true;
             }
@@ -224,11 +240,33 @@ public final class Posix {
             if (errno == ETIMEDOUT || errno == EINTR || errno == EAGAIN) {
                 return false;
             }
-            throw new IllegalStateException("sem_clockwait(" + sem.name() + ") failed: errno " + errno);
+            throw new IllegalStateException((SEM_CLOCKWAIT != null ? "sem_clockwait(" : "sem_timedwait(") + sem.name()
+                    + ") failed: errno " + errno);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
+        }
+    }
+
+    /**
+     * A wait where libc has no timed wait on semaphores (macOS): tries, then sleeps a little, until the slice
+     * is over.
+     */
+    static boolean pollSlice(Sem sem, long slice) {
+        long deadline = System.nanoTime() + slice;
+        while (true) {
+            if (semTryWait(sem)) {
+                return true;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, POLL_NANOS));
+            if (Thread.currentThread().isInterrupted()) {
+                return false; // the caller checks for interrupts between slices
+            }
         }
     }
 }

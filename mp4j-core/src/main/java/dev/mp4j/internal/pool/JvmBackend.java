@@ -122,6 +122,7 @@ public final class JvmBackend extends BreakingBackend {
         long began = System.nanoTime();
         try {
             jvm = launcher.obtain(link.process::complete);
+            jvm.name(w.name());
             jvm.sendJob(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory).encode(),
                     launcher.serialFilter());
             Events.workerStart(w.name(), jvm.pid(), launcher.startMethod(), System.nanoTime() - began,

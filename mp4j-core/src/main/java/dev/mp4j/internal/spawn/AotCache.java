@@ -150,23 +150,27 @@ public final class AotCache {
         if ("false".equals(System.getProperty("mp4j.aot"))) {
             return null;
         }
-        if (spec.main().getModule().isNamed()) {
+        LaunchLayout layout = LaunchLayout.of(spec);
+        if (layout.classPath() == null || layout.classPath().isEmpty()) {
             return null; // the class path only, for now
         }
         for (String o : spec.jvmOptions()) {
-            if (o.startsWith("-XX:AOT") || o.startsWith("-Xshare") || o.startsWith("-XX:SharedArchiveFile")) {
+            if (JvmOptions.cacheOption(o)) {
                 return null; // the user manages class data sharing
             }
         }
-        String classPath = System.getProperty("java.class.path", "");
-        if (classPath.isEmpty()) {
-            return null;
+        List<String> options = spec.userOptions();
+        for (String o : options) {
+            if (o.startsWith("-javaagent") || o.startsWith("-agentpath") || o.startsWith("-agentlib")) {
+                return null; // an agent may transform classes at load time: a cache would not hold them
+            }
         }
         StringBuilder key = new StringBuilder()
                 .append(spec.java()).append('\n')
                 .append(System.getProperty("java.vm.version")).append('\n')
-                .append(String.join(" ", spec.jvmOptions())).append('\n');
-        for (String entry : classPath.split(File.pathSeparator)) {
+                .append(String.join(" ", options)).append('\n')
+                .append(String.join(" ", layout.args())).append('\n');
+        for (String entry : layout.classPath()) {
             Path p = Path.of(entry);
             try {
                 if (!Files.isRegularFile(p)) {

@@ -7,6 +7,7 @@ import dev.mp4j.internal.wire.Tags;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -22,6 +23,7 @@ public final class ChildJvm {
 
     private final java.lang.Process process;
     private final FrameChannel channel;
+    private final AtomicReference<String> name;
     /** Whether SIGTERM was sent before the child reported {@link Tags#TERM_DEFAULT}, or it did. */
     private final AtomicInteger term = new AtomicInteger(TERM_NOT_SENT);
 
@@ -30,8 +32,28 @@ public final class ChildJvm {
      * @param channel the control channel, which owns the child's stdin
      */
     public ChildJvm(java.lang.Process process, FrameChannel channel) {
+        this(process, channel, new AtomicReference<>());
+    }
+
+    /**
+     * @param process the OS process
+     * @param channel the control channel, which owns the child's stdin
+     * @param name where the child's process name goes once it has one (its output's lines are labelled with it)
+     */
+    ChildJvm(java.lang.Process process, FrameChannel channel, AtomicReference<String> name) {
         this.process = process;
         this.channel = channel;
+        this.name = name;
+    }
+
+    /**
+     * Names the child (a spare is booted before it has a name): the lines of its output are labelled with it
+     * when its context says so.
+     *
+     * @param processName the child's process name
+     */
+    public void name(String processName) {
+        name.set(processName);
     }
 
     /** @return the OS process */

@@ -4,6 +4,7 @@ import dev.mp4j.internal.ffm.Linked;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.wire.FrameChannel;
+import dev.mp4j.multiprocessing.ChildOutput;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -15,14 +16,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Boots a child JVM and returns it connected, waiting for its job.
  *
- * <p>The child is the parent's own {@code java} (or the context's executable) with the parent's class path
- * and module path, the options mp4j needs, then the context's options, and the main class of the
+ * <p>The child is the parent's own {@code java} (or the context's executable) with the options mp4j needs
+ * ({@link JvmOptions}), the parent's own options, then the context's options, the parent's class path and
+ * module path ({@link LaunchLayout}: also a Spring Boot jar's and a runtime image's), and the main class of the
  * {@link Spec} (the child JVM's composition root, which the layer above names: launching knows nothing of
- * what runs in the child). Its stdout and stderr are the parent's; its stdin is a pipe that the parent writes
+ * what runs in the child). Its stdout and stderr are the parent's (or labelled copies of their lines,
+ * {@link ChildStreams}); its stdin is a pipe that the parent writes
  * the {@link LaunchHeader} to, then the frames of the control channel; the child writes its frames to a FIFO
  * of the {@link Rendezvous} (and watches its parent's pid, from the header, to end with it).
  */
@@ -36,23 +40,38 @@ public final class Launch {
      * What a child JVM is started with.
      *
      * @param java the java binary
-     * @param jvmOptions extra JVM options, after mp4j's own
+     * @param jvmOptions extra JVM options, after mp4j's own and the inherited ones
      * @param main the child's main class: it reads the {@link LaunchHeader} from stdin, connects back and
      *     runs the job it is sent
+     * @param inherit whether the child gets the parent JVM's own options ({@link JvmOptions#inherited})
+     * @param classPath the child's class path instead of the parent's; empty for the parent's
+     * @param output where the child's stdout and stderr go
+     * @param preload the classes a forkserver spare loads and initializes while it waits for its job
      */
-    public record Spec(Path java, List<String> jvmOptions, Class<?> main) {
-        /** Copies the options. */
+    public record Spec(Path java, List<String> jvmOptions, Class<?> main, boolean inherit, List<Path> classPath,
+                       ChildOutput output, List<String> preload) {
+        /** Copies the lists. */
         public Spec {
+            Objects.requireNonNull(java, "java");
             jvmOptions = List.copyOf(jvmOptions);
             Objects.requireNonNull(main, "main");
+            classPath = List.copyOf(classPath);
+            Objects.requireNonNull(output, "output");
+            preload = List.copyOf(preload);
         }
 
         /**
          * @param main the child's main class
-         * @return the running JVM's own java binary, no extra options
+         * @return the running JVM's own java binary, no extra options, the options of this JVM inherited, its
+         *     class path, its streams
          */
         public static Spec defaults(Class<?> main) {
-            return new Spec(Path.of(System.getProperty("java.home"), "bin", "java"), List.of(), main);
+            return new Spec(ownJava(), List.of(), main, true, List.of(), ChildOutput.INHERIT, List.of());
+        }
+
+        /** @return the running JVM's own java binary */
+        public static Path ownJava() {
+            return Path.of(System.getProperty("java.home"), "bin", "java");
         }
 
         /**
@@ -60,7 +79,7 @@ public final class Launch {
          * @return this spec with those options instead
          */
         public Spec withJvmOptions(List<String> options) {
-            return new Spec(java, options, main);
+            return new Spec(java, options, main, inherit, classPath, output, preload);
         }
 
         /**
@@ -68,8 +87,82 @@ public final class Launch {
          * @return this spec with that binary instead
          */
         public Spec withJava(Path binary) {
-            return new Spec(binary, jvmOptions, main);
+            return new Spec(binary, jvmOptions, main, inherit, classPath, output, preload);
         }
+
+        /**
+         * @param inheritOptions whether the child gets the parent JVM's options
+         * @return this spec with that choice
+         */
+        public Spec withInherit(boolean inheritOptions) {
+            return new Spec(java, jvmOptions, main, inheritOptions, classPath, output, preload);
+        }
+
+        /**
+         * @param paths the child's class path; empty for the parent's
+         * @return this spec with that class path
+         */
+        public Spec withClassPath(List<Path> paths) {
+            return new Spec(java, jvmOptions, main, inherit, paths, output, preload);
+        }
+
+        /**
+         * @param where where the child's stdout and stderr go
+         * @return this spec with that choice
+         */
+        public Spec withOutput(ChildOutput where) {
+            return new Spec(java, jvmOptions, main, inherit, classPath, where, preload);
+        }
+
+        /**
+         * @param classNames what a forkserver spare loads and initializes while it waits
+         * @return this spec with those classes
+         */
+        public Spec withPreload(List<String> classNames) {
+            return new Spec(java, jvmOptions, main, inherit, classPath, output, classNames);
+        }
+
+        /**
+         * @return whether the user chose something a child JVM might refuse: options of the spec's own, another
+         *     java binary, another class path (the inherited options and this JVM's java and class path are
+         *     known to start a JVM)
+         */
+        public boolean chosen() {
+            return !jvmOptions.isEmpty() || !java.equals(ownJava()) || !classPath.isEmpty();
+        }
+
+        /** @return the options the user decides: the inherited ones (if inherited), then the spec's own */
+        List<String> userOptions() {
+            if (!inherit) {
+                return jvmOptions;
+            }
+            List<String> all = new ArrayList<>(JvmOptions.inherited());
+            all.addAll(jvmOptions);
+            return all;
+        }
+    }
+
+    /**
+     * Fails when a child of {@code spec} cannot be started — a native image, a java binary that is not
+     * there, mp4j's classes out of the children's reach — naming the case and the remedy; nothing is started.
+     *
+     * @param spec how children are started
+     * @throws IOException saying why
+     */
+    public static void check(Spec spec) throws IOException {
+        LaunchLayout.check(spec);
+    }
+
+    /**
+     * Fails when a child of {@code spec} could not read an object of {@code type}: a class of a class loader
+     * that children do not have, from a place not on their class path.
+     *
+     * @param spec how children are started
+     * @param type the class of a process or of its target
+     * @throws IOException saying why
+     */
+    public static void checkReachable(Spec spec, Class<?> type) throws IOException {
+        LaunchLayout.checkReachable(spec, type);
     }
 
     /**
@@ -101,6 +194,7 @@ public final class Launch {
      * @throws IOException if the JVM cannot be started
      */
     static Booting begin(Spec spec, boolean spare) throws IOException {
+        check(spec);
         Rendezvous rendezvous = Rendezvous.get();
         Path fifo = rendezvous.newFifo();
         List<String> command = command(spec, AotCache.options(spec));
@@ -108,14 +202,16 @@ public final class Launch {
         try {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .redirectOutput(ProcessBuilder.Redirect.INHERIT)
-                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+                    .redirectOutput(ChildStreams.redirect(spec.output()))
+                    .redirectError(ChildStreams.redirect(spec.output()));
             ProcessTrees.mark(builder.environment());
             process = builder.start();
         } catch (IOException e) {
             Rendezvous.forget(fifo);
             throw new IOException("cannot start a child JVM with " + command.getFirst() + ": " + e.getMessage(), e);
         }
+        AtomicReference<String> name = new AtomicReference<>();
+        ChildStreams.pump(process, spec.output(), name::get);
         OutputStream stdin = process.getOutputStream();
         CompletableFuture<FrameChannel> connected = rendezvous.admit(fifo, process, stdin, () -> new IOException(
                 "the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
@@ -123,11 +219,11 @@ public final class Launch {
         String tracker = ResourceTracker.fifo();
         try {
             new LaunchHeader(fifo.toString(), ProcessHandle.current().pid(), spare, spare && Linked.semaphores(),
-                    tracker == null ? "" : tracker).write(stdin);
+                    tracker == null ? "" : tracker, spare ? spec.preload() : List.of()).write(stdin);
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }
-        return new Booting(process, connected);
+        return new Booting(process, connected, name);
     }
 
     /**
@@ -136,8 +232,10 @@ public final class Launch {
      * @param process the OS process
      * @param connected completes with the control channel (which owns the child's stdin) once the child said
      *     hello
+     * @param name the child's process name, once it has one (its output's lines are labelled with it)
      */
-    public record Booting(java.lang.Process process, CompletableFuture<FrameChannel> connected) {
+    public record Booting(java.lang.Process process, CompletableFuture<FrameChannel> connected,
+                          AtomicReference<String> name) {
         /**
          * @return the connected child
          * @throws IOException if it exits before connecting, or does not connect in time (it is then killed)
@@ -145,7 +243,7 @@ public final class Launch {
         public ChildJvm await() throws IOException {
             try {
                 FrameChannel channel = connected.get(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                return new ChildJvm(process, channel);
+                return new ChildJvm(process, channel, name);
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             } catch (TimeoutException e) {
@@ -160,31 +258,22 @@ public final class Launch {
         }
     }
 
+    /**
+     * @param spec how the child is started
+     * @param aotOptions the options of its AOT cache
+     * @return its command line: java, mp4j's defaults (unless the user's options decide the same), the AOT
+     *     options, the inherited options, the spec's, then the class path or module path and the main class
+     */
     static List<String> command(Spec spec, List<String> aotOptions) {
+        LaunchLayout layout = LaunchLayout.of(spec);
+        List<String> user = spec.userOptions();
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.java().toString());
-        Module module = spec.main().getModule();
-        boolean modular = module.isNamed();
-        cmd.add("--enable-native-access=" + (modular ? module.getName() : "ALL-UNNAMED"));
-        cmd.add("-XX:+UseSerialGC");
-        cmd.add("-XX:-UsePerfData");
+        cmd.add("--enable-native-access=" + layout.nativeAccess());
+        cmd.addAll(JvmOptions.defaults(user));
         cmd.addAll(aotOptions);
-        cmd.addAll(spec.jvmOptions());
-        String classPath = System.getProperty("java.class.path", "");
-        if (!classPath.isEmpty()) {
-            cmd.add("-cp");
-            cmd.add(classPath);
-        }
-        if (modular) {
-            cmd.add("-p");
-            cmd.add(System.getProperty("jdk.module.path", ""));
-            cmd.add("--add-modules");
-            cmd.add("ALL-MODULE-PATH");
-            cmd.add("-m");
-            cmd.add(module.getName() + "/" + spec.main().getName());
-        } else {
-            cmd.add(spec.main().getName());
-        }
+        cmd.addAll(user);
+        cmd.addAll(layout.args());
         return cmd;
     }
 }

@@ -5,6 +5,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.StreamCorruptedException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What the parent writes on a child's stdin before anything else, and the child reads first of all:
@@ -16,6 +18,8 @@ import java.io.StreamCorruptedException;
  *   bool   spare        a forkserver spare: it warms up while it waits for its job
  *   bool   natives      a spare also links the semaphores' FFM handles ahead (its parent uses them)
  *   UTF    trackerFifo  the parent's resource tracker's FIFO, or empty
+ *   int32  n            how many class names follow
+ *   UTF    preload[n]   the classes a spare loads and initializes while it waits
  * </pre>
  * in {@link DataOutputStream}'s forms (big-endian; a UTF is a 2-byte length and modified UTF-8). The
  * frames of the control channel follow it on stdin. A change of the layout changes {@link #VERSION}.
@@ -25,10 +29,30 @@ import java.io.StreamCorruptedException;
  * @param spare whether the child is a forkserver spare
  * @param natives whether a spare links the semaphores' FFM handles ahead
  * @param trackerFifo the parent's resource tracker's FIFO, or empty
+ * @param preload the classes a spare loads and initializes while it waits for its job
  */
-public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean natives, String trackerFifo) {
+public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean natives, String trackerFifo,
+                           List<String> preload) {
     static final int MAGIC = 0x6d70346a;
-    static final int VERSION = 6;
+    static final int VERSION = 7;
+
+    /** Copies the list. */
+    public LaunchHeader {
+        preload = List.copyOf(preload);
+    }
+
+    /**
+     * A header with nothing to preload.
+     *
+     * @param fifo the FIFO the child writes its frames to
+     * @param parentPid the parent JVM's pid
+     * @param spare whether the child is a forkserver spare
+     * @param natives whether a spare links the semaphores' FFM handles ahead
+     * @param trackerFifo the parent's resource tracker's FIFO, or empty
+     */
+    public LaunchHeader(String fifo, long parentPid, boolean spare, boolean natives, String trackerFifo) {
+        this(fifo, parentPid, spare, natives, trackerFifo, List.of());
+    }
 
     /**
      * Writes the header and flushes it.
@@ -45,6 +69,10 @@ public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean n
         out.writeBoolean(spare);
         out.writeBoolean(natives);
         out.writeUTF(trackerFifo);
+        out.writeInt(preload.size());
+        for (String c : preload) {
+            out.writeUTF(c);
+        }
         out.flush();
     }
 
@@ -66,6 +94,15 @@ public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean n
         long parentPid = in.readLong();
         boolean spare = in.readBoolean();
         boolean natives = in.readBoolean();
-        return new LaunchHeader(fifo, parentPid, spare, natives, in.readUTF());
+        String trackerFifo = in.readUTF();
+        int n = in.readInt();
+        if (n < 0 || n > 65_536) {
+            throw new StreamCorruptedException("a launch header with " + n + " classes to preload");
+        }
+        List<String> preload = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            preload.add(in.readUTF());
+        }
+        return new LaunchHeader(fifo, parentPid, spare, natives, trackerFifo, preload);
     }
 }

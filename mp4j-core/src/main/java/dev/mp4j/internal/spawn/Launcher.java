@@ -1,5 +1,7 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.multiprocessing.ProcessError;
+
 import java.io.IOException;
 import java.io.ObjectInputFilter;
 import java.util.function.Consumer;
@@ -20,6 +22,28 @@ public interface Launcher {
      * @throws IOException if no child could be started
      */
     ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException;
+
+    /**
+     * Fails, starting nothing, when no child could be started at all (a native image, no java binary,
+     * mp4j's classes out of the children's reach), naming the case and the remedy.
+     *
+     * @throws IOException saying why
+     */
+    default void check() throws IOException {}
+
+    /**
+     * {@link #check}, failing as the public API does.
+     *
+     * @param what what would be started, for the message ("the pool's workers")
+     * @throws ProcessError naming the case and the remedy
+     */
+    default void checkStartable(String what) {
+        try {
+            check();
+        } catch (IOException e) {
+            throw new ProcessError("cannot start " + what + ": " + e.getMessage(), e);
+        }
+    }
 
     /**
      * @return the serial filter the children and the parent's decoders apply (serializable), or null for

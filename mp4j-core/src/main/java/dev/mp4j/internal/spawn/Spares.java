@@ -46,6 +46,29 @@ public final class Spares {
         return BY_SPEC.computeIfAbsent(spec, Spares::new).take();
     }
 
+    /**
+     * Forgets the spares of {@code spec} and ends the one booted or booting, if any: the defaults changed, and
+     * children of the old spec are no longer wanted ahead. A later {@link #take} of the spec boots afresh.
+     *
+     * @param spec how the spares were started
+     */
+    public static void discard(Launch.Spec spec) {
+        Spares spares = BY_SPEC.remove(spec);
+        if (spares != null) {
+            CompletableFuture<ChildJvm> spare;
+            synchronized (spares) {
+                spare = spares.next;
+                spares.next = null;
+            }
+            if (spare != null) {
+                spare.thenAccept(child -> {
+                    child.process().destroyForcibly();
+                    child.release();
+                });
+            }
+        }
+    }
+
     private synchronized void ensureBooting() {
         if (next == null) {
             next = boot();

@@ -1,0 +1,208 @@
+package dev.mp4j.internal.spawn;
+
+import dev.mp4j.internal.util.LazyLogger;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+
+/**
+ * The JVM options of a child besides its class path and main class: mp4j's defaults, the parent JVM's own
+ * input arguments (Python's spawn passes the interpreter's flags on too), then the context's options.
+ *
+ * <p>Inherited: everything the parent was started with, except
+ * <ul>
+ *   <li>what the launch itself decides (the class path, module path and main module: {@link LaunchLayout});</li>
+ *   <li>AOT and CDS cache options: mp4j manages the children's cache ({@link AotCache});</li>
+ *   <li>what two JVMs cannot share — a debug agent or JMX port listening on a fixed address, and options that
+ *       write to one fixed file ({@code -Xlog:…:file=}, {@code -XX:StartFlightRecording} with a filename,
+ *       {@code -XX:ErrorFile}, {@code -XX:HeapDumpPath} naming a file, {@code -Xloggc:}) unless the name
+ *       holds the JVM's {@code %p} (its pid) — each dropped with one WARNING per option per JVM;</li>
+ *   <li>the options of {@code JDK_JAVA_OPTIONS} and {@code JAVA_TOOL_OPTIONS}, which reach the child through
+ *       its environment (passed twice, an agent would run twice).</li>
+ * </ul>
+ * The user's choice wins over mp4j's defaults: a garbage collector chosen replaces mp4j's SerialGC, and a
+ * heap size given ({@code -Xmx}, {@code -Xms}, {@code -XX:MaxHeapSize}, {@code -XX:InitialHeapSize},
+ * {@code -XX:MaxRAM*}) replaces the memory rule ({@link #memoryRule}).
+ */
+public final class JvmOptions {
+    /** The logger the WARNINGs about dropped options go to. */
+    static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+    private static final Pattern GC = Pattern.compile(
+            "-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
+    private static final Pattern HEAP = Pattern.compile(
+            "-Xmx.*|-Xms.*|-XX:(MaxHeapSize|InitialHeapSize|MinHeapSize)=.*|-XX:MaxRAM.*");
+    private static volatile List<String> inherited;
+    private static final java.util.concurrent.atomic.AtomicBoolean READING = new java.util.concurrent.atomic.AtomicBoolean();
+
+    private JvmOptions() {}
+
+    /**
+     * @return the parent JVM's input arguments that children get (computed once; the first call logs the
+     *     WARNINGs about the dropped ones)
+     */
+    public static List<String> inherited() {
+        List<String> l = inherited;
+        return l != null ? l : read();
+    }
+
+    /**
+     * Reads the inherited options on a background thread, ahead of the first child: reading a JVM's input
+     * arguments starts its management support, tens of milliseconds the first child's start would pay.
+     */
+    public static void readAhead() {
+        if (inherited == null && READING.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("mp4j-jvm-options").start(JvmOptions::inherited);
+        }
+    }
+
+    private static synchronized List<String> read() {
+        List<String> l = inherited;
+        if (l == null) {
+            List<String> fromEnvironment = new ArrayList<>();
+            for (String v : new String[] {"JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS"}) {
+                String value = System.getenv(v);
+                if (value != null && !value.isBlank()) {
+                    fromEnvironment.addAll(Arrays.asList(value.trim().split("\\s+")));
+                }
+            }
+            l = List.copyOf(filter(ManagementFactory.getRuntimeMXBean().getInputArguments(), fromEnvironment));
+            inherited = l;
+        }
+        return l;
+    }
+
+    /**
+     * @param arguments a JVM's input arguments
+     * @param fromEnvironment the options the child gets through its environment: one occurrence of each is
+     *     left out
+     * @return those a child gets; each dropped one is logged once per JVM
+     */
+    static List<String> filter(List<String> arguments, List<String> fromEnvironment) {
+        List<String> env = new ArrayList<>(fromEnvironment);
+        List<String> kept = new ArrayList<>();
+        for (String a : arguments) {
+            if (env.remove(a) || launchOwned(a) || cacheOption(a)) {
+                continue;
+            }
+            String why = unshareable(a);
+            if (why != null) {
+                if (WARNED.add(a)) {
+                    LOG.log(System.Logger.Level.WARNING, "child JVMs do not get the JVM option " + a + " of this JVM: "
+                            + why + " (give them one of their own with Context.withJvmOptions or "
+                            + "Multiprocessing.setJvmOptions)");
+                }
+                continue;
+            }
+            kept.add(a);
+        }
+        return kept;
+    }
+
+    /** @return whether {@code a} says where classes come from or what runs: the launch decides it */
+    static boolean launchOwned(String a) {
+        return a.startsWith("--module-path=") || a.startsWith("-Djdk.module.") || a.startsWith("-Djava.class.path=")
+                || a.startsWith("--class-path=") || a.startsWith("-Dsun.java.command=")
+                || a.startsWith("-Dsun.java.launcher") || a.startsWith("-Djava.home=");
+    }
+
+    /** @return whether {@code a} concerns an AOT or CDS cache (mp4j manages the children's) */
+    static boolean cacheOption(String a) {
+        return a.startsWith("-XX:AOT") || a.startsWith("-XX:+AOT") || a.startsWith("-XX:-AOT")
+                || a.startsWith("-Xshare") || a.startsWith("-XX:SharedArchiveFile")
+                || a.startsWith("-XX:ArchiveClassesAtExit") || a.startsWith("-XX:+AutoCreateSharedArchive")
+                || a.startsWith("-XX:SharedClassListFile") || a.startsWith("-XX:DumpLoadedClassList")
+                || a.startsWith("-Xlog:aot") || a.startsWith("-Xlog:cds");
+    }
+
+    /**
+     * @param a an option
+     * @return why two JVMs cannot share it, or null if they can
+     */
+    static String unshareable(String a) {
+        if (a.startsWith("-agentlib:jdwp=") || a.startsWith("-Xrunjdwp:")) {
+            String opts = a.substring(a.indexOf(a.startsWith("-X") ? ':' : '=') + 1);
+            boolean server = opts.matches("(.*,)?server=y(,.*)?");
+            String address = value(opts, "address");
+            if (server && (address == null || !address.matches("(.*:)?0"))) {
+                return "a debug agent listening on a fixed address";
+            }
+            return null;
+        }
+        if (a.startsWith("-Dcom.sun.management.jmxremote.port=")
+                || a.startsWith("-Dcom.sun.management.jmxremote.rmi.port=")) {
+            return a.endsWith("=0") ? null : "a JMX agent listening on a fixed port";
+        }
+        if (a.contains("%p")) {
+            return null; // a file named after each JVM's pid
+        }
+        if (a.startsWith("-Xlog") && a.contains(":file=")) {
+            return "it writes to one fixed file";
+        }
+        if (a.startsWith("-Xloggc:")) {
+            return "it writes to one fixed file";
+        }
+        if (a.startsWith("-XX:StartFlightRecording") && a.contains("filename=")) {
+            return "it writes to one fixed file";
+        }
+        if (a.startsWith("-XX:ErrorFile=")) {
+            return "it writes to one fixed file";
+        }
+        if (a.startsWith("-XX:HeapDumpPath=")) {
+            java.nio.file.Path p = java.nio.file.Path.of(a.substring("-XX:HeapDumpPath=".length()));
+            return java.nio.file.Files.isDirectory(p) ? null : "it writes to one fixed file";
+        }
+        return null;
+    }
+
+    /** @return the value of {@code key=value} in a comma-separated list, or null */
+    private static String value(String list, String key) {
+        for (String kv : list.split(",")) {
+            if (kv.startsWith(key + "=")) {
+                return kv.substring(key.length() + 1);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * mp4j's defaults for a child, unless the user's options decide the same thing.
+     *
+     * @param user the options the child gets from the user (inherited and the context's)
+     * @return the defaults to put before them
+     */
+    static List<String> defaults(List<String> user) {
+        List<String> d = new ArrayList<>();
+        if (user.stream().noneMatch(o -> GC.matcher(o).matches())) {
+            d.add("-XX:+UseSerialGC");
+        }
+        d.add("-XX:-UsePerfData");
+        if (user.stream().noneMatch(o -> HEAP.matcher(o).matches())) {
+            d.add(memoryRule(Runtime.getRuntime().availableProcessors()));
+        }
+        return d;
+    }
+
+    /**
+     * The memory rule: a child given no heap size gets a max heap of its machine's memory (a container's
+     * limit, as the child JVM sees it) divided by twice the CPU count (by four on a single CPU, the JVM's own
+     * default), so that a pool of {@code cpuCount()} workers can claim at most half of the memory for their
+     * heaps. The child JVM applies it itself ({@code -XX:MaxRAMPercentage}): the parent reads no memory size.
+     *
+     * @param cpus the CPU count
+     * @return the option
+     */
+    static String memoryRule(int cpus) {
+        return "-XX:MaxRAMPercentage=" + maxRamPercentage(cpus);
+    }
+
+    /** @return the percentage of the memory a child's heap may take, with {@code cpus} CPUs */
+    static double maxRamPercentage(int cpus) {
+        return 50.0 / Math.max(2, cpus);
+    }
+}

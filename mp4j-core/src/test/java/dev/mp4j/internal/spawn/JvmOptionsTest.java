@@ -1,0 +1,105 @@
+package dev.mp4j.internal.spawn;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.internal.child.Bootstrap;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What children inherit of the parent's JVM options, and what mp4j's defaults yield to. */
+class JvmOptionsTest {
+    @Test
+    void theUsersOptionsArePassedOn() {
+        List<String> args = List.of("-Dx=y", "--add-opens=java.base/java.lang=ALL-UNNAMED", "--enable-preview",
+                "-Xmx256m", "-ea", "-Xss2m", "-javaagent:/opt/agent.jar=opt", "-XX:+UseG1GC",
+                "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
+                "-Xlog:gc", "-XX:HeapDumpPath=/tmp", "-agentlib:jdwp=transport=dt_socket,server=y,address=*:0");
+        assertEquals(args, JvmOptions.filter(args, List.of()));
+    }
+
+    @Test
+    void whatTwoJvmsCannotShareIsDropped() {
+        for (String a : List.of("-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=*:5005",
+                "-Xrunjdwp:transport=dt_socket,server=y,address=8000",
+                "-Dcom.sun.management.jmxremote.port=9010", "-Dcom.sun.management.jmxremote.rmi.port=9011",
+                "-Xlog:gc*:file=/tmp/gc.log", "-XX:StartFlightRecording=duration=30s,filename=/tmp/rec.jfr",
+                "-XX:ErrorFile=/tmp/err.log", "-XX:HeapDumpPath=/tmp/no-such-dir/heap.hprof", "-Xloggc:/tmp/gc.log")) {
+            assertNotNull(JvmOptions.unshareable(a), a);
+            assertEquals(List.of("-Dx=y"), JvmOptions.filter(List.of(a, "-Dx=y"), List.of()), a);
+        }
+        assertNull(JvmOptions.unshareable("-Xlog:gc*:file=/tmp/gc-%p.log"), "a file named after the pid is kept");
+        assertNull(JvmOptions.unshareable("-agentlib:jdwp=transport=dt_socket,server=n,address=host:5005"));
+        assertNull(JvmOptions.unshareable("-Dcom.sun.management.jmxremote.port=0"));
+    }
+
+    @Test
+    void launchAndCacheOptionsAreMp4jsOwn() {
+        List<String> args = List.of("--module-path=mods", "-Djdk.module.main=app", "-Djava.class.path=a.jar",
+                "-XX:AOTCache=app.aot", "-XX:AOTMode=on", "-Xshare:auto", "-XX:SharedArchiveFile=a.jsa",
+                "-Xlog:aot=off", "-Xlog:cds=off", "-Dkept=1");
+        assertEquals(List.of("-Dkept=1"), JvmOptions.filter(args, List.of()));
+    }
+
+    @Test
+    void optionsOfTheEnvironmentAreNotPassedTwice() {
+        assertEquals(List.of("-javaagent:a.jar", "-Dy=2"),
+                JvmOptions.filter(List.of("-javaagent:a.jar", "-javaagent:a.jar", "-Dx=1", "-Dy=2"),
+                        List.of("-javaagent:a.jar", "-Dx=1")));
+    }
+
+    @Test
+    void theUsersChoiceWinsOverMp4jsDefaults() {
+        List<String> none = JvmOptions.defaults(List.of("-Dx=y"));
+        assertTrue(none.contains("-XX:+UseSerialGC"), none.toString());
+        assertTrue(none.stream().anyMatch(o -> o.startsWith("-XX:MaxRAMPercentage=")), none.toString());
+
+        List<String> g1 = JvmOptions.defaults(List.of("-XX:+UseG1GC"));
+        assertFalse(g1.contains("-XX:+UseSerialGC"), g1.toString());
+        for (String heap : List.of("-Xmx1g", "-Xms2g", "-XX:MaxRAMPercentage=50", "-XX:MaxHeapSize=1g", "-XX:MaxRAM=4g")) {
+            List<String> d = JvmOptions.defaults(List.of(heap));
+            assertTrue(d.stream().noneMatch(o -> o.startsWith("-XX:MaxRAMPercentage")), heap + " -> " + d);
+        }
+    }
+
+    @Test
+    void theMemoryRuleLetsAPoolOfCpuCountWorkersClaimHalfTheMemory() {
+        assertEquals(6.25, JvmOptions.maxRamPercentage(8)); // 8 workers x 6.25 % = 50 %
+        assertEquals(25.0, JvmOptions.maxRamPercentage(2));
+        assertEquals(25.0, JvmOptions.maxRamPercentage(1)); // a quarter: the JVM's own default
+        assertEquals("-XX:MaxRAMPercentage=12.5", JvmOptions.memoryRule(4));
+    }
+
+    @Test
+    void aChildGetsTheDefaultsTheInheritedAndTheContextsOptionsInThatOrder() {
+        Launch.Spec spec = Launch.Spec.defaults(Bootstrap.class).withJvmOptions(List.of("-Dfrom.context=1"));
+        List<String> cmd = Launch.command(spec, List.of());
+        int serial = cmd.indexOf("-XX:+UseSerialGC");
+        int context = cmd.indexOf("-Dfrom.context=1");
+        assertTrue(serial > 0 && context > serial, cmd.toString());
+        for (String inherited : JvmOptions.inherited()) {
+            int i = cmd.lastIndexOf(inherited);
+            assertTrue(i > serial && i < context, inherited + " in " + cmd);
+        }
+        List<String> plain = Launch.command(spec.withInherit(false), List.of());
+        assertEquals(cmd.size() - JvmOptions.inherited().size(), plain.size(), plain.toString());
+    }
+
+    @Test
+    void aClassPathWithoutMp4jFailsTheCheckWithTheRemedy(@TempDir Path dir) {
+        Launch.Spec spec = Launch.Spec.defaults(Bootstrap.class).withClassPath(List.of(dir));
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Launch.check(spec));
+        assertTrue(e.getMessage().contains("withClassPath") && e.getMessage().contains(Bootstrap.class.getName()),
+                e.getMessage());
+        java.io.IOException noJava = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> Launch.check(Launch.Spec.defaults(Bootstrap.class).withJava(dir.resolve("java"))));
+        assertTrue(noJava.getMessage().contains("withExecutable"), noJava.getMessage());
+    }
+}
