@@ -134,6 +134,16 @@ public sealed interface Context permits JvmContext, DummyContext {
      */
     Condition condition(Lock lock);
 
+    /** @return a new semaphore whose value is 1 (Python's default) */
+    default Semaphore semaphore() {
+        return semaphore(1);
+    }
+
+    /** @return a new bounded semaphore whose value and bound are 1 (Python's default) */
+    default Semaphore boundedSemaphore() {
+        return boundedSemaphore(1);
+    }
+
     /**
      * @param value the initial value, at least 0
      * @return a new semaphore

@@ -234,6 +234,16 @@ public final class Multiprocessing {
         return getContext().condition(lock);
     }
 
+    /** @return a new cross-process semaphore whose value is 1 (Python's default) */
+    public static Semaphore semaphore() {
+        return getContext().semaphore();
+    }
+
+    /** @return a new cross-process bounded semaphore whose value and bound are 1 (Python's default) */
+    public static Semaphore boundedSemaphore() {
+        return getContext().boundedSemaphore();
+    }
+
     /**
      * @param value the initial value
      * @return a new cross-process semaphore

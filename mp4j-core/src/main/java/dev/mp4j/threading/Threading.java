@@ -50,6 +50,19 @@ public final class Threading {
         return new ThreadCondition(lock);
     }
 
+    /** @return a new {@link Semaphore} whose count is 1 (Python's {@code threading.Semaphore()}) */
+    public static Semaphore semaphore() {
+        return semaphore(1);
+    }
+
+    /**
+     * @return a new bounded {@link Semaphore} whose count and bound are 1 (Python's
+     *         {@code threading.BoundedSemaphore()})
+     */
+    public static Semaphore boundedSemaphore() {
+        return boundedSemaphore(1);
+    }
+
     /**
      * @param value the initial count
      * @return a new {@link Semaphore} (Python's {@code threading.Semaphore(value)})

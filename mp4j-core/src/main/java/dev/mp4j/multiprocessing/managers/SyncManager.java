@@ -151,6 +151,16 @@ public class SyncManager extends BaseManager {
         return new SyncProxies.RLockProxy(createProxy("RLock"));
     }
 
+    /** @return a new shared semaphore whose value is 1 (Python's default) */
+    public Semaphore semaphore() {
+        return semaphore(1);
+    }
+
+    /** @return a new shared bounded semaphore whose value and bound are 1 (Python's default) */
+    public Semaphore boundedSemaphore() {
+        return boundedSemaphore(1);
+    }
+
     /**
      * @param value the initial value, at least 0
      * @return a new shared semaphore
