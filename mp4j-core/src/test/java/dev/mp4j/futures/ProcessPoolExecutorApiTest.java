@@ -238,6 +238,31 @@ class ProcessPoolExecutorApiTest {
         e.shutdown(true);
     }
 
+    /** As {@link #pidAndSequence}, for the two-iterable map. */
+    static List<Long> pidAndSequence2(Integer ignored, String alsoIgnored) {
+        return pidAndSequence(ignored);
+    }
+
+    @Test
+    void mapOfTwoIterablesSendsEachChunkOfPairsToOneWorker() {
+        ProcessPoolExecutor e = WORKERS.newPool(2);
+        int chunksize = 5;
+        List<String> tags = IntStream.range(0, 30).mapToObj(i -> "t" + i).toList();
+        List<List<Long>> got = e.<Integer, String, List<Long>>map(ProcessPoolExecutorApiTest::pidAndSequence2,
+                IntStream.range(0, 20).boxed().toList(), tags, Duration.ofSeconds(30), chunksize).toList();
+        assertEquals(20, got.size());
+        for (int chunk = 0; chunk < 20; chunk += chunksize) {
+            List<List<Long>> items = got.subList(chunk, chunk + chunksize);
+            long pid = WORKERS.saw(items.getFirst().get(0));
+            long first = items.getFirst().get(1);
+            for (int i = 0; i < chunksize; i++) {
+                assertEquals(pid, items.get(i).get(0), "chunk at " + chunk + " on one worker: " + got);
+                assertEquals(first + i, items.get(i).get(1), "chunk at " + chunk + " run consecutively: " + got);
+            }
+        }
+        e.shutdown(true);
+    }
+
     @Test
     void mapExceptionIsRaisedAtItsItemWhateverTheChunksize() {
         ProcessPoolExecutor pool = WORKERS.newPool(1);
