@@ -172,6 +172,7 @@ public sealed interface Context permits JvmContext, DummyContext {
      * @param action run by one of them when all arrive; null for none
      * @param timeout the default timeout of {@code await()}; null for none
      * @return a new barrier
+     * @throws IllegalArgumentException if {@code parties < 1}, or {@code timeout} is zero or negative
      */
     Barrier barrier(int parties, SerializableRunnable action, Duration timeout);
 

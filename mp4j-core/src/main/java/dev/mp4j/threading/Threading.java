@@ -100,7 +100,7 @@ public final class Threading {
      * @param action run by the last thread to arrive, before the others are released; or null
      * @param timeout the default timeout of {@link Barrier#await()}; or null for none
      * @return a new {@link Barrier}
-     * @throws IllegalArgumentException if {@code parties < 1}
+     * @throws IllegalArgumentException if {@code parties < 1}, or {@code timeout} is zero or negative
      */
     public static Barrier barrier(int parties, Runnable action, Duration timeout) {
         return new ThreadBarrier(parties, action, timeout);

@@ -81,6 +81,16 @@ abstract class BarrierTests {
         assertFalse(b.broken());
     }
 
+    @Test
+    void zeroOrNegativeDefaultTimeoutIsRejected() {
+        for (Duration timeout : List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofSeconds(-5))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> newBarrier(2, null, timeout));
+            assertTrue(e.getMessage().contains(timeout.toString()), e.getMessage());
+        }
+        assertEquals(2, newBarrier(2, null, Duration.ofNanos(1)).parties());
+    }
+
     // test_barrier: a barrier is passed in lockstep
     @Test
     void barrier() throws Exception {

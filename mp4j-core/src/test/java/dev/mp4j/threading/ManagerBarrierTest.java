@@ -1,0 +1,234 @@
+package dev.mp4j.threading;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.InterruptedError;
+import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.multiprocessing.Multiprocessing;
+import dev.mp4j.multiprocessing.Process;
+import dev.mp4j.multiprocessing.Queue;
+import dev.mp4j.multiprocessing.managers.SyncManager;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * {@link BarrierTests} on {@code SyncManager.barrier(parties, action, timeout)} (CPython's {@code _TestBarrier}
+ * of type manager): each thread of this JVM is a client of the barrier in the manager's server. The action
+ * runs in the server, so the action tests record what it does in a list of the manager, as CPython's do.
+ */
+@Timeout(120)
+class ManagerBarrierTest extends BarrierTests {
+    private static SyncManager manager;
+
+    @BeforeAll
+    static void startManager() {
+        manager = Multiprocessing.manager();
+    }
+
+    @AfterAll
+    static void stopManager() {
+        if (manager != null) {
+            manager.shutdown();
+        }
+    }
+
+    @Override
+    protected Barrier newBarrier(int parties, Runnable action, Duration timeout) {
+        if (action != null && !(action instanceof SerializableRunnable)) {
+            throw new AssertionError("a manager's barrier runs a serializable action in its server");
+        }
+        return manager.barrier(parties, (SerializableRunnable) action, timeout);
+    }
+
+    /** Runs {@code f} in N - 1 new threads and in this one. */
+    private static void runThreads(Bunch.Body f) throws Exception {
+        Bunch b = new Bunch(N - 1, f);
+        try {
+            f.run();
+        } finally {
+            b.waitForFinished();
+        }
+    }
+
+    // test_action: the action, run in the server, happens before any party is released
+    @Test
+    @Override
+    void action() throws Exception {
+        List<Boolean> results = manager.list();
+        Barrier b = manager.barrier(N, () -> results.add(true), null);
+        runThreads(() -> {
+            b.await();
+            assertEquals(1, results.size());
+        });
+        assertEquals(1, results.size());
+    }
+
+    /** In the server no client thread runs the action: it runs once per trip, before the release. */
+    @Test
+    @Override
+    void actionRunsInTheLastArrivingThread() throws Exception {
+        List<Integer> trips = manager.list();
+        Barrier b = manager.barrier(N, () -> trips.add(trips.size()), Duration.ofSeconds(30));
+        runThreads(() -> {
+            for (int round = 0; round < 3; round++) {
+                b.await();
+                assertEquals(2 * round + 1, trips.size());
+                b.await(); // nobody starts the next round before everyone has checked this one
+            }
+        });
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), new ArrayList<>(trips));
+    }
+
+    @Test
+    @Override
+    void failingActionBreaksTheBarrier() throws Exception {
+        Barrier b = manager.barrier(N, () -> {
+            throw new ArithmeticException("boom");
+        }, null);
+        List<Throwable> errors = new CopyOnWriteArrayList<>();
+        runThreads(() -> {
+            try {
+                b.await();
+            } catch (RuntimeException e) {
+                errors.add(e);
+            }
+        });
+        assertEquals(N, errors.size());
+        assertEquals(1, errors.stream().filter(e -> e instanceof ArithmeticException).count(), errors::toString);
+        assertEquals(N - 1, errors.stream().filter(e -> e instanceof BrokenBarrierError).count());
+        assertTrue(b.broken());
+    }
+
+    /** Waits until {@code n} parties are inside {@code b}'s {@code await} in the server. */
+    private static void awaitWaiting(Barrier b, int n) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (b.nWaiting() < n) {
+            assertTrue(System.nanoTime() < deadline, "fewer than " + n + " parties arrived in 20 s");
+            Thread.onSpinWait();
+        }
+    }
+
+    /** A client thread blocked in the server is in a socket read, not parked: count arrivals in the server. */
+    @Test
+    @Override
+    void nWaitingCountsArrivals() {
+        Barrier b = manager.barrier(3, null, Duration.ofSeconds(30));
+        List<Integer> indexes = new CopyOnWriteArrayList<>();
+        Bunch bunch = new Bunch(2, () -> indexes.add(b.await()));
+        awaitWaiting(b, 2);
+        assertEquals(2, b.nWaiting());
+        indexes.add(b.await());
+        bunch.waitForFinished();
+        assertEquals(0, b.nWaiting());
+        List<Integer> sorted = new ArrayList<>(indexes);
+        sorted.sort(null);
+        assertEquals(List.of(0, 1, 2), sorted);
+    }
+
+    /**
+     * An interrupted client's call is interrupted in the server (its connection closes), which breaks the
+     * barrier there as an interrupted thread breaks a thread barrier.
+     */
+    @Test
+    @Override
+    void interruptedAwaitBreaksTheBarrier() {
+        Barrier b = manager.barrier(3, null, null);
+        AtomicReference<Throwable> interrupted = new AtomicReference<>();
+        AtomicReference<Boolean> flag = new AtomicReference<>();
+        AtomicReference<Throwable> other = new AtomicReference<>();
+        Thread t1 = new Thread(() -> {
+            try {
+                b.await();
+            } catch (Throwable e) {
+                interrupted.set(e);
+            }
+            flag.set(Thread.currentThread().isInterrupted());
+        });
+        t1.start();
+        awaitWaiting(b, 1);
+        Thread t2 = new Thread(() -> {
+            try {
+                b.await(Duration.ofSeconds(20));
+            } catch (Throwable e) {
+                other.set(e);
+            }
+        });
+        t2.start();
+        awaitWaiting(b, 2);
+        t1.interrupt();
+        Waits.join(t1);
+        Waits.join(t2);
+        assertSame(InterruptedError.class, interrupted.get() == null ? null : interrupted.get().getClass());
+        assertEquals(true, flag.get());
+        assertSame(BrokenBarrierError.class, other.get() == null ? null : other.get().getClass(),
+                String.valueOf(other.get()));
+        assertTrue(b.broken());
+    }
+
+    /** A proxy's text is the proxy's, as Python's {@code repr} of a proxy. */
+    @Test
+    @Override
+    void repr() {
+        Barrier b = manager.barrier(3, null, null);
+        assertTrue(b.toString().startsWith("<BarrierProxy object, typeid 'Barrier' at "), b.toString());
+    }
+
+    @Test
+    void badArgumentsAreRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> manager.barrier(0, null, null));
+        assertTrue(e.getMessage().contains("0"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> manager.barrier(2, null, Duration.ZERO));
+        assertTrue(e.getMessage().contains("PT0S"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> manager.barrier(2, null, Duration.ofMillis(-20)));
+        assertTrue(e.getMessage().contains("PT-0.02S"), e.getMessage());
+    }
+
+    @Test
+    void anActionThatCannotBeSerializedFailsAtTheCall() {
+        Object notSerializable = new Object();
+        SerializableRunnable action = () -> notSerializable.hashCode();
+        RuntimeException e = assertThrows(RuntimeException.class, () -> manager.barrier(2, action, null));
+        assertTrue(String.valueOf(e.getMessage()).contains("java.lang.Object")
+                || String.valueOf(e.getCause()).contains("java.lang.Object"), e::toString);
+    }
+
+    // test_wait_return, with parties in child processes: the barrier and its action travel with the proxy
+    @Test
+    void partiesInChildProcesses() {
+        int parties = 3;
+        List<String> actions = manager.list();
+        Barrier b = manager.barrier(parties, () -> actions.add("all " + parties + " arrived"), Duration.ofSeconds(60));
+        Queue<Integer> indexes = manager.queue();
+        List<Process> children = new ArrayList<>();
+        for (int i = 0; i < parties - 1; i++) {
+            Process p = Multiprocessing.process(() -> indexes.put(b.await()));
+            p.start();
+            children.add(p);
+        }
+        List<Integer> got = new ArrayList<>();
+        got.add(b.await());
+        for (Process p : children) {
+            p.join(Duration.ofSeconds(60));
+            assertEquals(0, p.exitCode().orElse(-1), p.toString());
+        }
+        for (int i = 0; i < parties - 1; i++) {
+            got.add(indexes.get(Duration.ofSeconds(10)));
+        }
+        got.sort(null);
+        assertEquals(List.of(0, 1, 2), got);
+        assertEquals(List.of("all 3 arrived"), new ArrayList<>(actions));
+        assertInstanceOf(Barrier.class, b);
+    }
+}
