@@ -143,7 +143,7 @@ abstract class BarrierTests {
 
     @Test
     void failingActionBreaksTheBarrier() throws Exception {
-        Barrier b = newBarrier(N, () -> {
+        Barrier b = newBarrier(N, (Runnable & java.io.Serializable) () -> {
             throw new ArithmeticException("boom");
         }, null);
         List<Throwable> errors = new CopyOnWriteArrayList<>();
