@@ -7,11 +7,11 @@ import dev.mp4j.function.SerializableRunnable;
 
 import java.time.Duration;
 import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -117,17 +117,56 @@ public interface Executor extends ExecutorService, AutoCloseable {
      */
     default <T, U, R> ResultIterator<R> map(SerializableBiFunction<? super T, ? super U, ? extends R> fn,
                                             Iterable<? extends T> a, Iterable<? extends U> b) {
+        return map(fn, a, b, null, 1);
+    }
+
+    /**
+     * Python's {@code map(fn, a, b, timeout=, chunksize=)}: {@code fn} applied to pairs taken from both
+     * iterables, the shorter one deciding the length, with the contract of
+     * {@link #map(SerializableFunction, Iterable, Duration, int)}: both iterables are collected and every
+     * call submitted before this returns, {@code timeout} counts from this call, and an executor in other
+     * JVMs sends {@code chunksize} pairs per task.
+     *
+     * @param fn the function
+     * @param a the first arguments
+     * @param b the second arguments
+     * @param timeout counted from this call; null for none
+     * @param chunksize how many pairs one task carries; at least 1
+     * @param <T> the first argument type
+     * @param <U> the second argument type
+     * @param <R> the result type
+     * @return the results in order
+     * @throws IllegalArgumentException if {@code chunksize < 1}
+     */
+    default <T, U, R> ResultIterator<R> map(SerializableBiFunction<? super T, ? super U, ? extends R> fn,
+                                            Iterable<? extends T> a, Iterable<? extends U> b,
+                                            Duration timeout, int chunksize) {
         Objects.requireNonNull(fn, "fn");
+        SerializableFunction<Map.Entry<T, U>, R> spread = e -> fn.apply(e.getKey(), e.getValue());
+        return map(spread, zip(a, b), timeout, chunksize);
+    }
+
+    /** Python's {@code zip(a, b)}: pairs taken lazily, as long as both iterators have items. */
+    private static <T, U> Iterable<Map.Entry<T, U>> zip(Iterable<? extends T> a, Iterable<? extends U> b) {
         Objects.requireNonNull(a, "a");
         Objects.requireNonNull(b, "b");
-        List<Map.Entry<T, U>> pairs = new ArrayList<>();
-        Iterator<? extends T> ia = a.iterator();
-        Iterator<? extends U> ib = b.iterator();
-        while (ia.hasNext() && ib.hasNext()) {
-            pairs.add(new AbstractMap.SimpleImmutableEntry<>(ia.next(), ib.next()));
-        }
-        SerializableFunction<Map.Entry<T, U>, R> spread = e -> fn.apply(e.getKey(), e.getValue());
-        return map(spread, pairs, null, 1);
+        return () -> new Iterator<>() {
+            private final Iterator<? extends T> ia = a.iterator();
+            private final Iterator<? extends U> ib = b.iterator();
+
+            @Override
+            public boolean hasNext() {
+                return ia.hasNext() && ib.hasNext();
+            }
+
+            @Override
+            public Map.Entry<T, U> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return new AbstractMap.SimpleImmutableEntry<>(ia.next(), ib.next());
+            }
+        };
     }
 
     /**

@@ -166,6 +166,16 @@ public sealed interface Context permits JvmContext, DummyContext {
      */
     Condition condition(Lock lock);
 
+    /** @return a new semaphore whose value is 1 (Python's default) */
+    default Semaphore semaphore() {
+        return semaphore(1);
+    }
+
+    /** @return a new bounded semaphore whose value and bound are 1 (Python's default) */
+    default Semaphore boundedSemaphore() {
+        return boundedSemaphore(1);
+    }
+
     /**
      * @param value the initial value, at least 0
      * @return a new semaphore
@@ -194,6 +204,7 @@ public sealed interface Context permits JvmContext, DummyContext {
      * @param action run by one of them when all arrive; null for none
      * @param timeout the default timeout of {@code await()}; null for none
      * @return a new barrier
+     * @throws IllegalArgumentException if {@code parties < 1}, or {@code timeout} is zero or negative
      */
     Barrier barrier(int parties, SerializableRunnable action, Duration timeout);
 

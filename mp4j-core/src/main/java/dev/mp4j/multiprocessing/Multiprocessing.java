@@ -3,6 +3,7 @@ package dev.mp4j.multiprocessing;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.dummy.DummyContext;
+import dev.mp4j.internal.dummy.DummyProcess;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
@@ -325,6 +326,16 @@ public final class Multiprocessing {
         return getContext().condition(lock);
     }
 
+    /** @return a new cross-process semaphore whose value is 1 (Python's default) */
+    public static Semaphore semaphore() {
+        return getContext().semaphore();
+    }
+
+    /** @return a new cross-process bounded semaphore whose value and bound are 1 (Python's default) */
+    public static Semaphore boundedSemaphore() {
+        return getContext().boundedSemaphore();
+    }
+
     /**
      * @param value the initial value
      * @return a new cross-process semaphore
@@ -499,7 +510,14 @@ public final class Multiprocessing {
         return Runtime.getRuntime().availableProcessors();
     }
 
-    /** @return the children of this process still alive (finished ones are reaped) */
+    /**
+     * The children of this process still alive (finished ones are reaped), and the {@link #dummy()}
+     * processes started by the calling thread's process whose {@code run()} has not ended: in a dummy
+     * process, the dummy processes it started; elsewhere, those started by threads that are no dummy
+     * process. A pool's workers, threads or JVMs, are not listed.
+     *
+     * @return a snapshot
+     */
     public static List<Process> activeChildren() {
         List<Process> alive = new ArrayList<>();
         for (Process p : children) {
@@ -509,12 +527,18 @@ public final class Multiprocessing {
                 children.remove(p);
             }
         }
+        alive.addAll(DummyProcess.activeChildren());
         return alive;
     }
 
-    /** @return the process this code runs in: "MainProcess" in the main JVM */
+    /**
+     * @return the process this code runs in: "MainProcess" in the main JVM; in a {@link #dummy()} process or
+     *     a {@link ThreadPool}'s worker thread, that dummy process (Python's {@code dummy.current_process()}),
+     *     whose name is the thread's
+     */
     public static Process currentProcess() {
-        return Process.current();
+        Process dummy = DummyProcess.current();
+        return dummy != null ? dummy : Process.current();
     }
 
     /** @return the parent of this process, or null in the main JVM */

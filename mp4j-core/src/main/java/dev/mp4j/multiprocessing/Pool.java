@@ -8,6 +8,7 @@ import dev.mp4j.futures.CancelledError;
 import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.internal.dummy.DummyContext;
+import dev.mp4j.internal.dummy.DummyProcess;
 import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.ThreadBackend;
@@ -111,7 +112,7 @@ public class Pool implements AutoCloseable {
     /** For {@link ThreadPool}: workers are threads; a time limit kills (interrupts and abandons) a thread. */
     Pool(int threads, Runnable initializer, int maxTasksPerChild, long timeLimitNanos, long softTimeLimitNanos) {
         this.strategy = new EngineStrategy(checkProcesses(threads), new ThreadBackend(initializer,
-                Limits.forWorker(softTimeLimitNanos)), "ThreadPoolWorker", maxTasksPerChild, timeLimitNanos,
+                Limits.forWorker(softTimeLimitNanos), DummyProcess::runAsWorker), "ThreadPoolWorker", maxTasksPerChild, timeLimitNanos,
                 getClass().getSimpleName());
     }
 

@@ -50,6 +50,19 @@ public final class Threading {
         return new ThreadCondition(lock);
     }
 
+    /** @return a new {@link Semaphore} whose count is 1 (Python's {@code threading.Semaphore()}) */
+    public static Semaphore semaphore() {
+        return semaphore(1);
+    }
+
+    /**
+     * @return a new bounded {@link Semaphore} whose count and bound are 1 (Python's
+     *         {@code threading.BoundedSemaphore()})
+     */
+    public static Semaphore boundedSemaphore() {
+        return boundedSemaphore(1);
+    }
+
     /**
      * @param value the initial count
      * @return a new {@link Semaphore} (Python's {@code threading.Semaphore(value)})
@@ -87,7 +100,7 @@ public final class Threading {
      * @param action run by the last thread to arrive, before the others are released; or null
      * @param timeout the default timeout of {@link Barrier#await()}; or null for none
      * @return a new {@link Barrier}
-     * @throws IllegalArgumentException if {@code parties < 1}
+     * @throws IllegalArgumentException if {@code parties < 1}, or {@code timeout} is zero or negative
      */
     public static Barrier barrier(int parties, Runnable action, Duration timeout) {
         return new ThreadBarrier(parties, action, timeout);

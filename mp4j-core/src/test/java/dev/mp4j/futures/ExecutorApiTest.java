@@ -194,6 +194,69 @@ abstract class ExecutorApiTest extends ExecutorTestBase {
         assertFalse(it.hasNext());
     }
 
+    static Void sleepThen(long millis, String ignored) throws InterruptedException {
+        return FutureFixtures.sleep(millis);
+    }
+
+    @Test
+    void mapTwoIterablesWithChunksizeZipsAndShortestWins() {
+        List<Integer> xs = IntStream.range(0, 25).boxed().toList();
+        List<Integer> ys = IntStream.range(0, 30).map(y -> 2 * y).boxed().toList();
+        for (int chunksize : new int[] {1, 3, 4, 25, 100}) {
+            assertEquals(xs.stream().map(x -> x * 2 * x).toList(),
+                    executor.<Integer, Integer, Integer>map(FutureFixtures::mul, xs, ys, null, chunksize).toList(),
+                    "chunksize " + chunksize);
+            assertEquals(List.of(0, 2, 8),
+                    executor.<Integer, Integer, Integer>map(FutureFixtures::mul, ys.subList(0, 3), xs, null, chunksize)
+                            .toList(), "chunksize " + chunksize);
+        }
+        assertEquals(List.of(), executor.<Integer, Integer, Integer>map(FutureFixtures::mul, List.of(), xs,
+                Duration.ofSeconds(10), 2).toList());
+    }
+
+    // test_map_timeout, with two iterables (on started workers, as CPython's ExecutorMixin primes them)
+    @Test
+    void mapTwoIterablesTimeout() {
+        prime();
+        List<Void> results = new ArrayList<>();
+        assertThrows(TimeoutError.class, () -> {
+            for (Void v : executor.<Long, String, Void>map(ExecutorApiTest::sleepThen, List.of(0L, 0L, 3000L),
+                    List.of("a", "b", "c"), Duration.ofMillis(1500), 1)) {
+                results.add(v);
+            }
+        });
+        assertEquals(java.util.Arrays.asList(null, null), results);
+    }
+
+    @Test
+    void mapTwoIterablesRaisesTheExceptionAtItsPairAndEnds() {
+        for (int chunksize : new int[] {1, 2, 10}) {
+            ResultIterator<List<Integer>> it = executor.map(FutureFixtures::divmod, List.of(1, 1, 1, 1),
+                    List.of(2, 3, 0, 5), null, chunksize);
+            assertEquals(List.of(0, 1), it.next());
+            assertEquals(List.of(0, 1), it.next());
+            assertThrows(ArithmeticException.class, it::next, "chunksize " + chunksize);
+            assertFalse(it.hasNext(), "chunksize " + chunksize);
+        }
+    }
+
+    @Test
+    void mapTwoIterablesRejectsBadArguments() {
+        for (int chunksize : new int[] {0, -1}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> executor.<Integer, Integer, Integer>map(FutureFixtures::mul, List.of(1), List.of(2), null,
+                            chunksize));
+            assertTrue(e.getMessage().contains("chunksize") && e.getMessage().contains(String.valueOf(chunksize)),
+                    e.getMessage());
+        }
+        assertThrows(NullPointerException.class,
+                () -> executor.<Integer, Integer, Integer>map(null, List.of(1), List.of(2), null, 1));
+        assertThrows(NullPointerException.class,
+                () -> executor.<Integer, Integer, Integer>map(FutureFixtures::mul, null, List.of(2), null, 1));
+        assertThrows(NullPointerException.class,
+                () -> executor.<Integer, Integer, Integer>map(FutureFixtures::mul, List.of(1), null, null, 1));
+    }
+
     @Test
     void mapNextWithDurationTimesOut() {
         ResultIterator<Void> it = executor.map(FutureFixtures::sleep, List.of(500L));

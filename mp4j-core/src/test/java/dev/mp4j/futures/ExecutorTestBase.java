@@ -29,13 +29,18 @@ abstract class ExecutorTestBase {
     void setUpExecutor() {
         executor = newExecutor(workerCount());
         if (primeExecutor()) {
-            List<Future<Void>> fs = new ArrayList<>();
-            for (int i = 0; i < workerCount(); i++) {
-                fs.add(executor.submit(() -> FutureFixtures.sleep(20)));
-            }
-            for (Future<Void> f : fs) {
-                f.result();
-            }
+            prime();
+        }
+    }
+
+    /** Runs one short task per worker and waits for them, so that the workers are up. */
+    protected void prime() {
+        List<Future<Void>> fs = new ArrayList<>();
+        for (int i = 0; i < workerCount(); i++) {
+            fs.add(executor.submit(() -> FutureFixtures.sleep(20)));
+        }
+        for (Future<Void> f : fs) {
+            f.result();
         }
     }
 

@@ -219,12 +219,8 @@ class ProcessPoolExecutorApiTest {
         return List.of(pid(), SEQUENCE.incrementAndGet());
     }
 
-    @Test
-    void mapChunksizeSendsEachChunkToOneWorkerWhichRunsItConsecutively() {
-        ProcessPoolExecutor e = WORKERS.newPool(2);
-        int chunksize = 4;
-        List<List<Long>> got = e.<Integer, List<Long>>map(ProcessPoolExecutorApiTest::pidAndSequence,
-                IntStream.range(0, 20).boxed().toList(), null, chunksize).toList();
+    /** {@code got}: 20 results of {@link #pidAndSequence}; each chunk ran on one worker, its calls consecutive. */
+    private static void assertChunksRanWholeOnOneWorker(List<List<Long>> got, int chunksize) {
         assertEquals(20, got.size());
         for (int chunk = 0; chunk < 20; chunk += chunksize) {
             List<List<Long>> items = got.subList(chunk, chunk + chunksize);
@@ -235,6 +231,31 @@ class ProcessPoolExecutorApiTest {
                 assertEquals(first + i, items.get(i).get(1), "chunk at " + chunk + " run consecutively: " + got);
             }
         }
+    }
+
+    @Test
+    void mapChunksizeSendsEachChunkToOneWorkerWhichRunsItConsecutively() {
+        ProcessPoolExecutor e = WORKERS.newPool(2);
+        int chunksize = 4;
+        List<List<Long>> got = e.<Integer, List<Long>>map(ProcessPoolExecutorApiTest::pidAndSequence,
+                IntStream.range(0, 20).boxed().toList(), null, chunksize).toList();
+        assertChunksRanWholeOnOneWorker(got, chunksize);
+        e.shutdown(true);
+    }
+
+    /** As {@link #pidAndSequence}, for the two-iterable map. */
+    static List<Long> pidAndSequence2(Integer ignored, String alsoIgnored) {
+        return pidAndSequence(ignored);
+    }
+
+    @Test
+    void mapOfTwoIterablesSendsEachChunkOfPairsToOneWorker() {
+        ProcessPoolExecutor e = WORKERS.newPool(2);
+        int chunksize = 5;
+        List<String> tags = IntStream.range(0, 30).mapToObj(i -> "t" + i).toList();
+        List<List<Long>> got = e.<Integer, String, List<Long>>map(ProcessPoolExecutorApiTest::pidAndSequence2,
+                IntStream.range(0, 20).boxed().toList(), tags, Duration.ofSeconds(30), chunksize).toList();
+        assertChunksRanWholeOnOneWorker(got, chunksize);
         e.shutdown(true);
     }
 

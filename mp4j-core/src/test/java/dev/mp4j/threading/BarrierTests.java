@@ -1,6 +1,5 @@
 package dev.mp4j.threading;
 
-import static dev.mp4j.threading.Waits.awaitBlocked;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -27,6 +26,11 @@ abstract class BarrierTests {
     protected abstract Barrier newBarrier(int parties, Runnable action, Duration timeout);
 
     private Barrier barrier;
+
+    /** Waits until {@code t} is blocked in a barrier's {@code await}: parked, for the barriers of this JVM. */
+    protected void awaitBlocked(Thread t) {
+        Waits.awaitBlocked(t);
+    }
 
     @BeforeEach
     void setUp() {
@@ -81,6 +85,16 @@ abstract class BarrierTests {
         assertFalse(b.broken());
     }
 
+    @Test
+    void zeroOrNegativeDefaultTimeoutIsRejected() {
+        for (Duration timeout : List.of(Duration.ZERO, Duration.ofMillis(-1), Duration.ofSeconds(-5))) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> newBarrier(2, null, timeout));
+            assertTrue(e.getMessage().contains(timeout.toString()), e.getMessage());
+        }
+        assertEquals(2, newBarrier(2, null, Duration.ofNanos(1)).parties());
+    }
+
     // test_barrier: a barrier is passed in lockstep
     @Test
     void barrier() throws Exception {
@@ -129,7 +143,7 @@ abstract class BarrierTests {
 
     @Test
     void failingActionBreaksTheBarrier() throws Exception {
-        Barrier b = newBarrier(N, () -> {
+        Barrier b = newBarrier(N, (Runnable & java.io.Serializable) () -> {
             throw new ArithmeticException("boom");
         }, null);
         List<Throwable> errors = new CopyOnWriteArrayList<>();
@@ -298,7 +312,7 @@ abstract class BarrierTests {
         Barrier b = newBarrier(3, null, null);
         List<Integer> indexes = new CopyOnWriteArrayList<>();
         Bunch bunch = new Bunch(2, () -> indexes.add(b.await()));
-        bunch.threads().forEach(Waits::awaitBlocked);
+        bunch.threads().forEach(this::awaitBlocked);
         while (b.nWaiting() < 2) {
             Thread.yield(); // blocked maybe still on the barrier's internal lock
         }

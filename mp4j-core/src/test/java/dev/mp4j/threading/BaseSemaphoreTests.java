@@ -29,6 +29,9 @@ abstract class BaseSemaphoreTests {
     /** @return a new semaphore of the kind under test */
     protected abstract Semaphore newSemaphore(int value);
 
+    /** @return a new semaphore of the kind under test, made with Python's default value */
+    protected abstract Semaphore newDefaultSemaphore();
+
     // test_constructor
     @Test
     void constructor() {
@@ -188,7 +191,8 @@ abstract class BaseSemaphoreTests {
     // test_default_value (Python's default value is 1)
     @Test
     void defaultValue() {
-        Semaphore sem = newSemaphore(1);
+        Semaphore sem = newDefaultSemaphore();
+        assertEquals(1, sem.value());
         sem.acquire();
         Bunch b = new Bunch(1, () -> {
             sem.acquire();

@@ -12,7 +12,7 @@ abstract class BoundedSemaphoreTests extends BaseSemaphoreTests {
     // test_release_unacquired: cannot go past the initial value
     @Test
     void releaseUnacquired() {
-        Semaphore sem = newSemaphore(1);
+        Semaphore sem = newDefaultSemaphore();
         assertThrows(IllegalStateException.class, sem::release);
         sem.acquire();
         sem.release();

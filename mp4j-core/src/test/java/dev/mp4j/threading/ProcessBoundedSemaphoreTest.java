@@ -8,4 +8,9 @@ class ProcessBoundedSemaphoreTest extends BoundedSemaphoreTests {
     protected Semaphore newSemaphore(int value) {
         return Multiprocessing.boundedSemaphore(value);
     }
+
+    @Override
+    protected Semaphore newDefaultSemaphore() {
+        return Multiprocessing.boundedSemaphore();
+    }
 }

@@ -8,4 +8,9 @@ class ProcessSemaphoreTest extends SemaphoreTests {
     protected Semaphore newSemaphore(int value) {
         return Multiprocessing.semaphore(value);
     }
+
+    @Override
+    protected Semaphore newDefaultSemaphore() {
+        return Multiprocessing.semaphore();
+    }
 }

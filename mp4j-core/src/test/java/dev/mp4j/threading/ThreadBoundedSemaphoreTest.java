@@ -6,4 +6,9 @@ class ThreadBoundedSemaphoreTest extends BoundedSemaphoreTests {
     protected Semaphore newSemaphore(int value) {
         return Threading.boundedSemaphore(value);
     }
+
+    @Override
+    protected Semaphore newDefaultSemaphore() {
+        return Threading.boundedSemaphore();
+    }
 }

@@ -6,4 +6,9 @@ class ThreadSemaphoreTest extends SemaphoreTests {
     protected Semaphore newSemaphore(int value) {
         return Threading.semaphore(value);
     }
+
+    @Override
+    protected Semaphore newDefaultSemaphore() {
+        return Threading.semaphore();
+    }
 }

@@ -2,9 +2,11 @@ package dev.mp4j.internal.managers;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
+import java.util.Objects;
 
 /**
  * The referent of a manager's namespace (Python's {@code managers.Namespace}): named attributes, in the
@@ -19,13 +21,10 @@ public final class SharedNamespace implements Serializable {
     /**
      * @param name the attribute's name
      * @return its value
-     * @throws NoSuchElementException (Python's AttributeError) if there is no such attribute
+     * @throws IllegalArgumentException (Python's AttributeError) if there is no such attribute
      */
     public synchronized Object get(String name) {
-        if (!attributes.containsKey(name)) {
-            throw new NoSuchElementException("'Namespace' object has no attribute '" + name + "'");
-        }
-        return attributes.get(name);
+        return attributes.get(existing(name));
     }
 
     /**
@@ -33,18 +32,15 @@ public final class SharedNamespace implements Serializable {
      * @param value its new value
      */
     public synchronized void set(String name, Object value) {
-        attributes.put(java.util.Objects.requireNonNull(name, "name"), value);
+        attributes.put(Objects.requireNonNull(name, "name"), value);
     }
 
     /**
      * @param name the attribute's name
-     * @throws NoSuchElementException if there is no such attribute
+     * @throws IllegalArgumentException (Python's AttributeError) if there is no such attribute
      */
     public synchronized void delete(String name) {
-        if (!attributes.containsKey(name)) {
-            throw new NoSuchElementException("'Namespace' object has no attribute '" + name + "'");
-        }
-        attributes.remove(name);
+        attributes.remove(existing(name));
     }
 
     /**
@@ -52,13 +48,21 @@ public final class SharedNamespace implements Serializable {
      * @return whether it is set
      */
     public synchronized boolean has(String name) {
-        return attributes.containsKey(name);
+        return attributes.containsKey(Objects.requireNonNull(name, "name"));
+    }
+
+    /** @return {@code name}, which is set (the monitor held) */
+    private String existing(String name) {
+        if (!attributes.containsKey(Objects.requireNonNull(name, "name"))) {
+            throw new IllegalArgumentException("'Namespace' object has no attribute '" + name + "'");
+        }
+        return name;
     }
 
     /** @return {@code Namespace(a=1, name='Bob')}: as Python's, sorted, names starting with '_' left out */
     @Override
     public synchronized String toString() {
-        java.util.List<String> items = new java.util.ArrayList<>();
+        List<String> items = new ArrayList<>();
         for (Map.Entry<String, Object> e : attributes.entrySet()) {
             if (!e.getKey().startsWith("_")) {
                 Object v = e.getValue();

@@ -43,7 +43,8 @@ public final class StandardTypes {
         add(r, "Condition", StandardTypes::condition);
         add(r, "Array", args -> new SharedArray((Class<?>) args[0], (Collection<?>) args[1]));
         add(r, "Event", args -> Threading.event());
-        add(r, "Barrier", args -> Threading.barrier((Integer) args[0]));
+        add(r, "Barrier", args -> args.length == 1 ? Threading.barrier((Integer) args[0])
+                : Threading.barrier((Integer) args[0], (Runnable) args[1], (java.time.Duration) args[2]));
         r.put("Pool", new TypeSpec("Pool", null, StandardTypes::pool, null, null, Map.of("applyAsync", "AsyncResult",
                 "mapAsync", "AsyncResult", "starmapAsync", "AsyncResult", "imap", "ResultIterator"), true));
         r.put("AsyncResult", new TypeSpec("AsyncResult", null, null, AsyncResult.class, null, null, false));

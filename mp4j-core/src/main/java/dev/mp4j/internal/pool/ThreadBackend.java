@@ -2,8 +2,10 @@ package dev.mp4j.internal.pool;
 
 import dev.mp4j.futures.BrokenThreadPool;
 
+import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Workers that are daemon threads of this JVM ({@code ThreadPool}, the dummy context's pools). Tasks are
@@ -16,20 +18,24 @@ public final class ThreadBackend extends BreakingBackend {
 
     private final Runnable initializer;
     private final long softLimitNanos;
+    private final Consumer<Runnable> workerScope;
 
     /** @param initializer run once on every worker thread before its first task; null for none */
     public ThreadBackend(Runnable initializer) {
-        this(initializer, 0);
+        this(initializer, 0, Runnable::run);
     }
 
     /**
      * @param initializer run once on every worker thread before its first task; null for none
      * @param softLimitNanos interrupt a worker thread once its task ran this long; 0 for never
+     * @param workerScope runs a worker thread's whole work, initializer included, in the worker thread (the
+     *     thread pool of the dummy context runs it as a dummy process)
      */
-    public ThreadBackend(Runnable initializer, long softLimitNanos) {
+    public ThreadBackend(Runnable initializer, long softLimitNanos, Consumer<Runnable> workerScope) {
         super("thread", BrokenThreadPool::new);
         this.initializer = initializer;
         this.softLimitNanos = softLimitNanos;
+        this.workerScope = Objects.requireNonNull(workerScope, "workerScope");
     }
 
     @Override
@@ -55,7 +61,7 @@ public final class ThreadBackend extends BreakingBackend {
     @Override
     public Link start(PoolEngine.Worker worker) {
         ThreadLink link = new ThreadLink();
-        link.thread = Thread.ofPlatform().daemon(true).name(worker.name()).unstarted(() -> run(worker, link));
+        link.thread = Thread.ofPlatform().daemon(true).name(worker.name()).unstarted(() -> workerScope.accept(() -> run(worker, link)));
         link.thread.start();
         return link;
     }

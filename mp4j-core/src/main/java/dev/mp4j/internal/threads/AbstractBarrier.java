@@ -36,15 +36,31 @@ public abstract class AbstractBarrier implements Barrier {
      * @param parties how many parties pass together
      * @param action run by the last party to arrive before the others are released, or null
      * @param timeout the default timeout of {@link #await()}, or null for none
-     * @throws IllegalArgumentException if {@code parties < 1}
+     * @throws IllegalArgumentException if {@code parties < 1}, or {@code timeout} is zero or negative (a
+     *     default under which every party but the last breaks the barrier at once)
      */
     protected AbstractBarrier(int parties, Runnable action, Duration timeout) {
-        if (parties < 1) {
-            throw new IllegalArgumentException("parties must be >= 1, not " + parties);
-        }
+        checkArguments(parties, timeout);
         this.parties = parties;
         this.action = action;
         this.timeout = timeout;
+    }
+
+    /**
+     * Checks a barrier's arguments, for the constructor and for a factory that makes the barrier elsewhere.
+     *
+     * @param parties how many parties pass together
+     * @param timeout the default timeout, or null for none
+     * @throws IllegalArgumentException if {@code parties < 1}, or {@code timeout} is zero or negative
+     */
+    public static void checkArguments(int parties, Duration timeout) {
+        if (parties < 1) {
+            throw new IllegalArgumentException("parties must be >= 1, not " + parties);
+        }
+        if (timeout != null && !timeout.isPositive()) {
+            throw new IllegalArgumentException("a barrier's default timeout must be positive (or null for none), not "
+                    + timeout);
+        }
     }
 
     /** Takes the lock that guards the state and the count. */

@@ -144,15 +144,39 @@ public class BaseManager implements AutoCloseable {
     }
 
     /**
-     * Registers a typeid whose referents are made from {@link #create}'s arguments.
+     * Registers a typeid whose referents are made from {@link #create}'s arguments; proxies may call all
+     * their public methods.
      *
      * @param typeid the type identifier
      * @param factory receives {@code create}'s arguments and makes the referent
      * @throws IllegalStateException after {@code start()} or {@code getServer()}
      */
     public final void registerFactory(String typeid, SerializableFunction<Object[], ?> factory) {
+        register(typeid, factory, null, null, null);
+    }
+
+    /**
+     * Python's {@code register(typeid, callable, proxytype, exposed, method_to_typeid)} with a callable that
+     * takes arguments: as {@link #registerFactory}, and the referents' proxies limited to {@code exposed},
+     * with {@code methodToTypeid}'s results kept in the server, as in the supplier form of
+     * {@code register}. {@link #create} may make the typeid (Python's {@code create_method=True}: a factory
+     * is only called by {@code create}).
+     *
+     * @param typeid the type identifier
+     * @param factory receives {@code create}'s arguments and makes the referent (in the server process)
+     * @param proxyInterface the interface the proxies of this typeid implement when a method's result
+     *     becomes one of them; null for untyped proxies
+     * @param exposed the names of the methods proxies may call; null for all public methods
+     * @param methodToTypeid method name to the typeid its result stays in the server as (a proxy is
+     *     returned instead of a copy); null for none
+     * @throws IllegalStateException after {@code start()} or {@code getServer()}
+     * @throws IllegalArgumentException if {@code proxyInterface} is not an interface
+     * @throws NullPointerException if {@code typeid} or {@code factory} is null
+     */
+    public final void register(String typeid, SerializableFunction<Object[], ?> factory, Class<?> proxyInterface,
+                               List<String> exposed, Map<String, String> methodToTypeid) {
         put(new TypeSpec(Objects.requireNonNull(typeid, "typeid"), null, Objects.requireNonNull(factory, "factory"),
-                null, null, null, true));
+                proxyInterface, exposed, methodToTypeid, true));
     }
 
     /**

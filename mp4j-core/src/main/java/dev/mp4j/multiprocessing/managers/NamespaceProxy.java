@@ -3,9 +3,8 @@ package dev.mp4j.multiprocessing.managers;
 import java.io.Serial;
 
 /**
- * A {@link Namespace} whose attributes live in a manager's server. {@code get} of an attribute never set
- * throws {@link java.util.NoSuchElementException} (Python's AttributeError); {@code toString} is the
- * referent's: {@code Namespace(name='Bob', job='Builder')}.
+ * A {@link Namespace} whose attributes live in a manager's server. {@code toString} is the referent's:
+ * {@code Namespace(job='Builder', name='Bob')}.
  */
 final class NamespaceProxy extends ForwardingProxy implements Namespace {
     @Serial
@@ -27,22 +26,13 @@ final class NamespaceProxy extends ForwardingProxy implements Namespace {
         proxy.call("set", NAME_VALUE, name, value);
     }
 
-    /**
-     * Python's {@code del ns.name}.
-     *
-     * @param name the attribute to remove
-     */
-    void delete(String name) {
+    @Override
+    public void delete(String name) {
         proxy.call("delete", NAME, name);
     }
 
-    /**
-     * Python's {@code hasattr(ns, name)}.
-     *
-     * @param name an attribute's name
-     * @return whether it is set
-     */
-    boolean has(String name) {
+    @Override
+    public boolean has(String name) {
         return proxy.callAs("has", NAME, name);
     }
 

@@ -1,6 +1,8 @@
 package dev.mp4j.multiprocessing.managers;
 
+import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.managers.StandardTypes;
+import dev.mp4j.internal.threads.AbstractBarrier;
 import dev.mp4j.internal.spi.Pools;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.JoinableQueue;
@@ -14,6 +16,7 @@ import dev.mp4j.threading.RLock;
 import dev.mp4j.threading.Semaphore;
 
 import java.net.SocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -151,6 +154,16 @@ public class SyncManager extends BaseManager {
         return new SyncProxies.RLockProxy(createProxy("RLock"));
     }
 
+    /** @return a new shared semaphore whose value is 1 (Python's default) */
+    public Semaphore semaphore() {
+        return semaphore(1);
+    }
+
+    /** @return a new shared bounded semaphore whose value and bound are 1 (Python's default) */
+    public Semaphore boundedSemaphore() {
+        return boundedSemaphore(1);
+    }
+
     /**
      * @param value the initial value, at least 0
      * @return a new shared semaphore
@@ -205,7 +218,23 @@ public class SyncManager extends BaseManager {
      * @return a new shared barrier
      */
     public Barrier barrier(int parties) {
-        return new SyncProxies.BarrierProxy(createProxy("Barrier", parties));
+        return barrier(parties, null, null);
+    }
+
+    /**
+     * Python's {@code Barrier(parties, action, timeout)} in the manager's server. The action runs in the
+     * server, in the thread serving the last party to arrive, before any party is released: what it
+     * changes must be shared (a proxy of this manager, shared memory...) for the parties to see it.
+     *
+     * @param parties how many threads (of any processes) meet, at least 1
+     * @param action run in the server when all arrive; null for none
+     * @param timeout the default timeout of {@code await()}, positive; null for none
+     * @return a new shared barrier
+     * @throws IllegalArgumentException if {@code parties < 1}, or {@code timeout} is zero or negative
+     */
+    public Barrier barrier(int parties, SerializableRunnable action, Duration timeout) {
+        AbstractBarrier.checkArguments(parties, timeout);
+        return new SyncProxies.BarrierProxy(createProxy("Barrier", parties, action, timeout));
     }
 
     /**

@@ -327,12 +327,11 @@ class SyncManagerTest {
         assertEquals("hidden", n.<String>get("_hidden"));
         assertEquals("Bob", n.<String>get("name"));
         assertEquals("Builder", n.<String>get("job"));
-        NamespaceProxy proxy = (NamespaceProxy) n;
-        proxy.delete("job");
+        n.delete("job");
         assertEquals("Namespace(name='Bob')", n.toString());
-        assertTrue(proxy.has("name"));
-        assertFalse(proxy.has("job"));
-        assertThrows(NoSuchElementException.class, () -> n.get("job"));
+        assertTrue(n.has("name"));
+        assertFalse(n.has("job"));
+        assertThrows(IllegalArgumentException.class, () -> n.get("job"));
     }
 
     // ------------------------------------------------------------------ the other shared types
