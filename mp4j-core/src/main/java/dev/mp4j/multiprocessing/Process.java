@@ -8,6 +8,7 @@ import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.threads.ExitWaits;
 import dev.mp4j.internal.util.KeepAlive;
+import dev.mp4j.internal.util.LifecycleLog;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -365,7 +366,7 @@ public class Process implements Serializable {
     ProcessJob job(String parentName, String startMethod) {
         boolean plain = getClass() == Process.class;
         return new ProcessJob(identity.clone(), name, daemon, authkey.clone(), parentName, ProcessHandle.current().pid(),
-                Identity.logLevel(), startMethod, plain ? target : null, plain ? null : this);
+                Identity.logLevel(), LifecycleLog.levelForChildren(), startMethod, plain ? target : null, plain ? null : this);
     }
 
     void bindContext(Contexts.Base ctx) {
