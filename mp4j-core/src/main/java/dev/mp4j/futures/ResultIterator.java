@@ -10,6 +10,7 @@ import java.util.stream.Stream;
  * timeout. {@link #iterator()} returns this object itself.
  *
  * @param <T> the element type
+ * @since 0.1
  */
 public interface ResultIterator<T> extends Iterator<T>, Iterable<T> {
     /**

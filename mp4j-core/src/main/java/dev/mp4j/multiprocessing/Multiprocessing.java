@@ -28,6 +28,26 @@ import java.util.logging.Logger;
 /**
  * The {@code multiprocessing} module: start methods and contexts, the current and parent process, the
  * active children, logging, and (as the API grows) every factory of {@link Context} on the default context.
+ *
+ * <p>For example:
+ * {@snippet :
+ * Multiprocessing.setStartMethod("spawn");
+ * Lock lock = Multiprocessing.lock();                          // the default context's factories
+ * SharedInt counter = Multiprocessing.sharedInt(0);
+ * List<Process> ps = new ArrayList<>();
+ * for (int i = 0; i < 4; i++) {
+ *     ps.add(Multiprocessing.process(() -> {
+ *         try (var _ = lock.enter()) {
+ *             counter.set(counter.get() + 1);
+ *         }
+ *     }));
+ * }
+ * ps.forEach(Process::start);
+ * ps.forEach(Process::join);
+ * System.out.println(counter.get());                           // 4
+ * }
+ *
+ * @since 0.1
  */
 public final class Multiprocessing {
     static final String LOGGER_NAME = "dev.mp4j.multiprocessing";

@@ -37,6 +37,18 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>As in Python, the JVM does not exit while a non-daemon child runs; daemon children end when their
  * parent does. A daemon process may not start children.
+ *
+ * <p>For example:
+ * {@snippet :
+ * import dev.mp4j.multiprocessing.Process;   // by name: it then hides java.lang.Process
+ *
+ * var p = new Process(() -> System.out.println("hello bob"));   // Process(target=f, args=('bob',))
+ * p.start();                                                  // a child JVM runs the target
+ * p.join();
+ * System.out.println(p.exitCode().getAsInt());                // 0
+ * }
+ *
+ * @since 0.1
  */
 public class Process implements Serializable {
     @Serial

@@ -2,7 +2,11 @@ package dev.mp4j.multiprocessing.managers;
 
 import java.io.Serializable;
 
-/** A manager's namespace: named attributes that live in the manager's server (Python's {@code Namespace}). */
+/**
+ * A manager's namespace: named attributes that live in the manager's server (Python's {@code Namespace}).
+ *
+ * @since 0.1
+ */
 public interface Namespace extends Serializable {
     /**
      * @param name the attribute's name
