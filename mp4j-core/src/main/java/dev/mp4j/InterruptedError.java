@@ -6,6 +6,8 @@ import java.io.Serial;
  * Thrown by a blocking mp4j method when the waiting thread is interrupted: the analog of Python's
  * {@code KeyboardInterrupt} breaking a blocking call. The thread's interrupt flag is set again before this
  * is thrown, so code further up still sees the interrupt.
+ *
+ * @since 0.1
  */
 public class InterruptedError extends RuntimeException {
     @Serial

@@ -8,6 +8,7 @@ import java.io.Serializable;
  * @param <T> the first argument's type
  * @param <U> the second argument's type
  * @param <R> the result type
+ * @since 0.1
  */
 @FunctionalInterface
 public interface SerializableBiFunction<T, U, R> extends Serializable {

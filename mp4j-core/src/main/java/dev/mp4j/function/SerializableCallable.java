@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
  * be everything it captures.
  *
  * @param <V> the result type
+ * @since 0.1
  */
 @FunctionalInterface
 public interface SerializableCallable<V> extends Callable<V>, Serializable {}

@@ -7,6 +7,7 @@ import java.io.Serializable;
  *
  * @param <T> the argument type
  * @param <R> the result type
+ * @since 0.1
  */
 @FunctionalInterface
 public interface SerializableFunction<T, R> extends Serializable {

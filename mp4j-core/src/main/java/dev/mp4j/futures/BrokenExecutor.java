@@ -2,7 +2,11 @@ package dev.mp4j.futures;
 
 import java.io.Serial;
 
-/** The executor is broken and cannot run tasks any more (Python's {@code BrokenExecutor}). */
+/**
+ * The executor is broken and cannot run tasks any more (Python's {@code BrokenExecutor}).
+ *
+ * @since 0.1
+ */
 public class BrokenExecutor extends java.util.concurrent.RejectedExecutionException {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -2,7 +2,11 @@ package dev.mp4j.futures;
 
 import java.io.Serial;
 
-/** A process pool broken by a worker that died abruptly (Python's {@code BrokenProcessPool}). */
+/**
+ * A process pool broken by a worker that died abruptly (Python's {@code BrokenProcessPool}).
+ *
+ * @since 0.1
+ */
 public class BrokenProcessPool extends BrokenExecutor {
     @Serial
     private static final long serialVersionUID = 1L;

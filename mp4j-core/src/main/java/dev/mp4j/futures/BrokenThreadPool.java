@@ -2,7 +2,11 @@ package dev.mp4j.futures;
 
 import java.io.Serial;
 
-/** A thread pool broken by a failing initializer (Python's {@code BrokenThreadPool}). */
+/**
+ * A thread pool broken by a failing initializer (Python's {@code BrokenThreadPool}).
+ *
+ * @since 0.1
+ */
 public class BrokenThreadPool extends BrokenExecutor {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -3,7 +3,11 @@ package dev.mp4j.futures;
 import java.io.Serial;
 import java.util.concurrent.CancellationException;
 
-/** The future was cancelled (Python's {@code CancelledError}); also a JDK {@link CancellationException}. */
+/**
+ * The future was cancelled (Python's {@code CancelledError}); also a JDK {@link CancellationException}.
+ *
+ * @since 0.1
+ */
 public class CancelledError extends CancellationException {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -9,5 +9,6 @@ import java.util.Set;
  * @param done the completed futures
  * @param notDone the uncompleted futures
  * @param <F> the future type
+ * @since 0.1
  */
 public record DoneAndNotDone<F>(Set<F> done, Set<F> notDone) {}

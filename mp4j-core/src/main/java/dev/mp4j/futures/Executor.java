@@ -29,6 +29,16 @@ import java.util.concurrent.TimeUnit;
  * {@link java.util.concurrent.CompletionException}.
  *
  * <p>Submitting a task happens-before it runs; its completion happens-before {@code result()} returns.
+ *
+ * <p>For example:
+ * {@snippet :
+ * try (Executor executor = threads ? new ThreadPoolExecutor() : new ProcessPoolExecutor()) {
+ *     Future<String> f = executor.submit(() -> "done");        // the same code on threads or processes
+ *     System.out.println(f.result(Duration.ofSeconds(5)));
+ * }
+ * }
+ *
+ * @since 0.1
  */
 public interface Executor extends ExecutorService, AutoCloseable {
 

@@ -38,6 +38,7 @@ import java.util.function.Consumer;
  * done callbacks run.
  *
  * @param <V> the result type
+ * @since 0.1
  */
 public class Future<V> implements java.util.concurrent.Future<V> {
     private static final System.Logger LOG = LazyLogger.of("dev.mp4j.futures");

@@ -29,6 +29,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * finished or its cancellation was notified (as in CPython: a cancelled future that its executor has not yet
  * seen is not done for these functions). A {@link CompletableFuture} counts as done when it completes;
  * any other JDK future, which offers no completion hook, is polled every few milliseconds while waiting.
+ *
+ * <p>For example:
+ * {@snippet :
+ * List<Future<Integer>> fs = List.of(executor.submit(() -> slow()), executor.submit(() -> fast()));
+ * for (java.util.concurrent.Future<Integer> f : Futures.asCompleted(fs)) {
+ *     System.out.println(f.get());                             // fast() first
+ * }
+ * DoneAndNotDone<Future<Integer>> r = Futures.wait(fs, Duration.ofSeconds(1), ReturnWhen.FIRST_COMPLETED);
+ * }
+ *
+ * @since 0.1
  */
 public final class Futures {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(5);

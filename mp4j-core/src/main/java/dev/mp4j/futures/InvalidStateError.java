@@ -2,7 +2,11 @@ package dev.mp4j.futures;
 
 import java.io.Serial;
 
-/** Python's {@code InvalidStateError}: an operation on a {@code Future} that its state does not allow. */
+/**
+ * Python's {@code InvalidStateError}: an operation on a {@code Future} that its state does not allow.
+ *
+ * @since 0.1
+ */
 public class InvalidStateError extends IllegalStateException {
     @Serial
     private static final long serialVersionUID = 1L;

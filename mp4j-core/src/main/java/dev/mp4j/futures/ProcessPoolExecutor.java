@@ -59,6 +59,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@link System.Logger}.
  *
  * <p>As in Python, the JVM does not exit while submitted work is pending; workers end with this JVM.
+ *
+ * <p>For example:
+ * {@snippet :
+ * try (var executor = new ProcessPoolExecutor(2)) {      // two worker JVMs
+ *     Future<Long> pid = executor.submit(() -> ProcessHandle.current().pid());
+ *     System.out.println(pid.result());                        // a worker's pid
+ *     for (boolean prime : executor.map(Primes::isPrime, List.of(112272535095293L, 115280095190773L))) {
+ *         System.out.println(prime);
+ *     }
+ * }
+ * }
+ *
+ * @since 0.1
  */
 public class ProcessPoolExecutor implements Executor {
     private static final Cleaner CLEANER = Cleaner.create();

@@ -26,6 +26,7 @@ import java.util.stream.Stream;
  * <p>One thread consumes it; {@link #done()} and {@link #total()} may be read from any thread.
  *
  * @param <T> the element type
+ * @since 0.1
  */
 public interface ResultIterator<T> extends Iterator<T>, Iterable<T>, AutoCloseable {
     /**

@@ -1,6 +1,10 @@
 package dev.mp4j.futures;
 
-/** When {@link Futures#wait} returns (Python's {@code FIRST_COMPLETED} and friends). */
+/**
+ * When {@link Futures#wait} returns (Python's {@code FIRST_COMPLETED} and friends).
+ *
+ * @since 0.1
+ */
 public enum ReturnWhen {
     /** When any future finishes or is cancelled. */
     FIRST_COMPLETED,

@@ -39,6 +39,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * the JVM open. A pool that becomes unreachable is shut down (its workers finish the queued work and exit).
  *
  * <p>{@code cancel(true)} on a running task's future interrupts its worker thread and cancels the future.
+ *
+ * <p>For example:
+ * {@snippet :
+ * try (var executor = new ThreadPoolExecutor(4)) {
+ *     Future<Integer> future = executor.submit(() -> 6 * 7);
+ *     System.out.println(future.result());                     // 42
+ *     for (int square : executor.map((Integer x) -> x * x, List.of(1, 2, 3))) {
+ *         System.out.println(square);                          // 1, 4, 9: in order
+ *     }
+ * }                                                            // close() waits for the workers
+ * }
+ *
+ * @since 0.1
  */
 public class ThreadPoolExecutor implements Executor {
     private static final System.Logger LOG = LazyLogger.of("dev.mp4j.futures");

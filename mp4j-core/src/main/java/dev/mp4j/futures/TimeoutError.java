@@ -2,7 +2,11 @@ package dev.mp4j.futures;
 
 import java.io.Serial;
 
-/** Python's {@code TimeoutError}: a wait with a timeout ran out. Also used by multiprocessing. */
+/**
+ * Python's {@code TimeoutError}: a wait with a timeout ran out. Also used by multiprocessing.
+ *
+ * @since 0.1
+ */
 public class TimeoutError extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;

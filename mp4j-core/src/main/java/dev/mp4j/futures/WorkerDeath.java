@@ -4,6 +4,8 @@ package dev.mp4j.futures;
  * What a worker JVM that ends abruptly (a crash, a kill, {@code System.exit} in a task) does to a
  * {@link ProcessPoolExecutor}. Time limits and {@code cancel(true)} kill workers too, but never break a
  * pool, whatever this policy.
+ *
+ * @since 0.1
  */
 public enum WorkerDeath {
     /**

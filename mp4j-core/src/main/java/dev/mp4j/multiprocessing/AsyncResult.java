@@ -10,6 +10,7 @@ import java.time.Duration;
  * thread, so everything the callback did happens-before {@link #get()} returns and {@link #ready()} is true.
  *
  * @param <R> the result type
+ * @since 0.1
  */
 public interface AsyncResult<R> {
     /**

@@ -2,7 +2,11 @@ package dev.mp4j.multiprocessing;
 
 import java.io.Serial;
 
-/** A peer failed the authkey challenge, or this side failed the peer's (Python's {@code AuthenticationError}). */
+/**
+ * A peer failed the authkey challenge, or this side failed the peer's (Python's {@code AuthenticationError}).
+ *
+ * @since 0.1
+ */
 public class AuthenticationError extends ProcessError {
     @Serial
     private static final long serialVersionUID = 1L;

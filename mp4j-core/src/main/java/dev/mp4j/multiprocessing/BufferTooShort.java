@@ -2,7 +2,11 @@ package dev.mp4j.multiprocessing;
 
 import java.io.Serial;
 
-/** A received byte message did not fit the buffer given; holds the whole message. */
+/**
+ * A received byte message did not fit the buffer given; holds the whole message.
+ *
+ * @since 0.1
+ */
 public class BufferTooShort extends ProcessError {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -12,6 +12,8 @@ import java.time.Duration;
  * <p>Sending is thread-safe; so is receiving, one message to one receiver. A closed end throws
  * {@link IllegalStateException}; an end whose peer has closed (or died) and has nothing left to read throws
  * {@link EOFError} from {@code recv}.
+ *
+ * @since 0.1
  */
 public interface Connection extends Serializable, AutoCloseable, Sentinel {
     /**

@@ -12,7 +12,19 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** The functions of Python's {@code multiprocessing.connection}: {@code Client}, {@code wait} and the challenge. */
+/**
+ * The functions of Python's {@code multiprocessing.connection}: {@code Client}, {@code wait} and the challenge.
+ *
+ * <p>For example:
+ * {@snippet :
+ * try (Connection conn = Connections.client(new InetSocketAddress("localhost", 6000), key)) {
+ *     System.out.println(conn.recv());                         // [1, 2.5, hello]
+ * }
+ * List<Sentinel> ready = Connections.wait(List.of(a, b, p.sentinel()), Duration.ofSeconds(1));
+ * }
+ *
+ * @since 0.1
+ */
 public final class Connections {
     private Connections() {}
 

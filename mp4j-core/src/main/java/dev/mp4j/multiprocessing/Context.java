@@ -28,6 +28,19 @@ import java.util.Objects;
  *
  * <p>There are two kinds, and no others: the contexts of the start methods that boot JVMs
  * ({@link Multiprocessing#getContext(String)}) and the dummy context of threads ({@link Multiprocessing#dummy()}).
+ *
+ * <p>For example:
+ * {@snippet :
+ * Context ctx = Multiprocessing.getContext("forkserver")
+ *         .withJvmOptions(List.of("-Xmx256m"));
+ * Queue<String> q = ctx.queue();
+ * Process p = ctx.process(() -> q.put("hello from " + Multiprocessing.currentProcess().name()));
+ * p.start();
+ * System.out.println(q.get());                                // hello from ForkServerProcess-1
+ * p.join();
+ * }
+ *
+ * @since 0.1
  */
 public sealed interface Context permits JvmContext, DummyContext {
     /** @return "spawn" or "forkserver"; "dummy" for {@link Multiprocessing#dummy()} */

@@ -2,7 +2,11 @@ package dev.mp4j.multiprocessing;
 
 import java.io.Serial;
 
-/** Nothing left to receive and the other end is closed (Python's {@code EOFError}). */
+/**
+ * Nothing left to receive and the other end is closed (Python's {@code EOFError}).
+ *
+ * @since 0.1
+ */
 public class EOFError extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;

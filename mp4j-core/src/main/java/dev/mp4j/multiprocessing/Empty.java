@@ -2,7 +2,11 @@ package dev.mp4j.multiprocessing;
 
 import java.io.Serial;
 
-/** A queue is empty (Python's {@code queue.Empty}). */
+/**
+ * A queue is empty (Python's {@code queue.Empty}).
+ *
+ * @since 0.1
+ */
 public class Empty extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -2,7 +2,11 @@ package dev.mp4j.multiprocessing;
 
 import java.io.Serial;
 
-/** A bounded queue is full (Python's {@code queue.Full}). */
+/**
+ * A bounded queue is full (Python's {@code queue.Full}).
+ *
+ * @since 0.1
+ */
 public class Full extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -21,6 +21,18 @@ import java.net.SocketAddress;
  * <p>{@link #close()} stops listening, wakes a thread blocked in {@code accept} (which then throws
  * {@link IllegalStateException}), and removes the socket file of a Unix-domain listener (and the private
  * directory made for it).
+ *
+ * <p>For example:
+ * {@snippet :
+ * byte[] key = "secret password".getBytes(StandardCharsets.UTF_8);
+ * try (var listener = new Listener(new InetSocketAddress("localhost", 6000), 1, key);
+ *      Connection conn = listener.accept()) {
+ *     System.out.println("connection accepted from " + listener.lastAccepted());
+ *     conn.send(List.of(1, 2.5, "hello"));
+ * }
+ * }
+ *
+ * @since 0.1
  */
 public class Listener implements AutoCloseable {
     private final SocketListener socket;

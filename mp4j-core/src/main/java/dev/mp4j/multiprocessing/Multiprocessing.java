@@ -5,6 +5,7 @@ import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.dummy.DummyProcess;
 import dev.mp4j.internal.util.LazyLogger;
+import dev.mp4j.internal.util.LifecycleLog;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.Condition;
@@ -31,10 +32,30 @@ import java.util.logging.Logger;
 /**
  * The {@code multiprocessing} module: start methods and contexts, the current and parent process, the
  * active children, logging, and (as the API grows) every factory of {@link Context} on the default context.
+ *
+ * <p>For example:
+ * {@snippet :
+ * Multiprocessing.setStartMethod("spawn");
+ * Lock lock = Multiprocessing.lock();                          // the default context's factories
+ * SharedInt counter = Multiprocessing.sharedInt(0);
+ * List<Process> ps = new ArrayList<>();
+ * for (int i = 0; i < 4; i++) {
+ *     ps.add(Multiprocessing.process(() -> {
+ *         try (var _ = lock.enter()) {
+ *             counter.set(counter.get() + 1);
+ *         }
+ *     }));
+ * }
+ * ps.forEach(Process::start);
+ * ps.forEach(Process::join);
+ * System.out.println(counter.get());                           // 4
+ * }
+ *
+ * @since 0.1
  */
 public final class Multiprocessing {
     static final String LOGGER_NAME = "dev.mp4j.multiprocessing";
-    static final System.Logger LOG = LazyLogger.of(LOGGER_NAME);
+    static final System.Logger LOG = LifecycleLog.LOG;
 
     /** The started, not yet ended children of this JVM. */
     static final Set<Process> children = ConcurrentHashMap.newKeySet();
@@ -548,13 +569,24 @@ public final class Multiprocessing {
 
     // ---------------------------------------------------------------- logging
 
-    /** @return multiprocessing's logger ("dev.mp4j.multiprocessing"); by default it logs nothing below WARNING */
+    /**
+     * Python's {@code get_logger()}: the logger {@code dev.mp4j.multiprocessing}, to which mp4j sends its
+     * lifecycle messages (a process started, a child running and exiting, children joined at exit ...) at
+     * their levels, through {@code System.Logger}, so that any backend sees them (SLF4J through
+     * {@code slf4j-jdk-platform-logging}, Log4j through {@code log4j-jpl}). Under the JDK's own
+     * {@code java.util.logging} it logs nothing below WARNING until its configuration or {@link #logToStderr}
+     * names a level, as Python's does.
+     *
+     * @return multiprocessing's logger
+     */
     public static System.Logger getLogger() {
         return LOG;
     }
 
     /**
-     * Sends multiprocessing's log to stderr as lines {@code [LEVEL/ProcessName] message}.
+     * Sends multiprocessing's log to stderr as lines {@code [LEVEL/ProcessName] message}, in this JVM and in
+     * the children it starts from now on. It configures the JDK's {@code java.util.logging} logger of that
+     * name; when another backend serves {@code System.Logger}, configure the logger there instead.
      *
      * @param level the lowest level logged
      * @return the logger
@@ -578,7 +610,7 @@ public final class Multiprocessing {
                 return line;
             }
         });
-        Level jl = julLevel(level);
+        Level jl = LazyLogger.julLevel(level);
         h.setLevel(jl);
         jul.setLevel(jl);
         jul.setUseParentHandlers(false);
@@ -588,27 +620,9 @@ public final class Multiprocessing {
         return LOG;
     }
 
-    /**
-     * Logs a lifecycle message (process started, exiting ...) when logging was enabled with
-     * {@link #logToStderr}; otherwise does nothing, so that a child JVM does not pay for the logging
-     * framework's start-up.
-     */
+    /** Logs a lifecycle message at its level: {@link LifecycleLog#log}. */
     static void log(System.Logger.Level level, java.util.function.Supplier<String> message) {
-        if (Identity.logLevel() != null) {
-            LOG.log(level, message);
-        }
-    }
-
-    private static Level julLevel(System.Logger.Level level) {
-        return switch (level) {
-            case ALL -> Level.ALL;
-            case TRACE -> Level.FINER;
-            case DEBUG -> Level.FINE;
-            case INFO -> Level.INFO;
-            case WARNING -> Level.WARNING;
-            case ERROR -> Level.SEVERE;
-            case OFF -> Level.OFF;
-        };
+        LifecycleLog.log(level, message);
     }
 
     private static String levelName(Level l) {

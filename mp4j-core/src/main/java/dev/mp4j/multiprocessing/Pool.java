@@ -29,13 +29,13 @@ import java.util.function.Consumer;
 /**
  * Python's {@code multiprocessing.pool.Pool}: a pool of worker JVMs to which calls are offloaded.
  *
- * <pre>{@code
+ * {@snippet :
  * try (Pool pool = new Pool(4)) {
  *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));
  *     AsyncResult<Long> pid = pool.applyAsync(() -> ProcessHandle.current().pid());
  *     System.out.println(pid.get(Duration.ofSeconds(1)));
  * }
- * }</pre>
+ * }
  *
  * <p>Workers ("SpawnPoolWorker-N", "ForkServerPoolWorker-N") start when the pool is made, and run one task
  * at a time. A worker that ends while it runs a task (a crash, a kill, {@code System.exit}) fails exactly
@@ -59,6 +59,8 @@ import java.util.function.Consumer;
  * {@link IllegalStateException}. A pool that becomes unreachable is terminated.
  *
  * <p>The methods of a pool should be used only by the process that made it.
+ *
+ * @since 0.1
  */
 public class Pool implements AutoCloseable {
     // How code outside this package makes a pool over its own strategy (a manager's) and finds a pool's

@@ -10,6 +10,7 @@ import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.threads.ExitWaits;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.ProcessTrees;
+import dev.mp4j.internal.util.LifecycleLog;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -39,6 +40,18 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>As in Python, the JVM does not exit while a non-daemon child runs; daemon children end when their
  * parent does. A daemon process may not start children.
+ *
+ * <p>For example:
+ * {@snippet :
+ * import dev.mp4j.multiprocessing.Process;   // by name: it then hides java.lang.Process
+ *
+ * var p = new Process(() -> System.out.println("hello bob"));   // Process(target=f, args=('bob',))
+ * p.start();                                                  // a child JVM runs the target
+ * p.join();
+ * System.out.println(p.exitCode().getAsInt());                // 0
+ * }
+ *
+ * @since 0.1
  */
 public class Process implements Serializable {
     @Serial
@@ -403,7 +416,7 @@ public class Process implements Serializable {
     ProcessJob job(String parentName, String startMethod) {
         boolean plain = getClass() == Process.class;
         return new ProcessJob(identity.clone(), name, daemon, authkey.clone(), parentName, ProcessHandle.current().pid(),
-                Identity.logLevel(), startMethod, plain ? target : null, plain ? null : this);
+                Identity.logLevel(), LifecycleLog.levelForChildren(), startMethod, plain ? target : null, plain ? null : this);
     }
 
     void bindContext(Contexts.Base ctx) {

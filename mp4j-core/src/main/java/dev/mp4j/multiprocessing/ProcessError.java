@@ -2,7 +2,11 @@ package dev.mp4j.multiprocessing;
 
 import java.io.Serial;
 
-/** The base of multiprocessing's errors (Python's {@code ProcessError}). */
+/**
+ * The base of multiprocessing's errors (Python's {@code ProcessError}).
+ *
+ * @since 0.1
+ */
 public class ProcessError extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;

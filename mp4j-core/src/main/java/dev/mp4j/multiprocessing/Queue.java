@@ -8,7 +8,17 @@ import java.time.Duration;
  * child processes (it re-attaches there). {@code put} on an unbounded queue never blocks: a per-process
  * feeder thread moves items into the shared buffer.
  *
+ * <p>For example:
+ * {@snippet :
+ * Queue<List<Object>> q = Multiprocessing.queue();
+ * var p = new Process(() -> q.put(Arrays.asList(42, null, "hello")));
+ * p.start();
+ * System.out.println(q.get());                                 // [42, null, hello]
+ * p.join();
+ * }
+ *
  * @param <E> the item type (items must be serializable; null is a valid item)
+ * @since 0.1
  */
 public interface Queue<E> extends Serializable, AutoCloseable {
     /** @param item put it, blocking while a bounded queue is full ({@code put(item, null)}) */

@@ -2,7 +2,11 @@ package dev.mp4j.multiprocessing;
 
 import java.io.Serial;
 
-/** Attached as a suppressed exception to an exception raised in another JVM: names the process and pid where it was raised. */
+/**
+ * Attached as a suppressed exception to an exception raised in another JVM: names the process and pid where it was raised.
+ *
+ * @since 0.1
+ */
 public class RemoteTraceback extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;

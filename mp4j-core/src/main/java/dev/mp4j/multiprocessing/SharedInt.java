@@ -7,6 +7,8 @@ import java.io.Serializable;
 /**
  * A int in shared memory (Python's {@code Value('i', ...)}): {@code get}/{@code set} are atomic single accesses;
  * {@link #lock()} is for compound updates. Passed to a child, it re-attaches to the same memory.
+ *
+ * @since 0.1
  */
 public interface SharedInt extends Serializable {
     /** @return the value */

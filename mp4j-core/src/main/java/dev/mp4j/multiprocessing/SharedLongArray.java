@@ -7,6 +7,8 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * An array of longs in shared memory (Python's {@code Array}); passed to a child, it re-attaches.
+ *
+ * @since 0.1
  */
 public interface SharedLongArray extends Serializable {
     /** @return the number of elements */

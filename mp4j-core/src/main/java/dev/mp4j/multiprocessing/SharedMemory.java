@@ -39,6 +39,25 @@ import java.nio.file.NoSuchFileException;
  * <p>States of a handle: open {@code --close()-->} closed (idempotent). {@code name()} and {@code size()}
  * work in both; {@link #segment()} throws {@link IllegalStateException} when closed, and views taken
  * before throw it on access. {@code unlink()} does not depend on the state.
+ *
+ * <p>For example:
+ * {@snippet :
+ * SharedMemory shm = Multiprocessing.sharedMemory(1024);
+ * shm.segment().set(ValueLayout.JAVA_INT, 0, 42);
+ * String name = shm.name();
+ * var p = new Process(() -> {
+ *     SharedMemory other = SharedMemory.attach(name);          // the same bytes
+ *     other.segment().set(ValueLayout.JAVA_INT, 0, other.segment().get(ValueLayout.JAVA_INT, 0) + 1);
+ *     other.close();
+ * });
+ * p.start();
+ * p.join();
+ * System.out.println(shm.segment().get(ValueLayout.JAVA_INT, 0)); // 43
+ * shm.close();
+ * shm.unlink();
+ * }
+ *
+ * @since 0.1
  */
 public final class SharedMemory implements AutoCloseable, Serializable {
     @Serial

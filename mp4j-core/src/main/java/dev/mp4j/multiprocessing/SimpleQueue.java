@@ -5,7 +5,17 @@ import java.io.Serializable;
 /**
  * Python's {@code multiprocessing.SimpleQueue}: a simplified queue without a feeder thread.
  *
+ * <p>For example:
+ * {@snippet :
+ * SimpleQueue<String> q = Multiprocessing.simpleQueue();
+ * var p = new Process(() -> q.put("ready"));
+ * p.start();
+ * System.out.println(q.get());                                 // ready
+ * p.join();
+ * }
+ *
  * @param <E> the item type
+ * @since 0.1
  */
 public interface SimpleQueue<E> extends Serializable, AutoCloseable {
     /** @param item put it (blocks while the shared buffer is full) */

@@ -10,6 +10,15 @@ package dev.mp4j.multiprocessing;
  * and exceptions carry no {@link RemoteTraceback}. {@link #terminate()} interrupts the threads and fails the
  * outstanding results at once; it then waits, as Python does, for the threads to return from their tasks.
  * {@link #processes()} is empty: the workers are not processes.
+ *
+ * <p>For example:
+ * {@snippet :
+ * try (Pool pool = new ThreadPool(4)) {                      // threads: tasks need not be serializable
+ *     List<Integer> lengths = pool.map(String::length, List.of("a", "bb", "ccc"));   // [1, 2, 3]
+ * }
+ * }
+ *
+ * @since 0.1
  */
 public class ThreadPool extends Pool {
     /** A pool of {@link Multiprocessing#cpuCount()} threads. */

@@ -2,7 +2,11 @@ package dev.mp4j.multiprocessing;
 
 import java.io.Serial;
 
-/** A pool worker died while it held a task: the task's result fails with this. */
+/**
+ * A pool worker died while it held a task: the task's result fails with this.
+ *
+ * @since 0.1
+ */
 public class WorkerLostError extends ProcessError {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -17,6 +17,8 @@ import java.time.Duration;
  *
  * <p>An implementation provides the timed {@link #await(Duration)}; {@link #await()} is it with the default
  * timeout.
+ *
+ * @since 0.1
  */
 public interface Barrier {
     /**

@@ -2,7 +2,11 @@ package dev.mp4j.threading;
 
 import java.io.Serial;
 
-/** A barrier is broken, or was reset or aborted while a thread waited (Python's {@code BrokenBarrierError}). */
+/**
+ * A barrier is broken, or was reset or aborted while a thread waited (Python's {@code BrokenBarrierError}).
+ *
+ * @since 0.1
+ */
 public class BrokenBarrierError extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;

@@ -25,6 +25,8 @@ import java.util.function.BooleanSupplier;
  * <p>An implementation provides, beside the {@code Lock} methods, the timed {@link #await(Duration)} and
  * {@link #signal(int)}; {@code await()}, {@code awaitFor}, {@code signal()} and {@code signalAll()} are defined
  * from them.
+ *
+ * @since 0.1
  */
 public interface Condition extends Lock {
     /**

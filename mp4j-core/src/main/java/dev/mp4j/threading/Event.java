@@ -10,6 +10,8 @@ import java.time.Duration;
  * {@code set()} happens-before the return of every {@code await} it ends.
  *
  * <p>An implementation provides the timed {@link #await(Duration)}; {@link #await()} is it without a timeout.
+ *
+ * @since 0.1
  */
 public interface Event {
     /** @return whether the flag is set */

@@ -6,6 +6,8 @@ package dev.mp4j.threading;
  *
  * <p>A guard releases at most once: a second {@link #close()} does nothing. A guard is meant to be closed by
  * the thread that entered.
+ *
+ * @since 0.1
  */
 public interface Guard extends AutoCloseable {
     /** Releases what {@code enter()} acquired; does nothing when called again. */

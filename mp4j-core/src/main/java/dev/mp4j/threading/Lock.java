@@ -16,6 +16,8 @@ import java.time.Duration;
  *
  * <p>An implementation provides the timed {@link #acquire(Duration)}, {@link #release()} and {@link #locked()};
  * the other acquisitions and {@link #enter()} are defined from them.
+ *
+ * @since 0.1
  */
 public interface Lock {
     /**

@@ -7,5 +7,7 @@ package dev.mp4j.threading;
  *
  * <p>{@link #release()} by a thread that does not own the lock (also when nobody owns it) throws
  * {@link IllegalMonitorStateException}.
+ *
+ * @since 0.1
  */
 public interface RLock extends Lock {}

@@ -14,6 +14,8 @@ import java.time.Duration;
  *
  * <p>An implementation provides the timed {@link #acquire(Duration)}, {@link #release(int)} and
  * {@link #value()}; the other acquisitions, {@link #release()} and {@link #enter()} are defined from them.
+ *
+ * @since 0.1
  */
 public interface Semaphore {
     /**

@@ -16,6 +16,19 @@ import java.util.List;
  * Python's {@code threading} module functions: factories of the thread-backed synchronization objects and
  * the questions about threads. Every object made here is for the threads of this JVM; a multiprocessing
  * {@code Context} makes ones with the same interfaces that work across processes.
+ *
+ * <p>For example:
+ * {@snippet :
+ * Lock lock = Threading.lock();
+ * Condition ready = Threading.condition(lock);
+ * Event done = Threading.event();
+ * try (var _ = lock.enter()) {                                 // Python's "with lock:"
+ *     ready.signalAll();
+ * }
+ * done.await(Duration.ofSeconds(1));
+ * }
+ *
+ * @since 0.1
  */
 public final class Threading {
     private static final ThreadGroup ROOT = rootGroup();

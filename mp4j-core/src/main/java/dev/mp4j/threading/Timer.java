@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Interrupting the timer thread while it waits cancels it. An exception thrown by the action ends the
  * thread and reaches its uncaught-exception handler, as for any thread.
+ *
+ * @since 0.1
  */
 public class Timer extends Thread {
     private final long intervalNanos;

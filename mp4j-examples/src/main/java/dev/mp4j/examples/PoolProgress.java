@@ -3,21 +3,30 @@ package dev.mp4j.examples;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.multiprocessing.Pool;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
  * A progress bar over {@link Pool#imap}: 200 small tasks (a few milliseconds each) on a pool of 2 worker
- * JVMs, the bar redrawn with {@code \r} as results stream in, then a summary line.
+ * JVMs, drawn by a progress-bar library ({@code me.tongfei:progressbar}) from what the iterator counts, then
+ * a summary line.
  *
  * <p>{@code imap} hands out tasks as workers free up and yields results in order as soon as they are ready,
- * so the bar moves while the pool is still working. The items go to the workers 4 at a time (the chunksize):
- * for tasks this small, one round trip per item would cost more than the work.
+ * so the bar moves while the pool is still working. The iterator counts items, not chunks: {@code done()} is
+ * the number of results delivered so far, {@code total()} the number of items once {@code imap} has read its
+ * input to the end (it reads lazily, so the bar starts without a maximum and gets one then). The items go to
+ * the workers 4 at a time (the chunksize): for tasks this small, one round trip per item would cost more than
+ * the work. Closing the iterator (the try-with-resources) cancels what has not started, had the loop ended
+ * early.
  */
 public final class PoolProgress {
     static final int TASKS = 200;
     static final int CHUNKSIZE = 4;
-    static final int WIDTH = 20;
 
     private PoolProgress() {}
 
@@ -31,36 +40,38 @@ public final class PoolProgress {
         return sum;
     }
 
-    /** @return the bar for {@code done} of {@code total}, like {@code [##########..........]  50%} */
-    static String bar(int done, int total) {
-        int filled = done * WIDTH / total;
-        return "[" + "#".repeat(filled) + ".".repeat(WIDTH - filled) + "] "
-                + String.format("%3d%%", done * 100 / total);
+    /** @return a bar on stdout, redrawn in place ({@code \r}) every 100 ms and once more when closed */
+    static ProgressBar bar() {
+        return new ProgressBarBuilder()
+                .setTaskName("imap")
+                .setInitialMax(-1)                 // unknown until imap has read all its items
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(100)
+                .setConsumer(new ConsoleProgressBarConsumer(System.out, 100))
+                .build();
     }
 
     public static void main(String[] args) {
         List<Integer> items = IntStream.range(0, TASKS).boxed().toList();
         long start = System.nanoTime();
-        long total = 0;
-        int done = 0;
-        try (Pool pool = new Pool(2)) {
-            ResultIterator<Long> results = pool.imap(PoolProgress::work, items, CHUNKSIZE);
-            String shown = bar(0, TASKS);
-            System.out.print(shown);
-            System.out.flush();
+        long sum = 0;
+        int done;
+        try (Pool pool = new Pool(2);
+             ResultIterator<Long> results = pool.imap(PoolProgress::work, items, CHUNKSIZE);
+             ProgressBar bar = bar()) {
             for (long r : results) {
-                total += r;
-                done++;
-                String now = bar(done, TASKS);
-                if (!now.equals(shown)) {   // redraw only when the bar changes
-                    shown = now;
-                    System.out.print("\r" + shown);
-                    System.out.flush();
-                }
+                sum += r;
+                bar.stepTo(results.done());
+                results.total().ifPresent(total -> {
+                    if (bar.getMax() != total) {
+                        bar.maxHint(total);
+                    }
+                });
             }
+            done = results.done();
         }
         System.out.println();
         long ms = (System.nanoTime() - start) / 1_000_000;
-        System.out.printf("%d tasks done on 2 workers in %d ms; sum of results: %d%n", done, ms, total);
+        System.out.printf("%d tasks done on 2 workers in %d ms; sum of results: %d%n", done, ms, sum);
     }
 }

@@ -368,16 +368,32 @@ final class ClusterManager extends SyncManager {
         @Override
         @SuppressWarnings("unchecked")
         public <T> T get(String name) {
-            byte[] sealed = m().get(name);
+            byte[] sealed = m().get(java.util.Objects.requireNonNull(name, "name"));
             if (sealed == null) {
-                throw new IllegalArgumentException("the namespace has no attribute '" + name + "'");
+                throw noAttribute(name);
             }
             return (T) ref.open(sealed);
         }
 
         @Override
         public void set(String name, Object value) {
-            m().set(name, ref.seal(value));
+            m().set(java.util.Objects.requireNonNull(name, "name"), ref.seal(value));
+        }
+
+        @Override
+        public void delete(String name) {
+            if (m().remove(java.util.Objects.requireNonNull(name, "name")) == null) {
+                throw noAttribute(name);
+            }
+        }
+
+        @Override
+        public boolean has(String name) {
+            return m().containsKey(java.util.Objects.requireNonNull(name, "name"));
+        }
+
+        private static IllegalArgumentException noAttribute(String name) {
+            return new IllegalArgumentException("'Namespace' object has no attribute '" + name + "'");
         }
 
         @Override

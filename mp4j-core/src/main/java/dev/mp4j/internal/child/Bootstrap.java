@@ -4,6 +4,7 @@ import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.Child;
 import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.LaunchHeader;
+import dev.mp4j.internal.util.LifecycleLog;
 import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.Codec;
@@ -87,7 +88,7 @@ public final class Bootstrap {
             try {
                 h = LaunchHeader.read(new DataInputStream(stdin));
             } catch (StreamCorruptedException e) {
-                System.err.println("mp4j: this JVM was not started by a compatible mp4j parent");
+                LifecycleLog.LOG.log(System.Logger.Level.ERROR, "this JVM was not started by a compatible mp4j parent");
                 System.exit(2);
                 return;
             }
@@ -134,8 +135,7 @@ public final class Bootstrap {
             }
             child = adopt(channel, parentPid);
         } catch (Throwable t) {
-            System.err.println("mp4j: the child JVM could not start its job:");
-            t.printStackTrace();
+            LifecycleLog.LOG.log(System.Logger.Level.ERROR, "the child JVM could not start its job:", t);
             System.exit(1);
             return;
         }

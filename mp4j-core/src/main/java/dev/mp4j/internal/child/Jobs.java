@@ -7,13 +7,13 @@ import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.JobForm;
 import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.util.KeepAlive;
+import dev.mp4j.internal.util.LifecycleLog;
 import dev.mp4j.multiprocessing.Multiprocessing;
 import dev.mp4j.multiprocessing.Process;
 
 import java.io.IOException;
 import java.io.StreamCorruptedException;
 import java.util.Arrays;
-import java.util.function.Supplier;
 
 /**
  * How a child finds its job and runs it. A JOB frame's body is a {@link JobForm}, whose mark names the
@@ -62,6 +62,7 @@ final class Jobs {
      * @return 0, or 1 when the process's {@code run()} threw (its trace then on stderr)
      */
     static int runProcess(ProcessJob job, Child child) {
+        LifecycleLog.inChild(job.lifecycleLevel());
         child.become(new Identity.Known(job.name(), ProcessHandle.current().pid(), job.authkey(), job.daemon(),
                         job.identity(), job.whole()),
                 new Identity.Known(job.parentName(), job.parentPid(), job.authkey(), false, new int[0]),
@@ -71,7 +72,7 @@ final class Jobs {
         Multiprocessing.setStartMethod(job.startMethod(), true); // as CPython's spawn preparation does
         int code = 0;
         try {
-            log(() -> "child process calling self.run()");
+            LifecycleLog.log(System.Logger.Level.INFO, () -> "child process calling self.run()");
             if (job.target() != null) {
                 job.target().run();
             } else {
@@ -84,15 +85,8 @@ final class Jobs {
         }
         awaitNonDaemonThreads();
         int exitCode = code;
-        log(() -> "process exiting with exitcode " + exitCode);
+        LifecycleLog.log(System.Logger.Level.INFO, () -> "process exiting with exitcode " + exitCode);
         return code;
-    }
-
-    /** A lifecycle message, when multiprocessing logs to stderr (otherwise not even built, as the parent's). */
-    private static void log(Supplier<String> message) {
-        if (Identity.logLevel() != null) {
-            Multiprocessing.getLogger().log(System.Logger.Level.INFO, message);
-        }
     }
 
     /** Python's {@code threading._shutdown()}: the child lives until its non-daemon threads end. */

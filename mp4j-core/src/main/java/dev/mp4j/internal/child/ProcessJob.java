@@ -20,6 +20,7 @@ import java.io.StreamCorruptedException;
  *   UTF    parentName
  *   int64  parentPid
  *   UTF    logLevel     a System.Logger.Level's name, or empty for none
+ *   UTF    lifecycleLevel  likewise
  *   UTF    startMethod
  *   bool   whole        whether the process itself follows, rather than its target
  *   int32  n            then n bytes: the codec's form of the target (a plain Process), or of the process
@@ -36,12 +37,15 @@ import java.io.StreamCorruptedException;
  * @param parentName the parent's process name
  * @param parentPid the parent's pid
  * @param logLevel the level the parent logs to stderr at, or null for none
+ * @param lifecycleLevel the lowest level of the lifecycle messages the child logs, or null for none
+ *     ({@link dev.mp4j.internal.util.LifecycleLog#levelForChildren})
  * @param startMethod the parent's start method, which the child takes as its default
  * @param target what a plain process runs, or null (for nothing, or when the process is sent whole)
  * @param whole a subclass of {@code Process}, sent whole; null for a plain process
  */
 public record ProcessJob(int[] identity, String name, boolean daemon, byte[] authkey, String parentName,
-                         long parentPid, System.Logger.Level logLevel, String startMethod,
+                         long parentPid, System.Logger.Level logLevel, System.Logger.Level lifecycleLevel,
+                         String startMethod,
                          SerializableRunnable target, Serializable whole) {
     /**
      * @return the form, the layout above
@@ -60,6 +64,7 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
         w.out().writeUTF(parentName);
         w.out().writeLong(parentPid);
         w.level(logLevel);
+        w.level(lifecycleLevel);
         w.out().writeUTF(startMethod);
         w.out().writeBoolean(whole != null);
         if (whole != null) {
@@ -88,6 +93,7 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
         String parentName = r.in().readUTF();
         long parentPid = r.in().readLong();
         System.Logger.Level logLevel = r.level();
+        System.Logger.Level lifecycleLevel = r.level();
         String startMethod = r.in().readUTF();
         SerializableRunnable target = null;
         Serializable whole = null;
@@ -102,7 +108,7 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
             target = r.runnable("the target of a process");
         }
         r.end();
-        return new ProcessJob(identity, name, daemon, authkey, parentName, parentPid, logLevel, startMethod, target,
+        return new ProcessJob(identity, name, daemon, authkey, parentName, parentPid, logLevel, lifecycleLevel, startMethod, target,
                 whole);
     }
 }

@@ -56,7 +56,7 @@ final class Warmup {
     /** @return the job of a child started by {@code Process.start()} for a target that does nothing */
     static ProcessJob sampleProcessJob() {
         return new ProcessJob(new int[] {1}, "Process-1", false, new byte[32], "MainProcess",
-                ProcessHandle.current().pid(), null, "spawn", () -> { }, null);
+                ProcessHandle.current().pid(), null, null, "spawn", () -> { }, null);
     }
 
     /**

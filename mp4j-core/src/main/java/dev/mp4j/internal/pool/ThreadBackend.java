@@ -1,6 +1,7 @@
 package dev.mp4j.internal.pool;
 
 import dev.mp4j.futures.BrokenThreadPool;
+import dev.mp4j.internal.util.LazyLogger;
 
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,6 +14,7 @@ import java.util.function.Consumer;
  * killed worker finishes the task it runs, if the task ignores the interrupt, then ends.
  */
 public final class ThreadBackend extends BreakingBackend {
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.pool");
     private static final AtomicInteger COUNTER = new AtomicInteger(1);
     private static final Object QUIT = new Object();
 
@@ -71,8 +73,7 @@ public final class ThreadBackend extends BreakingBackend {
             try {
                 initializer.run();
             } catch (Throwable t) {
-                System.err.println("Exception in initializer of " + w.name() + ":");
-                t.printStackTrace();
+                LOG.log(System.Logger.Level.ERROR, "Exception in initializer of " + w.name() + ":", t);
                 w.initFailed(t);
                 w.gone(1, null, null);
                 return;

@@ -6,6 +6,8 @@ import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.spawn.Job;
 import dev.mp4j.internal.spawn.JobForm;
 import dev.mp4j.internal.util.KeepAlive;
+import dev.mp4j.internal.util.LazyLogger;
+import dev.mp4j.internal.util.LifecycleLog;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Tags;
@@ -25,12 +27,14 @@ import java.util.List;
 public final class WorkerJob implements Job {
     /** First byte of the encoded form. */
     public static final byte MARK = JobForm.WORKER;
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.pool");
 
     private final String name;
     private final byte[] authkey;
     private final String parentName;
     private final long parentPid;
     private final System.Logger.Level logLevel;
+    private final System.Logger.Level lifecycleLevel;
     private final SerializableRunnable initializer;
     private final long softLimitNanos;
     private final long maxMemory;
@@ -58,16 +62,18 @@ public final class WorkerJob implements Job {
         this.parentName = parent.name();
         this.parentPid = ProcessHandle.current().pid();
         this.logLevel = Identity.logLevel();
+        this.lifecycleLevel = LifecycleLog.levelForChildren();
         this.initializer = initializer;
     }
 
     private WorkerJob(String name, byte[] authkey, String parentName, long parentPid, System.Logger.Level logLevel,
-                      SerializableRunnable initializer, long softLimitNanos, long maxMemory) {
+                      System.Logger.Level lifecycleLevel, SerializableRunnable initializer, long softLimitNanos, long maxMemory) {
         this.name = name;
         this.authkey = authkey;
         this.parentName = parentName;
         this.parentPid = parentPid;
         this.logLevel = logLevel;
+        this.lifecycleLevel = lifecycleLevel;
         this.initializer = initializer;
         this.softLimitNanos = softLimitNanos;
         this.maxMemory = maxMemory;
@@ -84,6 +90,7 @@ public final class WorkerJob implements Job {
         w.out().writeUTF(parentName);
         w.out().writeLong(parentPid);
         w.level(logLevel);
+        w.level(lifecycleLevel);
         w.out().writeLong(softLimitNanos);
         w.out().writeLong(maxMemory);
         w.runnable(initializer);
@@ -103,15 +110,17 @@ public final class WorkerJob implements Job {
         String parentName = r.in().readUTF();
         long parentPid = r.in().readLong();
         System.Logger.Level logLevel = r.level();
+        System.Logger.Level lifecycleLevel = r.level();
         long softLimitNanos = r.in().readLong();
         long maxMemory = r.in().readLong();
         SerializableRunnable initializer = r.runnable("the initializer of a pool worker");
         r.end();
-        return new WorkerJob(name, authkey, parentName, parentPid, logLevel, initializer, softLimitNanos, maxMemory);
+        return new WorkerJob(name, authkey, parentName, parentPid, logLevel, lifecycleLevel, initializer, softLimitNanos, maxMemory);
     }
 
     @Override
     public int run(Child child) {
+        LifecycleLog.inChild(lifecycleLevel);
         child.becomeChild(name, authkey, parentName, parentPid, logLevel);
         KeepAlive.lingerOff();
         FrameChannel channel = child.channel();
@@ -121,8 +130,7 @@ public final class WorkerJob implements Job {
                 try {
                     initializer.run();
                 } catch (Throwable t) {
-                    System.err.println("Exception in initializer of " + name + ":");
-                    t.printStackTrace();
+                    LOG.log(System.Logger.Level.ERROR, "Exception in initializer of " + name + ":", t);
                     channel.send(PoolFrames.initFailed(t));
                     return 1;
                 }

@@ -9,6 +9,7 @@ import java.util.List;
  * An extension of mp4j's API list: see {@link SyncManager#array(Class, java.util.Collection)}.
  *
  * @param <T> the element type
+ * @since 0.1
  */
 public interface Array<T> extends Serializable {
     /** @return the number of elements */

@@ -55,6 +55,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The server process started by {@link #start()} is a daemon of this process (it is stopped when this
  * JVM exits, and never holds the exit up), though inside it may start processes of its own. It is shut
  * down by {@link #shutdown()}, or when this manager and every proxy it made become unreachable.
+ *
+ * <p>For example:
+ * {@snippet :
+ * // the server side: a queue that clients on other machines reach by name
+ * Queue<String> queue = Multiprocessing.queue();
+ * BaseManager server = new BaseManager(new InetSocketAddress(50000), "abracadabra".getBytes(UTF_8));
+ * server.register("get_queue", () -> queue);
+ * server.getServer().serveForever();
+ *
+ * // a client
+ * BaseManager client = new BaseManager(new InetSocketAddress("server.example", 50000), "abracadabra".getBytes(UTF_8));
+ * client.register("get_queue");
+ * client.connect();
+ * Queue<String> remote = client.create("get_queue", Queue.class);
+ * remote.put("hello");
+ * }
+ *
+ * @since 0.1
  */
 public class BaseManager implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();

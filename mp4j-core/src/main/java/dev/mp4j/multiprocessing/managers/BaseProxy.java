@@ -43,6 +43,8 @@ import java.util.concurrent.CompletionException;
  * its own.
  *
  * <p>Thread-safe: each thread talks to the server on its own connection.
+ *
+ * @since 0.1
  */
 public class BaseProxy implements Serializable {
     @Serial

@@ -5,6 +5,8 @@ import java.io.Serializable;
 /**
  * A manager's namespace: named attributes that live in the manager's server (Python's {@code Namespace}).
  * Each call is one atomic operation in the server.
+ *
+ * @since 0.1
  */
 public interface Namespace extends Serializable {
     /**

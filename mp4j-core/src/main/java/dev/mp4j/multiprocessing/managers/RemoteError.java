@@ -7,6 +7,8 @@ import java.io.Serial;
  * not exposed or does not exist, the referent was released, the arguments or the result could not be
  * sent ...). An exception raised by the referent's method itself is not wrapped: it reaches the caller as
  * it was raised.
+ *
+ * @since 0.1
  */
 public class RemoteError extends RuntimeException {
     @Serial

@@ -45,6 +45,23 @@ import java.util.Map;
  * <p>{@link #pool(int)} returns a {@link Pool} whose every method is a call of a pool in the server (its
  * workers are the server's children). Beyond mp4j's API list, as Python's {@code SyncManager} has them:
  * {@link #array(Class, Collection)}, {@link #condition(Lock)} and {@link #pool()}.
+ *
+ * <p>For example:
+ * {@snippet :
+ * try (SyncManager manager = Multiprocessing.manager()) {        // a server process, started
+ *     Map<String, Integer> d = manager.dict();
+ *     List<Integer> l = manager.list();
+ *     var p = new Process(() -> {
+ *         d.put("answer", 42);
+ *         l.add(7);
+ *     });
+ *     p.start();
+ *     p.join();
+ *     System.out.println(d + " " + l);                         // {answer=42} [7]
+ * }
+ * }
+ *
+ * @since 0.1
  */
 public class SyncManager extends BaseManager {
     /** A manager whose server will listen on a Unix-domain socket chosen for it, with this process's authkey. */

@@ -53,7 +53,7 @@ class ProcessJobTest {
 
     private static ProcessJob job(SerializableRunnable target, System.Logger.Level level, java.io.Serializable whole) {
         return new ProcessJob(new int[] {3, 1}, "the-name", true, new byte[] {1, 2, 3, -4}, "Parent-7", 4321, level,
-                "forkserver", target, whole);
+                level == null ? null : System.Logger.Level.INFO, "forkserver", target, whole);
     }
 
     private static ProcessJob roundTrip(ProcessJob job) throws Exception {
@@ -73,6 +73,7 @@ class ProcessJobTest {
         assertEquals("Parent-7", got.parentName());
         assertEquals(4321, got.parentPid());
         assertEquals(System.Logger.Level.DEBUG, got.logLevel());
+        assertEquals(System.Logger.Level.INFO, got.lifecycleLevel());
         assertEquals("forkserver", got.startMethod());
         assertNull(got.whole());
         System.clearProperty(RAN);
@@ -85,6 +86,7 @@ class ProcessJobTest {
         ProcessJob got = roundTrip(job(null, null, null));
         assertNull(got.target());
         assertNull(got.logLevel());
+        assertNull(got.lifecycleLevel());
         assertNull(got.whole());
     }
 
