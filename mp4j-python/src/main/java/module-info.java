@@ -1,7 +1,7 @@
 /**
  * mp4j-python: Java and CPython processes working together through {@code multiprocessing}'s own protocols.
  * {@link dev.mp4j.python.Pickle} is CPython's pickle format (read: protocols 2 to 5; written: protocol 4);
- * {@code PyConnection} carries pickled objects on an mp4j connection whose other end may be a
+ * {@link dev.mp4j.python.PyConnection} carries pickled objects on an mp4j connection whose other end may be a
  * CPython {@code multiprocessing.connection} {@code Listener} or {@code Client}; {@code PyManager}
  * is a client of a CPython {@code BaseManager} server.
  *

@@ -142,6 +142,10 @@ public final class Pickle {
             return this;
         }
 
+        long maxBytesValue() {
+            return maxBytes;
+        }
+
         /**
          * @param data a pickle of protocol 2 to 5
          * @return the value
