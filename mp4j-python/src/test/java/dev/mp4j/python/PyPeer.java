@@ -119,6 +119,11 @@ final class PyPeer implements AutoCloseable {
     @Override
     public void close() {
         try {
+            process.getOutputStream().close(); // a peer that serves until its stdin closes ends now
+        } catch (IOException e) {
+            // already gone
+        }
+        try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(10, TimeUnit.SECONDS);
