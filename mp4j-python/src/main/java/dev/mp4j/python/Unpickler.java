@@ -151,11 +151,17 @@ final class Unpickler {
                 case 'e' -> { // APPENDS
                     Object[] items = popMarkItems();
                     Object list = target(sp - 1);
-                    if (list instanceof ArrayList<?> a) {
-                        a.ensureCapacity(a.size() + items.length);
-                    }
-                    for (Object item : items) {
-                        append(list, item);
+                    if (list instanceof ArrayList<?> a) { // the common case, in one copy
+                        @SuppressWarnings("unchecked")
+                        ArrayList<Object> l = (ArrayList<Object>) a;
+                        l.addAll(Arrays.asList(items));
+                        for (Object item : items) {
+                            nest(l, item);
+                        }
+                    } else {
+                        for (Object item : items) {
+                            append(list, item);
+                        }
                     }
                 }
                 case '}' -> push(new LinkedHashMap<>());
@@ -398,7 +404,9 @@ final class Unpickler {
         Arrays.fill(stack, m, sp, null);
         sp = m;
         for (int i = 0; i < items.length; i++) {
-            items[i] = value(items[i]);
+            if (items[i] instanceof Pending) {
+                items[i] = value(items[i]);
+            }
         }
         return items;
     }

@@ -87,23 +87,21 @@ class PyManagerServerTest {
     }
 
     private static void useAll(PyManager m, Map<Object, Object> map, PyManagerServer s) {
-        {
-            Map<Object, Object> d = m.dict(m.call("get_dict"));
-            d.put("k", List.of(1L));
-            assertEquals(List.of(1L), map.get("k"));
-            assertEquals(List.of(1L), d.get("k"));
-            List<Object> l = m.list(m.call("get_list"));
-            l.add(3L);
-            assertEquals(List.of(1L, 2L, 3L), new ArrayList<>(l));
-            assertThrows(IndexOutOfBoundsException.class, () -> l.get(5));
-            dev.mp4j.multiprocessing.Queue<Object> mq = m.queue(m.call("get_queue"));
-            mq.put(null);
-            assertEquals(null, mq.get(WAIT));
-            assertThrows(dev.mp4j.multiprocessing.Empty.class, mq::getNowait);
-            PythonError e = assertThrows(PythonError.class, () -> m.call("not registered"));
-            assertTrue(e.traceback().contains("not registered"), e.traceback());
-            assertEquals(3, s.idents().size());
-        }
+        Map<Object, Object> d = m.dict(m.call("get_dict"));
+        d.put("k", List.of(1L));
+        assertEquals(List.of(1L), map.get("k"));
+        assertEquals(List.of(1L), d.get("k"));
+        List<Object> l = m.list(m.call("get_list"));
+        l.add(3L);
+        assertEquals(List.of(1L, 2L, 3L), new ArrayList<>(l));
+        assertThrows(IndexOutOfBoundsException.class, () -> l.get(5));
+        dev.mp4j.multiprocessing.Queue<Object> mq = m.queue(m.call("get_queue"));
+        mq.put(null);
+        assertEquals(null, mq.get(WAIT));
+        assertThrows(dev.mp4j.multiprocessing.Empty.class, mq::getNowait);
+        PythonError e = assertThrows(PythonError.class, () -> m.call("not registered"));
+        assertTrue(e.traceback().contains("not registered"), e.traceback());
+        assertEquals(3, s.idents().size());
     }
 
     @Test
