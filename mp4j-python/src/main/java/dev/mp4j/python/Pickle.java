@@ -167,8 +167,20 @@ public final class Pickle {
      */
     public static final class Dumper {
         private volatile Map<Class<?>, PyGlobal> records = Map.of();
+        private volatile Function<Object, Object> replacer;
 
         Dumper() {}
+
+        /**
+         * @param replacer gives, for a Java object the mapping does not cover, the value to write instead (null:
+         *     none, and the object is refused); mp4j's own use: a manager proxy written as CPython's
+         *     {@code RebuildProxy} call
+         * @return this dumper
+         */
+        Dumper replacing(Function<Object, Object> replacer) {
+            this.replacer = replacer;
+            return this;
+        }
 
         /**
          * Writes instances of {@code type} as the call {@code module.name(*components)}, the components in their
@@ -197,7 +209,7 @@ public final class Pickle {
          *     structure nested deeper than 1000 levels
          */
         public byte[] dumps(Object value) {
-            return new Pickler(records, DEFAULT_MAX_DEPTH).dump(value);
+            return new Pickler(records, replacer, DEFAULT_MAX_DEPTH).dump(value);
         }
     }
 }

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * CPython's pickler at protocol 4, for the types of API.md's mapping (one per {@code dumps}). Mutable objects
@@ -21,14 +22,16 @@ final class Pickler {
     private static final int BATCH = 1000;
 
     private final Map<Class<?>, PyGlobal> records;
+    private final Function<Object, Object> replacer;
     private final int maxDepth;
     private final IdentityHashMap<Object, Integer> memo = new IdentityHashMap<>();
     private byte[] out = new byte[256];
     private int n;
     private int depth;
 
-    Pickler(Map<Class<?>, PyGlobal> records, int maxDepth) {
+    Pickler(Map<Class<?>, PyGlobal> records, Function<Object, Object> replacer, int maxDepth) {
         this.records = records;
+        this.replacer = replacer;
         this.maxDepth = maxDepth;
     }
 
@@ -197,8 +200,14 @@ final class Pickler {
                 write('R');
                 memoize(o);
             }
-            default -> throw new IllegalArgumentException("cannot pickle a " + o.getClass().getName()
-                    + ": not a type mp4j maps to Python (a record must be registered with Pickle.dumper())");
+            default -> {
+                Object replacement = replacer == null ? null : replacer.apply(o);
+                if (replacement == null) {
+                    throw new IllegalArgumentException("cannot pickle a " + o.getClass().getName()
+                            + ": not a type mp4j maps to Python (a record must be registered with Pickle.dumper())");
+                }
+                save(replacement);
+            }
         }
     }
 

@@ -34,7 +34,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code create} leaves the server's count of the new object at one, owned by the returned proxy; a
  * {@code #PROXY} reply does the same. The reference is dropped ({@code decref}) by {@link PyProxy#close()}, by
  * {@link #close()} for every proxy still open, or by a {@link Cleaner} once the proxy is unreachable; the server
- * frees the object when its count reaches zero.
+ * frees the object when its count reaches zero. A proxy passed as an argument is written as CPython writes one
+ * ({@code RebuildProxy(AutoProxy, token, ...)}; the server must then know itself by the address this client
+ * connected to, an IP literal and port), and a proxy inside a result becomes a {@link PyProxy} holding a reference
+ * of its own ({@code incref}), as in CPython's client.
  *
  * <h2>Security</h2>
  * The server unpickles what this client sends, so it must be a server you trust with the authkey, as a Python
@@ -48,12 +51,38 @@ public final class PyManager implements AutoCloseable {
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     private final Map<RemoteProxy.Ref, Boolean> live = new ConcurrentHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
-    final Pickle.Loader loader = Pickle.loader();
-    final Pickle.Dumper dumper = Pickle.dumper();
+    private final Pickle.Loader loader = Pickle.loader();
+    private final Pickle.Dumper dumper = Pickle.dumper();
 
     private PyManager(SocketAddress address, byte[] authkey) {
         this.address = address;
         this.authkey = authkey.clone();
+        dumper.replacing(o -> o instanceof RemoteProxy r && r.manager == this ? r.reduce(pythonAddress()) : null);
+        loader.allow("multiprocessing.managers", "RebuildProxy", this::rebuild);
+    }
+
+    /** @return the server's address as the server writes it in its tokens: {@code (ip, port)}, or the path */
+    private Object pythonAddress() {
+        if (address instanceof java.net.InetSocketAddress i) {
+            String host = i.getAddress() != null ? i.getAddress().getHostAddress() : i.getHostString();
+            return new PyTuple(host, (long) i.getPort());
+        }
+        return address instanceof java.net.UnixDomainSocketAddress u ? u.getPath().toString() : address.toString();
+    }
+
+    /**
+     * A proxy the server sends inside a result ({@code RebuildProxy(func, token, serializer, kwds)}, e.g. a queue
+     * proxy kept in a managed dict): a new reference ({@code incref}), as CPython's client takes one.
+     */
+    private Object rebuild(List<Object> args) {
+        if (args.size() != 4 || !(args.get(1) instanceof PyObject token) || !token.name().equals("Token")
+                || !(token.state() instanceof List<?> state) || state.size() != 3
+                || !(state.get(0) instanceof String typeid) || !(state.get(2) instanceof String id)) {
+            throw new IllegalArgumentException("a RebuildProxy that is not (func, Token, serializer, kwds): " + args);
+        }
+        Object exposed = args.get(3) instanceof Map<?, ?> kwds ? kwds.get("exposed") : null;
+        dispatch("incref", new PyTuple(id));
+        return adopt(typeid, id, exposed);
     }
 
     /**

@@ -37,6 +37,19 @@ final class RemoteProxy implements PyProxy {
         return exposed;
     }
 
+    /**
+     * @param address the server's address as Python writes it ({@code (host, port)} or a path)
+     * @return this proxy as CPython pickles one: {@code RebuildProxy(AutoProxy, token, 'pickle', {'exposed': ...})}
+     */
+    PyObject reduce(Object address) {
+        PyObject token = PyObject.viaNew("multiprocessing.managers", "Token", List.of(),
+                new PyTuple(typeid, address, id));
+        java.util.Map<Object, Object> kwds = new java.util.LinkedHashMap<>();
+        kwds.put("exposed", PyTuple.of(exposed));
+        return new PyObject("multiprocessing.managers", "RebuildProxy",
+                List.of(new PyGlobal("multiprocessing.managers", "AutoProxy"), token, "pickle", kwds), null);
+    }
+
     @Override
     public void close() {
         ref.cleanable.clean();

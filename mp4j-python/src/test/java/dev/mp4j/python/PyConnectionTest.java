@@ -12,7 +12,6 @@ import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.Listener;
 import dev.mp4j.python.Pythons.Python;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,16 +41,12 @@ class PyConnectionTest {
     @TempDir
     Path dir;
 
-    private static InetSocketAddress loopback(int port) {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    }
-
     @ParameterizedTest
     @MethodSource("dev.mp4j.python.Pythons#each")
     void aJavaClientOfTheDocsPythonListener(Python python) {
         Python py = Pythons.require(python);
         try (PyPeer peer = PyPeer.start(py, dir, "listener_peer.py", KEY);
-                PyConnection conn = PyConnection.wrap(Connections.client(loopback(peer.port()),
+                PyConnection conn = PyConnection.wrap(Connections.client(PyPeer.loopback(peer.port()),
                         KEY.getBytes(StandardCharsets.UTF_8)))) {
             assertEquals(Canon.of(new ArrayList<>(Arrays.asList(2.25, null, "junk",
                     new PyGlobal("builtins", "float")))), Canon.of(conn.recv()));
@@ -79,7 +74,7 @@ class PyConnectionTest {
     @MethodSource("dev.mp4j.python.Pythons#each")
     void theDocsPythonClientOfAJavaListener(Python python) {
         Python py = Pythons.require(python);
-        try (Listener listener = new Listener(loopback(0), 1, KEY.getBytes(StandardCharsets.UTF_8))) {
+        try (Listener listener = new Listener(PyPeer.loopback(0), 1, KEY.getBytes(StandardCharsets.UTF_8))) {
             int port = ((InetSocketAddress) listener.address()).getPort();
             try (PyPeer peer = PyPeer.start(py, dir, "client_peer.py", Integer.toString(port), KEY);
                     PyConnection conn = PyConnection.wrap(listener.accept())) {
@@ -106,7 +101,7 @@ class PyConnectionTest {
         try (PyPeer peer = PyPeer.start(py, dir, "listener_peer.py", KEY)) {
             int port = peer.port();
             assertThrows(AuthenticationError.class,
-                    () -> Connections.client(loopback(port), "wrong".getBytes(StandardCharsets.UTF_8)).close());
+                    () -> Connections.client(PyPeer.loopback(port), "wrong".getBytes(StandardCharsets.UTF_8)).close());
             // the listener's accept failed: the peer ends with an error, which is what is expected here
             peer.waitFor(WAIT);
         }
@@ -114,7 +109,7 @@ class PyConnectionTest {
 
     @org.junit.jupiter.api.Test
     void aPickleThatIsNotReadLeavesTheConnectionUsable() {
-        try (Listener listener = new Listener(loopback(0), 1, KEY.getBytes(StandardCharsets.UTF_8))) {
+        try (Listener listener = new Listener(PyPeer.loopback(0), 1, KEY.getBytes(StandardCharsets.UTF_8))) {
             Thread client = Thread.ofVirtual().start(() -> {
                 try (Connection c = Connections.client(listener.address(), KEY.getBytes(StandardCharsets.UTF_8))) {
                     c.sendBytes(new byte[] {(byte) 0x80, 4, 'P', 'x', '\n', '.'}); // a persistent id

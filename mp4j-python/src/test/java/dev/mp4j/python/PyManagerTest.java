@@ -12,8 +12,6 @@ import dev.mp4j.multiprocessing.Empty;
 import dev.mp4j.multiprocessing.Queue;
 import dev.mp4j.python.Pythons.Python;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,17 +43,13 @@ class PyManagerTest {
     @TempDir
     Path dir;
 
-    private static InetSocketAddress loopback(int port) {
-        return new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
-    }
-
     @ParameterizedTest
     @MethodSource("dev.mp4j.python.Pythons#each")
     void theDocsRemoteManagerWithAJavaPutterAndAPythonGetter(Python python) {
         Python py = Pythons.require(python);
         try (PyPeer server = PyPeer.start(py, dir, "manager_peer.py", KEY)) {
             int port = server.port();
-            try (PyManager m = PyManager.connect(loopback(port), AUTHKEY)) {
+            try (PyManager m = PyManager.connect(PyPeer.loopback(port), AUTHKEY)) {
                 Queue<Object> q = m.queue(m.call("get_queue"));
                 q.put(VALUES);
                 try (PyPeer getter = PyPeer.start(py, dir, "manager_client.py", Integer.toString(port), KEY, "get")) {
@@ -74,7 +68,7 @@ class PyManagerTest {
         Python py = Pythons.require(python);
         try (PyPeer server = PyPeer.start(py, dir, "manager_peer.py", KEY)) {
             int port = server.port();
-            try (PyManager m = PyManager.connect(loopback(port), AUTHKEY);
+            try (PyManager m = PyManager.connect(PyPeer.loopback(port), AUTHKEY);
                     PyPeer putter = PyPeer.start(py, dir, "manager_client.py", Integer.toString(port), KEY, "put")) {
                 assertEquals("put", putter.line(WAIT));
                 Queue<Object> q = m.queue(m.call("get_queue"));
@@ -94,7 +88,7 @@ class PyManagerTest {
     void syncManagerTypesFromJava(Python python) {
         Python py = Pythons.require(python);
         try (PyPeer server = PyPeer.start(py, dir, "manager_peer.py", KEY);
-                PyManager m = PyManager.connect(loopback(server.port()), AUTHKEY)) {
+                PyManager m = PyManager.connect(PyPeer.loopback(server.port()), AUTHKEY)) {
             PyProxy dictProxy = m.create("dict");
             assertEquals("dict", dictProxy.typeid());
             Map<Object, Object> d = m.dict(dictProxy);
@@ -152,10 +146,10 @@ class PyManagerTest {
         Python py = Pythons.require(python);
         try (PyPeer server = PyPeer.start(py, dir, "manager_peer.py", KEY)) {
             int port = server.port();
-            assertThrows(IllegalArgumentException.class, () -> PyManager.connect(loopback(port), null));
-            assertThrows(AuthenticationError.class, () -> PyManager.connect(loopback(port),
+            assertThrows(IllegalArgumentException.class, () -> PyManager.connect(PyPeer.loopback(port), null));
+            assertThrows(AuthenticationError.class, () -> PyManager.connect(PyPeer.loopback(port),
                     "wrong".getBytes(StandardCharsets.UTF_8)));
-            try (PyManager m = PyManager.connect(loopback(port), AUTHKEY)) {
+            try (PyManager m = PyManager.connect(PyPeer.loopback(port), AUTHKEY)) {
                 PyProxy objects = m.call("objects");
                 long baseline = (Long) objects.callMethod("count");
 
@@ -199,7 +193,7 @@ class PyManagerTest {
                 assertEquals(baseline, (Long) objects.callMethod("count"), "released by the cleaner");
 
                 // closing the manager releases what is still open
-                try (PyManager other = PyManager.connect(loopback(port), AUTHKEY)) {
+                try (PyManager other = PyManager.connect(PyPeer.loopback(port), AUTHKEY)) {
                     other.create("dict");
                     other.create("list");
                     assertEquals(baseline + 2, (Long) objects.callMethod("count"));
@@ -211,10 +205,30 @@ class PyManagerTest {
 
     @ParameterizedTest
     @MethodSource("dev.mp4j.python.Pythons#each")
+    void proxiesAsArgumentsAndInsideResults(Python python) {
+        Python py = Pythons.require(python);
+        // 3.8's server cannot rebuild a proxy of its own (its AutoProxy lacks manager_owned), for Python clients too
+        org.junit.jupiter.api.Assumptions.assumeTrue(py.atLeast(3, 9),
+                "CPython 3.8's RebuildProxy fails in its own server");
+        try (PyPeer server = PyPeer.start(py, dir, "manager_peer.py", KEY);
+                PyManager m = PyManager.connect(PyPeer.loopback(server.port()), AUTHKEY)) {
+            PyProxy queue = m.create("Queue");
+            Map<Object, Object> d = m.dict(m.create("dict"));
+            d.put("q", queue); // written as CPython's RebuildProxy; the server keeps a proxy it owns
+            PyProxy got = assertInstanceOf(PyProxy.class, d.get("q")); // read back: a proxy with its own reference
+            assertEquals("Queue", got.typeid());
+            m.queue(got).put("through the dict");
+            got.close();
+            assertEquals("through the dict", m.queue(queue).get(WAIT));
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.mp4j.python.Pythons#each")
     void concurrentCallsFromManyThreads(Python python) throws InterruptedException {
         Python py = Pythons.require(python);
         try (PyPeer server = PyPeer.start(py, dir, "manager_peer.py", KEY);
-                PyManager m = PyManager.connect(loopback(server.port()), AUTHKEY)) {
+                PyManager m = PyManager.connect(PyPeer.loopback(server.port()), AUTHKEY)) {
             Map<Object, Object> d = m.dict(m.create("dict"));
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 8; t++) {

@@ -85,6 +85,11 @@ final class PyPeer implements AutoCloseable {
         }
     }
 
+    /** @return {@code port} on the loopback address, where the peers listen */
+    static java.net.InetSocketAddress loopback(int port) {
+        return new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port);
+    }
+
     /** @return the port the script printed as its first line */
     int port() {
         return Integer.parseInt(line(Duration.ofSeconds(30)).trim());
