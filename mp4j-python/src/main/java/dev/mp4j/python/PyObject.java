@@ -18,8 +18,8 @@ import java.util.Objects;
  * set after the call ({@link #listItems()}, {@link #dictItems()}; {@code OrderedDict} and {@code defaultdict}
  * pickle that way).
  *
- * <p>Equality is by module, name, args, state, form and items; the hash code is the module's and name's only (so
- * that a cyclic state does not recurse). Objects read from a pickle are mutable while the pickle is read; do not
+ * <p>Equality is by module, name, args, state, form and items; the hash code takes the module, the name and the
+ * arguments that are plain values (so that a cyclic state does not recurse). Objects read from a pickle are mutable while the pickle is read; do not
  * change their lists afterwards.
  */
 public final class PyObject {
@@ -124,9 +124,19 @@ public final class PyObject {
                 && dictItems().equals(p.dictItems());
     }
 
+    /**
+     * Module, name and the arguments that are plain values (str, int, float, bool, None): never a walk through
+     * nested containers, so a cyclic or shared structure costs nothing to hash.
+     */
     @Override
     public int hashCode() {
-        return module.hashCode() * 31 + name.hashCode();
+        int h = (module.hashCode() * 31 + name.hashCode()) * 31 + args.size();
+        for (Object a : args) {
+            if (a == null || a instanceof String || a instanceof Number || a instanceof Boolean) {
+                h = h * 31 + java.util.Objects.hashCode(a);
+            }
+        }
+        return h;
     }
 
     @Override

@@ -21,10 +21,12 @@ public final class PyTuple extends AbstractList<Object> implements RandomAccess,
 
     @SuppressWarnings("serial") // the items of a tuple made to be serialized are serializable
     private final Object[] items;
+    private transient int hash;
+    private transient boolean hashed;
 
     /** @param items the items (copied; null items are Python's None) */
     public PyTuple(Object... items) {
-        this.items = items.length == 0 ? NONE : items.clone();
+        this(items.length == 0 ? NONE : items.clone(), true);
     }
 
     private PyTuple(Object[] items, boolean owned) {
@@ -71,8 +73,13 @@ public final class PyTuple extends AbstractList<Object> implements RandomAccess,
         return b.append(')').toString();
     }
 
+    /** {@link java.util.List}'s hash code, computed once (a tuple is immutable; its items should be too). */
     @Override
     public int hashCode() {
-        return Arrays.hashCode(items);
+        if (!hashed) {
+            hash = Arrays.hashCode(items);
+            hashed = true;
+        }
+        return hash;
     }
 }

@@ -188,12 +188,16 @@ final class Unpickler {
                     @SuppressWarnings("unchecked")
                     Set<Object> set = (Set<Object>) s;
                     for (Object item : items) {
+                        checkKey(item);
                         set.add(item);
                         nest(set, item);
                     }
                 }
                 case 0x91 -> { // FROZENSET
                     Object[] items = popMarkItems();
+                    for (Object item : items) {
+                        checkKey(item);
+                    }
                     Set<Object> set = new FrozenSet(Arrays.asList(items));
                     for (Object item : items) {
                         nest(set, item);
@@ -473,6 +477,7 @@ final class Unpickler {
             target.add(item);
             nest(target, item);
         } else if (list instanceof PyObject p) {
+            unusedAsKey(p);
             p.append(item);
             nest(p, item);
         } else {
@@ -488,12 +493,15 @@ final class Unpickler {
             @SuppressWarnings("unchecked")
             Map<Object, Object> map = (Map<Object, Object>) m;
             for (int i = 0; i < kv.length; i += 2) {
+                checkKey(kv[i]);
                 map.put(kv[i], kv[i + 1]);
                 nest(map, kv[i]);
                 nest(map, kv[i + 1]);
             }
         } else if (target instanceof PyObject p) {
+            unusedAsKey(p);
             for (int i = 0; i < kv.length; i += 2) {
+                checkKey(kv[i]);
                 p.put(kv[i], kv[i + 1]);
                 nest(p, kv[i]);
                 nest(p, kv[i + 1]);
@@ -501,6 +509,83 @@ final class Unpickler {
         } else {
             throw malformed("SETITEMS to a " + typeName(target));
         }
+    }
+
+    /** The most values, counted through nested tuples, objects and their states, that a dict key may hold. */
+    static final long MAX_KEY_WEIGHT = 1L << 20;
+    private static final Long IN_PROGRESS = -1L;
+    private final IdentityHashMap<Object, Long> keyWeights = new IdentityHashMap<>();
+
+    /**
+     * Refuses a dict key or set item that Python could not hash (a list, dict, set or bytearray, or a tuple that
+     * holds one), and one whose hashing and comparing would walk more than {@link #MAX_KEY_WEIGHT} values: tuples
+     * and objects that share their parts through the memo can be exponentially large when walked, as a Java
+     * {@code equals} walks them.
+     */
+    private void checkKey(Object k) {
+        long w = keyWeight(k);
+        if (w > MAX_KEY_WEIGHT) {
+            throw malformed("a dict key or set item of more than " + MAX_KEY_WEIGHT + " values counted through its "
+                    + "parts");
+        }
+    }
+
+    /** @return the values {@code o} holds when walked (saturating past the bound), each distinct part once cached */
+    private long keyWeight(Object o) {
+        if (!(o instanceof PyTuple || o instanceof PyObject || o instanceof FrozenSet || o instanceof java.util.List
+                || o instanceof Map || o instanceof Set || o instanceof PyByteArray)) {
+            return 1;
+        }
+        Long cached = keyWeights.get(o);
+        if (cached != null) {
+            if (cached.equals(IN_PROGRESS)) {
+                throw malformed("a dict key or set item that contains itself");
+            }
+            return cached;
+        }
+        keyWeights.put(o, IN_PROGRESS);
+        long w = 1;
+        switch (o) {
+            case PyTuple t -> {
+                for (Object item : t) {
+                    w = add(w, keyWeight(item));
+                }
+            }
+            case FrozenSet f -> {
+                for (Object item : f) {
+                    w = add(w, keyWeight(item));
+                }
+            }
+            case PyObject p -> {
+                if (!p.listItems().isEmpty() || !p.dictItems().isEmpty()) {
+                    throw malformed("unhashable type as a dict key or set item: " + p.module() + "." + p.name());
+                }
+                for (Object a : p.args()) {
+                    w = add(w, keyWeight(a));
+                }
+                if (p.state() instanceof Map<?, ?> m) { // an instance's __dict__ (a frozen dataclass, say)
+                    for (Map.Entry<?, ?> e : m.entrySet()) {
+                        w = add(add(w, keyWeight(e.getKey())), keyWeight(e.getValue()));
+                    }
+                } else if (p.state() != null) {
+                    w = add(w, keyWeight(p.state()));
+                }
+            }
+            default -> throw malformed("unhashable type as a dict key or set item: " + typeName(o));
+        }
+        keyWeights.put(o, w);
+        return w;
+    }
+
+    /** A Python object already inside a key (its weight counted) may not change: its count would be stale. */
+    private void unusedAsKey(PyObject p) {
+        if (keyWeights.containsKey(p)) {
+            throw malformed("an object changed after it was used in a dict key or set item");
+        }
+    }
+
+    private static long add(long a, long b) {
+        return Math.min(a + b, MAX_KEY_WEIGHT + 1);
     }
 
     private PyTuple tuple(Object[] items) {
@@ -562,6 +647,12 @@ final class Unpickler {
             return new Pending(g, constructor, t);
         }
         if (!viaNew) {
+            if ((g.name().equals("set") || g.name().equals("frozenset")) && g.module().equals("builtins")
+                    && t.size() == 1 && t.get(0) instanceof java.util.Collection<?> items) {
+                for (Object item : items) {
+                    checkKey(item);
+                }
+            }
             Object mapped = Builtins.call(g, t);
             if (mapped != null) {
                 for (Object item : t) {
@@ -592,6 +683,7 @@ final class Unpickler {
             return;
         }
         if (target instanceof PyObject o) {
+            unusedAsKey(o);
             o.setState(state);
         } else if (target instanceof PythonError e) {
             e.setState(state);

@@ -210,6 +210,47 @@ class PickleTest {
     }
 
     @Test
+    void keysThatPythonCouldNotHashOrThatWouldCostTooMuchAreRefused() {
+        assertThrows(PickleError.class, () -> Pickle.loads(hex("80 04 7d 5d 4b 01 73 2e")), "a list as a dict key");
+        assertThrows(PickleError.class, () -> Pickle.loads(hex("80 04 8f 28 7d 90 2e")), "a dict in a set");
+        assertThrows(PickleError.class, () -> Pickle.loads(hex("80 04 7d 5d 85 4b 01 73 2e")), "a tuple of a list");
+        // (t, t) eighty times over through DUP: 2^81 items when walked, in 170 bytes
+        ByteArrayOutputStream dag = new ByteArrayOutputStream();
+        dag.writeBytes(hex("80 04 8f 28 4b 01 85"));
+        for (int i = 0; i < 80; i++) {
+            dag.writeBytes(hex("32 86"));
+        }
+        dag.writeBytes(hex("90 2e"));
+        byte[] huge = dag.toByteArray();
+        assertThrows(PickleError.class, () -> Pickle.loads(huge));
+        // the same shape ten levels deep is a fine key
+        ByteArrayOutputStream small = new ByteArrayOutputStream();
+        small.writeBytes(hex("80 04 8f 28 4b 01 85"));
+        for (int i = 0; i < 10; i++) {
+            small.writeBytes(hex("32 86"));
+        }
+        small.writeBytes(hex("90 2e"));
+        assertEquals(1, ((Set<?>) Pickle.loads(small.toByteArray())).size());
+
+        // m.C(p, p) eighty times over, as a set item
+        ByteArrayOutputStream objects = new ByteArrayOutputStream();
+        objects.writeBytes(hex("80 04 8f 28 8c 01 6d 8c 01 43 93 94 29 52"));
+        for (int i = 1; i <= 80; i++) {
+            objects.writeBytes(hex("94 30 68 00 68"));
+            objects.write(i);
+            objects.writeBytes(hex("68"));
+            objects.write(i);
+            objects.writeBytes(hex("86 52"));
+        }
+        objects.writeBytes(hex("90 2e"));
+        byte[] hugeObject = objects.toByteArray();
+        assertThrows(PickleError.class, () -> Pickle.loads(hugeObject));
+        // an object may not change once it is inside a key: m.C() as a set item, then given a state
+        assertThrows(PickleError.class, () -> Pickle.loads(hex(
+                "80 04 8c 01 6d 8c 01 43 93 29 52 94 8f 28 68 00 90 30 68 00 7d 62 2e")));
+    }
+
+    @Test
     void maxBytesRefusesALongerInput() {
         byte[] p = Pickle.dumps("x".repeat(100));
         assertThrows(PickleError.class, () -> Pickle.loader().maxBytes(50).loads(p));
