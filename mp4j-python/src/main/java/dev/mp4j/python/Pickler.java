@@ -1,0 +1,387 @@
+package dev.mp4j.python;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.math.BigInteger;
+import java.util.Arrays;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * CPython's pickler at protocol 4, for the types of API.md's mapping (one per {@code dumps}). Mutable objects
+ * (lists, dicts, sets, bytearrays, {@link PyObject}s) and tuples are memoized by identity, so shared references
+ * stay shared and cycles through a mutable object are written as CPython writes them; a tuple that reaches itself
+ * through a mutable object is handled as CPython's {@code save_tuple} does. Frames are not written (they are a
+ * hint; every protocol-4 reader accepts a pickle without them).
+ */
+final class Pickler {
+    private static final int BATCH = 1000;
+
+    private final Map<Class<?>, PyGlobal> records;
+    private final Function<Object, Object> replacer;
+    private final int maxDepth;
+    private final IdentityHashMap<Object, Integer> memo = new IdentityHashMap<>();
+    private byte[] out = new byte[256];
+    private int n;
+    private int depth;
+
+    Pickler(Map<Class<?>, PyGlobal> records, Function<Object, Object> replacer, int maxDepth) {
+        this.records = records;
+        this.replacer = replacer;
+        this.maxDepth = maxDepth;
+    }
+
+    byte[] dump(Object value) {
+        write(0x80);
+        write(4);
+        save(value);
+        write('.');
+        return Arrays.copyOf(out, n);
+    }
+
+    // ---- output ----
+
+    private void ensure(int more) {
+        if (out.length - n < more) {
+            long size = Math.max((long) out.length * 2, (long) n + more);
+            if (size > Integer.MAX_VALUE - 16) {
+                throw new IllegalArgumentException("the pickle would be longer than a Java array can hold");
+            }
+            out = Arrays.copyOf(out, (int) size);
+        }
+    }
+
+    private void write(int b) {
+        ensure(1);
+        out[n++] = (byte) b;
+    }
+
+    private void writeLe(long v, int bytes) {
+        ensure(bytes);
+        for (int i = 0; i < bytes; i++) {
+            out[n++] = (byte) (v >>> (8 * i));
+        }
+    }
+
+    private void write(byte[] b) {
+        ensure(b.length);
+        System.arraycopy(b, 0, out, n, b.length);
+        n += b.length;
+    }
+
+    // ---- values ----
+
+    private void save(Object o) {
+        if (o == null) {
+            write('N');
+        } else if (o instanceof Long l) {
+            saveLong(l);
+        } else if (o instanceof String s) {
+            saveString(s);
+        } else if (o instanceof Integer || o instanceof Short || o instanceof Byte) {
+            saveLong(((Number) o).longValue());
+        } else if (o instanceof Boolean b) {
+            write(b ? 0x88 : 0x89);
+        } else if (o instanceof Double || o instanceof Float) {
+            write('G');
+            long bits = Double.doubleToRawLongBits(((Number) o).doubleValue());
+            ensure(8);
+            for (int i = 7; i >= 0; i--) {
+                out[n++] = (byte) (bits >>> (8 * i));
+            }
+        } else if (o instanceof BigInteger b) {
+            saveBigInteger(b);
+        } else if (o instanceof byte[] b) {
+            if (!get(o)) {
+                saveBytes(b);
+                memoize(o);
+            }
+        } else if (get(o)) {
+            // memoized: written as a reference
+        } else {
+            enter(o);
+            try {
+                saveObject(o);
+            } finally {
+                depth--;
+            }
+        }
+    }
+
+    private void enter(Object o) {
+        if (++depth > maxDepth) {
+            depth--;
+            throw new IllegalArgumentException("cannot pickle a structure nested deeper than " + maxDepth
+                    + " levels (at a " + o.getClass().getName() + ")");
+        }
+    }
+
+    private void saveObject(Object o) {
+        switch (o) {
+            case PyTuple t -> saveTuple(t);
+            case List<?> l -> {
+                write(']');
+                memoize(o);
+                saveItems(l.iterator(), l.size(), 'a', 'e');
+            }
+            case Map<?, ?> m -> {
+                write('}');
+                memoize(o);
+                saveEntries(m.entrySet().iterator(), m.size());
+            }
+            case FrozenSet s -> { // written whole before it is memoized, as CPython writes a frozenset
+                write('(');
+                for (Object item : s) {
+                    save(item);
+                }
+                Integer ref = memo.get(s);
+                if (ref != null) { // it reached itself through a mutable item and was written there
+                    write('1');
+                    writeGet(ref);
+                } else {
+                    write(0x91);
+                    memoize(s);
+                }
+            }
+            case Set<?> s -> {
+                write(0x8f);
+                memoize(o);
+                Iterator<?> it = s.iterator();
+                while (it.hasNext()) {
+                    write('(');
+                    for (int i = 0; i < BATCH && it.hasNext(); i++) {
+                        save(it.next());
+                    }
+                    write(0x90);
+                }
+            }
+            case PyByteArray b -> { // protocol 4 has no BYTEARRAY8: bytearray(bytes), as CPython writes it
+                saveGlobal("builtins", "bytearray");
+                saveBytes(b.bytes());
+                write(0x85);
+                write('R');
+                memoize(o);
+            }
+            case PyGlobal g -> saveGlobal(g.module(), g.name());
+            case PyObject p -> {
+                saveGlobal(p.module(), p.name());
+                saveTuple(PyTuple.of(p.args()));
+                write(p.viaNew() ? 0x81 : 'R');
+                memoize(o);
+                if (!p.listItems().isEmpty()) {
+                    saveItems(p.listItems().iterator(), p.listItems().size(), 'a', 'e');
+                }
+                if (!p.dictItems().isEmpty()) {
+                    saveEntries(p.dictItems().entrySet().iterator(), p.dictItems().size());
+                }
+                if (p.state() != null) {
+                    save(p.state());
+                    write('b');
+                }
+            }
+            case PythonError e -> {
+                saveGlobal(e.module(), e.name());
+                saveTuple(PyTuple.of(e.args()));
+                write('R');
+                memoize(o);
+                if (e.state() != null) {
+                    save(e.state());
+                    write('b');
+                }
+            }
+            case Record r when records.containsKey(r.getClass()) -> {
+                PyGlobal g = records.get(r.getClass());
+                saveGlobal(g.module(), g.name());
+                saveTuple(PyTuple.owning(components(r)));
+                write('R');
+                memoize(o);
+            }
+            default -> {
+                Object replacement = replacer == null ? null : replacer.apply(o);
+                if (replacement == null) {
+                    throw new IllegalArgumentException("cannot pickle a " + o.getClass().getName()
+                            + ": not a type mp4j maps to Python (a record must be registered with Pickle.dumper())");
+                }
+                save(replacement);
+            }
+        }
+    }
+
+    private static Object[] components(Record r) {
+        RecordComponent[] cs = r.getClass().getRecordComponents();
+        Object[] values = new Object[cs.length];
+        for (int i = 0; i < cs.length; i++) {
+            try {
+                values[i] = cs[i].getAccessor().invoke(r);
+            } catch (IllegalAccessException e) {
+                throw new IllegalArgumentException("cannot read the components of " + r.getClass().getName()
+                        + " (a registered record must be public, in a package its module exports)", e);
+            } catch (InvocationTargetException e) {
+                throw new IllegalArgumentException("the accessor " + cs[i].getName() + " of "
+                        + r.getClass().getName() + " threw", e.getCause());
+            }
+        }
+        return values;
+    }
+
+    private void saveItems(Iterator<?> it, int size, int one, int many) {
+        if (size == 1) {
+            save(it.next());
+            write(one);
+            return;
+        }
+        while (it.hasNext()) {
+            write('(');
+            for (int i = 0; i < BATCH && it.hasNext(); i++) {
+                save(it.next());
+            }
+            write(many);
+        }
+    }
+
+    private void saveEntries(Iterator<? extends Map.Entry<?, ?>> it, int size) {
+        if (size == 1) {
+            Map.Entry<?, ?> e = it.next();
+            save(e.getKey());
+            save(e.getValue());
+            write('s');
+            return;
+        }
+        while (it.hasNext()) {
+            write('(');
+            for (int i = 0; i < BATCH && it.hasNext(); i++) {
+                Map.Entry<?, ?> e = it.next();
+                save(e.getKey());
+                save(e.getValue());
+            }
+            write('u');
+        }
+    }
+
+    private void saveTuple(PyTuple t) {
+        int size = t.size();
+        if (size == 0) {
+            write(')');
+            return;
+        }
+        if (size > 3) {
+            write('(');
+        }
+        for (int i = 0; i < size; i++) {
+            save(t.get(i));
+        }
+        Integer ref = memo.get(t);
+        if (ref != null) { // the tuple reached itself through a mutable item and was written there: use that one
+            if (size > 3) {
+                write('1');
+            } else {
+                for (int i = 0; i < size; i++) {
+                    write('0');
+                }
+            }
+            writeGet(ref);
+            return;
+        }
+        write(size == 1 ? 0x85 : size == 2 ? 0x86 : size == 3 ? 0x87 : 't');
+        memoize(t);
+    }
+
+    private void saveGlobal(String module, String name) {
+        saveString(module);
+        saveString(name);
+        write(0x93);
+        write(0x94);
+        memo.put(new Object(), memo.size()); // CPython numbers the global; keep the indexes in step
+    }
+
+    private void saveLong(long v) {
+        if (v >= 0 && v < 0x100) {
+            write('K');
+            write((int) v);
+        } else if (v >= 0 && v < 0x10000) {
+            write('M');
+            writeLe(v, 2);
+        } else if (v == (int) v) {
+            write('J');
+            writeLe(v, 4);
+        } else {
+            int bytes = (64 - Long.numberOfLeadingZeros(v ^ (v >> 63))) / 8 + 1;
+            write(0x8a);
+            write(bytes);
+            writeLe(v, bytes);
+        }
+    }
+
+    private void saveBigInteger(BigInteger b) {
+        if (b.bitLength() < 64) {
+            saveLong(b.longValue());
+            return;
+        }
+        byte[] be = b.toByteArray();
+        if (be.length < 0x100) {
+            write(0x8a);
+            write(be.length);
+        } else {
+            write(0x8b);
+            writeLe(be.length, 4);
+        }
+        ensure(be.length);
+        for (int i = be.length - 1; i >= 0; i--) {
+            out[n++] = be[i];
+        }
+    }
+
+    private void saveString(String s) {
+        byte[] b = Strings.encode(s);
+        if (b.length < 0x100) {
+            write(0x8c);
+            write(b.length);
+        } else {
+            write('X');
+            writeLe(b.length, 4);
+        }
+        write(b);
+    }
+
+    private void saveBytes(byte[] b) {
+        if (b.length < 0x100) {
+            write('C');
+            write(b.length);
+        } else {
+            write('B');
+            writeLe(b.length, 4);
+        }
+        write(b);
+    }
+
+    // ---- memo ----
+
+    private void memoize(Object o) {
+        write(0x94);
+        memo.put(o, memo.size());
+    }
+
+    /** Writes a reference to {@code o} if it is memoized; @return whether it was */
+    private boolean get(Object o) {
+        Integer i = memo.get(o);
+        if (i == null) {
+            return false;
+        }
+        writeGet(i);
+        return true;
+    }
+
+    private void writeGet(int i) {
+        if (i < 0x100) {
+            write('h');
+            write(i);
+        } else {
+            write('j');
+            writeLe(i, 4);
+        }
+    }
+}

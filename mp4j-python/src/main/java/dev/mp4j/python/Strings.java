@@ -1,0 +1,111 @@
+package dev.mp4j.python;
+
+import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
+
+/**
+ * Python's {@code str} in a pickle: UTF-8 with {@code surrogatepass}, so that a lone surrogate (which a Java
+ * string and a Python str may both hold) crosses as its three-byte form, both ways. Anything else that is not
+ * UTF-8 is malformed, as for CPython's unpickler.
+ */
+final class Strings {
+    private Strings() {}
+
+    /**
+     * @param b the bytes
+     * @param start the first byte
+     * @param end past the last byte
+     * @param malformed makes the exception for bytes that are not UTF-8
+     * @return the string
+     */
+    static String decode(byte[] b, int start, int end, Function<String, PickleError> malformed) {
+        int i = start;
+        while (i < end && b[i] >= 0) {
+            i++;
+        }
+        if (i == end) {
+            return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+        }
+        char[] out = new char[end - start];
+        int n = 0;
+        for (int k = start; k < i; k++) {
+            out[n++] = (char) b[k];
+        }
+        while (i < end) {
+            int c = b[i] & 0xff;
+            if (c < 0x80) {
+                out[n++] = (char) c;
+                i++;
+                continue;
+            }
+            int len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
+            if (len == 0 || c > 0xf4 || c == 0xc0 || c == 0xc1 || i + len > end) {
+                throw malformed.apply("a str that is not UTF-8");
+            }
+            int cp = c & (0x7f >> len);
+            for (int k = 1; k < len; k++) {
+                int cc = b[i + k] & 0xff;
+                if ((cc & 0xc0) != 0x80) {
+                    throw malformed.apply("a str that is not UTF-8");
+                }
+                cp = cp << 6 | (cc & 0x3f);
+            }
+            int min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
+            if (cp < min || cp > 0x10ffff) {
+                throw malformed.apply("a str that is not UTF-8 (overlong or out of range)");
+            }
+            if (cp >= 0x10000) {
+                out[n++] = Character.highSurrogate(cp);
+                out[n++] = Character.lowSurrogate(cp);
+            } else {
+                out[n++] = (char) cp; // a surrogate here is Python's surrogatepass
+            }
+            i += len;
+        }
+        return new String(out, 0, n);
+    }
+
+    /** @return {@code s} in UTF-8, a lone surrogate as its three-byte form (Python's surrogatepass) */
+    static byte[] encode(String s) {
+        int n = s.length();
+        boolean lone = false;
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                    i++;
+                } else {
+                    lone = true;
+                    break;
+                }
+            }
+        }
+        if (!lone) {
+            return s.getBytes(StandardCharsets.UTF_8);
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(n * 3);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            int cp = c;
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+                cp = Character.toCodePoint(c, s.charAt(++i));
+            }
+            if (cp < 0x80) {
+                out.write(cp);
+            } else if (cp < 0x800) {
+                out.write(0xc0 | cp >> 6);
+                out.write(0x80 | cp & 0x3f);
+            } else if (cp < 0x10000) {
+                out.write(0xe0 | cp >> 12);
+                out.write(0x80 | cp >> 6 & 0x3f);
+                out.write(0x80 | cp & 0x3f);
+            } else {
+                out.write(0xf0 | cp >> 18);
+                out.write(0x80 | cp >> 12 & 0x3f);
+                out.write(0x80 | cp >> 6 & 0x3f);
+                out.write(0x80 | cp & 0x3f);
+            }
+        }
+        return out.toByteArray();
+    }
+}
