@@ -23,6 +23,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Spliterators;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -119,7 +120,9 @@ public final class PythonExecutor implements AutoCloseable {
         }
         List<Future<Object>> chunks = new ArrayList<>();
         List<Object> chunk = new ArrayList<>(chunksize);
+        int n = 0;
         for (Object item : items) {
+            n++;
             chunk.add(item);
             if (chunk.size() == chunksize) {
                 chunks.add(mapChunk(callable, chunk));
@@ -129,7 +132,7 @@ public final class PythonExecutor implements AutoCloseable {
         if (!chunk.isEmpty()) {
             chunks.add(mapChunk(callable, chunk));
         }
-        return new Results(chunks);
+        return new Results(chunks, n);
     }
 
     private Future<Object> mapChunk(String callable, List<Object> chunk) {
@@ -410,18 +413,26 @@ public final class PythonExecutor implements AutoCloseable {
         }
     }
 
-    /** The results of a map, chunk by chunk. */
+    /**
+     * The results of a map, chunk by chunk; closing them cancels the chunks not yet started. One thread consumes
+     * them; {@link #done()} may be read from any.
+     */
     private static final class Results implements ResultIterator<Object> {
-        private final Iterator<Future<Object>> chunks;
+        private final List<Future<Object>> chunks;
+        private final int total;
+        private int nextChunk;
         private Iterator<?> current = List.of().iterator();
+        private volatile int done;
+        private volatile boolean closed;
 
-        Results(List<Future<Object>> chunks) {
-            this.chunks = chunks.iterator();
+        Results(List<Future<Object>> chunks, int total) {
+            this.chunks = chunks;
+            this.total = total;
         }
 
         @Override
         public boolean hasNext() {
-            return current.hasNext() || chunks.hasNext();
+            return !closed && (current.hasNext() || nextChunk < chunks.size());
         }
 
         @Override
@@ -431,13 +442,47 @@ public final class PythonExecutor implements AutoCloseable {
 
         @Override
         public Object next(Duration timeout) {
+            if (closed) {
+                throw new IllegalStateException("the ResultIterator is closed");
+            }
             while (!current.hasNext()) {
-                if (!chunks.hasNext()) {
+                if (nextChunk >= chunks.size()) {
                     throw new NoSuchElementException();
                 }
-                current = ((List<?>) chunks.next().result(timeout)).iterator();
+                Future<Object> chunk = chunks.get(nextChunk);
+                try {
+                    current = ((List<?>) chunk.result(timeout)).iterator();
+                } catch (dev.mp4j.futures.TimeoutError e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    nextChunk++;
+                    done = done + 1; // the item that raised
+                    throw e;
+                }
+                nextChunk++;
             }
+            done = done + 1;
             return current.next();
+        }
+
+        @Override
+        public int done() {
+            return done;
+        }
+
+        @Override
+        public OptionalInt total() {
+            return OptionalInt.of(total);
+        }
+
+        @Override
+        public synchronized void close() {
+            if (!closed) {
+                closed = true;
+                for (int i = nextChunk; i < chunks.size(); i++) {
+                    chunks.get(i).cancel();
+                }
+            }
         }
 
         @Override
