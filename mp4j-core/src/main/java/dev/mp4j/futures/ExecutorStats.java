@@ -26,6 +26,8 @@ package dev.mp4j.futures;
  *     pool counts its threads
  * @param workersLost workers that ended without being asked to: a crash, {@code System.exit} in a task, a
  *     kill from outside (a worker mp4j kills for a time limit or a cancel is not lost)
+ *
+ * @since 0.1
  */
 public record ExecutorStats(int workers, int busyWorkers, long queuedTasks, long runningTasks,
                             long completedTasks, long failedTasks, long cancelledTasks, long workersStarted,

@@ -2,6 +2,8 @@ package dev.mp4j.multiprocessing;
 
 /**
  * Where the stdout and stderr of child JVMs go ({@link Context#withOutput}).
+ *
+ * @since 0.1
  */
 public enum ChildOutput {
     /** The parent's own streams, as Python does (the default): a child writes to them directly. */

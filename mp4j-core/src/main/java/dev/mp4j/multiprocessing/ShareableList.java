@@ -58,6 +58,8 @@ import java.util.Objects;
  * <p>Lifetime, as for {@link SharedMemory}: {@link #close()} unmaps this handle's view; {@link #unlink()}
  * removes the block's name, once, from any process. Indexes run from 0 to {@code size() - 1}
  * ({@link IndexOutOfBoundsException} otherwise; there are no negative indexes).
+ *
+ * @since 0.1
  */
 public final class ShareableList implements Serializable, Iterable<Object>, AutoCloseable {
     @Serial

@@ -10,6 +10,8 @@ import java.lang.foreign.MemorySegment;
  * {@code RawArray}); passed to a child, it re-attaches to the same memory. Element accesses are plain
  * single-byte accesses, as for the other shared arrays: ordering between processes is the job of
  * {@link #lock()}, a queue or a join.
+ *
+ * @since 0.1
  */
 public interface SharedByteArray extends Serializable {
     /** @return the number of bytes */

@@ -209,7 +209,7 @@ public final class Bootstrap {
 
     /**
      * Loads and initializes the classes the application named ({@code Multiprocessing.setForkserverPreload}),
-     * through the class loader that decodes the job; one that cannot be loaded is skipped, with a line on stderr.
+     * through the class loader that decodes the job; one that cannot be loaded is skipped, with a WARNING.
      */
     static void preload(java.util.List<String> classNames) {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
@@ -217,7 +217,7 @@ public final class Bootstrap {
             try {
                 Class.forName(name, true, loader != null ? loader : ClassLoader.getSystemClassLoader());
             } catch (ClassNotFoundException | RuntimeException | LinkageError e) {
-                System.err.println("mp4j: a forkserver spare could not preload " + name + ": " + e);
+                LifecycleLog.LOG.log(System.Logger.Level.WARNING, "a forkserver spare could not preload " + name, e);
             }
         }
     }

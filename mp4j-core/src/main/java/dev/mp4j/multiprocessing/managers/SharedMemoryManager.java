@@ -41,6 +41,8 @@ import java.util.function.Function;
  * too; closing it leaves them to that server. Typeids may be registered as on any {@link BaseManager}.
  * The methods of this class throw {@link IllegalStateException} before {@code start()} (or
  * {@code getServer()}, {@code connect()}) and after {@code shutdown()}.
+ *
+ * @since 0.1
  */
 public class SharedMemoryManager extends BaseManager {
     /** The typeid of the server's segment tracker. */
