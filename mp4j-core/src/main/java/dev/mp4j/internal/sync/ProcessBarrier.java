@@ -23,9 +23,9 @@ import java.util.List;
  * live party waits for a dead one. If it died holding the lock (arriving, running the action, leaving), the
  * next process to need the lock takes it over within about one slice (50 ms), breaks the barrier and logs a
  * WARNING. If it died waiting (in the condition's slot table, woken or not), a waiting party finds its slot
- * after at most {@link #CHECK_NANOS} without news and breaks the barrier. A broken barrier's count is set to 0
- * then (the dead party's share of it is unknown) and never goes below 0, so {@code reset()} once the
- * survivors have left makes the barrier usable again.
+ * after at most {@link #CHECK_NANOS} without news and breaks the barrier, and so does {@code reset()}. A
+ * barrier broken by a death has its count set to 0 (the dead party's share of it is unknown), and the count
+ * never goes below 0, so {@code reset()} once the survivors have left makes the barrier usable again.
  */
 public final class ProcessBarrier extends AbstractBarrier implements Serializable, SyncHandle {
     @Serial
@@ -86,6 +86,14 @@ public final class ProcessBarrier extends AbstractBarrier implements Serializabl
     @Override
     protected void setWord(int word, int value) {
         cond.setWord(word, word == COUNT ? Math.max(0, value) : value);
+    }
+
+    /** Parties that died waiting are forgotten before a reset: the barrier breaks, its count goes to 0. */
+    @Override
+    protected void beforeReset() {
+        if (cond.reapDead() > 0) {
+            breakForDeath();
+        }
     }
 
     /** Waits in turns of {@link #CHECK_NANOS}; a turn without news looks for parties that died waiting. */
