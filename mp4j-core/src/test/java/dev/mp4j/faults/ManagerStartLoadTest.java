@@ -86,7 +86,7 @@ class ManagerStartLoadTest {
                                 try {
                                     pid = call.get(BOUND.toSeconds(), TimeUnit.SECONDS);
                                 } catch (TimeoutException e) {
-                                    hung.complete(stacks());
+                                    hung.complete(Procs.stacks(false));
                                     throw new AssertionError("createProxy and a call on a fresh manager did not end "
                                             + "within " + BOUND.toSeconds() + " s of start()");
                                 }
@@ -110,7 +110,7 @@ class ManagerStartLoadTest {
                 try {
                     total += c.get(500, TimeUnit.SECONDS); // a slow boot is not what this test is about
                 } catch (TimeoutException e) {
-                    System.err.println(stacks());
+                    System.err.println(Procs.stacks(false));
                     fail("a client's managers did not all start within 500 s (stacks on stderr)");
                 } catch (ExecutionException e) {
                     if (hung.isDone()) {
@@ -128,16 +128,5 @@ class ManagerStartLoadTest {
                 t.join(70_000);
             }
         }
-    }
-
-    private static String stacks() {
-        StringBuilder b = new StringBuilder();
-        Thread.getAllStackTraces().forEach((t, frames) -> {
-            b.append(t.getName()).append('\n');
-            for (StackTraceElement f : frames) {
-                b.append("    at ").append(f).append('\n');
-            }
-        });
-        return b.toString();
     }
 }

@@ -207,7 +207,7 @@ class PrimitiveKillTest {
             try {
                 done.get(BOUND.toSeconds() * 2, TimeUnit.SECONDS);
             } catch (TimeoutException e) {
-                System.err.println(stacks());
+                System.err.println(Procs.stacks(true));
                 fail("round " + round + " (kill " + when.getLast() + " ms): the parent's use of the primitive "
                         + "did not end within " + BOUND.toSeconds() * 2 + " s; kills so far " + when);
             } catch (ExecutionException e) {
@@ -227,20 +227,6 @@ class PrimitiveKillTest {
             }
         });
         return f;
-    }
-
-    /** The stacks of this JVM's threads that are inside mp4j, for a failure's record. */
-    private static String stacks() {
-        StringBuilder b = new StringBuilder();
-        Thread.getAllStackTraces().forEach((t, frames) -> {
-            if (java.util.Arrays.stream(frames).anyMatch(f -> f.getClassName().startsWith("dev.mp4j.internal"))) {
-                b.append(t.getName()).append('\n');
-                for (StackTraceElement f : frames) {
-                    b.append("    at ").append(f).append('\n');
-                }
-            }
-        });
-        return b.toString();
     }
 
     private static void check(boolean ok, String what) {
