@@ -250,4 +250,22 @@ final class Procs {
         out.removeAll(before);
         return out;
     }
+
+    /**
+     * The stacks of this JVM's threads, for a failure's record.
+     *
+     * @param mp4jOnly only the threads inside mp4j's internals
+     */
+    static String stacks(boolean mp4jOnly) {
+        StringBuilder b = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, frames) -> {
+            if (!mp4jOnly || java.util.Arrays.stream(frames).anyMatch(f -> f.getClassName().startsWith("dev.mp4j.internal"))) {
+                b.append(t.getName()).append('\n');
+                for (StackTraceElement f : frames) {
+                    b.append("    at ").append(f).append('\n');
+                }
+            }
+        });
+        return b.toString();
+    }
 }

@@ -21,6 +21,13 @@ import java.util.List;
  * form is its names; a receiving JVM attaches them. See {@link QueueState} for what is shared and what is
  * local, and {@link Ring} for what happens when a process dies while putting or getting.
  *
+ * <p>A process that dies inside a call: the ring's locks are taken over from it ({@link
+ * dev.mp4j.internal.ring.PidLock}), so no other process blocks; a message it was writing is dropped whole.
+ * The counts ({@code ITEMS}, a joinable queue's {@code UNFINISHED}) are words changed atomically, never under
+ * a lock, so a death cannot leave them half-changed; but as in Python an item it counted and did not write
+ * (killed inside {@code put}, or with items in its feeder thread), or a task it took and did not mark done,
+ * stays unfinished, and {@code join()} waits for it.
+ *
  * @param <E> the item type
  */
 sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits QueueImpl.Joinable {

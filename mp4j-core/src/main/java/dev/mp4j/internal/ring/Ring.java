@@ -89,7 +89,8 @@ import java.util.List;
  *   wins it.</li>
  * </ul>
  * Threads of one JVM share a pid; the locks still exclude them (a lock is taken by a CAS from 0), and a
- * JVM never takes a lock over from its own pid.
+ * JVM never takes a lock over from itself. An owner is recorded with its start time, so a process that got a
+ * dead owner's pid is not taken for the owner; each takeover is logged at WARNING ({@link PidLock}).
  */
 public final class Ring implements AutoCloseable {
     /** The data area a queue or pipe gets unless told otherwise. */
@@ -181,8 +182,13 @@ public final class Ring implements AutoCloseable {
         this.readBell = sems.get(1);
         this.dataBell = sems.get(2);
         this.spaceBell = sems.get(3);
-        this.writeLock = new PidLock(mem, WRITE_OWNER, WRITE_WAITERS, writeBell);
-        this.readLock = new PidLock(mem, READ_OWNER, READ_WAITERS, readBell);
+        String name = segment.name();
+        this.writeLock = new PidLock(mem, WRITE_OWNER, RingDescriptor.WRITE_OWNER_START, WRITE_WAITERS, writeBell,
+                "the write lock of ring " + name, dead -> getInt(mem, WRITER_IN_MESSAGE) != 0
+                        ? "its unfinished message is closed with an ABORT record" : "no message was in progress");
+        this.readLock = new PidLock(mem, READ_OWNER, RingDescriptor.READ_OWNER_START, READ_WAITERS, readBell,
+                "the read lock of ring " + name, dead -> getInt(mem, READER_IN_MESSAGE) != 0
+                        ? "the rest of the message it was reading is skipped" : "no message was being read");
         this.writingEnd = new EndTable(mem, RingDescriptor.table(WRITING_END));
         this.readingEnd = new EndTable(mem, RingDescriptor.table(READING_END));
     }
@@ -786,7 +792,7 @@ public final class Ring implements AutoCloseable {
             return;
         }
         int owner = writeLock.owner();
-        if (owner == Pids.SELF || (owner != 0 && (!thorough || Pids.alive(owner)))) {
+        if (owner == Pids.SELF || (owner != 0 && (!thorough || writeLock.ownerAlive(owner)))) {
             return;
         }
         if (writeLock.takeOver(owner)) {

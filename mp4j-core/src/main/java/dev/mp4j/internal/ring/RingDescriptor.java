@@ -21,6 +21,7 @@ import java.lang.invoke.VarHandle;
  *   84  int   WRITER_IN_MESSAGE   1 while a message's first chunk is published and its last is not
  *   88  long  SPACE_TARGET        the HEAD a writer waiting for room wants reached (the reader that reaches it
  *                                 posts the writer and sets it to Long.MAX_VALUE)
+ *   96  int   WRITE_OWNER_START   the write lock's owner's start time (see {@link PidLock}), 0 when free
  *  128  long  HEAD                start of the unread records; only the read-lock holder stores it
  *  136  int   READ_OWNER          pid holding the read lock, 0 when free
  *  140  int   READ_WAITERS        waiting for the read lock (bell: sem "-r")
@@ -28,6 +29,7 @@ import java.lang.invoke.VarHandle;
  *  148  int   READER_IN_MESSAGE   1 while a reader has taken some chunks of a message but not all
  *  152  long  READER_REMAINING    bytes of that message not yet taken
  *  160  int   DATA_EPOCH          bumped by every wait for records (so writers post once per sleep)
+ *  164  int   READ_OWNER_START    the read lock's owner's start time, 0 when free
  *  192  int[16] USER              for the structure built on the ring (a queue's counters)
  *  256  END TABLE 0 (1024 bytes)  the processes holding the writing end (pipes); see {@link EndTable}
  * 1280  END TABLE 1 (1024 bytes)  the processes holding the reading end (pipes)
@@ -46,7 +48,7 @@ import java.lang.invoke.VarHandle;
  */
 public final class RingDescriptor {
     static final int MAGIC_VALUE = 0x6d70346a;
-    static final int VERSION_VALUE = 2;
+    static final int VERSION_VALUE = 3;
 
     static final long MAGIC = 0;
     static final long VERSION = 4;
@@ -57,6 +59,7 @@ public final class RingDescriptor {
     static final long SPACE_WAITERS = 80;
     static final long WRITER_IN_MESSAGE = 84;
     static final long SPACE_TARGET = 88;
+    static final long WRITE_OWNER_START = 96;
     static final long HEAD = 128;
     static final long READ_OWNER = 136;
     static final long READ_WAITERS = 140;
@@ -64,6 +67,7 @@ public final class RingDescriptor {
     static final long READER_IN_MESSAGE = 148;
     static final long READER_REMAINING = 152;
     static final long DATA_EPOCH = 160;
+    static final long READ_OWNER_START = 164;
     static final long USER = 192;
     /** How many ints the {@code USER} area holds. */
     static final int USER_INTS = 16;

@@ -41,6 +41,10 @@ import java.util.function.Supplier;
  *
  * <p>State: {@code lock} goes once from null to the lock, under {@code lockInit}; everything else is
  * final after construction (the unlinker is set once, before the handle is published).
+ *
+ * <p>A process that dies: mp4j itself never takes {@link #lock()} (element reads, writes and updates are
+ * single atomic operations), so a death cannot leave the handle's state half-changed. The lock is the user's
+ * and keeps Python's rule: held by a process that dies, it stays held ({@code ProcessRLock}).
  */
 abstract class Handle implements Serializable {
     @Serial

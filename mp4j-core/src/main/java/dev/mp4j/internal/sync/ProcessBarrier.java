@@ -1,6 +1,7 @@
 package dev.mp4j.internal.sync;
 
 import dev.mp4j.internal.threads.AbstractBarrier;
+import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
@@ -12,21 +13,45 @@ import java.util.List;
 
 /**
  * A cross-process {@link dev.mp4j.threading.Barrier}: {@link AbstractBarrier}'s state machine (CPython's), its
- * state and count kept in shared memory (user words 0 and 1 of a {@link ProcessCondition} over a
- * {@link ProcessLock}), as CPython's multiprocessing Barrier does. The condition's lock guards both words.
+ * state and count kept in shared memory (user words 0 and 1 of a {@link ProcessCondition} over an
+ * {@link InternalLock}), as CPython's multiprocessing Barrier does. The condition's lock guards both words.
  * The action runs in whichever process arrives last, so it travels with the handle and must be serializable
- * to cross. A party killed while it waits stays counted: the others wait for it until their timeout breaks
- * the barrier.
+ * to cross.
+ *
+ * <p>A process that dies inside the barrier breaks it, as a timeout would: the parties still inside get
+ * {@link dev.mp4j.threading.BrokenBarrierError}, and so does every {@code await} until {@code reset()}; no
+ * live party waits for a dead one. If it died holding the lock (arriving, running the action, leaving), the
+ * next process to need the lock takes it over within about one slice (50 ms), breaks the barrier and logs a
+ * WARNING. If it died waiting (in the condition's slot table, woken or not), a waiting party finds its slot
+ * after at most {@link #CHECK_NANOS} without news and breaks the barrier, and so does {@code reset()}. A
+ * barrier broken by a death has its count set to 0 (the dead party's share of it is unknown), and the count
+ * never goes below 0, so {@code reset()} once the survivors have left makes the barrier usable again.
  */
 public final class ProcessBarrier extends AbstractBarrier implements Serializable, SyncHandle {
     @Serial
     private static final long serialVersionUID = 1L;
+
+    private static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
+    /** How long a waiting party waits for news before it looks for parties that died waiting. */
+    static final long CHECK_NANOS = 200_000_000L;
 
     private final transient ProcessCondition cond;
 
     private ProcessBarrier(ProcessCondition cond, int parties, Runnable action, Duration timeout) {
         super(parties, action, timeout);
         this.cond = cond;
+        ((InternalLock) cond.lock()).onTakeOver(dead -> {
+            breakForDeath();
+            return "the barrier is broken (its parties get BrokenBarrierError), " + cond.reapDead()
+                    + " waiter(s) of dead processes freed";
+        });
+    }
+
+    /** The lock held: breaks the barrier for a party that died, and forgets the count. */
+    private void breakForDeath() {
+        cond.setWord(COUNT, 0);
+        cond.setWord(STATE, BROKEN);
+        cond.signalAll();
     }
 
     /**
@@ -40,7 +65,7 @@ public final class ProcessBarrier extends AbstractBarrier implements Serializabl
         if (parties < 1) {
             throw new IllegalArgumentException("parties must be >= 1, not " + parties);
         }
-        return new ProcessBarrier(ProcessCondition.create(ProcessLock.create()), parties, action, timeout);
+        return new ProcessBarrier(ProcessCondition.create(InternalLock.create()), parties, action, timeout);
     }
 
     @Override
@@ -60,13 +85,27 @@ public final class ProcessBarrier extends AbstractBarrier implements Serializabl
 
     @Override
     protected void setWord(int word, int value) {
-        cond.setWord(word, value);
+        cond.setWord(word, word == COUNT ? Math.max(0, value) : value);
     }
 
+    /** Parties that died waiting are forgotten before a reset: the barrier breaks, its count goes to 0. */
+    @Override
+    protected void beforeReset() {
+        if (cond.reapDead() > 0) {
+            breakForDeath();
+        }
+    }
+
+    /** Waits in turns of {@link #CHECK_NANOS}; a turn without news looks for parties that died waiting. */
     @Override
     protected void awaitChange(long deadline) {
         long left = Timeouts.remaining(deadline);
-        cond.await(Timeouts.toDuration(left));
+        boolean last = left <= CHECK_NANOS;
+        if (!cond.await(Timeouts.toDuration(Math.min(left, CHECK_NANOS))) && !last && cond.reapDead() > 0) {
+            LOG.log(System.Logger.Level.WARNING, () -> "a party of the barrier " + cond.names().getFirst()
+                    + " died waiting: the barrier is broken (its parties get BrokenBarrierError)");
+            breakForDeath();
+        }
     }
 
     @Override

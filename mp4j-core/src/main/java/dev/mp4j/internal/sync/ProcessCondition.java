@@ -2,6 +2,7 @@ package dev.mp4j.internal.sync;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.ffm.Posix;
+import dev.mp4j.internal.ring.Pids;
 import dev.mp4j.internal.shm.Segment;
 import dev.mp4j.internal.threads.AbstractCondition;
 import dev.mp4j.internal.threads.OwnershipLock;
@@ -28,16 +29,24 @@ import java.util.List;
  *   0   long nextTicket   the next waiter's ticket; tickets order the waiters (FIFO)
  *   8   int  highWater    slots ever used: signal scans [0, highWater), cleanup unlinks their semaphores
  *   16  int  user[0..11]  words for the primitives built on the condition (Event's flag, Barrier's state)
- *   64  slot[0..1023]     16 bytes each: int state, int unused, long ticket
+ *   64  slot[0..1023]     16 bytes each: int state, int pid (the waiter's process), long ticket
  * </pre>
  * A slot moves {@code FREE -> CLAIMED -> WAITING} when a waiter takes it (holding the lock), then
  * {@code WAITING -> SIGNALLED} (by a signaller holding the lock, who then posts the slot's semaphore) or
- * {@code WAITING -> FREE} (by the waiter itself on timeout or interrupt), each by compare-and-set, so a signal
- * is never spent on a waiter that has given up; a signalled waiter frees its slot when it wakes. Slot
- * {@code i}'s semaphore is {@code /<segment>.s<i>}, made by the first process that waits in that slot. A
- * semaphore post is only a hint to look at the slot again; the slot's state is the truth, so a stray token
- * costs one extra look. A waiter killed while it waits keeps its slot: it takes at most one signal, and the
- * slot is not reused.
+ * {@code WAITING -> LEAVING} (by the waiter itself on timeout or interrupt), each by compare-and-set, so a
+ * signal is never spent on a waiter that has given up; a signalled waiter moves its slot to {@code LEAVING}
+ * when it wakes. A waiter frees its {@code LEAVING} slot once it holds the lock again, so that every waiter
+ * that left the lock to wait is in the table until it holds the lock again. Slot {@code i}'s semaphore is {@code /<segment>.s<i>}, made
+ * by the first process that waits in that slot. A semaphore post is only a hint to look at the slot again; the
+ * slot's state is the truth, so a stray token costs one extra look.
+ *
+ * <p>A waiter whose process dies: its slot keeps the dead pid. A signaller marks a waiting slot whose process
+ * is dead {@code DEAD} and skips it, so {@code signal(n)} still wakes {@code n} live waiters (a dead process
+ * whose pid was reused at once is taken for alive, and takes one signal, as before); a waiter that finds the
+ * table full frees every slot of a dead process; {@link #reapDead()} frees them on demand (a barrier counts
+ * them as parties that died). The condition's lock is its user's: a {@link ProcessLock} or
+ * {@link ProcessRLock} keeps Python's rule (a holder's death leaves it held), an {@link InternalLock} (inside
+ * an Event or Barrier) is taken over from a dead holder.
  */
 public final class ProcessCondition extends AbstractCondition<Integer> implements Serializable, SyncHandle {
     @Serial
@@ -53,6 +62,8 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
     private static final int WAITING = 1;
     private static final int SIGNALLED = 2;
     private static final int CLAIMED = 3;
+    private static final int LEAVING = 4;
+    private static final int DEAD = 5;
 
     private final transient String shm;
     private final transient MemorySegment state;
@@ -73,7 +84,7 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
      * @throws IllegalArgumentException if {@code lock} is not a cross-process lock
      */
     static ProcessCondition create(Lock lock) {
-        if (!(lock instanceof ProcessLock || lock instanceof ProcessRLock)) {
+        if (!(lock instanceof ProcessLock || lock instanceof ProcessRLock || lock instanceof InternalLock)) {
             throw new IllegalArgumentException("a cross-process condition needs a lock made by a multiprocessing "
                     + "context (lock() or rlock()), not " + lock);
         }
@@ -102,6 +113,10 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
             Arrays.sort(keys, 0, k);
             for (int j = 0; j < k && n > 0; j++) {
                 int i = (int) (keys[j] & ((1 << SLOT_BITS) - 1));
+                if (!waiterAlive(i)) {
+                    Handles.INT.compareAndSet(state, slotAt(i), WAITING, DEAD);
+                    continue;
+                }
                 if (Handles.INT.compareAndSet(state, slotAt(i), WAITING, SIGNALLED)) {
                     Posix.semPost(slotSem(i));
                     n--;
@@ -124,7 +139,7 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
 
     /**
      * Waits on the slot's semaphore until the slot is signalled, or the deadline or an interrupt makes the
-     * waiter give the slot up (unless a signal came first); a signalled waiter frees its slot.
+     * waiter give up (unless a signal came first); the slot is left {@code LEAVING}, for {@link #restored}.
      */
     @Override
     protected Woken waitFor(Integer slot, long deadline) {
@@ -140,7 +155,7 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
                 gaveUp = true;
             }
             if (gaveUp) {
-                if (Handles.INT.compareAndSet(state, slotAt(slot), WAITING, FREE)) {
+                if (Handles.INT.compareAndSet(state, slotAt(slot), WAITING, LEAVING)) {
                     return interrupted ? Woken.INTERRUPTED : Woken.TIMED_OUT;
                 }
                 if (interrupted) {
@@ -149,14 +164,61 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
                 break;
             }
         }
-        Handles.INT.setVolatile(state, slotAt(slot), FREE);
+        Handles.INT.setVolatile(state, slotAt(slot), LEAVING);
         return Woken.SIGNALLED;
+    }
+
+    /** A waiter holds the lock again: its slot, {@code LEAVING} since it stopped waiting, is free. */
+    @Override
+    protected void restored(Integer slot) {
+        Handles.INT.compareAndSet(state, slotAt(slot), LEAVING, FREE);
+    }
+
+    /** @return whether the process of the waiter in slot {@code i} runs */
+    private boolean waiterAlive(int i) {
+        int pid = Handles.getInt(state, slotAt(i) + 4);
+        return pid == Pids.SELF || Pids.alive(pid);
+    }
+
+    /**
+     * Frees the slots of waiters whose processes died: waiting, signalled or leaving (woken, not yet holding
+     * the lock again). The caller holds the lock.
+     *
+     * @return how many were freed
+     */
+    int reapDead() {
+        try {
+            int used = Math.min(SLOTS, Handles.getInt(state, HIGH_WATER));
+            int freed = 0;
+            for (int i = 0; i < used; i++) {
+                int s = slotState(i);
+                if (s != FREE && !waiterAlive(i) && Handles.INT.compareAndSet(state, slotAt(i), s, FREE)) {
+                    freed++;
+                }
+            }
+            return freed;
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Takes a free slot for the calling waiter (which holds the lock) and gives it the next ticket. */
     private int claim() {
+        int slot = tryClaim();
+        if (slot < 0 && reapDead() > 0) {
+            slot = tryClaim();
+        }
+        if (slot < 0) {
+            throw new IllegalStateException("more than " + SLOTS + " threads wait on " + this);
+        }
+        return slot;
+    }
+
+    /** @return the slot claimed, or -1 when none is free */
+    private int tryClaim() {
         for (int i = 0; i < SLOTS; i++) {
             if (slotState(i) == FREE && Handles.INT.compareAndSet(state, slotAt(i), FREE, CLAIMED)) {
+                Handles.INT.setVolatile(state, slotAt(i) + 4, Pids.SELF);
                 Handles.LONG.setVolatile(state, slotAt(i) + 8, (long) Handles.LONG.getAndAdd(state, NEXT_TICKET, 1L));
                 while (true) {
                     int hw = Handles.getInt(state, HIGH_WATER);
@@ -174,7 +236,7 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
                 return i;
             }
         }
-        throw new IllegalStateException("more than " + SLOTS + " threads wait on " + this);
+        return -1;
     }
 
     /** @return slot {@code i}'s semaphore, opened in this process (made if no process has made it yet) */

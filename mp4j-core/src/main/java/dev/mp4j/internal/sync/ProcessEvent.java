@@ -11,11 +11,17 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A cross-process {@link Event}: a flag in shared memory (user word 0 of a {@link ProcessCondition} over a
- * {@link ProcessLock}), as CPython builds its Event from a Condition. {@code set} raises the flag and signals
+ * A cross-process {@link Event}: a flag in shared memory (user word 0 of a {@link ProcessCondition} over an
+ * {@link InternalLock}), as CPython builds its Event from a Condition. {@code set} raises the flag and signals
  * every waiter, holding the lock; {@code clear} lowers it, holding the lock; {@code isSet} and the fast path
  * of {@code await} read the flag alone. A waiter returns {@code true} when a {@code set} signalled it, so a
  * {@code set} quickly followed by {@code clear} still releases every thread that was waiting.
+ *
+ * <p>A process that dies inside the event: if it held the lock (in the middle of {@code set}, {@code clear}
+ * or {@code await}), the next process to need the lock takes it over within about one slice (50 ms) and logs
+ * a WARNING; the flag is one word, so it is as the dead process last wrote it, and waiters a dead
+ * {@code set} had not yet signalled are signalled by the next {@code set}. If it died waiting, its slot is
+ * freed by the next {@code set}. No live process blocks because of it.
  */
 public final class ProcessEvent implements Event, Serializable, SyncHandle {
     @Serial
@@ -26,11 +32,13 @@ public final class ProcessEvent implements Event, Serializable, SyncHandle {
 
     private ProcessEvent(ProcessCondition cond) {
         this.cond = cond;
+        ((InternalLock) cond.lock()).onTakeOver(dead -> "the event's flag is " + (isSet() ? "set" : "clear")
+                + ", " + cond.reapDead() + " waiter(s) of dead processes freed");
     }
 
     /** @return a new event whose flag is clear, its names owned by this JVM */
     static ProcessEvent create() {
-        return new ProcessEvent(ProcessCondition.create(ProcessLock.create()));
+        return new ProcessEvent(ProcessCondition.create(InternalLock.create()));
     }
 
     @Override

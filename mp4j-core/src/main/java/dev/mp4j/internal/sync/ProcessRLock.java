@@ -19,6 +19,9 @@ import java.util.List;
  * the last release; the owner and the recursion count are kept in this JVM's handle (there is one handle per
  * lock per JVM), since only the owning thread reads or changes them: {@code owner} is null while this JVM does
  * not hold the lock; {@code count} is read and written by the owner only.
+ *
+ * <p>A process killed while it holds the lock leaves it held, as in CPython (the lock is its user's, not
+ * mp4j's): other processes' timed acquisitions time out, untimed ones wait for ever; nothing repairs it.
  */
 public final class ProcessRLock implements RLock, OwnershipLock, Serializable, SyncHandle {
     @Serial

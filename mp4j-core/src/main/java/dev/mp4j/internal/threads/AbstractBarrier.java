@@ -179,10 +179,17 @@ public abstract class AbstractBarrier implements Barrier {
         signalAll();
     }
 
+    /**
+     * Called by {@link #reset()} with the lock held, before it looks at the count: a subclass whose parties
+     * may die without leaving forgets them here. The default does nothing.
+     */
+    protected void beforeReset() {}
+
     @Override
     public final void reset() {
         lock();
         try {
+            beforeReset();
             if (count() > 0) {
                 if (state() == FILLING || state() == BROKEN) {
                     setState(RESETTING); // the last waiter to leave moves it to FILLING

@@ -102,6 +102,7 @@ public abstract class AbstractCondition<W> implements Condition, OwnershipLock {
                 how = waitFor(waiter, deadline);
             } finally {
                 owner.acquireRestore(saved);
+                restored(waiter);
             }
         } finally {
             Reference.reachabilityFence(this); // what the waiters live in stays mapped until here
@@ -145,6 +146,13 @@ public abstract class AbstractCondition<W> implements Condition, OwnershipLock {
      * @return how the wait ended
      */
     protected abstract Woken waitFor(W waiter, long deadline);
+
+    /**
+     * Called once the waiter that {@link #waitFor} let go of holds the lock again; the default does nothing.
+     *
+     * @param waiter the waiter, which has left the waiters
+     */
+    protected void restored(W waiter) {}
 
     /**
      * Wakes the {@code n} longest-waiting waiters, or all if fewer wait; the caller holds the lock.

@@ -24,9 +24,11 @@ import java.util.stream.Stream;
 
 /**
  * {@code ./mp4j soak --minutes N [--seed S]}: mixed workloads for N minutes with random kill -9 of pool
- * workers — ProcessPoolExecutor under both WorkerDeath policies and ThreadPoolExecutor tasks (with
- * per-task timeouts and cancels), Pool map and apply, queues between several producer and consumer
- * processes, locks and semaphores across processes, a manager's dict and list. Every result is checked
+ * workers and of processes inside mp4j's primitives — ProcessPoolExecutor under both WorkerDeath policies and
+ * ThreadPoolExecutor tasks (with per-task timeouts and cancels), Pool map and apply, queues between several
+ * producer and consumer processes, locks and semaphores across processes, a manager's dict and list, and
+ * processes that use an Event, a Barrier, a JoinableQueue and a manager's proxy (killed at random; the parent
+ * then uses each of them within a bounded time). Every result is checked
  * against its known value, and every failure against the fault that explains it. At the end it prints
  * tasks done, failures by kind (all expected: yes/no), results lost, and the processes, /dev/shm objects
  * and temporary files left behind; the exit code is 1 if anything is wrong, 2 for bad arguments.
@@ -159,6 +161,7 @@ public final class Soak {
         long s5 = master.nextLong();
         long s6 = master.nextLong();
         long s7 = master.nextLong();
+        long s8 = master.nextLong();
         jobs.put("executor-break", () -> w.executor(WorkerDeath.BREAK, new Random(s1)));
         jobs.put("executor-replace", () -> w.executor(WorkerDeath.REPLACE, new Random(s2)));
         jobs.put("threads", () -> w.threads(new Random(s3)));
@@ -166,6 +169,7 @@ public final class Soak {
         jobs.put("queues", () -> w.queues(new Random(s5)));
         jobs.put("locks", () -> w.locks(new Random(s6)));
         jobs.put("manager", () -> w.manager(new Random(s7)));
+        jobs.put("primitives", () -> w.primitives(new Random(s8)));
         for (var job : jobs.entrySet()) {
             threads.add(Thread.ofPlatform().name("soak-" + job.getKey()).start(() -> {
                 try {

@@ -17,6 +17,10 @@ import dev.mp4j.multiprocessing.SharedInt;
 import dev.mp4j.multiprocessing.SharedLong;
 import dev.mp4j.multiprocessing.WorkerLostError;
 import dev.mp4j.multiprocessing.managers.SyncManager;
+import dev.mp4j.multiprocessing.JoinableQueue;
+import dev.mp4j.threading.Barrier;
+import dev.mp4j.threading.BrokenBarrierError;
+import dev.mp4j.threading.Event;
 import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.Semaphore;
 
@@ -25,7 +29,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 /**
@@ -461,6 +470,189 @@ final class Workloads {
             }
         } finally {
             m.shutdown();
+        }
+    }
+
+    // ------------------------------------------------------------------ primitives whose users die
+
+    /** The exit code of a child whose barrier was broken (by its partner's death). */
+    static final int BROKEN_EXIT = 3;
+    /**
+     * The exit code of a child that found the joinable queue empty for {@link #STARVED_AFTER}: its partner
+     * took its item and was killed before the partner's own item left its feeder thread (lost, as in Python).
+     */
+    static final int STARVED_EXIT = 4;
+    static final Duration STARVED_AFTER = Duration.ofSeconds(20);
+
+    /** A child of the primitives workload ended otherwise than by finishing its loop. */
+    static final class ChildEnded extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ChildEnded(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /**
+     * Rounds of two child processes that hammer an Event, a two-party Barrier, a JoinableQueue and a manager's
+     * dict proxy, killed at random by the {@link Killer} (from their first moments on). A child's death is
+     * explained by its kill; its partner's BrokenBarrierError by that kill. After each round the parent
+     * uses every primitive within {@link #LOST_AFTER} (a use that does not end counts as lost: a hang): it
+     * sets and clears the event, resets the barrier and passes it with two threads, puts, gets and marks
+     * done an item, and writes and reads the dict.
+     */
+    void primitives(Random random) {
+        String name = "Event/Barrier/JoinableQueue/proxy ops";
+        SyncManager m = ctx.manager();
+        try {
+            Map<Integer, Long> dict = m.dict();
+            while (timeLeft()) {
+                int n = 200 + random.nextInt(300);
+                int base = random.nextInt(1_000_000);
+                Event event = ctx.event();
+                Barrier barrier = ctx.barrier(2);
+                JoinableQueue<Integer> jq = ctx.joinableQueue();
+                List<Process> ps = new ArrayList<>();
+                for (int c = 0; c < 2; c++) {
+                    int from = base + c * 1000;
+                    ps.add(ctx.process(() -> {
+                        for (int i = 0; i < n; i++) {
+                            event.await(Duration.ofMillis(1));
+                            if (i % 2 == 0) {
+                                event.set();
+                            } else {
+                                event.clear();
+                            }
+                            try {
+                                barrier.await(LOST_AFTER);
+                            } catch (BrokenBarrierError e) {
+                                System.exit(BROKEN_EXIT);
+                            }
+                            jq.put(from + i);
+                            try {
+                                jq.get(STARVED_AFTER); // the partner may have taken this item and died
+                            } catch (dev.mp4j.multiprocessing.Empty e) {
+                                System.exit(STARVED_EXIT);
+                            }
+                            jq.taskDone();
+                            dict.put(from + i, expected(from + i));
+                        }
+                    }));
+                }
+                List<ProcessHandle> live = new CopyOnWriteArrayList<>();
+                Killer.Target target = killer.register(new Killer.Target(name,
+                        () -> live.stream().filter(ProcessHandle::isAlive).toList()));
+                try {
+                    for (Process p : ps) {
+                        p.start();
+                        long pid = p.pid().orElseThrow();
+                        ProcessHandle.of(pid).ifPresent(live::add);
+                        target.ready().add(pid); // killed from its first moments on
+                    }
+                    for (Process p : ps) {
+                        if (!p.join(LOST_AFTER)) {
+                            tally.lost(name + ": " + p + " did not end (a hang)");
+                            p.kill();
+                            p.join();
+                        }
+                    }
+                } finally {
+                    killer.unregister(target);
+                }
+                boolean anyKilled = false;
+                for (Process p : ps) {
+                    anyKilled |= target.killed().contains(p.pid().orElseThrow());
+                }
+                long finished = 0;
+                for (Process p : ps) {
+                    long pid = p.pid().orElseThrow();
+                    int code = p.exitCode().orElse(Integer.MIN_VALUE);
+                    if (code == 0) {
+                        finished++;
+                    } else if (code == -9) {
+                        tally.failure(new ChildEnded("killed, pid " + pid), target.killed().contains(pid),
+                                name + ": child " + pid);
+                    } else if (code == BROKEN_EXIT) {
+                        tally.failure(new BrokenBarrierError("partner of pid " + pid + " died"), anyKilled,
+                                name + ": child " + pid + "'s barrier broke");
+                    } else if (code == STARVED_EXIT) {
+                        tally.failure(new dev.mp4j.multiprocessing.Empty("partner of pid " + pid + " died"), anyKilled,
+                                name + ": child " + pid + " found the queue empty");
+                    } else {
+                        tally.unexpected(name + ": child " + pid + " ended with exit code " + code);
+                    }
+                    p.close();
+                }
+                if (finished == 2) {
+                    long bad = IntStream.range(0, n).filter(i -> !Long.valueOf(expected(base + i)).equals(dict.get(base + i))
+                            || !Long.valueOf(expected(base + 1000 + i)).equals(dict.get(base + 1000 + i))).count();
+                    if (bad != 0) {
+                        tally.unexpected(name + ": " + bad + " dict entries wrong after a round without kills");
+                    }
+                }
+                if (usable(name, event, barrier, jq, dict, base)) {
+                    tally.done(name, finished * n * 4L + 6);
+                }
+                dict.clear();
+                jq.close();
+            }
+        } finally {
+            m.shutdown();
+        }
+    }
+
+    /** Uses every primitive of a round after its children ended; false (and counted) if one failed or hung. */
+    private boolean usable(String name, Event event, Barrier barrier, JoinableQueue<Integer> jq,
+            Map<Integer, Long> dict, int base) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().name("soak-primitives-check").start(() -> {
+            try {
+                event.set();
+                check(event.isSet() && event.await(Duration.ZERO), "the event is not set after set()");
+                event.clear();
+                check(!event.isSet(), "the event is set after clear()");
+                barrier.reset();
+                CompletableFuture<Integer> other = new CompletableFuture<>();
+                Thread.ofPlatform().daemon().start(() -> {
+                    try {
+                        other.complete(barrier.await(LOST_AFTER));
+                    } catch (Throwable e) {
+                        other.completeExceptionally(e);
+                    }
+                });
+                int mine = barrier.await(LOST_AFTER);
+                check(mine + other.get(LOST_AFTER.toSeconds(), TimeUnit.SECONDS) == 1, "the barrier's indexes");
+                jq.put(-1);
+                while (true) {
+                    Integer got = jq.get(LOST_AFTER);
+                    if (got == -1) {
+                        break; // items a killed child put and did not take come first
+                    }
+                }
+                jq.taskDone();
+                dict.put(-1, expected(-1));
+                check(Long.valueOf(expected(-1)).equals(dict.get(-1)), "the dict's entry");
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+            }
+        });
+        try {
+            done.get(LOST_AFTER.toSeconds() * 4, TimeUnit.SECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            tally.lost(name + ": the parent's use of the primitives after the round (a hang)");
+        } catch (ExecutionException e) {
+            tally.unexpected(name + ": the parent's use of the primitives after the round failed: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new IllegalStateException(what);
         }
     }
 }

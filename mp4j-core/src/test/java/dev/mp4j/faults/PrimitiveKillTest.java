@@ -1,0 +1,242 @@
+package dev.mp4j.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.sync.ProcessCondition;
+import dev.mp4j.multiprocessing.Multiprocessing;
+import dev.mp4j.multiprocessing.Process;
+import dev.mp4j.threading.Barrier;
+import dev.mp4j.threading.BrokenBarrierError;
+import dev.mp4j.threading.Condition;
+import dev.mp4j.threading.Event;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * A child hammering one of mp4j's cross-process primitives is killed (SIGKILL, or SIGTERM) at a random
+ * moment: early (0–40 ms after {@code start()}, often before or during its cold first calls), just after
+ * its loop began (0–40 ms after it said so), or later (100–300 ms into the loop). After each kill the parent
+ * uses the same primitive and must be done within {@link #BOUND}: a process that dies inside mp4j's own
+ * locks never blocks the others (the internal locks are taken over from a dead owner, a dead waiter's slot
+ * is skipped). Each test kills {@link #KILLS} children, one after the other, on one primitive.
+ */
+@Timeout(240)
+class PrimitiveKillTest {
+    /** Children killed per test: ten, and a quarter of -Dmp4j.faults.repeat when that is more. */
+    static final int KILLS = Math.max(10, Integer.getInteger("mp4j.faults.repeat", 1) / 4);
+    /** How long the parent's use of the primitive may take after a kill. */
+    static final Duration BOUND = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+
+    private final Random random = new Random();
+
+    /** The case: a child loops on {@code event.await(1 ms)}; the parent sets the event after the kill. */
+    @ParameterizedTest(name = "Event, {0}")
+    @ValueSource(strings = {"KILL", "TERM"})
+    void event(String signal) throws Exception {
+        Event event = Multiprocessing.event();
+        killRounds(signal, round -> () -> {
+            while (true) {
+                event.await(Duration.ofMillis(1));
+                if (event.isSet()) {
+                    event.clear();
+                }
+            }
+        }, () -> {
+            event.set();
+            check(event.isSet(), "the event is set");
+            check(event.await(Duration.ZERO), "await returns true on a set event");
+            event.clear();
+            check(!event.isSet(), "the event is clear");
+        });
+    }
+
+    /**
+     * The child's two threads pass a two-party barrier over and over; after the kill the parent resets it and
+     * passes it with two threads of its own at once: the reset forgets the dead parties (a barrier broken by
+     * the death, or one the dead process was waiting in).
+     */
+    @ParameterizedTest(name = "Barrier, {0}")
+    @ValueSource(strings = {"KILL", "TERM"})
+    void barrier(String signal) throws Exception {
+        Barrier barrier = Multiprocessing.barrier(2);
+        killRounds(signal, round -> () -> {
+            Runnable pass = () -> {
+                while (true) {
+                    try {
+                        barrier.await(Duration.ofSeconds(2));
+                    } catch (BrokenBarrierError e) {
+                        barrier.reset();
+                    }
+                }
+            };
+            Thread.ofPlatform().daemon().start(pass);
+            pass.run();
+        }, () -> {
+            barrier.reset(); // forgets parties that died inside
+            CompletableFuture<Integer> other = async(() -> barrier.await(BOUND));
+            int mine = barrier.await(BOUND);
+            int theirs = other.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+            assertEquals(1, mine + theirs, "the two parties' indexes");
+            check(!barrier.broken(), "the barrier is not broken after a round");
+        });
+    }
+
+    /**
+     * A user's Condition over a Lock keeps Python's rule for the lock, so the child dies waiting (not holding
+     * the lock): its slot must not take the parent's signal. The parent's waiter waits after the dead one,
+     * and one {@code notify()} must wake it.
+     */
+    @ParameterizedTest(name = "Condition's waiters, {0}")
+    @ValueSource(strings = {"KILL", "TERM"})
+    void conditionWaiter(String signal) throws Exception {
+        Condition cond = Multiprocessing.condition();
+        Event waiting = Multiprocessing.event();
+        killRounds(signal, () -> {
+            check(waiting.await(Duration.ofSeconds(60)), "the child waits");
+            long until = System.nanoTime() + BOUND.toNanos();
+            while (((ProcessCondition) cond).waiting() == 0) {
+                check(System.nanoTime() < until, "the child's wait shows in the condition");
+                Thread.onSpinWait();
+            }
+        }, round -> () -> {
+            cond.acquire();
+            try {
+                waiting.set();
+                cond.await(Duration.ofSeconds(60));
+            } finally {
+                cond.release();
+            }
+        }, () -> {
+            waiting.clear();
+            AtomicInteger woken = new AtomicInteger();
+            CompletableFuture<Boolean> waiter = async(() -> {
+                cond.acquire();
+                try {
+                    boolean signalled = cond.await(BOUND);
+                    woken.incrementAndGet();
+                    return signalled;
+                } finally {
+                    cond.release();
+                }
+            });
+            long deadline = System.nanoTime() + BOUND.toNanos();
+            while (true) {
+                cond.acquire();
+                try {
+                    if (((ProcessCondition) cond).waiting() > 0 || woken.get() > 0) {
+                        cond.signal(1);
+                    }
+                } finally {
+                    cond.release();
+                }
+                try {
+                    check(waiter.get(100, TimeUnit.MILLISECONDS), "the parent's waiter was signalled, not timed out");
+                    return;
+                } catch (TimeoutException e) {
+                    check(System.nanoTime() < deadline, "the parent's waiter was not woken");
+                }
+            }
+        });
+    }
+
+    /**
+     * Starts {@link #KILLS} children running {@code child}, each killed with {@code signal} at a random moment,
+     * and after each kill runs {@code use} in the parent, which must end within {@link #BOUND}.
+     */
+    private void killRounds(String signal, IntFunction<SerializableRunnable> child, ThrowingRunnable use)
+            throws Exception {
+        killRounds(signal, null, child, use);
+    }
+
+    /**
+     * As above; when {@code ready} is given, every kill comes after it returned (the child is where it may be
+     * killed): the random delay counts from there.
+     */
+    private void killRounds(String signal, ThrowingRunnable ready, IntFunction<SerializableRunnable> child,
+            ThrowingRunnable use) throws Exception {
+        List<String> when = new ArrayList<>();
+        for (int round = 0; round < KILLS; round++) {
+            int phase = round % 3; // 0: after start(), 1: after the loop began, 2: later in the loop
+            String up = "up" + round;
+            String rec = dir.toString();
+            SerializableRunnable body = child.apply(round);
+            Process p = new Process(() -> {
+                Stage.record(rec, up, "");
+                body.run();
+            });
+            p.setDaemon(true);
+            p.start();
+            if (ready != null) {
+                ready.run();
+            } else if (phase > 0) {
+                Stage.await(dir, up, Duration.ofSeconds(60));
+            }
+            int delay = phase == 2 ? 100 + random.nextInt(200) : random.nextInt(41);
+            Thread.sleep(delay);
+            when.add(phase + ":" + delay);
+            if (signal.equals("KILL")) {
+                p.kill();
+            } else {
+                p.terminate();
+            }
+            assertTrue(p.join(Duration.ofSeconds(30)), "the killed child did not end");
+            p.close();
+            CompletableFuture<Object> done = async(() -> {
+                use.run();
+                return null;
+            });
+            try {
+                done.get(BOUND.toSeconds() * 2, TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
+                System.err.println(Procs.stacks(true));
+                fail("round " + round + " (kill " + when.getLast() + " ms): the parent's use of the primitive "
+                        + "did not end within " + BOUND.toSeconds() * 2 + " s; kills so far " + when);
+            } catch (ExecutionException e) {
+                throw new AssertionError("round " + round + " (kill " + when.getLast() + " ms)", e.getCause());
+            }
+        }
+    }
+
+    /** Runs {@code task} in a thread of its own (the common pool may have one thread on a small machine). */
+    private static <T> CompletableFuture<T> async(java.util.concurrent.Callable<T> task) {
+        CompletableFuture<T> f = new CompletableFuture<>();
+        Thread.ofPlatform().daemon().start(() -> {
+            try {
+                f.complete(task.call());
+            } catch (Throwable e) {
+                f.completeExceptionally(e);
+            }
+        });
+        return f;
+    }
+
+    private static void check(boolean ok, String what) {
+        if (!ok) {
+            throw new AssertionError(what);
+        }
+    }
+
+    /** A parent's use of the primitive. */
+    interface ThrowingRunnable {
+        void run() throws Exception;
+    }
+}
