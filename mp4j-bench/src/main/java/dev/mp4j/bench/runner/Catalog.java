@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every workload of the side-by-side run, in table order, with the targets of issue 7 (ratios against
+ * Every workload of the side-by-side run, in table order, with the targets of issue 7 and, for mp4j-python's
+ * workloads (pickle-list to pymanager-dict), of issue 23 (ratios against
  * CPython 3.11 with the spawn start method, same machine, medians). Sizes are those of one pass of a full
  * run; --quick shrinks them (each side knows its own quick sizes). Unless a description says otherwise a
  * workload is steady-state: its pool, children or connection answer once, then it runs
