@@ -15,10 +15,13 @@ median of the measured passes. Before it come "FIRST <number>", the figure of th
 
 import multiprocessing as mp
 import multiprocessing.pool
+import os
 import pickle
 import statistics
+import subprocess
 import sys
 import time
+from multiprocessing.managers import SyncManager
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 MIB = 1 << 20
@@ -425,18 +428,22 @@ def shared_array():
 
 def manager_dict():
     with spawn().Manager() as m:
-        d = m.dict()
-        d["k"] = -1  # the manager answers
-        n = size(3_000, 500)
+        return dict_passes(m.dict())
 
-        def one_pass():
-            t0 = time.perf_counter()
-            for i in range(n):
-                d["k"] = i
-                check(d["k"] == i, "the dict lost a value")
-            return (time.perf_counter() - t0) * 1e6 / n
 
-        return passes(one_pass)
+def dict_passes(d):
+    """Passes of d[k] = i then d[k] on a dict proxy, once the server answers; the mean per pass of 3,000, in us."""
+    d["k"] = -1  # the manager answers
+    n = size(3_000, 500)
+
+    def one_pass():
+        t0 = time.perf_counter()
+        for i in range(n):
+            d["k"] = i
+            check(d["k"] == i, "the dict lost a value")
+        return (time.perf_counter() - t0) * 1e6 / n
+
+    return passes(one_pass)
 
 
 CPU_ROUNDS = 3  # the same as Mp4jWorkloads.CPU_ROUNDS
@@ -476,6 +483,67 @@ def serialize_small():
     return passes(one_pass)
 
 
+PICKLE_LIST_SIZE = 12_500  # the same as PythonWorkloads.PICKLE_LIST_SIZE
+
+
+def pickle_round_trips(value, n):
+    """Passes of pickle.dumps (protocol 4, as mp4j's Pickle writes) then pickle.loads of value; ops/s."""
+    def one_pass():
+        t0 = time.perf_counter()
+        last = None
+        for _ in range(n):
+            last = pickle.loads(pickle.dumps(value, 4))
+        rate = n / (time.perf_counter() - t0)
+        check(last == value, "pickle changed the value")
+        return rate
+
+    return passes(one_pass)
+
+
+def pickle_list():
+    return pickle_round_trips(list(range(PICKLE_LIST_SIZE)), size(1_000, 100))
+
+
+def pickle_dict():
+    return pickle_round_trips({"a": 1, "b": 2.5, "c": "text", "d": [1, 2, 3]}, size(200_000, 20_000))
+
+
+def manager_server():
+    """Not a workload: the SyncManager server of pymanager-dict, on a free loopback port. Reads the authkey as one
+    hex line on stdin, prints the port, then serves until it is stopped (SIGTERM to its pid)."""
+    authkey = bytes.fromhex(sys.stdin.readline().strip())
+    server = SyncManager(address=("127.0.0.1", 0), authkey=authkey).get_server()
+    print(server.address[1], flush=True)
+    server.serve_forever()
+
+
+def pymanager_dict():
+    """The CPython client of the same kind of server as the mp4j side's: this script's manager-server mode, started
+    here with a random authkey and stopped by its pid at the end."""
+    authkey = os.urandom(32)
+    server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "manager-server"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        server.stdin.write(authkey.hex().encode("ascii") + b"\n")
+        server.stdin.close()
+        port = server.stdout.readline().strip()
+        check(port.isdigit(), "the manager server printed no port: %r" % port)
+        m = SyncManager(address=("127.0.0.1", int(port)), authkey=authkey)
+        m.connect()
+        d = m.dict()
+        try:
+            return dict_passes(d)
+        finally:
+            del d  # its decref, while the server is there
+    finally:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(10)
+
+
 def tpe_round_trip():
     with ThreadPoolExecutor(2) as ex:
         return round_trips(ex, size(10_000, 2_000))
@@ -510,6 +578,12 @@ WORKLOADS = {
     "manager-dict": manager_dict,
     "cpu-scaling": cpu_scaling,
     "serialize-small": serialize_small,
+    "pickle-list": pickle_list,
+    "pickle-dict": pickle_dict,
+    # the same as ppe-round-trip / ppe-20k-submits: mp4j's side runs this script's one() in python3 workers
+    "python-executor-round-trip": ppe_round_trip,
+    "python-executor-20k": ppe_submits,
+    "pymanager-dict": pymanager_dict,
     "tpe-round-trip": tpe_round_trip,
     "tpe-20k-submits": tpe_submits,
     "threadpool-map": lambda: pool_map(multiprocessing.pool.ThreadPool(2), size(100_000, 10_000), None),
@@ -518,6 +592,9 @@ WORKLOADS = {
 
 def main(argv):
     global QUICK
+    if argv == ["manager-server"]:
+        manager_server()
+        return 0
     if not 1 <= len(argv) <= 2 or (len(argv) == 2 and argv[1] != "quick") or argv[0] not in WORKLOADS:
         print("usage: mp4j_bench.py NAME [quick]; NAME one of: " + ", ".join(WORKLOADS), file=sys.stderr)
         return 2

@@ -224,6 +224,9 @@ public final class BenchRunner {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
+                // where mp4j-python's workloads find mp4j_bench.py and the interpreter the CPython side runs
+                "-Dmp4j.bench.python=" + options.pythonScript().toAbsolutePath(),
+                "-Dmp4j.bench.python.exe=" + options.python(),
                 Mp4jWorkloads.class.getName(), w.name()));
         if (options.quick()) {
             cmd.add("quick");

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every workload of the side-by-side run, in table order, with the targets of issue 7 (ratios against
+ * Every workload of the side-by-side run, in table order, with the targets of issue 7 and, for mp4j-python's
+ * workloads (pickle-list to pymanager-dict), of issue 23 (ratios against
  * CPython 3.11 with the spawn start method, same machine, medians). Sizes are those of one pass of a full
  * run; --quick shrinks them (each side knows its own quick sizes). Unless a description says otherwise a
  * workload is steady-state: its pool, children or connection answer once, then it runs
@@ -97,6 +98,27 @@ public final class Catalog {
             new Workload("serialize-small", "Serialize small object round trip", "ops/s", HIGHER_IS_BETTER,
                     null, SHORT,
                     "encode+decode of [42, \"hello\", 3.14] in-process, 200,000 a pass: mp4j's codec against pickle"),
+            new Workload("pickle-list", "Pickle dumps+loads, 12,500-int list", "ops/s", HIGHER_IS_BETTER,
+                    Target.rateAtLeast(1), SHORT,
+                    "mp4j-python's Pickle.dumps then Pickle.loads of list(range(12500)) in-process, 1,000 a pass, "
+                            + "against CPython's C pickle (protocol 4)"),
+            new Workload("pickle-dict", "Pickle dumps+loads, small dict", "ops/s", HIGHER_IS_BETTER,
+                    Target.rateAtLeast(1), SHORT,
+                    "the same with {\"a\": 1, \"b\": 2.5, \"c\": \"text\", \"d\": [1, 2, 3]}, 200,000 a pass"),
+            new Workload("python-executor-round-trip", "PythonExecutor round trip (python3 workers)", "µs",
+                    LOWER_IS_BETTER, Target.timeAtMost(1.2), SHORT,
+                    "submit(\"mp4j_bench:one\").result() one after the other on a PythonExecutor of 2 python3 "
+                            + "workers, against CPython's ProcessPoolExecutor(2) running the same function; a pass "
+                            + "is 1,000, its figure the mean"),
+            new Workload("python-executor-20k", "PythonExecutor 20,000 submits (python3 workers)", "tasks/s",
+                    HIGHER_IS_BETTER, new Target(Target.Kind.RATIO, 1 / 1.2, "≥ 1/1.2× CPython's rate"), LONG,
+                    "a pass is 20,000 submits of mp4j_bench:one to a PythonExecutor of 2 workers, then every "
+                            + "result, against CPython's ProcessPoolExecutor(2)"),
+            new Workload("pymanager-dict", "PyManager dict set+get, CPython server", "µs", LOWER_IS_BETTER,
+                    Target.timeAtMost(1), SHORT,
+                    "d[k] = i then d[k] on a dict of a CPython SyncManager server that the run starts (loopback, "
+                            + "authkey) and stops: mp4j's PyManager against a CPython client; a pass is 3,000, its "
+                            + "figure the mean"),
             new Workload("tpe-round-trip", "ThreadPoolExecutor round trip (reference)", "µs", LOWER_IS_BETTER,
                     null, SHORT,
                     "submit(() -> 1).result() one after the other on a 2-thread pool; a pass is 10,000, its figure "

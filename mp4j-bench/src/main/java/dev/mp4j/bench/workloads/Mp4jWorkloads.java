@@ -119,6 +119,8 @@ public final class Mp4jWorkloads {
             case "manager-dict" -> managerDict();
             case "cpu-scaling" -> cpuScaling();
             case "serialize-small" -> serializeSmall();
+            case "pickle-list", "pickle-dict", "python-executor-round-trip", "python-executor-20k",
+                 "pymanager-dict" -> new PythonWorkloads(this).run(name);
             case "tpe-round-trip" -> tpeRoundTrip();
             case "tpe-20k-submits" -> tpeSubmits();
             case "threadpool-map" -> poolMap(new ThreadPool(2), size(100_000, 10_000), 0);
@@ -162,13 +164,13 @@ public final class Mp4jWorkloads {
         }
     }
 
-    private int size(int full, int small) {
+    int size(int full, int small) {
         return quick ? small : full;
     }
 
     /** One timed pass of a workload: returns its figure. */
     @FunctionalInterface
-    private interface Pass {
+    interface Pass {
         double run() throws Exception;
     }
 
@@ -184,7 +186,7 @@ public final class Mp4jWorkloads {
      *
      * @return the median of the measured passes
      */
-    private double passes(Pass pass) throws Exception {
+    double passes(Pass pass) throws Exception {
         return passes(pass, !quick);
     }
 
@@ -690,7 +692,7 @@ public final class Mp4jWorkloads {
         check(p.exitCode().orElse(-999) == 0, "a child exited with " + p.exitCode());
     }
 
-    private static void check(boolean ok, String what) {
+    static void check(boolean ok, String what) {
         if (!ok) {
             throw new IllegalStateException(what);
         }

@@ -8,8 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mp4j.bench.runner.Outcome.Side;
 
 import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
@@ -92,6 +96,36 @@ class RunnerTest {
         Workload array = Catalog.select(List.of("shared-array")).getFirst();
         assertEquals(Direction.LOWER_IS_BETTER, array.direction());
         assertEquals(1 / 0.3, array.target().ratioMark(), 1e-12);
+    }
+
+    @Test
+    void issue23sWorkloadsHaveItsTargets() {
+        Workload pickle = Catalog.select(List.of("pickle-list")).getFirst();
+        assertEquals(Direction.HIGHER_IS_BETTER, pickle.direction());
+        assertEquals(1, pickle.target().ratioMark(), 1e-12);
+        Workload roundTrip = Catalog.select(List.of("python-executor-round-trip")).getFirst();
+        assertEquals(Direction.LOWER_IS_BETTER, roundTrip.direction());
+        assertEquals(1 / 1.2, roundTrip.target().ratioMark(), 1e-12);
+        Workload submits = Catalog.select(List.of("python-executor-20k")).getFirst();
+        assertEquals(Direction.HIGHER_IS_BETTER, submits.direction());
+        assertEquals(1 / 1.2, submits.target().ratioMark(), 1e-12);
+        assertTrue(submits.target().met(0.84, 1) && !submits.target().met(0.83, 1));
+        Workload manager = Catalog.select(List.of("pymanager-dict")).getFirst();
+        assertEquals(Direction.LOWER_IS_BETTER, manager.direction());
+        assertEquals(1, manager.target().ratioMark(), 1e-12);
+    }
+
+    @Test
+    void everyWorkloadHasBothSides() throws IOException {
+        String py = Files.readString(Path.of("src/main/python/mp4j_bench.py"), StandardCharsets.UTF_8);
+        Path workloads = Path.of("src/main/java/dev/mp4j/bench/workloads");
+        String java = Files.readString(workloads.resolve("Mp4jWorkloads.java"), StandardCharsets.UTF_8)
+                + Files.readString(workloads.resolve("PythonWorkloads.java"), StandardCharsets.UTF_8);
+        for (Workload w : Catalog.all()) {
+            assertTrue(py.contains("\n    \"" + w.name() + "\": "), "mp4j_bench.py's WORKLOADS lack " + w.name());
+            assertTrue(Pattern.compile("case [^\n]*\"" + Pattern.quote(w.name()) + "\"").matcher(java).find(),
+                    "no case of the mp4j side runs " + w.name());
+        }
     }
 
     @Test
