@@ -66,7 +66,7 @@ public final class Client {
             c = null;
         }
         if (c == null) {
-            c = Auth.client(address, authkey);
+            c = connect(address, authkey);
             mine.put(key, c);
         }
         byte[] in;
@@ -94,10 +94,23 @@ public final class Client {
      * @return the reply, or null if none came in time
      */
     public static ManagerMessages.Reply oneShot(SocketAddress address, byte[] authkey, ManagerMessages.Request req, long deadline) {
-        try (SocketConnection c = Auth.client(address, authkey)) {
+        try (SocketConnection c = connect(address, authkey)) {
             c.sendBytes(ManagerMessages.encodeRequest(req));
             byte[] in = c.receive(SocketConnection.DEFAULT_LIMIT, deadline);
             return in == null ? null : decode(in);
+        }
+    }
+
+    /**
+     * A new authenticated connection to a server; a failed handshake (a wrong key, or a server that died or
+     * closed the connection during it) says which server it was.
+     */
+    private static SocketConnection connect(SocketAddress address, byte[] authkey) {
+        try {
+            return Auth.client(address, authkey);
+        } catch (dev.mp4j.multiprocessing.AuthenticationError e) {
+            throw new dev.mp4j.multiprocessing.AuthenticationError(
+                    "connecting to the manager's server at " + address + ": " + e.getMessage(), e);
         }
     }
 
