@@ -21,7 +21,12 @@ import java.util.concurrent.TimeUnit;
  * the ratios (mp4j's time / Hazelcast's: the target is at most 1.2).
  *
  * <p>Arguments: {@code [roundTrips] [tasks]}, default 1000 and 20000. Run on the class path (the members get
- * it) with {@code --sun-misc-unsafe-memory-access=allow}.
+ * it) with {@code --sun-misc-unsafe-memory-access=allow}, after {@code mvn -pl mp4j-bench -am package -DskipTests}:
+ *
+ * <pre>
+ * java --sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED \
+ *     -cp "mp4j-bench/target/mp4j-bench-VERSION.jar:mp4j-bench/target/lib/*" dev.mp4j.bench.cluster.ClusterBench
+ * </pre>
  */
 public final class ClusterBench {
     private static final Duration WAIT = Duration.ofMinutes(5);
