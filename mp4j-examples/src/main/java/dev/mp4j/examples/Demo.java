@@ -69,7 +69,9 @@ public final class Demo {
             new Example("custom-manager", "managers: a customized manager (MyManager with Maths)",
                     CustomizedManager::main),
             new Example("remote-manager", "managers: a remote manager serving a queue on TCP with an authkey",
-                    RemoteQueueManager::main));
+                    RemoteQueueManager::main),
+            new Example("cluster", "mp4j-hazelcast: a map on 3 local members, one killed, REPLACE + retryLost",
+                    ClusterFailover::main));
 
     private Demo() {}
 

@@ -60,7 +60,8 @@ final class DemoJvm {
     private static List<String> command() {
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        List<String> cmd = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "--sun-misc-unsafe-memory-access=allow")); // as ./mp4j demo: Hazelcast (the cluster example)
         if (Demo.class.getModule().isNamed()) {
             // as ./mp4j demo: mp4j's locks, queues, pipes and shared memory call native code through FFM
             cmd.add("--enable-native-access=dev.mp4j");
