@@ -20,16 +20,29 @@ final class Configs {
     /** How long a client waits to reach a cluster, when its configuration says forever. */
     static final long CONNECT_MILLIS = 20_000;
 
-    /** The only classes mp4j lets Hazelcast's Java serialization read; everything else travels as signed bytes. */
-    private static final List<String> CARRIERS = List.of(SignedCall.class.getName(), "[B");
+    /**
+     * The classes mp4j lets Hazelcast's Java serialization read: mp4j's carriers (everything of the application's
+     * travels inside them as signed bytes) and what a Hazelcast exception is made of. Hazelcast sends its own
+     * exceptions Java-serialized in error responses (a {@code WrongTargetException} while partitions migrate, which
+     * the caller retries): refused, the response is lost and the call waits for good.
+     */
+    static final List<String> ALLOWED = List.of(SignedCall.class.getName(), "[B",
+            "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException",
+            "java.lang.IllegalStateException", "java.lang.IllegalArgumentException",
+            "java.lang.StackTraceElement", "[Ljava.lang.StackTraceElement;",
+            "java.util.Collections$EmptyList", "java.util.Collections$UnmodifiableRandomAccessList",
+            "java.util.Collections$UnmodifiableList", "java.util.Collections$UnmodifiableCollection",
+            "java.util.ArrayList");
+    /** Hazelcast's own classes (its exceptions), as Hazelcast's default filter admits them. */
+    static final String HAZELCAST = "com.hazelcast.";
 
     private Configs() {}
 
-    /** The filter a member or client gets: mp4j's carriers only, Hazelcast's defaults off. */
+    /** The filter a member or client gets: {@link #ALLOWED} and Hazelcast's own classes only, its defaults off. */
     private static void filter(SerializationConfig s) {
         s.setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
                 .setDefaultsDisabled(true)
-                .setWhitelist(new ClassFilter().setClasses(CARRIERS)));
+                .setWhitelist(new ClassFilter().setClasses(ALLOWED).setPrefixes(List.of(HAZELCAST))));
     }
 
     /**
