@@ -176,7 +176,7 @@ class DummyCurrentProcessTest {
     }
 
     @Test
-    void currentProcessInAThreadPoolWorkerIsItsDummyProcess() {
+    void currentProcessInAThreadPoolWorkerIsItsDummyProcess() throws InterruptedException {
         List<Process> before = Multiprocessing.activeChildren();
         List<String> initialized = new CopyOnWriteArrayList<>();
         Process inWorker;
@@ -193,6 +193,11 @@ class DummyCurrentProcessTest {
                 workers.add(row.get(0));
             }
             assertTrue(workers.size() >= 1 && workers.size() <= 3, workers::toString);
+            // the map may end before the third worker's thread has run its initializer
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (initialized.size() < 3 && System.nanoTime() - deadline < 0) {
+                Thread.sleep(5);
+            }
             assertEquals(3, initialized.size());
             assertTrue(initialized.stream().allMatch(n -> n.startsWith("ThreadPoolWorker-")), initialized::toString);
             assertEquals(new HashSet<>(before), new HashSet<>(Multiprocessing.activeChildren()),
