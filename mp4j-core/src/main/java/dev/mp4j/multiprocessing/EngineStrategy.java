@@ -1,7 +1,6 @@
 package dev.mp4j.multiprocessing;
 
 import dev.mp4j.InterruptedError;
-import dev.mp4j.function.SerializableBiFunction;
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.futures.BrokenExecutor;
@@ -19,7 +18,6 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
@@ -86,14 +84,6 @@ final class EngineStrategy implements PoolStrategy {
         return result;
     }
 
-    @Override
-    public <A, B, R> AsyncResult<List<R>> starmapAsync(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
-                                                       List<Map.Entry<A, B>> pairs, int chunksize,
-                                                       Consumer<? super List<R>> callback,
-                                                       Consumer<? super Throwable> errorCallback) {
-        SerializableFunction<Map.Entry<A, B>, R> star = pair -> fn.apply(pair.getKey(), pair.getValue());
-        return mapAsync(star, pairs, chunksize, callback, errorCallback);
-    }
 
     @Override
     public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,

@@ -1,6 +1,5 @@
 package dev.mp4j.hazelcast;
 
-import dev.mp4j.function.SerializableBiFunction;
 import dev.mp4j.function.SerializableCallable;
 import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.futures.Future;
@@ -15,7 +14,6 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -130,14 +128,6 @@ final class ClusterPool implements PoolStrategy, Serializable {
         r.finish(out, null, callback, errorCallback);
     }
 
-    @Override
-    public <A, B, R> AsyncResult<List<R>> starmapAsync(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
-                                                       List<Map.Entry<A, B>> pairs, int chunksize,
-                                                       Consumer<? super List<R>> callback,
-                                                       Consumer<? super Throwable> errorCallback) {
-        SerializableFunction<Map.Entry<A, B>, R> spread = e -> fn.apply(e.getKey(), e.getValue());
-        return mapAsync(spread, pairs, chunksize, callback, errorCallback);
-    }
 
     /** {@inheritDoc} On a cluster, {@code imapUnordered} gives the results in order too (one order it may give). */
     @Override

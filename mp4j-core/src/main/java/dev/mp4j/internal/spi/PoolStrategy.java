@@ -82,12 +82,15 @@ public interface PoolStrategy {
      * @param <A> the first argument's type
      * @param <B> the second argument's type
      * @param <R> the result type
-     * @return the results in order, to come
+     * @return the results in order, to come; by default {@link #mapAsync} of {@code fn} spread over each pair
      */
-    <A, B, R> AsyncResult<List<R>> starmapAsync(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
-                                                List<Map.Entry<A, B>> pairs, int chunksize,
-                                                Consumer<? super List<R>> callback,
-                                                Consumer<? super Throwable> errorCallback);
+    default <A, B, R> AsyncResult<List<R>> starmapAsync(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+                                                        List<Map.Entry<A, B>> pairs, int chunksize,
+                                                        Consumer<? super List<R>> callback,
+                                                        Consumer<? super Throwable> errorCallback) {
+        SerializableFunction<Map.Entry<A, B>, R> spread = pair -> fn.apply(pair.getKey(), pair.getValue());
+        return mapAsync(spread, pairs, chunksize, callback, errorCallback);
+    }
 
     /**
      * @param fn the function of two arguments
