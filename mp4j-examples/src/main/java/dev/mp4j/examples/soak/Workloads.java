@@ -475,7 +475,11 @@ final class Workloads {
 
     // ------------------------------------------------------------------ primitives whose users die
 
-    /** The exit code of a child whose barrier was broken (by its partner's death). */
+    /**
+     * The exit code of a child whose barrier was broken: by its partner's death inside the barrier, or by
+     * waiting {@link #PARTNER_GONE_AFTER} for a partner killed elsewhere (a barrier cannot know its parties
+     * before they arrive, in Python as here).
+     */
     static final int BROKEN_EXIT = 3;
     /**
      * The exit code of a child that found the joinable queue empty for {@link #STARVED_AFTER}: its partner
@@ -483,6 +487,12 @@ final class Workloads {
      */
     static final int STARVED_EXIT = 4;
     static final Duration STARVED_AFTER = Duration.ofSeconds(20);
+    /**
+     * How long a child waits at the barrier for its partner: well under {@link #LOST_AFTER}, for which the
+     * parent waits for the child, so that a child whose partner was killed away from the barrier ends
+     * (broken) before the parent would count it as hung.
+     */
+    static final Duration PARTNER_GONE_AFTER = STARVED_AFTER;
 
     /** A child of the primitives workload ended otherwise than by finishing its loop. */
     static final class ChildEnded extends RuntimeException {
@@ -524,7 +534,7 @@ final class Workloads {
                                 event.clear();
                             }
                             try {
-                                barrier.await(LOST_AFTER);
+                                barrier.await(PARTNER_GONE_AFTER);
                             } catch (BrokenBarrierError e) {
                                 System.exit(BROKEN_EXIT);
                             }
