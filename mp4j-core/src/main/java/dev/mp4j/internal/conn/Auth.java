@@ -69,6 +69,29 @@ public final class Auth {
         return c;
     }
 
+    /**
+     * As {@link #client(SocketAddress, byte[])}, with the connect and the handshake together bounded by
+     * {@code timeout}: a listener that does not complete them in time (a stopped or wedged server, or a peer
+     * that is not a listener of this protocol) fails the call instead of holding it.
+     *
+     * @param address where the listener is
+     * @param key the authkey, or null for no authentication
+     * @param timeout how long the connect and the handshake may take, in all
+     * @return the connection
+     * @throws java.io.UncheckedIOException if the connection cannot be made, or (its cause a
+     *     {@link SocketTimeoutException}) is not established within {@code timeout}
+     * @throws AuthenticationError if the handshake fails or does not end within {@code timeout} (its cause
+     *     then a {@link SocketTimeoutException})
+     */
+    public static SocketConnection client(SocketAddress address, byte[] key, Duration timeout) {
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
+        SocketConnection c = SocketConnection.connect(address, null, deadline);
+        if (key != null) {
+            both(c, key, deadline, false);
+        }
+        return c;
+    }
+
     private static void both(SocketConnection c, byte[] key, long deadline, boolean deliverFirst) {
         Handshake.Transport t = transport(c, deadline);
         try {
@@ -118,7 +141,7 @@ public final class Auth {
                 }
                 byte[] frame = sc.receive(maxLength, deadline);
                 if (frame == null) {
-                    throw new SocketTimeoutException("the peer did not answer the authentication challenge in time");
+                    throw new SocketTimeoutException("the peer did not complete the authentication handshake in time");
                 }
                 return frame;
             }

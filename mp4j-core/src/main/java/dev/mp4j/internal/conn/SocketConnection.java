@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -182,10 +183,31 @@ public final class SocketConnection implements Connection, Waitable {
      * @throws InterruptedError if the thread is interrupted while connecting
      */
     public static SocketConnection connect(SocketAddress address, ObjectInputFilter filter) {
+        return connect(address, filter, Timeouts.FOREVER);
+    }
+
+    /**
+     * As {@link #connect(SocketAddress, ObjectInputFilter)}, giving up at {@code deadline} on a TCP connection
+     * that is not established by then (a lost SYN is otherwise retried for minutes). A Unix-domain connect
+     * involves no network: the kernel completes it at once, or waits only while the listener's backlog is
+     * full, so it is made as without a deadline.
+     *
+     * @param address an {@link InetSocketAddress} or a {@link UnixDomainSocketAddress}
+     * @param filter what objects {@link #recv()} accepts; null for the default
+     * @param deadline from {@link Timeouts#deadline}
+     * @return the connection
+     * @throws IllegalArgumentException for another kind of address
+     * @throws UncheckedIOException if the connection is refused or fails, or (its cause a
+     *     {@link SocketTimeoutException}) is not established by the deadline
+     * @throws InterruptedError if the thread is interrupted while connecting
+     */
+    public static SocketConnection connect(SocketAddress address, ObjectInputFilter filter, long deadline) {
         checkFamily(address);
         SocketChannel ch;
         try {
-            ch = SocketChannel.open(address);
+            ch = deadline == Timeouts.FOREVER || !(address instanceof InetSocketAddress)
+                    ? SocketChannel.open(address)
+                    : connectBy(address, deadline);
         } catch (ClosedByInterruptException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedError("interrupted while connecting to " + address, e);
@@ -197,6 +219,32 @@ public final class SocketConnection implements Connection, Waitable {
         } catch (IOException e) {
             Quietly.close(ch);
             throw new UncheckedIOException("cannot set up the connection to " + address, e);
+        }
+    }
+
+    /** A non-blocking connect, waited for in a selector until {@code deadline}; the channel is closed on failure. */
+    private static SocketChannel connectBy(SocketAddress address, long deadline) throws IOException {
+        SocketChannel ch = SocketChannel.open();
+        try (Selector s = Selector.open()) {
+            ch.configureBlocking(false);
+            if (!ch.connect(address)) {
+                ch.register(s, SelectionKey.OP_CONNECT);
+                while (!ch.finishConnect()) {
+                    long left = Timeouts.remaining(deadline);
+                    if (left == 0) {
+                        throw new SocketTimeoutException("the connection was not established in time");
+                    }
+                    s.select(left / 1_000_000 + 1);
+                    s.selectedKeys().clear();
+                    if (Thread.currentThread().isInterrupted()) {
+                        throw new ClosedByInterruptException();
+                    }
+                }
+            }
+            return ch;
+        } catch (IOException | RuntimeException e) {
+            Quietly.close(ch);
+            throw e;
         }
     }
 

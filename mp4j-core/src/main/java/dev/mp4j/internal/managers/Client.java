@@ -3,11 +3,15 @@ package dev.mp4j.internal.managers;
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.conn.Auth;
 import dev.mp4j.internal.conn.SocketConnection;
+import dev.mp4j.internal.conn.SocketListener;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.EOFError;
 
+import java.io.UncheckedIOException;
 import java.net.SocketAddress;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
@@ -21,6 +25,13 @@ import java.util.Map;
  */
 public final class Client {
     private static final ThreadLocal<Map<Key, SocketConnection>> CONNECTIONS = ThreadLocal.withInitial(HashMap::new);
+    /**
+     * How long a new connection's connect and authentication handshake may take: beyond the server's own
+     * handshake timeout ({@link SocketListener#HANDSHAKE_TIMEOUT}, counted from its accept), so a server that
+     * is slow to accept but alive fails the handshake on its side first, with its own reason. Set lower only
+     * by tests.
+     */
+    static volatile Duration handshakeTimeout = SocketListener.HANDSHAKE_TIMEOUT.plusSeconds(10);
 
     private Client() {}
 
@@ -103,15 +114,25 @@ public final class Client {
 
     /**
      * A new authenticated connection to a server; a failed handshake (a wrong key, or a server that died or
-     * closed the connection during it) says which server it was.
+     * closed the connection during it) says which server it was. The connect and the handshake together are
+     * bounded by {@link #handshakeTimeout}; the replies to requests are not (a proxied {@code get()} may
+     * block for as long as its caller asked).
      */
     private static SocketConnection connect(SocketAddress address, byte[] authkey) {
+        Duration timeout = handshakeTimeout;
         try {
-            return Auth.client(address, authkey);
+            return Auth.client(address, authkey, timeout);
         } catch (dev.mp4j.multiprocessing.AuthenticationError e) {
-            throw new dev.mp4j.multiprocessing.AuthenticationError(
-                    "connecting to the manager's server at " + address + ": " + e.getMessage(), e);
+            throw new dev.mp4j.multiprocessing.AuthenticationError("connecting to the manager's server at " + address
+                    + ": " + e.getMessage() + (e.getCause() instanceof SocketTimeoutException ? timedOut(timeout) : ""), e);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException("connecting to the manager's server at " + address + ": " + e.getMessage()
+                    + (e.getCause() instanceof SocketTimeoutException ? timedOut(timeout) : ""), e.getCause());
         }
+    }
+
+    private static String timedOut(Duration timeout) {
+        return " (waited " + timeout.toMillis() + " ms: the server is stopped, wedged or not an mp4j manager)";
     }
 
     /**
