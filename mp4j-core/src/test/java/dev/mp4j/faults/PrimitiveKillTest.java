@@ -1,11 +1,14 @@
 package dev.mp4j.faults;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.sync.ProcessCondition;
+import dev.mp4j.multiprocessing.Empty;
+import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Multiprocessing;
 import dev.mp4j.multiprocessing.Process;
 import dev.mp4j.threading.Barrier;
@@ -156,6 +159,74 @@ class PrimitiveKillTest {
                 }
             }
         });
+    }
+
+    /**
+     * The child loops put, get, taskDone. Python's rule is kept: a task counted by {@code put} is finished only
+     * by a {@code taskDone()}, so the child's death leaves at most one unfinished task behind — an item it put
+     * and nobody took yet (the parent takes it and marks it done), or one it took or was putting when it died
+     * (lost with it: the parent, which accounts for the dead child, marks it done). After the kill the parent
+     * drains what is there, does a put, get and taskDone of its own, and {@code join()} must then return once
+     * the parent marked done at most that one task; a further {@code taskDone()} is refused, so the count is
+     * exactly right (neither a task lost nor one counted twice).
+     */
+    @ParameterizedTest(name = "JoinableQueue, {0}")
+    @ValueSource(strings = {"KILL", "TERM"})
+    void joinableQueue(String signal) throws Exception {
+        JoinableQueue<Integer> q = Multiprocessing.joinableQueue();
+        AtomicInteger held = new AtomicInteger();
+        try {
+            killRounds(signal, round -> () -> {
+                for (int i = 0; ; i++) {
+                    q.put(round * 1_000_000 + i);
+                    q.get(Duration.ofSeconds(60));
+                    q.taskDone();
+                }
+            }, () -> {
+                int left = 0;
+                while (true) { // what the dead child put and nobody took: the parent takes it, and finishes it
+                    try {
+                        q.get(Duration.ofMillis(100));
+                    } catch (Empty e) {
+                        break;
+                    }
+                    left++;
+                    q.taskDone();
+                }
+                check(left <= 1, "the dead child left " + left + " items; it had at most one out at a time");
+                q.put(-1);
+                assertEquals(-1, q.get(BOUND), "the parent's own item");
+                q.taskDone();
+                CompletableFuture<Object> joined = async(() -> {
+                    q.join();
+                    return null;
+                });
+                int finished = left;
+                if (left == 0) {
+                    try {
+                        joined.get(1, TimeUnit.SECONDS);
+                    } catch (TimeoutException e) { // the child died holding a task: the parent finishes it
+                        try {
+                            q.taskDone();
+                            finished++;
+                            held.incrementAndGet();
+                        } catch (IllegalStateException nothing) {
+                            // join() was only slow: nothing was unfinished
+                        }
+                    }
+                }
+                try {
+                    joined.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    fail("join() still waits after the parent finished " + finished + " of the dead child's tasks");
+                }
+                assertThrows(IllegalStateException.class, q::taskDone, "a taskDone() beyond the tasks put");
+            });
+        } finally {
+            q.close();
+        }
+        System.err.println("JoinableQueue, " + signal + ": the dead child held a task in " + held + " of " + KILLS
+                + " rounds");
     }
 
     /**
