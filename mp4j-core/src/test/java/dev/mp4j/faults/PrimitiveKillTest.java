@@ -6,26 +6,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.sync.ProcessCondition;
 import dev.mp4j.multiprocessing.Empty;
 import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Multiprocessing;
 import dev.mp4j.multiprocessing.Process;
+import dev.mp4j.multiprocessing.Queue;
+import dev.mp4j.multiprocessing.managers.BaseProxy;
+import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
 import dev.mp4j.threading.BrokenBarrierError;
 import dev.mp4j.threading.Condition;
 import dev.mp4j.threading.Event;
+import dev.mp4j.threading.Lock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -227,6 +238,136 @@ class PrimitiveKillTest {
         }
         System.err.println("JoinableQueue, " + signal + ": the dead child held a task in " + held + " of " + KILLS
                 + " rounds");
+    }
+
+    /**
+     * A manager's server, seen from inside: its session threads (one per client connection), the referent
+     * calls in progress, and its table of referents.
+     */
+    public static final class ServerProbe {
+        private final ManagerServer server = ManagerServer.current();
+
+        /** @return the session threads alive */
+        public int sessions() {
+            return (int) Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.isAlive() && t.getName().startsWith("mp4j-manager-session-")).count();
+        }
+
+        /** @return the referent calls in progress, other than this one */
+        public int calls() {
+            Thread me = Thread.currentThread();
+            return (int) Thread.getAllStackTraces().entrySet().stream()
+                    .filter(e -> e.getKey() != me && e.getKey().getName().startsWith("mp4j-manager-session-"))
+                    .filter(e -> Arrays.stream(e.getValue()).anyMatch(f -> f.getClassName().equals(
+                            ManagerServer.class.getName()) && f.getMethodName().equals("call")))
+                    .count();
+        }
+
+        /** @return the referents in the table */
+        public int objects() {
+            return server.numberOfObjects();
+        }
+
+        /** @return the references the table counts, all referents together */
+        public int refs() {
+            return Pattern.compile("refcount=(\\d+)").matcher(server.debugInfo()).results()
+                    .mapToInt(r -> Integer.parseInt(r.group(1))).sum();
+        }
+    }
+
+    /**
+     * A child hammers a SyncManager's dict, queue and lock proxies while a second thread of it waits in the
+     * server in a {@code get} on another queue. After the kill: the server's session threads of the dead
+     * child end and its waiting call is abandoned (an item put next is not taken for the dead waiter); the
+     * parent's calls on the same proxies and a new proxy answer; the server holds no referent more than the
+     * parent made. The lock is a user's lock and keeps Python's rule: held by the child when it died, it stays
+     * held until someone releases it (which the parent does).
+     */
+    @ParameterizedTest(name = "manager proxies, {0}")
+    @ValueSource(strings = {"KILL", "TERM"})
+    void managerProxies(String signal) throws Exception {
+        ExecutorService caller = Executors.newSingleThreadExecutor(
+                r -> Thread.ofPlatform().daemon().name("manager-caller").unstarted(r));
+        try (SyncManager m = new SyncManager()) {
+            m.register("probe", ServerProbe::new);
+            m.start();
+            Map<Integer, Integer> dict = m.dict();
+            Queue<Integer> q = m.queue();
+            Queue<Integer> idle = m.queue();
+            Lock lock = m.lock();
+            BaseProxy probe = m.createProxy("probe");
+            List<Object> made = new ArrayList<>(); // kept reachable: no proxy is released by a cleaner midway
+            // every parent thread that calls the server has its connection (one session each) from here on
+            int[] base = caller.submit(() -> new int[] {(Integer) probe.callMethod("sessions"),
+                (Integer) probe.callMethod("objects"), (Integer) probe.callMethod("refs")}).get(60, TimeUnit.SECONDS);
+            assertTrue(base[0] >= 2, "the sessions of this thread and of the caller: " + base[0]);
+            Future<Object> seen = caller.submit(() -> { // the probe sees a call waiting in the server
+                long until = System.nanoTime() + BOUND.toNanos();
+                while ((Integer) probe.callMethod("calls") != 1) {
+                    check(System.nanoTime() < until, "the probe does not see this thread's get waiting");
+                    Thread.sleep(20);
+                }
+                idle.put(0);
+                return null;
+            });
+            assertEquals(0, idle.get(BOUND));
+            seen.get(BOUND.toSeconds(), TimeUnit.SECONDS);
+            AtomicInteger lockHeld = new AtomicInteger();
+            killRounds(signal, round -> () -> {
+                Thread.ofPlatform().daemon().start(() -> idle.get()); // waits in the server until the child dies
+                for (int i = 0; ; i++) {
+                    dict.put(round, i);
+                    dict.get(round);
+                    q.put(i);
+                    q.get();
+                    lock.acquire();
+                    lock.release();
+                }
+            }, () -> caller.submit(() -> {
+                long until = System.nanoTime() + BOUND.toNanos();
+                int sessions;
+                while ((sessions = (Integer) probe.callMethod("sessions")) > base[0]) {
+                    check(System.nanoTime() < until, sessions + " sessions in the server, " + base[0]
+                            + " before the child: the dead child's remain");
+                    Thread.sleep(20);
+                }
+                assertEquals(0, probe.callMethod("calls"), "referent calls in progress after the child's death");
+                idle.put(-2);
+                assertEquals(-2, idle.get(BOUND), "the item put after the dead child's get was abandoned");
+                dict.put(-1, 7);
+                assertEquals(7, dict.get(-1));
+                int left = 0;
+                while (true) {
+                    try {
+                        q.get(Duration.ofMillis(100));
+                    } catch (Empty e) {
+                        break;
+                    }
+                    left++;
+                }
+                check(left <= 1, "the dead child left " + left + " items; it had at most one out at a time");
+                q.put(-1);
+                assertEquals(-1, q.get(BOUND));
+                if (!lock.acquire(Duration.ofSeconds(1))) { // the child died holding it
+                    lockHeld.incrementAndGet();
+                    lock.release();
+                    check(lock.acquire(BOUND), "the lock, released by the parent, can be taken");
+                }
+                lock.release();
+                Map<String, Integer> fresh = m.dict();
+                made.add(fresh);
+                fresh.put("a", 1);
+                assertEquals(1, fresh.get("a"));
+                assertEquals(base[1] + made.size(), probe.callMethod("objects"), "referents in the server");
+                return null;
+            }).get());
+            int refs = caller.submit(() -> (Integer) probe.callMethod("refs")).get(60, TimeUnit.SECONDS);
+            System.err.println("manager proxies, " + signal + ": the dead child held the lock in " + lockHeld + " of "
+                    + KILLS + " rounds; references counted by the server " + base[2] + " before, " + refs
+                    + " after (" + made.size() + " made by the parent meanwhile)");
+        } finally {
+            caller.shutdownNow();
+        }
     }
 
     /**
