@@ -279,8 +279,8 @@ class PrimitiveKillTest {
      * A child hammers a SyncManager's dict, queue and lock proxies while a second thread of it waits in the
      * server in a {@code get} on another queue. After the kill: the server's session threads of the dead
      * child end and its waiting call is abandoned (an item put next is not taken for the dead waiter); the
-     * parent's calls on the same proxies and a new proxy answer; the server holds no referent more than the
-     * parent made. The lock is a user's lock and keeps Python's rule: held by the child when it died, it stays
+     * parent's calls on the same proxies and a new proxy answer; the server gives back the references the
+     * dead child counted (its proxies' increfs) and holds no referent more than the parent made. The lock is a user's lock and keeps Python's rule: held by the child when it died, it stays
      * held until someone releases it (which the parent does).
      */
     @ParameterizedTest(name = "manager proxies, {0}")
@@ -354,6 +354,12 @@ class PrimitiveKillTest {
                     check(lock.acquire(BOUND), "the lock, released by the parent, can be taken");
                 }
                 lock.release();
+                int refs;
+                while ((refs = (Integer) probe.callMethod("refs")) != base[2] + made.size()) {
+                    check(System.nanoTime() < until + BOUND.toNanos(), "the server counts " + refs + " references, "
+                            + (base[2] + made.size()) + " of them the parent's: the dead child's were not given back");
+                    Thread.sleep(20);
+                }
                 Map<String, Integer> fresh = m.dict();
                 made.add(fresh);
                 fresh.put("a", 1);
@@ -361,10 +367,8 @@ class PrimitiveKillTest {
                 assertEquals(base[1] + made.size(), probe.callMethod("objects"), "referents in the server");
                 return null;
             }).get());
-            int refs = caller.submit(() -> (Integer) probe.callMethod("refs")).get(60, TimeUnit.SECONDS);
             System.err.println("manager proxies, " + signal + ": the dead child held the lock in " + lockHeld + " of "
-                    + KILLS + " rounds; references counted by the server " + base[2] + " before, " + refs
-                    + " after (" + made.size() + " made by the parent meanwhile)");
+                    + KILLS + " rounds");
         } finally {
             caller.shutdownNow();
         }

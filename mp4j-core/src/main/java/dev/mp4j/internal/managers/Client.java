@@ -4,6 +4,7 @@ import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.conn.Auth;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.conn.SocketListener;
+import dev.mp4j.internal.ring.Pids;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.EOFError;
@@ -11,6 +12,7 @@ import dev.mp4j.multiprocessing.EOFError;
 import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;
+import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -120,14 +122,40 @@ public final class Client {
      */
     private static SocketConnection connect(SocketAddress address, byte[] authkey) {
         Duration timeout = handshakeTimeout;
+        long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
         try {
-            return Auth.client(address, authkey, timeout);
+            SocketConnection c = Auth.client(address, authkey, timeout);
+            if (address instanceof UnixDomainSocketAddress) {
+                hello(c, deadline);
+            }
+            return c;
         } catch (dev.mp4j.multiprocessing.AuthenticationError e) {
             throw new dev.mp4j.multiprocessing.AuthenticationError("connecting to the manager's server at " + address
                     + ": " + e.getMessage() + (e.getCause() instanceof SocketTimeoutException ? timedOut(timeout) : ""), e);
         } catch (UncheckedIOException e) {
             throw new UncheckedIOException("connecting to the manager's server at " + address + ": " + e.getMessage()
                     + (e.getCause() instanceof SocketTimeoutException ? timedOut(timeout) : ""), e.getCause());
+        }
+    }
+
+    /**
+     * Names this process to the server (HELLO), which then gives back the references it counts for it if it
+     * dies holding them. Part of the handshake, and bounded with it; any failure closes the connection.
+     */
+    private static void hello(SocketConnection c, long deadline) {
+        try {
+            c.sendBytes(ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.HELLO, 0, 0, null,
+                    null, new Object[] {Pids.SELF, Pids.SELF_START})));
+            if (c.receive(SocketConnection.DEFAULT_LIMIT, deadline) == null) {
+                throw new dev.mp4j.multiprocessing.AuthenticationError(
+                        "the peer did not complete the authentication handshake in time", new SocketTimeoutException());
+            }
+        } catch (dev.mp4j.multiprocessing.AuthenticationError | InterruptedError e) {
+            c.close();
+            throw e;
+        } catch (RuntimeException e) {
+            c.close();
+            throw new dev.mp4j.multiprocessing.AuthenticationError("authentication failed: " + e.getMessage(), e);
         }
     }
 

@@ -36,7 +36,9 @@ import java.util.Objects;
  * Ops: CALL a referent's method ({@code name}, with the parameter types' names in {@code signature} when
  * the caller knows them, else resolved from the arguments); CREATE a referent of typeid {@code name};
  * INCREF and DECREF {@code id}; DECREF_MANY ({@code args[0]} a {@code long[]}); SHUTDOWN the server;
- * NUMBER_OF_OBJECTS, DEBUG_INFO, AWAIT_OBJECTS and AWAIT_CALLS (diagnostics); PING (nothing, answered).
+ * NUMBER_OF_OBJECTS, DEBUG_INFO, AWAIT_OBJECTS and AWAIT_CALLS (diagnostics); PING (nothing, answered);
+ * HELLO (the client's pid and start time, sent first on a Unix-domain connection, so that the server gives
+ * back the references a process counted when it dies holding them).
  * {@code serverId} names one server's lifetime, so a proxy from before a restart on the same address is
  * refused instead of reaching another object with the same id.
  */
@@ -63,6 +65,11 @@ public final class ManagerMessages {
     public static final byte AWAIT_CALLS = 11;
     /** Nothing: a connection test. */
     public static final byte PING = 10;
+    /**
+     * The client's process, first on a Unix-domain connection: {@code args} its pid and start time
+     * ({@link dev.mp4j.internal.ring.Pids}); the references counted on the connection are that process's.
+     */
+    public static final byte HELLO = 12;
 
     /** Reply kind: the value. */
     public static final byte RETURN = 1;

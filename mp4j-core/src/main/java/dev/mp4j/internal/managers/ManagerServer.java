@@ -3,6 +3,7 @@ package dev.mp4j.internal.managers;
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.conn.SocketListener;
+import dev.mp4j.internal.ring.Pids;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.util.Urandom;
@@ -15,6 +16,7 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
@@ -22,6 +24,7 @@ import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,6 +51,13 @@ import java.util.function.IntSupplier;
  * <p>A client that goes away while its call blocks in the server (its JVM killed in a queue's {@code get},
  * its thread interrupted in a lock's {@code acquire}) closes its connection; the {@link Watchdog} sees that
  * and interrupts the call, so the server does not later take an item or a lock for nobody.
+ *
+ * <p>A client process that dies holding references (killed, or ended by SIGTERM, which runs no exit hook, as
+ * in Python): on a Unix-domain socket each connection names its process first (HELLO), and the references
+ * counted through a process's connections are its own. Once it has no connection left and is found dead (its
+ * pid gone, or reused by a process started at another time), they are given back, so the referents it alone
+ * kept go (Python's server keeps them until it stops). TCP clients may be on other hosts, where a pid says
+ * nothing: their references keep Python's rule.
  */
 public final class ManagerServer implements Server {
     private static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing.managers");
@@ -68,6 +78,13 @@ public final class ManagerServer implements Server {
     private final Map<Object, Long> ids = new IdentityHashMap<>();  // guarded by table
     private long nextId;                                            // guarded by table
 
+    /** The references each client process on this host counted through its connections (HELLO). */
+    private final Map<Owner, Map<Long, Integer>> held = new HashMap<>();      // guarded by table
+    /** Each such process's open connections. */
+    private final Map<Owner, Integer> connected = new HashMap<>();           // guarded by table
+    /** Processes with references and no connection left: given back their references once found dead. */
+    private final Set<Owner> orphans = new HashSet<>();                      // guarded by table
+
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private final Map<String, Set<String>> exposedSets = new ConcurrentHashMap<>(); // by typeid
     private final Object calls = new Object();
@@ -86,6 +103,9 @@ public final class ManagerServer implements Server {
             this.spec = spec;
         }
     }
+
+    /** A client process on this host, as its HELLO named it ({@link Pids}). */
+    private record Owner(int pid, int start) {}
 
     /**
      * Binds the listener.
@@ -207,22 +227,112 @@ public final class ManagerServer implements Server {
 
     // ------------------------------------------------------------------------------------ the table
 
-    /** Puts a referent in the table (or counts one more reference to it) and returns its id. */
-    private long register(Object obj, TypeSpec spec) {
+    /** Puts a referent in the table (or counts one more reference to it, the session's) and returns its id. */
+    private long register(Object obj, TypeSpec spec, Session session) {
         synchronized (table) {
             Long known = ids.get(obj);
+            long id;
             if (known != null) {
                 Entry e = objects.get(known);
                 e.refs++;
                 e.spec = spec;
-                return known;
+                id = known;
+            } else {
+                id = ++nextId;
+                Entry e = new Entry(obj, spec);
+                e.refs = 1;
+                objects.put(id, e);
+                ids.put(obj, id);
             }
-            long id = ++nextId;
-            Entry e = new Entry(obj, spec);
-            e.refs = 1;
-            objects.put(id, e);
-            ids.put(obj, id);
+            own(session, id, 1);
             return id;
+        }
+    }
+
+    /** Counts a reference as the session's process's (or one fewer); nothing for a session without HELLO. */
+    private void own(Session session, long id, int delta) {
+        Owner o = session.owner;
+        if (o == null) {
+            return;
+        }
+        Map<Long, Integer> refs = held.computeIfAbsent(o, k -> new HashMap<>());
+        int n = refs.getOrDefault(id, 0) + delta;
+        if (n > 0) {
+            refs.put(id, n);
+        } else {
+            refs.remove(id);
+            if (refs.isEmpty()) {
+                held.remove(o);
+                orphans.remove(o);
+            }
+        }
+    }
+
+    /** HELLO: the session's references are counted as its process's, on a Unix-domain socket only (this host). */
+    private ManagerMessages.Reply hello(ManagerMessages.Request req, Session session) {
+        if (address instanceof UnixDomainSocketAddress && session.owner == null && req.args().length == 2
+                && req.args()[0] instanceof Integer pid && req.args()[1] instanceof Integer start) {
+            synchronized (table) {
+                session.owner = new Owner(pid, start);
+                connected.merge(session.owner, 1, Integer::sum);
+                orphans.remove(session.owner);
+            }
+        }
+        return new ManagerMessages.Reply(ManagerMessages.RETURN, null);
+    }
+
+    /** A session ended: a process left with references and no connection is checked by {@link #reclaim}. */
+    private void disconnected(Session session) {
+        Owner o = session.owner;
+        if (o == null) {
+            return;
+        }
+        synchronized (table) {
+            if (connected.merge(o, -1, Integer::sum) <= 0) {
+                connected.remove(o);
+                if (held.containsKey(o)) {
+                    orphans.add(o);
+                }
+            }
+        }
+    }
+
+    /**
+     * Gives back the references of the processes that died holding them (killed, or ended without running
+     * their exit hooks): a process has none of its connections left when it is found dead, so no request of
+     * its can still arrive. Logged at WARNING with what was given back.
+     */
+    private void reclaim() {
+        List<Owner> candidates;
+        synchronized (table) {
+            if (orphans.isEmpty()) {
+                return;
+            }
+            candidates = new ArrayList<>(orphans);
+        }
+        for (Owner o : candidates) {
+            if (Pids.alive(o.pid(), o.start())) {
+                continue;
+            }
+            Map<Long, Integer> refs;
+            synchronized (table) {
+                if (connected.containsKey(o) || !orphans.remove(o)) {
+                    continue;
+                }
+                refs = held.remove(o);
+            }
+            if (refs == null) {
+                continue;
+            }
+            int count = 0;
+            for (Map.Entry<Long, Integer> r : refs.entrySet()) {
+                for (int i = 0; i < r.getValue(); i++) {
+                    decref(r.getKey());
+                    count++;
+                }
+            }
+            log(System.Logger.Level.WARNING, "gave back " + count + " reference(s) to " + refs.size()
+                    + " shared object(s) held by process " + o.pid() + ", which died holding them");
         }
     }
 
@@ -241,6 +351,23 @@ public final class ManagerServer implements Server {
             e.refs++;
             return true;
         }
+    }
+
+    private boolean incref(long id, Session session) {
+        synchronized (table) {
+            if (!incref(id)) {
+                return false;
+            }
+            own(session, id, 1);
+            return true;
+        }
+    }
+
+    private void decref(long id, Session session) {
+        synchronized (table) {
+            own(session, id, -1);
+        }
+        decref(id);
     }
 
     /**
@@ -373,23 +500,24 @@ public final class ManagerServer implements Server {
                 if (req.serverId() != serverId) {
                     yield stale();
                 }
-                yield incref(req.id()) ? new ManagerMessages.Reply(ManagerMessages.RETURN, null)
+                yield incref(req.id(), session) ? new ManagerMessages.Reply(ManagerMessages.RETURN, null)
                         : failure("no shared object with id 0x" + Long.toHexString(req.id()) + " (it was released)");
             }
             case ManagerMessages.DECREF -> {
                 if (req.serverId() == serverId) {
-                    decref(req.id());
+                    decref(req.id(), session);
                 }
                 yield new ManagerMessages.Reply(ManagerMessages.RETURN, null);
             }
             case ManagerMessages.DECREF_MANY -> {
                 if (req.serverId() == serverId && req.args().length == 1 && req.args()[0] instanceof long[] many) {
                     for (long id : many) {
-                        decref(id);
+                        decref(id, session);
                     }
                 }
                 yield new ManagerMessages.Reply(ManagerMessages.RETURN, null);
             }
+            case ManagerMessages.HELLO -> hello(req, session);
             case ManagerMessages.NUMBER_OF_OBJECTS -> new ManagerMessages.Reply(ManagerMessages.RETURN, numberOfObjects());
             case ManagerMessages.DEBUG_INFO -> new ManagerMessages.Reply(ManagerMessages.RETURN, debugInfo());
             case ManagerMessages.AWAIT_OBJECTS -> new ManagerMessages.Reply(ManagerMessages.RETURN,
@@ -469,7 +597,7 @@ public final class ManagerServer implements Server {
             if (rs == null) {
                 return failure("method " + name + " returns typeid '" + typeid + "', which this server does not know");
             }
-            long id = register(result, rs);
+            long id = register(result, rs, session);
             return new ManagerMessages.Reply(ManagerMessages.PROXY, new ManagerMessages.ProxyRef(typeid, serverId, id,
                     rs.proxyInterface() == null ? null : rs.proxyInterface().getName()));
         }
@@ -515,7 +643,7 @@ public final class ManagerServer implements Server {
             return new ManagerMessages.Reply(ManagerMessages.ERROR, ManagerMessages.portable(new IllegalArgumentException(
                     "the callable of typeid '" + typeid + "' returned null")));
         }
-        long id = register(obj, spec);
+        long id = register(obj, spec, session);
         return new ManagerMessages.Reply(ManagerMessages.RETURN, new ManagerMessages.ProxyRef(typeid, serverId, id,
                 spec.proxyInterface() == null ? null : spec.proxyInterface().getName()));
     }
@@ -540,6 +668,8 @@ public final class ManagerServer implements Server {
 
         final SocketConnection conn;
         final Thread thread;
+        /** The client's process (HELLO), or null; set under {@code table} by the session thread. */
+        Owner owner;
         private SelectionKey key;   // set by the session thread before its first call
         private int state;          // guarded by this
 
@@ -561,6 +691,7 @@ public final class ManagerServer implements Server {
             } finally {
                 close();
                 sessions.remove(this);
+                disconnected(this);
             }
         }
 
@@ -663,6 +794,8 @@ public final class ManagerServer implements Server {
      */
     private final class Watchdog implements Runnable {
         private static final long SLICE_MILLIS = 100;
+        /** How often processes that left references and no connection are checked ({@link #reclaim}). */
+        private static final long RECLAIM_NANOS = 500_000_000L;
         private final Selector selector;
 
         Watchdog() throws IOException {
@@ -691,8 +824,13 @@ public final class ManagerServer implements Server {
 
         @Override
         public void run() {
+            long sweep = System.nanoTime();
             try {
                 while (!stopped) {
+                    if (System.nanoTime() - sweep >= RECLAIM_NANOS) {
+                        reclaim();
+                        sweep = System.nanoTime();
+                    }
                     selector.select(SLICE_MILLIS);
                     for (SelectionKey k : selector.selectedKeys()) {
                         try {
