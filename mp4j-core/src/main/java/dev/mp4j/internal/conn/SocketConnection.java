@@ -225,19 +225,21 @@ public final class SocketConnection implements Connection, Waitable {
     /** A non-blocking connect, waited for in a selector until {@code deadline}; the channel is closed on failure. */
     private static SocketChannel connectBy(SocketAddress address, long deadline) throws IOException {
         SocketChannel ch = SocketChannel.open();
-        try (Selector s = Selector.open()) {
+        try {
             ch.configureBlocking(false);
             if (!ch.connect(address)) {
-                ch.register(s, SelectionKey.OP_CONNECT);
-                while (!ch.finishConnect()) {
-                    long left = Timeouts.remaining(deadline);
-                    if (left == 0) {
-                        throw new SocketTimeoutException("the connection was not established in time");
-                    }
-                    s.select(left / 1_000_000 + 1);
-                    s.selectedKeys().clear();
-                    if (Thread.currentThread().isInterrupted()) {
-                        throw new ClosedByInterruptException();
+                try (Selector s = Selector.open()) {
+                    ch.register(s, SelectionKey.OP_CONNECT);
+                    while (!ch.finishConnect()) {
+                        long left = Timeouts.remaining(deadline);
+                        if (left == 0) {
+                            throw new SocketTimeoutException("the connection was not established in time");
+                        }
+                        s.select(left / 1_000_000 + 1);
+                        s.selectedKeys().clear();
+                        if (Thread.currentThread().isInterrupted()) {
+                            throw new ClosedByInterruptException();
+                        }
                     }
                 }
             }

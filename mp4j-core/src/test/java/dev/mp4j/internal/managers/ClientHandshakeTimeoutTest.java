@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.mp4j.multiprocessing.AuthenticationError;
 import dev.mp4j.multiprocessing.Empty;
@@ -13,6 +14,7 @@ import dev.mp4j.multiprocessing.managers.SyncManager;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -115,6 +117,33 @@ class ClientHandshakeTimeoutTest {
         AuthenticationError e = assertThrows(AuthenticationError.class, () -> Client.request(address, KEY, dummy()));
         assertTimedOut(e, address);
         assertEquals(1, reads.get(), "the client answered the challenge, then waited for the verdict");
+    }
+
+    /**
+     * The bound covers the TCP connect: a listener that never accepts, its backlog full, leaves further
+     * connects unanswered (the kernel drops their SYNs).
+     */
+    @Test
+    void aConnectThatIsNotEstablishedFailsInTime() throws Exception {
+        server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        acceptor = Thread.ofPlatform().daemon().start(() -> { });
+        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+        boolean full = false;
+        for (int i = 0; i < 16 && !full; i++) {
+            Socket s = new Socket();
+            accepted.add(s);
+            try {
+                s.connect(address, 300);
+            } catch (SocketTimeoutException e) {
+                full = true;
+            }
+        }
+        assumeTrue(full, "this system's TCP completes connects beyond the listener's backlog");
+        UncheckedIOException e = assertThrows(UncheckedIOException.class, () -> Client.request(address, KEY, dummy()));
+        String m = e.getMessage();
+        assertTrue(m.contains("manager's server at " + address), m);
+        assertTrue(m.contains("waited " + BOUND.toMillis() + " ms"), m);
+        assertInstanceOf(SocketTimeoutException.class, e.getCause(), "the cause: " + e.getCause());
     }
 
     /** A call's reply may take longer than the bound: a proxied {@code get} waits as long as it was asked. */
