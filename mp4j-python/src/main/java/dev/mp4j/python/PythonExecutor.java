@@ -414,7 +414,7 @@ public final class PythonExecutor implements AutoCloseable {
     private void ended(Worker w) {
         boolean lost;
         synchronized (this) {
-            lost = !w.stopSent && !w.killed;
+            lost = w.died || !w.stopSent && !w.killed;
             if (lost) {
                 workersLost++;
             }
@@ -454,7 +454,8 @@ public final class PythonExecutor implements AutoCloseable {
                 } catch (RuntimeException e) {
                     boolean expected;
                     synchronized (this) {
-                        expected = w.stopSent && w.inflight.isEmpty();
+                        expected = w.stopSent && w.inflight.isEmpty() || w.killed;
+                        w.died = !expected;
                     }
                     if (!expected) {
                         // the executor is broken before the tasks' futures fail, so that no submit slips in between
@@ -607,6 +608,7 @@ public final class PythonExecutor implements AutoCloseable {
         long serviceNanos = -1; // guarded by the executor: a moving average of its tasks' run times
         boolean stopSent; // guarded by the executor
         boolean killed; // guarded by the executor: mp4j ended it
+        boolean died; // guarded by the executor: its connection ended while it was not told to exit
 
         Worker(Process process) {
             this.process = process;
