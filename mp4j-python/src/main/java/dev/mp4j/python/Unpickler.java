@@ -44,12 +44,18 @@ final class Unpickler {
     private Object[] memo = new Object[16];
     private Map<Long, Object> farMemo;
     private long memoCount;
-    private final IdentityHashMap<Object, Integer> depths = new IdentityHashMap<>();
+    private IdentityHashMap<Object, Integer> depths; // made at the first container inside another
+    /**
+     * Whether the input is long enough to nest deeper than maxDepth: each level a container gains takes a value
+     * pushed (an opcode of at least one byte), so a pickle shorter than maxDepth bytes cannot.
+     */
+    private final boolean trackDepth;
 
     Unpickler(byte[] in, Map<PyGlobal, Function<List<Object>, Object>> allowed, int maxDepth) {
         this.in = in;
         this.allowed = allowed;
         this.maxDepth = maxDepth;
+        this.trackDepth = in.length >= maxDepth;
     }
 
     Object load() {
@@ -151,11 +157,12 @@ final class Unpickler {
                 case 'e' -> { // APPENDS
                     Object[] items = popMarkItems();
                     Object list = target(sp - 1);
-                    if (list instanceof ArrayList<?> a) { // the common case, in one copy
+                    if (list instanceof ArrayList<?> a) { // the common case
                         @SuppressWarnings("unchecked")
                         ArrayList<Object> l = (ArrayList<Object>) a;
-                        l.addAll(Arrays.asList(items));
+                        l.ensureCapacity(l.size() + items.length);
                         for (Object item : items) {
+                            l.add(item);
                             nest(l, item);
                         }
                     } else {
@@ -514,7 +521,7 @@ final class Unpickler {
     /** The most values, counted through nested tuples, objects and their states, that a dict key may hold. */
     static final long MAX_KEY_WEIGHT = 1L << 20;
     private static final Long IN_PROGRESS = -1L;
-    private final IdentityHashMap<Object, Long> keyWeights = new IdentityHashMap<>();
+    private IdentityHashMap<Object, Long> keyWeights; // made at the first key that is not a plain value
 
     /**
      * Refuses a dict key or set item that Python could not hash (a list, dict, set or bytearray, or a tuple that
@@ -535,6 +542,9 @@ final class Unpickler {
         if (!(o instanceof PyTuple || o instanceof PyObject || o instanceof FrozenSet || o instanceof java.util.List
                 || o instanceof Map || o instanceof Set || o instanceof PyByteArray)) {
             return 1;
+        }
+        if (keyWeights == null) {
+            keyWeights = new IdentityHashMap<>();
         }
         Long cached = keyWeights.get(o);
         if (cached != null) {
@@ -579,7 +589,7 @@ final class Unpickler {
 
     /** A Python object already inside a key (its weight counted) may not change: its count would be stale. */
     private void unusedAsKey(PyObject p) {
-        if (keyWeights.containsKey(p)) {
+        if (keyWeights != null && keyWeights.containsKey(p)) {
             throw malformed("an object changed after it was used in a dict key or set item");
         }
     }
@@ -605,19 +615,22 @@ final class Unpickler {
         if (!container(o)) {
             return 0;
         }
-        Integer d = depths.get(o);
+        Integer d = depths == null ? null : depths.get(o);
         return d == null ? 1 : d;
     }
 
     /** Records that {@code child} is now inside {@code parent}, refusing a nesting deeper than maxDepth. */
     private void nest(Object parent, Object child) {
-        if (!container(child)) {
+        if (!trackDepth || !container(child)) {
             return;
         }
         int d = depth(child) + 1;
         if (d > depth(parent)) {
             if (d > maxDepth) {
                 throw new PickleError("structure nested deeper than " + maxDepth + " levels (at byte " + pos + ")");
+            }
+            if (depths == null) {
+                depths = new IdentityHashMap<>();
             }
             depths.put(parent, d);
         }
