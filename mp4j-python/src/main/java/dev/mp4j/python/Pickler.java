@@ -175,7 +175,12 @@ final class Pickler {
             case PyObject p -> {
                 saveGlobal(p.module(), p.name());
                 saveTuple(PyTuple.of(p.args()));
-                write(p.viaNew() ? 0x81 : 'R');
+                if (!p.kwargs().isEmpty()) {
+                    save(p.kwargs());
+                    write(0x92); // NEWOBJ_EX
+                } else {
+                    write(p.viaNew() ? 0x81 : 'R');
+                }
                 memoize(o);
                 if (!p.listItems().isEmpty()) {
                     saveItems(p.listItems().iterator(), p.listItems().size(), 'a', 'e');
