@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * CPython's pickle format: {@link #loads} reads protocols 2 to 5, {@link #dumps} writes protocol 4 (which every
+ * CPython's pickle format: {@link #loads} reads protocols 0 to 5, {@link #dumps} writes protocol 4 (which every
  * CPython from 3.4 to 3.14 reads).
  *
  * <h2>Types</h2>
@@ -60,10 +60,10 @@ public final class Pickle {
     /**
      * Python's {@code pickle.loads(data)}, with the default bounds and no allowed globals.
      *
-     * @param data a pickle of protocol 2 to 5
+     * @param data a pickle of protocol 0 to 5
      * @return the value (see the mapping above)
      * @throws PickleError if the data is malformed, truncated, or uses what is not read (out-of-band buffers,
-     *     persistent ids, the extension registry, protocols 0 and 1)
+     *     persistent ids, the extension registry: the message names the opcode)
      */
     public static Object loads(byte[] data) {
         return DEFAULT_LOADER.loads(data);
@@ -147,7 +147,7 @@ public final class Pickle {
         }
 
         /**
-         * @param data a pickle of protocol 2 to 5
+         * @param data a pickle of protocol 0 to 5
          * @return the value
          * @throws PickleError if the data is malformed, longer than {@link #maxBytes}, nested deeper than
          *     {@link #maxDepth}, or refused by an allowed constructor

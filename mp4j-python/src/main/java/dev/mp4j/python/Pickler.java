@@ -20,11 +20,16 @@ import java.util.function.Function;
  */
 final class Pickler {
     private static final int BATCH = 1000;
+    private static final int SMALL_MEMO = 8;
 
     private final Map<Class<?>, PyGlobal> records;
     private final Function<Object, Object> replacer;
     private final int maxDepth;
-    private final IdentityHashMap<Object, Integer> memo = new IdentityHashMap<>();
+    /** The memo's first entries, looked up by a scan (most pickles hold a few containers); null for a global. */
+    private final Object[] few = new Object[SMALL_MEMO];
+    /** The memo once it outgrows {@link #few}; it then holds every entry. */
+    private IdentityHashMap<Object, Integer> many;
+    private int memoSize;
     private byte[] out = new byte[256];
     private int n;
     private int depth;
@@ -138,7 +143,7 @@ final class Pickler {
                 for (Object item : s) {
                     save(item);
                 }
-                Integer ref = memo.get(s);
+                Integer ref = memoIndex(s);
                 if (ref != null) { // it reached itself through a mutable item and was written there
                     write('1');
                     writeGet(ref);
@@ -170,7 +175,12 @@ final class Pickler {
             case PyObject p -> {
                 saveGlobal(p.module(), p.name());
                 saveTuple(PyTuple.of(p.args()));
-                write(p.viaNew() ? 0x81 : 'R');
+                if (!p.kwargs().isEmpty()) {
+                    save(p.kwargs());
+                    write(0x92); // NEWOBJ_EX
+                } else {
+                    write(p.viaNew() ? 0x81 : 'R');
+                }
                 memoize(o);
                 if (!p.listItems().isEmpty()) {
                     saveItems(p.listItems().iterator(), p.listItems().size(), 'a', 'e');
@@ -274,7 +284,7 @@ final class Pickler {
         for (int i = 0; i < size; i++) {
             save(t.get(i));
         }
-        Integer ref = memo.get(t);
+        Integer ref = memoIndex(t);
         if (ref != null) { // the tuple reached itself through a mutable item and was written there: use that one
             if (size > 3) {
                 write('1');
@@ -295,7 +305,7 @@ final class Pickler {
         saveString(name);
         write(0x93);
         write(0x94);
-        memo.put(new Object(), memo.size()); // CPython numbers the global; keep the indexes in step
+        memoPut(null); // CPython numbers the global; keep the indexes in step
     }
 
     private void saveLong(long v) {
@@ -336,6 +346,25 @@ final class Pickler {
     }
 
     private void saveString(String s) {
+        int len = s.length();
+        if (len < 0x100) { // a short ASCII string goes straight into the output
+            ensure(2 + len);
+            int at = n + 2;
+            int i = 0;
+            while (i < len) {
+                char c = s.charAt(i);
+                if (c >= 0x80) {
+                    break;
+                }
+                out[at + i++] = (byte) c;
+            }
+            if (i == len) {
+                out[n] = (byte) 0x8c;
+                out[n + 1] = (byte) len;
+                n = at + len;
+                return;
+            }
+        }
         byte[] b = Strings.encode(s);
         if (b.length < 0x100) {
             write(0x8c);
@@ -362,17 +391,50 @@ final class Pickler {
 
     private void memoize(Object o) {
         write(0x94);
-        memo.put(o, memo.size());
+        memoPut(o);
     }
 
     /** Writes a reference to {@code o} if it is memoized; @return whether it was */
     private boolean get(Object o) {
-        Integer i = memo.get(o);
+        Integer i = memoIndex(o);
         if (i == null) {
             return false;
         }
         writeGet(i);
         return true;
+    }
+
+    /** Gives {@code o} (null: an entry nothing refers to) the next memo index. */
+    private void memoPut(Object o) {
+        if (many == null && memoSize < SMALL_MEMO) {
+            few[memoSize++] = o;
+            return;
+        }
+        if (many == null) {
+            many = new IdentityHashMap<>();
+            for (int i = 0; i < SMALL_MEMO; i++) {
+                if (few[i] != null) {
+                    many.put(few[i], i);
+                }
+            }
+        }
+        if (o != null) {
+            many.put(o, memoSize);
+        }
+        memoSize++;
+    }
+
+    /** @return the memo index of {@code o}, or null */
+    private Integer memoIndex(Object o) {
+        if (many != null) {
+            return many.get(o);
+        }
+        for (int i = 0; i < memoSize; i++) {
+            if (few[i] == o) {
+                return i;
+            }
+        }
+        return null;
     }
 
     private void writeGet(int i) {

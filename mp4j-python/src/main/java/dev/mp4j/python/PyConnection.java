@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * Objects pickled on an mp4j {@link Connection}, as CPython's {@code multiprocessing.connection.Connection} sends
  * them: each {@link #send} is one message holding one pickle (protocol 4), each {@link #recv} reads one message and
- * unpickles it (protocols 2 to 5). The other end may be a CPython {@code Listener} or {@code Client}
+ * unpickles it (protocols 0 to 5). The other end may be a CPython {@code Listener} or {@code Client}
  * ({@code multiprocessing.connection}), reached with {@link dev.mp4j.multiprocessing.Connections#client} or
  * accepted by a {@link dev.mp4j.multiprocessing.Listener}: mp4j's framing and its two challenges (HMAC-MD5 before
  * Python 3.12, {@code {sha256}} since) are CPython's.

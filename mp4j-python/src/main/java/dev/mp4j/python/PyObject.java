@@ -27,6 +27,7 @@ public final class PyObject {
     private final String name;
     private final List<Object> args;
     private final boolean viaNew;
+    private final Map<String, Object> kwargs;
     private Object state;
     private List<Object> listItems;
     private Map<Object, Object> dictItems;
@@ -40,13 +41,14 @@ public final class PyObject {
      * @param state what the object's {@code __setstate__} receives, or null for none
      */
     public PyObject(String module, String name, List<?> args, Object state) {
-        this(module, name, args, state, false);
+        this(module, name, args, Map.of(), state, false);
     }
 
-    private PyObject(String module, String name, List<?> args, Object state, boolean viaNew) {
+    private PyObject(String module, String name, List<?> args, Map<String, ?> kwargs, Object state, boolean viaNew) {
         this.module = Objects.requireNonNull(module, "module");
         this.name = Objects.requireNonNull(name, "name");
         this.args = Collections.unmodifiableList(new java.util.ArrayList<>(args));
+        this.kwargs = kwargs.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
         this.state = state;
         this.viaNew = viaNew;
     }
@@ -61,7 +63,26 @@ public final class PyObject {
      * @return the object
      */
     public static PyObject viaNew(String module, String name, List<?> args, Object state) {
-        return new PyObject(module, name, args, state, true);
+        return new PyObject(module, name, args, Map.of(), state, true);
+    }
+
+    /**
+     * The allocation form with keyword arguments, {@code cls.__new__(cls, *args, **kwargs)} (opcode
+     * {@code NEWOBJ_EX}, which CPython writes for a class whose {@code __getnewargs_ex__} returns keywords).
+     *
+     * @param module the class's module
+     * @param name the class's qualified name
+     * @param args the positional arguments of {@code __new__}
+     * @param kwargs its keyword arguments (copied; empty: the plain {@link #viaNew(String, String, List, Object)})
+     * @param state what the object's {@code __setstate__} receives, or null
+     * @return the object
+     */
+    public static PyObject viaNew(String module, String name, List<?> args, Map<String, ?> kwargs, Object state) {
+        Objects.requireNonNull(kwargs, "kwargs");
+        for (Object k : kwargs.keySet()) {
+            Objects.requireNonNull(k, "a keyword argument's name");
+        }
+        return new PyObject(module, name, args, kwargs, state, true);
     }
 
     /** @return the class's (or callable's) module */
@@ -82,6 +103,11 @@ public final class PyObject {
     /** @return the state, or null when none was set */
     public Object state() {
         return state;
+    }
+
+    /** @return the keyword arguments of {@code __new__} (unmodifiable; empty for the other forms) */
+    public Map<String, Object> kwargs() {
+        return kwargs;
     }
 
     /** @return whether this is the {@code cls.__new__(cls, *args)} form */
@@ -120,7 +146,7 @@ public final class PyObject {
     @Override
     public boolean equals(Object o) {
         return o instanceof PyObject p && viaNew == p.viaNew && module.equals(p.module) && name.equals(p.name)
-                && args.equals(p.args) && Objects.equals(state, p.state) && listItems().equals(p.listItems())
+                && args.equals(p.args) && kwargs.equals(p.kwargs) && Objects.equals(state, p.state) && listItems().equals(p.listItems())
                 && dictItems().equals(p.dictItems());
     }
 
@@ -141,6 +167,7 @@ public final class PyObject {
 
     @Override
     public String toString() {
-        return module + "." + name + (viaNew ? ".__new__" : "") + args + (state == null ? "" : " state=" + state);
+        return module + "." + name + (viaNew ? ".__new__" : "") + args + (kwargs.isEmpty() ? "" : kwargs)
+                + (state == null ? "" : " state=" + state);
     }
 }

@@ -1,6 +1,7 @@
 package dev.mp4j.python;
 
 import dev.mp4j.futures.BrokenProcessPool;
+import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.Future;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.multiprocessing.Connection;
@@ -17,16 +18,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Spliterators;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
@@ -41,9 +45,11 @@ import java.util.stream.StreamSupport;
  * The workers start at the first submit, all {@code maxWorkers} of them: each runs {@code mp4j_worker.py} (shipped
  * in this jar and written to a private temporary directory), which connects back to a loopback
  * {@link Listener} of this executor with a random authkey (handed over on the worker's standard input, never on
- * its command line), runs the initializer, and then runs one task at a time. Their standard output and error are
- * this JVM's. Each worker is fed by a thread of this executor, which sends it the next task once it has answered
- * the last one.
+ * its command line), runs the initializer, and then runs its tasks one at a time. Their standard output and error
+ * are this JVM's. A task goes to an idle worker from the thread that submits it; a thread of this executor per
+ * worker reads the replies, completes the futures and sends the worker its next task. While a worker's tasks prove
+ * short (under 2 ms) and small, it is sent up to 16 ahead (at most 32 KiB of them), as mp4j's process pool does,
+ * so that it does not wait for this side between two tasks; a task sent ahead can no longer be cancelled.
  *
  * <h2>Shutdown</h2>
  * {@link #shutdown} refuses new tasks, cancels the queued ones if asked, lets the workers finish the others and
@@ -55,23 +61,33 @@ import java.util.stream.StreamSupport;
  * Java sends (the arguments), as CPython's workers do. What comes back is data only ({@link Pickle}).
  */
 public final class PythonExecutor implements AutoCloseable {
-    private static final Object STOP = new Object();
+    /** The most tasks a worker holds: the one it runs and those sent ahead to it. */
+    static final int WINDOW = 16;
+    /** A worker gets tasks ahead only while the tasks it runs take less than this on average. */
+    static final long FAST_NANOS = 2_000_000;
+    /** The most bytes of tasks sent ahead to a worker (small enough to sit in a socket's buffer). */
+    static final long PREFETCH_BYTES = 32 * 1024;
 
     private final Path python;
     private final List<Path> pythonPath;
     private final int maxWorkers;
     private final String initializer;
-    private final LinkedBlockingQueue<Object> tasks = new LinkedBlockingQueue<>();
-    private final List<Process> workers = new ArrayList<>(); // guarded by this
-    private final List<Thread> feeders = new ArrayList<>(); // guarded by this
-    private final ConcurrentHashMap<Task, Boolean> pending = new ConcurrentHashMap<>();
     private final Pickle.Loader loader = Pickle.loader();
     private final Pickle.Dumper dumper = Pickle.dumper();
-    private Path scriptDir; // guarded by this
-    private Listener listener; // guarded by this
+    private final byte[] stopMessage = dumper.dumps(null);
+    private final AtomicLong ids = new AtomicLong();
+    // guarded by this
+    private final ArrayDeque<Task> queue = new ArrayDeque<>();
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<Thread> readers = new ArrayList<>();
+    private Path scriptDir;
+    private Listener listener;
+    private long completed;
+    private long failed;
+    private long cancelled;
+    private long workersLost;
     private volatile boolean shutdown;
     private volatile String broken;
-    private final java.util.concurrent.atomic.AtomicLong ids = new java.util.concurrent.atomic.AtomicLong();
 
     private PythonExecutor(Builder b) {
         this.python = b.python;
@@ -97,9 +113,7 @@ public final class PythonExecutor implements AutoCloseable {
      */
     public Future<Object> submit(String callable, Object... args) {
         Objects.requireNonNull(callable, "callable");
-        Task t = new Task("call", callable, new PyTuple(args));
-        enqueue(t);
-        return t.future;
+        return enqueue("call", callable, new PyTuple(args), 1);
     }
 
     /**
@@ -125,20 +139,14 @@ public final class PythonExecutor implements AutoCloseable {
             n++;
             chunk.add(item);
             if (chunk.size() == chunksize) {
-                chunks.add(mapChunk(callable, chunk));
+                chunks.add(enqueue("map", callable, chunk, chunk.size()));
                 chunk = new ArrayList<>(chunksize);
             }
         }
         if (!chunk.isEmpty()) {
-            chunks.add(mapChunk(callable, chunk));
+            chunks.add(enqueue("map", callable, chunk, chunk.size()));
         }
         return new Results(chunks, n);
-    }
-
-    private Future<Object> mapChunk(String callable, List<Object> chunk) {
-        Task t = new Task("map", callable, chunk);
-        enqueue(t);
-        return t.future;
     }
 
     /**
@@ -149,25 +157,22 @@ public final class PythonExecutor implements AutoCloseable {
      */
     public void shutdown(boolean wait, boolean cancelFutures) {
         List<Thread> toJoin;
-        List<Process> processes;
+        List<Worker> toWait;
+        List<Worker> dirty;
         synchronized (this) {
-            if (!shutdown) {
-                shutdown = true;
-                if (cancelFutures) {
-                    for (Object o; (o = tasks.poll()) != null; ) {
-                        if (o instanceof Task t) {
-                            t.future.cancel();
-                            pending.remove(t);
-                        }
-                    }
-                }
-                for (int i = 0; i < feeders.size(); i++) {
-                    tasks.add(STOP);
+            shutdown = true;
+            if (cancelFutures) {
+                for (Task t; (t = queue.poll()) != null; ) {
+                    t.future.cancel();
+                    t.future.setRunningOrNotifyCancel();
+                    cancelled += t.items;
                 }
             }
-            toJoin = List.copyOf(feeders);
-            processes = List.copyOf(workers);
+            dirty = assign();
+            toJoin = List.copyOf(readers);
+            toWait = List.copyOf(workers);
         }
+        flush(dirty);
         if (!wait) {
             return;
         }
@@ -175,8 +180,8 @@ public final class PythonExecutor implements AutoCloseable {
             for (Thread t : toJoin) {
                 t.join();
             }
-            for (Process p : processes) {
-                p.waitFor();
+            for (Worker w : toWait) {
+                w.process.waitFor();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -195,17 +200,57 @@ public final class PythonExecutor implements AutoCloseable {
     /** @return the worker processes started (none before the first submit) */
     public synchronized List<ProcessHandle> processes() {
         List<ProcessHandle> handles = new ArrayList<>(workers.size());
-        for (Process p : workers) {
-            handles.add(p.toHandle());
+        for (Worker w : workers) {
+            handles.add(w.process.toHandle());
         }
         return handles;
     }
 
+    /**
+     * What the executor is doing, counted as {@link ExecutorStats} says: a task is one {@code submit} or one item
+     * of a {@code map}; the tasks sent ahead to a worker behind the one it runs count as running.
+     *
+     * @return a snapshot of the counts, consistent with each other
+     */
+    public synchronized ExecutorStats stats() {
+        long queued = 0;
+        long cancelledQueued = 0;
+        for (Task t : queue) {
+            if (t.future.cancelled()) {
+                cancelledQueued += t.items;
+            } else {
+                queued += t.items;
+            }
+        }
+        int alive = 0;
+        int busy = 0;
+        long running = 0;
+        for (Worker w : workers) {
+            if (w.process.isAlive()) {
+                alive++;
+            }
+            if (!w.inflight.isEmpty()) {
+                busy++;
+            }
+            for (Task t : w.inflight.values()) {
+                running += t.items;
+            }
+        }
+        return new ExecutorStats(alive, busy, queued, running, completed, failed, cancelled + cancelledQueued,
+                workers.size(), workersLost);
+    }
+
     // ---- machinery ----
 
-    private void enqueue(Task t) {
-        // (kind, id, callable, payload): an unmapped argument fails here, before anything is sent
-        t.message = dumper.dumps(new PyTuple(t.kind, ids.incrementAndGet(), t.callable, t.payload));
+    /**
+     * Queues a call (or a chunk of a map) and sends it at once to a worker that can take it, from this thread.
+     * The message is made first: an unmapped argument fails here, before anything is queued.
+     */
+    private Future<Object> enqueue(String kind, String callable, Object payload, int items) {
+        // (kind, id, callable, payload)
+        long id = ids.incrementAndGet();
+        Task t = new Task(id, items, dumper.dumps(new PyTuple(kind, id, callable, payload)));
+        List<Worker> dirty;
         synchronized (this) {
             if (shutdown) {
                 throw new IllegalStateException("cannot schedule new tasks after shutdown");
@@ -216,12 +261,100 @@ public final class PythonExecutor implements AutoCloseable {
             if (workers.isEmpty()) {
                 startWorkers();
             }
-            pending.put(t, Boolean.TRUE);
-            tasks.add(t);
+            queue.add(t);
+            dirty = assign();
+        }
+        flush(dirty);
+        return t.future;
+    }
+
+    /**
+     * Moves queued tasks to the workers that can take them, the least loaded first, and, once the executor is
+     * shut down and has nothing left for a worker, tells that worker to exit. What it decides goes to the
+     * workers' outboxes in order; the caller sends it ({@link #flush}) once the lock is released.
+     *
+     * <p>A worker takes a task when it holds none; it takes more, up to {@link #WINDOW}, only while its tasks
+     * prove short (under {@link #FAST_NANOS} on average, as it reports them) and small (at most
+     * {@link #PREFETCH_BYTES} sent ahead, so that a send to a busy worker never waits for it to read).
+     *
+     * @return the workers with something in their outbox
+     */
+    private List<Worker> assign() {
+        List<Worker> dirty = new ArrayList<>(2);
+        if (broken != null) {
+            return dirty;
+        }
+        while (!queue.isEmpty()) {
+            Task t = queue.peek();
+            Worker best = null;
+            for (Worker w : workers) {
+                if (w.canTake(t) && (best == null || w.inflight.size() < best.inflight.size())) {
+                    best = w;
+                }
+            }
+            if (best == null) {
+                break;
+            }
+            queue.poll();
+            if (!t.future.setRunningOrNotifyCancel()) {
+                cancelled += t.items;
+                continue;
+            }
+            best.inflight.put(t.id, t);
+            best.inflightBytes += t.weight;
+            best.outbox.add(t.message);
+            t.message = null;
+            if (!dirty.contains(best)) {
+                dirty.add(best);
+            }
+        }
+        if (shutdown && queue.isEmpty()) {
+            for (Worker w : workers) {
+                if (w.connection != null && !w.stopSent && w.inflight.isEmpty()) {
+                    w.stopSent = true;
+                    w.outbox.add(stopMessage);
+                    if (!dirty.contains(w)) {
+                        dirty.add(w);
+                    }
+                }
+            }
+        }
+        return dirty;
+    }
+
+    /** Sends what the workers' outboxes hold; one thread at a time sends to a worker, the others leave it that. */
+    private void flush(List<Worker> dirty) {
+        for (Worker w : dirty) {
+            while (!w.outbox.isEmpty()) {
+                if (!w.sendLock.tryLock()) {
+                    break; // the holder sends it: it looks at the outbox again after it lets go
+                }
+                boolean interrupted = Thread.interrupted(); // a caller's interrupt is not the worker's end
+                try {
+                    for (byte[] m; (m = w.outbox.poll()) != null; ) {
+                        try {
+                            w.connection.sendBytes(m);
+                        } catch (dev.mp4j.InterruptedError e) {
+                            // interrupted before a byte went: the message waits for the next flush
+                            interrupted = true;
+                            Thread.interrupted();
+                            w.outbox.add(m);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    breakPool("cannot send a task to a Python worker (pid " + w.process.pid() + "): " + e);
+                    return;
+                } finally {
+                    w.sendLock.unlock();
+                    if (interrupted) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            }
         }
     }
 
-    /** Starts the workers and their feeders; a worker that cannot start breaks the executor. */
+    /** Starts the workers and their readers; a worker that cannot start breaks the executor. */
     private void startWorkers() {
         byte[] authkey = new byte[32];
         new SecureRandom().nextBytes(authkey);
@@ -269,120 +402,186 @@ public final class PythonExecutor implements AutoCloseable {
                 breakPool("a Python worker could not start (" + python + "): " + e);
                 throw new BrokenProcessPool(broken, e);
             }
-            workers.add(p);
-            p.onExit().thenRun(() -> {
-                if (!shutdown) {
-                    breakPool("a Python worker (pid " + p.pid() + ") ended with exit code " + p.exitValue());
-                }
-            });
+            Worker w = new Worker(p);
+            workers.add(w);
+            p.onExit().thenRun(() -> ended(w));
         }
         for (int i = 0; i < maxWorkers; i++) {
-            Thread feeder = Thread.ofPlatform().daemon().name("mp4j-python-worker-feeder-" + i).start(this::feed);
-            feeders.add(feeder);
+            readers.add(Thread.ofPlatform().daemon().name("mp4j-python-worker-reader-" + i).start(this::read));
+        }
+    }
+
+    private void ended(Worker w) {
+        boolean lost;
+        synchronized (this) {
+            lost = w.died || !w.stopSent && !w.killed;
+            if (lost) {
+                workersLost++;
+            }
+        }
+        if (lost) {
+            breakPool("a Python worker (pid " + w.process.pid() + ") ended with exit code " + w.process.exitValue());
         }
     }
 
     /**
-     * A feeder: accepts one worker's connection, then sends it one task at a time. A worker that ends or fails
-     * breaks the executor.
+     * A reader: accepts a worker's connection, then reads its replies, completes their futures and gives the
+     * worker its next tasks. A worker that ends or fails breaks the executor, unless it was told to exit.
      */
-    private void feed() {
+    private void read() {
         Connection c;
+        Worker w;
         try {
             c = listener.accept();
             Object hello = loader.loads(c.recvBytes());
-            if (!(hello instanceof List<?> h) || h.size() != 2 || !"hello".equals(h.get(0))) {
+            if (!(hello instanceof List<?> h) || h.size() != 2 || !"hello".equals(h.get(0))
+                    || (w = connected(h.get(1), c)) == null) {
                 c.close();
-                throw new PickleError("a worker's greeting that is not ('hello', pid): " + hello);
+                throw new PickleError("a worker's greeting that is not ('hello', pid) of a worker: " + hello);
             }
         } catch (RuntimeException e) {
-            if (!shutdown || broken != null) {
+            if (broken == null) {
                 breakPool("a Python worker did not connect: " + e);
             }
             return;
         }
         try (c) {
+            flush(assignLocked());
             while (true) {
-                Object o;
-                try {
-                    o = tasks.take();
-                } catch (InterruptedException e) {
-                    return;
-                }
-                if (o == STOP) {
-                    c.sendBytes(dumper.dumps(null));
-                    return;
-                }
-                Task t = (Task) o;
-                if (!t.future.setRunningOrNotifyCancel()) {
-                    pending.remove(t);
-                    continue;
-                }
                 Object reply;
                 try {
-                    c.sendBytes(t.message);
                     reply = loader.loads(c.recvBytes());
                 } catch (RuntimeException e) {
-                    // the executor is broken before the task's future fails, so that no submit slips in between
-                    breakPool("a Python worker ended while running a task (" + e + ")");
+                    boolean expected;
+                    synchronized (this) {
+                        expected = w.stopSent && w.inflight.isEmpty() || w.killed;
+                        w.died = !expected;
+                    }
+                    if (!expected) {
+                        // the executor is broken before the tasks' futures fail, so that no submit slips in between
+                        breakPool("a Python worker (pid " + w.process.pid() + ") ended while running a task (" + e
+                                + ")");
+                    }
                     return;
                 }
-                pending.remove(t);
-                complete(t, reply);
+                if (!(reply instanceof List<?> r) || r.size() < 4 || !(r.get(0) instanceof Long id)
+                        || !(r.get(1) instanceof Long nanos)) {
+                    breakPool("a Python worker's reply that is not (id, nanos, ok, ...): " + reply);
+                    return;
+                }
+                Task t;
+                List<Worker> dirty;
+                synchronized (this) {
+                    t = w.inflight.remove(id);
+                    if (t == null) {
+                        dirty = null;
+                    } else {
+                        w.inflightBytes -= t.weight;
+                        w.serviceNanos = w.serviceNanos < 0 ? nanos : (w.serviceNanos * 3 + nanos) / 4;
+                        count(t, r);
+                        dirty = assign();
+                    }
+                }
+                if (t == null) {
+                    if (broken == null) {
+                        breakPool("a Python worker's reply to a task it does not hold: " + id);
+                    }
+                    return;
+                }
+                flush(dirty);
+                complete(t, r);
             }
         }
     }
 
-    private static void complete(Task t, Object reply) {
-        if (!(reply instanceof List<?> r) || r.size() < 3) {
-            t.future.setException(new PickleError("a worker's reply that is not (id, ok, ...): " + reply));
+    private synchronized List<Worker> assignLocked() {
+        return assign();
+    }
+
+    /** @return the worker of this pid, now connected; null if there is none */
+    private synchronized Worker connected(Object pid, Connection c) {
+        for (Worker w : workers) {
+            if (pid instanceof Long p && w.process.pid() == p && w.connection == null) {
+                w.connection = c;
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** Counts a reply's tasks: a map chunk that raised ran the items before the one that raised. */
+    private void count(Task t, List<?> r) {
+        if (Boolean.TRUE.equals(r.get(2))) {
+            completed += t.items;
             return;
         }
-        if (Boolean.TRUE.equals(r.get(1))) {
-            t.future.setResult(r.get(2));
+        long index = r.size() > 6 && r.get(6) instanceof Long i && i >= 0 && i < t.items ? i : 0;
+        completed += index;
+        failed += 1;
+        cancelled += t.items - index - 1;
+    }
+
+    /** Completes a task's future with its reply: (id, nanos, True, result) or (id, nanos, False, type, args, text, index). */
+    private static void complete(Task t, List<?> r) {
+        if (Boolean.TRUE.equals(r.get(2))) {
+            t.future.setResult(r.get(3));
             return;
         }
-        List<Object> args = r.size() > 3 && r.get(3) instanceof List<?> a ? new ArrayList<>(a) : List.of();
-        String traceback = r.size() > 4 && r.get(4) instanceof String s ? s : null;
-        t.future.setException(new PythonError(String.valueOf(r.get(2)), args, traceback));
+        List<Object> args = r.size() > 4 && r.get(4) instanceof List<?> a ? new ArrayList<>(a) : List.of();
+        String traceback = r.size() > 5 && r.get(5) instanceof String s ? s : null;
+        t.future.setException(new PythonError(String.valueOf(r.get(3)), args, traceback));
     }
 
     private void breakPool(String why) {
-        List<Process> processes;
+        List<Task> lost = new ArrayList<>();
+        List<Worker> toKill;
         synchronized (this) {
             if (broken == null) {
                 broken = why;
             }
-            processes = List.copyOf(workers);
-        }
-        for (Task t : List.copyOf(pending.keySet())) {
-            pending.remove(t);
-            t.future.setException(new BrokenProcessPool(broken));
-        }
-        for (Object o; (o = tasks.poll()) != null; ) {
-            if (o instanceof Task t) {
-                pending.remove(t);
-                t.future.setException(new BrokenProcessPool(broken));
+            for (Task t; (t = queue.poll()) != null; ) {
+                lost.add(t);
             }
-        }
-        for (Process p : processes) {
-            p.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        synchronized (this) {
+            for (Worker w : workers) {
+                lost.addAll(w.inflight.values());
+                w.inflight.clear();
+                w.inflightBytes = 0;
+                w.killed = w.killed || w.process.isAlive();
+            }
+            for (Task t : lost) {
+                if (t.future.cancelled()) {
+                    cancelled += t.items;
+                } else {
+                    failed += t.items;
+                }
+            }
+            toKill = List.copyOf(workers);
             if (listener != null) {
                 listener.close();
             }
-            for (int i = 0; i < feeders.size(); i++) {
-                tasks.add(STOP);
+        }
+        for (Task t : lost) {
+            if (!t.future.cancelled()) {
+                t.future.setException(new BrokenProcessPool(broken));
+            } else {
+                t.future.setRunningOrNotifyCancel();
+            }
+        }
+        for (Worker w : toKill) {
+            w.process.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
+            w.process.destroyForcibly();
+            Connection c = w.connection;
+            if (c != null) {
+                c.close();
             }
         }
     }
 
     private synchronized void cleanUp() {
-        for (Process p : workers) {
-            if (p.isAlive()) {
-                p.destroyForcibly();
+        for (Worker w : workers) {
+            if (w.process.isAlive()) {
+                w.killed = true;
+                w.process.destroyForcibly();
             }
         }
         if (listener != null) {
@@ -398,18 +597,45 @@ public final class PythonExecutor implements AutoCloseable {
         }
     }
 
+    /** A worker process: its connection once it connected, and the tasks it holds. */
+    private static final class Worker {
+        final Process process;
+        final LinkedHashMap<Long, Task> inflight = new LinkedHashMap<>(); // guarded by the executor, in the order sent
+        final ConcurrentLinkedQueue<byte[]> outbox = new ConcurrentLinkedQueue<>(); // decided, not yet sent
+        final ReentrantLock sendLock = new ReentrantLock(); // held while sending from the outbox
+        volatile Connection connection; // set once, under the executor's lock
+        long inflightBytes; // guarded by the executor
+        long serviceNanos = -1; // guarded by the executor: a moving average of its tasks' run times
+        boolean stopSent; // guarded by the executor
+        boolean killed; // guarded by the executor: mp4j ended it
+        boolean died; // guarded by the executor: its connection ended while it was not told to exit
+
+        Worker(Process process) {
+            this.process = process;
+        }
+
+        boolean canTake(Task t) {
+            if (connection == null || stopSent || killed) {
+                return false;
+            }
+            return inflight.isEmpty() || (inflight.size() < WINDOW && serviceNanos >= 0 && serviceNanos < FAST_NANOS
+                    && inflightBytes + t.weight <= PREFETCH_BYTES);
+        }
+    }
+
     /** One submitted call, or one chunk of a map. */
     private static final class Task {
-        final String kind;
-        final String callable;
-        final Object payload;
+        final long id;
+        final int items;
+        final int weight;
         final Future<Object> future = new Future<>();
-        byte[] message;
+        byte[] message; // until it goes to a worker's outbox
 
-        Task(String kind, String callable, Object payload) {
-            this.kind = kind;
-            this.callable = callable;
-            this.payload = payload;
+        Task(long id, int items, byte[] message) {
+            this.id = id;
+            this.items = items;
+            this.weight = message.length;
+            this.message = message;
         }
     }
 

@@ -15,8 +15,9 @@ import java.util.function.Function;
 /**
  * CPython's unpickler, as a bounded, data-only stack machine over one byte array (one per {@code loads}).
  *
- * <p>It reads the opcodes of protocols 2 to 5 ({@code Lib/pickletools.py} lists them); the text opcodes of
- * protocols 0 and 1, persistent ids, the extension registry and out-of-band buffers are refused. A global
+ * <p>It reads the opcodes of protocols 0 to 5 ({@code Lib/pickletools.py} lists them), the text ones of protocol 0
+ * as CPython's unpickler reads them (an int's text at most 4300 digits, as Python's int limits it); persistent
+ * ids, the extension registry and out-of-band buffers are refused, the message naming the opcode. A global
  * ({@code GLOBAL}, {@code STACK_GLOBAL}) is a {@link PyGlobal}, a name only; calling one ({@code REDUCE},
  * {@code NEWOBJ}) runs the loader's allow-listed constructor for that name if there is one, maps the few
  * builtins mp4j reads as values (set, frozenset, bytes, bytearray, {@code _codecs.encode}, exceptions), and makes
@@ -34,7 +35,7 @@ final class Unpickler {
     private final Map<PyGlobal, Function<List<Object>, Object>> allowed;
     private final int maxDepth;
     private int pos;
-    private int proto = HIGHEST_PROTOCOL;
+    private int proto; // 0 until a PROTO opcode says otherwise, as for CPython
 
     private Object[] stack = new Object[16];
     private int sp;
@@ -44,12 +45,18 @@ final class Unpickler {
     private Object[] memo = new Object[16];
     private Map<Long, Object> farMemo;
     private long memoCount;
-    private final IdentityHashMap<Object, Integer> depths = new IdentityHashMap<>();
+    private IdentityHashMap<Object, Integer> depths; // made at the first container inside another
+    /**
+     * Whether the input is long enough to nest deeper than maxDepth: each level a container gains takes a value
+     * pushed (an opcode of at least one byte), so a pickle shorter than maxDepth bytes cannot.
+     */
+    private final boolean trackDepth;
 
     Unpickler(byte[] in, Map<PyGlobal, Function<List<Object>, Object>> allowed, int maxDepth) {
         this.in = in;
         this.allowed = allowed;
         this.maxDepth = maxDepth;
+        this.trackDepth = in.length >= maxDepth;
     }
 
     Object load() {
@@ -72,7 +79,7 @@ final class Unpickler {
                 case 0x80 -> { // PROTO
                     proto = u1();
                     if (proto > HIGHEST_PROTOCOL) {
-                        throw new PickleError("unsupported pickle protocol: " + proto + " (read: 2 to 5)");
+                        throw new PickleError("unsupported pickle protocol: " + proto + " (read: 0 to 5)");
                     }
                 }
                 case 0x95 -> { // FRAME: a length hint only
@@ -151,11 +158,12 @@ final class Unpickler {
                 case 'e' -> { // APPENDS
                     Object[] items = popMarkItems();
                     Object list = target(sp - 1);
-                    if (list instanceof ArrayList<?> a) { // the common case, in one copy
+                    if (list instanceof ArrayList<?> a) { // the common case
                         @SuppressWarnings("unchecked")
                         ArrayList<Object> l = (ArrayList<Object>) a;
-                        l.addAll(Arrays.asList(items));
+                        l.ensureCapacity(l.size() + items.length);
                         for (Object item : items) {
+                            l.add(item);
                             nest(l, item);
                         }
                     } else {
@@ -227,10 +235,11 @@ final class Unpickler {
                     Object kwargs = value(pop());
                     Object args = value(pop());
                     Object cls = value(pop());
-                    if (!(kwargs instanceof Map<?, ?> kw) || !kw.isEmpty()) {
-                        throw new PickleError("NEWOBJ_EX with keyword arguments is not supported, at " + at);
+                    if (!(kwargs instanceof Map<?, ?> kw)) {
+                        throw malformed("NEWOBJ_EX with keyword arguments that are a " + typeName(kwargs)
+                                + ", not a dict");
                     }
-                    push(call(cls, args, true));
+                    push(kw.isEmpty() ? call(cls, args, true) : callWithKeywords(cls, args, kw, at));
                 }
                 case 'b' -> build(value(pop()));
                 case 'h' -> push(memoGet(u1()));
@@ -238,16 +247,45 @@ final class Unpickler {
                 case 'q' -> memoPut(u1());
                 case 'r' -> memoPut(u4());
                 case 0x94 -> memoPut(memoCount); // MEMOIZE
-                case 0x97, 0x98 -> throw new PickleError("out-of-band buffers are not supported (opcode at " + at
-                        + ")");
-                case 'P', 'Q' -> throw new PickleError("persistent ids are not supported (opcode at " + at + ")");
-                case 0x82, 0x83, 0x84 -> throw new PickleError("the extension registry is not supported (opcode at "
-                        + at + ")");
-                case 'I', 'L', 'F', 'S', 'V', 'g', 'p', 'i', 'o' -> throw new PickleError("opcode '" + (char) op
-                        + "' at " + at + " belongs to protocols 0 and 1; protocols 2 to 5 are read");
+                case 0x97, 0x98 -> throw refused(op == 0x97 ? "NEXT_BUFFER" : "READONLY_BUFFER", op, at,
+                        "out-of-band buffers (protocol 5's buffer_callback) are not supported");
+                case 'P', 'Q' -> throw refused(op == 'P' ? "PERSID" : "BINPERSID", op, at,
+                        "persistent ids (persistent_load) are not supported");
+                case 0x82, 0x83, 0x84 -> throw refused("EXT" + (op == 0x82 ? 1 : op == 0x83 ? 2 : 4), op, at,
+                        "the extension registry (copyreg.add_extension) is not supported");
+                // the text opcodes of protocol 0, and the instance opcodes of protocols 0 and 1
+                case 'I' -> { // INT: also I00 and I01, protocol 0's False and True
+                    String text = line();
+                    push(text.equals("00") ? Boolean.FALSE : text.equals("01") ? Boolean.TRUE : integer(text, "INT"));
+                }
+                case 'L' -> { // LONG: decimal digits and an L
+                    String text = line();
+                    push(integer(text.endsWith("L") ? text.substring(0, text.length() - 1) : text, "LONG"));
+                }
+                case 'F' -> push(floatText(line())); // FLOAT: repr of a float
+                case 'S' -> push(quotedString(pos, lineEnd())); // STRING: Python 2's str, escaped and quoted
+                case 'V' -> push(rawUnicodeEscape(pos, lineEnd())); // UNICODE
+                case 'g' -> push(memoGet(index(line(), "GET"))); // GET
+                case 'p' -> memoPut(index(line(), "PUT")); // PUT
+                case 'i' -> { // INST: module and name on lines, the arguments since the mark
+                    PyGlobal cls = global(line(), line());
+                    Object[] items = popMarkItems();
+                    push(call(cls, tuple(items), items.length == 0));
+                }
+                case 'o' -> { // OBJ: the class and the arguments since the mark
+                    Object[] items = popMarkItems();
+                    if (items.length == 0) {
+                        throw malformed("OBJ without a class");
+                    }
+                    push(call(items[0], tuple(Arrays.copyOfRange(items, 1, items.length)), items.length == 1));
+                }
                 default -> throw malformed(String.format("invalid load key 0x%02x", op));
             }
         }
+    }
+
+    private static PickleError refused(String name, int op, int at, String why) {
+        return new PickleError(String.format("opcode %s (0x%02x) at byte %d: %s", name, op, at, why));
     }
 
     // ---- input ----
@@ -329,14 +367,178 @@ final class Unpickler {
 
     private String line() {
         int start = pos;
+        int end = lineEnd();
+        return Strings.decode(in, start, end, this::malformed);
+    }
+
+    /** Moves past the next newline; @return where the line ends (the newline's index) */
+    private int lineEnd() {
         while (pos < in.length && in[pos] != '\n') {
             pos++;
         }
         if (pos >= in.length) {
-            throw malformed("pickle data was truncated in a GLOBAL's name");
+            throw malformed("pickle data was truncated in a line of text");
         }
-        int end = pos++;
-        return Strings.decode(in, start, end, this::malformed);
+        return pos++;
+    }
+
+    /** Python's limit on the digits of an int read from text (sys.get_int_max_str_digits()). */
+    private static final int MAX_DIGITS = 4300;
+
+    /** @return a decimal integer, as Python's int(text) reads it: Long when it fits, else BigInteger */
+    private Object integer(String text, String opcode) {
+        String t = text.strip();
+        int digits = t.length() - (t.startsWith("-") || t.startsWith("+") ? 1 : 0);
+        if (digits < 1 || digits > MAX_DIGITS || !t.substring(t.length() - digits).chars().allMatch(
+                c -> c >= '0' && c <= '9')) {
+            throw malformed(opcode + " of " + shortened(text) + ", not a decimal integer of at most " + MAX_DIGITS
+                    + " digits");
+        }
+        BigInteger b = new BigInteger(t);
+        return b.bitLength() < 64 ? (Object) b.longValue() : b;
+    }
+
+    private long index(String text, String opcode) {
+        Object i = integer(text, opcode);
+        if (!(i instanceof Long l) || l < 0) {
+            throw malformed(opcode + " of a memo index that is not a small non-negative integer: " + shortened(text));
+        }
+        return l;
+    }
+
+    private static final java.util.regex.Pattern FLOAT = java.util.regex.Pattern.compile(
+            "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+    /** @return a float from its repr, as Python's float(text) reads it (inf, nan and their spellings included) */
+    private Double floatText(String text) {
+        String t = text.strip();
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        String unsigned = lower.startsWith("-") || lower.startsWith("+") ? lower.substring(1) : lower;
+        boolean negative = lower.startsWith("-");
+        if (unsigned.equals("inf") || unsigned.equals("infinity")) {
+            return negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        }
+        if (unsigned.equals("nan")) {
+            return Double.NaN;
+        }
+        if (t.length() > 1000 || !FLOAT.matcher(t).matches()) {
+            throw malformed("FLOAT of " + shortened(text) + ", not a float's repr");
+        }
+        return Double.parseDouble(t);
+    }
+
+    private static String shortened(String text) {
+        return '"' + (text.length() > 40 ? text.substring(0, 40) + "..." : text) + '"';
+    }
+
+    /**
+     * STRING: a quoted Python 2 str with Python's escapes, read as CPython reads it (its default encoding,
+     * ASCII): {@code \\ \' \" \a \b \f \n \r \t \v}, up to three octal digits, {@code \x} and two hex digits,
+     * a backslash before a newline dropped; any other backslash stays.
+     */
+    private String quotedString(int from, int end) {
+        if (end - from < 2 || in[from] != in[end - 1] || (in[from] != '"' && in[from] != '\'')) {
+            throw malformed("the STRING opcode argument must be quoted");
+        }
+        StringBuilder out = new StringBuilder(end - from);
+        for (int i = from + 1; i < end - 1; i++) {
+            int c = in[i] & 0xff;
+            if (c != '\\') {
+                out.append(ascii7(c));
+                continue;
+            }
+            if (++i >= end - 1) {
+                throw malformed("STRING ending in a lone backslash");
+            }
+            int e = in[i] & 0xff;
+            switch (e) {
+                case '\\', '\'', '"' -> out.append((char) e);
+                case 'a' -> out.append('\u0007');
+                case 'b' -> out.append('\b');
+                case 'f' -> out.append('\f');
+                case 'n' -> out.append('\n');
+                case 'r' -> out.append('\r');
+                case 't' -> out.append('\t');
+                case 'v' -> out.append('\u000b');
+                case 'x' -> {
+                    if (i + 2 >= end || hex(in[i + 1]) < 0 || hex(in[i + 2]) < 0) {
+                        throw malformed("STRING with an invalid \\x escape");
+                    }
+                    out.append(ascii7(hex(in[i + 1]) << 4 | hex(in[i + 2])));
+                    i += 2;
+                }
+                default -> {
+                    if (e >= '0' && e <= '7') {
+                        int v = e - '0';
+                        for (int k = 0; k < 2 && i + 1 < end - 1 && in[i + 1] >= '0' && in[i + 1] <= '7'; k++) {
+                            v = v * 8 + (in[++i] - '0');
+                        }
+                        out.append(ascii7(v & 0xff));
+                    } else {
+                        out.append('\\').append(ascii7(e));
+                    }
+                }
+            }
+        }
+        return out.toString();
+    }
+
+    private char ascii7(int c) {
+        if (c >= 0x80) {
+            throw malformed("a Python 2 str that is not ASCII");
+        }
+        return (char) c;
+    }
+
+    private static int hex(byte b) {
+        return b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 : b >= 'A' && b <= 'F' ? b - 'A' + 10
+                : -1;
+    }
+
+    /**
+     * UNICODE: Python's raw-unicode-escape, each byte a Latin-1 character except {@code \\uXXXX} and
+     * {@code \\UXXXXXXXX} after an odd number of backslashes.
+     */
+    private String rawUnicodeEscape(int from, int end) {
+        StringBuilder out = new StringBuilder(end - from);
+        int i = from;
+        while (i < end) {
+            int c = in[i] & 0xff;
+            if (c != '\\') {
+                out.append((char) c);
+                i++;
+                continue;
+            }
+            int backslashes = 0;
+            while (i < end && in[i] == '\\') {
+                out.append('\\');
+                backslashes++;
+                i++;
+            }
+            if ((backslashes & 1) == 0 || i >= end || (in[i] != 'u' && in[i] != 'U')) {
+                continue;
+            }
+            out.setLength(out.length() - 1);
+            int digits = in[i] == 'u' ? 4 : 8;
+            i++;
+            if (end - i < digits) {
+                throw malformed("UNICODE with a truncated \\" + (digits == 4 ? "uXXXX" : "UXXXXXXXX") + " escape");
+            }
+            int cp = 0;
+            for (int k = 0; k < digits; k++) {
+                int h = hex(in[i + k]);
+                if (h < 0) {
+                    throw malformed("UNICODE with a truncated \\" + (digits == 4 ? "uXXXX" : "UXXXXXXXX") + " escape");
+                }
+                cp = cp << 4 | h;
+            }
+            if (cp < 0 || cp > Character.MAX_CODE_POINT) {
+                throw malformed("UNICODE with a \\UXXXXXXXX escape out of range");
+            }
+            out.appendCodePoint(cp);
+            i += digits;
+        }
+        return out.toString();
     }
 
     private static Object longOf(byte[] le) {
@@ -514,7 +716,7 @@ final class Unpickler {
     /** The most values, counted through nested tuples, objects and their states, that a dict key may hold. */
     static final long MAX_KEY_WEIGHT = 1L << 20;
     private static final Long IN_PROGRESS = -1L;
-    private final IdentityHashMap<Object, Long> keyWeights = new IdentityHashMap<>();
+    private IdentityHashMap<Object, Long> keyWeights; // made at the first key that is not a plain value
 
     /**
      * Refuses a dict key or set item that Python could not hash (a list, dict, set or bytearray, or a tuple that
@@ -535,6 +737,9 @@ final class Unpickler {
         if (!(o instanceof PyTuple || o instanceof PyObject || o instanceof FrozenSet || o instanceof java.util.List
                 || o instanceof Map || o instanceof Set || o instanceof PyByteArray)) {
             return 1;
+        }
+        if (keyWeights == null) {
+            keyWeights = new IdentityHashMap<>();
         }
         Long cached = keyWeights.get(o);
         if (cached != null) {
@@ -579,7 +784,7 @@ final class Unpickler {
 
     /** A Python object already inside a key (its weight counted) may not change: its count would be stale. */
     private void unusedAsKey(PyObject p) {
-        if (keyWeights.containsKey(p)) {
+        if (keyWeights != null && keyWeights.containsKey(p)) {
             throw malformed("an object changed after it was used in a dict key or set item");
         }
     }
@@ -605,19 +810,22 @@ final class Unpickler {
         if (!container(o)) {
             return 0;
         }
-        Integer d = depths.get(o);
+        Integer d = depths == null ? null : depths.get(o);
         return d == null ? 1 : d;
     }
 
     /** Records that {@code child} is now inside {@code parent}, refusing a nesting deeper than maxDepth. */
     private void nest(Object parent, Object child) {
-        if (!container(child)) {
+        if (!trackDepth || !container(child)) {
             return;
         }
         int d = depth(child) + 1;
         if (d > depth(parent)) {
             if (d > maxDepth) {
                 throw new PickleError("structure nested deeper than " + maxDepth + " levels (at byte " + pos + ")");
+            }
+            if (depths == null) {
+                depths = new IdentityHashMap<>();
             }
             depths.put(parent, d);
         }
@@ -666,6 +874,33 @@ final class Unpickler {
         for (Object item : t) {
             nest(o, item);
         }
+        return o;
+    }
+
+    /** NEWOBJ_EX with keyword arguments: {@code cls.__new__(cls, *args, **kwargs)}, kept as a PyObject. */
+    private Object callWithKeywords(Object cls, Object args, Map<?, ?> kwargs, int at) {
+        if (!(cls instanceof PyGlobal g)) {
+            throw malformed("NEWOBJ_EX of a " + typeName(cls) + ", not a class");
+        }
+        if (!(args instanceof PyTuple t)) {
+            throw malformed("NEWOBJ_EX with arguments that are a " + typeName(args) + ", not a tuple");
+        }
+        Map<String, Object> kw = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : kwargs.entrySet()) {
+            if (!(e.getKey() instanceof String k)) {
+                throw malformed("NEWOBJ_EX with a keyword that is a " + typeName(e.getKey()) + ", not a str");
+            }
+            kw.put(k, e.getValue());
+        }
+        if (allowed.containsKey(g)) {
+            throw new PickleError("NEWOBJ_EX with keyword arguments of " + g + ", an allowed class: its constructor "
+                    + "takes positional arguments only (at byte " + at + ")");
+        }
+        PyObject o = PyObject.viaNew(g.module(), g.name(), t, kw, null);
+        for (Object item : t) {
+            nest(o, item);
+        }
+        nest(o, kwargs);
         return o;
     }
 

@@ -157,15 +157,64 @@ class PickleTest {
             "80 04 8c 02 c0 80 2e", // overlong
             "80 04 8c 04 f4 90 80 80 2e", // beyond U+10FFFF
             "80 04 55 01 ff 2e", // Python 2 str not ASCII
-            "80 04 97 2e", "80 04 50 61 0a 2e", "80 04 82 01 2e", "80 02 49 31 0a 2e", "80 02 53 27 61 27 0a 2e",
+            "80 04 97 2e", "80 04 50 61 0a 2e", "80 04 82 01 2e",
+            "49 31 78 0a 2e", "49 0a 2e", "4c 31 2e 35 4c 0a 2e", "46 31 65 0a 2e", "46 30 78 31 70 33 0a 2e", // bad text
+            "53 61 0a 2e", "53 27 61 0a 2e", "53 27 5c 78 34 27 0a 2e", "53 27 c3 a9 27 0a 2e", // bad STRING
+            "56 5c 75 30 30 0a 2e", "56 5c 55 30 30 31 31 30 30 30 30 0a 2e", // UNICODE escapes truncated, too large
+            "67 2d 31 0a 2e", "4e 70 78 0a 2e", "28 6f 2e", // GET -1, PUT x, OBJ without a class
+            "80 04 8c 01 6d 8c 01 43 93 29 4b 01 92 2e", // NEWOBJ_EX with kwargs that are not a dict
+            "80 04 8c 01 6d 8c 01 43 93 29 7d 4b 01 4b 01 73 92 2e", // NEWOBJ_EX with a keyword that is not a str
             "80 04 63 6f 73", // GLOBAL without its newline
             "80 04 5d 28 4b 01 4b 02 4b 03 75 2e", // odd SETITEMS
             "80 04 4b 01 28 4b 01 90 2e", // ADDITEMS to an int
             "80 04 29 28 4b 01 65 2e", // APPENDS to a tuple
-            "80 04 8c 01 6d 8c 01 43 93 29 7d 8c 01 6b 4b 01 73 92 2e", // NEWOBJ_EX with kwargs
         }) {
             assertThrows(PickleError.class, () -> Pickle.loads(hex(h)), h);
         }
+    }
+
+    @Test
+    void protocolZeroTextOpcodesAreReadAsCPythonReadsThem() {
+        // INT, I01, LONG, FLOAT (inf and nan too), STRING with escapes, UNICODE with its escapes, PUT and GET
+        assertEquals(List.of(7L, -3L, true, false, 1L << 40, new BigInteger("123456789012345678901234567890"), 1.5,
+                Double.NEGATIVE_INFINITY, "a\nA\u0007\\z'", "\u00e9\u20ac\uD83D\uDE00\\x", "\\\\u0041", "s", "s"),
+                Pickle.loads(("(lI7\naI-3\naI01\naI00\naL1099511627776L\naL123456789012345678901234567890L\naF1.5\na"
+                        + "F-inf\naS'a\\n\\x41\\a\\\\z\\''\naV\u00e9\\u20ac\\U0001f600\\x\naV\\\\u0041\na"
+                        + "Vs\np7\nag7\na.").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+        assertTrue(Double.isNaN((Double) Pickle.loads(hex("46 6e 61 6e 0a 2e"))));
+        // INST and OBJ: a call with arguments, cls.__new__(cls) without
+        assertEquals(new PyObject("app", "C", List.of(1L), null), Pickle.loads("(I1\niapp\nC\n.".getBytes()));
+        assertEquals(PyObject.viaNew("app", "C", List.of(), null), Pickle.loads("(capp\nC\no.".getBytes()));
+        // a protocol-0 GLOBAL of Python 2's names is read under Python 3's (fix_imports)
+        assertEquals(new PyGlobal("builtins", "len"), Pickle.loads("c__builtin__\nlen\n.".getBytes()));
+        PickleError tooLong = assertThrows(PickleError.class,
+                () -> Pickle.loads(("I" + "9".repeat(4301) + "\n.").getBytes()));
+        assertTrue(tooLong.getMessage().contains("4300 digits"), tooLong.getMessage());
+    }
+
+    @Test
+    void refusedOpcodesAreNamed() {
+        for (String[] c : new String[][] {
+            {"80 04 50 61 0a 2e", "PERSID"}, {"80 04 4e 51 2e", "BINPERSID"}, {"80 04 82 01 2e", "EXT1"},
+            {"80 04 83 01 00 2e", "EXT2"}, {"80 04 84 01 00 00 00 2e", "EXT4"}, {"80 05 97 2e", "NEXT_BUFFER"},
+            {"80 05 98 2e", "READONLY_BUFFER"},
+        }) {
+            PickleError e = assertThrows(PickleError.class, () -> Pickle.loads(hex(c[0])), c[0]);
+            assertTrue(e.getMessage().startsWith("opcode " + c[1] + " "), e.getMessage());
+        }
+    }
+
+    @Test
+    void newobjExWithKeywordsRoundTripsUnchanged() {
+        byte[] in = hex("80 04 8c 01 6d 8c 01 43 93 29 7d 8c 01 6b 4b 01 73 92 2e"); // m.C.__new__(C, k=1)
+        PyObject o = assertInstanceOf(PyObject.class, Pickle.loads(in));
+        assertEquals(PyObject.viaNew("m", "C", List.of(), Map.of("k", 1L), null), o);
+        assertEquals(Map.of("k", 1L), o.kwargs());
+        assertEquals(o, Pickle.loads(Pickle.dumps(o)));
+        assertNotEquals(PyObject.viaNew("m", "C", List.of(), null), o);
+        PickleError allowed = assertThrows(PickleError.class, () -> Pickle.loader().allow("m", "C", a -> a)
+                .loads(in));
+        assertTrue(allowed.getMessage().contains("keyword"), allowed.getMessage());
     }
 
     @Test

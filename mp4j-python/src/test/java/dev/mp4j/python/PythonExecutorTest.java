@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.futures.BrokenProcessPool;
+import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.Future;
 import dev.mp4j.python.Pythons.Python;
 
@@ -99,8 +100,54 @@ class PythonExecutorTest {
             Future<Object> dying = ex.submit("mp4j_tasks:die", 3);
             assertInstanceOf(BrokenProcessPool.class, dying.exception(WAIT));
             assertThrows(BrokenProcessPool.class, () -> ex.submit("mp4j_tasks:add", 1, 2));
+            ExecutorStats s = awaitStats(ex, x -> x.workersLost() == 1);
+            assertEquals(1, s.completedTasks());
+            assertEquals(1, s.failedTasks());
+            assertEquals(2, s.workersStarted());
         }
         assertAllEnded(processes);
+    }
+
+    /** The executor's stats once they satisfy the condition, read again for up to 60 s (a worker's end is noticed apart). */
+    private static ExecutorStats awaitStats(PythonExecutor ex, java.util.function.Predicate<ExecutorStats> condition) {
+        long until = System.nanoTime() + WAIT.toNanos();
+        ExecutorStats s = ex.stats();
+        while (!condition.test(s) && System.nanoTime() - until < 0) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            s = ex.stats();
+        }
+        assertTrue(condition.test(s), "stats never got there: " + s);
+        return s;
+    }
+
+    @ParameterizedTest
+    @MethodSource("dev.mp4j.python.Pythons#each")
+    void statsCountTasksAndItems(Python python) {
+        Python py = Pythons.require(python);
+        try (PythonExecutor ex = executor(py, 1, null)) {
+            assertEquals(new ExecutorStats(0, 0, 0, 0, 0, 0, 0, 0, 0), ex.stats());
+            assertEquals(3L, ex.submit("mp4j_tasks:add", 1, 2).result(WAIT));
+            assertInstanceOf(PythonError.class, ex.submit("mp4j_tasks:fail", "x").exception(WAIT));
+            var it = ex.map("mp4j_tasks:fail_on", List.of(1, 2, 3, 4, 5), 5); // 1, 2 ran; 3 raised; 4, 5 did not run
+            assertThrows(PythonError.class, it::next);
+            assertEquals(new ExecutorStats(1, 0, 0, 0, 3, 2, 2, 1, 0), ex.stats());
+
+            // a task that takes 0.3 s: the worker no longer gets tasks ahead, so the next one waits in the queue
+            assertEquals(0.3, ex.submit("mp4j_tasks:sleep", 0.3).result(WAIT));
+            Future<Object> running = ex.submit("mp4j_tasks:sleep", 0.3);
+            Future<Object> queued = ex.submit("mp4j_tasks:square", 2);
+            ExecutorStats during = ex.stats();
+            assertEquals(1, during.queuedTasks(), during.toString());
+            assertEquals(1, during.runningTasks(), during.toString());
+            assertEquals(1, during.busyWorkers(), during.toString());
+            assertTrue(queued.cancel());
+            assertEquals(0.3, running.result(WAIT));
+            assertEquals(new ExecutorStats(1, 0, 0, 0, 5, 2, 3, 1, 0), awaitStats(ex, x -> x.busyWorkers() == 0));
+        }
     }
 
     @ParameterizedTest

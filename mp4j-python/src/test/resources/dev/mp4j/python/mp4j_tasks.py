@@ -1,6 +1,7 @@
 """Task functions of the PythonExecutor tests."""
 import os
 import threading
+import time
 
 initialized = False
 gate = threading.Event()
@@ -49,3 +50,8 @@ class Holder:
     @staticmethod
     def nested(x):
         return ('nested', x)
+
+
+def sleep(seconds):
+    time.sleep(seconds)
+    return seconds
