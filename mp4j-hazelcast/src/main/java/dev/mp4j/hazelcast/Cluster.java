@@ -31,12 +31,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * members ({@link #connect}), or as the client of member JVMs it starts on this machine ({@link #local}).
  *
  * <p>Tasks, results and the items of the context's structures cross the cluster as mp4j-codec bytes signed with
- * the cluster's authkey (HMAC-SHA256); a member runs nothing that is not signed with its own key, and Hazelcast's
- * Java deserialization filter, set on every configuration given here, admits only mp4j's carrier type. Hazelcast's
+ * the cluster's authkey (HMAC-SHA256); a member runs nothing that is not signed with its own key. mp4j's carrier is
+ * not Java-serialized, and Hazelcast's Java deserialization filter, set on every configuration given here, admits
+ * only byte arrays and Hazelcast's own exceptions. Hazelcast's
  * community edition has no TLS and no authentication: run a cluster on a trusted network.
  *
  * <p>The configurations given here are changed in place: their Java serialization filter is replaced by one that
- * admits only mp4j's carrier, so an application's own objects in Hazelcast structures of the same cluster need
+ * admits only byte arrays and Hazelcast's exceptions, and mp4j's carrier's factory is added, so an application's own objects in Hazelcast structures of the same cluster need
  * Hazelcast's other serialization formats (compact, {@code IdentifiedDataSerializable}, ...), or mp4j's context.
  *
  * <p>Hazelcast on JDK 25 needs the JVM option {@code --sun-misc-unsafe-memory-access=allow} in every JVM of the

@@ -31,7 +31,10 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,6 +58,12 @@ public final class ClusterExecutor implements Executor {
     private static final AtomicLong IDS = new AtomicLong();
     /** How long a failed connection's member has to be reported gone before its task's outcome counts as unknown. */
     private static final Duration CONNECTION_GRACE = Duration.ofSeconds(20);
+    /**
+     * Where tasks' results are read and their futures completed (and so the futures' callbacks run): threads kept
+     * while there is work, so that a callback that blocks holds up no other task's result.
+     */
+    private static final ExecutorService RESULTS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), Thread.ofPlatform().daemon().name("mp4j-cluster-results-", 1).factory());
 
     private final Cluster cluster;
     private final String name;
@@ -244,21 +253,21 @@ public final class ClusterExecutor implements Executor {
             failed(t, e, to, where);
             return;
         }
-        // Hazelcast runs a callback given to its future (or to submitToMember) on its default async executor: one
-        // more thread hand-off per task (a new thread each when the common pool has one thread). Its future
-        // completes itself as a CompletableFuture on that executor already; allOf's relay runs in that thread.
-        CompletableFuture<?> done = (CompletableFuture<?>) sent;
-        CompletableFuture.allOf(done).whenComplete((ignored, e) -> {
+        // Given to Hazelcast's future with an executor, the callback is handed to that executor by the thread that
+        // reads the response, as a caller blocked in the future's get() is woken; without one (or given to
+        // submitToMember), it runs on Hazelcast's default async executor, one more thread hand-off per task (and
+        // a new thread each when the common pool has a single thread, as on two cores).
+        ((CompletableFuture<?>) sent).whenCompleteAsync((response, e) -> {
             try {
                 if (e == null) {
-                    receive(t, done.getNow(null));
+                    receive(t, response);
                 } else {
                     failed(t, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, to, where);
                 }
             } catch (RuntimeException | Error bug) { // nobody else would see it: the task's future must
                 settle(t, null, new ProcessError("cannot read a task's result: " + bug, bug));
             }
-        });
+        }, RESULTS);
     }
 
     private void failed(Task<?> t, Throwable e, UUID member, String where) {
