@@ -124,7 +124,7 @@ public final class ClusterBench {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    private static void check(int result, int x) {
+    static void check(int result, int x) {
         if (result != x + 1) {
             throw new AssertionError("task " + x + " returned " + result);
         }
