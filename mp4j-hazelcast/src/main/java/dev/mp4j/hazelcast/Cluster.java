@@ -37,7 +37,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * community edition has no TLS and no authentication: run a cluster on a trusted network.
  *
  * <p>The configurations given here are changed in place: their Java serialization filter is replaced by one that
- * admits only byte arrays and Hazelcast's exceptions, and mp4j's carrier's factory is added, so an application's own objects in Hazelcast structures of the same cluster need
+ * admits only byte arrays and Hazelcast's exceptions, and mp4j's carrier's factory is added, so an application's
+ * own objects in Hazelcast structures of the same cluster need
  * Hazelcast's other serialization formats (compact, {@code IdentifiedDataSerializable}, ...), or mp4j's context.
  *
  * <p>Hazelcast on JDK 25 needs the JVM option {@code --sun-misc-unsafe-memory-access=allow} in every JVM of the
@@ -45,6 +46,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Cluster implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * How long a member JVM of {@link #local} that is still alive may take to start its Hazelcast: long, since one
+     * that dies fails the start at once, and three of them starting on a loaded machine of two cores took more than
+     * 90 s.
+     */
+    private static final Duration MEMBER_UP_TIMEOUT = Duration.ofMinutes(3);
 
     private final HazelcastInstance hz;
     private final MemberKeys.Keys keys;
@@ -213,7 +220,7 @@ public final class Cluster implements AutoCloseable {
      * fails the start at once with its exit code (its output went to this JVM's stdout and stderr).
      */
     private static void awaitStarted(String name, List<Process> procs, Queue<Integer> started) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + MEMBER_UP_TIMEOUT.toNanos();
         int up = 0;
         while (up < procs.size()) {
             for (Process p : procs) {
@@ -227,7 +234,7 @@ public final class Cluster implements AutoCloseable {
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new ProcessError("only " + up + " of the " + procs.size() + " members of the local cluster '"
-                        + name + "' started within " + START_TIMEOUT);
+                        + name + "' started within " + MEMBER_UP_TIMEOUT);
             }
             try {
                 started.get(Duration.ofMillis(100));
