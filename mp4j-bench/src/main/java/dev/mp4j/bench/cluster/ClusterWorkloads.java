@@ -1,16 +1,11 @@
 package dev.mp4j.bench.cluster;
 
 import com.hazelcast.core.IExecutorService;
-import dev.mp4j.bench.cluster.ClusterBench.RawTask;
-import dev.mp4j.futures.Future;
 import dev.mp4j.hazelcast.Cluster;
 import dev.mp4j.hazelcast.ClusterExecutor;
 import dev.mp4j.multiprocessing.Pool;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 /**
@@ -31,7 +26,6 @@ public final class ClusterWorkloads {
     public static final int WARMUP = 2;
     /** Measured passes in a full run. */
     public static final int MEASURED = 3;
-    private static final Duration WAIT = Duration.ofMinutes(5);
 
     private final boolean quick;
 
@@ -106,50 +100,22 @@ public final class ClusterWorkloads {
 
     /** @return the mean µs of a submit→result round trip, one after the other */
     private double roundTrips(ClusterExecutor ex) {
-        int n = size(1000, 100);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            int x = i;
-            ClusterBench.check(ex.submit(() -> x + 1).result(WAIT), x);
-        }
-        return (System.nanoTime() - t0) / 1e3 / n;
+        return ClusterBench.mean(ClusterBench.roundTripsMp4j(ex, size(1000, 100)));
     }
 
     private double rawRoundTrips(IExecutorService ex) throws Exception {
-        int n = size(1000, 100);
-        long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            ClusterBench.check(ex.submit(new RawTask(i)).get(WAIT.toSeconds(), TimeUnit.SECONDS), i);
-        }
-        return (System.nanoTime() - t0) / 1e3 / n;
+        return ClusterBench.mean(ClusterBench.roundTripsRaw(ex, size(1000, 100)));
     }
 
     /** @return tasks/s of submitting them all, then awaiting every result */
     private double throughput(ClusterExecutor ex) {
         int n = size(20_000, 2_000);
-        long t0 = System.nanoTime();
-        List<Future<Integer>> fs = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            int x = i;
-            fs.add(ex.submit(() -> x + 1));
-        }
-        for (int i = 0; i < n; i++) {
-            ClusterBench.check(fs.get(i).result(WAIT), i);
-        }
-        return n / ((System.nanoTime() - t0) / 1e9);
+        return n / (ClusterBench.throughputMp4j(ex, n) / 1e3);
     }
 
     private double rawThroughput(IExecutorService ex) throws Exception {
         int n = size(20_000, 2_000);
-        long t0 = System.nanoTime();
-        List<java.util.concurrent.Future<Integer>> fs = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            fs.add(ex.submit(new RawTask(i)));
-        }
-        for (int i = 0; i < n; i++) {
-            ClusterBench.check(fs.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS), i);
-        }
-        return n / ((System.nanoTime() - t0) / 1e9);
+        return n / (ClusterBench.throughputRaw(ex, n) / 1e3);
     }
 
     /** @return tasks/s of {@code map(x -> x + 1)} over 100k integers, default chunks */
