@@ -6,9 +6,11 @@ import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import dev.mp4j.multiprocessing.Context;
+import dev.mp4j.multiprocessing.Empty;
 import dev.mp4j.multiprocessing.Multiprocessing;
 import dev.mp4j.multiprocessing.Process;
 import dev.mp4j.multiprocessing.ProcessError;
+import dev.mp4j.multiprocessing.Queue;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,12 +31,14 @@ import java.util.concurrent.ThreadLocalRandom;
  * members ({@link #connect}), or as the client of member JVMs it starts on this machine ({@link #local}).
  *
  * <p>Tasks, results and the items of the context's structures cross the cluster as mp4j-codec bytes signed with
- * the cluster's authkey (HMAC-SHA256); a member runs nothing that is not signed with its own key, and Hazelcast's
- * Java deserialization filter, set on every configuration given here, admits only mp4j's carrier type. Hazelcast's
+ * the cluster's authkey (HMAC-SHA256); a member runs nothing that is not signed with its own key. mp4j's carrier is
+ * not Java-serialized, and Hazelcast's Java deserialization filter, set on every configuration given here, admits
+ * only byte arrays and Hazelcast's own exceptions. Hazelcast's
  * community edition has no TLS and no authentication: run a cluster on a trusted network.
  *
  * <p>The configurations given here are changed in place: their Java serialization filter is replaced by one that
- * admits only mp4j's carrier, so an application's own objects in Hazelcast structures of the same cluster need
+ * admits only byte arrays and Hazelcast's exceptions, and mp4j's carrier's factory is added, so an application's
+ * own objects in Hazelcast structures of the same cluster need
  * Hazelcast's other serialization formats (compact, {@code IdentifiedDataSerializable}, ...), or mp4j's context.
  *
  * <p>Hazelcast on JDK 25 needs the JVM option {@code --sun-misc-unsafe-memory-access=allow} in every JVM of the
@@ -42,6 +46,12 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class Cluster implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * How long a member JVM of {@link #local} that is still alive may take to start its Hazelcast: long, since one
+     * that dies fails the start at once, and three of them starting on a loaded machine of two cores took more than
+     * 90 s.
+     */
+    private static final Duration MEMBER_UP_TIMEOUT = Duration.ofMinutes(3);
 
     private final HazelcastInstance hz;
     private final MemberKeys.Keys keys;
@@ -142,22 +152,35 @@ public final class Cluster implements AutoCloseable {
      * @throws ProcessError if they do not form the cluster in time
      */
     public static Cluster local(int members) {
+        return local(members, List.of());
+    }
+
+    /**
+     * As {@link #local(int)}, the members' JVMs started with {@code jvmOptions} too.
+     *
+     * @param members how many, at least 1
+     * @param jvmOptions more options of the members' JVMs
+     */
+    static Cluster local(int members, List<String> jvmOptions) {
         if (members < 1) {
             throw new IllegalArgumentException("members must be at least 1, not " + members);
         }
         String name = "mp4j-" + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong());
         List<Integer> ports = freePorts(members);
-        Context spawn = Multiprocessing.getContext("spawn")
-                .withJvmOptions(List.of("--sun-misc-unsafe-memory-access=allow"));
+        List<String> options = new ArrayList<>(List.of("--sun-misc-unsafe-memory-access=allow"));
+        options.addAll(hazelcastAccess());
+        options.addAll(jvmOptions);
+        Context spawn = Multiprocessing.getContext("spawn").withJvmOptions(options);
         List<Process> procs = new ArrayList<>();
-        try {
+        try (Queue<Integer> started = spawn.queue()) {
             for (int i = 0; i < members; i++) {
-                Process p = spawn.process(new LocalMember(name, ports.get(i), ports));
+                Process p = spawn.process(new LocalMember(name, ports.get(i), ports, started));
                 p.setName(name + "-member-" + i);
                 p.setDaemon(true);
                 p.start();
                 procs.add(p);
             }
+            awaitStarted(name, procs, started);
             HazelcastInstance client = HazelcastClient.newHazelcastClient(Configs.localClient(name, ports));
             Cluster c = new Cluster(name, client, Multiprocessing.currentProcess().authkey(), List.copyOf(procs));
             c.awaitMembers(members);
@@ -169,6 +192,56 @@ public final class Cluster implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             stop(procs);
             throw e;
+        }
+    }
+
+    /**
+     * The options that give Hazelcast the access to JDK internals it asks for at start-up (else it logs that it
+     * runs "in a Java modular environment ... without proper access"), for its module, or the class path's: the
+     * exports and opens of its warning, of the modules this JVM has (its children have the same).
+     */
+    static List<String> hazelcastAccess() {
+        Module hz = HazelcastInstance.class.getModule();
+        String to = hz.isNamed() ? hz.getName() : "ALL-UNNAMED";
+        List<String> out = new ArrayList<>();
+        for (String[] a : new String[][] {{"--add-exports", "java.base", "jdk.internal.ref"},
+                {"--add-opens", "java.base", "java.lang"}, {"--add-opens", "java.base", "sun.nio.ch"},
+                {"--add-opens", "java.management", "sun.management"},
+                {"--add-opens", "jdk.management", "com.sun.management.internal"}}) {
+            if (ModuleLayer.boot().findModule(a[1]).isPresent()) {
+                out.add(a[0] + "=" + a[1] + "/" + a[2] + "=" + to);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    /**
+     * Waits until every member's Hazelcast is up, so that the client connects at once; a member that exits first
+     * fails the start at once with its exit code (its output went to this JVM's stdout and stderr).
+     */
+    private static void awaitStarted(String name, List<Process> procs, Queue<Integer> started) {
+        long deadline = System.nanoTime() + MEMBER_UP_TIMEOUT.toNanos();
+        int up = 0;
+        while (up < procs.size()) {
+            for (Process p : procs) {
+                if (!p.isAlive()) {
+                    p.join(Duration.ofSeconds(5));
+                    throw new ProcessError("member " + p.name() + " of the local cluster '" + name + "' (pid "
+                            + p.pid().orElse(-1) + ") exited with code "
+                            + (p.exitCode().isPresent() ? String.valueOf(p.exitCode().getAsInt()) : "unknown")
+                            + " while starting; its output is above, on this JVM's stderr");
+                }
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new ProcessError("only " + up + " of the " + procs.size() + " members of the local cluster '"
+                        + name + "' started within " + MEMBER_UP_TIMEOUT);
+            }
+            try {
+                started.get(Duration.ofMillis(100));
+                up++;
+            } catch (Empty e) {
+                // none more yet: look at the members again
+            }
         }
     }
 

@@ -2,7 +2,6 @@ package dev.mp4j.hazelcast;
 
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
-import com.hazelcast.core.ExecutionCallback;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
 import com.hazelcast.core.IExecutorService;
 import com.hazelcast.core.MemberLeftException;
@@ -31,7 +30,11 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -55,6 +58,12 @@ public final class ClusterExecutor implements Executor {
     private static final AtomicLong IDS = new AtomicLong();
     /** How long a failed connection's member has to be reported gone before its task's outcome counts as unknown. */
     private static final Duration CONNECTION_GRACE = Duration.ofSeconds(20);
+    /**
+     * Where tasks' results are read and their futures completed (and so the futures' callbacks run): threads kept
+     * while there is work, so that a callback that blocks holds up no other task's result.
+     */
+    private static final ExecutorService RESULTS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), Thread.ofPlatform().daemon().name("mp4j-cluster-results-", 1).factory());
 
     private final Cluster cluster;
     private final String name;
@@ -237,28 +246,35 @@ public final class ClusterExecutor implements Executor {
         }
         UUID to = m.getUuid();
         String where = Cluster.address(m);
+        java.util.concurrent.Future<byte[]> sent;
         try {
-            hz.submitToMember(new SignedCall(t.sealed), m, new ExecutionCallback<byte[]>() {
-                @Override
-                public void onResponse(byte[] response) {
-                    receive(t, response);
-                }
-
-                @Override
-                public void onFailure(Throwable e) {
-                    if (isLoss(e)) {
-                        lostConnection(t, to, where);
-                    } else {
-                        settle(t, null, new ProcessError("the cluster could not run the task: " + e, e));
-                    }
-                }
-            });
+            sent = hz.submitToMember(new SignedCall(t.sealed), m);
         } catch (RuntimeException e) {
-            if (isLoss(e)) {
-                lostConnection(t, to, where);
-            } else {
-                settle(t, null, new ProcessError("the cluster could not take the task: " + e, e));
+            failed(t, e, to, where);
+            return;
+        }
+        // Given to Hazelcast's future with an executor, the callback is handed to that executor by the thread that
+        // reads the response, as a caller blocked in the future's get() is woken; without one (or given to
+        // submitToMember), it runs on Hazelcast's default async executor, one more thread hand-off per task (and
+        // a new thread each when the common pool has a single thread, as on two cores).
+        ((CompletableFuture<?>) sent).whenCompleteAsync((response, e) -> {
+            try {
+                if (e == null) {
+                    receive(t, response);
+                } else {
+                    failed(t, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, to, where);
+                }
+            } catch (RuntimeException | Error bug) { // nobody else would see it: the task's future must
+                settle(t, null, new ProcessError("cannot read a task's result: " + bug, bug));
             }
+        }, RESULTS);
+    }
+
+    private void failed(Task<?> t, Throwable e, UUID member, String where) {
+        if (isLoss(e)) {
+            lostConnection(t, member, where);
+        } else {
+            settle(t, null, new ProcessError("the cluster could not run the task: " + e, e));
         }
     }
 
@@ -275,15 +291,15 @@ public final class ClusterExecutor implements Executor {
         return false;
     }
 
-    private void receive(Task<?> t, byte[] response) {
-        if (response == null) {
+    private void receive(Task<?> t, Object response) {
+        if (!(response instanceof byte[] sealed)) {
             settle(t, null, new ProcessError("a member refused the task: it is not signed with that member's "
                     + "authkey (every member and client of the cluster needs the same authkey)"));
             return;
         }
         Outcome o;
         try {
-            o = (Outcome) cluster.keys().signing().open(response, cluster.keys().filter());
+            o = (Outcome) cluster.keys().signing().open(sealed, cluster.keys().filter());
         } catch (SecurityException e) {
             settle(t, null, new ProcessError("a task's result is not signed with this cluster's authkey"));
             return;

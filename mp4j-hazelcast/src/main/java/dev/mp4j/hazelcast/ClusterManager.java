@@ -3,6 +3,7 @@ package dev.mp4j.hazelcast;
 import com.hazelcast.collection.IList;
 import com.hazelcast.map.IMap;
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.spi.Managers;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Pool;
@@ -36,7 +37,8 @@ import java.util.UUID;
 /**
  * The {@code manager()} of a cluster context: already connected, since the cluster is its server. Its dict, list
  * and namespace are cluster maps and lists of signed items; its queues, locks, semaphores, events and pools are the
- * context's. There is no server process to start, connect to or shut down.
+ * context's. There is no server process to start, connect to or shut down, and no registry: {@code register}
+ * throws {@link UnsupportedOperationException} as {@code start} and {@code connect} do.
  */
 final class ClusterManager extends SyncManager {
     private final Cluster cluster;
@@ -47,6 +49,9 @@ final class ClusterManager extends SyncManager {
         this.cluster = cluster;
         this.context = context;
         this.filter = filter;
+        Managers.refuseRegistration(this, "register() is not available on a cluster's manager: the cluster is its "
+                + "server, and it serves no typeids of yours; instead, keep your objects in its dict(), list() or "
+                + "namespace(), or run their code in tasks on cluster.executor(name)");
     }
 
     private Handle.Ref ref(String kind) {

@@ -21,12 +21,13 @@ final class Configs {
     static final long CONNECT_MILLIS = 20_000;
 
     /**
-     * The classes mp4j lets Hazelcast's Java serialization read: mp4j's carriers (everything of the application's
-     * travels inside them as signed bytes) and what a Hazelcast exception is made of. Hazelcast sends its own
+     * The classes mp4j lets Hazelcast's Java serialization read: byte arrays and what a Hazelcast exception is made
+     * of. mp4j's carrier, {@link SignedCall}, is not Java-serialized (everything of the application's travels inside
+     * it as signed bytes). Hazelcast sends its own
      * exceptions Java-serialized in error responses (a {@code WrongTargetException} while partitions migrate, which
      * the caller retries): refused, the response is lost and the call waits for good.
      */
-    static final List<String> ALLOWED = List.of(SignedCall.class.getName(), "[B",
+    static final List<String> ALLOWED = List.of("[B",
             "java.lang.Throwable", "java.lang.Exception", "java.lang.RuntimeException",
             "java.lang.IllegalStateException", "java.lang.IllegalArgumentException",
             "java.lang.StackTraceElement", "[Ljava.lang.StackTraceElement;",
@@ -38,8 +39,12 @@ final class Configs {
 
     private Configs() {}
 
-    /** The filter a member or client gets: {@link #ALLOWED} and Hazelcast's own classes only, its defaults off. */
+    /**
+     * What a member or client gets: the factory of mp4j's carrier, and a Java deserialization filter that admits
+     * {@link #ALLOWED} and Hazelcast's own classes only, its defaults off.
+     */
     private static void filter(SerializationConfig s) {
+        s.addDataSerializableFactory(SignedCall.FACTORY_ID, SignedCall.factory());
         s.setJavaSerializationFilterConfig(new JavaSerializationFilterConfig()
                 .setDefaultsDisabled(true)
                 .setWhitelist(new ClassFilter().setClasses(ALLOWED).setPrefixes(List.of(HAZELCAST))));

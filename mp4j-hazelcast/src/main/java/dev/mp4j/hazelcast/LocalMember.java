@@ -5,6 +5,7 @@ import com.hazelcast.core.LifecycleEvent;
 import dev.mp4j.InterruptedError;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.multiprocessing.Multiprocessing;
+import dev.mp4j.multiprocessing.Queue;
 
 import java.io.Serial;
 import java.util.List;
@@ -20,8 +21,10 @@ import java.util.logging.Logger;
  * @param cluster the cluster's name
  * @param port this member's port
  * @param ports every member's port
+ * @param started where it puts its port once its Hazelcast member is up
  */
-record LocalMember(String cluster, int port, List<Integer> ports) implements SerializableRunnable {
+record LocalMember(String cluster, int port, List<Integer> ports, Queue<Integer> started)
+        implements SerializableRunnable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -31,7 +34,8 @@ record LocalMember(String cluster, int port, List<Integer> ports) implements Ser
     @Override
     public void run() {
         HAZELCAST_LOG.setLevel(Level.WARNING);
-        serve(Configs.localMember(cluster, port, ports), Multiprocessing.currentProcess().authkey());
+        serve(Configs.localMember(cluster, port, ports), Multiprocessing.currentProcess().authkey(),
+                () -> started.put(port));
     }
 
     /**
@@ -39,8 +43,9 @@ record LocalMember(String cluster, int port, List<Integer> ports) implements Ser
      *
      * @param config its configuration (mp4j's settings are added)
      * @param authkey the cluster's authkey
+     * @param up called once the member is up
      */
-    static void serve(com.hazelcast.config.Config config, byte[] authkey) {
+    static void serve(com.hazelcast.config.Config config, byte[] authkey, Runnable up) {
         CountDownLatch down = new CountDownLatch(1);
         config.addListenerConfig(new com.hazelcast.config.ListenerConfig(
                 (com.hazelcast.core.LifecycleListener) e -> {
@@ -49,6 +54,7 @@ record LocalMember(String cluster, int port, List<Integer> ports) implements Ser
                     }
                 }));
         HazelcastInstance hz = Cluster.startMember(config, authkey);
+        up.run();
         try {
             down.await();
         } catch (InterruptedException e) {

@@ -47,7 +47,8 @@ final class MemberMain {
         byte[] key = authkey(Path.of(opts.get("--authkey-file")));
         System.out.println("mp4j member of cluster '" + config.getClusterName() + "' (pid "
                 + ProcessHandle.current().pid() + ") starting");
-        LocalMember.serve(config, key);
+        LocalMember.serve(config, key, () -> System.out.println("mp4j member of cluster '" + config.getClusterName()
+                + "' (pid " + ProcessHandle.current().pid() + ") started"));
     }
 
     static Map<String, String> parse(String[] args) {

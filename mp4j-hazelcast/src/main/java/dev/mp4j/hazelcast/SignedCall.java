@@ -6,9 +6,12 @@ import dev.mp4j.futures.TimeoutError;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.wire.Codec;
 
+import com.hazelcast.nio.ObjectDataInput;
+import com.hazelcast.nio.ObjectDataOutput;
+import com.hazelcast.nio.serialization.DataSerializableFactory;
+import com.hazelcast.nio.serialization.IdentifiedDataSerializable;
+
 import java.io.IOException;
-import java.io.Serial;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
@@ -17,22 +20,55 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The one type mp4j puts on a Hazelcast executor, and one of the few that members' Java deserialization filter
- * admits: the signed bytes of a {@link Job}. A member runs the job only when the signature is right under its own
- * authkey; otherwise it logs a warning, runs nothing and returns null. Its answer is the signed bytes of an
- * {@link Outcome}.
+ * The one type mp4j puts on a Hazelcast executor: the signed bytes of a {@link Job}. A member runs the job only
+ * when the signature is right under its own authkey; otherwise it logs a warning, runs nothing and returns null.
+ * Its answer is the signed bytes of an {@link Outcome}.
+ *
+ * <p>It travels as an {@link IdentifiedDataSerializable} of {@link #FACTORY_ID}, not by Java serialization: reading
+ * it reads one byte array, and Hazelcast's Java deserialization filter need not admit it.
  */
-final class SignedCall implements Callable<byte[]>, Serializable, HazelcastInstanceAware {
-    @Serial
-    private static final long serialVersionUID = 1L;
+final class SignedCall implements Callable<byte[]>, IdentifiedDataSerializable, HazelcastInstanceAware {
+    /** The id of the factory that makes mp4j's carriers, registered by {@link Configs} in every mp4j JVM. */
+    static final int FACTORY_ID = 0x6d70346a; // "mp4j"
+    private static final int CLASS_ID = 1;
     private static final System.Logger LOG = LazyLogger.of("dev.mp4j.hazelcast");
 
-    private final byte[] sealed;
-    private transient HazelcastInstance instance;
+    private byte[] sealed;
+    private HazelcastInstance instance;
 
     /** @param sealed a {@link Job}, signed */
     SignedCall(byte[] sealed) {
         this.sealed = sealed;
+    }
+
+    /** @return the signed bytes it carries */
+    byte[] sealed() {
+        return sealed;
+    }
+
+    /** @return the factory of {@link #FACTORY_ID}: an empty {@code SignedCall} for Hazelcast to read into */
+    static DataSerializableFactory factory() {
+        return id -> id == CLASS_ID ? new SignedCall(null) : null;
+    }
+
+    @Override
+    public int getFactoryId() {
+        return FACTORY_ID;
+    }
+
+    @Override
+    public int getClassId() {
+        return CLASS_ID;
+    }
+
+    @Override
+    public void writeData(ObjectDataOutput out) throws IOException {
+        out.writeByteArray(sealed);
+    }
+
+    @Override
+    public void readData(ObjectDataInput in) throws IOException {
+        sealed = in.readByteArray();
     }
 
     @Override

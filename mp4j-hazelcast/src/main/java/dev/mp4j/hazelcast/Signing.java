@@ -9,22 +9,39 @@ import java.io.ObjectInputFilter;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * What crosses the cluster: mp4j-codec bytes preceded by their HMAC-SHA256 under the cluster's authkey. Nothing
  * is decoded before its tag is checked, so a peer without the key cannot make a member or a client deserialize
  * anything of its choosing.
  *
- * @param key the authkey
+ * <p>Thread-safe. Keyed {@link Mac}s are reused: a {@code Mac} is taken from a pool for one tag and put back, so
+ * signing costs neither a provider look-up nor a key schedule per call; the pool holds at most as many as have
+ * been in use at once.
  */
-record Signing(byte[] key) {
+final class Signing {
     static final int TAG = 32;
+    private static final String HMAC = "HmacSHA256";
 
-    Signing {
+    private final byte[] key;
+    private final Queue<Mac> idle = new ConcurrentLinkedQueue<>();
+
+    /**
+     * @param key the authkey
+     * @throws IllegalArgumentException if it is null or empty
+     */
+    Signing(byte[] key) {
         if (key == null || key.length == 0) {
             throw new IllegalArgumentException("the authkey must not be empty");
         }
-        key = key.clone();
+        this.key = key.clone();
+    }
+
+    /** @return a copy of the authkey */
+    byte[] key() {
+        return key.clone();
     }
 
     /**
@@ -68,11 +85,21 @@ record Signing(byte[] key) {
     }
 
     private byte[] mac(byte[] data, int off, int len) {
+        Mac m = idle.poll();
+        if (m == null) {
+            m = newMac();
+        }
+        m.update(data, off, len);
+        byte[] tag = m.doFinal(); // also resets it for its next use
+        idle.offer(m);
+        return tag;
+    }
+
+    private Mac newMac() {
         try {
-            Mac m = Mac.getInstance("HmacSHA256");
-            m.init(new SecretKeySpec(key, "HmacSHA256"));
-            m.update(data, off, len);
-            return m.doFinal();
+            Mac m = Mac.getInstance(HMAC);
+            m.init(new SecretKeySpec(key, HMAC));
+            return m;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
         }

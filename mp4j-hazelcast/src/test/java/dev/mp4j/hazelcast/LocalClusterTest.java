@@ -327,5 +327,11 @@ class LocalClusterTest {
         assertThrows(IllegalArgumentException.class, () -> ns.get("missing"));
         assertThrows(UnsupportedOperationException.class, manager::start);
         assertThrows(UnsupportedOperationException.class, manager::connect);
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> manager.register("mine", () -> new ArrayList<>()));
+        assertTrue(e.getMessage().contains("register() is not available on a cluster's manager"), e.getMessage());
+        assertThrows(UnsupportedOperationException.class, () -> manager.register("theirs"));
+        assertThrows(UnsupportedOperationException.class, () -> manager.registerFactory("f", args -> args[0]));
+        assertEquals(List.of("x", "y"), new ArrayList<>(manager.list(List.of("x", "y"))), "still usable");
     }
 }

@@ -12,13 +12,16 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Hazelcast's Java deserialization filter on an mp4j member: Hazelcast's own exceptions pass (they travel in its
- * error responses, and a refused one leaves the call waiting for good), any other Java-serialized class is refused.
+ * error responses, and a refused one leaves the call waiting for good), any other Java-serialized class is refused;
+ * mp4j's carrier is not Java-serialized at all.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SerializationFilterTest {
@@ -35,6 +38,13 @@ class SerializationFilterTest {
             Object back = ss.toObject(data);
             assertTrue(back instanceof WrongTargetException, String.valueOf(back));
             assertEquals(wrong.getMessage(), ((WrongTargetException) back).getMessage());
+
+            byte[] sealed = {1, 2, 3};
+            Data carried = ss.toData(new SignedCall(sealed));
+            assertEquals(SignedCall.FACTORY_ID, ((com.hazelcast.nio.serialization.IdentifiedDataSerializable)
+                    ss.toObject(carried)).getFactoryId(), "mp4j's carrier is not Java-serialized");
+            assertArrayEquals(sealed, ((SignedCall) ss.toObject(carried)).sealed());
+            assertFalse(Configs.ALLOWED.contains(SignedCall.class.getName()));
 
             Data foreign = ss.toData(new AtomicLong(42));
             RuntimeException refused = assertThrows(RuntimeException.class, () -> ss.toObject(foreign));

@@ -75,7 +75,7 @@ public final class ClusterBench {
         }
     }
 
-    private static long[] roundTripsMp4j(ClusterExecutor ex, int n) {
+    static long[] roundTripsMp4j(ClusterExecutor ex, int n) {
         long[] us = new long[n];
         for (int i = 0; i < n; i++) {
             int x = i;
@@ -87,7 +87,7 @@ public final class ClusterBench {
         return us;
     }
 
-    private static long[] roundTripsRaw(IExecutorService ex, int n) throws Exception {
+    static long[] roundTripsRaw(IExecutorService ex, int n) throws Exception {
         long[] us = new long[n];
         for (int i = 0; i < n; i++) {
             long t0 = System.nanoTime();
@@ -99,7 +99,7 @@ public final class ClusterBench {
     }
 
     /** @return milliseconds from the first submit to the last result */
-    private static double throughputMp4j(ClusterExecutor ex, int n) {
+    static double throughputMp4j(ClusterExecutor ex, int n) {
         long t0 = System.nanoTime();
         List<Future<Integer>> fs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -112,7 +112,7 @@ public final class ClusterBench {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    private static double throughputRaw(IExecutorService ex, int n) throws Exception {
+    static double throughputRaw(IExecutorService ex, int n) throws Exception {
         long t0 = System.nanoTime();
         List<java.util.concurrent.Future<Integer>> fs = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
@@ -124,7 +124,7 @@ public final class ClusterBench {
         return (System.nanoTime() - t0) / 1e6;
     }
 
-    private static void check(int result, int x) {
+    static void check(int result, int x) {
         if (result != x + 1) {
             throw new AssertionError("task " + x + " returned " + result);
         }
@@ -136,7 +136,7 @@ public final class ClusterBench {
         return s[Math.min(s.length - 1, (int) ((long) s.length * p / 100))];
     }
 
-    private static double mean(long[] us) {
+    static double mean(long[] us) {
         return Arrays.stream(us).average().orElse(0);
     }
 }

@@ -220,6 +220,9 @@ public final class BenchRunner {
     }
 
     private List<String> mp4jCommand(Workload w) {
+        if (w.program() != null) {
+            return javaCommand(w, "mp4j");
+        }
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
@@ -234,7 +237,26 @@ public final class BenchRunner {
         return cmd;
     }
 
+    /**
+     * One side of a Java-against-Java workload; Hazelcast's JVMs need sun.misc.Unsafe's memory access.
+     *
+     * @param side "mp4j" or {@link Workload#BASELINE}
+     */
+    private List<String> javaCommand(Workload w, String side) {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-cp", System.getProperty("java.class.path"), w.program(), w.name(), side));
+        if (options.quick()) {
+            cmd.add("quick");
+        }
+        return cmd;
+    }
+
     private List<String> pythonCommand(Workload w) {
+        if (w.program() != null) {
+            return javaCommand(w, Workload.BASELINE);
+        }
         List<String> cmd = new ArrayList<>(List.of(options.python(), options.pythonScript().toString(), w.name()));
         if (options.quick()) {
             cmd.add("quick");

@@ -22,6 +22,10 @@ import java.util.Map;
 public final class Catalog {
     private static final Duration SHORT = Duration.ofSeconds(90);
     private static final Duration LONG = Duration.ofSeconds(180);
+    /** A cluster workload's run: 3 member JVMs start and warm up first. */
+    private static final Duration CLUSTER = Duration.ofSeconds(300);
+    /** Both sides of the cluster workloads, Java against Java. */
+    private static final String CLUSTER_PROGRAM = "dev.mp4j.bench.cluster.ClusterWorkloads";
 
     private static final List<Workload> ALL = List.of(
             new Workload("spawn-start-join", "Process start→join (spawn)", "ms", LOWER_IS_BETTER,
@@ -133,7 +137,24 @@ public final class Catalog {
                     LOWER_IS_BETTER, Target.timeAtMost(1), SHORT,
                     "a whole short program timed by the runner from exec to exit: make a Pool of 2, print the sum "
                             + "of map(x + 1) over 100,000 integers, close the pool (a fresh JVM or python3, no "
-                            + "warm-up)", true));
+                            + "warm-up)", true),
+            new Workload("cluster-round-trip", "ClusterExecutor round trip vs raw Hazelcast (3 local members)", "µs",
+                    LOWER_IS_BETTER, new Target(Target.Kind.RATIO, 1 / 1.2, "≤ 1.2× raw Hazelcast's time"), CLUSTER,
+                    "submit(() -> x + 1).result() one after the other on a ClusterExecutor of a Cluster.local(3), "
+                            + "against Hazelcast's own IExecutorService submitting the same work on its own "
+                            + "Cluster.local(3) (the CPython columns); a pass is 1,000, its figure the mean",
+                    false, CLUSTER_PROGRAM),
+            new Workload("cluster-20k", "ClusterExecutor 20,000 submits vs raw Hazelcast", "tasks/s",
+                    HIGHER_IS_BETTER, new Target(Target.Kind.RATIO, 1 / 1.2, "≥ 1/1.2× raw Hazelcast's rate"),
+                    CLUSTER,
+                    "a pass is 20,000 submits of x + 1 to a ClusterExecutor of 3 local members, then every result, "
+                            + "against Hazelcast's IExecutorService doing the same (the CPython columns)",
+                    false, CLUSTER_PROGRAM),
+            new Workload("cluster-pool-map", "Pool.map 100k on 3 local members vs a local Pool(2)", "tasks/s",
+                    HIGHER_IS_BETTER, null, CLUSTER,
+                    "a pass is cluster.context().pool(2).map(x -> x + 1) over 100,000 integers, default "
+                            + "chunksize, on a Cluster.local(3), against a local Pool(2) doing the same (the CPython "
+                            + "columns)", false, CLUSTER_PROGRAM));
 
     private Catalog() {}
 

@@ -83,9 +83,9 @@ public final class Table {
     }
 
     /**
-     * The third table: for each workload where both sides' memory was read, the median over runs of the sum
-     * of the processes' peak resident sets and of the number of processes, and mp4j's MiB per process as a
-     * multiple of CPython's, against {@link #MEMORY_TARGET}.
+     * The third table: for each workload against CPython where both sides' memory was read, the median over
+     * runs of the sum of the processes' peak resident sets and of the number of processes, and mp4j's MiB per
+     * process as a multiple of CPython's, against {@link #MEMORY_TARGET}.
      *
      * @param outcomes the workloads' outcomes, in table order
      * @return the table, its lines ending in '\n'; empty when no memory was read
@@ -96,7 +96,7 @@ public final class Table {
             "CPython processes", "Per process (×CPython)", "Met (≤ " + Format.factor(MEMORY_TARGET) + ")"});
         for (Outcome o : outcomes) {
             double perProcess = o.memoryPerProcessRatio();
-            if (!Double.isNaN(perProcess)) {
+            if (!Double.isNaN(perProcess) && o.workload().program() == null) { // the target is against CPython's
                 rows.add(new String[] {o.workload().title(),
                     Format.value(o.peakMemory(Side.MP4J).median()), count(o.processes(Side.MP4J).median()),
                     Format.value(o.peakMemory(Side.CPYTHON).median()),

@@ -15,13 +15,25 @@ import java.time.Duration;
  * @param description what it measures, for the README
  * @param wholeProgram whether the figure is the run's wall time in ms, exec to exit, as the runner sees it
  *     (the program's RESULT line is then only a check that it did its work)
+ * @param program null for mp4j against CPython; for a Java-against-Java comparison, the class whose main runs
+ *     both sides ({@code PROGRAM NAME mp4j [quick]}, and {@code PROGRAM NAME baseline [quick]} for the other
+ *     side, whose figures take CPython's columns)
  */
 public record Workload(String name, String title, String unit, Direction direction, Target target,
-                       Duration timeout, String description, boolean wholeProgram) {
+                       Duration timeout, String description, boolean wholeProgram, String program) {
+    /** The side argument of a Java-against-Java workload's other side (see {@code program}). */
+    public static final String BASELINE = "baseline";
+
+    /** A workload against CPython. */
+    public Workload(String name, String title, String unit, Direction direction, Target target, Duration timeout,
+                    String description, boolean wholeProgram) {
+        this(name, title, unit, direction, target, timeout, description, wholeProgram, null);
+    }
+
     /** A workload whose program reports its own figure. */
     public Workload(String name, String title, String unit, Direction direction, Target target, Duration timeout,
                     String description) {
-        this(name, title, unit, direction, target, timeout, description, false);
+        this(name, title, unit, direction, target, timeout, description, false, null);
     }
 
     /**

@@ -116,12 +116,35 @@ class RunnerTest {
     }
 
     @Test
+    void issue22sClusterWorkloadsCompareWithRawHazelcastAndALocalPool() {
+        Workload roundTrip = Catalog.select(List.of("cluster-round-trip")).getFirst();
+        assertEquals(Direction.LOWER_IS_BETTER, roundTrip.direction());
+        assertEquals(1 / 1.2, roundTrip.target().ratioMark(), 1e-12);
+        Workload submits = Catalog.select(List.of("cluster-20k")).getFirst();
+        assertEquals(Direction.HIGHER_IS_BETTER, submits.direction());
+        assertEquals(1 / 1.2, submits.target().ratioMark(), 1e-12);
+        Workload map = Catalog.select(List.of("cluster-pool-map")).getFirst();
+        assertEquals(null, map.target());
+        for (Workload w : List.of(roundTrip, submits, map)) {
+            assertEquals("dev.mp4j.bench.cluster.ClusterWorkloads", w.program());
+        }
+        assertEquals(null, Catalog.select(List.of("pool-map")).getFirst().program(), "against CPython");
+    }
+
+    @Test
     void everyWorkloadHasBothSides() throws IOException {
         String py = Files.readString(Path.of("src/main/python/mp4j_bench.py"), StandardCharsets.UTF_8);
         Path workloads = Path.of("src/main/java/dev/mp4j/bench/workloads");
         String java = Files.readString(workloads.resolve("Mp4jWorkloads.java"), StandardCharsets.UTF_8)
                 + Files.readString(workloads.resolve("PythonWorkloads.java"), StandardCharsets.UTF_8);
         for (Workload w : Catalog.all()) {
+            if (w.program() != null) { // Java against Java: one program runs both sides
+                String program = Files.readString(Path.of("src/main/java", w.program().replace('.', '/') + ".java"),
+                        StandardCharsets.UTF_8);
+                assertTrue(Pattern.compile("case [^\n]*\"" + Pattern.quote(w.name()) + "\"").matcher(program).find(),
+                        "no case of " + w.program() + " runs " + w.name());
+                continue;
+            }
             assertTrue(py.contains("\n    \"" + w.name() + "\": "), "mp4j_bench.py's WORKLOADS lack " + w.name());
             assertTrue(Pattern.compile("case [^\n]*\"" + Pattern.quote(w.name()) + "\"").matcher(java).find(),
                     "no case of the mp4j side runs " + w.name());

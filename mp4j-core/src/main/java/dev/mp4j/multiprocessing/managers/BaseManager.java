@@ -9,6 +9,7 @@ import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.Refs;
 import dev.mp4j.internal.managers.TypeSpec;
 import dev.mp4j.internal.managers.ManagerMessages;
+import dev.mp4j.internal.spi.Managers;
 import dev.mp4j.multiprocessing.Context;
 import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.Multiprocessing;
@@ -75,6 +76,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * @since 0.1
  */
 public class BaseManager implements AutoCloseable {
+    // How a module's manager with no registry of its own (a cluster's) makes register throw, without a public
+    // method for it: see Managers.
+    static {
+        Managers.install((manager, why) -> manager.registrationRefused = why);
+    }
+
     private static final Cleaner CLEANER = Cleaner.create();
     /** The keys of the managers this JVM started, serves or connected to, by address (for proxies received). */
     private static final Map<SocketAddress, byte[]> KNOWN_KEYS = new ConcurrentHashMap<>();
@@ -90,6 +97,7 @@ public class BaseManager implements AutoCloseable {
     private ServerProcess serverProcess;                                    // guarded by lock; STARTED
     private ManagerServer localServer;                                      // guarded by lock; SERVING
     private Cleaner.Cleanable stopper;                                      // guarded by lock; STARTED
+    private volatile String registrationRefused;                            // null, or why register throws
 
     /** A manager whose server will listen on a Unix-domain socket chosen for it, with this process's authkey. */
     public BaseManager() {
@@ -135,6 +143,8 @@ public class BaseManager implements AutoCloseable {
      * @param typeid the type identifier
      * @param callable makes a referent (in the server process: it is serialized there with the registry)
      * @throws IllegalStateException after {@code start()} or {@code getServer()}
+     * @throws UnsupportedOperationException on a manager that has no registry of its own (a cluster context's,
+     *     whose structures are the cluster's), as every {@code register} and {@code registerFactory}
      */
     public final void register(String typeid, SerializableSupplier<?> callable) {
         register(typeid, callable, null, null, null, true);
@@ -208,6 +218,10 @@ public class BaseManager implements AutoCloseable {
     }
 
     private void put(TypeSpec spec) {
+        String refused = registrationRefused;
+        if (refused != null) {
+            throw new UnsupportedOperationException(refused);
+        }
         synchronized (lock) {
             if (state == State.STARTED || state == State.SERVING) {
                 throw new IllegalStateException("register typeids before start() or getServer(): the server has"
