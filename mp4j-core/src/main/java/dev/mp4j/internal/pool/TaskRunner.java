@@ -1,6 +1,7 @@
 package dev.mp4j.internal.pool;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -49,15 +50,17 @@ final class TaskRunner {
      * @return the values before the exception, and the exception
      */
     static Chunks.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        List<Object> values = new ArrayList<>(args.size());
-        for (Object arg : args) {
+        // over arrays: a cold worker runs this loop in the interpreter, where each call per item counts
+        Object[] in = args.toArray();
+        Object[] out = new Object[in.length];
+        for (int i = 0; i < in.length; i++) {
             try {
-                values.add(fn.apply(arg));
+                out[i] = fn.apply(in[i]);
             } catch (Throwable t) {
-                return new Chunks.ChunkResult(values, mark.apply(t));
+                return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out).subList(0, i)), mark.apply(t));
             }
         }
-        return new Chunks.ChunkResult(values, null);
+        return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out)), null);
     }
 
     /**
@@ -69,14 +72,14 @@ final class TaskRunner {
      * @return the values and exceptions, by argument
      */
     static Chunks.EachResult runEach(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        int n = args.size();
-        List<Object> values = new ArrayList<>(n);
+        Object[] in = args.toArray();
+        int n = in.length;
+        Object[] values = new Object[n];
         List<Throwable> errors = null;
         for (int i = 0; i < n; i++) {
             try {
-                values.add(fn.apply(args.get(i)));
+                values[i] = fn.apply(in[i]);
             } catch (Throwable t) {
-                values.add(null);
                 if (errors == null) {
                     errors = new ArrayList<>(n);
                     for (int j = 0; j < n; j++) {
@@ -86,6 +89,6 @@ final class TaskRunner {
                 errors.set(i, mark.apply(t));
             }
         }
-        return new Chunks.EachResult(values, errors);
+        return new Chunks.EachResult(new ArrayList<>(Arrays.asList(values)), errors);
     }
 }
