@@ -12,6 +12,13 @@ import java.util.function.UnaryOperator;
  * a {@link Chunks.EachChunk} (every call gets its own outcome).
  */
 final class TaskRunner {
+    /**
+     * A chunk's calls run in blocks of this many, each a call of a small method that a JVM compiles by its
+     * calls, soon and for good (one long loop in a method called a few times per map would wait in the
+     * interpreter for on-stack replacement).
+     */
+    private static final int BLOCK = 128;
+
     private TaskRunner() {}
 
     /**
@@ -50,17 +57,36 @@ final class TaskRunner {
      * @return the values before the exception, and the exception
      */
     static Chunks.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        // over arrays: a cold worker runs this loop in the interpreter, where each call per item counts
         Object[] in = args.toArray();
         Object[] out = new Object[in.length];
-        for (int i = 0; i < in.length; i++) {
-            try {
-                out[i] = fn.apply(in[i]);
-            } catch (Throwable t) {
-                return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out).subList(0, i)), mark.apply(t));
+        Throwable[] failure = new Throwable[1];
+        for (int i = 0; i < in.length; i += BLOCK) {
+            int end = Math.min(in.length, i + BLOCK);
+            int stop = applyAll(fn, in, out, i, end, failure);
+            if (stop < end) {
+                return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out).subList(0, stop)),
+                        mark.apply(failure[0]));
             }
         }
         return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out)), null);
+    }
+
+    /**
+     * Applies {@code fn} to {@code in[from, to)}, the values into {@code out}, until a call throws.
+     *
+     * @return the index of the call that threw, its exception in {@code failure[0]}; {@code to} if none did
+     */
+    private static int applyAll(dev.mp4j.function.SerializableFunction<Object, Object> fn, Object[] in, Object[] out,
+                                int from, int to, Throwable[] failure) {
+        for (int i = from; i < to; i++) {
+            try {
+                out[i] = fn.apply(in[i]);
+            } catch (Throwable t) {
+                failure[0] = t;
+                return i;
+            }
+        }
+        return to;
     }
 
     /**

@@ -102,6 +102,13 @@ final class FastFormat {
      * smaller tagged one by one. A reader takes any length.
      */
     static final int MIN_BOXED = 16;
+    /**
+     * The loops over a boxed list's elements run in blocks of this many, each a call of a small method: a
+     * JVM compiles a method that is called often soon and for good, where one long loop in a method called
+     * a few times per map (a worker's chunks) waits for on-stack replacement and runs in the interpreter until
+     * then, and again whenever that compiled loop is replaced.
+     */
+    static final int BLOCK = 128;
 
     /** The fixed-width numbers of the form, little-endian in a byte[]. */
     static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);

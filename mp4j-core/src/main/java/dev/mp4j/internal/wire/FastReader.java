@@ -369,20 +369,20 @@ final class FastReader {
         if (type == INT) {
             int[] v = new int[n];
             bb.asIntBuffer().get(v);
-            for (int i = 0; i < n; i++) {
-                a[i] = v[i];
+            for (int i = 0; i < n; i += BLOCK) {
+                box(v, a, i, Math.min(n, i + BLOCK));
             }
         } else if (type == LONG) {
             long[] v = new long[n];
             bb.asLongBuffer().get(v);
-            for (int i = 0; i < n; i++) {
-                a[i] = v[i];
+            for (int i = 0; i < n; i += BLOCK) {
+                box(v, a, i, Math.min(n, i + BLOCK));
             }
         } else {
             double[] v = new double[n];
             bb.asDoubleBuffer().get(v);
-            for (int i = 0; i < n; i++) {
-                a[i] = v[i];
+            for (int i = 0; i < n; i += BLOCK) {
+                box(v, a, i, Math.min(n, i + BLOCK));
             }
         }
         return switch (kind) {
@@ -607,6 +607,24 @@ final class FastReader {
     private static IOException cannotMake(String implClass, String implName, Throwable cause) {
         return (IOException) new InvalidObjectException("cannot make the lambda " + implClass + "." + implName
                 + ": " + cause).initCause(cause);
+    }
+
+    private static void box(int[] v, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = v[i];
+        }
+    }
+
+    private static void box(long[] v, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = v[i];
+        }
+    }
+
+    private static void box(double[] v, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = v[i];
+        }
     }
 
     // --------------------------------------------------------------------------------------- strings

@@ -273,36 +273,66 @@ final class FastWriter {
         Class<?> type = n < MIN_BOXED || a[0] == null ? null : a[0].getClass();
         if (type == Integer.class) {
             int[] v = new int[n];
-            for (int i = 0; i < n; i++) {
-                if (!(a[i] instanceof Integer x)) {
+            for (int i = 0; i < n; i += BLOCK) {
+                if (!unboxInts(a, v, i, Math.min(n, i + BLOCK))) {
                     return false;
                 }
-                v[i] = x;
             }
             boxedHeader(kind, INT, n, 4L * n).asIntBuffer().put(v);
             pos += 4 * n;
         } else if (type == Long.class) {
             long[] v = new long[n];
-            for (int i = 0; i < n; i++) {
-                if (!(a[i] instanceof Long x)) {
+            for (int i = 0; i < n; i += BLOCK) {
+                if (!unboxLongs(a, v, i, Math.min(n, i + BLOCK))) {
                     return false;
                 }
-                v[i] = x;
             }
             boxedHeader(kind, LONG, n, 8L * n).asLongBuffer().put(v);
             pos += 8 * n;
         } else if (type == Double.class) {
             double[] v = new double[n];
-            for (int i = 0; i < n; i++) {
-                if (!(a[i] instanceof Double x)) {
+            for (int i = 0; i < n; i += BLOCK) {
+                if (!unboxDoubles(a, v, i, Math.min(n, i + BLOCK))) {
                     return false;
                 }
-                v[i] = x;
             }
             boxedHeader(kind, DOUBLE, n, 8L * n).asDoubleBuffer().put(v); // raw bits, as array() writes them
             pos += 8 * n;
         } else {
             return false;
+        }
+        return true;
+    }
+
+    /** @return whether {@code a[from, to)} are all {@code Integer}s, their values then in {@code v} */
+    private static boolean unboxInts(Object[] a, int[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!(a[i] instanceof Integer x)) {
+                return false;
+            }
+            v[i] = x;
+        }
+        return true;
+    }
+
+    /** @return whether {@code a[from, to)} are all {@code Long}s, their values then in {@code v} */
+    private static boolean unboxLongs(Object[] a, long[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!(a[i] instanceof Long x)) {
+                return false;
+            }
+            v[i] = x;
+        }
+        return true;
+    }
+
+    /** @return whether {@code a[from, to)} are all {@code Double}s, their values then in {@code v} */
+    private static boolean unboxDoubles(Object[] a, double[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!(a[i] instanceof Double x)) {
+                return false;
+            }
+            v[i] = x;
         }
         return true;
     }
