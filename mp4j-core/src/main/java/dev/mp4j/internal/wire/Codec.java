@@ -272,7 +272,8 @@ public final class Codec {
 
     /**
      * Readies the fast form's writer and reader: loads and initializes their classes and runs their common
-     * paths once (a boxed list, a nested list, a string, numbers), showing nothing to any filter; and, if
+     * paths once (a boxed list, a nested list, a string, numbers, a serializable lambda, whose first
+     * deserialization in a JVM readies the JDK's lambda machinery), showing nothing to any filter; and, if
      * asked, this JVM's serial filter configuration, which the first {@link #decode(byte[], ObjectInputFilter)}
      * would otherwise initialize (the security properties, 10–30 ms on a cold JVM). A pool does this on
      * another thread while its worker JVMs boot, a worker while it waits for its first task, so that the first
@@ -287,7 +288,8 @@ public final class Codec {
             for (int i = 0; i < FastFormat.MIN_BOXED; i++) {
                 numbers.add(i);
             }
-            byte[] sample = FastWriter.encode(new ArrayList<>(List.of(numbers, List.of(1, 2L, 3.0, "s"))));
+            dev.mp4j.function.SerializableFunction<Object, Object> fn = x -> x;
+            byte[] sample = FastWriter.encode(new ArrayList<>(List.of(numbers, List.of(1, 2L, 3.0, "s"), fn)));
             if (sample != null) {
                 FastReader.decode(sample, null);
             }
