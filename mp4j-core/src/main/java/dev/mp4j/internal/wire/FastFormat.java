@@ -40,9 +40,9 @@ import java.nio.ByteOrder;
  * ENUM_REF k constant                       another constant of enum class #k
  * DURATION zigzag(seconds) varint(nanos)    a {@link java.time.Duration}, nanos in [0, 999,999,999]
  * BOXED_LIST kind element len body        a list of non-null Integers (element INT, body len i32), Longs (LONG,
- *                                           len i64) or Doubles (DOUBLE, len raw i64 bits), little-endian; kind
- *                                           ARRAY_LIST, LIST_OF or LIST_NULLS, the list it is (the one tag
- *                                           followed by its elements would be, each tagged)
+ *                                           len i64) or Doubles (DOUBLE, len raw i64 bits), little-endian; kind is
+ *                                           the list's own tag (ARRAY_LIST, LIST_OF or LIST_NULLS), and it decodes
+ *                                           as that list with its elements tagged one by one would
  * LAMBDA capturing fiClass fiName fiSig kind implClass implName implSig instantiated count value*
  *                                           a serializable lambda's {@link SerializedLambda}
  * </pre>
