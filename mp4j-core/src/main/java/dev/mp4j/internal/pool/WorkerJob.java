@@ -123,8 +123,6 @@ public final class WorkerJob implements Job {
         LifecycleLog.inChild(lifecycleLevel);
         child.becomeChild(name, authkey, parentName, parentPid, logLevel);
         KeepAlive.lingerOff();
-        // the first task comes in a moment: ready what writes its result meanwhile (reads as decodeFromParent does)
-        Thread.ofPlatform().daemon().name("mp4j-codec-prepare").start(() -> Codec.prepare(false));
         FrameChannel channel = child.channel();
         SoftLimit soft = softLimitNanos > 0 ? new SoftLimit(softLimitNanos, Thread.currentThread()) : null;
         try {

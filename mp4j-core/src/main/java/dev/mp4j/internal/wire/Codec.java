@@ -276,8 +276,8 @@ public final class Codec {
      * deserialization in a JVM readies the JDK's lambda machinery), showing nothing to any filter; and, if
      * asked, this JVM's serial filter configuration, which the first {@link #decode(byte[], ObjectInputFilter)}
      * would otherwise initialize (the security properties, 10–30 ms on a cold JVM). A pool does this on
-     * another thread while its worker JVMs boot, a worker while it waits for its first task, so that the first
-     * map does not wait for it. Never fails: what fails here fails again, and is reported, where it is used.
+     * another thread while its worker JVMs boot, so that its first results do not wait for it. Never fails:
+     * what fails here fails again, and is reported, where it is used.
      *
      * @param filterConfiguration whether to initialize the serial filter configuration too (a child JVM
      *     decodes what its parent sends without it, see {@link #decodeFromParent})
