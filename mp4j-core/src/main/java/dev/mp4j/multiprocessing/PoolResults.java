@@ -275,10 +275,8 @@ final class PoolResults {
                 if (failure == null) {
                     List<R> all = null;
                     synchronized (this) {
-                        List<Object> values = r.values();
-                        for (int i = 0; i < values.size(); i++) {
-                            slots[offset + i] = values.get(i);
-                        }
+                        Object[] values = r.values().toArray();
+                        System.arraycopy(values, 0, slots, offset, values.length);
                         if (--left == 0) {
                             all = (List<R>) Arrays.asList(slots.clone());
                         }

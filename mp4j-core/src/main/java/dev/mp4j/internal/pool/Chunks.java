@@ -24,11 +24,10 @@ public final class Chunks {
      * @return the number of calls in it if it is a chunk ({@link Chunk}, {@link EachChunk}); -1 for a single call
      */
     static int items(Object task) {
-        return switch (task) {
-            case Chunk c -> c.args().size();
-            case EachChunk c -> c.args().size();
-            case null, default -> -1;
-        };
+        if (task instanceof Chunk c) { // not a pattern switch, whose bootstrap spins a class on first use
+            return c.args().size();
+        }
+        return task instanceof EachChunk c ? c.args().size() : -1;
     }
 
     /**

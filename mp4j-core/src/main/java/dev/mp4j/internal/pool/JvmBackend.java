@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Workers that are JVMs booted by a context's {@link Launcher}, each running a {@link WorkerJob}. Tasks are
@@ -30,6 +31,8 @@ import java.util.concurrent.TimeUnit;
  * on a warm 2-worker pool that made a submit→result round trip about three times as long.
  */
 public final class JvmBackend extends BreakingBackend {
+    private static final AtomicBoolean CODEC_PREPARED = new AtomicBoolean();
+
     private final Launcher launcher;
     private final SerializableRunnable initializer;
     private final long softLimitNanos;
@@ -111,6 +114,10 @@ public final class JvmBackend extends BreakingBackend {
 
     @Override
     public Link start(PoolEngine.Worker worker) {
+        if (!CODEC_PREPARED.getAndSet(true)) {
+            // this JVM's first worker boots for a few hundred ms: meanwhile ready what decodes its results
+            Thread.ofPlatform().daemon().name("mp4j-codec-prepare").start(() -> Codec.prepare(true));
+        }
         JvmLink link = new JvmLink();
         Thread.ofPlatform().daemon().name("mp4j-pool-" + worker.name()).start(() -> run(worker, link));
         return link;

@@ -323,29 +323,28 @@ public final class PoolEngine {
             failed += t.items;
             return "error";
         }
-        switch (value) {
-            case Chunks.ChunkResult r when t.chunked -> {
-                completed += r.values().size();
-                if (r.error() != null) {
-                    failed++;
-                    cancelled += t.items - r.values().size() - 1; // a Chunk stops at its first failing call
-                    return "error";
+        // instanceof, not a pattern switch: its bootstrap would spin a class on a pool's first result
+        if (t.chunked && value instanceof Chunks.ChunkResult r) {
+            completed += r.values().size();
+            if (r.error() != null) {
+                failed++;
+                cancelled += t.items - r.values().size() - 1; // a Chunk stops at its first failing call
+                return "error";
+            }
+        } else if (t.chunked && value instanceof Chunks.EachResult r) {
+            int errors = 0;
+            for (int i = 0; r.errors() != null && i < r.values().size(); i++) {
+                if (r.error(i) != null) {
+                    errors++;
                 }
             }
-            case Chunks.EachResult r when t.chunked -> {
-                int errors = 0;
-                for (int i = 0; i < r.values().size(); i++) {
-                    if (r.error(i) != null) {
-                        errors++;
-                    }
-                }
-                completed += r.values().size() - errors;
-                failed += errors;
-                if (errors > 0) {
-                    return "error";
-                }
+            completed += r.values().size() - errors;
+            failed += errors;
+            if (errors > 0) {
+                return "error";
             }
-            case null, default -> completed += t.items;
+        } else {
+            completed += t.items;
         }
         return "result";
     }

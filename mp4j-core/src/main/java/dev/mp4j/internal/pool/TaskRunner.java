@@ -1,6 +1,7 @@
 package dev.mp4j.internal.pool;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -11,6 +12,13 @@ import java.util.function.UnaryOperator;
  * a {@link Chunks.EachChunk} (every call gets its own outcome).
  */
 final class TaskRunner {
+    /**
+     * A chunk's calls run in blocks of this many, each a call of a small method that a JVM compiles by its
+     * calls, soon and for good (one long loop in a method called a few times per map would wait in the
+     * interpreter for on-stack replacement).
+     */
+    private static final int BLOCK = 128;
+
     private TaskRunner() {}
 
     /**
@@ -49,15 +57,36 @@ final class TaskRunner {
      * @return the values before the exception, and the exception
      */
     static Chunks.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        List<Object> values = new ArrayList<>(args.size());
-        for (Object arg : args) {
-            try {
-                values.add(fn.apply(arg));
-            } catch (Throwable t) {
-                return new Chunks.ChunkResult(values, mark.apply(t));
+        Object[] in = args.toArray();
+        Object[] out = new Object[in.length];
+        Throwable[] failure = new Throwable[1];
+        for (int i = 0; i < in.length; i += BLOCK) {
+            int end = Math.min(in.length, i + BLOCK);
+            int stop = applyAll(fn, in, out, i, end, failure);
+            if (stop < end) {
+                return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out).subList(0, stop)),
+                        mark.apply(failure[0]));
             }
         }
-        return new Chunks.ChunkResult(values, null);
+        return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out)), null);
+    }
+
+    /**
+     * Applies {@code fn} to {@code in[from, to)}, the values into {@code out}, until a call throws.
+     *
+     * @return the index of the call that threw, its exception in {@code failure[0]}; {@code to} if none did
+     */
+    private static int applyAll(dev.mp4j.function.SerializableFunction<Object, Object> fn, Object[] in, Object[] out,
+                                int from, int to, Throwable[] failure) {
+        for (int i = from; i < to; i++) {
+            try {
+                out[i] = fn.apply(in[i]);
+            } catch (Throwable t) {
+                failure[0] = t;
+                return i;
+            }
+        }
+        return to;
     }
 
     /**
@@ -69,14 +98,14 @@ final class TaskRunner {
      * @return the values and exceptions, by argument
      */
     static Chunks.EachResult runEach(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        int n = args.size();
-        List<Object> values = new ArrayList<>(n);
+        Object[] in = args.toArray();
+        int n = in.length;
+        Object[] values = new Object[n];
         List<Throwable> errors = null;
         for (int i = 0; i < n; i++) {
             try {
-                values.add(fn.apply(args.get(i)));
+                values[i] = fn.apply(in[i]);
             } catch (Throwable t) {
-                values.add(null);
                 if (errors == null) {
                     errors = new ArrayList<>(n);
                     for (int j = 0; j < n; j++) {
@@ -86,6 +115,6 @@ final class TaskRunner {
                 errors.set(i, mark.apply(t));
             }
         }
-        return new Chunks.EachResult(values, errors);
+        return new Chunks.EachResult(new ArrayList<>(Arrays.asList(values)), errors);
     }
 }

@@ -14,7 +14,9 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.OutputStream;
 import java.io.StreamCorruptedException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.function.BinaryOperator;
@@ -266,6 +268,37 @@ public final class Codec {
      */
     public static void prepareReader() {
         FastReader.prepare();
+    }
+
+    /**
+     * Readies the fast form's writer and reader: loads and initializes their classes and runs their common
+     * paths once (a boxed list, a nested list, a string, numbers, a serializable lambda, whose first
+     * deserialization in a JVM readies the JDK's lambda machinery), showing nothing to any filter; and, if
+     * asked, this JVM's serial filter configuration, which the first {@link #decode(byte[], ObjectInputFilter)}
+     * would otherwise initialize (the security properties, 10–30 ms on a cold JVM). A pool does this on
+     * another thread while its worker JVMs boot, so that its first results do not wait for it. Never fails:
+     * what fails here fails again, and is reported, where it is used.
+     *
+     * @param filterConfiguration whether to initialize the serial filter configuration too (a child JVM
+     *     decodes what its parent sends without it, see {@link #decodeFromParent})
+     */
+    public static void prepare(boolean filterConfiguration) {
+        try {
+            ArrayList<Object> numbers = new ArrayList<>();
+            for (int i = 0; i < FastFormat.MIN_BOXED; i++) {
+                numbers.add(i);
+            }
+            dev.mp4j.function.SerializableFunction<Object, Object> fn = x -> x;
+            byte[] sample = FastWriter.encode(new ArrayList<>(List.of(numbers, List.of(1, 2L, 3.0, "s"), fn)));
+            if (sample != null) {
+                FastReader.decode(sample, null);
+            }
+            if (filterConfiguration) {
+                ObjectInputFilter.Config.getSerialFilterFactory();
+            }
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            // the first real use meets it again, and reports it
+        }
     }
 
     private static Object decodeJdk(byte[] bytes, ObjectInputFilter requested)

@@ -39,6 +39,10 @@ import java.nio.ByteOrder;
  * ENUM_DEF name constant                    defines class #k, an enum, and names one of its constants
  * ENUM_REF k constant                       another constant of enum class #k
  * DURATION zigzag(seconds) varint(nanos)    a {@link java.time.Duration}, nanos in [0, 999,999,999]
+ * BOXED_LIST kind element len body        a list of non-null Integers (element INT, body len i32), Longs (LONG,
+ *                                           len i64) or Doubles (DOUBLE, len raw i64 bits), little-endian; kind is
+ *                                           the list's own tag (ARRAY_LIST, LIST_OF or LIST_NULLS), and it decodes
+ *                                           as that list with its elements tagged one by one would
  * LAMBDA capturing fiClass fiName fiSig kind implClass implName implSig instantiated count value*
  *                                           a serializable lambda's {@link SerializedLambda}
  * </pre>
@@ -91,7 +95,20 @@ final class FastFormat {
     static final int ENUM_DEF = 33;
     static final int ENUM_REF = 34;
     static final int DURATION = 35;
-    static final int TAG_COUNT = 36;
+    static final int BOXED_LIST = 36;
+    static final int TAG_COUNT = 37;
+    /**
+     * The fewest elements a writer puts in a {@link #BOXED_LIST}: a shorter list of small numbers is
+     * smaller tagged one by one. A reader takes any length.
+     */
+    static final int MIN_BOXED = 16;
+    /**
+     * The loops over a boxed list's elements run in blocks of this many, each a call of a small method: a
+     * JVM compiles a method that is called often soon and for good, where one long loop in a method called
+     * a few times per map (a worker's chunks) waits for on-stack replacement and runs in the interpreter until
+     * then, and again whenever that compiled loop is replaced.
+     */
+    static final int BLOCK = 128;
 
     /** The fixed-width numbers of the form, little-endian in a byte[]. */
     static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);

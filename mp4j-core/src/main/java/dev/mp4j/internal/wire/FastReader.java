@@ -179,6 +179,8 @@ final class FastReader {
                 return enumConstant(tag, depth);
             case DURATION:
                 return duration(depth);
+            case BOXED_LIST:
+                return boxedList(depth);
             default:
                 throw new StreamCorruptedException("unknown tag " + tag + " at byte " + (pos - 1));
         }
@@ -276,23 +278,8 @@ final class FastReader {
 
     private Object collection(int tag, int depth) throws IOException, ClassNotFoundException {
         int n = elementCount(depth);
-        switch (tag) {
-            case ARRAY_LIST -> once(tag, ArrayList.class, depth);
-            case HASH_SET -> once(tag, HashSet.class, depth);
-            case LINKED_HASH_SET -> {
-                once(tag, LinkedHashSet.class, depth);
-                once(HASH_SET, HashSet.class, depth);
-            }
-            default -> once(LIST_OF, COLL_SER, depth);
-        }
         boolean hashed = tag == HASH_SET || tag == LINKED_HASH_SET;
-        if (hashed) {
-            once(SEEN_ENTRY_ARRAY, Map.Entry[].class, depth);
-        } else {
-            once(SEEN_OBJECT_ARRAY, Object[].class, depth);
-        }
-        check(hashed ? Map.Entry[].class : Object[].class, n, depth);
-        elementsAt(n, depth);
+        collectionChecks(tag, n, depth);
         if (tag == ARRAY_LIST) {
             ArrayList<Object> list = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
@@ -324,6 +311,85 @@ final class FastReader {
         } catch (IllegalArgumentException e) {
             throw new StreamCorruptedException("duplicate elements in an immutable set");
         }
+    }
+
+    /** What the filter is shown of a collection of {@code n} elements before them, as in a JDK stream. */
+    private void collectionChecks(int tag, int n, int depth) throws InvalidClassException {
+        switch (tag) {
+            case ARRAY_LIST -> once(tag, ArrayList.class, depth);
+            case HASH_SET -> once(tag, HashSet.class, depth);
+            case LINKED_HASH_SET -> {
+                once(tag, LinkedHashSet.class, depth);
+                once(HASH_SET, HashSet.class, depth);
+            }
+            default -> once(LIST_OF, COLL_SER, depth);
+        }
+        boolean hashed = tag == HASH_SET || tag == LINKED_HASH_SET;
+        if (hashed) {
+            once(SEEN_ENTRY_ARRAY, Map.Entry[].class, depth);
+        } else {
+            once(SEEN_OBJECT_ARRAY, Object[].class, depth);
+        }
+        check(hashed ? Map.Entry[].class : Object[].class, n, depth);
+        elementsAt(n, depth);
+    }
+
+    /**
+     * A {@link FastFormat#BOXED_LIST}: the list its kind names, of its numbers boxed. The filter sees what it
+     * sees of that list with its elements tagged one by one: the list's checks, then the element class
+     * (and {@code java.lang.Number}) at the first element, and a reference per element.
+     */
+    private Object boxedList(int depth) throws IOException {
+        int kind = tag();
+        int type = tag();
+        if (kind != ARRAY_LIST && kind != LIST_OF && kind != LIST_NULLS) {
+            throw new StreamCorruptedException("a boxed list of kind " + kind);
+        }
+        int width = switch (type) {
+            case INT -> 4;
+            case LONG, DOUBLE -> 8;
+            default -> throw new StreamCorruptedException("a boxed list of element tag " + type);
+        };
+        int n = length();
+        if ((long) n * width > buf.length - pos) {
+            throw truncated(n + " list elements");
+        }
+        if (depth >= MAX_DEPTH) {
+            throw new StreamCorruptedException("nesting deeper than " + MAX_DEPTH);
+        }
+        collectionChecks(kind, n, depth);
+        if (n > 0) {
+            refs++;
+            number(type, type == INT ? Integer.class : type == LONG ? Long.class : Double.class, depth + 1);
+            refs += n - 1;
+        }
+        ByteBuffer bb = ByteBuffer.wrap(buf, pos, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
+        pos += n * width;
+        Object[] a = new Object[n];
+        if (type == INT) {
+            int[] v = new int[n];
+            bb.asIntBuffer().get(v);
+            for (int i = 0; i < n; i += BLOCK) {
+                box(v, a, i, Math.min(n, i + BLOCK));
+            }
+        } else if (type == LONG) {
+            long[] v = new long[n];
+            bb.asLongBuffer().get(v);
+            for (int i = 0; i < n; i += BLOCK) {
+                box(v, a, i, Math.min(n, i + BLOCK));
+            }
+        } else {
+            double[] v = new double[n];
+            bb.asDoubleBuffer().get(v);
+            for (int i = 0; i < n; i += BLOCK) {
+                box(v, a, i, Math.min(n, i + BLOCK));
+            }
+        }
+        return switch (kind) {
+            case ARRAY_LIST -> new ArrayList<>(Arrays.asList(a));
+            case LIST_OF -> List.of(a);
+            default -> Stream.of(a).toList();
+        };
     }
 
     private Object map(int tag, int depth) throws IOException, ClassNotFoundException {
@@ -541,6 +607,24 @@ final class FastReader {
     private static IOException cannotMake(String implClass, String implName, Throwable cause) {
         return (IOException) new InvalidObjectException("cannot make the lambda " + implClass + "." + implName
                 + ": " + cause).initCause(cause);
+    }
+
+    private static void box(int[] v, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = v[i];
+        }
+    }
+
+    private static void box(long[] v, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = v[i];
+        }
+    }
+
+    private static void box(double[] v, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            a[i] = v[i];
+        }
     }
 
     // --------------------------------------------------------------------------------------- strings

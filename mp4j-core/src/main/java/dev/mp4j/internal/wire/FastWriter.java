@@ -70,7 +70,7 @@ final class FastWriter {
         } else if (obj instanceof String s && s.length() < Integer.MAX_VALUE - 16) {
             return 2 + varintSize(s.length()) + s.length();
         } else if (obj instanceof Collection<?> c) {
-            return Math.min(c.size(), 1 << 20) * 3 + 16;
+            return Math.min(c.size(), 1 << 20) * 4 + 16; // a BOXED_LIST of ints fits
         }
         return 64;
     }
@@ -103,7 +103,9 @@ final class FastWriter {
         } else if (c == ArrayList.class) {
             track(v);
             List<?> list = (List<?>) v;
-            elements(ARRAY_LIST, list, list.size(), depth);
+            if (!boxedList(ARRAY_LIST, list, depth)) {
+                elements(ARRAY_LIST, list, list.size(), depth);
+            }
         } else if (c == LIST12 || c == LISTN) {
             immutableList((List<?>) v, depth);
         } else if (c == HashMap.class) {
@@ -241,11 +243,105 @@ final class FastWriter {
     private void immutableList(List<?> list, int depth) {
         int start = pos;
         int n = list.size();
+        if (boxedList(LIST_OF, list, depth)) {
+            if (List.copyOf(list) != list) {
+                buf[start + 1] = LIST_NULLS; // the kind, after the BOXED_LIST tag
+            }
+            return;
+        }
         boolean nulls = elements(LIST_OF, list, n, depth);
         if (nulls || List.copyOf(list) != list) {
             // Stream.toList()'s list takes nulls, List.of's does not: the copy tells them apart
             buf[start] = LIST_NULLS;
         }
+    }
+
+    /**
+     * Writes a list of at least {@link FastFormat#MIN_BOXED} elements that are all Integers, all Longs or all
+     * Doubles as one {@link FastFormat#BOXED_LIST}: a bulk copy of their values, where a map's chunk of
+     * numbers would otherwise take a tagged value, and a call or two of a JVM's interpreter, per element.
+     *
+     * @param kind the list's tag (ARRAY_LIST, LIST_OF or LIST_NULLS)
+     * @return false, having written nothing, for any other list
+     */
+    private boolean boxedList(int kind, List<?> list, int depth) {
+        if (list.size() < MIN_BOXED || depth >= MAX_DEPTH) {
+            return false;
+        }
+        Object[] a = list.toArray();
+        int n = a.length;
+        Class<?> type = n < MIN_BOXED || a[0] == null ? null : a[0].getClass();
+        if (type == Integer.class) {
+            int[] v = new int[n];
+            for (int i = 0; i < n; i += BLOCK) {
+                if (!unboxInts(a, v, i, Math.min(n, i + BLOCK))) {
+                    return false;
+                }
+            }
+            boxedHeader(kind, INT, n, 4L * n).asIntBuffer().put(v);
+            pos += 4 * n;
+        } else if (type == Long.class) {
+            long[] v = new long[n];
+            for (int i = 0; i < n; i += BLOCK) {
+                if (!unboxLongs(a, v, i, Math.min(n, i + BLOCK))) {
+                    return false;
+                }
+            }
+            boxedHeader(kind, LONG, n, 8L * n).asLongBuffer().put(v);
+            pos += 8 * n;
+        } else if (type == Double.class) {
+            double[] v = new double[n];
+            for (int i = 0; i < n; i += BLOCK) {
+                if (!unboxDoubles(a, v, i, Math.min(n, i + BLOCK))) {
+                    return false;
+                }
+            }
+            boxedHeader(kind, DOUBLE, n, 8L * n).asDoubleBuffer().put(v); // raw bits, as array() writes them
+            pos += 8 * n;
+        } else {
+            return false;
+        }
+        return true;
+    }
+
+    /** @return whether {@code a[from, to)} are all {@code Integer}s, their values then in {@code v} */
+    private static boolean unboxInts(Object[] a, int[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!(a[i] instanceof Integer x)) {
+                return false;
+            }
+            v[i] = x;
+        }
+        return true;
+    }
+
+    /** @return whether {@code a[from, to)} are all {@code Long}s, their values then in {@code v} */
+    private static boolean unboxLongs(Object[] a, long[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!(a[i] instanceof Long x)) {
+                return false;
+            }
+            v[i] = x;
+        }
+        return true;
+    }
+
+    /** @return whether {@code a[from, to)} are all {@code Double}s, their values then in {@code v} */
+    private static boolean unboxDoubles(Object[] a, double[] v, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (!(a[i] instanceof Double x)) {
+                return false;
+            }
+            v[i] = x;
+        }
+        return true;
+    }
+
+    private ByteBuffer boxedHeader(int kind, int element, int length, long bodyBytes) {
+        ensure(2);
+        buf[pos++] = BOXED_LIST;
+        buf[pos++] = (byte) kind;
+        return header(element, length, bodyBytes);
     }
 
     /** @return whether a null element was written */

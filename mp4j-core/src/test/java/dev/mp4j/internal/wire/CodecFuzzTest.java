@@ -47,10 +47,21 @@ class CodecFuzzTest {
                 items, List.of(1, 2, 3), Stream.of(1, null).toList(), Set.of("p", "q"), Map.of("k", 2, "j", 3),
                 map, new HashSet<>(Set.of(1, 2)), new LinkedHashSet<>(List.of(3, 2, 1)),
                 new Sample(1, "one", items, new double[] {0.5}), List.of(new Sample(2, "two", List.of(), null),
-                        new Sample(3, "three", List.of(1), new double[0])), fn, List.of(fn, fn));
+                        new Sample(3, "three", List.of(1), new double[0])), fn, List.of(fn, fn),
+                boxed(i -> i * 37 - 500), boxed(i -> (long) i << 33), List.copyOf(boxed(i -> i / 3.0)),
+                boxed(i -> i).stream().toList());
         List<byte[]> out = new ArrayList<>();
         for (Object v : values) {
             out.add(jdk ? Codec.encodeJdk(v) : Codec.encode(v));
+        }
+        return out;
+    }
+
+    /** A list that takes one bulk tag (FastFormat.BOXED_LIST). */
+    private static ArrayList<Object> boxed(java.util.function.IntFunction<Object> item) {
+        ArrayList<Object> out = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            out.add(item.apply(i));
         }
         return out;
     }

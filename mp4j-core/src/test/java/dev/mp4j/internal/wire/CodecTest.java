@@ -597,6 +597,105 @@ class CodecTest {
         assertThrows(StreamCorruptedException.class, () -> Codec.decode(new byte[] {m, FastFormat.DURATION, 0}, null));
     }
 
+    private static List<Object> numbers(int n, java.util.function.IntFunction<Object> item) {
+        List<Object> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(item.apply(i));
+        }
+        return out;
+    }
+
+    @Test
+    void listsOfOneBoxedNumberTypeTakeOneBulkTag() throws Exception {
+        List<Object> ints = numbers(1000, i -> i % 7 == 0 ? Integer.MIN_VALUE + i : i * 3 - 1500);
+        ints.set(999, Integer.MAX_VALUE);
+        List<Object> longs = numbers(100, i -> (long) i << 40 ^ -i);
+        List<Object> doubles = numbers(100, i -> i * 0.5);
+        doubles.set(1, Double.longBitsToDouble(0x7ff0000000000123L)); // a NaN with a payload
+        doubles.set(2, -0.0);
+        for (List<?> list : List.<List<?>>of(new ArrayList<>(ints), new ArrayList<>(longs), new ArrayList<>(doubles),
+                List.copyOf(ints), ints.stream().toList(), List.copyOf(numbers(FastFormat.MIN_BOXED, i -> i)))) {
+            byte[] b = Codec.encode(list);
+            assertEquals(FastFormat.BOXED_LIST, b[1], () -> "one bulk tag for " + list.getClass());
+            Object back = fast(list);
+            assertEquals(list.size(), ((List<?>) back).size());
+        }
+        @SuppressWarnings("unchecked")
+        List<Object> back = (List<Object>) roundTrip(new ArrayList<>(doubles));
+        assertEquals(0x7ff0000000000123L, Double.doubleToRawLongBits((Double) back.get(1)));
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits((Double) back.get(2)));
+        // Stream.toList()'s list stays one that takes nulls; List.of's one that refuses them
+        assertThrows(NullPointerException.class, () -> ((List<?>) roundTrip(List.copyOf(ints))).contains(null));
+        assertTrue(!((List<?>) roundTrip(ints.stream().toList())).contains(null));
+
+        // anything else is tagged item by item, and comes back the same
+        List<Object> mixed = new ArrayList<>(ints);
+        mixed.set(500, 5L);
+        List<Object> withNull = new ArrayList<>(ints);
+        withNull.set(999, null);
+        List<Object> strings = numbers(100, i -> "s" + i);
+        for (Object list : List.of(mixed, withNull, strings, new ArrayList<>(ints.subList(0, FastFormat.MIN_BOXED - 1)),
+                Stream.of(1, 2, null).toList())) {
+            assertNotEquals(FastFormat.BOXED_LIST, Codec.encode(list)[1], () -> "tagged items for " + list);
+            fast(list);
+        }
+        fast(new ArrayList<>(List.of(new ArrayList<>(ints), List.copyOf(longs), "x")));
+    }
+
+    @Test
+    void theFilterSeesABulkListAsItsElementsTaggedOneByOne() throws Exception {
+        List<Object> ints = numbers(100, i -> i);
+        List<ObjectInputFilter.FilterInfo> fast = new ArrayList<>();
+        List<ObjectInputFilter.FilterInfo> jdk = new ArrayList<>();
+        Codec.decode(Codec.encode(new ArrayList<>(ints)), recording(fast));
+        Codec.decode(Codec.encodeJdk(new ArrayList<>(ints)), recording(jdk));
+        assertEquals(classes(jdk), classes(fast));
+        assertTrue(fast.stream().anyMatch(i -> i.serialClass() == Integer.class && i.depth() == 2));
+        assertTrue(fast.stream().anyMatch(i -> i.serialClass() == Object[].class && i.arrayLength() == 100));
+        assertTrue(fast.getLast().references() >= 101, () -> "references " + fast.getLast().references());
+        rejectedBy(rejecting(Integer.class), new ArrayList<>(ints));
+        rejectedBy(rejecting(Long.class), numbers(20, i -> (long) i));
+        rejectedBy(rejecting(Double.class), List.copyOf(numbers(20, i -> (double) i)));
+        rejectedBy(rejecting(Number.class), new ArrayList<>(ints));
+        rejectedBy(rejecting(FastFormat.COLL_SER), ints.stream().toList());
+        rejectedBy(ObjectInputFilter.Config.createFilter("maxrefs=100"), new ArrayList<>(ints));
+        acceptedBy(ObjectInputFilter.Config.createFilter("maxrefs=101"), new ArrayList<>(ints));
+        rejectedBy(ObjectInputFilter.Config.createFilter("maxarray=99"), new ArrayList<>(ints));
+        rejectedBy(ObjectInputFilter.Config.createFilter("maxdepth=1"), new ArrayList<>(ints));
+    }
+
+    private static ObjectInputFilter recording(List<ObjectInputFilter.FilterInfo> seen) {
+        return info -> {
+            seen.add(info);
+            return ObjectInputFilter.Status.UNDECIDED;
+        };
+    }
+
+    private static Set<Class<?>> classes(List<ObjectInputFilter.FilterInfo> seen) {
+        Set<Class<?>> out = new HashSet<>();
+        for (ObjectInputFilter.FilterInfo i : seen) {
+            if (i.serialClass() != null) {
+                out.add(i.serialClass());
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void corruptBulkListsAreCleanErrors() {
+        byte m = FastFormat.MAGIC;
+        byte bl = FastFormat.BOXED_LIST;
+        byte al = FastFormat.ARRAY_LIST;
+        for (byte[] bad : new byte[][] {{m, bl}, {m, bl, al}, {m, bl, al, FastFormat.INT},
+                {m, bl, al, FastFormat.INT, -1, -1, -1, -1, 0x07}, // 2^31 - 1 elements in a few bytes
+                {m, bl, al, FastFormat.INT, 2, 1, 0, 0, 0}, {m, bl, al, FastFormat.LONG, 1, 1, 0, 0, 0, 0, 0, 0},
+                {m, bl, FastFormat.HASH_SET, FastFormat.INT, 0}, {m, bl, al, FastFormat.STR8, 0},
+                {m, bl, al, FastFormat.SHORT, 0}, {m, bl, al, FastFormat.INT, 1, 1, 0, 0, 0, 0}}) {
+            IOException e = assertThrows(IOException.class, () -> Codec.decode(bad, null), Arrays.toString(bad));
+            assertInstanceOf(StreamCorruptedException.class, e, e::toString);
+        }
+    }
+
     @Test
     void corruptFastStreamsAreCleanErrors() throws IOException {
         byte m = FastFormat.MAGIC;
