@@ -265,7 +265,16 @@ public final class Launch {
      *     options, the inherited options, the spec's, then the class path or module path and the main class
      */
     static List<String> command(Spec spec, List<String> aotOptions) {
-        LaunchLayout layout = LaunchLayout.of(spec);
+        return command(spec, aotOptions, LaunchLayout.of(spec));
+    }
+
+    /**
+     * @param spec how the child is started
+     * @param aotOptions the options of its AOT cache
+     * @param layout its class path or module path and main class
+     * @return its command line, as {@link #command(Spec, List)} with that layout
+     */
+    static List<String> command(Spec spec, List<String> aotOptions, LaunchLayout layout) {
         List<String> user = spec.userOptions();
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.java().toString());

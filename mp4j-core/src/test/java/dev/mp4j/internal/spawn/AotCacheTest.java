@@ -99,6 +99,71 @@ class AotCacheTest {
     }
 
     @Test
+    void aProgramWithItsClassesInADirectoryGetsACacheOfItsJars(@TempDir Path dir) throws Exception {
+        Path core = dir.resolve("core.jar");
+        jar(core, Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        Path tests = Path.of(AotCacheTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertTrue(Files.isDirectory(tests), tests + " is not a directory");
+        String classPath = tests + File.pathSeparator + core;
+        Path cacheDir = dir.resolve("aot");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+
+        Process program = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
+                Program.class.getName()).redirectErrorStream(true).start();
+        String out = new String(program.getInputStream().readAllBytes());
+        assertTrue(program.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, program.exitValue(), out);
+        assertTrue(out.contains("child ran") && out.contains("exit 0"), out);
+        Path cache = awaitCache(cacheDir);
+
+        // A child with the directory on its class path, before the jar, maps the cache and takes mp4j's
+        // classes from it.
+        List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(Bootstrap.class),
+                List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load")));
+        cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
+        cmd.add(AotCache.TRAINING);
+        Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String checkOut = new String(check.getInputStream().readAllBytes());
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, check.exitValue(), "the cache was not accepted: " + checkOut);
+        assertTrue(checkOut.contains(Bootstrap.class.getName() + " source: shared objects file"),
+                "mp4j's classes are not in the cache: " + checkOut.lines()
+                        .filter(l -> l.contains(Bootstrap.class.getName())).toList());
+    }
+
+    @Test
+    void aClassPathWhoseJarsDoNotHoldMp4jTrainsNoCache(@TempDir Path dir) throws Exception {
+        Path classes = Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path other = dir.resolve("other.jar");
+        jar(other, Files.createDirectories(dir.resolve("empty")));
+        Launch.Spec inDirectory = Launch.Spec.defaults(Bootstrap.class).withClassPath(List.of(classes, other));
+        assertEquals(null, AotCache.trainingLayout(inDirectory), "mp4j in a directory: nothing to train with");
+
+        Path core = dir.resolve("core.jar");
+        jar(core, classes);
+        Launch.Spec inJar = Launch.Spec.defaults(Bootstrap.class).withClassPath(List.of(classes, other, core));
+        LaunchLayout training = AotCache.trainingLayout(inJar);
+        assertEquals(List.of(other.toString(), core.toString()), training.classPath(), "the jars alone");
+        assertEquals(List.of("-cp", other + File.pathSeparator + core, Bootstrap.class.getName()), training.args());
+    }
+
+    private static Path awaitCache(Path cacheDir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(cacheDir)) {
+                try (Stream<Path> s = Files.list(cacheDir)) {
+                    Path cache = s.filter(p -> p.getFileName().toString().endsWith(".aot")).findFirst().orElse(null);
+                    if (cache != null) {
+                        return cache;
+                    }
+                }
+            }
+            Thread.sleep(100); // the training JVM is detached from us: nothing to wait on
+        }
+        throw new AssertionError("no AOT cache appeared in " + cacheDir);
+    }
+
+    @Test
     void theClassesOfJobsAreNotedForTheTraining() {
         java.util.Set<String> noted = new java.util.HashSet<>();
         dev.mp4j.function.SerializableRunnable lambda = () -> { };
