@@ -158,7 +158,6 @@ public class Process implements Serializable {
         long began = System.nanoTime();
         try {
             ctx.checkReachable(getClass(), targetType);
-            LifecycleLog.readAhead(); // the child's lifecycle level, asked of the logger while the child boots
             child = ctx.obtain();
             child.name(name);
             child.sendJob(ProcessJob.withLifecycleLevel(job, LifecycleLog.levelForChildren()), ctx.filter());
