@@ -197,16 +197,18 @@ public final class Launch {
      * @throws IOException if the JVM cannot be started
      */
     public static Booting begin(Spec spec) throws IOException {
-        return begin(spec, false);
+        return begin(spec, false, false);
     }
 
     /**
      * @param spec how to start it
-     * @param spare the child is a forkserver spare: it warms up while it waits for a job
+     * @param spare the child is a forkserver spare: it warms up before it says hello
+     * @param preload the child loads the spec's {@link Spec#preload} classes before its job runs (a
+     *     forkserver child's)
      * @return the booting child
      * @throws IOException if the JVM cannot be started
      */
-    static Booting begin(Spec spec, boolean spare) throws IOException {
+    static Booting begin(Spec spec, boolean spare, boolean preload) throws IOException {
         check(spec);
         List<String> command = command(spec, AotCache.options(spec));
         java.lang.Process process;
@@ -237,7 +239,7 @@ public final class Launch {
         String tracker = ResourceTracker.fifo();
         try {
             new LaunchHeader(fifo.toString(), ProcessHandle.current().pid(), spare, spare && Linked.semaphores(),
-                    tracker == null ? "" : tracker, spare ? spec.preload() : List.of()).write(stdin);
+                    tracker == null ? "" : tracker, preload ? spec.preload() : List.of()).write(stdin);
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }
