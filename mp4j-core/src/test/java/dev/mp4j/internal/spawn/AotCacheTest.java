@@ -48,28 +48,8 @@ class AotCacheTest {
         jar(tests, Path.of(AotCacheTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
         String classPath = core + File.pathSeparator + tests;
         Path cacheDir = dir.resolve("aot");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
-        Process program = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
-                Program.class.getName()).redirectErrorStream(true).start();
-        String out = new String(program.getInputStream().readAllBytes());
-        assertTrue(program.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, program.exitValue(), out);
-        assertTrue(out.contains("child ran") && out.contains("exit 0"), out);
-
-        Path cache = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (cache == null && System.nanoTime() < deadline) {
-            if (Files.isDirectory(cacheDir)) {
-                try (Stream<Path> s = Files.list(cacheDir)) {
-                    cache = s.filter(p -> p.getFileName().toString().endsWith(".aot")).findFirst().orElse(null);
-                }
-            }
-            if (cache == null) {
-                Thread.sleep(100); // the training JVM is detached from us: nothing to wait on
-            }
-        }
-        assertTrue(cache != null, "no AOT cache appeared in " + cacheDir);
+        runProgram(cacheDir, classPath);
+        Path cache = awaitCache(cacheDir);
 
         // AOTMode=on refuses to start unless the cache maps, with the options children get; the class of
         // the program's job (its lambda's capturing class) was loaded by the training, so it is in the cache.
@@ -89,13 +69,7 @@ class AotCacheTest {
                 "the job's class is not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(Program.class.getName())).toList());
 
-        // A second run of the program uses it and still works.
-        Process again = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
-                Program.class.getName()).redirectErrorStream(true).start();
-        String againOut = new String(again.getInputStream().readAllBytes());
-        assertTrue(again.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, again.exitValue(), againOut);
-        assertTrue(againOut.contains("child ran"), againOut);
+        runProgram(cacheDir, classPath); // a second run of the program uses it and still works
     }
 
     @Test
@@ -106,14 +80,7 @@ class AotCacheTest {
         assertTrue(Files.isDirectory(tests), tests + " is not a directory");
         String classPath = tests + File.pathSeparator + core;
         Path cacheDir = dir.resolve("aot");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
-        Process program = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
-                Program.class.getName()).redirectErrorStream(true).start();
-        String out = new String(program.getInputStream().readAllBytes());
-        assertTrue(program.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, program.exitValue(), out);
-        assertTrue(out.contains("child ran") && out.contains("exit 0"), out);
+        runProgram(cacheDir, classPath);
         Path cache = awaitCache(cacheDir);
 
         // A child with the directory on its class path, before the jar, maps the cache and takes mp4j's
@@ -145,6 +112,17 @@ class AotCacheTest {
         LaunchLayout training = AotCache.trainingLayout(inJar);
         assertEquals(List.of(other.toString(), core.toString()), training.classPath(), "the jars alone");
         assertEquals(List.of("-cp", other + File.pathSeparator + core, Bootstrap.class.getName()), training.args());
+    }
+
+    /** Runs {@link Program} in a JVM of its own, with its children's caches in {@code cacheDir}. */
+    private static void runProgram(Path cacheDir, String classPath) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process program = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
+                Program.class.getName()).redirectErrorStream(true).start();
+        String out = new String(program.getInputStream().readAllBytes());
+        assertTrue(program.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, program.exitValue(), out);
+        assertTrue(out.contains("child ran") && out.contains("exit 0"), out);
     }
 
     private static Path awaitCache(Path cacheDir) throws Exception {
