@@ -53,15 +53,7 @@ class AotCacheTest {
 
         // AOTMode=on refuses to start unless the cache maps, with the options children get; the class of
         // the program's job (its lambda's capturing class) was loaded by the training, so it is in the cache.
-        List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(Bootstrap.class),
-                List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load",
-                        "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo")));
-        cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
-        cmd.add(AotCache.TRAINING);
-        Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String checkOut = new String(check.getInputStream().readAllBytes());
-        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, check.exitValue(), "the cache was not accepted: " + checkOut);
+        String checkOut = childWithCache(cache, classPath, "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo");
         assertTrue(checkOut.contains("Archived TrainingData Dictionary"), "no training data listing: " + checkOut);
         assertTrue(checkOut.lines().noneMatch(l -> l.matches("\\s+\\d+: 0x\\p{XDigit}+ .*")),
                 "the training recorded method profiles (see AotCache.trainingOptions)");
@@ -85,14 +77,7 @@ class AotCacheTest {
 
         // A child with the directory on its class path, before the jar, maps the cache and takes mp4j's
         // classes from it.
-        List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(Bootstrap.class),
-                List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load")));
-        cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
-        cmd.add(AotCache.TRAINING);
-        Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String checkOut = new String(check.getInputStream().readAllBytes());
-        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, check.exitValue(), "the cache was not accepted: " + checkOut);
+        String checkOut = childWithCache(cache, classPath);
         assertTrue(checkOut.contains(Bootstrap.class.getName() + " source: shared objects file"),
                 "mp4j's classes are not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(Bootstrap.class.getName())).toList());
@@ -112,6 +97,26 @@ class AotCacheTest {
         LaunchLayout training = AotCache.trainingLayout(inJar);
         assertEquals(List.of(other.toString(), core.toString()), training.classPath(), "the jars alone");
         assertEquals(List.of("-cp", other + File.pathSeparator + core, Bootstrap.class.getName()), training.args());
+    }
+
+    /**
+     * Runs, with the options children get and {@code classPath}, a JVM that must map {@code cache}
+     * ({@code -XX:AOTMode=on} refuses to start otherwise) through a child's start-up paths (the training's,
+     * writing no cache), logging the classes it loads.
+     *
+     * @return its output
+     */
+    private static String childWithCache(Path cache, String classPath, String... options) throws Exception {
+        List<String> jvm = new java.util.ArrayList<>(List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load"));
+        jvm.addAll(List.of(options));
+        List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(Bootstrap.class), jvm));
+        cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
+        cmd.add(AotCache.TRAINING);
+        Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes());
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, check.exitValue(), "the cache was not accepted: " + out);
+        return out;
     }
 
     /** Runs {@link Program} in a JVM of its own, with its children's caches in {@code cacheDir}. */
