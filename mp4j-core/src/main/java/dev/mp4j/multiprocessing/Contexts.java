@@ -6,7 +6,6 @@ import dev.mp4j.internal.queue.IpcQueues;
 import dev.mp4j.internal.queue.PipeEnd;
 import dev.mp4j.internal.shared.SharedObjects;
 import dev.mp4j.internal.spawn.ChildJvm;
-import dev.mp4j.internal.spawn.JvmOptions;
 import dev.mp4j.internal.spawn.Launch;
 import dev.mp4j.internal.spawn.Spares;
 import dev.mp4j.internal.spi.JvmContext;
@@ -76,7 +75,7 @@ final class Contexts {
                 if (spec == null) {
                     spec = fromProperties(Launch.Spec.defaults(Bootstrap.class));
                     defaultSpec = spec;
-                    JvmOptions.readAhead();
+                    Launch.readAhead();
                 }
             }
         }

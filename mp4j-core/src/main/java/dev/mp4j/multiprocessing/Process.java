@@ -140,7 +140,7 @@ public class Process implements Serializable {
                 throw new IllegalStateException("daemonic processes are not allowed to have children");
             }
             try {
-                job = job(self.name(), ctx.startMethod()).encode();
+                job = job(self.name(), ctx.startMethod(), null).encode();
             } catch (NotSerializableException e) {
                 throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e.getMessage()
                         + " is not serializable (a target's captured values must be serializable)", e);
@@ -160,7 +160,7 @@ public class Process implements Serializable {
             ctx.checkReachable(getClass(), targetType);
             child = ctx.obtain();
             child.name(name);
-            child.sendJob(job, ctx.filter());
+            child.sendJob(ProcessJob.withLifecycleLevel(job, LifecycleLog.levelForChildren()), ctx.filter());
         } catch (IOException e) {
             synchronized (this) {
                 starting = false;
@@ -414,9 +414,17 @@ public class Process implements Serializable {
      *     of a subclass whole (its class may add state and a {@code readObject})
      */
     ProcessJob job(String parentName, String startMethod) {
+        return job(parentName, startMethod, LifecycleLog.levelForChildren());
+    }
+
+    /**
+     * @param lifecycleLevel the lowest level of the lifecycle messages the child logs, or null for none
+     * @return as {@link #job(String, String)}, with that level
+     */
+    private ProcessJob job(String parentName, String startMethod, System.Logger.Level lifecycleLevel) {
         boolean plain = getClass() == Process.class;
         return new ProcessJob(identity.clone(), name, daemon, authkey.clone(), parentName, ProcessHandle.current().pid(),
-                Identity.logLevel(), LifecycleLog.levelForChildren(), startMethod, plain ? target : null, plain ? null : this);
+                Identity.logLevel(), lifecycleLevel, startMethod, plain ? target : null, plain ? null : this);
     }
 
     void bindContext(Contexts.Base ctx) {

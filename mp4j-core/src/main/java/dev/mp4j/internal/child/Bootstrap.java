@@ -99,6 +99,12 @@ public final class Bootstrap {
             System.setIn(new ByteArrayInputStream(new byte[0]));
             header.complete(h);
 
+            if (spare) {
+                // A forkserver spare says hello once warm: the parent hands over a connected spare at once,
+                // and one still warming would make its job wait (a plain child booted meanwhile goes first).
+                Warmup.exercise(20);
+                preparing.join();
+            }
             FrameChannel channel;
             try {
                 channel = connect(fifo, stdin);
@@ -107,9 +113,6 @@ public final class Bootstrap {
                     Runtime.getRuntime().halt(ORPHANED); // the parent ended while this JVM booted: quietly
                 }
                 throw e;
-            }
-            if (spare) {
-                Warmup.exercise(20); // a forkserver spare: warm up while no job is waiting
             }
             byte[] frame;
             try {
@@ -200,8 +203,8 @@ public final class Bootstrap {
                 if (h.natives()) {
                     Warmup.natives();
                 }
-                preload(h.preload());
             }
+            preload(h.preload()); // a forkserver child's, spare or not; empty for others
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // only a head start: running the job does the same, and reports what fails
         }

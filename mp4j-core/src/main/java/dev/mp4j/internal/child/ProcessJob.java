@@ -7,6 +7,8 @@ import dev.mp4j.internal.wire.Codec;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The job of a child started by {@code Process.start()}: who the child is, who its parent is, how it logs,
@@ -20,11 +22,13 @@ import java.io.StreamCorruptedException;
  *   UTF    parentName
  *   int64  parentPid
  *   UTF    logLevel     a System.Logger.Level's name, or empty for none
- *   UTF    lifecycleLevel  likewise
  *   UTF    startMethod
  *   bool   whole        whether the process itself follows, rather than its target
  *   int32  n            then n bytes: the codec's form of the target (a plain Process), or of the process
  *                       (a subclass of Process, sent whole: its class may add state and a readObject)
+ *   UTF    lifecycleLevel  as logLevel; last, so that the parent can set it while the child boots
+ *                       ({@link #withLifecycleLevel}): asking the parent's logger for it may start its
+ *                       logging framework, tens of milliseconds that {@code start()} need not wait for
  * </pre>
  * A plain process's target alone goes through the codec, where a lambda or a record takes its fast form.
  * Not the codec's record form for the whole job: cold, its reader builds method handles, which cost a child
@@ -64,7 +68,6 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
         w.out().writeUTF(parentName);
         w.out().writeLong(parentPid);
         w.level(logLevel);
-        w.level(lifecycleLevel);
         w.out().writeUTF(startMethod);
         w.out().writeBoolean(whole != null);
         if (whole != null) {
@@ -72,7 +75,30 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
         } else {
             w.runnable(target);
         }
+        w.level(lifecycleLevel);
         return w.toByteArray();
+    }
+
+    /**
+     * @param form what {@link #encode} made of a job whose lifecycle level is null
+     * @param level the lifecycle level the child gets instead, or null for none
+     * @return the form of the same job with that level
+     * @throws IllegalArgumentException if {@code form} does not end with a null level
+     */
+    public static byte[] withLifecycleLevel(byte[] form, System.Logger.Level level) {
+        int n = form.length;
+        if (n < 3 || form[n - 1] != 0 || form[n - 2] != 0) {
+            throw new IllegalArgumentException("not the form of a job without a lifecycle level");
+        }
+        if (level == null) {
+            return form;
+        }
+        byte[] name = level.name().getBytes(StandardCharsets.US_ASCII);
+        byte[] out = Arrays.copyOf(form, n + name.length);
+        out[n - 2] = (byte) (name.length >>> 8);
+        out[n - 1] = (byte) name.length;
+        System.arraycopy(name, 0, out, n, name.length);
+        return out;
     }
 
     /**
@@ -93,7 +119,6 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
         String parentName = r.in().readUTF();
         long parentPid = r.in().readLong();
         System.Logger.Level logLevel = r.level();
-        System.Logger.Level lifecycleLevel = r.level();
         String startMethod = r.in().readUTF();
         SerializableRunnable target = null;
         Serializable whole = null;
@@ -107,6 +132,7 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
         } else {
             target = r.runnable("the target of a process");
         }
+        System.Logger.Level lifecycleLevel = r.level();
         r.end();
         return new ProcessJob(identity, name, daemon, authkey, parentName, parentPid, logLevel, lifecycleLevel, startMethod, target,
                 whole);

@@ -16,8 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * An AOT cache (JDK 25's {@code -XX:AOTCache}) for child JVMs: their classes loaded and linked ahead of
  * time, which roughly halves the time from {@code start()} to a child running its job.
  *
- * <p>The JDK makes such a cache only for a class path of jar files, so a parent on a class path of jars
- * (how applications are deployed) gets one and a parent with a directory on it (a build tree) does not.
+ * <p>The JDK makes such a cache only from a class path of jar files, and a JVM whose class path has the
+ * cache's jars accepts it with directories added among them. So the training runs on the jars of the
+ * children's class path alone, its directories left out (the application's classes in a build tree, an
+ * IDE's or {@code mvn exec}'s output folder): the JDK's and mp4j's classes, and those of the jars, come from
+ * the cache, and only the directories' classes are loaded as usual. A class path whose jars do not hold
+ * mp4j's child main class (mp4j itself in a directory, as in its own build) gets no cache.
  * The first child JVM of a launch spec finds no cache and starts as usual; meanwhile a training JVM is
  * started, detached, with {@code -XX:AOTCacheOutput}: the spec's main class with the argument
  * {@link #TRAINING}, which runs a child's start-up paths; its cache is moved into place when complete; later
@@ -31,7 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The training also loads (without initializing them) the application classes of the jobs this JVM
  * has started by then ({@link #noteJobClass}): a child then finds the class of its target in the cache,
  * instead of opening the application's jar and verifying the class (5–20 ms in a fresh child here, more
- * for a big class).
+ * for a big class). Those in a directory are not in the cache.
  */
 public final class AotCache {
     /**
@@ -170,17 +174,23 @@ public final class AotCache {
                 .append(System.getProperty("java.vm.version")).append('\n')
                 .append(String.join(" ", options)).append('\n')
                 .append(String.join(" ", layout.args())).append('\n');
+        boolean jars = false;
         for (String entry : layout.classPath()) {
             Path p = Path.of(entry);
             try {
-                if (!Files.isRegularFile(p)) {
-                    return null; // a directory (or nothing) on the class path: the JDK makes no cache
+                if (Files.isRegularFile(p)) {
+                    jars = true;
+                    key.append(p.toAbsolutePath()).append(' ').append(Files.size(p)).append(' ')
+                            .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
+                } else {
+                    key.append(p.toAbsolutePath()).append(" not a jar\n"); // left out of the training
                 }
-                key.append(p.toAbsolutePath()).append(' ').append(Files.size(p)).append(' ')
-                        .append(Files.getLastModifiedTime(p).toMillis()).append('\n');
             } catch (IOException e) {
                 return null;
             }
+        }
+        if (!jars) {
+            return null; // no jar: the cache would hold the JDK's classes only, as the JDK's own CDS does
         }
         String dir = System.getProperty("mp4j.aot.dir");
         Path base = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "mp4j", "aot");
@@ -197,13 +207,17 @@ public final class AotCache {
     private static void train(Launch.Spec spec, Path cache) {
         Path partial = null;
         try {
+            LaunchLayout layout = trainingLayout(spec);
+            if (layout == null) {
+                return; // mp4j's child main class is not in a jar of the class path: the training cannot run
+            }
             Files.createDirectories(cache.getParent());
             prune(cache.getParent(), KEPT - 1);
             partial = cache.resolveSibling(partialPrefix(cache) + ProcessHandle.current().pid());
             // Made now, empty (the training JVM writes over it): other JVMs see the training under way from
             // its start, not only once the training JVM has started and made its .config file (~0.3 s).
             Files.write(partial, new byte[0]);
-            List<String> java = new ArrayList<>(Launch.command(spec, trainingOptions(partial)));
+            List<String> java = new ArrayList<>(Launch.command(spec, trainingOptions(partial), layout));
             java.add(TRAINING);
             java.addAll(NOTED);
             StringBuilder script = new StringBuilder("( ");
@@ -230,6 +244,27 @@ public final class AotCache {
                 // it only delays another JVM's training by at most TRAINING_SECONDS
             }
         }
+    }
+
+    /**
+     * @param spec the launch spec
+     * @return how the training JVM of its cache is laid out: the class path's jars alone (the JDK makes no
+     *     cache from a class path with a directory); null when none of them holds the spec's main class
+     */
+    static LaunchLayout trainingLayout(Launch.Spec spec) {
+        LaunchLayout layout = LaunchLayout.of(spec);
+        List<String> jars = layout.classPath().stream().filter(e -> Files.isRegularFile(Path.of(e))).toList();
+        if (jars.size() == layout.classPath().size()) {
+            return layout;
+        }
+        String resource = spec.main().getName().replace('.', '/') + ".class";
+        java.util.Set<Path> seen = new java.util.HashSet<>();
+        for (String jar : jars) {
+            if (LaunchLayout.holds(Path.of(jar), resource, seen)) {
+                return layout.withClassPath(jars);
+            }
+        }
+        return null;
     }
 
     /**

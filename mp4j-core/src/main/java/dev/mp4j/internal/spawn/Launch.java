@@ -2,7 +2,9 @@ package dev.mp4j.internal.spawn;
 
 import dev.mp4j.internal.ffm.Linked;
 import dev.mp4j.internal.tracker.ResourceTracker;
+import dev.mp4j.internal.util.LifecycleLog;
 import dev.mp4j.internal.util.ProcessTrees;
+import dev.mp4j.internal.util.Quietly;
 import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.multiprocessing.ChildOutput;
 
@@ -143,6 +145,17 @@ public final class Launch {
     }
 
     /**
+     * Prepares, on background threads, what the first child of this JVM needs and takes long to make: the
+     * inherited options ({@link JvmOptions#readAhead}) and the rendezvous (its directory, the resource tracker,
+     * the first FIFOs: a command run and waited for each, while {@code mkfifo(3)} is not linked yet). A
+     * child started meanwhile takes what is ready and makes the rest itself.
+     */
+    public static void readAhead() {
+        JvmOptions.readAhead();
+        Rendezvous.readAhead();
+    }
+
+    /**
      * Fails when a child of {@code spec} cannot be started — a native image, a java binary that is not
      * there, mp4j's classes out of the children's reach — naming the case and the remedy; nothing is started.
      *
@@ -184,19 +197,19 @@ public final class Launch {
      * @throws IOException if the JVM cannot be started
      */
     public static Booting begin(Spec spec) throws IOException {
-        return begin(spec, false);
+        return begin(spec, false, false);
     }
 
     /**
      * @param spec how to start it
-     * @param spare the child is a forkserver spare: it warms up while it waits for a job
+     * @param spare the child is a forkserver spare: it warms up before it says hello
+     * @param preload the child loads the spec's {@link Spec#preload} classes before its job runs (a
+     *     forkserver child's)
      * @return the booting child
      * @throws IOException if the JVM cannot be started
      */
-    static Booting begin(Spec spec, boolean spare) throws IOException {
+    static Booting begin(Spec spec, boolean spare, boolean preload) throws IOException {
         check(spec);
-        Rendezvous rendezvous = Rendezvous.get();
-        Path fifo = rendezvous.newFifo();
         List<String> command = command(spec, AotCache.options(spec));
         java.lang.Process process;
         try {
@@ -207,22 +220,35 @@ public final class Launch {
             ProcessTrees.mark(builder.environment());
             process = builder.start();
         } catch (IOException e) {
-            Rendezvous.forget(fifo);
             throw new IOException("cannot start a child JVM with " + command.getFirst() + ": " + e.getMessage(), e);
         }
-        AtomicReference<String> name = new AtomicReference<>();
-        ChildStreams.pump(process, spec.output(), name::get);
+        // What the child needs only once it has booted is made while it boots: its FIFO (the first time also
+        // the FIFOs' directory and the resource tracker, each a command run and waited for, unless made ahead),
+        // then the level its job carries (which may start the parent's logging framework).
+        Rendezvous rendezvous;
+        Path fifo;
+        try {
+            rendezvous = Rendezvous.get();
+            fifo = rendezvous.newFifo();
+        } catch (IOException | RuntimeException e) {
+            process.destroyForcibly();
+            Quietly.close(process.getOutputStream());
+            throw e;
+        }
         OutputStream stdin = process.getOutputStream();
-        CompletableFuture<FrameChannel> connected = rendezvous.admit(fifo, process, stdin, () -> new IOException(
-                "the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
-                        + " before it connected back; its stderr above says why. Command: " + String.join(" ", command)));
         String tracker = ResourceTracker.fifo();
         try {
             new LaunchHeader(fifo.toString(), ProcessHandle.current().pid(), spare, spare && Linked.semaphores(),
-                    tracker == null ? "" : tracker, spare ? spec.preload() : List.of()).write(stdin);
+                    tracker == null ? "" : tracker, preload ? spec.preload() : List.of()).write(stdin);
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }
+        AtomicReference<String> name = new AtomicReference<>();
+        ChildStreams.pump(process, spec.output(), name::get);
+        CompletableFuture<FrameChannel> connected = rendezvous.admit(fifo, process, stdin, () -> new IOException(
+                "the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
+                        + " before it connected back; its stderr above says why. Command: " + String.join(" ", command)));
+        LifecycleLog.readAhead();
         return new Booting(process, connected, name);
     }
 
@@ -265,7 +291,16 @@ public final class Launch {
      *     options, the inherited options, the spec's, then the class path or module path and the main class
      */
     static List<String> command(Spec spec, List<String> aotOptions) {
-        LaunchLayout layout = LaunchLayout.of(spec);
+        return command(spec, aotOptions, LaunchLayout.of(spec));
+    }
+
+    /**
+     * @param spec how the child is started
+     * @param aotOptions the options of its AOT cache
+     * @param layout its class path or module path and main class
+     * @return its command line, as {@link #command(Spec, List)} with that layout
+     */
+    static List<String> command(Spec spec, List<String> aotOptions, LaunchLayout layout) {
         List<String> user = spec.userOptions();
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.java().toString());

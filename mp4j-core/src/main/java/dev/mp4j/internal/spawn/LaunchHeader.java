@@ -19,7 +19,7 @@ import java.util.List;
  *   bool   natives      a spare also links the semaphores' FFM handles ahead (its parent uses them)
  *   UTF    trackerFifo  the parent's resource tracker's FIFO, or empty
  *   int32  n            how many class names follow
- *   UTF    preload[n]   the classes a spare loads and initializes while it waits
+ *   UTF    preload[n]   the classes a forkserver child loads and initializes before its job runs
  * </pre>
  * in {@link DataOutputStream}'s forms (big-endian; a UTF is a 2-byte length and modified UTF-8). The
  * frames of the control channel follow it on stdin. A change of the layout changes {@link #VERSION}.
@@ -29,7 +29,7 @@ import java.util.List;
  * @param spare whether the child is a forkserver spare
  * @param natives whether a spare links the semaphores' FFM handles ahead
  * @param trackerFifo the parent's resource tracker's FIFO, or empty
- * @param preload the classes a spare loads and initializes while it waits for its job
+ * @param preload the classes a forkserver child (a spare while it waits) loads and initializes before its job runs
  */
 public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean natives, String trackerFifo,
                            List<String> preload) {

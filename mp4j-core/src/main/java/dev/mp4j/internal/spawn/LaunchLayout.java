@@ -93,6 +93,16 @@ record LaunchLayout(Mode mode, String nativeAccess, List<String> args, List<Stri
     }
 
     /**
+     * @param entries the class path's entries
+     * @return this layout of the class path (a CLASS_PATH or SPRING_BOOT layout) with those entries instead
+     */
+    LaunchLayout withClassPath(List<String> entries) {
+        List<String> replaced = new ArrayList<>(args);
+        replaced.set(replaced.indexOf("-cp") + 1, String.join(File.pathSeparator, entries));
+        return new LaunchLayout(mode, nativeAccess, List.copyOf(replaced), List.copyOf(entries));
+    }
+
+    /**
      * @return the class name of Spring Boot's {@code PropertiesLauncher} when {@code main} was loaded by Spring
      *     Boot's launcher (the package of its class loader: {@code org.springframework.boot.loader.launch} since
      *     Spring Boot 3.2, {@code org.springframework.boot.loader} before), else null
@@ -216,7 +226,7 @@ record LaunchLayout(Mode mode, String nativeAccess, List<String> args, List<Stri
      * @return whether {@code entry} (a directory, or a jar with the jars of its manifest's {@code Class-Path})
      *     holds {@code resource}
      */
-    private static boolean holds(Path entry, String resource, Set<Path> seen) {
+    static boolean holds(Path entry, String resource, Set<Path> seen) {
         Path e = entry.toAbsolutePath().normalize();
         if (!seen.add(e)) {
             return false;

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -37,6 +38,7 @@ final class Rendezvous {
     /** How long an ended child's admission waits for its thread to leave the FIFO's open. */
     private static final long UNBLOCK_SECONDS = 10;
     private static Rendezvous instance; // guarded by Rendezvous.class
+    private static final AtomicBoolean READ_AHEAD = new AtomicBoolean();
 
     /** FIFOs made ahead with another: while {@code mkfifo(3)} is not linked yet, each command makes this many more. */
     static final int SPARES = 2;
@@ -50,6 +52,20 @@ final class Rendezvous {
         Runtime.getRuntime().addShutdownHook(new Thread(this::remove, "mp4j-rendezvous-cleanup"));
         dir = Urandom.privateDirectory(Urandom.tempDir(), "mp4j-");
         ResourceTracker.register(ResourceTracker.Kind.DIR, dir.toString());
+    }
+
+    /** Makes the rendezvous and FIFOs ahead ({@link #SPARES} and one), once per JVM, on a background thread. */
+    static void readAhead() {
+        if (READ_AHEAD.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("mp4j-rendezvous-ahead").start(() -> {
+                try {
+                    Rendezvous r = get();
+                    r.spares.add(r.newFifo());
+                } catch (IOException | RuntimeException e) {
+                    // the first start makes them, and reports what fails
+                }
+            });
+        }
     }
 
     static synchronized Rendezvous get() {

@@ -9,10 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The forkserver start method on a JVM, which cannot fork: per launch spec, one spare child JVM is kept
- * booted and connected (it said hello), waiting for a job. {@link #take} hands over the ready spare; when the
- * spare is still booting it also boots a child at once, as spawn would, and hands over whichever of the two is
- * ready first, the other becoming the next spare — so a start is never slower than a spawn, back to back
- * included. A replacement boots in the background once the child handed over has ended or has had a moment to
+ * booted, warmed up and connected (it says hello once warm), waiting for a job. {@link #take} hands over the
+ * ready spare; when the spare is still booting it also boots a child at once, as spawn would (with the preload
+ * classes, without the spare's warm-up), and hands over whichever of the two is ready first, the other becoming the next
+ * spare — so a start is never slower than a spawn, back to back included. A replacement boots in the background once the child handed over has ended or has had a moment to
  * start its job. Spares die with this JVM like every child (they watch its pid).
  */
 public final class Spares {
@@ -71,7 +71,7 @@ public final class Spares {
 
     private synchronized void ensureBooting() {
         if (next == null) {
-            next = boot();
+            next = boot(true);
         }
     }
 
@@ -88,7 +88,7 @@ public final class Spares {
         if (spare != null && spare.isDone()) {
             return spare;
         }
-        CompletableFuture<ChildJvm> fresh = boot();
+        CompletableFuture<ChildJvm> fresh = boot(false);
         if (spare == null) {
             return fresh;
         }
@@ -163,11 +163,16 @@ public final class Spares {
         CompletableFuture.delayedExecutor(REPLACE_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(this::ensureBooting);
     }
 
-    private CompletableFuture<ChildJvm> boot() {
+    /**
+     * @param spare whether the child warms up before it says hello (a spare), or is connected as soon as
+     *     booted (the one a start boots at once when no spare is ready); either loads the spec's preload
+     *     classes before its job runs
+     */
+    private CompletableFuture<ChildJvm> boot(boolean spare) {
         CompletableFuture<ChildJvm> cf = new CompletableFuture<>();
         Thread.ofVirtual().name("mp4j-forkserver-boot").start(() -> {
             try {
-                cf.complete(Launch.begin(spec, true).await());
+                cf.complete(Launch.begin(spec, spare, true).await());
             } catch (Throwable t) {
                 cf.completeExceptionally(t);
             }

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.util;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +25,21 @@ public final class LifecycleLog {
     private static final System.Logger.Level[] LEVELS = {System.Logger.Level.TRACE, System.Logger.Level.DEBUG,
         System.Logger.Level.INFO, System.Logger.Level.WARNING, System.Logger.Level.ERROR};
 
+    private static final AtomicBoolean READ_AHEAD = new AtomicBoolean();
+
     private LifecycleLog() {}
+
+    /**
+     * Starts this JVM's logging framework on a background thread, once, if nothing has yet: the first
+     * {@link #levelForChildren} asks the logger, which starts it (its service lookup and configuration,
+     * 20–40 ms of a fresh JVM), and a caller that has other work first (a child JVM to boot) need not wait
+     * for it.
+     */
+    public static void readAhead() {
+        if (least != null && READ_AHEAD.compareAndSet(false, true)) {
+            Thread.ofVirtual().name("mp4j-logging-start").start(() -> LOG.isLoggable(System.Logger.Level.ERROR));
+        }
+    }
 
     /**
      * Logs a lifecycle message at its level (the supplier is called only when it is logged).

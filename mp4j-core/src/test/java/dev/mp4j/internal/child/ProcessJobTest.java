@@ -91,6 +91,21 @@ class ProcessJobTest {
     }
 
     @Test
+    void theLifecycleLevelIsSetInTheFormAfterwards() throws Exception {
+        byte[] form = job(() -> { }, null, null).encode();
+        for (System.Logger.Level level : System.Logger.Level.values()) {
+            ProcessJob got = ProcessJob.decode(ProcessJob.withLifecycleLevel(form, level));
+            assertEquals(level, got.lifecycleLevel());
+            assertEquals("the-name", got.name());
+            assertEquals("forkserver", got.startMethod());
+        }
+        assertNull(ProcessJob.decode(ProcessJob.withLifecycleLevel(form, null)).lifecycleLevel());
+        byte[] levelled = job(() -> { }, System.Logger.Level.DEBUG, null).encode();
+        assertThrows(IllegalArgumentException.class,
+                () -> ProcessJob.withLifecycleLevel(levelled, System.Logger.Level.INFO), "a level set already");
+    }
+
+    @Test
     void aTargetOutsideTheFastFormTakesJdkSerialization() throws Exception {
         ProcessJob got = roundTrip(job(new Counter(), null, null));
         System.clearProperty(RAN);

@@ -48,40 +48,12 @@ class AotCacheTest {
         jar(tests, Path.of(AotCacheTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
         String classPath = core + File.pathSeparator + tests;
         Path cacheDir = dir.resolve("aot");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-
-        Process program = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
-                Program.class.getName()).redirectErrorStream(true).start();
-        String out = new String(program.getInputStream().readAllBytes());
-        assertTrue(program.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, program.exitValue(), out);
-        assertTrue(out.contains("child ran") && out.contains("exit 0"), out);
-
-        Path cache = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (cache == null && System.nanoTime() < deadline) {
-            if (Files.isDirectory(cacheDir)) {
-                try (Stream<Path> s = Files.list(cacheDir)) {
-                    cache = s.filter(p -> p.getFileName().toString().endsWith(".aot")).findFirst().orElse(null);
-                }
-            }
-            if (cache == null) {
-                Thread.sleep(100); // the training JVM is detached from us: nothing to wait on
-            }
-        }
-        assertTrue(cache != null, "no AOT cache appeared in " + cacheDir);
+        runProgram(cacheDir, classPath);
+        Path cache = awaitCache(cacheDir);
 
         // AOTMode=on refuses to start unless the cache maps, with the options children get; the class of
         // the program's job (its lambda's capturing class) was loaded by the training, so it is in the cache.
-        List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(Bootstrap.class),
-                List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load",
-                        "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo")));
-        cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
-        cmd.add(AotCache.TRAINING);
-        Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String checkOut = new String(check.getInputStream().readAllBytes());
-        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, check.exitValue(), "the cache was not accepted: " + checkOut);
+        String checkOut = childWithCache(cache, classPath, "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo");
         assertTrue(checkOut.contains("Archived TrainingData Dictionary"), "no training data listing: " + checkOut);
         assertTrue(checkOut.lines().noneMatch(l -> l.matches("\\s+\\d+: 0x\\p{XDigit}+ .*")),
                 "the training recorded method profiles (see AotCache.trainingOptions)");
@@ -89,13 +61,89 @@ class AotCacheTest {
                 "the job's class is not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(Program.class.getName())).toList());
 
-        // A second run of the program uses it and still works.
-        Process again = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
+        runProgram(cacheDir, classPath); // a second run of the program uses it and still works
+    }
+
+    @Test
+    void aProgramWithItsClassesInADirectoryGetsACacheOfItsJars(@TempDir Path dir) throws Exception {
+        Path core = dir.resolve("core.jar");
+        jar(core, Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        Path tests = Path.of(AotCacheTest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        assertTrue(Files.isDirectory(tests), tests + " is not a directory");
+        String classPath = tests + File.pathSeparator + core;
+        Path cacheDir = dir.resolve("aot");
+        runProgram(cacheDir, classPath);
+        Path cache = awaitCache(cacheDir);
+
+        // A child with the directory on its class path, before the jar, maps the cache and takes mp4j's
+        // classes from it.
+        String checkOut = childWithCache(cache, classPath);
+        assertTrue(checkOut.contains(Bootstrap.class.getName() + " source: shared objects file"),
+                "mp4j's classes are not in the cache: " + checkOut.lines()
+                        .filter(l -> l.contains(Bootstrap.class.getName())).toList());
+    }
+
+    @Test
+    void aClassPathWhoseJarsDoNotHoldMp4jTrainsNoCache(@TempDir Path dir) throws Exception {
+        Path classes = Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Path other = dir.resolve("other.jar");
+        jar(other, Files.createDirectories(dir.resolve("empty")));
+        Launch.Spec inDirectory = Launch.Spec.defaults(Bootstrap.class).withClassPath(List.of(classes, other));
+        assertEquals(null, AotCache.trainingLayout(inDirectory), "mp4j in a directory: nothing to train with");
+
+        Path core = dir.resolve("core.jar");
+        jar(core, classes);
+        Launch.Spec inJar = Launch.Spec.defaults(Bootstrap.class).withClassPath(List.of(classes, other, core));
+        LaunchLayout training = AotCache.trainingLayout(inJar);
+        assertEquals(List.of(other.toString(), core.toString()), training.classPath(), "the jars alone");
+        assertEquals(List.of("-cp", other + File.pathSeparator + core, Bootstrap.class.getName()), training.args());
+    }
+
+    /**
+     * Runs, with the options children get and {@code classPath}, a JVM that must map {@code cache}
+     * ({@code -XX:AOTMode=on} refuses to start otherwise) through a child's start-up paths (the training's,
+     * writing no cache), logging the classes it loads.
+     *
+     * @return its output
+     */
+    private static String childWithCache(Path cache, String classPath, String... options) throws Exception {
+        List<String> jvm = new java.util.ArrayList<>(List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-Xlog:class+load"));
+        jvm.addAll(List.of(options));
+        List<String> cmd = new java.util.ArrayList<>(Launch.command(Launch.Spec.defaults(Bootstrap.class), jvm));
+        cmd.set(cmd.indexOf(System.getProperty("java.class.path")), classPath);
+        cmd.add(AotCache.TRAINING);
+        Process check = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(check.getInputStream().readAllBytes());
+        assertTrue(check.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, check.exitValue(), "the cache was not accepted: " + out);
+        return out;
+    }
+
+    /** Runs {@link Program} in a JVM of its own, with its children's caches in {@code cacheDir}. */
+    private static void runProgram(Path cacheDir, String classPath) throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process program = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
                 Program.class.getName()).redirectErrorStream(true).start();
-        String againOut = new String(again.getInputStream().readAllBytes());
-        assertTrue(again.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, again.exitValue(), againOut);
-        assertTrue(againOut.contains("child ran"), againOut);
+        String out = new String(program.getInputStream().readAllBytes());
+        assertTrue(program.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, program.exitValue(), out);
+        assertTrue(out.contains("child ran") && out.contains("exit 0"), out);
+    }
+
+    private static Path awaitCache(Path cacheDir) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (Files.isDirectory(cacheDir)) {
+                try (Stream<Path> s = Files.list(cacheDir)) {
+                    Path cache = s.filter(p -> p.getFileName().toString().endsWith(".aot")).findFirst().orElse(null);
+                    if (cache != null) {
+                        return cache;
+                    }
+                }
+            }
+            Thread.sleep(100); // the training JVM is detached from us: nothing to wait on
+        }
+        throw new AssertionError("no AOT cache appeared in " + cacheDir);
     }
 
     @Test
