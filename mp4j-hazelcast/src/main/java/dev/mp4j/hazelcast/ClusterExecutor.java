@@ -37,6 +37,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * An mp4j {@link Executor} whose tasks run on the members of a {@link Cluster}, on the threads of the Hazelcast
@@ -59,10 +60,20 @@ public final class ClusterExecutor implements Executor {
     /** How long a failed connection's member has to be reported gone before its task's outcome counts as unknown. */
     private static final Duration CONNECTION_GRACE = Duration.ofSeconds(20);
     /**
-     * Where tasks' results are read and their futures completed (and so the futures' callbacks run): threads kept
-     * while there is work, so that a callback that blocks holds up no other task's result.
+     * Results up to this size are read on the Hazelcast thread that receives them, so that a caller waiting in
+     * {@code result()} is woken by that thread directly, as Hazelcast's own futures are; a larger one is read on
+     * {@link #RESULTS}, so as not to hold up the client's other responses.
      */
-    private static final ExecutorService RESULTS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
+    private static final int READ_IN_PLACE = 64 * 1024;
+    /** True on a Hazelcast thread while it completes tasks' futures: their callbacks go to {@link #RESULTS}. */
+    private static final ThreadLocal<Boolean> ON_HAZELCAST_THREAD = ThreadLocal.withInitial(() -> false);
+    private static final System.Logger CALLBACK_LOG = System.getLogger("dev.mp4j.futures");
+    /**
+     * Where the done callbacks of futures completed on one of Hazelcast's threads run, and where large results are
+     * read: threads kept while there is work, so that a callback that blocks holds up no other task's result and
+     * never Hazelcast's own threads.
+     */
+    static final ExecutorService RESULTS = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 30, TimeUnit.SECONDS,
             new SynchronousQueue<>(), Thread.ofPlatform().daemon().name("mp4j-cluster-results-", 1).factory());
 
     private final Cluster cluster;
@@ -80,10 +91,55 @@ public final class ClusterExecutor implements Executor {
     private int turn;                                                 // guarded by lock
     private final java.util.Set<UUID> gone = new java.util.HashSet<>(); // guarded by lock: members seen lost
 
+    /**
+     * A task's future. Its done callbacks run in the thread that completes it, as Python's do, except a Hazelcast
+     * thread (the one that receives a result, or reports a member lost): from there they are handed to
+     * {@link #RESULTS}, so that a callback that blocks, or waits for another result of the cluster, cannot hold up
+     * the client. A callback added once the future is done runs at once in the caller's thread.
+     */
+    static final class TaskFuture<V> extends Future<V> {
+        @Override
+        public void addDoneCallback(Consumer<? super Future<V>> fn) {
+            Objects.requireNonNull(fn, "fn");
+            super.addDoneCallback(f -> {
+                if (ON_HAZELCAST_THREAD.get()) {
+                    RESULTS.execute(() -> callBack(fn, f));
+                } else {
+                    fn.accept(f);
+                }
+            });
+        }
+
+        /** @param fn a short, non-blocking callback of mp4j's own, run in whichever thread completes the future */
+        void whenDone(Consumer<? super Future<V>> fn) {
+            super.addDoneCallback(fn);
+        }
+
+        private static <V> void callBack(Consumer<? super Future<V>> fn, Future<V> f) {
+            try {
+                fn.accept(f);
+            } catch (Throwable t) {
+                CALLBACK_LOG.log(System.Logger.Level.ERROR, "exception calling callback for " + f, t);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action}, which completes tasks' futures, on a Hazelcast thread: their callbacks go elsewhere.
+     */
+    private static void onHazelcastThread(Runnable action) {
+        ON_HAZELCAST_THREAD.set(true);
+        try {
+            action.run();
+        } finally {
+            ON_HAZELCAST_THREAD.set(false);
+        }
+    }
+
     /** A task sent, or about to be: its future, its signed bytes, and the member that holds it. */
     private static final class Task<V> {
         final long id = IDS.incrementAndGet();
-        final Future<V> future = new Future<>();
+        final TaskFuture<V> future = new TaskFuture<>();
         byte[] sealed;
         UUID member;   // guarded by the executor's lock; null between a loss and the next dispatch
         UUID target;   // the member asked for, or null for any
@@ -102,7 +158,7 @@ public final class ClusterExecutor implements Executor {
 
             @Override
             public void memberRemoved(MembershipEvent e) {
-                lost(e.getMember().getUuid(), Cluster.address(e.getMember()));
+                onHazelcastThread(() -> lost(e.getMember().getUuid(), Cluster.address(e.getMember())));
             }
         });
     }
@@ -146,7 +202,7 @@ public final class ClusterExecutor implements Executor {
             checkOpen();
             pending.put(t.id, t);
         }
-        t.future.addDoneCallback(f -> forget(t)); // a cancelled task is not waited for
+        t.future.whenDone(f -> forget(t)); // a cancelled task is not waited for
         dispatch(t);
         return t.future;
     }
@@ -253,21 +309,30 @@ public final class ClusterExecutor implements Executor {
             failed(t, e, to, where);
             return;
         }
-        // Given to Hazelcast's future with an executor, the callback is handed to that executor by the thread that
-        // reads the response, as a caller blocked in the future's get() is woken; without one (or given to
-        // submitToMember), it runs on Hazelcast's default async executor, one more thread hand-off per task (and
-        // a new thread each when the common pool has a single thread, as on two cores).
+        // Read where the response arrives (a direct executor), so that a caller blocked in result() is woken by
+        // that thread, as Hazelcast's own future wakes its caller: one thread hand-off per task, not two. Without an
+        // executor Hazelcast would run the callback on its default async executor (a new thread per callback
+        // when the common pool has a single thread, as on two cores).
         ((CompletableFuture<?>) sent).whenCompleteAsync((response, e) -> {
-            try {
-                if (e == null) {
-                    receive(t, response);
-                } else {
-                    failed(t, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, to, where);
-                }
-            } catch (RuntimeException | Error bug) { // nobody else would see it: the task's future must
-                settle(t, null, new ProcessError("cannot read a task's result: " + bug, bug));
+            if (e == null && response instanceof byte[] b && b.length > READ_IN_PLACE) {
+                RESULTS.execute(() -> complete(t, response, null, to, where));
+            } else {
+                onHazelcastThread(() -> complete(t, response, e, to, where));
             }
-        }, RESULTS);
+        }, Runnable::run);
+    }
+
+    /** The member's response to a task, or the failure to get one: the task's future learns which. */
+    private void complete(Task<?> t, Object response, Throwable e, UUID to, String where) {
+        try {
+            if (e == null) {
+                receive(t, response);
+            } else {
+                failed(t, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, to, where);
+            }
+        } catch (RuntimeException | Error bug) { // nobody else would see it: the task's future must
+            settle(t, null, new ProcessError("cannot read a task's result: " + bug, bug));
+        }
     }
 
     private void failed(Task<?> t, Throwable e, UUID member, String where) {

@@ -75,13 +75,22 @@ final class Signing {
      * @return the object
      * @throws IOException if they do not decode
      * @throws ClassNotFoundException naming a class this JVM lacks
-     * @throws SecurityException if the tag is wrong
+     * @throws BadTag if the tag is wrong
      */
     Object open(byte[] sealed, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         if (!verify(sealed)) {
-            throw new SecurityException("not signed with this cluster's authkey");
+            throw new BadTag();
         }
         return Codec.decode(Arrays.copyOfRange(sealed, TAG, sealed.length), filter);
+    }
+
+    /** Bytes not signed with this key: nothing of them was decoded. */
+    static final class BadTag extends SecurityException {
+        private static final long serialVersionUID = 1L;
+
+        BadTag() {
+            super("not signed with this cluster's authkey");
+        }
     }
 
     private byte[] mac(byte[] data, int off, int len) {

@@ -130,6 +130,47 @@ class LocalClusterTest {
     }
 
     @Test
+    void aCallbackThatWaitsForAnotherResultOfTheClusterDoesNotHoldUpTheClient() throws Exception {
+        try (ClusterExecutor ex = cluster.executor("callbacks")) {
+            Future<Integer> first = ex.submit(() -> 1);
+            CompletableFuture<Integer> seen = new CompletableFuture<>();
+            CompletableFuture<String> thread = new CompletableFuture<>();
+            first.addDoneCallback(f -> {
+                thread.complete(Thread.currentThread().getName());
+                // blocks until a later task's result has come in: on the thread that reads responses, this
+                // would wait for itself
+                seen.complete(f.result() + ex.submit(() -> 2).result(Duration.ofSeconds(60)));
+            });
+            assertEquals(3, seen.get(90, TimeUnit.SECONDS));
+            CompletableFuture<Integer> stage = ex.submit(() -> 10).toCompletableFuture()
+                    .thenApply(x -> x + ex.submit(() -> 20).result(Duration.ofSeconds(60)));
+            assertEquals(30, stage.get(90, TimeUnit.SECONDS));
+            // added once done, a callback runs at once in the caller's thread, as in Python
+            List<String> ran = new ArrayList<>();
+            first.addDoneCallback(f -> ran.add(Thread.currentThread().getName()));
+            assertEquals(List.of(Thread.currentThread().getName()), ran);
+            assertFalse(thread.get(60, TimeUnit.SECONDS).startsWith("hz."), thread.get());
+        }
+    }
+
+    @Test
+    void aLargeResultArrivesWhole() {
+        try (ClusterExecutor ex = cluster.executor("large")) {
+            byte[] big = ex.submit(() -> {
+                byte[] b = new byte[1 << 20];
+                for (int i = 0; i < b.length; i++) {
+                    b[i] = (byte) (i * 31);
+                }
+                return b;
+            }).result(Duration.ofSeconds(60));
+            assertEquals(1 << 20, big.length);
+            for (int i = 0; i < big.length; i++) {
+                assertEquals((byte) (i * 31), big[i], "byte " + i);
+            }
+        }
+    }
+
+    @Test
     void aTaskThatCannotBeSerializedFailsItsOwnFuture() {
         Object notSerializable = new Object();
         try (ClusterExecutor ex = cluster.executor("bad")) {

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * mp4j's {@link ClusterExecutor} against Hazelcast's own {@link IExecutorService} on the same 3 local members
  * ({@link Cluster#local}), the same work (x + 1): the submit→result round trip, one task at a time, and the
- * throughput of 20k tasks submitted at once, then awaited. mp4j's tasks are codec bytes signed with HMAC-SHA256;
+ * throughput of 20k tasks, in rounds of 2k submitted at once, then awaited. The two sides take turns, in 10
+ * rounds of each figure, so that a change in the machine's load meets both. mp4j's tasks are codec bytes signed with HMAC-SHA256;
  * Hazelcast's are {@link RawTask}, which Hazelcast serializes itself (compact serialization: mp4j's Java
  * deserialization filter on the members refuses other Java-serialized classes). Prints one line a figure and
  * the ratios (mp4j's time / Hazelcast's: the target is at most 1.2).
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ClusterBench {
     private static final Duration WAIT = Duration.ofMinutes(5);
+    private static final int ROUNDS = 10;
 
     private ClusterBench() {}
 
@@ -59,10 +61,31 @@ public final class ClusterBench {
             throughputMp4j(mp4j, tasks / 4);
             throughputRaw(raw, tasks / 4);
 
-            long[] m = roundTripsMp4j(mp4j, roundTrips);
-            long[] h = roundTripsRaw(raw, roundTrips);
-            double tm = throughputMp4j(mp4j, tasks);
-            double th = throughputRaw(raw, tasks);
+            // the two sides take turns, in 10 rounds, so that a change in the machine's load reaches both alike
+            long[] m = new long[0];
+            long[] h = new long[0];
+            double tm = 0;
+            double th = 0;
+            for (int round = 0; round < ROUNDS; round++) {
+                boolean mp4jFirst = round % 2 == 0;
+                if (mp4jFirst) {
+                    m = concat(m, roundTripsMp4j(mp4j, roundTrips / ROUNDS));
+                }
+                h = concat(h, roundTripsRaw(raw, roundTrips / ROUNDS));
+                if (!mp4jFirst) {
+                    m = concat(m, roundTripsMp4j(mp4j, roundTrips / ROUNDS));
+                }
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                boolean mp4jFirst = round % 2 == 0;
+                if (mp4jFirst) {
+                    tm += throughputMp4j(mp4j, tasks / ROUNDS);
+                }
+                th += throughputRaw(raw, tasks / ROUNDS);
+                if (!mp4jFirst) {
+                    tm += throughputMp4j(mp4j, tasks / ROUNDS);
+                }
+            }
 
             System.out.printf("round trip   mp4j      median %7.1f us  p90 %7.1f us  mean %7.1f us%n",
                     pct(m, 50), pct(m, 90), mean(m));
@@ -122,6 +145,12 @@ public final class ClusterBench {
             check(fs.get(i).get(WAIT.toSeconds(), TimeUnit.SECONDS), i);
         }
         return (System.nanoTime() - t0) / 1e6;
+    }
+
+    private static long[] concat(long[] a, long[] b) {
+        long[] c = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
     }
 
     static void check(int result, int x) {
