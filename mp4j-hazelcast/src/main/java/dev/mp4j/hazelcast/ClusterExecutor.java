@@ -286,13 +286,8 @@ public final class ClusterExecutor implements Executor {
             if (!pending.containsKey(t.id)) {
                 return;
             }
-            List<com.hazelcast.cluster.Member> members = cluster.hazelcast().getCluster().getMembers().stream()
-                    .filter(x -> !x.isLiteMember() && !gone.contains(x.getUuid()))
-                    .filter(x -> t.target == null || t.target.equals(x.getUuid())).toList();
-            if (members.isEmpty()) {
-                m = null;
-            } else {
-                m = members.get(Math.floorMod(turn++, members.size()));
+            m = nextMember(t.target);
+            if (m != null) {
                 t.member = m.getUuid();
             }
         }
@@ -333,6 +328,23 @@ public final class ClusterExecutor implements Executor {
         } catch (RuntimeException | Error bug) { // nobody else would see it: the task's future must
             settle(t, null, new ProcessError("cannot read a task's result: " + bug, bug));
         }
+    }
+
+    /**
+     * @param target the member asked for; null for any
+     * @return the next member in turn that can run a task, or null if there is none
+     */
+    private com.hazelcast.cluster.Member nextMember(UUID target) {
+        assert Thread.holdsLock(lock);
+        java.util.Set<com.hazelcast.cluster.Member> all = cluster.hazelcast().getCluster().getMembers();
+        com.hazelcast.cluster.Member[] eligible = new com.hazelcast.cluster.Member[all.size()];
+        int n = 0;
+        for (com.hazelcast.cluster.Member x : all) {
+            if (!x.isLiteMember() && !gone.contains(x.getUuid()) && (target == null || target.equals(x.getUuid()))) {
+                eligible[n++] = x;
+            }
+        }
+        return n == 0 ? null : eligible[Math.floorMod(turn++, n)];
     }
 
     private void failed(Task<?> t, Throwable e, UUID member, String where) {
