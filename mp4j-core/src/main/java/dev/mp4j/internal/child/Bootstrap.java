@@ -45,8 +45,8 @@ import java.util.concurrent.CompletableFuture;
  *       from then on its control channel reads stdin and writes that FIFO. Meanwhile another thread, started
  *       first of all, gives SIGTERM its default action, readies the decoder, joins the parent's resource
  *       tracker and initializes the multiprocessing package ({@link #prepare});</li>
- *   <li>waits for its {@link Job} (a spare JVM of the forkserver method waits here, warm) and decodes it
- *       ({@link Jobs#decode});</li>
+ *   <li>waits for its {@link Job} (a spare JVM of the forkserver method warms up meanwhile, until the job
+ *       comes: {@link Warmup#untilJob}) and decodes it ({@link Jobs#decode});</li>
  *   <li>once the other thread is done, tells the parent that SIGTERM's default action is in place
  *       ({@link Tags#TERM_DEFAULT}), runs the job, reports its exit code to the parent and exits with
  *       it: by returning from {@code main} when that is 0 and no other thread would keep the JVM alive,
@@ -99,12 +99,6 @@ public final class Bootstrap {
             System.setIn(new ByteArrayInputStream(new byte[0]));
             header.complete(h);
 
-            if (spare) {
-                // A forkserver spare says hello once warm: the parent hands over a connected spare at once,
-                // and one still warming would make its job wait (a plain child booted meanwhile goes first).
-                Warmup.exercise(20);
-                preparing.join();
-            }
             FrameChannel channel;
             try {
                 channel = connect(fifo, stdin);
@@ -113,6 +107,9 @@ public final class Bootstrap {
                     Runtime.getRuntime().halt(ORPHANED); // the parent ended while this JVM booted: quietly
                 }
                 throw e;
+            }
+            if (spare) {
+                Warmup.untilJob(stdin);
             }
             byte[] frame;
             try {
