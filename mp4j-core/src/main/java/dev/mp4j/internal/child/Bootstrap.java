@@ -109,7 +109,7 @@ public final class Bootstrap {
                 throw e;
             }
             if (spare) {
-                Warmup.untilJob(stdin);
+                Warmup.untilJob(stdin, h.natives());
             }
             byte[] frame;
             try {
@@ -172,8 +172,7 @@ public final class Bootstrap {
      * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
      * first), the parent's resource tracker, and the multiprocessing package, which running a job needs. A
      * forkserver spare, which has time before its job comes, also initializes the classes that decoding a
-     * job needs (their serialization descriptors computed) and, if its parent uses semaphores, links their
-     * FFM handles ({@link Warmup#natives}); other children decode their job meanwhile. The
+     * job needs (their serialization descriptors computed); other children decode their job meanwhile. The
      * first two need nothing of the header, so they begin while the main thread reads it.
      *
      * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
@@ -196,9 +195,6 @@ public final class Bootstrap {
             if (spare) {
                 for (Class<?> c : PREPARED) {
                     ObjectStreamClass.lookup(c);
-                }
-                if (h.natives()) {
-                    Warmup.natives();
                 }
             }
             preload(h.preload()); // a forkserver child's, spare or not; empty for others

@@ -43,23 +43,30 @@ final class Warmup {
     }
 
     /**
-     * What a forkserver spare does once it has said hello: {@link #SPARE_ROUNDS} rounds of {@link #exercise},
-     * stopped as soon as its job (or anything else) is on {@code fromParent}, so that a spare claimed while it
-     * boots (starts back to back) runs its job at once. A step already begun is finished: the first steps
-     * decode the jobs, which the job's own decoding needs anyway. Failures are ignored: the warm-up is only a
-     * head start.
+     * What a forkserver spare does once it has said hello: the decoding of a process's job, the natives when
+     * its parent uses them ({@link #natives}), then {@link #SPARE_ROUNDS} rounds of {@link #exercise}; stopped
+     * as soon as its job (or anything else) is on {@code fromParent}, so that a spare claimed while it boots
+     * (starts back to back) runs its job at once, as a child booted for it would. A step already begun is
+     * finished: the first decodes a job, which the job's own decoding needs anyway. Failures are ignored:
+     * the warm-up is only a head start.
      *
      * @param fromParent the child's stdin, not read yet past the launch header
+     * @param natives whether to link the semaphores' FFM handles (the parent uses them)
      */
-    static void untilJob(java.io.InputStream fromParent) {
+    static void untilJob(java.io.InputStream fromParent, boolean natives) {
+        java.util.function.BooleanSupplier jobThere = () -> {
+            try {
+                return fromParent.available() > 0;
+            } catch (java.io.IOException e) {
+                return true; // the parent is gone: the read of the job says so
+            }
+        };
         try {
-            exercise(SPARE_ROUNDS, () -> {
-                try {
-                    return fromParent.available() > 0;
-                } catch (java.io.IOException e) {
-                    return true; // the parent is gone: the read of the job says so
-                }
-            });
+            exercise(0, jobThere);
+            if (natives && !jobThere.getAsBoolean()) {
+                natives();
+            }
+            exercise(SPARE_ROUNDS, jobThere);
         } catch (Exception | LinkageError e) {
             // only a head start: the job does the same, and reports what fails
         }

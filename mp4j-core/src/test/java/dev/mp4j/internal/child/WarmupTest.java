@@ -34,7 +34,7 @@ class WarmupTest {
     @Test
     void aSpareStopsWarmingAsSoonAsItsJobIsThereAndLeavesTheJobUnread() {
         java.io.ByteArrayInputStream stdin = new java.io.ByteArrayInputStream(new byte[] {'J', 0, 0, 0, 1});
-        Warmup.untilJob(stdin);
+        Warmup.untilJob(stdin, true);
         assertEquals(5, stdin.available(), "the warm-up read from stdin");
     }
 
