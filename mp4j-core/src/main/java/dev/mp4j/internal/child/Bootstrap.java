@@ -91,6 +91,11 @@ public final class Bootstrap {
                 LifecycleLog.LOG.log(System.Logger.Level.ERROR, "this JVM was not started by a compatible mp4j parent");
                 System.exit(2);
                 return;
+            } catch (java.io.EOFException e) {
+                // stdin closed before the whole header: the parent ended while this JVM booted (a forkserver
+                // spare booting as the program exits), or gave up on it; nobody waits for it: quietly
+                Runtime.getRuntime().halt(ORPHANED);
+                return;
             }
             String fifo = h.fifo();
             long parentPid = h.parentPid();
