@@ -184,10 +184,9 @@ class StartMethodTest {
         p.start();
         Pids.started(p);
         p.join();
-        // after a start there is one spare again: the replacement booted once p had its job, or, when p was
-        // started while the spare was still booting, whichever of that spare and a child booted at once was
-        // ready second. Find it among this JVM's children (a process has no event for a new child, so poll,
-        // with a deadline)
+        // after a start there is one spare again: the replacement booted once p had ended or had its job for
+        // a moment. Find it among this JVM's children (a process has no event for a new child, so poll, with a
+        // deadline)
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         java.util.List<ProcessHandle> spares;
         while (true) {
@@ -202,7 +201,7 @@ class StartMethodTest {
             Thread.sleep(20);
         }
         // this start method's spare is among them; a spare of another launch spec (an earlier test's JVM
-        // options) or a child a race left over, still exiting, may be too: kill them all
+        // options) may be too: kill them all
         assertFalse(spares.isEmpty(), "no replacement spare within 10 s");
         for (ProcessHandle spare : spares) {
             spare.destroyForcibly();
