@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.DisplayName;
@@ -182,10 +184,9 @@ class StartMethodTest {
         p.start();
         Pids.started(p);
         p.join();
-        // after a start there is one spare again: the replacement booted once p had its job, or, when p was
-        // started while the spare was still booting, whichever of that spare and a child booted at once was
-        // ready second. Find it among this JVM's children (a process has no event for a new child, so poll,
-        // with a deadline)
+        // after a start there is one spare again: the replacement booted once p had ended or had its job for
+        // a moment. Find it among this JVM's children (a process has no event for a new child, so poll, with a
+        // deadline)
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         java.util.List<ProcessHandle> spares;
         while (true) {
@@ -200,7 +201,7 @@ class StartMethodTest {
             Thread.sleep(20);
         }
         // this start method's spare is among them; a spare of another launch spec (an earlier test's JVM
-        // options) or a child a race left over, still exiting, may be too: kill them all
+        // options) may be too: kill them all
         assertFalse(spares.isEmpty(), "no replacement spare within 10 s");
         for (ProcessHandle spare : spares) {
             spare.destroyForcibly();
@@ -218,4 +219,82 @@ class StartMethodTest {
         assertTrue(spares.stream().noneMatch(h -> h.pid() == qPid), "q ran in a killed spare: " + qPid);
     }
 
+    /** @return the pids of this JVM's descendants whose command line holds {@code option} */
+    private static List<Long> jvmsWith(String option) {
+        return ProcessHandle.current().descendants()
+                .filter(h -> h.info().arguments().map(a -> List.of(a).contains(option)).orElse(false))
+                .map(ProcessHandle::pid).toList();
+    }
+
+    /**
+     * A start takes the spare even while it still boots, rather than boot a second JVM beside it, and one
+     * spare boots after each start: between starts (each joined before the next) exactly one JVM of these
+     * settings is alive besides the processes joined, and the next start runs in it. Found among this JVM's
+     * descendants by a launch option of this test's own; a new child has no event, so it is polled for, with
+     * a deadline.
+     */
+    @Test
+    void aStartTakesTheSpareWhileItBootsAndOneSpareFollowsEachStart() throws Exception {
+        String option = "-Dmp4j.test.burst=" + System.nanoTime();
+        Context fs = Multiprocessing.getContext("forkserver").withJvmOptions(List.of(option));
+        Set<Long> joined = ConcurrentHashMap.newKeySet();
+        List<Long> spares = List.of();
+        try {
+            for (int i = 0; i < 6; i++) {
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (true) {
+                    spares = jvmsWith(option).stream().filter(pid -> !joined.contains(pid)).toList();
+                    if (!spares.isEmpty() || System.nanoTime() - deadline > 0) {
+                        break;
+                    }
+                    Thread.sleep(5);
+                }
+                assertEquals(1, spares.size(), "before start " + i + ", the JVMs of these settings besides the "
+                        + "processes joined: " + spares);
+                Process p = fs.process(() -> { });
+                p.start();
+                Pids.started(p);
+                assertEquals(spares.getFirst(), p.pid().orElseThrow(), "start " + i + " did not run in the spare");
+                assertTrue(p.join(Duration.ofSeconds(30)));
+                assertEquals(0, p.exitCode().orElseThrow());
+                joined.add(p.pid().orElseThrow());
+            }
+            spares = List.of();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (spares.isEmpty() && System.nanoTime() - deadline < 0) {
+                Thread.sleep(5);
+                spares = jvmsWith(option).stream().filter(pid -> !joined.contains(pid)).toList();
+            }
+            assertEquals(1, spares.size(), "after the last start: " + spares);
+        } finally {
+            for (long pid : spares) {
+                if (!joined.contains(pid)) {
+                    Pids.record(pid);
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+        }
+    }
+
+    /**
+     * Spares claimed back to back, while they boot or warm up, run their job once the classes named by
+     * setForkserverPreload are loaded and initialized, as a spare that waited runs it.
+     */
+    @Test
+    void sparesClaimedBackToBackRunTheirJobWithThePreloadedClasses() {
+        Multiprocessing.setForkserverPreload(List.of(ChildLaunchSettingsTest.Preloaded.class.getName()));
+        try {
+            Context fs = Multiprocessing.getContext("forkserver");
+            for (int i = 0; i < 4; i++) {
+                Process p = fs.process(() -> System.exit(
+                        "yes".equals(System.getProperty("mp4j.test.preloaded")) ? 0 : 4));
+                p.start();
+                Pids.started(p);
+                assertTrue(p.join(Duration.ofSeconds(30)));
+                assertEquals(0, p.exitCode().orElseThrow(), "start " + i + ": the preloaded class was not initialized");
+            }
+        } finally {
+            Multiprocessing.setForkserverPreload(List.of());
+        }
+    }
 }

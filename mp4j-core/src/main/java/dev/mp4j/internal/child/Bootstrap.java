@@ -45,8 +45,8 @@ import java.util.concurrent.CompletableFuture;
  *       from then on its control channel reads stdin and writes that FIFO. Meanwhile another thread, started
  *       first of all, gives SIGTERM its default action, readies the decoder, joins the parent's resource
  *       tracker and initializes the multiprocessing package ({@link #prepare});</li>
- *   <li>waits for its {@link Job} (a spare JVM of the forkserver method waits here, warm) and decodes it
- *       ({@link Jobs#decode});</li>
+ *   <li>waits for its {@link Job} (a spare JVM of the forkserver method warms up meanwhile, until the job
+ *       comes: {@link Warmup#untilJob}) and decodes it ({@link Jobs#decode});</li>
  *   <li>once the other thread is done, tells the parent that SIGTERM's default action is in place
  *       ({@link Tags#TERM_DEFAULT}), runs the job, reports its exit code to the parent and exits with
  *       it: by returning from {@code main} when that is 0 and no other thread would keep the JVM alive,
@@ -91,6 +91,11 @@ public final class Bootstrap {
                 LifecycleLog.LOG.log(System.Logger.Level.ERROR, "this JVM was not started by a compatible mp4j parent");
                 System.exit(2);
                 return;
+            } catch (java.io.EOFException e) {
+                // stdin closed before the whole header: the parent ended while this JVM booted (a forkserver
+                // spare booting as the program exits), or gave up on it; nobody waits for it: quietly
+                Runtime.getRuntime().halt(ORPHANED);
+                return;
             }
             String fifo = h.fifo();
             long parentPid = h.parentPid();
@@ -99,12 +104,6 @@ public final class Bootstrap {
             System.setIn(new ByteArrayInputStream(new byte[0]));
             header.complete(h);
 
-            if (spare) {
-                // A forkserver spare says hello once warm: the parent hands over a connected spare at once,
-                // and one still warming would make its job wait (a plain child booted meanwhile goes first).
-                Warmup.exercise(20);
-                preparing.join();
-            }
             FrameChannel channel;
             try {
                 channel = connect(fifo, stdin);
@@ -113,6 +112,9 @@ public final class Bootstrap {
                     Runtime.getRuntime().halt(ORPHANED); // the parent ended while this JVM booted: quietly
                 }
                 throw e;
+            }
+            if (spare) {
+                Warmup.untilJob(stdin, h.natives());
             }
             byte[] frame;
             try {
@@ -175,8 +177,7 @@ public final class Bootstrap {
      * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
      * first), the parent's resource tracker, and the multiprocessing package, which running a job needs. A
      * forkserver spare, which has time before its job comes, also initializes the classes that decoding a
-     * job needs (their serialization descriptors computed) and, if its parent uses semaphores, links their
-     * FFM handles ({@link Warmup#natives}); other children decode their job meanwhile. The
+     * job needs (their serialization descriptors computed); other children decode their job meanwhile. The
      * first two need nothing of the header, so they begin while the main thread reads it.
      *
      * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
@@ -199,9 +200,6 @@ public final class Bootstrap {
             if (spare) {
                 for (Class<?> c : PREPARED) {
                     ObjectStreamClass.lookup(c);
-                }
-                if (h.natives()) {
-                    Warmup.natives();
                 }
             }
             preload(h.preload()); // a forkserver child's, spare or not; empty for others

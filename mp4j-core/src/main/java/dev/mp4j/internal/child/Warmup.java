@@ -35,18 +35,72 @@ final class Warmup {
     /** A record of the shape the handles of queues, pipes and locks take on the wire. */
     private record Sample(String in, String out, int from) implements java.io.Serializable { }
 
+    /** Rounds of {@link #exercise} a forkserver spare runs while it waits for its job. */
+    static final int SPARE_ROUNDS = 20;
+
     static void exercise(int rounds) throws Exception {
+        exercise(rounds, () -> false);
+    }
+
+    /**
+     * What a forkserver spare does once it has said hello: the decoding of a process's job, the natives when
+     * its parent uses them ({@link #natives}), then {@link #SPARE_ROUNDS} rounds of {@link #exercise}; stopped
+     * as soon as its job (or anything else) is on {@code fromParent}, so that a spare claimed while it boots
+     * (starts back to back) runs its job at once, as a child booted for it would. A step already begun is
+     * finished: the first decodes a job, which the job's own decoding needs anyway. Failures are ignored:
+     * the warm-up is only a head start.
+     *
+     * @param fromParent the child's stdin, not read yet past the launch header
+     * @param natives whether to link the semaphores' FFM handles (the parent uses them)
+     */
+    static void untilJob(java.io.InputStream fromParent, boolean natives) {
+        java.util.function.BooleanSupplier jobThere = () -> {
+            try {
+                return fromParent.available() > 0;
+            } catch (java.io.IOException e) {
+                return true; // the parent is gone: the read of the job says so
+            }
+        };
+        try {
+            exercise(0, jobThere);
+            if (natives && !jobThere.getAsBoolean()) {
+                natives();
+            }
+            exercise(SPARE_ROUNDS, jobThere);
+        } catch (Exception | LinkageError e) {
+            // only a head start: the job does the same, and reports what fails
+        }
+    }
+
+    /**
+     * @param rounds how many times each path runs
+     * @param stop asked before each step: true ends the warm-up
+     */
+    static void exercise(int rounds, java.util.function.BooleanSupplier stop) throws Exception {
+        if (stop.getAsBoolean()) {
+            return;
+        }
+        byte[] processJob = Tags.frame(Tags.JOB, sampleProcessJob().encode());
+        Jobs.decode(processJob); // as the child finds its job: a process's first, the likelier one
+        if (stop.getAsBoolean()) {
+            return;
+        }
         SerializableCallable<Integer> task = () -> 42;
         byte[] job = Tags.frame(Tags.JOB, new WorkerJob("SpawnProcess-0", null).encode());
-        byte[] processJob = Tags.frame(Tags.JOB, sampleProcessJob().encode());
-        for (int i = 0; i < rounds; i++) {
-            Jobs.decode(job); // as the child finds its job
+        for (int i = 0; i < rounds && !stop.getAsBoolean(); i++) {
+            Jobs.decode(job);
             Jobs.decode(processJob);
+            if (stop.getAsBoolean()) {
+                return;
+            }
             byte[] frame = PoolFrames.task(i, Codec.encode(task));
             Object t = Codec.decodeFromParent(PoolFrames.taskBody(frame)); // as a worker reads it
             byte[] ok = PoolFrames.value(i, ((Callable<?>) t).call());
             byte[] failed = PoolFrames.failure(i, new IllegalStateException("sample"));
             Codec.decode(PoolFrames.resultBody(ok), null);
+            if (stop.getAsBoolean()) {
+                return;
+            }
             Codec.decode(PoolFrames.resultBody(failed), null);
             Codec.decode(Codec.encode(List.of(i, "x", 1L)), null);
             Codec.decode(Codec.encode(new Sample("x", null, i)), null); // a record, as handles travel

@@ -9,11 +9,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The forkserver start method on a JVM, which cannot fork: per launch spec, one spare child JVM is kept
- * booted, warmed up and connected (it says hello once warm), waiting for a job. {@link #take} hands over the
- * ready spare; when the spare is still booting it also boots a child at once, as spawn would (with the preload
- * classes, without the spare's warm-up), and hands over whichever of the two is ready first, the other becoming the next
- * spare — so a start is never slower than a spawn, back to back included. A replacement boots in the background once the child handed over has ended or has had a moment to
- * start its job. Spares die with this JVM like every child (they watch its pid).
+ * booted and connected, waiting for a job (it warms up meanwhile, {@code Warmup}). {@link #take} hands over
+ * the spare, ready or still booting: a spare that boots was started before a child booted now would be, with
+ * the same command, and says hello as soon as it is booted (its warm-up stops when its job comes), so it is
+ * ready first — a start never waits longer than a spawn would, back to back included — and no second JVM
+ * boots beside it, which on a machine of few CPUs would slow both. A start that finds no spare boots a child
+ * at once, as spawn does. The next spare boots once the child just handed over has ended or has had
+ * {@link #REPLACE_AFTER_MILLIS} ms to start its job, and only if no later start came meanwhile (that start
+ * replaces its own): at most one spare boots at a time. Spares die with this JVM like every child (they watch
+ * its pid).
  */
 public final class Spares {
     private static final Map<Launch.Spec, Spares> BY_SPEC = new ConcurrentHashMap<>();
@@ -23,6 +27,7 @@ public final class Spares {
 
     private final Launch.Spec spec;
     private CompletableFuture<ChildJvm> next; // guarded by this
+    private long takes; // guarded by this: the starts so far, each numbered
 
     private Spares(Launch.Spec spec) {
         this.spec = spec;
@@ -76,72 +81,25 @@ public final class Spares {
     }
 
     /**
-     * @return the spare when it is ready; else the first ready of it and a child booting now, the other
-     *     becoming the next spare
+     * @return the spare, ready or still booting, else a child booted now; and the number of this start, for
+     *     {@link #replace}
      */
-    private CompletableFuture<ChildJvm> claim() {
-        CompletableFuture<ChildJvm> spare;
-        synchronized (this) {
-            spare = next;
-            next = null;
-        }
-        if (spare != null && spare.isDone()) {
-            return spare;
-        }
-        CompletableFuture<ChildJvm> fresh = boot(false);
-        if (spare == null) {
-            return fresh;
-        }
-        Race<ChildJvm> race = new Race<>();
-        spare.whenComplete(race::arrived);
-        fresh.whenComplete(race::arrived);
-        synchronized (this) {
-            if (next == null) {
-                next = race.second;
-                return race.first;
-            }
-        }
-        race.second.thenAccept(ChildJvm::release);
-        return race.first;
+    private synchronized Claim claim() {
+        CompletableFuture<ChildJvm> spare = next;
+        next = null;
+        return new Claim(spare != null ? spare : boot(false), ++takes);
     }
 
-    /**
-     * Two things under way (children booting): {@link #first} completes with the one ready first, {@link #second}
-     * with the other; a failure completes either only once the other's outcome is known, so {@link #first}
-     * fails only when both have failed.
-     */
-    static final class Race<T> {
-        final CompletableFuture<T> first = new CompletableFuture<>();
-        final CompletableFuture<T> second = new CompletableFuture<>();
-        private int arrivals; // guarded by this
-        private Throwable failure; // guarded by this
-
-        /** A boot ended: a child goes to the first place still open; a failure waits for the other's outcome. */
-        synchronized void arrived(T child, Throwable error) {
-            arrivals++;
-            if (error != null) {
-                failure = error;
-                if (arrivals == 2) {
-                    first.completeExceptionally(error); // no effect when the other came first
-                    second.completeExceptionally(error);
-                }
-            } else if (first.complete(child)) {
-                if (arrivals == 2) {
-                    second.completeExceptionally(failure);
-                }
-            } else {
-                second.complete(child);
-            }
-        }
-    }
+    private record Claim(CompletableFuture<ChildJvm> child, long take) { }
 
     private ChildJvm take() throws IOException {
         IOException last = null;
         for (int i = 0; i < ATTEMPTS; i++) {
             try {
-                ChildJvm child = claim().join();
+                Claim claim = claim();
+                ChildJvm child = claim.child().join();
                 if (child.process().isAlive()) {
-                    replaceLater(child.process());
+                    replaceLater(child.process(), claim.take());
                     return child;
                 }
                 child.release();
@@ -158,14 +116,25 @@ public final class Spares {
      * ms to start its job, whichever comes first: booting a JVM takes a core for a while, which the new
      * child needs more during its first moments. A {@link #take} before then boots a child at once.
      */
-    private void replaceLater(java.lang.Process taken) {
-        taken.onExit().thenRun(this::ensureBooting);
-        CompletableFuture.delayedExecutor(REPLACE_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(this::ensureBooting);
+    private void replaceLater(java.lang.Process taken, long take) {
+        Runnable replace = () -> replace(take);
+        taken.onExit().thenRun(replace);
+        CompletableFuture.delayedExecutor(REPLACE_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(replace);
     }
 
     /**
-     * @param spare whether the child warms up before it says hello (a spare), or is connected as soon as
-     *     booted (the one a start boots at once when no spare is ready); either loads the spec's preload
+     * Boots the next spare unless start number {@code take} has been followed by another, which boots its own
+     * child, then its own replacement: a spare booted now would boot beside that child.
+     */
+    private synchronized void replace(long take) {
+        if (take == takes) {
+            ensureBooting();
+        }
+    }
+
+    /**
+     * @param spare whether the child warms up once it has said hello, until its job comes (a spare), or waits
+     *     for its job at once (the child a start boots when there is no spare); either loads the spec's preload
      *     classes before its job runs
      */
     private CompletableFuture<ChildJvm> boot(boolean spare) {

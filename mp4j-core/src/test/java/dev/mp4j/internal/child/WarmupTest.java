@@ -32,6 +32,23 @@ class WarmupTest {
     }
 
     @Test
+    void aSpareStopsWarmingAsSoonAsItsJobIsThereAndLeavesTheJobUnread() {
+        java.io.ByteArrayInputStream stdin = new java.io.ByteArrayInputStream(new byte[] {'J', 0, 0, 0, 1});
+        Warmup.untilJob(stdin, true);
+        assertEquals(5, stdin.available(), "the warm-up read from stdin");
+    }
+
+    @Test
+    void theWarmUpAsksBeforeEachStepAndEndsWhenTold() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Warmup.exercise(1000, () -> asked.incrementAndGet() == 4);
+        assertEquals(4, asked.get(), "asked again after it was told to stop, or ran 1,000 rounds");
+        asked.set(0);
+        Warmup.exercise(1000, () -> asked.incrementAndGet() == 1);
+        assertEquals(1, asked.get());
+    }
+
+    @Test
     void exerciseRunsItsSamples() throws Exception {
         Set<String> before = shm();
         Warmup.exercise(3);
