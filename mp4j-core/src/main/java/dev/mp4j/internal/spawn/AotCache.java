@@ -110,7 +110,7 @@ public final class AotCache {
             return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
         }
         if (TRAININGS.putIfAbsent(cache.toString(), Boolean.TRUE) == null && !trainingElsewhere(cache)) {
-            Thread.ofVirtual().name("mp4j-aot-training").start(() -> train(spec, cache));
+            Thread.ofPlatform().daemon().name("mp4j-aot-training").start(() -> train(spec, cache));
         }
         return List.of();
     }

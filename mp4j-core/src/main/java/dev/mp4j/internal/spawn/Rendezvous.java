@@ -57,7 +57,7 @@ final class Rendezvous {
     /** Makes the rendezvous and FIFOs ahead ({@link #SPARES} and one), once per JVM, on a background thread. */
     static void readAhead() {
         if (READ_AHEAD.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("mp4j-rendezvous-ahead").start(() -> {
+            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(() -> {
                 try {
                     Rendezvous r = get();
                     r.spares.add(r.newFifo());
