@@ -147,8 +147,8 @@ final class Rendezvous {
                 connected.completeExceptionally(e);
                 return;
             } finally {
+                forget(fifo); // first: the exit's handler fails the admission once the open is done
                 opened.complete(null);
-                forget(fifo);
             }
             FrameChannel channel = new FrameChannel(Channels.newInputStream(up), stdin);
             try {
