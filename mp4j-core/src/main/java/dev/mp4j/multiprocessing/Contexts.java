@@ -75,7 +75,7 @@ final class Contexts {
                 if (spec == null) {
                     spec = fromProperties(Launch.Spec.defaults(Bootstrap.class));
                     defaultSpec = spec;
-                    Launch.readAhead();
+                    Launch.readAhead(spec);
                 }
             }
         }

@@ -14,6 +14,13 @@ import java.util.stream.Stream;
  * {@code /proc/PID/status}) of the run's process and of every process below it, keeping each one's highest
  * reading. Their sum is what the run cost the machine at most, with every process at its own peak; a process
  * that lives shorter than a period may be missed. Where there is no {@code /proc}, the peak is 0.
+ *
+ * <p>A child of the run's process read before it has executed its program (the kernel's "forked, not
+ * exec'd" flag) is not counted then: it is the run's process itself, cloned to start a program — the JDK's
+ * {@code ProcessBuilder.start} and CPython's spawn clone the caller, sharing its memory until the child
+ * executes — and its VmHWM is the caller's. Counted, a JVM's shell or worker caught in that instant added a
+ * second copy of the parent's peak (51–65 MiB each, seen for 2 of a Pool.map run's 6 children). A child of a
+ * child (CPython's forkserver's children, forked without executing anything) counts as always.
  */
 final class MemoryWatch {
     /** How often the processes are read. */
@@ -72,9 +79,33 @@ final class MemoryWatch {
     }
 
     private void read(ProcessHandle p) {
-        long kib = vmHwmKiB(Path.of("/proc", Long.toString(p.pid()), "status"));
+        Path proc = Path.of("/proc", Long.toString(p.pid()));
+        if (p.pid() != root.pid() && cloneOf(proc.resolve("stat"), root.pid())) {
+            return;
+        }
+        long kib = vmHwmKiB(proc.resolve("status"));
         if (kib > 0) {
             peakKiB.merge(p.pid(), kib, Math::max);
+        }
+    }
+
+    /** The kernel's flag of a process that was forked and has not executed a program since (PF_FORKNOEXEC). */
+    static final long FORKED_NOT_EXECUTED = 0x40;
+
+    /**
+     * @param stat a {@code /proc/PID/stat} file
+     * @param parent a pid
+     * @return whether the process is a child of {@code parent} that has not executed a program since it was
+     *     cloned from it; false when the file cannot be read or is not what Linux writes
+     */
+    static boolean cloneOf(Path stat, long parent) {
+        try {
+            String s = Files.readString(stat, StandardCharsets.US_ASCII);
+            // pid (comm) state ppid pgrp session tty_nr tpgid flags ...: comm may hold spaces and parentheses
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[1]) == parent && (Long.parseLong(f[6]) & FORKED_NOT_EXECUTED) != 0;
+        } catch (IOException | RuntimeException gone) {
+            return false;
         }
     }
 

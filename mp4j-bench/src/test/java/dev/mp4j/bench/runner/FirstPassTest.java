@@ -164,6 +164,21 @@ class FirstPassTest {
     }
 
     @Test
+    void aCloneOfTheRunsProcessNotYetExecutedIsNotCounted(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path stat = dir.resolve("stat");
+        // flags 0x40: forked, not exec'd
+        Files.writeString(stat, "7703 (java (x) y) R 7681 7681 7639 0 -1 4194368 0 0 0 0 0 0 0 0 20 0 1 0\n");
+        assertTrue(MemoryWatch.cloneOf(stat, 7681));
+        assertFalse(MemoryWatch.cloneOf(stat, 1), "a child of another process");
+        Files.writeString(stat, "7703 (sh) S 7681 7681 7639 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0\n");
+        assertFalse(MemoryWatch.cloneOf(stat, 7681), "it has executed its program");
+        assertFalse(MemoryWatch.cloneOf(dir.resolve("gone"), 7681));
+        assertFalse(MemoryWatch.cloneOf(Path.of("/proc/self/stat"), ProcessHandle.current().parent().orElseThrow().pid()),
+                "this JVM has executed java");
+    }
+
+    @Test
     void vmHwmIsReadFromAStatusFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
         Path status = dir.resolve("status");
         Files.writeString(status, "Name:\tjava\nVmPeak:\t 999 kB\nVmHWM:\t   51200 kB\nVmRSS:\t 100 kB\n");

@@ -46,6 +46,8 @@ public final class AotCache {
     private static final Map<String, Boolean> TRAININGS = new ConcurrentHashMap<>();
     /** The caches this JVM has used (and marked as used). */
     private static final Set<String> USED = ConcurrentHashMap.newKeySet();
+    /** {@link #file}'s results. */
+    private static final Map<Object, java.util.Optional<Path>> FILES = new ConcurrentHashMap<>();
     /** How many caches a directory keeps: a training removes the least recently used beyond these. */
     static final int KEPT = 8;
     /** The application classes of the jobs this JVM started, for a training to load: at most {@link #MAX_NOTED}. */
@@ -99,20 +101,41 @@ public final class AotCache {
      *     made); may start the background training that makes one
      */
     static List<String> options(Launch.Spec spec) {
-        Path cache = cacheFile(spec);
+        Path cache = file(spec);
         if (cache == null) {
             return List.of();
         }
-        if (Files.isRegularFile(cache)) {
-            if (USED.add(cache.toString())) {
-                markUsed(cache);
-            }
+        if (ready(cache)) {
             return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
         }
         if (TRAININGS.putIfAbsent(cache.toString(), Boolean.TRUE) == null && !trainingElsewhere(cache)) {
-            Thread.ofVirtual().name("mp4j-aot-training").start(() -> train(spec, cache));
+            Thread.ofPlatform().daemon().name("mp4j-aot-training").start(() -> train(spec, cache));
         }
         return List.of();
+    }
+
+    /**
+     * Works out ahead, on the calling thread, what the first child of {@code spec} needs of the cache: its
+     * name, and its mark as used if it is there. Starts no training: that waits for a child.
+     *
+     * @param spec the launch spec
+     */
+    static void readAhead(Launch.Spec spec) {
+        Path cache = file(spec);
+        if (cache != null) {
+            ready(cache);
+        }
+    }
+
+    /** @return whether {@code cache} is there; marks it used the first time this JVM finds it there */
+    private static boolean ready(Path cache) {
+        if (!Files.isRegularFile(cache)) {
+            return false;
+        }
+        if (USED.add(cache.toString())) {
+            markUsed(cache);
+        }
+        return true;
     }
 
     /**
@@ -147,6 +170,21 @@ public final class AotCache {
     /** @return how the partial files of a training of {@code cache} are named, up to the starter's pid */
     private static String partialPrefix(Path cache) {
         return cache.getFileName() + ".training-";
+    }
+
+    /**
+     * {@link #cacheFile}, worked out once per spec and settings in this JVM (its jars' sizes and times
+     * included: a jar rebuilt while the program runs gives children a cache that the JVM refuses, and they start
+     * without one). The first time costs a fresh JVM milliseconds of class loading and hashing, which
+     * {@link Launch#readAhead} spends ahead on a background thread.
+     *
+     * @param spec the launch spec
+     * @return where the cache for this spec lives, or null if this parent cannot have one
+     */
+    static Path file(Launch.Spec spec) {
+        record Key(Launch.Spec spec, String aot, String dir) { }
+        Key key = new Key(spec, System.getProperty("mp4j.aot"), System.getProperty("mp4j.aot.dir"));
+        return FILES.computeIfAbsent(key, k -> java.util.Optional.ofNullable(cacheFile(spec))).orElse(null);
     }
 
     /** @return where the cache for this spec lives, or null if this parent cannot have one */

@@ -146,12 +146,24 @@ public final class Launch {
 
     /**
      * Prepares, on background threads, what the first child of this JVM needs and takes long to make: the
-     * inherited options ({@link JvmOptions#readAhead}) and the rendezvous (its directory, the resource tracker,
-     * the first FIFOs: a command run and waited for each, while {@code mkfifo(3)} is not linked yet). A
-     * child started meanwhile takes what is ready and makes the rest itself.
+     * inherited options ({@link JvmOptions#readAhead}), then the name of the children's AOT cache and the
+     * check that they find their main class ({@link #check}) for {@code spec}, and the rendezvous (its
+     * directory, the resource tracker, the first FIFOs: a command run and waited for each, while
+     * {@code mkfifo(3)} is not linked yet). A child started meanwhile takes what is ready, waits for what is
+     * being made, and makes the rest itself.
+     *
+     * @param spec how the children are likely to be started
      */
-    public static void readAhead() {
+    public static void readAhead(Spec spec) {
         JvmOptions.readAhead();
+        Thread.ofPlatform().daemon().name("mp4j-launch-ahead").start(() -> {
+            try {
+                AotCache.readAhead(spec);
+                LaunchLayout.check(spec);
+            } catch (IOException | RuntimeException e) {
+                // the first start does it again, and reports what fails
+            }
+        });
         Rendezvous.readAhead();
     }
 

@@ -165,9 +165,11 @@ record LaunchLayout(Mode mode, String nativeAccess, List<String> args, List<Stri
                 if (CHECKED.contains(key)) {
                     return;
                 }
+                // Loaded from an entry of the class path, it is there: no jar need be opened (on a JVM's first
+                // start, opening and reading mp4j's jar cost 10-30 ms before the child could be started).
+                boolean found = loadedFrom(spec.main(), layout.classPath());
                 Set<Path> seen = new HashSet<>();
-                boolean found = false;
-                for (String entry : layout.classPath()) {
+                for (String entry : found ? List.<String>of() : layout.classPath()) {
                     if (holds(Path.of(entry.isEmpty() ? "." : entry), resource, seen)) {
                         found = true;
                         break;
@@ -202,24 +204,38 @@ record LaunchLayout(Mode mode, String nativeAccess, List<String> args, List<Stri
         }
         LaunchLayout layout = of(spec);
         var source = type.getProtectionDomain().getCodeSource();
-        if (source != null && source.getLocation() != null && layout.classPath() != null) {
-            try {
-                Path where = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
-                for (String entry : layout.classPath()) {
-                    if (Path.of(entry).toAbsolutePath().normalize().equals(where)) {
-                        return;
-                    }
-                }
-            } catch (java.net.URISyntaxException | IllegalArgumentException
-                     | java.nio.file.FileSystemNotFoundException e) {
-                // not a file: the child cannot load it from there either
-            }
+        if (layout.classPath() != null && loadedFrom(type, layout.classPath())) {
+            return;
         }
         throw new IOException("child JVMs cannot load " + type.getName() + ": this JVM loaded it through class "
                 + "loader " + loader + " (" + loader.getClass().getName() + "), which a child JVM does not have, "
                 + "from " + (source == null ? "an unknown location" : source.getLocation()) + ", which is not on "
                 + "the children's class path. Give the children a class path that holds it with "
                 + "Context.withClassPath(...)");
+    }
+
+    /**
+     * @param type a class
+     * @param classPath a class path's entries
+     * @return whether {@code type} was loaded from one of them (its code source is one of the entries): then a
+     *     JVM with that class path finds it there
+     */
+    static boolean loadedFrom(Class<?> type, List<String> classPath) {
+        var source = type.getProtectionDomain().getCodeSource();
+        if (source == null || source.getLocation() == null) {
+            return false;
+        }
+        try {
+            Path where = Path.of(source.getLocation().toURI()).toAbsolutePath().normalize();
+            for (String entry : classPath) {
+                if (Path.of(entry.isEmpty() ? "." : entry).toAbsolutePath().normalize().equals(where)) {
+                    return true;
+                }
+            }
+        } catch (java.net.URISyntaxException | IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            // not a file: a child cannot load it from there either
+        }
+        return false;
     }
 
     /**

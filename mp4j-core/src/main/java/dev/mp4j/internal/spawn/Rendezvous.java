@@ -57,7 +57,7 @@ final class Rendezvous {
     /** Makes the rendezvous and FIFOs ahead ({@link #SPARES} and one), once per JVM, on a background thread. */
     static void readAhead() {
         if (READ_AHEAD.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("mp4j-rendezvous-ahead").start(() -> {
+            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(() -> {
                 try {
                     Rendezvous r = get();
                     r.spares.add(r.newFifo());
@@ -147,8 +147,8 @@ final class Rendezvous {
                 connected.completeExceptionally(e);
                 return;
             } finally {
+                forget(fifo); // first: the exit's handler fails the admission once the open is done
                 opened.complete(null);
-                forget(fifo);
             }
             FrameChannel channel = new FrameChannel(Channels.newInputStream(up), stdin);
             try {

@@ -65,7 +65,28 @@ class JvmOptionsTest {
         for (String heap : List.of("-Xmx1g", "-Xms2g", "-XX:MaxRAMPercentage=50", "-XX:MaxHeapSize=1g", "-XX:MaxRAM=4g")) {
             List<String> d = JvmOptions.defaults(List.of(heap));
             assertTrue(d.stream().noneMatch(o -> o.startsWith("-XX:MaxRAMPercentage")), heap + " -> " + d);
+            assertFalse(d.contains(JvmOptions.INITIAL_HEAP), heap + " -> " + d);
         }
+    }
+
+    @Test
+    void aChildStartsWithASmallHeapUnlessTheUserSizesIt() {
+        List<String> none = JvmOptions.defaults(List.of("-Dx=y", "-XX:+UseG1GC"), List.of());
+        assertTrue(none.contains(JvmOptions.INITIAL_HEAP), none.toString());
+        for (String young : List.of("-Xmn64m", "-XX:NewSize=64m", "-XX:MaxNewSize=64m", "-XX:NewRatio=3",
+                "-XX:InitialRAMPercentage=5", "-XX:MinRAMPercentage=40", "-XX:InitialHeapSize=1g")) {
+            List<String> d = JvmOptions.defaults(List.of(young), List.of());
+            assertFalse(d.contains(JvmOptions.INITIAL_HEAP), young + " -> " + d);
+        }
+        List<String> young = JvmOptions.defaults(List.of("-Xmn64m"), List.of());
+        assertTrue(young.stream().anyMatch(o -> o.startsWith("-XX:MaxRAMPercentage=")),
+                "a young generation's size leaves the max heap to the memory rule: " + young);
+    }
+
+    @Test
+    void theEnvironmentsOptionsAreTheUsersChoiceToo() {
+        List<String> d = JvmOptions.defaults(List.of("-Dx=y"), List.of("-XX:+UseParallelGC", "-Xmx64m"));
+        assertEquals(List.of("-XX:-UsePerfData"), d);
     }
 
     @Test
