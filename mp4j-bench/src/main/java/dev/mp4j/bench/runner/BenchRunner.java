@@ -211,9 +211,9 @@ public final class BenchRunner {
      */
     private void prime() {
         System.out.println("priming: a child process, and the AOT cache of child JVMs for this class path");
-        RunResult r = run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Mp4jWorkloads.class.getName(), Mp4jWorkloads.PRIME), Duration.ofSeconds(180));
+        List<String> cmd = mp4jJvm();
+        cmd.addAll(List.of(Mp4jWorkloads.class.getName(), Mp4jWorkloads.PRIME));
+        RunResult r = run(cmd, Duration.ofSeconds(180));
         if (r.failure() != null) {
             System.out.println("priming failed (the runs go on without it): " + r.failure());
         }
@@ -223,18 +223,26 @@ public final class BenchRunner {
         if (w.program() != null) {
             return javaCommand(w, "mp4j");
         }
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = mp4jJvm();
+        cmd.addAll(List.of(Mp4jWorkloads.class.getName(), w.name()));
+        if (options.quick()) {
+            cmd.add("quick");
+        }
+        return cmd;
+    }
+
+    /**
+     * @return the JVM and its options for mp4j's side of a workload, and for the priming run: the same options,
+     *     since the children's AOT cache is kept per set of inherited options, so priming trains the one the runs use
+     */
+    private List<String> mp4jJvm() {
+        return new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
                 // where mp4j-python's workloads find mp4j_bench.py and the interpreter the CPython side runs
                 "-Dmp4j.bench.python=" + options.pythonScript().toAbsolutePath(),
-                "-Dmp4j.bench.python.exe=" + options.python(),
-                Mp4jWorkloads.class.getName(), w.name()));
-        if (options.quick()) {
-            cmd.add("quick");
-        }
-        return cmd;
+                "-Dmp4j.bench.python.exe=" + options.python()));
     }
 
     /**
