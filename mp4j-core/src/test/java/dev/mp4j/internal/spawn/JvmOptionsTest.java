@@ -59,12 +59,14 @@ class JvmOptionsTest {
         List<String> none = JvmOptions.defaults(List.of("-Dx=y"));
         assertTrue(none.contains("-XX:+UseSerialGC"), none.toString());
         assertTrue(none.stream().anyMatch(o -> o.startsWith("-XX:MaxRAMPercentage=")), none.toString());
+        assertTrue(none.contains(JvmOptions.INITIAL_HEAP), none.toString());
 
         List<String> g1 = JvmOptions.defaults(List.of("-XX:+UseG1GC"));
         assertFalse(g1.contains("-XX:+UseSerialGC"), g1.toString());
         for (String heap : List.of("-Xmx1g", "-Xms2g", "-XX:MaxRAMPercentage=50", "-XX:MaxHeapSize=1g", "-XX:MaxRAM=4g")) {
             List<String> d = JvmOptions.defaults(List.of(heap));
             assertTrue(d.stream().noneMatch(o -> o.startsWith("-XX:MaxRAMPercentage")), heap + " -> " + d);
+            assertFalse(d.contains(JvmOptions.INITIAL_HEAP), heap + " -> " + d);
         }
     }
 
