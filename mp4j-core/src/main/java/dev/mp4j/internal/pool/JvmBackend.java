@@ -201,7 +201,8 @@ public final class JvmBackend extends BreakingBackend {
         Object value = null;
         Throwable error = null;
         try {
-            Object decoded = Codec.decode(PoolFrames.ResultFrame.body(frame), filter);
+            int body = PoolFrames.ResultFrame.BODY;
+            Object decoded = Codec.decode(frame, body, frame.length - body, filter);
             switch (status) {
                 case EXCEPTION -> error = (Throwable) decoded;
                 case CHUNK_VALUES -> value = new Chunks.ChunkResult(castList(decoded), null);
@@ -254,7 +255,7 @@ public final class JvmBackend extends BreakingBackend {
                         functions.removeFirst();
                     }
                 }
-                jvm.channel().send(PoolFrames.ChunkFrame.encode(id, c.each, fnId, known ? null : c.fnBytes, c.args));
+                jvm.channel().send(PoolFrames.ChunkFrame.head(id, c.each, fnId, known ? null : c.fnBytes), c.args);
             } else {
                 jvm.channel().send(PoolFrames.task(id, (byte[]) prepared));
             }

@@ -178,8 +178,13 @@ public final class WorkerJob implements Job {
      * be read fails with a clear error (a {@link ProcessError}).
      */
     private static Object readTask(byte[] bytes) throws ProcessError {
+        return readTask(bytes, 0, bytes.length);
+    }
+
+    /** {@link #readTask(byte[])} of {@code bytes[offset, offset + length)}. */
+    private static Object readTask(byte[] bytes, int offset, int length) throws ProcessError {
         try {
-            return Codec.decodeFromParent(bytes);
+            return Codec.decodeFromParent(bytes, offset, length);
         } catch (ClassNotFoundException e) {
             throw new ProcessError("the worker cannot load class " + e.getMessage()
                     + " of the task: is it on the class path the worker JVMs get?", e);
@@ -228,7 +233,8 @@ public final class WorkerJob implements Job {
         }
         List<Object> args;
         try {
-            args = (List<Object>) readTask(PoolFrames.ChunkFrame.args(frame));
+            int at = PoolFrames.ChunkFrame.argsOffset(frame);
+            args = (List<Object>) readTask(frame, at, frame.length - at);
         } catch (ProcessError e) {
             return PoolFrames.failure(id, e);
         }
@@ -268,7 +274,7 @@ public final class WorkerJob implements Job {
         long id = PoolFrames.id(frame);
         Object task;
         try {
-            task = readTask(PoolFrames.TaskFrame.task(frame));
+            task = readTask(frame, PoolFrames.TaskFrame.TASK, frame.length - PoolFrames.TaskFrame.TASK);
         } catch (ProcessError e) {
             return PoolFrames.failure(id, e);
         }
