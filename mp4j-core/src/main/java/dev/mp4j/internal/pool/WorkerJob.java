@@ -135,6 +135,7 @@ public final class WorkerJob implements Job {
                     return 1;
                 }
             }
+            collectBootSurvivors();
             boolean overMemory = false;
             Functions functions = new Functions();
             while (true) {
@@ -170,6 +171,23 @@ public final class WorkerJob implements Job {
             }
         } catch (IOException parentGone) {
             return 0;
+        }
+    }
+
+    /** A heap at most this large at the first task is a small initial heap, collected before it. */
+    static final long SMALL_HEAP = 64L << 20;
+
+    /**
+     * Collects once before the first task when the heap is small (a child's default initial heap,
+     * {@code JvmOptions}): its young generation is a few MB, so its first collection would otherwise fall
+     * inside the first map's chunks, and that one costs the most — what survived the boot moves to the old
+     * generation, into pages never touched before (15–45 ms measured on a loaded 2-CPU VM, against 0.5–5 ms
+     * for the next ones). Done now, it overlaps the parent's own work before its first tasks arrive. A heap
+     * the user sized larger is left to its own course. {@code -XX:+DisableExplicitGC} turns this off.
+     */
+    private static void collectBootSurvivors() {
+        if (Runtime.getRuntime().totalMemory() <= SMALL_HEAP) {
+            System.gc();
         }
     }
 
