@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * </ul>
  * The user's choice wins over mp4j's defaults: a garbage collector chosen replaces mp4j's SerialGC, and a
  * heap size given ({@code -Xmx}, {@code -Xms}, {@code -XX:MaxHeapSize}, {@code -XX:InitialHeapSize},
- * {@code -XX:MaxRAM*}) replaces the memory rule ({@link #memoryRule}).
+ * {@code -XX:MaxRAM*}) replaces the memory rule ({@link #memoryRule}) and the small initial heap ({@link #INITIAL_HEAP}).
  */
 public final class JvmOptions {
     /** The logger the WARNINGs about dropped options go to. */

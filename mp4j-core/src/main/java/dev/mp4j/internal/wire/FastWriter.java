@@ -108,12 +108,20 @@ final class FastWriter {
             return 2 + varintSize(b.length) + b.length;
         } else if (obj instanceof String s && s.length() < Integer.MAX_VALUE - 16) {
             return 2 + varintSize(s.length()) + s.length();
-        } else if (obj instanceof List<?> l && !l.isEmpty()) {
+        } else if (isKnownList(obj) && !((List<?>) obj).isEmpty()) {
+            // only lists of the JDK's own classes are asked for an element: another list's get may be anything
+            // (a manager's list proxy asks its server)
+            List<?> l = (List<?>) obj;
             return 1 + listCapacity(l.size(), l.get(0));
         } else if (obj instanceof Collection<?> c) {
             return 1 + listCapacity(c.size(), null);
         }
         return 64;
+    }
+
+    private static boolean isKnownList(Object obj) {
+        Class<?> c = obj == null ? null : obj.getClass();
+        return c == ArrayList.class || c == LIST12 || c == LISTN;
     }
 
     /**

@@ -769,4 +769,25 @@ class CodecTest {
         }
         assertThrows(IndexOutOfBoundsException.class, () -> Codec.encodeList(a, 2, 6, 0));
     }
+
+    /** A list whose elements the codec must not ask for itself (as a manager's proxy, whose get is a call). */
+    static final class CountingList extends ArrayList<Object> {
+        private static final long serialVersionUID = 1L;
+        transient int gets;
+
+        @Override
+        public Object get(int index) {
+            gets++;
+            return super.get(index);
+        }
+    }
+
+    @Test
+    void sizingTheBufferAsksNoElementOfAListOfAnotherClass() throws Exception {
+        CountingList list = new CountingList();
+        list.addAll(numbers(40, i -> i));
+        Object back = Codec.decode(Codec.encode(list), null);
+        assertEquals(0, list.gets);
+        assertEquals(list, back);
+    }
 }
