@@ -77,9 +77,11 @@ final class EngineStrategy implements PoolStrategy {
             return result;
         }
         Chunks.Fn f = new Chunks.Fn(erase(fn));
+        @SuppressWarnings("unchecked")
+        List<Object> all = (List<Object>) items; // the pool's own copy of the caller's items: views of it suffice
         for (int offset = 0; offset < n; offset += size) {
-            List<Object> chunk = new ArrayList<>(items.subList(offset, Math.min(n, offset + size)));
-            submit(new Chunks.Chunk(f, chunk), result.chunk(offset), Timeouts.FOREVER);
+            submit(new Chunks.Chunk(f, all.subList(offset, Math.min(n, offset + size))), result.chunk(offset),
+                    Timeouts.FOREVER);
         }
         return result;
     }

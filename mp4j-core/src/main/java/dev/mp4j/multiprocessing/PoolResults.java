@@ -278,7 +278,7 @@ final class PoolResults {
                         Object[] values = r.values().toArray();
                         System.arraycopy(values, 0, slots, offset, values.length);
                         if (--left == 0) {
-                            all = (List<R>) Arrays.asList(slots.clone());
+                            all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
                         }
                     }
                     if (all != null) {

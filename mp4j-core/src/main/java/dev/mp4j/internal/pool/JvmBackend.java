@@ -17,7 +17,6 @@ import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.Serializable;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -58,10 +57,10 @@ public final class JvmBackend extends BreakingBackend {
     @Override
     public Object prepare(Object task) throws IOException {
         if (task instanceof Chunks.Chunk c) {
-            return new PreparedChunk(c.fn(), false, c.fn().bytes(), Codec.encode(asArrayList(c.args())));
+            return new PreparedChunk(c.fn(), false, c.fn().bytes(), encodeArgs(c.args()));
         }
         if (task instanceof Chunks.EachChunk c) {
-            return new PreparedChunk(c.fn(), true, c.fn().bytes(), Codec.encode(asArrayList(c.args())));
+            return new PreparedChunk(c.fn(), true, c.fn().bytes(), encodeArgs(c.args()));
         }
         if (!(task instanceof Serializable)) {
             throw new NotSerializableException(task.getClass().getName());
@@ -69,9 +68,10 @@ public final class JvmBackend extends BreakingBackend {
         return Codec.encode(task);
     }
 
-    /** @return the list itself if it is an ArrayList (what the worker decodes), else a copy */
-    private static ArrayList<Object> asArrayList(List<Object> args) {
-        return args instanceof ArrayList<Object> a ? a : new ArrayList<>(args);
+    /** @return the arguments serialized as the ArrayList the worker decodes (whatever list holds them) */
+    private static byte[] encodeArgs(List<Object> args) throws IOException {
+        Object[] a = args.toArray();
+        return Codec.encodeList(a, 0, a.length, 0);
     }
 
     @Override
@@ -201,7 +201,8 @@ public final class JvmBackend extends BreakingBackend {
         Object value = null;
         Throwable error = null;
         try {
-            Object decoded = Codec.decode(PoolFrames.ResultFrame.body(frame), filter);
+            int body = PoolFrames.ResultFrame.BODY;
+            Object decoded = Codec.decode(frame, body, frame.length - body, filter);
             switch (status) {
                 case EXCEPTION -> error = (Throwable) decoded;
                 case CHUNK_VALUES -> value = new Chunks.ChunkResult(castList(decoded), null);
@@ -254,7 +255,7 @@ public final class JvmBackend extends BreakingBackend {
                         functions.removeFirst();
                     }
                 }
-                jvm.channel().send(PoolFrames.ChunkFrame.encode(id, c.each, fnId, known ? null : c.fnBytes, c.args));
+                jvm.channel().send(PoolFrames.ChunkFrame.head(id, c.each, fnId, known ? null : c.fnBytes), c.args);
             } else {
                 jvm.channel().send(PoolFrames.task(id, (byte[]) prepared));
             }

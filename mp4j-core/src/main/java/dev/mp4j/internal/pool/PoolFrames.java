@@ -107,8 +107,19 @@ public final class PoolFrames {
          * @param args the serialized arguments
          */
         static byte[] encode(long id, boolean each, long fnId, byte[] fn, byte[] args) {
+            byte[] head = head(id, each, fnId, fn);
+            byte[] f = Arrays.copyOf(head, head.length + args.length);
+            System.arraycopy(args, 0, f, head.length, args.length);
+            return f;
+        }
+
+        /**
+         * @param fn the serialized function, or null if the worker has it
+         * @return the frame up to ARGS: what is sent before the serialized arguments
+         */
+        static byte[] head(long id, boolean each, long fnId, byte[] fn) {
             int n = fn == null ? 0 : fn.length;
-            byte[] f = new byte[FN + n + args.length];
+            byte[] f = new byte[FN + n];
             f[0] = Tags.CHUNK;
             LONG.set(f, ID, id);
             f[KIND] = each ? EACH : PLAIN;
@@ -117,7 +128,6 @@ public final class PoolFrames {
             if (fn != null) {
                 System.arraycopy(fn, 0, f, FN, n);
             }
-            System.arraycopy(args, 0, f, FN + n, args.length);
             return f;
         }
 
@@ -137,8 +147,20 @@ public final class PoolFrames {
 
         /** @return a copy of the serialized arguments */
         static byte[] args(byte[] frame) {
+            return Arrays.copyOfRange(frame, argsOffset(frame), frame.length);
+        }
+
+        /**
+         * @return where the serialized arguments start
+         * @throws IllegalArgumentException if the frame's function length does not fit in it
+         */
+        static int argsOffset(byte[] frame) {
             int n = (int) INT.get(frame, FN_LENGTH);
-            return Arrays.copyOfRange(frame, FN + Math.max(0, n), frame.length);
+            if (n < KNOWN || n > frame.length - FN) {
+                throw new IllegalArgumentException("a CHUNK frame of " + frame.length + " bytes with a function of "
+                        + n);
+            }
+            return FN + Math.max(0, n);
         }
     }
 
@@ -192,10 +214,18 @@ public final class PoolFrames {
 
         static byte[] encode(long id, Status status, byte[] body) {
             byte[] f = new byte[BODY + body.length];
+            System.arraycopy(body, 0, f, BODY, body.length);
+            return header(f, id, status);
+        }
+
+        /**
+         * @param f a body with {@link #BODY} bytes of headroom
+         * @return {@code f}, its header written
+         */
+        static byte[] header(byte[] f, long id, Status status) {
             f[0] = Tags.RESULT;
             LONG.set(f, ID, id);
             f[STATUS] = status.code();
-            System.arraycopy(body, 0, f, BODY, body.length);
             return f;
         }
 
@@ -322,14 +352,14 @@ public final class PoolFrames {
      * @return a RESULT frame with the value, or with a clear error if the value cannot be serialized
      */
     public static byte[] value(long id, Object value) {
-        byte[] body;
+        byte[] frame;
         try {
-            body = Codec.encode(value);
+            frame = Codec.encode(value, ResultFrame.BODY);
         } catch (IOException e) {
             return failure(id, new ProcessError("the task's result (" + className(value)
                     + ") cannot be sent back to the parent: " + e, e));
         }
-        return ResultFrame.encode(id, Status.VALUE, body);
+        return ResultFrame.header(frame, id, Status.VALUE);
     }
 
     /**
@@ -339,13 +369,14 @@ public final class PoolFrames {
      * @return a RESULT frame with the values, or with a clear error if they cannot be serialized
      */
     static byte[] values(long id, boolean each, List<Object> values) {
-        byte[] body;
+        byte[] frame;
         try {
-            body = Codec.encode(values);
+            Object[] a = values.toArray();
+            frame = Codec.encodeList(a, 0, a.length, ResultFrame.BODY); // decoded as an ArrayList
         } catch (IOException e) {
             return failure(id, new ProcessError("a result of the chunk cannot be sent back to the parent: " + e, e));
         }
-        return ResultFrame.encode(id, each ? Status.EACH_VALUES : Status.CHUNK_VALUES, body);
+        return ResultFrame.header(frame, id, each ? Status.EACH_VALUES : Status.CHUNK_VALUES);
     }
 
     /**

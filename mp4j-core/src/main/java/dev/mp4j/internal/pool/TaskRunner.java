@@ -68,7 +68,7 @@ final class TaskRunner {
                         mark.apply(failure[0]));
             }
         }
-        return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out)), null);
+        return new Chunks.ChunkResult(Arrays.asList(out), null); // a view, not a copy: it is read or sent once
     }
 
     /**
@@ -115,6 +115,8 @@ final class TaskRunner {
                 errors.set(i, mark.apply(t));
             }
         }
-        return new Chunks.EachResult(new ArrayList<>(Arrays.asList(values)), errors);
+        // a view when all succeeded (read or sent once as a list); a result with errors travels whole, as is
+        return new Chunks.EachResult(errors == null ? Arrays.asList(values) : new ArrayList<>(Arrays.asList(values)),
+                errors);
     }
 }

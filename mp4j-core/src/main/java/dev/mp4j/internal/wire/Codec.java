@@ -76,6 +76,49 @@ public final class Codec {
     }
 
     /**
+     * {@link #encode(Object)} into an array that leaves room for a frame's header before the form, so that
+     * the frame is that array, not a copy of it.
+     *
+     * @param obj any object, null included
+     * @param headroom the bytes left free (zero) at the start
+     * @return {@code headroom} bytes, then the serialized form to the end of the array
+     * @throws NotSerializableException naming the class that is not serializable
+     * @throws IOException on another serialization failure
+     */
+    public static byte[] encode(Object obj, int headroom) throws IOException {
+        byte[] fast = FastWriter.encode(obj, headroom);
+        return fast != null ? fast : behind(headroom, encodeJdk(obj));
+    }
+
+    /**
+     * Serializes {@code a[from, to)} as {@link #encode(Object, int)} serializes an {@code ArrayList} of those
+     * elements (which is what {@link #decode} returns), without making the list: a map's chunk of arguments
+     * or of results.
+     *
+     * @param a the elements
+     * @param from the first index
+     * @param to the index after the last
+     * @param headroom the bytes left free (zero) at the start
+     * @return {@code headroom} bytes, then the serialized form to the end of the array
+     * @throws NotSerializableException naming the class that is not serializable
+     * @throws IOException on another serialization failure
+     */
+    public static byte[] encodeList(Object[] a, int from, int to, int headroom) throws IOException {
+        Objects.checkFromToIndex(from, to, a.length);
+        byte[] fast = FastWriter.encodeList(a, from, to, headroom);
+        return fast != null ? fast : behind(headroom, encodeJdk(new ArrayList<>(Arrays.asList(a).subList(from, to))));
+    }
+
+    private static byte[] behind(int headroom, byte[] form) {
+        if (headroom == 0) {
+            return form;
+        }
+        byte[] out = new byte[headroom + form.length];
+        System.arraycopy(form, 0, out, headroom, form.length);
+        return out;
+    }
+
+    /**
      * Marks an exception with where it was raised (a suppressed {@link RemoteTraceback}) and returns it if it
      * can be serialized, else a {@link ProcessError} stand-in with its class, message, stack trace and mark:
      * what a process sends back in place of an exception raised for another.
@@ -171,7 +214,26 @@ public final class Codec {
      * @throws IOException on a corrupt stream
      */
     public static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        return decode(bytes, filter != null ? filter : processFilter, true);
+        return decode(bytes, 0, bytes.length, filter != null ? filter : processFilter, true);
+    }
+
+    /**
+     * {@link #decode(byte[], ObjectInputFilter)} of the form at {@code bytes[offset, offset + length)} (a
+     * frame's body), without copying it out.
+     *
+     * @param bytes holds the form
+     * @param offset where it starts
+     * @param length its length
+     * @param filter the filter to apply, or null for this JVM's default
+     * @return the object
+     * @throws ClassNotFoundException naming a class this JVM cannot load
+     * @throws InvalidClassException if the filter rejects the stream
+     * @throws IOException on a corrupt stream
+     */
+    public static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        return decode(bytes, offset, length, filter != null ? filter : processFilter, true);
     }
 
     /**
@@ -179,13 +241,13 @@ public final class Codec {
      * @param askFactory whether the fast form is shown to what the JVM-wide filter factory makes of
      *     {@code requested} (as an {@link ObjectInputStream} does), or to {@code requested} alone
      */
-    private static Object decode(byte[] bytes, ObjectInputFilter requested, boolean askFactory)
-            throws IOException, ClassNotFoundException {
+    private static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter requested,
+                                 boolean askFactory) throws IOException, ClassNotFoundException {
         try {
-            if (bytes.length > 0 && bytes[0] == FastFormat.MAGIC) {
-                return FastReader.decode(bytes, askFactory ? effective(requested) : requested);
+            if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
+                return FastReader.decode(bytes, offset, length, askFactory ? effective(requested) : requested);
             }
-            return decodeJdk(bytes, requested);
+            return decodeJdk(bytes, offset, length, requested);
         } catch (RuntimeException e) {
             // a class's own readObject, a record's constructor, a filter that fails: still a bad stream
             throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
@@ -259,7 +321,25 @@ public final class Codec {
      * @throws IOException on a corrupt stream
      */
     public static Object decodeFromParent(byte[] bytes) throws IOException, ClassNotFoundException {
-        return decode(bytes, processFilter, System.getProperty("jdk.serialFilterFactory") != null);
+        return decodeFromParent(bytes, 0, bytes.length);
+    }
+
+    /**
+     * {@link #decodeFromParent(byte[])} of the form at {@code bytes[offset, offset + length)} (a frame's
+     * body), without copying it out.
+     *
+     * @param bytes holds the form
+     * @param offset where it starts
+     * @param length its length
+     * @return the object
+     * @throws ClassNotFoundException naming a class this JVM cannot load
+     * @throws InvalidClassException if the filter rejects the stream
+     * @throws IOException on a corrupt stream
+     */
+    public static Object decodeFromParent(byte[] bytes, int offset, int length)
+            throws IOException, ClassNotFoundException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        return decode(bytes, offset, length, processFilter, System.getProperty("jdk.serialFilterFactory") != null);
     }
 
     /**
@@ -301,9 +381,9 @@ public final class Codec {
         }
     }
 
-    private static Object decodeJdk(byte[] bytes, ObjectInputFilter requested)
+    private static Object decodeJdk(byte[] bytes, int offset, int length, ObjectInputFilter requested)
             throws IOException, ClassNotFoundException {
-        long maxArray = 8L * bytes.length + 1024;
+        long maxArray = 8L * length + 1024;
         ObjectInputFilter bounded = info -> {
             Class<?> cl = info.serialClass();
             if (cl != null && cl.isArray() && info.arrayLength() > maxArray) {
@@ -311,7 +391,7 @@ public final class Codec {
             }
             return requested.checkInput(info);
         };
-        try (ObjectInputStream in = new LoaderAwareInput(new ByteArrayInputStream(bytes))) {
+        try (ObjectInputStream in = new LoaderAwareInput(new ByteArrayInputStream(bytes, offset, length))) {
             in.setObjectInputFilter(bounded);
             return in.readObject();
         }

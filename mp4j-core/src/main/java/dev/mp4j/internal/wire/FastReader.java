@@ -59,6 +59,9 @@ final class FastReader {
 
     private final byte[] buf;
     private int pos;
+    /** Where the stream begins in {@link #buf} (its MAGIC byte), and where it ends (exclusive). */
+    private final int start;
+    private final int end;
     /** The filter to consult, or null for none; {@link #defaultFilter} when it is {@link Codec#DEFAULT_FILTER}. */
     private final ObjectInputFilter filter;
     private final boolean defaultFilter;
@@ -69,8 +72,10 @@ final class FastReader {
     private FastFormat.RecordInfo[] classInfos;
     private int classCount;
 
-    private FastReader(byte[] buf, ObjectInputFilter filter) {
+    private FastReader(byte[] buf, int start, int end, ObjectInputFilter filter) {
         this.buf = buf;
+        this.start = start;
+        this.end = end;
         this.filter = filter;
         this.defaultFilter = filter == Codec.DEFAULT_FILTER;
     }
@@ -85,11 +90,20 @@ final class FastReader {
      * @param filter the effective filter, or null for none
      */
     static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        FastReader r = new FastReader(bytes, filter);
-        r.pos = 1;
+        return decode(bytes, 0, bytes.length, filter);
+    }
+
+    /**
+     * @param bytes holds a fast stream at {@code [offset, offset + length)}, its first byte {@link FastFormat#MAGIC}
+     * @param filter the effective filter, or null for none
+     */
+    static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
+        FastReader r = new FastReader(bytes, offset, offset + length, filter);
+        r.pos = offset + 1;
         Object value = r.value(1);
-        if (r.pos != bytes.length) {
-            throw new StreamCorruptedException((bytes.length - r.pos) + " bytes after the value");
+        if (r.pos != r.end) {
+            throw new StreamCorruptedException((r.end - r.pos) + " bytes after the value");
         }
         r.check(null, -1, 1);
         return value;
@@ -182,7 +196,7 @@ final class FastReader {
             case BOXED_LIST:
                 return boxedList(depth);
             default:
-                throw new StreamCorruptedException("unknown tag " + tag + " at byte " + (pos - 1));
+                throw new StreamCorruptedException("unknown tag " + tag + " at byte " + (pos - 1 - start));
         }
     }
 
@@ -194,7 +208,7 @@ final class FastReader {
             case LONGS, DOUBLES -> 8;
             default -> 1;
         };
-        if ((long) n * width > buf.length - pos) {
+        if ((long) n * width > end - pos) {
             throw truncated(n + " array elements");
         }
         Class<?> type = switch (tag) {
@@ -351,7 +365,7 @@ final class FastReader {
             default -> throw new StreamCorruptedException("a boxed list of element tag " + type);
         };
         int n = length();
-        if ((long) n * width > buf.length - pos) {
+        if ((long) n * width > end - pos) {
             throw truncated(n + " list elements");
         }
         if (depth >= MAX_DEPTH) {
@@ -367,23 +381,26 @@ final class FastReader {
         pos += n * width;
         Object[] a = new Object[n];
         if (type == INT) {
-            int[] v = new int[n];
-            bb.asIntBuffer().get(v);
+            int[] v = Scratch.ints(n);
+            bb.asIntBuffer().get(v, 0, n);
             for (int i = 0; i < n; i += BLOCK) {
                 box(v, a, i, Math.min(n, i + BLOCK));
             }
+            Scratch.give(v);
         } else if (type == LONG) {
-            long[] v = new long[n];
-            bb.asLongBuffer().get(v);
+            long[] v = Scratch.longs(n);
+            bb.asLongBuffer().get(v, 0, n);
             for (int i = 0; i < n; i += BLOCK) {
                 box(v, a, i, Math.min(n, i + BLOCK));
             }
+            Scratch.give(v);
         } else {
-            double[] v = new double[n];
-            bb.asDoubleBuffer().get(v);
+            double[] v = Scratch.doubles(n);
+            bb.asDoubleBuffer().get(v, 0, n);
             for (int i = 0; i < n; i += BLOCK) {
                 box(v, a, i, Math.min(n, i + BLOCK));
             }
+            Scratch.give(v);
         }
         return switch (kind) {
             case ARRAY_LIST -> new ArrayList<>(Arrays.asList(a));
@@ -394,7 +411,7 @@ final class FastReader {
 
     private Object map(int tag, int depth) throws IOException, ClassNotFoundException {
         int n = length();
-        if (n > (buf.length - pos) / 2) {
+        if (n > (end - pos) / 2) {
             throw truncated(n + " map entries");
         }
         if (depth >= MAX_DEPTH) {
@@ -641,14 +658,14 @@ final class FastReader {
     private String stringBody(int tag) throws IOException {
         int n = length();
         if (tag == STR8) {
-            if (n > buf.length - pos) {
+            if (n > end - pos) {
                 throw truncated(n + " string bytes");
             }
             String s = new String(buf, pos, n, StandardCharsets.UTF_8);
             pos += n;
             return s;
         }
-        if (n > (buf.length - pos) / 2) {
+        if (n > (end - pos) / 2) {
             throw truncated(n + " string chars");
         }
         char[] chars = new char[n];
@@ -697,7 +714,7 @@ final class FastReader {
         }
         ObjectInputFilter.Status status;
         try {
-            status = filter.checkInput(new Info(cl, arrayLength, depth, refs, pos));
+            status = filter.checkInput(new Info(cl, arrayLength, depth, refs, pos - start));
         } catch (RuntimeException e) {
             throw (InvalidClassException) new InvalidClassException(cl == null ? null : cl.getName(),
                     "filter status: REJECTED").initCause(e);
@@ -724,7 +741,7 @@ final class FastReader {
     /** The element count of a container at this depth, bounded by the bytes left (one at least each). */
     private int elementCount(int depth) throws StreamCorruptedException {
         int n = length();
-        if (n > buf.length - pos) {
+        if (n > end - pos) {
             throw truncated(n + " elements");
         }
         if (depth >= MAX_DEPTH) {
@@ -739,21 +756,21 @@ final class FastReader {
     }
 
     private void need(int n) throws StreamCorruptedException {
-        if (buf.length - pos < n) {
+        if (end - pos < n) {
             throw truncated(n + " bytes");
         }
     }
 
     private StreamCorruptedException truncated(String what) {
-        return new StreamCorruptedException("the stream ends before " + what + " (at byte " + pos + " of "
-                + buf.length + ")");
+        return new StreamCorruptedException("the stream ends before " + what + " (at byte " + (pos - start) + " of "
+                + (end - start) + ")");
     }
 
     /** A non-negative int (a length or count). */
     private int length() throws StreamCorruptedException {
         int v = varint();
         if (v < 0) {
-            throw new StreamCorruptedException("negative length " + v + " at byte " + pos);
+            throw new StreamCorruptedException("negative length " + v + " at byte " + (pos - start));
         }
         return v;
     }
@@ -771,7 +788,7 @@ final class FastReader {
                 return v;
             }
         }
-        throw new StreamCorruptedException("malformed varint before byte " + pos);
+        throw new StreamCorruptedException("malformed varint before byte " + (pos - start));
     }
 
     private long varlong() throws StreamCorruptedException {
@@ -787,6 +804,6 @@ final class FastReader {
                 return v;
             }
         }
-        throw new StreamCorruptedException("malformed varint before byte " + pos);
+        throw new StreamCorruptedException("malformed varint before byte " + (pos - start));
     }
 }

@@ -53,26 +53,86 @@ final class FastWriter {
      * @return its fast form, or null if it must take JDK serialization
      */
     static byte[] encode(Object obj) {
-        FastWriter w = new FastWriter(initialCapacity(obj));
+        return encode(obj, 0);
+    }
+
+    /**
+     * @param obj any value
+     * @param headroom bytes left free before the stream, for the caller's header
+     * @return {@code headroom} bytes, then the fast form to the end of the array; or null if it must take
+     *     JDK serialization
+     */
+    static byte[] encode(Object obj, int headroom) {
+        FastWriter w = new FastWriter(headroom + initialCapacity(obj));
+        w.pos = headroom;
         w.buf[w.pos++] = MAGIC;
         try {
             w.value(obj, 1);
         } catch (Fallback f) {
             return null;
         }
-        return w.pos == w.buf.length ? w.buf : Arrays.copyOf(w.buf, w.pos);
+        return w.result();
+    }
+
+    /**
+     * Writes {@code a[from, to)} as an {@code ArrayList} of those elements would be written, without the list.
+     *
+     * @param headroom bytes left free before the stream, for the caller's header
+     * @return {@code headroom} bytes, then the fast form to the end of the array; or null if it must take
+     *     JDK serialization
+     */
+    static byte[] encodeList(Object[] a, int from, int to, int headroom) {
+        int n = to - from;
+        FastWriter w = new FastWriter(headroom + 1 + listCapacity(n, n > 0 ? a[from] : null));
+        w.pos = headroom;
+        w.buf[w.pos++] = MAGIC;
+        try {
+            if (!w.boxedList(ARRAY_LIST, a, from, to, 1)) {
+                w.elements(ARRAY_LIST, Arrays.asList(a).subList(from, to), n, 1);
+            }
+        } catch (Fallback f) {
+            return null;
+        }
+        return w.result();
+    }
+
+    /** @return the bytes written, the buffer itself when it is full (the estimates aim at that) */
+    private byte[] result() {
+        return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
     }
 
     private static int initialCapacity(Object obj) {
-        // exact for a byte[] and an ASCII string, so that the result is the buffer itself, not a copy
+        // exact for a byte[], an ASCII string and a boxed list of numbers, so that the result is the buffer
+        // itself, not a copy
         if (obj instanceof byte[] b && b.length < Integer.MAX_VALUE - 16) {
             return 2 + varintSize(b.length) + b.length;
         } else if (obj instanceof String s && s.length() < Integer.MAX_VALUE - 16) {
             return 2 + varintSize(s.length()) + s.length();
+        } else if (isKnownList(obj) && !((List<?>) obj).isEmpty()) {
+            // only lists of the JDK's own classes are asked for an element: another list's get may be anything
+            // (a manager's list proxy asks its server)
+            List<?> l = (List<?>) obj;
+            return 1 + listCapacity(l.size(), l.get(0));
         } else if (obj instanceof Collection<?> c) {
-            return Math.min(c.size(), 1 << 20) * 4 + 16; // a BOXED_LIST of ints fits
+            return 1 + listCapacity(c.size(), null);
         }
         return 64;
+    }
+
+    private static boolean isKnownList(Object obj) {
+        Class<?> c = obj == null ? null : obj.getClass();
+        return c == ArrayList.class || c == LIST12 || c == LISTN;
+    }
+
+    /**
+     * @param first the first element, or null if unknown
+     * @return the bytes of a list of {@code n} elements after MAGIC: exact for a {@link FastFormat#BOXED_LIST}
+     *     of numbers of {@code first}'s class, else a guess
+     */
+    private static int listCapacity(int n, Object first) {
+        int count = Math.min(n, 1 << 20);
+        int width = first instanceof Long || first instanceof Double ? 8 : 4;
+        return 3 + varintSize(count) + count * width;
     }
 
     // --------------------------------------------------------------------------------------- values
@@ -234,7 +294,7 @@ final class FastWriter {
         if (bodyBytes > Integer.MAX_VALUE - 64) {
             throw FALLBACK;
         }
-        ensure(6 + bodyBytes);
+        ensure(1 + varintSize(length) + bodyBytes);
         buf[pos++] = (byte) tag;
         varint(length);
         return ByteBuffer.wrap(buf, pos, (int) bodyBytes).slice().order(ByteOrder.LITTLE_ENDIAN);
@@ -269,45 +329,61 @@ final class FastWriter {
             return false;
         }
         Object[] a = list.toArray();
-        int n = a.length;
-        Class<?> type = n < MIN_BOXED || a[0] == null ? null : a[0].getClass();
-        if (type == Integer.class) {
-            int[] v = new int[n];
-            for (int i = 0; i < n; i += BLOCK) {
-                if (!unboxInts(a, v, i, Math.min(n, i + BLOCK))) {
-                    return false;
-                }
-            }
-            boxedHeader(kind, INT, n, 4L * n).asIntBuffer().put(v);
-            pos += 4 * n;
-        } else if (type == Long.class) {
-            long[] v = new long[n];
-            for (int i = 0; i < n; i += BLOCK) {
-                if (!unboxLongs(a, v, i, Math.min(n, i + BLOCK))) {
-                    return false;
-                }
-            }
-            boxedHeader(kind, LONG, n, 8L * n).asLongBuffer().put(v);
-            pos += 8 * n;
-        } else if (type == Double.class) {
-            double[] v = new double[n];
-            for (int i = 0; i < n; i += BLOCK) {
-                if (!unboxDoubles(a, v, i, Math.min(n, i + BLOCK))) {
-                    return false;
-                }
-            }
-            boxedHeader(kind, DOUBLE, n, 8L * n).asDoubleBuffer().put(v); // raw bits, as array() writes them
-            pos += 8 * n;
-        } else {
+        return boxedList(kind, a, 0, a.length, depth);
+    }
+
+    /** {@link #boxedList(int, List, int)} of the list of {@code a[from, to)}. */
+    private boolean boxedList(int kind, Object[] a, int from, int to, int depth) {
+        int n = to - from;
+        if (n < MIN_BOXED || depth >= MAX_DEPTH) {
             return false;
         }
-        return true;
+        Class<?> type = a[from] == null ? null : a[from].getClass();
+        if (type == Integer.class) {
+            int[] v = Scratch.ints(n);
+            boolean all = true;
+            for (int i = 0; i < n && all; i += BLOCK) {
+                all = unboxInts(a, from, v, i, Math.min(n, i + BLOCK));
+            }
+            if (all) {
+                boxedHeader(kind, INT, n, 4L * n).asIntBuffer().put(v, 0, n);
+                pos += 4 * n;
+            }
+            Scratch.give(v);
+            return all;
+        } else if (type == Long.class) {
+            long[] v = Scratch.longs(n);
+            boolean all = true;
+            for (int i = 0; i < n && all; i += BLOCK) {
+                all = unboxLongs(a, from, v, i, Math.min(n, i + BLOCK));
+            }
+            if (all) {
+                boxedHeader(kind, LONG, n, 8L * n).asLongBuffer().put(v, 0, n);
+                pos += 8 * n;
+            }
+            Scratch.give(v);
+            return all;
+        } else if (type == Double.class) {
+            double[] v = Scratch.doubles(n);
+            boolean all = true;
+            for (int i = 0; i < n && all; i += BLOCK) {
+                all = unboxDoubles(a, from, v, i, Math.min(n, i + BLOCK));
+            }
+            if (all) {
+                // raw bits, as array() writes them
+                boxedHeader(kind, DOUBLE, n, 8L * n).asDoubleBuffer().put(v, 0, n);
+                pos += 8 * n;
+            }
+            Scratch.give(v);
+            return all;
+        }
+        return false;
     }
 
-    /** @return whether {@code a[from, to)} are all {@code Integer}s, their values then in {@code v} */
-    private static boolean unboxInts(Object[] a, int[] v, int from, int to) {
+    /** @return whether {@code a[base + from, base + to)} are all {@code Integer}s, their values then in {@code v[from, to)} */
+    private static boolean unboxInts(Object[] a, int base, int[] v, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (!(a[i] instanceof Integer x)) {
+            if (!(a[base + i] instanceof Integer x)) {
                 return false;
             }
             v[i] = x;
@@ -315,10 +391,10 @@ final class FastWriter {
         return true;
     }
 
-    /** @return whether {@code a[from, to)} are all {@code Long}s, their values then in {@code v} */
-    private static boolean unboxLongs(Object[] a, long[] v, int from, int to) {
+    /** @return whether {@code a[base + from, base + to)} are all {@code Long}s, their values then in {@code v[from, to)} */
+    private static boolean unboxLongs(Object[] a, int base, long[] v, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (!(a[i] instanceof Long x)) {
+            if (!(a[base + i] instanceof Long x)) {
                 return false;
             }
             v[i] = x;
@@ -326,10 +402,10 @@ final class FastWriter {
         return true;
     }
 
-    /** @return whether {@code a[from, to)} are all {@code Double}s, their values then in {@code v} */
-    private static boolean unboxDoubles(Object[] a, double[] v, int from, int to) {
+    /** @return whether {@code a[base + from, base + to)} are all {@code Double}s, their values then in {@code v[from, to)} */
+    private static boolean unboxDoubles(Object[] a, int base, double[] v, int from, int to) {
         for (int i = from; i < to; i++) {
-            if (!(a[i] instanceof Double x)) {
+            if (!(a[base + i] instanceof Double x)) {
                 return false;
             }
             v[i] = x;

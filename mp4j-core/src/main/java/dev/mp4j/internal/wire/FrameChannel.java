@@ -68,6 +68,24 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
         }
     }
 
+    /**
+     * Sends one frame whose payload is {@code head} then {@code body} (a header and a large body that
+     * need not be copied into one array).
+     *
+     * @param head the payload's first part
+     * @param body the rest
+     * @throws IOException if the peer is gone or the channel closed
+     */
+    public void send(byte[] head, byte[] body) throws IOException {
+        sendLock.lock();
+        try {
+            Frames.write(out, head, body);
+            out.flush();
+        } finally {
+            sendLock.unlock();
+        }
+    }
+
     @Override
     public byte[] receive(int maxLength) throws IOException {
         return Frames.read(in, maxLength);

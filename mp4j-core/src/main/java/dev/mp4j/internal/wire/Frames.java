@@ -86,6 +86,24 @@ public final class Frames {
     }
 
     /**
+     * Writes one frame whose payload is {@code head} then {@code body}, without joining them.
+     *
+     * @param out where to write
+     * @param head the payload's first part
+     * @param body the rest
+     * @throws IOException from the stream, or if the payload is longer than a Java array
+     */
+    public static void write(DataOutputStream out, byte[] head, byte[] body) throws IOException {
+        long len = (long) head.length + body.length;
+        if (len > MAX_ARRAY) {
+            throw new IOException("a frame of " + len + " bytes is longer than a Java array");
+        }
+        out.writeInt((int) len);
+        out.write(head);
+        out.write(body);
+    }
+
+    /**
      * Reads one frame.
      *
      * @param in where to read

@@ -13,6 +13,7 @@ import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.multiprocessing.RemoteTraceback;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -45,6 +46,11 @@ class PoolFramesTest {
         assertEquals(77, PoolFrames.ChunkFrame.fnId(first));
         assertArrayEquals(fn, PoolFrames.ChunkFrame.fn(first));
         assertArrayEquals(args, PoolFrames.ChunkFrame.args(first));
+        assertEquals(22 + 3, PoolFrames.ChunkFrame.argsOffset(first));
+        byte[] head = PoolFrames.ChunkFrame.head(5, true, 77, fn);
+        assertArrayEquals(Arrays.copyOf(first, head.length), head, "what goes before the arguments");
+        first[21] = 9; // a function longer than the frame
+        assertThrows(IllegalArgumentException.class, () -> PoolFrames.ChunkFrame.argsOffset(first));
 
         byte[] later = PoolFrames.ChunkFrame.encode(6, false, 77, null, args);
         assertEquals(-1, ByteBuffer.wrap(later).getInt(18));
@@ -53,6 +59,7 @@ class PoolFramesTest {
         assertEquals(6, PoolFrames.id(later));
         assertNull(PoolFrames.ChunkFrame.fn(later));
         assertArrayEquals(args, PoolFrames.ChunkFrame.args(later));
+        assertEquals(22, PoolFrames.ChunkFrame.argsOffset(later));
     }
 
     @Test
@@ -70,6 +77,16 @@ class PoolFramesTest {
         byte[] values = PoolFrames.values(4, true, new ArrayList<>(List.of(1, 2)));
         assertEquals(PoolFrames.Status.EACH_VALUES, PoolFrames.ResultFrame.status(values));
         assertEquals(List.of(1, 2), Codec.decode(PoolFrames.ResultFrame.body(values), null));
+        List<Object> many = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            many.add(i);
+        }
+        byte[] view = PoolFrames.values(7, false, Arrays.asList(many.toArray())); // a list that is no ArrayList
+        assertEquals(7, PoolFrames.id(view));
+        Object decoded = Codec.decode(view, PoolFrames.ResultFrame.BODY, view.length - PoolFrames.ResultFrame.BODY,
+                null);
+        assertEquals(many, decoded);
+        assertInstanceOf(ArrayList.class, decoded);
         assertEquals(PoolFrames.Status.CHUNK_VALUES,
                 PoolFrames.ResultFrame.status(PoolFrames.values(4, false, new ArrayList<>())));
 

@@ -59,6 +59,7 @@ class JvmOptionsTest {
         List<String> none = JvmOptions.defaults(List.of("-Dx=y"));
         assertTrue(none.contains("-XX:+UseSerialGC"), none.toString());
         assertTrue(none.stream().anyMatch(o -> o.startsWith("-XX:MaxRAMPercentage=")), none.toString());
+        assertTrue(none.contains(JvmOptions.INITIAL_HEAP), none.toString());
 
         List<String> g1 = JvmOptions.defaults(List.of("-XX:+UseG1GC"));
         assertFalse(g1.contains("-XX:+UseSerialGC"), g1.toString());

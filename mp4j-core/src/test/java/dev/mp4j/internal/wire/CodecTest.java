@@ -721,4 +721,73 @@ class CodecTest {
         assertThrows(IOException.class, () -> Codec.decode(new byte[0], null));
         assertNotEquals(FastFormat.MAGIC, Codec.encodeJdk(1)[0]);
     }
+
+    @Test
+    void aFormReadAtAnOffsetIsReadAsTheSameFormAlone() throws Exception {
+        List<Object> values = List.of(numbers(40, i -> i), numbers(20, i -> (long) i), numbers(17, i -> i * 0.5),
+                new ArrayList<>(List.of("a", 1, List.of(2L))), new ArrayList<>(List.of(new StringBuilder("jdk"))));
+        for (Object v : values) {
+            for (int headroom : new int[] {0, 1, 18}) {
+                byte[] framed = Codec.encode(v, headroom);
+                byte[] alone = Codec.encode(v);
+                assertArrayEquals(alone, Arrays.copyOfRange(framed, headroom, framed.length), v::toString);
+                List<ObjectInputFilter.FilterInfo> atOffset = new ArrayList<>();
+                List<ObjectInputFilter.FilterInfo> whole = new ArrayList<>();
+                Object back = Codec.decode(framed, headroom, framed.length - headroom, recording(atOffset));
+                Codec.decode(alone, recording(whole));
+                assertEquals(v.toString(), back.toString());
+                assertSame(v.getClass(), back.getClass());
+                assertEquals(whole.stream().map(i -> i.serialClass() + "/" + i.streamBytes() + "/" + i.references())
+                        .toList(), atOffset.stream().map(i -> i.serialClass() + "/" + i.streamBytes() + "/"
+                        + i.references()).toList(), v::toString);
+                assertEquals(v.toString(), Codec.decodeFromParent(framed, headroom, framed.length - headroom).toString());
+            }
+        }
+        byte[] ints = Codec.encode(new ArrayList<>(numbers(40, i -> i)), 3);
+        assertThrows(IndexOutOfBoundsException.class, () -> Codec.decode(ints, 3, ints.length, null));
+        IOException cut = assertThrows(IOException.class, () -> Codec.decode(ints, 3, ints.length - 4, null));
+        assertInstanceOf(StreamCorruptedException.class, cut, cut::toString);
+    }
+
+    @Test
+    void aRangeOfAnArrayIsWrittenAsTheArrayListOfItsElements() throws Exception {
+        Object[] a = {1, 2, "x", null, 3L};
+        Object[] ints = numbers(50, i -> i).toArray();
+        Object[] mixed = new Object[40];
+        Arrays.fill(mixed, 7);
+        mixed[30] = 7L; // not a list of one number class: tagged one by one
+        Object[] jdk = {new StringBuilder("b"), 1};
+        for (Object[] array : new Object[][] {a, ints, mixed, jdk}) {
+            for (int[] range : new int[][] {{0, array.length}, {1, array.length}, {0, 0}, {1, array.length - 1}}) {
+                ArrayList<Object> list = new ArrayList<>(Arrays.asList(array).subList(range[0], range[1]));
+                byte[] framed = Codec.encodeList(array, range[0], range[1], 5);
+                assertArrayEquals(Codec.encode(list, 5), framed, list::toString);
+                Object back = Codec.decode(framed, 5, framed.length - 5, null);
+                assertInstanceOf(ArrayList.class, back);
+                assertEquals(list.toString(), back.toString());
+            }
+        }
+        assertThrows(IndexOutOfBoundsException.class, () -> Codec.encodeList(a, 2, 6, 0));
+    }
+
+    /** A list whose elements the codec must not ask for itself (as a manager's proxy, whose get is a call). */
+    static final class CountingList extends ArrayList<Object> {
+        private static final long serialVersionUID = 1L;
+        transient int gets;
+
+        @Override
+        public Object get(int index) {
+            gets++;
+            return super.get(index);
+        }
+    }
+
+    @Test
+    void sizingTheBufferAsksNoElementOfAListOfAnotherClass() throws Exception {
+        CountingList list = new CountingList();
+        list.addAll(numbers(40, i -> i));
+        Object back = Codec.decode(Codec.encode(list), null);
+        assertEquals(0, list.gets);
+        assertEquals(list, back);
+    }
 }

@@ -59,11 +59,15 @@ class WireTest {
         DataOutputStream out = new DataOutputStream(bytes);
         Frames.write(out, new byte[] {9, 8, 7}, 1, 2);
         Frames.write(out, new byte[0], 0, 0);
+        Frames.write(out, new byte[] {4, 5}, new byte[] {6});
+        Frames.write(out, new byte[0], new byte[0]);
         out.writeInt(-1); // Python's header for a payload of 2 GiB and more, here with a small length
         out.writeLong(3);
         out.write(new byte[] {1, 2, 3});
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
         assertArrayEquals(new byte[] {8, 7}, Frames.read(in, 100));
+        assertArrayEquals(new byte[0], Frames.read(in, 100));
+        assertArrayEquals(new byte[] {4, 5, 6}, Frames.read(in, 100), "a head and a body are one frame");
         assertArrayEquals(new byte[0], Frames.read(in, 100));
         assertArrayEquals(new byte[] {1, 2, 3}, Frames.read(in, 100));
         assertThrows(EOFException.class, () -> Frames.read(in, 100));
