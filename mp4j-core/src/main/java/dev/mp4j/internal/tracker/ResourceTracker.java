@@ -1,5 +1,7 @@
 package dev.mp4j.internal.tracker;
 
+import dev.mp4j.internal.util.ProcessTrees;
+
 import dev.mp4j.internal.util.Urandom;
 
 import java.io.IOException;
@@ -133,13 +135,16 @@ public final class ResourceTracker {
             // sh makes the FIFO (mkfifo(1), so that a program that only starts processes needs no native
             // access) and starts awk detached: sh exits at once, so no JDK reaper thread sits in waitpid
             // for awk, which would delay this JVM's exit. awk's own open of the FIFO waits for a writer: us.
-            java.lang.Process sh = new ProcessBuilder("/bin/sh", "-c",
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c",
                     "mkfifo -m 600 \"$1\" && { awk -v FIFO=\"$1\" -v HOME=\"$2\" \"$3\" \"$1\" </dev/null >/dev/null 2>&1 & }",
                     "mp4j-tracker", f.toString(), home.toString(), SCRIPT)
                     .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
+                    .redirectError(ProcessBuilder.Redirect.DISCARD);
+            // not part of this JVM's process tree: when this JVM is killed and its parent kills what it
+            // started, the tracker must live on to remove what this JVM left
+            ProcessTrees.unmark(pb.environment());
+            java.lang.Process sh = pb.start();
             if (sh.waitFor() != 0) {
                 throw new IOException("mkfifo failed");
             }

@@ -44,6 +44,17 @@ public final class ProcessTrees {
     }
 
     /**
+     * Leaves a helper process out of this JVM's tree: one that must outlive the JVM to do its work, as the
+     * resource tracker removes what a killed JVM left. Killing the marked processes of a dead child
+     * ({@link #killMarked}) would otherwise kill that child's tracker before it cleaned up.
+     *
+     * @param environment the helper's environment (a {@link ProcessBuilder}'s)
+     */
+    public static void unmark(Map<String, String> environment) {
+        environment.remove(VARIABLE);
+    }
+
+    /**
      * @param child a live child JVM that mp4j started
      * @return its own token, or null when its environment cannot be read (not Linux, or it is gone)
      */

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.tracker;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -66,6 +67,60 @@ class ResourceTrackerTest {
         assertFalse(Files.exists(shm), shm + " is still there");
         assertFalse(Files.exists(sem), sem + " is still there");
         assertFalse(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false), "child " + childPid + " lives on");
+    }
+
+    /** Registers a file of its own with the tracker, prints its name, then waits to be killed. */
+    static final class MarkedProgram {
+        public static void main(String[] args) throws Exception {
+            Path file = Files.createTempFile("mp4j-tracker-test-", ".tmp");
+            ResourceTracker.register(ResourceTracker.Kind.FILE, file.toString());
+            System.out.println(file);
+            System.out.flush();
+            Thread.sleep(60_000);
+        }
+    }
+
+    @Test
+    void theTrackerOfAKilledChildIsNotKilledWithWhatTheChildStarted() throws Exception {
+        // a child JVM of mp4j carries its tree's token, and so does whatever it starts; once the child is
+        // found dead its parent kills every process with the token: the tracker must not carry it
+        String token = "test-" + ProcessHandle.current().pid() + "-" + System.nanoTime();
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp",
+                System.getProperty("java.class.path"), MarkedProgram.class.getName())
+                .redirectError(ProcessBuilder.Redirect.INHERIT);
+        pb.environment().put("MP4J_TREE", token);
+        Process p = pb.start();
+        Path file;
+        try {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                String line = r.readLine();
+                assertTrue(line != null, "the program printed nothing");
+                file = Path.of(line);
+            }
+            assertTrue(Files.exists(file), file + " was not made");
+            List<Long> carriers = ProcessHandle.allProcesses()
+                    .filter(h -> environ(h.pid()).contains("MP4J_TREE=" + token))
+                    .map(ProcessHandle::pid).toList();
+            assertEquals(List.of(p.pid()), carriers, "processes carrying the child's token");
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (Files.exists(file) && System.nanoTime() < deadline) {
+            Thread.sleep(50); // the tracker is another program: nothing to wait on
+        }
+        assertFalse(Files.exists(file), file + " is still there");
+    }
+
+    private static String environ(long pid) {
+        try {
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "environ")),
+                    StandardCharsets.UTF_8);
+        } catch (java.io.IOException | SecurityException e) {
+            return ""; // gone, or not ours
+        }
     }
 
     @Test
