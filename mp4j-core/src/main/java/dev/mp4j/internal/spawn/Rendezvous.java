@@ -50,6 +50,7 @@ final class Rendezvous {
     private Rendezvous() throws IOException {
         // First the hook: once the JVM is shutting down this throws, and nothing is made that would stay.
         Runtime.getRuntime().addShutdownHook(new Thread(this::remove, "mp4j-rendezvous-cleanup"));
+        ResourceTracker.start(); // a JVM killed while its tracker starts would leave the directory
         dir = Urandom.privateDirectory(Urandom.tempDir(), "mp4j-");
         ResourceTracker.register(ResourceTracker.Kind.DIR, dir.toString());
     }

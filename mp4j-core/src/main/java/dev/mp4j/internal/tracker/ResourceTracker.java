@@ -63,6 +63,14 @@ public final class ResourceTracker {
     private ResourceTracker() {}
 
     /**
+     * Starts this JVM's tracker if it is not running yet, so that an object made next is registered within
+     * microseconds of being made, not after the tracker's own start: a JVM killed in between leaves it.
+     */
+    public static synchronized void start() {
+        ensureStarted();
+    }
+
+    /**
      * @param kind the object's kind
      * @param name its name or path
      * @throws IllegalArgumentException if the name is not one mp4j makes
