@@ -104,17 +104,6 @@ public final class PoolFrames {
 
         /**
          * @param fn the serialized function, or null if the worker has it
-         * @param args the serialized arguments
-         */
-        static byte[] encode(long id, boolean each, long fnId, byte[] fn, byte[] args) {
-            byte[] head = head(id, each, fnId, fn);
-            byte[] f = Arrays.copyOf(head, head.length + args.length);
-            System.arraycopy(args, 0, f, head.length, args.length);
-            return f;
-        }
-
-        /**
-         * @param fn the serialized function, or null if the worker has it
          * @return the frame up to ARGS: what is sent before the serialized arguments
          */
         static byte[] head(long id, boolean each, long fnId, byte[] fn) {
@@ -143,11 +132,6 @@ public final class PoolFrames {
         static byte[] fn(byte[] frame) {
             int n = (int) INT.get(frame, FN_LENGTH);
             return n < 0 ? null : Arrays.copyOfRange(frame, FN, FN + n);
-        }
-
-        /** @return a copy of the serialized arguments */
-        static byte[] args(byte[] frame) {
-            return Arrays.copyOfRange(frame, argsOffset(frame), frame.length);
         }
 
         /**

@@ -34,7 +34,7 @@ class PoolFramesTest {
     void aChunkFrameCarriesItsFunctionOnceThenOnlyItsId() {
         byte[] fn = {7, 7, 7};
         byte[] args = {9, 9};
-        byte[] first = PoolFrames.ChunkFrame.encode(5, true, 77, fn, args);
+        byte[] first = frame(PoolFrames.ChunkFrame.head(5, true, 77, fn), args);
         ByteBuffer b = ByteBuffer.wrap(first);
         assertEquals(Tags.CHUNK, first[0]);
         assertEquals(5, b.getLong(1));
@@ -45,21 +45,26 @@ class PoolFramesTest {
         assertTrue(PoolFrames.ChunkFrame.each(first));
         assertEquals(77, PoolFrames.ChunkFrame.fnId(first));
         assertArrayEquals(fn, PoolFrames.ChunkFrame.fn(first));
-        assertArrayEquals(args, PoolFrames.ChunkFrame.args(first));
+        assertArrayEquals(args, Arrays.copyOfRange(first, PoolFrames.ChunkFrame.argsOffset(first), first.length));
         assertEquals(22 + 3, PoolFrames.ChunkFrame.argsOffset(first));
-        byte[] head = PoolFrames.ChunkFrame.head(5, true, 77, fn);
-        assertArrayEquals(Arrays.copyOf(first, head.length), head, "what goes before the arguments");
         first[21] = 9; // a function longer than the frame
         assertThrows(IllegalArgumentException.class, () -> PoolFrames.ChunkFrame.argsOffset(first));
 
-        byte[] later = PoolFrames.ChunkFrame.encode(6, false, 77, null, args);
+        byte[] later = frame(PoolFrames.ChunkFrame.head(6, false, 77, null), args);
         assertEquals(-1, ByteBuffer.wrap(later).getInt(18));
         assertEquals(0, later[9], "KIND: plain");
         assertFalse(PoolFrames.ChunkFrame.each(later));
         assertEquals(6, PoolFrames.id(later));
         assertNull(PoolFrames.ChunkFrame.fn(later));
-        assertArrayEquals(args, PoolFrames.ChunkFrame.args(later));
+        assertArrayEquals(args, Arrays.copyOfRange(later, PoolFrames.ChunkFrame.argsOffset(later), later.length));
         assertEquals(22, PoolFrames.ChunkFrame.argsOffset(later));
+    }
+
+    /** @return the CHUNK frame a worker receives: the head, then the arguments, as one frame's payload */
+    private static byte[] frame(byte[] head, byte[] args) {
+        byte[] f = Arrays.copyOf(head, head.length + args.length);
+        System.arraycopy(args, 0, f, head.length, args.length);
+        return f;
     }
 
     @Test
