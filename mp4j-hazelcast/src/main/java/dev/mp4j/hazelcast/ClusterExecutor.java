@@ -296,12 +296,11 @@ public final class ClusterExecutor implements Executor {
             return;
         }
         UUID to = m.getUuid();
-        String where = Cluster.address(m);
         java.util.concurrent.Future<byte[]> sent;
         try {
             sent = hz.submitToMember(new SignedCall(t.sealed), m);
         } catch (RuntimeException e) {
-            failed(t, e, to, where);
+            failed(t, e, to, m);
             return;
         }
         // Read where the response arrives (a direct executor), so that a caller blocked in result() is woken by
@@ -310,20 +309,20 @@ public final class ClusterExecutor implements Executor {
         // when the common pool has a single thread, as on two cores).
         ((CompletableFuture<?>) sent).whenCompleteAsync((response, e) -> {
             if (e == null && response instanceof byte[] b && b.length > READ_IN_PLACE) {
-                RESULTS.execute(() -> complete(t, response, null, to, where));
+                RESULTS.execute(() -> complete(t, response, null, to, m));
             } else {
-                onHazelcastThread(() -> complete(t, response, e, to, where));
+                onHazelcastThread(() -> complete(t, response, e, to, m));
             }
         }, Runnable::run);
     }
 
     /** The member's response to a task, or the failure to get one: the task's future learns which. */
-    private void complete(Task<?> t, Object response, Throwable e, UUID to, String where) {
+    private void complete(Task<?> t, Object response, Throwable e, UUID to, com.hazelcast.cluster.Member m) {
         try {
             if (e == null) {
                 receive(t, response);
             } else {
-                failed(t, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, to, where);
+                failed(t, e instanceof CompletionException && e.getCause() != null ? e.getCause() : e, to, m);
             }
         } catch (RuntimeException | Error bug) { // nobody else would see it: the task's future must
             settle(t, null, new ProcessError("cannot read a task's result: " + bug, bug));
@@ -347,9 +346,9 @@ public final class ClusterExecutor implements Executor {
         return n == 0 ? null : eligible[Math.floorMod(turn++, n)];
     }
 
-    private void failed(Task<?> t, Throwable e, UUID member, String where) {
+    private void failed(Task<?> t, Throwable e, UUID member, com.hazelcast.cluster.Member m) {
         if (isLoss(e)) {
-            lostConnection(t, member, where);
+            lostConnection(t, member, Cluster.address(m));
         } else {
             settle(t, null, new ProcessError("the cluster could not run the task: " + e, e));
         }

@@ -50,10 +50,8 @@ final class Signing {
      * @throws IOException naming what cannot be serialized
      */
     byte[] seal(Object value) throws IOException {
-        byte[] payload = Codec.encode(value);
-        byte[] out = new byte[TAG + payload.length];
-        System.arraycopy(mac(payload, 0, payload.length), 0, out, 0, TAG);
-        System.arraycopy(payload, 0, out, TAG, payload.length);
+        byte[] out = Codec.encode(value, TAG); // the tag goes in front of the form: no copy of it
+        System.arraycopy(mac(out, TAG, out.length - TAG), 0, out, 0, TAG);
         return out;
     }
 
@@ -66,7 +64,11 @@ final class Signing {
             return false;
         }
         byte[] expected = mac(sealed, TAG, sealed.length - TAG);
-        return MessageDigest.isEqual(expected, Arrays.copyOf(sealed, TAG));
+        int diff = 0;
+        for (int i = 0; i < TAG; i++) { // in constant time, as MessageDigest.isEqual
+            diff |= expected[i] ^ sealed[i];
+        }
+        return diff == 0;
     }
 
     /**
@@ -81,7 +83,7 @@ final class Signing {
         if (!verify(sealed)) {
             throw new BadTag();
         }
-        return Codec.decode(Arrays.copyOfRange(sealed, TAG, sealed.length), filter);
+        return Codec.decode(sealed, TAG, sealed.length - TAG, filter);
     }
 
     /** Bytes not signed with this key: nothing of them was decoded. */
