@@ -18,13 +18,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Named pipes: {@code mkfifo(3)} through FFM, or the {@code mkfifo(1)} command where mp4j was not given
  * native access (a fork and exec per FIFO, a few milliseconds; and no JDK warning about restricted calls
  * for a program that never asked for them). The command also makes the FIFOs asked for while the FFM call
- * is being linked, in the background, on first use: linking costs a fresh JVM 40–70 ms here, which the
- * first child's start would otherwise wait for.
+ * is not linked. Linking costs a fresh JVM 40–70 ms of CPU here (a hundred JDK classes, method handles
+ * spun), which the first child's start would otherwise wait for; it is done in the background, and only
+ * once a second command was needed: a program that starts a few children (a pool of two; the caller makes
+ * FIFOs ahead with the first command) never links, and its children boot without that work beside them on
+ * the CPUs.
  */
 public final class Fifo {
     private static final int MODE = 0600;
     private static final int EEXIST = 17;
     private static final AtomicBoolean LINKING = new AtomicBoolean();
+    private static final AtomicBoolean COMMAND_RAN = new AtomicBoolean();
     private static volatile MethodHandle linked; // null until the background linking is done
 
     private Fifo() {}
@@ -46,7 +50,8 @@ public final class Fifo {
     public static void make(Path... paths) throws IOException {
         MethodHandle mkfifo = linked;
         if (mkfifo == null) {
-            if (Fifo.class.getModule().isNativeAccessEnabled() && LINKING.compareAndSet(false, true)) {
+            if (!COMMAND_RAN.compareAndSet(false, true) && Fifo.class.getModule().isNativeAccessEnabled()
+                    && LINKING.compareAndSet(false, true)) {
                 Thread.ofPlatform().daemon().name("mp4j-link-mkfifo").start(Fifo::link);
             }
             makeWithCommand(paths);

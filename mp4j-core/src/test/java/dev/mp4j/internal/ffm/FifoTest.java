@@ -27,7 +27,9 @@ class FifoTest {
 
     @Test
     void makesAPrivateFifoThatCarriesBytesFirstByTheCommandThenThroughFfm(@TempDir Path dir) throws Exception {
-        assertMakesAWorkingFifo(Fifo::make, dir.resolve("first")); // the command, or FFM if linked already
+        // the command (or FFM if linked already); linking begins with the second command
+        assertMakesAWorkingFifo(Fifo::make, dir.resolve("first"));
+        assertMakesAWorkingFifo(Fifo::make, dir.resolve("second"));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!Fifo.linked()) {
             assertTrue(System.nanoTime() < deadline, "mkfifo(3) was not linked within 20 s");
