@@ -37,7 +37,7 @@ public final class LifecycleLog {
      */
     public static void readAhead() {
         if (least != null && READ_AHEAD.compareAndSet(false, true)) {
-            Thread.ofVirtual().name("mp4j-logging-start").start(() -> LOG.isLoggable(System.Logger.Level.ERROR));
+            Thread.ofPlatform().daemon().name("mp4j-logging-start").start(() -> LOG.isLoggable(System.Logger.Level.ERROR));
         }
     }
 
