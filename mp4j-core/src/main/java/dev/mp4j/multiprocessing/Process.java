@@ -128,7 +128,7 @@ public class Process implements Serializable {
      */
     public void start() {
         Contexts.Base ctx = context != null ? context : Contexts.defaultContext();
-        byte[] job;
+        CompletableFuture<byte[]> encoding;
         Class<?> targetType;
         synchronized (this) {
             checkOpen();
@@ -139,13 +139,9 @@ public class Process implements Serializable {
             if (self.daemon()) {
                 throw new IllegalStateException("daemonic processes are not allowed to have children");
             }
-            try {
-                job = job(self.name(), ctx.startMethod(), null).encode();
-            } catch (NotSerializableException e) {
-                throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e.getMessage()
-                        + " is not serializable (a target's captured values must be serializable)", e);
-            } catch (IOException e) {
-                throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + e, e);
+            encoding = encode(job(self.name(), ctx.startMethod(), null));
+            if (encoding.isCompletedExceptionally()) {
+                encoded(encoding); // throws
             }
             starting = true;
             targetType = target != null ? target.getClass() : null;
@@ -155,15 +151,28 @@ public class Process implements Serializable {
             }
         }
         ChildJvm child;
+        byte[] job;
         long began = System.nanoTime();
         try {
             ctx.checkReachable(getClass(), targetType);
             child = ctx.obtain();
+            try {
+                job = encoded(encoding);
+            } catch (IllegalArgumentException notSent) {
+                end(child);
+                synchronized (this) {
+                    starting = false;
+                }
+                throw notSent;
+            }
             child.name(name);
             child.sendJob(ProcessJob.withLifecycleLevel(job, LifecycleLog.levelForChildren()), ctx.filter());
         } catch (IOException e) {
             synchronized (this) {
                 starting = false;
+            }
+            if (encoding.handle((bytes, failure) -> failure).join() != null) {
+                encoded(encoding); // the job's own failure first, as when it is encoded before the child starts
             }
             Events.spawnFailure("cannot start " + name + ": " + e.getMessage());
             throw new ProcessError("cannot start " + name + ": " + e.getMessage(), e);
@@ -189,6 +198,68 @@ public class Process implements Serializable {
                 KeepAlive.end();
             }
         });
+    }
+
+    /** Whether this JVM has encoded a job: its first is encoded while its child boots. */
+    private static volatile boolean encodedBefore;
+
+    /**
+     * Encodes a job: at once, or, the first time in this JVM, on a thread of its own while the caller starts
+     * the child. Cold, the first encoding takes tens of milliseconds (the codec's classes loaded, its code
+     * interpreted) that the child's exec would otherwise wait for; a job that cannot be encoded then ends the
+     * child it booted ({@link #end}).
+     */
+    private static CompletableFuture<byte[]> encode(ProcessJob form) {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        Runnable encode = () -> {
+            try {
+                f.complete(form.encode());
+                encodedBefore = true;
+            } catch (IOException | RuntimeException | Error e) {
+                f.completeExceptionally(e);
+            }
+        };
+        if (encodedBefore) {
+            encode.run();
+        } else {
+            Thread.ofPlatform().daemon().name("mp4j-encode-job").start(encode);
+        }
+        return f;
+    }
+
+    /**
+     * @param encoding from {@link #encode}
+     * @return the job's bytes, once encoded
+     * @throws IllegalArgumentException if the job cannot be serialized
+     */
+    private byte[] encoded(CompletableFuture<byte[]> encoding) {
+        try {
+            return encoding.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof NotSerializableException n) {
+                throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + n.getMessage()
+                        + " is not serializable (a target's captured values must be serializable)", n);
+            }
+            if (cause instanceof IOException io) {
+                throw new IllegalArgumentException("cannot send " + this + " to a child JVM: " + io, io);
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw cause instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    /** Ends a child that was booted for a job that cannot be sent, and waits until it has exited. */
+    private static void end(ChildJvm child) {
+        child.release();
+        child.process().destroyForcibly();
+        try {
+            child.process().waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Waits until the process ends. */

@@ -19,8 +19,31 @@ public final class ProgramMains {
             case "log" -> log();
             case "forkserver" -> forkserver();
             case "exit-with-child" -> exitWithChild(args[1]);
+            case "unsendable-first" -> unsendableFirst();
             default -> throw new IllegalArgumentException(args[0]);
         }
+    }
+
+    /**
+     * The program's first start, of a target that captures a value that is not serializable (the first job of
+     * a JVM is encoded while its child boots), then a start that works: prints the first's error, the count
+     * of this JVM's live child processes after it, and the second's exit code.
+     */
+    static void unsendableFirst() {
+        Object notSerializable = new Object();
+        Process bad = new Process(() -> System.out.println(notSerializable));
+        try {
+            bad.start();
+            System.out.println("started");
+        } catch (IllegalArgumentException e) {
+            System.out.println("refused: " + e.getMessage());
+        }
+        System.out.println("children " + ProcessHandle.current().children().filter(ProcessHandle::isAlive)
+                .filter(h -> h.info().command().orElse("").endsWith("java")).count());
+        Process good = new Process(() -> { });
+        good.start();
+        good.join();
+        System.out.println("exitcode " + good.exitCode().orElse(-1));
     }
 
     /** Starts a non-daemon child that writes {@code file} after 0.5 s, and returns at once. */

@@ -132,6 +132,24 @@ class WholeProgramTest {
         Pids.awaitGone(grandchild, GONE_WITHIN, "the grandchild of a killed program");
     }
 
+    /**
+     * A JVM's first job is encoded while its child boots: one that cannot be serialized still fails start()
+     * with the reason, and the child booted for it is gone when start() returns.
+     */
+    @Test
+    @DisplayName("an unsendable first process fails start and leaves no child")
+    void anUnsendableFirstProcessFailsStartAndLeavesNoChild() throws Exception {
+        SeparateJvm.Result r = SeparateJvm.run(ProgramMains.class, dir, 60, "unsendable-first");
+        assertEquals(0, r.exitCode(), r.toString());
+        List<String> lines = r.stdout().lines().toList();
+        assertEquals(3, lines.size(), r.toString());
+        assertTrue(lines.get(0).startsWith("refused: cannot send <Process name='Process-1'"), r.toString());
+        assertTrue(lines.get(0).contains("java.lang.Object is not serializable"), r.toString());
+        assertEquals("children 0", lines.get(1), r.toString());
+        assertEquals("exitcode 0", lines.get(2), r.toString());
+        assertNothingLeftIn(r.tmpDir());
+    }
+
     /** CPython's test_stderr_flush as a whole program: the child's trace reaches the program's stderr. */
     @Test
     @DisplayName("test_stderr_flush (whole program)")
