@@ -299,7 +299,9 @@ final class PoolResults {
      * place of its items. An exception of the iterable itself is raised after the items it yielded before,
      * and ends the iteration; so does a pool closed before every item was sent.
      *
-     * <p>Fields guarded by {@code lock}; chunk outcomes arrive from the engine's threads.
+     * <p>Fields guarded by {@code lock}, but for {@code current} and {@code pos}, which only the consuming
+     * thread touches (one thread consumes a {@code ResultIterator}): the items of the chunk at hand are
+     * delivered without the lock. Chunk outcomes arrive from the engine's threads.
      */
     static final class IMapIterator<R> extends SingleUseIterator<R> {
         private final ReentrantLock lock = new ReentrantLock();
@@ -318,8 +320,8 @@ final class PoolResults {
         private long consumed;           // chunks taken to consume
         private boolean sourceDone;      // the iterable is exhausted, failed, or can no longer be sent
         private Throwable sourceError;   // raised once the chunks sent before it are consumed
-        private Outcome current;
-        private int pos;
+        private Outcome current;         // the chunk being consumed: read and written by the consuming thread only
+        private int pos;                 // the next of its items: the consuming thread's only
         private boolean ended;
 
         /**
@@ -444,6 +446,10 @@ final class PoolResults {
 
         @Override
         protected boolean more() {
+            Outcome c = current; // current and pos: the consuming thread's alone (one thread consumes)
+            if (c != null && pos < c.size()) {
+                return true;
+            }
             lock.lock();
             try {
                 if (ended) {
@@ -466,6 +472,17 @@ final class PoolResults {
         @Override
         @SuppressWarnings("unchecked")
         protected R take(Duration timeout) {
+            Outcome c = current;
+            if (c != null && pos < c.size() && c.whole == null) {
+                // the chunk at hand has more: no lock, no wait (only the consuming thread touches current and pos)
+                int i = pos++;
+                delivered();
+                Throwable err = c.each.error(i);
+                if (err != null) {
+                    throw Exceptions.rethrow(err);
+                }
+                return (R) c.each.values().get(i);
+            }
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
             lock.lock();
             try {

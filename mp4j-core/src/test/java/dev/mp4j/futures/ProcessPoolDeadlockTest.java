@@ -447,6 +447,28 @@ class ProcessPoolDeadlockTest {
         pool.shutdown(true);
     }
 
+    /**
+     * A chunk whose calls all returned counts as completed before the parent reads its values (its worker
+     * gets its next chunk first): when they cannot be read, the map fails there and the chunk counts as failed.
+     */
+    @Test
+    void errorWhileDeserializingAChunksValuesInTheParentFailsTheMap() {
+        ProcessPoolExecutor pool = newPool();
+        long pid = workerPid(pool);
+        ResultIterator<Object> it = pool.map(x -> x == 2 ? new Trap(Trap.Where.READ_IN_PARENT, Trap.What.THROW) : x,
+                List.of(0, 1, 2, 3, 4, 5), null, 2);
+        assertEquals(0, it.next());
+        assertEquals(1, it.next());
+        ProcessError e = assertThrows(ProcessError.class, it::next);
+        assertTrue(e.getMessage().startsWith("cannot read the result of task"), e.getMessage());
+        assertCause(TrapException.class, e);
+        assertUsable(pool, pid);
+        pool.shutdown(true);
+        ExecutorStats s = pool.stats();
+        assertEquals(2, s.failedTasks(), s.toString()); // the unreadable chunk's two calls
+        assertEquals(4 + 3, s.completedTasks(), s.toString()); // two chunks, and the three single tasks
+    }
+
     @Test
     void resultWhoseClassTheParentCannotLoadFailsItsFuture() {
         ProcessPoolExecutor pool = newPool();

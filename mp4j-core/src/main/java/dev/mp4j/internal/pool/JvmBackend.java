@@ -197,6 +197,18 @@ public final class JvmBackend extends BreakingBackend {
     private void onResult(PoolEngine.Worker w, byte[] frame) {
         long id = PoolFrames.id(frame);
         PoolFrames.Status status = PoolFrames.ResultFrame.status(frame);
+        long runNanos = PoolFrames.ResultFrame.runNanos(frame);
+        if (status == PoolFrames.Status.CHUNK_VALUES || status == PoolFrames.Status.EACH_VALUES) {
+            // every call returned: the worker gets its next chunk before this JVM reads these values
+            w.values(id, () -> read(id, status, frame), runNanos, frame.length);
+        } else {
+            TaskRunner.Outcome out = read(id, status, frame);
+            w.result(id, out.value(), out.error(), runNanos, frame.length);
+        }
+    }
+
+    /** @return the value or exception a RESULT frame carries, or the error reading it raised */
+    private TaskRunner.Outcome read(long id, PoolFrames.Status status, byte[] frame) {
         boolean failed = status == PoolFrames.Status.EXCEPTION;
         Object value = null;
         Throwable error = null;
@@ -218,7 +230,7 @@ public final class JvmBackend extends BreakingBackend {
             error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
                     + " task " + id + ": " + e, e);
         }
-        w.result(id, value, error, PoolFrames.ResultFrame.runNanos(frame), frame.length);
+        return new TaskRunner.Outcome(value, error);
     }
 
     @SuppressWarnings("unchecked")

@@ -270,7 +270,12 @@ public final class PoolEngine {
         }
     }
 
-    private void onResult(Worker w, long id, Object value, Throwable error, long runNanos, long bytes) {
+    /**
+     * A task's outcome: {@code value} and {@code error}, or, when {@code later} is not null, a chunk whose
+     * every call returned, whose values {@code later} reads once the worker's next tasks are sent (so that it
+     * does not wait for this JVM to read them).
+     */
+    private void onResult(Worker w, long id, Object value, Throwable error, Later later, long runNanos, long bytes) {
         Task task;
         List<Worker> sends;
         boolean kill = false;
@@ -279,7 +284,12 @@ public final class PoolEngine {
         try {
             task = w.inflight.remove(id);
             if (task != null && !task.abandoned) {
-                outcome = countOutcome(task, value, error);
+                if (later != null) {
+                    completed += task.items;
+                    outcome = "result";
+                } else {
+                    outcome = countOutcome(task, value, error);
+                }
             }
             if (task != null) {
                 if (task.timer != null) {
@@ -306,11 +316,41 @@ public final class PoolEngine {
         if (kill) {
             w.link.kill();
         }
+        send(sends); // first: the worker's next tasks do not wait for this one's completion
         if (outcome != null) {
+            VirtualMachineError fatal = null;
+            if (later != null) {
+                TaskRunner.Outcome read;
+                try {
+                    read = later.read();
+                } catch (VirtualMachineError e) {
+                    fatal = e; // the task is no longer in flight: fail it here, then let the caller see it
+                    read = new TaskRunner.Outcome(null, e);
+                }
+                value = read.value();
+                error = read.error();
+                if (error != null) {
+                    outcome = uncount(task);
+                }
+            }
             Events.task(label, w.link.pid(), task.submitNanos, task.sentNanos, runNanos, task.weight, bytes, outcome);
             task.completion.finish(value, error);
+            if (fatal != null) {
+                throw fatal;
+            }
         }
-        send(sends);
+    }
+
+    /** A task counted as completed could not be read after all: counts it as failed. @return "error" */
+    private String uncount(Task t) {
+        lock.lock();
+        try {
+            completed -= t.items;
+            failed += t.items;
+        } finally {
+            lock.unlock();
+        }
+        return "error";
     }
 
     /**
@@ -924,6 +964,13 @@ public final class PoolEngine {
         return out;
     }
 
+    /** Reads a chunk's values after its worker got its next tasks ({@link Worker#values}). */
+    @FunctionalInterface
+    interface Later {
+        /** @return the values, or the error reading them raised; never throws */
+        TaskRunner.Outcome read();
+    }
+
     /** A task and its place in the pool. */
     private record Send(Worker worker, Task task) {} // task null: QUIT
 
@@ -1059,7 +1106,7 @@ public final class PoolEngine {
          * @param runNanos how long the worker ran it
          */
         void result(long id, Object value, Throwable error, long runNanos) {
-            onResult(this, id, value, error, runNanos, 0);
+            onResult(this, id, value, error, null, runNanos, 0);
         }
 
         /**
@@ -1072,7 +1119,22 @@ public final class PoolEngine {
          * @param bytes the size of the frame that carried it
          */
         void result(long id, Object value, Throwable error, long runNanos, long bytes) {
-            onResult(this, id, value, error, runNanos, bytes);
+            onResult(this, id, value, error, null, runNanos, bytes);
+        }
+
+        /**
+         * A chunk whose every call returned, as a worker JVM reported it: it counts as completed at once,
+         * and its values are read by {@code values} after the worker's next tasks are sent. Not read at all
+         * when the chunk's result is no longer wanted.
+         *
+         * @param id the chunk's id
+         * @param values reads its values (a {@link Chunks.ChunkResult} or {@link Chunks.EachResult}), or the
+         *     error that reading them raised
+         * @param runNanos how long the worker ran it
+         * @param bytes the size of the frame that carried it
+         */
+        void values(long id, Later values, long runNanos, long bytes) {
+            onResult(this, id, null, null, values, runNanos, bytes);
         }
 
         /**
