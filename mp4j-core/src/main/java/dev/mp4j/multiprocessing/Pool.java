@@ -210,7 +210,7 @@ public class Pool implements AutoCloseable {
      *     one is thrown as it is (the first to arrive)
      */
     public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
-        return strategy.map(Objects.requireNonNull(fn, "fn"), collect(items), 0);
+        return strategy.map(Objects.requireNonNull(fn, "fn"), mapItems(items), 0);
     }
 
     /**
@@ -224,7 +224,7 @@ public class Pool implements AutoCloseable {
     public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                               int chunksize) {
         int size = Limits.atLeastOne("chunksize", chunksize);
-        return strategy.map(Objects.requireNonNull(fn, "fn"), collect(items), size);
+        return strategy.map(Objects.requireNonNull(fn, "fn"), mapItems(items), size);
     }
 
     /**
@@ -236,7 +236,7 @@ public class Pool implements AutoCloseable {
      */
     public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> fn,
                                                 Iterable<? extends T> items) {
-        return strategy.mapAsync(Objects.requireNonNull(fn, "fn"), collect(items), 0, null, null);
+        return strategy.mapAsync(Objects.requireNonNull(fn, "fn"), mapItems(items), 0, null, null);
     }
 
     /**
@@ -254,7 +254,7 @@ public class Pool implements AutoCloseable {
                                                 Consumer<? super List<R>> callback,
                                                 Consumer<? super Throwable> errorCallback) {
         int size = Limits.atLeastOne("chunksize", chunksize);
-        return strategy.mapAsync(Objects.requireNonNull(fn, "fn"), collect(items), size, callback, errorCallback);
+        return strategy.mapAsync(Objects.requireNonNull(fn, "fn"), mapItems(items), size, callback, errorCallback);
     }
 
     /**
@@ -443,6 +443,20 @@ public class Pool implements AutoCloseable {
                                              Iterable<? extends T> items, int chunksize, boolean ordered) {
         return strategy.imap(Objects.requireNonNull(fn, "fn"), Objects.requireNonNull(items, "items"),
                 Limits.atLeastOne("chunksize", chunksize), ordered);
+    }
+
+    /**
+     * The items of a map, collected at once: for this JVM's own engine, one copy of them in an array, whose
+     * chunks are ranges of it that the workers' frames are encoded from; for a pool elsewhere (a manager's),
+     * the list it is sent.
+     */
+    @SuppressWarnings("unchecked")
+    private <T> List<T> mapItems(Iterable<? extends T> items) {
+        if (!(strategy instanceof EngineStrategy)) {
+            return collect(items);
+        }
+        Object[] a = items instanceof Collection<? extends T> c ? c.toArray() : collect(items).toArray();
+        return (List<T>) new dev.mp4j.internal.pool.Chunks.Slice(a, 0, a.length);
     }
 
     private static <T> List<T> collect(Iterable<? extends T> items) {

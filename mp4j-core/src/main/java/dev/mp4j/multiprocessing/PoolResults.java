@@ -275,8 +275,10 @@ final class PoolResults {
                 if (failure == null) {
                     List<R> all = null;
                     synchronized (this) {
-                        Object[] values = r.values().toArray();
-                        System.arraycopy(values, 0, slots, offset, values.length);
+                        int i = offset;
+                        for (Object x : r.values()) { // no copy of the chunk's values on the way
+                            slots[i++] = x;
+                        }
                         if (--left == 0) {
                             all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
                         }

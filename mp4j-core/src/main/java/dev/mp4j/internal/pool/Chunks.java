@@ -79,6 +79,60 @@ public final class Chunks {
     }
 
     /**
+     * A range of an array as a list, and its sub-lists as ranges of the same array: a map's items, copied once
+     * from the caller's, and its chunks, which are encoded from the array ({@link #array}, {@link #from},
+     * {@link #to}) without a copy of their own.
+     */
+    public static final class Slice extends java.util.AbstractList<Object> implements java.util.RandomAccess {
+        private final Object[] array;
+        private final int from;
+        private final int to;
+
+        /**
+         * @param array the elements
+         * @param from the first index
+         * @param to the index after the last
+         */
+        public Slice(Object[] array, int from, int to) {
+            Objects.checkFromToIndex(from, to, array.length);
+            this.array = array;
+            this.from = from;
+            this.to = to;
+        }
+
+        /** @return the array the elements are in */
+        public Object[] array() {
+            return array;
+        }
+
+        /** @return the index of the first element in {@link #array} */
+        public int from() {
+            return from;
+        }
+
+        /** @return the index after the last element in {@link #array} */
+        public int to() {
+            return to;
+        }
+
+        @Override
+        public Object get(int index) {
+            return array[from + Objects.checkIndex(index, to - from)];
+        }
+
+        @Override
+        public int size() {
+            return to - from;
+        }
+
+        @Override
+        public Slice subList(int fromIndex, int toIndex) {
+            Objects.checkFromToIndex(fromIndex, toIndex, to - from);
+            return new Slice(array, from + fromIndex, from + toIndex);
+        }
+    }
+
+    /**
      * A batch of calls of one function ({@code Executor.map} with a chunksize): the worker applies the
      * function to each argument in turn and stops at the first exception.
      *

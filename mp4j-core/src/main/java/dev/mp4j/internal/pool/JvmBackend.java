@@ -70,6 +70,9 @@ public final class JvmBackend extends BreakingBackend {
 
     /** @return the arguments serialized as the ArrayList the worker decodes (whatever list holds them) */
     private static byte[] encodeArgs(List<Object> args) throws IOException {
+        if (args instanceof Chunks.Slice s) {
+            return Codec.encodeList(s.array(), s.from(), s.to(), 0);
+        }
         Object[] a = args.toArray();
         return Codec.encodeList(a, 0, a.length, 0);
     }
