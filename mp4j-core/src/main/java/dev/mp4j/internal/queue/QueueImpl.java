@@ -123,7 +123,7 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
         QueueState s = state;
         s.enter();
         try {
-            byte[] bytes = Items.encode(item, "item");
+            Items.requireSerializable(item, "item");
             if (s.slots != null && !s.takeSlot(Timeouts.deadline(timeoutNanos))) {
                 throw new Full("the queue is full (maxsize " + s.maxsize + ")");
             }
@@ -132,15 +132,9 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
                 s.ring.userAdd(QueueState.UNFINISHED, 1);
             }
             try {
-                s.offer(bytes);
+                s.offer(item);
             } catch (RuntimeException e) { // closed meanwhile: the item was not put
-                s.ring.userAdd(QueueState.ITEMS, -1);
-                if (joinable) {
-                    s.ring.userAdd(QueueState.UNFINISHED, -1);
-                }
-                if (s.slots != null) {
-                    Posix.semPost(s.slots);
-                }
+                s.uncount();
                 throw e;
             }
         } finally {
@@ -222,10 +216,7 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
                 }
                 if (s.ring.userCas(QueueState.UNFINISHED, n, n - 1)) {
                     if (n == 1) {
-                        int waiters = s.ring.userGet(QueueState.JOIN_WAITERS);
-                        for (int i = 0; i < waiters; i++) {
-                            Posix.semPost(s.joinBell);
-                        }
+                        s.ringJoinBell();
                     }
                     return;
                 }
