@@ -45,8 +45,13 @@ final class Items {
     }
 
     static Object decode(byte[] bytes, String what, ObjectInputFilter filter) {
+        return decode(bytes, bytes.length, what, filter);
+    }
+
+    /** Decodes the form at {@code bytes[0, length)}. */
+    static Object decode(byte[] bytes, int length, String what, ObjectInputFilter filter) {
         try {
-            return Codec.decode(bytes, filter);
+            return Codec.decode(bytes, 0, length, filter);
         } catch (ClassNotFoundException e) {
             throw new ProcessError("cannot load class " + e.getMessage() + " of the " + what + " received", e);
         } catch (IOException e) {

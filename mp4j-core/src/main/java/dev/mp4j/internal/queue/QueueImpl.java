@@ -147,20 +147,19 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
         return get(Timeouts.toNanos(timeout));
     }
 
+    /** What {@link Received#read} returns when no item came in time (null is an item). */
+    private static final Object NO_ITEM = new Object();
+
     @SuppressWarnings("unchecked")
     private E get(long timeoutNanos) {
         QueueState s = state;
         s.enter();
         try {
-            byte[] bytes = s.ring.read(Timeouts.deadline(timeoutNanos), Integer.MAX_VALUE, s.watch);
-            if (bytes == null) {
+            Object item = Received.read(s.ring, Timeouts.deadline(timeoutNanos), s.watch, "item", filter, NO_ITEM, s);
+            if (item == NO_ITEM) {
                 throw new Empty(timeoutNanos == 0 ? "the queue is empty" : "no item arrived in time");
             }
-            s.ring.userAdd(QueueState.ITEMS, -1);
-            if (s.slots != null) {
-                Posix.semPost(s.slots);
-            }
-            return (E) Items.decode(bytes, "item", filter);
+            return (E) item;
         } finally {
             s.exit();
         }

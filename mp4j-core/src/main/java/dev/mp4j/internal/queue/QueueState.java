@@ -154,6 +154,14 @@ final class QueueState extends Attachment {
         }
     }
 
+    /** An item was taken from the ring: one item less, one free slot more. */
+    void taken() {
+        ring.userAdd(ITEMS, -1);
+        if (slots != null) {
+            Posix.semPost(slots);
+        }
+    }
+
     /** Takes back the counts of an item put and not written: a put that failed, or an item dropped. */
     void uncount() {
         ring.userAdd(ITEMS, -1);

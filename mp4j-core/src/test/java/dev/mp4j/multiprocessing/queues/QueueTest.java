@@ -335,6 +335,26 @@ class QueueTest {
         q.close();
     }
 
+    /** Serializes, and fails to deserialize. */
+    private static final class Unreadable implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private void readObject(ObjectInputStream in) throws java.io.IOException {
+            throw new java.io.IOException("unreadable on purpose");
+        }
+    }
+
+    @Test
+    void itemFailingToDeserializeIsStillTaken() {
+        Queue<Object> q = Kids.track(Multiprocessing.queue(1));
+        q.put(new Unreadable());
+        assertThrows(dev.mp4j.multiprocessing.ProcessError.class, () -> q.get(Duration.ofSeconds(10)));
+        assertEquals(0, q.qsize());
+        q.putNowait("after"); // its slot is free again
+        assertEquals("after", q.get(Duration.ofSeconds(10)));
+        q.close();
+    }
+
     @Test
     void droppedItemIsNotLeftUnfinished() {
         JoinableQueue<Object> q = Kids.track(Multiprocessing.joinableQueue());
