@@ -36,17 +36,19 @@ final class Received {
      */
     static Object read(Ring ring, long deadline, Ring.Watch watch, String what, ObjectInputFilter filter, Object none,
                        QueueState queue) {
-        byte[] buf = IDLE.getAndSet(null);
-        if (buf == null) {
-            buf = new byte[FIRST];
-        }
+        byte[] kept = IDLE.getAndSet(null);
+        byte[] buf = kept != null ? kept : new byte[FIRST];
+        byte[] message = buf;
         try {
             int n;
             try {
                 n = ring.readInto(deadline, buf, 0, watch);
             } catch (Ring.TooShort e) {
-                buf = e.message();
-                n = buf.length;
+                message = e.message();
+                n = message.length;
+                if (n <= MAX_KEPT) {
+                    buf = message; // the longer array is kept from now on
+                }
             }
             if (n < 0) {
                 return none;
@@ -54,11 +56,11 @@ final class Received {
             if (queue != null) {
                 queue.taken();
             }
-            return Items.decode(buf, n, what, filter);
+            return Items.decode(message, n, what, filter);
         } finally {
-            byte[] kept = IDLE.get();
-            if (buf.length <= MAX_KEPT && (kept == null || kept.length < buf.length)) {
-                IDLE.compareAndSet(kept, buf);
+            byte[] idle = IDLE.get();
+            if (idle == null || idle.length < buf.length) {
+                IDLE.compareAndSet(idle, buf);
             }
         }
     }
