@@ -104,12 +104,6 @@ public final class Ring implements AutoCloseable {
 
     private static final int SPINS = 200;
     /**
-     * The longest a reader spins ({@link #SPINS} at most) before it sleeps: 200 spins take a few microseconds
-     * once compiled, but hundreds while a fresh JVM interprets them (each look at the ring goes through a
-     * VarHandle), which on two CPUs takes that time from the writer being waited for.
-     */
-    private static final long SPIN_NANOS = 20_000L;
-    /**
      * How long a writer waiting for room, or a reader waiting for records, keeps looking before it sleeps
      * while the other side holds its lock: the other side is then in the middle of a read or write (copying a
      * chunk out or in), so its progress is microseconds away, while a sleep and a post cost tens of
@@ -736,14 +730,10 @@ public final class Ring implements AutoCloseable {
         if (getLong(mem, TAIL) != head) {
             return true;
         }
-        long spinEnd = System.nanoTime() + SPIN_NANOS;
-        for (int i = 1; i <= SPINS; i++) {
+        for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
             if (getLong(mem, TAIL) != head) {
                 return true;
-            }
-            if ((i & 15) == 0 && System.nanoTime() - spinEnd > 0) {
-                break;
             }
         }
         long busyWait = Math.min(BUSY_PEER_WAIT_NANOS, Timeouts.remaining(deadline));
