@@ -27,9 +27,17 @@ public interface Queue<E> extends Serializable, AutoCloseable {
     }
 
     /**
+     * Puts an item. As in Python, the item may be serialized later, by this process's feeder thread, so
+     * an object changed after {@code put} may arrive changed; put a copy, or an immutable object, where
+     * that matters. An item that then fails to serialize (a field whose class is not serializable, a
+     * {@code writeObject} that throws) is dropped, no longer counted in {@link #qsize()} nor as
+     * unfinished, and the error is logged at ERROR on the logger {@code dev.mp4j.multiprocessing.Queue}
+     * (Python's feeder prints it); an item whose own class is not serializable is refused at once.
+     *
      * @param item the item
      * @param timeout how long to wait for room; null for no limit; negative counts as zero
      * @throws Full if there was no room in time
+     * @throws IllegalArgumentException if the item's class is not serializable
      */
     void put(E item, Duration timeout);
 

@@ -242,7 +242,12 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
     @Override
     @SuppressWarnings("unchecked")
     public <T> T recv() {
-        return (T) Items.decode(receive(Integer.MAX_VALUE), "object", filter);
+        State s = reading();
+        try {
+            return (T) Received.read(s.in, Timeouts.FOREVER, s.readWatch, "object", filter, null, null);
+        } finally {
+            s.exit();
+        }
     }
 
     @Override

@@ -123,7 +123,7 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
         QueueState s = state;
         s.enter();
         try {
-            byte[] bytes = Items.encode(item, "item");
+            Items.requireSerializable(item, "item");
             if (s.slots != null && !s.takeSlot(Timeouts.deadline(timeoutNanos))) {
                 throw new Full("the queue is full (maxsize " + s.maxsize + ")");
             }
@@ -132,15 +132,9 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
                 s.ring.userAdd(QueueState.UNFINISHED, 1);
             }
             try {
-                s.offer(bytes);
+                s.offer(item);
             } catch (RuntimeException e) { // closed meanwhile: the item was not put
-                s.ring.userAdd(QueueState.ITEMS, -1);
-                if (joinable) {
-                    s.ring.userAdd(QueueState.UNFINISHED, -1);
-                }
-                if (s.slots != null) {
-                    Posix.semPost(s.slots);
-                }
+                s.uncount();
                 throw e;
             }
         } finally {
@@ -153,20 +147,19 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
         return get(Timeouts.toNanos(timeout));
     }
 
+    /** What {@link Received#read} returns when no item came in time (null is an item). */
+    private static final Object NO_ITEM = new Object();
+
     @SuppressWarnings("unchecked")
     private E get(long timeoutNanos) {
         QueueState s = state;
         s.enter();
         try {
-            byte[] bytes = s.ring.read(Timeouts.deadline(timeoutNanos), Integer.MAX_VALUE, s.watch);
-            if (bytes == null) {
+            Object item = Received.read(s.ring, Timeouts.deadline(timeoutNanos), s.watch, "item", filter, NO_ITEM, s);
+            if (item == NO_ITEM) {
                 throw new Empty(timeoutNanos == 0 ? "the queue is empty" : "no item arrived in time");
             }
-            s.ring.userAdd(QueueState.ITEMS, -1);
-            if (s.slots != null) {
-                Posix.semPost(s.slots);
-            }
-            return (E) Items.decode(bytes, "item", filter);
+            return (E) item;
         } finally {
             s.exit();
         }
@@ -222,10 +215,7 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
                 }
                 if (s.ring.userCas(QueueState.UNFINISHED, n, n - 1)) {
                     if (n == 1) {
-                        int waiters = s.ring.userGet(QueueState.JOIN_WAITERS);
-                        for (int i = 0; i < waiters; i++) {
-                            Posix.semPost(s.joinBell);
-                        }
+                        s.ringJoinBell();
                     }
                     return;
                 }

@@ -22,8 +22,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * bounded queue also has the semaphore {@code -q} of free slots (put takes one, get gives it back), a
  * joinable one the bell {@code -j} that the task bringing UNFINISHED to 0 posts once per waiter.
  *
- * <p>Local state, guarded by {@code lock}: {@code buffer} (encoded items this JVM put and the feeder has
- * not written yet), {@code busy} (the feeder is writing an item), {@code closed} (no more puts here),
+ * <p>Local state, guarded by {@code lock}: {@code buffer} (items this JVM put and the feeder has not
+ * written yet, held as the objects themselves, as Python's feeder holds references: an item changed after
+ * {@code put} may be sent as it is when the feeder serializes it), {@code busy} (the feeder is writing an item), {@code closed} (no more puts here),
  * {@code feeder} (started on the first put that cannot go straight into the ring, ends when closed and
  * flushed). A put writes straight into the ring when that needs no waiting and nothing of this JVM is
  * buffered or being written — items of one JVM stay in order. The feeder writes what is buffered in
@@ -36,6 +37,13 @@ final class QueueState extends Attachment {
     static final int JOIN_WAITERS = 2;
     /** The most items the feeder writes under one taking of the ring's write lock (other JVMs wait meanwhile). */
     private static final int BATCH = 256;
+    /**
+     * The feeder writes what it has serialized once it holds this many bytes (or has serialized what it
+     * took): a quarter of a default ring, so a reader has work while the next batch is serialized.
+     */
+    private static final int FLUSH_BYTES = Ring.DEFAULT_CAPACITY / 4;
+    /** Stands for a null item in the buffer. */
+    private static final Object NULL = new Object();
     private static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing.Queue");
 
     final Ring ring;
@@ -45,11 +53,15 @@ final class QueueState extends Attachment {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
-    private final ArrayDeque<byte[]> buffer = new ArrayDeque<>();
+    /** Items put and not yet handed to the ring: the items themselves ({@link #NULL} for null), or an {@link Encoded}. */
+    private final ArrayDeque<Object> buffer = new ArrayDeque<>();
     private boolean busy;
     private boolean closed;
     private boolean joinCancelled;
     private Thread feeder;
+
+    /** An item serialized by its put, which found the ring without room for it. */
+    private record Encoded(byte[] bytes) {}
 
     QueueState(Ring ring, Posix.Sem slots, Posix.Sem joinBell, int maxsize, Lifecycle.Group group) {
         super("Queue is closed", group);
@@ -92,17 +104,28 @@ final class QueueState extends Attachment {
         }
     }
 
-    /** Hands an encoded item to the ring: at once if possible, else through the feeder. */
-    void offer(byte[] item) {
+    /**
+     * Hands an item to the ring. When nothing of this JVM is buffered or being written, it is serialized
+     * here and written at once if that needs no waiting; otherwise the item itself is buffered and the
+     * feeder serializes it when its turn comes, so a JVM holds at most one serialized item that is not in
+     * the ring yet (a batch of small ones), not one per item put. An item that fails to serialize is
+     * dropped: its counts are taken back and the error logged (Python's feeder prints it).
+     */
+    void offer(Object item) {
         lock.lock();
         try {
             if (closed) {
                 throw closedError();
             }
-            if (buffer.isEmpty() && !busy && ring.tryWrite(item, 0, item.length)) {
-                return;
+            if (buffer.isEmpty() && !busy) {
+                byte[] bytes = encode(item);
+                if (bytes == null || ring.tryWrite(bytes, 0, bytes.length)) {
+                    return;
+                }
+                buffer.add(new Encoded(bytes));
+            } else {
+                buffer.add(item == null ? NULL : item);
             }
-            buffer.add(item);
             if (feeder == null) {
                 enter();
                 feeder = Thread.ofPlatform().daemon().name("mp4j-queue-feeder-" + ring.name()).unstarted(this::feed);
@@ -117,8 +140,50 @@ final class QueueState extends Attachment {
         }
     }
 
+    /** @return the item serialized, or null when it cannot be (then dropped: uncounted, the error logged) */
+    private byte[] encode(Object item) {
+        if (item instanceof Encoded e) {
+            return e.bytes;
+        }
+        try {
+            return Items.encode(item == NULL ? null : item, "item");
+        } catch (RuntimeException e) {
+            uncount();
+            LOG.log(System.Logger.Level.ERROR, "queue feeder dropped an item that could not be serialized", e);
+            return null;
+        }
+    }
+
+    /** An item was taken from the ring: one item less, one free slot more. */
+    void taken() {
+        ring.userAdd(ITEMS, -1);
+        if (slots != null) {
+            Posix.semPost(slots);
+        }
+    }
+
+    /** Takes back the counts of an item put and not written: a put that failed, or an item dropped. */
+    void uncount() {
+        ring.userAdd(ITEMS, -1);
+        if (joinBell != null && ring.userAdd(UNFINISHED, -1) == 1) {
+            ringJoinBell();
+        }
+        if (slots != null) {
+            Posix.semPost(slots);
+        }
+    }
+
+    /** Wakes every {@code join()} waiting: the unfinished count reached 0. */
+    void ringJoinBell() {
+        int waiters = ring.userGet(JOIN_WAITERS);
+        for (int i = 0; i < waiters; i++) {
+            Posix.semPost(joinBell);
+        }
+    }
+
     private void feed() {
         try {
+            List<Object> taken = new ArrayList<>();
             List<byte[]> batch = new ArrayList<>();
             for (;;) {
                 lock.lock();
@@ -129,19 +194,34 @@ final class QueueState extends Attachment {
                     if (buffer.isEmpty()) {
                         return;
                     }
-                    // everything buffered goes in one taking of the ring's write lock
-                    while (!buffer.isEmpty() && batch.size() < BATCH) {
-                        batch.add(buffer.poll());
+                    while (!buffer.isEmpty() && taken.size() < BATCH) {
+                        taken.add(buffer.poll());
                     }
                     busy = true;
                 } finally {
                     lock.unlock();
                 }
                 try {
-                    ring.writeAll(batch, Ring.NONE);
+                    // serialized one by one, and written under one taking of the ring's write lock per
+                    // FLUSH_BYTES: what this JVM holds serialized stays small whatever the items' sizes
+                    long bytes = 0;
+                    for (int i = 0; i < taken.size(); i++) {
+                        byte[] b = encode(taken.get(i));
+                        taken.set(i, null);
+                        if (b != null) {
+                            batch.add(b);
+                            bytes += b.length;
+                        }
+                        if (bytes >= FLUSH_BYTES || (i == taken.size() - 1 && !batch.isEmpty())) {
+                            ring.writeAll(batch, Ring.NONE);
+                            batch.clear();
+                            bytes = 0;
+                        }
+                    }
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "queue feeder thread could not write an item", e);
                 } finally {
+                    taken.clear();
                     batch.clear();
                 }
                 lock.lock();

@@ -81,7 +81,7 @@ final class SimpleQueueImpl<E> extends Handle<SimpleQueueImpl.State> implements 
         State s = state;
         s.enter();
         try {
-            return (E) Items.decode(s.ring.read(Timeouts.FOREVER, Integer.MAX_VALUE, s.watch), "item", filter);
+            return (E) Received.read(s.ring, Timeouts.FOREVER, s.watch, "item", filter, null, null);
         } finally {
             s.exit();
         }

@@ -300,6 +300,73 @@ class QueueTest {
         q.close();
     }
 
+    /** An item whose class is serializable but a field's is not: Python's feeder drops it and goes on. */
+    private record Holder(Object field) implements java.io.Serializable {}
+
+    @Test
+    void itemFailingToSerializeIsDroppedAndUncounted() {
+        Queue<Object> q = Kids.track(Multiprocessing.queue(2));
+        q.put(new Holder(new Object()));
+        q.put("next");
+        assertEquals("next", q.get(Duration.ofSeconds(10)));
+        assertEquals(0, q.qsize());
+        // both slots are free again
+        q.putNowait(1);
+        q.putNowait(2);
+        assertEquals(1, q.get());
+        assertEquals(2, q.get());
+        q.close();
+    }
+
+    @Test
+    void itemFailingToSerializeBehindOthersIsDropped() {
+        Queue<Object> q = Kids.track(Multiprocessing.queue());
+        byte[] big = new byte[1 << 20];
+        big[5] = 5;
+        q.put(big); // longer than the ring: the feeder writes it, so what follows is buffered as objects
+        q.put(new Holder(new Object()));
+        q.put(null);
+        q.put("last");
+        assertEquals(5, ((byte[]) q.get(Duration.ofSeconds(10)))[5]);
+        assertNull(q.get(Duration.ofSeconds(10)));
+        assertEquals("last", q.get(Duration.ofSeconds(10)));
+        assertThrows(Empty.class, q::getNowait);
+        assertEquals(0, q.qsize());
+        q.close();
+    }
+
+    /** Serializes, and fails to deserialize. */
+    private static final class Unreadable implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        private void readObject(ObjectInputStream in) throws java.io.IOException {
+            throw new java.io.IOException("unreadable on purpose");
+        }
+    }
+
+    @Test
+    void itemFailingToDeserializeIsStillTaken() {
+        Queue<Object> q = Kids.track(Multiprocessing.queue(1));
+        q.put(new Unreadable());
+        assertThrows(dev.mp4j.multiprocessing.ProcessError.class, () -> q.get(Duration.ofSeconds(10)));
+        assertEquals(0, q.qsize());
+        q.putNowait("after"); // its slot is free again
+        assertEquals("after", q.get(Duration.ofSeconds(10)));
+        q.close();
+    }
+
+    @Test
+    void droppedItemIsNotLeftUnfinished() {
+        JoinableQueue<Object> q = Kids.track(Multiprocessing.joinableQueue());
+        q.put("one");
+        q.put(new Holder(new Object()));
+        assertEquals("one", q.get(Duration.ofSeconds(10)));
+        q.taskDone();
+        q.join(); // returns: the dropped item is not unfinished
+        assertThrows(IllegalStateException.class, q::taskDone);
+        q.close();
+    }
+
     @Test
     void interruptedGet() throws Exception {
         Queue<Object> q = Kids.track(Multiprocessing.queue());
