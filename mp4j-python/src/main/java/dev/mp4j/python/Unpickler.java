@@ -41,6 +41,13 @@ final class Unpickler {
     private int sp;
     private int[] marks = new int[8];
     private int mp;
+    /** Where the last MARK's items begin in the input. */
+    private int lastMark;
+    /** The fewest items of a batch that may size its list for the rest ({@link #appends}). */
+    private static final int MIN_SIZED = 256;
+    /** The list {@link #appends} sized for the rest of the input, if any, and the size it was given. */
+    private ArrayList<Object> sized;
+    private int sizedFor;
 
     private Object[] memo = new Object[16];
     private Map<Long, Object> farMemo;
@@ -91,6 +98,9 @@ final class Unpickler {
                 case '.' -> { // STOP
                     if (sp == 0) {
                         throw malformed("STOP with an empty stack");
+                    }
+                    if (sized != null && sized.size() < sizedFor - sizedFor / 3) {
+                        sized.trimToSize(); // its batches promised more items than came
                     }
                     return value(stack[sp - 1]);
                 }
@@ -156,36 +166,25 @@ final class Unpickler {
                     append(target(sp - 1), item);
                 }
                 case 'e' -> { // APPENDS
-                    Object[] items = popMarkItems();
-                    Object list = target(sp - 1);
-                    if (list instanceof ArrayList<?> a) { // the common case
-                        @SuppressWarnings("unchecked")
-                        ArrayList<Object> l = (ArrayList<Object>) a;
-                        l.ensureCapacity(l.size() + items.length);
-                        for (Object item : items) {
-                            l.add(item);
-                            nest(l, item);
-                        }
-                    } else {
-                        for (Object item : items) {
-                            append(list, item);
-                        }
-                    }
+                    int m = popMarkInPlace();
+                    appends(target(m - 1), m);
                 }
                 case '}' -> push(new LinkedHashMap<>());
                 case 'd' -> { // DICT
                     Map<Object, Object> map = new LinkedHashMap<>();
-                    setItems(map, popMarkItems());
+                    Object[] items = popMarkItems();
+                    setItems(map, items, 0, items.length);
                     push(map);
                 }
                 case 's' -> { // SETITEM
                     Object v = value(pop());
                     Object k = value(pop());
-                    setItems(target(sp - 1), new Object[] {k, v});
+                    setItems(target(sp - 1), new Object[] {k, v}, 0, 2);
                 }
                 case 'u' -> { // SETITEMS
-                    Object[] items = popMarkItems();
-                    setItems(target(sp - 1), items);
+                    int m = popMarkInPlace();
+                    setItems(target(m - 1), stack, m, sp);
+                    drop(m);
                 }
                 case 0x8f -> push(new LinkedHashSet<>()); // EMPTY_SET
                 case 0x90 -> { // ADDITEMS
@@ -343,7 +342,15 @@ final class Unpickler {
         need(n);
         int start = pos;
         pos += (int) n;
-        return Strings.decode(in, start, pos, this::malformed);
+        return utf8(start, pos);
+    }
+
+    private String utf8(int start, int end) {
+        String s = Strings.decode(in, start, end);
+        if (s == null) {
+            throw malformed("a str that is not UTF-8 (a malformed, overlong or out-of-range sequence)");
+        }
+        return s;
     }
 
     private byte[] take(long n) {
@@ -368,7 +375,7 @@ final class Unpickler {
     private String line() {
         int start = pos;
         int end = lineEnd();
-        return Strings.decode(in, start, end, this::malformed);
+        return utf8(start, end);
     }
 
     /** Moves past the next newline; @return where the line ends (the newline's index) */
@@ -590,6 +597,32 @@ final class Unpickler {
             marks = Arrays.copyOf(marks, mp * 2);
         }
         marks[mp++] = sp;
+        lastMark = pos;
+    }
+
+    /**
+     * Pops the top mark and leaves the items above it where they are, each allow-listed object among them
+     * constructed now (as {@link #popMarkItems} does); the caller {@linkplain #drop drops} them once used.
+     *
+     * @return the index of the first item (the mark's)
+     */
+    private int popMarkInPlace() {
+        if (mp == 0) {
+            throw malformed("could not find MARK");
+        }
+        int m = marks[--mp];
+        for (int i = m; i < sp; i++) {
+            if (stack[i] instanceof Pending) {
+                stack[i] = value(stack[i]);
+            }
+        }
+        return m;
+    }
+
+    /** Removes the stack's items from {@code m} up. */
+    private void drop(int m) {
+        Arrays.fill(stack, m, sp, null);
+        sp = m;
     }
 
     private int popMark() {
@@ -669,6 +702,40 @@ final class Unpickler {
 
     // ---- containers ----
 
+    /**
+     * APPENDS of the stack's items from {@code m} up to {@code list}; drops them. An {@code ArrayList}'s first
+     * long batch sizes it for as many more items as the rest of the input holds at that batch's bytes per item
+     * (once a load: see {@link #sized}), so that a long list is not copied as it grows.
+     */
+    private void appends(Object list, int m) {
+        int count = sp - m;
+        if (list instanceof ArrayList<?> a) {
+            @SuppressWarnings("unchecked")
+            ArrayList<Object> l = (ArrayList<Object>) a;
+            if (sized == null && l.isEmpty() && count >= MIN_SIZED && pos > lastMark) {
+                long left = in.length - pos;
+                long more = Math.min(left, count * left / (pos - lastMark));
+                sizedFor = (int) Math.min(Integer.MAX_VALUE - 16, count + more);
+                sized = l;
+                l.ensureCapacity(sizedFor);
+            } else {
+                l.ensureCapacity(l.size() + count);
+            }
+            for (int i = m; i < sp; i++) {
+                Object item = stack[i];
+                stack[i] = null;
+                l.add(item);
+                nest(l, item);
+            }
+            sp = m;
+            return;
+        }
+        for (int i = m; i < sp; i++) {
+            append(list, stack[i]);
+        }
+        drop(m);
+    }
+
     private void append(Object list, Object item) {
         if (list instanceof List<?> l) {
             @SuppressWarnings("unchecked")
@@ -687,14 +754,15 @@ final class Unpickler {
         }
     }
 
-    private void setItems(Object target, Object[] kv) {
-        if ((kv.length & 1) != 0) {
+    /** SETITEMS of the pairs of {@code kv[from, to)}. */
+    private void setItems(Object target, Object[] kv, int from, int to) {
+        if (((to - from) & 1) != 0) {
             throw malformed("odd number of items for SETITEMS");
         }
         if (target instanceof Map<?, ?> m) {
             @SuppressWarnings("unchecked")
             Map<Object, Object> map = (Map<Object, Object>) m;
-            for (int i = 0; i < kv.length; i += 2) {
+            for (int i = from; i < to; i += 2) {
                 checkKey(kv[i]);
                 map.put(kv[i], kv[i + 1]);
                 nest(map, kv[i]);
@@ -702,7 +770,7 @@ final class Unpickler {
             }
         } else if (target instanceof PyObject p) {
             unusedAsKey(p);
-            for (int i = 0; i < kv.length; i += 2) {
+            for (int i = from; i < to; i += 2) {
                 checkKey(kv[i]);
                 p.put(kv[i], kv[i + 1]);
                 nest(p, kv[i]);
