@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -57,14 +58,21 @@ final class FastReader {
     private record Info(Class<?> serialClass, long arrayLength, long depth, long references, long streamBytes)
             implements ObjectInputFilter.FilterInfo {}
 
-    private final byte[] buf;
+    /**
+     * A reader kept between calls, taken by one call at a time (getAndSet) and given back cleared: a small
+     * value's decoding then allocates the value alone. A call that finds none idle (another thread holds it,
+     * or a record's constructor decodes while its own stream is read) makes its own.
+     */
+    private static final AtomicReference<FastReader> IDLE = new AtomicReference<>();
+
+    private byte[] buf;
     private int pos;
     /** Where the stream begins in {@link #buf} (its MAGIC byte), and where it ends (exclusive). */
-    private final int start;
-    private final int end;
+    private int start;
+    private int end;
     /** The filter to consult, or null for none; {@link #defaultFilter} when it is {@link Codec#DEFAULT_FILTER}. */
-    private final ObjectInputFilter filter;
-    private final boolean defaultFilter;
+    private ObjectInputFilter filter;
+    private boolean defaultFilter;
     private long refs;
     private long checked;
     /** Record and enum classes defined in this stream, by number; the info is null for an enum. */
@@ -72,13 +80,7 @@ final class FastReader {
     private FastFormat.RecordInfo[] classInfos;
     private int classCount;
 
-    private FastReader(byte[] buf, int start, int end, ObjectInputFilter filter) {
-        this.buf = buf;
-        this.start = start;
-        this.end = end;
-        this.filter = filter;
-        this.defaultFilter = filter == Codec.DEFAULT_FILTER;
-    }
+    private FastReader() {}
 
     /** Initializes this class and {@link FastFormat} (by reading one of its fields): what a first decode would. */
     static void prepare() {
@@ -99,14 +101,40 @@ final class FastReader {
      */
     static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
-        FastReader r = new FastReader(bytes, offset, offset + length, filter);
-        r.pos = offset + 1;
-        Object value = r.value(1);
-        if (r.pos != r.end) {
-            throw new StreamCorruptedException((r.end - r.pos) + " bytes after the value");
+        FastReader r = IDLE.getAndSet(null);
+        if (r == null) {
+            r = new FastReader();
         }
-        r.check(null, -1, 1);
-        return value;
+        r.buf = bytes;
+        r.start = offset;
+        r.end = offset + length;
+        r.filter = filter;
+        r.defaultFilter = filter == Codec.DEFAULT_FILTER;
+        r.pos = offset + 1;
+        try {
+            Object value = r.value(1);
+            if (r.pos != r.end) {
+                throw new StreamCorruptedException((r.end - r.pos) + " bytes after the value");
+            }
+            r.check(null, -1, 1);
+            return value;
+        } finally {
+            r.release();
+        }
+    }
+
+    /** Forgets the stream it read, then makes this reader the idle one. */
+    private void release() {
+        buf = null;
+        filter = null;
+        refs = 0;
+        checked = 0;
+        if (classes != null) {
+            Arrays.fill(classes, 0, classCount, null);
+            Arrays.fill(classInfos, 0, classCount, null);
+        }
+        classCount = 0;
+        IDLE.set(this);
     }
 
     // --------------------------------------------------------------------------------------- values
