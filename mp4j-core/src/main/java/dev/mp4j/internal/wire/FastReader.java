@@ -674,13 +674,53 @@ final class FastReader {
 
     // --------------------------------------------------------------------------------------- strings
 
-    /** A name inside a record or lambda: a string value that must not be null. */
+    /** A name inside a record, enum or lambda: a string value that must not be null. */
     private String string() throws IOException {
         int t = tag();
         if (t != STR8 && t != STR16) {
             throw new StreamCorruptedException("tag " + t + " where a name was expected");
         }
+        if (t == STR8) {
+            int at = pos;
+            int n = length();
+            if (n <= MAX_NAME && n <= end - pos) {
+                return name(n);
+            }
+            pos = at;
+        }
         return stringBody(t);
+    }
+
+    /** The longest name kept in {@link #NAMES}, in bytes. */
+    private static final int MAX_NAME = 256;
+
+    /**
+     * Names read before, each in the slot of a hash of its UTF-8 bytes (a later name of the same slot replaces
+     * it): the class and component names of a task's record and the eight names of its lambda are the same in
+     * every task, and making them new strings was most of the time of decoding one. Entries are immutable, so
+     * a thread that reads an entry another thread has just stored sees it whole.
+     */
+    private static final Name[] NAMES = new Name[512];
+
+    private record Name(byte[] utf8, String string) {}
+
+    /** @return the STR8 of {@code n} bytes at {@link #pos} (which the caller checked are there), read past it */
+    private String name(int n) {
+        int h = n;
+        for (int i = pos; i < pos + n; i++) {
+            h = 31 * h + buf[i];
+        }
+        int slot = (h ^ h >>> 9) & (NAMES.length - 1);
+        Name known = NAMES[slot];
+        String s;
+        if (known != null && Arrays.equals(known.utf8, 0, known.utf8.length, buf, pos, pos + n)) {
+            s = known.string;
+        } else {
+            s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            NAMES[slot] = new Name(Arrays.copyOfRange(buf, pos, pos + n), s);
+        }
+        pos += n;
+        return s;
     }
 
     private String stringBody(int tag) throws IOException {

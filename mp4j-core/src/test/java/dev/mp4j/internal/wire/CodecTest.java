@@ -433,6 +433,16 @@ class CodecTest {
                 ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED, add2);
     }
 
+    record Größe(int maß, String straße) implements Serializable {}
+
+    @Test
+    void namesReadBeforeAreTheSameNamesAgain() throws Exception {
+        for (int i = 0; i < 3; i++) { // the first read keeps the names, later ones find them
+            assertEquals(new Größe(i, "x" + i), fast(new Größe(i, "x" + i)));
+            fast(List.of(i, Thread.State.values()[i]));
+        }
+    }
+
     @Test
     void headroomIsZeroWhateverTheWriterWroteBefore() throws Exception {
         byte[] alone = Codec.encode(List.of(1, 2));
