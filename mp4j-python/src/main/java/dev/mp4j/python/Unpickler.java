@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -37,9 +38,9 @@ final class Unpickler {
     private int pos;
     private int proto; // 0 until a PROTO opcode says otherwise, as for CPython
 
-    private Object[] stack = new Object[16];
+    private Object[] stack;
     private int sp;
-    private int[] marks = new int[8];
+    private int[] marks;
     private int mp;
     /** Where the last MARK's items begin in the input. */
     private int lastMark;
@@ -49,7 +50,9 @@ final class Unpickler {
     private ArrayList<Object> sized;
     private int sizedFor;
 
-    private Object[] memo = new Object[16];
+    private Object[] memo;
+    /** One past the highest memo slot stored. */
+    private int memoEnd;
     private Map<Long, Object> farMemo;
     private long memoCount;
     private IdentityHashMap<Object, Integer> depths; // made at the first container inside another
@@ -66,13 +69,55 @@ final class Unpickler {
         this.trackDepth = in.length >= maxDepth;
     }
 
+    /** The longest stack and memo an unpickler gives back to {@link #KEPT}. */
+    private static final int MAX_KEPT = 4096;
+    /**
+     * The stack, marks and memo of an earlier load, cleared; taken by one load at a time (getAndSet) and given
+     * back after it: a small pickle's load then allocates its values alone. A load that finds none (another
+     * thread has them, or an allowed constructor loads while its own pickle is read) makes its own.
+     */
+    private static final AtomicReference<Arrays3> KEPT = new AtomicReference<>();
+
+    /** What {@link #KEPT} holds. */
+    private static final class Arrays3 {
+        Object[] stack;
+        int[] marks;
+        Object[] memo;
+    }
+
     Object load() {
+        Arrays3 kept = KEPT.getAndSet(null);
+        if (kept != null) {
+            stack = kept.stack;
+            marks = kept.marks;
+            memo = kept.memo;
+        } else {
+            stack = new Object[16];
+            marks = new int[8];
+            memo = new Object[16];
+        }
         try {
             return run();
         } catch (StackOverflowError e) {
             // a structure nested past what depth tracking sees (built through the memo), hashed as a dict key
             throw new PickleError("structure nested too deeply", e);
+        } finally {
+            giveBack(kept);
         }
+    }
+
+    /** Clears the stack and memo of what this load read, then keeps them for the next, if they are not too long. */
+    private void giveBack(Arrays3 kept) {
+        if (stack.length > MAX_KEPT || memo.length > MAX_KEPT) {
+            return;
+        }
+        Arrays.fill(stack, 0, sp, null);
+        Arrays.fill(memo, 0, memoEnd, null);
+        Arrays3 k = kept != null ? kept : new Arrays3();
+        k.stack = stack;
+        k.marks = marks;
+        k.memo = memo;
+        KEPT.set(k);
     }
 
     private Object run() {
@@ -675,6 +720,7 @@ final class Unpickler {
             if (index >= memo.length) {
                 memo = Arrays.copyOf(memo, (int) Math.max(index + 1, Math.min(memo.length * 2L, in.length + 1L)));
             }
+            memoEnd = (int) Math.max(memoEnd, index + 1);
             if (memo[(int) index] == null) {
                 memoCount++;
             }

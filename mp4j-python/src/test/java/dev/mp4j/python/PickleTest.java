@@ -326,6 +326,20 @@ class PickleTest {
     }
 
     @Test
+    void aLoadInsideALoadAndALoadAfterAFailureReadWhatTheyShould() {
+        Pickle.Loader loader = Pickle.loader().allow("app", "C", args -> List.of(args, Pickle.loads(Pickle.dumps(
+                List.of("inner", args.size())))));
+        Object loaded = loader.loads(Pickle.dumps(List.of(PyObject.viaNew("app", "C", List.of(1L), null), "outer")));
+        assertEquals(List.of(List.of(List.of(1L), List.of("inner", 1L)), "outer"), loaded);
+        byte[] good = Pickle.dumps(List.of(Map.of("k", List.of(1L, 2L)), "v"));
+        byte[] bad = Arrays.copyOf(good, good.length - 3);
+        for (int i = 0; i < 3; i++) {
+            assertThrows(PickleError.class, () -> Pickle.loads(bad));
+            assertEquals(List.of(Map.of("k", List.of(1L, 2L)), "v"), Pickle.loads(good));
+        }
+    }
+
+    @Test
     void maxBytesRefusesALongerInput() {
         byte[] p = Pickle.dumps("x".repeat(100));
         assertThrows(PickleError.class, () -> Pickle.loader().maxBytes(50).loads(p));
