@@ -161,9 +161,7 @@ final class Unpickler {
                 }
                 case '1' -> sp = popMark(); // POP_MARK
                 case '2' -> push(peek()); // DUP
-                case 'J' -> push((long) s4());
-                case 'K' -> push((long) u1());
-                case 'M' -> push((long) (u1() | u1() << 8));
+                case 'J', 'K', 'M' -> ints(op); // BININT, BININT1, BININT2
                 case 0x8a -> push(longOf(take(u1()))); // LONG1
                 case 0x8b -> { // LONG4
                     int n = s4();
@@ -326,6 +324,47 @@ final class Unpickler {
                 default -> throw malformed(String.format("invalid load key 0x%02x", op));
             }
         }
+    }
+
+    /** The most ints {@link #ints} reads in one call. */
+    private static final int INT_RUN = 128;
+
+    /**
+     * Pushes the int of {@code op} (BININT, BININT1 or BININT2, just read) and of the like opcodes right after
+     * it, at most {@link #INT_RUN} in all: a list of ints is a run of them, read here in one loop where the
+     * opcode loop would take a turn and a few calls for each. Runs are bounded so that this method is called
+     * often, and a JVM compiles it soon (as {@code FastFormat.BLOCK} explains for mp4j's codec).
+     */
+    private void ints(int op) {
+        if (stack.length - sp < INT_RUN) {
+            stack = Arrays.copyOf(stack, Math.max(stack.length * 2, sp + INT_RUN));
+        }
+        byte[] b = in;
+        Object[] st = stack;
+        int p = pos;
+        int s = sp;
+        for (int k = 1; ; k++) {
+            int width = op == 'K' ? 1 : op == 'M' ? 2 : 4;
+            if (b.length - p < width) {
+                pos = p;
+                sp = s;
+                need(width); // throws
+            }
+            long v = op == 'K' ? b[p] & 0xff : op == 'M' ? (b[p] & 0xff) | (b[p + 1] & 0xff) << 8
+                    : (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+            p += width;
+            st[s++] = v;
+            if (k == INT_RUN || p >= b.length) {
+                break;
+            }
+            op = b[p] & 0xff;
+            if (op != 'K' && op != 'M' && op != 'J') {
+                break;
+            }
+            p++;
+        }
+        pos = p;
+        sp = s;
     }
 
     private static PickleError refused(String name, int op, int at, String why) {
