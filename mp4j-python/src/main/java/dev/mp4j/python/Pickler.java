@@ -3,12 +3,15 @@ package dev.mp4j.python;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
 import java.math.BigInteger;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.ConcurrentModificationException;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -21,6 +24,14 @@ import java.util.function.Function;
 final class Pickler {
     private static final int BATCH = 1000;
     private static final int SMALL_MEMO = 8;
+    /** The longest output buffer kept between calls. */
+    private static final int MAX_KEPT = 256 << 10;
+    /**
+     * An idle output buffer, taken by one call at a time (getAndSet) and given back after it: a fresh buffer
+     * doubling up to a long pickle's size costs twice that size in garbage, and fresh memory a page fault per
+     * 4 KiB on first touch. A call that finds none (another thread has it) makes its own.
+     */
+    private static final AtomicReference<byte[]> KEPT = new AtomicReference<>();
 
     private final Map<Class<?>, PyGlobal> records;
     private final Function<Object, Object> replacer;
@@ -30,7 +41,7 @@ final class Pickler {
     /** The memo once it outgrows {@link #few}; it then holds every entry. */
     private IdentityHashMap<Object, Integer> many;
     private int memoSize;
-    private byte[] out = new byte[256];
+    private byte[] out;
     private int n;
     private int depth;
 
@@ -41,11 +52,18 @@ final class Pickler {
     }
 
     byte[] dump(Object value) {
+        byte[] kept = KEPT.getAndSet(null);
+        out = kept != null ? kept : new byte[256];
         write(0x80);
         write(4);
         save(value);
         write('.');
-        return Arrays.copyOf(out, n);
+        byte[] result = Arrays.copyOf(out, n);
+        if (out.length <= MAX_KEPT) {
+            KEPT.set(out); // a call that failed above drops its buffer with whatever it holds
+        }
+        out = null;
+        return result;
     }
 
     // ---- output ----
@@ -128,6 +146,11 @@ final class Pickler {
     private void saveObject(Object o) {
         switch (o) {
             case PyTuple t -> saveTuple(t);
+            case ArrayList<?> l when l.getClass() == ArrayList.class -> {
+                write(']');
+                memoize(o);
+                saveArrayList(l);
+            }
             case List<?> l -> {
                 write(']');
                 memoize(o);
@@ -253,6 +276,58 @@ final class Pickler {
         }
     }
 
+    /**
+     * {@link #saveItems} of an {@code ArrayList}, by index: its items in batches, each batch's run of
+     * {@code Long}s written in one loop without a call per item (see {@link #saveLongs}).
+     */
+    private void saveArrayList(ArrayList<?> l) {
+        int size = l.size();
+        if (size == 1) {
+            save(l.get(0));
+            write('a');
+            return;
+        }
+        for (int from = 0; from < size; from += BATCH) {
+            int to = Math.min(size, from + BATCH);
+            write('(');
+            int i = from;
+            while (i < to) {
+                Object item = l.get(i);
+                if (item instanceof Long) {
+                    i = saveLongs(l, i, to);
+                } else {
+                    save(item);
+                    i++;
+                }
+            }
+            write('e');
+        }
+        if (l.size() != size) {
+            throw new ConcurrentModificationException("the list changed while it was pickled");
+        }
+    }
+
+    /**
+     * Writes the {@code Long} items of {@code l} from {@code from} on, as {@link #saveLong} writes each, up to
+     * {@code to} or the first item of another class.
+     *
+     * @return the index of the first item not written
+     */
+    private int saveLongs(ArrayList<?> l, int from, int to) {
+        ensure(MAX_LONG * (to - from));
+        byte[] b = out;
+        int at = n;
+        int i = from;
+        for (; i < to; i++) {
+            if (!(l.get(i) instanceof Long boxed)) {
+                break;
+            }
+            at = putLong(b, at, boxed);
+        }
+        n = at;
+        return i;
+    }
+
     private void saveEntries(Iterator<? extends Map.Entry<?, ?>> it, int size) {
         if (size == 1) {
             Map.Entry<?, ?> e = it.next();
@@ -308,22 +383,44 @@ final class Pickler {
         memoPut(null); // CPython numbers the global; keep the indexes in step
     }
 
+    /** The most bytes {@link #putLong} writes. */
+    private static final int MAX_LONG = 10;
+
     private void saveLong(long v) {
+        ensure(MAX_LONG);
+        n = putLong(out, n, v);
+    }
+
+    /**
+     * Writes {@code v} at {@code b[at]} as CPython writes an int: BININT1, BININT2, BININT or LONG1.
+     *
+     * @return the index after it
+     */
+    private static int putLong(byte[] b, int at, long v) {
         if (v >= 0 && v < 0x100) {
-            write('K');
-            write((int) v);
+            b[at] = 'K';
+            b[at + 1] = (byte) v;
+            return at + 2;
         } else if (v >= 0 && v < 0x10000) {
-            write('M');
-            writeLe(v, 2);
+            b[at] = 'M';
+            b[at + 1] = (byte) v;
+            b[at + 2] = (byte) (v >>> 8);
+            return at + 3;
         } else if (v == (int) v) {
-            write('J');
-            writeLe(v, 4);
-        } else {
-            int bytes = (64 - Long.numberOfLeadingZeros(v ^ (v >> 63))) / 8 + 1;
-            write(0x8a);
-            write(bytes);
-            writeLe(v, bytes);
+            b[at] = 'J';
+            b[at + 1] = (byte) v;
+            b[at + 2] = (byte) (v >>> 8);
+            b[at + 3] = (byte) (v >>> 16);
+            b[at + 4] = (byte) (v >>> 24);
+            return at + 5;
         }
+        int bytes = (64 - Long.numberOfLeadingZeros(v ^ (v >> 63))) / 8 + 1;
+        b[at] = (byte) 0x8a;
+        b[at + 1] = (byte) bytes;
+        for (int i = 0; i < bytes; i++) {
+            b[at + 2 + i] = (byte) (v >>> (8 * i));
+        }
+        return at + 2 + bytes;
     }
 
     private void saveBigInteger(BigInteger b) {

@@ -1,7 +1,6 @@
 package dev.mp4j.python;
 
 import java.nio.charset.StandardCharsets;
-import java.util.function.Function;
 
 /**
  * Python's {@code str} in a pickle: UTF-8 with {@code surrogatepass}, so that a lone surrogate (which a Java
@@ -15,10 +14,9 @@ final class Strings {
      * @param b the bytes
      * @param start the first byte
      * @param end past the last byte
-     * @param malformed makes the exception for bytes that are not UTF-8
-     * @return the string
+     * @return the string, or null if the bytes are not UTF-8 (a malformed, overlong or out-of-range sequence)
      */
-    static String decode(byte[] b, int start, int end, Function<String, PickleError> malformed) {
+    static String decode(byte[] b, int start, int end) {
         int i = start;
         while (i < end && b[i] >= 0) {
             i++;
@@ -40,19 +38,19 @@ final class Strings {
             }
             int len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 0;
             if (len == 0 || c > 0xf4 || c == 0xc0 || c == 0xc1 || i + len > end) {
-                throw malformed.apply("a str that is not UTF-8");
+                return null;
             }
             int cp = c & (0x7f >> len);
             for (int k = 1; k < len; k++) {
                 int cc = b[i + k] & 0xff;
                 if ((cc & 0xc0) != 0x80) {
-                    throw malformed.apply("a str that is not UTF-8");
+                    return null;
                 }
                 cp = cp << 6 | (cc & 0x3f);
             }
             int min = len == 2 ? 0x80 : len == 3 ? 0x800 : 0x10000;
             if (cp < min || cp > 0x10ffff) {
-                throw malformed.apply("a str that is not UTF-8 (overlong or out of range)");
+                return null;
             }
             if (cp >= 0x10000) {
                 out[n++] = Character.highSurrogate(cp);

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -37,12 +38,21 @@ final class Unpickler {
     private int pos;
     private int proto; // 0 until a PROTO opcode says otherwise, as for CPython
 
-    private Object[] stack = new Object[16];
+    private Object[] stack;
     private int sp;
-    private int[] marks = new int[8];
+    private int[] marks;
     private int mp;
+    /** Where the last MARK's items begin in the input. */
+    private int lastMark;
+    /** The fewest items of a batch that may size its list for the rest ({@link #appends}). */
+    private static final int MIN_SIZED = 256;
+    /** The list {@link #appends} sized for the rest of the input, if any, and the size it was given. */
+    private ArrayList<Object> sized;
+    private int sizedFor;
 
-    private Object[] memo = new Object[16];
+    private Object[] memo;
+    /** One past the highest memo slot stored. */
+    private int memoEnd;
     private Map<Long, Object> farMemo;
     private long memoCount;
     private IdentityHashMap<Object, Integer> depths; // made at the first container inside another
@@ -59,13 +69,55 @@ final class Unpickler {
         this.trackDepth = in.length >= maxDepth;
     }
 
+    /** The longest stack and memo an unpickler gives back to {@link #KEPT}. */
+    private static final int MAX_KEPT = 4096;
+    /**
+     * The stack, marks and memo of an earlier load, cleared; taken by one load at a time (getAndSet) and given
+     * back after it: a small pickle's load then allocates its values alone. A load that finds none (another
+     * thread has them, or an allowed constructor loads while its own pickle is read) makes its own.
+     */
+    private static final AtomicReference<Arrays3> KEPT = new AtomicReference<>();
+
+    /** What {@link #KEPT} holds. */
+    private static final class Arrays3 {
+        Object[] stack;
+        int[] marks;
+        Object[] memo;
+    }
+
     Object load() {
+        Arrays3 kept = KEPT.getAndSet(null);
+        if (kept != null) {
+            stack = kept.stack;
+            marks = kept.marks;
+            memo = kept.memo;
+        } else {
+            stack = new Object[16];
+            marks = new int[8];
+            memo = new Object[16];
+        }
         try {
             return run();
         } catch (StackOverflowError e) {
             // a structure nested past what depth tracking sees (built through the memo), hashed as a dict key
             throw new PickleError("structure nested too deeply", e);
+        } finally {
+            giveBack(kept);
         }
+    }
+
+    /** Clears the stack and memo of what this load read, then keeps them for the next, if they are not too long. */
+    private void giveBack(Arrays3 kept) {
+        if (stack.length > MAX_KEPT || memo.length > MAX_KEPT) {
+            return;
+        }
+        Arrays.fill(stack, 0, sp, null);
+        Arrays.fill(memo, 0, memoEnd, null);
+        Arrays3 k = kept != null ? kept : new Arrays3();
+        k.stack = stack;
+        k.marks = marks;
+        k.memo = memo;
+        KEPT.set(k);
     }
 
     private Object run() {
@@ -92,6 +144,9 @@ final class Unpickler {
                     if (sp == 0) {
                         throw malformed("STOP with an empty stack");
                     }
+                    if (sized != null && sized.size() < sizedFor - sizedFor / 3) {
+                        sized.trimToSize(); // its batches promised more items than came
+                    }
                     return value(stack[sp - 1]);
                 }
                 case '(' -> pushMark();
@@ -106,9 +161,7 @@ final class Unpickler {
                 }
                 case '1' -> sp = popMark(); // POP_MARK
                 case '2' -> push(peek()); // DUP
-                case 'J' -> push((long) s4());
-                case 'K' -> push((long) u1());
-                case 'M' -> push((long) (u1() | u1() << 8));
+                case 'J', 'K', 'M' -> ints(op); // BININT, BININT1, BININT2
                 case 0x8a -> push(longOf(take(u1()))); // LONG1
                 case 0x8b -> { // LONG4
                     int n = s4();
@@ -156,36 +209,25 @@ final class Unpickler {
                     append(target(sp - 1), item);
                 }
                 case 'e' -> { // APPENDS
-                    Object[] items = popMarkItems();
-                    Object list = target(sp - 1);
-                    if (list instanceof ArrayList<?> a) { // the common case
-                        @SuppressWarnings("unchecked")
-                        ArrayList<Object> l = (ArrayList<Object>) a;
-                        l.ensureCapacity(l.size() + items.length);
-                        for (Object item : items) {
-                            l.add(item);
-                            nest(l, item);
-                        }
-                    } else {
-                        for (Object item : items) {
-                            append(list, item);
-                        }
-                    }
+                    int m = popMarkInPlace();
+                    appends(target(m - 1), m);
                 }
                 case '}' -> push(new LinkedHashMap<>());
                 case 'd' -> { // DICT
                     Map<Object, Object> map = new LinkedHashMap<>();
-                    setItems(map, popMarkItems());
+                    Object[] items = popMarkItems();
+                    setItems(map, items, 0, items.length);
                     push(map);
                 }
                 case 's' -> { // SETITEM
                     Object v = value(pop());
                     Object k = value(pop());
-                    setItems(target(sp - 1), new Object[] {k, v});
+                    setItems(target(sp - 1), new Object[] {k, v}, 0, 2);
                 }
                 case 'u' -> { // SETITEMS
-                    Object[] items = popMarkItems();
-                    setItems(target(sp - 1), items);
+                    int m = popMarkInPlace();
+                    setItems(target(m - 1), stack, m, sp);
+                    drop(m);
                 }
                 case 0x8f -> push(new LinkedHashSet<>()); // EMPTY_SET
                 case 0x90 -> { // ADDITEMS
@@ -284,6 +326,47 @@ final class Unpickler {
         }
     }
 
+    /** The most ints {@link #ints} reads in one call. */
+    private static final int INT_RUN = 128;
+
+    /**
+     * Pushes the int of {@code op} (BININT, BININT1 or BININT2, just read) and of the like opcodes right after
+     * it, at most {@link #INT_RUN} in all: a list of ints is a run of them, read here in one loop where the
+     * opcode loop would take a turn and a few calls for each. Runs are bounded so that this method is called
+     * often, and a JVM compiles it soon (as {@code FastFormat.BLOCK} explains for mp4j's codec).
+     */
+    private void ints(int op) {
+        if (stack.length - sp < INT_RUN) {
+            stack = Arrays.copyOf(stack, Math.max(stack.length * 2, sp + INT_RUN));
+        }
+        byte[] b = in;
+        Object[] st = stack;
+        int p = pos;
+        int s = sp;
+        for (int k = 1; ; k++) {
+            int width = op == 'K' ? 1 : op == 'M' ? 2 : 4;
+            if (b.length - p < width) {
+                pos = p;
+                sp = s;
+                need(width); // throws
+            }
+            long v = op == 'K' ? b[p] & 0xff : op == 'M' ? (b[p] & 0xff) | (b[p + 1] & 0xff) << 8
+                    : (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+            p += width;
+            st[s++] = v;
+            if (k == INT_RUN || p >= b.length) {
+                break;
+            }
+            op = b[p] & 0xff;
+            if (op != 'K' && op != 'M' && op != 'J') {
+                break;
+            }
+            p++;
+        }
+        pos = p;
+        sp = s;
+    }
+
     private static PickleError refused(String name, int op, int at, String why) {
         return new PickleError(String.format("opcode %s (0x%02x) at byte %d: %s", name, op, at, why));
     }
@@ -343,7 +426,15 @@ final class Unpickler {
         need(n);
         int start = pos;
         pos += (int) n;
-        return Strings.decode(in, start, pos, this::malformed);
+        return utf8(start, pos);
+    }
+
+    private String utf8(int start, int end) {
+        String s = Strings.decode(in, start, end);
+        if (s == null) {
+            throw malformed("a str that is not UTF-8 (a malformed, overlong or out-of-range sequence)");
+        }
+        return s;
     }
 
     private byte[] take(long n) {
@@ -368,7 +459,7 @@ final class Unpickler {
     private String line() {
         int start = pos;
         int end = lineEnd();
-        return Strings.decode(in, start, end, this::malformed);
+        return utf8(start, end);
     }
 
     /** Moves past the next newline; @return where the line ends (the newline's index) */
@@ -590,6 +681,32 @@ final class Unpickler {
             marks = Arrays.copyOf(marks, mp * 2);
         }
         marks[mp++] = sp;
+        lastMark = pos;
+    }
+
+    /**
+     * Pops the top mark and leaves the items above it where they are, each allow-listed object among them
+     * constructed now (as {@link #popMarkItems} does); the caller {@linkplain #drop drops} them once used.
+     *
+     * @return the index of the first item (the mark's)
+     */
+    private int popMarkInPlace() {
+        if (mp == 0) {
+            throw malformed("could not find MARK");
+        }
+        int m = marks[--mp];
+        for (int i = m; i < sp; i++) {
+            if (stack[i] instanceof Pending) {
+                stack[i] = value(stack[i]);
+            }
+        }
+        return m;
+    }
+
+    /** Removes the stack's items from {@code m} up. */
+    private void drop(int m) {
+        Arrays.fill(stack, m, sp, null);
+        sp = m;
     }
 
     private int popMark() {
@@ -642,6 +759,7 @@ final class Unpickler {
             if (index >= memo.length) {
                 memo = Arrays.copyOf(memo, (int) Math.max(index + 1, Math.min(memo.length * 2L, in.length + 1L)));
             }
+            memoEnd = (int) Math.max(memoEnd, index + 1);
             if (memo[(int) index] == null) {
                 memoCount++;
             }
@@ -669,6 +787,40 @@ final class Unpickler {
 
     // ---- containers ----
 
+    /**
+     * APPENDS of the stack's items from {@code m} up to {@code list}; drops them. An {@code ArrayList}'s first
+     * long batch sizes it for as many more items as the rest of the input holds at that batch's bytes per item
+     * (once a load: see {@link #sized}), so that a long list is not copied as it grows.
+     */
+    private void appends(Object list, int m) {
+        int count = sp - m;
+        if (list instanceof ArrayList<?> a) {
+            @SuppressWarnings("unchecked")
+            ArrayList<Object> l = (ArrayList<Object>) a;
+            if (sized == null && l.isEmpty() && count >= MIN_SIZED && pos > lastMark) {
+                long left = in.length - pos;
+                long more = Math.min(left, count * left / (pos - lastMark));
+                sizedFor = (int) Math.min(Integer.MAX_VALUE - 16, count + more);
+                sized = l;
+                l.ensureCapacity(sizedFor);
+            } else {
+                l.ensureCapacity(l.size() + count);
+            }
+            for (int i = m; i < sp; i++) {
+                Object item = stack[i];
+                stack[i] = null;
+                l.add(item);
+                nest(l, item);
+            }
+            sp = m;
+            return;
+        }
+        for (int i = m; i < sp; i++) {
+            append(list, stack[i]);
+        }
+        drop(m);
+    }
+
     private void append(Object list, Object item) {
         if (list instanceof List<?> l) {
             @SuppressWarnings("unchecked")
@@ -687,14 +839,15 @@ final class Unpickler {
         }
     }
 
-    private void setItems(Object target, Object[] kv) {
-        if ((kv.length & 1) != 0) {
+    /** SETITEMS of the pairs of {@code kv[from, to)}. */
+    private void setItems(Object target, Object[] kv, int from, int to) {
+        if (((to - from) & 1) != 0) {
             throw malformed("odd number of items for SETITEMS");
         }
         if (target instanceof Map<?, ?> m) {
             @SuppressWarnings("unchecked")
             Map<Object, Object> map = (Map<Object, Object>) m;
-            for (int i = 0; i < kv.length; i += 2) {
+            for (int i = from; i < to; i += 2) {
                 checkKey(kv[i]);
                 map.put(kv[i], kv[i + 1]);
                 nest(map, kv[i]);
@@ -702,7 +855,7 @@ final class Unpickler {
             }
         } else if (target instanceof PyObject p) {
             unusedAsKey(p);
-            for (int i = 0; i < kv.length; i += 2) {
+            for (int i = from; i < to; i += 2) {
                 checkKey(kv[i]);
                 p.put(kv[i], kv[i + 1]);
                 nest(p, kv[i]);

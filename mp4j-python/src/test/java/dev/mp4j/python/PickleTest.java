@@ -300,6 +300,46 @@ class PickleTest {
     }
 
     @Test
+    void anArrayListPicklesAsAnyOtherListAndComesBackWhole() {
+        List<Object> mixed = new ArrayList<>();
+        long[] edges = {0, 255, 256, 65535, 65536, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 1L << 40, Long.MIN_VALUE};
+        for (int i = 0; i < 2600; i++) {
+            mixed.add(i % 97 == 0 ? "s" + i : i % 89 == 0 ? null : i % 83 == 0 ? List.of((long) i) : i % 79 == 0
+                    ? (Object) i : edges[i % edges.length] + (i % 3));
+        }
+        byte[] fast = Pickle.dumps(mixed);
+        assertTrue(Arrays.equals(Pickle.dumps(java.util.Collections.unmodifiableList(mixed)), fast),
+                "an ArrayList and another list of the same items pickle alike");
+        List<Object> expected = new ArrayList<>();
+        for (Object o : mixed) {
+            expected.add(o instanceof Integer i ? (Object) (long) i : o);
+        }
+        assertEquals(expected, Pickle.loads(fast));
+
+        // a long list with more input after it: its first batch sizes it for more items than it gets
+        List<Long> longs = new ArrayList<>();
+        for (long i = 0; i < 1500; i++) {
+            longs.add(i);
+        }
+        PyTuple t = new PyTuple(longs, "z".repeat(50_000), longs);
+        assertEquals(t, Pickle.loads(Pickle.dumps(t)));
+    }
+
+    @Test
+    void aLoadInsideALoadAndALoadAfterAFailureReadWhatTheyShould() {
+        Pickle.Loader loader = Pickle.loader().allow("app", "C", args -> List.of(args, Pickle.loads(Pickle.dumps(
+                List.of("inner", args.size())))));
+        Object loaded = loader.loads(Pickle.dumps(List.of(PyObject.viaNew("app", "C", List.of(1L), null), "outer")));
+        assertEquals(List.of(List.of(List.of(1L), List.of("inner", 1L)), "outer"), loaded);
+        byte[] good = Pickle.dumps(List.of(Map.of("k", List.of(1L, 2L)), "v"));
+        byte[] bad = Arrays.copyOf(good, good.length - 3);
+        for (int i = 0; i < 3; i++) {
+            assertThrows(PickleError.class, () -> Pickle.loads(bad));
+            assertEquals(List.of(Map.of("k", List.of(1L, 2L)), "v"), Pickle.loads(good));
+        }
+    }
+
+    @Test
     void maxBytesRefusesALongerInput() {
         byte[] p = Pickle.dumps("x".repeat(100));
         assertThrows(PickleError.class, () -> Pickle.loader().maxBytes(50).loads(p));

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -57,14 +58,21 @@ final class FastReader {
     private record Info(Class<?> serialClass, long arrayLength, long depth, long references, long streamBytes)
             implements ObjectInputFilter.FilterInfo {}
 
-    private final byte[] buf;
+    /**
+     * A reader kept between calls, taken by one call at a time (getAndSet) and given back cleared: a small
+     * value's decoding then allocates the value alone. A call that finds none idle (another thread holds it,
+     * or a record's constructor decodes while its own stream is read) makes its own.
+     */
+    private static final AtomicReference<FastReader> IDLE = new AtomicReference<>();
+
+    private byte[] buf;
     private int pos;
     /** Where the stream begins in {@link #buf} (its MAGIC byte), and where it ends (exclusive). */
-    private final int start;
-    private final int end;
+    private int start;
+    private int end;
     /** The filter to consult, or null for none; {@link #defaultFilter} when it is {@link Codec#DEFAULT_FILTER}. */
-    private final ObjectInputFilter filter;
-    private final boolean defaultFilter;
+    private ObjectInputFilter filter;
+    private boolean defaultFilter;
     private long refs;
     private long checked;
     /** Record and enum classes defined in this stream, by number; the info is null for an enum. */
@@ -72,13 +80,7 @@ final class FastReader {
     private FastFormat.RecordInfo[] classInfos;
     private int classCount;
 
-    private FastReader(byte[] buf, int start, int end, ObjectInputFilter filter) {
-        this.buf = buf;
-        this.start = start;
-        this.end = end;
-        this.filter = filter;
-        this.defaultFilter = filter == Codec.DEFAULT_FILTER;
-    }
+    private FastReader() {}
 
     /** Initializes this class and {@link FastFormat} (by reading one of its fields): what a first decode would. */
     static void prepare() {
@@ -99,14 +101,40 @@ final class FastReader {
      */
     static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
-        FastReader r = new FastReader(bytes, offset, offset + length, filter);
-        r.pos = offset + 1;
-        Object value = r.value(1);
-        if (r.pos != r.end) {
-            throw new StreamCorruptedException((r.end - r.pos) + " bytes after the value");
+        FastReader r = IDLE.getAndSet(null);
+        if (r == null) {
+            r = new FastReader();
         }
-        r.check(null, -1, 1);
-        return value;
+        r.buf = bytes;
+        r.start = offset;
+        r.end = offset + length;
+        r.filter = filter;
+        r.defaultFilter = filter == Codec.DEFAULT_FILTER;
+        r.pos = offset + 1;
+        try {
+            Object value = r.value(1);
+            if (r.pos != r.end) {
+                throw new StreamCorruptedException((r.end - r.pos) + " bytes after the value");
+            }
+            r.check(null, -1, 1);
+            return value;
+        } finally {
+            r.release();
+        }
+    }
+
+    /** Forgets the stream it read, then makes this reader the idle one. */
+    private void release() {
+        buf = null;
+        filter = null;
+        refs = 0;
+        checked = 0;
+        if (classes != null) {
+            Arrays.fill(classes, 0, classCount, null);
+            Arrays.fill(classInfos, 0, classCount, null);
+        }
+        classCount = 0;
+        IDLE.set(this);
     }
 
     // --------------------------------------------------------------------------------------- values
@@ -646,13 +674,53 @@ final class FastReader {
 
     // --------------------------------------------------------------------------------------- strings
 
-    /** A name inside a record or lambda: a string value that must not be null. */
+    /** A name inside a record, enum or lambda: a string value that must not be null. */
     private String string() throws IOException {
         int t = tag();
         if (t != STR8 && t != STR16) {
             throw new StreamCorruptedException("tag " + t + " where a name was expected");
         }
+        if (t == STR8) {
+            int at = pos;
+            int n = length();
+            if (n <= MAX_NAME && n <= end - pos) {
+                return name(n);
+            }
+            pos = at;
+        }
         return stringBody(t);
+    }
+
+    /** The longest name kept in {@link #NAMES}, in bytes. */
+    private static final int MAX_NAME = 256;
+
+    /**
+     * Names read before, each in the slot of a hash of its UTF-8 bytes (a later name of the same slot replaces
+     * it): the class and component names of a task's record and the eight names of its lambda are the same in
+     * every task, and making them new strings was most of the time of decoding one. Entries are immutable, so
+     * a thread that reads an entry another thread has just stored sees it whole.
+     */
+    private static final Name[] NAMES = new Name[512];
+
+    private record Name(byte[] utf8, String string) {}
+
+    /** @return the STR8 of {@code n} bytes at {@link #pos} (which the caller checked are there), read past it */
+    private String name(int n) {
+        int h = n;
+        for (int i = pos; i < pos + n; i++) {
+            h = 31 * h + buf[i];
+        }
+        int slot = (h ^ h >>> 9) & (NAMES.length - 1);
+        Name known = NAMES[slot];
+        String s;
+        if (known != null && Arrays.equals(known.utf8, 0, known.utf8.length, buf, pos, pos + n)) {
+            s = known.string;
+        } else {
+            s = new String(buf, pos, n, StandardCharsets.UTF_8);
+            NAMES[slot] = new Name(Arrays.copyOfRange(buf, pos, pos + n), s);
+        }
+        pos += n;
+        return s;
     }
 
     private String stringBody(int tag) throws IOException {

@@ -17,12 +17,28 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes one value in the {@link FastFormat}, or reports that it cannot: then the caller uses JDK
- * serialization for the whole graph. Not thread-safe; one instance per call.
+ * serialization for the whole graph. Not thread-safe: one call at a time owns an instance (a fresh one, or
+ * the idle one taken from {@link #IDLE}).
  */
 final class FastWriter {
+    /**
+     * The longest estimate written with the idle writer: a value estimated longer gets a buffer of its
+     * estimate, which is the result itself when the estimate is exact (a byte[], a boxed list of numbers).
+     */
+    private static final int MAX_POOLED_ESTIMATE = 1024;
+    /** The idle writer keeps a buffer at most this long. */
+    private static final int MAX_KEPT_BUFFER = 64 << 10;
+    /**
+     * A writer and its buffer kept between calls, taken by one call at a time (getAndSet): a small value's
+     * call then allocates its result and nothing else, where a fresh writer would allocate itself and a buffer
+     * (grown by doubling for a task's lambda and its record), and fresh memory costs a page fault per 4 KiB the
+     * first time it is touched. A call that finds none idle (another thread holds it) makes its own.
+     */
+    private static final AtomicReference<FastWriter> IDLE = new AtomicReference<>();
 
     /** Thrown (never out of this class) when the value needs JDK serialization. */
     private static final class Fallback extends RuntimeException {
@@ -63,15 +79,46 @@ final class FastWriter {
      *     JDK serialization
      */
     static byte[] encode(Object obj, int headroom) {
-        FastWriter w = new FastWriter(headroom + initialCapacity(obj));
+        int estimate = headroom + initialCapacity(obj);
+        boolean small = estimate <= MAX_POOLED_ESTIMATE;
+        FastWriter w = small ? IDLE.getAndSet(null) : null;
+        boolean pooled = w != null;
+        if (pooled) {
+            w.ensure(estimate);
+            Arrays.fill(w.buf, 0, headroom, (byte) 0);
+        } else {
+            w = new FastWriter(estimate);
+        }
         w.pos = headroom;
         w.buf[w.pos++] = MAGIC;
         try {
             w.value(obj, 1);
         } catch (Fallback f) {
+            if (small) {
+                w.release();
+            }
             return null;
         }
-        return w.result();
+        byte[] result = pooled ? Arrays.copyOf(w.buf, w.pos) : w.result();
+        if (small && result != w.buf) {
+            w.release(); // a writer that threw anything else is dropped
+        }
+        return result;
+    }
+
+    /** Forgets the value this writer wrote and makes it the idle one, if its buffer is not too long. */
+    private void release() {
+        if (buf.length > MAX_KEPT_BUFFER) {
+            return;
+        }
+        pos = 0;
+        firstContainer = null;
+        containers = null;
+        if (classes != null) {
+            Arrays.fill(classes, 0, classCount, null);
+        }
+        classCount = 0;
+        IDLE.set(this);
     }
 
     /**
@@ -531,22 +578,50 @@ final class FastWriter {
             throw FALLBACK;
         }
         put(LAMBDA);
-        string(sl.getCapturingClass().replace('/', '.'));
-        string(sl.getFunctionalInterfaceClass());
-        string(sl.getFunctionalInterfaceMethodName());
-        string(sl.getFunctionalInterfaceMethodSignature());
-        ensure(5);
-        varint(sl.getImplMethodKind());
-        string(sl.getImplClass());
-        string(sl.getImplMethodName());
-        string(sl.getImplMethodSignature());
-        string(sl.getInstantiatedMethodType());
+        LambdaHead known = LAMBDA_HEADS.get(c);
+        byte[] head = known.bytes;
+        if (head != null) {
+            ensure(head.length);
+            System.arraycopy(head, 0, buf, pos, head.length);
+            pos += head.length;
+        } else {
+            int at = pos;
+            string(sl.getCapturingClass().replace('/', '.'));
+            string(sl.getFunctionalInterfaceClass());
+            string(sl.getFunctionalInterfaceMethodName());
+            string(sl.getFunctionalInterfaceMethodSignature());
+            ensure(5);
+            varint(sl.getImplMethodKind());
+            string(sl.getImplClass());
+            string(sl.getImplMethodName());
+            string(sl.getImplMethodSignature());
+            string(sl.getInstantiatedMethodType());
+            known.bytes = Arrays.copyOfRange(buf, at, pos);
+        }
         int n = sl.getCapturedArgCount();
         ensure(5);
         varint(n);
         for (int i = 0; i < n; i++) {
             value(sl.getCapturedArg(i), depth + 2);
         }
+    }
+
+    /**
+     * Per serializable lambda class: its {@link SerializedLambda}'s names as {@link #lambda} writes them, from
+     * the capturing class to the instantiated method type, once its first instance is written. They are
+     * constants of the class (only the captured arguments differ between its instances), so each later
+     * instance copies them instead of writing eight strings again.
+     */
+    private static final ClassValue<LambdaHead> LAMBDA_HEADS = new ClassValue<>() {
+        @Override
+        protected LambdaHead computeValue(Class<?> type) {
+            return new LambdaHead();
+        }
+    };
+
+    /** The bytes of a lambda class's constant names, or null before its first instance is written. */
+    private static final class LambdaHead {
+        volatile byte[] bytes;
     }
 
     /** A mutable container may appear once: sharing and cycles need JDK serialization. */

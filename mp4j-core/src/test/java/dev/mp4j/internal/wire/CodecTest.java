@@ -402,6 +402,76 @@ class CodecTest {
         assertThrows(NotSerializableException.class, () -> Codec.encode(notSerializable));
     }
 
+    private static SerializableFunction<Integer, Integer> adding(int k) {
+        return x -> x + k;
+    }
+
+    @Test
+    void laterInstancesOfALambdaClassAreWrittenAsTheFirstWas() throws Exception {
+        SerializableFunction<Integer, Integer> add1 = adding(1);
+        SerializableFunction<Integer, Integer> add2 = adding(2);
+        SerializableFunction<Integer, Integer> times2 = x -> x * 2;
+        byte[] first = Codec.encode(add1);
+        byte[] other = Codec.encode(times2);
+        byte[] second = Codec.encode(add2);
+        // one lambda class: the same bytes up to the captured argument, which is last
+        assertEquals(first.length, second.length);
+        assertArrayEquals(Arrays.copyOf(first, first.length - 1), Arrays.copyOf(second, second.length - 1));
+        assertNotEquals(first[first.length - 1], second[second.length - 1]);
+        assertArrayEquals(first, Codec.encode(add1));
+        assertArrayEquals(other, Codec.encode(times2)); // another class keeps its own names
+        @SuppressWarnings("unchecked")
+        SerializableFunction<Integer, Integer> back = (SerializableFunction<Integer, Integer>) Codec.decode(second, null);
+        assertEquals(12, back.apply(10));
+        @SuppressWarnings("unchecked")
+        SerializableFunction<Integer, Integer> timesBack = (SerializableFunction<Integer, Integer>) Codec.decode(other,
+                null);
+        assertEquals(20, timesBack.apply(10));
+        // the filter sees the classes of a later instance as of the first
+        rejectedBy(rejecting(CodecTest.class), add2);
+        rejectedBy(info -> info.serialClass() != null && info.serialClass().isHidden()
+                ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED, add2);
+    }
+
+    record Größe(int maß, String straße) implements Serializable {}
+
+    @Test
+    void namesReadBeforeAreTheSameNamesAgain() throws Exception {
+        for (int i = 0; i < 3; i++) { // the first read keeps the names, later ones find them
+            assertEquals(new Größe(i, "x" + i), fast(new Größe(i, "x" + i)));
+            fast(List.of(i, Thread.State.values()[i]));
+        }
+    }
+
+    @Test
+    void headroomIsZeroWhateverTheWriterWroteBefore() throws Exception {
+        byte[] alone = Codec.encode(List.of(1, 2));
+        for (int i = 0; i < 3; i++) {
+            Codec.encode(new ArrayList<>(List.of("x".repeat(300), "y".repeat(300))));
+            byte[] b = Codec.encode(List.of(1, 2), 24);
+            assertArrayEquals(new byte[24], Arrays.copyOf(b, 24));
+            assertArrayEquals(alone, Arrays.copyOfRange(b, 24, b.length));
+        }
+    }
+
+    /** A record whose constructor decodes a value of its own while its stream is read. */
+    record Nested(String s) implements Serializable {
+        Nested {
+            try {
+                assertEquals(List.of(7L, "seven"), Codec.decode(Codec.encode(List.of(7L, "seven")), null));
+            } catch (IOException | ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    @Test
+    void aDecodeInsideADecodeReadsBothStreams() throws Exception {
+        List<Object> outer = List.of(new Nested("a"), "after", new Nested("b"), 3.5);
+        assertTrue(isFast(outer));
+        assertEquals(outer, roundTrip(outer));
+    }
+
     @Test
     void aLambdaIsMadeByItsCapturingClassOrElseByReadResolve() throws Throwable {
         SerializableFunction<Integer, Integer> fn = x -> x + 1;
