@@ -407,34 +407,49 @@ final class FastReader {
         }
         ByteBuffer bb = ByteBuffer.wrap(buf, pos, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
         pos += n * width;
-        Object[] a = new Object[n];
+        // An ArrayList is filled as its elements are boxed: one array of references, not three (a boxed array,
+        // then the copies of Arrays.asList's toArray and of ArrayList's constructor), where each fresh page of
+        // a large list costs its first touch.
+        ArrayList<Object> list = kind == ARRAY_LIST ? new ArrayList<>(n) : null;
+        Object[] a = list == null ? new Object[n] : null;
         if (type == INT) {
             int[] v = Scratch.ints(n);
             bb.asIntBuffer().get(v, 0, n);
             for (int i = 0; i < n; i += BLOCK) {
-                box(v, a, i, Math.min(n, i + BLOCK));
+                if (list != null) {
+                    box(v, list, i, Math.min(n, i + BLOCK));
+                } else {
+                    box(v, a, i, Math.min(n, i + BLOCK));
+                }
             }
             Scratch.give(v);
         } else if (type == LONG) {
             long[] v = Scratch.longs(n);
             bb.asLongBuffer().get(v, 0, n);
             for (int i = 0; i < n; i += BLOCK) {
-                box(v, a, i, Math.min(n, i + BLOCK));
+                if (list != null) {
+                    box(v, list, i, Math.min(n, i + BLOCK));
+                } else {
+                    box(v, a, i, Math.min(n, i + BLOCK));
+                }
             }
             Scratch.give(v);
         } else {
             double[] v = Scratch.doubles(n);
             bb.asDoubleBuffer().get(v, 0, n);
             for (int i = 0; i < n; i += BLOCK) {
-                box(v, a, i, Math.min(n, i + BLOCK));
+                if (list != null) {
+                    box(v, list, i, Math.min(n, i + BLOCK));
+                } else {
+                    box(v, a, i, Math.min(n, i + BLOCK));
+                }
             }
             Scratch.give(v);
         }
-        return switch (kind) {
-            case ARRAY_LIST -> new ArrayList<>(Arrays.asList(a));
-            case LIST_OF -> List.of(a);
-            default -> Stream.of(a).toList();
-        };
+        if (list != null) {
+            return list;
+        }
+        return kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
     }
 
     private Object map(int tag, int depth) throws IOException, ClassNotFoundException {
@@ -669,6 +684,24 @@ final class FastReader {
     private static void box(double[] v, Object[] a, int from, int to) {
         for (int i = from; i < to; i++) {
             a[i] = v[i];
+        }
+    }
+
+    private static void box(int[] v, ArrayList<Object> list, int from, int to) {
+        for (int i = from; i < to; i++) {
+            list.add(v[i]);
+        }
+    }
+
+    private static void box(long[] v, ArrayList<Object> list, int from, int to) {
+        for (int i = from; i < to; i++) {
+            list.add(v[i]);
+        }
+    }
+
+    private static void box(double[] v, ArrayList<Object> list, int from, int to) {
+        for (int i = from; i < to; i++) {
+            list.add(v[i]);
         }
     }
 
