@@ -9,6 +9,7 @@ import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.dummy.DummyProcess;
+import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.ThreadBackend;
@@ -456,7 +457,7 @@ public class Pool implements AutoCloseable {
             return collect(items);
         }
         Object[] a = items instanceof Collection<? extends T> c ? c.toArray() : collect(items).toArray();
-        return (List<T>) new dev.mp4j.internal.pool.Chunks.Slice(a, 0, a.length);
+        return (List<T>) new Chunks.Slice(a, 0, a.length);
     }
 
     private static <T> List<T> collect(Iterable<? extends T> items) {

@@ -64,11 +64,7 @@ final class Signing {
             return false;
         }
         byte[] expected = mac(sealed, TAG, sealed.length - TAG);
-        int diff = 0;
-        for (int i = 0; i < TAG; i++) { // in constant time, as MessageDigest.isEqual
-            diff |= expected[i] ^ sealed[i];
-        }
-        return diff == 0;
+        return MessageDigest.isEqual(expected, Arrays.copyOf(sealed, TAG));
     }
 
     /**

@@ -12,7 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Named pipes: {@code mkfifo(3)} through FFM, or the {@code mkfifo(1)} command where mp4j was not given
@@ -27,8 +27,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class Fifo {
     private static final int MODE = 0600;
     private static final int EEXIST = 17;
-    private static final AtomicBoolean LINKING = new AtomicBoolean();
-    private static final AtomicBoolean COMMAND_RAN = new AtomicBoolean();
+    /** The mkfifo commands run so far: the second one starts the linking. */
+    private static final AtomicInteger COMMANDS = new AtomicInteger();
     private static volatile MethodHandle linked; // null until the background linking is done
 
     private Fifo() {}
@@ -50,8 +50,7 @@ public final class Fifo {
     public static void make(Path... paths) throws IOException {
         MethodHandle mkfifo = linked;
         if (mkfifo == null) {
-            if (!COMMAND_RAN.compareAndSet(false, true) && Fifo.class.getModule().isNativeAccessEnabled()
-                    && LINKING.compareAndSet(false, true)) {
+            if (COMMANDS.incrementAndGet() == 2 && Fifo.class.getModule().isNativeAccessEnabled()) {
                 Thread.ofPlatform().daemon().name("mp4j-link-mkfifo").start(Fifo::link);
             }
             makeWithCommand(paths);
