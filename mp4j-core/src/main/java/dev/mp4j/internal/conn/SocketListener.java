@@ -22,6 +22,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 
 /**
  * A bound, listening socket that accepts {@link SocketConnection}s (Python's {@code SocketListener} plus the
@@ -132,6 +133,26 @@ public final class SocketListener implements AutoCloseable {
      * @throws InterruptedError if the thread is interrupted
      */
     public SocketConnection accept() {
+        return accept(() -> true, 0);
+    }
+
+    /**
+     * As {@link #accept()}, for a peer that may never come: while none has, {@code stillComing} is asked
+     * every {@code period}, and the wait ends when it answers false. A peer that connected before that
+     * answer is still accepted.
+     *
+     * @param stillComing whether a peer may still come (a process that is to connect is alive, say)
+     * @param period how often to ask
+     * @return the connection, or null when {@code stillComing} said no before a peer came
+     * @throws AuthenticationError if the peer fails the handshake, or does not finish it in time
+     * @throws IllegalStateException if this listener is closed, or closed while waiting
+     * @throws InterruptedError if the thread is interrupted
+     */
+    public SocketConnection accept(BooleanSupplier stillComing, Duration period) {
+        return accept(stillComing, Math.max(1, period.toMillis()));
+    }
+
+    private SocketConnection accept(BooleanSupplier stillComing, long periodMillis) {
         checkOpen();
         SocketChannel ch;
         try {
@@ -140,9 +161,12 @@ public final class SocketListener implements AutoCloseable {
             throw InterruptedError.restore(e);
         }
         try {
-            ch = waitForPeer();
+            ch = waitForPeer(stillComing, periodMillis);
         } finally {
             acceptLock.unlock();
+        }
+        if (ch == null) {
+            return null;
         }
         SocketConnection c;
         try {
@@ -162,8 +186,10 @@ public final class SocketListener implements AutoCloseable {
         return c;
     }
 
-    private SocketChannel waitForPeer() {
+    /** @param periodMillis how long one wait lasts between questions to {@code stillComing}; 0: no limit */
+    private SocketChannel waitForPeer(BooleanSupplier stillComing, long periodMillis) {
         try {
+            boolean last = false;
             while (true) {
                 checkOpen();
                 SocketChannel ch = server.accept();
@@ -173,9 +199,13 @@ public final class SocketListener implements AutoCloseable {
                     }
                     continue; // a process of another user: closed unread, and the next peer is taken
                 }
+                if (last) {
+                    return null;
+                }
                 Selector s = selector();
-                s.select();
+                s.select(periodMillis);
                 s.selectedKeys().clear();
+                last = !stillComing.getAsBoolean(); // asked before the last accept: a peer that came first is taken
                 if (Thread.currentThread().isInterrupted()) {
                     throw InterruptedError.restore(null);
                 }

@@ -27,8 +27,39 @@ import java.util.Map;
 public final class StandardTypes {
     private StandardTypes() {}
 
-    /** @return the registry of a SyncManager */
+    /** @return the registry of a SyncManager (a new map: the manager adds to it) */
     public static Map<String, TypeSpec> registry() {
+        return new LinkedHashMap<>(Standard.REGISTRY);
+    }
+
+    /**
+     * @param spec a registry's entry
+     * @return whether it is a SyncManager's own entry for its typeid, unchanged: a server process can then
+     *     make it itself ({@link #standard}) instead of decoding its lambdas
+     */
+    public static boolean isStandard(TypeSpec spec) {
+        return spec.equals(Standard.REGISTRY.get(spec.typeid()));
+    }
+
+    /**
+     * @param typeid one of a SyncManager's typeids
+     * @return its entry
+     * @throws IllegalArgumentException for another typeid
+     */
+    public static TypeSpec standard(String typeid) {
+        TypeSpec spec = Standard.REGISTRY.get(typeid);
+        if (spec == null) {
+            throw new IllegalArgumentException("not a SyncManager typeid: " + typeid);
+        }
+        return spec;
+    }
+
+    /** The entries, made once: each entry's lambda is the same object for every manager. */
+    private static final class Standard {
+        static final Map<String, TypeSpec> REGISTRY = Collections.unmodifiableMap(make());
+    }
+
+    private static Map<String, TypeSpec> make() {
         Map<String, TypeSpec> r = new LinkedHashMap<>();
         add(r, "dict", StandardTypes::dict);
         add(r, "list", StandardTypes::list);

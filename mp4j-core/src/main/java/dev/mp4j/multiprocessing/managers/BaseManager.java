@@ -4,6 +4,7 @@ import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.function.SerializableSupplier;
 import dev.mp4j.internal.conn.SocketConnection;
+import dev.mp4j.internal.conn.SocketListener;
 import dev.mp4j.internal.managers.Client;
 import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.Refs;
@@ -11,9 +12,7 @@ import dev.mp4j.internal.managers.TypeSpec;
 import dev.mp4j.internal.managers.ManagerMessages;
 import dev.mp4j.internal.spi.Managers;
 import dev.mp4j.multiprocessing.Context;
-import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.Multiprocessing;
-import dev.mp4j.multiprocessing.Pipe;
 import dev.mp4j.multiprocessing.Process;
 import dev.mp4j.multiprocessing.ProcessError;
 import dev.mp4j.multiprocessing.RemoteTraceback;
@@ -258,28 +257,19 @@ public class BaseManager implements AutoCloseable {
         synchronized (lock) {
             checkInitial();
             Context ctx = context != null ? context : Multiprocessing.getContext();
-            Pipe pipe = ctx.pipe(false);
             Process p;
             Object got;
-            try {
-                p = ctx.process(new ServerProcess.Main(Map.copyOf(registry), address, authkey, pipe.conn2(),
-                        initializer));
+            // The server reports on a socket of this JVM: sockets are what both ends use next anyway, where a
+            // Pipe would link the rings' native calls in both JVMs for this one message.
+            try (SocketListener report = new SocketListener(null, 1, authkey, SocketListener.HANDSHAKE_TIMEOUT, null)) {
+                p = ctx.process(new ServerProcess.Main(ServerProcess.Registry.of(registry), address, authkey,
+                        report.address(), initializer));
                 String kind = getClass().getSimpleName().isEmpty() ? "BaseManager" : getClass().getSimpleName();
                 String n = p.name();
                 p.setName(kind + n.substring(n.indexOf('-')));
                 p.setDaemon(true);
                 p.start();
-                pipe.conn2().close();
-                try {
-                    got = pipe.conn1().recv();
-                } catch (EOFError e) {
-                    p.join(ServerProcess.SHUTDOWN_TIMEOUT);
-                    throw new ProcessError("the manager's server process " + p.name() + " ended before it listened"
-                            + p.exitCode().stream().mapToObj(c -> " (exit code " + c + ")").findFirst().orElse(""), e);
-                }
-            } finally {
-                pipe.conn1().close();
-                pipe.conn2().close();
+                got = ServerProcess.awaitReport(report, p);
             }
             if (got instanceof Throwable t) {
                 p.join(ServerProcess.SHUTDOWN_TIMEOUT);

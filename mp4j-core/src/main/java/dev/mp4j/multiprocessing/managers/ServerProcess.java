@@ -1,19 +1,29 @@
 package dev.mp4j.multiprocessing.managers;
 
 import dev.mp4j.function.SerializableRunnable;
+import dev.mp4j.internal.conn.Auth;
+import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.conn.SocketFiles;
+import dev.mp4j.internal.conn.SocketListener;
 import dev.mp4j.internal.managers.Client;
 import dev.mp4j.internal.managers.ManagerServer;
-import dev.mp4j.internal.managers.TypeSpec;
 import dev.mp4j.internal.managers.ManagerMessages;
+import dev.mp4j.internal.managers.StandardTypes;
+import dev.mp4j.internal.managers.TypeSpec;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.Connection;
+import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.Multiprocessing;
 import dev.mp4j.multiprocessing.Process;
+import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.Serial;
+import java.io.Serializable;
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -64,33 +74,100 @@ final class ServerProcess implements Runnable {
     }
 
     /**
-     * What the server process runs: the initializer, then a server bound to the address (reported to the
-     * parent through {@code report}: the address bound, or the exception that prevented it), served until
-     * shut down.
+     * Waits for the report of a server process started with {@code report}'s address.
+     *
+     * @param report where the server connects to report
+     * @param p the server process, started
+     * @return the address the server bound, or the exception that prevented it
+     * @throws ProcessError if the process ended without a report
      */
-    record Main(Map<String, TypeSpec> registry, SocketAddress address, byte[] authkey, Connection report,
+    static Object awaitReport(SocketListener report, Process p) {
+        try (SocketConnection c = report.accept(p::isAlive, REPORT_CHECK)) {
+            if (c != null) {
+                return c.recv();
+            }
+        } catch (EOFError e) {
+            throw ended(p, e);
+        }
+        throw ended(p, null);
+    }
+
+    private static ProcessError ended(Process p, Throwable cause) {
+        p.join(SHUTDOWN_TIMEOUT);
+        return new ProcessError("the manager's server process " + p.name() + " ended before it listened"
+                + p.exitCode().stream().mapToObj(c -> " (exit code " + c + ")").findFirst().orElse(""), cause);
+    }
+
+    /** How often {@link #awaitReport} checks that the server process still lives. */
+    private static final Duration REPORT_CHECK = Duration.ofMillis(20);
+
+    /**
+     * A manager's registry as its server process is sent it: a SyncManager's own entries by typeid (the
+     * server makes them itself, with no lambdas to decode), the others whole.
+     *
+     * @param standard the typeids of the unchanged SyncManager entries
+     * @param others the other entries
+     */
+    record Registry(List<String> standard, Map<String, TypeSpec> others) implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        static Registry of(Map<String, TypeSpec> registry) {
+            List<String> standard = new ArrayList<>();
+            Map<String, TypeSpec> others = new HashMap<>();
+            registry.forEach((typeid, spec) -> {
+                if (typeid.equals(spec.typeid()) && StandardTypes.isStandard(spec)) {
+                    standard.add(typeid);
+                } else {
+                    others.put(typeid, spec);
+                }
+            });
+            return new Registry(List.copyOf(standard), Map.copyOf(others));
+        }
+
+        Map<String, TypeSpec> toMap() {
+            Map<String, TypeSpec> r = new HashMap<>(others);
+            standard.forEach(typeid -> r.put(typeid, StandardTypes.standard(typeid)));
+            return r;
+        }
+    }
+
+    /**
+     * What the server process runs: the initializer, then a server bound to the address (reported to the
+     * parent by connecting to {@code report}: the address bound, or the exception that prevented it), served
+     * until shut down.
+     */
+    record Main(Registry registry, SocketAddress address, byte[] authkey, SocketAddress report,
                 SerializableRunnable initializer) implements SerializableRunnable {
         @Serial
         private static final long serialVersionUID = 1L;
 
         @Override
         public void run() {
-            ManagerServer server;
+            Object outcome;
+            ManagerServer server = null;
             try {
                 // a daemon so that it never holds its parent's exit up, yet it may start processes of its own
                 Multiprocessing.currentProcess().setDaemon(false);
                 if (initializer != null) {
                     initializer.run();
                 }
-                server = new ManagerServer(registry, address, authkey);
+                server = new ManagerServer(registry.toMap(), address, authkey);
+                outcome = server.address();
             } catch (RuntimeException | Error e) {
-                report.send(e);
-                report.close();
-                return;
+                outcome = e;
             }
-            report.send(server.address());
-            report.close();
-            server.serveForever();
+            try (Connection c = Auth.client(report, authkey, SocketListener.HANDSHAKE_TIMEOUT)) {
+                c.send(outcome);
+            } catch (RuntimeException e) {
+                if (server != null) {
+                    server.stop(); // the manager cannot learn of it: nobody is to be served
+                }
+                throw e;
+            }
+            if (server != null) {
+                server.serveForever();
+            }
         }
     }
 }

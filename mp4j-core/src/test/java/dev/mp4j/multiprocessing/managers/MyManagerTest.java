@@ -1,6 +1,9 @@
 package dev.mp4j.multiprocessing.managers;
 
+import dev.mp4j.internal.managers.StandardTypes;
+import dev.mp4j.internal.managers.TypeSpec;
 import dev.mp4j.multiprocessing.Multiprocessing;
+import dev.mp4j.multiprocessing.ProcessError;
 import dev.mp4j.multiprocessing.RemoteTraceback;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -247,5 +250,26 @@ class MyManagerTest {
                 () -> manager.start(() -> { throw new IllegalStateException("no way"); }));
         assertEquals("no way", e.getMessage());
         assertTrue(Arrays.stream(e.getSuppressed()).anyMatch(s -> s instanceof RemoteTraceback));
+    }
+
+    @Test
+    void aServerThatEndsBeforeItReportsFailsStartWithItsExitCode() {
+        MyManager manager = new MyManager();
+        ProcessError e = assertThrows(ProcessError.class, () -> manager.start(() -> Runtime.getRuntime().halt(7)));
+        assertTrue(e.getMessage().contains("ended before it listened (exit code 7)"), e.getMessage());
+        assertTrue(Multiprocessing.activeChildren().stream().noneMatch(p -> p.name().startsWith("MyManager-")),
+                Multiprocessing.activeChildren().toString());
+    }
+
+    @Test
+    void theStandardTypeidsReachTheServerByName() {
+        Map<String, TypeSpec> mine = StandardTypes.registry();
+        TypeSpec own = new TypeSpec("dict", () -> new java.util.TreeMap<>(), null, null, null, null, true);
+        mine.put("dict", own);
+        ServerProcess.Registry sent = ServerProcess.Registry.of(mine);
+        assertFalse(sent.standard().contains("dict"), "a replaced entry travels whole");
+        assertSame(own, sent.others().get("dict"));
+        assertTrue(sent.standard().containsAll(List.of("list", "Queue", "Pool", "Iterator")), sent.standard().toString());
+        assertEquals(mine, sent.toMap());
     }
 }
