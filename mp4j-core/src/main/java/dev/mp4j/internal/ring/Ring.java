@@ -481,6 +481,14 @@ public final class Ring implements AutoCloseable {
     /** Caller holds the write lock. Returns the free bytes, at least {@code need}. */
     private long awaitSpace(long tail, long need, Watch watch) {
         long free = capacity - (tail - getLong(mem, HEAD));
+        return free >= need ? free : waitForSpace(tail, need, watch, free);
+    }
+
+    /**
+     * The wait of {@link #awaitSpace}, a method of its own: most writes find room at once, and the JIT then
+     * compiles their check without the semaphore's native call.
+     */
+    private long waitForSpace(long tail, long need, Watch watch, long free) {
         for (int i = 0; free < need && i < SPINS; i++) {
             Thread.onSpinWait();
             free = capacity - (tail - getLong(mem, HEAD));
@@ -727,6 +735,17 @@ public final class Ring implements AutoCloseable {
      * dead or departed writer left open (ABORT), and, when allowed, reports EOF.
      */
     private boolean awaitData(long head, long deadline, Watch watch, boolean eofAllowed) {
+        return spinForData(head) || sleepForData(head, deadline, watch, eofAllowed);
+    }
+
+    /**
+     * The spin of {@link #awaitData}, a method of its own: it is what the JIT compiles first (its loop is
+     * hot at once), and compiled alone it is small, where compiled with the rest it took the semaphore's
+     * native call along, several times over as the rest warmed up.
+     *
+     * @return whether a record follows {@code head} within {@link #SPINS} spins
+     */
+    private boolean spinForData(long head) {
         if (getLong(mem, TAIL) != head) {
             return true;
         }
@@ -736,6 +755,11 @@ public final class Ring implements AutoCloseable {
                 return true;
             }
         }
+        return false;
+    }
+
+    /** The rest of {@link #awaitData}: a yielding wait while the writer is busy, then sleeps on the bell. */
+    private boolean sleepForData(long head, long deadline, Watch watch, boolean eofAllowed) {
         long busyWait = Math.min(BUSY_PEER_WAIT_NANOS, Timeouts.remaining(deadline));
         if (busyWait > 0 && writeLock.owner() != 0) {
             long until = System.nanoTime() + busyWait;
