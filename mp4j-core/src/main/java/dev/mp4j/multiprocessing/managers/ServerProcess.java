@@ -11,6 +11,7 @@ import dev.mp4j.internal.managers.ManagerMessages;
 import dev.mp4j.internal.managers.StandardTypes;
 import dev.mp4j.internal.managers.TypeSpec;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.multiprocessing.AuthenticationError;
 import dev.mp4j.multiprocessing.Connection;
 import dev.mp4j.multiprocessing.EOFError;
 import dev.mp4j.multiprocessing.Multiprocessing;
@@ -19,6 +20,7 @@ import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.Serial;
 import java.io.Serializable;
+import java.io.UncheckedIOException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +37,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ServerProcess implements Runnable {
     static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(1);
+    /** How often {@link #awaitReport} checks that the server process still lives. */
+    private static final Duration REPORT_CHECK = Duration.ofMillis(20);
 
     final Process process;
     final SocketAddress address;
@@ -86,20 +90,23 @@ final class ServerProcess implements Runnable {
             if (c != null) {
                 return c.recv();
             }
-        } catch (EOFError e) {
-            throw ended(p, e);
+        } catch (EOFError | AuthenticationError | UncheckedIOException e) {
+            throw ended(p, e); // it died while it connected or sent
         }
         throw ended(p, null);
     }
 
+    /** Makes sure the process is gone (it could not report, so nobody would stop it) and says so. */
     private static ProcessError ended(Process p, Throwable cause) {
-        p.join(SHUTDOWN_TIMEOUT);
+        if (!p.join(SHUTDOWN_TIMEOUT)) {
+            p.kill();
+            p.join();
+            return new ProcessError("the manager's server process " + p.name() + " failed to report its address"
+                    + " and was killed", cause);
+        }
         return new ProcessError("the manager's server process " + p.name() + " ended before it listened"
                 + p.exitCode().stream().mapToObj(c -> " (exit code " + c + ")").findFirst().orElse(""), cause);
     }
-
-    /** How often {@link #awaitReport} checks that the server process still lives. */
-    private static final Duration REPORT_CHECK = Duration.ofMillis(20);
 
     /**
      * A manager's registry as its server process is sent it: a SyncManager's own entries by typeid (the
