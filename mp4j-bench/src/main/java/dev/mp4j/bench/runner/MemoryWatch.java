@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
@@ -14,6 +17,12 @@ import java.util.stream.Stream;
  * {@code /proc/PID/status}) of the run's process and of every process below it, keeping each one's highest
  * reading. Their sum is what the run cost the machine at most, with every process at its own peak; a process
  * that lives shorter than a period may be missed. Where there is no {@code /proc}, the peak is 0.
+ *
+ * <p>The processes below the run's are looked for again only when a process or thread has been created on the
+ * machine since the last look (the last pid of {@code /proc/loadavg} moved): listing them
+ * ({@link ProcessHandle#descendants}) reads the {@code stat} of every process on the machine, about 1 ms of CPU
+ * each time, and at every period that was 5–11% of a CPU — taken from the workload's own processes when they
+ * use both CPUs of a 2-CPU machine. Between two looks the processes already known are read.
  *
  * <p>A child of the run's process read before it has executed its program (the kernel's "forked, not
  * exec'd" flag) is not counted then: it is the run's process itself, cloned to start a program — the JDK's
@@ -28,6 +37,8 @@ final class MemoryWatch {
 
     private final ProcessHandle root;
     private final Map<Long, Long> peakKiB = new ConcurrentHashMap<>();
+    /** The processes seen to have executed their program (the poller's own). */
+    private final Set<ProcessHandle> executed = new HashSet<>();
     private final Thread poller;
     private volatile boolean stopped;
 
@@ -65,8 +76,15 @@ final class MemoryWatch {
     }
 
     private void poll() {
+        List<ProcessHandle> known = List.of();
+        long lastPid = NOT_KNOWN;
         while (!stopped) {
-            Stream.concat(Stream.of(root), root.descendants()).forEach(this::read);
+            long newest = lastCreatedPid(LOADAVG);
+            if (newest == NOT_KNOWN || newest != lastPid) { // read first: what is created during the look is looked for next time
+                lastPid = newest;
+                known = Stream.concat(Stream.of(root), root.descendants()).toList();
+            }
+            known.forEach(this::read);
             if (!root.isAlive()) {
                 return;
             }
@@ -80,12 +98,32 @@ final class MemoryWatch {
 
     private void read(ProcessHandle p) {
         Path proc = Path.of("/proc", Long.toString(p.pid()));
-        if (p.pid() != root.pid() && cloneOf(proc.resolve("stat"), root.pid())) {
-            return;
+        if (p.pid() != root.pid() && !executed.contains(p)) {
+            if (cloneOf(proc.resolve("stat"), root.pid())) {
+                return;
+            }
+            executed.add(p); // it cannot be a clone again: the flag goes with the program's execution
         }
         long kib = vmHwmKiB(proc.resolve("status"));
         if (kib > 0) {
             peakKiB.merge(p.pid(), kib, Math::max);
+        }
+    }
+
+    private static final Path LOADAVG = Path.of("/proc/loadavg");
+    static final long NOT_KNOWN = -1;
+
+    /**
+     * @param loadavg a {@code /proc/loadavg} file
+     * @return its last field, the pid of the process or thread created last on the machine, or {@link #NOT_KNOWN}
+     *     when the file cannot be read or is not what Linux writes
+     */
+    static long lastCreatedPid(Path loadavg) {
+        try {
+            String s = Files.readString(loadavg, StandardCharsets.US_ASCII).strip();
+            return Long.parseLong(s.substring(s.lastIndexOf(' ') + 1));
+        } catch (IOException | RuntimeException unreadable) {
+            return NOT_KNOWN;
         }
     }
 
