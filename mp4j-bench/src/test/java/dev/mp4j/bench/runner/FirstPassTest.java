@@ -202,6 +202,21 @@ class FirstPassTest {
     }
 
     @Test
+    void aPidIsAChildWhenItIsAProcess() throws IOException {
+        long self = ProcessHandle.current().pid();
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        assertEquals(parent, MemoryWatch.childOf(Path.of("/proc/self/status"), self));
+        long thread;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            thread = tasks.mapToLong(t -> Long.parseLong(t.getFileName().toString())).filter(t -> t != self)
+                    .findFirst().orElseThrow();
+        }
+        assertEquals(MemoryWatch.NOT_KNOWN, MemoryWatch.childOf(Path.of("/proc", Long.toString(thread), "status"),
+                thread), "a thread of this JVM");
+        assertEquals(MemoryWatch.NOT_KNOWN, MemoryWatch.childOf(Path.of("/proc/self/gone"), self));
+    }
+
+    @Test
     @org.junit.jupiter.api.Timeout(30)
     void aWatchFindsTheChildrenARunStartsLater() throws Exception {
         // the shell is alone for a while, then starts two programs one after the other
