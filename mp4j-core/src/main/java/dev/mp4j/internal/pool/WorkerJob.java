@@ -168,6 +168,9 @@ public final class WorkerJob implements Job {
                     }
                     channel.send(result);
                 }
+                if (task) {
+                    channel.recycle(frame); // what the task needs of it was decoded into objects of its own
+                }
             }
         } catch (IOException parentGone) {
             return 0;

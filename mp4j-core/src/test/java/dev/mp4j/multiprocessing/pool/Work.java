@@ -25,6 +25,15 @@ final class Work {
         return x * x;
     }
 
+    /** 64 bytes that only {@code x} makes. */
+    static byte[] pattern(int x) {
+        byte[] b = new byte[64];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (x * 31 + i);
+        }
+        return b;
+    }
+
     static int mul(int a, int b) {
         return a * b;
     }
