@@ -125,6 +125,19 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
     /** The longest frame {@link #recycle} keeps. */
     public static final int MAX_SPARE = Frames.EAGER_ALLOCATION;
 
+    /**
+     * @return whether bytes of a frame are there to be read without blocking (a frame may still be on its
+     *     way when false); true when the input cannot tell, as when it is broken, so that {@link #receive}
+     *     reports it
+     */
+    public boolean ready() {
+        try {
+            return in.available() > 0;
+        } catch (IOException broken) {
+            return true;
+        }
+    }
+
     /** @return whether the channel is still open on this side */
     public boolean isOpen() {
         return open;

@@ -12,7 +12,7 @@ import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 
-/** {@link FrameChannel#recycle}: a frame handed back is read into again, and only then. */
+/** {@link FrameChannel#recycle}: a frame handed back is read into again, and only then; {@link FrameChannel#ready}. */
 class FrameChannelRecycleTest {
     private static byte[] filled(int length, int value) {
         byte[] b = new byte[length];
@@ -70,6 +70,29 @@ class FrameChannelRecycleTest {
             assertNotSame(first, second);
             assertArrayEquals(filled(big, 1), first);
             assertArrayEquals(filled(big, 2), second);
+        }
+    }
+
+    @Test
+    void readyTellsWhetherAFrameIsWaiting() throws IOException {
+        try (FrameChannel ch = channelOf(filled(3, 1))) {
+            org.junit.jupiter.api.Assertions.assertTrue(ch.ready());
+            ch.receive(10L);
+            org.junit.jupiter.api.Assertions.assertFalse(ch.ready());
+        }
+        java.io.InputStream broken = new java.io.InputStream() {
+            @Override
+            public int read() throws IOException {
+                throw new IOException("broken");
+            }
+
+            @Override
+            public int available() throws IOException {
+                throw new IOException("broken");
+            }
+        };
+        try (FrameChannel ch = new FrameChannel(broken, new ByteArrayOutputStream())) {
+            org.junit.jupiter.api.Assertions.assertTrue(ch.ready(), "receive must be the one to report it");
         }
     }
 }

@@ -122,6 +122,20 @@ class ProcessPoolTest extends PoolTests {
         }
     }
 
+    /** A worker with a small heap collects what its boot left once it has waited a while without a task. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIdleWorkerCollectsItsBootOnce() throws InterruptedException {
+        try (Pool p = Pool.builder().processes(1).context(QUICK).build()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long full;
+            while ((full = p.apply(Work::fullCollections)) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(300); // longer than the idle delay
+            }
+            assertEquals(1, full);
+        }
+    }
+
     @Test
     void forkserverWorkersAreNamedSo() {
         try (Pool p = Multiprocessing.getContext("forkserver").pool(1)) {
