@@ -5,15 +5,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 
 /**
  * Watches the memory of one run: every {@link #PERIOD} it reads the peak resident set (VmHWM of
  * {@code /proc/PID/status}) of the run's process and of every process below it, keeping each one's highest
  * reading. Their sum is what the run cost the machine at most, with every process at its own peak; a process
  * that lives shorter than a period may be missed. Where there is no {@code /proc}, the peak is 0.
+ *
+ * <p>New processes are looked for among the pids created since the last look: the last pid of
+ * {@code /proc/loadavg} says where creation has got to, and each pid between (a process or a thread, anywhere
+ * on the machine) is one small read, kept when its parent is one of the run's. Listing the run's
+ * descendants ({@link ProcessHandle#descendants}) reads the {@code stat} of every process on the machine, about
+ * 1 ms of CPU: done every period, that was 5–11% of a CPU, taken from the workload's own processes when they
+ * use both CPUs of a 2-CPU machine. It is still done every {@link #FULL_LOOK} periods, and whenever the pids
+ * wrapped around or too many were created since the last look.
  *
  * <p>A child of the run's process read before it has executed its program (the kernel's "forked, not
  * exec'd" flag) is not counted then: it is the run's process itself, cloned to start a program — the JDK's
@@ -65,8 +75,25 @@ final class MemoryWatch {
     }
 
     private void poll() {
-        while (!stopped) {
-            Stream.concat(Stream.of(root), root.descendants()).forEach(this::read);
+        Set<Long> known = new LinkedHashSet<>();
+        Set<Long> executed = new HashSet<>();
+        long lastPid = NOT_KNOWN;
+        for (long period = 0; !stopped; period++) {
+            long newest = lastCreatedPid(LOADAVG); // before looking: what is created meanwhile is seen next time
+            if (period % FULL_LOOK == 0 || newest == NOT_KNOWN || lastPid == NOT_KNOWN || newest < lastPid
+                    || newest - lastPid > MAX_NEW) {
+                known.clear();
+                known.add(root.pid());
+                root.descendants().forEach(p -> known.add(p.pid()));
+            } else {
+                for (long pid = lastPid + 1; pid <= newest; pid++) {
+                    if (known.contains(childOf(Path.of("/proc", Long.toString(pid), "status"), pid))) {
+                        known.add(pid);
+                    }
+                }
+            }
+            lastPid = newest;
+            known.removeIf(pid -> !read(pid, executed));
             if (!root.isAlive()) {
                 return;
             }
@@ -78,15 +105,70 @@ final class MemoryWatch {
         }
     }
 
-    private void read(ProcessHandle p) {
-        Path proc = Path.of("/proc", Long.toString(p.pid()));
-        if (p.pid() != root.pid() && cloneOf(proc.resolve("stat"), root.pid())) {
-            return;
+    /**
+     * Reads one process's peak, unless it is a clone of the run's process not yet executed.
+     *
+     * @param executed the pids seen to have executed their program: their {@code stat} is not read again (the
+     *     flag goes with the execution, for good)
+     * @return false once the process is gone
+     */
+    private boolean read(long pid, Set<Long> executed) {
+        Path proc = Path.of("/proc", Long.toString(pid));
+        if (pid != root.pid() && !executed.contains(pid)) {
+            if (cloneOf(proc.resolve("stat"), root.pid())) {
+                return true;
+            }
+            executed.add(pid);
         }
         long kib = vmHwmKiB(proc.resolve("status"));
         if (kib > 0) {
-            peakKiB.merge(p.pid(), kib, Math::max);
+            peakKiB.merge(pid, kib, Math::max);
+            return true;
         }
+        return pid == root.pid();
+    }
+
+    private static final Path LOADAVG = Path.of("/proc/loadavg");
+    /** Every so many periods the run's descendants are listed from all the machine's processes. */
+    static final int FULL_LOOK = 25;
+    /** More pids created than this in one period (reading them would cost a listing): the descendants are listed. */
+    static final int MAX_NEW = 48;
+    static final long NOT_KNOWN = -1;
+
+    /**
+     * @param loadavg a {@code /proc/loadavg} file
+     * @return its last field, the pid of the process or thread created last on the machine, or {@link #NOT_KNOWN}
+     *     when the file cannot be read or is not what Linux writes
+     */
+    static long lastCreatedPid(Path loadavg) {
+        try {
+            String s = Files.readString(loadavg, StandardCharsets.US_ASCII).strip();
+            return Long.parseLong(s.substring(s.lastIndexOf(' ') + 1));
+        } catch (IOException | RuntimeException unreadable) {
+            return NOT_KNOWN;
+        }
+    }
+
+    /**
+     * @param status the {@code /proc/PID/status} file of a pid
+     * @param pid that pid
+     * @return the parent's pid when the pid is a process (a thread's Tgid is another pid's), otherwise
+     *     {@link #NOT_KNOWN}, as when the file cannot be read
+     */
+    static long childOf(Path status, long pid) {
+        try {
+            long tgid = NOT_KNOWN;
+            for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+                if (line.startsWith("Tgid:")) {
+                    tgid = Long.parseLong(line.substring("Tgid:".length()).strip());
+                } else if (line.startsWith("PPid:")) {
+                    return tgid == pid ? Long.parseLong(line.substring("PPid:".length()).strip()) : NOT_KNOWN;
+                }
+            }
+        } catch (IOException | NumberFormatException gone) {
+            // the pid is gone already, or the file is not what Linux writes
+        }
+        return NOT_KNOWN;
     }
 
     /** The kernel's flag of a process that was forked and has not executed a program since (PF_FORKNOEXEC). */
@@ -117,8 +199,9 @@ final class MemoryWatch {
         try {
             for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
                 if (line.startsWith("VmHWM:")) {
-                    String[] parts = line.substring("VmHWM:".length()).strip().split("\\s+");
-                    return Long.parseLong(parts[0]);
+                    String value = line.substring("VmHWM:".length()).strip(); // "51200 kB"
+                    int space = value.indexOf(' ');
+                    return Long.parseLong(space < 0 ? value : value.substring(0, space));
                 }
             }
         } catch (IOException | NumberFormatException gone) {

@@ -191,6 +191,49 @@ class FirstPassTest {
     }
 
     @Test
+    void theLastCreatedPidIsReadFromLoadavg(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        Path loadavg = dir.resolve("loadavg");
+        Files.writeString(loadavg, "1.21 0.93 0.80 3/412 27514\n");
+        assertEquals(27514, MemoryWatch.lastCreatedPid(loadavg));
+        Files.writeString(loadavg, "garbage");
+        assertEquals(MemoryWatch.NOT_KNOWN, MemoryWatch.lastCreatedPid(loadavg));
+        assertEquals(MemoryWatch.NOT_KNOWN, MemoryWatch.lastCreatedPid(dir.resolve("gone")));
+        assertTrue(MemoryWatch.lastCreatedPid(Path.of("/proc/loadavg")) > 0);
+    }
+
+    @Test
+    void aPidIsAChildWhenItIsAProcess() throws IOException {
+        long self = ProcessHandle.current().pid();
+        long parent = ProcessHandle.current().parent().orElseThrow().pid();
+        assertEquals(parent, MemoryWatch.childOf(Path.of("/proc/self/status"), self));
+        long thread;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            thread = tasks.mapToLong(t -> Long.parseLong(t.getFileName().toString())).filter(t -> t != self)
+                    .findFirst().orElseThrow();
+        }
+        assertEquals(MemoryWatch.NOT_KNOWN, MemoryWatch.childOf(Path.of("/proc", Long.toString(thread), "status"),
+                thread), "a thread of this JVM");
+        assertEquals(MemoryWatch.NOT_KNOWN, MemoryWatch.childOf(Path.of("/proc/self/gone"), self));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(30)
+    void aWatchFindsTheChildrenARunStartsLater() throws Exception {
+        // the shell is alone for a while, then starts two programs one after the other
+        Process p = new ProcessBuilder("sh", "-c", "sleep 0.3; sleep 0.3; sleep 0.3; exit 0").start();
+        try {
+            MemoryWatch watch = MemoryWatch.start(p.toHandle());
+            assertTrue(p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS));
+            MemoryWatch.Peak peak = watch.stop();
+            assertEquals(4, peak.processes(), "the shell and its three sleeps: " + peak);
+            assertTrue(peak.kib() > 0, peak.toString());
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void aSideWithoutFirstPassesShowsADash() {
         Outcome o = pingPong();
         o.add(Side.MP4J, 3, 90);

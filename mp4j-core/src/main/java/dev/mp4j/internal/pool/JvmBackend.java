@@ -157,6 +157,7 @@ public final class JvmBackend extends BreakingBackend {
                 // a bug or an exhausted JVM here must not end the worker's reader: that would hang the pool
                 w.failed(t);
             }
+            jvm.channel().recycle(frame); // read through: onFrame keeps nothing of it
         });
         jvm.release();
         if (code < 0 && !link.killed) {
@@ -186,6 +187,7 @@ public final class JvmBackend extends BreakingBackend {
         return status > 128 && status < 128 + 65 ? -(status - 128) : null;
     }
 
+    /** Reads a frame through before it returns: the frame's array is then reused for the next one. */
     private void onFrame(PoolEngine.Worker w, byte[] frame) {
         switch (Tags.of(frame)) {
             case Tags.RESULT -> onResult(w, frame);

@@ -15,6 +15,9 @@ import dev.mp4j.multiprocessing.ProcessError;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The job of a pool worker JVM: run the initializer, then tasks as {@link PoolFrames} describes until told
@@ -135,11 +138,20 @@ public final class WorkerJob implements Job {
                     return 1;
                 }
             }
-            collectBootSurvivors();
+            AtomicBoolean collected = new AtomicBoolean(Runtime.getRuntime().totalMemory() > SMALL_HEAP);
+            ScheduledFuture<?> collect = null;
             boolean overMemory = false;
             Functions functions = new Functions();
             while (true) {
+                if (collect == null && !collected.get() && !channel.ready()) {
+                    collect = Timers.get().schedule(() -> collectWhenIdle(channel, collected), IDLE_NANOS,
+                            TimeUnit.NANOSECONDS);
+                }
                 byte[] frame = channel.receive(Integer.MAX_VALUE - 16L);
+                if (collect != null) {
+                    collect.cancel(false);
+                    collect = null;
+                }
                 if (frame.length == 0) {
                     continue;
                 }
@@ -168,25 +180,34 @@ public final class WorkerJob implements Job {
                     }
                     channel.send(result);
                 }
+                if (task) {
+                    channel.recycle(frame); // what the task needs of it was decoded into objects of its own
+                }
             }
         } catch (IOException parentGone) {
             return 0;
         }
     }
 
-    /** A heap at most this large at the first task is a small initial heap, collected before it. */
+    /** A heap at most this large when the worker starts serving is a small initial heap, collected once idle. */
     static final long SMALL_HEAP = 64L << 20;
 
+    /** How long a worker waits without a task before it collects its boot's garbage. */
+    static final long IDLE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     /**
-     * Collects once before the first task when the heap is small (a child's default initial heap,
-     * {@code JvmOptions}): its young generation is a few MB, so its first collection would otherwise fall
-     * inside the first map's chunks, and that one costs the most — what survived the boot moves to the old
-     * generation, into pages never touched before (15–45 ms measured on a loaded 2-CPU VM, against 0.5–5 ms
-     * for the next ones). Done now, it overlaps the parent's own work before its first tasks arrive. A heap
+     * Collects once, after the worker has waited {@link #IDLE_NANOS} without a task, when the heap is small (a
+     * child's default initial heap, {@code JvmOptions}): its young generation is a few MB, so its first
+     * collection would otherwise fall inside a later map's chunks, and that one costs the most — what survived
+     * the boot moves to the old generation, into pages never touched before (15–45 ms measured on a loaded
+     * 2-CPU VM, against 0.5–5 ms for the next ones). Collected at boot, before the first task, it delayed that
+     * task: a program's first chunks were there waiting in each of 8 workers measured (6–89 ms of collection
+     * each, on a loaded 2-CPU VM); collected at the worker's first moment without a task instead, it fell
+     * between a map's chunks (the next chunk arrived meanwhile) for 3 of 4 workers. A worker that exits within the delay has nothing to collect for. A heap
      * the user sized larger is left to its own course. {@code -XX:+DisableExplicitGC} turns this off.
      */
-    private static void collectBootSurvivors() {
-        if (Runtime.getRuntime().totalMemory() <= SMALL_HEAP) {
+    private static void collectWhenIdle(FrameChannel channel, AtomicBoolean collected) {
+        if (!channel.ready() && !collected.getAndSet(true)) {
             System.gc();
         }
     }

@@ -27,6 +27,8 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
     private final Closeable input;
     private final Closeable output;
     private final ReentrantLock sendLock = new ReentrantLock();
+    /** A received frame handed back for the next one of its length; the receiving thread's. */
+    private byte[] spare;
     private volatile boolean open = true;
 
     /** @param socket a connected, blocking socket channel; owned by this object from now on */
@@ -88,16 +90,52 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
 
     @Override
     public byte[] receive(int maxLength) throws IOException {
-        return Frames.read(in, maxLength);
+        return receive((long) maxLength);
     }
 
     /**
      * @param maxLength the longest payload accepted
-     * @return the next frame's payload
+     * @return the next frame's payload: a fresh array, or the one last {@linkplain #recycle recycled} when the
+     *     payload is exactly as long
      * @throws IOException on a closed peer ({@link java.io.EOFException}) or a bad frame
      */
     public byte[] receive(long maxLength) throws IOException {
-        return Frames.read(in, maxLength);
+        byte[] frame = Frames.read(in, maxLength, spare);
+        if (frame == spare) {
+            spare = null;
+        }
+        return frame;
+    }
+
+    /**
+     * Hands back a frame this channel received, once nothing reads or keeps its bytes any more (what was
+     * decoded from it was copied out): the next frame of exactly its length is read into it, where a fresh
+     * array would cost its first touch of new memory (a page fault per 4 KiB on a virtual machine) and its
+     * collection. A map's chunks of the same size come back in frames of the same length. One frame is kept,
+     * up to {@link #MAX_SPARE} bytes. For the receiving thread only, as {@link #receive}.
+     *
+     * @param frame a payload {@link #receive} returned; the caller must not touch it afterwards
+     */
+    public void recycle(byte[] frame) {
+        if (frame.length > 0 && frame.length <= MAX_SPARE) {
+            spare = frame;
+        }
+    }
+
+    /** The longest frame {@link #recycle} keeps. */
+    public static final int MAX_SPARE = Frames.EAGER_ALLOCATION;
+
+    /**
+     * @return whether bytes of a frame are there to be read without blocking (a frame may still be on its
+     *     way when false); true when the input cannot tell, as when it is broken, so that {@link #receive}
+     *     reports it
+     */
+    public boolean ready() {
+        try {
+            return in.available() > 0;
+        } catch (IOException broken) {
+            return true;
+        }
     }
 
     /** @return whether the channel is still open on this side */

@@ -114,6 +114,21 @@ public final class Frames {
      * @throws IOException from the stream
      */
     public static byte[] read(DataInputStream in, long maxLength) throws IOException {
+        return read(in, maxLength, null);
+    }
+
+    /**
+     * Reads one frame, into {@code spare} when the payload is exactly as long.
+     *
+     * @param in where to read
+     * @param maxLength the longest payload accepted
+     * @param spare an array whose contents nobody reads any more, or null
+     * @return the payload: {@code spare} itself, or a fresh array
+     * @throws EOFException if the stream ends before a frame starts
+     * @throws StreamCorruptedException if the length is negative, over {@code maxLength}, or the frame is cut
+     * @throws IOException from the stream
+     */
+    static byte[] read(DataInputStream in, long maxLength, byte[] spare) throws IOException {
         int b0 = in.read();
         if (b0 < 0) {
             throw new EOFException("connection closed");
@@ -138,7 +153,7 @@ public final class Frames {
         int length = (int) n;
         // Up to EAGER_ALLOCATION bytes at once; past that the array grows as the bytes arrive, so a peer that
         // announces a huge frame and sends less costs no more than what it sent.
-        byte[] buf = new byte[Math.min(length, EAGER_ALLOCATION)];
+        byte[] buf = spare != null && spare.length == length ? spare : new byte[Math.min(length, EAGER_ALLOCATION)];
         int filled = 0;
         while (filled < length) {
             if (filled == buf.length) {

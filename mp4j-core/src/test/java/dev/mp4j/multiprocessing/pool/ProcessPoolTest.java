@@ -94,6 +94,48 @@ class ProcessPoolTest extends PoolTests {
         assertTrue(pids.contains(pid), pid + " in " + pids);
     }
 
+    /**
+     * Chunks of the same size come back in frames of the same length, which the parent and the workers read
+     * into the array of the frame before: every value must still be its own, whole.
+     */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void valuesOfEqualChunksStayWholeWhileTheirFramesAreReused() {
+        for (int pass = 0; pass < 2; pass++) {
+            List<byte[]> arrays = pool.map(Work::pattern, Work.range(400), 50);
+            List<String> strings = pool.map(x -> "item-" + (1000 + x), Work.range(400), 50);
+            assertEquals(400, arrays.size());
+            Set<byte[]> distinct = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+            for (int x = 0; x < 400; x++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(Work.pattern(x), arrays.get(x), "item " + x);
+                assertEquals("item-" + (1000 + x), strings.get(x));
+                distinct.add(arrays.get(x));
+            }
+            assertEquals(400, distinct.size());
+        }
+        List<Integer> streamed = new ArrayList<>();
+        for (int v : pool.imap(Work::sqr, Work.range(1000), 100)) {
+            streamed.add(v);
+        }
+        for (int x = 0; x < 1000; x++) {
+            assertEquals(x * x, streamed.get(x));
+        }
+    }
+
+    /** A worker with a small heap collects what its boot left once it has waited a while without a task. */
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void anIdleWorkerCollectsItsBootOnce() throws InterruptedException {
+        try (Pool p = Pool.builder().processes(1).context(QUICK).build()) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            long full;
+            while ((full = p.apply(Work::fullCollections)) == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(300); // longer than the idle delay
+            }
+            assertEquals(1, full);
+        }
+    }
+
     @Test
     void forkserverWorkersAreNamedSo() {
         try (Pool p = Multiprocessing.getContext("forkserver").pool(1)) {

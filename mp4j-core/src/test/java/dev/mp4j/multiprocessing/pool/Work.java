@@ -25,6 +25,26 @@ final class Work {
         return x * x;
     }
 
+    /** @return the full collections this JVM has made (Serial's or G1's old-generation collector) */
+    static long fullCollections() {
+        long n = 0;
+        for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (gc.getName().equals("MarkSweepCompact") || gc.getName().equals("G1 Old Generation")) {
+                n += gc.getCollectionCount();
+            }
+        }
+        return n;
+    }
+
+    /** 64 bytes that only {@code x} makes. */
+    static byte[] pattern(int x) {
+        byte[] b = new byte[64];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = (byte) (x * 31 + i);
+        }
+        return b;
+    }
+
     static int mul(int a, int b) {
         return a * b;
     }
