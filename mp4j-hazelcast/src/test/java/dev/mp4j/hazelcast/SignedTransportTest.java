@@ -66,11 +66,11 @@ class SignedTransportTest {
             SerializableCallable<Integer> count = () -> RUNS.incrementAndGet(); // reads the static field where it runs
             IExecutorService raw = cluster.hazelcast().getExecutorService("raw");
 
-            byte[] wronglySigned = new Signing("another key".getBytes()).seal(new Job(count, 0));
+            byte[] wronglySigned = new Job(count, 0).seal(new Signing("another key".getBytes()));
             assertNull(raw.submit(new SignedCall(wronglySigned)).get(60, TimeUnit.SECONDS));
-            byte[] unsigned = Codec.encode(new Job(count, 0));
+            byte[] unsigned = Codec.encode(count);
             assertNull(raw.submit(new SignedCall(unsigned)).get(60, TimeUnit.SECONDS));
-            byte[] tampered = new Signing(KEY).seal(new Job(count, 0));
+            byte[] tampered = new Job(count, 0).seal(new Signing(KEY));
             tampered[tampered.length - 1] ^= 1;
             assertNull(raw.submit(new SignedCall(tampered)).get(60, TimeUnit.SECONDS));
 
