@@ -8,6 +8,7 @@ import dev.mp4j.multiprocessing.ProcessError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -92,6 +93,36 @@ class SignedTransportTest {
         } finally {
             log.removeHandler(capture);
         }
+    }
+
+    @Test
+    void aResultIsTheValueOrTheExceptionTheHeaderSays() {
+        String name = "mp4j-test-" + ProcessHandle.current().pid() + "-outcomes";
+        int port = Cluster.freePorts(1).getFirst();
+        try (Cluster cluster = Cluster.embedded(Configs.localMember(name, port, List.of(port)), KEY);
+             ClusterExecutor ex = cluster.executor("outcomes")) {
+            assertNull(ex.submit(() -> null).result());
+            Object value = ex.submit(() -> new IllegalStateException("returned, not raised")).result();
+            assertEquals("returned, not raised", ((IllegalStateException) value).getMessage());
+            IllegalStateException raised = assertThrows(IllegalStateException.class,
+                    () -> ex.submit(() -> {
+                        throw new IllegalStateException("raised");
+                    }).result());
+            assertEquals("raised", raised.getMessage());
+            assertEquals(List.of(1, 2), ex.submit(() -> List.of(1, 2)).result());
+        }
+    }
+
+    @Test
+    void aTaskOrResultWithoutAHeaderIsRefused() throws Exception {
+        Signing signing = new Signing(KEY);
+        byte[] bare = signing.seal(7); // rightly signed, but too short for a header
+        assertTrue(bare.length < Signing.TAG + Long.BYTES, bare.length + " bytes");
+        assertThrows(IOException.class, () -> Outcome.open(signing, bare, null));
+        byte[] notACall = new Signing(KEY).seal(0L, "a string");
+        assertThrows(IOException.class, () -> Job.open(signing, notACall, null));
+        byte[] badKind = new Signing(KEY).seal(5L, 7);
+        assertThrows(IOException.class, () -> Outcome.open(signing, badKind, null));
     }
 
     @Test
