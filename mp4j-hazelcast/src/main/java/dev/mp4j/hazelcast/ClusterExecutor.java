@@ -23,19 +23,22 @@ import dev.mp4j.multiprocessing.WorkerLostError;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -84,12 +87,23 @@ public final class ClusterExecutor implements Executor {
     private final long timeLimitNanos;
     private final UUID membership;
 
+    /**
+     * Guards the changes of state ({@code shutdown}, {@code broken}, a task's {@code member} on a loss, the member
+     * list's refreshes) and is what {@link #awaitTermination} waits on; a task's own way (submit, dispatch,
+     * result) takes no lock.
+     */
     private final Object lock = new Object();
-    private final Map<Long, Task<?>> pending = new LinkedHashMap<>(); // guarded by lock
-    private boolean shutdown;                                         // guarded by lock
-    private BrokenExecutor broken;                                    // guarded by lock
-    private int turn;                                                 // guarded by lock
-    private final java.util.Set<UUID> gone = new java.util.HashSet<>(); // guarded by lock: members seen lost
+    /** The tasks not yet settled, by id: ids grow, so sorting by them gives the order of submission. */
+    private final ConcurrentMap<Long, Task<?>> pending = new ConcurrentHashMap<>();
+    private volatile boolean shutdown;                                // written under lock
+    private volatile BrokenExecutor broken;                           // written under lock
+    private final AtomicInteger turn = new AtomicInteger();
+    private final Set<UUID> gone = ConcurrentHashMap.newKeySet();     // members seen lost
+    /**
+     * The members that can run a task (data members not seen lost), as of the last membership event: kept, not
+     * asked of Hazelcast for each task.
+     */
+    private volatile com.hazelcast.cluster.Member[] eligible;
 
     /**
      * A task's future. Its done callbacks run in the thread that completes it, as Python's do, except a Hazelcast
@@ -141,7 +155,7 @@ public final class ClusterExecutor implements Executor {
         final long id = IDS.incrementAndGet();
         final TaskFuture<V> future = new TaskFuture<>();
         byte[] sealed;
-        UUID member;   // guarded by the executor's lock; null between a loss and the next dispatch
+        volatile UUID member; // cleared under the executor's lock by a loss; null until the next dispatch
         UUID target;   // the member asked for, or null for any
     }
 
@@ -154,13 +168,36 @@ public final class ClusterExecutor implements Executor {
         this.timeLimitNanos = b.timeLimit == null ? 0 : Math.max(1, Timeouts.toNanos(b.timeLimit));
         this.membership = cluster.hazelcast().getCluster().addMembershipListener(new MembershipListener() {
             @Override
-            public void memberAdded(MembershipEvent e) {}
+            public void memberAdded(MembershipEvent e) {
+                refreshMembers();
+            }
 
             @Override
             public void memberRemoved(MembershipEvent e) {
+                refreshMembers();
                 onHazelcastThread(() -> lost(e.getMember().getUuid(), Cluster.address(e.getMember())));
             }
         });
+        refreshMembers(); // after the listener's registration: no change falls between the two
+    }
+
+    /** Reads the member list again: at a membership event, and when a member is seen lost. */
+    private void refreshMembers() {
+        synchronized (lock) { // one at a time, so that an older list never replaces a newer one
+            Set<com.hazelcast.cluster.Member> all;
+            try {
+                all = cluster.hazelcast().getCluster().getMembers();
+            } catch (HazelcastInstanceNotActiveException e) {
+                all = Set.of(); // the cluster was closed: no member runs anything any more
+            }
+            eligible = all.stream().filter(m -> !m.isLiteMember() && !gone.contains(m.getUuid()))
+                    .toArray(com.hazelcast.cluster.Member[]::new);
+        }
+    }
+
+    /** @return the members a task may be sent to now (for tests) */
+    List<UUID> eligibleMembers() {
+        return java.util.Arrays.stream(eligible).map(com.hazelcast.cluster.Member::getUuid).toList();
     }
 
     /**
@@ -193,14 +230,15 @@ public final class ClusterExecutor implements Executor {
         Task<V> t = new Task<>();
         t.target = member;
         try {
-            t.sealed = cluster.keys().signing().seal(new Job(fn, timeLimitNanos));
+            t.sealed = new Job(fn, timeLimitNanos).seal(cluster.keys().signing());
         } catch (IOException e) {
             t.future.setException(new ProcessError("the task cannot be serialized: " + e, e));
             return t.future;
         }
-        synchronized (lock) {
+        pending.put(t.id, t);
+        if (broken != null || shutdown) { // shut down or broken meanwhile: its snapshot may have missed this task
+            forget(t);
             checkOpen();
-            pending.put(t.id, t);
         }
         t.future.whenDone(f -> forget(t)); // a cancelled task is not waited for
         dispatch(t);
@@ -270,26 +308,22 @@ public final class ClusterExecutor implements Executor {
     }
 
     private void checkOpen() {
-        synchronized (lock) {
-            if (broken != null) {
-                throw new BrokenExecutor(broken.getMessage(), broken);
-            }
-            if (shutdown) {
-                throw new RejectedExecutionException("cannot schedule new tasks after shutdown");
-            }
+        BrokenExecutor b = broken;
+        if (b != null) {
+            throw new BrokenExecutor(b.getMessage(), b);
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("cannot schedule new tasks after shutdown");
         }
     }
 
     private void dispatch(Task<?> t) {
-        com.hazelcast.cluster.Member m;
-        synchronized (lock) {
-            if (!pending.containsKey(t.id)) {
-                return;
-            }
-            m = nextMember(t.target);
-            if (m != null) {
-                t.member = m.getUuid();
-            }
+        if (!pending.containsKey(t.id)) {
+            return;
+        }
+        com.hazelcast.cluster.Member m = nextMember(t.target);
+        if (m != null) {
+            t.member = m.getUuid();
         }
         if (m == null) {
             settle(t, null, new WorkerLostError("the cluster '" + cluster.name() + "' has no member to run the task"));
@@ -334,16 +368,16 @@ public final class ClusterExecutor implements Executor {
      * @return the next member in turn that can run a task, or null if there is none
      */
     private com.hazelcast.cluster.Member nextMember(UUID target) {
-        assert Thread.holdsLock(lock);
-        java.util.Set<com.hazelcast.cluster.Member> all = cluster.hazelcast().getCluster().getMembers();
-        com.hazelcast.cluster.Member[] eligible = new com.hazelcast.cluster.Member[all.size()];
-        int n = 0;
-        for (com.hazelcast.cluster.Member x : all) {
-            if (!x.isLiteMember() && !gone.contains(x.getUuid()) && (target == null || target.equals(x.getUuid()))) {
-                eligible[n++] = x;
+        com.hazelcast.cluster.Member[] members = eligible;
+        if (target != null) {
+            for (com.hazelcast.cluster.Member m : members) {
+                if (target.equals(m.getUuid())) {
+                    return m;
+                }
             }
+            return null;
         }
-        return n == 0 ? null : eligible[Math.floorMod(turn++, n)];
+        return members.length == 0 ? null : members[Math.floorMod(turn.getAndIncrement(), members.length)];
     }
 
     private void failed(Task<?> t, Throwable e, UUID member, com.hazelcast.cluster.Member m) {
@@ -375,7 +409,7 @@ public final class ClusterExecutor implements Executor {
         }
         Outcome o;
         try {
-            o = (Outcome) cluster.keys().signing().open(sealed, cluster.keys().filter());
+            o = Outcome.open(cluster.keys().signing(), sealed, cluster.keys().filter());
         } catch (SecurityException e) {
             settle(t, null, new ProcessError("a task's result is not signed with this cluster's authkey"));
             return;
@@ -388,11 +422,8 @@ public final class ClusterExecutor implements Executor {
 
     @SuppressWarnings("unchecked")
     private <V> void settle(Task<V> t, Object value, Throwable error) {
-        synchronized (lock) {
-            if (pending.remove(t.id) == null) {
-                return;
-            }
-            lock.notifyAll();
+        if (!forget(t)) {
+            return;
         }
         try {
             if (error != null) {
@@ -405,12 +436,22 @@ public final class ClusterExecutor implements Executor {
         }
     }
 
-    private void forget(Task<?> t) {
-        synchronized (lock) {
-            if (pending.remove(t.id) != null) {
+    /** @return whether the task was pending: the caller is the one that settles it */
+    private boolean forget(Task<?> t) {
+        if (pending.remove(t.id) == null) {
+            return false;
+        }
+        if (shutdown) { // read after the removal: a shutdown that missed it sees the task gone
+            synchronized (lock) {
                 lock.notifyAll();
             }
         }
+        return true;
+    }
+
+    /** @return the pending tasks, in the order they were submitted */
+    private List<Task<?>> pendingInOrder() {
+        return pending.values().stream().sorted(Comparator.comparingLong(t -> t.id)).toList();
     }
 
     /**
@@ -454,11 +495,7 @@ public final class ClusterExecutor implements Executor {
 
     /** A member left: every task it held is lost. */
     private void lost(UUID member, String where) {
-        List<Task<?>> held;
-        synchronized (lock) {
-            held = pending.values().stream().filter(t -> member.equals(t.member)).toList();
-        }
-        held.forEach(t -> lostTask(t, member, where));
+        pendingInOrder().stream().filter(t -> member.equals(t.member)).forEach(t -> lostTask(t, member, where));
     }
 
     private void lostTask(Task<?> t, UUID member, String where) {
@@ -467,7 +504,9 @@ public final class ClusterExecutor implements Executor {
                 return; // already handled, or sent elsewhere since
             }
             t.member = null;
-            gone.add(member);
+            if (gone.add(member)) {
+                refreshMembers();
+            }
         }
         switch (workerDeath) {
             case BREAK -> breakAll(new BrokenExecutor("member " + where + " of cluster '" + cluster.name()
@@ -484,14 +523,12 @@ public final class ClusterExecutor implements Executor {
     }
 
     private void breakAll(BrokenExecutor cause) {
-        List<Task<?>> all;
         synchronized (lock) {
             if (broken == null) {
                 broken = cause;
             }
-            all = List.copyOf(pending.values());
         }
-        all.forEach(t -> settle(t, null, new BrokenExecutor(cause.getMessage())));
+        pendingInOrder().forEach(t -> settle(t, null, new BrokenExecutor(cause.getMessage())));
     }
 
     /**
@@ -501,12 +538,12 @@ public final class ClusterExecutor implements Executor {
      */
     @Override
     public void shutdown(boolean wait, boolean cancelFutures) {
-        List<Task<?>> toCancel;
         synchronized (lock) {
             shutdown = true;
-            toCancel = cancelFutures ? List.copyOf(pending.values()) : List.of();
         }
-        toCancel.forEach(t -> t.future.cancel());
+        if (cancelFutures) {
+            pendingInOrder().forEach(t -> t.future.cancel());
+        }
         if (wait) {
             try {
                 awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
@@ -526,16 +563,12 @@ public final class ClusterExecutor implements Executor {
 
     @Override
     public boolean isShutdown() {
-        synchronized (lock) {
-            return shutdown;
-        }
+        return shutdown;
     }
 
     @Override
     public boolean isTerminated() {
-        synchronized (lock) {
-            return shutdown && pending.isEmpty();
-        }
+        return shutdown && pending.isEmpty();
     }
 
     @Override
@@ -566,11 +599,9 @@ public final class ClusterExecutor implements Executor {
 
     @Override
     public String toString() {
-        synchronized (lock) {
-            return "<ClusterExecutor " + name + " of " + cluster.name() + " " + workerDeath
-                    + (retryLost ? " retryLost" : "") + " pending=" + pending.size()
-                    + (broken != null ? " broken" : shutdown ? " shutdown" : "") + ">";
-        }
+        return "<ClusterExecutor " + name + " of " + cluster.name() + " " + workerDeath
+                + (retryLost ? " retryLost" : "") + " pending=" + pending.size()
+                + (broken != null ? " broken" : shutdown ? " shutdown" : "") + ">";
     }
 
     /** The keyword arguments of a {@link ClusterExecutor}. */

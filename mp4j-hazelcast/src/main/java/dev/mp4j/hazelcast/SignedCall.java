@@ -85,8 +85,7 @@ final class SignedCall implements Callable<byte[]>, IdentifiedDataSerializable, 
         }
         Outcome outcome;
         try {
-            Job job = (Job) keys.signing().open(sealed, keys.filter());
-            outcome = run(job);
+            outcome = run(Job.open(keys.signing(), sealed, keys.filter()));
         } catch (Signing.BadTag e) {
             refused("");
             return null;
@@ -95,10 +94,10 @@ final class SignedCall implements Callable<byte[]>, IdentifiedDataSerializable, 
                     new dev.mp4j.multiprocessing.ProcessError("the member could not read the task: " + e, e), where()));
         }
         try {
-            return keys.signing().seal(outcome);
+            return outcome.seal(keys.signing());
         } catch (IOException e) {
-            return keys.signing().seal(new Outcome(null, Codec.portable(new dev.mp4j.multiprocessing.ProcessError(
-                    "the task's result could not be serialized: " + e), where())));
+            return new Outcome(null, Codec.portable(new dev.mp4j.multiprocessing.ProcessError(
+                    "the task's result could not be serialized: " + e), where())).seal(keys.signing());
         }
     }
 

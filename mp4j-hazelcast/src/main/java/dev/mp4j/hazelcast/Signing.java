@@ -6,8 +6,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.io.ObjectInputFilter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -24,6 +27,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class Signing {
     static final int TAG = 32;
     private static final String HMAC = "HmacSHA256";
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final byte[] key;
     private final Queue<Mac> idle = new ConcurrentLinkedQueue<>();
@@ -80,6 +84,50 @@ final class Signing {
             throw new BadTag();
         }
         return Codec.decode(sealed, TAG, sealed.length - TAG, filter);
+    }
+
+    /**
+     * As {@link #seal(Object)}, with a number signed along with the value, which {@link #header} reads without
+     * decoding anything: what mp4j's carriers say about their payload (a task's time limit, whether a result is
+     * a value or an exception) without a wrapper object for the codec to write and read.
+     *
+     * @param header the number
+     * @param value what to send
+     * @return the tag, the number, then the value's codec bytes
+     * @throws IOException naming what cannot be serialized
+     */
+    byte[] seal(long header, Object value) throws IOException {
+        byte[] out = Codec.encode(value, TAG + Long.BYTES);
+        LONG.set(out, TAG, header);
+        System.arraycopy(mac(out, TAG, out.length - TAG), 0, out, 0, TAG);
+        return out;
+    }
+
+    /**
+     * @param sealed what {@link #seal(long, Object)} made, or anything else
+     * @param filter the serial filter; null for the JVM's default
+     * @return the value
+     * @throws IOException if they do not decode, or hold no header
+     * @throws ClassNotFoundException naming a class this JVM lacks
+     * @throws BadTag if the tag is wrong
+     */
+    Object openAfterHeader(byte[] sealed, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        if (!verify(sealed)) {
+            throw new BadTag();
+        }
+        if (sealed.length < TAG + Long.BYTES) {
+            throw new java.io.StreamCorruptedException("signed bytes of " + sealed.length
+                    + " bytes have no header: at least " + (TAG + Long.BYTES) + " expected");
+        }
+        return Codec.decode(sealed, TAG + Long.BYTES, sealed.length - TAG - Long.BYTES, filter);
+    }
+
+    /**
+     * @param sealed bytes that {@link #openAfterHeader} opened
+     * @return the number signed with them
+     */
+    static long header(byte[] sealed) {
+        return (long) LONG.get(sealed, TAG);
     }
 
     /** Bytes not signed with this key: nothing of them was decoded. */

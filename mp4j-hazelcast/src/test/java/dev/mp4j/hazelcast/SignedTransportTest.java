@@ -8,6 +8,7 @@ import dev.mp4j.multiprocessing.ProcessError;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -66,11 +67,11 @@ class SignedTransportTest {
             SerializableCallable<Integer> count = () -> RUNS.incrementAndGet(); // reads the static field where it runs
             IExecutorService raw = cluster.hazelcast().getExecutorService("raw");
 
-            byte[] wronglySigned = new Signing("another key".getBytes()).seal(new Job(count, 0));
+            byte[] wronglySigned = new Job(count, 0).seal(new Signing("another key".getBytes()));
             assertNull(raw.submit(new SignedCall(wronglySigned)).get(60, TimeUnit.SECONDS));
-            byte[] unsigned = Codec.encode(new Job(count, 0));
+            byte[] unsigned = Codec.encode(count);
             assertNull(raw.submit(new SignedCall(unsigned)).get(60, TimeUnit.SECONDS));
-            byte[] tampered = new Signing(KEY).seal(new Job(count, 0));
+            byte[] tampered = new Job(count, 0).seal(new Signing(KEY));
             tampered[tampered.length - 1] ^= 1;
             assertNull(raw.submit(new SignedCall(tampered)).get(60, TimeUnit.SECONDS));
 
@@ -92,6 +93,36 @@ class SignedTransportTest {
         } finally {
             log.removeHandler(capture);
         }
+    }
+
+    @Test
+    void aResultIsTheValueOrTheExceptionTheHeaderSays() {
+        String name = "mp4j-test-" + ProcessHandle.current().pid() + "-outcomes";
+        int port = Cluster.freePorts(1).getFirst();
+        try (Cluster cluster = Cluster.embedded(Configs.localMember(name, port, List.of(port)), KEY);
+             ClusterExecutor ex = cluster.executor("outcomes")) {
+            assertNull(ex.submit(() -> null).result());
+            Object value = ex.submit(() -> new IllegalStateException("returned, not raised")).result();
+            assertEquals("returned, not raised", ((IllegalStateException) value).getMessage());
+            IllegalStateException raised = assertThrows(IllegalStateException.class,
+                    () -> ex.submit(() -> {
+                        throw new IllegalStateException("raised");
+                    }).result());
+            assertEquals("raised", raised.getMessage());
+            assertEquals(List.of(1, 2), ex.submit(() -> List.of(1, 2)).result());
+        }
+    }
+
+    @Test
+    void aTaskOrResultWithoutAHeaderIsRefused() throws Exception {
+        Signing signing = new Signing(KEY);
+        byte[] bare = signing.seal(7); // rightly signed, but too short for a header
+        assertTrue(bare.length < Signing.TAG + Long.BYTES, bare.length + " bytes");
+        assertThrows(IOException.class, () -> Outcome.open(signing, bare, null));
+        byte[] notACall = new Signing(KEY).seal(0L, "a string");
+        assertThrows(IOException.class, () -> Job.open(signing, notACall, null));
+        byte[] badKind = new Signing(KEY).seal(5L, 7);
+        assertThrows(IOException.class, () -> Outcome.open(signing, badKind, null));
     }
 
     @Test
