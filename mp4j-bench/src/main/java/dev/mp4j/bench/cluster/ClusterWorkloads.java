@@ -1,6 +1,7 @@
 package dev.mp4j.bench.cluster;
 
 import com.hazelcast.core.IExecutorService;
+import dev.mp4j.bench.workloads.Mp4jWorkloads;
 import dev.mp4j.hazelcast.Cluster;
 import dev.mp4j.hazelcast.ClusterExecutor;
 import dev.mp4j.multiprocessing.Pool;
@@ -14,18 +15,16 @@ import java.util.stream.IntStream;
  * unit the catalog gives. The side is {@code mp4j} (mp4j on a {@link Cluster#local} of 3 members) or
  * {@link #BASELINE}: for {@code cluster-round-trip} and {@code cluster-20k}, Hazelcast's own
  * {@link IExecutorService} on the same kind of cluster ({@link ClusterBench.RawTask}, x + 1); for
- * {@code cluster-pool-map}, a local {@code Pool(2)}. Each side starts its own cluster, runs {@link #WARMUP}
- * warm-up passes (a fresh cluster's JVMs are cold) and {@link #MEASURED} measured ones, and stops the cluster.
+ * {@code cluster-pool-map}, a local {@code Pool(2)}. Each side starts its own cluster, warms up as every
+ * parent-driven steady-state workload of the bench does ({@link Mp4jWorkloads#WARMUP} passes, more until they
+ * have lasted {@link Mp4jWorkloads#WARMUP_SECONDS}: a fresh cluster's JVMs are cold), times
+ * {@link Mp4jWorkloads#MEASURED} passes, and stops the cluster.
  */
 public final class ClusterWorkloads {
     /** The side that is not mp4j's cluster: raw Hazelcast, or a local pool. */
     public static final String BASELINE = "baseline";
     /** The members of each side's cluster. */
     public static final int MEMBERS = 3;
-    /** Warm-up passes in a full run. */
-    public static final int WARMUP = 2;
-    /** Measured passes in a full run. */
-    public static final int MEASURED = 3;
 
     private final boolean quick;
 
@@ -86,10 +85,13 @@ public final class ClusterWorkloads {
     }
 
     private double passes(Pass pass) throws Exception {
-        for (int i = 0; i < (quick ? 1 : WARMUP); i++) {
+        long t0 = System.nanoTime();
+        int warmup = quick ? Mp4jWorkloads.QUICK_WARMUP : Mp4jWorkloads.WARMUP;
+        for (int done = 0; done < warmup || (!quick && done < Mp4jWorkloads.MAX_WARMUP
+                && System.nanoTime() - t0 < (long) (Mp4jWorkloads.WARMUP_SECONDS * 1e9)); done++) {
             pass.run();
         }
-        double[] kept = new double[quick ? 2 : MEASURED];
+        double[] kept = new double[quick ? Mp4jWorkloads.QUICK_MEASURED : Mp4jWorkloads.MEASURED];
         for (int i = 0; i < kept.length; i++) {
             kept[i] = pass.run();
         }
