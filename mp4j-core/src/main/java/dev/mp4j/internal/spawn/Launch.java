@@ -150,7 +150,7 @@ public final class Launch {
      * check that they find their main class ({@link #check}) for {@code spec}, and the rendezvous (its
      * directory, the resource tracker, the first FIFOs: a command run and waited for each, while
      * {@code mkfifo(3)} is not linked yet). A child started meanwhile takes what is ready, waits for what is
-     * being made, and makes the rest itself.
+     * being made (while it boots: it is started at once), and makes the rest itself.
      *
      * @param spec how the children are likely to be started
      */
@@ -236,22 +236,23 @@ public final class Launch {
         }
         // What the child needs only once it has booted is made while it boots: its FIFO (the first time also
         // the FIFOs' directory and the resource tracker, each a command run and waited for, unless made ahead),
-        // then the level its job carries (which may start the parent's logging framework).
+        // which the header names before it is there, then the level its job carries (which may start the
+        // parent's logging framework).
         Rendezvous rendezvous;
-        Path fifo;
+        Rendezvous.Slot fifo;
         try {
             rendezvous = Rendezvous.get();
-            fifo = rendezvous.newFifo();
-        } catch (IOException | RuntimeException e) {
+            fifo = rendezvous.next();
+        } catch (RuntimeException e) {
             process.destroyForcibly();
             Quietly.close(process.getOutputStream());
             throw e;
         }
         OutputStream stdin = process.getOutputStream();
-        String tracker = ResourceTracker.fifo();
         try {
-            new LaunchHeader(fifo.toString(), ProcessHandle.current().pid(), spare, spare && Linked.semaphores(),
-                    tracker == null ? "" : tracker, preload ? spec.preload() : List.of()).write(stdin);
+            new LaunchHeader(fifo.path().toString(), ProcessHandle.current().pid(), spare,
+                    spare && Linked.semaphores(), ResourceTracker.fifoName(),
+                    preload ? spec.preload() : List.of()).write(stdin);
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }
