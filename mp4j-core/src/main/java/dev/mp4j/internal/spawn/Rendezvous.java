@@ -243,13 +243,14 @@ final class Rendezvous {
                     up = FileChannel.open(fifo, StandardOpenOption.READ);
                 }
             } catch (IOException e) {
+                Quietly.close(stdin); // the channel that would own it is not made
                 connected.completeExceptionally(e);
             } finally {
                 forget(fifo); // first: the exit's handler fails the admission once the open is done
                 opened.complete(null);
             }
             if (up == null) {
-                Quietly.close(stdin); // the channel that would own it is not made
+                Quietly.close(stdin);
                 return;
             }
             FrameChannel channel = new FrameChannel(Channels.newInputStream(up), stdin);
@@ -276,9 +277,13 @@ final class Rendezvous {
                 try {
                     madeHere.get(UNBLOCK_SECONDS, TimeUnit.SECONDS);
                     writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                    opened.get(UNBLOCK_SECONDS, TimeUnit.SECONDS);
                 } catch (Exception ignored) {
-                    // the open returned meanwhile (and removed the FIFO), or never will: nothing more to do
+                    // not made, or the open returned meanwhile (and removed the FIFO): nothing to unblock
+                }
+                try {
+                    opened.get(UNBLOCK_SECONDS, TimeUnit.SECONDS); // a failure to make it is reported first
+                } catch (Exception ignored) {
+                    // it never returns: nothing more to do
                 } finally {
                     Quietly.close(writer);
                 }
