@@ -62,6 +62,27 @@ public final class Launch {
             preload = List.copyOf(preload);
         }
 
+        // equals and hashCode written out: a record's own are bootstrapped through method handles at their first
+        // call, 10-25 ms each of a fresh JVM here, and a spec is a map key on the way to the first child's exec
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Spec s && java.equals(s.java) && jvmOptions.equals(s.jvmOptions) && main == s.main
+                    && inherit == s.inherit && classPath.equals(s.classPath) && output == s.output
+                    && preload.equals(s.preload);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = java.hashCode();
+            h = 31 * h + jvmOptions.hashCode();
+            h = 31 * h + main.hashCode();
+            h = 31 * h + Boolean.hashCode(inherit);
+            h = 31 * h + classPath.hashCode();
+            h = 31 * h + output.hashCode();
+            return 31 * h + preload.hashCode();
+        }
+
         /**
          * @param main the child's main class
          * @return the running JVM's own java binary, no extra options, the options of this JVM inherited, its
