@@ -42,11 +42,17 @@ public final class ResourceTracker {
     private static final String FIFO = "t.fifo";
     /** What the tracker's starting shell says once awk runs and the shell holds the FIFO open. */
     private static final byte[] READY = "ready\n".getBytes(StandardCharsets.US_ASCII);
-    /** The tracker's starting shell: $1 the FIFO, $2 its directory, $3 awk's script. */
+    /**
+     * The tracker's starting shell: $1 the FIFO, $2 its directory, $3 awk's script. It opens the FIFO for
+     * reading and writing (fd 4), then for reading (fd 3, at once: there is a writer), which awk gets as its
+     * stdin; it holds fd 4 until this JVM has opened the FIFO too. Whenever the JVM ends then, awk reads
+     * end-of-file: awk never waits in an open of its own, which would wait for ever once every writer was gone.
+     */
     private static final String START = """
-            mkdir -m 700 "$2" && mkfifo -m 600 "$1" || exit 1
-            awk -v FIFO="$1" -v HOME="$2" "$3" "$1" </dev/null >/dev/null 2>&1 4>&- &
-            exec 4<>"$1"
+            command -v awk >/dev/null && mkdir -m 700 "$2" && mkfifo -m 600 "$1" || exit 1
+            exec 4<>"$1" 3<"$1"
+            awk -v FIFO="$1" -v HOME="$2" "$3" <&3 >/dev/null 2>&1 3<&- 4>&- &
+            exec 3<&-
             echo ready
             read line
             exit 0
