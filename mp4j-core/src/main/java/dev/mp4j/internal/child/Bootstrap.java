@@ -18,6 +18,7 @@ import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectStreamClass;
 import java.io.StreamCorruptedException;
@@ -26,10 +27,12 @@ import java.lang.invoke.SerializedLambda;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The main class of every child JVM, and the one place that knows every part of a child: the launch
@@ -59,6 +62,11 @@ public final class Bootstrap {
     /** How often a child checks that its parent is alive. */
     static final long WATCH_MILLIS = 100;
     /**
+     * How long a child waits for its FIFO to be made: as long as its parent waits for it to connect back
+     * (then the parent kills it), unless the parent ends first.
+     */
+    static final long FIFO_WAIT_SECONDS = 120;
+    /**
      * The classes that JDK deserialization of a job's objects meets first (a subclass of {@code Process}
      * sent whole, a lambda), their descriptors prepared by {@link #prepare} in a spare.
      */
@@ -81,7 +89,8 @@ public final class Bootstrap {
         Child child;
         Job job;
         CompletableFuture<LaunchHeader> header = new CompletableFuture<>();
-        Thread preparing = startPreparing(header);
+        CompletableFuture<Void> connected = new CompletableFuture<>();
+        Thread preparing = startPreparing(header, connected);
         try {
             FileInputStream stdin = new FileInputStream(FileDescriptor.in);
             LaunchHeader h;
@@ -106,13 +115,14 @@ public final class Bootstrap {
 
             FrameChannel channel;
             try {
-                channel = connect(fifo, stdin);
+                channel = connect(fifo, stdin, parentPid);
             } catch (IOException e) {
                 if (parentEnded(fifo, parentPid)) {
                     Runtime.getRuntime().halt(ORPHANED); // the parent ended while this JVM booted: quietly
                 }
                 throw e;
             }
+            connected.complete(null);
             if (spare) {
                 Warmup.untilJob(stdin, h.natives());
             }
@@ -165,7 +175,16 @@ public final class Bootstrap {
      * @return the thread
      */
     static Thread startPreparing(CompletableFuture<LaunchHeader> header) {
-        Thread preparing = new Thread(() -> prepare(header), "mp4j-prepare");
+        return startPreparing(header, CompletableFuture.completedFuture(null));
+    }
+
+    /**
+     * @param header completed once the header is read
+     * @param connected completed once this JVM has connected back to its parent
+     * @return the thread running {@link #prepare}
+     */
+    private static Thread startPreparing(CompletableFuture<LaunchHeader> header, CompletableFuture<Void> connected) {
+        Thread preparing = new Thread(() -> prepare(header, connected), "mp4j-prepare");
         preparing.setDaemon(true);
         preparing.start();
         return preparing;
@@ -178,11 +197,14 @@ public final class Bootstrap {
      * first), the parent's resource tracker, and the multiprocessing package, which running a job needs. A
      * forkserver spare, which has time before its job comes, also initializes the classes that decoding a
      * job needs (their serialization descriptors computed); other children decode their job meanwhile. The
-     * first two need nothing of the header, so they begin while the main thread reads it.
+     * first two need nothing of the header, so they begin while the main thread reads it. The parent's tracker
+     * is joined once this JVM has connected back: the header names it before it is there, and the parent
+     * makes a child's FIFO only after its tracker has started.
      *
      * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
+     * @param connected completed once this JVM has connected back (a JVM that cannot connect exits meanwhile)
      */
-    static void prepare(CompletableFuture<LaunchHeader> header) {
+    static void prepare(CompletableFuture<LaunchHeader> header, CompletableFuture<Void> connected) {
         Signals.defaultTerm();
         try {
             Codec.prepareReader();
@@ -191,7 +213,6 @@ public final class Bootstrap {
         }
         LaunchHeader h = header.join();
         boolean spare = h.spare();
-        ResourceTracker.useParent(h.trackerFifo());
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             for (Class<?> c : RUNNING) {
@@ -202,8 +223,14 @@ public final class Bootstrap {
                     ObjectStreamClass.lookup(c);
                 }
             }
-            preload(h.preload()); // a forkserver child's, spare or not; empty for others
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            // only a head start: running the job does the same, and reports what fails
+        }
+        connected.join();
+        ResourceTracker.useParent(h.trackerFifo()); // before the preloaded classes, which may make semaphores
+        try {
+            preload(h.preload()); // a forkserver child's, spare or not; empty for others
+        } catch (RuntimeException | LinkageError e) {
             // only a head start: running the job does the same, and reports what fails
         }
     }
@@ -232,8 +259,43 @@ public final class Bootstrap {
      * @return the control channel
      */
     static FrameChannel connect(String fifo, InputStream fromParent) throws IOException {
-        FrameChannel channel = new FrameChannel(fromParent,
-                Channels.newOutputStream(FileChannel.open(Path.of(fifo), StandardOpenOption.WRITE)));
+        return hello(FileChannel.open(Path.of(fifo), StandardOpenOption.WRITE), fromParent);
+    }
+
+    /**
+     * As {@link #connect(String, InputStream)}, once the FIFO is there: the parent names it in the header
+     * before it has made it (it makes it while this JVM boots). Waits for it at most {@link #FIFO_WAIT_SECONDS},
+     * and while the parent lives.
+     *
+     * @param fifo the FIFO to write to
+     * @param fromParent what the parent writes to
+     * @param parentPid the parent, from the header
+     * @return the control channel
+     * @throws IOException if the FIFO is not made in time, or the parent ends first
+     */
+    static FrameChannel connect(String fifo, InputStream fromParent, long parentPid) throws IOException {
+        Path path = Path.of(fifo);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FIFO_WAIT_SECONDS);
+        long pause = 1;
+        while (true) {
+            try {
+                return hello(FileChannel.open(path, StandardOpenOption.WRITE), fromParent);
+            } catch (NoSuchFileException notYet) {
+                if (!isParent(parentPid) || System.nanoTime() - deadline > 0) {
+                    throw notYet;
+                }
+            }
+            try {
+                Thread.sleep(pause);
+            } catch (InterruptedException e) {
+                throw new InterruptedIOException("interrupted while waiting for the FIFO " + fifo);
+            }
+            pause = Math.min(2 * pause, 16);
+        }
+    }
+
+    private static FrameChannel hello(FileChannel up, InputStream fromParent) throws IOException {
+        FrameChannel channel = new FrameChannel(fromParent, Channels.newOutputStream(up));
         channel.send(new byte[] {Tags.HELLO});
         return channel;
     }

@@ -182,8 +182,8 @@ public final class AotCache {
      * @return where the cache for this spec lives, or null if this parent cannot have one
      */
     static Path file(Launch.Spec spec) {
-        record Key(Launch.Spec spec, String aot, String dir) { }
-        Key key = new Key(spec, System.getProperty("mp4j.aot"), System.getProperty("mp4j.aot.dir"));
+        // a list, not a record: a record's equals and hashCode cost a fresh JVM 10-25 ms each at their first call
+        List<Object> key = java.util.Arrays.asList(spec, System.getProperty("mp4j.aot"), System.getProperty("mp4j.aot.dir"));
         return FILES.computeIfAbsent(key, k -> java.util.Optional.ofNullable(cacheFile(spec))).orElse(null);
     }
 

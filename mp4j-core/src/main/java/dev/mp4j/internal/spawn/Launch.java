@@ -62,6 +62,27 @@ public final class Launch {
             preload = List.copyOf(preload);
         }
 
+        // equals and hashCode written out: a record's own are bootstrapped through method handles at their first
+        // call, 10-25 ms each of a fresh JVM here, and a spec is a map key on the way to the first child's exec
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Spec s && java.equals(s.java) && jvmOptions.equals(s.jvmOptions) && main == s.main
+                    && inherit == s.inherit && classPath.equals(s.classPath) && output == s.output
+                    && preload.equals(s.preload);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = java.hashCode();
+            h = 31 * h + jvmOptions.hashCode();
+            h = 31 * h + main.hashCode();
+            h = 31 * h + Boolean.hashCode(inherit);
+            h = 31 * h + classPath.hashCode();
+            h = 31 * h + output.hashCode();
+            return 31 * h + preload.hashCode();
+        }
+
         /**
          * @param main the child's main class
          * @return the running JVM's own java binary, no extra options, the options of this JVM inherited, its
@@ -150,7 +171,7 @@ public final class Launch {
      * check that they find their main class ({@link #check}) for {@code spec}, and the rendezvous (its
      * directory, the resource tracker, the first FIFOs: a command run and waited for each, while
      * {@code mkfifo(3)} is not linked yet). A child started meanwhile takes what is ready, waits for what is
-     * being made, and makes the rest itself.
+     * being made (while it boots: it is started at once), and makes the rest itself.
      *
      * @param spec how the children are likely to be started
      */
@@ -236,22 +257,23 @@ public final class Launch {
         }
         // What the child needs only once it has booted is made while it boots: its FIFO (the first time also
         // the FIFOs' directory and the resource tracker, each a command run and waited for, unless made ahead),
-        // then the level its job carries (which may start the parent's logging framework).
+        // which the header names before it is there, then the level its job carries (which may start the
+        // parent's logging framework).
         Rendezvous rendezvous;
-        Path fifo;
+        Rendezvous.Slot fifo;
         try {
             rendezvous = Rendezvous.get();
-            fifo = rendezvous.newFifo();
-        } catch (IOException | RuntimeException e) {
+            fifo = rendezvous.next();
+        } catch (RuntimeException e) {
             process.destroyForcibly();
             Quietly.close(process.getOutputStream());
             throw e;
         }
         OutputStream stdin = process.getOutputStream();
-        String tracker = ResourceTracker.fifo();
         try {
-            new LaunchHeader(fifo.toString(), ProcessHandle.current().pid(), spare, spare && Linked.semaphores(),
-                    tracker == null ? "" : tracker, preload ? spec.preload() : List.of()).write(stdin);
+            new LaunchHeader(fifo.path().toString(), ProcessHandle.current().pid(), spare,
+                    spare && Linked.semaphores(), ResourceTracker.fifoName(),
+                    preload ? spec.preload() : List.of()).write(stdin);
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }

@@ -13,11 +13,12 @@ import java.util.List;
  * <pre>
  *   int32  MAGIC        0x6d70346a ("mp4j")
  *   int32  VERSION      {@value #VERSION}; a child refuses a header of another version
- *   UTF    fifo         the FIFO the child reports back through ({@link Rendezvous})
+ *   UTF    fifo         the FIFO the child reports back through ({@link Rendezvous}); it may not be
+ *                       there yet: the parent makes it while the child boots, the child waits for it
  *   int64  parentPid    the pid the child watches, to end with its parent
  *   bool   spare        a forkserver spare: it warms up while it waits for its job
  *   bool   natives      a spare also links the semaphores' FFM handles ahead (its parent uses them)
- *   UTF    trackerFifo  the parent's resource tracker's FIFO, or empty
+ *   UTF    trackerFifo  the parent's resource tracker's FIFO, or empty; there once the child's FIFO is
  *   int32  n            how many class names follow
  *   UTF    preload[n]   the classes a forkserver child loads and initializes before its job runs
  * </pre>
@@ -34,7 +35,7 @@ import java.util.List;
 public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean natives, String trackerFifo,
                            List<String> preload) {
     static final int MAGIC = 0x6d70346a;
-    static final int VERSION = 7;
+    static final int VERSION = 8;
 
     /** Copies the list. */
     public LaunchHeader {

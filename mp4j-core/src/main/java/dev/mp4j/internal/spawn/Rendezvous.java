@@ -9,33 +9,39 @@ import dev.mp4j.internal.wire.Tags;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
- * Where this JVM's children report back: a private (0700) temporary directory, made on first use, holding
- * one FIFO per booting child (in a JVM's first starts, also a couple made ahead: see {@link #newFifo}).
- * The parent writes to a child through the child's stdin; the child writes to the parent through its
- * FIFO, which it opens first thing and says HELLO through. Both ends are private to
- * this user and to the two processes, so there is nothing to authenticate — and the child opens no socket:
- * the first JDK Unix-domain socket of a JVM starts the JCA (for a {@code SecureRandom}), which was the
- * longest step of a child's start (40–50 ms here).
+ * Where this JVM's children report back: a private (0700) temporary directory holding one FIFO per booting
+ * child. The parent writes to a child through the child's stdin; the child writes to the parent through its
+ * FIFO, which it opens first thing and says HELLO through. Both ends are private to this user and to the two
+ * processes, so there is nothing to authenticate — and the child opens no socket: the first JDK Unix-domain
+ * socket of a JVM starts the JCA (for a {@code SecureRandom}), which was the longest step of a child's start
+ * (40–50 ms here).
  *
- * <p>Each FIFO is removed once both ends are open; the directory when the JVM exits. The resource tracker
- * removes both if the JVM is killed.
+ * <p>The directory and each FIFO are named before they are made ({@link #next}): a child is started, and
+ * told its FIFO, at once, and the FIFO is made while the child boots (in a JVM's first start, also the
+ * directory and the resource tracker: a command run and waited for each, while {@code mkfifo(3)} is not
+ * linked yet); the child waits for it to appear. Everything is registered with the resource tracker before
+ * it is made, and nothing is made once the JVM is exiting: each FIFO is removed once both ends are open, the
+ * directory when the JVM exits, both by the tracker if the JVM is killed.
  */
 final class Rendezvous {
-    /** How long an ended child's admission waits for its thread to leave the FIFO's open. */
+    /** How long an ended child's admission waits for its thread to leave the FIFO's making or open. */
     private static final long UNBLOCK_SECONDS = 10;
     private static Rendezvous instance; // guarded by Rendezvous.class
     private static final AtomicBoolean READ_AHEAD = new AtomicBoolean();
@@ -45,111 +51,207 @@ final class Rendezvous {
 
     private final Path dir;
     private final AtomicLong launches = new AtomicLong();
-    private final java.util.Queue<Path> spares = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** FIFOs named, and made or being made, ahead of the children that take them. */
+    private final Queue<Slot> ahead = new ConcurrentLinkedQueue<>();
+    private boolean made;   // guarded by this: the directory is made
+    private boolean closed; // guarded by this: the JVM is exiting, nothing more is made
 
-    private Rendezvous() throws IOException {
+    /**
+     * A child's FIFO, named before it is made.
+     *
+     * @param path where
+     * @param ahead completes once a maker ahead has made it (or failed to); null when the child's admission
+     *     makes it
+     */
+    record Slot(Path path, CompletableFuture<Void> ahead) {}
+
+    private Rendezvous() {
         // First the hook: once the JVM is shutting down this throws, and nothing is made that would stay.
         Runtime.getRuntime().addShutdownHook(new Thread(this::remove, "mp4j-rendezvous-cleanup"));
-        ResourceTracker.start(); // a JVM killed while its tracker starts would leave the directory
-        dir = Urandom.privateDirectory(Urandom.tempDir(), "mp4j-");
-        ResourceTracker.register(ResourceTracker.Kind.DIR, dir.toString());
+        dir = Urandom.name(Urandom.tempDir(), "mp4j-");
     }
 
-    /** Makes the rendezvous and FIFOs ahead ({@link #SPARES} and one), once per JVM, on a background thread. */
+    /**
+     * Makes, once per JVM, on a background thread, the rendezvous and the first FIFOs ({@link #SPARES} and one),
+     * which the first starts take.
+     */
     static void readAhead() {
         if (READ_AHEAD.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(() -> {
-                try {
-                    Rendezvous r = get();
-                    r.spares.add(r.newFifo());
-                } catch (IOException | RuntimeException e) {
-                    // the first start makes them, and reports what fails
-                }
-            });
+            Rendezvous r = get();
+            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(r::makeAhead);
         }
     }
 
+    /** @return this JVM's rendezvous, named (what is in it is made when a child needs it) */
     static synchronized Rendezvous get() {
         if (instance == null) {
-            try {
-                instance = new Rendezvous();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot create the directory that child JVMs report back through", e);
-            }
+            instance = new Rendezvous();
         }
         return instance;
     }
 
-    /** @return the directory */
+    /** @return the directory (which may not be made yet) */
     Path dir() {
         return dir;
     }
 
-    /** @return the FIFOs made ahead, not handed out yet */
-    java.util.List<Path> spares() {
-        return java.util.List.copyOf(spares);
+    /** @return the FIFOs named ahead, not handed out yet */
+    List<Path> spares() {
+        return ahead.stream().map(Slot::path).toList();
     }
 
     /**
-     * @return a new FIFO for one child to report back through, known to the resource tracker
-     * @throws IOException if it cannot be made
+     * @return the FIFO for the next child to report back through, at once: one made ahead (or being made), or
+     *     a new name that the child's {@link #admit admission} makes
      */
-    Path newFifo() throws IOException {
-        return newFifo(Fifo.linked());
+    Slot next() {
+        Slot s = ahead.poll();
+        return s != null ? s : new Slot(name(), null);
     }
 
-    /**
-     * @param linked whether {@code mkfifo(3)} is linked: if not, each FIFO costs a command (a fresh JVM's
-     *     first starts), and this makes {@link #SPARES} more with it, for the next starts
-     */
-    Path newFifo(boolean linked) throws IOException {
-        Path spare = spares.poll();
-        if (spare != null) {
-            return spare;
-        }
-        Path[] made = new Path[linked ? 1 : 1 + SPARES];
-        for (int i = 0; i < made.length; i++) {
-            made[i] = dir.resolve("c" + launches.incrementAndGet());
-            ResourceTracker.register(ResourceTracker.Kind.FILE, made[i].toString());
+    private Path name() {
+        return dir.resolve("c" + launches.incrementAndGet());
+    }
+
+    private void makeAhead() {
+        int n = Fifo.linked() ? 1 : 1 + SPARES;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Path[] paths = new Path[n];
+        for (int i = 0; i < n; i++) {
+            paths[i] = name();
+            ahead.add(new Slot(paths[i], done));
         }
         try {
-            Fifo.make(made);
+            make(paths);
+            done.complete(null);
         } catch (IOException | RuntimeException e) {
-            for (Path p : made) {
+            done.completeExceptionally(e); // each taker makes its own, and reports what fails
+        }
+    }
+
+    /**
+     * Makes {@code slot}'s FIFO, known to the resource tracker, unless a maker ahead has: waits for it then.
+     * While {@code mkfifo(3)} is not linked, each FIFO costs a command (a fresh JVM's first starts), which
+     * makes {@link #SPARES} more with it, for the next starts.
+     *
+     * @param slot from {@link #next}
+     * @throws IOException if it cannot be made
+     */
+    void make(Slot slot) throws IOException {
+        make(slot, Fifo.linked());
+    }
+
+    /**
+     * @param slot from {@link #next}
+     * @param linked whether {@code mkfifo(3)} is linked: if not, {@link #SPARES} more are made with it
+     */
+    void make(Slot slot, boolean linked) throws IOException {
+        if (slot.ahead() != null) {
+            try {
+                slot.ahead().get();
+                return;
+            } catch (ExecutionException failedAhead) {
+                // made here then, and what fails is reported
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while " + slot.path() + " was being made", e);
+            }
+        }
+        if (linked) {
+            make(slot.path());
+            return;
+        }
+        Path[] paths = new Path[1 + SPARES];
+        paths[0] = slot.path();
+        for (int i = 1; i < paths.length; i++) {
+            paths[i] = name();
+        }
+        make(paths);
+        for (int i = 1; i < paths.length; i++) {
+            ahead.add(new Slot(paths[i], CompletableFuture.completedFuture(null)));
+        }
+    }
+
+    /**
+     * Makes the directory if it is not yet, then FIFOs in it, each registered with the resource tracker
+     * before it is made.
+     */
+    private synchronized void make(Path... paths) throws IOException {
+        if (closed) {
+            throw new IOException("the JVM is exiting: no child JVM starts now");
+        }
+        if (!made) {
+            ResourceTracker.start(); // before anything is made: a JVM killed meanwhile leaves nothing
+            ResourceTracker.register(ResourceTracker.Kind.DIR, dir.toString());
+            try {
+                Urandom.makePrivate(dir);
+            } catch (IOException | RuntimeException e) {
+                ResourceTracker.unregister(ResourceTracker.Kind.DIR, dir.toString());
+                synchronized (Rendezvous.class) {
+                    if (instance == this) {
+                        instance = null; // the next child gets a rendezvous of another name
+                    }
+                }
+                throw new IOException("cannot create the directory that child JVMs report back through, " + dir, e);
+            }
+            made = true;
+        }
+        for (Path p : paths) {
+            ResourceTracker.register(ResourceTracker.Kind.FILE, p.toString());
+        }
+        try {
+            Fifo.make(paths);
+        } catch (IOException | RuntimeException e) {
+            for (Path p : paths) {
                 forget(p);
             }
             throw e;
         }
-        spares.addAll(java.util.Arrays.asList(made).subList(1, made.length));
-        return made[0];
     }
 
     /**
-     * Admits the child that reports back through {@code fifo}: on a daemon thread, opens the FIFO's reading
-     * end (which waits for the child to open its end) and reads the child's HELLO. The FIFO is removed once
-     * open, or once the child has ended without opening it.
+     * Admits the child that reports back through {@code slot}'s FIFO: on a daemon thread, makes the FIFO
+     * (unless a maker ahead has), opens its reading end (which waits for the child to open its end) and reads
+     * the child's HELLO. The FIFO is removed once open, or once the child has ended without opening it; a
+     * child whose FIFO cannot be made is killed.
      *
-     * @param fifo the child's FIFO, from {@link #newFifo}
+     * @param slot the child's FIFO, from {@link #next}
      * @param process the child
      * @param stdin the child's stdin, where the channel writes
      * @param endedFirst the error to fail with when the child ends before it said HELLO
      * @return completes with the channel (reading the FIFO, writing {@code stdin}) once the child said HELLO
      */
-    CompletableFuture<FrameChannel> admit(Path fifo, java.lang.Process process, OutputStream stdin,
+    CompletableFuture<FrameChannel> admit(Slot slot, java.lang.Process process, OutputStream stdin,
                                           Supplier<IOException> endedFirst) {
+        Path fifo = slot.path();
         CompletableFuture<FrameChannel> connected = new CompletableFuture<>();
+        CompletableFuture<Void> madeHere = new CompletableFuture<>();
         CompletableFuture<Void> opened = new CompletableFuture<>();
         Thread.ofPlatform().daemon().name("mp4j-admit-" + process.pid()).start(() -> {
-            FileChannel up;
+            FileChannel up = null;
             try {
-                up = FileChannel.open(fifo, StandardOpenOption.READ);
+                try {
+                    make(slot);
+                } catch (IOException e) {
+                    process.destroyForcibly(); // it would wait for its FIFO until its boot timeout
+                    throw new IOException("cannot make the FIFO that the child JVM (pid " + process.pid()
+                            + ") reports back through: " + e.getMessage(), e);
+                } finally {
+                    madeHere.complete(null);
+                }
+                if (process.isAlive()) { // else its exit's handler may have given up on unblocking the open
+                    up = FileChannel.open(fifo, StandardOpenOption.READ);
+                }
             } catch (IOException e) {
                 Quietly.close(stdin); // the channel that would own it is not made
                 connected.completeExceptionally(e);
-                return;
             } finally {
                 forget(fifo); // first: the exit's handler fails the admission once the open is done
                 opened.complete(null);
+            }
+            if (up == null) {
+                Quietly.close(stdin);
+                return;
             }
             FrameChannel channel = new FrameChannel(Channels.newInputStream(up), stdin);
             try {
@@ -169,13 +271,19 @@ final class Rendezvous {
         });
         process.onExit().thenRun(() -> {
             if (!opened.isDone()) {
-                // The child ended before it opened its end: be the writer that the open is waiting for.
+                // The child ended before it opened its end: be the writer that the open is waiting for, once
+                // the FIFO is made.
                 FileChannel writer = null;
                 try {
+                    madeHere.get(UNBLOCK_SECONDS, TimeUnit.SECONDS);
                     writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                    opened.get(UNBLOCK_SECONDS, TimeUnit.SECONDS);
                 } catch (Exception ignored) {
-                    // the open returned meanwhile (and removed the FIFO), or never will: nothing more to do
+                    // not made, or the open returned meanwhile (and removed the FIFO): nothing to unblock
+                }
+                try {
+                    opened.get(UNBLOCK_SECONDS, TimeUnit.SECONDS); // a failure to make it is reported first
+                } catch (Exception ignored) {
+                    // it never returns: nothing more to do
                 } finally {
                     Quietly.close(writer);
                 }
@@ -185,7 +293,7 @@ final class Rendezvous {
         return connected;
     }
 
-    /** @param fifo a FIFO from {@link #newFifo}, removed (and dropped from the resource tracker) */
+    /** @param fifo a FIFO from {@link #next}, removed (and dropped from the resource tracker) */
     static void forget(Path fifo) {
         try {
             Files.deleteIfExists(fifo);
@@ -195,9 +303,11 @@ final class Rendezvous {
         }
     }
 
-    private void remove() {
-        if (dir == null) {
-            return; // the JVM exited while this was being made
+    /** At exit: removes the FIFOs left and the directory; once it has run, nothing more is made. */
+    private synchronized void remove() {
+        closed = true;
+        if (!made) {
+            return;
         }
         try (DirectoryStream<Path> left = Files.newDirectoryStream(dir)) {
             for (Path fifo : left) {

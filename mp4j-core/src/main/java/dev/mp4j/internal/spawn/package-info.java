@@ -8,7 +8,8 @@
  *   parent JVM                                                    child JVM (the spec's main class)
  *   Launch.begin(spec) --&gt; java [AotCache options] ... main
  *     stdin:  LaunchHeader (FIFO, parent pid, spare, ...)  ------&gt;  reads it; watches the parent's pid
- *     Rendezvous.admit: the FIFO's reading end  &lt;------ HELLO ----  opens the FIFO: Child's channel
+ *     Rendezvous.admit: makes the FIFO (named in the
+ *       header before it is there), opens its reading end &lt;- HELLO -  opens the FIFO once it is there: Child's channel
  *   ChildJvm (forkserver: Spares.take hands over one booted ahead)
  *     sendJob: [FILTER] JOB (a JobForm)  ----------------------&gt;  decodes the job by its mark
  *     readUntilExit:                       &lt;---- TERM_DEFAULT --  SIGTERM's default is in place

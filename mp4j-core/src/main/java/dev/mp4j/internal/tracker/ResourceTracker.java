@@ -11,6 +11,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.regex.Pattern;
 
 /**
@@ -38,6 +39,24 @@ public final class ResourceTracker {
         DIR
     }
 
+    private static final String FIFO = "t.fifo";
+    /** What the tracker's starting shell says once awk runs and the shell holds the FIFO open. */
+    private static final byte[] READY = "ready\n".getBytes(StandardCharsets.US_ASCII);
+    /**
+     * The tracker's starting shell: $1 the FIFO, $2 its directory, $3 awk's script. It opens the FIFO for
+     * reading and writing (fd 4), then for reading (fd 3, at once: there is a writer), which awk gets as its
+     * stdin; it holds fd 4 until this JVM has opened the FIFO too. Whenever the JVM ends then, awk reads
+     * end-of-file: awk never waits in an open of its own, which would wait for ever once every writer was gone.
+     */
+    private static final String START = """
+            command -v awk >/dev/null && mkdir -m 700 "$2" && mkfifo -m 600 "$1" || exit 1
+            exec 4<>"$1" 3<"$1"
+            awk -v FIFO="$1" -v HOME="$2" "$3" <&3 >/dev/null 2>&1 3<&- 4>&- &
+            exec 3<&-
+            echo ready
+            read line
+            exit 0
+            """;
     private static final Pattern SEM_NAME = Pattern.compile("/mp4j-[A-Za-z0-9._-]{1,200}");
     private static final Pattern SHM_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
     private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._/-]{1,400}");
@@ -58,7 +77,10 @@ public final class ResourceTracker {
             """;
 
     private static FileChannel out;  // guarded by ResourceTracker.class
-    private static String fifo;      // guarded by ResourceTracker.class
+    private static volatile String fifo; // written under ResourceTracker.class: null until started or failed
+    /** Where this JVM's tracker lives, named before its start makes it; guarded by {@link #NAMING}. */
+    private static Path home;
+    private static final Object NAMING = new Object();
 
     private ResourceTracker() {}
 
@@ -87,10 +109,31 @@ public final class ResourceTracker {
         write("U", kind, name);
     }
 
-    /** @return the FIFO children should write to, starting the tracker if needed; null if it cannot run */
+    /** @return the FIFO children should write to, starting the tracker if needed; empty if it cannot run */
     public static synchronized String fifo() {
         ensureStarted();
         return fifo;
+    }
+
+    /**
+     * The FIFO children should write to, at once: while the tracker starts (on another thread, or at the next
+     * {@link #start}), its name. A child opens it only once it has connected back, and its parent makes the
+     * child's FIFO only after {@link #start}: by then it is there, unless the tracker could not start.
+     *
+     * @return the FIFO's path; empty if the tracker could not start
+     */
+    public static String fifoName() {
+        String f = fifo;
+        return f != null ? f : home().resolve(FIFO).toString();
+    }
+
+    private static Path home() {
+        synchronized (NAMING) {
+            if (home == null) {
+                home = Urandom.name(Urandom.tempDir(), "mp4j-tracker-");
+            }
+            return home;
+        }
     }
 
     /**
@@ -138,31 +181,30 @@ public final class ResourceTracker {
             return;
         }
         try {
-            Path home = Urandom.privateDirectory(Urandom.tempDir(), "mp4j-tracker-");
-            Path f = home.resolve("t.fifo");
-            // sh makes the FIFO (mkfifo(1), so that a program that only starts processes needs no native
-            // access) and starts awk detached: sh exits at once, so no JDK reaper thread sits in waitpid
-            // for awk, which would delay this JVM's exit. awk's own open of the FIFO waits for a writer: us.
-            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c",
-                    "mkfifo -m 600 \"$1\" && { awk -v FIFO=\"$1\" -v HOME=\"$2\" \"$3\" \"$1\" </dev/null >/dev/null 2>&1 & }",
-                    "mp4j-tracker", f.toString(), home.toString(), SCRIPT)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            Path home = home();
+            Path f = home.resolve(FIFO);
+            // sh makes the directory and the FIFO (mkfifo(1), so that a program that only starts processes needs
+            // no native access), starts awk detached, holds the FIFO open until this JVM has opened it (or has
+            // ended: then awk reads end-of-file and removes both), and exits: no JDK reaper thread sits in
+            // waitpid for awk, which would delay this JVM's exit.
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", START, "mp4j-tracker", f.toString(),
+                    home.toString(), SCRIPT)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             // not part of this JVM's process tree: when this JVM is killed and its parent kills what it
             // started, the tracker must live on to remove what this JVM left
             ProcessTrees.unmark(pb.environment());
             java.lang.Process sh = pb.start();
-            if (sh.waitFor() != 0) {
-                throw new IOException("mkfifo failed");
+            try (var said = sh.getInputStream()) {
+                if (!Arrays.equals(said.readNBytes(READY.length), READY)) {
+                    throw new IOException("the resource tracker did not start");
+                }
+                out = openFifo(f);
+            } finally {
+                sh.getOutputStream().close(); // sh exits
             }
-            out = openFifo(f);
             fifo = f.toString();
         } catch (IOException | RuntimeException e) {
             fifo = ""; // no tracker on this system: objects are removed only by the program itself
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            fifo = "";
         }
     }
 

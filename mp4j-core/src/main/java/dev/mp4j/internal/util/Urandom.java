@@ -46,16 +46,34 @@ public final class Urandom {
      */
     public static Path privateDirectory(Path base, String prefix) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            Path dir = base.resolve(prefix + HexFormat.of().formatHex(bytes(8)));
             try {
-                return Files.createDirectory(dir,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                return makePrivate(name(base, prefix));
             } catch (FileAlreadyExistsException taken) {
                 if (attempt == 10) {
                     throw taken;
                 }
             }
         }
+    }
+
+    /**
+     * @param base where
+     * @param prefix the start of the name
+     * @return a path in {@code base} named {@code prefix} and 16 random hex digits (nothing is made)
+     */
+    public static Path name(Path base, String prefix) {
+        return base.resolve(prefix + HexFormat.of().formatHex(bytes(8)));
+    }
+
+    /**
+     * @param dir a directory to make, that only this user can enter (0700)
+     * @return {@code dir}
+     * @throws FileAlreadyExistsException if something is there already: it is never taken over
+     * @throws IOException if it cannot be made
+     */
+    public static Path makePrivate(Path dir) throws IOException {
+        return Files.createDirectory(dir,
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
     /** @return the JVM's temporary directory ({@code java.io.tmpdir}) */

@@ -101,7 +101,7 @@ class RendezvousTest {
     }
 
     @Test
-    void aFifoThatCannotBeOpenedFailsTheAdmissionAndClosesTheChildsStdin() throws Exception {
+    void aFifoThatCannotBeMadeFailsTheAdmissionKillsTheChildAndClosesItsStdin() throws Exception {
         java.lang.Process sleeper = new ProcessBuilder("sleep", "30").start();
         try {
             java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
@@ -116,12 +116,16 @@ class RendezvousTest {
                     closed.set(true);
                 }
             };
-            Path missing = Rendezvous.get().dir().resolve("missing-" + System.nanoTime());
-            var connected = Rendezvous.get().admit(missing, sleeper, stdin, () -> new IOException("it ended"));
+            Path nowhere = Rendezvous.get().dir().resolve("missing-" + System.nanoTime()).resolve("c");
+            var connected = Rendezvous.get().admit(new Rendezvous.Slot(nowhere, null), sleeper, stdin,
+                    () -> new IOException("it ended"));
             var e = assertThrows(java.util.concurrent.ExecutionException.class,
-                    () -> connected.get(10, TimeUnit.SECONDS));
-            assertInstanceOf(java.nio.file.NoSuchFileException.class, e.getCause());
+                    () -> connected.get(30, TimeUnit.SECONDS));
+            assertTrue(e.getCause().getMessage().startsWith("cannot make the FIFO that the child JVM (pid "
+                    + sleeper.pid() + ")"), e.getCause().getMessage());
+            assertTrue(sleeper.waitFor(30, TimeUnit.SECONDS), "the child waiting for that FIFO was not killed");
             assertTrue(closed.get(), "the stdin that no channel will own was closed");
+            assertTrue(Files.notExists(nowhere));
         } finally {
             sleeper.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -133,18 +137,31 @@ class RendezvousTest {
         List<Path> before = r.spares();
         List<Path> got = new java.util.ArrayList<>();
         for (int i = 0; i < before.size(); i++) {
-            got.add(r.newFifo(false)); // the spares already there first
+            Rendezvous.Slot s = r.next(); // the ones named ahead first, made or being made
+            r.make(s, false);
+            got.add(s.path());
         }
         assertEquals(before, got);
         assertEquals(List.of(), r.spares());
-        Path first = r.newFifo(false);
+        Rendezvous.Slot first = r.next();
+        assertEquals(null, first.ahead(), "a new name, made by its taker");
+        assertTrue(Files.notExists(first.path()), "named before it is made");
+        r.make(first, false);
         List<Path> made = r.spares();
         assertEquals(Rendezvous.SPARES, made.size());
-        assertEquals(made, List.of(r.newFifo(true), r.newFifo(true)), "the spares are handed out next");
-        Path fresh = r.newFifo(true);
-        got.add(first);
+        List<Path> next = new java.util.ArrayList<>();
+        for (int i = 0; i < Rendezvous.SPARES; i++) {
+            Rendezvous.Slot s = r.next();
+            r.make(s, true);
+            next.add(s.path());
+        }
+        assertEquals(made, next, "the spares are handed out next");
+        Rendezvous.Slot fresh = r.next();
+        r.make(fresh, true);
+        assertEquals(List.of(), r.spares(), "with mkfifo(3), one at a time");
+        got.add(first.path());
         got.addAll(made);
-        got.add(fresh);
+        got.add(fresh.path());
         assertEquals(got.size(), new java.util.HashSet<>(got).size(), "all distinct: " + got);
         for (Path p : got) {
             int mode = (Integer) Files.getAttribute(p, "unix:mode");
@@ -152,6 +169,48 @@ class RendezvousTest {
             assertEquals(0600, mode & 0777, p + " is not private");
             Rendezvous.forget(p);
             assertTrue(Files.notExists(p));
+        }
+    }
+
+    /** Starts making the rendezvous ahead, waits {@code args[0]} ms, then exits: while it is being made, or after. */
+    static final class ExitWhileMaking {
+        public static void main(String[] args) throws Exception {
+            Rendezvous.readAhead();
+            Thread.sleep(Long.parseLong(args[0]));
+            System.exit(0);
+        }
+    }
+
+    @Test
+    void aJvmExitingWhileItsRendezvousIsMadeLeavesNothingBehind() throws Exception {
+        Path tmp = Files.createTempDirectory("mp4j-exit-test-");
+        try {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            for (int delay = 0; delay <= 200; delay += 40) {
+                java.lang.Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED",
+                        "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                        ExitWhileMaking.class.getName(), Integer.toString(delay))
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+                assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the program did not exit");
+                assertEquals(0, p.exitValue());
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                List<Path> left;
+                do {
+                    Thread.sleep(50); // the tracker removes its own directory once the program has ended
+                    try (Stream<Path> files = Files.list(tmp)) {
+                        left = files.toList();
+                    }
+                } while (!left.isEmpty() && System.nanoTime() < deadline);
+                assertEquals(List.of(), left, "left by a program that exited after " + delay + " ms");
+            }
+        } finally {
+            try (Stream<Path> files = Files.walk(tmp)) {
+                for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
         }
     }
 

@@ -13,6 +13,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -121,6 +122,57 @@ class ResourceTrackerTest {
         } catch (java.io.IOException | SecurityException e) {
             return ""; // gone, or not ours
         }
+    }
+
+    /** Starts this JVM's tracker, then waits to be killed. */
+    static final class StartingProgram {
+        public static void main(String[] args) throws Exception {
+            ResourceTracker.start();
+            Thread.sleep(60_000);
+        }
+    }
+
+    @Test
+    void aProgramKilledWhileItsTrackerStartsLeavesNeitherTheTrackerNorItsDirectory() throws Exception {
+        Path tmp = Files.createTempDirectory("mp4j-tracker-kill-");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            for (int delay = 0; delay <= 400; delay += 40) {
+                Process p = new ProcessBuilder(java, "-Djava.io.tmpdir=" + tmp, "-cp",
+                        System.getProperty("java.class.path"), StartingProgram.class.getName())
+                        .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+                Thread.sleep(delay);
+                p.destroyForcibly(); // SIGKILL, at some point of the tracker's start (or after it)
+                assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+                List<Path> left;
+                do {
+                    Thread.sleep(50); // the tracker is another program: nothing to wait on
+                    try (var files = Files.list(tmp)) {
+                        left = files.toList();
+                    }
+                } while ((!left.isEmpty() || !trackersOf(tmp).isEmpty()) && System.nanoTime() < deadline);
+                assertEquals(List.of(), left, "left by a program killed after " + delay + " ms");
+                assertEquals(List.of(), trackersOf(tmp), "trackers left running");
+            }
+        } finally {
+            trackersOf(tmp).forEach(ProcessHandle::destroyForcibly);
+            try (var files = Files.walk(tmp)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
+    /** @return the trackers (awk, or the shell that starts it) of programs whose temporary directory is {@code tmp} */
+    private static List<ProcessHandle> trackersOf(Path tmp) {
+        return ProcessHandle.allProcesses()
+                .filter(h -> h.info().arguments().map(a -> String.join(" ", a).contains(tmp + "/mp4j-tracker-"))
+                        .orElse(false))
+                .toList();
     }
 
     @Test
