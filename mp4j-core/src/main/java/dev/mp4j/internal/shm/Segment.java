@@ -89,6 +89,9 @@ public final class Segment implements AutoCloseable {
         }
         String n = name == null ? freshName() : checkName(name);
         Path file = DIR.resolve(n);
+        // the tracker first: the JVM's first segment would otherwise wait for its start (about 100 ms) between
+        // making the file and registering it, and a JVM killed then left the file behind
+        ResourceTracker.fifo();
         try {
             FileChannel ch;
             try {

@@ -63,6 +63,7 @@ final class Handles {
      * @return the open semaphore
      */
     static Posix.Sem createSem(String name, int value) {
+        ResourceTracker.fifo(); // started before the semaphore is made, as for a segment (Segment#create)
         Posix.Sem s = Posix.semCreate(name, value);
         ResourceTracker.register(ResourceTracker.Kind.SEM, name);
         return s;
