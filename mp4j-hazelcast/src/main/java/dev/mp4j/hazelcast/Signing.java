@@ -54,7 +54,11 @@ final class Signing {
      * @throws IOException naming what cannot be serialized
      */
     byte[] seal(Object value) throws IOException {
-        byte[] out = Codec.encode(value, TAG); // the tag goes in front of the form: no copy of it
+        return sign(Codec.encode(value, TAG)); // the tag goes in front of the form: no copy of it
+    }
+
+    /** Writes the tag of what follows it into the first {@link #TAG} bytes of {@code out}, and returns it. */
+    private byte[] sign(byte[] out) {
         System.arraycopy(mac(out, TAG, out.length - TAG), 0, out, 0, TAG);
         return out;
     }
@@ -80,10 +84,19 @@ final class Signing {
      * @throws BadTag if the tag is wrong
      */
     Object open(byte[] sealed, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
+        return openAt(sealed, TAG, filter);
+    }
+
+    /** Verifies the tag, then decodes from {@code at} on: what comes before is the tag, or the tag and a header. */
+    private Object openAt(byte[] sealed, int at, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
         if (!verify(sealed)) {
             throw new BadTag();
         }
-        return Codec.decode(sealed, TAG, sealed.length - TAG, filter);
+        if (sealed.length < at) {
+            throw new java.io.StreamCorruptedException("signed bytes of " + sealed.length
+                    + " bytes have no header: at least " + at + " expected");
+        }
+        return Codec.decode(sealed, at, sealed.length - at, filter);
     }
 
     /**
@@ -99,8 +112,7 @@ final class Signing {
     byte[] seal(long header, Object value) throws IOException {
         byte[] out = Codec.encode(value, TAG + Long.BYTES);
         LONG.set(out, TAG, header);
-        System.arraycopy(mac(out, TAG, out.length - TAG), 0, out, 0, TAG);
-        return out;
+        return sign(out);
     }
 
     /**
@@ -112,14 +124,7 @@ final class Signing {
      * @throws BadTag if the tag is wrong
      */
     Object openAfterHeader(byte[] sealed, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        if (!verify(sealed)) {
-            throw new BadTag();
-        }
-        if (sealed.length < TAG + Long.BYTES) {
-            throw new java.io.StreamCorruptedException("signed bytes of " + sealed.length
-                    + " bytes have no header: at least " + (TAG + Long.BYTES) + " expected");
-        }
-        return Codec.decode(sealed, TAG + Long.BYTES, sealed.length - TAG - Long.BYTES, filter);
+        return openAt(sealed, TAG + Long.BYTES, filter);
     }
 
     /**
