@@ -164,12 +164,9 @@ final class QueueState extends Attachment {
 
     /** Takes back the counts of an item put and not written: a put that failed, or an item dropped. */
     void uncount() {
-        ring.userAdd(ITEMS, -1);
+        taken(); // as if it had been written and read: qsize and the free slots first
         if (joinBell != null && ring.userAdd(UNFINISHED, -1) == 1) {
             ringJoinBell();
-        }
-        if (slots != null) {
-            Posix.semPost(slots);
         }
     }
 
