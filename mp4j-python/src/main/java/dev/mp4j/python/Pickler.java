@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * CPython's pickler at protocol 4, for the types of API.md's mapping (one per {@code dumps}). Mutable objects
+ * CPython's pickler at protocol 4, for the types of API.md's mapping (one {@code dumps} at a time). Mutable objects
  * (lists, dicts, sets, bytearrays, {@link PyObject}s) and tuples are memoized by identity, so shared references
  * stay shared and cycles through a mutable object are written as CPython writes them; a tuple that reaches itself
  * through a mutable object is handled as CPython's {@code save_tuple} does. Frames are not written (they are a
@@ -27,43 +27,65 @@ final class Pickler {
     /** The longest output buffer kept between calls. */
     private static final int MAX_KEPT = 256 << 10;
     /**
-     * An idle output buffer, taken by one call at a time (getAndSet) and given back after it: a fresh buffer
-     * doubling up to a long pickle's size costs twice that size in garbage, and fresh memory a page fault per
-     * 4 KiB on first touch. A call that finds none (another thread has it) makes its own.
+     * An idle pickler with its output buffer, taken by one call at a time (getAndSet) and given back after it: a
+     * fresh buffer doubling up to a long pickle's size costs twice that size in garbage, and fresh memory a page
+     * fault per 4 KiB on first touch. A call that finds none (another thread has it) makes its own.
      */
-    private static final AtomicReference<byte[]> KEPT = new AtomicReference<>();
+    private static final AtomicReference<Pickler> KEPT = new AtomicReference<>();
 
-    private final Map<Class<?>, PyGlobal> records;
-    private final Function<Object, Object> replacer;
-    private final int maxDepth;
+    /** The settings of the current call; null between calls. */
+    private Map<Class<?>, PyGlobal> records;
+    private Function<Object, Object> replacer;
+    private int maxDepth;
     /** The memo's first entries, looked up by a scan (most pickles hold a few containers); null for a global. */
     private final Object[] few = new Object[SMALL_MEMO];
     /** The memo once it outgrows {@link #few}; it then holds every entry. */
     private IdentityHashMap<Object, Integer> many;
     private int memoSize;
-    private byte[] out;
+    private byte[] out = new byte[256];
     private int n;
     private int depth;
 
-    Pickler(Map<Class<?>, PyGlobal> records, Function<Object, Object> replacer, int maxDepth) {
-        this.records = records;
-        this.replacer = replacer;
-        this.maxDepth = maxDepth;
+    private Pickler() {}
+
+    /**
+     * Pickles one value at protocol 4.
+     *
+     * @param value the value
+     * @param records the dumper's registered records
+     * @param replacer the dumper's replacer, or null
+     * @param maxDepth the deepest nesting written
+     * @return the pickle
+     */
+    static byte[] dump(Object value, Map<Class<?>, PyGlobal> records, Function<Object, Object> replacer,
+            int maxDepth) {
+        Pickler kept = KEPT.getAndSet(null);
+        Pickler p = kept != null ? kept : new Pickler();
+        p.records = records;
+        p.replacer = replacer;
+        p.maxDepth = maxDepth;
+        p.write(0x80);
+        p.write(4);
+        p.save(value);
+        p.write('.');
+        byte[] result = Arrays.copyOf(p.out, p.n);
+        p.reset(); // a call that failed above drops its pickler with whatever it holds
+        return result;
     }
 
-    byte[] dump(Object value) {
-        byte[] kept = KEPT.getAndSet(null);
-        out = kept != null ? kept : new byte[256];
-        write(0x80);
-        write(4);
-        save(value);
-        write('.');
-        byte[] result = Arrays.copyOf(out, n);
-        if (out.length <= MAX_KEPT) {
-            KEPT.set(out); // a call that failed above drops its buffer with whatever it holds
+    /** Puts every per-call field back as a new pickler has it, then keeps this one if its buffer is not too long. */
+    private void reset() {
+        if (out.length > MAX_KEPT) {
+            return;
         }
-        out = null;
-        return result;
+        Arrays.fill(few, 0, Math.min(memoSize, SMALL_MEMO), null);
+        records = null;
+        replacer = null;
+        many = null;
+        memoSize = 0;
+        n = 0;
+        depth = 0;
+        KEPT.set(this);
     }
 
     // ---- output ----

@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * CPython's unpickler, as a bounded, data-only stack machine over one byte array (one per {@code loads}).
+ * CPython's unpickler, as a bounded, data-only stack machine over one byte array (one {@code loads} at a time).
  *
  * <p>It reads the opcodes of protocols 0 to 5 ({@code Lib/pickletools.py} lists them), the text ones of protocol 0
  * as CPython's unpickler reads them (an int's text at most 4300 digits, as Python's int limits it); persistent
@@ -32,15 +32,21 @@ final class Unpickler {
     private static final int HIGHEST_PROTOCOL = 5;
     private static final Object MARK_VALUE = new Object();
 
-    private final byte[] in;
-    private final Map<PyGlobal, Function<List<Object>, Object>> allowed;
-    private final int maxDepth;
+    /** The input and settings of the current load; null between loads. */
+    private byte[] in;
+    private Map<PyGlobal, Function<List<Object>, Object>> allowed;
+    private int maxDepth;
+    /**
+     * Whether the input is long enough to nest deeper than maxDepth: each level a container gains takes a value
+     * pushed (an opcode of at least one byte), so a pickle shorter than maxDepth bytes cannot.
+     */
+    private boolean trackDepth;
     private int pos;
     private int proto; // 0 until a PROTO opcode says otherwise, as for CPython
 
-    private Object[] stack;
+    private Object[] stack = new Object[16];
     private int sp;
-    private int[] marks;
+    private int[] marks = new int[8];
     private int mp;
     /** Where the last MARK's items begin in the input. */
     private int lastMark;
@@ -50,74 +56,74 @@ final class Unpickler {
     private ArrayList<Object> sized;
     private int sizedFor;
 
-    private Object[] memo;
+    private Object[] memo = new Object[16];
     /** One past the highest memo slot stored. */
     private int memoEnd;
     private Map<Long, Object> farMemo;
     private long memoCount;
     private IdentityHashMap<Object, Integer> depths; // made at the first container inside another
-    /**
-     * Whether the input is long enough to nest deeper than maxDepth: each level a container gains takes a value
-     * pushed (an opcode of at least one byte), so a pickle shorter than maxDepth bytes cannot.
-     */
-    private final boolean trackDepth;
 
-    Unpickler(byte[] in, Map<PyGlobal, Function<List<Object>, Object>> allowed, int maxDepth) {
-        this.in = in;
-        this.allowed = allowed;
-        this.maxDepth = maxDepth;
-        this.trackDepth = in.length >= maxDepth;
-    }
+    private Unpickler() {}
 
-    /** The longest stack and memo an unpickler gives back to {@link #KEPT}. */
+    /** The longest stack and memo an unpickler that is kept for the next load may have. */
     private static final int MAX_KEPT = 4096;
     /**
-     * The stack, marks and memo of an earlier load, cleared; taken by one load at a time (getAndSet) and given
-     * back after it: a small pickle's load then allocates its values alone. A load that finds none (another
-     * thread has them, or an allowed constructor loads while its own pickle is read) makes its own.
+     * An idle unpickler, its stack and memo cleared; taken by one load at a time (getAndSet) and given back after
+     * it: a small pickle's load then allocates its values alone. A load that finds none (another thread has it, or
+     * an allowed constructor loads while its own pickle is read) makes its own.
      */
-    private static final AtomicReference<Arrays3> KEPT = new AtomicReference<>();
+    private static final AtomicReference<Unpickler> KEPT = new AtomicReference<>();
 
-    /** What {@link #KEPT} holds. */
-    private static final class Arrays3 {
-        Object[] stack;
-        int[] marks;
-        Object[] memo;
-    }
-
-    Object load() {
-        Arrays3 kept = KEPT.getAndSet(null);
-        if (kept != null) {
-            stack = kept.stack;
-            marks = kept.marks;
-            memo = kept.memo;
-        } else {
-            stack = new Object[16];
-            marks = new int[8];
-            memo = new Object[16];
-        }
+    /**
+     * Reads one pickle.
+     *
+     * @param in the pickle
+     * @param allowed the loader's allowed constructors
+     * @param maxDepth the deepest nesting accepted
+     * @return its value
+     */
+    static Object load(byte[] in, Map<PyGlobal, Function<List<Object>, Object>> allowed, int maxDepth) {
+        Unpickler kept = KEPT.getAndSet(null);
+        Unpickler u = kept != null ? kept : new Unpickler();
+        u.in = in;
+        u.allowed = allowed;
+        u.maxDepth = maxDepth;
+        u.trackDepth = in.length >= maxDepth;
         try {
-            return run();
+            return u.run();
         } catch (StackOverflowError e) {
             // a structure nested past what depth tracking sees (built through the memo), hashed as a dict key
             throw new PickleError("structure nested too deeply", e);
         } finally {
-            giveBack(kept);
+            u.reset();
         }
     }
 
-    /** Clears the stack and memo of what this load read, then keeps them for the next, if they are not too long. */
-    private void giveBack(Arrays3 kept) {
+    /**
+     * Clears what this load read and puts every per-load field back as a new unpickler has it, then keeps this
+     * one for the next load if its stack and memo are not too long.
+     */
+    private void reset() {
         if (stack.length > MAX_KEPT || memo.length > MAX_KEPT) {
             return;
         }
         Arrays.fill(stack, 0, sp, null);
         Arrays.fill(memo, 0, memoEnd, null);
-        Arrays3 k = kept != null ? kept : new Arrays3();
-        k.stack = stack;
-        k.marks = marks;
-        k.memo = memo;
-        KEPT.set(k);
+        in = null;
+        allowed = null;
+        pos = 0;
+        proto = 0;
+        sp = 0;
+        mp = 0;
+        lastMark = 0;
+        sized = null;
+        sizedFor = 0;
+        memoEnd = 0;
+        farMemo = null;
+        memoCount = 0;
+        depths = null;
+        keyWeights = null;
+        KEPT.set(this);
     }
 
     private Object run() {
@@ -195,7 +201,7 @@ final class Unpickler {
                     Object b = value(pop());
                     push(tuple(new Object[] {value(pop()), b, c}));
                 }
-                case ']' -> push(new ArrayList<>());
+                case ']' -> push(new ArrayList<>(0)); // sized by the APPENDS that follow
                 case 'l' -> { // LIST
                     Object[] items = popMarkItems();
                     ArrayList<Object> list = new ArrayList<>(Arrays.asList(items));
@@ -350,10 +356,12 @@ final class Unpickler {
                 sp = s;
                 need(width); // throws
             }
-            long v = op == 'K' ? b[p] & 0xff : op == 'M' ? (b[p] & 0xff) | (b[p + 1] & 0xff) << 8
-                    : (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+            if (op == 'J') {
+                st[s++] = (long) ((b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24);
+            } else {
+                st[s++] = small(op == 'K' ? b[p] & 0xff : (b[p] & 0xff) | (b[p + 1] & 0xff) << 8);
+            }
             p += width;
-            st[s++] = v;
             if (k == INT_RUN || p >= b.length) {
                 break;
             }
@@ -365,6 +373,30 @@ final class Unpickler {
         }
         pos = p;
         sp = s;
+    }
+
+    /**
+     * The {@code Long}s of 0 to 65,535 (the values of BININT1 and BININT2) made so far, shared by every load, in
+     * rows of 256 made when a value of theirs is first read: a pickle's small ints are then read without
+     * allocating (as {@link Long#valueOf} does for -128 to 127), at a cost of at most 1.5 MiB kept. Threads
+     * may race to fill a slot or a row; the loser's {@code Long} is an equal one, and a {@code Long} is safe to
+     * publish without a barrier (its value is final).
+     */
+    private static final Long[][] SMALL = new Long[256][];
+
+    /** @return the shared {@code Long} of {@code v}, 0 to 65,535 */
+    static Long small(int v) {
+        Long[] row = SMALL[v >>> 8];
+        if (row == null) {
+            row = new Long[256];
+            SMALL[v >>> 8] = row;
+        }
+        Long l = row[v & 0xff];
+        if (l == null) {
+            l = (long) v;
+            row[v & 0xff] = l;
+        }
+        return l;
     }
 
     private static PickleError refused(String name, int op, int at, String why) {
