@@ -201,7 +201,7 @@ final class Unpickler {
                     Object b = value(pop());
                     push(tuple(new Object[] {value(pop()), b, c}));
                 }
-                case ']' -> push(new ArrayList<>(0)); // sized by the APPENDS that follow
+                case ']' -> push(new ArrayList<>());
                 case 'l' -> { // LIST
                     Object[] items = popMarkItems();
                     ArrayList<Object> list = new ArrayList<>(Arrays.asList(items));
@@ -919,8 +919,8 @@ final class Unpickler {
 
     /** @return the values {@code o} holds when walked (saturating past the bound), each distinct part once cached */
     private long keyWeight(Object o) {
-        if (!(o instanceof PyTuple || o instanceof PyObject || o instanceof FrozenSet || o instanceof java.util.List
-                || o instanceof Map || o instanceof Set || o instanceof PyByteArray)) {
+        if (plain(o) || !(o instanceof PyTuple || o instanceof PyObject || o instanceof FrozenSet
+                || o instanceof java.util.List || o instanceof Map || o instanceof Set || o instanceof PyByteArray)) {
             return 1;
         }
         if (keyWeights == null) {
@@ -987,8 +987,17 @@ final class Unpickler {
     }
 
     private static boolean container(Object o) {
-        return o instanceof List || o instanceof Map || o instanceof Set || o instanceof PyObject
-                || o instanceof PythonError;
+        return !plain(o) && (o instanceof List || o instanceof Map || o instanceof Set || o instanceof PyObject
+                || o instanceof PythonError);
+    }
+
+    /**
+     * @return whether {@code o} is None, a str, an int or a float, the commonest values: a test of a final class
+     *     is one comparison, where a test of an interface searches the object's interfaces until the JIT has
+     *     profiled the call
+     */
+    private static boolean plain(Object o) {
+        return o == null || o instanceof Long || o instanceof String || o instanceof Double;
     }
 
     private int depth(Object o) {
