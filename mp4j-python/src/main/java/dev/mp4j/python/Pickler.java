@@ -165,104 +165,100 @@ final class Pickler {
         }
     }
 
+    /**
+     * Writes a container or an object. A chain of type tests, not a pattern {@code switch}: the first such switch
+     * a JVM runs spins its dispatch class (about 20 ms before the first pickle), and the interpreter and C1 call
+     * its dispatch through a method handle.
+     */
     private void saveObject(Object o) {
-        switch (o) {
-            case PyTuple t -> saveTuple(t);
-            case ArrayList<?> l when l.getClass() == ArrayList.class -> {
-                write(']');
-                memoize(o);
-                saveArrayList(l);
+        if (o instanceof PyTuple t) {
+            saveTuple(t);
+        } else if (o instanceof ArrayList<?> l && l.getClass() == ArrayList.class) {
+            write(']');
+            memoize(o);
+            saveArrayList(l);
+        } else if (o instanceof List<?> l) {
+            write(']');
+            memoize(o);
+            saveItems(l.iterator(), l.size(), 'a', 'e');
+        } else if (o instanceof Map<?, ?> m) {
+            write('}');
+            memoize(o);
+            saveEntries(m.entrySet().iterator(), m.size());
+        } else if (o instanceof FrozenSet s) { // written whole before it is memoized, as CPython writes a frozenset
+            write('(');
+            for (Object item : s) {
+                save(item);
             }
-            case List<?> l -> {
-                write(']');
-                memoize(o);
-                saveItems(l.iterator(), l.size(), 'a', 'e');
+            Integer ref = memoIndex(s);
+            if (ref != null) { // it reached itself through a mutable item and was written there
+                write('1');
+                writeGet(ref);
+            } else {
+                write(0x91);
+                memoize(s);
             }
-            case Map<?, ?> m -> {
-                write('}');
-                memoize(o);
-                saveEntries(m.entrySet().iterator(), m.size());
-            }
-            case FrozenSet s -> { // written whole before it is memoized, as CPython writes a frozenset
+        } else if (o instanceof Set<?> s) {
+            write(0x8f);
+            memoize(o);
+            Iterator<?> it = s.iterator();
+            while (it.hasNext()) {
                 write('(');
-                for (Object item : s) {
-                    save(item);
+                for (int i = 0; i < BATCH && it.hasNext(); i++) {
+                    save(it.next());
                 }
-                Integer ref = memoIndex(s);
-                if (ref != null) { // it reached itself through a mutable item and was written there
-                    write('1');
-                    writeGet(ref);
-                } else {
-                    write(0x91);
-                    memoize(s);
-                }
+                write(0x90);
             }
-            case Set<?> s -> {
-                write(0x8f);
-                memoize(o);
-                Iterator<?> it = s.iterator();
-                while (it.hasNext()) {
-                    write('(');
-                    for (int i = 0; i < BATCH && it.hasNext(); i++) {
-                        save(it.next());
-                    }
-                    write(0x90);
-                }
+        } else if (o instanceof PyByteArray b) { // protocol 4 has no BYTEARRAY8: bytearray(bytes), as CPython does
+            saveGlobal("builtins", "bytearray");
+            saveBytes(b.bytes());
+            write(0x85);
+            write('R');
+            memoize(o);
+        } else if (o instanceof PyGlobal g) {
+            saveGlobal(g.module(), g.name());
+        } else if (o instanceof PyObject p) {
+            saveGlobal(p.module(), p.name());
+            saveTuple(PyTuple.of(p.args()));
+            if (!p.kwargs().isEmpty()) {
+                save(p.kwargs());
+                write(0x92); // NEWOBJ_EX
+            } else {
+                write(p.viaNew() ? 0x81 : 'R');
             }
-            case PyByteArray b -> { // protocol 4 has no BYTEARRAY8: bytearray(bytes), as CPython writes it
-                saveGlobal("builtins", "bytearray");
-                saveBytes(b.bytes());
-                write(0x85);
-                write('R');
-                memoize(o);
+            memoize(o);
+            if (!p.listItems().isEmpty()) {
+                saveItems(p.listItems().iterator(), p.listItems().size(), 'a', 'e');
             }
-            case PyGlobal g -> saveGlobal(g.module(), g.name());
-            case PyObject p -> {
-                saveGlobal(p.module(), p.name());
-                saveTuple(PyTuple.of(p.args()));
-                if (!p.kwargs().isEmpty()) {
-                    save(p.kwargs());
-                    write(0x92); // NEWOBJ_EX
-                } else {
-                    write(p.viaNew() ? 0x81 : 'R');
-                }
-                memoize(o);
-                if (!p.listItems().isEmpty()) {
-                    saveItems(p.listItems().iterator(), p.listItems().size(), 'a', 'e');
-                }
-                if (!p.dictItems().isEmpty()) {
-                    saveEntries(p.dictItems().entrySet().iterator(), p.dictItems().size());
-                }
-                if (p.state() != null) {
-                    save(p.state());
-                    write('b');
-                }
+            if (!p.dictItems().isEmpty()) {
+                saveEntries(p.dictItems().entrySet().iterator(), p.dictItems().size());
             }
-            case PythonError e -> {
-                saveGlobal(e.module(), e.name());
-                saveTuple(PyTuple.of(e.args()));
-                write('R');
-                memoize(o);
-                if (e.state() != null) {
-                    save(e.state());
-                    write('b');
-                }
+            if (p.state() != null) {
+                save(p.state());
+                write('b');
             }
-            case Record r when records.containsKey(r.getClass()) -> {
-                PyGlobal g = records.get(r.getClass());
-                saveGlobal(g.module(), g.name());
-                saveTuple(PyTuple.owning(components(r)));
-                write('R');
-                memoize(o);
+        } else if (o instanceof PythonError e) {
+            saveGlobal(e.module(), e.name());
+            saveTuple(PyTuple.of(e.args()));
+            write('R');
+            memoize(o);
+            if (e.state() != null) {
+                save(e.state());
+                write('b');
             }
-            default -> {
-                Object replacement = replacer == null ? null : replacer.apply(o);
-                if (replacement == null) {
-                    throw new IllegalArgumentException("cannot pickle a " + o.getClass().getName()
-                            + ": not a type mp4j maps to Python (a record must be registered with Pickle.dumper())");
-                }
-                save(replacement);
+        } else if (o instanceof Record r && records.containsKey(r.getClass())) {
+            PyGlobal g = records.get(r.getClass());
+            saveGlobal(g.module(), g.name());
+            saveTuple(PyTuple.owning(components(r)));
+            write('R');
+            memoize(o);
+        } else {
+            Object replacement = replacer == null ? null : replacer.apply(o);
+            if (replacement == null) {
+                throw new IllegalArgumentException("cannot pickle a " + o.getClass().getName()
+                        + ": not a type mp4j maps to Python (a record must be registered with Pickle.dumper())");
             }
+            save(replacement);
         }
     }
 

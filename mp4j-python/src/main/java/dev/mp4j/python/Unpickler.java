@@ -529,8 +529,14 @@ final class Unpickler {
         return l;
     }
 
-    private static final java.util.regex.Pattern FLOAT = java.util.regex.Pattern.compile(
-            "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /**
+     * The syntax of a FLOAT's text, compiled at the first FLOAT (a protocol-0 opcode): compiling a pattern loads
+     * and spins some 50 classes, which a JVM's first load of any pickle would otherwise wait for.
+     */
+    private static final class FloatSyntax {
+        static final java.util.regex.Pattern FLOAT = java.util.regex.Pattern.compile(
+                "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    }
 
     /** @return a float from its repr, as Python's float(text) reads it (inf, nan and their spellings included) */
     private Double floatText(String text) {
@@ -544,7 +550,7 @@ final class Unpickler {
         if (unsigned.equals("nan")) {
             return Double.NaN;
         }
-        if (t.length() > 1000 || !FLOAT.matcher(t).matches()) {
+        if (t.length() > 1000 || !FloatSyntax.FLOAT.matcher(t).matches()) {
             throw malformed("FLOAT of " + shortened(text) + ", not a float's repr");
         }
         return Double.parseDouble(t);
@@ -838,11 +844,14 @@ final class Unpickler {
             } else {
                 l.ensureCapacity(l.size() + count);
             }
+            boolean track = trackDepth;
             for (int i = m; i < sp; i++) {
                 Object item = stack[i];
                 stack[i] = null;
                 l.add(item);
-                nest(l, item);
+                if (track && !plain(item)) {
+                    nest(l, item);
+                }
             }
             sp = m;
             return;
@@ -935,33 +944,26 @@ final class Unpickler {
         }
         keyWeights.put(o, IN_PROGRESS);
         long w = 1;
-        switch (o) {
-            case PyTuple t -> {
-                for (Object item : t) {
-                    w = add(w, keyWeight(item));
-                }
+        if (o instanceof PyTuple || o instanceof FrozenSet) { // type tests, not a pattern switch: see Pickler
+            for (Object item : (java.util.Collection<?>) o) {
+                w = add(w, keyWeight(item));
             }
-            case FrozenSet f -> {
-                for (Object item : f) {
-                    w = add(w, keyWeight(item));
-                }
+        } else if (o instanceof PyObject p) {
+            if (!p.listItems().isEmpty() || !p.dictItems().isEmpty()) {
+                throw malformed("unhashable type as a dict key or set item: " + p.module() + "." + p.name());
             }
-            case PyObject p -> {
-                if (!p.listItems().isEmpty() || !p.dictItems().isEmpty()) {
-                    throw malformed("unhashable type as a dict key or set item: " + p.module() + "." + p.name());
-                }
-                for (Object a : p.args()) {
-                    w = add(w, keyWeight(a));
-                }
-                if (p.state() instanceof Map<?, ?> m) { // an instance's __dict__ (a frozen dataclass, say)
-                    for (Map.Entry<?, ?> e : m.entrySet()) {
-                        w = add(add(w, keyWeight(e.getKey())), keyWeight(e.getValue()));
-                    }
-                } else if (p.state() != null) {
-                    w = add(w, keyWeight(p.state()));
-                }
+            for (Object a : p.args()) {
+                w = add(w, keyWeight(a));
             }
-            default -> throw malformed("unhashable type as a dict key or set item: " + typeName(o));
+            if (p.state() instanceof Map<?, ?> m) { // an instance's __dict__ (a frozen dataclass, say)
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    w = add(add(w, keyWeight(e.getKey())), keyWeight(e.getValue()));
+                }
+            } else if (p.state() != null) {
+                w = add(w, keyWeight(p.state()));
+            }
+        } else {
+            throw malformed("unhashable type as a dict key or set item: " + typeName(o));
         }
         keyWeights.put(o, w);
         return w;

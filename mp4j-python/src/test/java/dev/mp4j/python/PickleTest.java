@@ -361,6 +361,35 @@ class PickleTest {
     }
 
     @Test
+    void threadsThatPickleAtOnceEachGetTheirOwnValues() throws Exception {
+        int threads = 4;
+        List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("k" + id, List.of((long) i, "v" + (i % 7), (long) id << 20));
+                        m.put("s" + (i % 13), i % 2 == 0 ? 2.5 : null);
+                        if (!m.equals(Pickle.loads(Pickle.dumps(m)))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> r : results) {
+                assertTrue(r.get(50, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aLoadInsideALoadAndALoadAfterAFailureReadWhatTheyShould() {
         Pickle.Loader loader = Pickle.loader().allow("app", "C", args -> List.of(args, Pickle.loads(Pickle.dumps(
                 List.of("inner", args.size())))));
