@@ -156,26 +156,8 @@ final class Unpickler {
                     return value(stack[sp - 1]);
                 }
                 case '(' -> pushMark();
-                case '0' -> { // POP
-                    if (sp > 0 && (mp == 0 || marks[mp - 1] < sp)) {
-                        value(pop());
-                    } else if (mp > 0) {
-                        sp = popMark();
-                    } else {
-                        throw malformed("POP of an empty stack");
-                    }
-                }
-                case '1' -> sp = popMark(); // POP_MARK
-                case '2' -> push(peek()); // DUP
                 case 'J', 'K', 'M' -> ints(op); // BININT, BININT1, BININT2
                 case 0x8a -> push(longOf(take(u1()))); // LONG1
-                case 0x8b -> { // LONG4
-                    int n = s4();
-                    if (n < 0) {
-                        throw malformed("LONG4 with a negative length");
-                    }
-                    push(longOf(take(n)));
-                }
                 case 'N' -> push(null);
                 case 0x88 -> push(Boolean.TRUE);
                 case 0x89 -> push(Boolean.FALSE);
@@ -183,8 +165,6 @@ final class Unpickler {
                 case 'X' -> push(str(u4())); // BINUNICODE
                 case 0x8c -> push(str(u1())); // SHORT_BINUNICODE
                 case 0x8d -> push(str(u8())); // BINUNICODE8
-                case 'T' -> push(ascii(u4())); // BINSTRING (Python 2's str)
-                case 'U' -> push(ascii(u1())); // SHORT_BINSTRING
                 case 'B' -> push(take(u4())); // BINBYTES
                 case 'C' -> push(take(u1())); // SHORT_BINBYTES
                 case 0x8e -> push(take(u8())); // BINBYTES8
@@ -202,14 +182,6 @@ final class Unpickler {
                     push(tuple(new Object[] {value(pop()), b, c}));
                 }
                 case ']' -> push(new ArrayList<>());
-                case 'l' -> { // LIST
-                    Object[] items = popMarkItems();
-                    ArrayList<Object> list = new ArrayList<>(Arrays.asList(items));
-                    for (Object item : items) {
-                        nest(list, item);
-                    }
-                    push(list);
-                }
                 case 'a' -> { // APPEND
                     Object item = value(pop());
                     append(target(sp - 1), item);
@@ -219,12 +191,6 @@ final class Unpickler {
                     appends(target(m - 1), m);
                 }
                 case '}' -> push(new LinkedHashMap<>());
-                case 'd' -> { // DICT
-                    Map<Object, Object> map = new LinkedHashMap<>();
-                    Object[] items = popMarkItems();
-                    setItems(map, items, 0, items.length);
-                    push(map);
-                }
                 case 's' -> { // SETITEM
                     Object v = value(pop());
                     Object k = value(pop());
@@ -260,7 +226,6 @@ final class Unpickler {
                     }
                     push(set);
                 }
-                case 'c' -> push(global(line(), line())); // GLOBAL
                 case 0x93 -> { // STACK_GLOBAL
                     Object name = value(pop());
                     Object module = value(pop());
@@ -279,56 +244,102 @@ final class Unpickler {
                     Object cls = value(pop());
                     push(call(cls, args, true));
                 }
-                case 0x92 -> { // NEWOBJ_EX
-                    Object kwargs = value(pop());
-                    Object args = value(pop());
-                    Object cls = value(pop());
-                    if (!(kwargs instanceof Map<?, ?> kw)) {
-                        throw malformed("NEWOBJ_EX with keyword arguments that are a " + typeName(kwargs)
-                                + ", not a dict");
-                    }
-                    push(kw.isEmpty() ? call(cls, args, true) : callWithKeywords(cls, args, kw, at));
-                }
                 case 'b' -> build(value(pop()));
                 case 'h' -> push(memoGet(u1()));
                 case 'j' -> push(memoGet(u4()));
                 case 'q' -> memoPut(u1());
                 case 'r' -> memoPut(u4());
                 case 0x94 -> memoPut(memoCount); // MEMOIZE
-                case 0x97, 0x98 -> throw refused(op == 0x97 ? "NEXT_BUFFER" : "READONLY_BUFFER", op, at,
-                        "out-of-band buffers (protocol 5's buffer_callback) are not supported");
-                case 'P', 'Q' -> throw refused(op == 'P' ? "PERSID" : "BINPERSID", op, at,
-                        "persistent ids (persistent_load) are not supported");
-                case 0x82, 0x83, 0x84 -> throw refused("EXT" + (op == 0x82 ? 1 : op == 0x83 ? 2 : 4), op, at,
-                        "the extension registry (copyreg.add_extension) is not supported");
-                // the text opcodes of protocol 0, and the instance opcodes of protocols 0 and 1
-                case 'I' -> { // INT: also I00 and I01, protocol 0's False and True
-                    String text = line();
-                    push(text.equals("00") ? Boolean.FALSE : text.equals("01") ? Boolean.TRUE : integer(text, "INT"));
-                }
-                case 'L' -> { // LONG: decimal digits and an L
-                    String text = line();
-                    push(integer(text.endsWith("L") ? text.substring(0, text.length() - 1) : text, "LONG"));
-                }
-                case 'F' -> push(floatText(line())); // FLOAT: repr of a float
-                case 'S' -> push(quotedString(pos, lineEnd())); // STRING: Python 2's str, escaped and quoted
-                case 'V' -> push(rawUnicodeEscape(pos, lineEnd())); // UNICODE
-                case 'g' -> push(memoGet(index(line(), "GET"))); // GET
-                case 'p' -> memoPut(index(line(), "PUT")); // PUT
-                case 'i' -> { // INST: module and name on lines, the arguments since the mark
-                    PyGlobal cls = global(line(), line());
-                    Object[] items = popMarkItems();
-                    push(call(cls, tuple(items), items.length == 0));
-                }
-                case 'o' -> { // OBJ: the class and the arguments since the mark
-                    Object[] items = popMarkItems();
-                    if (items.length == 0) {
-                        throw malformed("OBJ without a class");
-                    }
-                    push(call(items[0], tuple(Arrays.copyOfRange(items, 1, items.length)), items.length == 1));
-                }
-                default -> throw malformed(String.format("invalid load key 0x%02x", op));
+                default -> rare(op, at);
             }
+        }
+    }
+
+    /**
+     * The opcodes that CPython's pickler does not write at protocols 2 to 5 (protocol 0 and 1's, Python 2's strs,
+     * the refused ones) and invalid ones: out of {@link #run}'s loop, so that the JIT compiles a loop of the
+     * opcodes of the common pickles sooner.
+     */
+    private void rare(int op, int at) {
+        switch (op) {
+            case '0' -> { // POP
+                if (sp > 0 && (mp == 0 || marks[mp - 1] < sp)) {
+                    value(pop());
+                } else if (mp > 0) {
+                    sp = popMark();
+                } else {
+                    throw malformed("POP of an empty stack");
+                }
+            }
+            case '1' -> sp = popMark(); // POP_MARK
+            case '2' -> push(peek()); // DUP
+            case 0x8b -> { // LONG4
+                int n = s4();
+                if (n < 0) {
+                    throw malformed("LONG4 with a negative length");
+                }
+                push(longOf(take(n)));
+            }
+            case 'T' -> push(ascii(u4())); // BINSTRING (Python 2's str)
+            case 'U' -> push(ascii(u1())); // SHORT_BINSTRING
+            case 'l' -> { // LIST
+                Object[] items = popMarkItems();
+                ArrayList<Object> list = new ArrayList<>(Arrays.asList(items));
+                for (Object item : items) {
+                    nest(list, item);
+                }
+                push(list);
+            }
+            case 'd' -> { // DICT
+                Map<Object, Object> map = new LinkedHashMap<>();
+                Object[] items = popMarkItems();
+                setItems(map, items, 0, items.length);
+                push(map);
+            }
+            case 'c' -> push(global(line(), line())); // GLOBAL
+            case 0x92 -> { // NEWOBJ_EX
+                Object kwargs = value(pop());
+                Object args = value(pop());
+                Object cls = value(pop());
+                if (!(kwargs instanceof Map<?, ?> kw)) {
+                    throw malformed("NEWOBJ_EX with keyword arguments that are a " + typeName(kwargs)
+                            + ", not a dict");
+                }
+                push(kw.isEmpty() ? call(cls, args, true) : callWithKeywords(cls, args, kw, at));
+            }
+            case 0x97, 0x98 -> throw refused(op == 0x97 ? "NEXT_BUFFER" : "READONLY_BUFFER", op, at,
+                    "out-of-band buffers (protocol 5's buffer_callback) are not supported");
+            case 'P', 'Q' -> throw refused(op == 'P' ? "PERSID" : "BINPERSID", op, at,
+                    "persistent ids (persistent_load) are not supported");
+            case 0x82, 0x83, 0x84 -> throw refused("EXT" + (op == 0x82 ? 1 : op == 0x83 ? 2 : 4), op, at,
+                    "the extension registry (copyreg.add_extension) is not supported");
+            // the text opcodes of protocol 0, and the instance opcodes of protocols 0 and 1
+            case 'I' -> { // INT: also I00 and I01, protocol 0's False and True
+                String text = line();
+                push(text.equals("00") ? Boolean.FALSE : text.equals("01") ? Boolean.TRUE : integer(text, "INT"));
+            }
+            case 'L' -> { // LONG: decimal digits and an L
+                String text = line();
+                push(integer(text.endsWith("L") ? text.substring(0, text.length() - 1) : text, "LONG"));
+            }
+            case 'F' -> push(floatText(line())); // FLOAT: repr of a float
+            case 'S' -> push(quotedString(pos, lineEnd())); // STRING: Python 2's str, escaped and quoted
+            case 'V' -> push(rawUnicodeEscape(pos, lineEnd())); // UNICODE
+            case 'g' -> push(memoGet(index(line(), "GET"))); // GET
+            case 'p' -> memoPut(index(line(), "PUT")); // PUT
+            case 'i' -> { // INST: module and name on lines, the arguments since the mark
+                PyGlobal cls = global(line(), line());
+                Object[] items = popMarkItems();
+                push(call(cls, tuple(items), items.length == 0));
+            }
+            case 'o' -> { // OBJ: the class and the arguments since the mark
+                Object[] items = popMarkItems();
+                if (items.length == 0) {
+                    throw malformed("OBJ without a class");
+                }
+                push(call(items[0], tuple(Arrays.copyOfRange(items, 1, items.length)), items.length == 1));
+            }
+            default -> throw malformed(String.format("invalid load key 0x%02x", op));
         }
     }
 
