@@ -702,11 +702,16 @@ final class Unpickler {
 
     // ---- stack ----
 
+    /** Kept under 35 bytes of bytecode, so that C1 inlines it (the stack grows out of line). */
     private void push(Object o) {
         if (sp == stack.length) {
-            stack = Arrays.copyOf(stack, sp * 2);
+            growStack();
         }
         stack[sp++] = o;
+    }
+
+    private void growStack() {
+        stack = Arrays.copyOf(stack, sp * 2);
     }
 
     private Object pop() {
