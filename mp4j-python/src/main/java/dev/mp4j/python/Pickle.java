@@ -157,7 +157,7 @@ public final class Pickle {
             if (data.length > maxBytes) {
                 throw new PickleError("a pickle of " + data.length + " bytes, longer than maxBytes " + maxBytes);
             }
-            return new Unpickler(data, allowed, maxDepth).load();
+            return Unpickler.load(data, allowed, maxDepth);
         }
     }
 
@@ -209,7 +209,7 @@ public final class Pickle {
          *     structure nested deeper than 1000 levels
          */
         public byte[] dumps(Object value) {
-            return new Pickler(records, replacer, DEFAULT_MAX_DEPTH).dump(value);
+            return Pickler.dump(value, records, replacer, DEFAULT_MAX_DEPTH);
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * CPython's pickler at protocol 4, for the types of API.md's mapping (one per {@code dumps}). Mutable objects
+ * CPython's pickler at protocol 4, for the types of API.md's mapping (one {@code dumps} at a time). Mutable objects
  * (lists, dicts, sets, bytearrays, {@link PyObject}s) and tuples are memoized by identity, so shared references
  * stay shared and cycles through a mutable object are written as CPython writes them; a tuple that reaches itself
  * through a mutable object is handled as CPython's {@code save_tuple} does. Frames are not written (they are a
@@ -27,43 +27,65 @@ final class Pickler {
     /** The longest output buffer kept between calls. */
     private static final int MAX_KEPT = 256 << 10;
     /**
-     * An idle output buffer, taken by one call at a time (getAndSet) and given back after it: a fresh buffer
-     * doubling up to a long pickle's size costs twice that size in garbage, and fresh memory a page fault per
-     * 4 KiB on first touch. A call that finds none (another thread has it) makes its own.
+     * An idle pickler with its output buffer, taken by one call at a time (getAndSet) and given back after it: a
+     * fresh buffer doubling up to a long pickle's size costs twice that size in garbage, and fresh memory a page
+     * fault per 4 KiB on first touch. A call that finds none (another thread has it) makes its own.
      */
-    private static final AtomicReference<byte[]> KEPT = new AtomicReference<>();
+    private static final AtomicReference<Pickler> KEPT = new AtomicReference<>();
 
-    private final Map<Class<?>, PyGlobal> records;
-    private final Function<Object, Object> replacer;
-    private final int maxDepth;
+    /** The settings of the current call; null between calls. */
+    private Map<Class<?>, PyGlobal> records;
+    private Function<Object, Object> replacer;
+    private int maxDepth;
     /** The memo's first entries, looked up by a scan (most pickles hold a few containers); null for a global. */
     private final Object[] few = new Object[SMALL_MEMO];
     /** The memo once it outgrows {@link #few}; it then holds every entry. */
     private IdentityHashMap<Object, Integer> many;
     private int memoSize;
-    private byte[] out;
+    private byte[] out = new byte[256];
     private int n;
     private int depth;
 
-    Pickler(Map<Class<?>, PyGlobal> records, Function<Object, Object> replacer, int maxDepth) {
-        this.records = records;
-        this.replacer = replacer;
-        this.maxDepth = maxDepth;
+    private Pickler() {}
+
+    /**
+     * Pickles one value at protocol 4.
+     *
+     * @param value the value
+     * @param records the dumper's registered records
+     * @param replacer the dumper's replacer, or null
+     * @param maxDepth the deepest nesting written
+     * @return the pickle
+     */
+    static byte[] dump(Object value, Map<Class<?>, PyGlobal> records, Function<Object, Object> replacer,
+            int maxDepth) {
+        Pickler kept = KEPT.getAndSet(null);
+        Pickler p = kept != null ? kept : new Pickler();
+        p.records = records;
+        p.replacer = replacer;
+        p.maxDepth = maxDepth;
+        p.write(0x80);
+        p.write(4);
+        p.save(value);
+        p.write('.');
+        byte[] result = Arrays.copyOf(p.out, p.n);
+        p.reset(); // a call that failed above drops its pickler with whatever it holds
+        return result;
     }
 
-    byte[] dump(Object value) {
-        byte[] kept = KEPT.getAndSet(null);
-        out = kept != null ? kept : new byte[256];
-        write(0x80);
-        write(4);
-        save(value);
-        write('.');
-        byte[] result = Arrays.copyOf(out, n);
-        if (out.length <= MAX_KEPT) {
-            KEPT.set(out); // a call that failed above drops its buffer with whatever it holds
+    /** Puts every per-call field back as a new pickler has it, then keeps this one if its buffer is not too long. */
+    private void reset() {
+        if (out.length > MAX_KEPT) {
+            return;
         }
-        out = null;
-        return result;
+        Arrays.fill(few, 0, Math.min(memoSize, SMALL_MEMO), null);
+        records = null;
+        replacer = null;
+        many = null;
+        memoSize = 0;
+        n = 0;
+        depth = 0;
+        KEPT.set(this);
     }
 
     // ---- output ----
@@ -78,9 +100,16 @@ final class Pickler {
         }
     }
 
+    /** Kept under 35 bytes of bytecode, so that C1 inlines it: the interpreter and C1 make one call a byte. */
     private void write(int b) {
-        ensure(1);
+        if (n == out.length) {
+            growByOne();
+        }
         out[n++] = (byte) b;
+    }
+
+    private void growByOne() {
+        ensure(1);
     }
 
     private void writeLe(long v, int bytes) {
@@ -143,104 +172,100 @@ final class Pickler {
         }
     }
 
+    /**
+     * Writes a container or an object. A chain of type tests, not a pattern {@code switch}: the first such switch
+     * a JVM runs spins its dispatch class (about 20 ms before the first pickle), and the interpreter and C1 call
+     * its dispatch through a method handle.
+     */
     private void saveObject(Object o) {
-        switch (o) {
-            case PyTuple t -> saveTuple(t);
-            case ArrayList<?> l when l.getClass() == ArrayList.class -> {
-                write(']');
-                memoize(o);
-                saveArrayList(l);
+        if (o instanceof PyTuple t) {
+            saveTuple(t);
+        } else if (o instanceof ArrayList<?> l && l.getClass() == ArrayList.class) {
+            write(']');
+            memoize(o);
+            saveArrayList(l);
+        } else if (o instanceof List<?> l) {
+            write(']');
+            memoize(o);
+            saveItems(l.iterator(), l.size(), 'a', 'e');
+        } else if (o instanceof Map<?, ?> m) {
+            write('}');
+            memoize(o);
+            saveEntries(m.entrySet().iterator(), m.size());
+        } else if (o instanceof FrozenSet s) { // written whole before it is memoized, as CPython writes a frozenset
+            write('(');
+            for (Object item : s) {
+                save(item);
             }
-            case List<?> l -> {
-                write(']');
-                memoize(o);
-                saveItems(l.iterator(), l.size(), 'a', 'e');
+            Integer ref = memoIndex(s);
+            if (ref != null) { // it reached itself through a mutable item and was written there
+                write('1');
+                writeGet(ref);
+            } else {
+                write(0x91);
+                memoize(s);
             }
-            case Map<?, ?> m -> {
-                write('}');
-                memoize(o);
-                saveEntries(m.entrySet().iterator(), m.size());
-            }
-            case FrozenSet s -> { // written whole before it is memoized, as CPython writes a frozenset
+        } else if (o instanceof Set<?> s) {
+            write(0x8f);
+            memoize(o);
+            Iterator<?> it = s.iterator();
+            while (it.hasNext()) {
                 write('(');
-                for (Object item : s) {
-                    save(item);
+                for (int i = 0; i < BATCH && it.hasNext(); i++) {
+                    save(it.next());
                 }
-                Integer ref = memoIndex(s);
-                if (ref != null) { // it reached itself through a mutable item and was written there
-                    write('1');
-                    writeGet(ref);
-                } else {
-                    write(0x91);
-                    memoize(s);
-                }
+                write(0x90);
             }
-            case Set<?> s -> {
-                write(0x8f);
-                memoize(o);
-                Iterator<?> it = s.iterator();
-                while (it.hasNext()) {
-                    write('(');
-                    for (int i = 0; i < BATCH && it.hasNext(); i++) {
-                        save(it.next());
-                    }
-                    write(0x90);
-                }
+        } else if (o instanceof PyByteArray b) { // protocol 4 has no BYTEARRAY8: bytearray(bytes), as CPython does
+            saveGlobal("builtins", "bytearray");
+            saveBytes(b.bytes());
+            write(0x85);
+            write('R');
+            memoize(o);
+        } else if (o instanceof PyGlobal g) {
+            saveGlobal(g.module(), g.name());
+        } else if (o instanceof PyObject p) {
+            saveGlobal(p.module(), p.name());
+            saveTuple(PyTuple.of(p.args()));
+            if (!p.kwargs().isEmpty()) {
+                save(p.kwargs());
+                write(0x92); // NEWOBJ_EX
+            } else {
+                write(p.viaNew() ? 0x81 : 'R');
             }
-            case PyByteArray b -> { // protocol 4 has no BYTEARRAY8: bytearray(bytes), as CPython writes it
-                saveGlobal("builtins", "bytearray");
-                saveBytes(b.bytes());
-                write(0x85);
-                write('R');
-                memoize(o);
+            memoize(o);
+            if (!p.listItems().isEmpty()) {
+                saveItems(p.listItems().iterator(), p.listItems().size(), 'a', 'e');
             }
-            case PyGlobal g -> saveGlobal(g.module(), g.name());
-            case PyObject p -> {
-                saveGlobal(p.module(), p.name());
-                saveTuple(PyTuple.of(p.args()));
-                if (!p.kwargs().isEmpty()) {
-                    save(p.kwargs());
-                    write(0x92); // NEWOBJ_EX
-                } else {
-                    write(p.viaNew() ? 0x81 : 'R');
-                }
-                memoize(o);
-                if (!p.listItems().isEmpty()) {
-                    saveItems(p.listItems().iterator(), p.listItems().size(), 'a', 'e');
-                }
-                if (!p.dictItems().isEmpty()) {
-                    saveEntries(p.dictItems().entrySet().iterator(), p.dictItems().size());
-                }
-                if (p.state() != null) {
-                    save(p.state());
-                    write('b');
-                }
+            if (!p.dictItems().isEmpty()) {
+                saveEntries(p.dictItems().entrySet().iterator(), p.dictItems().size());
             }
-            case PythonError e -> {
-                saveGlobal(e.module(), e.name());
-                saveTuple(PyTuple.of(e.args()));
-                write('R');
-                memoize(o);
-                if (e.state() != null) {
-                    save(e.state());
-                    write('b');
-                }
+            if (p.state() != null) {
+                save(p.state());
+                write('b');
             }
-            case Record r when records.containsKey(r.getClass()) -> {
-                PyGlobal g = records.get(r.getClass());
-                saveGlobal(g.module(), g.name());
-                saveTuple(PyTuple.owning(components(r)));
-                write('R');
-                memoize(o);
+        } else if (o instanceof PythonError e) {
+            saveGlobal(e.module(), e.name());
+            saveTuple(PyTuple.of(e.args()));
+            write('R');
+            memoize(o);
+            if (e.state() != null) {
+                save(e.state());
+                write('b');
             }
-            default -> {
-                Object replacement = replacer == null ? null : replacer.apply(o);
-                if (replacement == null) {
-                    throw new IllegalArgumentException("cannot pickle a " + o.getClass().getName()
-                            + ": not a type mp4j maps to Python (a record must be registered with Pickle.dumper())");
-                }
-                save(replacement);
+        } else if (o instanceof Record r && records.containsKey(r.getClass())) {
+            PyGlobal g = records.get(r.getClass());
+            saveGlobal(g.module(), g.name());
+            saveTuple(PyTuple.owning(components(r)));
+            write('R');
+            memoize(o);
+        } else {
+            Object replacement = replacer == null ? null : replacer.apply(o);
+            if (replacement == null) {
+                throw new IllegalArgumentException("cannot pickle a " + o.getClass().getName()
+                        + ": not a type mp4j maps to Python (a record must be registered with Pickle.dumper())");
             }
+            save(replacement);
         }
     }
 

@@ -22,7 +22,8 @@ final class Strings {
             i++;
         }
         if (i == end) {
-            return new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+            return end - start <= MAX_SHARED ? shared(b, start, end) : new String(b, start, end - start,
+                    StandardCharsets.ISO_8859_1);
         }
         char[] out = new char[end - start];
         int n = 0;
@@ -61,6 +62,38 @@ final class Strings {
             i += len;
         }
         return new String(out, 0, n);
+    }
+
+    /** The longest ASCII string {@link #shared} keeps. */
+    private static final int MAX_SHARED = 16;
+    /**
+     * Short ASCII strings decoded lately, by a hash of their bytes (one per slot, the latest): a pickle's dict keys
+     * and attribute names recur from one pickle to the next, and reading one then allocates nothing. Threads may
+     * race on a slot; a {@code String} is safe to publish without a barrier (its fields are final, its hash cache
+     * benign).
+     */
+    private static final String[] SHARED = new String[512];
+
+    /** @return the string of the ASCII bytes {@code b[start, end)}, the one decoded last time if it is in its slot */
+    private static String shared(byte[] b, int start, int end) {
+        int h = end - start;
+        for (int i = start; i < end; i++) {
+            h = 31 * h + b[i];
+        }
+        int slot = (h ^ h >>> 9) & (SHARED.length - 1);
+        String s = SHARED[slot];
+        if (s != null && s.length() == end - start) {
+            int k = 0;
+            while (k < end - start && s.charAt(k) == b[start + k]) {
+                k++;
+            }
+            if (k == end - start) {
+                return s;
+            }
+        }
+        s = new String(b, start, end - start, StandardCharsets.ISO_8859_1);
+        SHARED[slot] = s;
+        return s;
     }
 
     /** @return {@code s} in UTF-8, a lone surrogate as its three-byte form (Python's surrogatepass) */

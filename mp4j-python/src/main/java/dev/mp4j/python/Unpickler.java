@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
- * CPython's unpickler, as a bounded, data-only stack machine over one byte array (one per {@code loads}).
+ * CPython's unpickler, as a bounded, data-only stack machine over one byte array (one {@code loads} at a time).
  *
  * <p>It reads the opcodes of protocols 0 to 5 ({@code Lib/pickletools.py} lists them), the text ones of protocol 0
  * as CPython's unpickler reads them (an int's text at most 4300 digits, as Python's int limits it); persistent
@@ -32,15 +32,21 @@ final class Unpickler {
     private static final int HIGHEST_PROTOCOL = 5;
     private static final Object MARK_VALUE = new Object();
 
-    private final byte[] in;
-    private final Map<PyGlobal, Function<List<Object>, Object>> allowed;
-    private final int maxDepth;
+    /** The input and settings of the current load; null between loads. */
+    private byte[] in;
+    private Map<PyGlobal, Function<List<Object>, Object>> allowed;
+    private int maxDepth;
+    /**
+     * Whether the input is long enough to nest deeper than maxDepth: each level a container gains takes a value
+     * pushed (an opcode of at least one byte), so a pickle shorter than maxDepth bytes cannot.
+     */
+    private boolean trackDepth;
     private int pos;
     private int proto; // 0 until a PROTO opcode says otherwise, as for CPython
 
-    private Object[] stack;
+    private Object[] stack = new Object[16];
     private int sp;
-    private int[] marks;
+    private int[] marks = new int[8];
     private int mp;
     /** Where the last MARK's items begin in the input. */
     private int lastMark;
@@ -50,74 +56,74 @@ final class Unpickler {
     private ArrayList<Object> sized;
     private int sizedFor;
 
-    private Object[] memo;
+    private Object[] memo = new Object[16];
     /** One past the highest memo slot stored. */
     private int memoEnd;
     private Map<Long, Object> farMemo;
     private long memoCount;
     private IdentityHashMap<Object, Integer> depths; // made at the first container inside another
-    /**
-     * Whether the input is long enough to nest deeper than maxDepth: each level a container gains takes a value
-     * pushed (an opcode of at least one byte), so a pickle shorter than maxDepth bytes cannot.
-     */
-    private final boolean trackDepth;
 
-    Unpickler(byte[] in, Map<PyGlobal, Function<List<Object>, Object>> allowed, int maxDepth) {
-        this.in = in;
-        this.allowed = allowed;
-        this.maxDepth = maxDepth;
-        this.trackDepth = in.length >= maxDepth;
-    }
+    private Unpickler() {}
 
-    /** The longest stack and memo an unpickler gives back to {@link #KEPT}. */
+    /** The longest stack and memo an unpickler that is kept for the next load may have. */
     private static final int MAX_KEPT = 4096;
     /**
-     * The stack, marks and memo of an earlier load, cleared; taken by one load at a time (getAndSet) and given
-     * back after it: a small pickle's load then allocates its values alone. A load that finds none (another
-     * thread has them, or an allowed constructor loads while its own pickle is read) makes its own.
+     * An idle unpickler, its stack and memo cleared; taken by one load at a time (getAndSet) and given back after
+     * it: a small pickle's load then allocates its values alone. A load that finds none (another thread has it, or
+     * an allowed constructor loads while its own pickle is read) makes its own.
      */
-    private static final AtomicReference<Arrays3> KEPT = new AtomicReference<>();
+    private static final AtomicReference<Unpickler> KEPT = new AtomicReference<>();
 
-    /** What {@link #KEPT} holds. */
-    private static final class Arrays3 {
-        Object[] stack;
-        int[] marks;
-        Object[] memo;
-    }
-
-    Object load() {
-        Arrays3 kept = KEPT.getAndSet(null);
-        if (kept != null) {
-            stack = kept.stack;
-            marks = kept.marks;
-            memo = kept.memo;
-        } else {
-            stack = new Object[16];
-            marks = new int[8];
-            memo = new Object[16];
-        }
+    /**
+     * Reads one pickle.
+     *
+     * @param in the pickle
+     * @param allowed the loader's allowed constructors
+     * @param maxDepth the deepest nesting accepted
+     * @return its value
+     */
+    static Object load(byte[] in, Map<PyGlobal, Function<List<Object>, Object>> allowed, int maxDepth) {
+        Unpickler kept = KEPT.getAndSet(null);
+        Unpickler u = kept != null ? kept : new Unpickler();
+        u.in = in;
+        u.allowed = allowed;
+        u.maxDepth = maxDepth;
+        u.trackDepth = in.length >= maxDepth;
         try {
-            return run();
+            return u.run();
         } catch (StackOverflowError e) {
             // a structure nested past what depth tracking sees (built through the memo), hashed as a dict key
             throw new PickleError("structure nested too deeply", e);
         } finally {
-            giveBack(kept);
+            u.reset();
         }
     }
 
-    /** Clears the stack and memo of what this load read, then keeps them for the next, if they are not too long. */
-    private void giveBack(Arrays3 kept) {
+    /**
+     * Clears what this load read and puts every per-load field back as a new unpickler has it, then keeps this
+     * one for the next load if its stack and memo are not too long.
+     */
+    private void reset() {
         if (stack.length > MAX_KEPT || memo.length > MAX_KEPT) {
             return;
         }
         Arrays.fill(stack, 0, sp, null);
         Arrays.fill(memo, 0, memoEnd, null);
-        Arrays3 k = kept != null ? kept : new Arrays3();
-        k.stack = stack;
-        k.marks = marks;
-        k.memo = memo;
-        KEPT.set(k);
+        in = null;
+        allowed = null;
+        pos = 0;
+        proto = 0;
+        sp = 0;
+        mp = 0;
+        lastMark = 0;
+        sized = null;
+        sizedFor = 0;
+        memoEnd = 0;
+        farMemo = null;
+        memoCount = 0;
+        depths = null;
+        keyWeights = null;
+        KEPT.set(this);
     }
 
     private Object run() {
@@ -150,26 +156,8 @@ final class Unpickler {
                     return value(stack[sp - 1]);
                 }
                 case '(' -> pushMark();
-                case '0' -> { // POP
-                    if (sp > 0 && (mp == 0 || marks[mp - 1] < sp)) {
-                        value(pop());
-                    } else if (mp > 0) {
-                        sp = popMark();
-                    } else {
-                        throw malformed("POP of an empty stack");
-                    }
-                }
-                case '1' -> sp = popMark(); // POP_MARK
-                case '2' -> push(peek()); // DUP
                 case 'J', 'K', 'M' -> ints(op); // BININT, BININT1, BININT2
                 case 0x8a -> push(longOf(take(u1()))); // LONG1
-                case 0x8b -> { // LONG4
-                    int n = s4();
-                    if (n < 0) {
-                        throw malformed("LONG4 with a negative length");
-                    }
-                    push(longOf(take(n)));
-                }
                 case 'N' -> push(null);
                 case 0x88 -> push(Boolean.TRUE);
                 case 0x89 -> push(Boolean.FALSE);
@@ -177,8 +165,6 @@ final class Unpickler {
                 case 'X' -> push(str(u4())); // BINUNICODE
                 case 0x8c -> push(str(u1())); // SHORT_BINUNICODE
                 case 0x8d -> push(str(u8())); // BINUNICODE8
-                case 'T' -> push(ascii(u4())); // BINSTRING (Python 2's str)
-                case 'U' -> push(ascii(u1())); // SHORT_BINSTRING
                 case 'B' -> push(take(u4())); // BINBYTES
                 case 'C' -> push(take(u1())); // SHORT_BINBYTES
                 case 0x8e -> push(take(u8())); // BINBYTES8
@@ -196,14 +182,6 @@ final class Unpickler {
                     push(tuple(new Object[] {value(pop()), b, c}));
                 }
                 case ']' -> push(new ArrayList<>());
-                case 'l' -> { // LIST
-                    Object[] items = popMarkItems();
-                    ArrayList<Object> list = new ArrayList<>(Arrays.asList(items));
-                    for (Object item : items) {
-                        nest(list, item);
-                    }
-                    push(list);
-                }
                 case 'a' -> { // APPEND
                     Object item = value(pop());
                     append(target(sp - 1), item);
@@ -213,12 +191,6 @@ final class Unpickler {
                     appends(target(m - 1), m);
                 }
                 case '}' -> push(new LinkedHashMap<>());
-                case 'd' -> { // DICT
-                    Map<Object, Object> map = new LinkedHashMap<>();
-                    Object[] items = popMarkItems();
-                    setItems(map, items, 0, items.length);
-                    push(map);
-                }
                 case 's' -> { // SETITEM
                     Object v = value(pop());
                     Object k = value(pop());
@@ -254,7 +226,6 @@ final class Unpickler {
                     }
                     push(set);
                 }
-                case 'c' -> push(global(line(), line())); // GLOBAL
                 case 0x93 -> { // STACK_GLOBAL
                     Object name = value(pop());
                     Object module = value(pop());
@@ -273,56 +244,102 @@ final class Unpickler {
                     Object cls = value(pop());
                     push(call(cls, args, true));
                 }
-                case 0x92 -> { // NEWOBJ_EX
-                    Object kwargs = value(pop());
-                    Object args = value(pop());
-                    Object cls = value(pop());
-                    if (!(kwargs instanceof Map<?, ?> kw)) {
-                        throw malformed("NEWOBJ_EX with keyword arguments that are a " + typeName(kwargs)
-                                + ", not a dict");
-                    }
-                    push(kw.isEmpty() ? call(cls, args, true) : callWithKeywords(cls, args, kw, at));
-                }
                 case 'b' -> build(value(pop()));
                 case 'h' -> push(memoGet(u1()));
                 case 'j' -> push(memoGet(u4()));
                 case 'q' -> memoPut(u1());
                 case 'r' -> memoPut(u4());
                 case 0x94 -> memoPut(memoCount); // MEMOIZE
-                case 0x97, 0x98 -> throw refused(op == 0x97 ? "NEXT_BUFFER" : "READONLY_BUFFER", op, at,
-                        "out-of-band buffers (protocol 5's buffer_callback) are not supported");
-                case 'P', 'Q' -> throw refused(op == 'P' ? "PERSID" : "BINPERSID", op, at,
-                        "persistent ids (persistent_load) are not supported");
-                case 0x82, 0x83, 0x84 -> throw refused("EXT" + (op == 0x82 ? 1 : op == 0x83 ? 2 : 4), op, at,
-                        "the extension registry (copyreg.add_extension) is not supported");
-                // the text opcodes of protocol 0, and the instance opcodes of protocols 0 and 1
-                case 'I' -> { // INT: also I00 and I01, protocol 0's False and True
-                    String text = line();
-                    push(text.equals("00") ? Boolean.FALSE : text.equals("01") ? Boolean.TRUE : integer(text, "INT"));
-                }
-                case 'L' -> { // LONG: decimal digits and an L
-                    String text = line();
-                    push(integer(text.endsWith("L") ? text.substring(0, text.length() - 1) : text, "LONG"));
-                }
-                case 'F' -> push(floatText(line())); // FLOAT: repr of a float
-                case 'S' -> push(quotedString(pos, lineEnd())); // STRING: Python 2's str, escaped and quoted
-                case 'V' -> push(rawUnicodeEscape(pos, lineEnd())); // UNICODE
-                case 'g' -> push(memoGet(index(line(), "GET"))); // GET
-                case 'p' -> memoPut(index(line(), "PUT")); // PUT
-                case 'i' -> { // INST: module and name on lines, the arguments since the mark
-                    PyGlobal cls = global(line(), line());
-                    Object[] items = popMarkItems();
-                    push(call(cls, tuple(items), items.length == 0));
-                }
-                case 'o' -> { // OBJ: the class and the arguments since the mark
-                    Object[] items = popMarkItems();
-                    if (items.length == 0) {
-                        throw malformed("OBJ without a class");
-                    }
-                    push(call(items[0], tuple(Arrays.copyOfRange(items, 1, items.length)), items.length == 1));
-                }
-                default -> throw malformed(String.format("invalid load key 0x%02x", op));
+                default -> rare(op, at);
             }
+        }
+    }
+
+    /**
+     * The opcodes that CPython's pickler does not write at protocols 2 to 5 (protocol 0 and 1's, Python 2's strs,
+     * the refused ones) and invalid ones: out of {@link #run}'s loop, so that the JIT compiles a loop of the
+     * opcodes of the common pickles sooner.
+     */
+    private void rare(int op, int at) {
+        switch (op) {
+            case '0' -> { // POP
+                if (sp > 0 && (mp == 0 || marks[mp - 1] < sp)) {
+                    value(pop());
+                } else if (mp > 0) {
+                    sp = popMark();
+                } else {
+                    throw malformed("POP of an empty stack");
+                }
+            }
+            case '1' -> sp = popMark(); // POP_MARK
+            case '2' -> push(peek()); // DUP
+            case 0x8b -> { // LONG4
+                int n = s4();
+                if (n < 0) {
+                    throw malformed("LONG4 with a negative length");
+                }
+                push(longOf(take(n)));
+            }
+            case 'T' -> push(ascii(u4())); // BINSTRING (Python 2's str)
+            case 'U' -> push(ascii(u1())); // SHORT_BINSTRING
+            case 'l' -> { // LIST
+                Object[] items = popMarkItems();
+                ArrayList<Object> list = new ArrayList<>(Arrays.asList(items));
+                for (Object item : items) {
+                    nest(list, item);
+                }
+                push(list);
+            }
+            case 'd' -> { // DICT
+                Map<Object, Object> map = new LinkedHashMap<>();
+                Object[] items = popMarkItems();
+                setItems(map, items, 0, items.length);
+                push(map);
+            }
+            case 'c' -> push(global(line(), line())); // GLOBAL
+            case 0x92 -> { // NEWOBJ_EX
+                Object kwargs = value(pop());
+                Object args = value(pop());
+                Object cls = value(pop());
+                if (!(kwargs instanceof Map<?, ?> kw)) {
+                    throw malformed("NEWOBJ_EX with keyword arguments that are a " + typeName(kwargs)
+                            + ", not a dict");
+                }
+                push(kw.isEmpty() ? call(cls, args, true) : callWithKeywords(cls, args, kw, at));
+            }
+            case 0x97, 0x98 -> throw refused(op == 0x97 ? "NEXT_BUFFER" : "READONLY_BUFFER", op, at,
+                    "out-of-band buffers (protocol 5's buffer_callback) are not supported");
+            case 'P', 'Q' -> throw refused(op == 'P' ? "PERSID" : "BINPERSID", op, at,
+                    "persistent ids (persistent_load) are not supported");
+            case 0x82, 0x83, 0x84 -> throw refused("EXT" + (op == 0x82 ? 1 : op == 0x83 ? 2 : 4), op, at,
+                    "the extension registry (copyreg.add_extension) is not supported");
+            // the text opcodes of protocol 0, and the instance opcodes of protocols 0 and 1
+            case 'I' -> { // INT: also I00 and I01, protocol 0's False and True
+                String text = line();
+                push(text.equals("00") ? Boolean.FALSE : text.equals("01") ? Boolean.TRUE : integer(text, "INT"));
+            }
+            case 'L' -> { // LONG: decimal digits and an L
+                String text = line();
+                push(integer(text.endsWith("L") ? text.substring(0, text.length() - 1) : text, "LONG"));
+            }
+            case 'F' -> push(floatText(line())); // FLOAT: repr of a float
+            case 'S' -> push(quotedString(pos, lineEnd())); // STRING: Python 2's str, escaped and quoted
+            case 'V' -> push(rawUnicodeEscape(pos, lineEnd())); // UNICODE
+            case 'g' -> push(memoGet(index(line(), "GET"))); // GET
+            case 'p' -> memoPut(index(line(), "PUT")); // PUT
+            case 'i' -> { // INST: module and name on lines, the arguments since the mark
+                PyGlobal cls = global(line(), line());
+                Object[] items = popMarkItems();
+                push(call(cls, tuple(items), items.length == 0));
+            }
+            case 'o' -> { // OBJ: the class and the arguments since the mark
+                Object[] items = popMarkItems();
+                if (items.length == 0) {
+                    throw malformed("OBJ without a class");
+                }
+                push(call(items[0], tuple(Arrays.copyOfRange(items, 1, items.length)), items.length == 1));
+            }
+            default -> throw malformed(String.format("invalid load key 0x%02x", op));
         }
     }
 
@@ -350,10 +367,12 @@ final class Unpickler {
                 sp = s;
                 need(width); // throws
             }
-            long v = op == 'K' ? b[p] & 0xff : op == 'M' ? (b[p] & 0xff) | (b[p + 1] & 0xff) << 8
-                    : (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+            if (op == 'J') {
+                st[s++] = (long) ((b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24);
+            } else {
+                st[s++] = small(op == 'K' ? b[p] & 0xff : (b[p] & 0xff) | (b[p + 1] & 0xff) << 8);
+            }
             p += width;
-            st[s++] = v;
             if (k == INT_RUN || p >= b.length) {
                 break;
             }
@@ -365,6 +384,30 @@ final class Unpickler {
         }
         pos = p;
         sp = s;
+    }
+
+    /**
+     * The {@code Long}s of 0 to 65,535 (the values of BININT1 and BININT2) made so far, shared by every load, in
+     * rows of 256 made when a value of theirs is first read: a pickle's small ints are then read without
+     * allocating (as {@link Long#valueOf} does for -128 to 127), at a cost of at most 1.5 MiB kept. Threads
+     * may race to fill a slot or a row; the loser's {@code Long} is an equal one, and a {@code Long} is safe to
+     * publish without a barrier (its value is final).
+     */
+    private static final Long[][] SMALL = new Long[256][];
+
+    /** @return the shared {@code Long} of {@code v}, 0 to 65,535 */
+    static Long small(int v) {
+        Long[] row = SMALL[v >>> 8];
+        if (row == null) {
+            row = new Long[256];
+            SMALL[v >>> 8] = row;
+        }
+        Long l = row[v & 0xff];
+        if (l == null) {
+            l = (long) v;
+            row[v & 0xff] = l;
+        }
+        return l;
     }
 
     private static PickleError refused(String name, int op, int at, String why) {
@@ -497,8 +540,14 @@ final class Unpickler {
         return l;
     }
 
-    private static final java.util.regex.Pattern FLOAT = java.util.regex.Pattern.compile(
-            "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /**
+     * The syntax of a FLOAT's text, compiled at the first FLOAT (a protocol-0 opcode): compiling a pattern loads
+     * and spins some 50 classes, which a JVM's first load of any pickle would otherwise wait for.
+     */
+    private static final class FloatSyntax {
+        static final java.util.regex.Pattern FLOAT = java.util.regex.Pattern.compile(
+                "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    }
 
     /** @return a float from its repr, as Python's float(text) reads it (inf, nan and their spellings included) */
     private Double floatText(String text) {
@@ -512,7 +561,7 @@ final class Unpickler {
         if (unsigned.equals("nan")) {
             return Double.NaN;
         }
-        if (t.length() > 1000 || !FLOAT.matcher(t).matches()) {
+        if (t.length() > 1000 || !FloatSyntax.FLOAT.matcher(t).matches()) {
             throw malformed("FLOAT of " + shortened(text) + ", not a float's repr");
         }
         return Double.parseDouble(t);
@@ -653,11 +702,16 @@ final class Unpickler {
 
     // ---- stack ----
 
+    /** Kept under 35 bytes of bytecode, so that C1 inlines it (the stack grows out of line). */
     private void push(Object o) {
         if (sp == stack.length) {
-            stack = Arrays.copyOf(stack, sp * 2);
+            growStack();
         }
         stack[sp++] = o;
+    }
+
+    private void growStack() {
+        stack = Arrays.copyOf(stack, sp * 2);
     }
 
     private Object pop() {
@@ -806,11 +860,14 @@ final class Unpickler {
             } else {
                 l.ensureCapacity(l.size() + count);
             }
+            boolean track = trackDepth;
             for (int i = m; i < sp; i++) {
                 Object item = stack[i];
                 stack[i] = null;
                 l.add(item);
-                nest(l, item);
+                if (track && !plain(item)) {
+                    nest(l, item);
+                }
             }
             sp = m;
             return;
@@ -887,8 +944,8 @@ final class Unpickler {
 
     /** @return the values {@code o} holds when walked (saturating past the bound), each distinct part once cached */
     private long keyWeight(Object o) {
-        if (!(o instanceof PyTuple || o instanceof PyObject || o instanceof FrozenSet || o instanceof java.util.List
-                || o instanceof Map || o instanceof Set || o instanceof PyByteArray)) {
+        if (plain(o) || !(o instanceof PyTuple || o instanceof PyObject || o instanceof FrozenSet
+                || o instanceof java.util.List || o instanceof Map || o instanceof Set || o instanceof PyByteArray)) {
             return 1;
         }
         if (keyWeights == null) {
@@ -903,33 +960,26 @@ final class Unpickler {
         }
         keyWeights.put(o, IN_PROGRESS);
         long w = 1;
-        switch (o) {
-            case PyTuple t -> {
-                for (Object item : t) {
-                    w = add(w, keyWeight(item));
-                }
+        if (o instanceof PyTuple || o instanceof FrozenSet) { // type tests, not a pattern switch: see Pickler
+            for (Object item : (java.util.Collection<?>) o) {
+                w = add(w, keyWeight(item));
             }
-            case FrozenSet f -> {
-                for (Object item : f) {
-                    w = add(w, keyWeight(item));
-                }
+        } else if (o instanceof PyObject p) {
+            if (!p.listItems().isEmpty() || !p.dictItems().isEmpty()) {
+                throw malformed("unhashable type as a dict key or set item: " + p.module() + "." + p.name());
             }
-            case PyObject p -> {
-                if (!p.listItems().isEmpty() || !p.dictItems().isEmpty()) {
-                    throw malformed("unhashable type as a dict key or set item: " + p.module() + "." + p.name());
-                }
-                for (Object a : p.args()) {
-                    w = add(w, keyWeight(a));
-                }
-                if (p.state() instanceof Map<?, ?> m) { // an instance's __dict__ (a frozen dataclass, say)
-                    for (Map.Entry<?, ?> e : m.entrySet()) {
-                        w = add(add(w, keyWeight(e.getKey())), keyWeight(e.getValue()));
-                    }
-                } else if (p.state() != null) {
-                    w = add(w, keyWeight(p.state()));
-                }
+            for (Object a : p.args()) {
+                w = add(w, keyWeight(a));
             }
-            default -> throw malformed("unhashable type as a dict key or set item: " + typeName(o));
+            if (p.state() instanceof Map<?, ?> m) { // an instance's __dict__ (a frozen dataclass, say)
+                for (Map.Entry<?, ?> e : m.entrySet()) {
+                    w = add(add(w, keyWeight(e.getKey())), keyWeight(e.getValue()));
+                }
+            } else if (p.state() != null) {
+                w = add(w, keyWeight(p.state()));
+            }
+        } else {
+            throw malformed("unhashable type as a dict key or set item: " + typeName(o));
         }
         keyWeights.put(o, w);
         return w;
@@ -955,8 +1005,17 @@ final class Unpickler {
     }
 
     private static boolean container(Object o) {
-        return o instanceof List || o instanceof Map || o instanceof Set || o instanceof PyObject
-                || o instanceof PythonError;
+        return !plain(o) && (o instanceof List || o instanceof Map || o instanceof Set || o instanceof PyObject
+                || o instanceof PythonError);
+    }
+
+    /**
+     * @return whether {@code o} is None, a str, an int or a float, the commonest values: a test of a final class
+     *     is one comparison, where a test of an interface searches the object's interfaces until the JIT has
+     *     profiled the call
+     */
+    private static boolean plain(Object o) {
+        return o == null || o instanceof Long || o instanceof String || o instanceof Double;
     }
 
     private int depth(Object o) {

@@ -326,6 +326,70 @@ class PickleTest {
     }
 
     @Test
+    void everyIntOfBinint1AndBinint2ReadsBackAsItsLongAndSmallOnesAreShared() {
+        List<Long> all = new ArrayList<>();
+        for (long i = 0; i < 65_536; i++) {
+            all.add(i);
+        }
+        all.addAll(List.of(-1L, 65_536L, -65_536L, (long) Integer.MAX_VALUE, (long) Integer.MIN_VALUE, 1L << 40));
+        byte[] p = Pickle.dumps(all);
+        List<?> first = assertInstanceOf(ArrayList.class, Pickle.loads(p));
+        List<?> second = assertInstanceOf(ArrayList.class, Pickle.loads(p));
+        assertEquals(all, first);
+        assertEquals(all, second);
+        for (int i = 0; i < 65_536; i++) {
+            assertSame(first.get(i), second.get(i), "the Long of " + i);
+        }
+        // BININT1 and BININT2 written by hand: K 0xff, M 0xffff, M 0x0100; BININT -1
+        assertEquals(List.of(255L, 65_535L, 256L, -1L),
+                Pickle.loads(hex("80 02 5d 28 4b ff 4d ff ff 4d 00 01 4a ff ff ff ff 65 2e")));
+    }
+
+    @Test
+    void shortStringsReadBackWhateverEarlierLoadsRead() {
+        List<String> strings = new ArrayList<>();
+        for (int i = 0; i < 5000; i++) {
+            strings.add(Integer.toString(i, 36));
+        }
+        strings.addAll(List.of("", "a", "x".repeat(16), "y".repeat(17), "é", "aé", "\u0000", "\u007f"));
+        for (int round = 0; round < 3; round++) {
+            assertEquals(strings, Pickle.loads(Pickle.dumps(strings)));
+            for (String s : strings.subList(0, 50)) {
+                assertEquals(Map.of(s, s + "!"), Pickle.loads(Pickle.dumps(Map.of(s, s + "!"))));
+            }
+        }
+    }
+
+    @Test
+    void threadsThatPickleAtOnceEachGetTheirOwnValues() throws Exception {
+        int threads = 4;
+        List<java.util.concurrent.Future<Boolean>> results = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int t = 0; t < threads; t++) {
+                int id = t;
+                results.add(pool.submit(() -> {
+                    for (int i = 0; i < 2000; i++) {
+                        Map<String, Object> m = new LinkedHashMap<>();
+                        m.put("k" + id, List.of((long) i, "v" + (i % 7), (long) id << 20));
+                        m.put("s" + (i % 13), i % 2 == 0 ? 2.5 : null);
+                        if (!m.equals(Pickle.loads(Pickle.dumps(m)))) {
+                            return false;
+                        }
+                    }
+                    return true;
+                }));
+            }
+            for (java.util.concurrent.Future<Boolean> r : results) {
+                assertTrue(r.get(50, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        } finally {
+            pool.shutdownNow();
+            assertTrue(pool.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void aLoadInsideALoadAndALoadAfterAFailureReadWhatTheyShould() {
         Pickle.Loader loader = Pickle.loader().allow("app", "C", args -> List.of(args, Pickle.loads(Pickle.dumps(
                 List.of("inner", args.size())))));
