@@ -186,13 +186,11 @@ public final class ManagerMessages {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encodeRequest(Request req) {
-        byte[] values = encode(new Object[] {req.name(), req.signature(), req.args()});
-        byte[] frame = new byte[REQUEST_VALUES + values.length];
+        byte[] frame = encode(new Object[] {req.name(), req.signature(), req.args()}, REQUEST_VALUES);
         frame[0] = REQUEST;
         frame[OP] = req.op();
         LONG.set(frame, SERVER_ID, req.serverId());
         LONG.set(frame, ID, req.id());
-        System.arraycopy(values, 0, frame, REQUEST_VALUES, values.length);
         return frame;
     }
 
@@ -221,11 +219,9 @@ public final class ManagerMessages {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encodeReply(Reply reply) {
-        byte[] value = encode(reply.value());
-        byte[] frame = new byte[REPLY_VALUE + value.length];
+        byte[] frame = encode(reply.value(), REPLY_VALUE);
         frame[0] = REPLY;
         frame[KIND] = reply.kind();
-        System.arraycopy(value, 0, frame, REPLY_VALUE, value.length);
         return frame;
     }
 
@@ -248,7 +244,7 @@ public final class ManagerMessages {
             throw new StreamCorruptedException("a manager's frame cut short (" + frame.length + " bytes)");
         }
         try {
-            return Codec.decode(Arrays.copyOfRange(frame, at, frame.length), null);
+            return Codec.decode(frame, at, frame.length - at, null);
         } catch (EOFException e) {
             throw (IOException) new StreamCorruptedException("a manager's frame cut short (" + frame.length
                     + " bytes)").initCause(e);
@@ -261,8 +257,13 @@ public final class ManagerMessages {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encode(Object obj) {
+        return encode(obj, 0);
+    }
+
+    /** {@link #encode(Object)} behind {@code headroom} free bytes: a frame's header. */
+    private static byte[] encode(Object obj, int headroom) {
         try {
-            return Codec.encode(obj);
+            return Codec.encode(obj, headroom);
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("cannot send to the manager: " + e.getMessage()
                     + " is not serializable", e);

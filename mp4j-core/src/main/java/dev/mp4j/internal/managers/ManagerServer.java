@@ -14,7 +14,6 @@ import dev.mp4j.multiprocessing.managers.Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.CancelledKeyException;
@@ -565,7 +564,7 @@ public final class ManagerServer implements Server {
                         + new java.util.TreeSet<>(exposed));
             }
         }
-        Method m;
+        Invoker m;
         try {
             m = Methods.find(obj.getClass(), name, req.signature(), args);
         } catch (NoSuchMethodException | ClassNotFoundException ex) {
@@ -583,7 +582,7 @@ public final class ManagerServer implements Server {
             return new ManagerMessages.Reply(ManagerMessages.ERROR, ManagerMessages.portable(ex.getCause()));
         } catch (IllegalAccessException | IllegalArgumentException ex) {
             session.leaveCall();
-            return failure("cannot call " + m + " with " + args.length + " argument(s): " + ex);
+            return failure("cannot call " + m.method + " with " + args.length + " argument(s): " + ex);
         } catch (RuntimeException | Error ex) {
             session.leaveCall();
             throw ex;
