@@ -58,6 +58,8 @@ public class BaseProxy implements Serializable {
     /** Gives this proxy's reference back; null when it holds none. */
     private transient Cleaner.Cleanable ref;
     private transient volatile boolean released;
+    /** The line to the server of the thread that called last, kept for its next call. */
+    private transient volatile Client.Line line;
 
     BaseProxy(ManagerMessages.Token token, byte[] authkey, Object owner) {
         this.token = token;
@@ -233,8 +235,13 @@ public class BaseProxy implements Serializable {
             throw new IllegalStateException("the proxy was released: " + this);
         }
         try {
-            return Client.request(token.address(), authkey,
-                    new ManagerMessages.Request(ManagerMessages.CALL, token.serverId(), token.id(), name, signature, args));
+            Client.Line l = line;
+            if (l == null || !l.current()) {
+                l = new Client.Line(token.address(), authkey);
+                line = l;
+            }
+            return Client.request(l, new ManagerMessages.Request(ManagerMessages.CALL, token.serverId(), token.id(),
+                    name, signature, args));
         } finally {
             Reference.reachabilityFence(this);
         }
