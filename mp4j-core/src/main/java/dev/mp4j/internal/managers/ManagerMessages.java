@@ -165,7 +165,8 @@ public final class ManagerMessages {
      *             1  byte   OP
      *             2  int64  SERVER_ID
      *            10  int64  ID
-     *            18  ...    Object[] {name (String or null), signature (String[] or null), args (Object[])}
+     *            18  ...    Object[] {name (String or null), signature (String[], an Integer: the index of one of
+ *                       SIGNATURES, or null), args (Object[])}
      *   Reply     0  byte   REPLY 'm'
      *             1  byte   KIND
      *             2  ...    the value
@@ -181,12 +182,56 @@ public final class ManagerMessages {
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     /**
+     * The signatures of the standard proxies' calls. A request whose signature is one of these arrays (the
+     * same object: {@link #signature} gives it) carries its index instead of its names, which both ends
+     * would otherwise write and read, character by character, on every call.
+     */
+    private static final String[][] SIGNATURES = {
+        {},
+        {"java.lang.Object"},
+        {"java.lang.Object", "java.lang.Object"},
+        {"java.lang.Object", "java.lang.Object", "java.lang.Object"},
+        {"int"},
+        {"int", "java.lang.Object"},
+        {"int", "java.util.Collection"},
+        {"java.util.Collection"},
+        {"java.util.Map"},
+        {"java.lang.String"},
+        {"java.lang.String", "java.lang.Object"},
+        {"java.time.Duration"},
+        {"java.lang.Object", "java.time.Duration"},
+    };
+
+    /**
+     * @param names the parameter types' names of a method
+     * @return an array equal to {@code names}: the one the requests carry by index when there is one
+     */
+    public static String[] signature(String... names) {
+        for (String[] known : SIGNATURES) {
+            if (Arrays.equals(known, names)) {
+                return known;
+            }
+        }
+        return names;
+    }
+
+    /** @return the signature's index if it is one of {@link #SIGNATURES} (that very array), else itself */
+    private static Object signatureCode(String[] signature) {
+        for (int i = 0; i < SIGNATURES.length; i++) {
+            if (SIGNATURES[i] == signature) {
+                return i;
+            }
+        }
+        return signature;
+    }
+
+    /**
      * @param req a request
      * @return its frame
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encodeRequest(Request req) {
-        byte[] frame = encode(new Object[] {req.name(), req.signature(), req.args()}, REQUEST_VALUES);
+        byte[] frame = encode(new Object[] {req.name(), signatureCode(req.signature()), req.args()}, REQUEST_VALUES);
         frame[0] = REQUEST;
         frame[OP] = req.op();
         LONG.set(frame, SERVER_ID, req.serverId());
@@ -206,11 +251,13 @@ public final class ManagerMessages {
         }
         Object values = values(frame, REQUEST_VALUES);
         if (!(values instanceof Object[] v) || v.length != 3 || !(v[0] == null || v[0] instanceof String)
-                || !(v[1] == null || v[1] instanceof String[]) || !(v[2] instanceof Object[] args)) {
+                || !(v[1] == null || v[1] instanceof String[] || v[1] instanceof Integer i && i >= 0 && i < SIGNATURES.length)
+                || !(v[2] instanceof Object[] args)) {
             throw new StreamCorruptedException("a manager's request without its name, signature and arguments");
         }
+        String[] signature = v[1] instanceof Integer i ? SIGNATURES[i] : (String[]) v[1];
         return new Request(frame[OP], (long) LONG.get(frame, SERVER_ID), (long) LONG.get(frame, ID), (String) v[0],
-                (String[]) v[1], args);
+                signature, args);
     }
 
     /**

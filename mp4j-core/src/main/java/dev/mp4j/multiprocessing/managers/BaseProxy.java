@@ -165,14 +165,15 @@ public class BaseProxy implements Serializable {
         BaseProxy baseProxy();
     }
 
-    static final String[] NO_PARAMS = new String[0];
+    static final String[] NO_PARAMS = ManagerMessages.signature();
 
+    /** @return the types' names, as a call's signature ({@link ManagerMessages#signature}) */
     static String[] sig(Class<?>... types) {
         String[] names = new String[types.length];
         for (int i = 0; i < types.length; i++) {
             names[i] = types[i].getName();
         }
-        return names;
+        return ManagerMessages.signature(names);
     }
 
     private static final ThreadLocal<java.util.Set<BaseProxy>> PRINTING = ThreadLocal.withInitial(java.util.HashSet::new);

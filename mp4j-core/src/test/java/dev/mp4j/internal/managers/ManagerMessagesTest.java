@@ -59,6 +59,36 @@ class ManagerMessagesTest {
     }
 
     @Test
+    void aStandardSignatureTravelsAsItsIndexAndComesBackEqual() throws Exception {
+        String[] two = ManagerMessages.signature("java.lang.Object", "java.lang.Object");
+        assertSame(two, ManagerMessages.signature("java.lang.Object", "java.lang.Object"));
+        String[] other = {"java.lang.Object", "long"};
+        assertSame(other, ManagerMessages.signature(other));
+        byte[] byIndex = ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, "put", two,
+                new Object[] {"k", 1}));
+        byte[] byNames = ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, "put",
+                two.clone(), new Object[] {"k", 1}));
+        assertTrue(byIndex.length < byNames.length);
+        assertSame(two, ManagerMessages.decodeRequest(byIndex).signature());
+        assertArrayEquals(two, ManagerMessages.decodeRequest(byNames).signature());
+        assertArrayEquals(other, ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(
+                new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, "put", other, new Object[] {"k", 1L}))).signature());
+    }
+
+    @Test
+    void anUnknownSignatureIndexIsRefused() throws Exception {
+        for (int index : new int[] {-1, 10_000}) {
+            byte[] values = ManagerMessages.encode(new Object[] {"put", index, new Object[0]});
+            byte[] frame = new byte[18 + values.length];
+            byte[] header = ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, null,
+                    null, null));
+            System.arraycopy(header, 0, frame, 0, 18);
+            System.arraycopy(values, 0, frame, 18, values.length);
+            assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeRequest(frame), "index " + index);
+        }
+    }
+
+    @Test
     void nullNamesAndSignatures() throws Exception {
         ManagerMessages.Request back = ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(
                 new ManagerMessages.Request(ManagerMessages.PING, 0, 0, null, null, null)));
