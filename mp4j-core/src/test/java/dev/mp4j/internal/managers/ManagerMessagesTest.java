@@ -76,16 +76,30 @@ class ManagerMessagesTest {
     }
 
     @Test
-    void anUnknownSignatureIndexIsRefused() throws Exception {
-        for (int index : new int[] {-1, 10_000}) {
-            byte[] values = ManagerMessages.encode(new Object[] {"put", index, new Object[0]});
-            byte[] frame = new byte[18 + values.length];
-            byte[] header = ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, null,
-                    null, null));
-            System.arraycopy(header, 0, frame, 0, 18);
-            System.arraycopy(values, 0, frame, 18, values.length);
-            assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeRequest(frame), "index " + index);
+    void anUnknownSignatureIndexOrABadNameLengthIsRefused() throws Exception {
+        byte[] good = ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, "put",
+                ManagerMessages.signature("java.lang.Object"), new Object[] {"k"}));
+        for (byte index : new byte[] {-3, 13, 100}) {
+            byte[] bad = good.clone();
+            bad[18] = index;
+            assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeRequest(bad), "index " + index);
         }
+        for (int length : new int[] {-2, good.length, Integer.MAX_VALUE}) {
+            byte[] bad = good.clone();
+            java.nio.ByteBuffer.wrap(bad).putInt(19, length);
+            assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeRequest(bad), "length " + length);
+        }
+    }
+
+    @Test
+    void namesRoundTripInUtf8AndAMalformedOneIsRefused() throws Exception {
+        for (String name : new String[] {"", "put", "caf\u00e9", "\u4e2d\u6587 \ud83d\ude00"}) {
+            assertEquals(name, ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(new ManagerMessages.Request(
+                    ManagerMessages.CREATE, 0, 0, name, null, new Object[] {1}))).name());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ManagerMessages.encodeRequest(
+                new ManagerMessages.Request(ManagerMessages.CREATE, 0, 0, "lone \ud800", null, null)));
+        assertTrue(e.getMessage().contains("lone surrogate"), e.getMessage());
     }
 
     @Test
