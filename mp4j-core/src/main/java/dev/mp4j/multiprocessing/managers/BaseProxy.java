@@ -58,7 +58,10 @@ public class BaseProxy implements Serializable {
     /** Gives this proxy's reference back; null when it holds none. */
     private transient Cleaner.Cleanable ref;
     private transient volatile boolean released;
-    /** The line to the server of the thread that called last, kept for its next call. */
+    /**
+     * The line to the server of the thread that called last, kept for its next call. It keeps that thread's
+     * connection reachable after the thread ends, until another thread calls or this proxy is collected.
+     */
     private transient volatile Client.Line line;
 
     BaseProxy(ManagerMessages.Token token, byte[] authkey, Object owner) {
