@@ -49,29 +49,30 @@ final class Invoker {
         return new Invoker(m, op(m));
     }
 
+    /** Which direct call, by name and parameter types (no string concatenation: linked on first use). */
     private static int op(Method m) {
         Class<?>[] p = m.getParameterTypes();
-        String call = m.getName() + "/" + p.length;
+        int n = p.length;
         if (m.getDeclaringClass() == Map.class && objects(p)) {
-            return switch (call) {
-                case "get/1" -> MAP_GET;
-                case "put/2" -> MAP_PUT;
-                case "containsKey/1" -> MAP_CONTAINS_KEY;
-                case "remove/1" -> MAP_REMOVE;
-                case "size/0" -> MAP_SIZE;
-                case "isEmpty/0" -> MAP_IS_EMPTY;
-                case "getOrDefault/2" -> MAP_GET_OR_DEFAULT;
-                case "putIfAbsent/2" -> MAP_PUT_IF_ABSENT;
-                case "clear/0" -> MAP_CLEAR;
+            return switch (m.getName()) {
+                case "get" -> n == 1 ? MAP_GET : REFLECT;
+                case "put" -> n == 2 ? MAP_PUT : REFLECT;
+                case "containsKey" -> n == 1 ? MAP_CONTAINS_KEY : REFLECT;
+                case "remove" -> n == 1 ? MAP_REMOVE : REFLECT;
+                case "size" -> n == 0 ? MAP_SIZE : REFLECT;
+                case "isEmpty" -> n == 0 ? MAP_IS_EMPTY : REFLECT;
+                case "getOrDefault" -> n == 2 ? MAP_GET_OR_DEFAULT : REFLECT;
+                case "putIfAbsent" -> n == 2 ? MAP_PUT_IF_ABSENT : REFLECT;
+                case "clear" -> n == 0 ? MAP_CLEAR : REFLECT;
                 default -> REFLECT;
             };
         }
         if (m.getDeclaringClass() == List.class) {
-            return switch (call) {
-                case "size/0" -> LIST_SIZE;
-                case "add/1" -> p[0] == Object.class ? LIST_ADD : REFLECT;
-                case "get/1" -> p[0] == int.class ? LIST_GET : REFLECT;
-                case "set/2" -> p[0] == int.class && p[1] == Object.class ? LIST_SET : REFLECT;
+            return switch (m.getName()) {
+                case "size" -> n == 0 ? LIST_SIZE : REFLECT;
+                case "add" -> n == 1 && p[0] == Object.class ? LIST_ADD : REFLECT;
+                case "get" -> n == 1 && p[0] == int.class ? LIST_GET : REFLECT;
+                case "set" -> n == 2 && p[0] == int.class && p[1] == Object.class ? LIST_SET : REFLECT;
                 default -> REFLECT;
             };
         }

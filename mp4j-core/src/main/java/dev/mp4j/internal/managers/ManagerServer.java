@@ -103,8 +103,21 @@ public final class ManagerServer implements Server {
         }
     }
 
-    /** A client process on this host, as its HELLO named it ({@link Pids}). */
-    private record Owner(int pid, int start) {}
+    /**
+     * A client process on this host, as its HELLO named it ({@link Pids}). Its hash and equality are written
+     * out: a record's are linked through method handles on first use, which a server's first client waits for.
+     */
+    private record Owner(int pid, int start) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Owner w && w.pid == pid && w.start == start;
+        }
+
+        @Override
+        public int hashCode() {
+            return pid * 31 + start;
+        }
+    }
 
     /**
      * Binds the listener.
