@@ -56,6 +56,31 @@ public final class Client {
     }
 
     /**
+     * A thread's way to one server, as a caller keeps it between its requests ({@link
+     * #request(Line, ManagerMessages.Request)}) instead of finding the thread's connection again for each.
+     * Used by its thread only.
+     */
+    public static final class Line {
+        private final Thread thread = Thread.currentThread();
+        private final Key key;
+        /** The connection last used, or null before the first request. */
+        private SocketConnection conn;
+
+        /**
+         * @param address the server's address
+         * @param authkey the key
+         */
+        public Line(SocketAddress address, byte[] authkey) {
+            this.key = new Key(address, authkey);
+        }
+
+        /** @return whether it is the calling thread's */
+        public boolean current() {
+            return thread == Thread.currentThread();
+        }
+    }
+
+    /**
      * Sends a request on this thread's connection to the server and waits for the reply.
      *
      * @param address the server's address
@@ -69,32 +94,60 @@ public final class Client {
      * @throws InterruptedError if the thread is interrupted (the connection is closed)
      */
     public static ManagerMessages.Reply request(SocketAddress address, byte[] authkey, ManagerMessages.Request req) {
+        return request(new Line(address, authkey), req);
+    }
+
+    /**
+     * As {@link #request(SocketAddress, byte[], ManagerMessages.Request)}, through a line of this thread's
+     * ({@link Line#current()}).
+     *
+     * @param line the calling thread's line to the server
+     * @param req the request
+     * @return the reply
+     */
+    public static ManagerMessages.Reply request(Line line, ManagerMessages.Request req) {
         byte[] out = ManagerMessages.encodeRequest(req);
-        Map<Key, SocketConnection> mine = CONNECTIONS.get();
-        Key key = new Key(address, authkey);
-        SocketConnection c = mine.get(key);
-        if (c != null && stale(c)) {
-            c.close();
-            mine.remove(key);
-            c = null;
-        }
-        if (c == null) {
-            c = connect(address, authkey);
-            mine.put(key, c);
+        SocketConnection c = line.conn;
+        if (c == null || stale(c)) {
+            c = connection(line.key, c);
+            line.conn = c;
         }
         byte[] in;
         try {
             c.sendBytes(out);
             in = c.recvBytes();
         } catch (EOFError e) {
-            drop(mine, key, c);
-            throw new EOFError("the manager's server at " + address + " closed the connection during " + what(req)
-                    + ": it was shut down or died", e);
+            drop(line.key, c);
+            throw new EOFError("the manager's server at " + line.key.address + " closed the connection during "
+                    + what(req) + ": it was shut down or died", e);
         } catch (RuntimeException e) {
-            drop(mine, key, c);
+            drop(line.key, c);
             throw e;
         }
         return decode(in);
+    }
+
+    /**
+     * This thread's connection to a server: the one it has, unless that has become readable between requests
+     * (closed by its server: shut down, or restarted at the same address), else a new one.
+     *
+     * @param old a connection of the key found stale, or null
+     */
+    private static SocketConnection connection(Key key, SocketConnection old) {
+        Map<Key, SocketConnection> mine = CONNECTIONS.get();
+        if (old != null) {
+            drop(key, old);
+        }
+        SocketConnection c = mine.get(key);
+        if (c != null && stale(c)) {
+            drop(key, c);
+            c = null;
+        }
+        if (c == null) {
+            c = connect(key.address, key.authkey);
+            mine.put(key, c);
+        }
+        return c;
     }
 
     /**
@@ -189,9 +242,9 @@ public final class Client {
         }
     }
 
-    private static void drop(Map<Key, SocketConnection> mine, Key key, SocketConnection c) {
+    private static void drop(Key key, SocketConnection c) {
         c.close();
-        mine.remove(key, c);
+        CONNECTIONS.get().remove(key, c);
     }
 
     private static ManagerMessages.Reply decode(byte[] in) {

@@ -13,6 +13,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -165,20 +166,77 @@ public final class ManagerMessages {
      *             1  byte   OP
      *             2  int64  SERVER_ID
      *            10  int64  ID
-     *            18  ...    Object[] {name (String or null), signature (String[] or null), args (Object[])}
+     *            18  byte   SIGNATURE  the index of one of SIGNATURES, or NO_SIGNATURE (null), or NAMED
+     *            19  int32  NAME_LENGTH  of the name's UTF-8 bytes, -1 for a null name
+     *            23  ...    the name's UTF-8 bytes
+     *             then      Object[] args, or for NAMED Object[] {String[] signature, Object[] args}
      *   Reply     0  byte   REPLY 'm'
      *             1  byte   KIND
      *             2  ...    the value
+     * The name and the signature are written here, not by the Codec: a call's every request carries them,
+     * and both ends would otherwise write and read them character by character.
      */
     private static final byte REQUEST = 'M';
     private static final byte REPLY = 'm';
     private static final int OP = 1;
     private static final int SERVER_ID = 2;
     private static final int ID = 10;
-    private static final int REQUEST_VALUES = 18;
+    private static final int SIGNATURE = 18;
+    private static final int NAME_LENGTH = 19;
+    private static final int NAME = 23;
+    private static final byte NO_SIGNATURE = -1;
+    private static final byte NAMED = -2;
     private static final int KIND = 1;
     private static final int REPLY_VALUE = 2;
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    /**
+     * The signatures of the standard proxies' calls. A request whose signature is one of these arrays (the
+     * same object: {@link #signature} gives it) carries its index instead of its names, which both ends
+     * would otherwise write and read, character by character, on every call.
+     */
+    private static final String[][] SIGNATURES = {
+        {},
+        {"java.lang.Object"},
+        {"java.lang.Object", "java.lang.Object"},
+        {"java.lang.Object", "java.lang.Object", "java.lang.Object"},
+        {"int"},
+        {"int", "java.lang.Object"},
+        {"int", "java.util.Collection"},
+        {"java.util.Collection"},
+        {"java.util.Map"},
+        {"java.lang.String"},
+        {"java.lang.String", "java.lang.Object"},
+        {"java.time.Duration"},
+        {"java.lang.Object", "java.time.Duration"},
+    };
+
+    /**
+     * @param names the parameter types' names of a method
+     * @return an array equal to {@code names}: the one the requests carry by index when there is one
+     */
+    public static String[] signature(String... names) {
+        for (String[] known : SIGNATURES) {
+            if (Arrays.equals(known, names)) {
+                return known;
+            }
+        }
+        return names;
+    }
+
+    /** @return the SIGNATURE byte: the index if it is one of {@link #SIGNATURES} (that very array) */
+    private static byte signatureCode(String[] signature) {
+        if (signature == null) {
+            return NO_SIGNATURE;
+        }
+        for (int i = 0; i < SIGNATURES.length; i++) {
+            if (SIGNATURES[i] == signature) {
+                return (byte) i;
+            }
+        }
+        return NAMED;
+    }
 
     /**
      * @param req a request
@@ -186,14 +244,30 @@ public final class ManagerMessages {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encodeRequest(Request req) {
-        byte[] values = encode(new Object[] {req.name(), req.signature(), req.args()});
-        byte[] frame = new byte[REQUEST_VALUES + values.length];
+        byte[] name = req.name() == null ? null : utf8(req.name());
+        byte sig = signatureCode(req.signature());
+        int values = NAME + (name == null ? 0 : name.length);
+        byte[] frame = encode(sig == NAMED ? new Object[] {req.signature(), req.args()} : req.args(), values);
         frame[0] = REQUEST;
         frame[OP] = req.op();
         LONG.set(frame, SERVER_ID, req.serverId());
         LONG.set(frame, ID, req.id());
-        System.arraycopy(values, 0, frame, REQUEST_VALUES, values.length);
+        frame[SIGNATURE] = sig;
+        INT.set(frame, NAME_LENGTH, name == null ? -1 : name.length);
+        if (name != null) {
+            System.arraycopy(name, 0, frame, NAME, name.length);
+        }
         return frame;
+    }
+
+    /** @throws IllegalArgumentException if the name is not well-formed UTF-16 (a lone surrogate) */
+    private static byte[] utf8(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (!new String(bytes, StandardCharsets.UTF_8).equals(name)) { // a lone surrogate became '?'
+            throw new IllegalArgumentException("cannot send to the manager: the name '" + name
+                    + "' is not well-formed UTF-16 (it has a lone surrogate)");
+        }
+        return bytes;
     }
 
     /**
@@ -206,13 +280,33 @@ public final class ManagerMessages {
         if (frame.length == 0 || frame[0] != REQUEST) {
             throw new StreamCorruptedException("not a manager's request");
         }
-        Object values = values(frame, REQUEST_VALUES);
-        if (!(values instanceof Object[] v) || v.length != 3 || !(v[0] == null || v[0] instanceof String)
-                || !(v[1] == null || v[1] instanceof String[]) || !(v[2] instanceof Object[] args)) {
-            throw new StreamCorruptedException("a manager's request without its name, signature and arguments");
+        if (frame.length < NAME) {
+            throw new StreamCorruptedException("a manager's frame cut short (" + frame.length + " bytes)");
         }
-        return new Request(frame[OP], (long) LONG.get(frame, SERVER_ID), (long) LONG.get(frame, ID), (String) v[0],
-                (String[]) v[1], args);
+        byte sig = frame[SIGNATURE];
+        int nameLength = (int) INT.get(frame, NAME_LENGTH);
+        if (sig < NAMED || sig >= SIGNATURES.length || nameLength < -1 || nameLength > frame.length - NAME) {
+            throw new StreamCorruptedException("a manager's request with a bad signature (" + sig + ") or name length ("
+                    + nameLength + ")");
+        }
+        String name = nameLength < 0 ? null : new String(frame, NAME, nameLength, StandardCharsets.UTF_8);
+        Object values = values(frame, NAME + Math.max(nameLength, 0));
+        String[] signature;
+        Object args;
+        if (sig == NAMED) {
+            if (!(values instanceof Object[] v) || v.length != 2 || !(v[0] instanceof String[] named)) {
+                throw new StreamCorruptedException("a manager's request without its signature and arguments");
+            }
+            signature = named;
+            args = v[1];
+        } else {
+            signature = sig == NO_SIGNATURE ? null : SIGNATURES[sig];
+            args = values;
+        }
+        if (!(args instanceof Object[] a)) {
+            throw new StreamCorruptedException("a manager's request without its arguments");
+        }
+        return new Request(frame[OP], (long) LONG.get(frame, SERVER_ID), (long) LONG.get(frame, ID), name, signature, a);
     }
 
     /**
@@ -221,11 +315,9 @@ public final class ManagerMessages {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encodeReply(Reply reply) {
-        byte[] value = encode(reply.value());
-        byte[] frame = new byte[REPLY_VALUE + value.length];
+        byte[] frame = encode(reply.value(), REPLY_VALUE);
         frame[0] = REPLY;
         frame[KIND] = reply.kind();
-        System.arraycopy(value, 0, frame, REPLY_VALUE, value.length);
         return frame;
     }
 
@@ -248,7 +340,7 @@ public final class ManagerMessages {
             throw new StreamCorruptedException("a manager's frame cut short (" + frame.length + " bytes)");
         }
         try {
-            return Codec.decode(Arrays.copyOfRange(frame, at, frame.length), null);
+            return Codec.decode(frame, at, frame.length - at, null);
         } catch (EOFException e) {
             throw (IOException) new StreamCorruptedException("a manager's frame cut short (" + frame.length
                     + " bytes)").initCause(e);
@@ -261,8 +353,13 @@ public final class ManagerMessages {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encode(Object obj) {
+        return encode(obj, 0);
+    }
+
+    /** {@link #encode(Object)} behind {@code headroom} free bytes: a frame's header. */
+    private static byte[] encode(Object obj, int headroom) {
         try {
-            return Codec.encode(obj);
+            return Codec.encode(obj, headroom);
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("cannot send to the manager: " + e.getMessage()
                     + " is not serializable", e);

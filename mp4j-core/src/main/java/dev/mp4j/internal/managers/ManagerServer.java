@@ -14,7 +14,6 @@ import dev.mp4j.multiprocessing.managers.Server;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.CancelledKeyException;
@@ -104,8 +103,21 @@ public final class ManagerServer implements Server {
         }
     }
 
-    /** A client process on this host, as its HELLO named it ({@link Pids}). */
-    private record Owner(int pid, int start) {}
+    /**
+     * A client process on this host, as its HELLO named it ({@link Pids}). Its hash and equality are written
+     * out: a record's are linked through method handles on first use, which a server's first client waits for.
+     */
+    private record Owner(int pid, int start) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Owner w && w.pid == pid && w.start == start;
+        }
+
+        @Override
+        public int hashCode() {
+            return pid * 31 + start;
+        }
+    }
 
     /**
      * Binds the listener.
@@ -565,7 +577,7 @@ public final class ManagerServer implements Server {
                         + new java.util.TreeSet<>(exposed));
             }
         }
-        Method m;
+        Invoker m;
         try {
             m = Methods.find(obj.getClass(), name, req.signature(), args);
         } catch (NoSuchMethodException | ClassNotFoundException ex) {
@@ -583,7 +595,7 @@ public final class ManagerServer implements Server {
             return new ManagerMessages.Reply(ManagerMessages.ERROR, ManagerMessages.portable(ex.getCause()));
         } catch (IllegalAccessException | IllegalArgumentException ex) {
             session.leaveCall();
-            return failure("cannot call " + m + " with " + args.length + " argument(s): " + ex);
+            return failure("cannot call " + m.method + " with " + args.length + " argument(s): " + ex);
         } catch (RuntimeException | Error ex) {
             session.leaveCall();
             throw ex;
@@ -672,6 +684,8 @@ public final class ManagerServer implements Server {
         Owner owner;
         private SelectionKey key;   // set by the session thread before its first call
         private int state;          // guarded by this
+        /** Whether the watchdog watches the connection (its key's interest is OP_READ). */
+        private boolean armed;      // guarded by this
 
         Session(SocketConnection conn) {
             this.conn = conn;
@@ -741,13 +755,15 @@ public final class ManagerServer implements Server {
             synchronized (this) {
                 state = IN_CALL;
             }
-            watchdog.arm(key);
         }
 
         /** @return whether the client went away during the call (the interrupt is then cleared) */
         boolean leaveCall() {
-            watchdog.disarm(key);
             synchronized (this) {
+                if (armed) {
+                    watchdog.disarm(key);
+                    armed = false;
+                }
                 boolean aborted = state == ABORTED;
                 if (aborted) {
                     Thread.interrupted();
@@ -758,10 +774,24 @@ public final class ManagerServer implements Server {
             }
         }
 
-        /** The watchdog saw the connection readable: during a call that means the client is gone. */
-        synchronized boolean check() {
+        /**
+         * The watchdog's round: a call in progress has its connection watched from now until it ends (a call
+         * is entered after the key is set, under this monitor).
+         */
+        synchronized void watchIfInCall() {
+            if (state == IN_CALL && !armed) {
+                watchdog.arm(key);
+                armed = true;
+            }
+        }
+
+        /**
+         * The watchdog saw the connection readable: during a call that means the client is gone. The watch
+         * stops, unless the call goes on with its client there.
+         */
+        synchronized void check() {
             if (state != IN_CALL) {
-                return false;
+                return;
             }
             boolean gone;
             try {
@@ -772,9 +802,9 @@ public final class ManagerServer implements Server {
             if (gone) {
                 state = ABORTED;
                 thread.interrupt();
-                return false;
+                watchdog.disarm(key);
+                armed = false;
             }
-            return true;
         }
 
         void close() {
@@ -788,9 +818,10 @@ public final class ManagerServer implements Server {
     /**
      * Watches the connections of sessions in a call: one selector, a key per session whose interest is
      * OP_READ only during a call. A client sends nothing while its call runs, so a connection that becomes
-     * readable then was closed (or is misused): the session is told to abort the call. Arming does not wake
-     * the selector (that would cost every call a thread switch): the selector takes new interests up every
-     * {@link #SLICE_MILLIS} ms, so a call is watched once it has lasted that long, which is when it matters.
+     * readable then was closed (or is misused): the session is told to abort the call. A call does not arm
+     * its key itself (that would cost every call two interest changes): the watchdog arms those in progress
+     * every {@link #SLICE_MILLIS} ms, so a call is watched once it has lasted up to that long, which is when
+     * it matters; the call disarms its key when it ends, if it was armed.
      */
     private final class Watchdog implements Runnable {
         private static final long SLICE_MILLIS = 100;
@@ -808,7 +839,7 @@ public final class ManagerServer implements Server {
 
         void arm(SelectionKey k) {
             try {
-                k.interestOps(SelectionKey.OP_READ); // taken up at the watchdog's next select, within a slice
+                k.interestOps(SelectionKey.OP_READ);
             } catch (CancelledKeyException | ClosedSelectorException ignored) {
                 // the connection or the server is closing
             }
@@ -831,16 +862,12 @@ public final class ManagerServer implements Server {
                         reclaim();
                         sweep = System.nanoTime();
                     }
+                    for (Session s : sessions) {
+                        s.watchIfInCall();
+                    }
                     selector.select(SLICE_MILLIS);
                     for (SelectionKey k : selector.selectedKeys()) {
-                        try {
-                            k.interestOps(0);
-                            if (((Session) k.attachment()).check()) {
-                                k.interestOps(SelectionKey.OP_READ);
-                            }
-                        } catch (CancelledKeyException ignored) {
-                            // that session ended
-                        }
+                        ((Session) k.attachment()).check();
                     }
                     selector.selectedKeys().clear();
                 }

@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * are cached per class, name and signature.
  */
 final class Methods {
-    private static final Map<Key, Method> CACHE = new ConcurrentHashMap<>();
+    private static final Map<Key, Invoker> CACHE = new ConcurrentHashMap<>();
     private static final Map<Class<?>, Set<String>> PUBLIC_NAMES = new ConcurrentHashMap<>();
     private static final Set<String> OBJECT_NAMES = Set.of("getClass", "hashCode", "equals", "toString", "notify",
             "notifyAll", "wait", "clone", "finalize");
@@ -30,8 +30,36 @@ final class Methods {
 
     private Methods() {}
 
-    /** A cached lookup: the class, the method's name, and the signature or the arguments' classes' names. */
-    private record Key(Class<?> cls, String name, List<String> types) {}
+    /**
+     * A cached lookup: the class, the method's name, and the signature or the arguments' classes' names
+     * (then with a last element no signature has). Not a record: its hash and equality run on every call,
+     * and a record's are linked through method handles the first time, which a server pays on its first
+     * calls.
+     */
+    private static final class Key {
+        private final Class<?> cls;
+        private final String name;
+        private final String[] types;
+        private final int hash;
+
+        Key(Class<?> cls, String name, String[] types) {
+            this.cls = cls;
+            this.name = name;
+            this.types = types;
+            this.hash = (cls.hashCode() * 31 + name.hashCode()) * 31 + Arrays.hashCode(types);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.cls == cls && k.hash == hash && k.name.equals(name)
+                    && Arrays.equals(k.types, types);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
 
     /**
      * @param cls a referent's class
@@ -64,25 +92,24 @@ final class Methods {
      * @throws NoSuchMethodException if there is none, or the arguments fit none
      * @throws ClassNotFoundException if a parameter type cannot be loaded here
      */
-    static Method find(Class<?> cls, String name, String[] signature, Object[] args)
+    static Invoker find(Class<?> cls, String name, String[] signature, Object[] args)
             throws NoSuchMethodException, ClassNotFoundException {
-        List<String> sigOrArgs;
+        String[] sigOrArgs;
         if (signature != null) {
-            sigOrArgs = Arrays.asList(signature);
+            sigOrArgs = signature;
         } else {
-            String[] names = new String[args.length + 1];
-            names[args.length] = "[by argument]"; // never a signature's last type name
+            sigOrArgs = new String[args.length + 1];
+            sigOrArgs[args.length] = "[by argument]"; // never a signature's last type name
             for (int i = 0; i < args.length; i++) {
-                names[i] = args[i] == null ? "null" : args[i].getClass().getName();
+                sigOrArgs[i] = args[i] == null ? "null" : args[i].getClass().getName();
             }
-            sigOrArgs = Arrays.asList(names);
         }
         Key k = new Key(cls, name, sigOrArgs);
-        Method m = CACHE.get(k);
+        Invoker m = CACHE.get(k);
         if (m == null) {
             Class<?>[] types = signature != null ? load(signature, cls) : choose(cls, name, args);
-            m = accessible(cls, name, types);
-            CACHE.put(k, m);
+            m = Invoker.of(accessible(cls, name, types));
+            CACHE.put(new Key(cls, name, sigOrArgs.clone()), m);
         }
         return m;
     }

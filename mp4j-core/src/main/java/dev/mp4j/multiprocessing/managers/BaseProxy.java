@@ -58,6 +58,11 @@ public class BaseProxy implements Serializable {
     /** Gives this proxy's reference back; null when it holds none. */
     private transient Cleaner.Cleanable ref;
     private transient volatile boolean released;
+    /**
+     * The line to the server of the thread that called last, kept for its next call. It keeps that thread's
+     * connection reachable after the thread ends, until another thread calls or this proxy is collected.
+     */
+    private transient volatile Client.Line line;
 
     BaseProxy(ManagerMessages.Token token, byte[] authkey, Object owner) {
         this.token = token;
@@ -163,14 +168,15 @@ public class BaseProxy implements Serializable {
         BaseProxy baseProxy();
     }
 
-    static final String[] NO_PARAMS = new String[0];
+    static final String[] NO_PARAMS = ManagerMessages.signature();
 
+    /** @return the types' names, as a call's signature ({@link ManagerMessages#signature}) */
     static String[] sig(Class<?>... types) {
         String[] names = new String[types.length];
         for (int i = 0; i < types.length; i++) {
             names[i] = types[i].getName();
         }
-        return names;
+        return ManagerMessages.signature(names);
     }
 
     private static final ThreadLocal<java.util.Set<BaseProxy>> PRINTING = ThreadLocal.withInitial(java.util.HashSet::new);
@@ -233,8 +239,13 @@ public class BaseProxy implements Serializable {
             throw new IllegalStateException("the proxy was released: " + this);
         }
         try {
-            return Client.request(token.address(), authkey,
-                    new ManagerMessages.Request(ManagerMessages.CALL, token.serverId(), token.id(), name, signature, args));
+            Client.Line l = line;
+            if (l == null || !l.current()) {
+                l = new Client.Line(token.address(), authkey);
+                line = l;
+            }
+            return Client.request(l, new ManagerMessages.Request(ManagerMessages.CALL, token.serverId(), token.id(),
+                    name, signature, args));
         } finally {
             Reference.reachabilityFence(this);
         }

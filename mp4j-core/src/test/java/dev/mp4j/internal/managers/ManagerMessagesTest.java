@@ -59,6 +59,50 @@ class ManagerMessagesTest {
     }
 
     @Test
+    void aStandardSignatureTravelsAsItsIndexAndComesBackEqual() throws Exception {
+        String[] two = ManagerMessages.signature("java.lang.Object", "java.lang.Object");
+        assertSame(two, ManagerMessages.signature("java.lang.Object", "java.lang.Object"));
+        String[] other = {"java.lang.Object", "long"};
+        assertSame(other, ManagerMessages.signature(other));
+        byte[] byIndex = ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, "put", two,
+                new Object[] {"k", 1}));
+        byte[] byNames = ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, "put",
+                two.clone(), new Object[] {"k", 1}));
+        assertTrue(byIndex.length < byNames.length);
+        assertSame(two, ManagerMessages.decodeRequest(byIndex).signature());
+        assertArrayEquals(two, ManagerMessages.decodeRequest(byNames).signature());
+        assertArrayEquals(other, ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(
+                new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, "put", other, new Object[] {"k", 1L}))).signature());
+    }
+
+    @Test
+    void anUnknownSignatureIndexOrABadNameLengthIsRefused() throws Exception {
+        byte[] good = ManagerMessages.encodeRequest(new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, "put",
+                ManagerMessages.signature("java.lang.Object"), new Object[] {"k"}));
+        for (byte index : new byte[] {-3, 13, 100}) {
+            byte[] bad = good.clone();
+            bad[18] = index;
+            assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeRequest(bad), "index " + index);
+        }
+        for (int length : new int[] {-2, good.length, Integer.MAX_VALUE}) {
+            byte[] bad = good.clone();
+            java.nio.ByteBuffer.wrap(bad).putInt(19, length);
+            assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeRequest(bad), "length " + length);
+        }
+    }
+
+    @Test
+    void namesRoundTripInUtf8AndAMalformedOneIsRefused() throws Exception {
+        for (String name : new String[] {"", "put", "caf\u00e9", "\u4e2d\u6587 \ud83d\ude00"}) {
+            assertEquals(name, ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(new ManagerMessages.Request(
+                    ManagerMessages.CREATE, 0, 0, name, null, new Object[] {1}))).name());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ManagerMessages.encodeRequest(
+                new ManagerMessages.Request(ManagerMessages.CREATE, 0, 0, "lone \ud800", null, null)));
+        assertTrue(e.getMessage().contains("lone surrogate"), e.getMessage());
+    }
+
+    @Test
     void nullNamesAndSignatures() throws Exception {
         ManagerMessages.Request back = ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(
                 new ManagerMessages.Request(ManagerMessages.PING, 0, 0, null, null, null)));
