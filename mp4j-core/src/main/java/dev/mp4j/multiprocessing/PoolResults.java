@@ -326,6 +326,27 @@ final class PoolResults {
         private int pos;                 // the next of its items: the consuming thread's only
         private boolean ended;
 
+        /** The most chunks sent ahead of the consumer that {@link #window} chooses for small chunks. */
+        static final int MAX_AHEAD_CHUNKS = 16;
+        /** How many items {@link #window} lets be sent ahead, in chunks of at most {@link #MAX_AHEAD_CHUNKS}. */
+        static final int AHEAD_ITEMS = 2048;
+
+        /**
+         * How many chunks an iterator keeps sent and not yet consumed: two per worker, and more while the chunks
+         * are small (up to {@link #AHEAD_ITEMS} items in at most {@link #MAX_AHEAD_CHUNKS} chunks). The pool
+         * holds the chunks its workers cannot take yet and sends each to the first worker done with one, from
+         * the thread that reads that worker's result: so the workers do not wait for the consuming thread to
+         * take a chunk's results before they get the next.
+         *
+         * @param workers the pool's workers
+         * @param chunksize the iterator's chunksize
+         * @return the window, at least 2
+         */
+        static int window(int workers, int chunksize) {
+            long byItems = Math.min(MAX_AHEAD_CHUNKS, (AHEAD_ITEMS + chunksize - 1L) / chunksize);
+            return (int) Math.max(Math.max(2, 2L * workers), byItems);
+        }
+
         /**
          * One chunk's outcome: per-item results, or one exception for the whole chunk (in place of its
          * {@code items}).
@@ -346,32 +367,26 @@ final class PoolResults {
             this.ordered = ordered;
         }
 
-        /** Sends chunks until the window is full or the iterable ends. Lock held. */
+        /** Sends chunks until the window is full or the iterable ends. */
         void feed() {
             lock.lock();
             try {
                 while (!sourceDone && sent - consumed < window) {
-                    List<Object> chunk = new ArrayList<>(Math.min(chunksize, 1024));
-                    try {
-                        while (chunk.size() < chunksize && source.hasNext()) {
-                            chunk.add(source.next());
-                        }
-                        read += chunk.size();
-                        if (chunk.size() < chunksize) {
-                            sourceDone = true;
-                            total = read;
-                        }
-                    } catch (RuntimeException | Error e) {
-                        read += chunk.size();
-                        sourceDone = true;
-                        sourceError = e;
+                    Object[] a = new Object[Math.min(chunksize, 1024)];
+                    int n = gather(a, 0);
+                    while (n == a.length && n < chunksize) {
+                        a = Arrays.copyOf(a, (int) Math.min(chunksize, 2L * n));
+                        n = gather(a, n);
                     }
-                    if (!chunk.isEmpty()) {
+                    read += n;
+                    if (sourceDone && sourceError == null) {
+                        total = read;
+                    }
+                    if (n > 0) {
                         long index = sent;
-                        int items = chunk.size();
                         try {
-                            owner.submit(new Chunks.EachChunk(fn, chunk), new ChunkCompletion(index, items),
-                                    Timeouts.FOREVER);
+                            owner.submit(new Chunks.EachChunk(fn, new Chunks.Slice(a, 0, n)),
+                                    new ChunkCompletion(index, n), Timeouts.FOREVER);
                             sent++;
                         } catch (RuntimeException e) {
                             sourceDone = true;
@@ -383,6 +398,31 @@ final class PoolResults {
             } finally {
                 lock.unlock();
             }
+        }
+
+        /**
+         * Takes items of the iterable into {@code a} from index {@code from} until it is full; if the iterable
+         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). Lock held. A method of its
+         * own, so that the JIT compiles this loop by its calls, apart from the sends around it.
+         *
+         * @return the index after the last item taken
+         */
+        private int gather(Object[] a, int from) {
+            int i = from;
+            try {
+                while (i < a.length) {
+                    if (!source.hasNext()) {
+                        sourceDone = true;
+                        break;
+                    }
+                    Object item = source.next(); // not a[i++] = next(): i would count an item that threw
+                    a[i++] = item;
+                }
+            } catch (RuntimeException | Error e) {
+                sourceDone = true;
+                sourceError = e;
+            }
+            return i;
         }
 
         /** A chunk's completion: dropped unrun once the iterator is closed. */
