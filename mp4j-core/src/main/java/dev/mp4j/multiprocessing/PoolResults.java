@@ -348,12 +348,22 @@ final class PoolResults {
         }
 
         /**
-         * One chunk's outcome: per-item results, or one exception for the whole chunk (in place of its
-         * {@code items}).
+         * One chunk's outcome: per-item results ({@code values}, and {@code errors} when a call failed), or one
+         * exception for the whole chunk, raised once in place of its {@code items}.
          */
-        private record Outcome(Chunks.EachResult each, Throwable whole, int items) {
-            int size() {
-                return each == null ? 1 : each.values().size();
+        private static final class Outcome {
+            final List<Object> values;    // null for a whole failure
+            final List<Throwable> errors; // null when no call failed
+            final Throwable whole;
+            final int items;
+            final int size;               // what the iterator hands out: the values, or the one exception
+
+            Outcome(Chunks.EachResult each, Throwable whole, int items) {
+                this.values = each == null ? null : each.values();
+                this.errors = each == null ? null : each.errors();
+                this.whole = whole;
+                this.items = items;
+                this.size = values == null ? 1 : values.size();
             }
         }
 
@@ -486,18 +496,25 @@ final class PoolResults {
             }
         }
 
+        /*
+         * more() and take() hand out the items of the chunk at hand in a few bytecodes, without the lock (only
+         * the consuming thread touches current and pos): what the JIT compiles into the caller's loop is this,
+         * while moreSlow() and takeSlow(), which wait for and switch chunks, stay apart, compiled on their own.
+         */
+
         @Override
         protected boolean more() {
-            Outcome c = current; // current and pos: the consuming thread's alone (one thread consumes)
-            if (c != null && pos < c.size()) {
-                return true;
-            }
+            Outcome c = current;
+            return (c != null && pos < c.size) || moreSlow();
+        }
+
+        private boolean moreSlow() {
             lock.lock();
             try {
                 if (ended) {
                     return false;
                 }
-                if ((current != null && pos < current.size()) || consumed < sent || sourceError != null) {
+                if ((current != null && pos < current.size) || consumed < sent || sourceError != null) {
                     return true;
                 }
                 feed();
@@ -515,16 +532,20 @@ final class PoolResults {
         @SuppressWarnings("unchecked")
         protected R take(Duration timeout) {
             Outcome c = current;
-            if (c != null && pos < c.size() && c.whole == null) {
-                // the chunk at hand has more: no lock, no wait (only the consuming thread touches current and pos)
-                int i = pos++;
+            int i = pos;
+            if (c != null && i < c.size && c.whole == null) {
+                pos = i + 1;
                 delivered();
-                Throwable err = c.each.error(i);
-                if (err != null) {
-                    throw Exceptions.rethrow(err);
+                if (c.errors != null && c.errors.get(i) != null) {
+                    throw Exceptions.rethrow(c.errors.get(i));
                 }
-                return (R) c.each.values().get(i);
+                return (R) c.values.get(i);
             }
+            return takeSlow(timeout);
+        }
+
+        @SuppressWarnings("unchecked")
+        private R takeSlow(Duration timeout) {
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
             lock.lock();
             try {
@@ -532,18 +553,17 @@ final class PoolResults {
                     throw new NoSuchElementException();
                 }
                 while (true) {
-                    if (current != null && pos < current.size()) {
+                    if (current != null && pos < current.size) {
                         int i = pos++;
                         if (current.whole != null) {
                             delivered(current.items);
                             throw Exceptions.rethrow(current.whole);
                         }
                         delivered();
-                        Throwable err = current.each.error(i);
-                        if (err != null) {
-                            throw Exceptions.rethrow(err);
+                        if (current.errors != null && current.errors.get(i) != null) {
+                            throw Exceptions.rethrow(current.errors.get(i));
                         }
-                        return (R) current.each.values().get(i);
+                        return (R) current.values.get(i);
                     }
                     current = null;
                     if (consumed < sent) {
