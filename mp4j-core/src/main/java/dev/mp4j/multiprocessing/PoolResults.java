@@ -274,11 +274,11 @@ final class PoolResults {
                 failure = r.error();
                 if (failure == null) {
                     List<R> all = null;
+                    // one bulk copy, not a loop per value: this method runs a few times per map, so a loop
+                    // here would run in the JIT's interpreter through a program's first maps
+                    Object[] values = r.values().toArray();
                     synchronized (this) {
-                        int i = offset;
-                        for (Object x : r.values()) { // no copy of the chunk's values on the way
-                            slots[i++] = x;
-                        }
+                        System.arraycopy(values, 0, slots, offset, values.length);
                         if (--left == 0) {
                             all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
                         }
