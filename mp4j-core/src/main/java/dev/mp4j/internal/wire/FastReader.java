@@ -405,7 +405,7 @@ final class FastReader {
             number(type, type == INT ? Integer.class : type == LONG ? Long.class : Double.class, depth + 1);
             refs += n - 1;
         }
-        int at = pos;
+        ByteBuffer bb = ByteBuffer.wrap(buf, pos, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
         pos += n * width;
         // An ArrayList is filled as its elements are boxed: one array of references, not three (a boxed array,
         // then the copies of Arrays.asList's toArray and of ArrayList's constructor), where each fresh page of
@@ -413,16 +413,17 @@ final class FastReader {
         ArrayList<Object> list = kind == ARRAY_LIST ? new ArrayList<>(n) : null;
         Object[] a = list == null ? new Object[n] : null;
         if (type == INT) {
-            // read straight from the bytes, as FastWriter writes them: no IntBuffer on a first map's way
+            int[] v = Scratch.ints(n);
+            bb.asIntBuffer().get(v, 0, n);
             for (int i = 0; i < n; i += BLOCK) {
                 if (list != null) {
-                    boxInts(buf, at, list, i, Math.min(n, i + BLOCK));
+                    box(v, list, i, Math.min(n, i + BLOCK));
                 } else {
-                    boxInts(buf, at, a, i, Math.min(n, i + BLOCK));
+                    box(v, a, i, Math.min(n, i + BLOCK));
                 }
             }
+            Scratch.give(v);
         } else if (type == LONG) {
-            ByteBuffer bb = ByteBuffer.wrap(buf, at, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
             long[] v = Scratch.longs(n);
             bb.asLongBuffer().get(v, 0, n);
             for (int i = 0; i < n; i += BLOCK) {
@@ -434,7 +435,6 @@ final class FastReader {
             }
             Scratch.give(v);
         } else {
-            ByteBuffer bb = ByteBuffer.wrap(buf, at, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
             double[] v = Scratch.doubles(n);
             bb.asDoubleBuffer().get(v, 0, n);
             for (int i = 0; i < n; i += BLOCK) {
@@ -669,22 +669,9 @@ final class FastReader {
                 + ": " + cause).initCause(cause);
     }
 
-    /** The little-endian int at {@code b[p, p + 4)}. */
-    private static int intAt(byte[] b, int p) {
-        return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | b[p + 3] << 24;
-    }
-
-    /** Boxes the little-endian ints {@code from} to {@code to} of those at {@code b[at]} into {@code a}. */
-    private static void boxInts(byte[] b, int at, Object[] a, int from, int to) {
+    private static void box(int[] v, Object[] a, int from, int to) {
         for (int i = from; i < to; i++) {
-            a[i] = intAt(b, at + 4 * i);
-        }
-    }
-
-    /** Boxes the little-endian ints {@code from} to {@code to} of those at {@code b[at]} onto {@code list}. */
-    private static void boxInts(byte[] b, int at, ArrayList<Object> list, int from, int to) {
-        for (int i = from; i < to; i++) {
-            list.add(intAt(b, at + 4 * i));
+            a[i] = v[i];
         }
     }
 
@@ -700,6 +687,11 @@ final class FastReader {
         }
     }
 
+    private static void box(int[] v, ArrayList<Object> list, int from, int to) {
+        for (int i = from; i < to; i++) {
+            list.add(v[i]);
+        }
+    }
 
     private static void box(long[] v, ArrayList<Object> list, int from, int to) {
         for (int i = from; i < to; i++) {

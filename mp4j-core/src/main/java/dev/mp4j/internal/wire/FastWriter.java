@@ -338,18 +338,13 @@ final class FastWriter {
 
     /** Writes tag and length, makes room for the body, and returns a little-endian view at the body. */
     private ByteBuffer header(int tag, int length, long bodyBytes) {
-        headerBytes(tag, length, bodyBytes);
-        return ByteBuffer.wrap(buf, pos, (int) bodyBytes).slice().order(ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** Writes an array's or boxed list's tag and length, with room for {@code bodyBytes} after them. */
-    private void headerBytes(int tag, int length, long bodyBytes) {
         if (bodyBytes > Integer.MAX_VALUE - 64) {
             throw FALLBACK;
         }
         ensure(1 + varintSize(length) + bodyBytes);
         buf[pos++] = (byte) tag;
         varint(length);
+        return ByteBuffer.wrap(buf, pos, (int) bodyBytes).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 
     private void immutableList(List<?> list, int depth) {
@@ -392,18 +387,16 @@ final class FastWriter {
         }
         Class<?> type = a[from] == null ? null : a[from].getClass();
         if (type == Integer.class) {
-            // written straight into the buffer, not through an IntBuffer: a program's first map of Integers
-            // then needs none of the JDK's buffer classes interpreted and compiled on its way
-            int start = pos;
-            ensure(2);
-            buf[pos++] = BOXED_LIST;
-            buf[pos++] = (byte) kind;
-            headerBytes(INT, n, 4L * n);
+            int[] v = Scratch.ints(n);
             boolean all = true;
             for (int i = 0; i < n && all; i += BLOCK) {
-                all = putInts(a, from, buf, pos, i, Math.min(n, i + BLOCK));
+                all = unboxInts(a, from, v, i, Math.min(n, i + BLOCK));
             }
-            pos = all ? pos + 4 * n : start;
+            if (all) {
+                boxedHeader(kind, INT, n, 4L * n).asIntBuffer().put(v, 0, n);
+                pos += 4 * n;
+            }
+            Scratch.give(v);
             return all;
         } else if (type == Long.class) {
             long[] v = Scratch.longs(n);
@@ -434,21 +427,13 @@ final class FastWriter {
         return false;
     }
 
-    /**
-     * @return whether {@code a[base + from, base + to)} are all {@code Integer}s, their values then written
-     *     little-endian at {@code b[at + 4 * from, at + 4 * to)}
-     */
-    private static boolean putInts(Object[] a, int base, byte[] b, int at, int from, int to) {
+    /** @return whether {@code a[base + from, base + to)} are all {@code Integer}s, their values then in {@code v[from, to)} */
+    private static boolean unboxInts(Object[] a, int base, int[] v, int from, int to) {
         for (int i = from; i < to; i++) {
             if (!(a[base + i] instanceof Integer x)) {
                 return false;
             }
-            int v = x;
-            int p = at + 4 * i;
-            b[p] = (byte) v;
-            b[p + 1] = (byte) (v >> 8);
-            b[p + 2] = (byte) (v >> 16);
-            b[p + 3] = (byte) (v >> 24);
+            v[i] = x;
         }
         return true;
     }
