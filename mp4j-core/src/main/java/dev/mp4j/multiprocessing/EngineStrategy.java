@@ -92,7 +92,7 @@ final class EngineStrategy implements PoolStrategy {
                                          int chunksize, boolean ordered) {
         core.checkRunning();
         PoolResults.IMapIterator<R> it = new PoolResults.IMapIterator<>(this, erase(fn), items.iterator(), chunksize,
-                Math.max(2, 2 * core.engine.size()), ordered);
+                PoolResults.IMapIterator.window(core.engine.size(), chunksize), ordered);
         it.feed();
         return it;
     }

@@ -274,11 +274,11 @@ final class PoolResults {
                 failure = r.error();
                 if (failure == null) {
                     List<R> all = null;
+                    // one bulk copy, not a loop per value: this method runs a few times per map, so a loop
+                    // here would run in the JIT's interpreter through a program's first maps
+                    Object[] values = r.values().toArray();
                     synchronized (this) {
-                        int i = offset;
-                        for (Object x : r.values()) { // no copy of the chunk's values on the way
-                            slots[i++] = x;
-                        }
+                        System.arraycopy(values, 0, slots, offset, values.length);
                         if (--left == 0) {
                             all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
                         }
@@ -326,13 +326,44 @@ final class PoolResults {
         private int pos;                 // the next of its items: the consuming thread's only
         private boolean ended;
 
+        /** The most chunks sent ahead of the consumer that {@link #window} chooses for small chunks. */
+        static final int MAX_AHEAD_CHUNKS = 16;
+        /** How many items {@link #window} lets be sent ahead, in chunks of at most {@link #MAX_AHEAD_CHUNKS}. */
+        static final int AHEAD_ITEMS = 2048;
+
         /**
-         * One chunk's outcome: per-item results, or one exception for the whole chunk (in place of its
-         * {@code items}).
+         * How many chunks an iterator keeps sent and not yet consumed: two per worker, and more while the chunks
+         * are small (up to {@link #AHEAD_ITEMS} items in at most {@link #MAX_AHEAD_CHUNKS} chunks). The pool
+         * holds the chunks its workers cannot take yet and sends each to the first worker done with one, from
+         * the thread that reads that worker's result: so the workers do not wait for the consuming thread to
+         * take a chunk's results before they get the next.
+         *
+         * @param workers the pool's workers
+         * @param chunksize the iterator's chunksize
+         * @return the window, at least 2
          */
-        private record Outcome(Chunks.EachResult each, Throwable whole, int items) {
-            int size() {
-                return each == null ? 1 : each.values().size();
+        static int window(int workers, int chunksize) {
+            long byItems = Math.min(MAX_AHEAD_CHUNKS, (AHEAD_ITEMS + chunksize - 1L) / chunksize);
+            return (int) Math.max(Math.max(2, 2L * workers), byItems);
+        }
+
+        /**
+         * One chunk's outcome: per-item results ({@code values}, and {@code errors} when a call failed), or one
+         * exception for the whole chunk, raised once in place of its {@code items}.
+         */
+        private static final class Outcome {
+            final List<Object> values;    // null for a whole failure
+            final List<Throwable> errors; // null when no call failed
+            final Throwable whole;
+            final int items;
+            final int size;               // what the iterator hands out: the values, or the one exception
+
+            Outcome(Chunks.EachResult each, Throwable whole, int items) {
+                this.values = each == null ? null : each.values();
+                this.errors = each == null ? null : each.errors();
+                this.whole = whole;
+                this.items = items;
+                this.size = values == null ? 1 : values.size();
             }
         }
 
@@ -346,32 +377,26 @@ final class PoolResults {
             this.ordered = ordered;
         }
 
-        /** Sends chunks until the window is full or the iterable ends. Lock held. */
+        /** Sends chunks until the window is full or the iterable ends. */
         void feed() {
             lock.lock();
             try {
                 while (!sourceDone && sent - consumed < window) {
-                    List<Object> chunk = new ArrayList<>(Math.min(chunksize, 1024));
-                    try {
-                        while (chunk.size() < chunksize && source.hasNext()) {
-                            chunk.add(source.next());
-                        }
-                        read += chunk.size();
-                        if (chunk.size() < chunksize) {
-                            sourceDone = true;
-                            total = read;
-                        }
-                    } catch (RuntimeException | Error e) {
-                        read += chunk.size();
-                        sourceDone = true;
-                        sourceError = e;
+                    Object[] a = new Object[Math.min(chunksize, 1024)];
+                    int n = gather(a, 0);
+                    while (n == a.length && n < chunksize) {
+                        a = Arrays.copyOf(a, (int) Math.min(chunksize, 2L * n));
+                        n = gather(a, n);
                     }
-                    if (!chunk.isEmpty()) {
+                    read += n;
+                    if (sourceDone && sourceError == null) {
+                        total = read;
+                    }
+                    if (n > 0) {
                         long index = sent;
-                        int items = chunk.size();
                         try {
-                            owner.submit(new Chunks.EachChunk(fn, chunk), new ChunkCompletion(index, items),
-                                    Timeouts.FOREVER);
+                            owner.submit(new Chunks.EachChunk(fn, new Chunks.Slice(a, 0, n)),
+                                    new ChunkCompletion(index, n), Timeouts.FOREVER);
                             sent++;
                         } catch (RuntimeException e) {
                             sourceDone = true;
@@ -383,6 +408,31 @@ final class PoolResults {
             } finally {
                 lock.unlock();
             }
+        }
+
+        /**
+         * Takes items of the iterable into {@code a} from index {@code from} until it is full; if the iterable
+         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). Lock held. A method of its
+         * own, so that the JIT compiles this loop by its calls, apart from the sends around it.
+         *
+         * @return the index after the last item taken
+         */
+        private int gather(Object[] a, int from) {
+            int i = from;
+            try {
+                while (i < a.length) {
+                    if (!source.hasNext()) {
+                        sourceDone = true;
+                        break;
+                    }
+                    Object item = source.next(); // not a[i++] = next(): i would count an item that threw
+                    a[i++] = item;
+                }
+            } catch (RuntimeException | Error e) {
+                sourceDone = true;
+                sourceError = e;
+            }
+            return i;
         }
 
         /** A chunk's completion: dropped unrun once the iterator is closed. */
@@ -446,18 +496,25 @@ final class PoolResults {
             }
         }
 
+        /*
+         * more() and take() hand out the items of the chunk at hand in a few bytecodes, without the lock (only
+         * the consuming thread touches current and pos): what the JIT compiles into the caller's loop is this,
+         * while moreSlow() and takeSlow(), which wait for and switch chunks, stay apart, compiled on their own.
+         */
+
         @Override
         protected boolean more() {
-            Outcome c = current; // current and pos: the consuming thread's alone (one thread consumes)
-            if (c != null && pos < c.size()) {
-                return true;
-            }
+            Outcome c = current;
+            return (c != null && pos < c.size) || moreSlow();
+        }
+
+        private boolean moreSlow() {
             lock.lock();
             try {
                 if (ended) {
                     return false;
                 }
-                if ((current != null && pos < current.size()) || consumed < sent || sourceError != null) {
+                if ((current != null && pos < current.size) || consumed < sent || sourceError != null) {
                     return true;
                 }
                 feed();
@@ -475,16 +532,20 @@ final class PoolResults {
         @SuppressWarnings("unchecked")
         protected R take(Duration timeout) {
             Outcome c = current;
-            if (c != null && pos < c.size() && c.whole == null) {
-                // the chunk at hand has more: no lock, no wait (only the consuming thread touches current and pos)
-                int i = pos++;
+            int i = pos;
+            if (c != null && i < c.size && c.whole == null) {
+                pos = i + 1;
                 delivered();
-                Throwable err = c.each.error(i);
-                if (err != null) {
-                    throw Exceptions.rethrow(err);
+                if (c.errors != null && c.errors.get(i) != null) {
+                    throw Exceptions.rethrow(c.errors.get(i));
                 }
-                return (R) c.each.values().get(i);
+                return (R) c.values.get(i);
             }
+            return takeSlow(timeout);
+        }
+
+        @SuppressWarnings("unchecked")
+        private R takeSlow(Duration timeout) {
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
             lock.lock();
             try {
@@ -492,18 +553,17 @@ final class PoolResults {
                     throw new NoSuchElementException();
                 }
                 while (true) {
-                    if (current != null && pos < current.size()) {
+                    if (current != null && pos < current.size) {
                         int i = pos++;
                         if (current.whole != null) {
                             delivered(current.items);
                             throw Exceptions.rethrow(current.whole);
                         }
                         delivered();
-                        Throwable err = current.each.error(i);
-                        if (err != null) {
-                            throw Exceptions.rethrow(err);
+                        if (current.errors != null && current.errors.get(i) != null) {
+                            throw Exceptions.rethrow(current.errors.get(i));
                         }
-                        return (R) current.each.values().get(i);
+                        return (R) current.values.get(i);
                     }
                     current = null;
                     if (consumed < sent) {

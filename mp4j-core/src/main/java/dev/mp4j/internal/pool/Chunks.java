@@ -6,6 +6,7 @@ import dev.mp4j.internal.wire.Codec;
 import java.io.IOException;
 import java.io.Serial;
 import java.io.Serializable;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -123,6 +124,12 @@ public final class Chunks {
         @Override
         public int size() {
             return to - from;
+        }
+
+        /** @return a copy of the range, in one bulk copy (a chunk's toArray runs once per chunk in a worker) */
+        @Override
+        public Object[] toArray() {
+            return Arrays.copyOfRange(array, from, to, Object[].class);
         }
 
         @Override

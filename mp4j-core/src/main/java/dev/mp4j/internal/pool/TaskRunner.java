@@ -2,6 +2,7 @@ package dev.mp4j.internal.pool;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.UnaryOperator;
@@ -101,18 +102,19 @@ final class TaskRunner {
         Object[] in = args.toArray();
         int n = in.length;
         Object[] values = new Object[n];
+        Throwable[] failure = new Throwable[1];
         List<Throwable> errors = null;
-        for (int i = 0; i < n; i++) {
-            try {
-                values[i] = fn.apply(in[i]);
-            } catch (Throwable t) {
+        for (int i = 0; i < n; ) {
+            int end = Math.min(n, i + BLOCK);
+            int stop = applyAll(fn, in, values, i, end, failure);
+            if (stop < end) {
                 if (errors == null) {
-                    errors = new ArrayList<>(n);
-                    for (int j = 0; j < n; j++) {
-                        errors.add(null);
-                    }
+                    errors = new ArrayList<>(Collections.nCopies(n, null));
                 }
-                errors.set(i, mark.apply(t));
+                errors.set(stop, mark.apply(failure[0]));
+                i = stop + 1;
+            } else {
+                i = end;
             }
         }
         // a view when all succeeded (read or sent once as a list); a result with errors travels whole, as is
