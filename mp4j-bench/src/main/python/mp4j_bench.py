@@ -13,16 +13,16 @@ median of the measured passes. Before it come "FIRST <number>", the figure of th
 "SECOND <number>", that of the pass after it. A workload that is one cold shot by nature prints neither.
 """
 
+# Only what every child needs is imported here: a spawn or forkserver child imports this module again as its
+# main, as a user's children import the user's script, so each module imported at the top would be paid by
+# every child CPython starts (concurrent.futures, multiprocessing.managers, statistics and subprocess took
+# about 30 ms a child on 2 CPUs). The workloads import the rest where they use it, as mp4j's children load
+# only the classes they use.
 import multiprocessing as mp
-import multiprocessing.pool
 import os
 import pickle
-import statistics
-import subprocess
 import sys
 import time
-from multiprocessing.managers import SyncManager
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 MIB = 1 << 20
 QUICK = False
@@ -35,6 +35,11 @@ WARMUP_SECONDS, MAX_WARMUP = 1.0, 1000
 # the figures of the first and second passes, printed as FIRST and SECOND; None when the workload has none
 FIRST = None
 SECOND = None
+
+
+def median(values):
+    import statistics
+    return statistics.median(values)
 
 
 def size(full, small):
@@ -67,7 +72,7 @@ def passes(one_pass, timed_warmup=None):
         keep(done, figure)
         done += 1
         kept.append(figure)
-    return statistics.median(kept)
+    return median(kept)
 
 
 def keep(index, figure):
@@ -180,7 +185,7 @@ def start_join(method, pacing=False):
         keep(i, figure)
         if i > 0:
             ms.append(figure)
-    return statistics.median(ms)
+    return median(ms)
 
 
 def program_pool_map():
@@ -195,6 +200,7 @@ def program_pool_map():
 
 
 def ppe_round_trip():
+    from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(2, mp_context=spawn()) as ex:
         return round_trips(ex, size(1000, 200))
 
@@ -222,6 +228,7 @@ def submits(ex, n):
 
 
 def ppe_submits():
+    from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(2, mp_context=spawn()) as ex:
         ex.submit(one).result()  # a worker is up
         n = size(20_000, 2_000)
@@ -457,6 +464,7 @@ def cpu_run(ex, tasks, steps):
 
 
 def cpu_scaling():
+    from concurrent.futures import ProcessPoolExecutor
     tasks = size(8, 4)
     steps = size(1_000_000, 200_000)
     rounds = 1 if QUICK else CPU_ROUNDS
@@ -464,7 +472,7 @@ def cpu_scaling():
         cpu_run(one, tasks, steps)  # one whole round untimed on each pool, as on the mp4j side
         cpu_run(two, tasks, steps)
         ratios = [cpu_run(one, tasks, steps) / cpu_run(two, tasks, steps) for _ in range(rounds)]
-    return statistics.median(ratios)
+    return median(ratios)
 
 
 def serialize_small():
@@ -511,6 +519,7 @@ def pickle_dict():
 def manager_server():
     """Not a workload: the SyncManager server of pymanager-dict, on a free loopback port. Reads the authkey as one
     hex line on stdin, prints the port, then serves until it is stopped (SIGTERM to its pid)."""
+    from multiprocessing.managers import SyncManager
     authkey = bytes.fromhex(sys.stdin.readline().strip())
     server = SyncManager(address=("127.0.0.1", 0), authkey=authkey).get_server()
     print(server.address[1], flush=True)
@@ -520,6 +529,8 @@ def manager_server():
 def pymanager_dict():
     """The CPython client of the same kind of server as the mp4j side's: this script's manager-server mode, started
     here with a random authkey and stopped by its pid at the end."""
+    import subprocess
+    from multiprocessing.managers import SyncManager
     authkey = os.urandom(32)
     server = subprocess.Popen([sys.executable, os.path.abspath(__file__), "manager-server"],
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE)
@@ -545,15 +556,22 @@ def pymanager_dict():
 
 
 def tpe_round_trip():
+    from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(2) as ex:
         return round_trips(ex, size(10_000, 2_000))
 
 
 def tpe_submits():
+    from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(2) as ex:
         ex.submit(one).result()  # a thread is up
         n = size(20_000, 2_000)
         return passes(lambda: submits(ex, n))
+
+
+def thread_pool(n):
+    from multiprocessing.pool import ThreadPool
+    return ThreadPool(n)
 
 
 WORKLOADS = {
@@ -586,7 +604,7 @@ WORKLOADS = {
     "pymanager-dict": pymanager_dict,
     "tpe-round-trip": tpe_round_trip,
     "tpe-20k-submits": tpe_submits,
-    "threadpool-map": lambda: pool_map(multiprocessing.pool.ThreadPool(2), size(100_000, 10_000), None),
+    "threadpool-map": lambda: pool_map(thread_pool(2), size(100_000, 10_000), None),
 }
 
 
