@@ -535,13 +535,19 @@ final class PoolResults {
             int i = pos;
             if (c != null && i < c.size && c.whole == null) {
                 pos = i + 1;
-                delivered();
-                if (c.errors != null && c.errors.get(i) != null) {
-                    throw Exceptions.rethrow(c.errors.get(i));
-                }
-                return (R) c.values.get(i);
+                return item(c, i);
             }
             return takeSlow(timeout);
+        }
+
+        /** Hands out item {@code i} of chunk {@code c} (not a whole failure): its value, or its call's exception. */
+        @SuppressWarnings("unchecked")
+        private R item(Outcome c, int i) {
+            delivered();
+            if (c.errors != null && c.errors.get(i) != null) {
+                throw Exceptions.rethrow(c.errors.get(i));
+            }
+            return (R) c.values.get(i);
         }
 
         @SuppressWarnings("unchecked")
@@ -559,11 +565,7 @@ final class PoolResults {
                             delivered(current.items);
                             throw Exceptions.rethrow(current.whole);
                         }
-                        delivered();
-                        if (current.errors != null && current.errors.get(i) != null) {
-                            throw Exceptions.rethrow(current.errors.get(i));
-                        }
-                        return (R) current.values.get(i);
+                        return item(current, i);
                     }
                     current = null;
                     if (consumed < sent) {
