@@ -263,9 +263,15 @@ public final class ManagerMessages {
     /** @throws IllegalArgumentException if the name is not well-formed UTF-16 (a lone surrogate) */
     private static byte[] utf8(String name) {
         byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        if (!new String(bytes, StandardCharsets.UTF_8).equals(name)) { // a lone surrogate became '?'
-            throw new IllegalArgumentException("cannot send to the manager: the name '" + name
-                    + "' is not well-formed UTF-16 (it has a lone surrogate)");
+        for (int i = 0; i < name.length(); i++) {
+            if (Character.isSurrogate(name.charAt(i))) {
+                // only a name with surrogates can have lost one to '?': decode it back to see
+                if (!new String(bytes, StandardCharsets.UTF_8).equals(name)) {
+                    throw new IllegalArgumentException("cannot send to the manager: the name '" + name
+                            + "' is not well-formed UTF-16 (it has a lone surrogate)");
+                }
+                break;
+            }
         }
         return bytes;
     }
