@@ -102,9 +102,16 @@ public class Pool implements AutoCloseable {
 
     private Pool(Builder b, JvmContext context) {
         context.checkStartable("the pool's workers");
-        this.strategy = new EngineStrategy(b.processes, new JvmBackend(context, b.initializer,
-                Limits.forWorker(b.softTimeLimitNanos), b.maxMemoryPerChild), workerKind(context),
-                b.maxTasksPerChild, b.timeLimitNanos, getClass().getSimpleName());
+        JvmBackend backend = new JvmBackend(context, b.initializer, Limits.forWorker(b.softTimeLimitNanos),
+                b.maxMemoryPerChild);
+        backend.bootAhead(b.processes); // the workers' JVMs boot while the rest of the pool is made
+        try {
+            this.strategy = new EngineStrategy(b.processes, backend, workerKind(context), b.maxTasksPerChild,
+                    b.timeLimitNanos, getClass().getSimpleName());
+        } catch (RuntimeException | Error e) {
+            backend.dropAhead();
+            throw e;
+        }
     }
 
     /** For {@link ThreadPool}: workers are threads. */

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Workers that are JVMs booted by a context's {@link Launcher}, each running a {@link WorkerJob}. Tasks are
@@ -34,6 +35,8 @@ public final class JvmBackend extends BreakingBackend {
 
     private final Launcher launcher;
     private final SerializableRunnable initializer;
+    /** Workers booting ahead of the engine's start ({@link #bootAhead}), the oldest first; guarded by itself. */
+    private final ArrayDeque<Life> ahead = new ArrayDeque<>();
     private final long softLimitNanos;
     private final long maxMemory;
     /** What this JVM accepts from the workers: the context's filter and the default limits; null: the JVM's. */
@@ -102,6 +105,14 @@ public final class JvmBackend extends BreakingBackend {
      */
     private record PreparedChunk(Chunks.Fn fn, boolean each, byte[] fnBytes, byte[] args) {}
 
+    /** Readies the codec ({@link Codec#prepare}) on its own thread. */
+    private static final class CodecPrepare implements Runnable {
+        @Override
+        public void run() {
+            Codec.prepare(true);
+        }
+    }
+
     @Override
     public RuntimeException unsendable(Throwable e) {
         return new IllegalArgumentException("cannot send the task to a worker JVM: "
@@ -115,42 +126,132 @@ public final class JvmBackend extends BreakingBackend {
         return Identity.newChildName(kind);
     }
 
+    /**
+     * Starts booting {@code n} worker JVMs now, ahead of the engine's start of its workers: the engine's next
+     * {@code n} {@link #start}s take them. A pool calls this first thing, so that its workers' JVMs are
+     * exec'd at once and boot while the rest of the pool (its engine, its result handler) is made and the
+     * caller goes on; made in that order, a fresh JVM exec'd them 30-80 ms later. Booting ahead what no
+     * start takes is ended by {@link #dropAhead}.
+     *
+     * @param n how many
+     */
+    public void bootAhead(int n) {
+        for (int i = 0; i < n; i++) {
+            Life life = new Life();
+            synchronized (ahead) {
+                ahead.add(life);
+            }
+            Thread.ofPlatform().daemon().name("mp4j-pool-boot").start(life);
+        }
+    }
+
+    /** Ends the workers booted ahead that no {@link #start} took (a pool whose construction failed). */
+    public void dropAhead() {
+        synchronized (ahead) {
+            for (Life life : ahead) {
+                life.worker.complete(null);
+            }
+            ahead.clear();
+        }
+    }
+
     @Override
     public Link start(PoolEngine.Worker worker) {
-        if (!CODEC_PREPARED.getAndSet(true)) {
-            // this JVM's first worker boots for a few hundred ms: meanwhile ready what decodes its results
-            Thread.ofPlatform().daemon().name("mp4j-codec-prepare").start(() -> Codec.prepare(true));
+        Life life;
+        synchronized (ahead) {
+            life = ahead.poll();
         }
-        JvmLink link = new JvmLink();
-        Thread.ofPlatform().daemon().name("mp4j-pool-" + worker.name()).start(() -> run(worker, link));
-        return link;
+        if (life != null) {
+            life.worker.complete(worker);
+            return life.link;
+        }
+        life = new Life();
+        life.worker.complete(worker);
+        Thread.ofPlatform().daemon().name("mp4j-pool-" + worker.name()).start(life);
+        return life.link;
+    }
+
+    /** A worker's thread: it boots the worker's JVM, then serves the engine's worker, once it is given. */
+    private final class Life implements Runnable {
+        final JvmLink link = new JvmLink();
+        /** The engine's worker, given by {@link #start}; null if none ever is ({@link #dropAhead}). */
+        final CompletableFuture<PoolEngine.Worker> worker = new CompletableFuture<>();
+
+        @Override
+        public void run() {
+            live(worker, link);
+        }
     }
 
     /** The life of one worker, on its own thread: boot, serve, exit. */
-    private void run(PoolEngine.Worker w, JvmLink link) {
-        ChildJvm jvm;
+    private void live(CompletableFuture<PoolEngine.Worker> given, JvmLink link) {
         long began = System.nanoTime();
+        ChildJvm jvm = null;
+        Exception failure = null;
         try {
-            jvm = launcher.obtain(link.process::complete);
-            jvm.name(w.name());
-            jvm.sendJob(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory).encode(),
-                    launcher.serialFilter());
-            Events.workerStart(w.name(), jvm.pid(), launcher.startMethod(), System.nanoTime() - began,
-                    jvm.process().toHandle());
+            jvm = launcher.obtain(link);
         } catch (IOException | RuntimeException e) {
+            failure = e;
+        }
+        PoolEngine.Worker w = given.join();
+        if (w == null) {
+            link.process.complete(null);
+            if (jvm != null) {
+                jvm.process().destroyForcibly();
+                jvm.release();
+            }
+            return;
+        }
+        Thread.currentThread().setName("mp4j-pool-" + w.name());
+        if (jvm != null) {
+            try {
+                jvm.name(w.name());
+                jvm.sendJob(new WorkerJob(w.name(), initializer, softLimitNanos, maxMemory).encode(),
+                        launcher.serialFilter());
+                Events.workerStart(w.name(), jvm.pid(), launcher.startMethod(), System.nanoTime() - began,
+                        jvm.process().toHandle());
+            } catch (IOException | RuntimeException e) {
+                failure = e;
+            }
+        }
+        if (failure != null) {
             link.process.complete(null);
             Integer killed = killedWhileBooting(link.process.getNow(null));
             if (killed != null) {
                 w.gone(killed, null, null); // it had started: a death like any other, for the pool's policy to judge
             } else {
-                w.gone(null, "worker " + w.name() + " could not be started: " + e.getMessage(), e);
+                w.gone(null, "worker " + w.name() + " could not be started: " + failure.getMessage(), failure);
             }
             return;
         }
+        serve(w, link, jvm);
+    }
+
+    /** Serves {@code w} through its booted JVM until the JVM exits. */
+    private void serve(PoolEngine.Worker w, JvmLink link, ChildJvm jvm) {
         link.jvm = jvm;
         w.ready();
         String tree = ProcessTrees.token(jvm.process().toHandle());
-        int code = jvm.readUntilExit(frame -> {
+        int code = jvm.readUntilExit(new Reader(w, jvm));
+        jvm.release();
+        if (code < 0 && !link.killed) {
+            ProcessTrees.killMarked(tree); // killed from outside: what it started is orphaned now
+        }
+        w.gone(code, null, null);
+    }
+
+    /** Hands a worker's frames to the engine. */
+    private final class Reader implements Consumer<byte[]> {
+        private final PoolEngine.Worker w;
+        private final ChildJvm jvm;
+
+        Reader(PoolEngine.Worker w, ChildJvm jvm) {
+            this.w = w;
+            this.jvm = jvm;
+        }
+
+        @Override
+        public void accept(byte[] frame) {
             try {
                 onFrame(w, frame);
             } catch (Throwable t) {
@@ -158,12 +259,7 @@ public final class JvmBackend extends BreakingBackend {
                 w.failed(t);
             }
             jvm.channel().recycle(frame); // read through: onFrame keeps nothing of it
-        });
-        jvm.release();
-        if (code < 0 && !link.killed) {
-            ProcessTrees.killMarked(tree); // killed from outside: what it started is orphaned now
         }
-        w.gone(code, null, null);
     }
 
     /**
@@ -253,13 +349,25 @@ public final class JvmBackend extends BreakingBackend {
         }
     }
 
-    /** One worker JVM: its OS process (known before it connects) and, once booted, its channel. */
-    private static final class JvmLink implements Link {
+    /**
+     * One worker JVM: its OS process (known before it connects) and, once booted, its channel. It is told the
+     * process as soon as it exists.
+     */
+    private static final class JvmLink implements Link, Consumer<java.lang.Process> {
         final CompletableFuture<java.lang.Process> process = new CompletableFuture<>();
         volatile ChildJvm jvm;
         volatile boolean killed; // by the engine, which killed its descendants too
         // the ids of the functions the worker keeps, oldest first; only the engine's sending thread touches it
         private final ArrayDeque<Long> functions = new ArrayDeque<>();
+
+        @Override
+        public void accept(java.lang.Process started) {
+            process.complete(started);
+            if (!CODEC_PREPARED.getAndSet(true)) {
+                // this JVM's first worker boots for a while now: meanwhile ready what decodes its results
+                Thread.ofPlatform().daemon().name("mp4j-codec-prepare").start(new CodecPrepare());
+            }
+        }
 
         @Override
         public void send(long id, Object prepared) throws IOException {
