@@ -59,7 +59,17 @@ final class Contexts {
      */
     static Base of(String method) {
         Base ctx = CONTEXTS.get(method);
-        return ctx != null ? ctx : CONTEXTS.computeIfAbsent(method, m -> new Base(validate(m), defaultSpec(), null));
+        if (ctx != null) {
+            return ctx;
+        }
+        synchronized (Contexts.class) { // a lock, not computeIfAbsent's lambda, which a fresh JVM would spin
+            ctx = CONTEXTS.get(method);
+            if (ctx == null) {
+                ctx = new Base(validate(method), defaultSpec(), null);
+                CONTEXTS.put(method, ctx);
+            }
+            return ctx;
+        }
     }
 
     /**

@@ -50,7 +50,7 @@ final class EngineStrategy implements PoolStrategy {
                    String owner) {
         this.core = new Core(processes, backend, kind, maxTasksPerChild, timeLimitNanos, owner);
         this.owner = owner;
-        CLEANER.register(this, core::unreachable);
+        CLEANER.register(this, core);
         core.engine.start();
     }
 
@@ -165,7 +165,7 @@ final class EngineStrategy implements PoolStrategy {
      * can be terminated. {@code state} is guarded by {@code this}: RUN --close--&gt; CLOSE, RUN|CLOSE
      * --terminate--&gt; TERMINATE.
      */
-    private static final class Core {
+    private static final class Core implements Runnable {
         private enum State { RUN, CLOSE, TERMINATE }
 
         final PoolEngine engine;
@@ -223,6 +223,12 @@ final class EngineStrategy implements PoolStrategy {
                 throw InterruptedError.restore(e);
             }
             handler.stop();
+        }
+
+        /** The cleaner's action, once the strategy is unreachable: {@link #unreachable}. */
+        @Override
+        public void run() {
+            unreachable();
         }
 
         void unreachable() {

@@ -49,7 +49,7 @@ final class PoolResults {
      */
     static final class Handler {
         private static final AtomicInteger COUNTER = new AtomicInteger(1);
-        private static final Runnable STOP = () -> { };
+        private static final Runnable STOP = new Stop();
 
         private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
         private final Thread thread;
@@ -58,8 +58,30 @@ final class PoolResults {
 
         Handler(String owner) {
             thread = Thread.ofPlatform().daemon(true).name(owner + "-" + COUNTER.getAndIncrement() + "-results")
-                    .unstarted(this::loop);
+                    .unstarted(new Loop(this));
             thread.start();
+        }
+
+        // Classes, not lambdas: a lambda's first use spins a class, which a fresh JVM's first pool pays for.
+
+        /** What {@link #stop} posts: the handler ends once it takes it. */
+        private static final class Stop implements Runnable {
+            @Override
+            public void run() {}
+        }
+
+        /** The handler thread's {@link #loop}. */
+        private static final class Loop implements Runnable {
+            private final Handler handler;
+
+            Loop(Handler handler) {
+                this.handler = handler;
+            }
+
+            @Override
+            public void run() {
+                handler.loop();
+            }
         }
 
         private void loop() {
@@ -199,7 +221,25 @@ final class PoolResults {
         /** Records the outcome once; the handler thread runs the callback and makes it ready. */
         final void complete(R v, Throwable e) {
             if (finished.compareAndSet(false, true)) {
-                handler.post(() -> deliver(v, e));
+                handler.post(new Delivery<>(this, v, e));
+            }
+        }
+
+        /** A result's {@link #deliver}, posted to the handler thread. */
+        private static final class Delivery<R> implements Runnable {
+            private final ApplyResult<R> result;
+            private final R value;
+            private final Throwable error;
+
+            Delivery(ApplyResult<R> result, R value, Throwable error) {
+                this.result = result;
+                this.value = value;
+                this.error = error;
+            }
+
+            @Override
+            public void run() {
+                result.deliver(value, error);
             }
         }
 

@@ -49,12 +49,17 @@ public final class JvmBackend extends BreakingBackend {
      * @param maxMemory a worker whose used heap is above this after a task is replaced; 0 for no limit
      */
     public JvmBackend(Launcher launcher, SerializableRunnable initializer, long softLimitNanos, long maxMemory) {
-        super("process", BrokenProcessPool::new);
+        super("process");
         this.launcher = launcher;
         this.initializer = initializer;
         this.softLimitNanos = softLimitNanos;
         this.maxMemory = maxMemory;
         this.filter = SerialFilters.effective(launcher.serialFilter());
+    }
+
+    @Override
+    public RuntimeException broken(String message, Throwable cause) {
+        return new BrokenProcessPool(message, cause);
     }
 
     @Override
@@ -301,10 +306,28 @@ public final class JvmBackend extends BreakingBackend {
         long runNanos = PoolFrames.ResultFrame.runNanos(frame);
         if (status == PoolFrames.Status.CHUNK_VALUES || status == PoolFrames.Status.EACH_VALUES) {
             // every call returned: the worker gets its next chunk before this JVM reads these values
-            w.values(id, () -> read(id, status, frame), runNanos, frame.length);
+            w.values(id, new Values(id, status, frame), runNanos, frame.length);
         } else {
             TaskRunner.Outcome out = read(id, status, frame);
             w.result(id, out.value(), out.error(), runNanos, frame.length);
+        }
+    }
+
+    /** A chunk's values, read once its worker got its next tasks. */
+    private final class Values implements PoolEngine.Later {
+        private final long id;
+        private final PoolFrames.Status status;
+        private final byte[] frame;
+
+        Values(long id, PoolFrames.Status status, byte[] frame) {
+            this.id = id;
+            this.status = status;
+            this.frame = frame;
+        }
+
+        @Override
+        public TaskRunner.Outcome read() {
+            return JvmBackend.this.read(id, status, frame);
         }
     }
 

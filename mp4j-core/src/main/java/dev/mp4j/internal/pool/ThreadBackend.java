@@ -34,10 +34,15 @@ public final class ThreadBackend extends BreakingBackend {
      *     thread pool of the dummy context runs it as a dummy process)
      */
     public ThreadBackend(Runnable initializer, long softLimitNanos, Consumer<Runnable> workerScope) {
-        super("thread", BrokenThreadPool::new);
+        super("thread");
         this.initializer = initializer;
         this.softLimitNanos = softLimitNanos;
         this.workerScope = Objects.requireNonNull(workerScope, "workerScope");
+    }
+
+    @Override
+    public RuntimeException broken(String message, Throwable cause) {
+        return new BrokenThreadPool(message, cause);
     }
 
     @Override

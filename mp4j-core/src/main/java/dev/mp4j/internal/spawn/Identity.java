@@ -5,7 +5,6 @@ import dev.mp4j.internal.util.Urandom;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Collectors;
 
 /**
  * Who this process is, as CPython's {@code multiprocessing.process} module keeps it: the current process
@@ -150,7 +149,14 @@ public final class Identity {
      * @return {@code kind-N1:N2...}
      */
     public static String name(String kind, int[] identity) {
-        return kind + "-" + Arrays.stream(identity).mapToObj(Integer::toString).collect(Collectors.joining(":"));
+        StringBuilder name = new StringBuilder(kind).append('-');
+        for (int i = 0; i < identity.length; i++) {
+            if (i > 0) {
+                name.append(':');
+            }
+            name.append(identity[i]);
+        }
+        return name.toString();
     }
 
     /** @return the level multiprocessing's log goes to stderr at, or null */

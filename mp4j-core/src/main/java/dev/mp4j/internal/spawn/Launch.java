@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Boots a child JVM and returns it connected, waiting for its job.
@@ -177,15 +178,27 @@ public final class Launch {
      */
     public static void readAhead(Spec spec) {
         JvmOptions.readAhead();
-        Thread.ofPlatform().daemon().name("mp4j-launch-ahead").start(() -> {
+        Thread.ofPlatform().daemon().name("mp4j-launch-ahead").start(new ReadAhead(spec));
+        Rendezvous.readAhead();
+    }
+
+    /** {@link #readAhead}'s work for a spec, on its own thread (a class, not a lambda: cold, a lambda costs more). */
+    private static final class ReadAhead implements Runnable {
+        private final Spec spec;
+
+        ReadAhead(Spec spec) {
+            this.spec = spec;
+        }
+
+        @Override
+        public void run() {
             try {
                 AotCache.readAhead(spec);
                 LaunchLayout.check(spec);
             } catch (IOException | RuntimeException e) {
                 // the first start does it again, and reports what fails
             }
-        });
-        Rendezvous.readAhead();
+        }
     }
 
     /**
@@ -278,12 +291,30 @@ public final class Launch {
             // the child died at once; its exit is reported by await()
         }
         AtomicReference<String> name = new AtomicReference<>();
-        ChildStreams.pump(process, spec.output(), name::get);
-        CompletableFuture<FrameChannel> connected = rendezvous.admit(fifo, process, stdin, () -> new IOException(
-                "the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
-                        + " before it connected back; its stderr above says why. Command: " + String.join(" ", command)));
+        if (spec.output() != ChildOutput.INHERIT) {
+            ChildStreams.pump(process, spec.output(), name::get);
+        }
+        CompletableFuture<FrameChannel> connected = rendezvous.admit(fifo, process, stdin,
+                new ExitedFirst(process, command));
         LifecycleLog.readAhead();
         return new Booting(process, connected, name);
+    }
+
+    /** The error of a child that exited before it connected back. */
+    private static final class ExitedFirst implements Supplier<IOException> {
+        private final java.lang.Process process;
+        private final List<String> command;
+
+        ExitedFirst(java.lang.Process process, List<String> command) {
+            this.process = process;
+            this.command = command;
+        }
+
+        @Override
+        public IOException get() {
+            return new IOException("the child JVM (pid " + process.pid() + ") exited with code " + process.exitValue()
+                    + " before it connected back; its stderr above says why. Command: " + String.join(" ", command));
+        }
     }
 
     /**

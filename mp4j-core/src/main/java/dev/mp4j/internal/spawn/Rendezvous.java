@@ -67,7 +67,7 @@ final class Rendezvous {
 
     private Rendezvous() {
         // First the hook: once the JVM is shutting down this throws, and nothing is made that would stay.
-        Runtime.getRuntime().addShutdownHook(new Thread(this::remove, "mp4j-rendezvous-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Cleanup(this));
         dir = Urandom.name(Urandom.tempDir(), "mp4j-");
     }
 
@@ -78,7 +78,39 @@ final class Rendezvous {
     static void readAhead() {
         if (READ_AHEAD.compareAndSet(false, true)) {
             Rendezvous r = get();
-            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(r::makeAhead);
+            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(new MakeAhead(r));
+        }
+    }
+
+    // The threads' work are classes, not lambdas: each lambda's first use spins a class, which a fresh JVM's
+    // first pool pays for on its way to its workers.
+
+    /** At exit: {@link #remove}. */
+    private static final class Cleanup extends Thread {
+        private final Rendezvous rendezvous;
+
+        Cleanup(Rendezvous rendezvous) {
+            super("mp4j-rendezvous-cleanup");
+            this.rendezvous = rendezvous;
+        }
+
+        @Override
+        public void run() {
+            rendezvous.remove();
+        }
+    }
+
+    /** {@link #makeAhead}, on its own thread. */
+    private static final class MakeAhead implements Runnable {
+        private final Rendezvous rendezvous;
+
+        MakeAhead(Rendezvous rendezvous) {
+            this.rendezvous = rendezvous;
+        }
+
+        @Override
+        public void run() {
+            rendezvous.makeAhead();
         }
     }
 
@@ -223,11 +255,33 @@ final class Rendezvous {
      */
     CompletableFuture<FrameChannel> admit(Slot slot, java.lang.Process process, OutputStream stdin,
                                           Supplier<IOException> endedFirst) {
-        Path fifo = slot.path();
-        CompletableFuture<FrameChannel> connected = new CompletableFuture<>();
-        CompletableFuture<Void> madeHere = new CompletableFuture<>();
-        CompletableFuture<Void> opened = new CompletableFuture<>();
-        Thread.ofPlatform().daemon().name("mp4j-admit-" + process.pid()).start(() -> {
+        Admission a = new Admission(slot, process, stdin, endedFirst);
+        Thread.ofPlatform().daemon().name("mp4j-admit-" + process.pid()).start(a);
+        process.onExit().thenRun(a.new Exit());
+        return a.connected;
+    }
+
+    /** One child's admission: {@link #run} on its own thread, {@link Exit} when the child exits. */
+    private final class Admission implements Runnable {
+        private final Slot slot;
+        private final Path fifo;
+        private final java.lang.Process process;
+        private final OutputStream stdin;
+        private final Supplier<IOException> endedFirst;
+        final CompletableFuture<FrameChannel> connected = new CompletableFuture<>();
+        private final CompletableFuture<Void> madeHere = new CompletableFuture<>();
+        private final CompletableFuture<Void> opened = new CompletableFuture<>();
+
+        Admission(Slot slot, java.lang.Process process, OutputStream stdin, Supplier<IOException> endedFirst) {
+            this.slot = slot;
+            this.fifo = slot.path();
+            this.process = process;
+            this.stdin = stdin;
+            this.endedFirst = endedFirst;
+        }
+
+        @Override
+        public void run() {
             FileChannel up = null;
             try {
                 try {
@@ -268,29 +322,33 @@ final class Rendezvous {
                 channel.close();
                 connected.completeExceptionally(e);
             }
-        });
-        process.onExit().thenRun(() -> {
-            if (!opened.isDone()) {
-                // The child ended before it opened its end: be the writer that the open is waiting for, once
-                // the FIFO is made.
-                FileChannel writer = null;
-                try {
-                    madeHere.get(UNBLOCK_SECONDS, TimeUnit.SECONDS);
-                    writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                } catch (Exception ignored) {
-                    // not made, or the open returned meanwhile (and removed the FIFO): nothing to unblock
+        }
+
+        /** The child's exit: fails the admission unless it connected; unblocks an open still waiting for it. */
+        final class Exit implements Runnable {
+            @Override
+            public void run() {
+                if (!opened.isDone()) {
+                    // The child ended before it opened its end: be the writer that the open is waiting for,
+                    // once the FIFO is made.
+                    FileChannel writer = null;
+                    try {
+                        madeHere.get(UNBLOCK_SECONDS, TimeUnit.SECONDS);
+                        writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                    } catch (Exception ignored) {
+                        // not made, or the open returned meanwhile (and removed the FIFO): nothing to unblock
+                    }
+                    try {
+                        opened.get(UNBLOCK_SECONDS, TimeUnit.SECONDS); // a failure to make it is reported first
+                    } catch (Exception ignored) {
+                        // it never returns: nothing more to do
+                    } finally {
+                        Quietly.close(writer);
+                    }
                 }
-                try {
-                    opened.get(UNBLOCK_SECONDS, TimeUnit.SECONDS); // a failure to make it is reported first
-                } catch (Exception ignored) {
-                    // it never returns: nothing more to do
-                } finally {
-                    Quietly.close(writer);
-                }
+                connected.completeExceptionally(endedFirst.get());
             }
-            connected.completeExceptionally(endedFirst.get());
-        });
-        return connected;
+        }
     }
 
     /** @param fifo a FIFO from {@link #next}, removed (and dropped from the resource tracker) */

@@ -37,7 +37,15 @@ public final class LifecycleLog {
      */
     public static void readAhead() {
         if (least != null && READ_AHEAD.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("mp4j-logging-start").start(() -> LOG.isLoggable(System.Logger.Level.ERROR));
+            Thread.ofPlatform().daemon().name("mp4j-logging-start").start(new Start());
+        }
+    }
+
+    /** Asks the logger, which starts the logging framework (a class, not a lambda: cheaper on a cold JVM). */
+    private static final class Start implements Runnable {
+        @Override
+        public void run() {
+            LOG.isLoggable(System.Logger.Level.ERROR);
         }
     }
 

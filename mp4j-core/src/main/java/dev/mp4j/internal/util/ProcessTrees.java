@@ -40,7 +40,8 @@ public final class ProcessTrees {
      */
     public static void mark(Map<String, String> environment) {
         String token = PREFIX + SEQUENCE.incrementAndGet();
-        environment.merge(VARIABLE, token, (ancestors, own) -> ancestors + " " + own);
+        String ancestors = environment.get(VARIABLE);
+        environment.put(VARIABLE, ancestors == null ? token : ancestors + " " + token);
     }
 
     /**
