@@ -190,6 +190,10 @@ public final class JvmBackend extends BreakingBackend {
 
     /** The life of one worker, on its own thread: boot, serve, exit. */
     private void live(CompletableFuture<PoolEngine.Worker> given, JvmLink link) {
+        if (given.isDone() && given.join() == null) {
+            link.process.complete(null); // dropped before it began
+            return;
+        }
         long began = System.nanoTime();
         ChildJvm jvm = null;
         Exception failure = null;
