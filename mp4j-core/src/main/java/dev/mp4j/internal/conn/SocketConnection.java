@@ -53,7 +53,7 @@ import java.util.function.IntSupplier;
  * {@link IllegalStateException} ("handle is closed") from every operation.
  *
  * <p>The channel is always non-blocking. A thread that must wait first tries again for up to
- * {@link #SPIN_NANOS}, then sleeps in a {@link Selector} of this connection (one for reading, one for
+ * {@link #SPIN_NANOS} (unless every CPU is wanted by other threads: {@link CpuCrowd}), then sleeps in a {@link Selector} of this connection (one for reading, one for
  * writing, each opened on first need), so an interrupt wakes it with
  * {@link InterruptedError} without closing the channel, as it would a blocking channel. An interrupted
  * receive keeps what it had read of a frame, and the next receive goes on from there.
@@ -84,7 +84,8 @@ public final class SocketConnection implements Connection, Waitable {
      * How long a thread that finds nothing to read (or no room to write) keeps trying before it sleeps in
      * its selector: a peer that answers within it saves both sides a sleep and a wake-up. On a 2-CPU virtual
      * machine a manager's round trip went from about 50 µs to about 7 µs; a wait that lasts longer costs
-     * this much CPU once. None on a single CPU, where the peer cannot run while this one spins.
+     * this much CPU once. None on a single CPU, where the peer cannot run while this one spins, nor while
+     * other threads wait for a CPU ({@link CpuCrowd}).
      */
     static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
 
@@ -359,7 +360,7 @@ public final class SocketConnection implements Connection, Waitable {
     /** {@link #write}, tried again for up to {@link #SPIN_NANOS} while the socket has no room. */
     private int writeSpinning(ByteBuffer b) {
         int n = write(b);
-        return n == 0 && SPIN_NANOS > 0 ? retrySpinning(() -> write(b)) : n;
+        return n == 0 && SPIN_NANOS > 0 && !CpuCrowd.crowded() ? retrySpinning(() -> write(b)) : n;
     }
 
     /**
@@ -544,9 +545,12 @@ public final class SocketConnection implements Connection, Waitable {
         }
     }
 
-    /** @return whether a reader with this deadline tries again before it sleeps (not one that may not wait) */
+    /**
+     * @return whether a reader with this deadline tries again before it sleeps: not one that may not wait,
+     *     nor while other threads wait for a CPU
+     */
     private static boolean spins(long deadline) {
-        return SPIN_NANOS > 0 && Timeouts.remaining(deadline) > SPIN_NANOS;
+        return SPIN_NANOS > 0 && Timeouts.remaining(deadline) > SPIN_NANOS && !CpuCrowd.crowded();
     }
 
     /** As {@link #fill}, into the partial payload's array; false if the deadline passed first. */
