@@ -17,11 +17,13 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>What this changes on 2 CPUs: a manager's client and server each spun while waiting for the other,
  * and during their first thousands of requests both JVMs' JIT compilers wanted a CPU too; the spins took
  * a CPU from them, and those requests ran at about half the speed they run without the spins. Once warm,
- * the two spinning threads are the only runnable ones and keep spinning.
+ * the two spinning threads are the only runnable ones and keep spinning. A pipe's reader ({@code Ring}) asks
+ * too: on a machine whose other programs kept both CPUs busy, its 200 spins found nothing while its peer
+ * waited for the CPU, and a ping-pong's round trip took 8-11 µs with them, 3-6 µs without.
  *
  * <p>Thread-safe: the sample is taken under a lock that a caller only tries; the others use the last one.
  */
-final class CpuCrowd {
+public final class CpuCrowd {
     /** How old a sample may be before the next caller takes another. */
     static final long SAMPLE_NANOS = 1_000_000;
     private static final int CPUS = Runtime.getRuntime().availableProcessors();
@@ -46,7 +48,7 @@ final class CpuCrowd {
      * @return whether, besides the caller, at least as many threads are runnable as there are CPUs (as of a
      *     sample at most about {@link #SAMPLE_NANOS} old)
      */
-    static boolean crowded() {
+    public static boolean crowded() {
         if (LOADAVG == null) {
             return false;
         }

@@ -32,6 +32,7 @@ import static dev.mp4j.internal.ring.RingDescriptor.setInt;
 import static dev.mp4j.internal.ring.RingDescriptor.setLong;
 
 import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.conn.CpuCrowd;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
 import dev.mp4j.internal.tracker.ResourceTracker;
@@ -743,11 +744,15 @@ public final class Ring implements AutoCloseable {
      * hot at once), and compiled alone it is small, where compiled with the rest it took the semaphore's
      * native call along, several times over as the rest warmed up.
      *
-     * @return whether a record follows {@code head} within {@link #SPINS} spins
+     * @return whether a record follows {@code head} within {@link #SPINS} spins (none while other threads
+     *     wait for a CPU, which the writer may be one of: {@link CpuCrowd})
      */
     private boolean spinForData(long head) {
         if (getLong(mem, TAIL) != head) {
             return true;
+        }
+        if (CpuCrowd.crowded()) {
+            return false;
         }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
