@@ -17,9 +17,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>What this changes on 2 CPUs: a manager's client and server each spun while waiting for the other,
  * and during their first thousands of requests both JVMs' JIT compilers wanted a CPU too; the spins took
  * a CPU from them, and those requests ran at about half the speed they run without the spins. Once warm,
- * the two spinning threads are the only runnable ones and keep spinning. A pipe's reader ({@code Ring}) asks
- * too: on a machine whose other programs kept both CPUs busy, its 200 spins found nothing while its peer
- * waited for the CPU, and a ping-pong's round trip took 8-11 µs with them, 3-6 µs without.
+ * the two spinning threads are the only runnable ones and keep spinning. A pipe's or queue's reader
+ * ({@code Ring}) asks too: on a machine whose other programs kept both CPUs busy, its spins found nothing
+ * while its peer waited for the CPU, and a Pipe ping-pong's round trip took 8-12 µs with them, 3-6 µs
+ * without. Both ask only once a spin found nothing: a spin that finds data (a queue's consumer behind a
+ * busy producer) pays however crowded the CPUs are.
  *
  * <p>Thread-safe: the sample is taken under a lock that a caller only tries; the others use the last one.
  */
