@@ -1,10 +1,7 @@
 package dev.mp4j.internal.conn;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.io.RandomAccessFile;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,18 +27,21 @@ public final class CpuCrowd {
     static final long SAMPLE_NANOS = 1_000_000;
     private static final int CPUS = Runtime.getRuntime().availableProcessors();
     private static final ReentrantLock SAMPLING = new ReentrantLock();
-    /** Open for the life of the JVM: each sample is one read from offset 0. Null when unavailable. */
-    private static final FileChannel LOADAVG = open();
-    private static final ByteBuffer BUF = ByteBuffer.allocate(128); // guarded by SAMPLING
+    /**
+     * Open for the life of the JVM: each sample is one read from offset 0. Not a FileChannel, which an
+     * interrupted caller would close for good. Null when unavailable.
+     */
+    private static final RandomAccessFile LOADAVG = open();
+    private static final byte[] BUF = new byte[128]; // guarded by SAMPLING
     private static volatile long sampledAt = System.nanoTime() - SAMPLE_NANOS;
     private static volatile boolean crowded;
 
     private CpuCrowd() {}
 
-    private static FileChannel open() {
+    private static RandomAccessFile open() {
         try {
-            return FileChannel.open(Path.of("/proc/loadavg"), StandardOpenOption.READ);
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return new RandomAccessFile("/proc/loadavg", "r");
+        } catch (IOException | SecurityException e) {
             return null;
         }
     }
@@ -68,9 +68,8 @@ public final class CpuCrowd {
     private static void sample(long now) {
         int running;
         try {
-            BUF.clear();
-            LOADAVG.read(BUF, 0);
-            running = running(BUF.array(), BUF.position());
+            LOADAVG.seek(0);
+            running = running(BUF, Math.max(LOADAVG.read(BUF), 0));
         } catch (IOException e) {
             running = -1;
         }

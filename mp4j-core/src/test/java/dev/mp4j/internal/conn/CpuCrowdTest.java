@@ -1,6 +1,7 @@
 package dev.mp4j.internal.conn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +43,23 @@ class CpuCrowdTest {
     void answersWithoutFailingRepeatedly() {
         for (int i = 0; i < 1000; i++) {
             CpuCrowd.crowded(); // either answer is right; neither may throw
+        }
+    }
+
+    @Test
+    void anInterruptedCallerNeitherFailsNorLosesItsInterrupt() {
+        Thread.currentThread().interrupt();
+        try {
+            long until = System.nanoTime() + 5 * CpuCrowd.SAMPLE_NANOS; // several samples
+            while (System.nanoTime() - until < 0) {
+                CpuCrowd.crowded();
+            }
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
+        for (int i = 0; i < 100; i++) {
+            CpuCrowd.crowded(); // still answers after interrupted callers
         }
     }
 }
