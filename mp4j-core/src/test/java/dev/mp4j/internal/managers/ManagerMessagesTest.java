@@ -18,6 +18,23 @@ import org.junit.jupiter.api.Timeout;
 /** The manager's frames: every value kind round trips exactly; malformed frames are refused. */
 @Timeout(30)
 class ManagerMessagesTest {
+    @Test
+    void theHeadersNumbersRoundTripWhateverTheirBytes() throws Exception {
+        long[] ids = {0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x80L, 0x8000_0000L, 0xff00_ff00_ff00_ff00L,
+            0x0123_4567_89ab_cdefL};
+        for (long serverId : ids) {
+            for (long id : ids) {
+                ManagerMessages.Request back = ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(
+                        new ManagerMessages.Request(ManagerMessages.CALL, serverId, id, "get", null, new Object[0])));
+                assertEquals(serverId, back.serverId());
+                assertEquals(id, back.id());
+            }
+        }
+        String longName = "n".repeat(70_000); // a length that needs three bytes of its int
+        assertEquals(longName, ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(
+                new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, longName, null, new Object[0]))).name());
+    }
+
     private static Object[] roundTrip(Object... args) throws Exception {
         ManagerMessages.Request req = new ManagerMessages.Request(ManagerMessages.CALL, -7L, 0x1234_5678_9abcL, "put",
                 new String[] {"java.lang.Object", "int"}, args);
