@@ -167,14 +167,19 @@ public final class ManagerMessages {
      *            19  int32  NAME_LENGTH  of the name's UTF-8 bytes, -1 for a null name
      *            23  ...    the name's UTF-8 bytes
      *             then      Object[] args, or for NAMED Object[] {String[] signature, Object[] args}
-     *   Reply     0  byte   REPLY 'm'
+     *   Reply     0  byte   REPLY 'm', or REPLY_REF 'p' when the value is a ProxyRef
      *             1  byte   KIND
-     *             2  ...    the value
+     *             2  ...    the value; for REPLY_REF Object[] {typeid, serverId, id, interfaceName}
      * The name and the signature are written here, not by the Codec: a call's every request carries them,
      * and both ends would otherwise write and read them character by character.
      */
     private static final byte REQUEST = 'M';
     private static final byte REPLY = 'm';
+    /**
+     * A reply whose value is a {@link ProxyRef}, sent as its fields: a record's encoding links method handles
+     * for its accessors and constructor on first use, tens of ms on each end of a manager's first proxy.
+     */
+    private static final byte REPLY_REF = 'p';
     private static final int OP = 1;
     private static final int SERVER_ID = 2;
     private static final int ID = 10;
@@ -340,8 +345,14 @@ public final class ManagerMessages {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encodeReply(Reply reply) {
-        byte[] frame = encode(reply.value(), REPLY_VALUE);
-        frame[0] = REPLY;
+        byte[] frame;
+        if (reply.value() instanceof ProxyRef r) {
+            frame = encode(new Object[] {r.typeid(), r.serverId(), r.id(), r.interfaceName()}, REPLY_VALUE);
+            frame[0] = REPLY_REF;
+        } else {
+            frame = encode(reply.value(), REPLY_VALUE);
+            frame[0] = REPLY;
+        }
         frame[KIND] = reply.kind();
         return frame;
     }
@@ -353,10 +364,19 @@ public final class ManagerMessages {
      * @throws ClassNotFoundException if the value's class cannot be loaded here
      */
     public static Reply decodeReply(byte[] frame) throws IOException, ClassNotFoundException {
-        if (frame.length == 0 || frame[0] != REPLY) {
+        if (frame.length == 0 || frame[0] != REPLY && frame[0] != REPLY_REF) {
             throw new StreamCorruptedException("not a manager's reply");
         }
-        return new Reply(frame[KIND], values(frame, REPLY_VALUE));
+        Object value = values(frame, REPLY_VALUE);
+        if (frame[0] == REPLY_REF) {
+            if (!(value instanceof Object[] f && f.length == 4 && f[0] instanceof String typeid
+                    && f[1] instanceof Long serverId && f[2] instanceof Long id
+                    && (f[3] == null || f[3] instanceof String))) {
+                throw new StreamCorruptedException("a manager's reply with a malformed reference");
+            }
+            value = new ProxyRef(typeid, serverId, id, (String) f[3]);
+        }
+        return new Reply(frame[KIND], value);
     }
 
     /** Decodes the Codec stream from {@code at} to the frame's end, as this JVM's filter allows. */

@@ -136,6 +136,26 @@ class ManagerMessagesTest {
         ManagerMessages.ProxyRef ref = new ManagerMessages.ProxyRef("dict", 3, 4, null);
         assertEquals(ref, ManagerMessages.decodeReply(ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.PROXY, ref))).value());
         assertNull(ManagerMessages.decodeReply(ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.RETURN, null))).value());
+        ManagerMessages.ProxyRef typed = new ManagerMessages.ProxyRef("list", Long.MIN_VALUE, -1, "java.util.List");
+        ManagerMessages.Reply created = ManagerMessages.decodeReply(ManagerMessages.encodeReply(
+                new ManagerMessages.Reply(ManagerMessages.RETURN, typed)));
+        assertEquals(ManagerMessages.RETURN, created.kind());
+        assertEquals(typed, created.value());
+        Object[] lookalike = {"dict", 3L, 4L, null}; // a value of a reference's shape stays what it is
+        assertArrayEquals(lookalike, (Object[]) ManagerMessages.decodeReply(ManagerMessages.encodeReply(
+                new ManagerMessages.Reply(ManagerMessages.RETURN, lookalike))).value());
+    }
+
+    @Test
+    void aMalformedReferenceIsRefused() {
+        byte[] ref = ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.PROXY,
+                new ManagerMessages.ProxyRef("dict", 3, 4, null)));
+        for (Object[] bad : new Object[][] {{"dict", 3L, 4L}, {"dict", 3, 4L, null}, {null, 3L, 4L, null},
+            {"dict", 3L, 4L, 5}}) {
+            byte[] frame = ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.PROXY, bad));
+            frame[0] = ref[0]; // a reference's frame, with values of another shape
+            assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeReply(frame), Arrays.toString(bad));
+        }
     }
 
     @Test
