@@ -53,7 +53,8 @@ import java.util.function.IntSupplier;
  * {@link IllegalStateException} ("handle is closed") from every operation.
  *
  * <p>The channel is always non-blocking. A thread that must wait first tries again for up to
- * {@link #SPIN_NANOS}, then sleeps in a {@link Selector} of this connection (one for reading, one for
+ * {@link #SPIN_NANOS} (a reader whose last spin found nothing, only on a probe while other threads wait for
+ * a CPU: {@link #spins}), then sleeps in a {@link Selector} of this connection (one for reading, one for
  * writing, each opened on first need), so an interrupt wakes it with
  * {@link InterruptedError} without closing the channel, as it would a blocking channel. An interrupted
  * receive keeps what it had read of a frame, and the next receive goes on from there.
@@ -87,6 +88,8 @@ public final class SocketConnection implements Connection, Waitable {
      * this much CPU once. None on a single CPU, where the peer cannot run while this one spins.
      */
     static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
+    /** A reader that does not spin ({@link #spins}) still spins on one wait in this many: a power of two. */
+    private static final int SPIN_PROBE_EVERY = 8;
 
     private final transient SocketChannel channel;
     private final transient ObjectInputFilter filter;
@@ -107,6 +110,10 @@ public final class SocketConnection implements Connection, Waitable {
     private transient byte[] partial;
     private transient int partialFilled;
     private transient long partialLength;
+    /** Whether the reader's last spin found nothing. */
+    private transient boolean spinMissed;
+    /** Counts the reader's waits that skipped their spin, for the probes. */
+    private transient int spinSkipped;
 
     /**
      * @param channel a connected socket channel, owned by this connection from now on
@@ -532,6 +539,7 @@ public final class SocketConnection implements Connection, Waitable {
             int n = readSome();
             if (n == 0 && spins(deadline)) {
                 n = retrySpinning(this::readSome);
+                spinMissed = n == 0;
             }
             if (n > 0) {
                 return true;
@@ -544,9 +552,16 @@ public final class SocketConnection implements Connection, Waitable {
         }
     }
 
-    /** @return whether a reader with this deadline tries again before it sleeps (not one that may not wait) */
-    private static boolean spins(long deadline) {
-        return SPIN_NANOS > 0 && Timeouts.remaining(deadline) > SPIN_NANOS;
+    /**
+     * Whether a reader with this deadline tries again before it sleeps: not one that may not wait, nor (but
+     * on one wait in {@link #SPIN_PROBE_EVERY}) one whose last spin found nothing while other threads wait
+     * for a CPU ({@link CpuCrowd}). Such a spin takes the CPU from the peer, or from the JIT compilers of
+     * both processes: on 2 CPUs, a manager's client and server spinning on every wait ran their first few
+     * thousand requests at about half the speed. Call with the read lock held.
+     */
+    private boolean spins(long deadline) {
+        return SPIN_NANOS > 0 && Timeouts.remaining(deadline) > SPIN_NANOS
+                && !(spinMissed && CpuCrowd.crowded() && (++spinSkipped & (SPIN_PROBE_EVERY - 1)) != 0);
     }
 
     /** As {@link #fill}, into the partial payload's array; false if the deadline passed first. */
@@ -559,6 +574,7 @@ public final class SocketConnection implements Connection, Waitable {
             int n = read(slice);
             if (n == 0 && spins(deadline)) {
                 n = retrySpinning(() -> read(slice));
+                spinMissed = n == 0;
             }
             if (n > 0) {
                 partialFilled += n;

@@ -9,10 +9,7 @@ import java.io.NotSerializableException;
 import java.io.Serial;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.SocketAddress;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -170,14 +167,19 @@ public final class ManagerMessages {
      *            19  int32  NAME_LENGTH  of the name's UTF-8 bytes, -1 for a null name
      *            23  ...    the name's UTF-8 bytes
      *             then      Object[] args, or for NAMED Object[] {String[] signature, Object[] args}
-     *   Reply     0  byte   REPLY 'm'
+     *   Reply     0  byte   REPLY 'm', or REPLY_REF 'p' when the value is a ProxyRef
      *             1  byte   KIND
-     *             2  ...    the value
+     *             2  ...    the value; for REPLY_REF Object[] {typeid, serverId, id, interfaceName}
      * The name and the signature are written here, not by the Codec: a call's every request carries them,
      * and both ends would otherwise write and read them character by character.
      */
     private static final byte REQUEST = 'M';
     private static final byte REPLY = 'm';
+    /**
+     * A reply whose value is a {@link ProxyRef}, sent as its fields: a record's encoding links method handles
+     * for its accessors and constructor on first use, tens of ms on each end of a manager's first proxy.
+     */
+    private static final byte REPLY_REF = 'p';
     private static final int OP = 1;
     private static final int SERVER_ID = 2;
     private static final int ID = 10;
@@ -188,8 +190,6 @@ public final class ManagerMessages {
     private static final byte NAMED = -2;
     private static final int KIND = 1;
     private static final int REPLY_VALUE = 2;
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     /**
      * The signatures of the standard proxies' calls. A request whose signature is one of these arrays (the
@@ -250,10 +250,10 @@ public final class ManagerMessages {
         byte[] frame = encode(sig == NAMED ? new Object[] {req.signature(), req.args()} : req.args(), values);
         frame[0] = REQUEST;
         frame[OP] = req.op();
-        LONG.set(frame, SERVER_ID, req.serverId());
-        LONG.set(frame, ID, req.id());
+        putLong(frame, SERVER_ID, req.serverId());
+        putLong(frame, ID, req.id());
         frame[SIGNATURE] = sig;
-        INT.set(frame, NAME_LENGTH, name == null ? -1 : name.length);
+        putInt(frame, NAME_LENGTH, name == null ? -1 : name.length);
         if (name != null) {
             System.arraycopy(name, 0, frame, NAME, name.length);
         }
@@ -290,7 +290,7 @@ public final class ManagerMessages {
             throw new StreamCorruptedException("a manager's frame cut short (" + frame.length + " bytes)");
         }
         byte sig = frame[SIGNATURE];
-        int nameLength = (int) INT.get(frame, NAME_LENGTH);
+        int nameLength = getInt(frame, NAME_LENGTH);
         if (sig < NAMED || sig >= SIGNATURES.length || nameLength < -1 || nameLength > frame.length - NAME) {
             throw new StreamCorruptedException("a manager's request with a bad signature (" + sig + ") or name length ("
                     + nameLength + ")");
@@ -312,7 +312,31 @@ public final class ManagerMessages {
         if (!(args instanceof Object[] a)) {
             throw new StreamCorruptedException("a manager's request without its arguments");
         }
-        return new Request(frame[OP], (long) LONG.get(frame, SERVER_ID), (long) LONG.get(frame, ID), name, signature, a);
+        return new Request(frame[OP], getLong(frame, SERVER_ID), getLong(frame, ID), name, signature, a);
+    }
+
+    // The header's numbers by shifts, not through a byte-array view VarHandle: a VarHandle call runs through
+    // several method-handle frames while the code is interpreted, and a manager's first thousands of requests
+    // are, on both ends.
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    private static void putLong(byte[] b, int at, long v) {
+        putInt(b, at, (int) (v >>> 32));
+        putInt(b, at + 4, (int) v);
+    }
+
+    private static int getInt(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    private static long getLong(byte[] b, int at) {
+        return (long) getInt(b, at) << 32 | (getInt(b, at + 4) & 0xffffffffL);
     }
 
     /**
@@ -321,8 +345,14 @@ public final class ManagerMessages {
      * @throws IllegalArgumentException naming what cannot be serialized
      */
     public static byte[] encodeReply(Reply reply) {
-        byte[] frame = encode(reply.value(), REPLY_VALUE);
-        frame[0] = REPLY;
+        byte[] frame;
+        if (reply.value() instanceof ProxyRef r) {
+            frame = encode(new Object[] {r.typeid(), r.serverId(), r.id(), r.interfaceName()}, REPLY_VALUE);
+            frame[0] = REPLY_REF;
+        } else {
+            frame = encode(reply.value(), REPLY_VALUE);
+            frame[0] = REPLY;
+        }
         frame[KIND] = reply.kind();
         return frame;
     }
@@ -334,10 +364,19 @@ public final class ManagerMessages {
      * @throws ClassNotFoundException if the value's class cannot be loaded here
      */
     public static Reply decodeReply(byte[] frame) throws IOException, ClassNotFoundException {
-        if (frame.length == 0 || frame[0] != REPLY) {
+        if (frame.length == 0 || frame[0] != REPLY && frame[0] != REPLY_REF) {
             throw new StreamCorruptedException("not a manager's reply");
         }
-        return new Reply(frame[KIND], values(frame, REPLY_VALUE));
+        Object value = values(frame, REPLY_VALUE);
+        if (frame[0] == REPLY_REF) {
+            if (!(value instanceof Object[] f && f.length == 4 && f[0] instanceof String typeid
+                    && f[1] instanceof Long serverId && f[2] instanceof Long id
+                    && (f[3] == null || f[3] instanceof String))) {
+                throw new StreamCorruptedException("a manager's reply with a malformed reference");
+            }
+            value = new ProxyRef(typeid, serverId, id, (String) f[3]);
+        }
+        return new Reply(frame[KIND], value);
     }
 
     /** Decodes the Codec stream from {@code at} to the frame's end, as this JVM's filter allows. */

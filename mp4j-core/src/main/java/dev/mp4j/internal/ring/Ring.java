@@ -32,6 +32,7 @@ import static dev.mp4j.internal.ring.RingDescriptor.setInt;
 import static dev.mp4j.internal.ring.RingDescriptor.setLong;
 
 import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.conn.CpuCrowd;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
 import dev.mp4j.internal.tracker.ResourceTracker;
@@ -103,6 +104,8 @@ public final class Ring implements AutoCloseable {
     public static final int USER_INTS = RingDescriptor.USER_INTS;
 
     private static final int SPINS = 200;
+    /** A reader that does not spin ({@link #spinForData}) still spins on one wait in this many: a power of two. */
+    private static final int SPIN_PROBE_EVERY = 8;
     /**
      * How long a writer waiting for room, or a reader waiting for records, keeps looking before it sleeps
      * while the other side holds its lock: the other side is then in the middle of a read or write (copying a
@@ -172,6 +175,12 @@ public final class Ring implements AutoCloseable {
     private final EndTable readingEnd;
     /** Guarded by the write lock: the {@code DATA_EPOCH} whose sleepers this JVM posted last (see publish). */
     private long postedEpoch = Long.MIN_VALUE;
+    /**
+     * Whether this JVM's last spin for data found nothing, and how many waits skipped their spin since: read
+     * and written without a lock by whichever thread waits (a lost update only moves a probe).
+     */
+    private boolean spinMissed;
+    private int spinSkipped;
 
     private Ring(Segment segment, List<Posix.Sem> sems) {
         this.segment = segment;
@@ -743,18 +752,26 @@ public final class Ring implements AutoCloseable {
      * hot at once), and compiled alone it is small, where compiled with the rest it took the semaphore's
      * native call along, several times over as the rest warmed up.
      *
+     * <p>A reader whose last spin found nothing does not spin while other threads wait for a CPU
+     * ({@link CpuCrowd}; the writer may be one of them), but on one wait in {@link #SPIN_PROBE_EVERY}.
+     *
      * @return whether a record follows {@code head} within {@link #SPINS} spins
      */
     private boolean spinForData(long head) {
         if (getLong(mem, TAIL) != head) {
             return true;
         }
+        if (spinMissed && CpuCrowd.crowded() && (++spinSkipped & (SPIN_PROBE_EVERY - 1)) != 0) {
+            return false;
+        }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
             if (getLong(mem, TAIL) != head) {
+                spinMissed = false;
                 return true;
             }
         }
+        spinMissed = true;
         return false;
     }
 

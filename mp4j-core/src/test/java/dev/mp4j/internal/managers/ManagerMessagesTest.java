@@ -18,6 +18,23 @@ import org.junit.jupiter.api.Timeout;
 /** The manager's frames: every value kind round trips exactly; malformed frames are refused. */
 @Timeout(30)
 class ManagerMessagesTest {
+    @Test
+    void theHeadersNumbersRoundTripWhateverTheirBytes() throws Exception {
+        long[] ids = {0L, -1L, Long.MIN_VALUE, Long.MAX_VALUE, 0x80L, 0x8000_0000L, 0xff00_ff00_ff00_ff00L,
+            0x0123_4567_89ab_cdefL};
+        for (long serverId : ids) {
+            for (long id : ids) {
+                ManagerMessages.Request back = ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(
+                        new ManagerMessages.Request(ManagerMessages.CALL, serverId, id, "get", null, new Object[0])));
+                assertEquals(serverId, back.serverId());
+                assertEquals(id, back.id());
+            }
+        }
+        String longName = "n".repeat(70_000); // a length that needs three bytes of its int
+        assertEquals(longName, ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(
+                new ManagerMessages.Request(ManagerMessages.CALL, 1, 2, longName, null, new Object[0]))).name());
+    }
+
     private static Object[] roundTrip(Object... args) throws Exception {
         ManagerMessages.Request req = new ManagerMessages.Request(ManagerMessages.CALL, -7L, 0x1234_5678_9abcL, "put",
                 new String[] {"java.lang.Object", "int"}, args);
@@ -119,6 +136,26 @@ class ManagerMessagesTest {
         ManagerMessages.ProxyRef ref = new ManagerMessages.ProxyRef("dict", 3, 4, null);
         assertEquals(ref, ManagerMessages.decodeReply(ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.PROXY, ref))).value());
         assertNull(ManagerMessages.decodeReply(ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.RETURN, null))).value());
+        ManagerMessages.ProxyRef typed = new ManagerMessages.ProxyRef("list", Long.MIN_VALUE, -1, "java.util.List");
+        ManagerMessages.Reply created = ManagerMessages.decodeReply(ManagerMessages.encodeReply(
+                new ManagerMessages.Reply(ManagerMessages.RETURN, typed)));
+        assertEquals(ManagerMessages.RETURN, created.kind());
+        assertEquals(typed, created.value());
+        Object[] lookalike = {"dict", 3L, 4L, null}; // a value of a reference's shape stays what it is
+        assertArrayEquals(lookalike, (Object[]) ManagerMessages.decodeReply(ManagerMessages.encodeReply(
+                new ManagerMessages.Reply(ManagerMessages.RETURN, lookalike))).value());
+    }
+
+    @Test
+    void aMalformedReferenceIsRefused() {
+        byte[] ref = ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.PROXY,
+                new ManagerMessages.ProxyRef("dict", 3, 4, null)));
+        for (Object[] bad : new Object[][] {{"dict", 3L, 4L}, {"dict", 3, 4L, null}, {null, 3L, 4L, null},
+            {"dict", 3L, 4L, 5}}) {
+            byte[] frame = ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.PROXY, bad));
+            frame[0] = ref[0]; // a reference's frame, with values of another shape
+            assertThrows(StreamCorruptedException.class, () -> ManagerMessages.decodeReply(frame), Arrays.toString(bad));
+        }
     }
 
     @Test
