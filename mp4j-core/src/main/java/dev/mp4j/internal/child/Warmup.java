@@ -1,6 +1,7 @@
 package dev.mp4j.internal.child;
 
 import dev.mp4j.function.SerializableCallable;
+import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.pool.PoolFrames;
 import dev.mp4j.internal.pool.WorkerJob;
@@ -14,6 +15,7 @@ import dev.mp4j.internal.wire.Codec;
 
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -87,6 +89,7 @@ final class Warmup {
         }
         SerializableCallable<Integer> task = () -> 42;
         byte[] job = Tags.frame(Tags.JOB, new WorkerJob("SpawnProcess-0", null).encode());
+        List<List<Object>> chunks = sampleArgs();
         for (int i = 0; i < rounds && !stop.getAsBoolean(); i++) {
             Jobs.decode(job);
             Jobs.decode(processJob);
@@ -104,7 +107,48 @@ final class Warmup {
             Codec.decode(PoolFrames.resultBody(failed), null);
             Codec.decode(Codec.encode(List.of(i, "x", 1L)), null);
             Codec.decode(Codec.encode(new Sample("x", null, i)), null); // a record, as handles travel
+            if (stop.getAsBoolean()) {
+                return;
+            }
+            List<Object> args = chunks.get(i % chunks.size());
+            byte[] result = WorkerJob.runSample(WorkerJob.sampleChunk(i, i % 8 == 7, sampleFunction(args), args));
+            Codec.decode(PoolFrames.resultBody(result), null);
         }
+    }
+
+    /**
+     * The arguments of the sample chunks: lists of Integers, Longs, Doubles (each a bulk form on the wire) and
+     * Strings, as a map's chunks mostly are; longer than a worker's block of calls.
+     */
+    static List<List<Object>> sampleArgs() {
+        List<Object> ints = new ArrayList<>();
+        List<Object> longs = new ArrayList<>();
+        List<Object> doubles = new ArrayList<>();
+        List<Object> strings = new ArrayList<>();
+        for (int i = 0; i < SAMPLE_LENGTH; i++) {
+            ints.add(i);
+            longs.add((long) i);
+            doubles.add((double) i);
+            strings.add(Integer.toString(i));
+        }
+        return List.of(ints, longs, doubles, strings);
+    }
+
+    /** The length of a sample chunk. */
+    static final int SAMPLE_LENGTH = 200;
+
+    /**
+     * @param args a sample chunk's arguments ({@link #sampleArgs})
+     * @return its function: one over Integers (their boxing included, as a map's {@code x -> x + 1}), else
+     *     the identity
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static SerializableFunction<Object, Object> sampleFunction(List<Object> args) {
+        if (args.get(0) instanceof Integer) {
+            SerializableFunction<Integer, Integer> inc = x -> x + 1;
+            return (SerializableFunction) inc;
+        }
+        return x -> x;
     }
 
     /** @return the job of a child started by {@code Process.start()} for a target that does nothing */

@@ -49,6 +49,15 @@ class WarmupTest {
     }
 
     @Test
+    void theSampleChunksAreMapsOfNumbersAndStrings() throws Exception {
+        for (java.util.List<Object> args : Warmup.sampleArgs()) {
+            assertEquals(Warmup.SAMPLE_LENGTH, args.size());
+            Object first = Warmup.sampleFunction(args).apply(args.get(0));
+            assertEquals(args.get(0) instanceof Integer ? (Object) 1 : args.get(0), first);
+        }
+    }
+
+    @Test
     void exerciseRunsItsSamples() throws Exception {
         Set<String> before = shm();
         Warmup.exercise(3);
