@@ -77,6 +77,7 @@ final class AotTrainer {
                 }
                 parent.send(PoolFrames.quit());
             });
+            Warmup.untilJob(() -> false, false); // a spare's warm-up
             Warmup.exercise(100);
         } finally {
             Files.deleteIfExists(down);

@@ -45,30 +45,59 @@ final class Warmup {
     }
 
     /**
-     * What a forkserver spare does once it has said hello: the decoding of a process's job, the natives when
-     * its parent uses them ({@link #natives}), then {@link #SPARE_ROUNDS} rounds of {@link #exercise}; stopped
-     * as soon as its job (or anything else) is on {@code fromParent}, so that a spare claimed while it boots
-     * (starts back to back) runs its job at once, as a child booted for it would. A step already begun is
-     * finished: the first decodes a job, which the job's own decoding needs anyway. Failures are ignored:
-     * the warm-up is only a head start.
+     * How long a spare waits after its hello before it warms up: a spare claimed while it boots (starts back
+     * to back) gets its job within about a millisecond of its hello, and then runs it as a child booted for
+     * it would, with nothing else running beside it.
+     */
+    static final long QUIET_MILLIS = 10;
+
+    /**
+     * The classes that JDK deserialization of a job's objects meets first (a subclass of {@code Process}
+     * sent whole, a lambda), their descriptors computed ahead by a spare.
+     */
+    private static final Class<?>[] SERIALIZED = {dev.mp4j.multiprocessing.Process.class,
+            java.lang.invoke.SerializedLambda.class};
+
+    /**
+     * Starts what a forkserver spare does once it has said hello, on a daemon thread of its own, while its
+     * main thread waits for the job: {@link #untilJob}.
      *
-     * @param fromParent the child's stdin, not read yet past the launch header
+     * @param natives whether to link the semaphores' FFM handles (the parent uses them)
+     * @return what the main thread sets once its job (or anything else from the parent) has come
+     */
+    static java.util.concurrent.atomic.AtomicBoolean whileWaiting(boolean natives) {
+        java.util.concurrent.atomic.AtomicBoolean jobCame = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> untilJob(jobCame::get, natives), "mp4j-warmup");
+        t.setDaemon(true);
+        t.start();
+        return jobCame;
+    }
+
+    /**
+     * A spare's warm-up: after {@link #QUIET_MILLIS} without a job, the serialization descriptors of what a
+     * job's decoding meets first, the decoding of a process's job, the natives when its parent uses them
+     * ({@link #natives}), then {@link #SPARE_ROUNDS} rounds of {@link #exercise}; stopped as soon as its job
+     * comes. A step already begun is finished, beside the job, which it does not hold up (a class the job
+     * needs while the step initializes it is waited for, as the job would initialize it itself). Failures
+     * are ignored: the warm-up is only a head start.
+     *
+     * @param jobCame true once the job (or anything else) has come from the parent
      * @param natives whether to link the semaphores' FFM handles (the parent uses them)
      */
-    static void untilJob(java.io.InputStream fromParent, boolean natives) {
-        java.util.function.BooleanSupplier jobThere = () -> {
-            try {
-                return fromParent.available() > 0;
-            } catch (java.io.IOException e) {
-                return true; // the parent is gone: the read of the job says so
-            }
-        };
+    static void untilJob(java.util.function.BooleanSupplier jobCame, boolean natives) {
         try {
-            exercise(0, jobThere);
-            if (natives && !jobThere.getAsBoolean()) {
+            Thread.sleep(QUIET_MILLIS);
+            if (jobCame.getAsBoolean()) {
+                return;
+            }
+            for (Class<?> c : SERIALIZED) {
+                java.io.ObjectStreamClass.lookup(c);
+            }
+            exercise(0, jobCame);
+            if (natives && !jobCame.getAsBoolean()) {
                 natives();
             }
-            exercise(SPARE_ROUNDS, jobThere);
+            exercise(SPARE_ROUNDS, jobCame);
         } catch (Exception | LinkageError e) {
             // only a head start: the job does the same, and reports what fails
         }
