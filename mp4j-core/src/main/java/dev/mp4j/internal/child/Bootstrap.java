@@ -20,10 +20,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.ObjectInputFilter;
-import java.io.ObjectStreamClass;
 import java.io.StreamCorruptedException;
 import java.lang.invoke.MethodHandles;
-import java.lang.invoke.SerializedLambda;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -48,8 +46,8 @@ import java.util.concurrent.TimeUnit;
  *       from then on its control channel reads stdin and writes that FIFO. Meanwhile another thread, started
  *       first of all, gives SIGTERM its default action, readies the decoder, joins the parent's resource
  *       tracker and initializes the multiprocessing package ({@link #prepare});</li>
- *   <li>waits for its {@link Job} (a spare JVM of the forkserver method warms up meanwhile, until the job
- *       comes: {@link Warmup#untilJob}) and decodes it ({@link Jobs#decode});</li>
+ *   <li>waits for its {@link Job} (a spare JVM of the forkserver method warms up meanwhile on a thread of
+ *       its own, until the job comes: {@link Warmup#untilJob}) and decodes it ({@link Jobs#decode});</li>
  *   <li>once the other thread is done, tells the parent that SIGTERM's default action is in place
  *       ({@link Tags#TERM_DEFAULT}), runs the job, reports its exit code to the parent and exits with
  *       it: by returning from {@code main} when that is 0 and no other thread would keep the JVM alive,
@@ -66,11 +64,6 @@ public final class Bootstrap {
      * (then the parent kills it), unless the parent ends first.
      */
     static final long FIFO_WAIT_SECONDS = 120;
-    /**
-     * The classes that JDK deserialization of a job's objects meets first (a subclass of {@code Process}
-     * sent whole, a lambda), their descriptors prepared by {@link #prepare} in a spare.
-     */
-    private static final Class<?>[] PREPARED = {Process.class, SerializedLambda.class};
     /** The classes that running any job needs, initialized ahead by {@link #prepare}. */
     private static final Class<?>[] RUNNING = {Multiprocessing.class, Process.class};
 
@@ -123,15 +116,16 @@ public final class Bootstrap {
                 throw e;
             }
             connected.complete(null);
-            if (spare) {
-                Warmup.untilJob(stdin, h.natives());
-            }
+            java.util.concurrent.atomic.AtomicBoolean jobCame = spare ? Warmup.whileWaiting(h.natives()) : null;
             byte[] frame;
             try {
                 frame = channel.receive(Integer.MAX_VALUE - 16L);
             } catch (java.io.EOFException parentGone) {
                 Runtime.getRuntime().halt(ORPHANED); // a spare whose parent ended before it had a job: quietly
                 return;
+            }
+            if (jobCame != null) {
+                jobCame.set(true);
             }
             if (frame.length > 0 && frame[0] == Tags.FILTER) {
                 Codec.installProcessFilter((ObjectInputFilter) Codec.decode(
@@ -194,10 +188,9 @@ public final class Bootstrap {
      * What a child does on a second thread while the first connects and decodes its job: SIGTERM's default
      * action (first: its reflective calls take a fresh child 5–12 ms here, and the job may not run before
      * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
-     * first), the parent's resource tracker, and the multiprocessing package, which running a job needs. A
-     * forkserver spare, which has time before its job comes, also initializes the classes that decoding a
-     * job needs (their serialization descriptors computed); other children decode their job meanwhile. The
-     * first two need nothing of the header, so they begin while the main thread reads it. The parent's tracker
+     * first), the parent's resource tracker, and the multiprocessing package, which running a job needs
+     * (the job waits for this thread: a forkserver spare's further head start is its warm-up, which it does
+     * not). The first two need nothing of the header, so they begin while the main thread reads it. The parent's tracker
      * is joined once this JVM has connected back: the header names it before it is there, and the parent
      * makes a child's FIFO only after its tracker has started.
      *
@@ -212,16 +205,10 @@ public final class Bootstrap {
             // only a head start: decoding the job does the same, and reports what fails
         }
         LaunchHeader h = header.join();
-        boolean spare = h.spare();
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             for (Class<?> c : RUNNING) {
                 lookup.ensureInitialized(c);
-            }
-            if (spare) {
-                for (Class<?> c : PREPARED) {
-                    ObjectStreamClass.lookup(c);
-                }
             }
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
             // only a head start: running the job does the same, and reports what fails

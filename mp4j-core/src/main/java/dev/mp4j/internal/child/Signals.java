@@ -1,5 +1,8 @@
 package dev.mp4j.internal.child;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 /**
  * Gives SIGTERM back its default action in a child JVM, as a Python child has it: the process ends at once
  * with "killed by signal 15" (no shutdown hooks), so the parent reports exit code -15 and can tell it from
@@ -7,8 +10,8 @@ package dev.mp4j.internal.child;
  *
  * <p>This uses {@code sun.misc.Signal} (module jdk.unsupported) rather than calling libc's
  * {@code signal()} through FFM: the FFM linker costs a fresh JVM about 200 ms before its first downcall,
- * which a child cannot afford at start-up; the three reflective calls here take a fresh child 5–12 ms
- * (their method-handle adapters are made at run time), on a thread of their own.
+ * which a child cannot afford at start-up; the three method-handle calls here take a fresh child a few
+ * milliseconds (their adapters are made at run time), on a thread of their own.
  *
  * <p>The JDK installs the native default first and drops its Java handler after: a SIGTERM taken by
  * the JVM's handler just before and dispatched just after finds no handler and is lost. The parent sends
@@ -19,15 +22,23 @@ final class Signals {
 
     /** Gives SIGTERM its default action in this JVM, where the JDK lets it (otherwise the JVM keeps its handler). */
     static void defaultTerm() {
-        // Reflection keeps javac's "internal proprietary API" warning (which cannot be suppressed) out of
-        // the build; the API itself is exported by jdk.unsupported for exactly this use.
+        // Method handles rather than javac's direct calls keep its "internal proprietary API" warning (which
+        // cannot be suppressed) out of the build; the API itself is exported by jdk.unsupported for exactly
+        // this use. Rather than core reflection too: its accessors are method handles of their own, made on
+        // first use (about 5 ms of a fresh JVM against 3.5 here).
         try {
             Class<?> signal = Class.forName("sun.misc.Signal");
             Class<?> handler = Class.forName("sun.misc.SignalHandler");
-            Object term = signal.getConstructor(String.class).newInstance("TERM");
-            Object dfl = handler.getField("SIG_DFL").get(null);
-            signal.getMethod("handle", signal, handler).invoke(null, term, dfl);
-        } catch (ReflectiveOperationException | RuntimeException e) {
+            MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+            Object term = lookup.findConstructor(signal, MethodType.methodType(void.class, String.class))
+                    .asType(MethodType.methodType(Object.class, String.class)).invokeExact("TERM");
+            Object dfl = lookup.findStaticGetter(handler, "SIG_DFL", handler)
+                    .asType(MethodType.methodType(Object.class)).invokeExact();
+            Object previous = lookup.findStatic(signal, "handle", MethodType.methodType(handler, signal, handler))
+                    .asType(MethodType.methodType(Object.class, Object.class, Object.class)).invokeExact(term, dfl);
+        } catch (Error e) {
+            throw e;
+        } catch (Throwable e) {
             // the JVM keeps its handler: SIGTERM then runs shutdown hooks and reads as an exit with code 143
         }
     }

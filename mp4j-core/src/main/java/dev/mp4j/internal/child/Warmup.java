@@ -1,6 +1,7 @@
 package dev.mp4j.internal.child;
 
 import dev.mp4j.function.SerializableCallable;
+import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.pool.PoolFrames;
 import dev.mp4j.internal.pool.WorkerJob;
@@ -14,6 +15,7 @@ import dev.mp4j.internal.wire.Codec;
 
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -43,30 +45,59 @@ final class Warmup {
     }
 
     /**
-     * What a forkserver spare does once it has said hello: the decoding of a process's job, the natives when
-     * its parent uses them ({@link #natives}), then {@link #SPARE_ROUNDS} rounds of {@link #exercise}; stopped
-     * as soon as its job (or anything else) is on {@code fromParent}, so that a spare claimed while it boots
-     * (starts back to back) runs its job at once, as a child booted for it would. A step already begun is
-     * finished: the first decodes a job, which the job's own decoding needs anyway. Failures are ignored:
-     * the warm-up is only a head start.
+     * How long a spare waits after its hello before it warms up: a spare claimed while it boots (starts back
+     * to back) gets its job within about a millisecond of its hello, and then runs it as a child booted for
+     * it would, with nothing else running beside it.
+     */
+    static final long QUIET_MILLIS = 10;
+
+    /**
+     * The classes that JDK deserialization of a job's objects meets first (a subclass of {@code Process}
+     * sent whole, a lambda), their descriptors computed ahead by a spare.
+     */
+    private static final Class<?>[] SERIALIZED = {dev.mp4j.multiprocessing.Process.class,
+            java.lang.invoke.SerializedLambda.class};
+
+    /**
+     * Starts what a forkserver spare does once it has said hello, on a daemon thread of its own, while its
+     * main thread waits for the job: {@link #untilJob}.
      *
-     * @param fromParent the child's stdin, not read yet past the launch header
+     * @param natives whether to link the semaphores' FFM handles (the parent uses them)
+     * @return what the main thread sets once its job (or anything else from the parent) has come
+     */
+    static java.util.concurrent.atomic.AtomicBoolean whileWaiting(boolean natives) {
+        java.util.concurrent.atomic.AtomicBoolean jobCame = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread t = new Thread(() -> untilJob(jobCame::get, natives), "mp4j-warmup");
+        t.setDaemon(true);
+        t.start();
+        return jobCame;
+    }
+
+    /**
+     * A spare's warm-up: after {@link #QUIET_MILLIS} without a job, the serialization descriptors of what a
+     * job's decoding meets first, the decoding of a process's job, the natives when its parent uses them
+     * ({@link #natives}), then {@link #SPARE_ROUNDS} rounds of {@link #exercise}; stopped as soon as its job
+     * comes. A step already begun is finished, beside the job, which it does not hold up (a class the job
+     * needs while the step initializes it is waited for, as the job would initialize it itself). Failures
+     * are ignored: the warm-up is only a head start.
+     *
+     * @param jobCame true once the job (or anything else) has come from the parent
      * @param natives whether to link the semaphores' FFM handles (the parent uses them)
      */
-    static void untilJob(java.io.InputStream fromParent, boolean natives) {
-        java.util.function.BooleanSupplier jobThere = () -> {
-            try {
-                return fromParent.available() > 0;
-            } catch (java.io.IOException e) {
-                return true; // the parent is gone: the read of the job says so
-            }
-        };
+    static void untilJob(java.util.function.BooleanSupplier jobCame, boolean natives) {
         try {
-            exercise(0, jobThere);
-            if (natives && !jobThere.getAsBoolean()) {
+            Thread.sleep(QUIET_MILLIS);
+            if (jobCame.getAsBoolean()) {
+                return;
+            }
+            for (Class<?> c : SERIALIZED) {
+                java.io.ObjectStreamClass.lookup(c);
+            }
+            exercise(0, jobCame);
+            if (natives && !jobCame.getAsBoolean()) {
                 natives();
             }
-            exercise(SPARE_ROUNDS, jobThere);
+            exercise(SPARE_ROUNDS, jobCame);
         } catch (Exception | LinkageError e) {
             // only a head start: the job does the same, and reports what fails
         }
@@ -87,6 +118,7 @@ final class Warmup {
         }
         SerializableCallable<Integer> task = () -> 42;
         byte[] job = Tags.frame(Tags.JOB, new WorkerJob("SpawnProcess-0", null).encode());
+        List<List<Object>> chunks = sampleArgs();
         for (int i = 0; i < rounds && !stop.getAsBoolean(); i++) {
             Jobs.decode(job);
             Jobs.decode(processJob);
@@ -104,7 +136,48 @@ final class Warmup {
             Codec.decode(PoolFrames.resultBody(failed), null);
             Codec.decode(Codec.encode(List.of(i, "x", 1L)), null);
             Codec.decode(Codec.encode(new Sample("x", null, i)), null); // a record, as handles travel
+            if (stop.getAsBoolean()) {
+                return;
+            }
+            List<Object> args = chunks.get(i % chunks.size());
+            byte[] result = WorkerJob.runSample(WorkerJob.sampleChunk(i, i % 8 == 7, sampleFunction(args), args));
+            Codec.decode(PoolFrames.resultBody(result), null);
         }
+    }
+
+    /**
+     * The arguments of the sample chunks: lists of Integers, Longs, Doubles (each a bulk form on the wire) and
+     * Strings, as a map's chunks mostly are; longer than a worker's block of calls.
+     */
+    static List<List<Object>> sampleArgs() {
+        List<Object> ints = new ArrayList<>();
+        List<Object> longs = new ArrayList<>();
+        List<Object> doubles = new ArrayList<>();
+        List<Object> strings = new ArrayList<>();
+        for (int i = 0; i < SAMPLE_LENGTH; i++) {
+            ints.add(i);
+            longs.add((long) i);
+            doubles.add((double) i);
+            strings.add(Integer.toString(i));
+        }
+        return List.of(ints, longs, doubles, strings);
+    }
+
+    /** The length of a sample chunk. */
+    static final int SAMPLE_LENGTH = 200;
+
+    /**
+     * @param args a sample chunk's arguments ({@link #sampleArgs})
+     * @return its function: one over Integers (their boxing included, as a map's {@code x -> x + 1}), else
+     *     the identity
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    static SerializableFunction<Object, Object> sampleFunction(List<Object> args) {
+        if (args.get(0) instanceof Integer) {
+            SerializableFunction<Integer, Integer> inc = x -> x + 1;
+            return (SerializableFunction) inc;
+        }
+        return x -> x;
     }
 
     /** @return the job of a child started by {@code Process.start()} for a target that does nothing */

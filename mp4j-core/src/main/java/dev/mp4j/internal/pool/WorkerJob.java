@@ -340,6 +340,37 @@ public final class WorkerJob implements Job {
         }
     }
 
+    /**
+     * A CHUNK frame as a pool's parent sends it, for a worker's path to be run ahead (the AOT training of the
+     * children's cache, a forkserver spare's warm-up): {@code fn} over {@code args}, its function included.
+     *
+     * @param id the task id (also the function's)
+     * @param each whether every call gets its own outcome ({@code imap}'s chunks) or the first failure stops it
+     * @param fn the function
+     * @param args the arguments
+     * @return the frame
+     * @throws IOException if {@code fn} or an argument cannot be serialized
+     */
+    public static byte[] sampleChunk(long id, boolean each, dev.mp4j.function.SerializableFunction<Object, Object> fn,
+                                     List<Object> args) throws IOException {
+        byte[] head = PoolFrames.ChunkFrame.head(id, each, id, Codec.encode(fn));
+        Object[] a = args.toArray();
+        byte[] body = Codec.encodeList(a, 0, a.length, 0);
+        byte[] frame = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, frame, head.length, body.length);
+        return frame;
+    }
+
+    /**
+     * Runs a CHUNK frame ({@link #sampleChunk}) as a worker does, without a parent.
+     *
+     * @param frame the frame
+     * @return its RESULT frame
+     */
+    public static byte[] runSample(byte[] frame) {
+        return runChunk(frame, new Functions(), null, null);
+    }
+
     private static void softLimited(FrameChannel channel, long id) {
         try {
             channel.send(PoolFrames.softLimit(id));

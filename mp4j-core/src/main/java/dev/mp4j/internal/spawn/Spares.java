@@ -1,5 +1,7 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.wire.FrameChannel;
+
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * the same command, and says hello as soon as it is booted (its warm-up stops when its job comes), so it is
  * ready first — a start never waits longer than a spawn would, back to back included — and no second JVM
  * boots beside it, which on a machine of few CPUs would slow both. A start that finds no spare boots a child
- * at once, as spawn does. The next spare boots once the child just handed over has ended or has had
+ * at once on its own thread, as spawn does; either way the start waits for its child's hello itself (not
+ * through the thread that booted the spare: one thread woken less per start). The next spare boots
+ * {@link #AFTER_EXIT_MILLIS} ms after the child just handed over has ended, or once it has had
  * {@link #REPLACE_AFTER_MILLIS} ms to start its job, and only if no later start came meanwhile (that start
  * replaces its own): at most one spare boots at a time. Spares die with this JVM like every child (they watch
  * its pid).
@@ -24,9 +28,15 @@ public final class Spares {
     private static final int ATTEMPTS = 3;
     /** How long a child just handed over has the machine to itself before the next spare boots. */
     static final long REPLACE_AFTER_MILLIS = 150;
+    /**
+     * How long after the child just handed over has ended the next spare boots: a program that starts its
+     * next process at once (back to back) claims no spare and boots its child itself, as spawn does, instead
+     * of a spare booting beside its join and its next start.
+     */
+    static final long AFTER_EXIT_MILLIS = 10;
 
     private final Launch.Spec spec;
-    private CompletableFuture<ChildJvm> next; // guarded by this
+    private CompletableFuture<Launch.Booting> next; // guarded by this: the spare, once its process is started
     private long takes; // guarded by this: the starts so far, each numbered
 
     private Spares(Launch.Spec spec) {
@@ -60,15 +70,15 @@ public final class Spares {
     public static void discard(Launch.Spec spec) {
         Spares spares = BY_SPEC.remove(spec);
         if (spares != null) {
-            CompletableFuture<ChildJvm> spare;
+            CompletableFuture<Launch.Booting> spare;
             synchronized (spares) {
                 spare = spares.next;
                 spares.next = null;
             }
             if (spare != null) {
-                spare.thenAccept(child -> {
-                    child.process().destroyForcibly();
-                    child.release();
+                spare.thenAccept(booting -> {
+                    booting.process().destroyForcibly();
+                    booting.connected().thenAccept(FrameChannel::close); // the channel owns its stdin
                 });
             }
         }
@@ -76,33 +86,41 @@ public final class Spares {
 
     private synchronized void ensureBooting() {
         if (next == null) {
-            next = boot(true);
+            next = boot();
         }
     }
 
     /**
-     * @return the spare, ready or still booting, else a child booted now; and the number of this start, for
-     *     {@link #replace}
+     * @return the spare, its process started or starting, or null when there is none; and the number of this
+     *     start, for {@link #replace}
      */
     private synchronized Claim claim() {
-        CompletableFuture<ChildJvm> spare = next;
+        CompletableFuture<Launch.Booting> spare = next;
         next = null;
-        return new Claim(spare != null ? spare : boot(false), ++takes);
+        return new Claim(spare, ++takes);
     }
 
-    private record Claim(CompletableFuture<ChildJvm> child, long take) { }
+    private record Claim(CompletableFuture<Launch.Booting> spare, long take) { }
 
+    /**
+     * Takes the spare, or boots a child on this thread when there is none (as spawn does), and waits for it
+     * on this thread: the child's hello wakes the caller directly, as a spawned child's does, not through
+     * the thread that booted the spare.
+     */
     private ChildJvm take() throws IOException {
         IOException last = null;
         for (int i = 0; i < ATTEMPTS; i++) {
+            Claim claim = claim();
             try {
-                Claim claim = claim();
-                ChildJvm child = claim.child().join();
+                Launch.Booting booting = claim.spare() != null ? claim.spare().join() : Launch.begin(spec, false, true);
+                ChildJvm child = booting.await();
                 if (child.process().isAlive()) {
                     replaceLater(child.process(), claim.take());
                     return child;
                 }
                 child.release();
+            } catch (IOException e) {
+                last = e;
             } catch (CompletionException e) {
                 last = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
@@ -112,13 +130,15 @@ public final class Spares {
     }
 
     /**
-     * Boots the next spare once the child just handed over has ended or has had {@link #REPLACE_AFTER_MILLIS}
-     * ms to start its job, whichever comes first: booting a JVM takes a core for a while, which the new
-     * child needs more during its first moments. A {@link #take} before then boots a child at once.
+     * Boots the next spare {@link #AFTER_EXIT_MILLIS} ms after the child just handed over has ended, or once
+     * it has had {@link #REPLACE_AFTER_MILLIS} ms to start its job, whichever comes first: booting a JVM takes
+     * a core for a while, which the new child needs more during its first moments, and the program more while
+     * it returns from a join. A {@link #take} before then boots a child at once.
      */
     private void replaceLater(java.lang.Process taken, long take) {
         Runnable replace = () -> replace(take);
-        taken.onExit().thenRun(replace);
+        taken.onExit().thenRun(() -> CompletableFuture.delayedExecutor(AFTER_EXIT_MILLIS, TimeUnit.MILLISECONDS)
+                .execute(replace));
         CompletableFuture.delayedExecutor(REPLACE_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(replace);
     }
 
@@ -133,15 +153,18 @@ public final class Spares {
     }
 
     /**
-     * @param spare whether the child warms up once it has said hello, until its job comes (a spare), or waits
-     *     for its job at once (the child a start boots when there is no spare); either loads the spec's preload
-     *     classes before its job runs
+     * Starts a spare's process (it warms up once it has said hello, until its job comes, and loads the spec's
+     * preload classes before its job runs) on a thread of its own.
+     *
+     * @return completes once the process is started and its header written
      */
-    private CompletableFuture<ChildJvm> boot(boolean spare) {
-        CompletableFuture<ChildJvm> cf = new CompletableFuture<>();
-        Thread.ofVirtual().name("mp4j-forkserver-boot").start(() -> {
+    private CompletableFuture<Launch.Booting> boot() {
+        CompletableFuture<Launch.Booting> cf = new CompletableFuture<>();
+        // A platform thread: a JVM's first virtual thread starts the virtual threads' scheduler on the caller
+        // (30-60 ms cold on 2 CPUs, 110 ms measured under load), which the first spare's boot waited for.
+        Thread.ofPlatform().daemon().name("mp4j-forkserver-boot").start(() -> {
             try {
-                cf.complete(Launch.begin(spec, spare, true).await());
+                cf.complete(Launch.begin(spec, true, true));
             } catch (Throwable t) {
                 cf.completeExceptionally(t);
             }

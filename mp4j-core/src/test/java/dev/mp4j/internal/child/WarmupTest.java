@@ -32,10 +32,29 @@ class WarmupTest {
     }
 
     @Test
-    void aSpareStopsWarmingAsSoonAsItsJobIsThereAndLeavesTheJobUnread() {
-        java.io.ByteArrayInputStream stdin = new java.io.ByteArrayInputStream(new byte[] {'J', 0, 0, 0, 1});
-        Warmup.untilJob(stdin, true);
-        assertEquals(5, stdin.available(), "the warm-up read from stdin");
+    void aSpareWhoseJobComesAtOnceDoesNotWarmUp() {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Warmup.untilJob(() -> {
+            asked.incrementAndGet();
+            return true;
+        }, true);
+        assertEquals(1, asked.get(), "it went on after its job came");
+    }
+
+    @Test
+    void aSparesWarmUpRunsOnItsOwnThreadUntilTheJobComes() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean jobCame = Warmup.whileWaiting(false);
+        Thread.sleep(Warmup.QUIET_MILLIS + 20);
+        jobCame.set(true);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (warmUpThreads() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertEquals(0, warmUpThreads(), "the warm-up went on after its job came");
+    }
+
+    private static long warmUpThreads() {
+        return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("mp4j-warmup")).count();
     }
 
     @Test
@@ -46,6 +65,15 @@ class WarmupTest {
         asked.set(0);
         Warmup.exercise(1000, () -> asked.incrementAndGet() == 1);
         assertEquals(1, asked.get());
+    }
+
+    @Test
+    void theSampleChunksAreMapsOfNumbersAndStrings() throws Exception {
+        for (java.util.List<Object> args : Warmup.sampleArgs()) {
+            assertEquals(Warmup.SAMPLE_LENGTH, args.size());
+            Object first = Warmup.sampleFunction(args).apply(args.get(0));
+            assertEquals(args.get(0) instanceof Integer ? (Object) 1 : args.get(0), first);
+        }
     }
 
     @Test

@@ -45,6 +45,32 @@ class WorkerJobTest {
     }
 
     @Test
+    void aSampleChunkRunsAsAWorkerRunsAChunk() throws Exception {
+        java.util.List<Object> args = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            args.add(i);
+        }
+        dev.mp4j.function.SerializableFunction<Object, Object> inc = x -> (Integer) x + 1;
+        for (boolean each : new boolean[] {false, true}) {
+            byte[] result = WorkerJob.runSample(WorkerJob.sampleChunk(7, each, inc, args));
+            assertEquals(7, PoolFrames.id(result));
+            assertEquals(each ? PoolFrames.Status.EACH_VALUES : PoolFrames.Status.CHUNK_VALUES,
+                    PoolFrames.Status.of(result[PoolFrames.ResultFrame.STATUS]));
+            java.util.List<?> values = (java.util.List<?>) dev.mp4j.internal.wire.Codec.decode(
+                    PoolFrames.resultBody(result), null);
+            assertEquals(300, values.size());
+            assertEquals(1, values.get(0));
+            assertEquals(300, values.get(299));
+        }
+        dev.mp4j.function.SerializableFunction<Object, Object> fails = x -> {
+            throw new IllegalStateException("no " + x);
+        };
+        byte[] failed = WorkerJob.runSample(WorkerJob.sampleChunk(8, false, fails, args));
+        assertEquals(PoolFrames.Status.VALUE, PoolFrames.Status.of(failed[PoolFrames.ResultFrame.STATUS]),
+                "a chunk that stops at a failure travels whole, its error with it");
+    }
+
+    @Test
     void aDamagedFormIsRefusedWithAnIoException() throws Exception {
         byte[] good = new WorkerJob("w", () -> { }).encode();
         byte[] mark = good.clone();

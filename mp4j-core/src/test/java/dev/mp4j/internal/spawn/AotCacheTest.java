@@ -61,6 +61,14 @@ class AotCacheTest {
                 "the job's class is not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(Program.class.getName())).toList());
 
+        // A pool worker's chunk path, and mp4j's public classes (which verifying an application class loads),
+        // are in the cache: a child does not look them up along the class path.
+        for (String c : List.of("dev.mp4j.internal.pool.PoolFrames$ChunkFrame", "dev.mp4j.multiprocessing.Pool",
+                "dev.mp4j.function.SerializableFunction")) {
+            assertTrue(checkOut.contains(c + " source: shared objects file"), c + " is not in the cache: "
+                    + checkOut.lines().filter(l -> l.contains(c + " ")).toList());
+        }
+
         runProgram(cacheDir, classPath); // a second run of the program uses it and still works
     }
 
