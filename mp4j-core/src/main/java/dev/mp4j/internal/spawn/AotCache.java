@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the cache, and only the directories' classes are loaded as usual. A class path whose jars do not hold
  * mp4j's child main class (mp4j itself in a directory, as in its own build) gets no cache.
  * The first child JVM of a launch spec finds no cache and starts as usual; meanwhile a training JVM is
- * started, detached, with {@code -XX:AOTCacheOutput}: the spec's main class with the argument
+ * started, detached and at the lowest CPU priority, with {@code -XX:AOTCacheOutput}: the spec's main class with the argument
  * {@link #TRAINING}, which runs a child's start-up paths; its cache is moved into place when complete; later
  * children (of this or a later run) use it.
  * A JVM that finds a training of the same cache under way (by another run started meanwhile) starts none.
@@ -258,16 +258,7 @@ public final class AotCache {
             List<String> java = new ArrayList<>(Launch.command(spec, trainingOptions(partial), layout));
             java.add(TRAINING);
             java.addAll(NOTED);
-            StringBuilder script = new StringBuilder("( ");
-            for (String arg : java) {
-                script.append(shellQuote(arg)).append(' ');
-            }
-            script.append("&& mv -f ").append(shellQuote(partial.toString())).append(' ')
-                    .append(shellQuote(cache.toString()))
-                    .append("; rm -f ").append(shellQuote(partial.toString())).append(' ')
-                    .append(shellQuote(partial + ".config"))
-                    .append(" ) </dev/null >/dev/null 2>&1 &"); // detached: this JVM never waits for it
-            new ProcessBuilder("/bin/sh", "-c", script.toString())
+            new ProcessBuilder("/bin/sh", "-c", trainingScript(java, partial, cache))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectError(ProcessBuilder.Redirect.DISCARD)
@@ -282,6 +273,28 @@ public final class AotCache {
                 // it only delays another JVM's training by at most TRAINING_SECONDS
             }
         }
+    }
+
+    /**
+     * @param java the training JVM's command
+     * @param partial where it writes the cache
+     * @param cache where the cache is moved when the JVM ends well
+     * @return the shell script that runs the training detached, at the lowest CPU priority ({@code nice -n
+     *     19}, where the shell has {@code nice}): the training gets a CPU only when the programs running
+     *     then leave one free, so a program's first runs, which train their children's cache, do not share
+     *     their CPUs with it (a training takes about 3 s of CPU here)
+     */
+    static String trainingScript(List<String> java, Path partial, Path cache) {
+        StringBuilder script = new StringBuilder("N=; command -v nice >/dev/null 2>&1 && N='nice -n 19'; ( $N ");
+        for (String arg : java) {
+            script.append(shellQuote(arg)).append(' ');
+        }
+        return script.append("&& mv -f ").append(shellQuote(partial.toString())).append(' ')
+                .append(shellQuote(cache.toString()))
+                .append("; rm -f ").append(shellQuote(partial.toString())).append(' ')
+                .append(shellQuote(partial + ".config"))
+                .append(" ) </dev/null >/dev/null 2>&1 &") // detached: this JVM never waits for it
+                .toString();
     }
 
     /**

@@ -218,4 +218,27 @@ class AotCacheTest {
         int rc = tool.run(System.out, System.err, "cf", jar.toString(), "-C", classes.toString(), ".");
         assertEquals(0, rc, "jar failed");
     }
+
+    @Test
+    void theTrainingRunsDetachedAtTheLowestPriorityAndItsCacheIsMovedIntoPlace(@TempDir Path dir) throws Exception {
+        Path partial = dir.resolve("child-x.aot.training-1");
+        Path cache = dir.resolve("child-x.aot");
+        Path niceness = dir.resolve("niceness");
+        // stands in for the training JVM: says how nice it runs, then writes its "cache"
+        List<String> training = List.of("/bin/sh", "-c",
+                "nice > '" + niceness + "' 2>/dev/null || echo none > '" + niceness + "'; echo cache > '" + partial + "'");
+        java.lang.Process sh = new ProcessBuilder("/bin/sh", "-c", AotCache.trainingScript(training, partial, cache))
+                .redirectErrorStream(true).start();
+        assertTrue(sh.waitFor(10, TimeUnit.SECONDS), "the shell returns at once, the training detached");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (!Files.exists(cache) && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals("cache", Files.readString(cache).strip(), "the cache is moved into place when the training ends well");
+        assertFalse(Files.exists(partial), "nothing is left under the partial name");
+        String nice = Files.readString(niceness).strip();
+        if (!nice.equals("none")) { // a shell without nice runs the training as it is
+            assertEquals("19", nice, "the training runs at the lowest priority");
+        }
+    }
 }
