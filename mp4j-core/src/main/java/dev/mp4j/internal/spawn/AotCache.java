@@ -23,7 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the cache, and only the directories' classes are loaded as usual. A class path whose jars do not hold
  * mp4j's child main class (mp4j itself in a directory, as in its own build) gets no cache.
  * The first child JVM of a launch spec finds no cache and starts as usual; meanwhile a training JVM is
- * started, detached and at the lowest CPU priority, with {@code -XX:AOTCacheOutput}: the spec's main class with the argument
+ * started, detached and at a low CPU priority, with {@code -XX:AOTCacheOutput}: the spec's main class with the argument
  * {@link #TRAINING}, which runs a child's start-up paths; its cache is moved into place when complete; later
  * children (of this or a later run) use it.
  * A JVM that finds a training of the same cache under way (by another run started meanwhile) starts none.
@@ -54,7 +54,7 @@ public final class AotCache {
     private static final Set<String> NOTED = ConcurrentHashMap.newKeySet();
     static final int MAX_NOTED = 32;
     /** How long a training may take, at most, as far as {@link #trainingElsewhere} is concerned. */
-    static final long TRAINING_SECONDS = 120;
+    static final long TRAINING_SECONDS = 300;
 
     private AotCache() {}
 
@@ -279,13 +279,15 @@ public final class AotCache {
      * @param java the training JVM's command
      * @param partial where it writes the cache
      * @param cache where the cache is moved when the JVM ends well
-     * @return the shell script that runs the training detached, at the lowest CPU priority ({@code nice -n
-     *     19}, where the shell has {@code nice}): the training gets a CPU only when the programs running
-     *     then leave one free, so a program's first runs, which train their children's cache, do not share
-     *     their CPUs with it (a training takes about 3 s of CPU here)
+     * @return the shell script that runs the training detached, at a low CPU priority ({@code nice -n 10},
+     *     where the shell has {@code nice}): the programs running then, a program's first runs among them
+     *     (they train their children's cache), keep about nine tenths of a CPU they share with it; a training
+     *     takes about 3 s of CPU here, so about 30 s beside one busy program per CPU, well within
+     *     {@link #TRAINING_SECONDS}. At the lowest priority (19) it would take minutes, and a run started after
+     *     {@link #TRAINING_SECONDS} would start a second training beside it.
      */
     static String trainingScript(List<String> java, Path partial, Path cache) {
-        StringBuilder script = new StringBuilder("N=; command -v nice >/dev/null 2>&1 && N='nice -n 19'; ( $N ");
+        StringBuilder script = new StringBuilder("N=; command -v nice >/dev/null 2>&1 && N='nice -n 10'; ( $N ");
         for (String arg : java) {
             script.append(shellQuote(arg)).append(' ');
         }
