@@ -1,6 +1,7 @@
 package dev.mp4j.internal.conn;
 
 import dev.mp4j.InterruptedError;
+import dev.mp4j.internal.util.CpuCrowd;
 import dev.mp4j.internal.util.Quietly;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;

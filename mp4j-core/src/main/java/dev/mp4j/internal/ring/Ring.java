@@ -32,7 +32,7 @@ import static dev.mp4j.internal.ring.RingDescriptor.setInt;
 import static dev.mp4j.internal.ring.RingDescriptor.setLong;
 
 import dev.mp4j.InterruptedError;
-import dev.mp4j.internal.conn.CpuCrowd;
+import dev.mp4j.internal.util.CpuCrowd;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
 import dev.mp4j.internal.tracker.ResourceTracker;

@@ -1,4 +1,4 @@
-package dev.mp4j.internal.conn;
+package dev.mp4j.internal.util;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -25,7 +25,14 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class CpuCrowd {
     /** How old a sample may be before the next caller takes another. */
     static final long SAMPLE_NANOS = 1_000_000;
-    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+    /**
+     * The machine's CPUs, which {@code /proc/loadavg}'s count is of: the online CPUs, not the JVM's
+     * {@code availableProcessors()}, which a container's quota, a CPU set or {@code -XX:ActiveProcessorCount}
+     * lowers while the count still takes in every thread of the machine (a 2-CPU container on a 64-CPU host
+     * would otherwise seem crowded by 3 runnable threads of other containers). Without
+     * {@code /sys/devices/system/cpu/online}, the JVM's count.
+     */
+    private static final int CPUS = Math.max(Runtime.getRuntime().availableProcessors(), onlineCpus());
     private static final ReentrantLock SAMPLING = new ReentrantLock();
     /**
      * Open for the life of the JVM: each sample is one read from offset 0. Not a FileChannel, which an
@@ -37,6 +44,36 @@ public final class CpuCrowd {
     private static volatile boolean crowded;
 
     private CpuCrowd() {}
+
+    private static int onlineCpus() {
+        try {
+            return cpus(java.nio.file.Files.readString(java.nio.file.Path.of("/sys/devices/system/cpu/online")));
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * @param list a CPU list as the kernel writes it, "0-3,8-11" or "0"
+     * @return how many CPUs it names, or -1 if it is not such a list
+     */
+    static int cpus(String list) {
+        int n = 0;
+        for (String range : list.strip().split(",")) {
+            int dash = range.indexOf('-');
+            try {
+                int first = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
+                int last = dash < 0 ? first : Integer.parseInt(range.substring(dash + 1));
+                if (first < 0 || last < first) {
+                    return -1;
+                }
+                n += last - first + 1;
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+        return n;
+    }
 
     private static RandomAccessFile open() {
         try {

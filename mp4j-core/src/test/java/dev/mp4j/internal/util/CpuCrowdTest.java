@@ -1,4 +1,4 @@
-package dev.mp4j.internal.conn;
+package dev.mp4j.internal.util;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -61,5 +61,16 @@ class CpuCrowdTest {
         for (int i = 0; i < 100; i++) {
             CpuCrowd.crowded(); // still answers after interrupted callers
         }
+    }
+
+    @Test
+    void countsTheCpusOfAKernelCpuList() {
+        assertEquals(1, CpuCrowd.cpus("0\n"));
+        assertEquals(4, CpuCrowd.cpus("0-3"));
+        assertEquals(8, CpuCrowd.cpus("0-3,8-11\n"));
+        assertEquals(3, CpuCrowd.cpus("0,2,5"));
+        assertEquals(-1, CpuCrowd.cpus(""));
+        assertEquals(-1, CpuCrowd.cpus("3-1"));
+        assertEquals(-1, CpuCrowd.cpus("a-b"));
     }
 }
