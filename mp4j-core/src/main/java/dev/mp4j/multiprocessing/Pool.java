@@ -104,8 +104,8 @@ public class Pool implements AutoCloseable {
         context.checkStartable("the pool's workers");
         JvmBackend backend = new JvmBackend(context, b.initializer, Limits.forWorker(b.softTimeLimitNanos),
                 b.maxMemoryPerChild);
-        backend.bootAhead(b.processes); // the workers' JVMs boot while the rest of the pool is made
         try {
+            backend.bootAhead(b.processes); // the workers' JVMs boot while the rest of the pool is made
             this.strategy = new EngineStrategy(b.processes, backend, workerKind(context), b.maxTasksPerChild,
                     b.timeLimitNanos, getClass().getSimpleName());
         } catch (RuntimeException | Error e) {

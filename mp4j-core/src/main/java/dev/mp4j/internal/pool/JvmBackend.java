@@ -150,11 +150,15 @@ public final class JvmBackend extends BreakingBackend {
         }
     }
 
-    /** Ends the workers booted ahead that no {@link #start} took (a pool whose construction failed). */
+    /**
+     * Ends the workers booted ahead that no {@link #start} took (a pool whose construction failed): one not
+     * begun yet never boots, one booting is killed now rather than once booted.
+     */
     public void dropAhead() {
         synchronized (ahead) {
             for (Life life : ahead) {
                 life.worker.complete(null);
+                life.link.process.thenAccept(JvmBackend::destroy);
             }
             ahead.clear();
         }
@@ -174,6 +178,12 @@ public final class JvmBackend extends BreakingBackend {
         life.worker.complete(worker);
         Thread.ofPlatform().daemon().name("mp4j-pool-" + worker.name()).start(life);
         return life.link;
+    }
+
+    private static void destroy(java.lang.Process process) {
+        if (process != null) {
+            process.destroyForcibly();
+        }
     }
 
     /** A worker's thread: it boots the worker's JVM, then serves the engine's worker, once it is given. */
