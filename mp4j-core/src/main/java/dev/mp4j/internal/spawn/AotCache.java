@@ -80,6 +80,11 @@ public final class AotCache {
      * verify it from the application's jar, about 1-1.5 ms more between a paced forkserver start and its join.
      */
     private static final Map<String, Launch.Spec> PENDING = new ConcurrentHashMap<>();
+    /**
+     * The caches whose training a first spare put off: once only, so that the next child of the spec trains
+     * it in any case (a forkserver pool's workers, say, whose jobs note no class).
+     */
+    private static final Set<String> DEFERRED = ConcurrentHashMap.newKeySet();
 
     /** Starts the trainings put off until now, each on a thread of its own, unless one is under way elsewhere. */
     private static void trainPending() {
@@ -132,8 +137,8 @@ public final class AotCache {
 
     /**
      * @param spec the launch spec
-     * @param spare whether the child is a forkserver spare: while no job's class has been noted, the
-     *     training waits for the first ({@link #PENDING})
+     * @param spare whether the child is a forkserver spare: the first of a spec, while no job's class has
+     *     been noted, leaves the training to the first noted or the next child ({@link #PENDING})
      * @return the options that make a child use the cache (empty when there is none yet, or none can be
      *     made); may start the background training that makes one
      */
@@ -145,7 +150,7 @@ public final class AotCache {
         if (ready(cache)) {
             return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
         }
-        if (spare && NOTED.isEmpty() && !TRAININGS.containsKey(cache.toString())) {
+        if (spare && NOTED.isEmpty() && !TRAININGS.containsKey(cache.toString()) && DEFERRED.add(cache.toString())) {
             PENDING.putIfAbsent(cache.toString(), spec);
             if (NOTED.isEmpty()) {
                 return List.of();
