@@ -68,6 +68,37 @@ public final class AotCache {
      */
     public static void noteJobClass(Class<?> type) {
         note(NOTED, type);
+        if (!PENDING.isEmpty()) {
+            trainPending();
+        }
+    }
+
+    /**
+     * The trainings that the first forkserver spare of a spec put off until a job's class is noted: spec by
+     * cache. A spare boots before the program has started any process, and a training started then would
+     * leave the job's class out of the cache for good (the cache is made once): each child would load and
+     * verify it from the application's jar, about 1-1.5 ms more between a paced forkserver start and its join.
+     */
+    private static final Map<String, Launch.Spec> PENDING = new ConcurrentHashMap<>();
+    /**
+     * The caches whose training a first spare put off: once only, so that the next child of the spec trains
+     * it in any case (a forkserver pool's workers, say, whose jobs note no class).
+     */
+    private static final Set<String> DEFERRED = ConcurrentHashMap.newKeySet();
+
+    /** Starts the trainings put off until now, each on a thread of its own, unless one is under way elsewhere. */
+    private static void trainPending() {
+        for (String key : List.copyOf(PENDING.keySet())) {
+            Launch.Spec spec = PENDING.remove(key);
+            if (spec != null && TRAININGS.putIfAbsent(key, Boolean.TRUE) == null) {
+                Path cache = Path.of(key);
+                Thread.ofPlatform().daemon().name("mp4j-aot-training").start(() -> {
+                    if (!trainingElsewhere(cache)) {
+                        train(spec, cache);
+                    }
+                });
+            }
+        }
     }
 
     /** {@link #noteJobClass} into {@code noted}. */
@@ -101,12 +132,30 @@ public final class AotCache {
      *     made); may start the background training that makes one
      */
     static List<String> options(Launch.Spec spec) {
+        return options(spec, false);
+    }
+
+    /**
+     * @param spec the launch spec
+     * @param spare whether the child is a forkserver spare: the first of a spec, while no job's class has
+     *     been noted, leaves the training to the first noted or the next child ({@link #PENDING})
+     * @return the options that make a child use the cache (empty when there is none yet, or none can be
+     *     made); may start the background training that makes one
+     */
+    static List<String> options(Launch.Spec spec, boolean spare) {
         Path cache = file(spec);
         if (cache == null) {
             return List.of();
         }
         if (ready(cache)) {
             return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+        }
+        if (spare && NOTED.isEmpty() && !TRAININGS.containsKey(cache.toString()) && DEFERRED.add(cache.toString())) {
+            PENDING.putIfAbsent(cache.toString(), spec);
+            if (NOTED.isEmpty()) {
+                return List.of();
+            }
+            PENDING.remove(cache.toString()); // a job's class was noted meanwhile: train now, as below
         }
         if (TRAININGS.putIfAbsent(cache.toString(), Boolean.TRUE) == null && !trainingElsewhere(cache)) {
             Thread.ofPlatform().daemon().name("mp4j-aot-training").start(() -> train(spec, cache));

@@ -256,7 +256,7 @@ public final class Launch {
      */
     static Booting begin(Spec spec, boolean spare, boolean preload) throws IOException {
         check(spec);
-        List<String> command = command(spec, AotCache.options(spec));
+        List<String> command = command(spec, AotCache.options(spec, spare));
         java.lang.Process process;
         try {
             ProcessBuilder builder = new ProcessBuilder(command)

@@ -30,10 +30,19 @@ class AotCacheTest {
             return () -> { };
         }
 
-        /** Starts one child process and waits for it. */
-        public static void main(String[] args) {
-            dev.mp4j.multiprocessing.Process p = new dev.mp4j.multiprocessing.Process(
-                    () -> System.out.println("child ran"));
+        /**
+         * Starts one child process and waits for it; with the argument "forkserver", through that start
+         * method, once its spare has had time to boot.
+         */
+        public static void main(String[] args) throws InterruptedException {
+            dev.mp4j.multiprocessing.Process p;
+            if (args.length > 0) {
+                dev.mp4j.multiprocessing.Context ctx = dev.mp4j.multiprocessing.Multiprocessing.getContext(args[0]);
+                Thread.sleep(500);
+                p = ctx.process(() -> System.out.println("child ran"));
+            } else {
+                p = new dev.mp4j.multiprocessing.Process(() -> System.out.println("child ran"));
+            }
             p.start();
             p.join();
             System.out.println("exit " + p.exitCode().orElse(-99));
@@ -73,6 +82,22 @@ class AotCacheTest {
     }
 
     @Test
+    void theFirstForkserverSpareLeavesTheTrainingToTheFirstJobsClass(@TempDir Path dir) throws Exception {
+        Path core = dir.resolve("core.jar");
+        Path tests = dir.resolve("tests.jar");
+        jar(core, Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        jar(tests, Path.of(AotCacheTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
+        String classPath = core + File.pathSeparator + tests;
+        Path cacheDir = dir.resolve("aot");
+        runProgram(cacheDir, classPath, "forkserver"); // its spare boots before it starts its process
+        Path cache = awaitCache(cacheDir);
+        String checkOut = childWithCache(cache, classPath, "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo");
+        assertTrue(checkOut.contains(Program.class.getName() + " source: shared objects file"),
+                "the job's class is not in the cache: " + checkOut.lines()
+                        .filter(l -> l.contains(Program.class.getName())).toList());
+    }
+
+    @Test
     void aProgramWithItsClassesInADirectoryGetsACacheOfItsJars(@TempDir Path dir) throws Exception {
         Path core = dir.resolve("core.jar");
         jar(core, Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
@@ -85,7 +110,7 @@ class AotCacheTest {
 
         // A child with the directory on its class path, before the jar, maps the cache and takes mp4j's
         // classes from it.
-        String checkOut = childWithCache(cache, classPath);
+        String checkOut = childWithCache(cache, classPath, "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo");
         assertTrue(checkOut.contains(Bootstrap.class.getName() + " source: shared objects file"),
                 "mp4j's classes are not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(Bootstrap.class.getName())).toList());
@@ -128,10 +153,12 @@ class AotCacheTest {
     }
 
     /** Runs {@link Program} in a JVM of its own, with its children's caches in {@code cacheDir}. */
-    private static void runProgram(Path cacheDir, String classPath) throws Exception {
+    private static void runProgram(Path cacheDir, String classPath, String... args) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process program = new ProcessBuilder(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
-                Program.class.getName()).redirectErrorStream(true).start();
+        List<String> command = new java.util.ArrayList<>(List.of(java, "-Dmp4j.aot.dir=" + cacheDir, "-cp", classPath,
+                Program.class.getName()));
+        command.addAll(List.of(args));
+        Process program = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(program.getInputStream().readAllBytes());
         assertTrue(program.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, program.exitValue(), out);
