@@ -277,6 +277,66 @@ class StartMethodTest {
     }
 
     /**
+     * A forkserver start on an interrupted thread fails, saying so, and keeps the interrupt; the next start,
+     * not interrupted, runs.
+     */
+    @Test
+    void aForkserverStartOnAnInterruptedThreadFailsAndTheNextRuns() {
+        String option = "-Dmp4j.test.interrupted=" + System.nanoTime();
+        Context fs = Multiprocessing.getContext("forkserver").withJvmOptions(List.of(option));
+        Process p = fs.process(() -> { });
+        Thread.currentThread().interrupt();
+        RuntimeException failed;
+        try {
+            failed = assertThrows(RuntimeException.class, p::start);
+            assertTrue(Thread.currentThread().isInterrupted(), "the interrupt was swallowed");
+        } finally {
+            Thread.interrupted();
+        }
+        assertTrue(String.valueOf(failed.getMessage()).contains("interrupted"), failed.toString());
+        Process q = fs.process(() -> System.exit(3));
+        q.start();
+        Pids.started(q);
+        assertTrue(q.join(Duration.ofSeconds(30)));
+        assertEquals(3, q.exitCode().orElseThrow());
+    }
+
+    /**
+     * A change of the default settings while a forkserver child runs ends the old settings' spares for good:
+     * the child's exit, or its time to start its job passing, boots no replacement with the old settings.
+     */
+    @Test
+    void noSpareOfTheOldSettingsBootsOnceTheyChange() throws Exception {
+        String option = "-Dmp4j.test.discarded=" + System.nanoTime();
+        Multiprocessing.setJvmOptions(List.of(option));
+        List<Long> left = List.of();
+        try {
+            Process p = Multiprocessing.getContext("forkserver").process(() -> {
+                try {
+                    Thread.sleep(300); // outlives the change below
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            p.start();
+            Pids.started(p);
+            Multiprocessing.setJvmOptions(List.of());
+            assertTrue(p.join(Duration.ofSeconds(30)));
+            long child = p.pid().orElseThrow();
+            // a replacement would boot 10 ms after the exit, or 150 ms after the start: give both time to pass
+            Thread.sleep(500);
+            left = jvmsWith(option).stream().filter(pid -> pid != child).toList();
+            assertEquals(List.of(), left, "JVMs of the old settings still alive");
+        } finally {
+            Multiprocessing.setJvmOptions(List.of());
+            for (long pid : left) {
+                Pids.record(pid);
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /**
      * Spares claimed back to back, while they boot or warm up, run their job once the classes named by
      * setForkserverPreload are loaded and initialized, as a spare that waited runs it.
      */

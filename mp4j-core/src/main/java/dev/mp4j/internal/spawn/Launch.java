@@ -339,10 +339,12 @@ public final class Launch {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             } catch (TimeoutException e) {
                 process.destroyForcibly();
+                connected.thenAccept(FrameChannel::close); // should it connect even so: the channel owns its stdin
                 throw new IOException("the child JVM (pid " + process.pid() + ") did not connect back within "
                         + BOOT_TIMEOUT_SECONDS + " s; it was killed");
             } catch (InterruptedException e) {
                 process.destroyForcibly();
+                connected.thenAccept(FrameChannel::close);
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while a child JVM was booting", e);
             }

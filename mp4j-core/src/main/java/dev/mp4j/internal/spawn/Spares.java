@@ -38,6 +38,8 @@ public final class Spares {
     private final Launch.Spec spec;
     private CompletableFuture<Launch.Booting> next; // guarded by this: the spare, once its process is started
     private long takes; // guarded by this: the starts so far, each numbered
+    /** Guarded by this: set by {@link #discard}, after which no spare of this spec boots. */
+    private boolean discarded;
 
     private Spares(Launch.Spec spec) {
         this.spec = spec;
@@ -74,6 +76,7 @@ public final class Spares {
             synchronized (spares) {
                 spare = spares.next;
                 spares.next = null;
+                spares.discarded = true; // a start under way, or one just handed over, replaces it no more
             }
             if (spare != null) {
                 spare.thenAccept(booting -> {
@@ -85,7 +88,7 @@ public final class Spares {
     }
 
     private synchronized void ensureBooting() {
-        if (next == null) {
+        if (next == null && !discarded) {
             next = boot();
         }
     }
@@ -120,6 +123,10 @@ public final class Spares {
                 }
                 child.release();
             } catch (IOException e) {
+                if (Thread.currentThread().isInterrupted()) {
+                    ensureBooting(); // the claimed spare was ended: the next start finds another
+                    throw e; // a retry would start a JVM only to kill it at once
+                }
                 last = e;
             } catch (CompletionException e) {
                 last = e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
