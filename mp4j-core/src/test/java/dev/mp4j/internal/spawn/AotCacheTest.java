@@ -49,13 +49,18 @@ class AotCacheTest {
         }
     }
 
-    @Test
-    void aProgramOnJarsGetsAUsableCache(@TempDir Path dir) throws Exception {
+    /** @return a class path of two jars in {@code dir}: mp4j's classes, and these tests' (the program) */
+    private static String programJars(Path dir) throws Exception {
         Path core = dir.resolve("core.jar");
         Path tests = dir.resolve("tests.jar");
         jar(core, Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
         jar(tests, Path.of(AotCacheTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-        String classPath = core + File.pathSeparator + tests;
+        return core + File.pathSeparator + tests;
+    }
+
+    @Test
+    void aProgramOnJarsGetsAUsableCache(@TempDir Path dir) throws Exception {
+        String classPath = programJars(dir);
         Path cacheDir = dir.resolve("aot");
         runProgram(cacheDir, classPath);
         Path cache = awaitCache(cacheDir);
@@ -83,11 +88,7 @@ class AotCacheTest {
 
     @Test
     void theFirstForkserverSpareLeavesTheTrainingToTheFirstJobsClass(@TempDir Path dir) throws Exception {
-        Path core = dir.resolve("core.jar");
-        Path tests = dir.resolve("tests.jar");
-        jar(core, Path.of(Bootstrap.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-        jar(tests, Path.of(AotCacheTest.class.getProtectionDomain().getCodeSource().getLocation().toURI()));
-        String classPath = core + File.pathSeparator + tests;
+        String classPath = programJars(dir);
         Path cacheDir = dir.resolve("aot");
         runProgram(cacheDir, classPath, "forkserver"); // its spare boots before it starts its process
         Path cache = awaitCache(cacheDir);
