@@ -9,7 +9,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The stdout and stderr of a child JVM whose context says {@link ChildOutput#PREFIXED} or
@@ -38,7 +38,7 @@ final class ChildStreams {
      * @param output where the lines go
      * @param name the child's process name, asked for each line (a spare gets its name only with its job)
      */
-    static void pump(java.lang.Process process, ChildOutput output, Supplier<String> name) {
+    static void pump(java.lang.Process process, ChildOutput output, AtomicReference<String> name) {
         if (output == ChildOutput.INHERIT) {
             return;
         }
@@ -47,7 +47,7 @@ final class ChildStreams {
     }
 
     private static void start(java.lang.Process process, InputStream in, boolean err, ChildOutput output,
-                              Supplier<String> name) {
+                              AtomicReference<String> name) {
         Thread.ofPlatform().daemon().name("mp4j-child-" + (err ? "stderr-" : "stdout-") + process.pid()).start(() -> {
             ByteArrayOutputStream line = new ByteArrayOutputStream();
             byte[] buf = new byte[8192];
@@ -73,7 +73,7 @@ final class ChildStreams {
         });
     }
 
-    private static String label(Supplier<String> name, java.lang.Process process) {
+    private static String label(AtomicReference<String> name, java.lang.Process process) {
         String n = name.get();
         return "[" + (n == null ? "" : n + " ") + process.pid() + "] ";
     }

@@ -291,9 +291,7 @@ public final class Launch {
             // the child died at once; its exit is reported by await()
         }
         AtomicReference<String> name = new AtomicReference<>();
-        if (spec.output() != ChildOutput.INHERIT) {
-            ChildStreams.pump(process, spec.output(), name::get);
-        }
+        ChildStreams.pump(process, spec.output(), name);
         CompletableFuture<FrameChannel> connected = rendezvous.admit(fifo, process, stdin,
                 new ExitedFirst(process, command));
         LifecycleLog.readAhead();
