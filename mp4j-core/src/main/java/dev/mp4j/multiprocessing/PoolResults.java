@@ -569,7 +569,6 @@ final class PoolResults {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
         protected R take(Duration timeout) {
             Outcome c = current;
             int i = pos;
@@ -590,7 +589,6 @@ final class PoolResults {
             return (R) c.values.get(i);
         }
 
-        @SuppressWarnings("unchecked")
         private R takeSlow(Duration timeout) {
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
             lock.lock();
