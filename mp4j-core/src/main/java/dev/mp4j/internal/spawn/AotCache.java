@@ -86,18 +86,27 @@ public final class AotCache {
      */
     private static final Set<String> DEFERRED = ConcurrentHashMap.newKeySet();
 
-    /** Starts the trainings put off until now, each on a thread of its own, unless one is under way elsewhere. */
+    /** Starts the trainings put off until now ({@link #trainOnce}). */
     private static void trainPending() {
         for (String key : List.copyOf(PENDING.keySet())) {
             Launch.Spec spec = PENDING.remove(key);
-            if (spec != null && TRAININGS.putIfAbsent(key, Boolean.TRUE) == null) {
-                Path cache = Path.of(key);
-                Thread.ofPlatform().daemon().name("mp4j-aot-training").start(() -> {
-                    if (!trainingElsewhere(cache)) {
-                        train(spec, cache);
-                    }
-                });
+            if (spec != null) {
+                trainOnce(spec, Path.of(key));
             }
+        }
+    }
+
+    /**
+     * Starts the training of {@code cache} on a thread of its own, unless this JVM started one already or
+     * one is under way elsewhere.
+     */
+    private static void trainOnce(Launch.Spec spec, Path cache) {
+        if (TRAININGS.putIfAbsent(cache.toString(), Boolean.TRUE) == null) {
+            Thread.ofPlatform().daemon().name("mp4j-aot-training").start(() -> {
+                if (!trainingElsewhere(cache)) {
+                    train(spec, cache);
+                }
+            });
         }
     }
 
@@ -128,15 +137,6 @@ public final class AotCache {
 
     /**
      * @param spec the launch spec
-     * @return the options that make a child use the cache (empty when there is none yet, or none can be
-     *     made); may start the background training that makes one
-     */
-    static List<String> options(Launch.Spec spec) {
-        return options(spec, false);
-    }
-
-    /**
-     * @param spec the launch spec
      * @param spare whether the child is a forkserver spare: the first of a spec, while no job's class has
      *     been noted, leaves the training to the first noted or the next child ({@link #PENDING})
      * @return the options that make a child use the cache (empty when there is none yet, or none can be
@@ -157,9 +157,7 @@ public final class AotCache {
             }
             PENDING.remove(cache.toString()); // a job's class was noted meanwhile: train now, as below
         }
-        if (TRAININGS.putIfAbsent(cache.toString(), Boolean.TRUE) == null && !trainingElsewhere(cache)) {
-            Thread.ofPlatform().daemon().name("mp4j-aot-training").start(() -> train(spec, cache));
-        }
+        trainOnce(spec, cache);
         return List.of();
     }
 
