@@ -89,8 +89,6 @@ public final class SocketConnection implements Connection, Waitable {
      * this much CPU once. None on a single CPU, where the peer cannot run while this one spins.
      */
     static final long SPIN_NANOS = Runtime.getRuntime().availableProcessors() > 1 ? 20_000 : 0;
-    /** A reader that does not spin ({@link #spins}) still spins on one wait in this many: a power of two. */
-    private static final int SPIN_PROBE_EVERY = 8;
 
     private final transient SocketChannel channel;
     private final transient ObjectInputFilter filter;
@@ -111,10 +109,8 @@ public final class SocketConnection implements Connection, Waitable {
     private transient byte[] partial;
     private transient int partialFilled;
     private transient long partialLength;
-    /** Whether the reader's last spin found nothing. */
-    private transient boolean spinMissed;
-    /** Counts the reader's waits that skipped their spin, for the probes. */
-    private transient int spinSkipped;
+    /** Whether the reader spins before it sleeps; guarded by the read lock. */
+    private final transient CpuCrowd.SpinGate spinGate = new CpuCrowd.SpinGate();
 
     /**
      * @param channel a connected socket channel, owned by this connection from now on
@@ -540,7 +536,7 @@ public final class SocketConnection implements Connection, Waitable {
             int n = readSome();
             if (n == 0 && spins(deadline)) {
                 n = retrySpinning(this::readSome);
-                spinMissed = n == 0;
+                spinGate.spun(n != 0);
             }
             if (n > 0) {
                 return true;
@@ -555,14 +551,14 @@ public final class SocketConnection implements Connection, Waitable {
 
     /**
      * Whether a reader with this deadline tries again before it sleeps: not one that may not wait, nor (but
-     * on one wait in {@link #SPIN_PROBE_EVERY}) one whose last spin found nothing while other threads wait
-     * for a CPU ({@link CpuCrowd}). Such a spin takes the CPU from the peer, or from the JIT compilers of
+     * on a probe) one whose last spin found nothing while other threads wait for a CPU
+     * ({@link CpuCrowd.SpinGate}). Such a spin takes the CPU from the peer, or from the JIT compilers of
      * both processes: on 2 CPUs, a manager's client and server spinning on every wait ran their first few
      * thousand requests at about half the speed. Call with the read lock held.
      */
     private boolean spins(long deadline) {
         return SPIN_NANOS > 0 && Timeouts.remaining(deadline) > SPIN_NANOS
-                && !(spinMissed && CpuCrowd.crowded() && (++spinSkipped & (SPIN_PROBE_EVERY - 1)) != 0);
+                && !spinGate.skip();
     }
 
     /** As {@link #fill}, into the partial payload's array; false if the deadline passed first. */
@@ -575,7 +571,7 @@ public final class SocketConnection implements Connection, Waitable {
             int n = read(slice);
             if (n == 0 && spins(deadline)) {
                 n = retrySpinning(() -> read(slice));
-                spinMissed = n == 0;
+                spinGate.spun(n != 0);
             }
             if (n > 0) {
                 partialFilled += n;

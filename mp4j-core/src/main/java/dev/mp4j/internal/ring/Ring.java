@@ -32,10 +32,10 @@ import static dev.mp4j.internal.ring.RingDescriptor.setInt;
 import static dev.mp4j.internal.ring.RingDescriptor.setLong;
 
 import dev.mp4j.InterruptedError;
-import dev.mp4j.internal.util.CpuCrowd;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
 import dev.mp4j.internal.tracker.ResourceTracker;
+import dev.mp4j.internal.util.CpuCrowd;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.multiprocessing.EOFError;
 
@@ -104,8 +104,6 @@ public final class Ring implements AutoCloseable {
     public static final int USER_INTS = RingDescriptor.USER_INTS;
 
     private static final int SPINS = 200;
-    /** A reader that does not spin ({@link #spinForData}) still spins on one wait in this many: a power of two. */
-    private static final int SPIN_PROBE_EVERY = 8;
     /**
      * How long a writer waiting for room, or a reader waiting for records, keeps looking before it sleeps
      * while the other side holds its lock: the other side is then in the middle of a read or write (copying a
@@ -176,11 +174,10 @@ public final class Ring implements AutoCloseable {
     /** Guarded by the write lock: the {@code DATA_EPOCH} whose sleepers this JVM posted last (see publish). */
     private long postedEpoch = Long.MIN_VALUE;
     /**
-     * Whether this JVM's last spin for data found nothing, and how many waits skipped their spin since: read
-     * and written without a lock by whichever thread waits (a lost update only moves a probe).
+     * Whether this JVM's reader spins for data before it sleeps: used without a lock by whichever thread
+     * waits (a lost update only moves a probe).
      */
-    private boolean spinMissed;
-    private int spinSkipped;
+    private final CpuCrowd.SpinGate spinGate = new CpuCrowd.SpinGate();
 
     private Ring(Segment segment, List<Posix.Sem> sems) {
         this.segment = segment;
@@ -753,7 +750,7 @@ public final class Ring implements AutoCloseable {
      * native call along, several times over as the rest warmed up.
      *
      * <p>A reader whose last spin found nothing does not spin while other threads wait for a CPU
-     * ({@link CpuCrowd}; the writer may be one of them), but on one wait in {@link #SPIN_PROBE_EVERY}.
+     * ({@link CpuCrowd.SpinGate}; the writer may be one of them), but on a probe.
      *
      * @return whether a record follows {@code head} within {@link #SPINS} spins
      */
@@ -761,17 +758,17 @@ public final class Ring implements AutoCloseable {
         if (getLong(mem, TAIL) != head) {
             return true;
         }
-        if (spinMissed && CpuCrowd.crowded() && (++spinSkipped & (SPIN_PROBE_EVERY - 1)) != 0) {
+        if (spinGate.skip()) {
             return false;
         }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
             if (getLong(mem, TAIL) != head) {
-                spinMissed = false;
+                spinGate.spun(true);
                 return true;
             }
         }
-        spinMissed = true;
+        spinGate.spun(false);
         return false;
     }
 

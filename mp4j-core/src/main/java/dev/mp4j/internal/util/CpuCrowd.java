@@ -17,8 +17,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * the two spinning threads are the only runnable ones and keep spinning. A pipe's or queue's reader
  * ({@code Ring}) asks too: on a machine whose other programs kept both CPUs busy, its spins found nothing
  * while its peer waited for the CPU, and a Pipe ping-pong's round trip took 8-12 µs with them, 3-6 µs
- * without. Both ask only once a spin found nothing: a spin that finds data (a queue's consumer behind a
- * busy producer) pays however crowded the CPUs are.
+ * without. Both ask through a {@link SpinGate}, only once a spin found nothing: a spin that finds data (a
+ * queue's consumer behind a busy producer) pays however crowded the CPUs are.
  *
  * <p>Thread-safe: the sample is taken under a lock that a caller only tries; the others use the last one.
  */
@@ -44,6 +44,29 @@ public final class CpuCrowd {
     private static volatile boolean crowded;
 
     private CpuCrowd() {}
+
+    /**
+     * One waiter's say in whether it spins before it sleeps: it skips its spin once its last spin found
+     * nothing and the CPUs are {@link #crowded}, but still spins on one wait in {@link #PROBE_EVERY}, which
+     * finds out when spinning pays again. Guarded by its waiter's lock, or by none where a lost update only
+     * moves a probe.
+     */
+    public static final class SpinGate {
+        /** A waiter that skips its spins still spins on one wait in this many: a power of two. */
+        static final int PROBE_EVERY = 8;
+        private boolean missed;
+        private int skipped;
+
+        /** @return whether this wait skips its spin */
+        public boolean skip() {
+            return missed && crowded() && (++skipped & (PROBE_EVERY - 1)) != 0;
+        }
+
+        /** @param found whether the spin found what the waiter waits for */
+        public void spun(boolean found) {
+            missed = !found;
+        }
+    }
 
     private static int onlineCpus() {
         try {
