@@ -77,7 +77,15 @@ public final class JvmOptions {
      */
     public static void readAhead() {
         if (inherited == null && READING.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("mp4j-jvm-options").start(JvmOptions::inherited);
+            Thread.ofPlatform().daemon().name("mp4j-jvm-options").start(new ReadAhead());
+        }
+    }
+
+    /** {@link #inherited}, on its own thread (a class, not a method reference: a fresh JVM would spin one). */
+    private static final class ReadAhead implements Runnable {
+        @Override
+        public void run() {
+            inherited();
         }
     }
 
@@ -212,21 +220,33 @@ public final class JvmOptions {
      * @return mp4j's defaults for a child, unless those options decide the same thing
      */
     static List<String> defaults(List<String> user, List<String> environment) {
-        List<String> all = new ArrayList<>(environment);
-        all.addAll(user);
-        List<String> d = new ArrayList<>();
-        if (all.stream().noneMatch(o -> GC.matcher(o).matches())) {
+        // plain loops, not streams with lambdas: this runs on the way to a fresh JVM's first child's exec, where
+        // a stream's classes and each lambda's spun class cost milliseconds
+        boolean gc = anyMatches(GC, environment) || anyMatches(GC, user);
+        boolean heap = anyMatches(HEAP, environment) || anyMatches(HEAP, user);
+        boolean young = anyMatches(YOUNG, environment) || anyMatches(YOUNG, user);
+        List<String> d = new ArrayList<>(4);
+        if (!gc) {
             d.add("-XX:+UseSerialGC");
         }
         d.add("-XX:-UsePerfData");
-        boolean heap = all.stream().anyMatch(o -> HEAP.matcher(o).matches());
         if (!heap) {
             d.add(memoryRule(Runtime.getRuntime().availableProcessors()));
         }
-        if (!heap && all.stream().noneMatch(o -> YOUNG.matcher(o).matches())) {
+        if (!heap && !young) {
             d.add(INITIAL_HEAP);
         }
         return d;
+    }
+
+    /** @return whether one of {@code options} matches {@code pattern} whole */
+    private static boolean anyMatches(Pattern pattern, List<String> options) {
+        for (String o : options) {
+            if (pattern.matcher(o).matches()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -239,7 +259,7 @@ public final class JvmOptions {
      * @return the option
      */
     static String memoryRule(int cpus) {
-        return "-XX:MaxRAMPercentage=" + maxRamPercentage(cpus);
+        return "-XX:MaxRAMPercentage=".concat(Double.toString(maxRamPercentage(cpus))); // no indy concat: cold path
     }
 
     /** @return the percentage of the memory a child's heap may take, with {@code cpus} CPUs */
