@@ -189,15 +189,54 @@ public class Process implements Serializable {
                 KeepAlive.begin();
             }
             Multiprocessing.childStarted(this);
-            Multiprocessing.log(System.Logger.Level.DEBUG, () -> "started " + this);
+            Multiprocessing.log(System.Logger.Level.DEBUG, new Started(this));
         }
-        ExitWatch.watch(child, exit, () -> signalled, code -> {
-            Events.workerExit(child.pid(), code, signalled ? "killed" : code < 0 ? "lost" : "normal");
-            Multiprocessing.children.remove(this);
-            if (!daemon) {
+        Watch watch = new Watch(this, child.pid());
+        ExitWatch.watch(child, exit, watch, watch);
+    }
+
+    // The suppliers and callbacks of start() are classes, not lambdas: each lambda's first use spins a class,
+    // which a fresh JVM's first start() would pay for between the child's hello and join().
+
+    /** The message of a started process, logged when it is. */
+    private static final class Started implements java.util.function.Supplier<String> {
+        private final Process process;
+
+        Started(Process process) {
+            this.process = process;
+        }
+
+        @Override
+        public String get() {
+            return "started ".concat(process.toString());
+        }
+    }
+
+    /** What {@link ExitWatch} asks of a started process, and tells it once its child has exited. */
+    private static final class Watch implements java.util.function.BooleanSupplier, java.util.function.IntConsumer {
+        private final Process process;
+        private final long pid;
+
+        Watch(Process process, long pid) {
+            this.process = process;
+            this.pid = pid;
+        }
+
+        /** @return whether this JVM signalled the child */
+        @Override
+        public boolean getAsBoolean() {
+            return process.signalled;
+        }
+
+        /** The child exited with {@code code}. */
+        @Override
+        public void accept(int code) {
+            Events.workerExit(pid, code, process.signalled ? "killed" : code < 0 ? "lost" : "normal");
+            Multiprocessing.children.remove(process);
+            if (!process.daemon) {
                 KeepAlive.end();
             }
-        });
+        }
     }
 
     /** Whether this JVM has encoded a job: its first is encoded while its child boots. */
@@ -210,21 +249,33 @@ public class Process implements Serializable {
      * child it booted ({@link #end}).
      */
     private static CompletableFuture<byte[]> encode(ProcessJob form) {
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
-        Runnable encode = () -> {
-            try {
-                f.complete(form.encode());
-                encodedBefore = true;
-            } catch (IOException | RuntimeException | Error e) {
-                f.completeExceptionally(e);
-            }
-        };
+        Encode encode = new Encode(form);
         if (encodedBefore) {
             encode.run();
         } else {
             Thread.ofPlatform().daemon().name("mp4j-encode-job").start(encode);
         }
-        return f;
+        return encode.bytes;
+    }
+
+    /** Encodes a job into {@link #bytes} (a class, not a lambda: on a fresh JVM's first start a lambda costs more). */
+    private static final class Encode implements Runnable {
+        private final ProcessJob form;
+        final CompletableFuture<byte[]> bytes = new CompletableFuture<>();
+
+        Encode(ProcessJob form) {
+            this.form = form;
+        }
+
+        @Override
+        public void run() {
+            try {
+                bytes.complete(form.encode());
+                encodedBefore = true;
+            } catch (IOException | RuntimeException | Error e) {
+                bytes.completeExceptionally(e);
+            }
+        }
     }
 
     /**
