@@ -231,7 +231,17 @@ public final class AotCache {
     static Path file(Launch.Spec spec) {
         // a list, not a record: a record's equals and hashCode cost a fresh JVM 10-25 ms each at their first call
         List<Object> key = java.util.Arrays.asList(spec, System.getProperty("mp4j.aot"), System.getProperty("mp4j.aot.dir"));
-        return FILES.computeIfAbsent(key, k -> java.util.Optional.ofNullable(cacheFile(spec))).orElse(null);
+        java.util.Optional<Path> file = FILES.get(key);
+        if (file == null) {
+            synchronized (FILES) { // a lock, not computeIfAbsent's lambda, which a fresh JVM would spin
+                file = FILES.get(key);
+                if (file == null) {
+                    file = java.util.Optional.ofNullable(cacheFile(spec));
+                    FILES.put(key, file);
+                }
+            }
+        }
+        return file.orElse(null);
     }
 
     /** @return where the cache for this spec lives, or null if this parent cannot have one */

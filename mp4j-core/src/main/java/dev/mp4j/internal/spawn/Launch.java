@@ -168,8 +168,8 @@ public final class Launch {
 
     /**
      * Prepares, on background threads, what the first child of this JVM needs and takes long to make: the
-     * inherited options ({@link JvmOptions#readAhead}), then the name of the children's AOT cache and the
-     * check that they find their main class ({@link #check}) for {@code spec}, and the rendezvous (its
+     * inherited options ({@link JvmOptions#readAhead}), then the check that the children find their main class
+     * ({@link #check}) and the name of their AOT cache for {@code spec}, and the rendezvous (its
      * directory, the resource tracker, the first FIFOs: a command run and waited for each, while
      * {@code mkfifo(3)} is not linked yet). A child started meanwhile takes what is ready, waits for what is
      * being made (while it boots: it is started at once), and makes the rest itself.
@@ -192,11 +192,16 @@ public final class Launch {
 
         @Override
         public void run() {
+            // the check first: it needs nothing, while the cache's name waits for the inherited options
             try {
-                AotCache.readAhead(spec);
                 LaunchLayout.check(spec);
             } catch (IOException | RuntimeException e) {
                 // the first start does it again, and reports what fails
+            }
+            try {
+                AotCache.readAhead(spec);
+            } catch (RuntimeException e) {
+                // the first start does it again
             }
         }
     }

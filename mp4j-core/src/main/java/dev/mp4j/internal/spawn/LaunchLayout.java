@@ -125,8 +125,12 @@ record LaunchLayout(Mode mode, String nativeAccess, List<String> args, List<Stri
      */
     static void check(Launch.Spec spec) throws IOException {
         if (!PASSED.contains(spec)) {
-            checkNow(spec);
-            PASSED.add(spec);
+            synchronized (PASSED) { // one at a time: a start waits for the check made ahead instead of repeating it
+                if (!PASSED.contains(spec)) {
+                    checkNow(spec);
+                    PASSED.add(spec);
+                }
+            }
         }
     }
 
