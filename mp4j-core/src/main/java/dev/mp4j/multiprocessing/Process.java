@@ -155,7 +155,7 @@ public class Process implements Serializable {
         long began = System.nanoTime();
         try {
             ctx.checkReachable(getClass(), targetType);
-            child = ctx.obtain();
+            child = ctx.obtain(NotTold.INSTANCE);
             try {
                 job = encoded(encoding);
             } catch (IllegalArgumentException notSent) {
@@ -197,6 +197,16 @@ public class Process implements Serializable {
 
     // The suppliers and callbacks of start() are classes, not lambdas: each lambda's first use spins a class,
     // which a fresh JVM's first start() would pay for between the child's hello and join().
+
+    /** What {@code obtain} tells start() of the OS process as soon as it exists: nothing, start() waits for the child. */
+    private static final class NotTold implements java.util.function.Consumer<java.lang.Process> {
+        static final NotTold INSTANCE = new NotTold();
+
+        @Override
+        public void accept(java.lang.Process started) {
+            // nothing to do before the child has connected
+        }
+    }
 
     /** The message of a started process, logged when it is. */
     private static final class Started implements java.util.function.Supplier<String> {

@@ -148,7 +148,7 @@ public final class AotCache {
             return List.of();
         }
         if (ready(cache)) {
-            return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+            return List.of("-XX:AOTCache=".concat(cache.toString()), "-Xlog:aot=off", "-Xlog:cds=off");
         }
         if (spare && NOTED.isEmpty() && !TRAININGS.containsKey(cache.toString()) && DEFERRED.add(cache.toString())) {
             PENDING.putIfAbsent(cache.toString(), spec);
@@ -291,7 +291,7 @@ public final class AotCache {
         Path base = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "mp4j", "aot");
         String hash = HexFormat.of().formatHex(java.util.Arrays.copyOf(
                 dev.mp4j.internal.wire.Handshake.sha256(key.toString().getBytes(StandardCharsets.UTF_8)), 16));
-        return base.resolve("child-" + hash + ".aot");
+        return base.resolve("child-".concat(hash).concat(".aot"));
     }
 
     /**

@@ -374,7 +374,7 @@ public final class Launch {
         List<String> user = spec.userOptions();
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.java().toString());
-        cmd.add("--enable-native-access=" + layout.nativeAccess());
+        cmd.add("--enable-native-access=".concat(layout.nativeAccess())); // no indy concat on the way to an exec
         cmd.addAll(JvmOptions.defaults(user));
         cmd.addAll(aotOptions);
         cmd.addAll(user);

@@ -147,7 +147,8 @@ record LaunchLayout(Mode mode, String nativeAccess, List<String> args, List<Stri
                     + "-Dmp4j.executable");
         }
         LaunchLayout layout = of(spec);
-        String resource = spec.main().getName().replace('.', '/') + ".class";
+        // String.concat, not +: javac's indy concat links each call site at its first run, on a start's way
+        String resource = spec.main().getName().replace('.', '/').concat(".class");
         switch (layout.mode()) {
             case SPRING_BOOT -> { }
             case MODULES -> {
@@ -165,7 +166,7 @@ record LaunchLayout(Mode mode, String nativeAccess, List<String> args, List<Stri
                 }
             }
             case CLASS_PATH -> {
-                String key = resource + "\n" + String.join(File.pathSeparator, layout.classPath());
+                String key = resource.concat("\n").concat(String.join(File.pathSeparator, layout.classPath()));
                 if (CHECKED.contains(key)) {
                     return;
                 }

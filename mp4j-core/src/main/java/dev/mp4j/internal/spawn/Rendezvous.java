@@ -256,7 +256,7 @@ final class Rendezvous {
     CompletableFuture<FrameChannel> admit(Slot slot, java.lang.Process process, OutputStream stdin,
                                           Supplier<IOException> endedFirst) {
         Admission a = new Admission(slot, process, stdin, endedFirst);
-        Thread.ofPlatform().daemon().name("mp4j-admit-" + process.pid()).start(a);
+        Thread.ofPlatform().daemon().name("mp4j-admit-".concat(Long.toString(process.pid()))).start(a);
         process.onExit().thenRun(a.new Exit());
         return a.connected;
     }
@@ -346,7 +346,9 @@ final class Rendezvous {
                         Quietly.close(writer);
                     }
                 }
-                connected.completeExceptionally(endedFirst.get());
+                if (!connected.isDone()) { // the error (a message, a stack trace) only when it is one
+                    connected.completeExceptionally(endedFirst.get());
+                }
             }
         }
     }

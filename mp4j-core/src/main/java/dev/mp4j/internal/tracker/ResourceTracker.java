@@ -162,7 +162,9 @@ public final class ResourceTracker {
         if (!p.matcher(name).matches() || name.contains("..")) {
             throw new IllegalArgumentException("not a name the resource tracker handles: " + kind + " " + name);
         }
-        byte[] line = (op + " " + kind + " " + name + "\n").getBytes(StandardCharsets.US_ASCII);
+        // a StringBuilder, not +: javac's indy concat links each call site at its first run, a fresh JVM's first start
+        byte[] line = new StringBuilder(name.length() + 8).append(op).append(' ').append(kind.name()).append(' ')
+                .append(name).append('\n').toString().getBytes(StandardCharsets.US_ASCII);
         synchronized (ResourceTracker.class) {
             ensureStarted();
             if (out == null) {
