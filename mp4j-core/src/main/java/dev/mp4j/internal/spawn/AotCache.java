@@ -287,11 +287,16 @@ public final class AotCache {
         if (!jars) {
             return null; // no jar: the cache would hold the JDK's classes only, as the JDK's own CDS does
         }
-        String dir = System.getProperty("mp4j.aot.dir");
-        Path base = dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "mp4j", "aot");
+        Path base = directory();
         String hash = HexFormat.of().formatHex(java.util.Arrays.copyOf(
                 dev.mp4j.internal.wire.Handshake.sha256(key.toString().getBytes(StandardCharsets.UTF_8)), 16));
         return base.resolve("child-".concat(hash).concat(".aot"));
+    }
+
+    /** @return where the caches live: {@code mp4j.aot.dir}, by default {@code ~/.cache/mp4j/aot} */
+    static Path directory() {
+        String dir = System.getProperty("mp4j.aot.dir");
+        return dir != null ? Path.of(dir) : Path.of(System.getProperty("user.home"), ".cache", "mp4j", "aot");
     }
 
     /**

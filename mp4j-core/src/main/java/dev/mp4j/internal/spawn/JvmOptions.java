@@ -92,10 +92,178 @@ public final class JvmOptions {
     private static synchronized List<String> read() {
         List<String> l = inherited;
         if (l == null) {
-            l = List.copyOf(filter(ManagementFactory.getRuntimeMXBean().getInputArguments(), fromEnvironment()));
+            l = List.copyOf(filter(Remembered.inputArguments(), fromEnvironment()));
             inherited = l;
         }
         return l;
+    }
+
+    /**
+     * This JVM's input arguments, remembered per command line. Asking the JVM for them starts its management
+     * support ({@code ManagementFactory}: 15-25 ms of a fresh JVM's CPU here, on the way to its first child's
+     * exec), while the java launcher derives them from its command line and environment alone. So they are asked
+     * for once per command line and kept in the AOT caches' directory ({@link AotCache#directory}), one small
+     * file per command line ({@link #KEPT} at most), where later runs of the same command line read them.
+     * The key is the whole of what the launcher and the JVM take options from: the java binary (this JVM's
+     * own launcher, {@code /proc/self/exe}), the JDK's version, the command line ({@code /proc/self/cmdline})
+     * and the variables {@link #ENVIRONMENT}. Nothing is remembered, and the JVM is asked each time, when the JVM
+     * was not started by its own java launcher (a program embedding it, a jpackage launcher reading its own
+     * configuration), when options come from a file the key does not cover (an {@code @argfile},
+     * {@code -XX:VMOptionsFile}), without {@code /proc}, or with {@code -Dmp4j.aot=false}.
+     */
+    static final class Remembered {
+        /** The environment variables the launcher or the JVM read options (or the class path) from. */
+        static final String[] ENVIRONMENT = {"JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "CLASSPATH"};
+        /** How many command lines' arguments the directory keeps: writing one removes the oldest beyond these. */
+        static final int KEPT = 16;
+        static final String PREFIX = "jvm-input-arguments-";
+
+        private Remembered() {}
+
+        /** @return this JVM's input arguments, as {@code RuntimeMXBean.getInputArguments} gives them */
+        static List<String> inputArguments() {
+            String key = null;
+            java.nio.file.Path file = null;
+            try {
+                key = key();
+                if (key != null) {
+                    file = AotCache.directory().resolve(fileName(key));
+                    List<String> known = read(file, key);
+                    if (known != null) {
+                        return known;
+                    }
+                }
+            } catch (java.io.IOException | RuntimeException e) {
+                // asked for below
+            }
+            List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
+            if (file != null) {
+                write(file, key, arguments);
+            }
+            return arguments;
+        }
+
+        /** @return what this JVM's input arguments follow from, or null when they are not to be remembered */
+        static String key() throws java.io.IOException {
+            if ("false".equals(System.getProperty("mp4j.aot"))) {
+                return null;
+            }
+            String home = System.getProperty("java.home");
+            java.nio.file.Path exe = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/exe"));
+            if (!exe.equals(java.nio.file.Path.of(home, "bin", "java").toRealPath())) {
+                return null;
+            }
+            String line = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline")),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            StringBuilder key = new StringBuilder(line.length() + 200).append(home).append('\0')
+                    .append(System.getProperty("java.vm.version")).append('\0');
+            for (String variable : ENVIRONMENT) {
+                String value = System.getenv(variable);
+                if (value != null && fromFile(value)) {
+                    return null;
+                }
+                key.append(variable).append(value == null ? "\1" : "=".concat(value)).append('\0');
+            }
+            for (String argument : line.split("\0")) {
+                if (argument.startsWith("@") || fromFile(argument)) {
+                    return null;
+                }
+            }
+            return key.append(line).toString();
+        }
+
+        /** @return whether {@code s} may name a file the launcher or the JVM reads options from */
+        private static boolean fromFile(String s) {
+            return s.indexOf('@') >= 0 || s.contains("VMOptionsFile") || s.contains("-XX:Flags");
+        }
+
+        static String fileName(String key) {
+            return PREFIX.concat(Integer.toHexString(key.hashCode())).concat("-")
+                    .concat(Integer.toString(key.length()));
+        }
+
+        /** @return the arguments remembered under {@code key} in {@code file}, or null */
+        static List<String> read(java.nio.file.Path file, String key) throws java.io.IOException {
+            byte[] bytes;
+            try {
+                bytes = java.nio.file.Files.readAllBytes(file);
+            } catch (java.nio.file.NoSuchFileException none) {
+                return null;
+            }
+            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes));
+            if (!in.readUTF().equals(key)) {
+                return null; // another command line of the same hash: this one is written over it
+            }
+            int n = in.readInt();
+            if (n < 0 || n > bytes.length) {
+                return null;
+            }
+            List<String> arguments = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                arguments.add(in.readUTF());
+            }
+            return arguments;
+        }
+
+        /**
+         * Remembers {@code arguments} under {@code key} in {@code file} (written whole, then moved into place:
+         * a reader never sees a part), and removes the oldest such files beyond {@link #KEPT}. Best effort.
+         */
+        static void write(java.nio.file.Path file, String key, List<String> arguments) {
+            java.nio.file.Path part = null;
+            try {
+                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+                out.writeUTF(key); // throws for a key or argument of over 64 KiB: not remembered
+                out.writeInt(arguments.size());
+                for (String a : arguments) {
+                    out.writeUTF(a);
+                }
+                java.nio.file.Path dir = file.getParent();
+                java.nio.file.Files.createDirectories(dir);
+                part = java.nio.file.Files.createTempFile(dir, PREFIX, ".part");
+                java.nio.file.Files.write(part, bytes.toByteArray());
+                java.nio.file.Files.move(part, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                part = null;
+                prune(dir);
+            } catch (java.io.IOException | RuntimeException e) {
+                // not remembered: the next run asks the JVM again
+            } finally {
+                if (part != null) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(part);
+                    } catch (java.io.IOException ignored) {
+                        // a stray temporary file
+                    }
+                }
+            }
+        }
+
+        /** Removes the files of remembered arguments beyond the {@link #KEPT} most recently written. */
+        static void prune(java.nio.file.Path dir) throws java.io.IOException {
+            List<java.nio.file.Path> files = new ArrayList<>();
+            List<Long> times = new ArrayList<>();
+            try (java.nio.file.DirectoryStream<java.nio.file.Path> all =
+                         java.nio.file.Files.newDirectoryStream(dir, PREFIX.concat("*"))) {
+                for (java.nio.file.Path f : all) {
+                    if (!f.getFileName().toString().endsWith(".part")) {
+                        files.add(f);
+                        times.add(java.nio.file.Files.getLastModifiedTime(f).toMillis());
+                    }
+                }
+            }
+            while (files.size() > KEPT) {
+                int oldest = 0;
+                for (int i = 1; i < files.size(); i++) {
+                    if (times.get(i) < times.get(oldest)) {
+                        oldest = i;
+                    }
+                }
+                java.nio.file.Files.deleteIfExists(files.remove(oldest));
+                times.remove(oldest);
+            }
+        }
     }
 
     /** @return the options a child gets through its environment: JDK_JAVA_OPTIONS', then JAVA_TOOL_OPTIONS' */

@@ -124,4 +124,39 @@ class JvmOptionsTest {
                 () -> Launch.check(Launch.Spec.defaults(Bootstrap.class).withJava(dir.resolve("java"))));
         assertTrue(noJava.getMessage().contains("withExecutable"), noJava.getMessage());
     }
+
+    @Test
+    void inputArgumentsAreRememberedUnderTheirCommandLineOnly(@TempDir Path dir) throws java.io.IOException {
+        List<String> args = List.of("-Dx=y", "-Xmx64m", "--add-opens=java.base/java.lang=ALL-UNNAMED", "");
+        String key = "/jdk\0" + "25\0" + "java\0-Dx=y\0Main\0";
+        Path file = dir.resolve("sub").resolve(JvmOptions.Remembered.fileName(key));
+        assertNull(JvmOptions.Remembered.read(file, key), "nothing remembered yet");
+        JvmOptions.Remembered.write(file, key, args);
+        assertEquals(args, JvmOptions.Remembered.read(file, key));
+        assertNull(JvmOptions.Remembered.read(file, key + "other"), "another command line's");
+        JvmOptions.Remembered.write(file, key, List.of());
+        assertEquals(List.of(), JvmOptions.Remembered.read(file, key));
+    }
+
+    @Test
+    void atMostKeptCommandLinesAreRemembered(@TempDir Path dir) throws java.io.IOException {
+        for (int i = 0; i < JvmOptions.Remembered.KEPT + 3; i++) {
+            String key = "command line " + i;
+            JvmOptions.Remembered.write(dir.resolve(JvmOptions.Remembered.fileName(key)), key, List.of("-D" + i));
+        }
+        try (var files = java.nio.file.Files.list(dir)) {
+            assertEquals(JvmOptions.Remembered.KEPT, files.count());
+        }
+    }
+
+    @Test
+    void theKeyIsThisJvmsCommandLineOrNothing() throws java.io.IOException {
+        String key = JvmOptions.Remembered.key();
+        if (key != null) { // null: this JVM was not started by its own launcher, or options come from a file
+            assertTrue(key.startsWith(System.getProperty("java.home")), key);
+            assertFalse(key.contains("@"), key);
+        }
+        assertEquals(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(),
+                JvmOptions.Remembered.inputArguments());
+    }
 }
