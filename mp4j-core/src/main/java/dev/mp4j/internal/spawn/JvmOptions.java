@@ -2,7 +2,18 @@ package dev.mp4j.internal.spawn;
 
 import dev.mp4j.internal.util.LazyLogger;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -123,7 +134,7 @@ public final class JvmOptions {
         /** @return this JVM's input arguments, as {@code RuntimeMXBean.getInputArguments} gives them */
         static List<String> inputArguments() {
             String key = null;
-            java.nio.file.Path file = null;
+            Path file = null;
             try {
                 key = key();
                 if (key != null) {
@@ -133,7 +144,7 @@ public final class JvmOptions {
                         return known;
                     }
                 }
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 // asked for below
             }
             List<String> arguments = ManagementFactory.getRuntimeMXBean().getInputArguments();
@@ -144,17 +155,17 @@ public final class JvmOptions {
         }
 
         /** @return what this JVM's input arguments follow from, or null when they are not to be remembered */
-        static String key() throws java.io.IOException {
+        static String key() throws IOException {
             if ("false".equals(System.getProperty("mp4j.aot"))) {
                 return null;
             }
             String home = System.getProperty("java.home");
-            java.nio.file.Path exe = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/exe"));
-            if (!exe.equals(java.nio.file.Path.of(home, "bin", "java").toRealPath())) {
+            Path exe = Files.readSymbolicLink(Path.of("/proc/self/exe"));
+            if (!exe.equals(Path.of(home, "bin", "java").toRealPath())) {
                 return null;
             }
-            String line = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/self/cmdline")),
-                    java.nio.charset.StandardCharsets.UTF_8);
+            String line = new String(Files.readAllBytes(Path.of("/proc/self/cmdline")),
+                    StandardCharsets.UTF_8);
             StringBuilder key = new StringBuilder(line.length() + 200).append(home).append('\0')
                     .append(System.getProperty("java.vm.version")).append('\0');
             for (String variable : ENVIRONMENT) {
@@ -183,14 +194,14 @@ public final class JvmOptions {
         }
 
         /** @return the arguments remembered under {@code key} in {@code file}, or null */
-        static List<String> read(java.nio.file.Path file, String key) throws java.io.IOException {
+        static List<String> read(Path file, String key) throws IOException {
             byte[] bytes;
             try {
-                bytes = java.nio.file.Files.readAllBytes(file);
-            } catch (java.nio.file.NoSuchFileException none) {
+                bytes = Files.readAllBytes(file);
+            } catch (NoSuchFileException none) {
                 return null;
             }
-            java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes));
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             if (!in.readUTF().equals(key)) {
                 return null; // another command line of the same hash: this one is written over it
             }
@@ -209,31 +220,31 @@ public final class JvmOptions {
          * Remembers {@code arguments} under {@code key} in {@code file} (written whole, then moved into place:
          * a reader never sees a part), and removes the oldest such files beyond {@link #KEPT}. Best effort.
          */
-        static void write(java.nio.file.Path file, String key, List<String> arguments) {
-            java.nio.file.Path part = null;
+        static void write(Path file, String key, List<String> arguments) {
+            Path part = null;
             try {
-                java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-                java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                DataOutputStream out = new DataOutputStream(bytes);
                 out.writeUTF(key); // throws for a key or argument of over 64 KiB: not remembered
                 out.writeInt(arguments.size());
                 for (String a : arguments) {
                     out.writeUTF(a);
                 }
-                java.nio.file.Path dir = file.getParent();
-                java.nio.file.Files.createDirectories(dir);
-                part = java.nio.file.Files.createTempFile(dir, PREFIX, ".part");
-                java.nio.file.Files.write(part, bytes.toByteArray());
-                java.nio.file.Files.move(part, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Path dir = file.getParent();
+                Files.createDirectories(dir);
+                part = Files.createTempFile(dir, PREFIX, ".part");
+                Files.write(part, bytes.toByteArray());
+                Files.move(part, file, StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
                 part = null;
                 prune(dir);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 // not remembered: the next run asks the JVM again
             } finally {
                 if (part != null) {
                     try {
-                        java.nio.file.Files.deleteIfExists(part);
-                    } catch (java.io.IOException ignored) {
+                        Files.deleteIfExists(part);
+                    } catch (IOException ignored) {
                         // a stray temporary file
                     }
                 }
@@ -241,15 +252,15 @@ public final class JvmOptions {
         }
 
         /** Removes the files of remembered arguments beyond the {@link #KEPT} most recently written. */
-        static void prune(java.nio.file.Path dir) throws java.io.IOException {
-            List<java.nio.file.Path> files = new ArrayList<>();
+        static void prune(Path dir) throws IOException {
+            List<Path> files = new ArrayList<>();
             List<Long> times = new ArrayList<>();
-            try (java.nio.file.DirectoryStream<java.nio.file.Path> all =
-                         java.nio.file.Files.newDirectoryStream(dir, PREFIX.concat("*"))) {
-                for (java.nio.file.Path f : all) {
+            try (DirectoryStream<Path> all =
+                         Files.newDirectoryStream(dir, PREFIX.concat("*"))) {
+                for (Path f : all) {
                     if (!f.getFileName().toString().endsWith(".part")) {
                         files.add(f);
-                        times.add(java.nio.file.Files.getLastModifiedTime(f).toMillis());
+                        times.add(Files.getLastModifiedTime(f).toMillis());
                     }
                 }
             }
@@ -260,7 +271,7 @@ public final class JvmOptions {
                         oldest = i;
                     }
                 }
-                java.nio.file.Files.deleteIfExists(files.remove(oldest));
+                Files.deleteIfExists(files.remove(oldest));
                 times.remove(oldest);
             }
         }
@@ -355,8 +366,8 @@ public final class JvmOptions {
             return "it writes to one fixed file";
         }
         if (a.startsWith("-XX:HeapDumpPath=")) {
-            java.nio.file.Path p = java.nio.file.Path.of(a.substring("-XX:HeapDumpPath=".length()));
-            return java.nio.file.Files.isDirectory(p) ? null : "it writes to one fixed file";
+            Path p = Path.of(a.substring("-XX:HeapDumpPath=".length()));
+            return Files.isDirectory(p) ? null : "it writes to one fixed file";
         }
         return null;
     }
