@@ -5,6 +5,7 @@ import dev.mp4j.internal.util.ProcessTrees;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
@@ -23,15 +24,34 @@ final class ExitWatch {
      * @param after run with the exit code first
      */
     static void watch(ChildJvm jvm, CompletableFuture<Integer> exit, BooleanSupplier signalled, IntConsumer after) {
-        Thread.ofPlatform().daemon().name("mp4j-exit-watch-" + jvm.pid()).start(() -> {
+        Thread.ofPlatform().daemon().name("mp4j-exit-watch-".concat(Long.toString(jvm.pid())))
+                .start(new Watch(jvm, exit, signalled, after));
+    }
+
+    /**
+     * The watch's body: a class, not a lambda, as is {@link Ignore}, since a fresh JVM's first start runs this
+     * while its first child boots, where each lambda spins a class in the interpreter.
+     */
+    private record Watch(ChildJvm jvm, CompletableFuture<Integer> exit, BooleanSupplier signalled,
+                         IntConsumer after) implements Runnable {
+        @Override
+        public void run() {
             String tree = ProcessTrees.token(jvm.process().toHandle());
-            int code = jvm.readUntilExit(frame -> { });
+            int code = jvm.readUntilExit(Ignore.FRAMES);
             jvm.release();
             if (code < 0 && !signalled.getAsBoolean()) {
                 ProcessTrees.killMarked(tree);
             }
             after.accept(code);
             exit.complete(code);
-        });
+        }
+    }
+
+    /** Drops the frames of a process job's channel that are not the launch protocol's (it sends none). */
+    private static final class Ignore implements Consumer<byte[]> {
+        static final Ignore FRAMES = new Ignore();
+
+        @Override
+        public void accept(byte[] frame) {}
     }
 }

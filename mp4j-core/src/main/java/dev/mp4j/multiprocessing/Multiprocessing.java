@@ -79,8 +79,16 @@ public final class Multiprocessing {
         synchronized (Multiprocessing.class) {
             if (!exitHookInstalled) {
                 exitHookInstalled = true;
-                Runtime.getRuntime().addShutdownHook(new Thread(Multiprocessing::exitFunction, "mp4j-exit-children"));
+                Runtime.getRuntime().addShutdownHook(new Thread(new ExitFunction(), "mp4j-exit-children"));
             }
+        }
+    }
+
+    /** The exit hook's body: a class, not a method reference, which would spin one at a program's first start. */
+    private static final class ExitFunction implements Runnable {
+        @Override
+        public void run() {
+            exitFunction();
         }
     }
 

@@ -30,7 +30,7 @@ public final class KeepAlive {
         if (PENDING.getAndIncrement() == 0) {
             synchronized (LOCK) {
                 if (keeper == null) {
-                    keeper = Thread.ofPlatform().name("mp4j-keepalive").daemon(false).unstarted(KeepAlive::keep);
+                    keeper = Thread.ofPlatform().name("mp4j-keepalive").daemon(false).unstarted(new Keeper());
                     keeper.start();
                 } else {
                     LockSupport.unpark(keeper);
@@ -74,6 +74,14 @@ public final class KeepAlive {
     /** @return the units of work now pending (for tests and diagnostics) */
     public static long pending() {
         return PENDING.get();
+    }
+
+    /** The keeper thread's body: a class, not a method reference, which would spin one at a program's first task. */
+    private static final class Keeper implements Runnable {
+        @Override
+        public void run() {
+            keep();
+        }
     }
 
     private static void keep() {

@@ -27,8 +27,8 @@ public final class ProcessTrees {
     /** The environment variable that carries the tokens. */
     static final String VARIABLE = "MP4J_TREE";
     /** This JVM's part of its children's tokens: its pid, and a random number in case the pid is reused. */
-    private static final String PREFIX = ProcessHandle.current().pid() + "."
-            + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".";
+    private static final String PREFIX = new StringBuilder().append(ProcessHandle.current().pid()).append('.')
+            .append(Long.toHexString(ThreadLocalRandom.current().nextLong())).append('.').toString();
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
     private ProcessTrees() {}
@@ -39,9 +39,11 @@ public final class ProcessTrees {
      * @param environment the child's environment (a {@link ProcessBuilder}'s)
      */
     public static void mark(Map<String, String> environment) {
-        String token = PREFIX + SEQUENCE.incrementAndGet();
+        // concat, not +: this runs before a fresh JVM's first child's exec, where javac's indy concatenation
+        // would link its bootstrap
+        String token = PREFIX.concat(Long.toString(SEQUENCE.incrementAndGet()));
         String ancestors = environment.get(VARIABLE);
-        environment.put(VARIABLE, ancestors == null ? token : ancestors + " " + token);
+        environment.put(VARIABLE, ancestors == null ? token : ancestors.concat(" ").concat(token));
     }
 
     /**
