@@ -20,10 +20,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -354,7 +352,9 @@ final class PoolResults {
         private final int chunksize;
         private final int window;
         private final boolean ordered;
-        private final Map<Long, Outcome> byIndex = new HashMap<>();    // ordered: chunk index → outcome
+        // ordered: the outcome of chunk i at i % window (the chunks sent and not consumed are fewer than window);
+        // an array, not a map by boxed index: a few bytecodes per chunk where a map costs a Long and a hash
+        private final Outcome[] byIndex;
         private final ArrayDeque<Outcome> byArrival = new ArrayDeque<>(); // unordered: in arrival order
         private long sent;               // chunks sent
         private int read;                // items taken from the iterable
@@ -415,6 +415,7 @@ final class PoolResults {
             this.chunksize = chunksize;
             this.window = window;
             this.ordered = ordered;
+            this.byIndex = new Outcome[ordered ? window : 0];
         }
 
         /** Sends chunks until the window is full or the iterable ends. */
@@ -506,7 +507,7 @@ final class PoolResults {
             lock.lock();
             try {
                 if (ordered) {
-                    byIndex.put(index, o);
+                    byIndex[(int) (index % window)] = o;
                 } else {
                     byArrival.add(o);
                 }
@@ -529,7 +530,7 @@ final class PoolResults {
             try {
                 sourceDone = true;
                 ended = true;
-                byIndex.clear();
+                Arrays.fill(byIndex, null);
                 byArrival.clear();
             } finally {
                 lock.unlock();
@@ -589,6 +590,14 @@ final class PoolResults {
             return (R) c.values.get(i);
         }
 
+        /** @return the outcome of chunk {@code consumed}, now no longer held, or null if it has not arrived. Lock held. */
+        private Outcome takeOrdered() {
+            int slot = (int) (consumed % window);
+            Outcome o = byIndex[slot];
+            byIndex[slot] = null;
+            return o;
+        }
+
         private R takeSlow(Duration timeout) {
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
             lock.lock();
@@ -607,7 +616,7 @@ final class PoolResults {
                     }
                     current = null;
                     if (consumed < sent) {
-                        Outcome o = ordered ? byIndex.remove(consumed) : byArrival.poll();
+                        Outcome o = ordered ? takeOrdered() : byArrival.poll();
                         if (o == null) {
                             long left = Timeouts.remaining(deadline);
                             if (left <= 0) {
