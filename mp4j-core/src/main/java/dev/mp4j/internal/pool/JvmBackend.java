@@ -394,8 +394,11 @@ public final class JvmBackend extends BreakingBackend {
         final CompletableFuture<java.lang.Process> process = new CompletableFuture<>();
         volatile ChildJvm jvm;
         volatile boolean killed; // by the engine, which killed its descendants too
-        // the ids of the functions the worker keeps, oldest first; only the engine's sending thread touches it
-        private final ArrayDeque<Long> functions = new ArrayDeque<>();
+        // the ids of the functions the worker keeps, the last PoolFrames.FUNCTIONS sent, as a ring whose oldest
+        // is overwritten first (as the worker forgets them); only the engine's sending thread touches these
+        private final long[] functions = new long[PoolFrames.FUNCTIONS];
+        private int functionCount;
+        private int nextFunction;
 
         @Override
         public void accept(java.lang.Process started) {
@@ -410,17 +413,26 @@ public final class JvmBackend extends BreakingBackend {
         public void send(long id, Object prepared) throws IOException {
             if (prepared instanceof PreparedChunk c) {
                 long fnId = c.fn.id();
-                boolean known = functions.contains(fnId);
+                boolean known = knows(fnId);
                 if (!known) {
-                    functions.addLast(fnId);
-                    if (functions.size() > PoolFrames.FUNCTIONS) {
-                        functions.removeFirst();
-                    }
+                    functions[nextFunction] = fnId;
+                    nextFunction = (nextFunction + 1) % functions.length;
+                    functionCount = Math.min(functionCount + 1, functions.length);
                 }
                 jvm.channel().send(PoolFrames.ChunkFrame.head(id, c.each, fnId, known ? null : c.fnBytes), c.args);
             } else {
                 jvm.channel().send(PoolFrames.task(id, (byte[]) prepared));
             }
+        }
+
+        /** @return whether the worker keeps the function {@code fnId} (no boxing: this runs for every chunk) */
+        private boolean knows(long fnId) {
+            for (int i = 0; i < functionCount; i++) {
+                if (functions[i] == fnId) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override
