@@ -313,10 +313,22 @@ final class PoolResults {
                 if (failure == null) {
                     List<R> all = null;
                     // one bulk copy, not a loop per value: this method runs a few times per map, so a loop
-                    // here would run in the JIT's interpreter through a program's first maps
-                    Object[] values = r.values().toArray();
+                    // here would run in the JIT's interpreter through a program's first maps; from the array
+                    // a worker JVM's values were read into, without a copy of it first
+                    Object[] values;
+                    int from;
+                    int count;
+                    if (r.values() instanceof Chunks.Slice s) {
+                        values = s.array();
+                        from = s.from();
+                        count = s.size();
+                    } else {
+                        values = r.values().toArray();
+                        from = 0;
+                        count = values.length;
+                    }
                     synchronized (this) {
-                        System.arraycopy(values, 0, slots, offset, values.length);
+                        System.arraycopy(values, from, slots, offset, count);
                         if (--left == 0) {
                             all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
                         }

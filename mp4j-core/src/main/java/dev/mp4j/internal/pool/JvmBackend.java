@@ -352,12 +352,20 @@ public final class JvmBackend extends BreakingBackend {
         Throwable error = null;
         try {
             int body = PoolFrames.ResultFrame.BODY;
-            Object decoded = Codec.decode(frame, body, frame.length - body, filter);
-            switch (status) {
-                case EXCEPTION -> error = (Throwable) decoded;
-                case CHUNK_VALUES -> value = new Chunks.ChunkResult(castList(decoded), null);
-                case EACH_VALUES -> value = new Chunks.EachResult(castList(decoded), null);
-                case VALUE -> value = decoded;
+            if (status == PoolFrames.Status.CHUNK_VALUES || status == PoolFrames.Status.EACH_VALUES) {
+                // the values in an array of their own, no list made around them: a map's result copies them
+                // from it in one go
+                Object[] a = Codec.decodeElements(frame, body, frame.length - body, filter);
+                List<Object> values = new Chunks.Slice(a, 0, a.length);
+                value = status == PoolFrames.Status.CHUNK_VALUES ? new Chunks.ChunkResult(values, null)
+                        : new Chunks.EachResult(values, null);
+            } else {
+                Object decoded = Codec.decode(frame, body, frame.length - body, filter);
+                if (failed) {
+                    error = (Throwable) decoded;
+                } else {
+                    value = decoded;
+                }
             }
         } catch (ClassNotFoundException e) {
             error = new ProcessError("cannot load class " + e.getMessage() + " of the "
@@ -369,11 +377,6 @@ public final class JvmBackend extends BreakingBackend {
                     + " task " + id + ": " + e, e);
         }
         return new TaskRunner.Outcome(value, error);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> castList(Object decoded) {
-        return (List<Object>) decoded;
     }
 
     private Throwable decodeThrowable(byte[] body) {

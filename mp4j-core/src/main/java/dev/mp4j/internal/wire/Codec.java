@@ -237,6 +237,39 @@ public final class Codec {
     }
 
     /**
+     * The elements of an encoded list, as {@link #decode} would read the list, in an array: for a list of one
+     * boxed number class in the fast form, the very array its values are boxed into, with no list made and no
+     * copy of it (a map's chunk of results is copied once more, into the map's result, and read from there).
+     *
+     * @param bytes holds the encoded list at {@code [offset, offset + length)}
+     * @param offset where it starts
+     * @param length its length
+     * @param filter the filter to apply, or null for this JVM's default
+     * @return the elements, in a fresh array the caller owns
+     * @throws ClassNotFoundException naming a class this JVM cannot load
+     * @throws InvalidClassException if the filter rejects the stream
+     * @throws IOException on a corrupt stream, or one that holds something other than a list
+     */
+    public static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        ObjectInputFilter requested = filter != null ? filter : processFilter;
+        if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
+            try {
+                return FastReader.decodeElements(bytes, offset, length, effective(requested));
+            } catch (RuntimeException e) {
+                throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
+            }
+        }
+        Object value = decode(bytes, offset, length, requested, true);
+        if (value instanceof List<?> list) {
+            return list.toArray();
+        }
+        throw new StreamCorruptedException("a list was expected, not "
+                + (value == null ? "null" : value.getClass().getName()));
+    }
+
+    /**
      * @param requested the filter asked for
      * @param askFactory whether the fast form is shown to what the JVM-wide filter factory makes of
      *     {@code requested} (as an {@link ObjectInputStream} does), or to {@code requested} alone

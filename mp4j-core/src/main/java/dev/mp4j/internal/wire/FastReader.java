@@ -73,6 +73,9 @@ final class FastReader {
     /** The filter to consult, or null for none; {@link #defaultFilter} when it is {@link Codec#DEFAULT_FILTER}. */
     private ObjectInputFilter filter;
     private boolean defaultFilter;
+    /** {@link #decodeElements}: a top-level bulk ArrayList is boxed into an array of its own, left in {@link #elements}. */
+    private boolean wantElements;
+    private Object[] elements;
     private long refs;
     private long checked;
     /** Record and enum classes defined in this stream, by number; the info is null for an enum. */
@@ -123,10 +126,53 @@ final class FastReader {
         }
     }
 
+    /**
+     * The elements of the list a fast stream holds, as an array: for a bulk list of numbers, the array its
+     * values are boxed into (no list made, no copy); for any other list, its {@code toArray()}. The filter
+     * sees what {@link #decode} shows it.
+     *
+     * @param bytes holds a fast stream at {@code [offset, offset + length)}, its first byte {@link FastFormat#MAGIC}
+     * @param filter the effective filter, or null for none
+     * @throws StreamCorruptedException if the stream holds something other than a list
+     */
+    static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
+        FastReader r = IDLE.getAndSet(null);
+        if (r == null) {
+            r = new FastReader();
+        }
+        r.buf = bytes;
+        r.start = offset;
+        r.end = offset + length;
+        r.filter = filter;
+        r.defaultFilter = filter == Codec.DEFAULT_FILTER;
+        r.pos = offset + 1;
+        r.wantElements = true;
+        try {
+            Object value = r.value(1);
+            if (r.pos != r.end) {
+                throw new StreamCorruptedException((r.end - r.pos) + " bytes after the value");
+            }
+            r.check(null, -1, 1);
+            if (r.elements != null) {
+                return r.elements;
+            }
+            if (value instanceof List<?> list) {
+                return list.toArray();
+            }
+            throw new StreamCorruptedException("a list was expected, not "
+                    + (value == null ? "null" : value.getClass().getName()));
+        } finally {
+            r.release();
+        }
+    }
+
     /** Forgets the stream it read, then makes this reader the idle one. */
     private void release() {
         buf = null;
         filter = null;
+        wantElements = false;
+        elements = null;
         refs = 0;
         checked = 0;
         if (classes != null) {
@@ -410,8 +456,13 @@ final class FastReader {
         // An ArrayList is filled as its elements are boxed: one array of references, not three (a boxed array,
         // then the copies of Arrays.asList's toArray and of ArrayList's constructor), where each fresh page of
         // a large list costs its first touch.
-        ArrayList<Object> list = kind == ARRAY_LIST ? new ArrayList<>(n) : null;
+        // decodeElements: the top-level list's values boxed straight into the array it returns
+        boolean toElements = wantElements && depth == 1 && kind == ARRAY_LIST;
+        ArrayList<Object> list = kind == ARRAY_LIST && !toElements ? new ArrayList<>(n) : null;
         Object[] a = list == null ? new Object[n] : null;
+        if (toElements) {
+            elements = a;
+        }
         if (type == INT) {
             int[] v = Scratch.ints(n);
             bb.asIntBuffer().get(v, 0, n);
@@ -448,6 +499,9 @@ final class FastReader {
         }
         if (list != null) {
             return list;
+        }
+        if (toElements) {
+            return null; // decodeElements returns the array
         }
         return kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
     }

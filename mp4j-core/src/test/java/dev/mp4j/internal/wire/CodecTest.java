@@ -713,6 +713,34 @@ class CodecTest {
     }
 
     @Test
+    void theElementsOfAListComeInAnArrayWhateverFormTheListTook() throws Exception {
+        List<Object> ints = numbers(300, i -> i * -77_777);
+        List<Object> doubles = numbers(40, i -> i / 3.0);
+        List<Object> strings = numbers(40, i -> "s" + i);
+        List<Object> nested = new ArrayList<>(List.of(new ArrayList<>(ints), "x"));
+        for (List<Object> list : List.of(ints, doubles, strings, nested, new ArrayList<>())) {
+            byte[] b = Codec.encode(new ArrayList<>(list));
+            Object[] a = Codec.decodeElements(b, 0, b.length, null);
+            assertArrayEquals(list.toArray(), a);
+            assertEquals(list, Codec.decode(b, null)); // the same stream still reads as its list
+            byte[] framed = Codec.encode(new ArrayList<>(list), 3);
+            assertArrayEquals(list.toArray(), Codec.decodeElements(framed, 3, framed.length - 3, null));
+        }
+        assertArrayEquals(new Object[] {1, 2}, Codec.decodeElements(Codec.encode(List.of(1, 2)), 0,
+                Codec.encode(List.of(1, 2)).length, null));
+        byte[] jdk = Codec.encode(new LinkedList<>(List.of(1, new StringBuilder("b"))));
+        Object[] a = Codec.decodeElements(jdk, 0, jdk.length, null);
+        assertEquals(2, a.length);
+        assertEquals("b", a[1].toString());
+        byte[] notAList = Codec.encode("x");
+        assertThrows(StreamCorruptedException.class, () -> Codec.decodeElements(notAList, 0, notAList.length, null));
+        byte[] b = Codec.encode(new ArrayList<>(ints));
+        ObjectInputFilter noLists = info -> info.serialClass() == ArrayList.class ? ObjectInputFilter.Status.REJECTED
+                : ObjectInputFilter.Status.UNDECIDED;
+        assertThrows(InvalidClassException.class, () -> Codec.decodeElements(b, 0, b.length, noLists));
+    }
+
+    @Test
     void theFilterSeesABulkListAsItsElementsTaggedOneByOne() throws Exception {
         List<Object> ints = numbers(100, i -> i);
         List<ObjectInputFilter.FilterInfo> fast = new ArrayList<>();
