@@ -523,7 +523,11 @@ final class PoolResults {
                 } else {
                     byArrival.add(o);
                 }
-                arrived.signalAll();
+                if (!ordered || index == consumed) {
+                    // the consumer waits for chunk `consumed` only: a chunk that arrives ahead of it (from the
+                    // other worker) would wake it for nothing, a thread switch each on a busy machine
+                    arrived.signalAll();
+                }
             } finally {
                 lock.unlock();
             }
