@@ -106,9 +106,12 @@ final class FastFormat {
      * The loops over a boxed list's elements run in blocks of this many, each a call of a small method: a
      * JVM compiles a method that is called often soon and for good, where one long loop in a method called
      * a few times per map (a worker's chunks) waits for on-stack replacement and runs in the interpreter until
-     * then, and again whenever that compiled loop is replaced.
+     * then, and again whenever that compiled loop is replaced. Small enough that an imap's chunk of 100 takes a
+     * few calls: a fresh JVM compiles a method only after a few hundred calls while its compiler is busy (the
+     * thresholds grow with the compile queue), so at one call per chunk a block's loop ran interpreted for a
+     * first imap's first few hundred chunks.
      */
-    static final int BLOCK = 128;
+    static final int BLOCK = 32;
 
     /** The fixed-width numbers of the form, little-endian in a byte[]. */
     static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
