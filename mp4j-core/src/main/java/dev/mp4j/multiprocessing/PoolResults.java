@@ -436,10 +436,10 @@ final class PoolResults {
             try {
                 while (!sourceDone && sent - consumed < window) {
                     Object[] a = new Object[Math.min(chunksize, 1024)];
-                    int n = gather(a, 0);
+                    int n = fill(a, 0);
                     while (n == a.length && n < chunksize) {
                         a = Arrays.copyOf(a, (int) Math.min(chunksize, 2L * n));
-                        n = gather(a, n);
+                        n = fill(a, n);
                     }
                     read += n;
                     if (sourceDone && sourceError == null) {
@@ -465,15 +465,32 @@ final class PoolResults {
 
         /**
          * Takes items of the iterable into {@code a} from index {@code from} until it is full; if the iterable
-         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). Lock held. A method of its
-         * own, so that the JIT compiles this loop by its calls, apart from the sends around it.
+         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). Lock held.
          *
          * @return the index after the last item taken
          */
-        private int gather(Object[] a, int from) {
+        private int fill(Object[] a, int from) {
+            int i = from;
+            while (i < a.length && !sourceDone) {
+                i = gather(a, i, Math.min(a.length, i + GATHER_BLOCK));
+            }
+            return i;
+        }
+
+        /** Items taken by one {@link #gather} call: a few per chunk, so that the JIT compiles it soon by its calls. */
+        private static final int GATHER_BLOCK = 32;
+
+        /**
+         * Takes items of the iterable into {@code a[from, to)}; if the iterable ends or throws first, sets
+         * {@code sourceDone} (and {@code sourceError}). Lock held. A method of its own, so that the JIT compiles
+         * this loop by its calls, apart from the sends around it.
+         *
+         * @return the index after the last item taken
+         */
+        private int gather(Object[] a, int from, int to) {
             int i = from;
             try {
-                while (i < a.length) {
+                while (i < to) {
                     if (!source.hasNext()) {
                         sourceDone = true;
                         break;
