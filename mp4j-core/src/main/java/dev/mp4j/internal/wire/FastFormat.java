@@ -112,6 +112,12 @@ final class FastFormat {
      * first imap's first few hundred chunks.
      */
     static final int BLOCK = 32;
+    /**
+     * A {@link #BOXED_LIST} of at most this many elements is written and read a value at a time, straight
+     * between the boxed values and its bytes; a longer one through a primitive array and a bulk copy, which
+     * costs a dozen calls of buffer views per list but less per element once compiled.
+     */
+    static final int SMALL_BULK = 256;
 
     /** The fixed-width numbers of the form, little-endian in a byte[]. */
     static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);

@@ -451,7 +451,7 @@ final class FastReader {
             number(type, type == INT ? Integer.class : type == LONG ? Long.class : Double.class, depth + 1);
             refs += n - 1;
         }
-        ByteBuffer bb = ByteBuffer.wrap(buf, pos, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
+        int body = pos;
         pos += n * width;
         // An ArrayList is filled as its elements are boxed: one array of references, not three (a boxed array,
         // then the copies of Arrays.asList's toArray and of ArrayList's constructor), where each fresh page of
@@ -463,6 +463,26 @@ final class FastReader {
         if (toElements) {
             elements = a;
         }
+        if (n <= SMALL_BULK) {
+            // a short list (an imap's chunk): its values read straight from the body, a few bytecodes each,
+            // where the bulk copy below takes a dozen calls of buffer views per list before its first value
+            for (int i = 0; i < n; i += BLOCK) {
+                int to = Math.min(n, i + BLOCK);
+                if (type == INT) {
+                    if (list != null) {
+                        boxInts(buf, body, list, i, to);
+                    } else {
+                        boxInts(buf, body, a, i, to);
+                    }
+                } else if (list != null) {
+                    boxLongs(buf, body, type == DOUBLE, list, i, to);
+                } else {
+                    boxLongs(buf, body, type == DOUBLE, a, i, to);
+                }
+            }
+            return list != null ? list : toElements ? null : kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
+        }
+        ByteBuffer bb = ByteBuffer.wrap(buf, body, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
         if (type == INT) {
             int[] v = Scratch.ints(n);
             bb.asIntBuffer().get(v, 0, n);
@@ -721,6 +741,48 @@ final class FastReader {
     private static IOException cannotMake(String implClass, String implName, Throwable cause) {
         return (IOException) new InvalidObjectException("cannot make the lambda " + implClass + "." + implName
                 + ": " + cause).initCause(cause);
+    }
+
+    /** @return the little-endian int at {@code b[p]} */
+    private static int int32(byte[] b, int p) {
+        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+    }
+
+    /** @return the little-endian long at {@code b[p]} */
+    private static long int64(byte[] b, int p) {
+        return (int32(b, p) & 0xffffffffL) | (long) int32(b, p + 4) << 32;
+    }
+
+    /** Boxes the ints {@code from} to {@code to} of the body at {@code b[at]} into {@code a[from, to)}. */
+    private static void boxInts(byte[] b, int at, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int p = at + 4 * i;
+            a[i] = (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+        }
+    }
+
+    /** Boxes the ints {@code from} to {@code to} of the body at {@code b[at]} onto {@code list}. */
+    private static void boxInts(byte[] b, int at, ArrayList<Object> list, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int p = at + 4 * i;
+            list.add((b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24);
+        }
+    }
+
+    /** {@link #boxInts(byte[], int, Object[], int, int)} of 8-byte values: Longs, or Doubles of their raw bits. */
+    private static void boxLongs(byte[] b, int at, boolean doubles, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            long v = int64(b, at + 8 * i);
+            a[i] = doubles ? (Object) Double.longBitsToDouble(v) : (Object) v;
+        }
+    }
+
+    /** {@link #boxInts(byte[], int, ArrayList, int, int)} of 8-byte values: Longs, or Doubles of their raw bits. */
+    private static void boxLongs(byte[] b, int at, boolean doubles, ArrayList<Object> list, int from, int to) {
+        for (int i = from; i < to; i++) {
+            long v = int64(b, at + 8 * i);
+            list.add(doubles ? (Object) Double.longBitsToDouble(v) : (Object) v);
+        }
     }
 
     private static void box(int[] v, Object[] a, int from, int to) {

@@ -741,6 +741,40 @@ class CodecTest {
     }
 
     @Test
+    void shortAndLongBulkListsHaveOneFormTheirValuesLittleEndian() throws Exception {
+        for (int n : new int[] {FastFormat.MIN_BOXED, 100, FastFormat.SMALL_BULK, FastFormat.SMALL_BULK + 1, 1000}) {
+            List<Object> ints = numbers(n, i -> i * -77_777);
+            List<Object> longs = numbers(n, i -> (long) i * -0x1234_5678_9abcL);
+            List<Object> doubles = numbers(n, i -> i / -3.0);
+            for (List<Object> list : List.of(ints, longs, doubles)) {
+                for (List<Object> form : List.of(new ArrayList<>(list), List.copyOf(list), list.stream().toList())) {
+                    byte[] b = Codec.encode(form);
+                    assertEquals(FastFormat.BOXED_LIST, b[1]);
+                    int width = list.get(0) instanceof Integer ? 4 : 8;
+                    java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(b, b.length - width * n, width * n)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (Object v : list) {
+                        Object read = v instanceof Integer ? (Object) body.getInt()
+                                : v instanceof Long ? (Object) body.getLong()
+                                : (Object) Double.longBitsToDouble(body.getLong());
+                        assertEquals(v, read);
+                    }
+                    Object back = fast(form);
+                    assertEquals(form, back);
+                    Object[] elements = Codec.decodeElements(b, 0, b.length, null);
+                    assertArrayEquals(list.toArray(), elements);
+                }
+                for (int at : new int[] {0, Math.min(n - 2, FastFormat.BLOCK + 3), n - 1}) {
+                    List<Object> odd = new ArrayList<>(list);
+                    odd.set(at, list.get(0) instanceof Long ? (Object) 1.5 : (Object) 7L);
+                    assertNotEquals(FastFormat.BOXED_LIST, Codec.encode(odd)[1], () -> "n " + n + " at " + at);
+                    fast(odd);
+                }
+            }
+        }
+    }
+
+    @Test
     void theFilterSeesABulkListAsItsElementsTaggedOneByOne() throws Exception {
         List<Object> ints = numbers(100, i -> i);
         List<ObjectInputFilter.FilterInfo> fast = new ArrayList<>();
