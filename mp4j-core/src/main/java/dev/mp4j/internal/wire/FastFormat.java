@@ -115,9 +115,11 @@ final class FastFormat {
     /**
      * A {@link #BOXED_LIST} of at most this many elements is written and read a value at a time, straight
      * between the boxed values and its bytes; a longer one through a primitive array and a bulk copy, which
-     * costs a dozen calls of buffer views per list but less per element once compiled.
+     * costs a dozen calls of buffer views per list but less per element once compiled. Below the length of
+     * the sample chunks that train the children's AOT cache ({@code Warmup.SAMPLE_LENGTH}): the bulk path's
+     * classes are in the cache, ready for a map's first large chunk (the short path needs none of its own).
      */
-    static final int SMALL_BULK = 256;
+    static final int SMALL_BULK = 128;
 
     /** The fixed-width numbers of the form, little-endian in a byte[]. */
     static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
