@@ -11,7 +11,6 @@ import java.nio.channels.Channels;
 import java.io.StreamCorruptedException;
 import java.nio.channels.SocketChannel;
 import java.util.Arrays;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A framed, duplex byte channel, in the framing of {@link Frames}: over a blocking {@link SocketChannel}
@@ -32,12 +31,14 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
 
     private final InputStream input;
     private final OutputStream output;
-    private final ReentrantLock sendLock = new ReentrantLock();
     /** What was read and not yet taken: {@code in[inPos, inLimit)}; the receiving thread's. */
     private final byte[] in = new byte[BUFFER];
     private int inPos;
     private int inLimit;
-    /** A frame's header and payload, joined for one write; guarded by {@code sendLock}. */
+    /**
+     * A frame's header and payload, joined for one write; its monitor is the send lock (a monitor, not a
+     * ReentrantLock: the VM takes it without a call, where a lock's code runs interpreted in a fresh JVM).
+     */
     private final byte[] out = new byte[BUFFER];
     /** A received frame handed back for the next one of its length; the receiving thread's. */
     private byte[] spare;
@@ -72,11 +73,8 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      */
     public void send(byte[] buf, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, buf.length);
-        sendLock.lock();
-        try {
+        synchronized (out) {
             write(buf, off, len, null, len);
-        } finally {
-            sendLock.unlock();
         }
     }
 
@@ -93,11 +91,8 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
         if (len > Frames.MAX_ARRAY) {
             throw new IOException("a frame of " + len + " bytes is longer than a Java array");
         }
-        sendLock.lock();
-        try {
+        synchronized (out) {
             write(head, 0, head.length, body, (int) len);
-        } finally {
-            sendLock.unlock();
         }
     }
 
