@@ -207,17 +207,13 @@ public final class PoolEngine {
         send(sends);
     }
 
+    /** Throws if the pool takes no new tasks. Lock held (by both callers: no second, reentrant locking per task). */
     private void checkAccepting() {
-        lock.lock();
-        try {
-            if (broken != null) {
-                throw backend.broken(broken.getMessage(), broken.getCause());
-            }
-            if (shutdown) {
-                throw new RejectedExecutionException("cannot schedule new futures after shutdown");
-            }
-        } finally {
-            lock.unlock();
+        if (broken != null) {
+            throw backend.broken(broken.getMessage(), broken.getCause());
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("cannot schedule new futures after shutdown");
         }
     }
 
