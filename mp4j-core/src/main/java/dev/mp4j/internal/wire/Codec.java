@@ -372,7 +372,24 @@ public final class Codec {
     public static Object decodeFromParent(byte[] bytes, int offset, int length)
             throws IOException, ClassNotFoundException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        return decode(bytes, offset, length, processFilter, System.getProperty("jdk.serialFilterFactory") != null);
+        return decode(bytes, offset, length, processFilter, factoryProperty());
+    }
+
+    /** 0 until read, then 1 if the system property {@code jdk.serialFilterFactory} is set, else 2. */
+    private static int factoryProperty;
+
+    /**
+     * @return whether the system property {@code jdk.serialFilterFactory} is set, read once (as the JDK reads
+     *     it once): a child decodes every chunk its parent sends through here, and a property look-up is a
+     *     dozen calls in the interpreter that runs a fresh JVM's first chunks
+     */
+    private static boolean factoryProperty() {
+        int known = factoryProperty;
+        if (known == 0) {
+            known = System.getProperty("jdk.serialFilterFactory") != null ? 1 : 2;
+            factoryProperty = known;
+        }
+        return known == 1;
     }
 
     /**
@@ -439,13 +456,16 @@ public final class Codec {
             throw (InvalidClassException) new InvalidClassException("the serial filter factory: " + e.getMessage())
                     .initCause(e);
         }
-        if (factory.getClass().getName().equals(BUILTIN_FACTORY)) {
+        if (factory == builtinFactory || factory.getClass().getName().equals(BUILTIN_FACTORY)) {
+            builtinFactory = factory; // known at once next time: a comparison of its name is a loop per decode
             return requested; // the builtin factory's answer, without asking it
         }
         return factory.apply(factory.apply(null, ObjectInputFilter.Config.getSerialFilter()), requested);
     }
 
     private static final String BUILTIN_FACTORY = "java.io.ObjectInputFilter$Config$BuiltinFilterFactory";
+    /** The JDK's builtin filter factory, once {@link #effective} has seen it; null before. */
+    private static volatile BinaryOperator<ObjectInputFilter> builtinFactory;
 
     /** Limits on depth, references and array lengths, decided as a JDK pattern filter of them decides. */
     private record Limits(long maxDepth, long maxRefs, long maxArray) implements ObjectInputFilter {
