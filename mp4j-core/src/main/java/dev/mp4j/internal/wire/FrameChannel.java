@@ -26,20 +26,27 @@ import java.util.Arrays;
  * its first several hundred frames. The framing is {@link Frames}'s.
  */
 public final class FrameChannel implements Closeable, Handshake.Transport {
-    /** The size of each way's buffer. */
+    /** The size of each way's buffer (the send buffer's largest). */
     static final int BUFFER = 1 << 16;
+    private static final byte[] NONE = {};
 
     private final InputStream input;
     private final OutputStream output;
-    /** What was read and not yet taken: {@code in[inPos, inLimit)}; the receiving thread's. */
-    private final byte[] in = new byte[BUFFER];
+    /**
+     * What was read and not yet taken: {@code in[inPos, inLimit)}; the receiving thread's. Made at the first
+     * receive (a channel that only sends never touches the memory).
+     */
+    private byte[] in = NONE;
     private int inPos;
     private int inLimit;
+    /** The send lock: a monitor, not a ReentrantLock, which the VM takes without a call where a lock's code runs interpreted in a fresh JVM. */
+    private final Object sendLock = new Object();
     /**
-     * A frame's header and payload, joined for one write; its monitor is the send lock (a monitor, not a
-     * ReentrantLock: the VM takes it without a call, where a lock's code runs interpreted in a fresh JVM).
+     * A frame's header and payload, joined for one write; guarded by {@code sendLock}. It grows as frames need,
+     * up to {@link #BUFFER}: a new array's memory costs its first touch, a page fault per 4 KiB, and most
+     * channels send only short frames.
      */
-    private final byte[] out = new byte[BUFFER];
+    private byte[] out = new byte[256];
     /** A received frame handed back for the next one of its length; the receiving thread's. */
     private byte[] spare;
     private volatile boolean open = true;
@@ -73,7 +80,7 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      */
     public void send(byte[] buf, int off, int len) throws IOException {
         java.util.Objects.checkFromIndexSize(off, len, buf.length);
-        synchronized (out) {
+        synchronized (sendLock) {
             write(buf, off, len, null, len);
         }
     }
@@ -91,7 +98,7 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
         if (len > Frames.MAX_ARRAY) {
             throw new IOException("a frame of " + len + " bytes is longer than a Java array");
         }
-        synchronized (out) {
+        synchronized (sendLock) {
             write(head, 0, head.length, body, (int) len);
         }
     }
@@ -101,12 +108,16 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      * and flushes: one write when it all fits in the buffer. Send lock held.
      */
     private void write(byte[] a, int off, int n, byte[] b, int total) throws IOException {
+        int whole = Frames.SHORT_HEADER + total;
+        if (whole > out.length && out.length < BUFFER) {
+            out = new byte[(int) Math.min(BUFFER, Math.max(2L * out.length, whole))];
+        }
         byte[] o = out;
         o[0] = (byte) (total >>> 24);
         o[1] = (byte) (total >>> 16);
         o[2] = (byte) (total >>> 8);
         o[3] = (byte) total;
-        if (total <= o.length - Frames.SHORT_HEADER) {
+        if (whole <= o.length) {
             System.arraycopy(a, off, o, Frames.SHORT_HEADER, n);
             if (b != null) {
                 System.arraycopy(b, 0, o, Frames.SHORT_HEADER + n, b.length);
@@ -135,6 +146,9 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      *     reports them
      */
     public byte[] receive(long maxLength) throws IOException {
+        if (in == NONE) {
+            in = new byte[BUFFER];
+        }
         if (!buffered(Frames.SHORT_HEADER)) {
             if (inPos == inLimit) {
                 throw new EOFException("connection closed");
