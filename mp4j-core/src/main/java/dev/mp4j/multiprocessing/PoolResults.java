@@ -20,10 +20,8 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Set;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -315,10 +313,22 @@ final class PoolResults {
                 if (failure == null) {
                     List<R> all = null;
                     // one bulk copy, not a loop per value: this method runs a few times per map, so a loop
-                    // here would run in the JIT's interpreter through a program's first maps
-                    Object[] values = r.values().toArray();
+                    // here would run in the JIT's interpreter through a program's first maps; from the array
+                    // a worker JVM's values were read into, without a copy of it first
+                    Object[] values;
+                    int from;
+                    int count;
+                    if (r.values() instanceof Chunks.Slice s) {
+                        values = s.array();
+                        from = s.from();
+                        count = s.size();
+                    } else {
+                        values = r.values().toArray();
+                        from = 0;
+                        count = values.length;
+                    }
                     synchronized (this) {
-                        System.arraycopy(values, 0, slots, offset, values.length);
+                        System.arraycopy(values, from, slots, offset, count);
                         if (--left == 0) {
                             all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
                         }
@@ -354,7 +364,9 @@ final class PoolResults {
         private final int chunksize;
         private final int window;
         private final boolean ordered;
-        private final Map<Long, Outcome> byIndex = new HashMap<>();    // ordered: chunk index → outcome
+        // ordered: the outcome of chunk i at i % window (the chunks sent and not consumed are fewer than window);
+        // an array, not a map by boxed index: a few bytecodes per chunk where a map costs a Long and a hash
+        private final Outcome[] byIndex;
         private final ArrayDeque<Outcome> byArrival = new ArrayDeque<>(); // unordered: in arrival order
         private long sent;               // chunks sent
         private int read;                // items taken from the iterable
@@ -415,6 +427,7 @@ final class PoolResults {
             this.chunksize = chunksize;
             this.window = window;
             this.ordered = ordered;
+            this.byIndex = new Outcome[ordered ? window : 0];
         }
 
         /** Sends chunks until the window is full or the iterable ends. */
@@ -423,10 +436,10 @@ final class PoolResults {
             try {
                 while (!sourceDone && sent - consumed < window) {
                     Object[] a = new Object[Math.min(chunksize, 1024)];
-                    int n = gather(a, 0);
+                    int n = fill(a, 0);
                     while (n == a.length && n < chunksize) {
                         a = Arrays.copyOf(a, (int) Math.min(chunksize, 2L * n));
-                        n = gather(a, n);
+                        n = fill(a, n);
                     }
                     read += n;
                     if (sourceDone && sourceError == null) {
@@ -452,15 +465,32 @@ final class PoolResults {
 
         /**
          * Takes items of the iterable into {@code a} from index {@code from} until it is full; if the iterable
-         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). Lock held. A method of its
-         * own, so that the JIT compiles this loop by its calls, apart from the sends around it.
+         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). Lock held.
          *
          * @return the index after the last item taken
          */
-        private int gather(Object[] a, int from) {
+        private int fill(Object[] a, int from) {
+            int i = from;
+            while (i < a.length && !sourceDone) {
+                i = gather(a, i, Math.min(a.length, i + GATHER_BLOCK));
+            }
+            return i;
+        }
+
+        /** Items taken by one {@link #gather} call: a few per chunk, so that the JIT compiles it soon by its calls. */
+        private static final int GATHER_BLOCK = 32;
+
+        /**
+         * Takes items of the iterable into {@code a[from, to)}; if the iterable ends or throws first, sets
+         * {@code sourceDone} (and {@code sourceError}). Lock held. A method of its own, so that the JIT compiles
+         * this loop by its calls, apart from the sends around it.
+         *
+         * @return the index after the last item taken
+         */
+        private int gather(Object[] a, int from, int to) {
             int i = from;
             try {
-                while (i < a.length) {
+                while (i < to) {
                     if (!source.hasNext()) {
                         sourceDone = true;
                         break;
@@ -506,11 +536,15 @@ final class PoolResults {
             lock.lock();
             try {
                 if (ordered) {
-                    byIndex.put(index, o);
+                    byIndex[(int) (index % window)] = o;
                 } else {
                     byArrival.add(o);
                 }
-                arrived.signalAll();
+                if (!ordered || index == consumed) {
+                    // the consumer waits for chunk `consumed` only: a chunk that arrives ahead of it (from the
+                    // other worker) would wake it for nothing, a thread switch each on a busy machine
+                    arrived.signalAll();
+                }
             } finally {
                 lock.unlock();
             }
@@ -529,7 +563,7 @@ final class PoolResults {
             try {
                 sourceDone = true;
                 ended = true;
-                byIndex.clear();
+                Arrays.fill(byIndex, null);
                 byArrival.clear();
             } finally {
                 lock.unlock();
@@ -589,6 +623,14 @@ final class PoolResults {
             return (R) c.values.get(i);
         }
 
+        /** @return the outcome of chunk {@code consumed}, now no longer held, or null if it has not arrived. Lock held. */
+        private Outcome takeOrdered() {
+            int slot = (int) (consumed % window);
+            Outcome o = byIndex[slot];
+            byIndex[slot] = null;
+            return o;
+        }
+
         private R takeSlow(Duration timeout) {
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
             lock.lock();
@@ -607,7 +649,7 @@ final class PoolResults {
                     }
                     current = null;
                     if (consumed < sent) {
-                        Outcome o = ordered ? byIndex.remove(consumed) : byArrival.poll();
+                        Outcome o = ordered ? takeOrdered() : byArrival.poll();
                         if (o == null) {
                             long left = Timeouts.remaining(deadline);
                             if (left <= 0) {

@@ -352,12 +352,20 @@ public final class JvmBackend extends BreakingBackend {
         Throwable error = null;
         try {
             int body = PoolFrames.ResultFrame.BODY;
-            Object decoded = Codec.decode(frame, body, frame.length - body, filter);
-            switch (status) {
-                case EXCEPTION -> error = (Throwable) decoded;
-                case CHUNK_VALUES -> value = new Chunks.ChunkResult(castList(decoded), null);
-                case EACH_VALUES -> value = new Chunks.EachResult(castList(decoded), null);
-                case VALUE -> value = decoded;
+            if (status == PoolFrames.Status.CHUNK_VALUES || status == PoolFrames.Status.EACH_VALUES) {
+                // the values in an array of their own, no list made around them: a map's result copies them
+                // from it in one go
+                Object[] a = Codec.decodeElements(frame, body, frame.length - body, filter);
+                List<Object> values = new Chunks.Slice(a, 0, a.length);
+                value = status == PoolFrames.Status.CHUNK_VALUES ? new Chunks.ChunkResult(values, null)
+                        : new Chunks.EachResult(values, null);
+            } else {
+                Object decoded = Codec.decode(frame, body, frame.length - body, filter);
+                if (failed) {
+                    error = (Throwable) decoded;
+                } else {
+                    value = decoded;
+                }
             }
         } catch (ClassNotFoundException e) {
             error = new ProcessError("cannot load class " + e.getMessage() + " of the "
@@ -369,11 +377,6 @@ public final class JvmBackend extends BreakingBackend {
                     + " task " + id + ": " + e, e);
         }
         return new TaskRunner.Outcome(value, error);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static List<Object> castList(Object decoded) {
-        return (List<Object>) decoded;
     }
 
     private Throwable decodeThrowable(byte[] body) {
@@ -394,8 +397,11 @@ public final class JvmBackend extends BreakingBackend {
         final CompletableFuture<java.lang.Process> process = new CompletableFuture<>();
         volatile ChildJvm jvm;
         volatile boolean killed; // by the engine, which killed its descendants too
-        // the ids of the functions the worker keeps, oldest first; only the engine's sending thread touches it
-        private final ArrayDeque<Long> functions = new ArrayDeque<>();
+        // the ids of the functions the worker keeps, the last PoolFrames.FUNCTIONS sent, as a ring whose oldest
+        // is overwritten first (as the worker forgets them); only the engine's sending thread touches these
+        private final long[] functions = new long[PoolFrames.FUNCTIONS];
+        private int functionCount;
+        private int nextFunction;
 
         @Override
         public void accept(java.lang.Process started) {
@@ -410,17 +416,26 @@ public final class JvmBackend extends BreakingBackend {
         public void send(long id, Object prepared) throws IOException {
             if (prepared instanceof PreparedChunk c) {
                 long fnId = c.fn.id();
-                boolean known = functions.contains(fnId);
+                boolean known = knows(fnId);
                 if (!known) {
-                    functions.addLast(fnId);
-                    if (functions.size() > PoolFrames.FUNCTIONS) {
-                        functions.removeFirst();
-                    }
+                    functions[nextFunction] = fnId;
+                    nextFunction = (nextFunction + 1) % functions.length;
+                    functionCount = Math.min(functionCount + 1, functions.length);
                 }
                 jvm.channel().send(PoolFrames.ChunkFrame.head(id, c.each, fnId, known ? null : c.fnBytes), c.args);
             } else {
                 jvm.channel().send(PoolFrames.task(id, (byte[]) prepared));
             }
+        }
+
+        /** @return whether the worker keeps the function {@code fnId} (no boxing: this runs for every chunk) */
+        private boolean knows(long fnId) {
+            for (int i = 0; i < functionCount; i++) {
+                if (functions[i] == fnId) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         @Override

@@ -10,7 +10,7 @@ import dev.mp4j.multiprocessing.WorkerLostError;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
@@ -207,17 +207,13 @@ public final class PoolEngine {
         send(sends);
     }
 
+    /** Throws if the pool takes no new tasks. Lock held (by both callers: no second, reentrant locking per task). */
     private void checkAccepting() {
-        lock.lock();
-        try {
-            if (broken != null) {
-                throw backend.broken(broken.getMessage(), broken.getCause());
-            }
-            if (shutdown) {
-                throw new RejectedExecutionException("cannot schedule new futures after shutdown");
-            }
-        } finally {
-            lock.unlock();
+        if (broken != null) {
+            throw backend.broken(broken.getMessage(), broken.getCause());
+        }
+        if (shutdown) {
+            throw new RejectedExecutionException("cannot schedule new futures after shutdown");
         }
     }
 
@@ -333,7 +329,10 @@ public final class PoolEngine {
                     outcome = uncount(task);
                 }
             }
-            Events.task(label, w.link.pid(), task.submitNanos, task.sentNanos, runNanos, task.weight, bytes, outcome);
+            if (Events.taskEnabled()) { // first: the worker's pid is a few calls, for every chunk
+                Events.task(label, w.link.pid(), task.submitNanos, task.sentNanos, runNanos, task.weight, bytes,
+                        outcome);
+            }
             task.completion.finish(value, error);
             if (fatal != null) {
                 throw fatal;
@@ -601,7 +600,7 @@ public final class PoolEngine {
                 t.sentNanos = System.nanoTime();
             }
             t.worker = best;
-            best.inflight.put(t.id, t);
+            best.inflight.put(t);
             best.inflightBytes += t.weight;
             best.dispatched++;
             best.outbox.add(new Send(best, t));
@@ -609,7 +608,10 @@ public final class PoolEngine {
                 out.add(best);
             }
         }
-        for (Worker w : List.copyOf(workers)) {
+        // by index, not over a copy: startWorker below appends a worker that is not ready yet, and no other
+        // change to the list happens here (this runs for every task sent and every result)
+        for (int i = 0, n = workers.size(); i < n; i++) {
+            Worker w = workers.get(i);
             if (w.ready && !w.quitting && !w.killed && w.inflight.isEmpty()) {
                 boolean spent = w.overMemory || (maxTasksPerChild > 0 && w.dispatched >= maxTasksPerChild);
                 if (spent || (shutdown && pending.isEmpty())) {
@@ -971,6 +973,72 @@ public final class PoolEngine {
         TaskRunner.Outcome read();
     }
 
+    /**
+     * The tasks a worker holds, in the order they were sent: at most {@link #WINDOW}, so finding one by id is a
+     * short scan, and the one a result is for is the first (a worker runs its tasks in order). A deque, not a
+     * map by boxed id: a submit and a result each touch it, and a map's code is a large part of what the JIT
+     * compiles for them while a pool's first tasks run.
+     */
+    private static final class Held {
+        private final ArrayDeque<Task> tasks = new ArrayDeque<>();
+
+        void put(Task t) {
+            tasks.addLast(t);
+        }
+
+        /** @return the task of {@code id}, no longer held, or null if none is */
+        Task remove(long id) {
+            Task first = tasks.peekFirst();
+            if (first != null && first.id == id) {
+                return tasks.pollFirst();
+            }
+            for (Iterator<Task> it = tasks.iterator(); it.hasNext(); ) {
+                Task t = it.next();
+                if (t.id == id) {
+                    it.remove();
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        /** @return the task of {@code id}, or null if it is not held */
+        Task get(long id) {
+            for (Task t : tasks) {
+                if (t.id == id) {
+                    return t;
+                }
+            }
+            return null;
+        }
+
+        boolean containsKey(long id) {
+            return get(id) != null;
+        }
+
+        /** @return the first task sent of those held (the one the worker runs), or null */
+        Task first() {
+            return tasks.peekFirst();
+        }
+
+        /** @return the tasks, in the order sent: a live view */
+        java.util.Collection<Task> values() {
+            return tasks;
+        }
+
+        boolean isEmpty() {
+            return tasks.isEmpty();
+        }
+
+        int size() {
+            return tasks.size();
+        }
+
+        void clear() {
+            tasks.clear();
+        }
+    }
+
     /** A task and its place in the pool. */
     private record Send(Worker worker, Task task) {} // task null: QUIT
 
@@ -1043,7 +1111,7 @@ public final class PoolEngine {
      */
     public final class Worker {
         private final String name;
-        private final LinkedHashMap<Long, Task> inflight = new LinkedHashMap<>(); // in the order sent
+        private final Held inflight = new Held(); // in the order sent
         private final ConcurrentLinkedQueue<Send> outbox = new ConcurrentLinkedQueue<>(); // decided, not yet sent
         private final ReentrantLock sendLock = new ReentrantLock(); // held while sending from the outbox
         private long inflightBytes; // the weight of the tasks it holds
@@ -1077,8 +1145,7 @@ public final class PoolEngine {
 
         /** @return the task it runs now (the first it holds), or null */
         private Task head() {
-            var first = inflight.firstEntry();
-            return first == null ? null : first.getValue();
+            return inflight.first();
         }
 
         /**

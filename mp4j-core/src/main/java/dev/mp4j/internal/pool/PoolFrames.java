@@ -7,9 +7,6 @@ import dev.mp4j.multiprocessing.ProcessError;
 import dev.mp4j.multiprocessing.RemoteTraceback;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.List;
 
@@ -44,8 +41,6 @@ public final class PoolFrames {
     /** Where every frame but QUIT, INIT_FAILED and MEMORY carries its task id: right after the tag. */
     static final int ID = 1;
 
-    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private PoolFrames() {}
 
@@ -65,7 +60,7 @@ public final class PoolFrames {
         static byte[] encode(long id, byte[] task) {
             byte[] f = new byte[TASK + task.length];
             f[0] = Tags.TASK;
-            LONG.set(f, ID, id);
+            putLong(f, ID, id);
             System.arraycopy(task, 0, f, TASK, task.length);
             return f;
         }
@@ -110,10 +105,10 @@ public final class PoolFrames {
             int n = fn == null ? 0 : fn.length;
             byte[] f = new byte[FN + n];
             f[0] = Tags.CHUNK;
-            LONG.set(f, ID, id);
+            putLong(f, ID, id);
             f[KIND] = each ? EACH : PLAIN;
-            LONG.set(f, FN_ID, fnId);
-            INT.set(f, FN_LENGTH, fn == null ? KNOWN : n);
+            putLong(f, FN_ID, fnId);
+            putInt(f, FN_LENGTH, fn == null ? KNOWN : n);
             if (fn != null) {
                 System.arraycopy(fn, 0, f, FN, n);
             }
@@ -125,12 +120,12 @@ public final class PoolFrames {
         }
 
         static long fnId(byte[] frame) {
-            return (long) LONG.get(frame, FN_ID);
+            return getLong(frame, FN_ID);
         }
 
         /** @return a copy of the serialized function, or null if the frame has none ({@link #KNOWN}) */
         static byte[] fn(byte[] frame) {
-            int n = (int) INT.get(frame, FN_LENGTH);
+            int n = getInt(frame, FN_LENGTH);
             return n < 0 ? null : Arrays.copyOfRange(frame, FN, FN + n);
         }
 
@@ -139,7 +134,7 @@ public final class PoolFrames {
          * @throws IllegalArgumentException if the frame's function length does not fit in it
          */
         static int argsOffset(byte[] frame) {
-            int n = (int) INT.get(frame, FN_LENGTH);
+            int n = getInt(frame, FN_LENGTH);
             if (n < KNOWN || n > frame.length - FN) {
                 throw new IllegalArgumentException("a CHUNK frame of " + frame.length + " bytes with a function of "
                         + n);
@@ -208,7 +203,7 @@ public final class PoolFrames {
          */
         static byte[] header(byte[] f, long id, Status status) {
             f[0] = Tags.RESULT;
-            LONG.set(f, ID, id);
+            putLong(f, ID, id);
             f[STATUS] = status.code();
             return f;
         }
@@ -218,11 +213,11 @@ public final class PoolFrames {
         }
 
         static long runNanos(byte[] frame) {
-            return (long) LONG.get(frame, RUN_NANOS);
+            return getLong(frame, RUN_NANOS);
         }
 
         static void runNanos(byte[] frame, long nanos) {
-            LONG.set(frame, RUN_NANOS, nanos);
+            putLong(frame, RUN_NANOS, nanos);
         }
 
         /** @return a copy of the serialized body */
@@ -247,12 +242,12 @@ public final class PoolFrames {
         static byte[] encode(byte tag, long value) {
             byte[] f = new byte[LENGTH];
             f[0] = tag;
-            LONG.set(f, VALUE, value);
+            putLong(f, VALUE, value);
             return f;
         }
 
         static long value(byte[] frame) {
-            return (long) LONG.get(frame, VALUE);
+            return getLong(frame, VALUE);
         }
     }
 
@@ -281,7 +276,7 @@ public final class PoolFrames {
      * @return its task id
      */
     public static long id(byte[] frame) {
-        return (long) LONG.get(frame, ID);
+        return getLong(frame, ID);
     }
 
     /**
@@ -411,5 +406,28 @@ public final class PoolFrames {
 
     private static String className(Object o) {
         return o == null ? "null" : o.getClass().getName();
+    }
+
+    // Big-endian fields, read and written a byte at a time: a VarHandle's access is several calls in the
+    // interpreter, which runs these for a fresh JVM's first several hundred chunks.
+
+    private static int getInt(byte[] b, int at) {
+        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
+    }
+
+    private static long getLong(byte[] b, int at) {
+        return (long) getInt(b, at) << 32 | (getInt(b, at + 4) & 0xffffffffL);
+    }
+
+    private static void putInt(byte[] b, int at, int v) {
+        b[at] = (byte) (v >>> 24);
+        b[at + 1] = (byte) (v >>> 16);
+        b[at + 2] = (byte) (v >>> 8);
+        b[at + 3] = (byte) v;
+    }
+
+    private static void putLong(byte[] b, int at, long v) {
+        putInt(b, at, (int) (v >>> 32));
+        putInt(b, at + 4, (int) v);
     }
 }

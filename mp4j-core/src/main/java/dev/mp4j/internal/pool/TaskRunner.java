@@ -16,9 +16,10 @@ final class TaskRunner {
     /**
      * A chunk's calls run in blocks of this many, each a call of a small method that a JVM compiles by its
      * calls, soon and for good (one long loop in a method called a few times per map would wait in the
-     * interpreter for on-stack replacement).
+     * interpreter for on-stack replacement). Small enough that an imap's chunk of 100 is a few calls
+     * ({@code FastFormat.BLOCK} says why).
      */
-    private static final int BLOCK = 128;
+    private static final int BLOCK = 32;
 
     private TaskRunner() {}
 

@@ -277,15 +277,26 @@ public final class WorkerJob implements Job {
      */
     private static final class Functions {
         private final java.util.LinkedHashMap<Long, Object> byId = new java.util.LinkedHashMap<>();
+        // the function of the last chunk and its id: a map's or an imap's chunks all have the same one, found
+        // so without boxing the id and hashing it for every chunk
+        private long lastId;
+        private Object last;
 
         /** Reads the function a CHUNK frame carries, if it carries one; @return the frame's function or error */
         Object learn(byte[] frame) {
             long fnId = PoolFrames.ChunkFrame.fnId(frame);
             byte[] bytes = PoolFrames.ChunkFrame.fn(frame);
             if (bytes == null) {
+                if (last != null && lastId == fnId) {
+                    return last; // the parent sent it known: so it is still in byId, as the parent counts
+                }
                 Object known = byId.get(fnId);
-                return known != null ? known
-                        : new ProcessError("the worker does not have function " + fnId + " of the chunk");
+                if (known == null) {
+                    return new ProcessError("the worker does not have function " + fnId + " of the chunk");
+                }
+                lastId = fnId;
+                last = known;
+                return known;
             }
             Object fn;
             try {
@@ -297,6 +308,8 @@ public final class WorkerJob implements Job {
             if (byId.size() > PoolFrames.FUNCTIONS) {
                 byId.remove(byId.keySet().iterator().next());
             }
+            lastId = fnId;
+            last = fn;
             return fn;
         }
     }

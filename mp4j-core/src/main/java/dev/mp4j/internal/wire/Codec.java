@@ -237,6 +237,39 @@ public final class Codec {
     }
 
     /**
+     * The elements of an encoded list, as {@link #decode} would read the list, in an array: for a list of one
+     * boxed number class in the fast form, the very array its values are boxed into, with no list made and no
+     * copy of it (a map's chunk of results is copied once more, into the map's result, and read from there).
+     *
+     * @param bytes holds the encoded list at {@code [offset, offset + length)}
+     * @param offset where it starts
+     * @param length its length
+     * @param filter the filter to apply, or null for this JVM's default
+     * @return the elements, in a fresh array the caller owns
+     * @throws ClassNotFoundException naming a class this JVM cannot load
+     * @throws InvalidClassException if the filter rejects the stream
+     * @throws IOException on a corrupt stream, or one that holds something other than a list
+     */
+    public static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        ObjectInputFilter requested = filter != null ? filter : processFilter;
+        if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
+            try {
+                return FastReader.decodeElements(bytes, offset, length, effective(requested));
+            } catch (RuntimeException e) {
+                throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
+            }
+        }
+        Object value = decode(bytes, offset, length, requested, true);
+        if (value instanceof List<?> list) {
+            return list.toArray();
+        }
+        throw new StreamCorruptedException("a list was expected, not "
+                + (value == null ? "null" : value.getClass().getName()));
+    }
+
+    /**
      * @param requested the filter asked for
      * @param askFactory whether the fast form is shown to what the JVM-wide filter factory makes of
      *     {@code requested} (as an {@link ObjectInputStream} does), or to {@code requested} alone
@@ -339,7 +372,24 @@ public final class Codec {
     public static Object decodeFromParent(byte[] bytes, int offset, int length)
             throws IOException, ClassNotFoundException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        return decode(bytes, offset, length, processFilter, System.getProperty("jdk.serialFilterFactory") != null);
+        return decode(bytes, offset, length, processFilter, factoryProperty());
+    }
+
+    /** 0 until read, then 1 if the system property {@code jdk.serialFilterFactory} is set, else 2. */
+    private static int factoryProperty;
+
+    /**
+     * @return whether the system property {@code jdk.serialFilterFactory} is set, read once (as the JDK reads
+     *     it once): a child decodes every chunk its parent sends through here, and a property look-up is a
+     *     dozen calls in the interpreter that runs a fresh JVM's first chunks
+     */
+    private static boolean factoryProperty() {
+        int known = factoryProperty;
+        if (known == 0) {
+            known = System.getProperty("jdk.serialFilterFactory") != null ? 1 : 2;
+            factoryProperty = known;
+        }
+        return known == 1;
     }
 
     /**
@@ -406,13 +456,16 @@ public final class Codec {
             throw (InvalidClassException) new InvalidClassException("the serial filter factory: " + e.getMessage())
                     .initCause(e);
         }
-        if (factory.getClass().getName().equals(BUILTIN_FACTORY)) {
+        if (factory == builtinFactory || factory.getClass().getName().equals(BUILTIN_FACTORY)) {
+            builtinFactory = factory; // known at once next time: a comparison of its name is a loop per decode
             return requested; // the builtin factory's answer, without asking it
         }
         return factory.apply(factory.apply(null, ObjectInputFilter.Config.getSerialFilter()), requested);
     }
 
     private static final String BUILTIN_FACTORY = "java.io.ObjectInputFilter$Config$BuiltinFilterFactory";
+    /** The JDK's builtin filter factory, once {@link #effective} has seen it; null before. */
+    private static volatile BinaryOperator<ObjectInputFilter> builtinFactory;
 
     /** Limits on depth, references and array lengths, decided as a JDK pattern filter of them decides. */
     private record Limits(long maxDepth, long maxRefs, long maxArray) implements ObjectInputFilter {

@@ -106,9 +106,20 @@ final class FastFormat {
      * The loops over a boxed list's elements run in blocks of this many, each a call of a small method: a
      * JVM compiles a method that is called often soon and for good, where one long loop in a method called
      * a few times per map (a worker's chunks) waits for on-stack replacement and runs in the interpreter until
-     * then, and again whenever that compiled loop is replaced.
+     * then, and again whenever that compiled loop is replaced. Small enough that an imap's chunk of 100 takes a
+     * few calls: a fresh JVM compiles a method only after a few hundred calls while its compiler is busy (the
+     * thresholds grow with the compile queue), so at one call per chunk a block's loop ran interpreted for a
+     * first imap's first few hundred chunks.
      */
-    static final int BLOCK = 128;
+    static final int BLOCK = 32;
+    /**
+     * A {@link #BOXED_LIST} of at most this many elements is written and read a value at a time, straight
+     * between the boxed values and its bytes; a longer one through a primitive array and a bulk copy, which
+     * costs a dozen calls of buffer views per list but less per element once compiled. Below the length of
+     * the sample chunks that train the children's AOT cache ({@code Warmup.SAMPLE_LENGTH}): the bulk path's
+     * classes are in the cache, ready for a map's first large chunk (the short path needs none of its own).
+     */
+    static final int SMALL_BULK = 128;
 
     /** The fixed-width numbers of the form, little-endian in a byte[]. */
     static final VarHandle SHORT_LE = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);

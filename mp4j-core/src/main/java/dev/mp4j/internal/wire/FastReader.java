@@ -73,6 +73,9 @@ final class FastReader {
     /** The filter to consult, or null for none; {@link #defaultFilter} when it is {@link Codec#DEFAULT_FILTER}. */
     private ObjectInputFilter filter;
     private boolean defaultFilter;
+    /** {@link #decodeElements}: a top-level bulk ArrayList is boxed into an array of its own, left in {@link #elements}. */
+    private boolean wantElements;
+    private Object[] elements;
     private long refs;
     private long checked;
     /** Record and enum classes defined in this stream, by number; the info is null for an enum. */
@@ -123,10 +126,53 @@ final class FastReader {
         }
     }
 
+    /**
+     * The elements of the list a fast stream holds, as an array: for a bulk list of numbers, the array its
+     * values are boxed into (no list made, no copy); for any other list, its {@code toArray()}. The filter
+     * sees what {@link #decode} shows it.
+     *
+     * @param bytes holds a fast stream at {@code [offset, offset + length)}, its first byte {@link FastFormat#MAGIC}
+     * @param filter the effective filter, or null for none
+     * @throws StreamCorruptedException if the stream holds something other than a list
+     */
+    static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
+        FastReader r = IDLE.getAndSet(null);
+        if (r == null) {
+            r = new FastReader();
+        }
+        r.buf = bytes;
+        r.start = offset;
+        r.end = offset + length;
+        r.filter = filter;
+        r.defaultFilter = filter == Codec.DEFAULT_FILTER;
+        r.pos = offset + 1;
+        r.wantElements = true;
+        try {
+            Object value = r.value(1);
+            if (r.pos != r.end) {
+                throw new StreamCorruptedException((r.end - r.pos) + " bytes after the value");
+            }
+            r.check(null, -1, 1);
+            if (r.elements != null) {
+                return r.elements;
+            }
+            if (value instanceof List<?> list) {
+                return list.toArray();
+            }
+            throw new StreamCorruptedException("a list was expected, not "
+                    + (value == null ? "null" : value.getClass().getName()));
+        } finally {
+            r.release();
+        }
+    }
+
     /** Forgets the stream it read, then makes this reader the idle one. */
     private void release() {
         buf = null;
         filter = null;
+        wantElements = false;
+        elements = null;
         refs = 0;
         checked = 0;
         if (classes != null) {
@@ -405,13 +451,38 @@ final class FastReader {
             number(type, type == INT ? Integer.class : type == LONG ? Long.class : Double.class, depth + 1);
             refs += n - 1;
         }
-        ByteBuffer bb = ByteBuffer.wrap(buf, pos, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
+        int body = pos;
         pos += n * width;
         // An ArrayList is filled as its elements are boxed: one array of references, not three (a boxed array,
         // then the copies of Arrays.asList's toArray and of ArrayList's constructor), where each fresh page of
         // a large list costs its first touch.
-        ArrayList<Object> list = kind == ARRAY_LIST ? new ArrayList<>(n) : null;
+        // decodeElements: the top-level list's values boxed straight into the array it returns
+        boolean toElements = wantElements && depth == 1 && kind == ARRAY_LIST;
+        ArrayList<Object> list = kind == ARRAY_LIST && !toElements ? new ArrayList<>(n) : null;
         Object[] a = list == null ? new Object[n] : null;
+        if (toElements) {
+            elements = a;
+        }
+        if (n <= SMALL_BULK) {
+            // a short list (an imap's chunk): its values read straight from the body, a few bytecodes each,
+            // where the bulk copy below takes a dozen calls of buffer views per list before its first value
+            for (int i = 0; i < n; i += BLOCK) {
+                int to = Math.min(n, i + BLOCK);
+                if (type == INT) {
+                    if (list != null) {
+                        boxInts(buf, body, list, i, to);
+                    } else {
+                        boxInts(buf, body, a, i, to);
+                    }
+                } else if (list != null) {
+                    boxLongs(buf, body, type == DOUBLE, list, i, to);
+                } else {
+                    boxLongs(buf, body, type == DOUBLE, a, i, to);
+                }
+            }
+            return list != null ? list : toElements ? null : kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
+        }
+        ByteBuffer bb = ByteBuffer.wrap(buf, body, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
         if (type == INT) {
             int[] v = Scratch.ints(n);
             bb.asIntBuffer().get(v, 0, n);
@@ -448,6 +519,9 @@ final class FastReader {
         }
         if (list != null) {
             return list;
+        }
+        if (toElements) {
+            return null; // decodeElements returns the array
         }
         return kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
     }
@@ -667,6 +741,48 @@ final class FastReader {
     private static IOException cannotMake(String implClass, String implName, Throwable cause) {
         return (IOException) new InvalidObjectException("cannot make the lambda " + implClass + "." + implName
                 + ": " + cause).initCause(cause);
+    }
+
+    /** @return the little-endian int at {@code b[p]} */
+    private static int int32(byte[] b, int p) {
+        return (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+    }
+
+    /** @return the little-endian long at {@code b[p]} */
+    private static long int64(byte[] b, int p) {
+        return (int32(b, p) & 0xffffffffL) | (long) int32(b, p + 4) << 32;
+    }
+
+    /** Boxes the ints {@code from} to {@code to} of the body at {@code b[at]} into {@code a[from, to)}. */
+    private static void boxInts(byte[] b, int at, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int p = at + 4 * i;
+            a[i] = (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+        }
+    }
+
+    /** Boxes the ints {@code from} to {@code to} of the body at {@code b[at]} onto {@code list}. */
+    private static void boxInts(byte[] b, int at, ArrayList<Object> list, int from, int to) {
+        for (int i = from; i < to; i++) {
+            int p = at + 4 * i;
+            list.add((b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24);
+        }
+    }
+
+    /** {@link #boxInts(byte[], int, Object[], int, int)} of 8-byte values: Longs, or Doubles of their raw bits. */
+    private static void boxLongs(byte[] b, int at, boolean doubles, Object[] a, int from, int to) {
+        for (int i = from; i < to; i++) {
+            long v = int64(b, at + 8 * i);
+            a[i] = doubles ? (Object) Double.longBitsToDouble(v) : (Object) v;
+        }
+    }
+
+    /** {@link #boxInts(byte[], int, ArrayList, int, int)} of 8-byte values: Longs, or Doubles of their raw bits. */
+    private static void boxLongs(byte[] b, int at, boolean doubles, ArrayList<Object> list, int from, int to) {
+        for (int i = from; i < to; i++) {
+            long v = int64(b, at + 8 * i);
+            list.add(doubles ? (Object) Double.longBitsToDouble(v) : (Object) v);
+        }
     }
 
     private static void box(int[] v, Object[] a, int from, int to) {

@@ -2,17 +2,15 @@ package dev.mp4j.internal.wire;
 
 import dev.mp4j.internal.util.Quietly;
 
-import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.Closeable;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
+import java.io.StreamCorruptedException;
 import java.nio.channels.SocketChannel;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.Arrays;
 
 /**
  * A framed, duplex byte channel, in the framing of {@link Frames}: over a blocking {@link SocketChannel}
@@ -20,13 +18,35 @@ import java.util.concurrent.locks.ReentrantLock;
  * through). Sending is thread-safe (whole frames never interleave); receiving is for one reader at a
  * time. Closing is idempotent; it wakes a blocked reader with an exception when the input can be closed
  * asynchronously (a socket, a {@link java.nio.channels.FileChannel}'s stream).
+ *
+ * <p>It buffers both ways itself, in {@link #BUFFER}-byte arrays: a frame is read from its buffer and sent
+ * with one write of its header and payload (and a flush), where a DataInputStream over a BufferedInputStream
+ * took a locked call per header byte and a DataOutputStream over a BufferedOutputStream three locked writes
+ * per frame. A pool's chunks are a frame each way, and a fresh JVM runs these paths in its interpreter for
+ * its first several hundred frames. The framing is {@link Frames}'s.
  */
 public final class FrameChannel implements Closeable, Handshake.Transport {
-    private final DataInputStream in;
-    private final DataOutputStream out;
-    private final Closeable input;
-    private final Closeable output;
-    private final ReentrantLock sendLock = new ReentrantLock();
+    /** The size of each way's buffer (the send buffer's largest). */
+    static final int BUFFER = 1 << 16;
+    private static final byte[] NONE = {};
+
+    private final InputStream input;
+    private final OutputStream output;
+    /**
+     * What was read and not yet taken: {@code in[inPos, inLimit)}; the receiving thread's. Made at the first
+     * receive (a channel that only sends never touches the memory).
+     */
+    private byte[] in = NONE;
+    private int inPos;
+    private int inLimit;
+    /** The send lock: a monitor, not a ReentrantLock, which the VM takes without a call where a lock's code runs interpreted in a fresh JVM. */
+    private final Object sendLock = new Object();
+    /**
+     * A frame's header and payload, joined for one write; guarded by {@code sendLock}. It grows as frames need,
+     * up to {@link #BUFFER}: a new array's memory costs its first touch, a page fault per 4 KiB, and most
+     * channels send only short frames.
+     */
+    private byte[] out = new byte[256];
     /** A received frame handed back for the next one of its length; the receiving thread's. */
     private byte[] spare;
     private volatile boolean open = true;
@@ -43,8 +63,6 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
     public FrameChannel(InputStream input, OutputStream output) {
         this.input = input;
         this.output = output;
-        this.in = new DataInputStream(new BufferedInputStream(input, 1 << 16));
-        this.out = new DataOutputStream(new BufferedOutputStream(output, 1 << 16));
     }
 
     @Override
@@ -61,12 +79,9 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      * @throws IOException if the peer is gone or the channel closed
      */
     public void send(byte[] buf, int off, int len) throws IOException {
-        sendLock.lock();
-        try {
-            Frames.write(out, buf, off, len);
-            out.flush();
-        } finally {
-            sendLock.unlock();
+        java.util.Objects.checkFromIndexSize(off, len, buf.length);
+        synchronized (sendLock) {
+            write(buf, off, len, null, len);
         }
     }
 
@@ -79,13 +94,43 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      * @throws IOException if the peer is gone or the channel closed
      */
     public void send(byte[] head, byte[] body) throws IOException {
-        sendLock.lock();
-        try {
-            Frames.write(out, head, body);
-            out.flush();
-        } finally {
-            sendLock.unlock();
+        long len = (long) head.length + body.length;
+        if (len > Frames.MAX_ARRAY) {
+            throw new IOException("a frame of " + len + " bytes is longer than a Java array");
         }
+        synchronized (sendLock) {
+            write(head, 0, head.length, body, (int) len);
+        }
+    }
+
+    /**
+     * Writes the header of a {@code total}-byte payload, {@code a[off, off + n)}, then {@code b} if not null,
+     * and flushes: one write when it all fits in the buffer. Send lock held.
+     */
+    private void write(byte[] a, int off, int n, byte[] b, int total) throws IOException {
+        int whole = Frames.SHORT_HEADER + total;
+        if (whole > out.length && out.length < BUFFER) {
+            out = new byte[(int) Math.min(BUFFER, Math.max(2L * out.length, whole))];
+        }
+        byte[] o = out;
+        o[0] = (byte) (total >>> 24);
+        o[1] = (byte) (total >>> 16);
+        o[2] = (byte) (total >>> 8);
+        o[3] = (byte) total;
+        if (whole <= o.length) {
+            System.arraycopy(a, off, o, Frames.SHORT_HEADER, n);
+            if (b != null) {
+                System.arraycopy(b, 0, o, Frames.SHORT_HEADER + n, b.length);
+            }
+            output.write(o, 0, Frames.SHORT_HEADER + total);
+        } else {
+            output.write(o, 0, Frames.SHORT_HEADER);
+            output.write(a, off, n);
+            if (b != null) {
+                output.write(b);
+            }
+        }
+        output.flush();
     }
 
     @Override
@@ -97,14 +142,98 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      * @param maxLength the longest payload accepted
      * @return the next frame's payload: a fresh array, or the one last {@linkplain #recycle recycled} when the
      *     payload is exactly as long
-     * @throws IOException on a closed peer ({@link java.io.EOFException}) or a bad frame
+     * @throws IOException on a closed peer ({@link java.io.EOFException}) or a bad frame, as {@link Frames}
+     *     reports them
      */
     public byte[] receive(long maxLength) throws IOException {
-        byte[] frame = Frames.read(in, maxLength, spare);
+        if (in == NONE) {
+            in = new byte[BUFFER];
+        }
+        if (!buffered(Frames.SHORT_HEADER)) {
+            if (inPos == inLimit) {
+                throw new EOFException("connection closed");
+            }
+            throw new StreamCorruptedException("truncated frame header");
+        }
+        byte[] b = in;
+        int p = inPos;
+        int header = (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
+        inPos = p + Frames.SHORT_HEADER;
+        long n = header;
+        if (header == -1) {
+            if (!buffered(8)) {
+                throw new StreamCorruptedException("truncated frame header");
+            }
+            n = 0;
+            for (int i = 0; i < 8; i++) {
+                n = n << 8 | (in[inPos + i] & 0xff);
+            }
+            inPos += 8;
+        }
+        if (n < 0) {
+            throw new StreamCorruptedException("negative frame length " + n);
+        }
+        if (n > maxLength) {
+            throw new StreamCorruptedException("frame of " + n + " bytes exceeds the limit of " + maxLength);
+        }
+        if (n > Integer.MAX_VALUE - 16) {
+            throw new StreamCorruptedException("frame of " + n + " bytes is larger than a Java array");
+        }
+        int length = (int) n;
+        // Up to EAGER_ALLOCATION bytes at once; past that the array grows as the bytes arrive, so a peer that
+        // announces a huge frame and sends less costs no more than what it sent.
+        byte[] frame = spare != null && spare.length == length ? spare
+                : new byte[Math.min(length, Frames.EAGER_ALLOCATION)];
+        int filled = 0;
+        while (filled < length) {
+            if (filled == frame.length) {
+                frame = Arrays.copyOf(frame, (int) Math.min(length, 2L * frame.length));
+            }
+            int room = frame.length - filled;
+            if (inPos < inLimit) {
+                int got = Math.min(room, inLimit - inPos);
+                System.arraycopy(in, inPos, frame, filled, got);
+                inPos += got;
+                filled += got;
+                continue;
+            }
+            // the buffer is empty: a large rest goes straight to the frame's array, a small one through the buffer
+            int got = room >= in.length ? input.read(frame, filled, room) : input.read(in, 0, in.length);
+            if (got < 0) {
+                throw new StreamCorruptedException("truncated frame: expected " + n + " bytes, got " + filled);
+            }
+            if (room >= in.length) {
+                filled += got;
+            } else {
+                inPos = 0;
+                inLimit = got;
+            }
+        }
         if (frame == spare) {
             spare = null;
         }
         return frame;
+    }
+    /**
+     * Reads until at least {@code k} bytes are buffered, moving what is buffered to the front first when the
+     * rest would not fit. For the receiving thread.
+     *
+     * @return false if the stream ended first
+     */
+    private boolean buffered(int k) throws IOException {
+        while (inLimit - inPos < k) {
+            if (inPos > 0) {
+                System.arraycopy(in, inPos, in, 0, inLimit - inPos);
+                inLimit -= inPos;
+                inPos = 0;
+            }
+            int got = input.read(in, inLimit, in.length - inLimit);
+            if (got < 0) {
+                return false;
+            }
+            inLimit += got;
+        }
+        return true;
     }
 
     /**
@@ -131,8 +260,13 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      *     reports it
      */
     public boolean ready() {
+        // another thread may ask (a worker's idle check): it reads the buffer's bounds unsynchronized, at worst
+        // a moment stale, which only delays or hastens what it decides
+        if (inPos < inLimit) {
+            return true;
+        }
         try {
-            return in.available() > 0;
+            return input.available() > 0;
         } catch (IOException broken) {
             return true;
         }

@@ -713,6 +713,68 @@ class CodecTest {
     }
 
     @Test
+    void theElementsOfAListComeInAnArrayWhateverFormTheListTook() throws Exception {
+        List<Object> ints = numbers(300, i -> i * -77_777);
+        List<Object> doubles = numbers(40, i -> i / 3.0);
+        List<Object> strings = numbers(40, i -> "s" + i);
+        List<Object> nested = new ArrayList<>(List.of(new ArrayList<>(ints), "x"));
+        for (List<Object> list : List.of(ints, doubles, strings, nested, new ArrayList<>())) {
+            byte[] b = Codec.encode(new ArrayList<>(list));
+            Object[] a = Codec.decodeElements(b, 0, b.length, null);
+            assertArrayEquals(list.toArray(), a);
+            assertEquals(list, Codec.decode(b, null)); // the same stream still reads as its list
+            byte[] framed = Codec.encode(new ArrayList<>(list), 3);
+            assertArrayEquals(list.toArray(), Codec.decodeElements(framed, 3, framed.length - 3, null));
+        }
+        assertArrayEquals(new Object[] {1, 2}, Codec.decodeElements(Codec.encode(List.of(1, 2)), 0,
+                Codec.encode(List.of(1, 2)).length, null));
+        byte[] jdk = Codec.encode(new LinkedList<>(List.of(1, new StringBuilder("b"))));
+        Object[] a = Codec.decodeElements(jdk, 0, jdk.length, null);
+        assertEquals(2, a.length);
+        assertEquals("b", a[1].toString());
+        byte[] notAList = Codec.encode("x");
+        assertThrows(StreamCorruptedException.class, () -> Codec.decodeElements(notAList, 0, notAList.length, null));
+        byte[] b = Codec.encode(new ArrayList<>(ints));
+        ObjectInputFilter noLists = info -> info.serialClass() == ArrayList.class ? ObjectInputFilter.Status.REJECTED
+                : ObjectInputFilter.Status.UNDECIDED;
+        assertThrows(InvalidClassException.class, () -> Codec.decodeElements(b, 0, b.length, noLists));
+    }
+
+    @Test
+    void shortAndLongBulkListsHaveOneFormTheirValuesLittleEndian() throws Exception {
+        for (int n : new int[] {FastFormat.MIN_BOXED, 100, FastFormat.SMALL_BULK, FastFormat.SMALL_BULK + 1, 1000}) {
+            List<Object> ints = numbers(n, i -> i * -77_777);
+            List<Object> longs = numbers(n, i -> (long) i * -0x1234_5678_9abcL);
+            List<Object> doubles = numbers(n, i -> i / -3.0);
+            for (List<Object> list : List.of(ints, longs, doubles)) {
+                for (List<Object> form : List.of(new ArrayList<>(list), List.copyOf(list), list.stream().toList())) {
+                    byte[] b = Codec.encode(form);
+                    assertEquals(FastFormat.BOXED_LIST, b[1]);
+                    int width = list.get(0) instanceof Integer ? 4 : 8;
+                    java.nio.ByteBuffer body = java.nio.ByteBuffer.wrap(b, b.length - width * n, width * n)
+                            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    for (Object v : list) {
+                        Object read = v instanceof Integer ? (Object) body.getInt()
+                                : v instanceof Long ? (Object) body.getLong()
+                                : (Object) Double.longBitsToDouble(body.getLong());
+                        assertEquals(v, read);
+                    }
+                    Object back = fast(form);
+                    assertEquals(form, back);
+                    Object[] elements = Codec.decodeElements(b, 0, b.length, null);
+                    assertArrayEquals(list.toArray(), elements);
+                }
+                for (int at : new int[] {0, Math.min(n - 2, FastFormat.BLOCK + 3), n - 1}) {
+                    List<Object> odd = new ArrayList<>(list);
+                    odd.set(at, list.get(0) instanceof Long ? (Object) 1.5 : (Object) 7L);
+                    assertNotEquals(FastFormat.BOXED_LIST, Codec.encode(odd)[1], () -> "n " + n + " at " + at);
+                    fast(odd);
+                }
+            }
+        }
+    }
+
+    @Test
     void theFilterSeesABulkListAsItsElementsTaggedOneByOne() throws Exception {
         List<Object> ints = numbers(100, i -> i);
         List<ObjectInputFilter.FilterInfo> fast = new ArrayList<>();
