@@ -404,12 +404,20 @@ public final class AotCache {
      * @param keep how many to keep
      */
     static void prune(Path dir, int keep) {
+        prune(dir, "child-", ".aot", keep);
+    }
+
+    /**
+     * Removes the regular files of {@code dir} named {@code prefix...suffix} beyond the {@code keep} most
+     * recently modified. Best effort.
+     */
+    static void prune(Path dir, String prefix, String suffix, int keep) {
         record Entry(Path path, long used) { }
         List<Entry> caches = new ArrayList<>();
         try (var files = Files.list(dir)) {
             for (Path f : (Iterable<Path>) files::iterator) {
                 String name = f.getFileName().toString();
-                if (name.startsWith("child-") && name.endsWith(".aot") && Files.isRegularFile(f)) {
+                if (name.startsWith(prefix) && name.endsWith(suffix) && Files.isRegularFile(f)) {
                     caches.add(new Entry(f, Files.getLastModifiedTime(f).toMillis()));
                 }
             }

@@ -9,11 +9,13 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -128,6 +130,7 @@ public final class JvmOptions {
         /** How many command lines' arguments the directory keeps: writing one removes the oldest beyond these. */
         static final int KEPT = 16;
         static final String PREFIX = "jvm-input-arguments-";
+        static final String SUFFIX = ".args";
 
         private Remembered() {}
 
@@ -164,12 +167,15 @@ public final class JvmOptions {
             if (!exe.equals(Path.of(home, "bin", "java").toRealPath())) {
                 return null;
             }
-            String line = new String(Files.readAllBytes(Path.of("/proc/self/cmdline")),
-                    StandardCharsets.UTF_8);
+            // the raw bytes, one char each: decoding them as UTF-8 would make every invalid sequence the same
+            // replacement char, and two command lines that differ there the same key
+            String line = new String(Files.readAllBytes(Path.of("/proc/self/cmdline")), StandardCharsets.ISO_8859_1);
+            String[] environment = new String(Files.readAllBytes(Path.of("/proc/self/environ")),
+                    StandardCharsets.ISO_8859_1).split("\0");
             StringBuilder key = new StringBuilder(line.length() + 200).append(home).append('\0')
                     .append(System.getProperty("java.vm.version")).append('\0');
             for (String variable : ENVIRONMENT) {
-                String value = System.getenv(variable);
+                String value = variable(environment, variable);
                 if (value != null && fromFile(value)) {
                     return null;
                 }
@@ -183,6 +189,16 @@ public final class JvmOptions {
             return key.append(line).toString();
         }
 
+        /** @return the value of {@code name} among {@code environment}'s {@code NAME=value} entries, or null */
+        private static String variable(String[] environment, String name) {
+            for (String entry : environment) {
+                if (entry.length() > name.length() && entry.charAt(name.length()) == '=' && entry.startsWith(name)) {
+                    return entry.substring(name.length() + 1);
+                }
+            }
+            return null;
+        }
+
         /** @return whether {@code s} may name a file the launcher or the JVM reads options from */
         private static boolean fromFile(String s) {
             return s.indexOf('@') >= 0 || s.contains("VMOptionsFile") || s.contains("-XX:Flags");
@@ -190,17 +206,26 @@ public final class JvmOptions {
 
         static String fileName(String key) {
             return PREFIX.concat(Integer.toHexString(key.hashCode())).concat("-")
-                    .concat(Integer.toString(key.length()));
+                    .concat(Integer.toString(key.length())).concat(SUFFIX);
         }
 
         /** @return the arguments remembered under {@code key} in {@code file}, or null */
         static List<String> read(Path file, String key) throws IOException {
-            byte[] bytes;
+            PosixFileAttributes attributes;
             try {
-                bytes = Files.readAllBytes(file);
+                attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException none) {
                 return null;
             }
+            // what a child is started with: only from a file of this user's that no one else can write (the
+            // directory may be a shared one, where another user could move a file of theirs into its place)
+            Set<PosixFilePermission> mode = attributes.permissions();
+            if (!attributes.isRegularFile() || mode.contains(PosixFilePermission.GROUP_WRITE)
+                    || mode.contains(PosixFilePermission.OTHERS_WRITE)
+                    || !attributes.owner().equals(Files.getOwner(Path.of("/proc/self")))) {
+                return null;
+            }
+            byte[] bytes = Files.readAllBytes(file);
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             if (!in.readUTF().equals(key)) {
                 return null; // another command line of the same hash: this one is written over it
@@ -237,7 +262,7 @@ public final class JvmOptions {
                 Files.move(part, file, StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
                 part = null;
-                prune(dir);
+                AotCache.prune(dir, PREFIX, SUFFIX, KEPT);
             } catch (IOException | RuntimeException e) {
                 // not remembered: the next run asks the JVM again
             } finally {
@@ -251,30 +276,6 @@ public final class JvmOptions {
             }
         }
 
-        /** Removes the files of remembered arguments beyond the {@link #KEPT} most recently written. */
-        static void prune(Path dir) throws IOException {
-            List<Path> files = new ArrayList<>();
-            List<Long> times = new ArrayList<>();
-            try (DirectoryStream<Path> all =
-                         Files.newDirectoryStream(dir, PREFIX.concat("*"))) {
-                for (Path f : all) {
-                    if (!f.getFileName().toString().endsWith(".part")) {
-                        files.add(f);
-                        times.add(Files.getLastModifiedTime(f).toMillis());
-                    }
-                }
-            }
-            while (files.size() > KEPT) {
-                int oldest = 0;
-                for (int i = 1; i < files.size(); i++) {
-                    if (times.get(i) < times.get(oldest)) {
-                        oldest = i;
-                    }
-                }
-                Files.deleteIfExists(files.remove(oldest));
-                times.remove(oldest);
-            }
-        }
     }
 
     /** @return the options a child gets through its environment: JDK_JAVA_OPTIONS', then JAVA_TOOL_OPTIONS' */

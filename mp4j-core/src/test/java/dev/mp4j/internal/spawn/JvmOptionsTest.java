@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mp4j.internal.child.Bootstrap;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,6 +137,18 @@ class JvmOptionsTest {
         assertNull(JvmOptions.Remembered.read(file, key + "other"), "another command line's");
         JvmOptions.Remembered.write(file, key, List.of());
         assertEquals(List.of(), JvmOptions.Remembered.read(file, key));
+    }
+
+    @Test
+    void rememberedArgumentsOthersCanWriteAreNotUsed(@TempDir Path dir) throws java.io.IOException {
+        String key = "java\0-Dx=y\0Main\0";
+        Path file = dir.resolve(JvmOptions.Remembered.fileName(key));
+        JvmOptions.Remembered.write(file, key, List.of("-Dx=y"));
+        assertEquals(List.of("-Dx=y"), JvmOptions.Remembered.read(file, key));
+        java.nio.file.Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertNull(JvmOptions.Remembered.read(file, key), "a file others can write is not trusted");
+        java.nio.file.Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        assertEquals(List.of("-Dx=y"), JvmOptions.Remembered.read(file, key));
     }
 
     @Test
