@@ -14,11 +14,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
@@ -211,18 +210,18 @@ public final class JvmOptions {
 
         /** @return the arguments remembered under {@code key} in {@code file}, or null */
         static List<String> read(Path file, String key) throws IOException {
-            PosixFileAttributes attributes;
+            Map<String, Object> attributes;
             try {
-                attributes = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                attributes = Files.readAttributes(file, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException none) {
                 return null;
             }
-            // what a child is started with: only from a file of this user's that no one else can write (the
-            // directory may be a shared one, where another user could move a file of theirs into its place)
-            Set<PosixFilePermission> mode = attributes.permissions();
-            if (!attributes.isRegularFile() || mode.contains(PosixFilePermission.GROUP_WRITE)
-                    || mode.contains(PosixFilePermission.OTHERS_WRITE)
-                    || !attributes.owner().equals(Files.getOwner(Path.of("/proc/self")))) {
+            // what a child is started with: only from a regular file of this user's that no one else can write
+            // (the directory may be a shared one, where another user could move a file of theirs into its
+            // place); uids compared as numbers, since an owner's name is a look-up in the user database
+            int mode = (Integer) attributes.get("mode");
+            if ((mode & 0170000) != 0100000 || (mode & 0022) != 0
+                    || !attributes.get("uid").equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
                 return null;
             }
             byte[] bytes = Files.readAllBytes(file);
