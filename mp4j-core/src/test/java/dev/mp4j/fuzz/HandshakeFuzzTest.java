@@ -8,15 +8,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.mp4j.internal.wire.Frames;
+import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Handshake;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.StreamCorruptedException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -140,7 +140,8 @@ class HandshakeFuzzTest {
         private final byte[] nonce;
         /** What the peer has sent and the side under test not yet read, framed. */
         private final Deque<byte[]> frames = new ArrayDeque<>();
-        private DataInputStream raw;
+        /** The raw peer's stream, as the side under test reads it. */
+        private FrameChannel raw;
         /** The peer's challenge, once sent. */
         private byte[] challengeSent;
         /** Whether the peer's answer was honest (so the side under test must accept it). */
@@ -161,7 +162,7 @@ class HandshakeFuzzTest {
             this.corruptAt = corruptAt;
             this.nonce = nonce;
             if (challengeMode == 7) {
-                raw = new DataInputStream(new ByteArrayInputStream(nonce));
+                raw = new FrameChannel(new ByteArrayInputStream(nonce), OutputStream.nullOutputStream());
             }
         }
 
@@ -193,7 +194,7 @@ class HandshakeFuzzTest {
         @Override
         public byte[] receive(int maxLength) throws IOException {
             if (raw != null) {
-                return Frames.read(raw, maxLength);
+                return raw.receive(maxLength);
             }
             if (frames.isEmpty()) {
                 if (challengeSent != null) {
@@ -204,10 +205,15 @@ class HandshakeFuzzTest {
             }
             byte[] f = frames.poll();
             oversize |= f.length > maxLength;
-            // through the real framing, so the limit applies as on a socket
+            // through the real framing, so the limit applies as on a channel
             ByteArrayOutputStream b = new ByteArrayOutputStream();
-            Frames.write(new DataOutputStream(b), f, 0, f.length);
-            return Frames.read(new DataInputStream(new ByteArrayInputStream(b.toByteArray())), maxLength);
+            try (FrameChannel out = new FrameChannel(InputStream.nullInputStream(), b)) {
+                out.send(f);
+            }
+            try (FrameChannel in = new FrameChannel(new ByteArrayInputStream(b.toByteArray()),
+                    OutputStream.nullOutputStream())) {
+                return in.receive(maxLength);
+            }
         }
 
         private byte[] challenge() {

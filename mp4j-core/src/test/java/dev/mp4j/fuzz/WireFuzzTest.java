@@ -10,14 +10,13 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mp4j.internal.conn.SocketConnection;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.FrameChannel;
-import dev.mp4j.internal.wire.Frames;
 import dev.mp4j.internal.wire.Handshake;
 import dev.mp4j.multiprocessing.EOFError;
 
 import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -34,8 +33,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Fuzzes the frame decoders with the bytes a hostile peer could send: {@link Frames#read} on a stream,
- * {@link FrameChannel} and {@link SocketConnection} on a Unix-domain socket. The first byte of an input picks the
+ * Fuzzes the frame decoders with the bytes a hostile peer could send: {@link FrameChannel} on an in-memory
+ * stream read whole and a few bytes at a time (its buffering: headers and payloads split across reads), and
+ * on a Unix-domain socket; {@link SocketConnection} on a socket. The first byte of an input picks the
  * receiver's limit, the rest is the stream. Properties (see {@link FuzzSupport}): every frame returned fits the
  * limit; only the declared exceptions;
  * memory bounded by the input, whatever length the headers announce.
@@ -68,6 +68,9 @@ class WireFuzzTest {
         };
     }
 
+    /** The reads {@link #frames} gives each input through: whole, and a byte, three and 4097 bytes at a time. */
+    private static final int[] STEPS = {Integer.MAX_VALUE, 1, 3, 4097};
+
     @FuzzTest(maxDuration = "5m")
     @Timeout(value = 10, unit = TimeUnit.SECONDS)
     void frames(byte[] data) {
@@ -75,22 +78,34 @@ class WireFuzzTest {
             return;
         }
         long max = limit(data[0]);
-        int streamLength = data.length - 1;
-        ByteArrayInputStream bytes = new ByteArrayInputStream(data, 1, streamLength);
-        DataInputStream in = new DataInputStream(bytes);
-        long before = allocated();
-        try {
-            while (true) {
-                byte[] frame = Frames.read(in, max);
-                assertTrue(frame.length <= max, "a frame over the limit was returned");
+        for (int step : STEPS) {
+            ByteArrayInputStream bytes = trickle(data, step);
+            FrameChannel ch = new FrameChannel(bytes, OutputStream.nullOutputStream());
+            long before = allocated();
+            try {
+                while (true) {
+                    byte[] frame = ch.receive(max);
+                    assertTrue(frame.length <= max, "a frame over the limit was returned");
+                }
+            } catch (EOFException e) {
+                // the clean end, between frames: nothing may be left
+                assertEquals(0, bytes.available(), "bytes left over after the last frame");
+            } catch (IOException e) {
+                assertOneOf(e, java.io.StreamCorruptedException.class);
             }
-        } catch (EOFException e) {
-            // the clean end, between frames: nothing may be left
-            assertEquals(0, bytes.available(), "bytes left over after the last frame");
-        } catch (IOException e) {
-            assertOneOf(e, java.io.StreamCorruptedException.class);
+            assertAllocatedAtMost(before, allocated(), data.length);
+            ch.close();
         }
-        assertAllocatedAtMost(before, allocated(), data.length);
+    }
+
+    /** The stream part of {@code data}, which gives at most {@code step} bytes per read, as a pipe may. */
+    private static ByteArrayInputStream trickle(byte[] data, int step) {
+        return new ByteArrayInputStream(data, 1, data.length - 1) {
+            @Override
+            public synchronized int read(byte[] b, int off, int len) {
+                return super.read(b, off, Math.min(len, step));
+            }
+        };
     }
 
     @FuzzTest(maxDuration = "5m")

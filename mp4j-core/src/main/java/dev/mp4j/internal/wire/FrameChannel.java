@@ -23,7 +23,8 @@ import java.util.Arrays;
  * with one write of its header and payload (and a flush), where a DataInputStream over a BufferedInputStream
  * took a locked call per header byte and a DataOutputStream over a BufferedOutputStream three locked writes
  * per frame. A pool's chunks are a frame each way, and a fresh JVM runs these paths in its interpreter for
- * its first several hundred frames. The framing is {@link Frames}'s.
+ * its first several hundred frames. The format, and what a reader reports for a bad frame, are described
+ * in {@link Frames}.
  */
 public final class FrameChannel implements Closeable, Handshake.Transport {
     /** The size of each way's buffer (the send buffer's largest). */
@@ -142,8 +143,10 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      * @param maxLength the longest payload accepted
      * @return the next frame's payload: a fresh array, or the one last {@linkplain #recycle recycled} when the
      *     payload is exactly as long
-     * @throws IOException on a closed peer ({@link java.io.EOFException}) or a bad frame, as {@link Frames}
-     *     reports them
+     * @throws EOFException if the stream ends before a frame starts
+     * @throws StreamCorruptedException if the stream ends inside a frame, or the length is negative, over
+     *     {@code maxLength} or longer than a Java array
+     * @throws IOException from the input
      */
     public byte[] receive(long maxLength) throws IOException {
         if (in == NONE) {

@@ -1,12 +1,6 @@
 package dev.mp4j.internal.wire;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.StreamCorruptedException;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 /**
  * Message framing, the same as Python's {@code multiprocessing.connection}:
@@ -18,10 +12,12 @@ import java.util.Arrays;
  *   offset 4  int64 big-endian  n
  *   offset 12 n bytes                payload
  * </pre>
- * A reader that sees the stream end inside a frame reports a truncated frame; one that sees it before
- * a frame reports {@link EOFException}. The length is checked against the reader's limit before anything is
- * allocated, and a payload over 1 MiB gets an array that grows as its bytes arrive, so a hostile length
- * prefix costs nothing until the peer sends that many bytes.
+ * This class holds the format's constants and header helpers; its readers and writers are {@link FrameChannel}
+ * and {@link dev.mp4j.internal.conn.SocketConnection}. A reader that sees the stream end inside a frame reports
+ * a truncated frame; one that sees it before a frame reports the end of the stream (FrameChannel an
+ * {@link java.io.EOFException}). The length is checked against the reader's limit before anything is
+ * allocated, and a payload over 1 MiB gets an array that grows as its bytes arrive, so a hostile length prefix
+ * costs nothing until the peer sends that many bytes.
  */
 public final class Frames {
     /** The header of a frame shorter than 2 GiB. */
@@ -71,100 +67,5 @@ public final class Frames {
         } else {
             buf.putInt((int) length);
         }
-    }
-
-    /**
-     * @param out where to write
-     * @param buf the payload
-     * @param off its offset
-     * @param len its length
-     * @throws IOException from the stream
-     */
-    public static void write(DataOutputStream out, byte[] buf, int off, int len) throws IOException {
-        out.writeInt(len);
-        out.write(buf, off, len);
-    }
-
-    /**
-     * Writes one frame whose payload is {@code head} then {@code body}, without joining them.
-     *
-     * @param out where to write
-     * @param head the payload's first part
-     * @param body the rest
-     * @throws IOException from the stream, or if the payload is longer than a Java array
-     */
-    public static void write(DataOutputStream out, byte[] head, byte[] body) throws IOException {
-        long len = (long) head.length + body.length;
-        if (len > MAX_ARRAY) {
-            throw new IOException("a frame of " + len + " bytes is longer than a Java array");
-        }
-        out.writeInt((int) len);
-        out.write(head);
-        out.write(body);
-    }
-
-    /**
-     * Reads one frame.
-     *
-     * @param in where to read
-     * @param maxLength the longest payload accepted
-     * @return the payload
-     * @throws EOFException if the stream ends before a frame starts
-     * @throws StreamCorruptedException if the length is negative, over {@code maxLength}, or the frame is cut
-     * @throws IOException from the stream
-     */
-    public static byte[] read(DataInputStream in, long maxLength) throws IOException {
-        return read(in, maxLength, null);
-    }
-
-    /**
-     * Reads one frame, into {@code spare} when the payload is exactly as long.
-     *
-     * @param in where to read
-     * @param maxLength the longest payload accepted
-     * @param spare an array whose contents nobody reads any more, or null
-     * @return the payload: {@code spare} itself, or a fresh array
-     * @throws EOFException if the stream ends before a frame starts
-     * @throws StreamCorruptedException if the length is negative, over {@code maxLength}, or the frame is cut
-     * @throws IOException from the stream
-     */
-    static byte[] read(DataInputStream in, long maxLength, byte[] spare) throws IOException {
-        int b0 = in.read();
-        if (b0 < 0) {
-            throw new EOFException("connection closed");
-        }
-        long n;
-        try {
-            int rest = (in.readUnsignedByte() << 16) | (in.readUnsignedByte() << 8) | in.readUnsignedByte();
-            int header = (b0 << 24) | rest;
-            n = header == -1 ? in.readLong() : header;
-        } catch (EOFException e) {
-            throw new StreamCorruptedException("truncated frame header");
-        }
-        if (n < 0) {
-            throw new StreamCorruptedException("negative frame length " + n);
-        }
-        if (n > maxLength) {
-            throw new StreamCorruptedException("frame of " + n + " bytes exceeds the limit of " + maxLength);
-        }
-        if (n > Integer.MAX_VALUE - 16) {
-            throw new StreamCorruptedException("frame of " + n + " bytes is larger than a Java array");
-        }
-        int length = (int) n;
-        // Up to EAGER_ALLOCATION bytes at once; past that the array grows as the bytes arrive, so a peer that
-        // announces a huge frame and sends less costs no more than what it sent.
-        byte[] buf = spare != null && spare.length == length ? spare : new byte[Math.min(length, EAGER_ALLOCATION)];
-        int filled = 0;
-        while (filled < length) {
-            if (filled == buf.length) {
-                buf = Arrays.copyOf(buf, (int) Math.min(length, 2L * buf.length));
-            }
-            int got = in.read(buf, filled, buf.length - filled);
-            if (got < 0) {
-                throw new StreamCorruptedException("truncated frame: expected " + n + " bytes, got " + filled);
-            }
-            filled += got;
-        }
-        return buf;
     }
 }

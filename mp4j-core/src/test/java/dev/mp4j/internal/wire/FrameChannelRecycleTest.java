@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
@@ -22,9 +22,10 @@ class FrameChannelRecycleTest {
 
     private static FrameChannel channelOf(byte[]... frames) throws IOException {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(wire);
-        for (byte[] f : frames) {
-            Frames.write(out, f, 0, f.length);
+        try (FrameChannel sender = new FrameChannel(InputStream.nullInputStream(), wire)) {
+            for (byte[] f : frames) {
+                sender.send(f, 0, f.length);
+            }
         }
         return new FrameChannel(new ByteArrayInputStream(wire.toByteArray()), new ByteArrayOutputStream());
     }

@@ -8,10 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.StreamCorruptedException;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
@@ -56,38 +57,47 @@ class WireTest {
     @Test
     void framesRoundTripAndTheLongForm() throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (FrameChannel sender = new FrameChannel(InputStream.nullInputStream(), bytes)) {
+            sender.send(new byte[] {9, 8, 7}, 1, 2);
+            sender.send(new byte[0], 0, 0);
+            sender.send(new byte[] {4, 5}, new byte[] {6});
+            sender.send(new byte[0], new byte[0]);
+        }
         DataOutputStream out = new DataOutputStream(bytes);
-        Frames.write(out, new byte[] {9, 8, 7}, 1, 2);
-        Frames.write(out, new byte[0], 0, 0);
-        Frames.write(out, new byte[] {4, 5}, new byte[] {6});
-        Frames.write(out, new byte[0], new byte[0]);
         out.writeInt(-1); // Python's header for a payload of 2 GiB and more, here with a small length
         out.writeLong(3);
         out.write(new byte[] {1, 2, 3});
-        DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes.toByteArray()));
-        assertArrayEquals(new byte[] {8, 7}, Frames.read(in, 100));
-        assertArrayEquals(new byte[0], Frames.read(in, 100));
-        assertArrayEquals(new byte[] {4, 5, 6}, Frames.read(in, 100), "a head and a body are one frame");
-        assertArrayEquals(new byte[0], Frames.read(in, 100));
-        assertArrayEquals(new byte[] {1, 2, 3}, Frames.read(in, 100));
-        assertThrows(EOFException.class, () -> Frames.read(in, 100));
+        try (FrameChannel in = reading(bytes.toByteArray())) {
+            assertArrayEquals(new byte[] {8, 7}, in.receive(100L));
+            assertArrayEquals(new byte[0], in.receive(100L));
+            assertArrayEquals(new byte[] {4, 5, 6}, in.receive(100L), "a head and a body are one frame");
+            assertArrayEquals(new byte[0], in.receive(100L));
+            assertArrayEquals(new byte[] {1, 2, 3}, in.receive(100L));
+            assertThrows(EOFException.class, () -> in.receive(100L));
+        }
     }
 
     @Test
     void badFramesAreCleanErrorsWithoutBigAllocations() {
         byte[] huge = {0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff};
-        assertTrue(assertThrows(StreamCorruptedException.class,
-                () -> Frames.read(new DataInputStream(new ByteArrayInputStream(huge)), 1 << 20))
-                .getMessage().contains("exceeds the limit"));
+        assertEquals("frame of 2147483647 bytes exceeds the limit of 1048576", corrupt(huge, 1 << 20));
         byte[] negative = {(byte) 0x80, 0, 0, 0};
-        assertThrows(StreamCorruptedException.class,
-                () -> Frames.read(new DataInputStream(new ByteArrayInputStream(negative)), 100));
+        assertEquals("negative frame length -2147483648", corrupt(negative, 100));
         byte[] cutHeader = {0, 0};
-        assertThrows(StreamCorruptedException.class,
-                () -> Frames.read(new DataInputStream(new ByteArrayInputStream(cutHeader)), 100));
+        assertEquals("truncated frame header", corrupt(cutHeader, 100));
         byte[] cutBody = {0, 0, 0, 5, 1, 2};
-        assertThrows(StreamCorruptedException.class,
-                () -> Frames.read(new DataInputStream(new ByteArrayInputStream(cutBody)), 100));
+        assertEquals("truncated frame: expected 5 bytes, got 2", corrupt(cutBody, 100));
+    }
+
+    private static FrameChannel reading(byte[] stream) {
+        return new FrameChannel(new ByteArrayInputStream(stream), OutputStream.nullOutputStream());
+    }
+
+    /** @return the message of the StreamCorruptedException that receiving the first frame of {@code stream} throws */
+    private static String corrupt(byte[] stream, long maxLength) {
+        try (FrameChannel in = reading(stream)) {
+            return assertThrows(StreamCorruptedException.class, () -> in.receive(maxLength)).getMessage();
+        }
     }
 
     /** Two in-memory transports joined back to back. */
