@@ -106,10 +106,11 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
 
     /**
      * Writes the header of a {@code total}-byte payload, {@code a[off, off + n)}, then {@code b} if not null,
-     * and flushes: one write when it all fits in the buffer. Send lock held.
+     * and flushes: one write when it all fits in the buffer, else the header then the payload's parts as they
+     * are. Send lock held.
      */
     private void write(byte[] a, int off, int n, byte[] b, int total) throws IOException {
-        int whole = Frames.SHORT_HEADER + total;
+        long whole = Frames.SHORT_HEADER + (long) total; // in an int, a payload of 2 GiB - 4 and more overflowed
         if (whole > out.length && out.length < BUFFER) {
             out = new byte[(int) Math.min(BUFFER, Math.max(2L * out.length, whole))];
         }
@@ -123,7 +124,7 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
             if (b != null) {
                 System.arraycopy(b, 0, o, Frames.SHORT_HEADER + n, b.length);
             }
-            output.write(o, 0, Frames.SHORT_HEADER + total);
+            output.write(o, 0, (int) whole);
         } else {
             output.write(o, 0, Frames.SHORT_HEADER);
             output.write(a, off, n);
