@@ -1,6 +1,7 @@
 package dev.mp4j.internal.managers;
 
 import dev.mp4j.internal.spawn.Identity;
+import dev.mp4j.internal.wire.BigEndian;
 import dev.mp4j.internal.wire.Codec;
 
 import java.io.EOFException;
@@ -250,10 +251,10 @@ public final class ManagerMessages {
         byte[] frame = encode(sig == NAMED ? new Object[] {req.signature(), req.args()} : req.args(), values);
         frame[0] = REQUEST;
         frame[OP] = req.op();
-        putLong(frame, SERVER_ID, req.serverId());
-        putLong(frame, ID, req.id());
+        BigEndian.putLong(frame, SERVER_ID, req.serverId());
+        BigEndian.putLong(frame, ID, req.id());
         frame[SIGNATURE] = sig;
-        putInt(frame, NAME_LENGTH, name == null ? -1 : name.length);
+        BigEndian.putInt(frame, NAME_LENGTH, name == null ? -1 : name.length);
         if (name != null) {
             System.arraycopy(name, 0, frame, NAME, name.length);
         }
@@ -290,7 +291,7 @@ public final class ManagerMessages {
             throw new StreamCorruptedException("a manager's frame cut short (" + frame.length + " bytes)");
         }
         byte sig = frame[SIGNATURE];
-        int nameLength = getInt(frame, NAME_LENGTH);
+        int nameLength = BigEndian.getInt(frame, NAME_LENGTH);
         if (sig < NAMED || sig >= SIGNATURES.length || nameLength < -1 || nameLength > frame.length - NAME) {
             throw new StreamCorruptedException("a manager's request with a bad signature (" + sig + ") or name length ("
                     + nameLength + ")");
@@ -312,31 +313,7 @@ public final class ManagerMessages {
         if (!(args instanceof Object[] a)) {
             throw new StreamCorruptedException("a manager's request without its arguments");
         }
-        return new Request(frame[OP], getLong(frame, SERVER_ID), getLong(frame, ID), name, signature, a);
-    }
-
-    // The header's numbers by shifts, not through a byte-array view VarHandle: a VarHandle call runs through
-    // several method-handle frames while the code is interpreted, and a manager's first thousands of requests
-    // are, on both ends.
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
-    }
-
-    private static void putLong(byte[] b, int at, long v) {
-        putInt(b, at, (int) (v >>> 32));
-        putInt(b, at + 4, (int) v);
-    }
-
-    private static int getInt(byte[] b, int at) {
-        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
-    }
-
-    private static long getLong(byte[] b, int at) {
-        return (long) getInt(b, at) << 32 | (getInt(b, at + 4) & 0xffffffffL);
+        return new Request(frame[OP], BigEndian.getLong(frame, SERVER_ID), BigEndian.getLong(frame, ID), name, signature, a);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.mp4j.internal.pool;
 
 import dev.mp4j.internal.spawn.Identity;
+import dev.mp4j.internal.wire.BigEndian;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.multiprocessing.ProcessError;
@@ -60,7 +61,7 @@ public final class PoolFrames {
         static byte[] encode(long id, byte[] task) {
             byte[] f = new byte[TASK + task.length];
             f[0] = Tags.TASK;
-            putLong(f, ID, id);
+            BigEndian.putLong(f, ID, id);
             System.arraycopy(task, 0, f, TASK, task.length);
             return f;
         }
@@ -105,10 +106,10 @@ public final class PoolFrames {
             int n = fn == null ? 0 : fn.length;
             byte[] f = new byte[FN + n];
             f[0] = Tags.CHUNK;
-            putLong(f, ID, id);
+            BigEndian.putLong(f, ID, id);
             f[KIND] = each ? EACH : PLAIN;
-            putLong(f, FN_ID, fnId);
-            putInt(f, FN_LENGTH, fn == null ? KNOWN : n);
+            BigEndian.putLong(f, FN_ID, fnId);
+            BigEndian.putInt(f, FN_LENGTH, fn == null ? KNOWN : n);
             if (fn != null) {
                 System.arraycopy(fn, 0, f, FN, n);
             }
@@ -120,12 +121,12 @@ public final class PoolFrames {
         }
 
         static long fnId(byte[] frame) {
-            return getLong(frame, FN_ID);
+            return BigEndian.getLong(frame, FN_ID);
         }
 
         /** @return a copy of the serialized function, or null if the frame has none ({@link #KNOWN}) */
         static byte[] fn(byte[] frame) {
-            int n = getInt(frame, FN_LENGTH);
+            int n = BigEndian.getInt(frame, FN_LENGTH);
             return n < 0 ? null : Arrays.copyOfRange(frame, FN, FN + n);
         }
 
@@ -134,7 +135,7 @@ public final class PoolFrames {
          * @throws IllegalArgumentException if the frame's function length does not fit in it
          */
         static int argsOffset(byte[] frame) {
-            int n = getInt(frame, FN_LENGTH);
+            int n = BigEndian.getInt(frame, FN_LENGTH);
             if (n < KNOWN || n > frame.length - FN) {
                 throw new IllegalArgumentException("a CHUNK frame of " + frame.length + " bytes with a function of "
                         + n);
@@ -203,7 +204,7 @@ public final class PoolFrames {
          */
         static byte[] header(byte[] f, long id, Status status) {
             f[0] = Tags.RESULT;
-            putLong(f, ID, id);
+            BigEndian.putLong(f, ID, id);
             f[STATUS] = status.code();
             return f;
         }
@@ -213,11 +214,11 @@ public final class PoolFrames {
         }
 
         static long runNanos(byte[] frame) {
-            return getLong(frame, RUN_NANOS);
+            return BigEndian.getLong(frame, RUN_NANOS);
         }
 
         static void runNanos(byte[] frame, long nanos) {
-            putLong(frame, RUN_NANOS, nanos);
+            BigEndian.putLong(frame, RUN_NANOS, nanos);
         }
 
         /** @return a copy of the serialized body */
@@ -242,12 +243,12 @@ public final class PoolFrames {
         static byte[] encode(byte tag, long value) {
             byte[] f = new byte[LENGTH];
             f[0] = tag;
-            putLong(f, VALUE, value);
+            BigEndian.putLong(f, VALUE, value);
             return f;
         }
 
         static long value(byte[] frame) {
-            return getLong(frame, VALUE);
+            return BigEndian.getLong(frame, VALUE);
         }
     }
 
@@ -276,7 +277,7 @@ public final class PoolFrames {
      * @return its task id
      */
     public static long id(byte[] frame) {
-        return getLong(frame, ID);
+        return BigEndian.getLong(frame, ID);
     }
 
     /**
@@ -406,28 +407,5 @@ public final class PoolFrames {
 
     private static String className(Object o) {
         return o == null ? "null" : o.getClass().getName();
-    }
-
-    // Big-endian fields, read and written a byte at a time: a VarHandle's access is several calls in the
-    // interpreter, which runs these for a fresh JVM's first several hundred chunks.
-
-    private static int getInt(byte[] b, int at) {
-        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | (b[at + 3] & 0xff);
-    }
-
-    private static long getLong(byte[] b, int at) {
-        return (long) getInt(b, at) << 32 | (getInt(b, at + 4) & 0xffffffffL);
-    }
-
-    private static void putInt(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
-    }
-
-    private static void putLong(byte[] b, int at, long v) {
-        putInt(b, at, (int) (v >>> 32));
-        putInt(b, at + 4, (int) v);
     }
 }

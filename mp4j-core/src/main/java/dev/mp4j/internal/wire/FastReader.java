@@ -104,23 +104,9 @@ final class FastReader {
      */
     static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
-        FastReader r = IDLE.getAndSet(null);
-        if (r == null) {
-            r = new FastReader();
-        }
-        r.buf = bytes;
-        r.start = offset;
-        r.end = offset + length;
-        r.filter = filter;
-        r.defaultFilter = filter == Codec.DEFAULT_FILTER;
-        r.pos = offset + 1;
+        FastReader r = take(bytes, offset, length, filter);
         try {
-            Object value = r.value(1);
-            if (r.pos != r.end) {
-                throw new StreamCorruptedException((r.end - r.pos) + " bytes after the value");
-            }
-            r.check(null, -1, 1);
-            return value;
+            return r.whole();
         } finally {
             r.release();
         }
@@ -137,23 +123,10 @@ final class FastReader {
      */
     static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
-        FastReader r = IDLE.getAndSet(null);
-        if (r == null) {
-            r = new FastReader();
-        }
-        r.buf = bytes;
-        r.start = offset;
-        r.end = offset + length;
-        r.filter = filter;
-        r.defaultFilter = filter == Codec.DEFAULT_FILTER;
-        r.pos = offset + 1;
+        FastReader r = take(bytes, offset, length, filter);
         r.wantElements = true;
         try {
-            Object value = r.value(1);
-            if (r.pos != r.end) {
-                throw new StreamCorruptedException((r.end - r.pos) + " bytes after the value");
-            }
-            r.check(null, -1, 1);
+            Object value = r.whole();
             if (r.elements != null) {
                 return r.elements;
             }
@@ -165,6 +138,31 @@ final class FastReader {
         } finally {
             r.release();
         }
+    }
+
+    /** @return the idle reader, or a new one, set to read the fast stream at {@code bytes[offset, offset + length)} */
+    private static FastReader take(byte[] bytes, int offset, int length, ObjectInputFilter filter) {
+        FastReader r = IDLE.getAndSet(null);
+        if (r == null) {
+            r = new FastReader();
+        }
+        r.buf = bytes;
+        r.start = offset;
+        r.end = offset + length;
+        r.filter = filter;
+        r.defaultFilter = filter == Codec.DEFAULT_FILTER;
+        r.pos = offset + 1;
+        return r;
+    }
+
+    /** @return the one value its stream holds, which must end there, checked by the filter as a whole */
+    private Object whole() throws IOException, ClassNotFoundException {
+        Object value = value(1);
+        if (pos != end) {
+            throw new StreamCorruptedException((end - pos) + " bytes after the value");
+        }
+        check(null, -1, 1);
+        return value;
     }
 
     /** Forgets the stream it read, then makes this reader the idle one. */

@@ -115,10 +115,7 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
             out = new byte[(int) Math.min(BUFFER, Math.max(2L * out.length, whole))];
         }
         byte[] o = out;
-        o[0] = (byte) (total >>> 24);
-        o[1] = (byte) (total >>> 16);
-        o[2] = (byte) (total >>> 8);
-        o[3] = (byte) total;
+        BigEndian.putInt(o, 0, total);
         if (whole <= o.length) {
             System.arraycopy(a, off, o, Frames.SHORT_HEADER, n);
             if (b != null) {
@@ -159,19 +156,14 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
             }
             throw new StreamCorruptedException("truncated frame header");
         }
-        byte[] b = in;
-        int p = inPos;
-        int header = (b[p] & 0xff) << 24 | (b[p + 1] & 0xff) << 16 | (b[p + 2] & 0xff) << 8 | (b[p + 3] & 0xff);
-        inPos = p + Frames.SHORT_HEADER;
+        int header = BigEndian.getInt(in, inPos);
+        inPos += Frames.SHORT_HEADER;
         long n = header;
         if (header == -1) {
             if (!buffered(8)) {
                 throw new StreamCorruptedException("truncated frame header");
             }
-            n = 0;
-            for (int i = 0; i < 8; i++) {
-                n = n << 8 | (in[inPos + i] & 0xff);
-            }
+            n = BigEndian.getLong(in, inPos);
             inPos += 8;
         }
         if (n < 0) {
