@@ -59,6 +59,16 @@ final class Warmup {
             java.lang.invoke.SerializedLambda.class};
 
     /**
+     * The classes that running a process's job initializes once it is decoded (the child becoming the
+     * process, its exit hook, its start method; {@link Jobs#runProcess}), initialized ahead by a spare: their
+     * static initializers take a child about a millisecond between its job's arrival and its run (one of
+     * them finds the main thread by walking every thread's stack). Named, as some are not public.
+     */
+    private static final String[] RUNNING = {"dev.mp4j.internal.spawn.Child", "dev.mp4j.internal.dummy.DummyProcess",
+            "dev.mp4j.multiprocessing.Process$Current", "dev.mp4j.internal.util.KeepAlive",
+            "dev.mp4j.multiprocessing.Contexts", "java.lang.ApplicationShutdownHooks"};
+
+    /**
      * Starts what a forkserver spare does once it has said hello, on a daemon thread of its own, while its
      * main thread waits for the job: {@link #untilJob}.
      *
@@ -75,11 +85,12 @@ final class Warmup {
 
     /**
      * A spare's warm-up: after {@link #QUIET_MILLIS} without a job, the serialization descriptors of what a
-     * job's decoding meets first, the decoding of a process's job, the natives when its parent uses them
-     * ({@link #natives}), then {@link #SPARE_ROUNDS} rounds of {@link #exercise}; stopped as soon as its job
-     * comes. A step already begun is finished, beside the job, which it does not hold up (a class the job
-     * needs while the step initializes it is waited for, as the job would initialize it itself). Failures
-     * are ignored: the warm-up is only a head start.
+     * job's decoding meets first, the classes running it initializes ({@link #RUNNING}), the decoding of a
+     * process's job, the natives when its parent uses them ({@link #natives}), then {@link #SPARE_ROUNDS}
+     * rounds of {@link #exercise}; stopped as soon as its job comes. A step already begun is finished,
+     * beside the job, which it does not hold up (a class the job needs while the step initializes it is
+     * waited for, as the job would initialize it itself). Failures are ignored: the warm-up is only a head
+     * start.
      *
      * @param jobCame true once the job (or anything else) has come from the parent
      * @param natives whether to link the semaphores' FFM handles (the parent uses them)
@@ -93,6 +104,7 @@ final class Warmup {
             for (Class<?> c : SERIALIZED) {
                 java.io.ObjectStreamClass.lookup(c);
             }
+            initialize(RUNNING);
             exercise(0, jobCame);
             if (natives && !jobCame.getAsBoolean()) {
                 natives();
@@ -100,6 +112,17 @@ final class Warmup {
             exercise(SPARE_ROUNDS, jobCame);
         } catch (Exception | LinkageError e) {
             // only a head start: the job does the same, and reports what fails
+        }
+    }
+
+    /** Initializes the named classes; one that cannot be is left to the job, which reports what fails. */
+    private static void initialize(String[] classNames) {
+        for (String name : classNames) {
+            try {
+                Class.forName(name, true, Warmup.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // only a head start
+            }
         }
     }
 
