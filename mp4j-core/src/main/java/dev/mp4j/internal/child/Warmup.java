@@ -37,8 +37,14 @@ final class Warmup {
     /** A record of the shape the handles of queues, pipes and locks take on the wire. */
     private record Sample(String in, String out, int from) implements java.io.Serializable { }
 
-    /** Rounds of {@link #exercise} a forkserver spare runs while it waits for its job. */
-    static final int SPARE_ROUNDS = 20;
+    /**
+     * Rounds of {@link #exercise} a forkserver spare runs while it waits for its job: one per kind of sample
+     * chunk, which loads and links each path once. More only fed the JIT: 20 rounds took each spare about
+     * 120 ms of CPU (2 rounds about 50), beside the program on a machine of few CPUs, and the memory it
+     * left (compiled code, the compilers' arenas, the heap it touched) made the spare's exit after its job
+     * slower.
+     */
+    static final int SPARE_ROUNDS = 4;
 
     static void exercise(int rounds) throws Exception {
         exercise(rounds, () -> false);
