@@ -188,11 +188,12 @@ public final class Bootstrap {
      * What a child does on a second thread while the first connects and decodes its job: SIGTERM's default
      * action (first: its reflective calls take a fresh child 5–12 ms here, and the job may not run before
      * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
-     * first), the parent's resource tracker, and the multiprocessing package, which running a job needs
-     * (the job waits for this thread: a forkserver spare's further head start is its warm-up, which it does
-     * not). The first two need nothing of the header, so they begin while the main thread reads it. The parent's tracker
-     * is joined once this JVM has connected back: the header names it before it is there, and the parent
-     * makes a child's FIFO only after its tracker has started.
+     * first), the parent's resource tracker, the multiprocessing package, which running a job needs, and
+     * the classes running a process's job initializes ({@link Warmup#initializeRunning}) (the job waits for
+     * this thread: a forkserver spare's further head start is its warm-up, which it does not). The first two
+     * need nothing of the header, so they begin while the main thread reads it. The parent's tracker is
+     * joined once this JVM has connected back: the header names it before it is there, and the parent makes
+     * a child's FIFO only after its tracker has started.
      *
      * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
      * @param connected completed once this JVM has connected back (a JVM that cannot connect exits meanwhile)
@@ -220,6 +221,7 @@ public final class Bootstrap {
         } catch (RuntimeException | LinkageError e) {
             // only a head start: running the job does the same, and reports what fails
         }
+        Warmup.initializeRunning(); // last: the job waits for this thread, which is often done before it
     }
 
     /**

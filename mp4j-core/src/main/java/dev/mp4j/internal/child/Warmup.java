@@ -66,9 +66,10 @@ final class Warmup {
 
     /**
      * The classes that running a process's job initializes once it is decoded (the child becoming the
-     * process, its exit hook, its start method; {@link Jobs#runProcess}), initialized ahead by a spare: their
-     * static initializers take a child about a millisecond between its job's arrival and its run (one of
-     * them finds the main thread by walking every thread's stack). Named, as some are not public.
+     * process, its exit hook, its start method; {@link Jobs#runProcess}), initialized ahead by the child's
+     * preparing thread ({@link Bootstrap#prepare}): their static initializers take a child about a
+     * millisecond between its job's arrival and its run (one of them finds the main thread by walking every
+     * thread's stack). Named, as some are not public.
      */
     private static final String[] RUNNING = {"dev.mp4j.internal.spawn.Child", "dev.mp4j.internal.dummy.DummyProcess",
             "dev.mp4j.multiprocessing.Process$Current", "dev.mp4j.internal.util.KeepAlive",
@@ -91,12 +92,11 @@ final class Warmup {
 
     /**
      * A spare's warm-up: after {@link #QUIET_MILLIS} without a job, the serialization descriptors of what a
-     * job's decoding meets first, the classes running it initializes ({@link #RUNNING}), the decoding of a
-     * process's job, the natives when its parent uses them ({@link #natives}), then {@link #SPARE_ROUNDS}
-     * rounds of {@link #exercise}; stopped as soon as its job comes. A step already begun is finished,
-     * beside the job, which it does not hold up (a class the job needs while the step initializes it is
-     * waited for, as the job would initialize it itself). Failures are ignored: the warm-up is only a head
-     * start.
+     * job's decoding meets first, the decoding of a process's job, the natives when its parent uses them
+     * ({@link #natives}), then {@link #SPARE_ROUNDS} rounds of {@link #exercise}; stopped as soon as its job
+     * comes. A step already begun is finished, beside the job, which it does not hold up (a class the job
+     * needs while the step initializes it is waited for, as the job would initialize it itself). Failures
+     * are ignored: the warm-up is only a head start.
      *
      * @param jobCame true once the job (or anything else) has come from the parent
      * @param natives whether to link the semaphores' FFM handles (the parent uses them)
@@ -110,7 +110,6 @@ final class Warmup {
             for (Class<?> c : SERIALIZED) {
                 java.io.ObjectStreamClass.lookup(c);
             }
-            initialize(RUNNING);
             exercise(0, jobCame);
             if (natives && !jobCame.getAsBoolean()) {
                 natives();
@@ -121,9 +120,12 @@ final class Warmup {
         }
     }
 
-    /** Initializes the named classes; one that cannot be is left to the job, which reports what fails. */
-    private static void initialize(String[] classNames) {
-        for (String name : classNames) {
+    /**
+     * Initializes the classes that running a process's job initializes once it is decoded ({@link #RUNNING});
+     * one that cannot be is left to the job, which reports what fails.
+     */
+    static void initializeRunning() {
+        for (String name : RUNNING) {
             try {
                 Class.forName(name, true, Warmup.class.getClassLoader());
             } catch (ClassNotFoundException | LinkageError e) {
