@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  *       tracker and initializes the multiprocessing package ({@link #prepare});</li>
  *   <li>waits for its {@link Job} (a spare JVM of the forkserver method warms up meanwhile on a thread of
  *       its own, until the job comes: {@link Warmup#untilJob}) and decodes it ({@link Jobs#decode});</li>
- *   <li>once the other thread is done, tells the parent that SIGTERM's default action is in place
+ *   <li>once the other thread has done that much, tells the parent that SIGTERM's default action is in place
  *       ({@link Tags#TERM_DEFAULT}), runs the job, reports its exit code to the parent and exits with
  *       it: by returning from {@code main} when that is 0 and no other thread would keep the JVM alive,
  *       otherwise through {@code System.exit}.</li>
@@ -83,7 +83,8 @@ public final class Bootstrap {
         Job job;
         CompletableFuture<LaunchHeader> header = new CompletableFuture<>();
         CompletableFuture<Void> connected = new CompletableFuture<>();
-        Thread preparing = startPreparing(header, connected);
+        CompletableFuture<Void> prepared = new CompletableFuture<>();
+        startPreparing(header, connected, prepared);
         try {
             FileInputStream stdin = new FileInputStream(FileDescriptor.in);
             LaunchHeader h;
@@ -133,7 +134,7 @@ public final class Bootstrap {
                 frame = channel.receive(Integer.MAX_VALUE - 16L);
             }
             job = Jobs.decode(frame);
-            preparing.join(); // SIGTERM's default action is in place before the exit hook and the job runs
+            prepared.join(); // SIGTERM's default action is in place before the exit hook and the job runs
             try {
                 channel.send(new byte[] {Tags.TERM_DEFAULT}); // a SIGTERM the swap lost is sent again
             } catch (IOException parentGone) {
@@ -169,16 +170,27 @@ public final class Bootstrap {
      * @return the thread
      */
     static Thread startPreparing(CompletableFuture<LaunchHeader> header) {
-        return startPreparing(header, CompletableFuture.completedFuture(null));
+        return startPreparing(header, CompletableFuture.completedFuture(null), new CompletableFuture<>());
     }
 
     /**
      * @param header completed once the header is read
      * @param connected completed once this JVM has connected back to its parent
-     * @return the thread running {@link #prepare}
+     * @param prepared completed once {@link #prepare} has returned (or thrown): the job may run; the thread
+     *     then initializes the classes running a process's job initializes ({@link Warmup#initializeRunning}),
+     *     which the job does not wait for (a class it needs meanwhile it waits for as it would initialize it)
+     * @return the thread
      */
-    private static Thread startPreparing(CompletableFuture<LaunchHeader> header, CompletableFuture<Void> connected) {
-        Thread preparing = new Thread(() -> prepare(header, connected), "mp4j-prepare");
+    private static Thread startPreparing(CompletableFuture<LaunchHeader> header, CompletableFuture<Void> connected,
+                                         CompletableFuture<Void> prepared) {
+        Thread preparing = new Thread(() -> {
+            try {
+                prepare(header, connected);
+            } finally {
+                prepared.complete(null);
+            }
+            Warmup.initializeRunning();
+        }, "mp4j-prepare");
         preparing.setDaemon(true);
         preparing.start();
         return preparing;
@@ -188,12 +200,11 @@ public final class Bootstrap {
      * What a child does on a second thread while the first connects and decodes its job: SIGTERM's default
      * action (first: its reflective calls take a fresh child 5–12 ms here, and the job may not run before
      * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
-     * first), the parent's resource tracker, the multiprocessing package, which running a job needs, and
-     * the classes running a process's job initializes ({@link Warmup#initializeRunning}) (the job waits for
-     * this thread: a forkserver spare's further head start is its warm-up, which it does not). The first two
-     * need nothing of the header, so they begin while the main thread reads it. The parent's tracker is
-     * joined once this JVM has connected back: the header names it before it is there, and the parent makes
-     * a child's FIFO only after its tracker has started.
+     * first), the parent's resource tracker, and the multiprocessing package, which running a job needs
+     * (the job waits for this: a forkserver spare's further head start is its warm-up, which it does not).
+     * The first two need nothing of the header, so they begin while the main thread reads it. The parent's
+     * tracker is joined once this JVM has connected back: the header names it before it is there, and the
+     * parent makes a child's FIFO only after its tracker has started.
      *
      * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
      * @param connected completed once this JVM has connected back (a JVM that cannot connect exits meanwhile)
@@ -221,7 +232,6 @@ public final class Bootstrap {
         } catch (RuntimeException | LinkageError e) {
             // only a head start: running the job does the same, and reports what fails
         }
-        Warmup.initializeRunning(); // last: the job waits for this thread, which is often done before it
     }
 
     /**
