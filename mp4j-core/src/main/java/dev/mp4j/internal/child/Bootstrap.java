@@ -14,20 +14,20 @@ import dev.mp4j.multiprocessing.Process;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.ObjectInputFilter;
+import java.io.OutputStream;
 import java.io.StreamCorruptedException;
 import java.lang.invoke.MethodHandles;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -258,7 +258,7 @@ public final class Bootstrap {
      * @return the control channel
      */
     static FrameChannel connect(String fifo, InputStream fromParent) throws IOException {
-        return hello(FileChannel.open(Path.of(fifo), StandardOpenOption.WRITE), fromParent);
+        return hello(openFifo(fifo), fromParent);
     }
 
     /**
@@ -273,12 +273,11 @@ public final class Bootstrap {
      * @throws IOException if the FIFO is not made in time, or the parent ends first
      */
     static FrameChannel connect(String fifo, InputStream fromParent, long parentPid) throws IOException {
-        Path path = Path.of(fifo);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FIFO_WAIT_SECONDS);
         long pause = 1;
         while (true) {
             try {
-                return hello(FileChannel.open(path, StandardOpenOption.WRITE), fromParent);
+                return hello(openFifo(fifo), fromParent);
             } catch (NoSuchFileException notYet) {
                 if (!isParent(parentPid) || System.nanoTime() - deadline > 0) {
                     throw notYet;
@@ -293,8 +292,35 @@ public final class Bootstrap {
         }
     }
 
-    private static FrameChannel hello(FileChannel up, InputStream fromParent) throws IOException {
-        FrameChannel channel = new FrameChannel(fromParent, Channels.newOutputStream(up));
+    /**
+     * Opens {@code fifo} for writing (which waits until the parent has it open for reading) through
+     * {@code java.io}, not a {@code FileChannel}: a child's main thread then does not initialize NIO's channel
+     * classes, their native libraries and direct buffers (1-2 ms of a fresh child before its hello), which
+     * joining the parent's resource tracker initializes meanwhile on the other thread. A
+     * {@code FileOutputStream} makes a file that is not there: so the FIFO must be there first, and a regular
+     * file the open made all the same (the parent removed its FIFO in between, as it does at exit) is removed
+     * again and the FIFO reported missing.
+     *
+     * @param fifo the FIFO's path
+     * @return the stream writing to it
+     * @throws NoSuchFileException if it is not there, or a regular file is there instead
+     */
+    static OutputStream openFifo(String fifo) throws IOException {
+        File file = new File(fifo);
+        if (!file.exists() || file.isFile()) {
+            throw new NoSuchFileException(fifo, null, "no FIFO");
+        }
+        FileOutputStream out = new FileOutputStream(file);
+        if (file.isFile()) { // made by this open: a FIFO is no regular file
+            out.close();
+            file.delete();
+            throw new NoSuchFileException(fifo, null, "no FIFO");
+        }
+        return out;
+    }
+
+    private static FrameChannel hello(OutputStream up, InputStream fromParent) throws IOException {
+        FrameChannel channel = new FrameChannel(fromParent, up);
         channel.send(new byte[] {Tags.HELLO});
         return channel;
     }
