@@ -67,9 +67,9 @@ final class Warmup {
     /**
      * The classes that running a process's job initializes once it is decoded (the child becoming the
      * process, its exit hook, its start method; {@link Jobs#runProcess}), initialized ahead by the child's
-     * preparing thread ({@link Bootstrap#prepare}): their static initializers take a child about a
-     * millisecond between its job's arrival and its run (one of them finds the main thread by walking every
-     * thread's stack). Named, as some are not public.
+     * preparing thread once it has done {@link Bootstrap#prepare}: their static initializers take a child a
+     * millisecond or so between its job's arrival and its run (one of them finds the main thread by walking
+     * every thread's stack). Named, as some are not public.
      */
     private static final String[] RUNNING = {"dev.mp4j.internal.spawn.Child", "dev.mp4j.internal.dummy.DummyProcess",
             "dev.mp4j.multiprocessing.Process$Current", "dev.mp4j.internal.util.KeepAlive",
