@@ -14,20 +14,20 @@ import dev.mp4j.multiprocessing.Process;
 
 import java.io.ByteArrayInputStream;
 import java.io.DataInputStream;
+import java.io.File;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.io.ObjectInputFilter;
+import java.io.OutputStream;
 import java.io.StreamCorruptedException;
 import java.lang.invoke.MethodHandles;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  *       tracker and initializes the multiprocessing package ({@link #prepare});</li>
  *   <li>waits for its {@link Job} (a spare JVM of the forkserver method warms up meanwhile on a thread of
  *       its own, until the job comes: {@link Warmup#untilJob}) and decodes it ({@link Jobs#decode});</li>
- *   <li>once the other thread is done, tells the parent that SIGTERM's default action is in place
+ *   <li>once the other thread has done that much, tells the parent that SIGTERM's default action is in place
  *       ({@link Tags#TERM_DEFAULT}), runs the job, reports its exit code to the parent and exits with
  *       it: by returning from {@code main} when that is 0 and no other thread would keep the JVM alive,
  *       otherwise through {@code System.exit}.</li>
@@ -83,7 +83,8 @@ public final class Bootstrap {
         Job job;
         CompletableFuture<LaunchHeader> header = new CompletableFuture<>();
         CompletableFuture<Void> connected = new CompletableFuture<>();
-        Thread preparing = startPreparing(header, connected);
+        CompletableFuture<Void> prepared = new CompletableFuture<>();
+        startPreparing(header, connected, prepared);
         try {
             FileInputStream stdin = new FileInputStream(FileDescriptor.in);
             LaunchHeader h;
@@ -133,7 +134,7 @@ public final class Bootstrap {
                 frame = channel.receive(Integer.MAX_VALUE - 16L);
             }
             job = Jobs.decode(frame);
-            preparing.join(); // SIGTERM's default action is in place before the exit hook and the job runs
+            prepared.join(); // SIGTERM's default action is in place before the exit hook and the job runs
             try {
                 channel.send(new byte[] {Tags.TERM_DEFAULT}); // a SIGTERM the swap lost is sent again
             } catch (IOException parentGone) {
@@ -152,7 +153,7 @@ public final class Bootstrap {
         System.out.flush();
         System.err.flush();
         child.reportExit(code);
-        if (code == 0 && Child.nonDaemonThreadBesides(Thread.currentThread()) == null) {
+        if (code == 0 && Jobs.nonDaemonThreadBesides(Thread.currentThread()) == null) {
             // The JVM ends as a program whose main returned (exit status 0, the shutdown hooks run). Not
             // System.exit: Runtime.exit first asks the logging framework whether to log the exit, which
             // starts it in a fresh JVM: about 8 ms more between the job's end and the parent's join().
@@ -169,16 +170,27 @@ public final class Bootstrap {
      * @return the thread
      */
     static Thread startPreparing(CompletableFuture<LaunchHeader> header) {
-        return startPreparing(header, CompletableFuture.completedFuture(null));
+        return startPreparing(header, CompletableFuture.completedFuture(null), new CompletableFuture<>());
     }
 
     /**
      * @param header completed once the header is read
      * @param connected completed once this JVM has connected back to its parent
-     * @return the thread running {@link #prepare}
+     * @param prepared completed once {@link #prepare} has returned (or thrown): the job may run; the thread
+     *     then initializes the classes running a process's job initializes ({@link Warmup#initializeRunning}),
+     *     which the job does not wait for (a class it needs meanwhile it waits for as it would initialize it)
+     * @return the thread
      */
-    private static Thread startPreparing(CompletableFuture<LaunchHeader> header, CompletableFuture<Void> connected) {
-        Thread preparing = new Thread(() -> prepare(header, connected), "mp4j-prepare");
+    private static Thread startPreparing(CompletableFuture<LaunchHeader> header, CompletableFuture<Void> connected,
+                                         CompletableFuture<Void> prepared) {
+        Thread preparing = new Thread(() -> {
+            try {
+                prepare(header, connected);
+            } finally {
+                prepared.complete(null);
+            }
+            Warmup.initializeRunning();
+        }, "mp4j-prepare");
         preparing.setDaemon(true);
         preparing.start();
         return preparing;
@@ -189,10 +201,10 @@ public final class Bootstrap {
      * action (first: its reflective calls take a fresh child 5–12 ms here, and the job may not run before
      * it is in place), the reader of the codec's fast form (the decoder initializes it too if it comes
      * first), the parent's resource tracker, and the multiprocessing package, which running a job needs
-     * (the job waits for this thread: a forkserver spare's further head start is its warm-up, which it does
-     * not). The first two need nothing of the header, so they begin while the main thread reads it. The parent's tracker
-     * is joined once this JVM has connected back: the header names it before it is there, and the parent
-     * makes a child's FIFO only after its tracker has started.
+     * (the job waits for this: a forkserver spare's further head start is its warm-up, which it does not).
+     * The first two need nothing of the header, so they begin while the main thread reads it. The parent's
+     * tracker is joined once this JVM has connected back: the header names it before it is there, and the
+     * parent makes a child's FIFO only after its tracker has started.
      *
      * @param header completed once the header is read (a JVM that cannot read it exits meanwhile)
      * @param connected completed once this JVM has connected back (a JVM that cannot connect exits meanwhile)
@@ -246,7 +258,7 @@ public final class Bootstrap {
      * @return the control channel
      */
     static FrameChannel connect(String fifo, InputStream fromParent) throws IOException {
-        return hello(FileChannel.open(Path.of(fifo), StandardOpenOption.WRITE), fromParent);
+        return hello(openFifo(fifo), fromParent);
     }
 
     /**
@@ -261,12 +273,11 @@ public final class Bootstrap {
      * @throws IOException if the FIFO is not made in time, or the parent ends first
      */
     static FrameChannel connect(String fifo, InputStream fromParent, long parentPid) throws IOException {
-        Path path = Path.of(fifo);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(FIFO_WAIT_SECONDS);
         long pause = 1;
         while (true) {
             try {
-                return hello(FileChannel.open(path, StandardOpenOption.WRITE), fromParent);
+                return hello(openFifo(fifo), fromParent);
             } catch (NoSuchFileException notYet) {
                 if (!isParent(parentPid) || System.nanoTime() - deadline > 0) {
                     throw notYet;
@@ -281,8 +292,35 @@ public final class Bootstrap {
         }
     }
 
-    private static FrameChannel hello(FileChannel up, InputStream fromParent) throws IOException {
-        FrameChannel channel = new FrameChannel(fromParent, Channels.newOutputStream(up));
+    /**
+     * Opens {@code fifo} for writing (which waits until the parent has it open for reading) through
+     * {@code java.io}, not a {@code FileChannel}: a child's main thread then does not initialize NIO's channel
+     * classes, their native libraries and direct buffers (1-2 ms of a fresh child before its hello), which
+     * joining the parent's resource tracker initializes meanwhile on the other thread. A
+     * {@code FileOutputStream} makes a file that is not there: so the FIFO must be there first, and a regular
+     * file the open made all the same (the parent removed its FIFO in between, as it does at exit) is removed
+     * again and the FIFO reported missing.
+     *
+     * @param fifo the FIFO's path
+     * @return the stream writing to it
+     * @throws NoSuchFileException if it is not there, or a regular file is there instead
+     */
+    static OutputStream openFifo(String fifo) throws IOException {
+        File file = new File(fifo);
+        if (!file.exists() || file.isFile()) {
+            throw new NoSuchFileException(fifo, null, "no FIFO");
+        }
+        FileOutputStream out = new FileOutputStream(file);
+        if (file.isFile()) { // made by this open: a FIFO is no regular file
+            out.close();
+            file.delete();
+            throw new NoSuchFileException(fifo, null, "no FIFO");
+        }
+        return out;
+    }
+
+    private static FrameChannel hello(OutputStream up, InputStream fromParent) throws IOException {
+        FrameChannel channel = new FrameChannel(fromParent, up);
         channel.send(new byte[] {Tags.HELLO});
         return channel;
     }

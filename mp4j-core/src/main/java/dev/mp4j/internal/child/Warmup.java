@@ -37,8 +37,14 @@ final class Warmup {
     /** A record of the shape the handles of queues, pipes and locks take on the wire. */
     private record Sample(String in, String out, int from) implements java.io.Serializable { }
 
-    /** Rounds of {@link #exercise} a forkserver spare runs while it waits for its job. */
-    static final int SPARE_ROUNDS = 20;
+    /**
+     * Rounds of {@link #exercise} a forkserver spare runs while it waits for its job: one per kind of sample
+     * chunk, which loads and links each path once. More only fed the JIT: 20 rounds took each spare about
+     * 120 ms of CPU (2 rounds about 50), beside the program on a machine of few CPUs, and the memory it
+     * left (compiled code, the compilers' arenas, the heap it touched) made the spare's exit after its job
+     * slower.
+     */
+    static final int SPARE_ROUNDS = 4;
 
     static void exercise(int rounds) throws Exception {
         exercise(rounds, () -> false);
@@ -57,6 +63,17 @@ final class Warmup {
      */
     private static final Class<?>[] SERIALIZED = {dev.mp4j.multiprocessing.Process.class,
             java.lang.invoke.SerializedLambda.class};
+
+    /**
+     * The classes that running a process's job initializes once it is decoded (the child becoming the
+     * process, its exit hook, its start method; {@link Jobs#runProcess}), initialized ahead by the child's
+     * preparing thread once it has done {@link Bootstrap#prepare}: their static initializers take a child a
+     * millisecond or so between its job's arrival and its run (one of them finds the main thread by walking
+     * every thread's stack). Named, as some are not public.
+     */
+    private static final String[] RUNNING = {"dev.mp4j.internal.spawn.Child", "dev.mp4j.internal.dummy.DummyProcess",
+            "dev.mp4j.multiprocessing.Process$Current", "dev.mp4j.internal.util.KeepAlive",
+            "dev.mp4j.multiprocessing.Contexts", "java.lang.ApplicationShutdownHooks"};
 
     /**
      * Starts what a forkserver spare does once it has said hello, on a daemon thread of its own, while its
@@ -100,6 +117,20 @@ final class Warmup {
             exercise(SPARE_ROUNDS, jobCame);
         } catch (Exception | LinkageError e) {
             // only a head start: the job does the same, and reports what fails
+        }
+    }
+
+    /**
+     * Initializes the classes that running a process's job initializes once it is decoded ({@link #RUNNING});
+     * one that cannot be is left to the job, which reports what fails.
+     */
+    static void initializeRunning() {
+        for (String name : RUNNING) {
+            try {
+                Class.forName(name, true, Warmup.class.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                // only a head start
+            }
         }
     }
 
