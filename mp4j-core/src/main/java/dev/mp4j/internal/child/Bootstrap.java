@@ -153,7 +153,7 @@ public final class Bootstrap {
         System.out.flush();
         System.err.flush();
         child.reportExit(code);
-        if (code == 0 && Jobs.nonDaemonThreadBesides(Thread.currentThread()) == null) {
+        if (code == 0 && Child.nonDaemonThreadBesides(Thread.currentThread()) == null) {
             // The JVM ends as a program whose main returned (exit status 0, the shutdown hooks run). Not
             // System.exit: Runtime.exit first asks the logging framework whether to log the exit, which
             // starts it in a fresh JVM: about 8 ms more between the job's end and the parent's join().

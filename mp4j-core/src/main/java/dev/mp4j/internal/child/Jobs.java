@@ -89,38 +89,10 @@ final class Jobs {
         return code;
     }
 
-    /**
-     * @param self the thread asking
-     * @return a live non-daemon thread other than {@code self} (and the launcher's {@code DestroyJavaVM}),
-     *     which keeps this JVM alive once {@code main} returns; null if there is none. The platform threads
-     *     of the root thread group, as {@code ThreadGroup.enumerate} lists them without stopping the JVM
-     *     (which {@code Thread.getAllStackTraces} does, to walk every thread's stack: a few tenths of a
-     *     millisecond of each child's exit); virtual threads are daemons.
-     */
-    static Thread nonDaemonThreadBesides(Thread self) {
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        Thread[] threads;
-        int n;
-        do {
-            threads = new Thread[root.activeCount() + 16];
-            n = root.enumerate(threads, true);
-        } while (n == threads.length); // more threads than room: perhaps some left out
-        for (int i = 0; i < n; i++) {
-            Thread t = threads[i];
-            if (t != self && !t.isDaemon() && t.isAlive() && !"DestroyJavaVM".equals(t.getName())) {
-                return t;
-            }
-        }
-        return null;
-    }
-
     /** Python's {@code threading._shutdown()}: the child lives until its non-daemon threads end. */
     private static void awaitNonDaemonThreads() {
         while (true) {
-            Thread other = nonDaemonThreadBesides(Thread.currentThread());
+            Thread other = Child.nonDaemonThreadBesides(Thread.currentThread());
             if (other == null) {
                 return;
             }

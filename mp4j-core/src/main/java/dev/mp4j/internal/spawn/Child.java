@@ -4,6 +4,8 @@ import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Tags;
 
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -109,7 +111,7 @@ public final class Child {
      *     which keeps this JVM alive once {@code main} returns; null if there is none
      */
     public static Thread nonDaemonThreadBesides(Thread self) {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
+        for (Thread t : platformThreads()) {
             if (t != self && !t.isDaemon() && t.isAlive() && !"DestroyJavaVM".equals(t.getName())) {
                 return t;
             }
@@ -119,12 +121,31 @@ public final class Child {
 
     /** @return whether a thread of the JVM's signal handling ({@code SIGTERM handler}, ...) is alive */
     static boolean signalHandlerRunning() {
-        for (Thread t : Thread.getAllStackTraces().keySet()) {
+        for (Thread t : platformThreads()) {
             if (t.isAlive() && SIGNAL_HANDLER.matcher(t.getName()).matches()) {
                 return true;
             }
         }
         return false;
+    }
+
+    /**
+     * @return the JVM's live platform threads, as the root thread group's {@code enumerate} lists them: without
+     *     stopping the JVM to walk every thread's stack, as {@code Thread.getAllStackTraces} does (a few tenths
+     *     of a millisecond of each child's exit, which asks twice); virtual threads are daemons and in no group
+     */
+    private static List<Thread> platformThreads() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads;
+        int n;
+        do {
+            threads = new Thread[root.activeCount() + 16];
+            n = root.enumerate(threads, true);
+        } while (n == threads.length); // more threads than room: perhaps some left out
+        return Arrays.asList(threads).subList(0, n);
     }
 
     private void trySend(byte[] frame) {

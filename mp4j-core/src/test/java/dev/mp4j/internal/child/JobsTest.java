@@ -18,7 +18,7 @@ class JobsTest {
         Thread daemon = Thread.ofPlatform().daemon().start(() -> await(release));
         Thread user = Thread.ofPlatform().daemon(false).start(() -> await(release));
         try {
-            Thread found = Jobs.nonDaemonThreadBesides(Thread.currentThread());
+            Thread found = dev.mp4j.internal.spawn.Child.nonDaemonThreadBesides(Thread.currentThread());
             assertTrue(found != null && found.isAlive() && !found.isDaemon(), String.valueOf(found));
             assertNotSame(Thread.currentThread(), found);
             assertNotSame(daemon, found);
@@ -28,7 +28,7 @@ class JobsTest {
             user.join(TimeUnit.SECONDS.toMillis(30));
         }
         assertFalse(user.isAlive());
-        Thread after = Jobs.nonDaemonThreadBesides(Thread.currentThread());
+        Thread after = dev.mp4j.internal.spawn.Child.nonDaemonThreadBesides(Thread.currentThread());
         assertTrue(after != user && after != daemon && after != Thread.currentThread(), String.valueOf(after));
     }
 
