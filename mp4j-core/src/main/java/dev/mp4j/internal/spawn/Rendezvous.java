@@ -8,14 +8,16 @@ import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Tags;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -307,7 +309,7 @@ final class Rendezvous {
                 Quietly.close(stdin);
                 return;
             }
-            FrameChannel channel = new FrameChannel(Channels.newInputStream(up), stdin);
+            FrameChannel channel = new FrameChannel(new FifoInput(up), stdin);
             try {
                 byte[] hello = channel.receive(1);
                 if (hello.length != 1 || hello[0] != Tags.HELLO) {
@@ -381,6 +383,64 @@ final class Rendezvous {
             ResourceTracker.unregister(ResourceTracker.Kind.DIR, dir.toString());
         } catch (IOException ignored) {
             // best effort at exit
+        }
+    }
+
+    /**
+     * The reading end of a child's FIFO as a stream: each read is one {@link FileChannel#read} into a direct
+     * buffer of its own, copied out. A FileChannel, so that {@link #close} wakes a reader blocked in a read
+     * (with an {@link java.nio.channels.AsynchronousCloseException}), which a FileInputStream's close does not.
+     * Where {@code Channels.newInputStream} wrapped each read's array in a new heap buffer, which the channel
+     * copied through a temporary direct buffer taken from, and given back to, the thread's cache: a dozen calls
+     * more per read, and the parent reads a frame of results of every chunk a pool's worker runs, in the
+     * interpreter for a fresh JVM's first several hundred.
+     */
+    private static final class FifoInput extends InputStream {
+        /** The direct buffer's first size: most frames are short; it grows as reads fill it. */
+        private static final int FIRST = 1 << 13;
+        /** Its largest: a pipe holds 64 KiB. */
+        private static final int MOST = 1 << 16;
+
+        private final FileChannel channel;
+        /** The receiving thread's; made at the first read. */
+        private ByteBuffer direct;
+
+        /** @param channel the FIFO's reading end; owned by this stream from now on */
+        FifoInput(FileChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
+            }
+            ByteBuffer buf = direct;
+            if (buf == null) {
+                buf = direct = ByteBuffer.allocateDirect(FIRST);
+            }
+            buf.clear().limit(Math.min(len, buf.capacity()));
+            int got = channel.read(buf);
+            if (got > 0) {
+                buf.flip().get(b, off, got);
+                if (got == buf.capacity() && got < MOST && len > got) {
+                    direct = ByteBuffer.allocateDirect(Math.min(MOST, 2 * got)); // a long frame: fewer reads of it
+                }
+            }
+            return got;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
     }
 }
