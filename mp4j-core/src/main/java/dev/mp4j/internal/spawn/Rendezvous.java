@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
@@ -185,7 +186,11 @@ final class Rendezvous {
                 slot.ahead().get();
                 return;
             } catch (ExecutionException failedAhead) {
-                // made here then, and what fails is reported
+                // made here then, and what fails is reported; first away with a regular file that a child's
+                // open made there (its FIFO, made ahead, was removed when the rest of its batch failed)
+                if (Files.isRegularFile(slot.path(), LinkOption.NOFOLLOW_LINKS)) {
+                    Files.deleteIfExists(slot.path());
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while " + slot.path() + " was being made", e);
