@@ -7,13 +7,16 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -114,8 +117,9 @@ public final class JvmOptions {
      * This JVM's input arguments, remembered per command line. Asking the JVM for them starts its management
      * support ({@code ManagementFactory}: 15-25 ms of a fresh JVM's CPU here, on the way to its first child's
      * exec), while the java launcher derives them from its command line and environment alone. So they are asked
-     * for once per command line and kept in the AOT caches' directory ({@link AotCache#directory}), one small
-     * file per command line ({@link #KEPT} at most), where later runs of the same command line read them.
+     * for once per command line and kept in the AOT caches' directory ({@link AotCache#directory}), in its
+     * subdirectory {@link #DIRECTORY} (this user's alone), one small file per command line ({@link #KEPT} at
+     * most), where later runs of the same command line read them.
      * The key is the whole of what the launcher and the JVM take options from: the java binary (this JVM's
      * own launcher, {@code /proc/self/exe}), the JDK's version, the command line ({@code /proc/self/cmdline})
      * and the variables {@link #ENVIRONMENT}. Nothing is remembered, and the JVM is asked each time, when the JVM
@@ -130,6 +134,8 @@ public final class JvmOptions {
         static final int KEPT = 16;
         static final String PREFIX = "jvm-input-arguments-";
         static final String SUFFIX = ".args";
+        /** The subdirectory of the AOT caches' directory the files are kept in, made this user's alone. */
+        static final String DIRECTORY = "jvm-options";
 
         private Remembered() {}
 
@@ -140,7 +146,7 @@ public final class JvmOptions {
             try {
                 key = key();
                 if (key != null) {
-                    file = AotCache.directory().resolve(fileName(key));
+                    file = AotCache.directory().resolve(DIRECTORY).resolve(fileName(key));
                     List<String> known = read(file, key);
                     if (known != null) {
                         return known;
@@ -210,21 +216,25 @@ public final class JvmOptions {
 
         /** @return the arguments remembered under {@code key} in {@code file}, or null */
         static List<String> read(Path file, String key) throws IOException {
+            // what a child is started with: only from a regular file of this user's that no one else can write,
+            // in a directory of this user's that no one else can write either (else another user could move a
+            // file of theirs into its place between this check and the read); uids compared as numbers, since
+            // an owner's name is a look-up in the user database
+            Object me = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
             Map<String, Object> attributes;
             try {
                 attributes = Files.readAttributes(file, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
             } catch (NoSuchFileException none) {
                 return null;
             }
-            // what a child is started with: only from a regular file of this user's that no one else can write
-            // (the directory may be a shared one, where another user could move a file of theirs into its
-            // place); uids compared as numbers, since an owner's name is a look-up in the user database
-            int mode = (Integer) attributes.get("mode");
-            if ((mode & 0170000) != 0100000 || (mode & 0022) != 0
-                    || !attributes.get("uid").equals(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))) {
+            Map<String, Object> directory = Files.readAttributes(file.getParent(), "unix:mode,uid");
+            if (!ours(attributes, 0100000, me) || !ours(directory, 0040000, me)) {
                 return null;
             }
-            byte[] bytes = Files.readAllBytes(file);
+            byte[] bytes;
+            try (InputStream stream = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
+                bytes = stream.readAllBytes();
+            }
             DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes));
             if (!in.readUTF().equals(key)) {
                 return null; // another command line of the same hash: this one is written over it
@@ -238,6 +248,13 @@ public final class JvmOptions {
                 arguments.add(in.readUTF());
             }
             return arguments;
+        }
+
+        /** @return whether a file of these {@code unix:mode,uid} attributes is of {@code type}, {@code me}'s, and
+         *     writable by no one else */
+        private static boolean ours(Map<String, Object> attributes, int type, Object me) {
+            int mode = (Integer) attributes.get("mode");
+            return (mode & 0170000) == type && (mode & 0022) == 0 && attributes.get("uid").equals(me);
         }
 
         /**
@@ -255,7 +272,14 @@ public final class JvmOptions {
                     out.writeUTF(a);
                 }
                 Path dir = file.getParent();
-                Files.createDirectories(dir);
+                Files.createDirectories(dir.getParent());
+                try {
+                    // this user's alone, whatever the umask: read() uses no file in a directory others can write
+                    Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rwx------")));
+                } catch (FileAlreadyExistsException there) {
+                    // made before
+                }
                 part = Files.createTempFile(dir, PREFIX, ".part");
                 Files.write(part, bytes.toByteArray());
                 Files.move(part, file, StandardCopyOption.REPLACE_EXISTING,

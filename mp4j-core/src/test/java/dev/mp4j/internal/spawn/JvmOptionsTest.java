@@ -149,6 +149,21 @@ class JvmOptionsTest {
         assertNull(JvmOptions.Remembered.read(file, key), "a file others can write is not trusted");
         java.nio.file.Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         assertEquals(List.of("-Dx=y"), JvmOptions.Remembered.read(file, key));
+        java.nio.file.Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try {
+            assertNull(JvmOptions.Remembered.read(file, key), "a file in a directory others can write is not trusted");
+        } finally {
+            java.nio.file.Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
+    }
+
+    @Test
+    void theDirectoryOfRememberedArgumentsIsMadeThisUsersAlone(@TempDir Path dir) throws java.io.IOException {
+        Path file = dir.resolve(JvmOptions.Remembered.DIRECTORY).resolve(JvmOptions.Remembered.fileName("k"));
+        JvmOptions.Remembered.write(file, "k", List.of("-Da=b"));
+        assertEquals("rwx------", PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(file.getParent())));
+        assertEquals(List.of("-Da=b"), JvmOptions.Remembered.read(file, "k"));
     }
 
     @Test
