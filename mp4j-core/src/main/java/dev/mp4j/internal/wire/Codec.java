@@ -254,14 +254,25 @@ public final class Codec {
             throws IOException, ClassNotFoundException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         ObjectInputFilter requested = filter != null ? filter : processFilter;
-        if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
-            try {
+        Object value;
+        try {
+            if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
                 return FastReader.decodeElements(bytes, offset, length, effective(requested));
-            } catch (RuntimeException e) {
-                throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
             }
+            value = decodeJdk(bytes, offset, length, requested);
+        } catch (RuntimeException e) {
+            // as decode: a class's own readObject, a record's constructor, a filter that fails
+            throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
         }
-        Object value = decode(bytes, offset, length, requested, true);
+        return elements(value);
+    }
+
+    /**
+     * @param value a decoded value
+     * @return the elements of {@code value}, which must be a list
+     * @throws StreamCorruptedException if it is not one
+     */
+    static Object[] elements(Object value) throws StreamCorruptedException {
         if (value instanceof List<?> list) {
             return list.toArray();
         }

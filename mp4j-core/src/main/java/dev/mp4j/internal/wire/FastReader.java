@@ -127,14 +127,7 @@ final class FastReader {
         r.wantElements = true;
         try {
             Object value = r.whole();
-            if (r.elements != null) {
-                return r.elements;
-            }
-            if (value instanceof List<?> list) {
-                return list.toArray();
-            }
-            throw new StreamCorruptedException("a list was expected, not "
-                    + (value == null ? "null" : value.getClass().getName()));
+            return r.elements != null ? r.elements : Codec.elements(value);
         } finally {
             r.release();
         }
