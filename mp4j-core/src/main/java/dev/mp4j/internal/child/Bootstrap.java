@@ -31,6 +31,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The main class of every child JVM, and the one place that knows every part of a child: the launch
@@ -117,7 +118,7 @@ public final class Bootstrap {
                 throw e;
             }
             connected.complete(null);
-            java.util.concurrent.atomic.AtomicBoolean jobCame = spare ? Warmup.whileWaiting(h.natives()) : null;
+            AtomicBoolean jobCame = spare ? Warmup.whileWaiting(h.natives()) : null;
             byte[] frame;
             try {
                 frame = channel.receive(Integer.MAX_VALUE - 16L);

@@ -13,11 +13,14 @@ import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.sync.ProcessLock;
 import dev.mp4j.internal.wire.Codec;
 
+import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 
 /**
  * The work a child does after it connects — decoding a process's job and a worker's, a worker's task and
@@ -82,8 +85,8 @@ final class Warmup {
      * @param natives whether to link the semaphores' FFM handles (the parent uses them)
      * @return what the main thread sets once its job (or anything else from the parent) has come
      */
-    static java.util.concurrent.atomic.AtomicBoolean whileWaiting(boolean natives) {
-        java.util.concurrent.atomic.AtomicBoolean jobCame = new java.util.concurrent.atomic.AtomicBoolean();
+    static AtomicBoolean whileWaiting(boolean natives) {
+        AtomicBoolean jobCame = new AtomicBoolean();
         Thread t = new Thread(() -> untilJob(jobCame::get, natives), "mp4j-warmup");
         t.setDaemon(true);
         t.start();
@@ -101,14 +104,14 @@ final class Warmup {
      * @param jobCame true once the job (or anything else) has come from the parent
      * @param natives whether to link the semaphores' FFM handles (the parent uses them)
      */
-    static void untilJob(java.util.function.BooleanSupplier jobCame, boolean natives) {
+    static void untilJob(BooleanSupplier jobCame, boolean natives) {
         try {
             Thread.sleep(QUIET_MILLIS);
             if (jobCame.getAsBoolean()) {
                 return;
             }
             for (Class<?> c : SERIALIZED) {
-                java.io.ObjectStreamClass.lookup(c);
+                ObjectStreamClass.lookup(c);
             }
             exercise(0, jobCame);
             if (natives && !jobCame.getAsBoolean()) {
@@ -138,7 +141,7 @@ final class Warmup {
      * @param rounds how many times each path runs
      * @param stop asked before each step: true ends the warm-up
      */
-    static void exercise(int rounds, java.util.function.BooleanSupplier stop) throws Exception {
+    static void exercise(int rounds, BooleanSupplier stop) throws Exception {
         if (stop.getAsBoolean()) {
             return;
         }
