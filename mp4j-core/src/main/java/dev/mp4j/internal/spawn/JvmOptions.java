@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  * {@code -XX:MaxRAM*}) replaces the memory rule ({@link #memoryRule}) and the initial heap
  * ({@link #INITIAL_HEAP}), and a young generation's or initial heap's size given ({@code -Xmn},
  * {@code -XX:NewSize}, {@code -XX:MaxNewSize}, {@code -XX:NewRatio}, {@code -XX:InitialRAMPercentage},
- * {@code -XX:MinRAMPercentage}) replaces the initial heap. Options the child gets through its environment
+ * {@code -XX:MinRAMPercentage}) replaces the initial heap, and a compile command or directives file given
+ * ({@code -XX:CompileCommand}, {@code -XX:CompileCommandFile}, {@code -XX:CompilerDirectivesFile}) replaces
+ * mp4j's compile commands ({@link #COMPILE_DEFAULTS}). Options the child gets through its environment
  * ({@code JDK_JAVA_OPTIONS}, {@code JAVA_TOOL_OPTIONS}) count as the user's choice too.
  */
 public final class JvmOptions {
@@ -70,6 +72,20 @@ public final class JvmOptions {
      * with the default, a few hundred with a small heap).
      */
     static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
+    private static final Pattern COMPILE_COMMANDS = Pattern.compile(
+            "-XX:(CompileCommand|CompileCommandFile|CompilerDirectivesFile)=.*");
+    /**
+     * A child compiles the JDK's stack map generator ({@code StackMapGenerator.processBlock}, run for each class
+     * the JDK spins: a lambda's, a LambdaForm's) only after ten times the usual calls. A forkserver spare's
+     * warm-up spins enough classes to make it hot, and C1 compiling that one method (a switch over every
+     * bytecode, with its inlined helpers) takes 7.3 MiB of compiler memory, a third of the spare's anonymous
+     * memory: spares peaked at 56.6–60 MiB resident, 51 MiB without it (malloc'd memory 9.2 MiB -> 4.0–4.4).
+     * Some spares' warm-ups reached twice the threshold, none four times it; a child that spins classes by the
+     * thousand still compiles it. Preceded by {@code quiet}, without which the JVM prints each compile
+     * command on the child's stdout.
+     */
+    static final List<String> COMPILE_DEFAULTS = List.of("-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.classfile.impl.StackMapGenerator::processBlock,10.0");
     private static volatile List<String> inherited;
     private static final java.util.concurrent.atomic.AtomicBoolean READING = new java.util.concurrent.atomic.AtomicBoolean();
 
@@ -428,7 +444,8 @@ public final class JvmOptions {
         boolean gc = anyMatches(GC, environment) || anyMatches(GC, user);
         boolean heap = anyMatches(HEAP, environment) || anyMatches(HEAP, user);
         boolean young = anyMatches(YOUNG, environment) || anyMatches(YOUNG, user);
-        List<String> d = new ArrayList<>(4);
+        boolean compile = anyMatches(COMPILE_COMMANDS, environment) || anyMatches(COMPILE_COMMANDS, user);
+        List<String> d = new ArrayList<>(6);
         if (!gc) {
             d.add("-XX:+UseSerialGC");
         }
@@ -438,6 +455,9 @@ public final class JvmOptions {
         }
         if (!heap && !young) {
             d.add(INITIAL_HEAP);
+        }
+        if (!compile) {
+            d.addAll(COMPILE_DEFAULTS);
         }
         return d;
     }

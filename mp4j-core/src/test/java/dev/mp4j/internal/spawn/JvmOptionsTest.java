@@ -88,7 +88,46 @@ class JvmOptionsTest {
     @Test
     void theEnvironmentsOptionsAreTheUsersChoiceToo() {
         List<String> d = JvmOptions.defaults(List.of("-Dx=y"), List.of("-XX:+UseParallelGC", "-Xmx64m"));
-        assertEquals(List.of("-XX:-UsePerfData"), d);
+        List<String> expected = new java.util.ArrayList<>(List.of("-XX:-UsePerfData"));
+        expected.addAll(JvmOptions.COMPILE_DEFAULTS);
+        assertEquals(expected, d);
+        assertEquals(List.of("-XX:-UsePerfData"), JvmOptions.defaults(List.of("-Dx=y"),
+                List.of("-XX:+UseParallelGC", "-Xmx64m", "-XX:CompileCommand=exclude,a.B::c")));
+    }
+
+    @Test
+    void aCompileCommandOfTheUsersReplacesMp4jsCompileCommands() {
+        List<String> none = JvmOptions.defaults(List.of("-Dx=y"), List.of());
+        assertTrue(none.containsAll(JvmOptions.COMPILE_DEFAULTS), none.toString());
+        assertEquals("-XX:CompileCommand=quiet", JvmOptions.COMPILE_DEFAULTS.getFirst(),
+                "quiet comes first: the JVM prints each command parsed before it");
+        for (String user : List.of("-XX:CompileCommand=print,a.B::c", "-XX:CompileCommandFile=/tmp/commands",
+                "-XX:CompilerDirectivesFile=/tmp/directives.json")) {
+            List<String> d = JvmOptions.defaults(List.of(user), List.of());
+            for (String c : JvmOptions.COMPILE_DEFAULTS) {
+                assertFalse(d.contains(c), user + " -> " + d);
+            }
+            assertTrue(d.contains("-XX:+UseSerialGC") && d.contains(JvmOptions.INITIAL_HEAP), user + " -> " + d);
+        }
+    }
+
+    @Test
+    void aJvmTakesTheDefaultsAndPrintsNothingOfThem() throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(JvmOptions.defaults(List.of(), List.of()));
+        cmd.add("-version");
+        java.lang.Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            // waited for first: a few bytes at most fit the pipe, and a read would wait as long as the JVM
+            assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the JVM did not exit");
+            byte[] out = p.getInputStream().readAllBytes();
+            assertEquals(0, p.exitValue(), cmd.toString());
+            assertEquals("", new String(out, java.nio.charset.StandardCharsets.UTF_8), cmd.toString());
+        } finally {
+            p.destroyForcibly();
+            p.getInputStream().close();
+        }
     }
 
     @Test
