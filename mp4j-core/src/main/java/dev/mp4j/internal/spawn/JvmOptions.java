@@ -46,8 +46,9 @@ import java.util.regex.Pattern;
  * ({@link #INITIAL_HEAP}), and a young generation's or initial heap's size given ({@code -Xmn},
  * {@code -XX:NewSize}, {@code -XX:MaxNewSize}, {@code -XX:NewRatio}, {@code -XX:InitialRAMPercentage},
  * {@code -XX:MinRAMPercentage}) replaces the initial heap, and a compile command or directives file given
- * ({@code -XX:CompileCommand}, {@code -XX:CompileCommandFile}, {@code -XX:CompilerDirectivesFile}) replaces
- * mp4j's compile commands ({@link #COMPILE_DEFAULTS}). Options the child gets through its environment
+ * ({@code -XX:CompileCommand}, {@code -XX:CompileCommandFile}, {@code -XX:CompileOnly},
+ * {@code -XX:CompilerDirectivesFile}) replaces mp4j's compile commands ({@link #COMPILE_DEFAULTS}). Options
+ * the child gets through its environment
  * ({@code JDK_JAVA_OPTIONS}, {@code JAVA_TOOL_OPTIONS}) count as the user's choice too.
  */
 public final class JvmOptions {
@@ -73,7 +74,7 @@ public final class JvmOptions {
      */
     static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
     private static final Pattern COMPILE_COMMANDS = Pattern.compile(
-            "-XX:(CompileCommand|CompileCommandFile|CompilerDirectivesFile)=.*");
+            "-XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*");
     /**
      * A child compiles the JDK's stack map generator ({@code StackMapGenerator.processBlock}, run for each class
      * the JDK spins: a lambda's, a LambdaForm's) only after ten times the usual calls. A forkserver spare's

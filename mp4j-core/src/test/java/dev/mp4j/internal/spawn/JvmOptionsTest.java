@@ -101,7 +101,7 @@ class JvmOptionsTest {
         assertTrue(none.containsAll(JvmOptions.COMPILE_DEFAULTS), none.toString());
         assertEquals("-XX:CompileCommand=quiet", JvmOptions.COMPILE_DEFAULTS.getFirst(),
                 "quiet comes first: the JVM prints each command parsed before it");
-        for (String user : List.of("-XX:CompileCommand=print,a.B::c", "-XX:CompileCommandFile=/tmp/commands",
+        for (String user : List.of("-XX:CompileCommand=print,a.B::c", "-XX:CompileCommandFile=/tmp/commands", "-XX:CompileOnly=a.B::c",
                 "-XX:CompilerDirectivesFile=/tmp/directives.json")) {
             List<String> d = JvmOptions.defaults(List.of(user), List.of());
             for (String c : JvmOptions.COMPILE_DEFAULTS) {
