@@ -296,6 +296,16 @@ final class PoolResults {
                     }
                     chunkDone(offset, v, e);
                 }
+
+                @Override
+                public Object[] valuesInto() {
+                    return slots;
+                }
+
+                @Override
+                public int valuesAt() {
+                    return offset;
+                }
             };
         }
 
@@ -328,7 +338,9 @@ final class PoolResults {
                         count = values.length;
                     }
                     synchronized (this) {
-                        System.arraycopy(values, from, slots, offset, count);
+                        if (values != slots) { // else a worker JVM's values were read straight into place
+                            System.arraycopy(values, from, slots, offset, count);
+                        }
                         if (--left == 0) {
                             all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
                         }

@@ -322,7 +322,7 @@ public final class JvmBackend extends BreakingBackend {
             // every call returned: the worker gets its next chunk before this JVM reads these values
             w.values(id, new Values(id, status, frame), runNanos, frame.length);
         } else {
-            TaskRunner.Outcome out = read(id, status, frame);
+            TaskRunner.Outcome out = read(id, status, frame, null, 0, 0);
             w.result(id, out.value(), out.error(), runNanos, frame.length);
         }
     }
@@ -340,23 +340,32 @@ public final class JvmBackend extends BreakingBackend {
         }
 
         @Override
-        public TaskRunner.Outcome read() {
-            return JvmBackend.this.read(id, status, frame);
+        public TaskRunner.Outcome read(Object[] into, int at, int count) {
+            return JvmBackend.this.read(id, status, frame, into, at, count);
         }
     }
 
-    /** @return the value or exception a RESULT frame carries, or the error reading it raised */
-    private TaskRunner.Outcome read(long id, PoolFrames.Status status, byte[] frame) {
+    /**
+     * @param into where a chunk's values go if they can ({@link Codec#decodeElements(byte[], int, int,
+     *     ObjectInputFilter, Object[], int, int)}), or null
+     * @param at where the first goes in {@code into}
+     * @param count the chunk's calls
+     * @return the value or exception a RESULT frame carries, or the error reading it raised
+     */
+    private TaskRunner.Outcome read(long id, PoolFrames.Status status, byte[] frame, Object[] into, int at,
+                                    int count) {
         boolean failed = status == PoolFrames.Status.EXCEPTION;
         Object value = null;
         Throwable error = null;
         try {
             int body = PoolFrames.ResultFrame.BODY;
             if (status == PoolFrames.Status.CHUNK_VALUES || status == PoolFrames.Status.EACH_VALUES) {
-                // the values in an array of their own, no list made around them: a map's result copies them
-                // from it in one go
-                Object[] a = Codec.decodeElements(frame, body, frame.length - body, filter);
-                List<Object> values = new Chunks.Slice(a, 0, a.length);
+                // the values straight into the map's result when they are numbers (no array of their own to
+                // make and copy), else in an array of their own, no list made around them: a map's result
+                // copies them from it in one go
+                Object[] a = Codec.decodeElements(frame, body, frame.length - body, filter, into, at, count);
+                List<Object> values = into != null && a == into ? new Chunks.Slice(a, at, at + count)
+                        : new Chunks.Slice(a, 0, a.length);
                 value = status == PoolFrames.Status.CHUNK_VALUES ? new Chunks.ChunkResult(values, null)
                         : new Chunks.EachResult(values, null);
             } else {

@@ -318,7 +318,7 @@ public final class PoolEngine {
             if (later != null) {
                 TaskRunner.Outcome read;
                 try {
-                    read = later.read();
+                    read = later.read(task.completion.valuesInto(), task.completion.valuesAt(), task.items);
                 } catch (VirtualMachineError e) {
                     fatal = e; // the task is no longer in flight: fail it here, then let the caller see it
                     read = new TaskRunner.Outcome(null, e);
@@ -969,8 +969,13 @@ public final class PoolEngine {
     /** Reads a chunk's values after its worker got its next tasks ({@link Worker#values}). */
     @FunctionalInterface
     interface Later {
-        /** @return the values, or the error reading them raised; never throws */
-        TaskRunner.Outcome read();
+        /**
+         * @param into where the values go if they can ({@link Completion#valuesInto}), or null
+         * @param at where the first goes in {@code into}
+         * @param count how many values the chunk has, the room in {@code into}
+         * @return the values, or the error reading them raised; never throws
+         */
+        TaskRunner.Outcome read(Object[] into, int at, int count);
     }
 
     /**

@@ -252,12 +252,32 @@ public final class Codec {
      */
     public static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
+        return decodeElements(bytes, offset, length, filter, null, 0, 0);
+    }
+
+    /**
+     * {@link #decodeElements(byte[], int, int, ObjectInputFilter)}, but a list of exactly {@code count} boxed
+     * numbers in the fast form is boxed straight into {@code into[at, at + count)}: a map's chunk of results
+     * read into the map's result, with no array of its own.
+     *
+     * @param into where the elements go when they can; null: an array of their own
+     * @param at where the first goes in {@code into}
+     * @param count the room there, in elements: a list of another size gets an array of its own
+     * @return {@code into} if the elements went there (and only then), else a fresh array the caller owns
+     * @throws IndexOutOfBoundsException if {@code [at, at + count)} is not within {@code into}
+     */
+    public static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter,
+                                          Object[] into, int at, int count)
+            throws IOException, ClassNotFoundException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (into != null) {
+            Objects.checkFromIndexSize(at, count, into.length);
+        }
         ObjectInputFilter requested = filter != null ? filter : processFilter;
         Object value;
         try {
             if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
-                return FastReader.decodeElements(bytes, offset, length, effective(requested));
+                return FastReader.decodeElements(bytes, offset, length, effective(requested), into, at, count);
             }
             value = decodeJdk(bytes, offset, length, requested);
         } catch (RuntimeException e) {
