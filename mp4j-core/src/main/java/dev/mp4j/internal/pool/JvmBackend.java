@@ -41,6 +41,8 @@ public final class JvmBackend extends BreakingBackend {
     private final long maxMemory;
     /** What this JVM accepts from the workers: the context's filter and the default limits; null: the JVM's. */
     private final ObjectInputFilter filter;
+    /** The argument buffers of chunks done, for chunks to come. */
+    private final Spares spares = new Spares();
 
     /**
      * @param launcher boots the worker JVMs
@@ -76,13 +78,34 @@ public final class JvmBackend extends BreakingBackend {
         return Codec.encode(task);
     }
 
-    /** @return the arguments serialized as the ArrayList the worker decodes (whatever list holds them) */
-    private static byte[] encodeArgs(List<Object> args) throws IOException {
+    /**
+     * @return the arguments serialized as the ArrayList the worker decodes (whatever list holds them), into
+     *     the buffer of a chunk done before when it is as long
+     */
+    private byte[] encodeArgs(List<Object> args) throws IOException {
         if (args instanceof Chunks.Slice s) {
-            return Codec.encodeList(s.array(), s.from(), s.to(), 0);
+            byte[] spare = spares.take(Codec.bulkListLength(s.array(), s.from(), s.to(), 0));
+            byte[] out = Codec.encodeList(s.array(), s.from(), s.to(), 0, spare);
+            if (spare != null && out != spare) {
+                spares.give(spare);
+            }
+            return out;
         }
         Object[] a = args.toArray();
         return Codec.encodeList(a, 0, a.length, 0);
+    }
+
+    @Override
+    public boolean preparesCopies() {
+        return true;
+    }
+
+    /** A done chunk's arguments' buffer is kept for the next chunk of as many bytes (a map's next chunk). */
+    @Override
+    public void done(Object prepared) {
+        if (prepared instanceof PreparedChunk c) {
+            spares.give(c.args);
+        }
     }
 
     @Override

@@ -313,6 +313,9 @@ public final class PoolEngine {
             w.link.kill();
         }
         send(sends); // first: the worker's next tasks do not wait for this one's completion
+        if (task != null) {
+            backend.done(task.payload); // no longer held by a worker: never sent again
+        }
         if (outcome != null) {
             VirtualMachineError fatal = null;
             if (later != null) {

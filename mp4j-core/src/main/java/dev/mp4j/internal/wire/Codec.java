@@ -109,6 +109,30 @@ public final class Codec {
         return fast != null ? fast : behind(headroom, encodeJdk(new ArrayList<>(Arrays.asList(a).subList(from, to))));
     }
 
+    /**
+     * {@link #encodeList(Object[], int, int, int)} that may write into {@code reuse}, a buffer the caller no
+     * longer needs: it does when the form is exactly as long as it (see {@link #bulkListLength}), and then
+     * returns it; otherwise it makes its own array, and {@code reuse} is left as it was.
+     *
+     * @param reuse a buffer to write into, or null
+     * @return {@code reuse}, or a fresh array; either way exactly the headroom and the serialized form
+     */
+    public static byte[] encodeList(Object[] a, int from, int to, int headroom, byte[] reuse) throws IOException {
+        Objects.checkFromToIndex(from, to, a.length);
+        byte[] fast = FastWriter.encodeList(a, from, to, headroom, reuse);
+        return fast != null ? fast : behind(headroom, encodeJdk(new ArrayList<>(Arrays.asList(a).subList(from, to))));
+    }
+
+    /**
+     * @return how long {@link #encodeList} makes {@code a[from, to)} with {@code headroom} when its elements are
+     *     all Integers, all Longs or all Doubles (one bulk list): the length of a buffer worth handing it to write
+     *     into; for other elements, a guess
+     */
+    public static int bulkListLength(Object[] a, int from, int to, int headroom) {
+        Objects.checkFromToIndex(from, to, a.length);
+        return FastWriter.listLength(a, from, to, headroom);
+    }
+
     private static byte[] behind(int headroom, byte[] form) {
         if (headroom == 0) {
             return form;
