@@ -55,7 +55,9 @@ final class PoolResults {
         private boolean stopping; // guarded by stateLock
 
         Handler(String owner) {
-            thread = Thread.ofPlatform().daemon(true).name(owner + "-" + COUNTER.getAndIncrement() + "-results")
+            // String.concat, not +: a + links a call site on its first run, a pool's start in a fresh JVM
+            thread = Thread.ofPlatform().daemon(true)
+                    .name(owner.concat("-").concat(Integer.toString(COUNTER.getAndIncrement())).concat("-results"))
                     .unstarted(new Loop(this));
             thread.start();
         }

@@ -199,7 +199,7 @@ public final class JvmBackend extends BreakingBackend {
         }
         life = new Life();
         life.worker.complete(worker);
-        Thread.ofPlatform().daemon().name("mp4j-pool-" + worker.name()).start(life);
+        Thread.ofPlatform().daemon().name("mp4j-pool-".concat(worker.name())).start(life);
         return life.link;
     }
 
@@ -244,7 +244,7 @@ public final class JvmBackend extends BreakingBackend {
             }
             return;
         }
-        Thread.currentThread().setName("mp4j-pool-" + w.name());
+        Thread.currentThread().setName("mp4j-pool-".concat(w.name())); // no + : its call site links on first run
         if (jvm != null) {
             try {
                 jvm.name(w.name());

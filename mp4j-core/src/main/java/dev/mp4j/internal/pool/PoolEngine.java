@@ -128,7 +128,8 @@ public final class PoolEngine {
         this.maxTasksPerChild = maxTasksPerChild;
         this.timeLimitNanos = timeLimitNanos;
         this.backend = backend;
-        this.label = kind + " pool " + ENGINES.incrementAndGet();
+        // String.concat, not +: a + links a call site on its first run, which a fresh JVM's first pool pays for
+        this.label = kind.concat(" pool ").concat(Integer.toString(ENGINES.incrementAndGet()));
     }
 
     /** @return the number of workers */
@@ -416,7 +417,9 @@ public final class PoolEngine {
         RuntimeException error = null;
         RuntimeException lost = null;
         List<Worker> sends = List.of();
-        String about = "worker " + w.name + " (pid " + w.link.pid() + ")";
+        // no +, whose call site links on its first run: every pool's close in a fresh JVM would pay for it
+        String about = new StringBuilder("worker ").append(w.name).append(" (pid ").append(w.link.pid()).append(')')
+                .toString();
         lock.lock();
         try {
             logGone(w, about, code, message);
@@ -515,25 +518,41 @@ public final class PoolEngine {
 
     /** Logs a worker's end, with the lock held (so the state read is consistent). */
     private void logGone(Worker w, String about, Integer code, String message) {
+        System.Logger.Level level = goneLevel(w, message);
+        if (!LOG.isLoggable(level)) {
+            return; // the message is not built: a worker's planned end is logged at DEBUG, off by default
+        }
         if (message != null) {
-            LOG.log(System.Logger.Level.WARNING, "pool: " + about + " could not start: " + message);
+            LOG.log(level, "pool: " + about + " could not start: " + message);
         } else if (w.killReason != null) {
-            LOG.log(System.Logger.Level.INFO, "pool: " + about + " ended with exit code " + code + " after it was killed ("
+            LOG.log(level, "pool: " + about + " ended with exit code " + code + " after it was killed ("
                     + w.killReason + "); a new worker replaces it");
         } else if (broken != null || w.killed) {
-            LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " ended with exit code " + code);
+            LOG.log(level, "pool: " + about + " ended with exit code " + code);
         } else if (w.quitting && w.inflight.isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " exited with exit code " + code
+            LOG.log(level, "pool: " + about + " exited with exit code " + code
                     + (w.overMemory ? " (recycled: over maxMemoryPerChild)" : ""));
         } else if (w.initFailed != null) {
-            LOG.log(System.Logger.Level.WARNING, "pool: " + about + " ended with exit code " + code
-                    + ": its initializer failed");
+            LOG.log(level, "pool: " + about + " ended with exit code " + code + ": its initializer failed");
         } else {
-            LOG.log(death == Death.REPLACE ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
-                    "pool: " + about + " ended abruptly with exit code " + code
+            LOG.log(level, "pool: " + about + " ended abruptly with exit code " + code
                     + (w.inflight.isEmpty() ? "" : " while it ran a task")
                     + (death == Death.REPLACE ? "; a new worker replaces it" : "; the pool is broken"));
         }
+    }
+
+    /** @return the level {@link #logGone} logs a worker's end at, by the same cases. Lock held. */
+    private System.Logger.Level goneLevel(Worker w, String message) {
+        if (message != null) {
+            return System.Logger.Level.WARNING;
+        } else if (w.killReason != null) {
+            return System.Logger.Level.INFO;
+        } else if (broken != null || w.killed || (w.quitting && w.inflight.isEmpty())) {
+            return System.Logger.Level.DEBUG;
+        } else if (w.initFailed != null) {
+            return System.Logger.Level.WARNING;
+        }
+        return death == Death.REPLACE ? System.Logger.Level.WARNING : System.Logger.Level.ERROR;
     }
 
     /** Puts back the tasks a gone worker held but had not finished, to go to another worker. */
