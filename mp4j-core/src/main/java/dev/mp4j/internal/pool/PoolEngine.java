@@ -597,11 +597,13 @@ public final class PoolEngine {
      * @return the workers with something in their outbox
      */
     private List<Worker> assign() {
-        List<Worker> out = new ArrayList<>(2);
+        List<Worker> out = null; // made once a worker has something to send: most results send nothing
         while (!pending.isEmpty()) {
             Task t = pending.peek();
             Worker best = null;
-            for (Worker w : workers) {
+            // by index, not a for-each: an iterator per task sent is garbage a fresh JVM's first maps make
+            for (int i = 0, n = workers.size(); i < n; i++) {
+                Worker w = workers.get(i);
                 if (w.canTake(maxTasksPerChild, t) && (best == null || w.inflight.size() < best.inflight.size())) {
                     best = w;
                 }
@@ -626,9 +628,7 @@ public final class PoolEngine {
             best.inflightBytes += t.weight;
             best.dispatched++;
             best.outbox.add(new Send(best, t));
-            if (!out.contains(best)) {
-                out.add(best);
-            }
+            out = touched(out, best);
         }
         // by index, not over a copy: startWorker below appends a worker that is not ready yet, and no other
         // change to the list happens here (this runs for every task sent and every result)
@@ -640,14 +640,23 @@ public final class PoolEngine {
                     w.quitting = true;
                     w.recycled = spent;
                     w.outbox.add(new Send(w, null));
-                    if (!out.contains(w)) {
-                        out.add(w);
-                    }
+                    out = touched(out, w);
                     if (spent && (!shutdown || !pending.isEmpty())) {
                         startWorker();
                     }
                 }
             }
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /** @return {@code out}, or a new list if null, with {@code w} in it once */
+    private static List<Worker> touched(List<Worker> out, Worker w) {
+        if (out == null) {
+            out = new ArrayList<>(2);
+        }
+        if (!out.contains(w)) {
+            out.add(w);
         }
         return out;
     }
@@ -658,7 +667,8 @@ public final class PoolEngine {
      * it stops), so no thread waits for another's write.
      */
     private void send(List<Worker> touched) {
-        for (Worker w : touched) {
+        for (int i = 0, n = touched.size(); i < n; i++) { // by index: no iterator per task and result
+            Worker w = touched.get(i);
             do {
                 if (!w.sendLock.tryLock()) {
                     break;
