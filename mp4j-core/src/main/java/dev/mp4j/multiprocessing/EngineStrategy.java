@@ -115,6 +115,11 @@ final class EngineStrategy implements PoolStrategy {
         return items.toArray();
     }
 
+    /** @return whether the workers get copies of a task's items, so that their arrays are free once submitted */
+    boolean reusesItems() {
+        return reuseItems;
+    }
+
     /**
      * Keeps a map's items array, cleared, for the next map ({@link #itemsArray}), once its chunks are all
      * submitted: a worker JVM's chunk is a copy, so nothing reads the array any more.

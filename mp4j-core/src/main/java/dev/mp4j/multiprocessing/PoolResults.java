@@ -391,6 +391,9 @@ final class PoolResults {
         private Outcome current;         // the chunk being consumed: read and written by the consuming thread only
         private int pos;                 // the next of its items: the consuming thread's only
         private boolean ended;
+        /** A chunk's items array, cleared, for the next chunk: worker JVMs get copies of the items. */
+        private Object[] spareItems;
+        private static final Object[] NULLS = new Object[1024];
 
         /** The most chunks sent ahead of the consumer that {@link #window} chooses for small chunks. */
         static final int MAX_AHEAD_CHUNKS = 16;
@@ -449,7 +452,9 @@ final class PoolResults {
             lock.lock();
             try {
                 while (!sourceDone && sent - consumed < window) {
-                    Object[] a = new Object[Math.min(chunksize, 1024)];
+                    int first = Math.min(chunksize, NULLS.length);
+                    Object[] a = spareItems != null ? spareItems : new Object[first];
+                    spareItems = null;
                     int n = fill(a, 0);
                     while (n == a.length && n < chunksize) {
                         a = Arrays.copyOf(a, (int) Math.min(chunksize, 2L * n));
@@ -470,6 +475,11 @@ final class PoolResults {
                             sourceError = new IllegalStateException("the pool stopped before every item of "
                                     + "the iterable was sent to it", e);
                         }
+                    }
+                    if (a.length == first && owner.reusesItems()) {
+                        // the chunk went out serialized: its array takes the next chunk's items
+                        System.arraycopy(NULLS, 0, a, 0, n);
+                        spareItems = a;
                     }
                 }
             } finally {

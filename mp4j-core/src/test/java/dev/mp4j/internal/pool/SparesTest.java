@@ -1,5 +1,6 @@
 package dev.mp4j.internal.pool;
 
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -18,6 +19,21 @@ class SparesTest {
         spares.give(null);
         spares.give(new byte[Spares.MAX_BYTES + 1]);
         assertNull(spares.take(Spares.MAX_BYTES + 1));
+    }
+
+    @Test
+    void theBuffersKeptStayUnderTheTotal() {
+        Spares spares = new Spares();
+        int n = Spares.MAX_TOTAL / Spares.MAX_BYTES;
+        for (int i = 0; i < n; i++) {
+            spares.give(new byte[Spares.MAX_BYTES]);
+        }
+        spares.give(new byte[1]); // over the total: not kept
+        assertNull(spares.take(1));
+        for (int i = 0; i < n; i++) {
+            assertNotNull(spares.take(Spares.MAX_BYTES));
+        }
+        assertNull(spares.take(Spares.MAX_BYTES));
     }
 
     @Test

@@ -151,6 +151,18 @@ class ProcessPoolTest extends PoolTests {
         assertEquals(Work.squares(2000), pool.map(Work::sqr, Work.range(2000)));
     }
 
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void imapChunksFilledIntoOneReusedArrayEachCarryTheirOwnItems() {
+        for (int chunksize : new int[] {1, 7, 100}) {
+            List<Integer> out = new ArrayList<>();
+            for (int r : pool.imap(Work::sqr, Work.range(1000), chunksize)) {
+                out.add(r);
+            }
+            assertEquals(Work.squares(1000), out, () -> "chunksize " + chunksize);
+        }
+    }
+
     static Object same(Object x) {
         return x;
     }
