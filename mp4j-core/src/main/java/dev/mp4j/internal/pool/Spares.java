@@ -4,9 +4,10 @@ package dev.mp4j.internal.pool;
  * A few byte buffers a pool is done with, kept for the next ones of the same length: the serialized
  * arguments of a map's chunks, whose chunks are as long as each other and as those of the map before (one
  * 100k-item map of Integers is 8 chunks of 50 KB in a 2-worker pool; an imap's chunks of 100 Integers, 16
- * of them sent ahead, are 405 bytes each). Bounded: at most {@link #SLOTS} buffers of at most
- * {@link #MAX_BYTES} each and {@link #MAX_TOTAL} in all are kept; a buffer given when all slots are taken
- * replaces a kept one, each in turn. Thread-safe.
+ * of them sent ahead, are 405 bytes each). A stack, the last given on top, where a take finds its length at
+ * once in the usual case (every buffer as long): a map's first chunks run these in the interpreter, once per
+ * chunk. Bounded: at most {@link #SLOTS} buffers of at most {@link #MAX_BYTES} each and {@link #MAX_TOTAL} in
+ * all are kept; the oldest kept make room for a buffer given. Thread-safe.
  */
 final class Spares {
     /** How many buffers are kept. */
@@ -16,8 +17,8 @@ final class Spares {
     /** The most bytes kept in all. */
     static final int MAX_TOTAL = 1024 * 1024;
 
-    private final byte[][] slots = new byte[SLOTS][];
-    private int next; // where a buffer goes when no slot is free
+    private final byte[][] stack = new byte[SLOTS][];
+    private int count;
     private int total; // the bytes of the buffers kept
 
     /**
@@ -25,10 +26,11 @@ final class Spares {
      * @return a kept buffer of exactly that length, no longer kept; or null if none is
      */
     synchronized byte[] take(int length) {
-        for (int i = 0; i < SLOTS; i++) {
-            byte[] b = slots[i];
-            if (b != null && b.length == length) {
-                slots[i] = null;
+        for (int i = count - 1; i >= 0; i--) {
+            byte[] b = stack[i];
+            if (b.length == length) {
+                stack[i] = stack[--count]; // the top takes its place
+                stack[count] = null;
                 total -= length;
                 return b;
             }
@@ -37,7 +39,7 @@ final class Spares {
     }
 
     /**
-     * Keeps {@code b} (which its giver no longer uses), unless it is too long or the buffers kept are.
+     * Keeps {@code b} (which its giver no longer uses), unless it is too long.
      *
      * @param b a buffer, or null for none
      */
@@ -45,21 +47,12 @@ final class Spares {
         if (b == null || b.length > MAX_BYTES) {
             return;
         }
-        int at = -1;
-        for (int i = 0; i < SLOTS && at < 0; i++) {
-            if (slots[i] == null) {
-                at = i;
-            }
+        while (count > 0 && (count == SLOTS || total + b.length > MAX_TOTAL)) {
+            total -= stack[0].length; // the oldest makes room
+            System.arraycopy(stack, 1, stack, 0, --count);
+            stack[count] = null;
         }
-        if (at < 0) {
-            at = next;
-            next = (next + 1) % SLOTS;
-            total -= slots[at].length;
-            slots[at] = null;
-        }
-        if (total + b.length <= MAX_TOTAL) {
-            slots[at] = b;
-            total += b.length;
-        }
+        stack[count++] = b;
+        total += b.length;
     }
 }

@@ -1,6 +1,7 @@
 package dev.mp4j.internal.pool;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
@@ -25,13 +26,18 @@ class SparesTest {
     void theBuffersKeptStayUnderTheTotal() {
         Spares spares = new Spares();
         int n = Spares.MAX_TOTAL / Spares.MAX_BYTES;
-        for (int i = 0; i < n; i++) {
+        byte[] first = new byte[Spares.MAX_BYTES];
+        spares.give(first);
+        for (int i = 1; i < n; i++) {
             spares.give(new byte[Spares.MAX_BYTES]);
         }
-        spares.give(new byte[1]); // over the total: not kept
-        assertNull(spares.take(1));
-        for (int i = 0; i < n; i++) {
-            assertNotNull(spares.take(Spares.MAX_BYTES));
+        byte[] one = new byte[1];
+        spares.give(one); // over the total: the oldest makes room
+        assertSame(one, spares.take(1));
+        for (int i = 1; i < n; i++) {
+            byte[] b = spares.take(Spares.MAX_BYTES);
+            assertNotNull(b);
+            assertNotSame(first, b);
         }
         assertNull(spares.take(Spares.MAX_BYTES));
     }
@@ -44,7 +50,7 @@ class SparesTest {
             given[i] = new byte[10 + i];
             spares.give(given[i]);
         }
-        assertNull(spares.take(10)); // replaced by the last one given
+        assertNull(spares.take(10));
         for (int i = 1; i < given.length; i++) {
             assertSame(given[i], spares.take(10 + i));
         }
