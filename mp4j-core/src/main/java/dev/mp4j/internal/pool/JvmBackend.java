@@ -133,14 +133,6 @@ public final class JvmBackend extends BreakingBackend {
      */
     private record PreparedChunk(Chunks.Fn fn, boolean each, byte[] fnBytes, byte[] args) {}
 
-    /** Readies the codec ({@link Codec#prepare}) on its own thread. */
-    private static final class CodecPrepare implements Runnable {
-        @Override
-        public void run() {
-            Codec.prepare(true);
-        }
-    }
-
     @Override
     public RuntimeException unsendable(Throwable e) {
         return new IllegalArgumentException("cannot send the task to a worker JVM: "
@@ -439,8 +431,11 @@ public final class JvmBackend extends BreakingBackend {
         public void accept(java.lang.Process started) {
             process.complete(started);
             if (!CODEC_PREPARED.getAndSet(true)) {
-                // this JVM's first worker boots for a while now: meanwhile ready what decodes its results
-                Thread.ofPlatform().daemon().name("mp4j-codec-prepare").start(new CodecPrepare());
+                // this JVM's first worker boots for a while now: meanwhile ready what decodes its results, here,
+                // on the thread that then waits for the worker to connect. Not on a thread of its own: a thread
+                // that allocates and ends leaves the unused rest of its allocation buffer (TLAB) as garbage in
+                // the young generation, which brought a fresh JVM's first collection into its second map
+                Codec.prepare(true);
             }
         }
 
