@@ -9,6 +9,7 @@ import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.internal.pool.Backend;
 import dev.mp4j.internal.pool.Completion;
+import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.spi.PoolStrategy;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -33,8 +35,16 @@ import java.util.function.Consumer;
 final class EngineStrategy implements PoolStrategy {
     private static final Cleaner CLEANER = Cleaner.create();
 
+    /** The longest items array kept for the next map ({@link #itemsArray}). */
+    private static final int MAX_SPARE_ITEMS = 1 << 18;
+    private static final Object[] NULLS = new Object[1024];
+
     private final Core core;
     private final String owner;
+    /** Whether a map's items array is free once its chunks are submitted: the workers get copies (JVMs). */
+    private final boolean reuseItems;
+    /** The items array of a map done with, cleared, for the next map of as many items; null if none. */
+    private final AtomicReference<Object[]> spareItems = new AtomicReference<>();
 
     /**
      * Starts the workers.
@@ -50,6 +60,10 @@ final class EngineStrategy implements PoolStrategy {
                    String owner) {
         this.core = new Core(processes, backend, kind, maxTasksPerChild, timeLimitNanos, owner);
         this.owner = owner;
+        this.reuseItems = backend.preparesCopies();
+        if (backend instanceof JvmBackend jvm) {
+            jvm.prepareOn(core.handler); // idle until results come: its TLAB, not a thread's of its own
+        }
         CLEANER.register(this, core);
         core.engine.start();
     }
@@ -79,11 +93,51 @@ final class EngineStrategy implements PoolStrategy {
         Chunks.Fn f = new Chunks.Fn(erase(fn));
         @SuppressWarnings("unchecked")
         List<Object> all = (List<Object>) items; // the pool's own copy of the caller's items: views of it suffice
-        for (int offset = 0; offset < n; offset += size) {
-            submit(new Chunks.Chunk(f, all.subList(offset, Math.min(n, offset + size))), result.chunk(offset),
-                    Timeouts.FOREVER);
+        try {
+            for (int offset = 0; offset < n; offset += size) {
+                submit(new Chunks.Chunk(f, all.subList(offset, Math.min(n, offset + size))), result.chunk(offset),
+                        Timeouts.FOREVER);
+            }
+        } finally {
+            spare(items);
         }
         return result;
+    }
+
+    /**
+     * The items of a map, in an array of the pool's own: the array of the map before when it is as long and
+     * the workers got copies of its items (JVMs: every chunk is serialized when submitted), else a copy.
+     *
+     * @param items the caller's items
+     * @return their array, which {@link #mapAsync} gets as a {@link Chunks.Slice} of it whole
+     */
+    Object[] itemsArray(java.util.Collection<?> items) {
+        Object[] spare = reuseItems ? spareItems.get() : null;
+        if (spare != null && spare.length == items.size() && spareItems.compareAndSet(spare, null)) {
+            return items.toArray(spare); // the same array unless the collection grew since
+        }
+        return items.toArray();
+    }
+
+    /** @return whether the workers get copies of a task's items, so that their arrays are free once submitted */
+    boolean reusesItems() {
+        return reuseItems;
+    }
+
+    /**
+     * Keeps a map's items array, cleared, for the next map ({@link #itemsArray}), once its chunks are all
+     * submitted: a worker JVM's chunk is a copy, so nothing reads the array any more.
+     */
+    private void spare(List<?> items) {
+        if (reuseItems && items instanceof Chunks.Slice s && s.from() == 0 && s.to() == s.array().length
+                && s.array().length <= MAX_SPARE_ITEMS) {
+            Object[] a = s.array();
+            // bulk copies of nulls rather than a store per slot: a map's first calls run in the interpreter
+            for (int i = 0; i < a.length; i += NULLS.length) {
+                System.arraycopy(NULLS, 0, a, i, Math.min(NULLS.length, a.length - i));
+            }
+            spareItems.set(a);
+        }
     }
 
 

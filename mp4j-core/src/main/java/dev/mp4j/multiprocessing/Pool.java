@@ -461,10 +461,10 @@ public class Pool implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     private <T> List<T> mapItems(Iterable<? extends T> items) {
-        if (!(strategy instanceof EngineStrategy)) {
+        if (!(strategy instanceof EngineStrategy engine)) {
             return collect(items);
         }
-        Object[] a = items instanceof Collection<? extends T> c ? c.toArray() : collect(items).toArray();
+        Object[] a = items instanceof Collection<? extends T> c ? engine.itemsArray(c) : collect(items).toArray();
         return (List<T>) new Chunks.Slice(a, 0, a.length);
     }
 

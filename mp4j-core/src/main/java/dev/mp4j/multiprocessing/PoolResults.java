@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
+import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -45,7 +46,7 @@ final class PoolResults {
      * ready, one at a time, in the order the results arrived. States: running --stop--&gt; stopping (runs
      * what was posted before, then ends) --&gt; stopped (posted work runs in the posting thread).
      */
-    static final class Handler {
+    static final class Handler implements Executor {
         private static final AtomicInteger COUNTER = new AtomicInteger(1);
         private static final Runnable STOP = new Stop();
 
@@ -55,7 +56,9 @@ final class PoolResults {
         private boolean stopping; // guarded by stateLock
 
         Handler(String owner) {
-            thread = Thread.ofPlatform().daemon(true).name(owner + "-" + COUNTER.getAndIncrement() + "-results")
+            // String.concat, not +: a + links a call site on its first run, a pool's start in a fresh JVM
+            thread = Thread.ofPlatform().daemon(true)
+                    .name(owner.concat("-").concat(Integer.toString(COUNTER.getAndIncrement())).concat("-results"))
                     .unstarted(new Loop(this));
             thread.start();
         }
@@ -103,6 +106,12 @@ final class PoolResults {
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "pool: a result callback raised an exception", t);
             }
+        }
+
+        /** {@link #post}: the pool's worker JVMs have it ready their codec while they boot. */
+        @Override
+        public void execute(Runnable r) {
+            post(r);
         }
 
         /** Runs {@code r} on the handler thread after what was posted before; in this thread once stopped. */
@@ -296,6 +305,16 @@ final class PoolResults {
                     }
                     chunkDone(offset, v, e);
                 }
+
+                @Override
+                public Object[] valuesInto() {
+                    return slots;
+                }
+
+                @Override
+                public int valuesAt() {
+                    return offset;
+                }
             };
         }
 
@@ -328,7 +347,9 @@ final class PoolResults {
                         count = values.length;
                     }
                     synchronized (this) {
-                        System.arraycopy(values, from, slots, offset, count);
+                        if (values != slots) { // else a worker JVM's values were read straight into place
+                            System.arraycopy(values, from, slots, offset, count);
+                        }
                         if (--left == 0) {
                             all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
                         }
@@ -377,6 +398,9 @@ final class PoolResults {
         private Outcome current;         // the chunk being consumed: read and written by the consuming thread only
         private int pos;                 // the next of its items: the consuming thread's only
         private boolean ended;
+        /** A chunk's items array, cleared, for the next chunk: worker JVMs get copies of the items. */
+        private Object[] spareItems;
+        private static final Object[] NULLS = new Object[1024];
 
         /** The most chunks sent ahead of the consumer that {@link #window} chooses for small chunks. */
         static final int MAX_AHEAD_CHUNKS = 16;
@@ -435,7 +459,9 @@ final class PoolResults {
             lock.lock();
             try {
                 while (!sourceDone && sent - consumed < window) {
-                    Object[] a = new Object[Math.min(chunksize, 1024)];
+                    int first = Math.min(chunksize, NULLS.length);
+                    Object[] a = spareItems != null ? spareItems : new Object[first];
+                    spareItems = null;
                     int n = fill(a, 0);
                     while (n == a.length && n < chunksize) {
                         a = Arrays.copyOf(a, (int) Math.min(chunksize, 2L * n));
@@ -456,6 +482,11 @@ final class PoolResults {
                             sourceError = new IllegalStateException("the pool stopped before every item of "
                                     + "the iterable was sent to it", e);
                         }
+                    }
+                    if (a.length == first && owner.reusesItems()) {
+                        // the chunk went out serialized: its array takes the next chunk's items
+                        System.arraycopy(NULLS, 0, a, 0, n);
+                        spareItems = a;
                     }
                 }
             } finally {

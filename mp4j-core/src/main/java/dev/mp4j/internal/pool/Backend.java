@@ -26,6 +26,23 @@ public interface Backend {
     }
 
     /**
+     * @return whether {@link #prepare} copies what a task holds (it serializes it): the objects a task was made
+     *     of are then no longer read once it is prepared
+     */
+    default boolean preparesCopies() {
+        return false;
+    }
+
+    /**
+     * The task's result arrived: {@code prepared} is never sent again, and what it holds may be reused.
+     * Called at most once per task, with no lock held; not at all for a task that ends another way.
+     *
+     * @param prepared what {@link #prepare} returned
+     */
+    default void done(Object prepared) {
+    }
+
+    /**
      * @param prepared what {@link #prepare} returned
      * @return the task again, to run in this JVM
      * @throws Exception if it cannot be restored

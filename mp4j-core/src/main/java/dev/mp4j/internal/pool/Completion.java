@@ -37,6 +37,22 @@ public interface Completion {
     }
 
     /**
+     * Where a chunk's values may be read straight to, when they come from a worker JVM: the array whose
+     * {@link #valuesAt} index takes the chunk's first value (the chunk's calls fill it from there). The
+     * {@code ChunkResult} handed to {@link #finish} is then a {@link Chunks.Slice} of this array. A pure query.
+     *
+     * @return the array, or null to have the values in an array of their own
+     */
+    default Object[] valuesInto() {
+        return null;
+    }
+
+    /** @return where in {@link #valuesInto} the chunk's first value goes */
+    default int valuesAt() {
+        return 0;
+    }
+
+    /**
      * A shutdown that cancels pending work took the task before it went to a worker.
      *
      * @param started whether {@link #start} had been called (the task went to a worker that was then killed)

@@ -19,6 +19,7 @@ import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -41,6 +42,10 @@ public final class JvmBackend extends BreakingBackend {
     private final long maxMemory;
     /** What this JVM accepts from the workers: the context's filter and the default limits; null: the JVM's. */
     private final ObjectInputFilter filter;
+    /** Where {@link Codec#prepare} runs, if not on a thread of its own ({@link #prepareOn}). */
+    private volatile Executor preparer;
+    /** The argument buffers of chunks done, for chunks to come. */
+    private final Spares spares = new Spares();
 
     /**
      * @param launcher boots the worker JVMs
@@ -76,13 +81,56 @@ public final class JvmBackend extends BreakingBackend {
         return Codec.encode(task);
     }
 
-    /** @return the arguments serialized as the ArrayList the worker decodes (whatever list holds them) */
-    private static byte[] encodeArgs(List<Object> args) throws IOException {
+    /**
+     * @return the arguments serialized as the ArrayList the worker decodes (whatever list holds them), into
+     *     the buffer of a chunk done before when it is as long
+     */
+    private byte[] encodeArgs(List<Object> args) throws IOException {
         if (args instanceof Chunks.Slice s) {
-            return Codec.encodeList(s.array(), s.from(), s.to(), 0);
+            byte[] spare = spares.take(Codec.bulkListLength(s.array(), s.from(), s.to(), 0));
+            byte[] out = Codec.encodeList(s.array(), s.from(), s.to(), 0, spare);
+            if (spare != null && out != spare) {
+                spares.give(spare);
+            }
+            return out;
         }
         Object[] a = args.toArray();
         return Codec.encodeList(a, 0, a.length, 0);
+    }
+
+    /**
+     * Has this JVM's codec readied ({@link Codec#prepare}) by {@code executor}, a long-lived thread of the pool
+     * that is idle while its first worker boots (its result handler), rather than by a thread of its own: a
+     * thread that allocates, however little, takes a whole TLAB of the young generation (hundreds of KB in a
+     * fresh JVM), whose unused rest a thread that then ends leaves there, bringing a fresh JVM's first young
+     * collection into its second 100k-item map. A worker whose process starts before this is called uses its
+     * own thread.
+     *
+     * @param executor runs the preparation
+     */
+    public void prepareOn(Executor executor) {
+        preparer = executor;
+    }
+
+    /** Readies the codec ({@link Codec#prepare}). */
+    private static final class CodecPrepare implements Runnable {
+        @Override
+        public void run() {
+            Codec.prepare(true);
+        }
+    }
+
+    @Override
+    public boolean preparesCopies() {
+        return true;
+    }
+
+    /** A done chunk's arguments' buffer is kept for the next chunk of as many bytes (a map's next chunk). */
+    @Override
+    public void done(Object prepared) {
+        if (prepared instanceof PreparedChunk c) {
+            spares.give(c.args);
+        }
     }
 
     @Override
@@ -109,14 +157,6 @@ public final class JvmBackend extends BreakingBackend {
      * @param args the serialized arguments
      */
     private record PreparedChunk(Chunks.Fn fn, boolean each, byte[] fnBytes, byte[] args) {}
-
-    /** Readies the codec ({@link Codec#prepare}) on its own thread. */
-    private static final class CodecPrepare implements Runnable {
-        @Override
-        public void run() {
-            Codec.prepare(true);
-        }
-    }
 
     @Override
     public RuntimeException unsendable(Throwable e) {
@@ -176,7 +216,7 @@ public final class JvmBackend extends BreakingBackend {
         }
         life = new Life();
         life.worker.complete(worker);
-        Thread.ofPlatform().daemon().name("mp4j-pool-" + worker.name()).start(life);
+        Thread.ofPlatform().daemon().name("mp4j-pool-".concat(worker.name())).start(life);
         return life.link;
     }
 
@@ -221,7 +261,7 @@ public final class JvmBackend extends BreakingBackend {
             }
             return;
         }
-        Thread.currentThread().setName("mp4j-pool-" + w.name());
+        Thread.currentThread().setName("mp4j-pool-".concat(w.name())); // no + : its call site links on first run
         if (jvm != null) {
             try {
                 jvm.name(w.name());
@@ -322,7 +362,7 @@ public final class JvmBackend extends BreakingBackend {
             // every call returned: the worker gets its next chunk before this JVM reads these values
             w.values(id, new Values(id, status, frame), runNanos, frame.length);
         } else {
-            TaskRunner.Outcome out = read(id, status, frame);
+            TaskRunner.Outcome out = read(id, status, frame, null, 0, 0);
             w.result(id, out.value(), out.error(), runNanos, frame.length);
         }
     }
@@ -340,23 +380,32 @@ public final class JvmBackend extends BreakingBackend {
         }
 
         @Override
-        public TaskRunner.Outcome read() {
-            return JvmBackend.this.read(id, status, frame);
+        public TaskRunner.Outcome read(Object[] into, int at, int count) {
+            return JvmBackend.this.read(id, status, frame, into, at, count);
         }
     }
 
-    /** @return the value or exception a RESULT frame carries, or the error reading it raised */
-    private TaskRunner.Outcome read(long id, PoolFrames.Status status, byte[] frame) {
+    /**
+     * @param into where a chunk's values go if they can ({@link Codec#decodeElements(byte[], int, int,
+     *     ObjectInputFilter, Object[], int, int)}), or null
+     * @param at where the first goes in {@code into}
+     * @param count the chunk's calls
+     * @return the value or exception a RESULT frame carries, or the error reading it raised
+     */
+    private TaskRunner.Outcome read(long id, PoolFrames.Status status, byte[] frame, Object[] into, int at,
+                                    int count) {
         boolean failed = status == PoolFrames.Status.EXCEPTION;
         Object value = null;
         Throwable error = null;
         try {
             int body = PoolFrames.ResultFrame.BODY;
             if (status == PoolFrames.Status.CHUNK_VALUES || status == PoolFrames.Status.EACH_VALUES) {
-                // the values in an array of their own, no list made around them: a map's result copies them
-                // from it in one go
-                Object[] a = Codec.decodeElements(frame, body, frame.length - body, filter);
-                List<Object> values = new Chunks.Slice(a, 0, a.length);
+                // the values straight into the map's result when they are numbers (no array of their own to
+                // make and copy), else in an array of their own, no list made around them: a map's result
+                // copies them from it in one go
+                Object[] a = Codec.decodeElements(frame, body, frame.length - body, filter, into, at, count);
+                List<Object> values = into != null && a == into ? new Chunks.Slice(a, at, at + count)
+                        : new Chunks.Slice(a, 0, a.length);
                 value = status == PoolFrames.Status.CHUNK_VALUES ? new Chunks.ChunkResult(values, null)
                         : new Chunks.EachResult(values, null);
             } else {
@@ -393,7 +442,7 @@ public final class JvmBackend extends BreakingBackend {
      * One worker JVM: its OS process (known before it connects) and, once booted, its channel. It is told the
      * process as soon as it exists.
      */
-    private static final class JvmLink implements Link, Consumer<java.lang.Process> {
+    private final class JvmLink implements Link, Consumer<java.lang.Process> {
         final CompletableFuture<java.lang.Process> process = new CompletableFuture<>();
         volatile ChildJvm jvm;
         volatile boolean killed; // by the engine, which killed its descendants too
@@ -407,8 +456,14 @@ public final class JvmBackend extends BreakingBackend {
         public void accept(java.lang.Process started) {
             process.complete(started);
             if (!CODEC_PREPARED.getAndSet(true)) {
-                // this JVM's first worker boots for a while now: meanwhile ready what decodes its results
-                Thread.ofPlatform().daemon().name("mp4j-codec-prepare").start(new CodecPrepare());
+                // this JVM's first worker boots for a while now: meanwhile ready what decodes its results, on
+                // the pool's idle thread if it has one (see prepareOn), else on a thread of its own
+                Executor on = preparer;
+                if (on != null) {
+                    on.execute(new CodecPrepare());
+                } else {
+                    Thread.ofPlatform().daemon().name("mp4j-codec-prepare").start(new CodecPrepare());
+                }
             }
         }
 

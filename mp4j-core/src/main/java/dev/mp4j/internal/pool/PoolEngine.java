@@ -128,7 +128,8 @@ public final class PoolEngine {
         this.maxTasksPerChild = maxTasksPerChild;
         this.timeLimitNanos = timeLimitNanos;
         this.backend = backend;
-        this.label = kind + " pool " + ENGINES.incrementAndGet();
+        // String.concat, not +: a + links a call site on its first run, which a fresh JVM's first pool pays for
+        this.label = kind.concat(" pool ").concat(Integer.toString(ENGINES.incrementAndGet()));
     }
 
     /** @return the number of workers */
@@ -313,12 +314,15 @@ public final class PoolEngine {
             w.link.kill();
         }
         send(sends); // first: the worker's next tasks do not wait for this one's completion
+        if (task != null) {
+            backend.done(task.payload); // no longer held by a worker: never sent again
+        }
         if (outcome != null) {
             VirtualMachineError fatal = null;
             if (later != null) {
                 TaskRunner.Outcome read;
                 try {
-                    read = later.read();
+                    read = later.read(task.completion.valuesInto(), task.completion.valuesAt(), task.items);
                 } catch (VirtualMachineError e) {
                     fatal = e; // the task is no longer in flight: fail it here, then let the caller see it
                     read = new TaskRunner.Outcome(null, e);
@@ -413,7 +417,9 @@ public final class PoolEngine {
         RuntimeException error = null;
         RuntimeException lost = null;
         List<Worker> sends = List.of();
-        String about = "worker " + w.name + " (pid " + w.link.pid() + ")";
+        // no +, whose call site links on its first run: every pool's close in a fresh JVM would pay for it
+        String about = new StringBuilder("worker ").append(w.name).append(" (pid ").append(w.link.pid()).append(')')
+                .toString();
         lock.lock();
         try {
             logGone(w, about, code, message);
@@ -512,25 +518,41 @@ public final class PoolEngine {
 
     /** Logs a worker's end, with the lock held (so the state read is consistent). */
     private void logGone(Worker w, String about, Integer code, String message) {
+        System.Logger.Level level = goneLevel(w, message);
+        if (!LOG.isLoggable(level)) {
+            return; // the message is not built: a worker's planned end is logged at DEBUG, off by default
+        }
         if (message != null) {
-            LOG.log(System.Logger.Level.WARNING, "pool: " + about + " could not start: " + message);
+            LOG.log(level, "pool: " + about + " could not start: " + message);
         } else if (w.killReason != null) {
-            LOG.log(System.Logger.Level.INFO, "pool: " + about + " ended with exit code " + code + " after it was killed ("
+            LOG.log(level, "pool: " + about + " ended with exit code " + code + " after it was killed ("
                     + w.killReason + "); a new worker replaces it");
         } else if (broken != null || w.killed) {
-            LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " ended with exit code " + code);
+            LOG.log(level, "pool: " + about + " ended with exit code " + code);
         } else if (w.quitting && w.inflight.isEmpty()) {
-            LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " exited with exit code " + code
+            LOG.log(level, "pool: " + about + " exited with exit code " + code
                     + (w.overMemory ? " (recycled: over maxMemoryPerChild)" : ""));
         } else if (w.initFailed != null) {
-            LOG.log(System.Logger.Level.WARNING, "pool: " + about + " ended with exit code " + code
-                    + ": its initializer failed");
+            LOG.log(level, "pool: " + about + " ended with exit code " + code + ": its initializer failed");
         } else {
-            LOG.log(death == Death.REPLACE ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
-                    "pool: " + about + " ended abruptly with exit code " + code
+            LOG.log(level, "pool: " + about + " ended abruptly with exit code " + code
                     + (w.inflight.isEmpty() ? "" : " while it ran a task")
                     + (death == Death.REPLACE ? "; a new worker replaces it" : "; the pool is broken"));
         }
+    }
+
+    /** @return the level {@link #logGone} logs a worker's end at, by the same cases. Lock held. */
+    private System.Logger.Level goneLevel(Worker w, String message) {
+        if (message != null) {
+            return System.Logger.Level.WARNING;
+        } else if (w.killReason != null) {
+            return System.Logger.Level.INFO;
+        } else if (broken != null || w.killed || (w.quitting && w.inflight.isEmpty())) {
+            return System.Logger.Level.DEBUG;
+        } else if (w.initFailed != null) {
+            return System.Logger.Level.WARNING;
+        }
+        return death == Death.REPLACE ? System.Logger.Level.WARNING : System.Logger.Level.ERROR;
     }
 
     /** Puts back the tasks a gone worker held but had not finished, to go to another worker. */
@@ -575,11 +597,13 @@ public final class PoolEngine {
      * @return the workers with something in their outbox
      */
     private List<Worker> assign() {
-        List<Worker> out = new ArrayList<>(2);
+        List<Worker> out = null; // made once a worker has something to send: most results send nothing
         while (!pending.isEmpty()) {
             Task t = pending.peek();
             Worker best = null;
-            for (Worker w : workers) {
+            // by index, not a for-each: an iterator per task sent is garbage a fresh JVM's first maps make
+            for (int i = 0, n = workers.size(); i < n; i++) {
+                Worker w = workers.get(i);
                 if (w.canTake(maxTasksPerChild, t) && (best == null || w.inflight.size() < best.inflight.size())) {
                     best = w;
                 }
@@ -604,9 +628,7 @@ public final class PoolEngine {
             best.inflightBytes += t.weight;
             best.dispatched++;
             best.outbox.add(new Send(best, t));
-            if (!out.contains(best)) {
-                out.add(best);
-            }
+            out = touched(out, best);
         }
         // by index, not over a copy: startWorker below appends a worker that is not ready yet, and no other
         // change to the list happens here (this runs for every task sent and every result)
@@ -618,14 +640,23 @@ public final class PoolEngine {
                     w.quitting = true;
                     w.recycled = spent;
                     w.outbox.add(new Send(w, null));
-                    if (!out.contains(w)) {
-                        out.add(w);
-                    }
+                    out = touched(out, w);
                     if (spent && (!shutdown || !pending.isEmpty())) {
                         startWorker();
                     }
                 }
             }
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /** @return {@code out}, or a new list if null, with {@code w} in it once */
+    private static List<Worker> touched(List<Worker> out, Worker w) {
+        if (out == null) {
+            out = new ArrayList<>(2);
+        }
+        if (!out.contains(w)) {
+            out.add(w);
         }
         return out;
     }
@@ -636,7 +667,8 @@ public final class PoolEngine {
      * it stops), so no thread waits for another's write.
      */
     private void send(List<Worker> touched) {
-        for (Worker w : touched) {
+        for (int i = 0, n = touched.size(); i < n; i++) { // by index: no iterator per task and result
+            Worker w = touched.get(i);
             do {
                 if (!w.sendLock.tryLock()) {
                     break;
@@ -969,8 +1001,13 @@ public final class PoolEngine {
     /** Reads a chunk's values after its worker got its next tasks ({@link Worker#values}). */
     @FunctionalInterface
     interface Later {
-        /** @return the values, or the error reading them raised; never throws */
-        TaskRunner.Outcome read();
+        /**
+         * @param into where the values go if they can ({@link Completion#valuesInto}), or null
+         * @param at where the first goes in {@code into}
+         * @param count how many values the chunk has, the room in {@code into}
+         * @return the values, or the error reading them raised; never throws
+         */
+        TaskRunner.Outcome read(Object[] into, int at, int count);
     }
 
     /**

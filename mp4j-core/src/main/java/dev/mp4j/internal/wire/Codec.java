@@ -109,6 +109,30 @@ public final class Codec {
         return fast != null ? fast : behind(headroom, encodeJdk(new ArrayList<>(Arrays.asList(a).subList(from, to))));
     }
 
+    /**
+     * {@link #encodeList(Object[], int, int, int)} that may write into {@code reuse}, a buffer the caller no
+     * longer needs: it does when the form is exactly as long as it (see {@link #bulkListLength}), and then
+     * returns it; otherwise it makes its own array, and {@code reuse} is left as it was.
+     *
+     * @param reuse a buffer to write into, or null
+     * @return {@code reuse}, or a fresh array; either way exactly the headroom and the serialized form
+     */
+    public static byte[] encodeList(Object[] a, int from, int to, int headroom, byte[] reuse) throws IOException {
+        Objects.checkFromToIndex(from, to, a.length);
+        byte[] fast = FastWriter.encodeList(a, from, to, headroom, reuse);
+        return fast != null ? fast : behind(headroom, encodeJdk(new ArrayList<>(Arrays.asList(a).subList(from, to))));
+    }
+
+    /**
+     * @return how long {@link #encodeList} makes {@code a[from, to)} with {@code headroom} when its elements are
+     *     all Integers, all Longs or all Doubles (one bulk list): the length of a buffer worth handing it to write
+     *     into; for other elements, a guess
+     */
+    public static int bulkListLength(Object[] a, int from, int to, int headroom) {
+        Objects.checkFromToIndex(from, to, a.length);
+        return FastWriter.listLength(a, from, to, headroom);
+    }
+
     private static byte[] behind(int headroom, byte[] form) {
         if (headroom == 0) {
             return form;
@@ -252,12 +276,32 @@ public final class Codec {
      */
     public static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
+        return decodeElements(bytes, offset, length, filter, null, 0, 0);
+    }
+
+    /**
+     * {@link #decodeElements(byte[], int, int, ObjectInputFilter)}, but a list of exactly {@code count} boxed
+     * numbers in the fast form is boxed straight into {@code into[at, at + count)}: a map's chunk of results
+     * read into the map's result, with no array of its own.
+     *
+     * @param into where the elements go when they can; null: an array of their own
+     * @param at where the first goes in {@code into}
+     * @param count the room there, in elements: a list of another size gets an array of its own
+     * @return {@code into} if the elements went there (and only then), else a fresh array the caller owns
+     * @throws IndexOutOfBoundsException if {@code [at, at + count)} is not within {@code into}
+     */
+    public static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter,
+                                          Object[] into, int at, int count)
+            throws IOException, ClassNotFoundException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
+        if (into != null) {
+            Objects.checkFromIndexSize(at, count, into.length);
+        }
         ObjectInputFilter requested = filter != null ? filter : processFilter;
         Object value;
         try {
             if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
-                return FastReader.decodeElements(bytes, offset, length, effective(requested));
+                return FastReader.decodeElements(bytes, offset, length, effective(requested), into, at, count);
             }
             value = decodeJdk(bytes, offset, length, requested);
         } catch (RuntimeException e) {

@@ -76,6 +76,10 @@ final class FastReader {
     /** {@link #decodeElements}: a top-level bulk ArrayList is boxed into an array of its own, left in {@link #elements}. */
     private boolean wantElements;
     private Object[] elements;
+    /** {@link #decodeElements}: the array the top-level bulk list's elements go into, if they are {@link #intoCount}. */
+    private Object[] into;
+    private int intoAt;
+    private int intoCount;
     private long refs;
     private long checked;
     /** Record and enum classes defined in this stream, by number; the info is null for an enum. */
@@ -123,8 +127,27 @@ final class FastReader {
      */
     static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
+        return decodeElements(bytes, offset, length, filter, null, 0, 0);
+    }
+
+    /**
+     * {@link #decodeElements(byte[], int, int, ObjectInputFilter)}, but a bulk list of numbers of exactly
+     * {@code count} elements is boxed straight into {@code into[at, at + count)}, which is then returned: a
+     * map's chunk of values lands in the map's result array, no array of its own made and copied.
+     *
+     * @param into where the elements go when they can, or null for an array of their own (the caller checked
+     *     that {@code [at, at + count)} is within it)
+     * @param at where the first goes in {@code into}
+     * @param count how many elements {@code into} has room for there; a list of any other size gets its own array
+     * @return {@code into} when the elements went there, else an array of their own
+     */
+    static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter,
+                                   Object[] into, int at, int count) throws IOException, ClassNotFoundException {
         FastReader r = take(bytes, offset, length, filter);
         r.wantElements = true;
+        r.into = into;
+        r.intoAt = at;
+        r.intoCount = count;
         try {
             Object value = r.whole();
             return r.elements != null ? r.elements : Codec.elements(value);
@@ -164,6 +187,7 @@ final class FastReader {
         filter = null;
         wantElements = false;
         elements = null;
+        into = null;
         refs = 0;
         checked = 0;
         if (classes != null) {
@@ -450,7 +474,10 @@ final class FastReader {
         // decodeElements: the top-level list's values boxed straight into the array it returns
         boolean toElements = wantElements && depth == 1 && kind == ARRAY_LIST;
         ArrayList<Object> list = kind == ARRAY_LIST && !toElements ? new ArrayList<>(n) : null;
-        Object[] a = list == null ? new Object[n] : null;
+        // decodeElements with a room of exactly n: boxed straight into it, from index base
+        boolean inPlace = toElements && into != null && n == intoCount;
+        Object[] a = list != null ? null : inPlace ? into : new Object[n];
+        int base = inPlace ? intoAt : 0;
         if (toElements) {
             elements = a;
         }
@@ -463,12 +490,12 @@ final class FastReader {
                     if (list != null) {
                         boxInts(buf, body, list, i, to);
                     } else {
-                        boxInts(buf, body, a, i, to);
+                        boxInts(buf, body, a, base, i, to);
                     }
                 } else if (list != null) {
                     boxLongs(buf, body, type == DOUBLE, list, i, to);
                 } else {
-                    boxLongs(buf, body, type == DOUBLE, a, i, to);
+                    boxLongs(buf, body, type == DOUBLE, a, base, i, to);
                 }
             }
             return list != null ? list : toElements ? null : kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
@@ -481,7 +508,7 @@ final class FastReader {
                 if (list != null) {
                     box(v, list, i, Math.min(n, i + BLOCK));
                 } else {
-                    box(v, a, i, Math.min(n, i + BLOCK));
+                    box(v, a, base, i, Math.min(n, i + BLOCK));
                 }
             }
             Scratch.give(v);
@@ -492,7 +519,7 @@ final class FastReader {
                 if (list != null) {
                     box(v, list, i, Math.min(n, i + BLOCK));
                 } else {
-                    box(v, a, i, Math.min(n, i + BLOCK));
+                    box(v, a, base, i, Math.min(n, i + BLOCK));
                 }
             }
             Scratch.give(v);
@@ -503,7 +530,7 @@ final class FastReader {
                 if (list != null) {
                     box(v, list, i, Math.min(n, i + BLOCK));
                 } else {
-                    box(v, a, i, Math.min(n, i + BLOCK));
+                    box(v, a, base, i, Math.min(n, i + BLOCK));
                 }
             }
             Scratch.give(v);
@@ -744,11 +771,11 @@ final class FastReader {
         return (int32(b, p) & 0xffffffffL) | (long) int32(b, p + 4) << 32;
     }
 
-    /** Boxes the ints {@code from} to {@code to} of the body at {@code b[at]} into {@code a[from, to)}. */
-    private static void boxInts(byte[] b, int at, Object[] a, int from, int to) {
+    /** Boxes the ints {@code from} to {@code to} of the body at {@code b[at]} into {@code a[base + from, base + to)}. */
+    private static void boxInts(byte[] b, int at, Object[] a, int base, int from, int to) {
         for (int i = from; i < to; i++) {
             int p = at + 4 * i;
-            a[i] = (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
+            a[base + i] = (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
         }
     }
 
@@ -760,11 +787,11 @@ final class FastReader {
         }
     }
 
-    /** {@link #boxInts(byte[], int, Object[], int, int)} of 8-byte values: Longs, or Doubles of their raw bits. */
-    private static void boxLongs(byte[] b, int at, boolean doubles, Object[] a, int from, int to) {
+    /** {@link #boxInts(byte[], int, Object[], int, int, int)} of 8-byte values: Longs, or Doubles of their raw bits. */
+    private static void boxLongs(byte[] b, int at, boolean doubles, Object[] a, int base, int from, int to) {
         for (int i = from; i < to; i++) {
             long v = int64(b, at + 8 * i);
-            a[i] = doubles ? (Object) Double.longBitsToDouble(v) : (Object) v;
+            a[base + i] = doubles ? (Object) Double.longBitsToDouble(v) : (Object) v;
         }
     }
 
@@ -776,21 +803,21 @@ final class FastReader {
         }
     }
 
-    private static void box(int[] v, Object[] a, int from, int to) {
+    private static void box(int[] v, Object[] a, int base, int from, int to) {
         for (int i = from; i < to; i++) {
-            a[i] = v[i];
+            a[base + i] = v[i];
         }
     }
 
-    private static void box(long[] v, Object[] a, int from, int to) {
+    private static void box(long[] v, Object[] a, int base, int from, int to) {
         for (int i = from; i < to; i++) {
-            a[i] = v[i];
+            a[base + i] = v[i];
         }
     }
 
-    private static void box(double[] v, Object[] a, int from, int to) {
+    private static void box(double[] v, Object[] a, int base, int from, int to) {
         for (int i = from; i < to; i++) {
-            a[i] = v[i];
+            a[base + i] = v[i];
         }
     }
 

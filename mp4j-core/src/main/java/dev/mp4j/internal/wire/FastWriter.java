@@ -64,6 +64,19 @@ final class FastWriter {
         buf = new byte[capacity];
     }
 
+    private FastWriter(byte[] buf) {
+        this.buf = buf;
+    }
+
+    /**
+     * @return the length of {@link #encodeList}'s result for {@code a[from, to)} when they make one bulk list
+     *     of numbers (exact then), else its first buffer's
+     */
+    static int listLength(Object[] a, int from, int to, int headroom) {
+        int n = to - from;
+        return headroom + 1 + listCapacity(n, n > 0 ? a[from] : null);
+    }
+
     /**
      * @param obj any value
      * @return its fast form, or null if it must take JDK serialization
@@ -129,13 +142,29 @@ final class FastWriter {
      *     JDK serialization
      */
     static byte[] encodeList(Object[] a, int from, int to, int headroom) {
-        int n = to - from;
-        FastWriter w = new FastWriter(headroom + 1 + listCapacity(n, n > 0 ? a[from] : null));
+        return encodeList(a, from, to, headroom, null);
+    }
+
+    /**
+     * {@link #encodeList(Object[], int, int, int)} written into {@code reuse} when it is exactly as long as the
+     * estimate ({@link #listLength}): for a bulk list of numbers, the result is then {@code reuse} itself.
+     *
+     * @param reuse a buffer the caller no longer needs, or null
+     */
+    static byte[] encodeList(Object[] a, int from, int to, int headroom, byte[] reuse) {
+        int capacity = listLength(a, from, to, headroom);
+        FastWriter w;
+        if (reuse != null && reuse.length == capacity) {
+            w = new FastWriter(reuse);
+            Arrays.fill(reuse, 0, headroom, (byte) 0);
+        } else {
+            w = new FastWriter(capacity);
+        }
         w.pos = headroom;
         w.buf[w.pos++] = MAGIC;
         try {
             if (!w.boxedList(ARRAY_LIST, a, from, to, 1)) {
-                w.elements(ARRAY_LIST, Arrays.asList(a).subList(from, to), n, 1);
+                w.elements(ARRAY_LIST, Arrays.asList(a).subList(from, to), to - from, 1);
             }
         } catch (Fallback f) {
             return null;

@@ -48,6 +48,11 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      * channels send only short frames.
      */
     private byte[] out = new byte[256];
+    /**
+     * The shortest body of a two-part frame ({@link #send(byte[], byte[])}) written from its own array after
+     * the header and head: one more write, where joining them copied it and grew {@link #out} to its size.
+     */
+    static final int SEPARATE_BODY = 16 * 1024;
     /** A received frame handed back for the next one of its length; the receiving thread's. */
     private byte[] spare;
     private volatile boolean open = true;
@@ -111,6 +116,15 @@ public final class FrameChannel implements Closeable, Handshake.Transport {
      */
     private void write(byte[] a, int off, int n, byte[] b, int total) throws IOException {
         long whole = Frames.SHORT_HEADER + (long) total; // in an int, a payload of 2 GiB - 4 and more overflowed
+        if (b != null && b.length >= SEPARATE_BODY && Frames.SHORT_HEADER + n <= out.length && whole > out.length) {
+            // a large body (a map's chunk) goes from its own array: not copied, nor the buffer grown for it
+            BigEndian.putInt(out, 0, total);
+            System.arraycopy(a, off, out, Frames.SHORT_HEADER, n);
+            output.write(out, 0, Frames.SHORT_HEADER + n);
+            output.write(b);
+            output.flush();
+            return;
+        }
         if (whole > out.length && out.length < BUFFER) {
             out = new byte[(int) Math.min(BUFFER, Math.max(2L * out.length, whole))];
         }

@@ -741,6 +741,41 @@ class CodecTest {
     }
 
     @Test
+    void decodeElementsIntoBoxesABulkListOfTheRightSizeStraightIntoTheGivenArray() throws Exception {
+        for (int n : new int[] {FastFormat.MIN_BOXED, FastFormat.SMALL_BULK, FastFormat.SMALL_BULK + 1, 1000}) {
+            List<Object> ints = numbers(n, i -> i * -77_777);
+            List<Object> longs = numbers(n, i -> (long) i * -0x1234_5678_9abcL);
+            List<Object> doubles = numbers(n, i -> i / -3.0);
+            for (List<Object> list : List.of(ints, longs, doubles)) {
+                byte[] b = Codec.encode(new ArrayList<>(list), 5);
+                Object[] into = new Object[n + 7];
+                into[2] = "before";
+                into[n + 3] = "after";
+                assertSame(into, Codec.decodeElements(b, 5, b.length - 5, null, into, 3, n));
+                assertArrayEquals(list.toArray(), Arrays.copyOfRange(into, 3, n + 3));
+                assertEquals("before", into[2]);
+                assertEquals("after", into[n + 3]);
+                // another size than the room: an array of its own, the room untouched
+                Object[] other = new Object[n + 2];
+                Object[] own = Codec.decodeElements(b, 5, b.length - 5, null, other, 1, n + 1);
+                assertNotSame(other, own);
+                assertArrayEquals(list.toArray(), own);
+                assertArrayEquals(new Object[n + 2], other);
+            }
+        }
+        // not a bulk list of numbers: an array of its own
+        List<Object> strings = new ArrayList<>(List.of("a", "b", "c"));
+        byte[] s = Codec.encode(strings);
+        Object[] room = new Object[3];
+        Object[] own = Codec.decodeElements(s, 0, s.length, null, room, 0, 3);
+        assertNotSame(room, own);
+        assertArrayEquals(strings.toArray(), own);
+        byte[] b = Codec.encode(new ArrayList<>(numbers(100, i -> i)));
+        assertThrows(IndexOutOfBoundsException.class, () -> Codec.decodeElements(b, 0, b.length, null,
+                new Object[100], 1, 100));
+    }
+
+    @Test
     void shortAndLongBulkListsHaveOneFormTheirValuesLittleEndian() throws Exception {
         for (int n : new int[] {FastFormat.MIN_BOXED, 100, FastFormat.SMALL_BULK, FastFormat.SMALL_BULK + 1, 1000}) {
             List<Object> ints = numbers(n, i -> i * -77_777);

@@ -125,6 +125,50 @@ class ProcessPoolTest extends PoolTests {
     /** A worker with a small heap collects what its boot left once it has waited a while without a task. */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void mapsOfAsManyItemsReadEachTheirOwnItemsAndGiveEachTheirOwnResults() {
+        // a map reuses the items array and the argument buffers of the map before when as long: what a map
+        // returned and what the caller changed since stay as they are
+        List<Integer> items = Work.range(2000);
+        List<Integer> first = pool.map(Work::sqr, items);
+        List<Integer> firstCopy = List.copyOf(first);
+        for (int i = 0; i < items.size(); i++) {
+            items.set(i, items.get(i) + 1);
+        }
+        AsyncResult<List<Integer>> second = pool.mapAsync(Work::sqr, items);
+        items.replaceAll(x -> -1); // after mapAsync returned: the map has its items already
+        List<Integer> third = pool.map(Work::sqr, Work.range(2000));
+        assertEquals(firstCopy, first);
+        assertEquals(Work.squares(2000), first);
+        List<Integer> shifted = new ArrayList<>();
+        for (int i = 1; i <= 2000; i++) {
+            shifted.add(i * i);
+        }
+        assertEquals(shifted, second.get(Duration.ofSeconds(30)));
+        assertEquals(Work.squares(2000), third);
+        List<Object> mixed = new ArrayList<>(Work.range(2000));
+        mixed.set(1999, "x"); // not all numbers: no bulk form, another length
+        assertEquals("x", pool.map(ProcessPoolTest::same, mixed).get(1999));
+        assertEquals(Work.squares(2000), pool.map(Work::sqr, Work.range(2000)));
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void imapChunksFilledIntoOneReusedArrayEachCarryTheirOwnItems() {
+        for (int chunksize : new int[] {1, 7, 100}) {
+            List<Integer> out = new ArrayList<>();
+            for (int r : pool.imap(Work::sqr, Work.range(1000), chunksize)) {
+                out.add(r);
+            }
+            assertEquals(Work.squares(1000), out, () -> "chunksize " + chunksize);
+        }
+    }
+
+    static Object same(Object x) {
+        return x;
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anIdleWorkerCollectsItsBootOnce() throws InterruptedException {
         try (Pool p = Pool.builder().processes(1).context(QUICK).build()) {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
