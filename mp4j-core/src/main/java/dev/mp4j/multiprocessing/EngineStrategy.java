@@ -18,6 +18,8 @@ import dev.mp4j.internal.util.Timeouts;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -111,12 +113,31 @@ final class EngineStrategy implements PoolStrategy {
      * @param items the caller's items
      * @return their array, which {@link #mapAsync} gets as a {@link Chunks.Slice} of it whole
      */
-    Object[] itemsArray(java.util.Collection<?> items) {
-        Object[] spare = reuseItems ? spareItems.get() : null;
+    Object[] itemsArray(Collection<?> items) {
+        Object[] spare = reuseItems && sized(items) ? spareItems.get() : null;
         if (spare != null && spare.length == items.size() && spareItems.compareAndSet(spare, null)) {
-            return items.toArray(spare); // the same array unless the collection grew since
+            return items.toArray(spare);
         }
         return items.toArray();
+    }
+
+    /** JDK lists whose {@code toArray(T[])} fills exactly {@code size()} slots, besides ArrayList. */
+    private static final Class<?> ARRAYS_LIST = Arrays.asList().getClass();
+    private static final Class<?> LIST_N = List.of().getClass();
+    private static final Class<?> LIST_12 = List.of(0).getClass();
+
+    /**
+     * The lists whose {@code toArray(T[])} fills exactly {@code size()} slots: a collection that
+     * holds fewer items than its {@code size()} said (a concurrent one, shrinking meanwhile) would leave a null
+     * after its last in an array as long, which the map would then call its function with. Other collections
+     * get an array of their own.
+     *
+     * @param c a map's items
+     * @return whether {@code c} is one of those lists
+     */
+    private static boolean sized(Collection<?> c) {
+        Class<?> k = c.getClass();
+        return k == ArrayList.class || k == ARRAYS_LIST || k == LIST_N || k == LIST_12;
     }
 
     /** @return whether the workers get copies of a task's items, so that their arrays are free once submitted */

@@ -122,7 +122,6 @@ class ProcessPoolTest extends PoolTests {
         }
     }
 
-    /** A worker with a small heap collects what its boot left once it has waited a while without a task. */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void mapsOfAsManyItemsReadEachTheirOwnItemsAndGiveEachTheirOwnResults() {
@@ -167,6 +166,30 @@ class ProcessPoolTest extends PoolTests {
         return x;
     }
 
+    /** @return a collection whose size() says one item more than it holds, as a shrinking concurrent one may */
+    private static java.util.Collection<Object> oneShort(int size) {
+        return new java.util.AbstractCollection<>() {
+            @Override
+            public java.util.Iterator<Object> iterator() {
+                return List.<Object>copyOf(Work.range(size - 1)).iterator();
+            }
+
+            @Override
+            public int size() {
+                return size;
+            }
+        };
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aMapOfAsManyItemsAsTheMapBeforeGetsNoItemItsCollectionDidNotHold() {
+        assertEquals(Work.range(9), pool.map(ProcessPoolTest::same, oneShort(10)));
+        pool.map(ProcessPoolTest::same, Work.range(10)); // leaves its 10 slots for the next map of 10
+        assertEquals(Work.range(9), pool.map(ProcessPoolTest::same, oneShort(10)));
+    }
+
+    /** A worker with a small heap collects what its boot left once it has waited a while without a task. */
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void anIdleWorkerCollectsItsBootOnce() throws InterruptedException {
