@@ -692,6 +692,23 @@ final class FastReader {
         String key = n == 0 ? String.join("\n", fiClass, fiName, fiSig, Integer.toString(kind), implClass,
                 implName, implSig, instantiated) : null;
         Object lambda = key != null ? STATELESS_LAMBDAS.get(capturing).get(key) : null;
+        // A filter of the user's sees the lambda's class, which must then be the one the JDK makes; the default
+        // filter checks no class.
+        boolean direct = filter == null || defaultFilter;
+        if (lambda instanceof DirectRunnable && !direct) {
+            lambda = null;
+        }
+        if (lambda == null && direct) {
+            try {
+                lambda = DirectRunnable.make(capturing, fiClass, fiName, fiSig, kind, implClass, implName, implSig,
+                        instantiated, captured);
+            } catch (LinkageError e) { // the capturing class's initialization, wrapped as $deserializeLambda$'s
+                throw cannotMake(implClass, implName, e);
+            }
+            if (lambda != null && key != null) {
+                remember(capturing, key, lambda);
+            }
+        }
         if (lambda == null) {
             try {
                 SerializedLambda sl = new SerializedLambda(capturing, fiClass, fiName, fiSig, kind, implClass,
@@ -719,14 +736,19 @@ final class FastReader {
                 throw new InvalidObjectException("the lambda " + implClass + "." + implName + " resolved to null");
             }
             if (key != null) {
-                Map<String, Object> cache = STATELESS_LAMBDAS.get(capturing);
-                if (cache.size() < 1024) {
-                    cache.put(key, lambda);
-                }
+                remember(capturing, key, lambda);
             }
         }
         check(lambda.getClass(), -1, depth);
         return lambda;
+    }
+
+    /** Keeps a lambda that captures nothing for the next reads of its call site ({@link #STATELESS_LAMBDAS}). */
+    private static void remember(Class<?> capturing, String key, Object lambda) {
+        Map<String, Object> cache = STATELESS_LAMBDAS.get(capturing);
+        if (cache.size() < 1024) {
+            cache.put(key, lambda);
+        }
     }
 
     private static IOException cannotMake(String implClass, String implName, Throwable cause) {
