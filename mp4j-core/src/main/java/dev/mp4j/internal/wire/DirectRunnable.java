@@ -11,16 +11,17 @@ import java.lang.invoke.SerializedLambda;
 /**
  * A serializable lambda or method reference of type {@link SerializableRunnable} (a process's target, a
  * pool's initializer) that captures nothing and whose implementation is a static method or a constructor,
- * rebuilt without its capturing class's {@code $deserializeLambda$}: that call links a call site and spins a
- * lambda class, 1–3 ms of a fresh JVM (the JDK's AOT cache cannot hold serializable lambdas), where a direct
- * method handle to the implementation method costs a few tenths. The lambda must be one its capturing class
- * makes ({@link LambdaSites#declares}: what {@code $deserializeLambda$} would accept), the method is looked up
- * with the capturing class's own access, as its call site's is, and the capturing class is initialized, as
- * calling its {@code $deserializeLambda$} initializes it. {@link #run} calls the method (dropping its result)
- * and throws what it throws, as the lambda's class does; serialized, this writes the lambda's
- * {@link SerializedLambda}, which deserialization turns back into the lambda. Lambdas with captured
- * arguments are left to {@code $deserializeLambda$}: binding them to a method handle makes the JDK spin
- * classes of its own, which a fresh JVM pays more for than for the lambda's.
+ * read from what this JVM's parent sent it ({@link FastReader#decodeFromParent}) and rebuilt without its
+ * capturing class's {@code $deserializeLambda$}: that call links a call site and spins a lambda class, 1–3 ms
+ * of a fresh JVM (the JDK's AOT cache cannot hold serializable lambdas), where a direct method handle to the
+ * implementation method costs a few tenths. {@code $deserializeLambda$} would check that the class makes
+ * such a lambda: the parent wrote it from the lambda itself. The method is looked up with the capturing
+ * class's own access, as its call site's is, and the capturing class is initialized first, as calling its
+ * {@code $deserializeLambda$} initializes it. {@link #run} calls the method (dropping its result) and throws
+ * what it throws, as the lambda's class does; serialized, this writes the lambda's {@link SerializedLambda},
+ * which deserialization turns back into the lambda. Lambdas with captured arguments are left to
+ * {@code $deserializeLambda$}: binding them to a method handle makes the JDK spin classes of its own, which a
+ * fresh JVM pays more for than for the lambda's.
  *
  * <p>It differs from the lambda the JDK would make only in what {@code run} does not show: its class (not a
  * hidden class of the capturing class's nest), and so its {@code toString}.
@@ -47,9 +48,8 @@ final class DirectRunnable implements SerializableRunnable {
      * @param capturing the capturing class, resolved
      * @param captured the captured arguments, decoded
      * @return the lambda; or null when this way does not apply (another functional interface, captured
-     *     arguments, an implementation method other than a static method or a constructor, a lambda its
-     *     capturing class does not declare as this reads it, a method mp4j may not look up), and
-     *     {@code $deserializeLambda$} is the way
+     *     arguments, an implementation method other than a static method or a constructor, a method mp4j
+     *     may not look up), and {@code $deserializeLambda$} is the way
      * @throws LinkageError if loading the implementation class or initializing the capturing class fails
      */
     static Object make(Class<?> capturing, String fiClass, String fiName, String fiSig, int implKind, String implClass,
@@ -59,26 +59,24 @@ final class DirectRunnable implements SerializableRunnable {
                 || implKind != MethodHandleInfo.REF_invokeStatic && implKind != MethodHandleInfo.REF_newInvokeSpecial) {
             return null;
         }
-        if (!LambdaSites.declares(capturing, fiClass, fiName, fiSig, implKind, implClass, implName, implSig,
-                instantiated)) {
-            return null;
-        }
         MethodHandles.Lookup lookup;
         MethodHandle mh;
         try {
+            FastFormat.class.getModule().addReads(capturing.getModule());
+            lookup = MethodHandles.privateLookupIn(capturing, MethodHandles.lookup());
+            // first, as calling $deserializeLambda$ does; and a handle to a static method of a class not yet
+            // initialized would take a form that checks at each call, which a fresh JVM spins a class for
+            lookup.ensureInitialized(capturing);
             ClassLoader loader = capturing.getClassLoader();
             String implClassName = implClass.replace('/', '.');
             Class<?> impl = implClassName.equals(capturing.getName()) ? capturing
                     : Class.forName(implClassName, false, loader);
             MethodType type = implSig.equals("()V") ? VOID : MethodType.fromMethodDescriptorString(implSig, loader);
-            FastFormat.class.getModule().addReads(capturing.getModule());
-            lookup = MethodHandles.privateLookupIn(capturing, MethodHandles.lookup());
             mh = implKind == MethodHandleInfo.REF_invokeStatic ? lookup.findStatic(impl, implName, type)
                     : lookup.findConstructor(impl, type);
             if (mh.type().returnType() != void.class) {
                 mh = mh.asType(VOID); // a method reference whose result the runnable drops
             }
-            lookup.ensureInitialized(capturing);
         } catch (ReflectiveOperationException | RuntimeException e) {
             return null; // $deserializeLambda$ makes it, or reports why it cannot
         }

@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A serializable runnable that captures nothing and calls a static method or a constructor is rebuilt as a
- * {@link DirectRunnable}; every other lambda as its capturing class's {@code $deserializeLambda$} makes it.
+ * A serializable runnable that captures nothing and calls a static method or a constructor, read from what a
+ * parent sent with the default filter, is rebuilt as a {@link DirectRunnable}; every other lambda as its
+ * capturing class's {@code $deserializeLambda$} makes it.
  */
 @Timeout(60)
 @SuppressWarnings("serial") // its serializable lambdas call its package-private methods: what the tests are about
@@ -31,6 +32,15 @@ public class DirectRunnableTest {
     public static final AtomicInteger CALLS = new AtomicInteger();
 
     static void count() {
+        CALLS.incrementAndGet();
+    }
+
+    /** Targets of their own for the tests that read them in other ways too (a target's first read is kept). */
+    static void filtered() {
+        CALLS.incrementAndGet();
+    }
+
+    static void again() {
         CALLS.incrementAndGet();
     }
 
@@ -65,8 +75,18 @@ public class DirectRunnableTest {
         return Codec.decode(bytes, filter);
     }
 
+    /** @return the value, read as a child reads what its parent sent (with the default process filter) */
+    private static Object fromParent(byte[] bytes) throws Exception {
+        return fromParent(bytes, Codec.DEFAULT_FILTER);
+    }
+
+    private static Object fromParent(byte[] bytes, ObjectInputFilter filter) throws Exception {
+        assertEquals(FastFormat.MAGIC, bytes[0]);
+        return FastReader.decodeFromParent(bytes, 0, bytes.length, filter);
+    }
+
     private static Object roundTrip(SerializableRunnable r) throws Exception {
-        return decode(Codec.encode(r), null);
+        return fromParent(Codec.encode(r));
     }
 
     /** @return the runnable's calls of the counted methods */
@@ -87,13 +107,13 @@ public class DirectRunnableTest {
         int[] expected = {1, 1, 100, 1, 0, 0};
         SerializableRunnable[] all = {ref, lambda, constructor, dropsResult, jdkConstructor, jdkStatic};
         for (int i = 0; i < all.length; i++) {
-            assertEquals(FastFormat.MAGIC, Codec.encode(all[i])[0]);
             Object back = roundTrip(all[i]);
             assertInstanceOf(DirectRunnable.class, back, "runnable " + i);
             assertInstanceOf(SerializableRunnable.class, back);
             assertEquals(expected[i], runs(back), "runnable " + i);
         }
         assertSame(roundTrip(ref), roundTrip(ref)); // one instance per call site, as the JDK's lambdas
+        assertTrue(decode(Codec.encode(ref), null).getClass().isHidden(), "another stream: $deserializeLambda$'s");
     }
 
     @Test
@@ -119,22 +139,27 @@ public class DirectRunnableTest {
         int[] expected = {7, 3, 10, 10, 0};
         SerializableRunnable[] all = {capturesInt, capturesString, bound, capturesThis, boundInterface};
         for (int i = 0; i < all.length; i++) {
-            Object back = roundTrip(all[i]);
+            byte[] bytes = Codec.encode(all[i]);
+            Object back = bytes[0] == FastFormat.MAGIC ? fromParent(bytes) : decode(bytes, null);
             assertTrue(back.getClass().isHidden(), "runnable " + i + " is the JDK's lambda");
             assertEquals(expected[i], runs(back), "runnable " + i);
         }
     }
 
     @Test
-    void aLambdaWithAMarkerInterfaceKeepsIt() throws Exception {
+    void aLambdaWithAMarkerInterfaceTakesTheJdksFormAndKeepsIt() throws Exception {
         SerializableRunnable marked = (SerializableRunnable & RandomAccess) () -> CALLS.incrementAndGet();
-        Object back = roundTrip(marked);
+        byte[] bytes = Codec.encode(marked);
+        assertFalse(bytes[0] == FastFormat.MAGIC);
+        Object back = Codec.decodeFromParent(bytes);
         assertInstanceOf(RandomAccess.class, back);
         assertEquals(1, runs(back));
+        Runnable serializable = (Runnable & java.io.Serializable) () -> CALLS.incrementAndGet();
+        assertEquals(FastFormat.MAGIC, Codec.encode(serializable)[0], "Serializable is no marker");
     }
 
     @Test
-    void aLambdaItsCapturingClassDoesNotMakeIsNotMade() throws Exception {
+    void aLambdaItsCapturingClassDoesNotMakeIsNotMadeFromAnotherStream() throws Exception {
         SerializableRunnable ref = DirectRunnableTest::count;
         byte[] bytes = Codec.encode(ref);
         // the same stream naming another static method of the same class, of the same type: no lambda of
@@ -150,29 +175,35 @@ public class DirectRunnableTest {
         SerializableRunnable ref = Counted::new;
         String name = DirectRunnableTest.class.getName(); // the capturing class
         byte[] missing = replace(Codec.encode(ref), name, name.substring(0, name.length() - 1) + "X");
-        ClassNotFoundException e = assertThrows(ClassNotFoundException.class, () -> decode(missing, null));
-        assertTrue(e.getMessage().contains("DirectRunnableTesX"), e.getMessage());
+        for (boolean parent : new boolean[] {true, false}) {
+            ClassNotFoundException e = assertThrows(ClassNotFoundException.class, () -> {
+                Object unexpected = parent ? fromParent(missing) : decode(missing, null);
+                throw new AssertionError("read " + unexpected);
+            });
+            assertTrue(e.getMessage().contains("DirectRunnableTesX"), e.getMessage());
+        }
     }
 
     @Test
-    void aFilterSeesWhatItSeesOfTheJdksLambda() throws Exception {
-        SerializableRunnable ref = DirectRunnableTest::count;
+    void aFilterOfTheUsersSeesWhatItSeesOfTheJdksLambda() throws Exception {
+        SerializableRunnable ref = DirectRunnableTest::filtered;
         byte[] bytes = Codec.encode(ref);
-        assertInstanceOf(DirectRunnable.class, decode(bytes, null)); // and now cached
+        assertInstanceOf(DirectRunnable.class, fromParent(bytes)); // and now kept for the next reads
         ObjectInputFilter hidden = info -> info.serialClass() != null && info.serialClass().isHidden()
                 ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED;
-        assertThrows(InvalidClassException.class, () -> decode(bytes, hidden));
-        assertThrows(InvalidClassException.class, () -> decode(bytes, rejecting(DirectRunnableTest.class)));
+        assertThrows(InvalidClassException.class, () -> fromParent(bytes, hidden));
+        assertThrows(InvalidClassException.class, () -> fromParent(bytes, rejecting(DirectRunnableTest.class)));
         assertThrows(InvalidClassException.class,
-                () -> decode(bytes, rejecting(java.lang.invoke.SerializedLambda.class)));
-        Object accepted = decode(bytes, info -> ObjectInputFilter.Status.UNDECIDED);
+                () -> fromParent(bytes, rejecting(java.lang.invoke.SerializedLambda.class)));
+        Object accepted = fromParent(bytes, info -> ObjectInputFilter.Status.UNDECIDED);
         assertTrue(accepted.getClass().isHidden(), "a filter of the user's is shown the JDK's lambda class");
         assertEquals(1, runs(accepted));
+        assertThrows(InvalidClassException.class, () -> fromParent(bytes, hidden));
     }
 
     @Test
     void serializedAgainItIsTheLambdaAgain() throws Exception {
-        SerializableRunnable ref = DirectRunnableTest::count;
+        SerializableRunnable ref = DirectRunnableTest::again;
         Object back = roundTrip(ref);
         assertInstanceOf(DirectRunnable.class, back);
         byte[] again = Codec.encode(back); // the JDK form of its SerializedLambda
@@ -232,7 +263,7 @@ public class DirectRunnableTest {
         t.setContextClassLoader(fresh);
         Object back;
         try {
-            back = decode(bytes, null);
+            back = fromParent(bytes);
         } finally {
             t.setContextClassLoader(before);
         }
