@@ -24,7 +24,8 @@ import java.lang.invoke.SerializedLambda;
  * fresh JVM pays more for than for the lambda's.
  *
  * <p>It differs from the lambda the JDK would make only in what {@code run} does not show: its class (not a
- * hidden class of the capturing class's nest), and so its {@code toString}.
+ * hidden class of the capturing class's nest), and so its {@code toString}, and a frame of its own in the
+ * stack trace of what the method throws (the JDK's lambda classes hide theirs).
  */
 final class DirectRunnable implements SerializableRunnable {
     @Serial
@@ -36,7 +37,6 @@ final class DirectRunnable implements SerializableRunnable {
     /** The implementation method: () -> void. */
     private final transient MethodHandle target;
     /** What this lambda is serialized as. */
-    @SuppressWarnings("serial") // SerializedLambda is Serializable; the field's type says it
     private final SerializedLambda form;
 
     private DirectRunnable(MethodHandle target, SerializedLambda form) {
