@@ -80,6 +80,10 @@ public final class Bootstrap {
             AotTrainer.train(Arrays.copyOfRange(args, 1, args.length));
             return;
         }
+        // Its job gives a child the level of the lifecycle messages it logs; until then it logs none, and so
+        // never asks its logger: a spare's warm-up makes a sample worker's job, whose constructor would ask,
+        // starting the JDK's logging in every spare (and its shutdown hook, which every exit then runs).
+        LifecycleLog.inChild(null);
         Child child;
         Job job;
         CompletableFuture<LaunchHeader> header = new CompletableFuture<>();

@@ -113,11 +113,11 @@ final class Warmup {
             for (Class<?> c : SERIALIZED) {
                 ObjectStreamClass.lookup(c);
             }
-            exercise(0, jobCame);
+            exercise(0, jobCame, false);
             if (natives && !jobCame.getAsBoolean()) {
                 natives();
             }
-            exercise(SPARE_ROUNDS, jobCame);
+            exercise(SPARE_ROUNDS, jobCame, false);
         } catch (Exception | LinkageError e) {
             // only a head start: the job does the same, and reports what fails
         }
@@ -142,6 +142,18 @@ final class Warmup {
      * @param stop asked before each step: true ends the warm-up
      */
     static void exercise(int rounds, BooleanSupplier stop) throws Exception {
+        exercise(rounds, stop, true);
+    }
+
+    /**
+     * @param rounds how many times each path runs
+     * @param stop asked before each step: true ends the warm-up
+     * @param jdkForm whether to decode a sample in the JDK's serial form (a task's failure) too: not in a
+     *     spare, where an {@code ObjectInputStream} would start the JDK's logging (its serial filter logger),
+     *     and with it a shutdown hook that every exit then runs (a child whose job never logs or reads that
+     *     form does neither); the AOT training does, so that the cache holds what that path loads
+     */
+    private static void exercise(int rounds, BooleanSupplier stop, boolean jdkForm) throws Exception {
         if (stop.getAsBoolean()) {
             return;
         }
@@ -162,12 +174,14 @@ final class Warmup {
             byte[] frame = PoolFrames.task(i, Codec.encode(task));
             Object t = Codec.decodeFromParent(PoolFrames.taskBody(frame)); // as a worker reads it
             byte[] ok = PoolFrames.value(i, ((Callable<?>) t).call());
-            byte[] failed = PoolFrames.failure(i, new IllegalStateException("sample"));
             Codec.decode(PoolFrames.resultBody(ok), null);
             if (stop.getAsBoolean()) {
                 return;
             }
-            Codec.decode(PoolFrames.resultBody(failed), null);
+            if (jdkForm) {
+                byte[] failed = PoolFrames.failure(i, new IllegalStateException("sample"));
+                Codec.decode(PoolFrames.resultBody(failed), null);
+            }
             Codec.decode(Codec.encode(List.of(i, "x", 1L)), null);
             Codec.decode(Codec.encode(new Sample("x", null, i)), null); // a record, as handles travel
             if (stop.getAsBoolean()) {

@@ -400,7 +400,9 @@ public final class Codec {
      * JDK's builtin factory gives a stream's own filter alone too, so this differs only under a custom
      * factory: a security property, as the system property {@code jdk.serialFilterFactory} is honoured.
      * The bytes come from the JVM that started this one and chose its code and options. Not asking spares
-     * the child the JDK's serial filter configuration while it starts (see {@link #DEFAULT_FILTER}).
+     * the child the JDK's serial filter configuration while it starts (see {@link #DEFAULT_FILTER}). For the
+     * same reason a runnable lambda that captures nothing may be made without its capturing class's
+     * {@code $deserializeLambda$} ({@link FastReader#decodeFromParent}).
      *
      * @param bytes what {@link #encode} made
      * @return the object
@@ -427,7 +429,16 @@ public final class Codec {
     public static Object decodeFromParent(byte[] bytes, int offset, int length)
             throws IOException, ClassNotFoundException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        return decode(bytes, offset, length, processFilter, factoryProperty());
+        boolean askFactory = factoryProperty();
+        if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
+            ObjectInputFilter filter = askFactory ? effective(processFilter) : processFilter;
+            try {
+                return FastReader.decodeFromParent(bytes, offset, length, filter);
+            } catch (RuntimeException e) { // as decode
+                throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
+            }
+        }
+        return decode(bytes, offset, length, processFilter, askFactory);
     }
 
     /** 0 until read, then 1 if the system property {@code jdk.serialFilterFactory} is set, else 2. */

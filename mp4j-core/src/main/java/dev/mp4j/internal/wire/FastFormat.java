@@ -242,7 +242,8 @@ final class FastFormat {
     static final ClassValue<MethodHandle> LAMBDA_WRITE_REPLACE = new ClassValue<>() {
         @Override
         protected MethodHandle computeValue(Class<?> type) {
-            if (!type.isHidden() || !type.isSynthetic() || !Serializable.class.isAssignableFrom(type)) {
+            if (!type.isHidden() || !type.isSynthetic() || !Serializable.class.isAssignableFrom(type)
+                    || hasMarkers(type)) {
                 return null;
             }
             // The lambda class's own writeReplace, as for $deserializeLambda$ below (the reflective way costs a
@@ -256,6 +257,22 @@ final class FastFormat {
             return mh == null ? null : mh.asType(MethodType.methodType(Object.class, Object.class));
         }
     };
+
+    /**
+     * @param lambdaClass a serializable lambda's class
+     * @return whether it implements an interface besides its functional interface and {@code Serializable}
+     *     (an intersection cast's marker): such a lambda takes the JDK's form, as one without may be rebuilt
+     *     from the fast form without its capturing class ({@link FastReader#decodeFromParent})
+     */
+    private static boolean hasMarkers(Class<?> lambdaClass) {
+        Class<?>[] interfaces = lambdaClass.getInterfaces();
+        for (int i = 1; i < interfaces.length; i++) {
+            if (interfaces[i] != Serializable.class) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /**
      * @return SerializedLambda's readResolve, (Object) -> Object, or null if this JDK does not offer it; looked

@@ -73,6 +73,11 @@ final class FastReader {
     /** The filter to consult, or null for none; {@link #defaultFilter} when it is {@link Codec#DEFAULT_FILTER}. */
     private ObjectInputFilter filter;
     private boolean defaultFilter;
+    /**
+     * Whether the stream comes from the JVM that started this one ({@link #decodeFromParent}): a lambda in it
+     * may then be rebuilt as a {@link DirectRunnable}.
+     */
+    private boolean fromParent;
     /** {@link #decodeElements}: a top-level bulk ArrayList is boxed into an array of its own, left in {@link #elements}. */
     private boolean wantElements;
     private Object[] elements;
@@ -109,6 +114,27 @@ final class FastReader {
     static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
         FastReader r = take(bytes, offset, length, filter);
+        try {
+            return r.whole();
+        } finally {
+            r.release();
+        }
+    }
+
+    /**
+     * {@link #decode} of what the JVM that started this one sent it ({@link Codec#decodeFromParent}): that JVM
+     * chose this one's code and options, and wrote the stream from the objects themselves, so a lambda in it
+     * is one its capturing class makes, and one without marker interfaces (the writer gives a lambda with
+     * any the JDK's form, {@link FastFormat#LAMBDA_WRITE_REPLACE}); a runnable that captures nothing may then
+     * be rebuilt without its capturing class's {@code $deserializeLambda$} ({@link DirectRunnable}).
+     *
+     * @param bytes holds a fast stream at {@code [offset, offset + length)}, its first byte {@link FastFormat#MAGIC}
+     * @param filter the effective filter, or null for none
+     */
+    static Object decodeFromParent(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
+        FastReader r = take(bytes, offset, length, filter);
+        r.fromParent = true;
         try {
             return r.whole();
         } finally {
@@ -185,6 +211,7 @@ final class FastReader {
     private void release() {
         buf = null;
         filter = null;
+        fromParent = false;
         wantElements = false;
         elements = null;
         into = null;
@@ -719,6 +746,24 @@ final class FastReader {
         String key = n == 0 ? String.join("\n", fiClass, fiName, fiSig, Integer.toString(kind), implClass,
                 implName, implSig, instantiated) : null;
         Object lambda = key != null ? STATELESS_LAMBDAS.get(capturing).get(key) : null;
+        // Another stream may hold a lambda its capturing class does not make, which $deserializeLambda$
+        // rejects; a filter of the user's sees the lambda's class, which must then be the JDK's (the default
+        // filter checks no class).
+        boolean direct = fromParent && (filter == null || defaultFilter);
+        if (lambda instanceof DirectRunnable && !direct) {
+            lambda = null;
+        }
+        if (lambda == null && direct) {
+            try {
+                lambda = DirectRunnable.make(capturing, fiClass, fiName, fiSig, kind, implClass, implName, implSig,
+                        instantiated, captured);
+            } catch (LinkageError e) { // the capturing class's initialization, wrapped as $deserializeLambda$'s
+                throw cannotMake(implClass, implName, e);
+            }
+            if (lambda != null && key != null) {
+                remember(capturing, key, lambda);
+            }
+        }
         if (lambda == null) {
             try {
                 SerializedLambda sl = new SerializedLambda(capturing, fiClass, fiName, fiSig, kind, implClass,
@@ -746,14 +791,19 @@ final class FastReader {
                 throw new InvalidObjectException("the lambda " + implClass + "." + implName + " resolved to null");
             }
             if (key != null) {
-                Map<String, Object> cache = STATELESS_LAMBDAS.get(capturing);
-                if (cache.size() < 1024) {
-                    cache.put(key, lambda);
-                }
+                remember(capturing, key, lambda);
             }
         }
         check(lambda.getClass(), -1, depth);
         return lambda;
+    }
+
+    /** Keeps a lambda that captures nothing for the next reads of its call site ({@link #STATELESS_LAMBDAS}). */
+    private static void remember(Class<?> capturing, String key, Object lambda) {
+        Map<String, Object> cache = STATELESS_LAMBDAS.get(capturing);
+        if (cache.size() < 1024) {
+            cache.put(key, lambda);
+        }
     }
 
     private static IOException cannotMake(String implClass, String implName, Throwable cause) {

@@ -100,6 +100,11 @@ class ProcessJobTest {
             assertEquals("forkserver", got.startMethod());
         }
         assertNull(ProcessJob.decode(ProcessJob.withLifecycleLevel(form, null)).lifecycleLevel());
+        byte[] noLevel = Arrays.copyOf(form, form.length + 4); // the name "NOPE" where a level's goes
+        noLevel[form.length - 1] = 4;
+        System.arraycopy("NOPE".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, noLevel, form.length, 4);
+        StreamCorruptedException e = assertThrows(StreamCorruptedException.class, () -> ProcessJob.decode(noLevel));
+        assertTrue(e.getMessage().contains("NOPE"), e.getMessage());
         byte[] levelled = job(() -> { }, System.Logger.Level.DEBUG, null).encode();
         assertThrows(IllegalArgumentException.class,
                 () -> ProcessJob.withLifecycleLevel(levelled, System.Logger.Level.INFO), "a level set already");

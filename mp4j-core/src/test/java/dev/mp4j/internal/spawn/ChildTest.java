@@ -3,6 +3,8 @@ package dev.mp4j.internal.spawn;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.internal.wire.FrameChannel;
@@ -66,5 +68,18 @@ class ChildTest {
         child.reportExit(3);
         child.onShutdown();
         assertArrayEquals(Tags.frame(Tags.EXIT, 3), framesSentBy(child, out));
+    }
+
+    @Test
+    void anAnnouncedExitLeavesNoHookToStartAtExit() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        Child child = new Child(new FrameChannel(new ByteArrayInputStream(new byte[0]), out), 1, level -> { });
+        child.reportExitsAtShutdown();
+        Thread hook = child.exitHook();
+        assertNotNull(hook);
+        child.reportExit(0);
+        assertNull(child.exitHook());
+        assertFalse(Runtime.getRuntime().removeShutdownHook(hook), "removed already");
+        assertArrayEquals(Tags.frame(Tags.EXIT, 0), framesSentBy(child, out));
     }
 }

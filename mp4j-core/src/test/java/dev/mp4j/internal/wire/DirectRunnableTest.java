@@ -1,0 +1,299 @@
+package dev.mp4j.internal.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mp4j.function.SerializableRunnable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InvalidClassException;
+import java.io.ObjectInputFilter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.RandomAccess;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A serializable runnable that captures nothing and calls a static method or a constructor, read from what a
+ * parent sent with the default filter, is rebuilt as a {@link DirectRunnable}; every other lambda as its
+ * capturing class's {@code $deserializeLambda$} makes it.
+ */
+@Timeout(60)
+@SuppressWarnings("serial") // its serializable lambdas call its package-private methods: what the tests are about
+public class DirectRunnableTest {
+    /** Calls of the methods the runnables call (public: a class of another loader counts them too). */
+    public static final AtomicInteger CALLS = new AtomicInteger();
+
+    static void count() {
+        CALLS.incrementAndGet();
+    }
+
+    /** Targets of their own for the tests that read them in other ways too (a target's first read is kept). */
+    static void filtered() {
+        CALLS.incrementAndGet();
+    }
+
+    static void again() {
+        CALLS.incrementAndGet();
+    }
+
+    static void other() {
+        CALLS.addAndGet(1000);
+    }
+
+    static int answer() {
+        CALLS.incrementAndGet();
+        return 42;
+    }
+
+    static void fail() {
+        throw new IllegalStateException("from the target");
+    }
+
+    /** The receiver of a bound method reference. */
+    static final class Receiver implements java.io.Serializable {
+        void instance() {
+            CALLS.addAndGet(10);
+        }
+    }
+
+    /** Made by a constructor reference. */
+    static final class Counted {
+        Counted() {
+            CALLS.addAndGet(100);
+        }
+    }
+
+    private static Object decode(byte[] bytes, ObjectInputFilter filter) throws Exception {
+        return Codec.decode(bytes, filter);
+    }
+
+    /** @return the value, read as a child reads what its parent sent (with the default process filter) */
+    private static Object fromParent(byte[] bytes) throws Exception {
+        return fromParent(bytes, Codec.DEFAULT_FILTER);
+    }
+
+    private static Object fromParent(byte[] bytes, ObjectInputFilter filter) throws Exception {
+        assertEquals(FastFormat.MAGIC, bytes[0]);
+        return FastReader.decodeFromParent(bytes, 0, bytes.length, filter);
+    }
+
+    private static Object roundTrip(SerializableRunnable r) throws Exception {
+        return fromParent(Codec.encode(r));
+    }
+
+    /** @return the runnable's calls of the counted methods */
+    private static int runs(Object r) {
+        int before = CALLS.get();
+        ((Runnable) r).run();
+        return CALLS.get() - before;
+    }
+
+    @Test
+    void staticMethodsAndConstructorsCapturingNothingAreCalledDirectly() throws Exception {
+        SerializableRunnable ref = DirectRunnableTest::count;
+        SerializableRunnable lambda = () -> CALLS.incrementAndGet();
+        SerializableRunnable constructor = Counted::new;
+        SerializableRunnable dropsResult = DirectRunnableTest::answer;
+        SerializableRunnable jdkConstructor = StringBuilder::new;
+        SerializableRunnable jdkStatic = Thread::onSpinWait;
+        int[] expected = {1, 1, 100, 1, 0, 0};
+        SerializableRunnable[] all = {ref, lambda, constructor, dropsResult, jdkConstructor, jdkStatic};
+        for (int i = 0; i < all.length; i++) {
+            Object back = roundTrip(all[i]);
+            assertInstanceOf(DirectRunnable.class, back, "runnable " + i);
+            assertInstanceOf(SerializableRunnable.class, back);
+            assertEquals(expected[i], runs(back), "runnable " + i);
+        }
+        assertSame(roundTrip(ref), roundTrip(ref)); // one instance per call site, as the JDK's lambdas
+        assertTrue(decode(Codec.encode(ref), null).getClass().isHidden(), "another stream: $deserializeLambda$'s");
+    }
+
+    @Test
+    void whatTheTargetThrowsIsThrownUnchanged() throws Exception {
+        SerializableRunnable failing = DirectRunnableTest::fail;
+        Object back = roundTrip(failing);
+        assertInstanceOf(DirectRunnable.class, back);
+        IllegalStateException e = assertThrows(IllegalStateException.class, ((Runnable) back)::run);
+        assertEquals("from the target", e.getMessage());
+    }
+
+    @Test
+    void capturingLambdasAndMethodReferencesOfEveryKindKeepTheirValues() throws Exception {
+        int k = 7;
+        String s = "abc";
+        Receiver self = new Receiver();
+        List<Object> list = new ArrayList<>(List.of(1, 2));
+        SerializableRunnable capturesInt = () -> CALLS.addAndGet(k);
+        SerializableRunnable capturesString = () -> CALLS.addAndGet(s.length());
+        SerializableRunnable bound = self::instance; // invokeVirtual, the receiver captured
+        SerializableRunnable capturesThis = () -> self.instance();
+        SerializableRunnable boundInterface = list::size; // invokeInterface, the receiver captured
+        int[] expected = {7, 3, 10, 10, 0};
+        SerializableRunnable[] all = {capturesInt, capturesString, bound, capturesThis, boundInterface};
+        for (int i = 0; i < all.length; i++) {
+            byte[] bytes = Codec.encode(all[i]);
+            Object back = bytes[0] == FastFormat.MAGIC ? fromParent(bytes) : decode(bytes, null);
+            assertTrue(back.getClass().isHidden(), "runnable " + i + " is the JDK's lambda");
+            assertEquals(expected[i], runs(back), "runnable " + i);
+        }
+    }
+
+    @Test
+    void aLambdaWithAMarkerInterfaceTakesTheJdksFormAndKeepsIt() throws Exception {
+        SerializableRunnable marked = (SerializableRunnable & RandomAccess) () -> CALLS.incrementAndGet();
+        byte[] bytes = Codec.encode(marked);
+        assertFalse(bytes[0] == FastFormat.MAGIC);
+        Object back = Codec.decodeFromParent(bytes);
+        assertInstanceOf(RandomAccess.class, back);
+        assertEquals(1, runs(back));
+        Runnable serializable = (Runnable & java.io.Serializable) () -> CALLS.incrementAndGet();
+        assertEquals(FastFormat.MAGIC, Codec.encode(serializable)[0], "Serializable is no marker");
+    }
+
+    @Test
+    void aLambdaItsCapturingClassDoesNotMakeIsNotMadeFromAnotherStream() throws Exception {
+        SerializableRunnable ref = DirectRunnableTest::count;
+        byte[] bytes = Codec.encode(ref);
+        // the same stream naming another static method of the same class, of the same type: no lambda of
+        // this class calls it, and $deserializeLambda$ rejects it
+        byte[] forged = replace(bytes, "count", "other");
+        int before = CALLS.get();
+        assertThrows(IOException.class, () -> decode(forged, null));
+        assertEquals(before, CALLS.get());
+    }
+
+    @Test
+    void aLambdaOfAClassThisJvmCannotSeeIsAClassNotFound() throws Exception {
+        SerializableRunnable ref = Counted::new;
+        String name = DirectRunnableTest.class.getName(); // the capturing class
+        byte[] missing = replace(Codec.encode(ref), name, name.substring(0, name.length() - 1) + "X");
+        for (boolean parent : new boolean[] {true, false}) {
+            ClassNotFoundException e = assertThrows(ClassNotFoundException.class, () -> {
+                Object unexpected = parent ? fromParent(missing) : decode(missing, null);
+                throw new AssertionError("read " + unexpected);
+            });
+            assertTrue(e.getMessage().contains("DirectRunnableTesX"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aFilterOfTheUsersSeesWhatItSeesOfTheJdksLambda() throws Exception {
+        SerializableRunnable ref = DirectRunnableTest::filtered;
+        byte[] bytes = Codec.encode(ref);
+        assertInstanceOf(DirectRunnable.class, fromParent(bytes)); // and now kept for the next reads
+        ObjectInputFilter hidden = info -> info.serialClass() != null && info.serialClass().isHidden()
+                ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED;
+        assertThrows(InvalidClassException.class, () -> fromParent(bytes, hidden));
+        assertThrows(InvalidClassException.class, () -> fromParent(bytes, rejecting(DirectRunnableTest.class)));
+        assertThrows(InvalidClassException.class,
+                () -> fromParent(bytes, rejecting(java.lang.invoke.SerializedLambda.class)));
+        Object accepted = fromParent(bytes, info -> ObjectInputFilter.Status.UNDECIDED);
+        assertTrue(accepted.getClass().isHidden(), "a filter of the user's is shown the JDK's lambda class");
+        assertEquals(1, runs(accepted));
+        assertThrows(InvalidClassException.class, () -> fromParent(bytes, hidden));
+    }
+
+    @Test
+    void serializedAgainItIsTheLambdaAgain() throws Exception {
+        SerializableRunnable ref = DirectRunnableTest::again;
+        Object back = roundTrip(ref);
+        assertInstanceOf(DirectRunnable.class, back);
+        byte[] again = Codec.encode(back); // the JDK form of its SerializedLambda
+        assertFalse(again[0] == FastFormat.MAGIC);
+        Object twice = decode(again, null);
+        assertTrue(twice.getClass().isHidden());
+        assertEquals(1, runs(twice));
+    }
+
+    /** How often {@link Capturing} was initialized (public: the copy another loader defines counts too). */
+    public static final AtomicInteger INITIALIZED = new AtomicInteger();
+
+    /** A capturing class whose initialization is seen. */
+    public static final class Capturing {
+        static {
+            INITIALIZED.incrementAndGet();
+        }
+
+        static SerializableRunnable target() {
+            return Capturing::work;
+        }
+
+        public static void work() {
+            CALLS.incrementAndGet();
+        }
+    }
+
+    @Test
+    void theCapturingClassIsInitializedWhenTheLambdaIsRead() throws Exception {
+        byte[] bytes = Codec.encode(Capturing.target());
+        String name = Capturing.class.getName();
+        ClassLoader fresh = new ClassLoader(getClass().getClassLoader()) { // defines its own Capturing, not initialized
+            @Override
+            protected Class<?> loadClass(String n, boolean resolve) throws ClassNotFoundException {
+                if (!n.equals(name)) {
+                    return super.loadClass(n, resolve);
+                }
+                synchronized (getClassLoadingLock(n)) {
+                    Class<?> c = findLoadedClass(n);
+                    if (c == null) {
+                        try (InputStream in = getResourceAsStream(n.replace('.', '/') + ".class")) {
+                            byte[] b = in.readAllBytes();
+                            c = defineClass(n, b, 0, b.length);
+                        } catch (IOException e) {
+                            throw new ClassNotFoundException(n, e);
+                        }
+                    }
+                    return c;
+                }
+            }
+        };
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        int initialized = INITIALIZED.get();
+        Class<?> other = Class.forName(name, false, fresh);
+        assertEquals(initialized, INITIALIZED.get(), "loaded, not initialized");
+        t.setContextClassLoader(fresh);
+        Object back;
+        try {
+            back = fromParent(bytes);
+        } finally {
+            t.setContextClassLoader(before);
+        }
+        assertInstanceOf(DirectRunnable.class, back);
+        assertEquals(initialized + 1, INITIALIZED.get(), "initialized as the lambda was read");
+        assertEquals(1, runs(back));
+        assertFalse(other == Capturing.class);
+    }
+
+    private static ObjectInputFilter rejecting(Class<?> cl) {
+        return info -> info.serialClass() == cl ? ObjectInputFilter.Status.REJECTED
+                : ObjectInputFilter.Status.UNDECIDED;
+    }
+
+    /** @return {@code bytes} with the first occurrence of a string's UTF-8 replaced by another of its length */
+    private static byte[] replace(byte[] bytes, String from, String to) {
+        byte[] f = from.getBytes(StandardCharsets.UTF_8);
+        byte[] t = to.getBytes(StandardCharsets.UTF_8);
+        assertEquals(f.length, t.length);
+        byte[] out = bytes.clone();
+        outer:
+        for (int i = 0; i + f.length <= out.length; i++) {
+            for (int j = 0; j < f.length; j++) {
+                if (out[i + j] != f[j]) {
+                    continue outer;
+                }
+            }
+            System.arraycopy(t, 0, out, i, t.length);
+            return out;
+        }
+        throw new AssertionError("no " + from + " in the stream");
+    }
+}
