@@ -431,8 +431,8 @@ public final class Codec {
         Objects.checkFromIndexSize(offset, length, bytes.length);
         boolean askFactory = factoryProperty();
         if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
-            ObjectInputFilter filter = askFactory ? effective(processFilter) : processFilter;
             try {
+                ObjectInputFilter filter = askFactory ? effective(processFilter) : processFilter;
                 return FastReader.decodeFromParent(bytes, offset, length, filter);
             } catch (RuntimeException e) { // as decode
                 throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);

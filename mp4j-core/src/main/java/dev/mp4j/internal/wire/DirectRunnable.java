@@ -101,6 +101,11 @@ final class DirectRunnable implements SerializableRunnable {
         throw (T) t;
     }
 
+    /** @return what this lambda is serialized as */
+    SerializedLambda form() {
+        return form;
+    }
+
     @Serial
     private Object writeReplace() {
         return form;

@@ -749,8 +749,11 @@ final class FastReader {
         // Another stream may hold a lambda its capturing class does not make, which $deserializeLambda$
         // rejects; a filter of the user's sees the lambda's class, which must then be the JDK's (the default
         // filter checks no class).
-        boolean direct = fromParent && (filter == null || defaultFilter);
-        if (lambda instanceof DirectRunnable && !direct) {
+        boolean jdkClass = filter != null && !defaultFilter;
+        boolean direct = fromParent && !jdkClass;
+        // one made from the parent's stream is the lambda it names, whichever stream names it again: the same
+        // instance, as for the JDK's lambdas
+        if (lambda instanceof DirectRunnable && jdkClass) {
             lambda = null;
         }
         if (lambda == null && direct) {

@@ -304,6 +304,9 @@ final class FastWriter {
             string(e.name());
         } else if (c.isHidden()) {
             lambda(v, c, depth);
+        } else if (c == DirectRunnable.class) {
+            // a target this JVM read from its parent, passed on: the lambda's form, fast as it came
+            lambdaForm(((DirectRunnable) v).form(), null, depth);
         } else {
             throw FALLBACK;
         }
@@ -686,9 +689,20 @@ final class FastWriter {
         if (!(replaced instanceof SerializedLambda sl)) {
             throw FALLBACK;
         }
+        lambdaForm(sl, LAMBDA_HEADS.get(c), depth);
+    }
+
+    /**
+     * @param sl the lambda's form
+     * @param known its class's constant names as written before, kept there after the first; null: not kept
+     * @param depth the lambda's depth
+     */
+    private void lambdaForm(SerializedLambda sl, LambdaHead known, int depth) {
+        if (depth + 1 >= MAX_DEPTH) {
+            throw FALLBACK;
+        }
         put(LAMBDA);
-        LambdaHead known = LAMBDA_HEADS.get(c);
-        byte[] head = known.bytes;
+        byte[] head = known == null ? null : known.bytes;
         if (head != null) {
             ensure(head.length);
             System.arraycopy(head, 0, buf, pos, head.length);
@@ -705,7 +719,9 @@ final class FastWriter {
             string(sl.getImplMethodName());
             string(sl.getImplMethodSignature());
             string(sl.getInstantiatedMethodType());
-            known.bytes = Arrays.copyOfRange(buf, at, pos);
+            if (known != null) {
+                known.bytes = Arrays.copyOfRange(buf, at, pos);
+            }
         }
         int n = sl.getCapturedArgCount();
         ensure(5);

@@ -113,7 +113,12 @@ public class DirectRunnableTest {
             assertEquals(expected[i], runs(back), "runnable " + i);
         }
         assertSame(roundTrip(ref), roundTrip(ref)); // one instance per call site, as the JDK's lambdas
-        assertTrue(decode(Codec.encode(ref), null).getClass().isHidden(), "another stream: $deserializeLambda$'s");
+        // another stream gets the instance the parent's made; one the parent's never made, $deserializeLambda$'s
+        assertSame(roundTrip(ref), decode(Codec.encode(ref), null));
+        SerializableRunnable notFromParent = () -> CALLS.addAndGet(2);
+        Object other = decode(Codec.encode(notFromParent), null);
+        assertTrue(other.getClass().isHidden(), "another stream: $deserializeLambda$'s");
+        assertEquals(2, runs(other));
     }
 
     @Test
@@ -206,11 +211,29 @@ public class DirectRunnableTest {
         SerializableRunnable ref = DirectRunnableTest::again;
         Object back = roundTrip(ref);
         assertInstanceOf(DirectRunnable.class, back);
-        byte[] again = Codec.encode(back); // the JDK form of its SerializedLambda
-        assertFalse(again[0] == FastFormat.MAGIC);
-        Object twice = decode(again, null);
+        // passed on by the child (to a child of its own, a pool, a queue): the lambda's fast form, as it came
+        byte[] again = Codec.encode(back);
+        assertEquals(FastFormat.MAGIC, again[0]);
+        // one instance per lambda, whichever stream names it, as for the JDK's lambdas that capture nothing
+        assertSame(back, decode(again, null));
+        assertSame(back, fromParent(again));
+        assertSame(back, fromParent(bytesOf(ref)));
+        // the JDK's own serialization writes its SerializedLambda, which reads back as the JDK's lambda
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream o = new java.io.ObjectOutputStream(out)) {
+            o.writeObject(back);
+        }
+        Object twice;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(out.toByteArray()))) {
+            twice = in.readObject();
+        }
         assertTrue(twice.getClass().isHidden());
         assertEquals(1, runs(twice));
+    }
+
+    private static byte[] bytesOf(SerializableRunnable r) throws IOException {
+        return Codec.encode(r);
     }
 
     /** How often {@link Capturing} was initialized (public: the copy another loader defines counts too). */
