@@ -439,7 +439,12 @@ public final class AotCache {
      * finds them in the cache has C2 compile mp4j's start-up paths at once, which on a small machine
      * competes with the start-up itself. Measured on 2 vCPUs, 11 spawn start→join each, 4 alternating
      * pairs: median 69–82 ms without the profiles, 90–101 ms with them, and about 12 % less CPU. (The flag
-     * is a diagnostic one: a JVM that does not know it ignores it, and records the profiles.)
+     * is a diagnostic one: a JVM that does not know it ignores it, and records the profiles.) The classes are
+     * AOT-linked ({@code -XX:AOTCacheOutput}'s default), which makes a child load all of the cache's classes
+     * as it starts; without it ({@code -XX:-AOTClassLinking}) a child loads only those it needs, but resolves
+     * its lambdas and other dynamic call sites at run time: about 25 ms more CPU per spawned child here. The
+     * JDK's diagnostic {@code AOTAdapterCaching} and {@code AOTStubCaching} changed a child's start by less
+     * than the noise.
      */
     static List<String> trainingOptions(Path output) {
         return List.of("-XX:AOTCacheOutput=" + output, "-XX:+IgnoreUnrecognizedVMOptions",
