@@ -185,6 +185,34 @@ abstract class PoolTests {
     }
 
     @Test
+    void testImapOfManyShortChunksGivesEveryValueAtItsIndex() {
+        // chunks of numbers, of other values and with failing calls in turn, a last chunk shorter than the
+        // others, and consumers that stop early: each value lands at its own index, none of another chunk's
+        for (int round = 0; round < 2; round++) {
+            ResultIterator<Integer> numbers = pool.imap(x -> x % 500 == 250 ? Work.raising() : 3 * x,
+                    Work.range(2995), 10);
+            for (int i = 0; i < 2995; i++) {
+                if (i % 500 == 250) {
+                    assertThrows(IllegalStateException.class, numbers::next, "item " + i);
+                } else {
+                    assertEquals(3 * i, numbers.next(), "item " + i);
+                }
+            }
+            assertFalse(numbers.hasNext());
+            ResultIterator<String> texts = pool.imap(x -> String.valueOf(x), Work.range(995), 10);
+            for (int i = 0; i < 995; i++) {
+                assertEquals(String.valueOf(i), texts.next(), "item " + i);
+            }
+            assertFalse(texts.hasNext());
+            try (ResultIterator<Integer> early = pool.imap(x -> -x, Work.range(1000), 10)) {
+                for (int i = 0; i < 35; i++) {
+                    assertEquals(-i, early.next(), "item " + i);
+                }
+            }
+        }
+    }
+
+    @Test
     void testImapHandleIterableException() {
         // the iterable's exception comes after the items it yielded, and ends the iteration
         ResultIterator<Integer> it = pool.imap(Work::sqr, Work.throwingAt(10, 3), 1);
