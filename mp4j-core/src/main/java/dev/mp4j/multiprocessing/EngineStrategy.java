@@ -9,7 +9,6 @@ import dev.mp4j.futures.ExecutorStats;
 import dev.mp4j.futures.ResultIterator;
 import dev.mp4j.internal.pool.Backend;
 import dev.mp4j.internal.pool.Completion;
-import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.Chunks;
 import dev.mp4j.internal.spi.PoolStrategy;
@@ -63,9 +62,6 @@ final class EngineStrategy implements PoolStrategy {
         this.core = new Core(processes, backend, kind, maxTasksPerChild, timeLimitNanos, owner);
         this.owner = owner;
         this.reuseItems = backend.preparesCopies();
-        if (backend instanceof JvmBackend jvm) {
-            jvm.prepareOn(core.handler); // idle until results come: its TLAB, not a thread's of its own
-        }
         CLEANER.register(this, core);
         core.engine.start();
     }

@@ -24,7 +24,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
-import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,7 +45,7 @@ final class PoolResults {
      * ready, one at a time, in the order the results arrived. States: running --stop--&gt; stopping (runs
      * what was posted before, then ends) --&gt; stopped (posted work runs in the posting thread).
      */
-    static final class Handler implements Executor {
+    static final class Handler {
         private static final AtomicInteger COUNTER = new AtomicInteger(1);
         private static final Runnable STOP = new Stop();
 
@@ -106,12 +105,6 @@ final class PoolResults {
             } catch (Throwable t) {
                 LOG.log(System.Logger.Level.ERROR, "pool: a result callback raised an exception", t);
             }
-        }
-
-        /** {@link #post}: the pool's worker JVMs have it ready their codec while they boot. */
-        @Override
-        public void execute(Runnable r) {
-            post(r);
         }
 
         /** Runs {@code r} on the handler thread after what was posted before; in this thread once stopped. */

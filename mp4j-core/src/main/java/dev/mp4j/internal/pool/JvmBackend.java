@@ -19,7 +19,6 @@ import java.io.Serializable;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -42,8 +41,6 @@ public final class JvmBackend extends BreakingBackend {
     private final long maxMemory;
     /** What this JVM accepts from the workers: the context's filter and the default limits; null: the JVM's. */
     private final ObjectInputFilter filter;
-    /** Where {@link Codec#prepare} runs, if not on a thread of its own ({@link #prepareOn}). */
-    private volatile Executor preparer;
     /** The argument buffers of chunks done, for chunks to come. */
     private final Spares spares = new Spares();
 
@@ -98,28 +95,6 @@ public final class JvmBackend extends BreakingBackend {
         return Codec.encodeList(a, 0, a.length, 0);
     }
 
-    /**
-     * Has this JVM's codec readied ({@link Codec#prepare}) by {@code executor}, a long-lived thread of the pool
-     * that is idle while its first worker boots (its result handler), rather than by a thread of its own: a
-     * thread that allocates, however little, takes a whole TLAB of the young generation (hundreds of KB in a
-     * fresh JVM), whose unused rest a thread that then ends leaves there, bringing a fresh JVM's first young
-     * collection into its second 100k-item map. A worker whose process starts before this is called uses its
-     * own thread.
-     *
-     * @param executor runs the preparation
-     */
-    public void prepareOn(Executor executor) {
-        preparer = executor;
-    }
-
-    /** Readies the codec ({@link Codec#prepare}). */
-    private static final class CodecPrepare implements Runnable {
-        @Override
-        public void run() {
-            Codec.prepare(true);
-        }
-    }
-
     @Override
     public boolean preparesCopies() {
         return true;
@@ -157,6 +132,14 @@ public final class JvmBackend extends BreakingBackend {
      * @param args the serialized arguments
      */
     private record PreparedChunk(Chunks.Fn fn, boolean each, byte[] fnBytes, byte[] args) {}
+
+    /** Readies the codec ({@link Codec#prepare}) on its own thread. */
+    private static final class CodecPrepare implements Runnable {
+        @Override
+        public void run() {
+            Codec.prepare(true);
+        }
+    }
 
     @Override
     public RuntimeException unsendable(Throwable e) {
@@ -442,7 +425,7 @@ public final class JvmBackend extends BreakingBackend {
      * One worker JVM: its OS process (known before it connects) and, once booted, its channel. It is told the
      * process as soon as it exists.
      */
-    private final class JvmLink implements Link, Consumer<java.lang.Process> {
+    private static final class JvmLink implements Link, Consumer<java.lang.Process> {
         final CompletableFuture<java.lang.Process> process = new CompletableFuture<>();
         volatile ChildJvm jvm;
         volatile boolean killed; // by the engine, which killed its descendants too
@@ -456,14 +439,8 @@ public final class JvmBackend extends BreakingBackend {
         public void accept(java.lang.Process started) {
             process.complete(started);
             if (!CODEC_PREPARED.getAndSet(true)) {
-                // this JVM's first worker boots for a while now: meanwhile ready what decodes its results, on
-                // the pool's idle thread if it has one (see prepareOn), else on a thread of its own
-                Executor on = preparer;
-                if (on != null) {
-                    on.execute(new CodecPrepare());
-                } else {
-                    Thread.ofPlatform().daemon().name("mp4j-codec-prepare").start(new CodecPrepare());
-                }
+                // this JVM's first worker boots for a while now: meanwhile ready what decodes its results
+                Thread.ofPlatform().daemon().name("mp4j-codec-prepare").start(new CodecPrepare());
             }
         }
 
