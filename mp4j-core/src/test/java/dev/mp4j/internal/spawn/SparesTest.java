@@ -18,6 +18,7 @@ class SparesTest {
 
     @Test
     void aSpareFindsALambdaByTheClassThatMadeItAndAClassByItsName() {
+        // the tests' classes are read from a directory (target/test-classes)
         SerializableRunnable lambda = () -> { };
         Runnable reference = SparesTest::new;
         assertEquals(SparesTest.class.getName(), Spares.loadable(lambda.getClass()));
@@ -26,9 +27,10 @@ class SparesTest {
     }
 
     @Test
-    void nothingAndTheJdksClassesAreNotLoadedAhead() {
+    void nothingTheJdksClassesAndAJarsAreNotLoadedAhead() {
         assertNull(Spares.loadable(null));
         assertNull(Spares.loadable(String.class));
+        assertNull(Spares.loadable(Test.class), "a jar's class: the AOT cache holds it");
         Runnable jdkLambda = Thread::yield;
         assertEquals(SparesTest.class.getName(), Spares.loadable(jdkLambda.getClass()), "made here");
     }
