@@ -82,7 +82,10 @@ public final class Spares {
         String t = loadable(target);
         List<String> names = p == null ? (t == null ? List.of() : List.of(t))
                 : t == null || t.equals(p) ? List.of(p) : List.of(p, t);
-        BY_SPEC.computeIfAbsent(spec, Spares::new).load = names;
+        Spares spares = BY_SPEC.get(spec); // made as the context was (prime): no method reference spun here
+        if (spares != null) {
+            spares.load = names;
+        }
     }
 
     /**
