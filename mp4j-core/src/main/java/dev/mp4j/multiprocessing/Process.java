@@ -7,6 +7,7 @@ import dev.mp4j.internal.jfr.Events;
 import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Identity;
+import dev.mp4j.internal.spawn.Spares;
 import dev.mp4j.internal.threads.ExitWaits;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.ProcessTrees;
@@ -149,6 +150,9 @@ public class Process implements Serializable {
             if (target != null) {
                 AotCache.noteJobClass(target.getClass());
             }
+        }
+        if (ctx.method().equals(Contexts.FORKSERVER)) {
+            Spares.noteJob(ctx.spec(), getClass() != Process.class ? getClass() : null, targetType);
         }
         ChildJvm child;
         byte[] job;

@@ -122,7 +122,7 @@ public final class Bootstrap {
                 throw e;
             }
             connected.complete(null);
-            AtomicBoolean jobCame = spare ? Warmup.whileWaiting(h.natives()) : null;
+            AtomicBoolean jobCame = spare ? Warmup.whileWaiting(h.natives(), h.load()) : null;
             byte[] frame;
             try {
                 frame = channel.receive(Integer.MAX_VALUE - 16L);

@@ -83,18 +83,30 @@ final class Warmup {
      * main thread waits for the job: {@link #untilJob}.
      *
      * @param natives whether to link the semaphores' FFM handles (the parent uses them)
+     * @param load the classes to load and link first, not initializing them ({@link #load})
      * @return what the main thread sets once its job (or anything else from the parent) has come
      */
-    static AtomicBoolean whileWaiting(boolean natives) {
+    static AtomicBoolean whileWaiting(boolean natives, List<String> load) {
         AtomicBoolean jobCame = new AtomicBoolean();
-        Thread t = new Thread(() -> untilJob(jobCame::get, natives), "mp4j-warmup");
+        Thread t = new Thread(() -> untilJob(jobCame::get, natives, load), "mp4j-warmup");
         t.setDaemon(true);
         t.start();
         return jobCame;
     }
 
     /**
-     * A spare's warm-up: after {@link #QUIET_MILLIS} without a job, the serialization descriptors of what a
+     * A spare's warm-up with no classes to load first.
+     *
+     * @param jobCame true once the job (or anything else) has come from the parent
+     * @param natives whether to link the semaphores' FFM handles (the parent uses them)
+     */
+    static void untilJob(BooleanSupplier jobCame, boolean natives) {
+        untilJob(jobCame, natives, List.of());
+    }
+
+    /**
+     * A spare's warm-up: after {@link #QUIET_MILLIS} without a job, the classes its parent named ({@link #load}),
+     * the serialization descriptors of what a
      * job's decoding meets first, the decoding of a process's job, the natives when its parent uses them
      * ({@link #natives}), then {@link #SPARE_ROUNDS} rounds of {@link #exercise}; stopped as soon as its job
      * comes. A step already begun is finished, beside the job, which it does not hold up (a class the job
@@ -103,13 +115,15 @@ final class Warmup {
      *
      * @param jobCame true once the job (or anything else) has come from the parent
      * @param natives whether to link the semaphores' FFM handles (the parent uses them)
+     * @param load the classes to load and link first
      */
-    static void untilJob(BooleanSupplier jobCame, boolean natives) {
+    static void untilJob(BooleanSupplier jobCame, boolean natives, List<String> load) {
         try {
             Thread.sleep(QUIET_MILLIS);
             if (jobCame.getAsBoolean()) {
                 return;
             }
+            load(load, jobCame);
             for (Class<?> c : SERIALIZED) {
                 ObjectStreamClass.lookup(c);
             }
@@ -120,6 +134,32 @@ final class Warmup {
             exercise(SPARE_ROUNDS, jobCame, false);
         } catch (Exception | LinkageError e) {
             // only a head start: the job does the same, and reports what fails
+        }
+    }
+
+    /**
+     * Loads and links the classes the parent's last job named (the class that made its target, a subclass of
+     * {@code Process} sent whole), through the class loader that decodes the job, and initializes none: no
+     * code of theirs runs. A job that names them again finds them loaded and verified (a class read from a
+     * directory, which the AOT cache cannot hold, takes a fresh JVM a millisecond or more); one that does not
+     * loses nothing. A class that cannot be loaded is skipped: the job reports it if it names it.
+     *
+     * @param names the classes' binary names
+     * @param stop asked before each class: true ends the loading
+     */
+    static void load(List<String> names, BooleanSupplier stop) {
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        ClassLoader loader = context != null ? context : ClassLoader.getSystemClassLoader();
+        for (String name : names) {
+            if (stop.getAsBoolean()) {
+                return;
+            }
+            try {
+                // the JVM links (verifies) a class before it reflects on its members
+                Class.forName(name, false, loader).getDeclaredFields();
+            } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
+                // only a head start
+            }
         }
     }
 

@@ -260,6 +260,19 @@ public final class Launch {
      * @throws IOException if the JVM cannot be started
      */
     static Booting begin(Spec spec, boolean spare, boolean preload) throws IOException {
+        return begin(spec, spare, preload, List.of());
+    }
+
+    /**
+     * @param spec how to start it
+     * @param spare the child is a forkserver spare: it warms up before it says hello
+     * @param preload the child loads the spec's {@link Spec#preload} classes before its job runs (a
+     *     forkserver child's)
+     * @param load the classes a spare loads and links, not initializes, while it waits for its job
+     * @return the booting child
+     * @throws IOException if the JVM cannot be started
+     */
+    static Booting begin(Spec spec, boolean spare, boolean preload, List<String> load) throws IOException {
         check(spec);
         List<String> command = command(spec, AotCache.options(spec, spare));
         java.lang.Process process;
@@ -291,7 +304,7 @@ public final class Launch {
         try {
             new LaunchHeader(fifo.path().toString(), ProcessHandle.current().pid(), spare,
                     spare && Linked.semaphores(), ResourceTracker.fifoName(),
-                    preload ? spec.preload() : List.of()).write(stdin);
+                    preload ? spec.preload() : List.of(), spare ? load : List.of()).write(stdin);
         } catch (IOException e) {
             // the child died at once; its exit is reported by await()
         }

@@ -21,6 +21,9 @@ import java.util.List;
  *   UTF    trackerFifo  the parent's resource tracker's FIFO, or empty; there once the child's FIFO is
  *   int32  n            how many class names follow
  *   UTF    preload[n]   the classes a forkserver child loads and initializes before its job runs
+ *   int32  n            how many class names follow
+ *   UTF    load[n]      the classes a forkserver spare loads and links, not initializes, while it waits:
+ *                       those the parent's last job named (its decoding loads them again, found loaded)
  * </pre>
  * in {@link DataOutputStream}'s forms (big-endian; a UTF is a 2-byte length and modified UTF-8). The
  * frames of the control channel follow it on stdin. A change of the layout changes {@link #VERSION}.
@@ -31,15 +34,34 @@ import java.util.List;
  * @param natives whether a spare links the semaphores' FFM handles ahead
  * @param trackerFifo the parent's resource tracker's FIFO, or empty
  * @param preload the classes a forkserver child (a spare while it waits) loads and initializes before its job runs
+ * @param load the classes a forkserver spare loads and links while it waits, without initializing them
  */
 public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean natives, String trackerFifo,
-                           List<String> preload) {
+                           List<String> preload, List<String> load) {
     static final int MAGIC = 0x6d70346a;
-    static final int VERSION = 8;
+    static final int VERSION = 9;
+    /** The most class names a header's list may hold. */
+    private static final int MAX_CLASSES = 65_536;
 
-    /** Copies the list. */
+    /** Copies the lists. */
     public LaunchHeader {
         preload = List.copyOf(preload);
+        load = List.copyOf(load);
+    }
+
+    /**
+     * A header with nothing to load ahead but the preloaded classes.
+     *
+     * @param fifo the FIFO the child writes its frames to
+     * @param parentPid the parent JVM's pid
+     * @param spare whether the child is a forkserver spare
+     * @param natives whether a spare links the semaphores' FFM handles ahead
+     * @param trackerFifo the parent's resource tracker's FIFO, or empty
+     * @param preload the classes a forkserver child loads and initializes before its job runs
+     */
+    public LaunchHeader(String fifo, long parentPid, boolean spare, boolean natives, String trackerFifo,
+                        List<String> preload) {
+        this(fifo, parentPid, spare, natives, trackerFifo, preload, List.of());
     }
 
     /**
@@ -52,7 +74,7 @@ public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean n
      * @param trackerFifo the parent's resource tracker's FIFO, or empty
      */
     public LaunchHeader(String fifo, long parentPid, boolean spare, boolean natives, String trackerFifo) {
-        this(fifo, parentPid, spare, natives, trackerFifo, List.of());
+        this(fifo, parentPid, spare, natives, trackerFifo, List.of(), List.of());
     }
 
     /**
@@ -70,10 +92,8 @@ public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean n
         out.writeBoolean(spare);
         out.writeBoolean(natives);
         out.writeUTF(trackerFifo);
-        out.writeInt(preload.size());
-        for (String c : preload) {
-            out.writeUTF(c);
-        }
+        writeNames(out, preload);
+        writeNames(out, load);
         out.flush();
     }
 
@@ -96,14 +116,27 @@ public record LaunchHeader(String fifo, long parentPid, boolean spare, boolean n
         boolean spare = in.readBoolean();
         boolean natives = in.readBoolean();
         String trackerFifo = in.readUTF();
+        List<String> preload = readNames(in, "preload");
+        List<String> load = readNames(in, "load ahead");
+        return new LaunchHeader(fifo, parentPid, spare, natives, trackerFifo, preload, load);
+    }
+
+    private static void writeNames(DataOutputStream out, List<String> names) throws IOException {
+        out.writeInt(names.size());
+        for (String c : names) {
+            out.writeUTF(c);
+        }
+    }
+
+    private static List<String> readNames(DataInputStream in, String what) throws IOException {
         int n = in.readInt();
-        if (n < 0 || n > 65_536) {
-            throw new StreamCorruptedException("a launch header with " + n + " classes to preload");
+        if (n < 0 || n > MAX_CLASSES) {
+            throw new StreamCorruptedException("a launch header with " + n + " classes to " + what);
         }
-        List<String> preload = new ArrayList<>(n);
+        List<String> names = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            preload.add(in.readUTF());
+            names.add(in.readUTF());
         }
-        return new LaunchHeader(fifo, parentPid, spare, natives, trackerFifo, preload);
+        return names;
     }
 }

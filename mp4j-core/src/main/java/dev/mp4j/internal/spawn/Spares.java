@@ -3,6 +3,7 @@ package dev.mp4j.internal.spawn;
 import dev.mp4j.internal.wire.FrameChannel;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -40,6 +41,8 @@ public final class Spares {
     private long takes; // guarded by this: the starts so far, each numbered
     /** Guarded by this: set by {@link #discard}, after which no spare of this spec boots. */
     private boolean discarded;
+    /** The classes the last job named ({@link #noteJob}), which the next spare loads while it waits. */
+    private volatile List<String> load = List.of();
 
     private Spares(Launch.Spec spec) {
         this.spec = spec;
@@ -61,6 +64,49 @@ public final class Spares {
      */
     public static ChildJvm take(Launch.Spec spec) throws IOException {
         return BY_SPEC.computeIfAbsent(spec, Spares::new).take();
+    }
+
+    /**
+     * Notes the classes a job sent to a child of {@code spec} names that were read from a directory of classes,
+     * which the next spare loads and links (not initializes) while it waits: a program's next job likely
+     * names them too, and the children's AOT cache cannot hold them (it holds a jar's), so that decoding the
+     * job would load and verify them, a millisecond or more. Loading without initializing runs none of the
+     * class's code.
+     *
+     * @param spec how the child is started
+     * @param process the class of the process sent whole (a subclass of {@code Process}), or null
+     * @param target the class of its target, or null: a lambda's is the class that made it
+     */
+    public static void noteJob(Launch.Spec spec, Class<?> process, Class<?> target) {
+        String p = loadable(process);
+        String t = loadable(target);
+        List<String> names = p == null ? (t == null ? List.of() : List.of(t))
+                : t == null || t.equals(p) ? List.of(p) : List.of(p, t);
+        Spares spares = BY_SPEC.get(spec); // made as the context was (prime): no method reference spun here
+        if (spares != null) {
+            spares.load = names;
+        }
+    }
+
+    /**
+     * @return the name a spare finds {@code c} by: the class that made it, for a lambda's; null for none,
+     *     and for a class not read from a directory (the JDK's, a jar's: in the AOT cache)
+     */
+    static String loadable(Class<?> c) {
+        if (c == null) {
+            return null;
+        }
+        Class<?> named = c.isHidden() ? c.getNestHost() : c;
+        ClassLoader loader = named.getClassLoader();
+        if (named.isHidden() || loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+            return null;
+        }
+        java.security.CodeSource source = named.getProtectionDomain().getCodeSource();
+        java.net.URL where = source != null ? source.getLocation() : null;
+        if (where == null || !where.getProtocol().equals("file") || !where.getPath().endsWith("/")) {
+            return null;
+        }
+        return named.getName();
     }
 
     /**
@@ -171,7 +217,7 @@ public final class Spares {
         // (30-60 ms cold on 2 CPUs, 110 ms measured under load), which the first spare's boot waited for.
         Thread.ofPlatform().daemon().name("mp4j-forkserver-boot").start(() -> {
             try {
-                cf.complete(Launch.begin(spec, true, true));
+                cf.complete(Launch.begin(spec, true, true, load));
             } catch (Throwable t) {
                 cf.completeExceptionally(t);
             }

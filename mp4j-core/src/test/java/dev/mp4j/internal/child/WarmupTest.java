@@ -43,7 +43,7 @@ class WarmupTest {
 
     @Test
     void aSparesWarmUpRunsOnItsOwnThreadUntilTheJobComes() throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean jobCame = Warmup.whileWaiting(false);
+        java.util.concurrent.atomic.AtomicBoolean jobCame = Warmup.whileWaiting(false, java.util.List.of());
         Thread.sleep(Warmup.QUIET_MILLIS + 20);
         jobCame.set(true);
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
@@ -55,6 +55,28 @@ class WarmupTest {
 
     private static long warmUpThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("mp4j-warmup")).count();
+    }
+
+    /** Initialized only when something initializes it: the test below must not. */
+    static final class LoadedAhead {
+        static {
+            Marker.INITIALIZED.set(true);
+        }
+    }
+
+    /** Holds the flag, so that reading it initializes only this class. */
+    static final class Marker {
+        static final java.util.concurrent.atomic.AtomicBoolean INITIALIZED = new java.util.concurrent.atomic.AtomicBoolean();
+    }
+
+    @Test
+    void loadingAheadLoadsTheNamedClassesWithoutInitializingThemAndSkipsTheUnknown() throws Exception {
+        String name = LoadedAhead.class.getName(); // the class literal loads it, and does not initialize it
+        Warmup.load(java.util.List.of("no.such.Clazz", name), () -> false);
+        assertEquals(false, Marker.INITIALIZED.get(), "loading ahead ran the class's static initializer");
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        Warmup.load(java.util.List.of("a.B", "c.D"), () -> asked.incrementAndGet() == 1);
+        assertEquals(1, asked.get(), "it went on after it was told to stop");
     }
 
     @Test

@@ -37,6 +37,26 @@ class LaunchHeaderTest {
     }
 
     @Test
+    void theClassesToPreloadAndToLoadAheadReadBackInOrder() throws Exception {
+        LaunchHeader h = new LaunchHeader("f", 1, true, false, "", java.util.List.of("x.A", "x.B"),
+                java.util.List.of("y.C$Inner", "\u00e9t\u00e9.D"));
+        LaunchHeader back = LaunchHeader.read(new DataInputStream(new ByteArrayInputStream(written(h))));
+        assertEquals(h, back);
+        assertEquals(java.util.List.of("x.A", "x.B"), back.preload());
+        assertEquals(java.util.List.of("y.C$Inner", "\u00e9t\u00e9.D"), back.load());
+        assertEquals(java.util.List.of(), new LaunchHeader("f", 1, true, false, "", java.util.List.of("x.A")).load());
+    }
+
+    @Test
+    void aHeaderWithANegativeCountOfClassesToLoadAheadIsRefused() throws Exception {
+        byte[] good = written(new LaunchHeader("f", 1, true, false, ""));
+        byte[] bad = good.clone();
+        ByteBuffer.wrap(bad).putInt(bad.length - 4, -1); // the last field: the count of classes to load ahead
+        assertThrows(StreamCorruptedException.class,
+                () -> LaunchHeader.read(new DataInputStream(new ByteArrayInputStream(bad))));
+    }
+
+    @Test
     void aHeaderOfAnotherMagicOrVersionIsRefused() throws Exception {
         byte[] good = written(new LaunchHeader("f", 1, false, false, ""));
         byte[] magic = good.clone();
