@@ -188,7 +188,8 @@ final class Warmup {
     /**
      * @param rounds how many times each path runs
      * @param stop asked before each step: true ends the warm-up
-     * @param jdkForm whether to decode a sample in the JDK's serial form (a task's failure) too: not in a
+     * @param jdkForm whether to decode a sample in the JDK's serial form (a task's failure; it is encoded
+     *     either way, as a pool worker's first failed task encodes it) too: not in a
      *     spare, where an {@code ObjectInputStream} would start the JDK's logging (its serial filter logger),
      *     and with it a shutdown hook that every exit then runs (a child whose job never logs or reads that
      *     form does neither); the AOT training does, so that the cache holds what that path loads
@@ -218,8 +219,10 @@ final class Warmup {
             if (stop.getAsBoolean()) {
                 return;
             }
+            // a task's failure is written in the JDK's form (an ObjectOutputStream starts no logging), and read
+            // back only where jdkForm says
+            byte[] failed = PoolFrames.failure(i, new IllegalStateException("sample"));
             if (jdkForm) {
-                byte[] failed = PoolFrames.failure(i, new IllegalStateException("sample"));
                 Codec.decode(PoolFrames.resultBody(failed), null);
             }
             Codec.decode(Codec.encode(List.of(i, "x", 1L)), null);
