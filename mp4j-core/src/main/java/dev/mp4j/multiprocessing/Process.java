@@ -12,6 +12,7 @@ import dev.mp4j.internal.threads.ExitWaits;
 import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.util.LifecycleLog;
+import dev.mp4j.internal.wire.Codec;
 
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -145,10 +146,10 @@ public class Process implements Serializable {
                 encoded(encoding); // throws
             }
             starting = true;
-            targetType = target != null ? target.getClass() : null;
+            targetType = target != null ? Codec.codeClass(target) : null;
             AotCache.noteJobClass(getClass());
-            if (target != null) {
-                AotCache.noteJobClass(target.getClass());
+            if (targetType != null) {
+                AotCache.noteJobClass(targetType);
             }
         }
         if (ctx.method().equals(Contexts.FORKSERVER)) {

@@ -415,6 +415,18 @@ public final class Codec {
     }
 
     /**
+     * The class that stands for {@code value}'s code where a child must find it: a runnable that
+     * {@link #decodeFromParent} made without its capturing class's {@code $deserializeLambda$} is an mp4j
+     * class, and the class whose lambda it is stands for it, as a JDK lambda's class names it.
+     *
+     * @param value a value, not null
+     * @return its class, or that capturing class
+     */
+    public static Class<?> codeClass(Object value) {
+        return value instanceof DirectRunnable d ? d.capturingClass() : value.getClass();
+    }
+
+    /**
      * {@link #decodeFromParent(byte[])} of the form at {@code bytes[offset, offset + length)} (a frame's
      * body), without copying it out.
      *

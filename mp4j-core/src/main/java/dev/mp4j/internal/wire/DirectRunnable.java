@@ -38,10 +38,13 @@ final class DirectRunnable implements SerializableRunnable {
     private final transient MethodHandle target;
     /** What this lambda is serialized as. */
     private final SerializedLambda form;
+    /** The class whose lambda this is. */
+    private final transient Class<?> capturing;
 
-    private DirectRunnable(MethodHandle target, SerializedLambda form) {
+    private DirectRunnable(MethodHandle target, SerializedLambda form, Class<?> capturing) {
         this.target = target;
         this.form = form;
+        this.capturing = capturing;
     }
 
     /**
@@ -81,7 +84,7 @@ final class DirectRunnable implements SerializableRunnable {
             return null; // $deserializeLambda$ makes it, or reports why it cannot
         }
         return new DirectRunnable(mh, new SerializedLambda(capturing, fiClass, fiName, fiSig, implKind, implClass,
-                implName, implSig, instantiated, captured));
+                implName, implSig, instantiated, captured), capturing);
     }
 
     @Override
@@ -99,6 +102,11 @@ final class DirectRunnable implements SerializableRunnable {
     @SuppressWarnings("unchecked")
     private static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
         throw (T) t;
+    }
+
+    /** @return the class whose lambda this is */
+    Class<?> capturingClass() {
+        return capturing;
     }
 
     /** @return what this lambda is serialized as */

@@ -113,6 +113,10 @@ public class DirectRunnableTest {
             assertEquals(expected[i], runs(back), "runnable " + i);
         }
         assertSame(roundTrip(ref), roundTrip(ref)); // one instance per call site, as the JDK's lambdas
+        // the class a child must find for it, when it passes the target on: the capturing class
+        assertSame(DirectRunnableTest.class, Codec.codeClass(roundTrip(ref)));
+        assertSame(DirectRunnableTest.class, Codec.codeClass(roundTrip(jdkStatic)));
+        assertSame(String.class, Codec.codeClass("x"));
         // another stream gets the instance the parent's made; one the parent's never made, $deserializeLambda$'s
         assertSame(roundTrip(ref), decode(Codec.encode(ref), null));
         SerializableRunnable notFromParent = () -> CALLS.addAndGet(2);
