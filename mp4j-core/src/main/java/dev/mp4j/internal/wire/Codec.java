@@ -104,9 +104,7 @@ public final class Codec {
      * @throws IOException on another serialization failure
      */
     public static byte[] encodeList(Object[] a, int from, int to, int headroom) throws IOException {
-        Objects.checkFromToIndex(from, to, a.length);
-        byte[] fast = FastWriter.encodeList(a, from, to, headroom);
-        return fast != null ? fast : behind(headroom, encodeJdk(new ArrayList<>(Arrays.asList(a).subList(from, to))));
+        return encodeList(a, from, to, headroom, null);
     }
 
     /**
@@ -238,7 +236,7 @@ public final class Codec {
      * @throws IOException on a corrupt stream
      */
     public static Object decode(byte[] bytes, ObjectInputFilter filter) throws IOException, ClassNotFoundException {
-        return decode(bytes, 0, bytes.length, filter != null ? filter : processFilter, true);
+        return decode(bytes, 0, bytes.length, filter != null ? filter : processFilter, true, false);
     }
 
     /**
@@ -257,7 +255,7 @@ public final class Codec {
     public static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        return decode(bytes, offset, length, filter != null ? filter : processFilter, true);
+        return decode(bytes, offset, length, filter != null ? filter : processFilter, true, false);
     }
 
     /**
@@ -328,12 +326,16 @@ public final class Codec {
      * @param requested the filter asked for
      * @param askFactory whether the fast form is shown to what the JVM-wide filter factory makes of
      *     {@code requested} (as an {@link ObjectInputStream} does), or to {@code requested} alone
+     * @param fromParent whether the bytes come from the JVM that started this one
+     *     ({@link FastReader#decodeFromParent})
      */
     private static Object decode(byte[] bytes, int offset, int length, ObjectInputFilter requested,
-                                 boolean askFactory) throws IOException, ClassNotFoundException {
+                                 boolean askFactory, boolean fromParent) throws IOException, ClassNotFoundException {
         try {
             if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
-                return FastReader.decode(bytes, offset, length, askFactory ? effective(requested) : requested);
+                ObjectInputFilter filter = askFactory ? effective(requested) : requested;
+                return fromParent ? FastReader.decodeFromParent(bytes, offset, length, filter)
+                        : FastReader.decode(bytes, offset, length, filter);
             }
             return decodeJdk(bytes, offset, length, requested);
         } catch (RuntimeException e) {
@@ -441,16 +443,7 @@ public final class Codec {
     public static Object decodeFromParent(byte[] bytes, int offset, int length)
             throws IOException, ClassNotFoundException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        boolean askFactory = factoryProperty();
-        if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
-            try {
-                ObjectInputFilter filter = askFactory ? effective(processFilter) : processFilter;
-                return FastReader.decodeFromParent(bytes, offset, length, filter);
-            } catch (RuntimeException e) { // as decode
-                throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
-            }
-        }
-        return decode(bytes, offset, length, processFilter, askFactory);
+        return decode(bytes, offset, length, processFilter, factoryProperty(), true);
     }
 
     /** 0 until read, then 1 if the system property {@code jdk.serialFilterFactory} is set, else 2. */
