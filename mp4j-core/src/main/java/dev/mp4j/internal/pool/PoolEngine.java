@@ -518,41 +518,31 @@ public final class PoolEngine {
 
     /** Logs a worker's end, with the lock held (so the state read is consistent). */
     private void logGone(Worker w, String about, Integer code, String message) {
-        System.Logger.Level level = goneLevel(w, message);
-        if (!LOG.isLoggable(level)) {
-            return; // the message is not built: a worker's planned end is logged at DEBUG, off by default
-        }
+        // a worker's planned end is logged at DEBUG, off by default: its message is built only when it is on
+        boolean debug = LOG.isLoggable(System.Logger.Level.DEBUG);
         if (message != null) {
-            LOG.log(level, "pool: " + about + " could not start: " + message);
+            LOG.log(System.Logger.Level.WARNING, "pool: " + about + " could not start: " + message);
         } else if (w.killReason != null) {
-            LOG.log(level, "pool: " + about + " ended with exit code " + code + " after it was killed ("
-                    + w.killReason + "); a new worker replaces it");
+            LOG.log(System.Logger.Level.INFO, "pool: " + about + " ended with exit code " + code
+                    + " after it was killed (" + w.killReason + "); a new worker replaces it");
         } else if (broken != null || w.killed) {
-            LOG.log(level, "pool: " + about + " ended with exit code " + code);
+            if (debug) {
+                LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " ended with exit code " + code);
+            }
         } else if (w.quitting && w.inflight.isEmpty()) {
-            LOG.log(level, "pool: " + about + " exited with exit code " + code
-                    + (w.overMemory ? " (recycled: over maxMemoryPerChild)" : ""));
+            if (debug) {
+                LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " exited with exit code " + code
+                        + (w.overMemory ? " (recycled: over maxMemoryPerChild)" : ""));
+            }
         } else if (w.initFailed != null) {
-            LOG.log(level, "pool: " + about + " ended with exit code " + code + ": its initializer failed");
+            LOG.log(System.Logger.Level.WARNING, "pool: " + about + " ended with exit code " + code
+                    + ": its initializer failed");
         } else {
-            LOG.log(level, "pool: " + about + " ended abruptly with exit code " + code
+            LOG.log(death == Death.REPLACE ? System.Logger.Level.WARNING : System.Logger.Level.ERROR,
+                    "pool: " + about + " ended abruptly with exit code " + code
                     + (w.inflight.isEmpty() ? "" : " while it ran a task")
                     + (death == Death.REPLACE ? "; a new worker replaces it" : "; the pool is broken"));
         }
-    }
-
-    /** @return the level {@link #logGone} logs a worker's end at, by the same cases. Lock held. */
-    private System.Logger.Level goneLevel(Worker w, String message) {
-        if (message != null) {
-            return System.Logger.Level.WARNING;
-        } else if (w.killReason != null) {
-            return System.Logger.Level.INFO;
-        } else if (broken != null || w.killed || (w.quitting && w.inflight.isEmpty())) {
-            return System.Logger.Level.DEBUG;
-        } else if (w.initFailed != null) {
-            return System.Logger.Level.WARNING;
-        }
-        return death == Death.REPLACE ? System.Logger.Level.WARNING : System.Logger.Level.ERROR;
     }
 
     /** Puts back the tasks a gone worker held but had not finished, to go to another worker. */
