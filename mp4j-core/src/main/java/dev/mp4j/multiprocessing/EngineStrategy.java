@@ -149,14 +149,20 @@ final class EngineStrategy implements PoolStrategy {
         if (reuseItems && items instanceof Chunks.Slice s && s.from() == 0 && s.to() == s.array().length
                 && s.array().length <= MAX_SPARE_ITEMS) {
             Object[] a = s.array();
-            // bulk copies of nulls rather than a store per slot: a map's first calls run in the interpreter
-            for (int i = 0; i < a.length; i += NULLS.length) {
-                System.arraycopy(NULLS, 0, a, i, Math.min(NULLS.length, a.length - i));
-            }
+            clear(a, a.length);
             spareItems.set(a);
         }
     }
 
+    /**
+     * Sets {@code a[0, n)} to null by bulk copies of nulls rather than a store per slot: a pool's first maps
+     * run in the interpreter.
+     */
+    static void clear(Object[] a, int n) {
+        for (int i = 0; i < n; i += NULLS.length) {
+            System.arraycopy(NULLS, 0, a, i, Math.min(NULLS.length, n - i));
+        }
+    }
 
     @Override
     public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,

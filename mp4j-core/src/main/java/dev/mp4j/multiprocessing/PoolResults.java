@@ -393,7 +393,6 @@ final class PoolResults {
         private boolean ended;
         /** A chunk's items array, cleared, for the next chunk: worker JVMs get copies of the items. */
         private Object[] spareItems;
-        private static final Object[] NULLS = new Object[1024];
 
         /** The most chunks sent ahead of the consumer that {@link #window} chooses for small chunks. */
         static final int MAX_AHEAD_CHUNKS = 16;
@@ -452,7 +451,7 @@ final class PoolResults {
             lock.lock();
             try {
                 while (!sourceDone && sent - consumed < window) {
-                    int first = Math.min(chunksize, NULLS.length);
+                    int first = Math.min(chunksize, 1024);
                     Object[] a = spareItems != null ? spareItems : new Object[first];
                     spareItems = null;
                     int n = fill(a, 0);
@@ -478,7 +477,7 @@ final class PoolResults {
                     }
                     if (a.length == first && owner.reusesItems()) {
                         // the chunk went out serialized: its array takes the next chunk's items
-                        System.arraycopy(NULLS, 0, a, 0, n);
+                        EngineStrategy.clear(a, n);
                         spareItems = a;
                     }
                 }
