@@ -77,16 +77,17 @@ public final class JvmOptions {
             "-XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*");
     /**
      * A child compiles the JDK's stack map generator ({@code StackMapGenerator.processBlock}, run for each class
-     * the JDK spins: a lambda's, a LambdaForm's) only after ten times the usual calls. A forkserver spare's
-     * warm-up spins enough classes to make it hot, and C1 compiling that one method (a switch over every
-     * bytecode, with its inlined helpers) takes 7.3 MiB of compiler memory, a third of the spare's anonymous
-     * memory: spares peaked at 56.6–60 MiB resident, 51 MiB without it (malloc'd memory 9.2 MiB -> 4.0–4.4).
-     * Some spares' warm-ups reached twice the threshold, none four times it; a child that spins classes by the
-     * thousand still compiles it. Preceded by {@code quiet}, without which the JVM prints each compile
+     * the JDK spins: a lambda's, a LambdaForm's, a native downcall's stub) only after a hundred times the usual
+     * calls. C1 compiling that one method (a switch over every bytecode, with its inlined helpers) takes 7.3 MiB
+     * of compiler memory, which the compiler thread's malloc arena keeps: a forkserver spare's warm-up made it
+     * hot (spares peaked at 56.6–60 MiB resident, 51 MiB without it), and at ten times the usual calls a child
+     * that links the semaphores of a lock, queue or pipe (some 160 spun classes) still reached it: such
+     * children peaked at 65–68 MiB resident, 59–63 without it, at the same CPU time. A child that spins classes
+     * by the thousand still compiles it. Preceded by {@code quiet}, without which the JVM prints each compile
      * command on the child's stdout.
      */
     static final List<String> COMPILE_DEFAULTS = List.of("-XX:CompileCommand=quiet",
-            "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.classfile.impl.StackMapGenerator::processBlock,10.0");
+            "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.classfile.impl.StackMapGenerator::processBlock,100.0");
     private static volatile List<String> inherited;
     private static final java.util.concurrent.atomic.AtomicBoolean READING = new java.util.concurrent.atomic.AtomicBoolean();
 
