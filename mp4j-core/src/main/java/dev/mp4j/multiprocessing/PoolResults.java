@@ -388,7 +388,8 @@ final class PoolResults {
         private long consumed;           // chunks taken to consume
         private boolean sourceDone;      // the iterable is exhausted, failed, or can no longer be sent
         private Throwable sourceError;   // raised once the chunks sent before it are consumed
-        private Outcome current;         // the chunk being consumed: read and written by the consuming thread only
+        // the chunk being consumed, NONE before the first: read and written by the consuming thread only
+        private Outcome current = Outcome.NONE;
         private int pos;                 // the next of its items: the consuming thread's only
         private boolean ended;
         /** A chunk's items array, cleared, for the next chunk: worker JVMs get copies of the items. */
@@ -425,6 +426,21 @@ final class PoolResults {
             final Throwable whole;
             final int items;
             final int size;               // what the iterator hands out: the values, or the one exception
+
+            /**
+             * The chunk at hand before the first arrives and between two: nothing to hand out. Not null, so that
+             * the consumer's first call takes the path of every chunk's end ({@code pos < size} fails): code the
+             * JIT compiled in one pass then meets no case it never saw at the start of the next.
+             */
+            static final Outcome NONE = new Outcome();
+
+            private Outcome() {
+                this.values = null;
+                this.errors = null;
+                this.whole = null;
+                this.items = 0;
+                this.size = 0;
+            }
 
             Outcome(Chunks.EachResult each, Throwable whole, int items) {
                 this.values = each == null ? null : each.values();
@@ -601,8 +617,13 @@ final class PoolResults {
 
         @Override
         protected boolean more() {
-            Outcome c = current;
-            return (c != null && pos < c.size) || moreSlow();
+            if (pos < current.size) {
+                return true;
+            }
+            // moreSlow()'s answer returned as is, not tested here: its false at the iteration's end, never seen
+            // before, would otherwise be a branch the JIT left out of this method, compiled into the caller's
+            // loop, and undo that code at the end of every iteration
+            return moreSlow();
         }
 
         private boolean moreSlow() {
@@ -611,7 +632,7 @@ final class PoolResults {
                 if (ended) {
                     return false;
                 }
-                if ((current != null && pos < current.size) || consumed < sent || sourceError != null) {
+                if (pos < current.size || consumed < sent || sourceError != null) {
                     return true;
                 }
                 feed();
@@ -629,7 +650,7 @@ final class PoolResults {
         protected R take(Duration timeout) {
             Outcome c = current;
             int i = pos;
-            if (c != null && i < c.size && c.whole == null) {
+            if (i < c.size && c.whole == null) {
                 pos = i + 1;
                 return item(c, i);
             }
@@ -662,7 +683,7 @@ final class PoolResults {
                     throw new NoSuchElementException();
                 }
                 while (true) {
-                    if (current != null && pos < current.size) {
+                    if (pos < current.size) {
                         int i = pos++;
                         if (current.whole != null) {
                             delivered(current.items);
@@ -670,7 +691,7 @@ final class PoolResults {
                         }
                         return item(current, i);
                     }
-                    current = null;
+                    current = Outcome.NONE;
                     if (consumed < sent) {
                         Outcome o = ordered ? takeOrdered() : byArrival.poll();
                         if (o == null) {
