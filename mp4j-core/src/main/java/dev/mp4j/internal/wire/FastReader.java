@@ -525,8 +525,23 @@ final class FastReader {
                     boxLongs(buf, body, type == DOUBLE, a, base, i, to);
                 }
             }
-            return list != null ? list : toElements ? null : kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
+        } else {
+            bulk(type, body, n, width, list, a, base);
         }
+        if (list != null) {
+            return list;
+        }
+        if (toElements) {
+            return null; // decodeElements returns the array
+        }
+        return kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
+    }
+
+    /**
+     * Boxes the {@code n} values of a long list's body, read in one bulk copy: apart from {@link #boxedList}, whose
+     * calls (a short list's each, as an imap's chunks) then leave this code out of the JIT's first compilation of it.
+     */
+    private void bulk(int type, int body, int n, int width, ArrayList<Object> list, Object[] a, int base) {
         ByteBuffer bb = ByteBuffer.wrap(buf, body, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
         if (type == INT) {
             int[] v = Scratch.ints(n);
@@ -562,13 +577,6 @@ final class FastReader {
             }
             Scratch.give(v);
         }
-        if (list != null) {
-            return list;
-        }
-        if (toElements) {
-            return null; // decodeElements returns the array
-        }
-        return kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
     }
 
     private Object map(int tag, int depth) throws IOException, ClassNotFoundException {
