@@ -199,7 +199,16 @@ final class FastReader {
 
     /** @return the one value its stream holds, which must end there, checked by the filter as a whole */
     private Object whole() throws IOException, ClassNotFoundException {
-        Object value = value(1);
+        Object value;
+        if (pos < end && buf[pos] == BOXED_LIST) {
+            // a list of numbers (every chunk of a map or an imap, its arguments and its values): read as
+            // value() would, without its switch of every tag, which the JIT then compiles only for other values
+            pos++;
+            refs++;
+            value = boxedList(1);
+        } else {
+            value = value(1);
+        }
         if (pos != end) {
             throw new StreamCorruptedException((end - pos) + " bytes after the value");
         }
