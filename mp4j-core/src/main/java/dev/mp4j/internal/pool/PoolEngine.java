@@ -696,7 +696,9 @@ public final class PoolEngine {
                                 w.link.quit();
                             } else {
                                 w.link.send(s.task.id, s.task.payload);
-                                arm(w, s.task);
+                                if (s.task.limitNanos != Timeouts.FOREVER) {
+                                    arm(w, s.task); // a call only for a task with a limit, not for each sent
+                                }
                             }
                         } catch (IOException e) {
                             // the worker is dying; its death is reported and fails what it held
@@ -712,13 +714,10 @@ public final class PoolEngine {
     // ------------------------------------------------------------ time limits
 
     /**
-     * Starts a sent task's clock, if it has a limit and is the one its worker runs now (the first it holds;
-     * those queued behind it start theirs when it is done, in {@link #onResult}). No lock held on entry.
+     * Starts the clock of a sent task that has a limit, if it is the one its worker runs now (the first it
+     * holds; those queued behind it start theirs when it is done, in {@link #onResult}). No lock held on entry.
      */
     private void arm(Worker w, Task t) {
-        if (t.limitNanos == Timeouts.FOREVER) {
-            return;
-        }
         lock.lock();
         try {
             if (w.head() == t) {
