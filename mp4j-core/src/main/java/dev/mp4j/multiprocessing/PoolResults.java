@@ -384,6 +384,8 @@ final class PoolResults {
         private final ArrayDeque<Outcome> byArrival = new ArrayDeque<>(); // unordered: in arrival order
         private long sent;               // chunks sent
         private int read;                // items taken from the iterable
+        // the items left in a list whose size cannot change, or -1: its end is known, not asked of its iterator
+        private int remaining;
         private volatile int total = -1; // the number of items, once the iterable is exhausted
         private long consumed;           // chunks taken to consume
         private boolean sourceDone;      // the iterable is exhausted, failed, or can no longer be sent
@@ -451,11 +453,17 @@ final class PoolResults {
             }
         }
 
-        IMapIterator(EngineStrategy owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
-                     int window, boolean ordered) {
+        /**
+         * @param source the iterable's iterator
+         * @param size the number of its items if it is a list whose size cannot change (see {@link #fill}),
+         *     else -1
+         */
+        IMapIterator(EngineStrategy owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int size,
+                     int chunksize, int window, boolean ordered) {
             this.owner = owner;
             this.fn = new Chunks.Fn(fn);
             this.source = source;
+            this.remaining = size > 0 ? size : -1;
             this.chunksize = chunksize;
             this.window = window;
             this.ordered = ordered;
@@ -504,14 +512,25 @@ final class PoolResults {
 
         /**
          * Takes items of the iterable into {@code a} from index {@code from} until it is full; if the iterable
-         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). Lock held.
+         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). A list whose size cannot
+         * change ends once {@code remaining} items are taken. Lock held.
          *
          * @return the index after the last item taken
          */
         private int fill(Object[] a, int from) {
+            int end = remaining < 0 ? a.length : (int) Math.min(a.length, (long) from + remaining);
             int i = from;
-            while (i < a.length && !sourceDone) {
-                i = gather(a, i, Math.min(a.length, i + GATHER_BLOCK));
+            while (i < end && !sourceDone) {
+                i = gather(a, i, Math.min(end, i + GATHER_BLOCK));
+            }
+            if (remaining > 0) {
+                remaining -= i - from;
+                if (remaining == 0) {
+                    // its last item taken: the end, without the hasNext() that would answer false, the one time
+                    // in an iteration the JIT's code of gather (and of the list's iterator) never saw, and
+                    // discards at the end of every iteration until it has
+                    sourceDone = true;
+                }
             }
             return i;
         }
