@@ -1017,6 +1017,14 @@ final class FastReader {
             }
             return;
         }
+        checkFilter(cl, arrayLength, depth);
+    }
+
+    /**
+     * {@link #check} by a filter of the user's: apart, so that the JIT's first compilation of check, called a
+     * few times for every stream, leaves this out when no such filter is set.
+     */
+    private void checkFilter(Class<?> cl, long arrayLength, int depth) throws InvalidClassException {
         ObjectInputFilter.Status status;
         try {
             status = filter.checkInput(new Info(cl, arrayLength, depth, refs, pos - start));
