@@ -136,6 +136,16 @@ final class EngineStrategy implements PoolStrategy {
         return k == ArrayList.class || k == ARRAYS_LIST || k == LIST_N || k == LIST_12;
     }
 
+    /**
+     * @param items an imap's items
+     * @return their number when they are a JDK list whose size cannot change (an immutable list, an
+     *     {@code Arrays.asList}), else -1
+     */
+    static int fixedSize(Iterable<?> items) {
+        Class<?> k = items.getClass();
+        return k == LIST_N || k == LIST_12 || k == ARRAYS_LIST ? ((List<?>) items).size() : -1;
+    }
+
     /** @return whether the workers get copies of a task's items, so that their arrays are free once submitted */
     boolean reusesItems() {
         return reuseItems;
@@ -168,8 +178,8 @@ final class EngineStrategy implements PoolStrategy {
     public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
                                          int chunksize, boolean ordered) {
         core.checkRunning();
-        PoolResults.IMapIterator<R> it = new PoolResults.IMapIterator<>(this, erase(fn), items.iterator(), chunksize,
-                PoolResults.IMapIterator.window(core.engine.size(), chunksize), ordered);
+        PoolResults.IMapIterator<R> it = new PoolResults.IMapIterator<>(this, erase(fn), items.iterator(),
+                fixedSize(items), chunksize, PoolResults.IMapIterator.window(core.engine.size(), chunksize), ordered);
         it.feed();
         return it;
     }

@@ -384,11 +384,14 @@ final class PoolResults {
         private final ArrayDeque<Outcome> byArrival = new ArrayDeque<>(); // unordered: in arrival order
         private long sent;               // chunks sent
         private int read;                // items taken from the iterable
+        // the items left in a list whose size cannot change, or -1: its end is known, not asked of its iterator
+        private int remaining;
         private volatile int total = -1; // the number of items, once the iterable is exhausted
         private long consumed;           // chunks taken to consume
         private boolean sourceDone;      // the iterable is exhausted, failed, or can no longer be sent
         private Throwable sourceError;   // raised once the chunks sent before it are consumed
-        private Outcome current;         // the chunk being consumed: read and written by the consuming thread only
+        // the chunk being consumed, NONE before the first: read and written by the consuming thread only
+        private Outcome current = Outcome.NONE;
         private int pos;                 // the next of its items: the consuming thread's only
         private boolean ended;
         /** A chunk's items array, cleared, for the next chunk: worker JVMs get copies of the items. */
@@ -426,6 +429,21 @@ final class PoolResults {
             final int items;
             final int size;               // what the iterator hands out: the values, or the one exception
 
+            /**
+             * The chunk at hand before the first arrives and between two: nothing to hand out. Not null, so that
+             * the consumer's first call takes the path of every chunk's end ({@code pos < size} fails): code the
+             * JIT compiled in one pass then meets no case it never saw at the start of the next.
+             */
+            static final Outcome NONE = new Outcome();
+
+            private Outcome() {
+                this.values = null;
+                this.errors = null;
+                this.whole = null;
+                this.items = 0;
+                this.size = 0;
+            }
+
             Outcome(Chunks.EachResult each, Throwable whole, int items) {
                 this.values = each == null ? null : each.values();
                 this.errors = each == null ? null : each.errors();
@@ -435,11 +453,17 @@ final class PoolResults {
             }
         }
 
-        IMapIterator(EngineStrategy owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int chunksize,
-                     int window, boolean ordered) {
+        /**
+         * @param source the iterable's iterator
+         * @param size the number of its items if it is a list whose size cannot change (see {@link #fill}),
+         *     else -1
+         */
+        IMapIterator(EngineStrategy owner, SerializableFunction<Object, Object> fn, Iterator<?> source, int size,
+                     int chunksize, int window, boolean ordered) {
             this.owner = owner;
             this.fn = new Chunks.Fn(fn);
             this.source = source;
+            this.remaining = size > 0 ? size : -1;
             this.chunksize = chunksize;
             this.window = window;
             this.ordered = ordered;
@@ -488,14 +512,25 @@ final class PoolResults {
 
         /**
          * Takes items of the iterable into {@code a} from index {@code from} until it is full; if the iterable
-         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). Lock held.
+         * ends or throws first, sets {@code sourceDone} (and {@code sourceError}). A list whose size cannot
+         * change ends once {@code remaining} items are taken. Lock held.
          *
          * @return the index after the last item taken
          */
         private int fill(Object[] a, int from) {
+            int end = remaining < 0 ? a.length : (int) Math.min(a.length, (long) from + remaining);
             int i = from;
-            while (i < a.length && !sourceDone) {
-                i = gather(a, i, Math.min(a.length, i + GATHER_BLOCK));
+            while (i < end && !sourceDone) {
+                i = gather(a, i, Math.min(end, i + GATHER_BLOCK));
+            }
+            if (remaining > 0) {
+                remaining -= i - from;
+                if (remaining == 0) {
+                    // its last item taken: the end, without the hasNext() that would answer false, the one time
+                    // in an iteration the JIT's code of gather (and of the list's iterator) never saw, and
+                    // discards at the end of every iteration until it has
+                    sourceDone = true;
+                }
             }
             return i;
         }
@@ -601,8 +636,13 @@ final class PoolResults {
 
         @Override
         protected boolean more() {
-            Outcome c = current;
-            return (c != null && pos < c.size) || moreSlow();
+            if (pos < current.size) {
+                return true;
+            }
+            // moreSlow()'s answer returned as is, not tested here: its false at the iteration's end, never seen
+            // before, would otherwise be a branch the JIT left out of this method, compiled into the caller's
+            // loop, and undo that code at the end of every iteration
+            return moreSlow();
         }
 
         private boolean moreSlow() {
@@ -611,7 +651,7 @@ final class PoolResults {
                 if (ended) {
                     return false;
                 }
-                if ((current != null && pos < current.size) || consumed < sent || sourceError != null) {
+                if (pos < current.size || consumed < sent || sourceError != null) {
                     return true;
                 }
                 feed();
@@ -629,7 +669,7 @@ final class PoolResults {
         protected R take(Duration timeout) {
             Outcome c = current;
             int i = pos;
-            if (c != null && i < c.size && c.whole == null) {
+            if (i < c.size && c.whole == null) {
                 pos = i + 1;
                 return item(c, i);
             }
@@ -662,7 +702,7 @@ final class PoolResults {
                     throw new NoSuchElementException();
                 }
                 while (true) {
-                    if (current != null && pos < current.size) {
+                    if (pos < current.size) {
                         int i = pos++;
                         if (current.whole != null) {
                             delivered(current.items);
@@ -670,7 +710,7 @@ final class PoolResults {
                         }
                         return item(current, i);
                     }
-                    current = null;
+                    current = Outcome.NONE;
                     if (consumed < sent) {
                         Outcome o = ordered ? takeOrdered() : byArrival.poll();
                         if (o == null) {

@@ -399,16 +399,28 @@ public final class JvmBackend extends BreakingBackend {
                     value = decoded;
                 }
             }
-        } catch (ClassNotFoundException e) {
-            error = new ProcessError("cannot load class " + e.getMessage() + " of the "
-                    + (failed ? "exception raised by" : "result of") + " task " + id + " in this JVM", e);
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            error = new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
-                    + " task " + id + ": " + e, e);
+            error = unreadable(id, failed, e);
         }
         return new TaskRunner.Outcome(value, error);
+    }
+
+    /**
+     * The error of a RESULT frame that could not be read: apart from {@link #read}, which every chunk's
+     * values go through, so that the JIT's first compilation of it leaves these messages out.
+     *
+     * @param failed whether the frame carried the task's exception
+     * @param e what reading it raised
+     */
+    private static ProcessError unreadable(long id, boolean failed, Throwable e) {
+        if (e instanceof ClassNotFoundException) {
+            return new ProcessError("cannot load class " + e.getMessage() + " of the "
+                    + (failed ? "exception raised by" : "result of") + " task " + id + " in this JVM", e);
+        }
+        return new ProcessError("cannot read the " + (failed ? "exception raised by" : "result of")
+                + " task " + id + ": " + e, e);
     }
 
     private Throwable decodeThrowable(byte[] body) {

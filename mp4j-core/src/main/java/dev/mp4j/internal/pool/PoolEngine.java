@@ -89,6 +89,8 @@ public final class PoolEngine {
     private boolean shutdown;
     private RuntimeException broken;
     private long nextId;
+    /** Whether a worker ever reported heap use over the limit: {@link #assign} looks for spent workers then. */
+    private boolean overMemorySeen;
     /** What {@link ExecutorStats} counts, in items (see {@link Task#items}). */
     private long completed;
     private long failed;
@@ -182,16 +184,7 @@ public final class PoolEngine {
         } catch (VirtualMachineError e) {
             throw e;
         } catch (Throwable e) {
-            // as in CPython, a task that cannot be sent fails its own result
-            lock.lock();
-            try {
-                checkAccepting();
-                failed += items;
-            } finally {
-                lock.unlock();
-            }
-            Events.task(label, -1, submitted, 0, -1, 0, 0, "error");
-            completion.finish(null, backend.unsendable(e));
+            unsendable(completion, items, submitted, e);
             return;
         }
         List<Worker> sends;
@@ -206,6 +199,22 @@ public final class PoolEngine {
             lock.unlock();
         }
         send(sends);
+    }
+
+    /**
+     * Fails a task the backend could not prepare, as in CPython: its own result fails. Apart from
+     * {@link #submit}, which every task goes through, so that the JIT's first compilation of it leaves this out.
+     */
+    private void unsendable(Completion completion, int items, long submitted, Throwable e) {
+        lock.lock();
+        try {
+            checkAccepting();
+            failed += items;
+        } finally {
+            lock.unlock();
+        }
+        Events.task(label, -1, submitted, 0, -1, 0, 0, "error");
+        completion.finish(null, backend.unsendable(e));
     }
 
     /** Throws if the pool takes no new tasks. Lock held (by both callers: no second, reentrant locking per task). */
@@ -620,6 +629,22 @@ public final class PoolEngine {
             best.outbox.add(new Send(best, t));
             out = touched(out, best);
         }
+        if (shutdown || maxTasksPerChild > 0 || overMemorySeen) {
+            out = quitSpent(out);
+        }
+        return out == null ? List.of() : out;
+    }
+
+    /**
+     * The part of {@link #assign} that tells idle workers to quit: those spent (maxTasksPerChild, the memory
+     * limit) or, once shut down, all when nothing is pending. Apart, and called only when one of those can
+     * be: a pool's every task and result skip it, and the JIT's first compilation of assign leaves it out.
+     * Lock held.
+     *
+     * @param out the workers with something in their outbox, or null
+     * @return {@code out}, with those told to quit added
+     */
+    private List<Worker> quitSpent(List<Worker> out) {
         // by index, not over a copy: startWorker below appends a worker that is not ready yet, and no other
         // change to the list happens here (this runs for every task sent and every result)
         for (int i = 0, n = workers.size(); i < n; i++) {
@@ -637,7 +662,7 @@ public final class PoolEngine {
                 }
             }
         }
-        return out == null ? List.of() : out;
+        return out;
     }
 
     /** @return {@code out}, or a new list if null, with {@code w} in it once */
@@ -671,7 +696,9 @@ public final class PoolEngine {
                                 w.link.quit();
                             } else {
                                 w.link.send(s.task.id, s.task.payload);
-                                arm(w, s.task);
+                                if (s.task.limitNanos != Timeouts.FOREVER) {
+                                    arm(w, s.task); // a call only for a task with a limit, not for each sent
+                                }
                             }
                         } catch (IOException e) {
                             // the worker is dying; its death is reported and fails what it held
@@ -687,13 +714,10 @@ public final class PoolEngine {
     // ------------------------------------------------------------ time limits
 
     /**
-     * Starts a sent task's clock, if it has a limit and is the one its worker runs now (the first it holds;
-     * those queued behind it start theirs when it is done, in {@link #onResult}). No lock held on entry.
+     * Starts the clock of a sent task that has a limit, if it is the one its worker runs now (the first it
+     * holds; those queued behind it start theirs when it is done, in {@link #onResult}). No lock held on entry.
      */
     private void arm(Worker w, Task t) {
-        if (t.limitNanos == Timeouts.FOREVER) {
-            return;
-        }
         lock.lock();
         try {
             if (w.head() == t) {
@@ -1253,6 +1277,7 @@ public final class PoolEngine {
             lock.lock();
             try {
                 overMemory = true;
+                overMemorySeen = true;
             } finally {
                 lock.unlock();
             }

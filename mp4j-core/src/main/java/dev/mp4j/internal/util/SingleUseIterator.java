@@ -62,7 +62,12 @@ public abstract class SingleUseIterator<T> implements ResultIterator<T> {
 
     @Override
     public final boolean hasNext() {
-        return !closed && more();
+        if (closed) {
+            return false;
+        }
+        // returned, not tested: a false first seen at the iteration's end would otherwise be a branch the JIT
+        // left out of the code it compiled into the caller's loop, which that end then throws away
+        return more();
     }
 
     @Override

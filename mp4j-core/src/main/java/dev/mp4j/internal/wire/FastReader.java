@@ -199,7 +199,16 @@ final class FastReader {
 
     /** @return the one value its stream holds, which must end there, checked by the filter as a whole */
     private Object whole() throws IOException, ClassNotFoundException {
-        Object value = value(1);
+        Object value;
+        if (pos < end && buf[pos] == BOXED_LIST) {
+            // a list of numbers (every chunk of a map or an imap, its arguments and its values): read as
+            // value() would, without its switch of every tag, which the JIT then compiles only for other values
+            pos++;
+            refs++;
+            value = boxedList(1);
+        } else {
+            value = value(1);
+        }
         if (pos != end) {
             throw new StreamCorruptedException((end - pos) + " bytes after the value");
         }
@@ -525,8 +534,23 @@ final class FastReader {
                     boxLongs(buf, body, type == DOUBLE, a, base, i, to);
                 }
             }
-            return list != null ? list : toElements ? null : kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
+        } else {
+            bulk(type, body, n, width, list, a, base);
         }
+        if (list != null) {
+            return list;
+        }
+        if (toElements) {
+            return null; // decodeElements returns the array
+        }
+        return kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
+    }
+
+    /**
+     * Boxes the {@code n} values of a long list's body, read in one bulk copy: apart from {@link #boxedList}, whose
+     * calls (a short list's each, as an imap's chunks) then leave this code out of the JIT's first compilation of it.
+     */
+    private void bulk(int type, int body, int n, int width, ArrayList<Object> list, Object[] a, int base) {
         ByteBuffer bb = ByteBuffer.wrap(buf, body, n * width).slice().order(ByteOrder.LITTLE_ENDIAN);
         if (type == INT) {
             int[] v = Scratch.ints(n);
@@ -562,13 +586,6 @@ final class FastReader {
             }
             Scratch.give(v);
         }
-        if (list != null) {
-            return list;
-        }
-        if (toElements) {
-            return null; // decodeElements returns the array
-        }
-        return kind == LIST_OF ? List.of(a) : Stream.of(a).toList();
     }
 
     private Object map(int tag, int depth) throws IOException, ClassNotFoundException {
@@ -1000,6 +1017,14 @@ final class FastReader {
             }
             return;
         }
+        checkFilter(cl, arrayLength, depth);
+    }
+
+    /**
+     * {@link #check} by a filter of the user's: apart, so that the JIT's first compilation of check, called a
+     * few times for every stream, leaves this out when no such filter is set.
+     */
+    private void checkFilter(Class<?> cl, long arrayLength, int depth) throws InvalidClassException {
         ObjectInputFilter.Status status;
         try {
             status = filter.checkInput(new Info(cl, arrayLength, depth, refs, pos - start));

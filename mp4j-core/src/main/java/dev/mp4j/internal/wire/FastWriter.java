@@ -421,6 +421,18 @@ final class FastWriter {
         if (n <= SMALL_BULK) {
             return smallBoxedList(kind, a, from, n, type);
         }
+        return bulkBoxedList(kind, a, from, n, type);
+    }
+
+    /**
+     * {@link #boxedList(int, Object[], int, int, int)} of a long list, its values written in one bulk copy: apart,
+     * so that the short lists of imap's chunks, a boxedList call each, leave it out of the JIT's first
+     * compilation of that.
+     *
+     * @return false, having written nothing, unless {@code a[from, from + n)} are all of class {@code type},
+     *     Integer, Long or Double
+     */
+    private boolean bulkBoxedList(int kind, Object[] a, int from, int n, Class<?> type) {
         if (type == Integer.class) {
             int[] v = Scratch.ints(n);
             boolean all = true;

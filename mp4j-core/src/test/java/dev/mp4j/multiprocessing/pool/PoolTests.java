@@ -185,6 +185,36 @@ abstract class PoolTests {
     }
 
     @Test
+    void testImapOfListsWhoseSizeCannotChangeEndsAtTheirSize() {
+        // immutable lists and Arrays.asList end where their size says (their iterators are not asked a last
+        // time): sizes that fill the last chunk exactly or not, one and two items, a chunk above the first array
+        int[][] sizesAndChunks = {{1, 1}, {2, 1}, {2, 5}, {300, 100}, {295, 10}, {3001, 1500}, {64, 64}};
+        for (int[] sc : sizesAndChunks) {
+            int n = sc[0];
+            int chunksize = sc[1];
+            List<Integer> ints = java.util.stream.IntStream.range(0, n).boxed().toList();
+            List<List<Integer>> sources = List.of(ints, List.copyOf(ints),
+                    java.util.Arrays.asList(ints.toArray(new Integer[0])));
+            for (List<Integer> source : sources) {
+                String what = source.getClass().getSimpleName() + " of " + n + " by " + chunksize;
+                ResultIterator<Integer> it = pool.imap(x -> x + 1, source, chunksize);
+                for (int i = 0; i < n; i++) {
+                    assertTrue(it.hasNext(), what);
+                    assertEquals(i + 1, it.next(), what);
+                }
+                assertFalse(it.hasNext(), what);
+                assertEquals(java.util.OptionalInt.of(n), it.total(), what);
+                assertEquals(n, it.done(), what);
+                assertThrows(java.util.NoSuchElementException.class, it::next, what);
+                List<Integer> unordered = new ArrayList<>(
+                        pool.imapUnordered(x -> x + 1, source, chunksize).toList());
+                Collections.sort(unordered);
+                assertEquals(java.util.stream.IntStream.rangeClosed(1, n).boxed().toList(), unordered, what);
+            }
+        }
+    }
+
+    @Test
     void testImapOfManyShortChunksGivesEveryValueAtItsIndex() {
         // chunks of numbers, of other values and with failing calls in turn, a last chunk shorter than the
         // others, and consumers that stop early: each value lands at its own index, none of another chunk's
