@@ -479,7 +479,7 @@ final class PoolResults {
                     Object[] a = spareItems != null ? spareItems : new Object[first];
                     spareItems = null;
                     int n = fill(a, 0);
-                    while (n == a.length && n < chunksize) {
+                    while (n == a.length && n < chunksize && !sourceDone) {
                         a = Arrays.copyOf(a, (int) Math.min(chunksize, 2L * n));
                         n = fill(a, n);
                     }

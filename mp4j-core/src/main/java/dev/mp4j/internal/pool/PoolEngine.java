@@ -646,7 +646,7 @@ public final class PoolEngine {
      */
     private List<Worker> quitSpent(List<Worker> out) {
         // by index, not over a copy: startWorker below appends a worker that is not ready yet, and no other
-        // change to the list happens here (this runs for every task sent and every result)
+        // change to the list happens here
         for (int i = 0, n = workers.size(); i < n; i++) {
             Worker w = workers.get(i);
             if (w.ready && !w.quitting && !w.killed && w.inflight.isEmpty()) {

@@ -202,7 +202,8 @@ final class FastReader {
         Object value;
         if (pos < end && buf[pos] == BOXED_LIST) {
             // a list of numbers (every chunk of a map or an imap, its arguments and its values): read as
-            // value() would, without its switch of every tag, which the JIT then compiles only for other values
+            // value() would, without its switch of every tag, which the JIT then compiles only for other values;
+            // the count of references a filter sees must stay as value() keeps it
             pos++;
             refs++;
             value = boxedList(1);

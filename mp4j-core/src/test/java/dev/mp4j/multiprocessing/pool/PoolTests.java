@@ -186,8 +186,9 @@ abstract class PoolTests {
 
     @Test
     void testImapOfListsWhoseSizeCannotChangeEndsAtTheirSize() {
-        // immutable lists and Arrays.asList end where their size says (their iterators are not asked a last
-        // time): sizes that fill the last chunk exactly or not, one and two items, a chunk above the first array
+        // immutable lists and Arrays.asList end where their size says, without a last question to their
+        // iterators: every item once and in order for sizes that fill the last chunk exactly or not, one and
+        // two items, a chunk above the first array
         int[][] sizesAndChunks = {{1, 1}, {2, 1}, {2, 5}, {300, 100}, {295, 10}, {3001, 1500}, {64, 64}};
         for (int[] sc : sizesAndChunks) {
             int n = sc[0];
