@@ -167,19 +167,17 @@ public final class Launch {
     }
 
     /**
-     * Prepares, on background threads, what the first child of this JVM needs and takes long to make: the
-     * inherited options ({@link JvmOptions#readAhead}), then the check that the children find their main class
-     * ({@link #check}) and the name of their AOT cache for {@code spec}, and the rendezvous (its
-     * directory, the resource tracker, the first FIFOs: a command run and waited for each, while
-     * {@code mkfifo(3)} is not linked yet). A child started meanwhile takes what is ready, waits for what is
-     * being made (while it boots: it is started at once), and makes the rest itself.
+     * Prepares, on a background thread, what the first child of this JVM needs and takes long to make: the
+     * inherited options ({@link JvmOptions#inherited}), the check that the children find their main class
+     * ({@link #check}) and the name of their AOT cache for {@code spec}. A child started meanwhile waits for what
+     * is being made. The calling thread (a program's first pool or process, on its way to the first child's
+     * exec) initializes none of these classes. The rendezvous (its directory, the resource tracker, the first
+     * FIFOs: a command run and waited for each) is made once the first child is exec'd, while it boots.
      *
      * @param spec how the children are likely to be started
      */
     public static void readAhead(Spec spec) {
-        JvmOptions.readAhead();
         Thread.ofPlatform().daemon().name("mp4j-launch-ahead").start(new ReadAhead(spec));
-        Rendezvous.readAhead();
     }
 
     /** {@link #readAhead}'s work for a spec, on its own thread (a class, not a lambda: cold, a lambda costs more). */
@@ -192,8 +190,11 @@ public final class Launch {
 
         @Override
         public void run() {
-            // the check first: it needs nothing, while the cache's name waits for the inherited options
+            Rendezvous.readAhead();
             try {
+                if (spec.inherit()) {
+                    JvmOptions.inherited();
+                }
                 LaunchLayout.check(spec);
             } catch (IOException | RuntimeException e) {
                 // the first start does it again, and reports what fails
