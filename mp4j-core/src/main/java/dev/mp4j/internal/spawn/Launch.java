@@ -167,20 +167,47 @@ public final class Launch {
     }
 
     /**
-     * Prepares, on a background thread, what the first child of this JVM needs and takes long to make: the
-     * inherited options ({@link JvmOptions#inherited}), the check that the children find their main class
-     * ({@link #check}) and the name of their AOT cache for {@code spec}. A child started meanwhile waits for what
-     * is being made. The calling thread (a program's first pool or process, on its way to the first child's
-     * exec) initializes none of these classes. The rendezvous (its directory, the resource tracker, the first
-     * FIFOs: a command run and waited for each) is made once the first child is exec'd, while it boots.
+     * Prepares, on background threads, what the first child of this JVM needs and takes long to make: the
+     * inherited options ({@link JvmOptions#inherited}), then the check that the children find their main class
+     * ({@link #check}) and the name of their AOT cache for {@code spec}, and the rendezvous (its directory, the
+     * resource tracker, the first FIFOs: a command run and waited for each). A child started meanwhile takes
+     * what is ready, waits for what is being made (while it boots: it is started at once), and makes the rest
+     * itself. The calling thread (a program's first pool or process, on its way to the first child's exec)
+     * only starts the threads: it initializes none of those classes.
      *
      * @param spec how the children are likely to be started
      */
     public static void readAhead(Spec spec) {
+        if (spec.inherit()) {
+            Thread.ofPlatform().daemon().name("mp4j-jvm-options").start(new ReadOptions());
+        }
         Thread.ofPlatform().daemon().name("mp4j-launch-ahead").start(new ReadAhead(spec));
+        Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(new MakeRendezvous());
     }
 
-    /** {@link #readAhead}'s work for a spec, on its own thread (a class, not a lambda: cold, a lambda costs more). */
+    // The threads' work are classes, not lambdas: cold, a lambda costs more.
+
+    /** {@link JvmOptions#inherited}, on its own thread. */
+    private static final class ReadOptions implements Runnable {
+        @Override
+        public void run() {
+            try {
+                JvmOptions.inherited();
+            } catch (RuntimeException e) {
+                // the first start reads them again, and reports what fails
+            }
+        }
+    }
+
+    /** {@link Rendezvous#makeAhead}, on its own thread. */
+    private static final class MakeRendezvous implements Runnable {
+        @Override
+        public void run() {
+            Rendezvous.makeAhead();
+        }
+    }
+
+    /** The rest of {@link #readAhead}'s work for a spec, on its own thread. */
     private static final class ReadAhead implements Runnable {
         private final Spec spec;
 
@@ -190,11 +217,8 @@ public final class Launch {
 
         @Override
         public void run() {
-            Rendezvous.readAhead();
+            // the check first: it needs nothing, while the cache's name waits for the inherited options
             try {
-                if (spec.inherit()) {
-                    JvmOptions.inherited();
-                }
                 LaunchLayout.check(spec);
             } catch (IOException | RuntimeException e) {
                 // the first start does it again, and reports what fails

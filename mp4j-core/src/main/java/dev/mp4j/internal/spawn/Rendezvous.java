@@ -84,11 +84,33 @@ final class Rendezvous {
 
     /** Names this JVM's first batch of FIFOs, unless there is one, and has it made on a thread of its own. */
     static void readAhead() {
-        Rendezvous r = get();
-        synchronized (r.naming) {
-            if (r.ahead.isEmpty()) {
-                r.ahead.addAll(r.batch());
+        get().firstBatch(true);
+    }
+
+    /** Names this JVM's first batch of FIFOs, unless there is one, and makes it on the calling thread. */
+    static void makeAhead() {
+        MakeAhead batch = get().firstBatch(false);
+        if (batch != null) {
+            batch.run();
+        }
+    }
+
+    /**
+     * @param start whether to start making it on a thread of its own, before it is handed out (should the
+     *     thread not start, none of its FIFOs is)
+     * @return the first batch, named and handed out next; null if FIFOs are named already
+     */
+    private MakeAhead firstBatch(boolean start) {
+        synchronized (naming) {
+            if (!ahead.isEmpty()) {
+                return null;
             }
+            MakeAhead batch = batch();
+            if (start) {
+                batch.start();
+            }
+            ahead.addAll(batch.slots);
+            return batch;
         }
     }
 
@@ -110,16 +132,26 @@ final class Rendezvous {
         }
     }
 
-    /** Makes a batch of FIFOs on its own thread, and says when they are made. */
+    /** Makes a batch of FIFOs (on a thread of its own, or the caller's), and says when they are made. */
     private static final class MakeAhead implements Runnable {
         private final Rendezvous rendezvous;
         private final Path[] paths;
-        private final CompletableFuture<Void> done;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** The batch's FIFOs, in the order they are handed out. */
+        final List<Slot> slots;
 
-        MakeAhead(Rendezvous rendezvous, Path[] paths, CompletableFuture<Void> done) {
+        MakeAhead(Rendezvous rendezvous, Path[] paths) {
             this.rendezvous = rendezvous;
             this.paths = paths;
-            this.done = done;
+            List<Slot> s = new ArrayList<>(paths.length);
+            for (Path p : paths) {
+                s.add(new Slot(p, done));
+            }
+            slots = s;
+        }
+
+        void start() {
+            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(this);
         }
 
         @Override
@@ -172,26 +204,23 @@ final class Rendezvous {
             if (s != null) {
                 return s;
             }
-            List<Slot> slots = batch();
-            ahead.addAll(slots.subList(1, slots.size()));
-            return slots.getFirst();
+            MakeAhead batch = batch();
+            batch.start(); // first: should it fail, no FIFO of the batch is handed out
+            ahead.addAll(batch.slots.subList(1, batch.slots.size()));
+            return batch.slots.getFirst();
         }
     }
 
-    /** @return the slots of a new batch, named, whose making has begun on a thread of its own */
-    private List<Slot> batch() {
+    /** @return a new batch, named, to be made */
+    private MakeAhead batch() {
         assert Thread.holdsLock(naming);
         int n = batch;
-        CompletableFuture<Void> done = new CompletableFuture<>();
         Path[] paths = new Path[n];
-        List<Slot> slots = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             paths[i] = name();
-            slots.add(new Slot(paths[i], done));
         }
-        Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(new MakeAhead(this, paths, done));
         batch = Math.min(2 * n, MOST_BATCH);
-        return slots;
+        return new MakeAhead(this, paths);
     }
 
     private Path name() {
