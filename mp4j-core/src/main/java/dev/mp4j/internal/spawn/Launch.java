@@ -203,7 +203,11 @@ public final class Launch {
     private static final class MakeRendezvous implements Runnable {
         @Override
         public void run() {
-            Rendezvous.makeAhead();
+            try {
+                Rendezvous.makeAhead();
+            } catch (RuntimeException e) {
+                // the JVM is exiting, say: the first start makes its FIFO itself, and reports what fails
+            }
         }
     }
 
