@@ -65,8 +65,7 @@ final class AotTrainer {
         Path down = dir.resolve("down");
         Path up = dir.resolve("up");
         try {
-            Fifo.make(down);
-            Fifo.make(up);
+            Fifo.make(down, up);
             ProcessHandle.current().parent().ifPresent(p -> Bootstrap.watchParent(p.pid()));
             LaunchHeader spare = new LaunchHeader("", 0, true, false, ""); // as a spare prepares, with no tracker
             Bootstrap.startPreparing(CompletableFuture.completedFuture(spare)).join();

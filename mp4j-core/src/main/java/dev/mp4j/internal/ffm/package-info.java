@@ -5,9 +5,9 @@
  *     |-- Posix: named semaphores (sem_open, sem_post, sem_clockwait in slices of SLICE_NANOS)
  *     |     ^-- ring.Ring's bells (its locks, a reader waiting for data, a writer for room), and sync's
  *     |         locks, semaphores, conditions and events, which wait on them between checks of shared memory
- *     |-- Fifo: mkfifo, the channel a child JVM reports back through (spawn.Rendezvous); mkfifo(1) where
- *     |         mp4j has no native access, or while the downcall is still being linked
  *   Linked: which of these this JVM has linked, asked without linking (a forkserver's spares link ahead)
+ *   Fifo: mkfifo(1), the channel a child JVM reports back through (spawn.Rendezvous): a command, not a
+ *         downcall, whose linking would cost more than the commands of most programs
  * </pre>
  * Each class links its own handles when first used, not everyone's: linking costs a fresh JVM tens of
  * milliseconds. A thread is never left in a native call for long: waits are slices, and the caller checks

@@ -384,13 +384,16 @@ public final class AotCache {
 
     /**
      * Marks a cache as used now (its modification time: the JVM checks the class path's jars against a
-     * cache, not the cache's own times), so that {@link #prune} keeps the caches in use.
+     * cache, not the cache's own times), so that {@link #prune} keeps the caches in use. Through
+     * {@link File#setLastModified}, not {@code Files.setLastModifiedTime}, whose first call spins a lambda class
+     * in a fresh JVM on its way to its first child.
      */
     static void markUsed(Path cache) {
         try {
-            Files.setLastModifiedTime(cache, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis()));
-        } catch (IOException | RuntimeException e) {
-            // not ours to mark (another user's directory, read-only): it is only kept less surely
+            // false when not ours to mark (another user's directory, read-only): it is only kept less surely
+            cache.toFile().setLastModified(System.currentTimeMillis());
+        } catch (RuntimeException e) {
+            // as above
         }
     }
 

@@ -168,21 +168,50 @@ public final class Launch {
 
     /**
      * Prepares, on background threads, what the first child of this JVM needs and takes long to make: the
-     * inherited options ({@link JvmOptions#readAhead}), then the check that the children find their main class
-     * ({@link #check}) and the name of their AOT cache for {@code spec}, and the rendezvous (its
-     * directory, the resource tracker, the first FIFOs: a command run and waited for each, while
-     * {@code mkfifo(3)} is not linked yet). A child started meanwhile takes what is ready, waits for what is
-     * being made (while it boots: it is started at once), and makes the rest itself.
+     * inherited options ({@link JvmOptions#inherited}), then the check that the children find their main class
+     * ({@link #check}) and the name of their AOT cache for {@code spec}, and the rendezvous (its directory, the
+     * resource tracker, the first FIFOs: a command run and waited for each). A child started meanwhile takes
+     * what is ready, waits for what is being made (while it boots: it is started at once), and makes the rest
+     * itself. The calling thread (a program's first pool or process, on its way to the first child's exec)
+     * only starts the threads: it initializes none of those classes.
      *
      * @param spec how the children are likely to be started
      */
     public static void readAhead(Spec spec) {
-        JvmOptions.readAhead();
+        if (spec.inherit()) {
+            Thread.ofPlatform().daemon().name("mp4j-jvm-options").start(new ReadOptions());
+        }
         Thread.ofPlatform().daemon().name("mp4j-launch-ahead").start(new ReadAhead(spec));
-        Rendezvous.readAhead();
+        Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(new MakeRendezvous());
     }
 
-    /** {@link #readAhead}'s work for a spec, on its own thread (a class, not a lambda: cold, a lambda costs more). */
+    // The threads' work are classes, not lambdas: cold, a lambda costs more.
+
+    /** {@link JvmOptions#inherited}, on its own thread. */
+    private static final class ReadOptions implements Runnable {
+        @Override
+        public void run() {
+            try {
+                JvmOptions.inherited();
+            } catch (RuntimeException e) {
+                // the first start reads them again, and reports what fails
+            }
+        }
+    }
+
+    /** {@link Rendezvous#makeAhead}, on its own thread. */
+    private static final class MakeRendezvous implements Runnable {
+        @Override
+        public void run() {
+            try {
+                Rendezvous.makeAhead();
+            } catch (RuntimeException e) {
+                // the JVM is exiting, say: the first start makes its FIFO itself, and reports what fails
+            }
+        }
+    }
+
+    /** The rest of {@link #readAhead}'s work for a spec, on its own thread. */
     private static final class ReadAhead implements Runnable {
         private final Spec spec;
 

@@ -12,19 +12,20 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -38,24 +39,32 @@ import java.util.function.Supplier;
  *
  * <p>The directory and each FIFO are named before they are made ({@link #next}): a child is started, and
  * told its FIFO, at once, and the FIFO is made while the child boots (in a JVM's first start, also the
- * directory and the resource tracker: a command run and waited for each, while {@code mkfifo(3)} is not
- * linked yet); the child waits for it to appear. Everything is registered with the resource tracker before
- * it is made, and nothing is made once the JVM is exiting: each FIFO is removed once both ends are open, the
- * directory when the JVM exits, both by the tracker if the JVM is killed.
+ * directory and the resource tracker); the child waits for it to appear. FIFOs are made in batches, each by
+ * one {@code mkfifo} command on a thread of its own ({@link Fifo}: a fork and exec, about 3 ms of CPU, however
+ * many it makes): the first of {@link #FIRST_BATCH}, each next one, named when a child finds none left, twice
+ * the size of the one before, up to {@link #MOST_BATCH}; so a program that starts a few children runs one
+ * command, and one that starts many runs one per dozens. Everything is registered with the resource tracker
+ * before it is made, and nothing is made once the JVM is exiting: each FIFO is removed once both ends are open,
+ * those not taken and the directory when the JVM exits, all by the tracker if the JVM is killed.
  */
 final class Rendezvous {
     /** How long an ended child's admission waits for its thread to leave the FIFO's making or open. */
     private static final long UNBLOCK_SECONDS = 10;
+    /** How many FIFOs the first batch makes: a pool of two takes two, and its first replacement the third. */
+    static final int FIRST_BATCH = 3;
+    /** The most FIFOs one batch makes: what is left of the last batch is removed at exit. */
+    static final int MOST_BATCH = 32;
     private static Rendezvous instance; // guarded by Rendezvous.class
-    private static final AtomicBoolean READ_AHEAD = new AtomicBoolean();
-
-    /** FIFOs made ahead with another: while {@code mkfifo(3)} is not linked yet, each command makes this many more. */
-    static final int SPARES = 2;
 
     private final Path dir;
     private final AtomicLong launches = new AtomicLong();
     /** FIFOs named, and made or being made, ahead of the children that take them. */
     private final Queue<Slot> ahead = new ConcurrentLinkedQueue<>();
+    /** The FIFOs registered with the resource tracker and not removed yet: those left are removed at exit. */
+    private final Set<Path> registered = ConcurrentHashMap.newKeySet();
+    /** Held while a batch is named, apart from the making's lock: a child's start never waits for a command. */
+    private final Object naming = new Object();
+    private int batch = FIRST_BATCH; // guarded by naming: the size of the next batch
     private boolean made;   // guarded by this: the directory is made
     private boolean closed; // guarded by this: the JVM is exiting, nothing more is made
 
@@ -63,8 +72,7 @@ final class Rendezvous {
      * A child's FIFO, named before it is made.
      *
      * @param path where
-     * @param ahead completes once a maker ahead has made it (or failed to); null when the child's admission
-     *     makes it
+     * @param ahead completes once its batch is made (or failed); null when the child's admission makes it
      */
     record Slot(Path path, CompletableFuture<Void> ahead) {}
 
@@ -74,14 +82,35 @@ final class Rendezvous {
         dir = Urandom.name(Urandom.tempDir(), "mp4j-");
     }
 
-    /**
-     * Makes, once per JVM, on a background thread, the rendezvous and the first FIFOs ({@link #SPARES} and one),
-     * which the first starts take.
-     */
+    /** Names this JVM's first batch of FIFOs, unless there is one, and has it made on a thread of its own. */
     static void readAhead() {
-        if (READ_AHEAD.compareAndSet(false, true)) {
-            Rendezvous r = get();
-            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(new MakeAhead(r));
+        get().firstBatch(true);
+    }
+
+    /** Names this JVM's first batch of FIFOs, unless there is one, and makes it on the calling thread. */
+    static void makeAhead() {
+        MakeAhead batch = get().firstBatch(false);
+        if (batch != null) {
+            batch.run();
+        }
+    }
+
+    /**
+     * @param start whether to start making it on a thread of its own, before it is handed out (should the
+     *     thread not start, none of its FIFOs is)
+     * @return the first batch, named and handed out next; null if FIFOs are named already
+     */
+    private MakeAhead firstBatch(boolean start) {
+        synchronized (naming) {
+            if (!ahead.isEmpty()) {
+                return null;
+            }
+            MakeAhead batch = batch();
+            if (start) {
+                batch.start();
+            }
+            ahead.addAll(batch.slots);
+            return batch;
         }
     }
 
@@ -103,17 +132,39 @@ final class Rendezvous {
         }
     }
 
-    /** {@link #makeAhead}, on its own thread. */
+    /** Makes a batch of FIFOs (on a thread of its own, or the caller's), and says when they are made. */
     private static final class MakeAhead implements Runnable {
         private final Rendezvous rendezvous;
+        private final Path[] paths;
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** The batch's FIFOs, in the order they are handed out. */
+        final List<Slot> slots;
 
-        MakeAhead(Rendezvous rendezvous) {
+        MakeAhead(Rendezvous rendezvous, Path[] paths) {
             this.rendezvous = rendezvous;
+            this.paths = paths;
+            List<Slot> s = new ArrayList<>(paths.length);
+            for (Path p : paths) {
+                s.add(new Slot(p, done));
+            }
+            slots = s;
+        }
+
+        void start() {
+            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(this);
         }
 
         @Override
         public void run() {
-            rendezvous.makeAhead();
+            try {
+                rendezvous.make(paths);
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t); // each taker makes its own, and reports what fails
+                if (t instanceof Error e) {
+                    throw e;
+                }
+            }
         }
     }
 
@@ -132,55 +183,58 @@ final class Rendezvous {
 
     /** @return the FIFOs named ahead, not handed out yet */
     List<Path> spares() {
-        return ahead.stream().map(Slot::path).toList();
+        List<Path> spares = new ArrayList<>();
+        for (Slot s : ahead) {
+            spares.add(s.path());
+        }
+        return spares;
     }
 
     /**
-     * @return the FIFO for the next child to report back through, at once: one made ahead (or being made), or
-     *     a new name that the child's {@link #admit admission} makes
+     * @return the FIFO for the next child to report back through, at once: one named ahead (made or being
+     *     made); when none is left, the first of a new batch, which a thread of its own starts making now
      */
     Slot next() {
         Slot s = ahead.poll();
-        return s != null ? s : new Slot(name(), null);
+        if (s != null) {
+            return s;
+        }
+        synchronized (naming) {
+            s = ahead.poll(); // another child's start named a batch meanwhile
+            if (s != null) {
+                return s;
+            }
+            MakeAhead batch = batch();
+            batch.start(); // first: should it fail, no FIFO of the batch is handed out
+            ahead.addAll(batch.slots.subList(1, batch.slots.size()));
+            return batch.slots.getFirst();
+        }
     }
 
-    private Path name() {
-        return dir.resolve("c" + launches.incrementAndGet());
-    }
-
-    private void makeAhead() {
-        int n = Fifo.linked() ? 1 : 1 + SPARES;
-        CompletableFuture<Void> done = new CompletableFuture<>();
+    /** @return a new batch, named, to be made */
+    private MakeAhead batch() {
+        assert Thread.holdsLock(naming);
+        int n = batch;
         Path[] paths = new Path[n];
         for (int i = 0; i < n; i++) {
             paths[i] = name();
-            ahead.add(new Slot(paths[i], done));
         }
-        try {
-            make(paths);
-            done.complete(null);
-        } catch (IOException | RuntimeException e) {
-            done.completeExceptionally(e); // each taker makes its own, and reports what fails
-        }
+        batch = Math.min(2 * n, MOST_BATCH);
+        return new MakeAhead(this, paths);
+    }
+
+    private Path name() {
+        return dir.resolve("c".concat(Long.toString(launches.incrementAndGet())));
     }
 
     /**
-     * Makes {@code slot}'s FIFO, known to the resource tracker, unless a maker ahead has: waits for it then.
-     * While {@code mkfifo(3)} is not linked, each FIFO costs a command (a fresh JVM's first starts), which
-     * makes {@link #SPARES} more with it, for the next starts.
+     * Makes {@code slot}'s FIFO, known to the resource tracker, unless its batch is made ahead: waits for that
+     * then, and makes it alone only if the batch failed.
      *
      * @param slot from {@link #next}
      * @throws IOException if it cannot be made
      */
     void make(Slot slot) throws IOException {
-        make(slot, Fifo.linked());
-    }
-
-    /**
-     * @param slot from {@link #next}
-     * @param linked whether {@code mkfifo(3)} is linked: if not, {@link #SPARES} more are made with it
-     */
-    void make(Slot slot, boolean linked) throws IOException {
         if (slot.ahead() != null) {
             try {
                 slot.ahead().get();
@@ -196,19 +250,7 @@ final class Rendezvous {
                 throw new IOException("interrupted while " + slot.path() + " was being made", e);
             }
         }
-        if (linked) {
-            make(slot.path());
-            return;
-        }
-        Path[] paths = new Path[1 + SPARES];
-        paths[0] = slot.path();
-        for (int i = 1; i < paths.length; i++) {
-            paths[i] = name();
-        }
-        make(paths);
-        for (int i = 1; i < paths.length; i++) {
-            ahead.add(new Slot(paths[i], CompletableFuture.completedFuture(null)));
-        }
+        make(slot.path());
     }
 
     /**
@@ -237,6 +279,7 @@ final class Rendezvous {
         }
         for (Path p : paths) {
             ResourceTracker.register(ResourceTracker.Kind.FILE, p.toString());
+            registered.add(p);
         }
         try {
             Fifo.make(paths);
@@ -361,27 +404,29 @@ final class Rendezvous {
     }
 
     /** @param fifo a FIFO from {@link #next}, removed (and dropped from the resource tracker) */
-    static void forget(Path fifo) {
+    void forget(Path fifo) {
         try {
             Files.deleteIfExists(fifo);
-            ResourceTracker.unregister(ResourceTracker.Kind.FILE, fifo.toString());
+            if (registered.remove(fifo)) {
+                ResourceTracker.unregister(ResourceTracker.Kind.FILE, fifo.toString());
+            }
         } catch (IOException ignored) {
             // the directory is removed at exit, or by the tracker
         }
     }
 
-    /** At exit: removes the FIFOs left and the directory; once it has run, nothing more is made. */
+    /**
+     * At exit: removes the FIFOs left (those not taken, and those of children that were booting as this JVM
+     * exited: known without listing the directory, which would load a score of JDK classes at exit) and the
+     * directory; once it has run, nothing more is made.
+     */
     private synchronized void remove() {
         closed = true;
         if (!made) {
             return;
         }
-        try (DirectoryStream<Path> left = Files.newDirectoryStream(dir)) {
-            for (Path fifo : left) {
-                forget(fifo); // of children that were booting as this JVM exited
-            }
-        } catch (IOException ignored) {
-            // best effort at exit
+        for (Path fifo : registered.toArray(new Path[0])) {
+            forget(fifo);
         }
         try {
             Files.deleteIfExists(dir);

@@ -69,7 +69,7 @@ public final class LazyLogger implements System.Logger {
         LogManager manager = LogManager.getLogManager();
         for (String n = name; !n.isEmpty(); n = n.lastIndexOf('.') < 0 ? "" : n.substring(0, n.lastIndexOf('.'))) {
             Logger existing = manager.getLogger(n);
-            if (manager.getProperty(n + ".level") != null || existing != null && existing.getLevel() != null) {
+            if (manager.getProperty(n.concat(".level")) != null || existing != null && existing.getLevel() != null) {
                 return;
             }
         }

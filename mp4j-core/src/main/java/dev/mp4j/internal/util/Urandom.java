@@ -62,7 +62,8 @@ public final class Urandom {
      * @return a path in {@code base} named {@code prefix} and 16 random hex digits (nothing is made)
      */
     public static Path name(Path base, String prefix) {
-        return base.resolve(prefix + HexFormat.of().formatHex(bytes(8)));
+        // concat, not +: javac's indy concatenation links its call site at the first run, a fresh JVM's first start
+        return base.resolve(prefix.concat(HexFormat.of().formatHex(bytes(8))));
     }
 
     /**

@@ -19,39 +19,29 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** FIFOs made through FFM and through mkfifo(1): a FIFO, of this user only, that carries bytes. */
+/** FIFOs made by mkfifo(1): each a FIFO, of this user only, that carries bytes; one command for several. */
 @Timeout(30)
 class FifoTest {
     private static final int S_IFMT = 0170000;
     private static final int S_IFIFO = 0010000;
 
     @Test
-    void makesAPrivateFifoThatCarriesBytesFirstByTheCommandThenThroughFfm(@TempDir Path dir) throws Exception {
-        // the command (or FFM if linked already); linking begins with the second command
-        assertMakesAWorkingFifo(Fifo::make, dir.resolve("first"));
-        assertMakesAWorkingFifo(Fifo::make, dir.resolve("second"));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!Fifo.linked()) {
-            assertTrue(System.nanoTime() < deadline, "mkfifo(3) was not linked within 20 s");
-            Thread.sleep(10);
-        }
-        assertMakesAWorkingFifo(Fifo::make, dir.resolve("f"));
+    void makesAPrivateFifoThatCarriesBytes(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("f");
+        Fifo.make(fifo);
+        assertPrivateFifo(fifo);
+        assertCarries(fifo);
     }
 
     @Test
-    void theCommandMakesTheSame(@TempDir Path dir) throws Exception {
-        assertMakesAWorkingFifo(Fifo::makeWithCommand, dir.resolve("f"));
-    }
-
-    /** Fifo.make or Fifo.makeWithCommand. */
-    private interface Maker {
-        void make(Path path) throws IOException;
-    }
-
-    private static void assertMakesAWorkingFifo(Maker maker, Path fifo) throws Exception {
-        maker.make(fifo);
-        assertPrivateFifo(fifo);
-        assertCarries(fifo);
+    void makesSeveralAtOnce(@TempDir Path dir) throws Exception {
+        Path[] fifos = {dir.resolve("a"), dir.resolve("b"), dir.resolve("c")};
+        Fifo.make(fifos);
+        for (Path fifo : fifos) {
+            assertPrivateFifo(fifo);
+            assertCarries(fifo);
+        }
+        Fifo.make(); // nothing to make: no command
     }
 
     @Test
@@ -60,9 +50,20 @@ class FifoTest {
         IOException e = assertThrows(IOException.class, () -> Fifo.make(taken));
         assertTrue(e.getMessage().contains(taken.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("exists"), e.getMessage());
-        IOException c = assertThrows(IOException.class, () -> Fifo.makeWithCommand(taken));
-        assertTrue(c.getMessage().contains(taken.toString()), c.getMessage());
+        Path free = dir.resolve("free");
+        IOException batch = assertThrows(IOException.class, () -> Fifo.make(free, taken));
+        assertTrue(batch.getMessage().contains(taken.toString()) && batch.getMessage().contains("exists"),
+                batch.getMessage());
         assertTrue(Files.isRegularFile(taken), "the file there was left alone");
+        assertPrivateFifo(free); // the others are made
+    }
+
+    @Test
+    void aMissingDirectoryIsAnErrorNamingThePath(@TempDir Path dir) {
+        Path nowhere = dir.resolve("missing").resolve("f");
+        IOException e = assertThrows(IOException.class, () -> Fifo.make(nowhere));
+        assertTrue(e.getMessage().contains(nowhere.toString()) && e.getMessage().contains("exit code"),
+                e.getMessage());
     }
 
     private static void assertPrivateFifo(Path fifo) throws IOException {

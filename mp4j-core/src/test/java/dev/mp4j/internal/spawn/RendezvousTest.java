@@ -132,44 +132,59 @@ class RendezvousTest {
     }
 
     @Test
-    void withoutTheFfmCallAFifoComesWithSparesForTheNextStarts() throws Exception {
+    void fifosAreMadeInBatchesThatGrowAndHandedOutInTurn() throws Exception {
         Rendezvous r = Rendezvous.get();
-        List<Path> before = r.spares();
         List<Path> got = new java.util.ArrayList<>();
-        for (int i = 0; i < before.size(); i++) {
-            Rendezvous.Slot s = r.next(); // the ones named ahead first, made or being made
-            r.make(s, false);
+        for (Path p : r.spares()) { // another test's batch: taken first, in turn
+            Rendezvous.Slot s = r.next();
+            assertEquals(p, s.path());
+            r.make(s);
             got.add(s.path());
         }
-        assertEquals(before, got);
         assertEquals(List.of(), r.spares());
-        Rendezvous.Slot first = r.next();
-        assertEquals(null, first.ahead(), "a new name, made by its taker");
-        assertTrue(Files.notExists(first.path()), "named before it is made");
-        r.make(first, false);
-        List<Path> made = r.spares();
-        assertEquals(Rendezvous.SPARES, made.size());
-        List<Path> next = new java.util.ArrayList<>();
-        for (int i = 0; i < Rendezvous.SPARES; i++) {
-            Rendezvous.Slot s = r.next();
-            r.make(s, true);
-            next.add(s.path());
+        int size = 0;
+        for (int batch = 0; batch < 3; batch++) {
+            Rendezvous.Slot first = r.next();
+            assertTrue(first.ahead() != null, "made by a batch of its own");
+            List<Path> rest = r.spares();
+            assertTrue(rest.size() + 1 >= Rendezvous.FIRST_BATCH && rest.size() + 1 <= Rendezvous.MOST_BATCH,
+                    "a batch of " + (rest.size() + 1));
+            assertTrue(rest.size() + 1 >= Math.min(2 * size, Rendezvous.MOST_BATCH), "each batch at least doubles");
+            size = rest.size() + 1;
+            r.make(first);
+            got.add(first.path());
+            for (Path p : rest) {
+                Rendezvous.Slot s = r.next();
+                assertEquals(p, s.path(), "the batch's FIFOs are handed out next");
+                assertTrue(s.ahead() == first.ahead(), "made by the same command");
+                r.make(s);
+                got.add(s.path());
+            }
+            assertEquals(List.of(), r.spares());
         }
-        assertEquals(made, next, "the spares are handed out next");
-        Rendezvous.Slot fresh = r.next();
-        r.make(fresh, true);
-        assertEquals(List.of(), r.spares(), "with mkfifo(3), one at a time");
-        got.add(first.path());
-        got.addAll(made);
-        got.add(fresh.path());
         assertEquals(got.size(), new java.util.HashSet<>(got).size(), "all distinct: " + got);
         for (Path p : got) {
             int mode = (Integer) Files.getAttribute(p, "unix:mode");
             assertEquals(0010000, mode & 0170000, p + " is not a FIFO");
             assertEquals(0600, mode & 0777, p + " is not private");
-            Rendezvous.forget(p);
+            r.forget(p);
             assertTrue(Files.notExists(p));
         }
+    }
+
+    @Test
+    void aSlotOfABatchThatFailedIsMadeByItsTaker() throws Exception {
+        Rendezvous r = Rendezvous.get();
+        Path p = r.dir().resolve("failed-batch-" + System.nanoTime());
+        Rendezvous.Slot s = new Rendezvous.Slot(p, java.util.concurrent.CompletableFuture.failedFuture(
+                new IOException("the batch failed")));
+        r.make(s);
+        try {
+            assertEquals(0010000, (Integer) Files.getAttribute(p, "unix:mode") & 0170000, p + " is not a FIFO");
+        } finally {
+            r.forget(p);
+        }
+        assertTrue(Files.notExists(p));
     }
 
     /** Starts making the rendezvous ahead, waits {@code args[0]} ms, then exits: while it is being made, or after. */
