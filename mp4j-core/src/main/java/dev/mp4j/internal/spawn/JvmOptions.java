@@ -89,7 +89,6 @@ public final class JvmOptions {
     static final List<String> COMPILE_DEFAULTS = List.of("-XX:CompileCommand=quiet",
             "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.classfile.impl.StackMapGenerator::processBlock,100.0");
     private static volatile List<String> inherited;
-    private static final java.util.concurrent.atomic.AtomicBoolean READING = new java.util.concurrent.atomic.AtomicBoolean();
 
     private JvmOptions() {}
 
@@ -100,26 +99,6 @@ public final class JvmOptions {
     public static List<String> inherited() {
         List<String> l = inherited;
         return l != null ? l : read();
-    }
-
-    /**
-     * Reads the inherited options on a background thread, ahead of the first child: reading a JVM's input
-     * arguments starts its management support, tens of milliseconds the first child's start would pay. A
-     * platform thread, as the other threads of a JVM's first start: its first virtual thread would start the
-     * virtual threads' scheduler there and then (40 classes, 30-60 ms cold on 2 CPUs).
-     */
-    public static void readAhead() {
-        if (inherited == null && READING.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("mp4j-jvm-options").start(new ReadAhead());
-        }
-    }
-
-    /** {@link #inherited}, on its own thread (a class, not a method reference: a fresh JVM would spin one). */
-    private static final class ReadAhead implements Runnable {
-        @Override
-        public void run() {
-            inherited();
-        }
     }
 
     private static synchronized List<String> read() {
