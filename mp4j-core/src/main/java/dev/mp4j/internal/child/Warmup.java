@@ -88,10 +88,36 @@ final class Warmup {
      */
     static AtomicBoolean whileWaiting(boolean natives, List<String> load) {
         AtomicBoolean jobCame = new AtomicBoolean();
-        Thread t = new Thread(() -> untilJob(jobCame::get, natives, load), "mp4j-warmup");
+        Thread t = new Thread(new Spare(jobCame, natives, load), "mp4j-warmup");
         t.setDaemon(true);
         t.start();
         return jobCame;
+    }
+
+    /**
+     * The warm-up thread's body, {@link #untilJob}: a class rather than a lambda, which the main thread would
+     * spin a class for just before it reads its job (a spare claimed as it boots has its job waiting then).
+     */
+    private static final class Spare implements Runnable, BooleanSupplier {
+        private final AtomicBoolean jobCame;
+        private final boolean natives;
+        private final List<String> load;
+
+        Spare(AtomicBoolean jobCame, boolean natives, List<String> load) {
+            this.jobCame = jobCame;
+            this.natives = natives;
+            this.load = load;
+        }
+
+        @Override
+        public void run() {
+            untilJob(this, natives, load);
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return jobCame.get();
+        }
     }
 
     /**
