@@ -188,17 +188,40 @@ public final class Bootstrap {
      */
     private static Thread startPreparing(CompletableFuture<LaunchHeader> header, CompletableFuture<Void> connected,
                                          CompletableFuture<Void> prepared) {
-        Thread preparing = new Thread(() -> {
+        Thread preparing = new Thread(new Preparing(header, connected, prepared), "mp4j-prepare");
+        preparing.setDaemon(true);
+        preparing.start();
+        return preparing;
+    }
+
+    /**
+     * The body of the preparing thread ({@link #startPreparing}). This class and the others here that a
+     * child's threads run are classes, not lambdas: a lambda the children's AOT cache does not hold (no cache
+     * yet, one still training, one made for other jars) the JVM spins a class for the first time it runs, a
+     * few tenths of a millisecond each in a child and milliseconds for the first, while a class is loaded from
+     * the cache or the jar.
+     */
+    private static final class Preparing implements Runnable {
+        private final CompletableFuture<LaunchHeader> header;
+        private final CompletableFuture<Void> connected;
+        private final CompletableFuture<Void> prepared;
+
+        Preparing(CompletableFuture<LaunchHeader> header, CompletableFuture<Void> connected,
+                  CompletableFuture<Void> prepared) {
+            this.header = header;
+            this.connected = connected;
+            this.prepared = prepared;
+        }
+
+        @Override
+        public void run() {
             try {
                 prepare(header, connected);
             } finally {
                 prepared.complete(null);
             }
             Warmup.initializeRunning();
-        }, "mp4j-prepare");
-        preparing.setDaemon(true);
-        preparing.start();
-        return preparing;
+        }
     }
 
     /**
@@ -335,9 +358,17 @@ public final class Bootstrap {
      *     send multiprocessing's log to stderr as their parent's goes
      */
     static Child adopt(FrameChannel channel, long parentPid) {
-        Child child = new Child(channel, parentPid, Multiprocessing::logToStderr);
+        Child child = new Child(channel, parentPid, new LogToStderr());
         child.reportExitsAtShutdown();
         return child;
+    }
+
+    /** {@code Multiprocessing.logToStderr}, a class rather than a method reference (see {@link Preparing}). */
+    private static final class LogToStderr implements java.util.function.Consumer<System.Logger.Level> {
+        @Override
+        public void accept(System.Logger.Level level) {
+            Multiprocessing.logToStderr(level);
+        }
     }
 
     /**
@@ -360,12 +391,27 @@ public final class Bootstrap {
 
     /** @return whether {@code pid} is still this process's parent (a child whose parent died is re-parented) */
     private static boolean isParent(long pid) {
-        return ProcessHandle.current().parent().map(ProcessHandle::pid).orElse(-1L) == pid;
+        java.util.Optional<ProcessHandle> parent = ProcessHandle.current().parent(); // no method reference to spin
+        return parent.isPresent() && parent.get().pid() == pid;
     }
 
     /** A daemon thread that halts this JVM once its parent is gone (this process was re-parented). */
     static void watchParent(long parentPid) {
-        Thread t = new Thread(() -> {
+        Thread t = new Thread(new ParentWatch(parentPid), "mp4j-parent-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** The body of the thread {@link #watchParent} starts (a class: see {@link Preparing}). */
+    private static final class ParentWatch implements Runnable {
+        private final long parentPid;
+
+        ParentWatch(long parentPid) {
+            this.parentPid = parentPid;
+        }
+
+        @Override
+        public void run() {
             while (true) {
                 try {
                     Thread.sleep(WATCH_MILLIS);
@@ -376,8 +422,6 @@ public final class Bootstrap {
                     Runtime.getRuntime().halt(ORPHANED);
                 }
             }
-        }, "mp4j-parent-watch");
-        t.setDaemon(true);
-        t.start();
+        }
     }
 }

@@ -36,8 +36,7 @@ final class Jobs {
         byte[] form = Arrays.copyOfRange(frame, 1, frame.length);
         return switch (form.length == 0 ? 0 : form[0]) {
             case JobForm.PROCESS -> {
-                ProcessJob job = ProcessJob.decode(form);
-                yield child -> runProcess(job, child);
+                yield new ProcessRun(ProcessJob.decode(form));
             }
             case JobForm.WORKER -> WorkerJob.decode(form);
             default -> throw new StreamCorruptedException("not the form of a job: it begins with "
@@ -72,7 +71,7 @@ final class Jobs {
         Multiprocessing.setStartMethod(job.startMethod(), true); // as CPython's spawn preparation does
         int code = 0;
         try {
-            LifecycleLog.log(System.Logger.Level.INFO, () -> "child process calling self.run()");
+            LifecycleLog.log(System.Logger.Level.INFO, new Message("child process calling self.run()", null));
             if (job.target() != null) {
                 job.target().run();
             } else {
@@ -84,9 +83,43 @@ final class Jobs {
             code = 1;
         }
         awaitNonDaemonThreads();
-        int exitCode = code;
-        LifecycleLog.log(System.Logger.Level.INFO, () -> "process exiting with exitcode " + exitCode);
+        LifecycleLog.log(System.Logger.Level.INFO, new Message("process exiting with exitcode ", code));
         return code;
+    }
+
+    /**
+     * A process's job as {@link #decode} gives it. This class and {@link Message} are classes rather than
+     * lambdas: a lambda the children's AOT cache does not hold (no cache yet, one still training) the JVM
+     * spins a class for the first time it runs, a few tenths of a millisecond of a child between its job's
+     * arrival and its exit, while these are loaded from the cache or the jar.
+     */
+    private static final class ProcessRun implements Job {
+        private final ProcessJob job;
+
+        ProcessRun(ProcessJob job) {
+            this.job = job;
+        }
+
+        @Override
+        public int run(Child child) {
+            return runProcess(job, child);
+        }
+    }
+
+    /** A lifecycle message, made only when it is logged: a text, and the exit code it ends with, if any. */
+    private static final class Message implements java.util.function.Supplier<String> {
+        private final String text;
+        private final Integer code;
+
+        Message(String text, Integer code) {
+            this.text = text;
+            this.code = code;
+        }
+
+        @Override
+        public String get() {
+            return code == null ? text : text + code;
+        }
     }
 
     /** Python's {@code threading._shutdown()}: the child lives until its non-daemon threads end. */

@@ -88,10 +88,36 @@ final class Warmup {
      */
     static AtomicBoolean whileWaiting(boolean natives, List<String> load) {
         AtomicBoolean jobCame = new AtomicBoolean();
-        Thread t = new Thread(() -> untilJob(jobCame::get, natives, load), "mp4j-warmup");
+        Thread t = new Thread(new Spare(jobCame, natives, load), "mp4j-warmup");
         t.setDaemon(true);
         t.start();
         return jobCame;
+    }
+
+    /**
+     * The warm-up thread's body, {@link #untilJob}: a class rather than a lambda, which the main thread would
+     * spin a class for just before it reads its job (a spare claimed as it boots has its job waiting then).
+     */
+    private static final class Spare implements Runnable, BooleanSupplier {
+        private final AtomicBoolean jobCame;
+        private final boolean natives;
+        private final List<String> load;
+
+        Spare(AtomicBoolean jobCame, boolean natives, List<String> load) {
+            this.jobCame = jobCame;
+            this.natives = natives;
+            this.load = load;
+        }
+
+        @Override
+        public void run() {
+            untilJob(this, natives, load);
+        }
+
+        @Override
+        public boolean getAsBoolean() {
+            return jobCame.get();
+        }
     }
 
     /**
@@ -141,7 +167,8 @@ final class Warmup {
      * Loads and links the classes the parent's last job named (the class that made its target, a subclass of
      * {@code Process} sent whole), through the class loader that decodes the job, and initializes none: no
      * code of theirs runs. A job that names them again finds them loaded and verified (a class read from a
-     * directory, which the AOT cache cannot hold, takes a fresh JVM a millisecond or more); one that does not
+     * directory, which the AOT cache cannot hold, or from a jar the cache lacks, takes a fresh JVM a millisecond
+     * or more); one that does not
      * loses nothing. A class that cannot be loaded is skipped: the job reports it if it names it.
      *
      * @param names the classes' binary names

@@ -9,9 +9,19 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** What keeps a child alive once its main returns: its live non-daemon threads, found without stopping the JVM. */
+/**
+ * What keeps a child alive once its main returns: its live non-daemon threads, found without stopping the JVM;
+ * and the job a process's frame decodes to.
+ */
 @Timeout(60)
 class JobsTest {
+    @Test
+    void aProcessJobIsAClassOfItsOwnNotALambdaSpunAsTheJobArrives() throws Exception {
+        dev.mp4j.internal.spawn.Job job = Jobs.decode(dev.mp4j.internal.wire.Tags.frame(dev.mp4j.internal.wire.Tags.JOB,
+                Warmup.sampleProcessJob().encode()));
+        assertFalse(job.getClass().isHidden(), job.getClass().getName());
+    }
+
     @Test
     void aLiveNonDaemonThreadIsFoundAndADaemonIsNot() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
