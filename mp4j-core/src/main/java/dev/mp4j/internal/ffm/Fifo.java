@@ -48,11 +48,13 @@ public final class Fifo {
         byte[] said;
         try (InputStream out = p.getInputStream()) {
             p.getOutputStream().close();
-            said = out.readAllBytes(); // what it says on failure; it writes nothing otherwise
+            // waited for first, then read: a read would wait for a hung command without end, and what it says
+            // (a line per path that failed) fits in the pipe
             if (!p.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IOException("mkfifo " + what + " did not finish within " + COMMAND_SECONDS + " s");
             }
+            said = out.readAllBytes(); // what it says on failure; it writes nothing otherwise
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
@@ -70,7 +72,11 @@ public final class Fifo {
         }
     }
 
-    private static boolean isFifo(Path path) {
+    /**
+     * @param path a path in a directory of the caller's own, where only this class makes special files
+     * @return whether a FIFO is there (a special file: a socket or a device would pass too)
+     */
+    public static boolean isFifo(Path path) {
         try {
             return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS).isOther();

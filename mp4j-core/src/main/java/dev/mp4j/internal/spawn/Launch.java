@@ -170,7 +170,7 @@ public final class Launch {
      * Prepares, on background threads, what the first child of this JVM needs and takes long to make: the
      * inherited options ({@link JvmOptions#inherited}), then the check that the children find their main class
      * ({@link #check}) and the name of their AOT cache for {@code spec}, and the rendezvous (its directory, the
-     * resource tracker, the first FIFOs: a command run and waited for each). A child started meanwhile takes
+     * resource tracker, the first batch of FIFOs: a command each, run and waited for). A child started meanwhile takes
      * what is ready, waits for what is being made (while it boots: it is started at once), and makes the rest
      * itself. The calling thread (a program's first pool or process, on its way to the first child's exec)
      * only starts the threads: it initializes none of those classes.
@@ -323,8 +323,8 @@ public final class Launch {
         Rendezvous.Slot fifo;
         try {
             rendezvous = Rendezvous.get();
-            fifo = rendezvous.next();
-        } catch (RuntimeException e) {
+            fifo = rendezvous.next(); // which starts a thread, and may fail as a thread's start can
+        } catch (RuntimeException | Error e) {
             process.destroyForcibly();
             Quietly.close(process.getOutputStream());
             throw e;

@@ -72,7 +72,8 @@ final class Rendezvous {
      * A child's FIFO, named before it is made.
      *
      * @param path where
-     * @param ahead completes once its batch is made (or failed); null when the child's admission makes it
+     * @param ahead completes once its batch is made (or failed); null when the child's admission makes it (in
+     *     tests)
      */
     record Slot(Path path, CompletableFuture<Void> ahead) {}
 
@@ -82,33 +83,21 @@ final class Rendezvous {
         dir = Urandom.name(Urandom.tempDir(), "mp4j-");
     }
 
-    /** Names this JVM's first batch of FIFOs, unless there is one, and has it made on a thread of its own. */
-    static void readAhead() {
-        get().firstBatch(true);
-    }
-
     /** Names this JVM's first batch of FIFOs, unless there is one, and makes it on the calling thread. */
     static void makeAhead() {
-        MakeAhead batch = get().firstBatch(false);
+        MakeAhead batch = get().firstBatch();
         if (batch != null) {
             batch.run();
         }
     }
 
-    /**
-     * @param start whether to start making it on a thread of its own, before it is handed out (should the
-     *     thread not start, none of its FIFOs is)
-     * @return the first batch, named and handed out next; null if FIFOs are named already
-     */
-    private MakeAhead firstBatch(boolean start) {
+    /** @return the first batch, named and handed out next; null if FIFOs are named already */
+    private MakeAhead firstBatch() {
         synchronized (naming) {
             if (!ahead.isEmpty()) {
                 return null;
             }
             MakeAhead batch = batch();
-            if (start) {
-                batch.start();
-            }
             ahead.addAll(batch.slots);
             return batch;
         }
@@ -151,7 +140,7 @@ final class Rendezvous {
         }
 
         void start() {
-            Thread.ofPlatform().daemon().name("mp4j-rendezvous-ahead").start(this);
+            Thread.ofPlatform().daemon().name("mp4j-fifo-batch").start(this);
         }
 
         @Override
@@ -240,8 +229,11 @@ final class Rendezvous {
                 slot.ahead().get();
                 return;
             } catch (ExecutionException failedAhead) {
+                if (Fifo.isFifo(slot.path())) {
+                    return; // made before the command failed on another of its batch: the child may be opening it
+                }
                 // made here then, and what fails is reported; first away with a regular file that a child's
-                // open made there (its FIFO, made ahead, was removed when the rest of its batch failed)
+                // open made there
                 if (Files.isRegularFile(slot.path(), LinkOption.NOFOLLOW_LINKS)) {
                     Files.deleteIfExists(slot.path());
                 }
@@ -284,8 +276,12 @@ final class Rendezvous {
         try {
             Fifo.make(paths);
         } catch (IOException | RuntimeException e) {
+            // mkfifo goes on after a path it cannot make: those it made stay (a child may be opening one, and
+            // another made in its place would not meet it), registered, removed as any other
             for (Path p : paths) {
-                forget(p);
+                if (!Fifo.isFifo(p)) {
+                    forget(p);
+                }
             }
             throw e;
         }

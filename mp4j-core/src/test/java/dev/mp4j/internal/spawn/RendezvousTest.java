@@ -187,10 +187,27 @@ class RendezvousTest {
         assertTrue(Files.notExists(p));
     }
 
+    @Test
+    void aFifoMadeBeforeItsBatchFailedIsKept() throws Exception {
+        // mkfifo goes on after a path it cannot make: a child may be opening one it made, which must stay
+        Rendezvous r = Rendezvous.get();
+        Path p = r.dir().resolve("kept-" + System.nanoTime());
+        r.make(new Rendezvous.Slot(p, null));
+        try {
+            Object inode = Files.getAttribute(p, "unix:ino");
+            r.make(new Rendezvous.Slot(p, java.util.concurrent.CompletableFuture.failedFuture(
+                    new IOException("the batch failed"))));
+            assertEquals(inode, Files.getAttribute(p, "unix:ino"), "the FIFO was made again");
+        } finally {
+            r.forget(p);
+        }
+        assertTrue(Files.notExists(p));
+    }
+
     /** Starts making the rendezvous ahead, waits {@code args[0]} ms, then exits: while it is being made, or after. */
     static final class ExitWhileMaking {
         public static void main(String[] args) throws Exception {
-            Rendezvous.readAhead();
+            Thread.ofPlatform().daemon().start(Rendezvous::makeAhead);
             Thread.sleep(Long.parseLong(args[0]));
             System.exit(0);
         }
