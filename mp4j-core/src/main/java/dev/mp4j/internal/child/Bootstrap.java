@@ -169,7 +169,7 @@ public final class Bootstrap {
 
     /**
      * Starts {@link #prepare} on a daemon thread, before the header is read (the AOT training calls this
-     * too, so that the lambda is in the cache).
+     * too, so that the classes it loads are in the cache).
      *
      * @param header completed once the header is read
      * @return the thread

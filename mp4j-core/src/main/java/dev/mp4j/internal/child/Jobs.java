@@ -118,7 +118,7 @@ final class Jobs {
 
         @Override
         public String get() {
-            return code == null ? text : text + code;
+            return code == null ? text : text.concat(String.valueOf(code));
         }
     }
 

@@ -1,5 +1,6 @@
 /**
- * mp4j's native calls, through the FFM API: the POSIX pieces between processes that the JDK does not offer.
+ * mp4j's native calls, through the FFM API, and one made with a command instead: the POSIX pieces between
+ * processes that the JDK does not offer.
  * <pre>
  *   Libc: downcall handles to the C library, errno captured
  *     |-- Posix: named semaphores (sem_open, sem_post, sem_clockwait in slices of SLICE_NANOS)

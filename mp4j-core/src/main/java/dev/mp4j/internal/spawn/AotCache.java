@@ -393,7 +393,7 @@ public final class AotCache {
             // false when not ours to mark (another user's directory, read-only): it is only kept less surely
             cache.toFile().setLastModified(System.currentTimeMillis());
         } catch (RuntimeException e) {
-            // as above
+            // not marked: the cache is only kept less surely
         }
     }
 
