@@ -49,7 +49,8 @@ public final class ResourceTracker {
      * end-of-file: awk never waits in an open of its own, which would wait for ever once every writer was gone.
      */
     private static final String START = """
-            command -v awk >/dev/null && mkdir -m 700 "$2" && mkfifo -m 600 "$1" || exit 1
+            command -v awk >/dev/null && mkdir -m 700 "$2" || exit 1
+            mkfifo -m 600 "$1" || { rmdir "$2"; exit 1; }
             exec 4<>"$1" 3<"$1"
             awk -v FIFO="$1" -v HOME="$2" "$3" <&3 >/dev/null 2>&1 3<&- 4>&- &
             exec 3<&-
