@@ -64,8 +64,6 @@ public final class Multiprocessing {
     private static final Object START_METHOD_LOCK = new Object();
     private static String startMethod; // guarded by START_METHOD_LOCK; null until set or first used
 
-    private static Handler stderrHandler; // guarded by Multiprocessing.class
-
     private Multiprocessing() {}
 
     private static boolean exitHookInstalled; // guarded by Multiprocessing.class
@@ -600,32 +598,48 @@ public final class Multiprocessing {
      * @return the logger
      */
     public static synchronized System.Logger logToStderr(System.Logger.Level level) {
-        Logger jul = Logger.getLogger(LOGGER_NAME);
-        if (stderrHandler != null) {
-            jul.removeHandler(stderrHandler);
-        }
-        Handler h = new ConsoleHandler();
-        h.setFormatter(new Formatter() {
-            @Override
-            public String format(LogRecord r) {
-                String line = "[" + levelName(r.getLevel()) + "/" + currentProcess().name() + "] " + formatMessage(r)
-                        + System.lineSeparator();
-                if (r.getThrown() != null) {
-                    java.io.StringWriter sw = new java.io.StringWriter();
-                    r.getThrown().printStackTrace(new java.io.PrintWriter(sw));
-                    line += sw;
-                }
-                return line;
-            }
-        });
-        Level jl = LazyLogger.julLevel(level);
-        h.setLevel(jl);
-        jul.setLevel(jl);
-        jul.setUseParentHandlers(false);
-        jul.addHandler(h);
-        stderrHandler = h;
+        StderrLog.install(level);
         Identity.logLevel(level);
         return LOG;
+    }
+
+    /**
+     * {@link #logToStderr}'s handler, in a class of its own: code of Multiprocessing's that handles
+     * {@code java.util.logging} handlers has the JVM load their classes (outside its class data archive) as it
+     * verifies Multiprocessing, in every program that starts a child.
+     */
+    private static final class StderrLog {
+        private static Handler handler; // guarded by Multiprocessing.class
+
+        static void install(System.Logger.Level level) {
+            Logger jul = Logger.getLogger(LOGGER_NAME);
+            if (handler != null) {
+                jul.removeHandler(handler);
+            }
+            Handler h = new ConsoleHandler();
+            h.setFormatter(new Lines());
+            Level jl = LazyLogger.julLevel(level);
+            h.setLevel(jl);
+            jul.setLevel(jl);
+            jul.setUseParentHandlers(false);
+            jul.addHandler(h);
+            handler = h;
+        }
+    }
+
+    /** Formats a record as {@code [LEVEL/ProcessName] message}, then its exception's stack trace. */
+    private static final class Lines extends Formatter {
+        @Override
+        public String format(LogRecord r) {
+            String line = "[" + levelName(r.getLevel()) + "/" + currentProcess().name() + "] " + formatMessage(r)
+                    + System.lineSeparator();
+            if (r.getThrown() != null) {
+                java.io.StringWriter sw = new java.io.StringWriter();
+                r.getThrown().printStackTrace(new java.io.PrintWriter(sw));
+                line += sw;
+            }
+            return line;
+        }
     }
 
     /** Logs a lifecycle message at its level: {@link LifecycleLog#log}. */

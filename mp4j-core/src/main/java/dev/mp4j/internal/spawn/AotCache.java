@@ -102,11 +102,29 @@ public final class AotCache {
      */
     private static void trainOnce(Launch.Spec spec, Path cache) {
         if (TRAININGS.putIfAbsent(cache.toString(), Boolean.TRUE) == null) {
-            Thread.ofPlatform().daemon().name("mp4j-aot-training").start(() -> {
-                if (!trainingElsewhere(cache)) {
-                    train(spec, cache);
-                }
-            });
+            Thread.ofPlatform().daemon().name("mp4j-aot-training").start(new Training(spec, cache));
+        }
+    }
+
+    /**
+     * {@link #trainOnce}'s thread. A class, as are the loops of {@link #trainingElsewhere}, {@link #prune} and
+     * {@link #trainingLayout} (no stream, lambda or regular expression): they run in a program's first runs of a
+     * class path, while its first children boot, where each lambda or stream stage spins a class.
+     */
+    private static final class Training implements Runnable {
+        private final Launch.Spec spec;
+        private final Path cache;
+
+        Training(Launch.Spec spec, Path cache) {
+            this.spec = spec;
+            this.cache = cache;
+        }
+
+        @Override
+        public void run() {
+            if (!trainingElsewhere(cache)) {
+                train(spec, cache);
+            }
         }
     }
 
@@ -195,23 +213,51 @@ public final class AotCache {
     static boolean trainingElsewhere(Path cache) {
         String prefix = partialPrefix(cache);
         long recent = System.currentTimeMillis() - TRAINING_SECONDS * 1000;
-        try (var files = Files.list(cache.getParent())) {
-            return files.anyMatch(f -> {
+        try (var files = Files.newDirectoryStream(cache.getParent())) {
+            for (Path f : files) {
                 String name = f.getFileName().toString();
-                if (!name.startsWith(prefix) || !name.substring(prefix.length()).matches("[0-9]{1,18}(\\.config)?")) {
-                    return false;
+                long pid = name.startsWith(prefix) ? starter(name, prefix.length()) : -1;
+                if (pid < 0) {
+                    continue;
                 }
-                long pid = Long.parseLong(name.substring(prefix.length()).replace(".config", ""));
                 try {
-                    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-                            || Files.getLastModifiedTime(f).toMillis() > recent;
+                    java.util.Optional<ProcessHandle> starter = ProcessHandle.of(pid);
+                    if (starter.isPresent() && starter.get().isAlive()
+                            || Files.getLastModifiedTime(f).toMillis() > recent) {
+                        return true;
+                    }
                 } catch (IOException gone) {
-                    return false; // moved into place or removed meanwhile
+                    // moved into place or removed meanwhile
                 }
-            });
+            }
+            return false;
         } catch (IOException | RuntimeException e) {
             return false; // no directory yet, or unreadable: nobody is training there
         }
+    }
+
+    /**
+     * @return the pid of a partial file's name from {@code from} on, 1 to 18 ASCII digits and then nothing or
+     *     {@code .config} (as {@code [0-9]{1,18}(\.config)?} matches), or -1
+     */
+    static long starter(String name, int from) {
+        int end = name.endsWith(".config") ? name.length() - ".config".length() : name.length();
+        if (end < from) {
+            return -1; // the ".config" overlaps the prefix
+        }
+        int digits = end - from;
+        if (digits < 1 || digits > 18) {
+            return -1;
+        }
+        long pid = 0;
+        for (int i = from; i < end; i++) {
+            char c = name.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            pid = pid * 10 + (c - '0');
+        }
+        return pid;
     }
 
     /** @return how the partial files of a training of {@code cache} are named, up to the starter's pid */
@@ -368,7 +414,12 @@ public final class AotCache {
      */
     static LaunchLayout trainingLayout(Launch.Spec spec) {
         LaunchLayout layout = LaunchLayout.of(spec);
-        List<String> jars = layout.classPath().stream().filter(e -> Files.isRegularFile(Path.of(e))).toList();
+        List<String> jars = new ArrayList<>();
+        for (String e : layout.classPath()) {
+            if (Files.isRegularFile(Path.of(e))) {
+                jars.add(e);
+            }
+        }
         if (jars.size() == layout.classPath().size()) {
             return layout;
         }
@@ -410,15 +461,25 @@ public final class AotCache {
         prune(dir, "child-", ".aot", keep);
     }
 
+    /** A file and its modification time, for {@link #prune}. */
+    private record Entry(Path path, long used) { }
+
+    /** Sorts {@link Entry entries} by time, the latest first (a class, not a comparator made of lambdas). */
+    private static final class MostRecentFirst implements java.util.Comparator<Entry> {
+        @Override
+        public int compare(Entry a, Entry b) {
+            return Long.compare(b.used(), a.used());
+        }
+    }
+
     /**
      * Removes the regular files of {@code dir} named {@code prefix...suffix} beyond the {@code keep} most
      * recently modified. Best effort.
      */
     static void prune(Path dir, String prefix, String suffix, int keep) {
-        record Entry(Path path, long used) { }
         List<Entry> caches = new ArrayList<>();
-        try (var files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files::iterator) {
+        try (var files = Files.newDirectoryStream(dir)) {
+            for (Path f : files) {
                 String name = f.getFileName().toString();
                 if (name.startsWith(prefix) && name.endsWith(suffix) && Files.isRegularFile(f)) {
                     caches.add(new Entry(f, Files.getLastModifiedTime(f).toMillis()));
@@ -427,7 +488,7 @@ public final class AotCache {
         } catch (IOException | RuntimeException e) {
             return; // nothing to prune, or not ours to
         }
-        caches.sort(java.util.Comparator.comparingLong(Entry::used).reversed());
+        caches.sort(new MostRecentFirst());
         for (Entry e : caches.subList(Math.min(keep, caches.size()), caches.size())) {
             try {
                 Files.deleteIfExists(e.path());

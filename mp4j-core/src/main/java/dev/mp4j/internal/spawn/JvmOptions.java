@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * The JVM options of a child besides its class path and main class: mp4j's defaults, the parent JVM's own
@@ -55,12 +54,20 @@ public final class JvmOptions {
     /** The logger the WARNINGs about dropped options go to. */
     static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
-    private static final Pattern GC = Pattern.compile(
-            "-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
-    private static final Pattern HEAP = Pattern.compile(
-            "-Xmx.*|-Xms.*|-XX:(MaxHeapSize|InitialHeapSize|MinHeapSize)=.*|-XX:MaxRAM.*");
-    private static final Pattern YOUNG = Pattern.compile(
-            "-Xmn.*|-XX:(NewSize|MaxNewSize|NewRatio|InitialRAMPercentage|MinRAMPercentage)=.*");
+    /*
+     * The options that decide what a default decides, matched as the regular expressions in their comments
+     * would match them whole (a ".*" takes no line terminator), without java.util.regex: its patterns spin a
+     * class per kind of character predicate on a fresh JVM's way to its first child.
+     */
+    /** {@code -XX:\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC} */
+    private static final String[] GC = {"-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseParallelOldGC",
+        "-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC", "-XX:+UseConcMarkSweepGC"};
+    /** {@code -Xmx.*|-Xms.*|-XX:(MaxHeapSize|InitialHeapSize|MinHeapSize)=.*|-XX:MaxRAM.*} */
+    private static final String[] HEAP = {"-Xmx", "-Xms", "-XX:MaxHeapSize=", "-XX:InitialHeapSize=",
+        "-XX:MinHeapSize=", "-XX:MaxRAM"};
+    /** {@code -Xmn.*|-XX:(NewSize|MaxNewSize|NewRatio|InitialRAMPercentage|MinRAMPercentage)=.*} */
+    private static final String[] YOUNG = {"-Xmn", "-XX:NewSize=", "-XX:MaxNewSize=", "-XX:NewRatio=",
+        "-XX:InitialRAMPercentage=", "-XX:MinRAMPercentage="};
     /**
      * A child's initial heap, unless the user sizes the heap. The JVM's own is 1/64 of the machine's memory
      * (376 MiB on 24 GiB), a third of it the young generation, which a worker's garbage touches whole before
@@ -73,8 +80,9 @@ public final class JvmOptions {
      * with the default, a few hundred with a small heap).
      */
     static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
-    private static final Pattern COMPILE_COMMANDS = Pattern.compile(
-            "-XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*");
+    /** {@code -XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*} */
+    private static final String[] COMPILE_COMMANDS = {"-XX:CompileCommand=", "-XX:CompileCommandFile=",
+        "-XX:CompileOnly=", "-XX:CompilerDirectivesFile="};
     /**
      * A child compiles the JDK's stack map generator ({@code StackMapGenerator.processBlock}, run for each class
      * the JDK spins: a lambda's, a LambdaForm's, a native downcall's stub) only after a hundred times the usual
@@ -422,10 +430,10 @@ public final class JvmOptions {
     static List<String> defaults(List<String> user, List<String> environment) {
         // plain loops, not streams with lambdas: this runs on the way to a fresh JVM's first child's exec, where
         // a stream's classes and each lambda's spun class cost milliseconds
-        boolean gc = anyMatches(GC, environment) || anyMatches(GC, user);
-        boolean heap = anyMatches(HEAP, environment) || anyMatches(HEAP, user);
-        boolean young = anyMatches(YOUNG, environment) || anyMatches(YOUNG, user);
-        boolean compile = anyMatches(COMPILE_COMMANDS, environment) || anyMatches(COMPILE_COMMANDS, user);
+        boolean gc = anyIs(GC, environment) || anyIs(GC, user);
+        boolean heap = anyStarts(HEAP, environment) || anyStarts(HEAP, user);
+        boolean young = anyStarts(YOUNG, environment) || anyStarts(YOUNG, user);
+        boolean compile = anyStarts(COMPILE_COMMANDS, environment) || anyStarts(COMPILE_COMMANDS, user);
         List<String> d = new ArrayList<>(6);
         if (!gc) {
             d.add("-XX:+UseSerialGC");
@@ -443,14 +451,43 @@ public final class JvmOptions {
         return d;
     }
 
-    /** @return whether one of {@code options} matches {@code pattern} whole */
-    private static boolean anyMatches(Pattern pattern, List<String> options) {
+    /** @return whether one of {@code options} is one of {@code names} */
+    private static boolean anyIs(String[] names, List<String> options) {
         for (String o : options) {
-            if (pattern.matcher(o).matches()) {
-                return true;
+            for (String n : names) {
+                if (o.equals(n)) {
+                    return true;
+                }
             }
         }
         return false;
+    }
+
+    /**
+     * @return whether one of {@code options} starts with one of {@code prefixes} and holds no line terminator
+     *     after it (as {@code prefix.*} matches)
+     */
+    static boolean anyStarts(String[] prefixes, List<String> options) {
+        for (String o : options) {
+            for (String p : prefixes) {
+                if (o.startsWith(p) && noLineTerminator(o, p.length())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @return whether {@code s} from {@code from} on holds none of the characters a regular expression's
+     *     {@code .} does not match (without flags) */
+    private static boolean noLineTerminator(String s, int from) {
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\n' || c == '\r' || c == '\u0085' || c == '\u2028' || c == '\u2029') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 
 /**
  * Removes the named OS objects a program made — semaphores, shared memory, socket files, temp
@@ -58,9 +57,6 @@ public final class ResourceTracker {
             read line
             exit 0
             """;
-    private static final Pattern SEM_NAME = Pattern.compile("/mp4j-[A-Za-z0-9._-]{1,200}");
-    private static final Pattern SHM_NAME = Pattern.compile("[A-Za-z0-9._-]{1,200}");
-    private static final Pattern PATH = Pattern.compile("/[A-Za-z0-9._/-]{1,400}");
     private static final String SCRIPT = """
             $1 == "R" { live[$2 " " $3] = 1; next }
             $1 == "U" { delete live[$2 " " $3]; next }
@@ -154,13 +150,45 @@ public final class ResourceTracker {
         }
     }
 
-    private static void write(String op, Kind kind, String name) {
-        Pattern p = switch (kind) {
-            case SEM -> SEM_NAME;
-            case SHM -> SHM_NAME;
-            case FILE, DIR -> PATH;
+    /**
+     * @return whether the tracker handles {@code name} of {@code kind}: a semaphore's
+     *     {@code /mp4j-[A-Za-z0-9._-]{1,200}}, a shared memory segment's {@code [A-Za-z0-9._-]{1,200}}, a file's or
+     *     directory's {@code /[A-Za-z0-9._/-]{1,400}}, and none with {@code ..}; checked char by char, not with
+     *     java.util.regex, whose patterns' classes and character predicates a fresh JVM would load and spin on
+     *     its way to its first child
+     */
+    static boolean handled(Kind kind, String name) {
+        if (name.contains("..")) {
+            return false;
+        }
+        return switch (kind) {
+            case SEM -> name.startsWith("/mp4j-") && ofChars(name, "/mp4j-".length(), 200, false);
+            case SHM -> ofChars(name, 0, 200, false);
+            case FILE, DIR -> name.startsWith("/") && ofChars(name, 1, 400, true);
         };
-        if (!p.matcher(name).matches() || name.contains("..")) {
+    }
+
+    /**
+     * @return whether {@code s} from {@code from} on is 1 to {@code max} chars of {@code [A-Za-z0-9._-]}, and
+     *     {@code /} if {@code slash}
+     */
+    private static boolean ofChars(String s, int from, int max, boolean slash) {
+        int n = s.length() - from;
+        if (n < 1 || n > max) {
+            return false;
+        }
+        for (int i = from; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_'
+                    || c == '-' || slash && c == '/')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void write(String op, Kind kind, String name) {
+        if (!handled(kind, name)) {
             throw new IllegalArgumentException("not a name the resource tracker handles: " + kind + " " + name);
         }
         // a StringBuilder, not +: javac's indy concat links each call site at its first run, a fresh JVM's first start

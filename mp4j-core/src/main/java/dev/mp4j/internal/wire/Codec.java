@@ -473,8 +473,8 @@ public final class Codec {
 
     /**
      * Readies the fast form's writer and reader: loads and initializes their classes and runs their common
-     * paths once (a boxed list, a nested list, a string, numbers, a serializable lambda, whose first
-     * deserialization in a JVM readies the JDK's lambda machinery), showing nothing to any filter; and, if
+     * paths once (a boxed list, a nested list, a string, numbers; and, written only, a serializable lambda, as a
+     * pool writes its tasks' functions), showing nothing to any filter; and, if
      * asked, this JVM's serial filter configuration, which the first {@link #decode(byte[], ObjectInputFilter)}
      * would otherwise initialize (the security properties, 10–30 ms on a cold JVM). A pool does this on
      * another thread while its worker JVMs boot, so that its first results do not wait for it. Never fails:
@@ -489,8 +489,12 @@ public final class Codec {
             for (int i = 0; i < FastFormat.MIN_BOXED; i++) {
                 numbers.add(i);
             }
+            List<Object> values = List.of(1, 2L, 3.0, "s");
             dev.mp4j.function.SerializableFunction<Object, Object> fn = x -> x;
-            byte[] sample = FastWriter.encode(new ArrayList<>(List.of(numbers, List.of(1, 2L, 3.0, "s"), fn)));
+            FastWriter.encode(new ArrayList<>(List.of(numbers, values, fn)));
+            // read back without the lambda: what a pool's JVM reads is its workers' results, and a lambda's
+            // first reading spins a class of its own and bootstraps the JDK's lambda deserialization
+            byte[] sample = FastWriter.encode(new ArrayList<>(List.of(numbers, values)));
             if (sample != null) {
                 FastReader.decode(sample, null);
             }
@@ -505,16 +509,32 @@ public final class Codec {
     private static Object decodeJdk(byte[] bytes, int offset, int length, ObjectInputFilter requested)
             throws IOException, ClassNotFoundException {
         long maxArray = 8L * length + 1024;
-        ObjectInputFilter bounded = info -> {
+        try (ObjectInputStream in = new LoaderAwareInput(new ByteArrayInputStream(bytes, offset, length))) {
+            in.setObjectInputFilter(new Bounded(maxArray, requested));
+            return in.readObject();
+        }
+    }
+
+    /**
+     * {@code requested}, after a bound on arrays' lengths from the stream's own length (a class, not a lambda:
+     * the first in a JVM spins no class).
+     */
+    private static final class Bounded implements ObjectInputFilter {
+        private final long maxArray;
+        private final ObjectInputFilter requested;
+
+        Bounded(long maxArray, ObjectInputFilter requested) {
+            this.maxArray = maxArray;
+            this.requested = requested;
+        }
+
+        @Override
+        public Status checkInput(FilterInfo info) {
             Class<?> cl = info.serialClass();
             if (cl != null && cl.isArray() && info.arrayLength() > maxArray) {
-                return ObjectInputFilter.Status.REJECTED; // more elements than the stream could hold
+                return Status.REJECTED; // more elements than the stream could hold
             }
             return requested.checkInput(info);
-        };
-        try (ObjectInputStream in = new LoaderAwareInput(new ByteArrayInputStream(bytes, offset, length))) {
-            in.setObjectInputFilter(bounded);
-            return in.readObject();
         }
     }
 

@@ -241,6 +241,20 @@ class AotCacheTest {
         assertTrue(AotCache.trainingElsewhere(cache), "a live starter: its training is under way");
     }
 
+    @Test
+    void aPartialFilesStarterIsReadAsTheRegularExpressionOfItsNameWould() {
+        java.util.regex.Pattern pattern = java.util.regex.Pattern.compile("[0-9]{1,18}(\\.config)?");
+        String prefix = "child-0123.aot.training-";
+        for (String rest : List.of("1", "4242", "4242.config", "123456789012345678", "1234567890123456789",
+                "123456789012345678.config", "", ".config", "12.config.config", "12.conf", "12x", "-12", "+12",
+                "\u0661\u0662", "12 ", " 12", "12.configx", "0", "000.config")) {
+            String name = prefix + rest;
+            long expected = pattern.matcher(rest).matches() ? Long.parseLong(rest.replace(".config", "")) : -1;
+            assertEquals(expected, AotCache.starter(name, prefix.length()), rest);
+        }
+        assertEquals(-1, AotCache.starter("x.config", 3), "the suffix overlaps what precedes");
+    }
+
     private static void jar(Path jar, Path classes) {
         ToolProvider tool = ToolProvider.findFirst("jar").orElseThrow();
         int rc = tool.run(System.out, System.err, "cf", jar.toString(), "-C", classes.toString(), ".");

@@ -112,6 +112,47 @@ class JvmOptionsTest {
     }
 
     @Test
+    void theUsersChoicesAreRecognizedAsTheRegularExpressionsOfTheirKindsWould() {
+        java.util.regex.Pattern gc = java.util.regex.Pattern.compile(
+                "-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
+        java.util.regex.Pattern heap = java.util.regex.Pattern.compile(
+                "-Xmx.*|-Xms.*|-XX:(MaxHeapSize|InitialHeapSize|MinHeapSize)=.*|-XX:MaxRAM.*");
+        java.util.regex.Pattern young = java.util.regex.Pattern.compile(
+                "-Xmn.*|-XX:(NewSize|MaxNewSize|NewRatio|InitialRAMPercentage|MinRAMPercentage)=.*");
+        java.util.regex.Pattern compile = java.util.regex.Pattern.compile(
+                "-XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*");
+        List<String> options = List.of("-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseParallelOldGC",
+                "-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC",
+                "-XX:+UseConcMarkSweepGC", "-XX:-UseG1GC", "-XX:+UseG1GCx", "-XX:+UseXGC", "-XX:+UseG1GC ",
+                "-Xmx", "-Xmx1g", "-Xms64m", "-Xmx1g\n", "-Xmx1\r", "-Xms\u2028", "-XX:MaxHeapSize=1g",
+                "-XX:MaxHeapSize", "-XX:InitialHeapSize=8m", "-XX:MinHeapSize=8m", "-XX:MaxRAM=1g",
+                "-XX:MaxRAMPercentage=25", "-XX:MaxRAM", "-XX:MaxRAM\u0085", "-xmx1g", " -Xmx1g",
+                "-Xmn8m", "-Xmn", "-XX:NewSize=4m", "-XX:MaxNewSize=4m", "-XX:NewRatio=2", "-XX:NewRatio",
+                "-XX:InitialRAMPercentage=1", "-XX:MinRAMPercentage=1", "-XX:NewSizeThreadIncrease=1",
+                "-XX:CompileCommand=quiet", "-XX:CompileCommandFile=/tmp/c", "-XX:CompileOnly=a.B::c",
+                "-XX:CompilerDirectivesFile=/tmp/d", "-XX:CompileCommand", "-XX:CompileThreshold=10",
+                "-XX:CompileCommand=x\u2029", "-Dx=y", "");
+        for (String o : options) {
+            List<String> expected = new java.util.ArrayList<>();
+            if (!gc.matcher(o).matches()) {
+                expected.add("-XX:+UseSerialGC");
+            }
+            expected.add("-XX:-UsePerfData");
+            if (!heap.matcher(o).matches()) {
+                expected.add(JvmOptions.memoryRule(Runtime.getRuntime().availableProcessors()));
+                if (!young.matcher(o).matches()) {
+                    expected.add(JvmOptions.INITIAL_HEAP);
+                }
+            }
+            if (!compile.matcher(o).matches()) {
+                expected.addAll(JvmOptions.COMPILE_DEFAULTS);
+            }
+            assertEquals(expected, JvmOptions.defaults(List.of(o), List.of()), o);
+            assertEquals(expected, JvmOptions.defaults(List.of(), List.of(o)), o);
+        }
+    }
+
+    @Test
     void aJvmTakesTheDefaultsAndPrintsNothingOfThem() throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString()));

@@ -183,4 +183,29 @@ class ResourceTrackerTest {
         assertThrows(IllegalArgumentException.class, () -> ResourceTracker.register(ResourceTracker.Kind.FILE, "relative/path"));
         assertThrows(IllegalArgumentException.class, () -> ResourceTracker.register(ResourceTracker.Kind.DIR, "/tmp/a b"));
     }
+
+    @Test
+    void theNamesHandledAreThoseOfTheRegularExpressionsOfTheirKinds() {
+        java.util.Map<ResourceTracker.Kind, java.util.regex.Pattern> patterns = java.util.Map.of(
+                ResourceTracker.Kind.SEM, java.util.regex.Pattern.compile("/mp4j-[A-Za-z0-9._-]{1,200}"),
+                ResourceTracker.Kind.SHM, java.util.regex.Pattern.compile("[A-Za-z0-9._-]{1,200}"),
+                ResourceTracker.Kind.FILE, java.util.regex.Pattern.compile("/[A-Za-z0-9._/-]{1,400}"),
+                ResourceTracker.Kind.DIR, java.util.regex.Pattern.compile("/[A-Za-z0-9._/-]{1,400}"));
+        java.util.List<String> names = new java.util.ArrayList<>(java.util.List.of("", "/", "/mp4j-", "/mp4j-a",
+                "/mp4j-a.b_c-D9", "/mp4j-a/b", "/mp4j-a b", "mp4j-a", "/MP4J-a", "/mp4j-..", "/mp4j-a..b", "a", "a.b",
+                "a/b", "/a", "/a/b.c_d-e", "//", "/a/../b", "/a b", "/a\n", "a\u00e9", "/\u00e9", "/tmp/mp4j-1/c3",
+                "a:b", "/a:b", "/a*"));
+        names.add("/mp4j-" + "x".repeat(200));
+        names.add("/mp4j-" + "x".repeat(201));
+        names.add("y".repeat(200));
+        names.add("y".repeat(201));
+        names.add("/" + "z".repeat(400));
+        names.add("/" + "z".repeat(401));
+        for (ResourceTracker.Kind kind : ResourceTracker.Kind.values()) {
+            for (String name : names) {
+                boolean expected = patterns.get(kind).matcher(name).matches() && !name.contains("..");
+                assertEquals(expected, ResourceTracker.handled(kind, name), kind + " " + name);
+            }
+        }
+    }
 }
