@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The few POSIX calls mp4j needs, reached through the FFM API: named semaphores.
@@ -21,8 +22,10 @@ import java.lang.invoke.MethodHandle;
  * it has neither, as macOS: {@code sem_trywait} polled) in slices of at most {@link #SLICE_NANOS}, because a thread blocked in a native
  * call can be neither interrupted nor stopped: between slices the caller checks for interrupts, and a
  * thread is never stuck in native code for long (HotSpot also waits for such threads at exit).
- * The non-blocking calls ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue}) are made as
- * critical downcalls: they never block, so they skip the thread-state transition.
+ * The calls that never block ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue}, {@code sem_close},
+ * {@code sem_unlink}) are made as critical downcalls: they skip the thread-state transition. Each handle is
+ * linked when first used (a holder class per group of calls), and {@link #linkAhead} links those a job will
+ * likely call.
  *
  * <p>FFM's restricted methods need native access: {@code --enable-native-access=dev.mp4j} on the module
  * path, {@code ALL-UNNAMED} on the class path. mp4j's child JVMs get it from mp4j itself.
@@ -42,38 +45,9 @@ public final class Posix {
     private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
 
-    private static final MethodHandle SEM_OPEN = Libc.downcall("sem_open",
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle SEM_CLOSE = Libc.downcall("sem_close",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    private static final MethodHandle SEM_UNLINK = Libc.downcall("sem_unlink",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle SEM_POST = Libc.downcall("sem_post",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.critical(false));
-    private static final MethodHandle SEM_TRYWAIT = Libc.downcall("sem_trywait",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.critical(false));
-    private static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
-            Linker.Option.critical(true));
-    /** glibc 2.30+; null elsewhere (musl, macOS): then {@link #SEM_TIMEDWAIT}. */
-    private static final MethodHandle SEM_CLOCKWAIT = Libc.downcallIfPresent("sem_clockwait",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
-            Linker.Option.captureCallState("errno"));
-    /**
-     * Where there is no {@code sem_clockwait}: {@code sem_timedwait} on {@code CLOCK_REALTIME} (musl), or null
-     * (macOS): then waits poll {@code sem_trywait}.
-     */
-    private static final MethodHandle SEM_TIMEDWAIT = SEM_CLOCKWAIT != null ? null : Libc.downcallIfPresent(
-            "sem_timedwait", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
-            Linker.Option.captureCallState("errno"));
     private static final int CLOCK_REALTIME = 0;
     /** How long a polling wait sleeps between tries, at most. */
     private static final long POLL_NANOS = 1_000_000L;
-    private static final MethodHandle CLOCK_GETTIME = Libc.downcall("clock_gettime",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
-            Linker.Option.critical(true));
     /** Where in a thread's scratch memory the captured errno goes (after the timespec). */
     private static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + Libc.CAPTURE.byteAlignment() - 1)
             / Libc.CAPTURE.byteAlignment() * Libc.CAPTURE.byteAlignment();
@@ -82,23 +56,100 @@ public final class Posix {
             .allocate(SCRATCH_CAPTURE + Libc.CAPTURE.byteSize(),
                     Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
 
-    /**
-     * Whether {@link System#nanoTime()} reads {@code CLOCK_MONOTONIC}, as HotSpot's does on Linux: then a
-     * wait's deadline for {@code sem_clockwait} is computed without a {@code clock_gettime} call (one native
-     * call less per wait, and less code for the JIT to compile into every waiting loop). Checked once,
-     * against {@code clock_gettime}.
+    /*
+     * The handles, linked on first use by holder classes, one per group of calls used together: each handle
+     * of a shape and options of its own spins stub classes of its own (1-4 ms of CPU and about ten classes,
+     * beside the 40-50 ms and some 300 classes of the first handle a JVM links). A process that never reads a
+     * semaphore's value links no sem_getvalue; one that never blocks, no timed wait and no clock_gettime. The
+     * JVM initializes each holder once, under its own init lock, and the holders reach nothing but Libc and
+     * this class's constants: no cycle, no other lock.
      */
-    private static final boolean NANO_TIME_IS_MONOTONIC = SEM_CLOCKWAIT != null && nanoTimeIsMonotonic();
 
-    static {
-        Linked.semaphoresLinked();
+    /** {@code sem_open}: the first call of any process that uses a semaphore. */
+    private static final class Open {
+        static final MethodHandle SEM_OPEN = Libc.downcall("sem_open",
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+
+        static {
+            Linked.semaphoresLinked();
+        }
     }
 
-    private static boolean nanoTimeIsMonotonic() {
+    /**
+     * The calls of one C signature, {@code int f(sem_t*)} or {@code int f(const char*)}, that return at once
+     * ({@code sem_close} and {@code sem_unlink} take a lock only for a lookup, and one system call): as
+     * critical downcalls of one shape and options they share one stub, and linking the other three after the
+     * first takes a fraction of a millisecond and no class. {@code sem_post} and {@code sem_trywait}: a
+     * lock's release and its first try, a queue's bells; {@code sem_close}: a handle's end; {@code
+     * sem_unlink}: a semaphore's owner, at its end.
+     */
+    private static final class Simple {
+        static final MethodHandle SEM_POST = simple("sem_post");
+        static final MethodHandle SEM_TRYWAIT = simple("sem_trywait");
+        static final MethodHandle SEM_CLOSE = simple("sem_close");
+        static final MethodHandle SEM_UNLINK = simple("sem_unlink");
+
+        private static MethodHandle simple(String name) {
+            return Libc.downcall(name, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
+                    Linker.Option.critical(false));
+        }
+    }
+
+    /** {@code sem_getvalue}: a queue's {@code full()}, a semaphore's bound. */
+    private static final class Value {
+        static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
+                Linker.Option.critical(true));
+    }
+
+    /** The timed wait, and the clock its deadlines are computed on. */
+    private static final class Wait {
+        /** glibc 2.30+; null elsewhere (musl, macOS): then {@link #SEM_TIMEDWAIT}. */
+        static final MethodHandle SEM_CLOCKWAIT = Libc.downcallIfPresent("sem_clockwait",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
+                Linker.Option.captureCallState("errno"));
+        /**
+         * Where there is no {@code sem_clockwait}: {@code sem_timedwait} on {@code CLOCK_REALTIME} (musl), or
+         * null (macOS): then waits poll {@code sem_trywait}.
+         */
+        static final MethodHandle SEM_TIMEDWAIT = SEM_CLOCKWAIT != null ? null : Libc.downcallIfPresent(
+                "sem_timedwait", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
+                Linker.Option.captureCallState("errno"));
+        static final MethodHandle CLOCK_GETTIME = SEM_CLOCKWAIT == null && SEM_TIMEDWAIT == null ? null
+                : Libc.downcall("clock_gettime", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS), Linker.Option.critical(true));
+        /**
+         * Whether {@link System#nanoTime()} reads {@code CLOCK_MONOTONIC}, as HotSpot's does on Linux: then a
+         * wait's deadline for {@code sem_clockwait} is computed without a {@code clock_gettime} call (one native
+         * call less per wait, and less code for the JIT to compile into every waiting loop). Checked once,
+         * against {@code clock_gettime}.
+         */
+        static final boolean NANO_TIME_IS_MONOTONIC = SEM_CLOCKWAIT != null && nanoTimeIsMonotonic(CLOCK_GETTIME);
+    }
+
+    /**
+     * Links ahead the calls a job that holds a queue, pipe, lock or shared value will likely make: opening a
+     * semaphore, posting, trying, waiting on it and closing it (a forkserver spare, while it waits for such a
+     * job). Not reading its value, which few do.
+     */
+    public static void linkAhead() {
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            lookup.ensureInitialized(Open.class);
+            lookup.ensureInitialized(Simple.class);
+            lookup.ensureInitialized(Wait.class);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e); // this class's own nested classes: cannot happen
+        }
+    }
+
+    private static boolean nanoTimeIsMonotonic(MethodHandle clockGettime) {
         try {
             MemorySegment ts = SCRATCH.get().asSlice(0, TIMESPEC);
             long before = System.nanoTime();
-            int rc = (int) CLOCK_GETTIME.invokeExact(CLOCK_MONOTONIC, ts);
+            int rc = (int) clockGettime.invokeExact(CLOCK_MONOTONIC, ts);
             long after = System.nanoTime();
             long monotonic = ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
             // the same clock reads between the two nanoTimes; another differs by its own origin, seconds at least
@@ -139,7 +190,7 @@ public final class Posix {
     private static Sem semOpen(String name, int flags, int value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CAPTURE);
-            MemorySegment h = (MemorySegment) SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600, value);
+            MemorySegment h = (MemorySegment) Open.SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600, value);
             if (h.address() == 0L) {
                 int errno = (int) Libc.ERRNO.get(state, 0L);
                 String why = errno == EEXIST ? "it exists already" : errno == ENOENT ? "no such semaphore" : "errno " + errno;
@@ -156,7 +207,7 @@ public final class Posix {
     /** @param sem closes this process's handle (the semaphore itself stays) */
     public static void semClose(Sem sem) {
         try {
-            int rc = (int) SEM_CLOSE.invokeExact(sem.handle());
+            int rc = (int) Simple.SEM_CLOSE.invokeExact(sem.handle());
             assert rc == 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
@@ -171,8 +222,7 @@ public final class Posix {
      */
     public static boolean semUnlink(String name) {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CAPTURE);
-            int rc = (int) SEM_UNLINK.invokeExact(state, arena.allocateFrom(name));
+            int rc = (int) Simple.SEM_UNLINK.invokeExact(arena.allocateFrom(name));
             return rc == 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
@@ -182,7 +232,7 @@ public final class Posix {
     /** @param sem the semaphore to increment */
     public static void semPost(Sem sem) {
         try {
-            int rc = (int) SEM_POST.invokeExact(sem.handle());
+            int rc = (int) Simple.SEM_POST.invokeExact(sem.handle());
             if (rc != 0) {
                 throw new IllegalStateException("sem_post(" + sem.name() + ") failed (value at its maximum?)");
             }
@@ -199,7 +249,7 @@ public final class Posix {
      */
     public static boolean semTryWait(Sem sem) {
         try {
-            return (int) SEM_TRYWAIT.invokeExact(sem.handle()) == 0;
+            return (int) Simple.SEM_TRYWAIT.invokeExact(sem.handle()) == 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -212,7 +262,7 @@ public final class Posix {
     public static int semGetValue(Sem sem) {
         try {
             MemorySegment out = SCRATCH.get().asSlice(0, ValueLayout.JAVA_INT);
-            int rc = (int) SEM_GETVALUE.invokeExact(sem.handle(), out);
+            int rc = (int) Value.SEM_GETVALUE.invokeExact(sem.handle(), out);
             if (rc != 0) {
                 throw new IllegalStateException("sem_getvalue(" + sem.name() + ") failed");
             }
@@ -236,13 +286,13 @@ public final class Posix {
             return semTryWait(sem);
         }
         long slice = Math.min(nanos, SLICE_NANOS);
-        if (SEM_CLOCKWAIT == null && SEM_TIMEDWAIT == null) {
+        if (Wait.SEM_CLOCKWAIT == null && Wait.SEM_TIMEDWAIT == null) {
             return pollSlice(sem, slice);
         }
         try {
             MemorySegment scratch = SCRATCH.get();
             MemorySegment ts = scratch.asSlice(0, TIMESPEC);
-            if (NANO_TIME_IS_MONOTONIC) {
+            if (Wait.NANO_TIME_IS_MONOTONIC) {
                 long until = System.nanoTime() + slice;
                 ts.set(ValueLayout.JAVA_LONG, 0, until / 1_000_000_000L);
                 ts.set(ValueLayout.JAVA_LONG, 8, until % 1_000_000_000L);
@@ -250,8 +300,8 @@ public final class Posix {
                 deadlineByClock(ts, slice);
             }
             MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, Libc.CAPTURE);
-            int rc = SEM_CLOCKWAIT != null ? (int) SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
-                    : (int) SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
+            int rc = Wait.SEM_CLOCKWAIT != null ? (int) Wait.SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
+                    : (int) Wait.SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
             if (rc == 0) {
                 return true;
             }
@@ -259,7 +309,7 @@ public final class Posix {
             if (errno == ETIMEDOUT || errno == EINTR || errno == EAGAIN) {
                 return false;
             }
-            throw new IllegalStateException((SEM_CLOCKWAIT != null ? "sem_clockwait(" : "sem_timedwait(") + sem.name()
+            throw new IllegalStateException((Wait.SEM_CLOCKWAIT != null ? "sem_clockwait(" : "sem_timedwait(") + sem.name()
                     + ") failed: errno " + errno);
         } catch (RuntimeException | Error e) {
             throw e;
@@ -270,7 +320,7 @@ public final class Posix {
 
     /** Writes into {@code ts} the time {@code slice} from now on the clock the semaphore's timed wait uses. */
     private static void deadlineByClock(MemorySegment ts, long slice) throws Throwable {
-        int rc = (int) CLOCK_GETTIME.invokeExact(SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME, ts);
+        int rc = (int) Wait.CLOCK_GETTIME.invokeExact(Wait.SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME, ts);
         if (rc != 0) {
             throw new IllegalStateException("clock_gettime failed");
         }
