@@ -23,9 +23,9 @@ import java.lang.invoke.MethodHandles;
  * call can be neither interrupted nor stopped: between slices the caller checks for interrupts, and a
  * thread is never stuck in native code for long (HotSpot also waits for such threads at exit).
  * The calls that never block ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue}, {@code sem_close},
- * {@code sem_unlink}) are made as critical downcalls: they skip the thread-state transition. Each handle is
- * linked when first used (a holder class per group of calls), and {@link #linkAhead} links those a job will
- * likely call.
+ * {@code sem_unlink}) are made as critical downcalls: they skip the thread-state transition. The handles are
+ * linked when this JVM first uses a semaphore, not when it first names this class, and {@code sem_getvalue}'s
+ * only when first called; {@link #linkAhead} links them ahead.
  *
  * <p>FFM's restricted methods need native access: {@code --enable-native-access=dev.mp4j} on the module
  * path, {@code ALL-UNNAMED} on the class path. mp4j's child JVMs get it from mp4j itself.
@@ -56,56 +56,27 @@ public final class Posix {
             .allocate(SCRATCH_CAPTURE + Libc.CAPTURE.byteSize(),
                     Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
 
-    /*
-     * The handles, linked on first use by holder classes, one per group of calls used together: each handle
+    /**
+     * The calls a process that uses a semaphore makes, linked together when it first makes one (it opens a
+     * semaphore, then posts, tries and waits on it and closes it, and its owner unlinks it): linked apart,
+     * the first post or the first wait that blocks would take a few milliseconds more each, inside the loop
+     * that runs the work. {@code sem_post}, {@code sem_trywait}, {@code sem_close} and {@code sem_unlink} have
+     * one C signature and return at once ({@code sem_close} and {@code sem_unlink} take a lock only for a
+     * lookup, and one system call): as critical downcalls of one shape they share one stub, where each handle
      * of a shape and options of its own spins stub classes of its own (1-4 ms of CPU and about ten classes,
-     * beside the 40-50 ms and some 300 classes of the first handle a JVM links). A process that never reads a
-     * semaphore's value links no sem_getvalue; one that never blocks, no timed wait and no clock_gettime. The
-     * JVM initializes each holder once, under its own init lock, and the holders reach nothing but Libc and
-     * this class's constants: no cycle, no other lock.
+     * beside the 40-50 ms and some 300 classes of the first handle a JVM links). The JVM initializes this
+     * class once, under its own init lock, and it reaches nothing but Libc and Posix's constants: no cycle,
+     * no other lock.
      */
-
-    /** {@code sem_open}: the first call of any process that uses a semaphore. */
-    private static final class Open {
+    private static final class Calls {
         static final MethodHandle SEM_OPEN = Libc.downcall("sem_open",
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
                 Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-
-        static {
-            Linked.semaphoresLinked();
-        }
-    }
-
-    /**
-     * The calls of one C signature, {@code int f(sem_t*)} or {@code int f(const char*)}, that return at once
-     * ({@code sem_close} and {@code sem_unlink} take a lock only for a lookup, and one system call): as
-     * critical downcalls of one shape and options they share one stub, and linking the other three after the
-     * first takes a fraction of a millisecond and no class. {@code sem_post} and {@code sem_trywait}: a
-     * lock's release and its first try, a queue's bells; {@code sem_close}: a handle's end; {@code
-     * sem_unlink}: a semaphore's owner, at its end.
-     */
-    private static final class Simple {
         static final MethodHandle SEM_POST = simple("sem_post");
         static final MethodHandle SEM_TRYWAIT = simple("sem_trywait");
         static final MethodHandle SEM_CLOSE = simple("sem_close");
         static final MethodHandle SEM_UNLINK = simple("sem_unlink");
-
-        private static MethodHandle simple(String name) {
-            return Libc.downcall(name, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
-                    Linker.Option.critical(false));
-        }
-    }
-
-    /** {@code sem_getvalue}: a queue's {@code full()}, a semaphore's bound. */
-    private static final class Value {
-        static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
-                Linker.Option.critical(true));
-    }
-
-    /** The timed wait, and the clock its deadlines are computed on. */
-    private static final class Wait {
         /** glibc 2.30+; null elsewhere (musl, macOS): then {@link #SEM_TIMEDWAIT}. */
         static final MethodHandle SEM_CLOCKWAIT = Libc.downcallIfPresent("sem_clockwait",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
@@ -117,6 +88,7 @@ public final class Posix {
         static final MethodHandle SEM_TIMEDWAIT = SEM_CLOCKWAIT != null ? null : Libc.downcallIfPresent(
                 "sem_timedwait", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
                 Linker.Option.captureCallState("errno"));
+        /** For the deadlines of the timed waits; null where there are none. */
         static final MethodHandle CLOCK_GETTIME = SEM_CLOCKWAIT == null && SEM_TIMEDWAIT == null ? null
                 : Libc.downcall("clock_gettime", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
                         ValueLayout.ADDRESS), Linker.Option.critical(true));
@@ -127,21 +99,36 @@ public final class Posix {
          * against {@code clock_gettime}.
          */
         static final boolean NANO_TIME_IS_MONOTONIC = SEM_CLOCKWAIT != null && nanoTimeIsMonotonic(CLOCK_GETTIME);
+
+        static {
+            Linked.semaphoresLinked();
+        }
+
+        private static MethodHandle simple(String name) {
+            return Libc.downcall(name, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
+                    Linker.Option.critical(false));
+        }
     }
 
     /**
-     * Links ahead the calls a job that holds a queue, pipe, lock or shared value will likely make: opening a
-     * semaphore, posting, trying, waiting on it and closing it (a forkserver spare, while it waits for such a
-     * job). Not reading its value, which few do.
+     * {@code sem_getvalue}, linked apart when first called: only a queue's {@code full()} and a bounded
+     * semaphore's release read a value.
+     */
+    private static final class Value {
+        static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
+                Linker.Option.critical(true));
+    }
+
+    /**
+     * Links ahead the calls a job that holds a queue, pipe, lock or shared value will make (a forkserver
+     * spare, while it waits for such a job): all but {@code sem_getvalue}, which few make.
      */
     public static void linkAhead() {
-        MethodHandles.Lookup lookup = MethodHandles.lookup();
         try {
-            lookup.ensureInitialized(Open.class);
-            lookup.ensureInitialized(Simple.class);
-            lookup.ensureInitialized(Wait.class);
+            MethodHandles.lookup().ensureInitialized(Calls.class);
         } catch (IllegalAccessException e) {
-            throw new IllegalStateException(e); // this class's own nested classes: cannot happen
+            throw new IllegalStateException(e); // this class's own nested class: cannot happen
         }
     }
 
@@ -190,7 +177,7 @@ public final class Posix {
     private static Sem semOpen(String name, int flags, int value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CAPTURE);
-            MemorySegment h = (MemorySegment) Open.SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600, value);
+            MemorySegment h = (MemorySegment) Calls.SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600, value);
             if (h.address() == 0L) {
                 int errno = (int) Libc.ERRNO.get(state, 0L);
                 String why = errno == EEXIST ? "it exists already" : errno == ENOENT ? "no such semaphore" : "errno " + errno;
@@ -206,8 +193,9 @@ public final class Posix {
 
     /** @param sem closes this process's handle (the semaphore itself stays) */
     public static void semClose(Sem sem) {
+        MethodHandle close = Calls.SEM_CLOSE; // outside the try: a failure to link propagates unwrapped
         try {
-            int rc = (int) Simple.SEM_CLOSE.invokeExact(sem.handle());
+            int rc = (int) close.invokeExact(sem.handle());
             assert rc == 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
@@ -221,8 +209,9 @@ public final class Posix {
      * @return false if there was no such name
      */
     public static boolean semUnlink(String name) {
+        MethodHandle unlink = Calls.SEM_UNLINK; // outside the try: a failure to link propagates unwrapped
         try (Arena arena = Arena.ofConfined()) {
-            int rc = (int) Simple.SEM_UNLINK.invokeExact(arena.allocateFrom(name));
+            int rc = (int) unlink.invokeExact(arena.allocateFrom(name));
             return rc == 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
@@ -232,7 +221,7 @@ public final class Posix {
     /** @param sem the semaphore to increment */
     public static void semPost(Sem sem) {
         try {
-            int rc = (int) Simple.SEM_POST.invokeExact(sem.handle());
+            int rc = (int) Calls.SEM_POST.invokeExact(sem.handle());
             if (rc != 0) {
                 throw new IllegalStateException("sem_post(" + sem.name() + ") failed (value at its maximum?)");
             }
@@ -248,8 +237,9 @@ public final class Posix {
      * @return true if it was decremented; false if its value was 0
      */
     public static boolean semTryWait(Sem sem) {
+        MethodHandle tryWait = Calls.SEM_TRYWAIT; // outside the try: a failure to link propagates unwrapped
         try {
-            return (int) Simple.SEM_TRYWAIT.invokeExact(sem.handle()) == 0;
+            return (int) tryWait.invokeExact(sem.handle()) == 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -286,13 +276,13 @@ public final class Posix {
             return semTryWait(sem);
         }
         long slice = Math.min(nanos, SLICE_NANOS);
-        if (Wait.SEM_CLOCKWAIT == null && Wait.SEM_TIMEDWAIT == null) {
+        if (Calls.SEM_CLOCKWAIT == null && Calls.SEM_TIMEDWAIT == null) {
             return pollSlice(sem, slice);
         }
         try {
             MemorySegment scratch = SCRATCH.get();
             MemorySegment ts = scratch.asSlice(0, TIMESPEC);
-            if (Wait.NANO_TIME_IS_MONOTONIC) {
+            if (Calls.NANO_TIME_IS_MONOTONIC) {
                 long until = System.nanoTime() + slice;
                 ts.set(ValueLayout.JAVA_LONG, 0, until / 1_000_000_000L);
                 ts.set(ValueLayout.JAVA_LONG, 8, until % 1_000_000_000L);
@@ -300,8 +290,8 @@ public final class Posix {
                 deadlineByClock(ts, slice);
             }
             MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, Libc.CAPTURE);
-            int rc = Wait.SEM_CLOCKWAIT != null ? (int) Wait.SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
-                    : (int) Wait.SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
+            int rc = Calls.SEM_CLOCKWAIT != null ? (int) Calls.SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
+                    : (int) Calls.SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
             if (rc == 0) {
                 return true;
             }
@@ -309,7 +299,7 @@ public final class Posix {
             if (errno == ETIMEDOUT || errno == EINTR || errno == EAGAIN) {
                 return false;
             }
-            throw new IllegalStateException((Wait.SEM_CLOCKWAIT != null ? "sem_clockwait(" : "sem_timedwait(") + sem.name()
+            throw new IllegalStateException((Calls.SEM_CLOCKWAIT != null ? "sem_clockwait(" : "sem_timedwait(") + sem.name()
                     + ") failed: errno " + errno);
         } catch (RuntimeException | Error e) {
             throw e;
@@ -320,7 +310,7 @@ public final class Posix {
 
     /** Writes into {@code ts} the time {@code slice} from now on the clock the semaphore's timed wait uses. */
     private static void deadlineByClock(MemorySegment ts, long slice) throws Throwable {
-        int rc = (int) Wait.CLOCK_GETTIME.invokeExact(Wait.SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME, ts);
+        int rc = (int) Calls.CLOCK_GETTIME.invokeExact(Calls.SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME, ts);
         if (rc != 0) {
             throw new IllegalStateException("clock_gettime failed");
         }
