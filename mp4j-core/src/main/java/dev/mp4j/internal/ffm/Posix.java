@@ -79,8 +79,8 @@ public final class Posix {
         static final MethodHandle SEM_UNLINK = simple("sem_unlink");
         /** glibc 2.30+; null elsewhere (musl, macOS): then {@link #SEM_TIMEDWAIT}. */
         static final MethodHandle SEM_CLOCKWAIT = Libc.downcallIfPresent("sem_clockwait",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
-                Linker.Option.captureCallState("errno"));
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS), Linker.Option.captureCallState("errno"));
         /**
          * Where there is no {@code sem_clockwait}: {@code sem_timedwait} on {@code CLOCK_REALTIME} (musl), or
          * null (macOS): then waits poll {@code sem_trywait}.
@@ -177,7 +177,8 @@ public final class Posix {
     private static Sem semOpen(String name, int flags, int value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CAPTURE);
-            MemorySegment h = (MemorySegment) Calls.SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600, value);
+            MemorySegment h = (MemorySegment) Calls.SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600,
+                    value);
             if (h.address() == 0L) {
                 int errno = (int) Libc.ERRNO.get(state, 0L);
                 String why = errno == EEXIST ? "it exists already" : errno == ENOENT ? "no such semaphore" : "errno " + errno;
@@ -290,7 +291,8 @@ public final class Posix {
                 deadlineByClock(ts, slice);
             }
             MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, Libc.CAPTURE);
-            int rc = Calls.SEM_CLOCKWAIT != null ? (int) Calls.SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
+            int rc = Calls.SEM_CLOCKWAIT != null
+                    ? (int) Calls.SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
                     : (int) Calls.SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
             if (rc == 0) {
                 return true;
@@ -299,8 +301,8 @@ public final class Posix {
             if (errno == ETIMEDOUT || errno == EINTR || errno == EAGAIN) {
                 return false;
             }
-            throw new IllegalStateException((Calls.SEM_CLOCKWAIT != null ? "sem_clockwait(" : "sem_timedwait(") + sem.name()
-                    + ") failed: errno " + errno);
+            throw new IllegalStateException((Calls.SEM_CLOCKWAIT != null ? "sem_clockwait(" : "sem_timedwait(")
+                    + sem.name() + ") failed: errno " + errno);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -310,7 +312,8 @@ public final class Posix {
 
     /** Writes into {@code ts} the time {@code slice} from now on the clock the semaphore's timed wait uses. */
     private static void deadlineByClock(MemorySegment ts, long slice) throws Throwable {
-        int rc = (int) Calls.CLOCK_GETTIME.invokeExact(Calls.SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME, ts);
+        int clock = Calls.SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME;
+        int rc = (int) Calls.CLOCK_GETTIME.invokeExact(clock, ts);
         if (rc != 0) {
             throw new IllegalStateException("clock_gettime failed");
         }
