@@ -29,8 +29,8 @@ import java.util.function.BooleanSupplier;
  */
 final class Warmup {
     /**
-     * Classes that decoding a queue, pipe or lock handle initializes; Posix links the FFM handles. (The
-     * queue's own class is not public: {@link IpcQueues#initialize()} initializes it.)
+     * Classes that decoding a queue, pipe or lock handle initializes; {@link Posix#linkAhead} links the FFM
+     * handles. (The queue's own class is not public: {@link IpcQueues#initialize()} initializes it.)
      */
     private static final List<Class<?>> NATIVE = List.of(Posix.class, Ring.class, RingDescriptor.class, PipeEnd.class,
             ProcessLock.class);
@@ -321,6 +321,7 @@ final class Warmup {
             }
         }
         IpcQueues.initialize();
+        Posix.linkAhead();
         try {
             Posix.semClose(Posix.semAttach("mp4j-warmup-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         } catch (UncheckedIOException expected) {

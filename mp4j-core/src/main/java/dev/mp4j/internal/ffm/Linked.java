@@ -1,16 +1,16 @@
 package dev.mp4j.internal.ffm;
 
 /**
- * Which of mp4j's FFM handles this JVM has linked, asked without linking them: a parent that uses semaphores
- * (queues, pipes, locks, shared values) has its forkserver spares link theirs ahead, as their jobs will
- * likely need them too.
+ * Whether this JVM uses mp4j's semaphores, asked without linking anything: a parent that uses them (queues,
+ * pipes, locks, shared values) has its forkserver spares link ahead the calls their jobs will likely make
+ * ({@link Posix#linkAhead}).
  */
 public final class Linked {
     private static volatile boolean semaphores;
 
     private Linked() {}
 
-    /** @return whether {@link Posix}'s handles are linked in this JVM */
+    /** @return whether this JVM has linked {@link Posix}'s calls (it used a semaphore, or tried to) */
     public static boolean semaphores() {
         return semaphores;
     }

@@ -10,6 +10,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 
 /**
  * The few POSIX calls mp4j needs, reached through the FFM API: named semaphores.
@@ -21,8 +22,10 @@ import java.lang.invoke.MethodHandle;
  * it has neither, as macOS: {@code sem_trywait} polled) in slices of at most {@link #SLICE_NANOS}, because a thread blocked in a native
  * call can be neither interrupted nor stopped: between slices the caller checks for interrupts, and a
  * thread is never stuck in native code for long (HotSpot also waits for such threads at exit).
- * The non-blocking calls ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue}) are made as
- * critical downcalls: they never block, so they skip the thread-state transition.
+ * The calls that never block ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue}, {@code sem_close},
+ * {@code sem_unlink}) are made as critical downcalls: they skip the thread-state transition. The handles are
+ * linked when this JVM first uses a semaphore, not when it first names this class, and {@code sem_getvalue}'s
+ * only when first called; {@link #linkAhead} links them ahead.
  *
  * <p>FFM's restricted methods need native access: {@code --enable-native-access=dev.mp4j} on the module
  * path, {@code ALL-UNNAMED} on the class path. mp4j's child JVMs get it from mp4j itself.
@@ -42,38 +45,9 @@ public final class Posix {
     private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
             ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
 
-    private static final MethodHandle SEM_OPEN = Libc.downcall("sem_open",
-            FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
-            Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle SEM_CLOSE = Libc.downcall("sem_close",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-    private static final MethodHandle SEM_UNLINK = Libc.downcall("sem_unlink",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.captureCallState("errno"));
-    private static final MethodHandle SEM_POST = Libc.downcall("sem_post",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.critical(false));
-    private static final MethodHandle SEM_TRYWAIT = Libc.downcall("sem_trywait",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS), Linker.Option.critical(false));
-    private static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
-            Linker.Option.critical(true));
-    /** glibc 2.30+; null elsewhere (musl, macOS): then {@link #SEM_TIMEDWAIT}. */
-    private static final MethodHandle SEM_CLOCKWAIT = Libc.downcallIfPresent("sem_clockwait",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
-            Linker.Option.captureCallState("errno"));
-    /**
-     * Where there is no {@code sem_clockwait}: {@code sem_timedwait} on {@code CLOCK_REALTIME} (musl), or null
-     * (macOS): then waits poll {@code sem_trywait}.
-     */
-    private static final MethodHandle SEM_TIMEDWAIT = SEM_CLOCKWAIT != null ? null : Libc.downcallIfPresent(
-            "sem_timedwait", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
-            Linker.Option.captureCallState("errno"));
     private static final int CLOCK_REALTIME = 0;
     /** How long a polling wait sleeps between tries, at most. */
     private static final long POLL_NANOS = 1_000_000L;
-    private static final MethodHandle CLOCK_GETTIME = Libc.downcall("clock_gettime",
-            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
-            Linker.Option.critical(true));
     /** Where in a thread's scratch memory the captured errno goes (after the timespec). */
     private static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + Libc.CAPTURE.byteAlignment() - 1)
             / Libc.CAPTURE.byteAlignment() * Libc.CAPTURE.byteAlignment();
@@ -83,22 +57,86 @@ public final class Posix {
                     Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
 
     /**
-     * Whether {@link System#nanoTime()} reads {@code CLOCK_MONOTONIC}, as HotSpot's does on Linux: then a
-     * wait's deadline for {@code sem_clockwait} is computed without a {@code clock_gettime} call (one native
-     * call less per wait, and less code for the JIT to compile into every waiting loop). Checked once,
-     * against {@code clock_gettime}.
+     * The calls a process that uses a semaphore makes, linked together when it first makes one (it opens a
+     * semaphore, then posts, tries and waits on it and closes it, and its owner unlinks it): linked apart,
+     * the first post or the first wait that blocks would take a few milliseconds more each, inside the loop
+     * that runs the work. {@code sem_post}, {@code sem_trywait}, {@code sem_close} and {@code sem_unlink} have
+     * one C signature and return at once ({@code sem_close} and {@code sem_unlink} take a lock only for a
+     * lookup, and one system call): as critical downcalls of one shape they share one stub, where each handle
+     * of a shape and options of its own spins stub classes of its own (1-4 ms of CPU and about ten classes,
+     * beside the 40-50 ms and some 300 classes of the first handle a JVM links). The JVM initializes this
+     * class once, under its own init lock, and it reaches nothing but Libc and Posix's constants: no cycle,
+     * no other lock.
      */
-    private static final boolean NANO_TIME_IS_MONOTONIC = SEM_CLOCKWAIT != null && nanoTimeIsMonotonic();
+    private static final class Calls {
+        static final MethodHandle SEM_OPEN = Libc.downcall("sem_open",
+                FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                        ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
+        static final MethodHandle SEM_POST = simple("sem_post");
+        static final MethodHandle SEM_TRYWAIT = simple("sem_trywait");
+        static final MethodHandle SEM_CLOSE = simple("sem_close");
+        static final MethodHandle SEM_UNLINK = simple("sem_unlink");
+        /** glibc 2.30+; null elsewhere (musl, macOS): then {@link #SEM_TIMEDWAIT}. */
+        static final MethodHandle SEM_CLOCKWAIT = Libc.downcallIfPresent("sem_clockwait",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS), Linker.Option.captureCallState("errno"));
+        /**
+         * Where there is no {@code sem_clockwait}: {@code sem_timedwait} on {@code CLOCK_REALTIME} (musl), or
+         * null (macOS): then waits poll {@code sem_trywait}.
+         */
+        static final MethodHandle SEM_TIMEDWAIT = SEM_CLOCKWAIT != null ? null : Libc.downcallIfPresent(
+                "sem_timedwait", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
+                Linker.Option.captureCallState("errno"));
+        /** For the deadlines of the timed waits; null where there are none. */
+        static final MethodHandle CLOCK_GETTIME = SEM_CLOCKWAIT == null && SEM_TIMEDWAIT == null ? null
+                : Libc.downcall("clock_gettime", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT,
+                        ValueLayout.ADDRESS), Linker.Option.critical(true));
+        /**
+         * Whether {@link System#nanoTime()} reads {@code CLOCK_MONOTONIC}, as HotSpot's does on Linux: then a
+         * wait's deadline for {@code sem_clockwait} is computed without a {@code clock_gettime} call (one native
+         * call less per wait, and less code for the JIT to compile into every waiting loop). Checked once,
+         * against {@code clock_gettime}.
+         */
+        static final boolean NANO_TIME_IS_MONOTONIC = SEM_CLOCKWAIT != null && nanoTimeIsMonotonic(CLOCK_GETTIME);
 
-    static {
-        Linked.semaphoresLinked();
+        static {
+            Linked.semaphoresLinked();
+        }
+
+        private static MethodHandle simple(String name) {
+            return Libc.downcall(name, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS),
+                    Linker.Option.critical(false));
+        }
     }
 
-    private static boolean nanoTimeIsMonotonic() {
+    /**
+     * {@code sem_getvalue}, linked apart when first called: only a queue's {@code full()} and a bounded
+     * semaphore's release read a value.
+     */
+    private static final class Value {
+        static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
+                Linker.Option.critical(true));
+    }
+
+    /**
+     * Links ahead the calls a job that holds a queue, pipe, lock or shared value will make (a forkserver
+     * spare, while it waits for such a job): all but {@code sem_getvalue}, which few make.
+     */
+    public static void linkAhead() {
+        try {
+            MethodHandles.lookup().ensureInitialized(Calls.class);
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e); // this class's own nested class: cannot happen
+        }
+    }
+
+    private static boolean nanoTimeIsMonotonic(MethodHandle clockGettime) {
         try {
             MemorySegment ts = SCRATCH.get().asSlice(0, TIMESPEC);
             long before = System.nanoTime();
-            int rc = (int) CLOCK_GETTIME.invokeExact(CLOCK_MONOTONIC, ts);
+            int rc = (int) clockGettime.invokeExact(CLOCK_MONOTONIC, ts);
             long after = System.nanoTime();
             long monotonic = ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
             // the same clock reads between the two nanoTimes; another differs by its own origin, seconds at least
@@ -139,7 +177,8 @@ public final class Posix {
     private static Sem semOpen(String name, int flags, int value) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(Libc.CAPTURE);
-            MemorySegment h = (MemorySegment) SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600, value);
+            MemorySegment h = (MemorySegment) Calls.SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600,
+                    value);
             if (h.address() == 0L) {
                 int errno = (int) Libc.ERRNO.get(state, 0L);
                 String why = errno == EEXIST ? "it exists already" : errno == ENOENT ? "no such semaphore" : "errno " + errno;
@@ -155,8 +194,9 @@ public final class Posix {
 
     /** @param sem closes this process's handle (the semaphore itself stays) */
     public static void semClose(Sem sem) {
+        MethodHandle close = Calls.SEM_CLOSE; // outside the try: a failure to link propagates unwrapped
         try {
-            int rc = (int) SEM_CLOSE.invokeExact(sem.handle());
+            int rc = (int) close.invokeExact(sem.handle());
             assert rc == 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
@@ -170,9 +210,9 @@ public final class Posix {
      * @return false if there was no such name
      */
     public static boolean semUnlink(String name) {
+        MethodHandle unlink = Calls.SEM_UNLINK; // outside the try: a failure to link propagates unwrapped
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment state = arena.allocate(Libc.CAPTURE);
-            int rc = (int) SEM_UNLINK.invokeExact(state, arena.allocateFrom(name));
+            int rc = (int) unlink.invokeExact(arena.allocateFrom(name));
             return rc == 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
@@ -182,7 +222,7 @@ public final class Posix {
     /** @param sem the semaphore to increment */
     public static void semPost(Sem sem) {
         try {
-            int rc = (int) SEM_POST.invokeExact(sem.handle());
+            int rc = (int) Calls.SEM_POST.invokeExact(sem.handle());
             if (rc != 0) {
                 throw new IllegalStateException("sem_post(" + sem.name() + ") failed (value at its maximum?)");
             }
@@ -198,8 +238,9 @@ public final class Posix {
      * @return true if it was decremented; false if its value was 0
      */
     public static boolean semTryWait(Sem sem) {
+        MethodHandle tryWait = Calls.SEM_TRYWAIT; // outside the try: a failure to link propagates unwrapped
         try {
-            return (int) SEM_TRYWAIT.invokeExact(sem.handle()) == 0;
+            return (int) tryWait.invokeExact(sem.handle()) == 0;
         } catch (Throwable t) {
             throw new IllegalStateException(t);
         }
@@ -212,7 +253,7 @@ public final class Posix {
     public static int semGetValue(Sem sem) {
         try {
             MemorySegment out = SCRATCH.get().asSlice(0, ValueLayout.JAVA_INT);
-            int rc = (int) SEM_GETVALUE.invokeExact(sem.handle(), out);
+            int rc = (int) Value.SEM_GETVALUE.invokeExact(sem.handle(), out);
             if (rc != 0) {
                 throw new IllegalStateException("sem_getvalue(" + sem.name() + ") failed");
             }
@@ -236,13 +277,13 @@ public final class Posix {
             return semTryWait(sem);
         }
         long slice = Math.min(nanos, SLICE_NANOS);
-        if (SEM_CLOCKWAIT == null && SEM_TIMEDWAIT == null) {
+        if (Calls.SEM_CLOCKWAIT == null && Calls.SEM_TIMEDWAIT == null) {
             return pollSlice(sem, slice);
         }
         try {
             MemorySegment scratch = SCRATCH.get();
             MemorySegment ts = scratch.asSlice(0, TIMESPEC);
-            if (NANO_TIME_IS_MONOTONIC) {
+            if (Calls.NANO_TIME_IS_MONOTONIC) {
                 long until = System.nanoTime() + slice;
                 ts.set(ValueLayout.JAVA_LONG, 0, until / 1_000_000_000L);
                 ts.set(ValueLayout.JAVA_LONG, 8, until % 1_000_000_000L);
@@ -250,8 +291,9 @@ public final class Posix {
                 deadlineByClock(ts, slice);
             }
             MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, Libc.CAPTURE);
-            int rc = SEM_CLOCKWAIT != null ? (int) SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
-                    : (int) SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
+            int rc = Calls.SEM_CLOCKWAIT != null
+                    ? (int) Calls.SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
+                    : (int) Calls.SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
             if (rc == 0) {
                 return true;
             }
@@ -259,8 +301,8 @@ public final class Posix {
             if (errno == ETIMEDOUT || errno == EINTR || errno == EAGAIN) {
                 return false;
             }
-            throw new IllegalStateException((SEM_CLOCKWAIT != null ? "sem_clockwait(" : "sem_timedwait(") + sem.name()
-                    + ") failed: errno " + errno);
+            throw new IllegalStateException((Calls.SEM_CLOCKWAIT != null ? "sem_clockwait(" : "sem_timedwait(")
+                    + sem.name() + ") failed: errno " + errno);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -270,7 +312,8 @@ public final class Posix {
 
     /** Writes into {@code ts} the time {@code slice} from now on the clock the semaphore's timed wait uses. */
     private static void deadlineByClock(MemorySegment ts, long slice) throws Throwable {
-        int rc = (int) CLOCK_GETTIME.invokeExact(SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME, ts);
+        int clock = Calls.SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME;
+        int rc = (int) Calls.CLOCK_GETTIME.invokeExact(clock, ts);
         if (rc != 0) {
             throw new IllegalStateException("clock_gettime failed");
         }
