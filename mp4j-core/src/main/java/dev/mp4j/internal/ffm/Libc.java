@@ -12,8 +12,8 @@ import java.lang.invoke.VarHandle;
 
 /**
  * The C library as FFM sees it: downcall handles to its functions, and the layout of a call's captured
- * {@code errno}. Small on purpose: each class of calls ({@link Posix}'s semaphores, {@link Fifo}) links its
- * own handles when first used, not everyone's.
+ * {@code errno}. Small on purpose: its users ({@link Posix}'s groups of semaphore calls) link their own
+ * handles when first used, not everyone's.
  */
 final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
