@@ -322,7 +322,7 @@ final class Warmup {
         }
         IpcQueues.initialize();
         Posix.linkAhead();
-        try {
+        try { // then the calls' path, its errno included
             Posix.semClose(Posix.semAttach("mp4j-warmup-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
         } catch (UncheckedIOException expected) {
             // no such semaphore: the call and its errno path ran

@@ -10,7 +10,7 @@ public final class Linked {
 
     private Linked() {}
 
-    /** @return whether this JVM has linked {@link Posix}'s calls (it used a semaphore, or tried to) */
+    /** @return whether this JVM has linked {@link Posix}'s calls */
     public static boolean semaphores() {
         return semaphores;
     }

@@ -19,13 +19,13 @@ import java.lang.invoke.MethodHandles;
  * {@code /mp4j-3f2a...}, which glibc keeps as {@code /dev/shm/sem.mp4j-3f2a...}). {@code sem_open} is
  * variadic (mode and value follow the flags). Blocking waits use {@code sem_clockwait} on
  * {@code CLOCK_MONOTONIC} (where libc has none, as musl: {@code sem_timedwait} on {@code CLOCK_REALTIME}; where
- * it has neither, as macOS: {@code sem_trywait} polled) in slices of at most {@link #SLICE_NANOS}, because a thread blocked in a native
- * call can be neither interrupted nor stopped: between slices the caller checks for interrupts, and a
- * thread is never stuck in native code for long (HotSpot also waits for such threads at exit).
- * The calls that never block ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue}, {@code sem_close},
- * {@code sem_unlink}) are made as critical downcalls: they skip the thread-state transition. The handles are
- * linked when this JVM first uses a semaphore, not when it first names this class, and {@code sem_getvalue}'s
- * only when first called; {@link #linkAhead} links them ahead.
+ * it has neither, as macOS: {@code sem_trywait} polled) in slices of at most {@link #SLICE_NANOS}, because a
+ * thread blocked in a native call can be neither interrupted nor stopped: between slices the caller checks for
+ * interrupts, and a thread is never stuck in native code for long (HotSpot also waits for such threads at
+ * exit).
+ * The calls that never block and return at once ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue})
+ * are made as critical downcalls: they skip the thread-state transition. The handles are linked when this JVM
+ * first uses a semaphore, not when it first names this class.
  *
  * <p>FFM's restricted methods need native access: {@code --enable-native-access=dev.mp4j} on the module
  * path, {@code ALL-UNNAMED} on the class path. mp4j's child JVMs get it from mp4j itself.
@@ -58,15 +58,16 @@ public final class Posix {
 
     /**
      * The calls a process that uses a semaphore makes, linked together when it first makes one (it opens a
-     * semaphore, then posts, tries and waits on it and closes it, and its owner unlinks it): linked apart,
-     * the first post or the first wait that blocks would take a few milliseconds more each, inside the loop
-     * that runs the work. {@code sem_post}, {@code sem_trywait}, {@code sem_close} and {@code sem_unlink} have
-     * one C signature and return at once ({@code sem_close} and {@code sem_unlink} take a lock only for a
-     * lookup, and one system call): as critical downcalls of one shape they share one stub, where each handle
-     * of a shape and options of its own spins stub classes of its own (1-4 ms of CPU and about ten classes,
-     * beside the 40-50 ms and some 300 classes of the first handle a JVM links). The JVM initializes this
-     * class once, under its own init lock, and it reaches nothing but Libc and Posix's constants: no cycle,
-     * no other lock.
+     * semaphore, then posts, tries, waits on it and reads its value, closes it, and its owner unlinks it):
+     * linked apart, the first post, value read or wait that blocks would take a few milliseconds more each,
+     * inside the loop that runs the work. Handles of one C signature and options share one stub, where each
+     * handle of a shape and options of its own spins stub classes of its own (1-4 ms of CPU and about ten
+     * classes, beside the 40-50 ms and some 300 classes of the first handle a JVM links): {@code sem_post}
+     * and {@code sem_trywait} as critical downcalls, {@code sem_close} and {@code sem_unlink} as plain ones
+     * ({@code sem_close} walks the process's tree of open semaphores under a lock and unmaps one, and
+     * {@code sem_unlink} takes the directory's lock: not the extremely short calls a critical downcall must
+     * be). The JVM initializes this class once, under its own init lock, and it reaches nothing but Libc and
+     * Posix's constants: no cycle, no other lock.
      */
     private static final class Calls {
         static final MethodHandle SEM_OPEN = Libc.downcall("sem_open",
@@ -75,8 +76,13 @@ public final class Posix {
                 Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
         static final MethodHandle SEM_POST = simple("sem_post");
         static final MethodHandle SEM_TRYWAIT = simple("sem_trywait");
-        static final MethodHandle SEM_CLOSE = simple("sem_close");
-        static final MethodHandle SEM_UNLINK = simple("sem_unlink");
+        static final MethodHandle SEM_CLOSE = Libc.downcall("sem_close",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle SEM_UNLINK = Libc.downcall("sem_unlink",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
+        static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
+                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
+                Linker.Option.critical(true));
         /** glibc 2.30+; null elsewhere (musl, macOS): then {@link #SEM_TIMEDWAIT}. */
         static final MethodHandle SEM_CLOCKWAIT = Libc.downcallIfPresent("sem_clockwait",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
@@ -111,18 +117,8 @@ public final class Posix {
     }
 
     /**
-     * {@code sem_getvalue}, linked apart when first called: only a queue's {@code full()} and a bounded
-     * semaphore's release read a value.
-     */
-    private static final class Value {
-        static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
-                FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
-                Linker.Option.critical(true));
-    }
-
-    /**
      * Links ahead the calls a job that holds a queue, pipe, lock or shared value will make (a forkserver
-     * spare, while it waits for such a job): all but {@code sem_getvalue}, which few make.
+     * spare, while it waits for such a job).
      */
     public static void linkAhead() {
         try {
@@ -253,7 +249,7 @@ public final class Posix {
     public static int semGetValue(Sem sem) {
         try {
             MemorySegment out = SCRATCH.get().asSlice(0, ValueLayout.JAVA_INT);
-            int rc = (int) Value.SEM_GETVALUE.invokeExact(sem.handle(), out);
+            int rc = (int) Calls.SEM_GETVALUE.invokeExact(sem.handle(), out);
             if (rc != 0) {
                 throw new IllegalStateException("sem_getvalue(" + sem.name() + ") failed");
             }

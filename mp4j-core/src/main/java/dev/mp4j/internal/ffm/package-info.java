@@ -10,8 +10,8 @@
  *   Fifo: mkfifo(1), the channel a child JVM reports back through (spawn.Rendezvous): a command, not a
  *         downcall, whose linking would cost more than the commands of most programs
  * </pre>
- * Posix links its calls at the first semaphore call (sem_getvalue apart, when first asked), not when its class
- * is loaded: linking costs a fresh JVM tens of milliseconds. A thread is never left in a native call for long: waits are slices, and the caller checks
- * interrupts and its own state between them.
+ * Posix links its calls together at the first semaphore call, not when its class is loaded: linking costs a
+ * fresh JVM tens of milliseconds. A thread is never left in a native call for long: waits are slices, and the
+ * caller checks interrupts and its own state between them.
  */
 package dev.mp4j.internal.ffm;
