@@ -467,7 +467,7 @@ public final class JvmOptions {
      * @return whether one of {@code options} starts with one of {@code prefixes} and holds no line terminator
      *     after it (as {@code prefix.*} matches)
      */
-    static boolean anyStarts(String[] prefixes, List<String> options) {
+    private static boolean anyStarts(String[] prefixes, List<String> options) {
         for (String o : options) {
             for (String p : prefixes) {
                 if (o.startsWith(p) && noLineTerminator(o, p.length())) {
@@ -478,8 +478,10 @@ public final class JvmOptions {
         return false;
     }
 
-    /** @return whether {@code s} from {@code from} on holds none of the characters a regular expression's
-     *     {@code .} does not match (without flags) */
+    /**
+     * @return whether {@code s} from {@code from} on holds none of the characters a regular expression's
+     *     {@code .} does not match (without flags)
+     */
     private static boolean noLineTerminator(String s, int from) {
         for (int i = from; i < s.length(); i++) {
             char c = s.charAt(i);
