@@ -168,7 +168,8 @@ final class Warmup {
      * {@code Process} sent whole), through the class loader that decodes the job, and initializes none: no
      * code of theirs runs. A job that names them again finds them loaded and verified (a class read from a
      * directory, which the AOT cache cannot hold, or from a jar the cache lacks, takes a fresh JVM a millisecond
-     * or more); one that does not loses nothing. A class that cannot be loaded is skipped: the job reports it if it names it.
+     * or more); one that does not loses nothing. A class that cannot be loaded is skipped: the job reports it if
+     * it names it.
      *
      * @param names the classes' binary names
      * @param stop asked before each class: true ends the loading

@@ -170,9 +170,9 @@ public final class Launch {
      * Prepares, on background threads, what the first child of this JVM needs and takes long to make: the
      * inherited options ({@link JvmOptions#inherited}), then the check that the children find their main class
      * ({@link #check}) and the name of their AOT cache for {@code spec}, and the rendezvous (its directory, the
-     * resource tracker, the first batch of FIFOs: a command each, run and waited for). A child started meanwhile takes
-     * what is ready, waits for what is being made (while it boots: it is started at once), and makes the rest
-     * itself. The calling thread (a program's first pool or process, on its way to the first child's exec)
+     * resource tracker, the first batch of FIFOs: a command each, run and waited for). A child started
+     * meanwhile takes what is ready, waits for what is being made (while it boots: it is started at once), and
+     * makes the rest itself. The calling thread (a program's first pool or process, on its way to the first child's exec)
      * only starts the threads: it initializes none of those classes.
      *
      * @param spec how the children are likely to be started
