@@ -132,11 +132,17 @@ public final class BenchRunner {
                         + "CPython's same pass. Medians over the runs. Targets (issue 19): second pass ≥ 1×, "
                         + "first pass ≥ 0.5× CPython.\n\n" + firstPass)
                 + (memory.isEmpty() ? "" : "\n## " + MEMORY_TITLE + "\n\n"
-                        + "The sum, over the program and every process it started, of each one's peak resident "
-                        + "set (VmHWM of /proc/PID/status, read every " + MemoryWatch.PERIOD.toMillis()
-                        + " ms while the run lasts: a process that lives shorter than that may be missed), and "
-                        + "the number of processes seen. Medians over the runs. Per process: mp4j's MiB per "
-                        + "process ÷ CPython's; target ≤ " + Format.factor(Table.MEMORY_TARGET) + ".\n\n" + memory);
+                        + "Each process's peak resident set (VmHWM of /proc/PID/status, read every "
+                        + MemoryWatch.PERIOD.toMillis() + " ms while the run lasts: a process that lives shorter "
+                        + "than that may be missed). **All**: the sum over the program and every process below "
+                        + "it, and how many there were. **Program**: the program's own process (for mp4j the "
+                        + "user's JVM, whose heap its collector sizes). **Per worker**: what all processes but "
+                        + "the program held, divided by the number of them that run a JVM or a Python "
+                        + "interpreter (workers, children, spares, CPython's resource tracker and forkserver); "
+                        + "short-lived helpers such as shells add their memory without counting as workers. "
+                        + "Medians over the runs. Target (issue 19): per worker ≤ "
+                        + Format.factor(Table.MEMORY_TARGET) + "× CPython's; a workload of one process has no "
+                        + "worker and no verdict.\n\n" + memory);
     }
 
     /**
@@ -189,7 +195,7 @@ public final class BenchRunner {
                 }
                 if (r.failure() == null) {
                     o.add(side, r.value(), r.first(), r.second());
-                    o.addMemory(side, r.peakKiB(), r.processes());
+                    o.addMemory(side, r.peakKiB(), r.processes(), r.parentKiB(), r.workers());
                     line.append("  ").append(Table.sideName(side)).append(' ').append(Format.value(r.value()));
                     if (!Double.isNaN(r.first())) {
                         line.append(" (first pass ").append(Format.value(r.first())).append(')');
@@ -282,25 +288,29 @@ public final class BenchRunner {
      * @param wallMillis the run's time from exec to exit, NaN when not known
      * @param peakKiB the sum of the peak resident sets of the run's processes, 0 when not known
      * @param processes how many processes the run had, itself included, 0 when not known
+     * @param parentKiB the peak resident set of the run's own process, 0 when not known
+     * @param workers how many of the other processes ran a JVM or a Python interpreter
      */
     record RunResult(double value, double first, double second, String failure, double wallMillis, long peakKiB,
-                     int processes) {
+                     int processes, long parentKiB, int workers) {
         static RunResult failed(String why) {
-            return new RunResult(Double.NaN, Double.NaN, Double.NaN, why, Double.NaN, 0, 0);
+            return new RunResult(Double.NaN, Double.NaN, Double.NaN, why, Double.NaN, 0, 0, 0, 0);
         }
 
         RunResult(double value, double first, double second, String failure) {
-            this(value, first, second, failure, Double.NaN, 0, 0);
+            this(value, first, second, failure, Double.NaN, 0, 0, 0, 0);
         }
 
         /** The same run measured from outside: its time and its memory. */
         RunResult measured(double wall, MemoryWatch.Peak peak) {
-            return new RunResult(value, first, second, failure, wall, peak.kib(), peak.processes());
+            return new RunResult(value, first, second, failure, wall, peak.kib(), peak.processes(),
+                    peak.parentKiB(), peak.workers());
         }
 
         /** The run of a whole-program workload: its figure is its wall time. */
         RunResult wallTime() {
-            return new RunResult(wallMillis, Double.NaN, Double.NaN, failure, wallMillis, peakKiB, processes);
+            return new RunResult(wallMillis, Double.NaN, Double.NaN, failure, wallMillis, peakKiB, processes,
+                    parentKiB, workers);
         }
     }
 

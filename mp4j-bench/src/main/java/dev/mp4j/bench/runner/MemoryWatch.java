@@ -25,6 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * use both CPUs of a 2-CPU machine. It is still done every {@link #FULL_LOOK} periods, and whenever the pids
  * wrapped around or too many were created since the last look.
  *
+ * <p>Beside the sum, a watch keeps the run's process's own peak and counts the <em>program processes</em>
+ * below it: those running a JVM ({@code java}) or a Python interpreter ({@code python…}), by the name in
+ * their {@code status}. What the rest of the processes held is the workers' share, divided among them: a
+ * short-lived helper (a shell, {@code mkfifo}, {@code awk}) adds its memory there without counting as one
+ * more process, and an interpreter that is not a worker (CPython's resource tracker) counts as one. Both
+ * lean against mp4j, whose helpers are shells and commands and whose children are all JVMs.
+ *
  * <p>A child of the run's process read before it has executed its program (the kernel's "forked, not
  * exec'd" flag) is not counted then: it is the run's process itself, cloned to start a program — the JDK's
  * {@code ProcessBuilder.start} and CPython's spawn clone the caller, sharing its memory until the child
@@ -38,6 +45,8 @@ final class MemoryWatch {
 
     private final ProcessHandle root;
     private final Map<Long, Long> peakKiB = new ConcurrentHashMap<>();
+    /** The pids last seen running a JVM or a Python interpreter. */
+    private final Set<Long> programs = ConcurrentHashMap.newKeySet();
     private final Thread poller;
     private volatile boolean stopped;
 
@@ -56,8 +65,20 @@ final class MemoryWatch {
         return w;
     }
 
-    /** What a watch saw: the sum of the processes' peaks, and how many processes it saw. */
-    record Peak(long kib, int processes) {}
+    /**
+     * What a watch saw.
+     *
+     * @param kib the sum of the processes' peaks
+     * @param processes how many processes it saw, the run's own included
+     * @param parentKiB the peak of the run's own process
+     * @param workers how many of the other processes ran a JVM or a Python interpreter
+     */
+    record Peak(long kib, int processes, long parentKiB, int workers) {
+        /** @return what the processes other than the run's own held at their peaks, together */
+        long workersKiB() {
+            return kib - parentKiB;
+        }
+    }
 
     /**
      * Stops reading (idempotent) and waits for the reader to finish its round.
@@ -71,7 +92,15 @@ final class MemoryWatch {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return new Peak(peakKiB.values().stream().mapToLong(Long::longValue).sum(), peakKiB.size());
+        long root = this.root.pid();
+        int workers = 0;
+        for (long pid : peakKiB.keySet()) {
+            if (pid != root && programs.contains(pid)) {
+                workers++;
+            }
+        }
+        return new Peak(peakKiB.values().stream().mapToLong(Long::longValue).sum(), peakKiB.size(),
+                peakKiB.getOrDefault(root, 0L), workers);
     }
 
     private void poll() {
@@ -120,9 +149,14 @@ final class MemoryWatch {
             }
             executed.add(pid);
         }
-        long kib = vmHwmKiB(proc.resolve("status"));
-        if (kib > 0) {
-            peakKiB.merge(pid, kib, Math::max);
+        Status status = status(proc.resolve("status"));
+        if (status.hwmKiB() > 0) {
+            peakKiB.merge(pid, status.hwmKiB(), Math::max);
+            if (isProgram(status.name())) {
+                programs.add(pid);
+            } else {
+                programs.remove(pid); // a JVM's launcher that executed something else, say
+            }
             return true;
         }
         return pid == root.pid();
@@ -192,21 +226,41 @@ final class MemoryWatch {
     }
 
     /**
-     * @param status a {@code /proc/PID/status} file
-     * @return its VmHWM in KiB, or 0 when the file or the line is not there (the process is gone, or no /proc)
+     * What a {@code status} file says of a process.
+     *
+     * @param name the name of its program ({@code Name:}, at most 15 characters), empty when not read
+     * @param hwmKiB its peak resident set ({@code VmHWM:}), 0 when not read
      */
-    static long vmHwmKiB(Path status) {
+    record Status(String name, long hwmKiB) {}
+
+    /**
+     * @param status a {@code /proc/PID/status} file
+     * @return its name and VmHWM in KiB; a VmHWM of 0 when the file or the line is not there (the process is
+     *     gone, or no /proc)
+     */
+    static Status status(Path status) {
+        String name = "";
         try {
             for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
-                if (line.startsWith("VmHWM:")) {
+                if (line.startsWith("Name:")) {
+                    name = line.substring("Name:".length()).strip();
+                } else if (line.startsWith("VmHWM:")) {
                     String value = line.substring("VmHWM:".length()).strip(); // "51200 kB"
                     int space = value.indexOf(' ');
-                    return Long.parseLong(space < 0 ? value : value.substring(0, space));
+                    return new Status(name, Long.parseLong(space < 0 ? value : value.substring(0, space)));
                 }
             }
         } catch (IOException | NumberFormatException gone) {
             // the process ended between listing and reading, or the file is not what Linux writes
         }
-        return 0;
+        return new Status(name, 0);
+    }
+
+    /**
+     * @param name a process's name, as {@code status} gives it
+     * @return whether it runs a JVM or a Python interpreter ({@code python3}, {@code python3.11}, ...)
+     */
+    static boolean isProgram(String name) {
+        return name.equals("java") || name.startsWith("python");
     }
 }

@@ -20,6 +20,12 @@ public final class Outcome {
     private final List<Double> cpythonPeakMiB = new ArrayList<>();
     private final List<Double> mp4jProcesses = new ArrayList<>();
     private final List<Double> cpythonProcesses = new ArrayList<>();
+    private final List<Double> mp4jParentMiB = new ArrayList<>();
+    private final List<Double> cpythonParentMiB = new ArrayList<>();
+    private final List<Double> mp4jWorkerMiB = new ArrayList<>();
+    private final List<Double> cpythonWorkerMiB = new ArrayList<>();
+    private final List<Double> mp4jWorkers = new ArrayList<>();
+    private final List<Double> cpythonWorkers = new ArrayList<>();
     private final List<String> mp4jFailures = new ArrayList<>();
     private final List<String> cpythonFailures = new ArrayList<>();
 
@@ -70,21 +76,30 @@ public final class Outcome {
      * @param side which side ran
      * @param peakKiB the sum of its processes' peak resident sets; 0 when not known (nothing is kept)
      * @param processes how many processes it had
+     * @param parentKiB the peak of the run's own process
+     * @param workers how many of its other processes ran a JVM or a Python interpreter; when none, the run
+     *     gives no figure per worker
      */
-    public void addMemory(Side side, long peakKiB, int processes) {
-        if (peakKiB > 0 && processes > 0) {
-            (side == Side.MP4J ? mp4jPeakMiB : cpythonPeakMiB).add(peakKiB / 1024.0);
-            (side == Side.MP4J ? mp4jProcesses : cpythonProcesses).add((double) processes);
+    public void addMemory(Side side, long peakKiB, int processes, long parentKiB, int workers) {
+        if (peakKiB <= 0 || processes <= 0) {
+            return;
+        }
+        boolean m = side == Side.MP4J;
+        (m ? mp4jPeakMiB : cpythonPeakMiB).add(peakKiB / 1024.0);
+        (m ? mp4jProcesses : cpythonProcesses).add((double) processes);
+        (m ? mp4jParentMiB : cpythonParentMiB).add(parentKiB / 1024.0);
+        if (workers > 0) {
+            (m ? mp4jWorkerMiB : cpythonWorkerMiB).add((peakKiB - parentKiB) / 1024.0 / workers);
+            (m ? mp4jWorkers : cpythonWorkers).add((double) workers);
         }
     }
 
     /**
      * @param side a side
-     * @return the summary of its runs' peak memory in MiB, or null when none was read
+     * @return the summary of its runs' peak memory in MiB, all processes together, or null when none was read
      */
     public Stats peakMemory(Side side) {
-        List<Double> xs = side == Side.MP4J ? mp4jPeakMiB : cpythonPeakMiB;
-        return xs.isEmpty() ? null : Stats.of(xs);
+        return statsOf(side == Side.MP4J ? mp4jPeakMiB : cpythonPeakMiB);
     }
 
     /**
@@ -92,21 +107,57 @@ public final class Outcome {
      * @return the summary of how many processes its runs had, or null when none was read
      */
     public Stats processes(Side side) {
-        List<Double> xs = side == Side.MP4J ? mp4jProcesses : cpythonProcesses;
+        return statsOf(side == Side.MP4J ? mp4jProcesses : cpythonProcesses);
+    }
+
+    /**
+     * @param side a side
+     * @return the summary of the peak in MiB of its runs' own processes (the program the user started), or
+     *     null when none was read
+     */
+    public Stats parentMemory(Side side) {
+        return statsOf(side == Side.MP4J ? mp4jParentMiB : cpythonParentMiB);
+    }
+
+    /**
+     * @param side a side
+     * @return the summary of its runs' MiB per worker (what all processes but the run's own held, over the
+     *     number of them that ran a JVM or an interpreter), or null when no run had a worker
+     */
+    public Stats workerMemory(Side side) {
+        return statsOf(side == Side.MP4J ? mp4jWorkerMiB : cpythonWorkerMiB);
+    }
+
+    /**
+     * @param side a side
+     * @return the summary of how many workers its runs had, or null when no run had one
+     */
+    public Stats workers(Side side) {
+        return statsOf(side == Side.MP4J ? mp4jWorkers : cpythonWorkers);
+    }
+
+    private static Stats statsOf(List<Double> xs) {
         return xs.isEmpty() ? null : Stats.of(xs);
     }
 
     /**
-     * @return mp4j's median MiB per process over CPython's (below 1: mp4j used less), NaN when a side has no
-     *     reading
+     * @return mp4j's median peak of all its processes together over CPython's (below 1: mp4j used less), NaN
+     *     when a side has no reading
      */
-    public double memoryPerProcessRatio() {
-        Stats mm = peakMemory(Side.MP4J);
-        Stats cm = peakMemory(Side.CPYTHON);
-        if (mm == null || cm == null) {
-            return Double.NaN;
-        }
-        return (mm.median() / processes(Side.MP4J).median()) / (cm.median() / processes(Side.CPYTHON).median());
+    public double memoryRatio() {
+        return plainRatio(peakMemory(Side.MP4J), peakMemory(Side.CPYTHON));
+    }
+
+    /**
+     * @return mp4j's median MiB per worker over CPython's (below 1: mp4j used less), NaN when a side had no
+     *     worker
+     */
+    public double memoryPerWorkerRatio() {
+        return plainRatio(workerMemory(Side.MP4J), workerMemory(Side.CPYTHON));
+    }
+
+    private static double plainRatio(Stats mp4j, Stats cpython) {
+        return mp4j == null || cpython == null ? Double.NaN : mp4j.median() / cpython.median();
     }
 
     /**

@@ -17,7 +17,7 @@ public final class Table {
     /** The header of the ratio column; it says how the ratio is oriented. */
     public static final String RATIO_HEADER = "Ratio (>1: mp4j better)";
 
-    /** The most MiB per process mp4j may use, as a multiple of CPython's (issue 19). */
+    /** The most MiB per worker mp4j may use, as a multiple of CPython's (issue 19). */
     public static final double MEMORY_TARGET = 3;
 
     private static final int MAX_REASON = 90;
@@ -83,28 +83,43 @@ public final class Table {
     }
 
     /**
-     * The third table: for each workload against CPython where both sides' memory was read, the median over
-     * runs of the sum of the processes' peak resident sets and of the number of processes, and mp4j's MiB per
-     * process as a multiple of CPython's, against {@link #MEMORY_TARGET}.
+     * The third table: for each workload against CPython where both sides' memory was read, medians over runs
+     * of the peak of all the run's processes together (with their number), of the program's own process, and
+     * of the MiB per worker (with the number of workers), and mp4j's figures as multiples of CPython's: all
+     * together, and per worker against {@link #MEMORY_TARGET}. A workload without workers on both sides (one
+     * process, a thread pool) has no per-worker figure and no verdict.
      *
      * @param outcomes the workloads' outcomes, in table order
      * @return the table, its lines ending in '\n'; empty when no memory was read
      */
     public static String memory(List<Outcome> outcomes) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"Workload", "mp4j peak MiB", "mp4j processes", "CPython peak MiB",
-            "CPython processes", "Per process (×CPython)", "Met (≤ " + Format.factor(MEMORY_TARGET) + ")"});
+        rows.add(new String[] {"Workload", "mp4j all MiB (processes)", "CPython all MiB (processes)",
+            "All (×CPython)", "mp4j program MiB", "CPython program MiB", "mp4j per worker MiB (workers)",
+            "CPython per worker MiB (workers)", "Per worker (×CPython)",
+            "Met (≤ " + Format.factor(MEMORY_TARGET) + ")"});
         for (Outcome o : outcomes) {
-            double perProcess = o.memoryPerProcessRatio();
-            if (!Double.isNaN(perProcess) && o.workload().program() == null) { // the target is against CPython's
-                rows.add(new String[] {o.workload().title(),
-                    Format.value(o.peakMemory(Side.MP4J).median()), count(o.processes(Side.MP4J).median()),
-                    Format.value(o.peakMemory(Side.CPYTHON).median()),
-                    count(o.processes(Side.CPYTHON).median()),
-                    Format.ratio(perProcess), perProcess <= MEMORY_TARGET ? "pass" : "FAIL"});
+            double all = o.memoryRatio();
+            if (Double.isNaN(all) || o.workload().program() != null) { // the targets are against CPython's
+                continue;
             }
+            double perWorker = o.memoryPerWorkerRatio();
+            rows.add(new String[] {o.workload().title(),
+                withCount(o.peakMemory(Side.MP4J), o.processes(Side.MP4J)),
+                withCount(o.peakMemory(Side.CPYTHON), o.processes(Side.CPYTHON)),
+                Format.ratio(all),
+                median(o.parentMemory(Side.MP4J)), median(o.parentMemory(Side.CPYTHON)),
+                withCount(o.workerMemory(Side.MP4J), o.workers(Side.MP4J)),
+                withCount(o.workerMemory(Side.CPYTHON), o.workers(Side.CPYTHON)),
+                Double.isNaN(perWorker) ? "—" : Format.ratio(perWorker),
+                Double.isNaN(perWorker) ? "—" : perWorker <= MEMORY_TARGET ? "pass" : "FAIL"});
         }
-        return rows.size() == 1 ? "" : render(rows, 1, 5);
+        return rows.size() == 1 ? "" : render(rows, 1, 8);
+    }
+
+    /** A median in MiB and, in brackets, the median of a count beside it; "—" when there is none. */
+    private static String withCount(Stats mib, Stats count) {
+        return mib == null || count == null ? "—" : Format.value(mib.median()) + " (" + count(count.median()) + ")";
     }
 
     /** A median of counts: whole, or with one decimal when it falls between two runs' counts. */

@@ -137,28 +137,41 @@ class FirstPassTest {
     @Test
     void aWholeProgramRunIsFiguredByItsWallTime() {
         var parsed = BenchRunner.parse(List.of("5000050000", "RESULT 5000050000"), List.of());
-        var r = parsed.measured(412.5, new MemoryWatch.Peak(300 * 1024, 3)).wallTime();
+        var r = parsed.measured(412.5, new MemoryWatch.Peak(300 * 1024, 3, 200 * 1024, 2)).wallTime();
         assertNull(r.failure());
         assertEquals(412.5, r.value());
         assertEquals(300 * 1024, r.peakKiB());
         assertEquals(3, r.processes());
+        assertEquals(200 * 1024, r.parentKiB());
+        assertEquals(2, r.workers());
         assertTrue(Double.isNaN(r.first()) && Double.isNaN(r.second()));
         assertThrows(IllegalArgumentException.class, () -> new Workload("p", "P", "tasks/s",
                 Direction.HIGHER_IS_BETTER, null, Duration.ofSeconds(1), "test", true));
     }
 
     @Test
-    void theMemoryTableComparesMiBPerProcess() {
+    void theMemoryTableComparesAllProcessesAndMiBPerWorker() {
         Outcome o = pingPong();
         o.add(Side.MP4J, 4);
         o.add(Side.CPYTHON, 20);
-        o.addMemory(Side.MP4J, 3 * 100 * 1024, 3);   // 100 MiB a process
-        o.addMemory(Side.CPYTHON, 2 * 25 * 1024, 2); // 25 MiB a process
-        assertEquals(4.0, o.memoryPerProcessRatio(), 1e-9);
-        List<String> lines = Table.memory(List.of(o, lock())).lines().toList();
-        assertEquals(3, lines.size(), String.join("\n", lines));
-        assertEquals(List.of("Pipe ping-pong", "300", "3", "50.0", "2", "4.00", "FAIL"), cells(lines.get(2)));
-        o.addMemory(Side.MP4J, 0, 0);                // not read: not kept
+        // mp4j: a 200 MiB program, two 45 MiB workers and a 10 MiB helper; CPython: 30 MiB, one 20 MiB worker
+        o.addMemory(Side.MP4J, 300 * 1024, 4, 200 * 1024, 2);
+        o.addMemory(Side.CPYTHON, 50 * 1024, 2, 30 * 1024, 1);
+        assertEquals(6.0, o.memoryRatio(), 1e-9);
+        assertEquals(2.5, o.memoryPerWorkerRatio(), 1e-9, "(300 - 200) / 2 against (50 - 30) / 1");
+        Outcome single = lock();
+        single.add(Side.MP4J, 4);
+        single.add(Side.CPYTHON, 20);
+        single.addMemory(Side.MP4J, 80 * 1024, 1, 80 * 1024, 0);
+        single.addMemory(Side.CPYTHON, 20 * 1024, 1, 20 * 1024, 0);
+        assertTrue(Double.isNaN(single.memoryPerWorkerRatio()), "no worker: no figure per worker");
+        List<String> lines = Table.memory(List.of(o, single)).lines().toList();
+        assertEquals(4, lines.size(), String.join("\n", lines));
+        assertEquals(List.of("Pipe ping-pong", "300 (4)", "50.0 (2)", "6.00", "200", "30.0", "50.0 (2)", "20.0 (1)",
+                "2.50", "pass"), cells(lines.get(2)));
+        assertEquals(List.of(single.workload().title(), "80.0 (1)", "20.0 (1)", "4.00", "80.0", "20.0", "—", "—", "—",
+                "—"), cells(lines.get(3)));
+        o.addMemory(Side.MP4J, 0, 0, 0, 0);                // not read: not kept
         assertEquals(1, o.peakMemory(Side.MP4J).count());
         assertEquals("", Table.memory(List.of(lock())));
     }
@@ -179,15 +192,43 @@ class FirstPassTest {
     }
 
     @Test
-    void vmHwmIsReadFromAStatusFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+    void nameAndVmHwmAreReadFromAStatusFile(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
         Path status = dir.resolve("status");
         Files.writeString(status, "Name:\tjava\nVmPeak:\t 999 kB\nVmHWM:\t   51200 kB\nVmRSS:\t 100 kB\n");
-        assertEquals(51200, MemoryWatch.vmHwmKiB(status));
-        assertEquals(0, MemoryWatch.vmHwmKiB(dir.resolve("gone")));
+        assertEquals(new MemoryWatch.Status("java", 51200), MemoryWatch.status(status));
+        assertEquals(0, MemoryWatch.status(dir.resolve("gone")).hwmKiB());
         Files.writeString(status, "Name:\tkthread\n");
-        assertEquals(0, MemoryWatch.vmHwmKiB(status));
-        long self = MemoryWatch.vmHwmKiB(Path.of("/proc/self/status"));
-        assertTrue(self > 1024, "this JVM's own peak: " + self + " KiB");
+        assertEquals(new MemoryWatch.Status("kthread", 0), MemoryWatch.status(status));
+        MemoryWatch.Status self = MemoryWatch.status(Path.of("/proc/self/status"));
+        assertTrue(self.hwmKiB() > 1024, "this JVM's own peak: " + self);
+        assertTrue(MemoryWatch.isProgram(self.name()), "this JVM: " + self);
+        assertTrue(MemoryWatch.isProgram("python3.11"));
+        assertTrue(MemoryWatch.isProgram("python3"));
+        assertFalse(MemoryWatch.isProgram("sh"));
+        assertFalse(MemoryWatch.isProgram("mkfifo"));
+        assertFalse(MemoryWatch.isProgram("javac"));
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aWatchCountsAJvmBelowTheRunAsAWorker(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path source = dir.resolve("Pause.java");
+        Files.writeString(source, "class Pause { public static void main(String[] a) throws Exception { "
+                + "Thread.sleep(300); } }\n");
+        String jvm = ProcessHandle.current().info().command().orElseThrow();
+        // a shell (not a worker) runs a JVM (a worker) that compiles and runs a source file
+        Process p = new ProcessBuilder("sh", "-c", "\"$0\" \"$1\"; exit 0", jvm, source.toString()).start();
+        try {
+            MemoryWatch watch = MemoryWatch.start(p.toHandle());
+            assertTrue(p.waitFor(50, java.util.concurrent.TimeUnit.SECONDS));
+            MemoryWatch.Peak peak = watch.stop();
+            assertEquals(2, peak.processes(), "the shell and the JVM: " + peak);
+            assertEquals(1, peak.workers(), "the JVM: " + peak);
+            assertTrue(peak.workersKiB() > peak.parentKiB(), "a JVM holds more than a shell: " + peak);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -227,6 +268,8 @@ class FirstPassTest {
             MemoryWatch.Peak peak = watch.stop();
             assertEquals(4, peak.processes(), "the shell and its three sleeps: " + peak);
             assertTrue(peak.kib() > 0, peak.toString());
+            assertTrue(peak.parentKiB() > 0 && peak.parentKiB() < peak.kib(), peak.toString());
+            assertEquals(0, peak.workers(), "a shell's sleeps are no JVM or interpreter: " + peak);
         } finally {
             p.destroyForcibly();
             p.waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
