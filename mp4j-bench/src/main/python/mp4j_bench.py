@@ -576,6 +576,8 @@ def thread_pool(n):
 
 WORKLOADS = {
     "spawn-start-join": lambda: start_join("spawn"),
+    # mp4j's side runs with its classes in a directory; CPython's has nothing alike
+    "spawn-start-join-dir": lambda: start_join("spawn"),
     "forkserver-start-join": lambda: start_join("forkserver"),
     "forkserver-paced": lambda: start_join("forkserver", pacing=True),
     "program-pool-map": program_pool_map,

@@ -32,6 +32,8 @@ public final class BenchRunner {
 
     private final Options options;
     private final Machine machine;
+    /** The bench's classes unpacked from its jar, for {@link Catalog#SPAWN_IN_DIRECTORY}; null until made. */
+    private Path classesDirectory;
 
     private BenchRunner(Options options, Machine machine) {
         this.options = options;
@@ -75,11 +77,19 @@ public final class BenchRunner {
         System.out.println("mp4j bench: " + workloads.size() + " workloads × " + options.reps() + " runs of each side"
                 + (options.quick() ? " (quick: small sizes)" : ""));
         System.out.println(machine.summary() + " (" + options.python() + ")");
-        prime();
-        ZonedDateTime started = ZonedDateTime.now(ZoneOffset.UTC);
+        ZonedDateTime started;
         List<Outcome> outcomes = new ArrayList<>();
-        for (Workload w : workloads) {
-            outcomes.add(measure(w));
+        try {
+            prime(System.getProperty("java.class.path"));
+            if (workloads.stream().anyMatch(w -> w.name().equals(Catalog.SPAWN_IN_DIRECTORY))) {
+                prime(classPath(Catalog.SPAWN_IN_DIRECTORY));
+            }
+            started = ZonedDateTime.now(ZoneOffset.UTC);
+            for (Workload w : workloads) {
+                outcomes.add(measure(w));
+            }
+        } finally {
+            removeClassesDirectory();
         }
         String table = Table.markdown(outcomes);
         String firstPass = Table.firstPass(outcomes);
@@ -169,7 +179,8 @@ public final class BenchRunner {
                 + "untimed on a pool of 1 worker and on a pool of 2, then divides their time on the first by that "
                 + "on the second, "
                 + (quick ? "once" : Mp4jWorkloads.CPU_ROUNDS + " times over, and takes the median ratio") + ". "
-                + "Before all this, one mp4j child is started and the child JVMs' AOT cache trained. "
+                + "Before all this, one mp4j child is started and the child JVMs' AOT cache trained, for each "
+                + "class path the runs use. "
                 + "The table gives the median and the range of the "
                 + "runs' figures of each side. **Ratio**: mp4j's rate ÷ CPython's, or CPython's time ÷ mp4j's "
                 + "— above 1 means mp4j did better. Targets are those of issue 7.";
@@ -211,13 +222,14 @@ public final class BenchRunner {
     }
 
     /**
-     * Lets mp4j train its child JVMs' AOT cache for this class path before anything is timed, as it is once
-     * a deployed program has run: the first child of a new class path starts without one and a training JVM
+     * Lets mp4j train its child JVMs' AOT cache for a class path before anything is timed, as it is once a
+     * deployed program has run: the first child of a new class path starts without one and a training JVM
      * runs beside it, which would burden the first runs of the first workloads.
      */
-    private void prime() {
-        System.out.println("priming: a child process, and the AOT cache of child JVMs for this class path");
-        List<String> cmd = mp4jJvm();
+    private void prime(String classPath) {
+        System.out.println("priming: a child process, and the AOT cache of child JVMs for this class path"
+                + (classPath.equals(System.getProperty("java.class.path")) ? "" : " with its classes in a directory"));
+        List<String> cmd = mp4jJvm(classPath);
         cmd.addAll(List.of(Mp4jWorkloads.class.getName(), Mp4jWorkloads.PRIME));
         RunResult r = run(cmd, Duration.ofSeconds(180));
         if (r.failure() != null) {
@@ -229,7 +241,7 @@ public final class BenchRunner {
         if (w.program() != null) {
             return javaCommand(w, "mp4j");
         }
-        List<String> cmd = mp4jJvm();
+        List<String> cmd = mp4jJvm(classPath(w.name()));
         cmd.addAll(List.of(Mp4jWorkloads.class.getName(), w.name()));
         if (options.quick()) {
             cmd.add("quick");
@@ -238,17 +250,102 @@ public final class BenchRunner {
     }
 
     /**
+     * @param classPath the class path of the run
      * @return the JVM and its options for mp4j's side of a workload, and for the priming run: the same options,
      *     since the children's AOT cache is kept per set of inherited options, so priming trains the one the runs use
      */
-    private List<String> mp4jJvm() {
+    private List<String> mp4jJvm(String classPath) {
         return new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp", classPath,
                 // where mp4j-python's workloads find mp4j_bench.py and the interpreter the CPython side runs
                 "-Dmp4j.bench.python=" + options.pythonScript().toAbsolutePath(),
                 "-Dmp4j.bench.python.exe=" + options.python()));
+    }
+
+    /**
+     * @param workload a workload's name
+     * @return the class path its mp4j side runs with: this JVM's, with the bench's jar replaced by a directory
+     *     of its classes for {@link Catalog#SPAWN_IN_DIRECTORY} (unchanged when the bench runs from a directory)
+     */
+    private synchronized String classPath(String workload) {
+        String classPath = System.getProperty("java.class.path");
+        if (!workload.equals(Catalog.SPAWN_IN_DIRECTORY)) {
+            return classPath;
+        }
+        Path jar;
+        try {
+            jar = Path.of(Mp4jWorkloads.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        } catch (java.net.URISyntaxException | RuntimeException e) {
+            throw new IllegalStateException("cannot tell where the bench's classes come from", e);
+        }
+        if (Files.isDirectory(jar)) {
+            return classPath;
+        }
+        try {
+            if (classesDirectory == null) {
+                classesDirectory = unpack(jar, Files.createTempDirectory("mp4j-bench-classes-"));
+                // an interrupted run (Ctrl-C) leaves no directory behind either
+                Runtime.getRuntime().addShutdownHook(new Thread(this::removeClassesDirectory, "mp4j-bench-cleanup"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot unpack " + jar + " into a directory", e);
+        }
+        return replaceEntry(classPath, jar, classesDirectory);
+    }
+
+    /**
+     * @return the class path with each entry that names {@code jar} replaced by {@code directory}
+     */
+    static String replaceEntry(String classPath, Path jar, Path directory) {
+        List<String> entries = new ArrayList<>();
+        for (String e : classPath.split(java.io.File.pathSeparator, -1)) {
+            boolean same = !e.isEmpty() && Path.of(e).toAbsolutePath().normalize().equals(jar.toAbsolutePath().normalize());
+            entries.add(same ? directory.toString() : e);
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    /**
+     * Copies a jar's entries into a directory, refusing any whose name would leave it.
+     *
+     * @return the directory
+     */
+    static Path unpack(Path jar, Path directory) throws IOException {
+        Path root = directory.toAbsolutePath().normalize();
+        try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+            for (var entries = zip.entries(); entries.hasMoreElements(); ) {
+                var entry = entries.nextElement();
+                Path target = root.resolve(entry.getName()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IOException("entry " + entry.getName() + " of " + jar + " leaves " + root);
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    try (var in = zip.getInputStream(entry)) {
+                        Files.copy(in, target);
+                    }
+                }
+            }
+        }
+        return directory;
+    }
+
+    private synchronized void removeClassesDirectory() {
+        if (classesDirectory == null) {
+            return;
+        }
+        try (var paths = Files.walk(classesDirectory)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            System.err.println("mp4j bench: could not remove " + classesDirectory + ": " + e);
+        }
+        classesDirectory = null;
     }
 
     /**

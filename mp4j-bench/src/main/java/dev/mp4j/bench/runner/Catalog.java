@@ -24,6 +24,8 @@ public final class Catalog {
     private static final Duration LONG = Duration.ofSeconds(180);
     /** A cluster workload's run: 3 member JVMs start and warm up first. */
     private static final Duration CLUSTER = Duration.ofSeconds(300);
+    /** The workload whose mp4j side runs with the bench's classes in a directory instead of its jar. */
+    static final String SPAWN_IN_DIRECTORY = "spawn-start-join-dir";
     /** Both sides of the cluster workloads, Java against Java. */
     private static final String CLUSTER_PROGRAM = "dev.mp4j.bench.cluster.ClusterWorkloads";
 
@@ -32,6 +34,11 @@ public final class Catalog {
                     Target.timeAtMost(1), SHORT,
                     "start() then join() of a process with an empty target, spawn start method; median of 4 "
                             + "after one warm-up start (the first-pass figure)"),
+            new Workload(SPAWN_IN_DIRECTORY, "Process start→join (spawn, classes in a directory)", "ms",
+                    LOWER_IS_BETTER, Target.timeAtMost(1), SHORT,
+                    "the same with the program's classes in a directory on the class path (a build tree, an IDE, "
+                            + "mvn exec), not in a jar: the runner unpacks the bench's jar into one; CPython's "
+                            + "figure is its spawn's"),
             new Workload("forkserver-start-join", "Process start→join (forkserver, back to back)", "ms",
                     LOWER_IS_BETTER, null, SHORT,
                     "the same with the forkserver start method, starts back to back as a program makes them: "

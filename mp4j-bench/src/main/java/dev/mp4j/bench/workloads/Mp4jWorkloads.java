@@ -98,7 +98,7 @@ public final class Mp4jWorkloads {
 
     private double run(String name) throws Exception {
         return switch (name) {
-            case "spawn-start-join" -> startJoin("spawn", false);
+            case "spawn-start-join", "spawn-start-join-dir" -> startJoin("spawn", false);
             case "forkserver-start-join" -> startJoin("forkserver", false);
             case "forkserver-paced" -> startJoin("forkserver", true);
             case "program-pool-map" -> programPoolMap();

@@ -1,6 +1,7 @@
 package dev.mp4j.bench.runner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -85,6 +86,44 @@ class RunnerTest {
                 "\t... 3 more")));
         assertEquals("just a line", BenchRunner.reason(List.of("just a line", "  ")));
         assertEquals("no message", BenchRunner.reason(List.of()));
+    }
+
+    @Test
+    void theDirectoryWorkloadRunsWithTheBenchsJarReplacedByADirectory(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws IOException {
+        Path jar = dir.resolve("bench.jar");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(jar))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("a/"));
+            out.putNextEntry(new java.util.zip.ZipEntry("a/B.class"));
+            out.write(new byte[] {1, 2, 3});
+            out.closeEntry();
+        }
+        Path classes = BenchRunner.unpack(jar, Files.createDirectory(dir.resolve("classes")));
+        assertEquals(List.of((byte) 1, (byte) 2, (byte) 3), toList(Files.readAllBytes(classes.resolve("a/B.class"))));
+        String sep = java.io.File.pathSeparator;
+        assertEquals("/lib/x.jar" + sep + classes + sep + "/lib/y.jar",
+                BenchRunner.replaceEntry("/lib/x.jar" + sep + jar + sep + "/lib/y.jar", jar, classes));
+        assertEquals("/lib/x.jar", BenchRunner.replaceEntry("/lib/x.jar", jar, classes), "no such entry: unchanged");
+
+        Path evil = dir.resolve("evil.jar");
+        try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(evil))) {
+            out.putNextEntry(new java.util.zip.ZipEntry("../outside.class"));
+            out.closeEntry();
+        }
+        IOException e = assertThrows(IOException.class,
+                () -> BenchRunner.unpack(evil, Files.createDirectory(dir.resolve("evil"))));
+        assertTrue(e.getMessage().contains("../outside.class"), e.getMessage());
+        assertFalse(Files.exists(dir.resolve("outside.class")));
+        Workload inDirectory = Catalog.select(List.of(Catalog.SPAWN_IN_DIRECTORY)).getFirst();
+        assertEquals(1, inDirectory.target().ratioMark(), 1e-12);
+    }
+
+    private static List<Byte> toList(byte[] bytes) {
+        List<Byte> list = new java.util.ArrayList<>();
+        for (byte b : bytes) {
+            list.add(b);
+        }
+        return list;
     }
 
     @Test
