@@ -313,7 +313,7 @@ public final class AotCache {
         StringBuilder key = new StringBuilder()
                 .append(spec.java()).append('\n')
                 .append(System.getProperty("java.vm.version")).append('\n')
-                .append(String.join(" ", options)).append('\n')
+                .append(keyOptions(options)).append('\n')
                 .append(String.join(" ", layout.args())).append('\n');
         boolean jars = false;
         for (String entry : layout.classPath()) {
@@ -337,6 +337,28 @@ public final class AotCache {
         String hash = HexFormat.of().formatHex(java.util.Arrays.copyOf(
                 dev.mp4j.internal.wire.Handshake.sha256(key.toString().getBytes(StandardCharsets.UTF_8)), 16));
         return base.resolve("child-".concat(hash).concat(".aot"));
+    }
+
+    /**
+     * @param options a child's JVM options
+     * @return those that name its cache: all but the system properties of the program's own ({@code -Dname=...}
+     *     with a name outside {@code java.}, {@code jdk.}, {@code javax.} and {@code sun.}), which the JVM does
+     *     not check a cache against; a program given a property that changes from run to run (a log file, a run
+     *     id) would otherwise train a new cache every run, its children starting without one meanwhile
+     */
+    static String keyOptions(List<String> options) {
+        StringBuilder key = new StringBuilder();
+        for (String o : options) {
+            if (o.startsWith("-D") && !o.startsWith("-Djava.") && !o.startsWith("-Djdk.") && !o.startsWith("-Djavax.")
+                    && !o.startsWith("-Dsun.")) {
+                continue;
+            }
+            if (!key.isEmpty()) {
+                key.append(' ');
+            }
+            key.append(o);
+        }
+        return key.toString();
     }
 
     /** @return where the caches live: {@code mp4j.aot.dir}, by default {@code ~/.cache/mp4j/aot} */

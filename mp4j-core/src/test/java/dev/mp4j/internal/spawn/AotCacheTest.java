@@ -2,6 +2,8 @@ package dev.mp4j.internal.spawn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.internal.child.Bootstrap;
@@ -115,6 +117,23 @@ class AotCacheTest {
         assertTrue(checkOut.contains(Bootstrap.class.getName() + " source: shared objects file"),
                 "mp4j's classes are not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(Bootstrap.class.getName())).toList());
+    }
+
+    @Test
+    void theProgramsOwnSystemPropertiesDoNotNameTheCache(@TempDir Path dir) throws Exception {
+        Path core = dir.resolve("core.jar");
+        jar(core, Files.createDirectories(dir.resolve("empty")));
+        Launch.Spec base = Launch.Spec.defaults(Bootstrap.class).withInherit(false).withClassPath(List.of(core));
+        Path plain = AotCache.cacheFile(base.withJvmOptions(List.of("-Xmx64m")));
+        assertNotNull(plain);
+        assertEquals(plain, AotCache.cacheFile(base.withJvmOptions(List.of("-Xmx64m", "-Dapp.run=1"))),
+                "a property of the program's own");
+        assertEquals(plain, AotCache.cacheFile(base.withJvmOptions(List.of("-Dlog.file=/tmp/run-2", "-Xmx64m"))));
+        assertNotEquals(plain, AotCache.cacheFile(base.withJvmOptions(List.of("-Xmx64m",
+                "-Djava.system.class.loader=x.Loader"))), "the JDK's properties do name it");
+        assertNotEquals(plain, AotCache.cacheFile(base.withJvmOptions(List.of("-Xmx128m"))), "other options too");
+        assertEquals("-Xmx64m -Djdk.a=1 -Dsun.b -Djavax.c=2",
+                AotCache.keyOptions(List.of("-Dapp=1", "-Xmx64m", "-Djdk.a=1", "-Dsun.b", "-Djavax.c=2", "-Dmp4j.x=3")));
     }
 
     @Test
