@@ -157,7 +157,7 @@ final class Signing {
      */
     private record Pads(MessageDigest inner, MessageDigest outer) {}
 
-    private byte[] mac(byte[] data, int off, int len) {
+    byte[] mac(byte[] data, int off, int len) {
         Pads p = idle.poll();
         if (p == null) {
             p = pads();
@@ -168,13 +168,25 @@ final class Signing {
             inner = (MessageDigest) p.inner().clone();
             outer = (MessageDigest) p.outer().clone();
         } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException("this JDK's SHA-256 cannot be copied", e);
+            return keyedMac(data, off, len); // a provider whose SHA-256 cannot be copied: the same tag, slower
         } finally {
             idle.offer(p);
         }
         inner.update(data, off, len);
         outer.update(inner.digest());
         return outer.digest();
+    }
+
+    /** The same tag through a keyed {@code Mac} of its own, for a SHA-256 that cannot be copied. */
+    byte[] keyedMac(byte[] data, int off, int len) {
+        try {
+            javax.crypto.Mac m = javax.crypto.Mac.getInstance("HmacSHA256");
+            m.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            m.update(data, off, len);
+            return m.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JDK", e);
+        }
     }
 
     private Pads pads() {

@@ -53,6 +53,21 @@ class SigningTest {
     }
 
     @Test
+    void theFallbackThroughAKeyedMacGivesTheSameTag() throws Exception {
+        for (int keyLength : new int[] {1, 64, 65, 300}) {
+            byte[] key = key(keyLength);
+            Signing signing = new Signing(key);
+            byte[] data = key(97);
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            mac.update(data, 3, 90);
+            byte[] expected = mac.doFinal();
+            assertArrayEquals(expected, signing.keyedMac(data, 3, 90), "key of " + keyLength + " bytes");
+            assertArrayEquals(expected, signing.mac(data, 3, 90), "key of " + keyLength + " bytes");
+        }
+    }
+
+    @Test
     void anotherKeyOrAChangedByteFailsTheTag() throws Exception {
         Signing signing = new Signing(key(32));
         byte[] sealed = signing.seal(0, List.of(1, 2, 3));
