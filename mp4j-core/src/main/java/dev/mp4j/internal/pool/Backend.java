@@ -91,6 +91,21 @@ public interface Backend {
         void send(long id, Object prepared) throws IOException;
 
         /**
+         * As {@link #send(long, Object)}, with where a chunk's values may go ({@link Completion#valuesInto},
+         * {@link Completion#valuesAt}): a worker that shares this JVM's memory writes them there rather than
+         * into an array of its own. By default the same as {@code send(id, prepared)}.
+         *
+         * @param id the task's id
+         * @param prepared the task as {@link #prepare} made it
+         * @param into where the chunk's values may go, or null
+         * @param at where its first value goes in {@code into}
+         * @throws IOException if the worker is gone (its death is reported separately)
+         */
+        default void send(long id, Object prepared, Object[] into, int at) throws IOException {
+            send(id, prepared);
+        }
+
+        /**
          * Asks the worker to exit once idle.
          *
          * @throws IOException if the worker is gone

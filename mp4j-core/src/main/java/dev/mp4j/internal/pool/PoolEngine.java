@@ -695,7 +695,12 @@ public final class PoolEngine {
                             if (s.task == null) {
                                 w.link.quit();
                             } else {
-                                w.link.send(s.task.id, s.task.payload);
+                                Task t = s.task;
+                                if (t.chunked) {
+                                    w.link.send(t.id, t.payload, t.completion.valuesInto(), t.completion.valuesAt());
+                                } else {
+                                    w.link.send(t.id, t.payload);
+                                }
                                 if (s.task.limitNanos != Timeouts.FOREVER) {
                                     arm(w, s.task); // a call only for a task with a limit, not for each sent
                                 }

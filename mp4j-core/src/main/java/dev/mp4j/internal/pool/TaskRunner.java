@@ -33,12 +33,28 @@ final class TaskRunner {
 
     /**
      * @param task the task
-     * @param mark applied to the exception of a call inside a chunk (a worker JVM marks where it was raised)
+     * @param mark applied to the exception of a call inside a chunk (a worker JVM marks where it was raised);
+     *     null leaves it as it is
      * @return the outcome; never throws
      */
     static Outcome run(Object task, UnaryOperator<Throwable> mark) {
+        return run(task, null, 0, mark);
+    }
+
+    /**
+     * As {@link #run(Object, UnaryOperator)}, a {@link Chunks.Chunk}'s values written into {@code into} from
+     * {@code at} when it has room for them (a worker thread writes them where the map's result takes them,
+     * {@link Completion#valuesInto}); its result's values are then a {@link Chunks.Slice} of {@code into}.
+     *
+     * @param task the task
+     * @param into where a chunk's values go, or null for an array of its own
+     * @param at the index in {@code into} of its first value
+     * @param mark applied to the exception of a call inside a chunk; null leaves it as it is
+     * @return the outcome; never throws
+     */
+    static Outcome run(Object task, Object[] into, int at, UnaryOperator<Throwable> mark) {
         if (task instanceof Chunks.Chunk chunk) {
-            return new Outcome(runChunk(chunk.fn().function(), chunk.args(), mark), null);
+            return new Outcome(runChunk(chunk.fn().function(), chunk.args(), into, at, mark), null);
         }
         if (task instanceof Chunks.EachChunk chunk) {
             return new Outcome(runEach(chunk.fn().function(), chunk.args(), mark), null);
@@ -55,34 +71,65 @@ final class TaskRunner {
      *
      * @param fn the function
      * @param args the arguments
-     * @param mark applied to the exception
+     * @param mark applied to the exception; null leaves it as it is
      * @return the values before the exception, and the exception
      */
     static Chunks.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        Object[] in = args.toArray();
-        Object[] out = new Object[in.length];
-        Throwable[] failure = new Throwable[1];
-        for (int i = 0; i < in.length; i += BLOCK) {
-            int end = Math.min(in.length, i + BLOCK);
-            int stop = applyAll(fn, in, out, i, end, failure);
-            if (stop < end) {
-                return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out).subList(0, stop)),
-                        mark.apply(failure[0]));
-            }
-        }
-        return new Chunks.ChunkResult(Arrays.asList(out), null); // a view, not a copy: it is read or sent once
+        return runChunk(fn, args, null, 0, mark);
     }
 
     /**
-     * Applies {@code fn} to {@code in[from, to)}, the values into {@code out}, until a call throws.
+     * As {@link #runChunk(dev.mp4j.function.SerializableFunction, List, UnaryOperator)}, the values written
+     * into {@code into} from {@code at} when it has room for them. The arguments of a {@link Chunks.Slice} are
+     * read from its array, not copied first.
+     *
+     * @param into where the values go, or null for an array of the chunk's own
+     * @param at the index in {@code into} of the first value
+     * @return the values before the exception (a {@link Chunks.Slice} of {@code into} when they went there),
+     *     and the exception
+     */
+    private static Chunks.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn,
+                                               List<Object> args, Object[] into, int at,
+                                               UnaryOperator<Throwable> mark) {
+        Object[] in;
+        int first;
+        int n = args.size();
+        if (args instanceof Chunks.Slice s) { // a map's items in a worker thread: read where they are
+            in = s.array();
+            first = s.from();
+        } else {
+            in = args.toArray();
+            first = 0;
+            n = in.length;
+        }
+        boolean inPlace = into != null && at >= 0 && at <= into.length - n;
+        Object[] out = inPlace ? into : new Object[n];
+        int base = inPlace ? at : 0;
+        Throwable[] failure = new Throwable[1];
+        for (int i = 0; i < n; i += BLOCK) {
+            int end = Math.min(n, i + BLOCK);
+            int stop = applyAll(fn, in, first, out, base, i, end, failure);
+            if (stop < end) {
+                List<Object> done = inPlace ? new Chunks.Slice(out, base, base + stop)
+                        : new ArrayList<>(Arrays.asList(out).subList(0, stop));
+                return new Chunks.ChunkResult(done, mark(mark, failure[0]));
+            }
+        }
+        // a view, not a copy: it is read or sent once
+        return new Chunks.ChunkResult(inPlace ? new Chunks.Slice(out, base, base + n) : Arrays.asList(out), null);
+    }
+
+    /**
+     * Applies {@code fn} to the arguments {@code [from, to)}, at {@code in[inAt + i]}, the values into
+     * {@code out[outAt + i]}, until a call throws.
      *
      * @return the index of the call that threw, its exception in {@code failure[0]}; {@code to} if none did
      */
-    private static int applyAll(dev.mp4j.function.SerializableFunction<Object, Object> fn, Object[] in, Object[] out,
-                                int from, int to, Throwable[] failure) {
+    private static int applyAll(dev.mp4j.function.SerializableFunction<Object, Object> fn, Object[] in, int inAt,
+                                Object[] out, int outAt, int from, int to, Throwable[] failure) {
         for (int i = from; i < to; i++) {
             try {
-                out[i] = fn.apply(in[i]);
+                out[outAt + i] = fn.apply(in[inAt + i]);
             } catch (Throwable t) {
                 failure[0] = t;
                 return i;
@@ -91,28 +138,42 @@ final class TaskRunner {
         return to;
     }
 
+    /** @return {@code t} marked, or as it is when {@code mark} is null (a worker thread's: no class to load) */
+    private static Throwable mark(UnaryOperator<Throwable> mark, Throwable t) {
+        return mark == null ? t : mark.apply(t);
+    }
+
     /**
      * Applies {@code fn} to every argument, each call with its own outcome.
      *
      * @param fn the function
      * @param args the arguments
-     * @param mark applied to each exception
+     * @param mark applied to each exception; null leaves them as they are
      * @return the values and exceptions, by argument
      */
     static Chunks.EachResult runEach(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        Object[] in = args.toArray();
-        int n = in.length;
+        Object[] in;
+        int first;
+        int n = args.size();
+        if (args instanceof Chunks.Slice s) {
+            in = s.array();
+            first = s.from();
+        } else {
+            in = args.toArray();
+            first = 0;
+            n = in.length;
+        }
         Object[] values = new Object[n];
         Throwable[] failure = new Throwable[1];
         List<Throwable> errors = null;
         for (int i = 0; i < n; ) {
             int end = Math.min(n, i + BLOCK);
-            int stop = applyAll(fn, in, values, i, end, failure);
+            int stop = applyAll(fn, in, first, values, 0, i, end, failure);
             if (stop < end) {
                 if (errors == null) {
                     errors = new ArrayList<>(Collections.nCopies(n, null));
                 }
-                errors.set(stop, mark.apply(failure[0]));
+                errors.set(stop, mark(mark, failure[0]));
                 i = stop + 1;
             } else {
                 i = end;

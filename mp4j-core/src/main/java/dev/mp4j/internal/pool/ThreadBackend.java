@@ -100,11 +100,11 @@ public final class ThreadBackend extends BreakingBackend {
             TaskRunner.Outcome out;
             long began = System.nanoTime();
             if (soft == null) {
-                out = TaskRunner.run(m.task, t -> t);
+                out = TaskRunner.run(m.task, m.into, m.at, null);
             } else {
                 var timer = soft.arm(m.id, w::softLimited);
                 try {
-                    out = TaskRunner.run(m.task, t -> t);
+                    out = TaskRunner.run(m.task, m.into, m.at, null);
                 } finally {
                     soft.disarm(timer);
                 }
@@ -119,8 +119,13 @@ public final class ThreadBackend extends BreakingBackend {
         w.gone(link.dead ? -9 : 0, null, null);
     }
 
-    /** A task for a worker thread. */
-    private record Message(long id, Object task) {}
+    /**
+     * A task for a worker thread.
+     *
+     * @param into where a chunk's values go ({@link Completion#valuesInto}), or null
+     * @param at where its first value goes in {@code into}
+     */
+    private record Message(long id, Object task, Object[] into, int at) {}
 
     /** One worker thread and its inbox. */
     private static final class ThreadLink implements Link {
@@ -130,7 +135,12 @@ public final class ThreadBackend extends BreakingBackend {
 
         @Override
         public void send(long id, Object prepared) {
-            inbox.add(new Message(id, prepared));
+            inbox.add(new Message(id, prepared, null, 0));
+        }
+
+        @Override
+        public void send(long id, Object prepared, Object[] into, int at) {
+            inbox.add(new Message(id, prepared, into, at));
         }
 
         @Override
