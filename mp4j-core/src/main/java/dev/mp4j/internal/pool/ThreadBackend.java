@@ -45,6 +45,12 @@ public final class ThreadBackend extends BreakingBackend {
         return new BrokenThreadPool(message, cause);
     }
 
+    /** @return false: a thread's planned end tells nothing worth starting the logging framework for */
+    @Override
+    public boolean logsRoutineEnds() {
+        return false;
+    }
+
     @Override
     public Object prepare(Object task) {
         return task;
