@@ -68,15 +68,53 @@ public final class ThreadBackend extends BreakingBackend {
 
     @Override
     public String newName(String kind) {
-        return kind + "-" + COUNTER.getAndIncrement();
+        // String.concat, not +: a + links a call site on its first run, which a fresh JVM's first pool pays for
+        return kind.concat("-").concat(Integer.toString(COUNTER.getAndIncrement()));
     }
 
     @Override
     public Link start(PoolEngine.Worker worker) {
         ThreadLink link = new ThreadLink();
-        link.thread = Thread.ofPlatform().daemon(true).name(worker.name()).unstarted(() -> workerScope.accept(() -> run(worker, link)));
+        link.thread = Thread.ofPlatform().daemon(true).name(worker.name())
+                .unstarted(new Scoped(workerScope, new Body(this, worker, link)));
         link.thread.start();
         return link;
+    }
+
+    // Classes, not lambdas: a lambda's first use spins a class, which a fresh JVM's first pool pays for.
+
+    /** A worker thread's whole run: its {@link Body} inside the backend's worker scope. */
+    private static final class Scoped implements Runnable {
+        private final Consumer<Runnable> scope;
+        private final Runnable body;
+
+        Scoped(Consumer<Runnable> scope, Runnable body) {
+            this.scope = scope;
+            this.body = body;
+        }
+
+        @Override
+        public void run() {
+            scope.accept(body);
+        }
+    }
+
+    /** A worker thread's work: its initializer, then its tasks until told to quit or killed. */
+    private static final class Body implements Runnable {
+        private final ThreadBackend backend;
+        private final PoolEngine.Worker worker;
+        private final ThreadLink link;
+
+        Body(ThreadBackend backend, PoolEngine.Worker worker, ThreadLink link) {
+            this.backend = backend;
+            this.worker = worker;
+            this.link = link;
+        }
+
+        @Override
+        public void run() {
+            backend.run(worker, link);
+        }
     }
 
     private void run(PoolEngine.Worker w, ThreadLink link) {
