@@ -713,8 +713,8 @@ public final class PoolEngine {
                                 } else {
                                     w.link.send(t.id, t.payload);
                                 }
-                                if (s.task.limitNanos != Timeouts.FOREVER) {
-                                    arm(w, s.task); // a call only for a task with a limit, not for each sent
+                                if (t.limitNanos != Timeouts.FOREVER) {
+                                    arm(w, t); // a call only for a task with a limit, not for each sent
                                 }
                             }
                         } catch (IOException e) {

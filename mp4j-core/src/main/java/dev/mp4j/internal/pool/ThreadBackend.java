@@ -166,6 +166,8 @@ public final class ThreadBackend extends BreakingBackend {
     /**
      * A task for a worker thread.
      *
+     * @param id the task's id
+     * @param task the task
      * @param into where a chunk's values go ({@link Completion#valuesInto}), or null
      * @param at where its first value goes in {@code into}
      */
