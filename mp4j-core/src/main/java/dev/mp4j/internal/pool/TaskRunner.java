@@ -42,12 +42,13 @@ final class TaskRunner {
     }
 
     /**
-     * As {@link #run(Object, UnaryOperator)}, a {@link Chunks.Chunk}'s values written into {@code into} from
-     * {@code at} when it has room for them (a worker thread writes them where the map's result takes them,
-     * {@link Completion#valuesInto}); its result's values are then a {@link Chunks.Slice} of {@code into}.
+     * As {@link #run(Object, UnaryOperator)}, a {@link Chunks.Chunk} of a map's items run in place when its
+     * values go to {@code into} from the index of its first item (a worker thread writes them where the map's
+     * result takes them, {@link Completion#valuesInto}): its result's values are then a {@link Chunks.Slice}
+     * of {@code into}.
      *
      * @param task the task
-     * @param into where a chunk's values go, or null for an array of its own
+     * @param into where a chunk's values may go, or null for an array of its own
      * @param at the index in {@code into} of its first value
      * @param mark applied to the exception of a call inside a chunk; null leaves it as it is
      * @return the outcome; never throws
@@ -79,11 +80,13 @@ final class TaskRunner {
     }
 
     /**
-     * As {@link #runChunk(dev.mp4j.function.SerializableFunction, List, UnaryOperator)}, the values written
-     * into {@code into} from {@code at} when it has room for them. The arguments of a {@link Chunks.Slice} are
-     * read from its array, not copied first.
+     * As {@link #runChunk(dev.mp4j.function.SerializableFunction, List, UnaryOperator)}, in place when it can: a
+     * chunk of a map's items ({@link Chunks.Slice}) whose values go to {@code into} from {@code at}, the index of
+     * its first item in the items' array (a map's item and its value have the same index in the map's items and
+     * in its result), is read from the items' array and writes its values into {@code into}, without a copy of
+     * either. Otherwise the arguments are copied out and the values go to an array of the chunk's own.
      *
-     * @param into where the values go, or null for an array of the chunk's own
+     * @param into where the values may go, or null
      * @param at the index in {@code into} of the first value
      * @return the values before the exception (a {@link Chunks.Slice} of {@code into} when they went there),
      *     and the exception
@@ -92,44 +95,44 @@ final class TaskRunner {
                                                List<Object> args, Object[] into, int at,
                                                UnaryOperator<Throwable> mark) {
         Object[] in;
-        int first;
-        int n = args.size();
-        if (args instanceof Chunks.Slice s) { // a map's items in a worker thread: read where they are
+        Object[] out;
+        int from;
+        int to;
+        if (into != null && args instanceof Chunks.Slice s && s.from() == at && s.to() <= into.length) {
             in = s.array();
-            first = s.from();
+            out = into;
+            from = s.from();
+            to = s.to();
         } else {
             in = args.toArray();
-            first = 0;
-            n = in.length;
+            out = new Object[in.length];
+            from = 0;
+            to = in.length;
         }
-        boolean inPlace = into != null && at >= 0 && at <= into.length - n;
-        Object[] out = inPlace ? into : new Object[n];
-        int base = inPlace ? at : 0;
         Throwable[] failure = new Throwable[1];
-        for (int i = 0; i < n; i += BLOCK) {
-            int end = Math.min(n, i + BLOCK);
-            int stop = applyAll(fn, in, first, out, base, i, end, failure);
+        for (int i = from; i < to; i += BLOCK) {
+            int end = Math.min(to, i + BLOCK);
+            int stop = applyAll(fn, in, out, i, end, failure);
             if (stop < end) {
-                List<Object> done = inPlace ? new Chunks.Slice(out, base, base + stop)
+                List<Object> done = out == into ? new Chunks.Slice(out, from, stop)
                         : new ArrayList<>(Arrays.asList(out).subList(0, stop));
                 return new Chunks.ChunkResult(done, mark(mark, failure[0]));
             }
         }
         // a view, not a copy: it is read or sent once
-        return new Chunks.ChunkResult(inPlace ? new Chunks.Slice(out, base, base + n) : Arrays.asList(out), null);
+        return new Chunks.ChunkResult(out == into ? new Chunks.Slice(out, from, to) : Arrays.asList(out), null);
     }
 
     /**
-     * Applies {@code fn} to the arguments {@code [from, to)}, at {@code in[inAt + i]}, the values into
-     * {@code out[outAt + i]}, until a call throws.
+     * Applies {@code fn} to {@code in[from, to)}, the values into {@code out}, until a call throws.
      *
      * @return the index of the call that threw, its exception in {@code failure[0]}; {@code to} if none did
      */
-    private static int applyAll(dev.mp4j.function.SerializableFunction<Object, Object> fn, Object[] in, int inAt,
-                                Object[] out, int outAt, int from, int to, Throwable[] failure) {
+    private static int applyAll(dev.mp4j.function.SerializableFunction<Object, Object> fn, Object[] in, Object[] out,
+                                int from, int to, Throwable[] failure) {
         for (int i = from; i < to; i++) {
             try {
-                out[outAt + i] = fn.apply(in[inAt + i]);
+                out[i] = fn.apply(in[i]);
             } catch (Throwable t) {
                 failure[0] = t;
                 return i;
@@ -152,23 +155,14 @@ final class TaskRunner {
      * @return the values and exceptions, by argument
      */
     static Chunks.EachResult runEach(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        Object[] in;
-        int first;
-        int n = args.size();
-        if (args instanceof Chunks.Slice s) {
-            in = s.array();
-            first = s.from();
-        } else {
-            in = args.toArray();
-            first = 0;
-            n = in.length;
-        }
+        Object[] in = args.toArray();
+        int n = in.length;
         Object[] values = new Object[n];
         Throwable[] failure = new Throwable[1];
         List<Throwable> errors = null;
         for (int i = 0; i < n; ) {
             int end = Math.min(n, i + BLOCK);
-            int stop = applyAll(fn, in, first, values, 0, i, end, failure);
+            int stop = applyAll(fn, in, values, i, end, failure);
             if (stop < end) {
                 if (errors == null) {
                     errors = new ArrayList<>(Collections.nCopies(n, null));

@@ -60,29 +60,37 @@ class TaskRunnerTest {
     @Test
     void aFailingCallStopsTheChunkWithTheValuesBeforeIt() {
         Object[] slots = new Object[20];
-        TaskRunner.Outcome out = TaskRunner.run(chunk(FAILS_AT_5, new Chunks.Slice(range(0, 10), 0, 10)), slots, 10,
+        TaskRunner.Outcome out = TaskRunner.run(chunk(FAILS_AT_5, new Chunks.Slice(range(0, 20), 3, 13)), slots, 3,
                 null);
         Chunks.ChunkResult r = (Chunks.ChunkResult) out.value();
         assertEquals("five", r.error().getMessage());
-        assertEquals(List.of(1, 2, 3, 4, 5), r.values());
+        assertEquals(List.of(4, 5), r.values());
         assertSame(slots, ((Chunks.Slice) r.values()).array());
+        assertEquals(3, ((Chunks.Slice) r.values()).from());
     }
 
     @Test
-    void withoutRoomOrPlaceTheValuesGetAnArrayOfTheirOwn() {
-        List<Object> args = new ArrayList<>(Arrays.asList(range(0, 10)));
-        Object[] small = new Object[12];
-        for (Object[] into : new Object[][] {null, small}) {
-            TaskRunner.Outcome out = TaskRunner.run(chunk(PLUS_ONE, args), into, 5, null);
-            Chunks.ChunkResult r = (Chunks.ChunkResult) out.value();
+    void elsewhereTheValuesGetAnArrayOfTheirOwn() {
+        Object[] items = range(0, 100);
+        Object[] into = new Object[100];
+        List<Object> list = new ArrayList<>(Arrays.asList(range(0, 10)));
+        // values not at the items' own indexes, a list not a slice, no room, nowhere
+        Object[][] intos = {into, into, new Object[50], null};
+        List<?>[] argss = {new Chunks.Slice(items, 40, 90), list, new Chunks.Slice(items, 40, 90), list};
+        int[] ats = {0, 0, 40, 0};
+        for (int k = 0; k < intos.length; k++) {
+            @SuppressWarnings("unchecked")
+            List<Object> args = (List<Object>) argss[k];
+            Chunks.ChunkResult r = (Chunks.ChunkResult) TaskRunner.run(chunk(PLUS_ONE, args), intos[k], ats[k], null)
+                    .value();
             assertNull(r.error());
-            assertEquals(Arrays.asList(range(1, 11)), r.values());
+            assertEquals(args.stream().map(x -> (Integer) x + 1).toList(), r.values());
             if (r.values() instanceof Chunks.Slice s) {
-                assertNotSame(small, s.array(), "written into an array without room");
+                assertNotSame(intos[k], s.array(), "case " + k);
             }
         }
-        assertArrayEquals(new Object[12], small, "nothing written where it does not fit");
-        Chunks.ChunkResult failed = (Chunks.ChunkResult) TaskRunner.run(chunk(FAILS_AT_5, args), null, 0, null).value();
+        assertArrayEquals(new Object[100], into, "nothing written where the values do not go in place");
+        Chunks.ChunkResult failed = (Chunks.ChunkResult) TaskRunner.run(chunk(FAILS_AT_5, list), null, 0, null).value();
         assertEquals(List.of(1, 2, 3, 4, 5), failed.values());
     }
 
