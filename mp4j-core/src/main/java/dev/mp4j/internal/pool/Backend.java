@@ -26,6 +26,17 @@ public interface Backend {
     }
 
     /**
+     * @return whether a worker's routine end (shutdown, maxTasksPerChild, a kill the pool asked for) is logged
+     *     at DEBUG: a worker JVM's pid and exit code tell something; a worker thread's (pid -1, exit code 0)
+     *     do not, and asking the logger whether DEBUG is on starts the logging framework (10-40 ms of a fresh
+     *     JVM) in a program that logged nothing yet, on the way to the pool's close. Other ends are logged
+     *     either way.
+     */
+    default boolean logsRoutineEnds() {
+        return true;
+    }
+
+    /**
      * @return whether {@link #prepare} copies what a task holds (it serializes it): the objects a task was made
      *     of are then no longer read once it is prepared
      */
@@ -89,6 +100,21 @@ public interface Backend {
          * @throws IOException if the worker is gone (its death is reported separately)
          */
         void send(long id, Object prepared) throws IOException;
+
+        /**
+         * As {@link #send(long, Object)}, with where a chunk's values may go ({@link Completion#valuesInto},
+         * {@link Completion#valuesAt}): a worker that shares this JVM's memory writes them there rather than
+         * into an array of its own. By default the same as {@code send(id, prepared)}.
+         *
+         * @param id the task's id
+         * @param prepared the task as {@link #prepare} made it
+         * @param into where the chunk's values may go, or null
+         * @param at where its first value goes in {@code into}
+         * @throws IOException if the worker is gone (its death is reported separately)
+         */
+        default void send(long id, Object prepared, Object[] into, int at) throws IOException {
+            send(id, prepared);
+        }
 
         /**
          * Asks the worker to exit once idle.

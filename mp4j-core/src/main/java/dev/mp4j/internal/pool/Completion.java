@@ -37,8 +37,9 @@ public interface Completion {
     }
 
     /**
-     * Where a chunk's values may be read straight to, when they come from a worker JVM: the array whose
-     * {@link #valuesAt} index takes the chunk's first value (the chunk's calls fill it from there). The
+     * Where a chunk's values may go straight to: the array whose {@link #valuesAt} index takes the chunk's
+     * first value (the chunk's calls fill it from there). A worker JVM's values are read into it; a worker
+     * thread writes them there as it computes them, so a chunk that fails may leave some there. The
      * {@code ChunkResult} handed to {@link #finish} is then a {@link Chunks.Slice} of this array. A pure query.
      *
      * @return the array, or null to have the values in an array of their own

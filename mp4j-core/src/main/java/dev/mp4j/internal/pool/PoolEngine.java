@@ -44,7 +44,8 @@ import java.util.function.Supplier;
  * broken by it. Soft limits and the memory limit live in the workers ({@link JvmBackend}, {@link ThreadBackend}):
  * the engine only logs the first and replaces a worker that reports the second once its task is done (the
  * tasks queued in it come back unrun, {@link dev.mp4j.internal.wire.Tags#BOUNCE}, and go to another worker).
- * Every such event and every worker's end is logged on the "dev.mp4j.pool" System.Logger with the
+ * Every such event and every worker's end (a routine one at DEBUG, and not for worker threads: see
+ * {@link Backend#logsRoutineEnds}) is logged on the "dev.mp4j.pool" System.Logger with the
  * worker's name, pid and (once gone) exit code.
  *
  * <p>States: running --shutdown--&gt; shut down (no new tasks; workers quit once nothing is pending)
@@ -81,6 +82,8 @@ public final class PoolEngine {
     private final int maxTasksPerChild;
     private final long timeLimitNanos;
     private final Backend backend;
+    /** {@link Backend#logsRoutineEnds}. */
+    private final boolean logsRoutineEnds;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition terminated = lock.newCondition();
     private final ArrayDeque<Task> pending = new ArrayDeque<>();
@@ -130,6 +133,7 @@ public final class PoolEngine {
         this.maxTasksPerChild = maxTasksPerChild;
         this.timeLimitNanos = timeLimitNanos;
         this.backend = backend;
+        this.logsRoutineEnds = backend.logsRoutineEnds();
         // String.concat, not +: a + links a call site on its first run, which a fresh JVM's first pool pays for
         this.label = kind.concat(" pool ").concat(Integer.toString(ENGINES.incrementAndGet()));
     }
@@ -527,19 +531,17 @@ public final class PoolEngine {
 
     /** Logs a worker's end, with the lock held (so the state read is consistent). */
     private void logGone(Worker w, String about, Integer code, String message) {
-        // a worker's planned end is logged at DEBUG, off by default: its message is built only when it is on
-        boolean debug = LOG.isLoggable(System.Logger.Level.DEBUG);
         if (message != null) {
             LOG.log(System.Logger.Level.WARNING, "pool: " + about + " could not start: " + message);
         } else if (w.killReason != null) {
             LOG.log(System.Logger.Level.INFO, "pool: " + about + " ended with exit code " + code
                     + " after it was killed (" + w.killReason + "); a new worker replaces it");
         } else if (broken != null || w.killed) {
-            if (debug) {
+            if (routineEndsLogged()) {
                 LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " ended with exit code " + code);
             }
         } else if (w.quitting && w.inflight.isEmpty()) {
-            if (debug) {
+            if (routineEndsLogged()) {
                 LOG.log(System.Logger.Level.DEBUG, "pool: " + about + " exited with exit code " + code
                         + (w.overMemory ? " (recycled: over maxMemoryPerChild)" : ""));
             }
@@ -552,6 +554,16 @@ public final class PoolEngine {
                     + (w.inflight.isEmpty() ? "" : " while it ran a task")
                     + (death == Death.REPLACE ? "; a new worker replaces it" : "; the pool is broken"));
         }
+    }
+
+    /**
+     * Whether a worker's routine end (planned, or after a kill the pool asked for) is logged: at DEBUG, off by
+     * default, so its message is built only when it is on; and never for a backend whose workers'
+     * ends tell nothing ({@link Backend#logsRoutineEnds}), where asking whether DEBUG is on would start the
+     * logging framework in a JVM that logged nothing yet, on the way to the pool's close.
+     */
+    private boolean routineEndsLogged() {
+        return logsRoutineEnds && LOG.isLoggable(System.Logger.Level.DEBUG);
     }
 
     /** Puts back the tasks a gone worker held but had not finished, to go to another worker. */
@@ -695,9 +707,14 @@ public final class PoolEngine {
                             if (s.task == null) {
                                 w.link.quit();
                             } else {
-                                w.link.send(s.task.id, s.task.payload);
-                                if (s.task.limitNanos != Timeouts.FOREVER) {
-                                    arm(w, s.task); // a call only for a task with a limit, not for each sent
+                                Task t = s.task;
+                                if (t.chunked) {
+                                    w.link.send(t.id, t.payload, t.completion.valuesInto(), t.completion.valuesAt());
+                                } else {
+                                    w.link.send(t.id, t.payload);
+                                }
+                                if (t.limitNanos != Timeouts.FOREVER) {
+                                    arm(w, t); // a call only for a task with a limit, not for each sent
                                 }
                             }
                         } catch (IOException e) {

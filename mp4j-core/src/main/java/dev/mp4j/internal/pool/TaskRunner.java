@@ -33,12 +33,29 @@ final class TaskRunner {
 
     /**
      * @param task the task
-     * @param mark applied to the exception of a call inside a chunk (a worker JVM marks where it was raised)
+     * @param mark applied to the exception of a call inside a chunk (a worker JVM marks where it was raised);
+     *     null leaves it as it is
      * @return the outcome; never throws
      */
     static Outcome run(Object task, UnaryOperator<Throwable> mark) {
+        return run(task, null, 0, mark);
+    }
+
+    /**
+     * As {@link #run(Object, UnaryOperator)}, a {@link Chunks.Chunk} of a map's items run in place when its
+     * values go to {@code into} from the index of its first item (a worker thread writes them where the map's
+     * result takes them, {@link Completion#valuesInto}): its result's values are then a {@link Chunks.Slice}
+     * of {@code into}.
+     *
+     * @param task the task
+     * @param into where a chunk's values may go, or null for an array of its own
+     * @param at the index in {@code into} of its first value
+     * @param mark applied to the exception of a call inside a chunk; null leaves it as it is
+     * @return the outcome; never throws
+     */
+    static Outcome run(Object task, Object[] into, int at, UnaryOperator<Throwable> mark) {
         if (task instanceof Chunks.Chunk chunk) {
-            return new Outcome(runChunk(chunk.fn().function(), chunk.args(), mark), null);
+            return new Outcome(runChunk(chunk.fn().function(), chunk.args(), into, at, mark), null);
         }
         if (task instanceof Chunks.EachChunk chunk) {
             return new Outcome(runEach(chunk.fn().function(), chunk.args(), mark), null);
@@ -55,22 +72,55 @@ final class TaskRunner {
      *
      * @param fn the function
      * @param args the arguments
-     * @param mark applied to the exception
+     * @param mark applied to the exception; null leaves it as it is
      * @return the values before the exception, and the exception
      */
     static Chunks.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        Object[] in = args.toArray();
-        Object[] out = new Object[in.length];
+        return runChunk(fn, args, null, 0, mark);
+    }
+
+    /**
+     * As {@link #runChunk(dev.mp4j.function.SerializableFunction, List, UnaryOperator)}, in place when it can: a
+     * chunk of a map's items ({@link Chunks.Slice}) whose values go to {@code into} from {@code at}, the index of
+     * its first item in the items' array (a map's item and its value have the same index in the map's items and
+     * in its result), is read from the items' array and writes its values into {@code into}, without a copy of
+     * either. Otherwise the arguments are copied out and the values go to an array of the chunk's own.
+     *
+     * @param into where the values may go, or null
+     * @param at the index in {@code into} of the first value
+     * @return the values before the exception (a {@link Chunks.Slice} of {@code into} when they went there),
+     *     and the exception
+     */
+    private static Chunks.ChunkResult runChunk(dev.mp4j.function.SerializableFunction<Object, Object> fn,
+                                               List<Object> args, Object[] into, int at,
+                                               UnaryOperator<Throwable> mark) {
+        Object[] in;
+        Object[] out;
+        int from;
+        int to;
+        if (into != null && args instanceof Chunks.Slice s && s.from() == at && s.to() <= into.length) {
+            in = s.array();
+            out = into;
+            from = s.from();
+            to = s.to();
+        } else {
+            in = args.toArray();
+            out = new Object[in.length];
+            from = 0;
+            to = in.length;
+        }
         Throwable[] failure = new Throwable[1];
-        for (int i = 0; i < in.length; i += BLOCK) {
-            int end = Math.min(in.length, i + BLOCK);
+        for (int i = from; i < to; i += BLOCK) {
+            int end = Math.min(to, i + BLOCK);
             int stop = applyAll(fn, in, out, i, end, failure);
             if (stop < end) {
-                return new Chunks.ChunkResult(new ArrayList<>(Arrays.asList(out).subList(0, stop)),
-                        mark.apply(failure[0]));
+                List<Object> done = out == into ? new Chunks.Slice(out, from, stop)
+                        : new ArrayList<>(Arrays.asList(out).subList(0, stop));
+                return new Chunks.ChunkResult(done, mark(mark, failure[0]));
             }
         }
-        return new Chunks.ChunkResult(Arrays.asList(out), null); // a view, not a copy: it is read or sent once
+        // a view, not a copy: it is read or sent once
+        return new Chunks.ChunkResult(out == into ? new Chunks.Slice(out, from, to) : Arrays.asList(out), null);
     }
 
     /**
@@ -91,12 +141,17 @@ final class TaskRunner {
         return to;
     }
 
+    /** @return {@code t} marked, or as it is when {@code mark} is null (a worker thread's: no class to load) */
+    private static Throwable mark(UnaryOperator<Throwable> mark, Throwable t) {
+        return mark == null ? t : mark.apply(t);
+    }
+
     /**
      * Applies {@code fn} to every argument, each call with its own outcome.
      *
      * @param fn the function
      * @param args the arguments
-     * @param mark applied to each exception
+     * @param mark applied to each exception; null leaves them as they are
      * @return the values and exceptions, by argument
      */
     static Chunks.EachResult runEach(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
@@ -112,7 +167,7 @@ final class TaskRunner {
                 if (errors == null) {
                     errors = new ArrayList<>(Collections.nCopies(n, null));
                 }
-                errors.set(stop, mark.apply(failure[0]));
+                errors.set(stop, mark(mark, failure[0]));
                 i = stop + 1;
             } else {
                 i = end;

@@ -45,6 +45,12 @@ public final class ThreadBackend extends BreakingBackend {
         return new BrokenThreadPool(message, cause);
     }
 
+    /** @return false: a thread's planned end tells nothing worth starting the logging framework for */
+    @Override
+    public boolean logsRoutineEnds() {
+        return false;
+    }
+
     @Override
     public Object prepare(Object task) {
         return task;
@@ -62,15 +68,53 @@ public final class ThreadBackend extends BreakingBackend {
 
     @Override
     public String newName(String kind) {
-        return kind + "-" + COUNTER.getAndIncrement();
+        // String.concat, not +: a + links a call site on its first run, which a fresh JVM's first pool pays for
+        return kind.concat("-").concat(Integer.toString(COUNTER.getAndIncrement()));
     }
 
     @Override
     public Link start(PoolEngine.Worker worker) {
         ThreadLink link = new ThreadLink();
-        link.thread = Thread.ofPlatform().daemon(true).name(worker.name()).unstarted(() -> workerScope.accept(() -> run(worker, link)));
+        link.thread = Thread.ofPlatform().daemon(true).name(worker.name())
+                .unstarted(new Scoped(workerScope, new Body(this, worker, link)));
         link.thread.start();
         return link;
+    }
+
+    // Classes, not lambdas: a lambda's first use spins a class, which a fresh JVM's first pool pays for.
+
+    /** A worker thread's whole run: its {@link Body} inside the backend's worker scope. */
+    private static final class Scoped implements Runnable {
+        private final Consumer<Runnable> scope;
+        private final Runnable body;
+
+        Scoped(Consumer<Runnable> scope, Runnable body) {
+            this.scope = scope;
+            this.body = body;
+        }
+
+        @Override
+        public void run() {
+            scope.accept(body);
+        }
+    }
+
+    /** A worker thread's work: its initializer, then its tasks until told to quit or killed. */
+    private static final class Body implements Runnable {
+        private final ThreadBackend backend;
+        private final PoolEngine.Worker worker;
+        private final ThreadLink link;
+
+        Body(ThreadBackend backend, PoolEngine.Worker worker, ThreadLink link) {
+            this.backend = backend;
+            this.worker = worker;
+            this.link = link;
+        }
+
+        @Override
+        public void run() {
+            backend.run(worker, link);
+        }
     }
 
     private void run(PoolEngine.Worker w, ThreadLink link) {
@@ -100,11 +144,11 @@ public final class ThreadBackend extends BreakingBackend {
             TaskRunner.Outcome out;
             long began = System.nanoTime();
             if (soft == null) {
-                out = TaskRunner.run(m.task, t -> t);
+                out = TaskRunner.run(m.task, m.into, m.at, null);
             } else {
                 var timer = soft.arm(m.id, w::softLimited);
                 try {
-                    out = TaskRunner.run(m.task, t -> t);
+                    out = TaskRunner.run(m.task, m.into, m.at, null);
                 } finally {
                     soft.disarm(timer);
                 }
@@ -119,8 +163,15 @@ public final class ThreadBackend extends BreakingBackend {
         w.gone(link.dead ? -9 : 0, null, null);
     }
 
-    /** A task for a worker thread. */
-    private record Message(long id, Object task) {}
+    /**
+     * A task for a worker thread.
+     *
+     * @param id the task's id
+     * @param task the task
+     * @param into where a chunk's values go ({@link Completion#valuesInto}), or null
+     * @param at where its first value goes in {@code into}
+     */
+    private record Message(long id, Object task, Object[] into, int at) {}
 
     /** One worker thread and its inbox. */
     private static final class ThreadLink implements Link {
@@ -130,7 +181,12 @@ public final class ThreadBackend extends BreakingBackend {
 
         @Override
         public void send(long id, Object prepared) {
-            inbox.add(new Message(id, prepared));
+            inbox.add(new Message(id, prepared, null, 0));
+        }
+
+        @Override
+        public void send(long id, Object prepared, Object[] into, int at) {
+            inbox.add(new Message(id, prepared, into, at));
         }
 
         @Override
