@@ -35,6 +35,8 @@ final class Signing {
 
     private final byte[] key;
     private final Queue<Pads> idle = new ConcurrentLinkedQueue<>();
+    /** Whether this JDK's SHA-256 digests can be copied; false once one could not, and every tag is keyed. */
+    private volatile boolean copyable = true;
 
     /**
      * @param key the authkey
@@ -158,6 +160,9 @@ final class Signing {
     private record Pads(MessageDigest inner, MessageDigest outer) {}
 
     byte[] mac(byte[] data, int off, int len) {
+        if (!copyable) {
+            return keyedMac(data, off, len);
+        }
         Pads p = idle.poll();
         if (p == null) {
             p = pads();
@@ -168,7 +173,8 @@ final class Signing {
             inner = (MessageDigest) p.inner().clone();
             outer = (MessageDigest) p.outer().clone();
         } catch (CloneNotSupportedException e) {
-            return keyedMac(data, off, len); // a provider whose SHA-256 cannot be copied: the same tag, slower
+            copyable = false; // a provider whose SHA-256 cannot be copied: the same tag, slower, from now on
+            return keyedMac(data, off, len);
         } finally {
             idle.offer(p);
         }

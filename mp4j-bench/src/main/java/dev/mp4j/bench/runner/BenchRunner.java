@@ -82,7 +82,11 @@ public final class BenchRunner {
         try {
             prime(System.getProperty("java.class.path"));
             if (workloads.stream().anyMatch(w -> w.name().equals(Catalog.SPAWN_IN_DIRECTORY))) {
-                prime(classPath(Catalog.SPAWN_IN_DIRECTORY));
+                try {
+                    prime(classPath(Catalog.SPAWN_IN_DIRECTORY));
+                } catch (IllegalStateException e) { // its runs fail with the same reason
+                    System.out.println("priming with the classes in a directory failed: " + e.getMessage());
+                }
             }
             started = ZonedDateTime.now(ZoneOffset.UTC);
             for (Workload w : workloads) {
@@ -146,13 +150,14 @@ public final class BenchRunner {
                         + MemoryWatch.PERIOD.toMillis() + " ms while the run lasts: a process that lives shorter "
                         + "than that may be missed). **All**: the sum over the program and every process below "
                         + "it, and how many there were. **Program**: the program's own process (for mp4j the "
-                        + "user's JVM, whose heap its collector sizes). **Per worker**: what all processes but "
+                        + "user's JVM, its heap sized by the JVM's collector). **Per worker**: what all processes but "
                         + "the program held, divided by the number of them that run a JVM or a Python "
                         + "interpreter (workers, children, spares, CPython's resource tracker and forkserver); "
                         + "short-lived helpers such as shells add their memory without counting as workers. "
                         + "Medians over the runs. Target (issue 19): per worker ≤ "
-                        + Format.factor(Table.MEMORY_TARGET) + "× CPython's; a workload of one process has no "
-                        + "worker and no verdict.\n\n" + memory);
+                        + Format.factor(Table.MEMORY_TARGET) + "× CPython's; a workload without a worker on one "
+                        + "side has no figure per worker and no verdict. Pages shared between processes count "
+                        + "once in each.\n\n" + memory);
     }
 
     /**
@@ -200,7 +205,12 @@ public final class BenchRunner {
                 if (rep > 1 && o.samples(side).isEmpty()) {
                     continue;
                 }
-                RunResult r = run(side == Side.MP4J ? mp4jCommand(w) : pythonCommand(w), w.timeout());
+                RunResult r;
+                try {
+                    r = run(side == Side.MP4J ? mp4jCommand(w) : pythonCommand(w), w.timeout());
+                } catch (IllegalStateException e) { // its command could not be made
+                    r = RunResult.failed(e.getMessage());
+                }
                 if (r.failure() == null && w.wholeProgram()) {
                     r = r.wallTime();
                 }
@@ -283,28 +293,51 @@ public final class BenchRunner {
         if (Files.isDirectory(jar)) {
             return classPath;
         }
-        try {
-            if (classesDirectory == null) {
-                classesDirectory = unpack(jar, Files.createTempDirectory("mp4j-bench-classes-"));
-                // an interrupted run (Ctrl-C) leaves no directory behind either
-                Runtime.getRuntime().addShutdownHook(new Thread(this::removeClassesDirectory, "mp4j-bench-cleanup"));
+        if (classesDirectory == null) {
+            // the hook first: a run interrupted (Ctrl-C) while the jar is unpacked leaves no directory either
+            Runtime.getRuntime().addShutdownHook(new Thread(this::removeClassesDirectory, "mp4j-bench-cleanup"));
+            try {
+                // beside the jar, under the same name every run: the children's AOT cache for this class path is
+                // trained once, not once per run with a new name
+                Path beside = jar.resolveSibling("mp4j-bench-classes");
+                if (Files.isWritable(jar.getParent())) {
+                    classesDirectory = beside;
+                    removeClassesDirectory(); // a run killed before its end left it
+                    classesDirectory = Files.createDirectory(beside);
+                } else {
+                    classesDirectory = Files.createTempDirectory("mp4j-bench-classes-");
+                }
+                unpack(jar, classesDirectory);
+            } catch (IOException | RuntimeException e) {
+                removeClassesDirectory();
+                throw new IllegalStateException("cannot unpack " + jar + " into a directory: " + e, e);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot unpack " + jar + " into a directory", e);
         }
-        return replaceEntry(classPath, jar, classesDirectory);
+        String replaced = replaceEntry(classPath, jar, classesDirectory);
+        if (replaced.equals(classPath)) {
+            throw new IllegalStateException("the class path does not name " + jar + ": " + classPath);
+        }
+        return replaced;
     }
 
     /**
-     * @return the class path with each entry that names {@code jar} replaced by {@code directory}
+     * @return the class path with each entry that is {@code jar} (the same file, through links too) replaced by
+     *     {@code directory}
      */
     static String replaceEntry(String classPath, Path jar, Path directory) {
         List<String> entries = new ArrayList<>();
         for (String e : classPath.split(java.io.File.pathSeparator, -1)) {
-            boolean same = !e.isEmpty() && Path.of(e).toAbsolutePath().normalize().equals(jar.toAbsolutePath().normalize());
-            entries.add(same ? directory.toString() : e);
+            entries.add(!e.isEmpty() && sameFile(Path.of(e), jar) ? directory.toString() : e);
         }
         return String.join(java.io.File.pathSeparator, entries);
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.isSameFile(a, b);
+        } catch (IOException notThere) {
+            return a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize());
+        }
     }
 
     /**
@@ -335,7 +368,8 @@ public final class BenchRunner {
     }
 
     private synchronized void removeClassesDirectory() {
-        if (classesDirectory == null) {
+        if (classesDirectory == null || !Files.exists(classesDirectory, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            classesDirectory = null;
             return;
         }
         try (var paths = Files.walk(classesDirectory)) {

@@ -47,6 +47,14 @@ final class MemoryWatch {
     private final Map<Long, Long> peakKiB = new ConcurrentHashMap<>();
     /** The pids last seen running a JVM or a Python interpreter. */
     private final Set<Long> programs = ConcurrentHashMap.newKeySet();
+    /**
+     * What the processes that have ended held at their peaks, and how many there were, of which how many ran a
+     * JVM or an interpreter: taken out of {@link #peakKiB} when they end, so that a pid used again by a later
+     * process counts as one more. Guarded by this.
+     */
+    private long goneKiB;
+    private int goneProcesses;
+    private int goneWorkers;
     private final Thread poller;
     private volatile boolean stopped;
 
@@ -93,14 +101,16 @@ final class MemoryWatch {
             Thread.currentThread().interrupt();
         }
         long root = this.root.pid();
-        int workers = 0;
-        for (long pid : peakKiB.keySet()) {
-            if (pid != root && programs.contains(pid)) {
-                workers++;
+        synchronized (this) {
+            int workers = goneWorkers;
+            for (long pid : peakKiB.keySet()) {
+                if (pid != root && programs.contains(pid)) {
+                    workers++;
+                }
             }
+            return new Peak(goneKiB + peakKiB.values().stream().mapToLong(Long::longValue).sum(),
+                    goneProcesses + peakKiB.size(), peakKiB.getOrDefault(root, 0L), workers);
         }
-        return new Peak(peakKiB.values().stream().mapToLong(Long::longValue).sum(), peakKiB.size(),
-                peakKiB.getOrDefault(root, 0L), workers);
     }
 
     private void poll() {
@@ -122,7 +132,14 @@ final class MemoryWatch {
                 }
             }
             lastPid = newest;
-            known.removeIf(pid -> !read(pid, executed));
+            for (var it = known.iterator(); it.hasNext(); ) {
+                long pid = it.next();
+                if (!read(pid, executed)) {
+                    it.remove();
+                    executed.remove(pid);
+                    retire(pid);
+                }
+            }
             if (!root.isAlive()) {
                 return;
             }
@@ -130,6 +147,19 @@ final class MemoryWatch {
                 Thread.sleep(PERIOD);
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    /** Moves an ended process's peak out of {@link #peakKiB} into the sums of those that have ended. */
+    private synchronized void retire(long pid) {
+        Long kib = peakKiB.remove(pid);
+        boolean program = programs.remove(pid);
+        if (kib != null) {
+            goneKiB += kib;
+            goneProcesses++;
+            if (program) {
+                goneWorkers++;
             }
         }
     }
@@ -151,11 +181,13 @@ final class MemoryWatch {
         }
         Status status = status(proc.resolve("status"));
         if (status.hwmKiB() > 0) {
-            peakKiB.merge(pid, status.hwmKiB(), Math::max);
-            if (isProgram(status.name())) {
-                programs.add(pid);
-            } else {
-                programs.remove(pid); // a JVM's launcher that executed something else, say
+            synchronized (this) {
+                peakKiB.merge(pid, status.hwmKiB(), Math::max);
+                if (isProgram(status.name())) {
+                    programs.add(pid);
+                } else {
+                    programs.remove(pid); // a JVM's launcher that executed something else, say
+                }
             }
             return true;
         }

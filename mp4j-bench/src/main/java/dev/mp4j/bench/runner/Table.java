@@ -86,8 +86,8 @@ public final class Table {
      * The third table: for each workload against CPython where both sides' memory was read, medians over runs
      * of the peak of all the run's processes together (with their number), of the program's own process, and
      * of the MiB per worker (with the number of workers), and mp4j's figures as multiples of CPython's: all
-     * together, and per worker against {@link #MEMORY_TARGET}. A workload without workers on both sides (one
-     * process, a thread pool) has no per-worker figure and no verdict.
+     * together, and per worker against {@link #MEMORY_TARGET}. A workload without a worker on either side (one
+     * process, a thread pool, a program and a shell) has no per-worker figure and no verdict.
      *
      * @param outcomes the workloads' outcomes, in table order
      * @return the table, its lines ending in '\n'; empty when no memory was read

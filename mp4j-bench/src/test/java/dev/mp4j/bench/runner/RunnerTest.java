@@ -104,6 +104,9 @@ class RunnerTest {
         assertEquals("/lib/x.jar" + sep + classes + sep + "/lib/y.jar",
                 BenchRunner.replaceEntry("/lib/x.jar" + sep + jar + sep + "/lib/y.jar", jar, classes));
         assertEquals("/lib/x.jar", BenchRunner.replaceEntry("/lib/x.jar", jar, classes), "no such entry: unchanged");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), dir);
+        assertEquals(classes.toString(), BenchRunner.replaceEntry(link.resolve("bench.jar").toString(), jar, classes),
+                "the same jar through a link");
 
         Path evil = dir.resolve("evil.jar");
         try (var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(evil))) {

@@ -314,6 +314,7 @@ public final class AotCache {
                 .append(spec.java()).append('\n')
                 .append(System.getProperty("java.vm.version")).append('\n')
                 .append(keyOptions(options)).append('\n')
+                .append(keyOptions(JvmOptions.fromEnvironment())).append('\n') // JAVA_TOOL_OPTIONS, JDK_JAVA_OPTIONS
                 .append(String.join(" ", layout.args())).append('\n');
         boolean jars = false;
         for (String entry : layout.classPath()) {
@@ -341,16 +342,17 @@ public final class AotCache {
 
     /**
      * @param options a child's JVM options
-     * @return those that name its cache: all but the system properties of the program's own ({@code -Dname=...}
-     *     with a name outside {@code java.}, {@code jdk.}, {@code javax.} and {@code sun.}), which the JVM does
+     * @return those that name its cache: all but the system properties of the program's own, which the JVM does
      *     not check a cache against; a program given a property that changes from run to run (a log file, a run
-     *     id) would otherwise train a new cache every run, its children starting without one meanwhile
+     *     id) would otherwise train a new cache every run, its children starting without one meanwhile. The
+     *     properties of the JDK's own namespaces ({@link #JDK_PROPERTIES}) stay: some decide what the cache may
+     *     hold ({@code -Dcom.sun.management...} adds a module to the boot layer, and a cache of linked classes
+     *     made without it is refused, and the other way round)
      */
     static String keyOptions(List<String> options) {
         StringBuilder key = new StringBuilder();
         for (String o : options) {
-            if (o.startsWith("-D") && !o.startsWith("-Djava.") && !o.startsWith("-Djdk.") && !o.startsWith("-Djavax.")
-                    && !o.startsWith("-Dsun.")) {
+            if (o.startsWith("-D") && !jdkProperty(o)) {
                 continue;
             }
             if (!key.isEmpty()) {
@@ -359,6 +361,19 @@ public final class AotCache {
             key.append(o);
         }
         return key.toString();
+    }
+
+    /** The name prefixes of the system properties the JDK reads itself, kept in a cache's name. */
+    private static final String[] JDK_PROPERTIES = {"-Djava.", "-Djavax.", "-Djdk.", "-Dsun.", "-Dcom.sun.",
+        "-Dcom.oracle.", "-Dorg.openjdk."};
+
+    private static boolean jdkProperty(String option) {
+        for (String prefix : JDK_PROPERTIES) {
+            if (option.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** @return where the caches live: {@code mp4j.aot.dir}, by default {@code ~/.cache/mp4j/aot} */

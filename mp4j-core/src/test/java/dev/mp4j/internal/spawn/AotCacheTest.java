@@ -132,8 +132,11 @@ class AotCacheTest {
         assertNotEquals(plain, AotCache.cacheFile(base.withJvmOptions(List.of("-Xmx64m",
                 "-Djava.system.class.loader=x.Loader"))), "the JDK's properties do name it");
         assertNotEquals(plain, AotCache.cacheFile(base.withJvmOptions(List.of("-Xmx128m"))), "other options too");
-        assertEquals("-Xmx64m -Djdk.a=1 -Dsun.b -Djavax.c=2",
-                AotCache.keyOptions(List.of("-Dapp=1", "-Xmx64m", "-Djdk.a=1", "-Dsun.b", "-Djavax.c=2", "-Dmp4j.x=3")));
+        assertNotEquals(plain, AotCache.cacheFile(base.withJvmOptions(List.of("-Xmx64m",
+                "-Dcom.sun.management.jmxremote"))), "JMX adds a module to the boot layer: a cache without it is refused");
+        assertEquals("-Xmx64m -Djdk.a=1 -Dsun.b -Djavax.c=2 -Dcom.sun.management.jmxremote.port=0",
+                AotCache.keyOptions(List.of("-Dapp=1", "-Xmx64m", "-Djdk.a=1", "-Dsun.b", "-Djavax.c=2", "-Dmp4j.x=3",
+                        "-Dcom.sun.management.jmxremote.port=0", "-Dcomet=1")));
     }
 
     @Test
