@@ -261,12 +261,15 @@ final class PoolResults {
 
     /**
      * The result of a map: the chunks' values gathered in order. It fails with the first exception that
-     * arrives (a call's, or a chunk's that could not run), as Python's does; the other chunks still run.
-     * {@code slots} and {@code left} are guarded by {@code this}.
+     * arrives (a call's, or a chunk's that could not run), as Python's does, and, as Python's, only once every
+     * chunk is done: the other chunks still run, and the map's {@code get} raises (and its error callback runs)
+     * after the last of them, so that a program that goes on from the exception does not find the map's calls
+     * still running. {@code slots}, {@code left} and {@code failure} are guarded by {@code this}.
      */
     static final class MapResult<R> extends ApplyResult<List<R>> {
         private final Object[] slots;
         private int left;
+        private Throwable failure;
 
         MapResult(Object owner, Handler handler, int size, int chunks, Consumer<? super List<R>> callback,
                   Consumer<? super Throwable> errorCallback) {
@@ -339,21 +342,34 @@ final class PoolResults {
                         from = 0;
                         count = values.length;
                     }
+                    Throwable first;
                     synchronized (this) {
                         if (values != slots) { // else a worker JVM's values were read straight into place
                             System.arraycopy(values, from, slots, offset, count);
                         }
-                        if (--left == 0) {
+                        if (--left > 0) {
+                            return;
+                        }
+                        first = this.failure;
+                        if (first == null) {
                             all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
                         }
                     }
-                    if (all != null) {
-                        complete(all, null);
-                    }
+                    complete(all, first);
                     return;
                 }
             }
-            complete(null, failure);
+            Throwable first;
+            synchronized (this) {
+                if (this.failure == null) {
+                    this.failure = failure;
+                }
+                if (--left > 0) {
+                    return;
+                }
+                first = this.failure;
+            }
+            complete(null, first);
         }
     }
 

@@ -44,6 +44,37 @@ class DummyPoolTest extends PoolTests {
     }
 
     @Test
+    void aFailingMapRaisesOnceItsOtherChunksAreDoneAsPythonsDoes() throws Exception {
+        // Python's MapResult is ready "only once all jobs are done": a program going on from the exception
+        // finds none of the map's calls still running
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        dev.mp4j.function.SerializableFunction<Integer, Integer> f = x -> {
+            if (x == 0) {
+                throw new IllegalStateException("first");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(150));
+            done.incrementAndGet();
+            return x;
+        };
+        try (Pool p = newPool(2)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> p.map(f, List.of(0, 1, 2, 3), 1));
+            assertEquals("first", e.getMessage());
+            assertEquals(3, done.get(), "the other calls had ended");
+
+            done.set(0);
+            CountDownLatch called = new CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicInteger doneAtCallback = new java.util.concurrent.atomic.AtomicInteger(-1);
+            AsyncResult<List<Integer>> r = p.mapAsync(f, List.of(0, 1, 2, 3), 1, null, t -> {
+                doneAtCallback.set(done.get());
+                called.countDown();
+            });
+            assertThrows(IllegalStateException.class, () -> r.get(java.time.Duration.ofSeconds(30)));
+            assertTrue(called.await(30, TimeUnit.SECONDS));
+            assertEquals(3, doneAtCallback.get(), "the error callback ran after the other calls");
+        }
+    }
+
+    @Test
     void tasksNeedNotBeSerializable() {
         Object notSerializable = new Object();
         assertEquals(notSerializable.hashCode(), pool.apply(notSerializable::hashCode));
