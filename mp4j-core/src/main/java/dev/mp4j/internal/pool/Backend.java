@@ -28,7 +28,7 @@ public interface Backend {
     /**
      * @return whether a worker's routine end (shutdown, maxTasksPerChild, a kill the pool asked for) is logged
      *     at DEBUG: a worker JVM's pid and exit code tell something; a worker thread's (pid -1, exit code 0)
-     *     do not, and asking the logger whether DEBUG is on starts the logging framework (10-40 ms of a fresh
+     *     do not, and asking the logger whether DEBUG is on starts the logging framework (7-20 ms of a fresh
      *     JVM) in a program that logged nothing yet, on the way to the pool's close. Other ends are logged
      *     either way.
      */

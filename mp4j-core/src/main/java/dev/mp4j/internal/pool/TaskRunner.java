@@ -98,6 +98,10 @@ final class TaskRunner {
         Object[] out;
         int from;
         int to;
+        // In place, only for a worker thread (a JVM's values come back in a frame): sound because the engine
+        // never runs a thread's task twice nor after its map has a list (a thread's tasks are requeued only
+        // once the thread has left its loop; a kill, cancel or time limit fails the map first, and a failed
+        // map never hands out its array). A requeue while a thread may still run the task would break this.
         if (into != null && args instanceof Chunks.Slice s && s.from() == at && s.to() <= into.length) {
             in = s.array();
             out = into;
