@@ -26,6 +26,8 @@ public final class ChildJvm {
     private final AtomicReference<String> name;
     /** Whether SIGTERM was sent before the child reported {@link Tags#TERM_DEFAULT}, or it did. */
     private final AtomicInteger term = new AtomicInteger(TERM_NOT_SENT);
+    /** The exit code the child reported ({@link Tags#EXIT}), once {@link #readUntilExit} has read it. */
+    private volatile Integer reported;
 
     /**
      * @param process the OS process
@@ -115,7 +117,6 @@ public final class ChildJvm {
      * @return the exit code
      */
     public int readUntilExit(Consumer<byte[]> other) {
-        Integer reported = null;
         boolean sysExit = false;
         try {
             while (true) {
@@ -134,6 +135,15 @@ public final class ChildJvm {
             // the child is gone (or we released it): its exit status tells the rest
         }
         return exitCode(exitValue(), reported, sysExit);
+    }
+
+    /**
+     * @return the exit code the child reported before it ended, as {@link #readUntilExit} returns it once the
+     *     process has ended; null while {@link #readUntilExit} has not read it (or the child sent none: it was
+     *     killed, or the program called System.exit)
+     */
+    public Integer reportedExit() {
+        return reported;
     }
 
     /** @return the process's exit status, once it has ended; an interrupt meanwhile is kept, not obeyed */
