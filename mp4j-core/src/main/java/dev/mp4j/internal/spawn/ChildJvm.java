@@ -28,6 +28,8 @@ public final class ChildJvm {
     private final AtomicInteger term = new AtomicInteger(TERM_NOT_SENT);
     /** The exit code the child reported ({@link Tags#EXIT}), once {@link #readUntilExit} has read it. */
     private volatile Integer reported;
+    /** Run once {@link #readUntilExit} has seen the process end, or null. */
+    private volatile Runnable whenEnded;
 
     /**
      * @param process the OS process
@@ -134,7 +136,22 @@ public final class ChildJvm {
         } catch (IOException closed) {
             // the child is gone (or we released it): its exit status tells the rest
         }
-        return exitCode(exitValue(), reported, sysExit);
+        int code = exitCode(exitValue(), reported, sysExit);
+        Runnable ended = whenEnded;
+        if (ended != null) {
+            ended.run();
+        }
+        return code;
+    }
+
+    /**
+     * @param ended run by {@link #readUntilExit} on its thread once it has seen the process end (it must not
+     *     block): the thread that reads the channel is woken by the child's end anyway, where a dependent of
+     *     {@code process().onExit()} is run by a thread of the common pool, woken for it alongside the threads
+     *     that wait for the child
+     */
+    void whenEnded(Runnable ended) {
+        whenEnded = ended;
     }
 
     /**
