@@ -9,7 +9,9 @@ import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.spawn.Identity;
 import dev.mp4j.internal.spawn.Spares;
 import dev.mp4j.internal.threads.ExitWaits;
+import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.util.KeepAlive;
+import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.util.LifecycleLog;
 import dev.mp4j.internal.wire.Codec;
@@ -69,6 +71,7 @@ public class Process implements Serializable {
     private transient volatile Contexts.Base context;
     private transient ChildJvm jvm;                          // guarded by this
     private transient volatile CompletableFuture<Integer> exit;
+    private transient ExitWatch.Watch watch;                 // guarded by this: set with exit
     private transient volatile long pid = -1;
     private transient boolean closed;                       // guarded by this
     private transient boolean starting;                     // guarded by this: start() is booting the JVM
@@ -196,8 +199,11 @@ public class Process implements Serializable {
             Multiprocessing.childStarted(this);
             Multiprocessing.log(System.Logger.Level.DEBUG, new Started(this));
         }
-        Watch watch = new Watch(this, child.pid());
-        ExitWatch.watch(child, exit, watch, watch);
+        Watch told = new Watch(this, child.pid());
+        ExitWatch.Watch w = ExitWatch.watch(child, exit, told, told);
+        synchronized (this) {
+            watch = w;
+        }
     }
 
     // The suppliers and callbacks of start() are classes, not lambdas: each lambda's first use spins a class,
@@ -342,6 +348,7 @@ public class Process implements Serializable {
      */
     public boolean join(Duration timeout) {
         CompletableFuture<Integer> e;
+        ExitWatch.Watch w;
         synchronized (this) {
             checkOpen();
             if (this == Multiprocessing.currentProcess()) {
@@ -350,6 +357,23 @@ public class Process implements Serializable {
             e = exit;
             if (e == null) {
                 throw new IllegalStateException("can only join a started process");
+            }
+            w = watch;
+        }
+        if (w != null && !e.isDone()) {
+            // Waits for the child's end here, woken by the JDK's reaper, rather than for the watch's thread to
+            // be woken by it and then wake this one: a thread fewer between the child's exit and join().
+            long nanos = Timeouts.toNanos(timeout);
+            long deadline = Timeouts.deadline(nanos);
+            try {
+                if (!w.awaitEnd(nanos)) {
+                    return e.isDone();
+                }
+            } catch (InterruptedException ie) {
+                throw InterruptedError.restore(ie);
+            }
+            if (nanos != Timeouts.FOREVER) {
+                timeout = Timeouts.toDuration(Timeouts.remaining(deadline));
             }
         }
         return ExitWaits.await(e, timeout, name);

@@ -341,6 +341,36 @@ class ProcessTest {
         }
     }
 
+    /**
+     * join() waits for the child's end on the joining thread when the child reported its exit code: once it
+     * returns, the process is stopped with its code, and the OS process is reaped (no longer alive), with
+     * either start method and with a timed join as with a plain one.
+     */
+    @Test
+    void afterJoinTheProcessIsReapedAndItsCodeKnown() {
+        for (String method : List.of(Contexts.SPAWN, Contexts.FORKSERVER)) {
+            Context ctx = Multiprocessing.getContext(method);
+            for (int i = 0; i < 6; i++) {
+                int code = i % 3 == 2 ? 3 : 0;
+                Process p = ctx.process(code == 0 ? (SerializableRunnable) () -> { } : () -> System.exit(3));
+                p.start();
+                Pids.started(p);
+                long pid = p.pid().orElseThrow();
+                if (i % 2 == 0) {
+                    p.join();
+                } else {
+                    assertTrue(p.join(LONG), method + " start " + (i + 1));
+                }
+                String what = method + " start " + (i + 1);
+                assertFalse(p.isAlive(), what);
+                assertEquals(OptionalInt.of(code), p.exitCode(), what);
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), what);
+                assertTrue(p.toString().contains("stopped exitcode=" + code), what);
+                p.close();
+            }
+        }
+    }
+
     @Test
     @DisplayName("test_close")
     void testClose() {

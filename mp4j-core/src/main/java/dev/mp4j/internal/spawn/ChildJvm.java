@@ -26,6 +26,10 @@ public final class ChildJvm {
     private final AtomicReference<String> name;
     /** Whether SIGTERM was sent before the child reported {@link Tags#TERM_DEFAULT}, or it did. */
     private final AtomicInteger term = new AtomicInteger(TERM_NOT_SENT);
+    /** The exit code the child reported ({@link Tags#EXIT}), once {@link #readUntilExit} has read it. */
+    private volatile Integer reported;
+    /** Run once {@link #readUntilExit} has seen the process end, or null. */
+    private volatile Runnable whenEnded;
 
     /**
      * @param process the OS process
@@ -115,7 +119,6 @@ public final class ChildJvm {
      * @return the exit code
      */
     public int readUntilExit(Consumer<byte[]> other) {
-        Integer reported = null;
         boolean sysExit = false;
         try {
             while (true) {
@@ -133,7 +136,31 @@ public final class ChildJvm {
         } catch (IOException closed) {
             // the child is gone (or we released it): its exit status tells the rest
         }
-        return exitCode(exitValue(), reported, sysExit);
+        int code = exitCode(exitValue(), reported, sysExit);
+        Runnable ended = whenEnded;
+        if (ended != null) {
+            ended.run();
+        }
+        return code;
+    }
+
+    /**
+     * @param ended run by {@link #readUntilExit} on its thread once it has seen the process end (it must not
+     *     block): the thread that reads the channel is woken by the child's end anyway, where a dependent of
+     *     {@code process().onExit()} is run by a thread of the common pool, woken for it alongside the threads
+     *     that wait for the child
+     */
+    void whenEnded(Runnable ended) {
+        whenEnded = ended;
+    }
+
+    /**
+     * @return the exit code the child reported before it ended, as {@link #readUntilExit} returns it once the
+     *     process has ended; null while {@link #readUntilExit} has not read it (or the child sent none: it was
+     *     killed, or the program called System.exit)
+     */
+    public Integer reportedExit() {
+        return reported;
     }
 
     /** @return the process's exit status, once it has ended; an interrupt meanwhile is kept, not obeyed */

@@ -302,12 +302,20 @@ final class Rendezvous {
     CompletableFuture<FrameChannel> admit(Slot slot, java.lang.Process process, OutputStream stdin,
                                           Supplier<IOException> endedFirst) {
         Admission a = new Admission(slot, process, stdin, endedFirst);
-        Thread.ofPlatform().daemon().name("mp4j-admit-".concat(Long.toString(process.pid()))).start(a);
-        process.onExit().thenRun(a.new Exit());
+        String pid = Long.toString(process.pid());
+        // The child's end is waited for on a thread of its own, which the admission ends once the child has
+        // connected (it is needed only before): a dependent of process.onExit() would run, for every child, on
+        // a thread of the common pool woken as the child ends, beside the program's join.
+        a.exitWait = Thread.ofPlatform().daemon().name("mp4j-admit-exit-".concat(pid)).unstarted(a.new Exit());
+        a.exitWait.start();
+        Thread.ofPlatform().daemon().name("mp4j-admit-".concat(pid)).start(a);
         return a.connected;
     }
 
-    /** One child's admission: {@link #run} on its own thread, {@link Exit} when the child exits. */
+    /**
+     * One child's admission: {@link #run} on its own thread, {@link Exit} on another until the child has
+     * connected or ended.
+     */
     private final class Admission implements Runnable {
         private final Slot slot;
         private final Path fifo;
@@ -317,6 +325,8 @@ final class Rendezvous {
         final CompletableFuture<FrameChannel> connected = new CompletableFuture<>();
         private final CompletableFuture<Void> madeHere = new CompletableFuture<>();
         private final CompletableFuture<Void> opened = new CompletableFuture<>();
+        /** Runs {@link Exit} once the child has ended; interrupted once the child has connected. */
+        volatile Thread exitWait;
 
         Admission(Slot slot, java.lang.Process process, OutputStream stdin, Supplier<IOException> endedFirst) {
             this.slot = slot;
@@ -328,6 +338,16 @@ final class Rendezvous {
 
         @Override
         public void run() {
+            try {
+                admit();
+            } finally {
+                if (connected.isDone()) {
+                    exitWait.interrupt(); // the child's end has nothing left to do here
+                }
+            }
+        }
+
+        private void admit() {
             FileChannel up = null;
             try {
                 try {
@@ -370,10 +390,18 @@ final class Rendezvous {
             }
         }
 
-        /** The child's exit: fails the admission unless it connected; unblocks an open still waiting for it. */
+        /**
+         * Waits for the child's exit, then fails the admission unless it connected, and unblocks an open still
+         * waiting for it; ends early when interrupted, which the admission does once the child has connected.
+         */
         final class Exit implements Runnable {
             @Override
             public void run() {
+                try {
+                    process.waitFor();
+                } catch (InterruptedException connected) {
+                    return; // by the admission, done
+                }
                 if (!opened.isDone()) {
                     // The child ended before it opened its end: be the writer that the open is waiting for,
                     // once the FIFO is made.

@@ -161,7 +161,7 @@ public final class Spares {
                 Launch.Booting booting = claim.spare() != null ? claim.spare().join() : Launch.begin(spec, false, true);
                 ChildJvm child = booting.await();
                 if (child.process().isAlive()) {
-                    replaceLater(child.process(), claim.take());
+                    replaceLater(child, claim.take());
                     return child;
                 }
                 child.release();
@@ -183,11 +183,15 @@ public final class Spares {
      * Boots the next spare {@link #AFTER_EXIT_MILLIS} ms after the child just handed over has ended, or once
      * it has had {@link #REPLACE_AFTER_MILLIS} ms to start its job, whichever comes first: booting a JVM takes
      * a core for a while, which the new child needs more during its first moments, and the program more while
-     * it returns from a join. A {@link #take} before then boots a child at once.
+     * it returns from a join. A {@link #take} before then boots a child at once. The child's end is seen by
+     * the thread that reads its channel ({@link ChildJvm#readUntilExit}); a child whose channel nobody reads
+     * is replaced after {@link #REPLACE_AFTER_MILLIS} ms.
      */
-    private void replaceLater(java.lang.Process taken, long take) {
+    private void replaceLater(ChildJvm taken, long take) {
         Runnable replace = () -> replace(take);
-        taken.onExit().thenRun(() -> CompletableFuture.delayedExecutor(AFTER_EXIT_MILLIS, TimeUnit.MILLISECONDS)
+        // Told by the thread that reads the child's channel to its end, not through onExit(): a thread of the
+        // common pool woken as the child ends would compete with the program's join for the CPUs.
+        taken.whenEnded(() -> CompletableFuture.delayedExecutor(AFTER_EXIT_MILLIS, TimeUnit.MILLISECONDS)
                 .execute(replace));
         CompletableFuture.delayedExecutor(REPLACE_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(replace);
     }

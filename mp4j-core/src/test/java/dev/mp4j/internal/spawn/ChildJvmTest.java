@@ -1,6 +1,7 @@
 package dev.mp4j.internal.spawn;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.mp4j.internal.wire.FrameChannel;
 import dev.mp4j.internal.wire.Tags;
@@ -111,5 +112,25 @@ class ChildJvmTest {
         assertEquals(143, ChildJvm.exitCode(143, null, true), "System.exit(143) announced: no signal");
         assertEquals(200, ChildJvm.exitCode(200, null, false), "beyond any signal's number");
         assertEquals(1, ChildJvm.exitCode(1, null, false));
+    }
+
+    @Test
+    void theReportedCodeIsKnownOnceReadAndTheEndIsToldAfterTheProcessEnded() throws IOException {
+        CountingProcess p = new CountingProcess();
+        ChildJvm child = child(p, Tags.frame(Tags.EXIT, 7));
+        assertNull(child.reportedExit());
+        AtomicInteger told = new AtomicInteger();
+        child.whenEnded(told::incrementAndGet);
+        assertEquals(7, child.readUntilExit(frame -> { }));
+        assertEquals(7, child.reportedExit());
+        assertEquals(1, told.get());
+    }
+
+    @Test
+    void noCodeIsReportedForAnEndWithoutOne() throws IOException {
+        CountingProcess p = new CountingProcess();
+        ChildJvm child = child(p);
+        assertEquals(-15, child.readUntilExit(frame -> { }));
+        assertNull(child.reportedExit());
     }
 }
