@@ -360,7 +360,7 @@ public class Process implements Serializable {
             }
             w = watch;
         }
-        if (w != null && !e.isDone()) {
+        if (w != null && !e.isDone() && !Thread.currentThread().isInterrupted()) { // else raised as before
             // Waits for the child's end here, woken by the JDK's reaper, rather than for the watch's thread to
             // be woken by it and then wake this one: a thread fewer between the child's exit and join().
             long nanos = Timeouts.toNanos(timeout);
@@ -480,7 +480,9 @@ public class Process implements Serializable {
 
     /**
      * A stage that completes with this process once it has ended (its exit code is then known).
-     * Cancelling or completing the returned stage does not touch the process.
+     * Cancelling or completing the returned stage does not touch the process. Its dependents run on the thread
+     * that saw the end: mp4j's watch of the process, or a thread whose {@link #join} saw it first (which returns
+     * once they have run); chain them with an {@code ...Async} method to keep them off it.
      *
      * @return a new stage on every call
      * @throws IllegalStateException before {@link #start()}, or for a process this JVM did not start

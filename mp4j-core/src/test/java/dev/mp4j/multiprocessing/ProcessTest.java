@@ -372,6 +372,27 @@ class ProcessTest {
     }
 
     @Test
+    void joiningARunningProcessWithTheInterruptFlagSetRaises() {
+        Process p = new Process(() -> Fixtures.sleep(100_000));
+        p.setDaemon(true);
+        p.start();
+        Pids.started(p);
+        try {
+            for (Duration timeout : java.util.Arrays.asList(Duration.ZERO, Duration.ofMillis(50), null)) {
+                Thread.currentThread().interrupt();
+                assertThrows(dev.mp4j.InterruptedError.class, () -> p.join(timeout), "timeout " + timeout);
+                assertTrue(Thread.interrupted(), "the flag is kept, timeout " + timeout);
+            }
+            assertTrue(p.isAlive());
+        } finally {
+            Thread.interrupted();
+            p.kill();
+            p.join();
+        }
+        assertEquals(OptionalInt.of(-9), p.exitCode());
+    }
+
+    @Test
     @DisplayName("test_close")
     void testClose() {
         Process p = new Process(() -> Fixtures.sleep(100_000));
