@@ -322,54 +322,42 @@ final class PoolResults {
         @SuppressWarnings("unchecked")
         private void chunkDone(int offset, Object v, Throwable e) {
             Throwable failure = e;
+            Object[] values = null;
+            int from = 0;
+            int count = 0;
             if (failure == null) {
                 Chunks.ChunkResult r = (Chunks.ChunkResult) v;
                 failure = r.error();
-                if (failure == null) {
-                    List<R> all = null;
-                    // one bulk copy, not a loop per value: this method runs a few times per map, so a loop
-                    // here would run in the JIT's interpreter through a program's first maps; from the array
-                    // a worker JVM's values were read into, without a copy of it first
-                    Object[] values;
-                    int from;
-                    int count;
-                    if (r.values() instanceof Chunks.Slice s) {
-                        values = s.array();
-                        from = s.from();
-                        count = s.size();
-                    } else {
-                        values = r.values().toArray();
-                        from = 0;
-                        count = values.length;
-                    }
-                    Throwable first;
-                    synchronized (this) {
-                        if (values != slots) { // else a worker JVM's values were read straight into place
-                            System.arraycopy(values, from, slots, offset, count);
-                        }
-                        if (--left > 0) {
-                            return;
-                        }
-                        first = this.failure;
-                        if (first == null) {
-                            all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
-                        }
-                    }
-                    complete(all, first);
-                    return;
+                // one bulk copy, not a loop per value: this method runs a few times per map, so a loop here
+                // would run in the JIT's interpreter through a program's first maps; from the array a worker
+                // JVM's values were read into, without a copy of it first
+                if (failure == null && r.values() instanceof Chunks.Slice s) {
+                    values = s.array();
+                    from = s.from();
+                    count = s.size();
+                } else if (failure == null) {
+                    values = r.values().toArray();
+                    count = values.length;
                 }
             }
+            List<R> all = null;
             Throwable first;
             synchronized (this) {
-                if (this.failure == null) {
+                if (values != null && values != slots) { // else the values were put straight into place
+                    System.arraycopy(values, from, slots, offset, count);
+                }
+                if (failure != null && this.failure == null) {
                     this.failure = failure;
                 }
                 if (--left > 0) {
                     return;
                 }
                 first = this.failure;
+                if (first == null) {
+                    all = (List<R>) Arrays.asList(slots); // no chunk writes once all are in
+                }
             }
-            complete(null, first);
+            complete(all, first);
         }
     }
 
