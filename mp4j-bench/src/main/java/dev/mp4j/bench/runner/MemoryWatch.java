@@ -81,12 +81,7 @@ final class MemoryWatch {
      * @param parentKiB the peak of the run's own process
      * @param workers how many of the other processes ran a JVM or a Python interpreter
      */
-    record Peak(long kib, int processes, long parentKiB, int workers) {
-        /** @return what the processes other than the run's own held at their peaks, together */
-        long workersKiB() {
-            return kib - parentKiB;
-        }
-    }
+    record Peak(long kib, int processes, long parentKiB, int workers) {}
 
     /**
      * Stops reading (idempotent) and waits for the reader to finish its round.

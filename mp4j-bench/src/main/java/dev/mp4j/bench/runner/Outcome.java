@@ -165,8 +165,7 @@ public final class Outcome {
      * @return the summary of its second-pass figures, or null when it has none
      */
     public Stats secondPassStats(Side side) {
-        List<Double> xs = side == Side.MP4J ? mp4jSecond : cpythonSecond;
-        return xs.isEmpty() ? null : Stats.of(xs);
+        return statsOf(side == Side.MP4J ? mp4jSecond : cpythonSecond);
     }
 
     /**
@@ -211,8 +210,7 @@ public final class Outcome {
      * @return the summary of its first-pass figures, or null when it has none
      */
     public Stats firstPassStats(Side side) {
-        List<Double> xs = side == Side.MP4J ? mp4jFirst : cpythonFirst;
-        return xs.isEmpty() ? null : Stats.of(xs);
+        return statsOf(side == Side.MP4J ? mp4jFirst : cpythonFirst);
     }
 
     /**
@@ -236,8 +234,7 @@ public final class Outcome {
      * @return its summary, or null when it has no figure
      */
     public Stats stats(Side side) {
-        List<Double> xs = side == Side.MP4J ? mp4j : cpython;
-        return xs.isEmpty() ? null : Stats.of(xs);
+        return statsOf(side == Side.MP4J ? mp4j : cpython);
     }
 
     /** @return the oriented ratio of the medians (above 1: mp4j did better), NaN when a side has no figure */
