@@ -35,7 +35,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The training also loads (without initializing them) the application classes of the jobs this JVM
  * has started by then ({@link #noteJobClass}): a child then finds the class of its target in the cache,
  * instead of opening the application's jar and verifying the class (5–20 ms in a fresh child here, more
- * for a big class). Those in a directory are not in the cache.
+ * for a big class). Those in a directory are not in the cache: a child reads, parses and verifies such a
+ * class itself and makes its methods' adapters, all in the JVM's own code (the bench's 37 KB job class: about
+ * 1 ms of a spawned child's CPU, 1.2 ms more than with the class in a jar, measured over 30 children each).
+ * A child whose class path has a directory otherwise starts as one of jars alone does: the same classes from
+ * the cache, the same start-up phases.
  */
 public final class AotCache {
     /**
