@@ -66,6 +66,9 @@ final class AotTrainer {
         Path up = dir.resolve("up");
         try {
             Fifo.make(down, up);
+            if (Boolean.getBoolean(AotCache.DIRECTORIES)) {
+                Warmup.searchDirectory(dir, down.getFileName().toString());
+            }
             ProcessHandle.current().parent().ifPresent(p -> Bootstrap.watchParent(p.pid()));
             LaunchHeader spare = new LaunchHeader("", 0, true, false, ""); // as a spare prepares, with no tracker
             Bootstrap.startPreparing(CompletableFuture.completedFuture(spare)).join();

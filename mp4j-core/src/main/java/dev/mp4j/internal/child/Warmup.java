@@ -13,9 +13,13 @@ import dev.mp4j.internal.wire.Tags;
 import dev.mp4j.internal.sync.ProcessLock;
 import dev.mp4j.internal.wire.Codec;
 
+import java.io.IOException;
 import java.io.ObjectStreamClass;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -187,6 +191,25 @@ final class Warmup {
             } catch (ClassNotFoundException | LinkageError | RuntimeException e) {
                 // only a head start
             }
+        }
+    }
+
+    /**
+     * Looks {@code name} up in {@code dir} as a class loader searches a directory of its class path: through a
+     * {@code URLClassLoader}'s class path, the code of the application class loader's. The AOT training does,
+     * when the children's class path has directories ({@link dev.mp4j.internal.spawn.AotCache#DIRECTORIES}), so
+     * that the JDK classes of that search are in the cache for a child that loads its job's class from one.
+     * Nothing is read: the name may be a FIFO's.
+     *
+     * @param dir a directory
+     * @param name a file's name in it
+     * @return whether the search found it
+     */
+    static boolean searchDirectory(Path dir, String name) {
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, null)) {
+            return loader.findResource(name) != null;
+        } catch (IOException | RuntimeException e) {
+            return false; // the cache only lacks those classes
         }
     }
 

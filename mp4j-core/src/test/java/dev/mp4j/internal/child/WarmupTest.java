@@ -1,6 +1,7 @@
 package dev.mp4j.internal.child;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** A spare's warm-up of the native paths links and tries them, and leaves nothing behind in /dev/shm. */
 @Timeout(60)
@@ -114,6 +116,19 @@ class WarmupTest {
             Object first = Warmup.sampleFunction(args).apply(args.get(0));
             assertEquals(args.get(0) instanceof Integer ? (Object) 1 : args.get(0), first);
         }
+    }
+
+    @Test
+    void searchingADirectoryFindsItsFilesAndOpensNone(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("a.txt"), "a");
+        assertTrue(Warmup.searchDirectory(dir, "a.txt"));
+        assertFalse(Warmup.searchDirectory(dir, "b.txt"));
+        assertFalse(Warmup.searchDirectory(dir.resolve("none"), "a.txt"));
+        // the training searches for its FIFO, which an open would wait on (no writer): the class timeout fails it
+        Process mkfifo = new ProcessBuilder("mkfifo", dir.resolve("fifo").toString()).start();
+        assertTrue(mkfifo.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, mkfifo.exitValue());
+        assertTrue(Warmup.searchDirectory(dir, "fifo"));
     }
 
     @Test

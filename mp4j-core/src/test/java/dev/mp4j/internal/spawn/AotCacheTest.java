@@ -85,6 +85,9 @@ class AotCacheTest {
                     + checkOut.lines().filter(l -> l.contains(c + " ")).toList());
         }
 
+        assertFalse(checkOut.contains("URLClassPath$FileLoader source: shared objects file"),
+                "a class path of jars alone has the classes that search a directory in its cache");
+
         runProgram(cacheDir, classPath); // a second run of the program uses it and still works
     }
 
@@ -112,11 +115,12 @@ class AotCacheTest {
         Path cache = awaitCache(cacheDir);
 
         // A child with the directory on its class path, before the jar, maps the cache and takes mp4j's
-        // classes from it.
+        // classes from it, and those of the JDK that search a directory of the class path.
         String checkOut = childWithCache(cache, classPath, "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo");
-        assertTrue(checkOut.contains(Bootstrap.class.getName() + " source: shared objects file"),
-                "mp4j's classes are not in the cache: " + checkOut.lines()
-                        .filter(l -> l.contains(Bootstrap.class.getName())).toList());
+        for (String c : List.of(Bootstrap.class.getName(), "jdk.internal.loader.URLClassPath$FileLoader")) {
+            assertTrue(checkOut.contains(c + " source: shared objects file"), c + " is not in the cache: "
+                    + checkOut.lines().filter(l -> l.contains(c + " ")).toList());
+        }
     }
 
     @Test
@@ -153,6 +157,14 @@ class AotCacheTest {
         LaunchLayout training = AotCache.trainingLayout(inJar);
         assertEquals(List.of(other.toString(), core.toString()), training.classPath(), "the jars alone");
         assertEquals(List.of("-cp", other + File.pathSeparator + core, Bootstrap.class.getName()), training.args());
+    }
+
+    @Test
+    void aTrainingSearchesADirectoryOnlyForAClassPathWithDirectories() {
+        String search = "-D" + AotCache.DIRECTORIES + "=true";
+        assertTrue(AotCache.trainingOptions(Path.of("c.aot"), true).contains(search));
+        assertFalse(AotCache.trainingOptions(Path.of("c.aot"), false).contains(search));
+        assertTrue(AotCache.trainingOptions(Path.of("c.aot"), false).contains("-XX:AOTCacheOutput=c.aot"));
     }
 
     /**
