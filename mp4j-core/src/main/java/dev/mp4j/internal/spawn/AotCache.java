@@ -33,9 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * cannot use is ignored silently (its AOT logging is switched off) and the child starts without it.
  *
  * <p>The training also loads (without initializing them) the application classes of the jobs this JVM
- * has started by then ({@link #noteJobClass}): a child then finds the class of its target in the cache,
- * instead of opening the application's jar and verifying the class (5–20 ms in a fresh child here, more
- * for a big class). Those in a directory are not in the cache: a child reads, parses and verifies such a
+ * has started by then that it read from a jar ({@link #noteJobClass}): a child then finds the class of its
+ * target in the cache, instead of opening the application's jar and verifying the class (5–20 ms in a fresh
+ * child here, more for a big class). Those in a directory are not in the cache: a child reads, parses and verifies such a
  * class itself and makes its methods' adapters, all in the JVM's own code (the bench's 37 KB job class: about
  * 1 ms of a spawned child's CPU, 1.2 ms more than with the class in a jar, measured over 30 children each).
  * A child whose class path has a directory otherwise starts as one of jars alone does: the same classes from
@@ -140,9 +140,25 @@ public final class AotCache {
 
     /** {@link #noteJobClass} into {@code noted}. */
     static void note(Set<String> noted, Class<?> type) {
-        if (type.getClassLoader() != ClassLoader.getSystemClassLoader()) {
+        if (type.getClassLoader() != ClassLoader.getSystemClassLoader() || inDirectory(type)) {
             return;
         }
+        noteNames(noted, type);
+    }
+
+    /**
+     * Whether a class was read from a directory of the class path. The training leaves the directories out,
+     * so it cannot load such a class; or, were a jar behind the directory to hold a class of the same name, it
+     * would put that jar's copy in the cache, which children would then run instead of the directory's.
+     */
+    static boolean inDirectory(Class<?> type) {
+        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
+        java.net.URL location = source == null ? null : source.getLocation();
+        return location != null && "file".equals(location.getProtocol()) && location.getPath().endsWith("/");
+    }
+
+    /** {@link #note(Set, Class)}'s names, wherever the class was read from. */
+    static void noteNames(Set<String> noted, Class<?> type) {
         if (type.isHidden()) {
             int end = type.getName().indexOf("$$Lambda");
             if (end > 0) {

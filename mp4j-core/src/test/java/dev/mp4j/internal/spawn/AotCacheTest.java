@@ -220,18 +220,30 @@ class AotCacheTest {
     void theClassesOfJobsAreNotedForTheTraining() {
         java.util.Set<String> noted = new java.util.HashSet<>();
         dev.mp4j.function.SerializableRunnable lambda = () -> { };
-        AotCache.note(noted, lambda.getClass());
+        AotCache.noteNames(noted, lambda.getClass());
         AotCache.note(noted, String.class);
         assertEquals(java.util.Set.of(AotCacheTest.class.getName()), noted, "a lambda: its capturing class");
-        AotCache.note(noted, Program.lambda().getClass());
+        AotCache.noteNames(noted, Program.lambda().getClass());
         assertEquals(java.util.Set.of(AotCacheTest.class.getName(), Program.class.getName()), noted,
                 "a nested class's lambda: that class, and its nest host");
-        AotCache.note(noted, Program.class);
+        AotCache.noteNames(noted, Program.class);
         assertEquals(2, noted.size());
         for (int i = 0; i < AotCache.MAX_NOTED + 10; i++) {
             AotCache.note(noted, "app.Class" + i);
         }
         assertEquals(AotCache.MAX_NOTED, noted.size(), "at most MAX_NOTED");
+    }
+
+    @Test
+    void aClassReadFromADirectoryIsNotNotedForTheTraining() {
+        assertTrue(AotCache.inDirectory(AotCacheTest.class), "the test classes are in a directory");
+        assertFalse(AotCache.inDirectory(Test.class), "JUnit's classes are in a jar");
+        java.util.Set<String> noted = new java.util.HashSet<>();
+        AotCache.note(noted, AotCacheTest.class);
+        AotCache.note(noted, Program.lambda().getClass());
+        assertEquals(java.util.Set.of(), noted, "the training of the jars would not find them, or find another copy");
+        AotCache.note(noted, Test.class);
+        assertEquals(java.util.Set.of(Test.class.getName()), noted, "a class of a jar is noted");
     }
 
     @Test
