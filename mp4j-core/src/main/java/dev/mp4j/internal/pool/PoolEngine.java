@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -638,7 +637,7 @@ public final class PoolEngine {
             best.inflight.put(t);
             best.inflightBytes += t.weight;
             best.dispatched++;
-            best.outbox.add(new Send(best, t));
+            best.post(t);
             out = touched(out, best);
         }
         if (shutdown || maxTasksPerChild > 0 || overMemorySeen) {
@@ -666,7 +665,7 @@ public final class PoolEngine {
                 if (spent || (shutdown && pending.isEmpty())) {
                     w.quitting = true;
                     w.recycled = spent;
-                    w.outbox.add(new Send(w, null));
+                    w.post(QUIT);
                     out = touched(out, w);
                     if (spent && (!shutdown || !pending.isEmpty())) {
                         startWorker();
@@ -696,35 +695,37 @@ public final class PoolEngine {
     private void send(List<Worker> touched) {
         for (int i = 0, n = touched.size(); i < n; i++) { // by index: no iterator per task and result
             Worker w = touched.get(i);
-            do {
-                if (!w.sendLock.tryLock()) {
-                    break;
-                }
-                try {
-                    Send s;
-                    while ((s = w.outbox.poll()) != null) {
-                        try {
-                            if (s.task == null) {
-                                w.link.quit();
+            Object s = w.takeToSend();
+            if (s == null) {
+                continue; // nothing left, or another thread sends to this worker and looks again before it stops
+            }
+            boolean stopped = false;
+            try {
+                do {
+                    try {
+                        if (s == QUIT) {
+                            w.link.quit();
+                        } else {
+                            Task t = (Task) s;
+                            if (t.chunked) {
+                                w.link.send(t.id, t.payload, t.completion.valuesInto(), t.completion.valuesAt());
                             } else {
-                                Task t = s.task;
-                                if (t.chunked) {
-                                    w.link.send(t.id, t.payload, t.completion.valuesInto(), t.completion.valuesAt());
-                                } else {
-                                    w.link.send(t.id, t.payload);
-                                }
-                                if (t.limitNanos != Timeouts.FOREVER) {
-                                    arm(w, t); // a call only for a task with a limit, not for each sent
-                                }
+                                w.link.send(t.id, t.payload);
                             }
-                        } catch (IOException e) {
-                            // the worker is dying; its death is reported and fails what it held
+                            if (t.limitNanos != Timeouts.FOREVER) {
+                                arm(w, t); // a call only for a task with a limit, not for each sent
+                            }
                         }
+                    } catch (IOException e) {
+                        // the worker is dying; its death is reported and fails what it held
                     }
-                } finally {
-                    w.sendLock.unlock();
+                } while ((s = w.nextToSend()) != null);
+                stopped = true;
+            } finally {
+                if (!stopped) {
+                    w.stopSending(); // an error stopped the sends: what is left goes with the next send
                 }
-            } while (!w.outbox.isEmpty());
+            }
         }
     }
 
@@ -1107,8 +1108,8 @@ public final class PoolEngine {
         }
     }
 
-    /** A task and its place in the pool. */
-    private record Send(Worker worker, Task task) {} // task null: QUIT
+    /** In a worker's outbox: tell it to quit. */
+    private static final Object QUIT = new Object();
 
     /** A submitted task: the engine's handle on it. */
     public final class Task {
@@ -1180,8 +1181,11 @@ public final class PoolEngine {
     public final class Worker {
         private final String name;
         private final Held inflight = new Held(); // in the order sent
-        private final ConcurrentLinkedQueue<Send> outbox = new ConcurrentLinkedQueue<>(); // decided, not yet sent
-        private final ReentrantLock sendLock = new ReentrantLock(); // held while sending from the outbox
+        // what was decided for it and not yet sent, in order: Tasks and QUIT. Guarded by its own monitor, as is
+        // sending (a thread sends from it): a monitor and a deque, not a ConcurrentLinkedQueue and a ReentrantLock,
+        // whose Java code (VarHandle calls, a node per task) ran in the interpreter for a fresh JVM's first chunks
+        private final ArrayDeque<Object> outbox = new ArrayDeque<>();
+        private boolean sending;
         private long inflightBytes; // the weight of the tasks it holds
         private long serviceNanos = -1; // a moving average of the time its tasks ran, as it reports them
         private volatile Backend.Link link; // set right after Backend.start, under the lock
@@ -1196,6 +1200,45 @@ public final class PoolEngine {
 
         private Worker(String name) {
             this.name = name;
+        }
+
+        /** Queues a task (or QUIT) to send, after those queued before. */
+        private void post(Object s) {
+            synchronized (outbox) {
+                outbox.addLast(s);
+            }
+        }
+
+        /**
+         * @return the first thing to send, this thread now the worker's only sender; null if there is nothing or
+         *     another thread sends (which takes what is queued meanwhile before it stops)
+         */
+        private Object takeToSend() {
+            synchronized (outbox) {
+                if (sending || outbox.isEmpty()) {
+                    return null;
+                }
+                sending = true;
+                return outbox.pollFirst();
+            }
+        }
+
+        /** @return the next thing to send, or null: the sender stops, in the same step as it finds nothing */
+        private Object nextToSend() {
+            synchronized (outbox) {
+                Object s = outbox.pollFirst();
+                if (s == null) {
+                    sending = false;
+                }
+                return s;
+            }
+        }
+
+        /** Ends this thread's sending, if an error stopped it before {@link #nextToSend} found nothing. */
+        private void stopSending() {
+            synchronized (outbox) {
+                sending = false;
+            }
         }
 
         /** @return the worker's name */
