@@ -18,8 +18,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -83,8 +81,9 @@ public final class PoolEngine {
     private final Backend backend;
     /** {@link Backend#logsRoutineEnds}. */
     private final boolean logsRoutineEnds;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition terminated = lock.newCondition();
+    // a monitor, not a ReentrantLock: taken a few times per task and result, its paths are the JVM's own, where
+    // the lock's Java code ran in the interpreter through a fresh JVM's first tasks and went through the JIT
+    private final Object lock = new Object(); // notified when the pool is terminated
     private final ArrayDeque<Task> pending = new ArrayDeque<>();
     private final List<Worker> workers = new ArrayList<>();
     private boolean started;
@@ -144,11 +143,8 @@ public final class PoolEngine {
 
     /** Starts all the workers now, if they have not started yet (otherwise the first submit does). */
     public void start() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             startAll();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -191,15 +187,12 @@ public final class PoolEngine {
             return;
         }
         List<Worker> sends;
-        lock.lock();
-        try {
+        synchronized (lock) {
             checkAccepting();
             pending.add(new Task(nextId++, completion, prepared, limit, backend.weight(prepared), items, chunked,
                     submitted));
             startAll();
             sends = assign();
-        } finally {
-            lock.unlock();
         }
         send(sends);
     }
@@ -209,12 +202,9 @@ public final class PoolEngine {
      * {@link #submit}, which every task goes through, so that the JIT's first compilation of it leaves this out.
      */
     private void unsendable(Completion completion, int items, long submitted, Throwable e) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             checkAccepting();
             failed += items;
-        } finally {
-            lock.unlock();
         }
         Events.task(label, -1, submitted, 0, -1, 0, 0, "error");
         completion.finish(null, backend.unsendable(e));
@@ -251,8 +241,7 @@ public final class PoolEngine {
     private void onReady(Worker w) {
         List<Worker> sends;
         boolean kill;
-        lock.lock();
-        try {
+        synchronized (lock) {
             kill = w.killed || broken != null;
             if (kill) {
                 w.killed = true;
@@ -261,8 +250,6 @@ public final class PoolEngine {
                 w.ready = true;
                 sends = assign();
             }
-        } finally {
-            lock.unlock();
         }
         if (kill) {
             w.link.kill();
@@ -271,11 +258,8 @@ public final class PoolEngine {
     }
 
     private void onInitFailed(Worker w, Throwable cause) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             w.initFailed = cause;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -289,8 +273,7 @@ public final class PoolEngine {
         List<Worker> sends;
         boolean kill = false;
         String outcome = null;
-        lock.lock();
-        try {
+        synchronized (lock) {
             task = w.inflight.remove(id);
             if (task != null && !task.abandoned) {
                 if (later != null) {
@@ -319,8 +302,6 @@ public final class PoolEngine {
                 }
             }
             sends = assign();
-        } finally {
-            lock.unlock();
         }
         if (kill) {
             w.link.kill();
@@ -358,12 +339,9 @@ public final class PoolEngine {
 
     /** A task counted as completed could not be read after all: counts it as failed. @return "error" */
     private String uncount(Task t) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             completed -= t.items;
             failed += t.items;
-        } finally {
-            lock.unlock();
         }
         return "error";
     }
@@ -410,14 +388,11 @@ public final class PoolEngine {
      */
     private void onBounced(Worker w, long id) {
         List<Worker> sends;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (w.inflight.containsKey(id)) {
                 requeue(w);
             }
             sends = assign();
-        } finally {
-            lock.unlock();
         }
         send(sends);
     }
@@ -432,8 +407,7 @@ public final class PoolEngine {
         // no +, whose call site links on its first run: every pool's close in a fresh JVM would pay for it
         String about = new StringBuilder("worker ").append(w.name).append(" (pid ").append(w.link.pid()).append(')')
                 .toString();
-        lock.lock();
-        try {
+        synchronized (lock) {
             logGone(w, about, code, message);
             // under the lock: whoever sees the pool terminated finds the event committed
             if (message != null) {
@@ -498,10 +472,8 @@ public final class PoolEngine {
                 }
             }
             if (workers.isEmpty()) {
-                terminated.signalAll();
+                lock.notifyAll();
             }
-        } finally {
-            lock.unlock();
         }
         for (Task t : failed) {
             Events.task(label, t.worker == null ? -1 : t.worker.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0,
@@ -736,13 +708,10 @@ public final class PoolEngine {
      * holds; those queued behind it start theirs when it is done, in {@link #onResult}). No lock held on entry.
      */
     private void arm(Worker w, Task t) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (w.head() == t) {
                 armHead(w, t);
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -756,8 +725,7 @@ public final class PoolEngine {
     /** The timer thread: the task ran past its limit; kill its worker and fail it. */
     private void timeOut(Worker w, Task t) {
         String limit = java.time.Duration.ofNanos(t.limitNanos).toString();
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (w.inflight.get(t.id) != t || w.killed) {
                 return; // it finished (or its worker went) just now
             }
@@ -766,8 +734,6 @@ public final class PoolEngine {
             w.killed = true;
             w.killReason = "task over its time limit of " + limit;
             failed += t.items;
-        } finally {
-            lock.unlock();
         }
         Events.task(label, w.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0, "timeout");
         LOG.log(System.Logger.Level.WARNING, "pool: a task ran past its time limit of " + limit + "; killing worker "
@@ -781,8 +747,7 @@ public final class PoolEngine {
 
     private boolean stop(Task t) {
         Worker w;
-        lock.lock();
-        try {
+        synchronized (lock) {
             w = t.worker;
             if (w == null || w.killed || w.inflight.get(t.id) != t) {
                 return false; // never sent, or done (its worker may run another task now: leave that alone)
@@ -800,8 +765,6 @@ public final class PoolEngine {
                 t.timer.cancel(false);
                 t.timer = null;
             }
-        } finally {
-            lock.unlock();
         }
         Events.task(label, w.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0, "cancelled");
         w.link.kill();
@@ -818,8 +781,7 @@ public final class PoolEngine {
     public void shutdown(boolean cancelPending) {
         List<Task> cancelled = new ArrayList<>();
         List<Worker> sends;
-        lock.lock();
-        try {
+        synchronized (lock) {
             shutdown = true;
             if (cancelPending) {
                 cancelled.addAll(pending);
@@ -828,10 +790,8 @@ public final class PoolEngine {
             }
             sends = assign();
             if (workers.isEmpty()) {
-                terminated.signalAll();
+                lock.notifyAll();
             }
-        } finally {
-            lock.unlock();
         }
         for (Task t : cancelled) {
             t.completion.drop(t.startedOnce);
@@ -847,14 +807,11 @@ public final class PoolEngine {
      */
     public List<Task> shutdownNow() {
         List<Task> cancelled;
-        lock.lock();
-        try {
+        synchronized (lock) {
             shutdown = true;
             cancelled = new ArrayList<>(pending);
             pending.clear();
             countCancelled(cancelled);
-        } finally {
-            lock.unlock();
         }
         for (Task t : cancelled) {
             t.completion.drop(t.startedOnce);
@@ -872,15 +829,12 @@ public final class PoolEngine {
     /** @return the completions of the tasks now on a worker */
     public List<Completion> running() {
         List<Completion> out = new ArrayList<>();
-        lock.lock();
-        try {
+        synchronized (lock) {
             for (Worker w : workers) {
                 for (Task t : live(w.inflight.values())) {
                     out.add(t.completion);
                 }
             }
-        } finally {
-            lock.unlock();
         }
         return out;
     }
@@ -894,8 +848,7 @@ public final class PoolEngine {
     public void terminate(Supplier<? extends Throwable> error) {
         List<Task> failed = new ArrayList<>();
         List<Worker> toKill;
-        lock.lock();
-        try {
+        synchronized (lock) {
             shutdown = true;
             failed.addAll(pending);
             pending.clear();
@@ -907,10 +860,8 @@ public final class PoolEngine {
             toKill = List.copyOf(workers);
             countCancelled(failed);
             if (workers.isEmpty()) {
-                terminated.signalAll();
+                lock.notifyAll();
             }
-        } finally {
-            lock.unlock();
         }
         for (Worker w : toKill) {
             w.link.kill();
@@ -927,8 +878,7 @@ public final class PoolEngine {
      *     ({@link ExecutorStats})
      */
     public ExecutorStats stats() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             long queued = 0;
             long waitingCancelled = 0;
             for (Task t : pending) {
@@ -954,28 +904,20 @@ public final class PoolEngine {
             }
             return new ExecutorStats(workers.size(), busy, queued, running, completed, failed,
                     cancelled + waitingCancelled, workersStarted, workersLost);
-        } finally {
-            lock.unlock();
         }
     }
 
     /** @return whether shutdown or terminate was called */
     public boolean isShutdown() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return shutdown;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** @return whether the pool is shut down and every worker is gone */
     public boolean isTerminated() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return shutdown && workers.isEmpty();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -985,21 +927,20 @@ public final class PoolEngine {
      * @throws InterruptedException if interrupted
      */
     public boolean awaitTermination(long nanos) throws InterruptedException {
-        lock.lock();
-        try {
+        long deadline = System.nanoTime() + nanos;
+        synchronized (lock) {
             while (!(shutdown && workers.isEmpty())) {
                 if (nanos <= 0) {
                     return false;
                 }
                 if (nanos == dev.mp4j.internal.util.Timeouts.FOREVER) {
-                    terminated.await();
+                    lock.wait();
                 } else {
-                    nanos = terminated.awaitNanos(nanos);
+                    TimeUnit.NANOSECONDS.timedWait(lock, nanos);
+                    nanos = deadline - System.nanoTime();
                 }
             }
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -1009,11 +950,8 @@ public final class PoolEngine {
      */
     public List<ProcessHandle> processes() {
         List<Worker> snapshot;
-        lock.lock();
-        try {
+        synchronized (lock) {
             snapshot = List.copyOf(workers);
-        } finally {
-            lock.unlock();
         }
         List<ProcessHandle> out = new ArrayList<>();
         for (Worker w : snapshot) {
@@ -1334,12 +1272,9 @@ public final class PoolEngine {
          */
         void overMemory(long usedBytes) {
             awaitLink();
-            lock.lock();
-            try {
+            synchronized (lock) {
                 overMemory = true;
                 overMemorySeen = true;
-            } finally {
-                lock.unlock();
             }
             LOG.log(System.Logger.Level.INFO, "pool: worker " + name + " (pid " + link.pid() + ") uses " + usedBytes
                     + " bytes of heap, over maxMemoryPerChild; it is replaced after its task");
@@ -1372,8 +1307,9 @@ public final class PoolEngine {
         /** The backend's threads may report before {@code start} returned the link: wait for the lock. */
         private void awaitLink() {
             if (link == null) {
-                lock.lock();
-                lock.unlock();
+                synchronized (lock) {
+                    // start() sets the link with the lock held: it is set once the lock is free
+                }
             }
         }
     }
