@@ -272,6 +272,22 @@ public final class WorkerJob implements Job {
     }
 
     /**
+     * Reads a chunk's arguments as {@link #readTask} reads a task, into an array of their own (a bulk list of
+     * numbers is boxed straight into it, with no list made and copied): the runner reads them from it.
+     */
+    private static List<Object> readArgs(byte[] bytes, int offset, int length) throws ProcessError {
+        try {
+            Object[] a = Codec.decodeElementsFromParent(bytes, offset, length);
+            return new Chunks.Slice(a, 0, a.length);
+        } catch (ClassNotFoundException e) {
+            throw new ProcessError("the worker cannot load class " + e.getMessage()
+                    + " of the task: is it on the class path the worker JVMs get?", e);
+        } catch (Throwable t) {
+            throw new ProcessError("the worker cannot read the task: " + t, t);
+        }
+    }
+
+    /**
      * The functions of the CHUNK frames received, by id: the last {@link PoolFrames#FUNCTIONS}, the oldest
      * forgotten first (as the parent's record of them). A function that could not be read is kept as its error.
      */
@@ -325,7 +341,7 @@ public final class WorkerJob implements Job {
         List<Object> args;
         try {
             int at = PoolFrames.ChunkFrame.argsOffset(frame);
-            args = (List<Object>) readTask(frame, at, frame.length - at);
+            args = readArgs(frame, at, frame.length - at);
         } catch (ProcessError e) {
             return PoolFrames.failure(id, e);
         }

@@ -169,7 +169,23 @@ final class FastReader {
      */
     static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter,
                                    Object[] into, int at, int count) throws IOException, ClassNotFoundException {
+        return elements(take(bytes, offset, length, filter), into, at, count);
+    }
+
+    /**
+     * {@link #decodeElements(byte[], int, int, ObjectInputFilter)} of what the JVM that started this one sent it,
+     * read as {@link #decodeFromParent} reads: a worker's chunk of arguments, boxed into the array it calls
+     * the function over, where a list was made of them and then copied into one.
+     */
+    static Object[] decodeElementsFromParent(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
         FastReader r = take(bytes, offset, length, filter);
+        r.fromParent = true;
+        return elements(r, null, 0, 0);
+    }
+
+    private static Object[] elements(FastReader r, Object[] into, int at, int count)
+            throws IOException, ClassNotFoundException {
         r.wantElements = true;
         r.into = into;
         r.intoAt = at;
