@@ -123,8 +123,8 @@ final class TaskRunner {
                 return new Chunks.ChunkResult(done, mark(mark, failure[0]));
             }
         }
-        // a view, not a copy: it is read or sent once
-        return new Chunks.ChunkResult(out == into ? new Chunks.Slice(out, from, to) : Arrays.asList(out), null);
+        // a view, not a copy: it is read or sent once (a worker JVM encodes it from the array)
+        return new Chunks.ChunkResult(new Chunks.Slice(out, from, to), null);
     }
 
     /**
@@ -189,7 +189,7 @@ final class TaskRunner {
             }
         }
         // a view when all succeeded (read or sent once as a list); a result with errors travels whole, as is
-        return new Chunks.EachResult(errors == null ? Arrays.asList(values) : new ArrayList<>(Arrays.asList(values)),
-                errors);
+        return new Chunks.EachResult(errors == null ? new Chunks.Slice(values, 0, n)
+                : new ArrayList<>(Arrays.asList(values)), errors);
     }
 }
