@@ -653,9 +653,13 @@ public final class PoolEngine {
         if (out == null) {
             out = new ArrayList<>(2);
         }
-        if (!out.contains(w)) {
-            out.add(w);
+        // by identity and index, not contains(): its indexOf and equals calls ran for every task sent
+        for (int i = 0, n = out.size(); i < n; i++) {
+            if (out.get(i) == w) {
+                return out;
+            }
         }
+        out.add(w);
         return out;
     }
 
