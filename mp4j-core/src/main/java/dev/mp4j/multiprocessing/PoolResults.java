@@ -25,10 +25,9 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalInt;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -374,8 +373,10 @@ final class PoolResults {
      * delivered without the lock. Chunk outcomes arrive from the engine's threads.
      */
     static final class IMapIterator<R> extends SingleUseIterator<R> {
-        private final ReentrantLock lock = new ReentrantLock();
-        private final Condition arrived = lock.newCondition();
+        // a monitor, not a ReentrantLock and its Condition: taken, waited on and signalled once per chunk, where the
+        // lock's and the condition's Java code (a dozen methods) ran in the interpreter through a fresh JVM's
+        // first imap and took the JIT's time to compile; a monitor's paths are the JVM's own
+        private final Object lock = new Object();
         private final EngineStrategy owner;
         private final Chunks.Fn fn;
         private final Iterator<?> source;
@@ -476,8 +477,7 @@ final class PoolResults {
 
         /** Sends chunks until the window is full or the iterable ends. */
         void feed() {
-            lock.lock();
-            try {
+            synchronized (lock) {
                 while (!sourceDone && sent - consumed < window) {
                     int first = Math.min(chunksize, 1024);
                     Object[] a = spareItems != null ? spareItems : new Object[first];
@@ -509,8 +509,6 @@ final class PoolResults {
                         spareItems = a;
                     }
                 }
-            } finally {
-                lock.unlock();
             }
         }
 
@@ -595,8 +593,7 @@ final class PoolResults {
 
         private void arrive(long index, int items, Object v, Throwable e) {
             Outcome o = e != null ? new Outcome(null, e, items) : new Outcome((Chunks.EachResult) v, null, items);
-            lock.lock();
-            try {
+            synchronized (lock) {
                 if (ordered) {
                     byIndex[(int) (index % window)] = o;
                 } else {
@@ -605,10 +602,8 @@ final class PoolResults {
                 if (!ordered || index == consumed) {
                     // the consumer waits for chunk `consumed` only: a chunk that arrives ahead of it (from the
                     // other worker) would wake it for nothing, a thread switch each on a busy machine
-                    arrived.signalAll();
+                    lock.notifyAll();
                 }
-            } finally {
-                lock.unlock();
             }
         }
 
@@ -621,14 +616,11 @@ final class PoolResults {
         /** Stops feeding the pool; the chunks sent and not yet started are dropped (see {@link ChunkCompletion}). */
         @Override
         protected void cancelRest() {
-            lock.lock();
-            try {
+            synchronized (lock) {
                 sourceDone = true;
                 ended = true;
                 Arrays.fill(byIndex, null);
                 byArrival.clear();
-            } finally {
-                lock.unlock();
             }
         }
 
@@ -650,8 +642,7 @@ final class PoolResults {
         }
 
         private boolean moreSlow() {
-            lock.lock();
-            try {
+            synchronized (lock) {
                 if (ended) {
                     return false;
                 }
@@ -664,8 +655,6 @@ final class PoolResults {
                 }
                 ended = true;
                 return false;
-            } finally {
-                lock.unlock();
             }
         }
 
@@ -700,55 +689,54 @@ final class PoolResults {
 
         private R takeSlow(Duration timeout) {
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
-            lock.lock();
             try {
-                if (!hasNext()) {
-                    throw new NoSuchElementException();
-                }
-                while (true) {
-                    if (pos < current.size) {
-                        int i = pos++;
-                        if (current.whole != null) {
-                            delivered(current.items);
-                            throw Exceptions.rethrow(current.whole);
-                        }
-                        return item(current, i);
+                synchronized (lock) {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
                     }
-                    current = Outcome.NONE;
-                    if (consumed < sent) {
-                        Outcome o = ordered ? takeOrdered() : byArrival.poll();
-                        if (o == null) {
-                            long left = Timeouts.remaining(deadline);
-                            if (left <= 0) {
-                                throw new TimeoutError("no result within " + timeout);
+                    while (true) {
+                        if (pos < current.size) {
+                            int i = pos++;
+                            if (current.whole != null) {
+                                delivered(current.items);
+                                throw Exceptions.rethrow(current.whole);
                             }
-                            if (left == Timeouts.FOREVER) {
-                                arrived.await();
-                            } else {
-                                arrived.awaitNanos(left);
+                            return item(current, i);
+                        }
+                        current = Outcome.NONE;
+                        if (consumed < sent) {
+                            Outcome o = ordered ? takeOrdered() : byArrival.poll();
+                            if (o == null) {
+                                long left = Timeouts.remaining(deadline);
+                                if (left <= 0) {
+                                    throw new TimeoutError("no result within " + timeout);
+                                }
+                                if (left == Timeouts.FOREVER) {
+                                    lock.wait();
+                                } else {
+                                    TimeUnit.NANOSECONDS.timedWait(lock, left);
+                                }
+                                continue;
                             }
+                            consumed++;
+                            current = o;
+                            pos = 0;
+                            feed();
                             continue;
                         }
-                        consumed++;
-                        current = o;
-                        pos = 0;
                         feed();
-                        continue;
+                        if (consumed < sent) {
+                            continue;
+                        }
+                        ended = true;
+                        if (sourceError != null) {
+                            throw Exceptions.rethrow(sourceError);
+                        }
+                        throw new NoSuchElementException();
                     }
-                    feed();
-                    if (consumed < sent) {
-                        continue;
-                    }
-                    ended = true;
-                    if (sourceError != null) {
-                        throw Exceptions.rethrow(sourceError);
-                    }
-                    throw new NoSuchElementException();
                 }
             } catch (InterruptedException e) {
                 throw InterruptedError.restore(e);
-            } finally {
-                lock.unlock();
             }
         }
     }

@@ -15,12 +15,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -84,8 +81,9 @@ public final class PoolEngine {
     private final Backend backend;
     /** {@link Backend#logsRoutineEnds}. */
     private final boolean logsRoutineEnds;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition terminated = lock.newCondition();
+    // a monitor, not a ReentrantLock: taken a few times per task and result, its paths are the JVM's own, where
+    // the lock's Java code ran in the interpreter through a fresh JVM's first tasks and went through the JIT
+    private final Object lock = new Object(); // notified when the pool is terminated
     private final ArrayDeque<Task> pending = new ArrayDeque<>();
     private final List<Worker> workers = new ArrayList<>();
     private boolean started;
@@ -145,11 +143,8 @@ public final class PoolEngine {
 
     /** Starts all the workers now, if they have not started yet (otherwise the first submit does). */
     public void start() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             startAll();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -192,15 +187,12 @@ public final class PoolEngine {
             return;
         }
         List<Worker> sends;
-        lock.lock();
-        try {
+        synchronized (lock) {
             checkAccepting();
             pending.add(new Task(nextId++, completion, prepared, limit, backend.weight(prepared), items, chunked,
                     submitted));
             startAll();
             sends = assign();
-        } finally {
-            lock.unlock();
         }
         send(sends);
     }
@@ -210,12 +202,9 @@ public final class PoolEngine {
      * {@link #submit}, which every task goes through, so that the JIT's first compilation of it leaves this out.
      */
     private void unsendable(Completion completion, int items, long submitted, Throwable e) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             checkAccepting();
             failed += items;
-        } finally {
-            lock.unlock();
         }
         Events.task(label, -1, submitted, 0, -1, 0, 0, "error");
         completion.finish(null, backend.unsendable(e));
@@ -252,8 +241,7 @@ public final class PoolEngine {
     private void onReady(Worker w) {
         List<Worker> sends;
         boolean kill;
-        lock.lock();
-        try {
+        synchronized (lock) {
             kill = w.killed || broken != null;
             if (kill) {
                 w.killed = true;
@@ -262,8 +250,6 @@ public final class PoolEngine {
                 w.ready = true;
                 sends = assign();
             }
-        } finally {
-            lock.unlock();
         }
         if (kill) {
             w.link.kill();
@@ -272,11 +258,8 @@ public final class PoolEngine {
     }
 
     private void onInitFailed(Worker w, Throwable cause) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             w.initFailed = cause;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -290,8 +273,7 @@ public final class PoolEngine {
         List<Worker> sends;
         boolean kill = false;
         String outcome = null;
-        lock.lock();
-        try {
+        synchronized (lock) {
             task = w.inflight.remove(id);
             if (task != null && !task.abandoned) {
                 if (later != null) {
@@ -320,8 +302,6 @@ public final class PoolEngine {
                 }
             }
             sends = assign();
-        } finally {
-            lock.unlock();
         }
         if (kill) {
             w.link.kill();
@@ -359,12 +339,9 @@ public final class PoolEngine {
 
     /** A task counted as completed could not be read after all: counts it as failed. @return "error" */
     private String uncount(Task t) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             completed -= t.items;
             failed += t.items;
-        } finally {
-            lock.unlock();
         }
         return "error";
     }
@@ -411,14 +388,11 @@ public final class PoolEngine {
      */
     private void onBounced(Worker w, long id) {
         List<Worker> sends;
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (w.inflight.containsKey(id)) {
                 requeue(w);
             }
             sends = assign();
-        } finally {
-            lock.unlock();
         }
         send(sends);
     }
@@ -433,8 +407,7 @@ public final class PoolEngine {
         // no +, whose call site links on its first run: every pool's close in a fresh JVM would pay for it
         String about = new StringBuilder("worker ").append(w.name).append(" (pid ").append(w.link.pid()).append(')')
                 .toString();
-        lock.lock();
-        try {
+        synchronized (lock) {
             logGone(w, about, code, message);
             // under the lock: whoever sees the pool terminated finds the event committed
             if (message != null) {
@@ -499,10 +472,8 @@ public final class PoolEngine {
                 }
             }
             if (workers.isEmpty()) {
-                terminated.signalAll();
+                lock.notifyAll();
             }
-        } finally {
-            lock.unlock();
         }
         for (Task t : failed) {
             Events.task(label, t.worker == null ? -1 : t.worker.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0,
@@ -638,7 +609,7 @@ public final class PoolEngine {
             best.inflight.put(t);
             best.inflightBytes += t.weight;
             best.dispatched++;
-            best.outbox.add(new Send(best, t));
+            best.post(t);
             out = touched(out, best);
         }
         if (shutdown || maxTasksPerChild > 0 || overMemorySeen) {
@@ -666,7 +637,7 @@ public final class PoolEngine {
                 if (spent || (shutdown && pending.isEmpty())) {
                     w.quitting = true;
                     w.recycled = spent;
-                    w.outbox.add(new Send(w, null));
+                    w.post(QUIT);
                     out = touched(out, w);
                     if (spent && (!shutdown || !pending.isEmpty())) {
                         startWorker();
@@ -682,9 +653,13 @@ public final class PoolEngine {
         if (out == null) {
             out = new ArrayList<>(2);
         }
-        if (!out.contains(w)) {
-            out.add(w);
+        // by identity and index, not contains(): its indexOf and equals calls ran for every task sent
+        for (int i = 0, n = out.size(); i < n; i++) {
+            if (out.get(i) == w) {
+                return out;
+            }
         }
+        out.add(w);
         return out;
     }
 
@@ -696,35 +671,37 @@ public final class PoolEngine {
     private void send(List<Worker> touched) {
         for (int i = 0, n = touched.size(); i < n; i++) { // by index: no iterator per task and result
             Worker w = touched.get(i);
-            do {
-                if (!w.sendLock.tryLock()) {
-                    break;
-                }
-                try {
-                    Send s;
-                    while ((s = w.outbox.poll()) != null) {
-                        try {
-                            if (s.task == null) {
-                                w.link.quit();
+            Object s = w.takeToSend();
+            if (s == null) {
+                continue; // nothing left, or another thread sends to this worker and looks again before it stops
+            }
+            boolean stopped = false;
+            try {
+                do {
+                    try {
+                        if (s == QUIT) {
+                            w.link.quit();
+                        } else {
+                            Task t = (Task) s;
+                            if (t.chunked) {
+                                w.link.send(t.id, t.payload, t.completion.valuesInto(), t.completion.valuesAt());
                             } else {
-                                Task t = s.task;
-                                if (t.chunked) {
-                                    w.link.send(t.id, t.payload, t.completion.valuesInto(), t.completion.valuesAt());
-                                } else {
-                                    w.link.send(t.id, t.payload);
-                                }
-                                if (t.limitNanos != Timeouts.FOREVER) {
-                                    arm(w, t); // a call only for a task with a limit, not for each sent
-                                }
+                                w.link.send(t.id, t.payload);
                             }
-                        } catch (IOException e) {
-                            // the worker is dying; its death is reported and fails what it held
+                            if (t.limitNanos != Timeouts.FOREVER) {
+                                arm(w, t); // a call only for a task with a limit, not for each sent
+                            }
                         }
+                    } catch (IOException e) {
+                        // the worker is dying; its death is reported and fails what it held
                     }
-                } finally {
-                    w.sendLock.unlock();
+                } while ((s = w.nextToSend()) != null);
+                stopped = true;
+            } finally {
+                if (!stopped) {
+                    w.stopSending(); // an error stopped the sends: what is left goes with the next send
                 }
-            } while (!w.outbox.isEmpty());
+            }
         }
     }
 
@@ -735,13 +712,10 @@ public final class PoolEngine {
      * holds; those queued behind it start theirs when it is done, in {@link #onResult}). No lock held on entry.
      */
     private void arm(Worker w, Task t) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (w.head() == t) {
                 armHead(w, t);
             }
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -755,8 +729,7 @@ public final class PoolEngine {
     /** The timer thread: the task ran past its limit; kill its worker and fail it. */
     private void timeOut(Worker w, Task t) {
         String limit = java.time.Duration.ofNanos(t.limitNanos).toString();
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (w.inflight.get(t.id) != t || w.killed) {
                 return; // it finished (or its worker went) just now
             }
@@ -765,8 +738,6 @@ public final class PoolEngine {
             w.killed = true;
             w.killReason = "task over its time limit of " + limit;
             failed += t.items;
-        } finally {
-            lock.unlock();
         }
         Events.task(label, w.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0, "timeout");
         LOG.log(System.Logger.Level.WARNING, "pool: a task ran past its time limit of " + limit + "; killing worker "
@@ -780,8 +751,7 @@ public final class PoolEngine {
 
     private boolean stop(Task t) {
         Worker w;
-        lock.lock();
-        try {
+        synchronized (lock) {
             w = t.worker;
             if (w == null || w.killed || w.inflight.get(t.id) != t) {
                 return false; // never sent, or done (its worker may run another task now: leave that alone)
@@ -799,8 +769,6 @@ public final class PoolEngine {
                 t.timer.cancel(false);
                 t.timer = null;
             }
-        } finally {
-            lock.unlock();
         }
         Events.task(label, w.link.pid(), t.submitNanos, t.sentNanos, -1, t.weight, 0, "cancelled");
         w.link.kill();
@@ -817,8 +785,7 @@ public final class PoolEngine {
     public void shutdown(boolean cancelPending) {
         List<Task> cancelled = new ArrayList<>();
         List<Worker> sends;
-        lock.lock();
-        try {
+        synchronized (lock) {
             shutdown = true;
             if (cancelPending) {
                 cancelled.addAll(pending);
@@ -827,10 +794,8 @@ public final class PoolEngine {
             }
             sends = assign();
             if (workers.isEmpty()) {
-                terminated.signalAll();
+                lock.notifyAll();
             }
-        } finally {
-            lock.unlock();
         }
         for (Task t : cancelled) {
             t.completion.drop(t.startedOnce);
@@ -846,14 +811,11 @@ public final class PoolEngine {
      */
     public List<Task> shutdownNow() {
         List<Task> cancelled;
-        lock.lock();
-        try {
+        synchronized (lock) {
             shutdown = true;
             cancelled = new ArrayList<>(pending);
             pending.clear();
             countCancelled(cancelled);
-        } finally {
-            lock.unlock();
         }
         for (Task t : cancelled) {
             t.completion.drop(t.startedOnce);
@@ -871,15 +833,12 @@ public final class PoolEngine {
     /** @return the completions of the tasks now on a worker */
     public List<Completion> running() {
         List<Completion> out = new ArrayList<>();
-        lock.lock();
-        try {
+        synchronized (lock) {
             for (Worker w : workers) {
                 for (Task t : live(w.inflight.values())) {
                     out.add(t.completion);
                 }
             }
-        } finally {
-            lock.unlock();
         }
         return out;
     }
@@ -893,8 +852,7 @@ public final class PoolEngine {
     public void terminate(Supplier<? extends Throwable> error) {
         List<Task> failed = new ArrayList<>();
         List<Worker> toKill;
-        lock.lock();
-        try {
+        synchronized (lock) {
             shutdown = true;
             failed.addAll(pending);
             pending.clear();
@@ -906,10 +864,8 @@ public final class PoolEngine {
             toKill = List.copyOf(workers);
             countCancelled(failed);
             if (workers.isEmpty()) {
-                terminated.signalAll();
+                lock.notifyAll();
             }
-        } finally {
-            lock.unlock();
         }
         for (Worker w : toKill) {
             w.link.kill();
@@ -926,8 +882,7 @@ public final class PoolEngine {
      *     ({@link ExecutorStats})
      */
     public ExecutorStats stats() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             long queued = 0;
             long waitingCancelled = 0;
             for (Task t : pending) {
@@ -953,28 +908,20 @@ public final class PoolEngine {
             }
             return new ExecutorStats(workers.size(), busy, queued, running, completed, failed,
                     cancelled + waitingCancelled, workersStarted, workersLost);
-        } finally {
-            lock.unlock();
         }
     }
 
     /** @return whether shutdown or terminate was called */
     public boolean isShutdown() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return shutdown;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** @return whether the pool is shut down and every worker is gone */
     public boolean isTerminated() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return shutdown && workers.isEmpty();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -984,21 +931,20 @@ public final class PoolEngine {
      * @throws InterruptedException if interrupted
      */
     public boolean awaitTermination(long nanos) throws InterruptedException {
-        lock.lock();
-        try {
+        long deadline = System.nanoTime() + nanos;
+        synchronized (lock) {
             while (!(shutdown && workers.isEmpty())) {
                 if (nanos <= 0) {
                     return false;
                 }
                 if (nanos == dev.mp4j.internal.util.Timeouts.FOREVER) {
-                    terminated.await();
+                    lock.wait();
                 } else {
-                    nanos = terminated.awaitNanos(nanos);
+                    TimeUnit.NANOSECONDS.timedWait(lock, nanos);
+                    nanos = deadline - System.nanoTime();
                 }
             }
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -1008,11 +954,8 @@ public final class PoolEngine {
      */
     public List<ProcessHandle> processes() {
         List<Worker> snapshot;
-        lock.lock();
-        try {
+        synchronized (lock) {
             snapshot = List.copyOf(workers);
-        } finally {
-            lock.unlock();
         }
         List<ProcessHandle> out = new ArrayList<>();
         for (Worker w : snapshot) {
@@ -1107,8 +1050,8 @@ public final class PoolEngine {
         }
     }
 
-    /** A task and its place in the pool. */
-    private record Send(Worker worker, Task task) {} // task null: QUIT
+    /** In a worker's outbox: tell it to quit. */
+    private static final Object QUIT = new Object();
 
     /** A submitted task: the engine's handle on it. */
     public final class Task {
@@ -1180,8 +1123,11 @@ public final class PoolEngine {
     public final class Worker {
         private final String name;
         private final Held inflight = new Held(); // in the order sent
-        private final ConcurrentLinkedQueue<Send> outbox = new ConcurrentLinkedQueue<>(); // decided, not yet sent
-        private final ReentrantLock sendLock = new ReentrantLock(); // held while sending from the outbox
+        // what was decided for it and not yet sent, in order: Tasks and QUIT. Guarded by its own monitor, as is
+        // sending (a thread sends from it): a monitor and a deque, not a ConcurrentLinkedQueue and a ReentrantLock,
+        // whose Java code (VarHandle calls, a node per task) ran in the interpreter for a fresh JVM's first chunks
+        private final ArrayDeque<Object> outbox = new ArrayDeque<>();
+        private boolean sending;
         private long inflightBytes; // the weight of the tasks it holds
         private long serviceNanos = -1; // a moving average of the time its tasks ran, as it reports them
         private volatile Backend.Link link; // set right after Backend.start, under the lock
@@ -1196,6 +1142,45 @@ public final class PoolEngine {
 
         private Worker(String name) {
             this.name = name;
+        }
+
+        /** Queues a task (or QUIT) to send, after those queued before. */
+        private void post(Object s) {
+            synchronized (outbox) {
+                outbox.addLast(s);
+            }
+        }
+
+        /**
+         * @return the first thing to send, this thread now the worker's only sender; null if there is nothing or
+         *     another thread sends (which takes what is queued meanwhile before it stops)
+         */
+        private Object takeToSend() {
+            synchronized (outbox) {
+                if (sending || outbox.isEmpty()) {
+                    return null;
+                }
+                sending = true;
+                return outbox.pollFirst();
+            }
+        }
+
+        /** @return the next thing to send, or null: the sender stops, in the same step as it finds nothing */
+        private Object nextToSend() {
+            synchronized (outbox) {
+                Object s = outbox.pollFirst();
+                if (s == null) {
+                    sending = false;
+                }
+                return s;
+            }
+        }
+
+        /** Ends this thread's sending, if an error stopped it before {@link #nextToSend} found nothing. */
+        private void stopSending() {
+            synchronized (outbox) {
+                sending = false;
+            }
         }
 
         /** @return the worker's name */
@@ -1291,12 +1276,9 @@ public final class PoolEngine {
          */
         void overMemory(long usedBytes) {
             awaitLink();
-            lock.lock();
-            try {
+            synchronized (lock) {
                 overMemory = true;
                 overMemorySeen = true;
-            } finally {
-                lock.unlock();
             }
             LOG.log(System.Logger.Level.INFO, "pool: worker " + name + " (pid " + link.pid() + ") uses " + usedBytes
                     + " bytes of heap, over maxMemoryPerChild; it is replaced after its task");
@@ -1329,8 +1311,9 @@ public final class PoolEngine {
         /** The backend's threads may report before {@code start} returned the link: wait for the lock. */
         private void awaitLink() {
             if (link == null) {
-                lock.lock();
-                lock.unlock();
+                synchronized (lock) {
+                    // start() sets the link with the lock held: it is set once the lock is free
+                }
             }
         }
     }

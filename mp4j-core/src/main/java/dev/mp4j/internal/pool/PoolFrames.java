@@ -351,8 +351,13 @@ public final class PoolFrames {
     static byte[] values(long id, boolean each, List<Object> values) {
         byte[] frame;
         try {
-            Object[] a = values.toArray();
-            frame = Codec.encodeList(a, 0, a.length, ResultFrame.BODY); // decoded as an ArrayList
+            // decoded as an ArrayList; from the runner's own array, without a copy of it
+            if (values instanceof Chunks.Slice s) {
+                frame = Codec.encodeList(s.array(), s.from(), s.to(), ResultFrame.BODY);
+            } else {
+                Object[] a = values.toArray();
+                frame = Codec.encodeList(a, 0, a.length, ResultFrame.BODY);
+            }
         } catch (IOException e) {
             return failure(id, new ProcessError("a result of the chunk cannot be sent back to the parent: " + e, e));
         }

@@ -108,7 +108,7 @@ final class TaskRunner {
             from = s.from();
             to = s.to();
         } else {
-            in = args.toArray();
+            in = array(args);
             out = new Object[in.length];
             from = 0;
             to = in.length;
@@ -123,8 +123,19 @@ final class TaskRunner {
                 return new Chunks.ChunkResult(done, mark(mark, failure[0]));
             }
         }
-        // a view, not a copy: it is read or sent once
-        return new Chunks.ChunkResult(out == into ? new Chunks.Slice(out, from, to) : Arrays.asList(out), null);
+        // a view, not a copy: it is read or sent once (a worker JVM encodes it from the array)
+        return new Chunks.ChunkResult(new Chunks.Slice(out, from, to), null);
+    }
+
+    /**
+     * @return the arguments as an array, only read: a slice's own array when it is the whole of it (a worker
+     *     JVM's chunk, decoded into one), else a copy
+     */
+    private static Object[] array(List<Object> args) {
+        if (args instanceof Chunks.Slice s && s.from() == 0 && s.to() == s.array().length) {
+            return s.array();
+        }
+        return args.toArray();
     }
 
     /**
@@ -159,7 +170,7 @@ final class TaskRunner {
      * @return the values and exceptions, by argument
      */
     static Chunks.EachResult runEach(dev.mp4j.function.SerializableFunction<Object, Object> fn, List<Object> args, UnaryOperator<Throwable> mark) {
-        Object[] in = args.toArray();
+        Object[] in = array(args);
         int n = in.length;
         Object[] values = new Object[n];
         Throwable[] failure = new Throwable[1];
@@ -178,7 +189,7 @@ final class TaskRunner {
             }
         }
         // a view when all succeeded (read or sent once as a list); a result with errors travels whole, as is
-        return new Chunks.EachResult(errors == null ? Arrays.asList(values) : new ArrayList<>(Arrays.asList(values)),
-                errors);
+        return new Chunks.EachResult(errors == null ? new Chunks.Slice(values, 0, n)
+                : new ArrayList<>(Arrays.asList(values)), errors);
     }
 }

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * The job of a pool worker JVM: run the initializer, then tasks as {@link PoolFrames} describes until told
@@ -30,6 +31,12 @@ public final class WorkerJob implements Job {
     /** First byte of the encoded form. */
     public static final byte MARK = JobForm.WORKER;
     private static final System.Logger LOG = LazyLogger.of("dev.mp4j.pool");
+    /**
+     * How a task's exception is made fit to send back: one instance, where a method reference in the chunk's
+     * path was evaluated for every chunk, in the interpreter through a fresh worker's first chunks an
+     * invokedynamic call and two lambda-form methods each time.
+     */
+    private static final UnaryOperator<Throwable> PORTABLE = PoolFrames::portable;
 
     private final String name;
     private final byte[] authkey;
@@ -272,6 +279,22 @@ public final class WorkerJob implements Job {
     }
 
     /**
+     * Reads a chunk's arguments as {@link #readTask} reads a task, into an array of their own (a bulk list of
+     * numbers is boxed straight into it, with no list made and copied): the runner reads them from it.
+     */
+    private static List<Object> readArgs(byte[] bytes, int offset, int length) throws ProcessError {
+        try {
+            Object[] a = Codec.decodeElementsFromParent(bytes, offset, length);
+            return new Chunks.Slice(a, 0, a.length);
+        } catch (ClassNotFoundException e) {
+            throw new ProcessError("the worker cannot load class " + e.getMessage()
+                    + " of the task: is it on the class path the worker JVMs get?", e);
+        } catch (Throwable t) {
+            throw new ProcessError("the worker cannot read the task: " + t, t);
+        }
+    }
+
+    /**
      * The functions of the CHUNK frames received, by id: the last {@link PoolFrames#FUNCTIONS}, the oldest
      * forgotten first (as the parent's record of them). A function that could not be read is kept as its error.
      */
@@ -325,7 +348,7 @@ public final class WorkerJob implements Job {
         List<Object> args;
         try {
             int at = PoolFrames.ChunkFrame.argsOffset(frame);
-            args = (List<Object>) readTask(frame, at, frame.length - at);
+            args = readArgs(frame, at, frame.length - at);
         } catch (ProcessError e) {
             return PoolFrames.failure(id, e);
         }
@@ -333,7 +356,7 @@ public final class WorkerJob implements Job {
         var timer = soft == null ? null : soft.arm(id, interrupted -> softLimited(channel, interrupted));
         Object out;
         try {
-            out = each ? TaskRunner.runEach(f, args, PoolFrames::portable) : TaskRunner.runChunk(f, args, PoolFrames::portable);
+            out = each ? TaskRunner.runEach(f, args, PORTABLE) : TaskRunner.runChunk(f, args, PORTABLE);
         } finally {
             if (soft != null) {
                 soft.disarm(timer);
@@ -402,7 +425,7 @@ public final class WorkerJob implements Job {
         }
         TaskRunner.Outcome out;
         if (soft == null) {
-            out = TaskRunner.run(task, PoolFrames::portable);
+            out = TaskRunner.run(task, PORTABLE);
         } else {
             var timer = soft.arm(id, interrupted -> {
                 try {
@@ -412,7 +435,7 @@ public final class WorkerJob implements Job {
                 }
             });
             try {
-                out = TaskRunner.run(task, PoolFrames::portable);
+                out = TaskRunner.run(task, PORTABLE);
             } finally {
                 soft.disarm(timer);
             }

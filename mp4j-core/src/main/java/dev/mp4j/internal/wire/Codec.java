@@ -446,6 +446,29 @@ public final class Codec {
         return decode(bytes, offset, length, processFilter, factoryProperty(), true);
     }
 
+    /**
+     * {@link #decodeElements(byte[], int, int, ObjectInputFilter)} of what the parent sent, read as
+     * {@link #decodeFromParent(byte[], int, int)} reads it: a worker's chunk of arguments.
+     *
+     * @return the elements, in a fresh array the caller owns
+     * @throws IOException on a corrupt stream, or one that holds something other than a list
+     */
+    public static Object[] decodeElementsFromParent(byte[] bytes, int offset, int length)
+            throws IOException, ClassNotFoundException {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        Object value;
+        try {
+            if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
+                return FastReader.decodeElementsFromParent(bytes, offset, length,
+                        factoryProperty() ? effective(processFilter) : processFilter);
+            }
+            value = decodeJdk(bytes, offset, length, processFilter);
+        } catch (RuntimeException e) {
+            throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
+        }
+        return elements(value);
+    }
+
     /** 0 until read, then 1 if the system property {@code jdk.serialFilterFactory} is set, else 2. */
     private static int factoryProperty;
 

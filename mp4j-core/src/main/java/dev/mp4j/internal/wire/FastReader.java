@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -59,11 +58,14 @@ final class FastReader {
             implements ObjectInputFilter.FilterInfo {}
 
     /**
-     * A reader kept between calls, taken by one call at a time (getAndSet) and given back cleared: a small
-     * value's decoding then allocates the value alone. A call that finds none idle (another thread holds it,
-     * or a record's constructor decodes while its own stream is read) makes its own.
+     * A reader kept between calls, taken by one call at a time and given back cleared: a small value's
+     * decoding then allocates the value alone. A call that finds none idle (another thread holds it, or a
+     * record's constructor decodes while its own stream is read) makes its own. Guarded by {@link #IDLE_LOCK}:
+     * a monitor, not an AtomicReference, whose getAndSet is a VarHandle call that runs a chain of JDK methods
+     * in the interpreter, for every chunk a fresh JVM's first map or imap decodes.
      */
-    private static final AtomicReference<FastReader> IDLE = new AtomicReference<>();
+    private static FastReader idle;
+    private static final Object IDLE_LOCK = new Object();
 
     private byte[] buf;
     private int pos;
@@ -169,7 +171,23 @@ final class FastReader {
      */
     static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter,
                                    Object[] into, int at, int count) throws IOException, ClassNotFoundException {
+        return elements(take(bytes, offset, length, filter), into, at, count);
+    }
+
+    /**
+     * {@link #decodeElements(byte[], int, int, ObjectInputFilter)} of what the JVM that started this one sent it,
+     * read as {@link #decodeFromParent} reads: a worker's chunk of arguments, boxed into the array it calls
+     * the function over, where a list was made of them and then copied into one.
+     */
+    static Object[] decodeElementsFromParent(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+            throws IOException, ClassNotFoundException {
         FastReader r = take(bytes, offset, length, filter);
+        r.fromParent = true;
+        return elements(r, null, 0, 0);
+    }
+
+    private static Object[] elements(FastReader r, Object[] into, int at, int count)
+            throws IOException, ClassNotFoundException {
         r.wantElements = true;
         r.into = into;
         r.intoAt = at;
@@ -184,7 +202,11 @@ final class FastReader {
 
     /** @return the idle reader, or a new one, set to read the fast stream at {@code bytes[offset, offset + length)} */
     private static FastReader take(byte[] bytes, int offset, int length, ObjectInputFilter filter) {
-        FastReader r = IDLE.getAndSet(null);
+        FastReader r;
+        synchronized (IDLE_LOCK) {
+            r = idle;
+            idle = null;
+        }
         if (r == null) {
             r = new FastReader();
         }
@@ -232,7 +254,9 @@ final class FastReader {
             Arrays.fill(classInfos, 0, classCount, null);
         }
         classCount = 0;
-        IDLE.set(this);
+        synchronized (IDLE_LOCK) {
+            idle = this;
+        }
     }
 
     // --------------------------------------------------------------------------------------- values

@@ -17,12 +17,11 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Writes one value in the {@link FastFormat}, or reports that it cannot: then the caller uses JDK
  * serialization for the whole graph. Not thread-safe: one call at a time owns an instance (a fresh one, or
- * the idle one taken from {@link #IDLE}).
+ * the idle one taken from {@link #idle}).
  */
 final class FastWriter {
     /**
@@ -33,12 +32,14 @@ final class FastWriter {
     /** The idle writer keeps a buffer at most this long. */
     private static final int MAX_KEPT_BUFFER = 64 << 10;
     /**
-     * A writer and its buffer kept between calls, taken by one call at a time (getAndSet): a small value's
-     * call then allocates its result and nothing else, where a fresh writer would allocate itself and a buffer
-     * (grown by doubling for a task's lambda and its record), and fresh memory costs a page fault per 4 KiB the
-     * first time it is touched. A call that finds none idle (another thread holds it) makes its own.
+     * A writer and its buffer kept between calls, taken by one call at a time: a small value's call then
+     * allocates its result and nothing else, where a fresh writer would allocate itself and a buffer (grown
+     * by doubling for a task's lambda and its record), and fresh memory costs a page fault per 4 KiB the first
+     * time it is touched. A call that finds none idle (another thread holds it) makes its own. Guarded by
+     * {@link #IDLE_LOCK}, a monitor, as {@code FastReader}'s idle reader.
      */
-    private static final AtomicReference<FastWriter> IDLE = new AtomicReference<>();
+    private static FastWriter idle;
+    private static final Object IDLE_LOCK = new Object();
 
     /** Thrown (never out of this class) when the value needs JDK serialization. */
     private static final class Fallback extends RuntimeException {
@@ -94,7 +95,7 @@ final class FastWriter {
     static byte[] encode(Object obj, int headroom) {
         int estimate = headroom + initialCapacity(obj);
         boolean small = estimate <= MAX_POOLED_ESTIMATE;
-        FastWriter w = small ? IDLE.getAndSet(null) : null;
+        FastWriter w = small ? takeIdle() : null;
         boolean pooled = w != null;
         if (pooled) {
             w.ensure(estimate);
@@ -131,7 +132,18 @@ final class FastWriter {
             Arrays.fill(classes, 0, classCount, null);
         }
         classCount = 0;
-        IDLE.set(this);
+        synchronized (IDLE_LOCK) {
+            idle = this;
+        }
+    }
+
+    /** @return the idle writer, now this call's, or null if another call holds it */
+    private static FastWriter takeIdle() {
+        synchronized (IDLE_LOCK) {
+            FastWriter w = idle;
+            idle = null;
+            return w;
+        }
     }
 
     /**
