@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,11 +34,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * cannot use is ignored silently (its AOT logging is switched off) and the child starts without it.
  *
  * <p>The training also loads (without initializing them) the application classes of the jobs this JVM
- * has started by then that it read from a jar ({@link #noteJobClass}): a child then finds the class of its
- * target in the cache, instead of opening the application's jar and verifying the class (5–20 ms in a fresh
- * child here, more for a big class). Those in a directory are not in the cache: a child reads, parses and verifies such a
- * class itself and makes its methods' adapters, all in the JVM's own code (the bench's 37 KB job class: about
- * 1 ms of a spawned child's CPU, 1.2 ms more than with the class in a jar, measured over 30 children each).
+ * has started by then ({@link #noteJobClass}) that no directory of the children's class path holds
+ * ({@link #outside}): a child then finds the class of its target in the cache, instead of opening the
+ * application's jar and verifying the class (5–20 ms in a fresh child here, more for a big class). Those in a
+ * directory are not in the cache: a child reads, parses and verifies such a class itself and makes its
+ * methods' adapters, all in the JVM's own code (the bench's 37 KB job class: about 1 ms of a spawned child's
+ * CPU, 1.2 ms more than with the class in a jar, measured over 30 children each).
  * A child whose class path has a directory otherwise starts as one of jars alone does: the same classes from
  * the cache, the same start-up phases.
  */
@@ -140,25 +142,9 @@ public final class AotCache {
 
     /** {@link #noteJobClass} into {@code noted}. */
     static void note(Set<String> noted, Class<?> type) {
-        if (type.getClassLoader() != ClassLoader.getSystemClassLoader() || inDirectory(type)) {
+        if (type.getClassLoader() != ClassLoader.getSystemClassLoader()) {
             return;
         }
-        noteNames(noted, type);
-    }
-
-    /**
-     * Whether a class was read from a directory of the class path. The training leaves the directories out,
-     * so it cannot load such a class; or, were a jar behind the directory to hold a class of the same name, it
-     * would put that jar's copy in the cache, which children would then run instead of the directory's.
-     */
-    static boolean inDirectory(Class<?> type) {
-        java.security.CodeSource source = type.getProtectionDomain().getCodeSource();
-        java.net.URL location = source == null ? null : source.getLocation();
-        return location != null && "file".equals(location.getProtocol()) && location.getPath().endsWith("/");
-    }
-
-    /** {@link #note(Set, Class)}'s names, wherever the class was read from. */
-    static void noteNames(Set<String> noted, Class<?> type) {
         if (type.isHidden()) {
             int end = type.getName().indexOf("$$Lambda");
             if (end > 0) {
@@ -426,10 +412,11 @@ public final class AotCache {
             // Made now, empty (the training JVM writes over it): other JVMs see the training under way from
             // its start, not only once the training JVM has started and made its .config file (~0.3 s).
             Files.write(partial, new byte[0]);
-            boolean directories = layout.classPath().size() < LaunchLayout.of(spec).classPath().size();
-            List<String> java = new ArrayList<>(Launch.command(spec, trainingOptions(partial, directories), layout));
+            List<Path> directories = directories(LaunchLayout.of(spec).classPath());
+            List<String> java = new ArrayList<>(
+                    Launch.command(spec, trainingOptions(partial, !directories.isEmpty()), layout));
             java.add(TRAINING);
-            java.addAll(NOTED);
+            java.addAll(outside(NOTED, directories));
             new ProcessBuilder("/bin/sh", "-c", trainingScript(java, partial, cache))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
@@ -495,6 +482,42 @@ public final class AotCache {
             }
         }
         return null;
+    }
+
+    /** @return the directories of a class path */
+    static List<Path> directories(List<String> classPath) {
+        List<Path> directories = new ArrayList<>();
+        for (String e : classPath) {
+            Path p = Path.of(e);
+            if (Files.isDirectory(p)) {
+                directories.add(p);
+            }
+        }
+        return directories;
+    }
+
+    /**
+     * The noted classes that none of the children's class path's directories holds, for the training to load.
+     * The training leaves the directories out: it cannot load a class of one, and were a jar of the class path
+     * to hold a class of that name too, the cache would have the jar's copy, which children would run instead
+     * of the directory's (a {@code Context} may give its children a class path other than the program's).
+     *
+     * @param noted class names
+     * @param directories the children's class path's directories
+     */
+    static List<String> outside(Collection<String> noted, List<Path> directories) {
+        List<String> names = new ArrayList<>(noted.size());
+        for (String name : noted) {
+            String file = name.replace('.', '/').concat(".class");
+            boolean inDirectory = false;
+            for (Path directory : directories) {
+                inDirectory |= Files.exists(directory.resolve(file));
+            }
+            if (!inDirectory) {
+                names.add(name);
+            }
+        }
+        return names;
     }
 
     /**

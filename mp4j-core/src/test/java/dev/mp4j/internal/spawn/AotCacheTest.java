@@ -220,13 +220,13 @@ class AotCacheTest {
     void theClassesOfJobsAreNotedForTheTraining() {
         java.util.Set<String> noted = new java.util.HashSet<>();
         dev.mp4j.function.SerializableRunnable lambda = () -> { };
-        AotCache.noteNames(noted, lambda.getClass());
+        AotCache.note(noted, lambda.getClass());
         AotCache.note(noted, String.class);
         assertEquals(java.util.Set.of(AotCacheTest.class.getName()), noted, "a lambda: its capturing class");
-        AotCache.noteNames(noted, Program.lambda().getClass());
+        AotCache.note(noted, Program.lambda().getClass());
         assertEquals(java.util.Set.of(AotCacheTest.class.getName(), Program.class.getName()), noted,
                 "a nested class's lambda: that class, and its nest host");
-        AotCache.noteNames(noted, Program.class);
+        AotCache.note(noted, Program.class);
         assertEquals(2, noted.size());
         for (int i = 0; i < AotCache.MAX_NOTED + 10; i++) {
             AotCache.note(noted, "app.Class" + i);
@@ -235,15 +235,17 @@ class AotCacheTest {
     }
 
     @Test
-    void aClassReadFromADirectoryIsNotNotedForTheTraining() {
-        assertTrue(AotCache.inDirectory(AotCacheTest.class), "the test classes are in a directory");
-        assertFalse(AotCache.inDirectory(Test.class), "JUnit's classes are in a jar");
-        java.util.Set<String> noted = new java.util.HashSet<>();
-        AotCache.note(noted, AotCacheTest.class);
-        AotCache.note(noted, Program.lambda().getClass());
-        assertEquals(java.util.Set.of(), noted, "the training of the jars would not find them, or find another copy");
-        AotCache.note(noted, Test.class);
-        assertEquals(java.util.Set.of(Test.class.getName()), noted, "a class of a jar is noted");
+    void aClassThatADirectoryOfTheChildrensClassPathHoldsIsNotTrained(@TempDir Path dir) throws Exception {
+        Path classes = Files.createDirectories(dir.resolve("classes"));
+        Files.createDirectories(classes.resolve("app"));
+        Files.createFile(classes.resolve("app/Shadowed.class"));
+        Path jar = Files.createFile(dir.resolve("app.jar"));
+        List<String> classPath = List.of(classes.toString(), jar.toString(), dir.resolve("missing.jar").toString());
+        List<Path> directories = AotCache.directories(classPath);
+        assertEquals(List.of(classes), directories, "a missing entry is no directory");
+        assertEquals(List.of("app.InJar", "Top"),
+                AotCache.outside(List.of("app.Shadowed", "app.InJar", "Top"), directories),
+                "a class a directory holds stays out of the training, which runs on the jars alone");
     }
 
     @Test
