@@ -613,7 +613,11 @@ final class PoolResults {
             return t < 0 ? OptionalInt.empty() : OptionalInt.of(t);
         }
 
-        /** Stops feeding the pool; the chunks sent and not yet started are dropped (see {@link ChunkCompletion}). */
+        /**
+         * Stops feeding the pool; the chunks sent and not yet started are dropped (see {@link ChunkCompletion}),
+         * and a {@code next()} waiting in another thread raises {@code IllegalStateException}: the chunk it waits
+         * for may never come.
+         */
         @Override
         protected void cancelRest() {
             synchronized (lock) {
@@ -621,6 +625,7 @@ final class PoolResults {
                 ended = true;
                 Arrays.fill(byIndex, null);
                 byArrival.clear();
+                lock.notifyAll();
             }
         }
 
@@ -691,6 +696,9 @@ final class PoolResults {
             long deadline = Timeouts.deadline(Timeouts.toNanos(timeout));
             try {
                 synchronized (lock) {
+                    if (isClosed()) {
+                        throw new IllegalStateException("the ResultIterator is closed");
+                    }
                     if (!hasNext()) {
                         throw new NoSuchElementException();
                     }
@@ -710,6 +718,9 @@ final class PoolResults {
                                 long left = Timeouts.remaining(deadline);
                                 if (left <= 0) {
                                     throw new TimeoutError("no result within " + timeout);
+                                }
+                                if (isClosed()) { // by another thread, before or while this one waited
+                                    throw new IllegalStateException("the ResultIterator is closed");
                                 }
                                 if (left == Timeouts.FOREVER) {
                                     lock.wait();

@@ -108,6 +108,41 @@ class ResultIteratorCloseTest {
         assertEquals(9, s.cancelledTasks(), s.toString());
     }
 
+    /** A Pool's imap closed by another thread: a next() waiting for a chunk that will not come raises at once. */
+    @Test
+    void aNextWaitingOnAnImapRaisesWhenAnotherThreadClosesIt() throws Exception {
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (dev.mp4j.multiprocessing.Pool pool = new dev.mp4j.multiprocessing.ThreadPool(1)) {
+            pool.applyAsync(() -> {
+                busy.countDown();
+                return release.await(60, TimeUnit.SECONDS);
+            });
+            assertTrue(busy.await(30, TimeUnit.SECONDS));
+            ResultIterator<Integer> it = pool.imap(x -> x, List.of(1, 2, 3), 1); // queued behind the busy call
+            java.util.concurrent.CompletableFuture<Throwable> raised = new java.util.concurrent.CompletableFuture<>();
+            Thread consumer = Thread.ofPlatform().start(() -> {
+                try {
+                    it.next(Duration.ofSeconds(60));
+                    raised.complete(null);
+                } catch (Throwable t) {
+                    raised.complete(t);
+                }
+            });
+            while (consumer.getState() != Thread.State.TIMED_WAITING && !raised.isDone()) {
+                Thread.sleep(1);
+            }
+            it.close();
+            Throwable t = raised.get(30, TimeUnit.SECONDS);
+            assertTrue(t instanceof IllegalStateException, "raised: " + t);
+            assertThrows(IllegalStateException.class, it::next);
+            release.countDown();
+            consumer.join(30_000);
+        } finally {
+            release.countDown();
+        }
+    }
+
     /** A map abandoned with break inside try-with-resources stops: its workers run few of the remaining calls. */
     @Test
     void breakingOutOfAProcessPoolMapStopsItsWork() {
