@@ -162,7 +162,9 @@ public final class Bootstrap {
         System.out.flush();
         System.err.flush();
         child.reportExit(code);
-        if (code == 0 && Child.nonDaemonThreadBesides(Thread.currentThread()) == null) {
+        // a process's job has just found no other non-daemon thread (as Python's child, which exits then): not
+        // looked for again, a walk of the JVM's threads between the EXIT frame and the exit
+        if (code == 0 && (Jobs.ranAlone(job) || Child.nonDaemonThreadBesides(Thread.currentThread()) == null)) {
             // The JVM ends as a program whose main returned (exit status 0, the shutdown hooks run). Not
             // System.exit: Runtime.exit first asks the logging framework whether to log the exit, which
             // starts it in a fresh JVM: about 8 ms more between the job's end and the parent's join().
