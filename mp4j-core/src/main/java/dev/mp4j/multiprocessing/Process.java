@@ -96,7 +96,8 @@ public class Process implements Serializable {
         Identity.Known parent = Identity.current();
         this.target = target;
         this.identity = Identity.childIdentity(parent);
-        String kind = getClass().getSimpleName();
+        Class<?> type = getClass();
+        String kind = type == Process.class ? "Process" : type.getSimpleName(); // a plain one's, without reflection
         this.name = name != null ? name : Identity.name(kind.isEmpty() ? "Process" : kind, identity);
         this.daemon = parent.daemon();
         this.authkey = parent.authkey().clone();
