@@ -148,7 +148,7 @@ final class ExitWatch {
 
         @Override
         public void run() {
-            String tree = ProcessTrees.token(jvm.process().toHandle());
+            String tree = jvm.treeToken();
             int code = jvm.readUntilExit(Ignore.FRAMES);
             jvm.release();
             if (exit.isDone()) {

@@ -28,6 +28,8 @@ public final class ChildJvm {
     private final AtomicInteger term = new AtomicInteger(TERM_NOT_SENT);
     /** The exit code the child reported ({@link Tags#EXIT}), once {@link #readUntilExit} has read it. */
     private volatile Integer reported;
+    /** The token the child's environment carries for its descendants, or null when not known here. */
+    private final String tree;
     /** Run once {@link #readUntilExit} has seen the process end, or null. */
     private volatile Runnable whenEnded;
 
@@ -36,18 +38,30 @@ public final class ChildJvm {
      * @param channel the control channel, which owns the child's stdin
      */
     public ChildJvm(java.lang.Process process, FrameChannel channel) {
-        this(process, channel, new AtomicReference<>());
+        this(process, channel, new AtomicReference<>(), null);
     }
 
     /**
      * @param process the OS process
      * @param channel the control channel, which owns the child's stdin
      * @param name where the child's process name goes once it has one (its output's lines are labelled with it)
+     * @param tree the token the child's environment carries for its descendants, or null
      */
-    ChildJvm(java.lang.Process process, FrameChannel channel, AtomicReference<String> name) {
+    ChildJvm(java.lang.Process process, FrameChannel channel, AtomicReference<String> name, String tree) {
         this.process = process;
         this.channel = channel;
         this.name = name;
+        this.tree = tree;
+    }
+
+    /**
+     * @return the token the child's environment carries for its descendants
+     *     ({@link dev.mp4j.internal.util.ProcessTrees#killMarked}), as the launch gave it: known without reading
+     *     the child's environment back from {@code /proc} (a file read and a parse of the whole environment, run
+     *     interpreted beside each paced start's child); null when it is not known here, or the child is gone
+     */
+    public String treeToken() {
+        return tree != null ? tree : dev.mp4j.internal.util.ProcessTrees.token(process.toHandle());
     }
 
     /**

@@ -133,4 +133,19 @@ class ChildJvmTest {
         assertEquals(-15, child.readUntilExit(frame -> { }));
         assertNull(child.reportedExit());
     }
+
+    /** A launched child knows the token its environment carries, as the child's environment reads back. */
+    @Test
+    void aLaunchedChildKnowsItsTreeTokenWithoutReadingItsEnvironment() throws Exception {
+        ChildJvm child = Launch.start(Launch.Spec.defaults(dev.mp4j.internal.child.Bootstrap.class));
+        try {
+            String known = child.treeToken();
+            assertEquals(dev.mp4j.internal.util.ProcessTrees.token(child.process().toHandle()), known);
+            org.junit.jupiter.api.Assertions.assertNotNull(known);
+        } finally {
+            child.process().destroyForcibly();
+            child.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            child.release();
+        }
+    }
 }
