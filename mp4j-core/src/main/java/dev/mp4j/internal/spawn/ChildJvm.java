@@ -32,6 +32,8 @@ public final class ChildJvm {
     private final String tree;
     /** Run once {@link #readUntilExit} has seen the process end, or null. */
     private volatile Runnable whenEnded;
+    /** Run once, after the job is sent or when the channel is released without one; null once run, or none. */
+    private final AtomicReference<Runnable> afterJob = new AtomicReference<>();
 
     /**
      * @param process the OS process
@@ -99,10 +101,29 @@ public final class ChildJvm {
      * @throws IOException if the child is gone
      */
     public void sendJob(byte[] encodedJob, ObjectInputFilter filter) throws IOException {
-        if (filter != null) {
-            channel.send(Tags.frame(Tags.FILTER, Codec.encode(filter)));
+        try {
+            if (filter != null) {
+                channel.send(Tags.frame(Tags.FILTER, Codec.encode(filter)));
+            }
+            channel.send(Tags.frame(Tags.JOB, encodedJob));
+        } finally {
+            runAfterJob();
         }
-        channel.send(Tags.frame(Tags.JOB, encodedJob));
+    }
+
+    /**
+     * @param then run (it must not block) once the job is sent ({@link #sendJob}, whether or not the child took
+     *     it), or when the channel is released without one, whichever comes first; on the thread that does it
+     */
+    void afterJob(Runnable then) {
+        afterJob.set(then);
+    }
+
+    private void runAfterJob() {
+        Runnable then = afterJob.getAndSet(null);
+        if (then != null) {
+            then.run();
+        }
     }
 
     /**
@@ -215,6 +236,7 @@ public final class ChildJvm {
 
     /** Releases the parent's ends: the channel, with the child's stdin and FIFO. */
     public void release() {
+        runAfterJob();
         channel.close();
     }
 
