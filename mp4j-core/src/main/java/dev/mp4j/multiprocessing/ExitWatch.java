@@ -50,7 +50,11 @@ final class ExitWatch {
 
     /**
      * A watch's thread: runs its watch, then waits up to {@link #IDLE_NANOS} for another, renamed for each. A
-     * watch that throws ends its thread, which is then never handed another.
+     * watch that throws ends its thread, which is then never handed another. Its {@link #next}, by CAS:
+     * <pre>
+     *   watch (handed) --taken by the thread--&gt; null (running it, then waiting, listed in IDLE)
+     *   null --hand(watch)--&gt; watch          null --the wait runs out--&gt; LEFT (final: hand fails)
+     * </pre>
      */
     static final class Runner implements Runnable {
         /** What {@link #next} holds once the thread has stopped waiting: nothing more is taken. */

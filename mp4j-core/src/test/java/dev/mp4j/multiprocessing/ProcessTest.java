@@ -388,14 +388,14 @@ class ProcessTest {
         String name = "mp4j-exit-watch-" + next.pid().orElseThrow();
         assertTrue(next.join(LONG));
         assertEquals(OptionalInt.of(4), next.exitCode());
-        long deadline = System.nanoTime() + LONG.toNanos();
-        while (!idle.getName().equals(name) && System.nanoTime() < deadline) {
-            Thread.sleep(10); // it renames itself as it takes the watch
-        }
+        // renamed as it took the watch, before it ended it: a System.exit's end comes from the watch itself
         assertEquals(name, idle.getName());
     }
 
-    /** @return the thread of that name once it is in that state; fails after {@link #LONG} */
+    /**
+     * @return the thread of that name once it is in that state (polled: a thread's state can only be
+     *     looked at); fails after {@link #LONG}
+     */
     private static Thread awaitThread(String name, Thread.State state) throws InterruptedException {
         long deadline = System.nanoTime() + LONG.toNanos();
         while (System.nanoTime() < deadline) {
