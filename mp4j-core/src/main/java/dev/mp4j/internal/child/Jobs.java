@@ -58,15 +58,8 @@ final class Jobs {
      * Becomes the job's process and runs it; then, as Python's child does, waits for the non-daemon threads it
      * started.
      *
-     * @return 0, or 1 when the process's {@code run()} threw (its trace then on stderr)
-     */
-    static int runProcess(ProcessJob job, Child child) {
-        return runProcess(job, child, new boolean[1]);
-    }
-
-    /**
      * @param alone set to whether, once the process ran, no other non-daemon thread was left
-     * @return as {@link #runProcess(ProcessJob, Child)}
+     * @return 0, or 1 when the process's {@code run()} threw (its trace then on stderr)
      */
     private static int runProcess(ProcessJob job, Child child, boolean[] alone) {
         LifecycleLog.inChild(job.lifecycleLevel());
