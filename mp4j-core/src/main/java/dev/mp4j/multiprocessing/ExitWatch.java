@@ -6,12 +6,15 @@ import dev.mp4j.internal.util.ProcessTrees;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 /**
- * Watches a started {@link Process}'s child JVM on a daemon thread until it ends. A platform thread: a
+ * Watches a started {@link Process}'s child JVM on a daemon thread until it ends; the thread then waits a while
+ * for the next process's watch ({@link Runner}). A platform thread: a
  * virtual one blocked in a read is woken through the JDK's poller and a carrier, hand-offs that would sit
  * between a child's exit and {@code join()} returning. A child that a signal from outside ended takes the
  * processes it started with it ({@link ProcessTrees#killMarked}) before {@code join()} returns.
@@ -28,8 +31,95 @@ final class ExitWatch {
      */
     static Watch watch(ChildJvm jvm, CompletableFuture<Integer> exit, BooleanSupplier signalled, IntConsumer after) {
         Watch watch = new Watch(jvm, exit, signalled, after);
-        Thread.ofPlatform().daemon().name("mp4j-exit-watch-".concat(Long.toString(jvm.pid()))).start(watch);
+        Runner idle = IDLE.getAndSet(null);
+        if (idle == null || !idle.hand(watch)) {
+            Thread.ofPlatform().daemon().name(watch.threadName()).start(new Runner(watch));
+        }
         return watch;
+    }
+
+    /**
+     * How long a watch's thread waits for the next watch once its child has ended: a program that starts
+     * process after process, paced, hands each to the thread the last one left, rather than starting a thread
+     * (a tenth of a millisecond or two of the parent's CPU, and its start handshake) while its child starts.
+     */
+    static final long IDLE_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    /** The thread of an ended watch, waiting for the next; at most one. */
+    private static final AtomicReference<Runner> IDLE = new AtomicReference<>();
+
+    /**
+     * A watch's thread: runs its watch, then waits up to {@link #IDLE_NANOS} for another, renamed for each. A
+     * watch that throws ends its thread, which is then never handed another. Its {@link #next}, by CAS:
+     * <pre>
+     *   watch (handed) --taken by the thread--&gt; null (running it, then waiting, listed in IDLE)
+     *   null --hand(watch)--&gt; watch          null --the wait runs out--&gt; LEFT (final: hand fails)
+     * </pre>
+     */
+    static final class Runner implements Runnable {
+        /** What {@link #next} holds once the thread has stopped waiting: nothing more is taken. */
+        private static final Object LEFT = new Object();
+        /** The watch handed to this thread and not yet taken; null while it waits; {@link #LEFT} once it left. */
+        private final AtomicReference<Object> next;
+        private volatile Thread thread;
+
+        Runner(Watch first) {
+            next = new AtomicReference<>(first);
+        }
+
+        /** @return whether this idle thread took {@code watch}: false once it has left */
+        boolean hand(Watch watch) {
+            if (!next.compareAndSet(null, watch)) {
+                return false;
+            }
+            LockSupport.unpark(thread);
+            return true;
+        }
+
+        @Override
+        public void run() {
+            Thread self = Thread.currentThread();
+            thread = self;
+            Object task = next.getAndSet(null);
+            while (task != null) {
+                run(self, (Watch) task);
+                task = null; // the ended watch is not held while the thread waits: its process may be collected
+                task = idle();
+            }
+        }
+
+        private static void run(Thread self, Watch watch) {
+            String name = watch.threadName();
+            if (!self.getName().equals(name)) {
+                self.setName(name);
+            }
+            watch.run();
+            Thread.interrupted(); // nobody interrupts it; a watch handed on starts clear all the same
+        }
+
+        /** @return the next watch, or null: the thread leaves, having waited {@link #IDLE_NANOS} for none */
+        private Object idle() {
+            if (!IDLE.compareAndSet(null, this)) {
+                return null; // another thread waits already
+            }
+            long deadline = System.nanoTime() + IDLE_NANOS;
+            while (true) {
+                Object task = next.getAndSet(null);
+                if (task != null) {
+                    return task;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    if (next.compareAndSet(null, LEFT)) {
+                        IDLE.compareAndSet(this, null);
+                        return null;
+                    }
+                    // handed one as it was leaving: loop to take it
+                } else {
+                    LockSupport.parkNanos(this, left);
+                }
+            }
+        }
     }
 
     /**
@@ -55,9 +145,14 @@ final class ExitWatch {
             this.after = after;
         }
 
+        /** @return the name of the thread that runs it */
+        String threadName() {
+            return "mp4j-exit-watch-".concat(Long.toString(jvm.pid()));
+        }
+
         @Override
         public void run() {
-            String tree = ProcessTrees.token(jvm.process().toHandle());
+            String tree = jvm.treeToken();
             int code = jvm.readUntilExit(Ignore.FRAMES);
             jvm.release();
             if (exit.isDone()) {

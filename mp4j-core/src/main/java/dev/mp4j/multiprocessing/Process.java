@@ -96,7 +96,8 @@ public class Process implements Serializable {
         Identity.Known parent = Identity.current();
         this.target = target;
         this.identity = Identity.childIdentity(parent);
-        String kind = getClass().getSimpleName();
+        Class<?> type = getClass();
+        String kind = type == Process.class ? "Process" : type.getSimpleName(); // a plain one's, without reflection
         this.name = name != null ? name : Identity.name(kind.isEmpty() ? "Process" : kind, identity);
         this.daemon = parent.daemon();
         this.authkey = parent.authkey().clone();
@@ -150,13 +151,17 @@ public class Process implements Serializable {
             }
             starting = true;
             targetType = target != null ? Codec.codeClass(target) : null;
+        }
+        Noted noted = lastNoted;
+        if (noted == null || noted.spec != ctx.spec() || noted.process != getClass() || noted.target != targetType) {
             AotCache.noteJobClass(getClass());
             if (targetType != null) {
                 AotCache.noteJobClass(targetType);
             }
-        }
-        if (ctx.method().equals(Contexts.FORKSERVER)) {
-            Spares.noteJob(ctx.spec(), getClass() != Process.class ? getClass() : null, targetType);
+            if (ctx.method().equals(Contexts.FORKSERVER)) {
+                Spares.noteJob(ctx.spec(), getClass() != Process.class ? getClass() : null, targetType);
+            }
+            lastNoted = new Noted(ctx.spec(), getClass(), targetType);
         }
         ChildJvm child;
         byte[] job;
@@ -257,6 +262,26 @@ public class Process implements Serializable {
             if (!process.daemon) {
                 KeepAlive.end();
             }
+        }
+    }
+
+    /**
+     * What the last start noted of its classes for the children's AOT cache and the next forkserver spare: a
+     * start of the same classes with the same launch settings notes nothing again (the notes are as they were
+     * left, and a paced start would run their look-ups interpreted each time).
+     */
+    private static volatile Noted lastNoted;
+
+    /** The launch settings, the process's class and its target's (or null) of a start. */
+    private static final class Noted {
+        final Object spec;
+        final Class<?> process;
+        final Class<?> target;
+
+        Noted(Object spec, Class<?> process, Class<?> target) {
+            this.spec = spec;
+            this.process = process;
+            this.target = target;
         }
     }
 

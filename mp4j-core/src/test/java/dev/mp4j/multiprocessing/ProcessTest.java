@@ -371,6 +371,44 @@ class ProcessTest {
         }
     }
 
+    /**
+     * The thread that watched a process waits for the next one's watch once its child has ended, renamed for
+     * it; the next process is watched as any other, its exit code known after join().
+     */
+    @Test
+    void theNextProcessIsWatchedByTheThreadTheLastOneLeft() throws InterruptedException {
+        Process first = new Process(() -> { });
+        first.start();
+        Pids.started(first);
+        first.join();
+        Thread idle = awaitThread("mp4j-exit-watch-" + first.pid().orElseThrow(), Thread.State.TIMED_WAITING);
+        Process next = new Process(() -> System.exit(4));
+        next.start();
+        Pids.started(next);
+        String name = "mp4j-exit-watch-" + next.pid().orElseThrow();
+        assertTrue(next.join(LONG));
+        assertEquals(OptionalInt.of(4), next.exitCode());
+        // renamed as it took the watch, before it ended it: a System.exit's end comes from the watch itself
+        assertEquals(name, idle.getName());
+    }
+
+    /**
+     * @return the thread of that name once it is in that state (polled: a thread's state can only be
+     *     looked at); fails after {@link #LONG}
+     */
+    private static Thread awaitThread(String name, Thread.State state) throws InterruptedException {
+        long deadline = System.nanoTime() + LONG.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Thread t : Thread.getAllStackTraces().keySet()) {
+                if (t.getName().equals(name) && t.getState() == state) {
+                    return t;
+                }
+            }
+            Thread.sleep(10);
+        }
+        throw new AssertionError("no thread " + name + " in state " + state);
+    }
+
     @Test
     void joiningARunningProcessWithTheInterruptFlagSetRaises() {
         Process p = new Process(() -> Fixtures.sleep(100_000));

@@ -122,6 +122,11 @@ public final class Bootstrap {
                 throw e;
             }
             connected.complete(null);
+            // this JVM's side of the channel, with its exit hook, before the job: a spare makes it while it
+            // waits, not between its job's arrival and its run (a SIGTERM meanwhile, taken by the JVM's handler
+            // before SIGTERM's default action is in place, runs the hook on that handler's thread, which the
+            // hook tells from a System.exit)
+            child = adopt(channel, parentPid);
             AtomicBoolean jobCame = spare ? Warmup.whileWaiting(h.natives(), h.load()) : null;
             byte[] frame;
             try {
@@ -139,7 +144,7 @@ public final class Bootstrap {
                 frame = channel.receive(Integer.MAX_VALUE - 16L);
             }
             job = Jobs.decode(frame);
-            prepared.join(); // SIGTERM's default action is in place before the exit hook and the job runs
+            prepared.join(); // SIGTERM's default action is in place before the job runs
             try {
                 channel.send(new byte[] {Tags.TERM_DEFAULT}); // a SIGTERM the swap lost is sent again
             } catch (IOException parentGone) {
@@ -148,7 +153,6 @@ public final class Bootstrap {
                 }
                 throw parentGone;
             }
-            child = adopt(channel, parentPid);
         } catch (Throwable t) {
             LifecycleLog.LOG.log(System.Logger.Level.ERROR, "the child JVM could not start its job:", t);
             System.exit(1);
@@ -158,7 +162,9 @@ public final class Bootstrap {
         System.out.flush();
         System.err.flush();
         child.reportExit(code);
-        if (code == 0 && Child.nonDaemonThreadBesides(Thread.currentThread()) == null) {
+        // a process's job has just found no other non-daemon thread (as Python's child, which exits then): not
+        // looked for again, a walk of the JVM's threads between the EXIT frame and the exit
+        if (code == 0 && (Jobs.ranAlone(job) || Child.nonDaemonThreadBesides(Thread.currentThread()) == null)) {
             // The JVM ends as a program whose main returned (exit status 0, the shutdown hooks run). Not
             // System.exit: Runtime.exit first asks the logging framework whether to log the exit, which
             // starts it in a fresh JVM: about 8 ms more between the job's end and the parent's join().

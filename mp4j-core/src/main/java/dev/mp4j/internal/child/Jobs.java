@@ -58,9 +58,10 @@ final class Jobs {
      * Becomes the job's process and runs it; then, as Python's child does, waits for the non-daemon threads it
      * started.
      *
+     * @param alone set to whether, once the process ran, no other non-daemon thread was left
      * @return 0, or 1 when the process's {@code run()} threw (its trace then on stderr)
      */
-    static int runProcess(ProcessJob job, Child child) {
+    private static int runProcess(ProcessJob job, Child child, boolean[] alone) {
         LifecycleLog.inChild(job.lifecycleLevel());
         child.become(new Identity.Known(job.name(), ProcessHandle.current().pid(), job.authkey(), job.daemon(),
                         job.identity(), job.whole()),
@@ -82,7 +83,7 @@ final class Jobs {
             t.printStackTrace();
             code = 1;
         }
-        awaitNonDaemonThreads();
+        alone[0] = awaitNonDaemonThreads();
         LifecycleLog.log(System.Logger.Level.INFO, new Message("process exiting with exitcode ", code));
         return code;
     }
@@ -95,6 +96,8 @@ final class Jobs {
      */
     private static final class ProcessRun implements Job {
         private final ProcessJob job;
+        /** Whether the process ran and then found no other non-daemon thread alive. */
+        private final boolean[] alone = new boolean[1];
 
         ProcessRun(ProcessJob job) {
             this.job = job;
@@ -102,8 +105,18 @@ final class Jobs {
 
         @Override
         public int run(Child child) {
-            return runProcess(job, child);
+            return runProcess(job, child, alone);
         }
+    }
+
+    /**
+     * @param job a job that has run
+     * @return true if it is a process's, which waited for the other non-daemon threads once its process ran
+     *     and found none left (as Python's child does before it exits): its JVM may return from main without
+     *     looking for them again; false if that is not known
+     */
+    static boolean ranAlone(Job job) {
+        return job instanceof ProcessRun run && run.alone[0];
     }
 
     /** A lifecycle message, made only when it is logged: a text, and the exit code it ends with, if any. */
@@ -122,17 +135,21 @@ final class Jobs {
         }
     }
 
-    /** Python's {@code threading._shutdown()}: the child lives until its non-daemon threads end. */
-    private static void awaitNonDaemonThreads() {
+    /**
+     * Python's {@code threading._shutdown()}: the child lives until its non-daemon threads end.
+     *
+     * @return true once none is left; false if interrupted while one was
+     */
+    private static boolean awaitNonDaemonThreads() {
         while (true) {
             Thread other = Child.nonDaemonThreadBesides(Thread.currentThread());
             if (other == null) {
-                return;
+                return true;
             }
             try {
                 other.join();
             } catch (InterruptedException e) {
-                return;
+                return false;
             }
         }
     }

@@ -250,6 +250,8 @@ final class Warmup {
         }
         byte[] processJob = Tags.frame(Tags.JOB, sampleProcessJob().encode());
         Jobs.decode(processJob); // as the child finds its job: a process's first, the likelier one
+        // and its target run (it does nothing), which links the call a target read from the parent makes
+        ProcessJob.decode(sampleProcessJob().encode()).target().run();
         if (stop.getAsBoolean()) {
             return;
         }

@@ -180,12 +180,11 @@ public final class Child {
         while (root.getParent() != null) {
             root = root.getParent();
         }
-        Thread[] threads;
+        Thread[] threads = new Thread[64]; // a child's JVM has about twenty: one walk of them, not a count first
         int n;
-        do {
-            threads = new Thread[root.activeCount() + 16];
-            n = root.enumerate(threads, true);
-        } while (n == threads.length); // more threads than room: perhaps some left out
+        while ((n = root.enumerate(threads, true)) == threads.length) { // more threads than room: perhaps some left out
+            threads = new Thread[root.activeCount() + 64];
+        }
         return Arrays.asList(threads).subList(0, n);
     }
 

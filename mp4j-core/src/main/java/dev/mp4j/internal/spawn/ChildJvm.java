@@ -28,26 +28,42 @@ public final class ChildJvm {
     private final AtomicInteger term = new AtomicInteger(TERM_NOT_SENT);
     /** The exit code the child reported ({@link Tags#EXIT}), once {@link #readUntilExit} has read it. */
     private volatile Integer reported;
+    /** The token the child's environment carries for its descendants, or null when not known here. */
+    private final String tree;
     /** Run once {@link #readUntilExit} has seen the process end, or null. */
     private volatile Runnable whenEnded;
+    /** Run once, after the job is sent or when the channel is released without one; null once run, or none. */
+    private final AtomicReference<Runnable> afterJob = new AtomicReference<>();
 
     /**
      * @param process the OS process
      * @param channel the control channel, which owns the child's stdin
      */
     public ChildJvm(java.lang.Process process, FrameChannel channel) {
-        this(process, channel, new AtomicReference<>());
+        this(process, channel, new AtomicReference<>(), null);
     }
 
     /**
      * @param process the OS process
      * @param channel the control channel, which owns the child's stdin
      * @param name where the child's process name goes once it has one (its output's lines are labelled with it)
+     * @param tree the token the child's environment carries for its descendants, or null
      */
-    ChildJvm(java.lang.Process process, FrameChannel channel, AtomicReference<String> name) {
+    ChildJvm(java.lang.Process process, FrameChannel channel, AtomicReference<String> name, String tree) {
         this.process = process;
         this.channel = channel;
         this.name = name;
+        this.tree = tree;
+    }
+
+    /**
+     * @return the token the child's environment carries for its descendants
+     *     ({@link dev.mp4j.internal.util.ProcessTrees#killMarked}), as the launch gave it: known without reading
+     *     the child's environment back from {@code /proc} (a file read and a parse of the whole environment, run
+     *     interpreted beside each paced start's child); null when it is not known here, or the child is gone
+     */
+    public String treeToken() {
+        return tree != null ? tree : dev.mp4j.internal.util.ProcessTrees.token(process.toHandle());
     }
 
     /**
@@ -85,10 +101,29 @@ public final class ChildJvm {
      * @throws IOException if the child is gone
      */
     public void sendJob(byte[] encodedJob, ObjectInputFilter filter) throws IOException {
-        if (filter != null) {
-            channel.send(Tags.frame(Tags.FILTER, Codec.encode(filter)));
+        try {
+            if (filter != null) {
+                channel.send(Tags.frame(Tags.FILTER, Codec.encode(filter)));
+            }
+            channel.send(Tags.frame(Tags.JOB, encodedJob));
+        } finally {
+            runAfterJob();
         }
-        channel.send(Tags.frame(Tags.JOB, encodedJob));
+    }
+
+    /**
+     * @param then run (it must not block) once the job is sent ({@link #sendJob}, whether or not the child took
+     *     it), or when the channel is released without one, whichever comes first; on the thread that does it
+     */
+    void afterJob(Runnable then) {
+        afterJob.set(then);
+    }
+
+    private void runAfterJob() {
+        Runnable then = afterJob.getAndSet(null);
+        if (then != null) {
+            then.run();
+        }
     }
 
     /**
@@ -201,6 +236,7 @@ public final class ChildJvm {
 
     /** Releases the parent's ends: the channel, with the child's stdin and FIFO. */
     public void release() {
+        runAfterJob();
         channel.close();
     }
 

@@ -305,12 +305,13 @@ public final class Launch {
         check(spec);
         List<String> command = command(spec, AotCache.options(spec, spare));
         java.lang.Process process;
+        String tree;
         try {
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectInput(ProcessBuilder.Redirect.PIPE)
                     .redirectOutput(ChildStreams.redirect(spec.output()))
                     .redirectError(ChildStreams.redirect(spec.output()));
-            ProcessTrees.mark(builder.environment());
+            tree = ProcessTrees.mark(builder.environment());
             process = builder.start();
         } catch (IOException e) {
             throw new IOException("cannot start a child JVM with " + command.getFirst() + ": " + e.getMessage(), e);
@@ -342,7 +343,7 @@ public final class Launch {
         CompletableFuture<FrameChannel> connected = rendezvous.admit(fifo, process, stdin,
                 new ExitedFirst(process, command));
         LifecycleLog.readAhead();
-        return new Booting(process, connected, name);
+        return new Booting(process, connected, name, tree);
     }
 
     /** The error of a child that exited before it connected back. */
@@ -369,9 +370,10 @@ public final class Launch {
      * @param connected completes with the control channel (which owns the child's stdin) once the child said
      *     hello
      * @param name the child's process name, once it has one (its output's lines are labelled with it)
+     * @param tree the token its environment carries for its descendants ({@link ProcessTrees#mark})
      */
     public record Booting(java.lang.Process process, CompletableFuture<FrameChannel> connected,
-                          AtomicReference<String> name) {
+                          AtomicReference<String> name, String tree) {
         /**
          * @return the connected child
          * @throws IOException if it exits before connecting, or does not connect in time (it is then killed)
@@ -379,7 +381,7 @@ public final class Launch {
         public ChildJvm await() throws IOException {
             try {
                 FrameChannel channel = connected.get(BOOT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-                return new ChildJvm(process, channel, name);
+                return new ChildJvm(process, channel, name, tree);
             } catch (ExecutionException e) {
                 throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             } catch (TimeoutException e) {

@@ -161,7 +161,10 @@ public final class Spares {
                 Launch.Booting booting = claim.spare() != null ? claim.spare().join() : Launch.begin(spec, false, true);
                 ChildJvm child = booting.await();
                 if (child.process().isAlive()) {
-                    replaceLater(child, claim.take());
+                    long take = claim.take();
+                    // scheduled once the job is written (or the child released without one): the timer's
+                    // scheduling, which wakes its thread, is not between this start and its job's write
+                    child.afterJob(() -> replaceLater(child, take));
                     return child;
                 }
                 child.release();
@@ -185,7 +188,8 @@ public final class Spares {
      * a core for a while, which the new child needs more during its first moments, and the program more while
      * it returns from a join. A {@link #take} before then boots a child at once. The child's end is seen by
      * the thread that reads its channel ({@link ChildJvm#readUntilExit}); a child whose channel nobody reads
-     * is replaced after {@link #REPLACE_AFTER_MILLIS} ms.
+     * is replaced after {@link #REPLACE_AFTER_MILLIS} ms. Called once the child's job is sent (or the child
+     * released without one: {@link ChildJvm#afterJob}), so the times count from then.
      */
     private void replaceLater(ChildJvm taken, long take) {
         Runnable replace = () -> replace(take);

@@ -37,13 +37,15 @@ public final class ProcessTrees {
      * Gives a child about to start its own token, after its ancestors'.
      *
      * @param environment the child's environment (a {@link ProcessBuilder}'s)
+     * @return the child's own token, as {@link #token} would read it back from the live child
      */
-    public static void mark(Map<String, String> environment) {
+    public static String mark(Map<String, String> environment) {
         // concat, not +: this runs before a fresh JVM's first child's exec, where javac's indy concatenation
         // would link its bootstrap
         String token = PREFIX.concat(Long.toString(SEQUENCE.incrementAndGet()));
         String ancestors = environment.get(VARIABLE);
         environment.put(VARIABLE, ancestors == null ? token : ancestors.concat(" ").concat(token));
+        return token;
     }
 
     /**

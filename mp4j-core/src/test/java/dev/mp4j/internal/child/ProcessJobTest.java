@@ -147,6 +147,50 @@ class ProcessJobTest {
     }
 
     @Test
+    void theFormIsWhatTheFormsWriterWritesNonAsciiNamesIncluded() throws Exception {
+        String name = "n\u00e4me-\u20ac-\u0000-\ud83d\ude00";
+        ProcessJob job = new ProcessJob(new int[] {7, 2, 9}, name, false, new byte[] {9, -1}, "P\u00e4rent", -5L << 40,
+                System.Logger.Level.WARNING, null, "spawn", null, null);
+        JobForm.Writer w = new JobForm.Writer(JobForm.PROCESS);
+        w.out().writeInt(3);
+        w.out().writeInt(7);
+        w.out().writeInt(2);
+        w.out().writeInt(9);
+        w.out().writeUTF(name);
+        w.out().writeBoolean(false);
+        w.bytes(new byte[] {9, -1});
+        w.out().writeUTF("P\u00e4rent");
+        w.out().writeLong(-5L << 40);
+        w.level(System.Logger.Level.WARNING);
+        w.out().writeUTF("spawn");
+        w.out().writeBoolean(false);
+        w.runnable(null);
+        w.level(null);
+        assertArrayEquals(w.toByteArray(), job.encode());
+        ProcessJob got = ProcessJob.decode(job.encode());
+        assertEquals(name, got.name());
+        assertEquals("P\u00e4rent", got.parentName());
+        assertEquals(-5L << 40, got.parentPid());
+        assertArrayEquals(new int[] {7, 2, 9}, got.identity());
+    }
+
+    @Test
+    void aTargetThatCapturesStateIsEncodedAfreshEachTime() throws Exception {
+        SerializableRunnable stateless = System::gc;
+        byte[] first = job(stateless, null, null).encode();
+        assertArrayEquals(first, job(stateless, null, null).encode());
+        java.util.ArrayList<String> words = new java.util.ArrayList<>(java.util.List.of("one"));
+        SerializableRunnable capturing = () -> System.setProperty("mp4j.test.process-job-ran", String.join(",", words));
+        job(capturing, null, null).encode();
+        words.add("two");
+        ProcessJob got = ProcessJob.decode(job(capturing, null, null).encode());
+        System.clearProperty(RAN);
+        got.target().run();
+        assertEquals("one,two", System.getProperty(RAN));
+        assertNull(ProcessJob.decode(job(null, null, null).encode()).target());
+    }
+
+    @Test
     void anUnknownLogLevelIsRefused() throws Exception {
         byte[] bytes = job(null, System.Logger.Level.INFO, null).encode();
         String text = new String(bytes, java.nio.charset.StandardCharsets.ISO_8859_1).replace("INFO", "NOPE");

@@ -133,4 +133,36 @@ class ChildJvmTest {
         assertEquals(-15, child.readUntilExit(frame -> { }));
         assertNull(child.reportedExit());
     }
+
+    /** What is to follow a child's job runs once, after the job is written, or when released without one. */
+    @Test
+    void whatFollowsTheJobRunsOnceItIsSentOrWhenTheChildIsReleasedWithoutOne() throws IOException {
+        AtomicInteger ran = new AtomicInteger();
+        ChildJvm sent = child(new CountingProcess());
+        sent.afterJob(ran::incrementAndGet);
+        assertEquals(0, ran.get());
+        sent.sendJob(new byte[] {1, 2}, null);
+        assertEquals(1, ran.get(), "once the job is written");
+        sent.release();
+        assertEquals(1, ran.get(), "not again");
+        ChildJvm released = child(new CountingProcess());
+        released.afterJob(ran::incrementAndGet);
+        released.release();
+        assertEquals(2, ran.get(), "a child released without a job");
+    }
+
+    /** A launched child knows the token its environment carries, as the child's environment reads back. */
+    @Test
+    void aLaunchedChildKnowsItsTreeTokenWithoutReadingItsEnvironment() throws Exception {
+        ChildJvm child = Launch.start(Launch.Spec.defaults(dev.mp4j.internal.child.Bootstrap.class));
+        try {
+            String known = child.treeToken();
+            assertEquals(dev.mp4j.internal.util.ProcessTrees.token(child.process().toHandle()), known);
+            org.junit.jupiter.api.Assertions.assertNotNull(known);
+        } finally {
+            child.process().destroyForcibly();
+            child.process().waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+            child.release();
+        }
+    }
 }
