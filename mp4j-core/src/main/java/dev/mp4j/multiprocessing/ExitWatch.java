@@ -93,8 +93,8 @@ final class ExitWatch {
             if (!self.getName().equals(name)) {
                 self.setName(name);
             }
+            Thread.interrupted(); // an interrupt meant for the watch before (an onExit dependent's, say) is not this one's
             watch.run();
-            Thread.interrupted(); // nobody interrupts it; a watch handed on starts clear all the same
         }
 
         /** @return the next watch, or null: the thread leaves, having waited {@link #IDLE_NANOS} for none */
@@ -116,6 +116,7 @@ final class ExitWatch {
                     }
                     // handed one as it was leaving: loop to take it
                 } else {
+                    Thread.interrupted(); // else park returns at once: an interrupt has nothing to stop here
                     LockSupport.parkNanos(this, left);
                 }
             }
