@@ -153,7 +153,8 @@ public class Process implements Serializable {
             targetType = target != null ? Codec.codeClass(target) : null;
         }
         Noted noted = lastNoted;
-        if (noted == null || noted.spec != ctx.spec() || noted.process != getClass() || noted.target != targetType) {
+        if (noted == null || noted.spec != ctx.spec() || !noted.method.equals(ctx.method()) || noted.process != getClass()
+                || noted.target != targetType) {
             AotCache.noteJobClass(getClass());
             if (targetType != null) {
                 AotCache.noteJobClass(targetType);
@@ -161,7 +162,7 @@ public class Process implements Serializable {
             if (ctx.method().equals(Contexts.FORKSERVER)) {
                 Spares.noteJob(ctx.spec(), getClass() != Process.class ? getClass() : null, targetType);
             }
-            lastNoted = new Noted(ctx.spec(), getClass(), targetType);
+            lastNoted = new Noted(ctx.spec(), ctx.method(), getClass(), targetType);
         }
         ChildJvm child;
         byte[] job;
@@ -272,14 +273,19 @@ public class Process implements Serializable {
      */
     private static volatile Noted lastNoted;
 
-    /** The launch settings, the process's class and its target's (or null) of a start. */
+    /**
+     * The launch settings, the start method (spawn and forkserver share their settings, and only a forkserver
+     * start notes the classes for the next spare), the process's class and its target's (or null) of a start.
+     */
     private static final class Noted {
         final Object spec;
+        final String method;
         final Class<?> process;
         final Class<?> target;
 
-        Noted(Object spec, Class<?> process, Class<?> target) {
+        Noted(Object spec, String method, Class<?> process, Class<?> target) {
             this.spec = spec;
+            this.method = method;
             this.process = process;
             this.target = target;
         }
