@@ -264,6 +264,11 @@ public final class JvmBackend extends BreakingBackend {
             } else {
                 w.gone(null, "worker " + w.name() + " could not be started: " + failure.getMessage(), failure);
             }
+            if (jvm != null) {
+                // a child whose job could not be made or sent: ended, and its spare's replacement scheduled
+                jvm.process().destroyForcibly();
+                jvm.release();
+            }
             return;
         }
         serve(w, link, jvm);
