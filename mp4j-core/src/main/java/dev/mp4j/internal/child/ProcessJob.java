@@ -343,16 +343,7 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
          *     call of {@code values()}: 0.3-0.4 ms of a forkserver child between its job's arrival and its run
          */
         System.Logger.Level level() throws IOException {
-            String name = utf();
-            if (name.isEmpty()) {
-                return null;
-            }
-            for (System.Logger.Level level : System.Logger.Level.values()) {
-                if (level.name().equals(name)) {
-                    return level;
-                }
-            }
-            throw new StreamCorruptedException("not a log level: " + name);
+            return JobForm.Reader.levelNamed(utf());
         }
     }
 }

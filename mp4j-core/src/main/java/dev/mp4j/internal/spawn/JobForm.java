@@ -133,7 +133,16 @@ public final class JobForm {
          * @throws IOException on a damaged form, or a name that is no level
          */
         public System.Logger.Level level() throws IOException {
-            String name = in.readUTF();
+            return levelNamed(in.readUTF());
+        }
+
+        /**
+         * @param name a level's name as {@link Writer#level} writes it
+         * @return the level, or null for an empty name; found among the levels by name, not by
+         *     {@code Level.valueOf} (see {@link #level()})
+         * @throws StreamCorruptedException for a name that is no level
+         */
+        public static System.Logger.Level levelNamed(String name) throws StreamCorruptedException {
             if (name.isEmpty()) {
                 return null;
             }
