@@ -278,7 +278,7 @@ public final class JvmBackend extends BreakingBackend {
     private void serve(PoolEngine.Worker w, JvmLink link, ChildJvm jvm) {
         link.jvm = jvm;
         w.ready();
-        String tree = ProcessTrees.token(jvm.process().toHandle());
+        String tree = jvm.treeToken(); // as its launch set it, not read back from /proc
         int code = jvm.readUntilExit(new Reader(w, jvm));
         jvm.release();
         if (code < 0 && !link.killed) {
