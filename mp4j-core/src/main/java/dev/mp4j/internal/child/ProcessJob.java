@@ -4,13 +4,9 @@ import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.internal.spawn.JobForm;
 import dev.mp4j.internal.wire.Codec;
 
-import java.io.ByteArrayInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
-import java.io.UTFDataFormatException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -61,29 +57,22 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
      *     the class)
      */
     public byte[] encode() throws IOException {
-        byte[] body = whole != null ? Codec.encode(whole) : targetForm(target);
-        String log = levelName(logLevel);
-        String lifecycle = levelName(lifecycleLevel);
-        int size = 1 + 4 + 4 * identity.length + utfSize(name) + 1 + 4 + authkey.length + utfSize(parentName) + 8
-                + utfSize(log) + utfSize(startMethod) + 1 + 4 + body.length + utfSize(lifecycle);
-        Out out = new Out(new byte[size]);
-        out.b[out.p++] = JobForm.PROCESS;
-        out.int32(identity.length);
+        JobForm.Writer w = new JobForm.Writer(JobForm.PROCESS);
+        w.int32(identity.length);
         for (int i : identity) {
-            out.int32(i);
+            w.int32(i);
         }
-        out.utf(name);
-        out.b[out.p++] = (byte) (daemon ? 1 : 0);
-        out.bytes(authkey);
-        out.utf(parentName);
-        out.int32((int) (parentPid >>> 32));
-        out.int32((int) parentPid);
-        out.utf(log);
-        out.utf(startMethod);
-        out.b[out.p++] = (byte) (whole != null ? 1 : 0);
-        out.bytes(body);
-        out.utf(lifecycle);
-        return out.b;
+        w.utf(name);
+        w.bool(daemon);
+        w.bytes(authkey);
+        w.utf(parentName);
+        w.int64(parentPid);
+        w.level(logLevel);
+        w.utf(startMethod);
+        w.bool(whole != null);
+        w.bytes(whole != null ? Codec.encode(whole) : targetForm(target));
+        w.level(lifecycleLevel);
+        return w.toByteArray();
     }
 
     /**
@@ -132,81 +121,6 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
         return c.isHidden() && c.getName().contains("$$Lambda") && c.getDeclaredFields().length == 0;
     }
 
-    private static String levelName(System.Logger.Level level) {
-        return level == null ? "" : level.name();
-    }
-
-    /**
-     * @return the bytes {@link java.io.DataOutputStream#writeUTF} writes for {@code s}: its length, then its
-     *     modified UTF-8
-     * @throws UTFDataFormatException if that is more than 65535 bytes
-     */
-    private static int utfSize(String s) throws UTFDataFormatException {
-        int n = s.length();
-        int size = n;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c >= 0x80 || c == 0) {
-                size += c >= 0x800 ? 2 : 1;
-            }
-        }
-        if (size > 0xFFFF) {
-            throw new UTFDataFormatException("a string of " + size + " bytes in modified UTF-8, more than 65535");
-        }
-        return 2 + size;
-    }
-
-    /**
-     * Writes the form into an array of its exact size, as {@link java.io.DataOutputStream} would (the reader of
-     * {@link JobForm} reads it): without the stream's calls per byte, which a parent that has not compiled them
-     * runs interpreted at each start.
-     */
-    private static final class Out {
-        final byte[] b;
-        int p;
-
-        Out(byte[] b) {
-            this.b = b;
-        }
-
-        void int32(int v) {
-            b[p] = (byte) (v >>> 24);
-            b[p + 1] = (byte) (v >>> 16);
-            b[p + 2] = (byte) (v >>> 8);
-            b[p + 3] = (byte) v;
-            p += 4;
-        }
-
-        void bytes(byte[] a) {
-            int32(a.length);
-            System.arraycopy(a, 0, b, p, a.length);
-            p += a.length;
-        }
-
-        /** As {@code writeUTF}; {@link #utfSize} has checked its length. */
-        void utf(String s) {
-            int at = p;
-            p += 2;
-            int n = s.length();
-            for (int i = 0; i < n; i++) {
-                char c = s.charAt(i);
-                if (c != 0 && c < 0x80) {
-                    b[p++] = (byte) c;
-                } else if (c < 0x800) {
-                    b[p++] = (byte) (0xC0 | c >> 6 & 0x1F);
-                    b[p++] = (byte) (0x80 | c & 0x3F);
-                } else {
-                    b[p++] = (byte) (0xE0 | c >> 12 & 0x0F);
-                    b[p++] = (byte) (0x80 | c >> 6 & 0x3F);
-                    b[p++] = (byte) (0x80 | c & 0x3F);
-                }
-            }
-            int length = p - at - 2;
-            b[at] = (byte) (length >>> 8);
-            b[at + 1] = (byte) length;
-        }
-    }
-
     /**
      * @param form what {@link #encode} made of a job whose lifecycle level is null
      * @param level the lifecycle level the child gets instead, or null for none
@@ -236,114 +150,33 @@ public record ProcessJob(int[] identity, String name, boolean daemon, byte[] aut
      * @throws ClassNotFoundException naming a class of the target or process this JVM cannot load
      */
     public static ProcessJob decode(byte[] form) throws IOException, ClassNotFoundException {
-        In in = new In(form);
-        if (form.length == 0 || form[0] != JobForm.PROCESS) {
-            throw new StreamCorruptedException("not the form of " + WHAT);
-        }
-        in.p = 1;
-        int[] identity = new int[in.length(4)];
+        JobForm.Reader r = new JobForm.Reader(form, JobForm.PROCESS, "the job of a process");
+        int[] identity = new int[r.length(4)];
         for (int i = 0; i < identity.length; i++) {
-            identity[i] = in.int32();
+            identity[i] = r.int32();
         }
-        String name = in.utf();
-        boolean daemon = in.bool();
-        byte[] authkey = new byte[in.length(1)];
-        in.take(authkey.length);
-        System.arraycopy(form, in.p - authkey.length, authkey, 0, authkey.length);
-        String parentName = in.utf();
-        long parentPid = (long) in.int32() << 32 | in.int32() & 0xFFFFFFFFL;
-        System.Logger.Level logLevel = in.level();
-        String startMethod = in.utf();
-        boolean sentWhole = in.bool();
-        int n = in.length(1);
-        int at = in.take(n);
+        String name = r.utf();
+        boolean daemon = r.bool();
+        byte[] authkey = r.bytes();
+        String parentName = r.utf();
+        long parentPid = r.int64();
+        System.Logger.Level logLevel = r.level();
+        String startMethod = r.utf();
         SerializableRunnable target = null;
         Serializable whole = null;
-        if (sentWhole) {
-            Object o = Codec.decodeFromParent(form, at, n);
+        if (r.bool()) {
+            Object o = r.object();
             if (!(o instanceof Serializable s)) {
                 throw new StreamCorruptedException("the process of a job is "
                         + (o == null ? "null" : "a " + o.getClass().getName()));
             }
             whole = s;
         } else {
-            Object r = Codec.decodeFromParent(form, at, n);
-            if (r != null && !(r instanceof SerializableRunnable)) {
-                throw new StreamCorruptedException("the target of a process is a " + r.getClass().getName());
-            }
-            target = (SerializableRunnable) r;
+            target = r.runnable("the target of a process");
         }
-        System.Logger.Level lifecycleLevel = in.level();
-        if (in.p != form.length) {
-            throw new StreamCorruptedException(WHAT + " has " + (form.length - in.p) + " bytes too many");
-        }
+        System.Logger.Level lifecycleLevel = r.level();
+        r.end();
         return new ProcessJob(identity, name, daemon, authkey, parentName, parentPid, logLevel, lifecycleLevel, startMethod, target,
                 whole);
-    }
-
-    private static final String WHAT = "the job of a process";
-
-    /**
-     * Reads what {@link #encode} wrote, as {@link JobForm.Reader} would (every length bounded by what the form
-     * holds, a truncated form an {@link EOFException}), without a stream's calls per byte: a child runs this
-     * interpreted between its job's arrival and its run.
-     */
-    private static final class In {
-        private final byte[] b;
-        int p;
-
-        In(byte[] b) {
-            this.b = b;
-        }
-
-        /** @return where the next {@code n} bytes begin, skipped */
-        int take(int n) throws EOFException {
-            if (n > b.length - p) {
-                throw new EOFException(WHAT + " ends early");
-            }
-            int at = p;
-            p += n;
-            return at;
-        }
-
-        int int32() throws EOFException {
-            int at = take(4);
-            return (b[at] & 0xFF) << 24 | (b[at + 1] & 0xFF) << 16 | (b[at + 2] & 0xFF) << 8 | b[at + 3] & 0xFF;
-        }
-
-        boolean bool() throws EOFException {
-            return b[take(1)] != 0;
-        }
-
-        /** @return a length, checked against what the form can hold of elements of {@code unit} bytes */
-        int length(int unit) throws IOException {
-            int n = int32();
-            if (n < 0 || n > b.length / unit) {
-                throw new StreamCorruptedException("a length of " + n + " in " + WHAT);
-            }
-            return n;
-        }
-
-        /** @return a string as {@code readUTF} reads it: ASCII at once, anything else through it */
-        String utf() throws IOException {
-            int at = take(2);
-            int n = (b[at] & 0xFF) << 8 | b[at + 1] & 0xFF;
-            int from = take(n);
-            for (int i = from; i < from + n; i++) {
-                if (b[i] <= 0) { // not ASCII, or a zero byte, which modified UTF-8 never has
-                    return new DataInputStream(new ByteArrayInputStream(b, at, n + 2)).readUTF();
-                }
-            }
-            return new String(b, from, n, StandardCharsets.ISO_8859_1);
-        }
-
-        /**
-         * @return a log level written by its name, or null for an empty one; found among the levels by name,
-         *     not by {@code Level.valueOf}, whose first call builds the enum's directory through a reflective
-         *     call of {@code values()}: 0.3-0.4 ms of a forkserver child between its job's arrival and its run
-         */
-        System.Logger.Level level() throws IOException {
-            return JobForm.Reader.levelNamed(utf());
-        }
     }
 }

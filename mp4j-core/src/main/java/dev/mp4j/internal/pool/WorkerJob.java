@@ -94,14 +94,14 @@ public final class WorkerJob implements Job {
      */
     public byte[] encode() throws IOException {
         JobForm.Writer w = new JobForm.Writer(MARK);
-        w.out().writeUTF(name);
+        w.utf(name);
         w.bytes(authkey);
-        w.out().writeUTF(parentName);
-        w.out().writeLong(parentPid);
+        w.utf(parentName);
+        w.int64(parentPid);
         w.level(logLevel);
         w.level(lifecycleLevel);
-        w.out().writeLong(softLimitNanos);
-        w.out().writeLong(maxMemory);
+        w.int64(softLimitNanos);
+        w.int64(maxMemory);
         w.runnable(initializer);
         return w.toByteArray();
     }
@@ -114,14 +114,14 @@ public final class WorkerJob implements Job {
      */
     public static WorkerJob decode(byte[] bytes) throws IOException, ClassNotFoundException {
         JobForm.Reader r = new JobForm.Reader(bytes, MARK, "the job of a pool worker");
-        String name = r.in().readUTF();
+        String name = r.utf();
         byte[] authkey = r.bytes();
-        String parentName = r.in().readUTF();
-        long parentPid = r.in().readLong();
+        String parentName = r.utf();
+        long parentPid = r.int64();
         System.Logger.Level logLevel = r.level();
         System.Logger.Level lifecycleLevel = r.level();
-        long softLimitNanos = r.in().readLong();
-        long maxMemory = r.in().readLong();
+        long softLimitNanos = r.int64();
+        long maxMemory = r.int64();
         SerializableRunnable initializer = r.runnable("the initializer of a pool worker");
         r.end();
         return new WorkerJob(name, authkey, parentName, parentPid, logLevel, lifecycleLevel, initializer, softLimitNanos, maxMemory);
