@@ -295,11 +295,22 @@ public final class Codec {
         if (into != null) {
             Objects.checkFromIndexSize(at, count, into.length);
         }
-        ObjectInputFilter requested = filter != null ? filter : processFilter;
+        return decodeElements(bytes, offset, length, filter != null ? filter : processFilter, true, false, into, at,
+                count);
+    }
+
+    /**
+     * {@link #decode(byte[], int, int, ObjectInputFilter, boolean, boolean)} of a list, as an array of its
+     * elements ({@link #decodeElements(byte[], int, int, ObjectInputFilter, Object[], int, int)}).
+     */
+    private static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter requested,
+                                           boolean askFactory, boolean fromParent, Object[] into, int at, int count)
+            throws IOException, ClassNotFoundException {
         Object value;
         try {
             if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
-                return FastReader.decodeElements(bytes, offset, length, effective(requested), into, at, count);
+                return FastReader.decodeElements(bytes, offset, length, askFactory ? effective(requested) : requested,
+                        fromParent, into, at, count);
             }
             value = decodeJdk(bytes, offset, length, requested);
         } catch (RuntimeException e) {
@@ -456,17 +467,7 @@ public final class Codec {
     public static Object[] decodeElementsFromParent(byte[] bytes, int offset, int length)
             throws IOException, ClassNotFoundException {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        Object value;
-        try {
-            if (length > 0 && bytes[offset] == FastFormat.MAGIC) {
-                return FastReader.decodeElementsFromParent(bytes, offset, length,
-                        factoryProperty() ? effective(processFilter) : processFilter);
-            }
-            value = decodeJdk(bytes, offset, length, processFilter);
-        } catch (RuntimeException e) {
-            throw (IOException) new StreamCorruptedException("cannot deserialize: " + e).initCause(e);
-        }
-        return elements(value);
+        return decodeElements(bytes, offset, length, processFilter, factoryProperty(), true, null, 0, 0);
     }
 
     /** 0 until read, then 1 if the system property {@code jdk.serialFilterFactory} is set, else 2. */

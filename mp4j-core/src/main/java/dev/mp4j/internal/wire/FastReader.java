@@ -155,7 +155,7 @@ final class FastReader {
      */
     static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter)
             throws IOException, ClassNotFoundException {
-        return decodeElements(bytes, offset, length, filter, null, 0, 0);
+        return decodeElements(bytes, offset, length, filter, false, null, 0, 0);
     }
 
     /**
@@ -163,6 +163,8 @@ final class FastReader {
      * {@code count} elements is boxed straight into {@code into[at, at + count)}, which is then returned: a
      * map's chunk of values lands in the map's result array, no array of its own made and copied.
      *
+     * @param fromParent whether the stream comes from the JVM that started this one, read as
+     *     {@link #decodeFromParent} reads it (a worker's chunk of arguments)
      * @param into where the elements go when they can, or null for an array of their own (the caller checked
      *     that {@code [at, at + count)} is within it)
      * @param at where the first goes in {@code into}
@@ -170,20 +172,11 @@ final class FastReader {
      * @return {@code into} when the elements went there, else an array of their own
      */
     static Object[] decodeElements(byte[] bytes, int offset, int length, ObjectInputFilter filter,
-                                   Object[] into, int at, int count) throws IOException, ClassNotFoundException {
-        return elements(take(bytes, offset, length, filter), into, at, count);
-    }
-
-    /**
-     * {@link #decodeElements(byte[], int, int, ObjectInputFilter)} of what the JVM that started this one sent it,
-     * read as {@link #decodeFromParent} reads: a worker's chunk of arguments, boxed into the array it calls
-     * the function over, where a list was made of them and then copied into one.
-     */
-    static Object[] decodeElementsFromParent(byte[] bytes, int offset, int length, ObjectInputFilter filter)
+                                   boolean fromParent, Object[] into, int at, int count)
             throws IOException, ClassNotFoundException {
         FastReader r = take(bytes, offset, length, filter);
-        r.fromParent = true;
-        return elements(r, null, 0, 0);
+        r.fromParent = fromParent;
+        return elements(r, into, at, count);
     }
 
     private static Object[] elements(FastReader r, Object[] into, int at, int count)
