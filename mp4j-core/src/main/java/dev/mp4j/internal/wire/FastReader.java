@@ -859,8 +859,30 @@ final class FastReader {
         return (int32(b, p) & 0xffffffffL) | (long) int32(b, p + 4) << 32;
     }
 
+    /**
+     * Boxes a value of Integer's cache and drops it, once per block of a boxed list's values (where
+     * {@code from}, a block's first index, makes it one the compiler cannot fold). Integer.valueOf's profile
+     * is the JVM's, shared by every caller: a first pass whose first values (0 to 99, an imap's first chunk)
+     * were boxed before the profiling began leaves it without a cached value, and C2 compiles every loop
+     * that boxes (these blocks', the worker's calls of the function, a map's results) to trap on one; the
+     * next pass's first chunk then deoptimised them all and had them profiled and compiled again (5-8 ms
+     * of compiling per worker, and the parent's reading of results). With a value of the cache in each
+     * block, the profile has both outcomes while it is taken; compiled, the unused box is removed.
+     */
+    private static void seeCachedInt(int from) {
+        Integer.valueOf(from & 0x7f);
+    }
+
+    /** {@link #seeCachedInt} for Long.valueOf's profile, which has the same cache test (Doubles have none). */
+    private static void seeCachedLong(boolean doubles, int from) {
+        if (!doubles) {
+            Long.valueOf(from & 0x7f);
+        }
+    }
+
     /** Boxes the ints {@code from} to {@code to} of the body at {@code b[at]} into {@code a[base + from, base + to)}. */
     private static void boxInts(byte[] b, int at, Object[] a, int base, int from, int to) {
+        seeCachedInt(from);
         for (int i = from; i < to; i++) {
             int p = at + 4 * i;
             a[base + i] = (b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24;
@@ -869,6 +891,7 @@ final class FastReader {
 
     /** Boxes the ints {@code from} to {@code to} of the body at {@code b[at]} onto {@code list}. */
     private static void boxInts(byte[] b, int at, ArrayList<Object> list, int from, int to) {
+        seeCachedInt(from);
         for (int i = from; i < to; i++) {
             int p = at + 4 * i;
             list.add((b[p] & 0xff) | (b[p + 1] & 0xff) << 8 | (b[p + 2] & 0xff) << 16 | b[p + 3] << 24);
@@ -877,6 +900,7 @@ final class FastReader {
 
     /** {@link #boxInts(byte[], int, Object[], int, int, int)} of 8-byte values: Longs, or Doubles of their raw bits. */
     private static void boxLongs(byte[] b, int at, boolean doubles, Object[] a, int base, int from, int to) {
+        seeCachedLong(doubles, from);
         for (int i = from; i < to; i++) {
             long v = int64(b, at + 8 * i);
             a[base + i] = doubles ? (Object) Double.longBitsToDouble(v) : (Object) v;
@@ -885,6 +909,7 @@ final class FastReader {
 
     /** {@link #boxInts(byte[], int, ArrayList, int, int)} of 8-byte values: Longs, or Doubles of their raw bits. */
     private static void boxLongs(byte[] b, int at, boolean doubles, ArrayList<Object> list, int from, int to) {
+        seeCachedLong(doubles, from);
         for (int i = from; i < to; i++) {
             long v = int64(b, at + 8 * i);
             list.add(doubles ? (Object) Double.longBitsToDouble(v) : (Object) v);
@@ -892,12 +917,14 @@ final class FastReader {
     }
 
     private static void box(int[] v, Object[] a, int base, int from, int to) {
+        seeCachedInt(from);
         for (int i = from; i < to; i++) {
             a[base + i] = v[i];
         }
     }
 
     private static void box(long[] v, Object[] a, int base, int from, int to) {
+        seeCachedLong(false, from);
         for (int i = from; i < to; i++) {
             a[base + i] = v[i];
         }
@@ -910,12 +937,14 @@ final class FastReader {
     }
 
     private static void box(int[] v, ArrayList<Object> list, int from, int to) {
+        seeCachedInt(from);
         for (int i = from; i < to; i++) {
             list.add(v[i]);
         }
     }
 
     private static void box(long[] v, ArrayList<Object> list, int from, int to) {
+        seeCachedLong(false, from);
         for (int i = from; i < to; i++) {
             list.add(v[i]);
         }
