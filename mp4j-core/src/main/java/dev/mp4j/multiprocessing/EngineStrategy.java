@@ -75,15 +75,28 @@ final class EngineStrategy implements PoolStrategy {
     }
 
     @Override
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, List<T> items, int chunksize) {
+        return this.<T, R>mapResult(fn, items, chunksize, null, null, true).get();
+    }
+
+    @Override
     public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> fn, List<T> items,
                                                 int chunksize, Consumer<? super List<R>> callback,
                                                 Consumer<? super Throwable> errorCallback) {
+        return mapResult(fn, items, chunksize, callback, errorCallback, false);
+    }
+
+    /** @param readyInPlace whether only this map call waits for the result ({@link PoolResults.MapResult}) */
+    private <T, R> PoolResults.MapResult<R> mapResult(SerializableFunction<? super T, ? extends R> fn, List<T> items,
+                                                      int chunksize, Consumer<? super List<R>> callback,
+                                                      Consumer<? super Throwable> errorCallback,
+                                                      boolean readyInPlace) {
         core.checkRunning();
         int n = items.size();
         int size = chunksize > 0 ? chunksize : defaultChunksize(n, core.engine.size());
         int chunks = n == 0 ? 0 : (n + size - 1) / size;
         PoolResults.MapResult<R> result = new PoolResults.MapResult<>(this, core.handler, n, chunks, callback,
-                errorCallback);
+                errorCallback, readyInPlace);
         if (n == 0) {
             result.complete(new ArrayList<>(), null);
             return result;
