@@ -11,6 +11,7 @@ import dev.mp4j.internal.pool.Backend;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.Chunks;
+import dev.mp4j.internal.pool.ThreadBackend;
 import dev.mp4j.internal.spi.PoolStrategy;
 import dev.mp4j.internal.util.Timeouts;
 
@@ -44,6 +45,12 @@ final class EngineStrategy implements PoolStrategy {
     private final String owner;
     /** Whether a map's items array is free once its chunks are submitted: the workers get copies (JVMs). */
     private final boolean reuseItems;
+    /**
+     * Whether a map's own result becomes ready in the thread its last chunk arrives on ({@link PoolResults.MapResult}):
+     * for worker threads, where that thread is the worker's. Not for worker JVMs, whose results arrive on the
+     * threads that read their frames: left to the handler thread there until that is measured to gain.
+     */
+    private final boolean mapReadyInPlace;
     /** The items array of a map done with, cleared, for the next map of as many items; null if none. */
     private final AtomicReference<Object[]> spareItems = new AtomicReference<>();
 
@@ -62,6 +69,7 @@ final class EngineStrategy implements PoolStrategy {
         this.core = new Core(processes, backend, kind, maxTasksPerChild, timeLimitNanos, owner);
         this.owner = owner;
         this.reuseItems = backend.preparesCopies();
+        this.mapReadyInPlace = backend instanceof ThreadBackend;
         CLEANER.register(this, core);
         core.engine.start();
     }
@@ -76,7 +84,7 @@ final class EngineStrategy implements PoolStrategy {
 
     @Override
     public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, List<T> items, int chunksize) {
-        return this.<T, R>mapResult(fn, items, chunksize, null, null, true).get();
+        return this.<T, R>mapResult(fn, items, chunksize, null, null, mapReadyInPlace).get();
     }
 
     @Override
