@@ -11,6 +11,7 @@ import dev.mp4j.internal.pool.Backend;
 import dev.mp4j.internal.pool.Completion;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.Chunks;
+import dev.mp4j.internal.pool.ThreadBackend;
 import dev.mp4j.internal.spi.PoolStrategy;
 import dev.mp4j.internal.util.Timeouts;
 
@@ -44,6 +45,12 @@ final class EngineStrategy implements PoolStrategy {
     private final String owner;
     /** Whether a map's items array is free once its chunks are submitted: the workers get copies (JVMs). */
     private final boolean reuseItems;
+    /**
+     * Whether a map's own result becomes ready in the thread its last chunk arrives on ({@link PoolResults.MapResult}):
+     * for worker threads, where that thread is the worker's. Not for worker JVMs, whose results arrive on the
+     * threads that read their frames: left to the handler thread there until that is measured to gain.
+     */
+    private final boolean mapReadyInPlace;
     /** The items array of a map done with, cleared, for the next map of as many items; null if none. */
     private final AtomicReference<Object[]> spareItems = new AtomicReference<>();
 
@@ -62,6 +69,7 @@ final class EngineStrategy implements PoolStrategy {
         this.core = new Core(processes, backend, kind, maxTasksPerChild, timeLimitNanos, owner);
         this.owner = owner;
         this.reuseItems = backend.preparesCopies();
+        this.mapReadyInPlace = backend instanceof ThreadBackend;
         CLEANER.register(this, core);
         core.engine.start();
     }
@@ -75,15 +83,28 @@ final class EngineStrategy implements PoolStrategy {
     }
 
     @Override
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, List<T> items, int chunksize) {
+        return this.<T, R>mapResult(fn, items, chunksize, null, null, mapReadyInPlace).get();
+    }
+
+    @Override
     public <T, R> AsyncResult<List<R>> mapAsync(SerializableFunction<? super T, ? extends R> fn, List<T> items,
                                                 int chunksize, Consumer<? super List<R>> callback,
                                                 Consumer<? super Throwable> errorCallback) {
+        return mapResult(fn, items, chunksize, callback, errorCallback, false);
+    }
+
+    /** @param readyInPlace whether only this map call waits for the result ({@link PoolResults.MapResult}) */
+    private <T, R> PoolResults.MapResult<R> mapResult(SerializableFunction<? super T, ? extends R> fn, List<T> items,
+                                                      int chunksize, Consumer<? super List<R>> callback,
+                                                      Consumer<? super Throwable> errorCallback,
+                                                      boolean readyInPlace) {
         core.checkRunning();
         int n = items.size();
         int size = chunksize > 0 ? chunksize : defaultChunksize(n, core.engine.size());
         int chunks = n == 0 ? 0 : (n + size - 1) / size;
         PoolResults.MapResult<R> result = new PoolResults.MapResult<>(this, core.handler, n, chunks, callback,
-                errorCallback);
+                errorCallback, readyInPlace);
         if (n == 0) {
             result.complete(new ArrayList<>(), null);
             return result;

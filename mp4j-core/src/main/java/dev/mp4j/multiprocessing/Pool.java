@@ -122,8 +122,21 @@ public class Pool implements AutoCloseable {
     /** For {@link ThreadPool}: workers are threads; a time limit kills (interrupts and abandons) a thread. */
     Pool(int threads, Runnable initializer, int maxTasksPerChild, long timeLimitNanos, long softTimeLimitNanos) {
         this.strategy = new EngineStrategy(checkProcesses(threads), new ThreadBackend(initializer,
-                Limits.forWorker(softTimeLimitNanos), DummyProcess::runAsWorker), "ThreadPoolWorker", maxTasksPerChild, timeLimitNanos,
-                getClass().getSimpleName());
+                Limits.forWorker(softTimeLimitNanos), new AsDummyProcess()), "ThreadPoolWorker", maxTasksPerChild,
+                timeLimitNanos, getClass().getSimpleName());
+    }
+
+    /**
+     * A worker thread's scope: {@link DummyProcess#runAsWorker}. A class, not a method reference, whose first
+     * use spins a class and its method handles' forms (three classes, on a fresh JVM's first ThreadPool),
+     * each built by the JDK's class-file writer, whose stack-map code the JIT then compiles at length while
+     * the pool's first tasks wait for it.
+     */
+    private static final class AsDummyProcess implements Consumer<Runnable> {
+        @Override
+        public void accept(Runnable body) {
+            DummyProcess.runAsWorker(body);
+        }
     }
 
     /** For {@link ForwardingPool}: every call goes to {@code strategy}, which lives elsewhere. */

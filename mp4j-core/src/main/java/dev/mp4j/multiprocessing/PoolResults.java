@@ -41,8 +41,10 @@ final class PoolResults {
 
     /**
      * A pool's result-handler thread (Python's {@code _handle_results}): runs callbacks and makes results
-     * ready, one at a time, in the order the results arrived. States: running --stop--&gt; stopping (runs
-     * what was posted before, then ends) --&gt; stopped (posted work runs in the posting thread).
+     * ready, one at a time, in the order the results arrived. A map's own result (only the map call waits
+     * for it) that arrives while nothing waits for the handler is made ready in the thread it arrived on
+     * instead ({@link #runIfIdle}), still in that order. States: running --stop--&gt; stopping (runs what
+     * was posted before, then ends) --&gt; stopped (posted work runs in the posting thread).
      */
     static final class Handler {
         private static final AtomicInteger COUNTER = new AtomicInteger(1);
@@ -50,8 +52,10 @@ final class PoolResults {
 
         private final LinkedBlockingQueue<Runnable> queue = new LinkedBlockingQueue<>();
         private final Thread thread;
-        private final Object stateLock = new Object();
+        private final Object stateLock = new Object(); // notified when an inline run ends
         private boolean stopping; // guarded by stateLock
+        private int unfinished;   // guarded by stateLock: posted and not yet run (or running)
+        private boolean inline;   // guarded by stateLock: a runIfIdle runs in its caller's thread
 
         Handler(String owner) {
             // String.concat, not +: a + links a call site on its first run, a pool's start in a fresh JVM
@@ -94,7 +98,24 @@ final class PoolResults {
                 if (r == STOP) {
                     return;
                 }
+                awaitNoInline();
                 runSafely(r);
+                synchronized (stateLock) {
+                    unfinished--;
+                }
+            }
+        }
+
+        /** Waits while a {@link #runIfIdle} runs: what was posted after it runs after it. */
+        private void awaitNoInline() {
+            synchronized (stateLock) {
+                while (inline) {
+                    try {
+                        stateLock.wait();
+                    } catch (InterruptedException e) {
+                        // only stop() ends the handler
+                    }
+                }
             }
         }
 
@@ -110,11 +131,39 @@ final class PoolResults {
         void post(Runnable r) {
             synchronized (stateLock) {
                 if (!stopping) {
+                    unfinished++;
                     queue.add(r);
                     return;
                 }
             }
             runSafely(r);
+        }
+
+        /**
+         * Runs {@code r} in this thread, now, when the handler has nothing posted still to run (nor another
+         * such run under way): it would be next on the handler thread, and what is posted meanwhile waits for
+         * it there. Saves a map's own result the hand-off to the handler thread and from it to the waiting
+         * caller. {@code r} must run no code of the user's (a callback, a stage), which could wait for the
+         * thread it runs in (a pool's worker thread, or the thread that reads a worker JVM's results).
+         *
+         * @return whether it ran; if not, the caller posts it
+         */
+        boolean runIfIdle(Runnable r) {
+            synchronized (stateLock) {
+                if (stopping || inline || unfinished != 0) {
+                    return false;
+                }
+                inline = true;
+            }
+            try {
+                runSafely(r);
+            } finally {
+                synchronized (stateLock) {
+                    inline = false;
+                    stateLock.notifyAll();
+                }
+            }
+            return true;
         }
 
         /** Lets the handler finish what was posted, then end; waits for that unless called from the handler. */
@@ -155,16 +204,36 @@ final class PoolResults {
         private final Consumer<? super Throwable> errorCallback;
         private final AtomicBoolean finished = new AtomicBoolean(); // the outcome is known
         private Object owner; // held only to keep the pool reachable until ready
+        /**
+         * Only the call that made it waits for it (a {@code map}'s own result, which it never hands out): no
+         * callback, no stage, no code of the caller's runs when it becomes ready, so it may become ready in
+         * the thread its outcome arrives on ({@link Handler#runIfIdle}).
+         */
+        private final boolean readyInPlace;
         /** The engine's handles on its tasks while they run (a map's chunks), to stop them; guarded by this. */
         private final Set<PoolEngine.Task> running = Collections.newSetFromMap(new IdentityHashMap<>());
         private boolean cancelled; // guarded by this
 
         ApplyResult(Object owner, Handler handler, Consumer<? super R> callback,
                     Consumer<? super Throwable> errorCallback) {
+            this(owner, handler, callback, errorCallback, false);
+        }
+
+        /**
+         * @param readyInPlace whether only the call that makes it waits for it, which then hands it to no one:
+         *     it has no callbacks, and it becomes ready in the thread its outcome arrives on when the handler
+         *     has nothing before it
+         */
+        private ApplyResult(Object owner, Handler handler, Consumer<? super R> callback,
+                            Consumer<? super Throwable> errorCallback, boolean readyInPlace) {
+            if (readyInPlace && (callback != null || errorCallback != null)) {
+                throw new IllegalArgumentException("a result with callbacks becomes ready on the handler thread");
+            }
             this.owner = owner;
             this.handler = handler;
             this.callback = callback;
             this.errorCallback = errorCallback;
+            this.readyInPlace = readyInPlace;
         }
 
         @Override
@@ -217,10 +286,18 @@ final class PoolResults {
             complete(null, new CancelledError("the task was cancelled"));
         }
 
-        /** Records the outcome once; the handler thread runs the callback and makes it ready. */
+        /**
+         * Records the outcome once; the handler thread runs the callback and makes it ready, or, for a result
+         * only its maker waits for ({@link #readyInPlace}) and with nothing posted before it still to run, this
+         * thread makes it ready at once.
+         */
         final void complete(R v, Throwable e) {
             if (finished.compareAndSet(false, true)) {
-                handler.post(new Delivery<>(this, v, e));
+                Delivery<R> d = new Delivery<>(this, v, e);
+                // no callbacks, no stage: delivering is making it ready, here when nothing posted waits before it
+                if (!readyInPlace || !handler.runIfIdle(d)) {
+                    handler.post(d);
+                }
             }
         }
 
@@ -270,9 +347,13 @@ final class PoolResults {
         private int left;
         private Throwable failure;
 
+        /**
+         * @param readyInPlace whether only the map call that makes it waits for it (it hands it to no one): it
+         *     then becomes ready in the thread its last chunk arrives on when the handler has nothing before it
+         */
         MapResult(Object owner, Handler handler, int size, int chunks, Consumer<? super List<R>> callback,
-                  Consumer<? super Throwable> errorCallback) {
-            super(owner, handler, callback, errorCallback);
+                  Consumer<? super Throwable> errorCallback, boolean readyInPlace) {
+            super(owner, handler, callback, errorCallback, readyInPlace);
             this.slots = new Object[size];
             this.left = chunks;
         }

@@ -23,7 +23,7 @@ public final class ThreadPoolColdMain {
         return x + 1;
     }
 
-    /** @param args none */
+    /** @param args none; or "map": a ThreadPool's map and close, nothing after */
     public static void main(String[] args) {
         System.setProperty("java.util.logging.config.class", Marker.class.getName());
         List<Integer> items = IntStream.range(0, 1000).boxed().toList();
@@ -34,6 +34,9 @@ public final class ThreadPoolColdMain {
             }
         }
         System.out.println("sum " + sum);
+        if (args.length > 0 && args[0].equals("map")) {
+            return; // a map and a close only
+        }
         try (Pool pool = new ThreadPool(2)) {
             pool.map(ThreadPoolColdMain::inc, items);
             pool.terminate();

@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -476,6 +477,41 @@ abstract class PoolTests {
         slow.get();
         fast.get();
         assertEquals(List.of("fast", "slow"), order);
+    }
+
+    @Test
+    void testAMapReturnsOnlyAfterTheCallbackOfAResultBeforeIt() throws InterruptedException {
+        CountDownLatch inCallback = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> order = new CopyOnWriteArrayList<>();
+        AsyncResult<Integer> first = pool.applyAsync(() -> Work.sqr(2), v -> {
+            inCallback.countDown();
+            try {
+                release.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            order.add("callback");
+        }, null);
+        AtomicReference<List<Integer>> mapped = new AtomicReference<>();
+        Thread mapper = new Thread(() -> {
+            mapped.set(pool.map(Work::sqr, List.of(1, 2, 3)));
+            order.add("map returned");
+        });
+        try {
+            assertTrue(inCallback.await(30, TimeUnit.SECONDS), "the callback did not run");
+            mapper.start();
+            mapper.join(SHORT_MS);
+            assertTrue(mapper.isAlive(), "the map returned while the callback of a result before it still ran");
+        } finally {
+            release.countDown();
+        }
+        mapper.join(30_000);
+        assertFalse(mapper.isAlive(), "the map did not return");
+        assertEquals(List.of(1, 4, 9), mapped.get());
+        assertEquals(4, first.get());
+        assertEquals(List.of("callback", "map returned"), order);
+        assertEquals(List.of(4, 16), pool.map(Work::sqr, List.of(2, 4))); // the handler still delivers
     }
 
     @Test
