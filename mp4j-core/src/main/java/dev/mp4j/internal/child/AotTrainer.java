@@ -91,7 +91,7 @@ final class AotTrainer {
                 }
                 parent.send(PoolFrames.quit());
             });
-            Warmup.untilJob(() -> false, false); // a spare's warm-up
+            Warmup.asSpare(); // a spare's warm-up, through the class its thread runs
             Warmup.exercise(100);
         } finally {
             Files.deleteIfExists(down);

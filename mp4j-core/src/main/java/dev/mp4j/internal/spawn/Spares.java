@@ -54,7 +54,7 @@ public final class Spares {
      * @param spec how spares are started
      */
     public static void prime(Launch.Spec spec) {
-        BY_SPEC.computeIfAbsent(spec, Spares::new).ensureBooting();
+        of(spec).ensureBooting();
     }
 
     /**
@@ -63,7 +63,26 @@ public final class Spares {
      * @throws IOException if no spare could be booted
      */
     public static ChildJvm take(Launch.Spec spec) throws IOException {
-        return BY_SPEC.computeIfAbsent(spec, Spares::new).take();
+        return of(spec).take();
+    }
+
+    /**
+     * @return the spares of {@code spec}, made at the first call: through a lock, not {@code computeIfAbsent}'s
+     *     method reference, whose class a fresh JVM would spin on its way to its first forkserver child
+     */
+    private static Spares of(Launch.Spec spec) {
+        Spares spares = BY_SPEC.get(spec);
+        if (spares != null) {
+            return spares;
+        }
+        synchronized (BY_SPEC) {
+            spares = BY_SPEC.get(spec);
+            if (spares == null) {
+                spares = new Spares(spec);
+                BY_SPEC.put(spec, spares);
+            }
+            return spares;
+        }
     }
 
     /**
@@ -164,7 +183,7 @@ public final class Spares {
                     long take = claim.take();
                     // scheduled once the job is written (or the child released without one): the timer's
                     // scheduling, which wakes its thread, is not between this start and its job's write
-                    child.afterJob(() -> replaceLater(child, take));
+                    child.afterJob(new AfterJob(this, child, take));
                     return child;
                 }
                 child.release();
@@ -192,12 +211,62 @@ public final class Spares {
      * released without one: {@link ChildJvm#afterJob}), so the times count from then.
      */
     private void replaceLater(ChildJvm taken, long take) {
-        Runnable replace = () -> replace(take);
+        Replace replace = new Replace(this, take);
         // Told by the thread that reads the child's channel to its end, not through onExit(): a thread of the
         // common pool woken as the child ends would compete with the program's join for the CPUs.
-        taken.whenEnded(() -> CompletableFuture.delayedExecutor(AFTER_EXIT_MILLIS, TimeUnit.MILLISECONDS)
-                .execute(replace));
+        taken.whenEnded(new AfterEnd(replace));
         CompletableFuture.delayedExecutor(REPLACE_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(replace);
+    }
+
+    // The steps of a replacement are classes, not lambdas: a fresh JVM's first forkserver start would spin a
+    // class for each, one before its job's write and two after it, beside its child.
+
+    /** {@link #replaceLater}, once the job is sent. */
+    private static final class AfterJob implements Runnable {
+        private final Spares spares;
+        private final ChildJvm taken;
+        private final long take;
+
+        AfterJob(Spares spares, ChildJvm taken, long take) {
+            this.spares = spares;
+            this.taken = taken;
+            this.take = take;
+        }
+
+        @Override
+        public void run() {
+            spares.replaceLater(taken, take);
+        }
+    }
+
+    /** {@link #replace}. */
+    private static final class Replace implements Runnable {
+        private final Spares spares;
+        private final long take;
+
+        Replace(Spares spares, long take) {
+            this.spares = spares;
+            this.take = take;
+        }
+
+        @Override
+        public void run() {
+            spares.replace(take);
+        }
+    }
+
+    /** Schedules {@code replace} {@link #AFTER_EXIT_MILLIS} ms on, once the child handed over has ended. */
+    private static final class AfterEnd implements Runnable {
+        private final Replace replace;
+
+        AfterEnd(Replace replace) {
+            this.replace = replace;
+        }
+
+        @Override
+        public void run() {
+            CompletableFuture.delayedExecutor(AFTER_EXIT_MILLIS, TimeUnit.MILLISECONDS).execute(replace);
+        }
     }
 
     /**
@@ -220,13 +289,27 @@ public final class Spares {
         CompletableFuture<Launch.Booting> cf = new CompletableFuture<>();
         // A platform thread: a JVM's first virtual thread starts the virtual threads' scheduler on the caller
         // (30-60 ms cold on 2 CPUs, 110 ms measured under load), which the first spare's boot waited for.
-        Thread.ofPlatform().daemon().name("mp4j-forkserver-boot").start(() -> {
-            try {
-                cf.complete(Launch.begin(spec, true, true, load));
-            } catch (Throwable t) {
-                cf.completeExceptionally(t);
-            }
-        });
+        Thread.ofPlatform().daemon().name("mp4j-forkserver-boot").start(new Boot(this, cf));
         return cf;
+    }
+
+    /** {@link #boot}'s thread (a class: see {@link AfterJob}). */
+    private static final class Boot implements Runnable {
+        private final Spares spares;
+        private final CompletableFuture<Launch.Booting> booted;
+
+        Boot(Spares spares, CompletableFuture<Launch.Booting> booted) {
+            this.spares = spares;
+            this.booted = booted;
+        }
+
+        @Override
+        public void run() {
+            try {
+                booted.complete(Launch.begin(spares.spec, true, true, spares.load));
+            } catch (Throwable t) {
+                booted.completeExceptionally(t);
+            }
+        }
     }
 }

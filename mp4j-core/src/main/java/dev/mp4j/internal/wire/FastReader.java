@@ -45,13 +45,73 @@ final class FastReader {
     private static final int SEEN_LAMBDA = TAG_COUNT + 3;
     private static final int SEEN_ENUM = TAG_COUNT + 4;
 
-    /** Per capturing class: the lambdas without captured arguments read so far, by their SerializedLambda's names. */
+    /**
+     * Per capturing class: the lambdas without captured arguments read so far, by their SerializedLambda's names;
+     * but for the first {@link #MAX_DIRECT} rebuilt as {@link DirectRunnable}s, which are in {@link #directs}.
+     */
     private static final ClassValue<Map<String, Object>> STATELESS_LAMBDAS = new ClassValue<>() {
         @Override
         protected Map<String, Object> computeValue(Class<?> type) {
             return new ConcurrentHashMap<>();
         }
     };
+    /**
+     * The lambdas without captured arguments rebuilt as {@link DirectRunnable}s (from the parent's streams, so
+     * in a child JVM), newest first, at most {@link #MAX_DIRECT}; null for none: a child has a few (a spare's
+     * warm-up's, its target, a pool's initializer), and looking one up here compares its names, where
+     * {@link #STATELESS_LAMBDAS} first joins them into a key and, in a fresh child, sets up the class's
+     * ClassValue map (together about a tenth of a millisecond of a child's first decoding, between its job's
+     * arrival and its run). Written under {@link #STATELESS_LOCK}.
+     */
+    private static volatile Direct directs;
+    private static final int MAX_DIRECT = 16;
+    /** Whether {@link #STATELESS_LAMBDAS} holds any lambda yet: until then a lookup there is skipped. */
+    private static volatile boolean statelessMapped;
+    private static final Object STATELESS_LOCK = new Object();
+
+    /** An entry of {@link #directs}: a lambda and the capturing class and names it was read with. */
+    private static final class Direct {
+        private final Class<?> capturing;
+        private final String[] names;
+        private final int kind;
+        private final Object lambda;
+        /** The entries before it, or null. */
+        private final Direct next;
+        /** How many entries from this one on. */
+        private final int count;
+
+        Direct(Class<?> capturing, String[] names, int kind, Object lambda, Direct next) {
+            this.capturing = capturing;
+            this.names = names;
+            this.kind = kind;
+            this.lambda = lambda;
+            this.next = next;
+            this.count = next == null ? 1 : next.count + 1;
+        }
+
+        /** @return the lambda of {@code capturing} with those names in this entry or the ones before it, or null */
+        static Object find(Direct from, Class<?> capturing, String[] names, int kind) {
+            for (Direct d = from; d != null; d = d.next) {
+                if (d.is(capturing, names, kind)) {
+                    return d.lambda;
+                }
+            }
+            return null;
+        }
+
+        /** @return whether this is the lambda of {@code capturing} with those names */
+        boolean is(Class<?> capturing, String[] names, int kind) {
+            if (capturing != this.capturing || kind != this.kind) {
+                return false;
+            }
+            for (int i = 0; i < names.length; i++) {
+                if (!names[i].equals(this.names[i])) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
 
     /** What a filter is shown for one check. */
     private record Info(Class<?> serialClass, long arrayLength, long depth, long references, long streamBytes)
@@ -776,16 +836,21 @@ final class FastReader {
         for (int i = 0; i < n; i++) {
             captured[i] = value(depth + 2);
         }
-        // A lambda that captures nothing is one instance per call site (LambdaMetafactory's constant), so
-        // the one a previous readResolve made is the one it would make again.
-        String key = n == 0 ? String.join("\n", fiClass, fiName, fiSig, Integer.toString(kind), implClass,
-                implName, implSig, instantiated) : null;
-        Object lambda = key != null ? STATELESS_LAMBDAS.get(capturing).get(key) : null;
         // Another stream may hold a lambda its capturing class does not make, which $deserializeLambda$
         // rejects; a filter of the user's sees the lambda's class, which must then be the JDK's (the default
         // filter checks no class).
         boolean jdkClass = filter != null && !defaultFilter;
         boolean direct = fromParent && !jdkClass;
+        // A lambda that captures nothing is one instance per call site (LambdaMetafactory's constant), so
+        // the one a previous readResolve made is the one it would make again.
+        String[] names = n == 0 ? new String[] {fiClass, fiName, fiSig, implClass, implName, implSig, instantiated}
+                : null;
+        Object lambda = !jdkClass && n == 0 ? Direct.find(directs, capturing, names, kind) : null;
+        String key = null;
+        if (lambda == null && n == 0 && statelessMapped) {
+            key = statelessKey(names, kind);
+            lambda = STATELESS_LAMBDAS.get(capturing).get(key);
+        }
         // one made from the parent's stream is the lambda it names, whichever stream names it again: the same
         // instance, as for the JDK's lambdas
         if (lambda instanceof DirectRunnable && jdkClass) {
@@ -798,8 +863,8 @@ final class FastReader {
             } catch (LinkageError e) { // the capturing class's initialization, wrapped as $deserializeLambda$'s
                 throw cannotMake(implClass, implName, e);
             }
-            if (lambda != null && key != null) {
-                remember(capturing, key, lambda);
+            if (lambda != null && n == 0) {
+                rememberDirect(capturing, names, kind, lambda);
             }
         }
         if (lambda == null) {
@@ -828,12 +893,18 @@ final class FastReader {
             if (lambda == null) {
                 throw new InvalidObjectException("the lambda " + implClass + "." + implName + " resolved to null");
             }
-            if (key != null) {
-                remember(capturing, key, lambda);
+            if (n == 0) {
+                remember(capturing, key != null ? key : statelessKey(names, kind), lambda);
             }
         }
         check(lambda.getClass(), -1, depth);
         return lambda;
+    }
+
+    /** @return the key of a lambda without captured arguments in {@link #STATELESS_LAMBDAS} */
+    private static String statelessKey(String[] names, int kind) {
+        return String.join("\n", names[0], names[1], names[2], Integer.toString(kind), names[3], names[4],
+                names[5], names[6]);
     }
 
     /** Keeps a lambda that captures nothing for the next reads of its call site ({@link #STATELESS_LAMBDAS}). */
@@ -842,6 +913,22 @@ final class FastReader {
         if (cache.size() < 1024) {
             cache.put(key, lambda);
         }
+        statelessMapped = true;
+    }
+
+    /**
+     * Keeps a lambda rebuilt as a {@link DirectRunnable} in {@link #directs}, or in {@link #STATELESS_LAMBDAS}
+     * once that holds {@link #MAX_DIRECT}.
+     */
+    private static void rememberDirect(Class<?> capturing, String[] names, int kind, Object lambda) {
+        synchronized (STATELESS_LOCK) {
+            Direct before = directs;
+            if (before == null || before.count < MAX_DIRECT) {
+                directs = new Direct(capturing, names, kind, lambda, before);
+                return;
+            }
+        }
+        remember(capturing, statelessKey(names, kind), lambda);
     }
 
     private static IOException cannotMake(String implClass, String implName, Throwable cause) {

@@ -77,10 +77,11 @@ class AotCacheTest {
                 "the job's class is not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(Program.class.getName())).toList());
 
-        // A pool worker's chunk path, and mp4j's public classes (which verifying an application class loads),
-        // are in the cache: a child does not look them up along the class path.
+        // A pool worker's chunk path, mp4j's public classes (which verifying an application class loads) and
+        // the class a forkserver spare's main thread starts its warm-up with are in the cache: a child does not
+        // look them up along the class path.
         for (String c : List.of("dev.mp4j.internal.pool.PoolFrames$ChunkFrame", "dev.mp4j.multiprocessing.Pool",
-                "dev.mp4j.function.SerializableFunction")) {
+                "dev.mp4j.function.SerializableFunction", "dev.mp4j.internal.child.Warmup$Spare")) {
             assertTrue(checkOut.contains(c + " source: shared objects file"), c + " is not in the cache: "
                     + checkOut.lines().filter(l -> l.contains(c + " ")).toList());
         }

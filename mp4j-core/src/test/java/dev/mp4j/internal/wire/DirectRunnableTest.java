@@ -236,6 +236,54 @@ public class DirectRunnableTest {
         assertEquals(1, runs(twice));
     }
 
+    /** Targets of their own for the test below. */
+    static void first() {
+        CALLS.incrementAndGet();
+    }
+
+    static void second() {
+        CALLS.addAndGet(2);
+    }
+
+    @Test
+    void eachOfSeveralLambdasReadInTurnIsItsOwnInstanceAgain() throws Exception {
+        SerializableRunnable one = DirectRunnableTest::first;
+        SerializableRunnable two = DirectRunnableTest::second;
+        Object a = roundTrip(one);
+        Object b = roundTrip(two);
+        assertInstanceOf(DirectRunnable.class, a);
+        assertInstanceOf(DirectRunnable.class, b);
+        assertFalse(a == b, "two lambdas, two instances");
+        for (int i = 0; i < 3; i++) {
+            assertSame(a, roundTrip(one));
+            assertSame(b, roundTrip(two));
+            assertSame(a, decode(Codec.encode(one), null));
+            assertSame(b, decode(Codec.encode(two), null));
+        }
+        assertEquals(1, runs(a));
+        assertEquals(2, runs(b));
+    }
+
+    @Test
+    void moreLambdasThanAChildKeepsAtHandAreEachTheirOwnInstanceAgain() throws Exception {
+        SerializableRunnable[] many = {() -> CALLS.addAndGet(1), () -> CALLS.addAndGet(2), () -> CALLS.addAndGet(3),
+            () -> CALLS.addAndGet(4), () -> CALLS.addAndGet(5), () -> CALLS.addAndGet(6), () -> CALLS.addAndGet(7),
+            () -> CALLS.addAndGet(8), () -> CALLS.addAndGet(9), () -> CALLS.addAndGet(10), () -> CALLS.addAndGet(11),
+            () -> CALLS.addAndGet(12), () -> CALLS.addAndGet(13), () -> CALLS.addAndGet(14),
+            () -> CALLS.addAndGet(15), () -> CALLS.addAndGet(16), () -> CALLS.addAndGet(17),
+            () -> CALLS.addAndGet(18), () -> CALLS.addAndGet(19), () -> CALLS.addAndGet(20)};
+        Object[] first = new Object[many.length];
+        for (int i = 0; i < many.length; i++) {
+            first[i] = roundTrip(many[i]);
+            assertInstanceOf(DirectRunnable.class, first[i]);
+        }
+        for (int i = 0; i < many.length; i++) {
+            assertSame(first[i], roundTrip(many[i]), "lambda " + i);
+            assertSame(first[i], decode(Codec.encode(many[i]), null), "lambda " + i);
+            assertEquals(i + 1, runs(first[i]), "lambda " + i);
+        }
+    }
+
     private static byte[] bytesOf(SerializableRunnable r) throws IOException {
         return Codec.encode(r);
     }
