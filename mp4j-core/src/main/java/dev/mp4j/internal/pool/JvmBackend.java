@@ -3,6 +3,7 @@ package dev.mp4j.internal.pool;
 import dev.mp4j.function.SerializableRunnable;
 import dev.mp4j.futures.BrokenProcessPool;
 import dev.mp4j.internal.jfr.Events;
+import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.spawn.Launcher;
@@ -43,6 +44,8 @@ public final class JvmBackend extends BreakingBackend {
     private final ObjectInputFilter filter;
     /** The argument buffers of chunks done, for chunks to come. */
     private final Spares spares = new Spares();
+    /** The class of the code last noted for the workers' AOT cache ({@link #noteCode}); null before the first. */
+    private Class<?> noted;
 
     /**
      * @param launcher boots the worker JVMs
@@ -67,15 +70,36 @@ public final class JvmBackend extends BreakingBackend {
     @Override
     public Object prepare(Object task) throws IOException {
         if (task instanceof Chunks.Chunk c) {
+            noteCode(c.fn().function());
             return new PreparedChunk(c.fn(), false, c.fn().bytes(), encodeArgs(c.args()));
         }
         if (task instanceof Chunks.EachChunk c) {
+            noteCode(c.fn().function());
             return new PreparedChunk(c.fn(), true, c.fn().bytes(), encodeArgs(c.args()));
         }
         if (!(task instanceof Serializable)) {
             throw new NotSerializableException(task.getClass().getName());
         }
+        noteCode(task);
         return Codec.encode(task);
+    }
+
+    /**
+     * Notes the class of a function's or task's code, and before the first the initializer's, for the
+     * training of the workers' AOT cache ({@link AotCache#noteJobClass}), which waits for a first job when
+     * the workers boot before it: the cache then holds the classes a worker loads at its first chunk, which
+     * it would otherwise read from the application's jar and verify in each worker of every later run. Once
+     * per change of class: a map's chunks share their function. A race between threads only notes again.
+     */
+    private void noteCode(Object code) {
+        Class<?> type = Codec.codeClass(code);
+        if (type != noted) {
+            if (noted == null && initializer != null) {
+                AotCache.noteJobClass(Codec.codeClass(initializer));
+            }
+            noted = type;
+            AotCache.noteJobClass(type);
+        }
     }
 
     /**

@@ -76,27 +76,31 @@ public final class AotCache {
      * application's class loader count (a training JVM can load those by name; the JDK's are in the cache
      * anyway), and only the first {@link #MAX_NOTED}.
      *
-     * @param type the class of a job's target, or of a process
+     * @param type the class of a job's target, of a process, or of a pool's function or task
      */
     public static void noteJobClass(Class<?> type) {
         note(NOTED, type);
+        jobSeen = true;
         if (!PENDING.isEmpty()) {
             trainPending();
         }
     }
 
     /**
-     * The trainings that the first forkserver spare of a spec put off until a job's class is noted: spec by
-     * cache. A spare boots before the program has started any process, and a training started then would
-     * leave the job's class out of the cache for good (the cache is made once): each child would load and
-     * verify it from the application's jar, about 1-1.5 ms more between a paced forkserver start and its join.
+     * The trainings that children booted before this JVM had any job put off until it has one
+     * ({@link #noteJobClass}): spec by cache. A forkserver spare, or a pool's workers, boot before the program
+     * has given them anything to run, and a training started then would leave the job's classes out of the
+     * cache for good (the cache is made once): each child would load and verify them from the application's
+     * jar (a forkserver start 1-1.5 ms slower to its join; a short program's two pool workers 23-28 ms more
+     * CPU in all, on their first chunk).
      */
     private static final Map<String, Launch.Spec> PENDING = new ConcurrentHashMap<>();
     /**
-     * The caches whose training a first spare put off: once only, so that the next child of the spec trains
-     * it in any case (a forkserver pool's workers, say, whose jobs note no class).
+     * Whether {@link #noteJobClass} has been called: a job was given to a child, whether or not its classes
+     * could be noted (an application class loader other than the system's, say, whose classes a training
+     * cannot load by name).
      */
-    private static final Set<String> DEFERRED = ConcurrentHashMap.newKeySet();
+    private static volatile boolean jobSeen;
 
     /** Starts the trainings put off until now ({@link #trainOnce}). */
     private static void trainPending() {
@@ -167,12 +171,11 @@ public final class AotCache {
 
     /**
      * @param spec the launch spec
-     * @param spare whether the child is a forkserver spare: the first of a spec, while no job's class has
-     *     been noted, leaves the training to the first noted or the next child ({@link #PENDING})
      * @return the options that make a child use the cache (empty when there is none yet, or none can be
-     *     made); may start the background training that makes one
+     *     made); may start the background training that makes one, or, while this JVM has given no child a
+     *     job, leave it to the first job ({@link #PENDING})
      */
-    static List<String> options(Launch.Spec spec, boolean spare) {
+    static List<String> options(Launch.Spec spec) {
         Path cache = file(spec);
         if (cache == null) {
             return List.of();
@@ -180,12 +183,12 @@ public final class AotCache {
         if (ready(cache)) {
             return List.of("-XX:AOTCache=".concat(cache.toString()), "-Xlog:aot=off", "-Xlog:cds=off");
         }
-        if (spare && NOTED.isEmpty() && !TRAININGS.containsKey(cache.toString()) && DEFERRED.add(cache.toString())) {
+        if (!jobSeen && !TRAININGS.containsKey(cache.toString())) {
             PENDING.putIfAbsent(cache.toString(), spec);
-            if (NOTED.isEmpty()) {
+            if (!jobSeen) {
                 return List.of();
             }
-            PENDING.remove(cache.toString()); // a job's class was noted meanwhile: train now, as below
+            PENDING.remove(cache.toString()); // a job came meanwhile: train now, as below
         }
         trainOnce(spec, cache);
         return List.of();

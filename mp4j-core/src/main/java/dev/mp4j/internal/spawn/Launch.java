@@ -303,7 +303,7 @@ public final class Launch {
      */
     static Booting begin(Spec spec, boolean spare, boolean preload, List<String> load) throws IOException {
         check(spec);
-        List<String> command = command(spec, AotCache.options(spec, spare));
+        List<String> command = command(spec, AotCache.options(spec));
         java.lang.Process process;
         String tree;
         try {

@@ -37,6 +37,10 @@ class AotCacheTest {
          * method, once its spare has had time to boot.
          */
         public static void main(String[] args) throws InterruptedException {
+            if (args.length > 0 && args[0].equals("pool")) {
+                PoolJob.main();
+                return;
+            }
             dev.mp4j.multiprocessing.Process p;
             if (args.length > 0) {
                 dev.mp4j.multiprocessing.Context ctx = dev.mp4j.multiprocessing.Multiprocessing.getContext(args[0]);
@@ -48,6 +52,18 @@ class AotCacheTest {
             p.start();
             p.join();
             System.out.println("exit " + p.exitCode().orElse(-99));
+        }
+    }
+
+    /** The program's pool: its workers boot before the program has a function for them. */
+    public static final class PoolJob {
+        static void main() {
+            try (dev.mp4j.multiprocessing.Pool pool = new dev.mp4j.multiprocessing.Pool(1)) {
+                if (pool.map((Integer x) -> 2 * x, List.of(1, 2, 3)).equals(List.of(2, 4, 6))) {
+                    System.out.println("child ran");
+                }
+            }
+            System.out.println("exit 0");
         }
     }
 
@@ -102,6 +118,18 @@ class AotCacheTest {
         assertTrue(checkOut.contains(Program.class.getName() + " source: shared objects file"),
                 "the job's class is not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(Program.class.getName())).toList());
+    }
+
+    @Test
+    void aPoolsWorkersLeaveTheTrainingToTheirFirstFunction(@TempDir Path dir) throws Exception {
+        String classPath = programJars(dir);
+        Path cacheDir = dir.resolve("aot");
+        runProgram(cacheDir, classPath, "pool"); // its worker boots before it maps
+        Path cache = awaitCache(cacheDir);
+        String checkOut = childWithCache(cache, classPath, "-XX:+UnlockDiagnosticVMOptions", "-XX:+AOTPrintTrainingInfo");
+        assertTrue(checkOut.contains(PoolJob.class.getName() + " source: shared objects file"),
+                "the function's class is not in the cache: " + checkOut.lines()
+                        .filter(l -> l.contains(PoolJob.class.getName())).toList());
     }
 
     @Test
