@@ -34,9 +34,11 @@ public final class WorkerJob implements Job {
     /**
      * How a task's exception is made fit to send back: one instance, where a method reference in the chunk's
      * path was evaluated for every chunk, in the interpreter through a fresh worker's first chunks an
-     * invokedynamic call and two lambda-form methods each time.
+     * invokedynamic call and two lambda-form methods each time. A class, not a method reference: this class
+     * is initialized in the pool's JVM too, which makes every worker's job here, on the way from a worker's
+     * connection to its first task, and there a method reference spun a class (1.5-2 ms of a fresh JVM).
      */
-    private static final UnaryOperator<Throwable> PORTABLE = PoolFrames::portable;
+    private static final UnaryOperator<Throwable> PORTABLE = new Portable();
 
     private final String name;
     private final byte[] authkey;
@@ -194,6 +196,14 @@ public final class WorkerJob implements Job {
             if (idle != null) {
                 idle.stop();
             }
+        }
+    }
+
+    /** {@link PoolFrames#portable}. */
+    private static final class Portable implements UnaryOperator<Throwable> {
+        @Override
+        public Throwable apply(Throwable error) {
+            return PoolFrames.portable(error);
         }
     }
 
