@@ -41,6 +41,14 @@ public final class Spares {
     private long takes; // guarded by this: the starts so far, each numbered
     /** Guarded by this: set by {@link #discard}, after which no spare of this spec boots. */
     private boolean discarded;
+    /** Guarded by this: the spare {@link #thread} is to boot next, or null. */
+    private CompletableFuture<Launch.Booting> toBoot;
+    /** Guarded by this: the start whose replacement is due at {@link #replaceAt}, or 0 for none. */
+    private long replaceTake;
+    /** Guarded by this: when ({@link System#nanoTime}) the replacement of start {@link #replaceTake} is due. */
+    private long replaceAt;
+    /** Guarded by this: the thread that boots this spec's spares and times their replacements, once started. */
+    private Thread thread;
     /** The classes the last job named ({@link #noteJob}), which the next spare loads while it waits. */
     private volatile List<String> load = List.of();
 
@@ -139,6 +147,7 @@ public final class Spares {
                 spare = spares.next;
                 spares.next = null;
                 spares.discarded = true; // a start under way, or one just handed over, replaces it no more
+                spares.notifyAll(); // its thread ends, once it has booted a spare claimed meanwhile
             }
             if (spare != null) {
                 spare.thenAccept(booting -> {
@@ -151,13 +160,28 @@ public final class Spares {
 
     private synchronized void ensureBooting() {
         if (next == null && !discarded) {
-            next = boot();
+            next = new CompletableFuture<>();
+            toBoot = next;
+            wake();
+        }
+    }
+
+    /**
+     * Has {@link #thread} look at its work: starts it if it is not there. A platform thread: a JVM's first
+     * virtual thread starts the virtual threads' scheduler on the caller (30-60 ms cold on 2 CPUs, 110 ms
+     * measured under load), which the first spare's boot waited for.
+     */
+    private void wake() {
+        if (thread == null) {
+            thread = Thread.ofPlatform().daemon().name("mp4j-forkserver-spares").start(new Booter(this));
+        } else {
+            notifyAll();
         }
     }
 
     /**
      * @return the spare, its process started or starting, or null when there is none; and the number of this
-     *     start, for {@link #replace}
+     *     start, for {@link #replaceLater}
      */
     private synchronized Claim claim() {
         CompletableFuture<Launch.Booting> spare = next;
@@ -209,17 +233,39 @@ public final class Spares {
      * the thread that reads its channel ({@link ChildJvm#readUntilExit}); a child whose channel nobody reads
      * is replaced after {@link #REPLACE_AFTER_MILLIS} ms. Called once the child's job is sent (or the child
      * released without one: {@link ChildJvm#afterJob}), so the times count from then.
+     *
+     * <p>Timed by this spec's own thread ({@link Booter}), which boots the spares: not by
+     * {@code CompletableFuture.delayedExecutor}, whose first use loads seven of the JDK's classes outside its
+     * archive and starts the JDK's delay scheduler thread, on the program's thread while its first child
+     * starts, and later runs the replacement on a thread of the common pool that it starts then.
      */
     private void replaceLater(ChildJvm taken, long take) {
-        Replace replace = new Replace(this, take);
+        synchronized (this) {
+            if (take != takes || discarded) {
+                return; // a later start came, which replaces its own: this one's replacement would do nothing
+            }
+            replaceTake = take;
+            replaceAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REPLACE_AFTER_MILLIS);
+            wake();
+        }
         // Told by the thread that reads the child's channel to its end, not through onExit(): a thread of the
         // common pool woken as the child ends would compete with the program's join for the CPUs.
-        taken.whenEnded(new AfterEnd(replace));
-        CompletableFuture.delayedExecutor(REPLACE_AFTER_MILLIS, TimeUnit.MILLISECONDS).execute(replace);
+        taken.whenEnded(new AfterEnd(this, take));
+    }
+
+    /** Brings the replacement of start {@code take}, if still due, to {@link #AFTER_EXIT_MILLIS} ms from now. */
+    private synchronized void ended(long take) {
+        if (replaceTake == take) {
+            long at = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(AFTER_EXIT_MILLIS);
+            if (at - replaceAt < 0) {
+                replaceAt = at;
+                notifyAll();
+            }
+        }
     }
 
     // The steps of a replacement are classes, not lambdas: a fresh JVM's first forkserver start would spin a
-    // class for each, one before its job's write and two after it, beside its child.
+    // class for each, one before its job's write and one after it, beside its child.
 
     /** {@link #replaceLater}, once the job is sent. */
     private static final class AfterJob implements Runnable {
@@ -239,76 +285,100 @@ public final class Spares {
         }
     }
 
-    /** {@link #replace}. */
-    private static final class Replace implements Runnable {
+    /** {@link #ended}, once the child handed over has ended. */
+    private static final class AfterEnd implements Runnable {
         private final Spares spares;
         private final long take;
 
-        Replace(Spares spares, long take) {
+        AfterEnd(Spares spares, long take) {
             this.spares = spares;
             this.take = take;
         }
 
         @Override
         public void run() {
-            spares.replace(take);
-        }
-    }
-
-    /** Schedules {@code replace} {@link #AFTER_EXIT_MILLIS} ms on, once the child handed over has ended. */
-    private static final class AfterEnd implements Runnable {
-        private final Replace replace;
-
-        AfterEnd(Replace replace) {
-            this.replace = replace;
-        }
-
-        @Override
-        public void run() {
-            CompletableFuture.delayedExecutor(AFTER_EXIT_MILLIS, TimeUnit.MILLISECONDS).execute(replace);
+            spares.ended(take);
         }
     }
 
     /**
-     * Boots the next spare unless start number {@code take} has been followed by another, which boots its own
-     * child, then its own replacement: a spare booted now would boot beside that child.
-     */
-    private synchronized void replace(long take) {
-        if (take == takes) {
-            ensureBooting();
-        }
-    }
-
-    /**
-     * Starts a spare's process (it warms up once it has said hello, until its job comes, and loads the spec's
-     * preload classes before its job runs) on a thread of its own.
+     * Waits on {@link #thread} for its next step: the spare to boot, which it returns; a replacement that has
+     * come due boots the next spare unless start number {@link #replaceTake} has been followed by another,
+     * which boots its own child, then its own replacement (a spare booted now would boot beside that child).
      *
-     * @return completes once the process is started and its header written
+     * @return the spare to boot, or null once this spec's spares are discarded and none is left to boot
      */
-    private CompletableFuture<Launch.Booting> boot() {
-        CompletableFuture<Launch.Booting> cf = new CompletableFuture<>();
-        // A platform thread: a JVM's first virtual thread starts the virtual threads' scheduler on the caller
-        // (30-60 ms cold on 2 CPUs, 110 ms measured under load), which the first spare's boot waited for.
-        Thread.ofPlatform().daemon().name("mp4j-forkserver-boot").start(new Boot(this, cf));
-        return cf;
+    private synchronized CompletableFuture<Launch.Booting> nextBoot() {
+        while (true) {
+            if (toBoot != null) { // even when discarded: a start may have claimed it
+                CompletableFuture<Launch.Booting> boot = toBoot;
+                toBoot = null;
+                return boot;
+            }
+            if (discarded) {
+                return null;
+            }
+            try {
+                if (replaceTake == 0) {
+                    wait();
+                    continue;
+                }
+                long left = replaceAt - System.nanoTime();
+                if (left > 0) {
+                    TimeUnit.NANOSECONDS.timedWait(this, left);
+                    continue;
+                }
+            } catch (InterruptedException e) {
+                continue; // nobody interrupts this thread; it keeps to its work
+            }
+            long take = replaceTake;
+            replaceTake = 0;
+            if (take == takes && next == null) {
+                next = new CompletableFuture<>();
+                return next;
+            }
+        }
     }
 
-    /** {@link #boot}'s thread (a class: see {@link AfterJob}). */
-    private static final class Boot implements Runnable {
-        private final Spares spares;
-        private final CompletableFuture<Launch.Booting> booted;
+    /** {@link #thread}'s end: one for an error fails the spare it was to boot, and the next step starts another. */
+    private synchronized void booterEnded(Throwable error) {
+        thread = null;
+        if (toBoot != null) {
+            toBoot.completeExceptionally(error != null ? error : new IOException("the spares' thread ended"));
+            toBoot = null;
+        }
+    }
 
-        Boot(Spares spares, CompletableFuture<Launch.Booting> booted) {
+    /**
+     * The thread of a spec's spares: starts each spare's process (it warms up once it has said hello, until
+     * its job comes, and loads the spec's preload classes before its job runs), then waits for the next one
+     * ({@link #nextBoot}), timing the replacements meanwhile. A daemon thread, waiting while there is nothing
+     * to do; it ends once the spec's spares are discarded (a class, not a lambda: see {@link AfterJob}).
+     */
+    private static final class Booter implements Runnable {
+        private final Spares spares;
+
+        Booter(Spares spares) {
             this.spares = spares;
-            this.booted = booted;
         }
 
         @Override
         public void run() {
+            Throwable error = null;
             try {
-                booted.complete(Launch.begin(spares.spec, true, true, spares.load));
+                CompletableFuture<Launch.Booting> booted;
+                while ((booted = spares.nextBoot()) != null) {
+                    try {
+                        booted.complete(Launch.begin(spares.spec, true, true, spares.load));
+                    } catch (Throwable t) {
+                        booted.completeExceptionally(t);
+                    }
+                }
             } catch (Throwable t) {
-                booted.completeExceptionally(t);
+                error = t;
+                throw t;
+            } finally {
+                spares.booterEnded(error);
             }
         }
     }
