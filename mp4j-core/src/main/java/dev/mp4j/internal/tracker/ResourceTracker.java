@@ -57,19 +57,32 @@ public final class ResourceTracker {
             read line
             exit 0
             """;
+    /**
+     * awk's script: at end-of-file it removes what is still registered, the FIFO and its directory with one
+     * shell (one fork and exec, however many objects; it was one per object), so that what a killed program
+     * left is gone about as soon as the tracker's own directory is; a long list goes in several, each
+     * shorter than the longest argument the kernel takes.
+     */
     private static final String SCRIPT = """
+            function q(s) { return " '" s "'" }
             $1 == "R" { live[$2 " " $3] = 1; next }
             $1 == "U" { delete live[$2 " " $3]; next }
             END {
+              rm = ""; nd = 0
               for (k in live) {
                 split(k, p, " ")
-                if (p[1] == "SEM") system("rm -f '/dev/shm/sem." substr(p[2], 2) "'")
-                else if (p[1] == "SHM") system("rm -f '/dev/shm/" p[2] "'")
-                else if (p[1] == "FILE") system("rm -f '" p[2] "'")
-                else if (p[1] == "DIR") dirs[p[2]] = 1
+                if (p[1] == "SEM") rm = rm q("/dev/shm/sem." substr(p[2], 2))
+                else if (p[1] == "SHM") rm = rm q("/dev/shm/" p[2])
+                else if (p[1] == "FILE") rm = rm q(p[2])
+                else if (p[1] == "DIR") dir[++nd] = p[2]
+                if (length(rm) > 60000) { system("rm -f" rm); rm = "" }
               }
-              for (d in dirs) system("rmdir '" d "' 2>/dev/null")
-              system("rm -f '" FIFO "'; rmdir '" HOME "' 2>/dev/null")
+              rd = ""
+              for (i = 1; i <= nd; i++) {
+                rd = rd q(dir[i])
+                if (length(rd) > 60000) { system("rm -f" rm "; rmdir" rd " 2>/dev/null"); rm = ""; rd = "" }
+              }
+              system("rm -f" rm q(FIFO) "; rmdir" rd q(HOME) " 2>/dev/null")
             }
             """;
 

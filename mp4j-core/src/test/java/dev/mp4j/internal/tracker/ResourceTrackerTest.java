@@ -175,6 +175,59 @@ class ResourceTrackerTest {
                 .toList();
     }
 
+    /**
+     * Makes and registers, in {@code args[0]}, {@code args[1]} files with long names in directories of their own,
+     * registered too, and exits without removing any: the tracker's list of them is longer than one command takes.
+     */
+    static final class LeavingProgram {
+        public static void main(String[] args) throws Exception {
+            Path root = Path.of(args[0]);
+            int n = Integer.parseInt(args[1]);
+            String pad = "f".repeat(180);
+            for (int i = 0; i < n; i++) {
+                Path d = root.resolve("d" + i);
+                ResourceTracker.register(ResourceTracker.Kind.DIR, d.toString());
+                Files.createDirectory(d);
+                Path f = d.resolve(pad + i);
+                ResourceTracker.register(ResourceTracker.Kind.FILE, f.toString());
+                Files.createFile(f);
+            }
+        }
+    }
+
+    @Test
+    void whatAProgramLeavesRegisteredIsRemovedAfterItEndsHoweverLongItsList() throws Exception {
+        Path tmp = Files.createTempDirectory("mp4j-tracker-left-");
+        Path root = Files.createDirectory(tmp.resolve("left"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        try {
+            Process p = new ProcessBuilder(java, "-Djava.io.tmpdir=" + tmp, "-cp",
+                    System.getProperty("java.class.path"), LeavingProgram.class.getName(), root.toString(), "700")
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT)
+                    .start();
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS), "the program did not end");
+            assertEquals(0, p.exitValue());
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            List<Path> left;
+            do {
+                Thread.sleep(50); // the tracker is another program: nothing to wait on
+                try (var files = Files.walk(tmp)) {
+                    left = files.filter(f -> !f.equals(tmp) && !f.equals(root)).toList();
+                } catch (java.io.UncheckedIOException removedMeanwhile) {
+                    left = List.of(root); // the tracker is at work: look again
+                }
+            } while (!left.isEmpty() && System.nanoTime() < deadline);
+            assertEquals(List.of(), left, "left after the program ended");
+        } finally {
+            try (var files = Files.walk(tmp)) {
+                for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        }
+    }
+
     @Test
     void namesOutsideMp4jsAreRefused() {
         for (String bad : List.of("/etc/passwd", "/mp4j-x y", "/mp4j-../../x", "mp4j-a'b")) {
