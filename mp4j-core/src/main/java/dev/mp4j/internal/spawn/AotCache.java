@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * An AOT cache (JDK 25's {@code -XX:AOTCache}) for child JVMs: their classes loaded and linked ahead of
@@ -80,45 +81,56 @@ public final class AotCache {
      */
     public static void noteJobClass(Class<?> type) {
         note(NOTED, type);
-        jobSeen = true;
-        if (!PENDING.isEmpty()) {
-            trainPending();
-        }
-    }
-
-    /**
-     * The trainings that children booted before this JVM had any job put off until it has one
-     * ({@link #noteJobClass}): spec by cache. A forkserver spare, or a pool's workers, boot before the program
-     * has given them anything to run, and a training started then would leave the job's classes out of the
-     * cache for good (the cache is made once): each child would load and verify them from the application's
-     * jar (a forkserver start 1-1.5 ms slower to its join; a short program's two pool workers 23-28 ms more
-     * CPU in all, on their first chunk).
-     */
-    private static final Map<String, Launch.Spec> PENDING = new ConcurrentHashMap<>();
-    /**
-     * Whether {@link #noteJobClass} has been called: a job was given to a child, whether or not its classes
-     * could be noted (an application class loader other than the system's, say, whose classes a training
-     * cannot load by name).
-     */
-    private static volatile boolean jobSeen;
-
-    /** Starts the trainings put off until now ({@link #trainOnce}). */
-    private static void trainPending() {
-        for (String key : List.copyOf(PENDING.keySet())) {
-            Launch.Spec spec = PENDING.remove(key);
-            if (spec != null) {
-                trainOnce(spec, Path.of(key));
+        if (!jobSeen) {
+            synchronized (JOB) {
+                jobSeen = true;
+                JOB.notifyAll();
             }
         }
     }
 
     /**
+     * How long a training started for a child booted before this JVM had given any child a job waits for the
+     * first job ({@link #noteJobClass}), at most: a forkserver spare, or a pool's workers, boot before the
+     * program has given them anything to run, and a training started then would leave the job's classes out
+     * of the cache for good (the cache is made once): each child would load and verify them from the
+     * application's jar (a forkserver start 1-1.5 ms slower to its join; a short program's two pool workers
+     * 23-28 ms more CPU in all, on their first chunk). A program that gives its children nothing to run for
+     * longer gets a cache without them.
+     */
+    static final long JOB_WAIT_MILLIS = 5_000;
+    /**
+     * Whether {@link #noteJobClass} has been called: a job was given to a child, whether or not its classes
+     * could be noted (an application class loader other than the system's, say, whose classes a training
+     * cannot load by name). Set under {@link #JOB}, which is notified then.
+     */
+    private static volatile boolean jobSeen;
+    private static final Object JOB = new Object();
+
+    /**
      * Starts the training of {@code cache} on a thread of its own, unless this JVM started one already or
      * one is under way elsewhere.
+     *
+     * @param awaitJob whether the training waits for this JVM's first job first ({@link #JOB_WAIT_MILLIS})
      */
-    private static void trainOnce(Launch.Spec spec, Path cache) {
+    private static void trainOnce(Launch.Spec spec, Path cache, boolean awaitJob) {
         if (TRAININGS.putIfAbsent(cache.toString(), Boolean.TRUE) == null) {
-            Thread.ofPlatform().daemon().name("mp4j-aot-training").start(new Training(spec, cache));
+            Thread.ofPlatform().daemon().name("mp4j-aot-training").start(new Training(spec, cache, awaitJob));
+        }
+    }
+
+    /** Waits until this JVM has given a child a job, or {@link #JOB_WAIT_MILLIS} have passed. */
+    private static void awaitJob() {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOB_WAIT_MILLIS);
+        synchronized (JOB) {
+            long left;
+            while (!jobSeen && (left = deadline - System.nanoTime()) > 0) {
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(JOB, left);
+                } catch (InterruptedException e) {
+                    return; // train now
+                }
+            }
         }
     }
 
@@ -130,14 +142,19 @@ public final class AotCache {
     private static final class Training implements Runnable {
         private final Launch.Spec spec;
         private final Path cache;
+        private final boolean awaitJob;
 
-        Training(Launch.Spec spec, Path cache) {
+        Training(Launch.Spec spec, Path cache, boolean awaitJob) {
             this.spec = spec;
             this.cache = cache;
+            this.awaitJob = awaitJob;
         }
 
         @Override
         public void run() {
+            if (awaitJob) {
+                awaitJob();
+            }
             if (!trainingElsewhere(cache)) {
                 train(spec, cache);
             }
@@ -172,8 +189,8 @@ public final class AotCache {
     /**
      * @param spec the launch spec
      * @return the options that make a child use the cache (empty when there is none yet, or none can be
-     *     made); may start the background training that makes one, or, while this JVM has given no child a
-     *     job, leave it to the first job ({@link #PENDING})
+     *     made); may start the background training that makes one, which, while this JVM has given no child
+     *     a job, waits for the first ({@link #JOB_WAIT_MILLIS})
      */
     static List<String> options(Launch.Spec spec) {
         Path cache = file(spec);
@@ -183,14 +200,7 @@ public final class AotCache {
         if (ready(cache)) {
             return List.of("-XX:AOTCache=".concat(cache.toString()), "-Xlog:aot=off", "-Xlog:cds=off");
         }
-        if (!jobSeen && !TRAININGS.containsKey(cache.toString())) {
-            PENDING.putIfAbsent(cache.toString(), spec);
-            if (!jobSeen) {
-                return List.of();
-            }
-            PENDING.remove(cache.toString()); // a job came meanwhile: train now, as below
-        }
-        trainOnce(spec, cache);
+        trainOnce(spec, cache, !jobSeen);
         return List.of();
     }
 
