@@ -8,6 +8,7 @@ import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Identity;
+import dev.mp4j.internal.spi.PoolStrategy;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.SerialFilters;
 import dev.mp4j.internal.wire.Tags;
@@ -44,8 +45,13 @@ public final class JvmBackend extends BreakingBackend {
     private final ObjectInputFilter filter;
     /** The argument buffers of chunks done, for chunks to come. */
     private final Spares spares = new Spares();
-    /** The class of the code last noted for the workers' AOT cache ({@link #noteCode}); null before the first. */
+    /**
+     * The class of the code last noted for the workers' AOT cache ({@link #noteCode}); null before the first,
+     * and for a class of a loader other than the system's, which is not held here (it may be unloaded).
+     */
     private Class<?> noted;
+    /** Whether {@link #noteCode} has noted the initializer's class. */
+    private boolean initializerNoted;
 
     /**
      * @param launcher boots the worker JVMs
@@ -92,13 +98,17 @@ public final class JvmBackend extends BreakingBackend {
      * per change of class: a map's chunks share their function. A race between threads only notes again.
      */
     private void noteCode(Object code) {
-        Class<?> type = Codec.codeClass(code);
+        Object run = code instanceof PoolStrategy.Spread<?, ?, ?> spread ? spread.function() : code;
+        Class<?> type = Codec.codeClass(run);
         if (type != noted) {
-            if (noted == null && initializer != null) {
-                AotCache.noteJobClass(Codec.codeClass(initializer));
+            if (!initializerNoted) {
+                initializerNoted = true;
+                if (initializer != null) {
+                    AotCache.noteJobClass(Codec.codeClass(initializer));
+                }
             }
-            noted = type;
             AotCache.noteJobClass(type);
+            noted = type.getClassLoader() == ClassLoader.getSystemClassLoader() ? type : null;
         }
     }
 

@@ -10,6 +10,7 @@ import dev.mp4j.multiprocessing.AsyncResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -88,8 +89,37 @@ public interface PoolStrategy {
                                                         List<Map.Entry<A, B>> pairs, int chunksize,
                                                         Consumer<? super List<R>> callback,
                                                         Consumer<? super Throwable> errorCallback) {
-        SerializableFunction<Map.Entry<A, B>, R> spread = pair -> fn.apply(pair.getKey(), pair.getValue());
-        return mapAsync(spread, pairs, chunksize, callback, errorCallback);
+        return mapAsync(new Spread<A, B, R>(fn), pairs, chunksize, callback, errorCallback);
+    }
+
+    /**
+     * A function of two arguments applied to a pair's key and value ({@link #starmapAsync}'s). A class, not a
+     * lambda, so that a process pool can tell the function whose code its workers run ({@link #function}): a
+     * lambda's would be this interface.
+     *
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     */
+    final class Spread<A, B, R> implements SerializableFunction<Map.Entry<A, B>, R> {
+        private static final long serialVersionUID = 1L;
+
+        private final SerializableBiFunction<? super A, ? super B, ? extends R> fn;
+
+        /** @param fn the function of two arguments */
+        public Spread(SerializableBiFunction<? super A, ? super B, ? extends R> fn) {
+            this.fn = Objects.requireNonNull(fn, "fn");
+        }
+
+        @Override
+        public R apply(Map.Entry<A, B> pair) throws Exception {
+            return fn.apply(pair.getKey(), pair.getValue());
+        }
+
+        /** @return the function of two arguments */
+        public SerializableBiFunction<? super A, ? super B, ? extends R> function() {
+            return fn;
+        }
     }
 
     /**

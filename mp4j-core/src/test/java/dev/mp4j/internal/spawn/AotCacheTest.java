@@ -41,6 +41,17 @@ class AotCacheTest {
                 PoolJob.main();
                 return;
             }
+            if (args.length > 0 && args[0].equals("idle-pool")) { // its worker is given nothing to run
+                dev.mp4j.multiprocessing.Pool pool = new dev.mp4j.multiprocessing.Pool(1);
+                try {
+                    Thread.sleep(AotCache.JOB_WAIT_MILLIS + 1_500);
+                } finally {
+                    pool.close();
+                }
+                System.out.println("child ran");
+                System.out.println("exit 0");
+                return;
+            }
             dev.mp4j.multiprocessing.Process p;
             if (args.length > 0) {
                 dev.mp4j.multiprocessing.Context ctx = dev.mp4j.multiprocessing.Multiprocessing.getContext(args[0]);
@@ -59,7 +70,9 @@ class AotCacheTest {
     public static final class PoolJob {
         static void main() {
             try (dev.mp4j.multiprocessing.Pool pool = new dev.mp4j.multiprocessing.Pool(1)) {
-                if (pool.map((Integer x) -> 2 * x, List.of(1, 2, 3)).equals(List.of(2, 4, 6))) {
+                // a starmap: its function reaches the workers inside one of mp4j's, which the pool looks into
+                if (pool.starmap((Integer a, Integer b) -> a * b, List.of(java.util.Map.entry(1, 2),
+                        java.util.Map.entry(3, 4))).equals(List.of(2, 12))) {
                     System.out.println("child ran");
                 }
             }
@@ -130,6 +143,14 @@ class AotCacheTest {
         assertTrue(checkOut.contains(PoolJob.class.getName() + " source: shared objects file"),
                 "the function's class is not in the cache: " + checkOut.lines()
                         .filter(l -> l.contains(PoolJob.class.getName())).toList());
+    }
+
+    @Test
+    void aTrainingWaitingForAFirstJobTrainsWithoutOneInTheEnd(@TempDir Path dir) throws Exception {
+        String classPath = programJars(dir);
+        Path cacheDir = dir.resolve("aot");
+        runProgram(cacheDir, classPath, "idle-pool");
+        childWithCache(awaitCache(cacheDir), classPath); // a usable cache, though no job came
     }
 
     @Test
