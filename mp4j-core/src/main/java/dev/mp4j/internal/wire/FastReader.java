@@ -864,7 +864,7 @@ final class FastReader {
                 throw cannotMake(implClass, implName, e);
             }
             if (lambda != null && n == 0) {
-                rememberDirect(capturing, names, kind, lambda);
+                lambda = rememberDirect(capturing, names, kind, lambda);
             }
         }
         if (lambda == null) {
@@ -894,7 +894,10 @@ final class FastReader {
                 throw new InvalidObjectException("the lambda " + implClass + "." + implName + " resolved to null");
             }
             if (n == 0) {
-                remember(capturing, key != null ? key : statelessKey(names, kind), lambda);
+                Object kept = remember(capturing, key != null ? key : statelessKey(names, kind), lambda);
+                if (!(kept instanceof DirectRunnable)) { // one of those is not for a read that made the JDK's
+                    lambda = kept;
+                }
             }
         }
         check(lambda.getClass(), -1, depth);
@@ -908,27 +911,30 @@ final class FastReader {
     }
 
     /** Keeps a lambda that captures nothing for the next reads of its call site ({@link #STATELESS_LAMBDAS}). */
-    private static void remember(Class<?> capturing, String key, Object lambda) {
+    private static Object remember(Class<?> capturing, String key, Object lambda) {
         Map<String, Object> cache = STATELESS_LAMBDAS.get(capturing);
-        if (cache.size() < 1024) {
-            cache.put(key, lambda);
-        }
+        Object kept = cache.size() < 1024 ? cache.putIfAbsent(key, lambda) : null;
         statelessMapped = true;
+        return kept != null ? kept : lambda;
     }
 
     /**
      * Keeps a lambda rebuilt as a {@link DirectRunnable} in {@link #directs}, or in {@link #STATELESS_LAMBDAS}
      * once that holds {@link #MAX_DIRECT}.
      */
-    private static void rememberDirect(Class<?> capturing, String[] names, int kind, Object lambda) {
+    private static Object rememberDirect(Class<?> capturing, String[] names, int kind, Object lambda) {
         synchronized (STATELESS_LOCK) {
             Direct before = directs;
+            Object made = Direct.find(before, capturing, names, kind); // by another thread meanwhile
+            if (made != null) {
+                return made;
+            }
             if (before == null || before.count < MAX_DIRECT) {
                 directs = new Direct(capturing, names, kind, lambda, before);
-                return;
+                return lambda;
             }
         }
-        remember(capturing, statelessKey(names, kind), lambda);
+        return remember(capturing, statelessKey(names, kind), lambda);
     }
 
     private static IOException cannotMake(String implClass, String implName, Throwable cause) {
