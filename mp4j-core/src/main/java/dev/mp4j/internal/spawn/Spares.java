@@ -146,6 +146,10 @@ public final class Spares {
             synchronized (spares) {
                 spare = spares.next;
                 spares.next = null;
+                if (spare != null && spare == spares.toBoot) { // not booting yet, and no start has claimed it
+                    spares.toBoot = null;
+                    spare = null;
+                }
                 spares.discarded = true; // a start under way, or one just handed over, replaces it no more
                 spares.notifyAll(); // its thread ends, once it has booted a spare claimed meanwhile
             }
@@ -172,10 +176,23 @@ public final class Spares {
      * measured under load), which the first spare's boot waited for.
      */
     private void wake() {
-        if (thread == null) {
-            thread = Thread.ofPlatform().daemon().name("mp4j-forkserver-spares").start(new Booter(this));
-        } else {
+        if (thread != null) {
             notifyAll();
+            return;
+        }
+        try {
+            thread = Thread.ofPlatform().daemon().name("mp4j-forkserver-spares").start(new Booter(this));
+        } catch (Throwable noThread) { // none to be had (the system's limit of threads, say): no spare then
+            CompletableFuture<Launch.Booting> boot = toBoot;
+            toBoot = null;
+            replaceTake = 0;
+            if (boot != null) {
+                if (next == boot) {
+                    next = null; // the next start boots its own child, as spawn does
+                }
+                boot.completeExceptionally(noThread); // a start that claimed it boots its own
+            }
+            throw noThread;
         }
     }
 
@@ -246,7 +263,11 @@ public final class Spares {
             }
             replaceTake = take;
             replaceAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(REPLACE_AFTER_MILLIS);
-            wake();
+            try {
+                wake();
+            } catch (OutOfMemoryError noThread) {
+                return; // no replacement: the next start boots its own child (the child has its job)
+            }
         }
         // Told by the thread that reads the child's channel to its end, not through onExit(): a thread of the
         // common pool woken as the child ends would compete with the program's join for the CPUs.
