@@ -166,7 +166,11 @@ final class PoolResults {
             return true;
         }
 
-        /** Lets the handler finish what was posted, then end; waits for that unless called from the handler. */
+        /**
+         * Lets the handler finish what was posted, then end; waits for that unless called from the handler. A
+         * {@link #runIfIdle} under way in another thread may still be running when it returns: a map's own
+         * result, which runs no callback and which only its map call waits for.
+         */
         void stop() {
             synchronized (stateLock) {
                 if (!stopping) {
