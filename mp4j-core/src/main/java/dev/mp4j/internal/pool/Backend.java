@@ -37,6 +37,14 @@ public interface Backend {
     }
 
     /**
+     * @return whether its links take back a task sent to a worker that has not started it ({@link Link#recall}):
+     *     the engine then gives an idle worker the tasks queued in a busy one
+     */
+    default boolean recalls() {
+        return false;
+    }
+
+    /**
      * @return whether {@link #prepare} copies what a task holds (it serializes it): the objects a task was made
      *     of are then no longer read once it is prepared
      */
@@ -114,6 +122,18 @@ public interface Backend {
          */
         default void send(long id, Object prepared, Object[] into, int at) throws IOException {
             send(id, prepared);
+        }
+
+        /**
+         * Takes back a task sent to this worker, which has not started it: it will not run it. Called with the
+         * engine's lock held, only for a task queued behind the one the worker runs (whose result the engine has
+         * not handled yet), and only when {@link Backend#recalls} says so.
+         *
+         * @param id the task's id
+         * @return whether the task was taken back; false when the worker holds no such task (or cannot give it back)
+         */
+        default boolean recall(long id) {
+            return false;
         }
 
         /**

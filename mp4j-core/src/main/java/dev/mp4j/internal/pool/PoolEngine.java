@@ -81,6 +81,8 @@ public final class PoolEngine {
     private final Backend backend;
     /** {@link Backend#logsRoutineEnds}. */
     private final boolean logsRoutineEnds;
+    /** {@link Backend#recalls}: an idle worker gets what is queued in a busy one ({@link #rebalance}). */
+    private final boolean recalls;
     // a monitor, not a ReentrantLock: taken a few times per task and result, its paths are the JVM's own, where
     // the lock's Java code ran in the interpreter through a fresh JVM's first tasks and went through the JIT
     private final Object lock = new Object(); // notified when the pool is terminated
@@ -132,6 +134,7 @@ public final class PoolEngine {
         this.timeLimitNanos = timeLimitNanos;
         this.backend = backend;
         this.logsRoutineEnds = backend.logsRoutineEnds();
+        this.recalls = backend.recalls();
         // String.concat, not +: a + links a call site on its first run, which a fresh JVM's first pool pays for
         this.label = kind.concat(" pool ").concat(Integer.toString(ENGINES.incrementAndGet()));
     }
@@ -612,10 +615,82 @@ public final class PoolEngine {
             best.post(t);
             out = touched(out, best);
         }
+        if (recalls && pending.isEmpty()) {
+            out = rebalance(out);
+        }
         if (shutdown || maxTasksPerChild > 0 || overMemorySeen) {
             out = quitSpent(out);
         }
         return out == null ? List.of() : out;
+    }
+
+    /**
+     * The part of {@link #assign} that gives each idle worker, once nothing is pending, a task queued in a busy
+     * worker behind the one it runs (the first not cancelled, of the worker that holds the most), taken back
+     * from it ({@link Backend.Link#recall}), as CPython's ThreadPool, whose idle workers take what is queued from
+     * one shared queue: a task that waits for work of its own pool (a map from inside a task) does not hold
+     * what went to its worker ahead. Only for backends whose links take tasks back (threads). Lock held.
+     *
+     * @param out the workers with something in their outbox, or null
+     * @return {@code out}, with the workers given a task added
+     */
+    private List<Worker> rebalance(List<Worker> out) {
+        for (int i = 0, n = workers.size(); i < n; i++) {
+            Worker idle = workers.get(i);
+            if (!idle.inflight.isEmpty() || !idle.takesTasks(maxTasksPerChild)) {
+                continue;
+            }
+            Task t = takeBack(idle);
+            if (t == null) {
+                break; // nothing to take back for any idle worker
+            }
+            if (t.submitNanos != 0) {
+                t.sentNanos = System.nanoTime();
+            }
+            t.worker = idle;
+            idle.inflight.put(t);
+            idle.inflightBytes += t.weight;
+            idle.dispatched++;
+            idle.post(t);
+            out = touched(out, idle);
+        }
+        return out;
+    }
+
+    /**
+     * Takes back a task queued in a busy worker, for {@code idle}. A worker runs its tasks in order and takes its
+     * next one only once the engine handled the result of the one it runs (which needs the lock held here): a
+     * task behind the first it holds has not started. One still on its way to the worker (another thread sends
+     * it now) is left: that thread looks again once it sent it ({@link #send}). Lock held.
+     *
+     * @return the task, no longer held by its worker; null if none can be taken back
+     */
+    private Task takeBack(Worker idle) {
+        Worker from = null;
+        for (int i = 0, n = workers.size(); i < n; i++) {
+            Worker w = workers.get(i);
+            if (w != idle && !w.killed && w.inflight.size() > 1
+                    && (from == null || w.inflight.size() > from.inflight.size())) {
+                from = w;
+            }
+        }
+        if (from == null) {
+            return null;
+        }
+        Task head = from.head();
+        for (Task t : from.inflight.values()) {
+            if (t == head || t.abandoned) {
+                continue;
+            }
+            if (!from.recall(t)) {
+                return null;
+            }
+            from.inflight.remove(t.id);
+            from.inflightBytes -= t.weight;
+            from.dispatched--; // it never ran there: it does not count toward that worker's maxTasksPerChild
+            return t;
+        }
+        return null;
     }
 
     /**
@@ -702,7 +777,23 @@ public final class PoolEngine {
                     w.stopSending(); // an error stopped the sends: what is left goes with the next send
                 }
             }
+            if (recalls && w.recheck) {
+                rebalanceAfterSend(w);
+            }
         }
+    }
+
+    /**
+     * A task could not be taken back from {@code w} for an idle worker while this thread sent it ({@link #takeBack}):
+     * now that it is sent, the idle workers look again. Apart from {@link #send}, which every task goes through.
+     */
+    private void rebalanceAfterSend(Worker w) {
+        List<Worker> sends;
+        synchronized (lock) {
+            w.recheck = false;
+            sends = assign();
+        }
+        send(sends);
     }
 
     // ------------------------------------------------------------ time limits
@@ -1128,6 +1219,9 @@ public final class PoolEngine {
         // whose Java code (VarHandle calls, a node per task) ran in the interpreter for a fresh JVM's first chunks
         private final ArrayDeque<Object> outbox = new ArrayDeque<>();
         private boolean sending;
+        // set under the outbox's monitor when a task could not be taken back while it was being sent: the sender
+        // looks again once done ({@link #rebalanceAfterSend}); volatile, as the sender reads it after its last step
+        private volatile boolean recheck;
         private long inflightBytes; // the weight of the tasks it holds
         private long serviceNanos = -1; // a moving average of the time its tasks ran, as it reports them
         private volatile Backend.Link link; // set right after Backend.start, under the lock
@@ -1183,17 +1277,41 @@ public final class PoolEngine {
             }
         }
 
+        /**
+         * Takes back a task it holds behind the one it runs, if the task is not on its way to it now. Engine's
+         * lock held.
+         *
+         * @return whether it will not run the task
+         */
+        private boolean recall(Task t) {
+            synchronized (outbox) {
+                if (outbox.removeFirstOccurrence(t)) {
+                    return true; // not sent yet
+                }
+                if (sending) {
+                    recheck = true; // perhaps being sent now: the sender looks again once done
+                    return false;
+                }
+            }
+            return link.recall(t.id);
+        }
+
         /** @return the worker's name */
         public String name() {
             return name;
         }
 
         private boolean canTake(int maxTasks, Task t) {
-            if (!ready || quitting || killed || overMemory || (maxTasks != 0 && dispatched >= maxTasks)) {
+            if (!takesTasks(maxTasks)) {
                 return false;
             }
             return inflight.isEmpty() || (inflight.size() < WINDOW && serviceNanos >= 0 && serviceNanos < FAST_NANOS
                     && inflightBytes + t.weight <= PREFETCH_BYTES);
+        }
+
+        /** @return whether it takes a task now, were it idle */
+        private boolean takesTasks(int maxTasks) {
+            return ready && !quitting && !killed && !overMemory && (maxTasks == 0 || dispatched < maxTasks);
         }
 
         /** @return the task it runs now (the first it holds), or null */

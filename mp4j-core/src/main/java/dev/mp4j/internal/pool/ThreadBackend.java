@@ -51,6 +51,15 @@ public final class ThreadBackend extends BreakingBackend {
         return false;
     }
 
+    /**
+     * @return true: a task queued in a worker thread's inbox can be taken out of it, for an idle worker (a task
+     *     that waits for work of its own pool, a map from inside a task, must not hold what is queued behind it)
+     */
+    @Override
+    public boolean recalls() {
+        return true;
+    }
+
     @Override
     public Object prepare(Object task) {
         return task;
@@ -164,14 +173,22 @@ public final class ThreadBackend extends BreakingBackend {
     }
 
     /**
-     * A task for a worker thread.
-     *
-     * @param id the task's id
-     * @param task the task
-     * @param into where a chunk's values go ({@link Completion#valuesInto}), or null
-     * @param at where its first value goes in {@code into}
+     * A task for a worker thread. A class, not a record: {@link ThreadLink#recall} removes one from the inbox by
+     * identity, where a record's equals would bootstrap its method handles on first use.
      */
-    private record Message(long id, Object task, Object[] into, int at) {}
+    private static final class Message {
+        final long id;
+        final Object task;
+        final Object[] into; // where a chunk's values go ({@link Completion#valuesInto}), or null
+        final int at;        // where its first value goes in into
+
+        Message(long id, Object task, Object[] into, int at) {
+            this.id = id;
+            this.task = task;
+            this.into = into;
+            this.at = at;
+        }
+    }
 
     /** One worker thread and its inbox. */
     private static final class ThreadLink implements Link {
@@ -187,6 +204,16 @@ public final class ThreadBackend extends BreakingBackend {
         @Override
         public void send(long id, Object prepared, Object[] into, int at) {
             inbox.add(new Message(id, prepared, into, at));
+        }
+
+        @Override
+        public boolean recall(long id) {
+            for (Object o : inbox) {
+                if (o instanceof Message m && m.id == id) {
+                    return inbox.remove(m); // false if the worker took it meanwhile
+                }
+            }
+            return false;
         }
 
         @Override
