@@ -25,10 +25,15 @@ import java.util.function.Supplier;
  * workers (JVMs or threads, as the {@link Backend} makes them). A worker runs its tasks one at a time, in
  * the order it got them; the engine sends it the next ones while it runs one when its tasks are short (see
  * {@link #assign}), so that it never waits for the parent between them. The first task a worker holds is
- * the one it runs, so the engine always knows which task each worker runs.
+ * the one it runs, so the engine always knows which task each worker runs. Where the backend's workers give
+ * back a task they have not started (threads: {@link Backend#recalls}), an idle worker gets a task queued
+ * in a busy one once nothing is pending ({@link #rebalance}), as an idle worker of CPython's ThreadPool takes
+ * the next task from the one shared queue: a task that waits for work of its own pool (a map from inside a
+ * task) leaves that work to the idle workers even when some of it was sent ahead to its own worker.
  * <pre>
  *   submit --prepare--&gt; pending --assign--&gt; worker.inflight, worker.outbox --Link.send--&gt; worker
  *   worker --result--&gt; inflight.remove --&gt; Completion.finish ; assign the next
+ *   (threads) idle worker, nothing pending --rebalance--&gt; a busy worker's queued task, recalled, is its
  * </pre>
  *
  * <p>Parameters: the number of workers; their name kind; whether they start at once ({@link #start()}) or
