@@ -163,6 +163,31 @@ class ThreadPoolNestedTest {
     }
 
     @Test
+    void aTimeLimitCountsFromWhenATaskRunsWhereverItRuns() {
+        Pool pool = Pool.builder().processes(3).context(Multiprocessing.dummy()).timeLimit(Duration.ofSeconds(30))
+                .build();
+        try {
+            pool.map(x -> x, IntStream.range(0, 64).boxed().toList(), 1);
+            nested(pool, p -> p.map(x -> 2 * x, ITEMS, 1), DOUBLED);
+            // a task over the limit still fails, and its worker is replaced
+            Pool limited = Pool.builder().processes(2).context(Multiprocessing.dummy())
+                    .timeLimit(Duration.ofMillis(300)).build();
+            try {
+                AsyncResult<Boolean> slow = limited.applyAsync(() -> {
+                    Thread.sleep(30_000);
+                    return true;
+                });
+                assertThrows(TimeoutError.class, () -> slow.get(WAIT));
+                assertEquals(DOUBLED, limited.applyAsync(() -> limited.map(x -> 2 * x, ITEMS, 1)).get(WAIT));
+            } finally {
+                limited.terminate();
+            }
+        } finally {
+            pool.terminate();
+        }
+    }
+
+    @Test
     void aNestedMapQueuedBehindABlockedWorkerGoesOnOnceAnotherWorkerIsFree() {
         withPool(2, pool -> {
             CountDownLatch release = new CountDownLatch(1);
