@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * <pre>
  *   submit --prepare--&gt; pending --assign--&gt; worker.inflight, worker.outbox --Link.send--&gt; worker
  *   worker --result--&gt; inflight.remove --&gt; Completion.finish ; assign the next
- *   (threads) idle worker, nothing pending --rebalance--&gt; a busy worker's queued task, recalled, is its
+ *   (threads) nothing pending, a worker idle --rebalance--&gt; Link.recall of a task queued in a busy worker --&gt; the idle one
  * </pre>
  *
  * <p>Parameters: the number of workers; their name kind; whether they start at once ({@link #start()}) or
