@@ -431,7 +431,7 @@ public final class PoolEngine {
             } else if (w.killed) {
                 // killed by a stop or a terminate: its unstarted tasks go back to the queue
                 requeue(w);
-                if (!shutdown || !pending.isEmpty()) {
+                if (!shutdown || hasWork()) {
                     startWorker();
                 }
                 sends = assign();
@@ -447,7 +447,7 @@ public final class PoolEngine {
                     }
                 }
                 requeue(w);
-                if (!shutdown || !pending.isEmpty()) {
+                if (!shutdown || hasWork()) {
                     startWorker();
                 }
                 sends = assign();
@@ -700,9 +700,10 @@ public final class PoolEngine {
 
     /**
      * The part of {@link #assign} that tells idle workers to quit: those spent (maxTasksPerChild, the memory
-     * limit) or, once shut down, all when nothing is pending. Apart, and called only when one of those can
-     * be: a pool's every task and result skip it, and the JIT's first compilation of assign leaves it out.
-     * Lock held.
+     * limit) or, once shut down, all when no task waits for a worker ({@link #hasWork}: a spent worker is then
+     * replaced, as CPython's Pool replaces workers after close while results are outstanding). Apart, and
+     * called only when one of those can be: a pool's every task and result skip it, and the JIT's first
+     * compilation of assign leaves it out. Lock held.
      *
      * @param out the workers with something in their outbox, or null
      * @return {@code out}, with those told to quit added
@@ -714,18 +715,54 @@ public final class PoolEngine {
             Worker w = workers.get(i);
             if (w.ready && !w.quitting && !w.killed && w.inflight.isEmpty()) {
                 boolean spent = w.overMemory || (maxTasksPerChild > 0 && w.dispatched >= maxTasksPerChild);
-                if (spent || (shutdown && pending.isEmpty())) {
+                if (spent || (shutdown && !hasWork())) {
                     w.quitting = true;
                     w.recycled = spent;
                     w.post(QUIT);
                     out = touched(out, w);
-                    if (spent && (!shutdown || !pending.isEmpty())) {
+                    if (spent && (!shutdown || hasWork())) {
                         startWorker();
                     }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * @return whether a task waits for a worker: one pending, or (where tasks are taken back) one queued in a
+     *     live worker behind the one it runs, which only an idle worker's take-back ({@link #rebalance})
+     *     reaches once that task waits for it; a shut down pool keeps and replaces workers for either. Lock held.
+     */
+    private boolean hasWork() {
+        if (!pending.isEmpty()) {
+            return true;
+        }
+        if (!recalls) {
+            return false;
+        }
+        for (int i = 0, n = workers.size(); i < n; i++) {
+            Worker w = workers.get(i);
+            if (!w.killed && liveBehindHead(w) > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** @return how many tasks not cancelled {@code w} holds behind the one it runs. Lock held. */
+    private static int liveBehindHead(Worker w) {
+        if (w.inflight.size() < 2) {
+            return 0;
+        }
+        int live = 0;
+        Task head = w.head();
+        for (Task t : w.inflight.values()) {
+            if (t != head && !t.abandoned) {
+                live++;
+            }
+        }
+        return live;
     }
 
     /** @return {@code out}, or a new list if null, with {@code w} in it once */
