@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * Workers that are daemon threads of this JVM ({@code ThreadPool}, the dummy context's pools). Tasks are
  * handed over as they are, not serialized. A worker ends when told to quit or when killed (interrupted): a
- * killed worker finishes the task it runs, if the task ignores the interrupt, then ends.
+ * killed worker finishes the task it runs, if the task ignores the interrupt, then ends. An interrupt a task
+ * leaves set on its thread is cleared after it: it ends neither the worker nor the next task.
  */
 public final class ThreadBackend extends BreakingBackend {
     private static final System.Logger LOG = LazyLogger.of("dev.mp4j.pool");
@@ -161,6 +162,12 @@ public final class ThreadBackend extends BreakingBackend {
                 } finally {
                     soft.disarm(timer);
                 }
+            }
+            if (!link.dead) {
+                // a task may end with its thread's interrupt flag set (it restored an interrupt it caught): that
+                // must not end the worker at its next take() as if killed. A kill sets dead before it interrupts,
+                // so the loop's test still ends a killed worker whose interrupt this clears.
+                Thread.interrupted();
             }
             try {
                 w.result(m.id, out.value(), out.error(), System.nanoTime() - began);
