@@ -631,7 +631,7 @@ public final class PoolEngine {
 
     /**
      * The part of {@link #assign} that gives each idle worker, once nothing is pending, a task queued in a busy
-     * worker behind the one it runs (the first not cancelled, of the worker that holds the most), taken back
+     * worker behind the one it runs (the first not cancelled, of the worker that holds the most such tasks), taken back
      * from it ({@link Backend.Link#recall}), as CPython's ThreadPool, whose idle workers take what is queued from
      * one shared queue: a task that waits for work of its own pool (a map from inside a task) does not hold
      * what went to its worker ahead. Only for backends whose links take tasks back (threads). Lock held.
@@ -666,34 +666,51 @@ public final class PoolEngine {
      * Takes back a task queued in a busy worker, for {@code idle}. A worker runs its tasks in order and takes its
      * next one only once the engine handled the result of the one it runs (which needs the lock held here): a
      * task behind the first it holds has not started. One still on its way to the worker (another thread sends
-     * it now) is left: that thread looks again once it sent it ({@link #send}). Lock held.
+     * it now) is left: that thread looks again once it sent it ({@link #send}), and the next worker is asked.
+     * Lock held.
      *
-     * @return the task, no longer held by its worker; null if none can be taken back
+     * @return the task, no longer held by its worker; null if no worker gives one back
      */
     private Task takeBack(Worker idle) {
-        Worker from = null;
-        for (int i = 0, n = workers.size(); i < n; i++) {
-            Worker w = workers.get(i);
-            if (w != idle && !w.killed && w.inflight.size() > 1
-                    && (from == null || w.inflight.size() > from.inflight.size())) {
-                from = w;
+        List<Worker> refused = null; // made only once a worker refuses: most take-backs succeed at the first
+        while (true) {
+            Worker from = null;
+            int most = 0;
+            for (int i = 0, n = workers.size(); i < n; i++) {
+                Worker w = workers.get(i);
+                if (w == idle || w.killed || w.inflight.size() < 2 || (refused != null && refused.contains(w))) {
+                    continue;
+                }
+                int live = liveBehindHead(w); // cancelled tasks waiting to be stopped there do not count
+                if (live > most) {
+                    most = live;
+                    from = w;
+                }
             }
-        }
-        if (from == null) {
-            return null;
-        }
-        Task head = from.head();
-        for (Task t : from.inflight.values()) {
-            if (t == head || t.abandoned) {
-                continue;
-            }
-            if (!from.recall(t)) {
+            if (from == null) {
                 return null;
             }
-            from.inflight.remove(t.id);
-            from.inflightBytes -= t.weight;
-            from.dispatched--; // it never ran there: it does not count toward that worker's maxTasksPerChild
-            return t;
+            Task t = firstBehindHead(from);
+            if (from.recall(t)) {
+                from.inflight.remove(t.id);
+                from.inflightBytes -= t.weight;
+                from.dispatched--; // it never ran there: it does not count toward that worker's maxTasksPerChild
+                return t;
+            }
+            if (refused == null) {
+                refused = new ArrayList<>(2);
+            }
+            refused.add(from); // perhaps on its way there now: another worker may give one
+        }
+    }
+
+    /** @return the first task not cancelled that {@code w} holds behind the one it runs, or null. Lock held. */
+    private static Task firstBehindHead(Worker w) {
+        Task head = w.head();
+        for (Task t : w.inflight.values()) {
+            if (t != head && !t.abandoned) {
+                return t;
+            }
         }
         return null;
     }

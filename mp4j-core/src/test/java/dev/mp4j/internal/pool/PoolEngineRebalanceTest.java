@@ -262,4 +262,69 @@ class PoolEngineRebalanceTest {
         result(0, 2);
         endQuitters(e);
     }
+
+    @Test
+    void aTakeBackSkipsAWorkerWhoseQueuedTasksWereAllCancelled() {
+        PoolEngine e = engine(3, 0);
+        submit(e);             // 0 -> W0
+        submit(e);             // 1 -> W1
+        submit(e);             // 2 -> W2
+        result(0, 0);
+        result(1, 1);
+        result(2, 2);
+        submit(e);             // 3 -> W0
+        submit(e);             // 4 -> W1
+        submit(e);             // 5 -> W2
+        submit(e);             // 6 -> W0
+        submit(e);             // 7 -> W1
+        submit(e);             // 8 -> W2
+        submit(e);             // 9 -> W0
+        assertEquals(List.of(3L, 6L, 9L), link(0).sent.subList(1, 4));
+        assertTrue(tasks.get(6).task.stop());
+        assertTrue(tasks.get(9).task.stop());
+        result(2, 5);
+        result(2, 8);          // W2 idle: 7, queued in W1, is the one to take
+        assertEquals(List.of(7L), link(1).recalled);
+        assertEquals(7L, link(2).sent.get(link(2).sent.size() - 1));
+        result(2, 7);
+        result(1, 4);
+        result(0, 3);
+        e.shutdown(false);
+        endQuitters(e);
+    }
+
+    @Test
+    void aTakeBackRefusedByOneWorkerTriesTheNext() throws InterruptedException {
+        PoolEngine e = engine(3, 0);
+        submit(e);             // 0 -> W0
+        submit(e);             // 1 -> W1
+        submit(e);             // 2 -> W2
+        result(0, 0);
+        result(1, 1);
+        result(2, 2);
+        submit(e);             // 3 -> W0
+        submit(e);             // 4 -> W1
+        submit(e);             // 5 -> W2
+        link(0).blockId = 6;
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread sender = submitAsync(e, thrown); // 6 -> W0, its send held
+        try {
+            assertTrue(link(0).entered.await(20, TimeUnit.SECONDS));
+            submit(e);         // 7 -> W1
+            result(2, 5);      // W2 idle: 6 is being sent, 7 can be taken
+            assertEquals(List.of(7L), link(1).recalled);
+        } finally {
+            link(0).release.countDown();
+            sender.join(20_000);
+        }
+        assertFalse(sender.isAlive());
+        assertEquals(null, thrown.get());
+        e.shutdown(false);
+        result(2, 7);          // W2 idle again: 6, sent now, is taken back
+        assertEquals(List.of(6L), link(0).recalled);
+        result(2, 6);
+        result(1, 4);
+        result(0, 3);
+        endQuitters(e);
+    }
 }
