@@ -835,9 +835,9 @@ public final class PoolEngine {
                 if (!stopped) {
                     w.stopSending(); // an error stopped the sends: what is left goes with the next send
                 }
-            }
-            if (recalls && w.recheck) {
-                rebalanceAfterSend(w);
+                if (recalls && w.recheck) {
+                    rebalanceAfterSend(w); // also when an error stopped the sends: an idle worker waits for it
+                }
             }
         }
     }

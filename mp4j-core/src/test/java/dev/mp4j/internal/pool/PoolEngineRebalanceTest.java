@@ -327,4 +327,28 @@ class PoolEngineRebalanceTest {
         result(0, 3);
         endQuitters(e);
     }
+
+    @Test
+    void aSendThatThrowsStillLetsAnIdleWorkerLookAgain() throws InterruptedException {
+        PoolEngine e = engine(2, 0);
+        submit(e);             // 0 -> W0
+        submit(e);             // 1 -> W1
+        result(0, 0);
+        result(1, 1);
+        submit(e);             // 2 -> W0
+        submit(e);             // 3 -> W1
+        link(0).blockId = 4;
+        link(0).throwAfter = new IllegalStateException("the link failed");
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        // 4 -> W0, its send held, then it throws (the fake link queued it first, so it can still be taken back)
+        Thread sender = submitAsync(e, thrown);
+        assertTrue(link(0).entered.await(20, TimeUnit.SECONDS));
+        result(1, 3);          // W1 idle: 4 is being sent, it cannot be taken back yet
+        link(0).release.countDown();
+        sender.join(20_000);
+        assertFalse(sender.isAlive());
+        assertTrue(thrown.get() instanceof IllegalStateException, String.valueOf(thrown.get()));
+        assertEquals(List.of(1L, 3L, 4L), link(1).sent);
+        e.terminate(() -> new IllegalStateException("terminated"));
+    }
 }
