@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -164,24 +165,38 @@ class ThreadPoolNestedTest {
 
     @Test
     void aTimeLimitCountsFromWhenATaskRunsWhereverItRuns() {
-        Pool pool = Pool.builder().processes(3).context(Multiprocessing.dummy()).timeLimit(Duration.ofSeconds(30))
+        Pool pool = Pool.builder().processes(3).context(Multiprocessing.dummy()).timeLimit(Duration.ofMillis(300))
                 .build();
         try {
+            // every worker proves fast, so the outer task's worker gets the map's third chunk queued behind it,
+            // and an idle worker takes it back once it ran its first chunk
             pool.map(x -> x, IntStream.range(0, 64).boxed().toList(), 1);
-            nested(pool, p -> p.map(x -> 2 * x, ITEMS, 1), DOUBLED);
-            // a task over the limit still fails, and its worker is replaced
-            Pool limited = Pool.builder().processes(2).context(Multiprocessing.dummy())
-                    .timeLimit(Duration.ofMillis(300)).build();
-            try {
-                AsyncResult<Boolean> slow = limited.applyAsync(() -> {
-                    Thread.sleep(30_000);
-                    return true;
-                });
-                assertThrows(TimeoutError.class, () -> slow.get(WAIT));
-                assertEquals(DOUBLED, limited.applyAsync(() -> limited.map(x -> 2 * x, ITEMS, 1)).get(WAIT));
-            } finally {
-                limited.terminate();
-            }
+            Map<String, String> threads = new ConcurrentHashMap<>();
+            dev.mp4j.function.SerializableFunction<Integer, Integer> slowLast = x -> {
+                if (x < 2) {
+                    Thread.sleep(100); // within the limit: the other workers are busy when the third chunk is sent
+                } else {
+                    threads.put("slow", Thread.currentThread().getName());
+                    Thread.sleep(30_000); // past the limit: its worker is killed and it fails
+                }
+                return x;
+            };
+            AsyncResult<String> outer = pool.applyAsync(() -> {
+                threads.put("outer", Thread.currentThread().getName());
+                try {
+                    pool.map(slowLast, List.of(0, 1, 2), 1);
+                    return "no error";
+                } catch (RuntimeException e) {
+                    return e.getClass().getSimpleName();
+                }
+            }, Duration.ofSeconds(30)); // its own limit: it waits for the slow chunk's
+            assertEquals(TimeoutError.class.getSimpleName(), outer.get(WAIT));
+            assertTrue(threads.containsKey("slow"), threads.toString());
+            assertTrue(!threads.get("slow").equals(threads.get("outer")),
+                    "the slow chunk ran on the outer task's worker thread: " + threads);
+            // the pool goes on: the killed worker was replaced
+            assertEquals(DOUBLED, pool.applyAsync(() -> pool.map(x -> 2 * x, ITEMS, 1), Duration.ofSeconds(30))
+                    .get(WAIT));
         } finally {
             pool.terminate();
         }
