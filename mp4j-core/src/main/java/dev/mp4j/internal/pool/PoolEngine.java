@@ -610,15 +610,7 @@ public final class PoolEngine {
                 }
                 t.startedOnce = true;
             }
-            if (t.submitNanos != 0) {
-                t.sentNanos = System.nanoTime();
-            }
-            t.worker = best;
-            best.inflight.put(t);
-            best.inflightBytes += t.weight;
-            best.dispatched++;
-            best.post(t);
-            out = touched(out, best);
+            out = give(t, best, out);
         }
         if (recalls && pending.isEmpty()) {
             out = rebalance(out);
@@ -649,17 +641,27 @@ public final class PoolEngine {
             if (t == null) {
                 break; // nothing to take back for any idle worker
             }
-            if (t.submitNanos != 0) {
-                t.sentNanos = System.nanoTime();
-            }
-            t.worker = idle;
-            idle.inflight.put(t);
-            idle.inflightBytes += t.weight;
-            idle.dispatched++;
-            idle.post(t);
-            out = touched(out, idle);
+            out = give(t, idle, out);
         }
         return out;
+    }
+
+    /**
+     * Hands {@code t} to {@code w}: held by it, counted toward its maxTasksPerChild, in its outbox. Lock held.
+     *
+     * @param out the workers with something in their outbox, or null
+     * @return {@code out}, with {@code w} added
+     */
+    private static List<Worker> give(Task t, Worker w, List<Worker> out) {
+        if (t.submitNanos != 0) {
+            t.sentNanos = System.nanoTime();
+        }
+        t.worker = w;
+        w.inflight.put(t);
+        w.inflightBytes += t.weight;
+        w.dispatched++;
+        w.post(t);
+        return touched(out, w);
     }
 
     /**
