@@ -237,9 +237,15 @@ class PoolEngineRebalanceTest {
         }
     }
 
-    @Test
-    void anIdleWorkerStaysAfterCloseUntilATaskBeingSentToABusyOneIsTakenBack() throws InterruptedException {
-        PoolEngine e = engine(2, 0);
+    /**
+     * Two workers, W0 running task 2 and W1 task 3, each after a first task; then task 4 is submitted on a
+     * thread of its own and goes to W0, whose link holds its send (and then throws {@code throwAfter}, if not
+     * null); once it is held, W1 finishes task 3 and is idle while 4 cannot be taken back yet.
+     *
+     * @return the thread sending task 4, which records in {@code thrown} what its submit threw
+     */
+    private Thread holdTheSendOfATaskToABusyWorker(PoolEngine e, RuntimeException throwAfter,
+                                                   AtomicReference<Throwable> thrown) throws InterruptedException {
         submit(e);             // 0 -> W0
         submit(e);             // 1 -> W1
         result(0, 0);
@@ -247,10 +253,18 @@ class PoolEngineRebalanceTest {
         submit(e);             // 2 -> W0
         submit(e);             // 3 -> W1
         link(0).blockId = 4;
-        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        link(0).throwAfter = throwAfter;
         Thread sender = submitAsync(e, thrown); // 4 -> W0, its send held
         assertTrue(link(0).entered.await(20, TimeUnit.SECONDS));
         result(1, 3);          // W1 idle: 4 is being sent, it cannot be taken back yet
+        return sender;
+    }
+
+    @Test
+    void anIdleWorkerStaysAfterCloseUntilATaskBeingSentToABusyOneIsTakenBack() throws InterruptedException {
+        PoolEngine e = engine(2, 0);
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        Thread sender = holdTheSendOfATaskToABusyWorker(e, null, thrown);
         e.shutdown(false);
         assertFalse(link(1).quit, "an idle worker quits while a task waits behind a busy one");
         link(0).release.countDown();
@@ -331,19 +345,9 @@ class PoolEngineRebalanceTest {
     @Test
     void aSendThatThrowsStillLetsAnIdleWorkerLookAgain() throws InterruptedException {
         PoolEngine e = engine(2, 0);
-        submit(e);             // 0 -> W0
-        submit(e);             // 1 -> W1
-        result(0, 0);
-        result(1, 1);
-        submit(e);             // 2 -> W0
-        submit(e);             // 3 -> W1
-        link(0).blockId = 4;
-        link(0).throwAfter = new IllegalStateException("the link failed");
         AtomicReference<Throwable> thrown = new AtomicReference<>();
-        // 4 -> W0, its send held, then it throws (the fake link queued it first, so it can still be taken back)
-        Thread sender = submitAsync(e, thrown);
-        assertTrue(link(0).entered.await(20, TimeUnit.SECONDS));
-        result(1, 3);          // W1 idle: 4 is being sent, it cannot be taken back yet
+        // 4's send held, then it throws (the fake link queued it first, so it can still be taken back)
+        Thread sender = holdTheSendOfATaskToABusyWorker(e, new IllegalStateException("the link failed"), thrown);
         link(0).release.countDown();
         sender.join(20_000);
         assertFalse(sender.isAlive());
