@@ -128,6 +128,48 @@ public final class Posix {
         }
     }
 
+    /**
+     * @return whether this JVM has linked the semaphore calls: until then, a waiter that would sleep on a bell
+     *     (a semaphore another process posts when it sees a waiter counted) polls instead, uncounted, so that
+     *     neither it nor the process that wakes it needs the calls ({@link #linkInBackground})
+     */
+    public static boolean linked() {
+        return Linked.semaphores();
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean BACKGROUND =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
+    /**
+     * Starts linking the semaphore calls on a daemon thread of their own, once per JVM, and returns at once:
+     * what a waiter that polls asks for, so that a wait that lasts sleeps on its bell in the end. Linking takes a
+     * fresh JVM 70-150 ms of CPU. If no thread can be started, the calls are linked when first made.
+     */
+    public static void linkInBackground() {
+        if (Linked.semaphores() || !BACKGROUND.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(new Background(), "mp4j-natives");
+        t.setDaemon(true);
+        try {
+            t.start();
+        } catch (OutOfMemoryError | RuntimeException e) {
+            BACKGROUND.set(false); // the next waiter tries again, or the first call links
+        }
+    }
+
+    /** The background link's body: a class, not a lambda (a lambda spins a class in a fresh JVM). */
+    private static final class Background implements Runnable {
+        @Override
+        public void run() {
+            try {
+                linkAhead();
+            } catch (RuntimeException | LinkageError e) {
+                // the first call links, and reports what fails
+            }
+        }
+    }
+
     private static boolean nanoTimeIsMonotonic(MethodHandle clockGettime) {
         try {
             MemorySegment ts = SCRATCH.get().asSlice(0, TIMESPEC);
