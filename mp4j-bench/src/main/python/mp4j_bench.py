@@ -199,6 +199,24 @@ def program_pool_map():
     return total
 
 
+def put_hello(q):
+    q.put("hello")
+
+
+def program_queue():
+    """A whole short program: a Process puts a string on a Queue, the parent gets and prints it, then joins the
+    process; the runner times it from exec to exit."""
+    ctx = spawn()
+    q = ctx.Queue()
+    p = ctx.Process(target=put_hello, args=(q,))
+    p.start()
+    got = q.get()
+    print(got)
+    join_ok(p)
+    check(got == "hello", "the queue gave %r" % got)
+    return 0
+
+
 def ppe_round_trip():
     from concurrent.futures import ProcessPoolExecutor
     with ProcessPoolExecutor(2, mp_context=spawn()) as ex:
@@ -581,6 +599,7 @@ WORKLOADS = {
     "forkserver-start-join": lambda: start_join("forkserver"),
     "forkserver-paced": lambda: start_join("forkserver", pacing=True),
     "program-pool-map": program_pool_map,
+    "program-queue": program_queue,
     "ppe-round-trip": ppe_round_trip,
     "ppe-20k-submits": ppe_submits,
     "pool-map": lambda: pool_map(spawn().Pool(2), size(100_000, 10_000), None),

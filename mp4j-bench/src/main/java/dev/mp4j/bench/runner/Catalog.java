@@ -145,6 +145,11 @@ public final class Catalog {
                     "a whole short program timed by the runner from exec to exit: make a Pool of 2, print the sum "
                             + "of map(x + 1) over 100,000 integers, close the pool (a fresh JVM or python3, no "
                             + "warm-up)", true),
+            new Workload("program-queue", "Whole program: a Process puts on a Queue, the parent gets it", "ms",
+                    LOWER_IS_BETTER, Target.timeAtMost(1), SHORT,
+                    "a whole short program timed by the runner from exec to exit: make a Queue, start a Process that "
+                            + "puts a string on it, get and print the string, join the process (a fresh JVM or "
+                            + "python3, no warm-up)", true),
             new Workload("cluster-round-trip", "ClusterExecutor round trip vs raw Hazelcast (3 local members)", "µs",
                     LOWER_IS_BETTER, new Target(Target.Kind.RATIO, 1 / 1.2, "≤ 1.2× raw Hazelcast's time"), CLUSTER,
                     "submit(() -> x + 1).result() one after the other on a ClusterExecutor of a Cluster.local(3), "

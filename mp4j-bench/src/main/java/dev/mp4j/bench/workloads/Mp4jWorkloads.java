@@ -102,6 +102,7 @@ public final class Mp4jWorkloads {
             case "forkserver-start-join" -> startJoin("forkserver", false);
             case "forkserver-paced" -> startJoin("forkserver", true);
             case "program-pool-map" -> programPoolMap();
+            case "program-queue" -> programQueue();
             case "ppe-round-trip" -> ppeRoundTrip();
             case "ppe-20k-submits" -> ppeSubmits();
             case "pool-map" -> poolMap(new Pool(2), size(100_000, 10_000), 0);
@@ -288,6 +289,23 @@ public final class Mp4jWorkloads {
         System.out.println(sum);
         check(sum == (long) n * (n + 1) / 2, "the sum is " + sum);
         return sum;
+    }
+
+    /**
+     * A whole short program, as the first example of a queue is written: a Process puts a string on a Queue,
+     * the parent gets and prints it, then joins the process. The runner times it from exec to exit.
+     */
+    private double programQueue() {
+        Queue<String> q = Multiprocessing.queue();
+        try (q) {
+            Process p = new Process(() -> q.put("hello"));
+            p.start();
+            String got = q.get();
+            System.out.println(got);
+            joinOk(p);
+            check("hello".equals(got), "the queue gave " + got);
+        }
+        return 0;
     }
 
     /** µs: submit→result one at a time on a 2-worker ProcessPoolExecutor; mean per pass of 1,000. */
