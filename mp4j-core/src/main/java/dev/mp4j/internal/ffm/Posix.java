@@ -58,9 +58,6 @@ public final class Posix {
     private static final int ENOENT = 2;
     private static final int CLOCK_MONOTONIC = 1;
 
-    private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
-            ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
-
     private static final int CLOCK_REALTIME = 0;
     /** How long a polling wait sleeps between tries, at most. */
     private static final long POLL_NANOS = 1_000_000L;
@@ -90,13 +87,23 @@ public final class Posix {
             new java.util.concurrent.atomic.AtomicInteger();
     /** How long the waits of this JVM have polled, in all. */
     private static final java.util.concurrent.atomic.AtomicLong POLLED = new java.util.concurrent.atomic.AtomicLong();
-    /** Where in a thread's scratch memory the captured errno goes (after the timespec). */
-    private static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + Libc.CAPTURE.byteAlignment() - 1)
-            / Libc.CAPTURE.byteAlignment() * Libc.CAPTURE.byteAlignment();
-    /** Per thread: a timespec and a call-state buffer for the waits, so a wait allocates nothing. */
-    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto()
-            .allocate(SCRATCH_CAPTURE + Libc.CAPTURE.byteSize(),
-                    Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
+    /**
+     * A thread's memory for the native calls, in a class of its own: its layouts need the linker, which a JVM
+     * that makes no native call does not initialize (some 20 ms).
+     */
+    private static final class Scratch {
+        static final StructLayout TIMESPEC = MemoryLayout.structLayout(
+                ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
+        /** Where in a thread's scratch memory the captured errno goes (after the timespec). */
+        static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + Libc.CAPTURE.byteAlignment() - 1)
+                / Libc.CAPTURE.byteAlignment() * Libc.CAPTURE.byteAlignment();
+        /** Per thread: a timespec and a call-state buffer for the waits, so a wait allocates nothing. */
+        static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto()
+                .allocate(SCRATCH_CAPTURE + Libc.CAPTURE.byteSize(),
+                        Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
+
+        private Scratch() {}
+    }
 
     /**
      * The calls a process that uses a semaphore makes, linked together when it first makes one (it opens a
@@ -216,7 +223,7 @@ public final class Posix {
 
     private static boolean nanoTimeIsMonotonic(MethodHandle clockGettime) {
         try {
-            MemorySegment ts = SCRATCH.get().asSlice(0, TIMESPEC);
+            MemorySegment ts = Scratch.SCRATCH.get().asSlice(0, Scratch.TIMESPEC);
             long before = System.nanoTime();
             int rc = (int) clockGettime.invokeExact(CLOCK_MONOTONIC, ts);
             long after = System.nanoTime();
@@ -422,7 +429,7 @@ public final class Posix {
             return SemFile.value(sem.handle());
         }
         try {
-            MemorySegment out = SCRATCH.get().asSlice(0, ValueLayout.JAVA_INT);
+            MemorySegment out = Scratch.SCRATCH.get().asSlice(0, ValueLayout.JAVA_INT);
             int rc = (int) Calls.SEM_GETVALUE.invokeExact(sem.handle(), out);
             if (rc != 0) {
                 throw new IllegalStateException("sem_getvalue(" + sem.name() + ") failed");
@@ -514,8 +521,8 @@ public final class Posix {
             return pollSlice(sem, slice);
         }
         try {
-            MemorySegment scratch = SCRATCH.get();
-            MemorySegment ts = scratch.asSlice(0, TIMESPEC);
+            MemorySegment scratch = Scratch.SCRATCH.get();
+            MemorySegment ts = scratch.asSlice(0, Scratch.TIMESPEC);
             if (Calls.NANO_TIME_IS_MONOTONIC) {
                 long until = System.nanoTime() + slice;
                 ts.set(ValueLayout.JAVA_LONG, 0, until / 1_000_000_000L);
@@ -523,7 +530,7 @@ public final class Posix {
             } else {
                 deadlineByClock(ts, slice);
             }
-            MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, Libc.CAPTURE);
+            MemorySegment state = scratch.asSlice(Scratch.SCRATCH_CAPTURE, Libc.CAPTURE);
             int rc = Calls.SEM_CLOCKWAIT != null
                     ? (int) Calls.SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
                     : (int) Calls.SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
