@@ -189,6 +189,34 @@ class SemFileTest {
         }
     }
 
+    /** Where {@code sem_close} would unmap a semaphore under a thread asleep on it, the mapping stays. */
+    @Test
+    void closingAMappingAThreadSleepsOnLeavesItMapped() throws Throwable {
+        Posix.linkAhead();
+        String name = name();
+        Posix.Sem sem = Posix.semCreate(name, 0);
+        Posix.Sem other = Posix.semAttach(name);
+        AtomicBoolean took = new AtomicBoolean();
+        Thread waiter = new Thread(() -> took.set(Posix.semWaitSlice(sem, Posix.SLICE_NANOS)));
+        waiter.setDaemon(true);
+        try {
+            waiter.start();
+            while (SemFile.waiters(other.handle()) == 0 && waiter.isAlive()) {
+                Thread.onSpinWait(); // until it sleeps (or its slice ran out on a slow machine)
+            }
+            Posix.semClose(sem); // refused while the native wait holds the mapping: no error
+            Posix.semPost(other);
+            waiter.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(waiter.isAlive());
+            assertTrue(took.get() || Posix.semTryWait(other), "the post was taken, or is still there");
+        } finally {
+            waiter.join(TimeUnit.SECONDS.toMillis(10));
+            Posix.semClose(other);
+            Posix.semClose(sem);
+            Posix.semUnlink(name);
+        }
+    }
+
     @Test
     void aPostAtTheMaximumFailsOnEitherSide() throws Throwable {
         String name = name();
