@@ -256,7 +256,10 @@ final class SemFile {
      * @throws IllegalStateException if the value is at its maximum
      */
     static boolean post(MemorySegment sem, String name) {
-        long d = (long) WORD.getVolatile(sem, DATA);
+        long d = (long) WORD.compareAndExchange(sem, DATA, 0L, 1L); // most posts find 0 and no waiter: one CAS
+        if (d == 0L) {
+            return true;
+        }
         for (;;) {
             if ((int) d == Integer.MAX_VALUE) {
                 throw new IllegalStateException("sem_post(" + name + ") failed (value at its maximum?)");
