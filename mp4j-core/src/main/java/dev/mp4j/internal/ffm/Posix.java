@@ -25,7 +25,23 @@ import java.lang.invoke.MethodHandles;
  * exit).
  * The calls that never block and return at once ({@code sem_trywait}, {@code sem_post}, {@code sem_getvalue})
  * are made as critical downcalls: they skip the thread-state transition. The handles are linked when this JVM
- * first uses a semaphore, not when it first names this class.
+ * first needs one, not when it first names this class.
+ *
+ * <p>Where the C library is glibc on 64-bit Linux ({@link SemFile#USABLE}), a semaphore is a file of 32 bytes
+ * this class makes, maps and removes itself, and it takes, posts and reads the semaphore's word from Java as
+ * glibc does ({@link SemFile}). The native calls are linked only when a thread must sleep, or wake a thread that
+ * sleeps natively:
+ * <pre>
+ *   semCreate / semAttach / semClose / semUnlink   the file and its mapping, from Java
+ *   semTryWait / semGetValue                       from Java
+ *   semPost        from Java while the word counts no sleeper; else sem_post (links the calls), which wakes it
+ *   semWaitSlice   a try from Java; then, calls linked: sem_clockwait on the mapping;
+ *                  not linked: tries from Java, spinning, yielding 50 us, then parking 20 us doubling to
+ *                  1 ms, uncounted (so a post needs no native call); after 1 s of such polling in all, or 32
+ *                  waits ended by a post after they parked, links the calls in the background
+ *                  (linkInBackground), and sleeps natively once they are
+ * </pre>
+ * The mapping is the {@code sem_t*} the native calls take: {@code sem_open} is never called there.
  *
  * <p>FFM's restricted methods need native access: {@code --enable-native-access=dev.mp4j} on the module
  * path, {@code ALL-UNNAMED} on the class path. mp4j's child JVMs get it from mp4j itself.
@@ -42,23 +58,58 @@ public final class Posix {
     private static final int ENOENT = 2;
     private static final int CLOCK_MONOTONIC = 1;
 
-    private static final StructLayout TIMESPEC = MemoryLayout.structLayout(
-            ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
-
     private static final int CLOCK_REALTIME = 0;
     /** How long a polling wait sleeps between tries, at most. */
     private static final long POLL_NANOS = 1_000_000L;
-    /** Where in a thread's scratch memory the captured errno goes (after the timespec). */
-    private static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + Libc.CAPTURE.byteAlignment() - 1)
-            / Libc.CAPTURE.byteAlignment() * Libc.CAPTURE.byteAlignment();
-    /** Per thread: a timespec and a call-state buffer for the waits, so a wait allocates nothing. */
-    private static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto()
-            .allocate(SCRATCH_CAPTURE + Libc.CAPTURE.byteSize(),
-                    Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
+    /** How many times a wait that polls for want of the linked calls tries, a spin-wait apart, before it yields. */
+    private static final int POLL_SPINS = 100;
+    /** How long it then tries, yielding between tries (a peer about to post, on a busy machine), before it parks. */
+    private static final long POLL_YIELD_NANOS = 50_000L;
+    /** Its first park (a park lasts some 50 us longer: the kernel's timer slack). */
+    private static final long POLL_FIRST_NANOS = 20_000L;
+    /** Its longest park. */
+    private static final long POLL_MAX_NANOS = 1_000_000L;
+    /**
+     * How long the waits of a JVM poll in all before it links the calls to sleep natively: longer than a parent
+     * waits for its first child to start and answer (some 300 ms), which a link would make slower (the parent's
+     * link competes with the child's start for the CPUs, and once the parent sleeps natively, the child's post
+     * must link the calls too).
+     */
+    private static final long POLL_BEFORE_LINK_NANOS = 1_000_000_000L;
+    /**
+     * How many polled waits a post ended after they parked before the JVM links the calls: waits that are
+     * short but many (a ping-pong between processes), whose every park costs 70 us or more, where a native
+     * sleep is woken in some 10 us.
+     */
+    private static final int PARKED_TAKES_BEFORE_LINK = 32;
+    /** How many polled waits of this JVM a post ended after they parked. */
+    private static final java.util.concurrent.atomic.AtomicInteger PARKED_TAKES =
+            new java.util.concurrent.atomic.AtomicInteger();
+    /** How long the waits of this JVM have polled, in all. */
+    private static final java.util.concurrent.atomic.AtomicLong POLLED = new java.util.concurrent.atomic.AtomicLong();
+    /**
+     * A thread's memory for the native calls, in a class of its own: its layouts need the linker, which a JVM
+     * that makes no native call does not initialize (some 20 ms).
+     */
+    private static final class Scratch {
+        static final StructLayout TIMESPEC = MemoryLayout.structLayout(
+                ValueLayout.JAVA_LONG.withName("tv_sec"), ValueLayout.JAVA_LONG.withName("tv_nsec"));
+        /** Where in a thread's scratch memory the captured errno goes (after the timespec). */
+        static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + Libc.CAPTURE.byteAlignment() - 1)
+                / Libc.CAPTURE.byteAlignment() * Libc.CAPTURE.byteAlignment();
+        /** Per thread: a timespec and a call-state buffer for the waits, so a wait allocates nothing. */
+        static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto()
+                .allocate(SCRATCH_CAPTURE + Libc.CAPTURE.byteSize(),
+                        Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
+
+        private Scratch() {}
+    }
 
     /**
      * The calls a process that uses a semaphore makes, linked together when it first makes one (it opens a
-     * semaphore, then posts, tries, waits on it and reads its value, closes it, and its owner unlinks it):
+     * semaphore, then posts, tries, waits on it and reads its value, closes it, and its owner unlinks it;
+     * where the semaphores are files made and used from Java, it only posts to a sleeper and sleeps, and the
+     * other handles are null):
      * linked apart, the first post, value read or wait that blocks would take a few milliseconds more each,
      * inside the loop that runs the work. Handles of one C signature and options share one stub, where each
      * handle of a shape and options of its own spins stub classes of its own (1-4 ms of CPU and about ten
@@ -70,17 +121,17 @@ public final class Posix {
      * Posix's constants: no cycle, no other lock.
      */
     private static final class Calls {
-        static final MethodHandle SEM_OPEN = Libc.downcall("sem_open",
+        static final MethodHandle SEM_OPEN = SemFile.USABLE ? null : Libc.downcall("sem_open",
                 FunctionDescriptor.of(ValueLayout.ADDRESS, ValueLayout.ADDRESS, ValueLayout.JAVA_INT,
                         ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
                 Linker.Option.firstVariadicArg(2), Linker.Option.captureCallState("errno"));
         static final MethodHandle SEM_POST = simple("sem_post");
-        static final MethodHandle SEM_TRYWAIT = simple("sem_trywait");
-        static final MethodHandle SEM_CLOSE = Libc.downcall("sem_close",
+        static final MethodHandle SEM_TRYWAIT = SemFile.USABLE ? null : simple("sem_trywait");
+        static final MethodHandle SEM_CLOSE = SemFile.USABLE ? null : Libc.downcall("sem_close",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-        static final MethodHandle SEM_UNLINK = Libc.downcall("sem_unlink",
+        static final MethodHandle SEM_UNLINK = SemFile.USABLE ? null : Libc.downcall("sem_unlink",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS));
-        static final MethodHandle SEM_GETVALUE = Libc.downcall("sem_getvalue",
+        static final MethodHandle SEM_GETVALUE = SemFile.USABLE ? null : Libc.downcall("sem_getvalue",
                 FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.ADDRESS),
                 Linker.Option.critical(true));
         /** glibc 2.30+; null elsewhere (musl, macOS): then {@link #SEM_TIMEDWAIT}. */
@@ -172,7 +223,7 @@ public final class Posix {
 
     private static boolean nanoTimeIsMonotonic(MethodHandle clockGettime) {
         try {
-            MemorySegment ts = SCRATCH.get().asSlice(0, TIMESPEC);
+            MemorySegment ts = Scratch.SCRATCH.get().asSlice(0, Scratch.TIMESPEC);
             long before = System.nanoTime();
             int rc = (int) clockGettime.invokeExact(CLOCK_MONOTONIC, ts);
             long after = System.nanoTime();
@@ -186,8 +237,43 @@ public final class Posix {
 
     private Posix() {}
 
-    /** A named semaphore opened in this process: its name and its {@code sem_t*}. */
-    public record Sem(String name, MemorySegment handle) {}
+    /**
+     * A named semaphore opened in this process: its name and its {@code sem_t*}, which is either this process's
+     * own mapping of the semaphore's file ({@link SemFile}: made or opened without a native call) or what
+     * {@code sem_open} returned.
+     */
+    public static final class Sem {
+        private final String name;
+        private final MemorySegment handle;
+        /** The mapping's, closed by {@link #semClose}; null for a handle from {@code sem_open}. */
+        private final Arena arena;
+
+        private Sem(String name, MemorySegment handle, Arena arena) {
+            this.name = name;
+            this.handle = handle;
+            this.arena = arena;
+        }
+
+        /** @return its name, {@code /...} */
+        public String name() {
+            return name;
+        }
+
+        /** @return its {@code sem_t*} */
+        MemorySegment handle() {
+            return handle;
+        }
+
+        /** @return whether this process maps its file itself (and uses it from Java where it can) */
+        boolean mapped() {
+            return arena != null;
+        }
+
+        @Override
+        public String toString() {
+            return "Sem[" + name + "]";
+        }
+    }
 
     /**
      * Creates a new named semaphore (fails if the name exists).
@@ -198,6 +284,15 @@ public final class Posix {
      * @throws UncheckedIOException if it cannot be created
      */
     public static Sem semCreate(String name, int value) {
+        if (SemFile.USABLE) {
+            Arena arena = Arena.ofShared();
+            try {
+                return new Sem(name, SemFile.create(name, value, arena), arena);
+            } catch (RuntimeException | Error e) {
+                arena.close();
+                throw e;
+            }
+        }
         return semOpen(name, O_CREAT | O_EXCL, value);
     }
 
@@ -209,6 +304,15 @@ public final class Posix {
      * @throws UncheckedIOException if it does not exist (any more)
      */
     public static Sem semAttach(String name) {
+        if (SemFile.USABLE) {
+            Arena arena = Arena.ofShared();
+            try {
+                return new Sem(name, SemFile.attach(name, arena), arena);
+            } catch (RuntimeException | Error e) {
+                arena.close();
+                throw e;
+            }
+        }
         return semOpen(name, 0, 0);
     }
 
@@ -222,7 +326,7 @@ public final class Posix {
                 String why = errno == EEXIST ? "it exists already" : errno == ENOENT ? "no such semaphore" : "errno " + errno;
                 throw new UncheckedIOException(new IOException("sem_open(" + name + ") failed: " + why));
             }
-            return new Sem(name, h);
+            return new Sem(name, h, null);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {
@@ -230,8 +334,22 @@ public final class Posix {
         }
     }
 
-    /** @param sem closes this process's handle (the semaphore itself stays) */
+    /**
+     * Closes this process's handle (the semaphore itself stays). A mapping that a thread of this process still
+     * waits on natively stays mapped (until this JVM exits), where {@code sem_close} would unmap it under the
+     * waiter.
+     *
+     * @param sem the semaphore
+     */
     public static void semClose(Sem sem) {
+        if (sem.mapped()) {
+            try {
+                sem.arena.close();
+            } catch (IllegalStateException closedOrInUse) {
+                // closed before, or in a native wait's use
+            }
+            return;
+        }
         MethodHandle close = Calls.SEM_CLOSE; // outside the try: a failure to link propagates unwrapped
         try {
             int rc = (int) close.invokeExact(sem.handle());
@@ -248,6 +366,9 @@ public final class Posix {
      * @return false if there was no such name
      */
     public static boolean semUnlink(String name) {
+        if (SemFile.USABLE) {
+            return SemFile.unlink(name);
+        }
         MethodHandle unlink = Calls.SEM_UNLINK; // outside the try: a failure to link propagates unwrapped
         try (Arena arena = Arena.ofConfined()) {
             int rc = (int) unlink.invokeExact(arena.allocateFrom(name));
@@ -257,8 +378,20 @@ public final class Posix {
         }
     }
 
-    /** @param sem the semaphore to increment */
+    /**
+     * Increments; wakes a thread that sleeps on it. Made from Java unless a thread sleeps on it natively (glibc
+     * counts it in the semaphore's word): then by {@code sem_post}, which wakes it.
+     *
+     * @param sem the semaphore to increment
+     */
     public static void semPost(Sem sem) {
+        if (!sem.mapped() || !SemFile.post(sem.handle(), sem.name())) {
+            nativePost(sem);
+        }
+    }
+
+    /** {@code sem_post}, a method of its own so that the JIT compiles the post from Java without it. */
+    private static void nativePost(Sem sem) {
         try {
             int rc = (int) Calls.SEM_POST.invokeExact(sem.handle());
             if (rc != 0) {
@@ -276,6 +409,9 @@ public final class Posix {
      * @return true if it was decremented; false if its value was 0
      */
     public static boolean semTryWait(Sem sem) {
+        if (sem.mapped()) {
+            return SemFile.tryTake(sem.handle());
+        }
         MethodHandle tryWait = Calls.SEM_TRYWAIT; // outside the try: a failure to link propagates unwrapped
         try {
             return (int) tryWait.invokeExact(sem.handle()) == 0;
@@ -289,8 +425,11 @@ public final class Posix {
      * @return its current value
      */
     public static int semGetValue(Sem sem) {
+        if (sem.mapped()) {
+            return SemFile.value(sem.handle());
+        }
         try {
-            MemorySegment out = SCRATCH.get().asSlice(0, ValueLayout.JAVA_INT);
+            MemorySegment out = Scratch.SCRATCH.get().asSlice(0, ValueLayout.JAVA_INT);
             int rc = (int) Calls.SEM_GETVALUE.invokeExact(sem.handle(), out);
             if (rc != 0) {
                 throw new IllegalStateException("sem_getvalue(" + sem.name() + ") failed");
@@ -315,12 +454,75 @@ public final class Posix {
             return semTryWait(sem);
         }
         long slice = Math.min(nanos, SLICE_NANOS);
+        if (sem.mapped()) {
+            if (SemFile.tryTake(sem.handle())) {
+                return true;
+            }
+            if (!Linked.semaphores()) {
+                return pollUnlinked(sem, slice);
+            }
+        }
+        return nativeWait(sem, slice);
+    }
+
+    /**
+     * A slice's wait in a JVM that has not linked the calls: tries from Java, a spin-wait apart, then a yield
+     * apart for {@link #POLL_YIELD_NANOS}, then parks between tries, {@link #POLL_FIRST_NANOS} at first and twice
+     * as long each time up to {@link #POLL_MAX_NANOS}. It does not count itself a waiter in the semaphore's
+     * word, so a post needs no native call. Once this JVM has polled {@link #POLL_BEFORE_LINK_NANOS} in all, or
+     * {@link #PARKED_TAKES_BEFORE_LINK} waits were ended by a post after they parked, it links the calls in the
+     * background, and a slice that finds them linked sleeps natively for the rest of its time. A slice that
+     * runs out returns false, as a native one does; so does one whose thread is interrupted.
+     */
+    private static boolean pollUnlinked(Sem sem, long slice) {
+        long start = System.nanoTime();
+        try {
+            for (int i = 0; i < POLL_SPINS; i++) {
+                Thread.onSpinWait();
+                if (SemFile.tryTake(sem.handle())) {
+                    return true;
+                }
+            }
+            long until = start + Math.min(slice, POLL_YIELD_NANOS);
+            do {
+                Thread.yield();
+                if (SemFile.tryTake(sem.handle())) {
+                    return true;
+                }
+            } while (System.nanoTime() - until < 0);
+            long park = POLL_FIRST_NANOS;
+            for (;;) {
+                long left = start + slice - System.nanoTime();
+                if (left <= 0 || Thread.currentThread().isInterrupted()) {
+                    return false; // the caller checks for interrupts between slices
+                }
+                if (Linked.semaphores()) {
+                    return nativeWait(sem, left);
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, park));
+                if (SemFile.tryTake(sem.handle())) {
+                    if (PARKED_TAKES.incrementAndGet() >= PARKED_TAKES_BEFORE_LINK) {
+                        linkInBackground();
+                    }
+                    return true;
+                }
+                park = Math.min(park * 2, POLL_MAX_NANOS);
+            }
+        } finally {
+            long polled = POLLED.addAndGet(System.nanoTime() - start);
+            if (polled >= POLL_BEFORE_LINK_NANOS) {
+                linkInBackground();
+            }
+        }
+    }
+
+    private static boolean nativeWait(Sem sem, long slice) {
         if (Calls.SEM_CLOCKWAIT == null && Calls.SEM_TIMEDWAIT == null) {
             return pollSlice(sem, slice);
         }
         try {
-            MemorySegment scratch = SCRATCH.get();
-            MemorySegment ts = scratch.asSlice(0, TIMESPEC);
+            MemorySegment scratch = Scratch.SCRATCH.get();
+            MemorySegment ts = scratch.asSlice(0, Scratch.TIMESPEC);
             if (Calls.NANO_TIME_IS_MONOTONIC) {
                 long until = System.nanoTime() + slice;
                 ts.set(ValueLayout.JAVA_LONG, 0, until / 1_000_000_000L);
@@ -328,7 +530,7 @@ public final class Posix {
             } else {
                 deadlineByClock(ts, slice);
             }
-            MemorySegment state = scratch.asSlice(SCRATCH_CAPTURE, Libc.CAPTURE);
+            MemorySegment state = scratch.asSlice(Scratch.SCRATCH_CAPTURE, Libc.CAPTURE);
             int rc = Calls.SEM_CLOCKWAIT != null
                     ? (int) Calls.SEM_CLOCKWAIT.invokeExact(state, sem.handle(), CLOCK_MONOTONIC, ts)
                     : (int) Calls.SEM_TIMEDWAIT.invokeExact(state, sem.handle(), ts);
