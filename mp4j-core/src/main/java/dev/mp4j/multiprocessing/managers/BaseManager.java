@@ -19,6 +19,7 @@ import dev.mp4j.multiprocessing.RemoteTraceback;
 
 import java.lang.ref.Cleaner;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -262,8 +263,8 @@ public class BaseManager implements AutoCloseable {
             // The server reports on a socket of this JVM: sockets are what both ends use next anyway, where a
             // Pipe would link the rings' native calls in both JVMs for this one message.
             try (SocketListener report = new SocketListener(null, 1, authkey, SocketListener.HANDSHAKE_TIMEOUT, null)) {
-                p = ctx.process(new ServerProcess.Main(ServerProcess.Registry.of(registry), address, authkey,
-                        report.address(), initializer));
+                p = ctx.process(ServerProcess.Main.of(ServerProcess.Registry.of(registry), address, authkey,
+                        ((UnixDomainSocketAddress) report.address()).getPath().toString(), initializer));
                 String kind = getClass().getSimpleName().isEmpty() ? "BaseManager" : getClass().getSimpleName();
                 String n = p.name();
                 p.setName(kind + n.substring(n.indexOf('-')));
