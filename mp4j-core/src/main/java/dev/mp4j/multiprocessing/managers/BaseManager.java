@@ -263,7 +263,7 @@ public class BaseManager implements AutoCloseable {
             // The server reports on a socket of this JVM: sockets are what both ends use next anyway, where a
             // Pipe would link the rings' native calls in both JVMs for this one message.
             try (SocketListener report = new SocketListener(null, 1, authkey, SocketListener.HANDSHAKE_TIMEOUT, null)) {
-                p = ctx.process(ServerProcess.Main.of(ServerProcess.Registry.of(registry), address, authkey,
+                p = ctx.process(ServerProcess.job(ServerProcess.Registry.of(registry), address, authkey,
                         ((UnixDomainSocketAddress) report.address()).getPath().toString(), initializer));
                 String kind = getClass().getSimpleName().isEmpty() ? "BaseManager" : getClass().getSimpleName();
                 String n = p.name();
