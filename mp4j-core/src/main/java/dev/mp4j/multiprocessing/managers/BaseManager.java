@@ -9,6 +9,7 @@ import dev.mp4j.internal.managers.Client;
 import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.Refs;
 import dev.mp4j.internal.managers.TypeSpec;
+import dev.mp4j.internal.managers.WarmUp;
 import dev.mp4j.internal.managers.ManagerMessages;
 import dev.mp4j.internal.spi.Managers;
 import dev.mp4j.multiprocessing.Context;
@@ -267,9 +268,12 @@ public class BaseManager implements AutoCloseable {
                         ((UnixDomainSocketAddress) report.address()).getPath().toString(), initializer));
                 String kind = getClass().getSimpleName().isEmpty() ? "BaseManager" : getClass().getSimpleName();
                 String n = p.name();
-                p.setName(kind + n.substring(n.indexOf('-')));
+                p.setName(kind.concat(n.substring(n.indexOf('-'))));
                 p.setDaemon(true);
                 p.start();
+                // what this JVM's first requests to the server run, done while the server boots and binds
+                WarmUp.client("dev.mp4j.internal.managers.Refs", "dev.mp4j.multiprocessing.managers.BaseProxy",
+                        "dev.mp4j.multiprocessing.managers.DictProxy");
                 got = ServerProcess.awaitReport(report, p);
             }
             if (got instanceof Throwable t) {

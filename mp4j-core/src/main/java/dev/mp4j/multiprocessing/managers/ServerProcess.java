@@ -10,6 +10,7 @@ import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.ManagerMessages;
 import dev.mp4j.internal.managers.StandardTypes;
 import dev.mp4j.internal.managers.TypeSpec;
+import dev.mp4j.internal.managers.WarmUp;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.multiprocessing.AuthenticationError;
@@ -202,6 +203,7 @@ final class ServerProcess implements Runnable {
 
     /** The server process's work, given the parts as {@link #job} lays them out. */
     private static void serve(byte[] form) {
+        WarmUp.server(); // what the first requests run, done while this thread binds and reports
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(form));
         byte[] authkey;
         String report;
