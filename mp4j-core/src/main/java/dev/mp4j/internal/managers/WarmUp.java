@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * A manager's first start in a fresh JVM, done ahead on samples while the JVM would otherwise wait: the
  * manager's JVM while its server process boots and binds ({@link #client}), the server process while its
  * main thread binds and reports ({@link #server}). Each runs once per JVM, on a daemon thread of its own, and
- * touches nothing but classes: a connection's handshake, the messages' forms (the codec builds the {@link ManagerMessages.ProxyRef}
- * record of a create's reply through method handles it links on first use), the classes of the client's
- * connection and of a session, and the server's lookup of a shared dict's methods. Whatever it has not done
- * when the real call comes, the real call does as it would have; a failure here only leaves it to the real
- * call.
+ * touches nothing but classes: a connection's handshake, the messages' forms (the codec builds the
+ * {@link ManagerMessages.ProxyRef} record of a create's reply through method handles it links on first use),
+ * the classes of the client's connection and of a session, and the server's lookup of a shared dict's
+ * methods. Whatever it has not done when the real call comes, the real call does as it would have; a failure
+ * here only leaves it to the real call.
  */
 public final class WarmUp implements Runnable {
     private static final AtomicBoolean CLIENT = new AtomicBoolean();

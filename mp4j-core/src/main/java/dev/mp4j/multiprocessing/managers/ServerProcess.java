@@ -243,7 +243,8 @@ final class ServerProcess implements Runnable {
         } catch (IOException | ClassNotFoundException e) {
             outcome = new ProcessError("the manager's server process cannot read its registry: " + e, e);
         }
-        try (Connection c = Auth.client(UnixDomainSocketAddress.of(report), authkey, SocketListener.HANDSHAKE_TIMEOUT)) {
+        try (Connection c = Auth.client(UnixDomainSocketAddress.of(report), authkey,
+                SocketListener.HANDSHAKE_TIMEOUT)) {
             c.send(outcome instanceof UnixDomainSocketAddress u ? u.getPath().toString() : outcome);
         } catch (RuntimeException e) {
             if (server != null) {

@@ -294,7 +294,8 @@ class MyManagerTest {
             Map<String, Integer> sorted = manager.create("dict", Map.class);
             sorted.put("b", 2);
             sorted.put("a", 1);
-            assertEquals("a", BaseProxy.of(sorted).callMethod("firstKey"), "the replaced entry's own referent: a TreeMap");
+            assertEquals("a", BaseProxy.of(sorted).callMethod("firstKey"),
+                    "the replaced entry's own referent: a TreeMap");
             List<Integer> l = manager.list();
             l.add(7);
             assertEquals(List.of(7), List.copyOf(l));
