@@ -122,7 +122,9 @@ public final class SocketConnection implements Connection, Waitable {
         this.filter = filter;
         this.handles = new Handles(channel);
         channel.configureBlocking(false);
-        this.description = channel.getLocalAddress() + " <-> " + channel.getRemoteAddress();
+        // not a + concatenation: its call site is linked on first use, some ms of every fresh JVM's first connection
+        this.description = String.valueOf(channel.getLocalAddress()).concat(" <-> ")
+                .concat(String.valueOf(channel.getRemoteAddress()));
         if (channel.getLocalAddress() instanceof InetSocketAddress) {
             // whole messages go out in one write; Nagle would only delay the next message behind an ACK
             channel.setOption(StandardSocketOptions.TCP_NODELAY, true);

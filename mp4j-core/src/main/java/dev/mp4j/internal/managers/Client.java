@@ -222,13 +222,14 @@ public final class Client {
      * @param address the server's address
      */
     public static void forget(SocketAddress address) {
-        CONNECTIONS.get().entrySet().removeIf(e -> {
+        // a loop, not removeIf with a lambda: a manager's shutdown calls this, and a lambda is spun on first use
+        for (var it = CONNECTIONS.get().entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Key, SocketConnection> e = it.next();
             if (e.getKey().address.equals(address)) {
                 e.getValue().close();
-                return true;
+                it.remove();
             }
-            return false;
-        });
+        }
     }
 
     private static boolean stale(SocketConnection c) {

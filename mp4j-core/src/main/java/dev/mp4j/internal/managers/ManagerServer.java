@@ -267,7 +267,11 @@ public final class ManagerServer implements Server {
         if (o == null) {
             return;
         }
-        Map<Long, Integer> refs = held.computeIfAbsent(o, k -> new HashMap<>());
+        Map<Long, Integer> refs = held.get(o);
+        if (refs == null) {
+            refs = new HashMap<>();
+            held.put(o, refs);
+        }
         int n = refs.getOrDefault(id, 0) + delta;
         if (n > 0) {
             refs.put(id, n);
@@ -286,7 +290,8 @@ public final class ManagerServer implements Server {
                 && req.args()[0] instanceof Integer pid && req.args()[1] instanceof Integer start) {
             synchronized (table) {
                 session.owner = new Owner(pid, start);
-                connected.merge(session.owner, 1, Integer::sum);
+                Integer n = connected.get(session.owner);
+                connected.put(session.owner, n == null ? 1 : n + 1);
                 orphans.remove(session.owner);
             }
         }
@@ -300,11 +305,14 @@ public final class ManagerServer implements Server {
             return;
         }
         synchronized (table) {
-            if (connected.merge(o, -1, Integer::sum) <= 0) {
+            Integer n = connected.get(o);
+            if (n == null || n <= 1) {
                 connected.remove(o);
                 if (held.containsKey(o)) {
                     orphans.add(o);
                 }
+            } else {
+                connected.put(o, n - 1);
             }
         }
     }

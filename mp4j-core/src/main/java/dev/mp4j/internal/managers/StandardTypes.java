@@ -1,11 +1,13 @@
 package dev.mp4j.internal.managers;
 
+import dev.mp4j.function.SerializableFunction;
 import dev.mp4j.multiprocessing.AsyncResult;
 import dev.mp4j.multiprocessing.Pool;
 import dev.mp4j.threading.Condition;
 import dev.mp4j.threading.Lock;
 import dev.mp4j.threading.Threading;
 
+import java.io.Serial;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -13,6 +15,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The typeids a {@code SyncManager} registers, and how its server makes their referents. Python's names
@@ -38,7 +41,13 @@ public final class StandardTypes {
      *     make it itself ({@link #standard}) instead of decoding its lambdas
      */
     public static boolean isStandard(TypeSpec spec) {
-        return spec.equals(Standard.REGISTRY.get(spec.typeid()));
+        TypeSpec own = Standard.REGISTRY.get(spec.typeid());
+        // compared part by part: a record's equals is linked through method handles on its first call, some
+        // milliseconds of a manager's first start in a fresh JVM
+        return own != null && (own == spec || own.typeid().equals(spec.typeid())
+                && Objects.equals(own.supplier(), spec.supplier()) && Objects.equals(own.factory(), spec.factory())
+                && own.proxyInterface() == spec.proxyInterface() && Objects.equals(own.exposed(), spec.exposed())
+                && own.methodToTypeid().equals(spec.methodToTypeid()) && own.createMethod() == spec.createMethod());
     }
 
     /**
@@ -54,29 +63,18 @@ public final class StandardTypes {
         return spec;
     }
 
-    /** The entries, made once: each entry's lambda is the same object for every manager. */
+    /** The entries, made once: each entry's factory is the same object for every manager. */
     private static final class Standard {
         static final Map<String, TypeSpec> REGISTRY = Collections.unmodifiableMap(make());
     }
 
     private static Map<String, TypeSpec> make() {
         Map<String, TypeSpec> r = new LinkedHashMap<>();
-        add(r, "dict", StandardTypes::dict);
-        add(r, "list", StandardTypes::list);
-        add(r, "Namespace", args -> new SharedNamespace());
-        add(r, "Value", args -> new SharedValue(args.length > 0 ? args[0] : null));
-        add(r, "Queue", StandardTypes::queue);
-        add(r, "JoinableQueue", StandardTypes::queue);
-        add(r, "Lock", args -> Threading.lock());
-        add(r, "RLock", args -> Threading.rlock());
-        add(r, "Semaphore", args -> Threading.semaphore(args.length > 0 ? (Integer) args[0] : 1));
-        add(r, "BoundedSemaphore", args -> Threading.boundedSemaphore(args.length > 0 ? (Integer) args[0] : 1));
-        add(r, "Condition", StandardTypes::condition);
-        add(r, "Array", args -> new SharedArray((Class<?>) args[0], (Collection<?>) args[1]));
-        add(r, "Event", args -> Threading.event());
-        add(r, "Barrier", args -> args.length == 1 ? Threading.barrier((Integer) args[0])
-                : Threading.barrier((Integer) args[0], (Runnable) args[1], (java.time.Duration) args[2]));
-        r.put("Pool", new TypeSpec("Pool", null, StandardTypes::pool, null, null, Map.of("applyAsync", "AsyncResult",
+        for (String typeid : List.of("dict", "list", "Namespace", "Value", "Queue", "JoinableQueue", "Lock", "RLock",
+                "Semaphore", "BoundedSemaphore", "Condition", "Array", "Event", "Barrier")) {
+            r.put(typeid, new TypeSpec(typeid, null, new Factory(typeid), null, null, null, true));
+        }
+        r.put("Pool", new TypeSpec("Pool", null, new Factory("Pool"), null, null, Map.of("applyAsync", "AsyncResult",
                 "mapAsync", "AsyncResult", "starmapAsync", "AsyncResult", "imap", "ResultIterator"), true));
         r.put("AsyncResult", new TypeSpec("AsyncResult", null, null, AsyncResult.class, null, null, false));
         r.put("ResultIterator", new TypeSpec("ResultIterator", null, null, null, null, null, false));
@@ -85,9 +83,57 @@ public final class StandardTypes {
         return r;
     }
 
-    private static void add(Map<String, TypeSpec> r, String typeid,
-                            dev.mp4j.function.SerializableFunction<Object[], ?> factory) {
-        r.put(typeid, new TypeSpec(typeid, null, factory, null, null, null, true));
+    /**
+     * The factory of a standard typeid's referents. One class for all of them rather than a lambda each: a
+     * fresh JVM spins a class for each lambda it makes (some 0.5 ms each, interpreted), and both the manager's
+     * JVM and its server make the whole registry on a manager's first start.
+     */
+    private static final class Factory implements SerializableFunction<Object[], Object> {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private final String typeid;
+
+        Factory(String typeid) {
+            this.typeid = typeid;
+        }
+
+        @Override
+        public Object apply(Object[] args) {
+            return switch (typeid) {
+                case "dict" -> dict(args);
+                case "list" -> list(args);
+                case "Namespace" -> new SharedNamespace();
+                case "Value" -> new SharedValue(args.length > 0 ? args[0] : null);
+                case "Queue", "JoinableQueue" -> queue(args);
+                case "Lock" -> Threading.lock();
+                case "RLock" -> Threading.rlock();
+                case "Semaphore" -> Threading.semaphore(args.length > 0 ? (Integer) args[0] : 1);
+                case "BoundedSemaphore" -> Threading.boundedSemaphore(args.length > 0 ? (Integer) args[0] : 1);
+                case "Condition" -> condition(args);
+                case "Array" -> new SharedArray((Class<?>) args[0], (Collection<?>) args[1]);
+                case "Event" -> Threading.event();
+                case "Barrier" -> args.length == 1 ? Threading.barrier((Integer) args[0])
+                        : Threading.barrier((Integer) args[0], (Runnable) args[1], (java.time.Duration) args[2]);
+                case "Pool" -> pool(args);
+                default -> throw new IllegalStateException("not a SyncManager typeid: " + typeid);
+            };
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Factory f && f.typeid.equals(typeid);
+        }
+
+        @Override
+        public int hashCode() {
+            return typeid.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "SyncManager's factory of '" + typeid + "'";
+        }
     }
 
     /**

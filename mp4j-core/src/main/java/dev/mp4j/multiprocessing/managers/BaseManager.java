@@ -9,6 +9,7 @@ import dev.mp4j.internal.managers.Client;
 import dev.mp4j.internal.managers.ManagerServer;
 import dev.mp4j.internal.managers.Refs;
 import dev.mp4j.internal.managers.TypeSpec;
+import dev.mp4j.internal.managers.WarmUp;
 import dev.mp4j.internal.managers.ManagerMessages;
 import dev.mp4j.internal.spi.Managers;
 import dev.mp4j.multiprocessing.Context;
@@ -19,6 +20,7 @@ import dev.mp4j.multiprocessing.RemoteTraceback;
 
 import java.lang.ref.Cleaner;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -262,13 +264,16 @@ public class BaseManager implements AutoCloseable {
             // The server reports on a socket of this JVM: sockets are what both ends use next anyway, where a
             // Pipe would link the rings' native calls in both JVMs for this one message.
             try (SocketListener report = new SocketListener(null, 1, authkey, SocketListener.HANDSHAKE_TIMEOUT, null)) {
-                p = ctx.process(new ServerProcess.Main(ServerProcess.Registry.of(registry), address, authkey,
-                        report.address(), initializer));
+                p = ctx.process(ServerProcess.job(ServerProcess.Registry.of(registry), address, authkey,
+                        ((UnixDomainSocketAddress) report.address()).getPath().toString(), initializer));
                 String kind = getClass().getSimpleName().isEmpty() ? "BaseManager" : getClass().getSimpleName();
                 String n = p.name();
-                p.setName(kind + n.substring(n.indexOf('-')));
+                p.setName(kind.concat(n.substring(n.indexOf('-'))));
                 p.setDaemon(true);
                 p.start();
+                // what this JVM's first requests to the server run, done while the server boots and binds
+                WarmUp.client("dev.mp4j.internal.managers.Refs", "dev.mp4j.multiprocessing.managers.BaseProxy",
+                        "dev.mp4j.multiprocessing.managers.DictProxy");
                 got = ServerProcess.awaitReport(report, p);
             }
             if (got instanceof Throwable t) {

@@ -272,4 +272,33 @@ class MyManagerTest {
         assertTrue(sent.standard().containsAll(List.of("list", "Queue", "Pool", "Iterator")), sent.standard().toString());
         assertEquals(mine, sent.toMap());
     }
+
+    @Test
+    void aCallableThatCannotBeSerializedFailsStartBeforeAnyProcess() {
+        Object notSerializable = new Object();
+        MyManager manager = new MyManager();
+        manager.register("odd", () -> List.of(notSerializable));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, manager::start);
+        assertTrue(e.getMessage().contains("java.lang.Object"), e.getMessage());
+        assertTrue(Multiprocessing.activeChildren().stream().noneMatch(p -> p.name().startsWith("MyManager-")),
+                Multiprocessing.activeChildren().toString());
+        manager.close();
+    }
+
+    @Test
+    void aSyncManagerWithAReplacedStandardTypeidServesBothKinds() {
+        try (SyncManager manager = new SyncManager()) {
+            manager.register("dict", () -> new java.util.TreeMap<>(), null, null, null, true);
+            manager.start();
+            @SuppressWarnings("unchecked")
+            Map<String, Integer> sorted = manager.create("dict", Map.class);
+            sorted.put("b", 2);
+            sorted.put("a", 1);
+            assertEquals("a", BaseProxy.of(sorted).callMethod("firstKey"),
+                    "the replaced entry's own referent: a TreeMap");
+            List<Integer> l = manager.list();
+            l.add(7);
+            assertEquals(List.of(7), List.copyOf(l));
+        }
+    }
 }
