@@ -28,6 +28,14 @@ public final class WarmUp implements Runnable {
         "dev.mp4j.internal.wire.Handshake", "dev.mp4j.internal.wire.Sha256", "dev.mp4j.internal.wire.Frames",
         "dev.mp4j.internal.util.CpuCrowd"};
 
+    /** The client's classes of its first proxies, by name: some are not public. */
+    private static final String[] CLIENT_CLASSES = {"dev.mp4j.internal.managers.Refs",
+        "dev.mp4j.multiprocessing.managers.BaseProxy", "dev.mp4j.multiprocessing.managers.DictProxy"};
+    /** The server's classes of a session, by name: some are not public. */
+    private static final String[] SERVER_CLASSES = {"dev.mp4j.internal.managers.ManagerServer$Session",
+        "dev.mp4j.internal.managers.ManagerServer$Entry", "dev.mp4j.internal.managers.ManagerServer$Owner",
+        "dev.mp4j.internal.managers.Invoker"};
+
     private final boolean server;
     private final String[] classes;
 
@@ -36,23 +44,17 @@ public final class WarmUp implements Runnable {
         this.classes = classes;
     }
 
-    /**
-     * Starts the client side's warm-up, once per JVM.
-     *
-     * @param classes more classes to initialize (the proxies' own), by name
-     */
-    public static void client(String... classes) {
+    /** Starts the client side's warm-up, once per JVM. */
+    public static void client() {
         if (CLIENT.compareAndSet(false, true)) {
-            start(new WarmUp(false, classes));
+            start(new WarmUp(false, CLIENT_CLASSES));
         }
     }
 
     /** Starts the server side's warm-up, once per JVM. */
     public static void server() {
         if (SERVER.compareAndSet(false, true)) {
-            start(new WarmUp(true, new String[] {"dev.mp4j.internal.managers.ManagerServer$Session",
-                    "dev.mp4j.internal.managers.ManagerServer$Entry", "dev.mp4j.internal.managers.ManagerServer$Owner",
-                    "dev.mp4j.internal.managers.Invoker"}));
+            start(new WarmUp(true, SERVER_CLASSES));
         }
     }
 
@@ -66,36 +68,50 @@ public final class WarmUp implements Runnable {
     @Override
     public void run() {
         try {
-            ClassLoader loader = WarmUp.class.getClassLoader();
-            for (String name : HANDSHAKE) {
-                Class.forName(name, true, loader);
-            }
-            for (String name : classes) {
-                Class.forName(name, true, loader);
-            }
-            ManagerMessages.Request call = new ManagerMessages.Request(ManagerMessages.CALL, 1, 1, "get", null,
-                    new Object[] {"a"});
-            ManagerMessages.Reply made = new ManagerMessages.Reply(ManagerMessages.RETURN,
-                    new ManagerMessages.ProxyRef("dict", 1, 1, null));
-            if (server) {
-                ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(call));
-                ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(new ManagerMessages.Request(
-                        ManagerMessages.HELLO, 0, 0, null, null, new Object[] {1, 1})));
-                ManagerMessages.encodeReply(made);
-                ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.RETURN, null));
-                Class<?> dict = Collections.synchronizedMap(new LinkedHashMap<>()).getClass();
-                Methods.publicNames(dict);
-                Methods.find(dict, "get", null, new Object[] {"a"});
-            } else {
-                Class.forName(Client.class.getName(), true, loader);
-                Class.forName(Pids.class.getName(), true, loader); // the connection's HELLO reads it
-                ManagerMessages.encodeRequest(call);
-                ManagerMessages.decodeReply(ManagerMessages.encodeReply(made));
-                ManagerMessages.decodeReply(ManagerMessages.encodeReply(
-                        new ManagerMessages.Reply(ManagerMessages.RETURN, null)));
-            }
+            warm();
         } catch (Exception | LinkageError e) {
             // left to the real calls, which report what fails
+        }
+    }
+
+    /**
+     * @param server the server's side; else the client's
+     * @return a warm-up of that side, to run on the calling thread (for tests)
+     */
+    static WarmUp of(boolean server) {
+        return new WarmUp(server, server ? SERVER_CLASSES : CLIENT_CLASSES);
+    }
+
+    /** The warm-up itself: it throws what fails. */
+    void warm() throws Exception {
+        ClassLoader loader = WarmUp.class.getClassLoader();
+        for (String name : HANDSHAKE) {
+            Class.forName(name, true, loader);
+        }
+        for (String name : classes) {
+            Class.forName(name, true, loader);
+        }
+        ManagerMessages.Request call = new ManagerMessages.Request(ManagerMessages.CALL, 1, 1, "get", null,
+                new Object[] {"a"});
+        ManagerMessages.Reply made = new ManagerMessages.Reply(ManagerMessages.RETURN,
+                new ManagerMessages.ProxyRef("dict", 1, 1, null));
+        if (server) {
+            ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(call));
+            ManagerMessages.decodeRequest(ManagerMessages.encodeRequest(new ManagerMessages.Request(
+                    ManagerMessages.HELLO, 0, 0, null, null, new Object[] {1, 1})));
+            ManagerMessages.encodeReply(made);
+            ManagerMessages.encodeReply(new ManagerMessages.Reply(ManagerMessages.RETURN, null));
+            Class<?> dict = Collections.synchronizedMap(new LinkedHashMap<>()).getClass();
+            Methods.publicNames(dict);
+            // as a dict proxy's get finds it: by DictProxy's signature, which the lookup's cache is keyed by
+            Methods.find(dict, "get", ManagerMessages.signature("java.lang.Object"), new Object[] {"a"});
+        } else {
+            Class.forName(Client.class.getName(), true, loader);
+            Class.forName(Pids.class.getName(), true, loader); // the connection's HELLO reads it
+            ManagerMessages.encodeRequest(call);
+            ManagerMessages.decodeReply(ManagerMessages.encodeReply(made));
+            ManagerMessages.decodeReply(ManagerMessages.encodeReply(
+                    new ManagerMessages.Reply(ManagerMessages.RETURN, null)));
         }
     }
 }

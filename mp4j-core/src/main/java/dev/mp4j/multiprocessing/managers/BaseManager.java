@@ -272,8 +272,7 @@ public class BaseManager implements AutoCloseable {
                 p.setDaemon(true);
                 p.start();
                 // what this JVM's first requests to the server run, done while the server boots and binds
-                WarmUp.client("dev.mp4j.internal.managers.Refs", "dev.mp4j.multiprocessing.managers.BaseProxy",
-                        "dev.mp4j.multiprocessing.managers.DictProxy");
+                WarmUp.client();
                 got = ServerProcess.awaitReport(report, p);
             }
             if (got instanceof Throwable t) {
