@@ -216,8 +216,28 @@ public final class Posix {
             try {
                 linkAhead();
             } catch (RuntimeException | LinkageError e) {
-                // the first call links, and reports what fails
+                unavailable(e); // waiters go on polling, more slowly
             }
+        }
+    }
+
+    /**
+     * Whether linking the calls failed in this JVM (native access denied, say): its waiters then poll for good,
+     * their longest park {@link #POLL_UNAVAILABLE_NANOS}, and a post to a thread another JVM counts asleep is
+     * made from Java, reaching it when its slice ends.
+     */
+    private static volatile boolean unavailable;
+    /** The longest park of a poll where the calls cannot be linked: a tenth of a percent of a CPU per waiter. */
+    private static final long POLL_UNAVAILABLE_NANOS = 10_000_000L;
+
+    private static void unavailable(Throwable why) {
+        if (!unavailable) {
+            unavailable = true;
+            dev.mp4j.internal.util.LazyLogger.of("dev.mp4j.multiprocessing").log(System.Logger.Level.WARNING,
+                    () -> "mp4j cannot link its semaphores' native calls (" + why + "): waits poll, and a post to"
+                            + " a process asleep on a semaphore reaches it within " + SLICE_NANOS / 1_000_000
+                            + " ms; give native access (--enable-native-access=dev.mp4j, or ALL-UNNAMED on the"
+                            + " class path) to have them sleep and be woken at once");
         }
     }
 
@@ -386,7 +406,16 @@ public final class Posix {
      */
     public static void semPost(Sem sem) {
         if (!sem.mapped() || !SemFile.post(sem.handle(), sem.name())) {
-            nativePost(sem);
+            if (!sem.mapped()) {
+                nativePost(sem);
+                return;
+            }
+            try {
+                nativePost(sem);
+            } catch (LinkageError e) { // the calls cannot be linked here: post from Java, waking no one
+                unavailable(e);
+                SemFile.postWithoutWaking(sem.handle(), sem.name());
+            }
         }
     }
 
@@ -506,7 +535,7 @@ public final class Posix {
                     }
                     return true;
                 }
-                park = Math.min(park * 2, POLL_MAX_NANOS);
+                park = unavailable ? POLL_UNAVAILABLE_NANOS : Math.min(park * 2, POLL_MAX_NANOS);
             }
         } finally {
             long polled = POLLED.addAndGet(System.nanoTime() - start);

@@ -11,6 +11,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -115,7 +116,7 @@ final class SemFile {
             from++;
         }
         String n = name.substring(from);
-        if (n.isEmpty() || n.length() > 250 || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0 || n.equals(".")
+        if (n.isEmpty() || n.length() > 251 || n.indexOf('/') >= 0 || n.indexOf('\0') >= 0 || n.equals(".")
                 || n.equals("..")) {
             return null;
         }
@@ -143,15 +144,15 @@ final class SemFile {
         try {
             while (ch == null) {
                 // no string concatenation by invokedynamic: its first use costs a fresh JVM milliseconds
-                temp = file.resolveSibling(file.getFileName().toString().concat(".tmp-")
-                        .concat(Long.toString(ProcessHandle.current().pid())).concat("-")
+                // named apart from the semaphore's name, so that a name as long as sem_open takes fits too
+                temp = DIR.resolve("sem.mp4j-tmp-".concat(Long.toHexString(System.nanoTime())).concat("-")
                         .concat(Long.toString(TEMP.incrementAndGet())));
                 try {
                     ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                             StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
                                     PosixFilePermissions.fromString("rw-------")));
                 } catch (FileAlreadyExistsException stale) {
-                    // left by a process of the same pid, killed as it made one: try the next
+                    // another JVM's at the same instant, or one left by a JVM killed as it made one: the next
                 }
             }
             try (FileChannel c = ch) {
@@ -192,7 +193,9 @@ final class SemFile {
         if (file == null) {
             throw failed(name, "invalid name (EINVAL)", null);
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        // not through a symbolic link, as sem_open opens an existing name (O_NOFOLLOW)
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS)) {
             if (ch.size() < SIZE) {
                 throw failed(name, "not a semaphore (" + ch.size() + " bytes)", null);
             }
@@ -226,7 +229,7 @@ final class SemFile {
         try {
             return Files.deleteIfExists(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("sem_unlink(" + name + ") failed", e);
+            return false; // as sem_unlink fails (EACCES, EPERM, ...): the callers go on with their other names
         }
     }
 
@@ -270,6 +273,29 @@ final class SemFile {
             long was = (long) WORD.compareAndExchange(sem, DATA, d, d + 1);
             if (was == d) {
                 return true;
+            }
+            d = was;
+        }
+    }
+
+    /**
+     * A post where the native call cannot be made (this JVM may not link it): increments the value whether or
+     * not a thread counts itself waiting, and wakes no one. A thread asleep in {@code sem_clockwait} sees the
+     * token when its slice ends and its caller tries again.
+     *
+     * @param sem the mapping
+     * @param name its name, for the error
+     * @throws IllegalStateException if the value is at its maximum
+     */
+    static void postWithoutWaking(MemorySegment sem, String name) {
+        long d = (long) WORD.getVolatile(sem, DATA);
+        for (;;) {
+            if ((int) d == Integer.MAX_VALUE) {
+                throw new IllegalStateException("sem_post(" + name + ") failed (value at its maximum?)");
+            }
+            long was = (long) WORD.compareAndExchange(sem, DATA, d, d + 1);
+            if (was == d) {
+                return;
             }
             d = was;
         }

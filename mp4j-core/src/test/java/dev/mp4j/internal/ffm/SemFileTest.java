@@ -300,6 +300,67 @@ class SemFileTest {
         }
     }
 
+    /**
+     * A JVM that may not link the calls (native access denied) still posts to a thread another JVM has asleep
+     * natively: from Java, without waking it, so the sleeper takes the token when its slice ends; and it says why.
+     */
+    @Test
+    void aJvmDeniedNativeAccessPostsToANativeSleeperWithinItsSlice() throws Exception {
+        Posix.linkAhead(); // this JVM's waiter sleeps natively, counted in the semaphore's word
+        String name = name();
+        Posix.Sem sem = Posix.semCreate(name, 0);
+        AtomicBoolean took = new AtomicBoolean();
+        Thread waiter = new Thread(() -> {
+            while (!Posix.semWaitSlice(sem, Posix.SLICE_NANOS)) {
+                Thread.onSpinWait();
+            }
+            took.set(true);
+        });
+        waiter.setDaemon(true);
+        Process p = null;
+        try {
+            waiter.start();
+            while (SemFile.waiters(sem.handle()) == 0) {
+                Thread.onSpinWait(); // until it sleeps
+            }
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            p = new ProcessBuilder(java.toString(), "--illegal-native-access=deny", "-cp",
+                    System.getProperty("java.class.path"), Poster.class.getName(), name).redirectErrorStream(true)
+                    .start();
+            p.getOutputStream().close();
+            String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, p.exitValue(), said);
+            assertTrue(said.contains("cannot link its semaphores' native calls"), said);
+            waiter.join(TimeUnit.SECONDS.toMillis(30));
+            assertFalse(waiter.isAlive(), "the sleeper never took the token");
+            assertTrue(took.get());
+            assertEquals(0, Posix.semGetValue(sem));
+        } finally {
+            if (p != null) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+            if (waiter.isAlive()) {
+                Posix.semPost(sem); // frees a waiter still there
+                waiter.join(TimeUnit.SECONDS.toMillis(10));
+            }
+            Posix.semClose(sem);
+            Posix.semUnlink(name);
+        }
+    }
+
+    /** Posts once to the semaphore named, in a JVM that may not link the calls. */
+    static final class Poster {
+        private Poster() {}
+
+        public static void main(String[] args) {
+            Posix.Sem sem = Posix.semAttach(args[0]);
+            Posix.semPost(sem);
+            Posix.semClose(sem);
+        }
+    }
+
     /** Polls a slice that runs out, then waits for a post. */
     static final class Waiter {
         private Waiter() {}
