@@ -9,7 +9,6 @@ import dev.mp4j.internal.pool.JvmBackend;
 import dev.mp4j.internal.pool.Limits;
 import dev.mp4j.internal.pool.PoolEngine;
 import dev.mp4j.internal.pool.Chunks;
-import dev.mp4j.internal.dummy.DummyContext;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spi.JvmContext;
 import dev.mp4j.internal.util.Exceptions;
@@ -94,13 +93,30 @@ public class ProcessPoolExecutor implements Executor {
     // The Cleaner keeps only a phantom reference to this; no method of a subclass can run on it.
     @SuppressWarnings("this-escape")
     private ProcessPoolExecutor(Builder b) {
-        JvmContext launcher = switch (b.context != null ? b.context : Multiprocessing.getContext()) {
-            case JvmContext jvm -> jvm;
-            case DummyContext dummy -> throw new IllegalArgumentException("context must be one made by "
-                    + "Multiprocessing.getContext(...), got the dummy context " + dummy);
-        };
+        // instanceof, not a pattern switch, nor a method reference for the cleaner: on a fresh JVM's way to its
+        // first workers, a type switch's bootstrap spins its class through method handles (10-18 ms here), and a
+        // method reference its own class
+        Context context = b.context != null ? b.context : Multiprocessing.getContext();
+        if (!(context instanceof JvmContext launcher)) {
+            throw new IllegalArgumentException("context must be one made by Multiprocessing.getContext(...), got "
+                    + "the dummy context " + context);
+        }
         this.workers = new Workers(b, launcher);
-        CLEANER.register(this, workers::unreachable);
+        CLEANER.register(this, new Unreachable(workers));
+    }
+
+    /** Shuts the workers of an executor that became unreachable down. */
+    private static final class Unreachable implements Runnable {
+        private final Workers workers;
+
+        Unreachable(Workers workers) {
+            this.workers = workers;
+        }
+
+        @Override
+        public void run() {
+            workers.unreachable();
+        }
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.mp4j.internal.util.KeepAlive;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.util.LifecycleLog;
+import dev.mp4j.internal.util.OwnPid;
 import dev.mp4j.internal.wire.Codec;
 
 import java.io.IOException;
@@ -134,8 +135,7 @@ public class Process implements Serializable {
      */
     public void start() {
         Contexts.Base ctx = context != null ? context : Contexts.defaultContext();
-        CompletableFuture<byte[]> encoding;
-        Class<?> targetType;
+        Preparation prep;
         synchronized (this) {
             checkOpen();
             if (exit != null || starting) {
@@ -145,33 +145,38 @@ public class Process implements Serializable {
             if (self.daemon()) {
                 throw new IllegalStateException("daemonic processes are not allowed to have children");
             }
-            encoding = encode(job(self.name(), ctx.startMethod(), null));
-            if (encoding.isCompletedExceptionally()) {
-                encoded(encoding); // throws
+            prep = new Preparation(this, ctx, job(self.name(), ctx.startMethod(), null), target);
+            if (!prep.afterExec) {
+                prep.encoding = encode(prep.form);
+                if (prep.encoding.isCompletedExceptionally()) {
+                    encoded(prep.encoding); // throws
+                }
             }
             starting = true;
-            targetType = target != null ? Codec.codeClass(target) : null;
         }
-        Noted noted = lastNoted;
-        if (noted == null || noted.spec != ctx.spec() || !noted.method.equals(ctx.method()) || noted.process != getClass()
-                || noted.target != targetType) {
-            AotCache.noteJobClass(getClass());
-            if (targetType != null) {
-                AotCache.noteJobClass(targetType);
-            }
-            if (ctx.method().equals(Contexts.FORKSERVER)) {
-                Spares.noteJob(ctx.spec(), getClass() != Process.class ? getClass() : null, targetType);
-            }
-            lastNoted = new Noted(ctx.spec(), ctx.method(), getClass(), targetType);
+        if (!prep.afterExec) {
+            prep.noteClasses();
         }
         ChildJvm child;
         byte[] job;
         long began = System.nanoTime();
         try {
-            ctx.checkReachable(getClass(), targetType);
-            child = ctx.obtain(NotTold.INSTANCE);
+            if (!prep.afterExec) {
+                ctx.checkReachable(getClass(), prep.targetType);
+            }
+            child = ctx.obtain(prep.afterExec ? prep : NotTold.INSTANCE);
             try {
-                job = encoded(encoding);
+                if (prep.unreachable != null || prep.failed != null) {
+                    end(child);
+                    if (prep.failed != null) {
+                        synchronized (this) {
+                            starting = false;
+                        }
+                        throw prep.failed;
+                    }
+                    throw prep.unreachable;
+                }
+                job = encoded(prep.encoding);
             } catch (IllegalArgumentException notSent) {
                 end(child);
                 synchronized (this) {
@@ -185,8 +190,11 @@ public class Process implements Serializable {
             synchronized (this) {
                 starting = false;
             }
-            if (encoding.handle((bytes, failure) -> failure).join() != null) {
-                encoded(encoding); // the job's own failure first, as when it is encoded before the child starts
+            if (prep.encoding == null) {
+                prep.encodeHere(); // the child could not be started before its job was encoded
+            }
+            if (prep.encoding.handle((bytes, failure) -> failure).join() != null) {
+                encoded(prep.encoding); // the job's own failure first, as when it is encoded before the child starts
             }
             Events.spawnFailure("cannot start " + name + ": " + e.getMessage());
             throw new ProcessError("cannot start " + name + ": " + e.getMessage(), e);
@@ -222,6 +230,81 @@ public class Process implements Serializable {
         @Override
         public void accept(java.lang.Process started) {
             // nothing to do before the child has connected
+        }
+    }
+
+    /**
+     * What start() makes of a process before its child runs it: the job's bytes, the target's class, the notes
+     * of both classes for the children's AOT cache and the next forkserver spare, and the check that a child
+     * can load them. A JVM's first spawn start makes them once the child's OS process is started ({@link
+     * #accept}, on the caller's thread, which would otherwise wait for the child to connect), not before: a
+     * fresh JVM loads and runs the codec for the first time then (10-20 ms here), which the child's exec would
+     * wait for, and the child boots meanwhile (a job that cannot be sent ends that child, see {@link #end}).
+     * Other starts make them first, the first forkserver start encoding the job on a thread of its own meanwhile
+     * ({@link #encode}): its spare is booted already, and the next one is booted with the classes noted.
+     */
+    private static final class Preparation implements java.util.function.Consumer<java.lang.Process> {
+        final Process process;
+        final Contexts.Base ctx;
+        final ProcessJob form;
+        final SerializableRunnable target;
+        /** Whether all of it is made once the child's OS process is started. */
+        final boolean afterExec;
+        CompletableFuture<byte[]> encoding;
+        Class<?> targetType;
+        /** Why a child cannot load the classes, when made after the exec. */
+        IOException unreachable;
+        /** What else failed, when made after the exec: thrown once the child is ended. */
+        RuntimeException failed;
+
+        Preparation(Process process, Contexts.Base ctx, ProcessJob form, SerializableRunnable target) {
+            this.process = process;
+            this.ctx = ctx;
+            this.form = form;
+            this.target = target;
+            this.afterExec = !encodedBefore && ctx.method().equals(Contexts.SPAWN);
+            if (!afterExec) {
+                targetType = target != null ? Codec.codeClass(target) : null;
+            }
+        }
+
+        /** The child's OS process is started: makes it all now, on the starting thread, while the child boots. */
+        @Override
+        public void accept(java.lang.Process started) {
+            encodeHere();
+            try {
+                targetType = target != null ? Codec.codeClass(target) : null;
+                noteClasses();
+                ctx.checkReachable(process.getClass(), targetType);
+            } catch (IOException e) {
+                unreachable = e;
+            } catch (RuntimeException e) {
+                failed = e; // not thrown here: the child would be left booting
+            }
+        }
+
+        /** Encodes the job on the calling thread. */
+        void encodeHere() {
+            Encode e = new Encode(form);
+            e.run();
+            encoding = e.bytes;
+        }
+
+        /** Notes the classes, unless the last start noted the same. */
+        void noteClasses() {
+            Class<?> type = process.getClass();
+            Noted noted = lastNoted;
+            if (noted == null || noted.spec != ctx.spec() || !noted.method.equals(ctx.method()) || noted.process != type
+                    || noted.target != targetType) {
+                AotCache.noteJobClass(type);
+                if (targetType != null) {
+                    AotCache.noteJobClass(targetType);
+                }
+                if (ctx.method().equals(Contexts.FORKSERVER)) {
+                    Spares.noteJob(ctx.spec(), type != Process.class ? type : null, targetType);
+                }
+                lastNoted = new Noted(ctx.spec(), ctx.method(), type, targetType);
+            }
         }
     }
 
@@ -295,10 +378,10 @@ public class Process implements Serializable {
     private static volatile boolean encodedBefore;
 
     /**
-     * Encodes a job: at once, or, the first time in this JVM, on a thread of its own while the caller starts
-     * the child. Cold, the first encoding takes tens of milliseconds (the codec's classes loaded, its code
-     * interpreted) that the child's exec would otherwise wait for; a job that cannot be encoded then ends the
-     * child it booted ({@link #end}).
+     * Encodes a job: at once, or, the first time in this JVM (a forkserver start's: a first spawn start encodes
+     * after the exec, see {@link Preparation}), on a thread of its own while the caller takes the child. Cold,
+     * the first encoding takes tens of milliseconds (the codec's classes loaded, its code interpreted); a job
+     * that cannot be encoded then ends the child it was given ({@link #end}).
      */
     private static CompletableFuture<byte[]> encode(ProcessJob form) {
         Encode encode = new Encode(form);
@@ -617,7 +700,7 @@ public class Process implements Serializable {
      */
     private ProcessJob job(String parentName, String startMethod, System.Logger.Level lifecycleLevel) {
         boolean plain = getClass() == Process.class;
-        return new ProcessJob(identity.clone(), name, daemon, authkey.clone(), parentName, ProcessHandle.current().pid(),
+        return new ProcessJob(identity.clone(), name, daemon, authkey.clone(), parentName, OwnPid.get(),
                 Identity.logLevel(), lifecycleLevel, startMethod, plain ? target : null, plain ? null : this);
     }
 

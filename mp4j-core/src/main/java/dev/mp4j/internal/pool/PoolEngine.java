@@ -93,7 +93,7 @@ public final class PoolEngine {
     private final Object lock = new Object(); // notified when the pool is terminated
     private final ArrayDeque<Task> pending = new ArrayDeque<>();
     private final List<Worker> workers = new ArrayList<>();
-    private boolean started;
+    private volatile boolean started; // written under lock; read without it by submit
     private boolean shutdown;
     private RuntimeException broken;
     private long nextId;
@@ -158,7 +158,7 @@ public final class PoolEngine {
 
     /**
      * Queues a task. A task that the backend cannot prepare (not serializable, say) fails its own completion
-     * at once, in this thread.
+     * at once, in this thread. The first task starts the workers (unless {@link #start} did), even one that fails.
      *
      * @param task the task: a Callable, or a chunk of {@link Chunks}
      * @param completion told when the task starts and ends
@@ -185,6 +185,14 @@ public final class PoolEngine {
         int items = Chunks.items(task);
         boolean chunked = items >= 0;
         items = Math.max(items, 1);
+        if (!started) {
+            // The first task starts the workers before it is prepared: their JVMs boot while a fresh JVM prepares
+            // its first task (the codec's first use, 10-20 ms here), as CPython's start whatever the task is.
+            synchronized (lock) {
+                checkAccepting();
+                startAll();
+            }
+        }
         Object prepared;
         try {
             prepared = backend.prepare(task);

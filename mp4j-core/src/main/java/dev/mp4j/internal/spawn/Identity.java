@@ -1,11 +1,8 @@
 package dev.mp4j.internal.spawn;
 
+import dev.mp4j.internal.util.OwnPid;
 import dev.mp4j.internal.util.Urandom;
 
-import java.io.FileInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -89,58 +86,14 @@ public final class Identity {
         return s;
     }
 
-    /**
-     * @return this JVM's pid, as {@code ProcessHandle.current().pid()} gives it; read from the kernel's
-     *     {@code /proc/self/status} where it can be: a fresh JVM's first {@code ProcessHandle} sets up the
-     *     JDK's process handles (its process reaper's executor, a lambda and the method handles behind it,
-     *     about a dozen classes loaded or spun), which the first {@code Process} a program makes, a thread
-     *     pool's worker's included, would otherwise pay for
-     */
+    /** @return this JVM's pid, as {@link OwnPid#get} reads it */
     static long ownPid() {
-        byte[] status = new byte[4096];
-        int n;
-        try (InputStream in = new FileInputStream("/proc/self/status")) {
-            n = in.readNBytes(status, 0, status.length);
-        } catch (IOException noProc) {
-            n = 0;
-        }
-        long pid = namespacePid(status, n);
-        return pid > 0 ? pid : ProcessHandle.current().pid();
+        return OwnPid.get();
     }
 
-    /**
-     * @param status the start of a {@code /proc/PID/status}
-     * @param n how many of its bytes were read
-     * @return the last pid of its {@code NSpid} line (the process's pid in its own PID namespace, as
-     *     {@code getpid()} gives it, where the first is the pid in the namespace {@code /proc} was mounted
-     *     for), or -1 without a whole line (an older kernel, or a status cut short)
-     */
+    /** {@link OwnPid#namespacePid}. */
     static long namespacePid(byte[] status, int n) {
-        byte[] key = "\nNSpid:".getBytes(StandardCharsets.ISO_8859_1);
-        for (int i = 0; i + key.length <= n; i++) {
-            if (Arrays.equals(status, i, i + key.length, key, 0, key.length)) {
-                int end = i + key.length;
-                while (end < n && status[end] != '\n') {
-                    end++;
-                }
-                if (end == n) {
-                    return -1; // cut short: its last number may be too
-                }
-                int start = end;
-                while (start > i + key.length && status[start - 1] >= '0' && status[start - 1] <= '9') {
-                    start--;
-                }
-                if (start == end || end - start > 18) {
-                    return -1;
-                }
-                long pid = 0;
-                for (int d = start; d < end; d++) {
-                    pid = pid * 10 + (status[d] - '0');
-                }
-                return pid;
-            }
-        }
-        return -1;
+        return OwnPid.namespacePid(status, n);
     }
 
     /** @return the parent of this process, or null in a main JVM: its fields, or its object */

@@ -3,6 +3,7 @@ package dev.mp4j.internal.spawn;
 import dev.mp4j.internal.ffm.Linked;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.util.LifecycleLog;
+import dev.mp4j.internal.util.OwnPid;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.util.Quietly;
 import dev.mp4j.internal.wire.FrameChannel;
@@ -332,7 +333,7 @@ public final class Launch {
         }
         OutputStream stdin = process.getOutputStream();
         try {
-            new LaunchHeader(fifo.path().toString(), ProcessHandle.current().pid(), spare,
+            new LaunchHeader(fifo.path().toString(), OwnPid.get(), spare,
                     spare && Linked.semaphores(), ResourceTracker.fifoName(),
                     preload ? spec.preload() : List.of(), spare ? load : List.of()).write(stdin);
         } catch (IOException e) {

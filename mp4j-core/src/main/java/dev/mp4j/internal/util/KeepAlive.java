@@ -94,7 +94,7 @@ public final class KeepAlive {
                     && linger
                     && mainAlive()
                     && System.nanoTime() - idleSince < LINGER_NANOS) {
-                LockSupport.parkNanos(KeepAlive.class, CHECK_NANOS);
+                awaitMainEnd();
             }
             synchronized (LOCK) {
                 if (PENDING.get() == 0) {
@@ -102,6 +102,19 @@ public final class KeepAlive {
                     return;
                 }
             }
+        }
+    }
+
+    /**
+     * Waits at most {@link #CHECK_NANOS} for the main thread to end, woken as it ends: a program whose main
+     * thread returns just after its last work ended (a process joined, a pool closed) exits then, not at the
+     * keeper's next check. New work is seen at the next check (the keeper holds the JVM up meanwhile).
+     */
+    private static void awaitMainEnd() {
+        try {
+            MAIN.join(TimeUnit.NANOSECONDS.toMillis(CHECK_NANOS));
+        } catch (InterruptedException e) {
+            // nobody interrupts the keeper; it checks again
         }
     }
 

@@ -27,7 +27,7 @@ public final class ProcessTrees {
     /** The environment variable that carries the tokens. */
     static final String VARIABLE = "MP4J_TREE";
     /** This JVM's part of its children's tokens: its pid, and a random number in case the pid is reused. */
-    private static final String PREFIX = new StringBuilder().append(ProcessHandle.current().pid()).append('.')
+    private static final String PREFIX = new StringBuilder().append(OwnPid.get()).append('.')
             .append(Long.toHexString(ThreadLocalRandom.current().nextLong())).append('.').toString();
     private static final AtomicLong SEQUENCE = new AtomicLong();
 
