@@ -165,19 +165,19 @@ public class Process implements Serializable {
                 ctx.checkReachable(getClass(), prep.targetType);
             }
             child = ctx.obtain(prep.afterExec ? prep : NotTold.INSTANCE);
-            try {
-                if (prep.unreachable != null || prep.failed != null) {
-                    end(child);
-                    if (prep.failed != null) {
-                        synchronized (this) {
-                            starting = false;
-                        }
-                        throw prep.failed;
+            if (prep.unreachable != null || prep.failed != null) {
+                end(child);
+                if (prep.failed != null) {
+                    synchronized (this) {
+                        starting = false;
                     }
-                    throw prep.unreachable;
+                    throw prep.failed;
                 }
+                throw prep.unreachable;
+            }
+            try {
                 job = encoded(prep.encoding);
-            } catch (IllegalArgumentException notSent) {
+            } catch (RuntimeException | Error notSent) { // an Error too (a target too deep to encode): no child left
                 end(child);
                 synchronized (this) {
                     starting = false;
@@ -196,8 +196,14 @@ public class Process implements Serializable {
             if (prep.encoding.handle((bytes, failure) -> failure).join() != null) {
                 encoded(prep.encoding); // the job's own failure first, as when it is encoded before the child starts
             }
-            Events.spawnFailure("cannot start " + name + ": " + e.getMessage());
-            throw new ProcessError("cannot start " + name + ": " + e.getMessage(), e);
+            // then what was found once the child's OS process was started, before the child's own failure to boot
+            // (which ending it for that causes)
+            if (prep.failed != null) {
+                throw prep.failed;
+            }
+            IOException why = prep.unreachable != null ? prep.unreachable : e;
+            Events.spawnFailure("cannot start " + name + ": " + why.getMessage());
+            throw new ProcessError("cannot start " + name + ": " + why.getMessage(), why);
         }
         Events.workerStart(name, child.pid(), ctx.startMethod(), System.nanoTime() - began,
                 child.process().toHandle());
@@ -280,6 +286,9 @@ public class Process implements Serializable {
                 unreachable = e;
             } catch (RuntimeException e) {
                 failed = e; // not thrown here: the child would be left booting
+            }
+            if (unreachable != null || failed != null) {
+                started.destroyForcibly(); // not waited for: the start fails as soon as it finds the child gone
             }
         }
 
