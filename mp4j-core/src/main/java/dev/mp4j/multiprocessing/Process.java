@@ -352,6 +352,13 @@ public class Process implements Serializable {
         public void accept(int code) {
             Events.workerExit(pid, code, process.signalled ? "killed" : code < 0 ? "lost" : "normal");
             Multiprocessing.children.remove(process);
+            CompletableFuture<Integer> e;
+            synchronized (process) {
+                e = process.exit;
+            }
+            // completed here, before the work ends: the stage's dependents (onExit callbacks) run before this
+            // JVM may exit for want of work, in a program whose main thread returned without joining
+            e.complete(code);
             if (!process.daemon) {
                 KeepAlive.end();
             }

@@ -20,6 +20,7 @@ public final class ProgramMains {
             case "forkserver" -> forkserver();
             case "exit-with-child" -> exitWithChild(args[1]);
             case "unsendable-first" -> unsendableFirst();
+            case "on-exit-without-join" -> onExitWithoutJoin();
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
@@ -44,6 +45,17 @@ public final class ProgramMains {
         good.start();
         good.join();
         System.out.println("exitcode " + good.exitCode().orElse(-1));
+    }
+
+    /** Starts a child, has its exit print a line after 0.1 s, and returns without joining it. */
+    static void onExitWithoutJoin() {
+        Process p = new Process(() -> Fixtures.sleep(200));
+        p.start();
+        p.onExit().thenRun(() -> {
+            Fixtures.sleep(100); // a callback that takes a while: the JVM must not leave meanwhile
+            System.out.println("exit seen");
+        });
+        System.out.println("main returned");
     }
 
     /** Starts a non-daemon child that writes {@code file} after 0.5 s, and returns at once. */

@@ -69,6 +69,20 @@ class WholeProgramTest {
         assertNothingLeftIn(r.tmpDir());
     }
 
+    /**
+     * A program that returns without joining its child still runs what it chained on the child's exit: the
+     * JVM waits for the child, and its exit's dependents run before the JVM may leave.
+     */
+    @Test
+    @DisplayName("a program that does not join its child still sees the child's exit")
+    void onExitRunsBeforeTheProgramLeaves() throws Exception {
+        for (int i = 0; i < 2; i++) {
+            SeparateJvm.Result r = SeparateJvm.run(ProgramMains.class, dir, 60, "on-exit-without-join");
+            assertEquals(0, r.exitCode(), r.toString());
+            assertEquals("main returned\nexit seen", r.stdout().strip().replace("\r", ""), r.toString());
+        }
+    }
+
     /** Python: daemon children are terminated when their parent exits. */
     @Test
     @DisplayName("a program does not wait for its daemon child, which ends with it")
