@@ -120,15 +120,14 @@ public final class ResourceTracker {
             }
             starting = true;
         }
-        Thread t = new Starter();
-        t.setDaemon(true);
-        t.start();
+        new Starter().start(); // not assigned to a Thread: the verifier would load Starter in every JVM
     }
 
     /** A named class, not a lambda: a fresh JVM would spin one on its first queue. */
     private static final class Starter extends Thread {
         Starter() {
             super("mp4j-tracker-start");
+            setDaemon(true);
         }
 
         @Override
