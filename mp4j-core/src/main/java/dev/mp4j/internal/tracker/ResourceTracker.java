@@ -120,7 +120,11 @@ public final class ResourceTracker {
             }
             starting = true;
         }
-        new Starter().start(); // not assigned to a Thread: the verifier would load Starter in every JVM
+        try {
+            new Starter().start(); // not assigned to a Thread: the verifier would load Starter in every JVM
+        } catch (OutOfMemoryError noThread) {
+            // no thread to spare: the tracker starts when first needed, on the caller's thread
+        }
     }
 
     /** A named class, not a lambda: a fresh JVM would spin one on its first queue. */
