@@ -1,5 +1,6 @@
 package dev.mp4j.internal.queue;
 
+import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.multiprocessing.JoinableQueue;
 import dev.mp4j.multiprocessing.Queue;
 import dev.mp4j.multiprocessing.SimpleQueue;
@@ -19,6 +20,7 @@ public final class IpcQueues {
      * @return a new queue
      */
     public static <E> Queue<E> queue(int maxsize, ObjectInputFilter filter) {
+        ResourceTracker.startInBackground(); // overlaps loading the classes below (Ring#create)
         QueueImpl<E> q = QueueImpl.create(maxsize, false);
         q.filter = filter;
         return q;
@@ -32,6 +34,7 @@ public final class IpcQueues {
      */
     @SuppressWarnings("unchecked")
     public static <E> JoinableQueue<E> joinableQueue(int maxsize, ObjectInputFilter filter) {
+        ResourceTracker.startInBackground(); // overlaps loading the classes below (Ring#create)
         QueueImpl<E> q = QueueImpl.create(maxsize, true);
         q.filter = filter;
         return (JoinableQueue<E>) q;
@@ -43,6 +46,7 @@ public final class IpcQueues {
      * @return a new simple queue
      */
     public static <E> SimpleQueue<E> simpleQueue(ObjectInputFilter filter) {
+        ResourceTracker.startInBackground(); // overlaps loading the classes below (Ring#create)
         SimpleQueueImpl<E> q = SimpleQueueImpl.create();
         q.filter = filter;
         return q;
@@ -54,6 +58,7 @@ public final class IpcQueues {
      * @return the two ends
      */
     public static PipeEnd[] pipe(boolean duplex, ObjectInputFilter filter) {
+        ResourceTracker.startInBackground(); // overlaps loading the classes below (Ring#create)
         PipeEnd[] ends = PipeEnd.pipe(duplex);
         for (PipeEnd end : ends) {
             end.filter = filter;

@@ -23,7 +23,19 @@ final class Lifecycle {
     private static final Set<QueueState> FEEDERS = ConcurrentHashMap.newKeySet();
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(Lifecycle::atExit, "mp4j-queues-exit"));
+        Runtime.getRuntime().addShutdownHook(new AtExit());
+    }
+
+    /** The shutdown hook: a named class, not a method reference, which a fresh JVM would spin on its first queue. */
+    private static final class AtExit extends Thread {
+        AtExit() {
+            super("mp4j-queues-exit");
+        }
+
+        @Override
+        public void run() {
+            atExit();
+        }
     }
 
     private Lifecycle() {}

@@ -152,8 +152,23 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
         return new PipeEnd(new State(in, out, group));
     }
 
-    /** The serialized form: the rings' names and the pid that sent it. */
-    private record Form(String in, String out, int from) implements Serializable {
+    /**
+     * The serialized form: the rings' names and the pid that sent it. A final class, not a record: deserializing a record builds method handles for its canonical constructor, 15-70 ms
+     * of a fresh child's CPU before it can use its first queue; a plain class's fields are set directly.
+     */
+    private static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String in;
+        private final String out;
+        private final int from;
+
+        Form(String in, String out, int from) {
+            this.in = in;
+            this.out = out;
+            this.from = from;
+        }
+
         @Serial
         private Object readResolve() throws ObjectStreamException {
             Ring i = null;

@@ -41,8 +41,27 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
         this.joinable = joinable;
     }
 
-    /** The serialized form: the names. */
-    private record Form(String ring, String slots, String join, int maxsize, boolean joinable) implements Serializable {
+    /**
+     * The serialized form: the names. A final class, not a record: deserializing a record builds method handles for its canonical constructor, 15-70 ms
+     * of a fresh child's CPU before it can use its first queue; a plain class's fields are set directly.
+     */
+    private static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String ring;
+        private final String slots;
+        private final String join;
+        private final int maxsize;
+        private final boolean joinable;
+
+        Form(String ring, String slots, String join, int maxsize, boolean joinable) {
+            this.ring = ring;
+            this.slots = slots;
+            this.join = join;
+            this.maxsize = maxsize;
+            this.joinable = joinable;
+        }
+
         @Serial
         private Object readResolve() throws ObjectStreamException {
             return attach(this);
@@ -93,12 +112,12 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
     }
 
     private static QueueImpl<?> attach(Form f) {
-        Ring ring = Ring.attach(f.ring());
+        Ring ring = Ring.attach(f.ring);
         Posix.Sem slots = null;
         Posix.Sem join = null;
         try {
-            slots = f.slots() == null ? null : Posix.semAttach(f.slots());
-            join = f.join() == null ? null : Posix.semAttach(f.join());
+            slots = f.slots == null ? null : Posix.semAttach(f.slots);
+            join = f.join == null ? null : Posix.semAttach(f.join);
         } catch (RuntimeException e) {
             if (slots != null) {
                 Posix.semClose(slots);
@@ -106,8 +125,8 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
             ring.close();
             throw e;
         }
-        QueueState state = new QueueState(ring, slots, join, f.maxsize(), null);
-        return f.joinable() ? new Joinable<>(state) : new QueueImpl<>(state, false);
+        QueueState state = new QueueState(ring, slots, join, f.maxsize, null);
+        return f.joinable ? new Joinable<>(state) : new QueueImpl<>(state, false);
     }
 
     List<String> names() {

@@ -128,7 +128,9 @@ final class QueueState extends Attachment {
             }
             if (feeder == null) {
                 enter();
-                feeder = Thread.ofPlatform().daemon().name("mp4j-queue-feeder-" + ring.name()).unstarted(this::feed);
+                // a named class and concat, not a method reference and +: nothing spun or linked on a fresh JVM's first wait
+                feeder = Thread.ofPlatform().daemon().name("mp4j-queue-feeder-".concat(ring.name()))
+                        .unstarted(new Feed(this));
                 if (!joinCancelled) {
                     Lifecycle.feederStarted(this);
                 }
@@ -175,6 +177,20 @@ final class QueueState extends Attachment {
         int waiters = ring.userGet(JOIN_WAITERS);
         for (int i = 0; i < waiters; i++) {
             Posix.semPost(joinBell);
+        }
+    }
+
+    /** The feeder thread's body. */
+    private static final class Feed implements Runnable {
+        private final QueueState state;
+
+        Feed(QueueState state) {
+            this.state = state;
+        }
+
+        @Override
+        public void run() {
+            state.feed();
         }
     }
 

@@ -45,6 +45,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * A bounded byte ring in a shared-memory {@link Segment} that carries length-framed messages between
@@ -190,13 +191,35 @@ public final class Ring implements AutoCloseable {
         this.spaceBell = sems.get(3);
         String name = segment.name();
         this.writeLock = new PidLock(mem, WRITE_OWNER, RingDescriptor.WRITE_OWNER_START, WRITE_WAITERS, writeBell,
-                "the write lock of ring " + name, dead -> getInt(mem, WRITER_IN_MESSAGE) != 0
-                        ? "its unfinished message is closed with an ABORT record" : "no message was in progress");
+                "the write lock of ring ".concat(name), new Recovered(mem, true));
         this.readLock = new PidLock(mem, READ_OWNER, RingDescriptor.READ_OWNER_START, READ_WAITERS, readBell,
-                "the read lock of ring " + name, dead -> getInt(mem, READER_IN_MESSAGE) != 0
-                        ? "the rest of the message it was reading is skipped" : "no message was being read");
+                "the read lock of ring ".concat(name), new Recovered(mem, false));
         this.writingEnd = new EndTable(mem, RingDescriptor.table(WRITING_END));
         this.readingEnd = new EndTable(mem, RingDescriptor.table(READING_END));
+    }
+
+    /**
+     * What a lock's recovery from a dead owner says: a named class, not two lambdas (and no + concat), which a
+     * fresh JVM would spin and link on its first queue.
+     */
+    private static final class Recovered implements IntFunction<String> {
+        private final MemorySegment mem;
+        private final boolean writer;
+
+        Recovered(MemorySegment mem, boolean writer) {
+            this.mem = mem;
+            this.writer = writer;
+        }
+
+        @Override
+        public String apply(int dead) {
+            if (writer) {
+                return getInt(mem, WRITER_IN_MESSAGE) != 0
+                        ? "its unfinished message is closed with an ABORT record" : "no message was in progress";
+            }
+            return getInt(mem, READER_IN_MESSAGE) != 0
+                    ? "the rest of the message it was reading is skipped" : "no message was being read";
+        }
     }
 
     private static final String[] BELLS = {"w", "r", "d", "s"};
@@ -207,7 +230,9 @@ public final class Ring implements AutoCloseable {
      * @return the name of a semaphore that belongs to the ring
      */
     public static String semName(String ringName, String suffix) {
-        return "/" + ringName + "-" + suffix;
+        // a StringBuilder, not +: javac's indy concat links each call site at its first run, a fresh JVM's first queue
+        return new StringBuilder(ringName.length() + suffix.length() + 2).append('/').append(ringName).append('-')
+                .append(suffix).toString();
     }
 
     /**
@@ -232,6 +257,10 @@ public final class Ring implements AutoCloseable {
         if (capacity < 4096 || Integer.bitCount(capacity) != 1) {
             throw new IllegalArgumentException("ring capacity must be a power of two >= 4096, got " + capacity);
         }
+        // the tracker starts while this JVM prepares (the layouts' var handles, the semaphores' classes); the
+        // segment and the semaphores are made only once it runs (Segment#create)
+        ResourceTracker.startInBackground();
+        Posix.linked();
         Segment seg = Segment.create(null, RingDescriptor.segmentSize(capacity));
         List<Posix.Sem> sems = new ArrayList<>();
         try {

@@ -43,7 +43,8 @@ public final class Segment implements AutoCloseable {
 
     /** @return a fresh name, {@code mp4j-} and 16 hex digits */
     public static String freshName() {
-        return "mp4j-" + HexFormat.of().formatHex(Urandom.bytes(8));
+        // concat, not +: javac's indy concat links its call site at the first run, a fresh JVM's first queue
+        return "mp4j-".concat(HexFormat.of().formatHex(Urandom.bytes(8)));
     }
 
     /**

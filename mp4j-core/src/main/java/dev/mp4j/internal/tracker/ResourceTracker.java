@@ -91,6 +91,8 @@ public final class ResourceTracker {
     /** Where this JVM's tracker lives, named before its start makes it; guarded by {@link #NAMING}. */
     private static Path home;
     private static final Object NAMING = new Object();
+    /** Whether {@link #startInBackground} has begun a start; written under {@link #NAMING}. */
+    private static volatile boolean starting;
 
     private ResourceTracker() {}
 
@@ -100,6 +102,42 @@ public final class ResourceTracker {
      */
     public static synchronized void start() {
         ensureStarted();
+    }
+
+    /**
+     * Starts this JVM's tracker on a daemon thread if nothing has started it yet, and returns at once: a
+     * caller that will make an object soon overlaps the tracker's start (a shell, mkfifo and awk forked:
+     * tens of ms) with its own preparation. Whatever it makes still waits for the tracker first
+     * ({@link #fifo}, {@link #register}), so a JVM killed meanwhile leaves nothing unregistered.
+     */
+    public static void startInBackground() {
+        if (fifo != null || starting) {
+            return;
+        }
+        synchronized (NAMING) {
+            if (starting) {
+                return;
+            }
+            starting = true;
+        }
+        try {
+            new Starter().start(); // not assigned to a Thread: the verifier would load Starter in every JVM
+        } catch (OutOfMemoryError noThread) {
+            // no thread to spare: the tracker starts when first needed, on the caller's thread
+        }
+    }
+
+    /** A named class, not a lambda: a fresh JVM would spin one on its first queue. */
+    private static final class Starter extends Thread {
+        Starter() {
+            super("mp4j-tracker-start");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            ResourceTracker.start();
+        }
     }
 
     /**

@@ -229,6 +229,25 @@ class ResourceTrackerTest {
     }
 
     @Test
+    void aTrackerStartedInTheBackgroundIsTheOneRegistrationsWaitFor() throws Exception {
+        ResourceTracker.startInBackground();
+        ResourceTracker.startInBackground(); // once per JVM
+        String fifo = ResourceTracker.fifo(); // waits for the start, on whichever thread it runs
+        assertFalse(fifo.isEmpty(), "no tracker started");
+        assertEquals(ResourceTracker.fifoName(), fifo);
+        assertTrue(Files.exists(Path.of(fifo)), fifo + " is not there");
+        Segment seg = Segment.create(null, 4096);
+        try {
+            assertTrue(Files.exists(Path.of("/dev/shm", seg.name())));
+        } finally {
+            seg.close();
+            assertTrue(seg.unlink());
+        }
+        ResourceTracker.startInBackground(); // started: nothing to do
+        assertEquals(fifo, ResourceTracker.fifo());
+    }
+
+    @Test
     void namesOutsideMp4jsAreRefused() {
         for (String bad : List.of("/etc/passwd", "/mp4j-x y", "/mp4j-../../x", "mp4j-a'b")) {
             assertThrows(IllegalArgumentException.class, () -> ResourceTracker.register(ResourceTracker.Kind.SEM, bad), bad);
