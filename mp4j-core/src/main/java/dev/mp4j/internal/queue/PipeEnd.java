@@ -153,8 +153,9 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
     }
 
     /**
-     * The serialized form: the rings' names and the pid that sent it. A final class, not a record: deserializing a record builds method handles for its canonical constructor, 15-70 ms
-     * of a fresh child's CPU before it can use its first queue; a plain class's fields are set directly.
+     * The serialized form: the rings' names and the pid that sent it. A final class, not a record: deserializing a
+     * record builds method handles for its canonical constructor, 15-70 ms of a fresh child's CPU before it can use its
+     * first queue; a plain class's fields are set directly.
      */
     private static final class Form implements Serializable {
         @Serial

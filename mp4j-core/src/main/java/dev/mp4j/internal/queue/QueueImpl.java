@@ -42,8 +42,9 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
     }
 
     /**
-     * The serialized form: the names. A final class, not a record: deserializing a record builds method handles for its canonical constructor, 15-70 ms
-     * of a fresh child's CPU before it can use its first queue; a plain class's fields are set directly.
+     * The serialized form: the names. A final class, not a record: deserializing a record builds method handles for its
+     * canonical constructor, 15-70 ms of a fresh child's CPU before it can use its first queue; a plain class's fields
+     * are set directly.
      */
     private static final class Form implements Serializable {
         @Serial

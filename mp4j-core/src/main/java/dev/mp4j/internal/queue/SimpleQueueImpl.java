@@ -45,8 +45,11 @@ final class SimpleQueueImpl<E> extends Handle<SimpleQueueImpl.State> implements 
         return new SimpleQueueImpl<>(new State(ring, new Lifecycle.Group(List.of(ring.name()), List.of(), 1)));
     }
 
-    /** The serialized form: the ring's name. A final class, not a record: deserializing a record builds method handles for its canonical constructor, 15-70 ms
-     * of a fresh child's CPU before it can use its first queue; a plain class's fields are set directly. */
+    /**
+     * The serialized form: the ring's name. A final class, not a record: deserializing a record builds method handles
+     * for its canonical constructor, 15-70 ms of a fresh child's CPU before it can use its first queue; a plain class's
+     * fields are set directly.
+     */
     private static final class Form implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;

@@ -202,15 +202,29 @@ abstract class Handle implements Serializable {
         throw new InvalidObjectException("a shared value travels as its Form");
     }
 
-    /** The serialized form: the receiver maps the same segment and shares the lock. */
-    record Form(Kind kind, String name, int length, Serializable lock) implements Serializable {
+    /**
+     * The serialized form: the receiver maps the same segment and shares the lock. A class, not a record: a fresh JVM
+     * deserializing a record builds method handles for its constructor first.
+     */
+    static final class Form implements Serializable {
         @Serial
         private static final long serialVersionUID = 1L;
+        private final Kind kind;
+        private final String name;
+        private final int length;
+        private final Serializable lock;
+
+        Form(Kind kind, String name, int length, Serializable lock) {
+            this.kind = kind;
+            this.name = name;
+            this.length = length;
+            this.lock = lock;
+        }
 
         @Serial
         private Object readResolve() throws ObjectStreamException {
             if (kind == null || name == null || length < 0) {
-                throw new InvalidObjectException("bad shared value form " + this);
+                throw new InvalidObjectException("bad shared value form: " + kind + " '" + name + "' of " + length);
             }
             if (lock != null && !(lock instanceof RLock)) {
                 throw new InvalidObjectException("the lock of shared memory '" + name + "' is a "

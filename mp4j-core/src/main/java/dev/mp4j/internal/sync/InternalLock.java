@@ -151,8 +151,21 @@ final class InternalLock implements OwnershipLock, Serializable, SyncHandle {
         throw new InvalidObjectException("an InternalLock travels as its names");
     }
 
-    /** The serialized form: the bell's and the segment's names. */
-    private record Form(String sem, String shm) implements Serializable {
+    /**
+     * The serialized form: the bell's and the segment's names. A class, not a record: a fresh JVM deserializing a
+     * record builds method handles for its constructor first.
+     */
+    private static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String sem;
+        private final String shm;
+
+        Form(String sem, String shm) {
+            this.sem = sem;
+            this.shm = shm;
+        }
+
         @Serial
         private Object readResolve() {
             return attach(sem, shm);

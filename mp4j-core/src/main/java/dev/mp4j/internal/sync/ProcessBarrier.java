@@ -133,9 +133,25 @@ public final class ProcessBarrier extends AbstractBarrier implements Serializabl
         throw new InvalidObjectException("a ProcessBarrier travels as its condition and settings");
     }
 
-    /** The serialized form: the condition, the number of parties, the action and the default timeout. */
-    private record Form(ProcessCondition cond, int parties, Serializable action, Duration timeout)
-            implements Serializable {
+    /**
+     * The serialized form: the condition, the number of parties, the action and the default timeout. A class, not a
+     * record: a fresh JVM deserializing a record builds method handles for its constructor first.
+     */
+    private static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final ProcessCondition cond;
+        private final int parties;
+        private final Serializable action;
+        private final Duration timeout;
+
+        Form(ProcessCondition cond, int parties, Serializable action, Duration timeout) {
+            this.cond = cond;
+            this.parties = parties;
+            this.action = action;
+            this.timeout = timeout;
+        }
+
         @Serial
         private Object readResolve() {
             return new ProcessBarrier(cond, parties, (Runnable) action, timeout);

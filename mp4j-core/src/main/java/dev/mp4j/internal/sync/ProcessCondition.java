@@ -312,8 +312,21 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
         throw new InvalidObjectException("a ProcessCondition travels as its lock and name");
     }
 
-    /** The serialized form: the lock (itself a handle) and the segment's name. */
-    private record Form(Serializable lock, String shm) implements Serializable {
+    /**
+     * The serialized form: the lock (itself a handle) and the segment's name. A class, not a record: a fresh JVM
+     * deserializing a record builds method handles for its constructor first.
+     */
+    private static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final Serializable lock;
+        private final String shm;
+
+        Form(Serializable lock, String shm) {
+            this.lock = lock;
+            this.shm = shm;
+        }
+
         @Serial
         private Object readResolve() {
             return attach((Lock) lock, shm);

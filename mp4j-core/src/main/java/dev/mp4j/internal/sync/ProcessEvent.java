@@ -111,8 +111,19 @@ public final class ProcessEvent implements Event, Serializable, SyncHandle {
         throw new InvalidObjectException("a ProcessEvent travels as its condition");
     }
 
-    /** The serialized form: the condition. */
-    private record Form(ProcessCondition cond) implements Serializable {
+    /**
+     * The serialized form: the condition. A class, not a record: a fresh JVM deserializing a record builds method
+     * handles for its constructor first.
+     */
+    private static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final ProcessCondition cond;
+
+        Form(ProcessCondition cond) {
+            this.cond = cond;
+        }
+
         @Serial
         private Object readResolve() {
             return new ProcessEvent(cond);

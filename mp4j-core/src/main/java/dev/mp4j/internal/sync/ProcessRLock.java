@@ -149,8 +149,19 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
         throw new InvalidObjectException("a ProcessRLock travels as its name");
     }
 
-    /** The serialized form: the semaphore's name. */
-    private record Form(String sem) implements Serializable {
+    /**
+     * The serialized form: the semaphore's name. A class, not a record: a fresh JVM deserializing a record builds
+     * method handles for its constructor first.
+     */
+    private static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String sem;
+
+        Form(String sem) {
+            this.sem = sem;
+        }
+
         @Serial
         private Object readResolve() {
             return attach(sem);

@@ -133,8 +133,23 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
         throw new InvalidObjectException("a ProcessSemaphore travels as its names");
     }
 
-    /** The serialized form: the names, and the bound (0 and no segment when unbounded). */
-    private record Form(String sem, int bound, String shm) implements Serializable {
+    /**
+     * The serialized form: the names, and the bound (0 and no segment when unbounded). A class, not a record: a fresh
+     * JVM deserializing a record builds method handles for its constructor first.
+     */
+    private static final class Form implements Serializable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+        private final String sem;
+        private final int bound;
+        private final String shm;
+
+        Form(String sem, int bound, String shm) {
+            this.sem = sem;
+            this.bound = bound;
+            this.shm = shm;
+        }
+
         @Serial
         private Object readResolve() {
             return attach(sem, bound, shm);
