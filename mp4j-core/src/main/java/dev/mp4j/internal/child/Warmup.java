@@ -41,8 +41,23 @@ final class Warmup {
 
     private Warmup() {}
 
-    /** A record of the shape the handles of queues, pipes and locks take on the wire. */
-    private record Sample(String in, String out, int from) implements java.io.Serializable { }
+    /**
+     * An object of the shape the handles of queues, pipes, locks and shared values take on the wire: a final
+     * class of two strings and an int (their forms are classes, not records).
+     */
+    private static final class Sample implements java.io.Serializable {
+        @java.io.Serial
+        private static final long serialVersionUID = 1L;
+        private final String in;
+        private final String out;
+        private final int from;
+
+        Sample(String in, String out, int from) {
+            this.in = in;
+            this.out = out;
+            this.from = from;
+        }
+    }
 
     /**
      * Rounds of {@link #exercise} a forkserver spare runs while it waits for its job: one per kind of sample
@@ -289,7 +304,7 @@ final class Warmup {
                 Codec.decode(PoolFrames.resultBody(failed), null);
             }
             Codec.decode(Codec.encode(List.of(i, "x", 1L)), null);
-            Codec.decode(Codec.encode(new Sample("x", null, i)), null); // a record, as handles travel
+            Codec.decode(Codec.encode(new Sample("x", null, i)), null); // as handles travel
             if (stop.getAsBoolean()) {
                 return;
             }
