@@ -214,7 +214,7 @@ def program_queue():
     print(got)
     join_ok(p)
     check(got == "hello", "the queue gave %r" % got)
-    return 0
+    return len(got)  # a positive figure: the runner times the program itself
 
 
 def ppe_round_trip():
