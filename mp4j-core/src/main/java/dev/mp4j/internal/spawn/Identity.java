@@ -80,20 +80,10 @@ public final class Identity {
     public static Self self() {
         Self s = CURRENT.get();
         if (s == null) {
-            CURRENT.compareAndSet(null, new Known("MainProcess", ownPid(), Urandom.bytes(32), false, new int[0]));
+            CURRENT.compareAndSet(null, new Known("MainProcess", OwnPid.get(), Urandom.bytes(32), false, new int[0]));
             s = CURRENT.get();
         }
         return s;
-    }
-
-    /** @return this JVM's pid, as {@link OwnPid#get} reads it */
-    static long ownPid() {
-        return OwnPid.get();
-    }
-
-    /** {@link OwnPid#namespacePid}. */
-    static long namespacePid(byte[] status, int n) {
-        return OwnPid.namespacePid(status, n);
     }
 
     /** @return the parent of this process, or null in a main JVM: its fields, or its object */
