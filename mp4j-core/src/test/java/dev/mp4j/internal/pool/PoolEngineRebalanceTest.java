@@ -238,6 +238,24 @@ class PoolEngineRebalanceTest {
     }
 
     /**
+     * @return an engine of three workers, each of which has run one task (0, 1, 2) and so takes tasks sent
+     *     ahead, running the next (3 on W0, 4 on W1, 5 on W2)
+     */
+    private PoolEngine threeBusyWorkers() {
+        PoolEngine e = engine(3, 0);
+        submit(e);             // 0 -> W0
+        submit(e);             // 1 -> W1
+        submit(e);             // 2 -> W2
+        result(0, 0);
+        result(1, 1);
+        result(2, 2);
+        submit(e);             // 3 -> W0
+        submit(e);             // 4 -> W1
+        submit(e);             // 5 -> W2
+        return e;
+    }
+
+    /**
      * Two workers, W0 running task 2 and W1 task 3, each after a first task; then task 4 is submitted on a
      * thread of its own and goes to W0, whose link holds its send (and then throws {@code throwAfter}, if not
      * null); once it is held, W1 finishes task 3 and is idle while 4 cannot be taken back yet.
@@ -279,16 +297,7 @@ class PoolEngineRebalanceTest {
 
     @Test
     void aTakeBackSkipsAWorkerWhoseQueuedTasksWereAllCancelled() {
-        PoolEngine e = engine(3, 0);
-        submit(e);             // 0 -> W0
-        submit(e);             // 1 -> W1
-        submit(e);             // 2 -> W2
-        result(0, 0);
-        result(1, 1);
-        result(2, 2);
-        submit(e);             // 3 -> W0
-        submit(e);             // 4 -> W1
-        submit(e);             // 5 -> W2
+        PoolEngine e = threeBusyWorkers(); // 3 on W0, 4 on W1, 5 on W2
         submit(e);             // 6 -> W0
         submit(e);             // 7 -> W1
         submit(e);             // 8 -> W2
@@ -309,16 +318,7 @@ class PoolEngineRebalanceTest {
 
     @Test
     void aTakeBackRefusedByOneWorkerTriesTheNext() throws InterruptedException {
-        PoolEngine e = engine(3, 0);
-        submit(e);             // 0 -> W0
-        submit(e);             // 1 -> W1
-        submit(e);             // 2 -> W2
-        result(0, 0);
-        result(1, 1);
-        result(2, 2);
-        submit(e);             // 3 -> W0
-        submit(e);             // 4 -> W1
-        submit(e);             // 5 -> W2
+        PoolEngine e = threeBusyWorkers(); // 3 on W0, 4 on W1, 5 on W2
         link(0).blockId = 6;
         AtomicReference<Throwable> thrown = new AtomicReference<>();
         Thread sender = submitAsync(e, thrown); // 6 -> W0, its send held
