@@ -100,8 +100,8 @@ class PoolStatsTest {
             pool.join();
             ExecutorStats s = pool.stats();
             int ran = calls.get();
-            // at most the 4 consumed, the window of chunks sent ahead (16 of one item) and one more per worker
-            assertTrue(ran >= 4 && ran <= 4 + 16 + 2, "calls: " + ran);
+            // at most the 4 consumed, the window of chunks sent ahead (32 of one item) and one more per worker
+            assertTrue(ran >= 4 && ran <= 4 + 32 + 2, "calls: " + ran);
             assertEquals(ran, s.completedTasks(), s.toString());
             assertTrue(s.cancelledTasks() >= 1, s.toString()); // sent, not started: dropped
         } finally {

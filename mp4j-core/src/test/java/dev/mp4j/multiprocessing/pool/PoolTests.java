@@ -328,14 +328,14 @@ abstract class PoolTests {
             assertEquals(i * i, it.next());
         }
         // a few chunks ahead of what was consumed, never the whole iterable
-        assertTrue(taken.get() >= 50 && taken.get() <= 50 + 16, "taken " + taken.get());
+        assertTrue(taken.get() >= 50 && taken.get() <= 50 + 32, "taken " + taken.get());
 
         AtomicInteger takenUnordered = new AtomicInteger();
         ResultIterator<Integer> unordered = pool.imapUnordered(Work::sqr, Work.endless(takenUnordered), 5);
         for (int i = 0; i < 100; i++) {
             unordered.next();
         }
-        assertTrue(takenUnordered.get() <= 100 + 16 * 5, "taken " + takenUnordered.get());
+        assertTrue(takenUnordered.get() <= 100 + 32 * 5, "taken " + takenUnordered.get());
     }
 
     @Test
