@@ -99,11 +99,20 @@ public final class JvmOptions {
      * hot (spares peaked at 56.6–60 MiB resident, 51 MiB without it), and at ten times the usual calls a child
      * that links the semaphores of a lock, queue or pipe (some 160 spun classes) still reached it: such
      * children peaked at 65–68 MiB resident, 59–63 without it, at the same CPU time. A child that spins classes
-     * by the thousand still compiles it. Preceded by {@code quiet}, without which the JVM prints each compile
-     * command on the child's stdout.
+     * by the thousand still compiles it.
+     *
+     * <p>The optimizing compiler may take at most 6 MiB for the codec's reading of a
+     * lambda ({@code FastReader.lambda}, run for each task of an executor): it inlines the reading of the
+     * lambda's eight names, and register allocation over the result took 17.8 MiB, twice any other compilation
+     * of a worker, kept resident by the compiler thread's malloc arena (a ProcessPoolExecutor worker peaked at
+     * 70 MiB resident). At the limit C2 gives up and C1 compiles the method (C1's compilation: 0.7–0.9 MiB):
+     * the workers of 20,000 submits peaked at 59 MiB, and ran as fast (interleaved fresh-JVM pairs: steady
+     * passes 6 of 8 faster, second passes 7 of 8). Preceded by {@code quiet}, without which the JVM prints each
+     * compile command on the child's stdout.
      */
     static final List<String> COMPILE_DEFAULTS = List.of("-XX:CompileCommand=quiet",
-            "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.classfile.impl.StackMapGenerator::processBlock,100.0");
+            "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.classfile.impl.StackMapGenerator::processBlock,100.0",
+            "-XX:CompileCommand=MemLimit,dev.mp4j.internal.wire.FastReader::lambda,6M");
     private static volatile List<String> inherited;
 
     private JvmOptions() {}
