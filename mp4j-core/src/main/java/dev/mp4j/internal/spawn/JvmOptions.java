@@ -105,10 +105,11 @@ public final class JvmOptions {
      * lambda ({@code FastReader.lambda}, run for each task of an executor): it inlines the reading of the
      * lambda's eight names, and register allocation over the result took 17.8 MiB, twice any other compilation
      * of a worker, kept resident by the compiler thread's malloc arena (a ProcessPoolExecutor worker peaked at
-     * 70 MiB resident). At the limit C2 gives up and C1 compiles the method (C1's compilation: 0.7–0.9 MiB):
-     * the workers of 20,000 submits peaked at 59 MiB, and ran as fast (interleaved fresh-JVM pairs: steady
-     * passes 6 of 8 faster, second passes 7 of 8). Preceded by {@code quiet}, without which the JVM prints each
-     * compile command on the child's stdout.
+     * 70 MiB resident). At the limit C2 gives up and C1 compiles the method (C1's compilation: 0.7–0.9 MiB),
+     * and the C2 compilation's CPU is saved too: workers running six passes of 20,000 submits peaked at 59.1
+     * MiB instead of 69.9 and took 965 ms of CPU each instead of 1,135 (medians of 8 interleaved fresh-JVM
+     * pairs, less CPU in all 8; the bench's rate, 8 pairs: steady passes faster in 6, second passes in 7).
+     * Preceded by {@code quiet}, without which the JVM prints each compile command on the child's stdout.
      */
     static final List<String> COMPILE_DEFAULTS = List.of("-XX:CompileCommand=quiet",
             "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.classfile.impl.StackMapGenerator::processBlock,100.0",
