@@ -108,7 +108,9 @@ public final class JvmOptions {
      * 70 MiB resident). At the limit C2 gives up and C1 compiles the method (C1's compilation: 0.7–0.9 MiB),
      * and the C2 compilation's CPU is saved too: workers running six passes of 20,000 submits peaked at 59.1
      * MiB instead of 69.9 and took 965 ms of CPU each instead of 1,135 (medians of 8 interleaved fresh-JVM
-     * pairs, less CPU in all 8; the bench's rate, 8 pairs: steady passes faster in 6, second passes in 7).
+     * pairs, less CPU in all 8; the bench's rate, 8 pairs: steady passes faster in 6, second passes in 7); the
+     * busy worker of the executor's round trip peaked at 58 MiB instead of 62–64, its first, second and steady
+     * passes faster in 8, 7 and 9 of 16 pairs.
      * Preceded by {@code quiet}, without which the JVM prints each compile command on the child's stdout.
      */
     static final List<String> COMPILE_DEFAULTS = List.of("-XX:CompileCommand=quiet",
