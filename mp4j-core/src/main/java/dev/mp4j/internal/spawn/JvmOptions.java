@@ -86,6 +86,13 @@ public final class JvmOptions {
      * 2.9 against 0.7). A sixth of the heap young ({@code -XX:NewRatio=5}) lowered busy workers' peaks by 2–6
      * MiB but made two to three times the young collections: a Pool.map run's workers paused 58–140 ms in them
      * against 37–76, their CPU up 8–9% in two of three interleaved comparisons. Left at the JVM's ratio.
+     * An initial heap of 16 MiB (young 5.3) lowered every busy worker's peak by 4–5 MiB (medians of 8
+     * interleaved pairs: Pool.map 51.3 to 47.4, imap 52.1 to 47.8, 20,000 submits 69.8 to 65.9, pipe ping-pong
+     * 70.0 to 66.2, queue 4→1 70.7 to 65.8), at twice the young collections and the same CPU per worker for
+     * Pool.map and the executor; but queue 4→1 ran slower (steady passes: 7 of 8 pairs slower in one run, 4
+     * of 8 in another, medians 19–24% lower). Compact object headers ({@code -XX:+UseCompactObjectHeaders})
+     * lowered neither peaks nor collections: a worker's garbage is mostly arrays and Integers, which they do
+     * not shrink, and the children's AOT cache grew from 16.0 to 16.8 MB.
      */
     static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
     /** {@code -XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*} */
@@ -99,11 +106,23 @@ public final class JvmOptions {
      * hot (spares peaked at 56.6–60 MiB resident, 51 MiB without it), and at ten times the usual calls a child
      * that links the semaphores of a lock, queue or pipe (some 160 spun classes) still reached it: such
      * children peaked at 65–68 MiB resident, 59–63 without it, at the same CPU time. A child that spins classes
-     * by the thousand still compiles it. Preceded by {@code quiet}, without which the JVM prints each compile
-     * command on the child's stdout.
+     * by the thousand still compiles it.
+     *
+     * <p>The optimizing compiler may take at most 6 MiB for the codec's reading of a
+     * lambda ({@code FastReader.lambda}, run for each task of an executor): it inlines the reading of the
+     * lambda's eight names, and register allocation over the result took 17.8 MiB, twice any other compilation
+     * of a worker, kept resident by the compiler thread's malloc arena (a ProcessPoolExecutor worker peaked at
+     * 70 MiB resident). At the limit C2 gives up and C1 compiles the method (C1's compilation: 0.7–0.9 MiB),
+     * and the C2 compilation's CPU is saved too: workers running six passes of 20,000 submits peaked at 59.1
+     * MiB instead of 69.9 and took 965 ms of CPU each instead of 1,135 (medians of 8 interleaved fresh-JVM
+     * pairs, less CPU in all 8; the bench's rate, 8 pairs: steady passes faster in 6, second passes in 7); the
+     * busy worker of the executor's round trip peaked at 58 MiB instead of 62–64, its first, second and steady
+     * passes faster in 8, 7 and 9 of 16 pairs.
+     * Preceded by {@code quiet}, without which the JVM prints each compile command on the child's stdout.
      */
     static final List<String> COMPILE_DEFAULTS = List.of("-XX:CompileCommand=quiet",
-            "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.classfile.impl.StackMapGenerator::processBlock,100.0");
+            "-XX:CompileCommand=CompileThresholdScaling,jdk.internal.classfile.impl.StackMapGenerator::processBlock,100.0",
+            "-XX:CompileCommand=MemLimit,dev.mp4j.internal.wire.FastReader::lambda,6M");
     private static volatile List<String> inherited;
 
     private JvmOptions() {}

@@ -112,6 +112,24 @@ class JvmOptionsTest {
     }
 
     @Test
+    void eachCompileCommandNamesAMethodThatIsThere() throws ClassNotFoundException {
+        // a command whose method was renamed or moved would match nothing, and the JVM says nothing of it
+        int named = 0;
+        for (String c : JvmOptions.COMPILE_DEFAULTS) {
+            String[] parts = c.substring("-XX:CompileCommand=".length()).split(",");
+            if (parts.length < 2) {
+                continue; // quiet
+            }
+            String[] method = parts[1].split("::");
+            Class<?> owner = Class.forName(method[0], false, JvmOptionsTest.class.getClassLoader());
+            assertTrue(java.util.Arrays.stream(owner.getDeclaredMethods()).anyMatch(m -> m.getName().equals(method[1])),
+                    c + ": " + owner + " has no method " + method[1]);
+            named++;
+        }
+        assertEquals(JvmOptions.COMPILE_DEFAULTS.size() - 1, named, JvmOptions.COMPILE_DEFAULTS.toString());
+    }
+
+    @Test
     void theUsersChoicesAreRecognizedAsTheRegularExpressionsOfTheirKindsWould() {
         java.util.regex.Pattern gc = java.util.regex.Pattern.compile(
                 "-XX:\\+Use(Serial|Parallel|ParallelOld|G1|Z|Shenandoah|Epsilon|ConcMarkSweep)GC");
