@@ -42,7 +42,6 @@ import dev.mp4j.multiprocessing.EOFError;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -472,9 +471,13 @@ public final class Ring implements AutoCloseable {
         if (len > 0) {
             long p = (pos + RECORD_HEADER) & mask;
             long first = Math.min(len, capacity - p);
-            MemorySegment.copy(b, off, mem, ValueLayout.JAVA_BYTE, DATA + p, (int) first);
+            // segment to segment, not MemorySegment.copy(byte[], ...): the array forms look the array's kind up
+            // with a type switch, whose bootstrap spins a class through the class-file API at its first run,
+            // 5-15 ms of a fresh JVM's first put or get here
+            MemorySegment from = MemorySegment.ofArray(b);
+            MemorySegment.copy(from, off, mem, DATA + p, first);
             if (first < len) {
-                MemorySegment.copy(b, off + (int) first, mem, ValueLayout.JAVA_BYTE, DATA, (int) (len - first));
+                MemorySegment.copy(from, off + first, mem, DATA, len - first);
             }
         }
         putRecordHeader(mem, record(pos, mask), len, kind);
@@ -747,9 +750,10 @@ public final class Ring implements AutoCloseable {
     private void copyOut(long pos, int len, byte[] out, int at) {
         long p = (pos + RECORD_HEADER) & mask;
         long first = Math.min(len, capacity - p);
-        MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, DATA + p, out, at, (int) first);
+        MemorySegment to = MemorySegment.ofArray(out); // not the array form of copy: see putRecord
+        MemorySegment.copy(mem, DATA + p, to, at, first);
         if (first < len) {
-            MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, DATA, out, at + (int) first, (int) (len - first));
+            MemorySegment.copy(mem, DATA, to, at + first, len - first);
         }
     }
 
