@@ -260,6 +260,7 @@ public final class Ring implements AutoCloseable {
         // the tracker starts while this JVM prepares (the layouts' var handles, the semaphores' classes); the
         // segment and the semaphores are made only once it runs (Segment#create)
         ResourceTracker.startInBackground();
+        bootstrapCopyForms();
         Posix.linked();
         Segment seg = Segment.create(null, RingDescriptor.segmentSize(capacity));
         List<Posix.Sem> sems = new ArrayList<>();
@@ -288,6 +289,7 @@ public final class Ring implements AutoCloseable {
      * @throws UncheckedIOException if it does not exist (any more)
      */
     public static Ring attach(String name) {
+        bootstrapCopyForms();
         Segment seg = Segment.attach(name);
         List<Posix.Sem> sems = new ArrayList<>();
         try {
@@ -472,17 +474,9 @@ public final class Ring implements AutoCloseable {
         if (len > 0) {
             long p = (pos + RECORD_HEADER) & mask;
             long first = Math.min(len, capacity - p);
-            if (arrayForm()) {
-                MemorySegment.copy(b, off, mem, ValueLayout.JAVA_BYTE, DATA + p, (int) first);
-                if (first < len) {
-                    MemorySegment.copy(b, off + (int) first, mem, ValueLayout.JAVA_BYTE, DATA, (int) (len - first));
-                }
-            } else {
-                MemorySegment from = MemorySegment.ofArray(b);
-                MemorySegment.copy(from, off, mem, DATA + p, first);
-                if (first < len) {
-                    MemorySegment.copy(from, off + first, mem, DATA, len - first);
-                }
+            MemorySegment.copy(b, off, mem, ValueLayout.JAVA_BYTE, DATA + p, (int) first);
+            if (first < len) {
+                MemorySegment.copy(b, off + (int) first, mem, ValueLayout.JAVA_BYTE, DATA, (int) (len - first));
             }
         }
         putRecordHeader(mem, record(pos, mask), len, kind);
@@ -755,39 +749,55 @@ public final class Ring implements AutoCloseable {
     private void copyOut(long pos, int len, byte[] out, int at) {
         long p = (pos + RECORD_HEADER) & mask;
         long first = Math.min(len, capacity - p);
-        if (arrayForm()) {
-            MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, DATA + p, out, at, (int) first);
-            if (first < len) {
-                MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, DATA, out, at + (int) first, (int) (len - first));
-            }
-        } else {
-            MemorySegment to = MemorySegment.ofArray(out);
-            MemorySegment.copy(mem, DATA + p, to, at, first);
-            if (first < len) {
-                MemorySegment.copy(mem, DATA, to, at + first, len - first);
-            }
+        MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, DATA + p, out, at, (int) first);
+        if (first < len) {
+            MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, DATA, out, at + (int) first, (int) (len - first));
         }
     }
 
-    /**
-     * How many copies between an array and a ring this JVM makes segment to segment (through a heap segment of
-     * the array) before it uses the array forms of {@code MemorySegment.copy}. Those look the array's kind up
-     * with a type switch, whose bootstrap spins a class through the class-file API at its first run: 5-15 ms of
-     * a fresh JVM's first put or get here, which a short program (a put, a get) then never pays. The array forms
-     * are the faster in the steady state: queue-small measured 1.65M msgs/s with segment copies throughout
-     * against 2.82M (medians of 5 interleaved runs, load ~7, the array forms faster in 4 of 5).
-     */
-    private static final int SEGMENT_COPIES = 64;
-    /** Copies made so far, up to {@link #SEGMENT_COPIES}: racy on purpose, a lost update moves the switch a copy. */
-    private static int segmentCopies;
+    private static boolean copyFormsStarted; // guarded by Ring.class
 
-    private static boolean arrayForm() {
-        int n = segmentCopies;
-        if (n >= SEGMENT_COPIES) {
-            return true;
+    /**
+     * Bootstraps, on a daemon thread, the type switch with which the array forms of {@code MemorySegment.copy}
+     * (the ring's copies) look the array's kind up: its bootstrap spins a class through the class-file API at its
+     * first run, 5-15 ms of a fresh JVM's first put or get here, which a ring made or attached now no longer
+     * waits for. Measured against the alternatives (interleaved fresh JVMs, load 2-7): copying segment to segment
+     * (through a heap segment of the array) cost queue-small's steady state 5-8 %; doing so only until the switch
+     * was bootstrapped, or for a JVM's first 64 copies, cost the first passes of queue-small and pipe ping-pong
+     * 8-17 % (the new build slower in 5 or 6 of 6 pairs: the ring's methods compiled twice).
+     */
+    private static void bootstrapCopyForms() {
+        synchronized (Ring.class) {
+            if (copyFormsStarted) {
+                return;
+            }
+            copyFormsStarted = true;
         }
-        segmentCopies = n + 1;
-        return false;
+        try {
+            new CopyForms().start(); // not assigned to a Thread: the verifier would load CopyForms in every JVM
+        } catch (OutOfMemoryError noThread) {
+            // the first copy bootstraps it
+        }
+    }
+
+    /** The thread of {@link #bootstrapCopyForms}. */
+    private static final class CopyForms extends Thread {
+        CopyForms() {
+            super("mp4j-ring-copy-forms");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            try {
+                byte[] one = new byte[1];
+                MemorySegment scratch = MemorySegment.ofArray(new byte[1]);
+                MemorySegment.copy(one, 0, scratch, ValueLayout.JAVA_BYTE, 0, 1);
+                MemorySegment.copy(scratch, ValueLayout.JAVA_BYTE, 0, one, 0, 1);
+            } catch (RuntimeException | LinkageError e) {
+                // the first copy bootstraps it, and reports what fails
+            }
+        }
     }
 
     private long free(long head, int len) {
