@@ -260,9 +260,9 @@ public final class Ring implements AutoCloseable {
         // the tracker starts while this JVM prepares (the layouts' var handles, the semaphores' classes); the
         // segment and the semaphores are made only once it runs (Segment#create)
         ResourceTracker.startInBackground();
-        bootstrapCopyForms();
         Posix.linked();
         Segment seg = Segment.create(null, RingDescriptor.segmentSize(capacity));
+        bootstrapCopyForms(seg.memory());
         List<Posix.Sem> sems = new ArrayList<>();
         try {
             RingDescriptor.format(seg.memory(), capacity);
@@ -289,8 +289,8 @@ public final class Ring implements AutoCloseable {
      * @throws UncheckedIOException if it does not exist (any more)
      */
     public static Ring attach(String name) {
-        bootstrapCopyForms();
         Segment seg = Segment.attach(name);
+        bootstrapCopyForms(seg.memory());
         List<Posix.Sem> sems = new ArrayList<>();
         try {
             if (!RingDescriptor.isRing(seg.memory())) {
@@ -765,8 +765,15 @@ public final class Ring implements AutoCloseable {
      * (through a heap segment of the array) cost queue-small's steady state 5-8 %; doing so only until the switch
      * was bootstrapped, or for a JVM's first 64 copies, cost the first passes of queue-small and pipe ping-pong
      * 8-17 % (the new build slower in 5 or 6 of 6 pairs: the ring's methods compiled twice).
+     *
+     * <p>The thread copies nothing into or out of the ring's own segment: the copies' code is the JDK's, shared by
+     * every caller, and its type profile is what the JIT inlines the ring's copies by. A heap segment there made
+     * those call sites see two kinds of segment: queue-small's second pass ran 707k against 884k msgs/s (medians of
+     * 20 interleaved fresh JVMs, load ~2).
+     *
+     * @param mem the ring's segment
      */
-    private static void bootstrapCopyForms() {
+    private static void bootstrapCopyForms(MemorySegment mem) {
         synchronized (Ring.class) {
             if (copyFormsStarted) {
                 return;
@@ -774,7 +781,7 @@ public final class Ring implements AutoCloseable {
             copyFormsStarted = true;
         }
         try {
-            new CopyForms().start(); // not assigned to a Thread: the verifier would load CopyForms in every JVM
+            new CopyForms(mem).start(); // not assigned to a Thread: the verifier would load CopyForms in every JVM
         } catch (OutOfMemoryError noThread) {
             // the first copy bootstraps it
         }
@@ -782,20 +789,22 @@ public final class Ring implements AutoCloseable {
 
     /** The thread of {@link #bootstrapCopyForms}. */
     private static final class CopyForms extends Thread {
-        CopyForms() {
+        private final MemorySegment mem;
+
+        CopyForms(MemorySegment mem) {
             super("mp4j-ring-copy-forms");
             setDaemon(true);
+            this.mem = mem;
         }
 
         @Override
         public void run() {
             try {
-                byte[] one = new byte[1];
-                MemorySegment scratch = MemorySegment.ofArray(new byte[1]);
-                MemorySegment.copy(one, 0, scratch, ValueLayout.JAVA_BYTE, 0, 1);
-                MemorySegment.copy(scratch, ValueLayout.JAVA_BYTE, 0, one, 0, 1);
+                byte[] none = new byte[0];
+                MemorySegment.copy(none, 0, mem, ValueLayout.JAVA_BYTE, DATA, 0);
+                MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, DATA, none, 0, 0);
             } catch (RuntimeException | LinkageError e) {
-                // the first copy bootstraps it, and reports what fails
+                // the ring closed meanwhile, or the first copy bootstraps it and reports what fails
             }
         }
     }
