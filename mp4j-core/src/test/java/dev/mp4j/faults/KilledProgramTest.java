@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -41,15 +42,34 @@ class KilledProgramTest {
     @MethodSource("rounds")
     @Timeout(120)
     void killedProgramLeavesNothing(int round) throws Exception {
+        killAndCheck(null);
+    }
+
+    /**
+     * The same with a {@code PATH} that names no folder at all (a service or container can start a program so):
+     * its children start, and its tracker removes what it left, with the system's programs found where the system
+     * keeps them. Before, the first child's start failed ("Cannot run program mkfifo").
+     */
+    @Test
+    @Timeout(120)
+    void aProgramWhosePathNamesNoFolderStartsItsChildrenAndLeavesNothing() throws Exception {
+        killAndCheck("/nonexistent");
+    }
+
+    /** @param path the program's PATH, or null for this JVM's */
+    private void killAndCheck(String path) throws Exception {
         Path tmp = Files.createDirectories(dir.resolve("tmp"));
         String java = ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        java.lang.Process program = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        ProcessBuilder pb = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp,
                 "-cp", System.getProperty("java.class.path"), KilledProgram.class.getName())
                 .redirectError(dir.resolve("stderr.txt").toFile())
-                .redirectInput(ProcessBuilder.Redirect.PIPE)
-                .start();
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
+        if (path != null) {
+            pb.environment().put("PATH", path);
+        }
+        java.lang.Process program = pb.start();
         List<Long> descendants = new ArrayList<>();
         Set<String> shm = new TreeSet<>();
         Set<String> inTmp;

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.ffm;
 
+import dev.mp4j.internal.util.SystemPrograms;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.Charset;
@@ -23,6 +24,8 @@ public final class Fifo {
     private static final int MODE = 0600;
     /** How long the command may take. */
     private static final long COMMAND_SECONDS = 30;
+    /** The command, found once ({@link SystemPrograms}). */
+    private static volatile String mkfifo;
 
     private Fifo() {}
 
@@ -37,7 +40,12 @@ public final class Fifo {
             return;
         }
         List<String> command = new ArrayList<>(3 + paths.length);
-        command.add("mkfifo");
+        String program = mkfifo;
+        if (program == null) {
+            program = SystemPrograms.find("mkfifo");
+            mkfifo = program;
+        }
+        command.add(program);
         command.add("-m");
         command.add(Integer.toOctalString(MODE));
         for (Path path : paths) {

@@ -1,6 +1,7 @@
 package dev.mp4j.internal.tracker;
 
 import dev.mp4j.internal.util.ProcessTrees;
+import dev.mp4j.internal.util.SystemPrograms;
 
 import dev.mp4j.internal.util.Urandom;
 
@@ -269,7 +270,7 @@ public final class ResourceTracker {
             // no native access), starts awk detached, holds the FIFO open until this JVM has opened it (or has
             // ended: then awk reads end-of-file and removes both), and exits: no JDK reaper thread sits in
             // waitpid for awk, which would delay this JVM's exit.
-            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", START, "mp4j-tracker", f.toString(),
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", SystemPrograms.SHELL_PATH.concat(START), "mp4j-tracker", f.toString(),
                     home.toString(), SCRIPT)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             // not part of this JVM's process tree: when this JVM is killed and its parent kills what it
