@@ -117,7 +117,9 @@ public final class JvmOptions {
      * MiB instead of 69.9 and took 965 ms of CPU each instead of 1,135 (medians of 8 interleaved fresh-JVM
      * pairs, less CPU in all 8; the bench's rate, 8 pairs: steady passes faster in 6, second passes in 7); the
      * busy worker of the executor's round trip peaked at 58 MiB instead of 62–64, its first, second and steady
-     * passes faster in 8, 7 and 9 of 16 pairs.
+     * passes faster in 8, 7 and 9 of 16 pairs. Not where the user's options turn tiered compilation off
+     * ({@code -XX:-TieredCompilation}): there is no C1 then to take the method over, and it would stay
+     * interpreted.
      * Preceded by {@code quiet}, without which the JVM prints each compile command on the child's stdout.
      */
     static final List<String> COMPILE_DEFAULTS = List.of("-XX:CompileCommand=quiet",
@@ -333,10 +335,14 @@ public final class JvmOptions {
 
     }
 
-    /** @return the options a child gets through its environment: JDK_JAVA_OPTIONS', then JAVA_TOOL_OPTIONS' */
+    /**
+     * @return the options a child gets through its environment: JDK_JAVA_OPTIONS', JAVA_TOOL_OPTIONS', then
+     *     _JAVA_OPTIONS' (which the JVM reads too: a context whose options replace the inherited ones would
+     *     otherwise give a child mp4j's collector beside the one named there, and the JVM refuses two)
+     */
     static List<String> fromEnvironment() {
         List<String> options = new ArrayList<>();
-        for (String v : new String[] {"JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS"}) {
+        for (String v : new String[] {"JDK_JAVA_OPTIONS", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS"}) {
             String value = System.getenv(v);
             if (value != null && !value.isBlank()) {
                 options.addAll(Arrays.asList(value.trim().split("\\s+")));
@@ -473,9 +479,28 @@ public final class JvmOptions {
             d.add(INITIAL_HEAP);
         }
         if (!compile) {
-            d.addAll(COMPILE_DEFAULTS);
+            if (tieredOff(environment, user)) {
+                d.addAll(COMPILE_DEFAULTS.subList(0, COMPILE_DEFAULTS.size() - 1)); // all but the memory limit
+            } else {
+                d.addAll(COMPILE_DEFAULTS);
+            }
         }
         return d;
+    }
+
+    /** @return whether the last word on tiered compilation, the environment's then the user's, turns it off */
+    private static boolean tieredOff(List<String> environment, List<String> user) {
+        boolean off = false;
+        for (List<String> options : List.of(environment, user)) {
+            for (String o : options) {
+                if (o.equals("-XX:-TieredCompilation")) {
+                    off = true;
+                } else if (o.equals("-XX:+TieredCompilation")) {
+                    off = false;
+                }
+            }
+        }
+        return off;
     }
 
     /** @return whether one of {@code options} is one of {@code names} */

@@ -96,6 +96,46 @@ class JvmOptionsTest {
     }
 
     @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void theJvmsOwnOptionsVariableCountsAsTheEnvironments() throws Exception {
+        // _JAVA_OPTIONS too: a context replacing the inherited options would otherwise give a child mp4j's
+        // collector beside the one named there, which the JVM refuses
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), PrintDefaults.class.getName());
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().put("_JAVA_OPTIONS", "-XX:+UseParallelGC");
+        java.lang.Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertEquals("[-XX:+UseParallelGC] false", out, "the environment's options, and whether mp4j adds a collector");
+    }
+
+    /** Prints {@link JvmOptions#fromEnvironment} and whether a child would get mp4j's collector. */
+    static final class PrintDefaults {
+        public static void main(String[] args) {
+            System.out.println(JvmOptions.fromEnvironment() + " "
+                    + JvmOptions.defaults(List.of()).contains("-XX:+UseSerialGC"));
+        }
+    }
+
+    @Test
+    void withoutTieredCompilationNoMethodGetsAMemoryLimit() {
+        // C2 gives a method over its limit to C1; without tiers none takes it and it stays interpreted
+        String limit = JvmOptions.COMPILE_DEFAULTS.getLast();
+        assertTrue(limit.startsWith("-XX:CompileCommand=MemLimit,"), limit);
+        List<String> off = JvmOptions.defaults(List.of("-XX:-TieredCompilation"), List.of());
+        assertFalse(off.contains(limit), off.toString());
+        assertTrue(off.containsAll(JvmOptions.COMPILE_DEFAULTS.subList(0, 2)), off.toString());
+        assertFalse(JvmOptions.defaults(List.of(), List.of("-XX:-TieredCompilation")).contains(limit));
+        assertTrue(JvmOptions.defaults(List.of("-XX:+TieredCompilation"), List.of("-XX:-TieredCompilation"))
+                .contains(limit), "the user's word comes after the environment's");
+        assertTrue(JvmOptions.defaults(List.of("-XX:-TieredCompilation", "-XX:+TieredCompilation"), List.of())
+                .contains(limit), "the last word counts");
+    }
+
+    @Test
     void aCompileCommandOfTheUsersReplacesMp4jsCompileCommands() {
         List<String> none = JvmOptions.defaults(List.of("-Dx=y"), List.of());
         assertTrue(none.containsAll(JvmOptions.COMPILE_DEFAULTS), none.toString());
