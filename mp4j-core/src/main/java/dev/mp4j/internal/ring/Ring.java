@@ -262,7 +262,6 @@ public final class Ring implements AutoCloseable {
         ResourceTracker.startInBackground();
         Posix.linked();
         Segment seg = Segment.create(null, RingDescriptor.segmentSize(capacity));
-        bootstrapCopyForms(seg.memory());
         List<Posix.Sem> sems = new ArrayList<>();
         try {
             RingDescriptor.format(seg.memory(), capacity);
@@ -270,6 +269,7 @@ public final class Ring implements AutoCloseable {
                 sems.add(Posix.semCreate(n, 0));
                 ResourceTracker.register(ResourceTracker.Kind.SEM, n);
             }
+            bootstrapCopyForms(seg.memory());
             return new Ring(seg, sems);
         } catch (RuntimeException e) {
             for (Posix.Sem s : sems) {
@@ -290,7 +290,6 @@ public final class Ring implements AutoCloseable {
      */
     public static Ring attach(String name) {
         Segment seg = Segment.attach(name);
-        bootstrapCopyForms(seg.memory());
         List<Posix.Sem> sems = new ArrayList<>();
         try {
             if (!RingDescriptor.isRing(seg.memory())) {
@@ -299,6 +298,7 @@ public final class Ring implements AutoCloseable {
             for (String n : semNames(name)) {
                 sems.add(Posix.semAttach(n));
             }
+            bootstrapCopyForms(seg.memory());
             return new Ring(seg, sems);
         } catch (RuntimeException e) {
             for (Posix.Sem s : sems) {
@@ -333,7 +333,10 @@ public final class Ring implements AutoCloseable {
         return capacity;
     }
 
-    /** Closes this process's semaphore handles and mapping. No thread may be using the ring. */
+    /**
+     * Closes this process's semaphore handles and mapping. No thread may be using the ring (but the empty copies
+     * of {@link #bootstrapCopyForms}'s thread, which closing makes fail, as that thread expects).
+     */
     @Override
     public void close() {
         for (Posix.Sem s : List.of(writeBell, readBell, dataBell, spaceBell)) {
@@ -766,9 +769,9 @@ public final class Ring implements AutoCloseable {
      * was bootstrapped, or for a JVM's first 64 copies, cost the first passes of queue-small and pipe ping-pong
      * 8-17 % (the new build slower in 5 or 6 of 6 pairs: the ring's methods compiled twice).
      *
-     * <p>The thread copies nothing into or out of the ring's own segment: the copies' code is the JDK's, shared by
-     * every caller, and its type profile is what the JIT inlines the ring's copies by, which a heap segment there
-     * gives a second kind of segment. With a heap segment, queue-small's second pass ran 707k msgs/s against the
+     * <p>The thread's copies are empty and use the ring's own segment, not a heap segment: the copies' code is the
+     * JDK's, shared by every caller, and its type profile is what the JIT inlines the ring's copies by, which a
+     * heap segment there gives a second kind of segment. With a heap segment, queue-small's second pass ran 707k msgs/s against the
      * code before's 884k (medians of 20 interleaved fresh JVMs, load ~2, faster in 7); with the ring's own, 619k
      * against 609k (16 pairs, faster in 7: level), its steady state 3.13M against 2.62M (faster in 9).
      *
@@ -804,8 +807,9 @@ public final class Ring implements AutoCloseable {
                 byte[] none = new byte[0];
                 MemorySegment.copy(none, 0, mem, ValueLayout.JAVA_BYTE, DATA, 0);
                 MemorySegment.copy(mem, ValueLayout.JAVA_BYTE, DATA, none, 0, 0);
-            } catch (RuntimeException | LinkageError e) {
-                // the ring closed meanwhile, or the first copy bootstraps it and reports what fails
+            } catch (Throwable e) { // not to the user's stderr through the thread's handler: it has nothing else to do
+                // the ring closed meanwhile (IllegalStateException), or the JVM is short of memory or stack: the
+                // first copy bootstraps it and reports what fails
             }
         }
     }
