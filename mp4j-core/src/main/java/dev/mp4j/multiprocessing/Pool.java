@@ -344,7 +344,7 @@ public class Pool implements AutoCloseable {
 
     /**
      * Python's {@code imap}, lazily: items are taken from {@code items} and sent as results are consumed (a
-     * few chunks ahead: two per worker, or up to 32 while they hold 4,096 items or fewer), so an endless
+     * few chunks ahead: two per worker, or up to 32 while they hold about 4,096 items or fewer), so an endless
      * iterable works. The iterator's {@code next(timeout)} throws
      * {@link dev.mp4j.futures.TimeoutError} and the iteration can go on. A call's exception is raised at its
      * item and the iteration goes on; an exception of {@code items} itself is raised after the items before

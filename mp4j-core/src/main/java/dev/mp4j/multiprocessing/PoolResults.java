@@ -503,7 +503,7 @@ final class PoolResults {
          * to 4,096 items, against 16 of 2,048, on 2 CPUs: Pool(2).imap of 100k items in chunks of 100, the
          * first and second passes of a fresh JVM 1.25x and 1.24x faster (medians of 8 interleaved runs, 7 won
          * each, load 4-6; at load 10-17 the second pass won 10 of 12 runs, the first 7); of 20k items in chunks
-         * of 1, 1.33x and 1.30x (8 of 8 won). 64 chunks did no better than 16.
+         * of 1, 1.33x and 1.30x (8 of 8 won). 64 chunks did no better than the 16 before (first pass 0.90x).
          *
          * @param workers the pool's workers
          * @param chunksize the iterator's chunksize
