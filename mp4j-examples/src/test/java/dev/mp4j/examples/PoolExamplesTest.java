@@ -59,8 +59,9 @@ class PoolExamplesTest {
         List<String> frames = lines.subList(0, lines.size() - 1).stream().map(String::strip).toList();
         assertFalse(frames.isEmpty(), lines::toString);
         // the library's ASCII frames: "imap  57% [====     ] 114/200 (0:00:01 / 0:00:01)", and while the total
-        // is unknown "imap  ? % [   =   ] 57/? (0:00:00 / ?)"; the count is items, never more than delivered
-        Pattern frame = Pattern.compile("imap +(\\d+|\\?) ?% \\[[ =]*] (\\d+)/(\\d+|\\?) \\(.*\\)");
+        // is unknown "imap  ? % [   =   ] 57/? (0:00:00 / ?)"; the count is items, never more than delivered, and
+        // padded to the total's width once the total is known ("]  88/200")
+        Pattern frame = Pattern.compile("imap +(\\d+|\\?) ?% \\[[ =]*] +(\\d+)/(\\d+|\\?) \\(.*\\)");
         long previous = -1;
         for (String f : frames) {
             Matcher m = frame.matcher(f);
