@@ -460,7 +460,8 @@ public final class AotCache {
      *     {@link #TRAINING_SECONDS} would start a second training beside it.
      */
     static String trainingScript(List<String> java, Path partial, Path cache) {
-        StringBuilder script = new StringBuilder(SystemPrograms.SHELL_PATH).append("N=; command -v nice >/dev/null 2>&1 && N='nice -n 10'; ( $N ");
+        StringBuilder script = new StringBuilder(SystemPrograms.SHELL_PATH)
+                .append("N=; command -v nice >/dev/null 2>&1 && N='nice -n 10'; ( $N ");
         for (String arg : java) {
             script.append(shellQuote(arg)).append(' ');
         }

@@ -48,7 +48,7 @@ public final class ResourceTracker {
      * stdin; it holds fd 4 until this JVM has opened the FIFO too. Whenever the JVM ends then, awk reads
      * end-of-file: awk never waits in an open of its own, which would wait for ever once every writer was gone.
      */
-    private static final String START = """
+    private static final String START = SystemPrograms.SHELL_PATH + """
             command -v awk >/dev/null && mkdir -m 700 "$2" || exit 1
             mkfifo -m 600 "$1" || { rmdir "$2"; exit 1; }
             exec 4<>"$1" 3<"$1"
@@ -270,7 +270,7 @@ public final class ResourceTracker {
             // no native access), starts awk detached, holds the FIFO open until this JVM has opened it (or has
             // ended: then awk reads end-of-file and removes both), and exits: no JDK reaper thread sits in
             // waitpid for awk, which would delay this JVM's exit.
-            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", SystemPrograms.SHELL_PATH.concat(START), "mp4j-tracker", f.toString(),
+            ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", START, "mp4j-tracker", f.toString(),
                     home.toString(), SCRIPT)
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             // not part of this JVM's process tree: when this JVM is killed and its parent kills what it
