@@ -8,6 +8,7 @@ import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Identity;
+import dev.mp4j.internal.spawn.JvmOptions;
 import dev.mp4j.internal.spi.PoolStrategy;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.SerialFilters;
@@ -264,10 +265,13 @@ public final class JvmBackend extends BreakingBackend {
         long began = System.nanoTime();
         ChildJvm jvm = null;
         Exception failure = null;
+        JvmOptions.workerStarts(true); // a worker's smaller initial heap, for the command line built below
         try {
             jvm = launcher.obtain(link);
         } catch (IOException | RuntimeException e) {
             failure = e;
+        } finally {
+            JvmOptions.workerStarts(false);
         }
         PoolEngine.Worker w = given.join();
         if (w == null) {

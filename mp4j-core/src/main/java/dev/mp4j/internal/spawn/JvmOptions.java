@@ -95,6 +95,20 @@ public final class JvmOptions {
      * not shrink, and the children's AOT cache grew from 16.0 to 16.8 MB.
      */
     static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
+    /**
+     * The initial heap of a pool's or executor's worker ({@link #workerStarts}), unless the user sizes the heap:
+     * half of {@link #INITIAL_HEAP}, for the reasons told there. Such a worker's garbage is its tasks' frames
+     * and values, dead once each result is sent; the queue's 4→1 producers, which lost with it, are plain
+     * processes and keep the larger one.
+     */
+    static final String WORKER_INITIAL_HEAP = "-XX:InitialHeapSize=16m";
+    /**
+     * Whether the children this thread starts now are a pool's or executor's workers: set around
+     * {@link Launcher#obtain} by the pool's backend, read by {@link #defaults} in the same thread (spawn builds
+     * the command line in the thread that obtains; a forkserver spare, booted ahead for any kind of child,
+     * keeps the general default).
+     */
+    private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
     /** {@code -XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*} */
     private static final String[] COMPILE_COMMANDS = {"-XX:CompileCommand=", "-XX:CompileCommandFile=",
         "-XX:CompileOnly=", "-XX:CompilerDirectivesFile="};
@@ -128,6 +142,20 @@ public final class JvmOptions {
     private static volatile List<String> inherited;
 
     private JvmOptions() {}
+
+    /**
+     * Says whether the children this thread starts from now on are a pool's or executor's workers, which get
+     * {@link #WORKER_INITIAL_HEAP} instead of {@link #INITIAL_HEAP}.
+     *
+     * @param worker true before the thread obtains a worker, false once it has it
+     */
+    public static void workerStarts(boolean worker) {
+        if (worker) {
+            WORKER.set(Boolean.TRUE);
+        } else {
+            WORKER.remove();
+        }
+    }
 
     /**
      * @return the parent JVM's input arguments that children get (computed once; the first call logs the
@@ -452,7 +480,7 @@ public final class JvmOptions {
      * @return the defaults to put before them
      */
     static List<String> defaults(List<String> user) {
-        return defaults(user, fromEnvironment());
+        return defaults(user, fromEnvironment(), WORKER.get() != null);
     }
 
     /**
@@ -461,6 +489,16 @@ public final class JvmOptions {
      * @return mp4j's defaults for a child, unless those options decide the same thing
      */
     static List<String> defaults(List<String> user, List<String> environment) {
+        return defaults(user, environment, false);
+    }
+
+    /**
+     * @param user the options the child gets from the user (inherited and the context's)
+     * @param environment the options it gets through its environment
+     * @param worker whether the child is a pool's or executor's worker ({@link #WORKER_INITIAL_HEAP})
+     * @return mp4j's defaults for a child, unless those options decide the same thing
+     */
+    static List<String> defaults(List<String> user, List<String> environment, boolean worker) {
         // plain loops, not streams with lambdas: this runs on the way to a fresh JVM's first child's exec, where
         // a stream's classes and each lambda's spun class cost milliseconds
         boolean gc = anyIs(GC, environment) || anyIs(GC, user);
@@ -476,7 +514,7 @@ public final class JvmOptions {
             d.add(memoryRule(Runtime.getRuntime().availableProcessors()));
         }
         if (!heap && !young) {
-            d.add(INITIAL_HEAP);
+            d.add(worker ? WORKER_INITIAL_HEAP : INITIAL_HEAP);
         }
         if (!compile) {
             if (tieredOff(environment, user)) {
