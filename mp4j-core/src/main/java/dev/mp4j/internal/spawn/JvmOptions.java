@@ -90,21 +90,31 @@ public final class JvmOptions {
      * interleaved pairs: Pool.map 51.3 to 47.4, imap 52.1 to 47.8, 20,000 submits 69.8 to 65.9, pipe ping-pong
      * 70.0 to 66.2, queue 4→1 70.7 to 65.8), at twice the young collections and the same CPU per worker for
      * Pool.map and the executor; but queue 4→1 ran slower (steady passes: 7 of 8 pairs slower in one run, 4
-     * of 8 in another, medians 19–24% lower). Compact object headers ({@code -XX:+UseCompactObjectHeaders})
+     * of 8 in another, medians 19–24% lower): so only a ProcessPoolExecutor's workers get it
+     * ({@link #WORKER_INITIAL_HEAP}). Compact object headers ({@code -XX:+UseCompactObjectHeaders})
      * lowered neither peaks nor collections: a worker's garbage is mostly arrays and Integers, which they do
      * not shrink, and the children's AOT cache grew from 16.0 to 16.8 MB.
      */
     static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
     /**
-     * The initial heap of a pool's or executor's worker ({@link #workerStarts}), unless the user sizes the heap:
-     * half of {@link #INITIAL_HEAP}, for the reasons told there. Such a worker's garbage is its tasks' frames
-     * and values, dead once each result is sent; the queue's 4→1 producers, which lost with it, are plain
-     * processes and keep the larger one.
+     * The initial heap of a ProcessPoolExecutor's worker ({@link #workerStarts}), unless the user sizes the
+     * heap: half of {@link #INITIAL_HEAP}, for the reasons told there. Such a worker's garbage is its tasks'
+     * frames and values, dead once each result is sent. The higher of two workers' peak resident, medians of 8
+     * interleaved fresh-JVM pairs (lower in all 8, load 7–12): six passes of 20,000 submits 56.7 to 52.7 MiB,
+     * the rate unchanged (first, second and steady passes faster in 4, 6 and 5 of 8 pairs; one at a time,
+     * round trips within noise). A Pool's workers keep {@link #INITIAL_HEAP}: theirs peaked lower too (eight
+     * maps of 100,000 integers 53.3 to 48.9 MiB, imap with chunks of 100 51.8 to 47.7, chunksize 1 58.2 to
+     * 54.3, 8 of 8 pairs each), but a map's chunks of thousands of items fill a young generation of 5 MiB in
+     * a chunk or two: the first young collection, the costly one (5–11 ms, what survived the boot moved to
+     * the old generation), fell into a program's first map instead of its third, and the first two passes of
+     * Pool.map over 100,000 integers ran 27–34% and 10–19% slower (medians of two runs of 8 pairs, faster in
+     * 5 of 16).
+     * The children's AOT cache is the same for both heaps (it is mapped by workers and processes alike).
      */
     static final String WORKER_INITIAL_HEAP = "-XX:InitialHeapSize=16m";
     /**
-     * Whether the children this thread starts now are a pool's or executor's workers: set around
-     * {@link Launcher#obtain} by the pool's backend, read by {@link #defaults} in the same thread (spawn builds
+     * Whether the children this thread starts now are a ProcessPoolExecutor's workers: set around
+     * {@link Launcher#obtain} by the executor's backend, read by {@link #defaults} in the same thread (spawn builds
      * the command line in the thread that obtains; a forkserver spare, booted ahead for any kind of child,
      * keeps the general default).
      */
@@ -144,7 +154,7 @@ public final class JvmOptions {
     private JvmOptions() {}
 
     /**
-     * Says whether the children this thread starts from now on are a pool's or executor's workers, which get
+     * Says whether the children this thread starts from now on are a ProcessPoolExecutor's workers, which get
      * {@link #WORKER_INITIAL_HEAP} instead of {@link #INITIAL_HEAP}.
      *
      * @param worker true before the thread obtains a worker, false once it has it
@@ -495,7 +505,7 @@ public final class JvmOptions {
     /**
      * @param user the options the child gets from the user (inherited and the context's)
      * @param environment the options it gets through its environment
-     * @param worker whether the child is a pool's or executor's worker ({@link #WORKER_INITIAL_HEAP})
+     * @param worker whether the child is a ProcessPoolExecutor's worker ({@link #WORKER_INITIAL_HEAP})
      * @return mp4j's defaults for a child, unless those options decide the same thing
      */
     static List<String> defaults(List<String> user, List<String> environment, boolean worker) {

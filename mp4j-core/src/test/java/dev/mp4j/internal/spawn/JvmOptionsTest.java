@@ -72,7 +72,7 @@ class JvmOptionsTest {
     }
 
     @Test
-    void aPoolWorkerStartsWithAHalfSizedHeapUnlessTheUserSizesIt() {
+    void anExecutorWorkerStartsWithAHalfSizedHeapUnlessTheUserSizesIt() {
         List<String> worker = JvmOptions.defaults(List.of("-Dx=y"), List.of(), true);
         assertTrue(worker.contains(JvmOptions.WORKER_INITIAL_HEAP), worker.toString());
         assertFalse(worker.contains(JvmOptions.INITIAL_HEAP), worker.toString());
