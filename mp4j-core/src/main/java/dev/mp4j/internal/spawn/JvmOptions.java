@@ -100,23 +100,27 @@ public final class JvmOptions {
      * The initial heap of a ProcessPoolExecutor's worker ({@link #workerStarts}), unless the user sizes the
      * heap: half of {@link #INITIAL_HEAP}, for the reasons told there. Such a worker's garbage is its tasks'
      * frames and values, dead once each result is sent. The higher of two workers' peak resident, medians of 8
-     * interleaved fresh-JVM pairs (lower in all 8, load 7–12): six passes of 20,000 submits 56.7 to 52.7 MiB,
-     * the rate unchanged (first, second and steady passes faster in 4, 6 and 5 of 8 pairs; one at a time,
-     * round trips within noise). A Pool's workers keep {@link #INITIAL_HEAP}: theirs peaked lower too (eight
-     * maps of 100,000 integers 53.3 to 48.9 MiB, imap with chunks of 100 51.8 to 47.7, chunksize 1 58.2 to
-     * 54.3, 8 of 8 pairs each), but a map's chunks of thousands of items fill a young generation of 5 MiB in
-     * a chunk or two: the first young collection, the costly one (5–11 ms, what survived the boot moved to
-     * the old generation), fell into a program's first map instead of its third, and the first two passes of
-     * Pool.map over 100,000 integers ran 27–34% and 10–19% slower (medians of two runs of 8 pairs, faster in
-     * 5 of 16).
-     * The children's AOT cache is the same for both heaps (it is mapped by workers and processes alike).
+     * interleaved fresh-JVM pairs (lower in all 8 of each run, load 4–12): six passes of 20,000 submits 56.7
+     * to 52.7 MiB in one run, 57.9 to 53.8 in another; one task at a time, 6,000 round trips, 46.5 either way
+     * (its garbage never fills the larger young generation). The rate: first, second and steady passes of
+     * 20,000 submits faster in 8, 9 and 7 of 16 pairs, which is noise here.
+     *
+     * <p>A Pool's workers keep {@link #INITIAL_HEAP}. Theirs peaked lower too (eight maps of 100,000 integers
+     * 53.3 to 48.9 MiB, imap with chunks of 100 51.8 to 47.7, chunksize 1 58.2 to 54.3, 8 of 8 pairs each),
+     * but a map's chunks of 12,500 items fill a young generation of 5 MiB in a chunk or two, so the first young
+     * collection, the costly one (5–11 ms: what survived the boot moves to the old generation, into pages never
+     * touched), fell into the first map after the pool's first answer instead of its third (-Xlog:gc), and that
+     * map's chunks waited for it. The first and second passes of Pool.map over 100,000 integers were faster in
+     * only 5 of 16 pairs (medians 27–34% and 10–19% lower); a control run of the same build for both sides
+     * gave 7 of 8 pairs to one side, so it is the collection's move, not those figures, that decides.
+     * The children's AOT cache is the same for both heaps (workers and processes map the same file).
      */
     static final String WORKER_INITIAL_HEAP = "-XX:InitialHeapSize=16m";
     /**
      * Whether the children this thread starts now are a ProcessPoolExecutor's workers: set around
      * {@link Launcher#obtain} by the executor's backend, read by {@link #defaults} in the same thread (spawn builds
      * the command line in the thread that obtains; a forkserver spare, booted ahead for any kind of child,
-     * keeps the general default).
+     * keeps the general default, as does the AOT cache's training, which runs on a thread of its own).
      */
     private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
     /** {@code -XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*} */
