@@ -456,7 +456,7 @@ public class ProcessPoolExecutor implements Executor {
                     : PoolEngine.Death.BREAK;
             this.engine = new PoolEngine(maxWorkers, kind, death, b.maxTasksPerChild, b.timeLimitNanos,
                     new JvmBackend(launcher, b.initializer, Limits.forWorker(b.softTimeLimitNanos),
-                            b.maxMemoryPerChild));
+                            b.maxMemoryPerChild, true));
         }
 
         <V> Future<V> submit(Object task) {

@@ -8,6 +8,7 @@ import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Identity;
+import dev.mp4j.internal.spawn.JvmOptions;
 import dev.mp4j.internal.spi.PoolStrategy;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.SerialFilters;
@@ -41,6 +42,8 @@ public final class JvmBackend extends BreakingBackend {
     private final ArrayDeque<Life> ahead = new ArrayDeque<>();
     private final long softLimitNanos;
     private final long maxMemory;
+    /** Whether the workers start with an executor's worker's initial heap ({@link JvmOptions#workerStarts}). */
+    private final boolean smallHeap;
     /** What this JVM accepts from the workers: the context's filter and the default limits; null: the JVM's. */
     private final ObjectInputFilter filter;
     /** The argument buffers of chunks done, for chunks to come. */
@@ -60,7 +63,22 @@ public final class JvmBackend extends BreakingBackend {
      * @param maxMemory a worker whose used heap is above this after a task is replaced; 0 for no limit
      */
     public JvmBackend(Launcher launcher, SerializableRunnable initializer, long softLimitNanos, long maxMemory) {
+        this(launcher, initializer, softLimitNanos, maxMemory, false);
+    }
+
+    /**
+     * @param launcher boots the worker JVMs
+     * @param initializer run once in every worker before its first task; null for none
+     * @param softLimitNanos a worker interrupts a task's thread once it ran this long; 0 for never
+     * @param maxMemory a worker whose used heap is above this after a task is replaced; 0 for no limit
+     * @param smallHeap whether the workers start with the smaller initial heap of an executor's workers
+     *     ({@link JvmOptions#workerStarts}) rather than a child's usual one (a Pool's map chunks would fill its
+     *     young generation within a program's first map)
+     */
+    public JvmBackend(Launcher launcher, SerializableRunnable initializer, long softLimitNanos, long maxMemory,
+                      boolean smallHeap) {
         super("process");
+        this.smallHeap = smallHeap;
         this.launcher = launcher;
         this.initializer = initializer;
         this.softLimitNanos = softLimitNanos;
@@ -264,10 +282,13 @@ public final class JvmBackend extends BreakingBackend {
         long began = System.nanoTime();
         ChildJvm jvm = null;
         Exception failure = null;
+        JvmOptions.workerStarts(smallHeap); // for the command line built below, in this thread
         try {
             jvm = launcher.obtain(link);
         } catch (IOException | RuntimeException e) {
             failure = e;
+        } finally {
+            JvmOptions.workerStarts(false);
         }
         PoolEngine.Worker w = given.join();
         if (w == null) {

@@ -90,11 +90,39 @@ public final class JvmOptions {
      * interleaved pairs: Pool.map 51.3 to 47.4, imap 52.1 to 47.8, 20,000 submits 69.8 to 65.9, pipe ping-pong
      * 70.0 to 66.2, queue 4→1 70.7 to 65.8), at twice the young collections and the same CPU per worker for
      * Pool.map and the executor; but queue 4→1 ran slower (steady passes: 7 of 8 pairs slower in one run, 4
-     * of 8 in another, medians 19–24% lower). Compact object headers ({@code -XX:+UseCompactObjectHeaders})
+     * of 8 in another, medians 19–24% lower): so only a ProcessPoolExecutor's workers get it
+     * ({@link #WORKER_INITIAL_HEAP}). Compact object headers ({@code -XX:+UseCompactObjectHeaders})
      * lowered neither peaks nor collections: a worker's garbage is mostly arrays and Integers, which they do
      * not shrink, and the children's AOT cache grew from 16.0 to 16.8 MB.
      */
     static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
+    /**
+     * The initial heap of a ProcessPoolExecutor's worker ({@link #workerStarts}), unless the user sizes the
+     * heap: half of {@link #INITIAL_HEAP}, for the reasons told there. Such a worker's garbage is its tasks'
+     * frames and values, dead once each result is sent. The higher of two workers' peak resident, medians of 8
+     * interleaved fresh-JVM pairs (lower in all 8 of each run, load 4–12): six passes of 20,000 submits 56.7
+     * to 52.7 MiB in one run, 57.9 to 53.8 in another; one task at a time, 6,000 round trips, 46.5 either way
+     * (its garbage never fills the larger young generation). The rate: first, second and steady passes of
+     * 20,000 submits faster in 8, 9 and 7 of 16 pairs, which is noise here.
+     *
+     * <p>A Pool's workers keep {@link #INITIAL_HEAP}. Theirs peaked lower too (eight maps of 100,000 integers
+     * 53.3 to 48.9 MiB, imap with chunks of 100 51.8 to 47.7, chunksize 1 58.2 to 54.3, 8 of 8 pairs each),
+     * but a map's chunks of 12,500 items fill a young generation of 5 MiB in a chunk or two, so the first young
+     * collection, the costly one (5–11 ms: what survived the boot moves to the old generation, into pages never
+     * touched), fell into the first map after the pool's first answer instead of its third (-Xlog:gc), and that
+     * map's chunks waited for it. The first and second passes of Pool.map over 100,000 integers were faster in
+     * only 5 of 16 pairs (medians 27–34% and 10–19% lower); a control run of the same build for both sides
+     * gave 7 of 8 pairs to one side, so it is the collection's move, not those figures, that decides.
+     * The children's AOT cache is the same for both heaps (workers and processes map the same file).
+     */
+    static final String WORKER_INITIAL_HEAP = "-XX:InitialHeapSize=16m";
+    /**
+     * Whether the children this thread starts now are a ProcessPoolExecutor's workers: set around
+     * {@link Launcher#obtain} by the executor's backend, read by {@link #defaults} in the same thread (spawn builds
+     * the command line in the thread that obtains; a forkserver spare, booted ahead for any kind of child,
+     * keeps the general default, as does the AOT cache's training, which runs on a thread of its own).
+     */
+    private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
     /** {@code -XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*} */
     private static final String[] COMPILE_COMMANDS = {"-XX:CompileCommand=", "-XX:CompileCommandFile=",
         "-XX:CompileOnly=", "-XX:CompilerDirectivesFile="};
@@ -128,6 +156,20 @@ public final class JvmOptions {
     private static volatile List<String> inherited;
 
     private JvmOptions() {}
+
+    /**
+     * Says whether the children this thread starts from now on are a ProcessPoolExecutor's workers, which get
+     * {@link #WORKER_INITIAL_HEAP} instead of {@link #INITIAL_HEAP}.
+     *
+     * @param worker true before the thread obtains a worker, false once it has it
+     */
+    public static void workerStarts(boolean worker) {
+        if (worker) {
+            WORKER.set(Boolean.TRUE);
+        } else {
+            WORKER.remove();
+        }
+    }
 
     /**
      * @return the parent JVM's input arguments that children get (computed once; the first call logs the
@@ -452,7 +494,7 @@ public final class JvmOptions {
      * @return the defaults to put before them
      */
     static List<String> defaults(List<String> user) {
-        return defaults(user, fromEnvironment());
+        return defaults(user, fromEnvironment(), WORKER.get() != null);
     }
 
     /**
@@ -461,6 +503,16 @@ public final class JvmOptions {
      * @return mp4j's defaults for a child, unless those options decide the same thing
      */
     static List<String> defaults(List<String> user, List<String> environment) {
+        return defaults(user, environment, false);
+    }
+
+    /**
+     * @param user the options the child gets from the user (inherited and the context's)
+     * @param environment the options it gets through its environment
+     * @param worker whether the child is a ProcessPoolExecutor's worker ({@link #WORKER_INITIAL_HEAP})
+     * @return mp4j's defaults for a child, unless those options decide the same thing
+     */
+    static List<String> defaults(List<String> user, List<String> environment, boolean worker) {
         // plain loops, not streams with lambdas: this runs on the way to a fresh JVM's first child's exec, where
         // a stream's classes and each lambda's spun class cost milliseconds
         boolean gc = anyIs(GC, environment) || anyIs(GC, user);
@@ -476,7 +528,7 @@ public final class JvmOptions {
             d.add(memoryRule(Runtime.getRuntime().availableProcessors()));
         }
         if (!heap && !young) {
-            d.add(INITIAL_HEAP);
+            d.add(worker ? WORKER_INITIAL_HEAP : INITIAL_HEAP);
         }
         if (!compile) {
             if (tieredOff(environment, user)) {

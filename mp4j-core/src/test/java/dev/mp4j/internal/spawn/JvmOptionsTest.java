@@ -72,6 +72,42 @@ class JvmOptionsTest {
     }
 
     @Test
+    void anExecutorWorkerStartsWithAHalfSizedHeapUnlessTheUserSizesIt() {
+        List<String> worker = JvmOptions.defaults(List.of("-Dx=y"), List.of(), true);
+        assertTrue(worker.contains(JvmOptions.WORKER_INITIAL_HEAP), worker.toString());
+        assertFalse(worker.contains(JvmOptions.INITIAL_HEAP), worker.toString());
+        assertTrue(worker.stream().anyMatch(o -> o.startsWith("-XX:MaxRAMPercentage=")), worker.toString());
+        for (String heap : List.of("-Xmx1g", "-Xmn64m", "-XX:InitialHeapSize=1g", "-XX:NewRatio=3")) {
+            List<String> d = JvmOptions.defaults(List.of(heap), List.of(), true);
+            assertTrue(d.stream().noneMatch(o -> o.startsWith("-XX:InitialHeapSize")), heap + " -> " + d);
+        }
+        List<String> fromEnvironment = JvmOptions.defaults(List.of(), List.of("-Xms64m"), true);
+        assertTrue(fromEnvironment.stream().noneMatch(o -> o.startsWith("-XX:InitialHeapSize")),
+                fromEnvironment.toString());
+    }
+
+    @Test
+    void onlyTheThreadThatStartsAWorkerGivesItsChildTheWorkersHeap() throws Exception {
+        List<String> user = List.of("-Dx=y");
+        List<String> env = JvmOptions.fromEnvironment();
+        List<String> plain = JvmOptions.defaults(user, env, false);
+        List<String> worker = JvmOptions.defaults(user, env, true);
+        JvmOptions.workerStarts(true);
+        try {
+            assertEquals(worker, JvmOptions.defaults(user));
+            List<List<String>> other = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread t = new Thread(() -> other.add(JvmOptions.defaults(user)));
+            t.start();
+            t.join(10_000);
+            assertFalse(t.isAlive());
+            assertEquals(List.of(plain), other);
+        } finally {
+            JvmOptions.workerStarts(false);
+        }
+        assertEquals(plain, JvmOptions.defaults(user));
+    }
+
+    @Test
     void aChildStartsWithASmallHeapUnlessTheUserSizesIt() {
         List<String> none = JvmOptions.defaults(List.of("-Dx=y", "-XX:+UseG1GC"), List.of());
         assertTrue(none.contains(JvmOptions.INITIAL_HEAP), none.toString());
