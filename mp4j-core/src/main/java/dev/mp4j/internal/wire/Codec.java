@@ -231,9 +231,11 @@ public final class Codec {
      * An array class declares no {@code serialVersionUID}, so the JDK computes its default one (a SHA-1 of the
      * class's name, modifiers and interfaces) the first time it writes one: for the {@code Object[]} of a
      * lambda's captured values (a process's target that captures a queue, a lock ...) that loaded
-     * {@code MessageDigest} and the security providers, about 60 classes and 15-35 ms of a fresh parent's CPU
-     * while its first child boots, on 2 CPUs taken from that child. The constants are those default values
-     * (the JDK's reader checks none for an array class), so the stream is byte for byte the JDK's own.
+     * {@code MessageDigest}, the security providers and their configuration: a program that encodes one such
+     * lambda loads 1,014 classes instead of 1,143, and the textbook "a Process puts on a Queue" parent 1,505
+     * instead of 1,589, its encoding running while its first child boots, on 2 CPUs beside that child. The
+     * constants are those default values (the JDK's reader checks none for an array class), so the stream is
+     * byte for byte the JDK's own.
      */
     private static final class KnownArrays extends ObjectOutputStream {
         /** {@code ObjectStreamConstants.SC_SERIALIZABLE}: an array's only flag. */
