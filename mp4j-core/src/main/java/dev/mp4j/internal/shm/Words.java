@@ -79,6 +79,11 @@ public final class Words {
         return (long) LONG.getAndAdd(b, (int) at, delta);
     }
 
+    /** @return the long at {@code at}, which is now {@code update} if it was {@code expect} */
+    public static long cmpxLong(ByteBuffer b, long at, long expect, long update) {
+        return (long) LONG.compareAndExchange(b, (int) at, expect, update);
+    }
+
     /** @return whether the long at {@code at} was {@code expect} and is now {@code update} */
     public static boolean casLong(ByteBuffer b, long at, long expect, long update) {
         return LONG.compareAndSet(b, (int) at, expect, update);
