@@ -164,7 +164,7 @@ public final class Ring implements AutoCloseable {
 
     private final Segment segment;
     private final MemorySegment mem;
-    /** The segment as a byte buffer, by which the header's fields and the records' headers are accessed ({@link Words}). */
+    /** The segment as a byte buffer: the header's fields ({@link Words}) and the records' headers. */
     private final ByteBuffer view;
     private final long capacity;
     private final long mask;

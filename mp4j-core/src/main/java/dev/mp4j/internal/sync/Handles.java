@@ -220,7 +220,8 @@ final class Handles {
             }
             if (segment != null) {
                 if (slots != null) {
-                    int used = Math.min(slots.length, Words.getInt(Words.view(segment.memory()), ProcessCondition.HIGH_WATER));
+                    int used = Math.min(slots.length,
+                            Words.getInt(Words.view(segment.memory()), ProcessCondition.HIGH_WATER));
                     for (int i = 0; i < used; i++) {
                         unlinkSem(slotName(segment.name(), i));
                     }
@@ -238,7 +239,8 @@ final class Handles {
             if (segment != null) {
                 names.add(segment.name());
                 if (slots != null) {
-                    int used = Math.min(slots.length, Words.getInt(Words.view(segment.memory()), ProcessCondition.HIGH_WATER));
+                    int used = Math.min(slots.length,
+                            Words.getInt(Words.view(segment.memory()), ProcessCondition.HIGH_WATER));
                     for (int i = 0; i < used; i++) {
                         names.add("sem." + slotName(segment.name(), i).substring(1));
                     }
