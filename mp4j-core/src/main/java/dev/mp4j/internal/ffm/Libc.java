@@ -8,7 +8,6 @@ import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
-import java.lang.invoke.VarHandle;
 
 /**
  * The C library as FFM sees it: downcall handles to its functions, and the layout of a call's captured
@@ -19,8 +18,11 @@ final class Libc {
     private static final Linker LINKER = Linker.nativeLinker();
     /** The call state a {@code captureCallState("errno")} downcall fills. */
     static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
-    /** {@code errno} within {@link #CAPTURE}. */
-    static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    /**
+     * The offset of {@code errno} within {@link #CAPTURE}, read as a plain int through a byte buffer view: the
+     * layout's var handle would spin method-handle forms in the JVM's first wait that times out.
+     */
+    static final long ERRNO = CAPTURE.byteOffset(MemoryLayout.PathElement.groupElement("errno"));
 
     private Libc() {}
 

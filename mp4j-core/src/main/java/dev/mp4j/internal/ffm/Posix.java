@@ -1,5 +1,7 @@
 package dev.mp4j.internal.ffm;
 
+import dev.mp4j.internal.shm.Words;
+
 import java.io.UncheckedIOException;
 import java.io.IOException;
 import java.lang.foreign.Arena;
@@ -11,6 +13,7 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
+import java.nio.ByteBuffer;
 
 /**
  * The few POSIX calls mp4j needs, reached through the FFM API: named semaphores.
@@ -97,7 +100,7 @@ public final class Posix {
         /** Where in a thread's scratch memory the captured errno goes (after the timespec). */
         static final long SCRATCH_CAPTURE = (TIMESPEC.byteSize() + Libc.CAPTURE.byteAlignment() - 1)
                 / Libc.CAPTURE.byteAlignment() * Libc.CAPTURE.byteAlignment();
-        /** Per thread: a timespec and a call-state buffer for the waits, so a wait allocates nothing. */
+        /** Per thread: a timespec and a call-state buffer for the waits, so a wait allocates no native memory. */
         static final ThreadLocal<MemorySegment> SCRATCH = ThreadLocal.withInitial(() -> Arena.ofAuto()
                 .allocate(SCRATCH_CAPTURE + Libc.CAPTURE.byteSize(),
                         Math.max(TIMESPEC.byteAlignment(), Libc.CAPTURE.byteAlignment())));
@@ -247,7 +250,8 @@ public final class Posix {
             long before = System.nanoTime();
             int rc = (int) clockGettime.invokeExact(CLOCK_MONOTONIC, ts);
             long after = System.nanoTime();
-            long monotonic = ts.get(ValueLayout.JAVA_LONG, 0) * 1_000_000_000L + ts.get(ValueLayout.JAVA_LONG, 8);
+            ByteBuffer t = Words.view(ts);
+            long monotonic = t.getLong(0) * 1_000_000_000L + t.getLong(8);
             // the same clock reads between the two nanoTimes; another differs by its own origin, seconds at least
             return rc == 0 && monotonic >= before - 1_000_000L && monotonic <= after + 1_000_000L;
         } catch (Throwable t) {
@@ -267,11 +271,14 @@ public final class Posix {
         private final MemorySegment handle;
         /** The mapping's, closed by {@link #semClose}; null for a handle from {@code sem_open}. */
         private final Arena arena;
+        /** The mapping as a byte buffer, by which {@link SemFile} uses it; null for a handle from {@code sem_open}. */
+        private final ByteBuffer word;
 
         private Sem(String name, MemorySegment handle, Arena arena) {
             this.name = name;
             this.handle = handle;
             this.arena = arena;
+            this.word = arena == null ? null : Words.view(handle);
         }
 
         /** @return its name, {@code /...} */
@@ -282,6 +289,11 @@ public final class Posix {
         /** @return its {@code sem_t*} */
         MemorySegment handle() {
             return handle;
+        }
+
+        /** @return the mapping as a byte buffer ({@link SemFile}); null if not {@link #mapped()} */
+        ByteBuffer word() {
+            return word;
         }
 
         /** @return whether this process maps its file itself (and uses it from Java where it can) */
@@ -342,7 +354,7 @@ public final class Posix {
             MemorySegment h = (MemorySegment) Calls.SEM_OPEN.invokeExact(state, arena.allocateFrom(name), flags, 0600,
                     value);
             if (h.address() == 0L) {
-                int errno = (int) Libc.ERRNO.get(state, 0L);
+                int errno = Words.view(state).getInt((int) Libc.ERRNO);
                 String why = errno == EEXIST ? "it exists already" : errno == ENOENT ? "no such semaphore" : "errno " + errno;
                 throw new UncheckedIOException(new IOException("sem_open(" + name + ") failed: " + why));
             }
@@ -405,7 +417,7 @@ public final class Posix {
      * @param sem the semaphore to increment
      */
     public static void semPost(Sem sem) {
-        if (!sem.mapped() || !SemFile.post(sem.handle(), sem.name())) {
+        if (!sem.mapped() || !SemFile.post(sem.word(), sem.name())) {
             if (!sem.mapped()) {
                 nativePost(sem);
                 return;
@@ -414,7 +426,7 @@ public final class Posix {
                 nativePost(sem);
             } catch (LinkageError e) { // the calls cannot be linked here: post from Java, waking no one
                 unavailable(e);
-                SemFile.postWithoutWaking(sem.handle(), sem.name());
+                SemFile.postWithoutWaking(sem.word(), sem.name());
             }
         }
     }
@@ -439,7 +451,7 @@ public final class Posix {
      */
     public static boolean semTryWait(Sem sem) {
         if (sem.mapped()) {
-            return SemFile.tryTake(sem.handle());
+            return SemFile.tryTake(sem.word());
         }
         MethodHandle tryWait = Calls.SEM_TRYWAIT; // outside the try: a failure to link propagates unwrapped
         try {
@@ -455,7 +467,7 @@ public final class Posix {
      */
     public static int semGetValue(Sem sem) {
         if (sem.mapped()) {
-            return SemFile.value(sem.handle());
+            return SemFile.value(sem.word());
         }
         try {
             MemorySegment out = Scratch.SCRATCH.get().asSlice(0, ValueLayout.JAVA_INT);
@@ -484,7 +496,7 @@ public final class Posix {
         }
         long slice = Math.min(nanos, SLICE_NANOS);
         if (sem.mapped()) {
-            if (SemFile.tryTake(sem.handle())) {
+            if (SemFile.tryTake(sem.word())) {
                 return true;
             }
             if (!Linked.semaphores()) {
@@ -508,14 +520,14 @@ public final class Posix {
         try {
             for (int i = 0; i < POLL_SPINS; i++) {
                 Thread.onSpinWait();
-                if (SemFile.tryTake(sem.handle())) {
+                if (SemFile.tryTake(sem.word())) {
                     return true;
                 }
             }
             long until = start + Math.min(slice, POLL_YIELD_NANOS);
             do {
                 Thread.yield();
-                if (SemFile.tryTake(sem.handle())) {
+                if (SemFile.tryTake(sem.word())) {
                     return true;
                 }
             } while (System.nanoTime() - until < 0);
@@ -529,7 +541,7 @@ public final class Posix {
                     return nativeWait(sem, left);
                 }
                 java.util.concurrent.locks.LockSupport.parkNanos(Math.min(left, park));
-                if (SemFile.tryTake(sem.handle())) {
+                if (SemFile.tryTake(sem.word())) {
                     if (PARKED_TAKES.incrementAndGet() >= PARKED_TAKES_BEFORE_LINK) {
                         linkInBackground();
                     }
@@ -552,12 +564,13 @@ public final class Posix {
         try {
             MemorySegment scratch = Scratch.SCRATCH.get();
             MemorySegment ts = scratch.asSlice(0, Scratch.TIMESPEC);
+            ByteBuffer words = Words.view(scratch);
             if (Calls.NANO_TIME_IS_MONOTONIC) {
                 long until = System.nanoTime() + slice;
-                ts.set(ValueLayout.JAVA_LONG, 0, until / 1_000_000_000L);
-                ts.set(ValueLayout.JAVA_LONG, 8, until % 1_000_000_000L);
+                words.putLong(0, until / 1_000_000_000L);
+                words.putLong(8, until % 1_000_000_000L);
             } else {
-                deadlineByClock(ts, slice);
+                deadlineByClock(ts, words, slice);
             }
             MemorySegment state = scratch.asSlice(Scratch.SCRATCH_CAPTURE, Libc.CAPTURE);
             int rc = Calls.SEM_CLOCKWAIT != null
@@ -566,7 +579,7 @@ public final class Posix {
             if (rc == 0) {
                 return true;
             }
-            int errno = (int) Libc.ERRNO.get(state, 0L);
+            int errno = words.getInt((int) (Scratch.SCRATCH_CAPTURE + Libc.ERRNO));
             if (errno == ETIMEDOUT || errno == EINTR || errno == EAGAIN) {
                 return false;
             }
@@ -579,17 +592,20 @@ public final class Posix {
         }
     }
 
-    /** Writes into {@code ts} the time {@code slice} from now on the clock the semaphore's timed wait uses. */
-    private static void deadlineByClock(MemorySegment ts, long slice) throws Throwable {
+    /**
+     * Writes into {@code ts} (whose bytes {@code words} views) the time {@code slice} from now on the clock the
+     * semaphore's timed wait uses.
+     */
+    private static void deadlineByClock(MemorySegment ts, ByteBuffer words, long slice) throws Throwable {
         int clock = Calls.SEM_CLOCKWAIT != null ? CLOCK_MONOTONIC : CLOCK_REALTIME;
         int rc = (int) Calls.CLOCK_GETTIME.invokeExact(clock, ts);
         if (rc != 0) {
             throw new IllegalStateException("clock_gettime failed");
         }
-        long sec = ts.get(ValueLayout.JAVA_LONG, 0);
-        long nsec = ts.get(ValueLayout.JAVA_LONG, 8) + slice;
-        ts.set(ValueLayout.JAVA_LONG, 0, sec + nsec / 1_000_000_000L);
-        ts.set(ValueLayout.JAVA_LONG, 8, nsec % 1_000_000_000L);
+        long sec = words.getLong(0);
+        long nsec = words.getLong(8) + slice;
+        words.putLong(0, sec + nsec / 1_000_000_000L);
+        words.putLong(8, nsec % 1_000_000_000L);
     }
 
     /**

@@ -1,11 +1,11 @@
 package dev.mp4j.internal.ffm;
 
+import dev.mp4j.internal.shm.Words;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -54,7 +54,6 @@ final class SemFile {
     private static final long PRIVATE = 8;
     /** glibc's {@code FUTEX_SHARED}: the flag word of a semaphore shared between processes. */
     private static final int FUTEX_SHARED = 0x80;
-    private static final VarHandle WORD = ValueLayout.JAVA_LONG.varHandle();
     private static final Path DIR = Path.of("/dev/shm");
     private static final AtomicLong TEMP = new AtomicLong();
 
@@ -236,13 +235,13 @@ final class SemFile {
     /**
      * {@code sem_trywait}.
      *
-     * @param sem the mapping
+     * @param sem the mapping, as a byte buffer ({@link dev.mp4j.internal.shm.Words#view})
      * @return whether a token was taken
      */
-    static boolean tryTake(MemorySegment sem) {
-        long d = (long) WORD.getVolatile(sem, DATA);
+    static boolean tryTake(ByteBuffer sem) {
+        long d = Words.getLong(sem, DATA);
         while ((int) d != 0) {
-            long was = (long) WORD.compareAndExchange(sem, DATA, d, d - 1);
+            long was = Words.cmpxLong(sem, DATA, d, d - 1);
             if (was == d) {
                 return true;
             }
@@ -254,12 +253,12 @@ final class SemFile {
     /**
      * {@code sem_post}, where no thread counts itself waiting.
      *
-     * @param sem the mapping
+     * @param sem the mapping, as a byte buffer ({@link dev.mp4j.internal.shm.Words#view})
      * @return true if posted; false if a waiter is counted: then only the native call posts (and wakes it)
      * @throws IllegalStateException if the value is at its maximum
      */
-    static boolean post(MemorySegment sem, String name) {
-        long d = (long) WORD.compareAndExchange(sem, DATA, 0L, 1L); // most posts find 0 and no waiter: one CAS
+    static boolean post(ByteBuffer sem, String name) {
+        long d = Words.cmpxLong(sem, DATA, 0L, 1L); // most posts find 0 and no waiter: one CAS
         if (d == 0L) {
             return true;
         }
@@ -270,7 +269,7 @@ final class SemFile {
             if ((d >>> 32) != 0) {
                 return false;
             }
-            long was = (long) WORD.compareAndExchange(sem, DATA, d, d + 1);
+            long was = Words.cmpxLong(sem, DATA, d, d + 1);
             if (was == d) {
                 return true;
             }
@@ -283,17 +282,17 @@ final class SemFile {
      * not a thread counts itself waiting, and wakes no one. A thread asleep in {@code sem_clockwait} sees the
      * token when its slice ends and its caller tries again.
      *
-     * @param sem the mapping
+     * @param sem the mapping, as a byte buffer ({@link dev.mp4j.internal.shm.Words#view})
      * @param name its name, for the error
      * @throws IllegalStateException if the value is at its maximum
      */
-    static void postWithoutWaking(MemorySegment sem, String name) {
-        long d = (long) WORD.getVolatile(sem, DATA);
+    static void postWithoutWaking(ByteBuffer sem, String name) {
+        long d = Words.getLong(sem, DATA);
         for (;;) {
             if ((int) d == Integer.MAX_VALUE) {
                 throw new IllegalStateException("sem_post(" + name + ") failed (value at its maximum?)");
             }
-            long was = (long) WORD.compareAndExchange(sem, DATA, d, d + 1);
+            long was = Words.cmpxLong(sem, DATA, d, d + 1);
             if (was == d) {
                 return;
             }
@@ -304,18 +303,18 @@ final class SemFile {
     /**
      * {@code sem_getvalue}.
      *
-     * @param sem the mapping
+     * @param sem the mapping, as a byte buffer ({@link dev.mp4j.internal.shm.Words#view})
      * @return its value
      */
-    static int value(MemorySegment sem) {
-        return (int) (long) WORD.getVolatile(sem, DATA);
+    static int value(ByteBuffer sem) {
+        return (int) Words.getLong(sem, DATA);
     }
 
     /**
-     * @param sem the mapping
+     * @param sem the mapping, as a byte buffer ({@link dev.mp4j.internal.shm.Words#view})
      * @return how many threads glibc counts waiting on it (for tests)
      */
-    static int waiters(MemorySegment sem) {
-        return (int) ((long) WORD.getVolatile(sem, DATA) >>> 32);
+    static int waiters(ByteBuffer sem) {
+        return (int) (Words.getLong(sem, DATA) >>> 32);
     }
 }

@@ -1,12 +1,12 @@
 package dev.mp4j.internal.ring;
 
 import static dev.mp4j.internal.ring.RingDescriptor.TABLE_SIZE;
-import static dev.mp4j.internal.ring.RingDescriptor.addInt;
-import static dev.mp4j.internal.ring.RingDescriptor.casInt;
-import static dev.mp4j.internal.ring.RingDescriptor.getInt;
-import static dev.mp4j.internal.ring.RingDescriptor.setInt;
+import static dev.mp4j.internal.shm.Words.addInt;
+import static dev.mp4j.internal.shm.Words.casInt;
+import static dev.mp4j.internal.shm.Words.getInt;
+import static dev.mp4j.internal.shm.Words.setInt;
 
-import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 
 /**
  * Which processes hold one end of a pipe built on a {@link Ring} (the writing or the reading end), so that
@@ -37,15 +37,15 @@ final class EndTable {
     /** The rows a table holds. */
     static final int ROWS = (int) ((TABLE_SIZE - ROWS_AT) / ROW_SIZE);
 
-    private final MemorySegment mem;
+    private final ByteBuffer buf;
     private final long table;
 
     /**
-     * @param mem the ring's segment
+     * @param buf a view of the ring's segment
      * @param table the table's offset in it ({@link RingDescriptor#table})
      */
-    EndTable(MemorySegment mem, long table) {
-        this.mem = mem;
+    EndTable(ByteBuffer buf, long table) {
+        this.buf = buf;
         this.table = table;
     }
 
@@ -84,13 +84,13 @@ final class EndTable {
      * @return whether some process holds (or is passing on) a handle on the end
      */
     boolean held(boolean checkAlive) {
-        if (getInt(mem, table + OVERFLOW) != 0) {
+        if (getInt(buf, table + OVERFLOW) != 0) {
             return true; // too many processes to track: assume held
         }
         for (int i = 0; i < ROWS; i++) {
             long row = rowAt(i);
-            int pid = getInt(mem, row + PID);
-            if (pid != 0 && (getInt(mem, row + OPENS) > 0 || getInt(mem, row + PENDING) > 0)
+            int pid = getInt(buf, row + PID);
+            if (pid != 0 && (getInt(buf, row + OPENS) > 0 || getInt(buf, row + PENDING) > 0)
                     && (!checkAlive || Pids.alive(pid))) {
                 return true;
             }
@@ -107,12 +107,12 @@ final class EndTable {
         long free = -1;
         for (int i = 0; i < ROWS; i++) {
             long row = rowAt(i);
-            int p = getInt(mem, row + PID);
+            int p = getInt(buf, row + PID);
             if (p == pid) {
                 return row;
             }
-            if (free < 0 && claim && (p == 0 || (getInt(mem, row + OPENS) == 0
-                    && getInt(mem, row + PENDING) == 0) || !Pids.alive(p))) {
+            if (free < 0 && claim && (p == 0 || (getInt(buf, row + OPENS) == 0
+                    && getInt(buf, row + PENDING) == 0) || !Pids.alive(p))) {
                 free = row;
             }
         }
@@ -120,19 +120,19 @@ final class EndTable {
             return -1;
         }
         if (free < 0) {
-            setInt(mem, table + OVERFLOW, 1);
+            setInt(buf, table + OVERFLOW, 1);
             return -1;
         }
-        setInt(mem, free + OPENS, 0);
-        setInt(mem, free + PENDING, 0);
-        setInt(mem, free + PID, pid);
+        setInt(buf, free + OPENS, 0);
+        setInt(buf, free + PENDING, 0);
+        setInt(buf, free + PID, pid);
         return free;
     }
 
     /** Adds delta to a field of a row (none: -1), never taking it below zero. Caller holds the lock. */
     private void add(long row, long field, int delta) {
-        if (row >= 0 && (delta > 0 || getInt(mem, row + field) > 0)) {
-            addInt(mem, row + field, delta);
+        if (row >= 0 && (delta > 0 || getInt(buf, row + field) > 0)) {
+            addInt(buf, row + field, delta);
         }
     }
 
@@ -149,10 +149,10 @@ final class EndTable {
     /** Takes the spin lock (taken over from a dead owner; held for microseconds). */
     private void lock() {
         for (int spins = 0; ; spins++) {
-            int owner = getInt(mem, table + LOCK);
-            if (owner == 0 ? casInt(mem, table + LOCK, 0, Pids.SELF)
+            int owner = getInt(buf, table + LOCK);
+            if (owner == 0 ? casInt(buf, table + LOCK, 0, Pids.SELF)
                     : (spins % 1000 == 999 && owner != Pids.SELF && !Pids.alive(owner)
-                    && casInt(mem, table + LOCK, owner, Pids.SELF))) {
+                    && casInt(buf, table + LOCK, owner, Pids.SELF))) {
                 return;
             }
             Thread.yield();
@@ -160,6 +160,6 @@ final class EndTable {
     }
 
     private void unlock() {
-        setInt(mem, table + LOCK, 0);
+        setInt(buf, table + LOCK, 0);
     }
 }

@@ -1,15 +1,15 @@
 package dev.mp4j.internal.ring;
 
-import static dev.mp4j.internal.ring.RingDescriptor.addInt;
-import static dev.mp4j.internal.ring.RingDescriptor.casInt;
-import static dev.mp4j.internal.ring.RingDescriptor.getInt;
-import static dev.mp4j.internal.ring.RingDescriptor.setInt;
+import static dev.mp4j.internal.shm.Words.addInt;
+import static dev.mp4j.internal.shm.Words.casInt;
+import static dev.mp4j.internal.shm.Words.getInt;
+import static dev.mp4j.internal.shm.Words.setInt;
 
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.util.LazyLogger;
 import dev.mp4j.internal.util.Timeouts;
 
-import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.util.function.IntFunction;
 
 /**
@@ -38,7 +38,7 @@ public final class PidLock {
     private static final System.Logger LOG = LazyLogger.of("dev.mp4j.multiprocessing");
     private static final int SPINS = 200;
 
-    private final MemorySegment mem;
+    private final ByteBuffer buf;
     private final long owner;
     private final long start;
     private final long waiters;
@@ -47,7 +47,7 @@ public final class PidLock {
     private final IntFunction<String> recovered;
 
     /**
-     * @param mem the segment the lock lives in
+     * @param buf a view of the segment the lock lives in ({@link dev.mp4j.internal.shm.Words#view})
      * @param owner the offset of the owner's pid (an int)
      * @param start the offset of the owner's start time (an int)
      * @param waiters the offset of the count of waiters (an int)
@@ -56,9 +56,9 @@ public final class PidLock {
      * @param recovered called by the new owner after a takeover, with the dead owner's pid: repairs what the
      *     lock guards and returns what was recovered (for the log record)
      */
-    public PidLock(MemorySegment mem, long owner, long start, long waiters, Posix.Sem bell, String name,
+    public PidLock(ByteBuffer buf, long owner, long start, long waiters, Posix.Sem bell, String name,
             IntFunction<String> recovered) {
-        this.mem = mem;
+        this.buf = buf;
         this.owner = owner;
         this.start = start;
         this.waiters = waiters;
@@ -81,15 +81,15 @@ public final class PidLock {
         }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
-            if (getInt(mem, owner) == 0 && tryLock()) {
+            if (getInt(buf, owner) == 0 && tryLock()) {
                 return true;
             }
         }
-        addInt(mem, waiters, 1);
+        addInt(buf, waiters, 1);
         try {
             boolean checkOwner = deadline != Timeouts.FOREVER && Timeouts.remaining(deadline) == 0;
             for (;;) {
-                int held = getInt(mem, owner);
+                int held = getInt(buf, owner);
                 if (held == 0) {
                     if (tryLock()) {
                         return true;
@@ -108,14 +108,14 @@ public final class PidLock {
                 checkOwner = !Posix.semWaitSlice(bell, Math.min(left, Posix.SLICE_NANOS));
             }
         } finally {
-            addInt(mem, waiters, -1);
+            addInt(buf, waiters, -1);
         }
     }
 
     /** @return whether the lock was free and is now this process's */
     public boolean tryLock() {
-        if (casInt(mem, owner, 0, Pids.SELF)) {
-            setInt(mem, start, Pids.SELF_START);
+        if (casInt(buf, owner, 0, Pids.SELF)) {
+            setInt(buf, start, Pids.SELF_START);
             return true;
         }
         return false;
@@ -126,7 +126,7 @@ public final class PidLock {
      * @return whether that owner still runs (reads {@code /proc}); this JVM counts as alive
      */
     boolean ownerAlive(int pid) {
-        return Pids.alive(pid, getInt(mem, start));
+        return Pids.alive(pid, getInt(buf, start));
     }
 
     /**
@@ -136,11 +136,11 @@ public final class PidLock {
      * @return whether the lock went from {@code from} to this process
      */
     boolean takeOver(int from) {
-        int was = getInt(mem, start);
-        if (!casInt(mem, owner, from, Pids.SELF)) {
+        int was = getInt(buf, start);
+        if (!casInt(buf, owner, from, Pids.SELF)) {
             return false;
         }
-        setInt(mem, start, Pids.SELF_START);
+        setInt(buf, start, Pids.SELF_START);
         String what;
         try {
             what = recovered.apply(from);
@@ -156,19 +156,19 @@ public final class PidLock {
 
     /** @return the owner's pid, 0 when free */
     int owner() {
-        return getInt(mem, owner);
+        return getInt(buf, owner);
     }
 
     /** @return whether the lock is held (by any process) */
     public boolean locked() {
-        return getInt(mem, owner) != 0;
+        return getInt(buf, owner) != 0;
     }
 
     /** Frees the lock and posts the bell if someone waits. */
     public void unlock() {
-        setInt(mem, start, 0);
-        setInt(mem, owner, 0);
-        if (getInt(mem, waiters) > 0) {
+        setInt(buf, start, 0);
+        setInt(buf, owner, 0);
+        if (getInt(buf, waiters) > 0) {
             Posix.semPost(bell);
         }
     }

@@ -18,22 +18,23 @@ import static dev.mp4j.internal.ring.RingDescriptor.TAIL;
 import static dev.mp4j.internal.ring.RingDescriptor.WRITER_IN_MESSAGE;
 import static dev.mp4j.internal.ring.RingDescriptor.WRITE_OWNER;
 import static dev.mp4j.internal.ring.RingDescriptor.WRITE_WAITERS;
-import static dev.mp4j.internal.ring.RingDescriptor.addInt;
-import static dev.mp4j.internal.ring.RingDescriptor.casInt;
-import static dev.mp4j.internal.ring.RingDescriptor.casLong;
-import static dev.mp4j.internal.ring.RingDescriptor.getInt;
-import static dev.mp4j.internal.ring.RingDescriptor.getLong;
+import static dev.mp4j.internal.shm.Words.addInt;
+import static dev.mp4j.internal.shm.Words.casInt;
+import static dev.mp4j.internal.shm.Words.casLong;
+import static dev.mp4j.internal.shm.Words.getInt;
+import static dev.mp4j.internal.shm.Words.getLong;
 import static dev.mp4j.internal.ring.RingDescriptor.putRecordHeader;
 import static dev.mp4j.internal.ring.RingDescriptor.record;
 import static dev.mp4j.internal.ring.RingDescriptor.recordKind;
 import static dev.mp4j.internal.ring.RingDescriptor.recordLength;
 import static dev.mp4j.internal.ring.RingDescriptor.recordSize;
-import static dev.mp4j.internal.ring.RingDescriptor.setInt;
-import static dev.mp4j.internal.ring.RingDescriptor.setLong;
+import static dev.mp4j.internal.shm.Words.setInt;
+import static dev.mp4j.internal.shm.Words.setLong;
 
 import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.util.CpuCrowd;
 import dev.mp4j.internal.util.Timeouts;
@@ -43,6 +44,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntFunction;
@@ -162,6 +164,8 @@ public final class Ring implements AutoCloseable {
 
     private final Segment segment;
     private final MemorySegment mem;
+    /** The segment as a byte buffer: the header's fields ({@link Words}) and the records' headers. */
+    private final ByteBuffer view;
     private final long capacity;
     private final long mask;
     private final Posix.Sem writeBell;
@@ -183,19 +187,20 @@ public final class Ring implements AutoCloseable {
     private Ring(Segment segment, List<Posix.Sem> sems) {
         this.segment = segment;
         this.mem = segment.memory();
-        this.capacity = getLong(mem, CAPACITY);
+        this.view = Words.view(mem);
+        this.capacity = getLong(view, CAPACITY);
         this.mask = capacity - 1;
         this.writeBell = sems.get(0);
         this.readBell = sems.get(1);
         this.dataBell = sems.get(2);
         this.spaceBell = sems.get(3);
         String name = segment.name();
-        this.writeLock = new PidLock(mem, WRITE_OWNER, RingDescriptor.WRITE_OWNER_START, WRITE_WAITERS, writeBell,
-                "the write lock of ring ".concat(name), new Recovered(mem, true));
-        this.readLock = new PidLock(mem, READ_OWNER, RingDescriptor.READ_OWNER_START, READ_WAITERS, readBell,
-                "the read lock of ring ".concat(name), new Recovered(mem, false));
-        this.writingEnd = new EndTable(mem, RingDescriptor.table(WRITING_END));
-        this.readingEnd = new EndTable(mem, RingDescriptor.table(READING_END));
+        this.writeLock = new PidLock(view, WRITE_OWNER, RingDescriptor.WRITE_OWNER_START, WRITE_WAITERS, writeBell,
+                "the write lock of ring ".concat(name), new Recovered(view, true));
+        this.readLock = new PidLock(view, READ_OWNER, RingDescriptor.READ_OWNER_START, READ_WAITERS, readBell,
+                "the read lock of ring ".concat(name), new Recovered(view, false));
+        this.writingEnd = new EndTable(view, RingDescriptor.table(WRITING_END));
+        this.readingEnd = new EndTable(view, RingDescriptor.table(READING_END));
     }
 
     /**
@@ -203,21 +208,21 @@ public final class Ring implements AutoCloseable {
      * fresh JVM would spin and link on its first queue.
      */
     private static final class Recovered implements IntFunction<String> {
-        private final MemorySegment mem;
+        private final ByteBuffer view;
         private final boolean writer;
 
-        Recovered(MemorySegment mem, boolean writer) {
-            this.mem = mem;
+        Recovered(ByteBuffer view, boolean writer) {
+            this.view = view;
             this.writer = writer;
         }
 
         @Override
         public String apply(int dead) {
             if (writer) {
-                return getInt(mem, WRITER_IN_MESSAGE) != 0
+                return getInt(view, WRITER_IN_MESSAGE) != 0
                         ? "its unfinished message is closed with an ABORT record" : "no message was in progress";
             }
-            return getInt(mem, READER_IN_MESSAGE) != 0
+            return getInt(view, READER_IN_MESSAGE) != 0
                     ? "the rest of the message it was reading is skipped" : "no message was being read";
         }
     }
@@ -264,7 +269,7 @@ public final class Ring implements AutoCloseable {
         Segment seg = Segment.create(null, RingDescriptor.segmentSize(capacity));
         List<Posix.Sem> sems = new ArrayList<>();
         try {
-            RingDescriptor.format(seg.memory(), capacity);
+            RingDescriptor.format(Words.view(seg.memory()), capacity);
             for (String n : semNames(seg.name())) {
                 sems.add(Posix.semCreate(n, 0));
                 ResourceTracker.register(ResourceTracker.Kind.SEM, n);
@@ -292,7 +297,7 @@ public final class Ring implements AutoCloseable {
         Segment seg = Segment.attach(name);
         List<Posix.Sem> sems = new ArrayList<>();
         try {
-            if (!RingDescriptor.isRing(seg.memory())) {
+            if (!RingDescriptor.isRing(Words.view(seg.memory()))) {
                 throw new UncheckedIOException(new IOException("shared memory '" + name + "' is not an mp4j ring"));
             }
             for (String n : semNames(name)) {
@@ -352,7 +357,7 @@ public final class Ring implements AutoCloseable {
      * @return the user int's value (volatile read)
      */
     public int userGet(int i) {
-        return getInt(mem, RingDescriptor.user(i));
+        return getInt(view, RingDescriptor.user(i));
     }
 
     /**
@@ -361,7 +366,7 @@ public final class Ring implements AutoCloseable {
      * @return the value before
      */
     public int userAdd(int i, int delta) {
-        return addInt(mem, RingDescriptor.user(i), delta);
+        return addInt(view, RingDescriptor.user(i), delta);
     }
 
     /**
@@ -371,7 +376,7 @@ public final class Ring implements AutoCloseable {
      * @return whether it was set
      */
     public boolean userCas(int i, int expect, int update) {
-        return casInt(mem, RingDescriptor.user(i), expect, update);
+        return casInt(view, RingDescriptor.user(i), expect, update);
     }
 
     // ---------------------------------------------------------------- writing
@@ -422,7 +427,7 @@ public final class Ring implements AutoCloseable {
 
     /** Caller holds the write lock: one message, in as many chunks as it takes. */
     private void writeLocked(byte[] b, int off, int len, Watch watch) {
-        long tail = getLong(mem, TAIL);
+        long tail = getLong(view, TAIL);
         int sent = 0;
         boolean first = true;
         do {
@@ -433,15 +438,15 @@ public final class Ring implements AutoCloseable {
             int chunk = (int) Math.min(left, Math.min(free - RECORD_HEADER, most));
             putRecord(tail, chunk, first ? len : CONT, b, off + sent);
             if (first && chunk < len) {
-                setInt(mem, WRITER_IN_MESSAGE, 1);
+                setInt(view, WRITER_IN_MESSAGE, 1);
             }
             tail += recordSize(chunk);
             publish(tail);
             sent += chunk;
             first = false;
         } while (sent < len);
-        if (getInt(mem, WRITER_IN_MESSAGE) != 0) {
-            setInt(mem, WRITER_IN_MESSAGE, 0);
+        if (getInt(view, WRITER_IN_MESSAGE) != 0) {
+            setInt(view, WRITER_IN_MESSAGE, 0);
         }
     }
 
@@ -458,11 +463,11 @@ public final class Ring implements AutoCloseable {
             return false;
         }
         try {
-            if (getInt(mem, WRITER_IN_MESSAGE) != 0) {
+            if (getInt(view, WRITER_IN_MESSAGE) != 0) {
                 return false;
             }
-            long tail = getLong(mem, TAIL);
-            if (capacity - (tail - getLong(mem, HEAD)) < recordSize(len)) {
+            long tail = getLong(view, TAIL);
+            if (capacity - (tail - getLong(view, HEAD)) < recordSize(len)) {
                 return false;
             }
             putRecord(tail, len, len, b, off);
@@ -482,7 +487,7 @@ public final class Ring implements AutoCloseable {
                 MemorySegment.copy(b, off + (int) first, mem, ValueLayout.JAVA_BYTE, DATA, (int) (len - first));
             }
         }
-        putRecordHeader(mem, record(pos, mask), len, kind);
+        putRecordHeader(view, record(pos, mask), len, kind);
     }
 
     /**
@@ -493,10 +498,10 @@ public final class Ring implements AutoCloseable {
      * already ends its wait. A burst of records thus costs one post, not one per record.
      */
     private void publish(long tail) {
-        setLong(mem, TAIL, tail);
-        int n = getInt(mem, DATA_WAITERS);
+        setLong(view, TAIL, tail);
+        int n = getInt(view, DATA_WAITERS);
         if (n > 0) {
-            int epoch = getInt(mem, DATA_EPOCH);
+            int epoch = getInt(view, DATA_EPOCH);
             if (epoch != postedEpoch) {
                 postedEpoch = epoch;
                 for (int i = 0; i < n; i++) {
@@ -508,19 +513,19 @@ public final class Ring implements AutoCloseable {
 
     /** Caller holds the write lock: closes a message a writer left unfinished with an ABORT record. */
     private void abortUnfinished() {
-        if (getInt(mem, WRITER_IN_MESSAGE) == 0) {
+        if (getInt(view, WRITER_IN_MESSAGE) == 0) {
             return;
         }
-        long tail = getLong(mem, TAIL);
+        long tail = getLong(view, TAIL);
         awaitSpace(tail, RECORD_HEADER, NONE);
         putRecord(tail, 0, ABORT, null, 0);
-        setInt(mem, WRITER_IN_MESSAGE, 0);
+        setInt(view, WRITER_IN_MESSAGE, 0);
         publish(tail + RECORD_HEADER);
     }
 
     /** Caller holds the write lock. Returns the free bytes, at least {@code need}. */
     private long awaitSpace(long tail, long need, Watch watch) {
-        long free = capacity - (tail - getLong(mem, HEAD));
+        long free = capacity - (tail - getLong(view, HEAD));
         return free >= need ? free : waitForSpace(tail, need, watch, free);
     }
 
@@ -531,13 +536,13 @@ public final class Ring implements AutoCloseable {
     private long waitForSpace(long tail, long need, Watch watch, long free) {
         for (int i = 0; free < need && i < SPINS; i++) {
             Thread.onSpinWait();
-            free = capacity - (tail - getLong(mem, HEAD));
+            free = capacity - (tail - getLong(view, HEAD));
         }
         if (free < need && readLock.owner() != 0) {
             long until = System.nanoTime() + BUSY_PEER_WAIT_NANOS;
             do {
                 Thread.yield();
-                free = capacity - (tail - getLong(mem, HEAD));
+                free = capacity - (tail - getLong(view, HEAD));
             } while (free < need && readLock.owner() != 0 && System.nanoTime() - until < 0);
         }
         if (free >= need) {
@@ -546,12 +551,12 @@ public final class Ring implements AutoCloseable {
         // be posted once a quarter of the ring is free (or all of need), not for every record a reader frees;
         // the reader that reaches the target takes it away (posts once), so it is set again before each sleep
         long target = tail - capacity + Math.max(need, capacity / 4);
-        addInt(mem, SPACE_WAITERS, 1);
+        addInt(view, SPACE_WAITERS, 1);
         try {
             boolean slept = false;
             for (;;) {
-                setLong(mem, SPACE_TARGET, target);
-                free = capacity - (tail - getLong(mem, HEAD));
+                setLong(view, SPACE_TARGET, target);
+                free = capacity - (tail - getLong(view, HEAD));
                 if (free >= need) {
                     return free;
                 }
@@ -563,7 +568,7 @@ public final class Ring implements AutoCloseable {
                 slept = !Posix.semWaitSlice(spaceBell, Posix.SLICE_NANOS);
             }
         } finally {
-            addInt(mem, SPACE_WAITERS, -1);
+            addInt(view, SPACE_WAITERS, -1);
         }
     }
 
@@ -591,12 +596,12 @@ public final class Ring implements AutoCloseable {
                 if (head < 0) {
                     return null;
                 }
-                int len = recordLength(mem, record(head, mask));
-                int kind = recordKind(mem, record(head, mask));
+                int len = recordLength(view, record(head, mask));
+                int kind = recordKind(view, record(head, mask));
                 if (kind > maxLength) {
                     if (len < kind) {
-                        setLong(mem, READER_REMAINING, (long) kind - len);
-                        setInt(mem, READER_IN_MESSAGE, 1);
+                        setLong(view, READER_REMAINING, (long) kind - len);
+                        setInt(view, READER_IN_MESSAGE, 1);
                     }
                     free(head, len);
                     throw new TooLong(kind);
@@ -655,8 +660,8 @@ public final class Ring implements AutoCloseable {
                 if (head < 0) {
                     return -1;
                 }
-                int len = recordLength(mem, record(head, mask));
-                int kind = recordKind(mem, record(head, mask));
+                int len = recordLength(view, record(head, mask));
+                int kind = recordKind(view, record(head, mask));
                 boolean fits = kind <= buf.length - off;
                 byte[] out = fits ? buf : new byte[kind];
                 if (readMessage(head, len, out, fits ? off : 0, kind, watch)) {
@@ -678,16 +683,16 @@ public final class Ring implements AutoCloseable {
      * @return the record's position, or -1 if the deadline passed first
      */
     private long nextMessage(long deadline, Watch watch) {
-        if (getInt(mem, READER_IN_MESSAGE) != 0 && !skipRest(deadline, watch)) {
+        if (getInt(view, READER_IN_MESSAGE) != 0 && !skipRest(deadline, watch)) {
             return -1;
         }
         for (;;) {
-            long head = getLong(mem, HEAD);
+            long head = getLong(view, HEAD);
             if (!awaitData(head, deadline, watch, true)) {
                 return -1;
             }
-            int len = recordLength(mem, record(head, mask));
-            int kind = recordKind(mem, record(head, mask));
+            int len = recordLength(view, record(head, mask));
+            int kind = recordKind(view, record(head, mask));
             if (kind >= 0) {
                 return head;
             }
@@ -700,16 +705,16 @@ public final class Ring implements AutoCloseable {
         copyOut(head, len, out, at);
         int got = len;
         if (got < total) {
-            setLong(mem, READER_REMAINING, (long) total - got);
-            setInt(mem, READER_IN_MESSAGE, 1);
+            setLong(view, READER_REMAINING, (long) total - got);
+            setInt(view, READER_IN_MESSAGE, 1);
         }
         head = free(head, len);
         while (got < total) {
             awaitData(head, Timeouts.FOREVER, watch, false);
-            len = recordLength(mem, record(head, mask));
-            int kind = recordKind(mem, record(head, mask));
+            len = recordLength(view, record(head, mask));
+            int kind = recordKind(view, record(head, mask));
             if (kind != CONT) {
-                setInt(mem, READER_IN_MESSAGE, 0);
+                setInt(view, READER_IN_MESSAGE, 0);
                 if (kind == ABORT) {
                     free(head, len);
                 }
@@ -717,9 +722,9 @@ public final class Ring implements AutoCloseable {
             }
             copyOut(head, len, out, at + got);
             got += len;
-            setLong(mem, READER_REMAINING, (long) total - got);
+            setLong(view, READER_REMAINING, (long) total - got);
             if (got == total) {
-                setInt(mem, READER_IN_MESSAGE, 0);
+                setInt(view, READER_IN_MESSAGE, 0);
             }
             head = free(head, len);
         }
@@ -728,21 +733,21 @@ public final class Ring implements AutoCloseable {
 
     /** Skips what a previous reader left of a message; false if the deadline passed first. */
     private boolean skipRest(long deadline, Watch watch) {
-        long head = getLong(mem, HEAD);
-        while (getInt(mem, READER_IN_MESSAGE) != 0) {
+        long head = getLong(view, HEAD);
+        while (getInt(view, READER_IN_MESSAGE) != 0) {
             if (!awaitData(head, deadline, watch, false)) {
                 return false;
             }
-            int len = recordLength(mem, record(head, mask));
-            int kind = recordKind(mem, record(head, mask));
+            int len = recordLength(view, record(head, mask));
+            int kind = recordKind(view, record(head, mask));
             if (kind != CONT) {
-                setInt(mem, READER_IN_MESSAGE, 0);
+                setInt(view, READER_IN_MESSAGE, 0);
                 break;
             }
-            long left = getLong(mem, READER_REMAINING) - len;
-            setLong(mem, READER_REMAINING, Math.max(0, left));
+            long left = getLong(view, READER_REMAINING) - len;
+            setLong(view, READER_REMAINING, Math.max(0, left));
             if (left <= 0) {
-                setInt(mem, READER_IN_MESSAGE, 0);
+                setInt(view, READER_IN_MESSAGE, 0);
             }
             head = free(head, len);
         }
@@ -816,10 +821,10 @@ public final class Ring implements AutoCloseable {
 
     private long free(long head, int len) {
         long next = head + recordSize(len);
-        setLong(mem, HEAD, next);
-        if (getInt(mem, SPACE_WAITERS) > 0) {
-            long target = getLong(mem, SPACE_TARGET);
-            if (next >= target && casLong(mem, SPACE_TARGET, target, Long.MAX_VALUE)) {
+        setLong(view, HEAD, next);
+        if (getInt(view, SPACE_WAITERS) > 0) {
+            long target = getLong(view, SPACE_TARGET);
+            if (next >= target && casLong(view, SPACE_TARGET, target, Long.MAX_VALUE)) {
                 wake(SPACE_WAITERS, spaceBell);
             }
         }
@@ -845,7 +850,7 @@ public final class Ring implements AutoCloseable {
      * @return whether a record follows {@code head} within {@link #SPINS} spins
      */
     private boolean spinForData(long head) {
-        if (getLong(mem, TAIL) != head) {
+        if (getLong(view, TAIL) != head) {
             return true;
         }
         if (spinGate.skip()) {
@@ -853,7 +858,7 @@ public final class Ring implements AutoCloseable {
         }
         for (int i = 0; i < SPINS; i++) {
             Thread.onSpinWait();
-            if (getLong(mem, TAIL) != head) {
+            if (getLong(view, TAIL) != head) {
                 spinGate.spun(true);
                 return true;
             }
@@ -869,29 +874,29 @@ public final class Ring implements AutoCloseable {
             long until = System.nanoTime() + busyWait;
             do {
                 Thread.yield();
-                if (getLong(mem, TAIL) != head) {
+                if (getLong(view, TAIL) != head) {
                     return true;
                 }
             } while (writeLock.owner() != 0 && System.nanoTime() - until < 0);
         }
-        addInt(mem, DATA_WAITERS, 1);
-        addInt(mem, DATA_EPOCH, 1);
+        addInt(view, DATA_WAITERS, 1);
+        addInt(view, DATA_EPOCH, 1);
         try {
             // the checks that read /proc (is the writer or the other end's holder alive?) are made only after
             // a slice passed without a post: a live peer posts, a dead one does not
             boolean thorough = false;
             for (;;) {
-                if (getLong(mem, TAIL) != head) {
+                if (getLong(view, TAIL) != head) {
                     return true;
                 }
                 watch.check();
                 checkInterrupt();
                 recoverWriter(thorough);
-                if (getLong(mem, TAIL) != head) {
+                if (getLong(view, TAIL) != head) {
                     return true;
                 }
                 if (eofAllowed && (thorough ? watch.peerGone() : watch.peerClosed())) {
-                    if (getLong(mem, TAIL) != head) {
+                    if (getLong(view, TAIL) != head) {
                         return true;
                     }
                     throw new EOFError("the other end of the pipe is closed and nothing is left to read");
@@ -907,7 +912,7 @@ public final class Ring implements AutoCloseable {
                 thorough = !Posix.semWaitSlice(dataBell, Math.min(left, Posix.SLICE_NANOS));
             }
         } finally {
-            addInt(mem, DATA_WAITERS, -1);
+            addInt(view, DATA_WAITERS, -1);
         }
     }
 
@@ -916,7 +921,7 @@ public final class Ring implements AutoCloseable {
      * writer is alive is asked only when {@code thorough}.
      */
     private void recoverWriter(boolean thorough) {
-        if (getInt(mem, WRITER_IN_MESSAGE) == 0) {
+        if (getInt(view, WRITER_IN_MESSAGE) == 0) {
             return;
         }
         int owner = writeLock.owner();
@@ -941,7 +946,7 @@ public final class Ring implements AutoCloseable {
      */
     public boolean awaitReadable(long deadline, Watch watch) {
         try {
-            return awaitData(getLong(mem, HEAD), deadline, watch, true);
+            return awaitData(getLong(view, HEAD), deadline, watch, true);
         } catch (EOFError eof) {
             return true;
         }
@@ -949,7 +954,7 @@ public final class Ring implements AutoCloseable {
 
     /** @return whether records are waiting to be read (approximate) */
     public boolean hasData() {
-        return getLong(mem, TAIL) != getLong(mem, HEAD);
+        return getLong(view, TAIL) != getLong(view, HEAD);
     }
 
     /** Wakes whoever waits for records (e.g. to notice EOF), and whoever waits for room. */
@@ -961,7 +966,7 @@ public final class Ring implements AutoCloseable {
     // ---------------------------------------------------------------- bells
 
     private void wake(long waitersOff, Posix.Sem bell) {
-        int n = getInt(mem, waitersOff);
+        int n = getInt(view, waitersOff);
         for (int i = 0; i < n; i++) {
             Posix.semPost(bell);
         }

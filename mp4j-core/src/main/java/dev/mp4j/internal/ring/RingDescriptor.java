@@ -1,12 +1,13 @@
 package dev.mp4j.internal.ring;
 
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
+import dev.mp4j.internal.shm.Words;
+
+import java.nio.ByteBuffer;
 
 /**
  * The layout of a {@link Ring}'s segment: its header's fields, its two {@link EndTable}s and its data area of
- * records, with the accessors {@link Ring}, {@link PidLock} and {@link EndTable} read and write them by. All
+ * records, with the accessors of the records; {@link Ring}, {@link PidLock} and {@link EndTable} read and write
+ * the header's fields by {@link Words}, through a byte buffer view of the segment. All
  * offsets in bytes from the start of the segment; the writers' and the readers' fields live on separate cache
  * lines. Positions ({@code TAIL}, {@code HEAD}) count bytes since the ring was made and never wrap; a
  * position's place in the data area is {@code position & (capacity - 1)}.
@@ -84,9 +85,6 @@ public final class RingDescriptor {
     /** KIND of the record that closes a message its writer gave up. */
     static final int ABORT = -2;
 
-    private static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    private static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-
     private RingDescriptor() {}
 
     /** @return the segment's size for a data area of {@code capacity} bytes */
@@ -95,15 +93,15 @@ public final class RingDescriptor {
     }
 
     /** Stores a new ring's CAPACITY, VERSION and, last, MAGIC. */
-    static void format(MemorySegment m, long capacity) {
-        LONG.setVolatile(m, CAPACITY, capacity);
-        INT.setVolatile(m, VERSION, VERSION_VALUE);
-        INT.setVolatile(m, MAGIC, MAGIC_VALUE);
+    static void format(ByteBuffer m, long capacity) {
+        Words.setLong(m, CAPACITY, capacity);
+        Words.setInt(m, VERSION, VERSION_VALUE);
+        Words.setInt(m, MAGIC, MAGIC_VALUE);
     }
 
     /** @return whether the segment holds a ring of this layout */
-    static boolean isRing(MemorySegment m) {
-        return (int) INT.getVolatile(m, MAGIC) == MAGIC_VALUE && (int) INT.getVolatile(m, VERSION) == VERSION_VALUE;
+    static boolean isRing(ByteBuffer m) {
+        return Words.getInt(m, MAGIC) == MAGIC_VALUE && Words.getInt(m, VERSION) == VERSION_VALUE;
     }
 
     /**
@@ -125,37 +123,6 @@ public final class RingDescriptor {
         return TABLES + end * TABLE_SIZE;
     }
 
-    // ------------------------------------------------------------------------------ header fields (volatile)
-
-    static int getInt(MemorySegment m, long field) {
-        return (int) INT.getVolatile(m, field);
-    }
-
-    static void setInt(MemorySegment m, long field, int value) {
-        INT.setVolatile(m, field, value);
-    }
-
-    /** @return the value before */
-    static int addInt(MemorySegment m, long field, int delta) {
-        return (int) INT.getAndAdd(m, field, delta);
-    }
-
-    static boolean casInt(MemorySegment m, long field, int expect, int update) {
-        return INT.compareAndSet(m, field, expect, update);
-    }
-
-    static long getLong(MemorySegment m, long field) {
-        return (long) LONG.getVolatile(m, field);
-    }
-
-    static void setLong(MemorySegment m, long field, long value) {
-        LONG.setVolatile(m, field, value);
-    }
-
-    static boolean casLong(MemorySegment m, long field, long expect, long update) {
-        return LONG.compareAndSet(m, field, expect, update);
-    }
-
     // ------------------------------------------------------------------------------ records (plain)
 
     /**
@@ -167,17 +134,17 @@ public final class RingDescriptor {
         return DATA + (position & mask);
     }
 
-    static int recordLength(MemorySegment m, long record) {
-        return m.get(ValueLayout.JAVA_INT, record + RECORD_LENGTH);
+    static int recordLength(ByteBuffer m, long record) {
+        return m.getInt((int) (record + RECORD_LENGTH));
     }
 
-    static int recordKind(MemorySegment m, long record) {
-        return m.get(ValueLayout.JAVA_INT, record + RECORD_KIND);
+    static int recordKind(ByteBuffer m, long record) {
+        return m.getInt((int) (record + RECORD_KIND));
     }
 
-    static void putRecordHeader(MemorySegment m, long record, int length, int kind) {
-        m.set(ValueLayout.JAVA_INT, record + RECORD_LENGTH, length);
-        m.set(ValueLayout.JAVA_INT, record + RECORD_KIND, kind);
+    static void putRecordHeader(ByteBuffer m, long record, int length, int kind) {
+        m.putInt((int) (record + RECORD_LENGTH), length);
+        m.putInt((int) (record + RECORD_KIND), kind);
     }
 
     /** @return the room a record of {@code length} payload bytes takes in the ring */

@@ -2,10 +2,8 @@ package dev.mp4j.internal.sync;
 
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.tracker.ResourceTracker;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.lang.invoke.VarHandle;
 import java.lang.ref.Cleaner;
 import java.lang.ref.Reference;
 import java.lang.ref.WeakReference;
@@ -33,9 +31,6 @@ import java.util.function.Supplier;
  * count, kept in the handle, are those of the whole JVM.
  */
 final class Handles {
-    static final VarHandle INT = ValueLayout.JAVA_INT.varHandle();
-    static final VarHandle LONG = ValueLayout.JAVA_LONG.varHandle();
-
     private static final Cleaner CLEANER = Cleaner.create();
     private static final Map<String, WeakReference<Object>> CANON = new HashMap<>(); // guarded by itself
     private static final Set<Resources> OWNED = ConcurrentHashMap.newKeySet();
@@ -225,7 +220,8 @@ final class Handles {
             }
             if (segment != null) {
                 if (slots != null) {
-                    int used = Math.min(slots.length, (int) INT.getVolatile(segment.memory(), ProcessCondition.HIGH_WATER));
+                    int used = Math.min(slots.length,
+                            Words.getInt(Words.view(segment.memory()), ProcessCondition.HIGH_WATER));
                     for (int i = 0; i < used; i++) {
                         unlinkSem(slotName(segment.name(), i));
                     }
@@ -243,7 +239,8 @@ final class Handles {
             if (segment != null) {
                 names.add(segment.name());
                 if (slots != null) {
-                    int used = Math.min(slots.length, (int) INT.getVolatile(segment.memory(), ProcessCondition.HIGH_WATER));
+                    int used = Math.min(slots.length,
+                            Words.getInt(Words.view(segment.memory()), ProcessCondition.HIGH_WATER));
                     for (int i = 0; i < used; i++) {
                         names.add("sem." + slotName(segment.name(), i).substring(1));
                     }
@@ -282,10 +279,5 @@ final class Handles {
     /** @return the name of slot {@code i}'s semaphore of the condition whose segment is {@code segment} */
     static String slotName(String segment, int i) {
         return "/" + segment + ".s" + i;
-    }
-
-    /** @return the int at {@code offset}, read with volatile semantics */
-    static int getInt(MemorySegment m, long offset) {
-        return (int) INT.getVolatile(m, offset);
     }
 }

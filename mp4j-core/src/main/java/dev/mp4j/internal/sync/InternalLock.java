@@ -5,6 +5,7 @@ import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.ring.PidLock;
 import dev.mp4j.internal.ring.Ring;
 import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.threads.OwnershipLock;
 import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
@@ -45,7 +46,7 @@ final class InternalLock implements OwnershipLock, Serializable, SyncHandle {
     private InternalLock(Posix.Sem bell, Segment segment, boolean owner) {
         this.bell = bell;
         this.shm = segment.name();
-        this.lock = new PidLock(segment.memory(), OWNER, START, WAITERS, bell, "the internal lock " + shm,
+        this.lock = new PidLock(Words.view(segment.memory()), OWNER, START, WAITERS, bell, "the internal lock " + shm,
                 dead -> repair.apply(dead));
         this.resources = Handles.track(this, owner, bell.name(), bell, segment, null);
     }

@@ -4,6 +4,7 @@ import dev.mp4j.InterruptedError;
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.ring.Pids;
 import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.threads.AbstractCondition;
 import dev.mp4j.internal.threads.OwnershipLock;
 import dev.mp4j.threading.Condition;
@@ -13,8 +14,8 @@ import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -66,14 +67,14 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
     private static final int DEAD = 5;
 
     private final transient String shm;
-    private final transient MemorySegment state;
+    private final transient ByteBuffer state;
     private final transient Posix.Sem[] slots; // opened here, lazily; guarded by itself
     private final transient Handles.Resources resources;
 
     private ProcessCondition(Lock lock, Segment segment, boolean creator) {
         super(lock, (OwnershipLock) lock);
         this.shm = segment.name();
-        this.state = segment.memory();
+        this.state = Words.view(segment.memory());
         this.slots = new Posix.Sem[SLOTS];
         this.resources = Handles.track(this, creator, shm, null, segment, slots);
     }
@@ -102,22 +103,22 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
     @Override
     protected void wake(int n) {
         try {
-            int used = Math.min(SLOTS, Handles.getInt(state, HIGH_WATER));
+            int used = Math.min(SLOTS, Words.getInt(state, HIGH_WATER));
             long[] keys = new long[used];
             int k = 0;
             for (int i = 0; i < used; i++) {
                 if (slotState(i) == WAITING) {
-                    keys[k++] = (long) Handles.LONG.getVolatile(state, slotAt(i) + 8) << SLOT_BITS | i;
+                    keys[k++] = Words.getLong(state, slotAt(i) + 8) << SLOT_BITS | i;
                 }
             }
             Arrays.sort(keys, 0, k);
             for (int j = 0; j < k && n > 0; j++) {
                 int i = (int) (keys[j] & ((1 << SLOT_BITS) - 1));
                 if (!waiterAlive(i)) {
-                    Handles.INT.compareAndSet(state, slotAt(i), WAITING, DEAD);
+                    Words.casInt(state, slotAt(i), WAITING, DEAD);
                     continue;
                 }
-                if (Handles.INT.compareAndSet(state, slotAt(i), WAITING, SIGNALLED)) {
+                if (Words.casInt(state, slotAt(i), WAITING, SIGNALLED)) {
                     Posix.semPost(slotSem(i));
                     n--;
                 }
@@ -134,7 +135,7 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
 
     @Override
     protected void dequeue(Integer slot) {
-        Handles.INT.setVolatile(state, slotAt(slot), FREE);
+        Words.setInt(state, slotAt(slot), FREE);
     }
 
     /**
@@ -155,7 +156,7 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
                 gaveUp = true;
             }
             if (gaveUp) {
-                if (Handles.INT.compareAndSet(state, slotAt(slot), WAITING, LEAVING)) {
+                if (Words.casInt(state, slotAt(slot), WAITING, LEAVING)) {
                     return interrupted ? Woken.INTERRUPTED : Woken.TIMED_OUT;
                 }
                 if (interrupted) {
@@ -164,19 +165,19 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
                 break;
             }
         }
-        Handles.INT.setVolatile(state, slotAt(slot), LEAVING);
+        Words.setInt(state, slotAt(slot), LEAVING);
         return Woken.SIGNALLED;
     }
 
     /** A waiter holds the lock again: its slot, {@code LEAVING} since it stopped waiting, is free. */
     @Override
     protected void restored(Integer slot) {
-        Handles.INT.compareAndSet(state, slotAt(slot), LEAVING, FREE);
+        Words.casInt(state, slotAt(slot), LEAVING, FREE);
     }
 
     /** @return whether the process of the waiter in slot {@code i} runs */
     private boolean waiterAlive(int i) {
-        int pid = Handles.getInt(state, slotAt(i) + 4);
+        int pid = Words.getInt(state, slotAt(i) + 4);
         return pid == Pids.SELF || Pids.alive(pid);
     }
 
@@ -188,11 +189,11 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
      */
     int reapDead() {
         try {
-            int used = Math.min(SLOTS, Handles.getInt(state, HIGH_WATER));
+            int used = Math.min(SLOTS, Words.getInt(state, HIGH_WATER));
             int freed = 0;
             for (int i = 0; i < used; i++) {
                 int s = slotState(i);
-                if (s != FREE && !waiterAlive(i) && Handles.INT.compareAndSet(state, slotAt(i), s, FREE)) {
+                if (s != FREE && !waiterAlive(i) && Words.casInt(state, slotAt(i), s, FREE)) {
                     freed++;
                 }
             }
@@ -217,22 +218,22 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
     /** @return the slot claimed, or -1 when none is free */
     private int tryClaim() {
         for (int i = 0; i < SLOTS; i++) {
-            if (slotState(i) == FREE && Handles.INT.compareAndSet(state, slotAt(i), FREE, CLAIMED)) {
-                Handles.INT.setVolatile(state, slotAt(i) + 4, Pids.SELF);
-                Handles.LONG.setVolatile(state, slotAt(i) + 8, (long) Handles.LONG.getAndAdd(state, NEXT_TICKET, 1L));
+            if (slotState(i) == FREE && Words.casInt(state, slotAt(i), FREE, CLAIMED)) {
+                Words.setInt(state, slotAt(i) + 4, Pids.SELF);
+                Words.setLong(state, slotAt(i) + 8, Words.addLong(state, NEXT_TICKET, 1L));
                 while (true) {
-                    int hw = Handles.getInt(state, HIGH_WATER);
-                    if (hw > i || Handles.INT.compareAndSet(state, HIGH_WATER, hw, i + 1)) {
+                    int hw = Words.getInt(state, HIGH_WATER);
+                    if (hw > i || Words.casInt(state, HIGH_WATER, hw, i + 1)) {
                         break;
                     }
                 }
                 try {
                     slotSem(i);
                 } catch (RuntimeException e) {
-                    Handles.INT.setVolatile(state, slotAt(i), FREE);
+                    Words.setInt(state, slotAt(i), FREE);
                     throw e;
                 }
-                Handles.INT.setVolatile(state, slotAt(i), WAITING);
+                Words.setInt(state, slotAt(i), WAITING);
                 return i;
             }
         }
@@ -265,22 +266,22 @@ public final class ProcessCondition extends AbstractCondition<Integer> implement
     }
 
     private int slotState(int i) {
-        return Handles.getInt(state, slotAt(i));
+        return Words.getInt(state, slotAt(i));
     }
 
     /** @return user word {@code i} (0 to 11), read with volatile semantics */
     int word(int i) {
-        return Handles.getInt(state, USER + 4L * i);
+        return Words.getInt(state, USER + 4L * i);
     }
 
     /** Sets user word {@code i} (0 to 11) with volatile semantics. */
     void setWord(int i, int value) {
-        Handles.INT.setVolatile(state, USER + 4L * i, value);
+        Words.setInt(state, USER + 4L * i, value);
     }
 
     @Override
     public int waiting() {
-        int used = Math.min(SLOTS, Handles.getInt(state, HIGH_WATER));
+        int used = Math.min(SLOTS, Words.getInt(state, HIGH_WATER));
         int n = 0;
         for (int i = 0; i < used; i++) {
             if (slotState(i) == WAITING) {

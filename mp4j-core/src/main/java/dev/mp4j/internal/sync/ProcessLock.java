@@ -2,6 +2,7 @@ package dev.mp4j.internal.sync;
 
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.threads.OwnershipLock;
 import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
@@ -9,8 +10,8 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
-import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 
@@ -31,13 +32,13 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
 
     private final transient Posix.Sem sem;
     private final transient String shm;
-    private final transient MemorySegment state;
+    private final transient ByteBuffer state;
     private final transient Handles.Resources resources;
 
     private ProcessLock(Posix.Sem sem, Segment segment, boolean owner) {
         this.sem = sem;
         this.shm = segment.name();
-        this.state = segment.memory();
+        this.state = Words.view(segment.memory());
         this.resources = Handles.track(this, owner, sem.name(), sem, segment, null);
     }
 
@@ -59,7 +60,7 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
     public boolean acquire(Duration timeout) {
         try {
             if (Waiting.acquire(sem, Timeouts.deadline(Timeouts.toNanos(timeout)))) {
-                Handles.INT.setVolatile(state, HELD, 1);
+                Words.setInt(state, HELD, 1);
                 return true;
             }
             return false;
@@ -71,7 +72,7 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
     @Override
     public void release() {
         try {
-            if (!Handles.INT.compareAndSet(state, HELD, 1, 0)) {
+            if (!Words.casInt(state, HELD, 1, 0)) {
                 throw new IllegalStateException("release unlocked lock");
             }
             Posix.semPost(sem);
@@ -99,7 +100,7 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
     public void acquireRestore(long saved) {
         try {
             Waiting.acquireUninterruptibly(sem);
-            Handles.INT.setVolatile(state, HELD, 1);
+            Words.setInt(state, HELD, 1);
         } finally {
             Reference.reachabilityFence(this);
         }

@@ -2,6 +2,7 @@ package dev.mp4j.internal.sync;
 
 import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.shm.Segment;
+import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.threading.Semaphore;
@@ -9,8 +10,8 @@ import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
 import java.io.Serializable;
-import java.lang.foreign.MemorySegment;
 import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 
@@ -32,14 +33,14 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
     private final transient Posix.Sem sem;
     private final transient int bound; // 0 when unbounded
     private final transient String shm; // null when unbounded
-    private final transient MemorySegment state; // null when unbounded
+    private final transient ByteBuffer state; // null when unbounded
     private final transient Handles.Resources resources;
 
     private ProcessSemaphore(Posix.Sem sem, int bound, Segment segment, boolean creator) {
         this.sem = sem;
         this.bound = bound;
         this.shm = segment == null ? null : segment.name();
-        this.state = segment == null ? null : segment.memory();
+        this.state = segment == null ? null : Words.view(segment.memory());
         this.resources = Handles.track(this, creator, sem.name(), sem, segment, null);
     }
 
@@ -73,7 +74,7 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
                 return false;
             }
             if (state != null) {
-                Handles.INT.getAndAdd(state, OUT, 1);
+                Words.addInt(state, OUT, 1);
             }
             return true;
         } finally {
@@ -89,11 +90,11 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
         try {
             if (state != null) {
                 while (true) {
-                    int out = (int) Handles.INT.getVolatile(state, OUT);
+                    int out = Words.getInt(state, OUT);
                     if (out < n) {
                         throw new IllegalStateException("Semaphore released too many times");
                     }
-                    if (Handles.INT.compareAndSet(state, OUT, out, out - n)) {
+                    if (Words.casInt(state, OUT, out, out - n)) {
                         break;
                     }
                 }

@@ -168,7 +168,7 @@ class SemFileTest {
             assertFalse(waiter.isAlive());
             assertTrue(took.get());
             assertEquals(0, Posix.semGetValue(other));
-            assertEquals(0, SemFile.waiters(other.handle()), "the waiter no longer counts itself");
+            assertEquals(0, SemFile.waiters(other.word()), "the waiter no longer counts itself");
         } finally {
             Posix.semPost(sem); // frees a waiter still there
             waiter.join(TimeUnit.SECONDS.toMillis(10));
@@ -190,7 +190,7 @@ class SemFileTest {
         waiter.setDaemon(true);
         try {
             waiter.start();
-            while (SemFile.waiters(other.handle()) == 0 && waiter.isAlive()) {
+            while (SemFile.waiters(other.word()) == 0 && waiter.isAlive()) {
                 Thread.onSpinWait(); // until it sleeps (or its slice ran out on a slow machine)
             }
             Posix.semClose(sem); // refused while the native wait holds the mapping: no error
@@ -339,7 +339,7 @@ class SemFileTest {
         });
         waiter.setDaemon(true);
         waiter.start();
-        while (SemFile.waiters(sem.handle()) == 0) {
+        while (SemFile.waiters(sem.word()) == 0) {
             Thread.onSpinWait(); // until it sleeps
         }
         return waiter;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mp4j.internal.shm.Words;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -22,7 +23,7 @@ class EndTableTest {
     void opensAndHandlesPassedOnAreCountedInThisProcesssRow() {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment m = arena.allocate(RingDescriptor.TABLE_SIZE, 64);
-            EndTable t = new EndTable(m, 0);
+            EndTable t = new EndTable(Words.view(m), 0);
             assertFalse(t.held(true));
             t.opened();
             t.opened();
@@ -53,7 +54,7 @@ class EndTableTest {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment m = arena.allocate(RingDescriptor.TABLE_SIZE, 64);
             m.set(ValueLayout.JAVA_INT, 4, 1);
-            assertTrue(new EndTable(m, 0).held(true));
+            assertTrue(new EndTable(Words.view(m), 0).held(true));
         }
     }
 
