@@ -387,7 +387,7 @@ final class Contexts {
         }
 
         @Override
-        public ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException {
+        public ChildJvm obtain(Consumer<java.lang.Process> started, boolean executorWorker) throws IOException {
             ChildJvm probed = PROBED.remove(spec);
             if (probed != null) {
                 if (probed.process().isAlive()) {
@@ -396,18 +396,18 @@ final class Contexts {
                 }
                 probed.release();
             }
-            ChildJvm child = boot(started);
+            ChildJvm child = boot(started, executorWorker);
             BOOTED.add(spec);
             return child;
         }
 
-        private ChildJvm boot(Consumer<java.lang.Process> started) throws IOException {
+        private ChildJvm boot(Consumer<java.lang.Process> started, boolean executorWorker) throws IOException {
             if (method.equals(FORKSERVER)) {
                 ChildJvm spare = Spares.take(spec);
                 started.accept(spare.process());
                 return spare;
             }
-            Launch.Booting booting = Launch.begin(spec);
+            Launch.Booting booting = Launch.begin(spec, executorWorker);
             started.accept(booting.process());
             return booting.await();
         }

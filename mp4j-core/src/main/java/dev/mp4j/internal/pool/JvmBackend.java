@@ -8,7 +8,6 @@ import dev.mp4j.internal.spawn.ChildJvm;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.spawn.Launcher;
 import dev.mp4j.internal.spawn.Identity;
-import dev.mp4j.internal.spawn.JvmOptions;
 import dev.mp4j.internal.spi.PoolStrategy;
 import dev.mp4j.internal.wire.Codec;
 import dev.mp4j.internal.wire.SerialFilters;
@@ -42,7 +41,7 @@ public final class JvmBackend extends BreakingBackend {
     private final ArrayDeque<Life> ahead = new ArrayDeque<>();
     private final long softLimitNanos;
     private final long maxMemory;
-    /** Whether the workers start with an executor's worker's initial heap ({@link JvmOptions#workerStarts}). */
+    /** Whether the workers are an executor's, booted with its smaller heap ({@link Launcher#obtain(Consumer, boolean)}). */
     private final boolean smallHeap;
     /** What this JVM accepts from the workers: the context's filter and the default limits; null: the JVM's. */
     private final ObjectInputFilter filter;
@@ -71,9 +70,9 @@ public final class JvmBackend extends BreakingBackend {
      * @param initializer run once in every worker before its first task; null for none
      * @param softLimitNanos a worker interrupts a task's thread once it ran this long; 0 for never
      * @param maxMemory a worker whose used heap is above this after a task is replaced; 0 for no limit
-     * @param smallHeap whether the workers start with the smaller initial heap of an executor's workers
-     *     ({@link JvmOptions#workerStarts}) rather than a child's usual one (a Pool's map chunks would fill its
-     *     young generation within a program's first map)
+     * @param smallHeap whether the workers are a ProcessPoolExecutor's, booted with its smaller initial heap
+     *     ({@link Launcher#obtain(Consumer, boolean)}) rather than a child's usual one (a Pool's map chunks
+     *     would fill that young generation within a program's first map)
      */
     public JvmBackend(Launcher launcher, SerializableRunnable initializer, long softLimitNanos, long maxMemory,
                       boolean smallHeap) {
@@ -282,13 +281,10 @@ public final class JvmBackend extends BreakingBackend {
         long began = System.nanoTime();
         ChildJvm jvm = null;
         Exception failure = null;
-        JvmOptions.workerStarts(smallHeap); // for the command line built below, in this thread
         try {
-            jvm = launcher.obtain(link);
+            jvm = launcher.obtain(link, smallHeap);
         } catch (IOException | RuntimeException e) {
             failure = e;
-        } finally {
-            JvmOptions.workerStarts(false);
         }
         PoolEngine.Worker w = given.join();
         if (w == null) {

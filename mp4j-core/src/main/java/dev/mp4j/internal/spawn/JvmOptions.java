@@ -97,7 +97,9 @@ public final class JvmOptions {
      */
     static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
     /**
-     * The initial heap of a ProcessPoolExecutor's worker ({@link #workerStarts}), unless the user sizes the
+     * The initial heap of a ProcessPoolExecutor's worker booted for it ({@link Launcher#obtain(java.util.function.Consumer,
+     * boolean)}: by spawn; a forkserver's spares are booted ahead for any kind of child and keep
+     * {@link #INITIAL_HEAP}), unless the user sizes the
      * heap: half of {@link #INITIAL_HEAP}, for the reasons told there. Such a worker's garbage is its tasks'
      * frames and values, dead once each result is sent. The higher of two workers' peak resident, medians of 8
      * interleaved fresh-JVM pairs (lower in all 8 of each run, load 4–12): six passes of 20,000 submits 56.7
@@ -116,13 +118,6 @@ public final class JvmOptions {
      * The children's AOT cache is the same for both heaps (workers and processes map the same file).
      */
     static final String WORKER_INITIAL_HEAP = "-XX:InitialHeapSize=16m";
-    /**
-     * Whether the children this thread starts now are a ProcessPoolExecutor's workers: set around
-     * {@link Launcher#obtain} by the executor's backend, read by {@link #defaults} in the same thread (spawn builds
-     * the command line in the thread that obtains; a forkserver spare, booted ahead for any kind of child,
-     * keeps the general default, as does the AOT cache's training, which runs on a thread of its own).
-     */
-    private static final ThreadLocal<Boolean> WORKER = new ThreadLocal<>();
     /** {@code -XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*} */
     private static final String[] COMPILE_COMMANDS = {"-XX:CompileCommand=", "-XX:CompileCommandFile=",
         "-XX:CompileOnly=", "-XX:CompilerDirectivesFile="};
@@ -156,20 +151,6 @@ public final class JvmOptions {
     private static volatile List<String> inherited;
 
     private JvmOptions() {}
-
-    /**
-     * Says whether the children this thread starts from now on are a ProcessPoolExecutor's workers, which get
-     * {@link #WORKER_INITIAL_HEAP} instead of {@link #INITIAL_HEAP}.
-     *
-     * @param worker true before the thread obtains a worker, false once it has it
-     */
-    public static void workerStarts(boolean worker) {
-        if (worker) {
-            WORKER.set(Boolean.TRUE);
-        } else {
-            WORKER.remove();
-        }
-    }
 
     /**
      * @return the parent JVM's input arguments that children get (computed once; the first call logs the
@@ -491,10 +472,11 @@ public final class JvmOptions {
      * ({@link #fromEnvironment}), decide the same thing.
      *
      * @param user the options the child gets from the user (inherited and the context's)
+     * @param worker whether the child is a ProcessPoolExecutor's worker ({@link #WORKER_INITIAL_HEAP})
      * @return the defaults to put before them
      */
-    static List<String> defaults(List<String> user) {
-        return defaults(user, fromEnvironment(), WORKER.get() != null);
+    static List<String> defaults(List<String> user, boolean worker) {
+        return defaults(user, fromEnvironment(), worker);
     }
 
     /**

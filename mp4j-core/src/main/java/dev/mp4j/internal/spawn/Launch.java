@@ -282,6 +282,19 @@ public final class Launch {
     }
 
     /**
+     * {@link #begin(Spec)} for a ProcessPoolExecutor's worker, or for any child.
+     *
+     * @param spec how to start it
+     * @param executorWorker whether the child is a ProcessPoolExecutor's worker, which starts with a smaller
+     *     heap ({@link JvmOptions#WORKER_INITIAL_HEAP})
+     * @return the booting child
+     * @throws IOException if the JVM cannot be started
+     */
+    public static Booting begin(Spec spec, boolean executorWorker) throws IOException {
+        return begin(spec, false, false, List.of(), executorWorker);
+    }
+
+    /**
      * @param spec how to start it
      * @param spare the child is a forkserver spare: it warms up before it says hello
      * @param preload the child loads the spec's {@link Spec#preload} classes before its job runs (a
@@ -303,8 +316,13 @@ public final class Launch {
      * @throws IOException if the JVM cannot be started
      */
     static Booting begin(Spec spec, boolean spare, boolean preload, List<String> load) throws IOException {
+        return begin(spec, spare, preload, load, false);
+    }
+
+    private static Booting begin(Spec spec, boolean spare, boolean preload, List<String> load,
+                                 boolean executorWorker) throws IOException {
         check(spec);
-        List<String> command = command(spec, AotCache.options(spec));
+        List<String> command = command(spec, AotCache.options(spec), LaunchLayout.of(spec), executorWorker);
         java.lang.Process process;
         String tree;
         try {
@@ -416,11 +434,22 @@ public final class Launch {
      * @return its command line, as {@link #command(Spec, List)} with that layout
      */
     static List<String> command(Spec spec, List<String> aotOptions, LaunchLayout layout) {
+        return command(spec, aotOptions, layout, false);
+    }
+
+    /**
+     * @param spec how the child is started
+     * @param aotOptions the options of its AOT cache
+     * @param layout its class path or module path and main class
+     * @param executorWorker whether the child is a ProcessPoolExecutor's worker
+     * @return its command line, as {@link #command(Spec, List)} with that layout
+     */
+    static List<String> command(Spec spec, List<String> aotOptions, LaunchLayout layout, boolean executorWorker) {
         List<String> user = spec.userOptions();
         List<String> cmd = new ArrayList<>();
         cmd.add(spec.java().toString());
         cmd.add("--enable-native-access=".concat(layout.nativeAccess())); // no indy concat on the way to an exec
-        cmd.addAll(JvmOptions.defaults(user));
+        cmd.addAll(JvmOptions.defaults(user, executorWorker));
         cmd.addAll(aotOptions);
         cmd.addAll(user);
         cmd.addAll(layout.args());

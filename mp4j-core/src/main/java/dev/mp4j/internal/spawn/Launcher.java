@@ -21,7 +21,21 @@ public interface Launcher {
      * @return the connected child, waiting for its job
      * @throws IOException if no child could be started
      */
-    ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException;
+    default ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException {
+        return obtain(started, false);
+    }
+
+    /**
+     * Obtains a connected child, as {@link #obtain(Consumer)}, for a ProcessPoolExecutor's worker or any child.
+     *
+     * @param started told the OS process as soon as it exists, before the child has connected
+     * @param executorWorker whether the child will be a ProcessPoolExecutor's worker: one booted for it starts
+     *     with a smaller heap ({@link JvmOptions#WORKER_INITIAL_HEAP}); a warm spare or a child booted before
+     *     (to check the context's options) is taken as it is
+     * @return the connected child, waiting for its job
+     * @throws IOException if no child could be started
+     */
+    ChildJvm obtain(Consumer<java.lang.Process> started, boolean executorWorker) throws IOException;
 
     /**
      * Fails, starting nothing, when no child could be started at all (a native image, no java binary,

@@ -33,12 +33,12 @@ class JvmBackendAheadTest {
         }
 
         @Override
-        public ChildJvm obtain(Consumer<java.lang.Process> told) throws IOException {
+        public ChildJvm obtain(Consumer<java.lang.Process> told, boolean executorWorker) throws IOException {
             return spawn.obtain(p -> {
                 started.add(p);
                 first.complete(null);
                 told.accept(p);
-            });
+            }, executorWorker);
         }
     }
 

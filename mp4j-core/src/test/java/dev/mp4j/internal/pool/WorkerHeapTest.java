@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mp4j.futures.ProcessPoolExecutor;
+import dev.mp4j.multiprocessing.Multiprocessing;
 import dev.mp4j.multiprocessing.Pool;
 
 import java.io.IOException;
@@ -55,6 +56,18 @@ class WorkerHeapTest {
             assertFalse(worker.contains("-XX:InitialHeapSize=32m"), worker.toString());
             if (!heapSizedByTheUser()) {
                 assertTrue(worker.contains("-XX:InitialHeapSize=16m"), worker.toString());
+            }
+        }
+    }
+
+    /** A forkserver's spares are booted ahead for any child: its executor workers all get the usual heap. */
+    @Test
+    void aForkserverExecutorsWorkersAllGetAChildsUsualInitialHeap() throws Exception {
+        try (ProcessPoolExecutor ex = ProcessPoolExecutor.builder().maxWorkers(1).maxTasksPerChild(1)
+                .context(Multiprocessing.getContext("forkserver")).build()) {
+            for (int i = 0; i < 4; i++) { // back to back: some taken as warm spares, some booted on demand
+                List<String> worker = ex.submit(WorkerHeapTest::ownCommandLine).result(java.time.Duration.ofSeconds(60));
+                assertFalse(worker.contains("-XX:InitialHeapSize=16m"), i + ": " + worker);
             }
         }
     }

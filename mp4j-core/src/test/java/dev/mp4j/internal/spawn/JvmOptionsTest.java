@@ -57,15 +57,15 @@ class JvmOptionsTest {
 
     @Test
     void theUsersChoiceWinsOverMp4jsDefaults() {
-        List<String> none = JvmOptions.defaults(List.of("-Dx=y"));
+        List<String> none = JvmOptions.defaults(List.of("-Dx=y"), false);
         assertTrue(none.contains("-XX:+UseSerialGC"), none.toString());
         assertTrue(none.stream().anyMatch(o -> o.startsWith("-XX:MaxRAMPercentage=")), none.toString());
         assertTrue(none.contains(JvmOptions.INITIAL_HEAP), none.toString());
 
-        List<String> g1 = JvmOptions.defaults(List.of("-XX:+UseG1GC"));
+        List<String> g1 = JvmOptions.defaults(List.of("-XX:+UseG1GC"), false);
         assertFalse(g1.contains("-XX:+UseSerialGC"), g1.toString());
         for (String heap : List.of("-Xmx1g", "-Xms2g", "-XX:MaxRAMPercentage=50", "-XX:MaxHeapSize=1g", "-XX:MaxRAM=4g")) {
-            List<String> d = JvmOptions.defaults(List.of(heap));
+            List<String> d = JvmOptions.defaults(List.of(heap), false);
             assertTrue(d.stream().noneMatch(o -> o.startsWith("-XX:MaxRAMPercentage")), heap + " -> " + d);
             assertFalse(d.contains(JvmOptions.INITIAL_HEAP), heap + " -> " + d);
         }
@@ -87,24 +87,20 @@ class JvmOptionsTest {
     }
 
     @Test
-    void onlyTheThreadThatStartsAWorkerGivesItsChildTheWorkersHeap() throws Exception {
-        List<String> user = List.of("-Dx=y");
-        List<String> env = JvmOptions.fromEnvironment();
-        List<String> plain = JvmOptions.defaults(user, env, false);
-        List<String> worker = JvmOptions.defaults(user, env, true);
-        JvmOptions.workerStarts(true);
-        try {
-            assertEquals(worker, JvmOptions.defaults(user));
-            List<List<String>> other = new java.util.concurrent.CopyOnWriteArrayList<>();
-            Thread t = new Thread(() -> other.add(JvmOptions.defaults(user)));
-            t.start();
-            t.join(10_000);
-            assertFalse(t.isAlive());
-            assertEquals(List.of(plain), other);
-        } finally {
-            JvmOptions.workerStarts(false);
+    void onlyAnExecutorWorkersCommandLineHasTheWorkersHeap() {
+        Launch.Spec spec = Launch.Spec.defaults(Bootstrap.class).withInherit(false);
+        LaunchLayout layout = LaunchLayout.of(spec);
+        List<String> worker = Launch.command(spec, List.of(), layout, true);
+        List<String> plain = Launch.command(spec, List.of(), layout, false);
+        assertEquals(plain, Launch.command(spec, List.of()));
+        if (JvmOptions.defaults(List.of(), false).contains(JvmOptions.INITIAL_HEAP)) { // the environment sizes none
+            assertTrue(worker.contains(JvmOptions.WORKER_INITIAL_HEAP), worker.toString());
+            assertFalse(worker.contains(JvmOptions.INITIAL_HEAP), worker.toString());
+            assertTrue(plain.contains(JvmOptions.INITIAL_HEAP), plain.toString());
         }
-        assertEquals(plain, JvmOptions.defaults(user));
+        assertFalse(plain.contains(JvmOptions.WORKER_INITIAL_HEAP), plain.toString());
+        List<String> sized = Launch.command(spec.withJvmOptions(List.of("-Xms64m")), List.of(), layout, true);
+        assertFalse(sized.contains(JvmOptions.WORKER_INITIAL_HEAP), sized.toString());
     }
 
     @Test
@@ -152,7 +148,7 @@ class JvmOptionsTest {
     static final class PrintDefaults {
         public static void main(String[] args) {
             System.out.println(JvmOptions.fromEnvironment() + " "
-                    + JvmOptions.defaults(List.of()).contains("-XX:+UseSerialGC"));
+                    + JvmOptions.defaults(List.of(), false).contains("-XX:+UseSerialGC"));
         }
     }
 
