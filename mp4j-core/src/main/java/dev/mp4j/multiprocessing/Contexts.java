@@ -387,6 +387,11 @@ final class Contexts {
         }
 
         @Override
+        public ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException {
+            return obtain(started, false);
+        }
+
+        @Override
         public ChildJvm obtain(Consumer<java.lang.Process> started, boolean executorWorker) throws IOException {
             ChildJvm probed = PROBED.remove(spec);
             if (probed != null) {

@@ -21,12 +21,11 @@ public interface Launcher {
      * @return the connected child, waiting for its job
      * @throws IOException if no child could be started
      */
-    default ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException {
-        return obtain(started, false);
-    }
+    ChildJvm obtain(Consumer<java.lang.Process> started) throws IOException;
 
     /**
      * Obtains a connected child, as {@link #obtain(Consumer)}, for a ProcessPoolExecutor's worker or any child.
+     * A launcher that does not size its children's heaps (a cluster's) obtains as {@link #obtain(Consumer)}.
      *
      * @param started told the OS process as soon as it exists, before the child has connected
      * @param executorWorker whether the child will be a ProcessPoolExecutor's worker: one booted for it starts
@@ -35,7 +34,9 @@ public interface Launcher {
      * @return the connected child, waiting for its job
      * @throws IOException if no child could be started
      */
-    ChildJvm obtain(Consumer<java.lang.Process> started, boolean executorWorker) throws IOException;
+    default ChildJvm obtain(Consumer<java.lang.Process> started, boolean executorWorker) throws IOException {
+        return obtain(started);
+    }
 
     /**
      * Fails, starting nothing, when no child could be started at all (a native image, no java binary,

@@ -33,6 +33,11 @@ class JvmBackendAheadTest {
         }
 
         @Override
+        public ChildJvm obtain(Consumer<java.lang.Process> told) throws IOException {
+            return obtain(told, false);
+        }
+
+        @Override
         public ChildJvm obtain(Consumer<java.lang.Process> told, boolean executorWorker) throws IOException {
             return spawn.obtain(p -> {
                 started.add(p);
