@@ -97,11 +97,11 @@ public final class JvmOptions {
      */
     static final String INITIAL_HEAP = "-XX:InitialHeapSize=32m";
     /**
-     * The initial heap of a ProcessPoolExecutor's worker booted for it ({@link Launcher#obtain(java.util.function.Consumer,
-     * boolean)}: by spawn; a forkserver's spares are booted ahead for any kind of child and keep
-     * {@link #INITIAL_HEAP}), unless the user sizes the
-     * heap: half of {@link #INITIAL_HEAP}, for the reasons told there. Such a worker's garbage is its tasks'
-     * frames and values, dead once each result is sent. The higher of two workers' peak resident, medians of 8
+     * The initial heap of a ProcessPoolExecutor's worker that spawn boots for it
+     * ({@link Launcher#obtain(java.util.function.Consumer, boolean)}; a forkserver's spares, booted ahead for any
+     * kind of child, keep {@link #INITIAL_HEAP}), unless the user sizes the heap: half of {@link #INITIAL_HEAP},
+     * for the reasons told there. Such a worker's garbage is its tasks' frames and values, dead once each result
+     * is sent. The higher of two workers' peak resident, medians of 8
      * interleaved fresh-JVM pairs (lower in all 8 of each run, load 4–12): six passes of 20,000 submits 56.7
      * to 52.7 MiB in one run, 57.9 to 53.8 in another; one task at a time, 6,000 round trips, 46.5 either way
      * (its garbage never fills the larger young generation). The rate: first, second and steady passes of
