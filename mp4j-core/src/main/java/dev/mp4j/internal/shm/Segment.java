@@ -1,6 +1,7 @@
 package dev.mp4j.internal.shm;
 
 import dev.mp4j.internal.tracker.ResourceTracker;
+import dev.mp4j.internal.util.PortableNames;
 import dev.mp4j.internal.util.Urandom;
 
 import java.io.IOException;
@@ -170,26 +171,11 @@ public final class Segment implements AutoCloseable {
         if (name.startsWith("/")) {
             name = name.substring(1);
         }
-        if (name.isEmpty() || name.length() > 200 || !portable(name) || name.startsWith(".")) {
+        if (!PortableNames.of(name, 0, 200, false) || name.startsWith(".")) {
             throw new IllegalArgumentException("bad shared memory name '" + name
                     + "': use 1 to 200 letters, digits, '.', '_' or '-', not starting with '.'");
         }
         return name;
-    }
-
-    /**
-     * @return whether {@code name} is of {@code [A-Za-z0-9._-]} only; checked char by char, not with
-     *     java.util.regex, whose pattern a child compiled on its way to its first queue and a parent at its exit
-     */
-    private static boolean portable(String name) {
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_'
-                    || c == '-')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** @return the segment's name, without a leading {@code /} (its file in {@code /dev/shm}) */

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.tracker;
 
+import dev.mp4j.internal.util.PortableNames;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.util.SystemPrograms;
 
@@ -205,38 +206,17 @@ public final class ResourceTracker {
     /**
      * @return whether the tracker handles {@code name} of {@code kind}: a semaphore's
      *     {@code /mp4j-[A-Za-z0-9._-]{1,200}}, a shared memory segment's {@code [A-Za-z0-9._-]{1,200}}, a file's or
-     *     directory's {@code /[A-Za-z0-9._/-]{1,400}}, and none with {@code ..}; checked char by char, not with
-     *     java.util.regex, whose patterns' classes and character predicates a fresh JVM would load and spin on
-     *     its way to its first child
+     *     directory's {@code /[A-Za-z0-9._/-]{1,400}}, and none with {@code ..} ({@link PortableNames})
      */
     static boolean handled(Kind kind, String name) {
         if (name.contains("..")) {
             return false;
         }
         return switch (kind) {
-            case SEM -> name.startsWith("/mp4j-") && ofChars(name, "/mp4j-".length(), 200, false);
-            case SHM -> ofChars(name, 0, 200, false);
-            case FILE, DIR -> name.startsWith("/") && ofChars(name, 1, 400, true);
+            case SEM -> name.startsWith("/mp4j-") && PortableNames.of(name, "/mp4j-".length(), 200, false);
+            case SHM -> PortableNames.of(name, 0, 200, false);
+            case FILE, DIR -> name.startsWith("/") && PortableNames.of(name, 1, 400, true);
         };
-    }
-
-    /**
-     * @return whether {@code s} from {@code from} on is 1 to {@code max} chars of {@code [A-Za-z0-9._-]}, and
-     *     {@code /} if {@code slash}
-     */
-    private static boolean ofChars(String s, int from, int max, boolean slash) {
-        int n = s.length() - from;
-        if (n < 1 || n > max) {
-            return false;
-        }
-        for (int i = from; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (!(c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '_'
-                    || c == '-' || slash && c == '/')) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void write(String op, Kind kind, String name) {
