@@ -220,14 +220,18 @@ final class Handles {
             }
             if (segment != null) {
                 if (slots != null) {
-                    int used = Math.min(slots.length,
-                            Words.getInt(Words.view(segment.memory()), ProcessCondition.HIGH_WATER));
+                    int used = usedSlots();
                     for (int i = 0; i < used; i++) {
                         unlinkSem(slotName(segment.name(), i));
                     }
                 }
                 segment.unlink();
             }
+        }
+
+        /** @return how many of a condition's slots were ever used: their semaphores are the ones that exist */
+        private int usedSlots() {
+            return Math.min(slots.length, Words.getInt(Words.view(segment.memory()), ProcessCondition.HIGH_WATER));
         }
 
         /** The names this handle stands for, for tests: semaphores as {@code sem.X}, segments as {@code X}. */
@@ -239,8 +243,7 @@ final class Handles {
             if (segment != null) {
                 names.add(segment.name());
                 if (slots != null) {
-                    int used = Math.min(slots.length,
-                            Words.getInt(Words.view(segment.memory()), ProcessCondition.HIGH_WATER));
+                    int used = usedSlots();
                     for (int i = 0; i < used; i++) {
                         names.add("sem." + slotName(segment.name(), i).substring(1));
                     }
