@@ -319,8 +319,34 @@ final class FastWriter {
         } else if (c == DirectRunnable.class) {
             // a target this JVM read from its parent, passed on: the lambda's form, fast as it came
             lambdaForm(((DirectRunnable) v).form(), null, depth);
+        } else if (v instanceof Portable p) {
+            portable(p, depth);
         } else {
             throw FALLBACK;
+        }
+    }
+
+    /** A handle as its serial form's class and values; one that cannot make them takes JDK serialization. */
+    private void portable(Portable p, int depth) {
+        if (depth + 1 >= MAX_DEPTH) {
+            throw FALLBACK;
+        }
+        Object[] values;
+        try {
+            values = p.formValues();
+        } catch (java.io.ObjectStreamException e) {
+            throw FALLBACK; // JDK serialization's writeReplace fails as it did, and says why
+        }
+        put(PORTABLE);
+        string(p.formClass().getName());
+        ensure(5);
+        varint(values.length);
+        for (Object value : values) {
+            Class<?> c = value == null ? null : value.getClass();
+            if (c != null && c != String.class && c != Integer.class && c != Boolean.class) {
+                throw FALLBACK;
+            }
+            value(value, depth + 1);
         }
     }
 
