@@ -565,6 +565,29 @@ public final class Codec {
         FastReader.prepare();
     }
 
+    /** Whether {@link #prepareDecoding} has run in this JVM. */
+    private static volatile boolean decodingPrepared;
+
+    /**
+     * Readies what the first {@link #decode(byte[], ObjectInputFilter)} of this JVM does before it reads a byte:
+     * the serial filter configuration (the security properties, 10–30 ms on a cold JVM) and the fast form's
+     * reader classes. A thread about to wait for a first message does this meanwhile, so that the message is
+     * read as soon as it comes; once per JVM, it does no more than that first decode would. Never fails: what
+     * fails here fails again, and is reported, where it is used.
+     */
+    public static void prepareDecoding() {
+        if (decodingPrepared) {
+            return;
+        }
+        decodingPrepared = true;
+        try {
+            FastReader.prepare();
+            ObjectInputFilter.Config.getSerialFilterFactory();
+        } catch (RuntimeException e) {
+            // the first decode meets it again, and reports it
+        }
+    }
+
     /**
      * Readies the fast form's writer and reader: loads and initializes their classes and runs their common
      * paths once (a boxed list, a nested list, a string, numbers; and, written only, a serializable lambda, as a
