@@ -326,11 +326,15 @@ final class FastWriter {
         }
     }
 
-    /** A handle as its serial form's class and values; one that cannot make them takes JDK serialization. */
+    /**
+     * A handle as its serial form's class and values; one that cannot make them takes JDK serialization, and so
+     * does a handle that occurs twice, which a JDK stream reads back as one object.
+     */
     private void portable(Portable p, int depth) {
         if (depth + 1 >= MAX_DEPTH) {
             throw FALLBACK;
         }
+        track(p);
         Object[] values;
         try {
             values = p.formValues();

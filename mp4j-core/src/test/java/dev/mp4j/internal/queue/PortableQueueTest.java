@@ -1,6 +1,7 @@
 package dev.mp4j.internal.queue;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -65,6 +66,19 @@ class PortableQueueTest {
             back.put(2);
             assertEquals(1, q.get(Duration.ofSeconds(10)));
             back.close();
+        } finally {
+            q.close();
+        }
+    }
+
+    @Test
+    void aQueueThatOccursTwiceIsReadBackAsOneHandle() throws Exception {
+        Queue<String> q = IpcQueues.queue(0, null);
+        try {
+            byte[] bytes = Codec.encode(new Object[] {q, q});
+            Object[] back = (Object[]) Codec.decode(bytes, null);
+            assertSame(back[0], back[1], "one handle, as a JDK stream reads a shared object");
+            ((Queue<?>) back[0]).close();
         } finally {
             q.close();
         }
