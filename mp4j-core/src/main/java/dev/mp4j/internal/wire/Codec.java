@@ -71,7 +71,12 @@ public final class Codec {
      * @throws IOException on another serialization failure
      */
     public static byte[] encode(Object obj) throws IOException {
-        byte[] fast = FastWriter.encode(obj);
+        byte[] fast;
+        try {
+            fast = FastWriter.encode(obj);
+        } catch (FastWriter.HandleFailed e) {
+            throw e.reason();
+        }
         return fast != null ? fast : encodeJdk(obj);
     }
 
@@ -86,7 +91,12 @@ public final class Codec {
      * @throws IOException on another serialization failure
      */
     public static byte[] encode(Object obj, int headroom) throws IOException {
-        byte[] fast = FastWriter.encode(obj, headroom);
+        byte[] fast;
+        try {
+            fast = FastWriter.encode(obj, headroom);
+        } catch (FastWriter.HandleFailed e) {
+            throw e.reason();
+        }
         return fast != null ? fast : behind(headroom, encodeJdk(obj));
     }
 
@@ -117,7 +127,12 @@ public final class Codec {
      */
     public static byte[] encodeList(Object[] a, int from, int to, int headroom, byte[] reuse) throws IOException {
         Objects.checkFromToIndex(from, to, a.length);
-        byte[] fast = FastWriter.encodeList(a, from, to, headroom, reuse);
+        byte[] fast;
+        try {
+            fast = FastWriter.encodeList(a, from, to, headroom, reuse);
+        } catch (FastWriter.HandleFailed e) {
+            throw e.reason();
+        }
         return fast != null ? fast : behind(headroom, encodeJdk(new ArrayList<>(Arrays.asList(a).subList(from, to))));
     }
 

@@ -41,6 +41,30 @@ final class FastWriter {
     private static FastWriter idle;
     private static final Object IDLE_LOCK = new Object();
 
+    /** Thrown out of an encoding when a handle written in it can no longer be sent ({@link Portable#formWritten}). */
+    static final class HandleFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HandleFailed(java.io.ObjectStreamException cause) {
+            super(cause);
+        }
+
+        java.io.ObjectStreamException reason() {
+            return (java.io.ObjectStreamException) getCause();
+        }
+    }
+
+    /** Tells the handles written that the whole value was: what their writeReplace does besides their form. */
+    private void handlesWritten() {
+        for (int i = 0; i < handleCount; i++) {
+            try {
+                handles[i].formWritten();
+            } catch (java.io.ObjectStreamException e) {
+                throw new HandleFailed(e);
+            }
+        }
+    }
+
     /** Thrown (never out of this class) when the value needs JDK serialization. */
     private static final class Fallback extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -57,6 +81,9 @@ final class FastWriter {
     /** The first mutable container written; the identity set is made only when a second one comes. */
     private Object firstContainer;
     private IdentityHashMap<Object, Boolean> containers;
+    /** The handles written, told once the whole value is ({@link Portable#formWritten}); null for none. */
+    private Portable[] handles;
+    private int handleCount;
     /** Record and enum classes defined in this stream, by number. */
     private Class<?>[] classes;
     private int classCount;
@@ -113,6 +140,7 @@ final class FastWriter {
             }
             return null;
         }
+        w.handlesWritten();
         byte[] result = pooled ? Arrays.copyOf(w.buf, w.pos) : w.result();
         if (small && result != w.buf) {
             w.release(); // a writer that threw anything else is dropped
@@ -128,6 +156,8 @@ final class FastWriter {
         pos = 0;
         firstContainer = null;
         containers = null;
+        handles = null;
+        handleCount = 0;
         if (classes != null) {
             Arrays.fill(classes, 0, classCount, null);
         }
@@ -181,6 +211,7 @@ final class FastWriter {
         } catch (Fallback f) {
             return null;
         }
+        w.handlesWritten();
         return w.result();
     }
 
@@ -341,6 +372,12 @@ final class FastWriter {
         } catch (java.io.ObjectStreamException e) {
             throw FALLBACK; // JDK serialization's writeReplace fails as it did, and says why
         }
+        if (handles == null) {
+            handles = new Portable[2];
+        } else if (handleCount == handles.length) {
+            handles = Arrays.copyOf(handles, handleCount * 2);
+        }
+        handles[handleCount++] = p;
         put(PORTABLE);
         string(p.formClass().getName());
         ensure(5);

@@ -13,7 +13,9 @@ import java.util.Objects;
  *
  * <p>{@link #formValues} must not change anything: a writer that meets something else it cannot write after it
  * gives up and JDK serialization calls the handle's {@code writeReplace}. A handle whose form cannot be made
- * (closed) throws there, and JDK serialization reports it.
+ * (closed) throws there, and JDK serialization reports it. What {@code writeReplace} changes besides making the
+ * form (a pipe end counts itself sent) is done by {@link #formWritten}, once the whole value is written in the
+ * fast form; as with a JDK stream, a failure after it leaves it done.
  */
 public interface Portable {
     /** @return the class of this handle's JDK serial form (what its {@code writeReplace} returns) */
@@ -25,6 +27,14 @@ public interface Portable {
      * @throws ObjectStreamException if the handle cannot be sent (JDK serialization then reports why)
      */
     Object[] formValues() throws ObjectStreamException;
+
+    /**
+     * Called once per occurrence of this handle in a value the fast form wrote whole, before the bytes are
+     * returned: what {@code writeReplace} does besides making the form. Nothing by default.
+     *
+     * @throws ObjectStreamException if the handle can no longer be sent; the encoding fails with it
+     */
+    default void formWritten() throws ObjectStreamException {}
 
     /** A handle's serial form class: registers its {@link Reader} when it is initialized. */
     interface Form extends Serializable {}
