@@ -25,12 +25,13 @@ import java.util.function.BinaryOperator;
  * How objects become bytes and back. Common values — null, boxed primitives, strings, primitive arrays,
  * {@code Object[]} and {@code String[]}, {@code ArrayList}, {@code HashMap}, {@code HashSet},
  * {@code LinkedHashSet}, the immutable collections of {@code List.of}, {@code Set.of}, {@code Map.of} and
- * {@code Stream.toList}, {@code Duration}, enums, serializable records and serializable lambdas of these,
- * nested — take a tagged binary form ({@code FastFormat}); any other object anywhere in the graph, a mutable
- * container that occurs twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes
- * JDK serialization instead. Both decode to the same classes, so a reader cannot tell which form was used,
- * except that a {@code HashMap} or {@code HashSet} is rebuilt with the default load factor and a capacity
- * for its size (JDK serialization keeps both; its contents and equality are the same either way).
+ * {@code Stream.toList}, {@code Duration}, enums, serializable records and serializable lambdas of these, and
+ * mp4j's queue, pipe, lock and semaphore handles ({@link Portable}), nested — take a tagged binary form
+ * ({@code FastFormat}); any other object anywhere in the graph, a mutable container or handle that occurs
+ * twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes JDK serialization instead.
+ * Both decode to the same classes, so a reader cannot tell which form was used, except that a {@code HashMap}
+ * or {@code HashSet} is rebuilt with the default load factor and a capacity for its size (JDK serialization
+ * keeps both; its contents and equality are the same either way).
  *
  * <p>Every inbound stream passes an {@link ObjectInputFilter}: the caller's, or by default one that bounds
  * depth, references and array sizes (the JDK's own meaning of an undecided status holds). It applies to

@@ -2,6 +2,7 @@ package dev.mp4j.internal.wire;
 
 import static dev.mp4j.internal.wire.FastFormat.*;
 
+import java.io.ObjectStreamException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.SerializedLambda;
 import java.nio.ByteBuffer;
@@ -45,12 +46,12 @@ final class FastWriter {
     static final class HandleFailed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
-        HandleFailed(java.io.ObjectStreamException cause) {
+        HandleFailed(ObjectStreamException cause) {
             super(cause);
         }
 
-        java.io.ObjectStreamException reason() {
-            return (java.io.ObjectStreamException) getCause();
+        ObjectStreamException reason() {
+            return (ObjectStreamException) getCause();
         }
     }
 
@@ -59,7 +60,7 @@ final class FastWriter {
         for (int i = 0; i < handleCount; i++) {
             try {
                 handles[i].formWritten();
-            } catch (java.io.ObjectStreamException e) {
+            } catch (ObjectStreamException e) {
                 throw new HandleFailed(e);
             }
         }
@@ -369,7 +370,7 @@ final class FastWriter {
         Object[] values;
         try {
             values = p.formValues();
-        } catch (java.io.ObjectStreamException e) {
+        } catch (ObjectStreamException e) {
             throw FALLBACK; // JDK serialization's writeReplace fails as it did, and says why
         }
         if (handles == null) {
