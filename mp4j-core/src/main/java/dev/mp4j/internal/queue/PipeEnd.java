@@ -4,6 +4,7 @@ import dev.mp4j.internal.conn.Waitable;
 import dev.mp4j.internal.ring.Pids;
 import dev.mp4j.internal.ring.Ring;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Portable;
 import dev.mp4j.multiprocessing.BufferTooShort;
 import dev.mp4j.multiprocessing.Connection;
 import dev.mp4j.multiprocessing.EOFError;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.ObjectStreamException;
 import java.io.Serial;
-import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>States of a handle: OPEN -> CLOSED (by {@code close()}, by a too-long message, or by the cleaner); the
  * mappings go once the calls in flight have left ({@link Usage}).
  */
-public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, Waitable {
+public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, Waitable, Portable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -157,9 +157,15 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
      * record builds method handles for its canonical constructor, 15-70 ms of a fresh child's CPU before it can use its
      * first queue; a plain class's fields are set directly.
      */
-    private static final class Form implements Serializable {
+    private static final class Form implements Portable.Form {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        static {
+            Portable.register(Form.class, 3,
+                    v -> new Form((String) v[0], (String) v[1], (Integer) v[2]).readResolve());
+        }
+
         private final String in;
         private final String out;
         private final int from;
@@ -197,6 +203,13 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
 
     @Serial
     private Object writeReplace() throws ObjectStreamException {
+        sent();
+        State s = state;
+        return new Form(s.in == null ? null : s.in.name(), s.out == null ? null : s.out.name(), Pids.SELF);
+    }
+
+    /** Counts this end as pending for this JVM until a receiver re-attaches it (see the class comment). */
+    private void sent() throws InvalidObjectException {
         State s = state;
         if (!s.usage.enter()) {
             throw new InvalidObjectException("a closed connection cannot be sent to another process");
@@ -208,10 +221,29 @@ public final class PipeEnd extends Handle<PipeEnd.State> implements Connection, 
             if (s.out != null) {
                 s.out.endSent(Ring.WRITING_END);
             }
-            return new Form(s.in == null ? null : s.in.name(), s.out == null ? null : s.out.name(), Pids.SELF);
         } finally {
             s.exit();
         }
+    }
+
+    @Override
+    public Class<? extends Portable.Form> formClass() {
+        return Form.class;
+    }
+
+    /** @throws InvalidObjectException if this end is closed: JDK serialization's writeReplace then says so */
+    @Override
+    public Object[] formValues() throws InvalidObjectException {
+        State s = state;
+        if (s.usage.closed()) {
+            throw new InvalidObjectException("a closed connection cannot be sent to another process");
+        }
+        return new Object[] {s.in == null ? null : s.in.name(), s.out == null ? null : s.out.name(), Pids.SELF};
+    }
+
+    @Override
+    public void formWritten() throws InvalidObjectException {
+        sent();
     }
 
     List<String> names() {

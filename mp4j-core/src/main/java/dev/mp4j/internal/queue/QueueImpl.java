@@ -4,6 +4,7 @@ import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.ring.Ring;
 import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Portable;
 import dev.mp4j.multiprocessing.Empty;
 import dev.mp4j.multiprocessing.Full;
 import dev.mp4j.multiprocessing.JoinableQueue;
@@ -11,7 +12,6 @@ import dev.mp4j.multiprocessing.Queue;
 
 import java.io.ObjectStreamException;
 import java.io.Serial;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,8 @@ import java.util.List;
  *
  * @param <E> the item type
  */
-sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits QueueImpl.Joinable {
+sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E>, Portable
+        permits QueueImpl.Joinable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -46,9 +47,15 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
      * canonical constructor, 15-70 ms of a fresh child's CPU before it can use its first queue; a plain class's fields
      * are set directly.
      */
-    private static final class Form implements Serializable {
+    private static final class Form implements Portable.Form {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        static {
+            Portable.register(Form.class, 5, v -> attach(new Form((String) v[0], (String) v[1], (String) v[2],
+                    (Integer) v[3], (Boolean) v[4])));
+        }
+
         private final String ring;
         private final String slots;
         private final String join;
@@ -74,6 +81,18 @@ sealed class QueueImpl<E> extends Handle<QueueState> implements Queue<E> permits
         QueueState s = state;
         return new Form(s.ring.name(), s.slots == null ? null : s.slots.name(),
                 s.joinBell == null ? null : s.joinBell.name(), s.maxsize, joinable);
+    }
+
+    @Override
+    public final Class<? extends Portable.Form> formClass() {
+        return Form.class;
+    }
+
+    @Override
+    public final Object[] formValues() {
+        QueueState s = state;
+        return new Object[] {s.ring.name(), s.slots == null ? null : s.slots.name(),
+                s.joinBell == null ? null : s.joinBell.name(), s.maxsize, joinable};
     }
 
     static <E> QueueImpl<E> create(int maxsize, boolean joinable) {

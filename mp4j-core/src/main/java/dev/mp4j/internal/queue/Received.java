@@ -1,6 +1,7 @@
 package dev.mp4j.internal.queue;
 
 import dev.mp4j.internal.ring.Ring;
+import dev.mp4j.internal.wire.Codec;
 
 import java.io.ObjectInputFilter;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,6 +37,7 @@ final class Received {
      */
     static Object read(Ring ring, long deadline, Ring.Watch watch, String what, ObjectInputFilter filter, Object none,
                        QueueState queue) {
+        Codec.prepareDecoding(); // while the first message is awaited, not after it came
         byte[] kept = IDLE.getAndSet(null);
         byte[] buf = kept != null ? kept : new byte[FIRST];
         byte[] message = buf;

@@ -2,11 +2,11 @@ package dev.mp4j.internal.queue;
 
 import dev.mp4j.internal.ring.Ring;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Portable;
 import dev.mp4j.multiprocessing.SimpleQueue;
 
 import java.io.ObjectStreamException;
 import java.io.Serial;
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +16,7 @@ import java.util.List;
  *
  * @param <E> the item type
  */
-final class SimpleQueueImpl<E> extends Handle<SimpleQueueImpl.State> implements SimpleQueue<E> {
+final class SimpleQueueImpl<E> extends Handle<SimpleQueueImpl.State> implements SimpleQueue<E>, Portable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -50,9 +50,14 @@ final class SimpleQueueImpl<E> extends Handle<SimpleQueueImpl.State> implements 
      * for its canonical constructor, 15-70 ms of a fresh child's CPU before it can use its first queue; a plain class's
      * fields are set directly.
      */
-    private static final class Form implements Serializable {
+    private static final class Form implements Portable.Form {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        static {
+            Portable.register(Form.class, 1, v -> new Form((String) v[0]).readResolve());
+        }
+
         private final String ring;
 
         Form(String ring) {
@@ -68,6 +73,16 @@ final class SimpleQueueImpl<E> extends Handle<SimpleQueueImpl.State> implements 
     @Serial
     private Object writeReplace() throws ObjectStreamException {
         return new Form(state.ring.name());
+    }
+
+    @Override
+    public Class<? extends Portable.Form> formClass() {
+        return Form.class;
+    }
+
+    @Override
+    public Object[] formValues() {
+        return new Object[] {state.ring.name()};
     }
 
     List<String> names() {

@@ -9,6 +9,7 @@ import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.threads.OwnershipLock;
 import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Portable;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
@@ -29,7 +30,7 @@ import java.util.function.IntFunction;
  * <p>Segment layout: {@code int owner} (pid, 0 when free) at 0, {@code int start} (the owner's start time) at
  * 4, {@code int waiters} at 8.
  */
-final class InternalLock implements OwnershipLock, Serializable, SyncHandle {
+final class InternalLock implements OwnershipLock, Serializable, SyncHandle, Portable {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final long OWNER = 0;
@@ -147,6 +148,16 @@ final class InternalLock implements OwnershipLock, Serializable, SyncHandle {
         return new Form(bell.name(), shm);
     }
 
+    @Override
+    public Class<? extends Portable.Form> formClass() {
+        return Form.class;
+    }
+
+    @Override
+    public Object[] formValues() {
+        return new Object[] {bell.name(), shm};
+    }
+
     @Serial
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("an InternalLock travels as its names");
@@ -156,9 +167,14 @@ final class InternalLock implements OwnershipLock, Serializable, SyncHandle {
      * The serialized form: the bell's and the segment's names. A class, not a record: a fresh JVM deserializing a
      * record builds method handles for its constructor first.
      */
-    private static final class Form implements Serializable {
+    private static final class Form implements Portable.Form {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        static {
+            Portable.register(Form.class, 2, v -> attach((String) v[0], (String) v[1]));
+        }
+
         private final String sem;
         private final String shm;
 

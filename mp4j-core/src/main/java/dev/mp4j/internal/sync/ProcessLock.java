@@ -6,6 +6,7 @@ import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.threads.OwnershipLock;
 import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Portable;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
 import java.io.Serial;
@@ -25,7 +26,7 @@ import java.util.List;
  * <p>Segment layout: {@code int held} at offset 0. A process killed while it holds the lock leaves it held
  * (as in CPython): other processes' timed acquisitions time out; nothing repairs it.
  */
-public final class ProcessLock implements OwnershipLock, Serializable, SyncHandle {
+public final class ProcessLock implements OwnershipLock, Serializable, SyncHandle, Portable {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final long HELD = 0;
@@ -121,6 +122,16 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
         return new Form(sem.name(), shm);
     }
 
+    @Override
+    public Class<? extends Portable.Form> formClass() {
+        return Form.class;
+    }
+
+    @Override
+    public Object[] formValues() {
+        return new Object[] {sem.name(), shm};
+    }
+
     @Serial
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a ProcessLock travels as its names");
@@ -130,9 +141,14 @@ public final class ProcessLock implements OwnershipLock, Serializable, SyncHandl
      * The serialized form: the semaphore's and the segment's names. A class, not a record: a fresh JVM deserializing a
      * record builds method handles for its constructor first.
      */
-    private static final class Form implements Serializable {
+    private static final class Form implements Portable.Form {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        static {
+            Portable.register(Form.class, 2, v -> attach((String) v[0], (String) v[1]));
+        }
+
         private final String sem;
         private final String shm;
 

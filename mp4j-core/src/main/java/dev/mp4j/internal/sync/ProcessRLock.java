@@ -4,6 +4,7 @@ import dev.mp4j.internal.ffm.Posix;
 import dev.mp4j.internal.threads.OwnershipLock;
 import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Portable;
 import dev.mp4j.threading.RLock;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -23,7 +24,7 @@ import java.util.List;
  * <p>A process killed while it holds the lock leaves it held, as in CPython (the lock is its user's, not
  * mp4j's): other processes' timed acquisitions time out, untimed ones wait for ever; nothing repairs it.
  */
-public final class ProcessRLock implements RLock, OwnershipLock, Serializable, SyncHandle {
+public final class ProcessRLock implements RLock, OwnershipLock, Serializable, SyncHandle, Portable {
     @Serial
     private static final long serialVersionUID = 1L;
 
@@ -144,6 +145,16 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
         return new Form(sem.name());
     }
 
+    @Override
+    public Class<? extends Portable.Form> formClass() {
+        return Form.class;
+    }
+
+    @Override
+    public Object[] formValues() {
+        return new Object[] {sem.name()};
+    }
+
     @Serial
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a ProcessRLock travels as its name");
@@ -153,9 +164,14 @@ public final class ProcessRLock implements RLock, OwnershipLock, Serializable, S
      * The serialized form: the semaphore's name. A class, not a record: a fresh JVM deserializing a record builds
      * method handles for its constructor first.
      */
-    private static final class Form implements Serializable {
+    private static final class Form implements Portable.Form {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        static {
+            Portable.register(Form.class, 1, v -> attach((String) v[0]));
+        }
+
         private final String sem;
 
         Form(String sem) {

@@ -5,6 +5,7 @@ import dev.mp4j.internal.shm.Segment;
 import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.threads.Reprs;
 import dev.mp4j.internal.util.Timeouts;
+import dev.mp4j.internal.wire.Portable;
 import dev.mp4j.threading.Semaphore;
 import java.io.InvalidObjectException;
 import java.io.ObjectInputStream;
@@ -25,7 +26,7 @@ import java.util.List;
  * which two racing releases can both pass). Segment layout: {@code int out} at offset 0. A process killed while
  * it holds permits keeps them.
  */
-public final class ProcessSemaphore implements Semaphore, Serializable, SyncHandle {
+public final class ProcessSemaphore implements Semaphore, Serializable, SyncHandle, Portable {
     @Serial
     private static final long serialVersionUID = 1L;
     private static final long OUT = 0;
@@ -129,6 +130,16 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
         return new Form(sem.name(), bound, shm);
     }
 
+    @Override
+    public Class<? extends Portable.Form> formClass() {
+        return Form.class;
+    }
+
+    @Override
+    public Object[] formValues() {
+        return new Object[] {sem.name(), bound, shm};
+    }
+
     @Serial
     private void readObject(ObjectInputStream in) throws InvalidObjectException {
         throw new InvalidObjectException("a ProcessSemaphore travels as its names");
@@ -138,9 +149,14 @@ public final class ProcessSemaphore implements Semaphore, Serializable, SyncHand
      * The serialized form: the names, and the bound (0 and no segment when unbounded). A class, not a record: a fresh
      * JVM deserializing a record builds method handles for its constructor first.
      */
-    private static final class Form implements Serializable {
+    private static final class Form implements Portable.Form {
         @Serial
         private static final long serialVersionUID = 1L;
+
+        static {
+            Portable.register(Form.class, 3, v -> attach((String) v[0], (Integer) v[1], (String) v[2]));
+        }
+
         private final String sem;
         private final int bound;
         private final String shm;

@@ -25,12 +25,13 @@ import java.util.function.BinaryOperator;
  * How objects become bytes and back. Common values — null, boxed primitives, strings, primitive arrays,
  * {@code Object[]} and {@code String[]}, {@code ArrayList}, {@code HashMap}, {@code HashSet},
  * {@code LinkedHashSet}, the immutable collections of {@code List.of}, {@code Set.of}, {@code Map.of} and
- * {@code Stream.toList}, {@code Duration}, enums, serializable records and serializable lambdas of these,
- * nested — take a tagged binary form ({@code FastFormat}); any other object anywhere in the graph, a mutable
- * container that occurs twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes
- * JDK serialization instead. Both decode to the same classes, so a reader cannot tell which form was used,
- * except that a {@code HashMap} or {@code HashSet} is rebuilt with the default load factor and a capacity
- * for its size (JDK serialization keeps both; its contents and equality are the same either way).
+ * {@code Stream.toList}, {@code Duration}, enums, serializable records and serializable lambdas of these, and
+ * mp4j's queue, pipe, lock and semaphore handles ({@link Portable}), nested — take a tagged binary form
+ * ({@code FastFormat}); any other object anywhere in the graph, a mutable container or handle that occurs
+ * twice (shared or cyclic), or nesting deeper than 200, and the whole graph takes JDK serialization instead.
+ * Both decode to the same classes, so a reader cannot tell which form was used, except that a {@code HashMap}
+ * or {@code HashSet} is rebuilt with the default load factor and a capacity for its size (JDK serialization
+ * keeps both; its contents and equality are the same either way).
  *
  * <p>Every inbound stream passes an {@link ObjectInputFilter}: the caller's, or by default one that bounds
  * depth, references and array sizes (the JDK's own meaning of an undecided status holds). It applies to
@@ -71,7 +72,12 @@ public final class Codec {
      * @throws IOException on another serialization failure
      */
     public static byte[] encode(Object obj) throws IOException {
-        byte[] fast = FastWriter.encode(obj);
+        byte[] fast;
+        try {
+            fast = FastWriter.encode(obj);
+        } catch (FastWriter.HandleFailed e) {
+            throw e.reason();
+        }
         return fast != null ? fast : encodeJdk(obj);
     }
 
@@ -86,7 +92,12 @@ public final class Codec {
      * @throws IOException on another serialization failure
      */
     public static byte[] encode(Object obj, int headroom) throws IOException {
-        byte[] fast = FastWriter.encode(obj, headroom);
+        byte[] fast;
+        try {
+            fast = FastWriter.encode(obj, headroom);
+        } catch (FastWriter.HandleFailed e) {
+            throw e.reason();
+        }
         return fast != null ? fast : behind(headroom, encodeJdk(obj));
     }
 
@@ -117,7 +128,12 @@ public final class Codec {
      */
     public static byte[] encodeList(Object[] a, int from, int to, int headroom, byte[] reuse) throws IOException {
         Objects.checkFromToIndex(from, to, a.length);
-        byte[] fast = FastWriter.encodeList(a, from, to, headroom, reuse);
+        byte[] fast;
+        try {
+            fast = FastWriter.encodeList(a, from, to, headroom, reuse);
+        } catch (FastWriter.HandleFailed e) {
+            throw e.reason();
+        }
         return fast != null ? fast : behind(headroom, encodeJdk(new ArrayList<>(Arrays.asList(a).subList(from, to))));
     }
 
@@ -563,6 +579,29 @@ public final class Codec {
      */
     public static void prepareReader() {
         FastReader.prepare();
+    }
+
+    /** Whether {@link #prepareDecoding} has run in this JVM. */
+    private static volatile boolean decodingPrepared;
+
+    /**
+     * Readies what the first {@link #decode(byte[], ObjectInputFilter)} of this JVM does before it reads a byte:
+     * the serial filter configuration (the security properties, 10–30 ms on a cold JVM) and the fast form's
+     * reader classes. A thread about to wait for a first message does this meanwhile, so that the message is
+     * read as soon as it comes; once per JVM, it does no more than that first decode would. Never fails: what
+     * fails here fails again, and is reported, where it is used.
+     */
+    public static void prepareDecoding() {
+        if (decodingPrepared) {
+            return;
+        }
+        decodingPrepared = true;
+        try {
+            FastReader.prepare();
+            ObjectInputFilter.Config.getSerialFilterFactory();
+        } catch (RuntimeException e) {
+            // the first decode meets it again, and reports it
+        }
     }
 
     /**

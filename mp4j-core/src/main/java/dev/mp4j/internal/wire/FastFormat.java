@@ -12,6 +12,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.nio.ByteOrder;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The tagged binary form {@link Codec} uses for common values, and what it knows about record and lambda
@@ -45,6 +46,8 @@ import java.nio.ByteOrder;
  *                                           as that list with its elements tagged one by one would
  * LAMBDA capturing fiClass fiName fiSig kind implClass implName implSig instantiated count value*
  *                                           a serializable lambda's {@link SerializedLambda}
+ * PORTABLE formClass count value*          a {@link Portable} handle: its JDK serial form's class and values,
+ *                                           rebuilt by the reader that class registered
  * </pre>
  * Names and constants are STR8 or STR16 values; records and enums share the per-stream class numbering.
  * Every length is bounded by the bytes left before anything is allocated, since each element takes at
@@ -96,7 +99,8 @@ final class FastFormat {
     static final int ENUM_REF = 34;
     static final int DURATION = 35;
     static final int BOXED_LIST = 36;
-    static final int TAG_COUNT = 37;
+    static final int PORTABLE = 37;
+    static final int TAG_COUNT = 38;
     /**
      * The fewest elements a writer puts in a {@link #BOXED_LIST}: a shorter list of small numbers is
      * smaller tagged one by one. A reader takes any length.
@@ -156,6 +160,32 @@ final class FastFormat {
                 return orElse;
             }
         }
+    }
+
+    // ------------------------------------------------------------------------------------- portable handles
+
+    /** The readers of {@link Portable} handles, by form class ({@link Portable#register}). */
+    static final ConcurrentHashMap<Class<?>, PortableReader> PORTABLE_READERS = new ConcurrentHashMap<>();
+
+    /** A form class's reader, and how many values its forms hold. */
+    record PortableReader(int count, Portable.Reader reader) {}
+
+    /**
+     * @param cl a class a stream names as a handle's form, loaded, maybe not initialized
+     * @return its reader, or null if it is not one of mp4j's form classes
+     */
+    static PortableReader portableReader(Class<?> cl) {
+        PortableReader r = PORTABLE_READERS.get(cl);
+        if (r != null || !Portable.Form.class.isAssignableFrom(cl)
+                || cl.getClassLoader() != Portable.class.getClassLoader()) {
+            return r;
+        }
+        try {
+            Class.forName(cl.getName(), true, cl.getClassLoader()); // its initializer registers its reader
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+        return PORTABLE_READERS.get(cl);
     }
 
     // ------------------------------------------------------------------------------------------ records

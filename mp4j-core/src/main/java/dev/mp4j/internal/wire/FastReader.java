@@ -30,7 +30,8 @@ import java.util.stream.Stream;
  * equivalent JDK stream: each class once per stream (a boxed number's class and {@code java.lang.Number},
  * {@code java.util.CollSer} for the immutable collections, {@code java.time.Ser} for a {@code Duration},
  * {@link SerializedLambda}, the capturing class and
- * the lambda's class for a lambda), and each array or collection with its length (as the JDK's collections
+ * the lambda's class for a lambda, a {@link Portable} handle's form class), and
+ * each array or collection with its length (as the JDK's collections
  * check an {@code Object[]} or {@code Map.Entry[]} of their size), with the depth, the references so far
  * and the bytes read. Strings, as in a JDK stream, are not shown to it. Not thread-safe; one per call.
  */
@@ -398,6 +399,8 @@ final class FastReader {
                 return duration(depth);
             case BOXED_LIST:
                 return boxedList(depth);
+            case PORTABLE:
+                return portable(depth);
             default:
                 throw new StreamCorruptedException("unknown tag " + tag + " at byte " + (pos - 1 - start));
         }
@@ -801,6 +804,39 @@ final class FastReader {
             throw (IOException) new InvalidObjectException("enum constant " + constant + " does not exist in "
                     + cl).initCause(e);
         }
+    }
+
+    /**
+     * A {@link Portable} handle: the filter sees its form class, as a JDK stream's descriptor shows it, and the
+     * reader that class registered rebuilds the handle as the form's {@code readResolve} would (what that throws
+     * is thrown as it would be from there).
+     */
+    private Object portable(int depth) throws IOException, ClassNotFoundException {
+        if (depth + 1 >= MAX_DEPTH) {
+            throw new StreamCorruptedException("nesting deeper than " + MAX_DEPTH);
+        }
+        String name = string();
+        Class<?> cl = resolve(name);
+        check(cl, -1, depth);
+        refs++;
+        PortableReader reader = portableReader(cl);
+        if (reader == null) {
+            throw new InvalidClassException(name, "not a handle's form this process can read");
+        }
+        int n = elementCount(depth + 1);
+        if (n != reader.count()) {
+            throw new StreamCorruptedException(name + " with " + n + " values, not " + reader.count());
+        }
+        elementsAt(n, depth);
+        Object[] values = new Object[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = value(depth + 1);
+        }
+        Object handle = reader.reader().read(values);
+        if (handle == null) {
+            throw new InvalidObjectException("the handle of " + name + " resolved to null");
+        }
+        return handle;
     }
 
     private Object duration(int depth) throws IOException {

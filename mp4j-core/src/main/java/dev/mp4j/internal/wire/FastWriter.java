@@ -2,6 +2,7 @@ package dev.mp4j.internal.wire;
 
 import static dev.mp4j.internal.wire.FastFormat.*;
 
+import java.io.ObjectStreamException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.SerializedLambda;
 import java.nio.ByteBuffer;
@@ -41,6 +42,30 @@ final class FastWriter {
     private static FastWriter idle;
     private static final Object IDLE_LOCK = new Object();
 
+    /** Thrown out of an encoding when a handle written in it can no longer be sent ({@link Portable#formWritten}). */
+    static final class HandleFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        HandleFailed(ObjectStreamException cause) {
+            super(cause);
+        }
+
+        ObjectStreamException reason() {
+            return (ObjectStreamException) getCause();
+        }
+    }
+
+    /** Tells the handles written that the whole value was: what their writeReplace does besides their form. */
+    private void handlesWritten() {
+        for (int i = 0; i < handleCount; i++) {
+            try {
+                handles[i].formWritten();
+            } catch (ObjectStreamException e) {
+                throw new HandleFailed(e);
+            }
+        }
+    }
+
     /** Thrown (never out of this class) when the value needs JDK serialization. */
     private static final class Fallback extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -57,6 +82,9 @@ final class FastWriter {
     /** The first mutable container written; the identity set is made only when a second one comes. */
     private Object firstContainer;
     private IdentityHashMap<Object, Boolean> containers;
+    /** The handles written, told once the whole value is ({@link Portable#formWritten}); null for none. */
+    private Portable[] handles;
+    private int handleCount;
     /** Record and enum classes defined in this stream, by number. */
     private Class<?>[] classes;
     private int classCount;
@@ -113,6 +141,7 @@ final class FastWriter {
             }
             return null;
         }
+        w.handlesWritten();
         byte[] result = pooled ? Arrays.copyOf(w.buf, w.pos) : w.result();
         if (small && result != w.buf) {
             w.release(); // a writer that threw anything else is dropped
@@ -128,6 +157,8 @@ final class FastWriter {
         pos = 0;
         firstContainer = null;
         containers = null;
+        handles = null;
+        handleCount = 0;
         if (classes != null) {
             Arrays.fill(classes, 0, classCount, null);
         }
@@ -181,6 +212,7 @@ final class FastWriter {
         } catch (Fallback f) {
             return null;
         }
+        w.handlesWritten();
         return w.result();
     }
 
@@ -319,8 +351,44 @@ final class FastWriter {
         } else if (c == DirectRunnable.class) {
             // a target this JVM read from its parent, passed on: the lambda's form, fast as it came
             lambdaForm(((DirectRunnable) v).form(), null, depth);
+        } else if (v instanceof Portable p) {
+            portable(p, depth);
         } else {
             throw FALLBACK;
+        }
+    }
+
+    /**
+     * A handle as its serial form's class and values; one that cannot make them takes JDK serialization, and so
+     * does a handle that occurs twice, which a JDK stream reads back as one object.
+     */
+    private void portable(Portable p, int depth) {
+        if (depth + 1 >= MAX_DEPTH) {
+            throw FALLBACK;
+        }
+        track(p);
+        Object[] values;
+        try {
+            values = p.formValues();
+        } catch (ObjectStreamException e) {
+            throw FALLBACK; // JDK serialization's writeReplace fails as it did, and says why
+        }
+        if (handles == null) {
+            handles = new Portable[2];
+        } else if (handleCount == handles.length) {
+            handles = Arrays.copyOf(handles, handleCount * 2);
+        }
+        handles[handleCount++] = p;
+        put(PORTABLE);
+        string(p.formClass().getName());
+        ensure(5);
+        varint(values.length);
+        for (Object value : values) {
+            Class<?> c = value == null ? null : value.getClass();
+            if (c != null && c != String.class && c != Integer.class && c != Boolean.class) {
+                throw FALLBACK;
+            }
+            value(value, depth + 1);
         }
     }
 
