@@ -156,10 +156,11 @@ public final class JvmOptions {
      * either. The JVM makes both at their default sizes (65,536 and 32,768 buckets) as it starts and clears them
      * whole: 768 KiB, which a child touches page by page before its first class is loaded, while its own strings
      * and symbols beyond those of its AOT cache (which has tables of its own) are a few thousand. Both tables grow
-     * as they fill, on the JVM's service thread. Measured on 2 vCPUs, a spawned child's JVM up to its reading of
-     * the launch header: 4,744–4,760 page faults with the defaults, 4,561–4,615 with tables of 1,024 (every
-     * fault a first touch at 16–20 µs here), 0.75 MiB less resident. The symbol table's size is an experimental
-     * option, hence its unlocking, which the user's options may turn off again after it.
+     * as they fill, on the JVM's service thread. Measured on 2 vCPUs (load about 6), a spawned child's JVM up to
+     * its reading of the launch header, 20 interleaved pairs: 4,763 page faults with the defaults, 4,574 with
+     * tables of 1,024 (medians; fewer in all 20 pairs; every fault a first touch at 16–20 µs here), 138 ms of
+     * CPU against 127 (less in 14 of 20), and 0.75 MiB less resident (6 of 6 pairs). The symbol table's size is
+     * an experimental option, hence its unlocking, which the user's options may turn off again after it.
      */
     static final List<String> TABLE_DEFAULTS = List.of("-XX:StringTableSize=1024",
             "-XX:+UnlockExperimentalVMOptions", "-XX:SymbolTableSize=1024");
