@@ -122,9 +122,46 @@ class JvmOptionsTest {
         List<String> d = JvmOptions.defaults(List.of("-Dx=y"), List.of("-XX:+UseParallelGC", "-Xmx64m"));
         List<String> expected = new java.util.ArrayList<>(List.of("-XX:-UsePerfData"));
         expected.addAll(JvmOptions.COMPILE_DEFAULTS);
+        expected.addAll(JvmOptions.TABLE_DEFAULTS);
         assertEquals(expected, d);
         assertEquals(List.of("-XX:-UsePerfData"), JvmOptions.defaults(List.of("-Dx=y"),
-                List.of("-XX:+UseParallelGC", "-Xmx64m", "-XX:CompileCommand=exclude,a.B::c")));
+                List.of("-XX:+UseParallelGC", "-Xmx64m", "-XX:CompileCommand=exclude,a.B::c",
+                        "-XX:StringTableSize=4096")));
+    }
+
+    @Test
+    void aChildsStringAndSymbolTablesStartSmallUnlessTheUserSizesOne() {
+        List<String> none = JvmOptions.defaults(List.of("-Dx=y"), List.of());
+        assertTrue(none.containsAll(JvmOptions.TABLE_DEFAULTS), none.toString());
+        assertTrue(none.indexOf("-XX:+UnlockExperimentalVMOptions") < none.indexOf("-XX:SymbolTableSize=1024"),
+                "the symbol table's size is an experimental option: unlocked before it, " + none);
+        for (String table : List.of("-XX:StringTableSize=100000", "-XX:SymbolTableSize=100000")) {
+            List<String> d = JvmOptions.defaults(List.of(table), List.of());
+            assertTrue(d.stream().noneMatch(o -> o.startsWith("-XX:StringTableSize")
+                    || o.startsWith("-XX:SymbolTableSize")), table + " -> " + d);
+            List<String> e = JvmOptions.defaults(List.of(), List.of(table));
+            assertTrue(e.stream().noneMatch(o -> o.startsWith("-XX:StringTableSize")
+                    || o.startsWith("-XX:SymbolTableSize")), table + " (environment) -> " + e);
+        }
+    }
+
+    @Test
+    @org.junit.jupiter.api.Timeout(60)
+    void aJvmAcceptsTheTableSizes() throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(JvmOptions.TABLE_DEFAULTS);
+        cmd.addAll(List.of("-XX:+PrintFlagsFinal", "-version"));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("JDK_JAVA_OPTIONS");
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().remove("_JAVA_OPTIONS");
+        java.lang.Process p = pb.redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), out);
+        assertTrue(out.matches("(?s).*StringTableSize += 1024 .*"), "the string table's size taken");
+        assertTrue(out.matches("(?s).*SymbolTableSize += 1024 .*"), "the symbol table's size taken");
     }
 
     @Test
@@ -211,6 +248,7 @@ class JvmOptionsTest {
                 "-Xmn.*|-XX:(NewSize|MaxNewSize|NewRatio|InitialRAMPercentage|MinRAMPercentage)=.*");
         java.util.regex.Pattern compile = java.util.regex.Pattern.compile(
                 "-XX:(CompileCommand|CompileCommandFile|CompileOnly|CompilerDirectivesFile)=.*");
+        java.util.regex.Pattern tables = java.util.regex.Pattern.compile("-XX:(StringTableSize|SymbolTableSize)=.*");
         List<String> options = List.of("-XX:+UseSerialGC", "-XX:+UseParallelGC", "-XX:+UseParallelOldGC",
                 "-XX:+UseG1GC", "-XX:+UseZGC", "-XX:+UseShenandoahGC", "-XX:+UseEpsilonGC",
                 "-XX:+UseConcMarkSweepGC", "-XX:-UseG1GC", "-XX:+UseG1GCx", "-XX:+UseXGC", "-XX:+UseG1GC ",
@@ -221,7 +259,8 @@ class JvmOptionsTest {
                 "-XX:InitialRAMPercentage=1", "-XX:MinRAMPercentage=1", "-XX:NewSizeThreadIncrease=1",
                 "-XX:CompileCommand=quiet", "-XX:CompileCommandFile=/tmp/c", "-XX:CompileOnly=a.B::c",
                 "-XX:CompilerDirectivesFile=/tmp/d", "-XX:CompileCommand", "-XX:CompileThreshold=10",
-                "-XX:CompileCommand=x\u2029", "-Dx=y", "");
+                "-XX:CompileCommand=x\u2029", "-XX:StringTableSize=4096", "-XX:SymbolTableSize=4096",
+                "-XX:StringTableSize", "-XX:SymbolTableSize=1\n", "-Dx=y", "");
         for (String o : options) {
             List<String> expected = new java.util.ArrayList<>();
             if (!gc.matcher(o).matches()) {
@@ -236,6 +275,9 @@ class JvmOptionsTest {
             }
             if (!compile.matcher(o).matches()) {
                 expected.addAll(JvmOptions.COMPILE_DEFAULTS);
+            }
+            if (!tables.matcher(o).matches()) {
+                expected.addAll(JvmOptions.TABLE_DEFAULTS);
             }
             assertEquals(expected, JvmOptions.defaults(List.of(o), List.of()), o);
             assertEquals(expected, JvmOptions.defaults(List.of(), List.of(o)), o);
