@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +58,10 @@ final class SemFile {
     private static final int FUTEX_SHARED = 0x80;
     private static final Path DIR = Path.of("/dev/shm");
     private static final AtomicLong TEMP = new AtomicLong();
+    private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private SemFile() {}
 
@@ -75,6 +81,11 @@ final class SemFile {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** Initializes this class ({@link #USABLE}, the new files' options): nothing else. */
+    static void prepare() {
+        // the class's initialization is the work
     }
 
     /**
@@ -147,9 +158,7 @@ final class SemFile {
                 temp = DIR.resolve("sem.mp4j-tmp-".concat(Long.toHexString(System.nanoTime())).concat("-")
                         .concat(Long.toString(TEMP.incrementAndGet())));
                 try {
-                    ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                            StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                                    PosixFilePermissions.fromString("rw-------")));
+                    ch = FileChannel.open(temp, CREATE, OWNER_ONLY);
                 } catch (FileAlreadyExistsException stale) {
                     // another JVM's at the same instant, or one left by a JVM killed as it made one: the next
                 }

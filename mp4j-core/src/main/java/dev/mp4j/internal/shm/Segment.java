@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.Set;
@@ -29,6 +31,11 @@ import java.util.Set;
  */
 public final class Segment implements AutoCloseable {
     private static final Path DIR = Path.of("/dev/shm");
+    // made as the class initializes: before a JVM's first segment waits for the resource tracker, not after
+    private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final String name;
     private final long size;
@@ -97,8 +104,7 @@ public final class Segment implements AutoCloseable {
         try {
             FileChannel ch;
             try {
-                ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                ch = FileChannel.open(file, CREATE, OWNER_ONLY);
             } catch (FileAlreadyExistsException e) {
                 throw new UncheckedIOException("shared memory '" + n + "' exists already", e);
             }
