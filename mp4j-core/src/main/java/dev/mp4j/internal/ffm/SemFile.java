@@ -143,6 +143,19 @@ final class SemFile {
      * @throws UncheckedIOException if the name exists, or the file cannot be made
      */
     static MemorySegment create(String name, int value, Arena arena) {
+        // the thread's interrupt status cleared meanwhile and set again after: a FileChannel's write or map on a
+        // thread whose status is set closes the channel and fails (Segment#create does the same)
+        boolean interrupted = Thread.interrupted();
+        try {
+            return doCreate(name, value, arena);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static MemorySegment doCreate(String name, int value, Arena arena) {
         Path file = file(name);
         if (file == null || value < 0) {
             throw failed(name, "invalid name or value (EINVAL)", null);
@@ -197,6 +210,17 @@ final class SemFile {
      * @throws UncheckedIOException if there is no such semaphore, or it cannot be mapped
      */
     static MemorySegment attach(String name, Arena arena) {
+        boolean interrupted = Thread.interrupted(); // as in create
+        try {
+            return doAttach(name, arena);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static MemorySegment doAttach(String name, Arena arena) {
         Path file = file(name);
         if (file == null) {
             throw failed(name, "invalid name (EINVAL)", null);

@@ -69,6 +69,10 @@ public final class Segment implements AutoCloseable {
         return create(name, size, Arena.ofShared());
     }
 
+    // Both make and attach clear the thread's interrupt status while they work and set it again after: a
+    // FileChannel's map on a thread whose status is set closes the channel and fails, so a queue or lock could not be
+    // made or received on an interrupted thread. Making one is not a blocking call that an interrupt should end.
+
     /**
      * Creates a new zero-filled segment and maps it into {@code arena}: {@link Arena#ofAuto()} gives a
      * mapping that lives as long as its {@link MemorySegment} is reachable ({@link #close()} then does
@@ -85,7 +89,14 @@ public final class Segment implements AutoCloseable {
      */
     public static Segment create(String name, long size, Arena arena) {
         try {
-            return doCreate(name, size, arena);
+            boolean interrupted = Thread.interrupted();
+            try {
+                return doCreate(name, size, arena);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         } catch (RuntimeException e) {
             closeQuietly(arena);
             throw e;
@@ -144,7 +155,14 @@ public final class Segment implements AutoCloseable {
      */
     public static Segment attach(String name, Arena arena) {
         try {
-            return doAttach(name, arena);
+            boolean interrupted = Thread.interrupted();
+            try {
+                return doAttach(name, arena);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         } catch (RuntimeException e) {
             closeQuietly(arena);
             throw e;

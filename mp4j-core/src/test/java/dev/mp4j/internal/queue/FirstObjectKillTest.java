@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * A fresh JVM whose first mp4j call makes a queue, a joinable queue, a simple queue, a pipe or a lock (the path
  * on which the resource tracker starts while the object is prepared), killed with SIGKILL as soon as the call
- * has returned, leaves nothing of it in {@code /dev/shm} once its tracker has run.
+ * has returned, leaves nothing of it in {@code /dev/shm} once its tracker has run; so does one that makes its
+ * queue on a thread whose interrupt status is set.
  */
 class FirstObjectKillTest {
     /** Makes one object as its first mp4j call, prints its {@code /dev/shm} names, then waits to be killed. */
@@ -40,6 +41,13 @@ class FirstObjectKillTest {
                 names.addAll(IpcQueues.shmFiles(p.conn2()));
             }
             case "lock" -> names.addAll(ProcessSync.names(Multiprocessing.lock()));
+            case "interrupted" -> { // made on a thread whose interrupt status is set, which it keeps
+                Thread.currentThread().interrupt();
+                names.addAll(IpcQueues.shmFiles(Multiprocessing.queue()));
+                if (!Thread.interrupted()) {
+                    throw new AssertionError("making the queue cleared the thread's interrupt status");
+                }
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
         System.out.println(String.join(" ", names));
@@ -51,7 +59,7 @@ class FirstObjectKillTest {
     Path tmp;
 
     @ParameterizedTest(name = "SIGKILL right after the first {0} leaves nothing in /dev/shm")
-    @ValueSource(strings = {"queue", "joinable", "simple", "pipe", "lock"})
+    @ValueSource(strings = {"queue", "joinable", "simple", "pipe", "lock", "interrupted"})
     @Timeout(60)
     void aProgramKilledRightAfterItsFirstObjectLeavesNothing(String kind) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
