@@ -10,6 +10,7 @@ import dev.mp4j.internal.spawn.Launch;
 import dev.mp4j.internal.spawn.Spares;
 import dev.mp4j.internal.spi.JvmContext;
 import dev.mp4j.internal.sync.ProcessSync;
+import dev.mp4j.internal.tracker.ResourceTracker;
 import dev.mp4j.internal.wire.SerialFilters;
 import dev.mp4j.multiprocessing.managers.SyncManager;
 import dev.mp4j.threading.Barrier;
@@ -65,7 +66,11 @@ final class Contexts {
         synchronized (Contexts.class) { // a lock, not computeIfAbsent's lambda, which a fresh JVM would spin
             ctx = CONTEXTS.get(method);
             if (ctx == null) {
-                ctx = new Base(validate(method), defaultSpec(), null);
+                // whatever a context is for (a process, a queue, a lock) registers with the resource tracker
+                // first: its start (a shell, mkfifo and awk: tens of ms) overlaps the launch settings' read-ahead
+                String valid = validate(method);
+                ResourceTracker.startInBackground();
+                ctx = new Base(valid, defaultSpec(), null);
                 CONTEXTS.put(method, ctx);
             }
             return ctx;

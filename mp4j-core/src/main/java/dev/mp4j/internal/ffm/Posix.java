@@ -191,6 +191,19 @@ public final class Posix {
         return Linked.semaphores();
     }
 
+    /**
+     * Decides how semaphores are made here and loads their handle's class, making none: what a caller about to
+     * make its first semaphore does while it waits for something else (the resource tracker's start).
+     */
+    public static void prepareCreate() {
+        SemFile.prepare();
+        try {
+            MethodHandles.lookup().ensureInitialized(Sem.class);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("Sem is Posix's own", e);
+        }
+    }
+
     private static final java.util.concurrent.atomic.AtomicBoolean BACKGROUND =
             new java.util.concurrent.atomic.AtomicBoolean();
 

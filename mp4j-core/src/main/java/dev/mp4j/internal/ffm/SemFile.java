@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -56,6 +58,10 @@ final class SemFile {
     private static final int FUTEX_SHARED = 0x80;
     private static final Path DIR = Path.of("/dev/shm");
     private static final AtomicLong TEMP = new AtomicLong();
+    private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private SemFile() {}
 
@@ -75,6 +81,11 @@ final class SemFile {
         } catch (IOException | RuntimeException e) {
             return false;
         }
+    }
+
+    /** Initializes this class ({@link #USABLE}, the new files' options): nothing else. */
+    static void prepare() {
+        // the class's initialization is the work
     }
 
     /**
@@ -132,6 +143,19 @@ final class SemFile {
      * @throws UncheckedIOException if the name exists, or the file cannot be made
      */
     static MemorySegment create(String name, int value, Arena arena) {
+        // the thread's interrupt status cleared meanwhile and set again after: a FileChannel's write or map on a
+        // thread whose status is set closes the channel and fails (Segment#create does the same)
+        boolean interrupted = Thread.interrupted();
+        try {
+            return doCreate(name, value, arena);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static MemorySegment doCreate(String name, int value, Arena arena) {
         Path file = file(name);
         if (file == null || value < 0) {
             throw failed(name, "invalid name or value (EINVAL)", null);
@@ -147,9 +171,7 @@ final class SemFile {
                 temp = DIR.resolve("sem.mp4j-tmp-".concat(Long.toHexString(System.nanoTime())).concat("-")
                         .concat(Long.toString(TEMP.incrementAndGet())));
                 try {
-                    ch = FileChannel.open(temp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                            StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                                    PosixFilePermissions.fromString("rw-------")));
+                    ch = FileChannel.open(temp, CREATE, OWNER_ONLY);
                 } catch (FileAlreadyExistsException stale) {
                     // another JVM's at the same instant, or one left by a JVM killed as it made one: the next
                 }
@@ -188,6 +210,17 @@ final class SemFile {
      * @throws UncheckedIOException if there is no such semaphore, or it cannot be mapped
      */
     static MemorySegment attach(String name, Arena arena) {
+        boolean interrupted = Thread.interrupted(); // as in create
+        try {
+            return doAttach(name, arena);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static MemorySegment doAttach(String name, Arena arena) {
         Path file = file(name);
         if (file == null) {
             throw failed(name, "invalid name (EINVAL)", null);

@@ -21,6 +21,7 @@ public final class IpcQueues {
      */
     public static <E> Queue<E> queue(int maxsize, ObjectInputFilter filter) {
         ResourceTracker.startInBackground(); // overlaps loading the classes below (Ring#create)
+        prepare(QueueState.class);
         QueueImpl<E> q = QueueImpl.create(maxsize, false);
         q.filter = filter;
         return q;
@@ -35,6 +36,7 @@ public final class IpcQueues {
     @SuppressWarnings("unchecked")
     public static <E> JoinableQueue<E> joinableQueue(int maxsize, ObjectInputFilter filter) {
         ResourceTracker.startInBackground(); // overlaps loading the classes below (Ring#create)
+        prepare(QueueState.class);
         QueueImpl<E> q = QueueImpl.create(maxsize, true);
         q.filter = filter;
         return (JoinableQueue<E>) q;
@@ -47,6 +49,7 @@ public final class IpcQueues {
      */
     public static <E> SimpleQueue<E> simpleQueue(ObjectInputFilter filter) {
         ResourceTracker.startInBackground(); // overlaps loading the classes below (Ring#create)
+        prepare(SimpleQueueImpl.State.class);
         SimpleQueueImpl<E> q = SimpleQueueImpl.create();
         q.filter = filter;
         return q;
@@ -59,11 +62,27 @@ public final class IpcQueues {
      */
     public static PipeEnd[] pipe(boolean duplex, ObjectInputFilter filter) {
         ResourceTracker.startInBackground(); // overlaps loading the classes below (Ring#create)
+        prepare(Lifecycle.class);
         PipeEnd[] ends = PipeEnd.pipe(duplex);
         for (PipeEnd end : ends) {
             end.filter = filter;
         }
         return ends;
+    }
+
+    /**
+     * Initializes what a new queue or pipe uses after its ring is made — {@link Lifecycle} (its cleaner's thread,
+     * its shutdown hook) and the object's state class — while the resource tracker starts, which the ring waits
+     * for before it makes a name ({@code Ring#create}), rather than after.
+     */
+    private static void prepare(Class<?> state) {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            lookup.ensureInitialized(Lifecycle.class);
+            lookup.ensureInitialized(state);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("the queues' classes are in this package", e);
+        }
     }
 
     /**

@@ -44,6 +44,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -265,7 +266,7 @@ public final class Ring implements AutoCloseable {
         // the tracker starts while this JVM prepares (the layouts' var handles, the semaphores' classes); the
         // segment and the semaphores are made only once it runs (Segment#create)
         ResourceTracker.startInBackground();
-        Posix.linked();
+        prepare();
         Segment seg = Segment.create(null, RingDescriptor.segmentSize(capacity));
         List<Posix.Sem> sems = new ArrayList<>();
         try {
@@ -283,6 +284,37 @@ public final class Ring implements AutoCloseable {
             unlink(seg.name());
             seg.close();
             throw e;
+        }
+    }
+
+    /** Whether {@link #prepare} has run in this JVM. */
+    private static volatile boolean prepared;
+
+    /**
+     * Loads and initializes what making a ring uses once its segment exists — the word views' var handles (by
+     * formatting a scratch header), the semaphore files' check and handle class, the locks', end tables' and spin
+     * gate's classes — and makes no name: a fresh JVM's first ring does this while the resource tracker starts,
+     * which it must wait for before it makes a name (Segment#create), instead of after.
+     */
+    private static void prepare() {
+        if (prepared) {
+            return;
+        }
+        prepared = true;
+        ByteBuffer scratch = Words.view(java.lang.foreign.Arena.ofAuto().allocate(RingDescriptor.DATA));
+        RingDescriptor.format(scratch, DEFAULT_CAPACITY);
+        casInt(scratch, WRITE_OWNER, 0, 0);
+        casLong(scratch, HEAD, 0, 0);
+        Posix.prepareCreate();
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            lookup.ensureInitialized(PidLock.class);
+            lookup.ensureInitialized(EndTable.class);
+            lookup.ensureInitialized(Recovered.class);
+            lookup.ensureInitialized(CopyForms.class);
+            lookup.ensureInitialized(CpuCrowd.SpinGate.class);
+        } catch (IllegalAccessException e) {
+            throw new AssertionError("the ring's own classes are accessible to it", e);
         }
     }
 

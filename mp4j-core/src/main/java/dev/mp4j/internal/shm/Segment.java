@@ -14,6 +14,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HexFormat;
 import java.util.Set;
@@ -29,6 +31,11 @@ import java.util.Set;
  */
 public final class Segment implements AutoCloseable {
     private static final Path DIR = Path.of("/dev/shm");
+    // made as the class initializes: before a JVM's first segment waits for the resource tracker, not after
+    private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW,
+            StandardOpenOption.READ, StandardOpenOption.WRITE);
+    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final String name;
     private final long size;
@@ -62,6 +69,10 @@ public final class Segment implements AutoCloseable {
         return create(name, size, Arena.ofShared());
     }
 
+    // Both make and attach clear the thread's interrupt status while they work and set it again after: a
+    // FileChannel's map on a thread whose status is set closes the channel and fails, so a queue or lock could not be
+    // made or received on an interrupted thread. Making one is not a blocking call that an interrupt should end.
+
     /**
      * Creates a new zero-filled segment and maps it into {@code arena}: {@link Arena#ofAuto()} gives a
      * mapping that lives as long as its {@link MemorySegment} is reachable ({@link #close()} then does
@@ -78,7 +89,14 @@ public final class Segment implements AutoCloseable {
      */
     public static Segment create(String name, long size, Arena arena) {
         try {
-            return doCreate(name, size, arena);
+            boolean interrupted = Thread.interrupted();
+            try {
+                return doCreate(name, size, arena);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         } catch (RuntimeException e) {
             closeQuietly(arena);
             throw e;
@@ -97,8 +115,7 @@ public final class Segment implements AutoCloseable {
         try {
             FileChannel ch;
             try {
-                ch = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
-                        StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                ch = FileChannel.open(file, CREATE, OWNER_ONLY);
             } catch (FileAlreadyExistsException e) {
                 throw new UncheckedIOException("shared memory '" + n + "' exists already", e);
             }
@@ -138,7 +155,14 @@ public final class Segment implements AutoCloseable {
      */
     public static Segment attach(String name, Arena arena) {
         try {
-            return doAttach(name, arena);
+            boolean interrupted = Thread.interrupted();
+            try {
+                return doAttach(name, arena);
+            } finally {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
         } catch (RuntimeException e) {
             closeQuietly(arena);
             throw e;

@@ -1,5 +1,6 @@
 package dev.mp4j.internal.tracker;
 
+import dev.mp4j.internal.ffm.Fifo;
 import dev.mp4j.internal.util.PortableNames;
 import dev.mp4j.internal.util.ProcessTrees;
 import dev.mp4j.internal.util.SystemPrograms;
@@ -7,9 +8,7 @@ import dev.mp4j.internal.util.SystemPrograms;
 import dev.mp4j.internal.util.Urandom;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +87,7 @@ public final class ResourceTracker {
             }
             """;
 
-    private static FileChannel out;  // guarded by ResourceTracker.class
+    private static RandomAccessFile out;  // guarded by ResourceTracker.class
     private static volatile String fifo; // written under ResourceTracker.class: null until started or failed
     /** Where this JVM's tracker lives, named before its start makes it; guarded by {@link #NAMING}. */
     private static Path home;
@@ -232,7 +231,7 @@ public final class ResourceTracker {
                 return;
             }
             try {
-                out.write(ByteBuffer.wrap(line));
+                out.write(line);
             } catch (IOException e) {
                 out = null; // the tracker died; nothing more to tell it
             }
@@ -271,8 +270,22 @@ public final class ResourceTracker {
         }
     }
 
-    /** Opens a FIFO read-write: that never blocks (a write-only open waits for a reader). */
-    private static FileChannel openFifo(Path f) throws IOException {
-        return FileChannel.open(f, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    /**
+     * Opens a FIFO read-write: that never blocks (a write-only open waits for a reader). A file, not a
+     * {@code FileChannel}: a channel's write on a thread whose interrupt status is set closes the channel, which
+     * lost that registration and all later ones, and, once no child held the FIFO, made the tracker remove what
+     * the live program was using; a file's write ignores the status.
+     */
+    private static RandomAccessFile openFifo(Path f) throws IOException {
+        if (!Fifo.isFifo(f)) {
+            throw new IOException("no FIFO at " + f);
+        }
+        RandomAccessFile file = new RandomAccessFile(f.toFile(), "rw");
+        if (!Fifo.isFifo(f)) { // removed between the check and the open: "rw" made a plain file
+            file.close();
+            Files.deleteIfExists(f);
+            throw new IOException("no FIFO at " + f);
+        }
+        return file;
     }
 }
