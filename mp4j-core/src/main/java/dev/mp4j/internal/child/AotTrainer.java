@@ -6,6 +6,7 @@ import dev.mp4j.internal.pool.PoolFrames;
 import dev.mp4j.internal.pool.WorkerJob;
 import dev.mp4j.internal.spawn.AotCache;
 import dev.mp4j.internal.spawn.Child;
+import dev.mp4j.internal.shm.Words;
 import dev.mp4j.internal.spawn.LaunchHeader;
 import dev.mp4j.internal.util.Urandom;
 import dev.mp4j.internal.wire.Codec;
@@ -15,6 +16,8 @@ import dev.mp4j.internal.wire.Tags;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -93,6 +96,7 @@ final class AotTrainer {
             });
             Warmup.asSpare(); // a spare's warm-up, through the class its thread runs
             Warmup.exercise(100);
+            sharedMemory();
         } finally {
             Files.deleteIfExists(down);
             Files.deleteIfExists(up);
@@ -179,5 +183,27 @@ final class AotTrainer {
     private static FrameChannel parentEnd(Path down, Path up) throws IOException {
         FileOutputStream toChild = new FileOutputStream(down.toFile());
         return new FrameChannel(Channels.newInputStream(FileChannel.open(up, StandardOpenOption.READ)), toChild);
+    }
+
+    /**
+     * A shared arena's creation and close, and word reads, writes and atomics over a view of its memory: what a
+     * child's first attach of a queue, lock or pipe runs before its semaphores ({@code Segment.attach} opens
+     * its memory in an {@link Arena#ofShared()}; the ring's words go through {@link Words}). A child that does
+     * not have them in its cache spins and loads the memory session's classes, their lambdas and the view var
+     * handles' forms as it attaches. No native call: the semaphores' linking stays out of the cache.
+     * Measured on 2 vCPUs (load 1), a program whose one child puts on a queue, 28 interleaved fresh-JVM pairs:
+     * the cache 16.18 MB instead of 15.89; the child's {@code get} 45 ms instead of 49 (faster in 18), the
+     * program's page faults 13,977 instead of 14,062 (fewer in 25), its CPU 653 ms instead of 663 (medians).
+     */
+    static void sharedMemory() {
+        try (Arena arena = Arena.ofShared()) {
+            ByteBuffer b = Words.view(arena.allocate(64, 8));
+            Words.setInt(b, 0, 1);
+            Words.addInt(b, 0, 1);
+            Words.casInt(b, 0, Words.getInt(b, 0), 3);
+            Words.setLong(b, 8, 1L);
+            Words.addLong(b, 8, 1L);
+            Words.casLong(b, 8, Words.getLong(b, 8), 3L);
+        }
     }
 }
