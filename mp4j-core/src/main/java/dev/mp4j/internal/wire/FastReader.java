@@ -807,16 +807,19 @@ final class FastReader {
     }
 
     /**
-     * A {@link Portable} handle: the filter sees its form class, as a JDK stream's descriptor shows it, and the
-     * reader that class registered rebuilds the handle as the form's {@code readResolve} would (what that throws
-     * is thrown as it would be from there).
+     * A {@link Portable} handle, shown to the filter as a JDK stream shows it: its form class (resolved by mp4j's
+     * own loader alone: no other class is a form), then, after the reader that class registered has rebuilt the
+     * handle as the form's {@code readResolve} would (what that throws is thrown as it would be from there), the
+     * handle's class, as a JDK stream checks what {@code readResolve} returned. The form's values are what its
+     * fields hold: strings, numbers and flags, which a JDK stream writes as a string or a primitive and shows to
+     * no filter; any other tag among them is a corrupt stream.
      */
     private Object portable(int depth) throws IOException, ClassNotFoundException {
         if (depth + 1 >= MAX_DEPTH) {
             throw new StreamCorruptedException("nesting deeper than " + MAX_DEPTH);
         }
         String name = string();
-        Class<?> cl = resolve(name);
+        Class<?> cl = Class.forName(name, false, Portable.class.getClassLoader());
         check(cl, -1, depth);
         refs++;
         PortableReader reader = portableReader(cl);
@@ -830,13 +833,35 @@ final class FastReader {
         elementsAt(n, depth);
         Object[] values = new Object[n];
         for (int i = 0; i < n; i++) {
-            values[i] = value(depth + 1);
+            values[i] = formValue(name);
         }
         Object handle = reader.reader().read(values);
         if (handle == null) {
             throw new InvalidObjectException("the handle of " + name + " resolved to null");
         }
+        check(handle.getClass(), -1, depth);
         return handle;
+    }
+
+    /** A value of a handle's form: null, a string, an int or a boolean ({@link FastWriter}'s portable). */
+    private Object formValue(String form) throws IOException {
+        int tag = tag();
+        switch (tag) {
+            case NULL:
+                return null;
+            case FALSE:
+            case TRUE:
+                return tag == TRUE;
+            case INT:
+                int zi = varint();
+                return zi >>> 1 ^ -(zi & 1);
+            case STR8:
+            case STR16:
+                refs++;
+                return stringBody(tag);
+            default:
+                throw new StreamCorruptedException("tag " + tag + " among the values of " + form);
+        }
     }
 
     private Object duration(int depth) throws IOException {

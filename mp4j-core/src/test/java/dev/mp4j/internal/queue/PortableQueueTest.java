@@ -101,6 +101,36 @@ class PortableQueueTest {
     }
 
     @Test
+    void aFilterSeesTheClassesAJdkStreamShows() throws Exception {
+        Queue<String> q = IpcQueues.queue(3, null);
+        try {
+            byte[] bytes = Codec.encode(q);
+            assertEquals(FAST, bytes[0]);
+            // the form's int and boolean fields are primitives in a JDK stream: an allow-list of mp4j's classes
+            // alone reads the handle
+            Object back = Codec.decode(bytes, ObjectInputFilter.Config.createFilter("dev.mp4j.**;!*"));
+            ((Queue<?>) back).close();
+            // and the handle's own class is shown, as a JDK stream shows what readResolve returned
+            ObjectInputFilter noHandles = info -> info.serialClass() == QueueImpl.class
+                    ? ObjectInputFilter.Status.REJECTED : ObjectInputFilter.Status.UNDECIDED;
+            assertThrows(InvalidClassException.class, () -> Codec.decode(bytes, noHandles));
+        } finally {
+            q.close();
+        }
+    }
+
+    @Test
+    void aFormValueOfAnotherKindIsACorruptStream() {
+        // MAGIC, PORTABLE, SimpleQueueImpl's form (one value), the value an empty ArrayList (tag 22, length 0)
+        byte[] head = portable("dev.mp4j.internal.queue.SimpleQueueImpl$Form", 1);
+        byte[] b = java.util.Arrays.copyOf(head, head.length + 2);
+        b[head.length] = 22;
+        b[head.length + 1] = 0;
+        IOException e = assertThrows(IOException.class, () -> Codec.decode(b, null));
+        assertTrue(e instanceof StreamCorruptedException, e.toString());
+    }
+
+    @Test
     void aStreamNamingAnotherClassOrTheWrongCountIsRefused() {
         // MAGIC, PORTABLE, the class name (STR8), the count
         assertThrows(InvalidClassException.class, () -> Codec.decode(portable("java.lang.String", 0), null));
