@@ -6,7 +6,7 @@ import java.util.function.BinaryOperator;
 
 /**
  * A program whose serial filter factory tells when the JVM's serial filter configuration is initialized: it
- * waits on an empty queue, then prints whether the configuration was readied meanwhile.
+ * polls an empty queue, then waits on it, and prints after each whether the configuration was readied.
  */
 public final class FirstGetMain {
     static volatile boolean factoryMade;
@@ -31,6 +31,11 @@ public final class FirstGetMain {
         Queue<String> q = Multiprocessing.queue();
         try {
             System.out.println("before the wait: " + factoryMade);
+            try {
+                q.getNowait(); // finds no message and waits for none: nothing to ready meanwhile
+            } catch (Empty expected) {
+                System.out.println("after a getNowait: " + factoryMade);
+            }
             try {
                 q.get(Duration.ofMillis(200));
             } catch (Empty expected) {

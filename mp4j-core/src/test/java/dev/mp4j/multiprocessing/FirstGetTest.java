@@ -22,6 +22,7 @@ class FirstGetTest {
         SeparateJvm.Result r = SeparateJvm.run(FirstGetMain.class, dir, 90);
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.stdout().contains("before the wait: false"), r.toString());
+        assertTrue(r.stdout().contains("after a getNowait: false"), r.toString());
         assertTrue(r.stdout().contains("after the wait: true"), r.toString());
     }
 }

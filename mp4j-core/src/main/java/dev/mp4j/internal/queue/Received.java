@@ -1,6 +1,7 @@
 package dev.mp4j.internal.queue;
 
 import dev.mp4j.internal.ring.Ring;
+import dev.mp4j.internal.util.Timeouts;
 import dev.mp4j.internal.wire.Codec;
 
 import java.io.ObjectInputFilter;
@@ -19,6 +20,13 @@ final class Received {
     static final int MAX_KEPT = 4 << 20;
     private static final int FIRST = 8 << 10;
     private static final AtomicReference<byte[]> IDLE = new AtomicReference<>();
+    /**
+     * The least time a receive that finds no message may wait for one to ready this JVM's decoding meanwhile
+     * ({@link Codec#prepareDecoding}, tens of ms the first time): a receive that finds a message, or whose
+     * deadline is nearer (a {@code getNowait}, a short timeout), leaves that to its first decode, which needs
+     * it only if a message comes.
+     */
+    static final long PREPARE_WITHIN_NANOS = 100_000_000;
 
     private Received() {}
 
@@ -37,7 +45,9 @@ final class Received {
      */
     static Object read(Ring ring, long deadline, Ring.Watch watch, String what, ObjectInputFilter filter, Object none,
                        QueueState queue) {
-        Codec.prepareDecoding(); // while the first message is awaited, not after it came
+        if (!ring.hasData() && Timeouts.remaining(deadline) >= PREPARE_WITHIN_NANOS) {
+            Codec.prepareDecoding(); // while the first message is awaited, not after it came
+        }
         byte[] kept = IDLE.getAndSet(null);
         byte[] buf = kept != null ? kept : new byte[FIRST];
         byte[] message = buf;

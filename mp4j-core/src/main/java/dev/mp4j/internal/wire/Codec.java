@@ -587,9 +587,10 @@ public final class Codec {
     /**
      * Readies what the first {@link #decode(byte[], ObjectInputFilter)} of this JVM does before it reads a byte:
      * the serial filter configuration (the security properties, 10–30 ms on a cold JVM) and the fast form's
-     * reader classes. A thread about to wait for a first message does this meanwhile, so that the message is
-     * read as soon as it comes; once per JVM, it does no more than that first decode would. Never fails: what
-     * fails here fails again, and is reported, where it is used.
+     * reader classes. A receive that finds no message and may wait a while for one does this meanwhile, so that
+     * the message is read as soon as it comes; once per JVM, it does what that first decode would (ahead of a
+     * message that may never come: a receive that finds none and may not wait, a {@code getNowait}, leaves it
+     * to the first decode). Never fails: what fails here fails again, and is reported, where it is used.
      */
     public static void prepareDecoding() {
         if (decodingPrepared) {
