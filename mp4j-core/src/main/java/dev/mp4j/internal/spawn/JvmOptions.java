@@ -49,7 +49,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code -XX:CompilerDirectivesFile}) replaces mp4j's compile commands ({@link #COMPILE_DEFAULTS}). Options
  * the child gets through its environment
  * ({@code JDK_JAVA_OPTIONS}, {@code JAVA_TOOL_OPTIONS}) count as the user's choice too, and a string or symbol
- * table's size given replaces mp4j's sizes of both ({@link #TABLE_DEFAULTS}).
+ * table's size given replaces mp4j's string table size ({@link #TABLE_DEFAULTS}).
  */
 public final class JvmOptions {
     /** The logger the WARNINGs about dropped options go to. */
@@ -152,18 +152,19 @@ public final class JvmOptions {
     /** {@code -XX:(StringTableSize|SymbolTableSize)=.*} */
     private static final String[] TABLES = {"-XX:StringTableSize=", "-XX:SymbolTableSize="};
     /**
-     * The initial sizes of a child's tables of interned strings and of symbols, unless the user's options size
-     * either. The JVM makes both at their default sizes (65,536 and 32,768 buckets) as it starts and clears them
-     * whole: 768 KiB, which a child touches page by page before its first class is loaded, while its own strings
-     * and symbols beyond those of its AOT cache (which has tables of its own) are a few thousand. Both tables grow
-     * as they fill, on the JVM's service thread. Measured on 2 vCPUs (load about 6), a spawned child's JVM up to
-     * its reading of the launch header, 20 interleaved pairs: 4,763 page faults with the defaults, 4,574 with
-     * tables of 1,024 (medians; fewer in all 20 pairs; every fault a first touch at 16–20 µs here), 138 ms of
-     * CPU against 127 (less in 14 of 20), and 0.75 MiB less resident (6 of 6 pairs). The symbol table's size is
-     * an experimental option, hence its unlocking, which the user's options may turn off again after it.
+     * The initial size of a child's table of interned strings, unless the user's options size it or the symbol
+     * table. The JVM makes it at its default size (65,536 buckets) as it starts and clears it whole: 512 KiB,
+     * which a child touches page by page before its first class is loaded, while its own strings beyond those of
+     * its AOT cache (which has tables of its own) are a few thousand. The table grows as it fills, on the JVM's
+     * service thread. Measured on 2 vCPUs (load about 6), a spawned child's JVM up to its reading of the launch
+     * header, 20 interleaved pairs, with the symbol table at 1,024 buckets too: 4,763 page faults with the
+     * defaults, 4,574 with the small tables (medians; fewer in all 20 pairs; every fault a first touch at
+     * 16–20 µs here; the string table was two thirds of the difference by the faults' stacks), 138 ms of CPU
+     * against 127 (less in 14 of 20), and 0.75 MiB less resident (6 of 6 pairs). The symbol table is left at its
+     * default: its size is an experimental option, whose unlocking would unlock the user's own experimental
+     * options too, and which a child started with another JDK ({@code setExecutable}) might not know.
      */
-    static final List<String> TABLE_DEFAULTS = List.of("-XX:StringTableSize=1024",
-            "-XX:+UnlockExperimentalVMOptions", "-XX:SymbolTableSize=1024");
+    static final List<String> TABLE_DEFAULTS = List.of("-XX:StringTableSize=1024");
     private static volatile List<String> inherited;
 
     private JvmOptions() {}
