@@ -45,7 +45,7 @@ final class Received {
      */
     static Object read(Ring ring, long deadline, Ring.Watch watch, String what, ObjectInputFilter filter, Object none,
                        QueueState queue) {
-        if (!ring.hasData() && Timeouts.remaining(deadline) >= PREPARE_WITHIN_NANOS) {
+        if (!Codec.decodingPrepared() && !ring.hasData() && Timeouts.remaining(deadline) >= PREPARE_WITHIN_NANOS) {
             Codec.prepareDecoding(); // while the first message is awaited, not after it came
         }
         byte[] kept = IDLE.getAndSet(null);

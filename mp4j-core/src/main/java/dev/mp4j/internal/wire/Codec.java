@@ -584,6 +584,11 @@ public final class Codec {
     /** Whether {@link #prepareDecoding} has run in this JVM. */
     private static volatile boolean decodingPrepared;
 
+    /** @return whether {@link #prepareDecoding} has run in this JVM: a receive asks before it looks further */
+    public static boolean decodingPrepared() {
+        return decodingPrepared;
+    }
+
     /**
      * Readies what the first {@link #decode(byte[], ObjectInputFilter)} of this JVM does before it reads a byte:
      * the serial filter configuration (the security properties, 10–30 ms on a cold JVM) and the fast form's
@@ -593,7 +598,7 @@ public final class Codec {
      * to the first decode). Never fails: what fails here fails again, and is reported, where it is used.
      */
     public static void prepareDecoding() {
-        if (decodingPrepared) {
+        if (decodingPrepared()) {
             return;
         }
         decodingPrepared = true;
