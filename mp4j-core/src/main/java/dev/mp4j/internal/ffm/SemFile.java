@@ -1,5 +1,6 @@
 package dev.mp4j.internal.ffm;
 
+import dev.mp4j.internal.shm.Segment;
 import dev.mp4j.internal.shm.Words;
 
 import java.io.IOException;
@@ -16,10 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Set;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -58,10 +56,6 @@ final class SemFile {
     private static final int FUTEX_SHARED = 0x80;
     private static final Path DIR = Path.of("/dev/shm");
     private static final AtomicLong TEMP = new AtomicLong();
-    private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW,
-            StandardOpenOption.READ, StandardOpenOption.WRITE);
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private SemFile() {}
 
@@ -83,9 +77,9 @@ final class SemFile {
         }
     }
 
-    /** Initializes this class ({@link #USABLE}, the new files' options): nothing else. */
+    /** Initializes this class ({@link #USABLE}) and the new files' options ({@link Segment}): nothing else. */
     static void prepare() {
-        // the class's initialization is the work
+        Objects.requireNonNull(Segment.OWNER_ONLY); // the class's initialization, and Segment's, is the work
     }
 
     /**
@@ -171,7 +165,7 @@ final class SemFile {
                 temp = DIR.resolve("sem.mp4j-tmp-".concat(Long.toHexString(System.nanoTime())).concat("-")
                         .concat(Long.toString(TEMP.incrementAndGet())));
                 try {
-                    ch = FileChannel.open(temp, CREATE, OWNER_ONLY);
+                    ch = FileChannel.open(temp, Segment.CREATE, Segment.OWNER_ONLY);
                 } catch (FileAlreadyExistsException stale) {
                     // another JVM's at the same instant, or one left by a JVM killed as it made one: the next
                 }

@@ -32,9 +32,11 @@ import java.util.Set;
 public final class Segment implements AutoCloseable {
     private static final Path DIR = Path.of("/dev/shm");
     // made as the class initializes: before a JVM's first segment waits for the resource tracker, not after
-    private static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW,
+    /** How a new file in {@code /dev/shm} is opened (a segment's, a semaphore's): made new, read and written. */
+    public static final Set<StandardOpenOption> CREATE = Set.of(StandardOpenOption.CREATE_NEW,
             StandardOpenOption.READ, StandardOpenOption.WRITE);
-    private static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
+    /** A new file's permissions in {@code /dev/shm}: its owner's alone. */
+    public static final FileAttribute<Set<PosixFilePermission>> OWNER_ONLY =
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"));
 
     private final String name;
